@@ -1,0 +1,76 @@
+/*
+ * ast.c -- the compile's arena and node constructors.
+ */
+#include "ast.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Chunk {
+  struct Chunk *next;
+  size_t used, cap;
+  max_align_t data[];
+} Chunk;
+
+struct pol_Arena {
+  Chunk *head;
+};
+
+pol_Arena *pol_arena_new(void)
+{
+  pol_Arena *a = calloc(1, sizeof *a);
+  if (!a) { fputs("polc: out of memory\n", stderr); abort(); }
+  return a;
+}
+
+void *pol_arena_alloc(pol_Arena *a, size_t n)
+{
+  n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+  Chunk *c = a->head;
+  if (!c || c->cap - c->used < n) {
+    size_t cap = n > 65536 ? n : 65536;
+    c = malloc(sizeof *c + cap);
+    if (!c) { fputs("polc: out of memory\n", stderr); abort(); }
+    c->next = a->head;
+    c->used = 0;
+    c->cap = cap;
+    a->head = c;
+  }
+  void *p = (char *)c->data + c->used;
+  c->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *pol_arena_strndup(pol_Arena *a, const char *s, size_t n)
+{
+  char *p = pol_arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+void pol_arena_free(pol_Arena *a)
+{
+  if (!a) return;
+  for (Chunk *c = a->head, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  free(a);
+}
+
+pol_Node *pol_node(pol_Arena *a, pol_NodeKind kind, pol_Span span)
+{
+  pol_Node *n = pol_arena_alloc(a, sizeof *n);
+  n->kind = kind;
+  n->span = span;
+  return n;
+}
+
+void pol_list_append(pol_Node **head, pol_Node *item)
+{
+  while (*head) head = &(*head)->next;
+  *head = item;
+}

@@ -1,0 +1,115 @@
+/*
+ * ast.h -- the syntax tree of .pol sources.
+ *
+ * Every node lives in the arena of one compile (pol_Arena) and is freed with
+ * it in one call.  Every node carries a span: the source file id and the
+ * byte offsets [start, end); line:column is computed only for messages.
+ * The checker (check.c) fills the `type` and resolution fields in place.
+ */
+#ifndef POL_AST_H
+#define POL_AST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pol_Span {
+  uint32_t file;
+  uint32_t start, end;
+} pol_Span;
+
+/* Arena: bump allocation in chunks; everything freed at once. */
+typedef struct pol_Arena pol_Arena;
+pol_Arena *pol_arena_new(void);
+void *pol_arena_alloc(pol_Arena *a, size_t n);   /* zeroed; aborts on OOM */
+char *pol_arena_strndup(pol_Arena *a, const char *s, size_t n);
+void pol_arena_free(pol_Arena *a);
+
+typedef enum {
+  /* expressions */
+  N_NUM, N_STR, N_DATE, N_DUR, N_BOOL, N_SET, N_WINDOW,
+  N_NAME,      /* str: identifier */
+  N_IT,        /* the item of the innermost quantifier */
+  N_FIELD,     /* a.str */
+  N_CALL,      /* str(args...) : let with parameters, builtin or extern */
+  N_UNARY,     /* op a */
+  N_BINARY,    /* a op b */
+  N_QUANT,     /* op in {Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD}:
+                  list a, predicate b (may be NULL for count),
+                  key c (count distinct), binder str (or NULL) */
+  N_COVER,     /* days of window a covered by list b where pred c
+                  from start d to end e */
+  N_ATLEAST,   /* at least num of (args) */
+  /* declarations */
+  N_POLICY,    /* str id; args: header fields (N_HEADER) */
+  N_HEADER,    /* str key; args: values (N_STR / N_DATE) */
+  N_IMPORT,    /* str module */
+  N_RECORD,    /* str name; args: N_PARAM fields */
+  N_PARAM,     /* str name; tref type (also record fields) */
+  N_TYPEREF,   /* str name; a: element type for list<T> */
+  N_FACT,      /* str name; tref type; path (dotted) */
+  N_LET,       /* str name; args: N_PARAM params (NULL: a value);
+                  tref declared type (optional); a: body */
+  N_EXTERN,    /* str name; lib; args: N_TYPEREF params; tref result */
+  N_BRANCH,    /* id, text; a: condition; args: clauses */
+  N_CRITERION, /* id, text; op: combinator; num: k; a: body (leaves);
+                  args: children; flags; tags; cite */
+  N_TAG        /* str name (criterion attribute) */
+} pol_NodeKind;
+
+enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD };
+enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
+enum { CF_EXCLUSION = 1 };
+
+/* operator codes for N_UNARY / N_BINARY */
+enum {
+  O_NOT, O_NEG,
+  O_AND, O_OR, O_EQ, O_NE, O_LT, O_LE, O_GT, O_GE, O_IN, O_NOTIN,
+  O_WITHIN, O_COALESCE, O_ADD, O_SUB, O_MUL, O_DIV
+};
+
+/* resolution of N_NAME / N_CALL, filled by the checker */
+enum {
+  R_NONE, R_FACT, R_LET, R_PARAM, R_FIELD, R_ITEM, R_BUILTIN, R_EXTERN
+};
+
+typedef struct pol_Node pol_Node;
+struct pol_Node {
+  pol_NodeKind kind;
+  int op;
+  pol_Span span;
+  pol_Node *a, *b, *c, *d, *e;
+  pol_Node *args;      /* first of a list linked through next */
+  pol_Node *next;
+  pol_Node *tref;      /* declared type */
+  const char *str;     /* name, string literal, id */
+  const char *text;    /* criterion / branch text; extern lib */
+  const char *cite;
+  const char *path;    /* fact path */
+  double num;
+  int32_t ival, ival2; /* date days; duration months, days */
+  int flags;
+  /* filled by the checker */
+  uint32_t type;       /* type code, see vm/bytecode.h */
+  int res;             /* R_* */
+  pol_Node *decl;      /* the declaration a name/call resolves to */
+  int index;           /* param index, field index, builtin */
+  int depth;           /* R_FIELD / R_ITEM: enclosing quantifier, 0 = innermost */
+  uint32_t tagbits;
+  void *scope;         /* N_LET: the pol_Scope its body resolves in */
+  int state;           /* N_LET: 0 unchecked, 1 checking, 2 checked */
+};
+
+pol_Node *pol_node(pol_Arena *a, pol_NodeKind kind, pol_Span span);
+/* Appends item to the list whose head is *head (O(n); lists are short). */
+void pol_list_append(pol_Node **head, pol_Node *item);
+
+/* A source file known to the compile. */
+typedef struct pol_Source {
+  char *name;       /* as given on the command line / resolved import */
+  char *text;       /* whole contents, NUL-terminated */
+  size_t len;
+  pol_Node *items;  /* top-level declarations */
+  int is_module;    /* imported from stdlib */
+} pol_Source;
+
+#endif

@@ -1,0 +1,835 @@
+/*
+ * check.c -- loading files and imports, name resolution and type checking.
+ *
+ * Scopes: the global scope holds what stdlib modules declare; each policy
+ * file has its own scope whose parent is the global one.  Inside an
+ * expression, names resolve innermost first: a quantifier's binder or its
+ * item's fields, then a let's parameters, then the lexical scopes.
+ * Every error is reported (file:line:col, source line, caret); checking
+ * goes on after an error with the offending node typed PK_NONE, and
+ * PK_NONE never causes a second message.
+ */
+#include "compile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+#define T_NONE  POL_TYPE(PK_NONE, 0, 0)
+#define T_BOOL  POL_TYPE(PK_BOOL, 0, 0)
+#define T_NUM   POL_TYPE(PK_NUM, 0, 0)
+#define T_STR   POL_TYPE(PK_STR, 0, 0)
+#define T_DATE  POL_TYPE(PK_DATE, 0, 0)
+#define T_DUR   POL_TYPE(PK_DUR, 0, 0)
+#define T_WIN   POL_TYPE(PK_WIN, 0, 0)
+#define T_SET   POL_TYPE(PK_SET, 0, 0)
+
+/* ---- files and imports ------------------------------------------------ */
+
+void pol_compiler_init(pol_Compiler *c, FILE *diag_out)
+{
+  memset(c, 0, sizeof *c);
+  c->arena = pol_arena_new();
+  c->diag.files = NULL;
+  c->diag.nfiles = &c->nfiles;
+  c->diag.out = diag_out;
+}
+
+void pol_compiler_free(pol_Compiler *c)
+{
+  for (int i = 0; i < c->nfiles; i++) {
+    free(c->files[i]->text);
+    free(c->files[i]->name);
+    free(c->files[i]);
+  }
+  free(c->files);
+  free(c->path);
+  free(c->global.decls);
+  for (int i = 0; i < c->nunits; i++) free(c->units[i].scope.decls);
+  free(c->units);
+  free(c->records);
+  pol_arena_free(c->arena);
+}
+
+#define GROW(arr, n, cap)                                              \
+  do {                                                                 \
+    if ((n) == (cap)) {                                                \
+      (cap) = (cap) ? (cap) * 2 : 16;                                  \
+      void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));       \
+      if (!np_) { fputs("polc: out of memory\n", stderr); abort(); }   \
+      (arr) = np_;                                                     \
+    }                                                                  \
+  } while (0)
+
+void pol_compiler_add_path(pol_Compiler *c, const char *dir)
+{
+  const char **np = realloc(c->path, (size_t)(c->npath + 1) * sizeof *np);
+  if (!np) { fputs("polc: out of memory\n", stderr); abort(); }
+  c->path = np;
+  c->path[c->npath++] = dir;
+}
+
+static pol_Source *add_source(pol_Compiler *c, const char *name, char *text, size_t len,
+                              int is_module)
+{
+  pol_Source *s = calloc(1, sizeof *s);
+  if (!s) abort();
+  s->name = strdup(name);
+  s->text = text;
+  s->len = len;
+  s->is_module = is_module;
+  GROW(c->files, c->nfiles, c->capfiles);
+  c->files[c->nfiles++] = s;
+  c->diag.files = c->files;
+  return s;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  for (;;) {
+    if (!buf) { fclose(f); return NULL; }
+    n += fread(buf + n, 1, cap - n - 1, f);
+    if (n < cap - 1) break;
+    cap *= 2;
+    char *nb = realloc(buf, cap);
+    if (!nb) { free(buf); fclose(f); return NULL; }
+    buf = nb;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) { free(buf); return NULL; }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static void load_imports(pol_Compiler *c, pol_Source *src);
+
+static pol_Source *parse_source(pol_Compiler *c, const char *name, char *text, size_t len,
+                                int is_module)
+{
+  pol_Source *s = add_source(c, name, text, len, is_module);
+  uint32_t file = (uint32_t)(c->nfiles - 1);
+  if (strlen(text) != len) {
+    pol_Span sp = {file, (uint32_t)strlen(text), (uint32_t)strlen(text) + 1};
+    pol_error(&c->diag, sp, "E0100", "NUL byte in source file");
+    return s;
+  }
+  pol_parse(c->arena, &c->diag, s, file);
+  load_imports(c, s);
+  return s;
+}
+
+int pol_compiler_load_text(pol_Compiler *c, const char *name, const char *text, size_t len)
+{
+  char *copy = malloc(len + 1);
+  if (!copy) abort();
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  int before = c->diag.nerrors;
+  parse_source(c, name, copy, len, 0);
+  return c->diag.nerrors - before;
+}
+
+int pol_compiler_load(pol_Compiler *c, const char *filename)
+{
+  size_t len;
+  char *text = read_all(filename, &len);
+  if (!text) {
+    fprintf(c->diag.out ? c->diag.out : stderr, "%s: error[E0001]: cannot read: %s\n",
+            filename, strerror(errno));
+    c->diag.nerrors++;
+    return 1;
+  }
+  int before = c->diag.nerrors;
+  parse_source(c, filename, text, len, 0);
+  return c->diag.nerrors - before;
+}
+
+static void load_imports(pol_Compiler *c, pol_Source *src)
+{
+  uint32_t file = 0;
+  while (c->files[file] != src) file++;
+  for (pol_Node *it = src->items; it; it = it->next) {
+    if (it->kind != N_IMPORT) continue;
+    const char *m = it->str;
+    int bad = m[0] == '\0' || strstr(m, "..") != NULL || m[0] == '/';
+    if (bad) {
+      pol_error(&c->diag, it->span, "E0002", "bad module name \"%s\"", m);
+      continue;
+    }
+    /* already loaded? modules are known by their resolved name */
+    int found = 0;
+    for (int i = 0; i < c->nfiles && !found; i++) {
+      const char *n = c->files[i]->name;
+      const char *base = strrchr(n, '/');
+      base = base ? base + 1 : n;
+      size_t ml = strlen(m);
+      const char *tail = n + strlen(n) - ml - 4;
+      found = c->files[i]->is_module && strlen(n) >= ml + 4 && strcmp(n + strlen(n) - 4, ".pol") == 0
+              && strncmp(tail, m, ml) == 0 && (tail == n || tail[-1] == '/');
+      (void)base;
+    }
+    if (found) continue;
+    char *text = NULL;
+    size_t len = 0;
+    char path[4096];
+    for (int i = 0; i < c->npath && !text; i++) {
+      snprintf(path, sizeof path, "%s/%s.pol", c->path[i], m);
+      text = read_all(path, &len);
+    }
+    if (!text) {
+      pol_error(&c->diag, it->span, "E0003", "module \"%s\" not found (searched %d director%s)",
+                m, c->npath, c->npath == 1 ? "y" : "ies");
+      continue;
+    }
+    parse_source(c, path, text, len, 1);
+  }
+  (void)file;
+}
+
+/* ---- scopes ------------------------------------------------------------ */
+
+pol_Node *pol_scope_find(const pol_Scope *s, const char *name)
+{
+  for (; s; s = s->parent)
+    for (int i = 0; i < s->n; i++)
+      if (strcmp(s->decls[i]->str, name) == 0) return s->decls[i];
+  return NULL;
+}
+
+static void scope_add(pol_Compiler *c, pol_Scope *s, pol_Node *d)
+{
+  for (int i = 0; i < s->n; i++) {
+    if (strcmp(s->decls[i]->str, d->str) == 0) {
+      int line, col;
+      pol_linecol(c->files[s->decls[i]->span.file], s->decls[i]->span.start, &line, &col);
+      pol_error(&c->diag, d->span, "E0201", "'%s' is already declared at %s:%d:%d", d->str,
+                c->files[s->decls[i]->span.file]->name, line, col);
+      return;
+    }
+  }
+  GROW(s->decls, s->n, s->cap);
+  s->decls[s->n++] = d;
+}
+
+pol_Node *pol_record_find(const pol_Compiler *c, const char *name, int *index)
+{
+  for (int i = 0; i < c->nrecords; i++)
+    if (strcmp(c->records[i]->str, name) == 0) {
+      if (index) *index = i;
+      return c->records[i];
+    }
+  return NULL;
+}
+
+int pol_field_index(const pol_Compiler *c, uint32_t rec, const char *name)
+{
+  int i = 0;
+  for (pol_Node *f = c->records[rec]->args; f; f = f->next, i++)
+    if (strcmp(f->str, name) == 0) return i;
+  return -1;
+}
+
+const char *pol_type_name(const pol_Compiler *c, uint32_t t, char *buf, size_t n)
+{
+  static const char *names[PK__COUNT] = {
+    "<error>", "bool", "number", "string", "date", "duration", "window", "set", "list", "record"
+  };
+  pol_Kind k = POL_TKIND(t);
+  if (k == PK_LIST) {
+    char inner[128];
+    if (POL_TELEM(t) == PK_REC)
+      snprintf(buf, n, "list<%s>", c->records[POL_TREC(t)]->str);
+    else
+      snprintf(buf, n, "list<%s>", pol_type_name(c, POL_TELEM(t), inner, sizeof inner));
+  } else if (k == PK_REC) {
+    snprintf(buf, n, "%s", c->records[POL_TREC(t)]->str);
+  } else {
+    snprintf(buf, n, "%s", k < PK__COUNT ? names[k] : "?");
+  }
+  return buf;
+}
+
+int pol_builtin(const char *name)
+{
+  if (strcmp(name, "floor") == 0) return B_FLOOR;
+  if (strcmp(name, "start_of") == 0) return B_START_OF;
+  if (strcmp(name, "end_of") == 0) return B_END_OF;
+  if (strcmp(name, "known") == 0) return B_KNOWN;
+  return B_NONE;
+}
+
+/* ---- types ------------------------------------------------------------- */
+
+static uint32_t resolve_type(pol_Compiler *c, pol_Node *t)
+{
+  const char *n = t->str;
+  if (strcmp(n, "list") == 0) {
+    if (!t->a) {
+      pol_error(&c->diag, t->span, "E0210", "list needs an element type: list<T>");
+      return T_NONE;
+    }
+    uint32_t e = resolve_type(c, t->a);
+    pol_Kind ek = POL_TKIND(e);
+    if (ek == PK_NONE) return T_NONE;
+    if (ek == PK_LIST || ek == PK_WIN || ek == PK_DUR || ek == PK_SET) {
+      pol_error(&c->diag, t->a->span, "E0211", "a list cannot hold this type");
+      return T_NONE;
+    }
+    return POL_TYPE(PK_LIST, ek, POL_TREC(e));
+  }
+  if (t->a) {
+    pol_error(&c->diag, t->span, "E0212", "'%s' takes no type argument", n);
+    return T_NONE;
+  }
+  if (strcmp(n, "bool") == 0) return T_BOOL;
+  if (strcmp(n, "number") == 0) return T_NUM;
+  if (strcmp(n, "string") == 0) return T_STR;
+  if (strcmp(n, "date") == 0) return T_DATE;
+  if (strcmp(n, "duration") == 0) return T_DUR;
+  if (strcmp(n, "window") == 0) return T_WIN;
+  if (strcmp(n, "set") == 0) return T_SET;
+  int idx;
+  if (pol_record_find(c, n, &idx)) return POL_TYPE(PK_REC, 0, (uint32_t)idx);
+  pol_error(&c->diag, t->span, "E0213", "unknown type '%s'", n);
+  return T_NONE;
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+typedef struct Env {
+  const struct Env *up;
+  int is_item;            /* 1: a quantifier item; 0: let parameters */
+  uint32_t item_type;
+  const char *binder;
+  pol_Node *params;
+} Env;
+
+typedef struct Ctx {
+  pol_Compiler *c;
+  pol_Scope *scope;       /* lexical scope of the expression */
+  const Env *env;
+} Ctx;
+
+static uint32_t check_expr(Ctx *x, pol_Node *n);
+
+static void type_error(Ctx *x, pol_Node *n, const char *what, uint32_t got)
+{
+  char b[128];
+  pol_error(&x->c->diag, n->span, "E0220", "%s, found %s", what, pol_type_name(x->c, got, b, sizeof b));
+}
+
+/* Checks n and requires kind k (PK_NONE means an earlier error: silent). */
+static uint32_t expect(Ctx *x, pol_Node *n, pol_Kind k, const char *what)
+{
+  uint32_t t = check_expr(x, n);
+  if (POL_TKIND(t) != PK_NONE && POL_TKIND(t) != k) {
+    type_error(x, n, what, t);
+    return T_NONE;
+  }
+  return t;
+}
+
+static uint32_t check_let(pol_Compiler *c, pol_Node *let);
+
+static uint32_t resolve_name(Ctx *x, pol_Node *n)
+{
+  int depth = 0;
+  for (const Env *e = x->env; e; e = e->up) {
+    if (e->is_item) {
+      if (e->binder && strcmp(e->binder, n->str) == 0) {
+        n->res = R_ITEM; n->depth = depth;
+        return e->item_type;
+      }
+      if (!e->binder && POL_TKIND(e->item_type) == PK_REC) {
+        int fi = pol_field_index(x->c, POL_TREC(e->item_type), n->str);
+        if (fi >= 0) {
+          pol_Node *f = x->c->records[POL_TREC(e->item_type)]->args;
+          for (int i = 0; i < fi; i++) f = f->next;
+          n->res = R_FIELD; n->depth = depth; n->index = fi;
+          return f->type;
+        }
+      }
+      depth++;
+    } else {
+      int i = 0;
+      for (pol_Node *p = e->params; p; p = p->next, i++)
+        if (strcmp(p->str, n->str) == 0) {
+          n->res = R_PARAM; n->index = i; n->decl = p;
+          return p->type;
+        }
+    }
+  }
+  pol_Node *d = pol_scope_find(x->scope, n->str);
+  if (!d) {
+    pol_error(&x->c->diag, n->span, "E0202", "unknown name '%s'", n->str);
+    return T_NONE;
+  }
+  n->decl = d;
+  if (d->kind == N_FACT) { n->res = R_FACT; return d->type; }
+  if (d->kind == N_LET && !d->args && !(d->flags & 1)) {
+    n->res = R_LET;
+    return check_let(x->c, d);
+  }
+  pol_error(&x->c->diag, n->span, "E0203", "'%s' is a function: call it with arguments", n->str);
+  return T_NONE;
+}
+
+static uint32_t check_call(Ctx *x, pol_Node *n)
+{
+  int nargs = 0;
+  for (pol_Node *a = n->args; a; a = a->next) nargs++;
+  int b = pol_builtin(n->str);
+  if (b != B_NONE && !pol_scope_find(x->scope, n->str)) {
+    n->res = R_BUILTIN; n->index = b;
+    if (nargs != 1) {
+      pol_error(&x->c->diag, n->span, "E0230", "%s takes 1 argument, given %d", n->str, nargs);
+      return T_NONE;
+    }
+    switch (b) {
+    case B_FLOOR: return expect(x, n->args, PK_NUM, "floor needs a number") ? T_NUM : T_NONE;
+    case B_START_OF:
+    case B_END_OF:
+      return POL_TKIND(expect(x, n->args, PK_WIN, "needs a window")) ? T_DATE : T_NONE;
+    default:
+      check_expr(x, n->args);
+      return T_BOOL;
+    }
+  }
+  pol_Node *d = pol_scope_find(x->scope, n->str);
+  if (!d) {
+    pol_error(&x->c->diag, n->span, "E0202", "unknown function '%s'", n->str);
+    for (pol_Node *a = n->args; a; a = a->next) check_expr(x, a);
+    return T_NONE;
+  }
+  n->decl = d;
+  pol_Node *params;
+  uint32_t result;
+  if (d->kind == N_LET && (d->flags & 1)) {
+    n->res = R_LET;
+    result = check_let(x->c, d);
+    params = d->args;
+  } else if (d->kind == N_EXTERN) {
+    n->res = R_EXTERN;
+    result = d->type;
+    params = d->args;
+  } else {
+    pol_error(&x->c->diag, n->span, "E0204", "'%s' is not a function", n->str);
+    return T_NONE;
+  }
+  int np = 0;
+  for (pol_Node *p = params; p; p = p->next) np++;
+  if (np != nargs) {
+    pol_error(&x->c->diag, n->span, "E0230", "%s takes %d argument%s, given %d", n->str, np,
+              np == 1 ? "" : "s", nargs);
+    return T_NONE;
+  }
+  pol_Node *p = params;
+  for (pol_Node *a = n->args; a; a = a->next, p = p->next) {
+    uint32_t pt = p->kind == N_PARAM ? p->type : p->type; /* N_TYPEREF for externs */
+    uint32_t at = check_expr(x, a);
+    if (POL_TKIND(at) && POL_TKIND(pt) && at != pt) {
+      char b1[128];
+      pol_error(&x->c->diag, a->span, "E0231", "argument of %s must be %s", n->str,
+                pol_type_name(x->c, pt, b1, sizeof b1));
+    }
+  }
+  return result;
+}
+
+static uint32_t check_quant(Ctx *x, pol_Node *n)
+{
+  uint32_t lt = check_expr(x, n->a);
+  if (POL_TKIND(lt) != PK_LIST) {
+    if (POL_TKIND(lt)) type_error(x, n->a, "a quantifier needs a list", lt);
+    return T_NONE;
+  }
+  uint32_t item = POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt));
+  Env e = {x->env, 1, item, n->str, NULL};
+  const Env *saved = x->env;
+  x->env = &e;
+  if (n->b) expect(x, n->b, PK_BOOL, "a 'where' condition must be true or false");
+  if (n->c) {
+    uint32_t kt = check_expr(x, n->c);
+    pol_Kind k = POL_TKIND(kt);
+    if (k && k != PK_STR && k != PK_NUM && k != PK_DATE && k != PK_BOOL)
+      type_error(x, n->c, "'count distinct' needs a string, number, date or bool key", kt);
+  }
+  x->env = saved;
+  return n->op == Q_COUNT || n->op == Q_COUNTD ? T_NUM : T_BOOL;
+}
+
+static uint32_t check_binary(Ctx *x, pol_Node *n)
+{
+  uint32_t ta, tb;
+  pol_Kind a, b;
+  switch (n->op) {
+  case O_AND: case O_OR:
+    expect(x, n->a, PK_BOOL, "'and'/'or' need true/false operands");
+    expect(x, n->b, PK_BOOL, "'and'/'or' need true/false operands");
+    return T_BOOL;
+  default: break;
+  }
+  ta = check_expr(x, n->a);
+  tb = check_expr(x, n->b);
+  a = POL_TKIND(ta);
+  b = POL_TKIND(tb);
+  if (!a || !b) return n->op >= O_EQ && n->op <= O_WITHIN ? T_BOOL : T_NONE;
+  char b1[128], b2[128];
+  switch (n->op) {
+  case O_EQ: case O_NE:
+    if (a == b && (a == PK_NUM || a == PK_STR || a == PK_DATE || a == PK_BOOL)) return T_BOOL;
+    break;
+  case O_LT: case O_LE: case O_GT: case O_GE:
+    if (a == b && (a == PK_NUM || a == PK_DATE)) return T_BOOL;
+    break;
+  case O_IN: case O_NOTIN:
+    if (a == PK_STR && (b == PK_SET || (b == PK_LIST && POL_TELEM(tb) == PK_STR))) return T_BOOL;
+    break;
+  case O_WITHIN:
+    if (a == PK_DATE && b == PK_WIN) return T_BOOL;
+    break;
+  case O_COALESCE:
+    if (ta == tb) return ta;
+    break;
+  case O_ADD:
+    if (a == PK_NUM && b == PK_NUM) return T_NUM;
+    if (a == PK_DATE && b == PK_DUR) return T_DATE;
+    break;
+  case O_SUB:
+    if (a == PK_NUM && b == PK_NUM) return T_NUM;
+    if (a == PK_DATE && b == PK_DUR) return T_DATE;
+    if (a == PK_DATE && b == PK_DATE) return T_NUM;
+    break;
+  case O_MUL: case O_DIV:
+    if (a == PK_NUM && b == PK_NUM) return T_NUM;
+    break;
+  default: break;
+  }
+  static const char *opname[] = {
+    "not", "-", "and", "or", "==", "!=", "<", "<=", ">", ">=", "in", "not in",
+    "within", "??", "+", "-", "*", "/"
+  };
+  pol_error(&x->c->diag, n->span, "E0221", "operator '%s' does not apply to %s and %s",
+            opname[n->op], pol_type_name(x->c, ta, b1, sizeof b1), pol_type_name(x->c, tb, b2, sizeof b2));
+  return n->op >= O_EQ && n->op <= O_WITHIN ? T_BOOL : T_NONE;
+}
+
+static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
+{
+  switch (n->kind) {
+  case N_NUM: return T_NUM;
+  case N_STR: return T_STR;
+  case N_DATE: return T_DATE;
+  case N_DUR: return T_DUR;
+  case N_BOOL: return T_BOOL;
+  case N_SET: return T_SET;
+  case N_WINDOW:
+    expect(x, n->a, PK_DATE, "a window starts at a date");
+    expect(x, n->b, PK_DATE, "a window ends at a date");
+    return T_WIN;
+  case N_NAME: return resolve_name(x, n);
+  case N_IT: {
+    int depth = 0;
+    for (const Env *e = x->env; e; e = e->up) {
+      if (!e->is_item) continue;
+      n->res = R_ITEM; n->depth = depth;
+      return e->item_type;
+    }
+    pol_error(&x->c->diag, n->span, "E0205", "'it' is only meaningful inside a quantifier");
+    return T_NONE;
+  }
+  case N_FIELD: {
+    uint32_t t = check_expr(x, n->a);
+    if (!POL_TKIND(t)) return T_NONE;
+    if (POL_TKIND(t) != PK_REC) {
+      type_error(x, n->a, "only a record has fields", t);
+      return T_NONE;
+    }
+    int fi = pol_field_index(x->c, POL_TREC(t), n->str);
+    if (fi < 0) {
+      pol_error(&x->c->diag, n->span, "E0206", "%s has no field '%s'",
+                x->c->records[POL_TREC(t)]->str, n->str);
+      return T_NONE;
+    }
+    n->index = fi;
+    pol_Node *f = x->c->records[POL_TREC(t)]->args;
+    for (int i = 0; i < fi; i++) f = f->next;
+    return f->type;
+  }
+  case N_CALL: return check_call(x, n);
+  case N_UNARY:
+    if (n->op == O_NOT) return expect(x, n->a, PK_BOOL, "'not' needs true/false") ? T_BOOL : T_BOOL;
+    return expect(x, n->a, PK_NUM, "'-' needs a number");
+  case N_BINARY: return check_binary(x, n);
+  case N_QUANT: return check_quant(x, n);
+  case N_COVER: {
+    expect(x, n->a, PK_WIN, "'days of' needs a window");
+    uint32_t lt = check_expr(x, n->b);
+    if (POL_TKIND(lt) != PK_LIST || POL_TELEM(lt) != PK_REC) {
+      if (POL_TKIND(lt)) type_error(x, n->b, "'covered by' needs a list of records", lt);
+      return T_NUM;
+    }
+    Env e = {x->env, 1, POL_TYPE(PK_REC, 0, POL_TREC(lt)), NULL, NULL};
+    const Env *saved = x->env;
+    x->env = &e;
+    if (n->c) expect(x, n->c, PK_BOOL, "a 'where' condition must be true or false");
+    expect(x, n->d, PK_DATE, "'from' needs a date");
+    expect(x, n->e, PK_DATE, "'to' needs a date");
+    x->env = saved;
+    return T_NUM;
+  }
+  case N_ATLEAST: {
+    int k = 0;
+    for (pol_Node *a = n->args; a; a = a->next, k++)
+      expect(x, a, PK_BOOL, "'at least k of' needs true/false items");
+    if (n->num < 1 || n->num != (int)n->num || n->num > k)
+      pol_error(&x->c->diag, n->span, "E0222", "'at least %g of' %d item%s: k must be a whole number from 1 to %d",
+                n->num, k, k == 1 ? "" : "s", k);
+    if (k > 8) pol_error(&x->c->diag, n->span, "E0223", "'at least k of' takes at most 8 items");
+    return T_BOOL;
+  }
+  default:
+    pol_error(&x->c->diag, n->span, "E0299", "not an expression");
+    return T_NONE;
+  }
+}
+
+static uint32_t check_expr(Ctx *x, pol_Node *n)
+{
+  n->type = check_expr_inner(x, n);
+  return n->type;
+}
+
+static uint32_t check_let(pol_Compiler *c, pol_Node *let)
+{
+  if (let->state == 2) return let->type;
+  if (let->state == 1) {
+    pol_error(&c->diag, let->span, "E0207", "'%s' is defined in terms of itself", let->str);
+    let->type = T_NONE;
+    return T_NONE;
+  }
+  let->state = 1;
+  Env e = {NULL, 0, 0, NULL, let->args};
+  Ctx x = {c, let->scope, let->args ? &e : NULL};
+  for (pol_Node *p = let->args; p; p = p->next) p->type = resolve_type(c, p->tref);
+  uint32_t t = check_expr(&x, let->a);
+  if (let->tref) {
+    uint32_t want = resolve_type(c, let->tref);
+    if (POL_TKIND(t) && POL_TKIND(want) && t != want) {
+      char b1[128], b2[128];
+      pol_error(&c->diag, let->a->span, "E0224", "'%s' is declared %s but its value is %s", let->str,
+                pol_type_name(c, want, b1, sizeof b1), pol_type_name(c, t, b2, sizeof b2));
+    }
+    t = want;
+  }
+  let->type = t;
+  let->state = 2;
+  return t;
+}
+
+/* ---- declarations, criteria, policies ---------------------------------- */
+
+static int header_str(pol_Compiler *c, pol_Node *h, const char **out)
+{
+  if (!h->args || h->args->next || h->args->kind != N_STR) {
+    pol_error(&c->diag, h->span, "E0301", "'%s' takes one string", h->str);
+    return -1;
+  }
+  *out = h->args->str;
+  return 0;
+}
+
+static void check_header(pol_Compiler *c, pol_PolicyUnit *u)
+{
+  pol_Node *p = u->header;
+  u->id = p->str;
+  for (pol_Node *h = p->args; h; h = h->next) {
+    if (strcmp(h->str, "title") == 0) header_str(c, h, &u->title);
+    else if (strcmp(h->str, "version") == 0) header_str(c, h, &u->version);
+    else if (strcmp(h->str, "source") == 0) header_str(c, h, &u->source);
+    else if (strcmp(h->str, "effective") == 0) {
+      if (!h->args || h->args->next || h->args->kind != N_DATE)
+        pol_error(&c->diag, h->span, "E0302", "'effective' takes one date, e.g. 2025-08-01");
+      else
+        u->effective = h->args->ival;
+    } else if (strcmp(h->str, "codes") == 0) {
+      for (pol_Node *v = h->args; v; v = v->next)
+        if (v->kind != N_STR)
+          pol_error(&c->diag, v->span, "E0303", "a code is a string, e.g. \"27279\"");
+      u->codes = h->args;
+    } else {
+      pol_error(&c->diag, h->span, "E0304",
+                "unknown policy field '%s' (expected title, version, effective, codes, source)", h->str);
+    }
+  }
+  if (!u->title) pol_error(&c->diag, p->span, "E0305", "policy \"%s\" has no title", p->str);
+  if (!u->version) pol_error(&c->diag, p->span, "E0305", "policy \"%s\" has no version", p->str);
+  if (!u->codes) pol_error(&c->diag, p->span, "E0305", "policy \"%s\" covers no codes", p->str);
+  if (!u->source) u->source = "";
+}
+
+typedef struct IdSeen {
+  pol_Node **n;
+  int len, cap;
+} IdSeen;
+
+static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSeen *seen, int depth)
+{
+  for (int i = 0; i < seen->len; i++)
+    if (strcmp(seen->n[i]->str, cl->str) == 0) {
+      pol_error(&c->diag, cl->span, "E0310", "criterion id \"%s\" is used twice in this policy", cl->str);
+      break;
+    }
+  GROW(seen->n, seen->len, seen->cap);
+  seen->n[seen->len++] = cl;
+  if (cl->str[0] == '\0') pol_error(&c->diag, cl->span, "E0311", "a criterion needs an id");
+  if (depth > 16) {
+    pol_error(&c->diag, cl->span, "E0312", "criteria nested more than 16 deep");
+    return;
+  }
+  for (pol_Node *a = cl->args; a; a = a->next) {
+    if (a->kind == N_STR) {
+      if (cl->cite) pol_error(&c->diag, a->span, "E0313", "a criterion has at most one citation");
+      cl->cite = a->str;
+    }
+  }
+  if (cl->op == C_LEAF) {
+    Ctx x = {c, &u->scope, NULL};
+    uint32_t t = check_expr(&x, cl->a);
+    if (POL_TKIND(t) && POL_TKIND(t) != PK_BOOL)
+      type_error(&x, cl->a, "a criterion must be true or false", t);
+    return;
+  }
+  int n = 0;
+  for (pol_Node *k = cl->b; k; k = k->next, n++) {
+    if (k->flags & CF_EXCLUSION)
+      pol_error(&c->diag, k->span, "E0314", "an exclusion cannot be nested inside a criterion");
+    check_clause(c, u, k, seen, depth + 1);
+  }
+  if (n == 0) pol_error(&c->diag, cl->span, "E0315", "criterion \"%s\" has no sub-criteria", cl->str);
+  if (cl->op == C_ATLEAST && cl->ival > n)
+    pol_error(&c->diag, cl->span, "E0316", "'at least %d of' but only %d sub-criteria", cl->ival, n);
+}
+
+int pol_check(pol_Compiler *c)
+{
+  /* pass 1: records (global), module declarations, policy units */
+  for (int f = 0; f < c->nfiles; f++) {
+    pol_Source *s = c->files[f];
+    for (pol_Node *it = s->items; it; it = it->next) {
+      if (it->kind != N_RECORD) continue;
+      if (pol_record_find(c, it->str, NULL)) {
+        pol_error(&c->diag, it->span, "E0201", "record '%s' is already declared", it->str);
+        continue;
+      }
+      GROW(c->records, c->nrecords, c->caprecords);
+      c->records[c->nrecords++] = it;
+    }
+    pol_PolicyUnit *u = NULL;
+    if (!s->is_module) {
+      GROW(c->units, c->nunits, c->capunits);
+      u = &c->units[c->nunits++];
+      memset(u, 0, sizeof *u);
+      u->src = s;
+      u->file = (uint32_t)f;
+      u->scope.parent = &c->global;
+    }
+    for (pol_Node *it = s->items; it; it = it->next) {
+      pol_Scope *sc = u ? &u->scope : &c->global;
+      switch (it->kind) {
+      case N_FACT: case N_LET: case N_EXTERN:
+        it->scope = sc;
+        scope_add(c, sc, it);
+        break;
+      case N_POLICY:
+        if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare a policy");
+        else if (u->header) pol_error(&c->diag, it->span, "E0321", "one policy per file");
+        else u->header = it;
+        break;
+      case N_BRANCH:
+        if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare branches");
+        break;
+      default: break;
+      }
+    }
+    if (u && !u->header) {
+      pol_Span sp = {(uint32_t)f, 0, 0};
+      pol_error(&c->diag, sp, "E0322", "no policy header: start the file with policy \"ID\" { ... }");
+    }
+  }
+  if (c->nrecords > 0xffff) {
+    pol_Span sp = {0, 0, 0};
+    pol_error(&c->diag, sp, "E0323", "too many record types");
+    return c->diag.nerrors;
+  }
+  /* pass 2: types of record fields, facts, externs */
+  for (int r = 0; r < c->nrecords; r++) {
+    for (pol_Node *fl = c->records[r]->args; fl; fl = fl->next) {
+      fl->type = resolve_type(c, fl->tref);
+      for (pol_Node *g = c->records[r]->args; g != fl; g = g->next)
+        if (strcmp(g->str, fl->str) == 0)
+          pol_error(&c->diag, fl->span, "E0201", "field '%s' is declared twice", fl->str);
+    }
+  }
+  pol_Scope *scopes[1 + 4096];
+  int nscopes = 0;
+  scopes[nscopes++] = &c->global;
+  for (int i = 0; i < c->nunits && nscopes < 4097; i++) scopes[nscopes++] = &c->units[i].scope;
+  for (int s = 0; s < nscopes; s++) {
+    for (int i = 0; i < scopes[s]->n; i++) {
+      pol_Node *d = scopes[s]->decls[i];
+      if (d->kind == N_FACT) {
+        d->type = resolve_type(c, d->tref);
+        if (POL_TKIND(d->type) == PK_REC || POL_TKIND(d->type) == PK_WIN ||
+            POL_TKIND(d->type) == PK_DUR || POL_TKIND(d->type) == PK_SET)
+          pol_error(&c->diag, d->tref->span, "E0214", "a fact is a bool, number, string, date or list");
+      } else if (d->kind == N_EXTERN) {
+        d->type = resolve_type(c, d->tref);
+        int np = 0;
+        for (pol_Node *p = d->args; p; p = p->next, np++) {
+          p->type = resolve_type(c, p);
+          pol_Kind k = POL_TKIND(p->type);
+          if (k && k != PK_BOOL && k != PK_NUM && k != PK_STR && k != PK_DATE)
+            pol_error(&c->diag, p->span, "E0240", "an extern takes bool, number, string or date");
+        }
+        pol_Kind k = POL_TKIND(d->type);
+        if (k && k != PK_BOOL && k != PK_NUM && k != PK_STR && k != PK_DATE)
+          pol_error(&c->diag, d->tref->span, "E0240", "an extern returns bool, number, string or date");
+        if (np > 8) pol_error(&c->diag, d->span, "E0241", "an extern takes at most 8 arguments");
+      }
+    }
+  }
+  /* pass 3: lets (also those no criterion uses), headers, branches */
+  for (int s = 0; s < nscopes; s++)
+    for (int i = 0; i < scopes[s]->n; i++)
+      if (scopes[s]->decls[i]->kind == N_LET) check_let(c, scopes[s]->decls[i]);
+  for (int i = 0; i < c->nunits; i++) {
+    pol_PolicyUnit *u = &c->units[i];
+    if (!u->header) continue;
+    check_header(c, u);
+    for (int j = 0; j < i; j++)
+      if (c->units[j].header && strcmp(c->units[j].id, u->id) == 0)
+        pol_error(&c->diag, u->header->span, "E0324", "policy \"%s\" is defined twice", u->id);
+    IdSeen seen = {NULL, 0, 0};
+    int nbranches = 0;
+    for (pol_Node *it = u->src->items; it; it = it->next) {
+      if (it->kind != N_BRANCH) continue;
+      nbranches++;
+      Ctx x = {c, &u->scope, NULL};
+      expect(&x, it->a, PK_BOOL, "a branch condition must be true or false");
+      for (pol_Node *cl = it->args; cl; cl = cl->next) check_clause(c, u, cl, &seen, 0);
+    }
+    free(seen.n);
+    if (nbranches == 0)
+      pol_error(&c->diag, u->header->span, "E0325", "policy \"%s\" has no branch", u->id);
+  }
+  return c->diag.nerrors;
+}

@@ -1,0 +1,850 @@
+/*
+ * codegen.c -- from the checked AST to a pol_Program.
+ *
+ * Each leaf criterion and each branch condition becomes a root block with
+ * its own register frame; quantifier bodies become blocks of higher index
+ * that share that frame.  Registers are allocated as a stack: an
+ * expression is compiled into a destination register and its temporaries
+ * are released when it is done.  `let` definitions are inlined, their
+ * parameters bound to registers; constant subtrees (months(6) = 182) are
+ * folded.  At the root level of a criterion every fact read and every list
+ * query is followed by an EVID instruction, so the trace shows the values a
+ * clause looked at, with what was expected of them.
+ */
+#include "compile.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define GROWV(arr, n, cap)                                             \
+  do {                                                                 \
+    if ((n) >= (cap)) {                                                \
+      (cap) = (cap) ? (cap) * 2 : 16;                                  \
+      void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));       \
+      if (!np_) { fputs("polc: out of memory\n", stderr); abort(); }   \
+      (arr) = np_;                                                     \
+    }                                                                  \
+  } while (0)
+
+typedef struct Buf {
+  pol_Instr *code;
+  uint32_t n, cap;
+} Buf;
+
+typedef struct Bind {
+  pol_Node *params;
+  pol_Node *args;          /* argument nodes, for folding */
+  const struct Bind *up;   /* the caller's bindings (for the args) */
+  int regs[8];
+} Bind;
+
+typedef struct Hash {
+  uint32_t *slot;          /* value+1, 0 = empty */
+  uint32_t cap;
+} Hash;
+
+typedef struct Gen {
+  pol_Compiler *c;
+  pol_Program *p;
+  uint32_t cap_str, cap_k, cap_set, cap_setitems, cap_evid, cap_crit, cap_kids;
+  uint32_t cap_br, cap_brc, cap_codes, cap_pol, cap_ext, cap_blocks;
+  Hash strs;
+  Buf *bufs;               /* one per block */
+  /* state of the root block being compiled */
+  uint32_t cur;            /* current block */
+  int top, max;            /* register stack */
+  int items[POL_MAX_DEPTH + 1];
+  int nitems;
+  const Bind *bind;
+  const char *expected;    /* evidence expectation for the next fact read */
+  int errors;
+  pol_Node **factdecl;     /* slot -> declaration */
+  pol_Node **extdecl;
+} Gen;
+
+/* ---- tables ------------------------------------------------------------ */
+
+static uint32_t hash_str(const char *s)
+{
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+  return h;
+}
+
+static uint32_t str_id(Gen *g, const char *s)
+{
+  pol_Program *p = g->p;
+  if ((p->nstr + 1) * 2 > g->strs.cap) {
+    uint32_t ncap = g->strs.cap ? g->strs.cap * 2 : 256;
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns) abort();
+    for (uint32_t i = 0; i < p->nstr; i++) {
+      uint32_t h = hash_str(p->str[i]) & (ncap - 1);
+      while (ns[h]) h = (h + 1) & (ncap - 1);
+      ns[h] = i + 1;
+    }
+    free(g->strs.slot);
+    g->strs.slot = ns;
+    g->strs.cap = ncap;
+  }
+  uint32_t h = hash_str(s) & (g->strs.cap - 1);
+  while (g->strs.slot[h]) {
+    uint32_t id = g->strs.slot[h] - 1;
+    if (strcmp(p->str[id], s) == 0) return id;
+    h = (h + 1) & (g->strs.cap - 1);
+  }
+  GROWV(p->str, p->nstr, g->cap_str);
+  p->slen = realloc(p->slen, (size_t)g->cap_str * sizeof *p->slen);
+  if (!p->slen) abort();
+  p->str[p->nstr] = strdup(s);
+  p->slen[p->nstr] = (uint32_t)strlen(s);
+  g->strs.slot[h] = p->nstr + 1;
+  return p->nstr++;
+}
+
+static uint32_t konst(Gen *g, pol_Value v)
+{
+  pol_Program *p = g->p;
+  if (v.tag == PV_STR) v.u.s = NULL;   /* rebuilt from aux at load */
+  for (uint32_t i = p->nk > 64 ? p->nk - 64 : 0; i < p->nk; i++)
+    if (memcmp(&p->k[i], &v, sizeof v) == 0) return i;
+  GROWV(p->k, p->nk, g->cap_k);
+  p->k[p->nk] = v;
+  if (v.tag == PV_STR) p->k[p->nk].u.s = p->str[v.aux];
+  return p->nk++;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static uint32_t make_set(Gen *g, pol_Node *items)
+{
+  pol_Program *p = g->p;
+  uint32_t start = p->nsetitems;
+  for (pol_Node *s = items; s; s = s->next) {
+    uint32_t id = str_id(g, s->str);
+    int dup = 0;
+    for (uint32_t i = start; i < p->nsetitems; i++) dup |= p->setitems[i] == id;
+    if (dup) continue;
+    GROWV(p->setitems, p->nsetitems, g->cap_setitems);
+    p->setitems[p->nsetitems++] = id;
+  }
+  qsort(p->setitems + start, p->nsetitems - start, sizeof *p->setitems, cmp_u32);
+  GROWV(p->set0, p->nsets, g->cap_set);
+  p->setn = realloc(p->setn, (size_t)g->cap_set * sizeof *p->setn);
+  if (!p->setn) abort();
+  p->set0[p->nsets] = start;
+  p->setn[p->nsets] = p->nsetitems - start;
+  return p->nsets++;
+}
+
+static uint32_t evid(Gen *g, const char *fact, const char *expected)
+{
+  pol_Program *p = g->p;
+  uint32_t f = str_id(g, fact), e = expected ? str_id(g, expected) : POL_NOSTR;
+  for (uint32_t i = 0; i < p->nevid; i++)
+    if (p->evid[i].fact == f && p->evid[i].expected == e) return i;
+  GROWV(p->evid, p->nevid, g->cap_evid);
+  p->evid[p->nevid].fact = f;
+  p->evid[p->nevid].expected = e;
+  return p->nevid++;
+}
+
+/* ---- emitting ---------------------------------------------------------- */
+
+static uint32_t new_block(Gen *g)
+{
+  pol_Program *p = g->p;
+  GROWV(p->blocks, p->nblocks, g->cap_blocks);
+  g->bufs = realloc(g->bufs, (size_t)g->cap_blocks * sizeof *g->bufs);
+  if (!g->bufs) abort();
+  memset(&g->bufs[p->nblocks], 0, sizeof *g->bufs);
+  memset(&p->blocks[p->nblocks], 0, sizeof *p->blocks);
+  return p->nblocks++;
+}
+
+static uint32_t emit(Gen *g, pol_Instr i)
+{
+  Buf *b = &g->bufs[g->cur];
+  GROWV(b->code, b->n, b->cap);
+  b->code[b->n] = i;
+  return b->n++;
+}
+
+static void emit_abc(Gen *g, pol_Op op, int a, int b, int c)
+{
+  /* every emitter checks its operand ranges (registers are < 256) */
+  if (a < 0 || a > 255 || b < 0 || b > 255 || c < 0 || c > 255) abort();
+  emit(g, POL_MK_ABC(op, a, b, c));
+}
+
+static void emit_abx(Gen *g, pol_Op op, int a, uint32_t bx, pol_Span sp)
+{
+  if (bx > POL_MAX_BX) {
+    pol_error(&g->c->diag, sp, "E0401", "too many constants, facts or evidence records (more than %u)",
+              POL_MAX_BX);
+    g->errors++;
+    bx = 0;
+  }
+  emit(g, POL_MK_ABx(op, a, bx));
+}
+
+static void emit_extra(Gen *g, uint32_t ax)
+{
+  if (ax > POL_MAX_AX) abort();
+  emit(g, POL_MK_Ax(OP_EXTRA, ax));
+}
+
+static uint32_t emit_jump(Gen *g, pol_Op op, int a)
+{
+  return emit(g, POL_MK_ABx(op, a, 0));
+}
+
+static void patch_jump(Gen *g, uint32_t at, pol_Span sp)
+{
+  Buf *b = &g->bufs[g->cur];
+  uint32_t off = b->n - (at + 1);
+  if (off > POL_MAX_BX) {
+    pol_error(&g->c->diag, sp, "E0402", "expression too large for a jump");
+    g->errors++;
+    off = 0;
+  }
+  b->code[at] = (b->code[at] & 0xffffu) | (off << 16);
+}
+
+static int reg(Gen *g, pol_Span sp)
+{
+  if (g->top >= POL_MAX_REGS) {
+    pol_error(&g->c->diag, sp, "E0403", "expression needs more than %d registers", POL_MAX_REGS);
+    g->errors++;
+    return POL_MAX_REGS - 1;
+  }
+  int r = g->top++;
+  if (g->top > g->max) g->max = g->top;
+  return r;
+}
+
+/* ---- constant folding -------------------------------------------------- */
+
+static int fold(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out);
+
+static int fold_arg(Gen *g, const Bind *bind, int index, pol_Value *out)
+{
+  if (!bind) return 0;
+  pol_Node *a = bind->args;
+  for (int i = 0; i < index && a; i++) a = a->next;
+  return a ? fold(g, a, bind->up, out) : 0;
+}
+
+static int fold(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
+{
+  pol_Value a, b;
+  switch (n->kind) {
+  case N_NUM: *out = pol_num(n->num); return 1;
+  case N_BOOL: *out = pol_bool(n->ival); return 1;
+  case N_DATE: *out = pol_date(n->ival); return 1;
+  case N_STR:
+    out->tag = PV_STR; out->aux = str_id(g, n->str); out->u.s = NULL;
+    return 1;
+  case N_DUR:
+    out->tag = PV_DUR; out->aux = 0; out->u.r.lo = n->ival; out->u.r.hi = n->ival2;
+    return 1;
+  case N_SET:
+    out->tag = PV_SET; out->aux = make_set(g, n->args); out->u.p = NULL;
+    return 1;
+  case N_NAME:
+    if (n->res == R_PARAM) return fold_arg(g, bind, n->index, out);
+    if (n->res == R_LET) return fold(g, n->decl->a, NULL, out);
+    return 0;
+  case N_CALL:
+    if (n->res == R_BUILTIN && n->index == B_FLOOR) {
+      if (!fold(g, n->args, bind, &a)) return 0;
+      *out = pol_num(floor(a.u.n));
+      return 1;
+    }
+    if (n->res == R_LET) {
+      Bind nb = {n->decl->args, n->args, bind, {0}};
+      return fold(g, n->decl->a, &nb, out);
+    }
+    return 0;
+  case N_UNARY:
+    if (n->op != O_NEG || !fold(g, n->a, bind, &a)) return 0;
+    *out = pol_num(-a.u.n);
+    return 1;
+  case N_BINARY:
+    if (n->op < O_ADD || !fold(g, n->a, bind, &a) || !fold(g, n->b, bind, &b)) return 0;
+    if (a.tag == PV_NUM && b.tag == PV_NUM) {
+      double r;
+      switch (n->op) {
+      case O_ADD: r = a.u.n + b.u.n; break;
+      case O_SUB: r = a.u.n - b.u.n; break;
+      case O_MUL: r = a.u.n * b.u.n; break;
+      default:
+        if (b.u.n == 0) return 0;
+        r = a.u.n / b.u.n;
+        break;
+      }
+      *out = pol_num(r);
+      return 1;
+    }
+    if (a.tag == PV_DATE && b.tag == PV_DUR && (n->op == O_ADD || n->op == O_SUB)) {
+      int s = n->op == O_ADD ? 1 : -1;
+      int32_t d = pol_add_months((int32_t)a.aux, s * b.u.r.lo) + s * b.u.r.hi;
+      *out = pol_date(d);
+      return 1;
+    }
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+static void value_text(Gen *g, pol_Value v, char *buf, size_t n)
+{
+  switch (v.tag) {
+  case PV_NUM: snprintf(buf, n, "%.15g", v.u.n); break;
+  case PV_BOOL: snprintf(buf, n, "%s", v.aux ? "true" : "false"); break;
+  case PV_STR: snprintf(buf, n, "\"%s\"", g->p->str[v.aux]); break;
+  case PV_DATE: pol_format_date((int32_t)v.aux, buf); break;
+  case PV_SET: {
+    size_t off = (size_t)snprintf(buf, n, "{");
+    for (uint32_t i = 0; i < g->p->setn[v.aux] && off < n; i++)
+      off += (size_t)snprintf(buf + off, n - off, "%s\"%s\"", i ? ", " : "",
+                              g->p->str[g->p->setitems[g->p->set0[v.aux] + i]]);
+    if (off < n) snprintf(buf + off, n - off, "}");
+    break;
+  }
+  default: snprintf(buf, n, "?"); break;
+  }
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+static void expr(Gen *g, pol_Node *n, int dst);
+
+static const char *fact_display(Gen *g, pol_Node *decl, char *buf, size_t n)
+{
+  (void)g;
+  if (strncmp(decl->path, "line.", 5) == 0)
+    snprintf(buf, n, "request.procedures[].%s", decl->path + 5);
+  else
+    snprintf(buf, n, "%s", decl->path);
+  return buf;
+}
+
+static int fact_slot(Gen *g, pol_Node *decl)
+{
+  for (uint32_t i = 0; i < g->p->nfacts; i++)
+    if (g->factdecl[i] == decl) return (int)i;
+  abort();   /* every declared fact got a slot in collect_facts */
+}
+
+/* Records evidence for the value in dst, at the root level only. */
+static void evidence(Gen *g, int dst, const char *what, pol_Span sp)
+{
+  if (g->nitems > 0) return;
+  emit_abx(g, OP_EVID, dst, evid(g, what, g->expected), sp);
+  g->expected = NULL;
+}
+
+static const char *list_display(Gen *g, pol_Node *list, char *buf, size_t n)
+{
+  if (list->kind == N_NAME && list->res == R_FACT) return fact_display(g, list->decl, buf, n);
+  const pol_Source *src = g->c->files[list->span.file];
+  snprintf(buf, n, "%.*s", (int)(list->span.end - list->span.start), src->text + list->span.start);
+  return buf;
+}
+
+/* Compiles a quantifier body into a new block, returns its index. */
+static uint32_t body(Gen *g, pol_Node *n, int item, int is_bool)
+{
+  uint32_t saved = g->cur;
+  const char *saved_exp = g->expected;
+  g->expected = NULL;
+  uint32_t blk = new_block(g);
+  g->cur = blk;
+  g->items[g->nitems++] = item;
+  int base = g->top;
+  int r = reg(g, n->span);
+  if (n) expr(g, n, r);
+  else if (is_bool) emit_abc(g, OP_LOADB, r, 1, 0);
+  emit_abc(g, OP_RET, r, 0, 0);
+  g->top = base;
+  g->nitems--;
+  g->cur = saved;
+  g->expected = saved_exp;
+  return blk;
+}
+
+static void quant(Gen *g, pol_Node *n, int dst)
+{
+  int base = g->top;
+  const char *exp = g->expected;
+  g->expected = NULL;
+  int rl = reg(g, n->span);
+  expr(g, n->a, rl);
+  if (g->nitems >= POL_MAX_DEPTH) {
+    pol_error(&g->c->diag, n->span, "E0404", "quantifiers nested more than %d deep", POL_MAX_DEPTH);
+    g->errors++;
+    g->top = base;
+    return;
+  }
+  if (n->op == Q_COUNT && !n->b) {
+    emit_abc(g, OP_LEN, dst, rl, 0);
+  } else {
+    int ri = reg(g, n->span);
+    uint32_t b = body(g, n->b, ri, 1);
+    static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD};
+    emit_abc(g, ops[n->op], dst, rl, ri);
+    emit_extra(g, b);
+    if (n->op == Q_COUNTD) emit_extra(g, body(g, n->c, ri, 0));
+    if (n->op == Q_NO) emit_abc(g, OP_NOT, dst, dst, 0);
+  }
+  g->top = base;
+  char buf[512];
+  g->expected = exp;
+  evidence(g, dst, list_display(g, n->a, buf, sizeof buf), n->span);
+}
+
+static void cover(Gen *g, pol_Node *n, int dst)
+{
+  int base = g->top;
+  const char *exp = g->expected;
+  g->expected = NULL;
+  int rw = reg(g, n->span);
+  expr(g, n->a, rw);
+  int rl = reg(g, n->span);
+  expr(g, n->b, rl);
+  int ri = reg(g, n->span);
+  uint32_t bp = body(g, n->c, ri, 1);
+  uint32_t bs = body(g, n->d, ri, 0);
+  uint32_t be = body(g, n->e, ri, 0);
+  emit_abc(g, OP_COVER, dst, rl, ri);
+  emit_extra(g, bp);
+  emit_extra(g, bs);
+  emit_extra(g, be);
+  emit_extra(g, (uint32_t)rw);
+  g->top = base;
+  char buf[512];
+  g->expected = exp;
+  evidence(g, dst, list_display(g, n->b, buf, sizeof buf), n->span);
+}
+
+static int is_evidence_source(const pol_Node *n)
+{
+  return (n->kind == N_NAME && (n->res == R_FACT || n->res == R_LET)) || n->kind == N_QUANT ||
+         n->kind == N_COVER;
+}
+
+static void binary(Gen *g, pol_Node *n, int dst)
+{
+  static const pol_Op cmp[] = {
+    [O_EQ] = OP_EQ, [O_NE] = OP_NE, [O_LT] = OP_LT, [O_LE] = OP_LE, [O_GT] = OP_GT,
+    [O_GE] = OP_GE, [O_IN] = OP_IN, [O_NOTIN] = OP_IN, [O_WITHIN] = OP_WITHIN,
+    [O_COALESCE] = OP_COALESCE, [O_ADD] = OP_ADD, [O_SUB] = OP_SUB, [O_MUL] = OP_MUL,
+    [O_DIV] = OP_DIV
+  };
+  static const char *opname[] = {
+    [O_EQ] = "==", [O_NE] = "!=", [O_LT] = "<", [O_LE] = "<=", [O_GT] = ">", [O_GE] = ">=",
+    [O_IN] = "in", [O_NOTIN] = "not in", [O_WITHIN] = "within"
+  };
+  if (n->op == O_AND || n->op == O_OR) {
+    const char *exp = g->expected;
+    g->expected = NULL;
+    expr(g, n->a, dst);
+    uint32_t j = emit_jump(g, n->op == O_AND ? OP_JFALSE : OP_JTRUE, dst);
+    int base = g->top;
+    int t = reg(g, n->span);
+    expr(g, n->b, t);
+    emit_abc(g, n->op == O_AND ? OP_AND : OP_OR, dst, dst, t);
+    g->top = base;
+    patch_jump(g, j, n->span);
+    g->expected = exp;
+    return;
+  }
+  /* a comparison with a constant tells the trace what was expected */
+  char ebuf[512];
+  pol_Value kv;
+  g->expected = NULL;
+  if (n->op >= O_EQ && n->op <= O_WITHIN && is_evidence_source(n->a) && fold(g, n->b, g->bind, &kv)) {
+    char vb[480];
+    value_text(g, kv, vb, sizeof vb);
+    snprintf(ebuf, sizeof ebuf, "%s %s", opname[n->op], vb);
+    g->expected = ebuf;
+  }
+  int base = g->top;
+  expr(g, n->a, dst);
+  g->expected = NULL;
+  int t = reg(g, n->span);
+  expr(g, n->b, t);
+  emit_abc(g, cmp[n->op], dst, dst, t);
+  if (n->op == O_NOTIN) emit_abc(g, OP_NOT, dst, dst, 0);
+  g->top = base;
+}
+
+static void call(Gen *g, pol_Node *n, int dst)
+{
+  int base = g->top;
+  if (n->res == R_BUILTIN) {
+    expr(g, n->args, dst);
+    switch (n->index) {
+    case B_FLOOR: emit_abc(g, OP_FLOOR, dst, dst, 0); break;
+    case B_START_OF: emit_abc(g, OP_WPART, dst, dst, 0); break;
+    case B_END_OF: emit_abc(g, OP_WPART, dst, dst, 1); break;
+    default: emit_abc(g, OP_KNOWN, dst, dst, 0); break;
+    }
+    return;
+  }
+  int np = 0;
+  for (pol_Node *a = n->args; a; a = a->next) np++;
+  int first = g->top;
+  for (int i = 0; i < np; i++) reg(g, n->span);
+  int i = 0;
+  for (pol_Node *a = n->args; a; a = a->next, i++) expr(g, a, first + i);
+  if (n->res == R_EXTERN) {
+    uint32_t ext = 0;
+    while (g->extdecl[ext] != n->decl) ext++;
+    emit_abc(g, OP_CALLX, dst, first, np);
+    emit_extra(g, ext);
+  } else {
+    Bind nb = {n->decl->args, n->args, g->bind, {0}};
+    for (int k = 0; k < np && k < 8; k++) nb.regs[k] = first + k;
+    const Bind *saved = g->bind;
+    int saved_items = g->nitems;
+    g->bind = &nb;
+    expr(g, n->decl->a, dst);
+    g->bind = saved;
+    g->nitems = saved_items;
+  }
+  g->top = base;
+}
+
+static void expr(Gen *g, pol_Node *n, int dst)
+{
+  pol_Value v;
+  char buf[512];
+  if (n->kind != N_NAME || n->res != R_FACT) {
+    if (fold(g, n, g->bind, &v)) {
+      if (v.tag == PV_BOOL) emit_abc(g, OP_LOADB, dst, (int)v.aux, 0);
+      else emit_abx(g, OP_LOADK, dst, konst(g, v), n->span);
+      return;
+    }
+  }
+  switch (n->kind) {
+  case N_NAME:
+    switch (n->res) {
+    case R_FACT:
+      emit_abx(g, OP_FACT, dst, (uint32_t)fact_slot(g, n->decl), n->span);
+      if (!g->expected && POL_TKIND(n->type) == PK_BOOL) g->expected = "true";
+      evidence(g, dst, fact_display(g, n->decl, buf, sizeof buf), n->span);
+      return;
+    case R_LET: {
+      const Bind *saved = g->bind;
+      g->bind = NULL;
+      expr(g, n->decl->a, dst);
+      g->bind = saved;
+      return;
+    }
+    case R_PARAM: {
+      /* the argument was evaluated by the caller into a register */
+      const Bind *b = g->bind;
+      emit_abc(g, OP_MOVE, dst, b->regs[n->index], 0);
+      return;
+    }
+    case R_FIELD:
+      emit_abc(g, OP_FIELD, dst, g->items[g->nitems - 1 - n->depth], n->index);
+      return;
+    case R_ITEM:
+      emit_abc(g, OP_MOVE, dst, g->items[g->nitems - 1 - n->depth], 0);
+      return;
+    default: abort();
+    }
+  case N_IT:
+    emit_abc(g, OP_MOVE, dst, g->items[g->nitems - 1 - n->depth], 0);
+    return;
+  case N_FIELD:
+    expr(g, n->a, dst);
+    emit_abc(g, OP_FIELD, dst, dst, n->index);
+    return;
+  case N_CALL: call(g, n, dst); return;
+  case N_UNARY: {
+    if (n->op == O_NOT && g->expected == NULL && n->a->kind == N_NAME && n->a->res == R_FACT)
+      g->expected = "false";
+    expr(g, n->a, dst);
+    emit_abc(g, n->op == O_NOT ? OP_NOT : OP_NEG, dst, dst, 0);
+    return;
+  }
+  case N_BINARY: binary(g, n, dst); return;
+  case N_WINDOW: {
+    int base = g->top;
+    expr(g, n->a, dst);
+    int t = reg(g, n->span);
+    expr(g, n->b, t);
+    emit_abc(g, OP_WINDOW, dst, dst, t);
+    g->top = base;
+    return;
+  }
+  case N_QUANT: quant(g, n, dst); return;
+  case N_COVER: cover(g, n, dst); return;
+  case N_ATLEAST: {
+    int base = g->top, np = 0;
+    for (pol_Node *a = n->args; a; a = a->next) np++;
+    int first = g->top;
+    for (int i = 0; i < np; i++) reg(g, n->span);
+    int i = 0;
+    for (pol_Node *a = n->args; a; a = a->next, i++) {
+      g->expected = NULL;
+      expr(g, a, first + i);
+    }
+    emit_abc(g, OP_ATLEAST, dst, first, np);
+    emit_extra(g, (uint32_t)n->num);
+    g->top = base;
+    return;
+  }
+  default:
+    abort();
+  }
+}
+
+/* Compiles a root expression (criterion body, branch condition). */
+static uint32_t root(Gen *g, pol_Node *e)
+{
+  uint32_t first = new_block(g);
+  g->cur = first;
+  g->top = g->max = 0;
+  g->nitems = 0;
+  g->bind = NULL;
+  g->expected = NULL;
+  int r = reg(g, e->span);
+  expr(g, e, r);
+  emit_abc(g, OP_RET, r, 0, 0);
+  for (uint32_t b = first; b < g->p->nblocks; b++) g->p->blocks[b].nregs = (uint32_t)g->max;
+  return first;
+}
+
+/* ---- criteria, branches, policies -------------------------------------- */
+
+static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t parent)
+{
+  pol_Program *p = g->p;
+  GROWV(p->crit, p->ncrit, g->cap_crit);
+  uint32_t idx = p->ncrit++;
+  pol_Crit cr;
+  memset(&cr, 0, sizeof cr);
+  int line, col;
+  pol_linecol(u->src, cl->span.start, &line, &col);
+  cr.id = str_id(g, cl->str);
+  cr.text = str_id(g, cl->text);
+  cr.file = str_id(g, u->src->name);
+  cr.line = (uint32_t)line;
+  cr.col = (uint32_t)col;
+  cr.kind = cl->op == C_LEAF ? PC_LEAF : cl->op == C_ALL ? PC_ALL : cl->op == C_ANY ? PC_ANY : PC_ATLEAST;
+  cr.k = (uint32_t)cl->ival;
+  cr.flags = (cl->flags & CF_EXCLUSION) ? POL_CRIT_EXCLUSION : 0;
+  cr.parent = parent;
+  cr.cite = cl->cite ? str_id(g, cl->cite) : POL_NOSTR;
+  cr.block = POL_NOSTR;
+  p->crit[idx] = cr;
+  if (cl->op == C_LEAF) {
+    uint32_t b = root(g, cl->a);
+    p->crit[idx].block = b;
+    return idx;
+  }
+  uint32_t kids[256];
+  uint32_t nk = 0;
+  for (pol_Node *k = cl->b; k && nk < 256; k = k->next) kids[nk++] = criterion(g, u, k, idx);
+  p->crit[idx].child0 = p->nchildren;
+  p->crit[idx].nchildren = nk;
+  for (uint32_t i = 0; i < nk; i++) {
+    GROWV(p->crit_children, p->nchildren, g->cap_kids);
+    p->crit_children[p->nchildren++] = kids[i];
+  }
+  return idx;
+}
+
+static void policy(Gen *g, pol_PolicyUnit *u)
+{
+  pol_Program *p = g->p;
+  GROWV(p->pol, p->npol, g->cap_pol);
+  pol_Policy *pp = &p->pol[p->npol++];
+  memset(pp, 0, sizeof *pp);
+  uint32_t pi = p->npol - 1;
+  p->pol[pi].id = str_id(g, u->id);
+  p->pol[pi].title = str_id(g, u->title ? u->title : "");
+  p->pol[pi].version = str_id(g, u->version ? u->version : "");
+  p->pol[pi].source = str_id(g, u->source ? u->source : "");
+  p->pol[pi].effective = u->effective;
+  p->pol[pi].code0 = p->ncodes;
+  for (pol_Node *c = u->codes; c; c = c->next) {
+    uint32_t id = str_id(g, c->str);
+    GROWV(p->codes, p->ncodes, g->cap_codes);
+    p->codes[p->ncodes++] = id;
+  }
+  p->pol[pi].ncodes = p->ncodes - p->pol[pi].code0;
+  p->pol[pi].crit0 = p->ncrit;
+  p->pol[pi].branch0 = p->nbranches;
+  for (pol_Node *it = u->src->items; it; it = it->next) {
+    if (it->kind != N_BRANCH) continue;
+    uint32_t cond = root(g, it->a);
+    uint32_t tops[1024];
+    uint32_t nt = 0;
+    for (pol_Node *cl = it->args; cl; cl = cl->next) {
+      uint32_t ci = criterion(g, u, cl, POL_NOSTR);
+      if (nt < 1024) tops[nt++] = ci;
+      else {
+        pol_error(&g->c->diag, cl->span, "E0405", "more than 1024 top-level criteria in a branch");
+        g->errors++;
+      }
+    }
+    GROWV(p->branches, p->nbranches, g->cap_br);
+    pol_Branch *b = &p->branches[p->nbranches++];
+    b->name = str_id(g, it->str);
+    b->cond = cond;
+    b->crit0 = p->nbranch_crit;
+    b->ncrit = nt;
+    for (uint32_t i = 0; i < nt; i++) {
+      GROWV(p->branch_crit, p->nbranch_crit, g->cap_brc);
+      p->branch_crit[p->nbranch_crit++] = tops[i];
+    }
+  }
+  p->pol[pi].nbranches = p->nbranches - p->pol[pi].branch0;
+  p->pol[pi].ncrit = p->ncrit - p->pol[pi].crit0;
+}
+
+/* Record types and their display paths ("injections[]", "imaging[].findings[]"). */
+static void record_paths(Gen *g, uint32_t *paths)
+{
+  pol_Compiler *c = g->c;
+  for (int r = 0; r < c->nrecords; r++) paths[r] = POL_NOSTR;
+  char buf[1024];
+  for (uint32_t i = 0; i < g->p->nfacts; i++) {
+    uint32_t t = g->p->facts[i].type;
+    if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && paths[POL_TREC(t)] == POL_NOSTR) {
+      snprintf(buf, sizeof buf, "%s[]", g->p->str[g->p->facts[i].path]);
+      if (g->p->facts[i].scope == POL_SCOPE_LINE) {
+        char b2[1100];
+        snprintf(b2, sizeof b2, "request.procedures[].%s", buf);
+        paths[POL_TREC(t)] = str_id(g, b2);
+        continue;
+      }
+      paths[POL_TREC(t)] = str_id(g, buf);
+    }
+  }
+  /* nested lists: a field of list<Rec> inside a record with a path */
+  for (int pass = 0; pass < 4; pass++)
+    for (int r = 0; r < c->nrecords; r++) {
+      if (paths[r] == POL_NOSTR) continue;
+      for (pol_Node *f = c->records[r]->args; f; f = f->next)
+        if (POL_TKIND(f->type) == PK_LIST && POL_TELEM(f->type) == PK_REC &&
+            paths[POL_TREC(f->type)] == POL_NOSTR) {
+          snprintf(buf, sizeof buf, "%s.%s[]", g->p->str[paths[r]], f->str);
+          paths[POL_TREC(f->type)] = str_id(g, buf);
+        }
+    }
+  for (int r = 0; r < c->nrecords; r++)
+    if (paths[r] == POL_NOSTR) paths[r] = str_id(g, c->records[r]->str);
+}
+
+static void collect_scope(Gen *g, pol_Scope *s, uint32_t *capf, uint32_t *capx)
+{
+  pol_Program *p = g->p;
+  for (int i = 0; i < s->n; i++) {
+    pol_Node *d = s->decls[i];
+    if (d->kind == N_FACT) {
+      GROWV(p->facts, p->nfacts, *capf);
+      g->factdecl = realloc(g->factdecl, (size_t)*capf * sizeof *g->factdecl);
+      if (!g->factdecl) abort();
+      int line = strncmp(d->path, "line.", 5) == 0;
+      p->facts[p->nfacts].name = str_id(g, d->str);
+      p->facts[p->nfacts].path = str_id(g, line ? d->path + 5 : d->path);
+      p->facts[p->nfacts].type = d->type;
+      p->facts[p->nfacts].scope = line ? POL_SCOPE_LINE : POL_SCOPE_CASE;
+      g->factdecl[p->nfacts++] = d;
+    } else if (d->kind == N_EXTERN) {
+      GROWV(p->ext, p->next, *capx);
+      g->extdecl = realloc(g->extdecl, (size_t)*capx * sizeof *g->extdecl);
+      if (!g->extdecl) abort();
+      pol_Extern *e = &p->ext[p->next];
+      memset(e, 0, sizeof *e);
+      e->name = str_id(g, d->str);
+      e->lib = str_id(g, d->text);
+      e->ret = d->type;
+      for (pol_Node *a = d->args; a && e->nargs < 8; a = a->next) e->args[e->nargs++] = a->type;
+      g->extdecl[p->next++] = d;
+    }
+  }
+}
+
+pol_Program *pol_codegen(pol_Compiler *c)
+{
+  Gen g;
+  memset(&g, 0, sizeof g);
+  g.c = c;
+  g.p = calloc(1, sizeof *g.p);
+  if (!g.p) abort();
+  pol_Program *p = g.p;
+  str_id(&g, "");   /* string 0 is the empty string */
+
+  uint32_t capf = 0, capx = 0;
+  collect_scope(&g, &c->global, &capf, &capx);
+  for (int i = 0; i < c->nunits; i++) collect_scope(&g, &c->units[i].scope, &capf, &capx);
+
+  p->nrec = (uint32_t)c->nrecords;
+  p->rec = calloc(p->nrec ? p->nrec : 1, sizeof *p->rec);
+  uint32_t *paths = calloc(p->nrec ? p->nrec : 1, sizeof *paths);
+  if (!p->rec || !paths) abort();
+  record_paths(&g, paths);
+  for (int r = 0; r < c->nrecords; r++) {
+    pol_RecType *rt = &p->rec[r];
+    rt->name = str_id(&g, c->records[r]->str);
+    rt->path = paths[r];
+    for (pol_Node *f = c->records[r]->args; f; f = f->next) rt->nfields++;
+    rt->fields = calloc(rt->nfields ? rt->nfields : 1, sizeof *rt->fields);
+    if (!rt->fields) abort();
+    uint32_t i = 0;
+    for (pol_Node *f = c->records[r]->args; f; f = f->next, i++) {
+      rt->fields[i].name = str_id(&g, f->str);
+      rt->fields[i].type = f->type;
+    }
+  }
+  free(paths);
+
+  for (int i = 0; i < c->nunits; i++)
+    if (c->units[i].header) policy(&g, &c->units[i]);
+
+  /* concatenate the block buffers into one code array */
+  uint32_t total = 0;
+  for (uint32_t b = 0; b < p->nblocks; b++) total += g.bufs[b].n;
+  p->code = calloc(total ? total : 1, sizeof *p->code);
+  if (!p->code) abort();
+  for (uint32_t b = 0; b < p->nblocks; b++) {
+    p->blocks[b].start = p->ncode;
+    p->blocks[b].len = g.bufs[b].n;
+    memcpy(p->code + p->ncode, g.bufs[b].code, g.bufs[b].n * sizeof *p->code);
+    p->ncode += g.bufs[b].n;
+    free(g.bufs[b].code);
+  }
+  free(g.bufs);
+
+  char ts[32];
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  p->built = str_id(&g, c->built ? c->built : ts);
+
+  free(g.strs.slot);
+  free(g.factdecl);
+  free(g.extdecl);
+  if (g.errors) {
+    pol_program_free(p);
+    return NULL;
+  }
+  return p;
+}

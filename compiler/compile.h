@@ -1,0 +1,76 @@
+/*
+ * compile.h -- one compile: the files, the symbol tables, and the passes
+ *   load (parse + imports) -> check (names, types) -> codegen (bytecode).
+ *
+ * The pol_Compiler owns the arena (AST, names) and the file table; the
+ * pol_Program that codegen returns is owned by the caller.
+ */
+#ifndef POL_COMPILE_H
+#define POL_COMPILE_H
+
+#include "ast.h"
+#include "diag.h"
+#include "../vm/bytecode.h"
+
+/* A scope of declarations: the global one (stdlib modules) or one per
+   policy file. */
+typedef struct pol_Scope {
+  pol_Node **decls;      /* N_FACT, N_LET, N_EXTERN (records are global) */
+  int n, cap;
+  struct pol_Scope *parent;
+} pol_Scope;
+
+typedef struct pol_PolicyUnit {
+  pol_Source *src;
+  uint32_t file;
+  pol_Node *header;      /* N_POLICY */
+  pol_Scope scope;       /* the file's own declarations */
+  /* header fields, checked */
+  const char *id, *title, *version, *source;
+  int32_t effective;
+  pol_Node *codes;       /* N_STR list */
+} pol_PolicyUnit;
+
+typedef struct pol_Compiler {
+  pol_Arena *arena;
+  pol_Diag diag;
+  pol_Source **files;
+  int nfiles, capfiles;
+  const char **path;     /* module search path */
+  int npath;
+  pol_Scope global;
+  pol_Node **records;    /* N_RECORD, global; index = record type index */
+  int nrecords, caprecords;
+  pol_PolicyUnit *units;
+  int nunits, capunits;
+  const char *built;     /* timestamp recorded in the bundle */
+} pol_Compiler;
+
+void pol_compiler_init(pol_Compiler *c, FILE *diag_out);
+void pol_compiler_free(pol_Compiler *c);
+void pol_compiler_add_path(pol_Compiler *c, const char *dir);
+
+/* Reads and parses a policy file and, transitively, its imports. */
+int pol_compiler_load(pol_Compiler *c, const char *filename);
+/* Reads a policy from memory (name is used in messages). */
+int pol_compiler_load_text(pol_Compiler *c, const char *name, const char *text, size_t len);
+
+/* Resolves names and checks types of everything loaded.  Errors go to the
+   diagnostics; returns the error count. */
+int pol_check(pol_Compiler *c);
+
+/* Generates the program; call only after pol_check returned 0.
+   Returns a new program (owned by the caller) or NULL. */
+pol_Program *pol_codegen(pol_Compiler *c);
+
+/* helpers shared by the passes */
+pol_Node *pol_scope_find(const pol_Scope *s, const char *name);
+pol_Node *pol_record_find(const pol_Compiler *c, const char *name, int *index);
+const char *pol_type_name(const pol_Compiler *c, uint32_t t, char *buf, size_t n);
+int pol_field_index(const pol_Compiler *c, uint32_t rec, const char *name);
+
+/* Builtin functions callable in expressions. */
+enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN };
+int pol_builtin(const char *name);
+
+#endif

@@ -1,0 +1,332 @@
+/*
+ * parser.y -- the .pol grammar (pure bison parser with locations).
+ *
+ * It builds the AST (ast.h) and nothing else: names and types are the
+ * checker's business.  Syntax errors are reported and parsing resumes at the
+ * next declaration or clause, so one run shows every error.
+ */
+%require "3.8"
+%define api.pure full
+%define api.location.type {pol_Span}
+%define parse.error detailed
+%locations
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {struct pol_Lex *lx}
+
+%code requires {
+#include "ast.h"
+typedef void *yyscan_t;
+struct pol_Lex;
+}
+
+%code provides {
+int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
+}
+
+%code {
+#include <string.h>
+#include "parse.h"
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                          \
+  do {                                                       \
+    if (N) {                                                 \
+      (Cur).file = YYRHSLOC(Rhs, 1).file;                    \
+      (Cur).start = YYRHSLOC(Rhs, 1).start;                  \
+      (Cur).end = YYRHSLOC(Rhs, N).end;                      \
+    } else {                                                 \
+      (Cur).file = YYRHSLOC(Rhs, 0).file;                    \
+      (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;        \
+    }                                                        \
+  } while (0)
+
+#define YYMAXDEPTH 2000
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct pol_Lex *lx, const char *msg);
+static pol_Node *mk(struct pol_Lex *lx, pol_NodeKind k, pol_Span sp);
+static pol_Node *bin(struct pol_Lex *lx, int op, pol_Node *a, pol_Node *b, pol_Span sp);
+static pol_Node *un(struct pol_Lex *lx, int op, pol_Node *a, pol_Span sp);
+static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node *list,
+                       pol_Node *pred, pol_Node *key, pol_Span sp);
+static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
+}
+
+%union {
+  double num;
+  char *str;
+  int32_t date;
+  struct { int32_t months, days; } dur;
+  pol_Node *node;
+  int ival;
+}
+
+%token POLICY IMPORT RECORD FACT LET EXTERN BRANCH WHEN CRITERION EXCLUSION
+%token ALL ANY AT LEAST OF AND OR NOT IN WITHIN EXISTS EVERY NO COUNT DISTINCT
+%token WHERE DAYS COVERED BY FROM TO TRUE FALSE IT TAG CITE NOTIN "not in"
+%token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
+%token <num> NUMBER
+%token <str> IDENT STRING
+%token <date> DATE
+%token <dur> DURATION
+
+%type <node> item items header headers hvalue hvalues fields field type params param
+%type <node> types expr primary args arglist clauses clause attrs attr setitems window
+%type <str> path
+%type <ival> combinator
+
+%precedence WHERE TO
+%left OR
+%left AND
+%precedence NOT
+%nonassoc EQ NE '<' LE '>' GE IN NOTIN WITHIN
+%right COALESCE
+%left '+' '-'
+%left '*' '/'
+%precedence UMINUS
+%precedence '.'
+
+%%
+
+file
+  : items                 { lx->items = $1; }
+  ;
+
+items
+  : %empty                { $$ = NULL; }
+  | items item            { $$ = $1; if ($2) pol_list_append(&$$, $2); }
+  ;
+
+item
+  : POLICY STRING '{' headers '}'
+      { $$ = mk(lx, N_POLICY, @$); $$->str = $2; $$->args = $4; }
+  | IMPORT STRING
+      { $$ = mk(lx, N_IMPORT, @$); $$->str = $2; }
+  | RECORD IDENT '{' fields '}'
+      { $$ = mk(lx, N_RECORD, @$); $$->str = $2; $$->args = $4; }
+  | FACT IDENT ':' type '=' path
+      { $$ = mk(lx, N_FACT, @$); $$->str = $2; $$->tref = $4; $$->path = $6; }
+  | LET IDENT '=' expr
+      { $$ = mk(lx, N_LET, @$); $$->str = $2; $$->a = $4; }
+  | LET IDENT ':' type '=' expr
+      { $$ = mk(lx, N_LET, @$); $$->str = $2; $$->tref = $4; $$->a = $6; }
+  | LET IDENT '(' params ')' ':' type '=' expr
+      { $$ = mk(lx, N_LET, @$); $$->str = $2; $$->args = $4; $$->tref = $7; $$->a = $9;
+        $$->flags = 1; }
+  | EXTERN STRING IDENT '(' types ')' ':' type
+      { $$ = mk(lx, N_EXTERN, @$); $$->text = $2; $$->str = $3; $$->args = $5; $$->tref = $8; }
+  | BRANCH STRING STRING WHEN expr '{' clauses '}'
+      { $$ = mk(lx, N_BRANCH, @$); $$->str = $2; $$->text = $3; $$->a = $5; $$->args = $7; }
+  | error '}'             { $$ = NULL; }
+  ;
+
+headers
+  : %empty                { $$ = NULL; }
+  | headers header        { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+header
+  : IDENT hvalues         { $$ = mk(lx, N_HEADER, @$); $$->str = $1; $$->args = $2; }
+  ;
+
+hvalues
+  : hvalue                { $$ = $1; }
+  | hvalues ',' hvalue    { $$ = $1; pol_list_append(&$$, $3); }
+  ;
+
+hvalue
+  : STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
+  | DATE                  { $$ = mk(lx, N_DATE, @$); $$->ival = $1; }
+  | NUMBER                { $$ = mk(lx, N_NUM, @$); $$->num = $1; }
+  ;
+
+fields
+  : %empty                { $$ = NULL; }
+  | fields field          { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+field
+  : IDENT ':' type        { $$ = mk(lx, N_PARAM, @$); $$->str = $1; $$->tref = $3; }
+  ;
+
+type
+  : IDENT                 { $$ = mk(lx, N_TYPEREF, @$); $$->str = $1; }
+  | IDENT '<' type '>'    { $$ = mk(lx, N_TYPEREF, @$); $$->str = $1; $$->a = $3; }
+  ;
+
+types
+  : %empty                { $$ = NULL; }
+  | type                  { $$ = $1; }
+  | types ',' type        { $$ = $1; pol_list_append(&$$, $3); }
+  ;
+
+params
+  : param                 { $$ = $1; }
+  | params ',' param      { $$ = $1; pol_list_append(&$$, $3); }
+  ;
+
+param
+  : IDENT ':' type        { $$ = mk(lx, N_PARAM, @$); $$->str = $1; $$->tref = $3; }
+  ;
+
+path
+  : IDENT                 { $$ = $1; }
+  | path '.' IDENT        { $$ = join_path(lx, $1, $3); }
+  ;
+
+clauses
+  : %empty                { $$ = NULL; }
+  | clauses clause        { $$ = $1; if ($2) pol_list_append(&$$, $2); }
+  ;
+
+clause
+  : CRITERION STRING STRING attrs '{' expr '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->args = $4; $$->a = $6;
+        $$->op = C_LEAF; }
+  | CRITERION STRING STRING attrs combinator '{' clauses '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->args = $4;
+        $$->b = $7; $$->op = $5 < 0 ? C_ATLEAST : $5; $$->ival = $5 < 0 ? -$5 : 0; }
+  | EXCLUSION STRING STRING attrs '{' expr '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->args = $4; $$->a = $6;
+        $$->op = C_LEAF; $$->flags = CF_EXCLUSION; }
+  | error '}'             { $$ = NULL; }
+  ;
+
+attrs
+  : %empty                { $$ = NULL; }
+  | attrs attr            { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+attr
+  : TAG IDENT             { $$ = mk(lx, N_TAG, @$); $$->str = $2; }
+  | CITE STRING           { $$ = mk(lx, N_STR, @$); $$->str = $2; }
+  ;
+
+combinator
+  : ALL OF                { $$ = C_ALL; }
+  | ANY OF                { $$ = C_ANY; }
+  | AT LEAST NUMBER OF    { $$ = -(int)$3; if ($3 < 1 || $3 > 255 || $3 != (int)$3) {
+                              pol_error(lx->diag, @3, "E0110", "'at least' needs a whole number from 1 to 255");
+                            } }
+  ;
+
+expr
+  : primary               { $$ = $1; }
+  | expr OR expr          { $$ = bin(lx, O_OR, $1, $3, @$); }
+  | expr AND expr         { $$ = bin(lx, O_AND, $1, $3, @$); }
+  | NOT expr              { $$ = un(lx, O_NOT, $2, @$); }
+  | expr EQ expr          { $$ = bin(lx, O_EQ, $1, $3, @$); }
+  | expr NE expr          { $$ = bin(lx, O_NE, $1, $3, @$); }
+  | expr '<' expr         { $$ = bin(lx, O_LT, $1, $3, @$); }
+  | expr LE expr          { $$ = bin(lx, O_LE, $1, $3, @$); }
+  | expr '>' expr         { $$ = bin(lx, O_GT, $1, $3, @$); }
+  | expr GE expr          { $$ = bin(lx, O_GE, $1, $3, @$); }
+  | expr IN expr          { $$ = bin(lx, O_IN, $1, $3, @$); }
+  | expr NOTIN expr       { $$ = bin(lx, O_NOTIN, $1, $3, @$); }
+  | expr WITHIN expr      { $$ = bin(lx, O_WITHIN, $1, $3, @$); }
+  | expr COALESCE expr    { $$ = bin(lx, O_COALESCE, $1, $3, @$); }
+  | expr '+' expr         { $$ = bin(lx, O_ADD, $1, $3, @$); }
+  | expr '-' expr         { $$ = bin(lx, O_SUB, $1, $3, @$); }
+  | expr '*' expr         { $$ = bin(lx, O_MUL, $1, $3, @$); }
+  | expr '/' expr         { $$ = bin(lx, O_DIV, $1, $3, @$); }
+  | '-' expr %prec UMINUS { $$ = un(lx, O_NEG, $2, @$); }
+  | EXISTS primary WHERE expr              { $$ = quant(lx, Q_EXISTS, NULL, $2, $4, NULL, @$); }
+  | EXISTS IDENT IN primary WHERE expr     { $$ = quant(lx, Q_EXISTS, $2, $4, $6, NULL, @$); }
+  | EVERY primary WHERE expr               { $$ = quant(lx, Q_EVERY, NULL, $2, $4, NULL, @$); }
+  | EVERY IDENT IN primary WHERE expr      { $$ = quant(lx, Q_EVERY, $2, $4, $6, NULL, @$); }
+  | NO primary WHERE expr                  { $$ = quant(lx, Q_NO, NULL, $2, $4, NULL, @$); }
+  | NO IDENT IN primary WHERE expr         { $$ = quant(lx, Q_NO, $2, $4, $6, NULL, @$); }
+  | COUNT primary WHERE expr               { $$ = quant(lx, Q_COUNT, NULL, $2, $4, NULL, @$); }
+  | COUNT DISTINCT primary OF primary WHERE expr
+                                           { $$ = quant(lx, Q_COUNTD, NULL, $5, $7, $3, @$); }
+  | DAYS OF expr COVERED BY primary WHERE expr FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->a = $3; $$->b = $6; $$->c = $8; $$->d = $10; $$->e = $12; }
+  | DAYS OF expr COVERED BY primary FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->a = $3; $$->b = $6; $$->d = $8; $$->e = $10; }
+  ;
+
+primary
+  : NUMBER                { $$ = mk(lx, N_NUM, @$); $$->num = $1; }
+  | STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
+  | DATE                  { $$ = mk(lx, N_DATE, @$); $$->ival = $1; }
+  | DURATION              { $$ = mk(lx, N_DUR, @$); $$->ival = $1.months; $$->ival2 = $1.days; }
+  | TRUE                  { $$ = mk(lx, N_BOOL, @$); $$->ival = 1; }
+  | FALSE                 { $$ = mk(lx, N_BOOL, @$); $$->ival = 0; }
+  | IDENT                 { $$ = mk(lx, N_NAME, @$); $$->str = $1; }
+  | IT                    { $$ = mk(lx, N_IT, @$); }
+  | IDENT '(' arglist ')' { $$ = mk(lx, N_CALL, @$); $$->str = $1; $$->args = $3; }
+  | '(' expr ')'          { $$ = $2; }
+  | '{' setitems '}'      { $$ = mk(lx, N_SET, @$); $$->args = $2; }
+  | window                { $$ = $1; }
+  | primary '.' IDENT     { $$ = mk(lx, N_FIELD, @$); $$->a = $1; $$->str = $3; }
+  | COUNT primary %prec WHERE { $$ = quant(lx, Q_COUNT, NULL, $2, NULL, NULL, @$); }
+  | AT LEAST NUMBER OF '(' args ')'
+      { $$ = mk(lx, N_ATLEAST, @$); $$->num = $3; $$->args = $6; }
+  ;
+
+window
+  : '[' expr ',' expr ']' { $$ = mk(lx, N_WINDOW, @$); $$->a = $2; $$->b = $4; }
+  ;
+
+setitems
+  : STRING                { $$ = mk(lx, N_STR, @1); $$->str = $1; }
+  | setitems ',' STRING   { pol_Node *n = mk(lx, N_STR, @3); n->str = $3;
+                            $$ = $1; pol_list_append(&$$, n); }
+  ;
+
+arglist
+  : %empty                { $$ = NULL; }
+  | args                  { $$ = $1; }
+  ;
+
+args
+  : expr                  { $$ = $1; }
+  | args ',' expr         { $$ = $1; pol_list_append(&$$, $3); }
+  ;
+
+%%
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, struct pol_Lex *lx, const char *msg)
+{
+  (void)scanner;
+  if (strcmp(msg, "memory exhausted") == 0)
+    pol_error(lx->diag, *loc, "E0112", "nesting too deep (more than %d levels)", YYMAXDEPTH / 2);
+  else
+    pol_error(lx->diag, *loc, "E0111", "%s", msg);
+}
+
+static pol_Node *mk(struct pol_Lex *lx, pol_NodeKind k, pol_Span sp)
+{
+  return pol_node(lx->arena, k, sp);
+}
+
+static pol_Node *bin(struct pol_Lex *lx, int op, pol_Node *a, pol_Node *b, pol_Span sp)
+{
+  pol_Node *n = mk(lx, N_BINARY, sp);
+  n->op = op; n->a = a; n->b = b;
+  return n;
+}
+
+static pol_Node *un(struct pol_Lex *lx, int op, pol_Node *a, pol_Span sp)
+{
+  pol_Node *n = mk(lx, N_UNARY, sp);
+  n->op = op; n->a = a;
+  return n;
+}
+
+static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node *list,
+                       pol_Node *pred, pol_Node *key, pol_Span sp)
+{
+  pol_Node *n = mk(lx, N_QUANT, sp);
+  n->op = op; n->str = binder; n->a = list; n->b = pred; n->c = key;
+  return n;
+}
+
+static char *join_path(struct pol_Lex *lx, const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b);
+  char *s = pol_arena_alloc(lx->arena, la + lb + 2);
+  memcpy(s, a, la);
+  s[la] = '.';
+  memcpy(s + la + 1, b, lb + 1);
+  return s;
+}

@@ -1,0 +1,1195 @@
+/*
+ * test_bundle.c -- bundle round trip, verifier rules, loader robustness and
+ * the disassembler, on a small hand-built program (fixture()).
+ *
+ * Verifier tests break one rule each and check that both pol_verify and a
+ * write->load round trip refuse with the expected words.  Loader tests edit
+ * the bytes of a valid bundle; for structural edits the content hash is
+ * recomputed so the structural check is the one that fails.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "bundle.h"
+
+/* ---- fixture --------------------------------------------------------- */
+
+enum {
+  S_POLID, S_TITLE, S_VERSION, S_SOURCE, S_CODE, S_BRANCH, S_I, S_IA, S_IB, S_TEXT,
+  S_PAIN, S_PAINPATH, S_INJ, S_INJPATH, S_DATE, S_SIDE, S_LEFT, S_RIGHT, S_BUILT, S_CITE,
+  S_EXTNAME, S_EXTLIB, S_EXPECTED, S_RECNAME, S_UNICODE, NSTR
+};
+static const char *const fx_str[NSTR] = {
+  "lumbar-esi", "Lumbar epidural steroid injection", "2025.1", "lumbar.pol", "64483",
+  "initial", "I", "I.A", "I.B", "Pain of at least 5 for 12 weeks", "pain",
+  "symptoms.pain_nrs", "injections", "injections[]", "date", "side", "left", "right",
+  "2025-01-01T00:00:00Z", "MP-MM-1366 \xc2\xa7I.A", "is_weekday", "libpolstd.so", ">= 5",
+  "injection", "\xc3\x9cn\xc3\xaf" "code \xe2\x9c\x93 text",
+};
+
+/* Instruction positions the tests poke at. */
+enum {
+  B0 = 0, PC_FACT2 = 0, PC_CALLX = 1, PC_CALLX_X = 2, PC_RET0 = 3,
+  B1 = 4, PC_FACT0 = 4, PC_LOADK0 = 5, PC_GE = 6, PC_EVID0 = 7, PC_JTRUE = 8, PC_LOADB = 9,
+  PC_RET1 = 18,
+  B2 = 19, PC_FACT1 = 19, PC_EXISTS = 20, PC_EXISTS_X = 21, PC_COVER = 24, PC_COVER_X = 25,
+  PC_COUNTD = 29, PC_RET2 = 32,
+  B3 = 33, B4 = 37, NCODE = 39
+};
+
+#define ABC POL_MK_ABC
+#define ABx POL_MK_ABx
+#define X(n) POL_MK_Ax(OP_EXTRA, n)
+
+static const pol_Instr fx_code[NCODE] = {
+  /* block 0: branch condition: is_weekday(line date) */
+  ABx(OP_FACT, 0, 2), ABC(OP_CALLX, 1, 0, 1), X(0), ABC(OP_RET, 1, 0, 0),
+  /* block 1: I.A, pain >= 5, plus one LOADK of every constant */
+  ABx(OP_FACT, 0, 0), ABx(OP_LOADK, 1, 0), ABC(OP_GE, 2, 0, 1), ABx(OP_EVID, 2, 0),
+  ABx(OP_JTRUE, 2, 1), ABC(OP_LOADB, 2, 2, 0), ABx(OP_LOADK, 3, 3), ABx(OP_LOADK, 4, 2),
+  ABC(OP_SUB, 3, 4, 3), ABx(OP_LOADK, 4, 4), ABx(OP_LOADK, 5, 5), ABx(OP_LOADK, 6, 6),
+  ABx(OP_LOADK, 7, 7), ABx(OP_LOADK, 7, 8), ABC(OP_RET, 2, 0, 0),
+  /* block 2: I.B, quantifiers over injections */
+  ABx(OP_FACT, 0, 1), ABC(OP_EXISTS, 1, 0, 2), X(3), ABx(OP_EVID, 1, 1),
+  ABx(OP_LOADK, 5, 4), ABC(OP_COVER, 3, 0, 2), X(3), X(4), X(4), X(5),
+  ABC(OP_COUNTD, 4, 0, 2), X(3), X(4), ABC(OP_RET, 1, 0, 0),
+  /* block 3: body: x.side == "left" */
+  ABC(OP_FIELD, 3, 2, 1), ABx(OP_LOADK, 4, 1), ABC(OP_EQ, 3, 3, 4), ABC(OP_RET, 3, 0, 0),
+  /* block 4: start / end / key: x.date */
+  ABC(OP_FIELD, 3, 2, 0), ABC(OP_RET, 3, 0, 0),
+};
+
+static void *dup_mem(const void *src, size_t n)
+{
+  void *d = malloc(n);
+  assert_non_null(d);
+  memcpy(d, src, n);
+  return d;
+}
+#define DUP(arr) dup_mem(arr, sizeof arr)
+
+static int32_t day(const char *s)
+{
+  int32_t d = 0;
+  assert_int_equal(pol_parse_date(s, &d), 0);
+  return d;
+}
+
+static pol_Program *fixture(void)
+{
+  pol_Program *p = calloc(1, sizeof *p);
+  assert_non_null(p);
+
+  p->nstr = NSTR;
+  p->str = calloc(NSTR, sizeof *p->str);
+  p->slen = calloc(NSTR, sizeof *p->slen);
+  assert_true(p->str && p->slen);
+  for (uint32_t i = 0; i < NSTR; i++) {
+    p->slen[i] = (uint32_t)strlen(fx_str[i]);
+    p->str[i] = dup_mem(fx_str[i], p->slen[i] + 1);
+  }
+
+  pol_Value k[9] = {
+    pol_num(5), {PV_STR, S_LEFT, {0}}, pol_date(day("2025-01-01")), {PV_DUR, 0, {0}},
+    {PV_WIN, 0, {0}}, {PV_SET, 0, {0}}, pol_bool(1), pol_unk(), pol_num(-0.1),
+  };
+  k[1].u.s = p->str[S_LEFT];
+  k[3].u.r.lo = 12;
+  k[4].u.r.lo = day("2024-01-01");
+  k[4].u.r.hi = day("2024-12-31");
+  p->nk = 9;
+  p->k = DUP(k);
+
+  uint32_t set0[] = {0}, setn[] = {2}, items[] = {S_LEFT, S_RIGHT};
+  p->nsets = 1; p->set0 = DUP(set0); p->setn = DUP(setn);
+  p->nsetitems = 2; p->setitems = DUP(items);
+
+  pol_Field fields[] = {{S_DATE, PK_DATE}, {S_SIDE, PK_STR}};
+  pol_RecType rec[] = {{S_RECNAME, S_INJPATH, 2, NULL}};
+  rec[0].fields = DUP(fields);
+  p->nrec = 1; p->rec = DUP(rec);
+
+  pol_Fact facts[] = {
+    {S_PAIN, S_PAINPATH, PK_NUM, POL_SCOPE_CASE},
+    {S_INJ, S_INJ, POL_TYPE(PK_LIST, PK_REC, 0), POL_SCOPE_CASE},
+    {S_DATE, S_DATE, PK_DATE, POL_SCOPE_LINE},
+  };
+  p->nfacts = 3; p->facts = DUP(facts);
+
+  p->ncode = NCODE; p->code = DUP(fx_code);
+  pol_Block blocks[] = {{B0, 4, 2}, {B1, 15, 8}, {B2, 14, 6}, {B3, 4, 6}, {B4, 2, 4}};
+  p->nblocks = 5; p->blocks = DUP(blocks);
+
+  pol_Evid evid[] = {{S_PAINPATH, S_EXPECTED}, {S_INJ, POL_NOSTR}};
+  p->nevid = 2; p->evid = DUP(evid);
+
+  pol_Crit crit[] = {
+    {S_I, S_TEXT, S_SOURCE, 10, 1, PC_ALL, 0, 0, 0, POL_NOSTR, POL_NOSTR, 0, 2, POL_NOSTR},
+    {S_IA, S_TEXT, S_SOURCE, 11, 3, PC_LEAF, 0, 0, 1, 1, 0, 0, 0, S_CITE},
+    {S_IB, S_UNICODE, S_SOURCE, 14, 3, PC_LEAF, 0, POL_CRIT_EXCLUSION, 3, 2, 0, 0, 0, POL_NOSTR},
+  };
+  uint32_t kids[] = {1, 2};
+  p->ncrit = 3; p->crit = DUP(crit);
+  p->nchildren = 2; p->crit_children = DUP(kids);
+
+  pol_Branch br[] = {{S_BRANCH, 0, 0, 1}};
+  uint32_t brcr[] = {0}, codes[] = {S_CODE};
+  p->nbranches = 1; p->branches = DUP(br);
+  p->nbranch_crit = 1; p->branch_crit = DUP(brcr);
+  p->ncodes = 1; p->codes = DUP(codes);
+
+  pol_Policy pol[] = {{S_POLID, S_TITLE, S_VERSION, S_SOURCE, 0, 0, 1, 0, 1, 0, 3}};
+  pol[0].effective = day("2025-01-01");
+  p->npol = 1; p->pol = DUP(pol);
+
+  pol_Extern ext[] = {{S_EXTNAME, S_EXTLIB, PK_BOOL, 1, {PK_DATE}}};
+  p->next = 1; p->ext = DUP(ext);
+  p->built = S_BUILT;
+  return p;
+}
+
+/* ---- helpers --------------------------------------------------------- */
+
+static uint8_t *write_ok(pol_Program *p, size_t *len)
+{
+  uint8_t *buf = NULL;
+  assert_int_equal(pol_bundle_write(p, &buf, len), 0);
+  assert_non_null(buf);
+  return buf;
+}
+
+static uint8_t *fixture_bundle(size_t *len)
+{
+  pol_Program *p = fixture();
+  uint8_t *buf = write_ok(p, len);
+  pol_program_free(p);
+  return buf;
+}
+
+static void rehash(uint8_t *buf, size_t len)
+{
+  crypto_hash_sha256(buf + 16, buf + 48, len - 48);
+}
+
+static uint32_t rd32(const uint8_t *b)
+{
+  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void wr32(uint8_t *b, uint32_t v)
+{
+  for (int i = 0; i < 4; i++) b[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Offset of the header of section tag (4 chars); its payload follows. */
+static size_t find_section(const uint8_t *buf, size_t len, const char *tag)
+{
+  for (size_t at = 48; at + 8 <= len; at += 8 + rd32(buf + at + 4))
+    if (memcmp(buf + at, tag, 4) == 0) return at;
+  fail_msg("section %s not found", tag);
+  return 0;
+}
+
+static void expect_load_fail(const uint8_t *buf, size_t len, const char *words)
+{
+  char err[256] = "";
+  pol_Program *q = (pol_Program *)&err;   /* must be reset to NULL */
+  assert_int_equal(pol_bundle_load(buf, len, &q, err, sizeof err), -1);
+  assert_null(q);
+  if (!strstr(err, words)) fail_msg("load said \"%s\", expected \"%s\"", err, words);
+}
+
+/* p breaks one rule: pol_verify and write->load must both say `words`.
+   Frees p. */
+static void expect_bad(pol_Program *p, const char *words)
+{
+  char err[256] = "";
+  assert_int_equal(pol_verify(p, err, sizeof err), -1);
+  if (!strstr(err, words)) fail_msg("verify said \"%s\", expected \"%s\"", err, words);
+  size_t len;
+  uint8_t *buf = write_ok(p, &len);
+  expect_load_fail(buf, len, words);
+  free(buf);
+  pol_program_free(p);
+}
+
+static void expect_good(pol_Program *p)
+{
+  char err[256] = "";
+  if (pol_verify(p, err, sizeof err) != 0) fail_msg("verify refused: %s", err);
+  size_t len;
+  uint8_t *buf = write_ok(p, &len);
+  pol_Program *q = NULL;
+  if (pol_bundle_load(buf, len, &q, err, sizeof err) != 0) fail_msg("load refused: %s", err);
+  pol_program_free(q);
+  free(buf);
+  pol_program_free(p);
+}
+
+/* Loads whatever buf holds; must not crash or leak either way. */
+static void load_any(const uint8_t *buf, size_t len)
+{
+  char err[256] = "";
+  pol_Program *q = NULL;
+  if (pol_bundle_load(buf, len, &q, err, sizeof err) == 0) {
+    assert_non_null(q);
+    FILE *f = fopen("/dev/null", "w");   /* a verified program disassembles */
+    assert_non_null(f);
+    pol_disasm(q, f);
+    fclose(f);
+    pol_program_free(q);
+  } else {
+    assert_null(q);
+    assert_true(err[0] != '\0');
+  }
+}
+
+/* ---- round trip ------------------------------------------------------ */
+
+static void assert_same_program(const pol_Program *a, const pol_Program *b)
+{
+  assert_int_equal(a->nstr, b->nstr);
+  for (uint32_t i = 0; i < a->nstr; i++) {
+    assert_int_equal(a->slen[i], b->slen[i]);
+    assert_string_equal(a->str[i], b->str[i]);
+  }
+  assert_int_equal(a->nk, b->nk);
+  for (uint32_t i = 0; i < a->nk; i++) {
+    const pol_Value *x = &a->k[i], *y = &b->k[i];
+    assert_int_equal(x->tag, y->tag);
+    assert_int_equal(x->aux, y->aux);
+    switch (x->tag) {
+    case PV_NUM: assert_memory_equal(&x->u.n, &y->u.n, sizeof x->u.n); break;
+    case PV_DUR: case PV_WIN:
+      assert_int_equal(x->u.r.lo, y->u.r.lo);
+      assert_int_equal(x->u.r.hi, y->u.r.hi);
+      break;
+    case PV_STR:
+      assert_ptr_equal(y->u.s, b->str[y->aux]);
+      assert_string_equal(x->u.s, y->u.s);
+      break;
+    default: break;
+    }
+  }
+#define SAME_ARRAY(n, arr) do { \
+    assert_int_equal(a->n, b->n); \
+    if (a->n) assert_memory_equal(a->arr, b->arr, (size_t)a->n * sizeof *a->arr); \
+  } while (0)
+  SAME_ARRAY(nsets, set0);
+  SAME_ARRAY(nsets, setn);
+  SAME_ARRAY(nsetitems, setitems);
+  assert_int_equal(a->nrec, b->nrec);
+  for (uint32_t i = 0; i < a->nrec; i++) {
+    assert_int_equal(a->rec[i].name, b->rec[i].name);
+    assert_int_equal(a->rec[i].path, b->rec[i].path);
+    assert_int_equal(a->rec[i].nfields, b->rec[i].nfields);
+    assert_memory_equal(a->rec[i].fields, b->rec[i].fields,
+                        a->rec[i].nfields * sizeof *a->rec[i].fields);
+  }
+  /* These structs have no padding: every member is a 32-bit integer. */
+  SAME_ARRAY(nfacts, facts);
+  SAME_ARRAY(ncode, code);
+  SAME_ARRAY(nblocks, blocks);
+  SAME_ARRAY(nevid, evid);
+  SAME_ARRAY(ncrit, crit);
+  SAME_ARRAY(nchildren, crit_children);
+  SAME_ARRAY(nbranches, branches);
+  SAME_ARRAY(nbranch_crit, branch_crit);
+  SAME_ARRAY(ncodes, codes);
+  SAME_ARRAY(npol, pol);
+  SAME_ARRAY(next, ext);
+#undef SAME_ARRAY
+  assert_int_equal(a->built, b->built);
+  assert_memory_equal(a->sha256, b->sha256, 32);
+}
+
+static void test_roundtrip(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  char err[256] = "";
+  if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
+  size_t len;
+  uint8_t *buf = write_ok(p, &len);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x01\x00\x00\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf + 16, p->sha256, 32);
+
+  pol_Program *q = NULL;
+  if (pol_bundle_load(buf, len, &q, err, sizeof err) != 0) fail_msg("load refused: %s", err);
+  assert_same_program(p, q);
+
+  /* Writing the loaded program gives the same bytes. */
+  size_t len2;
+  uint8_t *buf2 = write_ok(q, &len2);
+  assert_int_equal(len, len2);
+  assert_memory_equal(buf, buf2, len);
+  free(buf2);
+  free(buf);
+  pol_program_free(q);
+  pol_program_free(p);
+}
+
+static void test_empty_program(void **state)
+{
+  (void)state;
+  pol_Program *p = calloc(1, sizeof *p);
+  assert_non_null(p);
+  p->nstr = 1;
+  p->str = calloc(1, sizeof *p->str);
+  p->slen = calloc(1, sizeof *p->slen);
+  assert_true(p->str && p->slen);
+  p->str[0] = dup_mem("", 1);
+  expect_good(p);
+}
+
+static void test_read_file(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  char path[] = "/tmp/test_bundle_XXXXXX";
+  FILE *f = fdopen(mkstemp(path), "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(buf, 1, len, f), len);
+  fclose(f);
+
+  uint8_t *back = NULL;
+  size_t blen = 0;
+  char err[256] = "";
+  assert_int_equal(pol_read_file(path, &back, &blen, err, sizeof err), 0);
+  assert_int_equal(blen, len);
+  assert_memory_equal(back, buf, len);
+  free(back);
+  remove(path);
+  assert_int_equal(pol_read_file(path, &back, &blen, err, sizeof err), -1);
+  assert_null(back);
+  assert_non_null(strstr(err, path));
+  free(buf);
+}
+
+static void test_disasm(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  char *text = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&text, &n);
+  assert_non_null(f);
+  pol_disasm(p, f);
+  fclose(f);
+  static const char *const want[] = {
+    "policy lumbar-esi \"Lumbar epidural steroid injection\" version 2025.1 effective 2025-01-01",
+    "codes: \"64483\"",
+    "branch 0 initial: cond block 0, criteria 0 (I)",
+    "criterion 0 I: all of 1 2",
+    "criterion 2 I.B (exclusion): block 2",
+    "block 0 (nregs 2) [branch initial cond]",
+    "block 1 (nregs 8) [criterion I.A]",
+    "block 3 (nregs 6) [body of block 2 pc 20]",
+    "block 4 (nregs 4) [start of block 2 pc 24]",
+    "FACT     r0 f0", "pain (symptoms.pain_nrs)", "date (line: date)",
+    "LOADK    r1 k0", "; 5\n", "; \"left\"", "; 2025-01-01", "; 12 months",
+    "; 2024-01-01..2024-12-31", "; {\"left\",\"right\"}", "; true", "; unknown", "; -0.1",
+    "JTRUE    r2 +1", "; to 10", "LOADB    r2 2", "evidence symptoms.pain_nrs expected \">= 5\"",
+    "is_weekday(1 args) in libpolstd.so", "EXTRA 0", "extern is_weekday",
+    "    EXTRA 3 ", "; body block 3\n", "; start block 4", "; end block 4", "; window r5",
+    "; key block 4", "RET      r1",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    if (!strstr(text, want[i])) fail_msg("disasm lacks \"%s\":\n%s", want[i], text);
+  free(text);
+  pol_program_free(p);
+}
+
+static void test_free_null(void **state)
+{
+  (void)state;
+  pol_program_free(NULL);
+  pol_Program *p = calloc(1, sizeof *p);
+  assert_non_null(p);
+  pol_program_free(p);
+}
+
+static void test_opinfo(void **state)
+{
+  (void)state;
+  assert_string_equal(pol_opinfo[OP_LOADK].name, "LOADK");
+  assert_int_equal(pol_opinfo[OP_LOADK].fmt, FMT_ABx);
+  assert_int_equal(pol_opinfo[OP_LOADK].a, 'W');
+  assert_int_equal(pol_opinfo[OP_LOADK].b, 'K');
+  assert_int_equal(pol_opinfo[OP_LOADK].c, '_');
+  assert_int_equal(pol_opinfo[OP_COVER].extra, 4);
+  assert_int_equal(pol_opinfo[OP_CALLX].c, 'N');
+  assert_int_equal(pol_opinfo[OP_EXTRA].fmt, FMT_Ax);
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "EXTRA");
+}
+
+/* ---- verifier: one rule each ----------------------------------------- */
+
+static void test_bad_opcode(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_GE] = 200;
+  expect_bad(p, "block 1 pc 6: unknown opcode 200");
+}
+
+static void test_register_range(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_GE] = ABC(OP_GE, 2, 0, 8);
+  expect_bad(p, "block 1 pc 6: register 8 out of range (nregs 8)");
+  p = fixture();
+  p->code[PC_RET0] = ABC(OP_RET, 2, 0, 0);
+  expect_bad(p, "block 0 pc 3: register 2 out of range (nregs 2)");
+  p = fixture();
+  p->code[PC_EXISTS] = ABC(OP_EXISTS, 1, 0, 6);   /* item register */
+  expect_bad(p, "block 2 pc 20: register 6 out of range (nregs 6)");
+}
+
+static void test_max_regs(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->blocks[1].nregs = 256;
+  expect_bad(p, "block 1: 256 registers, at most 255");
+}
+
+static void test_jump_past_end(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_JTRUE] = ABx(OP_JTRUE, 2, 10);        /* to 19: the next block */
+  expect_bad(p, "block 1 pc 8: jump to 19 past end of block");
+  p = fixture();
+  p->code[PC_JTRUE] = ABx(OP_JTRUE, 2, 0xffff);
+  expect_bad(p, "past end of block");
+  p = fixture();
+  p->code[PC_JTRUE] = ABx(OP_JTRUE, 2, 9);         /* to 18, the RET: fine */
+  expect_good(p);
+}
+
+static void test_jump_into_extra(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_FACT1] = ABx(OP_JMP, 0, 1);           /* to 21, EXISTS' EXTRA */
+  expect_bad(p, "block 2 pc 19: jump to 21 lands on an EXTRA word");
+}
+
+static void test_unused_operand(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_RET1] = ABC(OP_RET, 2, 5, 0);
+  expect_bad(p, "block 1 pc 18: unused operand B is 5, must be 0");
+  p = fixture();
+  p->code[PC_FACT1] = ABx(OP_JMP, 3, 0);
+  expect_bad(p, "unused operand A is 3");
+}
+
+static void test_truth_immediate(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_LOADB] = ABC(OP_LOADB, 2, 3, 0);
+  expect_bad(p, "block 1 pc 9: truth immediate 3 out of range (0..2)");
+}
+
+static void test_missing_ret(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_RET1] = ABC(OP_MOVE, 2, 2, 0);
+  expect_bad(p, "block 1: does not end in RET");
+}
+
+static void test_empty_block(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->blocks[4].len = 0;
+  expect_bad(p, "block 4: empty");
+}
+
+static void test_block_past_code(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->blocks[4].len = 3;
+  expect_bad(p, "block 4: code 37+3 past the end of the code (ncode 39)");
+  p = fixture();
+  p->blocks[4].start = 0xffffffffu;
+  expect_bad(p, "past the end of the code");
+}
+
+static void test_extra_misplaced(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_GE] = X(7);
+  expect_bad(p, "block 1 pc 6: EXTRA word without an instruction");
+  p = fixture();
+  p->code[PC_EXISTS_X] = ABC(OP_LOADB, 1, 0, 0);
+  expect_bad(p, "block 2 pc 20: EXISTS needs 1 EXTRA words, pc 21 is not one");
+  p = fixture();
+  p->blocks[2].len = 7;   /* ends at 26, inside COVER's four EXTRA words */
+  expect_bad(p, "block 2 pc 24: COVER needs 4 EXTRA words but the block ends");
+}
+
+static void test_bad_constant_index(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_LOADK0] = ABx(OP_LOADK, 1, 9);
+  expect_bad(p, "block 1 pc 5: constant 9 out of range (nk 9)");
+}
+
+static void test_bad_fact_index(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_FACT0] = ABx(OP_FACT, 0, 3);
+  expect_bad(p, "block 1 pc 4: fact 3 out of range (nfacts 3)");
+}
+
+static void test_bad_evidence_index(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_EVID0] = ABx(OP_EVID, 2, 2);
+  expect_bad(p, "block 1 pc 7: evidence 2 out of range (nevid 2)");
+}
+
+static void test_block_call_order(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_EXISTS_X] = X(2);
+  expect_bad(p, "block 2 pc 20: body block 2 does not come after block 2");
+  p = fixture();
+  p->code[PC_EXISTS_X] = X(1);
+  expect_bad(p, "body block 1 does not come after block 2");
+  p = fixture();
+  p->code[PC_COVER_X + 2] = X(0);
+  expect_bad(p, "block 2 pc 24: end block 0 does not come after block 2");
+  p = fixture();
+  p->code[PC_COUNTD + 2] = X(5);
+  expect_bad(p, "block 2 pc 29: key block 5 out of range (nblocks 5)");
+}
+
+static void test_callee_regs(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->blocks[3].nregs = 7;
+  expect_bad(p, "block 2 pc 20: body block 3 needs 7 registers, its caller has 6");
+}
+
+static void test_cover_window_register(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_COVER_X + 3] = X(6);
+  expect_bad(p, "block 2 pc 24: window register 6 out of range (nregs 6)");
+}
+
+static void test_extern_calls(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_CALLX] = ABC(OP_CALLX, 1, 0, 2);
+  expect_bad(p, "block 0 pc 1: extern is_weekday takes 1 arguments, called with 2");
+  p = fixture();
+  p->code[PC_CALLX] = ABC(OP_CALLX, 1, 1, 2);
+  expect_bad(p, "block 0 pc 1: argument registers 1..2 out of range (nregs 2)");
+  p = fixture();
+  p->code[PC_CALLX] = ABC(OP_CALLX, 1, 0, 9);
+  expect_bad(p, "argument count 9 exceeds 8");
+  p = fixture();
+  p->code[PC_CALLX_X] = X(1);
+  expect_bad(p, "block 0 pc 1: extern 1 out of range (next 1)");
+  p = fixture();
+  p->ext[0].nargs = 9;
+  expect_bad(p, "extern 0: 9 arguments, at most 8");
+  p = fixture();
+  p->ext[0].ret = PK_LIST;
+  expect_bad(p, "extern 0: bad return type");
+  p = fixture();
+  p->ext[0].args[0] = 99;
+  expect_bad(p, "extern 0: argument 0 has bad type code 0x63");
+}
+
+/* Block 4 becomes a chain of n nested EXISTS calls (blocks 4 .. 4+n);
+   block 2 calls block 4, so the deepest nesting is n + 1. */
+static pol_Program *chain(uint32_t n)
+{
+  pol_Program *p = fixture();
+  p->ncode = B4 + 3 * n + 1;
+  p->code = realloc(p->code, p->ncode * sizeof *p->code);
+  p->nblocks = 5 + n;
+  p->blocks = realloc(p->blocks, p->nblocks * sizeof *p->blocks);
+  assert_true(p->code && p->blocks);
+  uint32_t pc = B4;
+  for (uint32_t b = 4; b < 4 + n; b++) {
+    p->blocks[b] = (pol_Block){pc, 3, 4};
+    p->code[pc++] = ABC(OP_EXISTS, 3, 2, 1);
+    p->code[pc++] = X(b + 1);
+    p->code[pc++] = ABC(OP_RET, 3, 0, 0);
+  }
+  p->blocks[4 + n] = (pol_Block){pc, 1, 4};
+  p->code[pc] = ABC(OP_RET, 3, 0, 0);
+  return p;
+}
+
+static void test_depth(void **state)
+{
+  (void)state;
+  expect_good(chain(POL_MAX_DEPTH - 1));
+  expect_bad(chain(POL_MAX_DEPTH), "block 2: quantifier nesting depth 33 exceeds 32");
+  expect_bad(chain(POL_MAX_DEPTH + 1), "block 4: quantifier nesting depth 33 exceeds 32");
+}
+
+static void test_bad_string_ids(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->crit[1].text = 999;
+  expect_bad(p, "criterion 1: text string id 999 out of range (nstr 25)");
+  p = fixture();
+  p->crit[0].id = POL_NOSTR;            /* only cite may be none */
+  expect_bad(p, "criterion 0: id string id 4294967295 out of range");
+  p = fixture();
+  p->crit[2].cite = NSTR;
+  expect_bad(p, "criterion 2: cite string id 25");
+  p = fixture();
+  p->evid[0].expected = NSTR;
+  expect_bad(p, "evidence 0: expected string id 25");
+  p = fixture();
+  p->facts[2].path = NSTR;
+  expect_bad(p, "fact 2: path string id 25");
+  p = fixture();
+  p->rec[0].fields[1].name = NSTR;
+  expect_bad(p, "record type 0 field 1: name string id 25");
+  p = fixture();
+  p->codes[0] = NSTR;
+  expect_bad(p, "code 0: string id 25");
+  p = fixture();
+  p->pol[0].version = NSTR;
+  expect_bad(p, "policy 0: version string id 25");
+  p = fixture();
+  p->branches[0].name = NSTR;
+  expect_bad(p, "branch 0: name string id 25");
+  p = fixture();
+  p->built = NSTR;
+  expect_bad(p, "meta: built string id 25");
+  p = fixture();
+  p->k[1].aux = NSTR;
+  expect_bad(p, "constant 1: text string id 25");
+}
+
+static void test_bad_constants(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->k[5].aux = 1;
+  expect_bad(p, "constant 5: set 1 out of range (nsets 1)");
+  p = fixture();
+  p->k[2].aux = (uint32_t)INT32_MAX;
+  expect_bad(p, "constant 2: date 2147483647 outside 0001-01-01..9999-12-31");
+  p = fixture();
+  p->k[4].u.r.hi = day("9999-12-31") + 1;
+  expect_bad(p, "constant 4: window 19723..2932897 outside");
+  p = fixture();
+  p->k[2].aux = (uint32_t)day("0001-01-01");
+  p->k[4].u.r.hi = day("9999-12-31");
+  expect_good(p);
+  p = fixture();
+  p->pol[0].effective = INT32_MIN;
+  expect_bad(p, "policy 0: effective date -2147483648 outside");
+  p = fixture();
+  p->k[6].aux = 2;
+  expect_bad(p, "constant 6: boolean 2 is not 0 or 1");
+
+  /* Not writable, so only the verifier (the loader test edits bytes). */
+  char err[256];
+  p = fixture();
+  p->k[7].tag = PV_LIST;
+  assert_int_equal(pol_verify(p, err, sizeof err), -1);
+  assert_non_null(strstr(err, "constant 7: tag 9 is not allowed in constants"));
+  uint8_t *buf = (uint8_t *)err;
+  size_t len = 1;
+  assert_int_equal(pol_bundle_write(p, &buf, &len), -1);
+  assert_null(buf);
+  pol_program_free(p);
+
+  p = fixture();
+  p->k[1].u.s = "left";
+  assert_int_equal(pol_verify(p, err, sizeof err), -1);
+  assert_non_null(strstr(err, "constant 1: string pointer does not match string id 16"));
+  pol_program_free(p);
+
+  p = fixture();
+  p->str[3][2] = '\0';
+  assert_int_equal(pol_verify(p, err, sizeof err), -1);
+  assert_non_null(strstr(err, "string 3: missing, or has an embedded NUL"));
+  pol_program_free(p);
+}
+
+static void test_bad_sets(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->setn[0] = 3;
+  expect_bad(p, "set 0: items 0+3 out of range (nsetitems 2)");
+  p = fixture();
+  p->set0[0] = 0xffffffffu;
+  expect_bad(p, "set 0: items 4294967295+2 out of range");
+  p = fixture();
+  p->setitems[1] = 100;
+  expect_bad(p, "set item 1: string id 100 out of range");
+}
+
+static void test_bad_types(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->rec[0].fields[0].type = PK__COUNT;
+  expect_bad(p, "record type 0 field 0: bad type code 0xa");
+  p = fixture();
+  p->facts[1].type = POL_TYPE(PK_LIST, PK_REC, 1);
+  expect_bad(p, "fact 1: bad type code 0x10908");
+  p = fixture();
+  p->facts[0].type = POL_TYPE(PK_NUM, PK_NUM, 0);
+  expect_bad(p, "fact 0: bad type code");
+  p = fixture();
+  p->facts[0].scope = 2;
+  expect_bad(p, "fact 0: bad scope 2");
+}
+
+static void test_bad_criteria(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->crit[1].kind = 4;
+  expect_bad(p, "criterion 1 (I.A): unknown kind 4");
+  p = fixture();
+  p->crit[1].block = 5;
+  expect_bad(p, "criterion 1 (I.A): block 5 out of range (nblocks 5)");
+  p = fixture();
+  p->crit[0].block = 0;
+  expect_bad(p, "criterion 0 (I): composite with block 0");
+  p = fixture();
+  p->crit[0].nchildren = 3;
+  expect_bad(p, "criterion 0 (I): children 0+3 out of range (nchildren 2)");
+  p = fixture();
+  p->crit_children[0] = 0;
+  expect_bad(p, "criterion 0 (I): bad child 0");
+  p = fixture();
+  p->crit_children[0] = 7;
+  expect_bad(p, "criterion 0 (I): bad child 7");
+  p = fixture();
+  p->crit[1].parent = POL_NOSTR;
+  expect_bad(p, "criterion 0 (I): child 1 names parent 4294967295");
+  p = fixture();
+  p->crit[0].nchildren = 1;
+  expect_bad(p, "criterion 2 (I.B): parent 0 does not list it");
+  p = fixture();
+  p->crit_children[1] = 1;
+  expect_bad(p, "child 1 listed twice");
+  p = fixture();
+  p->crit[2].parent = 9;
+  p->crit[0].nchildren = 1;
+  expect_bad(p, "criterion 2 (I.B): bad parent 9");
+  p = fixture();
+  p->crit[1].nchildren = 1;
+  expect_bad(p, "criterion 1 (I.A): a leaf with 1 children");
+  p = fixture();
+  p->crit[0].kind = PC_ATLEAST;
+  p->crit[0].k = 3;
+  expect_bad(p, "criterion 0 (I): at least 3 of 2 children");
+  p = fixture();
+  p->crit[0].kind = PC_ATLEAST;
+  p->crit[0].k = 2;
+  expect_good(p);
+}
+
+static void test_criteria_cycle(void **state)
+{
+  (void)state;
+  /* 0 -> {1, 2}, 1 -> {0}: every parent link agrees, but there's no root. */
+  pol_Program *p = fixture();
+  uint32_t kids[] = {1, 2, 0};
+  free(p->crit_children);
+  p->crit_children = DUP(kids);
+  p->nchildren = 3;
+  p->crit[1].kind = PC_ANY;
+  p->crit[1].block = POL_NOSTR;
+  p->crit[1].child0 = 2;
+  p->crit[1].nchildren = 1;
+  p->crit[0].parent = 1;
+  expect_bad(p, "cycle in the criteria tree");
+}
+
+static void test_bad_branches_policies(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->branches[0].cond = 5;
+  expect_bad(p, "branch 0: cond block 5 out of range (nblocks 5)");
+  p = fixture();
+  p->branches[0].ncrit = 2;
+  expect_bad(p, "branch 0: criteria 0+2 out of range (nbranch_crit 1)");
+  p = fixture();
+  p->branch_crit[0] = 3;
+  expect_bad(p, "branch criterion entry 0: criterion 3 out of range (ncrit 3)");
+  p = fixture();
+  p->branch_crit[0] = 1;
+  expect_bad(p, "branch 0: criterion 1 is not top-level");
+  p = fixture();
+  p->pol[0].ncodes = 2;
+  expect_bad(p, "policy 0: codes 0+2 out of range (ncodes 1)");
+  p = fixture();
+  p->pol[0].branch0 = 1;
+  expect_bad(p, "policy 0: branches 1+1 out of range (nbranches 1)");
+  p = fixture();
+  p->pol[0].ncrit = 4;
+  expect_bad(p, "policy 0: criteria 0+4 out of range (ncrit 3)");
+  p = fixture();
+  p->pol[0].crit0 = 1;
+  p->pol[0].ncrit = 2;
+  expect_bad(p, "policy 0: branch 0 uses criterion 0 of another policy");
+}
+
+static void test_null_arrays(void **state)
+{
+  (void)state;
+  char err[256];
+  pol_Program *p = fixture();
+  free(p->evid);
+  p->evid = NULL;
+  assert_int_equal(pol_verify(p, err, sizeof err), -1);
+  assert_non_null(strstr(err, "p->nevid is 2 but p->evid is NULL"));
+  uint8_t *buf;
+  size_t len;
+  assert_int_equal(pol_bundle_write(p, &buf, &len), -1);
+  pol_program_free(p);
+  assert_int_equal(pol_verify(NULL, err, sizeof err), -1);
+}
+
+/* ---- loader ------------------------------------------------------------ */
+
+static void test_hash_mismatch(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  for (size_t i = 16; i < len; i++) {
+    buf[i] ^= 0x01;
+    expect_load_fail(buf, len, "content hash mismatch: bundle altered or corrupt");
+    buf[i] ^= 0x01;
+  }
+  free(buf);
+}
+
+static void test_truncation(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  for (size_t n = 0; n < len; n++) {
+    uint8_t *cut = malloc(n ? n : 1);   /* exact size, so ASan sees overreads */
+    assert_non_null(cut);
+    memcpy(cut, buf, n);
+    expect_load_fail(cut, n, n < 48 ? "truncated bundle" : "content hash mismatch");
+    if (n >= 48) {
+      rehash(cut, n);                   /* now the structure must catch it */
+      char err[256] = "";
+      pol_Program *q = NULL;
+      assert_int_equal(pol_bundle_load(cut, n, &q, err, sizeof err), -1);
+      assert_null(q);
+      assert_true(err[0] != '\0');
+    }
+    free(cut);
+  }
+  expect_load_fail(NULL, 0, "truncated bundle: 0 bytes");
+  free(buf);
+}
+
+static void test_magic(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  buf[0] = 'P';
+  expect_load_fail(buf, len, "not a bundle: bad magic");
+  buf[0] = 0x89;
+  /* "\r\n" -> "\n", as a text-mode copy would. */
+  memmove(buf + 4, buf + 5, len - 5);
+  expect_load_fail(buf, len - 1, "bad magic (mangled by a text-mode transfer?)");
+  expect_load_fail((const uint8_t *)"hello", 5, "not a bundle: bad magic");
+  free(buf);
+}
+
+static void test_versions(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  buf[8] = 2;
+  expect_load_fail(buf, len, "bundle format 2.x is newer than this polvm (1.x)");
+  buf[8] = 0;
+  expect_load_fail(buf, len, "bundle format 0.x is older than this polvm (1.x)");
+  buf[8] = 1;
+  buf[10] = POL_BUNDLE_MINOR + 1;   /* a newer minor is accepted */
+  load_any(buf, len);
+  char err[256];
+  pol_Program *q = NULL;
+  assert_int_equal(pol_bundle_load(buf, len, &q, err, sizeof err), 0);
+  pol_program_free(q);
+  buf[10] = POL_BUNDLE_MINOR;
+  buf[12] = 1;
+  expect_load_fail(buf, len, "unknown bundle flags 0x00000001");
+  free(buf);
+}
+
+static void test_unknown_section(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  memcpy(buf + find_section(buf, len, "META"), "XTRA", 4);
+  rehash(buf, len);
+  expect_load_fail(buf, len, "unknown section tag 'XTRA'");
+  memcpy(buf + find_section(buf, len, "XTRA"), "\x01\x02\x03\x04", 4);
+  rehash(buf, len);
+  expect_load_fail(buf, len, "unknown section tag '0x04030201'");
+  free(buf);
+}
+
+static void test_duplicate_and_missing_section(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  size_t at = find_section(buf, len, "META"), mlen = len - at;
+  uint8_t *dup = malloc(len + mlen);
+  assert_non_null(dup);
+  memcpy(dup, buf, len);
+  memcpy(dup + len, buf + at, mlen);
+  rehash(dup, len + mlen);
+  expect_load_fail(dup, len + mlen, "duplicate section META");
+
+  rehash(buf, at);                      /* META is last: drop it */
+  expect_load_fail(buf, at, "missing section META");
+
+  /* Sections may come in any order: move KONS to the end. */
+  size_t k = find_section(buf, len, "KONS"), klen = 8 + rd32(buf + k + 4);
+  memcpy(dup, buf, k);
+  memcpy(dup + k, buf + k + klen, len - k - klen);
+  memcpy(dup + len - klen, buf + k, klen);
+  rehash(dup, len);
+  char err[256];
+  pol_Program *q = NULL;
+  if (pol_bundle_load(dup, len, &q, err, sizeof err) != 0) fail_msg("reordered: %s", err);
+  pol_program_free(q);
+  free(dup);
+  free(buf);
+}
+
+static void test_trailing_bytes(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  uint8_t *more = calloc(1, len + 8);
+  assert_non_null(more);
+  memcpy(more, buf, len);
+  rehash(more, len + 1);
+  expect_load_fail(more, len + 1, "1 trailing bytes after the last section");
+
+  /* META claims 4 more bytes than it has; then 4 bytes that it doesn't use. */
+  size_t at = find_section(more, len, "META");
+  wr32(more + at + 4, rd32(more + at + 4) + 4);
+  rehash(more, len);
+  expect_load_fail(more, len, "section META is truncated: length 8 but only 4 bytes left");
+  rehash(more, len + 4);
+  expect_load_fail(more, len + 4, "section META: 4 unexpected bytes at the end of the section");
+  free(more);
+  free(buf);
+}
+
+static void test_bad_counts(void **state)
+{
+  (void)state;
+  static const char *const tags[] = {"STRS", "KONS", "SETS", "RECS", "FACT", "CODE", "BLKS",
+                                     "EVID", "CRIT", "KIDS", "BRCH", "BRCR", "CODS", "POLS",
+                                     "EXTN"};
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  for (size_t t = 0; t < sizeof tags / sizeof tags[0]; t++) {
+    size_t at = find_section(buf, len, tags[t]);
+    uint32_t save = rd32(buf + at + 8);
+    wr32(buf + at + 8, 0xffffffffu);
+    rehash(buf, len);
+    char want[64];
+    snprintf(want, sizeof want, "section %s: 4294967295 ", tags[t]);
+    expect_load_fail(buf, len, want);
+    expect_load_fail(buf, len, "cannot fit in the");
+    wr32(buf + at + 8, save);
+  }
+  free(buf);
+}
+
+static void test_bad_strings(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  size_t s0 = find_section(buf, len, "STRS") + 8 + 4 + 4;   /* "lumbar-esi" */
+  buf[s0 + 3] = 0;
+  rehash(buf, len);
+  expect_load_fail(buf, len, "section STRS: string 0 has an embedded NUL byte at 3");
+  buf[s0 + 3] = 0xff;
+  rehash(buf, len);
+  expect_load_fail(buf, len, "section STRS: string 0 is not valid UTF-8 (byte 3)");
+  buf[s0 + 3] = 0xc0;                   /* overlong */
+  buf[s0 + 4] = 0xaf;
+  rehash(buf, len);
+  expect_load_fail(buf, len, "not valid UTF-8");
+  buf[s0 + 3] = 0xed;                   /* surrogate */
+  buf[s0 + 4] = 0xa0;
+  buf[s0 + 5] = 0x80;
+  rehash(buf, len);
+  expect_load_fail(buf, len, "not valid UTF-8");
+  free(buf);
+}
+
+static void test_bad_constant_tag(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  size_t k0 = find_section(buf, len, "KONS") + 8 + 4;
+  assert_int_equal(buf[k0], PV_NUM);
+  for (unsigned tag = PV_RANGE; tag <= 255; tag++) {
+    if (tag == PV_STR || (tag >= PV_DATE && tag <= PV_SET)) continue;
+    buf[k0] = (uint8_t)tag;
+    rehash(buf, len);
+    char want[80];
+    snprintf(want, sizeof want, "section KONS: constant 0: tag %u is not allowed", tag);
+    expect_load_fail(buf, len, want);
+  }
+  free(buf);
+}
+
+/* Every single-byte change, with the hash recomputed: no crash, no leak. */
+static void test_every_byte_rehashed(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  static const uint8_t vals[] = {0x00, 0x01, 0x7f, 0x80, 0xff};
+  for (size_t i = 48; i < len; i++) {
+    uint8_t save = buf[i];
+    for (size_t v = 0; v < sizeof vals; v++) {
+      buf[i] = vals[v];
+      rehash(buf, len);
+      load_any(buf, len);
+      buf[i] = (uint8_t)(save + 1);
+      rehash(buf, len);
+      load_any(buf, len);
+    }
+    buf[i] = save;
+  }
+  free(buf);
+}
+
+/* Random multi-byte and multi-word mutations, hash recomputed. */
+static void test_random_mutations(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *orig = fixture_bundle(&len);
+  uint8_t *buf = malloc(len);
+  assert_non_null(buf);
+  uint64_t r = 0x9e3779b97f4a7c15u;
+  for (int iter = 0; iter < 20000; iter++) {
+    memcpy(buf, orig, len);
+    int n = 1 + (int)(r % 4);
+    for (int j = 0; j < n; j++) {
+      r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+      size_t at = 48 + (size_t)(r % (len - 48 - 3));
+      static const uint32_t interesting[] = {0, 1, 2, 7, 8, 255, 256, 0xffff, 0x10000,
+                                             0x7fffffff, 0x80000000u, 0xffffffffu};
+      if (r & 0x100) wr32(buf + at, interesting[(r >> 9) % 12]);
+      else buf[at] = (uint8_t)(r >> 24);
+    }
+    size_t n_len = (r & 0x200000) ? len - (size_t)((r >> 22) % 16) : len;
+    rehash(buf, n_len);
+    load_any(buf, n_len);
+  }
+  free(buf);
+  free(orig);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_roundtrip),
+    cmocka_unit_test(test_empty_program),
+    cmocka_unit_test(test_read_file),
+    cmocka_unit_test(test_disasm),
+    cmocka_unit_test(test_free_null),
+    cmocka_unit_test(test_opinfo),
+    cmocka_unit_test(test_bad_opcode),
+    cmocka_unit_test(test_register_range),
+    cmocka_unit_test(test_max_regs),
+    cmocka_unit_test(test_jump_past_end),
+    cmocka_unit_test(test_jump_into_extra),
+    cmocka_unit_test(test_unused_operand),
+    cmocka_unit_test(test_truth_immediate),
+    cmocka_unit_test(test_missing_ret),
+    cmocka_unit_test(test_empty_block),
+    cmocka_unit_test(test_block_past_code),
+    cmocka_unit_test(test_extra_misplaced),
+    cmocka_unit_test(test_bad_constant_index),
+    cmocka_unit_test(test_bad_fact_index),
+    cmocka_unit_test(test_bad_evidence_index),
+    cmocka_unit_test(test_block_call_order),
+    cmocka_unit_test(test_callee_regs),
+    cmocka_unit_test(test_cover_window_register),
+    cmocka_unit_test(test_extern_calls),
+    cmocka_unit_test(test_depth),
+    cmocka_unit_test(test_bad_string_ids),
+    cmocka_unit_test(test_bad_constants),
+    cmocka_unit_test(test_bad_sets),
+    cmocka_unit_test(test_bad_types),
+    cmocka_unit_test(test_bad_criteria),
+    cmocka_unit_test(test_criteria_cycle),
+    cmocka_unit_test(test_bad_branches_policies),
+    cmocka_unit_test(test_null_arrays),
+    cmocka_unit_test(test_hash_mismatch),
+    cmocka_unit_test(test_truncation),
+    cmocka_unit_test(test_magic),
+    cmocka_unit_test(test_versions),
+    cmocka_unit_test(test_unknown_section),
+    cmocka_unit_test(test_duplicate_and_missing_section),
+    cmocka_unit_test(test_trailing_bytes),
+    cmocka_unit_test(test_bad_counts),
+    cmocka_unit_test(test_bad_strings),
+    cmocka_unit_test(test_bad_constant_tag),
+    cmocka_unit_test(test_every_byte_rehashed),
+    cmocka_unit_test(test_random_mutations),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

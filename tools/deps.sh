@@ -1,0 +1,20 @@
+#!/bin/sh
+# tools/deps.sh -- make sure the Debian packages the build needs are here.
+# As root, installs what is missing with apt-get; otherwise names it.
+set -eu
+PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev libsodium-dev python3"
+[ "${1:-}" = "--extra" ] && PKGS="$PKGS clang valgrind"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "deps: installing:$missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+else
+  echo "deps: missing Debian packages:$missing" >&2
+  echo "deps: install them with: sudo apt-get install$missing" >&2
+  exit 1
+fi

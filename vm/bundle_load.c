@@ -1,0 +1,526 @@
+/*
+ * bundle_load.c -- parses a bundle (docs/bundle-format.md) into a new
+ * pol_Program and verifies it.  Hostile input is expected: every read goes
+ * through a bounds-checked cursor, every count is checked against the bytes
+ * left before anything is allocated, and every failure frees what was built
+ * and leaves a reason in err.
+ *
+ * Ownership: buf is borrowed; on success *out is owned by the caller
+ * (pol_program_free).  pol_read_file's buffer is owned by the caller (free).
+ */
+#include "bundle.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TAG(a, b, c, d) \
+  ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+
+enum { HEADER_LEN = 48, HASH_AT = 16 };
+
+/* A read cursor over one region.  The first failure sticks: later reads
+   return 0 and change nothing, so parsers check c->failed at the points
+   where it matters (before allocating, at the end). */
+typedef struct {
+  const uint8_t *p;
+  size_t left;
+  const char *what;   /* section name for messages */
+  char *err;
+  size_t errlen;
+  int failed;
+} Cur;
+
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+  if (!err || !errlen) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+static void cfail(Cur *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cfail(Cur *c, const char *fmt, ...)
+{
+  if (c->failed) return;
+  c->failed = 1;
+  if (!c->err || !c->errlen) return;
+  int n = snprintf(c->err, c->errlen, "section %s: ", c->what);
+  if (n < 0 || (size_t)n >= c->errlen) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+  va_end(ap);
+}
+
+static const uint8_t *take(Cur *c, size_t n)
+{
+  if (c->failed) return NULL;
+  if (n > c->left) {
+    cfail(c, "truncated: needs %zu more bytes, %zu left", n, c->left);
+    return NULL;
+  }
+  const uint8_t *q = c->p;
+  c->p += n;
+  c->left -= n;
+  return q;
+}
+
+static uint8_t rd_u8(Cur *c)
+{
+  const uint8_t *q = take(c, 1);
+  return q ? q[0] : 0;
+}
+
+static uint32_t rd_u32(Cur *c)
+{
+  const uint8_t *q = take(c, 4);
+  return q ? (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24 : 0;
+}
+
+static uint64_t rd_u64(Cur *c)
+{
+  uint64_t lo = rd_u32(c);
+  return lo | (uint64_t)rd_u32(c) << 32;
+}
+
+/* Reads a count of items that each take at least `min` bytes on disk and
+   refuses it if the bytes left could not hold that many. */
+static uint32_t rd_count(Cur *c, size_t min, const char *item)
+{
+  uint32_t n = rd_u32(c);
+  if (!c->failed && n > c->left / min)
+    cfail(c, "%u %s cannot fit in the %zu bytes left", n, item, c->left);
+  return c->failed ? 0 : n;
+}
+
+/* calloc for n items (n already checked by rd_count); NULL for n == 0. */
+static void *cur_alloc(Cur *c, uint32_t n, size_t size)
+{
+  if (c->failed || n == 0) return NULL;
+  void *q = calloc(n, size);
+  if (!q) cfail(c, "out of memory");
+  return q;
+}
+
+/* Reads "u32 n, n x u32" into *arr; *n is set only once *arr exists. */
+static void rd_u32s(Cur *c, uint32_t *n, uint32_t **arr, const char *item)
+{
+  uint32_t cnt = rd_count(c, 4, item);
+  uint32_t *a = cur_alloc(c, cnt, sizeof *a);
+  if (c->failed) return;
+  *arr = a;
+  *n = cnt;
+  for (uint32_t i = 0; i < cnt; i++) a[i] = rd_u32(c);
+}
+
+/* Index of the first byte that is not valid UTF-8 (NUL counts as invalid),
+   or n if all are valid. */
+static size_t utf8_check(const uint8_t *s, size_t n)
+{
+  size_t i = 0;
+  while (i < n) {
+    uint8_t b = s[i];
+    if (b == 0) return i;
+    if (b < 0x80) { i++; continue; }
+    size_t need;
+    uint32_t cp, min;
+    if ((b & 0xe0) == 0xc0) { need = 1; cp = b & 0x1fu; min = 0x80; }
+    else if ((b & 0xf0) == 0xe0) { need = 2; cp = b & 0x0fu; min = 0x800; }
+    else if ((b & 0xf8) == 0xf0) { need = 3; cp = b & 0x07u; min = 0x10000; }
+    else return i;
+    if (need > n - i - 1) return i;
+    for (size_t k = 1; k <= need; k++) {
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (s[i + k] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return n;
+}
+
+/* ---- sections ---------------------------------------------------------- */
+
+static void rd_strs(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 4, "strings");
+  char **str = cur_alloc(c, n, sizeof *str);
+  uint32_t *slen = cur_alloc(c, n, sizeof *slen);
+  if (c->failed) { free(str); free(slen); return; }
+  p->str = str;
+  p->slen = slen;
+  p->nstr = n;
+  for (uint32_t i = 0; i < n && !c->failed; i++) {
+    uint32_t len = rd_u32(c);
+    const uint8_t *s = take(c, len);
+    if (!s) return;
+    size_t bad = utf8_check(s, len);
+    if (bad < len) {
+      if (s[bad] == 0) cfail(c, "string %u has an embedded NUL byte at %zu", i, bad);
+      else cfail(c, "string %u is not valid UTF-8 (byte %zu)", i, bad);
+      return;
+    }
+    if (!(str[i] = malloc((size_t)len + 1))) { cfail(c, "out of memory"); return; }
+    memcpy(str[i], s, len);
+    str[i][len] = '\0';
+    slen[i] = len;
+  }
+}
+
+static void rd_kons(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 1, "constants");
+  pol_Value *k = cur_alloc(c, n, sizeof *k);
+  if (c->failed) return;
+  p->k = k;
+  p->nk = n;
+  for (uint32_t i = 0; i < n && !c->failed; i++) {
+    pol_Value *v = &k[i];
+    v->tag = rd_u8(c);
+    switch ((pol_Tag)v->tag) {
+    case PV_UNK: break;
+    case PV_BOOL: case PV_STR: case PV_DATE: case PV_SET: v->aux = rd_u32(c); break;
+    case PV_NUM: {
+      uint64_t bits = rd_u64(c);
+      memcpy(&v->u.n, &bits, sizeof bits);
+      break;
+    }
+    case PV_DUR: case PV_WIN:
+      v->u.r.lo = (int32_t)rd_u32(c);
+      v->u.r.hi = (int32_t)rd_u32(c);
+      break;
+    case PV_RANGE: case PV_LIST: case PV_REC: default:
+      cfail(c, "constant %u: tag %u is not allowed in constants", i, v->tag);
+      break;
+    }
+  }
+}
+
+static void rd_sets(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 8, "sets");
+  uint32_t *set0 = cur_alloc(c, n, sizeof *set0);
+  uint32_t *setn = cur_alloc(c, n, sizeof *setn);
+  if (c->failed) { free(set0); free(setn); return; }
+  p->set0 = set0;
+  p->setn = setn;
+  p->nsets = n;
+  for (uint32_t i = 0; i < n; i++) { set0[i] = rd_u32(c); setn[i] = rd_u32(c); }
+  rd_u32s(c, &p->nsetitems, &p->setitems, "set items");
+}
+
+static void rd_recs(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 12, "record types");
+  pol_RecType *rec = cur_alloc(c, n, sizeof *rec);
+  if (c->failed) return;
+  p->rec = rec;
+  p->nrec = n;
+  for (uint32_t i = 0; i < n && !c->failed; i++) {
+    rec[i].name = rd_u32(c);
+    rec[i].path = rd_u32(c);
+    uint32_t nf = rd_count(c, 8, "fields");
+    pol_Field *f = cur_alloc(c, nf, sizeof *f);
+    if (c->failed) return;
+    rec[i].fields = f;
+    rec[i].nfields = nf;
+    for (uint32_t j = 0; j < nf; j++) { f[j].name = rd_u32(c); f[j].type = rd_u32(c); }
+  }
+}
+
+static void rd_fact(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 16, "facts");
+  pol_Fact *f = cur_alloc(c, n, sizeof *f);
+  if (c->failed) return;
+  p->facts = f;
+  p->nfacts = n;
+  for (uint32_t i = 0; i < n; i++) {
+    f[i].name = rd_u32(c); f[i].path = rd_u32(c);
+    f[i].type = rd_u32(c); f[i].scope = rd_u32(c);
+  }
+}
+
+static void rd_code(Cur *c, pol_Program *p)
+{
+  rd_u32s(c, &p->ncode, &p->code, "instructions");
+}
+
+static void rd_blks(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 12, "blocks");
+  pol_Block *b = cur_alloc(c, n, sizeof *b);
+  if (c->failed) return;
+  p->blocks = b;
+  p->nblocks = n;
+  for (uint32_t i = 0; i < n; i++) {
+    b[i].start = rd_u32(c); b[i].len = rd_u32(c); b[i].nregs = rd_u32(c);
+  }
+}
+
+static void rd_evid(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 8, "evidence records");
+  pol_Evid *e = cur_alloc(c, n, sizeof *e);
+  if (c->failed) return;
+  p->evid = e;
+  p->nevid = n;
+  for (uint32_t i = 0; i < n; i++) { e[i].fact = rd_u32(c); e[i].expected = rd_u32(c); }
+}
+
+static void rd_crit(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 56, "criteria");
+  pol_Crit *cr = cur_alloc(c, n, sizeof *cr);
+  if (c->failed) return;
+  p->crit = cr;
+  p->ncrit = n;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t *f[14] = {&cr[i].id, &cr[i].text, &cr[i].file, &cr[i].line, &cr[i].col,
+                       &cr[i].kind, &cr[i].k, &cr[i].flags, &cr[i].tags, &cr[i].block,
+                       &cr[i].parent, &cr[i].child0, &cr[i].nchildren, &cr[i].cite};
+    for (int j = 0; j < 14; j++) *f[j] = rd_u32(c);
+  }
+}
+
+static void rd_kids(Cur *c, pol_Program *p)
+{
+  rd_u32s(c, &p->nchildren, &p->crit_children, "child entries");
+}
+
+static void rd_brch(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 16, "branches");
+  pol_Branch *b = cur_alloc(c, n, sizeof *b);
+  if (c->failed) return;
+  p->branches = b;
+  p->nbranches = n;
+  for (uint32_t i = 0; i < n; i++) {
+    b[i].name = rd_u32(c); b[i].cond = rd_u32(c);
+    b[i].crit0 = rd_u32(c); b[i].ncrit = rd_u32(c);
+  }
+}
+
+static void rd_brcr(Cur *c, pol_Program *p)
+{
+  rd_u32s(c, &p->nbranch_crit, &p->branch_crit, "branch criteria");
+}
+
+static void rd_cods(Cur *c, pol_Program *p)
+{
+  rd_u32s(c, &p->ncodes, &p->codes, "codes");
+}
+
+static void rd_pols(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 44, "policies");
+  pol_Policy *o = cur_alloc(c, n, sizeof *o);
+  if (c->failed) return;
+  p->pol = o;
+  p->npol = n;
+  for (uint32_t i = 0; i < n; i++) {
+    o[i].id = rd_u32(c); o[i].title = rd_u32(c);
+    o[i].version = rd_u32(c); o[i].source = rd_u32(c);
+    o[i].effective = (int32_t)rd_u32(c);
+    o[i].code0 = rd_u32(c); o[i].ncodes = rd_u32(c);
+    o[i].branch0 = rd_u32(c); o[i].nbranches = rd_u32(c);
+    o[i].crit0 = rd_u32(c); o[i].ncrit = rd_u32(c);
+  }
+}
+
+static void rd_extn(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 48, "externs");
+  pol_Extern *e = cur_alloc(c, n, sizeof *e);
+  if (c->failed) return;
+  p->ext = e;
+  p->next = n;
+  for (uint32_t i = 0; i < n; i++) {
+    e[i].name = rd_u32(c); e[i].lib = rd_u32(c);
+    e[i].ret = rd_u32(c); e[i].nargs = rd_u32(c);
+    for (int j = 0; j < 8; j++) e[i].args[j] = rd_u32(c);
+  }
+}
+
+static void rd_meta(Cur *c, pol_Program *p)
+{
+  p->built = rd_u32(c);
+}
+
+static const struct {
+  uint32_t tag;
+  void (*read)(Cur *, pol_Program *);
+} sections[] = {
+  {TAG('S', 'T', 'R', 'S'), rd_strs}, {TAG('K', 'O', 'N', 'S'), rd_kons},
+  {TAG('S', 'E', 'T', 'S'), rd_sets}, {TAG('R', 'E', 'C', 'S'), rd_recs},
+  {TAG('F', 'A', 'C', 'T'), rd_fact}, {TAG('C', 'O', 'D', 'E'), rd_code},
+  {TAG('B', 'L', 'K', 'S'), rd_blks}, {TAG('E', 'V', 'I', 'D'), rd_evid},
+  {TAG('C', 'R', 'I', 'T'), rd_crit}, {TAG('K', 'I', 'D', 'S'), rd_kids},
+  {TAG('B', 'R', 'C', 'H'), rd_brch}, {TAG('B', 'R', 'C', 'R'), rd_brcr},
+  {TAG('C', 'O', 'D', 'S'), rd_cods}, {TAG('P', 'O', 'L', 'S'), rd_pols},
+  {TAG('E', 'X', 'T', 'N'), rd_extn}, {TAG('M', 'E', 'T', 'A'), rd_meta},
+};
+enum { NSECTIONS = sizeof sections / sizeof sections[0] };
+
+/* A tag as text: its four characters if printable, else hex. */
+static void tag_name(uint32_t tag, char out[12])
+{
+  for (int i = 0; i < 4; i++) {
+    unsigned ch = tag >> (8 * i) & 0xffu;
+    if (ch < 0x20 || ch > 0x7e || ch == '\'') { snprintf(out, 12, "0x%08x", tag); return; }
+    out[i] = (char)ch;
+  }
+  out[4] = '\0';
+}
+
+static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+  uint32_t seen = 0;
+  size_t at = HEADER_LEN;
+  while (at < len) {
+    if (len - at < 8) {
+      errf(err, errlen, "%zu trailing bytes after the last section", len - at);
+      return -1;
+    }
+    const uint8_t *h = buf + at;
+    uint32_t tag = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    uint32_t slen = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
+    char name[12];
+    tag_name(tag, name);
+    int s = 0;
+    while (s < NSECTIONS && sections[s].tag != tag) s++;
+    if (s == NSECTIONS) {
+      errf(err, errlen, "unknown section tag '%s' at byte %zu", name, at);
+      return -1;
+    }
+    if (seen & 1u << s) {
+      errf(err, errlen, "duplicate section %s at byte %zu", name, at);
+      return -1;
+    }
+    seen |= 1u << s;
+    at += 8;
+    if (slen > len - at) {
+      errf(err, errlen, "section %s is truncated: length %u but only %zu bytes left",
+           name, slen, len - at);
+      return -1;
+    }
+    Cur c = {buf + at, slen, name, err, errlen, 0};
+    sections[s].read(&c, p);
+    if (!c.failed && c.left)
+      cfail(&c, "%zu unexpected bytes at the end of the section", c.left);
+    if (c.failed) return -1;
+    at += slen;
+  }
+  for (int s = 0; s < NSECTIONS; s++)
+    if (!(seen & 1u << s)) {
+      char name[12];
+      tag_name(sections[s].tag, name);
+      errf(err, errlen, "missing section %s", name);
+      return -1;
+    }
+  return 0;
+}
+
+int pol_bundle_load(const uint8_t *buf, size_t len, pol_Program **out,
+                    char *err, size_t errlen)
+{
+  static const uint8_t magic[8] = {0x89, 'P', 'O', 'L', '\r', '\n', 0x1a, '\n'};
+  *out = NULL;
+  errf(err, errlen, "%s", "");
+  static const uint8_t none[1] = {0};
+  if (!buf) { buf = none; len = 0; }
+  if (len < sizeof magic && memcmp(buf, magic, len) == 0) {
+    errf(err, errlen, "truncated bundle: %zu bytes, the header needs 48", len);
+    return -1;
+  }
+  if (len < sizeof magic || memcmp(buf, magic, sizeof magic) != 0) {
+    errf(err, errlen, len >= 4 && memcmp(buf, magic, 4) == 0
+                      ? "not a bundle: bad magic (mangled by a text-mode transfer?)"
+                      : "not a bundle: bad magic");
+    return -1;
+  }
+  if (len < HEADER_LEN) {
+    errf(err, errlen, "truncated bundle: %zu bytes, the header needs 48", len);
+    return -1;
+  }
+  unsigned major = buf[8] | (unsigned)buf[9] << 8;
+  unsigned minor = buf[10] | (unsigned)buf[11] << 8;
+  uint32_t flags = (uint32_t)buf[12] | (uint32_t)buf[13] << 8 | (uint32_t)buf[14] << 16 |
+                   (uint32_t)buf[15] << 24;
+  (void)minor;  /* a newer minor keeps the layout: accepted */
+  if (major > POL_BUNDLE_MAJOR) {
+    errf(err, errlen, "bundle format %u.x is newer than this polvm (%d.x)", major, POL_BUNDLE_MAJOR);
+    return -1;
+  }
+  if (major < POL_BUNDLE_MAJOR) {
+    errf(err, errlen, "bundle format %u.x is older than this polvm (%d.x); recompile it",
+         major, POL_BUNDLE_MAJOR);
+    return -1;
+  }
+  if (flags != 0) {
+    errf(err, errlen, "unknown bundle flags 0x%08x", flags);
+    return -1;
+  }
+  if (sodium_init() < 0) {
+    errf(err, errlen, "libsodium failed to initialise");
+    return -1;
+  }
+  uint8_t hash[32];
+  crypto_hash_sha256(hash, buf + HEADER_LEN, len - HEADER_LEN);
+  if (sodium_memcmp(hash, buf + HASH_AT, 32) != 0) {
+    errf(err, errlen, "content hash mismatch: bundle altered or corrupt");
+    return -1;
+  }
+
+  pol_Program *p = calloc(1, sizeof *p);
+  if (!p) { errf(err, errlen, "out of memory"); return -1; }
+  if (rd_sections(p, buf, len, err, errlen) != 0) { pol_program_free(p); return -1; }
+
+  /* String constants point at their text; verify checks aux first. */
+  for (uint32_t i = 0; i < p->nk; i++)
+    if (p->k[i].tag == PV_STR) p->k[i].u.s = p->k[i].aux < p->nstr ? p->str[p->k[i].aux] : NULL;
+  memcpy(p->sha256, hash, 32);
+
+  if (pol_verify(p, err, errlen) != 0) { pol_program_free(p); return -1; }
+  *out = p;
+  return 0;
+}
+
+int pol_read_file(const char *path, uint8_t **out, size_t *outlen, char *err, size_t errlen)
+{
+  *out = NULL;
+  *outlen = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) { errf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+  size_t n = 0, cap = 0;
+  uint8_t *b = NULL;
+  for (;;) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 65536;
+      uint8_t *nb = ncap > cap ? realloc(b, ncap) : NULL;
+      if (!nb) { free(b); fclose(f); errf(err, errlen, "%s: out of memory", path); return -1; }
+      b = nb;
+      cap = ncap;
+    }
+    size_t got = fread(b + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    int e = errno;
+    free(b);
+    fclose(f);
+    errf(err, errlen, "%s: read error: %s", path, strerror(e));
+    return -1;
+  }
+  fclose(f);
+  *out = b;
+  *outlen = n;
+  return 0;
+}

@@ -1,0 +1,264 @@
+/*
+ * bundle_write.c -- serialises a pol_Program into the bundle format of
+ * docs/bundle-format.md: a fixed header, a SHA-256 of the content, then
+ * tagged, length-prefixed sections of explicit little-endian integers.
+ *
+ * Ownership: p is borrowed (only p->sha256 is written); the output buffer is
+ * malloc'd and owned by the caller.
+ */
+#include "bundle.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TAG(a, b, c, d) \
+  ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+
+enum { HEADER_LEN = 48, HASH_AT = 16 };
+
+typedef struct {
+  uint8_t *b;
+  size_t n, cap;
+  int bad;        /* out of memory or a section too long: sticky */
+} Buf;
+
+static void put(Buf *w, const void *src, size_t n)
+{
+  if (w->bad) return;
+  if (n > w->cap - w->n) {
+    size_t cap = w->cap ? w->cap : 4096;
+    while (n > cap - w->n) {
+      if (cap > SIZE_MAX / 2) { w->bad = 1; return; }
+      cap *= 2;
+    }
+    uint8_t *nb = realloc(w->b, cap);
+    if (!nb) { w->bad = 1; return; }
+    w->b = nb;
+    w->cap = cap;
+  }
+  memcpy(w->b + w->n, src, n);
+  w->n += n;
+}
+
+static void put_u8(Buf *w, uint8_t v) { put(w, &v, 1); }
+
+static void put_u16(Buf *w, uint16_t v)
+{
+  uint8_t t[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+  put(w, t, 2);
+}
+
+static void put_u32(Buf *w, uint32_t v)
+{
+  uint8_t t[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+  put(w, t, 4);
+}
+
+static void put_u64(Buf *w, uint64_t v)
+{
+  put_u32(w, (uint32_t)v);
+  put_u32(w, (uint32_t)(v >> 32));
+}
+
+static void put_u32s(Buf *w, uint32_t n, const uint32_t *a)
+{
+  put_u32(w, n);
+  for (uint32_t i = 0; i < n; i++) put_u32(w, a[i]);
+}
+
+/* Starts a section; returns where its length field is, for sec_end. */
+static size_t sec_begin(Buf *w, uint32_t tag)
+{
+  put_u32(w, tag);
+  size_t at = w->n;
+  put_u32(w, 0);
+  return at;
+}
+
+static void sec_end(Buf *w, size_t at)
+{
+  if (w->bad) return;
+  size_t len = w->n - at - 4;
+  if (len > UINT32_MAX) { w->bad = 1; return; }
+  for (int i = 0; i < 4; i++) w->b[at + (size_t)i] = (uint8_t)(len >> (8 * i));
+}
+
+/* Only the tags a constant can have; 0 if v cannot be a constant. */
+static int put_const(Buf *w, const pol_Value *v)
+{
+  put_u8(w, (uint8_t)v->tag);
+  switch ((pol_Tag)v->tag) {
+  case PV_UNK: return 1;
+  case PV_BOOL: case PV_STR: case PV_DATE: case PV_SET: put_u32(w, v->aux); return 1;
+  case PV_NUM: {
+    uint64_t bits;
+    memcpy(&bits, &v->u.n, sizeof bits);
+    put_u64(w, bits);
+    return 1;
+  }
+  case PV_DUR: case PV_WIN:
+    put_u32(w, (uint32_t)v->u.r.lo);
+    put_u32(w, (uint32_t)v->u.r.hi);
+    return 1;
+  case PV_RANGE: case PV_LIST: case PV_REC: default: return 0;
+  }
+}
+
+/* Arrays with a count must exist; strings must exist. */
+static int writable(const pol_Program *p)
+{
+#define NEED(n, a) if ((n) && !(a)) return 0
+  NEED(p->nstr, p->str); NEED(p->nstr, p->slen); NEED(p->nk, p->k);
+  NEED(p->nsets, p->set0); NEED(p->nsets, p->setn); NEED(p->nsetitems, p->setitems);
+  NEED(p->nrec, p->rec); NEED(p->nfacts, p->facts); NEED(p->ncode, p->code);
+  NEED(p->nblocks, p->blocks); NEED(p->nevid, p->evid); NEED(p->ncrit, p->crit);
+  NEED(p->nchildren, p->crit_children); NEED(p->nbranches, p->branches);
+  NEED(p->nbranch_crit, p->branch_crit); NEED(p->ncodes, p->codes);
+  NEED(p->npol, p->pol); NEED(p->next, p->ext);
+  for (uint32_t i = 0; i < p->nstr; i++) NEED(1, p->str[i]);
+  for (uint32_t i = 0; i < p->nrec; i++) NEED(p->rec[i].nfields, p->rec[i].fields);
+#undef NEED
+  return 1;
+}
+
+static void write_sections(Buf *w, const pol_Program *p)
+{
+  size_t s = sec_begin(w, TAG('S', 'T', 'R', 'S'));
+  put_u32(w, p->nstr);
+  for (uint32_t i = 0; i < p->nstr; i++) {
+    put_u32(w, p->slen[i]);
+    put(w, p->str[i], p->slen[i]);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('K', 'O', 'N', 'S'));
+  put_u32(w, p->nk);
+  for (uint32_t i = 0; i < p->nk; i++)
+    if (!put_const(w, &p->k[i])) w->bad = 1;
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('S', 'E', 'T', 'S'));
+  put_u32(w, p->nsets);
+  for (uint32_t i = 0; i < p->nsets; i++) { put_u32(w, p->set0[i]); put_u32(w, p->setn[i]); }
+  put_u32s(w, p->nsetitems, p->setitems);
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('R', 'E', 'C', 'S'));
+  put_u32(w, p->nrec);
+  for (uint32_t i = 0; i < p->nrec; i++) {
+    const pol_RecType *r = &p->rec[i];
+    put_u32(w, r->name); put_u32(w, r->path); put_u32(w, r->nfields);
+    for (uint32_t j = 0; j < r->nfields; j++) {
+      put_u32(w, r->fields[j].name);
+      put_u32(w, r->fields[j].type);
+    }
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('F', 'A', 'C', 'T'));
+  put_u32(w, p->nfacts);
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    const pol_Fact *f = &p->facts[i];
+    put_u32(w, f->name); put_u32(w, f->path); put_u32(w, f->type); put_u32(w, f->scope);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('C', 'O', 'D', 'E'));
+  put_u32s(w, p->ncode, p->code);
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('B', 'L', 'K', 'S'));
+  put_u32(w, p->nblocks);
+  for (uint32_t i = 0; i < p->nblocks; i++) {
+    const pol_Block *b = &p->blocks[i];
+    put_u32(w, b->start); put_u32(w, b->len); put_u32(w, b->nregs);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('E', 'V', 'I', 'D'));
+  put_u32(w, p->nevid);
+  for (uint32_t i = 0; i < p->nevid; i++) {
+    put_u32(w, p->evid[i].fact);
+    put_u32(w, p->evid[i].expected);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('C', 'R', 'I', 'T'));
+  put_u32(w, p->ncrit);
+  for (uint32_t i = 0; i < p->ncrit; i++) {
+    const pol_Crit *c = &p->crit[i];
+    const uint32_t f[13] = {c->id, c->text, c->file, c->line, c->col, c->kind, c->k,
+                            c->flags, c->tags, c->block, c->parent, c->child0, c->nchildren};
+    for (int j = 0; j < 13; j++) put_u32(w, f[j]);
+    put_u32(w, c->cite);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('K', 'I', 'D', 'S'));
+  put_u32s(w, p->nchildren, p->crit_children);
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('B', 'R', 'C', 'H'));
+  put_u32(w, p->nbranches);
+  for (uint32_t i = 0; i < p->nbranches; i++) {
+    const pol_Branch *b = &p->branches[i];
+    put_u32(w, b->name); put_u32(w, b->cond); put_u32(w, b->crit0); put_u32(w, b->ncrit);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('B', 'R', 'C', 'R'));
+  put_u32s(w, p->nbranch_crit, p->branch_crit);
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('C', 'O', 'D', 'S'));
+  put_u32s(w, p->ncodes, p->codes);
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('P', 'O', 'L', 'S'));
+  put_u32(w, p->npol);
+  for (uint32_t i = 0; i < p->npol; i++) {
+    const pol_Policy *o = &p->pol[i];
+    const uint32_t f[11] = {o->id, o->title, o->version, o->source, (uint32_t)o->effective,
+                            o->code0, o->ncodes, o->branch0, o->nbranches, o->crit0, o->ncrit};
+    for (int j = 0; j < 11; j++) put_u32(w, f[j]);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('E', 'X', 'T', 'N'));
+  put_u32(w, p->next);
+  for (uint32_t i = 0; i < p->next; i++) {
+    const pol_Extern *e = &p->ext[i];
+    put_u32(w, e->name); put_u32(w, e->lib); put_u32(w, e->ret); put_u32(w, e->nargs);
+    for (int j = 0; j < 8; j++) put_u32(w, e->args[j]);
+  }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('M', 'E', 'T', 'A'));
+  put_u32(w, p->built);
+  sec_end(w, s);
+}
+
+int pol_bundle_write(pol_Program *p, uint8_t **out, size_t *outlen)
+{
+  static const uint8_t magic[8] = {0x89, 'P', 'O', 'L', '\r', '\n', 0x1a, '\n'};
+  *out = NULL;
+  *outlen = 0;
+  if (!writable(p) || sodium_init() < 0) return -1;
+
+  Buf w = {NULL, 0, 0, 0};
+  put(&w, magic, sizeof magic);
+  put_u16(&w, POL_BUNDLE_MAJOR);
+  put_u16(&w, POL_BUNDLE_MINOR);
+  put_u32(&w, 0);                      /* flags */
+  uint8_t zero[32] = {0};
+  put(&w, zero, sizeof zero);          /* hash, filled in below */
+  write_sections(&w, p);
+  if (w.bad) { free(w.b); return -1; }
+
+  crypto_hash_sha256(w.b + HASH_AT, w.b + HEADER_LEN, w.n - HEADER_LEN);
+  memcpy(p->sha256, w.b + HASH_AT, 32);
+  *out = w.b;
+  *outlen = w.n;
+  return 0;
+}

@@ -1,0 +1,223 @@
+/*
+ * bytecode.h -- instruction encoding and the in-memory program (a loaded or
+ * freshly compiled bundle).  Shared by the compiler (which fills a
+ * pol_Program) and the VM (which loads, verifies and runs one).
+ *
+ * Instruction layout (32 bits, little-endian in the bundle):
+ *
+ *     31       24 23      16 15       8 7        0
+ *    +----------+----------+----------+----------+
+ *    |    C     |    B     |    A     |    op    |   ABC
+ *    +----------+----------+----------+----------+
+ *    |         Bx          |    A     |    op    |   ABx
+ *    +---------------------+----------+----------+
+ *    |              Ax                |    op    |   Ax (EXTRA)
+ *    +--------------------------------+----------+
+ *
+ * Jumps are forward only (pc += Bx, counted from the next instruction).
+ *
+ * Ownership: a pol_Program owns every array it points to; pol_program_free
+ * releases them all.  Strings are NUL-terminated and also carry a length.
+ */
+#ifndef POL_BYTECODE_H
+#define POL_BYTECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "value.h"
+
+typedef uint32_t pol_Instr;
+
+typedef enum {
+#define OP(name, fmt, a, b, c, x, doc) OP_##name,
+#include "opcodes.def"
+#undef OP
+  OP__COUNT
+} pol_Op;
+
+typedef enum { FMT_ABC, FMT_ABx, FMT_Ax } pol_Fmt;
+
+typedef struct pol_OpInfo {
+  const char *name;
+  pol_Fmt fmt;
+  char a, b, c;   /* operand kinds, see opcodes.def */
+  int extra;      /* EXTRA words that follow */
+  const char *doc;
+} pol_OpInfo;
+
+extern const pol_OpInfo pol_opinfo[OP__COUNT];
+
+#define POL_OP(i)  ((pol_Op)((i) & 0xffu))
+#define POL_A(i)   (((i) >> 8) & 0xffu)
+#define POL_B(i)   (((i) >> 16) & 0xffu)
+#define POL_C(i)   (((i) >> 24) & 0xffu)
+#define POL_Bx(i)  (((i) >> 16) & 0xffffu)
+#define POL_Ax(i)  (((i) >> 8) & 0xffffffu)
+
+#define POL_MK_ABC(op, a, b, c) \
+  ((pol_Instr)(op) | ((pol_Instr)(a) << 8) | ((pol_Instr)(b) << 16) | ((pol_Instr)(c) << 24))
+#define POL_MK_ABx(op, a, bx) \
+  ((pol_Instr)(op) | ((pol_Instr)(a) << 8) | ((pol_Instr)(bx) << 16))
+#define POL_MK_Ax(op, ax) ((pol_Instr)(op) | ((pol_Instr)(ax) << 8))
+
+#define POL_MAX_REGS    255
+#define POL_MAX_BX      0xffffu
+#define POL_MAX_AX      0xffffffu
+#define POL_MAX_DEPTH   32      /* nesting of quantifier bodies */
+
+/*
+ * Type codes (facts, record fields, constants):
+ *   bits 0-7  kind (pol_Kind)
+ *   bits 8-15 element kind, for PK_LIST
+ *   bits 16-31 record type index, for PK_REC and lists of records
+ */
+typedef enum {
+  PK_NONE = 0, PK_BOOL, PK_NUM, PK_STR, PK_DATE, PK_DUR, PK_WIN, PK_SET,
+  PK_LIST, PK_REC, PK__COUNT
+} pol_Kind;
+
+#define POL_TKIND(t)  ((pol_Kind)((t) & 0xffu))
+#define POL_TELEM(t)  ((pol_Kind)(((t) >> 8) & 0xffu))
+#define POL_TREC(t)   ((uint32_t)(t) >> 16)
+#define POL_TYPE(kind, elem, rec) \
+  ((uint32_t)(kind) | ((uint32_t)(elem) << 8) | ((uint32_t)(rec) << 16))
+
+/* A record type: the shape of the items of a list fact. */
+typedef struct pol_Field {
+  uint32_t name;   /* string id: JSON key of the item object */
+  uint32_t type;   /* type code */
+} pol_Field;
+
+typedef struct pol_RecType {
+  uint32_t name;     /* string id */
+  uint32_t path;     /* string id: where it is used, e.g. "injections[]" */
+  uint32_t nfields;
+  pol_Field *fields; /* owned */
+} pol_RecType;
+
+/* A fact: a typed slot filled from a JSON path of the case. */
+enum { POL_SCOPE_CASE = 0, POL_SCOPE_LINE = 1 };
+typedef struct pol_Fact {
+  uint32_t name;   /* string id */
+  uint32_t path;   /* string id: dotted path, e.g. "symptoms.pain_nrs";
+                      scope LINE paths are relative to the request line */
+  uint32_t type;
+  uint32_t scope;
+} pol_Fact;
+
+/* A block of code: a criterion body, a branch condition or a quantifier body. */
+typedef struct pol_Block {
+  uint32_t start;  /* index into code[] */
+  uint32_t len;    /* instruction count, EXTRA words included */
+  uint32_t nregs;  /* frame size it needs */
+} pol_Block;
+
+/* Evidence descriptor: what an EVID instruction records. */
+typedef struct pol_Evid {
+  uint32_t fact;      /* string id: the fact path shown to the reviewer */
+  uint32_t expected;  /* string id, or POL_NOSTR */
+} pol_Evid;
+
+/* Criteria: leaves have a block; composites combine their children. */
+typedef enum {
+  PC_LEAF = 0, PC_ALL, PC_ANY, PC_ATLEAST
+} pol_CritKind;
+
+enum { POL_CRIT_EXCLUSION = 1u << 0 };
+
+typedef struct pol_Crit {
+  uint32_t id;        /* string id: outline id, "I.B.4.a" */
+  uint32_t text;      /* string id */
+  uint32_t file;      /* string id: source file */
+  uint32_t line, col; /* source position of the clause */
+  uint32_t kind;      /* pol_CritKind */
+  uint32_t k;         /* for PC_ATLEAST */
+  uint32_t flags;     /* POL_CRIT_* */
+  uint32_t tags;      /* bit set over the policy's tag names */
+  uint32_t block;     /* leaves: block index; composites: POL_NOSTR */
+  uint32_t parent;    /* criterion index or POL_NOSTR */
+  uint32_t child0;    /* index into crit_children[] */
+  uint32_t nchildren;
+  uint32_t cite;      /* string id of a citation, or POL_NOSTR */
+} pol_Crit;
+
+/* A branch: the criteria that judge a line when its condition holds. */
+typedef struct pol_Branch {
+  uint32_t name;      /* string id */
+  uint32_t cond;      /* block index; the first branch whose condition is
+                         true judges the line */
+  uint32_t crit0;     /* index into branch_crit[] (top-level criteria) */
+  uint32_t ncrit;
+} pol_Branch;
+
+typedef struct pol_Policy {
+  uint32_t id, title, version, source;   /* string ids */
+  int32_t effective;                     /* days */
+  uint32_t code0, ncodes;                /* into codes[] (string ids) */
+  uint32_t branch0, nbranches;           /* into branches[] */
+  uint32_t crit0, ncrit;                 /* its criteria, contiguous */
+} pol_Policy;
+
+/* An extern (native) function called through libffi. */
+typedef struct pol_Extern {
+  uint32_t name;      /* string id: C symbol */
+  uint32_t lib;       /* string id: shared library file name */
+  uint32_t ret;       /* type code: PK_BOOL, PK_NUM, PK_STR or PK_DATE */
+  uint32_t nargs;
+  uint32_t args[8];   /* type codes */
+} pol_Extern;
+
+typedef struct pol_Program {
+  /* strings: str[i] is NUL-terminated, strlen_[i] its length */
+  uint32_t nstr;
+  char **str;
+  uint32_t *slen;
+  /* constants */
+  uint32_t nk;
+  pol_Value *k;
+  /* constant string sets: set i is setitems[set0[i] .. set0[i]+setn[i]),
+     sorted string ids */
+  uint32_t nsets;
+  uint32_t *set0, *setn;
+  uint32_t nsetitems;
+  uint32_t *setitems;
+  /* schema */
+  uint32_t nrec;
+  pol_RecType *rec;
+  uint32_t nfacts;
+  pol_Fact *facts;
+  /* code */
+  uint32_t ncode;
+  pol_Instr *code;
+  uint32_t nblocks;
+  pol_Block *blocks;
+  uint32_t nevid;
+  pol_Evid *evid;
+  /* criteria and policies */
+  uint32_t ncrit;
+  pol_Crit *crit;
+  uint32_t nchildren;
+  uint32_t *crit_children;
+  uint32_t nbranches;
+  pol_Branch *branches;
+  uint32_t nbranch_crit;
+  uint32_t *branch_crit;
+  uint32_t ncodes;
+  uint32_t *codes;
+  uint32_t npol;
+  pol_Policy *pol;
+  uint32_t next;
+  pol_Extern *ext;
+  /* metadata */
+  uint32_t built;          /* string id: ISO timestamp */
+  uint8_t sha256[32];      /* over the content sections, set by write/load */
+} pol_Program;
+
+void pol_program_free(pol_Program *p);
+
+/* Writes a readable listing of every block to f. */
+void pol_disasm(const pol_Program *p, FILE *f);
+
+#endif

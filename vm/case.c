@@ -1,0 +1,652 @@
+/*
+ * case.c -- loading a case (JSON, case-format v1) into typed fact slots.
+ *
+ * pol_case_new precomputes what every load needs: each fact's path split
+ * into components (slices of the program's path string) and a hash table
+ * from the program's strings to their ids.  pol_case_load then walks the
+ * JSON once per fact, converting by type code; errors name the full path
+ * ("injections[1].levels[0]: expected string, got number") and the first
+ * one wins.
+ *
+ * Ownership: the program is borrowed and must outlive the case.  The JSON
+ * document is borrowed for the duration of a load only: every string the
+ * case exposes is either a program string or a copy in the case's arena.
+ * The arena (a list of chunks) and the slot/line arrays belong to the case;
+ * a load resets them and reuses their memory, so once they have grown to
+ * fit the largest case seen, loading mallocs nothing (jansson aside).
+ */
+#include "case.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_STR   65536u    /* bytes in one JSON string */
+#define MAX_LIST  100000u   /* items in one JSON array (request lines too) */
+#define MAX_NEST  64        /* records within records; only a recursive
+                               record type in the program can reach it */
+#define CHUNK_MIN 4096u
+
+/* ---- arena -------------------------------------------------------------- */
+
+typedef struct Chunk {
+  struct Chunk *next;
+  size_t cap, used;
+  _Alignas(16) unsigned char data[];
+} Chunk;
+
+typedef struct Comp {   /* one component of a fact path */
+  const char *key;      /* slice of the path string, not NUL-terminated */
+  size_t len;
+  size_t end;           /* length of the path up to and including it */
+} Comp;
+
+typedef struct SortKey {
+  pol_LineInfo li;
+  uint32_t idx;         /* position in request.procedures */
+} SortKey;
+
+struct pol_Case {
+  const pol_Program *p;
+  /* interning: open addressing over string ids, POL_NOSTR = empty */
+  uint32_t *htab;
+  uint32_t hmask;
+  /* fact paths: fact f has comps[comp0[f] .. comp0[f+1]) */
+  uint32_t *comp0;
+  Comp *comps;
+  const char *bad;      /* the program's schema cannot be loaded: why */
+  /* arena */
+  Chunk *chunks, *cur;
+  /* per load */
+  const char *case_id;
+  uint32_t nlines;
+  pol_LineInfo *info;   /* nlines, sorted */
+  SortKey *keys;        /* lines in document order, then sorted */
+  uint32_t *row_of;     /* position in request.procedures -> sorted row */
+  uint32_t lcap;        /* capacity of info, keys and row_of */
+  pol_Value *slots;     /* max(1, nlines) rows of p->nfacts values */
+  size_t scap;          /* capacity of slots, in values */
+  char *err;
+  size_t errlen;
+};
+
+static void arena_reset(pol_Case *c)
+{
+  for (Chunk *k = c->chunks; k; k = k->next) k->used = 0;
+  c->cur = c->chunks;
+}
+
+/* Memory for n bytes aligned to a (a power of two <= 16); NULL when out of
+   memory.  Chunks too small for a request are skipped for this load and
+   reused by the next; a new chunk is at least twice the last one, so the
+   list stays short. */
+static void *arena_alloc(pol_Case *c, size_t n, size_t a)
+{
+  Chunk *k = c->cur, *last = NULL;
+  for (; k; last = k, k = k->next) {
+    size_t off = (k->used + a - 1) & ~(a - 1);
+    if (off <= k->cap && n <= k->cap - off) {
+      k->used = off + n;
+      c->cur = k;
+      return k->data + off;
+    }
+  }
+  size_t cap = last ? last->cap * 2 : CHUNK_MIN;
+  if (cap < n) cap = n;
+  if (cap > SIZE_MAX - sizeof(Chunk)) return NULL;
+  k = malloc(sizeof(Chunk) + cap);
+  if (!k) return NULL;
+  k->next = NULL;
+  k->cap = cap;
+  k->used = n;
+  if (last) last->next = k; else c->chunks = k;
+  c->cur = k;
+  return k->data;
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* A location in the document, as a chain to the root: a key (a path slice
+   of any number of components) or an array index. */
+typedef struct Loc {
+  const struct Loc *up;
+  const char *key;      /* NULL: an index */
+  size_t len;
+  uint32_t idx;
+} Loc;
+
+typedef struct Buf { char *s; size_t cap, len; } Buf;
+
+static void put(Buf *b, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n && b->len + 1 < b->cap; i++) b->s[b->len++] = s[i];
+  if (b->cap) b->s[b->len] = '\0';
+}
+
+/* Recursion as deep as the location chain, i.e. the type nesting. */
+static void put_loc(Buf *b, const Loc *at)
+{
+  if (!at) return;
+  put_loc(b, at->up);
+  if (at->key) {
+    if (at->up) put(b, ".", 1);
+    put(b, at->key, at->len);
+  } else {
+    char t[16];
+    put(b, t, (size_t)snprintf(t, sizeof t, "[%u]", (unsigned)at->idx));
+  }
+}
+
+static int fail(pol_Case *c, const Loc *at, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+static int fail(pol_Case *c, const Loc *at, const char *fmt, ...)
+{
+  Buf b = {c->err, c->err ? c->errlen : 0, 0};
+  char msg[160];
+  va_list ap;
+  put_loc(&b, at ? at : &(Loc){NULL, "case", 4, 0});
+  put(&b, ": ", 2);
+  va_start(ap, fmt);
+  int n = vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  put(&b, msg, n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+  return -1;
+}
+
+static const char *json_kind(const json_t *j)
+{
+  switch (json_typeof(j)) {
+  case JSON_OBJECT: return "object";
+  case JSON_ARRAY: return "array";
+  case JSON_STRING: return "string";
+  case JSON_INTEGER: case JSON_REAL: return "number";
+  case JSON_TRUE: case JSON_FALSE: return "boolean";
+  case JSON_NULL: return "null";
+  }
+  return "?";
+}
+
+static const char *kind_name(pol_Kind k)
+{
+  switch (k) {
+  case PK_BOOL: return "boolean";
+  case PK_NUM: return "number";
+  case PK_STR: return "string";
+  case PK_DATE: return "date string";
+  case PK_LIST: return "array";
+  case PK_REC: return "object";
+  default: return "?";
+  }
+}
+
+static int wrong(pol_Case *c, const Loc *at, const char *want, const json_t *j)
+{
+  return fail(c, at, "expected %s, got %s", want, json_kind(j));
+}
+
+/* ---- interning ---------------------------------------------------------- */
+
+static uint32_t hash(const char *s, size_t n)
+{
+  uint32_t h = 2166136261u;   /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static uint32_t intern(const pol_Case *c, const char *s, size_t n)
+{
+  const pol_Program *p = c->p;
+  for (uint32_t i = hash(s, n) & c->hmask;; i = (i + 1) & c->hmask) {
+    uint32_t id = c->htab[i];
+    if (id == POL_NOSTR) return POL_NOSTR;
+    if (p->slen[id] == n && memcmp(p->str[id], s, n) == 0) return id;
+  }
+}
+
+uint32_t pol_case_intern(const pol_Case *c, const char *s)
+{
+  return s ? intern(c, s, strlen(s)) : POL_NOSTR;
+}
+
+/* ---- schema ------------------------------------------------------------- */
+
+static int type_ok(const pol_Program *p, uint32_t t)
+{
+  pol_Kind k = POL_TKIND(t);
+  if (k == PK_LIST) {
+    k = POL_TELEM(t);
+    if (k == PK_LIST) return 0;   /* a type code cannot describe the inner items */
+  }
+  switch (k) {
+  case PK_BOOL: case PK_NUM: case PK_STR: case PK_DATE: return 1;
+  case PK_REC: return POL_TREC(t) < p->nrec;
+  default: return 0;
+  }
+}
+
+/* The program is trusted to be verified, but a case must not crash on a
+   schema it cannot load: such a program makes every load fail. */
+static const char *check_schema(const pol_Program *p)
+{
+  for (uint32_t r = 0; r < p->nrec; r++)
+    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
+      if (p->rec[r].fields[i].name >= p->nstr || !type_ok(p, p->rec[r].fields[i].type))
+        return "program: a record field has a bad name or type";
+  for (uint32_t f = 0; f < p->nfacts; f++)
+    if (p->facts[f].path >= p->nstr || !type_ok(p, p->facts[f].type) ||
+        p->facts[f].scope > POL_SCOPE_LINE)
+      return "program: a fact has a bad path, type or scope";
+  return NULL;
+}
+
+pol_Case *pol_case_new(const pol_Program *p)
+{
+  pol_Case *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->p = p;
+  c->bad = check_schema(p);
+  if (p->nstr > (1u << 30)) goto oom;   /* keeps the table below half full */
+
+  uint32_t size = 16;
+  while (size < 2u * p->nstr) size *= 2;
+  c->hmask = size - 1;
+  c->htab = malloc((size_t)size * sizeof *c->htab);
+  if (!c->htab) goto oom;
+  memset(c->htab, 0xff, (size_t)size * sizeof *c->htab);
+  for (uint32_t id = 0; id < p->nstr && id < POL_NOSTR; id++) {
+    uint32_t i = hash(p->str[id], p->slen[id]) & c->hmask;
+    for (; c->htab[i] != POL_NOSTR; i = (i + 1) & c->hmask)
+      if (p->slen[c->htab[i]] == p->slen[id] &&
+          memcmp(p->str[c->htab[i]], p->str[id], p->slen[id]) == 0)
+        break;            /* a duplicate string keeps its first id */
+    if (c->htab[i] == POL_NOSTR) c->htab[i] = id;
+  }
+
+  size_t ncomp = 0;
+  if (!c->bad)
+    for (uint32_t f = 0; f < p->nfacts; f++) {
+      const pol_Fact *ft = &p->facts[f];
+      ncomp++;
+      for (uint32_t i = 0; i < p->slen[ft->path]; i++) ncomp += p->str[ft->path][i] == '.';
+    }
+  c->comp0 = malloc(((size_t)p->nfacts + 1) * sizeof *c->comp0);
+  c->comps = malloc((ncomp ? ncomp : 1) * sizeof *c->comps);
+  if (!c->comp0 || !c->comps) goto oom;
+  c->comp0[0] = 0;
+  for (uint32_t f = 0, n = 0; f < p->nfacts; f++) {
+    if (!c->bad) {
+      const char *s = p->str[p->facts[f].path];
+      size_t len = p->slen[p->facts[f].path];
+      for (size_t a = 0, b; a <= len; a = b + 1) {
+        for (b = a; b < len && s[b] != '.'; b++) {}
+        c->comps[n++] = (Comp){s + a, b - a, b};
+      }
+    }
+    c->comp0[f + 1] = n;
+  }
+
+  c->scap = p->nfacts ? p->nfacts : 1;
+  c->slots = malloc(c->scap * sizeof *c->slots);
+  if (!c->slots) goto oom;
+  for (uint32_t f = 0; f < p->nfacts; f++) c->slots[f] = pol_unk();
+  return c;
+oom:
+  pol_case_free(c);
+  return NULL;
+}
+
+void pol_case_free(pol_Case *c)
+{
+  if (!c) return;
+  for (Chunk *k = c->chunks, *next; k; k = next) {
+    next = k->next;
+    free(k);
+  }
+  free(c->htab);
+  free(c->comp0);
+  free(c->comps);
+  free(c->info);
+  free(c->keys);
+  free(c->row_of);
+  free(c->slots);
+  free(c);
+}
+
+/* ---- conversion --------------------------------------------------------- */
+
+/* Checks a JSON string and returns it as a program string or an arena copy;
+   *id is its string id or POL_NOSTR. */
+static int get_str(pol_Case *c, const json_t *j, const Loc *at, const char **out,
+                   uint32_t *id)
+{
+  const char *s = json_string_value(j);
+  size_t n = json_string_length(j);
+  if (n > MAX_STR) return fail(c, at, "string too long (%zu bytes, at most %u)", n, MAX_STR);
+  if (memchr(s, '\0', n)) return fail(c, at, "string contains a NUL character");
+  *id = intern(c, s, n);
+  if (*id != POL_NOSTR) {
+    *out = c->p->str[*id];
+    return 0;
+  }
+  char *t = arena_alloc(c, n + 1, 1);
+  if (!t) return fail(c, at, "out of memory");
+  memcpy(t, s, n + 1);
+  *out = t;
+  return 0;
+}
+
+/* A date string; the bad string is quoted in the error, escaped and cut. */
+static int get_date(pol_Case *c, const json_t *j, const Loc *at, int32_t *out)
+{
+  const char *s = json_string_value(j);
+  size_t n = json_string_length(j);
+  if (n == 10 && pol_parse_date(s, out) == 0) return 0;
+  char q[64];
+  size_t k = 0;
+  for (size_t i = 0; i < n && k < 40; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '"' || ch == '\\') { q[k++] = '\\'; q[k++] = (char)ch; }
+    else if (ch < 0x20 || ch == 0x7f) k += (size_t)snprintf(q + k, 5, "\\x%02x", ch);
+    else q[k++] = (char)ch;
+  }
+  q[k] = '\0';
+  return fail(c, at, "not a valid date: \"%s%s\"", q, k >= 40 ? "..." : "");
+}
+
+static int convert(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
+                   int depth, pol_Value *out);
+
+static int get_list(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
+                    int depth, pol_Value *out)
+{
+  size_t n = json_array_size(j);
+  if (n > MAX_LIST) return fail(c, at, "list too long (%zu items, at most %u)", n, MAX_LIST);
+  pol_Kind ek = POL_TELEM(type);
+  uint32_t et = POL_TYPE(ek, 0, ek == PK_REC ? POL_TREC(type) : 0);
+  pol_List *l = arena_alloc(c, sizeof *l, _Alignof(pol_List));
+  pol_Value *items = n ? arena_alloc(c, n * sizeof *items, _Alignof(pol_Value)) : NULL;
+  if (!l || (n && !items)) return fail(c, at, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    const json_t *it = json_array_get(j, i);
+    Loc here = {at, NULL, 0, (uint32_t)i};
+    /* A null item is an error, not an unknown item: the contract has no
+       "an injection we know nothing about"; unknown-ness lives in fields. */
+    if (json_is_null(it)) return wrong(c, &here, kind_name(ek), it);
+    if (convert(c, it, et, &here, depth, &items[i])) return -1;
+  }
+  *l = (pol_List){(uint32_t)n, et, items};
+  out->tag = PV_LIST;
+  out->aux = 0;
+  out->u.p = l;
+  return 0;
+}
+
+static int get_rec(pol_Case *c, const json_t *j, uint32_t rec, const Loc *at,
+                   int depth, pol_Value *out)
+{
+  const pol_Program *p = c->p;
+  const pol_RecType *rt = &p->rec[rec];
+  if (depth >= MAX_NEST) return fail(c, at, "records nested too deeply");
+  pol_Value *fv = rt->nfields ? arena_alloc(c, (size_t)rt->nfields * sizeof *fv,
+                                            _Alignof(pol_Value)) : NULL;
+  if (rt->nfields && !fv) return fail(c, at, "out of memory");
+  for (uint32_t i = 0; i < rt->nfields; i++) {
+    uint32_t name = rt->fields[i].name;
+    Loc here = {at, p->str[name], p->slen[name], 0};
+    const json_t *v = json_object_getn(j, p->str[name], p->slen[name]);
+    if (convert(c, v, rt->fields[i].type, &here, depth + 1, &fv[i])) return -1;
+  }
+  out->tag = PV_REC;
+  out->aux = rec;
+  out->u.p = fv;
+  return 0;
+}
+
+/* j may be NULL (absent).  Absent and null are unknown. */
+static int convert(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
+                   int depth, pol_Value *out)
+{
+  pol_Kind k = POL_TKIND(type);
+  if (!j || json_is_null(j)) {
+    *out = pol_unk();
+    return 0;
+  }
+  switch (k) {
+  case PK_BOOL:
+    if (!json_is_boolean(j)) break;
+    *out = pol_bool(json_is_true(j));
+    return 0;
+  case PK_NUM:
+    if (!json_is_number(j)) break;
+    *out = pol_num(json_number_value(j));
+    if (!isfinite(out->u.n)) return fail(c, at, "not a finite number");
+    return 0;
+  case PK_STR:
+    if (!json_is_string(j)) break;
+    out->tag = PV_STR;
+    return get_str(c, j, at, &out->u.s, &out->aux);
+  case PK_DATE: {
+    int32_t d;
+    if (!json_is_string(j)) break;
+    if (get_date(c, j, at, &d)) return -1;
+    *out = pol_date(d);
+    return 0;
+  }
+  case PK_LIST:
+    if (!json_is_array(j)) break;
+    return get_list(c, j, type, at, depth, out);
+  case PK_REC:
+    if (!json_is_object(j)) break;
+    return get_rec(c, j, POL_TREC(type), at, depth, out);
+  default:
+    return fail(c, at, "cannot load a value of type code %#x", (unsigned)type);
+  }
+  return wrong(c, at, kind_name(k), j);
+}
+
+/* Fact f read from obj (the case root, or a request line at base). */
+static int load_fact(pol_Case *c, const json_t *obj, uint32_t f, const Loc *base,
+                     pol_Value *out)
+{
+  const Comp *cp = &c->comps[c->comp0[f]], *end = &c->comps[c->comp0[f + 1]];
+  const char *path = c->p->str[c->p->facts[f].path];
+  for (; cp + 1 < end; cp++) {
+    obj = json_object_getn(obj, cp->key, cp->len);
+    if (!obj || json_is_null(obj)) {
+      *out = pol_unk();
+      return 0;
+    }
+    if (!json_is_object(obj)) {
+      Loc at = {base, path, cp->end, 0};
+      return wrong(c, &at, "object", obj);
+    }
+  }
+  Loc at = {base, path, cp->end, 0};
+  return convert(c, json_object_getn(obj, cp->key, cp->len), c->p->facts[f].type,
+                 &at, 0, out);
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+static int grow_lines(pol_Case *c, uint32_t n)
+{
+  if (n <= c->lcap) return 0;
+  uint32_t cap = c->lcap ? c->lcap : 8;
+  while (cap < n) cap *= 2;
+  pol_LineInfo *info = realloc(c->info, cap * sizeof *info);
+  if (info) c->info = info;
+  SortKey *keys = realloc(c->keys, cap * sizeof *keys);
+  if (keys) c->keys = keys;
+  uint32_t *row_of = realloc(c->row_of, cap * sizeof *row_of);
+  if (row_of) c->row_of = row_of;
+  if (!info || !keys || !row_of) return -1;
+  c->lcap = cap;
+  return 0;
+}
+
+static int grow_slots(pol_Case *c, size_t nval)
+{
+  if (nval <= c->scap) return 0;
+  size_t cap = c->scap * 2 > nval ? c->scap * 2 : nval;
+  if (cap > SIZE_MAX / sizeof(pol_Value)) return -1;
+  pol_Value *s = realloc(c->slots, cap * sizeof *s);
+  if (!s) return -1;
+  c->slots = s;
+  c->scap = cap;
+  return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+  const SortKey *x = a, *y = b;
+  if (x->li.number != y->li.number) return x->li.number < y->li.number ? -1 : 1;
+  return x->idx < y->idx ? -1 : x->idx > y->idx;   /* stable */
+}
+
+/* An optional date member of request: 1 if known, 0 if absent/null. */
+static int opt_date(pol_Case *c, const json_t *req, const char *key, int32_t *d)
+{
+  const json_t *j = json_object_get(req, key);
+  Loc up = {NULL, "request", 7, 0}, at = {&up, key, strlen(key), 0};
+  if (!j || json_is_null(j)) return 0;
+  if (!json_is_string(j)) return wrong(c, &at, "date string", j);
+  return get_date(c, j, &at, d) ? -1 : 1;
+}
+
+/* Reads request.procedures into c->info (sorted) and c->row_of. */
+static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
+{
+  const json_t *req = json_object_get(root, "request");
+  Loc rq = {NULL, "request", 7, 0}, pr = {&rq, "procedures", 10, 0};
+  int32_t date = 0;
+  int known = 0;
+  *procs = NULL;
+  if (!req || json_is_null(req)) return 0;
+  if (!json_is_object(req)) return wrong(c, &rq, "object", req);
+  int r = opt_date(c, req, "service_date", &date);
+  if (r < 0) return -1;
+  if (r == 0) {
+    r = opt_date(c, req, "date", &date);
+    if (r < 0) return -1;
+  } else {
+    int32_t ignored;   /* still checked: an invalid date is an error */
+    if (opt_date(c, req, "date", &ignored) < 0) return -1;
+  }
+  known = r;
+
+  const json_t *a = json_object_get(req, "procedures");
+  if (!a || json_is_null(a)) return 0;
+  if (!json_is_array(a)) return wrong(c, &pr, "array", a);
+  size_t n = json_array_size(a);
+  if (n > MAX_LIST) return fail(c, &pr, "list too long (%zu items, at most %u)", n, MAX_LIST);
+  if (grow_lines(c, (uint32_t)n)) return fail(c, &pr, "out of memory");
+  for (uint32_t i = 0; i < n; i++) {
+    const json_t *it = json_array_get(a, i);
+    Loc at = {&pr, NULL, 0, i};
+    if (!json_is_object(it)) return wrong(c, &at, "object", it);
+    int32_t number = (int32_t)i + 1;
+    const json_t *ln = json_object_get(it, "line");
+    Loc lat = {&at, "line", 4, 0};
+    if (ln && !json_is_null(ln)) {
+      if (!json_is_number(ln)) return wrong(c, &lat, "number", ln);
+      double d = json_number_value(ln);
+      /* Any whole number fitting int32_t; the contract counts from 1 but
+         ordering does not need it. */
+      if (!(d >= INT32_MIN && d <= INT32_MAX) || (double)(int32_t)d != d)
+        return fail(c, &lat, "not a whole line number");
+      number = (int32_t)d;
+    }
+    pol_LineInfo *li = &c->keys[i].li;
+    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known};
+    c->keys[i].idx = i;
+    const json_t *cpt = json_object_get(it, "cpt");
+    Loc cat = {&at, "cpt", 3, 0};
+    if (cpt && !json_is_null(cpt)) {
+      if (!json_is_string(cpt)) return wrong(c, &cat, "string", cpt);
+      if (get_str(c, cpt, &cat, &li->cpt, &li->cpt_id)) return -1;
+    }
+  }
+  qsort(c->keys, n, sizeof *c->keys, cmp_key);
+  for (uint32_t i = 0; i < n; i++) {
+    c->info[i] = c->keys[i].li;
+    c->row_of[c->keys[i].idx] = i;
+  }
+  c->nlines = (uint32_t)n;
+  *procs = a;
+  return 0;
+}
+
+/* ---- load --------------------------------------------------------------- */
+
+static int load(pol_Case *c, const json_t *root)
+{
+  const pol_Program *p = c->p;
+  uint32_t nf = p->nfacts;
+  if (c->bad) {
+    if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s", c->bad);
+    return -1;
+  }
+  if (!json_is_object(root)) return wrong(c, NULL, "object", root);
+
+  const json_t *id = json_object_get(root, "case_id");
+  Loc iat = {NULL, "case_id", 7, 0};
+  uint32_t sid;
+  if (!id || json_is_null(id)) return fail(c, &iat, "missing");
+  if (!json_is_string(id)) return wrong(c, &iat, "string", id);
+  if (get_str(c, id, &iat, &c->case_id, &sid)) return -1;
+
+  for (uint32_t f = 0; f < nf; f++)
+    if (p->facts[f].scope != POL_SCOPE_CASE) c->slots[f] = pol_unk();
+    else if (load_fact(c, root, f, NULL, &c->slots[f])) return -1;
+
+  const json_t *procs;
+  if (load_lines(c, root, &procs)) return -1;
+  uint32_t n = c->nlines;
+  if (n > 1 && grow_slots(c, (size_t)n * nf))
+    return fail(c, NULL, "out of memory");
+  for (uint32_t i = 1; i < n; i++)
+    memcpy(&c->slots[(size_t)i * nf], c->slots, nf * sizeof *c->slots);
+  Loc rq = {NULL, "request", 7, 0}, pr = {&rq, "procedures", 10, 0};
+  for (uint32_t j = 0; j < n; j++) {   /* document order: the first error */
+    const json_t *it = json_array_get(procs, j);
+    pol_Value *row = &c->slots[(size_t)c->row_of[j] * nf];
+    Loc at = {&pr, NULL, 0, j};
+    for (uint32_t f = 0; f < nf; f++)
+      if (p->facts[f].scope == POL_SCOPE_LINE && load_fact(c, it, f, &at, &row[f]))
+        return -1;
+  }
+  return 0;
+}
+
+int pol_case_load(pol_Case *c, const json_t *root, char *err, size_t errlen)
+{
+  c->err = err;
+  c->errlen = errlen;
+  if (err && errlen) err[0] = '\0';
+  arena_reset(c);
+  c->nlines = 0;
+  c->case_id = NULL;
+  if (load(c, root) == 0) return 0;
+  /* A failed load leaves an empty case: no id, no lines, all unknown. */
+  c->nlines = 0;
+  c->case_id = NULL;
+  for (uint32_t f = 0; f < c->p->nfacts; f++) c->slots[f] = pol_unk();
+  return -1;
+}
+
+const char *pol_case_id(const pol_Case *c) { return c->case_id; }
+
+uint32_t pol_case_nlines(const pol_Case *c) { return c->nlines; }
+
+const pol_LineInfo *pol_case_line(const pol_Case *c, uint32_t i)
+{
+  return i < c->nlines ? &c->info[i] : NULL;
+}
+
+const pol_Value *pol_case_slots(const pol_Case *c, uint32_t i)
+{
+  return i < (c->nlines ? c->nlines : 1) ? &c->slots[(size_t)i * c->p->nfacts] : NULL;
+}

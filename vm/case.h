@@ -1,0 +1,53 @@
+/*
+ * case.h -- loading a case (JSON, case-format v1) into typed fact slots.
+ *
+ * A pol_Case is made once per program and reused for every case: its arena
+ * is reset, not freed, so after warm-up loading allocates nothing beyond
+ * what jansson itself allocates for the parsed document.
+ *
+ * Unknown versus false: an absent or null fact, list or field is PV_UNK;
+ * false, 0 and [] are values.  A present value of the wrong JSON type, or a
+ * date that is not a real "YYYY-MM-DD" date, is an error naming its path.
+ */
+#ifndef POL_CASE_H
+#define POL_CASE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "bytecode.h"
+
+typedef struct pol_Case pol_Case;
+
+/* One request line (request.procedures[i]), in ascending `line` order. */
+typedef struct pol_LineInfo {
+  int32_t number;      /* `line`, or its 1-based position if absent */
+  const char *cpt;     /* NULL if absent/null */
+  uint32_t cpt_id;     /* bundle string id of cpt, or POL_NOSTR */
+  int32_t date;        /* request.service_date, else request.date (days) */
+  int date_known;      /* 0 if neither is known */
+} pol_LineInfo;
+
+/* p is borrowed and must outlive the case.  NULL on out-of-memory. */
+pol_Case *pol_case_new(const pol_Program *p);
+void pol_case_free(pol_Case *c);
+
+/* Loads root (borrowed; it must stay alive while the case is used).
+   0 on success; -1 with "path: message" in err (e.g.
+   "symptoms.pain_nrs: expected number, got string",
+   "injections[1].date: not a valid date: \"2025-02-30\"",
+   "case_id: missing"). */
+int pol_case_load(pol_Case *c, const json_t *root, char *err, size_t errlen);
+
+const char *pol_case_id(const pol_Case *c);
+uint32_t pol_case_nlines(const pol_Case *c);
+const pol_LineInfo *pol_case_line(const pol_Case *c, uint32_t i);
+
+/* The fact slots (p->nfacts values) as seen from line i: case-scope facts
+   and line i's line-scope facts.  Borrowed, valid until the next load. */
+const pol_Value *pol_case_slots(const pol_Case *c, uint32_t i);
+
+/* Looks up s in the program's strings: its id or POL_NOSTR. */
+uint32_t pol_case_intern(const pol_Case *c, const char *s);
+
+#endif

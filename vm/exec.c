@@ -1,0 +1,681 @@
+/*
+ * exec.c -- the VM: the dispatch loop over tagged three-valued values,
+ * and the per-line driver (routing, branches, criteria, decision).
+ *
+ * Only verified programs run (verify.c): every register, constant, fact,
+ * evidence and block index in the code is in range, blocks end in RET and
+ * quantifier bodies have higher indices than their callers, so the
+ * recursion in run() is bounded by POL_MAX_DEPTH.  What the verifier cannot
+ * know (the tag of a value in a register) is checked here: an operation on
+ * values of the wrong kind yields unknown, never undefined behaviour.
+ */
+#include "vm_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_BUDGET 10000000u
+
+/* ---- values ------------------------------------------------------------ */
+
+static int str_eq(const pol_Value *a, const pol_Value *b)
+{
+  if (a->aux != POL_NOSTR && b->aux != POL_NOSTR) return a->aux == b->aux;
+  if (a->aux != b->aux && (a->aux != POL_NOSTR) != (b->aux != POL_NOSTR)) {
+    /* one is a bundle string, the other is not: interned strings are
+       unique, so they differ */
+    return 0;
+  }
+  return strcmp(a->u.s, b->u.s) == 0;
+}
+
+/* Numeric view of a number or a range. */
+static int num_range(const pol_Value *v, double *lo, double *hi)
+{
+  if (v->tag == PV_NUM) { *lo = *hi = v->u.n; return 1; }
+  if (v->tag == PV_RANGE) { *lo = v->u.r.lo; *hi = v->u.r.hi; return 1; }
+  return 0;
+}
+
+static pol_Value compare(pol_Op op, const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag == PV_UNK || b->tag == PV_UNK) return pol_unk();
+  double alo, ahi, blo, bhi;
+  if (num_range(a, &alo, &ahi) && num_range(b, &blo, &bhi)) {
+    if (alo != alo || blo != blo) return pol_unk();
+    int yes, no;
+    switch (op) {
+    case OP_EQ: yes = alo == ahi && blo == bhi && alo == blo; no = ahi < blo || bhi < alo; break;
+    case OP_NE: no = alo == ahi && blo == bhi && alo == blo; yes = ahi < blo || bhi < alo; break;
+    case OP_LT: yes = ahi < blo; no = alo >= bhi; break;
+    case OP_LE: yes = ahi <= blo; no = alo > bhi; break;
+    case OP_GT: yes = alo > bhi; no = ahi <= blo; break;
+    default:    yes = alo >= bhi; no = ahi < blo; break;
+    }
+    return yes ? pol_bool(1) : no ? pol_bool(0) : pol_unk();
+  }
+  if (a->tag != b->tag) return pol_unk();
+  int c;
+  switch (a->tag) {
+  case PV_DATE: case PV_BOOL:
+    c = (int32_t)a->aux < (int32_t)b->aux ? -1 : (int32_t)a->aux > (int32_t)b->aux;
+    break;
+  case PV_STR:
+    if (op == OP_EQ || op == OP_NE) {
+      int eq = str_eq(a, b);
+      return pol_bool(op == OP_EQ ? eq : !eq);
+    }
+    c = strcmp(a->u.s, b->u.s);
+    break;
+  default:
+    return pol_unk();
+  }
+  switch (op) {
+  case OP_EQ: return pol_bool(c == 0);
+  case OP_NE: return pol_bool(c != 0);
+  case OP_LT: return pol_bool(c < 0);
+  case OP_LE: return pol_bool(c <= 0);
+  case OP_GT: return pol_bool(c > 0);
+  default:    return pol_bool(c >= 0);
+  }
+}
+
+static pol_Value arith(pol_Op op, const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag == PV_UNK || b->tag == PV_UNK) return pol_unk();
+  if (a->tag == PV_NUM && b->tag == PV_NUM) {
+    switch (op) {
+    case OP_ADD: return pol_num(a->u.n + b->u.n);
+    case OP_SUB: return pol_num(a->u.n - b->u.n);
+    case OP_MUL: return pol_num(a->u.n * b->u.n);
+    default: return b->u.n == 0 ? pol_unk() : pol_num(a->u.n / b->u.n);
+    }
+  }
+  if ((a->tag == PV_RANGE || b->tag == PV_RANGE) && (op == OP_ADD || op == OP_SUB)) {
+    double alo, ahi, blo, bhi;
+    if (!num_range(a, &alo, &ahi) || !num_range(b, &blo, &bhi)) return pol_unk();
+    double lo = op == OP_ADD ? alo + blo : alo - bhi;
+    double hi = op == OP_ADD ? ahi + bhi : ahi - blo;
+    if (lo < -2e9 || hi > 2e9 || lo != (int32_t)lo || hi != (int32_t)hi) return pol_unk();
+    return pol_range((int32_t)lo, (int32_t)hi);
+  }
+  if (a->tag == PV_DATE && b->tag == PV_DUR && (op == OP_ADD || op == OP_SUB)) {
+    int s = op == OP_ADD ? 1 : -1;
+    int64_t months = (int64_t)s * b->u.r.lo, days = (int64_t)s * b->u.r.hi;
+    if (months < -1200000 || months > 1200000 || days < -100000000 || days > 100000000)
+      return pol_unk();
+    int32_t d = pol_add_months((int32_t)a->aux, (int32_t)months);
+    return pol_date((int32_t)(d + days));
+  }
+  if (a->tag == PV_DATE && b->tag == PV_DATE && op == OP_SUB)
+    return pol_num((double)(int32_t)a->aux - (double)(int32_t)b->aux);
+  return pol_unk();
+}
+
+static pol_Value in_set(const pol_Program *p, const pol_Value *s, const pol_Value *set)
+{
+  if (s->tag == PV_UNK || set->tag == PV_UNK) return pol_unk();
+  if (s->tag != PV_STR) return pol_unk();
+  if (set->tag == PV_SET) {
+    if (set->aux >= p->nsets || s->aux == POL_NOSTR) return pol_bool(0);
+    const uint32_t *it = p->setitems + p->set0[set->aux];
+    uint32_t lo = 0, hi = p->setn[set->aux];
+    while (lo < hi) {
+      uint32_t mid = (lo + hi) / 2;
+      if (it[mid] == s->aux) return pol_bool(1);
+      if (it[mid] < s->aux) lo = mid + 1;
+      else hi = mid;
+    }
+    return pol_bool(0);
+  }
+  if (set->tag == PV_LIST) {
+    const pol_List *l = set->u.p;
+    int unknown = 0;
+    for (uint32_t i = 0; i < l->n; i++) {
+      const pol_Value *it = &l->items[i];
+      if (it->tag == PV_UNK) unknown = 1;
+      else if (it->tag == PV_STR && str_eq(s, it)) return pol_bool(1);
+    }
+    return unknown ? pol_unk() : pol_bool(0);
+  }
+  return pol_unk();
+}
+
+static pol_Value kleene_and(pol_Value a, pol_Value b)
+{
+  pol_Tri x = pol_truth(&a), y = pol_truth(&b);
+  if (x == POL_FALSE || y == POL_FALSE) return pol_bool(0);
+  if (x == POL_UNKNOWN || y == POL_UNKNOWN) return pol_unk();
+  return pol_bool(1);
+}
+
+static pol_Value kleene_or(pol_Value a, pol_Value b)
+{
+  pol_Tri x = pol_truth(&a), y = pol_truth(&b);
+  if (x == POL_TRUE || y == POL_TRUE) return pol_bool(1);
+  if (x == POL_UNKNOWN || y == POL_UNKNOWN) return pol_unk();
+  return pol_bool(0);
+}
+
+/* ---- trace records ----------------------------------------------------- */
+
+static void note_missing(pol_VM *vm, uint32_t rec, uint32_t idx)
+{
+  for (uint32_t i = vm->nmiss; i-- > 0 && i + 16 >= vm->nmiss;)
+    if (vm->miss[i].rec == rec && vm->miss[i].idx == idx) return;
+  if (vm->nmiss == vm->capmiss) {
+    uint32_t cap = vm->capmiss ? vm->capmiss * 2 : 256;
+    pol_Missing *m = realloc(vm->miss, cap * sizeof *m);
+    if (!m) return;   /* the trace loses a hint, the decision is unaffected */
+    vm->miss = m;
+    vm->capmiss = cap;
+  }
+  vm->miss[vm->nmiss].rec = rec;
+  vm->miss[vm->nmiss++].idx = idx;
+}
+
+static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
+{
+  if (vm->nev == vm->capev) {
+    uint32_t cap = vm->capev ? vm->capev * 2 : 256;
+    pol_EvRec *e = realloc(vm->ev, cap * sizeof *e);
+    if (!e) return;
+    vm->ev = e;
+    vm->capev = cap;
+  }
+  vm->ev[vm->nev].evid = evid;
+  vm->ev[vm->nev++].v = *v;
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static pol_Value run(pol_VM *vm, uint32_t block);
+
+static int grow_keys(pol_VM *vm, uint32_t n)
+{
+  if (n <= vm->capkeys) return 0;
+  pol_Value *k = realloc(vm->keys, n * sizeof *k);
+  if (!k) return -1;
+  vm->keys = k;
+  uint8_t *s = realloc(vm->keysure, n);
+  if (!s) return -1;
+  vm->keysure = s;
+  vm->capkeys = n;
+  return 0;
+}
+
+static int key_eq(const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag != b->tag) return 0;
+  switch (a->tag) {
+  case PV_STR: return str_eq(a, b);
+  case PV_NUM: return a->u.n == b->u.n;
+  default: return a->aux == b->aux;
+  }
+}
+
+/* COUNTD: [sure, possible] number of distinct keys of the items whose body
+   holds.  An item with an unknown key whose body holds or may hold can
+   only raise the possible count (it may fall on a new key). */
+static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_t body, uint32_t key)
+{
+  pol_Value *R = vm->regs;
+  if (grow_keys(vm, l->n) != 0) return pol_unk();
+  uint32_t nk = 0, unknown_keys = 0;
+  for (uint32_t i = 0; i < l->n; i++) {
+    R[item] = l->items[i];
+    pol_Value b = run(vm, body);
+    pol_Tri t = pol_truth(&b);
+    if (t == POL_FALSE) continue;
+    R[item] = l->items[i];
+    pol_Value k = run(vm, key);
+    if (k.tag == PV_UNK) { unknown_keys++; continue; }
+    uint32_t j = 0;
+    while (j < nk && !key_eq(&vm->keys[j], &k)) j++;
+    if (j == nk) { vm->keys[nk] = k; vm->keysure[nk++] = 0; }
+    if (t == POL_TRUE) vm->keysure[j] = 1;
+  }
+  uint32_t sure = 0;
+  for (uint32_t j = 0; j < nk; j++) sure += vm->keysure[j];
+  return pol_range((int32_t)sure, (int32_t)(nk + unknown_keys));
+}
+
+static int cmp_ival(const void *a, const void *b)
+{
+  const pol_Ival *x = a, *y = b;
+  return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* COVER: days of window w covered by the union of [start, end] over the
+   items whose body holds.  Items whose body is false or unknown are not
+   relevant; a relevant item with an unknown start or end makes the result
+   a range up to the whole window. */
+static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x,
+                       const pol_Value *w)
+{
+  pol_Value *R = vm->regs;
+  if (l->n > vm->capivals) {
+    pol_Ival *iv = realloc(vm->ivals, l->n * sizeof *iv);
+    if (!iv) return pol_unk();
+    vm->ivals = iv;
+    vm->capivals = l->n;
+  }
+  int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
+  uint32_t n = 0;
+  int unknown = 0;
+  for (uint32_t i = 0; i < l->n; i++) {
+    R[item] = l->items[i];
+    pol_Value b = run(vm, POL_Ax(x[1]));
+    if (pol_truth(&b) != POL_TRUE) continue;
+    R[item] = l->items[i];
+    pol_Value s = run(vm, POL_Ax(x[2]));
+    R[item] = l->items[i];
+    pol_Value e = run(vm, POL_Ax(x[3]));
+    if (s.tag != PV_DATE || e.tag != PV_DATE) { unknown = 1; continue; }
+    int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
+    int32_t hi = (int32_t)e.aux < whi ? (int32_t)e.aux : whi;
+    if (lo <= hi) { vm->ivals[n].lo = lo; vm->ivals[n].hi = hi; n++; }
+  }
+  qsort(vm->ivals, n, sizeof *vm->ivals, cmp_ival);
+  int64_t days = 0;
+  int32_t cur_lo = 0, cur_hi = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (i == 0 || vm->ivals[i].lo > cur_hi + 1) {
+      if (i) days += (int64_t)cur_hi - cur_lo + 1;
+      cur_lo = vm->ivals[i].lo;
+      cur_hi = vm->ivals[i].hi;
+    } else if (vm->ivals[i].hi > cur_hi) {
+      cur_hi = vm->ivals[i].hi;
+    }
+  }
+  if (n) days += (int64_t)cur_hi - cur_lo + 1;
+  int64_t whole = whi >= wlo ? (int64_t)whi - wlo + 1 : 0;
+  return pol_range((int32_t)days, (int32_t)(unknown ? whole : days));
+}
+
+/* The loop builds as a switch, or with computed goto (a GNU extension,
+   about 20% faster here) where the compiler has it. */
+#if defined(__GNUC__) && !defined(POL_SWITCH_DISPATCH)
+#define POL_COMPUTED_GOTO 1
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
+
+static pol_Value run(pol_VM *vm, uint32_t block)
+{
+  const pol_Program *p = vm->p;
+  const pol_Block *bk = &p->blocks[block];
+  const pol_Instr *code = p->code + bk->start;
+  const pol_Instr *pc = code;
+  pol_Value *R = vm->regs;
+  const pol_Value *K = p->k;
+  pol_Instr i;
+
+  if (vm->left < bk->len) {   /* budget: charged per block run, by its length */
+    vm->out_of_budget = 1;
+    return pol_unk();
+  }
+  vm->left -= bk->len;
+
+#ifdef POL_COMPUTED_GOTO
+  static const void *const labels[OP__COUNT] = {
+#define OP(name, fmt, a, b, c, x, doc) &&L_##name,
+#include "opcodes.def"
+#undef OP
+  };
+#define CASE(name) L_##name:
+#define NEXT() do { i = *pc++; goto *labels[POL_OP(i)]; } while (0)
+  NEXT();
+#else
+#define CASE(name) case OP_##name:
+#define NEXT() continue
+  for (;;) {
+    i = *pc++;
+    switch (POL_OP(i)) {
+#endif
+  CASE(LOADK) R[POL_A(i)] = K[POL_Bx(i)]; NEXT();
+  CASE(LOADB) R[POL_A(i)] = pol_tri((pol_Tri)POL_B(i)); NEXT();
+  CASE(MOVE) R[POL_A(i)] = R[POL_B(i)]; NEXT();
+  CASE(FACT) {
+    const pol_Value *v = &vm->slots[POL_Bx(i)];
+    R[POL_A(i)] = *v;
+    if (v->tag == PV_UNK && vm->tracing) note_missing(vm, POL_NOSTR, POL_Bx(i));
+    NEXT();
+  }
+  CASE(FIELD) {
+    const pol_Value *r = &R[POL_B(i)];
+    uint32_t f = POL_C(i);
+    if (r->tag != PV_REC || r->aux >= p->nrec || f >= p->rec[r->aux].nfields) {
+      R[POL_A(i)] = pol_unk();
+      NEXT();
+    }
+    uint32_t rec = r->aux;
+    R[POL_A(i)] = ((const pol_Value *)r->u.p)[f];
+    if (R[POL_A(i)].tag == PV_UNK && vm->tracing) note_missing(vm, rec, f);
+    NEXT();
+  }
+  CASE(NOT) {
+    pol_Tri t = pol_truth(&R[POL_B(i)]);
+    R[POL_A(i)] = t == POL_UNKNOWN ? pol_unk() : pol_bool(t == POL_FALSE);
+    NEXT();
+  }
+  CASE(AND) R[POL_A(i)] = kleene_and(R[POL_B(i)], R[POL_C(i)]); NEXT();
+  CASE(OR) R[POL_A(i)] = kleene_or(R[POL_B(i)], R[POL_C(i)]); NEXT();
+  CASE(JFALSE) if (pol_truth(&R[POL_A(i)]) == POL_FALSE) pc += POL_Bx(i); NEXT();
+  CASE(JTRUE) if (pol_truth(&R[POL_A(i)]) == POL_TRUE) pc += POL_Bx(i); NEXT();
+  CASE(JKNOWN) if (R[POL_A(i)].tag != PV_UNK) pc += POL_Bx(i); NEXT();
+  CASE(JMP) pc += POL_Bx(i); NEXT();
+  CASE(EQ) R[POL_A(i)] = compare(OP_EQ, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(NE) R[POL_A(i)] = compare(OP_NE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(LT) R[POL_A(i)] = compare(OP_LT, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(LE) R[POL_A(i)] = compare(OP_LE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(GT) R[POL_A(i)] = compare(OP_GT, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(GE) R[POL_A(i)] = compare(OP_GE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(ADD) R[POL_A(i)] = arith(OP_ADD, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(SUB) R[POL_A(i)] = arith(OP_SUB, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(MUL) R[POL_A(i)] = arith(OP_MUL, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(DIV) R[POL_A(i)] = arith(OP_DIV, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(NEG) {
+    const pol_Value *v = &R[POL_B(i)];
+    R[POL_A(i)] = v->tag == PV_NUM ? pol_num(-v->u.n) : pol_unk();
+    NEXT();
+  }
+  CASE(FLOOR) {
+    const pol_Value *v = &R[POL_B(i)];
+    R[POL_A(i)] = v->tag == PV_NUM ? pol_num(floor(v->u.n)) : pol_unk();
+    NEXT();
+  }
+  CASE(IN) R[POL_A(i)] = in_set(p, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(KNOWN) R[POL_A(i)] = pol_bool(R[POL_B(i)].tag != PV_UNK); NEXT();
+  CASE(COALESCE) R[POL_A(i)] = R[POL_B(i)].tag != PV_UNK ? R[POL_B(i)] : R[POL_C(i)]; NEXT();
+  CASE(WINDOW) {
+    const pol_Value *a = &R[POL_B(i)], *b = &R[POL_C(i)];
+    if (a->tag != PV_DATE || b->tag != PV_DATE) { R[POL_A(i)] = pol_unk(); NEXT(); }
+    pol_Value w = {PV_WIN, 0, {0}};
+    w.u.r.lo = (int32_t)a->aux;
+    w.u.r.hi = (int32_t)b->aux;
+    R[POL_A(i)] = w;
+    NEXT();
+  }
+  CASE(WPART) {
+    const pol_Value *w = &R[POL_B(i)];
+    R[POL_A(i)] = w->tag != PV_WIN ? pol_unk() : pol_date(POL_C(i) ? w->u.r.hi : w->u.r.lo);
+    NEXT();
+  }
+  CASE(WITHIN) {
+    const pol_Value *d = &R[POL_B(i)], *w = &R[POL_C(i)];
+    if (d->tag != PV_DATE || w->tag != PV_WIN) { R[POL_A(i)] = pol_unk(); NEXT(); }
+    R[POL_A(i)] = pol_bool((int32_t)d->aux >= w->u.r.lo && (int32_t)d->aux <= w->u.r.hi);
+    NEXT();
+  }
+  CASE(LEN) {
+    const pol_Value *l = &R[POL_B(i)];
+    R[POL_A(i)] = l->tag == PV_LIST ? pol_num(((const pol_List *)l->u.p)->n) : pol_unk();
+    NEXT();
+  }
+  CASE(EXISTS) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    uint32_t body = POL_Ax(*pc++);
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    const pol_List *l = R[POL_B(i)].u.p;
+    pol_Tri acc = POL_FALSE;
+    for (uint32_t k = 0; k < l->n && acc != POL_TRUE; k++) {
+      R[item] = l->items[k];
+      pol_Value v = run(vm, body);
+      pol_Tri t = pol_truth(&v);
+      if (t == POL_TRUE) acc = POL_TRUE;
+      else if (t == POL_UNKNOWN) acc = POL_UNKNOWN;
+    }
+    R[a] = pol_tri(acc);
+    NEXT();
+  }
+  CASE(EVERY) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    uint32_t body = POL_Ax(*pc++);
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    const pol_List *l = R[POL_B(i)].u.p;
+    pol_Tri acc = POL_TRUE;
+    for (uint32_t k = 0; k < l->n && acc != POL_FALSE; k++) {
+      R[item] = l->items[k];
+      pol_Value v = run(vm, body);
+      pol_Tri t = pol_truth(&v);
+      if (t == POL_FALSE) acc = POL_FALSE;
+      else if (t == POL_UNKNOWN) acc = POL_UNKNOWN;
+    }
+    R[a] = pol_tri(acc);
+    NEXT();
+  }
+  CASE(COUNT) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    uint32_t body = POL_Ax(*pc++);
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    const pol_List *l = R[POL_B(i)].u.p;
+    int32_t sure = 0, maybe = 0;
+    for (uint32_t k = 0; k < l->n; k++) {
+      R[item] = l->items[k];
+      pol_Value v = run(vm, body);
+      pol_Tri t = pol_truth(&v);
+      sure += t == POL_TRUE;
+      maybe += t == POL_UNKNOWN;
+    }
+    R[a] = pol_range(sure, sure + maybe);
+    NEXT();
+  }
+  CASE(COUNTD) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    uint32_t body = POL_Ax(pc[0]), key = POL_Ax(pc[1]);
+    pc += 2;
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    R[a] = count_distinct(vm, R[POL_B(i)].u.p, item, body, key);
+    NEXT();
+  }
+  CASE(COVER) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    const pol_Instr *x = pc - 1;
+    pc += 4;
+    const pol_Value *w = &R[POL_Ax(x[4])];
+    if (R[POL_B(i)].tag != PV_LIST || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
+    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w);
+    NEXT();
+  }
+  CASE(ATLEAST) {
+    uint32_t k = POL_Ax(*pc++), yes = 0, maybe = 0;
+    for (uint32_t j = 0; j < POL_C(i); j++) {
+      pol_Tri t = pol_truth(&R[POL_B(i) + j]);
+      yes += t == POL_TRUE;
+      maybe += t == POL_UNKNOWN;
+    }
+    R[POL_A(i)] = yes >= k ? pol_bool(1) : yes + maybe < k ? pol_bool(0) : pol_unk();
+    NEXT();
+  }
+  CASE(CALLX) {
+    uint32_t ext = POL_Ax(*pc++);
+    const pol_Value *args = &R[POL_B(i)];
+    int unknown = 0;
+    for (uint32_t j = 0; j < POL_C(i); j++) unknown |= args[j].tag == PV_UNK;
+    R[POL_A(i)] = unknown ? pol_unk() : pol_native_call(vm, ext, args);
+    NEXT();
+  }
+  CASE(EVID) if (vm->tracing) note_evidence(vm, POL_Bx(i), &R[POL_A(i)]); NEXT();
+  CASE(RET) return R[POL_A(i)];
+  CASE(EXTRA) return pol_unk();   /* unreachable in verified code */
+#ifndef POL_COMPUTED_GOTO
+    default: return pol_unk();
+    }
+  }
+#endif
+#undef CASE
+#undef NEXT
+}
+
+/* ---- the VM object ----------------------------------------------------- */
+
+pol_VM *pol_vm_new(const pol_Program *p)
+{
+  pol_VM *vm = calloc(1, sizeof *vm);
+  if (!vm) return NULL;
+  vm->p = p;
+  uint32_t nregs = 1;
+  for (uint32_t b = 0; b < p->nblocks; b++)
+    if (p->blocks[b].nregs > nregs) nregs = p->blocks[b].nregs;
+  vm->regs = calloc(nregs, sizeof *vm->regs);
+  for (uint32_t i = 0; i < p->npol; i++)
+    if (p->pol[i].ncrit > vm->maxpolcrit) vm->maxpolcrit = p->pol[i].ncrit;
+  vm->budget = DEFAULT_BUDGET;
+  if (!vm->regs) { free(vm); return NULL; }
+  return vm;
+}
+
+void pol_vm_free(pol_VM *vm)
+{
+  if (!vm) return;
+  pol_natives_free(vm);
+  free(vm->regs);
+  free(vm->ev);
+  free(vm->miss);
+  free(vm->lines);
+  free(vm->crit);
+  free(vm->keys);
+  free(vm->keysure);
+  free(vm->ivals);
+  free(vm);
+}
+
+void pol_vm_set_trace(pol_VM *vm, int on) { vm->tracing = on; }
+void pol_vm_set_budget(pol_VM *vm, uint64_t budget) { vm->budget = budget ? budget : DEFAULT_BUDGET; }
+const pol_EvRec *pol_vm_evidence(const pol_VM *vm) { return vm->ev; }
+const pol_Missing *pol_vm_missing(const pol_VM *vm) { return vm->miss; }
+
+pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
+{
+  vm->slots = slots;
+  vm->left = vm->budget;
+  vm->out_of_budget = 0;
+  return run(vm, block);
+}
+
+const char *pol_det_name(pol_Det d)
+{
+  static const char *n[] = {"approve", "deny", "pend", "no_policy"};
+  return d <= PD_NO_POLICY ? n[d] : "?";
+}
+
+const char *pol_status_name(pol_Status s)
+{
+  static const char *n[] = {"not_met", "met", "unknown", "not_applicable"};
+  return s <= PS_NA ? n[s] : "?";
+}
+
+/* ---- judging a line ---------------------------------------------------- */
+
+static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res, uint32_t ci)
+{
+  const pol_Program *p = vm->p;
+  const pol_Crit *cr = &p->crit[ci];
+  pol_CritResult *r = &res[ci - pol->crit0];
+  r->ev0 = vm->nev;
+  r->miss0 = vm->nmiss;
+  uint8_t st;
+  if (cr->kind == PC_LEAF) {
+    pol_Value v = run(vm, cr->block);
+    pol_Tri t = pol_truth(&v);
+    st = t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
+  } else {
+    uint32_t met = 0, unk = 0, n = cr->nchildren;
+    for (uint32_t j = 0; j < n; j++) {
+      uint32_t child = p->crit_children[cr->child0 + j];
+      if (child < pol->crit0 || child >= pol->crit0 + pol->ncrit) continue;  /* verified */
+      uint8_t s = eval_crit(vm, pol, res, child);
+      met += s == PS_MET;
+      unk += s == PS_UNKNOWN;
+    }
+    uint32_t k = cr->kind == PC_ALL ? n : cr->kind == PC_ANY ? 1 : cr->k;
+    st = met >= k ? PS_MET : met + unk < k ? PS_NOT_MET : PS_UNKNOWN;
+  }
+  r->status = st;
+  r->nev = vm->nev - r->ev0;
+  r->nmiss = vm->nmiss - r->miss0;
+  return st;
+}
+
+static uint32_t route(const pol_Program *p, const pol_LineInfo *li)
+{
+  uint32_t best = POL_NOSTR;
+  if (li->cpt_id == POL_NOSTR || !li->date_known) return POL_NOSTR;
+  for (uint32_t i = 0; i < p->npol; i++) {
+    const pol_Policy *pol = &p->pol[i];
+    int covers = 0;
+    for (uint32_t j = 0; j < pol->ncodes && !covers; j++) covers = p->codes[pol->code0 + j] == li->cpt_id;
+    if (!covers || pol->effective > li->date) continue;
+    /* the newest version in force on the line's date */
+    if (best == POL_NOSTR || pol->effective > p->pol[best].effective) best = i;
+  }
+  return best;
+}
+
+static void judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult *out,
+                       pol_CritResult *res)
+{
+  const pol_Program *p = vm->p;
+  out->line = li;
+  out->crit = res;
+  out->branch = POL_NOSTR;
+  out->policy = route(p, pol_case_line(c, li));
+  if (out->policy == POL_NOSTR) { out->det = PD_NO_POLICY; return; }
+  const pol_Policy *pol = &p->pol[out->policy];
+  vm->slots = pol_case_slots(c, li);
+  for (uint32_t j = 0; j < pol->ncrit; j++) {
+    res[j].status = PS_NA;
+    res[j].ev0 = res[j].nev = res[j].miss0 = res[j].nmiss = 0;
+  }
+  for (uint32_t b = 0; b < pol->nbranches; b++) {
+    const pol_Branch *br = &p->branches[pol->branch0 + b];
+    uint32_t ev = vm->nev, miss = vm->nmiss;
+    pol_Value v = run(vm, br->cond);
+    vm->nev = ev;        /* branch conditions are not criteria: no trace */
+    vm->nmiss = miss;
+    if (pol_truth(&v) == POL_TRUE) { out->branch = pol->branch0 + b; break; }
+  }
+  if (out->branch == POL_NOSTR) { out->det = PD_NO_POLICY; return; }
+  const pol_Branch *br = &p->branches[out->branch];
+  int deny = 0, unknown = 0;
+  for (uint32_t j = 0; j < br->ncrit; j++) {
+    uint32_t ci = p->branch_crit[br->crit0 + j];
+    uint8_t st = eval_crit(vm, pol, res, ci);
+    int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
+    if (excl ? st == PS_MET : st == PS_NOT_MET) deny = 1;
+    else if (st == PS_UNKNOWN) unknown = 1;
+  }
+  out->det = deny ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
+}
+
+int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char *err,
+                size_t errlen)
+{
+  uint32_t n = pol_case_nlines(c);
+  if (n > vm->caplines) {
+    pol_LineResult *l = realloc(vm->lines, n * sizeof *l);
+    if (!l) { snprintf(err, errlen, "out of memory"); return -1; }
+    vm->lines = l;
+    vm->caplines = n;
+  }
+  size_t need = (size_t)n * (vm->maxpolcrit ? vm->maxpolcrit : 1);
+  if (need > vm->capcrit) {
+    pol_CritResult *r = realloc(vm->crit, need * sizeof *r);
+    if (!r) { snprintf(err, errlen, "out of memory"); return -1; }
+    vm->crit = r;
+    vm->capcrit = (uint32_t)need;
+  }
+  vm->nev = vm->nmiss = 0;
+  vm->left = vm->budget;
+  vm->out_of_budget = 0;
+  for (uint32_t i = 0; i < n; i++)
+    judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit);
+  if (vm->out_of_budget) {
+    snprintf(err, errlen, "evaluation exceeded the limit of %llu instructions",
+             (unsigned long long)vm->budget);
+    return -1;
+  }
+  *out = vm->lines;
+  return 0;
+}

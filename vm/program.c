@@ -1,0 +1,415 @@
+/*
+ * program.c -- the opcode descriptor table, freeing a pol_Program, and the
+ * disassembler.
+ *
+ * pol_opinfo[] is expanded from vm/opcodes.def, so names, formats, operand
+ * kinds and EXTRA counts cannot drift from the one list.
+ *
+ * Ownership: pol_program_free releases p and everything it points to.
+ * pol_disasm only reads p (borrowed); it tolerates out-of-range indices
+ * (printing "?") so it can also list a program that failed verification.
+ */
+#include "bytecode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Operand kind letters of opcodes.def as character constants. */
+#define KIND_W 'W'
+#define KIND_R 'R'
+#define KIND_I 'I'
+#define KIND_K 'K'
+#define KIND_F 'F'
+#define KIND_E 'E'
+#define KIND_J 'J'
+#define KIND_T 'T'
+#define KIND_U 'U'
+#define KIND_N 'N'
+#define KIND__ '_'
+
+const pol_OpInfo pol_opinfo[OP__COUNT] = {
+#define OP(name, fmt, a, b, c, x, doc) \
+  {#name, FMT_##fmt, KIND_##a, KIND_##b, KIND_##c, x, doc},
+#include "opcodes.def"
+#undef OP
+};
+
+void pol_program_free(pol_Program *p)
+{
+  if (!p) return;
+  if (p->str)
+    for (uint32_t i = 0; i < p->nstr; i++) free(p->str[i]);
+  if (p->rec)
+    for (uint32_t i = 0; i < p->nrec; i++) free(p->rec[i].fields);
+  free(p->str);
+  free(p->slen);
+  free(p->k);
+  free(p->set0);
+  free(p->setn);
+  free(p->setitems);
+  free(p->rec);
+  free(p->facts);
+  free(p->code);
+  free(p->blocks);
+  free(p->evid);
+  free(p->crit);
+  free(p->crit_children);
+  free(p->branches);
+  free(p->branch_crit);
+  free(p->codes);
+  free(p->pol);
+  free(p->ext);
+  free(p);
+}
+
+/* ---- disassembler ---------------------------------------------------- */
+
+static const char *S(const pol_Program *p, uint32_t id)
+{
+  if (id == POL_NOSTR) return "-";
+  return id < p->nstr && p->str && p->str[id] ? p->str[id] : "?";
+}
+
+static void put_quoted(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+    if (*u == '"' || *u == '\\') fprintf(f, "\\%c", *u);
+    else if (*u == '\n') fputs("\\n", f);
+    else if (*u == '\t') fputs("\\t", f);
+    else if (*u < 0x20 || *u == 0x7f) fprintf(f, "\\x%02x", *u);
+    else fputc(*u, f);
+  }
+  fputc('"', f);
+}
+
+/* Dates outside 0000-01-01 .. 9999-12-31 (only in unverified programs)
+   print as a day number. */
+static void put_date(FILE *f, int32_t days)
+{
+  char buf[16];
+  if (days < -719528 || days > 2932896) { fprintf(f, "day %ld", (long)days); return; }
+  pol_format_date(days, buf);
+  fputs(buf, f);
+}
+
+/* Shortest %g form that reads back as the same double. */
+static void put_num(FILE *f, double d)
+{
+  char buf[40];
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*g", prec, d);
+    if (strtod(buf, NULL) == d) break;
+  }
+  fputs(buf, f);
+}
+
+static void put_dur(FILE *f, int32_t months, int32_t days)
+{
+  if (months)
+    fprintf(f, "%ld month%s", (long)months, months == 1 || months == -1 ? "" : "s");
+  if (days || !months)
+    fprintf(f, "%s%ld day%s", months ? " " : "", (long)days,
+            days == 1 || days == -1 ? "" : "s");
+}
+
+static void put_set(FILE *f, const pol_Program *p, uint32_t set)
+{
+  if (set >= p->nsets || !p->set0 || !p->setn) { fprintf(f, "set %u?", set); return; }
+  uint64_t a = p->set0[set], n = p->setn[set];
+  fputc('{', f);
+  for (uint64_t i = a; i < a + n; i++) {
+    if (i > a) fputc(',', f);
+    if (i < p->nsetitems && p->setitems) put_quoted(f, S(p, p->setitems[i]));
+    else fputc('?', f);
+  }
+  fputc('}', f);
+}
+
+static void put_value(FILE *f, const pol_Program *p, const pol_Value *v)
+{
+  switch ((pol_Tag)v->tag) {
+  case PV_UNK: fputs("unknown", f); break;
+  case PV_BOOL: fputs(v->aux == 1 ? "true" : v->aux == 0 ? "false" : "bool?", f); break;
+  case PV_NUM: put_num(f, v->u.n); break;
+  case PV_RANGE: fprintf(f, "%ld..%ld", (long)v->u.r.lo, (long)v->u.r.hi); break;
+  case PV_STR: put_quoted(f, S(p, v->aux)); break;
+  case PV_DATE: put_date(f, (int32_t)v->aux); break;
+  case PV_DUR: put_dur(f, v->u.r.lo, v->u.r.hi); break;
+  case PV_WIN:
+    put_date(f, v->u.r.lo); fputs("..", f); put_date(f, v->u.r.hi);
+    break;
+  case PV_SET: put_set(f, p, v->aux); break;
+  case PV_LIST: case PV_REC: default: fprintf(f, "<tag %u>", v->tag); break;
+  }
+}
+
+static void put_type(FILE *f, const pol_Program *p, uint32_t t)
+{
+  static const char *const names[PK__COUNT] = {
+    "none", "bool", "number", "string", "date", "duration", "window", "set", "list", "record"};
+  pol_Kind k = POL_TKIND(t), e = POL_TELEM(t);
+  if (k >= PK__COUNT || (k == PK_LIST && e >= PK__COUNT)) { fprintf(f, "type 0x%x?", t); return; }
+  fputs(names[k], f);
+  if (k == PK_LIST) fprintf(f, " of %s", names[e]);
+  if (k == PK_REC || (k == PK_LIST && e == PK_REC))
+    fprintf(f, " %s", POL_TREC(t) < p->nrec && p->rec ? S(p, p->rec[POL_TREC(t)].name) : "?");
+}
+
+/* Roles of the EXTRA words of an opcode: 'b' body, 'k' key, 's' start,
+   'e' end block, 'r' register, 'x' extern.  Mirrors verify.c. */
+static const char *extra_roles(pol_Op op)
+{
+  switch (op) {
+  case OP_EXISTS: case OP_EVERY: case OP_COUNT: return "b";
+  case OP_COUNTD: return "bk";
+  case OP_COVER: return "bser";
+  case OP_CALLX: return "x";
+  default: return "";
+  }
+}
+
+static const char *role_name(char r)
+{
+  switch (r) {
+  case 'b': return "body";
+  case 'k': return "key";
+  case 's': return "start";
+  case 'e': return "end";
+  default: return "?";
+  }
+}
+
+/* Starts an instruction's trailing comment (padding the operands to the
+   comment column, given in *pad) or separates its items. */
+static void sep(FILE *f, int *pad)
+{
+  if (*pad >= 0) fprintf(f, "%*s  ; ", *pad, "");
+  else fputs(", ", f);
+  *pad = -1;
+}
+
+static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
+{
+  pol_Instr ins = p->code[pc];
+  pol_Op op = POL_OP(ins);
+  if (op >= OP__COUNT) { fprintf(f, "  %5u  ??? 0x%08x\n", pc, ins); return; }
+  const pol_OpInfo *oi = &pol_opinfo[op];
+  uint32_t v[3] = {POL_A(ins), POL_B(ins), POL_C(ins)};
+  char kind[3] = {oi->a, oi->b, oi->c};
+  if (oi->fmt == FMT_ABx) { v[1] = POL_Bx(ins); v[2] = 0; }
+  if (oi->fmt == FMT_Ax) { v[0] = POL_Ax(ins); kind[0] = 'n'; kind[1] = kind[2] = 0; }
+
+  char ops[64] = "";
+  size_t n = 0;
+  for (int i = 0; i < 3; i++) {
+    const char *pre;
+    switch (kind[i]) {
+    case 'W': case 'R': case 'I': pre = "r"; break;
+    case 'K': pre = "k"; break;
+    case 'F': pre = "f"; break;
+    case 'E': pre = "e"; break;
+    case 'J': pre = "+"; break;
+    case 0: continue;
+    case '_': if (v[i] == 0) continue; pre = "_"; break;   /* shows junk */
+    default: pre = ""; break;
+    }
+    n += (size_t)snprintf(ops + n, sizeof ops - n, " %s%u", pre, v[i]);
+  }
+  const char *o = ops + (n > 0);
+  fprintf(f, "  %5u  %-8s %s", pc, oi->name, o);
+
+  int pad = strlen(o) < 14 ? 14 - (int)strlen(o) : 0;
+  for (int i = 0; i < 3; i++) {
+    switch (kind[i]) {
+    case 'K':
+      sep(f, &pad);
+      if (v[i] < p->nk && p->k) put_value(f, p, &p->k[v[i]]);
+      else fputc('?', f);
+      break;
+    case 'F':
+      sep(f, &pad);
+      if (v[i] < p->nfacts && p->facts) {
+        const pol_Fact *fa = &p->facts[v[i]];
+        fprintf(f, "%s (%s%s)", S(p, fa->name), fa->scope == POL_SCOPE_LINE ? "line: " : "",
+                S(p, fa->path));
+      } else fputc('?', f);
+      break;
+    case 'E':
+      sep(f, &pad);
+      if (v[i] < p->nevid && p->evid) {
+        fprintf(f, "evidence %s", S(p, p->evid[v[i]].fact));
+        if (p->evid[v[i]].expected != POL_NOSTR) {
+          fputs(" expected ", f);
+          put_quoted(f, S(p, p->evid[v[i]].expected));
+        }
+      } else fputc('?', f);
+      break;
+    case 'J':
+      sep(f, &pad);
+      fprintf(f, "to %lu", (unsigned long)pc + 1 + v[i]);
+      break;
+    case 'U':
+      sep(f, &pad);
+      fputs(v[i] == 0 ? "false" : v[i] == 1 ? "true" : v[i] == 2 ? "unknown" : "?", f);
+      break;
+    default: break;
+    }
+  }
+  if (op == OP_CALLX && pc + 1 < end && p->code[pc + 1] >> 8 < p->next && p->ext) {
+    const pol_Extern *e = &p->ext[p->code[pc + 1] >> 8];
+    sep(f, &pad);
+    fprintf(f, "%s(%u args) in %s", S(p, e->name), e->nargs, S(p, e->lib));
+  }
+  fputc('\n', f);
+
+  const char *roles = extra_roles(op);
+  for (int x = 0; x < oi->extra && pc + 1 + (uint32_t)x < end; x++) {
+    pol_Instr w = p->code[pc + 1 + (uint32_t)x];
+    uint32_t ax = POL_Ax(w);
+    char r = roles[0] ? roles[x < (int)strlen(roles) ? x : 0] : '?';
+    fprintf(f, "  %5u    EXTRA %-15u  ; ", pc + 1 + (uint32_t)x, ax);
+    if (POL_OP(w) != OP_EXTRA) fputs("not an EXTRA word! ", f);
+    if (r == 'r') fprintf(f, "window r%u", ax);
+    else if (r == 'x')
+      fprintf(f, "extern %s", ax < p->next && p->ext ? S(p, p->ext[ax].name) : "?");
+    else fprintf(f, "%s block %u", role_name(r), ax);
+    fputc('\n', f);
+  }
+}
+
+static void put_crit(FILE *f, const pol_Program *p, uint32_t i)
+{
+  static const char *const kinds[] = {"leaf", "all", "any", "at least"};
+  const pol_Crit *c = &p->crit[i];
+  fprintf(f, "  criterion %u %s%s: ", i, S(p, c->id),
+          c->flags & POL_CRIT_EXCLUSION ? " (exclusion)" : "");
+  if (c->kind == PC_LEAF) fprintf(f, "block %u", c->block);
+  else {
+    if (c->kind < 4) fputs(kinds[c->kind], f);
+    else fprintf(f, "kind %u?", c->kind);
+    if (c->kind == PC_ATLEAST) fprintf(f, " %u", c->k);
+    fputs(" of", f);
+    for (uint64_t j = c->child0; j < (uint64_t)c->child0 + c->nchildren; j++) {
+      if (j < p->nchildren && p->crit_children) fprintf(f, " %u", p->crit_children[j]);
+      else fputs(" ?", f);
+    }
+  }
+  fprintf(f, "  (%s:%u:%u)", S(p, c->file), c->line, c->col);
+  if (c->cite != POL_NOSTR) fprintf(f, " cite %s", S(p, c->cite));
+  fputs("\n    ", f);
+  put_quoted(f, S(p, c->text));
+  fputc('\n', f);
+}
+
+static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
+{
+  fprintf(f, "policy %s ", S(p, po->id));
+  put_quoted(f, S(p, po->title));
+  fprintf(f, " version %s effective ", S(p, po->version));
+  put_date(f, po->effective);
+  fprintf(f, " (%s)\n  codes:", S(p, po->source));
+  for (uint64_t j = po->code0; j < (uint64_t)po->code0 + po->ncodes; j++) {
+    fputc(' ', f);
+    if (j < p->ncodes && p->codes) put_quoted(f, S(p, p->codes[j]));
+    else fputc('?', f);
+  }
+  fputc('\n', f);
+  for (uint64_t b = po->branch0; b < (uint64_t)po->branch0 + po->nbranches; b++) {
+    if (b >= p->nbranches || !p->branches) { fprintf(f, "  branch %lu?\n", (unsigned long)b); continue; }
+    const pol_Branch *br = &p->branches[b];
+    fprintf(f, "  branch %lu %s: cond block %u, criteria", (unsigned long)b, S(p, br->name), br->cond);
+    for (uint64_t j = br->crit0; j < (uint64_t)br->crit0 + br->ncrit; j++) {
+      uint32_t c = j < p->nbranch_crit && p->branch_crit ? p->branch_crit[j] : POL_NOSTR;
+      if (c < p->ncrit && p->crit) fprintf(f, " %u (%s)", c, S(p, p->crit[c].id));
+      else fputs(" ?", f);
+    }
+    fputc('\n', f);
+  }
+  for (uint64_t c = po->crit0; c < (uint64_t)po->crit0 + po->ncrit; c++) {
+    if (c < p->ncrit && p->crit) put_crit(f, p, (uint32_t)c);
+    else fprintf(f, "  criterion %lu?\n", (unsigned long)c);
+  }
+}
+
+/* Labels a block by who owns it: a criterion, a branch condition, or the
+   quantifier whose EXTRA word names it. */
+static void put_label(FILE *f, const pol_Program *p, uint32_t b)
+{
+  for (uint32_t i = 0; i < p->ncrit && p->crit; i++)
+    if (p->crit[i].kind == PC_LEAF && p->crit[i].block == b) {
+      fprintf(f, "criterion %s", S(p, p->crit[i].id));
+      return;
+    }
+  for (uint32_t i = 0; i < p->nbranches && p->branches; i++)
+    if (p->branches[i].cond == b) {
+      fprintf(f, "branch %s cond", S(p, p->branches[i].name));
+      return;
+    }
+  for (uint32_t c = 0; c < p->nblocks; c++) {
+    const pol_Block *bl = &p->blocks[c];
+    uint64_t end = (uint64_t)bl->start + bl->len;
+    if (end > p->ncode) continue;
+    for (uint32_t pc = bl->start; pc < end; pc++) {
+      pol_Op op = POL_OP(p->code[pc]);
+      if (op >= OP__COUNT || op == OP_EXTRA) continue;
+      const char *roles = extra_roles(op);
+      for (uint32_t x = 0; roles[x] && pc + 1 + x < end; x++)
+        if (strchr("bkse", roles[x]) && POL_Ax(p->code[pc + 1 + x]) == b) {
+          fprintf(f, "%s of block %u pc %u", role_name(roles[x]), c, pc);
+          return;
+        }
+      pc += (uint32_t)pol_opinfo[op].extra;
+    }
+  }
+  fputs("unreferenced", f);
+}
+
+void pol_disasm(const pol_Program *p, FILE *f)
+{
+  fprintf(f, "; %u strings, %u constants, %u sets, %u facts, %u blocks, %u criteria, built %s\n",
+          p->nstr, p->nk, p->nsets, p->nfacts, p->nblocks, p->ncrit, S(p, p->built));
+  for (uint32_t i = 0; i < p->npol && p->pol; i++) put_policy(f, p, &p->pol[i]);
+  for (uint32_t i = 0; i < p->nrec && p->rec; i++) {
+    const pol_RecType *r = &p->rec[i];
+    fprintf(f, "record %u %s (%s):", i, S(p, r->name), S(p, r->path));
+    for (uint32_t j = 0; j < r->nfields && r->fields; j++) {
+      fprintf(f, "%s %s ", j ? "," : "", S(p, r->fields[j].name));
+      put_type(f, p, r->fields[j].type);
+    }
+    fputc('\n', f);
+  }
+  for (uint32_t i = 0; i < p->nfacts && p->facts; i++) {
+    const pol_Fact *fa = &p->facts[i];
+    fprintf(f, "fact %u %s: ", i, S(p, fa->name));
+    put_type(f, p, fa->type);
+    fprintf(f, " at %s%s\n", fa->scope == POL_SCOPE_LINE ? "line: " : "", S(p, fa->path));
+  }
+  for (uint32_t i = 0; i < p->next && p->ext; i++) {
+    const pol_Extern *e = &p->ext[i];
+    fprintf(f, "extern %u %s(", i, S(p, e->name));
+    for (uint32_t j = 0; j < e->nargs && j < 8; j++) {
+      if (j) fputs(", ", f);
+      put_type(f, p, e->args[j]);
+    }
+    fputs(") -> ", f);
+    put_type(f, p, e->ret);
+    fprintf(f, " in %s\n", S(p, e->lib));
+  }
+  for (uint32_t b = 0; b < p->nblocks && p->blocks; b++) {
+    const pol_Block *bl = &p->blocks[b];
+    fprintf(f, "\nblock %u (nregs %u) [", b, bl->nregs);
+    put_label(f, p, b);
+    fputs("]\n", f);
+    uint64_t end = (uint64_t)bl->start + bl->len;
+    if (end > p->ncode || !p->code) { fputs("  ; code range out of bounds\n", f); continue; }
+    for (uint32_t pc = bl->start; pc < end; pc++) {
+      put_instr(f, p, pc, (uint32_t)end);
+      pol_Op op = POL_OP(p->code[pc]);
+      if (op < OP__COUNT && op != OP_EXTRA) {
+        uint32_t x = (uint32_t)pol_opinfo[op].extra;
+        pc += x < end - pc - 1 ? x : (uint32_t)(end - pc - 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,566 @@
+/*
+ * trace.c -- the trace formats: JSON (shared/spec/trace-format.md), the
+ * compact NDJSON record of `polvm eval`, and the reviewer's text report.
+ *
+ * Reasons and missing information follow the decision rule:
+ *  - reasons: each top-level criterion that is not met and each exclusion
+ *    that applies; under an "all of" criterion, recursively, the children
+ *    that are not met (they made it fail).  An "any of" / "at least k of"
+ *    criterion that fails is the reason itself; its alternatives are listed
+ *    under it as "detail".
+ *  - missing: each unknown top-level criterion or exclusion and, beneath
+ *    it, its unknown children; beneath an "all of" that is not met, its
+ *    unknown children too (help for a deny: they still need an answer).
+ *    Facts are the unknown facts the clause read.
+ */
+#include "trace.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_impl.h"
+
+/* ---- buffer ------------------------------------------------------------ */
+
+static void reserve(pol_Buf *b, size_t more)
+{
+  if (b->n + more + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 4096;
+  while (cap < b->n + more + 1) cap *= 2;
+  char *s = realloc(b->s, cap);
+  if (!s) { fputs("polvm: out of memory\n", stderr); abort(); }
+  b->s = s;
+  b->cap = cap;
+}
+
+void pol_buf_reset(pol_Buf *b) { b->n = 0; if (b->s) b->s[0] = '\0'; }
+void pol_buf_free(pol_Buf *b) { free(b->s); b->s = NULL; b->n = b->cap = 0; }
+
+void pol_buf_puts(pol_Buf *b, const char *s)
+{
+  size_t n = strlen(s);
+  reserve(b, n);
+  memcpy(b->s + b->n, s, n + 1);
+  b->n += n;
+}
+
+void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  reserve(b, (size_t)n);
+  va_start(ap, fmt);
+  vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->n += (size_t)n;
+}
+
+void pol_buf_json_str(pol_Buf *b, const char *s)
+{
+  reserve(b, strlen(s) * 6 + 2);
+  char *o = b->s + b->n;
+  *o++ = '"';
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char ch = *p;
+    if (ch == '"' || ch == '\\') { *o++ = '\\'; *o++ = (char)ch; }
+    else if (ch == '\n') { *o++ = '\\'; *o++ = 'n'; }
+    else if (ch == '\t') { *o++ = '\\'; *o++ = 't'; }
+    else if (ch == '\r') { *o++ = '\\'; *o++ = 'r'; }
+    else if (ch < 0x20) { o += sprintf(o, "\\u%04x", ch); }
+    else *o++ = (char)ch;
+  }
+  *o++ = '"';
+  *o = '\0';
+  b->n = (size_t)(o - b->s);
+}
+
+void pol_sha_hex(const uint8_t sha[32], char out[65])
+{
+  static const char hex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; i++) {
+    out[2 * i] = hex[sha[i] >> 4];
+    out[2 * i + 1] = hex[sha[i] & 15];
+  }
+  out[64] = '\0';
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static void num_json(pol_Buf *b, double n)
+{
+  if (n == (double)(long long)n && n > -1e15 && n < 1e15) pol_buf_printf(b, "%lld", (long long)n);
+  else pol_buf_printf(b, "%.17g", n);
+}
+
+/* A value as JSON: exact numbers and booleans stay typed; ranges, dates,
+   windows and lists become short readable strings. */
+static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
+{
+  char d1[11], d2[11];
+  switch (v->tag) {
+  case PV_BOOL: pol_buf_puts(b, v->aux ? "true" : "false"); break;
+  case PV_NUM: num_json(b, v->u.n); break;
+  case PV_RANGE:
+    if (v->u.r.lo == v->u.r.hi) pol_buf_printf(b, "%d", v->u.r.lo);
+    else pol_buf_printf(b, "\"%d to %d\"", v->u.r.lo, v->u.r.hi);
+    break;
+  case PV_STR: pol_buf_json_str(b, v->u.s); break;
+  case PV_DATE: pol_format_date((int32_t)v->aux, d1); pol_buf_printf(b, "\"%s\"", d1); break;
+  case PV_WIN:
+    pol_format_date(v->u.r.lo, d1);
+    pol_format_date(v->u.r.hi, d2);
+    pol_buf_printf(b, "\"%s to %s\"", d1, d2);
+    break;
+  case PV_LIST: {
+    const pol_List *l = v->u.p;
+    if (POL_TELEM(l->elem) == PK_STR) {
+      pol_buf_puts(b, "[");
+      for (uint32_t i = 0; i < l->n; i++) {
+        if (i) pol_buf_puts(b, ", ");
+        if (l->items[i].tag == PV_STR) pol_buf_json_str(b, l->items[i].u.s);
+        else pol_buf_puts(b, "null");
+      }
+      pol_buf_puts(b, "]");
+    } else {
+      pol_buf_printf(b, "\"%u item%s\"", l->n, l->n == 1 ? "" : "s");
+    }
+    break;
+  }
+  case PV_SET: pol_buf_puts(b, "\"(set)\""); break;
+  default: pol_buf_puts(b, "null"); break;
+  }
+  (void)p;
+}
+
+static void value_text(pol_Buf *b, const pol_Program *p, const pol_Value *v)
+{
+  if (v->tag == PV_STR) { pol_buf_puts(b, v->u.s); return; }
+  if (v->tag == PV_UNK) { pol_buf_puts(b, "unknown"); return; }
+  pol_Buf t = {0};
+  value_json(&t, p, v);
+  /* strip the quotes of the readable strings */
+  if (t.n >= 2 && t.s[0] == '"') { t.s[t.n - 1] = '\0'; pol_buf_puts(b, t.s + 1); }
+  else pol_buf_puts(b, t.s);
+  pol_buf_free(&t);
+}
+
+/* ---- per-criterion records --------------------------------------------- */
+
+static int same_value(const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag != b->tag) return 0;
+  switch (a->tag) {
+  case PV_STR: return strcmp(a->u.s, b->u.s) == 0;
+  case PV_NUM: return a->u.n == b->u.n;
+  case PV_UNK: return 1;
+  case PV_LIST: case PV_REC: return a->u.p == b->u.p;
+  default: return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  }
+}
+
+/* Is evidence record i of r the first of its kind (dedup)? */
+static int first_evidence(const pol_VM *vm, const pol_CritResult *r, uint32_t i)
+{
+  const pol_EvRec *e = &vm->ev[r->ev0 + i];
+  for (uint32_t j = 0; j < i; j++) {
+    const pol_EvRec *f = &vm->ev[r->ev0 + j];
+    if (f->evid == e->evid && same_value(&f->v, &e->v)) return 0;
+  }
+  return 1;
+}
+
+static void missing_path(const pol_Program *p, const pol_Missing *m, char *buf, size_t n)
+{
+  if (m->rec == POL_NOSTR) {
+    const pol_Fact *f = &p->facts[m->idx];
+    if (f->scope == POL_SCOPE_LINE) snprintf(buf, n, "request.procedures[].%s", p->str[f->path]);
+    else snprintf(buf, n, "%s", p->str[f->path]);
+  } else {
+    const pol_RecType *rt = &p->rec[m->rec];
+    snprintf(buf, n, "%s.%s", p->str[rt->path], p->str[rt->fields[m->idx].name]);
+  }
+}
+
+static const pol_CritResult *res_of(const pol_Policy *pol, const pol_LineResult *lr, uint32_t ci)
+{
+  return &lr->crit[ci - pol->crit0];
+}
+
+static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r)
+{
+  const pol_Program *p = vm->p;
+  pol_buf_puts(b, "[");
+  int first = 1;
+  for (uint32_t i = 0; i < r->nev; i++) {
+    if (!first_evidence(vm, r, i)) continue;
+    const pol_EvRec *e = &vm->ev[r->ev0 + i];
+    const pol_Evid *d = &p->evid[e->evid];
+    pol_buf_puts(b, first ? "{\"fact\": " : ", {\"fact\": ");
+    first = 0;
+    pol_buf_json_str(b, p->str[d->fact]);
+    pol_buf_puts(b, ", \"value\": ");
+    value_json(b, p, &e->v);
+    if (d->expected != POL_NOSTR) {
+      pol_buf_puts(b, ", \"expected\": ");
+      pol_buf_json_str(b, p->str[d->expected]);
+    }
+    pol_buf_puts(b, "}");
+  }
+  pol_buf_puts(b, "]");
+}
+
+/* The unknown facts of criterion ci: its own records for a leaf, the union
+   over its unknown children for a composite.  Appends JSON strings. */
+static void missing_facts(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
+                          const pol_LineResult *lr, uint32_t ci, int *first,
+                          char (*seen)[160], int *nseen)
+{
+  const pol_Program *p = vm->p;
+  const pol_Crit *cr = &p->crit[ci];
+  const pol_CritResult *r = res_of(pol, lr, ci);
+  if (cr->kind != PC_LEAF) {
+    for (uint32_t j = 0; j < cr->nchildren; j++) {
+      uint32_t k = p->crit_children[cr->child0 + j];
+      if (res_of(pol, lr, k)->status == PS_UNKNOWN)
+        missing_facts(b, vm, pol, lr, k, first, seen, nseen);
+    }
+    return;
+  }
+  for (uint32_t i = 0; i < r->nmiss; i++) {
+    char path[160];
+    missing_path(p, &vm->miss[r->miss0 + i], path, sizeof path);
+    int dup = 0;
+    for (int s = 0; s < *nseen && !dup; s++) dup = strcmp(seen[s], path) == 0;
+    if (dup) continue;
+    if (*nseen < 64) snprintf(seen[(*nseen)++], 160, "%s", path);
+    pol_buf_puts(b, *first ? "" : ", ");
+    *first = 0;
+    pol_buf_json_str(b, path);
+  }
+}
+
+static void crit_head(pol_Buf *b, const pol_Program *p, uint32_t ci, const char *idkey,
+                      uint8_t status)
+{
+  const pol_Crit *cr = &p->crit[ci];
+  pol_buf_printf(b, "{\"%s\": ", idkey);
+  pol_buf_json_str(b, p->str[cr->id]);
+  pol_buf_printf(b, ", \"status\": \"%s\", \"text\": ", pol_status_name((pol_Status)status));
+  pol_buf_json_str(b, p->str[cr->text]);
+}
+
+typedef struct Out {
+  pol_Buf *b;
+  const pol_VM *vm;
+  const pol_Policy *pol;
+  const pol_LineResult *lr;
+  int first;
+  int compact;
+} Out;
+
+static void sep(Out *o)
+{
+  pol_buf_puts(o->b, o->first ? "" : ", ");
+  o->first = 0;
+}
+
+static void reason(Out *o, uint32_t ci)
+{
+  const pol_Program *p = o->vm->p;
+  const pol_Crit *cr = &p->crit[ci];
+  const pol_CritResult *r = res_of(o->pol, o->lr, ci);
+  sep(o);
+  crit_head(o->b, p, ci, "criterion", r->status);
+  if (!o->compact) {
+    pol_buf_puts(o->b, ", \"evidence\": ");
+    evidence_json(o->b, o->vm, r);
+  }
+  if (cr->kind == PC_ANY || cr->kind == PC_ATLEAST) {
+    pol_buf_puts(o->b, ", \"detail\": [");
+    for (uint32_t j = 0; j < cr->nchildren; j++) {
+      uint32_t k = p->crit_children[cr->child0 + j];
+      pol_buf_puts(o->b, j ? ", " : "");
+      pol_buf_puts(o->b, "{\"criterion\": ");
+      pol_buf_json_str(o->b, p->str[p->crit[k].id]);
+      pol_buf_printf(o->b, ", \"status\": \"%s\"}",
+                     pol_status_name((pol_Status)res_of(o->pol, o->lr, k)->status));
+    }
+    pol_buf_puts(o->b, "]");
+  }
+  pol_buf_puts(o->b, "}");
+  if (cr->kind == PC_ALL)
+    for (uint32_t j = 0; j < cr->nchildren; j++) {
+      uint32_t k = p->crit_children[cr->child0 + j];
+      if (res_of(o->pol, o->lr, k)->status == PS_NOT_MET) reason(o, k);
+    }
+}
+
+static void missing(Out *o, uint32_t ci)
+{
+  const pol_Program *p = o->vm->p;
+  const pol_Crit *cr = &p->crit[ci];
+  const pol_CritResult *r = res_of(o->pol, o->lr, ci);
+  if (r->status == PS_UNKNOWN) {
+    sep(o);
+    pol_buf_puts(o->b, "{\"criterion\": ");
+    pol_buf_json_str(o->b, p->str[cr->id]);
+    pol_buf_puts(o->b, ", \"facts\": [");
+    int first = 1, nseen = 0;
+    char seen[64][160];
+    missing_facts(o->b, o->vm, o->pol, o->lr, ci, &first, seen, &nseen);
+    pol_buf_puts(o->b, "], \"text\": ");
+    pol_buf_json_str(o->b, p->str[cr->text]);
+    pol_buf_puts(o->b, "}");
+  }
+  int descend = r->status == PS_UNKNOWN || (r->status == PS_NOT_MET && cr->kind == PC_ALL);
+  if (cr->kind != PC_LEAF && descend)
+    for (uint32_t j = 0; j < cr->nchildren; j++) missing(o, p->crit_children[cr->child0 + j]);
+}
+
+static int decides_deny(const pol_Program *p, uint32_t ci, uint8_t st)
+{
+  int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
+  return excl ? st == PS_MET : st == PS_NOT_MET;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lr,
+                      int flags)
+{
+  const pol_Program *p = vm->p;
+  const pol_LineInfo *li = pol_case_line(c, lr->line);
+  const char *nl = (flags & POL_TRACE_PRETTY) ? "\n      " : " ";
+  pol_buf_printf(b, "{%s\"line\": %d,%s\"cpt\": ", nl, li->number, nl);
+  if (li->cpt) pol_buf_json_str(b, li->cpt);
+  else pol_buf_puts(b, "null");
+  pol_buf_printf(b, ",%s\"policy\": ", nl);
+  if (lr->policy == POL_NOSTR) {
+    pol_buf_puts(b, "null");
+  } else {
+    const pol_Policy *pol = &p->pol[lr->policy];
+    pol_buf_puts(b, "{\"id\": ");
+    pol_buf_json_str(b, p->str[pol->id]);
+    pol_buf_puts(b, ", \"title\": ");
+    pol_buf_json_str(b, p->str[pol->title]);
+    pol_buf_puts(b, ", \"version\": ");
+    pol_buf_json_str(b, p->str[pol->version]);
+    pol_buf_puts(b, "}");
+  }
+  if (lr->branch != POL_NOSTR) {
+    pol_buf_printf(b, ",%s\"branch\": ", nl);
+    pol_buf_json_str(b, p->str[p->branches[lr->branch].name]);
+  }
+  pol_buf_printf(b, ",%s\"determination\": \"%s\"", nl, pol_det_name(lr->det));
+  Out o = {b, vm, lr->policy == POL_NOSTR ? NULL : &p->pol[lr->policy], lr, 1,
+           (flags & POL_TRACE_COMPACT) != 0};
+  const pol_Branch *br = lr->branch == POL_NOSTR ? NULL : &p->branches[lr->branch];
+  pol_buf_printf(b, ",%s\"reasons\": [", nl);
+  if (br && lr->det == PD_DENY)
+    for (uint32_t j = 0; j < br->ncrit; j++) {
+      uint32_t ci = p->branch_crit[br->crit0 + j];
+      if (decides_deny(p, ci, res_of(o.pol, lr, ci)->status)) reason(&o, ci);
+    }
+  pol_buf_printf(b, "],%s\"missing\": [", nl);
+  o.first = 1;
+  if (br && (lr->det == PD_PEND || lr->det == PD_DENY))
+    for (uint32_t j = 0; j < br->ncrit; j++) missing(&o, p->branch_crit[br->crit0 + j]);
+  pol_buf_puts(b, "]");
+  if (flags & POL_TRACE_CRITERIA) {
+    pol_buf_printf(b, ",%s\"criteria\": [", nl);
+    if (o.pol) {
+      for (uint32_t j = 0; j < o.pol->ncrit; j++) {
+        uint32_t ci = o.pol->crit0 + j;
+        const pol_Crit *cr = &p->crit[ci];
+        const pol_CritResult *r = &lr->crit[j];
+        if (flags & POL_TRACE_COMPACT) {
+          pol_buf_puts(b, j ? ", {\"id\": " : "{\"id\": ");
+          pol_buf_json_str(b, p->str[cr->id]);
+          pol_buf_printf(b, ", \"status\": \"%s\"}", pol_status_name((pol_Status)r->status));
+          continue;
+        }
+        pol_buf_printf(b, "%s%s", j ? "," : "", (flags & POL_TRACE_PRETTY) ? "\n        " : " ");
+        crit_head(b, p, ci, "id", r->status);
+        pol_buf_puts(b, ", \"source\": ");
+        char src[512];
+        snprintf(src, sizeof src, "%s:%u:%u", p->str[cr->file], cr->line, cr->col);
+        pol_buf_json_str(b, src);
+        if (cr->flags & POL_CRIT_EXCLUSION) pol_buf_puts(b, ", \"exclusion\": true");
+        if (cr->cite != POL_NOSTR) {
+          pol_buf_puts(b, ", \"cite\": ");
+          pol_buf_json_str(b, p->str[cr->cite]);
+        }
+        pol_buf_puts(b, ", \"evidence\": ");
+        evidence_json(b, vm, r);
+        pol_buf_puts(b, "}");
+      }
+    }
+    pol_buf_printf(b, "%s]", (flags & POL_TRACE_PRETTY) && o.pol ? "\n      " : "");
+  }
+  pol_buf_printf(b, "%s}", (flags & POL_TRACE_PRETTY) ? "\n    " : " ");
+}
+
+void pol_trace_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
+                    const pol_TraceMeta *meta, int flags)
+{
+  const pol_Program *p = vm->p;
+  int pretty = (flags & POL_TRACE_PRETTY) != 0;
+  const char *nl = pretty ? "\n  " : " ";
+  char hex[65];
+  pol_sha_hex(p->sha256, hex);
+  pol_buf_printf(b, "{%s\"case_id\": ", nl);
+  pol_buf_json_str(b, pol_case_id(c));
+  pol_buf_printf(b, ",%s\"bundle\": {\"sha256\": \"%s\", \"built\": ", nl, hex);
+  pol_buf_json_str(b, p->str[p->built]);
+  pol_buf_puts(b, "}");
+  if (meta && meta->case_sha256) pol_buf_printf(b, ",%s\"case_sha256\": \"%s\"", nl, meta->case_sha256);
+  pol_buf_printf(b, ",%s\"determinations\": [", nl);
+  uint32_t n = pol_case_nlines(c);
+  for (uint32_t i = 0; i < n; i++) {
+    pol_buf_printf(b, "%s%s", i ? "," : "", pretty ? "\n    " : (i ? " " : ""));
+    line_json(b, vm, c, &lines[i], flags);
+  }
+  pol_buf_printf(b, "%s]%s}", pretty && n ? "\n  " : "", pretty ? "\n" : "");
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+static const char *status_word(uint8_t s)
+{
+  static const char *w[] = {"NOT MET", "MET", "UNKNOWN", "n/a"};
+  return s <= PS_NA ? w[s] : "?";
+}
+
+static void evidence_text(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, const char *indent)
+{
+  const pol_Program *p = vm->p;
+  for (uint32_t i = 0; i < r->nev; i++) {
+    if (!first_evidence(vm, r, i)) continue;
+    const pol_EvRec *e = &vm->ev[r->ev0 + i];
+    const pol_Evid *d = &p->evid[e->evid];
+    pol_buf_printf(b, "%s%s = ", indent, p->str[d->fact]);
+    value_text(b, p, &e->v);
+    if (d->expected != POL_NOSTR) pol_buf_printf(b, "   (expected %s)", p->str[d->expected]);
+    pol_buf_puts(b, "\n");
+  }
+}
+
+static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
+                        uint32_t ci, int depth)
+{
+  const pol_Program *p = vm->p;
+  const pol_Crit *cr = &p->crit[ci];
+  const pol_CritResult *r = res_of(pol, lr, ci);
+  pol_buf_printf(b, "  %*s- %s %s: %s\n", depth * 2, "", p->str[cr->id],
+                 (cr->flags & POL_CRIT_EXCLUSION) ? "APPLIES" : "NOT MET", p->str[cr->text]);
+  char ind[64];
+  snprintf(ind, sizeof ind, "      %*s", depth * 2, "");
+  evidence_text(b, vm, r, ind);
+  if (cr->cite != POL_NOSTR) pol_buf_printf(b, "%scites: %s\n", ind, p->str[cr->cite]);
+  for (uint32_t j = 0; j < cr->nchildren; j++) {
+    uint32_t k = p->crit_children[cr->child0 + j];
+    uint8_t st = res_of(pol, lr, k)->status;
+    if (cr->kind == PC_ALL && st == PS_NOT_MET) reason_text(b, vm, pol, lr, k, depth + 1);
+    else if (cr->kind != PC_ALL)
+      pol_buf_printf(b, "%s%s %s\n", ind, p->str[p->crit[k].id], status_word(st));
+  }
+}
+
+static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
+                         uint32_t ci)
+{
+  const pol_Program *p = vm->p;
+  const pol_Crit *cr = &p->crit[ci];
+  const pol_CritResult *r = res_of(pol, lr, ci);
+  if (r->status == PS_UNKNOWN) {
+    pol_Buf facts = {0};
+    int first = 1, nseen = 0;
+    char seen[64][160];
+    missing_facts(&facts, vm, pol, lr, ci, &first, seen, &nseen);
+    pol_buf_printf(b, "  - %s: %s\n      needs: %s\n", p->str[cr->id], p->str[cr->text],
+                   facts.n ? facts.s : "(see evidence)");
+    pol_buf_free(&facts);
+  }
+  int descend = r->status == PS_UNKNOWN || (r->status == PS_NOT_MET && cr->kind == PC_ALL);
+  if (cr->kind != PC_LEAF && descend)
+    for (uint32_t j = 0; j < cr->nchildren; j++) missing_text(b, vm, pol, lr, p->crit_children[cr->child0 + j]);
+}
+
+void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
+                    const pol_TraceMeta *meta)
+{
+  const pol_Program *p = vm->p;
+  char hex[65];
+  pol_sha_hex(p->sha256, hex);
+  pol_buf_printf(b, "Case %s\nBundle sha256 %.16s... built %s\n", pol_case_id(c), hex, p->str[p->built]);
+  if (meta && meta->case_sha256) pol_buf_printf(b, "Case sha256 %.16s...\n", meta->case_sha256);
+  uint32_t n = pol_case_nlines(c);
+  if (n == 0) pol_buf_puts(b, "\nThe request has no procedure lines.\n");
+  for (uint32_t i = 0; i < n; i++) {
+    const pol_LineResult *lr = &lines[i];
+    const pol_LineInfo *li = pol_case_line(c, lr->line);
+    char det[16];
+    snprintf(det, sizeof det, "%s", pol_det_name(lr->det));
+    for (char *s = det; *s; s++) *s = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+    pol_buf_printf(b, "\n== Line %d  CPT %s  ->  %s ==\n", li->number, li->cpt ? li->cpt : "(none)", det);
+    if (lr->policy == POL_NOSTR) {
+      pol_buf_puts(b, "No policy in this bundle covers this code on this date.\n");
+      continue;
+    }
+    const pol_Policy *pol = &p->pol[lr->policy];
+    pol_buf_printf(b, "Policy %s \"%s\", version %s\n", p->str[pol->id], p->str[pol->title],
+                   p->str[pol->version]);
+    if (lr->branch == POL_NOSTR) {
+      pol_buf_puts(b, "No branch of the policy applies to this line.\n");
+      continue;
+    }
+    const pol_Branch *br = &p->branches[lr->branch];
+    pol_buf_printf(b, "Criteria %s\n", p->str[br->name]);
+    if (lr->det == PD_DENY) {
+      pol_buf_puts(b, "\nDenied because:\n");
+      for (uint32_t j = 0; j < br->ncrit; j++) {
+        uint32_t ci = p->branch_crit[br->crit0 + j];
+        if (decides_deny(p, ci, res_of(pol, lr, ci)->status)) reason_text(b, vm, pol, lr, ci, 0);
+      }
+    }
+    if (lr->det == PD_DENY || lr->det == PD_PEND) {
+      pol_Buf mt = {0};
+      for (uint32_t j = 0; j < br->ncrit; j++) missing_text(&mt, vm, pol, lr, p->branch_crit[br->crit0 + j]);
+      if (mt.n) pol_buf_printf(b, "\nInformation missing%s:\n%s", lr->det == PD_PEND ? " (decides the request)" : "", mt.s);
+      pol_buf_free(&mt);
+    }
+    uint32_t met = 0, total = 0;
+    for (uint32_t j = 0; j < br->ncrit; j++) {
+      uint32_t ci = p->branch_crit[br->crit0 + j];
+      if (p->crit[ci].flags & POL_CRIT_EXCLUSION) continue;
+      total++;
+      met += res_of(pol, lr, ci)->status == PS_MET;
+    }
+    pol_buf_printf(b, "\nSummary of policy compliance: %u of %u criteria met\n", met, total);
+    pol_buf_puts(b, "  | Criterion | Status | Evidence |\n  |---|---|---|\n");
+    for (uint32_t j = 0; j < pol->ncrit; j++) {
+      const pol_CritResult *r = &lr->crit[j];
+      if (r->status == PS_NA) continue;
+      const pol_Crit *cr = &p->crit[pol->crit0 + j];
+      const char *st = (cr->flags & POL_CRIT_EXCLUSION)
+                         ? (r->status == PS_MET ? "APPLIES" : r->status == PS_NOT_MET ? "does not apply" : "UNKNOWN")
+                         : status_word(r->status);
+      pol_buf_printf(b, "  | %s%s | %s | ", cr->parent != POL_NOSTR ? "  " : "", p->str[cr->id], st);
+      int first = 1;
+      for (uint32_t e = 0; e < r->nev; e++) {
+        if (!first_evidence(vm, r, e)) continue;
+        const pol_EvRec *ev = &vm->ev[r->ev0 + e];
+        pol_buf_printf(b, "%s%s = ", first ? "" : "; ", p->str[p->evid[ev->evid].fact]);
+        value_text(b, p, &ev->v);
+        first = 0;
+      }
+      if (first && cr->kind != PC_LEAF) pol_buf_puts(b, "(see sub-criteria)");
+      pol_buf_puts(b, " |\n");
+    }
+  }
+}

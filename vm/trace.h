@@ -1,0 +1,51 @@
+/*
+ * trace.h -- turning line results into the trace formats:
+ * JSON (shared/spec/trace-format.md), compact NDJSON for `polvm eval`,
+ * and the reviewer's text report.
+ *
+ * Output goes to a growable buffer (pol_Buf, owned by the caller) so a
+ * whole record is written at once and nothing is half-printed on error.
+ */
+#ifndef POL_TRACE_H
+#define POL_TRACE_H
+
+#include <stddef.h>
+
+#include "vm.h"
+
+typedef struct pol_Buf {
+  char *s;
+  size_t n, cap;
+} pol_Buf;
+
+void pol_buf_reset(pol_Buf *b);
+void pol_buf_free(pol_Buf *b);
+void pol_buf_puts(pol_Buf *b, const char *s);
+void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+/* Appends s as a JSON string literal (quoted, escaped). */
+void pol_buf_json_str(pol_Buf *b, const char *s);
+
+enum {
+  POL_TRACE_PRETTY = 1 << 0,    /* indented JSON */
+  POL_TRACE_CRITERIA = 1 << 1,  /* include the per-criterion table */
+  POL_TRACE_COMPACT = 1 << 2    /* eval form: criteria as id/status only */
+};
+
+/* Extra facts about the run that every trace records. */
+typedef struct pol_TraceMeta {
+  const char *case_sha256;      /* hex, or NULL */
+} pol_TraceMeta;
+
+void pol_trace_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c,
+                    const pol_LineResult *lines, const pol_TraceMeta *meta, int flags);
+void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c,
+                    const pol_LineResult *lines, const pol_TraceMeta *meta);
+
+/* The hex SHA-256 of the program's content (64 chars + NUL). */
+void pol_sha_hex(const uint8_t sha[32], char out[65]);
+
+#endif

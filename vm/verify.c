@@ -1,0 +1,508 @@
+/*
+ * verify.c -- checks a pol_Program before anything runs, so the VM can
+ * index without bounds checks: tables and their cross-references, then every
+ * block's code (opcodes, EXTRA words, operand kinds and ranges, forward jumps
+ * to instruction boundaries, RET at the end), then the block call graph (a
+ * DAG by construction: callees have higher indices; nesting depth bounded).
+ *
+ * Ownership: p is borrowed and not modified; scratch memory is freed here.
+ */
+#include "bundle.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const pol_Program *p;
+  char *err;
+  size_t errlen;
+} V;
+
+static int fail(V *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(V *v, const char *fmt, ...)
+{
+  if (v->err && v->errlen) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->err, v->errlen, fmt, ap);
+    va_end(ap);
+  }
+  return -1;
+}
+
+/* A string id field: what[idx].field must name a string (or be POL_NOSTR
+   when nostr_ok). */
+static int str_id(V *v, uint32_t id, int nostr_ok, const char *what, uint32_t idx,
+                  const char *field)
+{
+  if (id < v->p->nstr || (nostr_ok && id == POL_NOSTR)) return 0;
+  return fail(v, "%s %u: %s%sstring id %u out of range (nstr %u)", what, idx, field,
+              *field ? " " : "", id, v->p->nstr);
+}
+
+/* [first, first+n) within a table of size total. */
+static int range_ok(uint32_t first, uint32_t n, uint32_t total)
+{
+  return (uint64_t)first + n <= total;
+}
+
+/* A type code: a kind, a list's element kind, a record index when a record
+   is involved; bits that do not apply must be 0. */
+static int type_ok(const pol_Program *p, uint32_t t)
+{
+  uint32_t k = POL_TKIND(t), e = POL_TELEM(t), r = POL_TREC(t);
+  if (k >= PK__COUNT) return 0;
+  if (k != PK_LIST && e != 0) return 0;
+  if (k == PK_LIST && e >= PK__COUNT) return 0;
+  if (k == PK_REC || (k == PK_LIST && e == PK_REC)) return r < p->nrec;
+  return r == 0;
+}
+
+/* Dates the compiler can write: "YYYY-MM-DD" with a year 0001..9999. */
+static int date_ok(int32_t d)
+{
+  return d >= pol_days_from_civil(1, 1, 1) && d <= pol_days_from_civil(9999, 12, 31);
+}
+
+static int check_arrays(V *v)
+{
+  const pol_Program *p = v->p;
+#define NEED(n, a) \
+  if ((n) && !(a)) return fail(v, "%s is %u but %s is NULL", #n, (n), #a)
+  NEED(p->nstr, p->str); NEED(p->nstr, p->slen); NEED(p->nk, p->k);
+  NEED(p->nsets, p->set0); NEED(p->nsets, p->setn); NEED(p->nsetitems, p->setitems);
+  NEED(p->nrec, p->rec); NEED(p->nfacts, p->facts); NEED(p->ncode, p->code);
+  NEED(p->nblocks, p->blocks); NEED(p->nevid, p->evid); NEED(p->ncrit, p->crit);
+  NEED(p->nchildren, p->crit_children); NEED(p->nbranches, p->branches);
+  NEED(p->nbranch_crit, p->branch_crit); NEED(p->ncodes, p->codes);
+  NEED(p->npol, p->pol); NEED(p->next, p->ext);
+#undef NEED
+  return 0;
+}
+
+static int check_tables(V *v)
+{
+  const pol_Program *p = v->p;
+  for (uint32_t i = 0; i < p->nstr; i++)
+    if (!p->str[i] || strlen(p->str[i]) != p->slen[i])
+      return fail(v, "string %u: missing, or has an embedded NUL (length %u)", i, p->slen[i]);
+
+  for (uint32_t i = 0; i < p->nk; i++) {
+    const pol_Value *k = &p->k[i];
+    switch ((pol_Tag)k->tag) {
+    case PV_UNK: case PV_NUM: case PV_DUR: break;
+    case PV_DATE:
+      if (!date_ok((int32_t)k->aux))
+        return fail(v, "constant %u: date %ld outside 0001-01-01..9999-12-31", i, (long)(int32_t)k->aux);
+      break;
+    case PV_WIN:
+      if (!date_ok(k->u.r.lo) || !date_ok(k->u.r.hi))
+        return fail(v, "constant %u: window %ld..%ld outside 0001-01-01..9999-12-31", i,
+                    (long)k->u.r.lo, (long)k->u.r.hi);
+      break;
+    case PV_BOOL:
+      if (k->aux > 1) return fail(v, "constant %u: boolean %u is not 0 or 1", i, k->aux);
+      break;
+    case PV_STR:
+      if (str_id(v, k->aux, 0, "constant", i, "text")) return -1;
+      if (k->u.s != p->str[k->aux])
+        return fail(v, "constant %u: string pointer does not match string id %u", i, k->aux);
+      break;
+    case PV_SET:
+      if (k->aux >= p->nsets)
+        return fail(v, "constant %u: set %u out of range (nsets %u)", i, k->aux, p->nsets);
+      break;
+    case PV_RANGE: case PV_LIST: case PV_REC: default:
+      return fail(v, "constant %u: tag %u is not allowed in constants", i, k->tag);
+    }
+  }
+
+  for (uint32_t i = 0; i < p->nsets; i++)
+    if (!range_ok(p->set0[i], p->setn[i], p->nsetitems))
+      return fail(v, "set %u: items %u+%u out of range (nsetitems %u)", i, p->set0[i],
+                  p->setn[i], p->nsetitems);
+  for (uint32_t i = 0; i < p->nsetitems; i++)
+    if (str_id(v, p->setitems[i], 0, "set item", i, "")) return -1;
+
+  for (uint32_t i = 0; i < p->nrec; i++) {
+    const pol_RecType *r = &p->rec[i];
+    if (str_id(v, r->name, 0, "record type", i, "name") ||
+        str_id(v, r->path, 0, "record type", i, "path"))
+      return -1;
+    if (r->nfields && !r->fields) return fail(v, "record type %u: fields are NULL", i);
+    for (uint32_t j = 0; j < r->nfields; j++) {
+      if (r->fields[j].name >= p->nstr)
+        return fail(v, "record type %u field %u: name string id %u out of range (nstr %u)",
+                    i, j, r->fields[j].name, p->nstr);
+      if (!type_ok(p, r->fields[j].type))
+        return fail(v, "record type %u field %u: bad type code 0x%x", i, j, r->fields[j].type);
+    }
+  }
+
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    const pol_Fact *f = &p->facts[i];
+    if (str_id(v, f->name, 0, "fact", i, "name") || str_id(v, f->path, 0, "fact", i, "path"))
+      return -1;
+    if (!type_ok(p, f->type)) return fail(v, "fact %u: bad type code 0x%x", i, f->type);
+    if (f->scope > POL_SCOPE_LINE) return fail(v, "fact %u: bad scope %u", i, f->scope);
+  }
+
+  for (uint32_t i = 0; i < p->nevid; i++)
+    if (str_id(v, p->evid[i].fact, 0, "evidence", i, "fact") ||
+        str_id(v, p->evid[i].expected, 1, "evidence", i, "expected"))
+      return -1;
+
+  for (uint32_t i = 0; i < p->next; i++) {
+    const pol_Extern *e = &p->ext[i];
+    if (str_id(v, e->name, 0, "extern", i, "name") || str_id(v, e->lib, 0, "extern", i, "lib"))
+      return -1;
+    if (e->ret != PK_BOOL && e->ret != PK_NUM && e->ret != PK_STR && e->ret != PK_DATE)
+      return fail(v, "extern %u: bad return type 0x%x", i, e->ret);
+    if (e->nargs > 8) return fail(v, "extern %u: %u arguments, at most 8", i, e->nargs);
+    for (uint32_t j = 0; j < e->nargs; j++)
+      if (!type_ok(p, e->args[j]))
+        return fail(v, "extern %u: argument %u has bad type code 0x%x", i, j, e->args[j]);
+  }
+  return 0;
+}
+
+/* ---- code -------------------------------------------------------------- */
+
+/* What the EXTRA words of an opcode hold: 'b' a block (body, key, start or
+   end), 'r' a register, 'x' an extern.  Must match opcodes.def's counts. */
+static const char *extra_kinds(pol_Op op, const char *const **roles)
+{
+  static const char *const body[] = {"body"};
+  static const char *const countd[] = {"body", "key"};
+  static const char *const cover[] = {"body", "start", "end", "window"};
+  static const char *const callx[] = {"extern"};
+  static const char *const atleast[] = {"k"};
+  switch (op) {
+  case OP_ATLEAST: *roles = atleast; return "k";
+  case OP_EXISTS: case OP_EVERY: case OP_COUNT: *roles = body; return "b";
+  case OP_COUNTD: *roles = countd; return "bb";
+  case OP_COVER: *roles = cover; return "bbbr";
+  case OP_CALLX: *roles = callx; return "x";
+  default: *roles = NULL; return "";
+  }
+}
+
+#define AT "block %u pc %u: "
+
+static int operand(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8_t *isop,
+                   char name, char kind, uint32_t x)
+{
+  const pol_Program *p = v->p;
+  uint32_t nregs = p->blocks[b].nregs;
+  switch (kind) {
+  case 'W': case 'R': case 'I':
+    if (x >= nregs) return fail(v, AT "register %u out of range (nregs %u)", b, pc, x, nregs);
+    return 0;
+  case 'K':
+    if (x >= p->nk) return fail(v, AT "constant %u out of range (nk %u)", b, pc, x, p->nk);
+    return 0;
+  case 'F':
+    if (x >= p->nfacts) return fail(v, AT "fact %u out of range (nfacts %u)", b, pc, x, p->nfacts);
+    return 0;
+  case 'E':
+    if (x >= p->nevid)
+      return fail(v, AT "evidence %u out of range (nevid %u)", b, pc, x, p->nevid);
+    return 0;
+  case 'T':
+    if (x >= 256) return fail(v, AT "field index %u out of range", b, pc, x);
+    return 0;
+  case 'U':
+    if (x > 2) return fail(v, AT "truth immediate %u out of range (0..2)", b, pc, x);
+    return 0;
+  case 'J': {
+    /* Strictly inside the block: the last instruction is RET, so a jump to
+       the end would skip it and run off the block. */
+    uint64_t t = (uint64_t)pc + 1 + x;
+    if (t >= end) return fail(v, AT "jump to %lu past end of block (ends at %u)", b, pc,
+                              (unsigned long)t, end);
+    if (!isop[t]) return fail(v, AT "jump to %lu lands on an EXTRA word", b, pc, (unsigned long)t);
+    return 0;
+  }
+  case 'N':
+    return 0;  /* checked with the extern, see verify_instr */
+  case '_':
+    if (x != 0) return fail(v, AT "unused operand %c is %u, must be 0", b, pc, name, x);
+    return 0;
+  default:
+    return fail(v, AT "internal: unknown operand kind '%c'", b, pc, kind);
+  }
+}
+
+static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8_t *isop)
+{
+  const pol_Program *p = v->p;
+  const pol_Block *bl = &p->blocks[b];
+  pol_Instr ins = p->code[pc];
+  pol_Op op = POL_OP(ins);
+  const pol_OpInfo *oi = &pol_opinfo[op];
+  uint32_t A = POL_A(ins), B = POL_B(ins), C = POL_C(ins);
+  if (oi->fmt == FMT_ABx) B = POL_Bx(ins);
+  if (operand(v, b, pc, end, isop, 'A', oi->a, A) ||
+      operand(v, b, pc, end, isop, 'B', oi->b, B) ||
+      (oi->fmt == FMT_ABC && operand(v, b, pc, end, isop, 'C', oi->c, C)))
+    return -1;
+
+  const char *const *roles;
+  const char *kinds = extra_kinds(op, &roles);
+  if ((int)strlen(kinds) != oi->extra)
+    return fail(v, AT "internal: EXTRA table out of step for %s", b, pc, oi->name);
+  for (uint32_t i = 0; kinds[i]; i++) {
+    uint32_t x = POL_Ax(p->code[pc + 1 + i]);
+    if (kinds[i] == 'b') {
+      if (x >= p->nblocks)
+        return fail(v, AT "%s block %u out of range (nblocks %u)", b, pc, roles[i], x,
+                    p->nblocks);
+      if (x <= b)
+        return fail(v, AT "%s block %u does not come after block %u (calls go forward only)",
+                    b, pc, roles[i], x, b);
+      if (p->blocks[x].nregs > bl->nregs)
+        return fail(v, AT "%s block %u needs %u registers, its caller has %u", b, pc,
+                    roles[i], x, p->blocks[x].nregs, bl->nregs);
+    } else if (kinds[i] == 'r') {
+      if (x >= bl->nregs)
+        return fail(v, AT "%s register %u out of range (nregs %u)", b, pc, roles[i], x,
+                    bl->nregs);
+    } else if (kinds[i] == 'k') {
+      /* ATLEAST k of R[B] .. R[B+C-1] */
+      if (B + C > bl->nregs)
+        return fail(v, AT "registers %u..%u out of range (nregs %u)", b, pc, B, B + C - 1,
+                    bl->nregs);
+      if (x < 1 || x > C) return fail(v, AT "at least %u of %u items", b, pc, x, C);
+    } else if (kinds[i] == 'x') {
+      if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
+      if (oi->c == 'N') {
+        if (C > 8) return fail(v, AT "argument count %u exceeds 8", b, pc, C);
+        if (B + C > bl->nregs)
+          return fail(v, AT "argument registers %u..%u out of range (nregs %u)", b, pc, B,
+                      B + C - 1, bl->nregs);
+        if (C != p->ext[x].nargs)
+          return fail(v, AT "extern %s takes %u arguments, called with %u", b, pc,
+                      p->str[p->ext[x].name], p->ext[x].nargs, C);
+      }
+    }
+  }
+  return 0;
+}
+
+/* Decodes block b: shape first (opcodes, EXTRA words, RET last), marking
+   instruction starts in isop, then operands (jumps need all the marks). */
+static int verify_block(V *v, uint32_t b, uint8_t *isop)
+{
+  const pol_Program *p = v->p;
+  const pol_Block *bl = &p->blocks[b];
+  if (bl->len == 0) return fail(v, "block %u: empty (len 0)", b);
+  if (!range_ok(bl->start, bl->len, p->ncode))
+    return fail(v, "block %u: code %u+%u past the end of the code (ncode %u)", b, bl->start,
+                bl->len, p->ncode);
+  if (bl->nregs > POL_MAX_REGS)
+    return fail(v, "block %u: %u registers, at most %d", b, bl->nregs, POL_MAX_REGS);
+
+  uint32_t end = bl->start + bl->len, last = bl->start;
+  memset(isop + bl->start, 0, bl->len);
+  for (uint32_t pc = bl->start; pc < end;) {
+    pol_Op op = POL_OP(p->code[pc]);
+    if (op >= OP__COUNT) return fail(v, AT "unknown opcode %u", b, pc, (unsigned)op);
+    if (op == OP_EXTRA) return fail(v, AT "EXTRA word without an instruction", b, pc);
+    uint32_t nx = (uint32_t)pol_opinfo[op].extra;
+    if (nx > end - pc - 1)
+      return fail(v, AT "%s needs %u EXTRA words but the block ends", b, pc,
+                  pol_opinfo[op].name, nx);
+    for (uint32_t i = 1; i <= nx; i++)
+      if (POL_OP(p->code[pc + i]) != OP_EXTRA)
+        return fail(v, AT "%s needs %u EXTRA words, pc %u is not one", b, pc,
+                    pol_opinfo[op].name, nx, pc + i);
+    isop[pc] = 1;
+    last = pc;
+    pc += 1 + nx;
+  }
+  if (POL_OP(p->code[last]) != OP_RET)
+    return fail(v, "block %u: does not end in RET (last instruction %s at pc %u)", b,
+                pol_opinfo[POL_OP(p->code[last])].name, last);
+
+  for (uint32_t pc = bl->start; pc < end; pc++)
+    if (isop[pc] && verify_instr(v, b, pc, end, isop)) return -1;
+  return 0;
+}
+
+/* Longest chain of nested quantifier calls from each block.  Callees have
+   higher indices, so one pass from the last block down suffices. */
+static int check_depth(V *v, uint32_t *depth)
+{
+  const pol_Program *p = v->p;
+  for (uint32_t b = p->nblocks; b-- > 0;) {
+    const pol_Block *bl = &p->blocks[b];
+    uint32_t d = 0, end = bl->start + bl->len;
+    for (uint32_t pc = bl->start; pc < end; pc++) {
+      pol_Op op = POL_OP(p->code[pc]);
+      const char *const *roles;
+      const char *kinds = extra_kinds(op, &roles);
+      for (uint32_t i = 0; kinds[i]; i++) {
+        uint32_t x = POL_Ax(p->code[pc + 1 + i]);
+        if (kinds[i] == 'b' && depth[x] + 1 > d) d = depth[x] + 1;
+      }
+      pc += (uint32_t)pol_opinfo[op].extra;
+    }
+    if (d > POL_MAX_DEPTH)
+      return fail(v, "block %u: quantifier nesting depth %u exceeds %d", b, d, POL_MAX_DEPTH);
+    depth[b] = d;
+  }
+  return 0;
+}
+
+static int check_code(V *v)
+{
+  const pol_Program *p = v->p;
+  uint8_t *isop = malloc(p->ncode ? p->ncode : 1);
+  uint32_t *depth = malloc(p->nblocks ? (size_t)p->nblocks * sizeof *depth : 1);
+  int rc = 0;
+  if (!isop || !depth) rc = fail(v, "out of memory while verifying");
+  for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) rc = verify_block(v, b, isop);
+  if (rc == 0) rc = check_depth(v, depth);
+  free(isop);
+  free(depth);
+  return rc;
+}
+
+#undef AT
+
+/* ---- criteria, branches, policies ------------------------------------- */
+
+static int check_crit(V *v)
+{
+  const pol_Program *p = v->p;
+  /* listed[i]: how many child lists name i (each must then be i's parent). */
+  uint8_t *listed = calloc(p->ncrit ? p->ncrit : 1, 1);
+  if (!listed) return fail(v, "out of memory while verifying");
+  int rc = 0;
+  for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++) {
+    const pol_Crit *c = &p->crit[i];
+    if (str_id(v, c->id, 0, "criterion", i, "id") || str_id(v, c->text, 0, "criterion", i, "text") ||
+        str_id(v, c->file, 0, "criterion", i, "file") || str_id(v, c->cite, 1, "criterion", i, "cite")) {
+      rc = -1;
+      break;
+    }
+    const char *id = p->str[c->id];
+    if (c->kind > PC_ATLEAST) { rc = fail(v, "criterion %u (%s): unknown kind %u", i, id, c->kind); break; }
+    if (c->parent != POL_NOSTR && (c->parent >= p->ncrit || c->parent == i)) {
+      rc = fail(v, "criterion %u (%s): bad parent %u", i, id, c->parent);
+      break;
+    }
+    if (c->kind == PC_LEAF) {
+      if (c->block >= p->nblocks)
+        rc = fail(v, "criterion %u (%s): block %u out of range (nblocks %u)", i, id, c->block,
+                  p->nblocks);
+      else if (c->nchildren)
+        rc = fail(v, "criterion %u (%s): a leaf with %u children", i, id, c->nchildren);
+      continue;
+    }
+    if (c->block != POL_NOSTR) {
+      rc = fail(v, "criterion %u (%s): composite with block %u (must be none)", i, id, c->block);
+      break;
+    }
+    if (!range_ok(c->child0, c->nchildren, p->nchildren)) {
+      rc = fail(v, "criterion %u (%s): children %u+%u out of range (nchildren %u)", i, id,
+                c->child0, c->nchildren, p->nchildren);
+      break;
+    }
+    if (c->kind == PC_ATLEAST && c->k > c->nchildren) {
+      rc = fail(v, "criterion %u (%s): at least %u of %u children", i, id, c->k, c->nchildren);
+      break;
+    }
+    for (uint32_t j = c->child0; rc == 0 && j < c->child0 + c->nchildren; j++) {
+      uint32_t ch = p->crit_children[j];
+      if (ch >= p->ncrit || ch == i)
+        rc = fail(v, "criterion %u (%s): bad child %u", i, id, ch);
+      else if (p->crit[ch].parent != i)
+        rc = fail(v, "criterion %u (%s): child %u names parent %u", i, id, ch, p->crit[ch].parent);
+      else if (listed[ch]++)
+        rc = fail(v, "criterion %u (%s): child %u listed twice", i, id, ch);
+    }
+  }
+  for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++)
+    if ((p->crit[i].parent != POL_NOSTR) != (listed[i] == 1))
+      rc = fail(v, "criterion %u (%s): parent %u does not list it as a child", i,
+                p->str[p->crit[i].id], p->crit[i].parent);
+
+  /* Parent chains end at a root: colour 1 = on the current walk, 2 = done. */
+  for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++) {
+    uint32_t j = i;
+    while (j != POL_NOSTR && listed[j] != 2) {
+      if (listed[j] == 3) { rc = fail(v, "criterion %u: cycle in the criteria tree", i); break; }
+      listed[j] = 3;
+      j = p->crit[j].parent;
+    }
+    for (j = i; j != POL_NOSTR && listed[j] == 3; j = p->crit[j].parent) listed[j] = 2;
+  }
+  free(listed);
+  return rc;
+}
+
+static int check_policies(V *v)
+{
+  const pol_Program *p = v->p;
+  for (uint32_t i = 0; i < p->nbranch_crit; i++)
+    if (p->branch_crit[i] >= p->ncrit)
+      return fail(v, "branch criterion entry %u: criterion %u out of range (ncrit %u)", i,
+                  p->branch_crit[i], p->ncrit);
+  for (uint32_t i = 0; i < p->ncodes; i++)
+    if (str_id(v, p->codes[i], 0, "code", i, "")) return -1;
+
+  for (uint32_t i = 0; i < p->nbranches; i++) {
+    const pol_Branch *br = &p->branches[i];
+    if (str_id(v, br->name, 0, "branch", i, "name")) return -1;
+    if (br->cond >= p->nblocks)
+      return fail(v, "branch %u: cond block %u out of range (nblocks %u)", i, br->cond, p->nblocks);
+    if (!range_ok(br->crit0, br->ncrit, p->nbranch_crit))
+      return fail(v, "branch %u: criteria %u+%u out of range (nbranch_crit %u)", i, br->crit0,
+                  br->ncrit, p->nbranch_crit);
+    for (uint32_t j = br->crit0; j < br->crit0 + br->ncrit; j++)
+      if (p->crit[p->branch_crit[j]].parent != POL_NOSTR)
+        return fail(v, "branch %u: criterion %u is not top-level", i, p->branch_crit[j]);
+  }
+
+  for (uint32_t i = 0; i < p->npol; i++) {
+    const pol_Policy *o = &p->pol[i];
+    if (str_id(v, o->id, 0, "policy", i, "id") || str_id(v, o->title, 0, "policy", i, "title") ||
+        str_id(v, o->version, 0, "policy", i, "version") ||
+        str_id(v, o->source, 0, "policy", i, "source"))
+      return -1;
+    if (!date_ok(o->effective))
+      return fail(v, "policy %u: effective date %ld outside 0001-01-01..9999-12-31", i,
+                  (long)o->effective);
+    if (!range_ok(o->code0, o->ncodes, p->ncodes))
+      return fail(v, "policy %u: codes %u+%u out of range (ncodes %u)", i, o->code0, o->ncodes,
+                  p->ncodes);
+    if (!range_ok(o->branch0, o->nbranches, p->nbranches))
+      return fail(v, "policy %u: branches %u+%u out of range (nbranches %u)", i, o->branch0,
+                  o->nbranches, p->nbranches);
+    if (!range_ok(o->crit0, o->ncrit, p->ncrit))
+      return fail(v, "policy %u: criteria %u+%u out of range (ncrit %u)", i, o->crit0, o->ncrit,
+                  p->ncrit);
+    for (uint32_t b = o->branch0; b < o->branch0 + o->nbranches; b++) {
+      const pol_Branch *br = &p->branches[b];
+      for (uint32_t j = br->crit0; j < br->crit0 + br->ncrit; j++)
+        if (p->branch_crit[j] < o->crit0 || p->branch_crit[j] - o->crit0 >= o->ncrit)
+          return fail(v, "policy %u: branch %u uses criterion %u of another policy", i, b,
+                      p->branch_crit[j]);
+    }
+  }
+  if (p->built >= p->nstr)
+    return fail(v, "meta: built string id %u out of range (nstr %u)", p->built, p->nstr);
+  return 0;
+}
+
+int pol_verify(const pol_Program *p, char *err, size_t errlen)
+{
+  V v = {p, err, errlen};
+  if (!p) return fail(&v, "no program");
+  if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_crit(&v) ||
+      check_policies(&v))
+    return -1;
+  return 0;
+}

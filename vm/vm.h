@@ -1,0 +1,88 @@
+/*
+ * vm.h -- evaluating a verified program over a loaded case.
+ *
+ * pol_vm_eval judges every request line of a case: it routes the line to
+ * the policy covering its code on its date, picks the branch whose
+ * condition holds, evaluates every criterion of that branch (Kleene
+ * three-valued logic) and applies the decision rule.  With tracing on it
+ * also records, per criterion, the evidence (fact values the clause
+ * looked at) and the facts found missing.
+ *
+ * Ownership: the VM borrows the program and the case; results point into
+ * the VM and stay valid until the next pol_vm_eval on the same VM.  After
+ * warm-up, evaluation allocates nothing.
+ */
+#ifndef POL_VM_H
+#define POL_VM_H
+
+#include <stdint.h>
+
+#include "bytecode.h"
+#include "case.h"
+
+typedef enum {
+  PD_APPROVE, PD_DENY, PD_PEND, PD_NO_POLICY
+} pol_Det;
+
+typedef enum {
+  PS_NOT_MET = 0, PS_MET = 1, PS_UNKNOWN = 2, PS_NA = 3
+} pol_Status;
+
+/* One piece of evidence: EVID descriptor and the value seen. */
+typedef struct pol_EvRec {
+  uint32_t evid;
+  pol_Value v;
+} pol_EvRec;
+
+/* A missing fact: a fact slot (rec == POL_NOSTR) or a field of a record
+   type (rec = record type index, idx = field index). */
+typedef struct pol_Missing {
+  uint32_t rec;
+  uint32_t idx;
+} pol_Missing;
+
+typedef struct pol_CritResult {
+  uint8_t status;             /* pol_Status */
+  uint32_t ev0, nev;          /* into pol_LineResult's VM evidence */
+  uint32_t miss0, nmiss;
+} pol_CritResult;
+
+typedef struct pol_LineResult {
+  uint32_t line;              /* index into the case's lines */
+  uint32_t policy;            /* program policy index or POL_NOSTR */
+  uint32_t branch;            /* program branch index or POL_NOSTR */
+  pol_Det det;
+  pol_CritResult *crit;       /* policy's ncrit results, in policy order */
+} pol_LineResult;
+
+typedef struct pol_VM pol_VM;
+
+/* p is borrowed.  NULL on out-of-memory. */
+pol_VM *pol_vm_new(const pol_Program *p);
+void pol_vm_free(pol_VM *vm);
+void pol_vm_set_trace(pol_VM *vm, int on);
+/* Most instructions one case may execute (0: the default, 10 million). */
+void pol_vm_set_budget(pol_VM *vm, uint64_t budget);
+
+/* Loads the shared libraries of the program's extern functions (searched
+   in dir, then by the dynamic loader) and prepares the libffi calls.
+   0 on success; -1 and a reason in err. */
+int pol_vm_bind_externs(pol_VM *vm, const char *dir, char *err, size_t errlen);
+
+/* Judges every line of c.  0 on success, with *out an array of
+   pol_case_nlines(c) results in line order; -1 and a reason in err if the
+   instruction budget ran out. */
+int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out,
+                char *err, size_t errlen);
+
+/* The evidence and missing-fact records the results point into. */
+const pol_EvRec *pol_vm_evidence(const pol_VM *vm);
+const pol_Missing *pol_vm_missing(const pol_VM *vm);
+
+/* Runs one block on a fact slot array (used by tests). */
+pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots);
+
+const char *pol_det_name(pol_Det d);
+const char *pol_status_name(pol_Status s);
+
+#endif

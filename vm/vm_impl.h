@@ -1,0 +1,50 @@
+/*
+ * vm_impl.h -- the VM's private state, shared by exec.c and ffi.c.
+ */
+#ifndef POL_VM_IMPL_H
+#define POL_VM_IMPL_H
+
+#include "vm.h"
+
+typedef struct pol_Native pol_Native;   /* ffi.c: one bound extern */
+
+/* A date interval, scratch for COVER. */
+typedef struct pol_Ival {
+  int32_t lo, hi;
+} pol_Ival;
+
+struct pol_VM {
+  const pol_Program *p;
+  pol_Value *regs;            /* one frame: max nregs over all blocks */
+  const pol_Value *slots;     /* fact slots of the line being judged */
+  int tracing;
+  uint64_t budget, left;
+  int out_of_budget;
+  /* trace records for the case being judged */
+  pol_EvRec *ev;
+  uint32_t nev, capev;
+  pol_Missing *miss;
+  uint32_t nmiss, capmiss;
+  /* results */
+  pol_LineResult *lines;
+  uint32_t caplines;
+  pol_CritResult *crit;       /* lines x max policy ncrit */
+  uint32_t capcrit;
+  uint32_t maxpolcrit;
+  /* scratch for COUNTD and COVER, grown only when a list is larger than
+     any seen before */
+  pol_Value *keys;
+  uint8_t *keysure;
+  uint32_t capkeys;
+  pol_Ival *ivals;
+  uint32_t capivals;
+  /* externs */
+  pol_Native *natives;
+  void **libs;
+  uint32_t nlibs;
+};
+
+pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args);
+void pol_natives_free(pol_VM *vm);
+
+#endif
