@@ -92,7 +92,7 @@ struct pol_Node {
   uint32_t type;       /* type code, see vm/bytecode.h */
   int res;             /* R_* */
   pol_Node *decl;      /* the declaration a name/call resolves to */
-  int index;           /* param index, field index, builtin */
+  int index;           /* param/field index, builtin; N_FACT: its slot */
   int depth;           /* R_FIELD / R_ITEM: enclosing quantifier, 0 = innermost */
   uint32_t tagbits;
   void *scope;         /* N_LET: the pol_Scope its body resolves in */

@@ -59,6 +59,7 @@ typedef struct Gen {
   int nitems;
   const Bind *bind;
   const char *expected;    /* evidence expectation for the next fact read */
+  int quiet;               /* >0: no evidence (a quantifier's list operand) */
   int errors;
   pol_Node **factdecl;     /* slot -> declaration */
   pol_Node **extdecl;
@@ -339,15 +340,14 @@ static const char *fact_display(Gen *g, pol_Node *decl, char *buf, size_t n)
 
 static int fact_slot(Gen *g, pol_Node *decl)
 {
-  for (uint32_t i = 0; i < g->p->nfacts; i++)
-    if (g->factdecl[i] == decl) return (int)i;
-  abort();   /* every declared fact got a slot in collect_facts */
+  (void)g;
+  return decl->index;   /* assigned in collect_scope */
 }
 
 /* Records evidence for the value in dst, at the root level only. */
 static void evidence(Gen *g, int dst, const char *what, pol_Span sp)
 {
-  if (g->nitems > 0) return;
+  if (g->nitems > 0 || g->quiet > 0) return;
   emit_abx(g, OP_EVID, dst, evid(g, what, g->expected), sp);
   g->expected = NULL;
 }
@@ -387,7 +387,9 @@ static void quant(Gen *g, pol_Node *n, int dst)
   const char *exp = g->expected;
   g->expected = NULL;
   int rl = reg(g, n->span);
+  g->quiet++;
   expr(g, n->a, rl);
+  g->quiet--;
   if (g->nitems >= POL_MAX_DEPTH) {
     pol_error(&g->c->diag, n->span, "E0404", "quantifiers nested more than %d deep", POL_MAX_DEPTH);
     g->errors++;
@@ -419,7 +421,9 @@ static void cover(Gen *g, pol_Node *n, int dst)
   int rw = reg(g, n->span);
   expr(g, n->a, rw);
   int rl = reg(g, n->span);
+  g->quiet++;
   expr(g, n->b, rl);
+  g->quiet--;
   int ri = reg(g, n->span);
   uint32_t bp = body(g, n->c, ri, 1);
   uint32_t bs = body(g, n->d, ri, 0);
@@ -505,7 +509,12 @@ static void call(Gen *g, pol_Node *n, int dst)
   int first = g->top;
   for (int i = 0; i < np; i++) reg(g, n->span);
   int i = 0;
-  for (pol_Node *a = n->args; a; a = a->next, i++) expr(g, a, first + i);
+  for (pol_Node *a = n->args; a; a = a->next, i++) {
+    pol_Value v;
+    /* a constant argument of a let is folded wherever the body uses it */
+    if (n->res == R_LET && fold(g, a, g->bind, &v)) continue;
+    expr(g, a, first + i);
+  }
   if (n->res == R_EXTERN) {
     uint32_t ext = 0;
     while (g->extdecl[ext] != n->decl) ext++;
@@ -764,6 +773,7 @@ static void collect_scope(Gen *g, pol_Scope *s, uint32_t *capf, uint32_t *capx)
       p->facts[p->nfacts].path = str_id(g, line ? d->path + 5 : d->path);
       p->facts[p->nfacts].type = d->type;
       p->facts[p->nfacts].scope = line ? POL_SCOPE_LINE : POL_SCOPE_CASE;
+      d->index = (int)p->nfacts;   /* its slot, for the AST evaluator */
       g->factdecl[p->nfacts++] = d;
     } else if (d->kind == N_EXTERN) {
       GROWV(p->ext, p->next, *capx);

@@ -191,12 +191,13 @@ static const pol_CritResult *res_of(const pol_Policy *pol, const pol_LineResult 
   return &lr->crit[ci - pol->crit0];
 }
 
-static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r)
+/* Evidence of a leaf criterion; a composite's is its children's. */
+static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, int leaf)
 {
   const pol_Program *p = vm->p;
   pol_buf_puts(b, "[");
   int first = 1;
-  for (uint32_t i = 0; i < r->nev; i++) {
+  for (uint32_t i = 0; leaf && i < r->nev; i++) {
     if (!first_evidence(vm, r, i)) continue;
     const pol_EvRec *e = &vm->ev[r->ev0 + i];
     const pol_Evid *d = &p->evid[e->evid];
@@ -278,7 +279,7 @@ static void reason(Out *o, uint32_t ci)
   crit_head(o->b, p, ci, "criterion", r->status);
   if (!o->compact) {
     pol_buf_puts(o->b, ", \"evidence\": ");
-    evidence_json(o->b, o->vm, r);
+    evidence_json(o->b, o->vm, r, cr->kind == PC_LEAF);
   }
   if (cr->kind == PC_ANY || cr->kind == PC_ATLEAST) {
     pol_buf_puts(o->b, ", \"detail\": [");
@@ -396,7 +397,7 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
           pol_buf_json_str(b, p->str[cr->cite]);
         }
         pol_buf_puts(b, ", \"evidence\": ");
-        evidence_json(b, vm, r);
+        evidence_json(b, vm, r, cr->kind == PC_LEAF);
         pol_buf_puts(b, "}");
       }
     }
@@ -460,7 +461,7 @@ static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, con
                  (cr->flags & POL_CRIT_EXCLUSION) ? "APPLIES" : "NOT MET", p->str[cr->text]);
   char ind[64];
   snprintf(ind, sizeof ind, "      %*s", depth * 2, "");
-  evidence_text(b, vm, r, ind);
+  if (cr->kind == PC_LEAF) evidence_text(b, vm, r, ind);
   if (cr->cite != POL_NOSTR) pol_buf_printf(b, "%scites: %s\n", ind, p->str[cr->cite]);
   for (uint32_t j = 0; j < cr->nchildren; j++) {
     uint32_t k = p->crit_children[cr->child0 + j];
@@ -552,11 +553,14 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
                          : status_word(r->status);
       pol_buf_printf(b, "  | %s%s | %s | ", cr->parent != POL_NOSTR ? "  " : "", p->str[cr->id], st);
       int first = 1;
-      for (uint32_t e = 0; e < r->nev; e++) {
+      for (uint32_t e = 0; cr->kind == PC_LEAF && e < r->nev; e++) {
         if (!first_evidence(vm, r, e)) continue;
         const pol_EvRec *ev = &vm->ev[r->ev0 + e];
         pol_buf_printf(b, "%s%s = ", first ? "" : "; ", p->str[p->evid[ev->evid].fact]);
         value_text(b, p, &ev->v);
+        uint32_t x = p->evid[ev->evid].expected;
+        /* a bool shown as true/false already says whether it is as expected */
+        if (x != POL_NOSTR && ev->v.tag != PV_BOOL) pol_buf_printf(b, " (%s)", p->str[x]);
         first = 0;
       }
       if (first && cr->kind != PC_LEAF) pol_buf_puts(b, "(see sub-criteria)");
