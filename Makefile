@@ -29,7 +29,7 @@ LDLIBS  = -ljansson -lsodium -lffi -ldl -lm
 VM_SRC   = vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/verify.c \
            vm/case.c vm/exec.c vm/ffi.c vm/trace.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
-           compiler/codegen.c
+           compiler/codegen.c compiler/interp.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
 
 VM_OBJ   = $(VM_SRC:%.c=$(B)/%.o)
@@ -98,10 +98,17 @@ $(B)/tests/%: tests/unit/%.c $(B)/libpolc.a $(B)/libpolvm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -Wno-missing-prototypes -o $@ $^ $(LDLIBS) -lcmocka
 
+# the AST reference evaluator against the VM (tests/run.sh, section 4)
+INTERP_DIFF = $(B)/tests/interp_diff
+all: $(INTERP_DIFF)
+$(INTERP_DIFF): tests/interp_diff.c $(B)/libpolc.a $(B)/libpolvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 
-test: all unit
+test: all unit $(INTERP_DIFF)
 	@sh tests/run.sh $(B)
 
 check:

@@ -50,13 +50,21 @@ typedef enum {
   N_LET,       /* str name; args: N_PARAM params (NULL: a value);
                   tref declared type (optional); a: body */
   N_EXTERN,    /* str name; lib; args: N_TYPEREF params; tref result */
-  N_BRANCH,    /* id, text; a: condition; args: clauses */
+  N_BRANCH,    /* id, text; a: condition; args: clauses; path: aspect
+                  (`assess ASPECT`) or NULL for a main branch */
   N_CRITERION, /* id, text; op: combinator; num: k; a: body (leaves);
                   args: children; flags; tags; cite */
-  N_TAG        /* str name (criterion attribute) */
+  N_TAG,       /* str name (criterion attribute) */
+  N_FOREACH,   /* clause: for each str in a { args: clauses } */
+  N_DECISION,  /* args: N_RULE */
+  N_RULE,      /* str outcome; a: N_DCOND, or NULL for `otherwise` */
+  N_DCOND      /* op: D_*; a, b operands; str: tag */
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD };
+/* decision conditions */
+enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_TAG,
+       D_AND, D_OR, D_NOT };
 enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
 enum { CF_EXCLUSION = 1 };
 
@@ -69,7 +77,8 @@ enum {
 
 /* resolution of N_NAME / N_CALL, filled by the checker */
 enum {
-  R_NONE, R_FACT, R_LET, R_PARAM, R_FIELD, R_ITEM, R_BUILTIN, R_EXTERN
+  R_NONE, R_FACT, R_LET, R_PARAM, R_FIELD, R_ITEM, R_BUILTIN, R_EXTERN,
+  R_EACH       /* the item of the enclosing `for each` */
 };
 
 typedef struct pol_Node pol_Node;

@@ -316,6 +316,7 @@ typedef struct Ctx {
   pol_Compiler *c;
   pol_Scope *scope;       /* lexical scope of the expression */
   const Env *env;
+  pol_Node *each;         /* the enclosing `for each`, or NULL */
 } Ctx;
 
 static uint32_t check_expr(Ctx *x, pol_Node *n);
@@ -366,6 +367,11 @@ static uint32_t resolve_name(Ctx *x, pol_Node *n)
           return p->type;
         }
     }
+  }
+  if (x->each && strcmp(x->each->str, n->str) == 0) {
+    n->res = R_EACH;
+    n->decl = x->each;
+    return x->each->type;
   }
   pol_Node *d = pol_scope_find(x->scope, n->str);
   if (!d) {
@@ -618,7 +624,7 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
   }
   let->state = 1;
   Env e = {NULL, 0, 0, NULL, let->args};
-  Ctx x = {c, let->scope, let->args ? &e : NULL};
+  Ctx x = {c, let->scope, let->args ? &e : NULL, NULL};
   for (pol_Node *p = let->args; p; p = p->next) p->type = resolve_type(c, p->tref);
   uint32_t t = check_expr(&x, let->a);
   if (let->tref) {
@@ -636,6 +642,71 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
 }
 
 /* ---- declarations, criteria, policies ---------------------------------- */
+
+static const char *const outcomes[] = {"approve", "deny", "pend", "loi", "refer"};
+
+int pol_outcome(const char *name)
+{
+  for (int i = 0; i < 5; i++)
+    if (strcmp(outcomes[i], name) == 0) return i;
+  return -1;
+}
+
+static void check_dcond(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *d)
+{
+  switch (d->op) {
+  case D_AND: case D_OR:
+    check_dcond(c, u, d->a);
+    check_dcond(c, u, d->b);
+    return;
+  case D_NOT:
+    check_dcond(c, u, d->a);
+    return;
+  case -1:
+    if (strcmp(d->str, "failed") == 0) d->op = D_FAILED;
+    else if (strcmp(d->str, "unknown") == 0) d->op = D_UNKNOWN;
+    else pol_error(&c->diag, d->span, "E0331", "a decision condition is 'failed', 'unknown', "
+                   "'any failed tagged T', 'every failed tagged T' or 'any unknown tagged T'");
+    return;
+  default: {
+    int unknown = strcmp(d->text, "unknown") == 0;
+    if (!unknown && strcmp(d->text, "failed") != 0) {
+      pol_error(&c->diag, d->span, "E0331", "expected 'failed' or 'unknown', found '%s'", d->text);
+      return;
+    }
+    if (unknown && d->op == D_EVERY_FAILED_TAG) {
+      pol_error(&c->diag, d->span, "E0331", "'every unknown tagged' is not a condition; use 'any unknown tagged'");
+      return;
+    }
+    if (unknown) d->op = D_ANY_UNKNOWN_TAG;
+    int bit = -1;
+    for (int i = 0; i < u->ntags; i++)
+      if (strcmp(u->tags[i], d->str) == 0) bit = i;
+    if (bit < 0) pol_error(&c->diag, d->span, "E0332", "no criterion of this policy is tagged '%s'", d->str);
+    d->index = bit;
+    return;
+  }
+  }
+}
+
+static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
+{
+  if (u->decision) {
+    pol_error(&c->diag, dec->span, "E0333", "a policy has one decision block");
+    return;
+  }
+  u->decision = dec;
+  pol_Node *last = NULL;
+  for (pol_Node *r = dec->args; r; r = r->next) {
+    if (pol_outcome(r->str) < 0)
+      pol_error(&c->diag, r->span, "E0334", "unknown outcome '%s' (approve, deny, pend, loi, refer)", r->str);
+    if (r->a) check_dcond(c, u, r->a);
+    else if (r->next) pol_error(&c->diag, r->span, "E0335", "'otherwise' must be the last rule");
+    last = r;
+  }
+  if (!last || last->a)
+    pol_error(&c->diag, dec->span, "E0335", "a decision block ends with 'OUTCOME otherwise'");
+}
 
 static int header_str(pol_Compiler *c, pol_Node *h, const char **out)
 {
@@ -681,8 +752,46 @@ typedef struct IdSeen {
   int len, cap;
 } IdSeen;
 
-static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSeen *seen, int depth)
+static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSeen *seen, int depth,
+                         pol_Node *each);
+
+static int tag_bit(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *t)
 {
+  for (int i = 0; i < u->ntags; i++)
+    if (strcmp(u->tags[i], t->str) == 0) return i;
+  if (u->ntags == 32) {
+    pol_error(&c->diag, t->span, "E0317", "a policy uses at most 32 distinct tags");
+    return -1;
+  }
+  u->tags[u->ntags] = t->str;
+  return u->ntags++;
+}
+
+static void check_foreach(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *fe, IdSeen *seen, int depth,
+                          pol_Node *each)
+{
+  if (each || depth > 0) {
+    pol_error(&c->diag, fe->span, "E0318", "'for each' belongs directly in a branch, not nested");
+    return;
+  }
+  Ctx x = {c, &u->scope, NULL, NULL};
+  uint32_t t = check_expr(&x, fe->a);
+  if (POL_TKIND(t) != PK_LIST) {
+    if (POL_TKIND(t)) type_error(&x, fe->a, "'for each' needs a list", t);
+    fe->type = T_NONE;
+  } else {
+    fe->type = POL_TYPE(POL_TELEM(t), 0, POL_TREC(t));
+  }
+  for (pol_Node *k = fe->args; k; k = k->next) check_clause(c, u, k, seen, depth, fe);
+}
+
+static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSeen *seen, int depth,
+                         pol_Node *each)
+{
+  if (cl->kind == N_FOREACH) {
+    check_foreach(c, u, cl, seen, depth, each);
+    return;
+  }
   for (int i = 0; i < seen->len; i++)
     if (strcmp(seen->n[i]->str, cl->str) == 0) {
       pol_error(&c->diag, cl->span, "E0310", "criterion id \"%s\" is used twice in this policy", cl->str);
@@ -699,10 +808,13 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
     if (a->kind == N_STR) {
       if (cl->cite) pol_error(&c->diag, a->span, "E0313", "a criterion has at most one citation");
       cl->cite = a->str;
+    } else {
+      int bit = tag_bit(c, u, a);
+      if (bit >= 0) cl->tagbits |= 1u << bit;
     }
   }
   if (cl->op == C_LEAF) {
-    Ctx x = {c, &u->scope, NULL};
+    Ctx x = {c, &u->scope, NULL, each};
     uint32_t t = check_expr(&x, cl->a);
     if (POL_TKIND(t) && POL_TKIND(t) != PK_BOOL)
       type_error(&x, cl->a, "a criterion must be true or false", t);
@@ -712,7 +824,11 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
   for (pol_Node *k = cl->b; k; k = k->next, n++) {
     if (k->flags & CF_EXCLUSION)
       pol_error(&c->diag, k->span, "E0314", "an exclusion cannot be nested inside a criterion");
-    check_clause(c, u, k, seen, depth + 1);
+    if (k->kind == N_FOREACH) {
+      pol_error(&c->diag, k->span, "E0318", "'for each' belongs directly in a branch, not nested");
+      continue;
+    }
+    check_clause(c, u, k, seen, depth + 1, each);
   }
   if (n == 0) pol_error(&c->diag, cl->span, "E0315", "criterion \"%s\" has no sub-criteria", cl->str);
   if (cl->op == C_ATLEAST && cl->ival > n)
@@ -822,12 +938,21 @@ int pol_check(pol_Compiler *c)
     int nbranches = 0;
     for (pol_Node *it = u->src->items; it; it = it->next) {
       if (it->kind != N_BRANCH) continue;
-      nbranches++;
-      Ctx x = {c, &u->scope, NULL};
+      nbranches += it->path == NULL;
+      Ctx x = {c, &u->scope, NULL, NULL};
       expect(&x, it->a, PK_BOOL, "a branch condition must be true or false");
-      for (pol_Node *cl = it->args; cl; cl = cl->next) check_clause(c, u, cl, &seen, 0);
+      int foreach = 0;
+      for (pol_Node *cl = it->args; cl; cl = cl->next) {
+        if (cl->kind == N_FOREACH && foreach++)
+          pol_error(&c->diag, cl->span, "E0319", "a branch has at most one 'for each'");
+        if (cl->kind == N_FOREACH && it->path)
+          pol_error(&c->diag, cl->span, "E0319", "an 'assess' block cannot hold 'for each'");
+        check_clause(c, u, cl, &seen, 0, NULL);
+      }
     }
     free(seen.n);
+    for (pol_Node *it = u->src->items; it; it = it->next)
+      if (it->kind == N_DECISION) check_decision(c, u, it);
     if (nbranches == 0)
       pol_error(&c->diag, u->header->span, "E0325", "policy \"%s\" has no branch", u->id);
   }

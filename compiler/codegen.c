@@ -49,7 +49,7 @@ typedef struct Gen {
   pol_Compiler *c;
   pol_Program *p;
   uint32_t cap_str, cap_k, cap_set, cap_setitems, cap_evid, cap_crit, cap_kids;
-  uint32_t cap_br, cap_brc, cap_codes, cap_pol, cap_ext, cap_blocks;
+  uint32_t cap_br, cap_brc, cap_codes, cap_pol, cap_ext, cap_blocks, cap_tags, cap_dec;
   Hash strs;
   Buf *bufs;               /* one per block */
   /* state of the root block being compiled */
@@ -571,6 +571,10 @@ static void expr(Gen *g, pol_Node *n, int dst)
     case R_ITEM:
       emit_abc(g, OP_MOVE, dst, g->items[g->nitems - 1 - n->depth], 0);
       return;
+    case R_EACH:
+      emit_abc(g, OP_CUR, dst, 0, 0);
+      evidence(g, dst, n->str, n->span);
+      return;
     default: abort();
     }
   case N_IT:
@@ -657,6 +661,7 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   cr.flags = (cl->flags & CF_EXCLUSION) ? POL_CRIT_EXCLUSION : 0;
   cr.parent = parent;
   cr.cite = cl->cite ? str_id(g, cl->cite) : POL_NOSTR;
+  cr.tags = cl->tagbits;
   cr.block = POL_NOSTR;
   p->crit[idx] = cr;
   if (cl->op == C_LEAF) {
@@ -666,7 +671,8 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   }
   uint32_t kids[256];
   uint32_t nk = 0;
-  for (pol_Node *k = cl->b; k && nk < 256; k = k->next) kids[nk++] = criterion(g, u, k, idx);
+  for (pol_Node *k = cl->b; k && nk < 256; k = k->next)
+    if (k->kind == N_CRITERION) kids[nk++] = criterion(g, u, k, idx);
   p->crit[idx].child0 = p->nchildren;
   p->crit[idx].nchildren = nk;
   for (uint32_t i = 0; i < nk; i++) {
@@ -674,6 +680,38 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
     p->crit_children[p->nchildren++] = kids[i];
   }
   return idx;
+}
+
+static void dec_word(Gen *g, uint32_t w)
+{
+  GROWV(g->p->dec, g->p->ndec, g->cap_dec);
+  g->p->dec[g->p->ndec++] = w;
+}
+
+static void dcond(Gen *g, const pol_Node *d)
+{
+  static const pol_DecOp ops[] = {
+    [D_FAILED] = PDC_FAILED, [D_UNKNOWN] = PDC_UNKNOWN, [D_ANY_FAILED_TAG] = PDC_ANY_FAILED_TAG,
+    [D_EVERY_FAILED_TAG] = PDC_EVERY_FAILED_TAG, [D_ANY_UNKNOWN_TAG] = PDC_ANY_UNKNOWN_TAG,
+    [D_AND] = PDC_AND, [D_OR] = PDC_OR, [D_NOT] = PDC_NOT
+  };
+  if (d->a) dcond(g, d->a);
+  if (d->b) dcond(g, d->b);
+  uint32_t arg = d->op >= D_ANY_FAILED_TAG && d->op <= D_ANY_UNKNOWN_TAG ? (uint32_t)d->index : 0;
+  dec_word(g, (uint32_t)ops[d->op] << 24 | arg);
+}
+
+static uint32_t dcond_len(const pol_Node *d)
+{
+  return d ? 1 + dcond_len(d->a) + dcond_len(d->b) : 0;
+}
+
+static void decision(Gen *g, const pol_Node *dec)
+{
+  for (const pol_Node *r = dec->args; r; r = r->next) {
+    dec_word(g, (uint32_t)pol_outcome(r->str) | dcond_len(r->a) << 8);
+    if (r->a) dcond(g, r->a);
+  }
 }
 
 static void policy(Gen *g, pol_PolicyUnit *u)
@@ -697,12 +735,24 @@ static void policy(Gen *g, pol_PolicyUnit *u)
   p->pol[pi].ncodes = p->ncodes - p->pol[pi].code0;
   p->pol[pi].crit0 = p->ncrit;
   p->pol[pi].branch0 = p->nbranches;
+  p->pol[pi].tag0 = p->ntagnames;
+  for (int t = 0; t < u->ntags; t++) {
+    GROWV(p->tagnames, p->ntagnames, g->cap_tags);
+    p->tagnames[p->ntagnames++] = str_id(g, u->tags[t]);
+  }
+  p->pol[pi].ntags = (uint32_t)u->ntags;
   for (pol_Node *it = u->src->items; it; it = it->next) {
     if (it->kind != N_BRANCH) continue;
     uint32_t cond = root(g, it->a);
-    uint32_t tops[1024];
-    uint32_t nt = 0;
+    uint32_t tops[1024], items[1024];
+    uint32_t nt = 0, ni = 0, each = POL_NOSTR;
     for (pol_Node *cl = it->args; cl; cl = cl->next) {
+      if (cl->kind == N_FOREACH) {
+        each = root(g, cl->a);
+        for (pol_Node *k = cl->args; k; k = k->next)
+          if (ni < 1024) items[ni++] = criterion(g, u, k, POL_NOSTR);
+        continue;
+      }
       uint32_t ci = criterion(g, u, cl, POL_NOSTR);
       if (nt < 1024) tops[nt++] = ci;
       else {
@@ -712,17 +762,31 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     }
     GROWV(p->branches, p->nbranches, g->cap_br);
     pol_Branch *b = &p->branches[p->nbranches++];
+    memset(b, 0, sizeof *b);
     b->name = str_id(g, it->str);
+    b->text = str_id(g, it->text);
+    b->aspect = it->path ? str_id(g, it->path) : POL_NOSTR;
     b->cond = cond;
+    b->each = each;
     b->crit0 = p->nbranch_crit;
     b->ncrit = nt;
     for (uint32_t i = 0; i < nt; i++) {
       GROWV(p->branch_crit, p->nbranch_crit, g->cap_brc);
       p->branch_crit[p->nbranch_crit++] = tops[i];
     }
+    b = &p->branches[p->nbranches - 1];
+    b->ecrit0 = p->nbranch_crit;
+    b->necrit = ni;
+    for (uint32_t i = 0; i < ni; i++) {
+      GROWV(p->branch_crit, p->nbranch_crit, g->cap_brc);
+      p->branch_crit[p->nbranch_crit++] = items[i];
+    }
   }
   p->pol[pi].nbranches = p->nbranches - p->pol[pi].branch0;
   p->pol[pi].ncrit = p->ncrit - p->pol[pi].crit0;
+  p->pol[pi].dec0 = p->ndec;
+  if (u->decision) decision(g, u->decision);
+  p->pol[pi].ndec = p->ndec - p->pol[pi].dec0;
 }
 
 /* Record types and their display paths ("injections[]", "imaging[].findings[]"). */

@@ -29,6 +29,9 @@ typedef struct pol_PolicyUnit {
   const char *id, *title, *version, *source;
   int32_t effective;
   pol_Node *codes;       /* N_STR list */
+  const char *tags[32];  /* tag names; bit i of a criterion's tagbits */
+  int ntags;
+  pol_Node *decision;    /* N_DECISION or NULL (the default rule) */
 } pol_PolicyUnit;
 
 typedef struct pol_Compiler {
@@ -68,6 +71,9 @@ pol_Node *pol_scope_find(const pol_Scope *s, const char *name);
 pol_Node *pol_record_find(const pol_Compiler *c, const char *name, int *index);
 const char *pol_type_name(const pol_Compiler *c, uint32_t t, char *buf, size_t n);
 int pol_field_index(const pol_Compiler *c, uint32_t rec, const char *name);
+
+/* Decision outcomes: index into approve, deny, pend, loi, refer; -1 if none. */
+int pol_outcome(const char *name);
 
 /* Builtin functions callable in expressions. */
 enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN };

@@ -63,6 +63,7 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 %token POLICY IMPORT RECORD FACT LET EXTERN BRANCH WHEN CRITERION EXCLUSION
 %token ALL ANY AT LEAST OF AND OR NOT IN WITHIN EXISTS EVERY NO COUNT DISTINCT
 %token WHERE DAYS COVERED BY FROM TO TRUE FALSE IT TAG CITE NOTIN "not in"
+%token DECISION ASSESS FOR EACH OTHERWISE TAGGED
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER
 %token <str> IDENT STRING
@@ -71,6 +72,7 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 
 %type <node> item items header headers hvalue hvalues fields field type params param
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
+%type <node> rules rule dcond dterm dfactor
 %type <str> path
 %type <ival> combinator
 
@@ -116,7 +118,42 @@ item
       { $$ = mk(lx, N_EXTERN, @$); $$->text = $2; $$->str = $3; $$->args = $5; $$->tref = $8; }
   | BRANCH STRING STRING WHEN expr '{' clauses '}'
       { $$ = mk(lx, N_BRANCH, @$); $$->str = $2; $$->text = $3; $$->a = $5; $$->args = $7; }
+  | ASSESS STRING STRING WHEN expr '{' clauses '}'
+      { $$ = mk(lx, N_BRANCH, @$); $$->path = $2; $$->str = $2; $$->text = $3; $$->a = $5;
+        $$->args = $7; }
+  | DECISION '{' rules '}'
+      { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
   | error '}'             { $$ = NULL; }
+  ;
+
+rules
+  : %empty                { $$ = NULL; }
+  | rules rule            { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+rule
+  : IDENT WHEN dcond      { $$ = mk(lx, N_RULE, @$); $$->str = $1; $$->a = $3; }
+  | IDENT OTHERWISE       { $$ = mk(lx, N_RULE, @$); $$->str = $1; }
+  ;
+
+dcond
+  : dterm                 { $$ = $1; }
+  | dcond OR dterm        { $$ = mk(lx, N_DCOND, @$); $$->op = D_OR; $$->a = $1; $$->b = $3; }
+  ;
+
+dterm
+  : dfactor               { $$ = $1; }
+  | dterm AND dfactor     { $$ = mk(lx, N_DCOND, @$); $$->op = D_AND; $$->a = $1; $$->b = $3; }
+  ;
+
+dfactor
+  : NOT dfactor           { $$ = mk(lx, N_DCOND, @$); $$->op = D_NOT; $$->a = $2; }
+  | '(' dcond ')'         { $$ = $2; }
+  | IDENT                 { $$ = mk(lx, N_DCOND, @$); $$->str = $1; $$->op = -1; }
+  | ANY IDENT TAGGED IDENT
+      { $$ = mk(lx, N_DCOND, @$); $$->text = $2; $$->str = $4; $$->op = D_ANY_FAILED_TAG; }
+  | EVERY IDENT TAGGED IDENT
+      { $$ = mk(lx, N_DCOND, @$); $$->text = $2; $$->str = $4; $$->op = D_EVERY_FAILED_TAG; }
   ;
 
 headers
@@ -188,6 +225,8 @@ clause
   | EXCLUSION STRING STRING attrs '{' expr '}'
       { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->args = $4; $$->a = $6;
         $$->op = C_LEAF; $$->flags = CF_EXCLUSION; }
+  | FOR EACH IDENT IN expr '{' clauses '}'
+      { $$ = mk(lx, N_FOREACH, @$); $$->str = $3; $$->a = $5; $$->args = $7; }
   | error '}'             { $$ = NULL; }
   ;
 

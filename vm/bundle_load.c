@@ -296,14 +296,15 @@ static void rd_kids(Cur *c, pol_Program *p)
 
 static void rd_brch(Cur *c, pol_Program *p)
 {
-  uint32_t n = rd_count(c, 16, "branches");
+  uint32_t n = rd_count(c, 36, "branches");
   pol_Branch *b = cur_alloc(c, n, sizeof *b);
   if (c->failed) return;
   p->branches = b;
   p->nbranches = n;
   for (uint32_t i = 0; i < n; i++) {
-    b[i].name = rd_u32(c); b[i].cond = rd_u32(c);
-    b[i].crit0 = rd_u32(c); b[i].ncrit = rd_u32(c);
+    uint32_t *f[9] = {&b[i].name, &b[i].text, &b[i].aspect, &b[i].cond, &b[i].crit0,
+                      &b[i].ncrit, &b[i].each, &b[i].ecrit0, &b[i].necrit};
+    for (int j = 0; j < 9; j++) *f[j] = rd_u32(c);
   }
 }
 
@@ -319,7 +320,7 @@ static void rd_cods(Cur *c, pol_Program *p)
 
 static void rd_pols(Cur *c, pol_Program *p)
 {
-  uint32_t n = rd_count(c, 44, "policies");
+  uint32_t n = rd_count(c, 60, "policies");
   pol_Policy *o = cur_alloc(c, n, sizeof *o);
   if (c->failed) return;
   p->pol = o;
@@ -331,7 +332,19 @@ static void rd_pols(Cur *c, pol_Program *p)
     o[i].code0 = rd_u32(c); o[i].ncodes = rd_u32(c);
     o[i].branch0 = rd_u32(c); o[i].nbranches = rd_u32(c);
     o[i].crit0 = rd_u32(c); o[i].ncrit = rd_u32(c);
+    o[i].tag0 = rd_u32(c); o[i].ntags = rd_u32(c);
+    o[i].dec0 = rd_u32(c); o[i].ndec = rd_u32(c);
   }
+}
+
+static void rd_tags(Cur *c, pol_Program *p)
+{
+  rd_u32s(c, &p->ntagnames, &p->tagnames, "tag names");
+}
+
+static void rd_decs(Cur *c, pol_Program *p)
+{
+  rd_u32s(c, &p->ndec, &p->dec, "decision words");
 }
 
 static void rd_extn(Cur *c, pol_Program *p)
@@ -365,6 +378,7 @@ static const struct {
   {TAG('B', 'R', 'C', 'H'), rd_brch}, {TAG('B', 'R', 'C', 'R'), rd_brcr},
   {TAG('C', 'O', 'D', 'S'), rd_cods}, {TAG('P', 'O', 'L', 'S'), rd_pols},
   {TAG('E', 'X', 'T', 'N'), rd_extn}, {TAG('M', 'E', 'T', 'A'), rd_meta},
+  {TAG('T', 'A', 'G', 'S'), rd_tags}, {TAG('D', 'E', 'C', 'S'), rd_decs},
 };
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 

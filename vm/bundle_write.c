@@ -116,6 +116,7 @@ static int writable(const pol_Program *p)
   NEED(p->nchildren, p->crit_children); NEED(p->nbranches, p->branches);
   NEED(p->nbranch_crit, p->branch_crit); NEED(p->ncodes, p->codes);
   NEED(p->npol, p->pol); NEED(p->next, p->ext);
+  NEED(p->ntagnames, p->tagnames); NEED(p->ndec, p->dec);
   for (uint32_t i = 0; i < p->nstr; i++) NEED(1, p->str[i]);
   for (uint32_t i = 0; i < p->nrec; i++) NEED(p->rec[i].nfields, p->rec[i].fields);
 #undef NEED
@@ -203,7 +204,9 @@ static void write_sections(Buf *w, const pol_Program *p)
   put_u32(w, p->nbranches);
   for (uint32_t i = 0; i < p->nbranches; i++) {
     const pol_Branch *b = &p->branches[i];
-    put_u32(w, b->name); put_u32(w, b->cond); put_u32(w, b->crit0); put_u32(w, b->ncrit);
+    const uint32_t f[9] = {b->name, b->text, b->aspect, b->cond, b->crit0, b->ncrit,
+                           b->each, b->ecrit0, b->necrit};
+    for (int j = 0; j < 9; j++) put_u32(w, f[j]);
   }
   sec_end(w, s);
 
@@ -219,10 +222,19 @@ static void write_sections(Buf *w, const pol_Program *p)
   put_u32(w, p->npol);
   for (uint32_t i = 0; i < p->npol; i++) {
     const pol_Policy *o = &p->pol[i];
-    const uint32_t f[11] = {o->id, o->title, o->version, o->source, (uint32_t)o->effective,
-                            o->code0, o->ncodes, o->branch0, o->nbranches, o->crit0, o->ncrit};
-    for (int j = 0; j < 11; j++) put_u32(w, f[j]);
+    const uint32_t f[15] = {o->id, o->title, o->version, o->source, (uint32_t)o->effective,
+                            o->code0, o->ncodes, o->branch0, o->nbranches, o->crit0, o->ncrit,
+                            o->tag0, o->ntags, o->dec0, o->ndec};
+    for (int j = 0; j < 15; j++) put_u32(w, f[j]);
   }
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('T', 'A', 'G', 'S'));
+  put_u32s(w, p->ntagnames, p->tagnames);
+  sec_end(w, s);
+
+  s = sec_begin(w, TAG('D', 'E', 'C', 'S'));
+  put_u32s(w, p->ndec, p->dec);
   sec_end(w, s);
 
   s = sec_begin(w, TAG('E', 'X', 'T', 'N'));

@@ -146,10 +146,19 @@ typedef struct pol_Crit {
 /* A branch: the criteria that judge a line when its condition holds. */
 typedef struct pol_Branch {
   uint32_t name;      /* string id */
-  uint32_t cond;      /* block index; the first branch whose condition is
-                         true judges the line */
+  uint32_t text;      /* string id */
+  uint32_t aspect;    /* string id: an `assess` block judging one more
+                         aspect of the line (e.g. level of care), or
+                         POL_NOSTR for a main branch */
+  uint32_t cond;      /* block index; the first main branch whose condition
+                         is true judges the line; every assess block whose
+                         condition is true adds a determination */
   uint32_t crit0;     /* index into branch_crit[] (top-level criteria) */
   uint32_t ncrit;
+  uint32_t each;      /* block computing the list of a `for each`, or
+                         POL_NOSTR */
+  uint32_t ecrit0;    /* index into branch_crit[]: per-item criteria */
+  uint32_t necrit;
 } pol_Branch;
 
 typedef struct pol_Policy {
@@ -158,7 +167,25 @@ typedef struct pol_Policy {
   uint32_t code0, ncodes;                /* into codes[] (string ids) */
   uint32_t branch0, nbranches;           /* into branches[] */
   uint32_t crit0, ncrit;                 /* its criteria, contiguous */
+  uint32_t tag0, ntags;                  /* into tagnames[]: bit i of a
+                                            criterion's tags */
+  uint32_t dec0, ndec;                   /* into dec[]: the decision rules,
+                                            0 words = the default rule */
 } pol_Policy;
+
+/*
+ * Decision rules, in dec[]: each rule is a header word
+ *   outcome (pol_Outcome, bits 0-7) | number of condition words (bits 8-31)
+ * followed by its condition in postfix, one word each:
+ *   op (pol_DecOp, bits 24-31) | tag bit (bits 0-7).
+ * The first rule whose condition holds gives the outcome; a rule with no
+ * condition words always holds (`otherwise`).
+ */
+typedef enum { PO_APPROVE, PO_DENY, PO_PEND, PO_LOI, PO_REFER, PO__COUNT } pol_Outcome;
+typedef enum {
+  PDC_FAILED, PDC_UNKNOWN, PDC_ANY_FAILED_TAG, PDC_EVERY_FAILED_TAG, PDC_ANY_UNKNOWN_TAG,
+  PDC_AND, PDC_OR, PDC_NOT, PDC__COUNT
+} pol_DecOp;
 
 /* An extern (native) function called through libffi. */
 typedef struct pol_Extern {
@@ -208,6 +235,10 @@ typedef struct pol_Program {
   uint32_t *codes;
   uint32_t npol;
   pol_Policy *pol;
+  uint32_t ntagnames;
+  uint32_t *tagnames;      /* string ids */
+  uint32_t ndec;
+  uint32_t *dec;
   uint32_t next;
   pol_Extern *ext;
   /* metadata */

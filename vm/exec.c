@@ -496,6 +496,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     R[POL_A(i)] = unknown ? pol_unk() : pol_native_call(vm, ext, args);
     NEXT();
   }
+  CASE(CUR) R[POL_A(i)] = vm->cur; NEXT();
   CASE(EVID) if (vm->tracing) note_evidence(vm, POL_Bx(i), &R[POL_A(i)]); NEXT();
   CASE(RET) return R[POL_A(i)];
   CASE(EXTRA) return pol_unk();   /* unreachable in verified code */
@@ -538,6 +539,8 @@ void pol_vm_free(pol_VM *vm)
   free(vm->keys);
   free(vm->keysure);
   free(vm->ivals);
+  free(vm->items);
+  free(vm->itemcrit);
   free(vm);
 }
 
@@ -556,8 +559,8 @@ pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
 
 const char *pol_det_name(pol_Det d)
 {
-  static const char *n[] = {"approve", "deny", "pend", "no_policy"};
-  return d <= PD_NO_POLICY ? n[d] : "?";
+  static const char *n[] = {"approve", "deny", "pend", "no_policy", "partial", "loi", "refer"};
+  return d <= PD_REFER ? n[d] : "?";
 }
 
 const char *pol_status_name(pol_Status s)
@@ -613,40 +616,214 @@ static uint32_t route(const pol_Program *p, const pol_LineInfo *li)
   return best;
 }
 
-static void judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult *out,
-                       pol_CritResult *res)
+/* ---- the decision ----------------------------------------------------- */
+
+static int failing(const pol_Program *p, uint32_t ci, uint8_t st)
+{
+  int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
+  return excl ? st == PS_MET : st == PS_NOT_MET;
+}
+
+/* Tags of what made criterion ci fail: under an "all of", the tags its
+   failing children share; else its own.  (`every failed tagged T` asks
+   whether every cause of failure is tagged T.) */
+static uint32_t failing_tags(const pol_Program *p, const pol_Policy *pol, const pol_CritResult *res,
+                             uint32_t ci, uint32_t *any)
+{
+  const pol_Crit *cr = &p->crit[ci];
+  if (cr->kind != PC_ALL) {
+    *any |= cr->tags;
+    return cr->tags;
+  }
+  uint32_t all = 0xffffffffu;
+  *any |= cr->tags;
+  for (uint32_t j = 0; j < cr->nchildren; j++) {
+    uint32_t k = p->crit_children[cr->child0 + j];
+    if (res[k - pol->crit0].status == PS_NOT_MET) all &= failing_tags(p, pol, res, k, any) | cr->tags;
+  }
+  return all == 0xffffffffu ? cr->tags : all;
+}
+
+static uint32_t unknown_tags(const pol_Program *p, const pol_Policy *pol, const pol_CritResult *res,
+                             uint32_t ci)
+{
+  const pol_Crit *cr = &p->crit[ci];
+  uint32_t t = cr->tags;
+  for (uint32_t j = 0; j < cr->nchildren; j++) {
+    uint32_t k = p->crit_children[cr->child0 + j];
+    if (res[k - pol->crit0].status == PS_UNKNOWN) t |= unknown_tags(p, pol, res, k);
+  }
+  return t;
+}
+
+/* Applies the policy's decision rules (or the default: deny if anything
+   failed, else pend if anything is unknown, else approve) to the criteria
+   tops[0..n) whose results are in res. */
+static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_t *tops, uint32_t n,
+                      const pol_CritResult *res)
+{
+  int failed = 0, unknown = 0;
+  uint32_t every_failed = 0xffffffffu, any_failed = 0, any_unknown = 0;
+  for (uint32_t j = 0; j < n; j++) {
+    uint32_t ci = tops[j];
+    uint8_t st = res[ci - pol->crit0].status;
+    if (failing(p, ci, st)) {
+      failed = 1;
+      every_failed &= failing_tags(p, pol, res, ci, &any_failed);
+    } else if (st == PS_UNKNOWN) {
+      unknown = 1;
+      any_unknown |= unknown_tags(p, pol, res, ci);
+    }
+  }
+  if (!failed) every_failed = 0;
+  static const pol_Det det[PO__COUNT] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
+  if (pol->ndec == 0) return failed ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
+  const uint32_t *w = p->dec + pol->dec0, *end = w + pol->ndec;
+  while (w < end) {
+    uint32_t outcome = *w & 0xffu, len = *w >> 8;
+    w++;
+    int stack[64], sp = 0;
+    for (uint32_t k = 0; k < len; k++, w++) {
+      uint32_t op = *w >> 24, bit = 1u << (*w & 31u);
+      switch (op) {
+      case PDC_FAILED: stack[sp++] = failed; break;
+      case PDC_UNKNOWN: stack[sp++] = unknown; break;
+      case PDC_ANY_FAILED_TAG: stack[sp++] = (any_failed & bit) != 0; break;
+      case PDC_EVERY_FAILED_TAG: stack[sp++] = (every_failed & bit) != 0; break;
+      case PDC_ANY_UNKNOWN_TAG: stack[sp++] = (any_unknown & bit) != 0; break;
+      case PDC_AND: sp--; stack[sp - 1] = stack[sp - 1] && stack[sp]; break;
+      case PDC_OR: sp--; stack[sp - 1] = stack[sp - 1] || stack[sp]; break;
+      default: stack[sp - 1] = !stack[sp - 1]; break;
+      }
+    }
+    if (len == 0 || stack[0]) return det[outcome];
+  }
+  return failed ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;   /* verified: unreachable */
+}
+
+/* The line's determination from its own and its items'. */
+static pol_Det combine(pol_Det line, const pol_LineResult *out)
+{
+  if (line != PD_APPROVE && line != PD_PEND) return line;
+  if (!out->items_known) return PD_PEND;
+  uint32_t approve = 0, deny = 0;
+  for (uint32_t i = 0; i < out->nitems; i++) {
+    approve += out->items[i].det == PD_APPROVE;
+    deny += out->items[i].det == PD_DENY;
+  }
+  if (out->nitems == 0 || approve == out->nitems) return line;
+  if (deny == out->nitems) return PD_DENY;
+  if (approve + deny == out->nitems && line == PD_APPROVE) return PD_PARTIAL;
+  if (approve == 0 && deny == 0 && line == PD_APPROVE) return out->items[0].det;
+  return PD_PEND;
+}
+
+static void reset_results(pol_CritResult *res, uint32_t n)
+{
+  for (uint32_t j = 0; j < n; j++) {
+    res[j].status = PS_NA;
+    res[j].ev0 = res[j].nev = res[j].miss0 = res[j].nmiss = 0;
+  }
+}
+
+static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, pol_LineResult *out)
+{
+  const pol_Program *p = vm->p;
+  out->nitems = 0;
+  out->items = NULL;
+  uint32_t ev = vm->nev, miss = vm->nmiss;
+  pol_Value lv = run(vm, br->each);
+  vm->nev = ev;
+  vm->nmiss = miss;
+  out->items_known = lv.tag == PV_LIST;
+  if (!out->items_known) return 0;
+  const pol_List *l = lv.u.p;
+  if (l->n == 0) return 0;
+  size_t need_items = 0, need_crit;
+  for (uint32_t i = 0; i < out->line; i++) need_items += vm->lines[i].nitems;
+  uint32_t base = (uint32_t)need_items;
+  need_items += l->n;
+  need_crit = need_items * pol->ncrit;
+  if (need_items > vm->capitems || need_crit > vm->capitemcrit) {
+    /* earlier lines' item pointers move with the arrays: rebase them */
+    pol_ItemResult *it = realloc(vm->items, need_items * sizeof *it);
+    if (!it) return -1;
+    vm->items = it;
+    vm->capitems = (uint32_t)need_items;
+    pol_CritResult *ic = realloc(vm->itemcrit, need_crit * sizeof *ic);
+    if (!ic) return -1;
+    vm->itemcrit = ic;
+    vm->capitemcrit = need_crit;
+    size_t k = 0;
+    for (uint32_t i = 0; i < out->line; i++) {
+      vm->lines[i].items = vm->lines[i].nitems ? vm->items + k : NULL;
+      for (uint32_t j = 0; j < vm->lines[i].nitems; j++, k++)
+        vm->items[k].crit = vm->itemcrit + k * pol->ncrit;
+    }
+  }
+  out->items = vm->items + base;
+  out->nitems = l->n;
+  for (uint32_t i = 0; i < l->n; i++) {
+    pol_ItemResult *ir = &out->items[i];
+    ir->item = l->items[i];
+    ir->crit = vm->itemcrit + (size_t)(base + i) * pol->ncrit;
+    reset_results(ir->crit, pol->ncrit);
+    vm->cur = l->items[i];
+    for (uint32_t j = 0; j < br->necrit; j++) eval_crit(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);
+    ir->det = decide(p, pol, p->branch_crit + br->ecrit0, br->necrit, ir->crit);
+  }
+  vm->cur = pol_unk();
+  return 0;
+}
+
+static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult *out,
+                      pol_CritResult *res)
 {
   const pol_Program *p = vm->p;
   out->line = li;
   out->crit = res;
   out->branch = POL_NOSTR;
+  out->nitems = 0;
+  out->items = NULL;
+  out->items_known = 1;
+  out->naspects = 0;
   out->policy = route(p, pol_case_line(c, li));
-  if (out->policy == POL_NOSTR) { out->det = PD_NO_POLICY; return; }
+  if (out->policy == POL_NOSTR) { out->det = out->line_det = PD_NO_POLICY; return 0; }
   const pol_Policy *pol = &p->pol[out->policy];
   vm->slots = pol_case_slots(c, li);
-  for (uint32_t j = 0; j < pol->ncrit; j++) {
-    res[j].status = PS_NA;
-    res[j].ev0 = res[j].nev = res[j].miss0 = res[j].nmiss = 0;
-  }
+  vm->cur = pol_unk();
+  reset_results(res, pol->ncrit);
   for (uint32_t b = 0; b < pol->nbranches; b++) {
     const pol_Branch *br = &p->branches[pol->branch0 + b];
     uint32_t ev = vm->nev, miss = vm->nmiss;
     pol_Value v = run(vm, br->cond);
     vm->nev = ev;        /* branch conditions are not criteria: no trace */
     vm->nmiss = miss;
-    if (pol_truth(&v) == POL_TRUE) { out->branch = pol->branch0 + b; break; }
+    if (pol_truth(&v) != POL_TRUE) continue;
+    if (br->aspect == POL_NOSTR) {
+      if (out->branch == POL_NOSTR) out->branch = pol->branch0 + b;
+    } else if (out->naspects < POL_MAX_ASPECTS) {
+      out->aspects[out->naspects++].branch = pol->branch0 + b;
+    }
   }
-  if (out->branch == POL_NOSTR) { out->det = PD_NO_POLICY; return; }
-  const pol_Branch *br = &p->branches[out->branch];
-  int deny = 0, unknown = 0;
-  for (uint32_t j = 0; j < br->ncrit; j++) {
-    uint32_t ci = p->branch_crit[br->crit0 + j];
-    uint8_t st = eval_crit(vm, pol, res, ci);
-    int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
-    if (excl ? st == PS_MET : st == PS_NOT_MET) deny = 1;
-    else if (st == PS_UNKNOWN) unknown = 1;
+  if (out->branch == POL_NOSTR && out->naspects == 0) {
+    out->det = out->line_det = PD_NO_POLICY;
+    return 0;
   }
-  out->det = deny ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
+  if (out->branch != POL_NOSTR) {
+    const pol_Branch *br = &p->branches[out->branch];
+    for (uint32_t j = 0; j < br->ncrit; j++) eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
+    out->line_det = decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
+    if (br->each != POL_NOSTR && judge_items(vm, pol, br, out) != 0) return -1;
+    out->det = br->each != POL_NOSTR ? combine(out->line_det, out) : out->line_det;
+  }
+  for (uint32_t a = 0; a < out->naspects; a++) {
+    const pol_Branch *br = &p->branches[out->aspects[a].branch];
+    for (uint32_t j = 0; j < br->ncrit; j++) eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
+    out->aspects[a].det = decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
+  }
+  if (out->branch == POL_NOSTR) out->det = out->line_det = out->aspects[0].det;
+  return 0;
 }
 
 int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char *err,
@@ -670,7 +847,10 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   vm->left = vm->budget;
   vm->out_of_budget = 0;
   for (uint32_t i = 0; i < n; i++)
-    judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit);
+    if (judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit) != 0) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
   if (vm->out_of_budget) {
     snprintf(err, errlen, "evaluation exceeded the limit of %llu instructions",
              (unsigned long long)vm->budget);

@@ -57,6 +57,8 @@ void pol_program_free(pol_Program *p)
   free(p->branches);
   free(p->branch_crit);
   free(p->codes);
+  free(p->tagnames);
+  free(p->dec);
   free(p->pol);
   free(p->ext);
   free(p);
@@ -164,6 +166,7 @@ static const char *extra_roles(pol_Op op)
   case OP_EXISTS: case OP_EVERY: case OP_COUNT: return "b";
   case OP_COUNTD: return "bk";
   case OP_COVER: return "bser";
+  case OP_ATLEAST: return "n";
   case OP_CALLX: return "x";
   default: return "";
   }
@@ -271,6 +274,7 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
     fprintf(f, "  %5u    EXTRA %-15u  ; ", pc + 1 + (uint32_t)x, ax);
     if (POL_OP(w) != OP_EXTRA) fputs("not an EXTRA word! ", f);
     if (r == 'r') fprintf(f, "window r%u", ax);
+    else if (r == 'n') fprintf(f, "at least %u", ax);
     else if (r == 'x')
       fprintf(f, "extern %s", ax < p->next && p->ext ? S(p, p->ext[ax].name) : "?");
     else fprintf(f, "%s block %u", role_name(r), ax);
@@ -278,7 +282,13 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
   }
 }
 
-static void put_crit(FILE *f, const pol_Program *p, uint32_t i)
+static const char *tag_name(const pol_Program *p, const pol_Policy *po, uint32_t bit)
+{
+  uint64_t i = (uint64_t)po->tag0 + bit;
+  return bit < po->ntags && i < p->ntagnames && p->tagnames ? S(p, p->tagnames[i]) : "?";
+}
+
+static void put_crit(FILE *f, const pol_Program *p, const pol_Policy *po, uint32_t i)
 {
   static const char *const kinds[] = {"leaf", "all", "any", "at least"};
   const pol_Crit *c = &p->crit[i];
@@ -297,9 +307,43 @@ static void put_crit(FILE *f, const pol_Program *p, uint32_t i)
   }
   fprintf(f, "  (%s:%u:%u)", S(p, c->file), c->line, c->col);
   if (c->cite != POL_NOSTR) fprintf(f, " cite %s", S(p, c->cite));
+  for (uint32_t t = 0; t < 32; t++)
+    if (c->tags >> t & 1u) fprintf(f, " tag %s", tag_name(p, po, t));
   fputs("\n    ", f);
   put_quoted(f, S(p, c->text));
   fputc('\n', f);
+}
+
+static void put_crit_list(FILE *f, const pol_Program *p, uint32_t first, uint32_t n)
+{
+  for (uint64_t j = first; j < (uint64_t)first + n; j++) {
+    uint32_t c = j < p->nbranch_crit && p->branch_crit ? p->branch_crit[j] : POL_NOSTR;
+    if (c < p->ncrit && p->crit) fprintf(f, " %u (%s)", c, S(p, p->crit[c].id));
+    else fputs(" ?", f);
+  }
+}
+
+/* Decision rules, conditions shown in postfix as stored. */
+static void put_rules(FILE *f, const pol_Program *p, const pol_Policy *po)
+{
+  static const char *const outcomes[PO__COUNT] = {"approve", "deny", "pend", "loi", "refer"};
+  static const char *const ops[PDC__COUNT] = {
+    "failed", "unknown", "any-failed-tagged", "every-failed-tagged", "any-unknown-tagged",
+    "and", "or", "not"};
+  if (po->ndec == 0) { fputs("  decision: default (deny if failed, pend if unknown, else approve)\n", f); return; }
+  uint64_t w = po->dec0, end = (uint64_t)po->dec0 + po->ndec;
+  while (w < end && w < p->ndec && p->dec) {
+    uint32_t h = p->dec[w++], n = h >> 8;
+    fprintf(f, "  rule: %s", (h & 0xffu) < PO__COUNT ? outcomes[h & 0xffu] : "outcome?");
+    fputs(n ? " if" : " otherwise", f);
+    for (uint32_t k = 0; k < n && w < end && w < p->ndec; k++, w++) {
+      uint32_t op = p->dec[w] >> 24, arg = p->dec[w] & 0xffu;
+      fprintf(f, " %s", op < PDC__COUNT ? ops[op] : "op?");
+      if (op >= PDC_ANY_FAILED_TAG && op <= PDC_ANY_UNKNOWN_TAG)
+        fprintf(f, "(%s)", tag_name(p, po, arg));
+    }
+    fputc('\n', f);
+  }
 }
 
 static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
@@ -314,20 +358,29 @@ static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
     if (j < p->ncodes && p->codes) put_quoted(f, S(p, p->codes[j]));
     else fputc('?', f);
   }
+  if (po->ntags) {
+    fputs("\n  tags:", f);
+    for (uint32_t t = 0; t < po->ntags && t < 32; t++) fprintf(f, " %u=%s", t, tag_name(p, po, t));
+  }
   fputc('\n', f);
+  put_rules(f, p, po);
   for (uint64_t b = po->branch0; b < (uint64_t)po->branch0 + po->nbranches; b++) {
     if (b >= p->nbranches || !p->branches) { fprintf(f, "  branch %lu?\n", (unsigned long)b); continue; }
     const pol_Branch *br = &p->branches[b];
-    fprintf(f, "  branch %lu %s: cond block %u, criteria", (unsigned long)b, S(p, br->name), br->cond);
-    for (uint64_t j = br->crit0; j < (uint64_t)br->crit0 + br->ncrit; j++) {
-      uint32_t c = j < p->nbranch_crit && p->branch_crit ? p->branch_crit[j] : POL_NOSTR;
-      if (c < p->ncrit && p->crit) fprintf(f, " %u (%s)", c, S(p, p->crit[c].id));
-      else fputs(" ?", f);
+    fprintf(f, "  branch %lu %s", (unsigned long)b, S(p, br->name));
+    if (br->aspect != POL_NOSTR) fprintf(f, " (assess %s)", S(p, br->aspect));
+    fprintf(f, ": cond block %u, criteria", br->cond);
+    put_crit_list(f, p, br->crit0, br->ncrit);
+    if (br->each != POL_NOSTR) {
+      fprintf(f, "; for each of block %u:", br->each);
+      put_crit_list(f, p, br->ecrit0, br->necrit);
     }
+    fputs("\n    ", f);
+    put_quoted(f, S(p, br->text));
     fputc('\n', f);
   }
   for (uint64_t c = po->crit0; c < (uint64_t)po->crit0 + po->ncrit; c++) {
-    if (c < p->ncrit && p->crit) put_crit(f, p, (uint32_t)c);
+    if (c < p->ncrit && p->crit) put_crit(f, p, po, (uint32_t)c);
     else fprintf(f, "  criterion %lu?\n", (unsigned long)c);
   }
 }
@@ -341,11 +394,16 @@ static void put_label(FILE *f, const pol_Program *p, uint32_t b)
       fprintf(f, "criterion %s", S(p, p->crit[i].id));
       return;
     }
-  for (uint32_t i = 0; i < p->nbranches && p->branches; i++)
+  for (uint32_t i = 0; i < p->nbranches && p->branches; i++) {
     if (p->branches[i].cond == b) {
       fprintf(f, "branch %s cond", S(p, p->branches[i].name));
       return;
     }
+    if (p->branches[i].each == b) {
+      fprintf(f, "branch %s for each", S(p, p->branches[i].name));
+      return;
+    }
+  }
   for (uint32_t c = 0; c < p->nblocks; c++) {
     const pol_Block *bl = &p->blocks[c];
     uint64_t end = (uint64_t)bl->start + bl->len;

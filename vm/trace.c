@@ -259,7 +259,7 @@ typedef struct Out {
   pol_Buf *b;
   const pol_VM *vm;
   const pol_Policy *pol;
-  const pol_LineResult *lr;
+  const pol_LineResult *lr;   /* lr->crit replaced by the view's results */
   int first;
   int compact;
 } Out;
@@ -331,79 +331,165 @@ static int decides_deny(const pol_Program *p, uint32_t ci, uint8_t st)
 
 /* ---- JSON -------------------------------------------------------------- */
 
+/* Is criterion ci (or its root) one of tops[0..n)? */
+static int in_view(const pol_Program *p, uint32_t ci, const uint32_t *tops, uint32_t n)
+{
+  while (p->crit[ci].parent != POL_NOSTR) ci = p->crit[ci].parent;
+  for (uint32_t j = 0; j < n; j++)
+    if (tops[j] == ci) return 1;
+  return 0;
+}
+
+/* A view: the criteria judged together (a branch, one item, an assess
+   block) with their results and determination. */
+typedef struct View {
+  const uint32_t *tops;
+  uint32_t ntops;
+  const pol_CritResult *res;
+  pol_Det det;
+  int main;              /* list the criteria of every main branch */
+} View;
+
+static int listed(const pol_Program *p, const pol_Policy *pol, const View *v, uint32_t ci)
+{
+  if (!v->main) return in_view(p, ci, v->tops, v->ntops);
+  for (uint32_t b = pol->branch0; b < pol->branch0 + pol->nbranches; b++) {
+    const pol_Branch *br = &p->branches[b];
+    if (br->aspect == POL_NOSTR && in_view(p, ci, p->branch_crit + br->crit0, br->ncrit)) return 1;
+  }
+  return 0;
+}
+
+static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, const View *v,
+                      int flags, const char *nl, const char *nl2)
+{
+  const pol_Program *p = vm->p;
+  pol_LineResult lr = *lr0;
+  lr.crit = (pol_CritResult *)v->res;
+  Out o = {b, vm, &p->pol[lr.policy], &lr, 1, (flags & POL_TRACE_COMPACT) != 0};
+  pol_buf_printf(b, ",%s\"determination\": \"%s\"", nl, pol_det_name(v->det));
+  pol_buf_printf(b, ",%s\"reasons\": [", nl);
+  int failing = v->det != PD_APPROVE && v->det != PD_PEND;
+  if (failing)
+    for (uint32_t j = 0; j < v->ntops; j++)
+      if (decides_deny(p, v->tops[j], res_of(o.pol, &lr, v->tops[j])->status)) reason(&o, v->tops[j]);
+  pol_buf_printf(b, "],%s\"missing\": [", nl);
+  o.first = 1;
+  if (v->det != PD_APPROVE)
+    for (uint32_t j = 0; j < v->ntops; j++) missing(&o, v->tops[j]);
+  pol_buf_puts(b, "]");
+  if (!(flags & POL_TRACE_CRITERIA)) return;
+  pol_buf_printf(b, ",%s\"criteria\": [", nl);
+  int first = 1;
+  for (uint32_t j = 0; j < o.pol->ncrit; j++) {
+    uint32_t ci = o.pol->crit0 + j;
+    if (!listed(p, o.pol, v, ci)) continue;
+    const pol_Crit *cr = &p->crit[ci];
+    const pol_CritResult *r = &v->res[j];
+    if (flags & POL_TRACE_COMPACT) {
+      pol_buf_puts(b, first ? "{\"id\": " : ", {\"id\": ");
+      first = 0;
+      pol_buf_json_str(b, p->str[cr->id]);
+      pol_buf_printf(b, ", \"status\": \"%s\"}", pol_status_name((pol_Status)r->status));
+      continue;
+    }
+    pol_buf_printf(b, "%s%s", first ? "" : ",", nl2);
+    first = 0;
+    crit_head(b, p, ci, "id", r->status);
+    pol_buf_puts(b, ", \"source\": ");
+    char src[512];
+    snprintf(src, sizeof src, "%s:%u:%u", p->str[cr->file], cr->line, cr->col);
+    pol_buf_json_str(b, src);
+    if (cr->flags & POL_CRIT_EXCLUSION) pol_buf_puts(b, ", \"exclusion\": true");
+    if (cr->cite != POL_NOSTR) {
+      pol_buf_puts(b, ", \"cite\": ");
+      pol_buf_json_str(b, p->str[cr->cite]);
+    }
+    if (cr->tags) {
+      pol_buf_puts(b, ", \"tags\": [");
+      int ft = 1;
+      for (uint32_t t = 0; t < o.pol->ntags; t++)
+        if (cr->tags >> t & 1u) {
+          pol_buf_puts(b, ft ? "" : ", ");
+          ft = 0;
+          pol_buf_json_str(b, p->str[p->tagnames[o.pol->tag0 + t]]);
+        }
+      pol_buf_puts(b, "]");
+    }
+    pol_buf_puts(b, ", \"evidence\": ");
+    evidence_json(b, vm, r, cr->kind == PC_LEAF);
+    pol_buf_puts(b, "}");
+  }
+  pol_buf_printf(b, "%s]", (flags & POL_TRACE_PRETTY) && !first ? nl : "");
+}
+
 static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lr,
                       int flags)
 {
   const pol_Program *p = vm->p;
   const pol_LineInfo *li = pol_case_line(c, lr->line);
-  const char *nl = (flags & POL_TRACE_PRETTY) ? "\n      " : " ";
+  int pretty = (flags & POL_TRACE_PRETTY) != 0;
+  const char *nl = pretty ? "\n      " : " ", *nl2 = pretty ? "\n        " : " ";
+  const char *inl = pretty ? "\n          " : " ", *inl2 = pretty ? "\n            " : " ";
   pol_buf_printf(b, "{%s\"line\": %d,%s\"cpt\": ", nl, li->number, nl);
   if (li->cpt) pol_buf_json_str(b, li->cpt);
   else pol_buf_puts(b, "null");
   pol_buf_printf(b, ",%s\"policy\": ", nl);
   if (lr->policy == POL_NOSTR) {
     pol_buf_puts(b, "null");
-  } else {
-    const pol_Policy *pol = &p->pol[lr->policy];
-    pol_buf_puts(b, "{\"id\": ");
-    pol_buf_json_str(b, p->str[pol->id]);
-    pol_buf_puts(b, ", \"title\": ");
-    pol_buf_json_str(b, p->str[pol->title]);
-    pol_buf_puts(b, ", \"version\": ");
-    pol_buf_json_str(b, p->str[pol->version]);
-    pol_buf_puts(b, "}");
+    pol_buf_printf(b, ",%s\"determination\": \"%s\",%s\"reasons\": [],%s\"missing\": []", nl,
+                   pol_det_name(lr->det), nl, nl);
+    if (flags & POL_TRACE_CRITERIA) pol_buf_printf(b, ",%s\"criteria\": []", nl);
+    pol_buf_printf(b, "%s}", pretty ? "\n    " : " ");
+    return;
   }
-  if (lr->branch != POL_NOSTR) {
-    pol_buf_printf(b, ",%s\"branch\": ", nl);
-    pol_buf_json_str(b, p->str[p->branches[lr->branch].name]);
-  }
-  pol_buf_printf(b, ",%s\"determination\": \"%s\"", nl, pol_det_name(lr->det));
-  Out o = {b, vm, lr->policy == POL_NOSTR ? NULL : &p->pol[lr->policy], lr, 1,
-           (flags & POL_TRACE_COMPACT) != 0};
+  const pol_Policy *pol = &p->pol[lr->policy];
+  pol_buf_puts(b, "{\"id\": ");
+  pol_buf_json_str(b, p->str[pol->id]);
+  pol_buf_puts(b, ", \"title\": ");
+  pol_buf_json_str(b, p->str[pol->title]);
+  pol_buf_puts(b, ", \"version\": ");
+  pol_buf_json_str(b, p->str[pol->version]);
+  pol_buf_puts(b, "}");
   const pol_Branch *br = lr->branch == POL_NOSTR ? NULL : &p->branches[lr->branch];
-  pol_buf_printf(b, ",%s\"reasons\": [", nl);
-  if (br && lr->det == PD_DENY)
-    for (uint32_t j = 0; j < br->ncrit; j++) {
-      uint32_t ci = p->branch_crit[br->crit0 + j];
-      if (decides_deny(p, ci, res_of(o.pol, lr, ci)->status)) reason(&o, ci);
-    }
-  pol_buf_printf(b, "],%s\"missing\": [", nl);
-  o.first = 1;
-  if (br && (lr->det == PD_PEND || lr->det == PD_DENY))
-    for (uint32_t j = 0; j < br->ncrit; j++) missing(&o, p->branch_crit[br->crit0 + j]);
-  pol_buf_puts(b, "]");
-  if (flags & POL_TRACE_CRITERIA) {
-    pol_buf_printf(b, ",%s\"criteria\": [", nl);
-    if (o.pol) {
-      for (uint32_t j = 0; j < o.pol->ncrit; j++) {
-        uint32_t ci = o.pol->crit0 + j;
-        const pol_Crit *cr = &p->crit[ci];
-        const pol_CritResult *r = &lr->crit[j];
-        if (flags & POL_TRACE_COMPACT) {
-          pol_buf_puts(b, j ? ", {\"id\": " : "{\"id\": ");
-          pol_buf_json_str(b, p->str[cr->id]);
-          pol_buf_printf(b, ", \"status\": \"%s\"}", pol_status_name((pol_Status)r->status));
-          continue;
-        }
-        pol_buf_printf(b, "%s%s", j ? "," : "", (flags & POL_TRACE_PRETTY) ? "\n        " : " ");
-        crit_head(b, p, ci, "id", r->status);
-        pol_buf_puts(b, ", \"source\": ");
-        char src[512];
-        snprintf(src, sizeof src, "%s:%u:%u", p->str[cr->file], cr->line, cr->col);
-        pol_buf_json_str(b, src);
-        if (cr->flags & POL_CRIT_EXCLUSION) pol_buf_puts(b, ", \"exclusion\": true");
-        if (cr->cite != POL_NOSTR) {
-          pol_buf_puts(b, ", \"cite\": ");
-          pol_buf_json_str(b, p->str[cr->cite]);
-        }
-        pol_buf_puts(b, ", \"evidence\": ");
-        evidence_json(b, vm, r, cr->kind == PC_LEAF);
-        pol_buf_puts(b, "}");
-      }
-    }
-    pol_buf_printf(b, "%s]", (flags & POL_TRACE_PRETTY) && o.pol ? "\n      " : "");
+  if (br) {
+    pol_buf_printf(b, ",%s\"branch\": ", nl);
+    pol_buf_json_str(b, p->str[br->name]);
   }
-  pol_buf_printf(b, "%s}", (flags & POL_TRACE_PRETTY) ? "\n    " : " ");
+  View v = {br ? p->branch_crit + br->crit0 : NULL, br ? br->ncrit : 0, lr->crit, lr->det, 1};
+  view_json(b, vm, lr, &v, flags, nl, nl2);
+  if (br && br->each != POL_NOSTR) {
+    pol_buf_printf(b, ",%s\"line_determination\": \"%s\"", nl, pol_det_name(lr->line_det));
+    pol_buf_printf(b, ",%s\"items\": ", nl);
+    if (!lr->items_known) pol_buf_puts(b, "null");
+    else {
+      pol_buf_puts(b, "[");
+      for (uint32_t i = 0; i < lr->nitems; i++) {
+        const pol_ItemResult *it = &lr->items[i];
+        pol_buf_printf(b, "%s%s{%s\"item\": ", i ? "," : "", nl2, inl);
+        value_json(b, p, &it->item);
+        View iv = {p->branch_crit + br->ecrit0, br->necrit, it->crit, it->det, 0};
+        view_json(b, vm, lr, &iv, flags, inl, inl2);
+        pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
+      }
+      pol_buf_printf(b, "%s]", pretty && lr->nitems ? nl : "");
+    }
+  }
+  if (lr->naspects) {
+    pol_buf_printf(b, ",%s\"assessments\": [", nl);
+    for (uint32_t a = 0; a < lr->naspects; a++) {
+      const pol_Branch *ab = &p->branches[lr->aspects[a].branch];
+      pol_buf_printf(b, "%s%s{%s\"aspect\": ", a ? "," : "", nl2, inl);
+      pol_buf_json_str(b, p->str[ab->aspect]);
+      pol_buf_printf(b, ",%s\"text\": ", inl);
+      pol_buf_json_str(b, p->str[ab->text]);
+      View av = {p->branch_crit + ab->crit0, ab->ncrit, lr->crit, lr->aspects[a].det, 0};
+      view_json(b, vm, lr, &av, flags, inl, inl2);
+      pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
+    }
+    pol_buf_printf(b, "%s]", nl);
+  }
+  pol_buf_printf(b, "%s}", pretty ? "\n    " : " ");
 }
 
 void pol_trace_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
@@ -492,6 +578,58 @@ static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, co
     for (uint32_t j = 0; j < cr->nchildren; j++) missing_text(b, vm, pol, lr, p->crit_children[cr->child0 + j]);
 }
 
+static void upper(char *dst, size_t n, const char *src)
+{
+  size_t i = 0;
+  for (; src[i] && i + 1 < n; i++) dst[i] = (char)(src[i] >= 'a' && src[i] <= 'z' ? src[i] - 32 : src[i]);
+  dst[i] = '\0';
+}
+
+/* Failing criteria of a view, then its unknown ones, one line each. */
+static void view_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, const uint32_t *tops,
+                      uint32_t n, pol_Det det)
+{
+  const pol_Program *p = vm->p;
+  const pol_Policy *pol = &p->pol[lr->policy];
+  if (det != PD_APPROVE && det != PD_PEND)
+    for (uint32_t j = 0; j < n; j++)
+      if (decides_deny(p, tops[j], res_of(pol, lr, tops[j])->status)) reason_text(b, vm, pol, lr, tops[j], 1);
+  if (det != PD_APPROVE)
+    for (uint32_t j = 0; j < n; j++) missing_text(b, vm, pol, lr, tops[j]);
+}
+
+static void items_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, const pol_Branch *br)
+{
+  const pol_Program *p = vm->p;
+  char det[16];
+  upper(det, sizeof det, pol_det_name(lr->line_det));
+  pol_buf_printf(b, "\nLine-level criteria alone: %s\nPer-item results:\n", det);
+  if (!lr->items_known) {
+    pol_buf_puts(b, "  the list of items is unknown\n");
+    return;
+  }
+  for (uint32_t i = 0; i < lr->nitems; i++) {
+    const pol_ItemResult *it = &lr->items[i];
+    upper(det, sizeof det, pol_det_name(it->det));
+    pol_buf_puts(b, "  * ");
+    value_text(b, p, &it->item);
+    pol_buf_printf(b, ": %s\n", det);
+    pol_LineResult view = *lr;
+    view.crit = it->crit;
+    view_text(b, vm, &view, p->branch_crit + br->ecrit0, br->necrit, it->det);
+  }
+}
+
+static void aspect_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, uint32_t a)
+{
+  const pol_Program *p = vm->p;
+  const pol_Branch *ab = &p->branches[lr->aspects[a].branch];
+  char det[16];
+  upper(det, sizeof det, pol_det_name(lr->aspects[a].det));
+  pol_buf_printf(b, "\nAssessment %s (%s): %s\n", p->str[ab->aspect], p->str[ab->text], det);
+  view_text(b, vm, lr, p->branch_crit + ab->crit0, ab->ncrit, lr->aspects[a].det);
+}
+
 void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
                     const pol_TraceMeta *meta)
 {
@@ -517,24 +655,27 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     pol_buf_printf(b, "Policy %s \"%s\", version %s\n", p->str[pol->id], p->str[pol->title],
                    p->str[pol->version]);
     if (lr->branch == POL_NOSTR) {
-      pol_buf_puts(b, "No branch of the policy applies to this line.\n");
+      if (lr->naspects == 0) pol_buf_puts(b, "No branch of the policy applies to this line.\n");
+      for (uint32_t a = 0; a < lr->naspects; a++) aspect_text(b, vm, lr, a);
       continue;
     }
     const pol_Branch *br = &p->branches[lr->branch];
     pol_buf_printf(b, "Criteria %s\n", p->str[br->name]);
-    if (lr->det == PD_DENY) {
-      pol_buf_puts(b, "\nDenied because:\n");
+    if (lr->line_det != PD_APPROVE && lr->line_det != PD_PEND) {
+      pol_buf_puts(b, lr->line_det == PD_DENY ? "\nDenied because:\n" : "\nNot certified because:\n");
       for (uint32_t j = 0; j < br->ncrit; j++) {
         uint32_t ci = p->branch_crit[br->crit0 + j];
         if (decides_deny(p, ci, res_of(pol, lr, ci)->status)) reason_text(b, vm, pol, lr, ci, 0);
       }
     }
-    if (lr->det == PD_DENY || lr->det == PD_PEND) {
+    if (lr->line_det != PD_APPROVE) {
       pol_Buf mt = {0};
       for (uint32_t j = 0; j < br->ncrit; j++) missing_text(&mt, vm, pol, lr, p->branch_crit[br->crit0 + j]);
-      if (mt.n) pol_buf_printf(b, "\nInformation missing%s:\n%s", lr->det == PD_PEND ? " (decides the request)" : "", mt.s);
+      if (mt.n) pol_buf_printf(b, "\nInformation missing%s:\n%s", lr->line_det == PD_PEND ? " (decides the request)" : "", mt.s);
       pol_buf_free(&mt);
     }
+    if (br->each != POL_NOSTR) items_text(b, vm, lr, br);
+    for (uint32_t a = 0; a < lr->naspects; a++) aspect_text(b, vm, lr, a);
     uint32_t met = 0, total = 0;
     for (uint32_t j = 0; j < br->ncrit; j++) {
       uint32_t ci = p->branch_crit[br->crit0 + j];

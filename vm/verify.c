@@ -77,6 +77,7 @@ static int check_arrays(V *v)
   NEED(p->nchildren, p->crit_children); NEED(p->nbranches, p->branches);
   NEED(p->nbranch_crit, p->branch_crit); NEED(p->ncodes, p->codes);
   NEED(p->npol, p->pol); NEED(p->next, p->ext);
+  NEED(p->ntagnames, p->tagnames); NEED(p->ndec, p->dec);
 #undef NEED
   return 0;
 }
@@ -170,7 +171,8 @@ static int check_tables(V *v)
 /* ---- code -------------------------------------------------------------- */
 
 /* What the EXTRA words of an opcode hold: 'b' a block (body, key, start or
-   end), 'r' a register, 'x' an extern.  Must match opcodes.def's counts. */
+   end), 'r' a register, 'k' ATLEAST's threshold, 'x' an extern.  Must match
+   opcodes.def's counts. */
 static const char *extra_kinds(pol_Op op, const char *const **roles)
 {
   static const char *const body[] = {"body"};
@@ -225,7 +227,7 @@ static int operand(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8_t *i
     return 0;
   }
   case 'N':
-    return 0;  /* checked with the extern, see verify_instr */
+    return 0;  /* a count of registers from B: see verify_instr */
   case '_':
     if (x != 0) return fail(v, AT "unused operand %c is %u, must be 0", b, pc, name, x);
     return 0;
@@ -247,6 +249,12 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
       operand(v, b, pc, end, isop, 'B', oi->b, B) ||
       (oi->fmt == FMT_ABC && operand(v, b, pc, end, isop, 'C', oi->c, C)))
     return -1;
+  if (oi->c == 'N') {   /* R[B] .. R[B+C-1] */
+    if (C > 8) return fail(v, AT "argument count %u exceeds 8", b, pc, C);
+    if (B + C > bl->nregs)
+      return fail(v, AT "argument registers %u..%u out of range (nregs %u)", b, pc, B,
+                  B + C - 1, bl->nregs);
+  }
 
   const char *const *roles;
   const char *kinds = extra_kinds(op, &roles);
@@ -269,22 +277,12 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
         return fail(v, AT "%s register %u out of range (nregs %u)", b, pc, roles[i], x,
                     bl->nregs);
     } else if (kinds[i] == 'k') {
-      /* ATLEAST k of R[B] .. R[B+C-1] */
-      if (B + C > bl->nregs)
-        return fail(v, AT "registers %u..%u out of range (nregs %u)", b, pc, B, B + C - 1,
-                    bl->nregs);
       if (x < 1 || x > C) return fail(v, AT "at least %u of %u items", b, pc, x, C);
     } else if (kinds[i] == 'x') {
       if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
-      if (oi->c == 'N') {
-        if (C > 8) return fail(v, AT "argument count %u exceeds 8", b, pc, C);
-        if (B + C > bl->nregs)
-          return fail(v, AT "argument registers %u..%u out of range (nregs %u)", b, pc, B,
-                      B + C - 1, bl->nregs);
-        if (C != p->ext[x].nargs)
-          return fail(v, AT "extern %s takes %u arguments, called with %u", b, pc,
-                      p->str[p->ext[x].name], p->ext[x].nargs, C);
-      }
+      if (C != p->ext[x].nargs)
+        return fail(v, AT "extern %s takes %u arguments, called with %u", b, pc,
+                    p->str[p->ext[x].name], p->ext[x].nargs, C);
     }
   }
   return 0;
@@ -373,6 +371,36 @@ static int check_code(V *v)
 
 /* ---- criteria, branches, policies ------------------------------------- */
 
+/* Parent chains end at a root (no cycles) within MAX_CRIT_DEPTH levels:
+   the VM and the trace recurse down the criteria tree. */
+enum { MAX_CRIT_DEPTH = 256 };
+
+static int check_crit_depth(V *v)
+{
+  const pol_Program *p = v->p;
+  const uint32_t on_walk = UINT32_MAX;
+  uint32_t *depth = calloc(p->ncrit ? p->ncrit : 1, sizeof *depth);   /* 0 = not yet known */
+  if (!depth) return fail(v, "out of memory while verifying");
+  int rc = 0;
+  for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++) {
+    uint32_t j = i, n = 0;
+    for (; j != POL_NOSTR && depth[j] == 0; j = p->crit[j].parent, n++) depth[j] = on_walk;
+    if (j != POL_NOSTR && depth[j] == on_walk) {
+      rc = fail(v, "criterion %u (%s): cycle in the criteria tree", i, p->str[p->crit[i].id]);
+      break;
+    }
+    uint32_t d = (j == POL_NOSTR ? 0 : depth[j]) + n;
+    if (d > MAX_CRIT_DEPTH) {
+      rc = fail(v, "criterion %u (%s): nested %u levels deep, at most %d", i,
+                p->str[p->crit[i].id], d, MAX_CRIT_DEPTH);
+      break;
+    }
+    for (j = i; n > 0; n--, j = p->crit[j].parent) depth[j] = d--;
+  }
+  free(depth);
+  return rc;
+}
+
 static int check_crit(V *v)
 {
   const pol_Program *p = v->p;
@@ -429,18 +457,39 @@ static int check_crit(V *v)
       rc = fail(v, "criterion %u (%s): parent %u does not list it as a child", i,
                 p->str[p->crit[i].id], p->crit[i].parent);
 
-  /* Parent chains end at a root: colour 1 = on the current walk, 2 = done. */
-  for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++) {
-    uint32_t j = i;
-    while (j != POL_NOSTR && listed[j] != 2) {
-      if (listed[j] == 3) { rc = fail(v, "criterion %u: cycle in the criteria tree", i); break; }
-      listed[j] = 3;
-      j = p->crit[j].parent;
-    }
-    for (j = i; j != POL_NOSTR && listed[j] == 3; j = p->crit[j].parent) listed[j] = 2;
-  }
   free(listed);
-  return rc;
+  return rc == 0 ? check_crit_depth(v) : rc;
+}
+
+/* Decision rules: each header's outcome and length are in range, every
+   condition is a well-formed postfix expression (depth <= 64, exactly one
+   value left), tag bits name tags of the policy, the last rule always
+   holds. */
+static int check_decision(V *v, uint32_t pol, const uint32_t *w, uint32_t n, uint32_t ntags)
+{
+  uint32_t i = 0, last_len = 1;
+  while (i < n) {
+    uint32_t outcome = w[i] & 0xffu, len = w[i] >> 8;
+    if (outcome >= PO__COUNT) return fail(v, "policy %u: decision word %u: bad outcome %u", pol, i, outcome);
+    if (len > n - i - 1) return fail(v, "policy %u: decision word %u: rule past the end", pol, i);
+    i++;
+    int depth = 0;
+    for (uint32_t k = 0; k < len; k++, i++) {
+      uint32_t op = w[i] >> 24, arg = w[i] & 0xffffffu;
+      if (op >= PDC__COUNT) return fail(v, "policy %u: decision word %u: bad op %u", pol, i, op);
+      int tagged = op == PDC_ANY_FAILED_TAG || op == PDC_EVERY_FAILED_TAG || op == PDC_ANY_UNKNOWN_TAG;
+      if (tagged ? arg >= ntags : arg != 0)
+        return fail(v, "policy %u: decision word %u: bad argument %u", pol, i, arg);
+      if (op == PDC_AND || op == PDC_OR) depth--;
+      else if (op != PDC_NOT) depth++;
+      if (depth < 1 || depth > 64)
+        return fail(v, "policy %u: decision word %u: malformed condition", pol, i);
+    }
+    if (len && depth != 1) return fail(v, "policy %u: decision rule ending at %u leaves %d values", pol, i, depth);
+    last_len = len;
+  }
+  if (n && last_len != 0) return fail(v, "policy %u: the last decision rule must always hold", pol);
+  return 0;
 }
 
 static int check_policies(V *v)
@@ -464,7 +513,21 @@ static int check_policies(V *v)
     for (uint32_t j = br->crit0; j < br->crit0 + br->ncrit; j++)
       if (p->crit[p->branch_crit[j]].parent != POL_NOSTR)
         return fail(v, "branch %u: criterion %u is not top-level", i, p->branch_crit[j]);
+    if (str_id(v, br->text, 0, "branch", i, "text")) return -1;
+    if (br->aspect != POL_NOSTR && str_id(v, br->aspect, 0, "branch", i, "aspect")) return -1;
+    if (br->each != POL_NOSTR && br->each >= p->nblocks)
+      return fail(v, "branch %u: each block %u out of range (nblocks %u)", i, br->each, p->nblocks);
+    if (br->each == POL_NOSTR && br->necrit != 0)
+      return fail(v, "branch %u: per-item criteria without a list", i);
+    if (!range_ok(br->ecrit0, br->necrit, p->nbranch_crit))
+      return fail(v, "branch %u: per-item criteria %u+%u out of range (nbranch_crit %u)", i,
+                  br->ecrit0, br->necrit, p->nbranch_crit);
+    for (uint32_t j = br->ecrit0; j < br->ecrit0 + br->necrit; j++)
+      if (p->crit[p->branch_crit[j]].parent != POL_NOSTR)
+        return fail(v, "branch %u: criterion %u is not top-level", i, p->branch_crit[j]);
   }
+  for (uint32_t i = 0; i < p->ntagnames; i++)
+    if (str_id(v, p->tagnames[i], 0, "tag", i, "")) return -1;
 
   for (uint32_t i = 0; i < p->npol; i++) {
     const pol_Policy *o = &p->pol[i];
@@ -490,7 +553,28 @@ static int check_policies(V *v)
         if (p->branch_crit[j] < o->crit0 || p->branch_crit[j] - o->crit0 >= o->ncrit)
           return fail(v, "policy %u: branch %u uses criterion %u of another policy", i, b,
                       p->branch_crit[j]);
+      for (uint32_t j = br->ecrit0; j < br->ecrit0 + br->necrit; j++)
+        if (p->branch_crit[j] < o->crit0 || p->branch_crit[j] - o->crit0 >= o->ncrit)
+          return fail(v, "policy %u: branch %u uses criterion %u of another policy", i, b,
+                      p->branch_crit[j]);
     }
+    /* The VM keeps a policy's results in an array indexed by c - crit0. */
+    for (uint32_t c = o->crit0; c < o->crit0 + o->ncrit; c++) {
+      const pol_Crit *cr = &p->crit[c];
+      if (o->ntags < 32 && (cr->tags >> o->ntags) != 0)
+        return fail(v, "policy %u: criterion %u has tags beyond the policy's %u", i, c, o->ntags);
+      for (uint32_t j = cr->child0; j < cr->child0 + cr->nchildren; j++)
+        if (p->crit_children[j] - o->crit0 >= o->ncrit)
+          return fail(v, "policy %u: criterion %u has child %u of another policy", i, c,
+                      p->crit_children[j]);
+    }
+    if (o->ntags > 32 || !range_ok(o->tag0, o->ntags, p->ntagnames))
+      return fail(v, "policy %u: tags %u+%u out of range (ntagnames %u)", i, o->tag0, o->ntags,
+                  p->ntagnames);
+    if (!range_ok(o->dec0, o->ndec, p->ndec))
+      return fail(v, "policy %u: decision words %u+%u out of range (ndec %u)", i, o->dec0,
+                  o->ndec, p->ndec);
+    if (check_decision(v, i, p->dec + o->dec0, o->ndec, o->ntags)) return -1;
   }
   if (p->built >= p->nstr)
     return fail(v, "meta: built string id %u out of range (nstr %u)", p->built, p->nstr);

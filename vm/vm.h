@@ -21,7 +21,10 @@
 #include "case.h"
 
 typedef enum {
-  PD_APPROVE, PD_DENY, PD_PEND, PD_NO_POLICY
+  PD_APPROVE, PD_DENY, PD_PEND, PD_NO_POLICY,
+  PD_PARTIAL,   /* per-item results differ: some items approved, some not */
+  PD_LOI,       /* non-certified for lack of information */
+  PD_REFER      /* sent to a physician reviewer */
 } pol_Det;
 
 typedef enum {
@@ -47,12 +50,34 @@ typedef struct pol_CritResult {
   uint32_t miss0, nmiss;
 } pol_CritResult;
 
+/* One item of a `for each`: its value, determination and the results of
+   the per-item criteria (indexed like pol_LineResult.crit). */
+typedef struct pol_ItemResult {
+  pol_Value item;
+  pol_Det det;
+  pol_CritResult *crit;
+} pol_ItemResult;
+
+/* One `assess` block that applied to the line (e.g. level of care). */
+typedef struct pol_AspectResult {
+  uint32_t branch;
+  pol_Det det;
+} pol_AspectResult;
+
+#define POL_MAX_ASPECTS 8
+
 typedef struct pol_LineResult {
   uint32_t line;              /* index into the case's lines */
   uint32_t policy;            /* program policy index or POL_NOSTR */
   uint32_t branch;            /* program branch index or POL_NOSTR */
-  pol_Det det;
+  pol_Det det;                /* the line's determination, items included */
+  pol_Det line_det;           /* from the line-level criteria alone */
   pol_CritResult *crit;       /* policy's ncrit results, in policy order */
+  int items_known;            /* 0: the `for each` list is unknown */
+  uint32_t nitems;
+  pol_ItemResult *items;
+  uint32_t naspects;
+  pol_AspectResult aspects[POL_MAX_ASPECTS];
 } pol_LineResult;
 
 typedef struct pol_VM pol_VM;

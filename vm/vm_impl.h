@@ -31,6 +31,12 @@ struct pol_VM {
   pol_CritResult *crit;       /* lines x max policy ncrit */
   uint32_t capcrit;
   uint32_t maxpolcrit;
+  /* `for each` items: results and their criteria */
+  pol_ItemResult *items;
+  uint32_t capitems;
+  pol_CritResult *itemcrit;
+  size_t capitemcrit;
+  pol_Value cur;              /* the item being judged (CUR) */
   /* scratch for COUNTD and COVER, grown only when a list is larger than
      any seen before */
   pol_Value *keys;

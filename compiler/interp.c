@@ -1,0 +1,638 @@
+/*
+ * interp.c -- the reference evaluator: the language semantics, read off the
+ * checked AST one node at a time.
+ *
+ * Written to be obviously correct rather than fast: a recursive eval()
+ * over a small value type of its own, Kleene three-valued logic, numbers as
+ * closed intervals [lo, hi] (exact when lo == hi; counts and coverages
+ * over partly unknown lists are wider), a `let` evaluated afresh at every
+ * use.  It shares no code with codegen.c or the VM's dispatch loop; the
+ * only things it takes from the VM library are the fact values of the
+ * loaded case and pol_add_months, the calendar rule of the language.
+ *
+ * Ownership: nothing here allocates except the scratch array of a
+ * coverage (freed before it returns); values borrow from the AST and the
+ * case.
+ */
+#include "interp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../vm/vm.h"
+
+/* ---- values ------------------------------------------------------------ */
+
+typedef enum { V_UNK, V_BOOL, V_NUM, V_STR, V_DATE, V_DUR, V_WIN, V_SET, V_LIST, V_REC } VKind;
+
+typedef struct Val {
+  VKind k;
+  int b;                    /* V_BOOL: 0 or 1 */
+  double lo, hi;            /* V_NUM: the number lies in [lo, hi] */
+  int32_t d1, d2;           /* V_DATE: day d1; V_WIN: days [d1, d2];
+                               V_DUR: d1 months and d2 days */
+  const char *s;            /* V_STR */
+  const pol_Node *set;      /* V_SET: first N_STR of the literal */
+  const pol_List *list;     /* V_LIST */
+  const pol_Value *fields;  /* V_REC */
+  uint32_t rec;             /* V_REC: record type index */
+} Val;
+
+typedef enum { F = 0, T = 1, U = 2 } Tri;
+
+static Val unk(void)
+{
+  Val v;
+  memset(&v, 0, sizeof v);
+  v.k = V_UNK;
+  return v;
+}
+
+static Val boolv(int b)
+{
+  Val v = unk();
+  v.k = V_BOOL;
+  v.b = b != 0;
+  return v;
+}
+
+static Val triv(Tri t) { return t == U ? unk() : boolv(t == T); }
+
+static Val range(double lo, double hi)
+{
+  Val v = unk();
+  v.k = V_NUM;
+  v.lo = lo;
+  v.hi = hi;
+  return v;
+}
+
+static Val num(double x) { return range(x, x); }
+
+static Val date(int32_t d)
+{
+  Val v = unk();
+  v.k = V_DATE;
+  v.d1 = d;
+  return v;
+}
+
+static Tri truth(Val v) { return v.k == V_BOOL ? (v.b ? T : F) : U; }
+
+static Tri tri_not(Tri a) { return a == U ? U : a == T ? F : T; }
+
+static Tri tri_and(Tri a, Tri b)
+{
+  if (a == F || b == F) return F;
+  if (a == U || b == U) return U;
+  return T;
+}
+
+static Tri tri_or(Tri a, Tri b)
+{
+  if (a == T || b == T) return T;
+  if (a == U || b == U) return U;
+  return F;
+}
+
+/* A fact slot, record field or list item as loaded from the case. */
+static Val from_case(const pol_Value *pv)
+{
+  Val v = unk();
+  switch (pv->tag) {
+  case PV_BOOL: return boolv(pv->aux != 0);
+  case PV_NUM: return num(pv->u.n);
+  case PV_RANGE: return range(pv->u.r.lo, pv->u.r.hi);
+  case PV_STR: v.k = V_STR; v.s = pv->u.s; return v;
+  case PV_DATE: return date((int32_t)pv->aux);
+  case PV_LIST: v.k = V_LIST; v.list = pv->u.p; return v;
+  case PV_REC: v.k = V_REC; v.fields = pv->u.p; v.rec = pv->aux; return v;
+  default: return unk();
+  }
+}
+
+/* ---- environment ------------------------------------------------------- */
+
+/* The items of the enclosing quantifiers, innermost first. */
+typedef struct Items {
+  const struct Items *up;
+  Val item;
+} Items;
+
+typedef struct Env {
+  const pol_Program *p;
+  const pol_Value *slots;   /* fact values of the line being judged */
+  const Val *args;          /* arguments of the let whose body this is */
+  int nargs;
+  const Items *items;
+} Env;
+
+static Val item_at(const Env *e, int depth)
+{
+  const Items *it = e->items;
+  for (int i = 0; i < depth && it; i++) it = it->up;
+  return it ? it->item : unk();
+}
+
+static Val field_of(const Env *e, Val r, int index)
+{
+  if (r.k != V_REC || r.rec >= e->p->nrec || index < 0 ||
+      (uint32_t)index >= e->p->rec[r.rec].nfields)
+    return unk();
+  return from_case(&r.fields[index]);
+}
+
+static uint32_t list_len(Val l) { return l.list->n; }
+
+static Val list_item(Val l, uint32_t i) { return from_case(&l.list->items[i]); }
+
+/* ---- comparisons -------------------------------------------------------- */
+
+static int exact(Val v) { return v.lo == v.hi; }
+
+static Tri yes_no(int yes, int no) { return yes ? T : no ? F : U; }
+
+/* Numbers are intervals: a comparison is true when it holds for every pair
+   of values the intervals allow, false when it holds for none. */
+static Tri num_cmp(int op, Val a, Val b)
+{
+  if (isnan(a.lo) || isnan(a.hi) || isnan(b.lo) || isnan(b.hi)) return U;
+  switch (op) {
+  case O_EQ: return yes_no(exact(a) && exact(b) && a.lo == b.lo, a.hi < b.lo || b.hi < a.lo);
+  case O_NE: return tri_not(num_cmp(O_EQ, a, b));
+  case O_LT: return yes_no(a.hi < b.lo, a.lo >= b.hi);
+  case O_LE: return yes_no(a.hi <= b.lo, a.lo > b.hi);
+  case O_GT: return num_cmp(O_LT, b, a);
+  default:   return num_cmp(O_LE, b, a);   /* O_GE */
+  }
+}
+
+static Tri ord_cmp(int op, long x, long y)
+{
+  switch (op) {
+  case O_EQ: return x == y ? T : F;
+  case O_NE: return x != y ? T : F;
+  case O_LT: return x < y ? T : F;
+  case O_LE: return x <= y ? T : F;
+  case O_GT: return x > y ? T : F;
+  default:   return x >= y ? T : F;
+  }
+}
+
+static Tri compare(int op, Val a, Val b)
+{
+  if (a.k == V_UNK || b.k == V_UNK) return U;
+  if (a.k != b.k) return U;   /* the checker allows no such comparison */
+  switch (a.k) {
+  case V_NUM: return num_cmp(op, a, b);
+  case V_DATE: return ord_cmp(op, a.d1, b.d1);
+  case V_BOOL: return ord_cmp(op, a.b, b.b);
+  case V_STR:
+    if (op == O_EQ) return strcmp(a.s, b.s) == 0 ? T : F;
+    if (op == O_NE) return strcmp(a.s, b.s) != 0 ? T : F;
+    return U;
+  default: return U;
+  }
+}
+
+/* s in a set literal or in a list of strings. */
+static Tri member(Val s, Val in)
+{
+  if (s.k != V_STR) return U;
+  if (in.k == V_SET) {
+    for (const pol_Node *x = in.set; x; x = x->next)
+      if (strcmp(x->str, s.s) == 0) return T;
+    return F;
+  }
+  if (in.k == V_LIST) {
+    /* "s == x1 or s == x2 or ..." */
+    Tri acc = F;
+    for (uint32_t i = 0; i < list_len(in); i++) acc = tri_or(acc, compare(O_EQ, s, list_item(in, i)));
+    return acc;
+  }
+  return U;
+}
+
+/* ---- arithmetic --------------------------------------------------------- */
+
+static double min4(double a, double b, double c, double d)
+{
+  double m = a;
+  if (b < m) m = b;
+  if (c < m) m = c;
+  if (d < m) m = d;
+  return m;
+}
+
+static double max4(double a, double b, double c, double d)
+{
+  double m = a;
+  if (b > m) m = b;
+  if (c > m) m = c;
+  if (d > m) m = d;
+  return m;
+}
+
+/* Interval arithmetic: the result holds every value the operands allow. */
+static Val num_arith(int op, Val a, Val b)
+{
+  switch (op) {
+  case O_ADD: return range(a.lo + b.lo, a.hi + b.hi);
+  case O_SUB: return range(a.lo - b.hi, a.hi - b.lo);
+  case O_MUL: {
+    double w = a.lo * b.lo, x = a.lo * b.hi, y = a.hi * b.lo, z = a.hi * b.hi;
+    return range(min4(w, x, y, z), max4(w, x, y, z));
+  }
+  default: {   /* O_DIV: unknown if the divisor may be 0 */
+    if (b.lo <= 0 && b.hi >= 0) return unk();
+    double w = a.lo / b.lo, x = a.lo / b.hi, y = a.hi / b.lo, z = a.hi / b.hi;
+    return range(min4(w, x, y, z), max4(w, x, y, z));
+  }
+  }
+}
+
+static Val arith(int op, Val a, Val b)
+{
+  if (a.k == V_UNK || b.k == V_UNK) return unk();
+  if (a.k == V_NUM && b.k == V_NUM) return num_arith(op, a, b);
+  if (a.k == V_DATE && b.k == V_DUR && (op == O_ADD || op == O_SUB)) {
+    int sign = op == O_ADD ? 1 : -1;
+    return date(pol_add_months(a.d1, sign * b.d1) + sign * b.d2);
+  }
+  if (a.k == V_DATE && b.k == V_DATE && op == O_SUB) return num((double)a.d1 - (double)b.d1);
+  return unk();
+}
+
+/* ---- expressions -------------------------------------------------------- */
+
+static Val eval(const Env *e, const pol_Node *n);
+
+static Val eval_let(const Env *e, const pol_Node *let, const pol_Node *args)
+{
+  Val small[8], *argv = small;
+  int na = 0;
+  for (const pol_Node *a = args; a; a = a->next) na++;
+  if (na > 8 && !(argv = malloc((size_t)na * sizeof *argv))) return unk();
+  na = 0;
+  for (const pol_Node *a = args; a; a = a->next) argv[na++] = eval(e, a);
+  /* a let's body sees its parameters and the declarations, nothing else */
+  Env inner = {e->p, e->slots, argv, na, NULL};
+  Val v = eval(&inner, let->a);
+  if (argv != small) free(argv);
+  return v;
+}
+
+static Val eval_name(const Env *e, const pol_Node *n)
+{
+  switch (n->res) {
+  case R_FACT:
+    if (n->decl->index < 0 || (uint32_t)n->decl->index >= e->p->nfacts) return unk();
+    return from_case(&e->slots[n->decl->index]);
+  case R_LET: return eval_let(e, n->decl, NULL);
+  case R_PARAM: return n->index < e->nargs ? e->args[n->index] : unk();
+  case R_FIELD: return field_of(e, item_at(e, n->depth), n->index);
+  case R_ITEM: return item_at(e, n->depth);
+  default: return unk();
+  }
+}
+
+static Val eval_call(const Env *e, const pol_Node *n)
+{
+  if (n->res == R_LET) return eval_let(e, n->decl, n->args);
+  if (n->res != R_BUILTIN) return unk();   /* externs: not evaluated here */
+  Val a = eval(e, n->args);
+  switch (n->index) {
+  case B_FLOOR: return a.k == V_NUM ? range(floor(a.lo), floor(a.hi)) : unk();
+  case B_START_OF: return a.k == V_WIN ? date(a.d1) : unk();
+  case B_END_OF: return a.k == V_WIN ? date(a.d2) : unk();
+  case B_KNOWN: return boolv(a.k != V_UNK);
+  default: return unk();
+  }
+}
+
+static Val eval_binary(const Env *e, const pol_Node *n)
+{
+  if (n->op == O_AND) return triv(tri_and(truth(eval(e, n->a)), truth(eval(e, n->b))));
+  if (n->op == O_OR) return triv(tri_or(truth(eval(e, n->a)), truth(eval(e, n->b))));
+  Val a = eval(e, n->a), b = eval(e, n->b);
+  switch (n->op) {
+  case O_EQ: case O_NE: case O_LT: case O_LE: case O_GT: case O_GE:
+    return triv(compare(n->op, a, b));
+  case O_IN:
+    return triv(a.k == V_UNK || b.k == V_UNK ? U : member(a, b));
+  case O_NOTIN:
+    return triv(tri_not(a.k == V_UNK || b.k == V_UNK ? U : member(a, b)));
+  case O_WITHIN:
+    if (a.k != V_DATE || b.k != V_WIN) return unk();
+    return boolv(a.d1 >= b.d1 && a.d1 <= b.d2);
+  case O_COALESCE:
+    return a.k != V_UNK ? a : b;
+  default:
+    return arith(n->op, a, b);
+  }
+}
+
+/* The truth of a quantifier's predicate for one item (no predicate: true). */
+static Tri pred_for(const Env *e, const pol_Node *pred, Val item)
+{
+  if (!pred) return T;
+  Items it = {e->items, item};
+  Env inner = *e;
+  inner.items = &it;
+  return truth(eval(&inner, pred));
+}
+
+static Val value_for(const Env *e, const pol_Node *x, Val item)
+{
+  Items it = {e->items, item};
+  Env inner = *e;
+  inner.items = &it;
+  return eval(&inner, x);
+}
+
+/* A key of `count distinct` is known when it is one value: a number known
+   only to lie in a range (a count used as a key) may or may not equal
+   another key, so it counts as unknown. */
+static int known_key(Val k) { return k.k != V_UNK && (k.k != V_NUM || exact(k)); }
+
+/* Known keys compared by value. */
+static int same_key(Val a, Val b)
+{
+  if (!known_key(a) || !known_key(b) || a.k != b.k) return 0;
+  switch (a.k) {
+  case V_STR: return strcmp(a.s, b.s) == 0;
+  case V_NUM: return a.lo == b.lo;
+  case V_DATE: return a.d1 == b.d1;
+  case V_BOOL: return a.b == b.b;
+  default: return 0;
+  }
+}
+
+/* count distinct KEY of L where P:
+     sure     = distinct keys among the items whose P is true (known keys);
+     possible = distinct known keys among the items whose P may be true,
+                plus every such item whose key is unknown (it may be new). */
+static Val count_distinct(const Env *e, const pol_Node *n, Val l)
+{
+  uint32_t len = list_len(l);
+  uint32_t sure = 0, possible = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri pi = pred_for(e, n->b, item);
+    if (pi == F) continue;
+    Val ki = value_for(e, n->c, item);
+    if (!known_key(ki)) { possible++; continue; }
+    /* item i is the first of its key among the items whose P may be true? */
+    int first_possible = 1, first_sure = pi == T;
+    for (uint32_t j = 0; j < i; j++) {
+      Val other = list_item(l, j);
+      Tri pj = pred_for(e, n->b, other);
+      if (pj == F || !same_key(ki, value_for(e, n->c, other))) continue;
+      first_possible = 0;
+      if (pj == T) first_sure = 0;
+    }
+    possible += first_possible;
+    sure += first_sure;
+  }
+  return range(sure, possible);
+}
+
+static Val eval_quant(const Env *e, const pol_Node *n)
+{
+  Val l = eval(e, n->a);
+  if (l.k != V_LIST) return unk();
+  uint32_t len = list_len(l);
+  switch (n->op) {
+  case Q_EXISTS: case Q_NO: {
+    Tri acc = F;
+    for (uint32_t i = 0; i < len; i++) acc = tri_or(acc, pred_for(e, n->b, list_item(l, i)));
+    return triv(n->op == Q_NO ? tri_not(acc) : acc);
+  }
+  case Q_EVERY: {
+    Tri acc = T;
+    for (uint32_t i = 0; i < len; i++) acc = tri_and(acc, pred_for(e, n->b, list_item(l, i)));
+    return triv(acc);
+  }
+  case Q_COUNT: {
+    if (!n->b) return num(len);
+    uint32_t yes = 0, maybe = 0;
+    for (uint32_t i = 0; i < len; i++) {
+      Tri t = pred_for(e, n->b, list_item(l, i));
+      yes += t == T;
+      maybe += t == U;
+    }
+    return range(yes, yes + maybe);
+  }
+  default:
+    return count_distinct(e, n, l);
+  }
+}
+
+typedef struct Span32 { int32_t lo, hi; } Span32;
+
+static int by_start(const void *a, const void *b)
+{
+  const Span32 *x = a, *y = b;
+  return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* days of W covered by L where P from S to E */
+static Val eval_cover(const Env *e, const pol_Node *n)
+{
+  Val w = eval(e, n->a), l = eval(e, n->b);
+  if (w.k != V_WIN || l.k != V_LIST) return unk();
+  uint32_t len = list_len(l);
+  Span32 *sp = malloc((len ? len : 1) * sizeof *sp);
+  if (!sp) return unk();
+  uint32_t nsp = 0;
+  int open = 0;   /* an item that counts has an unknown start or end */
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    if (pred_for(e, n->c, item) != T) continue;
+    Val s = value_for(e, n->d, item), t = value_for(e, n->e, item);
+    if (s.k != V_DATE || t.k != V_DATE) { open = 1; continue; }
+    Span32 x = {s.d1 > w.d1 ? s.d1 : w.d1, t.d1 < w.d2 ? t.d1 : w.d2};   /* clipped to W */
+    if (x.lo <= x.hi) sp[nsp++] = x;
+  }
+  /* the union's size: sort by start, then count each day once */
+  qsort(sp, nsp, sizeof *sp, by_start);
+  double days = 0;
+  double last = -1e18;   /* the last day already counted */
+  for (uint32_t i = 0; i < nsp; i++) {
+    double lo = sp[i].lo > last + 1 ? sp[i].lo : last + 1;
+    if (sp[i].hi >= lo) {
+      days += sp[i].hi - lo + 1;
+      last = sp[i].hi;
+    }
+  }
+  free(sp);
+  double whole = w.d2 >= w.d1 ? (double)w.d2 - w.d1 + 1 : 0;
+  return range(days, open ? whole : days);
+}
+
+static Val eval_atleast(const Env *e, const pol_Node *n)
+{
+  int yes = 0, maybe = 0;
+  for (const pol_Node *a = n->args; a; a = a->next) {
+    Tri t = truth(eval(e, a));
+    yes += t == T;
+    maybe += t == U;
+  }
+  int k = (int)n->num;
+  return triv(yes >= k ? T : yes + maybe < k ? F : U);
+}
+
+static Val eval(const Env *e, const pol_Node *n)
+{
+  Val v = unk();
+  switch (n->kind) {
+  case N_NUM: return num(n->num);
+  case N_STR: v.k = V_STR; v.s = n->str; return v;
+  case N_DATE: return date(n->ival);
+  case N_DUR: v.k = V_DUR; v.d1 = n->ival; v.d2 = n->ival2; return v;
+  case N_BOOL: return boolv(n->ival);
+  case N_SET: v.k = V_SET; v.set = n->args; return v;
+  case N_WINDOW: {
+    Val a = eval(e, n->a), b = eval(e, n->b);
+    if (a.k != V_DATE || b.k != V_DATE) return unk();
+    v.k = V_WIN; v.d1 = a.d1; v.d2 = b.d1;
+    return v;
+  }
+  case N_NAME: return eval_name(e, n);
+  case N_IT: return item_at(e, n->depth);
+  case N_FIELD: return field_of(e, eval(e, n->a), n->index);
+  case N_CALL: return eval_call(e, n);
+  case N_UNARY: {
+    Val a = eval(e, n->a);
+    if (n->op == O_NOT) return triv(tri_not(truth(a)));
+    return a.k == V_NUM ? range(-a.hi, -a.lo) : unk();
+  }
+  case N_BINARY: return eval_binary(e, n);
+  case N_QUANT: return eval_quant(e, n);
+  case N_COVER: return eval_cover(e, n);
+  case N_ATLEAST: return eval_atleast(e, n);
+  default: return unk();
+  }
+}
+
+/* ---- criteria, branches, routing ---------------------------------------- */
+
+static uint8_t status_of(Tri t) { return t == T ? PS_MET : t == F ? PS_NOT_MET : PS_UNKNOWN; }
+
+/* Number of criteria in the clause and its sub-criteria. */
+static int count_crit(const pol_Node *cl)
+{
+  int n = 1;
+  if (cl->op != C_LEAF)
+    for (const pol_Node *k = cl->b; k; k = k->next) n += count_crit(k);
+  return n;
+}
+
+/* Judges a clause and its sub-criteria, numbered in preorder from *idx. */
+static uint8_t judge(const Env *e, const pol_Node *cl, uint8_t *status, int *idx, int ncrit)
+{
+  int me = (*idx)++;
+  uint8_t st;
+  if (cl->op == C_LEAF) {
+    st = status_of(truth(eval(e, cl->a)));
+  } else {
+    int n = 0, met = 0, unknown = 0;
+    for (const pol_Node *k = cl->b; k; k = k->next, n++) {
+      uint8_t s = judge(e, k, status, idx, ncrit);
+      met += s == PS_MET;
+      unknown += s == PS_UNKNOWN;
+    }
+    int need = cl->op == C_ALL ? n : cl->op == C_ANY ? 1 : cl->ival;
+    st = met >= need ? PS_MET : met + unknown < need ? PS_NOT_MET : PS_UNKNOWN;
+  }
+  if (me < ncrit) status[me] = st;
+  return st;
+}
+
+/* Whether the unit uses only what this evaluator implements: top-level
+   declarations, main branches and criteria (not, e.g., `assess` blocks,
+   `for each` clauses or decision rules). */
+static int clause_known(const pol_Node *cl)
+{
+  if (cl->kind != N_CRITERION) return 0;
+  if (cl->op != C_LEAF)
+    for (const pol_Node *k = cl->b; k; k = k->next)
+      if (!clause_known(k)) return 0;
+  return 1;
+}
+
+static int unit_known(const pol_PolicyUnit *u)
+{
+  for (const pol_Node *it = u->src->items; it; it = it->next) {
+    switch (it->kind) {
+    case N_POLICY: case N_IMPORT: case N_RECORD: case N_FACT: case N_LET: case N_EXTERN:
+      break;
+    case N_BRANCH:
+      if (it->path) return 0;   /* an `assess` block */
+      for (const pol_Node *cl = it->args; cl; cl = cl->next)
+        if (!clause_known(cl)) return 0;
+      break;
+    default:
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static int covers(const pol_PolicyUnit *u, const char *cpt)
+{
+  for (const pol_Node *c = u->codes; c; c = c->next)
+    if (strcmp(c->str, cpt) == 0) return 1;
+  return 0;
+}
+
+int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
+                    uint32_t line, int *det, uint8_t *status)
+{
+  /* program policy i <-> the i-th unit with a header */
+  const pol_PolicyUnit *units[4096];
+  int npol = 0;
+  for (int i = 0; i < c->nunits && npol < 4096; i++)
+    if (c->units[i].header) units[npol++] = &c->units[i];
+  if ((uint32_t)npol != p->npol) return -2;
+
+  *det = PD_NO_POLICY;
+  const pol_LineInfo *li = pol_case_line(cs, line);
+  if (!li->cpt || !li->date_known) return -1;
+  int best = -1;
+  for (int i = 0; i < npol; i++) {
+    if (!covers(units[i], li->cpt) || units[i]->effective > li->date) continue;
+    if (best < 0 || units[i]->effective > units[best]->effective) best = i;
+  }
+  if (best < 0) return -1;
+
+  const pol_PolicyUnit *u = units[best];
+  if (!unit_known(u)) return -3;
+  int ncrit = 0;
+  for (const pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_BRANCH)
+      for (const pol_Node *cl = it->args; cl; cl = cl->next) ncrit += count_crit(cl);
+  if ((uint32_t)ncrit != p->pol[best].ncrit) return -2;
+  for (int i = 0; i < ncrit; i++) status[i] = PS_NA;
+
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL};
+  int idx = 0;   /* preorder number of the branch's first criterion */
+  for (const pol_Node *br = u->src->items; br; br = br->next) {
+    if (br->kind != N_BRANCH) continue;
+    if (truth(eval(&env, br->a)) != T) {
+      for (const pol_Node *cl = br->args; cl; cl = cl->next) idx += count_crit(cl);
+      continue;
+    }
+    int deny = 0, unknown = 0;
+    for (const pol_Node *cl = br->args; cl; cl = cl->next) {
+      uint8_t st = judge(&env, cl, status, &idx, ncrit);
+      int met_is_bad = (cl->flags & CF_EXCLUSION) != 0;
+      if (met_is_bad ? st == PS_MET : st == PS_NOT_MET) deny = 1;
+      if (st == PS_UNKNOWN) unknown = 1;
+    }
+    *det = deny ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
+    return best;
+  }
+  return best;   /* no branch applies: no_policy, all not_applicable */
+}

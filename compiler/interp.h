@@ -1,0 +1,42 @@
+/*
+ * interp.h -- the reference evaluator: judges a request line by walking the
+ * checked AST directly, with no bytecode.
+ *
+ * It exists to be compared with the VM (tests/interp_diff.c): it is written
+ * from the language semantics, plainly, and shares no code path with the
+ * code generator or the VM beyond the case loader (which provides the fact
+ * values) and the calendar helper pol_add_months.
+ *
+ * Ownership: everything is borrowed.  c must have been checked (pol_check
+ * returned 0) and given fact slots by pol_codegen; p is the program built
+ * from c (or a bundle of it) and cs a case loaded for p.
+ */
+#ifndef POL_INTERP_H
+#define POL_INTERP_H
+
+#include <stdint.h>
+
+#include "compile.h"
+#include "../vm/case.h"
+
+/* Judges line `line` (an index into the case's lines) of cs.
+ *
+ * Program policy i is c's i-th policy unit that has a header.  The line is
+ * routed to the newest policy covering its code on its date.  Writes the
+ * determination (a pol_Det) to *det and, when a policy was routed, one
+ * pol_Status per criterion of that policy to status[0 .. ncrit), in program
+ * criterion order (per branch, preorder); criteria of the branches that do
+ * not judge the line are not_applicable.  status must hold the criteria of
+ * the largest policy of p.
+ *
+ * Returns the routed program policy index; -1 if no policy covers the line
+ * (*det is no_policy, status untouched).  A routed line whose branch
+ * conditions are all not true is also no_policy, with every status
+ * not_applicable, and the policy index is returned.  Returns -2 if c and p
+ * do not describe the same policies (counts of policies or criteria
+ * differ), -3 if the routed policy uses a construct the evaluator does not
+ * implement (`assess` blocks, `for each` clauses, decision rules). */
+int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
+                    uint32_t line, int *det, uint8_t *status);
+
+#endif

@@ -1,0 +1,162 @@
+#!/bin/sh
+# tests/bench/run.sh BUILD_DIR -- `make bench`: throughput and latency.
+#
+#   1. eval-only throughput in process (bench_eval.c): pre-loaded realistic
+#      cases, trace off / on / + JSON writer, with an allocation counter;
+#   2. end to end: `polvm eval` over a realistic NDJSON file, trace on/off;
+#   3. a generated 5000-criterion policy (genpolicy.py): compile time,
+#      bundle size, eval throughput;
+#   4. process latency of `polvm trace` on one case.
+# Ends with one table: our numbers, the targets, the hand-written C
+# reference, and ratios computed from this run.  docs/performance.md says
+# what each number means.
+#
+# Knobs (environment): BENCH_MIN_TIME (seconds per in-process measurement,
+# default 1), BENCH_ROUNDS (3), BENCH_E2E_CASES (20000), BENCH_LAT_RUNS
+# (200), BENCH_CFLAGS (-O2 -g), BENCH_PROFILE=1 (perf profile of
+# bench_eval at the end, if perf works).
+# Exit 1 if steady-state evaluation allocates or trace on/off disagree.
+set -eu
+B=${1:-build}
+W=$B/bench
+CC=${CC:-cc}
+MIN_TIME=${BENCH_MIN_TIME:-1}
+ROUNDS=${BENCH_ROUNDS:-3}
+E2E_CASES=${BENCH_E2E_CASES:-20000}
+LAT_RUNS=${BENCH_LAT_RUNS:-200}
+BIG_CRITERIA=5000
+# the Makefile's object flags, -O2 as there
+WARN="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+-Wformat=2 -Wimplicit-fallthrough -Wvla"
+CFLAGS_B="-std=c11 -D_GNU_SOURCE $WARN ${BENCH_CFLAGS:--O2 -g}"
+POLVM=$B/polvm
+POLC=$B/polc
+BUNDLE=$B/policies.polb
+RES=$W/results.txt
+
+mkdir -p "$W"
+: > "$RES"
+
+# ---- build the harness ----------------------------------------------------
+# --wrap routes every malloc/realloc/calloc of bench_eval.o and libpolvm.a
+# through bench_eval's counters.
+$CC $CFLAGS_B -I vm -o "$W/bench_eval" tests/bench/bench_eval.c "$B/libpolvm.a" \
+  -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc -ljansson -lsodium -lffi -ldl -lm
+$CC $CFLAGS_B -o "$W/timeit" tests/bench/timeit.c
+
+# ---- inputs -----------------------------------------------------------------
+python3 tests/oracle/gencases.py --realistic --seed 1 --count 2000 > "$W/cases2000.ndjson"
+python3 tests/oracle/gencases.py --realistic --seed 1 --count "$E2E_CASES" > "$W/cases_e2e.ndjson"
+head -n 1 "$W/cases2000.ndjson" > "$W/case1.json"
+python3 tests/bench/genpolicy.py --criteria $BIG_CRITERIA --seed 1 > "$W/gen$BIG_CRITERIA.pol"
+
+put() { echo "$1 $2" >> "$RES"; }
+val() { awk -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "nan" : v) }' "$RES"; }
+# timeit's "key value" line -> PREFIX.key lines in the results
+timed() {
+  prefix=$1; shift
+  out=$("$W/timeit" "$@") || { echo "bench: timing failed: $*" >&2; exit 1; }
+  echo "$out" | awk -v p="$prefix" '{ for (i = 1; i < NF; i += 2) print p "." $i, $(i + 1) }' >> "$RES"
+}
+
+status=0
+
+# ---- 1. eval-only, in process ----------------------------------------------
+echo "== 1. eval-only throughput (bench_eval, $ROUNDS rounds of >= ${MIN_TIME} s CPU each)"
+"$W/bench_eval" --min-time "$MIN_TIME" --rounds "$ROUNDS" --prefix eval --out "$RES" \
+  "$BUNDLE" "$W/cases2000.ndjson" || status=1
+
+# ---- 2. end to end ------------------------------------------------------------
+echo "== 2. end to end: $POLVM eval < $E2E_CASES cases"
+n_out=$("$POLVM" eval --bundle "$BUNDLE" < "$W/cases_e2e.ndjson" | wc -l)
+[ "$n_out" -eq "$E2E_CASES" ] || { echo "bench: polvm eval wrote $n_out lines for $E2E_CASES cases" >&2; status=1; }
+put e2e.bytes "$(wc -c < "$W/cases_e2e.ndjson")"
+put e2e.cases "$E2E_CASES"
+timed e2e_on -n 3 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE"
+timed e2e_off -n 3 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE" --no-trace
+timed e2e_crit -n 3 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE" --criteria
+
+# ---- 3. a 5000-criterion policy -------------------------------------------------
+echo "== 3. generated policy: $BIG_CRITERIA criteria ($(wc -c < "$W/gen$BIG_CRITERIA.pol") bytes of source)"
+timed polc -n 3 -w 1 -- "$POLC" -o "$W/gen$BIG_CRITERIA.polb" "$W/gen$BIG_CRITERIA.pol"
+put big.src_bytes "$(wc -c < "$W/gen$BIG_CRITERIA.pol")"
+put big.polb_bytes "$(wc -c < "$W/gen$BIG_CRITERIA.polb")"
+put small.polb_bytes "$(wc -c < "$BUNDLE")"
+"$POLVM" verify "$W/gen$BIG_CRITERIA.polb" | sed -n 4p
+"$W/bench_eval" --min-time "$MIN_TIME" --rounds 1 --count 20 --prefix big --out "$RES" \
+  "$W/gen$BIG_CRITERIA.polb" "$W/cases2000.ndjson" || status=1
+timed big_load -n 20 -w 2 -- "$POLVM" verify "$W/gen$BIG_CRITERIA.polb"
+
+# ---- 4. latency ------------------------------------------------------------------
+echo "== 4. latency: $POLVM trace, one case, $LAT_RUNS runs"
+timed lat -n "$LAT_RUNS" -w 5 -- "$POLVM" trace --bundle "$BUNDLE" "$W/case1.json"
+timed lat_json -n "$LAT_RUNS" -w 5 -- "$POLVM" trace --bundle "$BUNDLE" --format json "$W/case1.json"
+timed lat_verify -n "$LAT_RUNS" -w 5 -- "$POLVM" verify "$BUNDLE"
+timed lat_true -n "$LAT_RUNS" -w 5 -- true
+
+# ---- the table ---------------------------------------------------------------------
+# fields: label, ours, unit, target (text), reference (text), verdict
+awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)" \
+    -v ncpu="$(nproc 2>/dev/null || echo '?')" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" \
+    -v load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" '
+  { v[$1] = $2 }
+  function n(k) { return (k in v) ? v[k] + 0 : 0 }
+  function row(label, ours, target, ref, verdict) {
+    printf "  %-46s %16s  %-14s %-14s %s\n", label, ours, target, ref, verdict
+  }
+  function ok(c) { return c ? "ok" : "MISS" }
+  function rate(x) { return sprintf("%.0f /s", x) }
+  END {
+    off = n("eval.off_cps"); on = n("eval.on_cps"); js = n("eval.json_cps"); cj = n("eval.compact_cps")
+    mb = n("e2e.bytes") / 1e6; cases = n("e2e.cases")
+    e2e_on = cases / (n("e2e_on.min_ms") / 1e3); e2e_off = cases / (n("e2e_off.min_ms") / 1e3)
+    e2e_crit = cases / (n("e2e_crit.min_ms") / 1e3)
+    printf "\npolvm benchmarks, %s, %s (%s CPUs), load average %s\n", when, cpu, ncpu, load
+    printf "in-process rates: best of the rounds, per CPU-second of one thread; processes: best of 3 (latency: %d runs)\n\n", n("lat.runs")
+    row("", "ours", "target", "hand C+jansson", "")
+    print "  eval-only (pre-loaded cases, " n("eval.cases") " realistic, " sprintf("%.2f", n("eval.lines_per_case")) " lines/case)"
+    row("  pol_vm_eval, trace off", rate(off), ">= 2500000 /s", "~4000000 /s", ok(off >= 2.5e6))
+    row("  pol_vm_eval, trace on", rate(on), "", "", "")
+    row("  trace overhead (off rate / on rate)", sprintf("x%.2f", off / on), "<= x1.30", "", ok(off / on <= 1.3))
+    row("  + JSON trace writer (polvm trace --format json)", rate(js), "", "", "")
+    row("    JSON trace cost (off rate / this rate)", sprintf("x%.2f", off / js), "", "", "")
+    row("  + compact JSON writer (polvm eval)", rate(cj), "", "", "")
+    row("  allocations, timed passes: off/on/json/compact", sprintf("%d/%d/%d/%d", n("eval.allocs_off"), n("eval.allocs_on"), n("eval.allocs_json"), n("eval.allocs_compact")), "0", "", ok(n("eval.alloc_counter") && n("eval.allocs_off") + n("eval.allocs_on") == 0))
+    print "  parts of the end-to-end path (in process)"
+    row("  JSON parse, jansson json_loadb", rate(n("eval.parse_cps")), "", "", sprintf("%.0f MB/s", n("eval.parse_mbps")))
+    row("  case load, pol_case_load", rate(n("eval.load_cps")), "", "", "")
+    row("  parse + load + eval + compact JSON", rate(n("eval.pipe_cps")), "", "", "")
+    print "  end to end (" cases " cases, " sprintf("%.1f", mb) " MB NDJSON, polvm eval < file > /dev/null)"
+    row("  polvm eval (trace on)", rate(e2e_on), ">= 27000 /s", "~27000 /s", ok(e2e_on >= 27000))
+    row("    throughput", sprintf("%.1f MB/s", mb / (n("e2e_on.min_ms") / 1e3)), "", "", "")
+    row("  polvm eval --no-trace", rate(e2e_off), "", "", sprintf("%.1f MB/s", mb / (n("e2e_off.min_ms") / 1e3)))
+    row("  polvm eval --criteria", rate(e2e_crit), "", "", sprintf("%.1f MB/s", mb / (n("e2e_crit.min_ms") / 1e3)))
+    row("  eval-only / end to end (trace on)", sprintf("x%.1f", on / e2e_on), "", "~x150", sprintf("eval = %.1f%% of e2e time", 100 * e2e_on / on))
+    row("  in-process pipeline / end to end", sprintf("x%.2f", n("eval.pipe_cps") / e2e_on), "", "", "")
+    print "  generated policy (" n("big.cases") " cases x " sprintf("%.2f", n("big.lines_per_case")) " lines, " sprintf("%.0f", n("big.src_bytes") / 1024) " KB of source)"
+    row("  polc compile, " sprintf("%d", '"$BIG_CRITERIA"') " criteria", sprintf("%.0f ms", n("polc.min_ms")), "", "", sprintf("median %.0f ms", n("polc.median_ms")))
+    row("  bundle size", sprintf("%.0f KB", n("big.polb_bytes") / 1024), "", "", sprintf("(policies.polb: %.1f KB)", n("small.polb_bytes") / 1024))
+    row("  polvm verify (load + verify bundle), process", sprintf("%.2f ms", n("big_load.median_ms")), "", "", "median")
+    row("  pol_vm_eval, trace off", rate(n("big.off_cps")), "", "", "")
+    row("  pol_vm_eval, trace on", rate(n("big.on_cps")), "", "", sprintf("x%.2f", n("big.off_cps") / n("big.on_cps")))
+    row("  + JSON trace writer", rate(n("big.json_cps")), "", "", "")
+    print "  latency, one case (process start .. exit)"
+    row("  polvm trace (text), mean", sprintf("%.3f ms", n("lat.mean_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.mean_ms") <= 1))
+    row("  polvm trace (text), median", sprintf("%.3f ms", n("lat.median_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.median_ms") <= 1))
+    row("  polvm trace --format json, median", sprintf("%.3f ms", n("lat_json.median_ms")), "", "", sprintf("mean %.3f", n("lat_json.mean_ms")))
+    row("  polvm verify (start + load bundle), median", sprintf("%.3f ms", n("lat_verify.median_ms")), "", "", sprintf("mean %.3f", n("lat_verify.mean_ms")))
+    row("  /bin/true (process floor), median", sprintf("%.3f ms", n("lat_true.median_ms")), "", "", sprintf("mean %.3f", n("lat_true.mean_ms")))
+  }' "$RES"
+echo "(raw numbers: $RES)"
+
+# ---- optional profile ----------------------------------------------------------------
+if [ "${BENCH_PROFILE:-0}" = 1 ] && command -v perf > /dev/null 2>&1; then
+  echo "== profile: perf record of bench_eval"
+  if perf record -q -g -o "$W/perf.data" "$W/bench_eval" --min-time 1 --rounds 1 \
+       "$BUNDLE" "$W/cases2000.ndjson" > /dev/null 2>&1; then
+    perf report -i "$W/perf.data" --no-children --stdio 2> /dev/null | grep -v '^$' | grep '%' | head -40
+  else
+    echo "perf record failed (perf_event_paranoid?)"
+  fi
+fi
+exit $status
