@@ -93,6 +93,7 @@ struct pol_Node {
   const char *str;     /* name, string literal, id */
   const char *text;    /* criterion / branch text; extern lib */
   const char *cite;
+  const char *next_step;  /* criterion: what would resolve its failure */
   const char *path;    /* fact path */
   double num;
   int32_t ival, ival2; /* date days; duration months, days */

@@ -736,9 +736,14 @@ static void check_header(pol_Compiler *c, pol_PolicyUnit *u)
         if (v->kind != N_STR)
           pol_error(&c->diag, v->span, "E0303", "a code is a string, e.g. \"27279\"");
       u->codes = h->args;
+    } else if (strcmp(h->str, "plans") == 0) {
+      for (pol_Node *v = h->args; v; v = v->next)
+        if (v->kind != N_STR)
+          pol_error(&c->diag, v->span, "E0303", "a plan is a string, e.g. \"commercial-ppo\"");
+      u->plans = h->args;
     } else {
       pol_error(&c->diag, h->span, "E0304",
-                "unknown policy field '%s' (expected title, version, effective, codes, source)", h->str);
+                "unknown policy field '%s' (expected title, version, effective, codes, plans, source)", h->str);
     }
   }
   if (!u->title) pol_error(&c->diag, p->span, "E0305", "policy \"%s\" has no title", p->str);
@@ -805,7 +810,10 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
     return;
   }
   for (pol_Node *a = cl->args; a; a = a->next) {
-    if (a->kind == N_STR) {
+    if (a->kind == N_STR && a->flags) {
+      if (cl->next_step) pol_error(&c->diag, a->span, "E0313", "a criterion has at most one next step");
+      cl->next_step = a->str;
+    } else if (a->kind == N_STR) {
       if (cl->cite) pol_error(&c->diag, a->span, "E0313", "a criterion has at most one citation");
       cl->cite = a->str;
     } else {

@@ -144,16 +144,36 @@ static uint32_t make_set(Gen *g, pol_Node *items)
   return p->nsets++;
 }
 
-static uint32_t evid(Gen *g, const char *fact, const char *expected)
+static uint32_t evid(Gen *g, const char *fact, const char *expected, const char *query)
 {
   pol_Program *p = g->p;
   uint32_t f = str_id(g, fact), e = expected ? str_id(g, expected) : POL_NOSTR;
-  for (uint32_t i = 0; i < p->nevid; i++)
-    if (p->evid[i].fact == f && p->evid[i].expected == e) return i;
+  uint32_t q = query ? str_id(g, query) : POL_NOSTR;
+  for (uint32_t i = p->nevid > 256 ? p->nevid - 256 : 0; i < p->nevid; i++)
+    if (p->evid[i].fact == f && p->evid[i].expected == e && p->evid[i].query == q) return i;
   GROWV(p->evid, p->nevid, g->cap_evid);
   p->evid[p->nevid].fact = f;
   p->evid[p->nevid].expected = e;
+  p->evid[p->nevid].query = q;
   return p->nevid++;
+}
+
+/* The source text of n with runs of white space folded, for the trace. */
+static const char *source_text(Gen *g, const pol_Node *n, char *buf, size_t cap)
+{
+  const pol_Source *src = g->c->files[n->span.file];
+  size_t o = 0;
+  int space = 0;
+  for (uint32_t i = n->span.start; i < n->span.end && i < src->len && o + 4 < cap; i++) {
+    char ch = src->text[i];
+    if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') { space = 1; continue; }
+    if (space && o) buf[o++] = ' ';
+    space = 0;
+    buf[o++] = ch;
+  }
+  if (o + 4 >= cap) { memcpy(buf + o, "...", 3); o += 3; }
+  buf[o] = '\0';
+  return buf;
 }
 
 /* ---- emitting ---------------------------------------------------------- */
@@ -345,10 +365,11 @@ static int fact_slot(Gen *g, pol_Node *decl)
 }
 
 /* Records evidence for the value in dst, at the root level only. */
-static void evidence(Gen *g, int dst, const char *what, pol_Span sp)
+static void evidence(Gen *g, int dst, const char *what, const pol_Node *query, pol_Span sp)
 {
   if (g->nitems > 0 || g->quiet > 0) return;
-  emit_abx(g, OP_EVID, dst, evid(g, what, g->expected), sp);
+  char buf[200];
+  emit_abx(g, OP_EVID, dst, evid(g, what, g->expected, query ? source_text(g, query, buf, sizeof buf) : NULL), sp);
   g->expected = NULL;
 }
 
@@ -370,7 +391,8 @@ static uint32_t body(Gen *g, pol_Node *n, int item, int is_bool)
   g->cur = blk;
   g->items[g->nitems++] = item;
   int base = g->top;
-  int r = reg(g, n->span);
+  pol_Span none = {0, 0, 0};
+  int r = reg(g, n ? n->span : none);
   if (n) expr(g, n, r);
   else if (is_bool) emit_abc(g, OP_LOADB, r, 1, 0);
   emit_abc(g, OP_RET, r, 0, 0);
@@ -410,7 +432,7 @@ static void quant(Gen *g, pol_Node *n, int dst)
   g->top = base;
   char buf[512];
   g->expected = exp;
-  evidence(g, dst, list_display(g, n->a, buf, sizeof buf), n->span);
+  evidence(g, dst, list_display(g, n->a, buf, sizeof buf), n, n->span);
 }
 
 static void cover(Gen *g, pol_Node *n, int dst)
@@ -436,7 +458,7 @@ static void cover(Gen *g, pol_Node *n, int dst)
   g->top = base;
   char buf[512];
   g->expected = exp;
-  evidence(g, dst, list_display(g, n->b, buf, sizeof buf), n->span);
+  evidence(g, dst, list_display(g, n->b, buf, sizeof buf), n, n->span);
 }
 
 static int is_evidence_source(const pol_Node *n)
@@ -550,7 +572,7 @@ static void expr(Gen *g, pol_Node *n, int dst)
     case R_FACT:
       emit_abx(g, OP_FACT, dst, (uint32_t)fact_slot(g, n->decl), n->span);
       if (!g->expected && POL_TKIND(n->type) == PK_BOOL) g->expected = "true";
-      evidence(g, dst, fact_display(g, n->decl, buf, sizeof buf), n->span);
+      evidence(g, dst, fact_display(g, n->decl, buf, sizeof buf), NULL, n->span);
       return;
     case R_LET: {
       const Bind *saved = g->bind;
@@ -573,7 +595,7 @@ static void expr(Gen *g, pol_Node *n, int dst)
       return;
     case R_EACH:
       emit_abc(g, OP_CUR, dst, 0, 0);
-      evidence(g, dst, n->str, n->span);
+      evidence(g, dst, n->str, NULL, n->span);
       return;
     default: abort();
     }
@@ -662,6 +684,7 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   cr.parent = parent;
   cr.cite = cl->cite ? str_id(g, cl->cite) : POL_NOSTR;
   cr.tags = cl->tagbits;
+  cr.next = cl->next_step ? str_id(g, cl->next_step) : POL_NOSTR;
   cr.block = POL_NOSTR;
   p->crit[idx] = cr;
   if (cl->op == C_LEAF) {
@@ -733,6 +756,13 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     p->codes[p->ncodes++] = id;
   }
   p->pol[pi].ncodes = p->ncodes - p->pol[pi].code0;
+  p->pol[pi].plan0 = p->ncodes;
+  for (pol_Node *c = u->plans; c; c = c->next) {
+    uint32_t id = str_id(g, c->str);
+    GROWV(p->codes, p->ncodes, g->cap_codes);
+    p->codes[p->ncodes++] = id;
+  }
+  p->pol[pi].nplans = p->ncodes - p->pol[pi].plan0;
   p->pol[pi].crit0 = p->ncrit;
   p->pol[pi].branch0 = p->nbranches;
   p->pol[pi].tag0 = p->ntagnames;

@@ -29,6 +29,7 @@ typedef struct pol_PolicyUnit {
   const char *id, *title, *version, *source;
   int32_t effective;
   pol_Node *codes;       /* N_STR list */
+  pol_Node *plans;       /* N_STR list, or NULL: any plan */
   const char *tags[32];  /* tag names; bit i of a criterion's tagbits */
   int ntags;
   pol_Node *decision;    /* N_DECISION or NULL (the default rule) */

@@ -550,9 +550,9 @@ static uint8_t judge(const Env *e, const pol_Node *cl, uint8_t *status, int *idx
   return st;
 }
 
-/* Whether the unit uses only what this evaluator implements: top-level
-   declarations, main branches and criteria (not, e.g., `assess` blocks,
-   `for each` clauses or decision rules). */
+/* Whether the unit uses only what this evaluator implements: declarations,
+   branches and criteria -- not `assess` blocks, `for each` clauses or
+   decision rules, which the language gained after it was written. */
 static int clause_known(const pol_Node *cl)
 {
   if (cl->kind != N_CRITERION) return 0;
@@ -580,11 +580,32 @@ static int unit_known(const pol_PolicyUnit *u)
   return 1;
 }
 
-static int covers(const pol_PolicyUnit *u, const char *cpt)
+static int listed(const pol_Node *strs, const char *s)
 {
-  for (const pol_Node *c = u->codes; c; c = c->next)
-    if (strcmp(c->str, cpt) == 0) return 1;
+  for (const pol_Node *x = strs; x; x = x->next)
+    if (strcmp(x->str, s) == 0) return 1;
   return 0;
+}
+
+/* The policy judging a line: among those that cover its code, are in force
+   on its date and are open to the case's plan (a policy without `plans` is
+   open to every plan), one naming the plan beats one for any plan; then
+   the newest wins (the first of equals). */
+static int route(const pol_PolicyUnit *const *units, int npol, const pol_LineInfo *li)
+{
+  if (!li->cpt || !li->date_known) return -1;
+  int best = -1, best_named = 0;
+  for (int i = 0; i < npol; i++) {
+    const pol_PolicyUnit *u = units[i];
+    int named = li->plan && listed(u->plans, li->plan);
+    if (!listed(u->codes, li->cpt) || u->effective > li->date || (u->plans && !named)) continue;
+    if (best < 0 || named > best_named ||
+        (named == best_named && u->effective > units[best]->effective)) {
+      best = i;
+      best_named = named;
+    }
+  }
+  return best;
 }
 
 int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
@@ -598,17 +619,14 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
   if ((uint32_t)npol != p->npol) return -2;
 
   *det = PD_NO_POLICY;
-  const pol_LineInfo *li = pol_case_line(cs, line);
-  if (!li->cpt || !li->date_known) return -1;
-  int best = -1;
-  for (int i = 0; i < npol; i++) {
-    if (!covers(units[i], li->cpt) || units[i]->effective > li->date) continue;
-    if (best < 0 || units[i]->effective > units[best]->effective) best = i;
-  }
+  int best = route(units, npol, pol_case_line(cs, line));
   if (best < 0) return -1;
 
   const pol_PolicyUnit *u = units[best];
-  if (!unit_known(u)) return -3;
+  if (!unit_known(u)) {
+    *det = -1;
+    return best;
+  }
   int ncrit = 0;
   for (const pol_Node *it = u->src->items; it; it = it->next)
     if (it->kind == N_BRANCH)

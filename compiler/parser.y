@@ -63,7 +63,7 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 %token POLICY IMPORT RECORD FACT LET EXTERN BRANCH WHEN CRITERION EXCLUSION
 %token ALL ANY AT LEAST OF AND OR NOT IN WITHIN EXISTS EVERY NO COUNT DISTINCT
 %token WHERE DAYS COVERED BY FROM TO TRUE FALSE IT TAG CITE NOTIN "not in"
-%token DECISION ASSESS FOR EACH OTHERWISE TAGGED
+%token DECISION ASSESS FOR EACH OTHERWISE TAGGED NEXT
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER
 %token <str> IDENT STRING
@@ -238,6 +238,7 @@ attrs
 attr
   : TAG IDENT             { $$ = mk(lx, N_TAG, @$); $$->str = $2; }
   | CITE STRING           { $$ = mk(lx, N_STR, @$); $$->str = $2; }
+  | NEXT STRING           { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   ;
 
 combinator

@@ -11,12 +11,15 @@
  * criterion.  Lines that are not valid cases are skipped and counted.
  * Prints the first 10 disagreements, a summary and "N passed, N failed"
  * (one comparison per request line); -v adds per-criterion status counts.
+ * A line routed to a policy that uses constructs the evaluator does not
+ * implement (compiler/interp.h) is compared on its routing only and
+ * counted apart; the summary names those policies.
  *
  * Extern functions are left unbound: the VM then yields unknown for them,
  * which is what the reference evaluator does.
  *
- * Exit: 0 all agree; 1 a disagreement, or fewer than 90% of the lines
- * loaded; 2 usage, unreadable input or policies that do not compile.
+ * Exit: 0 all agree; 1 a disagreement, fewer than 90% of the lines loaded
+ * or no line judged both ways; 2 usage, unreadable input or policies that do not compile.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -34,7 +37,9 @@
 typedef struct Stats {
   unsigned long read, loaded, skipped, lines, passed, failed, shown;
   unsigned long det[4];
+  unsigned long notcmp;   /* lines routed to a policy the evaluator cannot judge */
   unsigned long *crit;   /* per program criterion: 4 status counts */
+  uint8_t *unjudged;     /* per program policy: such a policy */
 } Stats;
 
 static const char *crit_id(const pol_Program *p, uint32_t ci) { return p->str[p->crit[ci].id]; }
@@ -47,7 +52,8 @@ static void show(Stats *st, unsigned long lineno, const char *case_id, const pol
          (int)li->number, li->cpt ? li->cpt : "-", what);
 }
 
-/* Compares one request line; returns 1 if VM and evaluator agree. */
+/* Compares one request line: 1 if VM and evaluator agree, 0 if not, -1
+   if only the routing could be compared (and agrees). */
 static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
                         const pol_LineResult *lr, uint8_t *status, Stats *st,
                         unsigned long lineno)
@@ -61,16 +67,16 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
     fprintf(stderr, "interp_diff: the compiler and the program disagree on the policies\n");
     exit(2);
   }
-  if (pol == -3) {
-    show(st, lineno, case_id, li, "the evaluator does not implement a construct of its policy");
-    return 0;
-  }
   int vm_pol = lr->policy == POL_NOSTR ? -1 : (int)lr->policy;
   if (pol != vm_pol) {
     snprintf(what, sizeof what, "policy: vm %s, evaluator %s",
              vm_pol < 0 ? "none" : p->str[p->pol[vm_pol].id], pol < 0 ? "none" : p->str[p->pol[pol].id]);
     show(st, lineno, case_id, li, what);
     return 0;
+  }
+  if (det == -1) {   /* a policy with constructs the evaluator lacks */
+    st->unjudged[pol] = 1;
+    return -1;
   }
   int ok = 1;
   if ((int)lr->det != det) {
@@ -143,7 +149,8 @@ int main(int argc, char **argv)
   Stats st;
   memset(&st, 0, sizeof st);
   st.crit = calloc((size_t)(p->ncrit ? p->ncrit : 1) * 4, sizeof *st.crit);
-  if (!cs || !vm || !status || !st.crit) { fprintf(stderr, "interp_diff: out of memory\n"); return 2; }
+  st.unjudged = calloc(p->npol ? p->npol : 1, 1);
+  if (!cs || !vm || !status || !st.crit || !st.unjudged) { fprintf(stderr, "interp_diff: out of memory\n"); return 2; }
   pol_vm_set_trace(vm, 1);
 
   char *text = NULL, err[512];
@@ -172,8 +179,10 @@ int main(int argc, char **argv)
     }
     for (uint32_t i = 0; i < pol_case_nlines(cs); i++) {
       st.lines++;
-      if (compare_line(&c, p, cs, &lines[i], status, &st, lineno)) st.passed++;
-      else st.failed++;
+      int r = compare_line(&c, p, cs, &lines[i], status, &st, lineno);
+      if (r > 0) st.passed++;
+      else if (r == 0) st.failed++;
+      else st.notcmp++;
     }
     json_decref(root);
   }
@@ -191,13 +200,25 @@ int main(int argc, char **argv)
   printf("cases: %lu read, %lu loaded, %lu skipped\n", st.read, st.loaded, st.skipped);
   printf("request lines: %lu (approve %lu, deny %lu, pend %lu, no_policy %lu by the evaluator)\n",
          st.lines, st.det[PD_APPROVE], st.det[PD_DENY], st.det[PD_PEND], st.det[PD_NO_POLICY]);
+  if (st.notcmp) {
+    printf("%lu request lines routed alike but not judged (assess, for each or decision rules in",
+           st.notcmp);
+    for (uint32_t i = 0; i < p->npol; i++)
+      if (st.unjudged[i]) printf(" %s", p->str[p->pol[i].id]);
+    printf(")\n");
+  }
   if (st.shown > SHOW_MAX) printf("(%lu more disagreements not shown)\n", st.shown - SHOW_MAX);
   int few = st.loaded == 0 || st.loaded * 10 < st.read * 9;
   if (few) printf("too few cases loaded: %lu of %lu (need 90%%)\n", st.loaded, st.read);
+  if (st.passed + st.failed == 0) {
+    printf("no request line was judged by both\n");
+    few = 1;
+  }
   printf("%lu passed, %lu failed\n", st.passed, st.failed);
 
   free(status);
   free(st.crit);
+  free(st.unjudged);
   pol_vm_free(vm);
   pol_case_free(cs);
   pol_program_free(p);

@@ -266,26 +266,29 @@ static void rd_blks(Cur *c, pol_Program *p)
 
 static void rd_evid(Cur *c, pol_Program *p)
 {
-  uint32_t n = rd_count(c, 8, "evidence records");
+  uint32_t n = rd_count(c, 12, "evidence records");
   pol_Evid *e = cur_alloc(c, n, sizeof *e);
   if (c->failed) return;
   p->evid = e;
   p->nevid = n;
-  for (uint32_t i = 0; i < n; i++) { e[i].fact = rd_u32(c); e[i].expected = rd_u32(c); }
+  for (uint32_t i = 0; i < n; i++) {
+    e[i].fact = rd_u32(c); e[i].expected = rd_u32(c); e[i].query = rd_u32(c);
+  }
 }
 
 static void rd_crit(Cur *c, pol_Program *p)
 {
-  uint32_t n = rd_count(c, 56, "criteria");
+  uint32_t n = rd_count(c, 60, "criteria");
   pol_Crit *cr = cur_alloc(c, n, sizeof *cr);
   if (c->failed) return;
   p->crit = cr;
   p->ncrit = n;
   for (uint32_t i = 0; i < n; i++) {
-    uint32_t *f[14] = {&cr[i].id, &cr[i].text, &cr[i].file, &cr[i].line, &cr[i].col,
+    uint32_t *f[15] = {&cr[i].id, &cr[i].text, &cr[i].file, &cr[i].line, &cr[i].col,
                        &cr[i].kind, &cr[i].k, &cr[i].flags, &cr[i].tags, &cr[i].block,
-                       &cr[i].parent, &cr[i].child0, &cr[i].nchildren, &cr[i].cite};
-    for (int j = 0; j < 14; j++) *f[j] = rd_u32(c);
+                       &cr[i].parent, &cr[i].child0, &cr[i].nchildren, &cr[i].cite,
+                       &cr[i].next};
+    for (int j = 0; j < 15; j++) *f[j] = rd_u32(c);
   }
 }
 
@@ -320,7 +323,7 @@ static void rd_cods(Cur *c, pol_Program *p)
 
 static void rd_pols(Cur *c, pol_Program *p)
 {
-  uint32_t n = rd_count(c, 60, "policies");
+  uint32_t n = rd_count(c, 68, "policies");
   pol_Policy *o = cur_alloc(c, n, sizeof *o);
   if (c->failed) return;
   p->pol = o;
@@ -334,6 +337,7 @@ static void rd_pols(Cur *c, pol_Program *p)
     o[i].crit0 = rd_u32(c); o[i].ncrit = rd_u32(c);
     o[i].tag0 = rd_u32(c); o[i].ntags = rd_u32(c);
     o[i].dec0 = rd_u32(c); o[i].ndec = rd_u32(c);
+    o[i].plan0 = rd_u32(c); o[i].nplans = rd_u32(c);
   }
 }
 

@@ -182,6 +182,7 @@ static void write_sections(Buf *w, const pol_Program *p)
   for (uint32_t i = 0; i < p->nevid; i++) {
     put_u32(w, p->evid[i].fact);
     put_u32(w, p->evid[i].expected);
+    put_u32(w, p->evid[i].query);
   }
   sec_end(w, s);
 
@@ -193,6 +194,7 @@ static void write_sections(Buf *w, const pol_Program *p)
                             c->flags, c->tags, c->block, c->parent, c->child0, c->nchildren};
     for (int j = 0; j < 13; j++) put_u32(w, f[j]);
     put_u32(w, c->cite);
+    put_u32(w, c->next);
   }
   sec_end(w, s);
 
@@ -222,10 +224,10 @@ static void write_sections(Buf *w, const pol_Program *p)
   put_u32(w, p->npol);
   for (uint32_t i = 0; i < p->npol; i++) {
     const pol_Policy *o = &p->pol[i];
-    const uint32_t f[15] = {o->id, o->title, o->version, o->source, (uint32_t)o->effective,
+    const uint32_t f[17] = {o->id, o->title, o->version, o->source, (uint32_t)o->effective,
                             o->code0, o->ncodes, o->branch0, o->nbranches, o->crit0, o->ncrit,
-                            o->tag0, o->ntags, o->dec0, o->ndec};
-    for (int j = 0; j < 15; j++) put_u32(w, f[j]);
+                            o->tag0, o->ntags, o->dec0, o->ndec, o->plan0, o->nplans};
+    for (int j = 0; j < 17; j++) put_u32(w, f[j]);
   }
   sec_end(w, s);
 

@@ -118,6 +118,7 @@ typedef struct pol_Block {
 typedef struct pol_Evid {
   uint32_t fact;      /* string id: the fact path shown to the reviewer */
   uint32_t expected;  /* string id, or POL_NOSTR */
+  uint32_t query;     /* string id: the list query's source text, or POL_NOSTR */
 } pol_Evid;
 
 /* Criteria: leaves have a block; composites combine their children. */
@@ -141,6 +142,8 @@ typedef struct pol_Crit {
   uint32_t child0;    /* index into crit_children[] */
   uint32_t nchildren;
   uint32_t cite;      /* string id of a citation, or POL_NOSTR */
+  uint32_t next;      /* string id: the next step that would resolve a
+                         failure (e.g. "obtain a cotinine lab"), or POL_NOSTR */
 } pol_Crit;
 
 /* A branch: the criteria that judge a line when its condition holds. */
@@ -165,6 +168,8 @@ typedef struct pol_Policy {
   uint32_t id, title, version, source;   /* string ids */
   int32_t effective;                     /* days */
   uint32_t code0, ncodes;                /* into codes[] (string ids) */
+  uint32_t plan0, nplans;                /* into codes[]: the plans (request.plan)
+                                            it is limited to; 0 = any plan */
   uint32_t branch0, nbranches;           /* into branches[] */
   uint32_t crit0, ncrit;                 /* its criteria, contiguous */
   uint32_t tag0, ntags;                  /* into tagnames[]: bit i of a

@@ -536,6 +536,16 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
     if (opt_date(c, req, "date", &ignored) < 0) return -1;
   }
   known = r;
+  /* request.plan (an added field, docs/case-extensions.md): which plan's
+     policies judge the lines */
+  const char *plan = NULL;
+  uint32_t plan_id = POL_NOSTR;
+  const json_t *pl = json_object_get(req, "plan");
+  Loc plat = {&rq, "plan", 4, 0};
+  if (pl && !json_is_null(pl)) {
+    if (!json_is_string(pl)) return wrong(c, &plat, "string", pl);
+    if (get_str(c, pl, &plat, &plan, &plan_id)) return -1;
+  }
 
   const json_t *a = json_object_get(req, "procedures");
   if (!a || json_is_null(a)) return 0;
@@ -560,7 +570,7 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
       number = (int32_t)d;
     }
     pol_LineInfo *li = &c->keys[i].li;
-    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known};
+    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id};
     c->keys[i].idx = i;
     const json_t *cpt = json_object_get(it, "cpt");
     Loc cat = {&at, "cpt", 3, 0};

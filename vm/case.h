@@ -26,6 +26,8 @@ typedef struct pol_LineInfo {
   uint32_t cpt_id;     /* bundle string id of cpt, or POL_NOSTR */
   int32_t date;        /* request.service_date, else request.date (days) */
   int date_known;      /* 0 if neither is known */
+  const char *plan;    /* request.plan, or NULL */
+  uint32_t plan_id;    /* bundle string id of plan, or POL_NOSTR */
 } pol_LineInfo;
 
 /* p is borrowed and must outlive the case.  NULL on out-of-memory. */

@@ -601,17 +601,26 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
   return st;
 }
 
+/* The policy judging a line: among those covering its code, in force on
+   its date and open to the case's plan, one that names the plan beats one
+   for any plan; then the newest version in force wins. */
 static uint32_t route(const pol_Program *p, const pol_LineInfo *li)
 {
   uint32_t best = POL_NOSTR;
+  int best_named = 0;
   if (li->cpt_id == POL_NOSTR || !li->date_known) return POL_NOSTR;
   for (uint32_t i = 0; i < p->npol; i++) {
     const pol_Policy *pol = &p->pol[i];
-    int covers = 0;
+    int covers = 0, named = 0;
     for (uint32_t j = 0; j < pol->ncodes && !covers; j++) covers = p->codes[pol->code0 + j] == li->cpt_id;
-    if (!covers || pol->effective > li->date) continue;
-    /* the newest version in force on the line's date */
-    if (best == POL_NOSTR || pol->effective > p->pol[best].effective) best = i;
+    for (uint32_t j = 0; j < pol->nplans && !named; j++)
+      named = li->plan_id != POL_NOSTR && p->codes[pol->plan0 + j] == li->plan_id;
+    if (!covers || pol->effective > li->date || (pol->nplans && !named)) continue;
+    if (best == POL_NOSTR || named > best_named ||
+        (named == best_named && pol->effective > p->pol[best].effective)) {
+      best = i;
+      best_named = named;
+    }
   }
   return best;
 }

@@ -246,6 +246,7 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
           fputs(" expected ", f);
           put_quoted(f, S(p, p->evid[v[i]].expected));
         }
+        if (p->evid[v[i]].query != POL_NOSTR) fprintf(f, " query %s", S(p, p->evid[v[i]].query));
       } else fputc('?', f);
       break;
     case 'J':
@@ -307,6 +308,7 @@ static void put_crit(FILE *f, const pol_Program *p, const pol_Policy *po, uint32
   }
   fprintf(f, "  (%s:%u:%u)", S(p, c->file), c->line, c->col);
   if (c->cite != POL_NOSTR) fprintf(f, " cite %s", S(p, c->cite));
+  if (c->next != POL_NOSTR) fprintf(f, " next %s", S(p, c->next));
   for (uint32_t t = 0; t < 32; t++)
     if (c->tags >> t & 1u) fprintf(f, " tag %s", tag_name(p, po, t));
   fputs("\n    ", f);
@@ -357,6 +359,14 @@ static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
     fputc(' ', f);
     if (j < p->ncodes && p->codes) put_quoted(f, S(p, p->codes[j]));
     else fputc('?', f);
+  }
+  if (po->nplans) {
+    fputs("\n  plans:", f);
+    for (uint64_t j = po->plan0; j < (uint64_t)po->plan0 + po->nplans; j++) {
+      fputc(' ', f);
+      if (j < p->ncodes && p->codes) put_quoted(f, S(p, p->codes[j]));
+      else fputc('?', f);
+    }
   }
   if (po->ntags) {
     fputs("\n  tags:", f);

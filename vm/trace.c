@@ -210,6 +210,10 @@ static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
       pol_buf_puts(b, ", \"expected\": ");
       pol_buf_json_str(b, p->str[d->expected]);
     }
+    if (d->query != POL_NOSTR) {
+      pol_buf_puts(b, ", \"query\": ");
+      pol_buf_json_str(b, p->str[d->query]);
+    }
     pol_buf_puts(b, "}");
   }
   pol_buf_puts(b, "]");
@@ -280,6 +284,10 @@ static void reason(Out *o, uint32_t ci)
   if (!o->compact) {
     pol_buf_puts(o->b, ", \"evidence\": ");
     evidence_json(o->b, o->vm, r, cr->kind == PC_LEAF);
+  }
+  if (cr->next != POL_NOSTR) {
+    pol_buf_puts(o->b, ", \"next_step\": ");
+    pol_buf_json_str(o->b, p->str[cr->next]);
   }
   if (cr->kind == PC_ANY || cr->kind == PC_ATLEAST) {
     pol_buf_puts(o->b, ", \"detail\": [");
@@ -530,7 +538,8 @@ static void evidence_text(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
     if (!first_evidence(vm, r, i)) continue;
     const pol_EvRec *e = &vm->ev[r->ev0 + i];
     const pol_Evid *d = &p->evid[e->evid];
-    pol_buf_printf(b, "%s%s = ", indent, p->str[d->fact]);
+    if (d->query != POL_NOSTR) pol_buf_printf(b, "%s[%s] => ", indent, p->str[d->query]);
+    else pol_buf_printf(b, "%s%s = ", indent, p->str[d->fact]);
     value_text(b, p, &e->v);
     if (d->expected != POL_NOSTR) pol_buf_printf(b, "   (expected %s)", p->str[d->expected]);
     pol_buf_puts(b, "\n");
@@ -549,6 +558,7 @@ static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, con
   snprintf(ind, sizeof ind, "      %*s", depth * 2, "");
   if (cr->kind == PC_LEAF) evidence_text(b, vm, r, ind);
   if (cr->cite != POL_NOSTR) pol_buf_printf(b, "%scites: %s\n", ind, p->str[cr->cite]);
+  if (cr->next != POL_NOSTR) pol_buf_printf(b, "%snext step: %s\n", ind, p->str[cr->next]);
   for (uint32_t j = 0; j < cr->nchildren; j++) {
     uint32_t k = p->crit_children[cr->child0 + j];
     uint8_t st = res_of(pol, lr, k)->status;

@@ -151,7 +151,8 @@ static int check_tables(V *v)
 
   for (uint32_t i = 0; i < p->nevid; i++)
     if (str_id(v, p->evid[i].fact, 0, "evidence", i, "fact") ||
-        str_id(v, p->evid[i].expected, 1, "evidence", i, "expected"))
+        str_id(v, p->evid[i].expected, 1, "evidence", i, "expected") ||
+        str_id(v, p->evid[i].query, 1, "evidence", i, "query"))
       return -1;
 
   for (uint32_t i = 0; i < p->next; i++) {
@@ -411,7 +412,8 @@ static int check_crit(V *v)
   for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++) {
     const pol_Crit *c = &p->crit[i];
     if (str_id(v, c->id, 0, "criterion", i, "id") || str_id(v, c->text, 0, "criterion", i, "text") ||
-        str_id(v, c->file, 0, "criterion", i, "file") || str_id(v, c->cite, 1, "criterion", i, "cite")) {
+        str_id(v, c->file, 0, "criterion", i, "file") || str_id(v, c->cite, 1, "criterion", i, "cite") ||
+        str_id(v, c->next, 1, "criterion", i, "next")) {
       rc = -1;
       break;
     }
@@ -540,6 +542,9 @@ static int check_policies(V *v)
                   (long)o->effective);
     if (!range_ok(o->code0, o->ncodes, p->ncodes))
       return fail(v, "policy %u: codes %u+%u out of range (ncodes %u)", i, o->code0, o->ncodes,
+                  p->ncodes);
+    if (!range_ok(o->plan0, o->nplans, p->ncodes))
+      return fail(v, "policy %u: plans %u+%u out of range (ncodes %u)", i, o->plan0, o->nplans,
                   p->ncodes);
     if (!range_ok(o->branch0, o->nbranches, p->nbranches))
       return fail(v, "policy %u: branches %u+%u out of range (nbranches %u)", i, o->branch0,

@@ -5,7 +5,10 @@
  * pipeline) so that `polvm eval` timings can be explained.
  *
  *   bench_eval [--min-time S] [--rounds R] [--count N] [--prefix P]
- *              [--out FILE] BUNDLE CASES.ndjson
+ *              [--out FILE] [--only MODE] BUNDLE CASES.ndjson
+ *
+ * --only runs one measurement (parse, load, off, on, json, compact, pipe)
+ * and prints its rate alone: for profilers.
  *
  * Every case of CASES.ndjson (the first N with --count) is parsed once and
  * loaded into its own pol_Case; the parsed documents stay alive for the
@@ -279,6 +282,12 @@ static void keep_best(Run *best, Run r, double *worst)
   best->allocs = allocs;
 }
 
+/* The best round of each measurement. */
+typedef struct Results {
+  Run parse, load, off, on, js, cj, pipe;
+  double off_worst, on_worst;   /* slowest rounds, to show the spread */
+} Results;
+
 static void row(const char *what, const Run *r, double ref, int allocs)
 {
   printf("  %-34s %12.0f cases/s  %9.3f us/case", what, cps(r), 1e6 / cps(r));
@@ -290,7 +299,65 @@ static void row(const char *what, const Run *r, double ref, int allocs)
 
 static void put(FILE *f, const char *prefix, const char *key, double v)
 {
-  if (f) fprintf(f, "%s.%s %.6g\n", prefix, key, v);
+  fprintf(f, "%s.%s %.6g\n", prefix, key, v);
+}
+
+static void report(const Bench *b, const Results *x, const char *bundle, const char *cases,
+                   int rounds, int counting, int same)
+{
+  printf("bench_eval: %s: %u policies, %u criteria, %u instructions\n", bundle, b->p->npol,
+         b->p->ncrit, b->p->ncode);
+  printf("bench_eval: %u cases (%.0f bytes/case, %.2f lines/case) from %s,"
+         " best of %d rounds of >= %.1f s\n",
+         b->n, (double)b->bytes / b->n, (double)b->lines / b->n, cases, rounds, b->min_time);
+  printf("  determinations:");
+  for (unsigned d = 0; d < 8; d++)
+    if (x->off.det[d])
+      printf(" %llu %s", (unsigned long long)x->off.det[d], pol_det_name((pol_Det)d));
+  printf(" (trace on: %s)\n", same ? "same" : "DIFFERENT");
+  printf("  %-34s %20s  %14s  %6s\n", "", "", "", "/off");
+  row("eval, trace off", &x->off, 0, 1);
+  row("eval, trace on", &x->on, cps(&x->off), 1);
+  row("eval + trace JSON (polvm trace)", &x->js, cps(&x->off), 1);
+  row("eval + compact JSON (polvm eval)", &x->cj, cps(&x->off), 1);
+  row("JSON parse only (jansson)", &x->parse, 0, 0);
+  row("case load only (pol_case_load)", &x->load, 0, 1);
+  row("parse+load+eval+compact, in-proc", &x->pipe, 0, 0);
+  printf("  spread over rounds: trace off %.0f..%.0f, trace on %.0f..%.0f cases/s;"
+         " wall/CPU time of the best trace-off round %.2f\n",
+         x->off_worst, cps(&x->off), x->on_worst, cps(&x->on), x->off.wall / x->off.secs);
+  printf("  JSON trace: %.0f bytes/case; compact: %.0f bytes/case\n",
+         (double)x->js.out_bytes / (double)x->js.cases,
+         (double)x->cj.out_bytes / (double)x->cj.cases);
+  if (!counting) printf("  allocation counter NOT active (link with -Wl,--wrap=malloc,...)\n");
+}
+
+static void save(FILE *f, const char *prefix, const Bench *b, const Results *x, int counting,
+                 int same)
+{
+  put(f, prefix, "cases", b->n);
+  put(f, prefix, "bytes_per_case", (double)b->bytes / b->n);
+  put(f, prefix, "lines_per_case", (double)b->lines / b->n);
+  put(f, prefix, "off_cps", cps(&x->off));
+  put(f, prefix, "on_cps", cps(&x->on));
+  put(f, prefix, "json_cps", cps(&x->js));
+  put(f, prefix, "compact_cps", cps(&x->cj));
+  put(f, prefix, "parse_cps", cps(&x->parse));
+  put(f, prefix, "parse_mbps", cps(&x->parse) * ((double)b->bytes / b->n) / 1e6);
+  put(f, prefix, "load_cps", cps(&x->load));
+  put(f, prefix, "pipe_cps", cps(&x->pipe));
+  put(f, prefix, "allocs_off", (double)x->off.allocs);
+  put(f, prefix, "allocs_on", (double)x->on.allocs);
+  put(f, prefix, "allocs_json", (double)x->js.allocs);
+  put(f, prefix, "allocs_compact", (double)x->cj.allocs);
+  put(f, prefix, "allocs_load", (double)x->load.allocs);
+  put(f, prefix, "alloc_counter", counting);
+  put(f, prefix, "same_det", same);
+  put(f, prefix, "off_worst_cps", x->off_worst);
+  put(f, prefix, "on_worst_cps", x->on_worst);
+  put(f, prefix, "off_wall_per_cpu", x->off.wall / x->off.secs);
+  put(f, prefix, "json_bytes", (double)x->js.out_bytes / (double)x->js.cases);
+  put(f, prefix, "compact_bytes", (double)x->cj.out_bytes / (double)x->cj.cases);
 }
 
 int main(int argc, char **argv)
@@ -299,9 +366,10 @@ int main(int argc, char **argv)
   b.min_time = 1.0;
   uint32_t max = UINT32_MAX;
   int rounds = 3;
-  const char *prefix = "eval", *outpath = NULL, *bundle = NULL, *cases = NULL;
+  const char *prefix = "eval", *outpath = NULL, *bundle = NULL, *cases = NULL, *only = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--min-time") == 0 && i + 1 < argc) b.min_time = atof(argv[++i]);
+    else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = argv[++i];
     else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) rounds = atoi(argv[++i]);
     else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) max = (uint32_t)atol(argv[++i]);
     else if (strcmp(argv[i], "--prefix") == 0 && i + 1 < argc) prefix = argv[++i];
@@ -311,8 +379,9 @@ int main(int argc, char **argv)
     else bundle = NULL, i = argc;
   }
   if (!bundle || !cases || b.min_time <= 0 || max == 0 || rounds < 1) {
-    fputs("usage: bench_eval [--min-time S] [--rounds R] [--count N] [--prefix P] [--out FILE] "
-          "BUNDLE CASES.ndjson\n", stderr);
+    fputs("usage: bench_eval [--min-time S] [--rounds R] [--count N] [--prefix P] [--out FILE]\n"
+          "                  [--only parse|load|off|on|json|compact|pipe] BUNDLE CASES.ndjson\n",
+          stderr);
     return 2;
   }
 
@@ -340,69 +409,44 @@ int main(int argc, char **argv)
 
   /* Rounds interleave the modes so that a noisy neighbour hurts them
      alike; each keeps its best round. */
-  Run parse = {0}, load = {0}, off = {0}, on = {0}, js = {0}, cj = {0}, pipe = {0};
-  double off_worst = 0, on_worst = 0;
+  Results x = {0};
   for (int k = 0; k < rounds; k++) {
-    keep_best(&parse, measure_parse(&b), NULL);
-    keep_best(&load, measure_load(&b), NULL);
-    keep_best(&off, measure_eval(&b, M_OFF), &off_worst);
-    keep_best(&on, measure_eval(&b, M_ON), &on_worst);
-    keep_best(&js, measure_eval(&b, M_JSON), NULL);
-    keep_best(&cj, measure_eval(&b, M_COMPACT), NULL);
-    keep_best(&pipe, measure_pipeline(&b), NULL);
+#define WANT(name) (!only || strcmp(only, name) == 0)
+    if (WANT("parse")) keep_best(&x.parse, measure_parse(&b), NULL);
+    if (WANT("load")) keep_best(&x.load, measure_load(&b), NULL);
+    if (WANT("off")) keep_best(&x.off, measure_eval(&b, M_OFF), &x.off_worst);
+    if (WANT("on")) keep_best(&x.on, measure_eval(&b, M_ON), &x.on_worst);
+    if (WANT("json")) keep_best(&x.js, measure_eval(&b, M_JSON), NULL);
+    if (WANT("compact")) keep_best(&x.cj, measure_eval(&b, M_COMPACT), NULL);
+    if (WANT("pipe")) keep_best(&x.pipe, measure_pipeline(&b), NULL);
+#undef WANT
   }
 
-  int same = memcmp(off.det, on.det, sizeof off.det) == 0;
-  printf("bench_eval: %s: %u policies, %u criteria, %u instructions\n", bundle, b.p->npol,
-         b.p->ncrit, b.p->ncode);
-  printf("bench_eval: %u cases (%.0f bytes/case, %.2f lines/case) from %s,"
-         " best of %d rounds of >= %.1f s\n",
-         b.n, (double)b.bytes / b.n, (double)b.lines / b.n, cases, rounds, b.min_time);
-  printf("  determinations:");
-  for (unsigned d = 0; d < 8; d++)
-    if (off.det[d]) printf(" %llu %s", (unsigned long long)off.det[d], pol_det_name((pol_Det)d));
-  printf(" (trace on: %s)\n", same ? "same" : "DIFFERENT");
-  printf("  %-34s %20s  %14s  %6s\n", "", "", "", "/off");
-  row("eval, trace off", &off, 0, 1);
-  row("eval, trace on", &on, cps(&off), 1);
-  row("eval + trace JSON (polvm trace)", &js, cps(&off), 1);
-  row("eval + compact JSON (polvm eval)", &cj, cps(&off), 1);
-  row("JSON parse only (jansson)", &parse, 0, 0);
-  row("case load only (pol_case_load)", &load, 0, 1);
-  row("parse+load+eval+compact, in-proc", &pipe, 0, 0);
-  printf("  spread over rounds: trace off %.0f..%.0f, trace on %.0f..%.0f cases/s;"
-         " wall/CPU time of the best trace-off round %.2f\n",
-         off_worst, cps(&off), on_worst, cps(&on), off.wall / off.secs);
-  printf("  JSON trace: %.0f bytes/case; compact: %.0f bytes/case\n",
-         (double)js.out_bytes / (double)js.cases, (double)cj.out_bytes / (double)cj.cases);
-  if (!counting) printf("  allocation counter NOT active (link with -Wl,--wrap=malloc,...)\n");
-
-  FILE *f = outpath ? fopen(outpath, "a") : NULL;
-  if (outpath && !f) die(outpath, "cannot open");
-  put(f, prefix, "cases", b.n);
-  put(f, prefix, "bytes_per_case", (double)b.bytes / b.n);
-  put(f, prefix, "lines_per_case", (double)b.lines / b.n);
-  put(f, prefix, "off_cps", cps(&off));
-  put(f, prefix, "on_cps", cps(&on));
-  put(f, prefix, "json_cps", cps(&js));
-  put(f, prefix, "compact_cps", cps(&cj));
-  put(f, prefix, "parse_cps", cps(&parse));
-  put(f, prefix, "parse_mbps", cps(&parse) * ((double)b.bytes / b.n) / 1e6);
-  put(f, prefix, "load_cps", cps(&load));
-  put(f, prefix, "pipe_cps", cps(&pipe));
-  put(f, prefix, "allocs_off", (double)off.allocs);
-  put(f, prefix, "allocs_on", (double)on.allocs);
-  put(f, prefix, "allocs_json", (double)js.allocs);
-  put(f, prefix, "allocs_compact", (double)cj.allocs);
-  put(f, prefix, "allocs_load", (double)load.allocs);
-  put(f, prefix, "alloc_counter", counting);
-  put(f, prefix, "same_det", same);
-  put(f, prefix, "off_worst_cps", off_worst);
-  put(f, prefix, "off_wall_per_cpu", off.wall / off.secs);
-  put(f, prefix, "on_worst_cps", on_worst);
-  put(f, prefix, "json_bytes", (double)js.out_bytes / (double)js.cases);
-  put(f, prefix, "compact_bytes", (double)cj.out_bytes / (double)cj.cases);
-  if (f) fclose(f);
+  int rc = 0;
+  if (only) {   /* a profiling run: its one rate, no table, no checks */
+    const Run *all[] = {&x.parse, &x.load, &x.off, &x.on, &x.js, &x.cj, &x.pipe}, *r = NULL;
+    for (size_t k = 0; k < sizeof all / sizeof *all; k++)
+      if (all[k]->cases) r = all[k];
+    if (r) printf("%s: %.0f cases/s, %llu allocs\n", only, cps(r), (unsigned long long)r->allocs);
+    else fprintf(stderr, "bench_eval: unknown --only '%s'\n", only), rc = 2;
+  } else {
+    int same = memcmp(x.off.det, x.on.det, sizeof x.off.det) == 0;
+    report(&b, &x, bundle, cases, rounds, counting, same);
+    if (outpath) {
+      FILE *f = fopen(outpath, "a");
+      if (!f) die(outpath, "cannot open");
+      save(f, prefix, &b, &x, counting, same);
+      fclose(f);
+    }
+    if (!counting || x.off.allocs || x.on.allocs) {
+      fprintf(stderr, "bench_eval: steady-state pol_vm_eval allocated, or could not count\n");
+      rc = 1;
+    }
+    if (!same) {
+      fprintf(stderr, "bench_eval: trace on and off gave different determinations\n");
+      rc = 1;
+    }
+  }
 
   pol_buf_free(&b.buf);
   for (uint32_t i = 0; i < b.n; i++) {
@@ -416,8 +460,6 @@ int main(int argc, char **argv)
   free(b.len);
   pol_vm_free(b.vm);
   pol_program_free(b.p);
-  if (b.sink == 42) printf(" \n");     /* never: the sink must stay live */
-  int zero = counting && off.allocs == 0 && on.allocs == 0;
-  if (!zero) fprintf(stderr, "bench_eval: steady-state pol_vm_eval allocated (or could not count)\n");
-  return zero && same ? 0 : 1;
+  if (b.sink == 42) putchar('\n');     /* never: keeps the sink live */
+  return rc;
 }

@@ -25,14 +25,16 @@
 enum {
   S_POLID, S_TITLE, S_VERSION, S_SOURCE, S_CODE, S_BRANCH, S_I, S_IA, S_IB, S_TEXT,
   S_PAIN, S_PAINPATH, S_INJ, S_INJPATH, S_DATE, S_SIDE, S_LEFT, S_RIGHT, S_BUILT, S_CITE,
-  S_EXTNAME, S_EXTLIB, S_EXPECTED, S_RECNAME, S_UNICODE, NSTR
+  S_EXTNAME, S_EXTLIB, S_EXPECTED, S_RECNAME, S_UNICODE, S_TAGA, S_TAGB, S_LEVEL, S_BRTEXT,
+  S_II, S_PLAN, NSTR
 };
 static const char *const fx_str[NSTR] = {
   "lumbar-esi", "Lumbar epidural steroid injection", "2025.1", "lumbar.pol", "64483",
   "initial", "I", "I.A", "I.B", "Pain of at least 5 for 12 weeks", "pain",
   "symptoms.pain_nrs", "injections", "injections[]", "date", "side", "left", "right",
   "2025-01-01T00:00:00Z", "MP-MM-1366 \xc2\xa7I.A", "is_weekday", "libpolstd.so", ">= 5",
-  "injection", "\xc3\x9cn\xc3\xaf" "code \xe2\x9c\x93 text",
+  "injection", "\xc3\x9cn\xc3\xaf" "code \xe2\x9c\x93 text", "imaging", "therapy",
+  "level-of-care", "Initial injection", "II", "medicaid",
 };
 
 /* Instruction positions the tests poke at. */
@@ -42,7 +44,10 @@ enum {
   PC_RET1 = 18,
   B2 = 19, PC_FACT1 = 19, PC_EXISTS = 20, PC_EXISTS_X = 21, PC_COVER = 24, PC_COVER_X = 25,
   PC_COUNTD = 29, PC_RET2 = 32,
-  B3 = 33, B4 = 37, NCODE = 39
+  B3 = 33, B4 = 37,
+  B5 = 39,
+  B6 = 41, PC_CUR = 41, PC_ATL = 46, PC_ATL_X = 47,
+  NCODE = 49
 };
 
 #define ABC POL_MK_ABC
@@ -65,6 +70,11 @@ static const pol_Instr fx_code[NCODE] = {
   ABC(OP_FIELD, 3, 2, 1), ABx(OP_LOADK, 4, 1), ABC(OP_EQ, 3, 3, 4), ABC(OP_RET, 3, 0, 0),
   /* block 4: start / end / key: x.date */
   ABC(OP_FIELD, 3, 2, 0), ABC(OP_RET, 3, 0, 0),
+  /* block 5: the `for each` list of branch 0: injections */
+  ABx(OP_FACT, 0, 1), ABC(OP_RET, 0, 0, 0),
+  /* block 6: II, per item: at least 1 of (item.side == "left", true) */
+  ABC(OP_CUR, 0, 0, 0), ABC(OP_FIELD, 1, 0, 1), ABx(OP_LOADK, 2, 1), ABC(OP_EQ, 1, 1, 2),
+  ABC(OP_LOADB, 2, 1, 0), ABC(OP_ATLEAST, 0, 1, 2), X(1), ABC(OP_RET, 0, 0, 0),
 };
 
 static void *dup_mem(const void *src, size_t n)
@@ -112,45 +122,74 @@ static pol_Program *fixture(void)
   p->nsets = 1; p->set0 = DUP(set0); p->setn = DUP(setn);
   p->nsetitems = 2; p->setitems = DUP(items);
 
-  pol_Field fields[] = {{S_DATE, PK_DATE}, {S_SIDE, PK_STR}};
-  pol_RecType rec[] = {{S_RECNAME, S_INJPATH, 2, NULL}};
+  pol_Field fields[] = {{.name = S_DATE, .type = PK_DATE}, {.name = S_SIDE, .type = PK_STR}};
+  pol_RecType rec[] = {{.name = S_RECNAME, .path = S_INJPATH, .nfields = 2}};
   rec[0].fields = DUP(fields);
   p->nrec = 1; p->rec = DUP(rec);
 
   pol_Fact facts[] = {
-    {S_PAIN, S_PAINPATH, PK_NUM, POL_SCOPE_CASE},
-    {S_INJ, S_INJ, POL_TYPE(PK_LIST, PK_REC, 0), POL_SCOPE_CASE},
-    {S_DATE, S_DATE, PK_DATE, POL_SCOPE_LINE},
+    {.name = S_PAIN, .path = S_PAINPATH, .type = PK_NUM, .scope = POL_SCOPE_CASE},
+    {.name = S_INJ, .path = S_INJ, .type = POL_TYPE(PK_LIST, PK_REC, 0), .scope = POL_SCOPE_CASE},
+    {.name = S_DATE, .path = S_DATE, .type = PK_DATE, .scope = POL_SCOPE_LINE},
   };
   p->nfacts = 3; p->facts = DUP(facts);
 
   p->ncode = NCODE; p->code = DUP(fx_code);
-  pol_Block blocks[] = {{B0, 4, 2}, {B1, 15, 8}, {B2, 14, 6}, {B3, 4, 6}, {B4, 2, 4}};
-  p->nblocks = 5; p->blocks = DUP(blocks);
+#define BLK(s, n, r) {.start = (s), .len = (n), .nregs = (r)}
+  pol_Block blocks[] = {BLK(B0, 4, 2), BLK(B1, 15, 8), BLK(B2, 14, 6), BLK(B3, 4, 6),
+                        BLK(B4, 2, 4), BLK(B5, 2, 1), BLK(B6, 8, 3)};
+  p->nblocks = 7; p->blocks = DUP(blocks);
 
-  pol_Evid evid[] = {{S_PAINPATH, S_EXPECTED}, {S_INJ, POL_NOSTR}};
+  pol_Evid evid[] = {{.fact = S_PAINPATH, .expected = S_EXPECTED, .query = POL_NOSTR},
+                     {.fact = S_INJ, .expected = POL_NOSTR, .query = S_INJPATH}};
   p->nevid = 2; p->evid = DUP(evid);
 
+  /* Designated initializers: a field added to the header later is 0. */
   pol_Crit crit[] = {
-    {S_I, S_TEXT, S_SOURCE, 10, 1, PC_ALL, 0, 0, 0, POL_NOSTR, POL_NOSTR, 0, 2, POL_NOSTR},
-    {S_IA, S_TEXT, S_SOURCE, 11, 3, PC_LEAF, 0, 0, 1, 1, 0, 0, 0, S_CITE},
-    {S_IB, S_UNICODE, S_SOURCE, 14, 3, PC_LEAF, 0, POL_CRIT_EXCLUSION, 3, 2, 0, 0, 0, POL_NOSTR},
+    {.id = S_I, .text = S_TEXT, .file = S_SOURCE, .line = 10, .col = 1, .kind = PC_ALL,
+     .block = POL_NOSTR, .parent = POL_NOSTR, .child0 = 0, .nchildren = 2, .cite = POL_NOSTR,
+     .next = POL_NOSTR},
+    {.id = S_IA, .text = S_TEXT, .file = S_SOURCE, .line = 11, .col = 3, .kind = PC_LEAF,
+     .tags = 1, .block = 1, .parent = 0, .cite = S_CITE, .next = S_EXPECTED},
+    {.id = S_IB, .text = S_UNICODE, .file = S_SOURCE, .line = 14, .col = 3, .kind = PC_LEAF,
+     .flags = POL_CRIT_EXCLUSION, .tags = 3, .block = 2, .parent = 0, .cite = POL_NOSTR,
+     .next = POL_NOSTR},
+    {.id = S_II, .text = S_TEXT, .file = S_SOURCE, .line = 20, .col = 3, .kind = PC_LEAF,
+     .tags = 2, .block = 6, .parent = POL_NOSTR, .cite = POL_NOSTR, .next = POL_NOSTR},
   };
   uint32_t kids[] = {1, 2};
-  p->ncrit = 3; p->crit = DUP(crit);
+  p->ncrit = 4; p->crit = DUP(crit);
   p->nchildren = 2; p->crit_children = DUP(kids);
 
-  pol_Branch br[] = {{S_BRANCH, 0, 0, 1}};
-  uint32_t brcr[] = {0}, codes[] = {S_CODE};
-  p->nbranches = 1; p->branches = DUP(br);
-  p->nbranch_crit = 1; p->branch_crit = DUP(brcr);
-  p->ncodes = 1; p->codes = DUP(codes);
+  /* branch 0: criterion 0, and criterion 3 for each injection; branch 1, an
+     `assess` aspect: criterion 0 again. */
+  pol_Branch br[] = {
+    {.name = S_BRANCH, .text = S_BRTEXT, .aspect = POL_NOSTR, .cond = 0, .crit0 = 0, .ncrit = 1,
+     .each = 5, .ecrit0 = 1, .necrit = 1},
+    {.name = S_LEVEL, .text = S_BRTEXT, .aspect = S_LEVEL, .cond = 0, .crit0 = 2, .ncrit = 1,
+     .each = POL_NOSTR, .ecrit0 = 3, .necrit = 0},
+  };
+  uint32_t brcr[] = {0, 3, 0}, codes[] = {S_CODE, S_PLAN};
+  p->nbranches = 2; p->branches = DUP(br);
+  p->nbranch_crit = 3; p->branch_crit = DUP(brcr);
+  p->ncodes = 2; p->codes = DUP(codes);
 
-  pol_Policy pol[] = {{S_POLID, S_TITLE, S_VERSION, S_SOURCE, 0, 0, 1, 0, 1, 0, 3}};
-  pol[0].effective = day("2025-01-01");
+  pol_Policy pol[] = {{.id = S_POLID, .title = S_TITLE, .version = S_VERSION, .source = S_SOURCE,
+                       .effective = day("2025-01-01"), .code0 = 0, .ncodes = 1, .plan0 = 1,
+                       .nplans = 1, .branch0 = 0, .nbranches = 2, .crit0 = 0, .ncrit = 4,
+                       .tag0 = 0, .ntags = 2, .dec0 = 0, .ndec = 8}};
   p->npol = 1; p->pol = DUP(pol);
+  uint32_t tags[] = {S_TAGA, S_TAGB};
+  p->ntagnames = 2; p->tagnames = DUP(tags);
+  /* deny if any failed tagged imaging; pend if unknown and not failed;
+     approve otherwise */
+  uint32_t dec[] = {PO_DENY | 1u << 8, (uint32_t)PDC_ANY_FAILED_TAG << 24,
+                    PO_PEND | 4u << 8, (uint32_t)PDC_UNKNOWN << 24, (uint32_t)PDC_FAILED << 24,
+                    (uint32_t)PDC_NOT << 24, (uint32_t)PDC_AND << 24, PO_APPROVE};
+  p->ndec = 8; p->dec = DUP(dec);
 
-  pol_Extern ext[] = {{S_EXTNAME, S_EXTLIB, PK_BOOL, 1, {PK_DATE}}};
+  pol_Extern ext[] = {{.name = S_EXTNAME, .lib = S_EXTLIB, .ret = PK_BOOL, .nargs = 1,
+                       .args = {PK_DATE}}};
   p->next = 1; p->ext = DUP(ext);
   p->built = S_BUILT;
   return p;
@@ -305,6 +344,8 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(nbranch_crit, branch_crit);
   SAME_ARRAY(ncodes, codes);
   SAME_ARRAY(npol, pol);
+  SAME_ARRAY(ntagnames, tagnames);
+  SAME_ARRAY(ndec, dec);
   SAME_ARRAY(next, ext);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
@@ -387,8 +428,16 @@ static void test_disasm(void **state)
   fclose(f);
   static const char *const want[] = {
     "policy lumbar-esi \"Lumbar epidural steroid injection\" version 2025.1 effective 2025-01-01",
-    "codes: \"64483\"",
-    "branch 0 initial: cond block 0, criteria 0 (I)",
+    "codes: \"64483\"\n  plans: \"medicaid\"\n",
+    "tags: 0=imaging 1=therapy",
+    "rule: deny if any-failed-tagged(imaging)\n", "rule: pend if unknown failed not and\n",
+    "rule: approve otherwise\n",
+    "branch 0 initial: cond block 0, criteria 0 (I); for each of block 5: 3 (II)\n",
+    "    \"Initial injection\"",
+    "branch 1 level-of-care (assess level-of-care): cond block 0, criteria 0 (I)\n",
+    "cite MP-MM-1366 \xc2\xa7I.A next >= 5 tag imaging\n", "(lumbar.pol:14:3) tag imaging tag therapy\n",
+    "block 5 (nregs 1) [branch initial for each]", "block 6 (nregs 3) [criterion II]",
+    "CUR      r0\n", "ATLEAST  r0 r1 2\n", "EXTRA 1                ; at least 1\n",
     "criterion 0 I: all of 1 2",
     "criterion 2 I.B (exclusion): block 2",
     "block 0 (nregs 2) [branch initial cond]",
@@ -398,7 +447,7 @@ static void test_disasm(void **state)
     "FACT     r0 f0", "pain (symptoms.pain_nrs)", "date (line: date)",
     "LOADK    r1 k0", "; 5\n", "; \"left\"", "; 2025-01-01", "; 12 months",
     "; 2024-01-01..2024-12-31", "; {\"left\",\"right\"}", "; true", "; unknown", "; -0.1",
-    "JTRUE    r2 +1", "; to 10", "LOADB    r2 2", "evidence symptoms.pain_nrs expected \">= 5\"",
+    "JTRUE    r2 +1", "; to 10", "LOADB    r2 2", "evidence symptoms.pain_nrs expected \">= 5\"\n", "; evidence injections query injections[]\n",
     "is_weekday(1 args) in libpolstd.so", "EXTRA 0", "extern is_weekday",
     "    EXTRA 3 ", "; body block 3\n", "; start block 4", "; end block 4", "; window r5",
     "; key block 4", "RET      r1",
@@ -525,8 +574,8 @@ static void test_block_past_code(void **state)
 {
   (void)state;
   pol_Program *p = fixture();
-  p->blocks[4].len = 3;
-  expect_bad(p, "block 4: code 37+3 past the end of the code (ncode 39)");
+  p->blocks[6].len = 9;
+  expect_bad(p, "block 6: code 41+9 past the end of the code (ncode 49)");
   p = fixture();
   p->blocks[4].start = 0xffffffffu;
   expect_bad(p, "past the end of the code");
@@ -583,8 +632,8 @@ static void test_block_call_order(void **state)
   p->code[PC_COVER_X + 2] = X(0);
   expect_bad(p, "block 2 pc 24: end block 0 does not come after block 2");
   p = fixture();
-  p->code[PC_COUNTD + 2] = X(5);
-  expect_bad(p, "block 2 pc 29: key block 5 out of range (nblocks 5)");
+  p->code[PC_COUNTD + 2] = X(7);
+  expect_bad(p, "block 2 pc 29: key block 7 out of range (nblocks 7)");
 }
 
 static void test_callee_regs(void **state)
@@ -629,25 +678,27 @@ static void test_extern_calls(void **state)
   expect_bad(p, "extern 0: argument 0 has bad type code 0x63");
 }
 
-/* Block 4 becomes a chain of n nested EXISTS calls (blocks 4 .. 4+n);
-   block 2 calls block 4, so the deepest nesting is n + 1. */
+/* Block 6 calls a chain of n nested EXISTS bodies (new blocks 7 .. 7+n)
+   instead of its ATLEAST, so its nesting depth is n + 1. */
 static pol_Program *chain(uint32_t n)
 {
   pol_Program *p = fixture();
-  p->ncode = B4 + 3 * n + 1;
+  p->code[PC_ATL] = ABC(OP_EXISTS, 0, 1, 2);
+  p->code[PC_ATL_X] = X(7);
+  p->ncode = NCODE + 3 * n + 1;
   p->code = realloc(p->code, p->ncode * sizeof *p->code);
-  p->nblocks = 5 + n;
+  p->nblocks = 7 + n + 1;
   p->blocks = realloc(p->blocks, p->nblocks * sizeof *p->blocks);
   assert_true(p->code && p->blocks);
-  uint32_t pc = B4;
-  for (uint32_t b = 4; b < 4 + n; b++) {
-    p->blocks[b] = (pol_Block){pc, 3, 4};
-    p->code[pc++] = ABC(OP_EXISTS, 3, 2, 1);
+  uint32_t pc = NCODE;
+  for (uint32_t b = 7; b < 7 + n; b++) {
+    p->blocks[b] = (pol_Block)BLK(pc, 3, 3);
+    p->code[pc++] = ABC(OP_EXISTS, 0, 1, 2);
     p->code[pc++] = X(b + 1);
-    p->code[pc++] = ABC(OP_RET, 3, 0, 0);
+    p->code[pc++] = ABC(OP_RET, 0, 0, 0);
   }
-  p->blocks[4 + n] = (pol_Block){pc, 1, 4};
-  p->code[pc] = ABC(OP_RET, 3, 0, 0);
+  p->blocks[7 + n] = (pol_Block)BLK(pc, 1, 3);
+  p->code[pc] = ABC(OP_RET, 0, 0, 0);
   return p;
 }
 
@@ -655,8 +706,28 @@ static void test_depth(void **state)
 {
   (void)state;
   expect_good(chain(POL_MAX_DEPTH - 1));
-  expect_bad(chain(POL_MAX_DEPTH), "block 2: quantifier nesting depth 33 exceeds 32");
-  expect_bad(chain(POL_MAX_DEPTH + 1), "block 4: quantifier nesting depth 33 exceeds 32");
+  expect_bad(chain(POL_MAX_DEPTH), "block 6: quantifier nesting depth 33 exceeds 32");
+  expect_bad(chain(POL_MAX_DEPTH + 1), "block 7: quantifier nesting depth 33 exceeds 32");
+}
+
+static void test_atleast(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_ATL_X] = X(0);
+  expect_bad(p, "block 6 pc 46: at least 0 of 2 items");
+  p = fixture();
+  p->code[PC_ATL_X] = X(3);
+  expect_bad(p, "block 6 pc 46: at least 3 of 2 items");
+  p = fixture();
+  p->code[PC_ATL] = ABC(OP_ATLEAST, 0, 2, 2);
+  expect_bad(p, "block 6 pc 46: argument registers 2..3 out of range (nregs 3)");
+  p = fixture();
+  p->code[PC_ATL] = ABC(OP_ATLEAST, 0, 1, 9);
+  expect_bad(p, "block 6 pc 46: argument count 9 exceeds 8");
+  p = fixture();
+  p->code[PC_CUR] = ABC(OP_CUR, 0, 5, 0);
+  expect_bad(p, "block 6 pc 41: unused operand B is 5, must be 0");
 }
 
 static void test_bad_string_ids(void **state)
@@ -664,37 +735,43 @@ static void test_bad_string_ids(void **state)
   (void)state;
   pol_Program *p = fixture();
   p->crit[1].text = 999;
-  expect_bad(p, "criterion 1: text string id 999 out of range (nstr 25)");
+  expect_bad(p, "criterion 1: text string id 999 out of range (nstr 31)");
   p = fixture();
   p->crit[0].id = POL_NOSTR;            /* only cite may be none */
   expect_bad(p, "criterion 0: id string id 4294967295 out of range");
   p = fixture();
   p->crit[2].cite = NSTR;
-  expect_bad(p, "criterion 2: cite string id 25");
+  expect_bad(p, "criterion 2: cite string id 31");
+  p = fixture();
+  p->crit[3].next = NSTR;
+  expect_bad(p, "criterion 3: next string id 31");
   p = fixture();
   p->evid[0].expected = NSTR;
-  expect_bad(p, "evidence 0: expected string id 25");
+  expect_bad(p, "evidence 0: expected string id 31");
+  p = fixture();
+  p->evid[1].query = NSTR;
+  expect_bad(p, "evidence 1: query string id 31");
   p = fixture();
   p->facts[2].path = NSTR;
-  expect_bad(p, "fact 2: path string id 25");
+  expect_bad(p, "fact 2: path string id 31");
   p = fixture();
   p->rec[0].fields[1].name = NSTR;
-  expect_bad(p, "record type 0 field 1: name string id 25");
+  expect_bad(p, "record type 0 field 1: name string id 31");
   p = fixture();
   p->codes[0] = NSTR;
-  expect_bad(p, "code 0: string id 25");
+  expect_bad(p, "code 0: string id 31");
   p = fixture();
   p->pol[0].version = NSTR;
-  expect_bad(p, "policy 0: version string id 25");
+  expect_bad(p, "policy 0: version string id 31");
   p = fixture();
   p->branches[0].name = NSTR;
-  expect_bad(p, "branch 0: name string id 25");
+  expect_bad(p, "branch 0: name string id 31");
   p = fixture();
   p->built = NSTR;
-  expect_bad(p, "meta: built string id 25");
+  expect_bad(p, "meta: built string id 31");
   p = fixture();
   p->k[1].aux = NSTR;
-  expect_bad(p, "constant 1: text string id 25");
+  expect_bad(p, "constant 1: text string id 31");
 }
 
 static void test_bad_constants(void **state)
@@ -783,8 +860,8 @@ static void test_bad_criteria(void **state)
   p->crit[1].kind = 4;
   expect_bad(p, "criterion 1 (I.A): unknown kind 4");
   p = fixture();
-  p->crit[1].block = 5;
-  expect_bad(p, "criterion 1 (I.A): block 5 out of range (nblocks 5)");
+  p->crit[1].block = 7;
+  expect_bad(p, "criterion 1 (I.A): block 7 out of range (nblocks 7)");
   p = fixture();
   p->crit[0].block = 0;
   expect_bad(p, "criterion 0 (I): composite with block 0");
@@ -844,30 +921,166 @@ static void test_bad_branches_policies(void **state)
 {
   (void)state;
   pol_Program *p = fixture();
-  p->branches[0].cond = 5;
-  expect_bad(p, "branch 0: cond block 5 out of range (nblocks 5)");
+  p->branches[0].cond = 7;
+  expect_bad(p, "branch 0: cond block 7 out of range (nblocks 7)");
   p = fixture();
-  p->branches[0].ncrit = 2;
-  expect_bad(p, "branch 0: criteria 0+2 out of range (nbranch_crit 1)");
+  p->branches[0].ncrit = 4;
+  expect_bad(p, "branch 0: criteria 0+4 out of range (nbranch_crit 3)");
   p = fixture();
-  p->branch_crit[0] = 3;
-  expect_bad(p, "branch criterion entry 0: criterion 3 out of range (ncrit 3)");
+  p->branch_crit[0] = 4;
+  expect_bad(p, "branch criterion entry 0: criterion 4 out of range (ncrit 4)");
   p = fixture();
   p->branch_crit[0] = 1;
   expect_bad(p, "branch 0: criterion 1 is not top-level");
   p = fixture();
-  p->pol[0].ncodes = 2;
-  expect_bad(p, "policy 0: codes 0+2 out of range (ncodes 1)");
+  p->pol[0].ncodes = 3;
+  expect_bad(p, "policy 0: codes 0+3 out of range (ncodes 2)");
+  p = fixture();
+  p->pol[0].plan0 = 2;
+  expect_bad(p, "policy 0: plans 2+1 out of range (ncodes 2)");
   p = fixture();
   p->pol[0].branch0 = 1;
-  expect_bad(p, "policy 0: branches 1+1 out of range (nbranches 1)");
+  expect_bad(p, "policy 0: branches 1+2 out of range (nbranches 2)");
   p = fixture();
-  p->pol[0].ncrit = 4;
-  expect_bad(p, "policy 0: criteria 0+4 out of range (ncrit 3)");
+  p->pol[0].ncrit = 5;
+  expect_bad(p, "policy 0: criteria 0+5 out of range (ncrit 4)");
   p = fixture();
   p->pol[0].crit0 = 1;
   p->pol[0].ncrit = 2;
   expect_bad(p, "policy 0: branch 0 uses criterion 0 of another policy");
+}
+
+static void test_bad_branch_fields(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->branches[1].text = NSTR;
+  expect_bad(p, "branch 1: text string id 31");
+  p = fixture();
+  p->branches[0].aspect = NSTR;
+  expect_bad(p, "branch 0: aspect string id 31");
+  p = fixture();
+  p->branches[0].each = 7;
+  expect_bad(p, "branch 0: each block 7 out of range (nblocks 7)");
+  p = fixture();
+  p->branches[1].necrit = 1;
+  expect_bad(p, "branch 1: per-item criteria without a list");
+  p = fixture();
+  p->branches[0].ecrit0 = 3;
+  expect_bad(p, "branch 0: per-item criteria 3+1 out of range (nbranch_crit 3)");
+  p = fixture();
+  p->branch_crit[1] = 2;
+  expect_bad(p, "branch 0: criterion 2 is not top-level");
+}
+
+static void test_bad_tags(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->tagnames[1] = NSTR;
+  expect_bad(p, "tag 1: string id 31");
+  p = fixture();
+  p->pol[0].ntags = 3;
+  expect_bad(p, "policy 0: tags 0+3 out of range (ntagnames 2)");
+  p = fixture();
+  p->pol[0].ntags = 33;
+  expect_bad(p, "policy 0: tags 0+33 out of range");
+  p = fixture();
+  p->pol[0].ntags = 1;
+  expect_bad(p, "policy 0: criterion 2 has tags beyond the policy's 1");
+}
+
+static void test_bad_decision(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->pol[0].ndec = 9;
+  expect_bad(p, "policy 0: decision words 0+9 out of range (ndec 8)");
+  p = fixture();
+  p->dec[0] = PO__COUNT | 1u << 8;
+  expect_bad(p, "policy 0: decision word 0: bad outcome 5");
+  p = fixture();
+  p->dec[1] = (uint32_t)PDC__COUNT << 24;
+  expect_bad(p, "policy 0: decision word 1: bad op 8");
+  p = fixture();
+  p->dec[1] = (uint32_t)PDC_ANY_FAILED_TAG << 24 | 2;   /* the policy has 2 tags */
+  expect_bad(p, "policy 0: decision word 1: bad argument 2");
+  p = fixture();
+  p->dec[3] = (uint32_t)PDC_UNKNOWN << 24 | 1;
+  expect_bad(p, "policy 0: decision word 3: bad argument 1");
+  p = fixture();
+  p->dec[3] = (uint32_t)PDC_AND << 24;                  /* pops an empty stack */
+  expect_bad(p, "policy 0: decision word 3: malformed condition");
+  p = fixture();
+  p->dec[6] = (uint32_t)PDC_NOT << 24;                  /* leaves two values */
+  expect_bad(p, "policy 0: decision rule ending at 7 leaves 2 values");
+  p = fixture();
+  p->dec[2] = PO_PEND | 6u << 8;
+  expect_bad(p, "policy 0: decision word 2: rule past the end");
+  p = fixture();
+  p->pol[0].ndec = 7;                                   /* drops the `otherwise` */
+  expect_bad(p, "policy 0: the last decision rule must always hold");
+
+  /* The VM evaluates conditions on a 64-deep stack. */
+  for (uint32_t n = 64; n <= 65; n++) {
+    p = fixture();
+    free(p->dec);
+    p->ndec = 2 * n + 1;
+    p->dec = calloc(p->ndec, sizeof *p->dec);
+    assert_non_null(p->dec);
+    p->dec[0] = PO_DENY | (2 * n - 1) << 8;
+    for (uint32_t i = 0; i < n; i++) p->dec[1 + i] = (uint32_t)PDC_FAILED << 24;
+    for (uint32_t i = 0; i < n - 1; i++) p->dec[1 + n + i] = (uint32_t)PDC_OR << 24;
+    p->dec[2 * n] = PO_APPROVE;
+    p->pol[0].ndec = p->ndec;
+    if (n == 64) expect_good(p);
+    else expect_bad(p, "policy 0: decision word 65: malformed condition");
+  }
+}
+
+static void test_policy_children(void **state)
+{
+  (void)state;
+  /* The policy keeps criteria 0 and 1 only, but 0's children are 1 and 2. */
+  pol_Program *p = fixture();
+  p->pol[0].ncrit = 2;
+  p->branches[0].each = POL_NOSTR;
+  p->branches[0].necrit = 0;
+  expect_bad(p, "policy 0: criterion 0 has child 2 of another policy");
+}
+
+/* Criteria 0 .. n-1 nested one in the next; the last is the leaf. */
+static pol_Program *deep(uint32_t n)
+{
+  pol_Program *p = fixture();
+  free(p->crit);
+  free(p->crit_children);
+  p->crit = calloc(n, sizeof *p->crit);
+  p->crit_children = calloc(n, sizeof *p->crit_children);
+  assert_true(p->crit && p->crit_children);
+  p->ncrit = n;
+  p->nchildren = n - 1;
+  for (uint32_t i = 0; i < n; i++) {
+    p->crit[i] = (pol_Crit){.id = S_I, .text = S_TEXT, .file = S_SOURCE, .line = 1, .col = 1,
+                            .kind = PC_ALL, .block = POL_NOSTR,
+                            .parent = i ? i - 1 : POL_NOSTR, .child0 = i, .nchildren = 1,
+                            .cite = POL_NOSTR, .next = POL_NOSTR};
+    if (i + 1 < n) p->crit_children[i] = i + 1;
+  }
+  p->crit[n - 1].kind = PC_LEAF;
+  p->crit[n - 1].block = 1;
+  p->crit[n - 1].child0 = p->crit[n - 1].nchildren = 0;
+  p->branches[0].each = POL_NOSTR;
+  p->branches[0].necrit = 0;
+  p->pol[0].ncrit = n;
+  return p;
+}
+
+static void test_criteria_depth(void **state)
+{
+  (void)state;
+  expect_good(deep(256));
+  expect_bad(deep(257), "criterion 256 (I): nested 257 levels deep, at most 256");
 }
 
 static void test_null_arrays(void **state)
@@ -1033,7 +1246,7 @@ static void test_bad_counts(void **state)
   (void)state;
   static const char *const tags[] = {"STRS", "KONS", "SETS", "RECS", "FACT", "CODE", "BLKS",
                                      "EVID", "CRIT", "KIDS", "BRCH", "BRCR", "CODS", "POLS",
-                                     "EXTN"};
+                                     "TAGS", "DECS", "EXTN"};
   size_t len;
   uint8_t *buf = fixture_bundle(&len);
   for (size_t t = 0; t < sizeof tags / sizeof tags[0]; t++) {
@@ -1170,6 +1383,7 @@ int main(void)
     cmocka_unit_test(test_cover_window_register),
     cmocka_unit_test(test_extern_calls),
     cmocka_unit_test(test_depth),
+    cmocka_unit_test(test_atleast),
     cmocka_unit_test(test_bad_string_ids),
     cmocka_unit_test(test_bad_constants),
     cmocka_unit_test(test_bad_sets),
@@ -1177,6 +1391,11 @@ int main(void)
     cmocka_unit_test(test_bad_criteria),
     cmocka_unit_test(test_criteria_cycle),
     cmocka_unit_test(test_bad_branches_policies),
+    cmocka_unit_test(test_bad_branch_fields),
+    cmocka_unit_test(test_bad_tags),
+    cmocka_unit_test(test_bad_decision),
+    cmocka_unit_test(test_policy_children),
+    cmocka_unit_test(test_criteria_depth),
     cmocka_unit_test(test_null_arrays),
     cmocka_unit_test(test_hash_mismatch),
     cmocka_unit_test(test_truncation),
