@@ -96,7 +96,7 @@ $(EXT_LIB): examples/extension/codes.c | $(B)/.deps
 # ---- tests ------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(B)/libpolc.a $(B)/libpolvm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -Wno-missing-prototypes -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -Wno-missing-prototypes -o $@ $(filter %.c %.a,$^) $(LDLIBS) -lcmocka
 
 # the AST reference evaluator against the VM (tests/run.sh, section 4)
 INTERP_DIFF = $(B)/tests/interp_diff

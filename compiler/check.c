@@ -625,7 +625,9 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
   let->state = 1;
   Env e = {NULL, 0, 0, NULL, let->args};
   Ctx x = {c, let->scope, let->args ? &e : NULL, NULL};
-  for (pol_Node *p = let->args; p; p = p->next) p->type = resolve_type(c, p->tref);
+  int np = 0;
+  for (pol_Node *p = let->args; p; p = p->next, np++) p->type = resolve_type(c, p->tref);
+  if (np > 8) pol_error(&c->diag, let->span, "E0232", "'%s' has %d parameters; at most 8", let->str, np);
   uint32_t t = check_expr(&x, let->a);
   if (let->tref) {
     uint32_t want = resolve_type(c, let->tref);

@@ -164,14 +164,14 @@ static const char *source_text(Gen *g, const pol_Node *n, char *buf, size_t cap)
   const pol_Source *src = g->c->files[n->span.file];
   size_t o = 0;
   int space = 0;
-  for (uint32_t i = n->span.start; i < n->span.end && i < src->len && o + 4 < cap; i++) {
+  for (uint32_t i = n->span.start; i < n->span.end && i < src->len && o + 5 < cap; i++) {
     char ch = src->text[i];
     if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') { space = 1; continue; }
     if (space && o) buf[o++] = ' ';
     space = 0;
     buf[o++] = ch;
   }
-  if (o + 4 >= cap) { memcpy(buf + o, "...", 3); o += 3; }
+  if (o + 5 >= cap) { memcpy(buf + o, "...", 3); o += 3; }
   buf[o] = '\0';
   return buf;
 }

@@ -6,13 +6,19 @@
  * over a small value type of its own, Kleene three-valued logic, numbers as
  * closed intervals [lo, hi] (exact when lo == hi; counts and coverages
  * over partly unknown lists are wider), a `let` evaluated afresh at every
- * use.  It shares no code with codegen.c or the VM's dispatch loop; the
- * only things it takes from the VM library are the fact values of the
- * loaded case and pol_add_months, the calendar rule of the language.
+ * use.  The semantics are those of docs/language.md.  It shares no code
+ * with codegen.c or the VM's dispatch loop; the only things it takes from
+ * the VM library are the fact values of the loaded case and
+ * pol_add_months, the calendar rule of the language.
  *
- * Ownership: nothing here allocates except the scratch array of a
- * coverage (freed before it returns); values borrow from the AST and the
- * case.
+ * Where the documentation is silent it takes the reading that follows from
+ * "a range is a number known only to lie in [lo, hi]": arithmetic on
+ * ranges is interval arithmetic (division by a range that may be 0 is
+ * unknown), and a range used as a `count distinct` key is an unknown key.
+ *
+ * Ownership: values borrow from the AST and the case.  The only
+ * allocations are scratch arrays (a coverage's intervals, the arguments of
+ * a let with more than 8 parameters), freed before the function returns.
  */
 #include "interp.h"
 
@@ -446,12 +452,12 @@ static Val eval_cover(const Env *e, const pol_Node *n)
   Span32 *sp = malloc((len ? len : 1) * sizeof *sp);
   if (!sp) return unk();
   uint32_t nsp = 0;
-  int open = 0;   /* an item that counts has an unknown start or end */
+  int unbounded = 0;   /* an item that counts has an unknown start or end */
   for (uint32_t i = 0; i < len; i++) {
     Val item = list_item(l, i);
     if (pred_for(e, n->c, item) != T) continue;
     Val s = value_for(e, n->d, item), t = value_for(e, n->e, item);
-    if (s.k != V_DATE || t.k != V_DATE) { open = 1; continue; }
+    if (s.k != V_DATE || t.k != V_DATE) { unbounded = 1; continue; }
     Span32 x = {s.d1 > w.d1 ? s.d1 : w.d1, t.d1 < w.d2 ? t.d1 : w.d2};   /* clipped to W */
     if (x.lo <= x.hi) sp[nsp++] = x;
   }
@@ -468,7 +474,7 @@ static Val eval_cover(const Env *e, const pol_Node *n)
   }
   free(sp);
   double whole = w.d2 >= w.d1 ? (double)w.d2 - w.d1 + 1 : 0;
-  return range(days, open ? whole : days);
+  return range(days, unbounded ? whole : days);
 }
 
 static Val eval_atleast(const Env *e, const pol_Node *n)

@@ -130,6 +130,17 @@ $POLVM trace --format json examples/caresource-sij/denied-one-injection.json --b
 cmp -s "$T/a" "$T/b" && ok || ko "trace output is not deterministic"
 echo "command line: $((pass - p0)) passed, $((fail - f0)) failed"
 
+# ---- 6b. language regressions: each policy + case with its determination --
+p0=$pass f0=$fail
+for f in tests/lang/regress/*.pol; do
+  [ -f "$f" ] || continue
+  n=${f%.pol}
+  $POLC -o "$T/r.polb" "$f" > "$T/e" 2>&1 || { ko "regression $f does not compile: $(head -3 "$T/e")"; continue; }
+  got=$($POLVM trace --format json --bundle "$T/r.polb" "$n.json" | python3 -c 'import json,sys; print(" ".join(d["determination"] for d in json.load(sys.stdin)["determinations"]))')
+  [ "$got" = "$(cat "$n.expect")" ] && ok || ko "regression $f: got $got, expected $(cat "$n.expect")"
+done
+echo "language regressions: $((pass - p0)) passed, $((fail - f0)) failed"
+
 # ---- 7. documentation examples compile and run --------------------------
 p0=$pass f0=$fail
 if [ -f tests/docs_examples.sh ]; then

@@ -81,8 +81,26 @@ static pol_Value compare(pol_Op op, const pol_Value *a, const pol_Value *b)
   }
 }
 
-static pol_Value arith(pol_Op op, const pol_Value *a, const pol_Value *b)
+/* A range known exactly is a number. */
+static pol_Value exact(const pol_Value *v)
 {
+  return v->tag == PV_RANGE && v->u.r.lo == v->u.r.hi ? pol_num(v->u.r.lo) : *v;
+}
+
+/* [lo, hi] widened to whole numbers (sound: it only ever contains more). */
+static pol_Value widen(double lo, double hi)
+{
+  lo = floor(lo);
+  hi = ceil(hi);
+  if (!(lo >= -2e9 && hi <= 2e9 && lo <= hi)) return pol_unk();
+  pol_Value v = pol_range((int32_t)lo, (int32_t)hi);
+  return exact(&v);
+}
+
+static pol_Value arith(pol_Op op, const pol_Value *a0, const pol_Value *b0)
+{
+  pol_Value av = exact(a0), bv = exact(b0);
+  const pol_Value *a = &av, *b = &bv;
   if (a->tag == PV_UNK || b->tag == PV_UNK) return pol_unk();
   if (a->tag == PV_NUM && b->tag == PV_NUM) {
     switch (op) {
@@ -92,13 +110,25 @@ static pol_Value arith(pol_Op op, const pol_Value *a, const pol_Value *b)
     default: return b->u.n == 0 ? pol_unk() : pol_num(a->u.n / b->u.n);
     }
   }
-  if ((a->tag == PV_RANGE || b->tag == PV_RANGE) && (op == OP_ADD || op == OP_SUB)) {
+  if (a->tag == PV_RANGE || b->tag == PV_RANGE) {
+    /* interval arithmetic: the result holds every possible value */
     double alo, ahi, blo, bhi;
     if (!num_range(a, &alo, &ahi) || !num_range(b, &blo, &bhi)) return pol_unk();
-    double lo = op == OP_ADD ? alo + blo : alo - bhi;
-    double hi = op == OP_ADD ? ahi + bhi : ahi - blo;
-    if (lo < -2e9 || hi > 2e9 || lo != (int32_t)lo || hi != (int32_t)hi) return pol_unk();
-    return pol_range((int32_t)lo, (int32_t)hi);
+    if (op == OP_ADD) return widen(alo + blo, ahi + bhi);
+    if (op == OP_SUB) return widen(alo - bhi, ahi - blo);
+    if (op == OP_DIV) {
+      if (blo <= 0 && bhi >= 0) return pol_unk();   /* may divide by zero */
+      double t = blo;
+      blo = 1 / bhi;
+      bhi = 1 / t;
+    }
+    double c[4] = {alo * blo, alo * bhi, ahi * blo, ahi * bhi};
+    double lo = c[0], hi = c[0];
+    for (int k = 1; k < 4; k++) {
+      if (c[k] < lo) lo = c[k];
+      if (c[k] > hi) hi = c[k];
+    }
+    return widen(lo, hi);
   }
   if (a->tag == PV_DATE && b->tag == PV_DUR && (op == OP_ADD || op == OP_SUB)) {
     int s = op == OP_ADD ? 1 : -1;
@@ -221,23 +251,29 @@ static int key_eq(const pol_Value *a, const pol_Value *b)
 static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_t body, uint32_t key)
 {
   pol_Value *R = vm->regs;
-  if (grow_keys(vm, l->n) != 0) return pol_unk();
+  /* the scratch is a stack: a nested COUNTD (in body or key) works above
+     this one's keys; indices, not pointers, survive its growth */
+  uint32_t base = vm->nkeys;
+  if (grow_keys(vm, base + l->n) != 0) return pol_unk();
   uint32_t nk = 0, unknown_keys = 0;
   for (uint32_t i = 0; i < l->n; i++) {
+    vm->nkeys = base + nk;
     R[item] = l->items[i];
     pol_Value b = run(vm, body);
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
     pol_Value k = run(vm, key);
-    if (k.tag == PV_UNK) { unknown_keys++; continue; }
+    k = exact(&k);
+    if (k.tag == PV_UNK || k.tag == PV_RANGE) { unknown_keys++; continue; }
     uint32_t j = 0;
-    while (j < nk && !key_eq(&vm->keys[j], &k)) j++;
-    if (j == nk) { vm->keys[nk] = k; vm->keysure[nk++] = 0; }
-    if (t == POL_TRUE) vm->keysure[j] = 1;
+    while (j < nk && !key_eq(&vm->keys[base + j], &k)) j++;
+    if (j == nk) { vm->keys[base + nk] = k; vm->keysure[base + nk++] = 0; }
+    if (t == POL_TRUE) vm->keysure[base + j] = 1;
   }
   uint32_t sure = 0;
-  for (uint32_t j = 0; j < nk; j++) sure += vm->keysure[j];
+  for (uint32_t j = 0; j < nk; j++) sure += vm->keysure[base + j];
+  vm->nkeys = base;
   return pol_range((int32_t)sure, (int32_t)(nk + unknown_keys));
 }
 
@@ -255,16 +291,19 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
                        const pol_Value *w)
 {
   pol_Value *R = vm->regs;
-  if (l->n > vm->capivals) {
-    pol_Ival *iv = realloc(vm->ivals, l->n * sizeof *iv);
+  /* a stack, as for COUNTD: nested coverages work above this one */
+  uint32_t base = vm->nivals;
+  if (base + l->n > vm->capivals) {
+    pol_Ival *iv = realloc(vm->ivals, (base + l->n) * sizeof *iv);
     if (!iv) return pol_unk();
     vm->ivals = iv;
-    vm->capivals = l->n;
+    vm->capivals = base + l->n;
   }
   int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
   uint32_t n = 0;
   int unknown = 0;
   for (uint32_t i = 0; i < l->n; i++) {
+    vm->nivals = base + n;
     R[item] = l->items[i];
     pol_Value b = run(vm, POL_Ax(x[1]));
     if (pol_truth(&b) != POL_TRUE) continue;
@@ -275,18 +314,20 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     if (s.tag != PV_DATE || e.tag != PV_DATE) { unknown = 1; continue; }
     int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
     int32_t hi = (int32_t)e.aux < whi ? (int32_t)e.aux : whi;
-    if (lo <= hi) { vm->ivals[n].lo = lo; vm->ivals[n].hi = hi; n++; }
+    if (lo <= hi) { vm->ivals[base + n].lo = lo; vm->ivals[base + n].hi = hi; n++; }
   }
-  qsort(vm->ivals, n, sizeof *vm->ivals, cmp_ival);
+  vm->nivals = base;
+  pol_Ival *iv = vm->ivals + base;
+  qsort(iv, n, sizeof *iv, cmp_ival);
   int64_t days = 0;
   int32_t cur_lo = 0, cur_hi = 0;
   for (uint32_t i = 0; i < n; i++) {
-    if (i == 0 || vm->ivals[i].lo > cur_hi + 1) {
+    if (i == 0 || iv[i].lo > cur_hi + 1) {
       if (i) days += (int64_t)cur_hi - cur_lo + 1;
-      cur_lo = vm->ivals[i].lo;
-      cur_hi = vm->ivals[i].hi;
-    } else if (vm->ivals[i].hi > cur_hi) {
-      cur_hi = vm->ivals[i].hi;
+      cur_lo = iv[i].lo;
+      cur_hi = iv[i].hi;
+    } else if (iv[i].hi > cur_hi) {
+      cur_hi = iv[i].hi;
     }
   }
   if (n) days += (int64_t)cur_hi - cur_lo + 1;
@@ -376,13 +417,14 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(MUL) R[POL_A(i)] = arith(OP_MUL, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(DIV) R[POL_A(i)] = arith(OP_DIV, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(NEG) {
-    const pol_Value *v = &R[POL_B(i)];
-    R[POL_A(i)] = v->tag == PV_NUM ? pol_num(-v->u.n) : pol_unk();
+    pol_Value v = exact(&R[POL_B(i)]);
+    R[POL_A(i)] = v.tag == PV_NUM ? pol_num(-v.u.n)
+                : v.tag == PV_RANGE ? pol_range(-v.u.r.hi, -v.u.r.lo) : pol_unk();
     NEXT();
   }
   CASE(FLOOR) {
-    const pol_Value *v = &R[POL_B(i)];
-    R[POL_A(i)] = v->tag == PV_NUM ? pol_num(floor(v->u.n)) : pol_unk();
+    pol_Value v = exact(&R[POL_B(i)]);
+    R[POL_A(i)] = v.tag == PV_NUM ? pol_num(floor(v.u.n)) : v.tag == PV_RANGE ? v : pol_unk();
     NEXT();
   }
   CASE(IN) R[POL_A(i)] = in_set(p, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
@@ -853,6 +895,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
     vm->capcrit = (uint32_t)need;
   }
   vm->nev = vm->nmiss = 0;
+  vm->nkeys = vm->nivals = 0;
   vm->left = vm->budget;
   vm->out_of_budget = 0;
   for (uint32_t i = 0; i < n; i++)

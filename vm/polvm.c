@@ -5,11 +5,17 @@
  *   polvm eval  [--bundle B] [--criteria] [--no-trace] < cases.ndjson
  *   polvm verify BUNDLE          load and verify, print a summary
  *   polvm dump BUNDLE            disassemble a bundle
+ *   polvm test [--bundle B] [--coverage] [--coverage-json F] [--threshold P] TEST.json...
+ *                                policy tests and criteria coverage (polvm_test.c)
+ *   polvm diff OLD.polb NEW.polb cases.ndjson
+ *                                what changes between two bundles (polvm_diff.c)
  *
  * The bundle defaults to $POLVM_BUNDLE, else build/policies.polb.
  * Exit codes (docs/cli.md): 0 success, 2 usage, 3 bad case, 4 bad
  * bundle, 5 internal or I/O error.  A determination of deny or pend is a
- * result, not an error: exit 0.
+ * result, not an error: exit 0.  `polvm test` exits 1 when a test fails.
+ *
+ * This file also holds what the subcommands share (polvm_cli.h).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -20,10 +26,9 @@
 
 #include "bundle.h"
 #include "case.h"
+#include "polvm_cli.h"
 #include "trace.h"
 #include "vm.h"
-
-enum { EXIT_USAGE = 2, EXIT_CASE = 3, EXIT_BUNDLE = 4, EXIT_INTERNAL = 5 };
 
 static void usage(FILE *f)
 {
@@ -31,16 +36,14 @@ static void usage(FILE *f)
         "       polvm eval  [--bundle B] [--criteria] [--no-trace] < cases.ndjson\n"
         "       polvm verify BUNDLE\n"
         "       polvm dump BUNDLE\n"
+        "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
+        "       polvm diff OLD.polb NEW.polb cases.ndjson\n"
         "The bundle defaults to $POLVM_BUNDLE, else build/policies.polb.\n", f);
 }
 
-typedef struct Loaded {
-  pol_Program *p;
-  pol_VM *vm;
-  pol_Case *c;
-} Loaded;
+typedef cli_Loaded Loaded;
 
-static int load_bundle(const char *path, Loaded *L)
+int cli_load_bundle(const char *path, Loaded *L)
 {
   char err[512];
   uint8_t *buf = NULL;
@@ -74,7 +77,7 @@ static int load_bundle(const char *path, Loaded *L)
   return 0;
 }
 
-static void unload(Loaded *L)
+void cli_unload(Loaded *L)
 {
   pol_case_free(L->c);
   pol_vm_free(L->vm);
@@ -88,17 +91,113 @@ static void hash_hex(const void *data, size_t len, char out[65])
   pol_sha_hex(h, out);
 }
 
-static const char *default_bundle(void)
+const char *cli_default_bundle(void)
 {
   const char *e = getenv("POLVM_BUNDLE");
   return e && *e ? e : "build/policies.polb";
+}
+
+/* ---- shared by test and diff (polvm_cli.h) ----------------------------- */
+
+json_t *cli_read_json(const char *path, char *err, size_t errlen)
+{
+  char why[512];
+  uint8_t *text = NULL;
+  size_t len = 0;
+  if (pol_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, &text, &len, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s: %s", path, why);
+    return NULL;
+  }
+  json_error_t je;
+  json_t *root = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &je);
+  free(text);
+  if (!root) snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", path, je.line, je.column, je.text);
+  return root;
+}
+
+int cli_judge(Loaded *L, const json_t *root, json_t **trace, const pol_LineResult **lines,
+              char *err, size_t errlen)
+{
+  *trace = NULL;
+  if (pol_case_load(L->c, root, err, errlen) != 0) return -1;
+  if (pol_vm_eval(L->vm, L->c, lines, err, errlen) != 0) return -1;
+  /* The reasons are those of the trace by construction: read them back
+     from the compact trace rather than re-deriving them here. */
+  pol_Buf b = {0};
+  pol_trace_json(&b, L->vm, L->c, *lines, NULL, POL_TRACE_COMPACT | POL_TRACE_CRITERIA);
+  json_error_t je;
+  *trace = json_loadb(b.s, b.n, 0, &je);
+  pol_buf_free(&b);
+  if (!*trace) {
+    snprintf(err, errlen, "internal error: unreadable trace: %s", je.text);
+    return -1;
+  }
+  return 0;
+}
+
+/* Index of the first element >= s (binary search). */
+static size_t set_lower(const cli_Set *set, const char *s)
+{
+  size_t lo = 0, hi = set->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(set->s[mid], s) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+void cli_set_add(cli_Set *set, const char *s)
+{
+  size_t at = set_lower(set, s);
+  if (at < set->n && strcmp(set->s[at], s) == 0) return;
+  if (set->n == set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 8;
+    char **a = realloc(set->s, cap * sizeof *a);
+    if (!a) { fputs("polvm: out of memory\n", stderr); abort(); }
+    set->s = a;
+    set->cap = cap;
+  }
+  char *copy = strdup(s);
+  if (!copy) { fputs("polvm: out of memory\n", stderr); abort(); }
+  memmove(set->s + at + 1, set->s + at, (set->n - at) * sizeof *set->s);
+  set->s[at] = copy;
+  set->n++;
+}
+
+int cli_set_has(const cli_Set *set, const char *s)
+{
+  size_t at = set_lower(set, s);
+  return at < set->n && strcmp(set->s[at], s) == 0;
+}
+
+void cli_set_free(cli_Set *set)
+{
+  for (size_t i = 0; i < set->n; i++) free(set->s[i]);
+  free(set->s);
+  set->s = NULL;
+  set->n = set->cap = 0;
+}
+
+void cli_reason_ids(cli_Set *set, const json_t *view, const char *prefix, const char *suffix)
+{
+  const json_t *reasons = json_object_get(view, "reasons");
+  size_t i;
+  const json_t *r;
+  json_array_foreach(reasons, i, r) {
+    const char *id = json_string_value(json_object_get(r, "criterion"));
+    if (!id) continue;
+    char key[512];
+    snprintf(key, sizeof key, "%s%s%s", prefix, id, suffix);
+    cli_set_add(set, key);
+  }
 }
 
 /* ---- trace ------------------------------------------------------------- */
 
 static int cmd_trace(int argc, char **argv)
 {
-  const char *bundle = default_bundle(), *format = "text";
+  const char *bundle = cli_default_bundle(), *format = "text";
   const char *files[4096];
   int nfiles = 0;
   for (int i = 0; i < argc; i++) {
@@ -119,8 +218,8 @@ static int cmd_trace(int argc, char **argv)
     return EXIT_USAGE;
   }
   Loaded L;
-  int rc = load_bundle(bundle, &L);
-  if (rc) { unload(&L); return rc; }
+  int rc = cli_load_bundle(bundle, &L);
+  if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, 1);
   pol_Buf out = {0};
   for (int f = 0; f < nfiles; f++) {
@@ -161,7 +260,7 @@ static int cmd_trace(int argc, char **argv)
     json_decref(root);
   }
   pol_buf_free(&out);
-  unload(&L);
+  cli_unload(&L);
   if (fflush(stdout) != 0) return EXIT_INTERNAL;
   return rc;
 }
@@ -170,7 +269,7 @@ static int cmd_trace(int argc, char **argv)
 
 static int cmd_eval(int argc, char **argv)
 {
-  const char *bundle = default_bundle();
+  const char *bundle = cli_default_bundle();
   int criteria = 0, trace = 1;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
@@ -182,8 +281,8 @@ static int cmd_eval(int argc, char **argv)
     }
   }
   Loaded L;
-  int rc = load_bundle(bundle, &L);
-  if (rc) { unload(&L); return rc; }
+  int rc = cli_load_bundle(bundle, &L);
+  if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, trace);
   pol_Buf out = {0};
   char *line = NULL;
@@ -224,7 +323,7 @@ static int cmd_eval(int argc, char **argv)
   }
   free(line);
   pol_buf_free(&out);
-  unload(&L);
+  cli_unload(&L);
   if (fflush(stdout) != 0) rc = EXIT_INTERNAL;
   return rc;
 }
@@ -238,8 +337,8 @@ static int cmd_verify(int argc, char **argv, int dump)
     return EXIT_USAGE;
   }
   Loaded L;
-  int rc = load_bundle(argv[0], &L);
-  if (rc) { unload(&L); return rc; }
+  int rc = cli_load_bundle(argv[0], &L);
+  if (rc) { cli_unload(&L); return rc; }
   if (dump) {
     pol_disasm(L.p, stdout);
   } else {
@@ -252,7 +351,7 @@ static int cmd_verify(int argc, char **argv, int dump)
       printf("  policy %s \"%s\" version %s\n", L.p->str[L.p->pol[i].id], L.p->str[L.p->pol[i].title],
              L.p->str[L.p->pol[i].version]);
   }
-  unload(&L);
+  cli_unload(&L);
   return 0;
 }
 
@@ -271,6 +370,8 @@ int main(int argc, char **argv)
   if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
   if (strcmp(cmd, "verify") == 0) return cmd_verify(argc - 2, argv + 2, 0);
   if (strcmp(cmd, "dump") == 0) return cmd_verify(argc - 2, argv + 2, 1);
+  if (strcmp(cmd, "test") == 0) return polvm_test_main(argc - 2, argv + 2);
+  if (strcmp(cmd, "diff") == 0) return polvm_diff_main(argc - 2, argv + 2);
   if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) { usage(stdout); return 0; }
   fprintf(stderr, "polvm: unknown command '%s'\n", cmd);
   usage(stderr);

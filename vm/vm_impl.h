@@ -41,9 +41,9 @@ struct pol_VM {
      any seen before */
   pol_Value *keys;
   uint8_t *keysure;
-  uint32_t capkeys;
+  uint32_t capkeys, nkeys;    /* nkeys: top of the COUNTD stack */
   pol_Ival *ivals;
-  uint32_t capivals;
+  uint32_t capivals, nivals;  /* nivals: top of the COVER stack */
   /* externs */
   pol_Native *natives;
   void **libs;

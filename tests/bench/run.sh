@@ -95,64 +95,64 @@ timed lat_verify -n "$LAT_RUNS" -w 5 -- "$POLVM" verify "$BUNDLE"
 timed lat_true -n "$LAT_RUNS" -w 5 -- true
 
 # ---- the table ---------------------------------------------------------------------
-# fields: label, ours, unit, target (text), reference (text), verdict
+# row(label, ours, target, reference, verdict, note); ratios come from this run.
 awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)" \
     -v ncpu="$(nproc 2>/dev/null || echo '?')" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" \
-    -v load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" '
+    -v load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" -v rounds="$ROUNDS" \
+    -v bigcrit="$BIG_CRITERIA" '
   { v[$1] = $2 }
   function n(k) { return (k in v) ? v[k] + 0 : 0 }
-  function row(label, ours, target, ref, verdict) {
-    printf "  %-46s %16s  %-14s %-14s %s\n", label, ours, target, ref, verdict
+  function row(label, ours, target, ref, verdict, note) {
+    printf "  %-44s %14s  %-13s %-12s %-5s %s\n", label, ours, target, ref, verdict, note
   }
   function ok(c) { return c ? "ok" : "MISS" }
   function rate(x) { return sprintf("%.0f /s", x) }
+  function ms(x) { return sprintf("%.3f ms", x) }
   END {
     off = n("eval.off_cps"); on = n("eval.on_cps"); js = n("eval.json_cps"); cj = n("eval.compact_cps")
     mb = n("e2e.bytes") / 1e6; cases = n("e2e.cases")
     e2e_on = cases / (n("e2e_on.min_ms") / 1e3); e2e_off = cases / (n("e2e_off.min_ms") / 1e3)
     e2e_crit = cases / (n("e2e_crit.min_ms") / 1e3)
     printf "\npolvm benchmarks, %s, %s (%s CPUs), load average %s\n", when, cpu, ncpu, load
-    printf "in-process rates: best of the rounds, per CPU-second of one thread; processes: best of 3 (latency: %d runs)\n\n", n("lat.runs")
-    row("", "ours", "target", "hand C+jansson", "")
-    print "  eval-only (pre-loaded cases, " n("eval.cases") " realistic, " sprintf("%.2f", n("eval.lines_per_case")) " lines/case)"
-    row("  pol_vm_eval, trace off", rate(off), ">= 2500000 /s", "~4000000 /s", ok(off >= 2.5e6))
-    row("  pol_vm_eval, trace on", rate(on), "", "", "")
-    row("  trace overhead (off rate / on rate)", sprintf("x%.2f", off / on), "<= x1.30", "", ok(off / on <= 1.3))
-    row("  + JSON trace writer (polvm trace --format json)", rate(js), "", "", "")
-    row("    JSON trace cost (off rate / this rate)", sprintf("x%.2f", off / js), "", "", "")
-    row("  + compact JSON writer (polvm eval)", rate(cj), "", "", "")
-    row("  allocations, timed passes: off/on/json/compact", sprintf("%d/%d/%d/%d", n("eval.allocs_off"), n("eval.allocs_on"), n("eval.allocs_json"), n("eval.allocs_compact")), "0", "", ok(n("eval.alloc_counter") && n("eval.allocs_off") + n("eval.allocs_on") == 0))
-    print "  parts of the end-to-end path (in process)"
-    row("  JSON parse, jansson json_loadb", rate(n("eval.parse_cps")), "", "", sprintf("%.0f MB/s", n("eval.parse_mbps")))
-    row("  case load, pol_case_load", rate(n("eval.load_cps")), "", "", "")
-    row("  parse + load + eval + compact JSON", rate(n("eval.pipe_cps")), "", "", "")
-    print "  end to end (" cases " cases, " sprintf("%.1f", mb) " MB NDJSON, polvm eval < file > /dev/null)"
-    row("  polvm eval (trace on)", rate(e2e_on), ">= 27000 /s", "~27000 /s", ok(e2e_on >= 27000))
-    row("    throughput", sprintf("%.1f MB/s", mb / (n("e2e_on.min_ms") / 1e3)), "", "", "")
-    row("  polvm eval --no-trace", rate(e2e_off), "", "", sprintf("%.1f MB/s", mb / (n("e2e_off.min_ms") / 1e3)))
-    row("  polvm eval --criteria", rate(e2e_crit), "", "", sprintf("%.1f MB/s", mb / (n("e2e_crit.min_ms") / 1e3)))
-    row("  eval-only / end to end (trace on)", sprintf("x%.1f", on / e2e_on), "", "~x150", sprintf("eval = %.1f%% of e2e time", 100 * e2e_on / on))
-    row("  in-process pipeline / end to end", sprintf("x%.2f", n("eval.pipe_cps") / e2e_on), "", "", "")
-    print "  generated policy (" n("big.cases") " cases x " sprintf("%.2f", n("big.lines_per_case")) " lines, " sprintf("%.0f", n("big.src_bytes") / 1024) " KB of source)"
-    row("  polc compile, " sprintf("%d", '"$BIG_CRITERIA"') " criteria", sprintf("%.0f ms", n("polc.min_ms")), "", "", sprintf("median %.0f ms", n("polc.median_ms")))
-    row("  bundle size", sprintf("%.0f KB", n("big.polb_bytes") / 1024), "", "", sprintf("(policies.polb: %.1f KB)", n("small.polb_bytes") / 1024))
-    row("  polvm verify (load + verify bundle), process", sprintf("%.2f ms", n("big_load.median_ms")), "", "", "median")
-    row("  pol_vm_eval, trace off", rate(n("big.off_cps")), "", "", "")
-    row("  pol_vm_eval, trace on", rate(n("big.on_cps")), "", "", sprintf("x%.2f", n("big.off_cps") / n("big.on_cps")))
-    row("  + JSON trace writer", rate(n("big.json_cps")), "", "", "")
-    print "  latency, one case (process start .. exit)"
-    row("  polvm trace (text), mean", sprintf("%.3f ms", n("lat.mean_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.mean_ms") <= 1))
-    row("  polvm trace (text), median", sprintf("%.3f ms", n("lat.median_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.median_ms") <= 1))
-    row("  polvm trace --format json, median", sprintf("%.3f ms", n("lat_json.median_ms")), "", "", sprintf("mean %.3f", n("lat_json.mean_ms")))
-    row("  polvm verify (start + load bundle), median", sprintf("%.3f ms", n("lat_verify.median_ms")), "", "", sprintf("mean %.3f", n("lat_verify.mean_ms")))
-    row("  /bin/true (process floor), median", sprintf("%.3f ms", n("lat_true.median_ms")), "", "", sprintf("mean %.3f", n("lat_true.mean_ms")))
+    printf "in process: best of %d rounds, rates per CPU-second of one thread; processes: fastest of 3 runs\n\n", rounds
+    row("", "ours", "target", "C+jansson", "", "notes")
+    print "eval only: " n("eval.cases") " pre-loaded realistic cases, " sprintf("%.2f", n("eval.lines_per_case")) " lines/case"
+    row("  pol_vm_eval, trace off", rate(off), ">= 2500000/s", "~4000000/s", ok(off >= 2.5e6), sprintf("%.2f us/case", 1e6 / off))
+    row("  pol_vm_eval, trace on", rate(on), "", "", "", sprintf("%.2f us/case", 1e6 / on))
+    row("  trace on / off (time per case)", sprintf("x%.2f", off / on), "<= x1.30", "", ok(off / on <= 1.3), "")
+    row("  + JSON trace writer (trace --format json)", rate(js), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / js, n("eval.json_bytes")))
+    row("  + compact JSON writer (polvm eval)", rate(cj), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / cj, n("eval.compact_bytes")))
+    row("  allocations in timed passes", sprintf("%d/%d/%d/%d", n("eval.allocs_off"), n("eval.allocs_on"), n("eval.allocs_json"), n("eval.allocs_compact")), "0", "", ok(n("eval.alloc_counter") && n("eval.allocs_off") + n("eval.allocs_on") == 0), "off/on/json/compact, all cases")
+    print "parts of the end-to-end path, in process"
+    row("  JSON parse (jansson json_loadb)", rate(n("eval.parse_cps")), "", "", "", sprintf("%.0f MB/s", n("eval.parse_mbps")))
+    row("  case load (pol_case_load)", rate(n("eval.load_cps")), "", "", "", "")
+    row("  parse + load + eval + compact JSON", rate(n("eval.pipe_cps")), "", "", "", "what polvm eval does, minus I/O")
+    print "end to end: polvm eval < " cases " cases (" sprintf("%.1f", mb) " MB NDJSON) > /dev/null"
+    row("  polvm eval", rate(e2e_on), ">= 27000/s", "~27000/s", ok(e2e_on >= 27000), sprintf("%.1f MB/s", mb / (n("e2e_on.min_ms") / 1e3)))
+    row("  polvm eval --no-trace", rate(e2e_off), "", "", "", sprintf("%.1f MB/s", mb / (n("e2e_off.min_ms") / 1e3)))
+    row("  polvm eval --criteria", rate(e2e_crit), "", "", "", sprintf("%.1f MB/s", mb / (n("e2e_crit.min_ms") / 1e3)))
+    row("  eval only (trace on) / end to end", sprintf("x%.1f", on / e2e_on), "", "~x150", "", sprintf("evaluation is %.1f%% of end-to-end time", 100 * e2e_on / on))
+    row("  in-process pipeline / end to end", sprintf("x%.2f", n("eval.pipe_cps") / e2e_on), "", "", "", "")
+    print "generated policy: " bigcrit " criteria, " sprintf("%.0f", n("big.src_bytes") / 1024) " KB of source; " n("big.cases") " cases"
+    row("  polc compile", sprintf("%.0f ms", n("polc.min_ms")), "", "", "", sprintf("median %.0f ms", n("polc.median_ms")))
+    row("  bundle size", sprintf("%.0f KB", n("big.polb_bytes") / 1024), "", "", "", sprintf("policies.polb: %.1f KB", n("small.polb_bytes") / 1024))
+    row("  polvm verify (process: load + verify)", ms(n("big_load.median_ms")), "", "", "", "median")
+    row("  pol_vm_eval, trace off", rate(n("big.off_cps")), "", "", "", sprintf("%.1f us/case", 1e6 / n("big.off_cps")))
+    row("  pol_vm_eval, trace on", rate(n("big.on_cps")), "", "", "", sprintf("x%.2f of trace off", n("big.off_cps") / n("big.on_cps")))
+    row("  + JSON trace writer", rate(n("big.json_cps")), "", "", "", sprintf("%.0f KB/case", n("big.json_bytes") / 1024))
+    print "latency: one case, process start to exit, " n("lat.runs") " runs"
+    row("  polvm trace, mean", ms(n("lat.mean_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.mean_ms") <= 1), "")
+    row("  polvm trace, median", ms(n("lat.median_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.median_ms") <= 1), sprintf("fastest %.3f ms", n("lat.min_ms")))
+    row("  polvm trace --format json, median", ms(n("lat_json.median_ms")), "", "", "", sprintf("mean %.3f ms", n("lat_json.mean_ms")))
+    row("  polvm verify (start + load bundle), median", ms(n("lat_verify.median_ms")), "", "", "", sprintf("mean %.3f ms", n("lat_verify.mean_ms")))
+    row("  true (process floor), median", ms(n("lat_true.median_ms")), "", "", "", sprintf("mean %.3f ms", n("lat_true.mean_ms")))
   }' "$RES"
 echo "(raw numbers: $RES)"
 
 # ---- optional profile ----------------------------------------------------------------
 if [ "${BENCH_PROFILE:-0}" = 1 ] && command -v perf > /dev/null 2>&1; then
   echo "== profile: perf record of bench_eval"
-  if perf record -q -g -o "$W/perf.data" "$W/bench_eval" --min-time 1 --rounds 1 \
+  if perf record -q -g -o "$W/perf.data" "$W/bench_eval" --only off --min-time 2 --rounds 1 \
        "$BUNDLE" "$W/cases2000.ndjson" > /dev/null 2>&1; then
     perf report -i "$W/perf.data" --no-children --stdio 2> /dev/null | grep -v '^$' | grep '%' | head -40
   else
