@@ -4,8 +4,11 @@
 #   make test      build and run every test
 #   make check     the whole test suite under ASan + UBSan
 #   make bench     throughput and latency benchmarks
+#   make valgrind  polc and polvm over policies/ and examples/ under valgrind
 #   make fuzz      libFuzzer targets (FUZZ_SECONDS=N each)
-#   make install   PREFIX=/usr/local DESTDIR=
+#   make format    rewrite every .pol in the canonical layout (polc fmt)
+#   make format-check   fail if a .pol is not in it (also part of make test)
+#   make install   PREFIX=/usr/local DESTDIR=  (binaries, stdlib, man pages)
 #
 # Out-of-tree build into $(B)/.  Missing Debian packages are installed by
 # tools/deps.sh when run as root, or named.
@@ -26,7 +29,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -MMD
 GEN_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall $(CFLAGS) $(SANFLAGS) -MMD -MP -I compiler -I vm
 LDLIBS  = -ljansson -lsodium -lffi -ldl -lm
 
-VM_SRC   = vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/verify.c \
+VM_SRC   = vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/ffi.c vm/trace.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
            compiler/codegen.c compiler/interp.c
@@ -43,7 +46,7 @@ BUNDLE = $(B)/policies.polb
 POLICIES = $(wildcard policies/*.pol)
 EXT_LIB = $(B)/libpolext_codes.so
 
-.PHONY: all deps test check bench fuzz format format-check install clean demo unit golden
+.PHONY: all deps test check valgrind bench fuzz fuzz-build format format-check install clean demo unit golden
 
 all: $(B)/.deps $(POLC) $(POLVM) $(BUNDLE) $(EXT_LIB)
 
@@ -80,10 +83,10 @@ $(B)/libpolvm.a: $(VM_OBJ)
 $(B)/libpolc.a: $(COMP_OBJ)
 	$(AR) rcs $@ $^
 
-$(POLC): $(B)/compiler/polc.o $(B)/libpolc.a $(B)/libpolvm.a
+$(POLC): $(B)/compiler/polc.o $(B)/compiler/fmt.o $(B)/compiler/doc.o $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(POLVM): $(B)/vm/polvm.o $(B)/libpolvm.a
+$(POLVM): $(B)/vm/polvm.o $(B)/vm/polvm_test.o $(B)/vm/polvm_diff.o $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUNDLE): $(POLC) $(POLICIES) $(wildcard stdlib/*.pol)
@@ -114,6 +117,40 @@ test: all unit $(INTERP_DIFF)
 check:
 	$(MAKE) B=build-asan SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" test
 
+# polc over policies/, polvm trace / eval / verify over the examples and the
+# hostile inputs, all under valgrind: no errors, no definite or indirect leaks
+valgrind: all
+	@sh tests/valgrind.sh $(B)
+
+# ---- fuzzing: libFuzzer targets (tests/fuzz/) ---------------------------
+# `make fuzz FUZZ_SECONDS=N` builds the library again with clang into
+# build-fuzz/ (coverage + ASan + UBSan) and runs each target N seconds.
+FUZZ_B       = build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case
+# UBSan findings are recoverable so that tests/fuzz/ubsan.supp can hold the
+# known ones; halt_on_error=1 (tests/fuzz/run.sh) stops at any other.
+FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer
+
+fuzz: all
+	@command -v clang >/dev/null || { echo "fuzz: needs clang and libclang-rt-14-dev (make deps)" >&2; exit 1; }
+	$(MAKE) B=$(FUZZ_B) CC=clang WERROR= CFLAGS="-O1 -g" \
+	  SANFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(B)/%)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.a
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
+	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+
+# the canonical layout of every .pol source (polc fmt; the list: tools/pol-files.sh)
+format: $(POLC)
+	$(POLC) fmt -w $(shell sh tools/pol-files.sh)
+
+format-check: $(POLC)
+	@$(POLC) fmt --check $(shell sh tools/pol-files.sh) || { echo "not formatted: run 'make format'" >&2; exit 1; }
+
 bench: all
 	@sh tests/bench/run.sh $(B)
 
@@ -124,6 +161,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/polc/stdlib
 	install -m 755 $(POLC) $(POLVM) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 stdlib/*.pol $(DESTDIR)$(PREFIX)/share/polc/stdlib/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/polc.1 docs/polvm.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf $(B) build-asan build-fuzz

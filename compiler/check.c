@@ -111,6 +111,28 @@ static char *read_all(const char *path, size_t *len)
 
 static void load_imports(pol_Compiler *c, pol_Source *src);
 
+/* Offset of the first byte of s[0..n) that is not part of valid UTF-8
+   (overlong forms and surrogates included), or n. */
+static size_t utf8_bad_at(const unsigned char *s, size_t n)
+{
+  size_t i = 0;
+  while (i < n) {
+    unsigned b = s[i];
+    if (b < 0x80) { i++; continue; }
+    size_t need = (b & 0xe0) == 0xc0 ? 1 : (b & 0xf0) == 0xe0 ? 2 : (b & 0xf8) == 0xf0 ? 3 : 0;
+    if (need == 0 || need > n - i - 1) return i;
+    uint32_t cp = b & (0x3fu >> need);
+    for (size_t k = 1; k <= need; k++) {
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (s[i + k] & 0x3fu);
+    }
+    static const uint32_t min[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min[need] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return n;
+}
+
 static pol_Source *parse_source(pol_Compiler *c, const char *name, char *text, size_t len,
                                 int is_module)
 {
@@ -119,6 +141,13 @@ static pol_Source *parse_source(pol_Compiler *c, const char *name, char *text, s
   if (strlen(text) != len) {
     pol_Span sp = {file, (uint32_t)strlen(text), (uint32_t)strlen(text) + 1};
     pol_error(&c->diag, sp, "E0100", "NUL byte in source file");
+    return s;
+  }
+  size_t bad = utf8_bad_at((const unsigned char *)text, len);
+  if (bad < len) {
+    pol_Span sp = {file, (uint32_t)bad, (uint32_t)bad + 1};
+    pol_error(&c->diag, sp, "E0107", "source file is not valid UTF-8 (byte 0x%02x)",
+              (unsigned char)text[bad]);
     return s;
   }
   pol_parse(c->arena, &c->diag, s, file);
@@ -596,7 +625,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
     int k = 0;
     for (pol_Node *a = n->args; a; a = a->next, k++)
       expect(x, a, PK_BOOL, "'at least k of' needs true/false items");
-    if (n->num < 1 || n->num != (int)n->num || n->num > k)
+    if (!(n->num >= 1 && n->num <= k) || n->num != (int)n->num)
       pol_error(&x->c->diag, n->span, "E0222", "'at least %g of' %d item%s: k must be a whole number from 1 to %d",
                 n->num, k, k == 1 ? "" : "s", k);
     if (k > 8) pol_error(&x->c->diag, n->span, "E0223", "'at least k of' takes at most 8 items");
@@ -610,7 +639,17 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
 
 static uint32_t check_expr(Ctx *x, pol_Node *n)
 {
+  /* The depth runs on through a let's body when a name first needs its
+     type (check_let), so a chain of lets is bounded as well. */
+  if (x->c->depth >= POL_MAX_EXPR_DEPTH) {
+    pol_error(&x->c->diag, n->span, "E0113", "expression nested too deep (more than %d levels, "
+              "counting the lets it uses)", POL_MAX_EXPR_DEPTH);
+    n->type = T_NONE;
+    return T_NONE;
+  }
+  x->c->depth++;
   n->type = check_expr_inner(x, n);
+  x->c->depth--;
   return n->type;
 }
 
@@ -654,31 +693,39 @@ int pol_outcome(const char *name)
   return -1;
 }
 
-static void check_dcond(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *d)
+/* The VM evaluates a decision condition in postfix on a stack of 64
+   (exec.c, verify.c): the stack a condition needs, 0 after an error. */
+enum { MAX_DEC_STACK = 64 };
+
+static int check_dcond(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *d, int depth)
 {
+  if (depth >= POL_MAX_EXPR_DEPTH) {
+    pol_error(&c->diag, d->span, "E0336", "decision condition nested too deep (more than %d levels)",
+              POL_MAX_EXPR_DEPTH);
+    return 0;
+  }
   switch (d->op) {
-  case D_AND: case D_OR:
-    check_dcond(c, u, d->a);
-    check_dcond(c, u, d->b);
-    return;
+  case D_AND: case D_OR: {
+    int a = check_dcond(c, u, d->a, depth + 1), b = check_dcond(c, u, d->b, depth + 1);
+    return a == 0 || b == 0 ? 0 : a > b + 1 ? a : b + 1;
+  }
   case D_NOT:
-    check_dcond(c, u, d->a);
-    return;
+    return check_dcond(c, u, d->a, depth + 1);
   case -1:
     if (strcmp(d->str, "failed") == 0) d->op = D_FAILED;
     else if (strcmp(d->str, "unknown") == 0) d->op = D_UNKNOWN;
     else pol_error(&c->diag, d->span, "E0331", "a decision condition is 'failed', 'unknown', "
                    "'any failed tagged T', 'every failed tagged T' or 'any unknown tagged T'");
-    return;
+    return d->op == -1 ? 0 : 1;
   default: {
     int unknown = strcmp(d->text, "unknown") == 0;
     if (!unknown && strcmp(d->text, "failed") != 0) {
       pol_error(&c->diag, d->span, "E0331", "expected 'failed' or 'unknown', found '%s'", d->text);
-      return;
+      return 0;
     }
     if (unknown && d->op == D_EVERY_FAILED_TAG) {
       pol_error(&c->diag, d->span, "E0331", "'every unknown tagged' is not a condition; use 'any unknown tagged'");
-      return;
+      return 0;
     }
     if (unknown) d->op = D_ANY_UNKNOWN_TAG;
     int bit = -1;
@@ -686,7 +733,7 @@ static void check_dcond(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *d)
       if (strcmp(u->tags[i], d->str) == 0) bit = i;
     if (bit < 0) pol_error(&c->diag, d->span, "E0332", "no criterion of this policy is tagged '%s'", d->str);
     d->index = bit;
-    return;
+    return bit < 0 ? 0 : 1;
   }
   }
 }
@@ -702,8 +749,11 @@ static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
   for (pol_Node *r = dec->args; r; r = r->next) {
     if (pol_outcome(r->str) < 0)
       pol_error(&c->diag, r->span, "E0334", "unknown outcome '%s' (approve, deny, pend, loi, refer)", r->str);
-    if (r->a) check_dcond(c, u, r->a);
-    else if (r->next) pol_error(&c->diag, r->span, "E0335", "'otherwise' must be the last rule");
+    if (r->a) {
+      if (check_dcond(c, u, r->a, 0) > MAX_DEC_STACK)
+        pol_error(&c->diag, r->a->span, "E0336", "decision condition nested too deep (its "
+                  "evaluation needs more than %d levels)", MAX_DEC_STACK);
+    } else if (r->next) pol_error(&c->diag, r->span, "E0335", "'otherwise' must be the last rule");
     last = r;
   }
   if (!last || last->a)
@@ -724,7 +774,14 @@ static void check_header(pol_Compiler *c, pol_PolicyUnit *u)
 {
   pol_Node *p = u->header;
   u->id = p->str;
+  int has_effective = 0;
   for (pol_Node *h = p->args; h; h = h->next) {
+    for (pol_Node *g = p->args; g != h; g = g->next)
+      if (strcmp(g->str, h->str) == 0) {
+        pol_error(&c->diag, h->span, "E0306", "policy field '%s' is given twice", h->str);
+        break;
+      }
+    has_effective |= strcmp(h->str, "effective") == 0;
     if (strcmp(h->str, "title") == 0) header_str(c, h, &u->title);
     else if (strcmp(h->str, "version") == 0) header_str(c, h, &u->version);
     else if (strcmp(h->str, "source") == 0) header_str(c, h, &u->source);
@@ -751,7 +808,25 @@ static void check_header(pol_Compiler *c, pol_PolicyUnit *u)
   if (!u->title) pol_error(&c->diag, p->span, "E0305", "policy \"%s\" has no title", p->str);
   if (!u->version) pol_error(&c->diag, p->span, "E0305", "policy \"%s\" has no version", p->str);
   if (!u->codes) pol_error(&c->diag, p->span, "E0305", "policy \"%s\" covers no codes", p->str);
+  if (!has_effective)
+    pol_error(&c->diag, p->span, "E0305", "policy \"%s\" has no effective date", p->str);
   if (!u->source) u->source = "";
+}
+
+static int list_meets(const pol_Node *a, const pol_Node *b)
+{
+  for (; a; a = a->next)
+    for (const pol_Node *x = b; x; x = x->next)
+      if (strcmp(a->str, x->str) == 0) return 1;
+  return 0;
+}
+
+/* Would two policies compete for the same line with nothing to choose? */
+static int overlaps_routing(const pol_PolicyUnit *a, const pol_PolicyUnit *b)
+{
+  if (a->effective != b->effective || !list_meets(a->codes, b->codes)) return 0;
+  if (!a->plans && !b->plans) return 1;
+  return a->plans && b->plans && list_meets(a->plans, b->plans);
 }
 
 typedef struct IdSeen {
@@ -941,9 +1016,17 @@ int pol_check(pol_Compiler *c)
     pol_PolicyUnit *u = &c->units[i];
     if (!u->header) continue;
     check_header(c, u);
-    for (int j = 0; j < i; j++)
-      if (c->units[j].header && strcmp(c->units[j].id, u->id) == 0)
-        pol_error(&c->diag, u->header->span, "E0324", "policy \"%s\" is defined twice", u->id);
+    for (int j = 0; j < i; j++) {
+      pol_PolicyUnit *o = &c->units[j];
+      if (!o->header) continue;
+      if (strcmp(o->id, u->id) == 0 && o->effective == u->effective)
+        pol_error(&c->diag, u->header->span, "E0324",
+                  "policy \"%s\" is defined twice with the same effective date (versions differ by date)", u->id);
+      else if (overlaps_routing(o, u))
+        pol_error(&c->diag, u->header->span, "E0326",
+                  "policies \"%s\" and \"%s\" cover the same code for the same plans from the same date: "
+                  "a line could not be routed", o->id, u->id);
+    }
     IdSeen seen = {NULL, 0, 0};
     int nbranches = 0;
     for (pol_Node *it = u->src->items; it; it = it->next) {

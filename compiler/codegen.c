@@ -60,7 +60,13 @@ typedef struct Gen {
   const Bind *bind;
   const char *expected;    /* evidence expectation for the next fact read */
   int quiet;               /* >0: no evidence (a quantifier's list operand) */
+  int reg_reported;        /* E0403 already reported for this root */
   int errors;
+  /* lets are inlined: a small source can expand into a deep or huge tree.
+     Depth and work per root expression are bounded (E0406). */
+  int depth;               /* expr() and fold() calls in progress */
+  uint32_t steps;          /* expr() and fold() calls for this root */
+  int too_big;             /* E0406 reported for this root */
   pol_Node **factdecl;     /* slot -> declaration */
   pol_Node **extdecl;
 } Gen;
@@ -74,9 +80,31 @@ static uint32_t hash_str(const char *s)
   return h;
 }
 
+/* The length of s[0..n) without a UTF-8 sequence cut short at its end
+   (the sources are valid UTF-8, check.c; only a cut can leave one). */
+static size_t utf8_whole(const char *s, size_t n)
+{
+  size_t i = n, k = 0;
+  while (i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) { i--; k++; }
+  if (i == 0) return n;
+  unsigned char b = (unsigned char)s[i - 1];
+  size_t need = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : b >= 0xc0 ? 1 : 0;
+  return k < need ? i - 1 : n;
+}
+
 static uint32_t str_id(Gen *g, const char *s)
 {
   pol_Program *p = g->p;
+  /* a bundle holds only valid UTF-8 (bundle_load.c refuses anything else):
+     text cut to fit a buffer loses its partial last character */
+  size_t len = strlen(s), whole = utf8_whole(s, len);
+  if (whole < len) {
+    char *t = strndup(s, whole);
+    if (!t) abort();
+    uint32_t id = str_id(g, t);
+    free(t);
+    return id;
+  }
   if ((p->nstr + 1) * 2 > g->strs.cap) {
     uint32_t ncap = g->strs.cap ? g->strs.cap * 2 : 256;
     uint32_t *ns = calloc(ncap, sizeof *ns);
@@ -171,7 +199,11 @@ static const char *source_text(Gen *g, const pol_Node *n, char *buf, size_t cap)
     space = 0;
     buf[o++] = ch;
   }
-  if (o + 5 >= cap) { memcpy(buf + o, "...", 3); o += 3; }
+  if (o + 5 >= cap) {
+    o = utf8_whole(buf, o);
+    memcpy(buf + o, "...", 3);
+    o += 3;
+  }
   buf[o] = '\0';
   return buf;
 }
@@ -241,7 +273,9 @@ static void patch_jump(Gen *g, uint32_t at, pol_Span sp)
 static int reg(Gen *g, pol_Span sp)
 {
   if (g->top >= POL_MAX_REGS) {
-    pol_error(&g->c->diag, sp, "E0403", "expression needs more than %d registers", POL_MAX_REGS);
+    if (!g->reg_reported)   /* once per criterion, not once per register */
+      pol_error(&g->c->diag, sp, "E0403", "expression needs more than %d registers", POL_MAX_REGS);
+    g->reg_reported = 1;
     g->errors++;
     return POL_MAX_REGS - 1;
   }
@@ -262,7 +296,37 @@ static int fold_arg(Gen *g, const Bind *bind, int index, pol_Value *out)
   return a ? fold(g, a, bind->up, out) : 0;
 }
 
+#define MAX_GEN_DEPTH (2 * POL_MAX_EXPR_DEPTH)   /* expr and fold nest in turn */
+#define MAX_GEN_STEPS (1u << 22)
+
+/* Counts one step of work at one more level; 0 (and E0406 once per root)
+   when the expansion is too deep or too large to go on. */
+static int enter(Gen *g, pol_Node *n)
+{
+  if (++g->steps <= MAX_GEN_STEPS && g->depth < MAX_GEN_DEPTH) {
+    g->depth++;
+    return 1;
+  }
+  if (!g->too_big) {
+    pol_error(&g->c->diag, n->span, "E0406", "expression too large once its lets are expanded "
+              "(deeper than %d levels or more than %u steps)", MAX_GEN_DEPTH, MAX_GEN_STEPS);
+    g->errors++;
+    g->too_big = 1;
+  }
+  return 0;
+}
+
+static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out);
+
 static int fold(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
+{
+  if (!enter(g, n)) return 0;
+  int r = fold_inner(g, n, bind, out);
+  g->depth--;
+  return r;
+}
+
+static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
 {
   pol_Value a, b;
   switch (n->kind) {
@@ -276,7 +340,9 @@ static int fold(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
     out->tag = PV_DUR; out->aux = 0; out->u.r.lo = n->ival; out->u.r.hi = n->ival2;
     return 1;
   case N_SET:
-    out->tag = PV_SET; out->aux = make_set(g, n->args); out->u.p = NULL;
+    /* one set per literal, however often the literal is folded */
+    if (!n->state) { n->index = (int)make_set(g, n->args); n->state = 1; }
+    out->tag = PV_SET; out->aux = (uint32_t)n->index; out->u.p = NULL;
     return 1;
   case N_NAME:
     if (n->res == R_PARAM) return fold_arg(g, bind, n->index, out);
@@ -314,8 +380,12 @@ static int fold(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
       return 1;
     }
     if (a.tag == PV_DATE && b.tag == PV_DUR && (n->op == O_ADD || n->op == O_SUB)) {
+      /* a is a date of years 1..9999 (literals are, and so is every folded
+         date) and a duration is at most 100000 years: no overflow here.  A
+         result outside 1..9999 is left to the VM, which makes it unknown. */
       int s = n->op == O_ADD ? 1 : -1;
       int32_t d = pol_add_months((int32_t)a.aux, s * b.u.r.lo) + s * b.u.r.hi;
+      if (d < pol_days_from_civil(1, 1, 1) || d > pol_days_from_civil(9999, 12, 31)) return 0;
       *out = pol_date(d);
       return 1;
     }
@@ -437,6 +507,11 @@ static void quant(Gen *g, pol_Node *n, int dst)
 
 static void cover(Gen *g, pol_Node *n, int dst)
 {
+  if (g->nitems >= POL_MAX_DEPTH) {
+    pol_error(&g->c->diag, n->span, "E0404", "quantifiers nested more than %d deep", POL_MAX_DEPTH);
+    g->errors++;
+    return;
+  }
   int base = g->top;
   const char *exp = g->expected;
   g->expected = NULL;
@@ -555,7 +630,16 @@ static void call(Gen *g, pol_Node *n, int dst)
   g->top = base;
 }
 
+static void expr_inner(Gen *g, pol_Node *n, int dst);
+
 static void expr(Gen *g, pol_Node *n, int dst)
+{
+  if (!enter(g, n)) return;
+  expr_inner(g, n, dst);
+  g->depth--;
+}
+
+static void expr_inner(Gen *g, pol_Node *n, int dst)
 {
   pol_Value v;
   char buf[512];
@@ -565,6 +649,7 @@ static void expr(Gen *g, pol_Node *n, int dst)
       else emit_abx(g, OP_LOADK, dst, konst(g, v), n->span);
       return;
     }
+    if (g->too_big) return;   /* fold gave up: a literal is not compiled below */
   }
   switch (n->kind) {
   case N_NAME:
@@ -652,9 +737,13 @@ static uint32_t root(Gen *g, pol_Node *e)
   uint32_t first = new_block(g);
   g->cur = first;
   g->top = g->max = 0;
+  g->reg_reported = 0;
   g->nitems = 0;
   g->bind = NULL;
   g->expected = NULL;
+  g->depth = 0;
+  g->steps = 0;
+  g->too_big = 0;
   int r = reg(g, e->span);
   expr(g, e, r);
   emit_abc(g, OP_RET, r, 0, 0);

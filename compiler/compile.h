@@ -12,6 +12,11 @@
 #include "diag.h"
 #include "../vm/bytecode.h"
 
+/* Expressions nest at most this deep, counting through the lets they use
+   (check.c, E0113); the parser's own limit is the same (parser.y, E0112).
+   It keeps the recursive passes far from the end of the C stack. */
+#define POL_MAX_EXPR_DEPTH 1000
+
 /* A scope of declarations: the global one (stdlib modules) or one per
    policy file. */
 typedef struct pol_Scope {
@@ -48,6 +53,8 @@ typedef struct pol_Compiler {
   pol_PolicyUnit *units;
   int nunits, capunits;
   const char *built;     /* timestamp recorded in the bundle */
+  int depth;             /* check.c: nesting of the expression being checked,
+                            through the lets it uses */
 } pol_Compiler;
 
 void pol_compiler_init(pol_Compiler *c, FILE *diag_out);

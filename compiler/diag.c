@@ -18,6 +18,9 @@ void pol_linecol(const pol_Source *src, uint32_t off, int *line, int *col)
 }
 
 static void report(pol_Diag *d, pol_Span sp, const char *kind, const char *code,
+                   const char *fmt, va_list ap) POL_PRINTF(5, 0);
+
+static void report(pol_Diag *d, pol_Span sp, const char *kind, const char *code,
                    const char *fmt, va_list ap)
 {
   FILE *f = d->out ? d->out : stderr;

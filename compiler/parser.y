@@ -60,15 +60,55 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
   int ival;
 }
 
-%token POLICY IMPORT RECORD FACT LET EXTERN BRANCH WHEN CRITERION EXCLUSION
-%token ALL ANY AT LEAST OF AND OR NOT IN WITHIN EXISTS EVERY NO COUNT DISTINCT
-%token WHERE DAYS COVERED BY FROM TO TRUE FALSE IT TAG CITE NOTIN "not in"
-%token DECISION ASSESS FOR EACH OTHERWISE TAGGED NEXT
+%token POLICY "policy"
+%token IMPORT "import"
+%token RECORD "record"
+%token FACT "fact"
+%token LET "let"
+%token EXTERN "extern"
+%token BRANCH "branch"
+%token WHEN "when"
+%token CRITERION "criterion"
+%token EXCLUSION "exclusion"
+%token ALL "all"
+%token ANY "any"
+%token AT "at"
+%token LEAST "least"
+%token OF "of"
+%token AND "and"
+%token OR "or"
+%token NOT "not"
+%token IN "in"
+%token WITHIN "within"
+%token EXISTS "exists"
+%token EVERY "every"
+%token NO "no"
+%token COUNT "count"
+%token DISTINCT "distinct"
+%token WHERE "where"
+%token DAYS "days"
+%token COVERED "covered"
+%token BY "by"
+%token FROM "from"
+%token TO "to"
+%token TRUE "true"
+%token FALSE "false"
+%token IT "it"
+%token TAG "tag"
+%token CITE "cite"
+%token DECISION "decision"
+%token ASSESS "assess"
+%token FOR "for"
+%token EACH "each"
+%token OTHERWISE "otherwise"
+%token TAGGED "tagged"
+%token NEXT "next"
+%token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
-%token <num> NUMBER
-%token <str> IDENT STRING
-%token <date> DATE
-%token <dur> DURATION
+%token <num> NUMBER "number"
+%token <str> IDENT "name" STRING "string"
+%token <date> DATE "date"
+%token <dur> DURATION "duration"
 
 %type <node> item items header headers hvalue hvalues fields field type params param
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
@@ -244,8 +284,12 @@ attr
 combinator
   : ALL OF                { $$ = C_ALL; }
   | ANY OF                { $$ = C_ANY; }
-  | AT LEAST NUMBER OF    { $$ = -(int)$3; if ($3 < 1 || $3 > 255 || $3 != (int)$3) {
+  | AT LEAST NUMBER OF    { /* range first: (int) of a huge double is undefined */
+                            if (!($3 >= 1 && $3 <= 255) || $3 != (int)$3) {
                               pol_error(lx->diag, @3, "E0110", "'at least' needs a whole number from 1 to 255");
+                              $$ = -1;
+                            } else {
+                              $$ = -(int)$3;
                             } }
   ;
 

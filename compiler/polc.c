@@ -4,17 +4,23 @@
  *   polc [-o BUNDLE] [-I DIR]... FILE.pol...     compile into a bundle
  *   polc --check FILE.pol...                      check only, write nothing
  *   polc --dump FILE.pol...                       print the disassembly
+ *   polc fmt [-w | --check] FILE.pol...           canonical layout (fmt.c)
+ *   polc doc [--html] [-o OUT] FILE.pol           clinician-readable checklist (doc.c)
+ *   polc keygen KEYFILE                           Ed25519 key pair for --sign
+ *   polc --sign KEYFILE -o BUNDLE FILE.pol...      compile and sign
  *
  * Exit codes (docs/cli.md): 0 success, 1 errors in the policies,
  * 2 usage, 3 cannot read or write a file, 4 internal error.
  */
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "compile.h"
+#include "fmt.h"
 #include "../vm/bundle.h"
 
 #ifndef POL_STDLIB_DIR
@@ -27,8 +33,12 @@ enum { EXIT_POLICY = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
 static void usage(FILE *f)
 {
   fputs("usage: polc [-o BUNDLE] [-I DIR]... [--check | --dump] FILE.pol...\n"
+        "       polc fmt [-w | --check] FILE.pol...\n"
+        "       polc doc [--html] [-o OUT] [-I DIR]... FILE.pol\n"
         "  -o BUNDLE   write the bundle here (default: policies.polb)\n"
         "  -I DIR      search DIR for imported modules (before the stdlib)\n"
+        "       polc keygen KEYFILE\n"
+        "  --sign KEY  sign the bundle with the secret key in KEY (polc keygen)\n"
         "  --check     check the policies, write nothing\n"
         "  --dump      print a readable disassembly with source lines\n"
         "  --version   print the version\n", f);
@@ -51,9 +61,58 @@ static char *exe_stdlib(void)
   return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
+/* polc keygen KEYFILE: a new key pair in KEYFILE (secret, 0600) and
+   KEYFILE.pub; never overwrites. */
+static int keygen_main(int argc, char **argv)
+{
+  if (argc != 2 || argv[1][0] == '-') {
+    fputs("usage: polc keygen KEYFILE   (writes KEYFILE and KEYFILE.pub)\n", stderr);
+    return EXIT_USAGE;
+  }
+  char err[512];
+  if (pol_key_generate(argv[1], err, sizeof err) != 0) {
+    fprintf(stderr, "polc: keygen: %s\n", err);
+    return EXIT_IO;
+  }
+  printf("secret key: %s\npublic key: %s.pub\n", argv[1], argv[1]);
+  return 0;
+}
+
+/* Appends a signature by the secret key in keyfile to *buf: 0, or an exit
+   code with the reason on stderr. */
+static int sign_bundle(const char *keyfile, uint8_t **buf, size_t *len)
+{
+  uint8_t sk[POL_SECKEY_LEN];
+  char err[512];
+  if (pol_key_read_secret(keyfile, sk, err, sizeof err) != 0) {
+    fprintf(stderr, "polc: cannot read the signing key: %s\n", err);
+    return EXIT_IO;
+  }
+  int rc = pol_bundle_sign(buf, len, sk);
+  sodium_memzero(sk, sizeof sk);
+  if (rc != 0) {
+    fputs("polc: internal error: cannot sign the bundle\n", stderr);
+    return EXIT_INTERNAL;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
+  if (argc > 1 && strcmp(argv[1], "keygen") == 0) return keygen_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "fmt") == 0) return pol_fmt_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "doc") == 0) {
+    const char *paths[3];
+    int npaths = 0;
+    const char *env = getenv("POL_PATH");
+    if (env && *env) paths[npaths++] = env;
+    char *here = exe_stdlib();
+    if (here) paths[npaths++] = here;
+    paths[npaths++] = POL_STDLIB_DIR;
+    return pol_doc_main(argc - 1, argv + 1, paths, npaths);
+  }
   const char *out = "policies.polb";
+  const char *sign_key = NULL;
   int check_only = 0, dump = 0;
   pol_Compiler c;
   pol_compiler_init(&c, stderr);
@@ -65,6 +124,7 @@ int main(int argc, char **argv)
     else if (strcmp(a, "-I") == 0 && i + 1 < argc) pol_compiler_add_path(&c, argv[++i]);
     else if (strcmp(a, "--check") == 0) check_only = 1;
     else if (strcmp(a, "--dump") == 0) dump = 1;
+    else if (strcmp(a, "--sign") == 0 && i + 1 < argc) sign_key = argv[++i];
     else if (strcmp(a, "--version") == 0) { printf("polc %s (bundle format %d.%d)\n", POL_VERSION, POL_BUNDLE_MAJOR, POL_BUNDLE_MINOR); pol_compiler_free(&c); return 0; }
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) { usage(stdout); pol_compiler_free(&c); return 0; }
     else if (a[0] == '-' && a[1] != '\0') {
@@ -115,8 +175,10 @@ int main(int argc, char **argv)
   if (pol_bundle_write(p, &buf, &len) != 0) {
     fputs("polc: internal error: cannot serialise the bundle\n", stderr);
     rc = EXIT_INTERNAL;
+  } else if (sign_key && (rc = sign_bundle(sign_key, &buf, &len)) != 0) {
+    /* reported */
   } else {
-    /* the compiler's own output must pass the loader's verifier */
+    /* the compiler's own output (and signature) must pass the loader */
     char err[512];
     pol_Program *check = NULL;
     if (pol_bundle_load(buf, len, &check, err, sizeof err) != 0) {

@@ -11,7 +11,10 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 1
-#define POL_BUNDLE_MINOR 0
+#define POL_BUNDLE_MINOR 1      /* 1.1: the optional final SIGN section */
+
+/* Ed25519 key and signature sizes (libsodium crypto_sign_*). */
+enum { POL_PUBKEY_LEN = 32, POL_SECKEY_LEN = 64, POL_SIG_LEN = 64 };
 
 /* Serialises p into a new buffer (*out, owned by the caller, free()) and
    stores the content hash in p->sha256.  0 on success. */
@@ -19,9 +22,40 @@ int pol_bundle_write(pol_Program *p, uint8_t **out, size_t *outlen);
 
 /* Parses and verifies a bundle.  On success *out is a new program (owned by
    the caller, pol_program_free) and 0 is returned; on failure a reason is
-   written to err and -1 is returned.  buf is borrowed. */
+   written to err and -1 is returned.  buf is borrowed.  An unsigned bundle
+   and one with a valid signature by any key load; a bad signature is
+   refused. */
 int pol_bundle_load(const uint8_t *buf, size_t len, pol_Program **out,
                     char *err, size_t errlen);
+
+/* pol_bundle_load with a signature policy (docs/bundle-format.md,
+   "Signature").  trust: the Ed25519 public key (POL_PUBKEY_LEN bytes,
+   borrowed) that must have signed the bundle, or NULL to accept unsigned
+   bundles and any signer.  A signature that does not verify is refused,
+   unless keep_bad and trust is NULL: then 0 is returned and the program
+   has sig == POL_SIG_BAD, for a report only (polvm verify); the caller
+   must check p->sig and never run it.  Refusals: "bundle is not signed"
+   and "bundle signed by an untrusted key" (with trust), "bad signature:
+   bundle altered after signing".  pol_bundle_load(buf, len, out, err,
+   errlen) is pol_bundle_load_ex(buf, len, NULL, 0, out, err, errlen). */
+int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int keep_bad,
+                       pol_Program **out, char *err, size_t errlen);
+
+/* Appends a SIGN section to an unsigned bundle as pol_bundle_write made it:
+   the Ed25519 signature by sk (POL_SECKEY_LEN bytes, libsodium's layout,
+   borrowed) over its content hash, and sk's public key.  *buf is
+   realloc'd (still owned by the caller) and *len grows by 104.  -1, buffer
+   unchanged, if buf is not an unsigned bundle whose hash matches. */
+int pol_bundle_sign(uint8_t **buf, size_t *len, const uint8_t *sk);
+
+/* Key files (docs/cli.md): one line of lowercase hex.  pol_key_generate
+   writes a new secret key to path (mode 0600) and its public key to
+   path.pub; it refuses to overwrite either file.  The readers check the
+   length and the hex; the secret key's embedded public key must match its
+   seed.  0 on success; else -1 and a reason (naming the path) in err. */
+int pol_key_generate(const char *path, char *err, size_t errlen);
+int pol_key_read_secret(const char *path, uint8_t *sk, char *err, size_t errlen);
+int pol_key_read_public(const char *path, uint8_t *pk, char *err, size_t errlen);
 
 /* Reads a whole file into a malloc'd buffer; 0 on success. */
 int pol_read_file(const char *path, uint8_t **out, size_t *outlen,

@@ -3,7 +3,10 @@
  * pol_Program and verifies it.  Hostile input is expected: every read goes
  * through a bounds-checked cursor, every count is checked against the bytes
  * left before anything is allocated, and every failure frees what was built
- * and leaves a reason in err.
+ * and leaves a reason in err.  A final SIGN section is split off first: the
+ * content hash covers what precedes it, and its Ed25519 signature over
+ * that hash is checked (against a trusted key, if given) before the
+ * content is parsed.
  *
  * Ownership: buf is borrowed; on success *out is owned by the caller
  * (pol_program_free).  pol_read_file's buffer is owned by the caller (free).
@@ -20,6 +23,10 @@
   ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 
 enum { HEADER_LEN = 48, HASH_AT = 16 };
+
+/* The SIGN section: tag, length, public key, signature. */
+#define SIGN_TAG TAG('S', 'I', 'G', 'N')
+enum { SIGN_PAYLOAD = POL_PUBKEY_LEN + POL_SIG_LEN, SIGN_SECTION = 8 + SIGN_PAYLOAD };
 
 /* A read cursor over one region.  The first failure sticks: later reads
    return 0 and change nothing, so parsers check c->failed at the points
@@ -381,8 +388,8 @@ static const struct {
   {TAG('C', 'R', 'I', 'T'), rd_crit}, {TAG('K', 'I', 'D', 'S'), rd_kids},
   {TAG('B', 'R', 'C', 'H'), rd_brch}, {TAG('B', 'R', 'C', 'R'), rd_brcr},
   {TAG('C', 'O', 'D', 'S'), rd_cods}, {TAG('P', 'O', 'L', 'S'), rd_pols},
-  {TAG('E', 'X', 'T', 'N'), rd_extn}, {TAG('M', 'E', 'T', 'A'), rd_meta},
   {TAG('T', 'A', 'G', 'S'), rd_tags}, {TAG('D', 'E', 'C', 'S'), rd_decs},
+  {TAG('E', 'X', 'T', 'N'), rd_extn}, {TAG('M', 'E', 'T', 'A'), rd_meta},
 };
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
@@ -397,6 +404,31 @@ static void tag_name(uint32_t tag, char out[12])
   out[4] = '\0';
 }
 
+static uint32_t le32(const uint8_t *h)
+{
+  return (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+}
+
+/* Where the content ends: at the SIGN section if the file ends with one,
+   else at the end of the file.  Follows the section headers from the
+   header on; the chain must reach, exactly at len - SIGN_SECTION, a SIGN
+   tag of length SIGN_PAYLOAD.  Anything else (no SIGN, a broken chain)
+   gives len: the hash then covers every byte and rd_sections reports
+   whatever is wrong, a misplaced SIGN included. */
+static size_t content_end(const uint8_t *buf, size_t len)
+{
+  size_t at = HEADER_LEN;
+  while (len - at >= 8) {
+    uint32_t slen = le32(buf + at + 4);
+    if (slen > len - at - 8) break;
+    if (le32(buf + at) == SIGN_TAG && slen == SIGN_PAYLOAD && at + SIGN_SECTION == len)
+      return at;
+    at += 8 + (size_t)slen;
+  }
+  return len;
+}
+
+/* Parses the sections in buf[HEADER_LEN .. len), len being content_end. */
 static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
   uint32_t seen = 0;
@@ -407,10 +439,18 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
       return -1;
     }
     const uint8_t *h = buf + at;
-    uint32_t tag = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-    uint32_t slen = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
+    uint32_t tag = le32(h);
+    uint32_t slen = le32(h + 4);
     char name[12];
     tag_name(tag, name);
+    if (tag == SIGN_TAG) {   /* content_end stopped before a valid final one */
+      if (slen != SIGN_PAYLOAD)
+        errf(err, errlen, "section SIGN at byte %zu has length %u, expected %d", at, slen,
+             SIGN_PAYLOAD);
+      else
+        errf(err, errlen, "section SIGN at byte %zu is not the last section", at);
+      return -1;
+    }
     int s = 0;
     while (s < NSECTIONS && sections[s].tag != tag) s++;
     if (s == NSECTIONS) {
@@ -445,8 +485,27 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
   return 0;
 }
 
+/* With a trusted key: the bundle must carry a valid signature by it. */
+static int check_trust(const uint8_t *trust, int is_signed, int valid, const uint8_t *signer,
+                       char *err, size_t errlen)
+{
+  if (!is_signed) { errf(err, errlen, "bundle is not signed"); return -1; }
+  if (sodium_memcmp(signer, trust, POL_PUBKEY_LEN) != 0) {
+    errf(err, errlen, "bundle signed by an untrusted key");
+    return -1;
+  }
+  if (!valid) { errf(err, errlen, "bad signature: bundle altered after signing"); return -1; }
+  return 0;
+}
+
 int pol_bundle_load(const uint8_t *buf, size_t len, pol_Program **out,
                     char *err, size_t errlen)
+{
+  return pol_bundle_load_ex(buf, len, NULL, 0, out, err, errlen);
+}
+
+int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int keep_bad,
+                       pol_Program **out, char *err, size_t errlen)
 {
   static const uint8_t magic[8] = {0x89, 'P', 'O', 'L', '\r', '\n', 0x1a, '\n'};
   *out = NULL;
@@ -489,16 +548,33 @@ int pol_bundle_load(const uint8_t *buf, size_t len, pol_Program **out,
     errf(err, errlen, "libsodium failed to initialise");
     return -1;
   }
+  size_t end = content_end(buf, len);
   uint8_t hash[32];
-  crypto_hash_sha256(hash, buf + HEADER_LEN, len - HEADER_LEN);
+  crypto_hash_sha256(hash, buf + HEADER_LEN, end - HEADER_LEN);
   if (sodium_memcmp(hash, buf + HASH_AT, 32) != 0) {
     errf(err, errlen, "content hash mismatch: bundle altered or corrupt");
     return -1;
   }
 
+  /* The signature is checked before the content is parsed: with a trusted
+     key, nothing unauthenticated is parsed at all. */
+  int is_signed = end < len, valid = 0;
+  const uint8_t *signer = is_signed ? buf + end + 8 : NULL;
+  if (is_signed)
+    valid = crypto_sign_verify_detached(signer + POL_PUBKEY_LEN, hash, sizeof hash, signer) == 0;
+  if (trust && check_trust(trust, is_signed, valid, signer, err, errlen) != 0) return -1;
+  if (is_signed && !valid && (trust || !keep_bad)) {
+    errf(err, errlen, "bad signature: bundle altered after signing");
+    return -1;
+  }
+
   pol_Program *p = calloc(1, sizeof *p);
   if (!p) { errf(err, errlen, "out of memory"); return -1; }
-  if (rd_sections(p, buf, len, err, errlen) != 0) { pol_program_free(p); return -1; }
+  if (rd_sections(p, buf, end, err, errlen) != 0) { pol_program_free(p); return -1; }
+  if (is_signed) {
+    p->sig = valid ? POL_SIG_VALID : POL_SIG_BAD;
+    memcpy(p->signer, signer, POL_PUBKEY_LEN);
+  }
 
   /* String constants point at their text; verify checks aux first. */
   for (uint32_t i = 0; i < p->nk; i++)

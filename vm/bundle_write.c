@@ -190,11 +190,10 @@ static void write_sections(Buf *w, const pol_Program *p)
   put_u32(w, p->ncrit);
   for (uint32_t i = 0; i < p->ncrit; i++) {
     const pol_Crit *c = &p->crit[i];
-    const uint32_t f[13] = {c->id, c->text, c->file, c->line, c->col, c->kind, c->k,
-                            c->flags, c->tags, c->block, c->parent, c->child0, c->nchildren};
-    for (int j = 0; j < 13; j++) put_u32(w, f[j]);
-    put_u32(w, c->cite);
-    put_u32(w, c->next);
+    const uint32_t f[15] = {c->id, c->text, c->file, c->line, c->col, c->kind, c->k,
+                            c->flags, c->tags, c->block, c->parent, c->child0, c->nchildren,
+                            c->cite, c->next};
+    for (int j = 0; j < 15; j++) put_u32(w, f[j]);
   }
   sec_end(w, s);
 

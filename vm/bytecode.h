@@ -249,7 +249,14 @@ typedef struct pol_Program {
   /* metadata */
   uint32_t built;          /* string id: ISO timestamp */
   uint8_t sha256[32];      /* over the content sections, set by write/load */
+  /* the optional SIGN section (docs/bundle-format.md), set by load */
+  uint8_t sig;             /* POL_SIG_NONE, POL_SIG_VALID or POL_SIG_BAD */
+  uint8_t signer[32];      /* its Ed25519 public key, when sig != POL_SIG_NONE */
 } pol_Program;
+
+/* pol_Program.sig.  POL_SIG_BAD exists only when the loader was asked to
+   keep such a bundle for a report (pol_bundle_load_ex); never run it. */
+enum { POL_SIG_NONE = 0, POL_SIG_VALID = 1, POL_SIG_BAD = 2 };
 
 void pol_program_free(pol_Program *p);
 

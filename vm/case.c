@@ -29,6 +29,19 @@
                                record type in the program can reach it */
 #define CHUNK_MIN 4096u
 
+/* Error codes (docs/errors.md): every message starts with one. */
+#define C_MISSING "C0101"   /* a required member is absent or null */
+#define C_TYPE    "C0102"   /* a value of the wrong JSON type */
+#define C_DATE    "C0103"   /* not a real YYYY-MM-DD date */
+#define C_NUMBER  "C0104"   /* not a finite number */
+#define C_STRLEN  "C0105"   /* string longer than MAX_STR */
+#define C_NUL     "C0106"   /* string with a NUL character */
+#define C_LISTLEN "C0107"   /* array longer than MAX_LIST */
+#define C_NEST    "C0108"   /* records nested deeper than MAX_NEST */
+#define C_LINE    "C0109"   /* request line number not a whole int32 */
+#define C_NOMEM   "C0110"   /* out of memory */
+#define C_SCHEMA  "C0111"   /* the program's schema cannot be loaded */
+
 /* ---- arena -------------------------------------------------------------- */
 
 typedef struct Chunk {
@@ -139,14 +152,17 @@ static void put_loc(Buf *b, const Loc *at)
   }
 }
 
-static int fail(pol_Case *c, const Loc *at, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
+/* Writes "CODE path: message" (docs/errors.md) into c->err. */
+static int fail(pol_Case *c, const char *code, const Loc *at, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
 
-static int fail(pol_Case *c, const Loc *at, const char *fmt, ...)
+static int fail(pol_Case *c, const char *code, const Loc *at, const char *fmt, ...)
 {
   Buf b = {c->err, c->err ? c->errlen : 0, 0};
   char msg[160];
   va_list ap;
+  put(&b, code, strlen(code));
+  put(&b, " ", 1);
   put_loc(&b, at ? at : &(Loc){NULL, "case", 4, 0});
   put(&b, ": ", 2);
   va_start(ap, fmt);
@@ -184,7 +200,7 @@ static const char *kind_name(pol_Kind k)
 
 static int wrong(pol_Case *c, const Loc *at, const char *want, const json_t *j)
 {
-  return fail(c, at, "expected %s, got %s", want, json_kind(j));
+  return fail(c, C_TYPE, at, "expected %s, got %s", want, json_kind(j));
 }
 
 /* ---- interning ---------------------------------------------------------- */
@@ -324,15 +340,15 @@ static int get_str(pol_Case *c, const json_t *j, const Loc *at, const char **out
 {
   const char *s = json_string_value(j);
   size_t n = json_string_length(j);
-  if (n > MAX_STR) return fail(c, at, "string too long (%zu bytes, at most %u)", n, MAX_STR);
-  if (memchr(s, '\0', n)) return fail(c, at, "string contains a NUL character");
+  if (n > MAX_STR) return fail(c, C_STRLEN, at, "string too long (%zu bytes, at most %u)", n, MAX_STR);
+  if (memchr(s, '\0', n)) return fail(c, C_NUL, at, "string contains a NUL character");
   *id = intern(c, s, n);
   if (*id != POL_NOSTR) {
     *out = c->p->str[*id];
     return 0;
   }
   char *t = arena_alloc(c, n + 1, 1);
-  if (!t) return fail(c, at, "out of memory");
+  if (!t) return fail(c, C_NOMEM, at, "out of memory");
   memcpy(t, s, n + 1);
   *out = t;
   return 0;
@@ -353,7 +369,7 @@ static int get_date(pol_Case *c, const json_t *j, const Loc *at, int32_t *out)
     else q[k++] = (char)ch;
   }
   q[k] = '\0';
-  return fail(c, at, "not a valid date: \"%s%s\"", q, k >= 40 ? "..." : "");
+  return fail(c, C_DATE, at, "not a valid date: \"%s%s\"", q, k >= 40 ? "..." : "");
 }
 
 static int convert(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
@@ -363,12 +379,12 @@ static int get_list(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
                     int depth, pol_Value *out)
 {
   size_t n = json_array_size(j);
-  if (n > MAX_LIST) return fail(c, at, "list too long (%zu items, at most %u)", n, MAX_LIST);
+  if (n > MAX_LIST) return fail(c, C_LISTLEN, at, "list too long (%zu items, at most %u)", n, MAX_LIST);
   pol_Kind ek = POL_TELEM(type);
   uint32_t et = POL_TYPE(ek, 0, ek == PK_REC ? POL_TREC(type) : 0);
   pol_List *l = arena_alloc(c, sizeof *l, _Alignof(pol_List));
   pol_Value *items = n ? arena_alloc(c, n * sizeof *items, _Alignof(pol_Value)) : NULL;
-  if (!l || (n && !items)) return fail(c, at, "out of memory");
+  if (!l || (n && !items)) return fail(c, C_NOMEM, at, "out of memory");
   for (size_t i = 0; i < n; i++) {
     const json_t *it = json_array_get(j, i);
     Loc here = {at, NULL, 0, (uint32_t)i};
@@ -389,10 +405,10 @@ static int get_rec(pol_Case *c, const json_t *j, uint32_t rec, const Loc *at,
 {
   const pol_Program *p = c->p;
   const pol_RecType *rt = &p->rec[rec];
-  if (depth >= MAX_NEST) return fail(c, at, "records nested too deeply");
+  if (depth >= MAX_NEST) return fail(c, C_NEST, at, "records nested too deeply");
   pol_Value *fv = rt->nfields ? arena_alloc(c, (size_t)rt->nfields * sizeof *fv,
                                             _Alignof(pol_Value)) : NULL;
-  if (rt->nfields && !fv) return fail(c, at, "out of memory");
+  if (rt->nfields && !fv) return fail(c, C_NOMEM, at, "out of memory");
   for (uint32_t i = 0; i < rt->nfields; i++) {
     uint32_t name = rt->fields[i].name;
     Loc here = {at, p->str[name], p->slen[name], 0};
@@ -422,7 +438,7 @@ static int convert(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
   case PK_NUM:
     if (!json_is_number(j)) break;
     *out = pol_num(json_number_value(j));
-    if (!isfinite(out->u.n)) return fail(c, at, "not a finite number");
+    if (!isfinite(out->u.n)) return fail(c, C_NUMBER, at, "not a finite number");
     return 0;
   case PK_STR:
     if (!json_is_string(j)) break;
@@ -442,7 +458,7 @@ static int convert(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
     if (!json_is_object(j)) break;
     return get_rec(c, j, POL_TREC(type), at, depth, out);
   default:
-    return fail(c, at, "cannot load a value of type code %#x", (unsigned)type);
+    return fail(c, C_SCHEMA, at, "cannot load a value of type code %#x", (unsigned)type);
   }
   return wrong(c, at, kind_name(k), j);
 }
@@ -551,8 +567,8 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
   if (!a || json_is_null(a)) return 0;
   if (!json_is_array(a)) return wrong(c, &pr, "array", a);
   size_t n = json_array_size(a);
-  if (n > MAX_LIST) return fail(c, &pr, "list too long (%zu items, at most %u)", n, MAX_LIST);
-  if (grow_lines(c, (uint32_t)n)) return fail(c, &pr, "out of memory");
+  if (n > MAX_LIST) return fail(c, C_LISTLEN, &pr, "list too long (%zu items, at most %u)", n, MAX_LIST);
+  if (grow_lines(c, (uint32_t)n)) return fail(c, C_NOMEM, &pr, "out of memory");
   for (uint32_t i = 0; i < n; i++) {
     const json_t *it = json_array_get(a, i);
     Loc at = {&pr, NULL, 0, i};
@@ -566,7 +582,7 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
       /* Any whole number fitting int32_t; the contract counts from 1 but
          ordering does not need it. */
       if (!(d >= INT32_MIN && d <= INT32_MAX) || (double)(int32_t)d != d)
-        return fail(c, &lat, "not a whole line number");
+        return fail(c, C_LINE, &lat, "not a whole line number");
       number = (int32_t)d;
     }
     pol_LineInfo *li = &c->keys[i].li;
@@ -589,6 +605,64 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
   return 0;
 }
 
+/* ---- the document -------------------------------------------------------- */
+
+/* jansson has no run-time depth limit (its own is 2048, fixed at build
+   time), so the text is scanned first: the offset of the first '[' or '{'
+   that opens level max + 1, or n if there is none.  Strings are skipped;
+   malformed text is left for the parser to report. */
+static size_t too_deep_at(const char *s, size_t n, int max)
+{
+  int depth = 0, in_str = 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    if (in_str) {
+      if (ch == '\\') i++;
+      else if (ch == '"') in_str = 0;
+    } else if (ch == '"') {
+      in_str = 1;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > max) return i;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return n;
+}
+
+json_t *pol_case_parse(const char *text, size_t len, pol_CaseError *e)
+{
+  e->line = e->column = 0;
+  if (len > POL_CASE_MAX_BYTES) {
+    e->code = "C0002";
+    snprintf(e->text, sizeof e->text, "case too large: %zu bytes, at most %u", len,
+             (unsigned)POL_CASE_MAX_BYTES);
+    return NULL;
+  }
+  size_t at = too_deep_at(text, len, POL_CASE_MAX_DEPTH);
+  if (at < len) {
+    e->code = "C0003";
+    e->line = 1;
+    e->column = 1;
+    for (size_t i = 0; i < at; i++) {
+      if (text[i] == '\n') { e->line++; e->column = 1; }
+      else e->column++;
+    }
+    snprintf(e->text, sizeof e->text, "JSON nested too deeply: more than %d levels of arrays and objects",
+             POL_CASE_MAX_DEPTH);
+    return NULL;
+  }
+  json_error_t je;
+  json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+  if (!root) {
+    e->code = "C0001";
+    e->line = je.line > 0 ? je.line : 1;
+    e->column = je.column > 0 ? je.column : 1;
+    snprintf(e->text, sizeof e->text, "invalid JSON: %s", je.text);
+  }
+  return root;
+}
+
 /* ---- load --------------------------------------------------------------- */
 
 static int load(pol_Case *c, const json_t *root)
@@ -596,7 +670,7 @@ static int load(pol_Case *c, const json_t *root)
   const pol_Program *p = c->p;
   uint32_t nf = p->nfacts;
   if (c->bad) {
-    if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s", c->bad);
+    if (c->err && c->errlen) snprintf(c->err, c->errlen, C_SCHEMA " %s", c->bad);
     return -1;
   }
   if (!json_is_object(root)) return wrong(c, NULL, "object", root);
@@ -604,7 +678,7 @@ static int load(pol_Case *c, const json_t *root)
   const json_t *id = json_object_get(root, "case_id");
   Loc iat = {NULL, "case_id", 7, 0};
   uint32_t sid;
-  if (!id || json_is_null(id)) return fail(c, &iat, "missing");
+  if (!id || json_is_null(id)) return fail(c, C_MISSING, &iat, "missing");
   if (!json_is_string(id)) return wrong(c, &iat, "string", id);
   if (get_str(c, id, &iat, &c->case_id, &sid)) return -1;
 
@@ -616,7 +690,7 @@ static int load(pol_Case *c, const json_t *root)
   if (load_lines(c, root, &procs)) return -1;
   uint32_t n = c->nlines;
   if (n > 1 && grow_slots(c, (size_t)n * nf))
-    return fail(c, NULL, "out of memory");
+    return fail(c, C_NOMEM, NULL, "out of memory");
   for (uint32_t i = 1; i < n; i++)
     memcpy(&c->slots[(size_t)i * nf], c->slots, nf * sizeof *c->slots);
   Loc rq = {NULL, "request", 7, 0}, pr = {&rq, "procedures", 10, 0};

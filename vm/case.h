@@ -30,15 +30,34 @@ typedef struct pol_LineInfo {
   uint32_t plan_id;    /* bundle string id of plan, or POL_NOSTR */
 } pol_LineInfo;
 
+/* Limits on a case document (docs/limits.md). */
+#define POL_CASE_MAX_BYTES (16u << 20)   /* bytes of JSON text: 16 MiB */
+#define POL_CASE_MAX_DEPTH 64            /* arrays and objects within each other */
+
+/* Why a case document was refused before loading: code "C0001" (invalid
+   JSON: syntax, bad UTF-8, duplicate key, number out of range), "C0002"
+   (larger than POL_CASE_MAX_BYTES) or "C0003" (nested deeper than
+   POL_CASE_MAX_DEPTH); 1-based line and column (0 for C0002). */
+typedef struct pol_CaseError {
+  const char *code;      /* static string */
+  int line, column;
+  char text[200];        /* e.g. "invalid JSON: '[' or '{' expected near 'x'" */
+} pol_CaseError;
+
+/* Parses text (len bytes, borrowed) as a case document.  Returns a new
+   JSON reference (owned by the caller: json_decref) or NULL with e filled
+   in. */
+json_t *pol_case_parse(const char *text, size_t len, pol_CaseError *e);
+
 /* p is borrowed and must outlive the case.  NULL on out-of-memory. */
 pol_Case *pol_case_new(const pol_Program *p);
 void pol_case_free(pol_Case *c);
 
 /* Loads root (borrowed; it must stay alive while the case is used).
-   0 on success; -1 with "path: message" in err (e.g.
-   "symptoms.pain_nrs: expected number, got string",
-   "injections[1].date: not a valid date: \"2025-02-30\"",
-   "case_id: missing"). */
+   0 on success; -1 with "CODE path: message" in err (docs/errors.md;
+   e.g. "C0102 symptoms.pain_nrs: expected number, got string",
+   "C0103 injections[1].date: not a valid date: \"2025-02-30\"",
+   "C0101 case_id: missing"). */
 int pol_case_load(pol_Case *c, const json_t *root, char *err, size_t errlen);
 
 const char *pol_case_id(const pol_Case *c);

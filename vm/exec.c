@@ -135,8 +135,11 @@ static pol_Value arith(pol_Op op, const pol_Value *a0, const pol_Value *b0)
     int64_t months = (int64_t)s * b->u.r.lo, days = (int64_t)s * b->u.r.hi;
     if (months < -1200000 || months > 1200000 || days < -100000000 || days > 100000000)
       return pol_unk();
-    int32_t d = pol_add_months((int32_t)a->aux, (int32_t)months);
-    return pol_date((int32_t)(d + days));
+    int64_t d = (int64_t)pol_add_months((int32_t)a->aux, (int32_t)months) + days;
+    /* every date value stays within 0001..9999 (the case loader and the
+       verifier see to the others), so the date arithmetic cannot overflow */
+    if (d < pol_days_from_civil(1, 1, 1) || d > pol_days_from_civil(9999, 12, 31)) return pol_unk();
+    return pol_date((int32_t)d);
   }
   if (a->tag == PV_DATE && b->tag == PV_DATE && op == OP_SUB)
     return pol_num((double)(int32_t)a->aux - (double)(int32_t)b->aux);
@@ -318,7 +321,7 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
   }
   vm->nivals = base;
   pol_Ival *iv = vm->ivals + base;
-  qsort(iv, n, sizeof *iv, cmp_ival);
+  if (n > 1) qsort(iv, n, sizeof *iv, cmp_ival);
   int64_t days = 0;
   int32_t cur_lo = 0, cur_hi = 0;
   for (uint32_t i = 0; i < n; i++) {

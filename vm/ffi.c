@@ -134,7 +134,12 @@ pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args)
   switch (POL_TKIND(e->ret)) {
   case PK_BOOL: return pol_bool((int)out.i != 0);
   case PK_NUM: return isnan(out.d) ? pol_unk() : pol_num(out.d);
-  case PK_DATE: return pol_date((int32_t)out.i);
+  case PK_DATE: {
+    /* dates stay within 0001..9999 (exec.c relies on it): others are unknown */
+    int32_t d = (int32_t)out.i;
+    if (d < pol_days_from_civil(1, 1, 1) || d > pol_days_from_civil(9999, 12, 31)) return pol_unk();
+    return pol_date(d);
+  }
   default: {
     if (!out.s) return pol_unk();
     pol_Value v = {PV_STR, POL_NOSTR, {0}};

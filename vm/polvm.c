@@ -11,6 +11,8 @@
  *                                what changes between two bundles (polvm_diff.c)
  *
  * The bundle defaults to $POLVM_BUNDLE, else build/policies.polb.
+ * `polvm --trust KEY.pub COMMAND ...` (or $POLVM_TRUST) refuses bundles not
+ * signed by that key (docs/cli.md, docs/bundle-format.md "Signature").
  * Exit codes (docs/cli.md): 0 success, 2 usage, 3 bad case, 4 bad
  * bundle, 5 internal or I/O error.  A determination of deny or pend is a
  * result, not an error: exit 0.  `polvm test` exits 1 when a test fails.
@@ -38,25 +40,79 @@ static void usage(FILE *f)
         "       polvm dump BUNDLE\n"
         "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
         "       polvm diff OLD.polb NEW.polb cases.ndjson\n"
-        "The bundle defaults to $POLVM_BUNDLE, else build/policies.polb.\n", f);
+        "The bundle defaults to $POLVM_BUNDLE, else build/policies.polb.\n"
+        "Before the command, --trust KEY.pub (or $POLVM_TRUST=KEY.pub) refuses any\n"
+        "bundle not signed by that key.\n", f);
 }
 
 typedef cli_Loaded Loaded;
 
-int cli_load_bundle(const char *path, Loaded *L)
+/* Reads a whole file ("-": stdin) into *out (malloc'd, owned by the
+   caller), keeping at most limit + 1 bytes: *len > limit says the file is
+   larger than limit, without reading the rest.  0 on success; -1 with
+   errno's reason in err. */
+static int read_limited(const char *path, size_t limit, uint8_t **out, size_t *len,
+                        char *err, size_t errlen)
+{
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  *out = NULL;
+  *len = 0;
+  if (!f) { snprintf(err, errlen, "%s", strerror(errno)); return -1; }
+  size_t n = 0, cap = 0;
+  uint8_t *b = NULL;
+  int e = 0;
+  while (n <= limit) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 65536;
+      if (ncap > limit + 1) ncap = limit + 1;
+      uint8_t *nb = realloc(b, ncap);
+      if (!nb) { e = ENOMEM; break; }
+      b = nb;
+      cap = ncap;
+    }
+    size_t got = fread(b + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f)) e = errno ? errno : EIO;
+      break;
+    }
+  }
+  if (f != stdin) fclose(f);
+  if (e) {
+    free(b);
+    snprintf(err, errlen, "%s", strerror(e));
+    return -1;
+  }
+  *out = b;
+  *len = n;
+  return 0;
+}
+
+/* The key of --trust / $POLVM_TRUST; NULL: any signer, or none. */
+static uint8_t trust_key[POL_PUBKEY_LEN];
+static const uint8_t *trust;
+
+/* cli_load_bundle; keep_bad (polvm verify, without --trust): a bundle
+   with a bad signature is still returned in L->p, unbound, for a report,
+   with EXIT_BUNDLE. */
+static int load_bundle(const char *path, Loaded *L, int keep_bad)
 {
   char err[512];
   uint8_t *buf = NULL;
   size_t len = 0;
   memset(L, 0, sizeof *L);
-  if (pol_read_file(path, &buf, &len, err, sizeof err) != 0) {
-    fprintf(stderr, "polvm: %s: %s\n", path, err);
+  if (read_limited(path, SIZE_MAX - 1, &buf, &len, err, sizeof err) != 0) {
+    fprintf(stderr, "polvm: %s: B0002 cannot read the bundle: %s\n", path, err);
     return EXIT_BUNDLE;
   }
-  int rc = pol_bundle_load(buf, len, &L->p, err, sizeof err);
+  int rc = pol_bundle_load_ex(buf, len, trust, keep_bad, &L->p, err, sizeof err);
   free(buf);
+  if (rc == 0 && L->p->sig == POL_SIG_BAD) {
+    snprintf(err, sizeof err, "bad signature: bundle altered after signing");
+    rc = -1;
+  }
   if (rc != 0) {
-    fprintf(stderr, "polvm: %s: bundle refused: %s\n", path, err);
+    fprintf(stderr, "polvm: %s: B0001 bundle refused: %s\n", path, err);
     return EXIT_BUNDLE;
   }
   L->vm = pol_vm_new(L->p);
@@ -71,10 +127,15 @@ int cli_load_bundle(const char *path, Loaded *L)
   if (slash) *slash = '\0';
   else snprintf(dir, sizeof dir, ".");
   if (pol_vm_bind_externs(L->vm, dir, err, sizeof err) != 0) {
-    fprintf(stderr, "polvm: %s: %s\n", path, err);
+    fprintf(stderr, "polvm: %s: B0003 %s\n", path, err);
     return EXIT_BUNDLE;
   }
   return 0;
+}
+
+int cli_load_bundle(const char *path, Loaded *L)
+{
+  return load_bundle(path, L, 0);
 }
 
 void cli_unload(Loaded *L)
@@ -101,13 +162,11 @@ const char *cli_default_bundle(void)
 
 json_t *cli_read_json(const char *path, char *err, size_t errlen)
 {
-  char why[512];
   uint8_t *text = NULL;
   size_t len = 0;
-  if (pol_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, &text, &len, why, sizeof why) != 0) {
-    snprintf(err, errlen, "%s: %s", path, why);
+  /* pol_read_file's reason names the path */
+  if (pol_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, &text, &len, err, errlen) != 0)
     return NULL;
-  }
   json_error_t je;
   json_t *root = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &je);
   free(text);
@@ -226,15 +285,19 @@ static int cmd_trace(int argc, char **argv)
     char err[512];
     uint8_t *text = NULL;
     size_t len = 0;
-    if (pol_read_file(strcmp(files[f], "-") == 0 ? "/dev/stdin" : files[f], &text, &len, err, sizeof err) != 0) {
-      fprintf(stderr, "polvm: %s: %s\n", files[f], err);
+    if (read_limited(files[f], POL_CASE_MAX_BYTES, &text, &len, err, sizeof err) != 0) {
+      fprintf(stderr, "polvm: %s: C0004 cannot read the case: %s\n", files[f], err);
       rc = EXIT_CASE;
       continue;
     }
-    json_error_t je;
-    json_t *root = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &je);
+    pol_CaseError ce;
+    json_t *root = pol_case_parse((const char *)text, len, &ce);
     if (!root) {
-      fprintf(stderr, "polvm: %s:%d:%d: invalid JSON: %s\n", files[f], je.line, je.column, je.text);
+      if (ce.line) fprintf(stderr, "polvm: %s:%d:%d: %s %s\n", files[f], ce.line, ce.column, ce.code, ce.text);
+      else if (len > POL_CASE_MAX_BYTES)
+        fprintf(stderr, "polvm: %s: %s case too large: more than %u bytes\n", files[f], ce.code,
+                (unsigned)POL_CASE_MAX_BYTES);
+      else fprintf(stderr, "polvm: %s: %s %s\n", files[f], ce.code, ce.text);
       free(text);
       rc = EXIT_CASE;
       continue;
@@ -247,7 +310,7 @@ static int cmd_trace(int argc, char **argv)
       fprintf(stderr, "polvm: %s: %s\n", files[f], err);
       rc = EXIT_CASE;
     } else if (pol_vm_eval(L.vm, L.c, &lines, err, sizeof err) != 0) {
-      fprintf(stderr, "polvm: %s: %s\n", files[f], err);
+      fprintf(stderr, "polvm: %s: C0201 %s\n", files[f], err);
       rc = EXIT_CASE;
     } else {
       pol_TraceMeta meta = {case_hash};
@@ -267,6 +330,68 @@ static int cmd_trace(int argc, char **argv)
 
 /* ---- eval -------------------------------------------------------------- */
 
+/* Loads root into L->c and judges it: 0, or -1 with "CODE ..." in err. */
+static int load_and_judge(Loaded *L, const json_t *root, const pol_LineResult **lines, char *err,
+                          size_t errlen)
+{
+  char why[480];
+  if (pol_case_load(L->c, root, err, errlen) != 0) return -1;
+  if (pol_vm_eval(L->vm, L->c, lines, why, sizeof why) == 0) return 0;
+  snprintf(err, errlen, "C0201 %s", why);
+  return -1;
+}
+
+/* Lines of the standard input, read in large blocks.  A line longer than
+   the limit is read to its end but kept cut to limit + 1 bytes, so memory
+   stays bounded by the limit whatever the input. */
+typedef struct LineIn {
+  FILE *f;
+  char *buf;            /* owned */
+  size_t cap, lo, hi;   /* unread bytes: buf[lo .. hi) */
+  int eof;
+} LineIn;
+
+/* The next line, without its '\n', at *line (valid until the next call)
+   with *len bytes (> limit: too long, cut); 0, or -1 at the end. */
+static int next_line(LineIn *in, size_t limit, char **line, size_t *len)
+{
+  size_t scan = in->lo;
+  int too_long = 0;
+  for (;;) {
+    char *nl = in->hi > scan ? memchr(in->buf + scan, '\n', in->hi - scan) : NULL;
+    if (nl || (in->eof && (in->hi > in->lo || too_long))) {
+      size_t end = nl ? (size_t)(nl - in->buf) : in->hi;
+      *line = in->buf + in->lo;
+      *len = too_long ? limit + 1 : end - in->lo;
+      in->lo = nl ? end + 1 : in->hi;
+      return 0;
+    }
+    if (in->eof) return -1;
+    /* keep at most limit + 1 bytes of the line; the rest was searched */
+    if (in->hi - in->lo > limit) {
+      too_long = 1;
+      in->hi = in->lo + limit + 1;
+    }
+    if (in->lo > 0) {
+      memmove(in->buf, in->buf + in->lo, in->hi - in->lo);
+      in->hi -= in->lo;
+      in->lo = 0;
+    }
+    scan = in->hi;
+    if (in->cap - in->hi < 65536) {
+      size_t ncap = in->cap ? in->cap * 2 : 131072;
+      if (ncap < in->hi + 65536) ncap = in->hi + 65536;
+      char *nb = realloc(in->buf, ncap);
+      if (!nb) { fputs("polvm: out of memory\n", stderr); exit(EXIT_INTERNAL); }
+      in->buf = nb;
+      in->cap = ncap;
+    }
+    size_t got = fread(in->buf + in->hi, 1, in->cap - in->hi, in->f);
+    in->hi += got;
+    if (got == 0) in->eof = 1;
+  }
+}
+
 static int cmd_eval(int argc, char **argv)
 {
   const char *bundle = cli_default_bundle();
@@ -285,25 +410,27 @@ static int cmd_eval(int argc, char **argv)
   if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, trace);
   pol_Buf out = {0};
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
+  LineIn in = {stdin, NULL, 0, 0, 0, 0};
+  char *line;
+  size_t n;
   unsigned long line_no = 0;
   int flags = POL_TRACE_COMPACT | (criteria ? POL_TRACE_CRITERIA : 0);
-  while ((n = getline(&line, &cap, stdin)) != -1) {
+  while (next_line(&in, POL_CASE_MAX_BYTES, &line, &n) == 0) {
     line_no++;
     pol_buf_reset(&out);
     char err[512];
-    json_error_t je;
-    json_t *root = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &je);
+    pol_CaseError ce;
+    json_t *root = n > POL_CASE_MAX_BYTES ? NULL : pol_case_parse(line, n, &ce);
     const pol_LineResult *lines = NULL;
     if (!root) {
-      snprintf(err, sizeof err, "invalid JSON at column %d: %s", je.column, je.text);
+      if (n > POL_CASE_MAX_BYTES)
+        snprintf(err, sizeof err, "C0002 case too large: more than %u bytes", (unsigned)POL_CASE_MAX_BYTES);
+      else
+        snprintf(err, sizeof err, "%s %s (column %d)", ce.code, ce.text, ce.column);
       pol_buf_printf(&out, "{\"line_no\": %lu, \"error\": ", line_no);
       pol_buf_json_str(&out, err);
       pol_buf_puts(&out, "}\n");
-    } else if (pol_case_load(L.c, root, err, sizeof err) != 0 ||
-               pol_vm_eval(L.vm, L.c, &lines, err, sizeof err) != 0) {
+    } else if (load_and_judge(&L, root, &lines, err, sizeof err) != 0) {
       pol_buf_printf(&out, "{\"line_no\": %lu, ", line_no);
       json_t *id = json_object_get(root, "case_id");
       if (json_is_string(id)) {
@@ -321,7 +448,11 @@ static int cmd_eval(int argc, char **argv)
     if (root) json_decref(root);
     if (fwrite(out.s, 1, out.n, stdout) != out.n) { rc = EXIT_INTERNAL; break; }
   }
-  free(line);
+  if (ferror(stdin)) {
+    fprintf(stderr, "polvm eval: cannot read the input: %s\n", strerror(errno));
+    rc = EXIT_INTERNAL;
+  }
+  free(in.buf);
   pol_buf_free(&out);
   cli_unload(&L);
   if (fflush(stdout) != 0) rc = EXIT_INTERNAL;
@@ -330,6 +461,46 @@ static int cmd_eval(int argc, char **argv)
 
 /* ---- verify / dump ----------------------------------------------------- */
 
+/* polvm verify's signature line. */
+static void print_signature(const pol_Program *p)
+{
+  char hex[65];
+  if (p->sig == POL_SIG_NONE) { puts("  not signed"); return; }
+  pol_sha_hex(p->signer, hex);
+  printf("  signed by %s (%s)\n", hex,
+         p->sig == POL_SIG_BAD ? "signature INVALID: bundle altered after signing"
+         : trust ? "signature valid, trusted key" : "signature valid");
+}
+
+/* --trust KEY.pub before the command (the last one wins), else
+   $POLVM_TRUST: reads the key, removes the options from argv.  0, or -1
+   with the reason on stderr. */
+static int parse_trust(int *argc, char ***argv)
+{
+  const char *path = getenv("POLVM_TRUST");
+  if (path && !*path) path = NULL;
+  int a = 1;
+  while (a < *argc && strcmp((*argv)[a], "--trust") == 0) {
+    if (a + 1 >= *argc) {
+      fputs("polvm: --trust needs a public key file\n", stderr);
+      return -1;
+    }
+    path = (*argv)[a + 1];
+    a += 2;
+  }
+  (*argv)[a - 1] = (*argv)[0];
+  *argv += a - 1;
+  *argc -= a - 1;
+  if (!path) return 0;
+  char err[512];
+  if (pol_key_read_public(path, trust_key, err, sizeof err) != 0) {
+    fprintf(stderr, "polvm: cannot read the trusted key: %s\n", err);
+    return -1;
+  }
+  trust = trust_key;
+  return 0;
+}
+
 static int cmd_verify(int argc, char **argv, int dump)
 {
   if (argc != 1) {
@@ -337,22 +508,25 @@ static int cmd_verify(int argc, char **argv, int dump)
     return EXIT_USAGE;
   }
   Loaded L;
-  int rc = cli_load_bundle(argv[0], &L);
-  if (rc) { cli_unload(&L); return rc; }
+  int rc = load_bundle(argv[0], &L, !dump);
+  /* a bad signature is reported below, then refused */
+  if (rc && !(L.p && L.p->sig == POL_SIG_BAD)) { cli_unload(&L); return rc; }
   if (dump) {
     pol_disasm(L.p, stdout);
   } else {
     char hex[65];
     pol_sha_hex(L.p->sha256, hex);
-    printf("%s: ok\n  sha256 %s\n  built %s\n  %u polic%s, %u criteria, %u blocks, %u instructions\n",
-           argv[0], hex, L.p->str[L.p->built], L.p->npol, L.p->npol == 1 ? "y" : "ies",
+    printf("%s: %s\n  sha256 %s\n", argv[0], rc ? "bad signature" : "ok", hex);
+    print_signature(L.p);
+    printf("  built %s\n  %u polic%s, %u criteria, %u blocks, %u instructions\n",
+           L.p->str[L.p->built], L.p->npol, L.p->npol == 1 ? "y" : "ies",
            L.p->ncrit, L.p->nblocks, L.p->ncode);
     for (uint32_t i = 0; i < L.p->npol; i++)
       printf("  policy %s \"%s\" version %s\n", L.p->str[L.p->pol[i].id], L.p->str[L.p->pol[i].title],
              L.p->str[L.p->pol[i].version]);
   }
   cli_unload(&L);
-  return 0;
+  return rc;
 }
 
 int main(int argc, char **argv)
@@ -361,6 +535,8 @@ int main(int argc, char **argv)
     fputs("polvm: cannot initialise libsodium\n", stderr);
     return EXIT_INTERNAL;
   }
+  /* global options, before the command; then argv[1] is the command */
+  if (parse_trust(&argc, &argv) != 0) return EXIT_USAGE;
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;

@@ -15,6 +15,7 @@
  */
 #include "trace.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +94,10 @@ void pol_sha_hex(const uint8_t sha[32], char out[65])
 
 static void num_json(pol_Buf *b, double n)
 {
-  if (n == (double)(long long)n && n > -1e15 && n < 1e15) pol_buf_printf(b, "%lld", (long long)n);
+  /* JSON has no infinities or NaN (arithmetic can make them) */
+  if (!isfinite(n)) { pol_buf_puts(b, "null"); return; }
+  /* the range first: (long long) of a huge double is undefined */
+  if (n > -1e15 && n < 1e15 && n == (double)(long long)n) pol_buf_printf(b, "%lld", (long long)n);
   else pol_buf_printf(b, "%.17g", n);
 }
 
@@ -512,6 +516,10 @@ void pol_trace_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
   pol_buf_json_str(b, pol_case_id(c));
   pol_buf_printf(b, ",%s\"bundle\": {\"sha256\": \"%s\", \"built\": ", nl, hex);
   pol_buf_json_str(b, p->str[p->built]);
+  if (p->sig == POL_SIG_VALID) {   /* only signed bundles: unsigned traces unchanged */
+    pol_sha_hex(p->signer, hex);
+    pol_buf_printf(b, ", \"signed_by\": \"%s\"", hex);
+  }
   pol_buf_puts(b, "}");
   if (meta && meta->case_sha256) pol_buf_printf(b, ",%s\"case_sha256\": \"%s\"", nl, meta->case_sha256);
   pol_buf_printf(b, ",%s\"determinations\": [", nl);
@@ -647,6 +655,10 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
   char hex[65];
   pol_sha_hex(p->sha256, hex);
   pol_buf_printf(b, "Case %s\nBundle sha256 %.16s... built %s\n", pol_case_id(c), hex, p->str[p->built]);
+  if (p->sig == POL_SIG_VALID) {
+    pol_sha_hex(p->signer, hex);
+    pol_buf_printf(b, "Bundle signed by %s\n", hex);
+  }
   if (meta && meta->case_sha256) pol_buf_printf(b, "Case sha256 %.16s...\n", meta->case_sha256);
   uint32_t n = pol_case_nlines(c);
   if (n == 0) pol_buf_puts(b, "\nThe request has no procedure lines.\n");

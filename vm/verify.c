@@ -3,7 +3,9 @@
  * index without bounds checks: tables and their cross-references, then every
  * block's code (opcodes, EXTRA words, operand kinds and ranges, forward jumps
  * to instruction boundaries, RET at the end), then the block call graph (a
- * DAG by construction: callees have higher indices; nesting depth bounded).
+ * DAG by construction: callees have higher indices; nesting depth bounded),
+ * then criteria trees, branches, policies and their decision rules.  The
+ * full list is in docs/bundle-format.md, "What a loaded bundle guarantees".
  *
  * Ownership: p is borrowed and not modified; scratch memory is freed here.
  */
@@ -92,7 +94,13 @@ static int check_tables(V *v)
   for (uint32_t i = 0; i < p->nk; i++) {
     const pol_Value *k = &p->k[i];
     switch ((pol_Tag)k->tag) {
-    case PV_UNK: case PV_NUM: case PV_DUR: break;
+    case PV_UNK: case PV_NUM: break;
+    case PV_DUR:   /* within +-10000 years, so date arithmetic cannot overflow */
+      if (k->u.r.lo < -120000 || k->u.r.lo > 120000 || k->u.r.hi < -3652425 ||
+          k->u.r.hi > 3652425)
+        return fail(v, "constant %u: duration %ld months %ld days beyond 10000 years", i,
+                    (long)k->u.r.lo, (long)k->u.r.hi);
+      break;
     case PV_DATE:
       if (!date_ok((int32_t)k->aux))
         return fail(v, "constant %u: date %ld outside 0001-01-01..9999-12-31", i, (long)(int32_t)k->aux);

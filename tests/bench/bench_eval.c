@@ -318,8 +318,8 @@ static void report(const Bench *b, const Results *x, const char *bundle, const c
   printf("  %-34s %20s  %14s  %6s\n", "", "", "", "/off");
   row("eval, trace off", &x->off, 0, 1);
   row("eval, trace on", &x->on, cps(&x->off), 1);
-  row("eval + trace JSON (polvm trace)", &x->js, cps(&x->off), 1);
-  row("eval + compact JSON (polvm eval)", &x->cj, cps(&x->off), 1);
+  row("trace + JSON output (polvm trace)", &x->js, cps(&x->off), 1);
+  row("trace + compact JSON (polvm eval)", &x->cj, cps(&x->off), 1);
   row("JSON parse only (jansson)", &x->parse, 0, 0);
   row("case load only (pol_case_load)", &x->load, 0, 1);
   row("parse+load+eval+compact, in-proc", &x->pipe, 0, 0);

@@ -72,9 +72,9 @@ n_out=$("$POLVM" eval --bundle "$BUNDLE" < "$W/cases_e2e.ndjson" | wc -l)
 [ "$n_out" -eq "$E2E_CASES" ] || { echo "bench: polvm eval wrote $n_out lines for $E2E_CASES cases" >&2; status=1; }
 put e2e.bytes "$(wc -c < "$W/cases_e2e.ndjson")"
 put e2e.cases "$E2E_CASES"
-timed e2e_on -n 3 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE"
-timed e2e_off -n 3 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE" --no-trace
-timed e2e_crit -n 3 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE" --criteria
+timed e2e_on -n 5 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE"
+timed e2e_off -n 5 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE" --no-trace
+timed e2e_crit -n 5 -w 1 -i "$W/cases_e2e.ndjson" -- "$POLVM" eval --bundle "$BUNDLE" --criteria
 
 # ---- 3. a 5000-criterion policy -------------------------------------------------
 echo "== 3. generated policy: $BIG_CRITERIA criteria ($(wc -c < "$W/gen$BIG_CRITERIA.pol") bytes of source)"
@@ -108,29 +108,33 @@ awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/de
   function ok(c) { return c ? "ok" : "MISS" }
   function rate(x) { return sprintf("%.0f /s", x) }
   function ms(x) { return sprintf("%.3f ms", x) }
+  # MB/s of the fastest run, and the rate per CPU-second (mean user + sys)
+  function e2e_note(k) {
+    return sprintf("%.1f MB/s; %.0f /CPU-s", mb / (n(k ".min_ms") / 1e3), cases / (n(k ".cpu_ms") / 1e3))
+  }
   END {
     off = n("eval.off_cps"); on = n("eval.on_cps"); js = n("eval.json_cps"); cj = n("eval.compact_cps")
     mb = n("e2e.bytes") / 1e6; cases = n("e2e.cases")
     e2e_on = cases / (n("e2e_on.min_ms") / 1e3); e2e_off = cases / (n("e2e_off.min_ms") / 1e3)
     e2e_crit = cases / (n("e2e_crit.min_ms") / 1e3)
     printf "\npolvm benchmarks, %s, %s (%s CPUs), load average %s\n", when, cpu, ncpu, load
-    printf "in process: best of %d rounds, rates per CPU-second of one thread; processes: fastest of 3 runs\n\n", rounds
+    printf "in process: best of %d rounds, rates per CPU-second of one thread; processes: fastest of 5 runs (latency: all runs)\n\n", rounds
     row("", "ours", "target", "C+jansson", "", "notes")
     print "eval only: " n("eval.cases") " pre-loaded realistic cases, " sprintf("%.2f", n("eval.lines_per_case")) " lines/case"
     row("  pol_vm_eval, trace off", rate(off), ">= 2500000/s", "~4000000/s", ok(off >= 2.5e6), sprintf("%.2f us/case", 1e6 / off))
     row("  pol_vm_eval, trace on", rate(on), "", "", "", sprintf("%.2f us/case", 1e6 / on))
     row("  trace on / off (time per case)", sprintf("x%.2f", off / on), "<= x1.30", "", ok(off / on <= 1.3), "")
-    row("  + JSON trace writer (trace --format json)", rate(js), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / js, n("eval.json_bytes")))
-    row("  + compact JSON writer (polvm eval)", rate(cj), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / cj, n("eval.compact_bytes")))
+    row("  trace + JSON output (trace --format json)", rate(js), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / js, n("eval.json_bytes")))
+    row("  trace + compact JSON output (polvm eval)", rate(cj), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / cj, n("eval.compact_bytes")))
     row("  allocations in timed passes", sprintf("%d/%d/%d/%d", n("eval.allocs_off"), n("eval.allocs_on"), n("eval.allocs_json"), n("eval.allocs_compact")), "0", "", ok(n("eval.alloc_counter") && n("eval.allocs_off") + n("eval.allocs_on") == 0), "off/on/json/compact, all cases")
     print "parts of the end-to-end path, in process"
     row("  JSON parse (jansson json_loadb)", rate(n("eval.parse_cps")), "", "", "", sprintf("%.0f MB/s", n("eval.parse_mbps")))
     row("  case load (pol_case_load)", rate(n("eval.load_cps")), "", "", "", "")
     row("  parse + load + eval + compact JSON", rate(n("eval.pipe_cps")), "", "", "", "what polvm eval does, minus I/O")
     print "end to end: polvm eval < " cases " cases (" sprintf("%.1f", mb) " MB NDJSON) > /dev/null"
-    row("  polvm eval", rate(e2e_on), ">= 27000/s", "~27000/s", ok(e2e_on >= 27000), sprintf("%.1f MB/s", mb / (n("e2e_on.min_ms") / 1e3)))
-    row("  polvm eval --no-trace", rate(e2e_off), "", "", "", sprintf("%.1f MB/s", mb / (n("e2e_off.min_ms") / 1e3)))
-    row("  polvm eval --criteria", rate(e2e_crit), "", "", "", sprintf("%.1f MB/s", mb / (n("e2e_crit.min_ms") / 1e3)))
+    row("  polvm eval", rate(e2e_on), ">= 27000/s", "~27000/s", ok(e2e_on >= 27000), e2e_note("e2e_on"))
+    row("  polvm eval --no-trace", rate(e2e_off), "", "", "", e2e_note("e2e_off"))
+    row("  polvm eval --criteria", rate(e2e_crit), "", "", "", e2e_note("e2e_crit"))
     row("  eval only (trace on) / end to end", sprintf("x%.1f", on / e2e_on), "", "~x150", "", sprintf("evaluation is %.1f%% of end-to-end time", 100 * e2e_on / on))
     row("  in-process pipeline / end to end", sprintf("x%.2f", n("eval.pipe_cps") / e2e_on), "", "", "", "")
     print "generated policy: " bigcrit " criteria, " sprintf("%.0f", n("big.src_bytes") / 1024) " KB of source; " n("big.cases") " cases"
@@ -139,7 +143,7 @@ awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/de
     row("  polvm verify (process: load + verify)", ms(n("big_load.median_ms")), "", "", "", "median")
     row("  pol_vm_eval, trace off", rate(n("big.off_cps")), "", "", "", sprintf("%.1f us/case", 1e6 / n("big.off_cps")))
     row("  pol_vm_eval, trace on", rate(n("big.on_cps")), "", "", "", sprintf("x%.2f of trace off", n("big.off_cps") / n("big.on_cps")))
-    row("  + JSON trace writer", rate(n("big.json_cps")), "", "", "", sprintf("%.0f KB/case", n("big.json_bytes") / 1024))
+    row("  trace + JSON output", rate(n("big.json_cps")), "", "", "", sprintf("%.0f KB/case", n("big.json_bytes") / 1024))
     print "latency: one case, process start to exit, " n("lat.runs") " runs"
     row("  polvm trace, mean", ms(n("lat.mean_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.mean_ms") <= 1), "")
     row("  polvm trace, median", ms(n("lat.median_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.median_ms") <= 1), sprintf("fastest %.3f ms", n("lat.min_ms")))

@@ -33,7 +33,7 @@ static const char *const fx_str[NSTR] = {
   "initial", "I", "I.A", "I.B", "Pain of at least 5 for 12 weeks", "pain",
   "symptoms.pain_nrs", "injections", "injections[]", "date", "side", "left", "right",
   "2025-01-01T00:00:00Z", "MP-MM-1366 \xc2\xa7I.A", "is_weekday", "libpolstd.so", ">= 5",
-  "injection", "\xc3\x9cn\xc3\xaf" "code \xe2\x9c\x93 text", "imaging", "therapy",
+  "injection", "\303\234n\303\257code \342\234\223 text", "imaging", "therapy",
   "level-of-care", "Initial injection", "II", "medicaid",
 };
 
@@ -360,7 +360,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x01\x00\x00\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x01\x00\x01\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -790,6 +790,16 @@ static void test_bad_constants(void **state)
   p->k[2].aux = (uint32_t)day("0001-01-01");
   p->k[4].u.r.hi = day("9999-12-31");
   expect_good(p);
+  p = fixture();
+  p->k[3].u.r.lo = 120001;
+  expect_bad(p, "constant 3: duration 120001 months 0 days beyond 10000 years");
+  p = fixture();
+  p->k[3].u.r.lo = -120000;
+  p->k[3].u.r.hi = 3652425;
+  expect_good(p);
+  p = fixture();
+  p->k[3].u.r.hi = INT32_MIN;
+  expect_bad(p, "constant 3: duration 12 months -2147483648 days beyond 10000 years");
   p = fixture();
   p->pol[0].effective = INT32_MIN;
   expect_bad(p, "policy 0: effective date -2147483648 outside");

@@ -263,67 +263,67 @@ static void test_wrong_types(void **state)
 {
   Fx *fx = *state;
   static const char *const cases[][2] = {
-    {"[]", "case: expected object, got array"},
+    {"[]", "C0102 case: expected object, got array"},
     {"{\"case_id\": \"a\", \"symptoms\": {\"pain_nrs\": \"7\"}}",
-     "symptoms.pain_nrs: expected number, got string"},
-    {"{\"case_id\": \"a\", \"symptoms\": 5}", "symptoms: expected object, got number"},
+     "C0102 symptoms.pain_nrs: expected number, got string"},
+    {"{\"case_id\": \"a\", \"symptoms\": 5}", "C0102 symptoms: expected object, got number"},
     {"{\"case_id\": \"a\", \"symptoms\": {\"pain_radiating\": 1}}",
-     "symptoms.pain_radiating: expected boolean, got number"},
+     "C0102 symptoms.pain_radiating: expected boolean, got number"},
     {"{\"case_id\": \"a\", \"exam\": {\"maneuvers\": []}}",
-     "exam.maneuvers: expected object, got array"},
-    {"{\"case_id\": \"a\", \"exam\": true}", "exam: expected object, got boolean"},
+     "C0102 exam.maneuvers: expected object, got array"},
+    {"{\"case_id\": \"a\", \"exam\": true}", "C0102 exam: expected object, got boolean"},
     {"{\"case_id\": \"a\", \"exam\": {\"maneuvers\": {\"thigh_thrust\": \"yes\"}}}",
-     "exam.maneuvers.thigh_thrust: expected boolean, got string"},
-    {"{\"case_id\": \"a\", \"patient\": {\"sex\": {}}}", "patient.sex: expected string, got object"},
+     "C0102 exam.maneuvers.thigh_thrust: expected boolean, got string"},
+    {"{\"case_id\": \"a\", \"patient\": {\"sex\": {}}}", "C0102 patient.sex: expected string, got object"},
     {"{\"case_id\": \"a\", \"conditions\": \"fibromyalgia\"}",
-     "conditions: expected array, got string"},
-    {"{\"case_id\": \"a\", \"conditions\": [\"a\", 1]}", "conditions[1]: expected string, got number"},
-    {"{\"case_id\": \"a\", \"conditions\": [\"a\", null]}", "conditions[1]: expected string, got null"},
-    {"{\"case_id\": \"a\", \"injections\": {}}", "injections: expected array, got object"},
+     "C0102 conditions: expected array, got string"},
+    {"{\"case_id\": \"a\", \"conditions\": [\"a\", 1]}", "C0102 conditions[1]: expected string, got number"},
+    {"{\"case_id\": \"a\", \"conditions\": [\"a\", null]}", "C0102 conditions[1]: expected string, got null"},
+    {"{\"case_id\": \"a\", \"injections\": {}}", "C0102 injections: expected array, got object"},
     {"{\"case_id\": \"a\", \"injections\": [{}, {\"relief_pct\": \"80\"}]}",
-     "injections[1].relief_pct: expected number, got string"},
+     "C0102 injections[1].relief_pct: expected number, got string"},
     {"{\"case_id\": \"a\", \"injections\": [{\"levels\": [\"L4-L5\", 3]}]}",
-     "injections[0].levels[1]: expected string, got number"},
+     "C0102 injections[0].levels[1]: expected string, got number"},
     {"{\"case_id\": \"a\", \"injections\": [{\"levels\": \"L4-L5\"}]}",
-     "injections[0].levels: expected array, got string"},
-    {"{\"case_id\": \"a\", \"injections\": [{}, null]}", "injections[1]: expected object, got null"},
-    {"{\"case_id\": \"a\", \"injections\": [[]]}", "injections[0]: expected object, got array"},
+     "C0102 injections[0].levels: expected array, got string"},
+    {"{\"case_id\": \"a\", \"injections\": [{}, null]}", "C0102 injections[1]: expected object, got null"},
+    {"{\"case_id\": \"a\", \"injections\": [[]]}", "C0102 injections[0]: expected object, got array"},
     {"{\"case_id\": \"a\", \"injections\": [{\"date\": 20250101}]}",
-     "injections[0].date: expected date string, got number"},
+     "C0102 injections[0].date: expected date string, got number"},
     {"{\"case_id\": \"a\", \"imaging\": [{\"findings\": [{\"finding\": \"x\"}, {\"value\": \"big\"}]}]}",
-     "imaging[0].findings[1].value: expected number, got string"},
+     "C0102 imaging[0].findings[1].value: expected number, got string"},
     {"{\"case_id\": \"a\", \"imaging\": [{}, {\"findings\": [3]}]}",
-     "imaging[1].findings[0]: expected object, got number"},
-    {"{\"case_id\": \"a\", \"imaging\": [{\"views\": {}}]}", "imaging[0].views: expected array, got object"},
-    {"{\"case_id\": \"a\", \"x\": {\"nums\": [1, true]}}", "x.nums[1]: expected number, got boolean"},
-    {"{\"case_id\": \"a\", \"x\": {\"dates\": [1]}}", "x.dates[0]: expected date string, got number"},
-    {"{\"case_id\": \"a\", \"x\": {\"flags\": [\"true\"]}}", "x.flags[0]: expected boolean, got string"},
-    {"{\"case_id\": \"a\", \"request\": []}", "request: expected object, got array"},
+     "C0102 imaging[1].findings[0]: expected object, got number"},
+    {"{\"case_id\": \"a\", \"imaging\": [{\"views\": {}}]}", "C0102 imaging[0].views: expected array, got object"},
+    {"{\"case_id\": \"a\", \"x\": {\"nums\": [1, true]}}", "C0102 x.nums[1]: expected number, got boolean"},
+    {"{\"case_id\": \"a\", \"x\": {\"dates\": [1]}}", "C0102 x.dates[0]: expected date string, got number"},
+    {"{\"case_id\": \"a\", \"x\": {\"flags\": [\"true\"]}}", "C0102 x.flags[0]: expected boolean, got string"},
+    {"{\"case_id\": \"a\", \"request\": []}", "C0102 request: expected object, got array"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": {}}}",
-     "request.procedures: expected array, got object"},
+     "C0102 request.procedures: expected array, got object"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": [{}, 1]}}",
-     "request.procedures[1]: expected object, got number"},
+     "C0102 request.procedures[1]: expected object, got number"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": [{\"line\": \"1\"}]}}",
-     "request.procedures[0].line: expected number, got string"},
+     "C0102 request.procedures[0].line: expected number, got string"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": [{\"line\": 1.5}]}}",
-     "request.procedures[0].line: not a whole line number"},
+     "C0109 request.procedures[0].line: not a whole line number"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": [{\"line\": 1e12}]}}",
-     "request.procedures[0].line: not a whole line number"},
+     "C0109 request.procedures[0].line: not a whole line number"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": [{\"cpt\": 27279}]}}",
-     "request.procedures[0].cpt: expected string, got number"},
+     "C0102 request.procedures[0].cpt: expected string, got number"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": [{}, {\"levels\": [\"L4-L5\", \"L5-S1\", 3]}]}}",
-     "request.procedures[1].levels[2]: expected string, got number"},
+     "C0102 request.procedures[1].levels[2]: expected string, got number"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": [{\"approach\": []}]}}",
-     "request.procedures[0].approach: expected string, got array"},
+     "C0102 request.procedures[0].approach: expected string, got array"},
     {"{\"case_id\": \"a\", \"request\": {\"service_date\": 5}}",
-     "request.service_date: expected date string, got number"},
+     "C0102 request.service_date: expected date string, got number"},
     /* the first error wins: fact order, then lines in document order */
     {"{\"case_id\": \"a\", \"conditions\": 1, \"symptoms\": {\"pain_nrs\": \"x\"}}",
-     "symptoms.pain_nrs: expected number, got string"},
+     "C0102 symptoms.pain_nrs: expected number, got string"},
     {"{\"case_id\": \"a\", \"request\": {\"procedures\": ["
      "{\"line\": 2, \"approach\": 1}, {\"line\": 1, \"approach\": true}]}}",
-     "request.procedures[0].approach: expected string, got number"},
-    {"{\"case_id\": 1, \"symptoms\": 5}", "case_id: expected string, got number"},
+     "C0102 request.procedures[0].approach: expected string, got number"},
+    {"{\"case_id\": 1, \"symptoms\": 5}", "C0102 case_id: expected string, got number"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) load_err(fx, cases[i][0], cases[i][1]);
 }
@@ -349,21 +349,21 @@ static void test_dates(void **state)
   }
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     snprintf(text, sizeof text, "{\"case_id\": \"d\", \"symptoms\": {\"onset\": \"%s\"}}", bad[i]);
-    snprintf(want, sizeof want, "symptoms.onset: not a valid date: \"%s\"", bad[i]);
+    snprintf(want, sizeof want, "C0103 symptoms.onset: not a valid date: \"%s\"", bad[i]);
     load_err(fx, text, want);
   }
   load_err(fx, "{\"case_id\": \"d\", \"injections\": [{\"date\": \"2025-01-01\"}, {\"date\": \"2025-02-30\"}]}",
-           "injections[1].date: not a valid date: \"2025-02-30\"");
+           "C0103 injections[1].date: not a valid date: \"2025-02-30\"");
   load_err(fx, "{\"case_id\": \"d\", \"imaging\": [{\"findings\": []}, {\"date\": \"2025-1-01\"}]}",
-           "imaging[1].date: not a valid date: \"2025-1-01\"");
+           "C0103 imaging[1].date: not a valid date: \"2025-1-01\"");
   load_err(fx, "{\"case_id\": \"d\", \"request\": {\"date\": \"2023-02-29\"}}",
-           "request.date: not a valid date: \"2023-02-29\"");
+           "C0103 request.date: not a valid date: \"2023-02-29\"");
   /* the bad string is escaped and cut */
   load_err(fx, "{\"case_id\": \"d\", \"symptoms\": {\"onset\": \"a\\\"b\\n\"}}",
-           "symptoms.onset: not a valid date: \"a\\\"b\\x0a\"");
+           "C0103 symptoms.onset: not a valid date: \"a\\\"b\\x0a\"");
   load_err(fx, "{\"case_id\": \"d\", \"symptoms\": {\"onset\": "
                "\"0123456789012345678901234567890123456789XYZ\"}}",
-           "symptoms.onset: not a valid date: \"0123456789012345678901234567890123456789...\"");
+           "C0103 symptoms.onset: not a valid date: \"0123456789012345678901234567890123456789...\"");
 }
 
 static void test_intern(void **state)
@@ -407,13 +407,13 @@ static void test_strings_and_lists_limits(void **state)
   json_decref(root);
   root = json_pack("{s:s, s:{s:s}}", "case_id", "L", "patient", "sex", s);
   assert_int_equal(pol_case_load(fx->c, root, fx->err, sizeof fx->err), -1);
-  assert_string_equal(fx->err, "patient.sex: string too long (65537 bytes, at most 65536)");
+  assert_string_equal(fx->err, "C0105 patient.sex: string too long (65537 bytes, at most 65536)");
   json_decref(root);
   free(s);
 
   root = json_pack("{s:s#, s:{s:s}}", "case_id", "a\0b", 3, "patient", "sex", "x");
   assert_int_equal(pol_case_load(fx->c, root, fx->err, sizeof fx->err), -1);
-  assert_string_equal(fx->err, "case_id: string contains a NUL character");
+  assert_string_equal(fx->err, "C0106 case_id: string contains a NUL character");
   json_decref(root);
 
   json_t *a = json_array();
@@ -424,15 +424,15 @@ static void test_strings_and_lists_limits(void **state)
   assert_true(list_of(slot(fx, F_NUMS))->items[99999].u.n == 99999);
   json_array_append_new(a, json_integer(0));
   assert_int_equal(pol_case_load(fx->c, root, fx->err, sizeof fx->err), -1);
-  assert_string_equal(fx->err, "x.nums: list too long (100001 items, at most 100000)");
+  assert_string_equal(fx->err, "C0107 x.nums: list too long (100001 items, at most 100000)");
   json_decref(root);
   json_decref(a);
 
   /* a short error buffer is cut, still NUL-terminated; NULL is allowed */
   root = json_loads("{\"case_id\": \"a\", \"symptoms\": {\"pain_nrs\": \"7\"}}", 0, NULL);
-  char tiny[10];
+  char tiny[16];
   assert_int_equal(pol_case_load(fx->c, root, tiny, sizeof tiny), -1);
-  assert_string_equal(tiny, "symptoms.");
+  assert_string_equal(tiny, "C0102 symptoms.");
   assert_int_equal(pol_case_load(fx->c, root, NULL, 0), -1);
   json_decref(root);
 }
@@ -451,7 +451,7 @@ static void test_recursive_type_depth(void **state)
   json_object_set_new(root, "tree", json_pack("[o]", leaf));
   assert_int_equal(pol_case_load(fx->c, root, fx->err, sizeof fx->err), -1);
   assert_non_null(strstr(fx->err, ": records nested too deeply"));
-  assert_memory_equal(fx->err, "tree[0].kids[0].kids[0]", 23);
+  assert_memory_equal(fx->err, "C0108 tree[0].kids[0].kids[0]", 29);
   json_decref(root);
 
   load_ok(fx, "{\"case_id\": \"t\", \"tree\": [{\"kids\": [{\"kids\": []}, {}]}]}");
@@ -517,10 +517,10 @@ static void test_lines(void **state)
   assert_int_equal(pol_case_line(fx->c, 1)->date_known, 0);
   assert_int_equal(pol_case_line(fx->c, 1)->number, 2);
   load_err(fx, "{\"case_id\": \"l\", \"request\": {\"service_date\": \"2025-02-30\", \"date\": \"2025-01-01\"}}",
-           "request.service_date: not a valid date: \"2025-02-30\"");
+           "C0103 request.service_date: not a valid date: \"2025-02-30\"");
   /* an invalid request.date is an error even with a valid service_date */
   load_err(fx, "{\"case_id\": \"l\", \"request\": {\"service_date\": \"2025-02-01\", \"date\": \"x\"}}",
-           "request.date: not a valid date: \"x\"");
+           "C0103 request.date: not a valid date: \"x\"");
 }
 
 static void test_no_lines(void **state)
@@ -548,10 +548,10 @@ static void test_no_lines(void **state)
 static void test_case_id(void **state)
 {
   Fx *fx = *state;
-  load_err(fx, "{}", "case_id: missing");
-  load_err(fx, "{\"case_id\": null}", "case_id: missing");
-  load_err(fx, "{\"case_id\": 12}", "case_id: expected string, got number");
-  load_err(fx, "{\"case_id\": [\"a\"]}", "case_id: expected string, got array");
+  load_err(fx, "{}", "C0101 case_id: missing");
+  load_err(fx, "{\"case_id\": null}", "C0101 case_id: missing");
+  load_err(fx, "{\"case_id\": 12}", "C0102 case_id: expected string, got number");
+  load_err(fx, "{\"case_id\": [\"a\"]}", "C0102 case_id: expected string, got array");
   load_ok(fx, "{\"case_id\": \"\"}");
   assert_string_equal(pol_case_id(fx->c), "");
   load_ok(fx, "{\"case_id\": \"sij\"}");   /* interned: the program's copy */
@@ -668,7 +668,7 @@ static void test_bad_program(void **state)
   json_t *root = json_pack("{s:s}", "case_id", "a");
   char err[200];
   assert_int_equal(pol_case_load(c, root, err, sizeof err), -1);
-  assert_string_equal(err, "program: a fact has a bad path, type or scope");
+  assert_string_equal(err, "C0111 program: a fact has a bad path, type or scope");
   pol_case_free(c);
 
   pol_Fact none[1];
@@ -685,6 +685,48 @@ static void test_bad_program(void **state)
   json_decref(root);
 }
 
+/* The document checks before loading: size, nesting, syntax, duplicates. */
+static void test_parse(void **state)
+{
+  (void)state;
+  pol_CaseError e;
+  json_t *j = pol_case_parse("{\"case_id\": \"p\"}", 16, &e);
+  assert_non_null(j);
+  json_decref(j);
+
+  /* 64 levels are fine, 65 are not; brackets inside strings do not count */
+  char buf[512];
+  size_t n = 0;
+  n += (size_t)sprintf(buf + n, "{\"a\": \"[[[[{{\", \"b\": ");
+  for (int i = 0; i < 63; i++) buf[n++] = '[';
+  for (int i = 0; i < 63; i++) buf[n++] = ']';
+  buf[n++] = '}';
+  j = pol_case_parse(buf, n, &e);
+  assert_non_null(j);
+  json_decref(j);
+  n = 0;
+  buf[n++] = '\n';
+  for (int i = 0; i < 65; i++) buf[n++] = '[';
+  for (int i = 0; i < 65; i++) buf[n++] = ']';
+  assert_null(pol_case_parse(buf, n, &e));
+  assert_string_equal(e.code, "C0003");
+  assert_int_equal(e.line, 2);
+  assert_int_equal(e.column, 65);
+
+  assert_null(pol_case_parse("{\"a\": 1, \"a\": 2}", 16, &e));
+  assert_string_equal(e.code, "C0001");
+  assert_non_null(strstr(e.text, "duplicate object key"));
+  assert_null(pol_case_parse("{\"a\": 1e400}", 12, &e));
+  assert_string_equal(e.code, "C0001");
+  assert_null(pol_case_parse("{\"a\": \"\xff\"}", 10, &e));
+  assert_string_equal(e.code, "C0001");
+
+  /* the size is checked before anything is read */
+  assert_null(pol_case_parse(buf, (size_t)POL_CASE_MAX_BYTES + 1, &e));
+  assert_string_equal(e.code, "C0002");
+  assert_string_equal(e.text, "case too large: 16777217 bytes, at most 16777216");
+}
+
 int main(void)
 {
   init_program();
@@ -693,7 +735,7 @@ int main(void)
     TC(test_unknown_vs_false), TC(test_records), TC(test_wrong_types), TC(test_dates),
     TC(test_intern), TC(test_strings_and_lists_limits), TC(test_recursive_type_depth),
     TC(test_lines), TC(test_no_lines), TC(test_case_id), TC(test_reuse),
-    TC(test_random_json), cmocka_unit_test(test_bad_program),
+    TC(test_random_json), cmocka_unit_test(test_bad_program), cmocka_unit_test(test_parse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

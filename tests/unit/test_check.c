@@ -354,6 +354,12 @@ static void test_calls(void **state)
   expect_errors("let v = 3\n", "v(1) > 3", 1, "error[E0204]: 'v' is not a function", (const char *)NULL);
   expect_errors(f, "f(\"one\") > 3", 1, "c.pol:6:25: error[E0231]: argument of f must be number",
                 (const char *)NULL);
+  /* at most 8 parameters (codegen binds 8 registers) */
+  expect_errors("let g(a: number, b: number, c: number, d: number, e: number, f: number, "
+                "g: number, h: number, i: number): number = a\n", "g(1, 1, 1, 1, 1, 1, 1, 1, 1) > 3", 1,
+                "c.pol:3:1: error[E0232]: 'g' has 9 parameters; at most 8", (const char *)NULL);
+  expect_ok("let g(a: number, b: number, c: number, d: number, e: number, f: number, "
+            "g: number, h: number): number = h\n", "g(1, 1, 1, 1, 1, 1, 1, 8) > 3");
   /* builtins */
   expect_errors("", "floor(1, 2) > 3", 1, "error[E0230]: floor takes 1 argument, given 2",
                 (const char *)NULL);
@@ -710,6 +716,19 @@ static void test_imports(void **state)
   ck_free(&k);
 }
 
+static void test_nul_byte(void **state)
+{
+  (void)state;
+  Ck k;
+  ck_init(&k);
+  static const char src[] = HDR "let a = 1\0\n" CRIT("true");
+  assert_int_equal(pol_compiler_load_text(&k.c, "c.pol", src, sizeof src - 1), 1);
+  ck_check(&k);
+  errors(&k, 1);
+  has(&k, "c.pol:3:10: error[E0100]: NUL byte in source file");
+  ck_free(&k);
+}
+
 static void test_module_cannot_declare_policy(void **state)
 {
   (void)state;
@@ -859,6 +878,7 @@ int main(void)
     cmocka_unit_test(test_criteria_errors),
     cmocka_unit_test(test_criteria_nesting_limit),
     cmocka_unit_test(test_imports),
+    cmocka_unit_test(test_nul_byte),
     cmocka_unit_test(test_module_cannot_declare_policy),
     cmocka_unit_test(test_types_on_the_tree),
     cmocka_unit_test(test_tags_and_decision_errors),

@@ -1,0 +1,1408 @@
+/*
+ * doc.c -- `polc doc`: a policy as a clinician-readable checklist.
+ *
+ * The policy is loaded and checked as for compiling (names resolved,
+ * types known), then written as Markdown or as one standalone HTML page
+ * (inline CSS, no scripts, no external resources): the header; how a
+ * line is decided; per branch the condition that selects it, the
+ * criteria tree (ids, text, combinator in words), each leaf's logic in
+ * English, citations, tags and next steps; the exclusions; per-item
+ * (`for each`) criteria; `assess` blocks; and the definitions (lets) the
+ * logic refers to.
+ *
+ * The English is produced from the checked tree by `en`: comparisons keep
+ * their thresholds (constant calls such as months(6) are folded), counts
+ * read "at least 2 injections on different dates where ...", coverage
+ * reads "at least 182 days (6 months) within the past 12 months covered
+ * by therapies where ...".  Lets whose value is a set, a window or a
+ * constant are written in place; other value lets are referred to by
+ * name and defined once at the end; lets with parameters are expanded
+ * with their arguments.
+ *
+ * Text is built in a rich-text buffer with a few control bytes (RT_*)
+ * for code values, data names and definition references, and escaped for
+ * the output format only when written.  Everything allocated here lives
+ * in the compile's arena or in Bufs freed before returning.
+ */
+#include "fmt.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+
+/* rich text: code `x`; a data name (title \x1f display); a let reference */
+#define RT_CODE    '\x02'
+#define RT_CODE_END '\x03'
+#define RT_NAME    '\x04'
+#define RT_SEP     '\x1f'
+#define RT_NAME_END '\x05'
+#define RT_DEF     '\x06'
+#define RT_DEF_END '\x07'
+#define RT_B       '\x0e'   /* strong */
+#define RT_B_END   '\x0f'
+
+typedef struct Buf {
+  char *s;
+  size_t n, cap;
+} Buf;
+
+static void bput(Buf *b, const char *s, size_t n)
+{
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (b->n + n + 1 > cap) cap *= 2;
+    char *ns = realloc(b->s, cap);
+    if (!ns) { fputs("polc: out of memory\n", stderr); abort(); }
+    b->s = ns;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = '\0';
+}
+
+static void bputs(Buf *b, const char *s) { bput(b, s, strlen(s)); }
+static void bputc(Buf *b, char c) { bput(b, &c, 1); }
+
+static void bprintf(Buf *b, const char *fmt, ...) POL_PRINTF(2, 3);
+static void bprintf(Buf *b, const char *fmt, ...)
+{
+  char tmp[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n < sizeof tmp) { bput(b, tmp, (size_t)n); return; }
+  char *big = malloc((size_t)n + 1);
+  if (!big) abort();
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  bput(b, big, (size_t)n);
+  free(big);
+}
+
+typedef struct D {
+  pol_Compiler *c;
+  pol_PolicyUnit *u;
+  int html;
+  Buf out;
+  pol_Node *defs[512];   /* value lets referred to, in order of first use */
+  int ndefs;
+} D;
+
+/* ---- words ----------------------------------------------------------------- */
+
+/* "pain_nrs" -> "pain NRS", "relief_pct" -> "relief %". */
+static void humanize(Buf *b, const char *name)
+{
+  static const char *const abbr[][2] = {
+    {"sij", "SIJ"}, {"nrs", "NRS"}, {"ct", "CT"}, {"mri", "MRI"}, {"cpt", "CPT"}, {"l5", "L5"},
+    {"bmi", "BMI"}, {"pct", "%"}, {"id", "ID"}, {"loc", "LOC"}, {"pt", "PT"}, {"icd", "ICD"},
+    {"hcpcs", "HCPCS"}, {"ot", "OT"}, {"nsaid", "NSAID"}, {"esi", "ESI"}, {"odi", "ODI"}
+  };
+  const char *p = name;
+  int first = 1;
+  while (*p) {
+    const char *e = strchr(p, '_');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    if (n > 0) {
+      if (!first) bputc(b, ' ');
+      first = 0;
+      const char *rep = NULL;
+      for (size_t i = 0; i < sizeof abbr / sizeof abbr[0]; i++)
+        if (strlen(abbr[i][0]) == n && strncmp(abbr[i][0], p, n) == 0) rep = abbr[i][1];
+      if (rep) bputs(b, rep);
+      else bput(b, p, n);
+    }
+    if (!e) break;
+    p = e + 1;
+  }
+}
+
+static char *human(D *d, const char *name)
+{
+  Buf b = {NULL, 0, 0};
+  humanize(&b, name);
+  char *s = pol_arena_strndup(d->c->arena, b.s ? b.s : "", b.n);
+  free(b.s);
+  return s;
+}
+
+static int ends_with(const char *s, const char *t)
+{
+  size_t a = strlen(s), b = strlen(t);
+  return a >= b && strcmp(s + a - b, t) == 0;
+}
+
+/* The singular of an English plural (well enough for data names). */
+static char *singular(D *d, const char *w)
+{
+  size_t n = strlen(w);
+  if (ends_with(w, "ies") && n > 3) {
+    char *s = pol_arena_alloc(d->c->arena, n);
+    memcpy(s, w, n - 3);
+    strcpy(s + n - 3, "y");
+    return s;
+  }
+  if (ends_with(w, "ss") || ends_with(w, "sis") || !ends_with(w, "s"))
+    return pol_arena_strndup(d->c->arena, w, n);
+  return pol_arena_strndup(d->c->arena, w, n - 1);
+}
+
+static char *plural(D *d, const char *w)
+{
+  size_t n = strlen(w);
+  char *s = pol_arena_alloc(d->c->arena, n + 3);
+  if (n > 1 && w[n - 1] == 'y' && !strchr("aeiou", w[n - 2])) {
+    memcpy(s, w, n - 1);
+    strcpy(s + n - 1, "ies");
+  } else if (ends_with(w, "s") || ends_with(w, "x") || ends_with(w, "sh") || ends_with(w, "ch")) {
+    memcpy(s, w, n);
+    strcpy(s + n, "es");
+  } else {
+    memcpy(s, w, n);
+    strcpy(s + n, "s");
+  }
+  return s;
+}
+
+static void code(Buf *b, const char *s)
+{
+  bputc(b, RT_CODE);
+  bputs(b, s);
+  bputc(b, RT_CODE_END);
+}
+
+static void dname(Buf *b, const char *title, const char *display)
+{
+  bputc(b, RT_NAME);
+  bputs(b, title ? title : "");
+  bputc(b, RT_SEP);
+  bputs(b, display);
+  bputc(b, RT_NAME_END);
+}
+
+static void num(Buf *b, double v)
+{
+  bprintf(b, "%.10g", v);
+}
+
+static void date_text(Buf *b, int32_t days)
+{
+  char buf[16];
+  pol_format_date(days, buf);
+  bputs(b, buf);
+}
+
+/* ---- English for expressions ----------------------------------------------- */
+
+/* Arguments of the let with parameters being expanded. */
+typedef struct Env {
+  const struct Env *up;
+  pol_Node *args;            /* the call's arguments */
+  const struct Env *argenv;  /* where the arguments are read */
+} Env;
+
+/* Enclosing quantifiers, for `it`. */
+typedef struct Q {
+  const struct Q *up;
+  const char *noun;
+} Q;
+
+/* contexts: operand of `and`, of `or`, not the last operand, operand of an operator */
+enum { CX_AND = 1, CX_OR = 2, CX_NOTLAST = 4, CX_OPND = 8, CX_ARITH = 16 };
+
+static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx);
+
+static int from_module(D *d, const pol_Node *decl)
+{
+  return decl && (int)decl->span.file < d->c->nfiles && d->c->files[decl->span.file]->is_module;
+}
+
+/* A call of a stdlib window / month function by name. */
+static int std_call(D *d, const pol_Node *n, const char *name)
+{
+  return n->kind == N_CALL && n->res == R_LET && from_module(d, n->decl) && strcmp(n->str, name) == 0;
+}
+
+static pol_Node *arg_of(const Env *env, int i, const Env **argenv)
+{
+  pol_Node *a = env ? env->args : NULL;
+  for (int k = 0; a && k < i; k++) a = a->next;
+  *argenv = env ? env->argenv : NULL;
+  return a;
+}
+
+/* Folds a numeric constant (literals, arithmetic, floor, lets with
+   constant arguments).  1 and *v on success. */
+static int fold(D *d, pol_Node *n, const Env *env, double *v, int depth)
+{
+  double a, b;
+  if (depth > 32) return 0;
+  switch (n->kind) {
+  case N_NUM: *v = n->num; return 1;
+  case N_UNARY:
+    if (n->op != O_NEG || !fold(d, n->a, env, &a, depth + 1)) return 0;
+    *v = -a;
+    return 1;
+  case N_BINARY:
+    if (n->op < O_ADD || !fold(d, n->a, env, &a, depth + 1) || !fold(d, n->b, env, &b, depth + 1)) return 0;
+    switch (n->op) {
+    case O_ADD: *v = a + b; return 1;
+    case O_SUB: *v = a - b; return 1;
+    case O_MUL: *v = a * b; return 1;
+    case O_DIV: if (b == 0) return 0; *v = a / b; return 1;
+    default: return 0;
+    }
+  case N_NAME:
+    if (n->res == R_PARAM) {
+      const Env *ae;
+      pol_Node *arg = arg_of(env, n->index, &ae);
+      return arg && fold(d, arg, ae, v, depth + 1);
+    }
+    if (n->res == R_LET && n->decl && n->decl->a) return fold(d, n->decl->a, NULL, v, depth + 1);
+    return 0;
+  case N_CALL:
+    if (n->res == R_BUILTIN && n->index == B_FLOOR) {
+      if (!fold(d, n->args, env, &a, depth + 1)) return 0;
+      *v = floor(a);
+      return 1;
+    }
+    if (n->res == R_LET && n->decl) {
+      Env e = {env, n->args, env};
+      return fold(d, n->decl->a, &e, v, depth + 1);
+    }
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* The set literal a name or parameter stands for, if any. */
+static pol_Node *set_of(pol_Node *n, const Env *env)
+{
+  for (int guard = 0; guard < 32; guard++) {
+    if (n->kind == N_SET) return n;
+    if (n->kind == N_NAME && n->res == R_LET && n->decl && !n->decl->args) { n = n->decl->a; env = NULL; continue; }
+    if (n->kind == N_NAME && n->res == R_PARAM) {
+      const Env *ae;
+      n = arg_of(env, n->index, &ae);
+      if (!n) return NULL;
+      env = ae;
+      continue;
+    }
+    return NULL;
+  }
+  return NULL;
+}
+
+static void set_items(Buf *b, const pol_Node *set, const char *last_word)
+{
+  for (const pol_Node *s = set->args; s; s = s->next) {
+    if (s != set->args) bputs(b, s->next ? ", " : last_word);
+    code(b, s->str);
+  }
+}
+
+/* Whether a value let is written in place rather than referred to. */
+static int inline_let(D *d, const pol_Node *let)
+{
+  const pol_Node *v = let->a;
+  switch (v->kind) {
+  case N_SET: case N_WINDOW: case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_NAME:
+    return 1;
+  case N_CALL:
+    return std_call(d, v, "past") || std_call(d, v, "before_service") || std_call(d, v, "months");
+  default:
+    return 0;
+  }
+}
+
+static void def_ref(D *d, Buf *b, pol_Node *let)
+{
+  int known = 0;
+  for (int i = 0; i < d->ndefs; i++) known |= d->defs[i] == let;
+  if (!known && d->ndefs < (int)(sizeof d->defs / sizeof d->defs[0])) d->defs[d->ndefs++] = let;
+  bputc(b, RT_DEF);
+  bputs(b, let->str);
+  bputc(b, RT_DEF_END);
+}
+
+/* The noun for an item of a list expression: its record's name, else the
+   singular of the list's name. */
+static const char *noun_of(D *d, pol_Node *list)
+{
+  uint32_t t = list->type;
+  if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && POL_TREC(t) < (uint32_t)d->c->nrecords) {
+    char *s = human(d, d->c->records[POL_TREC(t)]->str);
+    for (char *p = s; *p; p++) if (*p >= 'A' && *p <= 'Z' && (p == s || p[1] < 'A' || p[1] > 'Z')) *p = (char)(*p - 'A' + 'a');
+    return s;
+  }
+  const char *name = list->kind == N_NAME ? list->str : list->kind == N_FIELD ? list->str : "item";
+  return singular(d, human(d, name));
+}
+
+/* "injection", "imaging study", "prior surgery", "finding of s" (plural: "injections", ...) */
+static void subject(D *d, Buf *b, pol_Node *list, const char *binder, int many, const Env *env, const Q *q)
+{
+  const char *noun = noun_of(d, list);
+  const char *lname = list->kind == N_NAME || list->kind == N_FIELD ? human(d, list->str) : NULL;
+  const char *head = noun;
+  if (lname) {
+    const char *sing = singular(d, lname);
+    if (strcmp(sing, noun) == 0 || ends_with(sing, noun)) head = sing;
+    else {
+      size_t n = strlen(lname) + strlen(noun) + 2;
+      char *h = pol_arena_alloc(d->c->arena, n);
+      snprintf(h, n, "%s %s", lname, noun);
+      head = h;
+    }
+  } else if (list->kind != N_NAME) {
+    bputs(b, many ? plural(d, noun) : noun);
+    bputs(b, " in ");
+    en(d, b, list, env, q, CX_OPND);
+    if (binder) bprintf(b, " %s", binder);
+    return;
+  }
+  bputs(b, many ? plural(d, head) : head);
+  if (binder) bprintf(b, " %s", binder);
+  if (list->kind == N_FIELD) {
+    bputs(b, " of ");
+    en(d, b, list->a, env, q, CX_OPND);
+  }
+}
+
+static int is_chain(const pol_Node *n, int op)
+{
+  return n->kind == N_BINARY && n->op == op;
+}
+
+static void chain_ops(pol_Node *n, int op, pol_Node **v, int *nv, int cap)
+{
+  if (is_chain(n, op)) {
+    chain_ops(n->a, op, v, nv, cap);
+    chain_ops(n->b, op, v, nv, cap);
+  } else if (*nv < cap) {
+    v[(*nv)++] = n;
+  }
+}
+
+/* exists L where it in S: the items of a list of strings against a set */
+static pol_Node *it_in_set(pol_Node *quant, const Env *env)
+{
+  pol_Node *p = quant->b;
+  if (!p || p->kind != N_BINARY || p->op != O_IN || p->a->kind != N_IT) return NULL;
+  return set_of(p->b, env);
+}
+
+static void quant_en(D *d, Buf *b, pol_Node *n, int op, const Env *env, const Q *q)
+{
+  Q inner = {q, noun_of(d, n->a)};
+  pol_Node *set = (op == Q_EXISTS || op == Q_NO) ? it_in_set(n, env) : NULL;
+  if (set && n->a->kind == N_NAME) {
+    en(d, b, n->a, env, q, CX_OPND);
+    bputs(b, op == Q_EXISTS ? " include " : " include none of ");
+    if (op == Q_EXISTS && set->args && set->args->next) bputs(b, "any of ");
+    set_items(b, set, " or ");
+    return;
+  }
+  switch (op) {
+  case Q_EXISTS: bputs(b, "at least one "); break;
+  case Q_NO: bputs(b, "no "); break;
+  case Q_EVERY: bputs(b, "for every "); break;
+  case Q_COUNT: bputs(b, "the number of "); break;
+  default:
+    bputs(b, "the number of different ");
+    if (n->c->kind == N_NAME) bputs(b, plural(d, human(d, n->c->str)));
+    else en(d, b, n->c, env, &inner, CX_OPND);
+    bputs(b, " of ");
+    break;
+  }
+  subject(d, b, n->a, n->str, op == Q_COUNT || op == Q_COUNTD, env, q);
+  if (!n->b) return;
+  /* "a study with at least one finding where ...", not "where at least one" */
+  int with = op != Q_EVERY && n->b->kind == N_QUANT && n->b->op == Q_EXISTS && !it_in_set(n->b, env);
+  bputs(b, op == Q_EVERY ? ": " : with ? " with " : " where ");
+  en(d, b, n->b, env, &inner, 0);
+}
+
+/* "at least 2 injections on different dates where ...", from count OP k */
+static void count_en(D *d, Buf *b, pol_Node *cnt, int op, double k, const Env *env, const Q *q)
+{
+  static const char *const words[] = {
+    [O_EQ] = "exactly", [O_NE] = "a number other than", [O_LT] = "fewer than", [O_LE] = "at most",
+    [O_GT] = "more than", [O_GE] = "at least"
+  };
+  bprintf(b, "%s ", words[op]);
+  num(b, k);
+  bputc(b, ' ');
+  subject(d, b, cnt->a, NULL, k != 1, env, q);
+  Q inner = {q, noun_of(d, cnt->a)};
+  if (cnt->op == Q_COUNTD) {
+    if (cnt->c->kind == N_NAME && strcmp(cnt->c->str, "date") == 0) bputs(b, " on different dates");
+    else if (cnt->c->kind == N_NAME) bprintf(b, " with different %s", plural(d, human(d, cnt->c->str)));
+    else {
+      bputs(b, " with different values of ");
+      en(d, b, cnt->c, env, &inner, CX_OPND);
+    }
+  }
+  if (cnt->b) {
+    bputs(b, " where ");
+    en(d, b, cnt->b, env, &inner, 0);
+  }
+}
+
+/* A window: "within the past 12 months", "between A and B" (prep), or
+   "the past 12 months", "the days from A to B". */
+static void window_en(D *d, Buf *b, pol_Node *w, const Env *env, const Q *q, int prep)
+{
+  for (int guard = 0; guard < 32; guard++) {
+    if (w->kind == N_NAME && w->res == R_LET && w->decl && !w->decl->args && inline_let(d, w->decl)) {
+      w = w->decl->a;
+      env = NULL;
+      continue;
+    }
+    if (w->kind == N_NAME && w->res == R_PARAM) {
+      const Env *ae;
+      pol_Node *a = arg_of(env, w->index, &ae);
+      if (!a) break;
+      w = a;
+      env = ae;
+      continue;
+    }
+    break;
+  }
+  if (w->kind == N_WINDOW) {
+    bputs(b, prep ? "between " : "the days from ");
+    en(d, b, w->a, env, q, CX_OPND);
+    bputs(b, prep ? " and " : " to ");
+    en(d, b, w->b, env, q, CX_OPND);
+    return;
+  }
+  if (prep) bputs(b, "within ");
+  en(d, b, w, env, q, CX_OPND);
+}
+
+/* A threshold in days: "182 days (6 months)". */
+static void days_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
+{
+  double v;
+  if (std_call(d, n, "months") && fold(d, n, env, &v, 0)) {
+    num(b, v);
+    bputs(b, " days (");
+    en(d, b, n->args, env, q, CX_OPND);
+    bputs(b, " months)");
+    return;
+  }
+  if (fold(d, n, env, &v, 0)) {
+    num(b, v);
+    bputs(b, v == 1 ? " day" : " days");
+    return;
+  }
+  en(d, b, n, env, q, CX_OPND);
+  bputs(b, " days");
+}
+
+static void cover_en(D *d, Buf *b, pol_Node *n, int op, pol_Node *threshold, const Env *env, const Q *q)
+{
+  static const char *const words[] = {
+    [O_EQ] = "exactly", [O_NE] = "a number other than", [O_LT] = "fewer than", [O_LE] = "at most",
+    [O_GT] = "more than", [O_GE] = "at least"
+  };
+  Q inner = {q, noun_of(d, n->b)};
+  if (threshold) {
+    bprintf(b, "%s ", words[op]);
+    days_en(d, b, threshold, env, q);
+    bputc(b, ' ');
+  } else {
+    bputs(b, "the number of days ");
+  }
+  window_en(d, b, n->a, env, q, 1);
+  bputs(b, " covered by ");
+  subject(d, b, n->b, NULL, 1, env, q);
+  if (n->c) {
+    bputs(b, " where ");
+    en(d, b, n->c, env, &inner, 0);
+  }
+  bputs(b, ", counting each from ");
+  en(d, b, n->d, env, &inner, CX_OPND);
+  bputs(b, " to ");
+  en(d, b, n->e, env, &inner, CX_OPND);
+}
+
+static int is_date(const pol_Node *n) { return POL_TKIND(n->type) == PK_DATE; }
+static int is_num(const pol_Node *n) { return POL_TKIND(n->type) == PK_NUM; }
+
+static void compare_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
+{
+  double k;
+  pol_Node *l = n->a, *r = n->b;
+  if (l->kind == N_QUANT && (l->op == Q_COUNT || l->op == Q_COUNTD) && fold(d, r, env, &k, 0)) {
+    count_en(d, b, l, n->op, k, env, q);
+    return;
+  }
+  if (l->kind == N_COVER) {
+    cover_en(d, b, l, n->op, r, env, q);
+    return;
+  }
+  if (POL_TKIND(l->type) == PK_BOOL && r->kind == N_BOOL && (n->op == O_EQ || n->op == O_NE)) {
+    int truth = r->ival == (n->op == O_EQ);
+    en(d, b, l, env, q, CX_OPND);
+    bputs(b, truth ? " is true" : " is false");
+    return;
+  }
+  en(d, b, l, env, q, CX_OPND);
+  const char *op;
+  if (is_date(l)) {
+    static const char *const dw[] = {
+      [O_EQ] = " is ", [O_NE] = " is not ", [O_LT] = " is before ", [O_LE] = " is on or before ",
+      [O_GT] = " is after ", [O_GE] = " is on or after "
+    };
+    op = dw[n->op];
+  } else if (is_num(l)) {
+    static const char *const nw[] = {
+      [O_EQ] = " = ", [O_NE] = " \xe2\x89\xa0 ", [O_LT] = " < ", [O_LE] = " \xe2\x89\xa4 ",
+      [O_GT] = " > ", [O_GE] = " \xe2\x89\xa5 "
+    };
+    op = nw[n->op];
+  } else {
+    op = n->op == O_EQ ? " is " : " is not ";
+  }
+  bputs(b, op);
+  if (is_num(l) && std_call(d, r, "months")) days_en(d, b, r, env, q);
+  else en(d, b, r, env, q, CX_OPND);
+}
+
+static void binary_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+{
+  switch (n->op) {
+  case O_AND: case O_OR: {
+    pol_Node *v[64];
+    int nv = 0;
+    chain_ops(n, n->op, v, &nv, 64);
+    int paren = (cx & CX_OPND) || ((cx & CX_AND) && n->op == O_OR) || ((cx & CX_OR) && n->op == O_AND);
+    if (paren) bputc(b, '(');
+    for (int i = 0; i < nv; i++) {
+      if (i) bputs(b, n->op == O_AND ? " and " : " or ");
+      en(d, b, v[i], env, q, (n->op == O_AND ? CX_AND : CX_OR) | (i < nv - 1 ? CX_NOTLAST : 0));
+    }
+    if (paren) bputc(b, ')');
+    return;
+  }
+  case O_EQ: case O_NE: case O_LT: case O_LE: case O_GT: case O_GE:
+    compare_en(d, b, n, env, q);
+    return;
+  case O_IN: case O_NOTIN: {
+    pol_Node *set = set_of(n->b, env);
+    int neg = n->op == O_NOTIN;
+    if (set) {
+      en(d, b, n->a, env, q, CX_OPND);
+      if (set->args && !set->args->next) {
+        bputs(b, neg ? " is not " : " is ");
+        code(b, set->args->str);
+      } else {
+        bputs(b, neg ? " is none of " : " is one of ");
+        set_items(b, set, neg ? " or " : " or ");
+      }
+      return;
+    }
+    en(d, b, n->b, env, q, CX_OPND);
+    bputs(b, neg ? " do not include " : " include ");
+    en(d, b, n->a, env, q, CX_OPND);
+    return;
+  }
+  case O_WITHIN:
+    en(d, b, n->a, env, q, CX_OPND);
+    bputs(b, " is ");
+    window_en(d, b, n->b, env, q, 1);
+    return;
+  case O_COALESCE:
+    en(d, b, n->a, env, q, CX_OPND);
+    bputs(b, " (");
+    en(d, b, n->b, env, q, CX_OPND);
+    bputs(b, " if unknown)");
+    return;
+  default: {
+    static const char *const ar[] = {
+      [O_ADD] = " + ", [O_SUB] = " \xe2\x88\x92 ", [O_MUL] = " \xc3\x97 ", [O_DIV] = " / "
+    };
+    if (cx & CX_ARITH) bputc(b, '(');
+    en(d, b, n->a, env, q, CX_OPND | CX_ARITH);
+    bputs(b, ar[n->op]);
+    en(d, b, n->b, env, q, CX_OPND | CX_ARITH);
+    if (cx & CX_ARITH) bputc(b, ')');
+    return;
+  }
+  }
+}
+
+static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+{
+  double v;
+  if (n->res == R_BUILTIN) {
+    switch (n->index) {
+    case B_KNOWN:
+      en(d, b, n->args, env, q, CX_OPND);
+      bputs(b, " is documented");
+      return;
+    case B_FLOOR:
+      if (fold(d, n, env, &v, 0)) { num(b, v); return; }
+      bputs(b, "the whole part of ");
+      en(d, b, n->args, env, q, CX_OPND);
+      return;
+    case B_START_OF: case B_END_OF:
+      bputs(b, n->index == B_START_OF ? "the start of " : "the end of ");
+      window_en(d, b, n->args, env, q, 0);
+      return;
+    default: break;
+    }
+  }
+  if (std_call(d, n, "past")) {
+    bputs(b, "the past ");
+    en(d, b, n->args, env, q, CX_OPND);
+    return;
+  }
+  if (std_call(d, n, "before_service")) {
+    bputs(b, "the ");
+    en(d, b, n->args, env, q, CX_OPND);
+    bputs(b, " before the service date");
+    return;
+  }
+  if (std_call(d, n, "months")) {
+    days_en(d, b, n, env, q);
+    return;
+  }
+  if (std_call(d, n, "overlaps") && n->args && n->args->next && n->args->next->next) {
+    bputs(b, "the period from ");
+    en(d, b, n->args, env, q, CX_OPND);
+    bputs(b, " to ");
+    en(d, b, n->args->next, env, q, CX_OPND);
+    bputs(b, " overlaps ");
+    window_en(d, b, n->args->next->next, env, q, 0);
+    return;
+  }
+  if (n->res == R_LET && n->decl) {
+    Env e = {env, n->args, env};
+    en(d, b, n->decl->a, &e, q, cx);
+    return;
+  }
+  /* an extern: its name and arguments */
+  dname(b, n->decl && n->decl->text ? n->decl->text : "", n->str);
+  bputc(b, '(');
+  for (pol_Node *a = n->args; a; a = a->next) {
+    if (a != n->args) bputs(b, ", ");
+    en(d, b, a, env, q, CX_OPND);
+  }
+  bputc(b, ')');
+}
+
+static void name_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+{
+  switch (n->res) {
+  case R_FACT:
+    dname(b, n->decl ? n->decl->path : "", human(d, n->str));
+    return;
+  case R_FIELD:
+    dname(b, "", human(d, n->str));
+    return;
+  case R_ITEM:
+    bputs(b, n->str);
+    return;
+  case R_EACH:
+    bprintf(b, "this %s", human(d, n->str));
+    return;
+  case R_PARAM: {
+    const Env *ae;
+    pol_Node *a = arg_of(env, n->index, &ae);
+    if (a) en(d, b, a, ae, q, cx);
+    else bputs(b, n->str);
+    return;
+  }
+  case R_LET:
+    if (n->decl && inline_let(d, n->decl)) {
+      pol_Node *v = n->decl->a;
+      if (v->kind == N_SET) { bputs(b, "one of "); set_items(b, v, " or "); return; }
+      en(d, b, v, NULL, q, cx);
+      return;
+    }
+    if (n->decl) def_ref(d, b, n->decl);
+    return;
+  default:
+    bputs(b, human(d, n->str));
+  }
+}
+
+static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+{
+  switch (n->kind) {
+  case N_NUM: num(b, n->num); return;
+  case N_STR: code(b, n->str); return;
+  case N_DATE: date_text(b, n->ival); return;
+  case N_DUR: {
+    const pol_Source *src = d->c->files[n->span.file];
+    Buf t = {NULL, 0, 0};
+    int space = 0;
+    for (uint32_t i = n->span.start; i < n->span.end && i < src->len; i++) {
+      char ch = src->text[i];
+      if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') { space = 1; continue; }
+      if (space) bputc(&t, ' ');
+      space = 0;
+      bputc(&t, ch);
+    }
+    bputs(b, t.s ? t.s : "");
+    free(t.s);
+    return;
+  }
+  case N_BOOL: bputs(b, n->ival ? "true" : "false"); return;
+  case N_SET: bputs(b, "one of "); set_items(b, n, " or "); return;
+  case N_WINDOW: window_en(d, b, n, env, q, 0); return;
+  case N_NAME: name_en(d, b, n, env, q, cx); return;
+  case N_IT:
+    if (q) bprintf(b, "the %s", q->noun);
+    else bputs(b, "it");
+    return;
+  case N_FIELD:
+    bprintf(b, "the %s of ", human(d, n->str));
+    en(d, b, n->a, env, q, CX_OPND);
+    return;
+  case N_CALL: call_en(d, b, n, env, q, cx); return;
+  case N_UNARY:
+    if (n->op == O_NEG) {
+      bputs(b, "\xe2\x88\x92");
+      en(d, b, n->a, env, q, CX_OPND | CX_ARITH);
+      return;
+    }
+    if (n->a->kind == N_QUANT && n->a->op == Q_EXISTS) {
+      int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
+      if (paren) bputc(b, '(');
+      quant_en(d, b, n->a, Q_NO, env, q);
+      if (paren) bputc(b, ')');
+      return;
+    }
+    bputs(b, "not ");
+    en(d, b, n->a, env, q, CX_OPND);
+    return;
+  case N_BINARY: binary_en(d, b, n, env, q, cx); return;
+  case N_QUANT: {
+    int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
+    if (paren) bputc(b, '(');
+    quant_en(d, b, n, n->op, env, q);
+    if (paren) bputc(b, ')');
+    return;
+  }
+  case N_COVER: {
+    int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
+    if (paren) bputc(b, '(');
+    cover_en(d, b, n, O_GE, NULL, env, q);
+    if (paren) bputc(b, ')');
+    return;
+  }
+  case N_ATLEAST: {
+    int simple = 1;
+    for (pol_Node *a = n->args; a; a = a->next) simple &= a->kind == N_NAME;
+    bprintf(b, "at least %g of: ", n->num);
+    for (pol_Node *a = n->args; a; a = a->next) {
+      if (a != n->args) bputs(b, simple ? ", " : "; ");
+      en(d, b, a, env, q, CX_OPND);
+    }
+    return;
+  }
+  default:
+    bputs(b, "?");
+  }
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static void out(D *d, const char *s) { bputs(&d->out, s); }
+
+static void outf(D *d, const char *fmt, ...) POL_PRINTF(2, 3);
+static void outf(D *d, const char *fmt, ...)
+{
+  char tmp[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  bput(&d->out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Plain text, escaped for the output format. */
+static void text_out(D *d, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (d->html) {
+      switch (c) {
+      case '&': out(d, "&amp;"); break;
+      case '<': out(d, "&lt;"); break;
+      case '>': out(d, "&gt;"); break;
+      case '"': out(d, "&quot;"); break;
+      default: bputc(&d->out, c);
+      }
+    } else {
+      /* Markdown: escape what could start markup here, no more */
+      int alnum_before = i > 0 && (isalnum((unsigned char)s[i - 1]));
+      int alnum_after = i + 1 < n && (isalnum((unsigned char)s[i + 1]));
+      if (strchr("\\`*|", c) || (c == '_' && !(alnum_before && alnum_after)) ||
+          (c == '<' && i + 1 < n && (isalpha((unsigned char)s[i + 1]) || strchr("/!?", s[i + 1]))))
+        bputc(&d->out, '\\');
+      bputc(&d->out, c == '\n' ? ' ' : c);
+    }
+  }
+}
+
+static void texts(D *d, const char *s) { text_out(d, s, strlen(s)); }
+
+/* Writes rich text (RT_* markup) in the output format. */
+static void rich(D *d, const char *s)
+{
+  while (*s) {
+    const char *p = s;
+    while (*p && *p != RT_CODE && *p != RT_NAME && *p != RT_DEF && *p != RT_B && *p != RT_B_END) p++;
+    text_out(d, s, (size_t)(p - s));
+    if (!*p) return;
+    if (*p == RT_B || *p == RT_B_END) {
+      out(d, d->html ? (*p == RT_B ? "<strong>" : "</strong>") : "**");
+      s = p + 1;
+      continue;
+    }
+    char end = *p == RT_CODE ? RT_CODE_END : *p == RT_NAME ? RT_NAME_END : RT_DEF_END;
+    const char *e = strchr(p + 1, end);
+    if (!e) e = p + strlen(p);
+    if (*p == RT_CODE) {
+      if (d->html) { out(d, "<code>"); text_out(d, p + 1, (size_t)(e - p - 1)); out(d, "</code>"); }
+      else { out(d, "`"); bput(&d->out, p + 1, (size_t)(e - p - 1)); out(d, "`"); }
+    } else if (*p == RT_NAME) {
+      const char *sep = memchr(p + 1, RT_SEP, (size_t)(e - p - 1));
+      const char *disp = sep ? sep + 1 : p + 1;
+      if (d->html) {
+        out(d, "<span class=\"fact\"");
+        if (sep && sep > p + 1) { out(d, " title=\""); text_out(d, p + 1, (size_t)(sep - p - 1)); out(d, "\""); }
+        out(d, ">");
+        text_out(d, disp, (size_t)(e - disp));
+        out(d, "</span>");
+      } else {
+        text_out(d, disp, (size_t)(e - disp));
+      }
+    } else {
+      char *name = pol_arena_strndup(d->c->arena, p + 1, (size_t)(e - p - 1));
+      if (d->html) {
+        outf(d, "<a class=\"def\" href=\"#def-%s\">", name);
+        texts(d, human(d, name));
+        out(d, "</a>");
+      } else {
+        out(d, "*");
+        texts(d, human(d, name));
+        out(d, "*");
+      }
+    }
+    s = *e ? e + 1 : e;
+  }
+}
+
+/* English for n, written as rich text. */
+static void en_out(D *d, pol_Node *n, int cx)
+{
+  Buf b = {NULL, 0, 0};
+  en(d, &b, n, NULL, NULL, cx);
+  rich(d, b.s ? b.s : "");
+  free(b.s);
+}
+
+/* A leaf's logic: a top-level `and` / `or` becomes a list, the rest a sentence. */
+static void logic_out(D *d, pol_Node *n, int depth, int indent)
+{
+  int op = is_chain(n, O_AND) ? O_AND : is_chain(n, O_OR) ? O_OR : -1;
+  if (op < 0 || depth > 3) {
+    en_out(d, n, 0);
+    return;
+  }
+  pol_Node *v[64];
+  int nv = 0;
+  chain_ops(n, op, v, &nv, 64);
+  const char *head = op == O_AND ? "all of:" : "any of:";
+  if (d->html) {
+    outf(d, "<span class=\"join\">%s</span><ul class=\"logic-list\">", head);
+    for (int i = 0; i < nv; i++) {
+      out(d, "<li>");
+      logic_out(d, v[i], depth + 1, indent + 2);
+      out(d, "</li>");
+    }
+    out(d, "</ul>");
+  } else {
+    outf(d, "**%s**", head);
+    for (int i = 0; i < nv; i++) {
+      outf(d, "\n%*s- ", indent + 2, "");
+      logic_out(d, v[i], depth + 1, indent + 2);
+    }
+  }
+}
+
+/* ---- the checklist ----------------------------------------------------------------- */
+
+static const char *comb_words(const pol_Node *cl, char *buf, size_t n)
+{
+  switch (cl->op) {
+  case C_ALL: return "ALL of the following";
+  case C_ANY: return "AT LEAST ONE of the following";
+  case C_ATLEAST: snprintf(buf, n, "AT LEAST %d of the following", cl->ival); return buf;
+  default: return "";
+  }
+}
+
+static void tags_of(D *d, const pol_Node *cl, Buf *b)
+{
+  for (int i = 0; i < d->u->ntags; i++)
+    if (cl->tagbits & (1u << i)) {
+      if (b->n) bputs(b, ", ");
+      bputs(b, d->u->tags[i]);
+    }
+}
+
+static void crit_out(D *d, pol_Node *cl, int indent)
+{
+  char cb[64];
+  int excl = (cl->flags & CF_EXCLUSION) != 0;
+  Buf tags = {NULL, 0, 0};
+  tags_of(d, cl, &tags);
+  if (d->html) {
+    outf(d, "<li class=\"crit%s%s\" id=\"crit-", excl ? " excl" : "", cl->op == C_LEAF ? " leaf" : "");
+    texts(d, cl->str);
+    out(d, "\"><div class=\"head\"><span class=\"box\" aria-hidden=\"true\"></span><div><span class=\"cid\">");
+    texts(d, cl->str);
+    out(d, "</span> <span class=\"ctext\">");
+    texts(d, cl->text);
+    out(d, "</span>");
+    if (cl->op != C_LEAF) outf(d, " <span class=\"comb\">%s</span>", comb_words(cl, cb, sizeof cb));
+    out(d, "</div></div>");
+    if (cl->op == C_LEAF) {
+      out(d, "<div class=\"logic\"><span class=\"label\">");
+      out(d, excl ? "Applies when" : "Checked as");
+      out(d, "</span><div>");
+      logic_out(d, cl->a, 0, 0);
+      out(d, "</div></div>");
+    }
+    if (cl->cite) { out(d, "<div class=\"meta\"><span class=\"label\">Evidence</span><div>"); texts(d, cl->cite); out(d, "</div></div>"); }
+    if (tags.n) {
+      out(d, "<div class=\"meta\"><span class=\"label\">Tags</span><div>");
+      for (char *t = strtok(tags.s, ", "); t; t = strtok(NULL, ", ")) { out(d, "<span class=\"tag\">"); texts(d, t); out(d, "</span> "); }
+      out(d, "</div></div>");
+    }
+    if (cl->next_step) { out(d, "<div class=\"meta next\"><span class=\"label\">Next step</span><div>"); texts(d, cl->next_step); out(d, "</div></div>"); }
+    if (cl->op != C_LEAF) {
+      out(d, "<ul class=\"crits\">");
+      for (pol_Node *k = cl->b; k; k = k->next) crit_out(d, k, indent + 2);
+      out(d, "</ul>");
+    }
+    out(d, "</li>\n");
+  } else {
+    outf(d, "%*s- [ ] **", indent, "");
+    texts(d, cl->str);
+    out(d, "** ");
+    texts(d, cl->text);
+    if (cl->op != C_LEAF) outf(d, " \xe2\x80\x94 **%s:**", comb_words(cl, cb, sizeof cb));
+    out(d, "\n");
+    if (cl->op == C_LEAF) {
+      outf(d, "%*s- *%s:* ", indent + 2, "", excl ? "Applies when" : "Checked as");
+      logic_out(d, cl->a, 0, indent + 2);
+      out(d, "\n");
+    }
+    if (cl->cite) { outf(d, "%*s- *Evidence:* ", indent + 2, ""); texts(d, cl->cite); out(d, "\n"); }
+    if (tags.n) { outf(d, "%*s- *Tags:* ", indent + 2, ""); texts(d, tags.s); out(d, "\n"); }
+    if (cl->next_step) { outf(d, "%*s- *Next step:* ", indent + 2, ""); texts(d, cl->next_step); out(d, "\n"); }
+    if (cl->op != C_LEAF)
+      for (pol_Node *k = cl->b; k; k = k->next) crit_out(d, k, indent + 2);
+  }
+  free(tags.s);
+}
+
+static void para_open(D *d) { out(d, d->html ? "<p>" : ""); }
+static void para_close(D *d) { out(d, d->html ? "</p>\n" : "\n\n"); }
+
+static void h(D *d, int level, const char *id, const char *rich_title)
+{
+  if (d->html) {
+    outf(d, "<h%d", level);
+    if (id) { out(d, " id=\""); texts(d, id); out(d, "\""); }
+    out(d, ">");
+    rich(d, rich_title);
+    outf(d, "</h%d>\n", level);
+  } else {
+    outf(d, "%.*s ", level, "######");
+    rich(d, rich_title);
+    out(d, "\n\n");
+  }
+}
+
+/* A list of clauses; which: 0 criteria, 1 exclusions. */
+static int clauses_out(D *d, pol_Node *list, int which, const char *title)
+{
+  int n = 0;
+  for (pol_Node *k = list; k; k = k->next)
+    if (k->kind == N_CRITERION && ((k->flags & CF_EXCLUSION) != 0) == which) n++;
+  if (n == 0) return 0;
+  if (d->html) {
+    outf(d, "<div class=\"section-label%s\">%s</div>\n<ul class=\"crits top\">\n", which ? " excl" : "", title);
+  } else {
+    outf(d, "**%s**\n\n", title);
+  }
+  for (pol_Node *k = list; k; k = k->next)
+    if (k->kind == N_CRITERION && ((k->flags & CF_EXCLUSION) != 0) == which) crit_out(d, k, 0);
+  out(d, d->html ? "</ul>\n" : "\n");
+  return n;
+}
+
+static void branch_out(D *d, pol_Node *br, int index)
+{
+  Buf t = {NULL, 0, 0};
+  int assess = br->path != NULL;
+  bprintf(&t, "%s %s \xe2\x80\x94 %s", assess ? "Assessment" : "Branch", br->str, br->text);
+  Buf id = {NULL, 0, 0};
+  bprintf(&id, "%s-%s", assess ? "assess" : "branch", br->str);
+  if (d->html) out(d, "<section class=\"branch\">\n");
+  h(d, 2, id.s, t.s);
+  free(t.s);
+  free(id.s);
+  para_open(d);
+  rich(d, "\x0e" "Applies when\x0f ");
+  en_out(d, br->a, 0);
+  if (assess) texts(d, ". Judged beside the line's main branch, with its own determination.");
+  else if (index > 0) texts(d, ", if no earlier branch applies.");
+  else texts(d, ".");
+  para_close(d);
+  clauses_out(d, br->args, 0, assess ? "Criteria \xe2\x80\x94 all must be met" : "Criteria \xe2\x80\x94 all must be met");
+  clauses_out(d, br->args, 1, "Exclusions \xe2\x80\x94 none may apply");
+  for (pol_Node *k = br->args; k; k = k->next) {
+    if (k->kind != N_FOREACH) continue;
+    Buf s = {NULL, 0, 0};
+    bprintf(&s, "For each %s of ", k->str);
+    en(d, &s, k->a, NULL, NULL, CX_OPND);
+    bputs(&s, ", judged separately \xe2\x80\x94 all must be met for that item");
+    if (d->html) {
+      out(d, "<div class=\"section-label each\">");
+      rich(d, s.s);
+      out(d, "</div>\n<ul class=\"crits top\">\n");
+    } else {
+      out(d, "**");
+      rich(d, s.s);
+      out(d, "**\n\n");
+    }
+    free(s.s);
+    for (pol_Node *c = k->args; c; c = c->next)
+      if (c->kind == N_CRITERION) crit_out(d, c, 0);
+    out(d, d->html ? "</ul>\n" : "\n");
+  }
+  if (d->html) out(d, "</section>\n");
+}
+
+static void dcond_en(D *d, Buf *b, const pol_Node *n, int paren)
+{
+  switch (n->op) {
+  case D_FAILED: bputs(b, "a criterion is not met or an exclusion applies"); return;
+  case D_UNKNOWN: bputs(b, "a criterion is unknown (information is missing)"); return;
+  case D_ANY_FAILED_TAG: bprintf(b, "a failed criterion is tagged \x02%s\x03", n->str); return;
+  case D_EVERY_FAILED_TAG: bprintf(b, "every failed criterion is tagged \x02%s\x03", n->str); return;
+  case D_ANY_UNKNOWN_TAG: bprintf(b, "an unknown criterion is tagged \x02%s\x03", n->str); return;
+  case D_NOT: bputs(b, "it is not so that "); dcond_en(d, b, n->a, 1); return;
+  case D_AND: case D_OR:
+    if (paren) bputc(b, '(');
+    dcond_en(d, b, n->a, n->a->op != n->op);
+    bputs(b, n->op == D_AND ? " and " : " or ");
+    dcond_en(d, b, n->b, n->b->op != n->op);
+    if (paren) bputc(b, ')');
+    return;
+  default: bputs(b, "?");
+  }
+}
+
+static const char *outcome_words(const char *o)
+{
+  if (strcmp(o, "approve") == 0) return "Approve";
+  if (strcmp(o, "deny") == 0) return "Deny";
+  if (strcmp(o, "pend") == 0) return "Pend (lack of information)";
+  if (strcmp(o, "loi") == 0) return "Non-certify for lack of information (LOI)";
+  if (strcmp(o, "refer") == 0) return "Refer to a physician reviewer";
+  return o;
+}
+
+static void decision_out(D *d)
+{
+  int has_each = 0, has_assess = 0;
+  for (pol_Node *it = d->u->src->items; it; it = it->next) {
+    if (it->kind != N_BRANCH) continue;
+    has_assess |= it->path != NULL;
+    for (pol_Node *k = it->args; k; k = k->next) has_each |= k->kind == N_FOREACH;
+  }
+  h(d, 2, "decision", "How a request line is decided");
+  para_open(d);
+  texts(d, "The branches are tried in order; the first whose condition is true judges the line "
+           "(an unknown condition does not select its branch). A criterion is met, not met or unknown "
+           "(information missing); an exclusion applies when it is met.");
+  para_close(d);
+  pol_Node *dec = d->u->decision;
+  if (!dec) {
+    para_open(d);
+    rich(d, "The line is \x0e" "denied\x0f if a criterion is not met or an exclusion applies; otherwise it is "
+            "\x0e" "pended\x0f (lack of information) if a criterion or exclusion is unknown; otherwise it is "
+            "\x0e" "approved\x0f.");
+    para_close(d);
+  } else {
+    para_open(d);
+    texts(d, "The first rule that holds gives the outcome:");
+    para_close(d);
+    out(d, d->html ? "<ol class=\"rules\">\n" : "");
+    int i = 1;
+    for (pol_Node *r = dec->args; r; r = r->next, i++) {
+      Buf b = {NULL, 0, 0};
+      bputc(&b, RT_B);
+      bputs(&b, outcome_words(r->str));
+      bputc(&b, RT_B_END);
+      if (r->a) {
+        bputs(&b, " when ");
+        dcond_en(d, &b, r->a, 0);
+      } else {
+        bputs(&b, " otherwise");
+      }
+      bputs(&b, ".");
+      if (d->html) { out(d, "<li>"); rich(d, b.s); out(d, "</li>\n"); }
+      else { outf(d, "%d. ", i); rich(d, b.s); out(d, "\n"); }
+      free(b.s);
+    }
+    out(d, d->html ? "</ol>\n" : "\n");
+  }
+  if (has_each) {
+    para_open(d);
+    texts(d, "Criteria under \"for each\" are judged once per item (e.g. per spinal level). If the line's "
+             "own criteria deny it, it is denied; if every item is approved the line keeps its own outcome; "
+             "if every item is denied it is denied; approved and denied items together give a partial "
+             "approval; otherwise the line pends.");
+    para_close(d);
+  }
+  if (has_assess) {
+    para_open(d);
+    texts(d, "Each assessment whose condition is true adds its own determination for the line "
+             "(e.g. the level of care), decided by the same rule over its criteria.");
+    para_close(d);
+  }
+}
+
+static void defs_out(D *d)
+{
+  if (d->ndefs == 0) return;
+  h(d, 2, "definitions", "Definitions");
+  out(d, d->html ? "<dl class=\"defs\">\n" : "");
+  for (int i = 0; i < d->ndefs; i++) {  /* d->ndefs grows as definitions refer to others */
+    pol_Node *let = d->defs[i];
+    if (d->html) {
+      outf(d, "<dt id=\"def-%s\">", let->str);
+      texts(d, human(d, let->str));
+      out(d, "</dt><dd>");
+      logic_out(d, let->a, 0, 0);
+      out(d, "</dd>\n");
+    } else {
+      out(d, "- **");
+      texts(d, human(d, let->str));
+      out(d, "**: ");
+      logic_out(d, let->a, 0, 0);
+      out(d, "\n");
+    }
+  }
+  out(d, d->html ? "</dl>\n" : "\n");
+}
+
+static const char css[] =
+  "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Liberation Sans',sans-serif;color:#1d2330;"
+  "background:#f4f5f7;margin:0}\n"
+  "main{max-width:1080px;margin:0 auto;padding:28px 36px 48px;background:#fff;min-height:100vh;"
+  "box-shadow:0 0 0 1px #e3e6ea}\n"
+  "h1{font-size:26px;margin:0 0 4px}h1 .pid{color:#55607a;font-weight:600}\n"
+  "h2{font-size:19px;margin:32px 0 8px;padding-bottom:4px;border-bottom:2px solid #d8dde5}\n"
+  "table.header{border-collapse:collapse;margin:14px 0 8px;width:100%}\n"
+  "table.header th{text-align:left;width:130px;color:#55607a;font-weight:600;padding:4px 12px 4px 0;"
+  "vertical-align:top}\n"
+  "table.header td{padding:4px 0}\n"
+  "p.note{color:#55607a}\n"
+  "code{font:13px/1.3 ui-monospace,'DejaVu Sans Mono',monospace;background:#eef1f5;border-radius:3px;"
+  "padding:1px 4px;color:#243b6b}\n"
+  ".fact{border-bottom:1px dotted #8a94a8}\n"
+  "a.def{color:#7a3e00;text-decoration:none;border-bottom:1px dashed #c98a4a;font-style:italic}\n"
+  ".section-label{font-weight:700;margin:18px 0 6px;color:#234}\n"
+  ".section-label.excl{color:#8a1f1f}.section-label.each{color:#3a3a7a}\n"
+  "ul.crits{list-style:none;margin:6px 0 0;padding:0 0 0 22px}ul.crits.top{padding-left:0}\n"
+  "li.crit{margin:6px 0;padding:7px 10px 7px 10px;border-left:3px solid #9fb3d1;background:#fafbfd}\n"
+  "li.crit.excl{border-left-color:#d08a8a;background:#fdf8f8}\n"
+  "li.crit li.crit{background:#fff}\n"
+  ".head{display:flex;align-items:baseline;gap:9px}\n"
+  ".box{flex:none;width:13px;height:13px;border:1.5px solid #4a5468;border-radius:2px;background:#fff;"
+  "position:relative;top:2px}\n"
+  ".cid{font-weight:700;color:#17305e;margin-right:3px}\n"
+  ".comb{display:inline-block;font-size:12px;font-weight:700;letter-spacing:.02em;color:#fff;"
+  "background:#4a6ea9;border-radius:10px;padding:0 9px;margin-left:6px;white-space:nowrap}\n"
+  ".logic,.meta{display:flex;align-items:baseline;gap:8px;margin:4px 0 0 24px;font-size:14px;color:#2c3445}\n"
+  ".logic>div,.meta>div{flex:1}\n"
+  ".label{flex:none;width:112px;font-size:11.5px;text-transform:uppercase;letter-spacing:.04em;"
+  "color:#6b7489;font-weight:600}\n"
+  ".join{font-weight:600}\n"
+  "ul.logic-list{list-style:disc;margin:2px 0;padding-left:20px}ul.logic-list ul.logic-list{list-style:circle}\n"
+  ".tag{display:inline-block;font-size:12px;background:#e8eef8;color:#2d4f86;border-radius:3px;padding:0 6px}\n"
+  ".next>div{color:#2f5d2f}\n"
+  "ol.rules li{margin:2px 0}\n"
+  "dl.defs dt{font-weight:700;margin-top:8px}dl.defs dd{margin:2px 0 0 22px}\n"
+  "footer{margin-top:36px;color:#7a8396;font-size:12px}\n"
+  "@media print{body{background:#fff}main{box-shadow:none;padding:0}li.crit{break-inside:avoid}}\n";
+
+static void header_out(D *d, const char *file)
+{
+  pol_PolicyUnit *u = d->u;
+  char eff[16];
+  pol_format_date(u->effective, eff);
+  if (d->html) {
+    out(d, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    texts(d, u->id);
+    out(d, " \xe2\x80\x94 ");
+    texts(d, u->title);
+    out(d, "</title>\n<style>\n");
+    out(d, css);
+    out(d, "</style>\n</head>\n<body>\n<main>\n<h1><span class=\"pid\">");
+    texts(d, u->id);
+    out(d, "</span> ");
+    texts(d, u->title);
+    out(d, "</h1>\n<table class=\"header\">\n");
+  } else {
+    out(d, "# ");
+    texts(d, u->id);
+    out(d, ": ");
+    texts(d, u->title);
+    out(d, "\n\n| | |\n|---|---|\n");
+  }
+  const char *keys[] = {"Policy", "Title", "Version", "Effective", "Codes", "Plans", "Source"};
+  for (int k = 0; k < 7; k++) {
+    Buf v = {NULL, 0, 0};
+    switch (k) {
+    case 0: bputs(&v, u->id); break;
+    case 1: bputs(&v, u->title); break;
+    case 2: bputs(&v, u->version); break;
+    case 3: bprintf(&v, "%s (lines whose service date, else request date, is earlier are not judged by this policy)", eff); break;
+    case 4: for (pol_Node *c = u->codes; c; c = c->next) { if (c != u->codes) bputs(&v, ", "); code(&v, c->str); } break;
+    case 5:
+      if (!u->plans) bputs(&v, "any plan");
+      for (pol_Node *c = u->plans; c; c = c->next) { if (c != u->plans) bputs(&v, ", "); code(&v, c->str); }
+      break;
+    default: bputs(&v, u->source && *u->source ? u->source : "\xe2\x80\x94"); break;
+    }
+    if (d->html) { outf(d, "<tr><th>%s</th><td>", keys[k]); rich(d, v.s); out(d, "</td></tr>\n"); }
+    else { outf(d, "| %s | ", keys[k]); rich(d, v.s); out(d, " |\n"); }
+    free(v.s);
+  }
+  out(d, d->html ? "</table>\n" : "\n");
+  if (d->html) {
+    out(d, "<p class=\"note\">A checklist generated from <code>");
+    texts(d, file);
+    out(d, "</code>: each criterion with the document's own id and text, and below it the logic "
+           "the policy applies, in words.</p>\n");
+  } else {
+    out(d, "A checklist generated from `");
+    bputs(&d->out, file);
+    out(d, "`: each criterion with the document's own id and text, and below it the logic the policy "
+           "applies, in words.\n\n");
+  }
+}
+
+static void render(D *d, const char *file)
+{
+  header_out(d, file);
+  decision_out(d);
+  int i = 0;
+  for (pol_Node *it = d->u->src->items; it; it = it->next)
+    if (it->kind == N_BRANCH && !it->path) branch_out(d, it, i++);
+  for (pol_Node *it = d->u->src->items; it; it = it->next)
+    if (it->kind == N_BRANCH && it->path) branch_out(d, it, 0);
+  defs_out(d);
+  if (d->html) {
+    out(d, "<footer>Generated by <code>polc doc</code> from <code>");
+    texts(d, file);
+    out(d, "</code>.</footer>\n</main>\n</body>\n</html>\n");
+  }
+}
+
+/* ---- the command line ------------------------------------------------------------ */
+
+static void doc_usage(FILE *f)
+{
+  fputs("usage: polc doc [--html] [-o OUT] [-I DIR]... FILE.pol\n"
+        "  --html   a standalone HTML page (default: Markdown)\n"
+        "  -o OUT   write here (default: standard output)\n"
+        "  -I DIR   search DIR for imported modules (before the stdlib)\n", f);
+}
+
+int pol_doc_main(int argc, char **argv, const char *const *paths, int npaths)
+{
+  int html = 0;
+  const char *outfile = NULL, *file = NULL;
+  pol_Compiler c;
+  pol_compiler_init(&c, stderr);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--html") == 0) html = 1;
+    else if (strcmp(a, "--markdown") == 0) html = 0;
+    else if (strcmp(a, "-o") == 0 && i + 1 < argc) outfile = argv[++i];
+    else if (strcmp(a, "-I") == 0 && i + 1 < argc) pol_compiler_add_path(&c, argv[++i]);
+    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) { doc_usage(stdout); pol_compiler_free(&c); return 0; }
+    else if ((a[0] == '-' && a[1] != '\0') || file) {
+      fprintf(stderr, file && a[0] != '-' ? "polc doc: one policy file at a time ('%s')\n"
+                                         : "polc doc: unknown option '%s'\n", a);
+      doc_usage(stderr);
+      pol_compiler_free(&c);
+      return 2;
+    } else file = a;
+  }
+  if (!file) {
+    doc_usage(stderr);
+    pol_compiler_free(&c);
+    return 2;
+  }
+  for (int i = 0; i < npaths; i++) pol_compiler_add_path(&c, paths[i]);
+  FILE *probe = fopen(file, "rb");
+  if (!probe) {
+    fprintf(stderr, "polc: cannot read %s: %s\n", file, strerror(errno));
+    pol_compiler_free(&c);
+    return 3;
+  }
+  fclose(probe);
+  pol_compiler_load(&c, file);
+  if (c.diag.nerrors == 0) pol_check(&c);
+  pol_PolicyUnit *u = NULL;
+  for (int i = 0; i < c.nunits && !u; i++)
+    if (c.units[i].header) u = &c.units[i];
+  if (c.diag.nerrors || !u) {
+    if (!c.diag.nerrors) fprintf(stderr, "polc doc: %s holds no policy\n", file);
+    else fprintf(stderr, "polc: %d error%s\n", c.diag.nerrors, c.diag.nerrors == 1 ? "" : "s");
+    pol_compiler_free(&c);
+    return 1;
+  }
+  D d;
+  memset(&d, 0, sizeof d);
+  d.c = &c;
+  d.u = u;
+  d.html = html;
+  render(&d, file);
+  int rc = 0;
+  FILE *f = outfile ? fopen(outfile, "wb") : stdout;
+  if (!f || fwrite(d.out.s, 1, d.out.n, f) != d.out.n || (outfile ? fclose(f) : fflush(f)) != 0) {
+    fprintf(stderr, "polc: cannot write %s: %s\n", outfile ? outfile : "standard output", strerror(errno));
+    rc = 3;
+  }
+  free(d.out.s);
+  pol_compiler_free(&c);
+  return rc;
+}

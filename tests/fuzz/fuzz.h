@@ -1,0 +1,119 @@
+/*
+ * fuzz.h -- what the libFuzzer targets share: judging a program on case
+ * documents and rendering every trace form, with the one oracle we have
+ * besides the sanitizers: a JSON trace must parse back as JSON.
+ *
+ * POL_FUZZ_ROOT (set by the Makefile) is the source tree: the stdlib and
+ * the example cases are read from it once, at start-up.
+ *
+ * Ownership: everything loaded at start-up lives until exit (libFuzzer never
+ * returns from its loop); per-input memory is freed before each target
+ * returns, so LeakSanitizer sees any leak of the code under test.
+ */
+#ifndef POL_FUZZ_H
+#define POL_FUZZ_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "case.h"
+#include "trace.h"
+#include "vm.h"
+
+#ifndef POL_FUZZ_ROOT
+#define POL_FUZZ_ROOT "."
+#endif
+
+/* A sink for diagnostics and disassembly. */
+static inline FILE *fz_null(void)
+{
+  static FILE *f;
+  if (!f) f = fopen("/dev/null", "w");
+  if (!f) abort();
+  return f;
+}
+
+/* Parses a case document from the source tree; aborts if it is missing,
+   since a fuzzer without its fixtures would test nothing. */
+static inline json_t *fz_load_case(const char *rel)
+{
+  char path[4096];
+  json_error_t je;
+  snprintf(path, sizeof path, "%s/%s", POL_FUZZ_ROOT, rel);
+  json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  if (!j) {
+    fprintf(stderr, "fuzz: cannot load %s: %s\n", path, je.text);
+    abort();
+  }
+  return j;
+}
+
+/* Renders every trace form of a judged case; the JSON ones must parse. */
+static inline void fz_traces(const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines)
+{
+  static const int flags[] = {POL_TRACE_PRETTY | POL_TRACE_CRITERIA, POL_TRACE_COMPACT,
+                              POL_TRACE_COMPACT | POL_TRACE_CRITERIA};
+  pol_TraceMeta meta = {"0000000000000000000000000000000000000000000000000000000000000000"};
+  pol_Buf b = {0};
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+    pol_buf_reset(&b);
+    pol_trace_json(&b, vm, c, lines, &meta, flags[i]);
+    json_error_t je;
+    json_t *back = json_loadb(b.s, b.n, 0, &je);
+    if (!back) {
+      fprintf(stderr, "fuzz: the JSON trace does not parse: %s\n%.*s\n", je.text,
+              b.n > 2000 ? 2000 : (int)b.n, b.s);
+      abort();
+    }
+    json_decref(back);
+  }
+  pol_buf_reset(&b);
+  pol_trace_text(&b, vm, c, lines, &meta);
+  pol_buf_free(&b);
+}
+
+/* Judges each of the n documents with p, tracing on and off.  budget
+   bounds the work per case (0: the VM's default). */
+static inline void fz_judge(const pol_Program *p, json_t *const *docs, size_t n, uint64_t budget)
+{
+  pol_VM *vm = pol_vm_new(p);
+  pol_Case *c = pol_case_new(p);
+  if (!vm || !c) abort();
+  pol_vm_set_budget(vm, budget);
+  for (int tracing = 1; tracing >= 0; tracing--) {
+    pol_vm_set_trace(vm, tracing);
+    for (size_t i = 0; i < n; i++) {
+      char err[512];
+      const pol_LineResult *lines = NULL;
+      if (pol_case_load(c, docs[i], err, sizeof err) != 0) continue;
+      if (pol_vm_eval(vm, c, &lines, err, sizeof err) != 0) continue;
+      fz_traces(vm, c, lines);
+    }
+  }
+  pol_case_free(c);
+  pol_vm_free(vm);
+}
+
+/* The example cases every fuzzed program is judged on. */
+static inline json_t **fz_example_cases(size_t *n)
+{
+  static const char *const rel[] = {
+    "examples/caresource-sij/approve-all-criteria.json",
+    "examples/caresource-sij/denied-one-injection.json",
+    "examples/caresource-sij/pend-missing-exam-maneuvers.json",
+    "examples/caresource-sij/multi-line-27279-and-other-code.json",
+    "examples/seeds/seed-004-t12-s2-fusion.json",
+    "examples/seeds/seed-000-ifuse-loi.json",
+  };
+  static json_t *docs[sizeof rel / sizeof rel[0]];
+  if (!docs[0])
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) docs[i] = fz_load_case(rel[i]);
+  *n = sizeof rel / sizeof rel[0];
+  return docs;
+}
+
+#endif

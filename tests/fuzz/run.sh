@@ -1,0 +1,81 @@
+#!/bin/sh
+# tests/fuzz/run.sh FUZZ_BUILD SECONDS [TARGET...] -- `make fuzz`: runs each
+# libFuzzer target for SECONDS seconds, one after the other.
+#
+# Seeds (rebuilt each run in FUZZ_BUILD/seed/TARGET): fuzz_compile gets the
+# policies, stdlib modules, language tests, docs examples and the hostile
+# .pol files; fuzz_bundle gets build/policies.polb and one small bundle per
+# policy and docs example; fuzz_case gets every example case and the hostile
+# .json files.  Each target's regression inputs (tests/fuzz/regress/TARGET)
+# are seeds too.  The growing corpus is FUZZ_BUILD/corpus/TARGET; a crash,
+# leak or timeout leaves its input in FUZZ_BUILD/artifacts/TARGET/ -- copy it
+# to tests/fuzz/regress/TARGET/ once it is fixed.
+# Prints one line per target (executions, coverage, corpus); exits 1 if any
+# target found something.
+set -u
+FB=${1:-build-fuzz}
+SECS=${2:-60}
+shift 2 2>/dev/null || shift $#
+TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case}
+B=build          # the normal build: polc and the real bundle
+POLC=$B/polc
+
+seed() { mkdir -p "$FB/seed/$1"; }
+
+# ---- seeds --------------------------------------------------------------
+rm -rf "$FB/seed"
+seed fuzz_compile; seed fuzz_bundle; seed fuzz_case
+for f in policies/*.pol stdlib/*.pol tests/lang/*.pol tests/lang/regress/*.pol \
+         tests/golden/errors/*.pol tests/hostile/*.pol; do
+  [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_compile/$(echo "$f" | tr / _)"
+done
+for md in docs/*.md; do
+  awk -v dir="$FB/seed/fuzz_compile" -v base="docs_$(basename "$md" .md)" '
+    /^```pol$/ { inblk = 1; k++; f = dir "/" base "-" k ".pol"; next }
+    /^```/ && inblk { inblk = 0; close(f); next }
+    inblk { print > f }
+  ' "$md"
+done
+cp "$B/policies.polb" "$FB/seed/fuzz_bundle/policies.polb"
+for f in "$FB"/seed/fuzz_compile/policies_*.pol "$FB"/seed/fuzz_compile/docs_*.pol; do
+  [ -f "$f" ] || continue
+  SOURCE_DATE_EPOCH=0 $POLC -o "$FB/seed/fuzz_bundle/$(basename "$f" .pol).polb" "$f" > /dev/null 2>&1
+done
+for f in tests/hostile/*.polb; do
+  [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_bundle/hostile_$(basename "$f")"
+done
+for f in examples/*/*.json examples/*/expected/*.json tests/hostile/*.json; do
+  [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_case/$(echo "$f" | tr / _)"
+done
+for t in fuzz_compile fuzz_bundle fuzz_case; do
+  for f in tests/fuzz/regress/$t/*; do
+    [ -f "$f" ] && cp "$f" "$FB/seed/$t/regress_$(basename "$f")"
+  done
+done
+
+# ---- runs ---------------------------------------------------------------
+bad=0
+for t in $TARGETS; do
+  case $t in
+    fuzz_compile) maxlen=16384 ;;
+    fuzz_bundle) maxlen=65536 ;;
+    *) maxlen=8192 ;;
+  esac
+  mkdir -p "$FB/corpus/$t" "$FB/artifacts/$t"
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=tests/fuzz/ubsan.supp \
+  "$FB/$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
+    -dict="tests/fuzz/$t.dict" -artifact_prefix="$FB/artifacts/$t/" -print_final_stats=1 \
+    "$FB/corpus/$t" "$FB/seed/$t" > "$FB/$t.log" 2>&1
+  rc=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$FB/$t.log" | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' "$FB/$t.log" | tail -1)
+  corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$FB/$t.log" | tail -1)
+  if [ $rc -eq 0 ]; then
+    echo "$t: ${execs:-?} executions in ${SECS}s, $cov, $corp: no findings"
+  else
+    bad=1
+    echo "$t: FOUND A PROBLEM after ${execs:-?} executions (exit $rc); log $FB/$t.log:"
+    grep -E 'ERROR|SUMMARY|Test unit written|fuzz:' "$FB/$t.log" | head -10
+  fi
+done
+exit $bad
