@@ -60,6 +60,11 @@ typedef struct Gen {
   const Bind *bind;
   const char *expected;    /* evidence expectation for the next fact read */
   int quiet;               /* >0: no evidence (a quantifier's list operand) */
+  /* line:column cache: criteria come in source order, so each lookup
+     scans on from the previous one instead of from the file's start */
+  const pol_Source *lc_src;
+  uint32_t lc_off;
+  int lc_line, lc_col;
   int reg_reported;        /* E0403 already reported for this root */
   int errors;
   /* lets are inlined: a small source can expand into a deep or huge tree.
@@ -296,7 +301,11 @@ static int fold_arg(Gen *g, const Bind *bind, int index, pol_Value *out)
   return a ? fold(g, a, bind->up, out) : 0;
 }
 
-#define MAX_GEN_DEPTH (2 * POL_MAX_EXPR_DEPTH)   /* expr and fold nest in turn */
+/* Without lets, expr() nests as deep as the tree and fold() one level more:
+   the checker's limit and some room.  Through lets it can nest deeper, and a
+   frame of expr() is about 1 KiB (3 KiB under ASan): this bound keeps the
+   whole recursion under 4 MiB. */
+#define MAX_GEN_DEPTH (POL_MAX_EXPR_DEPTH + 100)
 #define MAX_GEN_STEPS (1u << 22)
 
 /* Counts one step of work at one more level; 0 (and E0406 once per root)
@@ -753,6 +762,23 @@ static uint32_t root(Gen *g, pol_Node *e)
 
 /* ---- criteria, branches, policies -------------------------------------- */
 
+static void linecol(Gen *g, const pol_Source *src, uint32_t off, int *line, int *col)
+{
+  if (g->lc_src != src || off < g->lc_off) {
+    g->lc_src = src;
+    g->lc_off = 0;
+    g->lc_line = g->lc_col = 1;
+  }
+  if (off > src->len) off = (uint32_t)src->len;
+  for (uint32_t i = g->lc_off; i < off; i++) {
+    if (src->text[i] == '\n') { g->lc_line++; g->lc_col = 1; }
+    else g->lc_col++;
+  }
+  g->lc_off = off;
+  *line = g->lc_line;
+  *col = g->lc_col;
+}
+
 static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t parent)
 {
   pol_Program *p = g->p;
@@ -761,7 +787,7 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   pol_Crit cr;
   memset(&cr, 0, sizeof cr);
   int line, col;
-  pol_linecol(u->src, cl->span.start, &line, &col);
+  linecol(g, u->src, cl->span.start, &line, &col);
   cr.id = str_id(g, cl->str);
   cr.text = str_id(g, cl->text);
   cr.file = str_id(g, u->src->name);
@@ -783,8 +809,15 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   }
   uint32_t kids[256];
   uint32_t nk = 0;
-  for (pol_Node *k = cl->b; k && nk < 256; k = k->next)
-    if (k->kind == N_CRITERION) kids[nk++] = criterion(g, u, k, idx);
+  for (pol_Node *k = cl->b; k; k = k->next) {
+    if (k->kind != N_CRITERION) continue;
+    if (nk == 256) {   /* never drop a criterion silently */
+      pol_error(&g->c->diag, k->span, "E0407", "more than 256 sub-criteria in criterion \"%s\"", cl->str);
+      g->errors++;
+      break;
+    }
+    kids[nk++] = criterion(g, u, k, idx);
+  }
   p->crit[idx].child0 = p->nchildren;
   p->crit[idx].nchildren = nk;
   for (uint32_t i = 0; i < nk; i++) {
@@ -868,8 +901,14 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     for (pol_Node *cl = it->args; cl; cl = cl->next) {
       if (cl->kind == N_FOREACH) {
         each = root(g, cl->a);
-        for (pol_Node *k = cl->args; k; k = k->next)
-          if (ni < 1024) items[ni++] = criterion(g, u, k, POL_NOSTR);
+        for (pol_Node *k = cl->args; k; k = k->next) {
+          if (ni == 1024) {
+            pol_error(&g->c->diag, k->span, "E0405", "more than 1024 criteria in a 'for each'");
+            g->errors++;
+            break;
+          }
+          items[ni++] = criterion(g, u, k, POL_NOSTR);
+        }
         continue;
       }
       uint32_t ci = criterion(g, u, cl, POL_NOSTR);

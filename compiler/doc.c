@@ -454,7 +454,8 @@ static void count_en(D *d, Buf *b, pol_Node *cnt, int op, double k, const Env *e
     }
   }
   if (cnt->b) {
-    bputs(b, " where ");
+    int with = cnt->b->kind == N_QUANT && cnt->b->op == Q_EXISTS && !it_in_set(cnt->b, env);
+    bputs(b, with ? " with " : " where ");
     en(d, b, cnt->b, env, &inner, 0);
   }
 }
@@ -480,7 +481,7 @@ static void window_en(D *d, Buf *b, pol_Node *w, const Env *env, const Q *q, int
     break;
   }
   if (w->kind == N_WINDOW) {
-    bputs(b, prep ? "between " : "the days from ");
+    bputs(b, prep ? "between " : "the period from ");
     en(d, b, w->a, env, q, CX_OPND);
     bputs(b, prep ? " and " : " to ");
     en(d, b, w->b, env, q, CX_OPND);
@@ -510,7 +511,8 @@ static void days_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
   bputs(b, " days");
 }
 
-static void cover_en(D *d, Buf *b, pol_Node *n, int op, pol_Node *threshold, const Env *env, const Q *q)
+static void cover_en(D *d, Buf *b, pol_Node *n, int op, pol_Node *threshold, const Env *env, const Q *q,
+                     const Env *tenv)
 {
   static const char *const words[] = {
     [O_EQ] = "exactly", [O_NE] = "a number other than", [O_LT] = "fewer than", [O_LE] = "at most",
@@ -519,7 +521,7 @@ static void cover_en(D *d, Buf *b, pol_Node *n, int op, pol_Node *threshold, con
   Q inner = {q, noun_of(d, n->b)};
   if (threshold) {
     bprintf(b, "%s ", words[op]);
-    days_en(d, b, threshold, env, q);
+    days_en(d, b, threshold, tenv, q);
     bputc(b, ' ');
   } else {
     bputs(b, "the number of days ");
@@ -544,14 +546,33 @@ static void compare_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
 {
   double k;
   pol_Node *l = n->a, *r = n->b;
+  /* a count or a coverage, also behind lets with parameters */
+  Env frames[16];
+  const Env *le = env;
+  for (int i = 0; i < 16; i++) {
+    if (l->kind == N_CALL && l->res == R_LET && l->decl && !from_module(d, l->decl)) {
+      frames[i] = (Env){le, l->args, le};
+      le = &frames[i];
+      l = l->decl->a;
+    } else if (l->kind == N_NAME && l->res == R_PARAM) {
+      const Env *ae;
+      pol_Node *a = arg_of(le, l->index, &ae);
+      if (!a) break;
+      l = a;
+      le = ae;
+    } else {
+      break;
+    }
+  }
   if (l->kind == N_QUANT && (l->op == Q_COUNT || l->op == Q_COUNTD) && fold(d, r, env, &k, 0)) {
-    count_en(d, b, l, n->op, k, env, q);
+    count_en(d, b, l, n->op, k, le, q);
     return;
   }
   if (l->kind == N_COVER) {
-    cover_en(d, b, l, n->op, r, env, q);
+    cover_en(d, b, l, n->op, r, le, q, env);
     return;
   }
+  l = n->a;
   if (POL_TKIND(l->type) == PK_BOOL && r->kind == N_BOOL && (n->op == O_EQ || n->op == O_NE)) {
     int truth = r->ival == (n->op == O_EQ);
     en(d, b, l, env, q, CX_OPND);
@@ -655,12 +676,34 @@ static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int c
     case B_FLOOR:
       if (fold(d, n, env, &v, 0)) { num(b, v); return; }
       bputs(b, "the whole part of ");
-      en(d, b, n->args, env, q, CX_OPND);
+      en(d, b, n->args, env, q, CX_OPND | CX_ARITH);
       return;
-    case B_START_OF: case B_END_OF:
+    case B_START_OF: case B_END_OF: {
+      /* start_of([a, b]) is a */
+      pol_Node *w = n->args;
+      const Env *we = env;
+      for (int guard = 0; guard < 32; guard++) {
+        if (w->kind == N_NAME && w->res == R_LET && w->decl && !w->decl->args && inline_let(d, w->decl)) {
+          w = w->decl->a;
+          we = NULL;
+        } else if (w->kind == N_NAME && w->res == R_PARAM) {
+          const Env *ae;
+          pol_Node *a = arg_of(we, w->index, &ae);
+          if (!a) break;
+          w = a;
+          we = ae;
+        } else {
+          break;
+        }
+      }
+      if (w->kind == N_WINDOW) {
+        en(d, b, n->index == B_START_OF ? w->a : w->b, we, q, cx);
+        return;
+      }
       bputs(b, n->index == B_START_OF ? "the start of " : "the end of ");
       window_en(d, b, n->args, env, q, 0);
       return;
+    }
     default: break;
     }
   }
@@ -786,8 +829,14 @@ static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
       if (paren) bputc(b, ')');
       return;
     }
-    bputs(b, "not ");
-    en(d, b, n->a, env, q, CX_OPND);
+    if (n->a->kind == N_NAME || n->a->kind == N_FIELD || is_chain(n->a, O_AND) || is_chain(n->a, O_OR)) {
+      bputs(b, "not ");
+      en(d, b, n->a, env, q, CX_OPND);
+      return;
+    }
+    bputs(b, "not (");
+    en(d, b, n->a, env, q, 0);
+    bputc(b, ')');
     return;
   case N_BINARY: binary_en(d, b, n, env, q, cx); return;
   case N_QUANT: {
@@ -800,7 +849,7 @@ static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
   case N_COVER: {
     int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
     if (paren) bputc(b, '(');
-    cover_en(d, b, n, O_GE, NULL, env, q);
+    cover_en(d, b, n, O_GE, NULL, env, q, env);
     if (paren) bputc(b, ')');
     return;
   }
@@ -1074,10 +1123,13 @@ static void branch_out(D *d, pol_Node *br, int index)
   free(id.s);
   para_open(d);
   rich(d, "\x0e" "Applies when\x0f ");
-  en_out(d, br->a, 0);
-  if (assess) texts(d, ". Judged beside the line's main branch, with its own determination.");
-  else if (index > 0) texts(d, ", if no earlier branch applies.");
-  else texts(d, ".");
+  if (br->a->kind == N_BOOL && br->a->ival) {
+    texts(d, index > 0 && !assess ? "no earlier branch applies (always)." : "always.");
+  } else {
+    en_out(d, br->a, 0);
+    texts(d, !assess && index > 0 ? ", if no earlier branch applies." : ".");
+  }
+  if (assess) texts(d, " Judged beside the line's main branch, with its own determination.");
   para_close(d);
   clauses_out(d, br->args, 0, assess ? "Criteria \xe2\x80\x94 all must be met" : "Criteria \xe2\x80\x94 all must be met");
   clauses_out(d, br->args, 1, "Exclusions \xe2\x80\x94 none may apply");
@@ -1108,11 +1160,19 @@ static void dcond_en(D *d, Buf *b, const pol_Node *n, int paren)
 {
   switch (n->op) {
   case D_FAILED: bputs(b, "a criterion is not met or an exclusion applies"); return;
-  case D_UNKNOWN: bputs(b, "a criterion is unknown (information is missing)"); return;
+  case D_UNKNOWN: bputs(b, "a criterion is unknown"); return;
   case D_ANY_FAILED_TAG: bprintf(b, "a failed criterion is tagged \x02%s\x03", n->str); return;
   case D_EVERY_FAILED_TAG: bprintf(b, "every failed criterion is tagged \x02%s\x03", n->str); return;
   case D_ANY_UNKNOWN_TAG: bprintf(b, "an unknown criterion is tagged \x02%s\x03", n->str); return;
-  case D_NOT: bputs(b, "it is not so that "); dcond_en(d, b, n->a, 1); return;
+  case D_NOT:
+    switch (n->a->op) {
+    case D_FAILED: bputs(b, "every criterion is met and no exclusion applies"); return;
+    case D_UNKNOWN: bputs(b, "no criterion is unknown"); return;
+    case D_ANY_FAILED_TAG: bprintf(b, "no failed criterion is tagged \x02%s\x03", n->a->str); return;
+    case D_EVERY_FAILED_TAG: bprintf(b, "not every failed criterion is tagged \x02%s\x03", n->a->str); return;
+    case D_ANY_UNKNOWN_TAG: bprintf(b, "no unknown criterion is tagged \x02%s\x03", n->a->str); return;
+    default: bputs(b, "not "); dcond_en(d, b, n->a, 1); return;
+    }
   case D_AND: case D_OR:
     if (paren) bputc(b, '(');
     dcond_en(d, b, n->a, n->a->op != n->op);

@@ -731,8 +731,15 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     return seq(f, text(f, "["), ex(f, n->a, 0), text(f, ", "), ex(f, n->b, 0), text(f, "]"), NULL);
   case N_FIELD: return seq(f, ex(f, n->a, 0), text(f, "."), text(f, n->str), NULL);
   case N_CALL: return list_doc(f, textf(f, "%s(", n->str)->s, n->args, 0, ")");
-  case N_ATLEAST:
-    return list_doc(f, textf(f, "at least %g of (", n->num)->s, n->args, 0, ")");
+  case N_ATLEAST: {
+    /* the number as written (the checker bounds it, the parser does not) */
+    long i = code_after(f, (long)n->span.start + 2);              /* after "at" */
+    if (i >= 0) i = code_after(f, i + 5);                         /* after "least" */
+    long e = i;
+    while (e >= 0 && e < (long)f->len && ((f->src[e] >= '0' && f->src[e] <= '9') || f->src[e] == '.')) e++;
+    const char *k = i >= 0 && e > i ? pol_arena_strndup(f->arena, f->src + i, (size_t)(e - i)) : "?";
+    return list_doc(f, textf(f, "at least %s of (", k)->s, n->args, 0, ")");
+  }
   case N_UNARY:
     return seq(f, text(f, n->op == O_NOT ? "not " : "-"), ex(f, n->a, 0), NULL);
   case N_BINARY:

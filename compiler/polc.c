@@ -33,11 +33,11 @@ enum { EXIT_POLICY = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
 static void usage(FILE *f)
 {
   fputs("usage: polc [-o BUNDLE] [-I DIR]... [--check | --dump] FILE.pol...\n"
+        "       polc keygen KEYFILE\n"
         "       polc fmt [-w | --check] FILE.pol...\n"
         "       polc doc [--html] [-o OUT] [-I DIR]... FILE.pol\n"
         "  -o BUNDLE   write the bundle here (default: policies.polb)\n"
         "  -I DIR      search DIR for imported modules (before the stdlib)\n"
-        "       polc keygen KEYFILE\n"
         "  --sign KEY  sign the bundle with the secret key in KEY (polc keygen)\n"
         "  --check     check the policies, write nothing\n"
         "  --dump      print a readable disassembly with source lines\n"

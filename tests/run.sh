@@ -315,5 +315,29 @@ expect_rc 2 $POLVM --trust "$S/k" verify "$S/s.polb"
 expect_rc 2 env POLVM_TRUST="$S/nonexistent.pub" $POLVM verify "$S/s.polb"
 echo "signed bundles: $((pass - p0)) passed, $((fail - f0)) failed"
 
+# ---- doc: polc doc as Markdown and HTML, the HTML in headless chromium -----
+p0=$pass f0=$fail
+if sh tests/doc.sh "$B" > "$T/doc" 2>&1; then ok; else ko "polc doc (tests/doc.sh):"; grep -v '^doc:' "$T/doc" | head -30; fi
+grep '^SKIP' "$T/doc"
+echo "doc ($(tail -1 "$T/doc")): $((pass - p0)) passed, $((fail - f0)) failed"
+
+# ---- editors: the TextMate grammar and the vim syntax follow the lexer ------
+p0=$pass f0=$fail
+if sh tests/editors.sh "$B" > "$T/ed" 2>&1; then ok; else ko "editor support (tests/editors.sh):"; grep -v '^editors:' "$T/ed" | head -30; fi
+grep '^SKIP' "$T/ed"
+echo "editors ($(tail -1 "$T/ed")): $((pass - p0)) passed, $((fail - f0)) failed"
+
+# ---- fuzz regressions: what the fuzzers found, through the real binaries --
+# (the "8. fuzz regressions" of the hostile-input issue; 8 was taken)
+p0=$pass f0=$fail
+if sh tests/fuzz/replay.sh "$B" > "$T/fz" 2>&1; then ok; else ko "fuzz regressions (tests/fuzz/replay.sh):"; grep -v '^fuzz regressions:' "$T/fz" | head -30; fi
+echo "fuzz regressions ($(tail -1 "$T/fz" | sed 's/^fuzz regressions: //')): $((pass - p0)) passed, $((fail - f0)) failed"
+
+# ---- hostile input: tests/hostile/, eval of broken lines, tampered bundles --
+p0=$pass f0=$fail
+if sh tests/hostile.sh "$B" > "$T/ho" 2>&1; then ok; else ko "hostile input (tests/hostile.sh):"; grep -v '^[a-z].*: [0-9]* passed, [0-9]* failed$' "$T/ho" | head -30; fi
+grep -v '^[0-9]* passed' "$T/ho" | grep ' passed, ' | sed 's/^/  /'
+echo "hostile input ($(tail -1 "$T/ho")): $((pass - p0)) passed, $((fail - f0)) failed"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

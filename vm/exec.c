@@ -225,6 +225,21 @@ static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
 
 static pol_Value run(pol_VM *vm, uint32_t block);
 
+/* Charges n units of work that are not instructions (a linear search, a
+   row of item results) to the budget, so that no case can make the VM
+   work or allocate much more than the budget says.  0, or -1 once the
+   budget is spent. */
+static int charge(pol_VM *vm, uint64_t n)
+{
+  if (n > vm->left) {
+    vm->out_of_budget = 1;
+    vm->left = 0;
+    return -1;
+  }
+  vm->left -= n;
+  return 0;
+}
+
 static int grow_keys(pol_VM *vm, uint32_t n)
 {
   if (n <= vm->capkeys) return 0;
@@ -270,6 +285,7 @@ static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_
     k = exact(&k);
     if (k.tag == PV_UNK || k.tag == PV_RANGE) { unknown_keys++; continue; }
     uint32_t j = 0;
+    if (charge(vm, nk) != 0) break;   /* the search for the key is linear */
     while (j < nk && !key_eq(&vm->keys[base + j], &k)) j++;
     if (j == nk) { vm->keys[base + nk] = k; vm->keysure[base + nk++] = 0; }
     if (t == POL_TRUE) vm->keysure[base + j] = 1;
@@ -430,7 +446,16 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     R[POL_A(i)] = v.tag == PV_NUM ? pol_num(floor(v.u.n)) : v.tag == PV_RANGE ? v : pol_unk();
     NEXT();
   }
-  CASE(IN) R[POL_A(i)] = in_set(p, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(IN) {
+    const pol_Value *set = &R[POL_C(i)];
+    /* a list is searched item by item */
+    if (set->tag == PV_LIST && charge(vm, ((const pol_List *)set->u.p)->n) != 0) {
+      R[POL_A(i)] = pol_unk();
+      NEXT();
+    }
+    R[POL_A(i)] = in_set(p, &R[POL_B(i)], set);
+    NEXT();
+  }
   CASE(KNOWN) R[POL_A(i)] = pol_bool(R[POL_B(i)].tag != PV_UNK); NEXT();
   CASE(COALESCE) R[POL_A(i)] = R[POL_B(i)].tag != PV_UNK ? R[POL_B(i)] : R[POL_C(i)]; NEXT();
   CASE(WINDOW) {
@@ -793,6 +818,8 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
   if (!out->items_known) return 0;
   const pol_List *l = lv.u.p;
   if (l->n == 0) return 0;
+  /* each item takes a row of results: memory bounded by the budget */
+  if (charge(vm, (uint64_t)l->n * (pol->ncrit ? pol->ncrit : 1)) != 0) return 0;
   size_t need_items = 0, need_crit;
   for (uint32_t i = 0; i < out->line; i++) need_items += vm->lines[i].nitems;
   uint32_t base = (uint32_t)need_items;
@@ -901,7 +928,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   vm->nkeys = vm->nivals = 0;
   vm->left = vm->budget;
   vm->out_of_budget = 0;
-  for (uint32_t i = 0; i < n; i++)
+  for (uint32_t i = 0; i < n && !vm->out_of_budget; i++)
     if (judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit) != 0) {
       snprintf(err, errlen, "out of memory");
       return -1;

@@ -22,6 +22,7 @@
  *
  * Ownership: all allocations are freed before returning.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +70,8 @@ static void outcome_free(Outcome *o)
   cli_set_free(&o->aspects);
 }
 
-/* Appends the elements of a that are not in b, comma-separated. */
+/* Appends the elements of a that are not in not_in, comma-separated;
+   returns how many. */
 static int minus(pol_Buf *b, const cli_Set *a, const cli_Set *not_in)
 {
   int n = 0;
@@ -189,19 +191,21 @@ int polvm_diff_main(int argc, char **argv)
     fputs("usage: polvm diff OLD.polb NEW.polb cases.ndjson\n", stderr);
     return EXIT_USAGE;
   }
-  FILE *in = strcmp(pos[2], "-") == 0 ? stdin : fopen(pos[2], "r");
-  if (!in) {
-    fprintf(stderr, "polvm diff: %s: cannot open\n", pos[2]);
-    return EXIT_CASE;
-  }
   cli_Loaded L[2];
   int rc = cli_load_bundle(pos[0], &L[0]);
   if (!rc) rc = cli_load_bundle(pos[1], &L[1]);
   else memset(&L[1], 0, sizeof L[1]);
+  FILE *in = NULL;
+  if (!rc) {
+    in = strcmp(pos[2], "-") == 0 ? stdin : fopen(pos[2], "r");
+    if (!in) {
+      fprintf(stderr, "polvm diff: %s: %s\n", pos[2], strerror(errno));
+      rc = EXIT_CASE;
+    }
+  }
   if (rc) {
     cli_unload(&L[0]);
     cli_unload(&L[1]);
-    if (in != stdin) fclose(in);
     return rc;
   }
   pol_vm_set_trace(L[0].vm, 1);

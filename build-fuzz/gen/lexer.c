@@ -1216,7 +1216,7 @@ YY_RULE_SETUP
 #line 101 "compiler/lexer.l"
 {
                           if (lex_duration(yytext, &yylval->dur.months, &yylval->dur.days) != 0)
-                            pol_error(yyextra->diag, *yylloc, "E0103", "duration too large");
+                            pol_error(yyextra->diag, *yylloc, "E0103", "duration too large (at most 10000 years)");
                           return DURATION;
                         }
 	YY_BREAK
@@ -2469,17 +2469,22 @@ static int lex_string(struct pol_Lex *lx, const char *s, size_t n, pol_Span sp, 
 static int lex_duration(const char *s, int32_t *months, int32_t *days)
 {
   long v = 0;
+  *months = *days = 0;
   while (*s >= '0' && *s <= '9') {
     v = v * 10 + (*s++ - '0');
     if (v > 100000) return -1;
   }
   while (*s == ' ' || *s == '\t' || *s == '\r') s++;
-  *months = *days = 0;
   switch (*s) {
   case 'd': *days = (int32_t)v; break;
   case 'w': *days = (int32_t)(v * 7); break;
   case 'm': *months = (int32_t)v; break;
   default: *months = (int32_t)(v * 12); break;
+  }
+  /* the bounds the verifier puts on duration constants (verify.c) */
+  if (*months > 120000 || *days > 3652425) {
+    *months = *days = 0;
+    return -1;
   }
   return 0;
 }

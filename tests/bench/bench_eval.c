@@ -13,10 +13,11 @@
  * Every case of CASES.ndjson (the first N with --count) is parsed once and
  * loaded into its own pol_Case; the parsed documents stay alive for the
  * whole run.  Each measurement runs one warm-up pass over the cases, then
- * whole passes until at least S seconds (default 1) have elapsed, on one
- * thread; it is repeated in R rounds (default 3, modes interleaved) and the
- * best round counts, which filters out other processes on a shared box.  A table goes to stdout; with --out, "P.key value" lines are
- * appended to FILE for tests/bench/run.sh.
+ * whole passes until at least S seconds (default 1) of this thread's CPU
+ * time have elapsed; it is repeated in R rounds (default 3, modes
+ * interleaved) and the best round counts, which filters out other processes
+ * on a shared box.  A table goes to stdout; with --out, "P.key value" lines
+ * are appended to FILE for tests/bench/run.sh.
  *
  * Allocation check: run.sh links this program with
  * -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc, so every malloc, realloc

@@ -88,10 +88,8 @@ class Gen:
                     "        from start to end ?? request_date) >= months(%d)"
                     % (r.choice([6, 12, 18]), self.sset(ACTIVE), r.randint(1, 6)))
         if t == 10:
-            # "where known(start)": the form without "where" crashes polc
-            # (codegen.c cover() passes a NULL body to body())
-            return ("(days of W12 covered by therapies where known(start)\n"
-                    "        from start to end ?? request_date) >= %d" % r.randint(30, 300))
+            return ("(days of W12 covered by therapies from start to end ?? request_date) >= %d"
+                    % r.randint(30, 300))
         if t == 11:
             return ("exists therapies where kind in %s and overlaps(start, end, past(%d months))"
                     % (self.sset(ACTIVE + INACTIVE), r.randint(3, 12)))

@@ -102,8 +102,10 @@ awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/de
     -v bigcrit="$BIG_CRITERIA" '
   { v[$1] = $2 }
   function n(k) { return (k in v) ? v[k] + 0 : 0 }
-  function row(label, ours, target, ref, verdict, note) {
-    printf "  %-44s %14s  %-13s %-12s %-5s %s\n", label, ours, target, ref, verdict, note
+  function row(label, ours, target, ref, verdict, note,   line) {
+    line = sprintf("  %-44s %14s  %-13s %-12s %-5s %s", label, ours, target, ref, verdict, note)
+    sub(/ +$/, "", line)
+    print line
   }
   function ok(c) { return c ? "ok" : "MISS" }
   function rate(x) { return sprintf("%.0f /s", x) }
