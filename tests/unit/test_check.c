@@ -612,14 +612,28 @@ static void test_policy_structure_errors(void **state)
   has(&k, "c.pol:1:1: error[E0325]: policy \"P\" has no branch");
   ck_free(&k);
 
-  /* two files with the same policy id */
+  /* two versions of a policy differ by effective date */
   ck_init(&k);
   ck_load(&k, "a.pol", HDR CRIT("true"));
   ck_load(&k, "b.pol", "policy \"P\" { title \"T2\" version \"2\" effective 2025-06-01 codes \"X\" }\n"
                        "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n");
   ck_check(&k);
-  errors(&k, 1);
-  has(&k, "b.pol:1:1: error[E0324]: policy \"P\" is defined twice");
+  errors(&k, 0);
+  ck_free(&k);
+
+  /* the same id and date twice is an error; so are two policies that
+     would compete for the same line */
+  ck_init(&k);
+  ck_load(&k, "a.pol", "policy \"P\" { title \"T\" version \"1\" effective 2025-06-01 codes \"X\" }\n"
+                       "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n");
+  ck_load(&k, "b.pol", "policy \"P\" { title \"T2\" version \"2\" effective 2025-06-01 codes \"X\" }\n"
+                       "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n");
+  ck_load(&k, "c.pol", "policy \"R\" { title \"T3\" version \"1\" effective 2025-06-01 codes \"X\", \"Z\" }\n"
+                       "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n");
+  ck_check(&k);
+  errors(&k, 3);
+  has(&k, "b.pol:1:1: error[E0324]: policy \"P\" is defined twice with the same effective date");
+  has(&k, "c.pol:1:1: error[E0326]: policies \"P\" and \"R\" cover the same code");
   ck_free(&k);
 }
 
@@ -701,7 +715,7 @@ static void test_imports(void **state)
   /* a module is loaded once however often it is imported */
   ck_init(&k);
   ck_load(&k, "a.pol", HDR "import \"windows\"\nimport \"case\"\n" CRIT("true"));
-  ck_load(&k, "b.pol", "policy \"Q\" { title \"T\" version \"1\" codes \"Y\" }\nimport \"windows\"\n"
+  ck_load(&k, "b.pol", "policy \"Q\" { title \"T\" version \"1\" effective 2025-01-01 codes \"Y\" }\nimport \"windows\"\n"
                        "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { pain_nrs > 1 } }\n");
   ck_check(&k);
   errors(&k, 0);

@@ -634,7 +634,7 @@ static void test_error_at_top_level(void **state)
   parse(&P, "policy { title \"T\" }\n"
             "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { a } }\n");
   assert_int_equal(P.nerrors, 1);
-  assert_non_null(strstr(P.msgs, "p.pol:1:8: error[E0111]: syntax error, unexpected '{', expecting STRING"));
+  assert_non_null(strstr(P.msgs, "p.pol:1:8: error[E0111]: syntax error, unexpected '{', expecting string"));
   assert_non_null(find_item(&P, N_BRANCH, "B"));
   ps_free(&P);
 }
