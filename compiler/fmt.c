@@ -297,10 +297,15 @@ typedef struct Printer {
   Buf out;
   Buf suffix;          /* trailing comments waiting for the end of the line */
   int col;
+  size_t first_len;    /* length of the first comment waiting */
+  int pend_line;       /* the last comment waiting is a // comment */
+  int cur_line;        /* the line being printed ends in a // comment */
+  int prev_line;       /* so does the line before */
 } Printer;
 
 static void put(Printer *p, const char *s)
 {
+  if (*s) p->cur_line = s[0] == '/' && s[1] == '/';
   buf_puts(&p->out, s);
   for (; *s; s++) {
     if (*s == '\n') p->col = 0;
@@ -308,25 +313,60 @@ static void put(Printer *p, const char *s)
   }
 }
 
+/* Ends the line, `ind` the indentation of the next.  The trailing comments
+   waiting go at the end of the line -- or, when nothing is on it yet, at
+   the end of the line before (the line stays open), unless that one ends
+   in a // comment: then they make a line of their own. */
 static void newline(Printer *p, int ind)
 {
+  char m[2] = {MARK, '\0'};
+  size_t eol = p->out.n;
+  buf_rtrim(&p->out);
+  int here = (int)(eol - p->out.n);     /* the indentation of a blank line */
   if (p->suffix.n) {
-    buf_rtrim(&p->out);
-    char m[2] = {MARK, '\0'};
-    buf_puts(&p->out, m);
-    buf_put(&p->out, p->suffix.s, p->suffix.n);
+    int blank = p->out.n == 0 || p->out.s[p->out.n - 1] == '\n';
+    if (!blank) {
+      buf_puts(&p->out, m);
+      buf_put(&p->out, p->suffix.s, p->suffix.n);
+      p->cur_line = p->pend_line;
+    } else if (p->out.n > 0 && !p->prev_line) {
+      p->out.n--;
+      buf_rtrim(&p->out);
+      size_t bol = p->out.n;
+      while (bol > 0 && p->out.s[bol - 1] != '\n') bol--;
+      int marked = memchr(p->out.s + bol, MARK, p->out.n - bol) != NULL;
+      buf_puts(&p->out, marked ? " " : m);
+      buf_put(&p->out, p->suffix.s, p->suffix.n);
+      buf_puts(&p->out, "\n");
+      p->prev_line = p->pend_line;
+      p->suffix.n = 0;
+      for (int i = 0; i < ind; i++) buf_puts(&p->out, " ");
+      p->col = ind;
+      return;
+    } else {
+      /* a line of its own: the first comment leads it, the others trail it,
+         as the next run will read them */
+      for (int i = 0; i < here; i++) buf_puts(&p->out, " ");
+      buf_put(&p->out, p->suffix.s, p->first_len);
+      if (p->suffix.n > p->first_len) {
+        buf_puts(&p->out, m);
+        buf_put(&p->out, p->suffix.s + p->first_len + 1, p->suffix.n - p->first_len - 1);
+      }
+      p->cur_line = p->pend_line;
+    }
     p->suffix.n = 0;
   }
-  buf_rtrim(&p->out);
   buf_puts(&p->out, "\n");
   for (int i = 0; i < ind; i++) buf_puts(&p->out, " ");
   p->col = ind;
+  p->prev_line = p->cur_line;
+  p->cur_line = 0;
 }
 
 static char *print_doc(Doc *root)
 {
   propagate(root);
-  Printer p = {{NULL, 0, 0}, {NULL, 0, 0}, 0};
+  Printer p = {{NULL, 0, 0}, {NULL, 0, 0}, 0, 0, 0, 0, 0};
   buf_grow(&p.out, 0);
   p.out.s[0] = '\0';
   Stack s = {NULL, 0, 0};
@@ -368,8 +408,12 @@ static char *print_doc(Doc *root)
       break;
     case K_HARD: newline(&p, c.ind); break;
     case K_SUFFIX:
+      /* nothing can follow a // comment on its line */
+      if (p.suffix.n && p.pend_line) newline(&p, c.ind);
       if (p.suffix.n) buf_puts(&p.suffix, " ");
+      else p.first_len = strlen(c.d->s);
       buf_puts(&p.suffix, c.d->s);
+      p.pend_line = c.d->s[0] == '/' && c.d->s[1] == '/';
       break;
     }
   }
@@ -486,13 +530,16 @@ static void trailing_comments(F *f, Doc *out, uint32_t upto)
     add(out, suffix(f, &f->cm[f->next++]));
 }
 
-/* Inside an expression: places every comment before `upto`. */
+/* Inside an expression: places every comment before `upto`.  A comment
+   that trailed code ends the output line too, so what follows it starts
+   the next line, as in the source (and formatting again changes nothing). */
 static void expr_comments(F *f, Doc *out, uint32_t upto)
 {
   while (f->next < f->ncm && f->cm[f->next].start < upto) {
     Comment *c = &f->cm[f->next++];
     if (c->trailing) add(out, suffix(f, c));
-    else { add(out, text(f, comment_text(f, c))); add(out, hard(f)); }
+    else add(out, text(f, comment_text(f, c)));
+    add(out, hard(f));
   }
 }
 
@@ -690,8 +737,13 @@ static void chain_parts(F *f, pol_Node *n, int is_dcond, Doc **first, Doc **rest
   *first = is_dcond ? dcond(f, v[0], 0) : ex(f, v[0], 0);
   *rest = cat(f);
   for (int i = 1; i < nv; i++) {
-    trailing_comments(f, *rest, v[i]->span.start);
+    /* the `and` token: after the previous operand and its parentheses */
+    long at = v[i - 1]->span.end;
+    for (long j = code_after(f, at); j >= 0 && f->src[j] == ')'; j = code_after(f, at)) at = j + 1;
+    at = code_after(f, at);
+    trailing_comments(f, *rest, at >= 0 ? (uint32_t)at : v[i]->span.start);
     add(*rest, text(f, word));
+    trailing_comments(f, *rest, v[i]->span.start);
     add(*rest, line(f));
     add(*rest, is_dcond ? dcond(f, v[i], 0) : ex(f, v[i], 0));
   }
@@ -712,7 +764,13 @@ static Doc *list_doc(F *f, const char *open, pol_Node *args, int strings, const 
   Doc *fill = mk(f, K_FILL);
   int single = args && !args->next;
   for (pol_Node *a = args; a; a = a->next) {
-    Doc *item = strings ? text(f, quote(f, a->str)) : ex(f, a, single ? X_SKIP : 0);
+    Doc *item = cat(f);
+    if (strings) {
+      expr_comments(f, item, a->span.start);
+      add(item, text(f, quote(f, a->str)));
+    } else {
+      add(item, ex(f, a, single ? X_SKIP : 0));
+    }
     fill_add(f, fill, a->next ? seq(f, item, text(f, ","), NULL) : item);
   }
   return seq(f, text(f, open), align(f, fill), text(f, close), NULL);
@@ -761,12 +819,14 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
       add(d, text(f, " where "));
       return add(d, ex(f, n->b, 0));
     }
-    Doc *body = seq(f, line(f), NULL), *first, *rest;
+    Doc *body = cat(f), *first, *rest;
+    add(d, text(f, " where"));
+    trailing_comments(f, d, n->b->span.start);
+    add(body, line(f));
     expr_comments(f, body, n->b->span.start);
     chain_parts(f, n->b, 0, &first, &rest);
     add(body, first);
     add(body, rest);
-    add(d, text(f, " where"));
     add(d, nest(f, 2, body));
     return group(f, d);
   }
@@ -1058,6 +1118,7 @@ int pol_fmt_text(const char *name, const char *text, size_t len, char **out, FIL
     free(c2);
   }
   pol_arena_free(arena);
+  if (rc && getenv("POLC_FMT_DEBUG")) fputs(res, errs);   /* the layout that was refused */
   if (rc) { free(res); return rc; }
   *out = res;
   return 0;

@@ -11,7 +11,9 @@
 #      modules included; and so are the determinations of 2000 generated
 #      cases and of the examples under both bundles;
 #   4. goldens: tests/fmt/*.pol formats to tests/fmt/*.expected (comments
-#      in every position, long expressions), and the exit codes.
+#      in every position, long expressions); the broken and hostile inputs
+#      of the other suites give a diagnostic or an idempotent layout, never
+#      an internal error or a crash; the exit codes.
 # Prints one line per failure and a summary line; exits 1 on a failure.
 set -u
 B=${1:-build}
@@ -82,6 +84,18 @@ for f in tests/fmt/*.pol; do
   cmp -s "$T/out" "$exp" && ok || { ko "fmt $f differs from $exp:"; diff "$exp" "$T/out" | head -20; }
   $POLC fmt "$exp" > "$T/out" 2>&1
   cmp -s "$T/out" "$exp" && ok || ko "fmt is not idempotent on $exp"
+done
+# broken and hostile inputs: a diagnostic (exit 1) or a layout (exit 0, then
+# idempotent), never an internal error or a crash
+for f in tests/golden/errors/*.pol tests/hostile/*.pol tests/fuzz/regress/*/*.pol; do
+  [ -f "$f" ] || continue
+  $POLC fmt "$f" > "$T/h1" 2> "$T/err"
+  rc=$?
+  case $rc in
+    0) $POLC fmt - < "$T/h1" > "$T/h2" 2>&1; cmp -s "$T/h1" "$T/h2" && ok || ko "fmt is not idempotent on $f" ;;
+    1) ok ;;
+    *) ko "fmt $f exited $rc: $(tail -2 "$T/err")" ;;
+  esac
 done
 expect_rc() { want=$1; shift; "$@" > "$T/o" 2> "$T/e"; rc=$?; [ $rc -eq "$want" ] && ok || ko "'$*' exited $rc, expected $want: $(head -3 "$T/e")"; }
 expect_rc 2 $POLC fmt
