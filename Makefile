@@ -138,6 +138,7 @@ fuzz: all
 	  SANFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
 
+# (internal: `make fuzz` calls it with B=build-fuzz CC=clang)
 fuzz-build: $(FUZZ_TARGETS:%=$(B)/%)
 
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.a

@@ -5,6 +5,11 @@
 
 #include <string.h>
 
+/* A hostile source can hold a million errors on one megabyte-long line:
+   the first MAX_SHOWN are printed (all are counted), and a line longer
+   than MAX_LINE bytes is shown as a window around the error. */
+enum { MAX_SHOWN = 100, MAX_LINE = 200, LEAD = 60 };
+
 void pol_linecol(const pol_Source *src, uint32_t off, int *line, int *col)
 {
   int l = 1, c = 1;
@@ -39,10 +44,17 @@ static void report(pol_Diag *d, pol_Span sp, const char *kind, const char *code,
   while (bol > 0 && src->text[bol - 1] != '\n') bol--;
   uint32_t eol = bol;
   while (eol < src->len && src->text[eol] != '\n') eol++;
-  fprintf(f, "%5d | %.*s\n      | ", line, (int)(eol - bol), src->text + bol);
-  for (uint32_t i = bol; i < sp.start && i < eol; i++)
+  uint32_t from = bol, to = eol;
+  if (eol - bol > MAX_LINE) {
+    uint32_t at = sp.start < eol ? sp.start : eol;
+    from = at > bol + LEAD ? at - LEAD : bol;
+    to = eol - from > MAX_LINE ? from + MAX_LINE : eol;
+  }
+  fprintf(f, "%5d | %s%.*s%s\n      | %s", line, from > bol ? "..." : "", (int)(to - from),
+          src->text + from, to < eol ? "..." : "", from > bol ? "   " : "");
+  for (uint32_t i = from; i < sp.start && i < to; i++)
     fputc(src->text[i] == '\t' ? '\t' : ' ', f);
-  uint32_t end = sp.end > eol ? eol : sp.end;
+  uint32_t end = sp.end > to ? to : sp.end;
   fputc('^', f);
   for (uint32_t i = sp.start + 1; i < end; i++) fputc('~', f);
   fputc('\n', f);
@@ -52,7 +64,9 @@ void pol_error(pol_Diag *d, pol_Span sp, const char *code, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  report(d, sp, "error", code, fmt, ap);
+  if (d->nerrors < MAX_SHOWN) report(d, sp, "error", code, fmt, ap);
+  else if (d->nerrors == MAX_SHOWN)
+    fprintf(d->out ? d->out : stderr, "polc: more than %d errors; the others are not shown\n", MAX_SHOWN);
   va_end(ap);
   d->nerrors++;
 }

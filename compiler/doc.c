@@ -818,8 +818,10 @@ static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
   case N_CALL: call_en(d, b, n, env, q, cx); return;
   case N_UNARY:
     if (n->op == O_NEG) {
+      if (cx & CX_ARITH) bputc(b, '(');
       bputs(b, "\xe2\x88\x92");
       en(d, b, n->a, env, q, CX_OPND | CX_ARITH);
+      if (cx & CX_ARITH) bputc(b, ')');
       return;
     }
     if (n->a->kind == N_QUANT && n->a->op == Q_EXISTS) {
@@ -875,13 +877,18 @@ static void out(D *d, const char *s) { bputs(&d->out, s); }
 static void outf(D *d, const char *fmt, ...) POL_PRINTF(2, 3);
 static void outf(D *d, const char *fmt, ...)
 {
-  char tmp[1024];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (n < 0) return;
-  bput(&d->out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+  if (n <= 0) return;
+  char *tmp = malloc((size_t)n + 1);
+  if (!tmp) abort();
+  va_start(ap, fmt);
+  vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  bput(&d->out, tmp, (size_t)n);
+  free(tmp);
 }
 
 /* Plain text, escaped for the output format. */

@@ -24,8 +24,19 @@
  *    one per line, indented 4, when the line is too long; a leaf's
  *    expression sits on its own line(s) inside the braces;
  *  - a long expression is broken after `and` / `or`, one operand per
- *    line, continuation lines indented 2 more; a coverage breaks before
- *    `from`; sets and argument lists wrap, aligned after their bracket.
+ *    line: the operands of a quantifier's `where` go below it, indented
+ *    2; a chain that starts its line (a criterion's expression, a let's
+ *    value, inside parentheses) lines its operands up, any other chain
+ *    hangs them 2 deeper; a coverage breaks before `from`; sets and
+ *    argument lists wrap, aligned after their bracket.  Strings are never
+ *    broken.
+ *
+ * Comments move only as far as the layout needs: one the source had after
+ * code ends its output line too (what followed it starts the next line);
+ * when two would meet on one line after a // comment, the second goes on
+ * a line of its own (the printer's held-back list).  Formatting twice
+ * changes nothing, wherever the comments stand (tests/fmt.sh sprinkles
+ * them between random tokens to check it).
  *
  * Memory: documents and strings live in one arena per call, freed at the
  * end; the result is malloc'd and owned by the caller.
@@ -51,6 +62,8 @@ typedef enum {
   K_TEXT,     /* s, printed as is */
   K_LINE,     /* a space, or a new line when its group is broken */
   K_HARD,     /* always a new line */
+  K_FRESH,    /* a new line unless the line is still empty */
+  K_FLUSH,    /* the end of a block: comments held back go out here */
   K_NEST,     /* kid, with the indentation increased by n */
   K_ALIGN,    /* kid, with the indentation set to the current column */
   K_GROUP,    /* kid; its lines break together, only if it does not fit */
@@ -97,22 +110,18 @@ static Doc *text(F *f, const char *s)
   return d;
 }
 
-static Doc *textn(F *f, const char *s, size_t n)
-{
-  return text(f, pol_arena_strndup(f->arena, s, n));
-}
-
 static Doc *textf(F *f, const char *fmt, ...) POL_PRINTF(2, 3);
 static Doc *textf(F *f, const char *fmt, ...)
 {
-  char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (n < 0) n = 0;
-  if ((size_t)n >= sizeof buf) n = (int)sizeof buf - 1;
-  return textn(f, buf, (size_t)n);
+  char *s = pol_arena_alloc(f->arena, (size_t)(n < 0 ? 0 : n) + 1);
+  va_start(ap, fmt);
+  if (n > 0) vsnprintf(s, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return text(f, s);
 }
 
 static Doc *line(F *f) { return mk(f, K_LINE); }
@@ -165,7 +174,8 @@ static int propagate(Doc *d)
   int hardness = 0;
   switch (d->k) {
   case K_TEXT: return strchr(d->s, '\n') != NULL;
-  case K_HARD: case K_SUFFIX: return 1;
+  case K_HARD: case K_FRESH: case K_SUFFIX: return 1;
+  case K_FLUSH: return 0;
   case K_LINE: return 0;
   case K_NEST: case K_ALIGN: return propagate(d->kid);
   case K_GROUP: d->broken = propagate(d->kid); return d->broken;
@@ -182,7 +192,7 @@ typedef struct Cmd {
   int ind;
   int flat;
   Doc *d;
-  Doc *from;           /* K_FILL: the next content; K_CAT in fits: unused */
+  Doc *from;           /* K_FILL: the content to go on with (NULL: the first) */
 } Cmd;
 
 typedef struct Buf {
@@ -284,8 +294,8 @@ static int fits(const Cmd *init, int ninit, const Stack *rest, int width)
       if (!c.flat) { ok = 1; goto done; }
       width--;
       break;
-    case K_HARD: ok = 1; goto done;
-    case K_SUFFIX: break;
+    case K_HARD: case K_FRESH: ok = 1; goto done;
+    case K_SUFFIX: case K_FLUSH: break;
     }
   }
 done:
@@ -293,19 +303,38 @@ done:
   return ok;
 }
 
+/* Comments for the end of the line are held in `sf` until the line ends.
+   Nothing can follow a // comment on its line, so a comment arriving after
+   one waits in `ov` and goes out on lines of its own at the next line
+   break, where the next run of the formatter reads it as a comment before
+   what follows -- and places it there again. */
 typedef struct Printer {
   Buf out;
-  Buf suffix;          /* trailing comments waiting for the end of the line */
   int col;
-  size_t first_len;    /* length of the first comment waiting */
-  int pend_line;       /* the last comment waiting is a // comment */
-  int cur_line;        /* the line being printed ends in a // comment */
-  int prev_line;       /* so does the line before */
+  const char **sf, **ov;   /* comment texts, borrowed from the documents */
+  int nsf, nov, cap_sf, cap_ov;
+  int cur_line;            /* the line being printed ends in a // comment */
+  int prev_line;           /* so does the line before */
+  int ov_ind;              /* + 1: the indentation of the block the held back
+                              comments belong to (K_FLUSH), or 0 */
 } Printer;
+
+static int is_line_comment(const char *s) { return s[0] == '/' && s[1] == '/'; }
+
+static void hold(const char ***v, int *n, int *cap, const char *s)
+{
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 8;
+    const char **nv = realloc(*v, (size_t)*cap * sizeof *nv);
+    if (!nv) { fputs("polc: out of memory\n", stderr); abort(); }
+    *v = nv;
+  }
+  (*v)[(*n)++] = s;
+}
 
 static void put(Printer *p, const char *s)
 {
-  if (*s) p->cur_line = s[0] == '/' && s[1] == '/';
+  if (*s) p->cur_line = is_line_comment(s);
   buf_puts(&p->out, s);
   for (; *s; s++) {
     if (*s == '\n') p->col = 0;
@@ -313,60 +342,84 @@ static void put(Printer *p, const char *s)
   }
 }
 
-/* Ends the line, `ind` the indentation of the next.  The trailing comments
-   waiting go at the end of the line -- or, when nothing is on it yet, at
-   the end of the line before (the line stays open), unless that one ends
-   in a // comment: then they make a line of their own. */
-static void newline(Printer *p, int ind)
+static void indent(Printer *p, int ind)
 {
-  char m[2] = {MARK, '\0'};
-  size_t eol = p->out.n;
-  buf_rtrim(&p->out);
-  int here = (int)(eol - p->out.n);     /* the indentation of a blank line */
-  if (p->suffix.n) {
-    int blank = p->out.n == 0 || p->out.s[p->out.n - 1] == '\n';
-    if (!blank) {
-      buf_puts(&p->out, m);
-      buf_put(&p->out, p->suffix.s, p->suffix.n);
-      p->cur_line = p->pend_line;
-    } else if (p->out.n > 0 && !p->prev_line) {
-      p->out.n--;
-      buf_rtrim(&p->out);
-      size_t bol = p->out.n;
-      while (bol > 0 && p->out.s[bol - 1] != '\n') bol--;
-      int marked = memchr(p->out.s + bol, MARK, p->out.n - bol) != NULL;
-      buf_puts(&p->out, marked ? " " : m);
-      buf_put(&p->out, p->suffix.s, p->suffix.n);
-      buf_puts(&p->out, "\n");
-      p->prev_line = p->pend_line;
-      p->suffix.n = 0;
-      for (int i = 0; i < ind; i++) buf_puts(&p->out, " ");
-      p->col = ind;
-      return;
-    } else {
-      /* a line of its own: the first comment leads it, the others trail it,
-         as the next run will read them */
-      for (int i = 0; i < here; i++) buf_puts(&p->out, " ");
-      buf_put(&p->out, p->suffix.s, p->first_len);
-      if (p->suffix.n > p->first_len) {
-        buf_puts(&p->out, m);
-        buf_put(&p->out, p->suffix.s + p->first_len + 1, p->suffix.n - p->first_len - 1);
-      }
-      p->cur_line = p->pend_line;
-    }
-    p->suffix.n = 0;
-  }
-  buf_puts(&p->out, "\n");
   for (int i = 0; i < ind; i++) buf_puts(&p->out, " ");
   p->col = ind;
-  p->prev_line = p->cur_line;
-  p->cur_line = 0;
+}
+
+/* Appends comments v[0..n) at the end of the current line: the first after
+   a mark (unless the line already has one), the others after a space. */
+static void trail(Printer *p, const char *const *v, int n)
+{
+  char m[2] = {MARK, '\0'};
+  size_t bol = p->out.n;
+  while (bol > 0 && p->out.s[bol - 1] != '\n') bol--;
+  int marked = memchr(p->out.s + bol, MARK, p->out.n - bol) != NULL;
+  for (int i = 0; i < n; i++) {
+    buf_puts(&p->out, i == 0 && !marked ? m : " ");
+    buf_puts(&p->out, v[i]);
+    p->cur_line = is_line_comment(v[i]);
+  }
+}
+
+/* Ends the line; `ind` is the indentation of the next. */
+static void newline(Printer *p, int ind)
+{
+  buf_rtrim(&p->out);
+  int blank = p->out.n == 0 || p->out.s[p->out.n - 1] == '\n';
+  if (p->nsf && !blank) {
+    trail(p, p->sf, p->nsf);
+  } else if (p->nsf && p->out.n > 1 && p->out.s[p->out.n - 2] != '\n' && !p->prev_line) {
+    /* nothing on this line yet: the comments go to the end of the one before,
+       and this line stays empty */
+    p->out.n--;
+    buf_rtrim(&p->out);
+    p->cur_line = p->prev_line;
+    trail(p, p->sf, p->nsf);
+    p->prev_line = p->cur_line;
+    p->cur_line = 0;
+    buf_puts(&p->out, "\n");
+  } else if (p->nsf) {
+    /* the line before is empty or ends in a // comment: these lead lines
+       of their own */
+    for (int i = p->nsf - 1; i >= 0; i--) {
+      hold(&p->ov, &p->nov, &p->cap_ov, NULL);
+      memmove(p->ov + 1, p->ov, (size_t)(p->nov - 1) * sizeof *p->ov);
+      p->ov[0] = p->sf[i];
+    }
+  }
+  int had_suffix = p->nsf > 0;
+  p->nsf = 0;
+  if (!blank || (!had_suffix && !p->nov)) {
+    buf_puts(&p->out, "\n");
+    p->prev_line = p->cur_line;
+    p->cur_line = 0;
+  }
+  /* the comments held back: a line each, a comment leading it and the
+     others (up to a // comment) trailing it */
+  int oi = p->ov_ind ? p->ov_ind - 1 : ind;
+  p->ov_ind = 0;
+  for (int i = 0; i < p->nov;) {
+    indent(p, oi);
+    buf_puts(&p->out, p->ov[i]);
+    p->cur_line = is_line_comment(p->ov[i]);
+    int j = i + 1;
+    while (j < p->nov && !p->cur_line) j++, trail(p, p->ov + j - 1, 1);
+    i = j;
+    buf_puts(&p->out, "\n");
+    p->prev_line = p->cur_line;
+    p->cur_line = 0;
+  }
+  p->nov = 0;
+  indent(p, ind);
 }
 
 static char *print_doc(Doc *root)
 {
   propagate(root);
-  Printer p = {{NULL, 0, 0}, {NULL, 0, 0}, 0, 0, 0, 0, 0};
+  Printer p;
+  memset(&p, 0, sizeof p);
   buf_grow(&p.out, 0);
   p.out.s[0] = '\0';
   Stack s = {NULL, 0, 0};
@@ -407,13 +460,20 @@ static char *print_doc(Doc *root)
       else newline(&p, c.ind);
       break;
     case K_HARD: newline(&p, c.ind); break;
+    case K_FRESH: {
+      size_t bol = p.out.n;
+      while (bol > 0 && p.out.s[bol - 1] != '\n') bol--;
+      int blank = 1;
+      for (size_t i = bol; i < p.out.n; i++) blank &= p.out.s[i] == ' ';
+      if (!blank) newline(&p, c.ind);
+      break;
+    }
     case K_SUFFIX:
-      /* nothing can follow a // comment on its line */
-      if (p.suffix.n && p.pend_line) newline(&p, c.ind);
-      if (p.suffix.n) buf_puts(&p.suffix, " ");
-      else p.first_len = strlen(c.d->s);
-      buf_puts(&p.suffix, c.d->s);
-      p.pend_line = c.d->s[0] == '/' && c.d->s[1] == '/';
+      if (p.nov || (p.nsf ? is_line_comment(p.sf[p.nsf - 1]) : p.cur_line)) hold(&p.ov, &p.nov, &p.cap_ov, c.d->s);
+      else hold(&p.sf, &p.nsf, &p.cap_sf, c.d->s);
+      break;
+    case K_FLUSH:
+      p.ov_ind = c.ind + 1;
       break;
     }
   }
@@ -422,7 +482,8 @@ static char *print_doc(Doc *root)
   while (p.out.n > 1 && p.out.s[p.out.n - 1] == '\n' && p.out.s[p.out.n - 2] == '\n')
     p.out.s[--p.out.n] = '\0';
   free(s.c);
-  free(p.suffix.s);
+  free(p.sf);
+  free(p.ov);
   return p.out.s;
 }
 
@@ -537,8 +598,12 @@ static void expr_comments(F *f, Doc *out, uint32_t upto)
 {
   while (f->next < f->ncm && f->cm[f->next].start < upto) {
     Comment *c = &f->cm[f->next++];
-    if (c->trailing) add(out, suffix(f, c));
-    else add(out, text(f, comment_text(f, c)));
+    if (c->trailing) {
+      add(out, suffix(f, c));
+    } else {
+      add(out, mk(f, K_FRESH));
+      add(out, text(f, comment_text(f, c)));
+    }
     add(out, hard(f));
   }
 }
@@ -645,6 +710,7 @@ static Doc *blk_end(Blk *b, uint32_t close)
 {
   F *f = b->f;
   blk_comments(b, close);
+  add(b->body, mk(f, K_FLUSH));
   if (!b->nested) return b->body;
   if (b->n == 0) return seq(f, text(f, "{"), b->body, text(f, "}"), NULL);
   return seq(f, text(f, "{"), nest(f, 2, b->body), hard(f), text(f, "}"), NULL);
@@ -845,11 +911,20 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
   }
 }
 
+/* The offset of the first token of n that is not a parenthesis: the
+   comments before it go before n's groups, which they would break. */
+static uint32_t first_token(F *f, const pol_Node *n)
+{
+  long p = n->span.start;
+  while (p >= 0 && p < (long)f->len && f->src[p] == '(') p = code_after(f, p + 1);
+  return p >= 0 && p >= (long)n->span.start ? (uint32_t)p : n->span.start;
+}
+
 /* An expression with the comments before it and its parentheses. */
 static Doc *ex(F *f, pol_Node *n, int fl)
 {
   Doc *d = cat(f);
-  expr_comments(f, d, n->span.start);
+  expr_comments(f, d, first_token(f, n));
   int k = parens(f, n->span) - ((fl & X_SKIP) ? 1 : 0);
   if (k > 0) return add(d, seq(f, text(f, "("), align(f, ex_inner(f, n, X_LEAD)), text(f, ")"), NULL));
   return add(d, ex_inner(f, n, fl));
@@ -858,7 +933,7 @@ static Doc *ex(F *f, pol_Node *n, int fl)
 static Doc *dcond(F *f, pol_Node *n, int fl)
 {
   Doc *d = cat(f);
-  expr_comments(f, d, n->span.start);
+  expr_comments(f, d, first_token(f, n));
   int k = parens(f, n->span) - ((fl & X_SKIP) ? 1 : 0);
   Doc *inner;
   switch (n->op) {

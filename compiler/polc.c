@@ -149,7 +149,7 @@ int main(int argc, char **argv)
   for (int i = 0; i < nfiles; i++) {
     FILE *f = fopen(files[i], "rb");
     if (!f) {
-      fprintf(stderr, "polc: cannot read %s: %s\n", files[i], strerror(errno));
+      fprintf(stderr, "%s: error[E0001]: cannot read: %s\n", files[i], strerror(errno));
       io_error = 1;
       continue;
     }
@@ -173,7 +173,7 @@ int main(int argc, char **argv)
   uint8_t *buf = NULL;
   size_t len = 0;
   if (pol_bundle_write(p, &buf, &len) != 0) {
-    fputs("polc: internal error: cannot serialise the bundle\n", stderr);
+    fputs("polc: error[E0902]: internal error: cannot serialise the bundle\n", stderr);
     rc = EXIT_INTERNAL;
   } else if (sign_key && (rc = sign_bundle(sign_key, &buf, &len)) != 0) {
     /* reported */
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     char err[512];
     pol_Program *check = NULL;
     if (pol_bundle_load(buf, len, &check, err, sizeof err) != 0) {
-      fprintf(stderr, "polc: internal error: generated bundle fails verification: %s\n", err);
+      fprintf(stderr, "polc: error[E0903]: internal error: generated bundle fails verification: %s\n", err);
       rc = EXIT_INTERNAL;
     }
     pol_program_free(check);
@@ -192,12 +192,15 @@ int main(int argc, char **argv)
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", out);
     FILE *f = fopen(tmp, "wb");
-    if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
-      fprintf(stderr, "polc: cannot write %s: %s\n", out, strerror(errno));
+    int bad = !f || fwrite(buf, 1, len, f) != len;
+    int e = errno;
+    if (f && fclose(f) != 0 && !bad) { bad = 1; e = errno; }   /* closed either way */
+    if (bad) {
+      fprintf(stderr, "%s: error[E0901]: cannot write: %s\n", out, strerror(e));
       rc = EXIT_IO;
       remove(tmp);
     } else if (rename(tmp, out) != 0) {
-      fprintf(stderr, "polc: cannot write %s: %s\n", out, strerror(errno));
+      fprintf(stderr, "%s: error[E0901]: cannot write: %s\n", out, strerror(errno));
       rc = EXIT_IO;
     }
   }

@@ -4,7 +4,9 @@
 #      canonical layout (`make format` fixes it);
 #   2. the layout is idempotent and does not depend on the input's spacing:
 #      each file with its white space scrambled (tests/fmt/mangle.py)
-#      formats to the same text;
+#      formats to the same text; with comments between random tokens
+#      (tests/fmt/sprinkle.py) every comment is kept and the result is
+#      idempotent;
 #   3. formatting never changes meaning: the disassembly (`polc --dump`,
 #      source positions stripped) of every policy compiled from scrambled
 #      sources and from their formatted text is the same, the stdlib
@@ -46,6 +48,18 @@ for f in $FILES; do
   cmp -s "$f" "$T/mangled/$f" && ko "mangle.py left $f unchanged"
   $POLC fmt "$T/mangled/$f" > "$T/fmt/$f" 2> "$T/err" || { ko "fmt (scrambled) $f: $(head -3 "$T/err")"; continue; }
   cmp -s "$T/orig/$f" "$T/fmt/$f" && ok || { ko "fmt of $f depends on its spacing:"; diff "$T/orig/$f" "$T/fmt/$f" | head -10; }
+done
+
+# comments anywhere: 40 comments between random tokens of each file (and the
+# spacing scrambled); all kept, in order (polc fmt checks), and idempotent
+for f in $FILES tests/fmt/comments.pol tests/fmt/comments-odd.pol; do
+  for s in 1 2; do
+    seed=$((seed + 1))
+    python3 tests/fmt/sprinkle.py $seed 40 < "$f" | python3 tests/fmt/mangle.py $seed > "$T/sp.pol"
+    $POLC fmt "$T/sp.pol" > "$T/sp1" 2> "$T/err" || { ko "fmt of $f with comments sprinkled (seed $seed): $(head -3 "$T/err")"; continue; }
+    $POLC fmt - < "$T/sp1" > "$T/sp2" 2>&1
+    cmp -s "$T/sp1" "$T/sp2" && ok || { ko "fmt is not idempotent on $f with comments sprinkled (seed $seed):"; diff "$T/sp1" "$T/sp2" | head -10; }
+  done
 done
 
 # ---- 3. same meaning ---------------------------------------------------------

@@ -18,6 +18,8 @@
 # failed"; exits 1 on any failure.
 set -u
 B=${1:-build}
+# the messages depend on neither the module path nor a trusted key
+unset POL_PATH POLVM_TRUST POLVM_BUNDLE
 ROOT=$(pwd)
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
 POLC=$B/polc

@@ -3,10 +3,11 @@
 # As root, installs what is missing with apt-get; otherwise names it.
 set -eu
 PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev libsodium-dev python3"
-# --extra: what `make check`, `make fuzz` and the optional tests use (chromium
+# --extra: what `make valgrind`, `make fuzz` (clang with its libFuzzer runtime,
+# libclang-rt-14-dev) and the optional tests use (chromium
 # renders `polc doc --html` in tests/doc.sh; vim checks editors/vim in
 # tests/editors.sh); those tests are skipped, with a message, without them
-[ "${1:-}" = "--extra" ] && PKGS="$PKGS clang valgrind chromium vim"
+[ "${1:-}" = "--extra" ] && PKGS="$PKGS clang libclang-rt-14-dev valgrind chromium vim"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

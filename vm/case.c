@@ -4,9 +4,11 @@
  * pol_case_new precomputes what every load needs: each fact's path split
  * into components (slices of the program's path string) and a hash table
  * from the program's strings to their ids.  pol_case_load then walks the
- * JSON once per fact, converting by type code; errors name the full path
- * ("injections[1].levels[0]: expected string, got number") and the first
- * one wins.
+ * JSON once per fact, converting by type code; errors carry a stable code
+ * and name the full path ("C0102 injections[1].levels[0]: expected string,
+ * got number"; codes in docs/errors.md) and the first one wins.
+ * pol_case_parse refuses a document before jansson builds it: over 16 MiB,
+ * nested deeper than 64 levels (docs/limits.md).
  *
  * Ownership: the program is borrowed and must outlive the case.  The JSON
  * document is borrowed for the duration of a load only: every string the
@@ -595,7 +597,7 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
       if (get_str(c, cpt, &cat, &li->cpt, &li->cpt_id)) return -1;
     }
   }
-  qsort(c->keys, n, sizeof *c->keys, cmp_key);
+  if (n > 1) qsort(c->keys, n, sizeof *c->keys, cmp_key);   /* keys is NULL while n is 0 */
   for (uint32_t i = 0; i < n; i++) {
     c->info[i] = c->keys[i].li;
     c->row_of[c->keys[i].idx] = i;

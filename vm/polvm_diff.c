@@ -256,7 +256,7 @@ int polvm_diff_main(int argc, char **argv)
   }
   free(line);
   if (in != stdin) fclose(in);
-  qsort(kinds.k, kinds.len, sizeof *kinds.k, kind_cmp);
+  if (kinds.len) qsort(kinds.k, kinds.len, sizeof *kinds.k, kind_cmp);   /* qsort(NULL, 0) is undefined */
   printf("\n");
   for (size_t i = 0; i < kinds.len; i++) printf("%s: %u\n", kinds.k[i].text, kinds.k[i].n);
   printf("unchanged: %u\n", unchanged);

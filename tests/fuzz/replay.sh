@@ -12,6 +12,8 @@
 # Part of `make test` (tests/run.sh) and `make valgrind` (VALGRIND set).
 set -u
 B=${1:-build}
+# the messages depend on neither the module path nor a trusted key
+unset POL_PATH POLVM_TRUST POLVM_BUNDLE
 POLC=$B/polc
 POLVM=$B/polvm
 VG=${VALGRIND:-}
