@@ -53,15 +53,7 @@ void pol_compiler_free(pol_Compiler *c)
   pol_arena_free(c->arena);
 }
 
-#define GROW(arr, n, cap)                                              \
-  do {                                                                 \
-    if ((n) == (cap)) {                                                \
-      (cap) = (cap) ? (cap) * 2 : 16;                                  \
-      void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));       \
-      if (!np_) { fputs("polc: out of memory\n", stderr); abort(); }   \
-      (arr) = np_;                                                     \
-    }                                                                  \
-  } while (0)
+#define GROW POL_GROW
 
 void pol_compiler_add_path(pol_Compiler *c, const char *dir)
 {

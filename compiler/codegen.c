@@ -18,15 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#define GROWV(arr, n, cap)                                             \
-  do {                                                                 \
-    if ((n) >= (cap)) {                                                \
-      (cap) = (cap) ? (cap) * 2 : 16;                                  \
-      void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));       \
-      if (!np_) { fputs("polc: out of memory\n", stderr); abort(); }   \
-      (arr) = np_;                                                     \
-    }                                                                  \
-  } while (0)
+#define GROWV POL_GROW
 
 typedef struct Buf {
   pol_Instr *code;

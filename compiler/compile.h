@@ -17,6 +17,18 @@
    It keeps the recursive passes far from the end of the C stack. */
 #define POL_MAX_EXPR_DEPTH 1000
 
+/* Grows the array arr (n used, cap allocated) to hold one more item;
+   aborts on out-of-memory, as a compiler may. */
+#define POL_GROW(arr, n, cap)                                          \
+  do {                                                                 \
+    if ((n) >= (cap)) {                                                \
+      (cap) = (cap) ? (cap) * 2 : 16;                                  \
+      void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));       \
+      if (!np_) { fputs("polc: out of memory\n", stderr); abort(); }   \
+      (arr) = np_;                                                     \
+    }                                                                  \
+  } while (0)
+
 /* A scope of declarations: the global one (stdlib modules) or one per
    policy file. */
 typedef struct pol_Scope {

@@ -57,6 +57,14 @@ int pol_key_generate(const char *path, char *err, size_t errlen);
 int pol_key_read_secret(const char *path, uint8_t *sk, char *err, size_t errlen);
 int pol_key_read_public(const char *path, uint8_t *pk, char *err, size_t errlen);
 
+/* Formats a reason into err (NULL or errlen 0: nothing); the loader's and
+   the signature checker's messages go through it. */
+void pol_errf(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+
 /* Reads a whole file into a malloc'd buffer; 0 on success. */
 int pol_read_file(const char *path, uint8_t **out, size_t *outlen,
                   char *err, size_t errlen);

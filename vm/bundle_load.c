@@ -40,16 +40,6 @@ typedef struct {
   int failed;
 } Cur;
 
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-  if (!err || !errlen) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 static void cfail(Cur *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void cfail(Cur *c, const char *fmt, ...)
@@ -435,7 +425,7 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
   size_t at = HEADER_LEN;
   while (at < len) {
     if (len - at < 8) {
-      errf(err, errlen, "%zu trailing bytes after the last section", len - at);
+      pol_errf(err, errlen, "%zu trailing bytes after the last section", len - at);
       return -1;
     }
     const uint8_t *h = buf + at;
@@ -445,26 +435,26 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
     tag_name(tag, name);
     if (tag == SIGN_TAG) {   /* content_end stopped before a valid final one */
       if (slen != SIGN_PAYLOAD)
-        errf(err, errlen, "section SIGN at byte %zu has length %u, expected %d", at, slen,
+        pol_errf(err, errlen, "section SIGN at byte %zu has length %u, expected %d", at, slen,
              SIGN_PAYLOAD);
       else
-        errf(err, errlen, "section SIGN at byte %zu is not the last section", at);
+        pol_errf(err, errlen, "section SIGN at byte %zu is not the last section", at);
       return -1;
     }
     int s = 0;
     while (s < NSECTIONS && sections[s].tag != tag) s++;
     if (s == NSECTIONS) {
-      errf(err, errlen, "unknown section tag '%s' at byte %zu", name, at);
+      pol_errf(err, errlen, "unknown section tag '%s' at byte %zu", name, at);
       return -1;
     }
     if (seen & 1u << s) {
-      errf(err, errlen, "duplicate section %s at byte %zu", name, at);
+      pol_errf(err, errlen, "duplicate section %s at byte %zu", name, at);
       return -1;
     }
     seen |= 1u << s;
     at += 8;
     if (slen > len - at) {
-      errf(err, errlen, "section %s is truncated: length %u but only %zu bytes left",
+      pol_errf(err, errlen, "section %s is truncated: length %u but only %zu bytes left",
            name, slen, len - at);
       return -1;
     }
@@ -479,7 +469,7 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
     if (!(seen & 1u << s)) {
       char name[12];
       tag_name(sections[s].tag, name);
-      errf(err, errlen, "missing section %s", name);
+      pol_errf(err, errlen, "missing section %s", name);
       return -1;
     }
   return 0;
@@ -489,12 +479,12 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
 static int check_trust(const uint8_t *trust, int is_signed, int valid, const uint8_t *signer,
                        char *err, size_t errlen)
 {
-  if (!is_signed) { errf(err, errlen, "bundle is not signed"); return -1; }
+  if (!is_signed) { pol_errf(err, errlen, "bundle is not signed"); return -1; }
   if (sodium_memcmp(signer, trust, POL_PUBKEY_LEN) != 0) {
-    errf(err, errlen, "bundle signed by an untrusted key");
+    pol_errf(err, errlen, "bundle signed by an untrusted key");
     return -1;
   }
-  if (!valid) { errf(err, errlen, "bad signature: bundle altered after signing"); return -1; }
+  if (!valid) { pol_errf(err, errlen, "bad signature: bundle altered after signing"); return -1; }
   return 0;
 }
 
@@ -509,21 +499,21 @@ int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int
 {
   static const uint8_t magic[8] = {0x89, 'P', 'O', 'L', '\r', '\n', 0x1a, '\n'};
   *out = NULL;
-  errf(err, errlen, "%s", "");
+  pol_errf(err, errlen, "%s", "");
   static const uint8_t none[1] = {0};
   if (!buf) { buf = none; len = 0; }
   if (len < sizeof magic && memcmp(buf, magic, len) == 0) {
-    errf(err, errlen, "truncated bundle: %zu bytes, the header needs 48", len);
+    pol_errf(err, errlen, "truncated bundle: %zu bytes, the header needs 48", len);
     return -1;
   }
   if (len < sizeof magic || memcmp(buf, magic, sizeof magic) != 0) {
-    errf(err, errlen, len >= 4 && memcmp(buf, magic, 4) == 0
+    pol_errf(err, errlen, len >= 4 && memcmp(buf, magic, 4) == 0
                       ? "not a bundle: bad magic (mangled by a text-mode transfer?)"
                       : "not a bundle: bad magic");
     return -1;
   }
   if (len < HEADER_LEN) {
-    errf(err, errlen, "truncated bundle: %zu bytes, the header needs 48", len);
+    pol_errf(err, errlen, "truncated bundle: %zu bytes, the header needs 48", len);
     return -1;
   }
   unsigned major = buf[8] | (unsigned)buf[9] << 8;
@@ -532,27 +522,27 @@ int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int
                    (uint32_t)buf[15] << 24;
   (void)minor;  /* a newer minor keeps the layout: accepted */
   if (major > POL_BUNDLE_MAJOR) {
-    errf(err, errlen, "bundle format %u.x is newer than this polvm (%d.x)", major, POL_BUNDLE_MAJOR);
+    pol_errf(err, errlen, "bundle format %u.x is newer than this polvm (%d.x)", major, POL_BUNDLE_MAJOR);
     return -1;
   }
   if (major < POL_BUNDLE_MAJOR) {
-    errf(err, errlen, "bundle format %u.x is older than this polvm (%d.x); recompile it",
+    pol_errf(err, errlen, "bundle format %u.x is older than this polvm (%d.x); recompile it",
          major, POL_BUNDLE_MAJOR);
     return -1;
   }
   if (flags != 0) {
-    errf(err, errlen, "unknown bundle flags 0x%08x", flags);
+    pol_errf(err, errlen, "unknown bundle flags 0x%08x", flags);
     return -1;
   }
   if (sodium_init() < 0) {
-    errf(err, errlen, "libsodium failed to initialise");
+    pol_errf(err, errlen, "libsodium failed to initialise");
     return -1;
   }
   size_t end = content_end(buf, len);
   uint8_t hash[32];
   crypto_hash_sha256(hash, buf + HEADER_LEN, end - HEADER_LEN);
   if (sodium_memcmp(hash, buf + HASH_AT, 32) != 0) {
-    errf(err, errlen, "content hash mismatch: bundle altered or corrupt");
+    pol_errf(err, errlen, "content hash mismatch: bundle altered or corrupt");
     return -1;
   }
 
@@ -564,12 +554,12 @@ int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int
     valid = crypto_sign_verify_detached(signer + POL_PUBKEY_LEN, hash, sizeof hash, signer) == 0;
   if (trust && check_trust(trust, is_signed, valid, signer, err, errlen) != 0) return -1;
   if (is_signed && !valid && (trust || !keep_bad)) {
-    errf(err, errlen, "bad signature: bundle altered after signing");
+    pol_errf(err, errlen, "bad signature: bundle altered after signing");
     return -1;
   }
 
   pol_Program *p = calloc(1, sizeof *p);
-  if (!p) { errf(err, errlen, "out of memory"); return -1; }
+  if (!p) { pol_errf(err, errlen, "out of memory"); return -1; }
   if (rd_sections(p, buf, end, err, errlen) != 0) { pol_program_free(p); return -1; }
   if (is_signed) {
     p->sig = valid ? POL_SIG_VALID : POL_SIG_BAD;
@@ -591,14 +581,14 @@ int pol_read_file(const char *path, uint8_t **out, size_t *outlen, char *err, si
   *out = NULL;
   *outlen = 0;
   FILE *f = fopen(path, "rb");
-  if (!f) { errf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+  if (!f) { pol_errf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
   size_t n = 0, cap = 0;
   uint8_t *b = NULL;
   for (;;) {
     if (n == cap) {
       size_t ncap = cap ? cap * 2 : 65536;
       uint8_t *nb = ncap > cap ? realloc(b, ncap) : NULL;
-      if (!nb) { free(b); fclose(f); errf(err, errlen, "%s: out of memory", path); return -1; }
+      if (!nb) { free(b); fclose(f); pol_errf(err, errlen, "%s: out of memory", path); return -1; }
       b = nb;
       cap = ncap;
     }
@@ -610,7 +600,7 @@ int pol_read_file(const char *path, uint8_t **out, size_t *outlen, char *err, si
     int e = errno;
     free(b);
     fclose(f);
-    errf(err, errlen, "%s: read error: %s", path, strerror(e));
+    pol_errf(err, errlen, "%s: read error: %s", path, strerror(e));
     return -1;
   }
   fclose(f);

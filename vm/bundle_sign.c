@@ -21,16 +21,6 @@
 
 enum { HEADER_LEN = 48, HASH_AT = 16 };
 
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-  if (!err || !errlen) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 static void put_u32(uint8_t *b, uint32_t v)
 {
@@ -84,17 +74,17 @@ static int write_new(const char *path, mode_t mode, const uint8_t *key, size_t n
 
 int pol_key_generate(const char *path, char *err, size_t errlen)
 {
-  if (sodium_init() < 0) { errf(err, errlen, "libsodium failed to initialise"); return -1; }
+  if (sodium_init() < 0) { pol_errf(err, errlen, "libsodium failed to initialise"); return -1; }
   size_t n = strlen(path);
   char *pub = malloc(n + 5);
-  if (!pub) { errf(err, errlen, "out of memory"); return -1; }
+  if (!pub) { pol_errf(err, errlen, "out of memory"); return -1; }
   memcpy(pub, path, n);
   memcpy(pub + n, ".pub", 5);
   /* refuse before creating anything if either exists */
   struct stat st;
   const char *exists = lstat(path, &st) == 0 ? path : lstat(pub, &st) == 0 ? pub : NULL;
   if (exists) {
-    errf(err, errlen, "%s already exists: not overwriting a key", exists);
+    pol_errf(err, errlen, "%s already exists: not overwriting a key", exists);
     free(pub);
     return -1;
   }
@@ -102,11 +92,11 @@ int pol_key_generate(const char *path, char *err, size_t errlen)
   crypto_sign_keypair(pk, sk);
   int rc = 0;
   if (write_new(path, 0600, sk, sizeof sk) != 0) {
-    errf(err, errlen, "%s: %s%s", path, strerror(errno),
+    pol_errf(err, errlen, "%s: %s%s", path, strerror(errno),
          errno == EEXIST ? ": not overwriting a key" : "");
     rc = -1;
   } else if (write_new(pub, 0644, pk, sizeof pk) != 0) {
-    errf(err, errlen, "%s: %s%s", pub, strerror(errno),
+    pol_errf(err, errlen, "%s: %s%s", pub, strerror(errno),
          errno == EEXIST ? ": not overwriting a key" : "");
     unlink(path);   /* no secret key without its public half */
     rc = -1;
@@ -122,11 +112,11 @@ static int read_key(const char *path, uint8_t *key, size_t n, const char *what, 
 {
   char text[4 * POL_SECKEY_LEN];
   FILE *f = fopen(path, "rb");
-  if (!f) { errf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+  if (!f) { pol_errf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
   size_t got = fread(text, 1, sizeof text - 1, f);
   int rerr = ferror(f);
   fclose(f);
-  if (rerr) { errf(err, errlen, "%s: read error", path); return -1; }
+  if (rerr) { pol_errf(err, errlen, "%s: read error", path); return -1; }
   text[got] = '\0';
   size_t used = 0;
   const char *end = NULL;
@@ -138,7 +128,7 @@ static int read_key(const char *path, uint8_t *key, size_t n, const char *what, 
   if (bad) sodium_memzero(key, n);
   sodium_memzero(text, sizeof text);
   if (bad) {
-    errf(err, errlen, "%s: not an Ed25519 %s key (%zu hex digits expected)", path, what, 2 * n);
+    pol_errf(err, errlen, "%s: not an Ed25519 %s key (%zu hex digits expected)", path, what, 2 * n);
     return -1;
   }
   return 0;
@@ -146,7 +136,7 @@ static int read_key(const char *path, uint8_t *key, size_t n, const char *what, 
 
 int pol_key_read_secret(const char *path, uint8_t *sk, char *err, size_t errlen)
 {
-  if (sodium_init() < 0) { errf(err, errlen, "libsodium failed to initialise"); return -1; }
+  if (sodium_init() < 0) { pol_errf(err, errlen, "libsodium failed to initialise"); return -1; }
   if (read_key(path, sk, POL_SECKEY_LEN, "secret", err, errlen) != 0) return -1;
   /* libsodium's secret key is seed || public key: they must agree */
   uint8_t pk[POL_PUBKEY_LEN], sk2[POL_SECKEY_LEN];
@@ -155,7 +145,7 @@ int pol_key_read_secret(const char *path, uint8_t *sk, char *err, size_t errlen)
   sodium_memzero(sk2, sizeof sk2);
   if (!ok) {
     sodium_memzero(sk, POL_SECKEY_LEN);
-    errf(err, errlen, "%s: damaged secret key (its public half does not match)", path);
+    pol_errf(err, errlen, "%s: damaged secret key (its public half does not match)", path);
     return -1;
   }
   return 0;

@@ -9,8 +9,10 @@
  * pol_disasm only reads p (borrowed); it tolerates out-of-range indices
  * (printing "?") so it can also list a program that failed verification.
  */
+#include "bundle.h"
 #include "bytecode.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -480,4 +482,13 @@ void pol_disasm(const pol_Program *p, FILE *f)
       }
     }
   }
+}
+
+void pol_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+  if (!err || !errlen) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
 }
