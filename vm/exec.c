@@ -336,7 +336,7 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     if (lo <= hi) { vm->ivals[base + n].lo = lo; vm->ivals[base + n].hi = hi; n++; }
   }
   vm->nivals = base;
-  pol_Ival *iv = vm->ivals + base;
+  pol_Ival *iv = n ? vm->ivals + base : NULL;   /* never offset a NULL scratch */
   if (n > 1) qsort(iv, n, sizeof *iv, cmp_ival);
   int64_t days = 0;
   int32_t cur_lo = 0, cur_hi = 0;

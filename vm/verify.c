@@ -587,7 +587,7 @@ static int check_policies(V *v)
     if (!range_ok(o->dec0, o->ndec, p->ndec))
       return fail(v, "policy %u: decision words %u+%u out of range (ndec %u)", i, o->dec0,
                   o->ndec, p->ndec);
-    if (check_decision(v, i, p->dec + o->dec0, o->ndec, o->ntags)) return -1;
+    if (o->ndec && check_decision(v, i, p->dec + o->dec0, o->ndec, o->ntags)) return -1;
   }
   if (p->built >= p->nstr)
     return fail(v, "meta: built string id %u out of range (nstr %u)", p->built, p->nstr);
