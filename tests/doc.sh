@@ -16,12 +16,7 @@
 set -u
 B=${1:-build}
 POLC=$B/polc
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/lib.sh
 
 # ---- 1. every policy ----------------------------------------------------------
 for f in policies/*.pol; do

@@ -12,12 +12,7 @@
 #      (tests/editors/check.vim, under vim -Es -u NONE).
 # Prints one line per failure and a summary line; exits 1 on a failure.
 set -u
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/lib.sh
 
 # ---- 1. TextMate ---------------------------------------------------------------
 if python3 tests/editors/check_textmate.py editors/textmate/pol.tmLanguage.json compiler/lexer.l \

@@ -21,12 +21,7 @@ set -u
 B=${1:-build}
 POLC=$B/polc
 POLVM=$B/polvm
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/lib.sh
 export SOURCE_DATE_EPOCH=0
 
 FILES=$(sh tools/pol-files.sh)

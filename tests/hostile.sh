@@ -26,12 +26,7 @@ POLC=$B/polc
 POLVM=$B/polvm
 BUNDLE=$B/policies.polb
 VG=${VALGRIND:-}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/lib.sh
 
 # ---- 1. one input, one exit code, one exact error line ------------------
 p0=$pass f0=$fail

@@ -9,13 +9,7 @@ B=${1:-build}
 POLC=$B/polc
 POLVM=$B/polvm
 BUNDLE=$B/policies.polb
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/lib.sh
 
 # Golden JSON traces mask nothing but the bundle's hash and build time
 # (they change with every policy edit); the case hash stays.
