@@ -697,7 +697,7 @@ static uint32_t route(const pol_Program *p, const pol_LineInfo *li)
 
 /* ---- the decision ----------------------------------------------------- */
 
-static int failing(const pol_Program *p, uint32_t ci, uint8_t st)
+int pol_crit_fails(const pol_Program *p, uint32_t ci, uint8_t st)
 {
   int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
   return excl ? st == PS_MET : st == PS_NOT_MET;
@@ -746,7 +746,7 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
   for (uint32_t j = 0; j < n; j++) {
     uint32_t ci = tops[j];
     uint8_t st = res[ci - pol->crit0].status;
-    if (failing(p, ci, st)) {
+    if (pol_crit_fails(p, ci, st)) {
       failed = 1;
       every_failed &= failing_tags(p, pol, res, ci, &any_failed);
     } else if (st == PS_UNKNOWN) {

@@ -313,6 +313,14 @@ static void reason(Out *o, uint32_t ci)
     }
 }
 
+/* Beneath a criterion listed as missing: its children when it is unknown,
+   and an "all of"'s children when it failed (they still need an answer). */
+static int descend_missing(const pol_Crit *cr, const pol_CritResult *r)
+{
+  return cr->kind != PC_LEAF &&
+         (r->status == PS_UNKNOWN || (r->status == PS_NOT_MET && cr->kind == PC_ALL));
+}
+
 static void missing(Out *o, uint32_t ci)
 {
   const pol_Program *p = o->vm->p;
@@ -330,16 +338,10 @@ static void missing(Out *o, uint32_t ci)
     pol_buf_json_str(o->b, p->str[cr->text]);
     pol_buf_puts(o->b, "}");
   }
-  int descend = r->status == PS_UNKNOWN || (r->status == PS_NOT_MET && cr->kind == PC_ALL);
-  if (cr->kind != PC_LEAF && descend)
+  if (descend_missing(cr, r))
     for (uint32_t j = 0; j < cr->nchildren; j++) missing(o, p->crit_children[cr->child0 + j]);
 }
 
-static int decides_deny(const pol_Program *p, uint32_t ci, uint8_t st)
-{
-  int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
-  return excl ? st == PS_MET : st == PS_NOT_MET;
-}
 
 /* ---- JSON -------------------------------------------------------------- */
 
@@ -384,7 +386,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
   int failing = v->det != PD_APPROVE && v->det != PD_PEND;
   if (failing)
     for (uint32_t j = 0; j < v->ntops; j++)
-      if (decides_deny(p, v->tops[j], res_of(o.pol, &lr, v->tops[j])->status)) reason(&o, v->tops[j]);
+      if (pol_crit_fails(p, v->tops[j], res_of(o.pol, &lr, v->tops[j])->status)) reason(&o, v->tops[j]);
   pol_buf_printf(b, "],%s\"missing\": [", nl);
   o.first = 1;
   if (v->det != PD_APPROVE)
@@ -591,8 +593,7 @@ static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, co
                    facts.n ? facts.s : "(see evidence)");
     pol_buf_free(&facts);
   }
-  int descend = r->status == PS_UNKNOWN || (r->status == PS_NOT_MET && cr->kind == PC_ALL);
-  if (cr->kind != PC_LEAF && descend)
+  if (descend_missing(cr, r))
     for (uint32_t j = 0; j < cr->nchildren; j++) missing_text(b, vm, pol, lr, p->crit_children[cr->child0 + j]);
 }
 
@@ -611,7 +612,7 @@ static void view_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, co
   const pol_Policy *pol = &p->pol[lr->policy];
   if (det != PD_APPROVE && det != PD_PEND)
     for (uint32_t j = 0; j < n; j++)
-      if (decides_deny(p, tops[j], res_of(pol, lr, tops[j])->status)) reason_text(b, vm, pol, lr, tops[j], 1);
+      if (pol_crit_fails(p, tops[j], res_of(pol, lr, tops[j])->status)) reason_text(b, vm, pol, lr, tops[j], 1);
   if (det != PD_APPROVE)
     for (uint32_t j = 0; j < n; j++) missing_text(b, vm, pol, lr, tops[j]);
 }
@@ -666,8 +667,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     const pol_LineResult *lr = &lines[i];
     const pol_LineInfo *li = pol_case_line(c, lr->line);
     char det[16];
-    snprintf(det, sizeof det, "%s", pol_det_name(lr->det));
-    for (char *s = det; *s; s++) *s = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+    upper(det, sizeof det, pol_det_name(lr->det));
     pol_buf_printf(b, "\n== Line %d  CPT %s  ->  %s ==\n", li->number, li->cpt ? li->cpt : "(none)", det);
     if (lr->policy == POL_NOSTR) {
       pol_buf_puts(b, "No policy in this bundle covers this code on this date.\n");
@@ -687,7 +687,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
       pol_buf_puts(b, lr->line_det == PD_DENY ? "\nDenied because:\n" : "\nNot certified because:\n");
       for (uint32_t j = 0; j < br->ncrit; j++) {
         uint32_t ci = p->branch_crit[br->crit0 + j];
-        if (decides_deny(p, ci, res_of(pol, lr, ci)->status)) reason_text(b, vm, pol, lr, ci, 0);
+        if (pol_crit_fails(p, ci, res_of(pol, lr, ci)->status)) reason_text(b, vm, pol, lr, ci, 0);
       }
     }
     if (lr->line_det != PD_APPROVE) {

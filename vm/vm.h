@@ -107,6 +107,10 @@ const pol_Missing *pol_vm_missing(const pol_VM *vm);
 /* Runs one block on a fact slot array (used by tests). */
 pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots);
 
+/* Does criterion ci with status st count against the line: a criterion
+   not met, or an exclusion that applies? */
+int pol_crit_fails(const pol_Program *p, uint32_t ci, uint8_t st);
+
 const char *pol_det_name(pol_Det d);
 const char *pol_status_name(pol_Status s);
 
