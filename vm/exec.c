@@ -857,6 +857,16 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
   return 0;
 }
 
+/* Evaluates the top-level criteria of a branch (main or assess) into res
+   and applies the decision rule to them. */
+static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br,
+                            pol_CritResult *res)
+{
+  const pol_Program *p = vm->p;
+  for (uint32_t j = 0; j < br->ncrit; j++) eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
+  return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
+}
+
 static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult *out,
                       pol_CritResult *res)
 {
@@ -893,15 +903,12 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   }
   if (out->branch != POL_NOSTR) {
     const pol_Branch *br = &p->branches[out->branch];
-    for (uint32_t j = 0; j < br->ncrit; j++) eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
-    out->line_det = decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
+    out->line_det = judge_branch(vm, pol, br, res);
     if (br->each != POL_NOSTR && judge_items(vm, pol, br, out) != 0) return -1;
     out->det = br->each != POL_NOSTR ? combine(out->line_det, out) : out->line_det;
   }
   for (uint32_t a = 0; a < out->naspects; a++) {
-    const pol_Branch *br = &p->branches[out->aspects[a].branch];
-    for (uint32_t j = 0; j < br->ncrit; j++) eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
-    out->aspects[a].det = decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
+    out->aspects[a].det = judge_branch(vm, pol, &p->branches[out->aspects[a].branch], res);
   }
   if (out->branch == POL_NOSTR) out->det = out->line_det = out->aspects[0].det;
   return 0;
