@@ -851,6 +851,19 @@ static void decision(Gen *g, const pol_Node *dec)
   }
 }
 
+/* Appends the string ids of a header list (codes, plans) to codes[];
+   returns how many. */
+static uint32_t code_list(Gen *g, const pol_Node *list)
+{
+  uint32_t n = 0;
+  for (; list; list = list->next, n++) {
+    uint32_t id = str_id(g, list->str);
+    GROWV(g->p->codes, g->p->ncodes, g->cap_codes);
+    g->p->codes[g->p->ncodes++] = id;
+  }
+  return n;
+}
+
 static void policy(Gen *g, pol_PolicyUnit *u)
 {
   pol_Program *p = g->p;
@@ -864,19 +877,9 @@ static void policy(Gen *g, pol_PolicyUnit *u)
   p->pol[pi].source = str_id(g, u->source ? u->source : "");
   p->pol[pi].effective = u->effective;
   p->pol[pi].code0 = p->ncodes;
-  for (pol_Node *c = u->codes; c; c = c->next) {
-    uint32_t id = str_id(g, c->str);
-    GROWV(p->codes, p->ncodes, g->cap_codes);
-    p->codes[p->ncodes++] = id;
-  }
-  p->pol[pi].ncodes = p->ncodes - p->pol[pi].code0;
+  p->pol[pi].ncodes = code_list(g, u->codes);
   p->pol[pi].plan0 = p->ncodes;
-  for (pol_Node *c = u->plans; c; c = c->next) {
-    uint32_t id = str_id(g, c->str);
-    GROWV(p->codes, p->ncodes, g->cap_codes);
-    p->codes[p->ncodes++] = id;
-  }
-  p->pol[pi].nplans = p->ncodes - p->pol[pi].plan0;
+  p->pol[pi].nplans = code_list(g, u->plans);
   p->pol[pi].crit0 = p->ncrit;
   p->pol[pi].branch0 = p->nbranches;
   p->pol[pi].tag0 = p->ntagnames;
