@@ -111,8 +111,13 @@ $(INTERP_DIFF): tests/interp_diff.c $(B)/libpolc.a $(B)/libpolvm.a
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 
+# `make test SUITE=NAME` runs tests/suites/NAME.sh alone
 test: all unit $(INTERP_DIFF)
+ifdef SUITE
+	@sh tests/suites/$(SUITE).sh $(B)
+else
 	@sh tests/run.sh $(B)
+endif
 
 check:
 	$(MAKE) B=build-asan SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" test

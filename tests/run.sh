@@ -333,5 +333,15 @@ if sh tests/hostile.sh "$B" > "$T/ho" 2>&1; then ok; else ko "hostile input (tes
 grep -v '^[0-9]* passed' "$T/ho" | grep ' passed, ' | sed 's/^/  /'
 echo "hostile input ($(tail -1 "$T/ho")): $((pass - p0)) passed, $((fail - f0)) failed"
 
+# ---- suites of their own: tests/suites/NAME.sh BUILD_DIR ------------------
+# Each prints its failures and, last, "N passed, N failed"; exit 0 when green.
+for s in tests/suites/*.sh; do
+  [ -f "$s" ] || continue
+  name=$(basename "$s" .sh)
+  p0=$pass f0=$fail
+  if sh "$s" "$B" > "$T/suite" 2>&1; then ok; else ko "suite $name ($s):"; grep -v ' passed, [0-9]* failed$' "$T/suite" | head -30; fi
+  echo "$name ($(tail -1 "$T/suite")): $((pass - p0)) passed, $((fail - f0)) failed"
+done
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
