@@ -8,7 +8,8 @@
 #   make fuzz      libFuzzer targets (FUZZ_SECONDS=N each)
 #   make format    rewrite every .pol in the canonical layout (polc fmt)
 #   make format-check   fail if a .pol is not in it (also part of make test)
-#   make install   PREFIX=/usr/local DESTDIR=  (binaries, stdlib, man pages)
+#   make install   PREFIX=/usr/local DESTDIR=  (binaries, libpolvm and its
+#                  header and polvm.pc, stdlib, man pages; LIBDIR, INCLUDEDIR)
 #
 # Out-of-tree build into $(B)/.  Missing Debian packages are installed by
 # tools/deps.sh when run as root, or named.
@@ -30,7 +31,7 @@ GEN_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall $(CFLAGS) $(SANFLAGS) -MMD -MP -I comp
 LDLIBS  = -ljansson -lsodium -lffi -ldl -lm
 
 VM_SRC   = vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
-           vm/case.c vm/exec.c vm/ffi.c vm/trace.c
+           vm/case.c vm/exec.c vm/ffi.c vm/trace.c vm/api.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
            compiler/codegen.c compiler/interp.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
@@ -88,6 +89,44 @@ $(POLC): $(B)/compiler/polc.o $(B)/compiler/fmt.o $(B)/compiler/doc.o $(B)/libpo
 
 $(POLVM): $(B)/vm/polvm.o $(B)/vm/polvm_test.o $(B)/vm/polvm_diff.o $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- the public library: vm/polvm.h, docs/embedding.md ------------------
+# $(B)/libpolvm.a above is the VM's internal archive, every symbol visible,
+# for polc, the tests and the fuzzers.  The libraries `make install` ships
+# are built in $(B)/lib/ from position-independent objects ($(B)/pic/)
+# compiled with -fvisibility=hidden: the shared one exports polvm_* only
+# (vm/libpolvm.map) under the SONAME libpolvm.so.MAJOR; the static one is a
+# single object whose hidden symbols were made local, so it too defines
+# polvm_* and nothing else.  The version is POLVM_VERSION_STRING in polvm.h.
+LIB_VERSION := $(shell sed -n 's/^\#define POLVM_VERSION_STRING "\(.*\)"/\1/p' vm/polvm.h)
+LIB_SONAME   = libpolvm.so.$(firstword $(subst ., ,$(LIB_VERSION)))
+LIB_SO       = $(B)/lib/libpolvm.so.$(LIB_VERSION)
+LIB_A        = $(B)/lib/libpolvm.a
+PIC_OBJ      = $(VM_SRC:%.c=$(B)/pic/%.o)
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+# the sanitizers' runtimes come with the executable, not the library
+LIB_ZDEFS    = $(if $(SANFLAGS),,-Wl,-z,defs)
+
+all: $(LIB_SO) $(LIB_A)
+
+$(B)/pic/%.o: %.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIB_SO): $(PIC_OBJ) vm/libpolvm.map
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--version-script=vm/libpolvm.map \
+	  $(LIB_ZDEFS) -o $@ $(PIC_OBJ) $(LDLIBS)
+	ln -sf $(notdir $@) $(B)/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(B)/lib/libpolvm.so
+
+$(LIB_A): $(PIC_OBJ)
+	@mkdir -p $(dir $@)
+	$(LD) -r -o $(B)/pic/libpolvm.o $(PIC_OBJ)
+	objcopy --localize-hidden $(B)/pic/libpolvm.o
+	rm -f $@
+	$(AR) rcs $@ $(B)/pic/libpolvm.o
 
 $(BUNDLE): $(POLC) $(POLICIES) $(wildcard stdlib/*.pol)
 	$(POLC) -o $@ $(POLICIES)
@@ -166,6 +205,15 @@ demo: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/polc/stdlib
 	install -m 755 $(POLC) $(POLVM) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 644 vm/polvm.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libpolvm.so
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(LIB_VERSION)|' \
+	  vm/polvm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/polvm.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/polvm.pc
 	install -m 644 stdlib/*.pol $(DESTDIR)$(PREFIX)/share/polc/stdlib/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/polc.1 docs/polvm.1 $(DESTDIR)$(PREFIX)/share/man/man1/

@@ -731,3 +731,20 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     }
   }
 }
+
+/* ---- for the public API (trace.h) ---------------------------------------- */
+
+int pol_trace_evidence_shown(const pol_VM *vm, const pol_CritResult *r, uint32_t i)
+{
+  return first_evidence(vm, r, i);
+}
+
+void pol_trace_value_text(pol_Buf *b, const pol_Program *p, const pol_Value *v)
+{
+  value_text(b, p, v);
+}
+
+void pol_trace_missing_path(const pol_Program *p, const pol_Missing *m, char *buf, size_t n)
+{
+  missing_path(p, m, buf, n);
+}

@@ -48,4 +48,12 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c,
 /* The hex SHA-256 of the program's content (64 chars + NUL). */
 void pol_sha_hex(const uint8_t sha[32], char out[65]);
 
+/* What the traces show of one record, for the public API (vm/api.c):
+   whether evidence record i of r is the first of its kind (the traces
+   list each fact and value once); a value as the text report writes it;
+   a missing fact as its case path. */
+int pol_trace_evidence_shown(const pol_VM *vm, const pol_CritResult *r, uint32_t i);
+void pol_trace_value_text(pol_Buf *b, const pol_Program *p, const pol_Value *v);
+void pol_trace_missing_path(const pol_Program *p, const pol_Missing *m, char *buf, size_t n);
+
 #endif
