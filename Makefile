@@ -163,7 +163,7 @@ check:
 
 # polc over policies/, polvm trace / eval / verify over the examples and the
 # hostile inputs, all under valgrind: no errors, no definite or indirect leaks
-valgrind: all
+valgrind: all $(B)/tests/test_api
 	@sh tests/valgrind.sh $(B)
 
 # ---- fuzzing: libFuzzer targets (tests/fuzz/) ---------------------------

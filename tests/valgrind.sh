@@ -4,7 +4,8 @@
 # block fails the run (valgrind exits 99).
 #   polc: compile policies/ (bundle, --check, --dump);
 #   polvm: trace (text and JSON) and eval (with criteria) over every
-#   example case, verify and dump of the bundle;
+#   example case, verify and dump of the bundle; the public C API
+#   (tests/unit/test_api.c);
 #   then the hostile-input suite (tests/hostile.sh, parts 1 and 2) and the
 #   fuzz regressions (tests/fuzz/replay.sh), each command under valgrind.
 # Prints a line per step and "N passed, N failed".
@@ -43,6 +44,7 @@ python3 tests/oracle/gencases.py --seed 31 --count 300 >> "$T/cases.ndjson"
 STDIN=$T/cases.ndjson step "polvm eval --criteria, $(wc -l < "$T/cases.ndjson") lines" \
   $VG $POLVM eval --criteria --bundle "$T/p.polb"
 STDIN=$T/cases.ndjson step "polvm eval --no-trace" $VG $POLVM eval --no-trace --bundle "$T/p.polb"
+step "test_api (the public C API, every function)" $VG $B/tests/test_api
 
 VALGRIND=$VG sh tests/hostile.sh "$B" > "$T/hostile" 2>&1
 rc=$?

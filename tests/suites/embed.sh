@@ -82,6 +82,13 @@ for f in examples/caresource-sij/denied-one-injection.json examples/caresource-s
   done
 done
 
+# docs/embedding.md shows the example as it is
+awk '/^<!-- examples\/embed\/embed.c -->$/ { want = 1; next }
+     want && /^```c$/ { inblk = 1; next }
+     inblk && /^```$/ { exit }
+     inblk { print }' docs/embedding.md > "$T/doc.c"
+cmp -s "$T/doc.c" examples/embed/embed.c && ok || { ko "docs/embedding.md: the example differs from examples/embed/embed.c:"; diff examples/embed/embed.c "$T/doc.c" | head; }
+
 # refusals reach the caller as codes
 printf '{"case_id": "x",\n "patient": 7 oops}' > "$T/bad.json"
 "$T/embed" "$BUNDLE" "$T/bad.json" > /dev/null 2> "$T/err"
