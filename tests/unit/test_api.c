@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -683,6 +684,56 @@ static void test_stale_results(void **state)
   polvm_vm_set_budget(f->vm, 0);
 }
 
+/* ---- threading: one program, a VM and a case per thread ------------------- */
+
+enum { NTHREADS = 4, ROUNDS = 25 };
+
+typedef struct Worker {
+  const polvm_program *p;   /* shared */
+  const char *want;         /* the JSON trace every round must give */
+  int bad;
+} Worker;
+
+static void *work(void *arg)
+{
+  Worker *w = arg;
+  polvm_vm *vm = NULL;
+  polvm_case *c = NULL;
+  if (polvm_vm_new(w->p, &vm, NULL) != POLVM_OK || polvm_case_new(w->p, &c, NULL) != POLVM_OK) w->bad++;
+  for (int k = 0; k < ROUNDS && !w->bad; k++) {
+    const polvm_result *r = NULL;
+    Sink got = {0};
+    if (polvm_case_load_json(c, good_case, strlen(good_case), NULL) != POLVM_OK ||
+        polvm_eval(vm, c, &r, NULL) != POLVM_OK ||
+        polvm_render_json(r, POLVM_JSON_CRITERIA, sink_write, &got) != POLVM_OK ||
+        strcmp(got.s, w->want) != 0)
+      w->bad++;
+    free(got.s);
+  }
+  polvm_case_free(c);
+  polvm_vm_free(vm);
+  return NULL;
+}
+
+static void test_threads(void **state)
+{
+  Fix *f = *state;
+  const polvm_result *r = judge(f, good_case);
+  Sink want = {0};
+  assert_int_equal(polvm_render_json(r, POLVM_JSON_CRITERIA, sink_write, &want), POLVM_OK);
+  pthread_t t[NTHREADS];
+  Worker w[NTHREADS];
+  for (int i = 0; i < NTHREADS; i++) {
+    w[i] = (Worker){f->p, want.s, 0};
+    assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+  }
+  for (int i = 0; i < NTHREADS; i++) {
+    assert_int_equal(pthread_join(t[i], NULL), 0);
+    assert_int_equal(w[i].bad, 0);
+  }
+  free(want.s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -700,6 +751,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_budget, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_render, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_stale_results, fix_setup, fix_teardown),
+    cmocka_unit_test_setup_teardown(test_threads, fix_setup, fix_teardown),
   };
   return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }
