@@ -67,7 +67,8 @@ typedef enum polvm_status {
 POLVM_API const char *polvm_strerror(polvm_status s);
 
 /* What went wrong.  Filled by every function that takes one (on success:
-   status POLVM_OK, the rest empty).  Plain data: copy it freely. */
+   status POLVM_OK, the rest empty).  Plain data: copy it freely.  Its
+   layout is part of the ABI: changing it changes POLVM_VERSION_MAJOR. */
 typedef struct polvm_error {
   polvm_status status;
   char code[8];          /* stable code (docs/errors.md): "B0001", "C0102", ...; "" if none */
