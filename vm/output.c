@@ -97,7 +97,9 @@ int pol_close_stdout(const char *prog)
   errno = 0;
   int bad = fflush(stdout) != 0 || ferror(stdout);
   int e = errno;
-  if (fclose(stdout) != 0 && !bad) { bad = 1; e = errno; }
+  /* EBADF at close with nothing left to write: stdout was closed (>&-)
+     and the command had nothing to say */
+  if (fclose(stdout) != 0 && !bad && errno != EBADF) { bad = 1; e = errno; }
   if (!bad) return 0;
   fprintf(stderr, "%s: cannot write the output: %s\n", prog, e ? strerror(e) : "write error");
   return -1;

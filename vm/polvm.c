@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -347,7 +348,7 @@ static int cmd_trace(int argc, char **argv)
   }
   pol_buf_free(&out);
   cli_unload(&L);
-  if (cli_stopped()) return cli_stop_code();
+  if (rc != EXIT_INTERNAL && cli_stopped()) rc = cli_stop_code();   /* an output error wins */
   return rc;
 }
 
@@ -461,8 +462,19 @@ int cli_next_line(cli_Lines *in, char **line, size_t *len)
       if (cli_write_out(in->pending) != 0) { in->failed = EXIT_INTERNAL; return -1; }
       pol_buf_reset(in->pending);
     }
+    /* wait for input with SIGINT and SIGTERM let through only while
+       waiting (ppoll), so a signal that came just before is not missed */
+    sigset_t stops, old;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stops, &old);
+    struct pollfd pfd = {in->fd, POLLIN, 0};
+    int ready = stop_signal ? -1 : ppoll(&pfd, 1, NULL, &old);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (ready < 0 && (stop_signal || errno == EINTR)) continue;   /* the flag is checked above */
     ssize_t got = read(in->fd, in->buf + in->hi, in->cap - in->hi);
-    if (got < 0 && errno == EINTR) continue;   /* stop_signal is checked above */
+    if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       fprintf(stderr, "polvm: cannot read the input: %s\n", strerror(errno));
       in->failed = EXIT_INTERNAL;
@@ -542,7 +554,7 @@ static int cmd_eval(int argc, char **argv)
   cli_lines_free(&in);
   pol_buf_free(&out);
   cli_unload(&L);
-  if (!rc && cli_stopped()) rc = cli_stop_code();
+  if (!rc && cli_stopped()) rc = cli_stop_code();   /* an input or output error wins */
   return rc;
 }
 

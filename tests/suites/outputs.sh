@@ -95,6 +95,10 @@ full 3 $POLC doc policies/caresource-nc-sij-fusion.pol
 full 3 $POLC --version
 full 3 $POLC keygen "$T/k-full"
 expect_rc 5 $POLVM test --bundle "$BUNDLE" --coverage-json /dev/full policies/caresource-nc-sij-fusion.test.json
+# standard output closed: an error only for a command that has something to say
+$POLVM verify "$BUNDLE" >&- 2> "$T/e"; rc=$?
+[ $rc -eq 5 ] && grep -q 'cannot write' "$T/e" && ok || ko "polvm verify >&-: exit $rc: $(cat "$T/e")"
+$POLC -o "$T/closed.polb" policies/caresource-nc-sij-fusion.pol >&- 2> "$T/e" && ok || ko "polc -o with stdout closed: $(cat "$T/e")"
 
 # ---- output files: atomic, no symlink followed, nothing but regular files replaced --
 D=$T/files
