@@ -14,8 +14,10 @@
  * `polvm --trust KEY.pub COMMAND ...` (or $POLVM_TRUST) refuses bundles not
  * signed by that key (docs/cli.md, docs/bundle-format.md "Signature").
  * Exit codes (docs/cli.md): 0 success, 2 usage, 3 bad case, 4 bad
- * bundle, 5 internal or I/O error.  A determination of deny or pend is a
- * result, not an error: exit 0.  `polvm test` exits 1 when a test fails.
+ * bundle, 5 internal or I/O error (a failed write to stdout: always),
+ * 130 / 143 eval or trace stopped by SIGINT / SIGTERM.  A determination of
+ * deny or pend is a result, not an error: exit 0.  `polvm test` exits 1
+ * when a test fails.
  *
  * This file also holds what the subcommands share (polvm_cli.h).
  */

@@ -4,8 +4,9 @@
  *
  * Every case (one JSON object per line; blank lines skipped), read as
  * `polvm eval` reads it (cli_next_line, cli_parse_case: the same size
- * and nesting limits), is judged with both bundles.  Each request line whose outcome changes is listed,
- * in input order:
+ * and nesting limits), is judged with both bundles.  Each request line
+ * whose outcome changes is listed, in input order (case ids and items
+ * escaped as in the text report):
  *
  *   CASE_ID line N: OLD -> NEW; reasons added A, B; removed C; ASPECT: OLD -> NEW
  *

@@ -12,6 +12,10 @@
  *    it, its unknown children; beneath an "all of" that is not met, its
  *    unknown children too (help for a deny: they still need an answer).
  *    Facts are the unknown facts the clause read.
+ *
+ * Strings from the case reach the output only through the escaping
+ * function of the format: pol_buf_json_str, pol_buf_text_str
+ * (docs/security.md "Outputs").
  */
 #include "trace.h"
 
