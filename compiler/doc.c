@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "../vm/output.h"
 
 /* rich text: code `x`; a data name (title \x1f display); a let reference */
 #define RT_CODE    '\x02'
@@ -1464,9 +1465,11 @@ int pol_doc_main(int argc, char **argv, const char *const *paths, int npaths)
   d.html = html;
   render(&d, file);
   int rc = 0;
-  FILE *f = outfile ? fopen(outfile, "wb") : stdout;
-  if (!f || fwrite(d.out.s, 1, d.out.n, f) != d.out.n || (outfile ? fclose(f) : fflush(f)) != 0) {
-    fprintf(stderr, "polc: cannot write %s: %s\n", outfile ? outfile : "standard output", strerror(errno));
+  char err[512];
+  if (outfile ? pol_write_file(outfile, d.out.s, d.out.n, 0666, 0, err, sizeof err) != 0
+              : fwrite(d.out.s, 1, d.out.n, stdout) != d.out.n || fflush(stdout) != 0) {
+    fprintf(stderr, "polc: cannot write %s: %s\n", outfile ? outfile : "standard output",
+            outfile ? err : strerror(errno));
     rc = 3;
   }
   free(d.out.s);

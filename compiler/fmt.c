@@ -52,6 +52,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "parse.h"
+#include "../vm/output.h"
 
 #define WIDTH 100
 #define MARK '\x01'          /* starts a trailing comment in the printer's output */
@@ -1218,20 +1219,11 @@ static char *read_file(const char *path, size_t *len)
   return b.s;
 }
 
-/* Replaces path's contents through a temporary file, keeping its mode. */
-static int write_file(const char *path, const char *s)
+/* Replaces path's contents, keeping its mode (pol_write_file).  0, or -1
+   with the reason in err. */
+static int write_file(const char *path, const char *s, char *err, size_t errlen)
 {
-  char tmp[4096];
-  struct stat st;
-  int have_mode = stat(path, &st) == 0;
-  if (snprintf(tmp, sizeof tmp, "%s.fmt-tmp", path) >= (int)sizeof tmp) { errno = ENAMETOOLONG; return -1; }
-  FILE *f = fopen(tmp, "wb");
-  if (!f) return -1;
-  size_t n = strlen(s);
-  if (fwrite(s, 1, n, f) != n || fclose(f) != 0) { remove(tmp); return -1; }
-  if (have_mode) chmod(tmp, st.st_mode & 07777);
-  if (rename(tmp, path) != 0) { remove(tmp); return -1; }
-  return 0;
+  return pol_write_file(path, s, strlen(s), 0666, 0, err, errlen);
 }
 
 static void fmt_usage(FILE *f)
@@ -1285,8 +1277,9 @@ int pol_fmt_main(int argc, char **argv)
         if (rc < 1) rc = 1;
       }
     } else if (write && strcmp(path, "-") != 0) {
-      if (changed && write_file(path, out) != 0) {
-        fprintf(stderr, "polc: cannot write %s: %s\n", path, strerror(errno));
+      char err[512];
+      if (changed && write_file(path, out, err, sizeof err) != 0) {
+        fprintf(stderr, "polc: cannot write %s: %s\n", path, err);
         if (rc < 3) rc = 3;
       }
     } else {

@@ -10,7 +10,8 @@
  *   polc --sign KEYFILE -o BUNDLE FILE.pol...      compile and sign
  *
  * Exit codes (docs/cli.md): 0 success, 1 errors in the policies,
- * 2 usage, 3 cannot read or write a file, 4 internal error.
+ * 2 usage, 3 cannot read or write a file (standard output included),
+ * 4 internal error.
  */
 #include <errno.h>
 #include <sodium.h>
@@ -22,6 +23,7 @@
 #include "compile.h"
 #include "fmt.h"
 #include "../vm/bundle.h"
+#include "../vm/output.h"
 
 #ifndef POL_STDLIB_DIR
 #define POL_STDLIB_DIR "/usr/local/share/polc/stdlib"
@@ -97,7 +99,7 @@ static int sign_bundle(const char *keyfile, uint8_t **buf, size_t *len)
   return 0;
 }
 
-int main(int argc, char **argv)
+static int polc_main(int argc, char **argv)
 {
   if (argc > 1 && strcmp(argv[1], "keygen") == 0) return keygen_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "fmt") == 0) return pol_fmt_main(argc - 1, argv + 1);
@@ -189,23 +191,23 @@ int main(int argc, char **argv)
   }
   if (rc == 0 && dump) pol_disasm(p, stdout);
   if (rc == 0 && !check_only && !dump) {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    FILE *f = fopen(tmp, "wb");
-    int bad = !f || fwrite(buf, 1, len, f) != len;
-    int e = errno;
-    if (f && fclose(f) != 0 && !bad) { bad = 1; e = errno; }   /* closed either way */
-    if (bad) {
-      fprintf(stderr, "%s: error[E0901]: cannot write: %s\n", out, strerror(e));
-      rc = EXIT_IO;
-      remove(tmp);
-    } else if (rename(tmp, out) != 0) {
-      fprintf(stderr, "%s: error[E0901]: cannot write: %s\n", out, strerror(errno));
+    char err[512];
+    if (pol_write_file(out, buf, len, 0666, 0, err, sizeof err) != 0) {
+      fprintf(stderr, "%s: error[E0901]: cannot write: %s\n", out, err);
       rc = EXIT_IO;
     }
   }
   free(buf);
   pol_program_free(p);
   pol_compiler_free(&c);
+  return rc;
+}
+
+/* Every command's output is checked once it is complete: a write error
+   (a full disk, a closed pipe) is exit 3, whatever the command. */
+int main(int argc, char **argv)
+{
+  int rc = polc_main(argc, argv);
+  if (pol_close_stdout("polc") != 0) rc = EXIT_IO;
   return rc;
 }

@@ -8,9 +8,9 @@
  * holds on its own (file text, a fresh key pair) are wiped before return.
  */
 #include "bundle.h"
+#include "output.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,25 +51,22 @@ int pol_bundle_sign(uint8_t **buf, size_t *len, const uint8_t *sk)
 
 /* ---- key files --------------------------------------------------------- */
 
-/* Writes hex of key[0..n) and a newline to a new file: O_EXCL, so an
-   existing file (or a symlink) is never overwritten.  0, or -1 with errno
-   and no file left behind by this call. */
-static int write_new(const char *path, mode_t mode, const uint8_t *key, size_t n)
+/* Writes hex of key[0..n) and a newline to a new file, complete or not at
+   all (pol_write_file, POL_WRITE_NEW: an existing file or symlink is never
+   overwritten), with exactly mode.  0, or -1 with errno and the reason in
+   err. */
+static int write_new(const char *path, mode_t mode, const uint8_t *key, size_t n, char *err,
+                     size_t errlen)
 {
   char hex[2 * POL_SECKEY_LEN + 2];
   sodium_bin2hex(hex, sizeof hex - 1, key, n);
   size_t hl = 2 * n;
   hex[hl++] = '\n';
-  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) { sodium_memzero(hex, sizeof hex); return -1; }
-  /* the umask may only remove bits; fchmod makes the mode exact */
-  int ok = fchmod(fd, mode) == 0 && write(fd, hex, hl) == (ssize_t)hl && fsync(fd) == 0;
+  int rc = pol_write_file(path, hex, hl, mode, POL_WRITE_NEW, err, errlen);
   int e = errno;
   sodium_memzero(hex, sizeof hex);
-  if (close(fd) != 0 && ok) { ok = 0; e = errno; }
-  if (!ok) unlink(path);
   errno = e;
-  return ok ? 0 : -1;
+  return rc;
 }
 
 int pol_key_generate(const char *path, char *err, size_t errlen)
@@ -91,13 +88,12 @@ int pol_key_generate(const char *path, char *err, size_t errlen)
   uint8_t pk[POL_PUBKEY_LEN], sk[POL_SECKEY_LEN];
   crypto_sign_keypair(pk, sk);
   int rc = 0;
-  if (write_new(path, 0600, sk, sizeof sk) != 0) {
-    pol_errf(err, errlen, "%s: %s%s", path, strerror(errno),
-         errno == EEXIST ? ": not overwriting a key" : "");
+  char why[600];
+  if (write_new(path, 0600, sk, sizeof sk, why, sizeof why) != 0) {
+    pol_errf(err, errlen, "%s: %s%s", path, why, errno == EEXIST ? ": not overwriting a key" : "");
     rc = -1;
-  } else if (write_new(pub, 0644, pk, sizeof pk) != 0) {
-    pol_errf(err, errlen, "%s: %s%s", pub, strerror(errno),
-         errno == EEXIST ? ": not overwriting a key" : "");
+  } else if (write_new(pub, 0644, pk, sizeof pk, why, sizeof why) != 0) {
+    pol_errf(err, errlen, "%s: %s%s", pub, why, errno == EEXIST ? ": not overwriting a key" : "");
     unlink(path);   /* no secret key without its public half */
     rc = -1;
   }

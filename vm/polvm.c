@@ -14,20 +14,26 @@
  * `polvm --trust KEY.pub COMMAND ...` (or $POLVM_TRUST) refuses bundles not
  * signed by that key (docs/cli.md, docs/bundle-format.md "Signature").
  * Exit codes (docs/cli.md): 0 success, 2 usage, 3 bad case, 4 bad
- * bundle, 5 internal or I/O error.  A determination of deny or pend is a
- * result, not an error: exit 0.  `polvm test` exits 1 when a test fails.
+ * bundle, 5 internal or I/O error (a failed write to stdout: always),
+ * 130 / 143 eval or trace stopped by SIGINT / SIGTERM.  A determination of
+ * deny or pend is a result, not an error: exit 0.  `polvm test` exits 1
+ * when a test fails.
  *
  * This file also holds what the subcommands share (polvm_cli.h).
  */
 #include <errno.h>
 #include <jansson.h>
+#include <poll.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "case.h"
+#include "output.h"
 #include "polvm_cli.h"
 #include "trace.h"
 #include "vm.h"
@@ -86,6 +92,36 @@ static int read_limited(const char *path, size_t limit, uint8_t **out, size_t *l
   *out = b;
   *len = n;
   return 0;
+}
+
+json_t *cli_parse_case(const char *text, size_t len, pol_CaseError *ce)
+{
+  if (len <= POL_CASE_MAX_BYTES) return pol_case_parse(text, len, ce);
+  /* read_limited and cli_next_line keep limit + 1 bytes: the size is unknown */
+  ce->code = "C0002";
+  ce->line = ce->column = 0;
+  snprintf(ce->text, sizeof ce->text, "case too large: more than %u bytes", (unsigned)POL_CASE_MAX_BYTES);
+  return NULL;
+}
+
+static void hash_hex(const void *data, size_t len, char out[65]);
+
+json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t errlen)
+{
+  char why[512];
+  uint8_t *text = NULL;
+  size_t len = 0;
+  if (read_limited(path, POL_CASE_MAX_BYTES, &text, &len, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s: C0004 cannot read the case: %s", path, why);
+    return NULL;
+  }
+  pol_CaseError ce;
+  json_t *root = cli_parse_case((const char *)text, len, &ce);
+  if (!root && ce.line) snprintf(err, errlen, "%s:%d:%d: %s %s", path, ce.line, ce.column, ce.code, ce.text);
+  else if (!root) snprintf(err, errlen, "%s: %s %s", path, ce.code, ce.text);
+  else if (case_hash) hash_hex(text, len, case_hash);
+  free(text);
+  return root;
 }
 
 /* The key of --trust / $POLVM_TRUST; NULL: any signer, or none. */
@@ -280,31 +316,17 @@ static int cmd_trace(int argc, char **argv)
   int rc = cli_load_bundle(bundle, &L);
   if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, 1);
+  cli_catch_stop();
   pol_Buf out = {0};
-  for (int f = 0; f < nfiles; f++) {
-    char err[512];
-    uint8_t *text = NULL;
-    size_t len = 0;
-    if (read_limited(files[f], POL_CASE_MAX_BYTES, &text, &len, err, sizeof err) != 0) {
-      fprintf(stderr, "polvm: %s: C0004 cannot read the case: %s\n", files[f], err);
-      rc = EXIT_CASE;
-      continue;
-    }
-    pol_CaseError ce;
-    json_t *root = pol_case_parse((const char *)text, len, &ce);
-    if (!root) {
-      if (ce.line) fprintf(stderr, "polvm: %s:%d:%d: %s %s\n", files[f], ce.line, ce.column, ce.code, ce.text);
-      else if (len > POL_CASE_MAX_BYTES)
-        fprintf(stderr, "polvm: %s: %s case too large: more than %u bytes\n", files[f], ce.code,
-                (unsigned)POL_CASE_MAX_BYTES);
-      else fprintf(stderr, "polvm: %s: %s %s\n", files[f], ce.code, ce.text);
-      free(text);
-      rc = EXIT_CASE;
-      continue;
-    }
+  for (int f = 0; f < nfiles && !cli_stopped(); f++) {
+    char err[1024];
     char case_hash[65];
-    hash_hex(text, len, case_hash);
-    free(text);
+    json_t *root = cli_read_case(files[f], case_hash, err, sizeof err);
+    if (!root) {
+      fprintf(stderr, "polvm: %s\n", err);
+      rc = EXIT_CASE;
+      continue;
+    }
     const pol_LineResult *lines = NULL;
     if (pol_case_load(L.c, root, err, sizeof err) != 0) {
       fprintf(stderr, "polvm: %s: %s\n", files[f], err);
@@ -317,14 +339,18 @@ static int cmd_trace(int argc, char **argv)
       pol_buf_reset(&out);
       if (json) pol_trace_json(&out, L.vm, L.c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
       else pol_trace_text(&out, L.vm, L.c, lines, &meta);
-      fwrite(out.s, 1, out.n, stdout);
-      if (f + 1 < nfiles && !json) fputs("\n", stdout);
+      if (f + 1 < nfiles && !json) pol_buf_puts(&out, "\n");
+      if (cli_write_out(&out) != 0) {
+        rc = EXIT_INTERNAL;
+        json_decref(root);
+        break;
+      }
     }
     json_decref(root);
   }
   pol_buf_free(&out);
   cli_unload(&L);
-  if (fflush(stdout) != 0) return EXIT_INTERNAL;
+  if (rc != EXIT_INTERNAL && cli_stopped()) rc = cli_stop_code();   /* an output error wins */
   return rc;
 }
 
@@ -341,20 +367,67 @@ static int load_and_judge(Loaded *L, const json_t *root, const pol_LineResult **
   return -1;
 }
 
-/* Lines of the standard input, read in large blocks.  A line longer than
-   the limit is read to its end but kept cut to limit + 1 bytes, so memory
-   stays bounded by the limit whatever the input. */
-typedef struct LineIn {
-  FILE *f;
-  char *buf;            /* owned */
-  size_t cap, lo, hi;   /* unread bytes: buf[lo .. hi) */
-  int eof;
-} LineIn;
+/* ---- output, signals and case lines (polvm_cli.h) ---------------------- */
 
-/* The next line, without its '\n', at *line (valid until the next call)
-   with *len bytes (> limit: too long, cut); 0, or -1 at the end. */
-static int next_line(LineIn *in, size_t limit, char **line, size_t *len)
+int cli_write_out(const pol_Buf *b)
 {
+  if (!b->n) return 0;
+  /* anything stdio holds goes first, so the order of output is kept */
+  if (fflush(stdout) == 0 && pol_write_all(fileno(stdout), b->s, b->n) == 0) return 0;
+  fprintf(stderr, "polvm: cannot write the output: %s\n", strerror(errno));
+  return -1;
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+  stop_signal = sig;
+}
+
+void cli_catch_stop(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop;
+  sigemptyset(&sa.sa_mask);
+  /* no SA_RESTART: a blocking read returns EINTR and the loop sees the
+     flag; SA_RESETHAND: a second signal ends the process at once */
+  sa.sa_flags = SA_RESETHAND;
+  static const int sigs[] = {SIGINT, SIGTERM};
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    struct sigaction old;
+    /* an ignored signal stays ignored (nohup, a background job) */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(sigs[i], &sa, NULL);
+  }
+}
+
+int cli_stopped(void)
+{
+  return stop_signal != 0;
+}
+
+int cli_stop_code(void)
+{
+  return EXIT_SIGNAL + stop_signal;
+}
+
+void cli_lines_init(cli_Lines *in, int fd, pol_Buf *pending)
+{
+  memset(in, 0, sizeof *in);
+  in->fd = fd;
+  in->pending = pending;
+}
+
+void cli_lines_free(cli_Lines *in)
+{
+  free(in->buf);
+  in->buf = NULL;
+}
+
+int cli_next_line(cli_Lines *in, char **line, size_t *len)
+{
+  const size_t limit = POL_CASE_MAX_BYTES;
   size_t scan = in->lo;
   int too_long = 0;
   for (;;) {
@@ -366,7 +439,7 @@ static int next_line(LineIn *in, size_t limit, char **line, size_t *len)
       in->lo = nl ? end + 1 : in->hi;
       return 0;
     }
-    if (in->eof) return -1;
+    if (in->eof || in->failed || stop_signal) return -1;
     /* keep at most limit + 1 bytes of the line; the rest was searched */
     if (in->hi - in->lo > limit) {
       too_long = 1;
@@ -386,11 +459,39 @@ static int next_line(LineIn *in, size_t limit, char **line, size_t *len)
       in->buf = nb;
       in->cap = ncap;
     }
-    size_t got = fread(in->buf + in->hi, 1, in->cap - in->hi, in->f);
-    in->hi += got;
+    /* every answer is out before waiting for more input */
+    if (in->pending && in->pending->n) {
+      if (cli_write_out(in->pending) != 0) { in->failed = EXIT_INTERNAL; return -1; }
+      pol_buf_reset(in->pending);
+    }
+    /* wait for input with SIGINT and SIGTERM let through only while
+       waiting (ppoll), so a signal that came just before is not missed */
+    sigset_t stops, old;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stops, &old);
+    struct pollfd pfd = {in->fd, POLLIN, 0};
+    int ready = stop_signal ? -1 : ppoll(&pfd, 1, NULL, &old);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (ready < 0 && (stop_signal || errno == EINTR)) continue;   /* the flag is checked above */
+    ssize_t got = read(in->fd, in->buf + in->hi, in->cap - in->hi);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      fprintf(stderr, "polvm: cannot read the input: %s\n", strerror(errno));
+      in->failed = EXIT_INTERNAL;
+      return -1;
+    }
     if (got == 0) in->eof = 1;
+    in->hi += (size_t)got;
   }
 }
+
+/* ---- eval -------------------------------------------------------------- */
+
+/* Answers are gathered and written in blocks of about this size, and
+   whenever the input has no more complete lines (cli_next_line). */
+#define EVAL_OUT_BLOCK 65536
 
 static int cmd_eval(int argc, char **argv)
 {
@@ -409,24 +510,23 @@ static int cmd_eval(int argc, char **argv)
   int rc = cli_load_bundle(bundle, &L);
   if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, trace);
+  cli_catch_stop();
   pol_Buf out = {0};
-  LineIn in = {stdin, NULL, 0, 0, 0, 0};
+  cli_Lines in;
+  cli_lines_init(&in, fileno(stdin), &out);
   char *line;
   size_t n;
   unsigned long line_no = 0;
   int flags = POL_TRACE_COMPACT | (criteria ? POL_TRACE_CRITERIA : 0);
-  while (next_line(&in, POL_CASE_MAX_BYTES, &line, &n) == 0) {
+  while (!cli_stopped() && cli_next_line(&in, &line, &n) == 0) {
     line_no++;
-    pol_buf_reset(&out);
     char err[512];
     pol_CaseError ce;
-    json_t *root = n > POL_CASE_MAX_BYTES ? NULL : pol_case_parse(line, n, &ce);
+    json_t *root = cli_parse_case(line, n, &ce);
     const pol_LineResult *lines = NULL;
     if (!root) {
-      if (n > POL_CASE_MAX_BYTES)
-        snprintf(err, sizeof err, "C0002 case too large: more than %u bytes", (unsigned)POL_CASE_MAX_BYTES);
-      else
-        snprintf(err, sizeof err, "%s %s (column %d)", ce.code, ce.text, ce.column);
+      if (!ce.line) snprintf(err, sizeof err, "%s %s", ce.code, ce.text);
+      else snprintf(err, sizeof err, "%s %s (column %d)", ce.code, ce.text, ce.column);
       pol_buf_printf(&out, "{\"line_no\": %lu, \"error\": ", line_no);
       pol_buf_json_str(&out, err);
       pol_buf_puts(&out, "}\n");
@@ -446,16 +546,17 @@ static int cmd_eval(int argc, char **argv)
       pol_buf_puts(&out, "\n");
     }
     if (root) json_decref(root);
-    if (fwrite(out.s, 1, out.n, stdout) != out.n) { rc = EXIT_INTERNAL; break; }
+    if (out.n >= EVAL_OUT_BLOCK) {
+      if (cli_write_out(&out) != 0) { rc = EXIT_INTERNAL; break; }
+      pol_buf_reset(&out);
+    }
   }
-  if (ferror(stdin)) {
-    fprintf(stderr, "polvm eval: cannot read the input: %s\n", strerror(errno));
-    rc = EXIT_INTERNAL;
-  }
-  free(in.buf);
+  if (in.failed) rc = in.failed;
+  else if (!rc && cli_write_out(&out) != 0) rc = EXIT_INTERNAL;
+  cli_lines_free(&in);
   pol_buf_free(&out);
   cli_unload(&L);
-  if (fflush(stdout) != 0) rc = EXIT_INTERNAL;
+  if (!rc && cli_stopped()) rc = cli_stop_code();   /* an input or output error wins */
   return rc;
 }
 
@@ -529,7 +630,7 @@ static int cmd_verify(int argc, char **argv, int dump)
   return rc;
 }
 
-int main(int argc, char **argv)
+static int polvm_main(int argc, char **argv)
 {
   if (sodium_init() < 0) {
     fputs("polvm: cannot initialise libsodium\n", stderr);
@@ -552,4 +653,13 @@ int main(int argc, char **argv)
   fprintf(stderr, "polvm: unknown command '%s'\n", cmd);
   usage(stderr);
   return EXIT_USAGE;
+}
+
+/* Every command's output is checked once it is complete: a write error
+   (a full disk, a closed pipe) is exit 5, whatever the command found. */
+int main(int argc, char **argv)
+{
+  int rc = polvm_main(argc, argv);
+  if (pol_close_stdout("polvm") != 0) rc = EXIT_INTERNAL;
+  return rc;
 }

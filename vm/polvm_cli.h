@@ -12,10 +12,13 @@
 
 #include "bytecode.h"
 #include "case.h"
+#include "trace.h"
 #include "vm.h"
 
-/* docs/cli.md: 1 is "tests failed" (polvm test) */
-enum { EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_CASE = 3, EXIT_BUNDLE = 4, EXIT_INTERNAL = 5 };
+/* docs/cli.md: 1 is "tests failed" (polvm test); EXIT_SIGNAL + N: stopped
+   by signal N (SIGINT 130, SIGTERM 143) after finishing the current case */
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_CASE = 3, EXIT_BUNDLE = 4, EXIT_INTERNAL = 5,
+       EXIT_SIGNAL = 128 };
 
 typedef struct cli_Loaded {
   pol_Program *p;   /* owned */
@@ -44,6 +47,56 @@ json_t *cli_read_json(const char *path, char *err, size_t errlen);
    case does not load or the evaluation fails. */
 int cli_judge(cli_Loaded *L, const json_t *root, json_t **trace, const pol_LineResult **lines,
               char *err, size_t errlen);
+
+/* ---- cases: one way in for trace, eval, test and diff ---- */
+
+/* Parses a case document (pol_case_parse) of len bytes; len >
+   POL_CASE_MAX_BYTES (a file or line cut by the readers below) is refused
+   as C0002 "case too large: more than N bytes", line 0.  A new reference,
+   or NULL with ce filled in. */
+json_t *cli_parse_case(const char *text, size_t len, pol_CaseError *ce);
+
+/* Reads the case file at path ("-": stdin), at most POL_CASE_MAX_BYTES,
+   and parses it.  A new reference and, if case_hash is not NULL, the
+   SHA-256 of the bytes in hex; or NULL with "PATH: CODE message" or
+   "PATH:LINE:COL: CODE message" in err. */
+json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t errlen);
+
+/* Lines of a case stream (NDJSON), read with read(2) in large blocks.  A
+   line longer than POL_CASE_MAX_BYTES is read to its end but kept cut to
+   the limit + 1 bytes, so memory stays bounded whatever the input. */
+typedef struct cli_Lines {
+  int fd;                /* borrowed */
+  pol_Buf *pending;      /* borrowed, or NULL: answers written out (and
+                            reset) before each wait for more input */
+  char *buf;             /* owned */
+  size_t cap, lo, hi;    /* unread bytes: buf[lo .. hi) */
+  int eof;
+  int failed;            /* an exit code: reading, or writing pending, failed
+                            (reported on stderr) */
+} cli_Lines;
+
+void cli_lines_init(cli_Lines *in, int fd, pol_Buf *pending);
+void cli_lines_free(cli_Lines *in);
+/* The next line, without its '\n', at *line (valid until the next call)
+   with *len bytes (> POL_CASE_MAX_BYTES: too long, cut).  0; or -1 at the
+   end, on failure (in->failed) or once SIGINT/SIGTERM was caught
+   (cli_catch_stop). */
+int cli_next_line(cli_Lines *in, char **line, size_t *len);
+
+/* ---- output and signals ---- */
+
+/* Writes b to standard output (after what stdio holds), retrying after
+   signals.  0, or -1 with "polvm: cannot write the output: ..." on
+   stderr. */
+int cli_write_out(const pol_Buf *b);
+
+/* SIGINT and SIGTERM set a flag instead of ending the process (once: a
+   second one ends it): the loops finish the case in hand, write every
+   answer and return cli_stop_code(). */
+void cli_catch_stop(void);
+int cli_stopped(void);
+int cli_stop_code(void);   /* EXIT_SIGNAL + the signal's number */
 
 /* A set of strings, kept sorted (strcmp) and free of duplicates. */
 typedef struct cli_Set {

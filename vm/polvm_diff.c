@@ -2,9 +2,11 @@
  * polvm_diff.c -- `polvm diff OLD.polb NEW.polb cases.ndjson`: what a
  * policy change does to a body of cases.
  *
- * Every case (one JSON object per line; blank lines skipped) is judged
- * with both bundles.  Each request line whose outcome changes is listed,
- * in input order:
+ * Every case (one JSON object per line; blank lines skipped), read as
+ * `polvm eval` reads it (cli_next_line, cli_parse_case: the same size
+ * and nesting limits), is judged with both bundles.  Each request line
+ * whose outcome changes is listed, in input order (case ids and items
+ * escaped as in the text report):
  *
  *   CASE_ID line N: OLD -> NEW; reasons added A, B; removed C; ASPECT: OLD -> NEW
  *
@@ -23,10 +25,12 @@
  * Ownership: all allocations are freed before returning.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "polvm_cli.h"
 #include "trace.h"
@@ -70,13 +74,16 @@ static void outcome_free(Outcome *o)
   cli_set_free(&o->aspects);
 }
 
-/* Appends the elements of a that are not in not_in, comma-separated;
-   returns how many. */
+/* Appends the elements of a that are not in not_in, comma-separated
+   (escaped: an item comes from the case); returns how many. */
 static int minus(pol_Buf *b, const cli_Set *a, const cli_Set *not_in)
 {
   int n = 0;
   for (size_t i = 0; i < a->n; i++)
-    if (!cli_set_has(not_in, a->s[i])) pol_buf_printf(b, "%s%s", n++ ? ", " : "", a->s[i]);
+    if (!cli_set_has(not_in, a->s[i])) {
+      pol_buf_puts(b, n++ ? ", " : "");
+      pol_buf_text_str(b, a->s[i]);
+    }
   return n;
 }
 
@@ -157,8 +164,9 @@ static int compare_line(pol_Buf *out, Kinds *kinds, const char *case_id, const j
   cli_set_free(&names);
   int changed = det_changed || nadd || nrem || asp.n;
   if (changed) {
-    pol_buf_printf(out, "%s line %lld: %s -> %s", case_id,
-                   (long long)json_integer_value(json_object_get(newv, "line")), a.det, b.det);
+    pol_buf_text_str(out, case_id);
+    pol_buf_printf(out, " line %lld: %s -> %s", (long long)json_integer_value(json_object_get(newv, "line")),
+                   a.det, b.det);
     if (nadd) pol_buf_printf(out, "; reasons added %s", add.s);
     if (nrem) pol_buf_printf(out, "; %s %s", nadd ? "removed" : "reasons removed", rem.s);
     if (asp.n) pol_buf_puts(out, asp.s);
@@ -174,6 +182,14 @@ static int compare_line(pol_Buf *out, Kinds *kinds, const char *case_id, const j
   outcome_free(&a);
   outcome_free(&b);
   return changed;
+}
+
+/* Only spaces, tabs and carriage returns (line is not NUL-terminated). */
+static int blank(const char *line, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') return 0;
+  return 1;
 }
 
 int polvm_diff_main(int argc, char **argv)
@@ -195,10 +211,10 @@ int polvm_diff_main(int argc, char **argv)
   int rc = cli_load_bundle(pos[0], &L[0]);
   if (!rc) rc = cli_load_bundle(pos[1], &L[1]);
   else memset(&L[1], 0, sizeof L[1]);
-  FILE *in = NULL;
+  int fd = -1;
   if (!rc) {
-    in = strcmp(pos[2], "-") == 0 ? stdin : fopen(pos[2], "r");
-    if (!in) {
+    fd = strcmp(pos[2], "-") == 0 ? fileno(stdin) : open(pos[2], O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
       fprintf(stderr, "polvm diff: %s: %s\n", pos[2], strerror(errno));
       rc = EXIT_CASE;
     }
@@ -213,29 +229,33 @@ int polvm_diff_main(int argc, char **argv)
   pol_Buf out = {0};
   Kinds kinds = {0};
   unsigned unchanged = 0, errors = 0;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
+  cli_Lines in;
+  cli_lines_init(&in, fd, NULL);
+  char *line;
+  size_t n;
   unsigned long line_no = 0;
-  while ((n = getline(&line, &cap, in)) != -1) {
+  while (cli_next_line(&in, &line, &n) == 0) {
     line_no++;
-    if (strspn(line, " \t\r\n") == (size_t)n) continue;
+    if (blank(line, n)) continue;
     char err[512];
-    json_error_t je;
-    json_t *root = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &je);
+    pol_CaseError ce;
+    json_t *root = cli_parse_case(line, n, &ce);
     if (!root) {
-      fprintf(stderr, "polvm diff: %s:%lu:%d: invalid JSON: %s\n", pos[2], line_no, je.column, je.text);
+      if (ce.line) fprintf(stderr, "polvm diff: %s:%lu:%d: %s %s\n", pos[2], line_no, ce.column, ce.code, ce.text);
+      else fprintf(stderr, "polvm diff: %s:%lu: %s %s\n", pos[2], line_no, ce.code, ce.text);
       errors++;
       continue;
     }
-    const char *id = json_string_value(json_object_get(root, "case_id"));
+    const char *cid = json_string_value(json_object_get(root, "case_id"));
+    pol_Buf id = {0};
+    if (cid) pol_buf_text_str(&id, cid);
     json_t *trace[2] = {NULL, NULL};
     const pol_LineResult *lr;
     int bad = 0;
     for (int side = 0; side < 2 && !bad; side++)
       if (cli_judge(&L[side], root, &trace[side], &lr, err, sizeof err) != 0) {
-        fprintf(stderr, "polvm diff: %s:%lu%s%s%s: %s bundle: %s\n", pos[2], line_no, id ? " (" : "",
-                id ? id : "", id ? ")" : "", side ? "new" : "old", err);
+        fprintf(stderr, "polvm diff: %s:%lu%s%s%s: %s bundle: %s\n", pos[2], line_no, cid ? " (" : "",
+                cid ? id.s : "", cid ? ")" : "", side ? "new" : "old", err);
         bad = 1;
       }
     if (bad) {
@@ -243,9 +263,9 @@ int polvm_diff_main(int argc, char **argv)
     } else {
       const json_t *da = json_object_get(trace[0], "determinations");
       const json_t *db = json_object_get(trace[1], "determinations");
-      const char *cid = json_string_value(json_object_get(trace[1], "case_id"));
+      const char *tid = json_string_value(json_object_get(trace[1], "case_id"));
       for (size_t i = 0; i < json_array_size(db); i++)
-        if (!compare_line(&out, &kinds, cid ? cid : "?", json_array_get(da, i), json_array_get(db, i)))
+        if (!compare_line(&out, &kinds, tid ? tid : "?", json_array_get(da, i), json_array_get(db, i)))
           unchanged++;
       if (out.n && fwrite(out.s, 1, out.n, stdout) != out.n) rc = EXIT_INTERNAL;
       pol_buf_reset(&out);
@@ -253,9 +273,11 @@ int polvm_diff_main(int argc, char **argv)
     json_decref(trace[0]);
     json_decref(trace[1]);
     json_decref(root);
+    pol_buf_free(&id);
   }
-  free(line);
-  if (in != stdin) fclose(in);
+  if (in.failed) rc = in.failed;
+  cli_lines_free(&in);
+  if (fd != fileno(stdin)) close(fd);
   if (kinds.len) qsort(kinds.k, kinds.len, sizeof *kinds.k, kind_cmp);   /* qsort(NULL, 0) is undefined */
   printf("\n");
   for (size_t i = 0; i < kinds.len; i++) printf("%s: %u\n", kinds.k[i].text, kinds.k[i].n);

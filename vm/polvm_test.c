@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "polvm_cli.h"
 #include "trace.h"
 
@@ -181,12 +182,11 @@ static int coverage_json(const Run *r, const char *path, int has_threshold, doub
     pol_buf_puts(&b, pol->ncrit ? "\n     ]}" : "]}");
   }
   pol_buf_puts(&b, first ? "]\n}\n" : "\n  ]\n}\n");
-  FILE *f = fopen(path, "w");
-  int ok = f && fwrite(b.s, 1, b.n, f) == b.n;
-  if (f && fclose(f) != 0) ok = 0;
+  char err[512];
+  int rc = pol_write_file(path, b.s, b.n, 0666, 0, err, sizeof err);
   pol_buf_free(&b);
-  if (!ok) {
-    fprintf(stderr, "polvm test: %s: cannot write the coverage\n", path);
+  if (rc != 0) {
+    fprintf(stderr, "polvm test: %s: cannot write the coverage: %s\n", path, err);
     return EXIT_INTERNAL;
   }
   return 0;
@@ -614,7 +614,7 @@ static json_t *test_case(const json_t *t, const char *dir, char *err, size_t n)
       snprintf(err, n, "%s: path too long", f);
       return NULL;
     }
-    root = cli_read_json(path, err, n);
+    root = cli_read_case(path, NULL, err, n);   /* as trace reads it: size and nesting limits */
     if (!root) return NULL;
   } else {
     root = json_deep_copy(c);
@@ -648,7 +648,13 @@ static void run_test(Run *r, const char *file, const char *dir, const json_t *t)
     json_array_foreach(ex, i, e) expect_line(r, trace, lines, e);
   }
   if (r->msg.n) {
-    printf("FAIL %s: %s: %s\n", file, name, r->msg.s);
+    /* the name and what differed hold the test file's and the case's text */
+    pol_Buf line = {0};
+    pol_buf_text_str(&line, name);
+    pol_buf_puts(&line, ": ");
+    pol_buf_text_str(&line, r->msg.s);
+    printf("FAIL %s: %s\n", file, line.s);
+    pol_buf_free(&line);
     r->failed++;
   } else {
     r->passed++;

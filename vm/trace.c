@@ -12,6 +12,10 @@
  *    it, its unknown children; beneath an "all of" that is not met, its
  *    unknown children too (help for a deny: they still need an answer).
  *    Facts are the unknown facts the clause read.
+ *
+ * Strings from the case reach the output only through the escaping
+ * function of the format: pol_buf_json_str, pol_buf_text_str
+ * (docs/security.md "Outputs").
  */
 #include "trace.h"
 
@@ -61,6 +65,40 @@ void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
   b->n += (size_t)n;
 }
 
+/* Code points that would mislead a reader of the output: the C1
+   controls, the line and paragraph separators, and the invisible format
+   characters, bidirectional overrides and isolates first of all
+   (docs/security.md "Outputs").  C0 controls and DEL are handled by the
+   callers, byte by byte. */
+static int hidden_cp(uint32_t cp)
+{
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) ||
+         (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
+/* The code point of the UTF-8 sequence at p, its length in *len; 0 and
+   *len 0 when p does not start a valid sequence (a case string cannot
+   hold one: jansson checks them; this is defence). */
+static uint32_t utf8_at(const unsigned char *p, int *len)
+{
+  uint32_t cp;
+  int n;
+  if (p[0] >= 0xc2 && p[0] <= 0xdf) { cp = p[0] & 0x1fu; n = 2; }
+  else if (p[0] >= 0xe0 && p[0] <= 0xef) { cp = p[0] & 0x0fu; n = 3; }
+  else if (p[0] >= 0xf0 && p[0] <= 0xf4) { cp = p[0] & 0x07u; n = 4; }
+  else { *len = 0; return 0; }
+  for (int i = 1; i < n; i++) {
+    if ((p[i] & 0xc0) != 0x80) { *len = 0; return 0; }
+    cp = cp << 6 | (p[i] & 0x3fu);
+  }
+  *len = n;
+  return cp;
+}
+
+/* One escaping function per output format: every string that did not
+   come from the program itself goes through it. */
+
 void pol_buf_json_str(pol_Buf *b, const char *s)
 {
   reserve(b, strlen(s) * 6 + 2);
@@ -68,14 +106,43 @@ void pol_buf_json_str(pol_Buf *b, const char *s)
   *o++ = '"';
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     unsigned char ch = *p;
+    int len;
+    uint32_t cp;
     if (ch == '"' || ch == '\\') { *o++ = '\\'; *o++ = (char)ch; }
     else if (ch == '\n') { *o++ = '\\'; *o++ = 'n'; }
     else if (ch == '\t') { *o++ = '\\'; *o++ = 't'; }
     else if (ch == '\r') { *o++ = '\\'; *o++ = 'r'; }
-    else if (ch < 0x20) { o += sprintf(o, "\\u%04x", ch); }
+    else if (ch < 0x20 || ch == 0x7f) { o += sprintf(o, "\\u%04x", ch); }
+    else if (ch >= 0x80 && (cp = utf8_at(p, &len)) != 0 && hidden_cp(cp)) {
+      /* at most 3 bytes in, 6 out: within the reserve */
+      o += sprintf(o, "\\u%04x", (unsigned)cp);
+      p += len - 1;
+    }
     else *o++ = (char)ch;
   }
   *o++ = '"';
+  *o = '\0';
+  b->n = (size_t)(o - b->s);
+}
+
+void pol_buf_text_str(pol_Buf *b, const char *s)
+{
+  reserve(b, strlen(s) * 6);
+  char *o = b->s + b->n;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char ch = *p;
+    int len = 1;
+    uint32_t cp = 0;
+    if (ch >= 0x80) cp = utf8_at(p, &len);
+    if (ch == '\\') { *o++ = '\\'; *o++ = '\\'; }
+    else if (ch == '\n') { *o++ = '\\'; *o++ = 'n'; }
+    else if (ch == '\t') { *o++ = '\\'; *o++ = 't'; }
+    else if (ch == '\r') { *o++ = '\\'; *o++ = 'r'; }
+    else if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && !len)) o += sprintf(o, "\\x%02x", ch);
+    else if (ch >= 0x80 && hidden_cp(cp)) { o += sprintf(o, "\\u%04x", (unsigned)cp); p += len - 1; }
+    else if (ch >= 0x80) { memcpy(o, p, (size_t)len); o += len; p += len - 1; }
+    else *o++ = (char)ch;
+  }
   *o = '\0';
   b->n = (size_t)(o - b->s);
 }
@@ -143,7 +210,7 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
 
 static void value_text(pol_Buf *b, const pol_Program *p, const pol_Value *v)
 {
-  if (v->tag == PV_STR) { pol_buf_puts(b, v->u.s); return; }
+  if (v->tag == PV_STR) { pol_buf_text_str(b, v->u.s); return; }
   if (v->tag == PV_UNK) { pol_buf_puts(b, "unknown"); return; }
   pol_Buf t = {0};
   value_json(&t, p, v);
@@ -655,7 +722,9 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
   const pol_Program *p = vm->p;
   char hex[65];
   pol_sha_hex(p->sha256, hex);
-  pol_buf_printf(b, "Case %s\nBundle sha256 %.16s... built %s\n", pol_case_id(c), hex, p->str[p->built]);
+  pol_buf_puts(b, "Case ");
+  pol_buf_text_str(b, pol_case_id(c));
+  pol_buf_printf(b, "\nBundle sha256 %.16s... built %s\n", hex, p->str[p->built]);
   if (p->sig == POL_SIG_VALID) {
     pol_sha_hex(p->signer, hex);
     pol_buf_printf(b, "Bundle signed by %s\n", hex);
@@ -668,7 +737,10 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     const pol_LineInfo *li = pol_case_line(c, lr->line);
     char det[16];
     upper(det, sizeof det, pol_det_name(lr->det));
-    pol_buf_printf(b, "\n== Line %d  CPT %s  ->  %s ==\n", li->number, li->cpt ? li->cpt : "(none)", det);
+    pol_buf_printf(b, "\n== Line %d  CPT ", li->number);
+    if (li->cpt) pol_buf_text_str(b, li->cpt);
+    else pol_buf_puts(b, "(none)");
+    pol_buf_printf(b, "  ->  %s ==\n", det);
     if (lr->policy == POL_NOSTR) {
       pol_buf_puts(b, "No policy in this bundle covers this code on this date.\n");
       continue;

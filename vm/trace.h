@@ -26,8 +26,17 @@ void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)))
 #endif
   ;
-/* Appends s as a JSON string literal (quoted, escaped). */
+/* The escaping function of each output format (docs/security.md
+   "Outputs"); s is borrowed UTF-8.
+   pol_buf_json_str: s as a JSON string literal, quoted; control
+   characters, DEL and the misleading code points (bidirectional and
+   invisible format characters, line separators) as \uXXXX.
+   pol_buf_text_str: s for a text report, unquoted; a backslash doubled,
+   \n \r \t, other control bytes and invalid UTF-8 as \xHH, the
+   misleading code points as \uXXXX: one value stays on one line and reads
+   as it will be processed. */
 void pol_buf_json_str(pol_Buf *b, const char *s);
+void pol_buf_text_str(pol_Buf *b, const char *s);
 
 enum {
   POL_TRACE_PRETTY = 1 << 0,    /* indented JSON */
