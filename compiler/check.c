@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "../vm/bundle.h"
 
 #define T_NONE  POL_TYPE(PK_NONE, 0, 0)
 #define T_BOOL  POL_TYPE(PK_BOOL, 0, 0)
@@ -997,6 +998,12 @@ int pol_check(pol_Compiler *c)
         if (k && k != PK_BOOL && k != PK_NUM && k != PK_STR && k != PK_DATE)
           pol_error(&c->diag, d->tref->span, "E0240", "an extern returns bool, number, string or date");
         if (np > 8) pol_error(&c->diag, d->span, "E0241", "an extern takes at most 8 arguments");
+        /* the rule polvm's verifier applies (vm/verify.c) */
+        if (!pol_extern_lib_name_ok(d->text))
+          pol_error(&c->diag, d->span, "E0242",
+                    "extern library \"%s\" must be a plain file name (letters, digits, '.', '_', '-'; "
+                    "not starting with '.' or '-'; at most %d bytes): polvm loads it by that name "
+                    "from an --allow-extern directory only", d->text, POL_EXTERN_LIB_NAME_MAX);
       }
     }
   }

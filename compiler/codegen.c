@@ -616,7 +616,8 @@ static void call(Gen *g, pol_Node *n, int dst)
   if (n->res == R_EXTERN) {
     uint32_t ext = 0;
     while (g->extdecl[ext] != n->decl) ext++;
-    emit_abc(g, OP_CALLX, dst, first, np);
+    /* B names the first argument register; with none, any valid one */
+    emit_abc(g, OP_CALLX, dst, np ? first : dst, np);
     emit_extra(g, ext);
   } else {
     Bind nb = {n->decl->args, n->args, g->bind, {0}};
@@ -1003,6 +1004,17 @@ static void collect_scope(Gen *g, pol_Scope *s, uint32_t *capf, uint32_t *capx)
       e->ret = d->type;
       for (pol_Node *a = d->args; a && e->nargs < 8; a = a->next) e->args[e->nargs++] = a->type;
       g->extdecl[p->next++] = d;
+      /* its library, once: polc pins its SHA-256 (pol_extern_pin) */
+      uint32_t x = 0;
+      while (x < p->nxlib && p->xlib[x].lib != e->lib) x++;
+      if (x == p->nxlib) {
+        pol_ExternLib *nx = realloc(p->xlib, (p->nxlib + 1) * sizeof *nx);
+        if (!nx) abort();
+        p->xlib = nx;
+        memset(&nx[x], 0, sizeof nx[x]);
+        nx[x].lib = e->lib;
+        p->nxlib++;
+      }
     }
   }
 }

@@ -1,7 +1,8 @@
 /*
  * polc.c -- the policy compiler's command line.
  *
- *   polc [-o BUNDLE] [-I DIR]... FILE.pol...     compile into a bundle
+ *   polc [-o BUNDLE] [-I DIR]... [--extern-dir DIR]... FILE.pol...
+ *                                                 compile into a bundle
  *   polc --check FILE.pol...                      check only, write nothing
  *   polc --dump FILE.pol...                       print the disassembly
  *   polc fmt [-w | --check] FILE.pol...           canonical layout (fmt.c)
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compile.h"
@@ -34,12 +36,15 @@ enum { EXIT_POLICY = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
 
 static void usage(FILE *f)
 {
-  fputs("usage: polc [-o BUNDLE] [-I DIR]... [--check | --dump] FILE.pol...\n"
+  fputs("usage: polc [-o BUNDLE] [-I DIR]... [--extern-dir DIR]... [--check | --dump] FILE.pol...\n"
         "       polc keygen KEYFILE\n"
         "       polc fmt [-w | --check] FILE.pol...\n"
         "       polc doc [--html] [-o OUT] [-I DIR]... FILE.pol\n"
-        "  -o BUNDLE   write the bundle here (default: policies.polb)\n"
+        "  -o BUNDLE   write the bundle here (default: $POLVM_BUNDLE, else\n"
+        "              $XDG_DATA_HOME/polc/policies.polb or ~/.local/share/polc/policies.polb)\n"
         "  -I DIR      search DIR for imported modules (before the stdlib)\n"
+        "  --extern-dir DIR   find extern libraries in DIR (a directory or a library\n"
+        "              file) and pin their SHA-256 in the bundle\n"
         "  --sign KEY  sign the bundle with the secret key in KEY (polc keygen)\n"
         "  --check     check the policies, write nothing\n"
         "  --dump      print a readable disassembly with source lines\n"
@@ -61,6 +66,30 @@ static char *exe_stdlib(void)
   if (!slash) return NULL;
   strcpy(slash, "/stdlib");
   return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+/* The default bundle path (pol_default_bundle, shared with polvm) into
+   buf, its directory created when missing (mode 0700); 0, or -1 with the
+   reason on stderr. */
+static int default_output(char *buf, size_t n)
+{
+  char err[512];
+  if (pol_default_bundle(buf, n, err, sizeof err) != 0) {
+    fprintf(stderr, "polc: error[E0901]: %s; give the output with -o BUNDLE\n", err);
+    return -1;
+  }
+  /* mkdir -p of its directory */
+  for (char *s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
+    *s = '\0';
+    int bad = mkdir(buf, 0700) != 0 && errno != EEXIST;
+    int e = errno;
+    *s = '/';
+    if (bad) {
+      fprintf(stderr, "%s: error[E0901]: cannot create its directory: %s\n", buf, strerror(e));
+      return -1;
+    }
+  }
+  return 0;
 }
 
 /* polc keygen KEYFILE: a new key pair in KEYFILE (secret, 0600) and
@@ -113,8 +142,10 @@ static int polc_main(int argc, char **argv)
     paths[npaths++] = POL_STDLIB_DIR;
     return pol_doc_main(argc - 1, argv + 1, paths, npaths);
   }
-  const char *out = "policies.polb";
+  const char *out = NULL;
   const char *sign_key = NULL;
+  const char *extern_dirs[64];
+  size_t nextern_dirs = 0;
   int check_only = 0, dump = 0;
   pol_Compiler c;
   pol_compiler_init(&c, stderr);
@@ -124,6 +155,14 @@ static int polc_main(int argc, char **argv)
     const char *a = argv[i];
     if (strcmp(a, "-o") == 0 && i + 1 < argc) out = argv[++i];
     else if (strcmp(a, "-I") == 0 && i + 1 < argc) pol_compiler_add_path(&c, argv[++i]);
+    else if (strcmp(a, "--extern-dir") == 0 && i + 1 < argc) {
+      if (nextern_dirs == sizeof extern_dirs / sizeof extern_dirs[0]) {
+        fputs("polc: too many --extern-dir options\n", stderr);
+        pol_compiler_free(&c);
+        return EXIT_USAGE;
+      }
+      extern_dirs[nextern_dirs++] = argv[++i];
+    }
     else if (strcmp(a, "--check") == 0) check_only = 1;
     else if (strcmp(a, "--dump") == 0) dump = 1;
     else if (strcmp(a, "--sign") == 0 && i + 1 < argc) sign_key = argv[++i];
@@ -174,7 +213,16 @@ static int polc_main(int argc, char **argv)
   int rc = 0;
   uint8_t *buf = NULL;
   size_t len = 0;
-  if (pol_bundle_write(p, &buf, &len) != 0) {
+  char why[1024], defpath[4096];
+  /* a bundle written pins its extern libraries; --check and --dump write
+     none and need them only when told where they are */
+  int pin = (!check_only && !dump) || nextern_dirs > 0;
+  if (pin && pol_extern_pin(p, extern_dirs, nextern_dirs, why, sizeof why) != 0) {
+    fprintf(stderr, "polc: error[E0243]: %s\n", why);
+    rc = EXIT_POLICY;
+  } else if (!out && !check_only && !dump && default_output(defpath, sizeof defpath) != 0) {
+    rc = EXIT_IO;
+  } else if (pol_bundle_write(p, &buf, &len) != 0) {
     fputs("polc: error[E0902]: internal error: cannot serialise the bundle\n", stderr);
     rc = EXIT_INTERNAL;
   } else if (sign_key && (rc = sign_bundle(sign_key, &buf, &len)) != 0) {
@@ -191,6 +239,7 @@ static int polc_main(int argc, char **argv)
   }
   if (rc == 0 && dump) pol_disasm(p, stdout);
   if (rc == 0 && !check_only && !dump) {
+    if (!out) out = defpath;
     char err[512];
     if (pol_write_file(out, buf, len, 0666, 0, err, sizeof err) != 0) {
       fprintf(stderr, "%s: error[E0901]: cannot write: %s\n", out, err);

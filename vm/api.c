@@ -27,7 +27,8 @@ _Static_assert((int)POLVM_PUBKEY_LEN == (int)POL_PUBKEY_LEN, "public key size");
 
 struct polvm_program {
   pol_Program *p;       /* owned */
-  char *extern_dir;     /* owned; NULL: the dynamic loader only */
+  char **allow;         /* owned, each owned: polvm_program_allow_extern's places */
+  size_t nallow;
 };
 
 struct polvm_case {
@@ -141,7 +142,7 @@ static int signature_reason(const char *why)
 }
 
 static polvm_status load(const void *bytes, size_t len, const uint8_t *keys, size_t nkeys,
-                         const char *extern_dir, polvm_program **out, polvm_error *err)
+                         polvm_program **out, polvm_error *err)
 {
   if (!out) return failf(err, POLVM_ERR_ARG, "", "no place for the program");
   *out = NULL;
@@ -155,10 +156,6 @@ static polvm_status load(const void *bytes, size_t len, const uint8_t *keys, siz
     return failf(err, signature_reason(why) ? POLVM_ERR_SIGNATURE : POLVM_ERR_BUNDLE, "B0001",
                  "bundle refused: %s", why);
   }
-  if (extern_dir && !(prog->extern_dir = strdup(extern_dir))) {
-    polvm_program_free(prog);
-    return failf(err, POLVM_ERR_NOMEM, "", "out of memory");
-  }
   *out = prog;
   return ok(err);
 }
@@ -166,7 +163,7 @@ static polvm_status load(const void *bytes, size_t len, const uint8_t *keys, siz
 polvm_status polvm_program_load(const void *bytes, size_t len, const uint8_t *trusted_keys,
                                 size_t nkeys, polvm_program **out, polvm_error *err)
 {
-  return load(bytes, len, trusted_keys, nkeys, NULL, out, err);
+  return load(bytes, len, trusted_keys, nkeys, out, err);
 }
 
 polvm_status polvm_program_load_file(const char *path, const uint8_t *trusted_keys, size_t nkeys,
@@ -179,22 +176,29 @@ polvm_status polvm_program_load_file(const char *path, const uint8_t *trusted_ke
   char why[512];
   if (pol_read_file(path, &buf, &len, why, sizeof why) != 0)
     return failf(err, POLVM_ERR_IO, "B0002", "cannot read the bundle: %s", why);
-  /* externs are looked for next to the bundle first, as polvm does */
-  char *dir = strdup(path);
-  if (!dir) { free(buf); return failf(err, POLVM_ERR_NOMEM, "", "out of memory"); }
-  char *slash = strrchr(dir, '/');
-  if (slash) *slash = '\0';
-  polvm_status st = load(buf, len, trusted_keys, nkeys, slash ? dir : ".", out, err);
-  free(dir);
+  /* never the file's directory: native code only where allowed */
+  polvm_status st = load(buf, len, trusted_keys, nkeys, out, err);
   free(buf);
   return st;
+}
+
+polvm_status polvm_program_allow_extern(polvm_program *p, const char *dir_or_lib, polvm_error *err)
+{
+  if (!p || !dir_or_lib || !*dir_or_lib) return failf(err, POLVM_ERR_ARG, "", "no program or place");
+  char **a = realloc(p->allow, (p->nallow + 1) * sizeof *a);
+  if (!a) return failf(err, POLVM_ERR_NOMEM, "", "out of memory");
+  p->allow = a;
+  if (!(a[p->nallow] = strdup(dir_or_lib))) return failf(err, POLVM_ERR_NOMEM, "", "out of memory");
+  p->nallow++;
+  return ok(err);
 }
 
 void polvm_program_free(polvm_program *p)
 {
   if (!p) return;
   pol_program_free(p->p);
-  free(p->extern_dir);
+  for (size_t i = 0; i < p->nallow; i++) free(p->allow[i]);
+  free(p->allow);
   free(p);
 }
 
@@ -271,7 +275,15 @@ polvm_status polvm_vm_new(const polvm_program *p, polvm_vm **out, polvm_error *e
   vm->res.vm = vm;
   pol_vm_set_trace(vm->vm, 1);
   char why[512];
-  if (pol_vm_bind_externs(vm->vm, p->extern_dir, why, sizeof why) != 0) {
+  const pol_Program *pp = p->p;
+  if (pp->next > 0 && p->nallow == 0) {
+    polvm_vm_free(vm);
+    return failf(err, POLVM_ERR_EXTERN, "B0004",
+                 "the bundle calls native code (extern %s in %s) and no "
+                 "polvm_program_allow_extern allows it",
+                 pp->str[pp->ext[0].name], pp->str[pp->ext[0].lib]);
+  }
+  if (pol_vm_bind_externs(vm->vm, (const char *const *)p->allow, p->nallow, why, sizeof why) != 0) {
     polvm_vm_free(vm);
     return failf(err, POLVM_ERR_EXTERN, "B0003", "%s", why);
   }

@@ -11,7 +11,8 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 1
-#define POL_BUNDLE_MINOR 1      /* 1.1: the optional final SIGN section */
+#define POL_BUNDLE_MINOR 2      /* 1.1: the optional final SIGN section;
+                                   1.2: XLIB, the SHA-256 of extern libraries */
 
 /* Ed25519 key and signature sizes (libsodium crypto_sign_*). */
 enum { POL_PUBKEY_LEN = 32, POL_SECKEY_LEN = 64, POL_SIG_LEN = 64 };
@@ -68,6 +69,29 @@ void pol_errf(char *err, size_t errlen, const char *fmt, ...)
 /* Reads a whole file into a malloc'd buffer; 0 on success. */
 int pol_read_file(const char *path, uint8_t **out, size_t *outlen,
                   char *err, size_t errlen);
+
+/* Is name acceptable as an extern library's file name?  A plain file name
+   of the POSIX portable set [A-Za-z0-9._-], not starting with '.' or '-',
+   at most POL_EXTERN_LIB_NAME_MAX bytes: no path separator, no "..", no
+   search by the dynamic loader (docs/security.md).  polc (E0242) and the
+   verifier apply the same rule. */
+#define POL_EXTERN_LIB_NAME_MAX 255
+int pol_extern_lib_name_ok(const char *name);
+
+/* For polc: finds each library of p->xlib in dirs (ndirs paths, borrowed;
+   directories or library files, as pol_vm_bind_externs's allow) and
+   stores the SHA-256 of its file there.  0, or -1 and a reason in err. */
+int pol_extern_pin(pol_Program *p, const char *const *dirs, size_t ndirs, char *err,
+                   size_t errlen);
+
+/* The default bundle, shared by polc's output and polvm's input
+   (docs/cli.md "The default bundle"): $POLVM_BUNDLE when set and not
+   empty, which must then be an absolute path; else
+   $XDG_DATA_HOME/polc/policies.polb ($XDG_DATA_HOME when absolute),
+   else $HOME/.local/share/polc/policies.polb ($HOME when absolute).
+   Never relative, so never a file of the current directory.  Writes the
+   path to buf (n bytes) and returns 0; -1 and a reason in err. */
+int pol_default_bundle(char *buf, size_t n, char *err, size_t errlen);
 
 /* Checks every structural invariant the VM relies on: opcodes, operand
    kinds and ranges, register indices against block frames, jump targets,

@@ -26,6 +26,8 @@ enum { HEADER_LEN = 48, HASH_AT = 16 };
 
 /* The SIGN section: tag, length, public key, signature. */
 #define SIGN_TAG TAG('S', 'I', 'G', 'N')
+/* 1.2: optional, present iff there are externs (verify.c checks that) */
+#define XLIB_TAG TAG('X', 'L', 'I', 'B')
 enum { SIGN_PAYLOAD = POL_PUBKEY_LEN + POL_SIG_LEN, SIGN_SECTION = 8 + SIGN_PAYLOAD };
 
 /* A read cursor over one region.  The first failure sticks: later reads
@@ -362,6 +364,20 @@ static void rd_extn(Cur *c, pol_Program *p)
   }
 }
 
+static void rd_xlib(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 36, "extern libraries");
+  pol_ExternLib *x = cur_alloc(c, n, sizeof *x);
+  if (c->failed) return;
+  p->xlib = x;
+  p->nxlib = n;
+  for (uint32_t i = 0; i < n; i++) {
+    x[i].lib = rd_u32(c);
+    const uint8_t *h = take(c, sizeof x[i].sha256);
+    if (h) memcpy(x[i].sha256, h, sizeof x[i].sha256);
+  }
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -379,7 +395,8 @@ static const struct {
   {TAG('B', 'R', 'C', 'H'), rd_brch}, {TAG('B', 'R', 'C', 'R'), rd_brcr},
   {TAG('C', 'O', 'D', 'S'), rd_cods}, {TAG('P', 'O', 'L', 'S'), rd_pols},
   {TAG('T', 'A', 'G', 'S'), rd_tags}, {TAG('D', 'E', 'C', 'S'), rd_decs},
-  {TAG('E', 'X', 'T', 'N'), rd_extn}, {TAG('M', 'E', 'T', 'A'), rd_meta},
+  {TAG('E', 'X', 'T', 'N'), rd_extn}, {XLIB_TAG, rd_xlib},
+  {TAG('M', 'E', 'T', 'A'), rd_meta},
 };
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
@@ -466,7 +483,7 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
     at += slen;
   }
   for (int s = 0; s < NSECTIONS; s++)
-    if (!(seen & 1u << s)) {
+    if (!(seen & 1u << s) && sections[s].tag != XLIB_TAG) {
       char name[12];
       tag_name(sections[s].tag, name);
       pol_errf(err, errlen, "missing section %s", name);

@@ -115,7 +115,7 @@ static int writable(const pol_Program *p)
   NEED(p->nblocks, p->blocks); NEED(p->nevid, p->evid); NEED(p->ncrit, p->crit);
   NEED(p->nchildren, p->crit_children); NEED(p->nbranches, p->branches);
   NEED(p->nbranch_crit, p->branch_crit); NEED(p->ncodes, p->codes);
-  NEED(p->npol, p->pol); NEED(p->next, p->ext);
+  NEED(p->npol, p->pol); NEED(p->next, p->ext); NEED(p->nxlib, p->xlib);
   NEED(p->ntagnames, p->tagnames); NEED(p->ndec, p->dec);
   for (uint32_t i = 0; i < p->nstr; i++) NEED(1, p->str[i]);
   for (uint32_t i = 0; i < p->nrec; i++) NEED(p->rec[i].nfields, p->rec[i].fields);
@@ -246,6 +246,18 @@ static void write_sections(Buf *w, const pol_Program *p)
     for (int j = 0; j < 8; j++) put_u32(w, e->args[j]);
   }
   sec_end(w, s);
+
+  /* 1.2: only when there are externs, so that a bundle without them
+     stays readable by a 1.1 reader and one with them is refused by it */
+  if (p->nxlib) {
+    s = sec_begin(w, TAG('X', 'L', 'I', 'B'));
+    put_u32(w, p->nxlib);
+    for (uint32_t i = 0; i < p->nxlib; i++) {
+      put_u32(w, p->xlib[i].lib);
+      put(w, p->xlib[i].sha256, sizeof p->xlib[i].sha256);
+    }
+    sec_end(w, s);
+  }
 
   s = sec_begin(w, TAG('M', 'E', 'T', 'A'));
   put_u32(w, p->built);

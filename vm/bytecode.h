@@ -201,6 +201,13 @@ typedef struct pol_Extern {
   uint32_t args[8];   /* type codes */
 } pol_Extern;
 
+/* A shared library the externs call, pinned by the SHA-256 of its file
+   (section XLIB, docs/bundle-format.md; docs/security.md). */
+typedef struct pol_ExternLib {
+  uint32_t lib;         /* string id: the file name, as in pol_Extern.lib */
+  uint8_t sha256[32];   /* of the whole file, computed by polc */
+} pol_ExternLib;
+
 typedef struct pol_Program {
   /* strings: str[i] is NUL-terminated, strlen_[i] its length */
   uint32_t nstr;
@@ -246,6 +253,8 @@ typedef struct pol_Program {
   uint32_t *dec;
   uint32_t next;
   pol_Extern *ext;
+  uint32_t nxlib;          /* one per distinct pol_Extern.lib; 0 iff next is 0 */
+  pol_ExternLib *xlib;
   /* metadata */
   uint32_t built;          /* string id: ISO timestamp */
   uint8_t sha256[32];      /* over the content sections, set by write/load */

@@ -933,6 +933,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   }
   vm->nev = vm->nmiss = 0;
   vm->nkeys = vm->nivals = 0;
+  pol_natives_reset(vm);
   vm->left = vm->budget;
   vm->out_of_budget = 0;
   for (uint32_t i = 0; i < n && !vm->out_of_budget; i++)

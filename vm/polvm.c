@@ -10,9 +10,14 @@
  *   polvm diff OLD.polb NEW.polb cases.ndjson
  *                                what changes between two bundles (polvm_diff.c)
  *
- * The bundle defaults to $POLVM_BUNDLE, else build/policies.polb.
+ * The bundle defaults to $POLVM_BUNDLE, else $XDG_DATA_HOME/polc/policies.polb
+ * or ~/.local/share/polc/policies.polb (pol_default_bundle), never a relative path.
  * `polvm --trust KEY.pub COMMAND ...` (or $POLVM_TRUST) refuses bundles not
  * signed by that key (docs/cli.md, docs/bundle-format.md "Signature").
+ * `polvm --allow-extern DIR_OR_LIB COMMAND ...` (or $POLVM_ALLOW_EXTERN)
+ * lets a bundle's extern functions load their pinned libraries from there;
+ * without it a bundle with externs is refused, and verify and dump never
+ * load native code (docs/security.md).
  * Exit codes (docs/cli.md): 0 success, 2 usage, 3 bad case, 4 bad
  * bundle, 5 internal or I/O error (a failed write to stdout: always),
  * 130 / 143 eval or trace stopped by SIGINT / SIGTERM.  A determination of
@@ -46,9 +51,12 @@ static void usage(FILE *f)
         "       polvm dump BUNDLE\n"
         "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
         "       polvm diff OLD.polb NEW.polb cases.ndjson\n"
-        "The bundle defaults to $POLVM_BUNDLE, else build/policies.polb.\n"
+        "The bundle defaults to $POLVM_BUNDLE, else $XDG_DATA_HOME/polc/policies.polb\n"
+        "or ~/.local/share/polc/policies.polb.\n"
         "Before the command, --trust KEY.pub (or $POLVM_TRUST=KEY.pub) refuses any\n"
-        "bundle not signed by that key.\n", f);
+        "bundle not signed by that key, and --allow-extern DIR_OR_LIB (repeatable; or\n"
+        "$POLVM_ALLOW_EXTERN=PATH:PATH) lets a bundle's externs load their libraries\n"
+        "from there (docs/security.md).\n", f);
 }
 
 typedef cli_Loaded Loaded;
@@ -128,15 +136,32 @@ json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t er
 static uint8_t trust_key[POL_PUBKEY_LEN];
 static const uint8_t *trust;
 
+/* --allow-extern / $POLVM_ALLOW_EXTERN: where extern libraries may be
+   loaded from (pol_vm_bind_externs).  Borrowed from argv or the
+   environment copy in allow_env. */
+enum { MAX_ALLOW = 64 };
+static const char *allow[MAX_ALLOW];
+static size_t nallow;
+static char *allow_env;
+
 /* cli_load_bundle; keep_bad (polvm verify, without --trust): a bundle
    with a bad signature is still returned in L->p, unbound, for a report,
-   with EXIT_BUNDLE. */
-static int load_bundle(const char *path, Loaded *L, int keep_bad)
+   with EXIT_BUNDLE.  bind 0 (verify, dump): the externs stay unbound and
+   nothing of the bundle's libraries is opened. */
+static int load_bundle(const char *path, Loaded *L, int keep_bad, int bind)
 {
   char err[512];
   uint8_t *buf = NULL;
   size_t len = 0;
+  static char defpath[4096];
   memset(L, 0, sizeof *L);
+  if (!path) {
+    if (pol_default_bundle(defpath, sizeof defpath, err, sizeof err) != 0) {
+      fprintf(stderr, "polvm: %s; give the bundle with --bundle B\n", err);
+      return EXIT_USAGE;
+    }
+    path = defpath;
+  }
   if (read_limited(path, SIZE_MAX - 1, &buf, &len, err, sizeof err) != 0) {
     fprintf(stderr, "polvm: %s: B0002 cannot read the bundle: %s\n", path, err);
     return EXIT_BUNDLE;
@@ -157,12 +182,14 @@ static int load_bundle(const char *path, Loaded *L, int keep_bad)
     fputs("polvm: out of memory\n", stderr);
     return EXIT_INTERNAL;
   }
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash) *slash = '\0';
-  else snprintf(dir, sizeof dir, ".");
-  if (pol_vm_bind_externs(L->vm, dir, err, sizeof err) != 0) {
+  if (!bind) return 0;
+  if (L->p->next > 0 && nallow == 0) {
+    fprintf(stderr, "polvm: %s: B0004 the bundle calls native code (extern %s in %s); "
+            "run with --allow-extern DIR to allow the libraries in DIR (docs/security.md)\n",
+            path, L->p->str[L->p->ext[0].name], L->p->str[L->p->ext[0].lib]);
+    return EXIT_BUNDLE;
+  }
+  if (pol_vm_bind_externs(L->vm, allow, nallow, err, sizeof err) != 0) {
     fprintf(stderr, "polvm: %s: B0003 %s\n", path, err);
     return EXIT_BUNDLE;
   }
@@ -171,7 +198,7 @@ static int load_bundle(const char *path, Loaded *L, int keep_bad)
 
 int cli_load_bundle(const char *path, Loaded *L)
 {
-  return load_bundle(path, L, 0);
+  return load_bundle(path, L, 0, 1);
 }
 
 void cli_unload(Loaded *L)
@@ -186,12 +213,6 @@ static void hash_hex(const void *data, size_t len, char out[65])
   uint8_t h[32];
   crypto_hash_sha256(h, data, len);
   pol_sha_hex(h, out);
-}
-
-const char *cli_default_bundle(void)
-{
-  const char *e = getenv("POLVM_BUNDLE");
-  return e && *e ? e : "build/policies.polb";
 }
 
 /* ---- shared by test and diff (polvm_cli.h) ----------------------------- */
@@ -292,7 +313,7 @@ void cli_reason_ids(cli_Set *set, const json_t *view, const char *prefix, const 
 
 static int cmd_trace(int argc, char **argv)
 {
-  const char *bundle = cli_default_bundle(), *format = "text";
+  const char *bundle = NULL, *format = "text";   /* NULL: the default */
   const char *files[4096];
   int nfiles = 0;
   for (int i = 0; i < argc; i++) {
@@ -495,7 +516,7 @@ int cli_next_line(cli_Lines *in, char **line, size_t *len)
 
 static int cmd_eval(int argc, char **argv)
 {
-  const char *bundle = cli_default_bundle();
+  const char *bundle = NULL;   /* the default */
   int criteria = 0, trace = 1;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
@@ -573,21 +594,48 @@ static void print_signature(const pol_Program *p)
          : trust ? "signature valid, trusted key" : "signature valid");
 }
 
-/* --trust KEY.pub before the command (the last one wins), else
-   $POLVM_TRUST: reads the key, removes the options from argv.  0, or -1
-   with the reason on stderr. */
-static int parse_trust(int *argc, char ***argv)
+/* Adds one --allow-extern place; -1 with the reason on stderr. */
+static int add_allow(const char *path)
+{
+  if (!*path) return 0;
+  if (nallow == MAX_ALLOW) {
+    fprintf(stderr, "polvm: more than %d --allow-extern places\n", MAX_ALLOW);
+    return -1;
+  }
+  allow[nallow++] = path;
+  return 0;
+}
+
+/* The global options before the command: --trust KEY.pub (the last one
+   wins), else $POLVM_TRUST: reads the key; --allow-extern PATH
+   (repeatable), else $POLVM_ALLOW_EXTERN's ':'-separated paths.  Removes
+   the options from argv.  0, or -1 with the reason on stderr. */
+static int parse_global(int *argc, char ***argv)
 {
   const char *path = getenv("POLVM_TRUST");
   if (path && !*path) path = NULL;
-  int a = 1;
-  while (a < *argc && strcmp((*argv)[a], "--trust") == 0) {
+  int a = 1, allowed = 0;
+  while (a < *argc && (strcmp((*argv)[a], "--trust") == 0 || strcmp((*argv)[a], "--allow-extern") == 0)) {
+    int is_trust = (*argv)[a][2] == 't';
     if (a + 1 >= *argc) {
-      fputs("polvm: --trust needs a public key file\n", stderr);
+      fputs(is_trust ? "polvm: --trust needs a public key file\n"
+                     : "polvm: --allow-extern needs a directory or a library file\n", stderr);
       return -1;
     }
-    path = (*argv)[a + 1];
+    if (is_trust) path = (*argv)[a + 1];
+    else if (add_allow((*argv)[a + 1]) != 0) return -1;
+    else allowed = 1;
     a += 2;
+  }
+  const char *env = getenv("POLVM_ALLOW_EXTERN");
+  if (!allowed && env && *env) {
+    allow_env = strdup(env);
+    if (!allow_env) { fputs("polvm: out of memory\n", stderr); return -1; }
+    for (char *s = allow_env, *next; s; s = next) {
+      next = strchr(s, ':');
+      if (next) *next++ = '\0';
+      if (add_allow(s) != 0) return -1;
+    }
   }
   (*argv)[a - 1] = (*argv)[0];
   *argv += a - 1;
@@ -609,7 +657,7 @@ static int cmd_verify(int argc, char **argv, int dump)
     return EXIT_USAGE;
   }
   Loaded L;
-  int rc = load_bundle(argv[0], &L, !dump);
+  int rc = load_bundle(argv[0], &L, !dump, 0);   /* inspection never loads native code */
   /* a bad signature is reported below, then refused */
   if (rc && !(L.p && L.p->sig == POL_SIG_BAD)) { cli_unload(&L); return rc; }
   if (dump) {
@@ -625,6 +673,11 @@ static int cmd_verify(int argc, char **argv, int dump)
     for (uint32_t i = 0; i < L.p->npol; i++)
       printf("  policy %s \"%s\" version %s\n", L.p->str[L.p->pol[i].id], L.p->str[L.p->pol[i].title],
              L.p->str[L.p->pol[i].version]);
+    /* named and pinned, never loaded here */
+    for (uint32_t i = 0; i < L.p->nxlib; i++) {
+      pol_sha_hex(L.p->xlib[i].sha256, hex);
+      printf("  extern library %s sha256 %s\n", L.p->str[L.p->xlib[i].lib], hex);
+    }
   }
   cli_unload(&L);
   return rc;
@@ -637,7 +690,7 @@ static int polvm_main(int argc, char **argv)
     return EXIT_INTERNAL;
   }
   /* global options, before the command; then argv[1] is the command */
-  if (parse_trust(&argc, &argv) != 0) return EXIT_USAGE;
+  if (parse_global(&argc, &argv) != 0) return EXIT_USAGE;
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -660,6 +713,7 @@ static int polvm_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
   int rc = polvm_main(argc, argv);
+  free(allow_env);
   if (pol_close_stdout("polvm") != 0) rc = EXIT_INTERNAL;
   return rc;
 }

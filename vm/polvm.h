@@ -55,7 +55,7 @@ typedef enum polvm_status {
   POLVM_ERR_IO = 3,         /* a file cannot be read (B0002) */
   POLVM_ERR_BUNDLE = 4,     /* the bundle is refused: malformed, altered, fails verification (B0001) */
   POLVM_ERR_SIGNATURE = 5,  /* not signed, signed by an untrusted key, bad signature (B0001) */
-  POLVM_ERR_EXTERN = 6,     /* an extern function cannot be bound (B0003) */
+  POLVM_ERR_EXTERN = 6,     /* externs not allowed (B0004) or not bound (B0003) */
   POLVM_ERR_JSON = 7,       /* the case text is not valid JSON, too large, too deep (C0001-C0003) */
   POLVM_ERR_CASE = 8,       /* the case does not fit the bundle's schema (C01xx) */
   POLVM_ERR_EVAL = 9,       /* judging failed: the instruction budget ran out (C0201) */
@@ -90,17 +90,27 @@ enum { POLVM_PUBKEY_LEN = 32 };   /* an Ed25519 public key */
    bundles and any signer are accepted, but a bad signature never is.
    With keys, the bundle must carry a valid signature by one of them, and
    nothing else of it is parsed before that is checked.  On success *out
-   is a new program (owned: polvm_program_free); it looks for the shared
-   libraries of its extern functions with the dynamic loader only. */
+   is a new program (owned: polvm_program_free).  Its extern functions, if
+   any, run only where polvm_program_allow_extern allows them. */
 POLVM_API polvm_status polvm_program_load(const void *bytes, size_t len,
                                           const uint8_t *trusted_keys, size_t nkeys,
                                           polvm_program **out, polvm_error *err);
 
-/* polvm_program_load of the file at path; the program looks for its
-   extern libraries in the file's directory first (as polvm does). */
+/* polvm_program_load of the file at path.  Nothing is loaded from the
+   file's directory. */
 POLVM_API polvm_status polvm_program_load_file(const char *path, const uint8_t *trusted_keys,
                                                size_t nkeys, polvm_program **out,
                                                polvm_error *err);
+
+/* Allows p's extern functions to load their libraries from dir_or_lib (a
+   directory: the libraries in it by file name; a file: that library), as
+   `polvm --allow-extern` (docs/security.md); call it once per place,
+   before polvm_vm_new.  Each library must have the SHA-256 the bundle
+   recorded when it was compiled, and is never found by the dynamic
+   loader's search.  Without any place, polvm_vm_new refuses a program
+   with externs (POLVM_ERR_EXTERN, B0004).  dir_or_lib is copied. */
+POLVM_API polvm_status polvm_program_allow_extern(polvm_program *p, const char *dir_or_lib,
+                                                  polvm_error *err);
 
 /* Frees p (NULL: nothing).  Every VM and case made from it must be freed
    first. */
@@ -136,7 +146,8 @@ typedef struct polvm_case polvm_case;
 
 /* A VM for p (borrowed; it must outlive the VM), with tracing on and the
    default budget, its extern functions bound.  *out: owned,
-   polvm_vm_free.  POLVM_ERR_EXTERN if an extern cannot be bound. */
+   polvm_vm_free.  POLVM_ERR_EXTERN if p has externs and no place allows
+   native code (B0004), or an extern cannot be bound (B0003). */
 POLVM_API polvm_status polvm_vm_new(const polvm_program *p, polvm_vm **out, polvm_error *err);
 POLVM_API void polvm_vm_free(polvm_vm *vm);
 /* Tracing records the evidence and missing facts of every criterion (on by

@@ -26,12 +26,10 @@ typedef struct cli_Loaded {
   pol_Case *c;      /* owned; reused for every case */
 } cli_Loaded;
 
-/* $POLVM_BUNDLE, else build/policies.polb.  Borrowed. */
-const char *cli_default_bundle(void);
-
-/* Loads, verifies and binds the bundle at path into *L.  0 on success,
-   else an exit code with the reason on stderr.  Call cli_unload either
-   way. */
+/* Loads, verifies and binds the bundle at path (NULL: the default one,
+   pol_default_bundle) into *L, its externs bound only where
+   --allow-extern allows.  0 on success, else an exit code with the reason
+   on stderr.  Call cli_unload either way. */
 int cli_load_bundle(const char *path, cli_Loaded *L);
 void cli_unload(cli_Loaded *L);
 

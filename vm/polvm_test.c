@@ -744,7 +744,7 @@ static void unreachable_reached(Run *r)
 
 int polvm_test_main(int argc, char **argv)
 {
-  const char *bundle = cli_default_bundle(), *json_out = NULL;
+  const char *bundle = NULL, *json_out = NULL;   /* NULL: the default */
   int table = 0, has_threshold = 0, nfiles = 0;
   double threshold = 0;
   char **files = calloc((size_t)argc + 1, sizeof *files);

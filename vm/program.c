@@ -11,8 +11,10 @@
  */
 #include "bundle.h"
 #include "bytecode.h"
+#include "trace.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +65,7 @@ void pol_program_free(pol_Program *p)
   free(p->dec);
   free(p->pol);
   free(p->ext);
+  free(p->xlib);
   free(p);
 }
 
@@ -466,6 +469,11 @@ void pol_disasm(const pol_Program *p, FILE *f)
     put_type(f, p, e->ret);
     fprintf(f, " in %s\n", S(p, e->lib));
   }
+  for (uint32_t i = 0; i < p->nxlib && p->xlib; i++) {
+    char hex[65];
+    pol_sha_hex(p->xlib[i].sha256, hex);
+    fprintf(f, "library %s sha256 %s\n", S(p, p->xlib[i].lib), hex);
+  }
   for (uint32_t b = 0; b < p->nblocks && p->blocks; b++) {
     const pol_Block *bl = &p->blocks[b];
     fprintf(f, "\nblock %u (nregs %u) [", b, bl->nregs);
@@ -491,4 +499,31 @@ void pol_errf(char *err, size_t errlen, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(err, errlen, fmt, ap);
   va_end(ap);
+}
+
+int pol_default_bundle(char *buf, size_t n, char *err, size_t errlen)
+{
+  const char *env = getenv("POLVM_BUNDLE");
+  int len;
+  if (env && *env) {
+    if (env[0] != '/') {
+      pol_errf(err, errlen, "$POLVM_BUNDLE must be an absolute path, not \"%s\"", env);
+      return -1;
+    }
+    len = snprintf(buf, n, "%s", env);
+  } else {
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (xdg && xdg[0] == '/') len = snprintf(buf, n, "%s/polc/policies.polb", xdg);
+    else if (home && home[0] == '/') len = snprintf(buf, n, "%s/.local/share/polc/policies.polb", home);
+    else {
+      pol_errf(err, errlen, "no default bundle: $POLVM_BUNDLE, $XDG_DATA_HOME and $HOME are not "
+               "set to absolute paths");
+      return -1;
+    }
+  }
+  if (len < 0 || (size_t)len >= n) {
+    pol_errf(err, errlen, "the default bundle path is too long");
+    return -1;
+  }
+  return 0;
 }

@@ -173,8 +173,38 @@ static int check_tables(V *v)
     for (uint32_t j = 0; j < e->nargs; j++)
       if (!type_ok(p, e->args[j]))
         return fail(v, "extern %u: argument %u has bad type code 0x%x", i, j, e->args[j]);
+    uint32_t x = 0;
+    while (x < p->nxlib && p->xlib[x].lib != e->lib) x++;
+    if (x == p->nxlib)
+      return fail(v, "extern %u: library %s has no SHA-256 (section XLIB; recompile with polc)", i,
+                  p->str[e->lib]);
+  }
+  /* XLIB: exactly the libraries of the externs, each once, by a safe name */
+  for (uint32_t i = 0; i < p->nxlib; i++) {
+    uint32_t lib = p->xlib[i].lib;
+    if (str_id(v, lib, 0, "extern library", i, "name")) return -1;
+    if (!pol_extern_lib_name_ok(p->str[lib]))
+      return fail(v, "extern library %u: \"%s\" is not a plain file name", i, p->str[lib]);
+    for (uint32_t j = 0; j < i; j++)
+      if (p->xlib[j].lib == lib) return fail(v, "extern library %u: %s listed twice", i, p->str[lib]);
+    uint32_t e = 0;
+    while (e < p->next && p->ext[e].lib != lib) e++;
+    if (e == p->next) return fail(v, "extern library %u: %s is used by no extern", i, p->str[lib]);
   }
   return 0;
+}
+
+int pol_extern_lib_name_ok(const char *name)
+{
+  size_t n = strlen(name);
+  if (n == 0 || n > POL_EXTERN_LIB_NAME_MAX || name[0] == '.' || name[0] == '-') return 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = name[i];
+    int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '.' || ch == '_' || ch == '-';
+    if (!ok) return 0;
+  }
+  return 1;
 }
 
 /* ---- code -------------------------------------------------------------- */

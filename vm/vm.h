@@ -89,10 +89,22 @@ void pol_vm_set_trace(pol_VM *vm, int on);
 /* Most instructions one case may execute (0: the default, 10 million). */
 void pol_vm_set_budget(pol_VM *vm, uint64_t budget);
 
-/* Loads the shared libraries of the program's extern functions (searched
-   in dir, then by the dynamic loader) and prepares the libffi calls.
-   0 on success; -1 and a reason in err. */
-int pol_vm_bind_externs(pol_VM *vm, const char *dir, char *err, size_t errlen);
+/* Binds the program's extern functions (docs/security.md).  allow: nallow
+   paths (borrowed) where libraries may be loaded from: a directory holds
+   libraries by their file names, a file is the one library of its name;
+   the first entry that has a library is used.  Every library must have
+   the SHA-256 the bundle pinned (XLIB); all are checked before any is
+   loaded, from a sealed copy of the bytes hashed, never through the
+   dynamic loader's search.  Each symbol must be a function defined in
+   its own library.  A program without externs binds whatever allow is;
+   one with externs and nallow == 0 is refused.  0 on success; -1 and a
+   reason in err (nothing stays bound).  An unbound extern yields unknown. */
+int pol_vm_bind_externs(pol_VM *vm, const char *const *allow, size_t nallow, char *err,
+                        size_t errlen);
+
+/* The longest string an extern may return (bytes before its NUL); a
+   longer one, an unreadable pointer or one that is not UTF-8 is unknown. */
+#define POL_EXTERN_STR_MAX 65535
 
 /* Judges every line of c.  0 on success, with *out an array of
    pol_case_nlines(c) results in line order; -1 and a reason in err if the

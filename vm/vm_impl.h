@@ -7,6 +7,7 @@
 #include "vm.h"
 
 typedef struct pol_Native pol_Native;   /* ffi.c: one bound extern */
+typedef struct pol_XChunk pol_XChunk;   /* ffi.c: arena of extern string results */
 
 /* A date interval, scratch for COVER. */
 typedef struct pol_Ival {
@@ -44,13 +45,18 @@ struct pol_VM {
   uint32_t capkeys, nkeys;    /* nkeys: top of the COUNTD stack */
   pol_Ival *ivals;
   uint32_t capivals, nivals;  /* nivals: top of the COVER stack */
-  /* externs */
+  /* externs: natives[p->next]; libs and libfds [p->nxlib], the first
+     nlibs of them open (dlopen handles, the descriptors they map) */
   pol_Native *natives;
   void **libs;
+  int *libfds;
   uint32_t nlibs;
+  pol_XChunk *xstr, *xcur;    /* string results; xcur: the one in use */
 };
 
 pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args);
 void pol_natives_free(pol_VM *vm);
+/* Before each case: the string results of the last one are dropped. */
+void pol_natives_reset(pol_VM *vm);
 
 #endif

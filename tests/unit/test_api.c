@@ -310,10 +310,19 @@ static void test_extern_unbound(void **state)
   polvm_vm *vm = (polvm_vm *)&vm;
   polvm_error err;
   assert_int_equal(polvm_program_load(b, len, NULL, 0, &p, &err), POLVM_OK);
+  /* native code is off unless allowed */
+  assert_int_equal(polvm_vm_new(p, &vm, &err), POLVM_ERR_EXTERN);
+  assert_null(vm);
+  assert_string_equal(err.code, "B0004");
+  assert_non_null(strstr(err.message, "B0004 the bundle calls native code (extern f in libpolvm-test-none.so)"));
+  /* allowed where the library is not: never the dynamic loader's search */
+  assert_int_equal(polvm_program_allow_extern(p, "/nonexistent", &err), POLVM_OK);
+  vm = (polvm_vm *)&vm;
   assert_int_equal(polvm_vm_new(p, &vm, &err), POLVM_ERR_EXTERN);
   assert_null(vm);
   assert_string_equal(err.code, "B0003");
-  assert_non_null(strstr(err.message, "B0003 extern f: cannot load libpolvm-test-none.so"));
+  assert_non_null(strstr(err.message, "B0003 extern library libpolvm-test-none.so is not in an allowed place"));
+  assert_int_equal(polvm_program_allow_extern(p, NULL, &err), POLVM_ERR_ARG);
   polvm_program_free(p);
   free(b);
 }

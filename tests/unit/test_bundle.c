@@ -191,6 +191,8 @@ static pol_Program *fixture(void)
   pol_Extern ext[] = {{.name = S_EXTNAME, .lib = S_EXTLIB, .ret = PK_BOOL, .nargs = 1,
                        .args = {PK_DATE}}};
   p->next = 1; p->ext = DUP(ext);
+  pol_ExternLib xlib[] = {{.lib = S_EXTLIB, .sha256 = {0xab, 0xcd}}};
+  p->nxlib = 1; p->xlib = DUP(xlib);
   p->built = S_BUILT;
   return p;
 }
@@ -347,6 +349,7 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(ntagnames, tagnames);
   SAME_ARRAY(ndec, dec);
   SAME_ARRAY(next, ext);
+  SAME_ARRAY(nxlib, xlib);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
   assert_memory_equal(a->sha256, b->sha256, 32);
@@ -360,7 +363,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x01\x00\x01\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x01\x00\x02\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -676,6 +679,58 @@ static void test_extern_calls(void **state)
   p = fixture();
   p->ext[0].args[0] = 99;
   expect_bad(p, "extern 0: argument 0 has bad type code 0x63");
+}
+
+/* XLIB (1.2): the SHA-256 of every extern library, each once, by a plain
+   file name; a bundle with externs and no XLIB is refused. */
+static void test_extern_libraries(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->nxlib = 0;
+  expect_bad(p, "extern 0: library libpolstd.so has no SHA-256");
+  p = fixture();
+  p->xlib = realloc(p->xlib, 2 * sizeof *p->xlib);
+  assert_non_null(p->xlib);
+  p->xlib[1] = p->xlib[0];
+  p->nxlib = 2;
+  expect_bad(p, "extern library 1: libpolstd.so listed twice");
+  p = fixture();
+  p->xlib[0].lib = S_POLID;
+  expect_bad(p, "extern 0: library libpolstd.so has no SHA-256");
+  p = fixture();
+  p->ext[0].lib = p->xlib[0].lib = S_TEXT;   /* has spaces */
+  expect_bad(p, "is not a plain file name");
+  p = fixture();
+  p->xlib[0].lib = 9999;
+  p->ext[0].lib = 9999;
+  expect_bad(p, "extern 0: lib string id 9999 out of range");
+  /* an XLIB entry no extern uses */
+  p = fixture();
+  p->xlib = realloc(p->xlib, 2 * sizeof *p->xlib);
+  assert_non_null(p->xlib);
+  p->xlib[1] = p->xlib[0];
+  p->xlib[1].lib = S_CODE;
+  p->nxlib = 2;
+  expect_bad(p, "extern library 1: 64483 is used by no extern");
+}
+
+static void test_extern_lib_names(void **state)
+{
+  (void)state;
+  const char *good[] = {"libpolext_codes.so", "libm.so.6", "a", "lib-x_1.2.so"};
+  const char *bad[] = {"", ".", "..", "../libc.so.6", "/lib/libc.so.6", "dir/lib.so", ".hidden.so",
+                       "-rf.so", "lib x.so", "lib\n.so", "lib\\x.so", "caf\xc3\xa9.so"};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) assert_true(pol_extern_lib_name_ok(good[i]));
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    if (pol_extern_lib_name_ok(bad[i])) fail_msg("accepted \"%s\"", bad[i]);
+  char longname[POL_EXTERN_LIB_NAME_MAX + 2];
+  memset(longname, 'a', sizeof longname);
+  longname[POL_EXTERN_LIB_NAME_MAX] = '\0';
+  assert_true(pol_extern_lib_name_ok(longname));
+  longname[POL_EXTERN_LIB_NAME_MAX] = 'a';
+  longname[POL_EXTERN_LIB_NAME_MAX + 1] = '\0';
+  assert_false(pol_extern_lib_name_ok(longname));
 }
 
 /* Block 6 calls a chain of n nested EXISTS bodies (new blocks 7 .. 7+n)
@@ -1392,6 +1447,8 @@ int main(void)
     cmocka_unit_test(test_callee_regs),
     cmocka_unit_test(test_cover_window_register),
     cmocka_unit_test(test_extern_calls),
+    cmocka_unit_test(test_extern_libraries),
+    cmocka_unit_test(test_extern_lib_names),
     cmocka_unit_test(test_depth),
     cmocka_unit_test(test_atleast),
     cmocka_unit_test(test_bad_string_ids),

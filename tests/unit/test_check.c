@@ -334,6 +334,14 @@ static void test_extern_declarations(void **state)
                 "error[E0230]: f takes 2 arguments, given 1",
                 "error[E0231]: argument of f must be number",
                 "error[E0231]: argument of f must be string", (const char *)NULL);
+  /* library names polvm would refuse: paths, "..", names for the loader's search */
+  const char *bad[] = {"/lib/x86_64-linux-gnu/libc.so.6", "../evil.so", "..", "sub/lib.so", ".hidden.so", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char decl[256];
+    snprintf(decl, sizeof decl, "extern \"%s\" f(number): bool", bad[i]);
+    expect_errors(decl, "true", 1, "c.pol:3:1: error[E0242]: extern library", (const char *)NULL);
+  }
+  expect_errors("extern \"libc.so.6\" f(number): bool", "true", 0, (const char *)NULL);
 }
 
 /* ---- calls and arity ----------------------------------------------------- */

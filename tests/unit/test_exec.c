@@ -12,6 +12,8 @@
  *
  * Ownership: an Ex owns its program, VM, case and JSON; ex_free frees them.
  */
+#include <dlfcn.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,6 +67,9 @@ typedef struct Ex {
   char err[1024];
 } Ex;
 
+/* Where ex_compile finds extern libraries to pin (NULL: none). */
+static const char *ex_lib;
+
 /* Compiles src through a bundle round trip into x (asserts success). */
 static void ex_compile(Ex *x, const char *src)
 {
@@ -82,6 +87,8 @@ static void ex_compile(Ex *x, const char *src)
   if (!p) fail_msg("compile failed:\n%s\n--- source:\n%s", msgs, src);
   uint8_t *buf = NULL;
   size_t blen = 0;
+  if (p->nxlib && pol_extern_pin(p, &ex_lib, ex_lib ? 1 : 0, x->err, sizeof x->err) != 0)
+    fail_msg("pin: %s", x->err);
   assert_int_equal(pol_bundle_write(p, &buf, &blen), 0);
   if (pol_bundle_load(buf, blen, &x->p, x->err, sizeof x->err) != 0) fail_msg("load: %s", x->err);
   free(buf);
@@ -629,9 +636,24 @@ static void test_evidence_values(void **state)
 
 /* ---- externs ------------------------------------------------------------- */
 
+/* libm's file, found from one of its functions: a library the tests can
+   pin and allow by its path. */
+static const char *libm_path(void)
+{
+  Dl_info info;
+  double (*f)(double) = fabs;
+  void *addr;
+  memcpy(&addr, &f, sizeof addr);
+  if (!dladdr(addr, &info) || !info.dli_fname || !strstr(info.dli_fname, "libm.so.6"))
+    fail_msg("cannot find libm.so.6");
+  return info.dli_fname;
+}
+
 static void test_extern_calls(void **state)
 {
   (void)state;
+  ex_lib = libm_path();
+  const char *allow[] = {ex_lib};
   const char *decls = "extern \"libm.so.6\" fabs(number): number\n"
                       "extern \"libm.so.6\" hypot(number, number): number\n";
   char src[4096];
@@ -644,8 +666,11 @@ static void test_extern_calls(void **state)
   /* not bound: unknown, never a guess */
   ex_case(&x, "\"n\": -3, \"m\": 4");
   assert_int_equal(ex_run(&x, "C").tag, PV_UNK);
-  char err[256];
-  if (pol_vm_bind_externs(x.vm, NULL, err, sizeof err) != 0) fail_msg("bind: %s", err);
+  char err[512];
+  /* nothing allowed: refused */
+  assert_int_equal(pol_vm_bind_externs(x.vm, NULL, 0, err, sizeof err), -1);
+  assert_non_null(strstr(err, "no --allow-extern"));
+  if (pol_vm_bind_externs(x.vm, allow, 1, err, sizeof err) != 0) fail_msg("bind: %s", err);
   pol_Value v = ex_run(&x, "C");
   assert_int_equal(pol_truth(&v), POL_TRUE);
   v = ex_run(&x, "D");
@@ -660,9 +685,43 @@ static void test_extern_calls(void **state)
   snprintf(src, sizeof src, PRE "extern \"libm.so.6\" no_such_function(number): number\n"
                                "branch \"B\" \"b\" when true { criterion \"C\" \"\" { no_such_function(n) > 1 } }\n");
   ex_compile(&x, src);
-  assert_int_equal(pol_vm_bind_externs(x.vm, NULL, err, sizeof err), -1);
+  assert_int_equal(pol_vm_bind_externs(x.vm, allow, 1, err, sizeof err), -1);
   assert_non_null(strstr(err, "no_such_function"));
   ex_free(&x);
+
+  /* a function of a dependency (libc's system via libm) is not libm's */
+  snprintf(src, sizeof src, PRE "extern \"libm.so.6\" system(string): bool\n"
+                               "branch \"B\" \"b\" when true { criterion \"C\" \"\" { system(\"true\") } }\n");
+  ex_compile(&x, src);
+  assert_int_equal(pol_vm_bind_externs(x.vm, allow, 1, err, sizeof err), -1);
+  assert_non_null(strstr(err, "no function system defined in libm.so.6"));
+  ex_free(&x);
+
+  /* a library whose bytes are not the ones pinned is refused before it loads */
+  snprintf(src, sizeof src, PRE "%s\nbranch \"B\" \"b\" when true { criterion \"C\" \"\" { fabs(n) == 3 } }\n",
+           decls);
+  ex_compile(&x, src);
+  x.p->xlib[0].sha256[0] ^= 1;
+  assert_int_equal(pol_vm_bind_externs(x.vm, allow, 1, err, sizeof err), -1);
+  assert_non_null(strstr(err, "the bundle was built against"));
+  /* nor found where allowed: a directory without it, another file name */
+  const char *elsewhere[] = {"/nonexistent", "/dev/null"};
+  x.p->xlib[0].sha256[0] ^= 1;
+  assert_int_equal(pol_vm_bind_externs(x.vm, elsewhere, 2, err, sizeof err), -1);
+  assert_non_null(strstr(err, "not in an allowed place"));
+  ex_free(&x);
+
+  /* an extern without arguments (was E0903: CALLX named a register past
+     the frame) */
+  snprintf(src, sizeof src, PRE "extern \"libm.so.6\" fegetround(): number\n"
+                               "branch \"B\" \"b\" when true { criterion \"C\" \"\" { known(fegetround()) } }\n");
+  ex_compile(&x, src);
+  if (pol_vm_bind_externs(x.vm, allow, 1, err, sizeof err) != 0) fail_msg("bind: %s", err);
+  ex_case(&x, "\"n\": 1");
+  v = ex_run(&x, "C");
+  assert_int_equal(pol_truth(&v), POL_TRUE);
+  ex_free(&x);
+  ex_lib = NULL;
 }
 
 /* ---- for each (CUR) ------------------------------------------------------ */
