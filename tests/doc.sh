@@ -87,11 +87,11 @@ expect_rc 0 $POLC doc -o "$T/x.md" policies/seed-002-odg-sij-injection.pol
 
 # ---- 5. man pages: every command and exit code, and clean roff -------------------
 for w in "polc keygen" "polc fmt" "polc doc" "\\-\\-check" "\\-\\-dump" "\\-\\-sign" "\\-\\-html" \
-         "POL_PATH" "SOURCE_DATE_EPOCH"; do
+         "\\-\\-extern\\-dir" "POL_PATH" "SOURCE_DATE_EPOCH"; do
   grep -qF -- "$w" docs/polc.1 && ok || ko "docs/polc.1 does not mention $w"
 done
 for w in "^\\.B trace" "^\\.B eval" "^\\.B verify" "^\\.B dump" "^\\.B test" "^\\.B diff" "trust " \
-         "POLVM_BUNDLE" "POLVM_TRUST"; do
+         "POLVM_BUNDLE" "POLVM_TRUST" "allow\\\\-extern" "POLVM_ALLOW_EXTERN"; do
   grep -q -- "$w" docs/polvm.1 && ok || ko "docs/polvm.1 does not mention $w"
 done
 for code in 0 1 2 3 4; do grep -A1 '^\.TP' docs/polc.1 | grep -qx "\.B $code" && ok || ko "docs/polc.1: no exit status $code"; done
