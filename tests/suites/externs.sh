@@ -12,6 +12,8 @@ unset POL_PATH POLVM_TRUST POLVM_BUNDLE POLVM_ALLOW_EXTERN XDG_DATA_HOME
 export HOME="$T/home"
 mkdir -p "$HOME"
 CC=${CC:-cc}
+ABS_POLVM=$(cd "$(dirname "$POLVM")" && pwd)/polvm   # for runs in other directories
+ABS_POLC=$(cd "$(dirname "$POLC")" && pwd)/polc
 
 expect_rc() { want=$1; shift; "$@" > "$T/o" 2> "$T/e"; rc=$?; [ $rc -eq "$want" ] && ok || ko "'$*' exited $rc, expected $want: $(head -3 "$T/e")"; }
 no_marker() { if [ -e "$1" ]; then ko "$2: native code ran ($1 exists)"; rm -f "$1"; else ok; fi; }
@@ -104,6 +106,12 @@ for how in "--allow-extern $B" "--allow-extern $B/libpolext_codes.so" "--allow-e
   grep -q '"criteria": \[{"id": "R.1", "status": "met"}\]' "$T/o" && ok || ko "example library with $how: $(cat "$T/o" "$T/e")"
 done
 expect_rc 0 env POLVM_ALLOW_EXTERN="$T/other:$B" $POLVM trace --bundle "$T/bundle/codes.polb" "$T/codes.json"
+# two bundles pinning the same library in one process (each its own copy)
+cp "$T/bundle/codes.polb" "$T/bundle/codes2.polb"
+expect_rc 0 $POLVM --allow-extern "$B" diff "$T/bundle/codes.polb" "$T/bundle/codes2.polb" "$T/codes.ndjson"
+grep -qx 'unchanged: 1' "$T/o" && ok || ko "diff of two bundles with externs: $(cat "$T/o" "$T/e")"
+printf '{"tests": [{"name": "fusion", "case": "%s", "expect": {"determination": "approve"}}]}\n' "$T/codes.json" > "$T/codes.test.json"
+expect_rc 0 $POLVM --allow-extern "$B" test --bundle "$T/bundle/codes.polb" "$T/codes.test.json"
 # the evil library has the example's file name but not its bytes
 expect_rc 4 $POLVM --allow-extern "$T/lib" trace --bundle "$T/bundle/codes.polb" "$T/codes.json"
 grep -q 'B0003 extern library libpolext_codes.so has SHA-256 [0-9a-f]*, the bundle was built against [0-9a-f]*' "$T/e" \
@@ -137,21 +145,24 @@ for b in evil codes; do
   expect_rc 4 $POLVM trace --bundle "$T/bundle/$b.polb" "$T/codes.json"
   no_marker "$M" "polvm trace $b.polb without --allow-extern, library next to it"
 done
-(cd "$T/bundle" && "$OLDPWD/$POLVM" trace --bundle codes.polb "$T/codes.json" > /dev/null 2>&1)
+(cd "$T/bundle" && "$ABS_POLVM" trace --bundle codes.polb "$T/codes.json" > /dev/null 2>&1)
 no_marker "$M" "trace from the bundle's directory"
 
 # ---- 4. the default bundle is never a file of the current directory
 mkdir -p "$T/checkout/build"
 cp "$T/sys.polb" "$T/checkout/build/policies.polb"
 cp "$T/sys.polb" "$T/checkout/policies.polb"
-(cd "$T/checkout" && "$OLDPWD/$POLVM" --allow-extern "$LIBCDIR" trace "$CASE") > "$T/o" 2> "$T/e"
+(cd "$T/checkout" && "$ABS_POLVM" --allow-extern "$LIBCDIR" trace "$CASE") > "$T/o" 2> "$T/e"
 [ $? -eq 4 ] && grep -q "$HOME/.local/share/polc/policies.polb: B0002 cannot read the bundle" "$T/e" \
   && ok || ko "default bundle in a checkout: $(cat "$T/e")"
 no_marker "$M" "polvm trace in a checkout with build/policies.polb"
-(cd "$T/checkout" && POLVM_BUNDLE=build/policies.polb "$OLDPWD/$POLVM" trace "$CASE") > "$T/o" 2> "$T/e"
+(cd "$T/checkout" && POLVM_BUNDLE=build/policies.polb "$ABS_POLVM" trace "$CASE") > "$T/o" 2> "$T/e"
 [ $? -eq 2 ] && grep -q 'POLVM_BUNDLE must be an absolute path' "$T/e" && ok || ko "relative POLVM_BUNDLE: $(cat "$T/e")"
-# polc writes the same default polvm reads: $XDG_DATA_HOME, else ~/.local/share
-expect_rc 0 $POLC policies/caresource-nc-sij-fusion.pol
+# polc writes the same default polvm reads: $XDG_DATA_HOME, else ~/.local/share;
+# never into the current directory
+mkdir -p "$T/cwd"
+(cd "$T/cwd" && "$ABS_POLC" "$OLDPWD/policies/caresource-nc-sij-fusion.pol") > "$T/o" 2> "$T/e" && ok || ko "polc without -o: $(cat "$T/e")"
+[ -z "$(ls -A "$T/cwd")" ] && ok || ko "polc wrote into the current directory: $(ls -A "$T/cwd")"
 [ -f "$HOME/.local/share/polc/policies.polb" ] && ok || ko "polc did not write ~/.local/share/polc/policies.polb"
 expect_rc 0 $POLVM trace examples/caresource-sij/denied-one-injection.json
 expect_rc 0 env XDG_DATA_HOME="$T/xdg" $POLC policies/caresource-nc-sij-fusion.pol
@@ -160,8 +171,9 @@ expect_rc 0 env XDG_DATA_HOME="$T/xdg" $POLVM verify "$T/xdg/polc/policies.polb"
 expect_rc 0 env POLVM_BUNDLE="$T/env.polb" $POLC policies/caresource-nc-sij-fusion.pol
 expect_rc 0 env POLVM_BUNDLE="$T/env.polb" $POLVM trace examples/caresource-sij/denied-one-injection.json
 expect_rc 2 env HOME=relative $POLVM trace examples/caresource-sij/denied-one-injection.json
-expect_rc 3 env HOME=relative $POLC policies/caresource-nc-sij-fusion.pol
-[ ! -e policies.polb ] && [ ! -e "$T/checkout/policies.polb.tmp" ] && ok || ko "polc wrote into the current directory"
+(cd "$T/cwd" && HOME=relative "$ABS_POLC" "$OLDPWD/policies/caresource-nc-sij-fusion.pol") > "$T/o" 2> "$T/e"
+[ $? -eq 3 ] && grep -q 'E0901.*give the output with -o BUNDLE' "$T/e" && [ -z "$(ls -A "$T/cwd")" ] \
+  && ok || ko "polc without a default path: $(cat "$T/e")"
 
 # ---- 5. results a declaration does not promise: unknown, never a crash
 pol "$T/bad.pol" "$(printf '%s\n' 'extern "libbad.so" small_int(string): string' 'extern "libbad.so" no_nul(string): string' \
