@@ -183,13 +183,14 @@ pol "$T/bad.pol" "$(printf '%s\n' 'extern "libbad.so" small_int(string): string'
   '  criterion "S" "" { known(small_int("abc")) }' '  criterion "N" "" { known(no_nul("a")) }' \
   '  criterion "L" "" { known(too_long("a")) }' '  criterion "U" "" { known(not_utf8("a")) }' \
   '  criterion "Z" "" { known(null_str("a")) }' '  criterion "H" "" { shout("abc") == "ABC" and shout("xyz") == "XYZ" }' \
-  '  criterion "A" "" { answer() == 42 and known(answer()) }')"
+  '  criterion "A" "" { answer() == 42 and known(answer()) }' \
+  '  criterion "C" "a copy, not a bundle string" { known(shout("hello")) and shout("hello") != "HELLX" }')"
 expect_rc 0 $POLC --extern-dir "$T/lib" -o "$T/bad.polb" "$T/bad.pol"
 expect_rc 0 $POLVM --allow-extern "$T/lib" eval --criteria --bundle "$T/bad.polb" < "$T/case.ndjson"
 for c in S N L U Z; do
   grep -q "{\"id\": \"$c\", \"status\": \"not_met\"}" "$T/o" && ok || ko "extern result $c is not unknown: $(cat "$T/o" "$T/e")"
 done
-for c in H A; do
+for c in H A C; do
   grep -q "{\"id\": \"$c\", \"status\": \"met\"}" "$T/o" && ok || ko "extern result $c: $(cat "$T/o" "$T/e")"
 done
 
