@@ -43,6 +43,20 @@ static int str_id(V *v, uint32_t id, int nostr_ok, const char *what, uint32_t id
               *field ? " " : "", id, v->p->nstr);
 }
 
+/* [A-Za-z_][A-Za-z0-9_]*, at most POL_EXTERN_LIB_NAME_MAX bytes: what the
+   compiler's identifiers are, and all a symbol name needs to be. */
+static int c_identifier(const char *s)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n > POL_EXTERN_LIB_NAME_MAX || (s[0] >= '0' && s[0] <= '9')) return 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'))
+      return 0;
+  }
+  return 1;
+}
+
 /* [first, first+n) within a table of size total. */
 static int range_ok(uint32_t first, uint32_t n, uint32_t total)
 {
@@ -169,6 +183,8 @@ static int check_tables(V *v)
       return -1;
     if (e->ret != PK_BOOL && e->ret != PK_NUM && e->ret != PK_STR && e->ret != PK_DATE)
       return fail(v, "extern %u: bad return type 0x%x", i, e->ret);
+    if (!c_identifier(p->str[e->name]))
+      return fail(v, "extern %u: name is not a C identifier", i);
     if (e->nargs > 8) return fail(v, "extern %u: %u arguments, at most 8", i, e->nargs);
     for (uint32_t j = 0; j < e->nargs; j++)
       if (!type_ok(p, e->args[j]))

@@ -705,6 +705,10 @@ static void test_extern_libraries(void **state)
   p->xlib[0].lib = 9999;
   p->ext[0].lib = 9999;
   expect_bad(p, "extern 0: lib string id 9999 out of range");
+  /* a symbol name that is not a C identifier (it would be printed) */
+  p = fixture();
+  p->ext[0].name = S_UNICODE;
+  expect_bad(p, "extern 0: name is not a C identifier");
   /* an XLIB entry no extern uses */
   p = fixture();
   p->xlib = realloc(p->xlib, 2 * sizeof *p->xlib);
