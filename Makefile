@@ -6,6 +6,8 @@
 #   make bench     throughput and latency benchmarks
 #   make valgrind  polc and polvm over policies/ and examples/ under valgrind
 #   make fuzz      libFuzzer targets (FUZZ_SECONDS=N each)
+#   make fuzz-diff random policies: VM vs the reference evaluator on millions
+#                  of lines, soundness by completion (FUZZ_DIFF_SEEDS=A-B)
 #   make format    rewrite every .pol in the canonical layout (polc fmt)
 #   make format-check   fail if a .pol is not in it (also part of make test)
 #   make install   PREFIX=/usr/local DESTDIR=  (binaries, libpolvm and its
@@ -47,7 +49,7 @@ BUNDLE = $(B)/policies.polb
 POLICIES = $(wildcard policies/*.pol)
 EXT_LIB = $(B)/libpolext_codes.so
 
-.PHONY: all deps test check valgrind bench fuzz fuzz-build format format-check install clean demo unit golden
+.PHONY: all deps test check valgrind bench fuzz fuzz-build fuzz-diff format format-check install clean demo unit golden
 
 all: $(B)/.deps $(POLC) $(POLVM) $(BUNDLE) $(EXT_LIB)
 
@@ -188,6 +190,22 @@ fuzz-build: $(FUZZ_TARGETS:%=$(B)/%)
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
 	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+
+# ---- random policies, the long run (tests/gen/, docs/testing.md) ----------
+# `make test` runs 40 seeds (tests/suites/random_diff.sh); this runs
+# FUZZ_DIFF_SEEDS seeds of FUZZ_DIFF_CASES cases each through interp_diff
+# (2000 x 1000 cases: about 4 million request lines) and
+# FUZZ_DIFF_COMPLETION_SEEDS seeds of bases and completions, the known-open
+# classes included (reported apart).  A failing seed prints the command
+# that re-runs it alone.
+FUZZ_DIFF_SEEDS            ?= 1000-2999
+FUZZ_DIFF_CASES            ?= 1000
+FUZZ_DIFF_COMPLETION_SEEDS ?= 1000-1399
+
+fuzz-diff: all $(INTERP_DIFF)
+	python3 tests/gen/diffrun.py --build $(B) --open --report \
+	  --seeds $(FUZZ_DIFF_SEEDS) --cases $(FUZZ_DIFF_CASES) \
+	  --completion-seeds $(FUZZ_DIFF_COMPLETION_SEEDS) --completion-cases 60
 
 # the canonical layout of every .pol source (polc fmt; the list: tools/pol-files.sh)
 format: $(POLC)

@@ -132,6 +132,7 @@ typedef struct Env {
   const Val *args;          /* arguments of the let whose body this is */
   int nargs;
   const Items *items;
+  Val each;                 /* the item of the enclosing `for each` */
 } Env;
 
 static Val item_at(const Env *e, int depth)
@@ -258,10 +259,19 @@ static Val num_arith(int op, Val a, Val b)
   }
 }
 
+/* "Arithmetic on a range is interval arithmetic, widened to whole
+   numbers" (docs/language.md): when an operand is a range (not known
+   exactly), the result's ends are rounded outwards. */
+static Val whole_if_range(Val r, Val a, Val b)
+{
+  if (r.k != V_NUM || (exact(a) && exact(b))) return r;
+  return range(floor(r.lo), ceil(r.hi));
+}
+
 static Val arith(int op, Val a, Val b)
 {
   if (a.k == V_UNK || b.k == V_UNK) return unk();
-  if (a.k == V_NUM && b.k == V_NUM) return num_arith(op, a, b);
+  if (a.k == V_NUM && b.k == V_NUM) return whole_if_range(num_arith(op, a, b), a, b);
   if (a.k == V_DATE && b.k == V_DUR && (op == O_ADD || op == O_SUB)) {
     int sign = op == O_ADD ? 1 : -1;
     return date(pol_add_months(a.d1, sign * b.d1) + sign * b.d2);
@@ -283,7 +293,7 @@ static Val eval_let(const Env *e, const pol_Node *let, const pol_Node *args)
   na = 0;
   for (const pol_Node *a = args; a; a = a->next) argv[na++] = eval(e, a);
   /* a let's body sees its parameters and the declarations, nothing else */
-  Env inner = {e->p, e->slots, argv, na, NULL};
+  Env inner = {e->p, e->slots, argv, na, NULL, unk()};
   Val v = eval(&inner, let->a);
   if (argv != small) free(argv);
   return v;
@@ -299,6 +309,7 @@ static Val eval_name(const Env *e, const pol_Node *n)
   case R_PARAM: return n->index < e->nargs ? e->args[n->index] : unk();
   case R_FIELD: return field_of(e, item_at(e, n->depth), n->index);
   case R_ITEM: return item_at(e, n->depth);
+  case R_EACH: return e->each;
   default: return unk();
   }
 }
@@ -640,7 +651,7 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
   if ((uint32_t)ncrit != p->pol[best].ncrit) return -2;
   for (int i = 0; i < ncrit; i++) status[i] = PS_NA;
 
-  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL};
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk()};
   int idx = 0;   /* preorder number of the branch's first criterion */
   for (const pol_Node *br = u->src->items; br; br = br->next) {
     if (br->kind != N_BRANCH) continue;
@@ -659,4 +670,312 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
     return best;
   }
   return best;   /* no branch applies: no_policy, all not_applicable */
+}
+
+/* ---- full parity: decision rules, assess, for each ---------------------- */
+
+/* The criteria of a policy in program order (per branch in source order;
+   a clause in preorder; the criteria of a `for each` where it stands),
+   with each one's subtree size, so that the children of criterion i are
+   i + 1, then each next child after the previous one's subtree. */
+typedef struct Crits {
+  const pol_Node **node;
+  int *size;
+  int n;
+} Crits;
+
+static int crits_count(const pol_Node *cl)
+{
+  if (cl->kind == N_FOREACH) {
+    int n = 0;
+    for (const pol_Node *k = cl->args; k; k = k->next) n += crits_count(k);
+    return n;
+  }
+  return count_crit(cl);
+}
+
+static void crits_add(Crits *t, const pol_Node *cl)
+{
+  if (cl->kind == N_FOREACH) {
+    for (const pol_Node *k = cl->args; k; k = k->next) crits_add(t, k);
+    return;
+  }
+  int me = t->n++;
+  t->node[me] = cl;
+  if (cl->op != C_LEAF)
+    for (const pol_Node *k = cl->b; k; k = k->next) crits_add(t, k);
+  t->size[me] = t->n - me;
+}
+
+/* Judges criterion i (and its subtree) of the table into status[]. */
+static uint8_t judge_at(const Env *e, const Crits *t, int i, uint8_t *status)
+{
+  const pol_Node *cl = t->node[i];
+  uint8_t st;
+  if (cl->op == C_LEAF) {
+    st = status_of(truth(eval(e, cl->a)));
+  } else {
+    int n = 0, met = 0, unknown = 0;
+    for (int j = i + 1; j < i + t->size[i]; j += t->size[j], n++) {
+      uint8_t s = judge_at(e, t, j, status);
+      met += s == PS_MET;
+      unknown += s == PS_UNKNOWN;
+    }
+    int need = cl->op == C_ALL ? n : cl->op == C_ANY ? 1 : cl->ival;
+    st = met >= need ? PS_MET : met + unknown < need ? PS_NOT_MET : PS_UNKNOWN;
+  }
+  status[i] = st;
+  return st;
+}
+
+/* A top-level criterion counts against the line: not met, or an
+   exclusion that applies. */
+static int fails(const pol_Node *cl, uint8_t st)
+{
+  return (cl->flags & CF_EXCLUSION) ? st == PS_MET : st == PS_NOT_MET;
+}
+
+/* What the decision rules look at (docs/language.md, "Decision rules"). */
+typedef struct Facts {
+  int failed, unknown;
+  uint32_t any_failed;     /* tags of some cause of failure or its parents */
+  uint32_t every_failed;   /* tags every cause of failure carries */
+  uint32_t any_unknown;    /* tags of an unknown criterion or its unknown parts */
+} Facts;
+
+/* The causes of failure of a failing criterion i are, under an "all of",
+   its children that are not met (recursively: their causes), else i
+   itself; a cause carries its own tags and its parents'.  Returns the
+   tags every cause of i carries (inherited: the parents' tags) and adds
+   every tag met on the way to *any. */
+static uint32_t cause_tags(const Crits *t, int i, const uint8_t *status, uint32_t inherited,
+                           uint32_t *any)
+{
+  const pol_Node *cl = t->node[i];
+  uint32_t mine = inherited | cl->tagbits;
+  *any |= mine;
+  if (cl->op != C_ALL) return mine;
+  uint32_t every = 0xffffffffu;
+  int causes = 0;
+  for (int j = i + 1; j < i + t->size[i]; j += t->size[j])
+    if (status[j] == PS_NOT_MET) {
+      every &= cause_tags(t, j, status, mine, any);
+      causes++;
+    }
+  return causes ? every : mine;
+}
+
+/* The tags of unknown criterion i and of its unknown parts. */
+static uint32_t unknown_tags_at(const Crits *t, int i, const uint8_t *status)
+{
+  uint32_t tags = t->node[i]->tagbits;
+  for (int j = i + 1; j < i + t->size[i]; j += t->size[j])
+    if (status[j] == PS_UNKNOWN) tags |= unknown_tags_at(t, j, status);
+  return tags;
+}
+
+static Facts facts_of(const Crits *t, const int *tops, int ntops, const uint8_t *status)
+{
+  Facts f = {0, 0, 0, 0xffffffffu, 0};
+  for (int j = 0; j < ntops; j++) {
+    int i = tops[j];
+    if (fails(t->node[i], status[i])) {
+      f.failed = 1;
+      f.every_failed &= cause_tags(t, i, status, 0, &f.any_failed);
+    } else if (status[i] == PS_UNKNOWN) {
+      f.unknown = 1;
+      f.any_unknown |= unknown_tags_at(t, i, status);
+    }
+  }
+  if (!f.failed) f.every_failed = 0;
+  return f;
+}
+
+static int dcond_holds(const pol_Node *d, const Facts *f)
+{
+  uint32_t bit = d->index >= 0 && d->index < 32 ? 1u << d->index : 0;
+  switch (d->op) {
+  case D_FAILED: return f->failed;
+  case D_UNKNOWN: return f->unknown;
+  case D_ANY_FAILED_TAG: return (f->any_failed & bit) != 0;
+  case D_EVERY_FAILED_TAG: return (f->every_failed & bit) != 0;
+  case D_ANY_UNKNOWN_TAG: return (f->any_unknown & bit) != 0;
+  case D_AND: return dcond_holds(d->a, f) && dcond_holds(d->b, f);
+  case D_OR: return dcond_holds(d->a, f) || dcond_holds(d->b, f);
+  case D_NOT: return !dcond_holds(d->a, f);
+  default: return 0;
+  }
+}
+
+/* The determination of the criteria tops[0..ntops): the policy's decision
+   rules, the first that holds, or the default rule. */
+static int decide_tops(const pol_PolicyUnit *u, const Crits *t, const int *tops, int ntops,
+                       const uint8_t *status)
+{
+  static const int outcome_det[] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
+  Facts f = facts_of(t, tops, ntops, status);
+  if (u->decision)
+    for (const pol_Node *r = u->decision->args; r; r = r->next)
+      if (!r->a || dcond_holds(r->a, &f)) {
+        int o = pol_outcome(r->str);
+        return o >= 0 && o < 5 ? outcome_det[o] : PD_PEND;
+      }
+  return f.failed ? PD_DENY : f.unknown ? PD_PEND : PD_APPROVE;
+}
+
+/* A line's determination from its own (line) and its items'
+   (docs/language.md, "Per-item criteria"): a line that does not approve
+   or pend keeps its outcome; an unknown list pends; no items, or every
+   item approved, keeps the line's; every item denied denies; approved and
+   denied items alone, on an approved line, are partial; every item with
+   one same other outcome (loi, refer, pend), on an approved line, gives
+   it; anything else pends. */
+static int combine_items(int line, int items_known, const int *item_det, uint32_t n)
+{
+  if (line != PD_APPROVE && line != PD_PEND) return line;
+  if (!items_known) return PD_PEND;
+  uint32_t approve = 0, deny = 0, same = 1;
+  for (uint32_t i = 0; i < n; i++) {
+    approve += item_det[i] == PD_APPROVE;
+    deny += item_det[i] == PD_DENY;
+    same &= item_det[i] == item_det[0];
+  }
+  if (n == 0 || approve == n) return line;
+  if (deny == n) return PD_DENY;
+  if (approve + deny == n) return line == PD_APPROVE ? PD_PARTIAL : PD_PEND;
+  if (same && line == PD_APPROVE) return item_det[0];
+  return PD_PEND;
+}
+
+/* One branch (main or assess) of the unit: its top-level criteria (their
+   indices in the table) and its `for each`. */
+typedef struct BranchInfo {
+  const pol_Node *node;
+  int *tops, ntops;
+  int *etops, netops;          /* the per-item criteria */
+  const pol_Node *each;        /* N_FOREACH or NULL */
+} BranchInfo;
+
+void pol_interp_result_free(pol_InterpResult *r)
+{
+  free(r->status);
+  free(r->item_det);
+  free(r->item_status);
+  memset(r, 0, sizeof *r);
+}
+
+/* Which branches judge the line: the first main branch whose condition
+   is true, and every assess block whose condition is true.  (The one
+   place that says what a branch condition selects.) */
+static void select_branches(const Env *env, const BranchInfo *bi, int nb, pol_InterpResult *r,
+                            int branch0)
+{
+  for (int b = 0; b < nb; b++) {
+    if (truth(eval(env, bi[b].node->a)) != T) continue;
+    if (!bi[b].node->path) {
+      if (r->branch < 0) r->branch = branch0 + b;
+    } else if (r->naspects < POL_INTERP_MAX_ASPECTS) {
+      r->aspect_branch[r->naspects++] = branch0 + b;
+    }
+  }
+}
+
+int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
+                     uint32_t line, pol_InterpResult *r)
+{
+  memset(r, 0, sizeof *r);
+  r->policy = r->branch = -1;
+  r->det = r->line_det = PD_NO_POLICY;
+  r->items_known = 1;
+  const pol_PolicyUnit *units[4096];
+  int npol = 0;
+  for (int i = 0; i < c->nunits && npol < 4096; i++)
+    if (c->units[i].header) units[npol++] = &c->units[i];
+  if ((uint32_t)npol != p->npol) return -2;
+  int best = route(units, npol, pol_case_line(cs, line));
+  if (best < 0) return 0;
+  r->policy = best;
+  const pol_PolicyUnit *u = units[best];
+
+  /* the criteria table and the branches */
+  int ncrit = 0, nb = 0;
+  for (const pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_BRANCH) {
+      nb++;
+      for (const pol_Node *cl = it->args; cl; cl = cl->next) ncrit += crits_count(cl);
+    }
+  if ((uint32_t)ncrit != p->pol[best].ncrit || (uint32_t)nb != p->pol[best].nbranches) return -2;
+  int rc = -1;
+  Crits t = {calloc((size_t)ncrit + 1, sizeof *t.node), calloc((size_t)ncrit + 1, sizeof *t.size), 0};
+  BranchInfo *bi = calloc((size_t)nb + 1, sizeof *bi);
+  int *topbuf = calloc((size_t)ncrit + 1, sizeof *topbuf);
+  r->ncrit = (uint32_t)ncrit;
+  r->status = malloc((size_t)ncrit + 1);
+  if (!t.node || !t.size || !bi || !topbuf || !r->status) goto done;
+  int b = 0, ntop = 0;
+  for (const pol_Node *it = u->src->items; it; it = it->next) {
+    if (it->kind != N_BRANCH) continue;
+    bi[b].node = it;
+    bi[b].tops = topbuf + ntop;
+    for (const pol_Node *cl = it->args; cl; cl = cl->next)
+      if (cl->kind != N_FOREACH) {
+        topbuf[ntop++] = t.n;
+        bi[b].ntops++;
+        crits_add(&t, cl);
+      } else {
+        crits_add(&t, cl);   /* numbered here; listed after the branch's tops */
+      }
+    bi[b].etops = topbuf + ntop;
+    for (const pol_Node *cl = it->args; cl; cl = cl->next)
+      if (cl->kind == N_FOREACH) {
+        bi[b].each = cl;
+        /* the per-item tops: find their indices again by node */
+        for (const pol_Node *k = cl->args; k; k = k->next)
+          for (int i = 0; i < t.n; i++)
+            if (t.node[i] == k) { topbuf[ntop++] = i; bi[b].netops++; }
+      }
+    b++;
+  }
+  for (int i = 0; i < ncrit; i++) r->status[i] = PS_NA;
+
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk()};
+  select_branches(&env, bi, nb, r, (int)p->pol[best].branch0);
+  rc = 0;
+  if (r->branch < 0 && r->naspects == 0) goto done;   /* no_policy */
+  if (r->branch >= 0) {
+    const BranchInfo *m = &bi[r->branch - (int)p->pol[best].branch0];
+    for (int j = 0; j < m->ntops; j++) judge_at(&env, &t, m->tops[j], r->status);
+    r->line_det = r->det = decide_tops(u, &t, m->tops, m->ntops, r->status);
+    if (m->each) {
+      r->has_each = 1;
+      Val l = eval(&env, m->each->a);
+      r->items_known = l.k == V_LIST;
+      uint32_t n = r->items_known ? list_len(l) : 0;
+      r->nitems = n;
+      r->item_det = calloc((size_t)n + 1, sizeof *r->item_det);
+      r->item_status = malloc((size_t)n * (size_t)ncrit + 1);
+      if (!r->item_det || !r->item_status) { rc = -1; goto done; }
+      for (uint32_t i = 0; i < n; i++) {
+        uint8_t *st = r->item_status + (size_t)i * (size_t)ncrit;
+        for (int k = 0; k < ncrit; k++) st[k] = PS_NA;
+        Env ie = env;
+        ie.each = list_item(l, i);
+        for (int j = 0; j < m->netops; j++) judge_at(&ie, &t, m->etops[j], st);
+        r->item_det[i] = decide_tops(u, &t, m->etops, m->netops, st);
+      }
+      r->det = combine_items(r->line_det, r->items_known, r->item_det, n);
+    }
+  }
+  for (int a = 0; a < r->naspects; a++) {
+    const BranchInfo *ab = &bi[r->aspect_branch[a] - (int)p->pol[best].branch0];
+    for (int j = 0; j < ab->ntops; j++) judge_at(&env, &t, ab->tops[j], r->status);
+    r->aspect_det[a] = decide_tops(u, &t, ab->tops, ab->ntops, r->status);
+  }
+  if (r->branch < 0) r->det = r->line_det = r->aspect_det[0];
+done:
+  free(t.node);
+  free(t.size);
+  free(bi);
+  free(topbuf);
+  return rc;
 }

@@ -46,4 +46,43 @@
 int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
                     uint32_t line, int *det, uint8_t *status);
 
+/* ---- full parity ------------------------------------------------------- */
+
+/* Most `assess` blocks that add a determination to one line: the VM's
+   POL_MAX_ASPECTS (vm/vm.h). */
+#define POL_INTERP_MAX_ASPECTS 8
+
+/* Everything the reference evaluator says about one request line: what a
+   trace shows, criterion by criterion.  Owned by the caller: free with
+   pol_interp_result_free. */
+typedef struct pol_InterpResult {
+  int policy;            /* program policy index, or -1 (no policy covers the line) */
+  int branch;            /* program branch index of the main branch, or -1 */
+  int det;               /* pol_Det: the line's, items included */
+  int line_det;          /* pol_Det: from the line-level criteria alone */
+  uint32_t ncrit;        /* the routed policy's criteria */
+  uint8_t *status;       /* owned: ncrit pol_Status, program order; the
+                            main branch's and the assess blocks' criteria
+                            (per-item criteria are not_applicable here) */
+  int has_each;          /* the main branch has a `for each` */
+  int items_known;       /* 0: its list is unknown */
+  uint32_t nitems;
+  int *item_det;         /* owned: nitems pol_Det */
+  uint8_t *item_status;  /* owned: nitems rows of ncrit pol_Status (only
+                            the per-item criteria are judged) */
+  int naspects;          /* assess blocks whose condition is true */
+  int aspect_branch[POL_INTERP_MAX_ASPECTS];   /* program branch indices */
+  int aspect_det[POL_INTERP_MAX_ASPECTS];      /* pol_Det */
+} pol_InterpResult;
+
+/* Judges line `line` of cs with every construct of the language: routing
+   (codes, effective dates and versions, plans), branches, criteria,
+   decision rules and tags, `assess` blocks, `for each` with per-item
+   determinations and `partial`.  Extern functions are unknown (never
+   called).  Returns 0 with *r filled in (r->policy -1: no_policy), -1 on
+   out-of-memory, -2 if c and p do not describe the same policies. */
+int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
+                     uint32_t line, pol_InterpResult *r);
+void pol_interp_result_free(pol_InterpResult *r);
+
 #endif

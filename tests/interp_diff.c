@@ -2,18 +2,20 @@
  * interp_diff.c -- differential test: the VM against the AST reference
  * evaluator (compiler/interp.c), line by line, criterion by criterion.
  *
- *   interp_diff [-v] CASES.ndjson POLICY.pol...
+ *   interp_diff [-v] [-I DIR]... CASES.ndjson POLICY.pol...
  *
- * Compiles the policies (stdlib from ./stdlib), round-trips the program
+ * Compiles the policies (modules from each -I DIR, then ./stdlib), round-trips the program
  * through a bundle so the VM runs verified code as in production, then for
  * every case line of the NDJSON file judges every request line both ways
- * and compares the routed policy, the determination and the status of every
- * criterion.  Lines that are not valid cases are skipped and counted.
- * Prints the first 10 disagreements, a summary and "N passed, N failed"
- * (one comparison per request line); -v adds per-criterion status counts.
- * A line routed to a policy that uses constructs the evaluator does not
- * implement (compiler/interp.h) is compared on its routing only and
- * counted apart; the summary names those policies.
+ * and compares everything the trace's decision shows: the routed policy,
+ * the main branch, the determination and the line-level one, the status of
+ * every criterion, the `for each` items (each one's determination and
+ * criteria) and the `assess` blocks' determinations.  The evaluator judges
+ * every construct of the language, so every line is compared; a line they
+ * disagree on is a failure.  Lines that are not valid cases are skipped
+ * and counted.  Prints the first 10 disagreements, a summary and
+ * "N passed, N failed" (one comparison per request line); -v adds
+ * per-criterion status counts.
  *
  * Extern functions are left unbound: the VM then yields unknown for them,
  * which is what the reference evaluator does.
@@ -33,13 +35,13 @@
 #include "vm.h"
 
 #define SHOW_MAX 10
+#define NDET (PD_REFER + 1)
 
 typedef struct Stats {
   unsigned long read, loaded, skipped, lines, passed, failed, shown;
-  unsigned long det[4];
-  unsigned long notcmp;   /* lines routed to a policy the evaluator cannot judge */
+  unsigned long det[NDET];
+  unsigned long itemlines, items, aspects;
   unsigned long *crit;   /* per program criterion: 4 status counts */
-  uint8_t *unjudged;     /* per program policy: such a policy */
 } Stats;
 
 static const char *crit_id(const pol_Program *p, uint32_t ci) { return p->str[p->crit[ci].id]; }
@@ -52,56 +54,124 @@ static void show(Stats *st, unsigned long lineno, const char *case_id, const pol
          (int)li->number, li->cpt ? li->cpt : "-", what);
 }
 
-/* Compares one request line: 1 if VM and evaluator agree, 0 if not, -1
-   if only the routing could be compared (and agrees). */
+/* One criterion status of the VM against the evaluator's; where says
+   where (the line, an item).  1 if they agree. */
+static int same_status(Stats *st, const pol_Program *p, uint32_t ci, uint8_t vs, uint8_t is,
+                       const char *where, unsigned long lineno, const char *case_id,
+                       const pol_LineInfo *li)
+{
+  char what[512];
+  if (vs == is) return 1;
+  snprintf(what, sizeof what, "%scriterion %s: vm %s, evaluator %s", where, crit_id(p, ci),
+           pol_status_name((pol_Status)vs), pol_status_name((pol_Status)is));
+  show(st, lineno, case_id, li, what);
+  return 0;
+}
+
+static const char *branch_name(const pol_Program *p, long b)
+{
+  return b < 0 || (uint32_t)b == POL_NOSTR ? "none" : p->str[p->branches[b].name];
+}
+
+/* Compares one request line: everything a trace shows that the decision
+   depends on -- the routed policy, the main branch, the determination and
+   the line-level one, every criterion's status, the `for each` items
+   (their list known or not, their number, each one's determination and
+   criteria) and the `assess` blocks (which, and each one's determination).
+   1 if VM and evaluator agree, 0 if not. */
 static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
-                        const pol_LineResult *lr, uint8_t *status, Stats *st,
-                        unsigned long lineno)
+                        const pol_LineResult *lr, Stats *st, unsigned long lineno)
 {
   char what[512];
   const pol_LineInfo *li = pol_case_line(cs, lr->line);
   const char *case_id = pol_case_id(cs);
-  int det = -1;
-  int pol = pol_interp_line(c, p, cs, lr->line, &det, status);
-  if (pol == -2) {
+  pol_InterpResult r;
+  int rc = pol_interp_judge(c, p, cs, lr->line, &r);
+  if (rc == -2) {
     fprintf(stderr, "interp_diff: the compiler and the program disagree on the policies\n");
     exit(2);
   }
-  int vm_pol = lr->policy == POL_NOSTR ? -1 : (int)lr->policy;
-  if (pol != vm_pol) {
-    snprintf(what, sizeof what, "policy: vm %s, evaluator %s",
-             vm_pol < 0 ? "none" : p->str[p->pol[vm_pol].id], pol < 0 ? "none" : p->str[p->pol[pol].id]);
-    show(st, lineno, case_id, li, what);
-    return 0;
-  }
-  if (det == -1) {   /* a policy with constructs the evaluator lacks */
-    st->unjudged[pol] = 1;
-    return -1;
+  if (rc != 0) {
+    fprintf(stderr, "interp_diff: out of memory\n");
+    exit(2);
   }
   int ok = 1;
-  if ((int)lr->det != det) {
-    snprintf(what, sizeof what, "determination: vm %s, evaluator %s", pol_det_name(lr->det),
-             pol_det_name((pol_Det)det));
+  int vm_pol = lr->policy == POL_NOSTR ? -1 : (int)lr->policy;
+  if (r.policy != vm_pol) {
+    snprintf(what, sizeof what, "policy: vm %s, evaluator %s",
+             vm_pol < 0 ? "none" : p->str[p->pol[vm_pol].id], r.policy < 0 ? "none" : p->str[p->pol[r.policy].id]);
+    show(st, lineno, case_id, li, what);
+    pol_interp_result_free(&r);
+    return 0;
+  }
+  long vb = lr->branch == POL_NOSTR ? -1 : (long)lr->branch;
+  if (vb != r.branch) {
+    snprintf(what, sizeof what, "branch: vm %s, evaluator %s", branch_name(p, vb), branch_name(p, r.branch));
     show(st, lineno, case_id, li, what);
     ok = 0;
   }
-  if (det >= 0 && det <= PD_NO_POLICY) st->det[det]++;
-  if (pol < 0) return ok;
-  const pol_Policy *pp = &p->pol[pol];
+  if ((int)lr->det != r.det || (int)lr->line_det != r.line_det) {
+    snprintf(what, sizeof what, "determination: vm %s (line %s), evaluator %s (line %s)",
+             pol_det_name(lr->det), pol_det_name(lr->line_det), pol_det_name((pol_Det)r.det),
+             pol_det_name((pol_Det)r.line_det));
+    show(st, lineno, case_id, li, what);
+    ok = 0;
+  }
+  if (r.det >= 0 && r.det < NDET) st->det[r.det]++;
+  if (r.policy < 0) return ok;
+  const pol_Policy *pp = &p->pol[r.policy];
   for (uint32_t j = 0; j < pp->ncrit; j++) {
-    uint8_t vs = lr->crit[j].status, is = status[j];
+    uint8_t is = r.status[j];
     if (is <= PS_NA) st->crit[(size_t)(pp->crit0 + j) * 4 + is]++;
-    if (vs == is) continue;
-    snprintf(what, sizeof what, "criterion %s: vm %s, evaluator %s", crit_id(p, pp->crit0 + j),
-             pol_status_name((pol_Status)vs), pol_status_name((pol_Status)is));
+    ok &= same_status(st, p, pp->crit0 + j, lr->crit[j].status, is, "", lineno, case_id, li);
+  }
+  if (r.has_each) {
+    st->itemlines++;
+    if ((int)lr->items_known != r.items_known || lr->nitems != r.nitems) {
+      snprintf(what, sizeof what, "items: vm %s%u, evaluator %s%u", lr->items_known ? "" : "unknown ",
+               lr->nitems, r.items_known ? "" : "unknown ", r.nitems);
+      show(st, lineno, case_id, li, what);
+      ok = 0;
+    } else {
+      for (uint32_t i = 0; i < r.nitems; i++) {
+        char where[64];
+        snprintf(where, sizeof where, "item %u: ", i + 1);
+        st->items++;
+        if ((int)lr->items[i].det != r.item_det[i]) {
+          snprintf(what, sizeof what, "%sdetermination: vm %s, evaluator %s", where,
+                   pol_det_name(lr->items[i].det), pol_det_name((pol_Det)r.item_det[i]));
+          show(st, lineno, case_id, li, what);
+          ok = 0;
+        }
+        for (uint32_t j = 0; j < pp->ncrit; j++)
+          ok &= same_status(st, p, pp->crit0 + j, lr->items[i].crit[j].status,
+                            r.item_status[(size_t)i * pp->ncrit + j], where, lineno, case_id, li);
+      }
+    }
+  }
+  if ((int)lr->naspects != r.naspects) {
+    snprintf(what, sizeof what, "assess blocks: vm %u, evaluator %d", lr->naspects, r.naspects);
     show(st, lineno, case_id, li, what);
     ok = 0;
+  } else {
+    for (int a = 0; a < r.naspects; a++) {
+      st->aspects++;
+      if ((long)lr->aspects[a].branch == r.aspect_branch[a] && (int)lr->aspects[a].det == r.aspect_det[a])
+        continue;
+      snprintf(what, sizeof what, "assess %d: vm %s %s, evaluator %s %s", a + 1,
+               branch_name(p, lr->aspects[a].branch), pol_det_name(lr->aspects[a].det),
+               branch_name(p, r.aspect_branch[a]), pol_det_name((pol_Det)r.aspect_det[a]));
+      show(st, lineno, case_id, li, what);
+      ok = 0;
+    }
   }
+  pol_interp_result_free(&r);
   return ok;
 }
 
-static pol_Program *compile(pol_Compiler *c, char **files, int nfiles)
+static pol_Program *compile(pol_Compiler *c, char **files, int nfiles, char **dirs, int ndirs)
 {
+  for (int i = 0; i < ndirs; i++) pol_compiler_add_path(c, dirs[i]);
   pol_compiler_add_path(c, "stdlib");
   for (int i = 0; i < nfiles; i++) pol_compiler_load(c, files[i]);
   if (c->diag.nerrors || pol_check(c)) return NULL;
@@ -123,17 +193,22 @@ static pol_Program *compile(pol_Compiler *c, char **files, int nfiles)
 
 int main(int argc, char **argv)
 {
-  int verbose = 0, a = 1;
-  if (a < argc && strcmp(argv[a], "-v") == 0) { verbose = 1; a++; }
+  int verbose = 0, a = 1, ndirs = 0;
+  char *dirs[16];
+  for (;;) {
+    if (a < argc && strcmp(argv[a], "-v") == 0) { verbose = 1; a++; }
+    else if (a + 1 < argc && strcmp(argv[a], "-I") == 0 && ndirs < 16) { dirs[ndirs++] = argv[a + 1]; a += 2; }
+    else break;
+  }
   if (argc - a < 2) {
-    fprintf(stderr, "usage: interp_diff [-v] CASES.ndjson POLICY.pol...\n");
+    fprintf(stderr, "usage: interp_diff [-v] [-I DIR]... CASES.ndjson POLICY.pol...\n");
     return 2;
   }
   FILE *in = fopen(argv[a], "r");
   if (!in) { perror(argv[a]); return 2; }
   pol_Compiler c;
   pol_compiler_init(&c, stderr);
-  pol_Program *p = compile(&c, argv + a + 1, argc - a - 1);
+  pol_Program *p = compile(&c, argv + a + 1, argc - a - 1, dirs, ndirs);
   if (!p) {
     fprintf(stderr, "interp_diff: the policies do not compile\n");
     pol_compiler_free(&c);
@@ -142,15 +217,10 @@ int main(int argc, char **argv)
   }
   pol_Case *cs = pol_case_new(p);
   pol_VM *vm = pol_vm_new(p);
-  uint32_t maxcrit = 1;
-  for (uint32_t i = 0; i < p->npol; i++)
-    if (p->pol[i].ncrit > maxcrit) maxcrit = p->pol[i].ncrit;
-  uint8_t *status = malloc(maxcrit);
   Stats st;
   memset(&st, 0, sizeof st);
   st.crit = calloc((size_t)(p->ncrit ? p->ncrit : 1) * 4, sizeof *st.crit);
-  st.unjudged = calloc(p->npol ? p->npol : 1, 1);
-  if (!cs || !vm || !status || !st.crit || !st.unjudged) { fprintf(stderr, "interp_diff: out of memory\n"); return 2; }
+  if (!cs || !vm || !st.crit) { fprintf(stderr, "interp_diff: out of memory\n"); return 2; }
   pol_vm_set_trace(vm, 1);
 
   char *text = NULL, err[512];
@@ -179,10 +249,8 @@ int main(int argc, char **argv)
     }
     for (uint32_t i = 0; i < pol_case_nlines(cs); i++) {
       st.lines++;
-      int r = compare_line(&c, p, cs, &lines[i], status, &st, lineno);
-      if (r > 0) st.passed++;
-      else if (r == 0) st.failed++;
-      else st.notcmp++;
+      if (compare_line(&c, p, cs, &lines[i], &st, lineno)) st.passed++;
+      else st.failed++;
     }
     json_decref(root);
   }
@@ -198,15 +266,11 @@ int main(int argc, char **argv)
       }
   }
   printf("cases: %lu read, %lu loaded, %lu skipped\n", st.read, st.loaded, st.skipped);
-  printf("request lines: %lu (approve %lu, deny %lu, pend %lu, no_policy %lu by the evaluator)\n",
-         st.lines, st.det[PD_APPROVE], st.det[PD_DENY], st.det[PD_PEND], st.det[PD_NO_POLICY]);
-  if (st.notcmp) {
-    printf("%lu request lines routed alike but not judged (assess, for each or decision rules in",
-           st.notcmp);
-    for (uint32_t i = 0; i < p->npol; i++)
-      if (st.unjudged[i]) printf(" %s", p->str[p->pol[i].id]);
-    printf(")\n");
-  }
+  printf("request lines: %lu (by the evaluator:", st.lines);
+  for (int d = 0; d < NDET; d++) printf(" %s %lu", pol_det_name((pol_Det)d), st.det[d]);
+  printf(")\n");
+  printf("for each: %lu lines, %lu items; assess: %lu determinations\n", st.itemlines, st.items,
+         st.aspects);
   if (st.shown > SHOW_MAX) printf("(%lu more disagreements not shown)\n", st.shown - SHOW_MAX);
   int few = st.loaded == 0 || st.loaded * 10 < st.read * 9;
   if (few) printf("too few cases loaded: %lu of %lu (need 90%%)\n", st.loaded, st.read);
@@ -216,9 +280,7 @@ int main(int argc, char **argv)
   }
   printf("%lu passed, %lu failed\n", st.passed, st.failed);
 
-  free(status);
   free(st.crit);
-  free(st.unjudged);
   pol_vm_free(vm);
   pol_case_free(cs);
   pol_program_free(p);

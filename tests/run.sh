@@ -63,7 +63,7 @@ for seed in 11 12 13 14; do
 done
 echo "differential (10000 generated cases): $((pass - p0)) passed, $((fail - f0)) failed"
 
-# ---- 4. the AST reference evaluator agrees with the VM -----------------
+# ---- 4. the AST reference evaluator agrees with the VM on every construct --
 p0=$pass f0=$fail
 if [ -x "$B/tests/interp_diff" ]; then
   python3 tests/oracle/gencases.py --seed 21 --count 3000 > "$T/gen.ndjson"
@@ -73,6 +73,14 @@ if [ -x "$B/tests/interp_diff" ]; then
   python3 tests/oracle/gencases.py --seed 22 --count 3000 | python3 tests/lang/retarget.py > "$T/gen.ndjson"
   if $B/tests/interp_diff "$T/gen.ndjson" policies/*.pol tests/lang/features.pol > "$T/id" 2>&1; then ok
   else ko "AST evaluator vs VM (tests/lang/features.pol):"; tail -20 "$T/id"; fi
+  # the plan-limited seed policies: decision rules, assess blocks, for each
+  python3 tests/oracle/gencases.py --seed 23 --count 3000 \
+    | python3 tests/lang/retarget.py --plans commercial-sij-loi,commercial-sij,odg-workers-comp,commercial-spine \
+        --codes 27279,27096,22612,63047,27280 > "$T/gen.ndjson"
+  if $B/tests/interp_diff "$T/gen.ndjson" policies/*.pol tests/lang/features.pol > "$T/id" 2>&1; then ok
+  else ko "AST evaluator vs VM (plans, seed policies):"; tail -20 "$T/id"; fi
+  grep -q '^for each: [1-9][0-9]* lines, .*assess: [1-9][0-9]* determinations$' "$T/id" && ok \
+    || ko "AST evaluator vs VM: no line judged with for each or assess: $(grep '^for each' "$T/id")"
 fi
 echo "AST evaluator vs VM: $((pass - p0)) passed, $((fail - f0)) failed"
 

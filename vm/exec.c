@@ -820,11 +820,18 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
   if (l->n == 0) return 0;
   /* each item takes a row of results: memory bounded by the budget */
   if (charge(vm, (uint64_t)l->n * (pol->ncrit ? pol->ncrit : 1)) != 0) return 0;
-  size_t need_items = 0, need_crit;
-  for (uint32_t i = 0; i < out->line; i++) need_items += vm->lines[i].nitems;
+  /* the items of earlier lines come first, each with a row of its own
+     policy's criteria (lines may go to policies of different sizes) */
+  size_t need_items = 0, need_crit = 0;
+  for (uint32_t i = 0; i < out->line; i++)
+    if (vm->lines[i].nitems) {
+      need_items += vm->lines[i].nitems;
+      need_crit += (size_t)vm->lines[i].nitems * p->pol[vm->lines[i].policy].ncrit;
+    }
   uint32_t base = (uint32_t)need_items;
+  size_t cbase = need_crit;
   need_items += l->n;
-  need_crit = need_items * pol->ncrit;
+  need_crit += (size_t)l->n * pol->ncrit;
   if (need_items > vm->capitems || need_crit > vm->capitemcrit) {
     /* earlier lines' item pointers move with the arrays: rebase them */
     pol_ItemResult *it = realloc(vm->items, need_items * sizeof *it);
@@ -835,11 +842,13 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
     if (!ic) return -1;
     vm->itemcrit = ic;
     vm->capitemcrit = need_crit;
-    size_t k = 0;
+    size_t k = 0, row = 0;
     for (uint32_t i = 0; i < out->line; i++) {
       vm->lines[i].items = vm->lines[i].nitems ? vm->items + k : NULL;
-      for (uint32_t j = 0; j < vm->lines[i].nitems; j++, k++)
-        vm->items[k].crit = vm->itemcrit + k * pol->ncrit;
+      for (uint32_t j = 0; j < vm->lines[i].nitems; j++, k++) {
+        vm->items[k].crit = vm->itemcrit + row;
+        row += p->pol[vm->lines[i].policy].ncrit;
+      }
     }
   }
   out->items = vm->items + base;
@@ -847,7 +856,7 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
   for (uint32_t i = 0; i < l->n; i++) {
     pol_ItemResult *ir = &out->items[i];
     ir->item = l->items[i];
-    ir->crit = vm->itemcrit + (size_t)(base + i) * pol->ncrit;
+    ir->crit = vm->itemcrit + cbase + (size_t)i * pol->ncrit;
     reset_results(ir->crit, pol->ncrit);
     vm->cur = l->items[i];
     for (uint32_t j = 0; j < br->necrit; j++) eval_crit(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);

@@ -6,14 +6,18 @@
 #   2. end to end: `polvm eval` over a realistic NDJSON file, trace on/off;
 #   3. a generated 5000-criterion policy (genpolicy.py): compile time,
 #      bundle size, eval throughput;
-#   4. process latency of `polvm trace` on one case.
+#   4. process latency of `polvm trace` on one case;
+#   5. the precision of unknowns, by completion over random policies
+#      (tests/gen/: the share of unknown results every completion does not
+#      decide alike, and which primitives leave the others).
 # Ends with one table: our numbers, the targets, the hand-written C
 # reference, and ratios computed from this run.  docs/performance.md says
 # what each number means.
 #
 # Knobs (environment): BENCH_MIN_TIME (seconds per in-process measurement,
 # default 1), BENCH_ROUNDS (3), BENCH_E2E_CASES (20000), BENCH_LAT_RUNS
-# (200), BENCH_CFLAGS (-O2 -g), BENCH_PROFILE=1 (perf profile of
+# (200), BENCH_CFLAGS (-O2 -g), BENCH_COMPLETION_SEEDS (1-20),
+# BENCH_PROFILE=1 (perf profile of
 # bench_eval at the end, if perf works).
 # Exit 1 if steady-state evaluation allocates or trace on/off disagree.
 set -eu
@@ -154,6 +158,17 @@ awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/de
     row("  true (process floor), median", ms(n("lat_true.median_ms")), "", "", "", sprintf("mean %.3f ms", n("lat_true.mean_ms")))
   }' "$RES"
 echo "(raw numbers: $RES)"
+
+# ---- precision of unknowns (tests/gen/completion.py) -----------------------------------
+# Random policies, bases with up to 6 unknown facts, and their completions:
+# the share of unknown criterion statuses that the completions do not all
+# decide alike (100% = every unknown was necessary), and the primitives of
+# the imprecise ones.  Soundness (no known status changes) is `make test`'s.
+echo
+echo "precision of unknowns: random policies, seeds ${BENCH_COMPLETION_SEEDS:-1-20} (tests/gen/completion.py)"
+python3 tests/gen/diffrun.py --build "$B" --completion-seeds "${BENCH_COMPLETION_SEEDS:-1-20}" \
+  --completion-cases 40 --report > "$W/completion.txt" 2>&1 || status=1
+grep -v ' passed, [0-9]* failed$' "$W/completion.txt" | sed 's/^/  /'
 
 # ---- optional profile ----------------------------------------------------------------
 if [ "${BENCH_PROFILE:-0}" = 1 ] && command -v perf > /dev/null 2>&1; then
