@@ -1027,10 +1027,12 @@ int pol_check(pol_Compiler *c)
                   "a line could not be routed", o->id, u->id);
     }
     IdSeen seen = {NULL, 0, 0};
-    int nbranches = 0;
+    int nbranches = 0, nassess = 0;
     for (pol_Node *it = u->src->items; it; it = it->next) {
       if (it->kind != N_BRANCH) continue;
       nbranches += it->path == NULL;
+      if (it->path && ++nassess == POL_MAX_ASPECTS + 1)
+        pol_error(&c->diag, it->span, "E0337", "a policy has at most %d 'assess' blocks", POL_MAX_ASPECTS);
       Ctx x = {c, &u->scope, NULL, NULL};
       expect(&x, it->a, PK_BOOL, "a branch condition must be true or false");
       int foreach = 0;

@@ -262,20 +262,34 @@ static Val num_arith(int op, Val a, Val b)
 /* "Arithmetic on a range is interval arithmetic, widened to whole
    numbers" (docs/language.md): when an operand is a range (not known
    exactly), the result's ends are rounded outwards. */
+#define POL_RANGE_LIMIT 2e9
 static Val whole_if_range(Val r, Val a, Val b)
 {
   if (r.k != V_NUM || (exact(a) && exact(b))) return r;
+  /* a range beyond POL_RANGE_LIMIT is unknown (docs/limits.md) */
+  if (!(r.lo >= -POL_RANGE_LIMIT && r.hi <= POL_RANGE_LIMIT)) return unk();
   return range(floor(r.lo), ceil(r.hi));
+}
+
+/* date +- duration.  "Dates computed by the VM stay in [0001-01-01,
+   9999-12-31] or are unknown" (docs/limits.md). */
+static Val date_plus(int op, Val a, Val b)
+{
+  int sign = op == O_ADD ? 1 : -1;
+  double months = (double)sign * b.d1, days = (double)sign * b.d2;
+  /* beyond these the result is out of range anyway (and pol_add_months
+     would overflow) */
+  if (fabs(months) > 1200000 || fabs(days) > 100000000) return unk();
+  double d = (double)pol_add_months(a.d1, (int32_t)months) + days;
+  if (d < pol_days_from_civil(1, 1, 1) || d > pol_days_from_civil(9999, 12, 31)) return unk();
+  return date((int32_t)d);
 }
 
 static Val arith(int op, Val a, Val b)
 {
   if (a.k == V_UNK || b.k == V_UNK) return unk();
   if (a.k == V_NUM && b.k == V_NUM) return whole_if_range(num_arith(op, a, b), a, b);
-  if (a.k == V_DATE && b.k == V_DUR && (op == O_ADD || op == O_SUB)) {
-    int sign = op == O_ADD ? 1 : -1;
-    return date(pol_add_months(a.d1, sign * b.d1) + sign * b.d2);
-  }
+  if (a.k == V_DATE && b.k == V_DUR && (op == O_ADD || op == O_SUB)) return date_plus(op, a, b);
   if (a.k == V_DATE && b.k == V_DATE && op == O_SUB) return num((double)a.d1 - (double)b.d1);
   return unk();
 }

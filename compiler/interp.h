@@ -48,9 +48,8 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
 
 /* ---- full parity ------------------------------------------------------- */
 
-/* Most `assess` blocks that add a determination to one line: the VM's
-   POL_MAX_ASPECTS (vm/vm.h). */
-#define POL_INTERP_MAX_ASPECTS 8
+/* Most `assess` blocks of a policy (vm/bytecode.h). */
+#define POL_INTERP_MAX_ASPECTS POL_MAX_ASPECTS
 
 /* Everything the reference evaluator says about one request line: what a
    trace shows, criterion by criterion.  Owned by the caller: free with

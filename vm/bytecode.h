@@ -66,6 +66,9 @@ extern const pol_OpInfo pol_opinfo[OP__COUNT];
 #define POL_MAX_BX      0xffffu
 #define POL_MAX_AX      0xffffffu
 #define POL_MAX_DEPTH   32      /* nesting of quantifier bodies */
+#define POL_MAX_ASPECTS 8       /* `assess` blocks of one policy (each may add a
+                                   determination to a line; checker E0337,
+                                   verifier) */
 
 /*
  * Type codes (facts, record fields, constants):

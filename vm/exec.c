@@ -780,20 +780,23 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
   return failed ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;   /* verified: unreachable */
 }
 
-/* The line's determination from its own and its items'. */
+/* The line's determination from its own and its items': on an approved
+   line, items that all share one other outcome (loi, refer, pend) give
+   it, whatever their order; a mix of them pends. */
 static pol_Det combine(pol_Det line, const pol_LineResult *out)
 {
   if (line != PD_APPROVE && line != PD_PEND) return line;
   if (!out->items_known) return PD_PEND;
-  uint32_t approve = 0, deny = 0;
+  uint32_t approve = 0, deny = 0, same = 1;
   for (uint32_t i = 0; i < out->nitems; i++) {
     approve += out->items[i].det == PD_APPROVE;
     deny += out->items[i].det == PD_DENY;
+    same &= out->items[i].det == out->items[0].det;
   }
   if (out->nitems == 0 || approve == out->nitems) return line;
   if (deny == out->nitems) return PD_DENY;
   if (approve + deny == out->nitems && line == PD_APPROVE) return PD_PARTIAL;
-  if (approve == 0 && deny == 0 && line == PD_APPROVE) return out->items[0].det;
+  if (same && line == PD_APPROVE) return out->items[0].det;
   return PD_PEND;
 }
 

@@ -606,8 +606,11 @@ static int check_policies(V *v)
     if (!range_ok(o->crit0, o->ncrit, p->ncrit))
       return fail(v, "policy %u: criteria %u+%u out of range (ncrit %u)", i, o->crit0, o->ncrit,
                   p->ncrit);
+    uint32_t naspects = 0;
     for (uint32_t b = o->branch0; b < o->branch0 + o->nbranches; b++) {
       const pol_Branch *br = &p->branches[b];
+      if (br->aspect != POL_NOSTR && ++naspects > POL_MAX_ASPECTS)
+        return fail(v, "policy %u: more than %d assess blocks", i, POL_MAX_ASPECTS);
       for (uint32_t j = br->crit0; j < br->crit0 + br->ncrit; j++)
         if (p->branch_crit[j] < o->crit0 || p->branch_crit[j] - o->crit0 >= o->ncrit)
           return fail(v, "policy %u: branch %u uses criterion %u of another policy", i, b,

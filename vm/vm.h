@@ -64,8 +64,6 @@ typedef struct pol_AspectResult {
   pol_Det det;
 } pol_AspectResult;
 
-#define POL_MAX_ASPECTS 8
-
 typedef struct pol_LineResult {
   uint32_t line;              /* index into the case's lines */
   uint32_t policy;            /* program policy index or POL_NOSTR */

@@ -128,7 +128,8 @@ def q(s):
 
 
 def num_lit(x):
-    return ("%g" % x) if x >= 0 else "(%g)" % x
+    t = ("%d" % x) if x == int(x) else repr(x)
+    return t if x >= 0 else "(%s)" % t
 
 
 class Gen:
@@ -379,7 +380,7 @@ class Gen:
             self.prims.add("arithmetic " + op)
             b = self.e_num(d - 1, sc) if op != "/" else num_lit(self.pick([1, 2, 3, 4, 0.5]))
             if op == "*" and self.chance(0.5):
-                b = num_lit(self.pick([2, 0.5, -1, 3]))
+                b = num_lit(self.pick([2, 0.5, -1, 3, 1000000000]))
             return "(%s %s %s)" % (self.e_num(d - 1, sc), op, b)
         if k == "count":
             return self.count(d, sc)
@@ -407,7 +408,8 @@ class Gen:
         k = self.pick(["dur", "dur", "coal", "part", "call"])
         if k == "dur":
             self.prims.add("date +- duration")
-            return "(%s %s %s)" % (self.leaf("date", sc), self.pick(["+", "-"]), self.pick(DURS))
+            dur = self.pick(DURS) if self.chance(0.97) else "8000 years"
+            return "(%s %s %s)" % (self.leaf("date", sc), self.pick(["+", "-"]), dur)
         if k == "coal" and not self.monotone:
             self.prims.add("??")
             return "(%s ?? %s)" % (self.leaf("date", sc), self.e_date(d - 1, sc))
@@ -632,6 +634,8 @@ class CaseGen:
         self.p_absent = p_absent
 
     def num(self):
+        if self.r.random() < 0.01:   # far out: ranges and dates past their limits
+            return self.r.choice([3e9, -3e9, 1e12, 1e300])
         t = self.r.choice(self.nums)
         return t + self.r.choice([-1, -0.5, 0, 0, 0.5, 1])
 
