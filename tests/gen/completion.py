@@ -33,6 +33,19 @@ import json
 import sys
 
 SHOW = 10
+# primitives that only carry others (a comparison of what a count gives, a
+# window of a coverage): a leaf's culprit is its one other primitive
+CARRIERS = {"let", "window", "number compare", "date compare"}
+
+
+def culprit(prims):
+    """The one primitive a leaf's imprecision can be blamed on, or None."""
+    core = [p for p in prims if p not in CARRIERS]
+    if len(core) == 1:
+        return core[0]
+    if not core and len(prims) == 1:
+        return prims[0]
+    return None
 
 
 def views(det):
@@ -81,6 +94,8 @@ def main():
     bad_bases = set()
     prim_unknown = collections.Counter()
     prim_decided = collections.Counter()
+    one_unknown = collections.Counter()
+    one_decided = collections.Counter()
     for base, ids in groups.items():
         comps = [results[c] for c in ids[1:]]
         if not comps:
@@ -125,6 +140,10 @@ def main():
                             for p in prims:
                                 prim_unknown[p] += 1
                                 prim_decided[p] += alike
+                            c1 = culprit(prims)
+                            if c1:
+                                one_unknown[c1] += 1
+                                one_decided[c1] += alike
                 if bd in ("approve", "deny") and pkey in default_rule and key != "assess":
                     cds = [cv.get(key, ({}, None))[1] for cv in cviews]
                     bad = [d for d in cds if d != bd]
@@ -151,6 +170,11 @@ def main():
         for p in rows:
             print("  %-28s %5d / %-5d %5.1f%%" % (p, prim_decided[p], prim_unknown[p],
                                                100.0 * prim_decided[p] / prim_unknown[p]))
+        print("imprecise unknowns of leaves with one primitive (beside comparisons, lets, windows):")
+        rows = sorted(one_unknown, key=lambda p: (-one_decided[p] / max(one_unknown[p], 1), p))
+        for p in rows:
+            print("  one: %-23s %5d / %-5d %5.1f%%" % (p, one_decided[p], one_unknown[p],
+                                                    100.0 * one_decided[p] / one_unknown[p]))
     print("%d passed, %d failed" % (nbase - len(bad_bases), len(bad_bases)))
     return 1 if violations else 0
 

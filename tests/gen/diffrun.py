@@ -134,7 +134,7 @@ def main():
         if m:
             totals["unknown"] += int(m.group(1))
             totals["decided"] += int(m.group(2))
-        for pm in re.finditer(r"^  (.+?)\s+(\d+) / (\d+)\s", r.stdout, re.M):
+        for pm in re.finditer(r"^  ((?:one: )?.+?)\s+(\d+) / (\d+)\s", r.stdout, re.M):
             k = pm.group(1).strip()
             x = prim.setdefault(k, [0, 0])
             x[0] += int(pm.group(2))
@@ -158,8 +158,12 @@ def main():
               " are necessary" % (u, dd, 100.0 * (u - dd) / u if u else 100.0))
         if a.report:
             print("imprecise unknowns by primitive (leaf criteria using it: decided alike / unknown):")
-            for k, (x, n) in sorted(prim.items(), key=lambda kv: (-kv[1][0] / max(kv[1][1], 1), kv[0])):
-                print("  %-28s %6d / %-6d %5.1f%%" % (k, x, n, 100.0 * x / n if n else 0))
+            for one in (False, True):
+                if one:
+                    print("imprecise unknowns of leaves with one primitive (beside comparisons, lets, windows):")
+                for k, (x, n) in sorted(prim.items(), key=lambda kv: (-kv[1][0] / max(kv[1][1], 1), kv[0])):
+                    if k.startswith("one: ") == one:
+                        print("  %-28s %6d / %-6d %5.1f%%" % (k, x, n, 100.0 * x / n if n else 0))
     if not a.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

@@ -29,7 +29,7 @@ around the thresholds the policies compare them with.
 fields each, every base followed by its completions: copies in which every
 unknown takes a value (numbers at and around every numeric constant of the
 policies, dates at and around every date and offset, strings of the
-policies, empty and one-item lists).  A base has case_id "bK", its
+policies, empty, one-item and three-item lists).  A base has case_id "bK", its
 completions "bK.cJ".  tests/gen/completion.py checks them.
 
 Known-open classes (KNOWN_OPEN below) are defects other changes are fixing;
@@ -738,11 +738,16 @@ def candidates(t, nums, rd, rng):
         ds = {rd + o for o in OFFSETS} | {date_days(x) + e for x in LIT_DATES for e in (-1, 0, 1)}
         return [days_to_date(x) for x in sorted(ds)]
     if t == "list<string>":
-        return [[]] + [[s] for s in STRS]
+        return [[]] + [[s] for s in STRS] + [STRS[:3]]
     rec = t[5:-1]
-    one = {f: (STRS[0] if tt == "string" else 1 if tt == "number" else True if tt == "bool"
-               else days_to_date(rd) if tt == "date" else []) for f, tt in RECS[rec].items()}
-    return [[], [one]]
+
+    def item(k):
+        return {f: (STRS[k] if tt == "string" else k + 0.5 * (k == 2) if tt == "number" else k != 1
+                    if tt == "bool" else days_to_date(rd - 30 * k) if tt == "date" else [])
+                for f, tt in RECS[rec].items()}
+    # empty, one item, three different items (a count of an unknown list
+    # may be more than 1)
+    return [[], [item(0)], [item(0), item(1), item(2)]]
 
 
 def completions(rng, base, nums, maxc):
