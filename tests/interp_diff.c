@@ -10,7 +10,9 @@
  * and compares everything the trace's decision shows: the routed policy,
  * the main branch, the determination and the line-level one, the status of
  * every criterion, the `for each` items (each one's determination and
- * criteria) and the `assess` blocks' determinations.  The evaluator judges
+ * criteria) and the `assess` blocks' determinations, and of each of these
+ * the trace's reasons and missing criteria (the VM's trace against the rule
+ * applied to the evaluator's statuses).  The evaluator judges
  * every construct of the language, so every line is compared; a line they
  * disagree on is a failure.  Lines that are not valid cases are skipped
  * and counted.  Prints the first 10 disagreements, a summary and
@@ -32,6 +34,7 @@
 #include "case.h"
 #include "compile.h"
 #include "interp.h"
+#include "trace.h"
 #include "vm.h"
 
 #define SHOW_MAX 10
@@ -68,6 +71,98 @@ static int same_status(Stats *st, const pol_Program *p, uint32_t ci, uint8_t vs,
   return 0;
 }
 
+/* ---- reasons and missing, from the evaluator's statuses ------------------
+   The rule of docs/language.md and vm/trace.c, written again: reasons (on
+   a line that is neither approved nor pending) are the top-level criteria
+   that fail and, under an "all of", recursively, its children not met;
+   missing (on a line not approved) are the unknown criteria among the
+   tops and, beneath one, its children when it is unknown or an "all of"
+   not met.  Ids in order, comma-separated. */
+
+static void add_id(char *out, size_t n, const pol_Program *p, uint32_t ci)
+{
+  size_t len = strlen(out);
+  snprintf(out + len, n - len, "%s%s", len ? "," : "", crit_id(p, ci));
+}
+
+static void reasons_of(const pol_Program *p, const pol_Policy *pp, const uint8_t *st, uint32_t ci,
+                       char *out, size_t n)
+{
+  add_id(out, n, p, ci);
+  const pol_Crit *cr = &p->crit[ci];
+  if (cr->kind != PC_ALL) return;
+  for (uint32_t j = 0; j < cr->nchildren; j++) {
+    uint32_t k = p->crit_children[cr->child0 + j];
+    if (st[k - pp->crit0] == PS_NOT_MET) reasons_of(p, pp, st, k, out, n);
+  }
+}
+
+static void missing_of(const pol_Program *p, const pol_Policy *pp, const uint8_t *st, uint32_t ci,
+                       char *out, size_t n)
+{
+  const pol_Crit *cr = &p->crit[ci];
+  uint8_t s = st[ci - pp->crit0];
+  if (s == PS_UNKNOWN) add_id(out, n, p, ci);
+  if (cr->kind != PC_LEAF && (s == PS_UNKNOWN || (s == PS_NOT_MET && cr->kind == PC_ALL)))
+    for (uint32_t j = 0; j < cr->nchildren; j++)
+      missing_of(p, pp, st, p->crit_children[cr->child0 + j], out, n);
+}
+
+/* The evaluator's reasons and missing of a view: tops[0..ntops) judged
+   with statuses st (policy order) to determination det. */
+static void expect_lists(const pol_Program *p, const pol_Policy *pp, const uint32_t *tops,
+                         uint32_t ntops, const uint8_t *st, int det, char *reasons, char *missing,
+                         size_t n)
+{
+  reasons[0] = missing[0] = '\0';
+  for (uint32_t j = 0; j < ntops; j++) {
+    if (det != PD_APPROVE && det != PD_PEND && pol_crit_fails(p, tops[j], st[tops[j] - pp->crit0]))
+      reasons_of(p, pp, st, tops[j], reasons, n);
+    if (det != PD_APPROVE) missing_of(p, pp, st, tops[j], missing, n);
+  }
+}
+
+/* The criterion ids of a trace list ("reasons" or "missing") of a view. */
+static void trace_list(const json_t *view, const char *key, char *out, size_t n)
+{
+  out[0] = '\0';
+  size_t i;
+  json_t *x;
+  json_array_foreach(json_object_get(view, key), i, x) {
+    size_t len = strlen(out);
+    const char *id = json_string_value(json_object_get(x, "criterion"));
+    snprintf(out + len, n - len, "%s%s", len ? "," : "", id ? id : "?");
+  }
+}
+
+#define LIST_MAX 4096
+
+/* Compares the reasons and missing of one view of the VM's trace with the
+   evaluator's.  1 if they agree. */
+static int same_lists(Stats *st, const pol_Program *p, const pol_Policy *pp, const json_t *view,
+                      const uint32_t *tops, uint32_t ntops, const uint8_t *status, int det,
+                      const char *where, unsigned long lineno, const char *case_id,
+                      const pol_LineInfo *li)
+{
+  static char er[LIST_MAX], em[LIST_MAX], vr[LIST_MAX], vmiss[LIST_MAX];
+  char what[LIST_MAX * 2 + 200];
+  expect_lists(p, pp, tops, ntops, status, det, er, em, LIST_MAX);
+  trace_list(view, "reasons", vr, LIST_MAX);
+  trace_list(view, "missing", vmiss, LIST_MAX);
+  int ok = 1;
+  if (strcmp(er, vr) != 0) {
+    snprintf(what, sizeof what, "%sreasons: vm [%s], evaluator [%s]", where, vr, er);
+    show(st, lineno, case_id, li, what);
+    ok = 0;
+  }
+  if (strcmp(em, vmiss) != 0) {
+    snprintf(what, sizeof what, "%smissing: vm [%s], evaluator [%s]", where, vmiss, em);
+    show(st, lineno, case_id, li, what);
+    ok = 0;
+  }
+  return ok;
+}
+
 static const char *branch_name(const pol_Program *p, long b)
 {
   return b < 0 || (uint32_t)b == POL_NOSTR ? "none" : p->str[p->branches[b].name];
@@ -80,7 +175,8 @@ static const char *branch_name(const pol_Program *p, long b)
    criteria) and the `assess` blocks (which, and each one's determination).
    1 if VM and evaluator agree, 0 if not. */
 static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
-                        const pol_LineResult *lr, Stats *st, unsigned long lineno)
+                        const pol_LineResult *lr, const json_t *tline, Stats *st,
+                        unsigned long lineno)
 {
   char what[512];
   const pol_LineInfo *li = pol_case_line(cs, lr->line);
@@ -125,6 +221,10 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
     if (is <= PS_NA) st->crit[(size_t)(pp->crit0 + j) * 4 + is]++;
     ok &= same_status(st, p, pp->crit0 + j, lr->crit[j].status, is, "", lineno, case_id, li);
   }
+  const pol_Branch *mb = r.branch >= 0 ? &p->branches[r.branch] : NULL;
+  if (ok && mb)
+    ok &= same_lists(st, p, pp, tline, p->branch_crit + mb->crit0, mb->ncrit, r.status, r.det, "",
+                     lineno, case_id, li);
   if (r.has_each) {
     st->itemlines++;
     if ((int)lr->items_known != r.items_known || lr->nitems != r.nitems) {
@@ -143,9 +243,16 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
           show(st, lineno, case_id, li, what);
           ok = 0;
         }
+        int item_ok = 1;
         for (uint32_t j = 0; j < pp->ncrit; j++)
-          ok &= same_status(st, p, pp->crit0 + j, lr->items[i].crit[j].status,
-                            r.item_status[(size_t)i * pp->ncrit + j], where, lineno, case_id, li);
+          item_ok &= same_status(st, p, pp->crit0 + j, lr->items[i].crit[j].status,
+                                 r.item_status[(size_t)i * pp->ncrit + j], where, lineno, case_id, li);
+        if (item_ok && mb)
+          item_ok &= same_lists(st, p, pp, json_array_get(json_object_get(tline, "items"), i),
+                                p->branch_crit + mb->ecrit0, mb->necrit,
+                                r.item_status + (size_t)i * pp->ncrit, r.item_det[i], where, lineno,
+                                case_id, li);
+        ok &= item_ok;
       }
     }
   }
@@ -156,8 +263,15 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
   } else {
     for (int a = 0; a < r.naspects; a++) {
       st->aspects++;
-      if ((long)lr->aspects[a].branch == r.aspect_branch[a] && (int)lr->aspects[a].det == r.aspect_det[a])
+      if ((long)lr->aspects[a].branch == r.aspect_branch[a] && (int)lr->aspects[a].det == r.aspect_det[a]) {
+        const pol_Branch *ab = &p->branches[r.aspect_branch[a]];
+        char where[64];
+        snprintf(where, sizeof where, "assess %d: ", a + 1);
+        ok &= same_lists(st, p, pp, json_array_get(json_object_get(tline, "assessments"), (size_t)a),
+                         p->branch_crit + ab->crit0, ab->ncrit, r.status, r.aspect_det[a], where,
+                         lineno, case_id, li);
         continue;
+      }
       snprintf(what, sizeof what, "assess %d: vm %s %s, evaluator %s %s", a + 1,
                branch_name(p, lr->aspects[a].branch), pol_det_name(lr->aspects[a].det),
                branch_name(p, r.aspect_branch[a]), pol_det_name((pol_Det)r.aspect_det[a]));
@@ -247,11 +361,18 @@ int main(int argc, char **argv)
       json_decref(root);
       continue;
     }
+    /* the VM's trace, as `polvm eval --criteria` writes it */
+    pol_Buf tb = {0};
+    pol_trace_json(&tb, vm, cs, lines, NULL, POL_TRACE_COMPACT | POL_TRACE_CRITERIA);
+    json_t *trace = json_loads(tb.s, 0, &je);
+    pol_buf_free(&tb);
+    json_t *tlines = json_object_get(trace, "determinations");
     for (uint32_t i = 0; i < pol_case_nlines(cs); i++) {
       st.lines++;
-      if (compare_line(&c, p, cs, &lines[i], &st, lineno)) st.passed++;
+      if (compare_line(&c, p, cs, &lines[i], json_array_get(tlines, i), &st, lineno)) st.passed++;
       else st.failed++;
     }
+    json_decref(trace);
     json_decref(root);
   }
   free(text);

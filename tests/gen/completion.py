@@ -24,7 +24,8 @@ criterion.  For every request line of every base:
 Prints the counts, the first violations, and with --report the imprecise
 unknowns by the primitives their expressions use.  With --open a violation
 of a known-open class (genpol.py KNOWN_OPEN: a completion judged by another
-branch; a criterion using a coverage) is counted apart and does not fail.
+main branch or other assess blocks; a criterion using a coverage, or a
+composite) is counted apart and does not fail.
 Last line: "N passed, N failed" (bases); exit 1 on a violation.
 """
 
