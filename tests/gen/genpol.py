@@ -167,6 +167,8 @@ class Gen:
                     out.append("%s.%s" % (binder, f))
                 elif not any(r2 and f in RECS[r2] for r2, _ in scopes[i + 1:]):
                     out.append(f)
+                if not binder and i == len(scopes) - 1 and self.r.random() < 0.3:
+                    out.append("it.%s" % f)   # the innermost item by `it`
         return out
 
     def names(self, scopes, typ, known_only=False):
@@ -249,6 +251,8 @@ class Gen:
         if r < 0.35:
             ns = self.names(sc, "bool")
             if ns:
+                if self.chance(0.15):   # a bool compared
+                    return "(%s %s %s)" % (self.pick(ns), self.pick(["==", "!="]), self.pick(["true", "false"]))
                 return self.pick(ns)
         if r < 0.6:
             self.prims.add("number compare")
