@@ -42,7 +42,11 @@
  * untouched and the policy index is returned.
  *
  * Returns -2 if c and p do not describe the same policies (counts of
- * policies or criteria differ). */
+ * policies or criteria differ).
+ *
+ * Superseded by pol_interp_judge (below), which tests/interp_diff.c uses;
+ * kept unchanged while other branches edit it, to be removed once they are
+ * merged (port any change of its branch selection to select_branches()). */
 int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
                     uint32_t line, int *det, uint8_t *status);
 

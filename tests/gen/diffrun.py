@@ -76,8 +76,9 @@ def main():
     prim = {}
 
     def rerun(kind, s):
-        return "python3 tests/gen/diffrun.py --build %s --%s %d%s --keep DIR" % (
-            B, kind, s, " --open" if a.open else "")
+        n = "--cases %d" % a.cases if kind == "seed" else "--completion-cases %d" % a.completion_cases
+        return "python3 tests/gen/diffrun.py --build %s --%s %d %s%s --keep DIR" % (
+            B, kind, s, n, " --open" if a.open else "")
 
     for s in diff_seeds:
         d = os.path.join(tmp, "d%d" % s)
