@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../vm/decimal.h"
+
 typedef struct pol_Span {
   uint32_t file;
   uint32_t start, end;
@@ -95,7 +97,7 @@ struct pol_Node {
   const char *cite;
   const char *next_step;  /* criterion: what would resolve its failure */
   const char *path;    /* fact path */
-  double num;
+  pol_Dec num;         /* N_NUM; N_ATLEAST: k */
   int32_t ival, ival2; /* date days; duration months, days */
   int flags;
   /* filled by the checker */

@@ -618,9 +618,12 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
     int k = 0;
     for (pol_Node *a = n->args; a; a = a->next, k++)
       expect(x, a, PK_BOOL, "'at least k of' needs true/false items");
-    if (!(n->num >= 1 && n->num <= k) || n->num != (int)n->num)
-      pol_error(&x->c->diag, n->span, "E0222", "'at least %g of' %d item%s: k must be a whole number from 1 to %d",
-                n->num, k, k == 1 ? "" : "s", k);
+    if (!(n->num >= POL_DEC_SCALE && n->num <= (pol_Dec)k * POL_DEC_SCALE) || !pol_dec_is_int(n->num)) {
+      char kb[POL_DEC_BUFSIZE];
+      pol_dec_format(n->num, kb);
+      pol_error(&x->c->diag, n->span, "E0222", "'at least %s of' %d item%s: k must be a whole number from 1 to %d",
+                kb, k, k == 1 ? "" : "s", k);
+    }
     if (k > 8) pol_error(&x->c->diag, n->span, "E0223", "'at least k of' takes at most 8 items");
     return T_BOOL;
   }

@@ -13,7 +13,6 @@
  */
 #include "compile.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -352,7 +351,10 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
   case N_CALL:
     if (n->res == R_BUILTIN && n->index == B_FLOOR) {
       if (!fold(g, n->args, bind, &a)) return 0;
-      *out = pol_num(floor(a.u.n));
+      pol_Dec f;
+      /* out of range: left to the VM, which reports it */
+      if (a.tag != PV_NUM || pol_dec_floor(a.u.d, &f) != POL_DEC_OK) return 0;
+      *out = pol_num(f);
       return 1;
     }
     if (n->res == R_LET) {
@@ -361,22 +363,26 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
     }
     return 0;
   case N_UNARY:
-    if (n->op != O_NEG || !fold(g, n->a, bind, &a)) return 0;
-    *out = pol_num(-a.u.n);
+    if (n->op != O_NEG || !fold(g, n->a, bind, &a) || a.tag != PV_NUM) return 0;
+    *out = pol_num(-a.u.d);
     return 1;
   case N_BINARY:
     if (n->op < O_ADD || !fold(g, n->a, bind, &a) || !fold(g, n->b, bind, &b)) return 0;
     if (a.tag == PV_NUM && b.tag == PV_NUM) {
-      double r;
+      /* the VM's arithmetic exactly; x / 0 (unknown) and a result out of
+         range (an error for the case) are left to the VM */
+      pol_Dec r;
+      pol_DecStatus st;
       switch (n->op) {
-      case O_ADD: r = a.u.n + b.u.n; break;
-      case O_SUB: r = a.u.n - b.u.n; break;
-      case O_MUL: r = a.u.n * b.u.n; break;
+      case O_ADD: st = pol_dec_add(a.u.d, b.u.d, &r); break;
+      case O_SUB: st = pol_dec_sub(a.u.d, b.u.d, &r); break;
+      case O_MUL: st = pol_dec_mul(a.u.d, b.u.d, &r); break;
       default:
-        if (b.u.n == 0) return 0;
-        r = a.u.n / b.u.n;
+        if (b.u.d == 0) return 0;
+        st = pol_dec_div(a.u.d, b.u.d, &r);
         break;
       }
+      if (st != POL_DEC_OK) return 0;
       *out = pol_num(r);
       return 1;
     }
@@ -399,7 +405,12 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
 static void value_text(Gen *g, pol_Value v, char *buf, size_t n)
 {
   switch (v.tag) {
-  case PV_NUM: snprintf(buf, n, "%.15g", v.u.n); break;
+  case PV_NUM: {
+    char d[POL_DEC_BUFSIZE];
+    pol_dec_format(v.u.d, d);
+    snprintf(buf, n, "%s", d);
+    break;
+  }
   case PV_BOOL: snprintf(buf, n, "%s", v.aux ? "true" : "false"); break;
   case PV_STR: snprintf(buf, n, "\"%s\"", g->p->str[v.aux]); break;
   case PV_DATE: pol_format_date((int32_t)v.aux, buf); break;
@@ -724,7 +735,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
       expr(g, a, first + i);
     }
     emit_abc(g, OP_ATLEAST, dst, first, np);
-    emit_extra(g, (uint32_t)n->num);
+    emit_extra(g, (uint32_t)(n->num / POL_DEC_SCALE));   /* checked: 1 .. 8 */
     g->top = base;
     return;
   }

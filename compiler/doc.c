@@ -28,7 +28,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,9 +189,11 @@ static void dname(Buf *b, const char *title, const char *display)
   bputc(b, RT_NAME_END);
 }
 
-static void num(Buf *b, double v)
+static void num(Buf *b, pol_Dec v)
 {
-  bprintf(b, "%.10g", v);
+  char t[POL_DEC_BUFSIZE];
+  pol_dec_format(v, t);
+  bputs(b, t);
 }
 
 static void date_text(Buf *b, int32_t days)
@@ -242,24 +243,25 @@ static pol_Node *arg_of(const Env *env, int i, const Env **argenv)
 }
 
 /* Folds a numeric constant (literals, arithmetic, floor, lets with
-   constant arguments).  1 and *v on success. */
-static int fold(D *d, pol_Node *n, const Env *env, double *v, int depth)
+   constant arguments), with the VM's arithmetic.  1 and *v on success;
+   0 for x / 0 and a result out of range, which the VM does not fold either. */
+static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
 {
-  double a, b;
+  pol_Dec a, b;
   if (depth > 32) return 0;
   switch (n->kind) {
   case N_NUM: *v = n->num; return 1;
   case N_UNARY:
     if (n->op != O_NEG || !fold(d, n->a, env, &a, depth + 1)) return 0;
-    *v = -a;
+    *v = -a;   /* the range is symmetric */
     return 1;
   case N_BINARY:
     if (n->op < O_ADD || !fold(d, n->a, env, &a, depth + 1) || !fold(d, n->b, env, &b, depth + 1)) return 0;
     switch (n->op) {
-    case O_ADD: *v = a + b; return 1;
-    case O_SUB: *v = a - b; return 1;
-    case O_MUL: *v = a * b; return 1;
-    case O_DIV: if (b == 0) return 0; *v = a / b; return 1;
+    case O_ADD: return pol_dec_add(a, b, v) == POL_DEC_OK;
+    case O_SUB: return pol_dec_sub(a, b, v) == POL_DEC_OK;
+    case O_MUL: return pol_dec_mul(a, b, v) == POL_DEC_OK;
+    case O_DIV: return b != 0 && pol_dec_div(a, b, v) == POL_DEC_OK;
     default: return 0;
     }
   case N_NAME:
@@ -272,9 +274,7 @@ static int fold(D *d, pol_Node *n, const Env *env, double *v, int depth)
     return 0;
   case N_CALL:
     if (n->res == R_BUILTIN && n->index == B_FLOOR) {
-      if (!fold(d, n->args, env, &a, depth + 1)) return 0;
-      *v = floor(a);
-      return 1;
+      return fold(d, n->args, env, &a, depth + 1) && pol_dec_floor(a, v) == POL_DEC_OK;
     }
     if (n->res == R_LET && n->decl) {
       Env e = {env, n->args, env};
@@ -435,7 +435,7 @@ static void quant_en(D *d, Buf *b, pol_Node *n, int op, const Env *env, const Q 
 }
 
 /* "at least 2 injections on different dates where ...", from count OP k */
-static void count_en(D *d, Buf *b, pol_Node *cnt, int op, double k, const Env *env, const Q *q)
+static void count_en(D *d, Buf *b, pol_Node *cnt, int op, pol_Dec k, const Env *env, const Q *q)
 {
   static const char *const words[] = {
     [O_EQ] = "exactly", [O_NE] = "a number other than", [O_LT] = "fewer than", [O_LE] = "at most",
@@ -444,7 +444,7 @@ static void count_en(D *d, Buf *b, pol_Node *cnt, int op, double k, const Env *e
   bprintf(b, "%s ", words[op]);
   num(b, k);
   bputc(b, ' ');
-  subject(d, b, cnt->a, NULL, k != 1, env, q);
+  subject(d, b, cnt->a, NULL, k != POL_DEC_SCALE, env, q);
   Q inner = {q, noun_of(d, cnt->a)};
   if (cnt->op == Q_COUNTD) {
     if (cnt->c->kind == N_NAME && strcmp(cnt->c->str, "date") == 0) bputs(b, " on different dates");
@@ -495,7 +495,7 @@ static void window_en(D *d, Buf *b, pol_Node *w, const Env *env, const Q *q, int
 /* A threshold in days: "182 days (6 months)". */
 static void days_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
 {
-  double v;
+  pol_Dec v;
   if (std_call(d, n, "months") && fold(d, n, env, &v, 0)) {
     num(b, v);
     bputs(b, " days (");
@@ -505,7 +505,7 @@ static void days_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
   }
   if (fold(d, n, env, &v, 0)) {
     num(b, v);
-    bputs(b, v == 1 ? " day" : " days");
+    bputs(b, v == POL_DEC_SCALE ? " day" : " days");
     return;
   }
   en(d, b, n, env, q, CX_OPND);
@@ -545,7 +545,7 @@ static int is_num(const pol_Node *n) { return POL_TKIND(n->type) == PK_NUM; }
 
 static void compare_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
 {
-  double k;
+  pol_Dec k;
   pol_Node *l = n->a, *r = n->b;
   /* a count or a coverage, also behind lets with parameters */
   Env frames[16];
@@ -667,7 +667,7 @@ static void binary_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int
 
 static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
 {
-  double v;
+  pol_Dec v;
   if (n->res == R_BUILTIN) {
     switch (n->index) {
     case B_KNOWN:
@@ -859,7 +859,9 @@ static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
   case N_ATLEAST: {
     int simple = 1;
     for (pol_Node *a = n->args; a; a = a->next) simple &= a->kind == N_NAME;
-    bprintf(b, "at least %g of: ", n->num);
+    bputs(b, "at least ");
+    num(b, n->num);
+    bputs(b, " of: ");
     for (pol_Node *a = n->args; a; a = a->next) {
       if (a != n->args) bputs(b, simple ? ", " : "; ");
       en(d, b, a, env, q, CX_OPND);

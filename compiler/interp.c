@@ -4,12 +4,13 @@
  *
  * Written to be obviously correct rather than fast: a recursive eval()
  * over a small value type of its own, Kleene three-valued logic, numbers as
- * closed intervals [lo, hi] (exact when lo == hi; counts and coverages
- * over partly unknown lists are wider), a `let` evaluated afresh at every
- * use.  The semantics are those of docs/language.md.  It shares no code
- * with codegen.c or the VM's dispatch loop; the only things it takes from
- * the VM library are the fact values of the loaded case and
- * pol_add_months, the calendar rule of the language.
+ * closed intervals [lo, hi] of decimals (exact when lo == hi; counts and
+ * coverages over partly unknown lists are wider), a `let` evaluated afresh
+ * at every use.  The semantics are those of docs/language.md.  It shares no
+ * code with codegen.c or the VM's dispatch loop; the only things it takes
+ * from the VM library are the fact values of the loaded case,
+ * pol_add_months, the calendar rule of the language, and the decimal
+ * operations of vm/decimal.h, its number rule (rounding, range).
  *
  * Where the documentation is silent it takes the reading that follows from
  * "a range is a number known only to lie in [lo, hi]": arithmetic on
@@ -35,7 +36,7 @@ typedef enum { V_UNK, V_BOOL, V_NUM, V_STR, V_DATE, V_DUR, V_WIN, V_SET, V_LIST,
 typedef struct Val {
   VKind k;
   int b;                    /* V_BOOL: 0 or 1 */
-  double lo, hi;            /* V_NUM: the number lies in [lo, hi] */
+  pol_Dec lo, hi;           /* V_NUM: the number lies in [lo, hi] */
   int32_t d1, d2;           /* V_DATE: day d1; V_WIN: days [d1, d2];
                                V_DUR: d1 months and d2 days */
   const char *s;            /* V_STR */
@@ -65,7 +66,7 @@ static Val boolv(int b)
 
 static Val triv(Tri t) { return t == U ? unk() : boolv(t == T); }
 
-static Val range(double lo, double hi)
+static Val range(pol_Dec lo, pol_Dec hi)
 {
   Val v = unk();
   v.k = V_NUM;
@@ -74,7 +75,10 @@ static Val range(double lo, double hi)
   return v;
 }
 
-static Val num(double x) { return range(x, x); }
+static Val num(pol_Dec x) { return range(x, x); }
+
+/* Whole numbers [lo, hi] (counts, days); each within int32. */
+static Val whole(int64_t lo, int64_t hi) { return range(lo * POL_DEC_SCALE, hi * POL_DEC_SCALE); }
 
 static Val date(int32_t d)
 {
@@ -108,8 +112,8 @@ static Val from_case(const pol_Value *pv)
   Val v = unk();
   switch (pv->tag) {
   case PV_BOOL: return boolv(pv->aux != 0);
-  case PV_NUM: return num(pv->u.n);
-  case PV_RANGE: return range(pv->u.r.lo, pv->u.r.hi);
+  case PV_NUM: return num(pv->u.d);
+  case PV_RANGE: return whole(pv->u.r.lo, pv->u.r.hi);
   case PV_STR: v.k = V_STR; v.s = pv->u.s; return v;
   case PV_DATE: return date((int32_t)pv->aux);
   case PV_LIST: v.k = V_LIST; v.list = pv->u.p; return v;
@@ -133,6 +137,7 @@ typedef struct Env {
   int nargs;
   const Items *items;
   Val each;                 /* the item of the enclosing `for each` */
+  int *overflow;            /* set when a result leaves the range of numbers */
 } Env;
 
 static Val item_at(const Env *e, int depth)
@@ -164,7 +169,6 @@ static Tri yes_no(int yes, int no) { return yes ? T : no ? F : U; }
    of values the intervals allow, false when it holds for none. */
 static Tri num_cmp(int op, Val a, Val b)
 {
-  if (isnan(a.lo) || isnan(a.hi) || isnan(b.lo) || isnan(b.hi)) return U;
   switch (op) {
   case O_EQ: return yes_no(exact(a) && exact(b) && a.lo == b.lo, a.hi < b.lo || b.hi < a.lo);
   case O_NE: return tri_not(num_cmp(O_EQ, a, b));
@@ -223,52 +227,76 @@ static Tri member(Val s, Val in)
 
 /* ---- arithmetic --------------------------------------------------------- */
 
-static double min4(double a, double b, double c, double d)
+__extension__ typedef __int128 Wide;   /* exact products of two decimals */
+
+/* "Arithmetic on a range is interval arithmetic, widened to whole
+   numbers" (docs/language.md): the whole numbers around [lo, hi],
+   floor(lo / d) .. ceil(hi / d), d > 0. */
+#define POL_RANGE_LIMIT 2000000000
+static Val widened(Wide lo, Wide hi, Wide d)
 {
-  double m = a;
-  if (b < m) m = b;
-  if (c < m) m = c;
-  if (d < m) m = d;
-  return m;
+  Wide l = lo / d - (lo % d < 0), h = hi / d + (hi % d > 0);
+  /* a range beyond POL_RANGE_LIMIT is unknown (docs/limits.md) */
+  if (l < -POL_RANGE_LIMIT || h > POL_RANGE_LIMIT) return unk();
+  return whole((int64_t)l, (int64_t)h);
 }
 
-static double max4(double a, double b, double c, double d)
+static Val overflowed(const Env *e)
 {
-  double m = a;
-  if (b > m) m = b;
-  if (c > m) m = c;
-  if (d > m) m = d;
-  return m;
+  *e->overflow = 1;
+  return unk();
 }
 
-/* Interval arithmetic: the result holds every value the operands allow. */
-static Val num_arith(int op, Val a, Val b)
+/* Interval arithmetic: the result holds every value the operands allow.
+   On exact numbers it is the arithmetic of decimal.h (a result out of
+   range is an error); on a range it is computed exactly on the bounds and
+   widened to whole numbers. */
+static Val num_arith(const Env *e, int op, Val a, Val b)
 {
+  if (exact(a) && exact(b)) {
+    pol_Dec r;
+    pol_DecStatus st;
+    switch (op) {
+    case O_ADD: st = pol_dec_add(a.lo, b.lo, &r); break;
+    case O_SUB: st = pol_dec_sub(a.lo, b.lo, &r); break;
+    case O_MUL: st = pol_dec_mul(a.lo, b.lo, &r); break;
+    default:
+      if (b.lo == 0) return unk();
+      st = pol_dec_div(a.lo, b.lo, &r);
+      break;
+    }
+    return st == POL_DEC_OK ? num(r) : overflowed(e);
+  }
   switch (op) {
-  case O_ADD: return range(a.lo + b.lo, a.hi + b.hi);
-  case O_SUB: return range(a.lo - b.hi, a.hi - b.lo);
+  case O_ADD: return widened((Wide)a.lo + b.lo, (Wide)a.hi + b.hi, POL_DEC_SCALE);
+  case O_SUB: return widened((Wide)a.lo - b.hi, (Wide)a.hi - b.lo, POL_DEC_SCALE);
   case O_MUL: {
-    double w = a.lo * b.lo, x = a.lo * b.hi, y = a.hi * b.lo, z = a.hi * b.hi;
-    return range(min4(w, x, y, z), max4(w, x, y, z));
+    Wide w = (Wide)a.lo * b.lo, x = (Wide)a.lo * b.hi, y = (Wide)a.hi * b.lo, z = (Wide)a.hi * b.hi;
+    Wide lo = w, hi = w;
+    if (x < lo) lo = x;
+    if (y < lo) lo = y;
+    if (z < lo) lo = z;
+    if (x > hi) hi = x;
+    if (y > hi) hi = y;
+    if (z > hi) hi = z;
+    return widened(lo, hi, (Wide)POL_DEC_SCALE * POL_DEC_SCALE);
   }
   default: {   /* O_DIV: unknown if the divisor may be 0 */
     if (b.lo <= 0 && b.hi >= 0) return unk();
-    double w = a.lo / b.lo, x = a.lo / b.hi, y = a.hi / b.lo, z = a.hi / b.hi;
-    return range(min4(w, x, y, z), max4(w, x, y, z));
+    /* the divisor has one sign: a / b over the corners, as fractions */
+    Val lo = unk(), hi = unk();
+    pol_Dec na[2] = {a.lo, a.hi}, nb[2] = {b.lo, b.hi};
+    for (int i = 0; i < 2; i++)
+      for (int j = 0; j < 2; j++) {
+        Wide n = nb[j] < 0 ? -(Wide)na[i] : na[i], d = nb[j] < 0 ? -(Wide)nb[j] : nb[j];
+        Val q = widened(n, n, d);   /* [floor(n / d), ceil(n / d)] */
+        if (q.k == V_UNK) return unk();
+        if (lo.k == V_UNK || q.lo < lo.lo) lo = q;
+        if (hi.k == V_UNK || q.hi > hi.hi) hi = q;
+      }
+    return range(lo.lo, hi.hi);
   }
   }
-}
-
-/* "Arithmetic on a range is interval arithmetic, widened to whole
-   numbers" (docs/language.md): when an operand is a range (not known
-   exactly), the result's ends are rounded outwards. */
-#define POL_RANGE_LIMIT 2e9
-static Val whole_if_range(Val r, Val a, Val b)
-{
-  if (r.k != V_NUM || (exact(a) && exact(b))) return r;
-  /* a range beyond POL_RANGE_LIMIT is unknown (docs/limits.md) */
-  if (!(r.lo >= -POL_RANGE_LIMIT && r.hi <= POL_RANGE_LIMIT)) return unk();
-  return range(floor(r.lo), ceil(r.hi));
 }
 
 /* date +- duration.  "Dates computed by the VM stay in [0001-01-01,
@@ -285,12 +313,12 @@ static Val date_plus(int op, Val a, Val b)
   return date((int32_t)d);
 }
 
-static Val arith(int op, Val a, Val b)
+static Val arith(const Env *e, int op, Val a, Val b)
 {
   if (a.k == V_UNK || b.k == V_UNK) return unk();
-  if (a.k == V_NUM && b.k == V_NUM) return whole_if_range(num_arith(op, a, b), a, b);
+  if (a.k == V_NUM && b.k == V_NUM) return num_arith(e, op, a, b);
   if (a.k == V_DATE && b.k == V_DUR && (op == O_ADD || op == O_SUB)) return date_plus(op, a, b);
-  if (a.k == V_DATE && b.k == V_DATE && op == O_SUB) return num((double)a.d1 - (double)b.d1);
+  if (a.k == V_DATE && b.k == V_DATE && op == O_SUB) return whole(a.d1 - (int64_t)b.d1, a.d1 - (int64_t)b.d1);
   return unk();
 }
 
@@ -307,7 +335,7 @@ static Val eval_let(const Env *e, const pol_Node *let, const pol_Node *args)
   na = 0;
   for (const pol_Node *a = args; a; a = a->next) argv[na++] = eval(e, a);
   /* a let's body sees its parameters and the declarations, nothing else */
-  Env inner = {e->p, e->slots, argv, na, NULL, unk()};
+  Env inner = {e->p, e->slots, argv, na, NULL, unk(), e->overflow};
   Val v = eval(&inner, let->a);
   if (argv != small) free(argv);
   return v;
@@ -334,7 +362,12 @@ static Val eval_call(const Env *e, const pol_Node *n)
   if (n->res != R_BUILTIN) return unk();   /* externs: not evaluated here */
   Val a = eval(e, n->args);
   switch (n->index) {
-  case B_FLOOR: return a.k == V_NUM ? range(floor(a.lo), floor(a.hi)) : unk();
+  case B_FLOOR: {
+    pol_Dec lo, hi;
+    if (a.k != V_NUM) return unk();
+    if (pol_dec_floor(a.lo, &lo) != POL_DEC_OK || pol_dec_floor(a.hi, &hi) != POL_DEC_OK) return overflowed(e);
+    return range(lo, hi);
+  }
   case B_START_OF: return a.k == V_WIN ? date(a.d1) : unk();
   case B_END_OF: return a.k == V_WIN ? date(a.d2) : unk();
   case B_KNOWN: return boolv(a.k != V_UNK);
@@ -360,7 +393,7 @@ static Val eval_binary(const Env *e, const pol_Node *n)
   case O_COALESCE:
     return a.k != V_UNK ? a : b;
   default:
-    return arith(n->op, a, b);
+    return arith(e, n->op, a, b);
   }
 }
 
@@ -426,7 +459,7 @@ static Val count_distinct(const Env *e, const pol_Node *n, Val l)
     possible += first_possible;
     sure += first_sure;
   }
-  return range(sure, possible);
+  return whole(sure, possible);
 }
 
 static Val eval_quant(const Env *e, const pol_Node *n)
@@ -446,14 +479,14 @@ static Val eval_quant(const Env *e, const pol_Node *n)
     return triv(acc);
   }
   case Q_COUNT: {
-    if (!n->b) return num(len);
+    if (!n->b) return whole(len, len);
     uint32_t yes = 0, maybe = 0;
     for (uint32_t i = 0; i < len; i++) {
       Tri t = pred_for(e, n->b, list_item(l, i));
       yes += t == T;
       maybe += t == U;
     }
-    return range(yes, yes + maybe);
+    return whole(yes, (int64_t)yes + maybe);
   }
   default:
     return count_distinct(e, n, l);
@@ -488,18 +521,18 @@ static Val eval_cover(const Env *e, const pol_Node *n)
   }
   /* the union's size: sort by start, then count each day once */
   qsort(sp, nsp, sizeof *sp, by_start);
-  double days = 0;
-  double last = -1e18;   /* the last day already counted */
+  int64_t days = 0;
+  int64_t last = INT64_MIN / 2;   /* the last day already counted */
   for (uint32_t i = 0; i < nsp; i++) {
-    double lo = sp[i].lo > last + 1 ? sp[i].lo : last + 1;
+    int64_t lo = sp[i].lo > last + 1 ? sp[i].lo : last + 1;
     if (sp[i].hi >= lo) {
       days += sp[i].hi - lo + 1;
       last = sp[i].hi;
     }
   }
   free(sp);
-  double whole = w.d2 >= w.d1 ? (double)w.d2 - w.d1 + 1 : 0;
-  return range(days, unbounded ? whole : days);
+  int64_t all = w.d2 >= w.d1 ? (int64_t)w.d2 - w.d1 + 1 : 0;
+  return whole(days, unbounded ? all : days);
 }
 
 static Val eval_atleast(const Env *e, const pol_Node *n)
@@ -510,7 +543,7 @@ static Val eval_atleast(const Env *e, const pol_Node *n)
     yes += t == T;
     maybe += t == U;
   }
-  int k = (int)n->num;
+  int k = (int)(n->num / POL_DEC_SCALE);   /* checked: 1 .. 8 */
   return triv(yes >= k ? T : yes + maybe < k ? F : U);
 }
 
@@ -665,7 +698,8 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
   if ((uint32_t)ncrit != p->pol[best].ncrit) return -2;
   for (int i = 0; i < ncrit; i++) status[i] = PS_NA;
 
-  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk()};
+  int overflow = 0;   /* (pol_interp_judge reports it) */
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &overflow};
   int idx = 0;   /* preorder number of the branch's first criterion */
   for (const pol_Node *br = u->src->items; br; br = br->next) {
     if (br->kind != N_BRANCH) continue;
@@ -952,7 +986,7 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   }
   for (int i = 0; i < ncrit; i++) r->status[i] = PS_NA;
 
-  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk()};
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &r->overflow};
   select_branches(&env, bi, nb, r, (int)p->pol[best].branch0);
   rc = 0;
   if (r->branch < 0 && r->naspects == 0) goto done;   /* no_policy */

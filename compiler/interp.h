@@ -76,6 +76,10 @@ typedef struct pol_InterpResult {
   int naspects;          /* assess blocks whose condition is true */
   int aspect_branch[POL_INTERP_MAX_ASPECTS];   /* program branch indices */
   int aspect_det[POL_INTERP_MAX_ASPECTS];      /* pol_Det */
+  int overflow;          /* an arithmetic result left the range of numbers
+                            (vm/decimal.h): the VM refuses to judge such a
+                            case (pol_vm_eval fails, "number out of range");
+                            the rest is then meaningless */
 } pol_InterpResult;
 
 /* Judges line `line` of cs with every construct of the language: routing

@@ -52,7 +52,7 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 }
 
 %union {
-  double num;
+  pol_Dec num;
   char *str;
   int32_t date;
   struct { int32_t months, days; } dur;
@@ -284,12 +284,11 @@ attr
 combinator
   : ALL OF                { $$ = C_ALL; }
   | ANY OF                { $$ = C_ANY; }
-  | AT LEAST NUMBER OF    { /* range first: (int) of a huge double is undefined */
-                            if (!($3 >= 1 && $3 <= 255) || $3 != (int)$3) {
+  | AT LEAST NUMBER OF    { if (!($3 >= POL_DEC_SCALE && $3 <= 255 * POL_DEC_SCALE) || !pol_dec_is_int($3)) {
                               pol_error(lx->diag, @3, "E0110", "'at least' needs a whole number from 1 to 255");
                               $$ = -1;
                             } else {
-                              $$ = -(int)$3;
+                              $$ = -(int)($3 / POL_DEC_SCALE);
                             } }
   ;
 

@@ -233,7 +233,7 @@ patch() { python3 - "$@" <<'PY'
 import sys
 src, dst, what = sys.argv[1], sys.argv[2], sys.argv[3]
 b = bytearray(open(src, 'rb').read())
-if what == 'major': b[8] = 2
+if what == 'major': b[8] = 3
 elif what.startswith('cut'): b = b[:int(what[3:])]
 else: b[int(what)] ^= 1
 open(dst, 'wb').write(b)
@@ -309,7 +309,7 @@ grep -q 'bad signature: bundle altered after signing' "$T/e" && ok || ko "signat
 # a newer major format
 patch "$S/s.polb" "$S/major.polb" major
 expect_rc 4 $POLVM --trust "$S/k.pub" verify "$S/major.polb"
-grep -q 'bundle format 2.x is newer than this polvm (1.x)' "$T/e" && ok || ko "newer major: $(cat "$T/e")"
+grep -q 'bundle format 3.x is newer than this polvm (2.x)' "$T/e" && ok || ko "newer major: $(cat "$T/e")"
 # bad --trust arguments
 expect_rc 2 $POLVM --trust
 expect_rc 2 $POLVM --trust "$S/nonexistent.pub" verify "$S/s.polb"

@@ -186,8 +186,10 @@ static void rd_kons(Cur *c, pol_Program *p)
     case PV_UNK: break;
     case PV_BOOL: case PV_STR: case PV_DATE: case PV_SET: v->aux = rd_u32(c); break;
     case PV_NUM: {
-      uint64_t bits = rd_u64(c);
-      memcpy(&v->u.n, &bits, sizeof bits);
+      /* an i64, two's complement, by arithmetic (no implementation-defined
+         conversion); INT64_MIN is not a number: the verifier refuses it */
+      uint64_t u = rd_u64(c);
+      v->u.d = u <= (uint64_t)INT64_MAX ? (pol_Dec)u : -(pol_Dec)(~u) - 1;
       break;
     }
     case PV_DUR: case PV_WIN:

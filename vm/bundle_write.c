@@ -91,12 +91,7 @@ static int put_const(Buf *w, const pol_Value *v)
   switch ((pol_Tag)v->tag) {
   case PV_UNK: return 1;
   case PV_BOOL: case PV_STR: case PV_DATE: case PV_SET: put_u32(w, v->aux); return 1;
-  case PV_NUM: {
-    uint64_t bits;
-    memcpy(&bits, &v->u.n, sizeof bits);
-    put_u64(w, bits);
-    return 1;
-  }
+  case PV_NUM: put_u64(w, (uint64_t)v->u.d); return 1;   /* two's complement */
   case PV_DUR: case PV_WIN:
     put_u32(w, (uint32_t)v->u.r.lo);
     put_u32(w, (uint32_t)v->u.r.hi);

@@ -43,6 +43,7 @@
 #define C_LINE    "C0109"   /* request line number not a whole int32 */
 #define C_NOMEM   "C0110"   /* out of memory */
 #define C_SCHEMA  "C0111"   /* the program's schema cannot be loaded */
+#define C_RANGE   "C0112"   /* a number beyond the range of .pol numbers */
 
 /* ---- arena -------------------------------------------------------------- */
 
@@ -423,6 +424,26 @@ static int get_rec(pol_Case *c, const json_t *j, uint32_t rec, const Loc *at,
   return 0;
 }
 
+/* A JSON number as a decimal (docs/language.md, "Numbers"): an integer
+   exactly; a real (which jansson holds as a double) by its shortest text
+   that reads back as the same double, rounded to 8 digits after the point,
+   half to even. */
+static int get_num(pol_Case *c, const json_t *j, const Loc *at, pol_Value *out)
+{
+  pol_Dec d;
+  if (json_is_integer(j)) {
+    if (pol_dec_of_int(json_integer_value(j), &d) != POL_DEC_OK)
+      return fail(c, C_RANGE, at, "number out of range (" POL_DEC_RANGE_TEXT ")");
+  } else {
+    double x = json_real_value(j);
+    if (!isfinite(x)) return fail(c, C_NUMBER, at, "not a finite number");
+    if (pol_dec_from_double(x, &d) != POL_DEC_OK)
+      return fail(c, C_RANGE, at, "number out of range (" POL_DEC_RANGE_TEXT ")");
+  }
+  *out = pol_num(d);
+  return 0;
+}
+
 /* j may be NULL (absent).  Absent and null are unknown. */
 static int convert(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
                    int depth, pol_Value *out)
@@ -439,9 +460,7 @@ static int convert(pol_Case *c, const json_t *j, uint32_t type, const Loc *at,
     return 0;
   case PK_NUM:
     if (!json_is_number(j)) break;
-    *out = pol_num(json_number_value(j));
-    if (!isfinite(out->u.n)) return fail(c, C_NUMBER, at, "not a finite number");
-    return 0;
+    return get_num(c, j, at, out);
   case PK_STR:
     if (!json_is_string(j)) break;
     out->tag = PV_STR;

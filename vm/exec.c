@@ -11,7 +11,6 @@
  */
 #include "vm_impl.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,20 +29,20 @@ static int str_eq(const pol_Value *a, const pol_Value *b)
   return strcmp(a->u.s, b->u.s) == 0;
 }
 
-/* Numeric view of a number or a range. */
-static int num_range(const pol_Value *v, double *lo, double *hi)
+/* Numeric view of a number or a range: its bounds as decimals (a range's
+   whole-number bounds are exact decimals). */
+static int num_range(const pol_Value *v, pol_Dec *lo, pol_Dec *hi)
 {
-  if (v->tag == PV_NUM) { *lo = *hi = v->u.n; return 1; }
-  if (v->tag == PV_RANGE) { *lo = v->u.r.lo; *hi = v->u.r.hi; return 1; }
+  if (v->tag == PV_NUM) { *lo = *hi = v->u.d; return 1; }
+  if (v->tag == PV_RANGE) { *lo = pol_dec_of_int32(v->u.r.lo); *hi = pol_dec_of_int32(v->u.r.hi); return 1; }
   return 0;
 }
 
 static pol_Value compare(pol_Op op, const pol_Value *a, const pol_Value *b)
 {
   if (a->tag == PV_UNK || b->tag == PV_UNK) return pol_unk();
-  double alo, ahi, blo, bhi;
+  pol_Dec alo, ahi, blo, bhi;
   if (num_range(a, &alo, &ahi) && num_range(b, &blo, &bhi)) {
-    if (alo != alo || blo != blo) return pol_unk();
     int yes, no;
     switch (op) {
     case OP_EQ: yes = alo == ahi && blo == bhi && alo == blo; no = ahi < blo || bhi < alo; break;
@@ -84,52 +83,95 @@ static pol_Value compare(pol_Op op, const pol_Value *a, const pol_Value *b)
 /* A range known exactly is a number. */
 static pol_Value exact(const pol_Value *v)
 {
-  return v->tag == PV_RANGE && v->u.r.lo == v->u.r.hi ? pol_num(v->u.r.lo) : *v;
+  return v->tag == PV_RANGE && v->u.r.lo == v->u.r.hi ? pol_num_int(v->u.r.lo) : *v;
 }
 
-/* [lo, hi] widened to whole numbers (sound: it only ever contains more). */
-static pol_Value widen(double lo, double hi)
+/* An arithmetic result beyond the range of numbers: the case cannot be
+   judged.  The first is kept for pol_vm_eval's message; the value is
+   unknown meanwhile, and the evaluation stops after the line. */
+static pol_Value overflow(pol_VM *vm, pol_Op op, pol_Dec a, pol_Dec b)
 {
-  lo = floor(lo);
-  hi = ceil(hi);
-  if (!(lo >= -2e9 && hi <= 2e9 && lo <= hi)) return pol_unk();
+  if (!vm->overflow) {
+    vm->overflow = 1;
+    vm->ovf_op = op;
+    vm->ovf_a = a;
+    vm->ovf_b = b;
+    vm->ovf_crit = vm->at_crit;
+  }
+  return pol_unk();
+}
+
+/* Ranges are whole numbers within +-RANGE_MAX; wider is unknown. */
+#define RANGE_MAX 2000000000
+
+__extension__ typedef __int128 i128;   /* decimal.c requires it too */
+
+/* floor(n / d) or ceil(n / d), d > 0. */
+static i128 div_floor(i128 n, i128 d) { return n / d - (n % d < 0); }
+static i128 div_ceil(i128 n, i128 d) { return n / d + (n % d > 0); }
+
+/* The whole-number range [floor(lo / d), ceil(hi / d)] (d > 0): sound, it
+   only ever holds more than the exact interval. */
+static pol_Value widen(i128 lo, i128 hi, i128 d)
+{
+  lo = div_floor(lo, d);
+  hi = div_ceil(hi, d);
+  if (!(lo >= -RANGE_MAX && hi <= RANGE_MAX && lo <= hi)) return pol_unk();
   pol_Value v = pol_range((int32_t)lo, (int32_t)hi);
   return exact(&v);
 }
 
-static pol_Value arith(pol_Op op, const pol_Value *a0, const pol_Value *b0)
+/* Interval arithmetic on a range and a number or two ranges: computed
+   exactly on the decimals of the bounds, widened to whole numbers. */
+static pol_Value range_arith(pol_Op op, const pol_Value *a, const pol_Value *b)
+{
+  pol_Dec alo, ahi, blo, bhi;
+  if (!num_range(a, &alo, &ahi) || !num_range(b, &blo, &bhi)) return pol_unk();
+  if (op == OP_ADD) return widen((i128)alo + blo, (i128)ahi + bhi, POL_DEC_SCALE);
+  if (op == OP_SUB) return widen((i128)alo - bhi, (i128)ahi - blo, POL_DEC_SCALE);
+  const pol_Dec x[4] = {alo, alo, ahi, ahi}, y[4] = {blo, bhi, blo, bhi};
+  i128 lo = 0, hi = 0;
+  if (op == OP_MUL) {
+    /* products of decimals: scaled by POL_DEC_SCALE twice */
+    for (int k = 0; k < 4; k++) {
+      i128 c = (i128)x[k] * y[k];
+      if (k == 0 || c < lo) lo = c;
+      if (k == 0 || c > hi) hi = c;
+    }
+    return widen(lo, hi, (i128)POL_DEC_SCALE * POL_DEC_SCALE);
+  }
+  /* OP_DIV: the quotients of the bounds (their scales cancel), each
+     rounded outwards; unknown when the divisor may be 0 */
+  if (blo <= 0 && bhi >= 0) return pol_unk();
+  for (int k = 0; k < 4; k++) {
+    i128 n = y[k] < 0 ? -(i128)x[k] : x[k], d = y[k] < 0 ? -(i128)y[k] : y[k];
+    i128 f = div_floor(n, d), e = div_ceil(n, d);
+    if (k == 0 || f < lo) lo = f;
+    if (k == 0 || e > hi) hi = e;
+  }
+  return widen(lo, hi, 1);
+}
+
+static pol_Value arith(pol_VM *vm, pol_Op op, const pol_Value *a0, const pol_Value *b0)
 {
   pol_Value av = exact(a0), bv = exact(b0);
   const pol_Value *a = &av, *b = &bv;
   if (a->tag == PV_UNK || b->tag == PV_UNK) return pol_unk();
   if (a->tag == PV_NUM && b->tag == PV_NUM) {
+    pol_Dec r;
+    pol_DecStatus st;
     switch (op) {
-    case OP_ADD: return pol_num(a->u.n + b->u.n);
-    case OP_SUB: return pol_num(a->u.n - b->u.n);
-    case OP_MUL: return pol_num(a->u.n * b->u.n);
-    default: return b->u.n == 0 ? pol_unk() : pol_num(a->u.n / b->u.n);
+    case OP_ADD: st = pol_dec_add(a->u.d, b->u.d, &r); break;
+    case OP_SUB: st = pol_dec_sub(a->u.d, b->u.d, &r); break;
+    case OP_MUL: st = pol_dec_mul(a->u.d, b->u.d, &r); break;
+    default:
+      if (b->u.d == 0) return pol_unk();   /* x / 0 is unknown */
+      st = pol_dec_div(a->u.d, b->u.d, &r);
+      break;
     }
+    return st == POL_DEC_OK ? pol_num(r) : overflow(vm, op, a->u.d, b->u.d);
   }
-  if (a->tag == PV_RANGE || b->tag == PV_RANGE) {
-    /* interval arithmetic: the result holds every possible value */
-    double alo, ahi, blo, bhi;
-    if (!num_range(a, &alo, &ahi) || !num_range(b, &blo, &bhi)) return pol_unk();
-    if (op == OP_ADD) return widen(alo + blo, ahi + bhi);
-    if (op == OP_SUB) return widen(alo - bhi, ahi - blo);
-    if (op == OP_DIV) {
-      if (blo <= 0 && bhi >= 0) return pol_unk();   /* may divide by zero */
-      double t = blo;
-      blo = 1 / bhi;
-      bhi = 1 / t;
-    }
-    double c[4] = {alo * blo, alo * bhi, ahi * blo, ahi * bhi};
-    double lo = c[0], hi = c[0];
-    for (int k = 1; k < 4; k++) {
-      if (c[k] < lo) lo = c[k];
-      if (c[k] > hi) hi = c[k];
-    }
-    return widen(lo, hi);
-  }
+  if (a->tag == PV_RANGE || b->tag == PV_RANGE) return range_arith(op, a, b);
   if (a->tag == PV_DATE && b->tag == PV_DUR && (op == OP_ADD || op == OP_SUB)) {
     int s = op == OP_ADD ? 1 : -1;
     int64_t months = (int64_t)s * b->u.r.lo, days = (int64_t)s * b->u.r.hi;
@@ -141,8 +183,8 @@ static pol_Value arith(pol_Op op, const pol_Value *a0, const pol_Value *b0)
     if (d < pol_days_from_civil(1, 1, 1) || d > pol_days_from_civil(9999, 12, 31)) return pol_unk();
     return pol_date((int32_t)d);
   }
-  if (a->tag == PV_DATE && b->tag == PV_DATE && op == OP_SUB)
-    return pol_num((double)(int32_t)a->aux - (double)(int32_t)b->aux);
+  if (a->tag == PV_DATE && b->tag == PV_DATE && op == OP_SUB)   /* dates of 0001..9999 */
+    return pol_num_int((int32_t)a->aux - (int32_t)b->aux);
   return pol_unk();
 }
 
@@ -258,7 +300,7 @@ static int key_eq(const pol_Value *a, const pol_Value *b)
   if (a->tag != b->tag) return 0;
   switch (a->tag) {
   case PV_STR: return str_eq(a, b);
-  case PV_NUM: return a->u.n == b->u.n;
+  case PV_NUM: return a->u.d == b->u.d;
   default: return a->aux == b->aux;
   }
 }
@@ -431,19 +473,23 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(LE) R[POL_A(i)] = compare(OP_LE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(GT) R[POL_A(i)] = compare(OP_GT, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(GE) R[POL_A(i)] = compare(OP_GE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(ADD) R[POL_A(i)] = arith(OP_ADD, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(SUB) R[POL_A(i)] = arith(OP_SUB, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(MUL) R[POL_A(i)] = arith(OP_MUL, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(DIV) R[POL_A(i)] = arith(OP_DIV, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(ADD) R[POL_A(i)] = arith(vm, OP_ADD, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(SUB) R[POL_A(i)] = arith(vm, OP_SUB, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(MUL) R[POL_A(i)] = arith(vm, OP_MUL, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(DIV) R[POL_A(i)] = arith(vm, OP_DIV, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(NEG) {
     pol_Value v = exact(&R[POL_B(i)]);
-    R[POL_A(i)] = v.tag == PV_NUM ? pol_num(-v.u.n)
+    R[POL_A(i)] = v.tag == PV_NUM ? pol_num(-v.u.d)   /* the range is symmetric */
                 : v.tag == PV_RANGE ? pol_range(-v.u.r.hi, -v.u.r.lo) : pol_unk();
     NEXT();
   }
   CASE(FLOOR) {
     pol_Value v = exact(&R[POL_B(i)]);
-    R[POL_A(i)] = v.tag == PV_NUM ? pol_num(floor(v.u.n)) : v.tag == PV_RANGE ? v : pol_unk();
+    pol_Dec f;
+    if (v.tag == PV_NUM)
+      R[POL_A(i)] = pol_dec_floor(v.u.d, &f) == POL_DEC_OK ? pol_num(f) : overflow(vm, OP_FLOOR, v.u.d, 0);
+    else
+      R[POL_A(i)] = v.tag == PV_RANGE ? v : pol_unk();
     NEXT();
   }
   CASE(IN) {
@@ -480,7 +526,8 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   }
   CASE(LEN) {
     const pol_Value *l = &R[POL_B(i)];
-    R[POL_A(i)] = l->tag == PV_LIST ? pol_num(((const pol_List *)l->u.p)->n) : pol_unk();
+    /* lists hold at most 100000 items (the case loader) */
+    R[POL_A(i)] = l->tag == PV_LIST ? pol_num_int((int32_t)((const pol_List *)l->u.p)->n) : pol_unk();
     NEXT();
   }
   CASE(EXISTS) {
@@ -624,6 +671,8 @@ pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
   vm->slots = slots;
   vm->left = vm->budget;
   vm->out_of_budget = 0;
+  vm->overflow = 0;
+  vm->at_crit = POL_NOSTR;
   return run(vm, block);
 }
 
@@ -650,7 +699,9 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
   r->miss0 = vm->nmiss;
   uint8_t st;
   if (cr->kind == PC_LEAF) {
+    vm->at_crit = ci;   /* for an overflow's message */
     pol_Value v = run(vm, cr->block);
+    vm->at_crit = POL_NOSTR;
     pol_Tri t = pol_truth(&v);
     st = t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
   } else {
@@ -926,6 +977,24 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   return 0;
 }
 
+/* "request line 1, criterion D.2 of DEC: number out of range: 90000000000 *
+   2 is not within -92233720368.54775807 .. 92233720368.54775807" */
+static void overflow_message(const pol_VM *vm, const pol_LineInfo *li, const pol_LineResult *lr,
+                             char *err, size_t errlen)
+{
+  const pol_Program *p = vm->p;
+  char a[POL_DEC_BUFSIZE], b[POL_DEC_BUFSIZE], where[320] = "", what[64];
+  pol_dec_format(vm->ovf_a, a);
+  pol_dec_format(vm->ovf_b, b);
+  if (vm->ovf_op == OP_FLOOR) snprintf(what, sizeof what, "floor(%s)", a);
+  else snprintf(what, sizeof what, "%s %c %s", a, "+-*/"[vm->ovf_op - OP_ADD], b);
+  if (vm->ovf_crit != POL_NOSTR && lr->policy != POL_NOSTR)
+    snprintf(where, sizeof where, ", criterion %s of %s", p->str[p->crit[vm->ovf_crit].id],
+             p->str[p->pol[lr->policy].id]);
+  snprintf(err, errlen, "request line %ld%s: number out of range: %s is not within "
+           POL_DEC_RANGE_TEXT, (long)li->number, where, what);
+}
+
 int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char *err,
                 size_t errlen)
 {
@@ -948,11 +1017,18 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   pol_natives_reset(vm);
   vm->left = vm->budget;
   vm->out_of_budget = 0;
-  for (uint32_t i = 0; i < n && !vm->out_of_budget; i++)
+  vm->overflow = 0;
+  vm->at_crit = POL_NOSTR;
+  uint32_t i = 0;
+  for (; i < n && !vm->out_of_budget && !vm->overflow; i++)
     if (judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit) != 0) {
       snprintf(err, errlen, "out of memory");
       return -1;
     }
+  if (vm->overflow) {
+    overflow_message(vm, pol_case_line(c, i - 1), &vm->lines[i - 1], err, errlen);
+    return -1;
+  }
   if (vm->out_of_budget) {
     snprintf(err, errlen, "evaluation exceeded the limit of %llu instructions",
              (unsigned long long)vm->budget);

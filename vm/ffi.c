@@ -495,7 +495,7 @@ pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args)
       break;
     case PK_NUM:
       if (v->tag != PV_NUM) return pol_unk();
-      in[a].d = v->u.n;
+      in[a].d = pol_dec_to_double(v->u.d);   /* the nearest double */
       break;
     case PK_STR:
       if (v->tag != PV_STR) return pol_unk();
@@ -513,7 +513,12 @@ pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args)
   ffi_call(&n->cif, n->fn, &out, e->nargs ? argp : NULL);
   switch (POL_TKIND(e->ret)) {
   case PK_BOOL: return pol_bool((int)out.i != 0);
-  case PK_NUM: return isnan(out.d) ? pol_unk() : pol_num(out.d);
+  case PK_NUM: {
+    /* as a case's real: its shortest text, rounded to 8 digits after the
+       point; NaN, an infinity or a number out of range is unknown */
+    pol_Dec d;
+    return pol_dec_from_double(out.d, &d) == POL_DEC_OK ? pol_num(d) : pol_unk();
+  }
   case PK_DATE: {
     /* dates stay within 0001..9999 (exec.c relies on it): others are unknown */
     int32_t d = (int32_t)out.i;

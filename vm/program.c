@@ -100,14 +100,11 @@ static void put_date(FILE *f, int32_t days)
   fputs(buf, f);
 }
 
-/* Shortest %g form that reads back as the same double. */
-static void put_num(FILE *f, double d)
+/* The shortest exact text of a decimal. */
+static void put_num(FILE *f, pol_Dec d)
 {
-  char buf[40];
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, sizeof buf, "%.*g", prec, d);
-    if (strtod(buf, NULL) == d) break;
-  }
+  char buf[POL_DEC_BUFSIZE];
+  pol_dec_format(d, buf);
   fputs(buf, f);
 }
 
@@ -138,7 +135,7 @@ static void put_value(FILE *f, const pol_Program *p, const pol_Value *v)
   switch ((pol_Tag)v->tag) {
   case PV_UNK: fputs("unknown", f); break;
   case PV_BOOL: fputs(v->aux == 1 ? "true" : v->aux == 0 ? "false" : "bool?", f); break;
-  case PV_NUM: put_num(f, v->u.n); break;
+  case PV_NUM: put_num(f, v->u.d); break;
   case PV_RANGE: fprintf(f, "%ld..%ld", (long)v->u.r.lo, (long)v->u.r.hi); break;
   case PV_STR: put_quoted(f, S(p, v->aux)); break;
   case PV_DATE: put_date(f, (int32_t)v->aux); break;

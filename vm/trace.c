@@ -19,7 +19,6 @@
  */
 #include "trace.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,13 +158,12 @@ void pol_sha_hex(const uint8_t sha[32], char out[65])
 
 /* ---- values ------------------------------------------------------------ */
 
-static void num_json(pol_Buf *b, double n)
+/* The shortest exact text: a JSON number as the case or policy wrote it. */
+static void num_json(pol_Buf *b, pol_Dec n)
 {
-  /* JSON has no infinities or NaN (arithmetic can make them) */
-  if (!isfinite(n)) { pol_buf_puts(b, "null"); return; }
-  /* the range first: (long long) of a huge double is undefined */
-  if (n > -1e15 && n < 1e15 && n == (double)(long long)n) pol_buf_printf(b, "%lld", (long long)n);
-  else pol_buf_printf(b, "%.17g", n);
+  char buf[POL_DEC_BUFSIZE];
+  pol_dec_format(n, buf);
+  pol_buf_puts(b, buf);
 }
 
 /* A value as JSON: exact numbers and booleans stay typed; ranges, dates,
@@ -175,7 +173,7 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
   char d1[11], d2[11];
   switch (v->tag) {
   case PV_BOOL: pol_buf_puts(b, v->aux ? "true" : "false"); break;
-  case PV_NUM: num_json(b, v->u.n); break;
+  case PV_NUM: num_json(b, v->u.d); break;
   case PV_RANGE:
     if (v->u.r.lo == v->u.r.hi) pol_buf_printf(b, "%d", v->u.r.lo);
     else pol_buf_printf(b, "\"%d to %d\"", v->u.r.lo, v->u.r.hi);
@@ -227,7 +225,7 @@ static int same_value(const pol_Value *a, const pol_Value *b)
   if (a->tag != b->tag) return 0;
   switch (a->tag) {
   case PV_STR: return strcmp(a->u.s, b->u.s) == 0;
-  case PV_NUM: return a->u.n == b->u.n;
+  case PV_NUM: return a->u.d == b->u.d;
   case PV_UNK: return 1;
   case PV_LIST: case PV_REC: return a->u.p == b->u.p;
   default: return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;

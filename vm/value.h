@@ -4,6 +4,7 @@
  * A value is 16 bytes: a tag, a 32-bit auxiliary word and an 8-byte payload.
  * PV_UNK is the third truth value: a fact that is absent or null, or any
  * result that depends on one.  Booleans are PV_BOOL with aux 0 or 1.
+ * Numbers are exact decimals with 8 digits after the point (decimal.h).
  *
  * PV_RANGE is a number known only to lie in [lo, hi]; counts and coverages
  * over lists with unknown items produce ranges (sure count .. possible
@@ -17,10 +18,12 @@
 
 #include <stdint.h>
 
+#include "decimal.h"
+
 typedef enum {
   PV_UNK = 0,  /* unknown */
   PV_BOOL,     /* aux: 0 or 1 */
-  PV_NUM,      /* u.n */
+  PV_NUM,      /* u.d: a decimal (decimal.h) */
   PV_RANGE,    /* u.r.lo .. u.r.hi (integers; a count or a number of days) */
   PV_STR,      /* u.s (NUL-terminated); aux: bundle string id or POL_NOSTR */
   PV_DATE,     /* aux: days since 1970-01-01 */
@@ -37,7 +40,7 @@ typedef struct pol_Value {
   uint32_t tag;
   uint32_t aux;
   union {
-    double n;
+    pol_Dec d;
     struct { int32_t lo, hi; } r;
     const char *s;
     const void *p;
@@ -55,7 +58,9 @@ typedef enum { POL_FALSE = 0, POL_TRUE = 1, POL_UNKNOWN = 2 } pol_Tri;
 
 static inline pol_Value pol_unk(void) { pol_Value v = {PV_UNK, 0, {0}}; return v; }
 static inline pol_Value pol_bool(int b) { pol_Value v = {PV_BOOL, (uint32_t)(b != 0), {0}}; return v; }
-static inline pol_Value pol_num(double n) { pol_Value v = {PV_NUM, 0, {0}}; v.u.n = n; return v; }
+static inline pol_Value pol_num(pol_Dec d) { pol_Value v = {PV_NUM, 0, {0}}; v.u.d = d; return v; }
+/* A whole number (a count, a number of days) as a number. */
+static inline pol_Value pol_num_int(int32_t i) { return pol_num(pol_dec_of_int32(i)); }
 static inline pol_Value pol_date(int32_t d) { pol_Value v = {PV_DATE, (uint32_t)d, {0}}; return v; }
 static inline pol_Value pol_range(int32_t lo, int32_t hi)
 {

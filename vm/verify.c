@@ -108,7 +108,10 @@ static int check_tables(V *v)
   for (uint32_t i = 0; i < p->nk; i++) {
     const pol_Value *k = &p->k[i];
     switch ((pol_Tag)k->tag) {
-    case PV_UNK: case PV_NUM: break;
+    case PV_UNK: break;
+    case PV_NUM:   /* the range is symmetric: INT64_MIN is not a number */
+      if (k->u.d < POL_DEC_MIN) return fail(v, "constant %u: number out of range", i);
+      break;
     case PV_DUR:   /* within +-10000 years, so date arithmetic cannot overflow */
       if (k->u.r.lo < -120000 || k->u.r.lo > 120000 || k->u.r.hi < -3652425 ||
           k->u.r.hi > 3652425)

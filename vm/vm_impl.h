@@ -21,6 +21,13 @@ struct pol_VM {
   int tracing;
   uint64_t budget, left;
   int out_of_budget;
+  /* the first arithmetic result beyond the range of numbers (decimal.h):
+     the case cannot be judged (pol_vm_eval says why, from these) */
+  int overflow;
+  pol_Op ovf_op;              /* ADD, SUB, MUL, DIV or FLOOR */
+  pol_Dec ovf_a, ovf_b;
+  uint32_t ovf_crit;          /* the criterion being judged, or POL_NOSTR */
+  uint32_t at_crit;           /* the leaf criterion running, or POL_NOSTR */
   /* trace records for the case being judged */
   pol_EvRec *ev;
   uint32_t nev, capev;

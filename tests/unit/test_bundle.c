@@ -108,8 +108,8 @@ static pol_Program *fixture(void)
   }
 
   pol_Value k[9] = {
-    pol_num(5), {PV_STR, S_LEFT, {0}}, pol_date(day("2025-01-01")), {PV_DUR, 0, {0}},
-    {PV_WIN, 0, {0}}, {PV_SET, 0, {0}}, pol_bool(1), pol_unk(), pol_num(-0.1),
+    pol_num_int(5), {PV_STR, S_LEFT, {0}}, pol_date(day("2025-01-01")), {PV_DUR, 0, {0}},
+    {PV_WIN, 0, {0}}, {PV_SET, 0, {0}}, pol_bool(1), pol_unk(), pol_num(-10000000),   /* -0.1 */
   };
   k[1].u.s = p->str[S_LEFT];
   k[3].u.r.lo = 12;
@@ -308,7 +308,7 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
     assert_int_equal(x->tag, y->tag);
     assert_int_equal(x->aux, y->aux);
     switch (x->tag) {
-    case PV_NUM: assert_memory_equal(&x->u.n, &y->u.n, sizeof x->u.n); break;
+    case PV_NUM: assert_true(x->u.d == y->u.d); break;
     case PV_DUR: case PV_WIN:
       assert_int_equal(x->u.r.lo, y->u.r.lo);
       assert_int_equal(x->u.r.hi, y->u.r.hi);
@@ -363,7 +363,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x01\x00\x02\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x00\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -1227,11 +1227,14 @@ static void test_versions(void **state)
   (void)state;
   size_t len;
   uint8_t *buf = fixture_bundle(&len);
-  buf[8] = 2;
-  expect_load_fail(buf, len, "bundle format 2.x is newer than this polvm (1.x)");
+  buf[8] = 3;
+  expect_load_fail(buf, len, "bundle format 3.x is newer than this polvm (2.x)");
   buf[8] = 0;
-  expect_load_fail(buf, len, "bundle format 0.x is older than this polvm (1.x)");
+  expect_load_fail(buf, len, "bundle format 0.x is older than this polvm (2.x)");
+  /* format 1 held numbers as binary doubles: recompile */
   buf[8] = 1;
+  expect_load_fail(buf, len, "bundle format 1.x is older than this polvm (2.x); recompile it");
+  buf[8] = 2;
   buf[10] = POL_BUNDLE_MINOR + 1;   /* a newer minor is accepted */
   load_any(buf, len);
   char err[256];
@@ -1374,6 +1377,37 @@ static void test_bad_constant_tag(void **state)
   free(buf);
 }
 
+/* A number constant is an i64 count of hundred-millionths, little-endian
+   (docs/bundle-format.md, KONS); INT64_MIN is not a number. */
+static void test_number_constants(void **state)
+{
+  (void)state;
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  size_t k0 = find_section(buf, len, "KONS") + 8 + 4;
+  assert_int_equal(buf[k0], PV_NUM);
+  /* constant 0 is 5: 500000000 = 0x1dcd6500 */
+  assert_memory_equal(buf + k0 + 1, "\x00\x65\xcd\x1d\x00\x00\x00\x00", 8);
+  static const struct { const char *bytes; pol_Dec d; } ok[] = {
+    {"\xff\xff\xff\xff\xff\xff\xff\xff", -1},
+    {"\xff\xff\xff\xff\xff\xff\xff\x7f", POL_DEC_MAX},
+    {"\x01\x00\x00\x00\x00\x00\x00\x80", POL_DEC_MIN},
+  };
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+    memcpy(buf + k0 + 1, ok[i].bytes, 8);
+    rehash(buf, len);
+    char err[256] = "";
+    pol_Program *q = NULL;
+    if (pol_bundle_load(buf, len, &q, err, sizeof err) != 0) fail_msg("load refused: %s", err);
+    assert_true(q->k[0].tag == PV_NUM && q->k[0].u.d == ok[i].d);
+    pol_program_free(q);
+  }
+  memcpy(buf + k0 + 1, "\x00\x00\x00\x00\x00\x00\x00\x80", 8);
+  rehash(buf, len);
+  expect_load_fail(buf, len, "constant 0: number out of range");
+  free(buf);
+}
+
 /* Every single-byte change, with the hash recomputed: no crash, no leak. */
 static void test_every_byte_rehashed(void **state)
 {
@@ -1428,6 +1462,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_roundtrip),
+    cmocka_unit_test(test_number_constants),
     cmocka_unit_test(test_empty_program),
     cmocka_unit_test(test_read_file),
     cmocka_unit_test(test_disasm),

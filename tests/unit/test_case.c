@@ -122,6 +122,9 @@ static int teardown(void **state)
 /* Loads text; returns the result and leaves the error in fx->err.  The
    document is kept alive until the next call (strings must not point into
    it, which the tests check by freeing it before reading values). */
+/* x as a decimal: exact for the small test values */
+#define DEC(x) ((pol_Dec)((x) * (double)POL_DEC_SCALE))
+
 static int load(Fx *fx, const char *text)
 {
   json_error_t je;
@@ -186,7 +189,7 @@ static void test_unknown_vs_false(void **state)
               " \"exam\": {\"maneuvers\": {\"thigh_thrust\": false}},"
               " \"conditions\": [], \"injections\": [], \"x\": {\"nums\": [0.0]}}");
   assert_int_equal(slot(fx, F_PAIN)->tag, PV_NUM);
-  assert_true(slot(fx, F_PAIN)->u.n == 0.0);
+  assert_true(slot(fx, F_PAIN)->u.d == DEC(0.0));
   assert_int_equal(slot(fx, F_RAD)->tag, PV_BOOL);
   assert_int_equal(slot(fx, F_RAD)->aux, 0);
   assert_int_equal(pol_truth(slot(fx, F_THIGH)), POL_FALSE);
@@ -197,14 +200,14 @@ static void test_unknown_vs_false(void **state)
   assert_int_equal(slot(fx, F_IMG)->tag, PV_UNK);
 
   load_ok(fx, "{\"case_id\": \"a\", \"symptoms\": {\"pain_nrs\": 7.5, \"pain_radiating\": true},"
-              " \"x\": {\"nums\": [1, -2.5, 1e300], \"flags\": [true, false],"
+              " \"x\": {\"nums\": [1, -2.5, 92233720368], \"flags\": [true, false],"
               " \"dates\": [\"2025-06-02\"]}}");
-  assert_true(slot(fx, F_PAIN)->u.n == 7.5);
+  assert_true(slot(fx, F_PAIN)->u.d == DEC(7.5));
   assert_int_equal(pol_truth(slot(fx, F_RAD)), POL_TRUE);
   const pol_List *l = list_of(slot(fx, F_NUMS));
   assert_int_equal(l->n, 3);
   assert_int_equal(l->elem, T(PK_NUM));
-  assert_true(l->items[0].u.n == 1 && l->items[1].u.n == -2.5 && l->items[2].u.n == 1e300);
+  assert_true(l->items[0].u.d == DEC(1) && l->items[1].u.d == DEC(-2.5) && l->items[2].u.d == DEC(92233720368));
   l = list_of(slot(fx, F_FLAGS));
   assert_int_equal(l->items[0].aux, 1);
   assert_int_equal(l->items[1].aux, 0);
@@ -232,7 +235,7 @@ static void test_records(void **state)
   assert_int_equal((int32_t)field(i0, 0)->aux, ymd(2025, 3, 10));
   assert_string_equal(field(i0, 1)->u.s, "sij");
   assert_int_equal(field(i0, 1)->aux, S_V_SIJ);
-  assert_true(field(i0, 2)->u.n == 85);
+  assert_true(field(i0, 2)->u.d == DEC(85));
   const pol_List *lv = list_of(field(i0, 3));
   assert_int_equal(lv->n, 2);
   assert_int_equal(lv->elem, T(PK_STR));
@@ -252,7 +255,7 @@ static void test_records(void **state)
   assert_int_equal(fd->elem, POL_TYPE(PK_REC, 0, R_FINDING));
   assert_int_equal(fd->items[0].aux, R_FINDING);
   assert_string_equal(field(&fd->items[0], 0)->u.s, "cord_compression");
-  assert_true(field(&fd->items[0], 1)->u.n == 3);
+  assert_true(field(&fd->items[0], 1)->u.d == DEC(3));
   assert_int_equal(field(&fd->items[1], 1)->tag, PV_UNK);
   assert_int_equal(field(&img->items[1], 0)->tag, PV_UNK);
   assert_int_equal(field(&img->items[1], 1)->tag, PV_UNK);
@@ -421,7 +424,7 @@ static void test_strings_and_lists_limits(void **state)
   root = json_pack("{s:s, s:{s:O}}", "case_id", "L", "x", "nums", a);
   assert_int_equal(pol_case_load(fx->c, root, fx->err, sizeof fx->err), 0);
   assert_int_equal(list_of(slot(fx, F_NUMS))->n, 100000);
-  assert_true(list_of(slot(fx, F_NUMS))->items[99999].u.n == 99999);
+  assert_true(list_of(slot(fx, F_NUMS))->items[99999].u.d == DEC(99999));
   json_array_append_new(a, json_integer(0));
   assert_int_equal(pol_case_load(fx->c, root, fx->err, sizeof fx->err), -1);
   assert_string_equal(fx->err, "C0107 x.nums: list too long (100001 items, at most 100000)");
@@ -486,7 +489,7 @@ static void test_lines(void **state)
     assert_int_equal(li->date, ymd(2025, 7, 15));
     assert_int_equal(li->date_known, 1);
     const pol_Value *s = pol_case_slots(fx->c, i);
-    assert_true(s[F_PAIN].tag == PV_NUM && s[F_PAIN].u.n == 6);
+    assert_true(s[F_PAIN].tag == PV_NUM && s[F_PAIN].u.d == DEC(6));
     assert_int_equal((int32_t)s[F_RDATE].aux, ymd(2025, 6, 2));
   }
   assert_null(pol_case_line(fx->c, 4));
@@ -539,7 +542,7 @@ static void test_no_lines(void **state)
     assert_null(pol_case_line(fx->c, 0));
     const pol_Value *s = pol_case_slots(fx->c, 0);
     assert_non_null(s);
-    assert_true(s[F_PAIN].tag == PV_NUM && s[F_PAIN].u.n == 4);
+    assert_true(s[F_PAIN].tag == PV_NUM && s[F_PAIN].u.d == DEC(4));
     for (int f = F_CPT; f <= F_LLEV; f++) assert_int_equal(s[f].tag, PV_UNK);
     assert_null(pol_case_slots(fx->c, 1));
   }
@@ -727,6 +730,37 @@ static void test_parse(void **state)
   assert_string_equal(e.text, "case too large: 16777217 bytes, at most 16777216");
 }
 
+/* JSON numbers as decimals (docs/language.md, "Numbers"): integers
+   exactly, reals by their shortest text rounded to 8 digits half to even,
+   out of range refused with C0112 and the path. */
+static void test_numbers(void **state)
+{
+  Fx *fx = *state;
+  static const struct { const char *json; pol_Dec want; } ok[] = {
+    {"6.3", 630000000}, {"0.1", 10000000}, {"8.2", 820000000}, {"-0.0", 0}, {"-0.5", -50000000},
+    {"1e-9", 0}, {"5e-9", 0}, {"1.5e-8", 2}, {"2.5e-8", 2}, {"0.000000035", 4},
+    {"123456.78901234", 12345678901234}, {"0.30000000000000004", 30000000},
+    {"92233720368", INT64_C(9223372036800000000)}, {"-92233720368", -INT64_C(9223372036800000000)},
+    {"92233720368.5", INT64_C(9223372036850000000)}, {"4.9e-324", 0}, {"1E2", 10000000000},
+  };
+  char text[256];
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+    snprintf(text, sizeof text, "{\"case_id\": \"a\", \"symptoms\": {\"pain_nrs\": %s}}", ok[i].json);
+    load_ok(fx, text);
+    assert_int_equal(slot(fx, F_PAIN)->tag, PV_NUM);
+    if (slot(fx, F_PAIN)->u.d != ok[i].want)
+      fail_msg("%s loaded as %lld, expected %lld", ok[i].json, (long long)slot(fx, F_PAIN)->u.d,
+               (long long)ok[i].want);
+  }
+  static const char *const bad[] = {"92233720369", "-92233720369", "1e11", "-1e300", "1e300",
+                                    "9223372036854775807", "92233720368.6"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    snprintf(text, sizeof text, "{\"case_id\": \"a\", \"injections\": [{}, {\"relief_pct\": %s}]}", bad[i]);
+    load_err(fx, text, "C0112 injections[1].relief_pct: number out of range "
+                       "(-92233720368.54775807 .. 92233720368.54775807)");
+  }
+}
+
 int main(void)
 {
   init_program();
@@ -735,7 +769,8 @@ int main(void)
     TC(test_unknown_vs_false), TC(test_records), TC(test_wrong_types), TC(test_dates),
     TC(test_intern), TC(test_strings_and_lists_limits), TC(test_recursive_type_depth),
     TC(test_lines), TC(test_no_lines), TC(test_case_id), TC(test_reuse),
-    TC(test_random_json), cmocka_unit_test(test_bad_program), cmocka_unit_test(test_parse),
+    TC(test_random_json), TC(test_numbers), cmocka_unit_test(test_bad_program),
+    cmocka_unit_test(test_parse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -225,9 +225,9 @@ static void test_fold_months(void **state)
   ops_are(p, b, OP_FACT, OP_EVID, OP_LOADK, OP_GE, OP_RET, -1);
   pol_Value v = loadk(p, nth_op(p, b, OP_LOADK, 0));
   assert_int_equal(v.tag, PV_NUM);
-  assert_true(v.u.n == 182);
+  assert_true(v.u.d == 182 * POL_DEC_SCALE);
   v = loadk(p, nth_op(p, crit_block(p, "D"), OP_LOADK, 0));
-  assert_true(v.u.n == 91);
+  assert_true(v.u.d == 91 * POL_DEC_SCALE);
   evid_is(p, b, 0, "symptoms.pain_nrs", ">= 182");
   cg_free(&g);
 }
@@ -243,7 +243,7 @@ static void test_fold_arithmetic(void **state)
                                        CRIT("D", "pain_nrs > f(3)")
                                        CRIT("E", "pain_nrs > floor(7 / 2)")
                                        CRIT("F", "pain_nrs > f(f(1))")));
-  static const struct { const char *id; double v; } want[] = {
+  static const struct { const char *id; int64_t v; } want[] = {
     {"A", 11}, {"B", -3}, {"C", 10}, {"D", 16}, {"E", 3}, {"F", 34},
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -252,7 +252,8 @@ static void test_fold_arithmetic(void **state)
     ops_are(p, b, OP_FACT, OP_EVID, OP_LOADK, i == 0 ? OP_GE : OP_GT, OP_RET, -1);
     pol_Value v = loadk(p, nth_op(p, b, OP_LOADK, 0));
     assert_int_equal(v.tag, PV_NUM);
-    if (v.u.n != want[i].v) fail_msg("%s: folded to %g, expected %g", want[i].id, v.u.n, want[i].v);
+    if (v.u.d != want[i].v * POL_DEC_SCALE)
+      fail_msg("%s: folded to %lld, expected %lld", want[i].id, (long long)v.u.d, (long long)want[i].v);
   }
   cg_free(&g);
 }
@@ -630,7 +631,7 @@ static void test_caresource_policy(void **state)
   int found = 0;
   for (int i = 0; i < count_op(g.p, b, OP_LOADK); i++) {
     pol_Value v = loadk(g.p, nth_op(g.p, b, OP_LOADK, i));
-    found |= v.tag == PV_NUM && v.u.n == 182;
+    found |= v.tag == PV_NUM && v.u.d == 182 * POL_DEC_SCALE;
   }
   assert_true(found);
   /* the round trip through a bundle verifies */

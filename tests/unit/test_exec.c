@@ -624,7 +624,7 @@ static void test_evidence_values(void **state)
   assert_int_equal(cr->status, PS_UNKNOWN);
   assert_int_equal(cr->nev, 2);
   assert_int_equal(ev[cr->ev0].v.tag, PV_NUM);
-  assert_true(ev[cr->ev0].v.u.n == 6);
+  assert_true(ev[cr->ev0].v.u.d == 6 * POL_DEC_SCALE);
   assert_int_equal(ev[cr->ev0 + 1].v.tag, PV_UNK);
   /* the unknown fact is reported missing */
   assert_int_equal(cr->nmiss, 1);

@@ -168,10 +168,27 @@ static void test_numbers(void **state)
   lex(&L, "0 42 3.25 365.25 007");
   kinds(&L, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, 0);
   assert_true(L.t[0].v.num == 0);
-  assert_true(L.t[1].v.num == 42);
-  assert_true(L.t[2].v.num == 3.25);
-  assert_true(L.t[3].v.num == 365.25);
-  assert_true(L.t[4].v.num == 7);
+  assert_true(L.t[1].v.num == 42 * POL_DEC_SCALE);
+  assert_true(L.t[2].v.num == 325000000);
+  assert_true(L.t[3].v.num == 36525000000);
+  assert_true(L.t[4].v.num == 7 * POL_DEC_SCALE);
+  lx_free(&L);
+  /* exactly as written: decimals, not binary doubles */
+  lex(&L, "1.1 0.9 6.3 0.00000001 92233720368.54775807");
+  kinds(&L, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, 0);
+  assert_int_equal(L.diag.nerrors, 0);
+  assert_true(L.t[0].v.num == 110000000 && L.t[1].v.num == 90000000 && L.t[2].v.num == 630000000);
+  assert_true(L.t[3].v.num == 1 && L.t[4].v.num == INT64_MAX);
+  lx_free(&L);
+  /* more than 8 digits after the point (even zeros), or out of range */
+  lex(&L, "0.000000001 1.000000000 92233720368.54775808 99999999999999999999999");
+  kinds(&L, NUMBER, NUMBER, NUMBER, NUMBER, 0);
+  assert_int_equal(L.diag.nerrors, 4);
+  assert_non_null(strstr(L.msgs, "t.pol:1:1: error[E0108]: a number has at most 8 digits after the point"));
+  assert_non_null(strstr(L.msgs, "t.pol:1:13: error[E0108]: a number has at most 8 digits after the point"));
+  assert_non_null(strstr(L.msgs, "t.pol:1:25: error[E0109]: number out of range "
+                                 "(-92233720368.54775807 .. 92233720368.54775807)"));
+  assert_non_null(strstr(L.msgs, "t.pol:1:46: error[E0109]: number out of range"));
   lx_free(&L);
   /* no leading-dot numbers: ".5" is '.' then 5 */
   lex(&L, ".5");

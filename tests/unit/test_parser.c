@@ -71,7 +71,7 @@ static void sx_node(FILE *f, const pol_Node *n)
   char d[11];
   if (!n) { fputs("_", f); return; }
   switch (n->kind) {
-  case N_NUM: fprintf(f, "%g", n->num); break;
+  case N_NUM: { char t[POL_DEC_BUFSIZE]; pol_dec_format(n->num, t); fputs(t, f); break; }
   case N_STR: fprintf(f, "\"%s\"", n->str); break;
   case N_DATE: pol_format_date(n->ival, d); fputs(d, f); break;
   case N_DUR: fprintf(f, "(dur %dm %dd)", n->ival, n->ival2); break;
@@ -111,7 +111,7 @@ static void sx_node(FILE *f, const pol_Node *n)
     fputs(")", f);
     break;
   case N_ATLEAST:
-    fprintf(f, "(atleast %g ", n->num); sx_list(f, n->args); fputs(")", f);
+    fprintf(f, "(atleast %lld ", (long long)(n->num / POL_DEC_SCALE)); sx_list(f, n->args); fputs(")", f);
     break;
   default: fprintf(f, "<kind %d>", (int)n->kind); break;
   }
@@ -408,7 +408,7 @@ static void test_header_fields(void **state)
   assert_null(h->args->next->next);
   h = h->next->next;                             /* extra 12: a number */
   assert_int_equal(h->args->kind, N_NUM);
-  assert_true(h->args->num == 12);
+  assert_true(h->args->num == 12 * POL_DEC_SCALE);
   ps_free(&P);
 }
 

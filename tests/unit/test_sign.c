@@ -283,8 +283,8 @@ static void test_newer_major(void **state)
   assert_int_equal(buf[8] | buf[9] << 8, POL_BUNDLE_MAJOR);
   assert_int_equal(buf[10] | buf[11] << 8, POL_BUNDLE_MINOR);
   buf[8] = POL_BUNDLE_MAJOR + 1;
-  expect_refused(buf, len, NULL, "bundle format 2.x is newer than this polvm (1.x)");
-  expect_refused(buf, len, pk, "bundle format 2.x is newer than this polvm (1.x)");
+  expect_refused(buf, len, NULL, "bundle format 3.x is newer than this polvm (2.x)");
+  expect_refused(buf, len, pk, "bundle format 3.x is newer than this polvm (2.x)");
   buf[8] = POL_BUNDLE_MAJOR;
   buf[10] = POL_BUNDLE_MINOR + 1;   /* a newer minor still loads, signed */
   pol_program_free(load_ok(buf, len, pk));
