@@ -1048,6 +1048,114 @@ static void test_caresource_examples(void **state)
   pol_compiler_free(&c);
 }
 
+/* ---- numbers: exact decimals (docs/language.md, "Numbers") ---------------- */
+
+static void test_decimal_arithmetic(void **state)
+{
+  (void)state;
+  /* the examples: false with binary doubles */
+  expect("2 - 1.1 == 0.9", "", T);
+  expect("n - m == 0.9", "\"n\": 2, \"m\": 1.1", T);
+  expect("n - m >= 0.5", "\"n\": 8.2, \"m\": 7.7", T);
+  expect("n + m == 0.3", "\"n\": 0.1, \"m\": 0.2", T);
+  expect("n * 3 == 0.3", "\"n\": 0.1", T);
+  expect("n == 6.3 and n * 10 == 63", "\"n\": 6.3", T);
+  /* / and * round to 8 digits after the point, half to even */
+  expect("n / 3 == 0.33333333", "\"n\": 1", T);
+  expect("n / 3 == 0.66666667", "\"n\": 2", T);
+  expect("n / 3 * 3 == 0.99999999", "\"n\": 1", T);
+  expect("n / 2 == 0", "\"n\": 0.00000001", T);            /* 0.000000005: to even */
+  expect("n / 2 == 0.00000002", "\"n\": 0.00000003", T);   /* 0.000000015 */
+  expect("n / 2 == 0.00000002", "\"n\": 0.00000005", T);   /* 0.000000025 */
+  expect("n * m == 0.00000002", "\"n\": 0.00000005, \"m\": 0.5", T);
+  expect("n * m == -0.00000002", "\"n\": -0.00000003, \"m\": 0.5", T);
+  /* a case's real is rounded the same way when it is loaded */
+  expect("n == 0.00000002", "\"n\": 0.000000025", T);
+  expect("n == 0", "\"n\": 1e-300", T);
+  /* x / 0 is unknown; floor is exact */
+  expect("n / m > 0", "\"n\": 1, \"m\": 0", U);
+  expect("n / 0 > 0", "\"n\": 1", U);
+  expect("floor(n) == -1 and floor(-n) == 0", "\"n\": -0.00000001", T);
+  /* the edges of the range are numbers like any other */
+  expect("n + 0.54775807 == 92233720368.54775807", "\"n\": 92233720368", T);
+  expect("-n == -92233720368", "\"n\": 92233720368", T);
+}
+
+static void test_decimal_ranges(void **state)
+{
+  (void)state;
+  /* [1, 2] (a count with an unknown item) with decimals: interval
+     arithmetic widened to whole numbers, lower bound down, upper bound up */
+  const char *r12 = "\"inj\": [{\"steroid\": true}, {\"steroid\": null}]";
+  expect("(count inj where steroid) * 0.5 >= 0", r12, T);         /* [0, 1] */
+  expect("(count inj where steroid) * 0.5 >= 1", r12, U);
+  expect("(count inj where steroid) * 0.5 > 1", r12, F);
+  expect("(count inj where steroid) / 3 >= 0", r12, T);           /* [0, 1] */
+  expect("(count inj where steroid) / 3 > 1", r12, F);
+  expect("(count inj where steroid) + 0.5 >= 1", r12, T);         /* [1, 3] */
+  expect("(count inj where steroid) + 0.5 > 3", r12, F);
+  expect("(count inj where steroid) - 0.5 >= 0", r12, T);         /* [0, 2] */
+  expect("(count inj where steroid) / -0.5 <= -2", r12, T);       /* [-4, -2] */
+  expect("(count inj where steroid) / -0.5 < -4", r12, F);
+  expect("(count inj where steroid) * 0.00000001 >= 0", r12, T);  /* [0, 1] */
+  expect("(count inj where steroid) * 0.00000001 > 1", r12, F);
+  /* beyond the VM's whole-number ranges: unknown, not an error */
+  expect("(count inj where steroid) * 2000000000 > 0", r12, U);
+  /* exact counts are numbers: decimal arithmetic */
+  const char *two = "\"inj\": [{\"steroid\": true}, {\"steroid\": true}]";
+  expect("(count inj where steroid) * 0.5 == 1", two, T);
+  expect("(count inj where steroid) / 3 == 0.66666667", two, T);
+}
+
+/* An arithmetic result out of range stops the evaluation with a message,
+   as the budget does: never a silent unknown, never a wrap. */
+static void test_decimal_overflow(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"OK\" \"\" { n >= 0 }\n"
+                     "  criterion \"BIG\" \"\" { n * m > 0 }\n"
+                     "}\n");
+  static const struct { const char *facts, *err; } t[] = {
+    {"\"n\": 300000, \"m\": 400000", "request line 1, criterion BIG of P: number out of range: "
+     "300000 * 400000 is not within -92233720368.54775807 .. 92233720368.54775807"},
+    {"\"n\": 92233720368, \"m\": 1.5", "request line 1, criterion BIG of P: number out of range: "
+     "92233720368 * 1.5 is not within -92233720368.54775807 .. 92233720368.54775807"},
+  };
+  const pol_LineResult *r = NULL;
+  char err[256];
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+    ex_case(&x, t[i].facts);
+    assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), -1);
+    assert_string_equal(err, t[i].err);
+  }
+  /* the same VM judges the next case */
+  ex_case(&x, "\"n\": 3, \"m\": 4");
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), 0);
+  assert_int_equal(r[0].det, PD_APPROVE);
+  ex_free(&x);
+
+  /* + - / floor, in a branch condition (no criterion named) */
+  static const struct { const char *cond, *facts, *what; } u[] = {
+    {"n + m > 0", "\"n\": 92233720368, \"m\": 1", "92233720368 + 1"},
+    {"n - m > 0", "\"n\": -92233720368, \"m\": 1", "-92233720368 - 1"},
+    {"n / m > 0", "\"n\": 92233720368, \"m\": 0.5", "92233720368 / 0.5"},
+    {"floor(n) > 0", "\"n\": -92233720368.5", "floor(-92233720368.5)"},
+  };
+  for (size_t i = 0; i < sizeof u / sizeof *u; i++) {
+    char src[2048], want[256];
+    snprintf(src, sizeof src, PRE "branch \"B\" \"b\" when %s {\n  criterion \"C\" \"\" { a }\n}\n", u[i].cond);
+    ex_compile(&x, src);
+    ex_case(&x, u[i].facts);
+    assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), -1);
+    snprintf(want, sizeof want, "request line 1: number out of range: %s is not within "
+             "-92233720368.54775807 .. 92233720368.54775807", u[i].what);
+    assert_string_equal(err, want);
+    ex_free(&x);
+  }
+}
+
 /* ---- regressions: ranges in arithmetic, nested scratch -------------------- */
 
 static void test_range_arithmetic(void **state)
@@ -1128,6 +1236,9 @@ int main(void)
     cmocka_unit_test(test_determinations),
     cmocka_unit_test(test_effective_date_routing),
     cmocka_unit_test(test_caresource_examples),
+    cmocka_unit_test(test_decimal_arithmetic),
+    cmocka_unit_test(test_decimal_ranges),
+    cmocka_unit_test(test_decimal_overflow),
     cmocka_unit_test(test_range_arithmetic),
     cmocka_unit_test(test_nested_count_distinct),
     cmocka_unit_test(test_nested_cover),
