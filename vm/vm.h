@@ -106,7 +106,9 @@ int pol_vm_bind_externs(pol_VM *vm, const char *const *allow, size_t nallow, cha
 
 /* Judges every line of c.  0 on success, with *out an array of
    pol_case_nlines(c) results in line order; -1 and a reason in err if the
-   instruction budget ran out. */
+   instruction budget ran out, memory ran out, or an arithmetic result left
+   the range of numbers (vm/decimal.h; "request line N[, criterion ID of
+   POLICY]: number out of range: A * B is not within ..."). */
 int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out,
                 char *err, size_t errlen);
 
