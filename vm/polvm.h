@@ -58,7 +58,8 @@ typedef enum polvm_status {
   POLVM_ERR_EXTERN = 6,     /* externs not allowed (B0004) or not bound (B0003) */
   POLVM_ERR_JSON = 7,       /* the case text is not valid JSON, too large, too deep (C0001-C0003) */
   POLVM_ERR_CASE = 8,       /* the case does not fit the bundle's schema (C01xx) */
-  POLVM_ERR_EVAL = 9,       /* judging failed: the instruction budget ran out (C0201) */
+  POLVM_ERR_EVAL = 9,       /* judging failed: the instruction budget ran out, or a number
+                               went out of range (C0201) */
   POLVM_ERR_STATE = 10,     /* no case loaded, or results outdated by a newer load or eval */
   POLVM_ERR_WRITE = 11      /* the writer callback of a render function failed */
 } polvm_status;
@@ -197,7 +198,8 @@ POLVM_API const char *polvm_crit_state_name(polvm_crit_state s);
 /* Judges the case loaded in c (both made from vm's program) line by line.
    On success *out (borrowed from vm) holds the results until the next
    polvm_eval on vm or the next load into (or free of) c.  POLVM_ERR_EVAL
-   if the budget ran out; POLVM_ERR_STATE if c holds no case. */
+   if the budget ran out or an arithmetic result left the range of
+   numbers; POLVM_ERR_STATE if c holds no case. */
 POLVM_API polvm_status polvm_eval(polvm_vm *vm, const polvm_case *c, const polvm_result **out,
                                   polvm_error *err);
 
