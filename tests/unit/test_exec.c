@@ -655,11 +655,19 @@ static void test_extern_calls(void **state)
   ex_lib = libm_path();
   const char *allow[] = {ex_lib};
   const char *decls = "extern \"libm.so.6\" fabs(number): number\n"
-                      "extern \"libm.so.6\" hypot(number, number): number\n";
+                      "extern \"libm.so.6\" hypot(number, number): number\n"
+                      "extern \"libm.so.6\" sqrt(number): number\n"
+                      "extern \"libm.so.6\" exp(number): number\n";
   char src[4096];
   snprintf(src, sizeof src, PRE "%s\nbranch \"B\" \"b\" when true {\n"
                                "  criterion \"C\" \"\" { fabs(n) == 3 }\n"
                                "  criterion \"D\" \"\" { hypot(n, m) == 5 }\n"
+                               "  criterion \"F\" \"\" { fabs(n) == 6.3 }\n"
+                               "  criterion \"H\" \"\" { hypot(n, m) == 0.2236068 }\n"
+                               "  criterion \"S\" \"\" { sqrt(m) == 1.41421356 or sqrt(m) == 0.31622777 }\n"
+                               "  criterion \"X\" \"\" { exp(m) == 1 or exp(m) == 0 }\n"
+                               "  criterion \"Q\" \"\" { sqrt(m) > 0 }\n"
+                               "  criterion \"Y\" \"\" { exp(m) > 0 }\n"
                                "}\n", decls);
   Ex x;
   ex_compile(&x, src);
@@ -674,6 +682,31 @@ static void test_extern_calls(void **state)
   pol_Value v = ex_run(&x, "C");
   assert_int_equal(pol_truth(&v), POL_TRUE);
   v = ex_run(&x, "D");
+  assert_int_equal(pol_truth(&v), POL_TRUE);
+  /* numbers cross as doubles: an argument is the nearest double, a result
+     is read as a case's real (shortest text, 8 digits half to even) */
+  static const struct { const char *facts, *crit; } num[] = {
+    {"\"n\": -6.3", "F"},
+    {"\"n\": 0.1, \"m\": 0.2", "H"},   /* 0.223606797749979 */
+    {"\"m\": 2", "S"},                 /* 1.4142135623730951 */
+    {"\"m\": 0.1", "S"},               /* 0.31622776601683794 */
+    {"\"m\": 0", "X"},
+    {"\"m\": -30", "X"},               /* 9.4e-14 */
+  };
+  for (size_t i = 0; i < sizeof num / sizeof *num; i++) {
+    ex_case(&x, num[i].facts);
+    v = ex_run(&x, num[i].crit);
+    if (pol_truth(&v) != POL_TRUE) fail_msg("%s with %s: not true", num[i].crit, num[i].facts);
+  }
+  /* NaN, an infinity or a number out of range: unknown */
+  ex_case(&x, "\"m\": -1");
+  assert_int_equal(ex_run(&x, "Q").tag, PV_UNK);
+  ex_case(&x, "\"m\": 30");     /* 1.07e13 */
+  assert_int_equal(ex_run(&x, "Y").tag, PV_UNK);
+  ex_case(&x, "\"m\": 1000");   /* inf */
+  assert_int_equal(ex_run(&x, "Y").tag, PV_UNK);
+  ex_case(&x, "\"m\": 1");
+  v = ex_run(&x, "Y");
   assert_int_equal(pol_truth(&v), POL_TRUE);
   /* an unknown argument: no call, unknown */
   ex_case(&x, "\"n\": null, \"m\": 4");
