@@ -71,6 +71,45 @@ pol_Node *pol_node(pol_Arena *a, pol_NodeKind kind, pol_Span span)
 
 void pol_list_append(pol_Node **head, pol_Node *item)
 {
-  while (*head) head = &(*head)->next;
-  *head = item;
+  if (!*head) {
+    *head = item;
+    item->last = item;
+    return;
+  }
+  /* from the remembered last item (walking on, should anything have been
+     linked after it), so building a list of n items is O(n) */
+  pol_Node *t = (*head)->last ? (*head)->last : *head;
+  while (t->next) t = t->next;
+  t->next = item;
+  (*head)->last = item;
+}
+
+/* Levels of the tree at n (its list siblings aside): 1 + the deepest
+   child's, counted only until it exceeds limit.  The recursion is
+   at most limit deep; lists (args, next) are walked in a loop. */
+static int depth_upto(const pol_Node *n, int limit, const pol_Node **deep)
+{
+  if (limit <= 0) {   /* n itself is one level too many */
+    *deep = n;
+    return 1;
+  }
+  int d = 1;
+  /* each child may head a list (a criterion's sub-criteria in b) */
+  const pol_Node *kids[7] = {n->a, n->b, n->c, n->d, n->e, n->tref, n->args};
+  for (int i = 0; i < 7; i++)
+    for (const pol_Node *k = kids[i]; k; k = k->next) {
+      int kd = 1 + depth_upto(k, limit - 1, deep);
+      if (kd > d) d = kd;
+      if (d > limit) return d;
+    }
+  return d;
+}
+
+const pol_Node *pol_ast_too_deep(const pol_Node *list, int limit)
+{
+  for (const pol_Node *n = list; n; n = n->next) {
+    const pol_Node *deep = NULL;
+    if (depth_upto(n, limit, &deep) > limit) return deep ? deep : n;
+  }
+  return NULL;
 }

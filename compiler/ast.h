@@ -39,7 +39,7 @@ typedef enum {
                   list a, predicate b (may be NULL for count),
                   key c (count distinct), binder str (or NULL) */
   N_COVER,     /* days of window a covered by list b where pred c
-                  from start d to end e */
+                  from start d to end e; binder str (or NULL) */
   N_ATLEAST,   /* at least num of (args) */
   /* declarations */
   N_POLICY,    /* str id; args: header fields (N_HEADER) */
@@ -91,6 +91,7 @@ struct pol_Node {
   pol_Node *a, *b, *c, *d, *e;
   pol_Node *args;      /* first of a list linked through next */
   pol_Node *next;
+  pol_Node *last;      /* the head of a list: its last item (pol_list_append) */
   pol_Node *tref;      /* declared type */
   const char *str;     /* name, string literal, id */
   const char *text;    /* criterion / branch text; extern lib */
@@ -112,8 +113,15 @@ struct pol_Node {
 };
 
 pol_Node *pol_node(pol_Arena *a, pol_NodeKind kind, pol_Span span);
-/* Appends item to the list whose head is *head (O(n); lists are short). */
+/* Appends item to the list whose head is *head, in O(1) amortized. */
 void pol_list_append(pol_Node **head, pol_Node *item);
+
+/* The first node of the trees in list (linked through next) that lies more
+   than limit levels below its item, or NULL.  Its recursion is bounded by
+   limit, so it is safe on any tree the parser builds (a 100000-term `and`
+   chain is 100000 levels deep): passes that recurse without a bound of
+   their own (polc fmt) call it first. */
+const pol_Node *pol_ast_too_deep(const pol_Node *list, int limit);
 
 /* A source file known to the compile. */
 typedef struct pol_Source {

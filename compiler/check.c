@@ -48,7 +48,10 @@ void pol_compiler_free(pol_Compiler *c)
   free(c->files);
   free(c->path);
   free(c->global.decls);
-  for (int i = 0; i < c->nunits; i++) free(c->units[i].scope.decls);
+  for (int i = 0; i < c->nunits; i++) {
+    free(c->units[i]->scope.decls);
+    free(c->units[i]);
+  }
   free(c->units);
   free(c->records);
   pol_arena_free(c->arena);
@@ -332,6 +335,8 @@ typedef struct Env {
   uint32_t item_type;
   const char *binder;
   pol_Node *params;
+  pol_Node *owner;        /* the N_QUANT / N_COVER of the item, the N_LET of
+                             the parameters (for messages) */
 } Env;
 
 typedef struct Ctx {
@@ -362,44 +367,172 @@ static uint32_t expect(Ctx *x, pol_Node *n, pol_Kind k, const char *what)
 
 static uint32_t check_let(pol_Compiler *c, pol_Node *let);
 
-static uint32_t resolve_name(Ctx *x, pol_Node *n)
+/* What a bare name can mean at one point of an expression, innermost
+   first: a quantifier's named item, a field of an unnamed quantifier's
+   item, a let's parameter, the item of the enclosing `for each`, a
+   declaration of the lexical scopes. */
+typedef enum { M_ITEM, M_FIELD, M_PARAM, M_EACH, M_DECL } MeaningKind;
+
+typedef struct Meaning {
+  MeaningKind kind;
+  const Env *env;         /* M_ITEM, M_FIELD, M_PARAM */
+  int depth;              /* M_ITEM, M_FIELD: quantifier depth, 0 = innermost */
+  int index;              /* M_FIELD, M_PARAM */
+  pol_Node *node;         /* M_FIELD: the record field; M_PARAM: the
+                             parameter; M_EACH: the for each; M_DECL: it */
+} Meaning;
+
+/* The first max meanings of name, innermost first; returns how many. */
+static int meanings(Ctx *x, const char *name, Meaning *m, int max)
 {
-  int depth = 0;
-  for (const Env *e = x->env; e; e = e->up) {
+  int n = 0, depth = 0;
+  for (const Env *e = x->env; e && n < max; e = e->up) {
     if (e->is_item) {
-      if (e->binder && strcmp(e->binder, n->str) == 0) {
-        n->res = R_ITEM; n->depth = depth;
-        return e->item_type;
-      }
-      if (!e->binder && POL_TKIND(e->item_type) == PK_REC) {
-        int fi = pol_field_index(x->c, POL_TREC(e->item_type), n->str);
+      if (e->binder && strcmp(e->binder, name) == 0) {
+        m[n++] = (Meaning){M_ITEM, e, depth, 0, NULL};
+      } else if (!e->binder && POL_TKIND(e->item_type) == PK_REC) {
+        int fi = pol_field_index(x->c, POL_TREC(e->item_type), name);
         if (fi >= 0) {
           pol_Node *f = x->c->records[POL_TREC(e->item_type)]->args;
           for (int i = 0; i < fi; i++) f = f->next;
-          n->res = R_FIELD; n->depth = depth; n->index = fi;
-          return f->type;
+          m[n++] = (Meaning){M_FIELD, e, depth, fi, f};
         }
       }
       depth++;
     } else {
       int i = 0;
       for (pol_Node *p = e->params; p; p = p->next, i++)
-        if (strcmp(p->str, n->str) == 0) {
-          n->res = R_PARAM; n->index = i; n->decl = p;
-          return p->type;
+        if (strcmp(p->str, name) == 0) {
+          m[n++] = (Meaning){M_PARAM, e, 0, i, p};
+          break;
         }
     }
   }
-  if (x->each && strcmp(x->each->str, n->str) == 0) {
-    n->res = R_EACH;
-    n->decl = x->each;
-    return x->each->type;
+  if (n < max && x->each && strcmp(x->each->str, name) == 0)
+    m[n++] = (Meaning){M_EACH, NULL, 0, 0, x->each};
+  pol_Node *d = n < max ? pol_scope_find(x->scope, name) : NULL;
+  if (d) m[n++] = (Meaning){M_DECL, NULL, 0, 0, d};
+  return n;
+}
+
+/* How a quantifier reads up to its list: "exists", "count distinct … of" */
+static const char *quant_kw(const pol_Node *q)
+{
+  static const char *const kw[] = {"exists", "every", "no", "count", "count distinct … of"};
+  return q->kind == N_COVER ? "days of … covered by" : kw[q->op];
+}
+
+/* The source text of the quantifier's list, at most 40 bytes. */
+static int list_text(Ctx *x, const pol_Node *q, const char **text)
+{
+  const pol_Node *list = q->kind == N_QUANT ? q->a : q->b;
+  *text = x->c->files[list->span.file]->text + list->span.start;
+  int len = (int)(list->span.end - list->span.start);
+  return len > 40 ? 40 : len;
+}
+
+static void describe(Ctx *x, const Meaning *m, const char *name, char *buf, size_t cap)
+{
+  const char *l;
+  int len;
+  switch (m->kind) {
+  case M_FIELD:
+    len = list_text(x, m->env->owner, &l);
+    snprintf(buf, cap, "the field '%s' of the %s item of '%s %.*s'", name,
+             x->c->records[POL_TREC(m->env->item_type)]->str, quant_kw(m->env->owner), len, l);
+    return;
+  case M_ITEM:
+    len = list_text(x, m->env->owner, &l);
+    snprintf(buf, cap, "the item '%s' of '%s %s in %.*s'", name, quant_kw(m->env->owner), name, len, l);
+    return;
+  case M_PARAM:
+    snprintf(buf, cap, "the parameter '%s' of '%s'", name, m->env->owner->str);
+    return;
+  case M_EACH:
+    snprintf(buf, cap, "the item of 'for each %s'", name);
+    return;
+  case M_DECL: {
+    int line, col;
+    const pol_Node *d = m->node;
+    const pol_Source *src = x->c->files[d->span.file];
+    pol_linecol(src, d->span.start, &line, &col);
+    /* a module by its name: its path depends on the installation */
+    const char *base = strrchr(src->name, '/') ? strrchr(src->name, '/') + 1 : src->name;
+    if (src->is_module)
+      snprintf(buf, cap, "the %s '%s' of module \"%.*s\" (line %d)",
+               d->kind == N_FACT ? "fact" : d->kind == N_LET ? "let" : "extern", name,
+               (int)(strlen(base) > 4 ? strlen(base) - 4 : strlen(base)), base, line);
+    else
+      snprintf(buf, cap, "the %s '%s' declared at %s:%d:%d",
+               d->kind == N_FACT ? "fact" : d->kind == N_LET ? "let" : "extern", name, src->name, line, col);
+    return;
   }
-  pol_Node *d = pol_scope_find(x->scope, n->str);
-  if (!d) {
+  }
+  snprintf(buf, cap, "'%s'", name);
+}
+
+/* The meaning in a few words, for the fix-it: "the fact", "the parameter". */
+static const char *short_meaning(const Meaning *m)
+{
+  switch (m->kind) {
+  case M_ITEM: return "the named item";
+  case M_FIELD: return "the outer item's field";
+  case M_PARAM: return "the parameter";
+  case M_EACH: return "the 'for each' item";
+  case M_DECL: return m->node->kind == N_FACT ? "the fact" : m->node->kind == N_LET ? "the let" : "the extern";
+  }
+  return "the other";
+}
+
+/* E0208: a bare name with two meanings (docs/language.md, "One meaning
+   per name").  The fix-it says how to write each. */
+static void ambiguous(Ctx *x, pol_Node *n, const Meaning *m)
+{
+  char first[256], second[256], fix[512];
+  describe(x, &m[0], n->str, first, sizeof first);
+  describe(x, &m[1], n->str, second, sizeof second);
+  const pol_Node *q = m[0].kind == M_FIELD ? m[0].env->owner : NULL;
+  const char *v = strcmp(n->str, "x") == 0 ? "item" : "x", *l;
+  if (q) {
+    int len = list_text(x, q, &l);
+    snprintf(fix, sizeof fix, "name the item to say which: in '%s %s in %.*s where …', '%s.%s' is the "
+             "field and '%s' %s", quant_kw(q), v, len, l, v, n->str, n->str, short_meaning(&m[1]));
+  } else {
+    snprintf(fix, sizeof fix, "rename %s", first);
+  }
+  pol_error(&x->c->diag, n->span, "E0208", "'%s' has two meanings here: %s, and %s; %s", n->str, first,
+            second, fix);
+}
+
+static uint32_t resolve_name(Ctx *x, pol_Node *n)
+{
+  Meaning m[2];
+  int nm = meanings(x, n->str, m, 2);
+  if (nm == 0) {
     pol_error(&x->c->diag, n->span, "E0202", "unknown name '%s'", n->str);
     return T_NONE;
   }
+  if (nm > 1) {
+    ambiguous(x, n, m);
+    return T_NONE;
+  }
+  switch (m[0].kind) {
+  case M_ITEM:
+    n->res = R_ITEM; n->depth = m[0].depth;
+    return m[0].env->item_type;
+  case M_FIELD:
+    n->res = R_FIELD; n->depth = m[0].depth; n->index = m[0].index;
+    return m[0].node->type;
+  case M_PARAM:
+    n->res = R_PARAM; n->index = m[0].index; n->decl = m[0].node;
+    return m[0].node->type;
+  case M_EACH:
+    n->res = R_EACH; n->decl = x->each;
+    return x->each->type;
+  case M_DECL:
+    break;
+  }
+  pol_Node *d = m[0].node;
   n->decl = d;
   if (d->kind == N_FACT) { n->res = R_FACT; return d->type; }
   if (d->kind == N_LET && !d->args && !(d->flags & 1)) {
@@ -480,7 +613,7 @@ static uint32_t check_quant(Ctx *x, pol_Node *n)
     return T_NONE;
   }
   uint32_t item = POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt));
-  Env e = {x->env, 1, item, n->str, NULL};
+  Env e = {x->env, 1, item, n->str, NULL, n};
   const Env *saved = x->env;
   x->env = &e;
   if (n->b) expect(x, n->b, PK_BOOL, "a 'where' condition must be true or false");
@@ -605,7 +738,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
       if (POL_TKIND(lt)) type_error(x, n->b, "'covered by' needs a list of records", lt);
       return T_NUM;
     }
-    Env e = {x->env, 1, POL_TYPE(PK_REC, 0, POL_TREC(lt)), NULL, NULL};
+    Env e = {x->env, 1, POL_TYPE(PK_REC, 0, POL_TREC(lt)), n->str, NULL, n};
     const Env *saved = x->env;
     x->env = &e;
     if (n->c) expect(x, n->c, PK_BOOL, "a 'where' condition must be true or false");
@@ -658,7 +791,7 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
     return T_NONE;
   }
   let->state = 1;
-  Env e = {NULL, 0, 0, NULL, let->args};
+  Env e = {NULL, 0, 0, NULL, let->args, let};
   Ctx x = {c, let->scope, let->args ? &e : NULL, NULL};
   int np = 0;
   for (pol_Node *p = let->args; p; p = p->next, np++) p->type = resolve_type(c, p->tref);
@@ -825,10 +958,44 @@ static int overlaps_routing(const pol_PolicyUnit *a, const pol_PolicyUnit *b)
   return a->plans && b->plans && list_meets(a->plans, b->plans);
 }
 
+/* The criterion ids of one policy: an open-addressing hash table (FNV-1a,
+   linear probing, at most half full), so checking n ids is O(n). */
 typedef struct IdSeen {
-  pol_Node **n;
-  int len, cap;
+  pol_Node **slot;       /* NULL = empty */
+  size_t len, cap;       /* cap: 0 or a power of two */
 } IdSeen;
+
+static uint32_t id_hash(const char *s)
+{
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+  return h;
+}
+
+/* Adds cl's id; returns the criterion that already has it, or NULL. */
+static pol_Node *id_seen_add(IdSeen *seen, pol_Node *cl)
+{
+  if ((seen->len + 1) * 2 > seen->cap) {
+    size_t ncap = seen->cap ? seen->cap * 2 : 64;
+    pol_Node **ns = calloc(ncap, sizeof *ns);
+    if (!ns) { fputs("polc: out of memory\n", stderr); abort(); }
+    for (size_t i = 0; i < seen->cap; i++) {
+      if (!seen->slot[i]) continue;
+      size_t h = id_hash(seen->slot[i]->str) & (ncap - 1);
+      while (ns[h]) h = (h + 1) & (ncap - 1);
+      ns[h] = seen->slot[i];
+    }
+    free(seen->slot);
+    seen->slot = ns;
+    seen->cap = ncap;
+  }
+  size_t h = id_hash(cl->str) & (seen->cap - 1);
+  for (; seen->slot[h]; h = (h + 1) & (seen->cap - 1))
+    if (strcmp(seen->slot[h]->str, cl->str) == 0) return seen->slot[h];
+  seen->slot[h] = cl;
+  seen->len++;
+  return NULL;
+}
 
 static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSeen *seen, int depth,
                          pol_Node *each);
@@ -870,13 +1037,8 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
     check_foreach(c, u, cl, seen, depth, each);
     return;
   }
-  for (int i = 0; i < seen->len; i++)
-    if (strcmp(seen->n[i]->str, cl->str) == 0) {
-      pol_error(&c->diag, cl->span, "E0310", "criterion id \"%s\" is used twice in this policy", cl->str);
-      break;
-    }
-  GROW(seen->n, seen->len, seen->cap);
-  seen->n[seen->len++] = cl;
+  if (id_seen_add(seen, cl))
+    pol_error(&c->diag, cl->span, "E0310", "criterion id \"%s\" is used twice in this policy", cl->str);
   if (cl->str[0] == '\0') pol_error(&c->diag, cl->span, "E0311", "a criterion needs an id");
   if (depth > 16) {
     pol_error(&c->diag, cl->span, "E0312", "criteria nested more than 16 deep");
@@ -932,9 +1094,12 @@ int pol_check(pol_Compiler *c)
     }
     pol_PolicyUnit *u = NULL;
     if (!s->is_module) {
+      /* each unit its own allocation: its scope's address is kept (scope
+         parents, N_LET.scope) while the table grows */
+      u = calloc(1, sizeof *u);
+      if (!u) { fputs("polc: out of memory\n", stderr); abort(); }
       GROW(c->units, c->nunits, c->capunits);
-      u = &c->units[c->nunits++];
-      memset(u, 0, sizeof *u);
+      c->units[c->nunits++] = u;
       u->src = s;
       u->file = (uint32_t)f;
       u->scope.parent = &c->global;
@@ -976,13 +1141,12 @@ int pol_check(pol_Compiler *c)
           pol_error(&c->diag, fl->span, "E0201", "field '%s' is declared twice", fl->str);
     }
   }
-  pol_Scope *scopes[1 + 4096];
-  int nscopes = 0;
-  scopes[nscopes++] = &c->global;
-  for (int i = 0; i < c->nunits && nscopes < 4097; i++) scopes[nscopes++] = &c->units[i].scope;
+  /* scope 0 is the global one, scope s > 0 that of unit s - 1 */
+  int nscopes = 1 + c->nunits;
+#define SCOPE(s) ((s) == 0 ? &c->global : &c->units[(s) - 1]->scope)
   for (int s = 0; s < nscopes; s++) {
-    for (int i = 0; i < scopes[s]->n; i++) {
-      pol_Node *d = scopes[s]->decls[i];
+    for (int i = 0; i < SCOPE(s)->n; i++) {
+      pol_Node *d = SCOPE(s)->decls[i];
       if (d->kind == N_FACT) {
         d->type = resolve_type(c, d->tref);
         if (POL_TKIND(d->type) == PK_REC || POL_TKIND(d->type) == PK_WIN ||
@@ -1012,14 +1176,15 @@ int pol_check(pol_Compiler *c)
   }
   /* pass 3: lets (also those no criterion uses), headers, branches */
   for (int s = 0; s < nscopes; s++)
-    for (int i = 0; i < scopes[s]->n; i++)
-      if (scopes[s]->decls[i]->kind == N_LET) check_let(c, scopes[s]->decls[i]);
+    for (int i = 0; i < SCOPE(s)->n; i++)
+      if (SCOPE(s)->decls[i]->kind == N_LET) check_let(c, SCOPE(s)->decls[i]);
+#undef SCOPE
   for (int i = 0; i < c->nunits; i++) {
-    pol_PolicyUnit *u = &c->units[i];
+    pol_PolicyUnit *u = c->units[i];
     if (!u->header) continue;
     check_header(c, u);
     for (int j = 0; j < i; j++) {
-      pol_PolicyUnit *o = &c->units[j];
+      pol_PolicyUnit *o = c->units[j];
       if (!o->header) continue;
       if (strcmp(o->id, u->id) == 0 && o->effective == u->effective)
         pol_error(&c->diag, u->header->span, "E0324",
@@ -1047,7 +1212,7 @@ int pol_check(pol_Compiler *c)
         check_clause(c, u, cl, &seen, 0, NULL);
       }
     }
-    free(seen.n);
+    free(seen.slot);
     for (pol_Node *it = u->src->items; it; it = it->next)
       if (it->kind == N_DECISION) check_decision(c, u, it);
     if (nbranches == 0)

@@ -152,14 +152,15 @@ static uint32_t make_set(Gen *g, pol_Node *items)
   pol_Program *p = g->p;
   uint32_t start = p->nsetitems;
   for (pol_Node *s = items; s; s = s->next) {
-    uint32_t id = str_id(g, s->str);
-    int dup = 0;
-    for (uint32_t i = start; i < p->nsetitems; i++) dup |= p->setitems[i] == id;
-    if (dup) continue;
     GROWV(p->setitems, p->nsetitems, g->cap_setitems);
-    p->setitems[p->nsetitems++] = id;
+    p->setitems[p->nsetitems++] = str_id(g, s->str);
   }
+  /* sorted, then duplicates dropped: O(n log n) for a literal of n items */
   qsort(p->setitems + start, p->nsetitems - start, sizeof *p->setitems, cmp_u32);
+  uint32_t end = start;
+  for (uint32_t i = start; i < p->nsetitems; i++)
+    if (i == start || p->setitems[i] != p->setitems[end - 1]) p->setitems[end++] = p->setitems[i];
+  p->nsetitems = end;
   GROWV(p->set0, p->nsets, g->cap_set);
   p->setn = realloc(p->setn, (size_t)g->cap_set * sizeof *p->setn);
   if (!p->setn) abort();
@@ -1042,7 +1043,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
 
   uint32_t capf = 0, capx = 0;
   collect_scope(&g, &c->global, &capf, &capx);
-  for (int i = 0; i < c->nunits; i++) collect_scope(&g, &c->units[i].scope, &capf, &capx);
+  for (int i = 0; i < c->nunits; i++) collect_scope(&g, &c->units[i]->scope, &capf, &capx);
 
   p->nrec = (uint32_t)c->nrecords;
   p->rec = calloc(p->nrec ? p->nrec : 1, sizeof *p->rec);
@@ -1065,7 +1066,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
   free(paths);
 
   for (int i = 0; i < c->nunits; i++)
-    if (c->units[i].header) policy(&g, &c->units[i]);
+    if (c->units[i]->header) policy(&g, c->units[i]);
 
   /* concatenate the block buffers into one code array */
   uint32_t total = 0;

@@ -62,7 +62,8 @@ typedef struct pol_Compiler {
   pol_Scope global;
   pol_Node **records;    /* N_RECORD, global; index = record type index */
   int nrecords, caprecords;
-  pol_PolicyUnit *units;
+  pol_PolicyUnit **units;  /* each owned; stable addresses: scopes and
+                             N_LET.scope point into them */
   int nunits, capunits;
   const char *built;     /* timestamp recorded in the bundle */
   int depth;             /* check.c: nesting of the expression being checked,

@@ -444,10 +444,15 @@ static void count_en(D *d, Buf *b, pol_Node *cnt, int op, pol_Dec k, const Env *
   bprintf(b, "%s ", words[op]);
   num(b, k);
   bputc(b, ' ');
-  subject(d, b, cnt->a, NULL, k != POL_DEC_SCALE, env, q);
+  subject(d, b, cnt->a, cnt->str, k != POL_DEC_SCALE, env, q);
   Q inner = {q, noun_of(d, cnt->a)};
   if (cnt->op == Q_COUNTD) {
-    if (cnt->c->kind == N_NAME && strcmp(cnt->c->str, "date") == 0) bputs(b, " on different dates");
+    /* the key of a named item reads as a field: `i.date` as `date` */
+    const pol_Node *key = cnt->str && cnt->c->kind == N_FIELD && cnt->c->a->kind == N_NAME &&
+                          cnt->c->a->res == R_ITEM && cnt->c->a->depth == 0 ? cnt->c : NULL;
+    if (key && strcmp(key->str, "date") == 0) bputs(b, " on different dates");
+    else if (key) bprintf(b, " with different %s", plural(d, human(d, key->str)));
+    else if (cnt->c->kind == N_NAME && strcmp(cnt->c->str, "date") == 0) bputs(b, " on different dates");
     else if (cnt->c->kind == N_NAME) bprintf(b, " with different %s", plural(d, human(d, cnt->c->str)));
     else {
       bputs(b, " with different values of ");
@@ -529,7 +534,7 @@ static void cover_en(D *d, Buf *b, pol_Node *n, int op, pol_Node *threshold, con
   }
   window_en(d, b, n->a, env, q, 1);
   bputs(b, " covered by ");
-  subject(d, b, n->b, NULL, 1, env, q);
+  subject(d, b, n->b, n->str, 1, env, q);
   if (n->c) {
     bputs(b, " where ");
     en(d, b, n->c, env, &inner, 0);
@@ -1453,7 +1458,7 @@ int pol_doc_main(int argc, char **argv, const char *const *paths, int npaths)
   if (c.diag.nerrors == 0) pol_check(&c);
   pol_PolicyUnit *u = NULL;
   for (int i = 0; i < c.nunits && !u; i++)
-    if (c.units[i].header) u = &c.units[i];
+    if (c.units[i]->header) u = c.units[i];
   if (c.diag.nerrors || !u) {
     if (!c.diag.nerrors) fprintf(stderr, "polc doc: %s holds no policy\n", file);
     else fprintf(stderr, "polc: %d error%s\n", c.diag.nerrors, c.diag.nerrors == 1 ? "" : "s");

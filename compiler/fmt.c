@@ -50,11 +50,15 @@
 #include <sys/stat.h>
 
 #include "ast.h"
+#include "compile.h"
 #include "diag.h"
 #include "parse.h"
 #include "../vm/output.h"
 
 #define WIDTH 100
+/* levels a declaration and its nested criteria may add above the deepest
+   expression the compiler accepts (criteria nest at most 16 deep, E0312) */
+#define FMT_DEPTH_MARGIN 40
 #define MARK '\x01'          /* starts a trailing comment in the printer's output */
 
 /* ---- documents ---------------------------------------------------------- */
@@ -877,7 +881,8 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     if (n->op == Q_COUNTD) {
       add(d, ex(f, n->c, 0));
       add(d, text(f, " of "));
-    } else if (n->str) {
+    }
+    if (n->str) {
       add(d, textf(f, "%s in ", n->str));
     }
     add(d, ex(f, n->a, 0));
@@ -898,7 +903,9 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     return group(f, d);
   }
   case N_COVER: {
-    Doc *d = seq(f, text(f, "days of "), ex(f, n->a, 0), text(f, " covered by "), ex(f, n->b, 0), NULL);
+    Doc *d = seq(f, text(f, "days of "), ex(f, n->a, 0), text(f, " covered by "), NULL);
+    if (n->str) add(d, textf(f, "%s in ", n->str));
+    add(d, ex(f, n->b, 0));
     if (n->c) {
       add(d, text(f, " where "));
       add(d, ex(f, n->c, 0));
@@ -1164,6 +1171,20 @@ int pol_fmt_text(const char *name, const char *text, size_t len, char **out, FIL
   pol_Arena *arena = pol_arena_new();
   pol_Node *items = NULL;
   if (parse_text(arena, name, text, len, &items, errs)) {
+    pol_arena_free(arena);
+    return 1;
+  }
+  /* the layout recurses over the tree: refuse what the compiler refuses
+     (E0113) before it can exhaust the C stack.  Declarations and clauses
+     add a few levels above their expressions, hence the margin. */
+  const pol_Node *deep = pol_ast_too_deep(items, POL_MAX_EXPR_DEPTH + FMT_DEPTH_MARGIN);
+  if (deep) {
+    pol_Source src = {(char *)name, (char *)text, len, NULL, 0};
+    pol_Source *files[1] = {&src};
+    int nfiles = 1;
+    pol_Diag d = {files, &nfiles, 0, 0, errs};
+    pol_error(&d, deep->span, "E0113", "expression nested too deep (more than %d levels)",
+              POL_MAX_EXPR_DEPTH);
     pol_arena_free(arena);
     return 1;
   }

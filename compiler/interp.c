@@ -679,7 +679,7 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
   const pol_PolicyUnit *units[4096];
   int npol = 0;
   for (int i = 0; i < c->nunits && npol < 4096; i++)
-    if (c->units[i].header) units[npol++] = &c->units[i];
+    if (c->units[i]->header) units[npol++] = c->units[i];
   if ((uint32_t)npol != p->npol) return -2;
 
   *det = PD_NO_POLICY;

@@ -319,12 +319,20 @@ expr
   | NO primary WHERE expr                  { $$ = quant(lx, Q_NO, NULL, $2, $4, NULL, @$); }
   | NO IDENT IN primary WHERE expr         { $$ = quant(lx, Q_NO, $2, $4, $6, NULL, @$); }
   | COUNT primary WHERE expr               { $$ = quant(lx, Q_COUNT, NULL, $2, $4, NULL, @$); }
+  | COUNT IDENT IN primary WHERE expr      { $$ = quant(lx, Q_COUNT, $2, $4, $6, NULL, @$); }
   | COUNT DISTINCT primary OF primary WHERE expr
                                            { $$ = quant(lx, Q_COUNTD, NULL, $5, $7, $3, @$); }
+  | COUNT DISTINCT primary OF IDENT IN primary WHERE expr
+                                           { $$ = quant(lx, Q_COUNTD, $5, $7, $9, $3, @$); }
   | DAYS OF expr COVERED BY primary WHERE expr FROM expr TO expr
       { $$ = mk(lx, N_COVER, @$); $$->a = $3; $$->b = $6; $$->c = $8; $$->d = $10; $$->e = $12; }
   | DAYS OF expr COVERED BY primary FROM expr TO expr
       { $$ = mk(lx, N_COVER, @$); $$->a = $3; $$->b = $6; $$->d = $8; $$->e = $10; }
+  | DAYS OF expr COVERED BY IDENT IN primary WHERE expr FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->str = $6; $$->a = $3; $$->b = $8; $$->c = $10; $$->d = $12;
+        $$->e = $14; }
+  | DAYS OF expr COVERED BY IDENT IN primary FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->str = $6; $$->a = $3; $$->b = $8; $$->d = $10; $$->e = $12; }
   ;
 
 primary
@@ -334,7 +342,10 @@ primary
   | DURATION              { $$ = mk(lx, N_DUR, @$); $$->ival = $1.months; $$->ival2 = $1.days; }
   | TRUE                  { $$ = mk(lx, N_BOOL, @$); $$->ival = 1; }
   | FALSE                 { $$ = mk(lx, N_BOOL, @$); $$->ival = 0; }
-  | IDENT                 { $$ = mk(lx, N_NAME, @$); $$->str = $1; }
+  | IDENT %prec WHERE     { $$ = mk(lx, N_NAME, @$); $$->str = $1; }
+                          /* %prec: after `count` (and `count distinct K of`),
+                             `x in L where` names the item rather than asking
+                             whether the count is in L */
   | IT                    { $$ = mk(lx, N_IT, @$); }
   | IDENT '(' arglist ')' { $$ = mk(lx, N_CALL, @$); $$->str = $1; $$->args = $3; }
   | '(' expr ')'          { $$ = $2; }

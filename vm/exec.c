@@ -628,11 +628,42 @@ static pol_Value run(pol_VM *vm, uint32_t block)
 
 /* ---- the VM object ----------------------------------------------------- */
 
+static int cmp_route(const void *a, const void *b)
+{
+  const pol_Route *x = a, *y = b;
+  if (x->code != y->code) return x->code < y->code ? -1 : 1;
+  return x->pol < y->pol ? -1 : x->pol > y->pol;
+}
+
+/* The routing index: every (code, policy) pair of the program, sorted, so
+   a line's candidates are found by binary search instead of a scan of
+   every policy (docs/performance.md).  0, or -1 when out of memory. */
+static int build_routes(pol_VM *vm)
+{
+  const pol_Program *p = vm->p;
+  size_t n = 0;
+  for (uint32_t i = 0; i < p->npol; i++) n += p->pol[i].ncodes;
+  vm->routes = malloc((n ? n : 1) * sizeof *vm->routes);
+  if (!vm->routes) return -1;
+  n = 0;
+  for (uint32_t i = 0; i < p->npol; i++)
+    for (uint32_t j = 0; j < p->pol[i].ncodes; j++)
+      vm->routes[n++] = (pol_Route){p->codes[p->pol[i].code0 + j], i};
+  qsort(vm->routes, n, sizeof *vm->routes, cmp_route);
+  /* a code listed twice by one policy makes one entry */
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (m == 0 || cmp_route(&vm->routes[m - 1], &vm->routes[i]) != 0) vm->routes[m++] = vm->routes[i];
+  vm->nroutes = (uint32_t)m;
+  return 0;
+}
+
 pol_VM *pol_vm_new(const pol_Program *p)
 {
   pol_VM *vm = calloc(1, sizeof *vm);
   if (!vm) return NULL;
   vm->p = p;
+  if (build_routes(vm) != 0) { free(vm); return NULL; }
   uint32_t nregs = 1;
   for (uint32_t b = 0; b < p->nblocks; b++)
     if (p->blocks[b].nregs > nregs) nregs = p->blocks[b].nregs;
@@ -640,7 +671,7 @@ pol_VM *pol_vm_new(const pol_Program *p)
   for (uint32_t i = 0; i < p->npol; i++)
     if (p->pol[i].ncrit > vm->maxpolcrit) vm->maxpolcrit = p->pol[i].ncrit;
   vm->budget = DEFAULT_BUDGET;
-  if (!vm->regs) { free(vm); return NULL; }
+  if (!vm->regs) { free(vm->routes); free(vm); return NULL; }
   return vm;
 }
 
@@ -648,6 +679,7 @@ void pol_vm_free(pol_VM *vm)
 {
   if (!vm) return;
   pol_natives_free(vm);
+  free(vm->routes);
   free(vm->regs);
   free(vm->ev);
   free(vm->miss);
@@ -724,19 +756,28 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
 
 /* The policy judging a line: among those covering its code, in force on
    its date and open to the case's plan, one that names the plan beats one
-   for any plan; then the newest version in force wins. */
-static uint32_t route(const pol_Program *p, const pol_LineInfo *li)
+   for any plan; then the newest version in force wins (the first, in
+   program order, of equals).  The candidates are the index entries of the
+   line's code, in program order: the cost depends on how many policies
+   cover that code, not on how many the bundle holds. */
+static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
 {
+  const pol_Program *p = vm->p;
   uint32_t best = POL_NOSTR;
   int best_named = 0;
   if (li->cpt_id == POL_NOSTR || !li->date_known) return POL_NOSTR;
-  for (uint32_t i = 0; i < p->npol; i++) {
+  uint32_t lo = 0, hi = vm->nroutes;   /* first entry with code >= cpt_id */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (vm->routes[mid].code < li->cpt_id) lo = mid + 1; else hi = mid;
+  }
+  for (uint32_t r = lo; r < vm->nroutes && vm->routes[r].code == li->cpt_id; r++) {
+    uint32_t i = vm->routes[r].pol;
     const pol_Policy *pol = &p->pol[i];
-    int covers = 0, named = 0;
-    for (uint32_t j = 0; j < pol->ncodes && !covers; j++) covers = p->codes[pol->code0 + j] == li->cpt_id;
+    int named = 0;
     for (uint32_t j = 0; j < pol->nplans && !named; j++)
       named = li->plan_id != POL_NOSTR && p->codes[pol->plan0 + j] == li->plan_id;
-    if (!covers || pol->effective > li->date || (pol->nplans && !named)) continue;
+    if (pol->effective > li->date || (pol->nplans && !named)) continue;
     if (best == POL_NOSTR || named > best_named ||
         (named == best_named && pol->effective > p->pol[best].effective)) {
       best = i;
@@ -941,7 +982,7 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   out->items = NULL;
   out->items_known = 1;
   out->naspects = 0;
-  out->policy = route(p, pol_case_line(c, li));
+  out->policy = route(vm, pol_case_line(c, li));
   if (out->policy == POL_NOSTR) { out->det = out->line_det = PD_NO_POLICY; return 0; }
   const pol_Policy *pol = &p->pol[out->policy];
   vm->slots = pol_case_slots(c, li);

@@ -14,8 +14,17 @@ typedef struct pol_Ival {
   int32_t lo, hi;
 } pol_Ival;
 
+/* The routing index: one entry per (code, policy covering it), sorted by
+   code string id, then policy index (exec.c, route). */
+typedef struct pol_Route {
+  uint32_t code;
+  uint32_t pol;
+} pol_Route;
+
 struct pol_VM {
   const pol_Program *p;
+  pol_Route *routes;          /* nroutes entries, built by pol_vm_new */
+  uint32_t nroutes;
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   const pol_Value *slots;     /* fact slots of the line being judged */
   int tracing;

@@ -110,7 +110,7 @@ class Gen:
             return ("exists labs where test == \"crp\" and value < %d and date within W12"
                     % r.randint(2, 10))
         if t == 18:
-            return ("no prior_surgeries where cpt == \"27279\" and date >= request_date - %d months"
+            return ("no s in prior_surgeries where s.cpt == \"27279\" and s.date >= request_date - %d months"
                     % r.randint(6, 60))
         if t == 19:
             return ("cpt in {\"27279\", \"27280\"} and setting in %s and (inpatient_days ?? 0) <= %d"
@@ -118,7 +118,7 @@ class Gen:
         if t == 20:
             return ("every injections where guidance != \"none\" and (relief_pct ?? 0) * %d / 100 >= %d"
                     % (r.randint(1, 4), r.randint(10, 60)))
-        return ("exists injections where \"%s\" in levels or (known(relief_days) and relief_days >= %d)"
+        return ("exists i in injections where \"%s\" in i.levels or (known(i.relief_days) and i.relief_days >= %d)"
                 % (self.one(LEVELS), r.randint(1, 30)))
 
 

@@ -155,7 +155,7 @@ static void test_policy_checks_clean(void **state)
   ck_check(&k);
   errors(&k, 0);
   assert_int_equal(k.c.nunits, 1);
-  pol_PolicyUnit *u = &k.c.units[0];
+  pol_PolicyUnit *u = k.c.units[0];
   assert_string_equal(u->id, "MP-MM-1366");
   assert_string_equal(u->title, "Sacroiliac Joint Fusion-NC");
   assert_string_equal(u->version, "2025-08-01");
@@ -223,7 +223,7 @@ static void test_type_errors_E0220(void **state)
     {"", "onset within [onset, \"x\"]", "error[E0220]: a window ends at a date, found string"},
     {"", "onset.year > 1", "error[E0220]: only a record has fields, found date"},
     {"", "exists injections where relief_pct", "error[E0220]: a 'where' condition must be true or false, found number"},
-    {"", "(count distinct levels of injections where true) > 1",
+    {"", "(count distinct i.levels of i in injections where true) > 1",
      "error[E0220]: 'count distinct' needs a string, number, date or bool key, found list<string>"},
     {"", "-sex == 1", "error[E0220]: '-' needs a number, found string"},
     {"", "floor(sex) == 1", "error[E0220]: floor needs a number, found string"},
@@ -419,25 +419,41 @@ static void test_fields_through_nested_quantifiers(void **state)
   (void)state;
   Ck k;
   char src[4096];
-  /* inner `a` is Inner.a (a string); `x` is Outer.x (depth 1), not the
-     fact x (a bool) */
+  /* `a` is both Inner.a and Outer.a, `x` both Outer.x and the fact x:
+     each is an error (E0208), with the fix-it */
   snprintf(src, sizeof src, HDR "%s" CRIT("exists outers where exists inner where a == \"s\" and x == \"t\" and y > 1"),
+           nested_records);
+  check(&k, src);
+  errors(&k, 2);
+  has(&k, "error[E0208]: 'a' has two meanings here: the field 'a' of the Inner item of 'exists inner', and "
+          "the field 'a' of the Outer item of 'exists outers'; name the item to say which: in 'exists x "
+          "in inner where …', 'x.a' is the field and 'a' the outer item's field");
+  has(&k, "error[E0208]: 'x' has two meanings here: the field 'x' of the Outer item of 'exists outers', "
+          "and the fact 'x' declared at c.pol:");
+  has(&k, "name the item to say which: in 'exists item in outers where …', 'item.x' is the field and "
+          "'x' the fact");
+  ck_free(&k);
+
+  /* named, each has one meaning: inner `i.a` is Inner.a (a string), `o.x`
+     Outer.x; a field of the outer unnamed item needs no name */
+  snprintf(src, sizeof src, HDR "%s" CRIT("exists outers where exists i in inner where i.a == \"s\" and y == 1"),
+           nested_records);
+  check(&k, src);
+  has(&k, "error[E0202]: unknown name 'y'");   /* fields of a named item need its name */
+  ck_free(&k);
+  snprintf(src, sizeof src, HDR "%s" CRIT("exists outers where exists i in inner where i.a == \"s\" and a > 1 and i.y > 1"),
            nested_records);
   check(&k, src);
   errors(&k, 0);
   pol_Node *body = crit_body(&k);
-  pol_Node *a = find_name(body, N_NAME, "a", 0);
+  pol_Node *a = find_name(body, N_NAME, "a", 0);   /* Outer.a: Inner's fields need i. */
   assert_int_equal(a->res, R_FIELD);
-  assert_int_equal(a->depth, 0);
+  assert_int_equal(a->depth, 1);
   assert_int_equal(a->index, 0);
-  assert_int_equal(POL_TKIND(a->type), PK_STR);
-  pol_Node *x = find_name(body, N_NAME, "x", 0);
-  assert_int_equal(x->res, R_FIELD);
-  assert_int_equal(x->depth, 1);
-  assert_int_equal(x->index, 1);
-  pol_Node *y = find_name(body, N_NAME, "y", 0);
-  assert_int_equal(y->depth, 0);
-  assert_int_equal(y->index, 1);
+  assert_int_equal(POL_TKIND(a->type), PK_NUM);
+  pol_Node *i = find_name(body, N_NAME, "i", 1);   /* in i.y */
+  assert_int_equal(i->res, R_ITEM);
+  assert_int_equal(i->depth, 0);
   /* the list of the inner quantifier is a field of the outer item */
   pol_Node *inner = find_name(body, N_NAME, "inner", 0);
   assert_int_equal(inner->res, R_FIELD);
@@ -453,19 +469,34 @@ static void test_fields_through_nested_quantifiers(void **state)
   assert_int_equal(POL_TKIND(date->type), PK_DATE);
   ck_free(&k);
 
-  /* outside the quantifiers, x is the fact again */
-  snprintf(src, sizeof src, HDR "%s" CRIT("(exists outers where x == \"t\") and x"), nested_records);
+  /* outside the quantifiers, x is the fact */
+  snprintf(src, sizeof src, HDR "%s" CRIT("(exists o in outers where o.x == \"t\") and x"), nested_records);
   check(&k, src);
   errors(&k, 0);
   body = crit_body(&k);
-  assert_int_equal(find_name(body, N_NAME, "x", 0)->res, R_FIELD);
-  assert_int_equal(find_name(body, N_NAME, "x", 1)->res, R_FACT);
+  assert_int_equal(find_name(body, N_NAME, "x", 0)->res, R_FACT);
   ck_free(&k);
 
-  /* a field hides a fact of the same name: `side` is Injection.side */
-  check(&k, HDR CRIT("exists injections where side == \"left\""));
+  /* issue 8.5: a field no longer hides a fact of the same name; `side ==
+     side` was Injection.side == Injection.side, always true */
+  check(&k, HDR CRIT("exists injections where side == side"));
+  errors(&k, 2);
+  has(&k, "error[E0208]: 'side' has two meanings here: the field 'side' of the Injection item of 'exists "
+          "injections', and the fact 'side' of module \"case\" (line ");
+  ck_free(&k);
+  check(&k, HDR CRIT("exists i in injections where i.side == side"));
   errors(&k, 0);
-  assert_int_equal(find_name(crit_body(&k), N_NAME, "side", 0)->res, R_FIELD);
+  body = crit_body(&k);
+  assert_int_equal(find_name(body, N_NAME, "i", 0)->res, R_ITEM);
+  assert_int_equal(find_name(body, N_NAME, "side", 0)->res, R_FACT);
+  ck_free(&k);
+  /* count and count distinct name their items the same way */
+  check(&k, HDR CRIT("(count i in injections where i.side == side) + "
+                     "(count distinct i.date of i in injections where i.side == side) > 1"));
+  errors(&k, 0);
+  body = crit_body(&k);
+  assert_int_equal(find_name(body, N_NAME, "side", 0)->res, R_FACT);
+  assert_int_equal(find_name(body, N_NAME, "side", 1)->res, R_FACT);
   ck_free(&k);
 }
 
@@ -474,33 +505,42 @@ static void test_binders(void **state)
   (void)state;
   Ck k;
   char src[4096];
-  /* the inner x shadows the outer x */
-  snprintf(src, sizeof src, HDR "%s" CRIT("exists x in outers where exists x in x.inner where x.y > 1"),
+  /* the inner x would shadow the outer x: E0208 (the list `x.inner` is
+     outside the inner quantifier, so it has one meaning) */
+  snprintf(src, sizeof src, HDR "%s" CRIT("exists o in outers where exists o in o.inner where o.y > 1"),
+           nested_records);
+  check(&k, src);
+  errors(&k, 1);
+  has(&k, "error[E0208]: 'o' has two meanings here: the item 'o' of 'exists o in o.inner', and the item "
+          "'o' of 'exists o in outers'; rename the item 'o' of 'exists o in o.inner'");
+  ck_free(&k);
+  snprintf(src, sizeof src, HDR "%s" CRIT("exists o in outers where exists i in o.inner where i.y > 1"),
            nested_records);
   check(&k, src);
   errors(&k, 0);
   pol_Node *body = crit_body(&k);
-  pol_Node *outer_x = find_name(body, N_NAME, "x", 0);   /* in x.inner */
+  pol_Node *outer_x = find_name(body, N_NAME, "o", 0);   /* in o.inner */
   assert_int_equal(outer_x->res, R_ITEM);
   assert_int_equal(outer_x->depth, 0);                    /* list is outside the inner */
-  pol_Node *inner_x = find_name(body, N_NAME, "x", 1);   /* in x.y */
+  pol_Node *inner_x = find_name(body, N_NAME, "i", 0);   /* in i.y */
   assert_int_equal(inner_x->res, R_ITEM);
   assert_int_equal(inner_x->depth, 0);
   assert_int_equal(POL_TKIND(inner_x->type), PK_REC);
   ck_free(&k);
 
   /* and y is not a field of Outer: the outer binder alone would fail */
-  snprintf(src, sizeof src, HDR "%s" CRIT("exists x in outers where exists i in x.inner where x.y > 1"),
+  snprintf(src, sizeof src, HDR "%s" CRIT("exists o in outers where exists i in o.inner where o.y > 1"),
            nested_records);
   check(&k, src);
   errors(&k, 1);
   has(&k, "error[E0206]: Outer has no field 'y'");
   ck_free(&k);
 
-  /* a binder can shadow a fact */
+  /* a binder named like a fact would shadow it: E0208 */
   check(&k, HDR CRIT("exists pain_nrs in injections where pain_nrs.target == \"sij\""));
-  errors(&k, 0);
-  assert_int_equal(find_name(crit_body(&k), N_NAME, "pain_nrs", 0)->res, R_ITEM);
+  errors(&k, 1);
+  has(&k, "error[E0208]: 'pain_nrs' has two meanings here: the item 'pain_nrs' of 'exists pain_nrs in "
+          "injections', and the fact 'pain_nrs' of module \"case\" (line ");
   ck_free(&k);
 
   /* with a binder the item's fields are not in scope by bare name */
@@ -508,17 +548,19 @@ static void test_binders(void **state)
                 "error[E0202]: unknown name 'target'", (const char *)NULL);
   /* the outer item stays reachable through its binder */
   expect_ok("", "exists s in imaging where exists s.findings where finding == \"x\" and s.region == \"l\"");
-  /* a let parameter shadows a fact; a field shadows a parameter */
+  /* a let parameter named like a fact, a field named like a parameter:
+     E0208 each */
   snprintf(src, sizeof src, HDR "let f(pain_nrs: string): bool = pain_nrs == \"x\"\n"
                                 "let g(target: number): bool = exists injections where target == \"sij\"\n"
                                 CRIT("f(\"y\") and g(1)"));
   check(&k, src);
-  errors(&k, 0);
-  pol_Node *lf = NULL, *lg = NULL;
-  for (pol_Node *it = k.c.files[0]->items; it; it = it->next)
-    if (it->kind == N_LET) { if (!lf) lf = it; else lg = it; }
-  assert_int_equal(find_name(lf->a, N_NAME, "pain_nrs", 0)->res, R_PARAM);
-  assert_int_equal(find_name(lg->a, N_NAME, "target", 0)->res, R_FIELD);
+  errors(&k, 2);
+  has(&k, "error[E0208]: 'pain_nrs' has two meanings here: the parameter 'pain_nrs' of 'f', and the fact "
+          "'pain_nrs' of module \"case\" (line ");
+  has(&k, "rename the parameter 'pain_nrs' of 'f'");
+  has(&k, "error[E0208]: 'target' has two meanings here: the field 'target' of the Injection item of 'exists "
+          "injections', and the parameter 'target' of 'g'; name the item to say which: in 'exists x in "
+          "injections where …', 'x.target' is the field and 'target' the parameter");
   ck_free(&k);
 }
 

@@ -494,9 +494,11 @@ static void test_quantifier_depth_limit(void **state)
                                                  "fact tree: list<N> = tree\n"
                                                  "branch \"B\" \"b\" when cpt == \"X\" {\n"
                                                  "  criterion \"C\" \"\" { ");
+    /* named items: a bare `kids` would be every level's field (E0208) */
     for (int i = 0; i < depth; i++)
-      n += (size_t)snprintf(src + n, sizeof src - n, "exists %s where ", i ? "kids" : "tree");
-    snprintf(src + n, sizeof src - n, "ok }\n}\n");
+      n += i ? (size_t)snprintf(src + n, sizeof src - n, "exists x%d in x%d.kids where ", i, i - 1)
+             : (size_t)snprintf(src + n, sizeof src - n, "exists x0 in tree where ");
+    snprintf(src + n, sizeof src - n, "x%d.ok }\n}\n", depth - 1);
     Cg g;
     if (depth == 32) {
       const pol_Program *p = cg(&g, src);

@@ -430,12 +430,13 @@ static void test_quantifiers(void **state)
   expect("exists inj where true", "\"inj\": null", U);
   expect("every inj where true", "", U);
   expect("exists tags where it == \"x\"", "\"tags\": [\"y\", \"x\"]", T);
-  /* nested, with the outer item's field inside the inner body */
+  /* nested, with the outer item's field inside the inner body (named: a
+     bare `inj` would be both the fact and Grp's field, E0208) */
   const char *g = "\"grp\": [{\"name\": \"g1\", \"inj\": [{\"target\": \"sij\"}]}, "
                   "{\"name\": \"g2\", \"inj\": [{\"target\": \"hip\"}]}]";
-  expect("exists grp where exists inj where target == \"hip\" and name == \"g2\"", g, T);
-  expect("exists grp where exists inj where target == \"hip\" and name == \"g1\"", g, F);
-  expect("every grp where count inj == 1", g, T);
+  expect("exists o in grp where exists o.inj where target == \"hip\" and o.name == \"g2\"", g, T);
+  expect("exists o in grp where exists o.inj where target == \"hip\" and o.name == \"g1\"", g, F);
+  expect("every o in grp where count o.inj == 1", g, T);
   expect("count tags == 2", "\"tags\": [\"a\", \"a\"]", T);
   expect("count tags == 2", "\"tags\": null", U);
 }
@@ -1213,7 +1214,7 @@ static void test_nested_count_distinct(void **state)
 {
   (void)state;
   /* the inner COUNTD must not reuse the key scratch the outer one fills */
-  expect("(count distinct date of inj where (count distinct target of inj where true) >= 1) == 1",
+  expect("(count distinct date of inj where (count distinct i.target of i in inj where true) >= 1) == 1",
          "\"inj\": [{\"date\": \"2025-01-01\", \"target\": \"sij\"}, "
          "{\"date\": \"2025-01-01\", \"target\": \"sij\"}]", T);
 }
@@ -1223,7 +1224,7 @@ static void test_nested_cover(void **state)
   (void)state;
   /* the inner COVER must not reuse the interval scratch the outer one fills */
   expect("(days of [2025-01-01, 2025-12-31] covered by th where "
-         "(days of [2025-01-01, 2025-12-31] covered by th where true from start to start) >= 0 "
+         "(days of [2025-01-01, 2025-12-31] covered by t in th where true from t.start to t.start) >= 0 "
          "from start to end) == 20",
          "\"th\": [{\"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
          "{\"start\": \"2025-03-01\", \"end\": \"2025-03-10\"}]", T);
