@@ -42,6 +42,7 @@ typedef struct Gen {
   uint32_t cap_str, cap_k, cap_set, cap_setitems, cap_evid, cap_crit, cap_kids;
   uint32_t cap_br, cap_brc, cap_codes, cap_pol, cap_ext, cap_blocks, cap_tags, cap_dec;
   Hash strs;
+  Hash facts;              /* fact slots by path (fact_find) */
   Buf *bufs;               /* one per block */
   /* state of the root block being compiled */
   uint32_t cur;            /* current block */
@@ -989,21 +990,65 @@ static void record_paths(Gen *g, uint32_t *paths)
     if (paths[r] == POL_NOSTR) paths[r] = str_id(g, c->records[r]->str);
 }
 
+/* The fact slots by path string id: open addressing, at most half full. */
+static void fact_add(Gen *g, uint32_t f)
+{
+  if ((g->p->nfacts + 1) * 2 > g->facts.cap) {
+    uint32_t ncap = g->facts.cap ? g->facts.cap * 2 : 256;
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns) abort();
+    for (uint32_t i = 0; i < g->p->nfacts; i++) {
+      uint32_t h = (g->p->facts[i].path * 2654435761u) & (ncap - 1);
+      while (ns[h]) h = (h + 1) & (ncap - 1);
+      ns[h] = i + 1;
+    }
+    free(g->facts.slot);
+    g->facts.slot = ns;
+    g->facts.cap = ncap;
+  }
+  uint32_t h = (g->p->facts[f].path * 2654435761u) & (g->facts.cap - 1);
+  while (g->facts.slot[h]) h = (h + 1) & (g->facts.cap - 1);
+  g->facts.slot[h] = f + 1;
+}
+
+/* The slot of a fact with this path, type and scope, or -1. */
+static int fact_find(Gen *g, uint32_t path, uint32_t type, uint8_t scope)
+{
+  if (!g->facts.cap) return -1;
+  for (uint32_t h = (path * 2654435761u) & (g->facts.cap - 1); g->facts.slot[h];
+       h = (h + 1) & (g->facts.cap - 1)) {
+    const pol_Fact *f = &g->p->facts[g->facts.slot[h] - 1];
+    if (f->path == path && f->type == type && f->scope == scope) return (int)(g->facts.slot[h] - 1);
+  }
+  return -1;
+}
+
 static void collect_scope(Gen *g, pol_Scope *s, uint32_t *capf, uint32_t *capx)
 {
   pol_Program *p = g->p;
   for (int i = 0; i < s->n; i++) {
     pol_Node *d = s->decls[i];
     if (d->kind == N_FACT) {
+      int line = strncmp(d->path, "line.", 5) == 0;
+      uint32_t path = str_id(g, line ? d->path + 5 : d->path);
+      uint8_t scope = line ? POL_SCOPE_LINE : POL_SCOPE_CASE;
+      /* facts of the same path, type and scope (many policies declare
+         `fact bmi: number = patient.bmi`) share one slot: the case loads
+         each once, so its cost follows the distinct facts, not the files */
+      int same = fact_find(g, path, d->type, scope);
+      if (same >= 0) {
+        d->index = same;
+        continue;
+      }
       GROWV(p->facts, p->nfacts, *capf);
       g->factdecl = realloc(g->factdecl, (size_t)*capf * sizeof *g->factdecl);
       if (!g->factdecl) abort();
-      int line = strncmp(d->path, "line.", 5) == 0;
       p->facts[p->nfacts].name = str_id(g, d->str);
-      p->facts[p->nfacts].path = str_id(g, line ? d->path + 5 : d->path);
+      p->facts[p->nfacts].path = path;
       p->facts[p->nfacts].type = d->type;
-      p->facts[p->nfacts].scope = line ? POL_SCOPE_LINE : POL_SCOPE_CASE;
+      p->facts[p->nfacts].scope = scope;
       d->index = (int)p->nfacts;   /* its slot, for the AST evaluator */
+      fact_add(g, p->nfacts);
       g->factdecl[p->nfacts++] = d;
     } else if (d->kind == N_EXTERN) {
       GROWV(p->ext, p->next, *capx);
@@ -1091,6 +1136,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
   p->built = str_id(&g, c->built ? c->built : ts);
 
   free(g.strs.slot);
+  free(g.facts.slot);
   free(g.factdecl);
   free(g.extdecl);
   if (g.errors) {
