@@ -57,6 +57,8 @@ typedef struct pol_Compiler {
   pol_Diag diag;
   pol_Source **files;
   int nfiles, capfiles;
+  int *modules;          /* indices into files of the imported modules */
+  int nmodules, capmodules;
   const char **path;     /* module search path */
   int npath;
   pol_Scope global;

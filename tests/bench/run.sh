@@ -9,7 +9,10 @@
 #   4. process latency of `polvm trace` on one case;
 #   5. the precision of unknowns, by completion over random policies
 #      (tests/gen/: the share of unknown results every completion does not
-#      decide alike, and which primitives leave the others).
+#      decide alike, and which primitives leave the others);
+#   6. many policies: policies/ plus 995 generated ones (genpolicies.py),
+#      1000 files in one bundle: compile time, load + verify time, and
+#      eval throughput against the 5-policy bundle (routing by code index).
 # Ends with one table: our numbers, the targets, the hand-written C
 # reference, and ratios computed from this run.  docs/performance.md says
 # what each number means.
@@ -29,6 +32,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 E2E_CASES=${BENCH_E2E_CASES:-20000}
 LAT_RUNS=${BENCH_LAT_RUNS:-200}
 BIG_CRITERIA=5000
+MANY=${BENCH_MANY:-1000}   # policy files in the many-policies bundle
 # the Makefile's object flags, -O2 as there
 WARN="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 -Wformat=2 -Wimplicit-fallthrough -Wvla"
@@ -98,6 +102,28 @@ timed lat_json -n "$LAT_RUNS" -w 5 -- "$POLVM" trace --bundle "$BUNDLE" --format
 timed lat_verify -n "$LAT_RUNS" -w 5 -- "$POLVM" verify "$BUNDLE"
 timed lat_true -n "$LAT_RUNS" -w 5 -- true
 
+# ---- 6. many policies --------------------------------------------------------------
+NGEN=$((MANY - $(ls policies/*.pol | wc -l)))
+echo "== 6. many policies: policies/ + $NGEN generated = $MANY files in one bundle"
+rm -rf "$W/many"
+python3 tests/bench/genpolicies.py --count "$NGEN" --dir "$W/many" --seed 1
+timed many_polc -n 3 -w 1 -- "$POLC" -o "$W/many.polb" policies/*.pol "$W/many"/*.pol
+put many.files "$MANY"
+put many.polb_bytes "$(wc -c < "$W/many.polb")"
+timed many_load -n 20 -w 2 -- "$POLVM" verify "$W/many.polb"
+# the same cases against both bundles (they route to the same policies),
+# one mode at a time, the two bundles back to back so that a noisy
+# neighbour hurts both alike
+only() {  # only PREFIX MODE BUNDLE: PREFIX.MODE_cps
+  v=$("$W/bench_eval" --min-time "$MIN_TIME" --rounds "$ROUNDS" --only "$2" "$3" "$W/cases2000.ndjson" \
+      | awk '{ print $2 }') || status=1
+  put "$1.$2_cps" "${v:-nan}"
+}
+for mode in off load; do
+  only few $mode "$BUNDLE"
+  only many $mode "$W/many.polb"
+done
+
 # ---- the table ---------------------------------------------------------------------
 # row(label, ours, target, reference, verdict, note); ratios come from this run.
 awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)" \
@@ -150,6 +176,13 @@ awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/de
     row("  pol_vm_eval, trace off", rate(n("big.off_cps")), "", "", "", sprintf("%.1f us/case", 1e6 / n("big.off_cps")))
     row("  pol_vm_eval, trace on", rate(n("big.on_cps")), "", "", "", sprintf("x%.2f of trace off", n("big.off_cps") / n("big.on_cps")))
     row("  trace + JSON output", rate(n("big.json_cps")), "", "", "", sprintf("%.0f KB/case", n("big.json_bytes") / 1024))
+    print "many policies: " n("many.files") " policy files in one bundle (5 real + generated), the same cases"
+    row("  polc compile, all files", sprintf("%.0f ms", n("many_polc.min_ms")), "< 2000 ms", "", ok(n("many_polc.min_ms") < 2000), sprintf("median %.0f ms; bundle %.0f KB", n("many_polc.median_ms"), n("many.polb_bytes") / 1024))
+    row("  polvm verify (process: load + verify)", ms(n("many_load.median_ms")), "", "", "", sprintf("x%.1f of the 5-policy bundle", n("many_load.median_ms") / n("lat_verify.median_ms")))
+    row("  pol_vm_eval, trace off, 5 policies", rate(n("few.off_cps")), "", "", "", "")
+    row("  pol_vm_eval, trace off, many policies", rate(n("many.off_cps")), "", "", "", "")
+    row("  eval time per case, many / 5 policies", sprintf("x%.2f", n("few.off_cps") / n("many.off_cps")), "~x1", "", "", "routing by code index: no scan of the policies")
+    row("  case load, many / 5 policies", sprintf("x%.2f", n("few.load_cps") / n("many.load_cps")), "", "", "", "facts of one path share a slot; cost follows distinct facts")
     print "latency: one case, process start to exit, " n("lat.runs") " runs"
     row("  polvm trace, mean", ms(n("lat.mean_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.mean_ms") <= 1), "")
     row("  polvm trace, median", ms(n("lat.median_ms")), "<= 1 ms", "~0.8 ms", ok(n("lat.median_ms") <= 1), sprintf("fastest %.3f ms", n("lat.min_ms")))
