@@ -1158,7 +1158,7 @@ static int *peers_of(Peers *p, const pol_PolicyUnit *u, int *n)
   peers_collect(p, peer_list(&p->ids, u->id, 0));
   for (const pol_Node *v = u->codes; v; v = v->next)
     if (v->kind == N_STR) peers_collect(p, peer_list(&p->codes, v->str, 0));
-  qsort(p->out, (size_t)p->nout, sizeof *p->out, cmp_int);
+  if (p->nout > 1) qsort(p->out, (size_t)p->nout, sizeof *p->out, cmp_int);
   int m = 0;
   for (int k = 0; k < p->nout; k++)
     if (m == 0 || p->out[m - 1] != p->out[k]) p->out[m++] = p->out[k];
