@@ -938,7 +938,7 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   const pol_PolicyUnit *units[4096];
   int npol = 0;
   for (int i = 0; i < c->nunits && npol < 4096; i++)
-    if (c->units[i].header) units[npol++] = &c->units[i];
+    if (c->units[i]->header) units[npol++] = c->units[i];
   if ((uint32_t)npol != p->npol) return -2;
   int best = route(units, npol, pol_case_line(cs, line));
   if (best < 0) return 0;

@@ -299,15 +299,32 @@ class Gen:
             out.append((f, None))
         return out
 
+    def collides(self, sc, rec):
+        """Would a field of rec, used bare, have a second meaning here (a
+        field of an unnamed outer item, a fact, a parameter, the for-each
+        name)?  Then the item must be named (E0208, docs/language.md)."""
+        if rec is None:
+            return False
+        others = set(FACTS) | {n for n, _ in self.params} | ({self.each[0]} if self.each else set())
+        for r2, b in sc:
+            if r2 and not b:
+                others |= set(RECS[r2])
+        return bool(set(RECS[rec]) & others)
+
+    def binder_for(self, sc, rec, p=0.0):
+        """A name for the item of a list of rec: always when its fields
+        would collide, else with probability p."""
+        if self.collides(sc, rec) or self.chance(p):
+            return "x%d" % len(sc)
+        return None
+
     def quant(self, d, sc):
         if len(sc) >= 3:
             return self.bool_leaf(sc)
         l, rec = self.pick(self.lists(sc))
         op = self.pick(["exists", "every", "no"])
         self.prims.add(op + (" nested" if sc else ""))
-        binder = None
-        if self.chance(0.3):
-            binder = "x%d" % len(sc)
+        binder = self.binder_for(sc, rec, 0.3)
         inner = sc + [(rec, binder)]
         if rec is None and binder is None:
             body = self.str_body(d, inner)
@@ -326,12 +343,13 @@ class Gen:
             return "(it in {%s})" % ", ".join(q(x) for x in self.r.sample(STRS, 2))
         return "(%s and (it == %s))" % (self.e_bool(d - 1, sc), q(self.pick(STRS)))
 
-    def where(self, d, sc, rec, restricted=False):
-        """A `where` body over the items of rec (no binder)."""
-        inner = sc + [(rec, None)]
+    def where(self, d, sc, rec, restricted=False, binder=None):
+        """A `where` body over the items of rec (named binder, or unnamed)."""
+        inner = sc + [(rec, binder)]
         if restricted:
             if rec == "Ev":
-                return "grp %s %s" % (self.pick(["==", "!="]), q(self.pick(STRS)))
+                return "%sgrp %s %s" % (binder + "." if binder else "", self.pick(["==", "!="]),
+                                        q(self.pick(STRS)))
             return "true"
         if rec is None:
             return self.str_body(d, inner)
@@ -343,36 +361,46 @@ class Gen:
             self.prims.add("count")
             return "(count %s)" % l
         self.prims.add("count where")
+        b = self.binder_for(sc, rec)
+        if b:
+            return "(count %s in %s where %s)" % (b, l, self.where(d, sc, rec, binder=b))
         return "(count %s where %s)" % (l, self.where(d, sc, rec))
 
     def countd(self, d, sc):
         l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
         self.prims.add("count distinct")
-        inner = sc + [(rec, None)]
+        b = self.binder_for(sc, rec)
+        inner = sc + [(rec, b)]
         keyt = self.pick(["string", "date", "number", "bool"])
         key = self.pick([f for f, t in RECS[rec].items() if t == keyt] or ["day" if rec == "Ev" else "dt"])
+        if b:
+            key = "%s.%s" % (b, key)
         if self.chance(0.15):
             key = "(%s)" % self.e_num(1, inner)
             self.prims.add("count distinct computed key")
+        if b:
+            return "(count distinct %s of %s in %s where %s)" % (key, b, l, self.where(d, sc, rec, binder=b))
         return "(count distinct %s of %s where %s)" % (key, l, self.where(d, sc, rec))
 
     def cover(self, d, sc):
         l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
         self.prims.add("coverage")
         restricted = "coverage-unknown-where" not in self.open
-        inner = sc + [(rec, None)]
+        b = self.binder_for(sc, rec)
+        f = (b + ".") if b else ""
         if rec == "Ev":
-            s = self.pick(["start", "day"] + ([] if self.monotone else ["(start ?? day)"]))
-            e = self.pick(["stop", "day", "(day + %s)" % self.pick(DURS)] +
-                          ([] if self.monotone else ["(stop ?? rd)"]))
+            s = self.pick(["%sstart" % f, "%sday" % f] + ([] if self.monotone else ["(%sstart ?? %sday)" % (f, f)]))
+            e = self.pick(["%sstop" % f, "%sday" % f, "(%sday + %s)" % (f, self.pick(DURS))] +
+                          ([] if self.monotone else ["(%sstop ?? rd)" % f]))
         else:
-            s = "dt"
-            e = self.pick(["dt", "(dt + %s)" % self.pick(DURS)])
+            s = "%sdt" % f
+            e = self.pick(["%sdt" % f, "(%sdt + %s)" % (f, self.pick(DURS))])
         w = self.e_win(d - 1, sc)
+        item = "%s in %s" % (b, l) if b else l
         if self.chance(0.2):
-            return "(days of %s covered by %s from %s to %s)" % (w, l, s, e)
-        body = self.where(d, sc, rec, restricted)
-        return "(days of %s covered by %s where %s from %s to %s)" % (w, l, body, s, e)
+            return "(days of %s covered by %s from %s to %s)" % (w, item, s, e)
+        body = self.where(d, sc, rec, restricted, binder=b)
+        return "(days of %s covered by %s where %s from %s to %s)" % (w, item, body, s, e)
 
     def e_num(self, d, sc):
         if d <= 0 or self.chance(0.3):
