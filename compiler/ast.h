@@ -60,7 +60,9 @@ typedef enum {
   N_FOREACH,   /* clause: for each str in a { args: clauses } */
   N_DECISION,  /* args: N_RULE */
   N_RULE,      /* str outcome; a: N_DCOND, or NULL for `otherwise` */
-  N_DCOND      /* op: D_*; a, b operands; str: tag */
+  N_DCOND,     /* op: D_*; a, b operands; str: tag */
+  N_OTHERWISE  /* str outcome (deny, refer, pend) for a line no branch
+                  applies to; text: its reason, or NULL */
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD };

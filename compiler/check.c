@@ -889,6 +889,21 @@ static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
     pol_error(&c->diag, dec->span, "E0335", "a decision block ends with 'OUTCOME otherwise'");
 }
 
+/* `otherwise OUTCOME ["TEXT"]`: what a line gets when every branch
+   condition is false.  Approve is not an outcome here: a line the policy's
+   branches do not describe is never approved unseen. */
+static void check_otherwise(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *o)
+{
+  if (u->otherwise) {
+    pol_error(&c->diag, o->span, "E0339", "a policy has one 'otherwise'");
+    return;
+  }
+  u->otherwise = o;
+  int k = pol_outcome(o->str);
+  if (k != PO_DENY && k != PO_PEND && k != PO_REFER)
+    pol_error(&c->diag, o->span, "E0338", "'otherwise' takes deny, refer or pend, not '%s'", o->str);
+}
+
 static int header_str(pol_Compiler *c, pol_Node *h, const char **out)
 {
   if (!h->args || h->args->next || h->args->kind != N_STR) {
@@ -1217,6 +1232,9 @@ int pol_check(pol_Compiler *c)
       case N_BRANCH:
         if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare branches");
         break;
+      case N_OTHERWISE:
+        if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare 'otherwise'");
+        break;
       default: break;
       }
     }
@@ -1320,8 +1338,10 @@ int pol_check(pol_Compiler *c)
       }
     }
     free(seen.slot);
-    for (pol_Node *it = u->src->items; it; it = it->next)
+    for (pol_Node *it = u->src->items; it; it = it->next) {
       if (it->kind == N_DECISION) check_decision(c, u, it);
+      if (it->kind == N_OTHERWISE) check_otherwise(c, u, it);
+    }
     if (nbranches == 0)
       pol_error(&c->diag, u->header->span, "E0325", "policy \"%s\" has no branch", u->id);
   }

@@ -878,6 +878,39 @@ static uint32_t code_list(Gen *g, const pol_Node *list)
   return n;
 }
 
+/* What a line no branch applies to gets (refer unless the policy says),
+   and why: the policy's text, or a reason naming the policy and the
+   conditions of its branches. */
+static void otherwise(Gen *g, pol_PolicyUnit *u, uint32_t pi)
+{
+  pol_Program *p = g->p;
+  const pol_Node *o = u->otherwise;
+  p->pol[pi].otherwise = o ? (uint32_t)pol_outcome(o->str) : PO_REFER;
+  if (o && o->text) {
+    p->pol[pi].otherwise_text = str_id(g, o->text);
+    return;
+  }
+  size_t cap = 256, n = 0;
+  char *t = malloc(cap);
+  if (!t) abort();
+  n = (size_t)snprintf(t, cap, "No branch of policy %s applies to this line; its branches:", u->id);
+  int first = 1;
+  for (uint32_t b = p->pol[pi].branch0; b < p->nbranches; b++) {
+    const pol_Branch *br = &p->branches[b];
+    if (br->aspect != POL_NOSTR) continue;
+    const char *name = p->str[br->name], *when = p->str[br->when];
+    size_t need = n + strlen(name) + strlen(when) + 16;
+    if (need > cap) {
+      while (cap < need) cap *= 2;
+      if (!(t = realloc(t, cap))) abort();
+    }
+    n += (size_t)snprintf(t + n, cap - n, "%s %s when %s", first ? "" : ";", name, when);
+    first = 0;
+  }
+  p->pol[pi].otherwise_text = str_id(g, t);
+  free(t);
+}
+
 static void policy(Gen *g, pol_PolicyUnit *u)
 {
   pol_Program *p = g->p;
@@ -930,10 +963,12 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     GROWV(p->branches, p->nbranches, g->cap_br);
     pol_Branch *b = &p->branches[p->nbranches++];
     memset(b, 0, sizeof *b);
+    char wbuf[512];
     b->name = str_id(g, it->str);
     b->text = str_id(g, it->text);
     b->aspect = it->path ? str_id(g, it->path) : POL_NOSTR;
     b->cond = cond;
+    b->when = str_id(g, source_text(g, it->a, wbuf, sizeof wbuf));
     b->each = each;
     b->crit0 = p->nbranch_crit;
     b->ncrit = nt;
@@ -954,6 +989,7 @@ static void policy(Gen *g, pol_PolicyUnit *u)
   p->pol[pi].dec0 = p->ndec;
   if (u->decision) decision(g, u->decision);
   p->pol[pi].ndec = p->ndec - p->pol[pi].dec0;
+  otherwise(g, u, pi);
 }
 
 /* Record types and their display paths ("injections[]", "imaging[].findings[]"). */

@@ -50,6 +50,7 @@ typedef struct pol_PolicyUnit {
   const char *tags[32];  /* tag names; bit i of a criterion's tagbits */
   int ntags;
   pol_Node *decision;    /* N_DECISION or NULL (the default rule) */
+  pol_Node *otherwise;   /* N_OTHERWISE or NULL (refer) */
 } pol_PolicyUnit;
 
 typedef struct pol_Compiler {

@@ -1219,9 +1219,29 @@ static void decision_out(D *d)
   }
   h(d, 2, "decision", "How a request line is decided");
   para_open(d);
-  texts(d, "The branches are tried in order; the first whose condition is true judges the line "
-           "(an unknown condition does not select its branch). A criterion is met, not met or unknown "
-           "(information missing); an exclusion applies when it is met.");
+  texts(d, "The branches are tried in order; the first whose condition is true judges the line, "
+           "provided every condition before it is false. While a condition before it is unknown "
+           "(information missing), which branch judges is open and the line is pended. A criterion is "
+           "met, not met or unknown (information missing); an exclusion applies when it is met.");
+  para_close(d);
+  para_open(d);
+  {
+    const pol_Node *o = d->u->otherwise;
+    Buf b = {NULL, 0, 0};
+    bputs(&b, "If no branch applies (every condition is false): ");
+    bputc(&b, RT_B);
+    bputs(&b, outcome_words(o ? o->str : "refer"));
+    bputc(&b, RT_B_END);
+    rich(d, b.s);
+    free(b.s);
+    size_t n = o && o->text ? strlen(o->text) : 0;
+    if (n) {
+      texts(d, ": \u201c");
+      texts(d, o->text);   /* the author's words, never markup */
+      texts(d, "\u201d");
+    }
+    if (!n || !strchr(".!?", o->text[n - 1])) texts(d, ".");
+  }
   para_close(d);
   pol_Node *dec = d->u->decision;
   if (!dec) {
@@ -1265,7 +1285,8 @@ static void decision_out(D *d)
   if (has_assess) {
     para_open(d);
     texts(d, "Each assessment whose condition is true adds its own determination for the line "
-             "(e.g. the level of care), decided by the same rule over its criteria.");
+             "(e.g. the level of care), decided by the same rule over its criteria; one whose "
+             "condition is unknown is pended.");
     para_close(d);
   }
 }

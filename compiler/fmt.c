@@ -1100,6 +1100,10 @@ static Doc *item_doc(F *f, pol_Node *it)
       else add(b.body, textf(f, "%s otherwise", r->str));
     }
     return seq(f, text(f, "decision "), blk_end(&b, close_brace(it)), NULL);
+  case N_OTHERWISE:
+    if (!it->text) return textf(f, "otherwise %s", it->str);
+    return group(f, seq(f, textf(f, "otherwise %s", it->str),
+                        nest(f, 2, seq(f, line(f), text(f, quote(f, it->text)), NULL)), NULL));
   default:
     return text(f, "?");
   }

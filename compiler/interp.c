@@ -39,6 +39,7 @@ typedef struct Val {
   pol_Dec lo, hi;           /* V_NUM: the number lies in [lo, hi] */
   int32_t d1, d2;           /* V_DATE: day d1; V_WIN: days [d1, d2];
                                V_DUR: d1 months and d2 days */
+  unsigned wunk;            /* V_WIN: POL_WIN_* bits, an end is unknown */
   const char *s;            /* V_STR */
   const pol_Node *set;      /* V_SET: first N_STR of the literal */
   const pol_List *list;     /* V_LIST */
@@ -89,6 +90,9 @@ static Val date(int32_t d)
 }
 
 static Tri truth(Val v) { return v.k == V_BOOL ? (v.b ? T : F) : U; }
+
+/* known(x): a value, and not a window with an unknown end. */
+static int known(Val v) { return v.k != V_UNK && !(v.k == V_WIN && v.wunk); }
 
 static Tri tri_not(Tri a) { return a == U ? U : a == T ? F : T; }
 
@@ -207,10 +211,12 @@ static Tri compare(int op, Val a, Val b)
   }
 }
 
-/* s in a set literal or in a list of strings. */
+/* s in a set literal or in a list of strings: false for an empty list,
+   whatever s is. */
 static Tri member(Val s, Val in)
 {
-  if (s.k != V_STR) return U;
+  if (in.k == V_LIST && list_len(in) == 0) return F;
+  if (s.k != V_STR || in.k == V_UNK) return U;
   if (in.k == V_SET) {
     for (const pol_Node *x = in.set; x; x = x->next)
       if (strcmp(x->str, s.s) == 0) return T;
@@ -223,6 +229,18 @@ static Tri member(Val s, Val in)
     return acc;
   }
   return U;
+}
+
+/* d within w: false if d is before a known start or after a known end, or
+   the window is empty; true if d is between two known ends; else U. */
+static Tri within(Val d, Val w)
+{
+  if (w.k != V_WIN) return U;
+  int lo = !(w.wunk & POL_WIN_LO_UNK), hi = !(w.wunk & POL_WIN_HI_UNK);
+  if (lo && hi && w.d1 > w.d2) return F;
+  if (d.k != V_DATE) return U;
+  if ((lo && d.d1 < w.d1) || (hi && d.d1 > w.d2)) return F;
+  return lo && hi ? T : U;
 }
 
 /* ---- arithmetic --------------------------------------------------------- */
@@ -315,6 +333,10 @@ static Val date_plus(int op, Val a, Val b)
 
 static Val arith(const Env *e, int op, Val a, Val b)
 {
+  /* 0 times any number is 0 */
+  if (op == O_MUL && ((a.k == V_UNK && b.k == V_NUM && b.lo == 0 && b.hi == 0) ||
+                      (b.k == V_UNK && a.k == V_NUM && a.lo == 0 && a.hi == 0)))
+    return num(0);
   if (a.k == V_UNK || b.k == V_UNK) return unk();
   if (a.k == V_NUM && b.k == V_NUM) return num_arith(e, op, a, b);
   if (a.k == V_DATE && b.k == V_DUR && (op == O_ADD || op == O_SUB)) return date_plus(op, a, b);
@@ -368,9 +390,9 @@ static Val eval_call(const Env *e, const pol_Node *n)
     if (pol_dec_floor(a.lo, &lo) != POL_DEC_OK || pol_dec_floor(a.hi, &hi) != POL_DEC_OK) return overflowed(e);
     return range(lo, hi);
   }
-  case B_START_OF: return a.k == V_WIN ? date(a.d1) : unk();
-  case B_END_OF: return a.k == V_WIN ? date(a.d2) : unk();
-  case B_KNOWN: return boolv(a.k != V_UNK);
+  case B_START_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_LO_UNK) ? date(a.d1) : unk();
+  case B_END_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_HI_UNK) ? date(a.d2) : unk();
+  case B_KNOWN: return boolv(known(a));
   default: return unk();
   }
 }
@@ -384,14 +406,13 @@ static Val eval_binary(const Env *e, const pol_Node *n)
   case O_EQ: case O_NE: case O_LT: case O_LE: case O_GT: case O_GE:
     return triv(compare(n->op, a, b));
   case O_IN:
-    return triv(a.k == V_UNK || b.k == V_UNK ? U : member(a, b));
+    return triv(member(a, b));
   case O_NOTIN:
-    return triv(tri_not(a.k == V_UNK || b.k == V_UNK ? U : member(a, b)));
+    return triv(tri_not(member(a, b)));
   case O_WITHIN:
-    if (a.k != V_DATE || b.k != V_WIN) return unk();
-    return boolv(a.d1 >= b.d1 && a.d1 <= b.d2);
+    return triv(within(a, b));
   case O_COALESCE:
-    return a.k != V_UNK ? a : b;
+    return known(a) ? a : b;
   default:
     return arith(e, n->op, a, b);
   }
@@ -434,19 +455,26 @@ static int same_key(Val a, Val b)
 }
 
 /* count distinct KEY of L where P:
-     sure     = distinct keys among the items whose P is true (known keys);
+     sure     = distinct keys among the items whose P is true (known keys),
+                and at least 1 if P is true for an item whose key is
+                unknown (it has some key);
      possible = distinct known keys among the items whose P may be true,
                 plus every such item whose key is unknown (it may be new). */
 static Val count_distinct(const Env *e, const pol_Node *n, Val l)
 {
   uint32_t len = list_len(l);
   uint32_t sure = 0, possible = 0;
+  int some_sure = 0;
   for (uint32_t i = 0; i < len; i++) {
     Val item = list_item(l, i);
     Tri pi = pred_for(e, n->b, item);
     if (pi == F) continue;
     Val ki = value_for(e, n->c, item);
-    if (!known_key(ki)) { possible++; continue; }
+    if (!known_key(ki)) {
+      possible++;
+      some_sure |= pi == T;
+      continue;
+    }
     /* item i is the first of its key among the items whose P may be true? */
     int first_possible = 1, first_sure = pi == T;
     for (uint32_t j = 0; j < i; j++) {
@@ -459,6 +487,7 @@ static Val count_distinct(const Env *e, const pol_Node *n, Val l)
     possible += first_possible;
     sure += first_sure;
   }
+  if (sure == 0 && some_sure) sure = 1;
   return whole(sure, possible);
 }
 
@@ -501,38 +530,53 @@ static int by_start(const void *a, const void *b)
   return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* days of W covered by L where P from S to E */
-static Val eval_cover(const Env *e, const pol_Node *n)
+/* Days of the union of sp[0..n) (sorts sp). */
+static int64_t union_days(Span32 *sp, uint32_t n)
 {
-  Val w = eval(e, n->a), l = eval(e, n->b);
-  if (w.k != V_WIN || l.k != V_LIST) return unk();
-  uint32_t len = list_len(l);
-  Span32 *sp = malloc((len ? len : 1) * sizeof *sp);
-  if (!sp) return unk();
-  uint32_t nsp = 0;
-  int unbounded = 0;   /* an item that counts has an unknown start or end */
-  for (uint32_t i = 0; i < len; i++) {
-    Val item = list_item(l, i);
-    if (pred_for(e, n->c, item) != T) continue;
-    Val s = value_for(e, n->d, item), t = value_for(e, n->e, item);
-    if (s.k != V_DATE || t.k != V_DATE) { unbounded = 1; continue; }
-    Span32 x = {s.d1 > w.d1 ? s.d1 : w.d1, t.d1 < w.d2 ? t.d1 : w.d2};   /* clipped to W */
-    if (x.lo <= x.hi) sp[nsp++] = x;
-  }
-  /* the union's size: sort by start, then count each day once */
-  qsort(sp, nsp, sizeof *sp, by_start);
+  qsort(sp, n, sizeof *sp, by_start);
   int64_t days = 0;
   int64_t last = INT64_MIN / 2;   /* the last day already counted */
-  for (uint32_t i = 0; i < nsp; i++) {
+  for (uint32_t i = 0; i < n; i++) {
     int64_t lo = sp[i].lo > last + 1 ? sp[i].lo : last + 1;
     if (sp[i].hi >= lo) {
       days += sp[i].hi - lo + 1;
       last = sp[i].hi;
     }
   }
-  free(sp);
+  return days;
+}
+
+/* days of W covered by L where P from S to E:
+     sure     = days of W in the union of [S, E] over the items whose P is
+                true and whose S and E are known;
+     possible = the same over the items whose P is true or unknown; one of
+                them with an unknown S or E may cover all of W. */
+static Val eval_cover(const Env *e, const pol_Node *n)
+{
+  Val w = eval(e, n->a), l = eval(e, n->b);
+  if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
+  uint32_t len = list_len(l);
+  Span32 *sure = malloc((len ? len : 1) * sizeof *sure);
+  Span32 *maybe = malloc((len ? len : 1) * sizeof *maybe);
+  if (!sure || !maybe) { free(sure); free(maybe); return unk(); }
+  uint32_t nsure = 0, nmaybe = 0;
+  int unbounded = 0;   /* an item that may count has an unknown start or end */
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->c, item);
+    if (p == F) continue;
+    Val s = value_for(e, n->d, item), t = value_for(e, n->e, item);
+    if (s.k != V_DATE || t.k != V_DATE) { unbounded = 1; continue; }
+    Span32 x = {s.d1 > w.d1 ? s.d1 : w.d1, t.d1 < w.d2 ? t.d1 : w.d2};   /* clipped to W */
+    if (x.lo > x.hi) continue;
+    if (p == T) sure[nsure++] = x;
+    maybe[nmaybe++] = x;   /* every item that counts surely also may count */
+  }
+  int64_t days = union_days(sure, nsure), possible = union_days(maybe, nmaybe);
+  free(sure);
+  free(maybe);
   int64_t all = w.d2 >= w.d1 ? (int64_t)w.d2 - w.d1 + 1 : 0;
-  return whole(days, unbounded ? all : days);
+  return whole(days, unbounded ? all : possible);
 }
 
 static Val eval_atleast(const Env *e, const pol_Node *n)
@@ -558,9 +602,13 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_BOOL: return boolv(n->ival);
   case N_SET: v.k = V_SET; v.set = n->args; return v;
   case N_WINDOW: {
+    /* one end unknown: a window whose other end still decides `within` */
     Val a = eval(e, n->a), b = eval(e, n->b);
-    if (a.k != V_DATE || b.k != V_DATE) return unk();
-    v.k = V_WIN; v.d1 = a.d1; v.d2 = b.d1;
+    if (a.k != V_DATE && b.k != V_DATE) return unk();
+    v.k = V_WIN;
+    v.d1 = a.d1;
+    v.d2 = b.d1;
+    v.wunk = (a.k != V_DATE ? POL_WIN_LO_UNK : 0u) | (b.k != V_DATE ? POL_WIN_HI_UNK : 0u);
     return v;
   }
   case N_NAME: return eval_name(e, n);
@@ -631,6 +679,7 @@ static int unit_known(const pol_PolicyUnit *u)
   for (const pol_Node *it = u->src->items; it; it = it->next) {
     switch (it->kind) {
     case N_POLICY: case N_IMPORT: case N_RECORD: case N_FACT: case N_LET: case N_EXTERN:
+    case N_OTHERWISE:
       break;
     case N_BRANCH:
       if (it->path) return 0;   /* an `assess` block */
@@ -700,13 +749,21 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
 
   int overflow = 0;   /* (pol_interp_judge reports it) */
   Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &overflow};
+  /* The branch rule: the first main branch whose condition is true judges
+     the line if every condition before it is false; an unknown one before
+     it (or, none true, anywhere) leaves open which branch judges: pend.
+     Every condition false: the policy's `otherwise`, refer by default. */
   int idx = 0;   /* preorder number of the branch's first criterion */
+  int undecided = 0;
   for (const pol_Node *br = u->src->items; br; br = br->next) {
     if (br->kind != N_BRANCH) continue;
-    if (truth(eval(&env, br->a)) != T) {
+    Tri t = truth(eval(&env, br->a));
+    if (t == U) undecided = 1;
+    if (t != T) {
       for (const pol_Node *cl = br->args; cl; cl = cl->next) idx += count_crit(cl);
       continue;
     }
+    if (undecided) break;
     int deny = 0, unknown = 0;
     for (const pol_Node *cl = br->args; cl; cl = cl->next) {
       uint8_t st = judge(&env, cl, status, &idx, ncrit);
@@ -717,7 +774,19 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
     *det = deny ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
     return best;
   }
-  return best;   /* no branch applies: no_policy, all not_applicable */
+  if (undecided) {
+    *det = PD_PEND;
+    return best;
+  }
+  static const int outcome[] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
+  for (const pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_OTHERWISE) {
+      int k = pol_outcome(it->str);
+      *det = k >= 0 ? outcome[k] : PD_REFER;
+      return best;
+    }
+  *det = PD_REFER;
+  return best;
 }
 
 /* ---- full parity: decision rules, assess, for each ---------------------- */
@@ -912,20 +981,45 @@ void pol_interp_result_free(pol_InterpResult *r)
   memset(r, 0, sizeof *r);
 }
 
-/* Which branches judge the line: the first main branch whose condition
-   is true, and every assess block whose condition is true.  (The one
-   place that says what a branch condition selects.) */
+/* Which branches judge the line (the one place that says what a branch
+   condition selects; docs/language.md, "Branches and the decision"): the
+   first main branch whose condition is true, every condition before it
+   false; an unknown condition before it (or, none true, anywhere) leaves
+   it open (r->bstate PB_UNKNOWN); every condition false: PB_NONE.  Every
+   assess block whose condition is true, or unknown (it pends). */
 static void select_branches(const Env *env, const BranchInfo *bi, int nb, pol_InterpResult *r,
                             int branch0)
 {
+  int undecided = 0, decided = 0;
   for (int b = 0; b < nb; b++) {
-    if (truth(eval(env, bi[b].node->a)) != T) continue;
     if (!bi[b].node->path) {
-      if (r->branch < 0) r->branch = branch0 + b;
+      if (decided) continue;   /* after the first true condition: not needed */
+      Tri t = truth(eval(env, bi[b].node->a));
+      if (t == U) undecided = 1;
+      if (t != T) continue;
+      decided = 1;
+      if (!undecided) r->branch = branch0 + b;
     } else if (r->naspects < POL_INTERP_MAX_ASPECTS) {
+      Tri t = truth(eval(env, bi[b].node->a));
+      if (t == F) continue;
+      r->aspect_open[r->naspects] = t == U;
       r->aspect_branch[r->naspects++] = branch0 + b;
     }
   }
+  r->bstate = r->branch >= 0 ? PB_SELECTED : undecided ? PB_UNKNOWN : PB_NONE;
+}
+
+/* The determination of a line no branch judges. */
+static int no_branch_det(const pol_PolicyUnit *u, int bstate)
+{
+  static const int outcome[] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
+  if (bstate == PB_UNKNOWN) return PD_PEND;
+  for (const pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_OTHERWISE) {
+      int k = pol_outcome(it->str);
+      return k >= 0 ? outcome[k] : PD_REFER;
+    }
+  return PD_REFER;
 }
 
 int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
@@ -989,7 +1083,7 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &r->overflow};
   select_branches(&env, bi, nb, r, (int)p->pol[best].branch0);
   rc = 0;
-  if (r->branch < 0 && r->naspects == 0) goto done;   /* no_policy */
+  if (r->branch < 0) r->det = r->line_det = no_branch_det(u, r->bstate);
   if (r->branch >= 0) {
     const BranchInfo *m = &bi[r->branch - (int)p->pol[best].branch0];
     for (int j = 0; j < m->ntops; j++) judge_at(&env, &t, m->tops[j], r->status);
@@ -1016,10 +1110,13 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   }
   for (int a = 0; a < r->naspects; a++) {
     const BranchInfo *ab = &bi[r->aspect_branch[a] - (int)p->pol[best].branch0];
+    if (r->aspect_open[a]) {   /* its condition is unknown: it pends */
+      r->aspect_det[a] = PD_PEND;
+      continue;
+    }
     for (int j = 0; j < ab->ntops; j++) judge_at(&env, &t, ab->tops[j], r->status);
     r->aspect_det[a] = decide_tops(u, &t, ab->tops, ab->ntops, r->status);
   }
-  if (r->branch < 0) r->det = r->line_det = r->aspect_det[0];
 done:
   free(t.node);
   free(t.size);

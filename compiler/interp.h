@@ -32,9 +32,11 @@
  * largest policy of p.
  *
  * Returns the routed program policy index, or -1 if no policy covers the
- * line (*det is no_policy, status untouched).  A routed line whose branch
- * conditions are all not true is also no_policy, with every status
- * not_applicable, and the policy index is returned.
+ * line (*det is no_policy, status untouched).  A routed line no branch
+ * judges (docs/language.md, "Branches and the decision") is pend when a
+ * branch condition left it open and the policy's `otherwise` outcome when
+ * every condition is false, with every status not_applicable; the policy
+ * index is returned.
  *
  * The evaluator implements declarations, branches and criteria with the
  * default decision rule.  If the routed policy uses `assess` blocks,
@@ -61,6 +63,8 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
 typedef struct pol_InterpResult {
   int policy;            /* program policy index, or -1 (no policy covers the line) */
   int branch;            /* program branch index of the main branch, or -1 */
+  int bstate;            /* pol_BranchState (vm/vm.h): the branch rule's
+                            outcome for a routed line */
   int det;               /* pol_Det: the line's, items included */
   int line_det;          /* pol_Det: from the line-level criteria alone */
   uint32_t ncrit;        /* the routed policy's criteria */
@@ -73,8 +77,10 @@ typedef struct pol_InterpResult {
   int *item_det;         /* owned: nitems pol_Det */
   uint8_t *item_status;  /* owned: nitems rows of ncrit pol_Status (only
                             the per-item criteria are judged) */
-  int naspects;          /* assess blocks whose condition is true */
+  int naspects;          /* assess blocks whose condition is true or unknown */
   int aspect_branch[POL_INTERP_MAX_ASPECTS];   /* program branch indices */
+  int aspect_open[POL_INTERP_MAX_ASPECTS];     /* its condition is unknown:
+                                                  pend, criteria not judged */
   int aspect_det[POL_INTERP_MAX_ASPECTS];      /* pol_Det */
   int overflow;          /* an arithmetic result left the range of numbers
                             (vm/decimal.h): the VM refuses to judge such a

@@ -163,6 +163,10 @@ item
         $$->args = $7; }
   | DECISION '{' rules '}'
       { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
+  | OTHERWISE IDENT
+      { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; }
+  | OTHERWISE IDENT STRING
+      { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; $$->text = $3; }
   | error '}'             { $$ = NULL; }
   ;
 

@@ -133,13 +133,21 @@ cmp -s "$T/a" "$T/b" && ok || ko "trace output is not deterministic"
 echo "command line: $((pass - p0)) passed, $((fail - f0)) failed"
 
 # ---- 6b. language regressions: each policy + case with its determination --
+# (and, where NAME.missing exists, its "missing" list: one "criterion: facts"
+# line per entry, in trace order)
 p0=$pass f0=$fail
 for f in tests/lang/regress/*.pol; do
   [ -f "$f" ] || continue
   n=${f%.pol}
   $POLC -o "$T/r.polb" "$f" > "$T/e" 2>&1 || { ko "regression $f does not compile: $(head -3 "$T/e")"; continue; }
-  got=$($POLVM trace --format json --bundle "$T/r.polb" "$n.json" | python3 -c 'import json,sys; print(" ".join(d["determination"] for d in json.load(sys.stdin)["determinations"]))')
+  $POLVM trace --format json --bundle "$T/r.polb" "$n.json" > "$T/r.json"
+  got=$(python3 -c 'import json,sys; print(" ".join(d["determination"] for d in json.load(sys.stdin)["determinations"]))' < "$T/r.json")
   [ "$got" = "$(cat "$n.expect")" ] && ok || ko "regression $f: got $got, expected $(cat "$n.expect")"
+  [ -f "$n.missing" ] || continue
+  python3 -c 'import json,sys
+for d in json.load(sys.stdin)["determinations"]:
+    for m in d["missing"]: print("%s: %s" % (m["criterion"], ", ".join(m["facts"])))' < "$T/r.json" > "$T/r.missing"
+  cmp -s "$T/r.missing" "$n.missing" && ok || { ko "regression $f: missing differs:"; diff "$n.missing" "$T/r.missing" | head -10; }
 done
 echo "language regressions: $((pass - p0)) passed, $((fail - f0)) failed"
 

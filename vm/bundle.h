@@ -11,8 +11,9 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 0      /* (1.1 added the optional final SIGN section,
-                                   1.2 XLIB, the SHA-256 of extern libraries) */
+#define POL_BUNDLE_MINOR 1      /* 2.1: the optional ELSE section.  (1.1 added
+                                   the optional final SIGN section, 1.2 XLIB,
+                                   the SHA-256 of extern libraries) */
 
 /* Ed25519 key and signature sizes (libsodium crypto_sign_*). */
 enum { POL_PUBKEY_LEN = 32, POL_SECKEY_LEN = 64, POL_SIG_LEN = 64 };

@@ -385,6 +385,23 @@ static void rd_meta(Cur *c, pol_Program *p)
   p->built = rd_u32(c);
 }
 
+/* ELSE (1.3): per policy, the outcome and reason for a line no branch
+   applies to; per branch, its condition's source text.  Read after every
+   other section (rd_sections), so the counts are checked against POLS and
+   BRCH; the verifier checks the values. */
+static void rd_else(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 8, "policies");
+  if (!c->failed && n != p->npol) cfail(c, "%u policies, POLS has %u", n, p->npol);
+  for (uint32_t i = 0; i < n && !c->failed; i++) {
+    p->pol[i].otherwise = rd_u32(c);
+    p->pol[i].otherwise_text = rd_u32(c);
+  }
+  n = rd_count(c, 4, "branches");
+  if (!c->failed && n != p->nbranches) cfail(c, "%u branches, BRCH has %u", n, p->nbranches);
+  for (uint32_t i = 0; i < n && !c->failed; i++) p->branches[i].when = rd_u32(c);
+}
+
 static const struct {
   uint32_t tag;
   void (*read)(Cur *, pol_Program *);
@@ -399,8 +416,11 @@ static const struct {
   {TAG('T', 'A', 'G', 'S'), rd_tags}, {TAG('D', 'E', 'C', 'S'), rd_decs},
   {TAG('E', 'X', 'T', 'N'), rd_extn}, {XLIB_TAG, rd_xlib},
   {TAG('M', 'E', 'T', 'A'), rd_meta},
+  {TAG('E', 'L', 'S', 'E'), rd_else},
 };
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
+/* ELSE is optional (a bundle before 1.3 has none) and read last */
+#define ELSE_SECTION (NSECTIONS - 1)
 
 /* A tag as text: its four characters if printable, else hex. */
 static void tag_name(uint32_t tag, char out[12])
@@ -441,7 +461,7 @@ static size_t content_end(const uint8_t *buf, size_t len)
 static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
   uint32_t seen = 0;
-  size_t at = HEADER_LEN;
+  size_t at = HEADER_LEN, else_at = 0, else_len = 0;
   while (at < len) {
     if (len - at < 8) {
       pol_errf(err, errlen, "%zu trailing bytes after the last section", len - at);
@@ -477,6 +497,12 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
            name, slen, len - at);
       return -1;
     }
+    if (s == ELSE_SECTION) {   /* read last, once POLS and BRCH are */
+      else_at = at;
+      else_len = slen;
+      at += slen;
+      continue;
+    }
     Cur c = {buf + at, slen, name, err, errlen, 0};
     sections[s].read(&c, p);
     if (!c.failed && c.left)
@@ -485,12 +511,26 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
     at += slen;
   }
   for (int s = 0; s < NSECTIONS; s++)
-    if (!(seen & 1u << s) && sections[s].tag != XLIB_TAG) {
+    if (!(seen & 1u << s) && sections[s].tag != XLIB_TAG && s != ELSE_SECTION) {
       char name[12];
       tag_name(sections[s].tag, name);
       pol_errf(err, errlen, "missing section %s", name);
       return -1;
     }
+  /* without ELSE (an older bundle): refer, no reason text, no condition
+     text */
+  for (uint32_t i = 0; i < p->npol; i++) {
+    p->pol[i].otherwise = PO_REFER;
+    p->pol[i].otherwise_text = POL_NOSTR;
+  }
+  for (uint32_t i = 0; i < p->nbranches; i++) p->branches[i].when = POL_NOSTR;
+  if (seen & 1u << ELSE_SECTION) {
+    Cur c = {buf + else_at, else_len, "ELSE", err, errlen, 0};
+    rd_else(&c, p);
+    if (!c.failed && c.left)
+      cfail(&c, "%zu unexpected bytes at the end of the section", c.left);
+    if (c.failed) return -1;
+  }
   return 0;
 }
 

@@ -254,6 +254,17 @@ static void write_sections(Buf *w, const pol_Program *p)
     sec_end(w, s);
   }
 
+  /* 1.3: what a line no branch applies to gets; the branch conditions */
+  s = sec_begin(w, TAG('E', 'L', 'S', 'E'));
+  put_u32(w, p->npol);
+  for (uint32_t i = 0; i < p->npol; i++) {
+    put_u32(w, p->pol[i].otherwise);
+    put_u32(w, p->pol[i].otherwise_text);
+  }
+  put_u32(w, p->nbranches);
+  for (uint32_t i = 0; i < p->nbranches; i++) put_u32(w, p->branches[i].when);
+  sec_end(w, s);
+
   s = sec_begin(w, TAG('M', 'E', 'T', 'A'));
   put_u32(w, p->built);
   sec_end(w, s);

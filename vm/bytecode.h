@@ -165,6 +165,8 @@ typedef struct pol_Branch {
                          POL_NOSTR */
   uint32_t ecrit0;    /* index into branch_crit[]: per-item criteria */
   uint32_t necrit;
+  uint32_t when;      /* string id: the condition's source text (section
+                         ELSE), or POL_NOSTR */
 } pol_Branch;
 
 typedef struct pol_Policy {
@@ -179,6 +181,11 @@ typedef struct pol_Policy {
                                             criterion's tags */
   uint32_t dec0, ndec;                   /* into dec[]: the decision rules,
                                             0 words = the default rule */
+  uint32_t otherwise;                    /* pol_Outcome of a line no branch
+                                            applies to: PO_DENY, PO_PEND or
+                                            PO_REFER (section ELSE) */
+  uint32_t otherwise_text;               /* string id: its reason, or
+                                            POL_NOSTR */
 } pol_Policy;
 
 /*

@@ -156,6 +156,10 @@ static pol_Value arith(pol_VM *vm, pol_Op op, const pol_Value *a0, const pol_Val
 {
   pol_Value av = exact(a0), bv = exact(b0);
   const pol_Value *a = &av, *b = &bv;
+  /* 0 times any number is 0 */
+  if (op == OP_MUL && ((a->tag == PV_NUM && a->u.d == 0 && b->tag == PV_UNK) ||
+                       (b->tag == PV_NUM && b->u.d == 0 && a->tag == PV_UNK)))
+    return pol_num_int(0);
   if (a->tag == PV_UNK || b->tag == PV_UNK) return pol_unk();
   if (a->tag == PV_NUM && b->tag == PV_NUM) {
     pol_Dec r;
@@ -190,6 +194,8 @@ static pol_Value arith(pol_VM *vm, pol_Op op, const pol_Value *a0, const pol_Val
 
 static pol_Value in_set(const pol_Program *p, const pol_Value *s, const pol_Value *set)
 {
+  /* nothing is in an empty list, whatever the string */
+  if (set->tag == PV_LIST && ((const pol_List *)set->u.p)->n == 0) return pol_bool(0);
   if (s->tag == PV_UNK || set->tag == PV_UNK) return pol_unk();
   if (s->tag != PV_STR) return pol_unk();
   if (set->tag == PV_SET) {
@@ -217,6 +223,20 @@ static pol_Value in_set(const pol_Program *p, const pol_Value *s, const pol_Valu
   return pol_unk();
 }
 
+/* d within w: false when d is before a known start or after a known end
+   (or the window is empty), whatever is unknown; true when d and both ends
+   are known and d lies between them; else unknown. */
+static pol_Value within(const pol_Value *d, const pol_Value *w)
+{
+  if (w->tag != PV_WIN) return pol_unk();
+  int lo_known = !(w->aux & POL_WIN_LO_UNK), hi_known = !(w->aux & POL_WIN_HI_UNK);
+  if (lo_known && hi_known && w->u.r.lo > w->u.r.hi) return pol_bool(0);   /* empty */
+  if (d->tag != PV_DATE) return pol_unk();
+  int32_t x = (int32_t)d->aux;
+  if ((lo_known && x < w->u.r.lo) || (hi_known && x > w->u.r.hi)) return pol_bool(0);
+  return lo_known && hi_known ? pol_bool(1) : pol_unk();
+}
+
 static pol_Value kleene_and(pol_Value a, pol_Value b)
 {
   pol_Tri x = pol_truth(&a), y = pol_truth(&b);
@@ -235,9 +255,13 @@ static pol_Value kleene_or(pol_Value a, pol_Value b)
 
 /* ---- trace records ----------------------------------------------------- */
 
+/* Records an unknown fact read by the criterion (or branch condition)
+   being judged, once per criterion: its records start at miss_floor.  A
+   criterion reads at most every fact and field of the program, so the
+   search is bounded by the program, not by the case. */
 static void note_missing(pol_VM *vm, uint32_t rec, uint32_t idx)
 {
-  for (uint32_t i = vm->nmiss; i-- > 0 && i + 16 >= vm->nmiss;)
+  for (uint32_t i = vm->miss_floor; i < vm->nmiss; i++)
     if (vm->miss[i].rec == rec && vm->miss[i].idx == idx) return;
   if (vm->nmiss == vm->capmiss) {
     uint32_t cap = vm->capmiss ? vm->capmiss * 2 : 256;
@@ -306,8 +330,9 @@ static int key_eq(const pol_Value *a, const pol_Value *b)
 }
 
 /* COUNTD: [sure, possible] number of distinct keys of the items whose body
-   holds.  An item with an unknown key whose body holds or may hold can
-   only raise the possible count (it may fall on a new key). */
+   holds.  An item with an unknown key whose body holds or may hold raises
+   the possible count by one (it may fall on a new key); one whose body
+   holds makes the sure count at least 1 (it has some key). */
 static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_t body, uint32_t key)
 {
   pol_Value *R = vm->regs;
@@ -316,6 +341,7 @@ static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_
   uint32_t base = vm->nkeys;
   if (grow_keys(vm, base + l->n) != 0) return pol_unk();
   uint32_t nk = 0, unknown_keys = 0;
+  int some_sure = 0;   /* an item whose body holds, its key unknown */
   for (uint32_t i = 0; i < l->n; i++) {
     vm->nkeys = base + nk;
     R[item] = l->items[i];
@@ -325,7 +351,11 @@ static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_
     R[item] = l->items[i];
     pol_Value k = run(vm, key);
     k = exact(&k);
-    if (k.tag == PV_UNK || k.tag == PV_RANGE) { unknown_keys++; continue; }
+    if (k.tag == PV_UNK || k.tag == PV_RANGE) {
+      unknown_keys++;
+      some_sure |= t == POL_TRUE;
+      continue;
+    }
     uint32_t j = 0;
     if (charge(vm, nk) != 0) break;   /* the search for the key is linear */
     while (j < nk && !key_eq(&vm->keys[base + j], &k)) j++;
@@ -334,6 +364,7 @@ static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_
   }
   uint32_t sure = 0;
   for (uint32_t j = 0; j < nk; j++) sure += vm->keysure[base + j];
+  if (sure == 0 && some_sure) sure = 1;
   vm->nkeys = base;
   return pol_range((int32_t)sure, (int32_t)(nk + unknown_keys));
 }
@@ -344,41 +375,9 @@ static int cmp_ival(const void *a, const void *b)
   return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* COVER: days of window w covered by the union of [start, end] over the
-   items whose body holds.  Items whose body is false or unknown are not
-   relevant; a relevant item with an unknown start or end makes the result
-   a range up to the whole window. */
-static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x,
-                       const pol_Value *w)
+/* Days of the union of iv[0..n) (clipped to a window; sorted here). */
+static int64_t union_days(pol_Ival *iv, uint32_t n)
 {
-  pol_Value *R = vm->regs;
-  /* a stack, as for COUNTD: nested coverages work above this one */
-  uint32_t base = vm->nivals;
-  if (base + l->n > vm->capivals) {
-    pol_Ival *iv = realloc(vm->ivals, (base + l->n) * sizeof *iv);
-    if (!iv) return pol_unk();
-    vm->ivals = iv;
-    vm->capivals = base + l->n;
-  }
-  int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
-  uint32_t n = 0;
-  int unknown = 0;
-  for (uint32_t i = 0; i < l->n; i++) {
-    vm->nivals = base + n;
-    R[item] = l->items[i];
-    pol_Value b = run(vm, POL_Ax(x[1]));
-    if (pol_truth(&b) != POL_TRUE) continue;
-    R[item] = l->items[i];
-    pol_Value s = run(vm, POL_Ax(x[2]));
-    R[item] = l->items[i];
-    pol_Value e = run(vm, POL_Ax(x[3]));
-    if (s.tag != PV_DATE || e.tag != PV_DATE) { unknown = 1; continue; }
-    int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
-    int32_t hi = (int32_t)e.aux < whi ? (int32_t)e.aux : whi;
-    if (lo <= hi) { vm->ivals[base + n].lo = lo; vm->ivals[base + n].hi = hi; n++; }
-  }
-  vm->nivals = base;
-  pol_Ival *iv = n ? vm->ivals + base : NULL;   /* never offset a NULL scratch */
   if (n > 1) qsort(iv, n, sizeof *iv, cmp_ival);
   int64_t days = 0;
   int32_t cur_lo = 0, cur_hi = 0;
@@ -392,8 +391,61 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     }
   }
   if (n) days += (int64_t)cur_hi - cur_lo + 1;
+  return days;
+}
+
+/* COVER: [sure, possible] days of window w covered by the union of
+   [start, end] over the items whose body holds.  Sure: the items whose
+   body is true and whose start and end are known.  Possible: the items
+   whose body is true or unknown; one of them with an unknown start or end
+   may cover the whole window.  Items whose body is false do not count. */
+static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x,
+                       const pol_Value *w)
+{
+  pol_Value *R = vm->regs;
+  /* a stack, as for COUNTD: nested coverages work above this one */
+  /* the scratch holds up to 2n intervals: the sure ones from the bottom,
+     those whose body is unknown from the top */
+  uint32_t base = vm->nivals, cap = 2 * l->n;
+  if (base + cap > vm->capivals) {
+    pol_Ival *iv = realloc(vm->ivals, (base + cap) * sizeof *iv);
+    if (!iv) return pol_unk();
+    vm->ivals = iv;
+    vm->capivals = base + cap;
+  }
+  int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
+  uint32_t n = 0, nmaybe = 0;
+  int unbounded = 0;   /* an item that may count has an unknown start or end */
+  for (uint32_t i = 0; i < l->n; i++) {
+    vm->nivals = base + cap;   /* nested coverages work above this one's scratch */
+    R[item] = l->items[i];
+    pol_Value b = run(vm, POL_Ax(x[1]));
+    pol_Tri t = pol_truth(&b);
+    if (t == POL_FALSE) continue;
+    R[item] = l->items[i];
+    pol_Value s = run(vm, POL_Ax(x[2]));
+    R[item] = l->items[i];
+    pol_Value e = run(vm, POL_Ax(x[3]));
+    if (s.tag != PV_DATE || e.tag != PV_DATE) { unbounded = 1; continue; }
+    int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
+    int32_t hi = (int32_t)e.aux < whi ? (int32_t)e.aux : whi;
+    if (lo > hi) continue;
+    pol_Ival *slot = t == POL_TRUE ? &vm->ivals[base + n++] : &vm->ivals[base + cap - ++nmaybe];
+    slot->lo = lo;
+    slot->hi = hi;
+  }
+  vm->nivals = base;
   int64_t whole = whi >= wlo ? (int64_t)whi - wlo + 1 : 0;
-  return pol_range((int32_t)days, (int32_t)(unknown ? whole : days));
+  if (n + nmaybe == 0) return pol_range(0, unbounded ? (int32_t)whole : 0);
+  /* never offset a NULL scratch: n + nmaybe > 0, so ivals exists */
+  pol_Ival *iv = vm->ivals + base;
+  int64_t sure = union_days(iv, n);   /* sorts the sure block only */
+  if (unbounded) return pol_range((int32_t)sure, (int32_t)whole);
+  if (nmaybe == 0) return pol_range((int32_t)sure, (int32_t)sure);
+  /* the intervals that may count, next to the sure ones */
+  memmove(iv + n, iv + cap - nmaybe, nmaybe * sizeof *iv);
+  int64_t possible = union_days(iv, n + nmaybe);
+  return pol_range((int32_t)sure, (int32_t)possible);
 }
 
 /* The loop builds as a switch, or with computed goto (a GNU extension,
@@ -465,7 +517,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(OR) R[POL_A(i)] = kleene_or(R[POL_B(i)], R[POL_C(i)]); NEXT();
   CASE(JFALSE) if (pol_truth(&R[POL_A(i)]) == POL_FALSE) pc += POL_Bx(i); NEXT();
   CASE(JTRUE) if (pol_truth(&R[POL_A(i)]) == POL_TRUE) pc += POL_Bx(i); NEXT();
-  CASE(JKNOWN) if (R[POL_A(i)].tag != PV_UNK) pc += POL_Bx(i); NEXT();
+  CASE(JKNOWN) if (pol_known(&R[POL_A(i)])) pc += POL_Bx(i); NEXT();
   CASE(JMP) pc += POL_Bx(i); NEXT();
   CASE(EQ) R[POL_A(i)] = compare(OP_EQ, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(NE) R[POL_A(i)] = compare(OP_NE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
@@ -502,28 +554,28 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     R[POL_A(i)] = in_set(p, &R[POL_B(i)], set);
     NEXT();
   }
-  CASE(KNOWN) R[POL_A(i)] = pol_bool(R[POL_B(i)].tag != PV_UNK); NEXT();
-  CASE(COALESCE) R[POL_A(i)] = R[POL_B(i)].tag != PV_UNK ? R[POL_B(i)] : R[POL_C(i)]; NEXT();
+  CASE(KNOWN) R[POL_A(i)] = pol_bool(pol_known(&R[POL_B(i)])); NEXT();
+  CASE(COALESCE) R[POL_A(i)] = pol_known(&R[POL_B(i)]) ? R[POL_B(i)] : R[POL_C(i)]; NEXT();
   CASE(WINDOW) {
     const pol_Value *a = &R[POL_B(i)], *b = &R[POL_C(i)];
-    if (a->tag != PV_DATE || b->tag != PV_DATE) { R[POL_A(i)] = pol_unk(); NEXT(); }
+    if (a->tag != PV_DATE && b->tag != PV_DATE) { R[POL_A(i)] = pol_unk(); NEXT(); }
     pol_Value w = {PV_WIN, 0, {0}};
-    w.u.r.lo = (int32_t)a->aux;
-    w.u.r.hi = (int32_t)b->aux;
+    /* one end unknown: kept as a window whose other end still decides */
+    if (a->tag == PV_DATE) w.u.r.lo = (int32_t)a->aux;
+    else w.aux |= POL_WIN_LO_UNK;
+    if (b->tag == PV_DATE) w.u.r.hi = (int32_t)b->aux;
+    else w.aux |= POL_WIN_HI_UNK;
     R[POL_A(i)] = w;
     NEXT();
   }
   CASE(WPART) {
     const pol_Value *w = &R[POL_B(i)];
-    R[POL_A(i)] = w->tag != PV_WIN ? pol_unk() : pol_date(POL_C(i) ? w->u.r.hi : w->u.r.lo);
+    uint32_t unk = POL_C(i) ? POL_WIN_HI_UNK : POL_WIN_LO_UNK;
+    R[POL_A(i)] = w->tag != PV_WIN || (w->aux & unk) ? pol_unk()
+                : pol_date(POL_C(i) ? w->u.r.hi : w->u.r.lo);
     NEXT();
   }
-  CASE(WITHIN) {
-    const pol_Value *d = &R[POL_B(i)], *w = &R[POL_C(i)];
-    if (d->tag != PV_DATE || w->tag != PV_WIN) { R[POL_A(i)] = pol_unk(); NEXT(); }
-    R[POL_A(i)] = pol_bool((int32_t)d->aux >= w->u.r.lo && (int32_t)d->aux <= w->u.r.hi);
-    NEXT();
-  }
+  CASE(WITHIN) R[POL_A(i)] = within(&R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(LEN) {
     const pol_Value *l = &R[POL_B(i)];
     /* lists hold at most 100000 items (the case loader) */
@@ -591,7 +643,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     const pol_Instr *x = pc - 1;
     pc += 4;
     const pol_Value *w = &R[POL_Ax(x[4])];
-    if (R[POL_B(i)].tag != PV_LIST || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
+    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
     R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w);
     NEXT();
   }
@@ -668,8 +720,10 @@ pol_VM *pol_vm_new(const pol_Program *p)
   for (uint32_t b = 0; b < p->nblocks; b++)
     if (p->blocks[b].nregs > nregs) nregs = p->blocks[b].nregs;
   vm->regs = calloc(nregs, sizeof *vm->regs);
-  for (uint32_t i = 0; i < p->npol; i++)
+  for (uint32_t i = 0; i < p->npol; i++) {
     if (p->pol[i].ncrit > vm->maxpolcrit) vm->maxpolcrit = p->pol[i].ncrit;
+    if (p->pol[i].nbranches > vm->maxpolbr) vm->maxpolbr = p->pol[i].nbranches;
+  }
   vm->budget = DEFAULT_BUDGET;
   if (!vm->regs) { free(vm->routes); free(vm); return NULL; }
   return vm;
@@ -685,6 +739,7 @@ void pol_vm_free(pol_VM *vm)
   free(vm->miss);
   free(vm->lines);
   free(vm->crit);
+  free(vm->cond);
   free(vm->keys);
   free(vm->keysure);
   free(vm->ivals);
@@ -705,6 +760,7 @@ pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
   vm->out_of_budget = 0;
   vm->overflow = 0;
   vm->at_crit = POL_NOSTR;
+  vm->miss_floor = vm->nmiss;
   return run(vm, block);
 }
 
@@ -732,6 +788,7 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
   uint8_t st;
   if (cr->kind == PC_LEAF) {
     vm->at_crit = ci;   /* for an overflow's message */
+    vm->miss_floor = vm->nmiss;
     pol_Value v = run(vm, cr->block);
     vm->at_crit = POL_NOSTR;
     pol_Tri t = pol_truth(&v);
@@ -788,6 +845,8 @@ static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
 }
 
 /* ---- the decision ----------------------------------------------------- */
+
+static const pol_Det outcome_det[PO__COUNT] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
 
 int pol_crit_fails(const pol_Program *p, uint32_t ci, uint8_t st)
 {
@@ -847,7 +906,7 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
     }
   }
   if (!failed) every_failed = 0;
-  static const pol_Det det[PO__COUNT] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
+  const pol_Det *det = outcome_det;
   if (pol->ndec == 0) return failed ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
   const uint32_t *w = p->dec + pol->dec0, *end = w + pol->ndec;
   while (w < end) {
@@ -971,13 +1030,40 @@ static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch 
   return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
 }
 
+/* Evaluates the condition of branch b into r: met (true), not_met
+   (false) or unknown, with the facts it found missing (no evidence: a
+   branch condition is not a criterion). */
+static pol_Tri judge_cond(pol_VM *vm, const pol_Branch *br, pol_CritResult *r)
+{
+  uint32_t ev = vm->nev;
+  r->miss0 = vm->miss_floor = vm->nmiss;
+  pol_Value v = run(vm, br->cond);
+  vm->nev = ev;
+  pol_Tri t = pol_truth(&v);
+  r->status = t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
+  /* only an unknown condition's missing facts are kept: they decide
+     which branch judges the line */
+  if (t != POL_UNKNOWN) vm->nmiss = r->miss0;
+  r->nmiss = vm->nmiss - r->miss0;
+  return t;
+}
+
+/* The branch rule.  Main branches are tried in order; the first whose
+   condition is true judges the line, if every condition before it is
+   false.  An unknown condition before it (or, with none true, anywhere)
+   leaves open which branch judges: the line pends, and its missing facts
+   are those of the unknown conditions.  Every condition false: the
+   policy's `otherwise` outcome (refer by default).  An assess block whose
+   condition is true is judged; one whose condition is unknown pends. */
 static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult *out,
-                      pol_CritResult *res)
+                      pol_CritResult *res, pol_CritResult *cond)
 {
   const pol_Program *p = vm->p;
   out->line = li;
   out->crit = res;
+  out->cond = cond;
   out->branch = POL_NOSTR;
+  out->bstate = PB_NONE;
   out->nitems = 0;
   out->items = NULL;
   out->items_known = 1;
@@ -988,33 +1074,38 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   vm->slots = pol_case_slots(c, li);
   vm->cur = pol_unk();
   reset_results(res, pol->ncrit);
+  reset_results(cond, pol->nbranches);
+  int undecided = 0, decided = 0;
   for (uint32_t b = 0; b < pol->nbranches; b++) {
     const pol_Branch *br = &p->branches[pol->branch0 + b];
-    uint32_t ev = vm->nev, miss = vm->nmiss;
-    pol_Value v = run(vm, br->cond);
-    vm->nev = ev;        /* branch conditions are not criteria: no trace */
-    vm->nmiss = miss;
-    if (pol_truth(&v) != POL_TRUE) continue;
     if (br->aspect == POL_NOSTR) {
-      if (out->branch == POL_NOSTR) out->branch = pol->branch0 + b;
+      if (decided) continue;   /* after the first true condition: not needed */
+      pol_Tri t = judge_cond(vm, br, &cond[b]);
+      if (t == POL_UNKNOWN) undecided = 1;
+      if (t != POL_TRUE) continue;
+      decided = 1;
+      if (!undecided) out->branch = pol->branch0 + b;
     } else if (out->naspects < POL_MAX_ASPECTS) {
-      out->aspects[out->naspects++].branch = pol->branch0 + b;
+      if (judge_cond(vm, br, &cond[b]) != POL_FALSE)
+        out->aspects[out->naspects++].branch = pol->branch0 + b;
     }
-  }
-  if (out->branch == POL_NOSTR && out->naspects == 0) {
-    out->det = out->line_det = PD_NO_POLICY;
-    return 0;
   }
   if (out->branch != POL_NOSTR) {
     const pol_Branch *br = &p->branches[out->branch];
+    out->bstate = PB_SELECTED;
     out->line_det = judge_branch(vm, pol, br, res);
     if (br->each != POL_NOSTR && judge_items(vm, pol, br, out) != 0) return -1;
     out->det = br->each != POL_NOSTR ? combine(out->line_det, out) : out->line_det;
+  } else {
+    out->bstate = undecided ? PB_UNKNOWN : PB_NONE;
+    out->det = out->line_det = undecided ? PD_PEND
+             : pol->otherwise < PO__COUNT ? outcome_det[pol->otherwise] : PD_REFER;
   }
   for (uint32_t a = 0; a < out->naspects; a++) {
-    out->aspects[a].det = judge_branch(vm, pol, &p->branches[out->aspects[a].branch], res);
+    uint32_t b = out->aspects[a].branch;
+    out->aspects[a].det = cond[b - pol->branch0].status == PS_UNKNOWN
+                        ? PD_PEND : judge_branch(vm, pol, &p->branches[b], res);
   }
-  if (out->branch == POL_NOSTR) out->det = out->line_det = out->aspects[0].det;
   return 0;
 }
 
@@ -1053,7 +1144,14 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
     vm->crit = r;
     vm->capcrit = (uint32_t)need;
   }
-  vm->nev = vm->nmiss = 0;
+  size_t needc = (size_t)n * (vm->maxpolbr ? vm->maxpolbr : 1);
+  if (needc > vm->capcond) {
+    pol_CritResult *r = realloc(vm->cond, needc * sizeof *r);
+    if (!r) { snprintf(err, errlen, "out of memory"); return -1; }
+    vm->cond = r;
+    vm->capcond = (uint32_t)needc;
+  }
+  vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;
   pol_natives_reset(vm);
   vm->left = vm->budget;
@@ -1062,7 +1160,8 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   vm->at_crit = POL_NOSTR;
   uint32_t i = 0;
   for (; i < n && !vm->out_of_budget && !vm->overflow; i++)
-    if (judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit) != 0) {
+    if (judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit,
+                   vm->cond + (size_t)i * vm->maxpolbr) != 0) {
       snprintf(err, errlen, "out of memory");
       return -1;
     }

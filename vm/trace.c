@@ -181,8 +181,10 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
   case PV_STR: pol_buf_json_str(b, v->u.s); break;
   case PV_DATE: pol_format_date((int32_t)v->aux, d1); pol_buf_printf(b, "\"%s\"", d1); break;
   case PV_WIN:
-    pol_format_date(v->u.r.lo, d1);
-    pol_format_date(v->u.r.hi, d2);
+    if (v->aux & POL_WIN_LO_UNK) snprintf(d1, sizeof d1, "unknown");
+    else pol_format_date(v->u.r.lo, d1);
+    if (v->aux & POL_WIN_HI_UNK) snprintf(d2, sizeof d2, "unknown");
+    else pol_format_date(v->u.r.hi, d2);
     pol_buf_printf(b, "\"%s to %s\"", d1, d2);
     break;
   case PV_LIST: {
@@ -288,6 +290,24 @@ static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
   pol_buf_puts(b, "]");
 }
 
+/* The unknown facts a criterion or a branch condition recorded itself. */
+static void record_facts(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, int *first,
+                         char (*seen)[160], int *nseen)
+{
+  const pol_Program *p = vm->p;
+  for (uint32_t i = 0; i < r->nmiss; i++) {
+    char path[160];
+    missing_path(p, &vm->miss[r->miss0 + i], path, sizeof path);
+    int dup = 0;
+    for (int s = 0; s < *nseen && !dup; s++) dup = strcmp(seen[s], path) == 0;
+    if (dup) continue;
+    if (*nseen < 64) snprintf(seen[(*nseen)++], 160, "%s", path);
+    pol_buf_puts(b, *first ? "" : ", ");
+    *first = 0;
+    pol_buf_json_str(b, path);
+  }
+}
+
 /* The unknown facts of criterion ci: its own records for a leaf, the union
    over its unknown children for a composite.  Appends JSON strings. */
 static void missing_facts(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
@@ -305,17 +325,7 @@ static void missing_facts(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
     }
     return;
   }
-  for (uint32_t i = 0; i < r->nmiss; i++) {
-    char path[160];
-    missing_path(p, &vm->miss[r->miss0 + i], path, sizeof path);
-    int dup = 0;
-    for (int s = 0; s < *nseen && !dup; s++) dup = strcmp(seen[s], path) == 0;
-    if (dup) continue;
-    if (*nseen < 64) snprintf(seen[(*nseen)++], 160, "%s", path);
-    pol_buf_puts(b, *first ? "" : ", ");
-    *first = 0;
-    pol_buf_json_str(b, path);
-  }
+  record_facts(b, vm, r, first, seen, nseen);
 }
 
 static void crit_head(pol_Buf *b, const pol_Program *p, uint32_t ci, const char *idkey,
@@ -408,6 +418,58 @@ static void missing(Out *o, uint32_t ci)
 }
 
 
+/* How the trace names a branch condition in `missing`: "branch I.A", or
+   "assess level_of_care" for an assess block. */
+static void cond_name(char *buf, size_t n, const pol_Program *p, const pol_Branch *br)
+{
+  if (br->aspect != POL_NOSTR) snprintf(buf, n, "assess %s", p->str[br->aspect]);
+  else snprintf(buf, n, "branch %s", p->str[br->name]);
+}
+
+/* A branch condition that is unknown, in `missing`: which branch judges
+   the line (or whether an assess block applies) waits for its facts. */
+static void cond_missing(Out *o, uint32_t b)
+{
+  const pol_Program *p = o->vm->p;
+  const pol_Branch *br = &p->branches[b];
+  char name[300];
+  cond_name(name, sizeof name, p, br);
+  sep(o);
+  pol_buf_puts(o->b, "{\"criterion\": ");
+  pol_buf_json_str(o->b, name);
+  pol_buf_puts(o->b, ", \"branch\": ");
+  pol_buf_json_str(o->b, p->str[br->aspect != POL_NOSTR ? br->aspect : br->name]);
+  if (br->when != POL_NOSTR) {
+    pol_buf_puts(o->b, ", \"when\": ");
+    pol_buf_json_str(o->b, p->str[br->when]);
+  }
+  pol_buf_puts(o->b, ", \"facts\": [");
+  int first = 1, nseen = 0;
+  char seen[64][160];
+  record_facts(o->b, o->vm, &o->lr->cond[b - o->pol->branch0], &first, seen, &nseen);
+  pol_buf_puts(o->b, "], \"text\": ");
+  pol_buf_json_str(o->b, p->str[br->text]);
+  pol_buf_puts(o->b, "}");
+}
+
+/* The reason a line no branch applies to gets the policy's `otherwise`. */
+static const char *otherwise_text(const pol_Program *p, const pol_Policy *pol, char *buf, size_t n)
+{
+  if (pol->otherwise_text != POL_NOSTR) return p->str[pol->otherwise_text];
+  snprintf(buf, n, "No branch of policy %s applies to this line", p->str[pol->id]);
+  return buf;
+}
+
+static void otherwise_reason(Out *o)
+{
+  char buf[300];
+  sep(o);
+  pol_buf_puts(o->b, "{\"criterion\": \"otherwise\", \"status\": \"not_met\", \"text\": ");
+  pol_buf_json_str(o->b, otherwise_text(o->vm->p, o->pol, buf, sizeof buf));
+  if (!o->compact) pol_buf_puts(o->b, ", \"evidence\": []");
+  pol_buf_printf(o->b, ", \"otherwise\": \"%s\"}", pol_det_name(o->lr->det));
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 /* Is criterion ci (or its root) one of tops[0..n)? */
@@ -427,6 +489,8 @@ typedef struct View {
   const pol_CritResult *res;
   pol_Det det;
   int main;              /* list the criteria of every main branch */
+  uint32_t cond;         /* an assess block's branch (its condition may be
+                            unknown), or POL_NOSTR */
 } View;
 
 static int listed(const pol_Program *p, const pol_Policy *pol, const View *v, uint32_t ci)
@@ -449,11 +513,18 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
   pol_buf_printf(b, ",%s\"determination\": \"%s\"", nl, pol_det_name(v->det));
   pol_buf_printf(b, ",%s\"reasons\": [", nl);
   int failing = v->det != PD_APPROVE && v->det != PD_PEND;
+  if (v->main && lr.bstate == PB_NONE) otherwise_reason(&o);
   if (failing)
     for (uint32_t j = 0; j < v->ntops; j++)
       if (pol_crit_fails(p, v->tops[j], res_of(o.pol, &lr, v->tops[j])->status)) reason(&o, v->tops[j]);
   pol_buf_printf(b, "],%s\"missing\": [", nl);
   o.first = 1;
+  if (v->main && lr.bstate == PB_UNKNOWN)
+    for (uint32_t k = o.pol->branch0; k < o.pol->branch0 + o.pol->nbranches; k++)
+      if (p->branches[k].aspect == POL_NOSTR && lr.cond[k - o.pol->branch0].status == PS_UNKNOWN)
+        cond_missing(&o, k);
+  if (v->cond != POL_NOSTR && lr.cond[v->cond - o.pol->branch0].status == PS_UNKNOWN)
+    cond_missing(&o, v->cond);
   if (v->det != PD_APPROVE)
     for (uint32_t j = 0; j < v->ntops; j++) missing(&o, v->tops[j]);
   pol_buf_puts(b, "]");
@@ -535,7 +606,8 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
     pol_buf_printf(b, ",%s\"branch\": ", nl);
     pol_buf_json_str(b, p->str[br->name]);
   }
-  View v = {br ? p->branch_crit + br->crit0 : NULL, br ? br->ncrit : 0, lr->crit, lr->det, 1};
+  View v = {br ? p->branch_crit + br->crit0 : NULL, br ? br->ncrit : 0, lr->crit, lr->det, 1,
+            POL_NOSTR};
   view_json(b, vm, lr, &v, flags, nl, nl2);
   if (br && br->each != POL_NOSTR) {
     pol_buf_printf(b, ",%s\"line_determination\": \"%s\"", nl, pol_det_name(lr->line_det));
@@ -547,7 +619,7 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
         const pol_ItemResult *it = &lr->items[i];
         pol_buf_printf(b, "%s%s{%s\"item\": ", i ? "," : "", nl2, inl);
         value_json(b, p, &it->item);
-        View iv = {p->branch_crit + br->ecrit0, br->necrit, it->crit, it->det, 0};
+        View iv = {p->branch_crit + br->ecrit0, br->necrit, it->crit, it->det, 0, POL_NOSTR};
         view_json(b, vm, lr, &iv, flags, inl, inl2);
         pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
       }
@@ -562,7 +634,8 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
       pol_buf_json_str(b, p->str[ab->aspect]);
       pol_buf_printf(b, ",%s\"text\": ", inl);
       pol_buf_json_str(b, p->str[ab->text]);
-      View av = {p->branch_crit + ab->crit0, ab->ncrit, lr->crit, lr->aspects[a].det, 0};
+      View av = {p->branch_crit + ab->crit0, ab->ncrit, lr->crit, lr->aspects[a].det, 0,
+                 lr->aspects[a].branch};
       view_json(b, vm, lr, &av, flags, inl, inl2);
       pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
     }
@@ -704,14 +777,56 @@ static void items_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, c
   }
 }
 
+/* A branch condition that is unknown, as a missing item. */
+static void cond_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, uint32_t bi)
+{
+  const pol_Program *p = vm->p;
+  const pol_Branch *br = &p->branches[bi];
+  char name[300];
+  cond_name(name, sizeof name, p, br);
+  pol_Buf facts = {0};
+  int first = 1, nseen = 0;
+  char seen[64][160];
+  record_facts(&facts, vm, &lr->cond[bi - p->pol[lr->policy].branch0], &first, seen, &nseen);
+  pol_buf_printf(b, "  - %s: %s\n", name, p->str[br->text]);
+  if (br->when != POL_NOSTR) pol_buf_printf(b, "      when: %s\n", p->str[br->when]);
+  pol_buf_printf(b, "      needs: %s\n", facts.n ? facts.s : "(see the condition)");
+  pol_buf_free(&facts);
+}
+
 static void aspect_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, uint32_t a)
 {
   const pol_Program *p = vm->p;
-  const pol_Branch *ab = &p->branches[lr->aspects[a].branch];
+  uint32_t bi = lr->aspects[a].branch;
+  const pol_Branch *ab = &p->branches[bi];
   char det[16];
   upper(det, sizeof det, pol_det_name(lr->aspects[a].det));
   pol_buf_printf(b, "\nAssessment %s (%s): %s\n", p->str[ab->aspect], p->str[ab->text], det);
+  if (lr->cond[bi - p->pol[lr->policy].branch0].status == PS_UNKNOWN) {
+    pol_buf_puts(b, "Whether it applies is unknown; information missing:\n");
+    cond_text(b, vm, lr, bi);
+    return;
+  }
   view_text(b, vm, lr, p->branch_crit + ab->crit0, ab->ncrit, lr->aspects[a].det);
+}
+
+/* A routed line no main branch judges: open which one, or none applies. */
+static void no_branch_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr)
+{
+  const pol_Program *p = vm->p;
+  const pol_Policy *pol = &p->pol[lr->policy];
+  if (lr->bstate == PB_UNKNOWN) {
+    pol_buf_puts(b, "Which branch of the policy applies is unknown.\n"
+                    "\nInformation missing (decides the request):\n");
+    for (uint32_t k = pol->branch0; k < pol->branch0 + pol->nbranches; k++)
+      if (p->branches[k].aspect == POL_NOSTR && lr->cond[k - pol->branch0].status == PS_UNKNOWN)
+        cond_text(b, vm, lr, k);
+    return;
+  }
+  char buf[300], det[16];
+  upper(det, sizeof det, pol_det_name(lr->det));
+  pol_buf_printf(b, "No branch of the policy applies to this line: %s (otherwise)\n  - %s\n", det,
+                 otherwise_text(p, pol, buf, sizeof buf));
 }
 
 void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
@@ -747,7 +862,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     pol_buf_printf(b, "Policy %s \"%s\", version %s\n", p->str[pol->id], p->str[pol->title],
                    p->str[pol->version]);
     if (lr->branch == POL_NOSTR) {
-      if (lr->naspects == 0) pol_buf_puts(b, "No branch of the policy applies to this line.\n");
+      no_branch_text(b, vm, lr);
       for (uint32_t a = 0; a < lr->naspects; a++) aspect_text(b, vm, lr, a);
       continue;
     }

@@ -28,13 +28,20 @@ typedef enum {
   PV_STR,      /* u.s (NUL-terminated); aux: bundle string id or POL_NOSTR */
   PV_DATE,     /* aux: days since 1970-01-01 */
   PV_DUR,      /* u.r.lo months, u.r.hi days */
-  PV_WIN,      /* u.r.lo .. u.r.hi: a closed window of dates (days) */
+  PV_WIN,      /* u.r.lo .. u.r.hi: a closed window of dates (days);
+                  aux: POL_WIN_* bits, an end that is unknown */
   PV_SET,      /* aux: index of a constant string set */
   PV_LIST,     /* u.p: const pol_List * */
   PV_REC       /* u.p: const pol_Value * (fields); aux: record type index */
 } pol_Tag;
 
 #define POL_NOSTR 0xffffffffu
+
+/* PV_WIN aux bits: [s, e] with s or e unknown keeps the other end (a date
+   before a known start is not within it, whatever the end).  A window
+   with an unknown end is not known (known(), ??); with both ends unknown
+   it is PV_UNK. */
+enum { POL_WIN_LO_UNK = 1u, POL_WIN_HI_UNK = 2u };
 
 typedef struct pol_Value {
   uint32_t tag;
@@ -75,6 +82,12 @@ static inline pol_Value pol_tri(pol_Tri t)
 static inline pol_Tri pol_truth(const pol_Value *v)
 {
   return v->tag == PV_BOOL ? (pol_Tri)v->aux : POL_UNKNOWN;
+}
+
+/* Is v known: not PV_UNK, and not a window with an unknown end? */
+static inline int pol_known(const pol_Value *v)
+{
+  return v->tag != PV_UNK && !(v->tag == PV_WIN && v->aux != 0);
 }
 
 /* Civil dates <-> day numbers (proleptic Gregorian). */

@@ -574,6 +574,7 @@ static int check_policies(V *v)
         return fail(v, "branch %u: criterion %u is not top-level", i, p->branch_crit[j]);
     if (str_id(v, br->text, 0, "branch", i, "text")) return -1;
     if (br->aspect != POL_NOSTR && str_id(v, br->aspect, 0, "branch", i, "aspect")) return -1;
+    if (str_id(v, br->when, 1, "branch", i, "when")) return -1;
     if (br->each != POL_NOSTR && br->each >= p->nblocks)
       return fail(v, "branch %u: each block %u out of range (nblocks %u)", i, br->each, p->nblocks);
     if (br->each == POL_NOSTR && br->necrit != 0)
@@ -640,6 +641,10 @@ static int check_policies(V *v)
       return fail(v, "policy %u: decision words %u+%u out of range (ndec %u)", i, o->dec0,
                   o->ndec, p->ndec);
     if (o->ndec && check_decision(v, i, p->dec + o->dec0, o->ndec, o->ntags)) return -1;
+    if (o->otherwise != PO_DENY && o->otherwise != PO_PEND && o->otherwise != PO_REFER)
+      return fail(v, "policy %u: outcome %u when no branch applies is not deny, pend or refer", i,
+                  o->otherwise);
+    if (str_id(v, o->otherwise_text, 1, "policy", i, "otherwise text")) return -1;
   }
   if (p->built >= p->nstr)
     return fail(v, "meta: built string id %u out of range (nstr %u)", p->built, p->nstr);

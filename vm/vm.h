@@ -64,10 +64,25 @@ typedef struct pol_AspectResult {
   pol_Det det;
 } pol_AspectResult;
 
+/* Which main branch judges a routed line. */
+typedef enum {
+  PB_SELECTED,   /* branch: the first whose condition is true, every
+                    condition before it false */
+  PB_UNKNOWN,    /* a condition before the first true one (or before the
+                    end) is unknown: which branch judges is open, pend */
+  PB_NONE        /* every condition false: the policy's `otherwise` */
+} pol_BranchState;
+
 typedef struct pol_LineResult {
   uint32_t line;              /* index into the case's lines */
   uint32_t policy;            /* program policy index or POL_NOSTR */
   uint32_t branch;            /* program branch index or POL_NOSTR */
+  pol_BranchState bstate;     /* routed lines only */
+  pol_CritResult *cond;       /* routed lines: one per branch of the policy
+                                 (main and assess, in policy order), its
+                                 condition: met = true, not_met = false,
+                                 unknown, or not_applicable (not evaluated);
+                                 with its missing facts */
   pol_Det det;                /* the line's determination, items included */
   pol_Det line_det;           /* from the line-level criteria alone */
   pol_CritResult *crit;       /* policy's ncrit results, in policy order */

@@ -42,12 +42,16 @@ struct pol_VM {
   uint32_t nev, capev;
   pol_Missing *miss;
   uint32_t nmiss, capmiss;
+  uint32_t miss_floor;        /* the current criterion's first record */
   /* results */
   pol_LineResult *lines;
   uint32_t caplines;
   pol_CritResult *crit;       /* lines x max policy ncrit */
   uint32_t capcrit;
   uint32_t maxpolcrit;
+  pol_CritResult *cond;       /* lines x max policy nbranches */
+  uint32_t capcond;
+  uint32_t maxpolbr;
   /* `for each` items: results and their criteria */
   pol_ItemResult *items;
   uint32_t capitems;

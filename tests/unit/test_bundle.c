@@ -165,9 +165,9 @@ static pol_Program *fixture(void)
      `assess` aspect: criterion 0 again. */
   pol_Branch br[] = {
     {.name = S_BRANCH, .text = S_BRTEXT, .aspect = POL_NOSTR, .cond = 0, .crit0 = 0, .ncrit = 1,
-     .each = 5, .ecrit0 = 1, .necrit = 1},
+     .each = 5, .ecrit0 = 1, .necrit = 1, .when = S_BRTEXT},
     {.name = S_LEVEL, .text = S_BRTEXT, .aspect = S_LEVEL, .cond = 0, .crit0 = 2, .ncrit = 1,
-     .each = POL_NOSTR, .ecrit0 = 3, .necrit = 0},
+     .each = POL_NOSTR, .ecrit0 = 3, .necrit = 0, .when = POL_NOSTR},
   };
   uint32_t brcr[] = {0, 3, 0}, codes[] = {S_CODE, S_PLAN};
   p->nbranches = 2; p->branches = DUP(br);
@@ -177,7 +177,8 @@ static pol_Program *fixture(void)
   pol_Policy pol[] = {{.id = S_POLID, .title = S_TITLE, .version = S_VERSION, .source = S_SOURCE,
                        .effective = day("2025-01-01"), .code0 = 0, .ncodes = 1, .plan0 = 1,
                        .nplans = 1, .branch0 = 0, .nbranches = 2, .crit0 = 0, .ncrit = 4,
-                       .tag0 = 0, .ntags = 2, .dec0 = 0, .ndec = 8}};
+                       .tag0 = 0, .ntags = 2, .dec0 = 0, .ndec = 8, .otherwise = PO_PEND,
+                       .otherwise_text = S_TITLE}};
   p->npol = 1; p->pol = DUP(pol);
   uint32_t tags[] = {S_TAGA, S_TAGB};
   p->ntagnames = 2; p->tagnames = DUP(tags);
@@ -363,7 +364,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x00\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x01\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -1042,6 +1043,74 @@ static void test_bad_branch_fields(void **state)
   expect_bad(p, "branch 0: criterion 2 is not top-level");
 }
 
+/* ELSE (1.2): the outcome of a line no branch applies to, the branch
+   conditions' text; optional, read after POLS and BRCH whatever the order. */
+static void test_else_section(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->pol[0].otherwise = PO_APPROVE;
+  expect_bad(p, "policy 0: outcome 0 when no branch applies is not deny, pend or refer");
+  p = fixture();
+  p->pol[0].otherwise = PO_LOI;
+  expect_bad(p, "policy 0: outcome 3 when no branch applies");
+  p = fixture();
+  p->pol[0].otherwise = 99;
+  expect_bad(p, "policy 0: outcome 99 when no branch applies");
+  p = fixture();
+  p->pol[0].otherwise_text = NSTR;
+  expect_bad(p, "policy 0: otherwise text string id 31 out of range");
+  p = fixture();
+  p->branches[1].when = NSTR;
+  expect_bad(p, "branch 1: when string id 31 out of range");
+
+  size_t len;
+  uint8_t *buf = fixture_bundle(&len);
+  char err[256];
+  pol_Program *q = NULL;
+  /* ELSE first: still checked against POLS and BRCH, read after them */
+  size_t e = find_section(buf, len, "ELSE"), elen = 8 + rd32(buf + e + 4);
+  uint8_t *moved = malloc(len);
+  assert_non_null(moved);
+  memcpy(moved, buf, 48);
+  memcpy(moved + 48, buf + e, elen);
+  memcpy(moved + 48 + elen, buf + 48, e - 48);
+  memcpy(moved + e + elen, buf + e + elen, len - e - elen);
+  rehash(moved, len);
+  if (pol_bundle_load(moved, len, &q, err, sizeof err) != 0) fail_msg("ELSE first: %s", err);
+  assert_int_equal(q->pol[0].otherwise, PO_PEND);
+  assert_int_equal(q->pol[0].otherwise_text, S_TITLE);
+  assert_int_equal(q->branches[0].when, S_BRTEXT);
+  assert_int_equal(q->branches[1].when, POL_NOSTR);
+  pol_program_free(q);
+  free(moved);
+
+  /* counts that do not match POLS and BRCH */
+  wr32(buf + e + 8, 2);
+  rehash(buf, len);
+  expect_load_fail(buf, len, "section ELSE: 2 policies, POLS has 1");
+  wr32(buf + e + 8, 1);
+  wr32(buf + e + 8 + 4 + 8, 1);
+  rehash(buf, len);
+  expect_load_fail(buf, len, "section ELSE: 1 branches, BRCH has 2");
+  wr32(buf + e + 8 + 4 + 8, 2);
+
+  /* without ELSE (a 1.1 bundle): every policy refers, no texts */
+  uint8_t *old = malloc(len);
+  assert_non_null(old);
+  memcpy(old, buf, e);
+  memcpy(old + e, buf + e + elen, len - e - elen);
+  old[10] = 1;
+  rehash(old, len - elen);
+  if (pol_bundle_load(old, len - elen, &q, err, sizeof err) != 0) fail_msg("no ELSE: %s", err);
+  assert_int_equal(q->pol[0].otherwise, PO_REFER);
+  assert_int_equal(q->pol[0].otherwise_text, POL_NOSTR);
+  assert_int_equal(q->branches[0].when, POL_NOSTR);
+  pol_program_free(q);
+  free(old);
+  free(buf);
+}
+
 static void test_bad_tags(void **state)
 {
   (void)state;
@@ -1318,7 +1387,7 @@ static void test_bad_counts(void **state)
   (void)state;
   static const char *const tags[] = {"STRS", "KONS", "SETS", "RECS", "FACT", "CODE", "BLKS",
                                      "EVID", "CRIT", "KIDS", "BRCH", "BRCR", "CODS", "POLS",
-                                     "TAGS", "DECS", "EXTN"};
+                                     "TAGS", "DECS", "EXTN", "ELSE"};
   size_t len;
   uint8_t *buf = fixture_bundle(&len);
   for (size_t t = 0; t < sizeof tags / sizeof tags[0]; t++) {
@@ -1499,6 +1568,7 @@ int main(void)
     cmocka_unit_test(test_bad_branches_policies),
     cmocka_unit_test(test_bad_branch_fields),
     cmocka_unit_test(test_bad_tags),
+    cmocka_unit_test(test_else_section),
     cmocka_unit_test(test_bad_decision),
     cmocka_unit_test(test_policy_children),
     cmocka_unit_test(test_criteria_depth),

@@ -312,6 +312,13 @@ static void test_arithmetic(void **state)
   expect("(n ?? 0) + 1 == 8", "\"n\": 7", T);
   expect("(n ?? m) == 2", "\"n\": null, \"m\": 2", T);
   expect("(n ?? m) == 2", "\"n\": null, \"m\": null", U);
+  /* 0 times any number is 0 */
+  expect("n * 0 == 0", "\"n\": null", T);
+  expect("0 * n < 1", "\"n\": null", T);
+  expect("(n - n) * m == 0", "\"n\": 3, \"m\": null", T);
+  expect("n * m == 0", "\"n\": 0, \"m\": null", T);
+  expect("n * m == 0", "\"n\": 1, \"m\": null", U);
+  expect("0 / n == 0", "\"n\": null", U);   /* n may be 0 */
 }
 
 static void test_known_and_coalesce(void **state)
@@ -377,6 +384,22 @@ static void test_windows(void **state)
   expect("d within [e, rdate]", de, T);
   expect("d within [e, e + 30 days]", "\"d\": null, \"e\": \"2025-03-01\"", U);
   expect("d within [e, rdate]", "\"d\": \"2025-03-10\", \"e\": null", U);
+  /* one end unknown: a date beyond the known end is outside, whatever it is */
+  expect("d within [e, rdate]", "\"d\": \"2025-07-01\", \"e\": null", F);
+  expect("d within [rdate, e]", "\"d\": \"2025-05-31\", \"e\": null", F);
+  expect("d within [rdate, e]", "\"d\": \"2025-06-01\", \"e\": null", U);
+  expect("d within [e, rdate]", "\"d\": null, \"e\": null", U);
+  expect("d within [e, d]", "\"d\": null, \"e\": null", U);
+  /* an empty window holds no date, known or not */
+  expect("d within [rdate, rdate - 1 day]", "\"d\": null", F);
+  /* a window with an unknown end is not known; its known end is */
+  expect("known([e, rdate])", "\"e\": null", F);
+  expect("known([e, rdate])", "\"e\": \"2025-01-01\"", T);
+  expect_d("let w = [e, rdate]\n", "end_of(w) == 2025-06-01", "\"e\": null", T);
+  expect_d("let w = [e, rdate]\n", "known(start_of(w))", "\"e\": null", F);
+  expect_d("let w = [e, rdate]\n", "d within (w ?? [rdate, rdate])", "\"d\": \"2025-06-01\", \"e\": null", T);
+  expect_d("let w = [rdate, e]\n",
+           "(days of w covered by th where true from start to end) >= 0", "\"e\": null, \"th\": []", U);
   expect_d("let w = [e, e + 30 days]\n", "start_of(w) == e and end_of(w) == 2025-03-31", de, T);
   expect_d("let w = [e, d]\n", "end_of(w) == 2025-03-01", "\"e\": \"2025-03-01\"", U);
 }
@@ -397,6 +420,10 @@ static void test_membership(void **state)
   expect("s in tags", "\"s\": \"y\", \"tags\": [\"x\"]", F);
   expect("s in tags", "\"s\": \"y\", \"tags\": []", F);
   expect("s in tags", "\"s\": \"y\", \"tags\": null", U);
+  /* nothing is in an empty list, not even an unknown string */
+  expect("s in tags", "\"s\": null, \"tags\": []", F);
+  expect("s not in tags", "\"s\": null, \"tags\": []", T);
+  expect("s in tags", "\"s\": null, \"tags\": [\"x\"]", U);
   expect("s not in tags", "\"s\": \"y\", \"tags\": [\"x\"]", T);
   /* two case strings neither of which is a program string */
   expect("s in tags", "\"s\": \"zzz-1\", \"tags\": [\"zzz-1\"]", T);
@@ -503,10 +530,14 @@ static void test_count_distinct(void **state)
   CD(">= 2", uk, U);
   CD("== 1", uk, U);
   CD("> 2", uk, F);
-  /* two unknown keys: possibly 2 distinct, surely 0 */
+  /* two unknown keys: possibly 2 distinct, surely 1 (each has some key) */
   const char *uk2 = "\"inj\": [{\"date\": null, \"steroid\": true}, {\"steroid\": true}]";
-  CD(">= 1", uk2, U);
+  CD(">= 1", uk2, T);
+  CD(">= 2", uk2, U);
   CD("<= 2", uk2, T);
+  /* an unknown key whose item only may qualify: surely 0 */
+  CD(">= 1", "\"inj\": [{\"date\": null, \"steroid\": null}]", U);
+  CD("<= 1", "\"inj\": [{\"date\": null, \"steroid\": null}]", T);
   /* items whose condition is false do not count, whatever their key */
   CD("== 0", "\"inj\": [{\"date\": null, \"steroid\": false}]", T);
   /* a key whose items only may qualify is possible, not sure */
@@ -568,12 +599,32 @@ static void test_coverage(void **state)
   cover_is("[2025-01-01, 2025-01-31]", unk, "> 31", F);
   cover_is("[2025-01-01, 2025-01-31]", unk, "== 10", U);
   cover_is("[2025-01-01, 2025-01-31]", TH(D("2025-01-01"), "null"), ">= 1", U);
-  /* an irrelevant item (condition false or unknown) does not count */
+  /* an item whose condition is false does not count, whatever its dates */
+  const char *kinds = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                      "{\"kind\": \"ot\", \"start\": \"2025-02-01\", \"end\": \"2025-02-10\"}, "
+                      "{\"kind\": \"ot\", \"start\": null, \"end\": null}]";
   expect("(days of [2025-01-01, 2025-12-31] covered by th where kind == \"pt\" from start to end) == 10",
+         kinds, T);
+  /* one whose condition is unknown may count: [10, 20] */
+  const char *maybe = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                      "{\"kind\": null, \"start\": \"2025-03-01\", \"end\": \"2025-03-10\"}]";
+  const char *cov = "(days of [2025-01-01, 2025-12-31] covered by th where kind == \"pt\" from start to end)";
+  char ce[256];
+  static const struct { const char *cmp; pol_Tri want; } mc[] = {
+    {">= 10", T}, {"== 10", U}, {">= 15", U}, {"<= 20", T}, {"> 20", F}, {">= 30", F}};
+  for (size_t i = 0; i < sizeof mc / sizeof mc[0]; i++) {
+    snprintf(ce, sizeof ce, "%s %s", cov, mc[i].cmp);
+    expect(ce, maybe, mc[i].want);
+  }
+  /* ... overlapping a sure one, it adds only the days it may add */
+  expect("(days of [2025-01-01, 2025-12-31] covered by th where kind == \"pt\" from start to end) <= 12",
          "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
-         "{\"kind\": \"ot\", \"start\": \"2025-02-01\", \"end\": \"2025-02-10\"}, "
-         "{\"kind\": null, \"start\": \"2025-03-01\", \"end\": \"2025-03-10\"}, "
-         "{\"kind\": \"ot\", \"start\": null, \"end\": null}]", T);
+         "{\"kind\": null, \"start\": \"2025-01-05\", \"end\": \"2025-01-12\"}]", T);
+  /* ... and with an unknown date it may cover the whole window */
+  expect("(days of [2025-01-01, 2025-01-31] covered by th where kind == \"pt\" from start to end) >= 31",
+         "\"th\": [{\"kind\": null, \"start\": null, \"end\": \"2025-01-31\"}]", U);
+  expect("(days of [2025-01-01, 2025-01-31] covered by th where kind == \"pt\" from start to end) > 31",
+         "\"th\": [{\"kind\": null, \"start\": null, \"end\": \"2025-01-31\"}]", F);
   /* an ongoing item ends at the request date through ?? */
   expect("(days of [2025-05-01, 2025-12-31] covered by th where true from start to end ?? rdate) == 32",
          "\"th\": [{\"start\": \"2025-05-01\", \"end\": null}]", T);
@@ -950,10 +1001,49 @@ static void test_determinations(void **state)
   assert_int_equal(det_of(&x, "\"s\": \"open\", \"a\": true", &r), PD_APPROVE);
   assert_string_equal(x.p->str[x.p->branches[r[0].branch].name], "OPEN");
   assert_int_equal(status_of(&x, r, "P1"), PS_NA);
-  /* no branch whose condition is true (unknown does not select) */
-  assert_int_equal(det_of(&x, "\"s\": null", &r), PD_NO_POLICY);
+  /* which branch judges is open: pend, never no_policy */
+  pol_vm_set_trace(x.vm, 1);
+  assert_int_equal(det_of(&x, "\"s\": null", &r), PD_PEND);
   assert_int_equal(r[0].branch, POL_NOSTR);
-  assert_int_equal(det_of(&x, "\"s\": \"neither\"", &r), PD_NO_POLICY);
+  assert_int_equal(r[0].bstate, PB_UNKNOWN);
+  assert_int_equal(r[0].policy, 0);
+  assert_int_equal(r[0].cond[0].status, PS_UNKNOWN);
+  assert_int_equal(r[0].cond[0].nmiss, 1);
+  assert_int_equal(r[0].cond[1].status, PS_UNKNOWN);
+  assert_int_equal(status_of(&x, r, "P1"), PS_NA);
+  /* every condition false: the policy's `otherwise`, refer by default */
+  assert_int_equal(det_of(&x, "\"s\": \"neither\"", &r), PD_REFER);
+  assert_int_equal(r[0].bstate, PB_NONE);
+  assert_int_equal(r[0].cond[0].status, PS_NOT_MET);
+  assert_int_equal(r[0].cond[0].nmiss, 0);
+  /* a true condition after an unknown one: still open */
+  ex_free(&x);
+  ex_compile(&x, PRE "otherwise deny \"not covered\"\n"
+                     "branch \"A\" \"a\" when a { criterion \"A1\" \"\" { n >= 5 } }\n"
+                     "branch \"B\" \"b\" when b { criterion \"B1\" \"\" { n >= 5 } }\n"
+                     "assess \"care\" \"level of care\" when c { criterion \"C1\" \"\" { n >= 5 } }\n");
+  assert_int_equal(det_of(&x, "\"a\": null, \"b\": true, \"c\": false, \"n\": 7", &r), PD_PEND);
+  assert_int_equal(r[0].bstate, PB_UNKNOWN);
+  assert_int_equal(r[0].naspects, 0);
+  /* the first true condition with every one before it false decides */
+  assert_int_equal(det_of(&x, "\"a\": false, \"b\": true, \"c\": false, \"n\": 7", &r), PD_APPROVE);
+  assert_string_equal(x.p->str[x.p->branches[r[0].branch].name], "B");
+  /* ... and the conditions after it are not needed */
+  assert_int_equal(det_of(&x, "\"a\": true, \"b\": null, \"c\": false, \"n\": 7", &r), PD_APPROVE);
+  assert_int_equal(r[0].cond[1].status, PS_NA);
+  /* every condition false: what the policy says */
+  assert_int_equal(det_of(&x, "\"a\": false, \"b\": false, \"c\": false, \"n\": 7", &r), PD_DENY);
+  assert_int_equal(r[0].bstate, PB_NONE);
+  /* an assess block whose condition is unknown pends; the main branch is
+     judged all the same */
+  assert_int_equal(det_of(&x, "\"a\": true, \"c\": null, \"n\": 7", &r), PD_APPROVE);
+  assert_int_equal(r[0].naspects, 1);
+  assert_int_equal(r[0].aspects[0].det, PD_PEND);
+  assert_int_equal(status_of(&x, r, "C1"), PS_NA);
+  assert_int_equal(det_of(&x, "\"a\": true, \"c\": true, \"n\": 3", &r), PD_DENY);
+  assert_int_equal(r[0].aspects[0].det, PD_DENY);
+  ex_free(&x);
+  ex_compile(&x, det_policy);
   /* a code no policy covers */
   assert_int_equal(det_of(&x, "\"s\": \"perc\", \"request\": {\"date\": \"2025-06-01\", "
                               "\"procedures\": [{\"cpt\": \"99999\"}]}", &r), PD_NO_POLICY);
