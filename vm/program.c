@@ -327,10 +327,11 @@ static void put_crit_list(FILE *f, const pol_Program *p, uint32_t first, uint32_
   }
 }
 
+static const char *const outcomes[PO__COUNT] = {"approve", "deny", "pend", "loi", "refer"};
+
 /* Decision rules, conditions shown in postfix as stored. */
 static void put_rules(FILE *f, const pol_Program *p, const pol_Policy *po)
 {
-  static const char *const outcomes[PO__COUNT] = {"approve", "deny", "pend", "loi", "refer"};
   static const char *const ops[PDC__COUNT] = {
     "failed", "unknown", "any-failed-tagged", "every-failed-tagged", "any-unknown-tagged",
     "and", "or", "not"};
@@ -376,6 +377,10 @@ static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
   }
   fputc('\n', f);
   put_rules(f, p, po);
+  /* the outcome only: the texts of ELSE quote the source, whose spacing
+     `polc fmt` may change (tests/fmt.sh compares dumps) */
+  fprintf(f, "  when no branch applies: %s\n",
+          po->otherwise < PO__COUNT ? outcomes[po->otherwise] : "outcome?");
   for (uint64_t b = po->branch0; b < (uint64_t)po->branch0 + po->nbranches; b++) {
     if (b >= p->nbranches || !p->branches) { fprintf(f, "  branch %lu?\n", (unsigned long)b); continue; }
     const pol_Branch *br = &p->branches[b];

@@ -435,7 +435,7 @@ static void test_disasm(void **state)
     "codes: \"64483\"\n  plans: \"medicaid\"\n",
     "tags: 0=imaging 1=therapy",
     "rule: deny if any-failed-tagged(imaging)\n", "rule: pend if unknown failed not and\n",
-    "rule: approve otherwise\n",
+    "rule: approve otherwise\n", "  when no branch applies: pend\n",
     "branch 0 initial: cond block 0, criteria 0 (I); for each of block 5: 3 (II)\n",
     "    \"Initial injection\"",
     "branch 1 level-of-care (assess level-of-care): cond block 0, criteria 0 (I)\n",

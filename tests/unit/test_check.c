@@ -892,6 +892,35 @@ static void test_tags_and_decision_errors(void **state)
   ck_free(&k);
 }
 
+static void test_otherwise(void **state)
+{
+  (void)state;
+  Ck k;
+  /* deny, refer or pend, with or without a reason, anywhere in the file */
+  static const char *const ok[] = {"otherwise deny \"not covered\"\n", "otherwise refer\n",
+                                   "otherwise pend \"ask for the approach\"\n"};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    char src[1024];
+    snprintf(src, sizeof src, HDR "%s" CRIT("true"), ok[i]);
+    check(&k, src);
+    errors(&k, 0);
+    ck_free(&k);
+    snprintf(src, sizeof src, HDR CRIT("true") "%s", ok[i]);
+    check(&k, src);
+    errors(&k, 0);
+    ck_free(&k);
+  }
+  check(&k, HDR CRIT("true") "otherwise approve\notherwise loi \"x\"\notherwise reject\n");
+  errors(&k, 3);
+  has(&k, "error[E0337]: 'otherwise' takes deny, refer or pend, not 'approve'");
+  has(&k, "error[E0338]: a policy has one 'otherwise'");
+  ck_free(&k);
+  check(&k, HDR CRIT("true") "otherwise loi \"x\"\n");
+  errors(&k, 1);
+  has(&k, "error[E0337]: 'otherwise' takes deny, refer or pend, not 'loi'");
+  ck_free(&k);
+}
+
 static void test_for_each_errors(void **state)
 {
   (void)state;
@@ -946,6 +975,7 @@ int main(void)
     cmocka_unit_test(test_module_cannot_declare_policy),
     cmocka_unit_test(test_types_on_the_tree),
     cmocka_unit_test(test_tags_and_decision_errors),
+    cmocka_unit_test(test_otherwise),
     cmocka_unit_test(test_for_each_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
