@@ -134,7 +134,8 @@ echo "command line: $((pass - p0)) passed, $((fail - f0)) failed"
 
 # ---- 6b. language regressions: each policy + case with its determination --
 # (and, where NAME.missing exists, its "missing" list: one "criterion: facts"
-# line per entry, in trace order)
+# line per entry, in trace order; where NAME.text exists, the text trace,
+# its bundle and case hash lines masked)
 p0=$pass f0=$fail
 for f in tests/lang/regress/*.pol; do
   [ -f "$f" ] || continue
@@ -143,6 +144,10 @@ for f in tests/lang/regress/*.pol; do
   $POLVM trace --format json --bundle "$T/r.polb" "$n.json" > "$T/r.json"
   got=$(python3 -c 'import json,sys; print(" ".join(d["determination"] for d in json.load(sys.stdin)["determinations"]))' < "$T/r.json")
   [ "$got" = "$(cat "$n.expect")" ] && ok || ko "regression $f: got $got, expected $(cat "$n.expect")"
+  if [ -f "$n.text" ]; then
+    $POLVM trace --bundle "$T/r.polb" "$n.json" | sed -e 's/^Bundle sha256 .*/Bundle sha256 */' -e 's/^Case sha256 .*/Case sha256 */' > "$T/r.text"
+    cmp -s "$T/r.text" "$n.text" && ok || { ko "regression $f: text trace differs:"; diff "$n.text" "$T/r.text" | head -10; }
+  fi
   [ -f "$n.missing" ] || continue
   python3 -c 'import json,sys
 for d in json.load(sys.stdin)["determinations"]:
