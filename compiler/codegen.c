@@ -892,7 +892,7 @@ static void otherwise(Gen *g, pol_PolicyUnit *u, uint32_t pi)
   }
   size_t cap = 256, n = 0;
   char *t = malloc(cap);
-  if (!t) abort();
+  if (!t) { fputs("polc: out of memory\n", stderr); abort(); }
   n = (size_t)snprintf(t, cap, "No branch of policy %s applies to this line; its branches:", u->id);
   int first = 1;
   for (uint32_t b = p->pol[pi].branch0; b < p->nbranches; b++) {
@@ -902,7 +902,7 @@ static void otherwise(Gen *g, pol_PolicyUnit *u, uint32_t pi)
     size_t need = n + strlen(name) + strlen(when) + 16;
     if (need > cap) {
       while (cap < need) cap *= 2;
-      if (!(t = realloc(t, cap))) abort();
+      if (!(t = realloc(t, cap))) { fputs("polc: out of memory\n", stderr); abort(); }
     }
     n += (size_t)snprintf(t + n, cap - n, "%s %s when %s", first ? "" : ";", name, when);
     first = 0;
