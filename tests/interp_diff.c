@@ -138,15 +138,13 @@ static void trace_list(const json_t *view, const char *key, char *out, size_t n)
 #define LIST_MAX 4096
 
 /* Compares the reasons and missing of one view of the VM's trace with the
-   evaluator's.  1 if they agree. */
-static int same_lists(Stats *st, const pol_Program *p, const pol_Policy *pp, const json_t *view,
-                      const uint32_t *tops, uint32_t ntops, const uint8_t *status, int det,
-                      const char *where, unsigned long lineno, const char *case_id,
-                      const pol_LineInfo *li)
+   lists er and em the evaluator expects.  1 if they agree. */
+static int same_as(Stats *st, const json_t *view, const char *er, const char *em,
+                   const char *where, unsigned long lineno, const char *case_id,
+                   const pol_LineInfo *li)
 {
-  static char er[LIST_MAX], em[LIST_MAX], vr[LIST_MAX], vmiss[LIST_MAX];
+  static char vr[LIST_MAX], vmiss[LIST_MAX];
   char what[LIST_MAX * 2 + 200];
-  expect_lists(p, pp, tops, ntops, status, det, er, em, LIST_MAX);
   trace_list(view, "reasons", vr, LIST_MAX);
   trace_list(view, "missing", vmiss, LIST_MAX);
   int ok = 1;
@@ -163,6 +161,17 @@ static int same_lists(Stats *st, const pol_Program *p, const pol_Policy *pp, con
   return ok;
 }
 
+/* The same, the lists being the rule applied to the evaluator's statuses
+   of tops[0..ntops). */
+static int same_lists(Stats *st, const pol_Program *p, const pol_Policy *pp, const json_t *view,
+                      const uint32_t *tops, uint32_t ntops, const uint8_t *status, int det,
+                      const char *where, unsigned long lineno, const char *case_id,
+                      const pol_LineInfo *li)
+{
+  static char er[LIST_MAX], em[LIST_MAX];
+  expect_lists(p, pp, tops, ntops, status, det, er, em, LIST_MAX);
+  return same_as(st, view, er, em, where, lineno, case_id, li);
+}
 static const char *branch_name(const pol_Program *p, long b)
 {
   return b < 0 || (uint32_t)b == POL_NOSTR ? "none" : p->str[p->branches[b].name];
@@ -230,6 +239,23 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
   if (ok && mb)
     ok &= same_lists(st, p, pp, tline, p->branch_crit + mb->crit0, mb->ncrit, r.status, r.det, "",
                      lineno, case_id, li);
+  /* no branch applies: the policy's `otherwise` is the one reason */
+  if (ok && !mb && r.bstate == PB_NONE) ok &= same_as(st, tline, "otherwise", "", "", lineno, case_id, li);
+  /* which branch judges is open: only unknown branch conditions are missing */
+  if (ok && !mb && r.bstate == PB_UNKNOWN) {
+    size_t i;
+    json_t *x;
+    int n = 0;
+    json_array_foreach(json_object_get(tline, "missing"), i, x) {
+      const char *id = json_string_value(json_object_get(x, "criterion"));
+      n += id && strncmp(id, "branch ", 7) == 0;
+    }
+    if (n == 0 || (size_t)n != json_array_size(json_object_get(tline, "missing")) ||
+        json_array_size(json_object_get(tline, "reasons")) != 0) {
+      show(st, lineno, case_id, li, "open branch: missing should list only branch conditions, reasons none");
+      ok = 0;
+    }
+  }
   if (r.has_each) {
     st->itemlines++;
     if ((int)lr->items_known != r.items_known || lr->nitems != r.nitems) {
@@ -272,6 +298,13 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
         const pol_Branch *ab = &p->branches[r.aspect_branch[a]];
         char where[64];
         snprintf(where, sizeof where, "assess %d: ", a + 1);
+        if (r.aspect_open[a]) {   /* its condition is unknown: that is what is missing */
+          char want[300];
+          snprintf(want, sizeof want, "assess %s", p->str[ab->aspect]);
+          ok &= same_as(st, json_array_get(json_object_get(tline, "assessments"), (size_t)a), "", want,
+                        where, lineno, case_id, li);
+          continue;
+        }
         ok &= same_lists(st, p, pp, json_array_get(json_object_get(tline, "assessments"), (size_t)a),
                          p->branch_crit + ab->crit0, ab->ncrit, r.status, r.aspect_det[a], where,
                          lineno, case_id, li);

@@ -50,17 +50,12 @@ import sys
 
 # Defects known and being fixed elsewhere, which the generator avoids unless
 # --open is given.  Remove an entry once its fix has landed.
-KNOWN_OPEN = {
-    # A branch condition that is unknown does not select its branch, so a
-    # later branch judges the line: unsound when a completion makes the
-    # earlier condition true.  (Being changed: an unknown condition pends.)
-    # Avoided: branch and assess conditions read only facts always present.
-    "unknown-branch-condition",
-    # A coverage drops the items whose `where` is unknown: its possible
-    # value is too small.  (Being changed to a [sure, possible] range.)
-    # Avoided: coverage bodies read only fields always present.
-    "coverage-unknown-where",
-}
+KNOWN_OPEN = set()
+# Closed: "unknown-branch-condition" (an unknown branch condition now
+# leaves open which branch judges: the line pends) and
+# "coverage-unknown-where" (a coverage is a [sure, possible] range that
+# counts the items whose `where` is unknown as possible); both generated
+# always (docs/language.md, "Three-valued rules").
 
 STRS = ["a", "b", "c", "d"]
 NUMS = [0, 1, 2, 3, 5, 10, 2.5]
@@ -79,8 +74,7 @@ SUB = {"cd": "string", "val": "number", "dt": "date"}
 EV = {"kind": "string", "grp": "string", "score": "number", "ok": "bool", "day": "date",
       "start": "date", "stop": "date", "labels": "list<string>", "subs": "list<Sub>"}
 RECS = {"Ev": EV, "Sub": SUB}
-# fields always present in a case (the coverage bodies read only these
-# while "coverage-unknown-where" is open)
+# fields always present in a case
 ALWAYS_FIELDS = {"grp"}
 # facts: name -> (type, path)
 FACTS = {
@@ -343,14 +337,9 @@ class Gen:
             return "(it in {%s})" % ", ".join(q(x) for x in self.r.sample(STRS, 2))
         return "(%s and (it == %s))" % (self.e_bool(d - 1, sc), q(self.pick(STRS)))
 
-    def where(self, d, sc, rec, restricted=False, binder=None):
+    def where(self, d, sc, rec, binder=None):
         """A `where` body over the items of rec (named binder, or unnamed)."""
         inner = sc + [(rec, binder)]
-        if restricted:
-            if rec == "Ev":
-                return "%sgrp %s %s" % (binder + "." if binder else "", self.pick(["==", "!="]),
-                                        q(self.pick(STRS)))
-            return "true"
         if rec is None:
             return self.str_body(d, inner)
         return self.e_bool(d - 1, inner)
@@ -385,7 +374,6 @@ class Gen:
     def cover(self, d, sc):
         l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
         self.prims.add("coverage")
-        restricted = "coverage-unknown-where" not in self.open
         b = self.binder_for(sc, rec)
         f = (b + ".") if b else ""
         if rec == "Ev":
@@ -399,7 +387,7 @@ class Gen:
         item = "%s in %s" % (b, l) if b else l
         if self.chance(0.2):
             return "(days of %s covered by %s from %s to %s)" % (w, item, s, e)
-        body = self.where(d, sc, rec, restricted, binder=b)
+        body = self.where(d, sc, rec, binder=b)
         return "(days of %s covered by %s where %s from %s to %s)" % (w, item, body, s, e)
 
     def e_num(self, d, sc):
@@ -541,7 +529,7 @@ class PolicyGen:
 
     def branch_cond(self):
         g = self.g
-        if "unknown-branch-condition" in g.open and self.r.random() < 0.6:
+        if self.r.random() < 0.6:
             g.prims = set()
             return g.e_bool(2, [])
         r = self.r.random()

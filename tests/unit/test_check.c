@@ -912,12 +912,12 @@ static void test_otherwise(void **state)
   }
   check(&k, HDR CRIT("true") "otherwise approve\notherwise loi \"x\"\notherwise reject\n");
   errors(&k, 3);
-  has(&k, "error[E0337]: 'otherwise' takes deny, refer or pend, not 'approve'");
-  has(&k, "error[E0338]: a policy has one 'otherwise'");
+  has(&k, "error[E0338]: 'otherwise' takes deny, refer or pend, not 'approve'");
+  has(&k, "error[E0339]: a policy has one 'otherwise'");
   ck_free(&k);
   check(&k, HDR CRIT("true") "otherwise loi \"x\"\n");
   errors(&k, 1);
-  has(&k, "error[E0337]: 'otherwise' takes deny, refer or pend, not 'loi'");
+  has(&k, "error[E0338]: 'otherwise' takes deny, refer or pend, not 'loi'");
   ck_free(&k);
 }
 
