@@ -381,7 +381,12 @@ static Val eval_name(const Env *e, const pol_Node *n)
 static Val eval_call(const Env *e, const pol_Node *n)
 {
   if (n->res == R_LET) return eval_let(e, n->decl, n->args);
-  if (n->res != R_BUILTIN) return unk();   /* externs: not evaluated here */
+  if (n->res != R_BUILTIN) {
+    /* externs are not called here (unknown), but their arguments are
+       evaluated, as the VM does: an argument out of range is an error */
+    for (const pol_Node *x = n->args; x; x = x->next) (void)eval(e, x);
+    return unk();
+  }
   Val a = eval(e, n->args);
   switch (n->index) {
   case B_FLOOR: {

@@ -385,7 +385,7 @@ static void rd_meta(Cur *c, pol_Program *p)
   p->built = rd_u32(c);
 }
 
-/* ELSE (1.3): per policy, the outcome and reason for a line no branch
+/* ELSE (2.1): per policy, the outcome and reason for a line no branch
    applies to; per branch, its condition's source text.  Read after every
    other section (rd_sections), so the counts are checked against POLS and
    BRCH; the verifier checks the values. */
@@ -419,7 +419,7 @@ static const struct {
   {TAG('E', 'L', 'S', 'E'), rd_else},
 };
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
-/* ELSE is optional (a bundle before 1.3 has none) and read last */
+/* ELSE is optional (a bundle before 2.1 has none) and read last */
 #define ELSE_SECTION (NSECTIONS - 1)
 
 /* A tag as text: its four characters if printable, else hex. */

@@ -254,7 +254,7 @@ static void write_sections(Buf *w, const pol_Program *p)
     sec_end(w, s);
   }
 
-  /* 1.3: what a line no branch applies to gets; the branch conditions */
+  /* 2.1: what a line no branch applies to gets; the branch conditions */
   s = sec_begin(w, TAG('E', 'L', 'S', 'E'));
   put_u32(w, p->npol);
   for (uint32_t i = 0; i < p->npol; i++) {

@@ -1043,7 +1043,7 @@ static void test_bad_branch_fields(void **state)
   expect_bad(p, "branch 0: criterion 2 is not top-level");
 }
 
-/* ELSE (1.2): the outcome of a line no branch applies to, the branch
+/* ELSE (2.1): the outcome of a line no branch applies to, the branch
    conditions' text; optional, read after POLS and BRCH whatever the order. */
 static void test_else_section(void **state)
 {
@@ -1095,12 +1095,12 @@ static void test_else_section(void **state)
   expect_load_fail(buf, len, "section ELSE: 1 branches, BRCH has 2");
   wr32(buf + e + 8 + 4 + 8, 2);
 
-  /* without ELSE (a 1.1 bundle): every policy refers, no texts */
+  /* without ELSE (a 2.0 bundle): every policy refers, no texts */
   uint8_t *old = malloc(len);
   assert_non_null(old);
   memcpy(old, buf, e);
   memcpy(old + e, buf + e + elen, len - e - elen);
-  old[10] = 1;
+  old[10] = 0;   /* a 2.0 bundle */
   rehash(old, len - elen);
   if (pol_bundle_load(old, len - elen, &q, err, sizeof err) != 0) fail_msg("no ELSE: %s", err);
   assert_int_equal(q->pol[0].otherwise, PO_REFER);
