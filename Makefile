@@ -1,7 +1,9 @@
 # polc/polvm -- a language for medical-necessity policies.
 #
 #   make demo      build, compile policies/, trace an example case
-#   make test      build and run every test
+#   make test      build and run every test suite (tests/suites/, one line
+#                  each and the total); SUITE=NAME[,NAME] runs only those
+#   make golden-update  rewrite the goldens from the current output
 #   make check     the whole test suite under ASan + UBSan
 #   make bench     throughput and latency benchmarks
 #   make valgrind  polc and polvm over policies/ and examples/ under valgrind
@@ -49,7 +51,7 @@ BUNDLE = $(B)/policies.polb
 POLICIES = $(wildcard policies/*.pol)
 EXT_LIB = $(B)/libpolext_codes.so
 
-.PHONY: all deps test check valgrind bench fuzz fuzz-build fuzz-diff format format-check install clean demo unit golden
+.PHONY: all deps test check valgrind bench fuzz fuzz-build fuzz-diff format format-check install clean demo unit golden-update
 
 all: $(B)/.deps $(POLC) $(POLVM) $(BUNDLE) $(EXT_LIB)
 
@@ -142,23 +144,31 @@ $(B)/tests/%: tests/unit/%.c $(B)/libpolc.a $(B)/libpolvm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -Wno-missing-prototypes -o $@ $(filter %.c %.a,$^) $(LDLIBS) -lcmocka
 
-# the AST reference evaluator against the VM (tests/run.sh, section 4)
+# the AST reference evaluator against the VM (tests/suites/interp_diff.sh)
 INTERP_DIFF = $(B)/tests/interp_diff
 all: $(INTERP_DIFF)
 $(INTERP_DIFF): tests/interp_diff.c $(B)/libpolc.a $(B)/libpolvm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 
-unit: $(UNIT_BIN)
-	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
+# `make test` runs every suite of tests/suites/ (tests/run.sh); with
+# SUITE=NAME[,NAME...] only those, building only what they need: the unit
+# binaries for `unit`, everything else for any other suite.
+comma := ,
+SUITES = $(subst $(comma), ,$(SUITE))
+TEST_NEEDS = $(if $(SUITES),$(if $(filter unit,$(SUITES)),$(UNIT_BIN)) \
+               $(if $(filter-out unit,$(SUITES)),all $(INTERP_DIFF)),all $(UNIT_BIN) $(INTERP_DIFF))
+test: $(TEST_NEEDS)
+	@SUITE='$(SUITE)' sh tests/run.sh $(B)
 
-# `make test SUITE=NAME` runs tests/suites/NAME.sh alone
-test: all unit $(INTERP_DIFF)
-ifdef SUITE
-	@sh tests/suites/$(SUITE).sh $(B)
-else
-	@sh tests/run.sh $(B)
-endif
+unit:
+	@$(MAKE) --no-print-directory test SUITE=unit
+
+# the suites that keep goldens, rewritten from the current output: check
+# every diff (git diff tests/) before committing it
+GOLDEN_SUITES = golden,diagnostics,fmt,doc
+golden-update: all
+	@UPDATE_GOLDEN=1 SUITE=$(GOLDEN_SUITES) sh tests/run.sh $(B)
 
 check:
 	$(MAKE) B=build-asan SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" test

@@ -35,7 +35,7 @@
  * code ends its output line too (what followed it starts the next line);
  * when two would meet on one line after a // comment, the second goes on
  * a line of its own (the printer's held-back list).  Formatting twice
- * changes nothing, wherever the comments stand (tests/fmt.sh sprinkles
+ * changes nothing, wherever the comments stand (tests/suites/fmt.sh sprinkles
  * them between random tokens to check it).
  *
  * Memory: documents and strings live in one arena per call, freed at the

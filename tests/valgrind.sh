@@ -6,8 +6,9 @@
 #   polvm: trace (text and JSON) and eval (with criteria) over every
 #   example case, verify and dump of the bundle; the public C API
 #   (tests/unit/test_api.c);
-#   then the hostile-input suite (tests/hostile.sh, parts 1 and 2) and the
-#   fuzz regressions (tests/fuzz/replay.sh), each command under valgrind.
+#   then the hostile-input suite (tests/suites/hostile.sh, parts 1 and 2)
+#   and the fuzz regressions (tests/suites/fuzz_regress.sh), each command
+#   under valgrind.
 # Prints a line per step and "N passed, N failed".
 set -u
 B=${1:-build}
@@ -46,12 +47,12 @@ STDIN=$T/cases.ndjson step "polvm eval --criteria, $(wc -l < "$T/cases.ndjson") 
 STDIN=$T/cases.ndjson step "polvm eval --no-trace" $VG $POLVM eval --no-trace --bundle "$T/p.polb"
 step "test_api (the public C API, every function)" $VG $B/tests/test_api
 
-VALGRIND=$VG sh tests/hostile.sh "$B" > "$T/hostile" 2>&1
+VALGRIND=$VG sh tests/suites/hostile.sh "$B" > "$T/hostile" 2>&1
 rc=$?
 grep -v '^[0-9]* passed' "$T/hostile" | sed 's/^/  /'
 if [ $rc -eq 0 ]; then pass=$((pass + 1)); echo "ok: hostile inputs under valgrind"
 else fail=$((fail + 1)); echo "FAIL: hostile inputs under valgrind"; fi
-VALGRIND=$VG sh tests/fuzz/replay.sh "$B" > "$T/replay" 2>&1
+VALGRIND=$VG sh tests/suites/fuzz_regress.sh "$B" > "$T/replay" 2>&1
 rc=$?
 sed 's/^/  /' "$T/replay" | tail -20
 if [ $rc -eq 0 ]; then pass=$((pass + 1)); echo "ok: fuzz regressions under valgrind"

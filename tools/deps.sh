@@ -5,8 +5,9 @@ set -eu
 PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev libsodium-dev python3"
 # --extra: what `make valgrind`, `make fuzz` (clang with its libFuzzer runtime,
 # libclang-rt-14-dev) and the optional tests use (chromium
-# renders `polc doc --html` in tests/doc.sh; vim checks editors/vim in
-# tests/editors.sh); those tests are skipped, with a message, without them
+# renders `polc doc --html` in tests/suites/doc.sh; vim checks editors/vim
+# in tests/suites/editors.sh); those tests are skipped, with a message,
+# without them
 [ "${1:-}" = "--extra" ] && PKGS="$PKGS clang libclang-rt-14-dev valgrind chromium vim"
 missing=""
 for p in $PKGS; do

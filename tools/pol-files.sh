@@ -1,6 +1,6 @@
 #!/bin/sh
 # tools/pol-files.sh -- the .pol sources kept in the canonical layout of
-# `polc fmt` (make format, make format-check, tests/fmt.sh): all of them
+# `polc fmt` (make format, make format-check, tests/suites/fmt.sh): all of them
 # but the deliberately broken inputs of the diagnostics goldens (whose
 # expected messages carry line:col), the hostile inputs and fuzzer
 # reproducers of the robustness tests (kept byte for byte), and the

@@ -1,4 +1,4 @@
-" tests/editors/check.vim -- run by tests/editors.sh as
+" tests/editors/check.vim -- run by tests/suites/editors.sh as
 "   vim -Es -u NONE -N -i NONE --cmd 'set rtp^=editors/vim' -S tests/editors/check.vim SAMPLE.pol
 " with editors/vim first in 'runtimepath': the file type comes from
 " ftdetect/pol.vim, the highlighting from syntax/pol.vim.  Each check finds

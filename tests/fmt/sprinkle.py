@@ -3,7 +3,7 @@
 
 Inserts N comments, `/* kK */` or `// kK` (followed by a new line), into
 white space between tokens chosen at random (never inside `not in` or a
-duration such as `12 months`), so that tests/fmt.sh can check that
+duration such as `12 months`), so that tests/suites/fmt.sh can check that
 `polc fmt` keeps every comment, in order, never changes the meaning and
 is idempotent wherever comments stand.  Deterministic for a given seed.
 """

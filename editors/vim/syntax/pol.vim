@@ -1,7 +1,8 @@
 " Vim syntax file
 " Language:    pol -- medical-necessity policies (polc/polvm, docs/language.md)
 " Install:     copy editors/vim/ into ~/.vim, or: set runtimepath^=/path/to/editors/vim
-" Keep in step with compiler/lexer.l (tests/editors.sh checks the keywords).
+" Keep in step with compiler/lexer.l (tests/suites/editors.sh checks the
+" keywords).
 
 if exists("b:current_syntax")
   finish

@@ -1,7 +1,7 @@
 #!/bin/sh
-# tests/hostile.sh BUILD_DIR -- hostile input: malformed policies, malformed
-# and mistyped cases, tampered bundles.  Part of `make test` (tests/run.sh)
-# and of `make valgrind` (VALGRIND set to the valgrind command).
+# tests/suites/hostile.sh BUILD_DIR -- hostile input: malformed policies,
+# malformed and mistyped cases, tampered bundles.  Part of `make test` and
+# of `make valgrind` (VALGRIND set to the valgrind command).
 #
 #  1. tests/hostile/NAME.expect: one input, NAME.pol (polc --check),
 #     NAME.json (polvm trace) or NAME.polb (polvm verify), or a generator

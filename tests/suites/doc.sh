@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/doc.sh BUILD_DIR -- `polc doc` (tests/run.sh):
+# tests/suites/doc.sh BUILD_DIR -- `polc doc`:
 #   1. every policy renders as Markdown and as HTML, deterministically; each
 #      names every criterion id; the HTML is well formed and standalone
 #      (tests/doc/check_html.py);
@@ -103,5 +103,5 @@ if command -v groff > /dev/null 2>&1; then
   done
 fi
 
-echo "doc: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

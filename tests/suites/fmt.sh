@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/fmt.sh BUILD_DIR -- `polc fmt` (tests/run.sh, section 8):
+# tests/suites/fmt.sh BUILD_DIR -- `polc fmt`:
 #   1. format check: every .pol of the tree (tools/pol-files.sh) is in the
 #      canonical layout (`make format` fixes it);
 #   2. the layout is idempotent and does not depend on the input's spacing:
@@ -121,5 +121,5 @@ cmp -s "$T/w.pol" tests/fmt/comments.expected && ok || ko "fmt -w did not rewrit
 expect_rc 0 $POLC fmt - < tests/fmt/comments.pol
 cmp -s "$T/o" tests/fmt/comments.expected && ok || ko "fmt - (standard input)"
 
-echo "fmt: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

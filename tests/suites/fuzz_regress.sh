@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/fuzz/replay.sh BUILD_DIR -- every input the fuzzers ever found a
+# tests/suites/fuzz_regress.sh BUILD_DIR -- every input the fuzzers ever found a
 # problem with (tests/fuzz/regress/TARGET/*), through the normal binaries:
 # each must end with one of the documented exit codes (docs/errors.md),
 # never a signal, never "internal error".
@@ -9,7 +9,7 @@
 #                 recomputed, as the fuzzer loads it (0 or 4); a bundle that
 #                 verifies is judged on two example cases (0 or 3).
 #   fuzz_case:    polvm trace with the real bundle (0 or 3).
-# Part of `make test` (tests/run.sh) and `make valgrind` (VALGRIND set).
+# Part of `make test` and `make valgrind` (VALGRIND set).
 set -u
 B=${1:-build}
 # the messages depend on neither the module path nor a trusted key
@@ -17,10 +17,7 @@ unset POL_PATH POLVM_TRUST POLVM_BUNDLE
 POLC=$B/polc
 POLVM=$B/polvm
 VG=${VALGRIND:-}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. tests/lib.sh
 CASES="examples/caresource-sij/approve-all-criteria.json examples/seeds/seed-004-t12-s2-fusion.json"
 
 # runs "$@" (under $VG); ok if the exit code is one of $want
@@ -29,11 +26,10 @@ expect_in() {
   $VG "$@" > /dev/null 2> "$T/err"
   rc=$?
   for w in $want; do
-    if [ $rc -eq "$w" ] && ! grep -aq 'internal error' "$T/err"; then pass=$((pass + 1)); return 0; fi
+    if [ $rc -eq "$w" ] && ! grep -aq 'internal error' "$T/err"; then ok; return 0; fi
   done
-  fail=$((fail + 1))
-  if [ $rc -gt 128 ]; then echo "FAIL: $what: killed by signal $((rc - 128))"
-  else echo "FAIL: $what: exit $rc (expected one of: $want)"; fi
+  if [ $rc -gt 128 ]; then ko "$what: killed by signal $((rc - 128))"
+  else ko "$what: exit $rc (expected one of: $want)"; fi
   grep -av '^==[0-9]*== *$' "$T/err" | head -5
   return 1
 }
@@ -63,5 +59,5 @@ for f in tests/fuzz/regress/fuzz_case/*; do
   [ -f "$f" ] || continue
   expect_in "0 3" "polvm trace $f" $POLVM trace --bundle "$B/policies.polb" "$f"
 done
-echo "fuzz regressions: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

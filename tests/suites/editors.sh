@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/editors.sh BUILD_DIR -- editor support (tests/run.sh):
+# tests/suites/editors.sh BUILD_DIR -- editor support:
 #   1. editors/textmate/pol.tmLanguage.json is valid JSON whose regexes run
 #      in Python, and on the CareSource policy (and two test policies)
 #      every keyword token gets a keyword scope, every string a string
@@ -44,5 +44,5 @@ else
   else ko "vim syntax (tests/editors/check.vim):"; cat "$T/vim.out" "$T/vim.log" 2>/dev/null | head -20; fi
 fi
 
-echo "editors: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
