@@ -149,6 +149,17 @@ $(INTERP_DIFF): tests/interp_diff.c $(B)/libpolc.a $(B)/libpolvm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 
+# the regression inputs of the structure-aware fuzz targets, replayed
+# without libFuzzer by tests/fuzz/replay.sh (make test, check, valgrind)
+FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval
+all: $(FUZZ_REPLAY)
+$(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
+                          $(B)/libpolc.a $(B)/libpolvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
+	  -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
+$(B)/tests/replay_fuzz_eval: $(B)/vm/polvm_eval.o
+
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 
@@ -173,7 +184,7 @@ valgrind: all $(B)/tests/test_api
 # build-fuzz/ (coverage + ASan + UBSan) and runs each target N seconds.
 FUZZ_B       = build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case
+FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval
 # UBSan findings are recoverable so that tests/fuzz/ubsan.supp can hold the
 # known ones; halt_on_error=1 (tests/fuzz/run.sh) stops at any other.
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -189,7 +200,10 @@ fuzz-build: $(FUZZ_TARGETS:%=$(B)/%)
 
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
-	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+# fuzz_eval runs polvm's own eval loop
+$(B)/fuzz_eval: $(B)/vm/polvm_eval.o
 
 # ---- random policies, the long run (tests/gen/, docs/testing.md) ----------
 # `make test` runs 40 seeds (tests/suites/random_diff.sh); this runs

@@ -325,6 +325,7 @@ static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_
   for (uint32_t i = 0; i < l->n; i++) {
     vm->nkeys = base + nk;
     if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
     R[item] = l->items[i];
     pol_Value b = run(vm, body);
     if (vm->out_of_budget) break;
@@ -376,6 +377,7 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
   for (uint32_t i = 0; i < l->n; i++) {
     vm->nivals = base + n;
     if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
     R[item] = l->items[i];
     pol_Value b = run(vm, POL_Ax(x[1]));
     if (vm->out_of_budget) break;
@@ -551,6 +553,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     pol_Tri acc = POL_FALSE;
     for (uint32_t k = 0; k < l->n && acc != POL_TRUE; k++) {
       if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
       R[item] = l->items[k];
       pol_Value v = run(vm, body);
       if (vm->out_of_budget) return pol_unk();
@@ -569,6 +572,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     pol_Tri acc = POL_TRUE;
     for (uint32_t k = 0; k < l->n && acc != POL_FALSE; k++) {
       if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
       R[item] = l->items[k];
       pol_Value v = run(vm, body);
       if (vm->out_of_budget) return pol_unk();
@@ -587,6 +591,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     int32_t sure = 0, maybe = 0;
     for (uint32_t k = 0; k < l->n; k++) {
       if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
       R[item] = l->items[k];
       pol_Value v = run(vm, body);
       if (vm->out_of_budget) return pol_unk();
@@ -729,6 +734,7 @@ static void begin(pol_VM *vm)
   vm->out_of_budget = 0;
   vm->overflow = 0;
   vm->at_crit = POL_NOSTR;
+  vm->visits = 0;
   for (uint32_t r = 0; r < vm->nregs; r++) vm->regs[r] = pol_unk();
 }
 

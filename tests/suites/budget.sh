@@ -10,7 +10,8 @@
 # evaluation: `trace` reports C0201 (exit 3, both formats) and `eval`
 # answers that line with the C0201 error and judges the next one.  The
 # check is the outcome, not a time: `timeout 60` only keeps a regression
-# from hanging the suite.
+# from hanging the suite.  Then the real bundle over every list of a real
+# case grown to 100000 items.
 set -u
 B=${1:-build}
 unset POL_PATH POLVM_TRUST POLVM_BUNDLE
@@ -69,6 +70,49 @@ assert lines[1]["determinations"][0]["determination"] == "approve", lines[1]
 EOF
 then ok
 else ko "eval: $(head -c 300 "$T/out")"; fi
+
+# large inputs with the real bundle: each list of a real case grown to
+# 100000 items (the case loader's limit), one case per list, plus the
+# request lines, in one eval stream: every line is answered, judged or
+# C0201, and the stream ends (exit 0)
+python3 - "$T/large.ndjson" <<'EOF'
+import copy, json, sys
+base = json.load(open("examples/caresource-sij/approve-all-criteria.json"))
+out = []
+def grown(path):
+    d = copy.deepcopy(base)
+    o = d
+    for k in path[:-1]:
+        o = o[k]
+    items = o[path[-1]] or ["x"]
+    o[path[-1]] = [copy.deepcopy(items[i % len(items)]) for i in range(100000)]
+    return d
+for path in (["therapies"], ["injections"], ["imaging"], ["conditions"], ["request", "procedures"]):
+    d = grown(path)
+    if path == ["request", "procedures"]:
+        for i, p in enumerate(d["request"]["procedures"]):
+            p["line"] = i + 1
+    d["case_id"] = "large-" + path[-1]
+    out.append(json.dumps(d))
+d = copy.deepcopy(base)
+d["imaging"] = [dict(copy.deepcopy(base["imaging"][0]), findings=base["imaging"][0]["findings"] * 20000)
+                for _ in range(5)]
+d["case_id"] = "large-findings"
+out.append(json.dumps(d))
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+EOF
+timeout 60 $POLVM eval --bundle "$B/policies.polb" < "$T/large.ndjson" > "$T/out" 2> "$T/err"
+rc=$?
+if [ $rc -ne 0 ]; then ko "eval of large lists: exit $rc: $(head -3 "$T/err")"
+elif python3 - "$T/out" <<'EOF'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 6, len(lines)
+for l in lines:
+    assert "determinations" in l or l["error"].startswith(("C0201 ", "C0107 ", "C0002 ")), l
+EOF
+then ok
+else ko "eval of large lists: $(head -c 300 "$T/out")"; fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
