@@ -158,7 +158,12 @@ $(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuz
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
 	  -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
-$(B)/tests/replay_fuzz_eval: $(B)/vm/polvm_eval.o
+# fuzz_eval runs polvm's own `polvm eval`: polvm.c built with main renamed polvm_entry
+POLVM_AS_LIB = $(B)/vm/polvm_as_lib.o $(B)/vm/polvm_test.o $(B)/vm/polvm_diff.o
+$(B)/vm/polvm_as_lib.o: vm/polvm.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -c -o $@ $<
+$(B)/tests/replay_fuzz_eval: $(POLVM_AS_LIB)
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
@@ -202,8 +207,7 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
 	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
 
-# fuzz_eval runs polvm's own eval loop
-$(B)/fuzz_eval: $(B)/vm/polvm_eval.o
+$(B)/fuzz_eval: $(POLVM_AS_LIB)
 
 # ---- random policies, the long run (tests/gen/, docs/testing.md) ----------
 # `make test` runs 40 seeds (tests/suites/random_diff.sh); this runs

@@ -487,10 +487,10 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint8_t *reache
     RegSet have = in[pc - bl->start];
     uint32_t A = POL_A(ins), B = oi->fmt == FMT_ABx ? POL_Bx(ins) : POL_B(ins), C = POL_C(ins);
     if ((oi->a == 'R' && def_read(v, b, pc, &have, A)) ||
-        (oi->b == 'R' && def_read(v, b, pc, &have, B)) ||
+        (oi->b == 'R' && oi->c != 'N' && def_read(v, b, pc, &have, B)) ||
         (oi->fmt == FMT_ABC && oi->c == 'R' && def_read(v, b, pc, &have, C)))
       return -1;
-    if (oi->c == 'N')
+    if (oi->c == 'N')   /* B is where the C arguments start: none when C is 0 */
       for (uint32_t r = B; r < B + C; r++)
         if (def_read(v, b, pc, &have, r)) return -1;
     const char *const *roles;

@@ -2,48 +2,52 @@
  * fuzz_eval.c -- libFuzzer target: the input is a `polvm eval` stream,
  * NDJSON, one case per line.
  *
- * It runs polvm's own loop (cli_eval_stream, vm/polvm_eval.c) over the
- * real bundle (build/policies.polb, or $POL_FUZZ_BUNDLE), so every line
- * goes through the same VM and case as the lines before it, as in polvm:
- * what one case leaves behind (registers, the case arena, scratch) meets
- * the next.  The budget is a tenth of the default, so a line cannot take
- * long.  Oracles besides the sanitizers: exactly one output line per
- * input line, each valid JSON, in order.
+ * It runs polvm itself: vm/polvm.c built with its main renamed polvm_entry
+ * and its closing of stdout replaced by a flush (Makefile, POLVM_AS_LIB),
+ * called as `polvm eval --bundle B` with the
+ * input as standard input and standard output caught in a memory file, so
+ * every line goes through the same VM and case as the lines before it,
+ * as in polvm: what one case leaves behind (registers, the case arena,
+ * scratch) meets the next.  The bundle is the real one
+ * (build/policies.polb, or $POL_FUZZ_BUNDLE); the first byte chooses
+ * --criteria and --no-trace.  Oracles besides the sanitizers: exit 0,
+ * exactly one output line per input line, in order (line_no), each valid
+ * JSON.
  */
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "fuzz.h"
-#include "polvm_cli.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int polvm_entry(int argc, char **argv);
+int polvm_entry_flush(const char *prog);
 
-enum { FUZZ_BUDGET = 1000000 };
-
-static cli_Loaded *fixture(void)
+/* polvm's main closes stdout when it is done (pol_close_stdout); built
+   for this target it calls this instead, which only flushes, so the
+   fuzzer's own stdout survives. */
+int polvm_entry_flush(const char *prog)
 {
-  static cli_Loaded L;
-  if (L.p) return &L;
-  const char *path = getenv("POL_FUZZ_BUNDLE");
-  char def[4096], err[512];
-  if (!path || !*path) {
-    snprintf(def, sizeof def, "%s/build/policies.polb", POL_FUZZ_ROOT);
-    path = def;
-  }
-  uint8_t *buf = NULL;
-  size_t len = 0;
-  if (pol_read_file(path, &buf, &len, err, sizeof err) != 0 ||
-      pol_bundle_load(buf, len, &L.p, err, sizeof err) != 0) {
-    fprintf(stderr, "fuzz_eval: %s: %s\n", path, err);
-    abort();
-  }
-  free(buf);
-  L.vm = pol_vm_new(L.p);
-  L.c = pol_case_new(L.p);
-  if (!L.vm || !L.c) abort();
-  pol_vm_set_budget(L.vm, FUZZ_BUDGET);
-  return &L;
+  (void)prog;
+  return fflush(stdout) != 0 ? -1 : 0;
 }
 
-/* Input lines as next_line counts them: every '\n' ends one, and bytes
-   after the last '\n' make one more. */
+/* A memory file holding data[0..n), read from its start. */
+static int mem_file(const char *name, const uint8_t *data, size_t n)
+{
+  int fd = memfd_create(name, 0);
+  if (fd < 0) abort();
+  for (size_t at = 0; at < n;) {
+    ssize_t w = write(fd, data + at, n - at);
+    if (w <= 0) abort();
+    at += (size_t)w;
+  }
+  if (lseek(fd, 0, SEEK_SET) != 0) abort();
+  return fd;
+}
+
+/* Input lines as polvm counts them: every '\n' ends one, and bytes after
+   the last '\n' make one more. */
 static size_t count_lines(const uint8_t *d, size_t n)
 {
   size_t k = 0;
@@ -51,22 +55,10 @@ static size_t count_lines(const uint8_t *d, size_t n)
   return k + (n && d[n - 1] != '\n');
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void check_output(const char *outs, size_t outlen, size_t want)
 {
-  cli_Loaded *L = fixture();
-  if (size == 0) return 0;
-  FILE *in = fmemopen((void *)data, size, "r");
-  char *outs = NULL;
-  size_t outlen = 0;
-  FILE *out = open_memstream(&outs, &outlen);
-  if (!in || !out) abort();
-  pol_vm_set_trace(L->vm, data[0] & 1);
-  int flags = POL_TRACE_COMPACT | (data[0] & 2 ? POL_TRACE_CRITERIA : 0);
-  if (cli_eval_stream(L, in, out, flags) != 0) abort();
-  fclose(in);
-  fclose(out);
-  size_t want = count_lines(data, size), got = 0;
-  for (char *line = outs, *nl; line < outs + outlen; line = nl + 1, got++) {
+  size_t got = 0;
+  for (const char *line = outs, *nl; line < outs + outlen; line = nl + 1, got++) {
     nl = memchr(line, '\n', (size_t)(outs + outlen - line));
     if (!nl) {
       fprintf(stderr, "fuzz_eval: the last output line has no newline\n");
@@ -91,6 +83,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fprintf(stderr, "fuzz_eval: %zu lines in, %zu lines out\n", want, got);
     abort();
   }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static char bundle[4096];
+  if (!bundle[0]) {
+    const char *e = getenv("POL_FUZZ_BUNDLE");
+    if (e && *e) snprintf(bundle, sizeof bundle, "%s", e);
+    else snprintf(bundle, sizeof bundle, "%s/build/policies.polb", POL_FUZZ_ROOT);
+  }
+  if (size == 0) return 0;
+  static char a0[] = "polvm", a1[] = "eval", a2[] = "--bundle", crit[] = "--criteria",
+              notrace[] = "--no-trace";
+  char *argv[7] = {a0, a1, a2, bundle};
+  int argc = 4;
+  if (data[0] & 1) argv[argc++] = crit;
+  if (data[0] & 2) argv[argc++] = notrace;
+  argv[argc] = NULL;
+
+  int in = mem_file("fuzz_eval_in", data, size), out = mem_file("fuzz_eval_out", NULL, 0);
+  fflush(stdout);
+  int save_in = dup(0), save_out = dup(1);
+  if (save_in < 0 || save_out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0) abort();
+  int rc = polvm_entry(argc, argv);
+  fflush(stdout);
+  if (dup2(save_in, 0) < 0 || dup2(save_out, 1) < 0) abort();
+  clearerr(stdin);
+  close(save_in);
+  close(save_out);
+  close(in);
+  if (rc != 0) {
+    fprintf(stderr, "fuzz_eval: polvm eval exited %d\n", rc);
+    abort();
+  }
+  off_t outlen = lseek(out, 0, SEEK_END);
+  if (outlen < 0 || lseek(out, 0, SEEK_SET) != 0) abort();
+  char *outs = malloc((size_t)outlen + 1);
+  if (!outs) abort();
+  for (off_t at = 0; at < outlen;) {
+    ssize_t r = read(out, outs + at, (size_t)(outlen - at));
+    if (r <= 0) abort();
+    at += r;
+  }
+  close(out);
+  check_output(outs, (size_t)outlen, count_lines(data, size));
   free(outs);
   return 0;
 }
