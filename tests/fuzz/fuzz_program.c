@@ -116,7 +116,11 @@ static void constants(In *in, pol_Program *p)
   for (uint32_t i = 0; i < p->nk; i++) {
     pol_Value *k = &p->k[i];
     switch (pick(in, 8)) {
-    case 0: *k = pol_num((double)(int32_t)(u16(in) - 200) / (byte(in) % 4 + 1)); break;
+    case 0: {   /* -200 .. 65335, in quarters: decimals too */
+      int32_t q = (int32_t)u16(in) - 200;
+      *k = pol_num(pol_dec_of_int32(q) / (pol_Dec)(byte(in) % 4 + 1));
+      break;
+    }
     case 1: *k = pol_bool((int)pick(in, 2)); break;
     case 2: {
       uint32_t s = pick(in, 3) == 0 ? S_LEFT : S_SIJ;
