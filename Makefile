@@ -161,6 +161,22 @@ TEST_NEEDS = $(if $(SUITES),$(if $(filter unit,$(SUITES)),$(UNIT_BIN)) \
 test: $(TEST_NEEDS)
 	@SUITE='$(SUITE)' sh tests/run.sh $(B)
 
+# the regression inputs of the structure-aware fuzz targets, replayed
+# without libFuzzer by tests/suites/fuzz_regress.sh (make test, check, valgrind)
+FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval
+all: $(FUZZ_REPLAY)
+$(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
+                          $(B)/libpolc.a $(B)/libpolvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
+	  -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
+# fuzz_eval runs polvm's own `polvm eval`: polvm.c built with main renamed polvm_entry
+POLVM_AS_LIB = $(B)/vm/polvm_as_lib.o $(B)/vm/polvm_test.o $(B)/vm/polvm_diff.o
+$(B)/vm/polvm_as_lib.o: vm/polvm.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -c -o $@ $<
+$(B)/tests/replay_fuzz_eval: $(POLVM_AS_LIB)
+
 unit:
 	@$(MAKE) --no-print-directory test SUITE=unit
 
@@ -183,7 +199,7 @@ valgrind: all $(B)/tests/test_api
 # build-fuzz/ (coverage + ASan + UBSan) and runs each target N seconds.
 FUZZ_B       = build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case
+FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval
 # UBSan findings are recoverable so that tests/fuzz/ubsan.supp can hold the
 # known ones; halt_on_error=1 (tests/fuzz/run.sh) stops at any other.
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -199,7 +215,9 @@ fuzz-build: $(FUZZ_TARGETS:%=$(B)/%)
 
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
-	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+$(B)/fuzz_eval: $(POLVM_AS_LIB)
 
 # ---- random policies, the long run (tests/gen/, docs/testing.md) ----------
 # `make test` runs 40 seeds (tests/suites/random_diff.sh); this runs

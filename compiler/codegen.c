@@ -211,9 +211,12 @@ static const char *source_text(Gen *g, const pol_Node *n, char *buf, size_t cap)
 static uint32_t new_block(Gen *g)
 {
   pol_Program *p = g->p;
+  uint32_t cap = g->cap_blocks;
   GROWV(p->blocks, p->nblocks, g->cap_blocks);
-  g->bufs = realloc(g->bufs, (size_t)g->cap_blocks * sizeof *g->bufs);
-  if (!g->bufs) abort();
+  if (g->cap_blocks != cap) {   /* only when it grows: each realloc may copy */
+    g->bufs = realloc(g->bufs, (size_t)g->cap_blocks * sizeof *g->bufs);
+    if (!g->bufs) abort();
+  }
   memset(&g->bufs[p->nblocks], 0, sizeof *g->bufs);
   memset(&p->blocks[p->nblocks], 0, sizeof *p->blocks);
   return p->nblocks++;

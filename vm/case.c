@@ -25,6 +25,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* In an AddressSanitizer build the arena's free space is poisoned: a load
+   makes the whole arena unreadable, each allocation makes its bytes
+   readable again, so a value kept from an earlier case (a stale list in a
+   register) is caught where it is read instead of reading reused memory. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POL_ASAN 1
+#endif
+#endif
+#ifdef POL_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n)   ASAN_POISON_MEMORY_REGION(p, n)
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ARENA_POISON(p, n)   ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define MAX_STR   65536u    /* bytes in one JSON string */
 #define MAX_LIST  100000u   /* items in one JSON array (request lines too) */
 #define MAX_NEST  64        /* records within records; only a recursive
@@ -90,7 +110,10 @@ struct pol_Case {
 
 static void arena_reset(pol_Case *c)
 {
-  for (Chunk *k = c->chunks; k; k = k->next) k->used = 0;
+  for (Chunk *k = c->chunks; k; k = k->next) {
+    k->used = 0;
+    ARENA_POISON(k->data, k->cap);
+  }
   c->cur = c->chunks;
 }
 
@@ -106,6 +129,7 @@ static void *arena_alloc(pol_Case *c, size_t n, size_t a)
     if (off <= k->cap && n <= k->cap - off) {
       k->used = off + n;
       c->cur = k;
+      ARENA_UNPOISON(k->data + off, n);
       return k->data + off;
     }
   }
@@ -117,6 +141,7 @@ static void *arena_alloc(pol_Case *c, size_t n, size_t a)
   k->next = NULL;
   k->cap = cap;
   k->used = n;
+  ARENA_POISON(k->data + n, cap - n);
   if (last) last->next = k; else c->chunks = k;
   c->cur = k;
   return k->data;

@@ -15,6 +15,10 @@
 #include <string.h>
 
 #define DEFAULT_BUDGET 10000000u
+/* Besides the blocks it runs, each item a quantifier, count, count distinct
+   or coverage visits costs this much: a loop whose body is cheap still
+   pays per item, and stops when the budget does. */
+#define ITEM_COST 1u
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -292,9 +296,11 @@ static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
 static pol_Value run(pol_VM *vm, uint32_t block);
 
 /* Charges n units of work that are not instructions (a linear search, a
-   row of item results) to the budget, so that no case can make the VM
-   work or allocate much more than the budget says.  0, or -1 once the
-   budget is spent. */
+   row of item results, a loop's items, a sort) to the budget, so that no
+   case can make the VM work or allocate much more than the budget says.
+   0, or -1 once the budget is spent: then vm->out_of_budget is set and
+   every loop, block and judgement stops at once (nothing runs after it;
+   the case fails with C0201). */
 static int charge(pol_VM *vm, uint64_t n)
 {
   if (n > vm->left) {
@@ -344,12 +350,16 @@ static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_
   int some_sure = 0;   /* an item whose body holds, its key unknown */
   for (uint32_t i = 0; i < l->n; i++) {
     vm->nkeys = base + nk;
+    if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
     R[item] = l->items[i];
     pol_Value b = run(vm, body);
+    if (vm->out_of_budget) break;
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
     pol_Value k = run(vm, key);
+    if (vm->out_of_budget) break;
     k = exact(&k);
     if (k.tag == PV_UNK || k.tag == PV_RANGE) {
       unknown_keys++;
@@ -362,10 +372,11 @@ static pol_Value count_distinct(pol_VM *vm, const pol_List *l, int item, uint32_
     if (j == nk) { vm->keys[base + nk] = k; vm->keysure[base + nk++] = 0; }
     if (t == POL_TRUE) vm->keysure[base + j] = 1;
   }
+  vm->nkeys = base;
+  if (vm->out_of_budget) return pol_unk();
   uint32_t sure = 0;
   for (uint32_t j = 0; j < nk; j++) sure += vm->keysure[base + j];
   if (sure == 0 && some_sure) sure = 1;
-  vm->nkeys = base;
   return pol_range((int32_t)sure, (int32_t)(nk + unknown_keys));
 }
 
@@ -418,14 +429,19 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
   int unbounded = 0;   /* an item that may count has an unknown start or end */
   for (uint32_t i = 0; i < l->n; i++) {
     vm->nivals = base + cap;   /* nested coverages work above this one's scratch */
+    if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
     R[item] = l->items[i];
     pol_Value b = run(vm, POL_Ax(x[1]));
+    if (vm->out_of_budget) break;
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
     pol_Value s = run(vm, POL_Ax(x[2]));
+    if (vm->out_of_budget) break;
     R[item] = l->items[i];
     pol_Value e = run(vm, POL_Ax(x[3]));
+    if (vm->out_of_budget) break;
     if (s.tag != PV_DATE || e.tag != PV_DATE) { unbounded = 1; continue; }
     int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
     int32_t hi = (int32_t)e.aux < whi ? (int32_t)e.aux : whi;
@@ -435,6 +451,11 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     slot->hi = hi;
   }
   vm->nivals = base;
+  if (vm->out_of_budget) return pol_unk();
+  /* the sorts of union_days: n log n */
+  uint64_t log2n = 0;
+  for (uint32_t m = n + nmaybe; m > 1; m >>= 1) log2n++;
+  if (charge(vm, 2 * (uint64_t)(n + nmaybe) * log2n) != 0) return pol_unk();
   int64_t whole = whi >= wlo ? (int64_t)whi - wlo + 1 : 0;
   if (n + nmaybe == 0) return pol_range(0, unbounded ? (int32_t)whole : 0);
   /* never offset a NULL scratch: n + nmaybe > 0, so ivals exists */
@@ -465,11 +486,8 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   const pol_Value *K = p->k;
   pol_Instr i;
 
-  if (vm->left < bk->len) {   /* budget: charged per block run, by its length */
-    vm->out_of_budget = 1;
-    return pol_unk();
-  }
-  vm->left -= bk->len;
+  /* budget: charged per block run, by its length */
+  if (vm->out_of_budget || charge(vm, bk->len) != 0) return pol_unk();
 
 #ifdef POL_COMPUTED_GOTO
   static const void *const labels[OP__COUNT] = {
@@ -547,10 +565,8 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(IN) {
     const pol_Value *set = &R[POL_C(i)];
     /* a list is searched item by item */
-    if (set->tag == PV_LIST && charge(vm, ((const pol_List *)set->u.p)->n) != 0) {
-      R[POL_A(i)] = pol_unk();
-      NEXT();
-    }
+    if (set->tag == PV_LIST && charge(vm, ((const pol_List *)set->u.p)->n) != 0)
+      return pol_unk();
     R[POL_A(i)] = in_set(p, &R[POL_B(i)], set);
     NEXT();
   }
@@ -589,8 +605,11 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     const pol_List *l = R[POL_B(i)].u.p;
     pol_Tri acc = POL_FALSE;
     for (uint32_t k = 0; k < l->n && acc != POL_TRUE; k++) {
+      if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
       R[item] = l->items[k];
       pol_Value v = run(vm, body);
+      if (vm->out_of_budget) return pol_unk();
       pol_Tri t = pol_truth(&v);
       if (t == POL_TRUE) acc = POL_TRUE;
       else if (t == POL_UNKNOWN) acc = POL_UNKNOWN;
@@ -605,8 +624,11 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     const pol_List *l = R[POL_B(i)].u.p;
     pol_Tri acc = POL_TRUE;
     for (uint32_t k = 0; k < l->n && acc != POL_FALSE; k++) {
+      if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
       R[item] = l->items[k];
       pol_Value v = run(vm, body);
+      if (vm->out_of_budget) return pol_unk();
       pol_Tri t = pol_truth(&v);
       if (t == POL_FALSE) acc = POL_FALSE;
       else if (t == POL_UNKNOWN) acc = POL_UNKNOWN;
@@ -621,8 +643,11 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     const pol_List *l = R[POL_B(i)].u.p;
     int32_t sure = 0, maybe = 0;
     for (uint32_t k = 0; k < l->n; k++) {
+      if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
       R[item] = l->items[k];
       pol_Value v = run(vm, body);
+      if (vm->out_of_budget) return pol_unk();
       pol_Tri t = pol_truth(&v);
       sure += t == POL_TRUE;
       maybe += t == POL_UNKNOWN;
@@ -636,6 +661,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     pc += 2;
     if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
     R[a] = count_distinct(vm, R[POL_B(i)].u.p, item, body, key);
+    if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(COVER) {
@@ -645,6 +671,7 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     const pol_Value *w = &R[POL_Ax(x[4])];
     if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
     R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w);
+    if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(ATLEAST) {
@@ -720,6 +747,7 @@ pol_VM *pol_vm_new(const pol_Program *p)
   for (uint32_t b = 0; b < p->nblocks; b++)
     if (p->blocks[b].nregs > nregs) nregs = p->blocks[b].nregs;
   vm->regs = calloc(nregs, sizeof *vm->regs);
+  vm->nregs = nregs;
   for (uint32_t i = 0; i < p->npol; i++) {
     if (p->pol[i].ncrit > vm->maxpolcrit) vm->maxpolcrit = p->pol[i].ncrit;
     if (p->pol[i].nbranches > vm->maxpolbr) vm->maxpolbr = p->pol[i].nbranches;
@@ -753,13 +781,23 @@ void pol_vm_set_budget(pol_VM *vm, uint64_t budget) { vm->budget = budget ? budg
 const pol_EvRec *pol_vm_evidence(const pol_VM *vm) { return vm->ev; }
 const pol_Missing *pol_vm_missing(const pol_VM *vm) { return vm->miss; }
 
-pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
+/* A fresh budget, and every register unknown: nothing a block reads can
+   come from an earlier case (the verifier already sees to it that no
+   register is read before it is written; this is the second line). */
+static void begin(pol_VM *vm)
 {
-  vm->slots = slots;
   vm->left = vm->budget;
   vm->out_of_budget = 0;
   vm->overflow = 0;
   vm->at_crit = POL_NOSTR;
+  vm->visits = 0;
+  for (uint32_t r = 0; r < vm->nregs; r++) vm->regs[r] = pol_unk();
+}
+
+pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
+{
+  begin(vm);
+  vm->slots = slots;
   vm->miss_floor = vm->nmiss;
   return run(vm, block);
 }
@@ -795,7 +833,7 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
     st = t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
   } else {
     uint32_t met = 0, unk = 0, n = cr->nchildren;
-    for (uint32_t j = 0; j < n; j++) {
+    for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
       uint32_t child = p->crit_children[cr->child0 + j];
       if (child < pol->crit0 || child >= pol->crit0 + pol->ncrit) continue;  /* verified */
       uint8_t s = eval_crit(vm, pol, res, child);
@@ -969,7 +1007,7 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
   vm->nev = ev;
   vm->nmiss = miss;
   out->items_known = lv.tag == PV_LIST;
-  if (!out->items_known) return 0;
+  if (!out->items_known || vm->out_of_budget) return 0;
   const pol_List *l = lv.u.p;
   if (l->n == 0) return 0;
   /* each item takes a row of results: memory bounded by the budget */
@@ -1008,12 +1046,14 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
   out->items = vm->items + base;
   out->nitems = l->n;
   for (uint32_t i = 0; i < l->n; i++) {
+    if (vm->out_of_budget) { out->nitems = i; break; }   /* the case fails */
     pol_ItemResult *ir = &out->items[i];
     ir->item = l->items[i];
     ir->crit = vm->itemcrit + cbase + (size_t)i * pol->ncrit;
     reset_results(ir->crit, pol->ncrit);
     vm->cur = l->items[i];
-    for (uint32_t j = 0; j < br->necrit; j++) eval_crit(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);
+    for (uint32_t j = 0; j < br->necrit && !vm->out_of_budget; j++)
+      eval_crit(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);
     ir->det = decide(p, pol, p->branch_crit + br->ecrit0, br->necrit, ir->crit);
   }
   vm->cur = pol_unk();
@@ -1026,7 +1066,8 @@ static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch 
                             pol_CritResult *res)
 {
   const pol_Program *p = vm->p;
-  for (uint32_t j = 0; j < br->ncrit; j++) eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
+  for (uint32_t j = 0; j < br->ncrit && !vm->out_of_budget; j++)
+    eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
   return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
 }
 
@@ -1081,19 +1122,22 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
     if (br->aspect == POL_NOSTR) {
       if (decided) continue;   /* after the first true condition: not needed */
       pol_Tri t = judge_cond(vm, br, &cond[b]);
+      if (vm->out_of_budget) return 0;   /* the case fails: stop here */
       if (t == POL_UNKNOWN) undecided = 1;
       if (t != POL_TRUE) continue;
       decided = 1;
       if (!undecided) out->branch = pol->branch0 + b;
     } else if (out->naspects < POL_MAX_ASPECTS) {
-      if (judge_cond(vm, br, &cond[b]) != POL_FALSE)
-        out->aspects[out->naspects++].branch = pol->branch0 + b;
+      pol_Tri t = judge_cond(vm, br, &cond[b]);
+      if (vm->out_of_budget) return 0;
+      if (t != POL_FALSE) out->aspects[out->naspects++].branch = pol->branch0 + b;
     }
   }
   if (out->branch != POL_NOSTR) {
     const pol_Branch *br = &p->branches[out->branch];
     out->bstate = PB_SELECTED;
     out->line_det = judge_branch(vm, pol, br, res);
+    if (vm->out_of_budget) return 0;
     if (br->each != POL_NOSTR && judge_items(vm, pol, br, out) != 0) return -1;
     out->det = br->each != POL_NOSTR ? combine(out->line_det, out) : out->line_det;
   } else {
@@ -1101,7 +1145,7 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
     out->det = out->line_det = undecided ? PD_PEND
              : pol->otherwise < PO__COUNT ? outcome_det[pol->otherwise] : PD_REFER;
   }
-  for (uint32_t a = 0; a < out->naspects; a++) {
+  for (uint32_t a = 0; a < out->naspects && !vm->out_of_budget; a++) {
     uint32_t b = out->aspects[a].branch;
     out->aspects[a].det = cond[b - pol->branch0].status == PS_UNKNOWN
                         ? PD_PEND : judge_branch(vm, pol, &p->branches[b], res);
@@ -1154,10 +1198,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;
   pol_natives_reset(vm);
-  vm->left = vm->budget;
-  vm->out_of_budget = 0;
-  vm->overflow = 0;
-  vm->at_crit = POL_NOSTR;
+  begin(vm);
   uint32_t i = 0;
   for (; i < n && !vm->out_of_budget && !vm->overflow; i++)
     if (judge_line(vm, c, i, &vm->lines[i], vm->crit + (size_t)i * vm->maxpolcrit,

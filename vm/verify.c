@@ -4,7 +4,9 @@
  * block's code (opcodes, EXTRA words, operand kinds and ranges, forward jumps
  * to instruction boundaries, RET at the end), then the block call graph (a
  * DAG by construction: callees have higher indices; nesting depth bounded),
- * then criteria trees, branches, policies and their decision rules.  The
+ * then criteria trees, branches, policies and their decision rules, and
+ * last that every register is written before it is read on every path
+ * (definite assignment, through the calls into a block too).  The
  * full list is in docs/bundle-format.md, "What a loaded bundle guarantees".
  *
  * Ownership: p is borrowed and not modified; scratch memory is freed here.
@@ -425,6 +427,131 @@ static int check_code(V *v)
   return rc;
 }
 
+/* ---- definite assignment ------------------------------------------------ */
+
+/* A set of registers (POL_MAX_REGS < 256). */
+typedef struct RegSet {
+  uint64_t w[4];
+} RegSet;
+
+static int rs_has(const RegSet *s, uint32_t r) { return (int)(s->w[r >> 6] >> (r & 63) & 1u); }
+static void rs_add(RegSet *s, uint32_t r) { s->w[r >> 6] |= (uint64_t)1 << (r & 63); }
+static void rs_meet(RegSet *s, const RegSet *t)
+{
+  for (int i = 0; i < 4; i++) s->w[i] &= t->w[i];
+}
+
+/* What the block's callers all set: the frame is shared, so a body block
+   starts with every register its caller had written before the call, plus
+   the item register the VM writes before each run.  Roots (criteria,
+   branch conditions, `for each` lists) and blocks nobody calls start with
+   none: registers are not cleared between runs, so without this rule a
+   block could read what an earlier case left there. */
+typedef struct Entry {
+  RegSet set;
+  uint8_t known;   /* set holds at least one caller's registers */
+} Entry;
+
+static void entry_meet(Entry *e, const RegSet *s)
+{
+  if (e->known) rs_meet(&e->set, s);
+  else e->set = *s;
+  e->known = 1;
+}
+
+/* A read of register r at pc with the registers surely written in `have`. */
+static int def_read(V *v, uint32_t b, uint32_t pc, const RegSet *have, uint32_t r)
+{
+  if (rs_has(have, r)) return 0;
+  return fail(v, AT "register %u is read before it is written (on some path from the "
+              "start of the block and its callers)", b, pc, r);
+}
+
+/* One pass in order over block b: jumps go forward, so the set at pc is
+   final when pc is reached (the meet of its predecessors).  in[] and
+   reached[] are scratch of at least the block's length. */
+static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint8_t *reached)
+{
+  const pol_Program *p = v->p;
+  const pol_Block *bl = &p->blocks[b];
+  uint32_t end = bl->start + bl->len;
+  memset(reached, 0, bl->len);
+  in[0] = entry[b].set;   /* roots and uncalled blocks: entry[b] is all 0 */
+  reached[0] = 1;
+  for (uint32_t pc = bl->start; pc < end;) {
+    pol_Instr ins = p->code[pc];
+    pol_Op op = POL_OP(ins);
+    const pol_OpInfo *oi = &pol_opinfo[op];
+    uint32_t next = pc + 1 + (uint32_t)oi->extra;
+    if (!reached[pc - bl->start]) { pc = next; continue; }   /* never runs */
+    RegSet have = in[pc - bl->start];
+    uint32_t A = POL_A(ins), B = oi->fmt == FMT_ABx ? POL_Bx(ins) : POL_B(ins), C = POL_C(ins);
+    if ((oi->a == 'R' && def_read(v, b, pc, &have, A)) ||
+        (oi->b == 'R' && oi->c != 'N' && def_read(v, b, pc, &have, B)) ||
+        (oi->fmt == FMT_ABC && oi->c == 'R' && def_read(v, b, pc, &have, C)))
+      return -1;
+    if (oi->c == 'N')   /* B is where the C arguments start: none when C is 0 */
+      for (uint32_t r = B; r < B + C; r++)
+        if (def_read(v, b, pc, &have, r)) return -1;
+    const char *const *roles;
+    const char *kinds = extra_kinds(op, &roles);
+    for (uint32_t i = 0; kinds[i]; i++)
+      if (kinds[i] == 'r' && def_read(v, b, pc, &have, POL_Ax(p->code[pc + 1 + i]))) return -1;
+    if (kinds[0] == 'b') {   /* quantifier bodies see these and the item */
+      RegSet callee = have;
+      rs_add(&callee, C);
+      for (uint32_t i = 0; kinds[i]; i++)
+        if (kinds[i] == 'b') entry_meet(&entry[POL_Ax(p->code[pc + 1 + i])], &callee);
+    }
+    if (oi->a == 'W') rs_add(&have, A);
+    /* successors: the jump target, and the next instruction unless the
+       control never falls through */
+    if (oi->b == 'J') {
+      uint32_t t = pc + 1 + B - bl->start;
+      if (reached[t]) rs_meet(&in[t], &have);
+      else { in[t] = have; reached[t] = 1; }
+    }
+    if (op != OP_JMP && op != OP_RET && next < end) {
+      uint32_t t = next - bl->start;
+      if (reached[t]) rs_meet(&in[t], &have);
+      else { in[t] = have; reached[t] = 1; }
+    }
+    pc = next;
+  }
+  return 0;
+}
+
+/* Every register is written before it is read, on every path: within a
+   block and through the calls into it.  Runs after the other checks, so
+   every index it follows is valid.  Callers have lower indices than their
+   callees, so one pass over the blocks in order sees every call into a
+   block before the block itself. */
+static int check_defs(V *v)
+{
+  const pol_Program *p = v->p;
+  uint32_t maxlen = 1;
+  for (uint32_t b = 0; b < p->nblocks; b++)
+    if (p->blocks[b].len > maxlen) maxlen = p->blocks[b].len;
+  Entry *entry = calloc(p->nblocks ? p->nblocks : 1, sizeof *entry);
+  RegSet *in = malloc((size_t)maxlen * sizeof *in);
+  uint8_t *reached = malloc(maxlen);
+  int rc = 0;
+  if (!entry || !in || !reached) rc = fail(v, "out of memory while verifying");
+  /* roots start with nothing written, whoever else calls them */
+  RegSet none = {{0}};
+  for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++)
+    if (p->crit[i].kind == PC_LEAF) entry_meet(&entry[p->crit[i].block], &none);
+  for (uint32_t i = 0; rc == 0 && i < p->nbranches; i++) {
+    entry_meet(&entry[p->branches[i].cond], &none);
+    if (p->branches[i].each != POL_NOSTR) entry_meet(&entry[p->branches[i].each], &none);
+  }
+  for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) rc = def_block(v, b, entry, in, reached);
+  free(entry);
+  free(in);
+  free(reached);
+  return rc;
+}
+
 #undef AT
 
 /* ---- criteria, branches, policies ------------------------------------- */
@@ -656,7 +783,7 @@ int pol_verify(const pol_Program *p, char *err, size_t errlen)
   V v = {p, err, errlen};
   if (!p) return fail(&v, "no program");
   if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_crit(&v) ||
-      check_policies(&v))
+      check_policies(&v) || check_defs(&v))
     return -1;
   return 0;
 }

@@ -99,7 +99,11 @@ typedef struct pol_VM pol_VM;
 pol_VM *pol_vm_new(const pol_Program *p);
 void pol_vm_free(pol_VM *vm);
 void pol_vm_set_trace(pol_VM *vm, int on);
-/* Most instructions one case may execute (0: the default, 10 million). */
+/* Most units of work one case may take (0: the default, 10 million): an
+   instruction, an item a loop visits, an item a search compares
+   (docs/limits.md).  The first unit it cannot pay stops the evaluation:
+   pol_vm_eval fails, pol_vm_run returns unknown.  Registers start unknown
+   in every pol_vm_eval and pol_vm_run. */
 void pol_vm_set_budget(pol_VM *vm, uint64_t budget);
 
 /* Binds the program's extern functions (docs/security.md).  allow: nallow

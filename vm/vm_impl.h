@@ -26,10 +26,16 @@ struct pol_VM {
   pol_Route *routes;          /* nroutes entries, built by pol_vm_new */
   uint32_t nroutes;
   pol_Value *regs;            /* one frame: max nregs over all blocks */
+  uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
   int tracing;
   uint64_t budget, left;
-  int out_of_budget;
+  int out_of_budget;          /* set once left cannot pay: every loop and
+                                 block stops at once, the case fails */
+  uint64_t visits;            /* items the loops visited since the budget was
+                                 reset: each is paid for first, so never more
+                                 than the budget (the oracle of the fuzz
+                                 target fuzz_program) */
   /* the first arithmetic result beyond the range of numbers (decimal.h):
      the case cannot be judged (pol_vm_eval says why, from these) */
   int overflow;

@@ -6,7 +6,10 @@
 # policies, stdlib modules, language tests, docs examples and the hostile
 # .pol files; fuzz_bundle gets build/policies.polb and one small bundle per
 # policy and docs example; fuzz_case gets every example case and the hostile
-# .json files.  Each target's regression inputs (tests/fuzz/regress/TARGET)
+# .json files; fuzz_eval gets NDJSON streams of the example cases, some with
+# broken lines between them; fuzz_program gets 32 inputs of 300 bytes from a
+# fixed pseudo-random stream (its input is a list of choices, and longer
+# inputs make larger programs, so it also runs with -len_control=0).  Each target's regression inputs (tests/fuzz/regress/TARGET)
 # are seeds too.  The growing corpus is FUZZ_BUILD/corpus/TARGET; a crash,
 # leak or timeout leaves its input in FUZZ_BUILD/artifacts/TARGET/ -- copy it
 # to tests/fuzz/regress/TARGET/ once it is fixed.
@@ -16,7 +19,7 @@ set -u
 FB=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case}
+TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval}
 B=build          # the normal build: polc and the real bundle
 POLC=$B/polc
 
@@ -24,7 +27,7 @@ seed() { mkdir -p "$FB/seed/$1"; }
 
 # ---- seeds --------------------------------------------------------------
 rm -rf "$FB/seed"
-seed fuzz_compile; seed fuzz_bundle; seed fuzz_case
+seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval
 for f in policies/*.pol stdlib/*.pol tests/lang/*.pol tests/lang/regress/*.pol \
          tests/golden/errors/*.pol tests/hostile/*.pol; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_compile/$(echo "$f" | tr / _)"
@@ -47,7 +50,21 @@ done
 for f in examples/*/*.json examples/*/expected/*.json tests/hostile/*.json; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_case/$(echo "$f" | tr / _)"
 done
-for t in fuzz_compile fuzz_bundle fuzz_case; do
+python3 - "$FB/seed" <<'EOF'
+import glob, json, random, sys
+out = sys.argv[1]
+cases = [json.dumps(json.load(open(f))) for f in sorted(glob.glob("examples/*/*.json"))]
+broken = ["{broken", "", "null", '{"case_id": 7}', cases[0][: len(cases[0]) // 2]]
+rnd = random.Random(9)
+for i in range(24):
+    lines = [rnd.choice(cases) for _ in range(rnd.randint(1, 4))]
+    if i % 3 == 0:
+        lines.insert(rnd.randrange(len(lines) + 1), rnd.choice(broken))
+    open("%s/fuzz_eval/stream-%02d.ndjson" % (out, i), "w").write("\n".join(lines) + "\n")
+for i in range(32):
+    open("%s/fuzz_program/random-%02d" % (out, i), "wb").write(bytes(rnd.randrange(256) for _ in range(300)))
+EOF
+for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval; do
   for f in tests/fuzz/regress/$t/*; do
     [ -f "$f" ] && cp "$f" "$FB/seed/$t/regress_$(basename "$f")"
   done
@@ -56,15 +73,20 @@ done
 # ---- runs ---------------------------------------------------------------
 bad=0
 for t in $TARGETS; do
+  extra=
   case $t in
     fuzz_compile) maxlen=16384 ;;
     fuzz_bundle) maxlen=65536 ;;
+    fuzz_program) maxlen=1024; extra=-len_control=0 ;;
+    fuzz_eval) maxlen=16384 ;;
     *) maxlen=8192 ;;
   esac
+  [ -f "tests/fuzz/$t.dict" ] && extra="$extra -dict=tests/fuzz/$t.dict"
   mkdir -p "$FB/corpus/$t" "$FB/artifacts/$t"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=tests/fuzz/ubsan.supp \
-  "$FB/$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
-    -dict="tests/fuzz/$t.dict" -artifact_prefix="$FB/artifacts/$t/" -print_final_stats=1 \
+  POL_FUZZ_BUNDLE="$B/policies.polb" \
+  "$FB/$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen $extra \
+    -artifact_prefix="$FB/artifacts/$t/" -print_final_stats=1 \
     "$FB/corpus/$t" "$FB/seed/$t" > "$FB/$t.log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$FB/$t.log" | tail -1)

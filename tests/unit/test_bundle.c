@@ -648,6 +648,55 @@ static void test_callee_regs(void **state)
   expect_bad(p, "block 2 pc 20: body block 3 needs 7 registers, its caller has 6");
 }
 
+/* Registers are not cleared between runs: a register read before any write
+   would see what an earlier run (an earlier case) left there, e.g. a list
+   in the case arena the next case reuses.  Issue 9, finding 4. */
+static void test_read_before_write(void **state)
+{
+  (void)state;
+  /* I.B walks register 0 as a list without loading the fact into it */
+  pol_Program *p = fixture();
+  p->code[PC_FACT1] = ABx(OP_LOADK, 5, 4);
+  expect_bad(p, "block 2 pc 20: register 0 is read before it is written");
+  /* in straight-line code */
+  p = fixture();
+  p->code[PC_GE] = ABC(OP_GE, 2, 0, 6);
+  expect_bad(p, "block 1 pc 6: register 6 is read before it is written");
+  /* by an argument list (N) */
+  p = fixture();
+  p->code[PC_FACT2] = ABC(OP_LOADB, 1, 1, 0);
+  expect_bad(p, "block 0 pc 1: register 0 is read before it is written");
+  /* on one path only: JTRUE skips the write of register 7 */
+  p = fixture();
+  p->code[PC_LOADB] = ABC(OP_LOADB, 7, 2, 0);
+  p->code[PC_LOADB + 1] = ABC(OP_MOVE, 3, 7, 0);
+  expect_bad(p, "block 1 pc 10: register 7 is read before it is written");
+  /* (the fixture's RET 2 after the join is read after a write on both
+     paths: GE before the JTRUE, LOADB on the path it skips) */
+  /* a body reads its item and what every caller wrote before the call:
+     block 4 (start, end, key) runs after register 5 is loaded... */
+  p = fixture();
+  p->blocks[4].nregs = 6;
+  p->code[B4] = ABC(OP_EQ, 3, 2, 5);
+  expect_good(p);
+  /* ...block 3 is also the body of the EXISTS before it */
+  p = fixture();
+  p->code[B3] = ABC(OP_EQ, 3, 2, 5);
+  expect_bad(p, "block 3 pc 33: register 5 is read before it is written");
+  /* the caller's destination is written only after the body has run */
+  p = fixture();
+  p->code[B3] = ABC(OP_EQ, 3, 2, 1);
+  expect_bad(p, "block 3 pc 33: register 1 is read before it is written");
+  /* a root block starts with nothing, even when a block calls it too */
+  p = fixture();
+  p->code[B5 + 1] = ABC(OP_RET, 0, 0, 0);
+  p->code[B5] = ABC(OP_LOADB, 0, 1, 0);
+  expect_good(p);
+  p = fixture();
+  p->code[B5] = ABC(OP_NOT, 0, 0, 0);
+  expect_bad(p, "block 5 pc 39: register 0 is read before it is written");
+}
+
 static void test_cover_window_register(void **state)
 {
   (void)state;
@@ -1553,6 +1602,7 @@ int main(void)
     cmocka_unit_test(test_bad_evidence_index),
     cmocka_unit_test(test_block_call_order),
     cmocka_unit_test(test_callee_regs),
+    cmocka_unit_test(test_read_before_write),
     cmocka_unit_test(test_cover_window_register),
     cmocka_unit_test(test_extern_calls),
     cmocka_unit_test(test_extern_libraries),

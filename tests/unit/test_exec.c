@@ -928,11 +928,108 @@ static void test_instruction_budget(void **state)
   const pol_Program *p = x.p;
   uint32_t root = p->crit[0].block;
   uint32_t body = POL_Ax(p->code[p->blocks[root].start + 2]);
-  uint64_t need = p->blocks[p->branches[0].cond].len + p->blocks[root].len + 1000u * p->blocks[body].len;
+  /* each of the 1000 items costs 1 besides its body (issue 9, finding 5) */
+  uint64_t need = p->blocks[p->branches[0].cond].len + p->blocks[root].len +
+                  1000u * (p->blocks[body].len + 1u);
   pol_vm_set_budget(x.vm, need);
   assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), 0);
   pol_vm_set_budget(x.vm, need - 1);
   assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), -1);
+  ex_free(&x);
+}
+
+/* Once the budget is spent nothing runs: not the rest of the loop, not the
+   rest of the block (which would say "true" here, from `or a`), not the
+   other criteria.  Issue 9, finding 5: a policy of doubling lets over a
+   100000-item list ran for 70 s past its budget. */
+static void test_budget_stops_at_once(void **state)
+{
+  (void)state;
+  static const char *const exprs[] = {
+    "(exists inj where relief > 100) or a",
+    "(every inj where relief > 1) or a",
+    "(count inj where relief > 100) >= 1 or a",
+    "(count distinct date of inj where relief > 1) >= 1 or a",
+    "(days of [2025-01-01, 2025-12-31] covered by th where kind == \"pt\" from start to end) >= 1 or a",
+    "(\"x\" in tags) or a",
+  };
+  char facts[200000];
+  size_t k = (size_t)snprintf(facts, sizeof facts, "\"a\": true, \"inj\": [");
+  for (int i = 0; i < 1000; i++)
+    k += (size_t)snprintf(facts + k, sizeof facts - k, "%s{\"date\": \"2025-01-%02d\", \"relief\": 5}",
+                          i ? ", " : "", 1 + i % 28);
+  k += (size_t)snprintf(facts + k, sizeof facts - k, "], \"th\": [");
+  for (int i = 0; i < 1000; i++)
+    k += (size_t)snprintf(facts + k, sizeof facts - k,
+                          "%s{\"kind\": \"pt\", \"start\": \"2025-02-%02d\", \"end\": \"2025-03-01\"}",
+                          i ? ", " : "", 1 + i % 28);
+  k += (size_t)snprintf(facts + k, sizeof facts - k, "], \"tags\": [");
+  for (int i = 0; i < 1000; i++) k += (size_t)snprintf(facts + k, sizeof facts - k, "%s\"t\"", i ? ", " : "");
+  snprintf(facts + k, sizeof facts - k, "]");
+  for (size_t e = 0; e < sizeof exprs / sizeof exprs[0]; e++) {
+    char src[1024];
+    snprintf(src, sizeof src, PRE "branch \"B\" \"b\" when true {\n"
+                                  "  criterion \"C\" \"\" { %s }\n  criterion \"D\" \"\" { a }\n}\n",
+             exprs[e]);
+    Ex x;
+    ex_compile(&x, src);
+    ex_case(&x, facts);
+    pol_vm_set_budget(x.vm, 100);
+    pol_Value v = ex_run(&x, "C");
+    if (v.tag != PV_UNK) fail_msg("%s: the block went on after the budget ran out", exprs[e]);
+    const pol_LineResult *r = NULL;
+    char err[256];
+    assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), -1);
+    assert_string_equal(err, "evaluation exceeded the limit of 100 instructions");
+    /* with enough budget the same case is judged */
+    pol_vm_set_budget(x.vm, 0);
+    v = ex_run(&x, "C");
+    assert_int_equal(pol_truth(&v), POL_TRUE);
+    assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), 0);
+    ex_free(&x);
+  }
+}
+
+/* Registers start unknown in every case: a block that read a register
+   before writing it (the verifier refuses such code; this block is put in
+   after verification) sees unknown, not what the last case left there,
+   such as a list in the case arena the next case reuses.  Issue 9,
+   finding 4. */
+static void test_registers_cleared(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"C\" \"\" { exists inj where relief >= 1 }\n"
+                     "  criterion \"S\" \"\" { a }\n"
+                     "}\n");
+  pol_Program *p = x.p;
+  uint32_t root = p->crit[crit_index(p, "C")].block;
+  /* C's block leaves the list of injections in the register EXISTS reads */
+  uint32_t list_reg = POL_NOSTR;
+  for (uint32_t pc = p->blocks[root].start; pc < p->blocks[root].start + p->blocks[root].len; pc++)
+    if (POL_OP(p->code[pc]) == OP_EXISTS) list_reg = POL_B(p->code[pc]);
+  assert_int_not_equal(list_reg, POL_NOSTR);
+  /* S's block: LEN of that register, never written: unverifiable */
+  pol_Block *bs = &p->blocks[p->crit[crit_index(p, "S")].block];
+  assert_true(bs->len >= 2);
+  bs->nregs = list_reg + 1;   /* within the VM's frame: C's block has it */
+  p->code[bs->start] = POL_MK_ABC(OP_LEN, 0, list_reg, 0);
+  p->code[bs->start + 1] = POL_MK_ABC(OP_RET, 0, 0, 0);
+  char err[256];
+  assert_int_equal(pol_verify(p, err, sizeof err), -1);
+  assert_non_null(strstr(err, "is read before it is written"));
+  ex_case(&x, "\"inj\": [{\"relief\": 1}, {\"relief\": 2}, {\"relief\": 3}]");
+  pol_Value v = ex_run(&x, "C");
+  assert_int_equal(pol_truth(&v), POL_TRUE);
+  /* the next case: its arena reuses the memory of the last one's list */
+  ex_case(&x, "\"s\": \"a string in the arena\", \"tags\": [\"t\", \"u\"]");
+  v = ex_run(&x, "S");
+  assert_int_equal(v.tag, PV_UNK);
+  const pol_LineResult *r = NULL;
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), 0);
+  ex_case(&x, "\"inj\": [{\"relief\": 1}]");
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), 0);
   ex_free(&x);
 }
 
@@ -1357,6 +1454,8 @@ int main(void)
     cmocka_unit_test(test_for_each_items),
     cmocka_unit_test(test_jumps_hand_assembled),
     cmocka_unit_test(test_instruction_budget),
+    cmocka_unit_test(test_budget_stops_at_once),
+    cmocka_unit_test(test_registers_cleared),
     cmocka_unit_test(test_determinations),
     cmocka_unit_test(test_effective_date_routing),
     cmocka_unit_test(test_caresource_examples),
