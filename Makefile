@@ -88,10 +88,15 @@ $(B)/libpolvm.a: $(VM_OBJ)
 $(B)/libpolc.a: $(COMP_OBJ)
 	$(AR) rcs $@ $^
 
-$(POLC): $(B)/compiler/polc.o $(B)/compiler/fmt.o $(B)/compiler/doc.o $(B)/libpolc.a $(B)/libpolvm.a
+# the command-line programs (cli/): one file per command on the libraries
+POLC_SRC  = cli/polc.c cli/polc_keygen.c compiler/fmt.c compiler/doc.c
+POLVM_SRC = cli/polvm.c cli/cli.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
+            cli/polvm_test.c cli/polvm_diff.c
+
+$(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(POLVM): $(B)/vm/polvm.o $(B)/vm/polvm_test.o $(B)/vm/polvm_diff.o $(B)/libpolvm.a
+$(POLVM): $(POLVM_SRC:%.c=$(B)/%.o) $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- the public library: vm/polvm.h, docs/embedding.md ------------------
@@ -270,3 +275,4 @@ clean:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 $(B)/compiler/%.o: ALL_CFLAGS += -I compiler
+$(B)/cli/%.o: ALL_CFLAGS += -I compiler -I vm

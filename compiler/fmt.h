@@ -2,7 +2,7 @@
  * fmt.h -- `polc fmt` and `polc doc`: the canonical layout of a .pol
  * source, and a clinician-readable rendering of a policy.
  *
- * Both are subcommands of polc (polc.c dispatches on argv[1]); both only
+ * Both are subcommands of polc (cli/polc.c dispatches on argv[1]); both only
  * read the AST, never change the language or the bundle.
  */
 #ifndef POL_FMT_H

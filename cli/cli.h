@@ -1,14 +1,16 @@
 /*
- * polvm_cli.h -- what the subcommands of polvm share: exit codes, loading a
+ * cli.h -- what the subcommands of polvm share: exit codes, loading a
  * bundle, judging one case into its compact JSON trace, a sorted set of
- * strings.  Implemented in polvm.c; used by polvm_test.c and polvm_diff.c.
- * Private to the polvm executable: nothing here is part of libpolvm.
+ * strings.  Implemented in cli.c; the commands are polvm_COMMAND.c, the
+ * dispatch polvm.c.  Private to the polvm executable: nothing here is part
+ * of libpolvm.
  */
-#ifndef POLVM_CLI_H
-#define POLVM_CLI_H
+#ifndef POL_CLI_H
+#define POL_CLI_H
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "bytecode.h"
 #include "case.h"
@@ -31,6 +33,10 @@ typedef struct cli_Loaded {
    --allow-extern allows.  0 on success, else an exit code with the reason
    on stderr.  Call cli_unload either way. */
 int cli_load_bundle(const char *path, cli_Loaded *L);
+/* The same; keep_bad (polvm verify, without --trust): a bundle with a bad
+   signature is still returned in L->p, unbound, with EXIT_BUNDLE; bind 0
+   (verify, dump): the externs stay unbound. */
+int cli_load_bundle_ex(const char *path, cli_Loaded *L, int keep_bad, int bind);
 void cli_unload(cli_Loaded *L);
 
 /* Reads and parses a JSON file ("-" is stdin).  NULL and a reason
@@ -109,7 +115,25 @@ void cli_set_free(cli_Set *set);
    an assessment), each prefixed by prefix and suffixed by suffix. */
 void cli_reason_ids(cli_Set *set, const json_t *view, const char *prefix, const char *suffix);
 
-/* The subcommands; argv excludes "polvm" and the subcommand name. */
+/* ---- global options: --trust, --allow-extern ---- */
+
+/* The global options before the command: --trust KEY.pub (the last one
+   wins), else $POLVM_TRUST; --allow-extern PATH (repeatable), else
+   $POLVM_ALLOW_EXTERN's ':'-separated paths.  Removes them from argv.
+   0, or -1 with the reason on stderr. */
+int cli_parse_global(int *argc, char ***argv);
+int cli_trusted(void);          /* 1: --trust (or $POLVM_TRUST) was given */
+void cli_global_free(void);
+
+/* polvm's usage, on f (polvm.c). */
+void polvm_usage(FILE *f);
+
+/* The subcommands, one file each (polvm_NAME.c); argv excludes "polvm"
+   and the subcommand name. */
+int polvm_trace_main(int argc, char **argv);
+int polvm_eval_main(int argc, char **argv);
+int polvm_verify_main(int argc, char **argv);
+int polvm_dump_main(int argc, char **argv);
 int polvm_test_main(int argc, char **argv);
 int polvm_diff_main(int argc, char **argv);
 

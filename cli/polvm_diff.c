@@ -32,7 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "polvm_cli.h"
+#include "cli.h"
 #include "trace.h"
 
 /* The outcome of one request line under one bundle. */

@@ -1,30 +1,7 @@
 /*
- * polvm.c -- the VM's command line.
- *
- *   polvm trace [--bundle B] [--format text|json] CASE.json...
- *   polvm eval  [--bundle B] [--criteria] [--no-trace] < cases.ndjson
- *   polvm verify BUNDLE          load and verify, print a summary
- *   polvm dump BUNDLE            disassemble a bundle
- *   polvm test [--bundle B] [--coverage] [--coverage-json F] [--threshold P] TEST.json...
- *                                policy tests and criteria coverage (polvm_test.c)
- *   polvm diff OLD.polb NEW.polb cases.ndjson
- *                                what changes between two bundles (polvm_diff.c)
- *
- * The bundle defaults to $POLVM_BUNDLE, else $XDG_DATA_HOME/polc/policies.polb
- * or ~/.local/share/polc/policies.polb (pol_default_bundle), never a relative path.
- * `polvm --trust KEY.pub COMMAND ...` (or $POLVM_TRUST) refuses bundles not
- * signed by that key (docs/cli.md, docs/bundle-format.md "Signature").
- * `polvm --allow-extern DIR_OR_LIB COMMAND ...` (or $POLVM_ALLOW_EXTERN)
- * lets a bundle's extern functions load their pinned libraries from there;
- * without it a bundle with externs is refused, and verify and dump never
- * load native code (docs/security.md).
- * Exit codes (docs/cli.md): 0 success, 2 usage, 3 bad case, 4 bad
- * bundle, 5 internal or I/O error (a failed write to stdout: always),
- * 130 / 143 eval or trace stopped by SIGINT / SIGTERM.  A determination of
- * deny or pend is a result, not an error: exit 0.  `polvm test` exits 1
- * when a test fails.
- *
- * This file also holds what the subcommands share (polvm_cli.h).
+ * cli.c -- what the subcommands of polvm share (cli.h): global options
+ * (--trust, --allow-extern), loading a bundle, reading cases and case
+ * lines, output and signals, sets of criterion ids.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -38,26 +15,10 @@
 
 #include "bundle.h"
 #include "case.h"
+#include "cli.h"
 #include "output.h"
-#include "polvm_cli.h"
 #include "trace.h"
 #include "vm.h"
-
-static void usage(FILE *f)
-{
-  fputs("usage: polvm trace [--bundle B] [--format text|json] CASE.json...\n"
-        "       polvm eval  [--bundle B] [--criteria] [--no-trace] < cases.ndjson\n"
-        "       polvm verify BUNDLE\n"
-        "       polvm dump BUNDLE\n"
-        "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
-        "       polvm diff OLD.polb NEW.polb cases.ndjson\n"
-        "The bundle defaults to $POLVM_BUNDLE, else $XDG_DATA_HOME/polc/policies.polb\n"
-        "or ~/.local/share/polc/policies.polb.\n"
-        "Before the command, --trust KEY.pub (or $POLVM_TRUST=KEY.pub) refuses any\n"
-        "bundle not signed by that key, and --allow-extern DIR_OR_LIB (repeatable; or\n"
-        "$POLVM_ALLOW_EXTERN=PATH:PATH) lets a bundle's externs load their libraries\n"
-        "from there (docs/security.md).\n", f);
-}
 
 typedef cli_Loaded Loaded;
 
@@ -132,6 +93,7 @@ json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t er
   return root;
 }
 
+
 /* The key of --trust / $POLVM_TRUST; NULL: any signer, or none. */
 static uint8_t trust_key[POL_PUBKEY_LEN];
 static const uint8_t *trust;
@@ -144,11 +106,11 @@ static const char *allow[MAX_ALLOW];
 static size_t nallow;
 static char *allow_env;
 
-/* cli_load_bundle; keep_bad (polvm verify, without --trust): a bundle
+/* cli_load_bundle_ex (cli.h); keep_bad (polvm verify, without --trust): a bundle
    with a bad signature is still returned in L->p, unbound, for a report,
    with EXIT_BUNDLE.  bind 0 (verify, dump): the externs stay unbound and
    nothing of the bundle's libraries is opened. */
-static int load_bundle(const char *path, Loaded *L, int keep_bad, int bind)
+int cli_load_bundle_ex(const char *path, Loaded *L, int keep_bad, int bind)
 {
   char err[512];
   uint8_t *buf = NULL;
@@ -198,7 +160,7 @@ static int load_bundle(const char *path, Loaded *L, int keep_bad, int bind)
 
 int cli_load_bundle(const char *path, Loaded *L)
 {
-  return load_bundle(path, L, 0, 1);
+  return cli_load_bundle_ex(path, L, 0, 1);
 }
 
 void cli_unload(Loaded *L)
@@ -307,85 +269,6 @@ void cli_reason_ids(cli_Set *set, const json_t *view, const char *prefix, const 
     snprintf(key, sizeof key, "%s%s%s", prefix, id, suffix);
     cli_set_add(set, key);
   }
-}
-
-/* ---- trace ------------------------------------------------------------- */
-
-static int cmd_trace(int argc, char **argv)
-{
-  const char *bundle = NULL, *format = "text";   /* NULL: the default */
-  const char *files[4096];
-  int nfiles = 0;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
-    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
-    else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "polvm trace: unknown option '%s'\n", argv[i]);
-      return EXIT_USAGE;
-    } else if (nfiles < 4096) files[nfiles++] = argv[i];
-  }
-  int json = strcmp(format, "json") == 0;
-  if (!json && strcmp(format, "text") != 0) {
-    fprintf(stderr, "polvm trace: unknown format '%s' (text or json)\n", format);
-    return EXIT_USAGE;
-  }
-  if (nfiles == 0) {
-    usage(stderr);
-    return EXIT_USAGE;
-  }
-  Loaded L;
-  int rc = cli_load_bundle(bundle, &L);
-  if (rc) { cli_unload(&L); return rc; }
-  pol_vm_set_trace(L.vm, 1);
-  cli_catch_stop();
-  pol_Buf out = {0};
-  for (int f = 0; f < nfiles && !cli_stopped(); f++) {
-    char err[1024];
-    char case_hash[65];
-    json_t *root = cli_read_case(files[f], case_hash, err, sizeof err);
-    if (!root) {
-      fprintf(stderr, "polvm: %s\n", err);
-      rc = EXIT_CASE;
-      continue;
-    }
-    const pol_LineResult *lines = NULL;
-    if (pol_case_load(L.c, root, err, sizeof err) != 0) {
-      fprintf(stderr, "polvm: %s: %s\n", files[f], err);
-      rc = EXIT_CASE;
-    } else if (pol_vm_eval(L.vm, L.c, &lines, err, sizeof err) != 0) {
-      fprintf(stderr, "polvm: %s: C0201 %s\n", files[f], err);
-      rc = EXIT_CASE;
-    } else {
-      pol_TraceMeta meta = {case_hash};
-      pol_buf_reset(&out);
-      if (json) pol_trace_json(&out, L.vm, L.c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
-      else pol_trace_text(&out, L.vm, L.c, lines, &meta);
-      if (f + 1 < nfiles && !json) pol_buf_puts(&out, "\n");
-      if (cli_write_out(&out) != 0) {
-        rc = EXIT_INTERNAL;
-        json_decref(root);
-        break;
-      }
-    }
-    json_decref(root);
-  }
-  pol_buf_free(&out);
-  cli_unload(&L);
-  if (rc != EXIT_INTERNAL && cli_stopped()) rc = cli_stop_code();   /* an output error wins */
-  return rc;
-}
-
-/* ---- eval -------------------------------------------------------------- */
-
-/* Loads root into L->c and judges it: 0, or -1 with "CODE ..." in err. */
-static int load_and_judge(Loaded *L, const json_t *root, const pol_LineResult **lines, char *err,
-                          size_t errlen)
-{
-  char why[480];
-  if (pol_case_load(L->c, root, err, errlen) != 0) return -1;
-  if (pol_vm_eval(L->vm, L->c, lines, why, sizeof why) == 0) return 0;
-  snprintf(err, errlen, "C0201 %s", why);
-  return -1;
 }
 
 /* ---- output, signals and case lines (polvm_cli.h) ---------------------- */
@@ -508,91 +391,6 @@ int cli_next_line(cli_Lines *in, char **line, size_t *len)
   }
 }
 
-/* ---- eval -------------------------------------------------------------- */
-
-/* Answers are gathered and written in blocks of about this size, and
-   whenever the input has no more complete lines (cli_next_line). */
-#define EVAL_OUT_BLOCK 65536
-
-static int cmd_eval(int argc, char **argv)
-{
-  const char *bundle = NULL;   /* the default */
-  int criteria = 0, trace = 1;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
-    else if (strcmp(argv[i], "--criteria") == 0) criteria = 1;
-    else if (strcmp(argv[i], "--no-trace") == 0) trace = 0;
-    else {
-      fprintf(stderr, "polvm eval: unknown argument '%s'\n", argv[i]);
-      return EXIT_USAGE;
-    }
-  }
-  Loaded L;
-  int rc = cli_load_bundle(bundle, &L);
-  if (rc) { cli_unload(&L); return rc; }
-  pol_vm_set_trace(L.vm, trace);
-  cli_catch_stop();
-  pol_Buf out = {0};
-  cli_Lines in;
-  cli_lines_init(&in, fileno(stdin), &out);
-  char *line;
-  size_t n;
-  unsigned long line_no = 0;
-  int flags = POL_TRACE_COMPACT | (criteria ? POL_TRACE_CRITERIA : 0);
-  while (!cli_stopped() && cli_next_line(&in, &line, &n) == 0) {
-    line_no++;
-    char err[512];
-    pol_CaseError ce;
-    json_t *root = cli_parse_case(line, n, &ce);
-    const pol_LineResult *lines = NULL;
-    if (!root) {
-      if (!ce.line) snprintf(err, sizeof err, "%s %s", ce.code, ce.text);
-      else snprintf(err, sizeof err, "%s %s (column %d)", ce.code, ce.text, ce.column);
-      pol_buf_printf(&out, "{\"line_no\": %lu, \"error\": ", line_no);
-      pol_buf_json_str(&out, err);
-      pol_buf_puts(&out, "}\n");
-    } else if (load_and_judge(&L, root, &lines, err, sizeof err) != 0) {
-      pol_buf_printf(&out, "{\"line_no\": %lu, ", line_no);
-      json_t *id = json_object_get(root, "case_id");
-      if (json_is_string(id)) {
-        pol_buf_puts(&out, "\"case_id\": ");
-        pol_buf_json_str(&out, json_string_value(id));
-        pol_buf_puts(&out, ", ");
-      }
-      pol_buf_puts(&out, "\"error\": ");
-      pol_buf_json_str(&out, err);
-      pol_buf_puts(&out, "}\n");
-    } else {
-      pol_trace_json(&out, L.vm, L.c, lines, NULL, flags);
-      pol_buf_puts(&out, "\n");
-    }
-    if (root) json_decref(root);
-    if (out.n >= EVAL_OUT_BLOCK) {
-      if (cli_write_out(&out) != 0) { rc = EXIT_INTERNAL; break; }
-      pol_buf_reset(&out);
-    }
-  }
-  if (in.failed) rc = in.failed;
-  else if (!rc && cli_write_out(&out) != 0) rc = EXIT_INTERNAL;
-  cli_lines_free(&in);
-  pol_buf_free(&out);
-  cli_unload(&L);
-  if (!rc && cli_stopped()) rc = cli_stop_code();   /* an input or output error wins */
-  return rc;
-}
-
-/* ---- verify / dump ----------------------------------------------------- */
-
-/* polvm verify's signature line. */
-static void print_signature(const pol_Program *p)
-{
-  char hex[65];
-  if (p->sig == POL_SIG_NONE) { puts("  not signed"); return; }
-  pol_sha_hex(p->signer, hex);
-  printf("  signed by %s (%s)\n", hex,
-         p->sig == POL_SIG_BAD ? "signature INVALID: bundle altered after signing"
-         : trust ? "signature valid, trusted key" : "signature valid");
-}
 
 /* Adds one --allow-extern place; -1 with the reason on stderr. */
 static int add_allow(const char *path)
@@ -610,7 +408,7 @@ static int add_allow(const char *path)
    wins), else $POLVM_TRUST: reads the key; --allow-extern PATH
    (repeatable), else $POLVM_ALLOW_EXTERN's ':'-separated paths.  Removes
    the options from argv.  0, or -1 with the reason on stderr. */
-static int parse_global(int *argc, char ***argv)
+int cli_parse_global(int *argc, char ***argv)
 {
   const char *path = getenv("POLVM_TRUST");
   if (path && !*path) path = NULL;
@@ -650,70 +448,13 @@ static int parse_global(int *argc, char ***argv)
   return 0;
 }
 
-static int cmd_verify(int argc, char **argv, int dump)
+int cli_trusted(void)
 {
-  if (argc != 1) {
-    usage(stderr);
-    return EXIT_USAGE;
-  }
-  Loaded L;
-  int rc = load_bundle(argv[0], &L, !dump, 0);   /* inspection never loads native code */
-  /* a bad signature is reported below, then refused */
-  if (rc && !(L.p && L.p->sig == POL_SIG_BAD)) { cli_unload(&L); return rc; }
-  if (dump) {
-    pol_disasm(L.p, stdout);
-  } else {
-    char hex[65];
-    pol_sha_hex(L.p->sha256, hex);
-    printf("%s: %s\n  sha256 %s\n", argv[0], rc ? "bad signature" : "ok", hex);
-    print_signature(L.p);
-    printf("  built %s\n  %u polic%s, %u criteria, %u blocks, %u instructions\n",
-           L.p->str[L.p->built], L.p->npol, L.p->npol == 1 ? "y" : "ies",
-           L.p->ncrit, L.p->nblocks, L.p->ncode);
-    for (uint32_t i = 0; i < L.p->npol; i++)
-      printf("  policy %s \"%s\" version %s\n", L.p->str[L.p->pol[i].id], L.p->str[L.p->pol[i].title],
-             L.p->str[L.p->pol[i].version]);
-    /* named and pinned, never loaded here */
-    for (uint32_t i = 0; i < L.p->nxlib; i++) {
-      pol_sha_hex(L.p->xlib[i].sha256, hex);
-      printf("  extern library %s sha256 %s\n", L.p->str[L.p->xlib[i].lib], hex);
-    }
-  }
-  cli_unload(&L);
-  return rc;
+  return trust != NULL;
 }
 
-static int polvm_main(int argc, char **argv)
+void cli_global_free(void)
 {
-  if (sodium_init() < 0) {
-    fputs("polvm: cannot initialise libsodium\n", stderr);
-    return EXIT_INTERNAL;
-  }
-  /* global options, before the command; then argv[1] is the command */
-  if (parse_global(&argc, &argv) != 0) return EXIT_USAGE;
-  if (argc < 2) {
-    usage(stderr);
-    return EXIT_USAGE;
-  }
-  const char *cmd = argv[1];
-  if (strcmp(cmd, "trace") == 0) return cmd_trace(argc - 2, argv + 2);
-  if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
-  if (strcmp(cmd, "verify") == 0) return cmd_verify(argc - 2, argv + 2, 0);
-  if (strcmp(cmd, "dump") == 0) return cmd_verify(argc - 2, argv + 2, 1);
-  if (strcmp(cmd, "test") == 0) return polvm_test_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "diff") == 0) return polvm_diff_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) { usage(stdout); return 0; }
-  fprintf(stderr, "polvm: unknown command '%s'\n", cmd);
-  usage(stderr);
-  return EXIT_USAGE;
-}
-
-/* Every command's output is checked once it is complete: a write error
-   (a full disk, a closed pipe) is exit 5, whatever the command found. */
-int main(int argc, char **argv)
-{
-  int rc = polvm_main(argc, argv);
   free(allow_env);
-  if (pol_close_stdout("polvm") != 0) rc = EXIT_INTERNAL;
-  return rc;
+  allow_env = NULL;
 }

@@ -24,8 +24,8 @@
 
 #include "compile.h"
 #include "fmt.h"
-#include "../vm/bundle.h"
-#include "../vm/output.h"
+#include "bundle.h"
+#include "output.h"
 
 #ifndef POL_STDLIB_DIR
 #define POL_STDLIB_DIR "/usr/local/share/polc/stdlib"
@@ -92,23 +92,6 @@ static int default_output(char *buf, size_t n)
   return 0;
 }
 
-/* polc keygen KEYFILE: a new key pair in KEYFILE (secret, 0600) and
-   KEYFILE.pub; never overwrites. */
-static int keygen_main(int argc, char **argv)
-{
-  if (argc != 2 || argv[1][0] == '-') {
-    fputs("usage: polc keygen KEYFILE   (writes KEYFILE and KEYFILE.pub)\n", stderr);
-    return EXIT_USAGE;
-  }
-  char err[512];
-  if (pol_key_generate(argv[1], err, sizeof err) != 0) {
-    fprintf(stderr, "polc: keygen: %s\n", err);
-    return EXIT_IO;
-  }
-  printf("secret key: %s\npublic key: %s.pub\n", argv[1], argv[1]);
-  return 0;
-}
-
 /* Appends a signature by the secret key in keyfile to *buf: 0, or an exit
    code with the reason on stderr. */
 static int sign_bundle(const char *keyfile, uint8_t **buf, size_t *len)
@@ -128,9 +111,11 @@ static int sign_bundle(const char *keyfile, uint8_t **buf, size_t *len)
   return 0;
 }
 
+int polc_keygen_main(int argc, char **argv);   /* polc_keygen.c */
+
 static int polc_main(int argc, char **argv)
 {
-  if (argc > 1 && strcmp(argv[1], "keygen") == 0) return keygen_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "keygen") == 0) return polc_keygen_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "fmt") == 0) return pol_fmt_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "doc") == 0) {
     const char *paths[3];

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "output.h"
-#include "polvm_cli.h"
+#include "cli.h"
 #include "trace.h"
 
 /* ---- coverage ----------------------------------------------------------- */

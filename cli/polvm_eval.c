@@ -1,0 +1,102 @@
+/*
+ * polvm_eval.c -- `polvm eval [--bundle B] [--criteria] [--no-trace] < cases.ndjson`:
+ * one compact JSON answer per case line, in order.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "case.h"
+#include "cli.h"
+#include "output.h"
+#include "trace.h"
+#include "vm.h"
+
+typedef cli_Loaded Loaded;
+
+/* Loads root into L->c and judges it: 0, or -1 with "CODE ..." in err. */
+static int load_and_judge(Loaded *L, const json_t *root, const pol_LineResult **lines, char *err,
+                          size_t errlen)
+{
+  char why[480];
+  if (pol_case_load(L->c, root, err, errlen) != 0) return -1;
+  if (pol_vm_eval(L->vm, L->c, lines, why, sizeof why) == 0) return 0;
+  snprintf(err, errlen, "C0201 %s", why);
+  return -1;
+}
+
+#define EVAL_OUT_BLOCK 65536
+
+int polvm_eval_main(int argc, char **argv)
+{
+  const char *bundle = NULL;   /* the default */
+  int criteria = 0, trace = 1;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
+    else if (strcmp(argv[i], "--criteria") == 0) criteria = 1;
+    else if (strcmp(argv[i], "--no-trace") == 0) trace = 0;
+    else {
+      fprintf(stderr, "polvm eval: unknown argument '%s'\n", argv[i]);
+      return EXIT_USAGE;
+    }
+  }
+  Loaded L;
+  int rc = cli_load_bundle(bundle, &L);
+  if (rc) { cli_unload(&L); return rc; }
+  pol_vm_set_trace(L.vm, trace);
+  cli_catch_stop();
+  pol_Buf out = {0};
+  cli_Lines in;
+  cli_lines_init(&in, fileno(stdin), &out);
+  char *line;
+  size_t n;
+  unsigned long line_no = 0;
+  int flags = POL_TRACE_COMPACT | (criteria ? POL_TRACE_CRITERIA : 0);
+  while (!cli_stopped() && cli_next_line(&in, &line, &n) == 0) {
+    line_no++;
+    char err[512];
+    pol_CaseError ce;
+    json_t *root = cli_parse_case(line, n, &ce);
+    const pol_LineResult *lines = NULL;
+    if (!root) {
+      if (!ce.line) snprintf(err, sizeof err, "%s %s", ce.code, ce.text);
+      else snprintf(err, sizeof err, "%s %s (column %d)", ce.code, ce.text, ce.column);
+      pol_buf_printf(&out, "{\"line_no\": %lu, \"error\": ", line_no);
+      pol_buf_json_str(&out, err);
+      pol_buf_puts(&out, "}\n");
+    } else if (load_and_judge(&L, root, &lines, err, sizeof err) != 0) {
+      pol_buf_printf(&out, "{\"line_no\": %lu, ", line_no);
+      json_t *id = json_object_get(root, "case_id");
+      if (json_is_string(id)) {
+        pol_buf_puts(&out, "\"case_id\": ");
+        pol_buf_json_str(&out, json_string_value(id));
+        pol_buf_puts(&out, ", ");
+      }
+      pol_buf_puts(&out, "\"error\": ");
+      pol_buf_json_str(&out, err);
+      pol_buf_puts(&out, "}\n");
+    } else {
+      pol_trace_json(&out, L.vm, L.c, lines, NULL, flags);
+      pol_buf_puts(&out, "\n");
+    }
+    if (root) json_decref(root);
+    if (out.n >= EVAL_OUT_BLOCK) {
+      if (cli_write_out(&out) != 0) { rc = EXIT_INTERNAL; break; }
+      pol_buf_reset(&out);
+    }
+  }
+  if (in.failed) rc = in.failed;
+  else if (!rc && cli_write_out(&out) != 0) rc = EXIT_INTERNAL;
+  cli_lines_free(&in);
+  pol_buf_free(&out);
+  cli_unload(&L);
+  if (!rc && cli_stopped()) rc = cli_stop_code();   /* an input or output error wins */
+  return rc;
+}

@@ -1,0 +1,86 @@
+/*
+ * polvm_trace.c -- `polvm trace [--bundle B] [--format text|json] CASE.json...`:
+ * one case file at a time, its text or pretty JSON trace.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "case.h"
+#include "cli.h"
+#include "output.h"
+#include "trace.h"
+#include "vm.h"
+
+typedef cli_Loaded Loaded;
+
+int polvm_trace_main(int argc, char **argv)
+{
+  const char *bundle = NULL, *format = "text";   /* NULL: the default */
+  const char *files[4096];
+  int nfiles = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
+    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
+    else if (argv[i][0] == '-' && argv[i][1]) {
+      fprintf(stderr, "polvm trace: unknown option '%s'\n", argv[i]);
+      return EXIT_USAGE;
+    } else if (nfiles < 4096) files[nfiles++] = argv[i];
+  }
+  int json = strcmp(format, "json") == 0;
+  if (!json && strcmp(format, "text") != 0) {
+    fprintf(stderr, "polvm trace: unknown format '%s' (text or json)\n", format);
+    return EXIT_USAGE;
+  }
+  if (nfiles == 0) {
+    polvm_usage(stderr);
+    return EXIT_USAGE;
+  }
+  Loaded L;
+  int rc = cli_load_bundle(bundle, &L);
+  if (rc) { cli_unload(&L); return rc; }
+  pol_vm_set_trace(L.vm, 1);
+  cli_catch_stop();
+  pol_Buf out = {0};
+  for (int f = 0; f < nfiles && !cli_stopped(); f++) {
+    char err[1024];
+    char case_hash[65];
+    json_t *root = cli_read_case(files[f], case_hash, err, sizeof err);
+    if (!root) {
+      fprintf(stderr, "polvm: %s\n", err);
+      rc = EXIT_CASE;
+      continue;
+    }
+    const pol_LineResult *lines = NULL;
+    if (pol_case_load(L.c, root, err, sizeof err) != 0) {
+      fprintf(stderr, "polvm: %s: %s\n", files[f], err);
+      rc = EXIT_CASE;
+    } else if (pol_vm_eval(L.vm, L.c, &lines, err, sizeof err) != 0) {
+      fprintf(stderr, "polvm: %s: C0201 %s\n", files[f], err);
+      rc = EXIT_CASE;
+    } else {
+      pol_TraceMeta meta = {case_hash};
+      pol_buf_reset(&out);
+      if (json) pol_trace_json(&out, L.vm, L.c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
+      else pol_trace_text(&out, L.vm, L.c, lines, &meta);
+      if (f + 1 < nfiles && !json) pol_buf_puts(&out, "\n");
+      if (cli_write_out(&out) != 0) {
+        rc = EXIT_INTERNAL;
+        json_decref(root);
+        break;
+      }
+    }
+    json_decref(root);
+  }
+  pol_buf_free(&out);
+  cli_unload(&L);
+  if (rc != EXIT_INTERNAL && cli_stopped()) rc = cli_stop_code();   /* an output error wins */
+  return rc;
+}
