@@ -392,8 +392,7 @@ int cli_next_line(cli_Lines *in, char **line, size_t *len)
 }
 
 
-/* Adds one --allow-extern place; -1 with the reason on stderr. */
-static int add_allow(const char *path)
+int cli_allow_extern(const char *path)
 {
   if (!*path) return 0;
   if (nallow == MAX_ALLOW) {
@@ -404,27 +403,10 @@ static int add_allow(const char *path)
   return 0;
 }
 
-/* The global options before the command: --trust KEY.pub (the last one
-   wins), else $POLVM_TRUST: reads the key; --allow-extern PATH
-   (repeatable), else $POLVM_ALLOW_EXTERN's ':'-separated paths.  Removes
-   the options from argv.  0, or -1 with the reason on stderr. */
-int cli_parse_global(int *argc, char ***argv)
+int cli_global_set(const char *trust_path, int allowed)
 {
-  const char *path = getenv("POLVM_TRUST");
+  const char *path = trust_path ? trust_path : getenv("POLVM_TRUST");
   if (path && !*path) path = NULL;
-  int a = 1, allowed = 0;
-  while (a < *argc && (strcmp((*argv)[a], "--trust") == 0 || strcmp((*argv)[a], "--allow-extern") == 0)) {
-    int is_trust = (*argv)[a][2] == 't';
-    if (a + 1 >= *argc) {
-      fputs(is_trust ? "polvm: --trust needs a public key file\n"
-                     : "polvm: --allow-extern needs a directory or a library file\n", stderr);
-      return -1;
-    }
-    if (is_trust) path = (*argv)[a + 1];
-    else if (add_allow((*argv)[a + 1]) != 0) return -1;
-    else allowed = 1;
-    a += 2;
-  }
   const char *env = getenv("POLVM_ALLOW_EXTERN");
   if (!allowed && env && *env) {
     allow_env = strdup(env);
@@ -432,12 +414,9 @@ int cli_parse_global(int *argc, char ***argv)
     for (char *s = allow_env, *next; s; s = next) {
       next = strchr(s, ':');
       if (next) *next++ = '\0';
-      if (add_allow(s) != 0) return -1;
+      if (cli_allow_extern(s) != 0) return -1;
     }
   }
-  (*argv)[a - 1] = (*argv)[0];
-  *argv += a - 1;
-  *argc -= a - 1;
   if (!path) return 0;
   char err[512];
   if (pol_key_read_public(path, trust_key, err, sizeof err) != 0) {

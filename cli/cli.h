@@ -117,19 +117,22 @@ void cli_reason_ids(cli_Set *set, const json_t *view, const char *prefix, const 
 
 /* ---- global options: --trust, --allow-extern ---- */
 
-/* The global options before the command: --trust KEY.pub (the last one
-   wins), else $POLVM_TRUST; --allow-extern PATH (repeatable), else
-   $POLVM_ALLOW_EXTERN's ':'-separated paths.  Removes them from argv.
-   0, or -1 with the reason on stderr. */
-int cli_parse_global(int *argc, char ***argv);
+/* The global options before the command (polvm.c parses them): each
+   --allow-extern PATH goes to cli_allow_extern (0, or -1 with the reason
+   on stderr); then cli_global_set with the last --trust KEY.pub (NULL:
+   $POLVM_TRUST, if set) and whether any --allow-extern was given (if not,
+   $POLVM_ALLOW_EXTERN's ':'-separated paths are used).  It reads the
+   key: 0, or -1 with the reason on stderr. */
+int cli_allow_extern(const char *path);
+int cli_global_set(const char *trust_path, int allowed);
 int cli_trusted(void);          /* 1: --trust (or $POLVM_TRUST) was given */
 void cli_global_free(void);
 
 /* polvm's usage, on f (polvm.c). */
 void polvm_usage(FILE *f);
 
-/* The subcommands, one file each (polvm_NAME.c); argv excludes "polvm"
-   and the subcommand name. */
+/* The subcommands, one file each (polvm_NAME.c); argv[0] is the
+   subcommand's name ("trace"), the options and operands follow. */
 int polvm_trace_main(int argc, char **argv);
 int polvm_eval_main(int argc, char **argv);
 int polvm_verify_main(int argc, char **argv);

@@ -15,6 +15,7 @@
  * 4 internal error.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +24,11 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "cli_polc.h"
 #include "fmt.h"
+#include "opts.h"
 #include "bundle.h"
 #include "output.h"
-
-#ifndef POL_STDLIB_DIR
-#define POL_STDLIB_DIR "/usr/local/share/polc/stdlib"
-#endif
-#define POL_VERSION "0.1.0"
 
 enum { EXIT_POLICY = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
 
@@ -48,24 +46,9 @@ static void usage(FILE *f)
         "  --sign KEY  sign the bundle with the secret key in KEY (polc keygen)\n"
         "  --check     check the policies, write nothing\n"
         "  --dump      print a readable disassembly with source lines\n"
-        "  --version   print the version\n", f);
-}
-
-/* The stdlib next to the executable (build/polc -> stdlib/), for use from
-   a source tree; else the installed one. */
-static char *exe_stdlib(void)
-{
-  static char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 32);
-  if (n <= 0) return NULL;
-  buf[n] = '\0';
-  char *slash = strrchr(buf, '/');
-  if (!slash) return NULL;
-  *slash = '\0';
-  slash = strrchr(buf, '/');
-  if (!slash) return NULL;
-  strcpy(slash, "/stdlib");
-  return access(buf, R_OK) == 0 ? buf : NULL;
+        "  -h, --help  print this help\n"
+        "  --version   print the version\n"
+        "polc COMMAND --help prints the help of keygen, fmt and doc.\n", f);
 }
 
 /* The default bundle path (pol_default_bundle, shared with polvm) into
@@ -111,91 +94,72 @@ static int sign_bundle(const char *keyfile, uint8_t **buf, size_t *len)
   return 0;
 }
 
-int polc_keygen_main(int argc, char **argv);   /* polc_keygen.c */
 
-static int polc_main(int argc, char **argv)
+enum { OPT_EXTERN_DIR = CLI_OPT_LONG, OPT_CHECK, OPT_DUMP, OPT_SIGN };
+
+static const struct option polc_options[] = {
+  {"extern-dir", required_argument, NULL, OPT_EXTERN_DIR},
+  {"check", no_argument, NULL, OPT_CHECK},
+  {"dump", no_argument, NULL, OPT_DUMP},
+  {"sign", required_argument, NULL, OPT_SIGN},
+  CLI_OPTS_COMMON,
+  {0}
+};
+
+/* polc [OPTIONS] FILE.pol...: compile (or --check, --dump). */
+static int compile_main(int argc, char **argv)
 {
-  if (argc > 1 && strcmp(argv[1], "keygen") == 0) return polc_keygen_main(argc - 1, argv + 1);
-  if (argc > 1 && strcmp(argv[1], "fmt") == 0) return pol_fmt_main(argc - 1, argv + 1);
-  if (argc > 1 && strcmp(argv[1], "doc") == 0) {
-    const char *paths[3];
-    int npaths = 0;
-    const char *env = getenv("POL_PATH");
-    if (env && *env) paths[npaths++] = env;
-    char *here = exe_stdlib();
-    if (here) paths[npaths++] = here;
-    paths[npaths++] = POL_STDLIB_DIR;
-    return pol_doc_main(argc - 1, argv + 1, paths, npaths);
-  }
   const char *out = NULL;
   const char *sign_key = NULL;
-  const char *extern_dirs[64];
+  const char **extern_dirs = calloc((size_t)argc, sizeof *extern_dirs);   /* at most one per word */
   size_t nextern_dirs = 0;
   int check_only = 0, dump = 0;
+  if (!extern_dirs) {
+    fputs("polc: out of memory\n", stderr);
+    return EXIT_INTERNAL;
+  }
   pol_Compiler c;
   pol_compiler_init(&c, stderr);
-  const char *files[4096];
-  int nfiles = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "-o") == 0 && i + 1 < argc) out = argv[++i];
-    else if (strcmp(a, "-I") == 0 && i + 1 < argc) pol_compiler_add_path(&c, argv[++i]);
-    else if (strcmp(a, "--extern-dir") == 0 && i + 1 < argc) {
-      if (nextern_dirs == sizeof extern_dirs / sizeof extern_dirs[0]) {
-        fputs("polc: too many --extern-dir options\n", stderr);
-        pol_compiler_free(&c);
-        return EXIT_USAGE;
-      }
-      extern_dirs[nextern_dirs++] = argv[++i];
+  int opt, rc = -1;
+  cli_getopt_reset();
+  while (rc < 0 && (opt = cli_getopt("polc", argc, argv, ":o:I:h", polc_options)) != -1) {
+    switch (opt) {
+    case 'o': out = optarg; break;
+    case 'I': pol_compiler_add_path(&c, optarg); break;
+    case OPT_EXTERN_DIR: extern_dirs[nextern_dirs++] = optarg; break;
+    case OPT_CHECK: check_only = 1; break;
+    case OPT_DUMP: dump = 1; break;
+    case OPT_SIGN: sign_key = optarg; break;
+    case 'h': usage(stdout); rc = 0; break;
+    case CLI_OPT_VERSION: cli_version("polc"); rc = 0; break;
+    default: usage(stderr); rc = EXIT_USAGE; break;
     }
-    else if (strcmp(a, "--check") == 0) check_only = 1;
-    else if (strcmp(a, "--dump") == 0) dump = 1;
-    else if (strcmp(a, "--sign") == 0 && i + 1 < argc) sign_key = argv[++i];
-    else if (strcmp(a, "--version") == 0) { printf("polc %s (bundle format %d.%d)\n", POL_VERSION, POL_BUNDLE_MAJOR, POL_BUNDLE_MINOR); pol_compiler_free(&c); return 0; }
-    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) { usage(stdout); pol_compiler_free(&c); return 0; }
-    else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "polc: unknown option '%s'\n", a);
-      usage(stderr);
-      pol_compiler_free(&c);
-      return EXIT_USAGE;
-    } else if (nfiles < 4096) files[nfiles++] = a;
   }
-  if (nfiles == 0) {
+  int nfiles = argc - optind;
+  if (rc < 0 && nfiles == 0) {
     usage(stderr);
+    rc = EXIT_USAGE;
+  }
+  if (rc >= 0) {
+    free(extern_dirs);
     pol_compiler_free(&c);
-    return EXIT_USAGE;
+    return rc;
   }
-  const char *env = getenv("POL_PATH");
-  if (env && *env) pol_compiler_add_path(&c, env);
-  char *here = exe_stdlib();
-  if (here) pol_compiler_add_path(&c, here);
-  pol_compiler_add_path(&c, POL_STDLIB_DIR);
-
-  int io_error = 0;
-  for (int i = 0; i < nfiles; i++) {
-    FILE *f = fopen(files[i], "rb");
-    if (!f) {
-      fprintf(stderr, "%s: error[E0001]: cannot read: %s\n", files[i], strerror(errno));
-      io_error = 1;
-      continue;
-    }
-    fclose(f);
-    pol_compiler_load(&c, files[i]);
-  }
-  if (io_error) { pol_compiler_free(&c); return EXIT_IO; }
-  if (c.diag.nerrors == 0) pol_check(&c);
-  if (c.diag.nerrors) {
+  pol_compiler_default_paths(&c);
+  pol_Program *p = NULL;
+  switch (pol_compile_files(&c, (const char *const *)argv + optind, nfiles, &p)) {
+  case POL_COMPILE_OK: break;
+  case POL_COMPILE_UNREADABLE:
+    free(extern_dirs);
+    pol_compiler_free(&c);
+    return EXIT_IO;
+  case POL_COMPILE_ERRORS:
     fprintf(stderr, "polc: %d error%s\n", c.diag.nerrors, c.diag.nerrors == 1 ? "" : "s");
+    free(extern_dirs);
     pol_compiler_free(&c);
     return EXIT_POLICY;
   }
-  pol_Program *p = pol_codegen(&c);
-  if (!p) {
-    fprintf(stderr, "polc: %d error%s\n", c.diag.nerrors, c.diag.nerrors == 1 ? "" : "s");
-    pol_compiler_free(&c);
-    return EXIT_POLICY;
-  }
-  int rc = 0;
+  rc = 0;
   uint8_t *buf = NULL;
   size_t len = 0;
   char why[1024], defpath[4096];
@@ -232,9 +196,18 @@ static int polc_main(int argc, char **argv)
     }
   }
   free(buf);
+  free(extern_dirs);
   pol_program_free(p);
   pol_compiler_free(&c);
   return rc;
+}
+
+static int polc_main(int argc, char **argv)
+{
+  if (argc > 1 && strcmp(argv[1], "keygen") == 0) return polc_keygen_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "fmt") == 0) return polc_fmt_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "doc") == 0) return polc_doc_main(argc - 1, argv + 1);
+  return compile_main(argc, argv);
 }
 
 /* Every command's output is checked once it is complete: a write error

@@ -26,6 +26,7 @@
  *
  */
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -38,6 +39,7 @@
 #include "bundle.h"
 #include "case.h"
 #include "cli.h"
+#include "opts.h"
 #include "output.h"
 #include "trace.h"
 #include "vm.h"
@@ -50,12 +52,58 @@ void polvm_usage(FILE *f)
         "       polvm dump BUNDLE\n"
         "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
         "       polvm diff OLD.polb NEW.polb cases.ndjson\n"
+        "       polvm help [COMMAND]\n"
         "The bundle defaults to $POLVM_BUNDLE, else $XDG_DATA_HOME/polc/policies.polb\n"
         "or ~/.local/share/polc/policies.polb.\n"
         "Before the command, --trust KEY.pub (or $POLVM_TRUST=KEY.pub) refuses any\n"
         "bundle not signed by that key, and --allow-extern DIR_OR_LIB (repeatable; or\n"
         "$POLVM_ALLOW_EXTERN=PATH:PATH) lets a bundle's externs load their libraries\n"
-        "from there (docs/security.md).\n", f);
+        "from there (docs/security.md).\n"
+        "polvm help COMMAND (or polvm COMMAND --help) describes one command;\n"
+        "polvm --version prints the version.\n", f);
+}
+
+typedef struct Command {
+  const char *name;
+  int (*main)(int argc, char **argv);
+} Command;
+
+static const Command commands[] = {
+  {"trace", polvm_trace_main}, {"eval", polvm_eval_main}, {"verify", polvm_verify_main},
+  {"dump", polvm_dump_main},   {"test", polvm_test_main}, {"diff", polvm_diff_main},
+};
+
+static const Command *find_command(const char *name)
+{
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+enum { OPT_TRUST = CLI_OPT_LONG, OPT_ALLOW_EXTERN };
+
+static const struct option global_options[] = {
+  {"trust", required_argument, NULL, OPT_TRUST},
+  {"allow-extern", required_argument, NULL, OPT_ALLOW_EXTERN},
+  CLI_OPTS_COMMON,
+  {0}
+};
+
+/* `polvm help [COMMAND]`: the usage, or the command's own help. */
+static int help_main(int argc, char **argv)
+{
+  if (argc < 2) {
+    polvm_usage(stdout);
+    return 0;
+  }
+  const Command *cmd = find_command(argv[1]);
+  if (!cmd) {
+    fprintf(stderr, "polvm: unknown command '%s'\n", argv[1]);
+    polvm_usage(stderr);
+    return EXIT_USAGE;
+  }
+  char *args[] = {(char *)cmd->name, (char *)"--help", NULL};
+  return cmd->main(2, args);
 }
 
 static int polvm_main(int argc, char **argv)
@@ -64,23 +112,37 @@ static int polvm_main(int argc, char **argv)
     fputs("polvm: cannot initialise libsodium\n", stderr);
     return EXIT_INTERNAL;
   }
-  /* global options, before the command; then argv[1] is the command */
-  if (cli_parse_global(&argc, &argv) != 0) return EXIT_USAGE;
-  if (argc < 2) {
+  /* global options, before the command; then argv[optind] is the command */
+  const char *trust_path = NULL;
+  int allowed = 0, opt;
+  cli_getopt_reset();
+  while ((opt = cli_getopt("polvm", argc, argv, "+:h", global_options)) != -1) {
+    switch (opt) {
+    case OPT_TRUST: trust_path = optarg; break;
+    case OPT_ALLOW_EXTERN:
+      if (cli_allow_extern(optarg) != 0) return EXIT_USAGE;
+      allowed = 1;
+      break;
+    case 'h': polvm_usage(stdout); return 0;
+    case CLI_OPT_VERSION: cli_version("polvm"); return 0;
+    default: polvm_usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
     polvm_usage(stderr);
     return EXIT_USAGE;
   }
-  const char *cmd = argv[1];
-  if (strcmp(cmd, "trace") == 0) return polvm_trace_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "eval") == 0) return polvm_eval_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "verify") == 0) return polvm_verify_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "dump") == 0) return polvm_dump_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "test") == 0) return polvm_test_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "diff") == 0) return polvm_diff_main(argc - 2, argv + 2);
-  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) { polvm_usage(stdout); return 0; }
-  fprintf(stderr, "polvm: unknown command '%s'\n", cmd);
-  polvm_usage(stderr);
-  return EXIT_USAGE;
+  argc -= optind;
+  argv += optind;
+  if (strcmp(argv[0], "help") == 0) return help_main(argc, argv);
+  const Command *cmd = find_command(argv[0]);
+  if (!cmd) {
+    fprintf(stderr, "polvm: unknown command '%s'\n", argv[0]);
+    polvm_usage(stderr);
+    return EXIT_USAGE;
+  }
+  if (cli_global_set(trust_path, allowed) != 0) return EXIT_USAGE;
+  return cmd->main(argc, argv);
 }
 
 /* Every command's output is checked once it is complete: a write error

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "trace.h"
 
 /* The outcome of one request line under one bundle. */
@@ -192,21 +193,32 @@ static int blank(const char *line, size_t n)
   return 1;
 }
 
+static const struct option diff_options[] = {
+  CLI_OPTS_COMMON,
+  {0}
+};
+
+static void diff_usage(FILE *f)
+{
+  fputs("usage: polvm diff OLD.polb NEW.polb cases.ndjson\n", f);
+}
+
 int polvm_diff_main(int argc, char **argv)
 {
-  const char *pos[3];
-  int npos = 0;
-  for (int i = 0; i < argc; i++) {
-    if ((argv[i][0] == '-' && argv[i][1]) || npos == 3) {
-      fputs("usage: polvm diff OLD.polb NEW.polb cases.ndjson\n", stderr);
-      return EXIT_USAGE;
+  int opt;
+  cli_getopt_reset();
+  while ((opt = cli_getopt("polvm diff", argc, argv, ":h", diff_options)) != -1) {
+    switch (opt) {
+    case 'h': diff_usage(stdout); return 0;
+    case CLI_OPT_VERSION: cli_version("polvm"); return 0;
+    default: diff_usage(stderr); return EXIT_USAGE;
     }
-    pos[npos++] = argv[i];
   }
-  if (npos != 3) {
-    fputs("usage: polvm diff OLD.polb NEW.polb cases.ndjson\n", stderr);
+  if (argc - optind != 3) {
+    diff_usage(stderr);
     return EXIT_USAGE;
   }
+  char **pos = argv + optind;
   cli_Loaded L[2];
   int rc = cli_load_bundle(pos[0], &L[0]);
   if (!rc) rc = cli_load_bundle(pos[1], &L[1]);

@@ -3,6 +3,7 @@
  * one compact JSON answer per case line, in order.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "bundle.h"
 #include "case.h"
 #include "cli.h"
+#include "opts.h"
 #include "output.h"
 #include "trace.h"
 #include "vm.h"
@@ -34,18 +36,45 @@ static int load_and_judge(Loaded *L, const json_t *root, const pol_LineResult **
 
 #define EVAL_OUT_BLOCK 65536
 
+static void eval_usage(FILE *f)
+{
+  fputs("usage: polvm eval [--bundle B] [--criteria] [--no-trace] < cases.ndjson\n"
+        "  --bundle B      the bundle (default: the default bundle, docs/cli.md)\n"
+        "  --criteria      every criterion's status in each answer\n"
+        "  --no-trace      determinations only, no reasons (fastest)\n"
+        "  One case per input line; one JSON answer per line, in order.\n", f);
+}
+
+enum { OPT_BUNDLE = CLI_OPT_LONG, OPT_CRITERIA, OPT_NO_TRACE };
+
+static const struct option eval_options[] = {
+  {"bundle", required_argument, NULL, OPT_BUNDLE},
+  {"criteria", no_argument, NULL, OPT_CRITERIA},
+  {"no-trace", no_argument, NULL, OPT_NO_TRACE},
+  CLI_OPTS_COMMON,
+  {0}
+};
+
 int polvm_eval_main(int argc, char **argv)
 {
   const char *bundle = NULL;   /* the default */
   int criteria = 0, trace = 1;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
-    else if (strcmp(argv[i], "--criteria") == 0) criteria = 1;
-    else if (strcmp(argv[i], "--no-trace") == 0) trace = 0;
-    else {
-      fprintf(stderr, "polvm eval: unknown argument '%s'\n", argv[i]);
-      return EXIT_USAGE;
+  int opt;
+  cli_getopt_reset();
+  while ((opt = cli_getopt("polvm eval", argc, argv, ":h", eval_options)) != -1) {
+    switch (opt) {
+    case OPT_BUNDLE: bundle = optarg; break;
+    case OPT_CRITERIA: criteria = 1; break;
+    case OPT_NO_TRACE: trace = 0; break;
+    case 'h': eval_usage(stdout); return 0;
+    case CLI_OPT_VERSION: cli_version("polvm"); return 0;
+    default: eval_usage(stderr); return EXIT_USAGE;
     }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "polvm eval: unknown argument '%s' (the cases come on standard input)\n", argv[optind]);
+    eval_usage(stderr);
+    return EXIT_USAGE;
   }
   Loaded L;
   int rc = cli_load_bundle(bundle, &L);

@@ -30,6 +30,7 @@
 
 #include "output.h"
 #include "cli.h"
+#include "opts.h"
 #include "trace.h"
 
 /* ---- coverage ----------------------------------------------------------- */
@@ -742,6 +743,26 @@ static void unreachable_reached(Run *r)
     }
 }
 
+static void test_usage(FILE *f)
+{
+  fputs("usage: polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
+        "  --bundle B           the bundle (default: the default bundle, docs/cli.md)\n"
+        "  --coverage           print the criteria coverage table\n"
+        "  --coverage-json F    write the coverage as JSON to F\n"
+        "  --threshold P        fail when a policy's coverage is below P percent\n", f);
+}
+
+enum { OPT_BUNDLE = CLI_OPT_LONG, OPT_COVERAGE, OPT_COVERAGE_JSON, OPT_THRESHOLD };
+
+static const struct option test_options[] = {
+  {"bundle", required_argument, NULL, OPT_BUNDLE},
+  {"coverage", no_argument, NULL, OPT_COVERAGE},
+  {"coverage-json", required_argument, NULL, OPT_COVERAGE_JSON},
+  {"threshold", required_argument, NULL, OPT_THRESHOLD},
+  CLI_OPTS_COMMON,
+  {0}
+};
+
 int polvm_test_main(int argc, char **argv)
 {
   const char *bundle = NULL, *json_out = NULL;   /* NULL: the default */
@@ -749,31 +770,37 @@ int polvm_test_main(int argc, char **argv)
   double threshold = 0;
   char **files = calloc((size_t)argc + 1, sizeof *files);
   if (!files) return EXIT_INTERNAL;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
-    else if (strcmp(argv[i], "--coverage") == 0) table = 1;
-    else if (strcmp(argv[i], "--coverage-json") == 0 && i + 1 < argc) json_out = argv[++i];
-    else if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
+  int opt, usage_rc = -1;
+  cli_getopt_reset();
+  while (usage_rc < 0 && (opt = cli_getopt("polvm test", argc, argv, ":h", test_options)) != -1) {
+    switch (opt) {
+    case OPT_BUNDLE: bundle = optarg; break;
+    case OPT_COVERAGE: table = 1; break;
+    case OPT_COVERAGE_JSON: json_out = optarg; break;
+    case OPT_THRESHOLD: {
       char *end;
-      threshold = strtod(argv[++i], &end);
+      threshold = strtod(optarg, &end);
       if (*end == '%') end++;
-      if (end == argv[i] || *end || !(threshold >= 0 && threshold <= 100)) {
-        fprintf(stderr, "polvm test: --threshold wants a percentage from 0 to 100, not '%s'\n", argv[i]);
-        free(files);
-        return EXIT_USAGE;
+      if (end == optarg || *end || !(threshold >= 0 && threshold <= 100)) {
+        fprintf(stderr, "polvm test: --threshold wants a percentage from 0 to 100, not '%s'\n", optarg);
+        usage_rc = EXIT_USAGE;
       }
       has_threshold = 1;
-    } else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "polvm test: unknown or incomplete option '%s'\n", argv[i]);
-      free(files);
-      return EXIT_USAGE;
-    } else files[nfiles++] = argv[i];
+      break;
+    }
+    case 'h': test_usage(stdout); usage_rc = 0; break;
+    case CLI_OPT_VERSION: cli_version("polvm"); usage_rc = 0; break;
+    default: test_usage(stderr); usage_rc = EXIT_USAGE; break;
+    }
   }
-  if (nfiles == 0) {
-    fputs("usage: polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n",
-          stderr);
+  for (int i = optind; usage_rc < 0 && i < argc; i++) files[nfiles++] = argv[i];
+  if (usage_rc < 0 && nfiles == 0) {
+    test_usage(stderr);
+    usage_rc = EXIT_USAGE;
+  }
+  if (usage_rc >= 0) {
     free(files);
-    return EXIT_USAGE;
+    return usage_rc;
   }
   Run r = {0};
   int rc = cli_load_bundle(bundle, &r.L);

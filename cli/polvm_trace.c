@@ -3,6 +3,7 @@
  * one case file at a time, its text or pretty JSON trace.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,25 +16,46 @@
 #include "bundle.h"
 #include "case.h"
 #include "cli.h"
+#include "opts.h"
 #include "output.h"
 #include "trace.h"
 #include "vm.h"
 
 typedef cli_Loaded Loaded;
 
+static void trace_usage(FILE *f)
+{
+  fputs("usage: polvm trace [--bundle B] [--format text|json] CASE.json...\n"
+        "  --bundle B      the bundle (default: the default bundle, docs/cli.md)\n"
+        "  --format F      text (default) or json (pretty, with criteria)\n"
+        "  CASE.json ('-': standard input) is judged and its trace printed, in order.\n", f);
+}
+
+enum { OPT_BUNDLE = CLI_OPT_LONG, OPT_FORMAT };
+
+static const struct option trace_options[] = {
+  {"bundle", required_argument, NULL, OPT_BUNDLE},
+  {"format", required_argument, NULL, OPT_FORMAT},
+  CLI_OPTS_COMMON,
+  {0}
+};
+
 int polvm_trace_main(int argc, char **argv)
 {
   const char *bundle = NULL, *format = "text";   /* NULL: the default */
-  const char *files[4096];
-  int nfiles = 0;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--bundle") == 0 && i + 1 < argc) bundle = argv[++i];
-    else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) format = argv[++i];
-    else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "polvm trace: unknown option '%s'\n", argv[i]);
-      return EXIT_USAGE;
-    } else if (nfiles < 4096) files[nfiles++] = argv[i];
+  int opt;
+  cli_getopt_reset();
+  while ((opt = cli_getopt("polvm trace", argc, argv, ":h", trace_options)) != -1) {
+    switch (opt) {
+    case OPT_BUNDLE: bundle = optarg; break;
+    case OPT_FORMAT: format = optarg; break;
+    case 'h': trace_usage(stdout); return 0;
+    case CLI_OPT_VERSION: cli_version("polvm"); return 0;
+    default: trace_usage(stderr); return EXIT_USAGE;
+    }
   }
+  char **files = argv + optind;
+  int nfiles = argc - optind;
   int json = strcmp(format, "json") == 0;
   if (!json && strcmp(format, "text") != 0) {
     fprintf(stderr, "polvm trace: unknown format '%s' (text or json)\n", format);

@@ -4,6 +4,7 @@
  * code.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include "bundle.h"
 #include "case.h"
 #include "cli.h"
+#include "opts.h"
 #include "output.h"
 #include "trace.h"
 #include "vm.h"
@@ -33,12 +35,35 @@ static void print_signature(const pol_Program *p)
          : cli_trusted() ? "signature valid, trusted key" : "signature valid");
 }
 
+static const struct option verify_options[] = {
+  CLI_OPTS_COMMON,
+  {0}
+};
+
+static void verify_usage(FILE *f, int dump)
+{
+  fputs(dump ? "usage: polvm dump BUNDLE\n"
+               "  the bundle's disassembly: policies, criteria, every block (no native code is loaded)\n"
+             : "usage: polvm verify BUNDLE\n"
+               "  load and verify the bundle, print a summary (no native code is loaded)\n", f);
+}
+
 static int verify_or_dump(int argc, char **argv, int dump)
 {
-  if (argc != 1) {
+  int opt;
+  cli_getopt_reset();
+  while ((opt = cli_getopt(dump ? "polvm dump" : "polvm verify", argc, argv, ":h", verify_options)) != -1) {
+    switch (opt) {
+    case 'h': verify_usage(stdout, dump); return 0;
+    case CLI_OPT_VERSION: cli_version("polvm"); return 0;
+    default: verify_usage(stderr, dump); return EXIT_USAGE;
+    }
+  }
+  if (argc - optind != 1) {
     polvm_usage(stderr);
     return EXIT_USAGE;
   }
+  argv += optind;
   Loaded L;
   int rc = cli_load_bundle_ex(argv[0], &L, !dump, 0);   /* inspection never loads native code */
   /* a bad signature is reported below, then refused */

@@ -90,6 +90,33 @@ int pol_check(pol_Compiler *c);
    Returns a new program (owned by the caller) or NULL. */
 pol_Program *pol_codegen(pol_Compiler *c);
 
+/* ---- the pipeline in one call (compile.c) ---- */
+
+/* Longest module directory path kept for the default search path. */
+#define POL_PATH_MAX 4096
+
+/* Appends the default module search path, after any -I: $POL_PATH, the
+   stdlib beside the executable (a source tree's build/polc finds
+   stdlib/), then the installed POL_STDLIB_DIR.  Call once per compile. */
+void pol_compiler_default_paths(pol_Compiler *c);
+
+typedef enum pol_CompileStatus {
+  POL_COMPILE_OK,
+  POL_COMPILE_ERRORS,       /* diagnostics printed; c->diag.nerrors > 0 */
+  POL_COMPILE_UNREADABLE    /* a file could not be opened: E0001 printed */
+} pol_CompileStatus;
+
+/* load each file (and its imports) -> check -> codegen.  With out NULL
+   it stops after check (polc --check needs the program, doc does not).
+   On POL_COMPILE_OK *out is a new program, owned by the caller; else
+   NULL.  Every unreadable file is reported before giving up. */
+pol_CompileStatus pol_compile_files(pol_Compiler *c, const char *const *files, int nfiles,
+                                    pol_Program **out);
+
+/* The same on one source in memory (name in messages): the program, or
+   NULL after the diagnostics. */
+pol_Program *pol_compile_text(pol_Compiler *c, const char *name, const char *text, size_t len);
+
 /* helpers shared by the passes */
 pol_Node *pol_scope_find(const pol_Scope *s, const char *name);
 pol_Node *pol_record_find(const pol_Compiler *c, const char *name, int *index);

@@ -1431,76 +1431,17 @@ static void render(D *d, const char *file)
   }
 }
 
-/* ---- the command line ------------------------------------------------------------ */
+/* ---- the entry point (fmt.h) ----------------------------------------------------- */
 
-static void doc_usage(FILE *f)
+char *pol_doc_render(pol_Compiler *c, pol_PolicyUnit *u, int html, const char *file, size_t *len)
 {
-  fputs("usage: polc doc [--html] [-o OUT] [-I DIR]... FILE.pol\n"
-        "  --html   a standalone HTML page (default: Markdown)\n"
-        "  -o OUT   write here (default: standard output)\n"
-        "  -I DIR   search DIR for imported modules (before the stdlib)\n", f);
-}
-
-int pol_doc_main(int argc, char **argv, const char *const *paths, int npaths)
-{
-  int html = 0;
-  const char *outfile = NULL, *file = NULL;
-  pol_Compiler c;
-  pol_compiler_init(&c, stderr);
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--html") == 0) html = 1;
-    else if (strcmp(a, "--markdown") == 0) html = 0;
-    else if (strcmp(a, "-o") == 0 && i + 1 < argc) outfile = argv[++i];
-    else if (strcmp(a, "-I") == 0 && i + 1 < argc) pol_compiler_add_path(&c, argv[++i]);
-    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) { doc_usage(stdout); pol_compiler_free(&c); return 0; }
-    else if ((a[0] == '-' && a[1] != '\0') || file) {
-      fprintf(stderr, file && a[0] != '-' ? "polc doc: one policy file at a time ('%s')\n"
-                                         : "polc doc: unknown option '%s'\n", a);
-      doc_usage(stderr);
-      pol_compiler_free(&c);
-      return 2;
-    } else file = a;
-  }
-  if (!file) {
-    doc_usage(stderr);
-    pol_compiler_free(&c);
-    return 2;
-  }
-  for (int i = 0; i < npaths; i++) pol_compiler_add_path(&c, paths[i]);
-  FILE *probe = fopen(file, "rb");
-  if (!probe) {
-    fprintf(stderr, "polc: cannot read %s: %s\n", file, strerror(errno));
-    pol_compiler_free(&c);
-    return 3;
-  }
-  fclose(probe);
-  pol_compiler_load(&c, file);
-  if (c.diag.nerrors == 0) pol_check(&c);
-  pol_PolicyUnit *u = NULL;
-  for (int i = 0; i < c.nunits && !u; i++)
-    if (c.units[i]->header) u = c.units[i];
-  if (c.diag.nerrors || !u) {
-    if (!c.diag.nerrors) fprintf(stderr, "polc doc: %s holds no policy\n", file);
-    else fprintf(stderr, "polc: %d error%s\n", c.diag.nerrors, c.diag.nerrors == 1 ? "" : "s");
-    pol_compiler_free(&c);
-    return 1;
-  }
   D d;
   memset(&d, 0, sizeof d);
-  d.c = &c;
+  d.c = c;
   d.u = u;
   d.html = html;
   render(&d, file);
-  int rc = 0;
-  char err[512];
-  if (outfile ? pol_write_file(outfile, d.out.s, d.out.n, 0666, 0, err, sizeof err) != 0
-              : fwrite(d.out.s, 1, d.out.n, stdout) != d.out.n || fflush(stdout) != 0) {
-    fprintf(stderr, "polc: cannot write %s: %s\n", outfile ? outfile : "standard output",
-            outfile ? err : strerror(errno));
-    rc = 3;
-  }
-  free(d.out.s);
-  pol_compiler_free(&c);
-  return rc;
+  if (!d.out.s) bputs(&d.out, "");
+  *len = d.out.n;
+  return d.out.s;
 }

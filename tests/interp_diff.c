@@ -325,10 +325,8 @@ static pol_Program *compile(pol_Compiler *c, char **files, int nfiles, char **di
 {
   for (int i = 0; i < ndirs; i++) pol_compiler_add_path(c, dirs[i]);
   pol_compiler_add_path(c, "stdlib");
-  for (int i = 0; i < nfiles; i++) pol_compiler_load(c, files[i]);
-  if (c->diag.nerrors || pol_check(c)) return NULL;
-  pol_Program *p = pol_codegen(c);
-  if (!p) return NULL;
+  pol_Program *p = NULL;
+  if (pol_compile_files(c, (const char *const *)files, nfiles, &p) != POL_COMPILE_OK) return NULL;
   /* run what production runs: a written, loaded and verified bundle */
   uint8_t *buf = NULL;
   size_t len = 0;

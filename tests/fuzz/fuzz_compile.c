@@ -23,9 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   pol_compiler_init(&c, fz_null());
   pol_compiler_add_path(&c, POL_FUZZ_ROOT "/stdlib");
   c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&c, "fuzz.pol", (const char *)data, size);
-  if (c.diag.nerrors == 0 && pol_check(&c) == 0) {
-    pol_Program *p = pol_codegen(&c);
+  {
+    pol_Program *p = pol_compile_text(&c, "fuzz.pol", (const char *)data, size);
     if (p) {
       uint8_t *buf = NULL;
       size_t len = 0;
