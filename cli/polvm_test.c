@@ -3,7 +3,12 @@
  * (policies/<policy>.test.json; format in docs/testing.md) and the
  * coverage of its criteria.
  *
- *   polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...
+ *   polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json|DIR...
+ *
+ * A directory stands for every *.test.json file under it (recursively,
+ * symbolic links to directories not followed), in the byte order of
+ * their paths, as `opa test DIR` finds its tests; a directory without one
+ * is an error (exit 3), as is one that cannot be read.
  *
  * A test file is checked whole before any of its tests runs: an unknown
  * key or a misspelt status is an error naming its path (exit 3), never a
@@ -22,11 +27,14 @@
  *
  * Ownership: every JSON value and buffer here is freed before returning.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "output.h"
 #include "cli.h"
@@ -743,9 +751,89 @@ static void unreachable_reached(Run *r)
     }
 }
 
+/* Adds the *.test.json files under dir (recursively) to set.  0, or -1
+   with "polvm test: PATH: cannot read the directory: ..." on stderr. */
+static int find_tests(const char *dir, cli_Set *set)
+{
+  static const char suffix[] = ".test.json";
+  DIR *d = opendir(dir);
+  if (!d) {
+    fprintf(stderr, "polvm test: %s: cannot read the directory: %s\n", dir, strerror(errno));
+    return -1;
+  }
+  int rc = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    size_t n = strlen(dir);
+    char *path = malloc(n + strlen(e->d_name) + 2);
+    if (!path) { fputs("polvm: out of memory\n", stderr); abort(); }
+    sprintf(path, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", e->d_name);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (find_tests(path, set) != 0) rc = -1;
+    } else {
+      size_t len = strlen(e->d_name);
+      if (len > sizeof suffix - 1 && strcmp(e->d_name + len - (sizeof suffix - 1), suffix) == 0)
+        cli_set_add(set, path);
+    }
+    free(path);
+  }
+  closedir(d);
+  return rc;
+}
+
+/* The test files of the operands, in order, each directory replaced by
+   its *.test.json files (sorted), into *out (owned strings, owned
+   array, *n of them).  0, or -1 after naming a directory that cannot be
+   read or holds no test file (the others are still listed). */
+static int test_files(char **operands, int noperands, char ***out, size_t *n)
+{
+  int rc = 0;
+  size_t cap = (size_t)noperands + 1;
+  char **list = malloc(cap * sizeof *list);
+  if (!list) { fputs("polvm: out of memory\n", stderr); abort(); }
+  *n = 0;
+  for (int i = 0; i < noperands; i++) {
+    struct stat st;
+    if (strcmp(operands[i], "-") == 0 || stat(operands[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+      if (*n == cap) {
+        cap *= 2;
+        list = realloc(list, cap * sizeof *list);
+        if (!list) { fputs("polvm: out of memory\n", stderr); abort(); }
+      }
+      list[(*n)++] = strdup(operands[i]);   /* run_file reports what cannot be read */
+      if (!list[*n - 1]) { fputs("polvm: out of memory\n", stderr); abort(); }
+      continue;
+    }
+    cli_Set found = {0};
+    if (find_tests(operands[i], &found) != 0) rc = -1;
+    else if (found.n == 0) {
+      fprintf(stderr, "polvm test: %s: no *.test.json file in this directory\n", operands[i]);
+      rc = -1;
+    }
+    if (*n + found.n > cap) {
+      cap = *n + found.n + cap;
+      list = realloc(list, cap * sizeof *list);
+      if (!list) { fputs("polvm: out of memory\n", stderr); abort(); }
+    }
+    for (size_t j = 0; j < found.n; j++) list[(*n)++] = found.s[j];   /* moved */
+    free(found.s);
+  }
+  *out = list;
+  return rc;
+}
+
+static void free_files(char **files, size_t n)
+{
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
+}
+
 static void test_usage(FILE *f)
 {
-  fputs("usage: polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
+  fputs("usage: polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json|DIR...\n"
+        "  DIR: every *.test.json file under it, sorted\n"
         "  --bundle B           the bundle (default: the default bundle, docs/cli.md)\n"
         "  --coverage           print the criteria coverage table\n"
         "  --coverage-json F    write the coverage as JSON to F\n"
@@ -766,10 +854,8 @@ static const struct option test_options[] = {
 int polvm_test_main(int argc, char **argv)
 {
   const char *bundle = NULL, *json_out = NULL;   /* NULL: the default */
-  int table = 0, has_threshold = 0, nfiles = 0;
+  int table = 0, has_threshold = 0, noperands = 0;
   double threshold = 0;
-  char **files = calloc((size_t)argc + 1, sizeof *files);
-  if (!files) return EXIT_INTERNAL;
   int opt, usage_rc = -1;
   cli_getopt_reset();
   while (usage_rc < 0 && (opt = cli_getopt("polvm test", argc, argv, ":h", test_options)) != -1) {
@@ -793,20 +879,20 @@ int polvm_test_main(int argc, char **argv)
     default: test_usage(stderr); usage_rc = EXIT_USAGE; break;
     }
   }
-  for (int i = optind; usage_rc < 0 && i < argc; i++) files[nfiles++] = argv[i];
-  if (usage_rc < 0 && nfiles == 0) {
+  noperands = argc - optind;
+  if (usage_rc < 0 && noperands == 0) {
     test_usage(stderr);
     usage_rc = EXIT_USAGE;
   }
-  if (usage_rc >= 0) {
-    free(files);
-    return usage_rc;
-  }
+  if (usage_rc >= 0) return usage_rc;
+  char **files = NULL;
+  size_t nfiles = 0;
+  int unreadable = test_files(argv + optind, noperands, &files, &nfiles) != 0;
   Run r = {0};
   int rc = cli_load_bundle(bundle, &r.L);
   if (rc) {
     cli_unload(&r.L);
-    free(files);
+    free_files(files, nfiles);
     return rc;
   }
   pol_vm_set_trace(r.L.vm, 1);
@@ -823,8 +909,7 @@ int polvm_test_main(int argc, char **argv)
     }
   }
   if (!r.cov) { fputs("polvm: out of memory\n", stderr); abort(); }
-  int unreadable = 0;
-  for (int f = 0; f < nfiles; f++)
+  for (size_t f = 0; f < nfiles; f++)
     if (run_file(&r, files[f]) != 0) unreadable = 1;
   unreachable_reached(&r);
   int low = 0;
@@ -854,6 +939,6 @@ int polvm_test_main(int argc, char **argv)
   free(r.cov);
   pol_buf_free(&r.msg);
   cli_unload(&r.L);
-  free(files);
+  free_files(files, nfiles);
   return rc;
 }

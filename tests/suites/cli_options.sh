@@ -98,6 +98,25 @@ has "$T/o" '"determination"' "polvm trace options after the case"
 code 0 "polvm --trust=... form" "$POLVM" --allow-extern="$B" verify "$BUNDLE"
 code 0 "polvm -- ends the options" "$POLVM" verify -- "$BUNDLE"
 
+# ---- polvm test DIR: every *.test.json under it, sorted (as opa test DIR)
+"$POLVM" test --bundle "$BUNDLE" policies/*.test.json > "$T/files" 2> "$T/e"
+code 0 "polvm test policies/" "$POLVM" test --bundle "$BUNDLE" policies/
+cmp -s "$T/o" "$T/files" && ok || ko "polvm test policies/ differs from policies/*.test.json: $(tail -1 "$T/o")"
+mkdir -p "$T/td/b/deeper" "$T/td/a" "$T/empty/sub"
+cp policies/caresource-nc-sij-fusion.test.json "$T/td/b/deeper/z.test.json"
+cp policies/seed-004-lumbar-fusion.test.json "$T/td/a/y.test.json"
+for f in "$T"/td/*/*.test.json "$T"/td/*/*/*.test.json; do
+  sed -i "s|\"case\": \"\\([^/\"][^\"]*\\)\"|\"case\": \"$PWD/policies/\\1\"|g" "$f"
+done
+echo '{}' > "$T/td/a/not-a-test.json"
+code 0 "polvm test DIR (nested)" "$POLVM" test --bundle "$BUNDLE" "$T/td"
+"$POLVM" test --bundle "$BUNDLE" "$T/td/a/y.test.json" "$T/td/b/deeper/z.test.json" > "$T/files" 2>&1
+cmp -s "$T/o" "$T/files" && ok || ko "polvm test DIR: not the sorted files: $(tail -1 "$T/o") vs $(tail -1 "$T/files")"
+code 0 "polvm test FILE DIR (mixed)" "$POLVM" test --bundle "$BUNDLE" policies/seed-000-sij-fusion-loi.test.json "$T/td"
+code 3 "polvm test EMPTY_DIR" "$POLVM" test --bundle "$BUNDLE" "$T/empty"
+has "$T/e" "polvm test: $T/empty: no *.test.json file in this directory" "polvm test EMPTY_DIR"
+has "$T/o" "0 passed, 0 failed" "polvm test EMPTY_DIR summary"
+
 # ---- polc: every file is read, however many (there was a table of 4096
 # that dropped the rest silently): 4100 missing files, 4100 E0001 lines
 i=0
