@@ -17,6 +17,7 @@
 
 #include "parse.h"
 #include "../vm/bundle.h"
+#include "../vm/suggest.h"
 
 #define T_NONE  POL_TYPE(PK_NONE, 0, 0)
 #define T_BOOL  POL_TYPE(PK_BOOL, 0, 0)
@@ -504,12 +505,46 @@ static void ambiguous(Ctx *x, pol_Node *n, const Meaning *m)
             second, fix);
 }
 
+/* "; did you mean 'pain_nrs'?" into buf when a name in scope is near
+   name (suggest.h), else "".  functions: callables (lets with
+   parameters, externs, the builtins) rather than values. */
+static const char *did_you_mean(Ctx *x, const char *name, int functions, char *buf, size_t cap)
+{
+  pol_Suggest s;
+  pol_suggest_init(&s, name);
+  if (!functions) {
+    for (const Env *e = x->env; e; e = e->up) {
+      if (e->is_item && e->binder) pol_suggest_consider(&s, e->binder);
+      else if (e->is_item && POL_TKIND(e->item_type) == PK_REC)
+        for (pol_Node *f = x->c->records[POL_TREC(e->item_type)]->args; f; f = f->next)
+          pol_suggest_consider(&s, f->str);
+      for (pol_Node *p = e->is_item ? NULL : e->params; p; p = p->next) pol_suggest_consider(&s, p->str);
+    }
+    if (x->each) pol_suggest_consider(&s, x->each->str);
+  } else {
+    static const char *const builtins[] = {"floor", "start_of", "end_of", "known"};
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) pol_suggest_consider(&s, builtins[i]);
+  }
+  for (const pol_Scope *sc = x->scope; sc; sc = sc->parent)
+    for (int i = 0; i < sc->n; i++) {
+      const pol_Node *d = sc->decls[i];
+      int callable = d->kind == N_EXTERN || (d->kind == N_LET && (d->args || (d->flags & 1)));
+      if (callable == functions) pol_suggest_consider(&s, d->str);
+    }
+  const char *best = pol_suggest_best(&s);
+  if (!best) return "";
+  snprintf(buf, cap, "; did you mean '%s'?", best);
+  return buf;
+}
+
 static uint32_t resolve_name(Ctx *x, pol_Node *n)
 {
   Meaning m[2];
   int nm = meanings(x, n->str, m, 2);
   if (nm == 0) {
-    pol_error(&x->c->diag, n->span, "E0202", "unknown name '%s'", n->str);
+    char dym[320];
+    pol_error(&x->c->diag, n->span, "E0202", "unknown name '%s'%s", n->str,
+              did_you_mean(x, n->str, 0, dym, sizeof dym));
     return T_NONE;
   }
   if (nm > 1) {
@@ -566,7 +601,9 @@ static uint32_t check_call(Ctx *x, pol_Node *n)
   }
   pol_Node *d = pol_scope_find(x->scope, n->str);
   if (!d) {
-    pol_error(&x->c->diag, n->span, "E0202", "unknown function '%s'", n->str);
+    char dym[320];
+    pol_error(&x->c->diag, n->span, "E0202", "unknown function '%s'%s", n->str,
+              did_you_mean(x, n->str, 1, dym, sizeof dym));
     for (pol_Node *a = n->args; a; a = a->next) check_expr(x, a);
     return T_NONE;
   }
@@ -716,8 +753,13 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
     }
     int fi = pol_field_index(x->c, POL_TREC(t), n->str);
     if (fi < 0) {
-      pol_error(&x->c->diag, n->span, "E0206", "%s has no field '%s'",
-                x->c->records[POL_TREC(t)]->str, n->str);
+      pol_Suggest s;
+      pol_suggest_init(&s, n->str);
+      for (pol_Node *f = x->c->records[POL_TREC(t)]->args; f; f = f->next) pol_suggest_consider(&s, f->str);
+      const char *best = pol_suggest_best(&s);
+      pol_error(&x->c->diag, n->span, "E0206", "%s has no field '%s'%s%s%s",
+                x->c->records[POL_TREC(t)]->str, n->str, best ? "; did you mean '" : "", best ? best : "",
+                best ? "'?" : "");
       return T_NONE;
     }
     n->index = fi;

@@ -127,5 +127,19 @@ n=$(grep -c 'error\[E0001\]: cannot read' "$T/e")
 [ "$n" -eq 4100 ] && ok || ko "polc over 4100 files: $n reported, not 4100"
 has "$T/e" "missing-4099.pol: error[E0001]" "polc: the 4100th file"
 
+# ---- did you mean: unknown names in a .pol (vm/suggest.h)
+cat > "$T/dym.pol" <<'POL'
+policy "DYM" { title "d" version "1" effective 2020-01-01 codes "1" }
+import "case"
+branch "A" "a" when cpt == "1" {
+  criterion "A.1" "x" { pain_nr >= 1 and frobnicate_everything }
+  criterion "A.2" "y" { exists injections where it.guidence == "x" }
+}
+POL
+code 1 "polc: misspelt names" "$POLC" --check "$T/dym.pol"
+has "$T/e" "unknown name 'pain_nr'; did you mean 'pain_nrs'?" "did you mean a fact"
+has "$T/e" "no field 'guidence'; did you mean 'guidance'?" "did you mean a field"
+grep -q "unknown name 'frobnicate_everything'\$" "$T/e" && ok || ko "a name near nothing gets no suggestion: $(cat "$T/e")"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -167,11 +167,33 @@ static void test_policy_checks_clean(void **state)
 
 /* ---- unknown names ------------------------------------------------------- */
 
+/* "did you mean": a name in scope within two edits (suggest.h); values
+   for names, callables for calls, the record's fields for fields; none
+   when nothing is near */
+static void test_did_you_mean(void **state)
+{
+  (void)state;
+  expect_errors("", "pian_nrs >= 5", 1, "unknown name 'pian_nrs'; did you mean 'pain_nrs'?",
+                (const char *)NULL);
+  expect_errors("", "Pain_NRS >= 5", 1, "unknown name 'Pain_NRS'; did you mean 'pain_nrs'?",
+                (const char *)NULL);
+  expect_errors("let dbl(n: number): number = n * 2", "dbll(2) > 1 and flor(2.5) > 1", 2,
+                "unknown function 'dbll'; did you mean 'dbl'?", "unknown function 'flor'; did you mean 'floor'?",
+                (const char *)NULL);
+  expect_errors("let limitt = 5", "pain_nrs >= limit", 1, "unknown name 'limit'; did you mean 'limitt'?",
+                (const char *)NULL);
+  Ck k;
+  check(&k, HDR "branch \"B\" \"b\" when cpt == \"X\" { criterion \"C\" \"c\" { frobnicate_all > 1 } }\n");
+  errors(&k, 1);
+  has(&k, "unknown name 'frobnicate_all'\n");
+  ck_free(&k);
+}
+
 static void test_unknown_names(void **state)
 {
   (void)state;
   expect_errors("", "pain_nr >= 5", 1,
-                "c.pol:5:23: error[E0202]: unknown name 'pain_nr'\n"
+                "c.pol:5:23: error[E0202]: unknown name 'pain_nr'; did you mean 'pain_nrs'?\n"
                 "    5 |   criterion \"C\" \"c\" { pain_nr >= 5 }\n"
                 "      |                       ^~~~~~~\n",
                 (const char *)NULL);
@@ -205,7 +227,7 @@ static void test_unknown_type_and_field(void **state)
   expect_errors("", "exists injections where it.nosuch == 1", 1,
                 "c.pol:5:47: error[E0206]: Injection has no field 'nosuch'", (const char *)NULL);
   expect_errors("", "exists x in imaging where x.region == \"l\" and x.regoin == \"l\"", 1,
-                "error[E0206]: Study has no field 'regoin'", (const char *)NULL);
+                "error[E0206]: Study has no field 'regoin'; did you mean 'region'?", (const char *)NULL);
 }
 
 /* ---- types --------------------------------------------------------------- */
@@ -952,6 +974,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_policy_checks_clean),
     cmocka_unit_test(test_unknown_names),
+    cmocka_unit_test(test_did_you_mean),
     cmocka_unit_test(test_unknown_type_and_field),
     cmocka_unit_test(test_type_errors_E0220),
     cmocka_unit_test(test_operator_errors_E0221),
