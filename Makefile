@@ -90,7 +90,7 @@ $(B)/libpolc.a: $(COMP_OBJ)
 
 # the command-line programs (cli/): one file per command on the libraries
 POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/opts.c compiler/fmt.c compiler/doc.c
-POLVM_SRC = cli/polvm.c cli/cli.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
+POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
             cli/polvm_test.c cli/polvm_diff.c
 
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a

@@ -88,6 +88,13 @@ void cli_lines_free(cli_Lines *in);
    (cli_catch_stop). */
 int cli_next_line(cli_Lines *in, char **line, size_t *len);
 
+/* "did you mean" for the keys of a case (case_keys.c): for each key of
+   root (borrowed) that no fact path, record field or case-format key of
+   p uses, but that is near one (suggest.h), prints
+     polvm: warning: FILE: symptoms.pain_nr is not a known field; did you mean symptoms.pain_nrs?
+   on stderr.  Returns how many. */
+int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file);
+
 /* ---- output and signals ---- */
 
 /* Writes b to standard output (after what stdio holds), retrying after

@@ -644,6 +644,11 @@ static void run_test(Run *r, const char *file, const char *dir, const json_t *t)
   json_t *root = test_case(t, dir, err, sizeof err);
   json_t *trace = NULL;
   const pol_LineResult *lines = NULL;
+  if (root) {
+    char where[1024];
+    snprintf(where, sizeof where, "%s: %s", file, name ? name : "?");
+    cli_case_key_warnings(r->L.p, root, where);
+  }
   if (!root) {
     differ(r, "case: %s", err);
   } else if (cli_judge(&r->L, root, &trace, &lines, err, sizeof err) != 0) {

@@ -81,6 +81,7 @@ int polvm_trace_main(int argc, char **argv)
       continue;
     }
     const pol_LineResult *lines = NULL;
+    cli_case_key_warnings(L.p, root, files[f]);
     if (pol_case_load(L.c, root, err, sizeof err) != 0) {
       fprintf(stderr, "polvm: %s: %s\n", files[f], err);
       rc = EXIT_CASE;

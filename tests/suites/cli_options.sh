@@ -141,5 +141,35 @@ has "$T/e" "unknown name 'pain_nr'; did you mean 'pain_nrs'?" "did you mean a fa
 has "$T/e" "no field 'guidence'; did you mean 'guidance'?" "did you mean a field"
 grep -q "unknown name 'frobnicate_everything'\$" "$T/e" && ok || ko "a name near nothing gets no suggestion: $(cat "$T/e")"
 
+# ---- did you mean: misspelt keys in a case (trace and test warn; eval stays silent)
+python3 - "$T" <<'PY'
+import json, sys
+t = sys.argv[1]
+c = json.load(open('examples/caresource-sij/approve-all-criteria.json'))
+c['symptoms']['pain_nr'] = c['symptoms'].pop('pain_nrs')
+c['therapies'][0]['kin'] = c['therapies'][0].pop('kind')
+c['request']['servce_date'] = '2025-01-01'
+c['request']['procedures'][0]['cptt'] = 'x'
+c['unrelated_blob'] = {'anything': 1}
+c['symptoms']['zzz_other_data'] = 1
+json.dump(c, open(t + '/mis.json', 'w'), indent=1)
+json.dump({"tests": [{"name": "misspelt", "case": t + '/mis.json', "expect": {"determination": "pend"}}]},
+          open(t + '/mis.test.json', 'w'))
+PY
+code 0 "polvm trace: a case with misspelt keys" "$POLVM" trace --bundle "$BUNDLE" "$T/mis.json"
+has "$T/e" "polvm: warning: $T/mis.json: symptoms.pain_nr is not a known field; did you mean symptoms.pain_nrs?" "case key: a fact"
+has "$T/e" "therapies[0].kin is not a known field; did you mean therapies[0].kind?" "case key: a record field"
+has "$T/e" "request.servce_date is not a known field; did you mean request.service_date?" "case key: request"
+has "$T/e" "request.procedures[0].cptt is not a known field; did you mean request.procedures[0].cpt?" "case key: a line"
+grep -q "unrelated_blob\|zzz_other_data" "$T/e" && ko "keys far from every name warned: $(cat "$T/e")" || ok
+[ "$(wc -l < "$T/e")" -eq 4 ] && ok || ko "case key warnings: not 4 lines: $(cat "$T/e")"
+"$POLVM" test --bundle "$BUNDLE" "$T/mis.test.json" > "$T/o" 2> "$T/e"
+has "$T/e" "polvm: warning: $T/mis.test.json: misspelt: symptoms.pain_nr is not a known field; did you mean symptoms.pain_nrs?" "polvm test: case key warning"
+tr -d '\n' < "$T/mis.json" > "$T/mis.ndjson"; echo >> "$T/mis.ndjson"
+"$POLVM" eval --bundle "$BUNDLE" < "$T/mis.ndjson" > "$T/o" 2> "$T/e"
+[ ! -s "$T/e" ] && ok || ko "polvm eval warned: $(cat "$T/e")"
+code 0 "polvm trace: a clean case" "$POLVM" trace --bundle "$BUNDLE" examples/caresource-sij/approve-all-criteria.json
+[ ! -s "$T/e" ] && ok || ko "a clean case warned: $(cat "$T/e")"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
