@@ -5,9 +5,9 @@
  *                                                 compile into a bundle
  *   polc --check FILE.pol...                      check only, write nothing
  *   polc --dump FILE.pol...                       print the disassembly
- *   polc fmt [-w | --check] FILE.pol...           canonical layout (fmt.c)
- *   polc doc [--html] [-o OUT] FILE.pol           clinician-readable checklist (doc.c)
- *   polc keygen KEYFILE                           Ed25519 key pair for --sign
+ *   polc fmt [-w | --check] FILE.pol...           canonical layout (polc_fmt.c)
+ *   polc doc [--html] [-o OUT] FILE.pol           clinician-readable checklist (polc_doc.c)
+ *   polc keygen KEYFILE                           Ed25519 key pair for --sign (polc_keygen.c)
  *   polc --sign KEYFILE -o BUNDLE FILE.pol...      compile and sign
  *
  * Exit codes (docs/cli.md): 0 success, 1 errors in the policies,
@@ -21,13 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "compile.h"
-#include "cli_polc.h"
-#include "fmt.h"
-#include "opts.h"
 #include "bundle.h"
+#include "cli_polc.h"
+#include "compile.h"
+#include "opts.h"
 #include "output.h"
 
 enum { EXIT_POLICY = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };

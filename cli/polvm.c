@@ -3,7 +3,7 @@
  *
  *   polvm trace [--bundle B] [--format text|json] CASE.json...
  *   polvm eval  [--bundle B] [--criteria] [--no-trace] < cases.ndjson
- *   polvm verify BUNDLE          load and verify, print a summary
+ *   polvm verify BUNDLE          load and verify, print a summary (polvm_verify.c)
  *   polvm dump BUNDLE            disassemble a bundle
  *   polvm test [--bundle B] [--coverage] [--coverage-json F] [--threshold P] TEST.json...
  *                                policy tests and criteria coverage (polvm_test.c)
@@ -24,25 +24,18 @@
  * deny or pend is a result, not an error: exit 0.  `polvm test` exits 1
  * when a test fails.
  *
+ * This file parses the global options and dispatches; each command is
+ * polvm_NAME.c, what they share cli.c (cli.h), the option handling
+ * opts.c (opts.h).
  */
-#include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
-#include <poll.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "bundle.h"
-#include "case.h"
 #include "cli.h"
 #include "opts.h"
 #include "output.h"
-#include "trace.h"
-#include "vm.h"
 
 void polvm_usage(FILE *f)
 {

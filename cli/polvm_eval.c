@@ -2,18 +2,11 @@
  * polvm_eval.c -- `polvm eval [--bundle B] [--criteria] [--no-trace] < cases.ndjson`:
  * one compact JSON answer per case line, in order.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <poll.h>
-#include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "bundle.h"
 #include "case.h"
 #include "cli.h"
 #include "opts.h"

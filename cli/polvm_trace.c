@@ -2,18 +2,11 @@
  * polvm_trace.c -- `polvm trace [--bundle B] [--format text|json] CASE.json...`:
  * one case file at a time, its text or pretty JSON trace.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <poll.h>
-#include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "bundle.h"
 #include "case.h"
 #include "cli.h"
 #include "opts.h"

@@ -3,24 +3,13 @@
  * summary) and `polvm dump BUNDLE` (disassemble).  Neither loads native
  * code.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
-#include <poll.h>
-#include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "bundle.h"
-#include "case.h"
 #include "cli.h"
 #include "opts.h"
 #include "output.h"
-#include "trace.h"
-#include "vm.h"
 
 typedef cli_Loaded Loaded;
 

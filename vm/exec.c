@@ -780,6 +780,7 @@ void pol_vm_set_trace(pol_VM *vm, int on) { vm->tracing = on; }
 void pol_vm_set_budget(pol_VM *vm, uint64_t budget) { vm->budget = budget ? budget : DEFAULT_BUDGET; }
 const pol_EvRec *pol_vm_evidence(const pol_VM *vm) { return vm->ev; }
 const pol_Missing *pol_vm_missing(const pol_VM *vm) { return vm->miss; }
+const pol_Program *pol_vm_program(const pol_VM *vm) { return vm->p; }
 
 /* A fresh budget, and every register unknown: nothing a block reads can
    come from an earlier case (the verifier already sees to it that no

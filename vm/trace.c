@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm_impl.h"
 
 /* ---- buffer ------------------------------------------------------------ */
 
@@ -237,9 +236,9 @@ static int same_value(const pol_Value *a, const pol_Value *b)
 /* Is evidence record i of r the first of its kind (dedup)? */
 static int first_evidence(const pol_VM *vm, const pol_CritResult *r, uint32_t i)
 {
-  const pol_EvRec *e = &vm->ev[r->ev0 + i];
+  const pol_EvRec *e = &pol_vm_evidence(vm)[r->ev0 + i];
   for (uint32_t j = 0; j < i; j++) {
-    const pol_EvRec *f = &vm->ev[r->ev0 + j];
+    const pol_EvRec *f = &pol_vm_evidence(vm)[r->ev0 + j];
     if (f->evid == e->evid && same_value(&f->v, &e->v)) return 0;
   }
   return 1;
@@ -265,12 +264,12 @@ static const pol_CritResult *res_of(const pol_Policy *pol, const pol_LineResult 
 /* Evidence of a leaf criterion; a composite's is its children's. */
 static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, int leaf)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   pol_buf_puts(b, "[");
   int first = 1;
   for (uint32_t i = 0; leaf && i < r->nev; i++) {
     if (!first_evidence(vm, r, i)) continue;
-    const pol_EvRec *e = &vm->ev[r->ev0 + i];
+    const pol_EvRec *e = &pol_vm_evidence(vm)[r->ev0 + i];
     const pol_Evid *d = &p->evid[e->evid];
     pol_buf_puts(b, first ? "{\"fact\": " : ", {\"fact\": ");
     first = 0;
@@ -294,10 +293,10 @@ static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
 static void record_facts(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, int *first,
                          char (*seen)[160], int *nseen)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   for (uint32_t i = 0; i < r->nmiss; i++) {
     char path[160];
-    missing_path(p, &vm->miss[r->miss0 + i], path, sizeof path);
+    missing_path(p, &pol_vm_missing(vm)[r->miss0 + i], path, sizeof path);
     int dup = 0;
     for (int s = 0; s < *nseen && !dup; s++) dup = strcmp(seen[s], path) == 0;
     if (dup) continue;
@@ -314,7 +313,7 @@ static void missing_facts(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
                           const pol_LineResult *lr, uint32_t ci, int *first,
                           char (*seen)[160], int *nseen)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   const pol_Crit *cr = &p->crit[ci];
   const pol_CritResult *r = res_of(pol, lr, ci);
   if (cr->kind != PC_LEAF) {
@@ -355,7 +354,7 @@ static void sep(Out *o)
 
 static void reason(Out *o, uint32_t ci)
 {
-  const pol_Program *p = o->vm->p;
+  const pol_Program *p = pol_vm_program(o->vm);
   const pol_Crit *cr = &p->crit[ci];
   const pol_CritResult *r = res_of(o->pol, o->lr, ci);
   sep(o);
@@ -398,7 +397,7 @@ static int descend_missing(const pol_Crit *cr, const pol_CritResult *r)
 
 static void missing(Out *o, uint32_t ci)
 {
-  const pol_Program *p = o->vm->p;
+  const pol_Program *p = pol_vm_program(o->vm);
   const pol_Crit *cr = &p->crit[ci];
   const pol_CritResult *r = res_of(o->pol, o->lr, ci);
   if (r->status == PS_UNKNOWN) {
@@ -430,7 +429,7 @@ static void cond_name(char *buf, size_t n, const pol_Program *p, const pol_Branc
    the line (or whether an assess block applies) waits for its facts. */
 static void cond_missing(Out *o, uint32_t b)
 {
-  const pol_Program *p = o->vm->p;
+  const pol_Program *p = pol_vm_program(o->vm);
   const pol_Branch *br = &p->branches[b];
   char name[300];
   cond_name(name, sizeof name, p, br);
@@ -465,7 +464,7 @@ static void otherwise_reason(Out *o)
   char buf[300];
   sep(o);
   pol_buf_puts(o->b, "{\"criterion\": \"otherwise\", \"status\": \"not_met\", \"text\": ");
-  pol_buf_json_str(o->b, otherwise_text(o->vm->p, o->pol, buf, sizeof buf));
+  pol_buf_json_str(o->b, otherwise_text(pol_vm_program(o->vm), o->pol, buf, sizeof buf));
   if (!o->compact) pol_buf_puts(o->b, ", \"evidence\": []");
   pol_buf_printf(o->b, ", \"otherwise\": \"%s\"}", pol_det_name(o->lr->det));
 }
@@ -506,7 +505,7 @@ static int listed(const pol_Program *p, const pol_Policy *pol, const View *v, ui
 static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, const View *v,
                       int flags, const char *nl, const char *nl2)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   pol_LineResult lr = *lr0;
   lr.crit = (pol_CritResult *)v->res;
   Out o = {b, vm, &p->pol[lr.policy], &lr, 1, (flags & POL_TRACE_COMPACT) != 0};
@@ -576,7 +575,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
 static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lr,
                       int flags)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   const pol_LineInfo *li = pol_case_line(c, lr->line);
   int pretty = (flags & POL_TRACE_PRETTY) != 0;
   const char *nl = pretty ? "\n      " : " ", *nl2 = pretty ? "\n        " : " ";
@@ -647,7 +646,7 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
 void pol_trace_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
                     const pol_TraceMeta *meta, int flags)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   int pretty = (flags & POL_TRACE_PRETTY) != 0;
   const char *nl = pretty ? "\n  " : " ";
   char hex[65];
@@ -681,10 +680,10 @@ static const char *status_word(uint8_t s)
 
 static void evidence_text(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, const char *indent)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   for (uint32_t i = 0; i < r->nev; i++) {
     if (!first_evidence(vm, r, i)) continue;
-    const pol_EvRec *e = &vm->ev[r->ev0 + i];
+    const pol_EvRec *e = &pol_vm_evidence(vm)[r->ev0 + i];
     const pol_Evid *d = &p->evid[e->evid];
     if (d->query != POL_NOSTR) pol_buf_printf(b, "%s[%s] => ", indent, p->str[d->query]);
     else pol_buf_printf(b, "%s%s = ", indent, p->str[d->fact]);
@@ -697,7 +696,7 @@ static void evidence_text(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
 static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
                         uint32_t ci, int depth)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   const pol_Crit *cr = &p->crit[ci];
   const pol_CritResult *r = res_of(pol, lr, ci);
   pol_buf_printf(b, "  %*s- %s %s: %s\n", depth * 2, "", p->str[cr->id],
@@ -719,7 +718,7 @@ static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, con
 static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
                          uint32_t ci)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   const pol_Crit *cr = &p->crit[ci];
   const pol_CritResult *r = res_of(pol, lr, ci);
   if (r->status == PS_UNKNOWN) {
@@ -746,7 +745,7 @@ static void upper(char *dst, size_t n, const char *src)
 static void view_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, const uint32_t *tops,
                       uint32_t n, pol_Det det)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   const pol_Policy *pol = &p->pol[lr->policy];
   if (det != PD_APPROVE && det != PD_PEND)
     for (uint32_t j = 0; j < n; j++)
@@ -757,7 +756,7 @@ static void view_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, co
 
 static void items_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, const pol_Branch *br)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   char det[16];
   upper(det, sizeof det, pol_det_name(lr->line_det));
   pol_buf_printf(b, "\nLine-level criteria alone: %s\nPer-item results:\n", det);
@@ -780,7 +779,7 @@ static void items_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, c
 /* A branch condition that is unknown, as a missing item. */
 static void cond_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, uint32_t bi)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   const pol_Branch *br = &p->branches[bi];
   char name[300];
   cond_name(name, sizeof name, p, br);
@@ -796,7 +795,7 @@ static void cond_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, ui
 
 static void aspect_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, uint32_t a)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   uint32_t bi = lr->aspects[a].branch;
   const pol_Branch *ab = &p->branches[bi];
   char det[16];
@@ -813,7 +812,7 @@ static void aspect_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, 
 /* A routed line no main branch judges: open which one, or none applies. */
 static void no_branch_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   const pol_Policy *pol = &p->pol[lr->policy];
   if (lr->bstate == PB_UNKNOWN) {
     pol_buf_puts(b, "Which branch of the policy applies is unknown.\n"
@@ -832,7 +831,7 @@ static void no_branch_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *l
 void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
                     const pol_TraceMeta *meta)
 {
-  const pol_Program *p = vm->p;
+  const pol_Program *p = pol_vm_program(vm);
   char hex[65];
   pol_sha_hex(p->sha256, hex);
   pol_buf_puts(b, "Case ");
@@ -903,7 +902,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
       int first = 1;
       for (uint32_t e = 0; cr->kind == PC_LEAF && e < r->nev; e++) {
         if (!first_evidence(vm, r, e)) continue;
-        const pol_EvRec *ev = &vm->ev[r->ev0 + e];
+        const pol_EvRec *ev = &pol_vm_evidence(vm)[r->ev0 + e];
         pol_buf_printf(b, "%s%s = ", first ? "" : "; ", p->str[p->evid[ev->evid].fact]);
         value_text(b, p, &ev->v);
         uint32_t x = p->evid[ev->evid].expected;

@@ -134,6 +134,8 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out,
 /* The evidence and missing-fact records the results point into. */
 const pol_EvRec *pol_vm_evidence(const pol_VM *vm);
 const pol_Missing *pol_vm_missing(const pol_VM *vm);
+/* The program the VM runs (borrowed, as given to pol_vm_new). */
+const pol_Program *pol_vm_program(const pol_VM *vm);
 
 /* Runs one block on a fact slot array (used by tests). */
 pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots);
