@@ -176,10 +176,10 @@ $(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuz
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
 	  -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
 # fuzz_eval runs polvm's own `polvm eval`: polvm.c built with main renamed polvm_entry
-POLVM_AS_LIB = $(B)/vm/polvm_as_lib.o $(B)/vm/polvm_test.o $(B)/vm/polvm_diff.o
-$(B)/vm/polvm_as_lib.o: vm/polvm.c | $(B)/.deps
+POLVM_AS_LIB = $(B)/cli/polvm_as_lib.o $(patsubst %.c,$(B)/%.o,$(filter-out cli/polvm.c,$(POLVM_SRC)))
+$(B)/cli/polvm_as_lib.o: cli/polvm.c | $(B)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -I compiler -I vm -c -o $@ $<
 $(B)/tests/replay_fuzz_eval: $(POLVM_AS_LIB)
 
 unit:

@@ -177,7 +177,7 @@ static void hash_hex(const void *data, size_t len, char out[65])
   pol_sha_hex(h, out);
 }
 
-/* ---- shared by test and diff (polvm_cli.h) ----------------------------- */
+/* ---- shared by test and diff (cli.h) ------------------------------------ */
 
 json_t *cli_read_json(const char *path, char *err, size_t errlen)
 {
@@ -271,7 +271,7 @@ void cli_reason_ids(cli_Set *set, const json_t *view, const char *prefix, const 
   }
 }
 
-/* ---- output, signals and case lines (polvm_cli.h) ---------------------- */
+/* ---- output, signals and case lines (cli.h) ----------------------------- */
 
 int cli_write_out(const pol_Buf *b)
 {

@@ -378,7 +378,7 @@ static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
   fputc('\n', f);
   put_rules(f, p, po);
   /* the outcome only: the texts of ELSE quote the source, whose spacing
-     `polc fmt` may change (tests/fmt.sh compares dumps) */
+     `polc fmt` may change (tests/suites/fmt.sh compares dumps) */
   fprintf(f, "  when no branch applies: %s\n",
           po->otherwise < PO__COUNT ? outcomes[po->otherwise] : "outcome?");
   for (uint64_t b = po->branch0; b < (uint64_t)po->branch0 + po->nbranches; b++) {

@@ -2,7 +2,7 @@
  * fuzz_eval.c -- libFuzzer target: the input is a `polvm eval` stream,
  * NDJSON, one case per line.
  *
- * It runs polvm itself: vm/polvm.c built with its main renamed polvm_entry
+ * It runs polvm itself: cli/polvm.c built with its main renamed polvm_entry
  * and its closing of stdout replaced by a flush (Makefile, POLVM_AS_LIB),
  * called as `polvm eval --bundle B` with the
  * input as standard input and standard output caught in a memory file, so
