@@ -27,11 +27,119 @@ typedef struct Level {
   uint32_t rec;          /* LV_REC */
 } Level;
 
+/* One step of the path from the root: a key or an array index. */
+typedef struct Step {
+  const char *key;       /* NULL: idx */
+  size_t idx;
+} Step;
+
 typedef struct Walk {
   const pol_Program *p;
   const char *file;
+  const char *text;      /* the document's text, or NULL: no positions */
+  const char *end;
+  Step steps[POL_CASE_MAX_DEPTH + 2];
+  int nsteps;
   int nwarnings;
 } Walk;
+
+/* ---- where a key is written: a small scanner over the (valid) text ---- */
+
+static const char *skip_ws(const char *s, const char *e)
+{
+  while (s < e && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++;
+  return s;
+}
+
+/* s at '"': just past the closing quote, or NULL. */
+static const char *skip_string(const char *s, const char *e)
+{
+  for (s++; s < e; s++) {
+    if (*s == '\\') s++;
+    else if (*s == '"') return s + 1;
+  }
+  return NULL;
+}
+
+/* s at a value: just past it, or NULL.  Depth is bounded by the parser's
+   limit, which the text has passed. */
+static const char *skip_value(const char *s, const char *e)
+{
+  if (s >= e) return NULL;
+  if (*s == '"') return skip_string(s, e);
+  if (*s != '{' && *s != '[') {
+    while (s < e && !strchr(",}] \t\r\n", *s)) s++;
+    return s;
+  }
+  char close = *s == '{' ? '}' : ']';
+  s = skip_ws(s + 1, e);
+  if (s < e && *s == close) return s + 1;
+  for (;;) {
+    if (close == '}') {
+      if (!(s = skip_string(s, e))) return NULL;
+      s = skip_ws(s, e);
+      if (s >= e || *s != ':') return NULL;
+      s = skip_ws(s + 1, e);
+    }
+    if (!(s = skip_value(s, e))) return NULL;
+    s = skip_ws(s, e);
+    if (s < e && *s == close) return s + 1;
+    if (s >= e || *s != ',') return NULL;
+    s = skip_ws(s + 1, e);
+  }
+}
+
+/* s at the value the steps lead into: the opening quote of the last
+   step's key, or NULL (an escaped key: not compared). */
+static const char *find_key(const char *s, const char *e, const Step *st, int n)
+{
+  s = skip_ws(s, e);
+  if (s >= e) return NULL;
+  if (!st->key) {
+    if (*s != '[') return NULL;
+    s = skip_ws(s + 1, e);
+    for (size_t i = 0;; i++) {
+      if (i == st->idx) return n > 1 ? find_key(s, e, st + 1, n - 1) : NULL;
+      if (!(s = skip_value(s, e))) return NULL;
+      s = skip_ws(s, e);
+      if (s >= e || *s != ',') return NULL;
+      s = skip_ws(s + 1, e);
+    }
+  }
+  if (*s != '{') return NULL;
+  s = skip_ws(s + 1, e);
+  size_t klen = strlen(st->key);
+  while (s < e && *s == '"') {
+    const char *k = s, *after = skip_string(s, e);
+    if (!after) return NULL;
+    int same = (size_t)(after - k - 2) == klen && memcmp(k + 1, st->key, klen) == 0;
+    s = skip_ws(after, e);
+    if (s >= e || *s != ':') return NULL;
+    s = skip_ws(s + 1, e);
+    if (same) return n > 1 ? find_key(s, e, st + 1, n - 1) : k;
+    if (!(s = skip_value(s, e))) return NULL;
+    s = skip_ws(s, e);
+    if (s >= e || *s != ',') return NULL;
+    s = skip_ws(s + 1, e);
+  }
+  return NULL;
+}
+
+/* "FILE:LINE:COL" of the key at the current steps, else "FILE". */
+static void where(const Walk *w, char *buf, size_t cap)
+{
+  const char *k = w->text ? find_key(w->text, w->end, w->steps, w->nsteps) : NULL;
+  if (!k) {
+    snprintf(buf, cap, "%s", w->file);
+    return;
+  }
+  int line = 1, col = 1;
+  for (const char *s = w->text; s < k; s++) {
+    if (*s == '\n') { line++; col = 1; }
+    else col++;
+  }
+  snprintf(buf, cap, "%s:%d:%d", w->file, line, col);
+}
 
 /* Path buffer: "symptoms.pain_nr", "injections[1].dat". */
 #define KEY_PATH_MAX 1024
@@ -106,7 +214,9 @@ static void walk_typed(Walk *w, const json_t *v, uint32_t t, char *path, size_t 
     json_array_foreach(v, i, it) {
       int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
       if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
+      w->steps[w->nsteps++] = (Step){NULL, i};
       if (json_is_object(it)) walk(w, it, &rec, path, plen + (size_t)n, depth + 1);
+      w->nsteps--;
     }
   }
 }
@@ -130,7 +240,9 @@ static void descend(Walk *w, const char *k, const json_t *v, const Level *lv, ch
     json_array_foreach(v, i, it) {
       int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
       if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
+      w->steps[w->nsteps++] = (Step){NULL, i};
       if (json_is_object(it)) walk(w, it, &line, path, plen + (size_t)n, depth + 1);
+      w->nsteps--;
     }
     return;
   }
@@ -160,7 +272,7 @@ static void descend(Walk *w, const char *k, const json_t *v, const Level *lv, ch
 
 static void walk(Walk *w, const json_t *j, const Level *lv, char *path, size_t plen, int depth)
 {
-  if (depth > POL_CASE_MAX_DEPTH) return;
+  if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return;
   Names known = {0};
   known_keys(w->p, lv, &known);
   const char *k;
@@ -170,27 +282,39 @@ static void walk(Walk *w, const json_t *j, const Level *lv, char *path, size_t p
     for (size_t i = 0; i < known.n && !is_known; i++) is_known = strcmp(known.s[i], k) == 0;
     int n = snprintf(path + plen, KEY_PATH_MAX - plen, "%s%s", plen ? "." : "", k);
     if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
+    w->steps[w->nsteps++] = (Step){k, 0};
     if (is_known) {
       descend(w, k, v, lv, path, plen + (size_t)n, depth);
+      w->nsteps--;
       continue;
     }
     pol_Suggest s;
     pol_suggest_init(&s, k);
     for (size_t i = 0; i < known.n; i++) pol_suggest_consider(&s, known.s[i]);
     const char *best = pol_suggest_best(&s);
-    if (!best) continue;
-    fprintf(stderr, "polvm: warning: %s: %s is not a known field; did you mean %.*s%s%s?\n", w->file, path,
-            (int)plen, path, plen ? "." : "", best);
-    w->nwarnings++;
+    if (best) {
+      char at[KEY_PATH_MAX + 64];
+      where(w, at, sizeof at);
+      fprintf(stderr, "polvm: warning: %s: %s is not a known field; did you mean %.*s%s%s?\n", at, path,
+              (int)plen, path, plen ? "." : "", best);
+      w->nwarnings++;
+    }
+    w->nsteps--;
   }
   path[plen] = '\0';
   names_free(&known);
 }
 
-int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file)
+int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file, const char *text,
+                          size_t len)
 {
   if (!json_is_object(root)) return 0;
-  Walk w = {p, file, 0};
+  Walk w;
+  memset(&w, 0, sizeof w);
+  w.p = p;
+  w.file = file;
+  w.text = text;
+  w.end = text ? text + len : NULL;
   char path[KEY_PATH_MAX] = "";
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
   walk(&w, root, &top, path, 0, 0);

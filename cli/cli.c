@@ -77,9 +77,16 @@ static void hash_hex(const void *data, size_t len, char out[65]);
 
 json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t errlen)
 {
+  return cli_read_case_text(path, case_hash, NULL, NULL, err, errlen);
+}
+
+json_t *cli_read_case_text(const char *path, char case_hash[65], char **keep, size_t *keep_len,
+                           char *err, size_t errlen)
+{
   char why[512];
   uint8_t *text = NULL;
   size_t len = 0;
+  if (keep) *keep = NULL;
   if (read_limited(path, POL_CASE_MAX_BYTES, &text, &len, why, sizeof why) != 0) {
     snprintf(err, errlen, "%s: C0004 cannot read the case: %s", path, why);
     return NULL;
@@ -89,7 +96,12 @@ json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t er
   if (!root && ce.line) snprintf(err, errlen, "%s:%d:%d: %s %s", path, ce.line, ce.column, ce.code, ce.text);
   else if (!root) snprintf(err, errlen, "%s: %s %s", path, ce.code, ce.text);
   else if (case_hash) hash_hex(text, len, case_hash);
-  free(text);
+  if (root && keep) {
+    *keep = (char *)text;
+    *keep_len = len;
+  } else {
+    free(text);
+  }
   return root;
 }
 

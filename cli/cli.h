@@ -65,6 +65,10 @@ json_t *cli_parse_case(const char *text, size_t len, pol_CaseError *ce);
    SHA-256 of the bytes in hex; or NULL with "PATH: CODE message" or
    "PATH:LINE:COL: CODE message" in err. */
 json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t errlen);
+/* The same, and on success the file's text in *keep (malloc'd, owned by
+   the caller, *keep_len bytes; not NUL-terminated), for positions. */
+json_t *cli_read_case_text(const char *path, char case_hash[65], char **keep, size_t *keep_len,
+                           char *err, size_t errlen);
 
 /* Lines of a case stream (NDJSON), read with read(2) in large blocks.  A
    line longer than POL_CASE_MAX_BYTES is read to its end but kept cut to
@@ -92,8 +96,11 @@ int cli_next_line(cli_Lines *in, char **line, size_t *len);
    root (borrowed) that no fact path, record field or case-format key of
    p uses, but that is near one (suggest.h), prints
      polvm: warning: FILE: symptoms.pain_nr is not a known field; did you mean symptoms.pain_nrs?
-   on stderr.  Returns how many. */
-int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file);
+   on stderr, with FILE:LINE:COL when text (len bytes, the document root
+   was parsed from; borrowed) is given, else FILE alone.  Returns how
+   many. */
+int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file, const char *text,
+                          size_t len);
 
 /* ---- output and signals ---- */
 

@@ -647,7 +647,7 @@ static void run_test(Run *r, const char *file, const char *dir, const json_t *t)
   if (root) {
     char where[1024];
     snprintf(where, sizeof where, "%s: %s", file, name ? name : "?");
-    cli_case_key_warnings(r->L.p, root, where);
+    cli_case_key_warnings(r->L.p, root, where, NULL, 0);
   }
   if (!root) {
     differ(r, "case: %s", err);

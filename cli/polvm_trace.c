@@ -67,14 +67,17 @@ int polvm_trace_main(int argc, char **argv)
   for (int f = 0; f < nfiles && !cli_stopped(); f++) {
     char err[1024];
     char case_hash[65];
-    json_t *root = cli_read_case(files[f], case_hash, err, sizeof err);
+    char *text = NULL;
+    size_t text_len = 0;
+    json_t *root = cli_read_case_text(files[f], case_hash, &text, &text_len, err, sizeof err);
     if (!root) {
       fprintf(stderr, "polvm: %s\n", err);
       rc = EXIT_CASE;
       continue;
     }
     const pol_LineResult *lines = NULL;
-    cli_case_key_warnings(L.p, root, files[f]);
+    cli_case_key_warnings(L.p, root, files[f], text, text_len);
+    free(text);
     if (pol_case_load(L.c, root, err, sizeof err) != 0) {
       fprintf(stderr, "polvm: %s: %s\n", files[f], err);
       rc = EXIT_CASE;

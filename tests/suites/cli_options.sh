@@ -157,7 +157,9 @@ json.dump({"tests": [{"name": "misspelt", "case": t + '/mis.json', "expect": {"d
           open(t + '/mis.test.json', 'w'))
 PY
 code 0 "polvm trace: a case with misspelt keys" "$POLVM" trace --bundle "$BUNDLE" "$T/mis.json"
-has "$T/e" "polvm: warning: $T/mis.json: symptoms.pain_nr is not a known field; did you mean symptoms.pain_nrs?" "case key: a fact"
+# FILE:LINE:COL of the key as written (1-based; the column counts bytes)
+at=$(grep -n '"pain_nr"' "$T/mis.json" | head -1 | sed 's/^\([0-9]*\):\( *\)".*/\1:X\2/' | awk -F: '{ print $1 ":" length($2) }')
+has "$T/e" "polvm: warning: $T/mis.json:$at: symptoms.pain_nr is not a known field; did you mean symptoms.pain_nrs?" "case key: a fact"
 has "$T/e" "therapies[0].kin is not a known field; did you mean therapies[0].kind?" "case key: a record field"
 has "$T/e" "request.servce_date is not a known field; did you mean request.service_date?" "case key: request"
 has "$T/e" "request.procedures[0].cptt is not a known field; did you mean request.procedures[0].cpt?" "case key: a line"
