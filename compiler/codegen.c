@@ -254,6 +254,18 @@ static void emit_extra(Gen *g, uint32_t ax)
   emit(g, POL_MK_Ax(OP_EXTRA, ax));
 }
 
+/* Emits the EXTRA words of op in the order of its roles in opcodes.def:
+   val[i] is the word of role letter have[i].  Borrowed have, val. */
+static void emit_extras(Gen *g, pol_Op op, const char *have, const uint32_t *val)
+{
+  const char *roles = pol_opinfo[op].xroles;
+  for (size_t i = 0; roles[i]; i++) {
+    const char *at = strchr(have, roles[i]);
+    if (!at) abort();   /* the caller does not know a role of the .def line */
+    emit_extra(g, val[at - have]);
+  }
+}
+
 static uint32_t emit_jump(Gen *g, pol_Op op, int a)
 {
   return emit(g, POL_MK_ABx(op, a, 0));
@@ -543,10 +555,7 @@ static void cover(Gen *g, pol_Node *n, int dst)
   uint32_t bs = body(g, n->d, ri, 0);
   uint32_t be = body(g, n->e, ri, 0);
   emit_abc(g, OP_COVER, dst, rl, ri);
-  emit_extra(g, bp);
-  emit_extra(g, bs);
-  emit_extra(g, be);
-  emit_extra(g, (uint32_t)rw);
+  emit_extras(g, OP_COVER, "bsew", (const uint32_t[]){bp, bs, be, (uint32_t)rw});
   g->top = base;
   char buf[512];
   g->expected = exp;

@@ -43,11 +43,37 @@ typedef struct pol_OpInfo {
   const char *name;
   pol_Fmt fmt;
   char a, b, c;   /* operand kinds, see opcodes.def */
-  int extra;      /* EXTRA words that follow */
+  int extra;      /* EXTRA words that follow: strlen(xroles) */
+  const char *xroles;   /* static: one role letter per EXTRA word, see opcodes.def */
   const char *doc;
 } pol_OpInfo;
 
 extern const pol_OpInfo pol_opinfo[OP__COUNT];
+
+/* How many EXTRA words follow each opcode, as constants: POL_NEXTRA_COVER. */
+enum {
+#define OP(name, fmt, a, b, c, x, doc) POL_NEXTRA_##name = (int)sizeof x - 1,
+#include "opcodes.def"
+#undef OP
+  POL_NEXTRA__END
+};
+
+/* The name of an EXTRA role letter of opcodes.def ("body", "window", ...);
+   "?" for a letter that is not one.  Static string. */
+const char *pol_xrole_name(char role);
+
+/* Whether role letter r names a block (body, key, start, end). */
+#define POL_XROLE_BLOCK(r) ((r) == 'b' || (r) == 'k' || (r) == 's' || (r) == 'e')
+
+/* The Ax of the EXTRA word with role letter `role` of the instruction at
+   ins (which must have one: verified code).  Borrowed ins. */
+static inline uint32_t pol_extra_at(const pol_Instr *ins, char role)
+{
+  const char *roles = pol_opinfo[(*ins) & 0xffu].xroles;
+  uint32_t i = 0;
+  while (roles[i] && roles[i] != role) i++;
+  return (ins[1 + i] >> 8) & 0xffffffu;
+}
 
 #define POL_OP(i)  ((pol_Op)((i) & 0xffu))
 #define POL_A(i)   (((i) >> 8) & 0xffu)

@@ -432,15 +432,15 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     if (charge(vm, ITEM_COST) != 0) break;
     vm->visits++;
     R[item] = l->items[i];
-    pol_Value b = run(vm, POL_Ax(x[1]));
+    pol_Value b = run(vm, pol_extra_at(x, 'b'));
     if (vm->out_of_budget) break;
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
-    pol_Value s = run(vm, POL_Ax(x[2]));
+    pol_Value s = run(vm, pol_extra_at(x, 's'));
     if (vm->out_of_budget) break;
     R[item] = l->items[i];
-    pol_Value e = run(vm, POL_Ax(x[3]));
+    pol_Value e = run(vm, pol_extra_at(x, 'e'));
     if (vm->out_of_budget) break;
     if (s.tag != PV_DATE || e.tag != PV_DATE) { unbounded = 1; continue; }
     int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
@@ -667,8 +667,8 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(COVER) {
     int a = (int)POL_A(i), item = (int)POL_C(i);
     const pol_Instr *x = pc - 1;
-    pc += 4;
-    const pol_Value *w = &R[POL_Ax(x[4])];
+    pc += POL_NEXTRA_COVER;
+    const pol_Value *w = &R[pol_extra_at(x, 'w')];
     if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
     R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w);
     if (vm->out_of_budget) return pol_unk();

@@ -33,7 +33,7 @@
 
 const pol_OpInfo pol_opinfo[OP__COUNT] = {
 #define OP(name, fmt, a, b, c, x, doc) \
-  {#name, FMT_##fmt, KIND_##a, KIND_##b, KIND_##c, x, doc},
+  {#name, FMT_##fmt, KIND_##a, KIND_##b, KIND_##c, (int)sizeof x - 1, x, doc},
 #include "opcodes.def"
 #undef OP
 };
@@ -160,27 +160,16 @@ static void put_type(FILE *f, const pol_Program *p, uint32_t t)
     fprintf(f, " %s", POL_TREC(t) < p->nrec && p->rec ? S(p, p->rec[POL_TREC(t)].name) : "?");
 }
 
-/* Roles of the EXTRA words of an opcode: 'b' body, 'k' key, 's' start,
-   'e' end block, 'r' register, 'x' extern.  Mirrors verify.c. */
-static const char *extra_roles(pol_Op op)
-{
-  switch (op) {
-  case OP_EXISTS: case OP_EVERY: case OP_COUNT: return "b";
-  case OP_COUNTD: return "bk";
-  case OP_COVER: return "bser";
-  case OP_ATLEAST: return "n";
-  case OP_CALLX: return "x";
-  default: return "";
-  }
-}
-
-static const char *role_name(char r)
+const char *pol_xrole_name(char r)
 {
   switch (r) {
   case 'b': return "body";
   case 'k': return "key";
   case 's': return "start";
   case 'e': return "end";
+  case 'w': return "window";
+  case 'n': return "at least";
+  case 'x': return "extern";
   default: return "?";
   }
 }
@@ -269,18 +258,18 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
   }
   fputc('\n', f);
 
-  const char *roles = extra_roles(op);
+  const char *roles = oi->xroles;
   for (int x = 0; x < oi->extra && pc + 1 + (uint32_t)x < end; x++) {
     pol_Instr w = p->code[pc + 1 + (uint32_t)x];
     uint32_t ax = POL_Ax(w);
     char r = roles[0] ? roles[x < (int)strlen(roles) ? x : 0] : '?';
     fprintf(f, "  %5u    EXTRA %-15u  ; ", pc + 1 + (uint32_t)x, ax);
     if (POL_OP(w) != OP_EXTRA) fputs("not an EXTRA word! ", f);
-    if (r == 'r') fprintf(f, "window r%u", ax);
+    if (r == 'w') fprintf(f, "window r%u", ax);
     else if (r == 'n') fprintf(f, "at least %u", ax);
     else if (r == 'x')
       fprintf(f, "extern %s", ax < p->next && p->ext ? S(p, p->ext[ax].name) : "?");
-    else fprintf(f, "%s block %u", role_name(r), ax);
+    else fprintf(f, "%s block %u", pol_xrole_name(r), ax);
     fputc('\n', f);
   }
 }
@@ -428,10 +417,10 @@ static void put_label(FILE *f, const pol_Program *p, uint32_t b)
     for (uint32_t pc = bl->start; pc < end; pc++) {
       pol_Op op = POL_OP(p->code[pc]);
       if (op >= OP__COUNT || op == OP_EXTRA) continue;
-      const char *roles = extra_roles(op);
+      const char *roles = pol_opinfo[op].xroles;
       for (uint32_t x = 0; roles[x] && pc + 1 + x < end; x++)
-        if (strchr("bkse", roles[x]) && POL_Ax(p->code[pc + 1 + x]) == b) {
-          fprintf(f, "%s of block %u pc %u", role_name(roles[x]), c, pc);
+        if (POL_XROLE_BLOCK(roles[x]) && POL_Ax(p->code[pc + 1 + x]) == b) {
+          fprintf(f, "%s of block %u pc %u", pol_xrole_name(roles[x]), c, pc);
           return;
         }
       pc += (uint32_t)pol_opinfo[op].extra;

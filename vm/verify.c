@@ -230,26 +230,6 @@ int pol_extern_lib_name_ok(const char *name)
 
 /* ---- code -------------------------------------------------------------- */
 
-/* What the EXTRA words of an opcode hold: 'b' a block (body, key, start or
-   end), 'r' a register, 'k' ATLEAST's threshold, 'x' an extern.  Must match
-   opcodes.def's counts. */
-static const char *extra_kinds(pol_Op op, const char *const **roles)
-{
-  static const char *const body[] = {"body"};
-  static const char *const countd[] = {"body", "key"};
-  static const char *const cover[] = {"body", "start", "end", "window"};
-  static const char *const callx[] = {"extern"};
-  static const char *const atleast[] = {"k"};
-  switch (op) {
-  case OP_ATLEAST: *roles = atleast; return "k";
-  case OP_EXISTS: case OP_EVERY: case OP_COUNT: *roles = body; return "b";
-  case OP_COUNTD: *roles = countd; return "bb";
-  case OP_COVER: *roles = cover; return "bbbr";
-  case OP_CALLX: *roles = callx; return "x";
-  default: *roles = NULL; return "";
-  }
-}
-
 #define AT "block %u pc %u: "
 
 static int operand(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8_t *isop,
@@ -316,29 +296,27 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
                   B + C - 1, bl->nregs);
   }
 
-  const char *const *roles;
-  const char *kinds = extra_kinds(op, &roles);
-  if ((int)strlen(kinds) != oi->extra)
-    return fail(v, AT "internal: EXTRA table out of step for %s", b, pc, oi->name);
-  for (uint32_t i = 0; kinds[i]; i++) {
+  const char *roles = oi->xroles;   /* opcodes.def: one letter a word */
+  for (uint32_t i = 0; roles[i]; i++) {
     uint32_t x = POL_Ax(p->code[pc + 1 + i]);
-    if (kinds[i] == 'b') {
+    const char *role = pol_xrole_name(roles[i]);
+    if (POL_XROLE_BLOCK(roles[i])) {
       if (x >= p->nblocks)
-        return fail(v, AT "%s block %u out of range (nblocks %u)", b, pc, roles[i], x,
+        return fail(v, AT "%s block %u out of range (nblocks %u)", b, pc, role, x,
                     p->nblocks);
       if (x <= b)
         return fail(v, AT "%s block %u does not come after block %u (calls go forward only)",
-                    b, pc, roles[i], x, b);
+                    b, pc, role, x, b);
       if (p->blocks[x].nregs > bl->nregs)
         return fail(v, AT "%s block %u needs %u registers, its caller has %u", b, pc,
-                    roles[i], x, p->blocks[x].nregs, bl->nregs);
-    } else if (kinds[i] == 'r') {
+                    role, x, p->blocks[x].nregs, bl->nregs);
+    } else if (roles[i] == 'w') {
       if (x >= bl->nregs)
-        return fail(v, AT "%s register %u out of range (nregs %u)", b, pc, roles[i], x,
+        return fail(v, AT "%s register %u out of range (nregs %u)", b, pc, role, x,
                     bl->nregs);
-    } else if (kinds[i] == 'k') {
+    } else if (roles[i] == 'n') {
       if (x < 1 || x > C) return fail(v, AT "at least %u of %u items", b, pc, x, C);
-    } else if (kinds[i] == 'x') {
+    } else if (roles[i] == 'x') {
       if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
       if (C != p->ext[x].nargs)
         return fail(v, AT "extern %s takes %u arguments, called with %u", b, pc,
@@ -398,11 +376,10 @@ static int check_depth(V *v, uint32_t *depth)
     uint32_t d = 0, end = bl->start + bl->len;
     for (uint32_t pc = bl->start; pc < end; pc++) {
       pol_Op op = POL_OP(p->code[pc]);
-      const char *const *roles;
-      const char *kinds = extra_kinds(op, &roles);
-      for (uint32_t i = 0; kinds[i]; i++) {
+      const char *roles = pol_opinfo[op].xroles;
+      for (uint32_t i = 0; roles[i]; i++) {
         uint32_t x = POL_Ax(p->code[pc + 1 + i]);
-        if (kinds[i] == 'b' && depth[x] + 1 > d) d = depth[x] + 1;
+        if (POL_XROLE_BLOCK(roles[i]) && depth[x] + 1 > d) d = depth[x] + 1;
       }
       pc += (uint32_t)pol_opinfo[op].extra;
     }
@@ -493,15 +470,14 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint8_t *reache
     if (oi->c == 'N')   /* B is where the C arguments start: none when C is 0 */
       for (uint32_t r = B; r < B + C; r++)
         if (def_read(v, b, pc, &have, r)) return -1;
-    const char *const *roles;
-    const char *kinds = extra_kinds(op, &roles);
-    for (uint32_t i = 0; kinds[i]; i++)
-      if (kinds[i] == 'r' && def_read(v, b, pc, &have, POL_Ax(p->code[pc + 1 + i]))) return -1;
-    if (kinds[0] == 'b') {   /* quantifier bodies see these and the item */
+    const char *roles = oi->xroles;   /* opcodes.def */
+    for (uint32_t i = 0; roles[i]; i++)
+      if (roles[i] == 'w' && def_read(v, b, pc, &have, POL_Ax(p->code[pc + 1 + i]))) return -1;
+    if (POL_XROLE_BLOCK(roles[0])) {   /* quantifier bodies see these and the item */
       RegSet callee = have;
       rs_add(&callee, C);
-      for (uint32_t i = 0; kinds[i]; i++)
-        if (kinds[i] == 'b') entry_meet(&entry[POL_Ax(p->code[pc + 1 + i])], &callee);
+      for (uint32_t i = 0; roles[i]; i++)
+        if (POL_XROLE_BLOCK(roles[i])) entry_meet(&entry[POL_Ax(p->code[pc + 1 + i])], &callee);
     }
     if (oi->a == 'W') rs_add(&have, A);
     /* successors: the jump target, and the next instruction unless the

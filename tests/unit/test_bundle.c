@@ -480,6 +480,14 @@ static void test_opinfo(void **state)
   assert_int_equal(pol_opinfo[OP_LOADK].b, 'K');
   assert_int_equal(pol_opinfo[OP_LOADK].c, '_');
   assert_int_equal(pol_opinfo[OP_COVER].extra, 4);
+  assert_string_equal(pol_opinfo[OP_COVER].xroles, "bsew");
+  assert_int_equal(POL_NEXTRA_COVER, 4);
+  /* every EXTRA role letter of opcodes.def has a name */
+  for (int op = 0; op < OP__COUNT; op++) {
+    assert_int_equal((int)strlen(pol_opinfo[op].xroles), pol_opinfo[op].extra);
+    for (const char *r = pol_opinfo[op].xroles; *r; r++)
+      assert_string_not_equal(pol_xrole_name(*r), "?");
+  }
   assert_int_equal(pol_opinfo[OP_CALLX].c, 'N');
   assert_int_equal(pol_opinfo[OP_EXTRA].fmt, FMT_Ax);
   assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "EXTRA");
