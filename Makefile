@@ -51,7 +51,7 @@ BUNDLE = $(B)/policies.polb
 POLICIES = $(wildcard policies/*.pol)
 EXT_LIB = $(B)/libpolext_codes.so
 
-.PHONY: all deps test check valgrind bench fuzz fuzz-build fuzz-diff format format-check install clean demo unit golden-update
+.PHONY: all deps test check valgrind bench fuzz fuzz-build fuzz-diff format format-check install clean demo unit golden-update docs-tables
 
 all: $(B)/.deps $(POLC) $(POLVM) $(BUNDLE) $(EXT_LIB)
 
@@ -165,6 +165,18 @@ TEST_NEEDS = $(if $(SUITES),$(if $(filter unit,$(SUITES)),$(UNIT_BIN)) \
                $(if $(filter-out unit,$(SUITES)),all $(INTERP_DIFF)),all $(UNIT_BIN) $(INTERP_DIFF))
 test: $(TEST_NEEDS)
 	@SUITE='$(SUITE)' sh tests/run.sh $(B)
+
+# the tables of docs/bundle-format.md from the .def lists (tools/doc_tables.c);
+# `make docs-tables` rewrites them, tests/suites/docs_tables.sh checks them
+DOC_TABLES = $(B)/tools/doc_tables
+all: $(DOC_TABLES)
+$(DOC_TABLES): tools/doc_tables.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I vm -o $@ $<
+
+docs-tables: $(DOC_TABLES)
+	$(DOC_TABLES) < docs/bundle-format.md > $(B)/bundle-format.md.new
+	mv $(B)/bundle-format.md.new docs/bundle-format.md
 
 # the regression inputs of the structure-aware fuzz targets, replayed
 # without libFuzzer by tests/suites/fuzz_regress.sh (make test, check, valgrind)

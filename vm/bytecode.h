@@ -60,7 +60,19 @@ enum {
 
 /* The name of an EXTRA role letter of opcodes.def ("body", "window", ...);
    "?" for a letter that is not one.  Static string. */
-const char *pol_xrole_name(char role);
+static inline const char *pol_xrole_name(char role)
+{
+  switch (role) {
+  case 'b': return "body";
+  case 'k': return "key";
+  case 's': return "start";
+  case 'e': return "end";
+  case 'w': return "window";
+  case 'n': return "at least";
+  case 'x': return "extern";
+  default: return "?";
+  }
+}
 
 /* Whether role letter r names a block (body, key, start, end). */
 #define POL_XROLE_BLOCK(r) ((r) == 'b' || (r) == 'k' || (r) == 's' || (r) == 'e')

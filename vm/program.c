@@ -160,20 +160,6 @@ static void put_type(FILE *f, const pol_Program *p, uint32_t t)
     fprintf(f, " %s", POL_TREC(t) < p->nrec && p->rec ? S(p, p->rec[POL_TREC(t)].name) : "?");
 }
 
-const char *pol_xrole_name(char r)
-{
-  switch (r) {
-  case 'b': return "body";
-  case 'k': return "key";
-  case 's': return "start";
-  case 'e': return "end";
-  case 'w': return "window";
-  case 'n': return "at least";
-  case 'x': return "extern";
-  default: return "?";
-  }
-}
-
 /* Starts an instruction's trailing comment (padding the operands to the
    comment column, given in *pad) or separates its items. */
 static void sep(FILE *f, int *pad)
