@@ -26,8 +26,6 @@ enum { HEADER_LEN = 48, HASH_AT = 16 };
 
 /* The SIGN section: tag, length, public key, signature. */
 #define SIGN_TAG TAG('S', 'I', 'G', 'N')
-/* 1.2: optional, present iff there are externs (verify.c checks that) */
-#define XLIB_TAG TAG('X', 'L', 'I', 'B')
 enum { SIGN_PAYLOAD = POL_PUBKEY_LEN + POL_SIG_LEN, SIGN_SECTION = 8 + SIGN_PAYLOAD };
 
 /* A read cursor over one region.  The first failure sticks: later reads
@@ -402,25 +400,23 @@ static void rd_else(Cur *c, pol_Program *p)
   for (uint32_t i = 0; i < n && !c->failed; i++) p->branches[i].when = rd_u32(c);
 }
 
-static const struct {
-  uint32_t tag;
-  void (*read)(Cur *, pol_Program *);
-} sections[] = {
-  {TAG('S', 'T', 'R', 'S'), rd_strs}, {TAG('K', 'O', 'N', 'S'), rd_kons},
-  {TAG('S', 'E', 'T', 'S'), rd_sets}, {TAG('R', 'E', 'C', 'S'), rd_recs},
-  {TAG('F', 'A', 'C', 'T'), rd_fact}, {TAG('C', 'O', 'D', 'E'), rd_code},
-  {TAG('B', 'L', 'K', 'S'), rd_blks}, {TAG('E', 'V', 'I', 'D'), rd_evid},
-  {TAG('C', 'R', 'I', 'T'), rd_crit}, {TAG('K', 'I', 'D', 'S'), rd_kids},
-  {TAG('B', 'R', 'C', 'H'), rd_brch}, {TAG('B', 'R', 'C', 'R'), rd_brcr},
-  {TAG('C', 'O', 'D', 'S'), rd_cods}, {TAG('P', 'O', 'L', 'S'), rd_pols},
-  {TAG('T', 'A', 'G', 'S'), rd_tags}, {TAG('D', 'E', 'C', 'S'), rd_decs},
-  {TAG('E', 'X', 'T', 'N'), rd_extn}, {XLIB_TAG, rd_xlib},
-  {TAG('M', 'E', 'T', 'A'), rd_meta},
-  {TAG('E', 'L', 'S', 'E'), rd_else},
+/* The sections, from vm/sections.def: SEC_STRS .. SEC_META are indices. */
+enum {
+#define SECTION(tag, fn, when, contents, fields) SEC_##tag,
+#include "sections.def"
+  NSECTIONS
 };
-enum { NSECTIONS = sizeof sections / sizeof sections[0] };
+enum { REQUIRED, EXTERNS, OPTIONAL };
+static const struct {
+  char name[5];   /* the tag's four characters */
+  void (*read)(Cur *, pol_Program *);
+  int when;
+} sections[] = {
+#define SECTION(tag, fn, when, contents, fields) {#tag, rd_##fn, when},
+#include "sections.def"
+};
 /* ELSE is optional (a bundle before 2.1 has none) and read last */
-#define ELSE_SECTION (NSECTIONS - 1)
+#define ELSE_SECTION SEC_ELSE
 
 /* A tag as text: its four characters if printable, else hex. */
 static void tag_name(uint32_t tag, char out[12])
@@ -481,7 +477,9 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
       return -1;
     }
     int s = 0;
-    while (s < NSECTIONS && sections[s].tag != tag) s++;
+    while (s < NSECTIONS && TAG(sections[s].name[0], sections[s].name[1], sections[s].name[2],
+                                sections[s].name[3]) != tag)
+      s++;
     if (s == NSECTIONS) {
       pol_errf(err, errlen, "unknown section tag '%s' at byte %zu", name, at);
       return -1;
@@ -511,10 +509,8 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
     at += slen;
   }
   for (int s = 0; s < NSECTIONS; s++)
-    if (!(seen & 1u << s) && sections[s].tag != XLIB_TAG && s != ELSE_SECTION) {
-      char name[12];
-      tag_name(sections[s].tag, name);
-      pol_errf(err, errlen, "missing section %s", name);
+    if (!(seen & 1u << s) && sections[s].when == REQUIRED) {
+      pol_errf(err, errlen, "missing section %s", sections[s].name);
       return -1;
     }
   /* without ELSE (an older bundle): refer, no reason text, no condition

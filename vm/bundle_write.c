@@ -104,43 +104,39 @@ static int put_const(Buf *w, const pol_Value *v)
 static int writable(const pol_Program *p)
 {
 #define NEED(n, a) if ((n) && !(a)) return 0
-  NEED(p->nstr, p->str); NEED(p->nstr, p->slen); NEED(p->nk, p->k);
-  NEED(p->nsets, p->set0); NEED(p->nsets, p->setn); NEED(p->nsetitems, p->setitems);
-  NEED(p->nrec, p->rec); NEED(p->nfacts, p->facts); NEED(p->ncode, p->code);
-  NEED(p->nblocks, p->blocks); NEED(p->nevid, p->evid); NEED(p->ncrit, p->crit);
-  NEED(p->nchildren, p->crit_children); NEED(p->nbranches, p->branches);
-  NEED(p->nbranch_crit, p->branch_crit); NEED(p->ncodes, p->codes);
-  NEED(p->npol, p->pol); NEED(p->next, p->ext); NEED(p->nxlib, p->xlib);
-  NEED(p->ntagnames, p->tagnames); NEED(p->ndec, p->dec);
+#define TABLE(n, a) NEED(p->n, p->a);
+#include "sections.def"
   for (uint32_t i = 0; i < p->nstr; i++) NEED(1, p->str[i]);
   for (uint32_t i = 0; i < p->nrec; i++) NEED(p->rec[i].nfields, p->rec[i].fields);
 #undef NEED
   return 1;
 }
 
-static void write_sections(Buf *w, const pol_Program *p)
+static void wr_strs(Buf *w, const pol_Program *p)
 {
-  size_t s = sec_begin(w, TAG('S', 'T', 'R', 'S'));
   put_u32(w, p->nstr);
   for (uint32_t i = 0; i < p->nstr; i++) {
     put_u32(w, p->slen[i]);
     put(w, p->str[i], p->slen[i]);
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('K', 'O', 'N', 'S'));
+static void wr_kons(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->nk);
   for (uint32_t i = 0; i < p->nk; i++)
     if (!put_const(w, &p->k[i])) w->bad = 1;
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('S', 'E', 'T', 'S'));
+static void wr_sets(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->nsets);
   for (uint32_t i = 0; i < p->nsets; i++) { put_u32(w, p->set0[i]); put_u32(w, p->setn[i]); }
   put_u32s(w, p->nsetitems, p->setitems);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('R', 'E', 'C', 'S'));
+static void wr_recs(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->nrec);
   for (uint32_t i = 0; i < p->nrec; i++) {
     const pol_RecType *r = &p->rec[i];
@@ -150,38 +146,43 @@ static void write_sections(Buf *w, const pol_Program *p)
       put_u32(w, r->fields[j].type);
     }
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('F', 'A', 'C', 'T'));
+static void wr_fact(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->nfacts);
   for (uint32_t i = 0; i < p->nfacts; i++) {
     const pol_Fact *f = &p->facts[i];
     put_u32(w, f->name); put_u32(w, f->path); put_u32(w, f->type); put_u32(w, f->scope);
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('C', 'O', 'D', 'E'));
+static void wr_code(Buf *w, const pol_Program *p)
+{
   put_u32s(w, p->ncode, p->code);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('B', 'L', 'K', 'S'));
+static void wr_blks(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->nblocks);
   for (uint32_t i = 0; i < p->nblocks; i++) {
     const pol_Block *b = &p->blocks[i];
     put_u32(w, b->start); put_u32(w, b->len); put_u32(w, b->nregs);
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('E', 'V', 'I', 'D'));
+static void wr_evid(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->nevid);
   for (uint32_t i = 0; i < p->nevid; i++) {
     put_u32(w, p->evid[i].fact);
     put_u32(w, p->evid[i].expected);
     put_u32(w, p->evid[i].query);
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('C', 'R', 'I', 'T'));
+static void wr_crit(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->ncrit);
   for (uint32_t i = 0; i < p->ncrit; i++) {
     const pol_Crit *c = &p->crit[i];
@@ -190,13 +191,15 @@ static void write_sections(Buf *w, const pol_Program *p)
                             c->cite, c->next};
     for (int j = 0; j < 15; j++) put_u32(w, f[j]);
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('K', 'I', 'D', 'S'));
+static void wr_kids(Buf *w, const pol_Program *p)
+{
   put_u32s(w, p->nchildren, p->crit_children);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('B', 'R', 'C', 'H'));
+static void wr_brch(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->nbranches);
   for (uint32_t i = 0; i < p->nbranches; i++) {
     const pol_Branch *b = &p->branches[i];
@@ -204,17 +207,20 @@ static void write_sections(Buf *w, const pol_Program *p)
                            b->each, b->ecrit0, b->necrit};
     for (int j = 0; j < 9; j++) put_u32(w, f[j]);
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('B', 'R', 'C', 'R'));
+static void wr_brcr(Buf *w, const pol_Program *p)
+{
   put_u32s(w, p->nbranch_crit, p->branch_crit);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('C', 'O', 'D', 'S'));
+static void wr_cods(Buf *w, const pol_Program *p)
+{
   put_u32s(w, p->ncodes, p->codes);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('P', 'O', 'L', 'S'));
+static void wr_pols(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->npol);
   for (uint32_t i = 0; i < p->npol; i++) {
     const pol_Policy *o = &p->pol[i];
@@ -223,39 +229,43 @@ static void write_sections(Buf *w, const pol_Program *p)
                             o->tag0, o->ntags, o->dec0, o->ndec, o->plan0, o->nplans};
     for (int j = 0; j < 17; j++) put_u32(w, f[j]);
   }
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('T', 'A', 'G', 'S'));
+static void wr_tags(Buf *w, const pol_Program *p)
+{
   put_u32s(w, p->ntagnames, p->tagnames);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('D', 'E', 'C', 'S'));
+static void wr_decs(Buf *w, const pol_Program *p)
+{
   put_u32s(w, p->ndec, p->dec);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('E', 'X', 'T', 'N'));
+static void wr_extn(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->next);
   for (uint32_t i = 0; i < p->next; i++) {
     const pol_Extern *e = &p->ext[i];
     put_u32(w, e->name); put_u32(w, e->lib); put_u32(w, e->ret); put_u32(w, e->nargs);
     for (int j = 0; j < 8; j++) put_u32(w, e->args[j]);
   }
-  sec_end(w, s);
+}
 
-  /* 1.2: only when there are externs, so that a bundle without them
-     stays readable by a 1.1 reader and one with them is refused by it */
-  if (p->nxlib) {
-    s = sec_begin(w, TAG('X', 'L', 'I', 'B'));
-    put_u32(w, p->nxlib);
-    for (uint32_t i = 0; i < p->nxlib; i++) {
-      put_u32(w, p->xlib[i].lib);
-      put(w, p->xlib[i].sha256, sizeof p->xlib[i].sha256);
-    }
-    sec_end(w, s);
+/* 1.2: only when there are externs (sections.def: EXTERNS), so that a
+   bundle without them stays readable by a 1.1 reader and one with them is
+   refused by it */
+static void wr_xlib(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nxlib);
+  for (uint32_t i = 0; i < p->nxlib; i++) {
+    put_u32(w, p->xlib[i].lib);
+    put(w, p->xlib[i].sha256, sizeof p->xlib[i].sha256);
   }
+}
 
-  /* 2.1: what a line no branch applies to gets; the branch conditions */
-  s = sec_begin(w, TAG('E', 'L', 'S', 'E'));
+/* 2.1: what a line no branch applies to gets; the branch conditions */
+static void wr_else(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->npol);
   for (uint32_t i = 0; i < p->npol; i++) {
     put_u32(w, p->pol[i].otherwise);
@@ -263,11 +273,32 @@ static void write_sections(Buf *w, const pol_Program *p)
   }
   put_u32(w, p->nbranches);
   for (uint32_t i = 0; i < p->nbranches; i++) put_u32(w, p->branches[i].when);
-  sec_end(w, s);
+}
 
-  s = sec_begin(w, TAG('M', 'E', 'T', 'A'));
+static void wr_meta(Buf *w, const pol_Program *p)
+{
   put_u32(w, p->built);
-  sec_end(w, s);
+}
+
+/* The sections in the order of vm/sections.def. */
+static void write_sections(Buf *w, const pol_Program *p)
+{
+  enum { REQUIRED, EXTERNS, OPTIONAL };
+  static const struct {
+    char name[5];   /* the tag's four characters */
+    void (*write)(Buf *, const pol_Program *);
+    int when;
+  } sections[] = {
+#define SECTION(tag, fn, when, contents, fields) {#tag, wr_##fn, when},
+#include "sections.def"
+  };
+  for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+    if (sections[i].when == EXTERNS && !p->nxlib) continue;
+    const char *t = sections[i].name;
+    size_t s = sec_begin(w, TAG(t[0], t[1], t[2], t[3]));
+    sections[i].write(w, p);
+    sec_end(w, s);
+  }
 }
 
 int pol_bundle_write(pol_Program *p, uint8_t **out, size_t *outlen)

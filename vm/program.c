@@ -45,27 +45,8 @@ void pol_program_free(pol_Program *p)
     for (uint32_t i = 0; i < p->nstr; i++) free(p->str[i]);
   if (p->rec)
     for (uint32_t i = 0; i < p->nrec; i++) free(p->rec[i].fields);
-  free(p->str);
-  free(p->slen);
-  free(p->k);
-  free(p->set0);
-  free(p->setn);
-  free(p->setitems);
-  free(p->rec);
-  free(p->facts);
-  free(p->code);
-  free(p->blocks);
-  free(p->evid);
-  free(p->crit);
-  free(p->crit_children);
-  free(p->branches);
-  free(p->branch_crit);
-  free(p->codes);
-  free(p->tagnames);
-  free(p->dec);
-  free(p->pol);
-  free(p->ext);
-  free(p->xlib);
+#define TABLE(n, a) free(p->a);
+#include "sections.def"
   free(p);
 }
 

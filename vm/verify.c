@@ -88,14 +88,8 @@ static int check_arrays(V *v)
   const pol_Program *p = v->p;
 #define NEED(n, a) \
   if ((n) && !(a)) return fail(v, "%s is %u but %s is NULL", #n, (n), #a)
-  NEED(p->nstr, p->str); NEED(p->nstr, p->slen); NEED(p->nk, p->k);
-  NEED(p->nsets, p->set0); NEED(p->nsets, p->setn); NEED(p->nsetitems, p->setitems);
-  NEED(p->nrec, p->rec); NEED(p->nfacts, p->facts); NEED(p->ncode, p->code);
-  NEED(p->nblocks, p->blocks); NEED(p->nevid, p->evid); NEED(p->ncrit, p->crit);
-  NEED(p->nchildren, p->crit_children); NEED(p->nbranches, p->branches);
-  NEED(p->nbranch_crit, p->branch_crit); NEED(p->ncodes, p->codes);
-  NEED(p->npol, p->pol); NEED(p->next, p->ext);
-  NEED(p->ntagnames, p->tagnames); NEED(p->ndec, p->dec);
+#define TABLE(n, a) NEED(p->n, p->a);
+#include "sections.def"
 #undef NEED
   return 0;
 }
