@@ -2,7 +2,8 @@
 # tests/suites/docs_tables.sh BUILD_DIR -- the generated tables of
 # docs/bundle-format.md (between <!-- BEGIN GENERATED NAME --> and
 # <!-- END GENERATED NAME -->) are what tools/doc_tables prints from the
-# .def lists: a document that drifts from vm/opcodes.def fails.
+# .def lists: a document that drifts from vm/opcodes.def or vm/sections.def
+# fails.
 # `make docs-tables` rewrites them.
 set -u
 . tests/lib.sh
@@ -12,7 +13,7 @@ doc=docs/bundle-format.md
 
 if [ -x "$gen" ]; then ok; else ko "$gen not built (make all)"; fi
 
-for name in opcodes; do
+for name in opcodes sections; do
   if grep -q "^<!-- BEGIN GENERATED $name" "$doc" && grep -q "^<!-- END GENERATED $name -->" "$doc"
   then ok; else ko "$doc: no generated region '$name'"; fi
 done
