@@ -39,8 +39,10 @@ typedef struct Hash {
 typedef struct Gen {
   pol_Compiler *c;
   pol_Program *p;
-  uint32_t cap_str, cap_k, cap_set, cap_setitems, cap_evid, cap_crit, cap_kids;
-  uint32_t cap_br, cap_brc, cap_codes, cap_pol, cap_ext, cap_blocks, cap_tags, cap_dec;
+  struct {   /* the capacity of each table of the program (vm/sections.def) */
+#define TABLE(count, array) uint32_t array;
+#include "../vm/sections.def"
+  } cap;
   Hash strs;
   Hash facts;              /* fact slots by path (fact_find) */
   Buf *bufs;               /* one per block */
@@ -121,8 +123,8 @@ static uint32_t str_id(Gen *g, const char *s)
     if (strcmp(p->str[id], s) == 0) return id;
     h = (h + 1) & (g->strs.cap - 1);
   }
-  GROWV(p->str, p->nstr, g->cap_str);
-  p->slen = realloc(p->slen, (size_t)g->cap_str * sizeof *p->slen);
+  GROWV(p->str, p->nstr, g->cap.str);
+  p->slen = realloc(p->slen, (size_t)g->cap.str * sizeof *p->slen);
   if (!p->slen) abort();
   p->str[p->nstr] = strdup(s);
   p->slen[p->nstr] = (uint32_t)strlen(s);
@@ -136,7 +138,7 @@ static uint32_t konst(Gen *g, pol_Value v)
   if (v.tag == PV_STR) v.u.s = NULL;   /* rebuilt from aux at load */
   for (uint32_t i = p->nk > 64 ? p->nk - 64 : 0; i < p->nk; i++)
     if (memcmp(&p->k[i], &v, sizeof v) == 0) return i;
-  GROWV(p->k, p->nk, g->cap_k);
+  GROWV(p->k, p->nk, g->cap.k);
   p->k[p->nk] = v;
   if (v.tag == PV_STR) p->k[p->nk].u.s = p->str[v.aux];
   return p->nk++;
@@ -153,7 +155,7 @@ static uint32_t make_set(Gen *g, pol_Node *items)
   pol_Program *p = g->p;
   uint32_t start = p->nsetitems;
   for (pol_Node *s = items; s; s = s->next) {
-    GROWV(p->setitems, p->nsetitems, g->cap_setitems);
+    GROWV(p->setitems, p->nsetitems, g->cap.setitems);
     p->setitems[p->nsetitems++] = str_id(g, s->str);
   }
   /* sorted, then duplicates dropped: O(n log n) for a literal of n items */
@@ -162,8 +164,8 @@ static uint32_t make_set(Gen *g, pol_Node *items)
   for (uint32_t i = start; i < p->nsetitems; i++)
     if (i == start || p->setitems[i] != p->setitems[end - 1]) p->setitems[end++] = p->setitems[i];
   p->nsetitems = end;
-  GROWV(p->set0, p->nsets, g->cap_set);
-  p->setn = realloc(p->setn, (size_t)g->cap_set * sizeof *p->setn);
+  GROWV(p->set0, p->nsets, g->cap.set0);
+  p->setn = realloc(p->setn, (size_t)g->cap.set0 * sizeof *p->setn);
   if (!p->setn) abort();
   p->set0[p->nsets] = start;
   p->setn[p->nsets] = p->nsetitems - start;
@@ -177,7 +179,7 @@ static uint32_t evid(Gen *g, const char *fact, const char *expected, const char 
   uint32_t q = query ? str_id(g, query) : POL_NOSTR;
   for (uint32_t i = p->nevid > 256 ? p->nevid - 256 : 0; i < p->nevid; i++)
     if (p->evid[i].fact == f && p->evid[i].expected == e && p->evid[i].query == q) return i;
-  GROWV(p->evid, p->nevid, g->cap_evid);
+  GROWV(p->evid, p->nevid, g->cap.evid);
   p->evid[p->nevid].fact = f;
   p->evid[p->nevid].expected = e;
   p->evid[p->nevid].query = q;
@@ -211,10 +213,10 @@ static const char *source_text(Gen *g, const pol_Node *n, char *buf, size_t cap)
 static uint32_t new_block(Gen *g)
 {
   pol_Program *p = g->p;
-  uint32_t cap = g->cap_blocks;
-  GROWV(p->blocks, p->nblocks, g->cap_blocks);
-  if (g->cap_blocks != cap) {   /* only when it grows: each realloc may copy */
-    g->bufs = realloc(g->bufs, (size_t)g->cap_blocks * sizeof *g->bufs);
+  uint32_t cap = g->cap.blocks;
+  GROWV(p->blocks, p->nblocks, g->cap.blocks);
+  if (g->cap.blocks != cap) {   /* only when it grows: each realloc may copy */
+    g->bufs = realloc(g->bufs, (size_t)g->cap.blocks * sizeof *g->bufs);
     if (!g->bufs) abort();
   }
   memset(&g->bufs[p->nblocks], 0, sizeof *g->bufs);
@@ -800,7 +802,7 @@ static void linecol(Gen *g, const pol_Source *src, uint32_t off, int *line, int 
 static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t parent)
 {
   pol_Program *p = g->p;
-  GROWV(p->crit, p->ncrit, g->cap_crit);
+  GROWV(p->crit, p->ncrit, g->cap.crit);
   uint32_t idx = p->ncrit++;
   pol_Crit cr;
   memset(&cr, 0, sizeof cr);
@@ -839,7 +841,7 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   p->crit[idx].child0 = p->nchildren;
   p->crit[idx].nchildren = nk;
   for (uint32_t i = 0; i < nk; i++) {
-    GROWV(p->crit_children, p->nchildren, g->cap_kids);
+    GROWV(p->crit_children, p->nchildren, g->cap.crit_children);
     p->crit_children[p->nchildren++] = kids[i];
   }
   return idx;
@@ -847,7 +849,7 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
 
 static void dec_word(Gen *g, uint32_t w)
 {
-  GROWV(g->p->dec, g->p->ndec, g->cap_dec);
+  GROWV(g->p->dec, g->p->ndec, g->cap.dec);
   g->p->dec[g->p->ndec++] = w;
 }
 
@@ -884,7 +886,7 @@ static uint32_t code_list(Gen *g, const pol_Node *list)
   uint32_t n = 0;
   for (; list; list = list->next, n++) {
     uint32_t id = str_id(g, list->str);
-    GROWV(g->p->codes, g->p->ncodes, g->cap_codes);
+    GROWV(g->p->codes, g->p->ncodes, g->cap.codes);
     g->p->codes[g->p->ncodes++] = id;
   }
   return n;
@@ -926,7 +928,7 @@ static void otherwise(Gen *g, pol_PolicyUnit *u, uint32_t pi)
 static void policy(Gen *g, pol_PolicyUnit *u)
 {
   pol_Program *p = g->p;
-  GROWV(p->pol, p->npol, g->cap_pol);
+  GROWV(p->pol, p->npol, g->cap.pol);
   pol_Policy *pp = &p->pol[p->npol++];
   memset(pp, 0, sizeof *pp);
   uint32_t pi = p->npol - 1;
@@ -943,7 +945,7 @@ static void policy(Gen *g, pol_PolicyUnit *u)
   p->pol[pi].branch0 = p->nbranches;
   p->pol[pi].tag0 = p->ntagnames;
   for (int t = 0; t < u->ntags; t++) {
-    GROWV(p->tagnames, p->ntagnames, g->cap_tags);
+    GROWV(p->tagnames, p->ntagnames, g->cap.tagnames);
     p->tagnames[p->ntagnames++] = str_id(g, u->tags[t]);
   }
   p->pol[pi].ntags = (uint32_t)u->ntags;
@@ -972,7 +974,7 @@ static void policy(Gen *g, pol_PolicyUnit *u)
         g->errors++;
       }
     }
-    GROWV(p->branches, p->nbranches, g->cap_br);
+    GROWV(p->branches, p->nbranches, g->cap.branches);
     pol_Branch *b = &p->branches[p->nbranches++];
     memset(b, 0, sizeof *b);
     char wbuf[512];
@@ -985,14 +987,14 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     b->crit0 = p->nbranch_crit;
     b->ncrit = nt;
     for (uint32_t i = 0; i < nt; i++) {
-      GROWV(p->branch_crit, p->nbranch_crit, g->cap_brc);
+      GROWV(p->branch_crit, p->nbranch_crit, g->cap.branch_crit);
       p->branch_crit[p->nbranch_crit++] = tops[i];
     }
     b = &p->branches[p->nbranches - 1];
     b->ecrit0 = p->nbranch_crit;
     b->necrit = ni;
     for (uint32_t i = 0; i < ni; i++) {
-      GROWV(p->branch_crit, p->nbranch_crit, g->cap_brc);
+      GROWV(p->branch_crit, p->nbranch_crit, g->cap.branch_crit);
       p->branch_crit[p->nbranch_crit++] = items[i];
     }
   }
