@@ -855,13 +855,9 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
 
 /* ---- declarations, criteria, policies ---------------------------------- */
 
-static const char *const outcomes[] = {"approve", "deny", "pend", "loi", "refer"};
-
 int pol_outcome(const char *name)
 {
-  for (int i = 0; i < 5; i++)
-    if (strcmp(outcomes[i], name) == 0) return i;
-  return -1;
+  return pol_outcome_find(name);
 }
 
 /* The VM evaluates a decision condition in postfix on a stack of 64

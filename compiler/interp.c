@@ -783,11 +783,10 @@ int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case 
     *det = PD_PEND;
     return best;
   }
-  static const int outcome[] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
   for (const pol_Node *it = u->src->items; it; it = it->next)
     if (it->kind == N_OTHERWISE) {
       int k = pol_outcome(it->str);
-      *det = k >= 0 ? outcome[k] : PD_REFER;
+      *det = k >= 0 ? (int)pol_outcome_det[k] : PD_REFER;
       return best;
     }
   *det = PD_REFER;
@@ -934,13 +933,12 @@ static int dcond_holds(const pol_Node *d, const Facts *f)
 static int decide_tops(const pol_PolicyUnit *u, const Crits *t, const int *tops, int ntops,
                        const uint8_t *status)
 {
-  static const int outcome_det[] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
   Facts f = facts_of(t, tops, ntops, status);
   if (u->decision)
     for (const pol_Node *r = u->decision->args; r; r = r->next)
       if (!r->a || dcond_holds(r->a, &f)) {
         int o = pol_outcome(r->str);
-        return o >= 0 && o < 5 ? outcome_det[o] : PD_PEND;
+        return o >= 0 && o < PO__COUNT ? (int)pol_outcome_det[o] : PD_PEND;
       }
   return f.failed ? PD_DENY : f.unknown ? PD_PEND : PD_APPROVE;
 }
@@ -1017,12 +1015,11 @@ static void select_branches(const Env *env, const BranchInfo *bi, int nb, pol_In
 /* The determination of a line no branch judges. */
 static int no_branch_det(const pol_PolicyUnit *u, int bstate)
 {
-  static const int outcome[] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
   if (bstate == PB_UNKNOWN) return PD_PEND;
   for (const pol_Node *it = u->src->items; it; it = it->next)
     if (it->kind == N_OTHERWISE) {
       int k = pol_outcome(it->str);
-      return k >= 0 ? outcome[k] : PD_REFER;
+      return k >= 0 ? (int)pol_outcome_det[k] : PD_REFER;
     }
   return PD_REFER;
 }

@@ -234,7 +234,22 @@ typedef struct pol_Policy {
  * The first rule whose condition holds gives the outcome; a rule with no
  * condition words always holds (`otherwise`).
  */
-typedef enum { PO_APPROVE, PO_DENY, PO_PEND, PO_LOI, PO_REFER, PO__COUNT } pol_Outcome;
+/* The outcomes a policy may write: the authored lines of vm/outcomes.def. */
+#define POL_OUTCOME_1(N, s) PO_##N,
+#define POL_OUTCOME_0(N, s)
+typedef enum {
+#define OUTCOME(N, s, authored, meaning) POL_OUTCOME_##authored(N, s)
+#include "outcomes.def"
+#undef OUTCOME
+  PO__COUNT
+} pol_Outcome;
+#undef POL_OUTCOME_1
+#undef POL_OUTCOME_0
+
+/* The spelling of outcome o ("approve"), "outcome?" out of range; and the
+   outcome spelled name, -1 if none.  Static strings; borrowed name. */
+const char *pol_outcome_name(pol_Outcome o);
+int pol_outcome_find(const char *name);
 typedef enum {
   PDC_FAILED, PDC_UNKNOWN, PDC_ANY_FAILED_TAG, PDC_EVERY_FAILED_TAG, PDC_ANY_UNKNOWN_TAG,
   PDC_AND, PDC_OR, PDC_NOT, PDC__COUNT

@@ -805,8 +805,12 @@ pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
 
 const char *pol_det_name(pol_Det d)
 {
-  static const char *n[] = {"approve", "deny", "pend", "no_policy", "partial", "loi", "refer"};
-  return d <= PD_REFER ? n[d] : "?";
+  static const char *const n[] = {
+#define OUTCOME(N, s, authored, meaning) s,
+#include "outcomes.def"
+#undef OUTCOME
+  };
+  return (size_t)d < sizeof n / sizeof n[0] ? n[d] : "?";
 }
 
 const char *pol_status_name(pol_Status s)
@@ -885,7 +889,15 @@ static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
 
 /* ---- the decision ----------------------------------------------------- */
 
-static const pol_Det outcome_det[PO__COUNT] = {PD_APPROVE, PD_DENY, PD_PEND, PD_LOI, PD_REFER};
+#define POL_OUTCOME_1(N) PD_##N,
+#define POL_OUTCOME_0(N)
+const pol_Det pol_outcome_det[PO__COUNT] = {
+#define OUTCOME(N, s, authored, meaning) POL_OUTCOME_##authored(N)
+#include "outcomes.def"
+#undef OUTCOME
+};
+#undef POL_OUTCOME_1
+#undef POL_OUTCOME_0
 
 int pol_crit_fails(const pol_Program *p, uint32_t ci, uint8_t st)
 {
@@ -945,7 +957,7 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
     }
   }
   if (!failed) every_failed = 0;
-  const pol_Det *det = outcome_det;
+  const pol_Det *det = pol_outcome_det;
   if (pol->ndec == 0) return failed ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
   const uint32_t *w = p->dec + pol->dec0, *end = w + pol->ndec;
   while (w < end) {
@@ -1144,7 +1156,7 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   } else {
     out->bstate = undecided ? PB_UNKNOWN : PB_NONE;
     out->det = out->line_det = undecided ? PD_PEND
-             : pol->otherwise < PO__COUNT ? outcome_det[pol->otherwise] : PD_REFER;
+             : pol->otherwise < PO__COUNT ? pol_outcome_det[pol->otherwise] : PD_REFER;
   }
   for (uint32_t a = 0; a < out->naspects && !vm->out_of_budget; a++) {
     uint32_t b = out->aspects[a].branch;

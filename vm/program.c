@@ -283,7 +283,26 @@ static void put_crit_list(FILE *f, const pol_Program *p, uint32_t first, uint32_
   }
 }
 
-static const char *const outcomes[PO__COUNT] = {"approve", "deny", "pend", "loi", "refer"};
+const char *pol_outcome_name(pol_Outcome o)
+{
+#define POL_OUTCOME_1(s) s,
+#define POL_OUTCOME_0(s)
+  static const char *const n[PO__COUNT] = {
+#define OUTCOME(N, s, authored, meaning) POL_OUTCOME_##authored(s)
+#include "outcomes.def"
+#undef OUTCOME
+  };
+#undef POL_OUTCOME_1
+#undef POL_OUTCOME_0
+  return (unsigned)o < PO__COUNT ? n[o] : "outcome?";
+}
+
+int pol_outcome_find(const char *name)
+{
+  for (int i = 0; i < PO__COUNT; i++)
+    if (strcmp(pol_outcome_name((pol_Outcome)i), name) == 0) return i;
+  return -1;
+}
 
 /* Decision rules, conditions shown in postfix as stored. */
 static void put_rules(FILE *f, const pol_Program *p, const pol_Policy *po)
@@ -295,7 +314,7 @@ static void put_rules(FILE *f, const pol_Program *p, const pol_Policy *po)
   uint64_t w = po->dec0, end = (uint64_t)po->dec0 + po->ndec;
   while (w < end && w < p->ndec && p->dec) {
     uint32_t h = p->dec[w++], n = h >> 8;
-    fprintf(f, "  rule: %s", (h & 0xffu) < PO__COUNT ? outcomes[h & 0xffu] : "outcome?");
+    fprintf(f, "  rule: %s", pol_outcome_name((pol_Outcome)(h & 0xffu)));
     fputs(n ? " if" : " otherwise", f);
     for (uint32_t k = 0; k < n && w < end && w < p->ndec; k++, w++) {
       uint32_t op = p->dec[w] >> 24, arg = p->dec[w] & 0xffu;
@@ -336,7 +355,7 @@ static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
   /* the outcome only: the texts of ELSE quote the source, whose spacing
      `polc fmt` may change (tests/suites/fmt.sh compares dumps) */
   fprintf(f, "  when no branch applies: %s\n",
-          po->otherwise < PO__COUNT ? outcomes[po->otherwise] : "outcome?");
+          pol_outcome_name((pol_Outcome)po->otherwise));
   for (uint64_t b = po->branch0; b < (uint64_t)po->branch0 + po->nbranches; b++) {
     if (b >= p->nbranches || !p->branches) { fprintf(f, "  branch %lu?\n", (unsigned long)b); continue; }
     const pol_Branch *br = &p->branches[b];

@@ -20,12 +20,14 @@
 #include "bytecode.h"
 #include "case.h"
 
-typedef enum {
-  PD_APPROVE, PD_DENY, PD_PEND, PD_NO_POLICY,
-  PD_PARTIAL,   /* per-item results differ: some items approved, some not */
-  PD_LOI,       /* non-certified for lack of information */
-  PD_REFER      /* sent to a physician reviewer */
+typedef enum {   /* vm/outcomes.def: names and meanings */
+#define OUTCOME(N, s, authored, meaning) PD_##N,
+#include "outcomes.def"
+#undef OUTCOME
 } pol_Det;
+
+/* The determination of each outcome a policy may write (pol_Outcome). */
+extern const pol_Det pol_outcome_det[PO__COUNT];
 
 typedef enum {
   PS_NOT_MET = 0, PS_MET = 1, PS_UNKNOWN = 2, PS_NA = 3
