@@ -799,7 +799,8 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
       pol_error(&x->c->diag, n->span, "E0222", "'at least %s of' %d item%s: k must be a whole number from 1 to %d",
                 kb, k, k == 1 ? "" : "s", k);
     }
-    if (k > 8) pol_error(&x->c->diag, n->span, "E0223", "'at least k of' takes at most 8 items");
+    if (k > POL_MAX_ARGS)
+      pol_error(&x->c->diag, n->span, "E0223", "'at least k of' takes at most %d items", POL_MAX_ARGS);
     return T_BOOL;
   }
   default:
@@ -837,7 +838,9 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
   Ctx x = {c, let->scope, let->args ? &e : NULL, NULL};
   int np = 0;
   for (pol_Node *p = let->args; p; p = p->next, np++) p->type = resolve_type(c, p->tref);
-  if (np > 8) pol_error(&c->diag, let->span, "E0232", "'%s' has %d parameters; at most 8", let->str, np);
+  if (np > POL_MAX_LET_PARAMS)
+    pol_error(&c->diag, let->span, "E0232", "'%s' has %d parameters; at most %d", let->str, np,
+              POL_MAX_LET_PARAMS);
   uint32_t t = check_expr(&x, let->a);
   if (let->tref) {
     uint32_t want = resolve_type(c, let->tref);
@@ -860,9 +863,9 @@ int pol_outcome(const char *name)
   return pol_outcome_find(name);
 }
 
-/* The VM evaluates a decision condition in postfix on a stack of 64
-   (exec.c, verify.c): the stack a condition needs, 0 after an error. */
-enum { MAX_DEC_STACK = 64 };
+/* The VM evaluates a decision condition in postfix on a stack of
+   POL_MAX_DEC_STACK (exec.c, verify.c): the stack a condition needs, 0
+   after an error. */
 
 static int check_dcond(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *d, int depth)
 {
@@ -917,9 +920,9 @@ static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
     if (pol_outcome(r->str) < 0)
       pol_error(&c->diag, r->span, "E0334", "unknown outcome '%s' (approve, deny, pend, loi, refer)", r->str);
     if (r->a) {
-      if (check_dcond(c, u, r->a, 0) > MAX_DEC_STACK)
+      if (check_dcond(c, u, r->a, 0) > POL_MAX_DEC_STACK)
         pol_error(&c->diag, r->a->span, "E0336", "decision condition nested too deep (its "
-                  "evaluation needs more than %d levels)", MAX_DEC_STACK);
+                  "evaluation needs more than %d levels)", POL_MAX_DEC_STACK);
     } else if (r->next) pol_error(&c->diag, r->span, "E0335", "'otherwise' must be the last rule");
     last = r;
   }
@@ -1318,7 +1321,8 @@ int pol_check(pol_Compiler *c)
         pol_Kind k = POL_TKIND(d->type);
         if (k && k != PK_BOOL && k != PK_NUM && k != PK_STR && k != PK_DATE)
           pol_error(&c->diag, d->tref->span, "E0240", "an extern returns bool, number, string or date");
-        if (np > 8) pol_error(&c->diag, d->span, "E0241", "an extern takes at most 8 arguments");
+        if (np > POL_MAX_ARGS)
+          pol_error(&c->diag, d->span, "E0241", "an extern takes at most %d arguments", POL_MAX_ARGS);
         /* the rule polvm's verifier applies (vm/verify.c) */
         if (!pol_extern_lib_name_ok(d->text))
           pol_error(&c->diag, d->span, "E0242",

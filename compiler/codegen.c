@@ -751,7 +751,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
       expr(g, a, first + i);
     }
     emit_abc(g, OP_ATLEAST, dst, first, np);
-    emit_extra(g, (uint32_t)(n->num / POL_DEC_SCALE));   /* checked: 1 .. 8 */
+    emit_extra(g, (uint32_t)(n->num / POL_DEC_SCALE));   /* checked: 1 .. POL_MAX_ARGS */
     g->top = base;
     return;
   }

@@ -592,7 +592,7 @@ static Val eval_atleast(const Env *e, const pol_Node *n)
     yes += t == T;
     maybe += t == U;
   }
-  int k = (int)(n->num / POL_DEC_SCALE);   /* checked: 1 .. 8 */
+  int k = (int)(n->num / POL_DEC_SCALE);   /* checked: 1 .. POL_MAX_ARGS */
   return triv(yes >= k ? T : yes + maybe < k ? F : U);
 }
 

@@ -360,7 +360,7 @@ static void rd_extn(Cur *c, pol_Program *p)
   for (uint32_t i = 0; i < n; i++) {
     e[i].name = rd_u32(c); e[i].lib = rd_u32(c);
     e[i].ret = rd_u32(c); e[i].nargs = rd_u32(c);
-    for (int j = 0; j < 8; j++) e[i].args[j] = rd_u32(c);
+    for (int j = 0; j < POL_MAX_ARGS; j++) e[i].args[j] = rd_u32(c);
   }
 }
 

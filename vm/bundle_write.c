@@ -247,7 +247,7 @@ static void wr_extn(Buf *w, const pol_Program *p)
   for (uint32_t i = 0; i < p->next; i++) {
     const pol_Extern *e = &p->ext[i];
     put_u32(w, e->name); put_u32(w, e->lib); put_u32(w, e->ret); put_u32(w, e->nargs);
-    for (int j = 0; j < 8; j++) put_u32(w, e->args[j]);
+    for (int j = 0; j < POL_MAX_ARGS; j++) put_u32(w, e->args[j]);
   }
 }
 

@@ -100,13 +100,7 @@ static inline uint32_t pol_extra_at(const pol_Instr *ins, char role)
   ((pol_Instr)(op) | ((pol_Instr)(a) << 8) | ((pol_Instr)(bx) << 16))
 #define POL_MK_Ax(op, ax) ((pol_Instr)(op) | ((pol_Instr)(ax) << 8))
 
-#define POL_MAX_REGS    255
-#define POL_MAX_BX      0xffffu
-#define POL_MAX_AX      0xffffffu
-#define POL_MAX_DEPTH   32      /* nesting of quantifier bodies */
-#define POL_MAX_ASPECTS 8       /* `assess` blocks of one policy (each may add a
-                                   determination to a line; checker E0337,
-                                   verifier) */
+#include "pol_limits.h"   /* POL_MAX_REGS, POL_MAX_DEPTH, POL_MAX_ARGS, ... */
 
 /*
  * Type codes (facts, record fields, constants):
@@ -261,7 +255,7 @@ typedef struct pol_Extern {
   uint32_t lib;       /* string id: shared library file name */
   uint32_t ret;       /* type code: PK_BOOL, PK_NUM, PK_STR or PK_DATE */
   uint32_t nargs;
-  uint32_t args[8];   /* type codes */
+  uint32_t args[POL_MAX_ARGS];   /* type codes */
 } pol_Extern;
 
 /* A shared library the externs call, pinned by the SHA-256 of its file

@@ -963,7 +963,7 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
   while (w < end) {
     uint32_t outcome = *w & 0xffu, len = *w >> 8;
     w++;
-    int stack[64], sp = 0;
+    int stack[POL_MAX_DEC_STACK], sp = 0;
     for (uint32_t k = 0; k < len; k++, w++) {
       uint32_t op = *w >> 24, bit = 1u << (*w & 31u);
       switch (op) {

@@ -50,7 +50,7 @@
 struct pol_Native {
   void (*fn)(void);
   ffi_cif cif;
-  ffi_type *args[8];
+  ffi_type *args[POL_MAX_ARGS];
   ffi_type *ret;
 };
 

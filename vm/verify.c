@@ -184,7 +184,8 @@ static int check_tables(V *v)
       return fail(v, "extern %u: bad return type 0x%x", i, e->ret);
     if (!c_identifier(p->str[e->name]))
       return fail(v, "extern %u: name is not a C identifier", i);
-    if (e->nargs > 8) return fail(v, "extern %u: %u arguments, at most 8", i, e->nargs);
+    if (e->nargs > POL_MAX_ARGS)
+      return fail(v, "extern %u: %u arguments, at most %d", i, e->nargs, POL_MAX_ARGS);
     for (uint32_t j = 0; j < e->nargs; j++)
       if (!type_ok(p, e->args[j]))
         return fail(v, "extern %u: argument %u has bad type code 0x%x", i, j, e->args[j]);
@@ -284,7 +285,7 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
       (oi->fmt == FMT_ABC && operand(v, b, pc, end, isop, 'C', oi->c, C)))
     return -1;
   if (oi->c == 'N') {   /* R[B] .. R[B+C-1] */
-    if (C > 8) return fail(v, AT "argument count %u exceeds 8", b, pc, C);
+    if (C > POL_MAX_ARGS) return fail(v, AT "argument count %u exceeds %d", b, pc, C, POL_MAX_ARGS);
     if (B + C > bl->nregs)
       return fail(v, AT "argument registers %u..%u out of range (nregs %u)", b, pc, B,
                   B + C - 1, bl->nregs);
@@ -638,7 +639,7 @@ static int check_decision(V *v, uint32_t pol, const uint32_t *w, uint32_t n, uin
         return fail(v, "policy %u: decision word %u: bad argument %u", pol, i, arg);
       if (op == PDC_AND || op == PDC_OR) depth--;
       else if (op != PDC_NOT) depth++;
-      if (depth < 1 || depth > 64)
+      if (depth < 1 || depth > POL_MAX_DEC_STACK)
         return fail(v, "policy %u: decision word %u: malformed condition", pol, i);
     }
     if (len && depth != 1) return fail(v, "policy %u: decision rule ending at %u leaves %d values", pol, i, depth);
