@@ -10,6 +10,7 @@
  * PK_NONE never causes a second message.
  */
 #include "compile.h"
+#include "../vm/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -1021,12 +1022,7 @@ typedef struct IdSeen {
   size_t len, cap;       /* cap: 0 or a power of two */
 } IdSeen;
 
-static uint32_t id_hash(const char *s)
-{
-  uint32_t h = 2166136261u;
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
-  return h;
-}
+static uint32_t id_hash(const char *s) { return pol_fnv1a_str(s); }
 
 /* Adds cl's id; returns the criterion that already has it, or NULL. */
 static pol_Node *id_seen_add(IdSeen *seen, pol_Node *cl)

@@ -12,6 +12,7 @@
  * clause looked at, with what was expected of them.
  */
 #include "compile.h"
+#include "../vm/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,7 @@ typedef struct Gen {
 
 /* ---- tables ------------------------------------------------------------ */
 
-static uint32_t hash_str(const char *s)
-{
-  uint32_t h = 2166136261u;
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
-  return h;
-}
+static uint32_t hash_str(const char *s) { return pol_fnv1a_str(s); }
 
 /* The length of s[0..n) without a UTF-8 sequence cut short at its end
    (the sources are valid UTF-8, check.c; only a cut can leave one). */

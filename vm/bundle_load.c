@@ -12,6 +12,7 @@
  * (pol_program_free).  pol_read_file's buffer is owned by the caller (free).
  */
 #include "bundle.h"
+#include "util.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -116,32 +117,6 @@ static void rd_u32s(Cur *c, uint32_t *n, uint32_t **arr, const char *item)
   for (uint32_t i = 0; i < cnt; i++) a[i] = rd_u32(c);
 }
 
-/* Index of the first byte that is not valid UTF-8 (NUL counts as invalid),
-   or n if all are valid. */
-static size_t utf8_check(const uint8_t *s, size_t n)
-{
-  size_t i = 0;
-  while (i < n) {
-    uint8_t b = s[i];
-    if (b == 0) return i;
-    if (b < 0x80) { i++; continue; }
-    size_t need;
-    uint32_t cp, min;
-    if ((b & 0xe0) == 0xc0) { need = 1; cp = b & 0x1fu; min = 0x80; }
-    else if ((b & 0xf0) == 0xe0) { need = 2; cp = b & 0x0fu; min = 0x800; }
-    else if ((b & 0xf8) == 0xf0) { need = 3; cp = b & 0x07u; min = 0x10000; }
-    else return i;
-    if (need > n - i - 1) return i;
-    for (size_t k = 1; k <= need; k++) {
-      if ((s[i + k] & 0xc0) != 0x80) return i;
-      cp = cp << 6 | (s[i + k] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return n;
-}
-
 /* ---- sections ---------------------------------------------------------- */
 
 static void rd_strs(Cur *c, pol_Program *p)
@@ -157,7 +132,7 @@ static void rd_strs(Cur *c, pol_Program *p)
     uint32_t len = rd_u32(c);
     const uint8_t *s = take(c, len);
     if (!s) return;
-    size_t bad = utf8_check(s, len);
+    size_t bad = pol_utf8_check(s, len);
     if (bad < len) {
       if (s[bad] == 0) cfail(c, "string %u has an embedded NUL byte at %zu", i, bad);
       else cfail(c, "string %u is not valid UTF-8 (byte %zu)", i, bad);

@@ -18,6 +18,7 @@
  * fit the largest case seen, loading mallocs nothing (jansson aside).
  */
 #include "case.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -233,12 +234,7 @@ static int wrong(pol_Case *c, const Loc *at, const char *want, const json_t *j)
 
 /* ---- interning ---------------------------------------------------------- */
 
-static uint32_t hash(const char *s, size_t n)
-{
-  uint32_t h = 2166136261u;   /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
+static uint32_t hash(const char *s, size_t n) { return pol_fnv1a(s, n); }
 
 static uint32_t intern(const pol_Case *c, const char *s, size_t n)
 {

@@ -23,6 +23,7 @@
 #include "vm_impl.h"
 #include "bundle.h"
 #include "trace.h"
+#include "util.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -429,30 +430,6 @@ static long copy_cstr(char *dst, const char *s, size_t max)
   return -1;
 }
 
-/* Is s[0..n) valid UTF-8 (no overlong forms, surrogates or > U+10FFFF)? */
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    size_t k;
-    unsigned min;
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { k = 1; min = 0x80; c &= 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { k = 2; min = 0x800; c &= 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { k = 3; min = 0x10000; c &= 0x07; }
-    else return 0;
-    if (n - i <= k) return 0;
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xc0) != 0x80) return 0;
-      c = c << 6 | (s[i + j] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
-    i += k + 1;
-  }
-  return 1;
-}
-
 /* A string result: a bundle string when equal to one (so that == against
    bundle strings compares ids), else a copy in the VM's arena, valid
    until the next case.  Unknown when NULL, unreadable, longer than
@@ -465,7 +442,7 @@ static pol_Value string_result(pol_VM *vm, const char *s)
   if (!c) return pol_unk();
   char *dst = c->data + c->used;
   long len = copy_cstr(dst, s, POL_EXTERN_STR_MAX + 1);
-  if (len < 0 || !utf8_ok((const unsigned char *)dst, (size_t)len)) return pol_unk();
+  if (len < 0 || pol_utf8_check((const uint8_t *)dst, (size_t)len) != (size_t)len) return pol_unk();
   pol_Value v = {PV_STR, POL_NOSTR, {0}};
   for (uint32_t i = 0; i < p->nstr; i++)
     if (p->slen[i] == (uint32_t)len && memcmp(p->str[i], dst, (size_t)len) == 0) {

@@ -1,0 +1,55 @@
+/*
+ * util.h -- small utilities shared by the compiler and the VM, written once.
+ * Header-only (static inline): each is a few lines, used on hot paths.
+ */
+#ifndef POL_UTIL_H
+#define POL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* FNV-1a over s[0..n).  Borrowed s. */
+static inline uint32_t pol_fnv1a(const void *s, size_t n)
+{
+  const unsigned char *b = s;
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+/* FNV-1a over the NUL-terminated s (the same value as over its bytes). */
+static inline uint32_t pol_fnv1a_str(const char *s)
+{
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* Index of the first byte of s[0..n) that is not valid UTF-8 (a NUL, an
+   overlong form, a surrogate, beyond U+10FFFF, a cut sequence), or n if
+   all are valid.  Borrowed s. */
+static inline size_t pol_utf8_check(const uint8_t *s, size_t n)
+{
+  size_t i = 0;
+  while (i < n) {
+    uint8_t b = s[i];
+    if (b == 0) return i;
+    if (b < 0x80) { i++; continue; }
+    size_t need;
+    uint32_t cp, min;
+    if ((b & 0xe0) == 0xc0) { need = 1; cp = b & 0x1fu; min = 0x80; }
+    else if ((b & 0xf0) == 0xe0) { need = 2; cp = b & 0x0fu; min = 0x800; }
+    else if ((b & 0xf8) == 0xf0) { need = 3; cp = b & 0x07u; min = 0x10000; }
+    else return i;
+    if (need > n - i - 1) return i;
+    for (size_t k = 1; k <= need; k++) {
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (s[i + k] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return n;
+}
+
+#endif
