@@ -34,6 +34,7 @@
 
 #include "compile.h"
 #include "../vm/output.h"
+#include "../vm/util.h"
 
 /* rich text: code `x`; a data name (title \x1f display); a let reference */
 #define RT_CODE    '\x02'
@@ -46,53 +47,12 @@
 #define RT_B       '\x0e'   /* strong */
 #define RT_B_END   '\x0f'
 
-typedef struct Buf {
-  char *s;
-  size_t n, cap;
-} Buf;
-
-static void bput(Buf *b, const char *s, size_t n)
-{
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (b->n + n + 1 > cap) cap *= 2;
-    char *ns = realloc(b->s, cap);
-    if (!ns) { fputs("polc: out of memory\n", stderr); abort(); }
-    b->s = ns;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = '\0';
-}
-
-static void bputs(Buf *b, const char *s) { bput(b, s, strlen(s)); }
-static void bputc(Buf *b, char c) { bput(b, &c, 1); }
-
-static void bprintf(Buf *b, const char *fmt, ...) POL_PRINTF(2, 3);
-static void bprintf(Buf *b, const char *fmt, ...)
-{
-  char tmp[512];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  if (n < 0) return;
-  if ((size_t)n < sizeof tmp) { bput(b, tmp, (size_t)n); return; }
-  char *big = malloc((size_t)n + 1);
-  if (!big) abort();
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  bput(b, big, (size_t)n);
-  free(big);
-}
 
 typedef struct D {
   pol_Compiler *c;
   pol_PolicyUnit *u;
   int html;
-  Buf out;
+  pol_Buf out;
   pol_Node *defs[512];   /* value lets referred to, in order of first use */
   int ndefs;
 } D;
@@ -100,7 +60,7 @@ typedef struct D {
 /* ---- words ----------------------------------------------------------------- */
 
 /* "pain_nrs" -> "pain NRS", "relief_pct" -> "relief %". */
-static void humanize(Buf *b, const char *name)
+static void humanize(pol_Buf *b, const char *name)
 {
   static const char *const abbr[][2] = {
     {"sij", "SIJ"}, {"nrs", "NRS"}, {"ct", "CT"}, {"mri", "MRI"}, {"cpt", "CPT"}, {"l5", "L5"},
@@ -113,13 +73,13 @@ static void humanize(Buf *b, const char *name)
     const char *e = strchr(p, '_');
     size_t n = e ? (size_t)(e - p) : strlen(p);
     if (n > 0) {
-      if (!first) bputc(b, ' ');
+      if (!first) pol_buf_putc(b, ' ');
       first = 0;
       const char *rep = NULL;
       for (size_t i = 0; i < sizeof abbr / sizeof abbr[0]; i++)
         if (strlen(abbr[i][0]) == n && strncmp(abbr[i][0], p, n) == 0) rep = abbr[i][1];
-      if (rep) bputs(b, rep);
-      else bput(b, p, n);
+      if (rep) pol_buf_puts(b, rep);
+      else pol_buf_put(b, p, n);
     }
     if (!e) break;
     p = e + 1;
@@ -128,7 +88,7 @@ static void humanize(Buf *b, const char *name)
 
 static char *human(D *d, const char *name)
 {
-  Buf b = {NULL, 0, 0};
+  pol_Buf b = {NULL, 0, 0};
   humanize(&b, name);
   char *s = pol_arena_strndup(d->c->arena, b.s ? b.s : "", b.n);
   free(b.s);
@@ -173,34 +133,34 @@ static char *plural(D *d, const char *w)
   return s;
 }
 
-static void code(Buf *b, const char *s)
+static void code(pol_Buf *b, const char *s)
 {
-  bputc(b, RT_CODE);
-  bputs(b, s);
-  bputc(b, RT_CODE_END);
+  pol_buf_putc(b, RT_CODE);
+  pol_buf_puts(b, s);
+  pol_buf_putc(b, RT_CODE_END);
 }
 
-static void dname(Buf *b, const char *title, const char *display)
+static void dname(pol_Buf *b, const char *title, const char *display)
 {
-  bputc(b, RT_NAME);
-  bputs(b, title ? title : "");
-  bputc(b, RT_SEP);
-  bputs(b, display);
-  bputc(b, RT_NAME_END);
+  pol_buf_putc(b, RT_NAME);
+  pol_buf_puts(b, title ? title : "");
+  pol_buf_putc(b, RT_SEP);
+  pol_buf_puts(b, display);
+  pol_buf_putc(b, RT_NAME_END);
 }
 
-static void num(Buf *b, pol_Dec v)
+static void num(pol_Buf *b, pol_Dec v)
 {
   char t[POL_DEC_BUFSIZE];
   pol_dec_format(v, t);
-  bputs(b, t);
+  pol_buf_puts(b, t);
 }
 
-static void date_text(Buf *b, int32_t days)
+static void date_text(pol_Buf *b, int32_t days)
 {
   char buf[16];
   pol_format_date(days, buf);
-  bputs(b, buf);
+  pol_buf_puts(b, buf);
 }
 
 /* ---- English for expressions ----------------------------------------------- */
@@ -221,7 +181,7 @@ typedef struct Q {
 /* contexts: operand of `and`, of `or`, not the last operand, operand of an operator */
 enum { CX_AND = 1, CX_OR = 2, CX_NOTLAST = 4, CX_OPND = 8, CX_ARITH = 16 };
 
-static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx);
+static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx);
 
 static int from_module(D *d, const pol_Node *decl)
 {
@@ -304,10 +264,10 @@ static pol_Node *set_of(pol_Node *n, const Env *env)
   return NULL;
 }
 
-static void set_items(Buf *b, const pol_Node *set, const char *last_word)
+static void set_items(pol_Buf *b, const pol_Node *set, const char *last_word)
 {
   for (const pol_Node *s = set->args; s; s = s->next) {
-    if (s != set->args) bputs(b, s->next ? ", " : last_word);
+    if (s != set->args) pol_buf_puts(b, s->next ? ", " : last_word);
     code(b, s->str);
   }
 }
@@ -326,14 +286,14 @@ static int inline_let(D *d, const pol_Node *let)
   }
 }
 
-static void def_ref(D *d, Buf *b, pol_Node *let)
+static void def_ref(D *d, pol_Buf *b, pol_Node *let)
 {
   int known = 0;
   for (int i = 0; i < d->ndefs; i++) known |= d->defs[i] == let;
   if (!known && d->ndefs < (int)(sizeof d->defs / sizeof d->defs[0])) d->defs[d->ndefs++] = let;
-  bputc(b, RT_DEF);
-  bputs(b, let->str);
-  bputc(b, RT_DEF_END);
+  pol_buf_putc(b, RT_DEF);
+  pol_buf_puts(b, let->str);
+  pol_buf_putc(b, RT_DEF_END);
 }
 
 /* The noun for an item of a list expression: its record's name, else the
@@ -351,7 +311,7 @@ static const char *noun_of(D *d, pol_Node *list)
 }
 
 /* "injection", "imaging study", "prior surgery", "finding of s" (plural: "injections", ...) */
-static void subject(D *d, Buf *b, pol_Node *list, const char *binder, int many, const Env *env, const Q *q)
+static void subject(D *d, pol_Buf *b, pol_Node *list, const char *binder, int many, const Env *env, const Q *q)
 {
   const char *noun = noun_of(d, list);
   const char *lname = list->kind == N_NAME || list->kind == N_FIELD ? human(d, list->str) : NULL;
@@ -366,16 +326,16 @@ static void subject(D *d, Buf *b, pol_Node *list, const char *binder, int many, 
       head = h;
     }
   } else if (list->kind != N_NAME) {
-    bputs(b, many ? plural(d, noun) : noun);
-    bputs(b, " in ");
+    pol_buf_puts(b, many ? plural(d, noun) : noun);
+    pol_buf_puts(b, " in ");
     en(d, b, list, env, q, CX_OPND);
-    if (binder) bprintf(b, " %s", binder);
+    if (binder) pol_buf_printf(b, " %s", binder);
     return;
   }
-  bputs(b, many ? plural(d, head) : head);
-  if (binder) bprintf(b, " %s", binder);
+  pol_buf_puts(b, many ? plural(d, head) : head);
+  if (binder) pol_buf_printf(b, " %s", binder);
   if (list->kind == N_FIELD) {
-    bputs(b, " of ");
+    pol_buf_puts(b, " of ");
     en(d, b, list->a, env, q, CX_OPND);
   }
 }
@@ -403,72 +363,72 @@ static pol_Node *it_in_set(pol_Node *quant, const Env *env)
   return set_of(p->b, env);
 }
 
-static void quant_en(D *d, Buf *b, pol_Node *n, int op, const Env *env, const Q *q)
+static void quant_en(D *d, pol_Buf *b, pol_Node *n, int op, const Env *env, const Q *q)
 {
   Q inner = {q, noun_of(d, n->a)};
   pol_Node *set = (op == Q_EXISTS || op == Q_NO) ? it_in_set(n, env) : NULL;
   if (set && n->a->kind == N_NAME) {
     en(d, b, n->a, env, q, CX_OPND);
-    bputs(b, op == Q_EXISTS ? " include " : " include none of ");
-    if (op == Q_EXISTS && set->args && set->args->next) bputs(b, "any of ");
+    pol_buf_puts(b, op == Q_EXISTS ? " include " : " include none of ");
+    if (op == Q_EXISTS && set->args && set->args->next) pol_buf_puts(b, "any of ");
     set_items(b, set, " or ");
     return;
   }
   switch (op) {
-  case Q_EXISTS: bputs(b, "at least one "); break;
-  case Q_NO: bputs(b, "no "); break;
-  case Q_EVERY: bputs(b, "for every "); break;
-  case Q_COUNT: bputs(b, "the number of "); break;
+  case Q_EXISTS: pol_buf_puts(b, "at least one "); break;
+  case Q_NO: pol_buf_puts(b, "no "); break;
+  case Q_EVERY: pol_buf_puts(b, "for every "); break;
+  case Q_COUNT: pol_buf_puts(b, "the number of "); break;
   default:
-    bputs(b, "the number of different ");
-    if (n->c->kind == N_NAME) bputs(b, plural(d, human(d, n->c->str)));
+    pol_buf_puts(b, "the number of different ");
+    if (n->c->kind == N_NAME) pol_buf_puts(b, plural(d, human(d, n->c->str)));
     else en(d, b, n->c, env, &inner, CX_OPND);
-    bputs(b, " of ");
+    pol_buf_puts(b, " of ");
     break;
   }
   subject(d, b, n->a, n->str, op == Q_COUNT || op == Q_COUNTD, env, q);
   if (!n->b) return;
   /* "a study with at least one finding where ...", not "where at least one" */
   int with = op != Q_EVERY && n->b->kind == N_QUANT && n->b->op == Q_EXISTS && !it_in_set(n->b, env);
-  bputs(b, op == Q_EVERY ? ": " : with ? " with " : " where ");
+  pol_buf_puts(b, op == Q_EVERY ? ": " : with ? " with " : " where ");
   en(d, b, n->b, env, &inner, 0);
 }
 
 /* "at least 2 injections on different dates where ...", from count OP k */
-static void count_en(D *d, Buf *b, pol_Node *cnt, int op, pol_Dec k, const Env *env, const Q *q)
+static void count_en(D *d, pol_Buf *b, pol_Node *cnt, int op, pol_Dec k, const Env *env, const Q *q)
 {
   static const char *const words[] = {
     [O_EQ] = "exactly", [O_NE] = "a number other than", [O_LT] = "fewer than", [O_LE] = "at most",
     [O_GT] = "more than", [O_GE] = "at least"
   };
-  bprintf(b, "%s ", words[op]);
+  pol_buf_printf(b, "%s ", words[op]);
   num(b, k);
-  bputc(b, ' ');
+  pol_buf_putc(b, ' ');
   subject(d, b, cnt->a, cnt->str, k != POL_DEC_SCALE, env, q);
   Q inner = {q, noun_of(d, cnt->a)};
   if (cnt->op == Q_COUNTD) {
     /* the key of a named item reads as a field: `i.date` as `date` */
     const pol_Node *key = cnt->str && cnt->c->kind == N_FIELD && cnt->c->a->kind == N_NAME &&
                           cnt->c->a->res == R_ITEM && cnt->c->a->depth == 0 ? cnt->c : NULL;
-    if (key && strcmp(key->str, "date") == 0) bputs(b, " on different dates");
-    else if (key) bprintf(b, " with different %s", plural(d, human(d, key->str)));
-    else if (cnt->c->kind == N_NAME && strcmp(cnt->c->str, "date") == 0) bputs(b, " on different dates");
-    else if (cnt->c->kind == N_NAME) bprintf(b, " with different %s", plural(d, human(d, cnt->c->str)));
+    if (key && strcmp(key->str, "date") == 0) pol_buf_puts(b, " on different dates");
+    else if (key) pol_buf_printf(b, " with different %s", plural(d, human(d, key->str)));
+    else if (cnt->c->kind == N_NAME && strcmp(cnt->c->str, "date") == 0) pol_buf_puts(b, " on different dates");
+    else if (cnt->c->kind == N_NAME) pol_buf_printf(b, " with different %s", plural(d, human(d, cnt->c->str)));
     else {
-      bputs(b, " with different values of ");
+      pol_buf_puts(b, " with different values of ");
       en(d, b, cnt->c, env, &inner, CX_OPND);
     }
   }
   if (cnt->b) {
     int with = cnt->b->kind == N_QUANT && cnt->b->op == Q_EXISTS && !it_in_set(cnt->b, env);
-    bputs(b, with ? " with " : " where ");
+    pol_buf_puts(b, with ? " with " : " where ");
     en(d, b, cnt->b, env, &inner, 0);
   }
 }
 
 /* A window: "within the past 12 months", "between A and B" (prep), or
    "the past 12 months", "the days from A to B". */
-static void window_en(D *d, Buf *b, pol_Node *w, const Env *env, const Q *q, int prep)
+static void window_en(D *d, pol_Buf *b, pol_Node *w, const Env *env, const Q *q, int prep)
 {
   for (int guard = 0; guard < 32; guard++) {
     if (w->kind == N_NAME && w->res == R_LET && w->decl && !w->decl->args && inline_let(d, w->decl)) {
@@ -487,37 +447,37 @@ static void window_en(D *d, Buf *b, pol_Node *w, const Env *env, const Q *q, int
     break;
   }
   if (w->kind == N_WINDOW) {
-    bputs(b, prep ? "between " : "the period from ");
+    pol_buf_puts(b, prep ? "between " : "the period from ");
     en(d, b, w->a, env, q, CX_OPND);
-    bputs(b, prep ? " and " : " to ");
+    pol_buf_puts(b, prep ? " and " : " to ");
     en(d, b, w->b, env, q, CX_OPND);
     return;
   }
-  if (prep) bputs(b, "within ");
+  if (prep) pol_buf_puts(b, "within ");
   en(d, b, w, env, q, CX_OPND);
 }
 
 /* A threshold in days: "182 days (6 months)". */
-static void days_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
+static void days_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q)
 {
   pol_Dec v;
   if (std_call(d, n, "months") && fold(d, n, env, &v, 0)) {
     num(b, v);
-    bputs(b, " days (");
+    pol_buf_puts(b, " days (");
     en(d, b, n->args, env, q, CX_OPND);
-    bputs(b, " months)");
+    pol_buf_puts(b, " months)");
     return;
   }
   if (fold(d, n, env, &v, 0)) {
     num(b, v);
-    bputs(b, v == POL_DEC_SCALE ? " day" : " days");
+    pol_buf_puts(b, v == POL_DEC_SCALE ? " day" : " days");
     return;
   }
   en(d, b, n, env, q, CX_OPND);
-  bputs(b, " days");
+  pol_buf_puts(b, " days");
 }
 
-static void cover_en(D *d, Buf *b, pol_Node *n, int op, pol_Node *threshold, const Env *env, const Q *q,
+static void cover_en(D *d, pol_Buf *b, pol_Node *n, int op, pol_Node *threshold, const Env *env, const Q *q,
                      const Env *tenv)
 {
   static const char *const words[] = {
@@ -526,29 +486,29 @@ static void cover_en(D *d, Buf *b, pol_Node *n, int op, pol_Node *threshold, con
   };
   Q inner = {q, noun_of(d, n->b)};
   if (threshold) {
-    bprintf(b, "%s ", words[op]);
+    pol_buf_printf(b, "%s ", words[op]);
     days_en(d, b, threshold, tenv, q);
-    bputc(b, ' ');
+    pol_buf_putc(b, ' ');
   } else {
-    bputs(b, "the number of days ");
+    pol_buf_puts(b, "the number of days ");
   }
   window_en(d, b, n->a, env, q, 1);
-  bputs(b, " covered by ");
+  pol_buf_puts(b, " covered by ");
   subject(d, b, n->b, n->str, 1, env, q);
   if (n->c) {
-    bputs(b, " where ");
+    pol_buf_puts(b, " where ");
     en(d, b, n->c, env, &inner, 0);
   }
-  bputs(b, ", counting each from ");
+  pol_buf_puts(b, ", counting each from ");
   en(d, b, n->d, env, &inner, CX_OPND);
-  bputs(b, " to ");
+  pol_buf_puts(b, " to ");
   en(d, b, n->e, env, &inner, CX_OPND);
 }
 
 static int is_date(const pol_Node *n) { return POL_TKIND(n->type) == PK_DATE; }
 static int is_num(const pol_Node *n) { return POL_TKIND(n->type) == PK_NUM; }
 
-static void compare_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
+static void compare_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q)
 {
   pol_Dec k;
   pol_Node *l = n->a, *r = n->b;
@@ -582,7 +542,7 @@ static void compare_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
   if (POL_TKIND(l->type) == PK_BOOL && r->kind == N_BOOL && (n->op == O_EQ || n->op == O_NE)) {
     int truth = r->ival == (n->op == O_EQ);
     en(d, b, l, env, q, CX_OPND);
-    bputs(b, truth ? " is true" : " is false");
+    pol_buf_puts(b, truth ? " is true" : " is false");
     return;
   }
   en(d, b, l, env, q, CX_OPND);
@@ -602,12 +562,12 @@ static void compare_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q)
   } else {
     op = n->op == O_EQ ? " is " : " is not ";
   }
-  bputs(b, op);
+  pol_buf_puts(b, op);
   if (is_num(l) && std_call(d, r, "months")) days_en(d, b, r, env, q);
   else en(d, b, r, env, q, CX_OPND);
 }
 
-static void binary_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+static void binary_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
 {
   switch (n->op) {
   case O_AND: case O_OR: {
@@ -615,12 +575,12 @@ static void binary_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int
     int nv = 0;
     chain_ops(n, n->op, v, &nv, 64);
     int paren = (cx & CX_OPND) || ((cx & CX_AND) && n->op == O_OR) || ((cx & CX_OR) && n->op == O_AND);
-    if (paren) bputc(b, '(');
+    if (paren) pol_buf_putc(b, '(');
     for (int i = 0; i < nv; i++) {
-      if (i) bputs(b, n->op == O_AND ? " and " : " or ");
+      if (i) pol_buf_puts(b, n->op == O_AND ? " and " : " or ");
       en(d, b, v[i], env, q, (n->op == O_AND ? CX_AND : CX_OR) | (i < nv - 1 ? CX_NOTLAST : 0));
     }
-    if (paren) bputc(b, ')');
+    if (paren) pol_buf_putc(b, ')');
     return;
   }
   case O_EQ: case O_NE: case O_LT: case O_LE: case O_GT: case O_GE:
@@ -632,56 +592,56 @@ static void binary_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int
     if (set) {
       en(d, b, n->a, env, q, CX_OPND);
       if (set->args && !set->args->next) {
-        bputs(b, neg ? " is not " : " is ");
+        pol_buf_puts(b, neg ? " is not " : " is ");
         code(b, set->args->str);
       } else {
-        bputs(b, neg ? " is none of " : " is one of ");
+        pol_buf_puts(b, neg ? " is none of " : " is one of ");
         set_items(b, set, neg ? " or " : " or ");
       }
       return;
     }
     en(d, b, n->b, env, q, CX_OPND);
-    bputs(b, neg ? " do not include " : " include ");
+    pol_buf_puts(b, neg ? " do not include " : " include ");
     en(d, b, n->a, env, q, CX_OPND);
     return;
   }
   case O_WITHIN:
     en(d, b, n->a, env, q, CX_OPND);
-    bputs(b, " is ");
+    pol_buf_puts(b, " is ");
     window_en(d, b, n->b, env, q, 1);
     return;
   case O_COALESCE:
     en(d, b, n->a, env, q, CX_OPND);
-    bputs(b, " (");
+    pol_buf_puts(b, " (");
     en(d, b, n->b, env, q, CX_OPND);
-    bputs(b, " if unknown)");
+    pol_buf_puts(b, " if unknown)");
     return;
   default: {
     static const char *const ar[] = {
       [O_ADD] = " + ", [O_SUB] = " \xe2\x88\x92 ", [O_MUL] = " \xc3\x97 ", [O_DIV] = " / "
     };
-    if (cx & CX_ARITH) bputc(b, '(');
+    if (cx & CX_ARITH) pol_buf_putc(b, '(');
     en(d, b, n->a, env, q, CX_OPND | CX_ARITH);
-    bputs(b, ar[n->op]);
+    pol_buf_puts(b, ar[n->op]);
     en(d, b, n->b, env, q, CX_OPND | CX_ARITH);
-    if (cx & CX_ARITH) bputc(b, ')');
+    if (cx & CX_ARITH) pol_buf_putc(b, ')');
     return;
   }
   }
 }
 
-static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+static void call_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
 {
   pol_Dec v;
   if (n->res == R_BUILTIN) {
     switch (n->index) {
     case B_KNOWN:
       en(d, b, n->args, env, q, CX_OPND);
-      bputs(b, " is documented");
+      pol_buf_puts(b, " is documented");
       return;
     case B_FLOOR:
       if (fold(d, n, env, &v, 0)) { num(b, v); return; }
-      bputs(b, "the whole part of ");
+      pol_buf_puts(b, "the whole part of ");
       en(d, b, n->args, env, q, CX_OPND | CX_ARITH);
       return;
     case B_START_OF: case B_END_OF: {
@@ -706,7 +666,7 @@ static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int c
         en(d, b, n->index == B_START_OF ? w->a : w->b, we, q, cx);
         return;
       }
-      bputs(b, n->index == B_START_OF ? "the start of " : "the end of ");
+      pol_buf_puts(b, n->index == B_START_OF ? "the start of " : "the end of ");
       window_en(d, b, n->args, env, q, 0);
       return;
     }
@@ -714,14 +674,14 @@ static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int c
     }
   }
   if (std_call(d, n, "past")) {
-    bputs(b, "the past ");
+    pol_buf_puts(b, "the past ");
     en(d, b, n->args, env, q, CX_OPND);
     return;
   }
   if (std_call(d, n, "before_service")) {
-    bputs(b, "the ");
+    pol_buf_puts(b, "the ");
     en(d, b, n->args, env, q, CX_OPND);
-    bputs(b, " before the service date");
+    pol_buf_puts(b, " before the service date");
     return;
   }
   if (std_call(d, n, "months")) {
@@ -729,11 +689,11 @@ static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int c
     return;
   }
   if (std_call(d, n, "overlaps") && n->args && n->args->next && n->args->next->next) {
-    bputs(b, "the period from ");
+    pol_buf_puts(b, "the period from ");
     en(d, b, n->args, env, q, CX_OPND);
-    bputs(b, " to ");
+    pol_buf_puts(b, " to ");
     en(d, b, n->args->next, env, q, CX_OPND);
-    bputs(b, " overlaps ");
+    pol_buf_puts(b, " overlaps ");
     window_en(d, b, n->args->next->next, env, q, 0);
     return;
   }
@@ -744,15 +704,15 @@ static void call_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int c
   }
   /* an extern: its name and arguments */
   dname(b, n->decl && n->decl->text ? n->decl->text : "", n->str);
-  bputc(b, '(');
+  pol_buf_putc(b, '(');
   for (pol_Node *a = n->args; a; a = a->next) {
-    if (a != n->args) bputs(b, ", ");
+    if (a != n->args) pol_buf_puts(b, ", ");
     en(d, b, a, env, q, CX_OPND);
   }
-  bputc(b, ')');
+  pol_buf_putc(b, ')');
 }
 
-static void name_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+static void name_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
 {
   switch (n->res) {
   case R_FACT:
@@ -762,33 +722,33 @@ static void name_en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int c
     dname(b, "", human(d, n->str));
     return;
   case R_ITEM:
-    bputs(b, n->str);
+    pol_buf_puts(b, n->str);
     return;
   case R_EACH:
-    bprintf(b, "this %s", human(d, n->str));
+    pol_buf_printf(b, "this %s", human(d, n->str));
     return;
   case R_PARAM: {
     const Env *ae;
     pol_Node *a = arg_of(env, n->index, &ae);
     if (a) en(d, b, a, ae, q, cx);
-    else bputs(b, n->str);
+    else pol_buf_puts(b, n->str);
     return;
   }
   case R_LET:
     if (n->decl && inline_let(d, n->decl)) {
       pol_Node *v = n->decl->a;
-      if (v->kind == N_SET) { bputs(b, "one of "); set_items(b, v, " or "); return; }
+      if (v->kind == N_SET) { pol_buf_puts(b, "one of "); set_items(b, v, " or "); return; }
       en(d, b, v, NULL, q, cx);
       return;
     }
     if (n->decl) def_ref(d, b, n->decl);
     return;
   default:
-    bputs(b, human(d, n->str));
+    pol_buf_puts(b, human(d, n->str));
   }
 }
 
-static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
+static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
 {
   switch (n->kind) {
   case N_NUM: num(b, n->num); return;
@@ -796,91 +756,91 @@ static void en(D *d, Buf *b, pol_Node *n, const Env *env, const Q *q, int cx)
   case N_DATE: date_text(b, n->ival); return;
   case N_DUR: {
     const pol_Source *src = d->c->files[n->span.file];
-    Buf t = {NULL, 0, 0};
+    pol_Buf t = {NULL, 0, 0};
     int space = 0;
     for (uint32_t i = n->span.start; i < n->span.end && i < src->len; i++) {
       char ch = src->text[i];
       if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') { space = 1; continue; }
-      if (space) bputc(&t, ' ');
+      if (space) pol_buf_putc(&t, ' ');
       space = 0;
-      bputc(&t, ch);
+      pol_buf_putc(&t, ch);
     }
-    bputs(b, t.s ? t.s : "");
+    pol_buf_puts(b, t.s ? t.s : "");
     free(t.s);
     return;
   }
-  case N_BOOL: bputs(b, n->ival ? "true" : "false"); return;
-  case N_SET: bputs(b, "one of "); set_items(b, n, " or "); return;
+  case N_BOOL: pol_buf_puts(b, n->ival ? "true" : "false"); return;
+  case N_SET: pol_buf_puts(b, "one of "); set_items(b, n, " or "); return;
   case N_WINDOW: window_en(d, b, n, env, q, 0); return;
   case N_NAME: name_en(d, b, n, env, q, cx); return;
   case N_IT:
-    if (q) bprintf(b, "the %s", q->noun);
-    else bputs(b, "it");
+    if (q) pol_buf_printf(b, "the %s", q->noun);
+    else pol_buf_puts(b, "it");
     return;
   case N_FIELD:
-    bprintf(b, "the %s of ", human(d, n->str));
+    pol_buf_printf(b, "the %s of ", human(d, n->str));
     en(d, b, n->a, env, q, CX_OPND);
     return;
   case N_CALL: call_en(d, b, n, env, q, cx); return;
   case N_UNARY:
     if (n->op == O_NEG) {
-      if (cx & CX_ARITH) bputc(b, '(');
-      bputs(b, "\xe2\x88\x92");
+      if (cx & CX_ARITH) pol_buf_putc(b, '(');
+      pol_buf_puts(b, "\xe2\x88\x92");
       en(d, b, n->a, env, q, CX_OPND | CX_ARITH);
-      if (cx & CX_ARITH) bputc(b, ')');
+      if (cx & CX_ARITH) pol_buf_putc(b, ')');
       return;
     }
     if (n->a->kind == N_QUANT && n->a->op == Q_EXISTS) {
       int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
-      if (paren) bputc(b, '(');
+      if (paren) pol_buf_putc(b, '(');
       quant_en(d, b, n->a, Q_NO, env, q);
-      if (paren) bputc(b, ')');
+      if (paren) pol_buf_putc(b, ')');
       return;
     }
     if (n->a->kind == N_NAME || n->a->kind == N_FIELD || is_chain(n->a, O_AND) || is_chain(n->a, O_OR)) {
-      bputs(b, "not ");
+      pol_buf_puts(b, "not ");
       en(d, b, n->a, env, q, CX_OPND);
       return;
     }
-    bputs(b, "not (");
+    pol_buf_puts(b, "not (");
     en(d, b, n->a, env, q, 0);
-    bputc(b, ')');
+    pol_buf_putc(b, ')');
     return;
   case N_BINARY: binary_en(d, b, n, env, q, cx); return;
   case N_QUANT: {
     int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
-    if (paren) bputc(b, '(');
+    if (paren) pol_buf_putc(b, '(');
     quant_en(d, b, n, n->op, env, q);
-    if (paren) bputc(b, ')');
+    if (paren) pol_buf_putc(b, ')');
     return;
   }
   case N_COVER: {
     int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
-    if (paren) bputc(b, '(');
+    if (paren) pol_buf_putc(b, '(');
     cover_en(d, b, n, O_GE, NULL, env, q, env);
-    if (paren) bputc(b, ')');
+    if (paren) pol_buf_putc(b, ')');
     return;
   }
   case N_ATLEAST: {
     int simple = 1;
     for (pol_Node *a = n->args; a; a = a->next) simple &= a->kind == N_NAME;
-    bputs(b, "at least ");
+    pol_buf_puts(b, "at least ");
     num(b, n->num);
-    bputs(b, " of: ");
+    pol_buf_puts(b, " of: ");
     for (pol_Node *a = n->args; a; a = a->next) {
-      if (a != n->args) bputs(b, simple ? ", " : "; ");
+      if (a != n->args) pol_buf_puts(b, simple ? ", " : "; ");
       en(d, b, a, env, q, CX_OPND);
     }
     return;
   }
   default:
-    bputs(b, "?");
+    pol_buf_puts(b, "?");
   }
 }
 
 /* ---- output ------------------------------------------------------------------- */
 
-static void out(D *d, const char *s) { bputs(&d->out, s); }
+static void out(D *d, const char *s) { pol_buf_puts(&d->out, s); }
 
 static void outf(D *d, const char *fmt, ...) POL_PRINTF(2, 3);
 static void outf(D *d, const char *fmt, ...)
@@ -895,7 +855,7 @@ static void outf(D *d, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(tmp, (size_t)n + 1, fmt, ap);
   va_end(ap);
-  bput(&d->out, tmp, (size_t)n);
+  pol_buf_put(&d->out, tmp, (size_t)n);
   free(tmp);
 }
 
@@ -910,7 +870,7 @@ static void text_out(D *d, const char *s, size_t n)
       case '<': out(d, "&lt;"); break;
       case '>': out(d, "&gt;"); break;
       case '"': out(d, "&quot;"); break;
-      default: bputc(&d->out, c);
+      default: pol_buf_putc(&d->out, c);
       }
     } else {
       /* Markdown: escape what could start markup here, no more */
@@ -918,8 +878,8 @@ static void text_out(D *d, const char *s, size_t n)
       int alnum_after = i + 1 < n && (isalnum((unsigned char)s[i + 1]));
       if (strchr("\\`*|", c) || (c == '_' && !(alnum_before && alnum_after)) ||
           (c == '<' && i + 1 < n && (isalpha((unsigned char)s[i + 1]) || strchr("/!?", s[i + 1]))))
-        bputc(&d->out, '\\');
-      bputc(&d->out, c == '\n' ? ' ' : c);
+        pol_buf_putc(&d->out, '\\');
+      pol_buf_putc(&d->out, c == '\n' ? ' ' : c);
     }
   }
 }
@@ -944,7 +904,7 @@ static void rich(D *d, const char *s)
     if (!e) e = p + strlen(p);
     if (*p == RT_CODE) {
       if (d->html) { out(d, "<code>"); text_out(d, p + 1, (size_t)(e - p - 1)); out(d, "</code>"); }
-      else { out(d, "`"); bput(&d->out, p + 1, (size_t)(e - p - 1)); out(d, "`"); }
+      else { out(d, "`"); pol_buf_put(&d->out, p + 1, (size_t)(e - p - 1)); out(d, "`"); }
     } else if (*p == RT_NAME) {
       const char *sep = memchr(p + 1, RT_SEP, (size_t)(e - p - 1));
       const char *disp = sep ? sep + 1 : p + 1;
@@ -976,7 +936,7 @@ static void rich(D *d, const char *s)
 /* English for n, written as rich text. */
 static void en_out(D *d, pol_Node *n, int cx)
 {
-  Buf b = {NULL, 0, 0};
+  pol_Buf b = {NULL, 0, 0};
   en(d, &b, n, NULL, NULL, cx);
   rich(d, b.s ? b.s : "");
   free(b.s);
@@ -1023,12 +983,12 @@ static const char *comb_words(const pol_Node *cl, char *buf, size_t n)
   }
 }
 
-static void tags_of(D *d, const pol_Node *cl, Buf *b)
+static void tags_of(D *d, const pol_Node *cl, pol_Buf *b)
 {
   for (int i = 0; i < d->u->ntags; i++)
     if (cl->tagbits & (1u << i)) {
-      if (b->n) bputs(b, ", ");
-      bputs(b, d->u->tags[i]);
+      if (b->n) pol_buf_puts(b, ", ");
+      pol_buf_puts(b, d->u->tags[i]);
     }
 }
 
@@ -1036,7 +996,7 @@ static void crit_out(D *d, pol_Node *cl, int indent)
 {
   char cb[64];
   int excl = (cl->flags & CF_EXCLUSION) != 0;
-  Buf tags = {NULL, 0, 0};
+  pol_Buf tags = {NULL, 0, 0};
   tags_of(d, cl, &tags);
   if (d->html) {
     outf(d, "<li class=\"crit%s%s\" id=\"crit-", excl ? " excl" : "", cl->op == C_LEAF ? " leaf" : "");
@@ -1127,11 +1087,11 @@ static int clauses_out(D *d, pol_Node *list, int which, const char *title)
 
 static void branch_out(D *d, pol_Node *br, int index)
 {
-  Buf t = {NULL, 0, 0};
+  pol_Buf t = {NULL, 0, 0};
   int assess = br->path != NULL;
-  bprintf(&t, "%s %s \xe2\x80\x94 %s", assess ? "Assessment" : "Branch", br->str, br->text);
-  Buf id = {NULL, 0, 0};
-  bprintf(&id, "%s-%s", assess ? "assess" : "branch", br->str);
+  pol_buf_printf(&t, "%s %s \xe2\x80\x94 %s", assess ? "Assessment" : "Branch", br->str, br->text);
+  pol_Buf id = {NULL, 0, 0};
+  pol_buf_printf(&id, "%s-%s", assess ? "assess" : "branch", br->str);
   if (d->html) out(d, "<section class=\"branch\">\n");
   h(d, 2, id.s, t.s);
   free(t.s);
@@ -1150,10 +1110,10 @@ static void branch_out(D *d, pol_Node *br, int index)
   clauses_out(d, br->args, 1, "Exclusions \xe2\x80\x94 none may apply");
   for (pol_Node *k = br->args; k; k = k->next) {
     if (k->kind != N_FOREACH) continue;
-    Buf s = {NULL, 0, 0};
-    bprintf(&s, "For each %s of ", k->str);
+    pol_Buf s = {NULL, 0, 0};
+    pol_buf_printf(&s, "For each %s of ", k->str);
     en(d, &s, k->a, NULL, NULL, CX_OPND);
-    bputs(&s, ", judged separately \xe2\x80\x94 all must be met for that item");
+    pol_buf_puts(&s, ", judged separately \xe2\x80\x94 all must be met for that item");
     if (d->html) {
       out(d, "<div class=\"section-label each\">");
       rich(d, s.s);
@@ -1171,31 +1131,31 @@ static void branch_out(D *d, pol_Node *br, int index)
   if (d->html) out(d, "</section>\n");
 }
 
-static void dcond_en(D *d, Buf *b, const pol_Node *n, int paren)
+static void dcond_en(D *d, pol_Buf *b, const pol_Node *n, int paren)
 {
   switch (n->op) {
-  case D_FAILED: bputs(b, "a criterion is not met or an exclusion applies"); return;
-  case D_UNKNOWN: bputs(b, "a criterion is unknown"); return;
-  case D_ANY_FAILED_TAG: bprintf(b, "a failed criterion is tagged \x02%s\x03", n->str); return;
-  case D_EVERY_FAILED_TAG: bprintf(b, "every failed criterion is tagged \x02%s\x03", n->str); return;
-  case D_ANY_UNKNOWN_TAG: bprintf(b, "an unknown criterion is tagged \x02%s\x03", n->str); return;
+  case D_FAILED: pol_buf_puts(b, "a criterion is not met or an exclusion applies"); return;
+  case D_UNKNOWN: pol_buf_puts(b, "a criterion is unknown"); return;
+  case D_ANY_FAILED_TAG: pol_buf_printf(b, "a failed criterion is tagged \x02%s\x03", n->str); return;
+  case D_EVERY_FAILED_TAG: pol_buf_printf(b, "every failed criterion is tagged \x02%s\x03", n->str); return;
+  case D_ANY_UNKNOWN_TAG: pol_buf_printf(b, "an unknown criterion is tagged \x02%s\x03", n->str); return;
   case D_NOT:
     switch (n->a->op) {
-    case D_FAILED: bputs(b, "every criterion is met and no exclusion applies"); return;
-    case D_UNKNOWN: bputs(b, "no criterion is unknown"); return;
-    case D_ANY_FAILED_TAG: bprintf(b, "no failed criterion is tagged \x02%s\x03", n->a->str); return;
-    case D_EVERY_FAILED_TAG: bprintf(b, "not every failed criterion is tagged \x02%s\x03", n->a->str); return;
-    case D_ANY_UNKNOWN_TAG: bprintf(b, "no unknown criterion is tagged \x02%s\x03", n->a->str); return;
-    default: bputs(b, "not "); dcond_en(d, b, n->a, 1); return;
+    case D_FAILED: pol_buf_puts(b, "every criterion is met and no exclusion applies"); return;
+    case D_UNKNOWN: pol_buf_puts(b, "no criterion is unknown"); return;
+    case D_ANY_FAILED_TAG: pol_buf_printf(b, "no failed criterion is tagged \x02%s\x03", n->a->str); return;
+    case D_EVERY_FAILED_TAG: pol_buf_printf(b, "not every failed criterion is tagged \x02%s\x03", n->a->str); return;
+    case D_ANY_UNKNOWN_TAG: pol_buf_printf(b, "no unknown criterion is tagged \x02%s\x03", n->a->str); return;
+    default: pol_buf_puts(b, "not "); dcond_en(d, b, n->a, 1); return;
     }
   case D_AND: case D_OR:
-    if (paren) bputc(b, '(');
+    if (paren) pol_buf_putc(b, '(');
     dcond_en(d, b, n->a, n->a->op != n->op);
-    bputs(b, n->op == D_AND ? " and " : " or ");
+    pol_buf_puts(b, n->op == D_AND ? " and " : " or ");
     dcond_en(d, b, n->b, n->b->op != n->op);
-    if (paren) bputc(b, ')');
+    if (paren) pol_buf_putc(b, ')');
     return;
-  default: bputs(b, "?");
+  default: pol_buf_puts(b, "?");
   }
 }
 
@@ -1227,11 +1187,11 @@ static void decision_out(D *d)
   para_open(d);
   {
     const pol_Node *o = d->u->otherwise;
-    Buf b = {NULL, 0, 0};
-    bputs(&b, "If no branch applies (every condition is false): ");
-    bputc(&b, RT_B);
-    bputs(&b, outcome_words(o ? o->str : "refer"));
-    bputc(&b, RT_B_END);
+    pol_Buf b = {NULL, 0, 0};
+    pol_buf_puts(&b, "If no branch applies (every condition is false): ");
+    pol_buf_putc(&b, RT_B);
+    pol_buf_puts(&b, outcome_words(o ? o->str : "refer"));
+    pol_buf_putc(&b, RT_B_END);
     rich(d, b.s);
     free(b.s);
     size_t n = o && o->text ? strlen(o->text) : 0;
@@ -1257,17 +1217,17 @@ static void decision_out(D *d)
     out(d, d->html ? "<ol class=\"rules\">\n" : "");
     int i = 1;
     for (pol_Node *r = dec->args; r; r = r->next, i++) {
-      Buf b = {NULL, 0, 0};
-      bputc(&b, RT_B);
-      bputs(&b, outcome_words(r->str));
-      bputc(&b, RT_B_END);
+      pol_Buf b = {NULL, 0, 0};
+      pol_buf_putc(&b, RT_B);
+      pol_buf_puts(&b, outcome_words(r->str));
+      pol_buf_putc(&b, RT_B_END);
       if (r->a) {
-        bputs(&b, " when ");
+        pol_buf_puts(&b, " when ");
         dcond_en(d, &b, r->a, 0);
       } else {
-        bputs(&b, " otherwise");
+        pol_buf_puts(&b, " otherwise");
       }
-      bputs(&b, ".");
+      pol_buf_puts(&b, ".");
       if (d->html) { out(d, "<li>"); rich(d, b.s); out(d, "</li>\n"); }
       else { outf(d, "%d. ", i); rich(d, b.s); out(d, "\n"); }
       free(b.s);
@@ -1383,18 +1343,18 @@ static void header_out(D *d, const char *file)
   }
   const char *keys[] = {"Policy", "Title", "Version", "Effective", "Codes", "Plans", "Source"};
   for (int k = 0; k < 7; k++) {
-    Buf v = {NULL, 0, 0};
+    pol_Buf v = {NULL, 0, 0};
     switch (k) {
-    case 0: bputs(&v, u->id); break;
-    case 1: bputs(&v, u->title); break;
-    case 2: bputs(&v, u->version); break;
-    case 3: bprintf(&v, "%s (lines whose service date, else request date, is earlier are not judged by this policy)", eff); break;
-    case 4: for (pol_Node *c = u->codes; c; c = c->next) { if (c != u->codes) bputs(&v, ", "); code(&v, c->str); } break;
+    case 0: pol_buf_puts(&v, u->id); break;
+    case 1: pol_buf_puts(&v, u->title); break;
+    case 2: pol_buf_puts(&v, u->version); break;
+    case 3: pol_buf_printf(&v, "%s (lines whose service date, else request date, is earlier are not judged by this policy)", eff); break;
+    case 4: for (pol_Node *c = u->codes; c; c = c->next) { if (c != u->codes) pol_buf_puts(&v, ", "); code(&v, c->str); } break;
     case 5:
-      if (!u->plans) bputs(&v, "any plan");
-      for (pol_Node *c = u->plans; c; c = c->next) { if (c != u->plans) bputs(&v, ", "); code(&v, c->str); }
+      if (!u->plans) pol_buf_puts(&v, "any plan");
+      for (pol_Node *c = u->plans; c; c = c->next) { if (c != u->plans) pol_buf_puts(&v, ", "); code(&v, c->str); }
       break;
-    default: bputs(&v, u->source && *u->source ? u->source : "\xe2\x80\x94"); break;
+    default: pol_buf_puts(&v, u->source && *u->source ? u->source : "\xe2\x80\x94"); break;
     }
     if (d->html) { outf(d, "<tr><th>%s</th><td>", keys[k]); rich(d, v.s); out(d, "</td></tr>\n"); }
     else { outf(d, "| %s | ", keys[k]); rich(d, v.s); out(d, " |\n"); }
@@ -1408,7 +1368,7 @@ static void header_out(D *d, const char *file)
            "the policy applies, in words.</p>\n");
   } else {
     out(d, "A checklist generated from `");
-    bputs(&d->out, file);
+    pol_buf_puts(&d->out, file);
     out(d, "`: each criterion with the document's own id and text, and below it the logic the policy "
            "applies, in words.\n\n");
   }
@@ -1441,7 +1401,7 @@ char *pol_doc_render(pol_Compiler *c, pol_PolicyUnit *u, int html, const char *f
   d.u = u;
   d.html = html;
   render(&d, file);
-  if (!d.out.s) bputs(&d.out, "");
+  if (!d.out.s) pol_buf_puts(&d.out, "");
   *len = d.out.n;
   return d.out.s;
 }

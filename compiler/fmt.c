@@ -54,6 +54,7 @@
 #include "diag.h"
 #include "parse.h"
 #include "../vm/output.h"
+#include "../vm/util.h"
 
 #define WIDTH 100
 /* levels a declaration and its nested criteria may add above the deepest
@@ -200,33 +201,7 @@ typedef struct Cmd {
   Doc *from;           /* K_FILL: the content to go on with (NULL: the first) */
 } Cmd;
 
-typedef struct Buf {
-  char *s;
-  size_t n, cap;
-} Buf;
-
-static void buf_grow(Buf *b, size_t more)
-{
-  if (b->n + more + 1 <= b->cap) return;
-  size_t cap = b->cap ? b->cap : 1024;
-  while (b->n + more + 1 > cap) cap *= 2;
-  char *s = realloc(b->s, cap);
-  if (!s) { fputs("polc: out of memory\n", stderr); abort(); }
-  b->s = s;
-  b->cap = cap;
-}
-
-static void buf_put(Buf *b, const char *s, size_t n)
-{
-  buf_grow(b, n);
-  memcpy(b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = '\0';
-}
-
-static void buf_puts(Buf *b, const char *s) { buf_put(b, s, strlen(s)); }
-
-static void buf_rtrim(Buf *b)
+static void buf_rtrim(pol_Buf *b)
 {
   while (b->n > 0 && (b->s[b->n - 1] == ' ' || b->s[b->n - 1] == '\t')) b->n--;
   if (b->s) b->s[b->n] = '\0';
@@ -314,7 +289,7 @@ done:
    break, where the next run of the formatter reads it as a comment before
    what follows -- and places it there again. */
 typedef struct Printer {
-  Buf out;
+  pol_Buf out;
   int col;
   const char **sf, **ov;   /* comment texts, borrowed from the documents */
   int nsf, nov, cap_sf, cap_ov;
@@ -340,7 +315,7 @@ static void hold(const char ***v, int *n, int *cap, const char *s)
 static void put(Printer *p, const char *s)
 {
   if (*s) p->cur_line = is_line_comment(s);
-  buf_puts(&p->out, s);
+  pol_buf_puts(&p->out, s);
   for (; *s; s++) {
     if (*s == '\n') p->col = 0;
     else if (((unsigned char)*s & 0xc0) != 0x80) p->col++;
@@ -349,7 +324,7 @@ static void put(Printer *p, const char *s)
 
 static void indent(Printer *p, int ind)
 {
-  for (int i = 0; i < ind; i++) buf_puts(&p->out, " ");
+  for (int i = 0; i < ind; i++) pol_buf_puts(&p->out, " ");
   p->col = ind;
 }
 
@@ -362,8 +337,8 @@ static void trail(Printer *p, const char *const *v, int n)
   while (bol > 0 && p->out.s[bol - 1] != '\n') bol--;
   int marked = memchr(p->out.s + bol, MARK, p->out.n - bol) != NULL;
   for (int i = 0; i < n; i++) {
-    buf_puts(&p->out, i == 0 && !marked ? m : " ");
-    buf_puts(&p->out, v[i]);
+    pol_buf_puts(&p->out, i == 0 && !marked ? m : " ");
+    pol_buf_puts(&p->out, v[i]);
     p->cur_line = is_line_comment(v[i]);
   }
 }
@@ -384,7 +359,7 @@ static void newline(Printer *p, int ind)
     trail(p, p->sf, p->nsf);
     p->prev_line = p->cur_line;
     p->cur_line = 0;
-    buf_puts(&p->out, "\n");
+    pol_buf_puts(&p->out, "\n");
   } else if (p->nsf) {
     /* the line before is empty or ends in a // comment: these lead lines
        of their own */
@@ -397,7 +372,7 @@ static void newline(Printer *p, int ind)
   int had_suffix = p->nsf > 0;
   p->nsf = 0;
   if (!blank || (!had_suffix && !p->nov)) {
-    buf_puts(&p->out, "\n");
+    pol_buf_puts(&p->out, "\n");
     p->prev_line = p->cur_line;
     p->cur_line = 0;
   }
@@ -407,12 +382,12 @@ static void newline(Printer *p, int ind)
   p->ov_ind = 0;
   for (int i = 0; i < p->nov;) {
     indent(p, oi);
-    buf_puts(&p->out, p->ov[i]);
+    pol_buf_puts(&p->out, p->ov[i]);
     p->cur_line = is_line_comment(p->ov[i]);
     int j = i + 1;
     while (j < p->nov && !p->cur_line) j++, trail(p, p->ov + j - 1, 1);
     i = j;
-    buf_puts(&p->out, "\n");
+    pol_buf_puts(&p->out, "\n");
     p->prev_line = p->cur_line;
     p->cur_line = 0;
   }
@@ -425,7 +400,7 @@ static char *print_doc(Doc *root)
   propagate(root);
   Printer p;
   memset(&p, 0, sizeof p);
-  buf_grow(&p.out, 0);
+  pol_buf_reserve(&p.out, 0);
   p.out.s[0] = '\0';
   Stack s = {NULL, 0, 0};
   push(&s, (Cmd){0, 0, root, NULL});
@@ -496,8 +471,8 @@ static char *print_doc(Doc *root)
    longest code among them, and drops the markers. */
 static char *align_trailing(char *in)
 {
-  Buf out = {NULL, 0, 0};
-  buf_grow(&out, strlen(in));
+  pol_Buf out = {NULL, 0, 0};
+  pol_buf_reserve(&out, strlen(in));
   out.s[0] = '\0';
   char *p = in;
   while (*p) {
@@ -516,7 +491,7 @@ static char *align_trailing(char *in)
     if (q == p) {
       char *eol = strchr(p, '\n');
       size_t n = eol ? (size_t)(eol - p) + 1 : strlen(p);
-      buf_put(&out, p, n);
+      pol_buf_put(&out, p, n);
       p += n;
       continue;
     }
@@ -525,11 +500,11 @@ static char *align_trailing(char *in)
       char *eol = strchr(m, '\n');
       size_t n = eol ? (size_t)(eol - m) : strlen(m);
       int w = width_of(p, (size_t)(m - p));
-      buf_put(&out, p, (size_t)(m - p));
-      if (w > 0) for (int i = w; i < maxw + 2; i++) buf_puts(&out, " ");
-      buf_put(&out, m + 1, n - 1);
+      pol_buf_put(&out, p, (size_t)(m - p));
+      if (w > 0) for (int i = w; i < maxw + 2; i++) pol_buf_puts(&out, " ");
+      pol_buf_put(&out, m + 1, n - 1);
       p = m + n;
-      if (*p == '\n') { buf_puts(&out, "\n"); p++; }
+      if (*p == '\n') { pol_buf_puts(&out, "\n"); p++; }
     }
   }
   free(in);
@@ -961,19 +936,19 @@ static Doc *dcond(F *f, pol_Node *n, int fl)
 
 /* ---- declarations and clauses -------------------------------------------- */
 
-static void type_text(const pol_Node *t, Buf *b)
+static void type_text(const pol_Node *t, pol_Buf *b)
 {
-  buf_puts(b, t->str);
+  pol_buf_puts(b, t->str);
   if (t->a) {
-    buf_puts(b, "<");
+    pol_buf_puts(b, "<");
     type_text(t->a, b);
-    buf_puts(b, ">");
+    pol_buf_puts(b, ">");
   }
 }
 
 static Doc *type_doc(F *f, const pol_Node *t)
 {
-  Buf b = {NULL, 0, 0};
+  pol_Buf b = {NULL, 0, 0};
   type_text(t, &b);
   Doc *d = text(f, pol_arena_strndup(f->arena, b.s, b.n));
   free(b.s);
@@ -1158,12 +1133,12 @@ static char *comment_list(pol_Arena *arena, const char *text, size_t len)
 {
   F f = {arena, text, len, NULL, 0, 0};
   scan_comments(&f);
-  Buf b = {NULL, 0, 0};
-  buf_grow(&b, 0);
+  pol_Buf b = {NULL, 0, 0};
+  pol_buf_reserve(&b, 0);
   b.s[0] = '\0';
   for (int i = 0; i < f.ncm; i++) {
-    buf_puts(&b, comment_text(&f, &f.cm[i]));
-    buf_puts(&b, "\n");
+    pol_buf_puts(&b, comment_text(&f, &f.cm[i]));
+    pol_buf_puts(&b, "\n");
   }
   free(f.cm);
   return b.s;

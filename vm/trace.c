@@ -25,44 +25,6 @@
 #include <string.h>
 
 
-/* ---- buffer ------------------------------------------------------------ */
-
-static void reserve(pol_Buf *b, size_t more)
-{
-  if (b->n + more + 1 <= b->cap) return;
-  size_t cap = b->cap ? b->cap : 4096;
-  while (cap < b->n + more + 1) cap *= 2;
-  char *s = realloc(b->s, cap);
-  if (!s) { fputs("polvm: out of memory\n", stderr); abort(); }
-  b->s = s;
-  b->cap = cap;
-}
-
-void pol_buf_reset(pol_Buf *b) { b->n = 0; if (b->s) b->s[0] = '\0'; }
-void pol_buf_free(pol_Buf *b) { free(b->s); b->s = NULL; b->n = b->cap = 0; }
-
-void pol_buf_puts(pol_Buf *b, const char *s)
-{
-  size_t n = strlen(s);
-  reserve(b, n);
-  memcpy(b->s + b->n, s, n + 1);
-  b->n += n;
-}
-
-void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0) return;
-  reserve(b, (size_t)n);
-  va_start(ap, fmt);
-  vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->n += (size_t)n;
-}
-
 /* Code points that would mislead a reader of the output: the C1
    controls, the line and paragraph separators, and the invisible format
    characters, bidirectional overrides and isolates first of all
@@ -99,7 +61,7 @@ static uint32_t utf8_at(const unsigned char *p, int *len)
 
 void pol_buf_json_str(pol_Buf *b, const char *s)
 {
-  reserve(b, strlen(s) * 6 + 2);
+  pol_buf_reserve(b, strlen(s) * 6 + 2);
   char *o = b->s + b->n;
   *o++ = '"';
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -125,7 +87,7 @@ void pol_buf_json_str(pol_Buf *b, const char *s)
 
 void pol_buf_text_str(pol_Buf *b, const char *s)
 {
-  reserve(b, strlen(s) * 6);
+  pol_buf_reserve(b, strlen(s) * 6);
   char *o = b->s + b->n;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     unsigned char ch = *p;

@@ -11,21 +11,9 @@
 
 #include <stddef.h>
 
+#include "util.h"   /* pol_Buf */
 #include "vm.h"
 
-typedef struct pol_Buf {
-  char *s;
-  size_t n, cap;
-} pol_Buf;
-
-void pol_buf_reset(pol_Buf *b);
-void pol_buf_free(pol_Buf *b);
-void pol_buf_puts(pol_Buf *b, const char *s);
-void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-  __attribute__((format(printf, 2, 3)))
-#endif
-  ;
 /* The escaping function of each output format (docs/security.md
    "Outputs"); s is borrowed UTF-8.
    pol_buf_json_str: s as a JSON string literal, quoted; control

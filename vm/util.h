@@ -1,6 +1,7 @@
 /*
  * util.h -- small utilities shared by the compiler and the VM, written once.
- * Header-only (static inline): each is a few lines, used on hot paths.
+ * The hashes and the UTF-8 check are static inline (a few lines, used on
+ * hot paths); the growable buffer lives in util.c.
  */
 #ifndef POL_UTIL_H
 #define POL_UTIL_H
@@ -51,5 +52,22 @@ static inline size_t pol_utf8_check(const uint8_t *s, size_t n)
   }
   return n;
 }
+
+/* A growable NUL-terminated char buffer: the one used by the trace and
+   output renderers, polc fmt and polc doc.  {NULL, 0, 0} is empty; s is
+   owned by the buffer (pol_buf_free).  Out of memory aborts. */
+typedef struct pol_Buf {
+  char *s;
+  size_t n, cap;
+} pol_Buf;
+
+void pol_buf_reserve(pol_Buf *b, size_t more);   /* room for more bytes; allocates s */
+void pol_buf_reset(pol_Buf *b);
+void pol_buf_free(pol_Buf *b);
+void pol_buf_put(pol_Buf *b, const char *s, size_t n);
+void pol_buf_puts(pol_Buf *b, const char *s);
+void pol_buf_putc(pol_Buf *b, char c);
+void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
 
 #endif

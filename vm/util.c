@@ -1,0 +1,51 @@
+/*
+ * util.c -- the one growable char buffer (util.h).
+ */
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POL_BUF_FIRST_CAP 1024   /* bytes at the first allocation */
+
+void pol_buf_reserve(pol_Buf *b, size_t more)
+{
+  if (b->n + more + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : POL_BUF_FIRST_CAP;
+  while (cap < b->n + more + 1) cap *= 2;
+  char *s = realloc(b->s, cap);
+  if (!s) { fputs("out of memory\n", stderr); abort(); }
+  if (!b->s) s[0] = '\0';
+  b->s = s;
+  b->cap = cap;
+}
+
+void pol_buf_reset(pol_Buf *b) { b->n = 0; if (b->s) b->s[0] = '\0'; }
+void pol_buf_free(pol_Buf *b) { free(b->s); b->s = NULL; b->n = b->cap = 0; }
+
+void pol_buf_put(pol_Buf *b, const char *s, size_t n)
+{
+  pol_buf_reserve(b, n);
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = '\0';
+}
+
+void pol_buf_puts(pol_Buf *b, const char *s) { pol_buf_put(b, s, strlen(s)); }
+void pol_buf_putc(pol_Buf *b, char c) { pol_buf_put(b, &c, 1); }
+
+void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  pol_buf_reserve(b, (size_t)n);
+  va_start(ap, fmt);
+  vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->n += (size_t)n;
+}
