@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "output.h"
 #include "trace.h"
+#include "util.h"
 #include "vm.h"
 
 typedef cli_Loaded Loaded;
@@ -33,33 +34,11 @@ static int read_limited(const char *path, size_t limit, uint8_t **out, size_t *l
   *out = NULL;
   *len = 0;
   if (!f) { snprintf(err, errlen, "%s", strerror(errno)); return -1; }
-  size_t n = 0, cap = 0;
-  uint8_t *b = NULL;
-  int e = 0;
-  while (n <= limit) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 65536;
-      if (ncap > limit + 1) ncap = limit + 1;
-      uint8_t *nb = realloc(b, ncap);
-      if (!nb) { e = ENOMEM; break; }
-      b = nb;
-      cap = ncap;
-    }
-    size_t got = fread(b + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) {
-      if (ferror(f)) e = errno ? errno : EIO;
-      break;
-    }
-  }
+  char *b;
+  int e = pol_read_stream(f, limit, &b, len);
   if (f != stdin) fclose(f);
-  if (e) {
-    free(b);
-    snprintf(err, errlen, "%s", strerror(e));
-    return -1;
-  }
-  *out = b;
-  *len = n;
+  if (e) { snprintf(err, errlen, "%s", strerror(e)); return -1; }
+  *out = (uint8_t *)b;
   return 0;
 }
 
@@ -136,7 +115,7 @@ int cli_load_bundle_ex(const char *path, Loaded *L, int keep_bad, int bind)
     }
     path = defpath;
   }
-  if (read_limited(path, SIZE_MAX - 1, &buf, &len, err, sizeof err) != 0) {
+  if (read_limited(path, POL_READ_NO_LIMIT, &buf, &len, err, sizeof err) != 0) {
     fprintf(stderr, "polvm: %s: B0002 cannot read the bundle: %s\n", path, err);
     return EXIT_BUNDLE;
   }

@@ -15,6 +15,7 @@
 #include "fmt.h"
 #include "opts.h"
 #include "output.h"
+#include "util.h"
 
 /* The whole file ("-": standard input), NUL-terminated, malloc'd (owned
    by the caller), *len bytes; NULL with errno set on failure. */
@@ -22,25 +23,10 @@ static char *read_file(const char *path, size_t *len)
 {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) return NULL;
-  size_t n = 0, cap = 65536;
-  char *s = malloc(cap + 1);
-  if (!s) { fputs("polc: out of memory\n", stderr); abort(); }
-  size_t got;
-  while ((got = fread(s + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      char *ns = realloc(s, cap * 2 + 1);
-      if (!ns) { fputs("polc: out of memory\n", stderr); abort(); }
-      s = ns;
-      cap *= 2;
-    }
-  }
-  int bad = ferror(f);
-  int e = errno;
+  char *s;
+  int e = pol_read_stream(f, POL_READ_NO_LIMIT, &s, len);
   if (f != stdin) fclose(f);
-  if (bad) { free(s); errno = e; return NULL; }
-  s[n] = '\0';
-  *len = n;
+  if (e) { errno = e; return NULL; }
   return s;
 }
 

@@ -89,26 +89,15 @@ static pol_Source *add_source(pol_Compiler *c, const char *name, char *text, siz
   return s;
 }
 
+/* The whole file, NUL-terminated, malloc'd; NULL with errno set. */
 static char *read_all(const char *path, size_t *len)
 {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (!buf) { fclose(f); return NULL; }
-    n += fread(buf + n, 1, cap - n - 1, f);
-    if (n < cap - 1) break;
-    cap *= 2;
-    char *nb = realloc(buf, cap);
-    if (!nb) { free(buf); fclose(f); return NULL; }
-    buf = nb;
-  }
-  int bad = ferror(f);
+  char *buf;
+  int e = pol_read_stream(f, POL_READ_NO_LIMIT, &buf, len);
   fclose(f);
-  if (bad) { free(buf); return NULL; }
-  buf[n] = '\0';
-  *len = n;
+  if (e) { errno = e; return NULL; }
   return buf;
 }
 

@@ -612,29 +612,11 @@ int pol_read_file(const char *path, uint8_t **out, size_t *outlen, char *err, si
   *outlen = 0;
   FILE *f = fopen(path, "rb");
   if (!f) { pol_errf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
-  size_t n = 0, cap = 0;
-  uint8_t *b = NULL;
-  for (;;) {
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 65536;
-      uint8_t *nb = ncap > cap ? realloc(b, ncap) : NULL;
-      if (!nb) { free(b); fclose(f); pol_errf(err, errlen, "%s: out of memory", path); return -1; }
-      b = nb;
-      cap = ncap;
-    }
-    size_t got = fread(b + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    int e = errno;
-    free(b);
-    fclose(f);
-    pol_errf(err, errlen, "%s: read error: %s", path, strerror(e));
-    return -1;
-  }
+  char *b;
+  int e = pol_read_stream(f, POL_READ_NO_LIMIT, &b, outlen);
   fclose(f);
-  *out = b;
-  *outlen = n;
+  if (e == ENOMEM) { pol_errf(err, errlen, "%s: out of memory", path); return -1; }
+  if (e) { pol_errf(err, errlen, "%s: read error: %s", path, strerror(e)); return -1; }
+  *out = (uint8_t *)b;
   return 0;
 }

@@ -1,14 +1,17 @@
 /*
- * util.c -- the one growable char buffer (util.h).
+ * util.c -- the one growable char buffer and the one read-whole-file
+ * loop (util.h).
  */
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define POL_BUF_FIRST_CAP 1024   /* bytes at the first allocation */
+#define POL_BUF_FIRST_CAP 1024    /* bytes at the first allocation */
+#define POL_READ_FIRST_CAP 65536  /* bytes read at first */
 
 void pol_buf_reserve(pol_Buf *b, size_t more)
 {
@@ -48,4 +51,34 @@ void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
   vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
   va_end(ap);
   b->n += (size_t)n;
+}
+
+int pol_read_stream(FILE *f, size_t limit, char **out, size_t *len)
+{
+  size_t n = 0, cap = 0;   /* cap: room for data; one more byte for the NUL */
+  char *b = NULL;
+  int e = 0;
+  *out = NULL;
+  *len = 0;
+  while (n <= limit) {
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : POL_READ_FIRST_CAP;
+      if (ncap > limit + 1) ncap = limit + 1;
+      char *nb = realloc(b, ncap + 1);
+      if (!nb) { e = ENOMEM; break; }
+      b = nb;
+      cap = ncap;
+    }
+    size_t got = fread(b + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f)) e = errno ? errno : EIO;
+      break;
+    }
+  }
+  if (e) { free(b); return e; }
+  b[n] = '\0';
+  *out = b;
+  *len = n;
+  return 0;
 }

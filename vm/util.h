@@ -7,6 +7,7 @@
 #define POL_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* FNV-1a over s[0..n).  Borrowed s. */
@@ -69,5 +70,14 @@ void pol_buf_puts(pol_Buf *b, const char *s);
 void pol_buf_putc(pol_Buf *b, char c);
 void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
+
+/* The one read-whole-file loop: reads f to its end, keeping at most
+   limit + 1 bytes (*len > limit says the input is larger than limit,
+   without reading the rest; POL_READ_NO_LIMIT for none).  *out is
+   malloc'd (owned by the caller) and NUL-terminated after its *len bytes.
+   0, or an errno value (ENOMEM, the read error) with *out NULL.  The
+   caller opens and closes f. */
+#define POL_READ_NO_LIMIT ((size_t)-1 / 2)
+int pol_read_stream(FILE *f, size_t limit, char **out, size_t *len);
 
 #endif
