@@ -253,7 +253,12 @@ uint32_t pol_case_intern(const pol_Case *c, const char *s)
 
 /* ---- schema ------------------------------------------------------------- */
 
-static int type_ok(const pol_Program *p, uint32_t t)
+/* Can a case supply a value of type code t?  A boolean, number, string,
+   date or record, or a list of one of those.  A narrower rule than the
+   verifier's type_code_ok (verify.c), which accepts every well-formed type
+   code: facts and fields of other kinds (none, durations, windows, sets,
+   lists of lists) have no JSON form a case could load. */
+static int case_type_ok(const pol_Program *p, uint32_t t)
 {
   pol_Kind k = POL_TKIND(t);
   if (k == PK_LIST) {
@@ -273,10 +278,10 @@ static const char *check_schema(const pol_Program *p)
 {
   for (uint32_t r = 0; r < p->nrec; r++)
     for (uint32_t i = 0; i < p->rec[r].nfields; i++)
-      if (p->rec[r].fields[i].name >= p->nstr || !type_ok(p, p->rec[r].fields[i].type))
+      if (p->rec[r].fields[i].name >= p->nstr || !case_type_ok(p, p->rec[r].fields[i].type))
         return "program: a record field has a bad name or type";
   for (uint32_t f = 0; f < p->nfacts; f++)
-    if (p->facts[f].path >= p->nstr || !type_ok(p, p->facts[f].type) ||
+    if (p->facts[f].path >= p->nstr || !case_type_ok(p, p->facts[f].type) ||
         p->facts[f].scope > POL_SCOPE_LINE)
       return "program: a fact has a bad path, type or scope";
   return NULL;

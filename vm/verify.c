@@ -65,9 +65,11 @@ static int range_ok(uint32_t first, uint32_t n, uint32_t total)
   return (uint64_t)first + n <= total;
 }
 
-/* A type code: a kind, a list's element kind, a record index when a record
-   is involved; bits that do not apply must be 0. */
-static int type_ok(const pol_Program *p, uint32_t t)
+/* A well-formed type code: a kind, a list's element kind, a record index
+   when a record is involved; bits that do not apply must be 0.  Any kind
+   is allowed here; which kinds a case can supply is a narrower rule,
+   case.c's case_type_ok. */
+static int type_code_ok(const pol_Program *p, uint32_t t)
 {
   uint32_t k = POL_TKIND(t), e = POL_TELEM(t), r = POL_TREC(t);
   if (k >= PK__COUNT) return 0;
@@ -157,7 +159,7 @@ static int check_tables(V *v)
       if (r->fields[j].name >= p->nstr)
         return fail(v, "record type %u field %u: name string id %u out of range (nstr %u)",
                     i, j, r->fields[j].name, p->nstr);
-      if (!type_ok(p, r->fields[j].type))
+      if (!type_code_ok(p, r->fields[j].type))
         return fail(v, "record type %u field %u: bad type code 0x%x", i, j, r->fields[j].type);
     }
   }
@@ -166,7 +168,7 @@ static int check_tables(V *v)
     const pol_Fact *f = &p->facts[i];
     if (str_id(v, f->name, 0, "fact", i, "name") || str_id(v, f->path, 0, "fact", i, "path"))
       return -1;
-    if (!type_ok(p, f->type)) return fail(v, "fact %u: bad type code 0x%x", i, f->type);
+    if (!type_code_ok(p, f->type)) return fail(v, "fact %u: bad type code 0x%x", i, f->type);
     if (f->scope > POL_SCOPE_LINE) return fail(v, "fact %u: bad scope %u", i, f->scope);
   }
 
@@ -187,7 +189,7 @@ static int check_tables(V *v)
     if (e->nargs > POL_MAX_ARGS)
       return fail(v, "extern %u: %u arguments, at most %d", i, e->nargs, POL_MAX_ARGS);
     for (uint32_t j = 0; j < e->nargs; j++)
-      if (!type_ok(p, e->args[j]))
+      if (!type_code_ok(p, e->args[j]))
         return fail(v, "extern %u: argument %u has bad type code 0x%x", i, j, e->args[j]);
     uint32_t x = 0;
     while (x < p->nxlib && p->xlib[x].lib != e->lib) x++;
