@@ -113,3 +113,13 @@ const pol_Node *pol_ast_too_deep(const pol_Node *list, int limit)
   }
   return NULL;
 }
+
+const char *pol_op_text(int op)
+{
+  static const char *const text[] = {
+#define X(code, spelling) [O_##code] = spelling,
+#include "operators.def"
+#undef X
+  };
+  return text[op];
+}

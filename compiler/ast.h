@@ -72,12 +72,15 @@ enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_
 enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
 enum { CF_EXCLUSION = 1 };
 
-/* operator codes for N_UNARY / N_BINARY */
+/* operator codes for N_UNARY / N_BINARY (operators.def) */
 enum {
-  O_NOT, O_NEG,
-  O_AND, O_OR, O_EQ, O_NE, O_LT, O_LE, O_GT, O_GE, O_IN, O_NOTIN,
-  O_WITHIN, O_COALESCE, O_ADD, O_SUB, O_MUL, O_DIV
+#define X(code, spelling) O_##code,
+#include "operators.def"
+#undef X
 };
+
+/* The source spelling of operator op ("==", "not in", "??"); static. */
+const char *pol_op_text(int op);
 
 /* resolution of N_NAME / N_CALL, filled by the checker */
 enum {

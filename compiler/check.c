@@ -701,12 +701,8 @@ static uint32_t check_binary(Ctx *x, pol_Node *n)
     break;
   default: break;
   }
-  static const char *opname[] = {
-    "not", "-", "and", "or", "==", "!=", "<", "<=", ">", ">=", "in", "not in",
-    "within", "??", "+", "-", "*", "/"
-  };
   pol_error(&x->c->diag, n->span, "E0221", "operator '%s' does not apply to %s and %s",
-            opname[n->op], pol_type_name(x->c, ta, b1, sizeof b1), pol_type_name(x->c, tb, b2, sizeof b2));
+            pol_op_text(n->op), pol_type_name(x->c, ta, b1, sizeof b1), pol_type_name(x->c, tb, b2, sizeof b2));
   return n->op >= O_EQ && n->op <= O_WITHIN ? T_BOOL : T_NONE;
 }
 

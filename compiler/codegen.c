@@ -574,10 +574,6 @@ static void binary(Gen *g, pol_Node *n, int dst)
     [O_COALESCE] = OP_COALESCE, [O_ADD] = OP_ADD, [O_SUB] = OP_SUB, [O_MUL] = OP_MUL,
     [O_DIV] = OP_DIV
   };
-  static const char *opname[] = {
-    [O_EQ] = "==", [O_NE] = "!=", [O_LT] = "<", [O_LE] = "<=", [O_GT] = ">", [O_GE] = ">=",
-    [O_IN] = "in", [O_NOTIN] = "not in", [O_WITHIN] = "within"
-  };
   if (n->op == O_AND || n->op == O_OR) {
     const char *exp = g->expected;
     g->expected = NULL;
@@ -599,7 +595,7 @@ static void binary(Gen *g, pol_Node *n, int dst)
   if (n->op >= O_EQ && n->op <= O_WITHIN && is_evidence_source(n->a) && fold(g, n->b, g->bind, &kv)) {
     char vb[480];
     value_text(g, kv, vb, sizeof vb);
-    snprintf(ebuf, sizeof ebuf, "%s %s", opname[n->op], vb);
+    snprintf(ebuf, sizeof ebuf, "%s %s", pol_op_text(n->op), vb);
     g->expected = ebuf;
   }
   int base = g->top;

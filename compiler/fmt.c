@@ -734,12 +734,6 @@ static Doc *slice(F *f, pol_Span sp)
   return text(f, o);
 }
 
-static const char *const binop[] = {
-  [O_EQ] = "==", [O_NE] = "!=", [O_LT] = "<", [O_LE] = "<=", [O_GT] = ">", [O_GE] = ">=",
-  [O_IN] = "in", [O_NOTIN] = "not in", [O_WITHIN] = "within", [O_COALESCE] = "??",
-  [O_ADD] = "+", [O_SUB] = "-", [O_MUL] = "*", [O_DIV] = "/", [O_AND] = "and", [O_OR] = "or"
-};
-
 /* Flags of ex(): X_SKIP, the first enclosing parentheses belong to the
    syntax around (the argument list of a call with one argument);
    X_LEAD, the expression starts its own line, so the operands of an
@@ -848,7 +842,7 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     return seq(f, text(f, n->op == O_NOT ? "not " : "-"), ex(f, n->a, 0), NULL);
   case N_BINARY:
     if (is_chain(n)) return chain_doc(f, n, 0, fl & X_LEAD);
-    return seq(f, ex(f, n->a, 0), textf(f, " %s ", binop[n->op]), ex(f, n->b, 0), NULL);
+    return seq(f, ex(f, n->a, 0), textf(f, " %s ", pol_op_text(n->op)), ex(f, n->b, 0), NULL);
   case N_QUANT: {
     /* exists L where a and b: when too long, the operands go below, one per line */
     static const char *const kw[] = {"exists ", "every ", "no ", "count ", "count distinct "};
