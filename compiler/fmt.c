@@ -883,9 +883,12 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
                           ex(f, n->e, 0), NULL)));
     return group(f, d);
   }
-  default:
-    return text(f, "?");
+  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+    break;   /* not expressions */
   }
+  return text(f, "?");
 }
 
 /* The offset of the first token of n that is not a parenthesis: the
@@ -1073,9 +1076,13 @@ static Doc *item_doc(F *f, pol_Node *it)
     if (!it->text) return textf(f, "otherwise %s", it->str);
     return group(f, seq(f, textf(f, "otherwise %s", it->str),
                         nest(f, 2, seq(f, line(f), text(f, quote(f, it->text)), NULL)), NULL));
-  default:
-    return text(f, "?");
+  case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
+  case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
+  case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
+  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND:
+    break;   /* not top-level items */
   }
+  return text(f, "?");
 }
 
 /* ---- checking the result ------------------------------------------------- */
