@@ -241,9 +241,14 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
       return fold(d, n->decl->a, &e, v, depth + 1);
     }
     return 0;
-  default:
-    return 0;
+  case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW: case N_IT:
+  case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_POLICY: case N_HEADER:
+  case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
+  case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
+  case N_RULE: case N_DCOND: case N_OTHERWISE:
+    return 0;   /* not a constant */
   }
+  return 0;
 }
 
 /* The set literal a name or parameter stands for, if any. */
@@ -281,9 +286,13 @@ static int inline_let(D *d, const pol_Node *let)
     return 1;
   case N_CALL:
     return std_call(d, v, "past") || std_call(d, v, "before_service") || std_call(d, v, "months");
-  default:
+  case N_IT: case N_FIELD: case N_UNARY: case N_BINARY: case N_QUANT: case N_COVER: case N_ATLEAST:
+  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
     return 0;
   }
+  return 0;
 }
 
 static void def_ref(D *d, pol_Buf *b, pol_Node *let)
@@ -833,9 +842,12 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
     }
     return;
   }
-  default:
-    pol_buf_puts(b, "?");
+  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+    break;   /* not expressions */
   }
+  pol_buf_puts(b, "?");
 }
 
 /* ---- output ------------------------------------------------------------------- */
