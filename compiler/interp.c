@@ -629,8 +629,12 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_QUANT: return eval_quant(e, n);
   case N_COVER: return eval_cover(e, n);
   case N_ATLEAST: return eval_atleast(e, n);
-  default: return unk();
+  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+    break;   /* not expressions */
   }
+  return unk();
 }
 
 /* ---- criteria, branches, routing ---------------------------------------- */
@@ -691,7 +695,11 @@ static int unit_known(const pol_PolicyUnit *u)
       for (const pol_Node *cl = it->args; cl; cl = cl->next)
         if (!clause_known(cl)) return 0;
       break;
-    default:
+    case N_DECISION:
+    case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
+    case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
+    case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
+    case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND:
       return 0;
     }
   }
