@@ -412,9 +412,13 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
       return 1;
     }
     return 0;
-  default:
-    return 0;
+  case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST:
+  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+    return 0;   /* not a constant */
   }
+  return 0;
 }
 
 static void value_text(Gen *g, pol_Value v, char *buf, size_t n)
@@ -747,9 +751,13 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
     g->top = base;
     return;
   }
-  default:
-    abort();
+  case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_POLICY:
+  case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT:
+  case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH:
+  case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+    break;   /* literals are folded above; the rest are not expressions */
   }
+  abort();
 }
 
 /* Compiles a root expression (criterion body, branch condition). */
