@@ -789,10 +789,13 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
       pol_error(&x->c->diag, n->span, "E0223", "'at least k of' takes at most %d items", POL_MAX_ARGS);
     return T_BOOL;
   }
-  default:
-    pol_error(&x->c->diag, n->span, "E0299", "not an expression");
-    return T_NONE;
+  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+    break;
   }
+  pol_error(&x->c->diag, n->span, "E0299", "not an expression");
+  return T_NONE;
 }
 
 static uint32_t check_expr(Ctx *x, pol_Node *n)
@@ -1257,7 +1260,12 @@ int pol_check(pol_Compiler *c)
       case N_OTHERWISE:
         if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare 'otherwise'");
         break;
-      default: break;
+      case N_IMPORT: case N_RECORD: case N_DECISION:
+      case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
+      case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
+      case N_QUANT: case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF:
+      case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND:
+        break;
       }
     }
     if (u && !u->header) {
