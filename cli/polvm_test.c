@@ -203,7 +203,12 @@ static int coverage_json(const Run *r, const char *path, int has_threshold, doub
 
 /* ---- checking the test file's shape ------------------------------------ */
 
-static const char *const DETS[] = {"approve", "deny", "pend", "no_policy", "partial", "loi", "refer", NULL};
+/* the determinations a test may expect: every name of vm/outcomes.def */
+static const char *const DETS[] = {
+#define OUTCOME(N, s, authored, meaning) s,
+#include "outcomes.def"
+#undef OUTCOME
+  NULL};
 static const char *const STATUSES[] = {"met", "not_met", "unknown", "not_applicable", NULL};
 
 static int one_of(const char *s, const char *const *names)
