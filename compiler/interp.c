@@ -650,62 +650,6 @@ static int count_crit(const pol_Node *cl)
   return n;
 }
 
-/* Judges a clause and its sub-criteria, numbered in preorder from *idx. */
-static uint8_t judge(const Env *e, const pol_Node *cl, uint8_t *status, int *idx, int ncrit)
-{
-  int me = (*idx)++;
-  uint8_t st;
-  if (cl->op == C_LEAF) {
-    st = status_of(truth(eval(e, cl->a)));
-  } else {
-    int n = 0, met = 0, unknown = 0;
-    for (const pol_Node *k = cl->b; k; k = k->next, n++) {
-      uint8_t s = judge(e, k, status, idx, ncrit);
-      met += s == PS_MET;
-      unknown += s == PS_UNKNOWN;
-    }
-    int need = cl->op == C_ALL ? n : cl->op == C_ANY ? 1 : cl->ival;
-    st = met >= need ? PS_MET : met + unknown < need ? PS_NOT_MET : PS_UNKNOWN;
-  }
-  if (me < ncrit) status[me] = st;
-  return st;
-}
-
-/* Whether the unit uses only what this evaluator implements: declarations,
-   branches and criteria -- not `assess` blocks, `for each` clauses or
-   decision rules, which the language gained after it was written. */
-static int clause_known(const pol_Node *cl)
-{
-  if (cl->kind != N_CRITERION) return 0;
-  if (cl->op != C_LEAF)
-    for (const pol_Node *k = cl->b; k; k = k->next)
-      if (!clause_known(k)) return 0;
-  return 1;
-}
-
-static int unit_known(const pol_PolicyUnit *u)
-{
-  for (const pol_Node *it = u->src->items; it; it = it->next) {
-    switch (it->kind) {
-    case N_POLICY: case N_IMPORT: case N_RECORD: case N_FACT: case N_LET: case N_EXTERN:
-    case N_OTHERWISE:
-      break;
-    case N_BRANCH:
-      if (it->path) return 0;   /* an `assess` block */
-      for (const pol_Node *cl = it->args; cl; cl = cl->next)
-        if (!clause_known(cl)) return 0;
-      break;
-    case N_DECISION:
-    case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
-    case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
-    case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
-    case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND:
-      return 0;
-    }
-  }
-  return 1;
-}
-
 static int listed(const pol_Node *strs, const char *s)
 {
   for (const pol_Node *x = strs; x; x = x->next)
@@ -731,73 +675,6 @@ static int route(const pol_PolicyUnit *const *units, int npol, const pol_LineInf
       best_named = named;
     }
   }
-  return best;
-}
-
-int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
-                    uint32_t line, int *det, uint8_t *status)
-{
-  /* program policy i <-> the i-th unit with a header */
-  const pol_PolicyUnit *units[4096];
-  int npol = 0;
-  for (int i = 0; i < c->nunits && npol < 4096; i++)
-    if (c->units[i]->header) units[npol++] = c->units[i];
-  if ((uint32_t)npol != p->npol) return -2;
-
-  *det = PD_NO_POLICY;
-  int best = route(units, npol, pol_case_line(cs, line));
-  if (best < 0) return -1;
-
-  const pol_PolicyUnit *u = units[best];
-  if (!unit_known(u)) {
-    *det = -1;
-    return best;
-  }
-  int ncrit = 0;
-  for (const pol_Node *it = u->src->items; it; it = it->next)
-    if (it->kind == N_BRANCH)
-      for (const pol_Node *cl = it->args; cl; cl = cl->next) ncrit += count_crit(cl);
-  if ((uint32_t)ncrit != p->pol[best].ncrit) return -2;
-  for (int i = 0; i < ncrit; i++) status[i] = PS_NA;
-
-  int overflow = 0;   /* (pol_interp_judge reports it) */
-  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &overflow};
-  /* The branch rule: the first main branch whose condition is true judges
-     the line if every condition before it is false; an unknown one before
-     it (or, none true, anywhere) leaves open which branch judges: pend.
-     Every condition false: the policy's `otherwise`, refer by default. */
-  int idx = 0;   /* preorder number of the branch's first criterion */
-  int undecided = 0;
-  for (const pol_Node *br = u->src->items; br; br = br->next) {
-    if (br->kind != N_BRANCH) continue;
-    Tri t = truth(eval(&env, br->a));
-    if (t == U) undecided = 1;
-    if (t != T) {
-      for (const pol_Node *cl = br->args; cl; cl = cl->next) idx += count_crit(cl);
-      continue;
-    }
-    if (undecided) break;
-    int deny = 0, unknown = 0;
-    for (const pol_Node *cl = br->args; cl; cl = cl->next) {
-      uint8_t st = judge(&env, cl, status, &idx, ncrit);
-      int met_is_bad = (cl->flags & CF_EXCLUSION) != 0;
-      if (met_is_bad ? st == PS_MET : st == PS_NOT_MET) deny = 1;
-      if (st == PS_UNKNOWN) unknown = 1;
-    }
-    *det = deny ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
-    return best;
-  }
-  if (undecided) {
-    *det = PD_PEND;
-    return best;
-  }
-  for (const pol_Node *it = u->src->items; it; it = it->next)
-    if (it->kind == N_OTHERWISE) {
-      int k = pol_outcome(it->str);
-      *det = k >= 0 ? (int)pol_outcome_det[k] : PD_REFER;
-      return best;
-    }
-  *det = PD_REFER;
   return best;
 }
 

@@ -19,39 +19,6 @@
 #include "compile.h"
 #include "../vm/case.h"
 
-/* Judges line `line` (an index into the case's lines) of cs.
- *
- * Program policy i is c's i-th policy unit that has a header.  The line is
- * routed as the VM routes it: among the policies covering its code, in
- * force on its date and open to the case's plan, one naming the plan beats
- * one for any plan, then the newest wins.  Writes the determination (a
- * pol_Det) to *det and, when a policy was routed, one pol_Status per
- * criterion of that policy to status[0 .. ncrit), in program criterion
- * order (per branch, preorder); criteria of the branches that do not judge
- * the line are not_applicable.  status must hold the criteria of the
- * largest policy of p.
- *
- * Returns the routed program policy index, or -1 if no policy covers the
- * line (*det is no_policy, status untouched).  A routed line no branch
- * judges (docs/language.md, "Branches and the decision") is pend when a
- * branch condition left it open and the policy's `otherwise` outcome when
- * every condition is false, with every status not_applicable; the policy
- * index is returned.
- *
- * The evaluator implements declarations, branches and criteria with the
- * default decision rule.  If the routed policy uses `assess` blocks,
- * `for each` clauses or decision rules, *det is -1 (not judged), status is
- * untouched and the policy index is returned.
- *
- * Returns -2 if c and p do not describe the same policies (counts of
- * policies or criteria differ).
- *
- * Superseded by pol_interp_judge (below), which tests/interp_diff.c uses;
- * kept unchanged while other branches edit it, to be removed once they are
- * merged (port any change of its branch selection to select_branches()). */
-int pol_interp_line(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
-                    uint32_t line, int *det, uint8_t *status);
-
 /* ---- full parity ------------------------------------------------------- */
 
 /* Most `assess` blocks of a policy (vm/bytecode.h). */
