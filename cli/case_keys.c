@@ -202,23 +202,29 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
 
 static void walk(Walk *w, const json_t *j, const Level *lv, char *path, size_t plen, int depth);
 
+/* Walks each object item of array a at level lv, its path "[i]". */
+static void walk_items(Walk *w, const json_t *a, const Level *lv, char *path, size_t plen,
+                       int depth)
+{
+  size_t i;
+  const json_t *it;
+  json_array_foreach(a, i, it) {
+    int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
+    if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
+    w->steps[w->nsteps++] = (Step){NULL, i};
+    if (json_is_object(it)) walk(w, it, lv, path, plen + (size_t)n, depth + 1);
+    w->nsteps--;
+  }
+}
+
 /* Descends into a value of type t (a record, or a list of records). */
 static void walk_typed(Walk *w, const json_t *v, uint32_t t, char *path, size_t plen, int depth)
 {
   Level rec = {LV_REC, 0, "", POL_TREC(t)};
-  if (POL_TKIND(t) == PK_REC && json_is_object(v)) {
+  if (POL_TKIND(t) == PK_REC && json_is_object(v))
     walk(w, v, &rec, path, plen, depth + 1);
-  } else if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && json_is_array(v)) {
-    size_t i;
-    const json_t *it;
-    json_array_foreach(v, i, it) {
-      int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
-      if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
-      w->steps[w->nsteps++] = (Step){NULL, i};
-      if (json_is_object(it)) walk(w, it, &rec, path, plen + (size_t)n, depth + 1);
-      w->nsteps--;
-    }
-  }
+  else if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && json_is_array(v))
+    walk_items(w, v, &rec, path, plen, depth);
 }
 
 /* Follows a known key k (value v) of level lv. */
@@ -235,15 +241,7 @@ static void descend(Walk *w, const char *k, const json_t *v, const Level *lv, ch
   if (lv->kind == LV_REQUEST) {
     if (strcmp(k, "procedures") != 0 || !json_is_array(v)) return;
     Level line = {LV_PATHS, POL_SCOPE_LINE, "", 0};
-    size_t i;
-    const json_t *it;
-    json_array_foreach(v, i, it) {
-      int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
-      if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
-      w->steps[w->nsteps++] = (Step){NULL, i};
-      if (json_is_object(it)) walk(w, it, &line, path, plen + (size_t)n, depth + 1);
-      w->nsteps--;
-    }
+    walk_items(w, v, &line, path, plen, depth);
     return;
   }
   if (!*lv->prefix && lv->scope == POL_SCOPE_CASE && strcmp(k, "request") == 0) {
