@@ -8,7 +8,8 @@
  * whose outcome changes is listed, in input order (case ids and items
  * escaped as in the text report):
  *
- *   CASE_ID line N: OLD -> NEW; reasons added A, B; removed C; ASPECT: OLD -> NEW
+ *   CASE_ID line N: OLD -> NEW; reasons added A, B; removed C; ASPECT: OLD -> NEW;
+ *     authorization: setting=inpatient -> setting=outpatient, inpatient_days=0
  *
  * then, after a blank line, one count per kind of change and the
  * unchanged lines.  An outcome is the line's determination, its reasons
@@ -16,7 +17,9 @@
  * "ID[ITEM]") and the determination of each assessment.  Kinds: "OLD ->
  * NEW" for a changed line determination; else "ASPECT OLD -> NEW" for a
  * changed assessment ("not_assessed" when its block did not apply); else
- * "reasons changed only".
+ * "authorization changed" (the authorized fields of the trace's
+ * `authorization` object, "none" without one); else "reasons changed
+ * only".
  *
  * Exit 0 whatever the differences (they are the output), 2 usage, 3 a
  * case could not be read or judged by either bundle (reported on stderr;
@@ -41,13 +44,47 @@ typedef struct Outcome {
   const char *det;          /* borrowed from the trace */
   cli_Set reasons;
   cli_Set aspects;          /* "ASPECT\tDET" */
+  pol_Buf auth;             /* "FIELD=VALUE, ..." authorized, or "none" */
 } Outcome;
+
+/* The authorized fields of a line's `authorization` object in words:
+   "setting=outpatient, inpatient_days=0", levels "levels=[L4-L5, L5-S1]",
+   "none" without one; values escaped as in the text report. */
+static void auth_words(pol_Buf *b, const json_t *view)
+{
+  const json_t *az = json_object_get(json_object_get(view, "authorization"), "authorized");
+  if (!json_is_object(az)) { pol_buf_puts(b, "none"); return; }
+  const char *k;
+  const json_t *v;
+  int first = 1;
+  json_object_foreach((json_t *)az, k, v) {
+    pol_buf_printf(b, "%s%s=", first ? "" : ", ", k);
+    first = 0;
+    if (json_is_string(v)) { pol_buf_text_str(b, json_string_value(v)); continue; }
+    if (json_is_array(v)) {
+      pol_buf_puts(b, "[");
+      size_t i;
+      const json_t *x;
+      json_array_foreach(v, i, x) {
+        if (i) pol_buf_puts(b, ", ");
+        pol_buf_text_str(b, json_is_string(x) ? json_string_value(x) : "?");
+      }
+      pol_buf_puts(b, "]");
+      continue;
+    }
+    char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    pol_buf_puts(b, t ? t : "?");
+    free(t);
+  }
+  if (first) pol_buf_puts(b, "none");
+}
 
 static void outcome(Outcome *o, const json_t *view)
 {
   memset(o, 0, sizeof *o);
   o->det = json_string_value(json_object_get(view, "determination"));
   if (!o->det) o->det = "?";
+  auth_words(&o->auth, view);
   cli_reason_ids(&o->reasons, view, "", "");
   size_t i;
   const json_t *a;
@@ -73,6 +110,7 @@ static void outcome_free(Outcome *o)
 {
   cli_set_free(&o->reasons);
   cli_set_free(&o->aspects);
+  pol_buf_free(&o->auth);
 }
 
 /* Appends the elements of a that are not in not_in, comma-separated
@@ -99,7 +137,8 @@ static const char *aspect_det(const cli_Set *s, const char *name)
 }
 
 /* A kind of change and how many lines show it.  cat orders the listing:
-   0 a line determination changed, 1 an assessment's, 2 reasons only. */
+   0 a line determination changed, 1 an assessment's, 2 the authorization,
+   3 reasons only. */
 typedef struct Kind {
   int cat;
   char *text;     /* owned */
@@ -163,7 +202,8 @@ static int compare_line(pol_Buf *out, Kinds *kinds, const char *case_id, const j
     if (!*first_aspect) snprintf(first_aspect, sizeof first_aspect, "%s %s -> %s", names.s[i], x, y);
   }
   cli_set_free(&names);
-  int changed = det_changed || nadd || nrem || asp.n;
+  int auth_changed = strcmp(a.auth.s, b.auth.s) != 0;
+  int changed = det_changed || nadd || nrem || asp.n || auth_changed;
   if (changed) {
     pol_buf_text_str(out, case_id);
     pol_buf_printf(out, " line %lld: %s -> %s", (long long)json_integer_value(json_object_get(newv, "line")),
@@ -171,11 +211,13 @@ static int compare_line(pol_Buf *out, Kinds *kinds, const char *case_id, const j
     if (nadd) pol_buf_printf(out, "; reasons added %s", add.s);
     if (nrem) pol_buf_printf(out, "; %s %s", nadd ? "removed" : "reasons removed", rem.s);
     if (asp.n) pol_buf_puts(out, asp.s);
+    if (auth_changed) pol_buf_printf(out, "; authorization: %s -> %s", a.auth.s, b.auth.s);
     pol_buf_puts(out, "\n");
     char kind[64];
     snprintf(kind, sizeof kind, "%s -> %s", a.det, b.det);
-    tally(kinds, det_changed ? 0 : *first_aspect ? 1 : 2,
-          det_changed ? kind : *first_aspect ? first_aspect : "reasons changed only");
+    tally(kinds, det_changed ? 0 : *first_aspect ? 1 : auth_changed ? 2 : 3,
+          det_changed ? kind : *first_aspect ? first_aspect
+          : auth_changed ? "authorization changed" : "reasons changed only");
   }
   pol_buf_free(&add);
   pol_buf_free(&rem);

@@ -285,7 +285,9 @@ static int check_reasons(const json_t *o, const char *path, char *err, size_t n)
 
 static int check_line(const json_t *e, const char *path, char *err, size_t n)
 {
-  static const char *const keys[] = {"line", "determination", "criteria", "reasons", "items", "assessments", NULL};
+  static const char *const keys[] = {"line", "determination", "criteria", "reasons", "items", "assessments",
+                                     "authorization", NULL};
+  static const char *const zkeys[] = {"modified", "requested", "authorized", NULL};
   static const char *const ikeys[] = {"item", "index", "determination", "criteria", "reasons", NULL};
   static const char *const akeys[] = {"determination", "reasons", NULL};
   char sub[256];
@@ -308,6 +310,18 @@ static int check_line(const json_t *e, const char *path, char *err, size_t n)
     if (name && !json_is_string(name)) return bad(err, n, sub, "\"item\" must be a string");
     if (index && (!json_is_integer(index) || json_integer_value(index) < 0))
       return bad(err, n, sub, "\"index\" must be an integer >= 0");
+  }
+  const json_t *az = json_object_get(e, "authorization");
+  if (az && !json_is_null(az)) {
+    snprintf(sub, sizeof sub, "%s.authorization", path);
+    if (!json_is_object(az)) return bad(err, n, path, "\"authorization\" must be an object or null");
+    if (only_keys(az, zkeys, sub, err, n)) return -1;
+    const json_t *m = json_object_get(az, "modified");
+    if (m && !json_is_boolean(m)) return bad(err, n, sub, "\"modified\" must be true or false");
+    if (json_object_get(az, "authorized") && !json_is_object(json_object_get(az, "authorized")))
+      return bad(err, n, sub, "\"authorized\" must be an object of field -> value");
+    if (json_object_get(az, "requested") && !json_is_object(json_object_get(az, "requested")))
+      return bad(err, n, sub, "\"requested\" must be an object of field -> value");
   }
   const json_t *as = json_object_get(e, "assessments");
   if (as && !json_is_object(as)) return bad(err, n, path, "\"assessments\" must be an object of aspect -> expectation");
@@ -587,6 +601,42 @@ static void expect_assessments(Run *r, int number, const json_t *view, const jso
   }
 }
 
+/* "authorization": null (the line has none), or {"modified", "requested",
+   "authorized"}: each field given must have that value in the trace's
+   `authorization` object (fields not given are not checked). */
+static void expect_authorization(Run *r, const char *where, const json_t *view, const json_t *e)
+{
+  const json_t *want = json_object_get(e, "authorization");
+  if (!want) return;
+  const json_t *got = json_object_get(view, "authorization");
+  if (json_is_null(want)) {
+    if (got) differ(r, "%san authorization, expected none", where);
+    return;
+  }
+  if (!got) {
+    differ(r, "%sno authorization, expected one", where);
+    return;
+  }
+  const json_t *m = json_object_get(want, "modified");
+  if (m && !json_equal(m, json_object_get(got, "modified")))
+    differ(r, "%sauthorization modified %s, expected %s", where,
+           json_is_true(json_object_get(got, "modified")) ? "true" : "false", json_is_true(m) ? "true" : "false");
+  static const char *const parts[] = {"requested", "authorized"};
+  for (int k = 0; k < 2; k++) {
+    const char *f;
+    const json_t *w;
+    json_object_foreach((json_t *)json_object_get(want, parts[k]), f, w) {
+      const json_t *g = json_object_get(json_object_get(got, parts[k]), f);
+      if (g && json_equal(g, w)) continue;
+      char *gs = g ? json_dumps(g, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+      char *ws = json_dumps(w, JSON_COMPACT | JSON_ENCODE_ANY);
+      differ(r, "%s%s %s %s, expected %s", where, parts[k], f, gs ? gs : "(none)", ws ? ws : "?");
+      free(gs);
+      free(ws);
+    }
+  }
+}
+
 static void expect_line(Run *r, const json_t *trace, const pol_LineResult *lines, const json_t *e)
 {
   const pol_Case *c = r->L.c;
@@ -611,6 +661,7 @@ static void expect_line(Run *r, const json_t *trace, const pol_LineResult *lines
   expect_reasons(r, where, view, e);
   expect_items(r, number, view, &lines[i], e);
   expect_assessments(r, number, view, e);
+  expect_authorization(r, where, view, e);
 }
 
 /* The case of test t: read (relative to dir) or copied, then patched.

@@ -53,7 +53,9 @@ typedef enum {
                   tref declared type (optional); a: body */
   N_EXTERN,    /* str name; lib; args: N_TYPEREF params; tref result */
   N_BRANCH,    /* id, text; a: condition; args: clauses; path: aspect
-                  (`assess ASPECT`) or NULL for a main branch */
+                  (`assess ASPECT`) or NULL for a main branch; b: the
+                  N_AUTHFIELD list of its `authorize` block, or NULL;
+                  ival, ival2: that block's byte span (for polc fmt) */
   N_CRITERION, /* id, text; op: combinator; num: k; a: body (leaves);
                   args: children; flags; tags; cite */
   N_TAG,       /* str name (criterion attribute) */
@@ -61,8 +63,14 @@ typedef enum {
   N_DECISION,  /* args: N_RULE */
   N_RULE,      /* str outcome; a: N_DCOND, or NULL for `otherwise` */
   N_DCOND,     /* op: D_*; a, b operands; str: tag */
-  N_OTHERWISE  /* str outcome (deny, refer, pend) for a line no branch
+  N_OTHERWISE, /* str outcome (deny, refer, pend) for a line no branch
                   applies to; text: its reason, or NULL */
+  N_AUTHFIELD  /* a field of a branch's `authorize` block (the list hangs
+                  off N_BRANCH.b): str the field's name, a its value;
+                  index: pol_AuthField (set by the checker); flags:
+                  AF_PERIOD_TO / AF_PERIOD_FOR on the `start` of a
+                  `period S to E` / `period S for D` (its `end` follows,
+                  flagged AF_PERIOD_END; for D: b is D, a is S + D - 1 day) */
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD };
@@ -71,6 +79,7 @@ enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_
        D_AND, D_OR, D_NOT };
 enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
 enum { CF_EXCLUSION = 1 };
+enum { AF_PERIOD_TO = 1, AF_PERIOD_FOR = 2, AF_PERIOD_END = 4 };   /* N_AUTHFIELD flags */
 
 /* operator codes for N_UNARY / N_BINARY (operators.def) */
 enum {

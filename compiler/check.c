@@ -791,7 +791,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
   }
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
-  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     break;
   }
   pol_error(&x->c->diag, n->span, "E0299", "not an expression");
@@ -1216,6 +1216,55 @@ static void peers_free(Peers *p)
   free(p->out);
 }
 
+/* The fields of a branch's `authorize` block (docs/language.md,
+   "Authorizations"): known names, each once, of the field's type; `per`
+   with a quantity.  *mine gets the fields stated.  E0260-E0264. */
+static void check_authorize(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *br, uint32_t *mine)
+{
+  Ctx x = {c, &u->scope, NULL, NULL};
+  *mine = 0;
+  for (pol_Node *fl = br->b; fl; fl = fl->next) {
+    if ((fl->flags & (AF_PERIOD_TO | AF_PERIOD_FOR | AF_PERIOD_END)) && strcmp(fl->text, "period") != 0) {
+      if (!(fl->flags & AF_PERIOD_END))
+        pol_error(&c->diag, fl->span, "E0260", "'%s S %s E' is not a field of authorize: write "
+                  "'period S to E' or 'period S for DURATION'", fl->text,
+                  (fl->flags & AF_PERIOD_TO) ? "to" : "for");
+      fl->index = -1;
+      continue;
+    }
+    int f = pol_auth_find(fl->str);
+    fl->index = f;
+    if (f < 0) {
+      pol_error(&c->diag, fl->span, "E0260", "'%s' is not a field of authorize (quantity, per, period, "
+                "setting, inpatient_days, levels)%s", fl->str,
+                strcmp(fl->str, "period") == 0 ? ": write 'period S to E' or 'period S for DURATION'" : "");
+      continue;
+    }
+    if (*mine >> f & 1u) {
+      pol_error(&c->diag, fl->span, "E0262", "authorize states '%s' twice", fl->str);
+      continue;
+    }
+    *mine |= 1u << f;
+    uint32_t t = check_expr(&x, fl->a);
+    pol_Kind k = POL_TKIND(t), want = pol_auth_kind((uint32_t)f);
+    int ok = k == PK_NONE || k == want ||
+             (want == PK_LIST && (k == PK_SET || (k == PK_LIST && POL_TELEM(t) == PK_STR)));
+    if (want == PK_LIST && k == PK_LIST && POL_TELEM(t) != PK_STR) ok = 0;
+    if (!ok) {
+      static const char *what[PK__COUNT] = {"?", "true or false", "a number", "a string", "a date",
+                                            "a duration", "a window", "a set", "a list of strings",
+                                            "a record"};
+      char b[128];
+      pol_error(&c->diag, fl->a->span, "E0261", "authorized %s must be %s, found %s",
+                (fl->flags & AF_PERIOD_END) ? "period end" : fl->str, what[want],
+                pol_type_name(c, t, b, sizeof b));
+    }
+  }
+  if ((*mine >> POL_AUTH_PER & 1u) && !(*mine >> POL_AUTH_QUANTITY & 1u))
+    pol_error(&c->diag, br->b->span, "E0264", "'per' is the period of a quantity: authorize a "
+              "quantity too");
+}
+
 int pol_check(pol_Compiler *c)
 {
   /* pass 1: records (global), module declarations, policy units */
@@ -1264,7 +1313,7 @@ int pol_check(pol_Compiler *c)
       case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
       case N_QUANT: case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF:
-      case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND:
+      case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
         break;
       }
     }
@@ -1352,6 +1401,7 @@ int pol_check(pol_Compiler *c)
     peers_add(&peers, u, i);
     IdSeen seen = {NULL, 0, 0};
     int nbranches = 0, nassess = 0;
+    uint32_t main_auth = 0, assess_auth = 0;   /* fields authorized so far */
     for (pol_Node *it = u->src->items; it; it = it->next) {
       if (it->kind != N_BRANCH) continue;
       nbranches += it->path == NULL;
@@ -1366,6 +1416,23 @@ int pol_check(pol_Compiler *c)
         if (cl->kind == N_FOREACH && it->path)
           pol_error(&c->diag, cl->span, "E0319", "an 'assess' block cannot hold 'for each'");
         check_clause(c, u, cl, &seen, 0, NULL);
+      }
+      if (it->b) {
+        /* a field comes from the main branch that judges the line or
+           from one assess block, never from both: each line's
+           authorization has one source per field */
+        uint32_t mine = 0;
+        check_authorize(c, u, it, &mine);
+        for (pol_Node *fl = it->b; fl; fl = fl->next) {
+          if (fl->index < 0) continue;
+          uint32_t bit = 1u << fl->index;
+          if ((it->path ? (main_auth | assess_auth) : assess_auth) & bit)
+            pol_error(&c->diag, fl->span, "E0263", "'%s' is authorized by %s too: a field is stated "
+                      "by the main branches or by one assess block", pol_auth_name((uint32_t)fl->index),
+                      it->path ? "another branch or assess block" : "an assess block");
+        }
+        if (it->path) assess_auth |= mine;
+        else main_auth |= mine;
       }
     }
     free(seen.slot);

@@ -67,7 +67,10 @@ typedef struct Gen {
   int depth;               /* expr() and fold() calls in progress */
   uint32_t steps;          /* expr() and fold() calls for this root */
   int too_big;             /* E0406 reported for this root */
-  pol_Node **factdecl;     /* slot -> declaration */
+  pol_Node **factdecl;     /* slot -> declaration (NULL: a requested
+                              value, request_facts) */
+  uint32_t reqfact[POL_AUTH__COUNT];   /* request_facts: the slot of each
+                                          field's requested value */
   pol_Node **extdecl;
 } Gen;
 
@@ -415,7 +418,7 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
   case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST:
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
-  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     return 0;   /* not a constant */
   }
   return 0;
@@ -754,7 +757,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_POLICY:
   case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT:
   case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH:
-  case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     break;   /* literals are folded above; the rest are not expressions */
   }
   abort();
@@ -925,6 +928,25 @@ static void otherwise(Gen *g, pol_PolicyUnit *u, uint32_t pi)
   free(t);
 }
 
+/* The AUTH entries of branch bi, in field order (the verifier wants them
+   sorted by branch and field). */
+static void authorize(Gen *g, const pol_Node *br, uint32_t bi)
+{
+  pol_Program *p = g->p;
+  for (int f = 0; f < POL_AUTH__COUNT; f++)
+    for (pol_Node *fl = br->b; fl; fl = fl->next) {
+      if (fl->index != f) continue;
+      uint32_t blk = root(g, fl->a);
+      GROWV(p->auth, p->nauth, g->cap.auth);
+      pol_Auth *a = &p->auth[p->nauth++];
+      a->branch = bi;
+      a->field = (uint32_t)f;
+      a->block = blk;
+      a->reqfact = g->reqfact[f];
+      break;
+    }
+}
+
 static void policy(Gen *g, pol_PolicyUnit *u)
 {
   pol_Program *p = g->p;
@@ -997,6 +1019,7 @@ static void policy(Gen *g, pol_PolicyUnit *u)
       GROWV(p->branch_crit, p->nbranch_crit, g->cap.branch_crit);
       p->branch_crit[p->nbranch_crit++] = items[i];
     }
+    authorize(g, it, p->nbranches - 1);
   }
   p->pol[pi].nbranches = p->nbranches - p->pol[pi].branch0;
   p->pol[pi].ncrit = p->ncrit - p->pol[pi].crit0;
@@ -1126,6 +1149,41 @@ static void collect_scope(Gen *g, pol_Scope *s, uint32_t *capf, uint32_t *capx)
   }
 }
 
+/* The line facts holding what a request line asked for, one per field
+   some `authorize` block states (vm/authfields.def: request.procedures[]
+   .units, .period_start, ...): shared with a policy's own fact of that
+   path and type, else added. */
+static void request_facts(Gen *g, uint32_t *capf)
+{
+  pol_Program *p = g->p;
+  uint32_t need = 0;
+  for (int i = 0; i < g->c->nunits; i++)
+    for (pol_Node *it = g->c->units[i]->src->items; it; it = it->next)
+      if (it->kind == N_BRANCH)
+        for (pol_Node *fl = it->b; fl; fl = fl->next)
+          if (fl->index >= 0) need |= 1u << fl->index;
+  for (uint32_t f = 0; f < POL_AUTH__COUNT; f++) {
+    g->reqfact[f] = POL_NOSTR;
+    const char *key = pol_auth_request_key(f);
+    if (!(need >> f & 1u) || !key) continue;
+    pol_Kind k = pol_auth_kind(f);
+    uint32_t type = k == PK_LIST ? POL_TYPE(PK_LIST, PK_STR, 0) : POL_TYPE(k, 0, 0);
+    uint32_t path = str_id(g, key);
+    int same = fact_find(g, path, type, POL_SCOPE_LINE);
+    if (same >= 0) { g->reqfact[f] = (uint32_t)same; continue; }
+    GROWV(p->facts, p->nfacts, *capf);
+    g->factdecl = realloc(g->factdecl, (size_t)*capf * sizeof *g->factdecl);
+    if (!g->factdecl) abort();
+    p->facts[p->nfacts].name = path;
+    p->facts[p->nfacts].path = path;
+    p->facts[p->nfacts].type = type;
+    p->facts[p->nfacts].scope = POL_SCOPE_LINE;
+    fact_add(g, p->nfacts);
+    g->factdecl[p->nfacts] = NULL;
+    g->reqfact[f] = p->nfacts++;
+  }
+}
+
 pol_Program *pol_codegen(pol_Compiler *c)
 {
   Gen g;
@@ -1139,6 +1197,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
   uint32_t capf = 0, capx = 0;
   collect_scope(&g, &c->global, &capf, &capx);
   for (int i = 0; i < c->nunits; i++) collect_scope(&g, &c->units[i]->scope, &capf, &capx);
+  request_facts(&g, &capf);
 
   p->nrec = (uint32_t)c->nrecords;
   p->rec = calloc(p->nrec ? p->nrec : 1, sizeof *p->rec);

@@ -245,7 +245,7 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
   case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_POLICY: case N_HEADER:
   case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
-  case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     return 0;   /* not a constant */
   }
   return 0;
@@ -289,7 +289,7 @@ static int inline_let(D *d, const pol_Node *let)
   case N_IT: case N_FIELD: case N_UNARY: case N_BINARY: case N_QUANT: case N_COVER: case N_ATLEAST:
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
-  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     return 0;
   }
   return 0;
@@ -844,7 +844,7 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
   }
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
-  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     break;   /* not expressions */
   }
   pol_buf_puts(b, "?");
@@ -1097,6 +1097,34 @@ static int clauses_out(D *d, pol_Node *list, int which, const char *title)
   return n;
 }
 
+/* "Authorized, when approved: quantity: …; period: from … to …; setting: …" */
+static void authorize_out(D *d, pol_Node *br)
+{
+  pol_Buf s = {NULL, 0, 0};
+  pol_buf_puts(&s, "\x0e" "Authorized when approved:\x0f ");
+  int first = 1;
+  for (pol_Node *fl = br->b; fl; fl = fl->next) {
+    if (fl->flags & AF_PERIOD_END) continue;
+    pol_buf_puts(&s, first ? "" : "; ");
+    first = 0;
+    if (fl->flags & (AF_PERIOD_TO | AF_PERIOD_FOR)) {
+      pol_buf_puts(&s, "period from ");
+      en(d, &s, fl->a, NULL, NULL, CX_OPND);
+      pol_buf_puts(&s, (fl->flags & AF_PERIOD_TO) ? " to " : " for ");
+      en(d, &s, (fl->flags & AF_PERIOD_TO) ? fl->next->a : fl->next->b, NULL, NULL, CX_OPND);
+      continue;
+    }
+    humanize(&s, fl->str);
+    pol_buf_puts(&s, " ");
+    en(d, &s, fl->a, NULL, NULL, CX_OPND);
+  }
+  pol_buf_puts(&s, ".");
+  para_open(d);
+  rich(d, s.s);
+  para_close(d);
+  free(s.s);
+}
+
 static void branch_out(D *d, pol_Node *br, int index)
 {
   pol_Buf t = {NULL, 0, 0};
@@ -1140,6 +1168,7 @@ static void branch_out(D *d, pol_Node *br, int index)
       if (c->kind == N_CRITERION) crit_out(d, c, 0);
     out(d, d->html ? "</ul>\n" : "\n");
   }
+  if (br->b) authorize_out(d, br);
   if (d->html) out(d, "</section>\n");
 }
 

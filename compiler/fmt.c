@@ -885,7 +885,7 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
   }
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
-  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     break;   /* not expressions */
   }
   return text(f, "?");
@@ -955,8 +955,11 @@ static Doc *type_doc(F *f, const pol_Node *t)
 static uint32_t close_brace(const pol_Node *n) { return n->span.end > 0 ? n->span.end - 1 : 0; }
 
 static Doc *clause_doc(F *f, pol_Node *cl);
+static Doc *authorize_doc(F *f, const pol_Node *br);
 
-static Doc *clauses_doc(F *f, pol_Node *list, uint32_t close)
+/* The clauses of a criterion or a branch; br: the branch, whose
+   `authorize` block follows them, or NULL. */
+static Doc *clauses_doc_of(F *f, pol_Node *list, uint32_t close, const pol_Node *br)
 {
   Blk b;
   blk_begin(&b, f, 1);
@@ -964,7 +967,47 @@ static Doc *clauses_doc(F *f, pol_Node *list, uint32_t close)
     blk_elem(&b, k->span.start);
     add(b.body, clause_doc(f, k));
   }
+  if (br && br->b) {
+    blk_elem(&b, (uint32_t)br->ival);
+    add(b.body, authorize_doc(f, br));
+  }
   return blk_end(&b, close);
+}
+
+static Doc *clauses_doc(F *f, pol_Node *list, uint32_t close)
+{
+  return clauses_doc_of(f, list, close, NULL);
+}
+
+/* `authorize { quantity 12 per 1 year  period S to E ... }`: one field a
+   line, `per` on the line of its quantity. */
+static Doc *authorize_doc(F *f, const pol_Node *br)
+{
+  Blk b;
+  blk_begin(&b, f, 1);
+  Doc *prev = NULL;
+  for (pol_Node *fl = br->b; fl; fl = fl->next) {
+    if (fl->flags & AF_PERIOD_END) continue;
+    int join = prev && strcmp(fl->str, "per") == 0;   /* `quantity 12 per 1 year` */
+    if (!join) blk_elem(&b, fl->span.start);   /* first: the comments before it */
+    Doc *d;
+    if (fl->flags & (AF_PERIOD_TO | AF_PERIOD_FOR)) {
+      const pol_Node *end = fl->next;
+      d = seq(f, textf(f, "%s ", fl->text), ex(f, fl->a, 0),
+              text(f, (fl->flags & AF_PERIOD_TO) ? " to " : " for "),
+              ex(f, (fl->flags & AF_PERIOD_TO) ? end->a : end->b, 0), NULL);
+    } else {
+      d = seq(f, textf(f, "%s ", fl->str), ex(f, fl->a, 0), NULL);
+    }
+    if (join) {
+      add(prev, seq(f, text(f, " "), d, NULL));
+      continue;
+    }
+    prev = cat(f);
+    add(prev, d);
+    add(b.body, prev);
+  }
+  return seq(f, text(f, "authorize "), blk_end(&b, (uint32_t)br->ival2 - 1), NULL);
 }
 
 static Doc *clause_doc(F *f, pol_Node *cl)
@@ -1062,7 +1105,7 @@ static Doc *item_doc(F *f, pol_Node *it)
     Doc *d = seq(f, text(f, it->path ? "assess " : "branch "), text(f, quote(f, it->str)), text(f, " "),
                  text(f, quote(f, it->text)), text(f, " when "), nest(f, 2, ex(f, it->a, 0)), text(f, " "),
                  NULL);
-    return add(d, clauses_doc(f, it->args, close_brace(it)));
+    return add(d, clauses_doc_of(f, it->args, close_brace(it), it));
   }
   case N_DECISION:
     blk_begin(&b, f, 1);
@@ -1079,7 +1122,7 @@ static Doc *item_doc(F *f, pol_Node *it)
   case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
   case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
   case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
-  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND:
+  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
     break;   /* not top-level items */
   }
   return text(f, "?");
@@ -1092,13 +1135,15 @@ static int streq(const char *a, const char *b)
   return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Same trees, spans aside. */
+/* Same trees, spans aside (a branch's ival, ival2 are the span of its
+   `authorize` block). */
 static int same(const pol_Node *a, const pol_Node *b)
 {
   for (; a || b; a = a->next, b = b->next) {
     if (!a || !b) return 0;
-    if (a->kind != b->kind || a->op != b->op || a->num != b->num || a->ival != b->ival ||
-        a->ival2 != b->ival2 || a->flags != b->flags)
+    int spans = a->kind == N_BRANCH;
+    if (a->kind != b->kind || a->op != b->op || a->num != b->num ||
+        (!spans && (a->ival != b->ival || a->ival2 != b->ival2)) || a->flags != b->flags)
       return 0;
     if (!streq(a->str, b->str) || !streq(a->text, b->text) || !streq(a->path, b->path)) return 0;
     if (!same(a->a, b->a) || !same(a->b, b->b) || !same(a->c, b->c) || !same(a->d, b->d) ||

@@ -631,7 +631,7 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_ATLEAST: return eval_atleast(e, n);
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
-  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE:
+  case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     break;   /* not expressions */
   }
   return unk();
@@ -863,10 +863,69 @@ typedef struct BranchInfo {
 
 void pol_interp_result_free(pol_InterpResult *r)
 {
+  for (int f = 0; f < POL_AUTH__COUNT; f++) free(r->auth_text[f]);
   free(r->status);
   free(r->item_det);
   free(r->item_status);
   memset(r, 0, sizeof *r);
+}
+
+/* ---- authorizations (docs/language.md, "Authorizations") ---------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* v as the canonical words of field f (interp.h), or NULL when it is not
+   a known value of the field's kind (a count known only as a range is
+   not a number of units).  Owned by the caller. */
+static char *auth_words(uint32_t f, Val v)
+{
+  char buf[64];
+  pol_Kind k = pol_auth_kind(f);
+  if (k == PK_NUM && v.k == V_NUM && exact(v)) { pol_dec_format(v.lo, buf); return strdup(buf); }
+  if (k == PK_DATE && v.k == V_DATE) { pol_format_date(v.d1, buf); return strdup(buf); }
+  if (k == PK_DUR && v.k == V_DUR) { snprintf(buf, sizeof buf, "%dm %dd", (int)v.d1, (int)v.d2); return strdup(buf); }
+  if (k == PK_STR && v.k == V_STR) return strdup(v.s);
+  if (k != PK_LIST || (v.k != V_SET && v.k != V_LIST)) return NULL;
+  size_t n = 0, len = 1;
+  if (v.k == V_SET) for (const pol_Node *x = v.set; x; x = x->next) n++;
+  else n = v.list->n;
+  const char **s = calloc(n + 1, sizeof *s);
+  if (!s) return NULL;
+  size_t m = 0;
+  if (v.k == V_SET) for (const pol_Node *x = v.set; x; x = x->next) s[m++] = x->str;
+  else
+    for (uint32_t i = 0; i < v.list->n; i++)
+      if (v.list->items[i].tag == PV_STR) s[m++] = v.list->items[i].u.s;
+  qsort(s, m, sizeof *s, cmp_str);
+  for (size_t i = 0; i < m; i++) len += strlen(s[i]) + 2;
+  char *out = malloc(len);
+  if (out) {
+    out[0] = '\0';
+    size_t at = 0;
+    for (size_t i = 0; i < m; i++) {
+      if (i && strcmp(s[i], s[i - 1]) == 0) continue;
+      at += (size_t)snprintf(out + at, len - at, "%s%s", at ? ", " : "", s[i]);
+    }
+  }
+  free(s);
+  return out;
+}
+
+/* The `authorize` fields of branch node br into r; open: its assess
+   condition is unknown, so its values are unknown. */
+static void authorize_branch(const Env *env, const pol_Node *br, int open, pol_InterpResult *r)
+{
+  for (const pol_Node *fl = br->b; fl; fl = fl->next) {
+    if (fl->index < 0) continue;
+    uint32_t f = (uint32_t)fl->index;
+    r->authmask |= 1u << f;
+    free(r->auth_text[f]);
+    r->auth_text[f] = open ? NULL : auth_words(f, eval(env, fl->a));
+    if (!r->auth_text[f]) r->auth_open = 1;
+  }
 }
 
 /* Which branches judge the line (the one place that says what a branch
@@ -1003,6 +1062,16 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
     }
     for (int j = 0; j < ab->ntops; j++) judge_at(&env, &t, ab->tops[j], r->status);
     r->aspect_det[a] = decide_tops(u, &t, ab->tops, ab->ntops, r->status);
+  }
+  /* an approved (or partly approved) line: what it is authorized for;
+     an unknown value leaves it pending */
+  if (r->det == PD_APPROVE || r->det == PD_PARTIAL) {
+    if (r->branch >= 0)
+      authorize_branch(&env, bi[r->branch - (int)p->pol[best].branch0].node, 0, r);
+    for (int a = 0; a < r->naspects; a++)
+      authorize_branch(&env, bi[r->aspect_branch[a] - (int)p->pol[best].branch0].node,
+                       r->aspect_open[a], r);
+    if (r->auth_open) r->det = PD_PEND;
   }
 done:
   free(t.node);

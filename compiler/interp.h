@@ -49,6 +49,12 @@ typedef struct pol_InterpResult {
   int aspect_open[POL_INTERP_MAX_ASPECTS];     /* its condition is unknown:
                                                   pend, criteria not judged */
   int aspect_det[POL_INTERP_MAX_ASPECTS];      /* pol_Det */
+  uint32_t authmask;     /* the line's authorization (approve or partial):
+                            bit f, field f (vm/authfields.def) is stated */
+  int auth_open;         /* a stated value is unknown: det is pend */
+  char *auth_text[POL_AUTH__COUNT];   /* owned: each authorized value in
+                            the canonical words of pol_interp_auth_text,
+                            NULL when unknown or not stated */
   int overflow;          /* an arithmetic result left the range of numbers
                             (vm/decimal.h): the VM refuses to judge such a
                             case (pol_vm_eval fails, "number out of range");
@@ -64,5 +70,10 @@ typedef struct pol_InterpResult {
 int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
                      uint32_t line, pol_InterpResult *r);
 void pol_interp_result_free(pol_InterpResult *r);
+
+/* The canonical words of an authorized value, for comparing two
+   evaluators: a number as pol_dec_format writes it, a date YYYY-MM-DD, a
+   duration "Mm Dd", a string itself, levels their distinct strings
+   sorted and joined by ", ".  Each caller renders its own values. */
 
 #endif

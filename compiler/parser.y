@@ -49,6 +49,8 @@ static pol_Node *un(struct pol_Lex *lx, int op, pol_Node *a, pol_Span sp);
 static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node *list,
                        pol_Node *pred, pol_Node *key, pol_Span sp);
 static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
+static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_Node *x, int how,
+                        pol_Span sp);
 }
 
 %union {
@@ -103,6 +105,7 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 %token OTHERWISE "otherwise"
 %token TAGGED "tagged"
 %token NEXT "next"
+%token AUTHORIZE "authorize"
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER "number"
@@ -112,7 +115,7 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 
 %type <node> item items header headers hvalue hvalues fields field type params param
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
-%type <node> rules rule dcond dterm dfactor
+%type <node> rules rule dcond dterm dfactor authorize authfields authfield
 %type <str> path
 %type <ival> combinator
 
@@ -156,11 +159,12 @@ item
         $$->flags = 1; }
   | EXTERN STRING IDENT '(' types ')' ':' type
       { $$ = mk(lx, N_EXTERN, @$); $$->text = $2; $$->str = $3; $$->args = $5; $$->tref = $8; }
-  | BRANCH STRING STRING WHEN expr '{' clauses '}'
-      { $$ = mk(lx, N_BRANCH, @$); $$->str = $2; $$->text = $3; $$->a = $5; $$->args = $7; }
-  | ASSESS STRING STRING WHEN expr '{' clauses '}'
+  | BRANCH STRING STRING WHEN expr '{' clauses authorize '}'
+      { $$ = mk(lx, N_BRANCH, @$); $$->str = $2; $$->text = $3; $$->a = $5; $$->args = $7;
+        $$->b = $8; $$->ival = (int32_t)@8.start; $$->ival2 = (int32_t)@8.end; }
+  | ASSESS STRING STRING WHEN expr '{' clauses authorize '}'
       { $$ = mk(lx, N_BRANCH, @$); $$->path = $2; $$->str = $2; $$->text = $3; $$->a = $5;
-        $$->args = $7; }
+        $$->args = $7; $$->b = $8; $$->ival = (int32_t)@8.start; $$->ival2 = (int32_t)@8.end; }
   | DECISION '{' rules '}'
       { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
   | OTHERWISE IDENT
@@ -272,6 +276,25 @@ clause
   | FOR EACH IDENT IN expr '{' clauses '}'
       { $$ = mk(lx, N_FOREACH, @$); $$->str = $3; $$->a = $5; $$->args = $7; }
   | error '}'             { $$ = NULL; }
+  ;
+
+authorize
+  : %empty                { $$ = NULL; }
+  | AUTHORIZE '{' authfields '}'   { $$ = $3; }
+  ;
+
+authfields
+  : authfield             { $$ = $1; }
+  | authfields authfield  { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+/* `NAME EXPR`; `period S to E` and `period S for D` give a start and an
+   end.  Fields follow each other without a separator: an expression never
+   continues with a name, so `quantity 12 per 1 year` reads as two fields. */
+authfield
+  : IDENT expr            { $$ = mk(lx, N_AUTHFIELD, @$); $$->str = $1; $$->a = $2; }
+  | IDENT expr TO expr    { $$ = period(lx, $1, $2, $4, AF_PERIOD_TO, @$); }
+  | IDENT expr FOR expr   { $$ = period(lx, $1, $2, $4, AF_PERIOD_FOR, @$); }
   ;
 
 attrs
@@ -427,4 +450,34 @@ static char *join_path(struct pol_Lex *lx, const char *a, const char *b)
   s[la] = '.';
   memcpy(s + la + 1, b, lb + 1);
   return s;
+}
+
+/* `period S to E` / `period S for D`: the fields `start` S and `end` (E, or
+   S + D - 1 day: a period of 6 months from 2025-01-01 ends 2025-06-30).
+   name must be "period" (else the checker's E0261 names it). */
+static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_Node *x, int how,
+                        pol_Span sp)
+{
+  int is_period = strcmp(name, "period") == 0;
+  pol_Node *start = mk(lx, N_AUTHFIELD, sp);
+  start->str = is_period ? "start" : name;
+  start->text = name;
+  start->a = s;
+  start->flags = how;
+  pol_Node *end = mk(lx, N_AUTHFIELD, sp);
+  end->str = is_period ? "end" : name;
+  end->text = name;
+  end->flags = AF_PERIOD_END;
+  if (how == AF_PERIOD_TO) {
+    end->a = x;
+  } else {
+    pol_Node *day = mk(lx, N_DUR, x->span);
+    day->ival2 = 1;
+    end->b = x;
+    end->a = bin(lx, O_SUB, bin(lx, O_ADD, s, x, sp), day, sp);
+  }
+  pol_Node *head = NULL;
+  pol_list_append(&head, start);
+  pol_list_append(&head, end);
+  return head;
 }

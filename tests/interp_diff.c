@@ -10,7 +10,8 @@
  * and compares everything the trace's decision shows: the routed policy,
  * the main branch, the determination and the line-level one, the status of
  * every criterion, the `for each` items (each one's determination and
- * criteria) and the `assess` blocks' determinations, and of each of these
+ * criteria), the `assess` blocks' determinations and the authorization
+ * (the fields stated and each authorized value), and of each of these
  * the trace's reasons and missing criteria (the VM's trace against the rule
  * applied to the evaluator's statuses).  The evaluator judges
  * every construct of the language, so every line is compared; a line they
@@ -43,7 +44,7 @@
 typedef struct Stats {
   unsigned long read, loaded, skipped, lines, passed, failed, shown;
   unsigned long det[NDET];
-  unsigned long itemlines, items, aspects;
+  unsigned long itemlines, items, aspects, auths;
   unsigned long *crit;   /* per program criterion: 4 status counts */
 } Stats;
 
@@ -172,6 +173,70 @@ static int same_lists(Stats *st, const pol_Program *p, const pol_Policy *pp, con
   expect_lists(p, pp, tops, ntops, status, det, er, em, LIST_MAX);
   return same_as(st, view, er, em, where, lineno, case_id, li);
 }
+/* An authorized value of the VM in the canonical words of the reference
+   evaluator (interp.h), written here again; NULL when unknown. */
+static int cmp_cstr(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void vm_auth_words(const pol_Program *p, uint32_t f, const pol_Value *v, char *out, size_t n)
+{
+  out[0] = '\0';
+  switch ((pol_Tag)v->tag) {
+  case PV_NUM: pol_dec_format(v->u.d, out); return;
+  case PV_DATE: pol_format_date((int32_t)v->aux, out); return;
+  case PV_DUR: snprintf(out, n, "%dm %dd", (int)v->u.r.lo, (int)v->u.r.hi); return;
+  case PV_STR: snprintf(out, n, "%s", v->u.s); return;
+  case PV_SET: case PV_LIST: {
+    const char *s[256];
+    size_t m = 0;
+    if (v->tag == PV_SET)
+      for (uint32_t i = 0; i < p->setn[v->aux] && m < 256; i++) s[m++] = p->str[p->setitems[p->set0[v->aux] + i]];
+    else
+      for (uint32_t i = 0; i < ((const pol_List *)v->u.p)->n && m < 256; i++)
+        if (((const pol_List *)v->u.p)->items[i].tag == PV_STR) s[m++] = ((const pol_List *)v->u.p)->items[i].u.s;
+    qsort(s, m, sizeof *s, cmp_cstr);
+    size_t at = 0;
+    for (size_t i = 0; i < m && at < n; i++) {
+      if (i && strcmp(s[i], s[i - 1]) == 0) continue;
+      at += (size_t)snprintf(out + at, n - at, "%s%s", at ? ", " : "", s[i]);
+    }
+    return;
+  }
+  case PV_UNK: case PV_BOOL: case PV_RANGE: case PV_WIN: case PV_REC: break;
+  }
+  (void)f;
+}
+
+/* The authorization: the same fields stated, each with the same value
+   (or both unknown), and the same open flag. */
+static int same_auth(Stats *st, const pol_Program *p, const pol_LineResult *lr,
+                     const pol_InterpResult *r, unsigned long lineno, const char *case_id,
+                     const pol_LineInfo *li)
+{
+  char what[1200], vw[512];
+  if (lr->authmask != r->authmask || lr->auth_open != r->auth_open) {
+    snprintf(what, sizeof what, "authorization: vm fields 0x%x%s, evaluator fields 0x%x%s", lr->authmask,
+             lr->auth_open ? " (open)" : "", r->authmask, r->auth_open ? " (open)" : "");
+    show(st, lineno, case_id, li, what);
+    return 0;
+  }
+  for (uint32_t f = 0; f < POL_AUTH__COUNT; f++) {
+    if (!(lr->authmask >> f & 1u)) continue;
+    st->auths++;
+    const pol_Value *v = &lr->auth[f].value;
+    if (v->tag == PV_UNK && !r->auth_text[f]) continue;
+    vm_auth_words(p, f, v, vw, sizeof vw);
+    if (v->tag != PV_UNK && r->auth_text[f] && strcmp(vw, r->auth_text[f]) == 0) continue;
+    snprintf(what, sizeof what, "authorized %s: vm %s, evaluator %s", pol_auth_name(f),
+             v->tag == PV_UNK ? "unknown" : vw, r->auth_text[f] ? r->auth_text[f] : "unknown");
+    show(st, lineno, case_id, li, what);
+    return 0;
+  }
+  return 1;
+}
+
 static const char *branch_name(const pol_Program *p, long b)
 {
   return b < 0 || (uint32_t)b == POL_NOSTR ? "none" : p->str[p->branches[b].name];
@@ -236,9 +301,18 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
     ok &= same_status(st, p, pp->crit0 + j, lr->crit[j].status, is, "", lineno, case_id, li);
   }
   const pol_Branch *mb = r.branch >= 0 ? &p->branches[r.branch] : NULL;
-  if (ok && mb)
-    ok &= same_lists(st, p, pp, tline, p->branch_crit + mb->crit0, mb->ncrit, r.status, r.det, "",
-                     lineno, case_id, li);
+  if (ok && mb) {
+    /* the rule's lists, and an unknown authorized value after them */
+    static char er[LIST_MAX], em[LIST_MAX];
+    expect_lists(p, pp, p->branch_crit + mb->crit0, mb->ncrit, r.status, r.det, er, em, LIST_MAX);
+    for (uint32_t f = 0; r.auth_open && f < POL_AUTH__COUNT; f++)
+      if ((r.authmask >> f & 1u) && !r.auth_text[f]) {
+        size_t len = strlen(em);
+        snprintf(em + len, LIST_MAX - len, "%sauthorize %s", len ? "," : "", pol_auth_name(f));
+      }
+    ok &= same_as(st, tline, er, em, "", lineno, case_id, li);
+  }
+  ok &= same_auth(st, p, lr, &r, lineno, case_id, li);
   /* no branch applies: the policy's `otherwise` is the one reason */
   if (ok && !mb && r.bstate == PB_NONE) ok &= same_as(st, tline, "otherwise", "", "", lineno, case_id, li);
   /* which branch judges is open: only unknown branch conditions are missing */
@@ -436,8 +510,8 @@ int main(int argc, char **argv)
   printf("request lines: %lu (by the evaluator:", st.lines);
   for (int d = 0; d < NDET; d++) printf(" %s %lu", pol_det_name((pol_Det)d), st.det[d]);
   printf(")\n");
-  printf("for each: %lu lines, %lu items; assess: %lu determinations\n", st.itemlines, st.items,
-         st.aspects);
+  printf("for each: %lu lines, %lu items; assess: %lu determinations; authorize: %lu fields\n",
+         st.itemlines, st.items, st.aspects, st.auths);
   if (st.shown > SHOW_MAX) printf("(%lu more disagreements not shown)\n", st.shown - SHOW_MAX);
   int few = st.loaded == 0 || st.loaded * 10 < st.read * 9;
   if (few) printf("too few cases loaded: %lu of %lu (need 90%%)\n", st.loaded, st.read);

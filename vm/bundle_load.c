@@ -353,6 +353,23 @@ static void rd_xlib(Cur *c, pol_Program *p)
   }
 }
 
+/* AUTH (2.2): the fields of `authorize` blocks; the verifier checks the
+   indices and the order. */
+static void rd_auth(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 16, "authorize fields");
+  pol_Auth *a = cur_alloc(c, n, sizeof *a);
+  if (c->failed) return;
+  p->auth = a;
+  p->nauth = n;
+  for (uint32_t i = 0; i < n; i++) {
+    a[i].branch = rd_u32(c);
+    a[i].field = rd_u32(c);
+    a[i].block = rd_u32(c);
+    a[i].reqfact = rd_u32(c);
+  }
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -381,7 +398,7 @@ enum {
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);

@@ -275,6 +275,19 @@ static void wr_else(Buf *w, const pol_Program *p)
   for (uint32_t i = 0; i < p->nbranches; i++) put_u32(w, p->branches[i].when);
 }
 
+/* 2.2: only when a branch authorizes (sections.def: AUTHS), so a bundle
+   without `authorize` is byte for byte what 2.1 wrote */
+static void wr_auth(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nauth);
+  for (uint32_t i = 0; i < p->nauth; i++) {
+    put_u32(w, p->auth[i].branch);
+    put_u32(w, p->auth[i].field);
+    put_u32(w, p->auth[i].block);
+    put_u32(w, p->auth[i].reqfact);
+  }
+}
+
 static void wr_meta(Buf *w, const pol_Program *p)
 {
   put_u32(w, p->built);
@@ -283,7 +296,7 @@ static void wr_meta(Buf *w, const pol_Program *p)
 /* The sections in the order of vm/sections.def. */
 static void write_sections(Buf *w, const pol_Program *p)
 {
-  enum { REQUIRED, EXTERNS, OPTIONAL };
+  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS };
   static const struct {
     char name[5];   /* the tag's four characters */
     void (*write)(Buf *, const pol_Program *);
@@ -294,6 +307,7 @@ static void write_sections(Buf *w, const pol_Program *p)
   };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
     if (sections[i].when == EXTERNS && !p->nxlib) continue;
+    if (sections[i].when == AUTHS && !p->nauth) continue;
     const char *t = sections[i].name;
     size_t s = sec_begin(w, TAG(t[0], t[1], t[2], t[3]));
     sections[i].write(w, p);

@@ -201,6 +201,34 @@ typedef struct pol_Branch {
                          ELSE), or POL_NOSTR */
 } pol_Branch;
 
+/* The fields an `authorize` block states (vm/authfields.def). */
+typedef enum {
+#define AUTHF(N, s, kind, req) POL_AUTH_##N,
+#include "authfields.def"
+#undef AUTHF
+  POL_AUTH__COUNT
+} pol_AuthField;
+
+/* One field of the `authorize` block of a branch (main or assess): what a
+   line the branch approves is authorized for (section AUTH, 2.2).  The
+   entries of a program are sorted by (branch, field), each pair once. */
+typedef struct pol_Auth {
+  uint32_t branch;    /* branch index */
+  uint32_t field;     /* pol_AuthField */
+  uint32_t block;     /* computes the authorized value */
+  uint32_t reqfact;   /* fact slot (scope LINE) holding what the request
+                         line asked for, or POL_NOSTR (a field a request
+                         does not state: `per`) */
+} pol_Auth;
+
+/* The spelling of field f ("quantity"), "?" out of range; the kind of its
+   value; the request line's key for it (NULL: none).  Static strings. */
+const char *pol_auth_name(uint32_t f);
+pol_Kind pol_auth_kind(uint32_t f);
+const char *pol_auth_request_key(uint32_t f);
+/* The field spelled name, or -1. */
+int pol_auth_find(const char *name);
+
 typedef struct pol_Policy {
   uint32_t id, title, version, source;   /* string ids */
   int32_t effective;                     /* days */
@@ -312,6 +340,8 @@ typedef struct pol_Program {
   pol_Extern *ext;
   uint32_t nxlib;          /* one per distinct pol_Extern.lib; 0 iff next is 0 */
   pol_ExternLib *xlib;
+  uint32_t nauth;          /* `authorize` fields, sorted by (branch, field) */
+  pol_Auth *auth;
   /* metadata */
   uint32_t built;          /* string id: ISO timestamp */
   uint8_t sha256[32];      /* over the content sections, set by write/load */

@@ -1102,6 +1102,76 @@ static pol_Tri judge_cond(pol_VM *vm, const pol_Branch *br, pol_CritResult *r)
   return t;
 }
 
+/* A value of authorize field f as the line's authorization holds it: of
+   the field's kind, exact (a count known only to lie in a range is not a
+   number of units), else unknown. */
+static pol_Value auth_value(uint32_t f, pol_Value v)
+{
+  pol_Kind k = pol_auth_kind(f);
+  switch ((pol_Tag)v.tag) {
+  case PV_NUM: return k == PK_NUM ? v : pol_unk();
+  case PV_RANGE: return k == PK_NUM && v.u.r.lo == v.u.r.hi ? pol_num_int(v.u.r.lo) : pol_unk();
+  case PV_STR: return k == PK_STR ? v : pol_unk();
+  case PV_DATE: return k == PK_DATE ? v : pol_unk();
+  case PV_DUR: return k == PK_DUR ? v : pol_unk();
+  case PV_SET: return k == PK_LIST ? v : pol_unk();
+  case PV_LIST:
+    return k == PK_LIST && POL_TKIND(((const pol_List *)v.u.p)->elem) == PK_STR ? v : pol_unk();
+  case PV_UNK: case PV_BOOL: case PV_WIN: case PV_REC: break;
+  }
+  return pol_unk();
+}
+
+/* Evaluates authorize entry a into r, with the facts an unknown value
+   was missing (no evidence: a value is not a criterion); open: the
+   block's assess condition is unknown, so whether it applies is open and
+   its value unknown (not evaluated). */
+static void auth_field(pol_VM *vm, const pol_Auth *a, int open, pol_AuthResult *r)
+{
+  r->branch = a->branch;
+  r->miss0 = vm->miss_floor = vm->nmiss;
+  r->nmiss = 0;
+  r->requested = a->reqfact == POL_NOSTR ? pol_unk() : auth_value(a->field, vm->slots[a->reqfact]);
+  if (open) { r->value = pol_unk(); return; }
+  uint32_t ev = vm->nev;
+  vm->at_crit = POL_NOSTR;
+  r->value = auth_value(a->field, run(vm, a->block));
+  vm->nev = ev;
+  if (r->value.tag != PV_UNK) vm->nmiss = r->miss0;
+  r->nmiss = vm->nmiss - r->miss0;
+}
+
+/* The authorization of a line its criteria approve (or partly approve):
+   the `authorize` fields of its main branch and of the assess blocks that
+   apply.  An unknown value makes the line pend: what is authorized is
+   never guessed (docs/language.md, "Authorizations"). */
+static void authorize_line(pol_VM *vm, const pol_Policy *pol, pol_LineResult *out,
+                           const pol_CritResult *cond)
+{
+  const pol_Program *p = vm->p;
+  /* the entries are sorted by branch: the first of this policy's */
+  uint32_t lo = 0, hi = p->nauth;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (p->auth[mid].branch < pol->branch0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (uint32_t i = lo; i < p->nauth && p->auth[i].branch < pol->branch0 + pol->nbranches; i++) {
+    const pol_Auth *a = &p->auth[i];
+    int applies = a->branch == out->branch, open = 0;
+    for (uint32_t k = 0; k < out->naspects && !applies; k++)
+      if (out->aspects[k].branch == a->branch) {
+        applies = 1;
+        open = cond[a->branch - pol->branch0].status == PS_UNKNOWN;
+      }
+    if (!applies || vm->out_of_budget) continue;
+    auth_field(vm, a, open, &out->auth[a->field]);
+    out->authmask |= 1u << a->field;
+    if (out->auth[a->field].value.tag == PV_UNK) out->auth_open = 1;
+  }
+  if (out->auth_open) out->det = PD_PEND;
+}
+
 /* The branch rule.  Main branches are tried in order; the first whose
    condition is true judges the line, if every condition before it is
    false.  An unknown condition before it (or, with none true, anywhere)
@@ -1122,6 +1192,8 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   out->items = NULL;
   out->items_known = 1;
   out->naspects = 0;
+  out->authmask = 0;
+  out->auth_open = 0;
   out->policy = route(vm, pol_case_line(c, li));
   if (out->policy == POL_NOSTR) { out->det = out->line_det = PD_NO_POLICY; return 0; }
   const pol_Policy *pol = &p->pol[out->policy];
@@ -1163,6 +1235,8 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
     out->aspects[a].det = cond[b - pol->branch0].status == PS_UNKNOWN
                         ? PD_PEND : judge_branch(vm, pol, &p->branches[b], res);
   }
+  if (p->nauth && (out->det == PD_APPROVE || out->det == PD_PARTIAL))
+    authorize_line(vm, pol, out, cond);
   return 0;
 }
 

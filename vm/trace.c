@@ -19,6 +19,8 @@
  */
 #include "trace.h"
 
+#include "auth.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -431,6 +433,28 @@ static void otherwise_reason(Out *o)
   pol_buf_printf(o->b, ", \"otherwise\": \"%s\"}", pol_det_name(o->lr->det));
 }
 
+/* An authorized value that is unknown, in `missing`: the line pends until
+   its facts are known ("criterion": "authorize quantity"). */
+static void auth_missing(Out *o)
+{
+  const pol_Program *p = pol_vm_program(o->vm);
+  for (uint32_t f = 0; f < POL_AUTH__COUNT; f++) {
+    const pol_AuthResult *a = &o->lr->auth[f];
+    if (!(o->lr->authmask >> f & 1u) || a->value.tag != PV_UNK) continue;
+    const pol_Branch *br = &p->branches[a->branch];
+    sep(o);
+    pol_buf_printf(o->b, "{\"criterion\": \"authorize %s\", \"field\": \"%s\", \"branch\": ",
+                   pol_auth_name(f), pol_auth_name(f));
+    pol_buf_json_str(o->b, p->str[br->aspect != POL_NOSTR ? br->aspect : br->name]);
+    pol_buf_puts(o->b, ", \"facts\": [");
+    int first = 1, nseen = 0;
+    char seen[64][160];
+    pol_CritResult r = {PS_UNKNOWN, 0, 0, a->miss0, a->nmiss};
+    record_facts(o->b, o->vm, &r, &first, seen, &nseen);
+    pol_buf_printf(o->b, "], \"text\": \"The authorized %s is unknown\"}", pol_auth_name(f));
+  }
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 /* Is criterion ci (or its root) one of tops[0..n)? */
@@ -488,6 +512,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
     cond_missing(&o, v->cond);
   if (v->det != PD_APPROVE)
     for (uint32_t j = 0; j < v->ntops; j++) missing(&o, v->tops[j]);
+  if (v->main && lr.auth_open) auth_missing(&o);
   pol_buf_puts(b, "]");
   if (!(flags & POL_TRACE_CRITERIA)) return;
   pol_buf_printf(b, ",%s\"criteria\": [", nl);
@@ -586,6 +611,10 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
       }
       pol_buf_printf(b, "%s]", pretty && lr->nitems ? nl : "");
     }
+  }
+  if (pol_auth_shown(lr)) {
+    pol_buf_printf(b, ",%s\"authorization\": ", nl);
+    pol_auth_json(b, p, lr);
   }
   if (lr->naspects) {
     pol_buf_printf(b, ",%s\"assessments\": [", nl);
@@ -771,6 +800,39 @@ static void aspect_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, 
   view_text(b, vm, lr, p->branch_crit + ab->crit0, ab->ncrit, lr->aspects[a].det);
 }
 
+/* "APPROVED AS MODIFIED: setting outpatient (requested inpatient)" when
+   the authorization differs from the request, "Authorized: ..."; or, when
+   an authorized value is unknown, what it needs (the line pends). */
+static void auth_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr)
+{
+  const pol_Program *p = pol_vm_program(vm);
+  if (lr->auth_open) {
+    pol_buf_puts(b, "Authorization unknown (decides the request):\n");
+    for (uint32_t f = 0; f < POL_AUTH__COUNT; f++) {
+      const pol_AuthResult *a = &lr->auth[f];
+      if (!(lr->authmask >> f & 1u) || a->value.tag != PV_UNK) continue;
+      pol_Buf facts = {0};
+      int first = 1, nseen = 0;
+      char seen[64][160];
+      pol_CritResult r = {PS_UNKNOWN, 0, 0, a->miss0, a->nmiss};
+      record_facts(&facts, vm, &r, &first, seen, &nseen);
+      pol_buf_printf(b, "  - authorize %s\n      needs: %s\n", pol_auth_name(f),
+                     facts.n ? facts.s : "(see the authorize block)");
+      pol_buf_free(&facts);
+    }
+    return;
+  }
+  uint32_t ch = pol_auth_changes(p, lr);
+  if (ch) {
+    pol_buf_puts(b, "APPROVED AS MODIFIED: ");
+    pol_auth_changes_text(b, p, lr, ch);
+    pol_buf_puts(b, "\n");
+  }
+  pol_buf_puts(b, "Authorized: ");
+  pol_auth_summary(b, p, lr);
+  pol_buf_puts(b, "\n");
+}
+
 /* A routed line no main branch judges: open which one, or none applies. */
 static void no_branch_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr)
 {
@@ -829,6 +891,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     }
     const pol_Branch *br = &p->branches[lr->branch];
     pol_buf_printf(b, "Criteria %s\n", p->str[br->name]);
+    if (pol_auth_shown(lr)) auth_text(b, vm, lr);
     if (lr->line_det != PD_APPROVE && lr->line_det != PD_PEND) {
       pol_buf_puts(b, lr->line_det == PD_DENY ? "\nDenied because:\n" : "\nNot certified because:\n");
       for (uint32_t j = 0; j < br->ncrit; j++) {

@@ -518,6 +518,7 @@ static int check_defs(V *v)
     entry_meet(&entry[p->branches[i].cond], &none);
     if (p->branches[i].each != POL_NOSTR) entry_meet(&entry[p->branches[i].each], &none);
   }
+  for (uint32_t i = 0; rc == 0 && i < p->nauth; i++) entry_meet(&entry[p->auth[i].block], &none);
   for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) rc = def_block(v, b, entry, in, reached);
   free(entry);
   free(in);
@@ -751,12 +752,50 @@ static int check_policies(V *v)
   return 0;
 }
 
+/* AUTH (2.2): each entry names a branch, a field of authfields.def and a
+   block; entries are sorted by (branch, field), each pair once; the fact
+   holding what was requested is a line fact of the type the request
+   states (a list of strings for levels), or none for a field a request
+   does not state. */
+static int check_auth(V *v)
+{
+  const pol_Program *p = v->p;
+  for (uint32_t i = 0; i < p->nauth; i++) {
+    const pol_Auth *a = &p->auth[i];
+    if (a->branch >= p->nbranches)
+      return fail(v, "authorize entry %u: branch %u out of range (nbranches %u)", i, a->branch,
+                  p->nbranches);
+    if (a->field >= POL_AUTH__COUNT)
+      return fail(v, "authorize entry %u: field %u is not a field of authorize", i, a->field);
+    if (a->block >= p->nblocks)
+      return fail(v, "authorize entry %u: block %u out of range (nblocks %u)", i, a->block,
+                  p->nblocks);
+    if (i > 0 && (a->branch < a[-1].branch || (a->branch == a[-1].branch && a->field <= a[-1].field)))
+      return fail(v, "authorize entry %u: not sorted by branch and field, or a field twice", i);
+    if (!pol_auth_request_key(a->field)) {
+      if (a->reqfact != POL_NOSTR)
+        return fail(v, "authorize entry %u: field %s has no requested fact", i, pol_auth_name(a->field));
+      continue;
+    }
+    if (a->reqfact >= p->nfacts)
+      return fail(v, "authorize entry %u: requested fact %u out of range (nfacts %u)", i,
+                  a->reqfact, p->nfacts);
+    const pol_Fact *f = &p->facts[a->reqfact];
+    pol_Kind k = pol_auth_kind(a->field);
+    uint32_t want = k == PK_LIST ? POL_TYPE(PK_LIST, PK_STR, 0) : POL_TYPE(k, 0, 0);
+    if (f->scope != POL_SCOPE_LINE || f->type != want)
+      return fail(v, "authorize entry %u: requested fact %u is not a line fact of the field's type",
+                  i, a->reqfact);
+  }
+  return 0;
+}
+
 int pol_verify(const pol_Program *p, char *err, size_t errlen)
 {
   V v = {p, err, errlen};
   if (!p) return fail(&v, "no program");
   if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_crit(&v) ||
-      check_policies(&v) || check_defs(&v))
+      check_policies(&v) || check_auth(&v) || check_defs(&v))
     return -1;
   return 0;
 }

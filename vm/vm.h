@@ -66,6 +66,19 @@ typedef struct pol_AspectResult {
   pol_Det det;
 } pol_AspectResult;
 
+/* One field of a line's authorization (docs/language.md,
+   "Authorizations"): what the `authorize` block of the judging branch or
+   of an assess block that applied states, beside what the request line
+   asked for. */
+typedef struct pol_AuthResult {
+  uint32_t branch;            /* the branch whose `authorize` states it */
+  pol_Value value;            /* the authorized value; PV_UNK: unknown, the
+                                 line pends (auth_open) */
+  pol_Value requested;        /* what the request line asked for; PV_UNK:
+                                 the request does not say */
+  uint32_t miss0, nmiss;      /* facts the value was missing (unknown only) */
+} pol_AuthResult;
+
 /* Which main branch judges a routed line. */
 typedef enum {
   PB_SELECTED,   /* branch: the first whose condition is true, every
@@ -93,7 +106,17 @@ typedef struct pol_LineResult {
   pol_ItemResult *items;
   uint32_t naspects;
   pol_AspectResult aspects[POL_MAX_ASPECTS];
+  /* the authorization of a line approved (or partial) by its criteria:
+     bit f of authmask says auth[f] is stated (pol_AuthField) */
+  uint32_t authmask;
+  int auth_open;              /* an authorized value is unknown: det is pend */
+  pol_AuthResult auth[POL_AUTH__COUNT];
 } pol_LineResult;
+
+/* The fields of lr's authorization that differ from what was asked for:
+   bit f set when the request and the authorization both state field f
+   and they differ (levels compare as sets).  0: not modified. */
+uint32_t pol_auth_changes(const pol_Program *p, const pol_LineResult *lr);
 
 typedef struct pol_VM pol_VM;
 

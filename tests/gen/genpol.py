@@ -18,7 +18,8 @@ The policies use every construct of the language, nested: lets with and
 without parameters, windows, coverage (`days of W covered by L where P
 from S to E`), counts, `count distinct`, quantifiers over records and
 nested quantifiers (named binders, `it`, outer fields), `for each`,
-decision rules with tags and every outcome, `assess` blocks, plans and
+decision rules with tags and every outcome, `assess` blocks, `authorize`
+blocks (every field, `period S to E` and `for D`), plans and
 effective dates (several policies and versions competing for a code),
 several branches, `??`, `known`, arithmetic, dates and durations,
 `at least K of`, composites all / any / at least.  The cases leave facts
@@ -495,6 +496,7 @@ class PolicyGen:
         self.meta = meta
         self.ncrit = 0
         self.tags_used = set()
+        self.assess_auth = False   # an assess block of this policy authorizes
 
     def cid(self, prefix):
         self.ncrit += 1
@@ -567,7 +569,43 @@ class PolicyGen:
                                                                "\n".join(items)))
         kw = "assess" if assess else "branch"
         cond = "true" if last and self.r.random() < 0.5 else self.branch_cond()
+        auth = self.authorize(assess)
+        if auth:
+            clauses.append(auth)
         return '%s "%s" "t" when %s {\n%s\n}' % (kw, name, cond, "\n".join(clauses))
+
+    def authorize(self, assess):
+        """An `authorize` block, or "".  Main branches state quantity, per,
+        the period and levels; one assess block of a policy may state the
+        setting and inpatient days (a field comes from one source)."""
+        if self.r.random() < 0.45:
+            return ""
+        g = self.g
+        g.prims = set()
+        fields = []
+        if assess:
+            if self.assess_auth:
+                return ""
+            self.assess_auth = True
+            if self.r.random() < 0.7:
+                fields.append("setting %s" % g.leaf("string", []))
+            if not fields or self.r.random() < 0.6:
+                fields.append("inpatient_days %s" % g.e_num(2, []))
+        else:
+            if self.r.random() < 0.6:
+                f = "quantity %s" % g.e_num(2, [])
+                if self.r.random() < 0.5:
+                    f += " per %s" % self.r.choice(DURS)
+                fields.append(f)
+            if self.r.random() < 0.4:
+                if self.r.random() < 0.5:
+                    fields.append("period %s to %s" % (g.e_date(1, []), g.e_date(1, [])))
+                else:
+                    fields.append("period %s for %s" % (g.e_date(1, []), self.r.choice(DURS)))
+            if not fields or self.r.random() < 0.3:
+                fields.append("levels %s" % self.r.choice(
+                    ["lv", "strs", "{%s}" % ", ".join(q(x) for x in self.r.sample(STRS, 2))]))
+        return "authorize {\n%s\n}" % "\n".join("  " + f for f in fields)
 
     def decision(self):
         tags = sorted(self.tags_used)

@@ -23,7 +23,7 @@ if [ -x "$B/tests/interp_diff" ]; then
         --codes 27279,27096,22612,63047,27280 > "$T/gen.ndjson"
   if $B/tests/interp_diff "$T/gen.ndjson" policies/*.pol tests/lang/features.pol > "$T/id" 2>&1; then ok
   else ko "AST evaluator vs VM (plans, seed policies):"; tail -20 "$T/id"; fi
-  grep -q '^for each: [1-9][0-9]* lines, .*assess: [1-9][0-9]* determinations$' "$T/id" && ok \
+  grep -q '^for each: [1-9][0-9]* lines, .*assess: [1-9][0-9]* determinations; authorize: [0-9]* fields$' "$T/id" && ok \
     || ko "AST evaluator vs VM: no line judged with for each or assess: $(grep '^for each' "$T/id")"
 else
   ko "$B/tests/interp_diff is not built (make test builds it)"

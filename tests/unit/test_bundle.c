@@ -351,6 +351,7 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(ndec, dec);
   SAME_ARRAY(next, ext);
   SAME_ARRAY(nxlib, xlib);
+  SAME_ARRAY(nauth, auth);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
   assert_memory_equal(a->sha256, b->sha256, 32);
@@ -364,7 +365,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x01\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x02\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
