@@ -367,6 +367,9 @@ static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
       fprintf(f, "; for each of block %u:", br->each);
       put_crit_list(f, p, br->ecrit0, br->necrit);
     }
+    for (uint32_t i = 0; i < p->nauth && p->auth; i++)
+      if (p->auth[i].branch == b)
+        fprintf(f, "; authorize %s block %u", pol_auth_name(p->auth[i].field), p->auth[i].block);
     fputs("\n    ", f);
     put_quoted(f, S(p, br->text));
     fputc('\n', f);
@@ -396,6 +399,12 @@ static void put_label(FILE *f, const pol_Program *p, uint32_t b)
       return;
     }
   }
+  for (uint32_t i = 0; i < p->nauth && p->auth; i++)
+    if (p->auth[i].block == b && p->auth[i].branch < p->nbranches && p->branches) {
+      fprintf(f, "branch %s authorize %s", S(p, p->branches[p->auth[i].branch].name),
+              pol_auth_name(p->auth[i].field));
+      return;
+    }
   for (uint32_t c = 0; c < p->nblocks; c++) {
     const pol_Block *bl = &p->blocks[c];
     uint64_t end = (uint64_t)bl->start + bl->len;
