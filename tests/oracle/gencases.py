@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Seeded random case generator (case format v1) for the MP-MM-1366 oracle.
+"""Seeded random case generator (case format v1 and the fields added in reading
+v2) for the MP-MM-1366 oracle.
 
 Usage:
     python3 tests/oracle/gencases.py --seed S --count N [--realistic]
@@ -41,6 +42,8 @@ ACTIVE = ["physical_therapy", "occupational_therapy", "home_exercise", "chiropra
 INACTIVE = ["rest", "ice", "heat", "medical_device", "tens", "nsaid", "acetaminophen",
             "opioid", "neuropathic_agent", "oral_steroid", "muscle_relaxant",
             "other_medication"]
+NEITHER = ["radiofrequency_ablation", "injection", "acupuncture", "massage"]
+SIDES = ["left", "right", "bilateral"]
 THERAPY_OUTCOMES = ["failed", "improved", "ongoing", "increased_pain", "intolerant",
                     "contraindicated"]
 TARGETS = ["sij", "hip", "facet", "medial_branch", "epidural", "trochanteric_bursa",
@@ -53,7 +56,8 @@ FINDINGS = ["sij_degeneration", "sij_pathology", "sij_disruption", "destructive_
             "inflammatory_arthropathy", "hip_osteoarthritis", "neural_compression",
             "spinal_stenosis", "spondylolisthesis", "retrolisthesis", "disc_degeneration",
             "disc_protrusion", "cord_compression", "scoliosis", "kyphosis", "flatback",
-            "fracture", "pseudarthrosis", "hardware_failure", "dynamic_instability"]
+            "fracture", "pseudarthrosis", "hardware_failure", "dynamic_instability",
+            "disc_herniation", "facet_arthropathy"]
 CONDITIONS = ["ankylosing_spondylitis", "rheumatoid_arthritis", "psoriatic_arthritis",
               "spondyloarthropathy", "fibromyalgia", "somatoform_disorder", "sij_infection",
               "sacral_tumor", "pelvic_fracture", "acute_traumatic_sij_instability",
@@ -61,8 +65,8 @@ CONDITIONS = ["ankylosing_spondylitis", "rheumatoid_arthritis", "psoriatic_arthr
               "peripheral_neuropathy"]
 OPEN_INDICATIONS = ["post_traumatic_injury", "sij_infection", "sacral_tumor",
                     "multisegmental_deformity_construct", "failed_percutaneous_fusion"]
-OTHER_INDICATIONS = ["degenerative_sacroiliitis", "mechanical_low_back_pain",
-                     "sij_syndrome"]
+OTHER_INDICATIONS = ["degenerative_sacroiliitis", "mechanical_low_back_syndrome",
+                     "sij_syndrome", "degenerative_sij"]
 OTHER_CPTS = ["27096", "22612", "22633", "63047", "64451", "20552"]
 LEVELS = ["L2-L3", "L3-L4", "L4-L5", "L5-S1"]
 LABS = [("esr", "mm/h", 2, 60), ("crp", "mg/L", 0.5, 40), ("hla_b27", "index", 0, 1),
@@ -100,6 +104,10 @@ class Gen:
     def tri_bool(self, p_true=0.5):
         return self.r.random() < p_true
 
+    def side(self):
+        """A side, rarely one outside the vocabulary (the reading: unknown)."""
+        return self.r.choice(SIDES * 6 + ["midline"])
+
     # ---- dates -----------------------------------------------------------
 
     def request_date(self):
@@ -134,11 +142,12 @@ class Gen:
         out = []
         for i in range(n):
             x = r.random()
-            cpt = "27279" if x < 0.5 else "27280" if x < 0.8 else r.choice(OTHER_CPTS)
+            cpt = ("27279" if x < 0.4 else "27278" if x < 0.5 else "27280" if x < 0.8
+                   else r.choice(OTHER_CPTS))
             p = {"line": i + 1, "cpt": cpt}
             appr = r.choice(["percutaneous", "minimally_invasive", "open", "open"])
             self.maybe(p, "approach", appr, 0.25, 0.1)
-            self.maybe(p, "side", r.choice(["left", "right", "bilateral"]))
+            self.maybe(p, "side", self.side())
             self.maybe(p, "setting", r.choice(["inpatient", "outpatient", "ambulatory"]))
             if cpt == "27280" or p.get("approach") == "open" or self.chance(0.2):
                 ind = r.choice(OPEN_INDICATIONS * 2 + OTHER_INDICATIONS)
@@ -177,7 +186,8 @@ class Gen:
     def therapy(self, anchors, req):
         r = self.r
         t = {}
-        kind = r.choice(ACTIVE) if self.chance(0.5) else r.choice(INACTIVE)
+        kind = (r.choice(ACTIVE) if self.chance(0.5) else r.choice(INACTIVE)
+                if self.chance(0.9) else r.choice(NEITHER))
         self.maybe(t, "kind", kind, 0.08, 0.05)
         start = self.near(anchors)
         # Lengths around the 182-day mark (181/182/183 days inclusive) or any.
@@ -194,6 +204,13 @@ class Gen:
         self.maybe(t, "formal", self.tri_bool(0.7))
         self.maybe(t, "in_person", self.tri_bool(0.7))
         self.maybe(t, "outcome", r.choice(THERAPY_OUTCOMES), 0.15, 0.1)
+        if kind == "home_exercise" or self.chance(0.2):
+            self.maybe(t, "physician_supervised", self.tri_bool(0.7))
+            self.maybe(t, "follow_up_documented", self.tri_bool(0.7))
+            if self.chance(0.3):  # HEP lengths around the 42-day mark
+                t["end"] = iso(start + r.choice([40, 41, 42]) * ONE)
+        if kind == "tens" or self.chance(0.2):
+            self.maybe(t, "use_documented", self.tri_bool(0.7))
         return t
 
     def injection(self, anchors, dates_used):
@@ -206,7 +223,7 @@ class Gen:
         dates_used.append(d)
         self.maybe(i, "date", iso(d), 0.1, 0.08)
         self.maybe(i, "target", "sij" if self.chance(0.75) else r.choice(TARGETS), 0.05, 0.05)
-        self.maybe(i, "side", r.choice(["left", "right", "bilateral"]))
+        self.maybe(i, "side", self.side())
         self.maybe(i, "purpose", r.choice(["diagnostic", "therapeutic"]))
         self.maybe(i, "guidance", r.choice(GUIDANCE + ["fluoroscopy"]), 0.1, 0.05)
         self.maybe(i, "contrast", self.tri_bool(0.75), 0.1, 0.05)
@@ -214,7 +231,7 @@ class Gen:
         self.maybe(i, "steroid", self.tri_bool(0.6), 0.1, 0.05)
         self.maybe(i, "anesthetic", r.choice(["lidocaine", "bupivacaine", "ropivacaine"]))
         self.maybe(i, "relief_pct", r.choice([49, 50, 51, 0, 100, 49.5, 80, 30]), 0.1, 0.05)
-        self.maybe(i, "relief_days", r.choice([0, 1, 3, 14, 60]))
+        self.maybe(i, "relief_days", r.choice([0, 1, 3, 14, 60, 90, 91, 120]))
         self.maybe(i, "relief_for_anesthetic_duration", self.tri_bool(0.7), 0.1, 0.05)
         self.maybe(i, "isolated", self.tri_bool(0.8))
         self.maybe(i, "outcome", r.choice(INJ_OUTCOMES), 0.1, 0.05)
@@ -227,7 +244,7 @@ class Gen:
         if self.chance(0.4):
             f["level"] = r.choice(LEVELS + ["T9-T10"])
         if self.chance(0.3):
-            f["side"] = r.choice(["left", "right", "bilateral"])
+            f["side"] = self.side()
         if f.get("finding") in ("scoliosis", "dynamic_instability") and self.chance(0.7):
             f["value"] = r.choice([4, 10, 25, 40])
             f["unit"] = "mm" if f["finding"] == "dynamic_instability" else "deg"
@@ -238,7 +255,9 @@ class Gen:
         s = {}
         self.maybe(s, "date", iso(self.near(anchors)), 0.08, 0.05)
         self.maybe(s, "modality", r.choice(MODALITIES + ["xray", "mri"]), 0.05, 0.05)
-        self.maybe(s, "region", r.choice(REGIONS + ["sij", "pelvis", "lumbar"]), 0.05, 0.05)
+        self.maybe(s, "region", r.choice(REGIONS + ["sij", "pelvis", "lumbar", "hip"]), 0.05, 0.05)
+        if s.get("region") in ("hip", "sij") or self.chance(0.1):
+            self.maybe(s, "side", self.side())
         if self.chance(0.4):
             s["views"] = r.sample(["ap", "lateral", "flexion", "extension", "standing"],
                                   r.randint(1, 3))
@@ -277,12 +296,14 @@ class Gen:
     def prior_surgery(self, req):
         r = self.r
         s = {}
-        cpt = r.choice(["27279", "22612", "63047", "22633"])
+        cpt = r.choice(["27279", "27278", "22612", "63047", "22633"])
         self.maybe(s, "date", iso(req - r.randint(200, 3000) * ONE), 0.1, 0.05)
-        s["procedure"] = {"27279": "percutaneous SIJ fusion", "22612": "lumbar fusion",
+        s["procedure"] = {"27279": "percutaneous SIJ fusion", "27278": "percutaneous SIJ fusion",
+                          "22612": "lumbar fusion",
                           "63047": "lumbar laminectomy", "22633": "lumbar interbody fusion"}[cpt]
         self.maybe(s, "cpt", cpt, 0.1, 0.1)
-        if cpt != "27279":
+        self.maybe(s, "failed", self.tri_bool(0.6))
+        if cpt not in ("27279", "27278"):
             s["levels"] = [r.choice(LEVELS)]
         return s
 
@@ -344,7 +365,7 @@ class Gen:
         if open_case:
             cpt, appr = ("27280", "open") if self.chance(0.7) else ("27279", "open")
         else:
-            cpt, appr = "27279", r.choice(["percutaneous", "minimally_invasive"])
+            cpt, appr = r.choice(["27279", "27278"]), r.choice(["percutaneous", "minimally_invasive"])
         setting = r.choice(["inpatient", "outpatient", "ambulatory"])
         proc = {"line": 1, "cpt": cpt,
                 "description": "SIJ fusion, " + ("open" if appr == "open" else "percutaneous"),
@@ -388,10 +409,15 @@ class Gen:
             {"kind": "physical_therapy", "start": iso(pt_start), "end": iso(pt_end),
              "formal": True, "in_person": True, "outcome": "failed"},
             {"kind": "home_exercise", "start": iso(pt_end), "end": iso(pt_start + pt_len * ONE),
-             "formal": True, "in_person": False, "outcome": r.choice(["failed", "ongoing"])},
+             "formal": True, "in_person": False, "physician_supervised": True,
+             "follow_up_documented": True, "outcome": r.choice(["failed", "failed", "ongoing"])},
             {"kind": "nsaid", "start": iso(w12 - r.randint(0, 200) * ONE), "end": None,
              "formal": False, "in_person": False, "outcome": "failed"},
         ]
+        if self.chance(0.3):
+            case["therapies"].append(
+                {"kind": "tens", "start": iso(w12 + r.randint(0, 100) * ONE), "end": None,
+                 "use_documented": self.chance(0.8), "outcome": "failed"})
         # Intra-articular anesthetic + steroid injections: the anesthetic
         # phase is diagnostic, the steroid effect then wears off.
         inj, d = [], w12 + r.randint(150, 220) * ONE
@@ -401,12 +427,13 @@ class Gen:
                 "guidance": "fluoroscopy", "contrast": True, "intra_articular": True,
                 "steroid": True, "anesthetic": r.choice(["lidocaine", "bupivacaine"]),
                 "relief_pct": r.choice([60, 75, 80, 90]) if good else r.choice([30, 45, 55, 80]),
-                "relief_days": r.choice([7, 14, 21]), "relief_for_anesthetic_duration": True,
+                "relief_days": r.choice([7, 14, 21, 91]), "relief_for_anesthetic_duration": True,
                 "isolated": True, "outcome": r.choice(["failed", "temporary_relief"])})
             d += r.randint(21, 40) * ONE
         case["injections"] = inj
         day = req - r.randint(20, 150) * ONE
         sij_find = "sij_disruption" if open_case else "sij_degeneration"
+        hip_side = side if self.chance(0.7) else r.choice(SIDES)
         case["imaging"] = [
             # The AP pelvis film shows both SIJs and both hips (I.B.9.a, I.B.9.b).
             {"date": iso(day), "modality": "xray", "region": "pelvis", "views": ["ap", "inlet"],
@@ -414,7 +441,9 @@ class Gen:
              ([] if good or self.chance(0.5) else
               [{"finding": "hip_osteoarthritis", "side": side}])},
             {"date": iso(day + 9 * ONE), "modality": r.choice(["ct", "mri"]), "region": "sij",
-             "findings": [{"finding": "sij_pathology", "side": side}]},
+             "side": side, "findings": [{"finding": "sij_pathology", "side": side}]},
+            {"date": iso(day), "modality": "xray", "region": "hip", "side": hip_side,
+             "findings": [] if good or self.chance(0.5) else [{"finding": "hip_osteoarthritis"}]},
             {"date": iso(day - 30 * ONE), "modality": "mri", "region": "lumbar",
              "findings": [{"finding": "disc_degeneration", "level": "L4-L5"}] +
              ([] if good or self.chance(0.5) else
@@ -426,7 +455,8 @@ class Gen:
                            "nicotine_free_since": iso(req - r.randint(400, 4000) * ONE),
                            "prior_surgeries": [{"date": iso(req - r.randint(700, 3000) * ONE),
                                                 "procedure": "lumbar interbody fusion",
-                                                "cpt": "22633", "levels": ["L4-L5"]}],
+                                                "cpt": "22633", "levels": ["L4-L5"],
+                                                "failed": False}],
                            "work_related": self.chance(0.15)}
         case["conditions"] = ["osteoporosis"] if good else r.sample(
             ["osteoporosis", "fibromyalgia", "rheumatoid_arthritis", "peripheral_neuropathy"], 1)
@@ -436,7 +466,7 @@ class Gen:
 
     # In-vocabulary replacement strings, by (containing list or object, key).
     VOCAB = {
-        ("therapies", "kind"): ACTIVE + INACTIVE,
+        ("therapies", "kind"): ACTIVE + INACTIVE + NEITHER,
         ("therapies", "outcome"): THERAPY_OUTCOMES,
         ("injections", "target"): TARGETS,
         ("injections", "guidance"): GUIDANCE,
@@ -447,7 +477,11 @@ class Gen:
         ("findings", "finding"): FINDINGS,
         ("procedures", "approach"): ["percutaneous", "minimally_invasive", "open"],
         ("procedures", "open_indication"): OPEN_INDICATIONS + OTHER_INDICATIONS,
-        ("prior_surgeries", "cpt"): ["27279", "22612", "63047"],
+        ("procedures", "side"): SIDES + ["midline"],
+        ("injections", "side"): SIDES,
+        ("imaging", "side"): SIDES,
+        ("findings", "side"): SIDES,
+        ("prior_surgeries", "cpt"): ["27279", "27278", "22612", "63047"],
     }
     # Never touched: identity and routing keys, and therapy dates (handled
     # by therapy_boundary so that start <= end always holds).
@@ -528,7 +562,8 @@ class Gen:
         p = case["request"]["procedures"][0]
         if self.chance(0.3):  # make the routing interesting too
             p["cpt"], p["approach"] = r.choice([("27279", "open"), ("27280", "percutaneous"),
-                                                 ("27279", "minimally_invasive")])
+                                                 ("27279", "minimally_invasive"),
+                                                 ("27278", "open"), ("27278", "percutaneous")])
             if p["approach"] == "open" or p["cpt"] == "27280":
                 p["open_indication"] = r.choice(OPEN_INDICATIONS + OTHER_INDICATIONS)
         req = datetime.date.fromisoformat(case["request"]["date"])

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Independent reference oracle for the CareSource MP-MM-1366 reading.
+"""Independent reference oracle for the CareSource MP-MM-1366 reading (v2).
 
-Implements /work/shared/spec/mp-mm-1366-reading.md ("the reading") over case
-format v1, in plain Python 3 (stdlib only), so the compiler/VM can be checked
-against it.  It shares no code or data with the C implementation.
+Implements /work/shared/spec/mp-mm-1366-reading.md ("the reading", version 2)
+over case format v1 and the fields it marks "added in reading v2", in plain
+Python 3 (stdlib only), so the compiler/VM can be checked against it.  It
+shares no code or data with the C implementation.
 
 Usage:
     python3 tests/oracle/mp_mm_1366.py < cases.ndjson > results.ndjson
@@ -40,13 +41,17 @@ Points where the reading is ambiguous or silent, and what this oracle does
     I.B.4.b, as "help for a deny"), plus the unknown alternatives of I.A.1
     when I.A.1 itself is unknown.  For approve and no_policy both lists are
     empty.
- 4. "Covers N months", relevant items: an item is relevant when its `kind`
-    is known and of the class asked for (active / inactive).  Such an item
-    with an unknown `start` makes a short coverage `unknown` even if its
-    known `end` lies before the window (the reading's rule is applied
-    literally; no attempt to bound what an unknown start could add).
- 5. "Inactive" = every known kind other than the four active ones, also a
-    kind outside the vocabulary (the reading says "every other kind").
+ 4. "Covers N months" (reading v2, "Unknown facts"): the episodes with a
+    known `kind`; the sure days are those of the episodes where the test X
+    (e.g. "active and failed") is met, with a known start; the possible days
+    those where X is met or unknown.  Such a possible episode with an
+    unknown `start` makes a short coverage `unknown` even if its known `end`
+    lies before the window (the reading's rule is applied literally).
+ 5. Section C, per episode (reading v2, "Definitions"): failed, active
+    (home_exercise only as a qualifying HEP), inactive (the listed kinds,
+    tens only with use_documented); a kind outside every list is neither.
+    The HEP's 42 days run from `start` to min(`end` or request.date,
+    request.date), both days counted.
  6. A therapy interval with start > end (or, if ongoing, start after
     request.date) is empty: it covers no day and overlaps nothing.  An item
     "overlapping W12" (I.B.4.a second half) means its interval
@@ -57,9 +62,9 @@ Points where the reading is ambiguous or silent, and what this oracle does
     {contraindicated, increased_pain, intolerant}") an unknown kind makes
     "kind is active" unknown for that item (plain Kleene).
  8. Branch routing: code first.  cpt "27280" -> open branch whatever the
-    approach; cpt "27279" -> open branch if approach == "open", else the
-    percutaneous branch (approach absent, null or any other value).  Any
-    other code, or no code, -> no_policy, even with approach "open".
+    approach; cpt "27279" or "27278" -> open branch if approach == "open",
+    else the percutaneous branch (approach absent, null or any other value).
+    Any other code, or no code, -> no_policy, even with approach "open".
  9. Effective date: service_date if known, else request.date, compared with
     2025-08-01 (equal is in force).  If neither is known the policy cannot
     be shown to be in force: no_policy.  Windows always end at request.date
@@ -81,12 +86,19 @@ Points where the reading is ambiguous or silent, and what this oracle does
     met if sure >= k; not_met if possible < k; else unknown.
 13. I.B.9.a "no sij/pelvis study has destructive_lesion or
     inflammatory_arthropathy" looks at every modality (also ct_myelogram);
-    I.B.9.b's "none of those" = hip/pelvis xrays; I.B.9.c's = lumbar ct/mri.
-    Laterality ("ipsilateral hip") is not read, as in the reading.
+    I.B.9.b's "none of those" = the films of the hip of side s (reading v2,
+    "Sides"); I.B.9.c's = lumbar ct/mri.  I.B.7 and I.B.9.b are side-bound:
+    per side of the line, joined by and; a line side that is absent or
+    outside left/right/bilateral: met if both sides are met, not_met if both
+    are not_met, else unknown.
 14. `conditions` absent: every "X in conditions" test is unknown (this also
     reaches I.B.8 and I.A.1.a, not only the exclusions).
-15. The open branch's only exclusion is II.A.4; II.B.* are not_applicable
-    there, and II.A.4 is not_applicable on the percutaneous branch.
+15. The open branch's exclusions are II.A.1-4; II.B.* are not_applicable
+    there, and II.A.* are not_applicable on the percutaneous branch.  An
+    II.A exclusion applies only where I.A.1 is not_met; its status is met
+    when it applies and not_met otherwise, also where I.A.1 or (for II.A.4)
+    the compression facts are unknown: the reading never lists it in
+    `missing` and it never decides a line (I.A.1 not_met denies already).
     "Correlates with the patient's symptoms" (II.A.4 / II.B.5) is read, as
     the reading says, as radicular_symptoms or pain_radiating being true; the
     level and side of the compression are not compared.
@@ -108,7 +120,7 @@ OPEN_IDS = ["I.A.1", "I.A.1.a", "I.A.1.b", "I.A.1.c", "I.A.1.d", "I.A.1.e", "I.A
 PERC_IDS = ["I.B.1", "I.B.2", "I.B.3", "I.B.4", "I.B.4.a", "I.B.4.b", "I.B.5",
             "I.B.6", "I.B.7", "I.B.8", "I.B.9", "I.B.9.a", "I.B.9.b", "I.B.9.c",
             "I.B.10"]
-EXCL_IDS = ["II.A.4", "II.B.1", "II.B.2", "II.B.3", "II.B.4", "II.B.5"]
+EXCL_IDS = ["II.A.1", "II.A.2", "II.A.3", "II.A.4", "II.B.1", "II.B.2", "II.B.3", "II.B.4", "II.B.5"]
 ALL_IDS = OPEN_IDS + PERC_IDS + EXCL_IDS
 DOC_ORDER = {cid: i for i, cid in enumerate(ALL_IDS)}
 
@@ -116,7 +128,7 @@ DOC_ORDER = {cid: i for i, cid in enumerate(ALL_IDS)}
 BRANCHES = {
     "open": {
         "top": ["I.A.1", "I.A.2"],
-        "excl": ["II.A.4"],
+        "excl": ["II.A.1", "II.A.2", "II.A.3", "II.A.4"],
         "all_of": {},
         "any_of": {"I.A.1": ["I.A.1.a", "I.A.1.b", "I.A.1.c", "I.A.1.d", "I.A.1.e"]},
     },
@@ -130,11 +142,23 @@ BRANCHES = {
     },
 }
 
-ACTIVE_KINDS = {"physical_therapy", "occupational_therapy", "home_exercise", "chiropractic"}
+# Section C of the policy (reading v2, "Definitions").
+ACTIVE_KINDS = {"physical_therapy", "occupational_therapy", "chiropractic"}  # + qualifying HEP
+INACTIVE_KINDS = {"rest", "ice", "heat", "medical_device", "nsaid", "acetaminophen", "opioid",
+                  "neuropathic_agent", "oral_steroid", "muscle_relaxant",
+                  "other_medication"}  # + tens with use_documented
+FAILED_OUTCOMES = {"failed", "increased_pain", "intolerant", "contraindicated"}
+PHYSICAL_REASONS = {"increased_pain", "intolerant", "contraindicated"}
+HEP_DAYS = 42
+LUMBAR_SOURCES = {"neural_compression", "cord_compression", "spinal_stenosis",
+                  "spondylolisthesis", "retrolisthesis", "disc_protrusion",
+                  "disc_herniation", "facet_arthropathy"}
+PERCUTANEOUS_CPTS = {"27279", "27278"}
 IMAGE_GUIDANCE = {"fluoroscopy", "ct", "ultrasound"}
 SIJ_PATHOLOGY = {"sij_pathology", "sij_degeneration", "sij_disruption",
                  "destructive_lesion", "inflammatory_arthropathy", "fracture"}
 COVER_DAYS_6_MONTHS = int(6 * 365.25 / 12)  # floor(182.625) = 182
+COVER_DAYS_3_MONTHS = int(3 * 365.25 / 12)  # floor(91.3125) = 91
 
 
 # --------------------------------------------------------------------------
@@ -256,6 +280,13 @@ def at_least_k_dates(items, pred, k):
     return None
 
 
+def lies_on(item_side, side):
+    """An item lies on side `side` when its side is that side or bilateral."""
+    if item_side is None:
+        return None
+    return item_side in (side, "bilateral")
+
+
 def has_finding(study, names):
     """The study has a finding in `names`; absent findings list = unknown."""
     return exists(field(study, "findings"), lambda f: one_of(field(f, "finding"), names))
@@ -306,33 +337,80 @@ class Case:
         end = parse_date(field(t, "end")) or self.req_date  # absent end = ongoing
         return start, end
 
-    def covers(self, is_relevant_kind, days_needed):
-        """The union of relevant therapy intervals, clipped to W12, covers
-        at least days_needed days (both end days counted)."""
+    def covers(self, test, days_needed):
+        """The episodes where the three-valued `test` holds cover at least
+        days_needed days of W12 (union, both end days counted): met when the
+        episodes where it is met reach it, not_met when those where it is
+        met or unknown do not (and none of them has an unknown start)."""
         if self.therapies is None:
             return None
         lo, hi = self.w12
-        days = set()
+        sure, possible = set(), set()
         unknown_start = False
         for t in self.therapies:
-            kind = field(t, "kind")
-            if kind is None or not is_relevant_kind(kind):
+            if field(t, "kind") is None:
                 continue  # clarification: unknown kind is not a relevant item
-            start, end = self.therapy_interval(t)
-            if start is None:
-                unknown_start = True  # AMBIGUITY 4: literal rule
+            x = test(t)
+            if x is False:
                 continue
-            if lo is None or end is None:
-                unknown_start = True  # no request.date: cannot place the item
+            start, end = self.therapy_interval(t)
+            if start is None or lo is None or end is None:
+                unknown_start = True  # AMBIGUITY 4: literal rule
                 continue
             a, b = max(start, lo), min(end, hi)
             while a <= b:  # AMBIGUITY 6: an inverted interval adds nothing
-                days.add(a)
+                possible.add(a)
+                if x is True:
+                    sure.add(a)
                 a += datetime.timedelta(days=1)
-        if len(days) >= days_needed:
+        if len(sure) >= days_needed:
             return True
-        if unknown_start:
+        if unknown_start or len(possible) >= days_needed:
             return None
+        return False
+
+    # ---- section C definitions, per episode -------------------------------
+
+    @staticmethod
+    def failed_episode(t):
+        o = field(t, "outcome")
+        if o is None or o == "ongoing":
+            return None
+        return o in FAILED_OUTCOMES
+
+    def qualifying_hep(self, t):
+        o = field(t, "outcome")
+        start, end = self.therapy_interval(t)
+        if start is None or self.req_date is None:
+            long_enough = None
+        else:
+            last = min(end, self.req_date)
+            long_enough = (last - start).days + 1 >= HEP_DAYS
+        completed = t_and(eq(field(t, "formal"), True),
+                          eq(field(t, "follow_up_documented"), True),
+                          long_enough)
+        return t_and(eq(field(t, "physician_supervised"), True),
+                     t_or(one_of(o, PHYSICAL_REASONS), completed))
+
+    def active_episode(self, t):
+        kind = field(t, "kind")
+        if kind is None:
+            return None
+        if kind in ACTIVE_KINDS:
+            return True
+        if kind == "home_exercise":
+            return self.qualifying_hep(t)
+        return False
+
+    @staticmethod
+    def inactive_episode(t):
+        kind = field(t, "kind")
+        if kind is None:
+            return None
+        if kind in INACTIVE_KINDS:
+            return True
+        if kind == "tens":
+            return eq(field(t, "use_documented"), True)
         return False
 
     def overlaps_w12(self, t):
@@ -359,7 +437,8 @@ class Case:
         s["I.A.1.d"] = eq(ind, "multisegmental_deformity_construct")
         s["I.A.1.e"] = t_or(eq(ind, "failed_percutaneous_fusion"),
                             exists(field(self.history, "prior_surgeries"),
-                                   lambda p: eq(field(p, "cpt"), "27279")))
+                                   lambda p: t_and(one_of(field(p, "cpt"), PERCUTANEOUS_CPTS),
+                                                   eq(field(p, "failed"), True))))
         s["I.A.1"] = t_or(s["I.A.1.a"], s["I.A.1.b"], s["I.A.1.c"],
                           s["I.A.1.d"], s["I.A.1.e"])
         lo, hi = self.w6
@@ -368,6 +447,12 @@ class Case:
             one_of(field(st, "modality"), {"xray", "ct", "mri"}),
             in_window(field(st, "date"), lo, hi),
             has_finding(st, SIJ_PATHOLOGY)))
+        # II.A: "any other indication not outlined above" (AMBIGUITY 15).
+        not_listed = s["I.A.1"] is False
+        for cid, other in (("II.A.1", "mechanical_low_back_syndrome"),
+                           ("II.A.2", "sij_syndrome"), ("II.A.3", "degenerative_sij")):
+            s[cid] = not_listed and ind == other
+        s["II.A.4"] = not_listed and self.compression_exclusion() is True
         return s
 
     def compression_exclusion(self):
@@ -379,7 +464,25 @@ class Case:
         return t_and(seen, t_or(eq(self.sym("radicular_symptoms"), True),
                                 eq(self.sym("pain_radiating"), True)))
 
-    def perc_criteria(self):
+    @staticmethod
+    def side_bound(line, per_side):
+        """Reading v2, "Sides": per side of the line, joined by and; an
+        unknown or out-of-vocabulary side: both sides must agree."""
+        side = field(line, "side")
+        if side == "left":
+            return per_side("left")
+        if side == "right":
+            return per_side("right")
+        if side == "bilateral":
+            return t_and(per_side("left"), per_side("right"))
+        left, right = per_side("left"), per_side("right")
+        if left is True and right is True:
+            return True
+        if left is False and right is False:
+            return False
+        return None
+
+    def perc_criteria(self, line):
         s = {}
         s["I.B.1"] = t_and(eq(self.sym("pain_radiating"), False),
                            eq(self.sym("pain_caudal_to_l5"), True),
@@ -391,25 +494,31 @@ class Case:
 
         # I.B.4.a: 6 months of active therapy in W12, or an active therapy
         # overlapping W12 that could not be completed (AMBIGUITY 7).
-        active_cover = self.covers(lambda k: k in ACTIVE_KINDS, COVER_DAYS_6_MONTHS)
+        active_cover = self.covers(
+            lambda t: t_and(self.active_episode(t), self.failed_episode(t)),
+            COVER_DAYS_6_MONTHS)
         active_failed = exists(self.therapies, lambda t: t_and(
-            one_of(field(t, "kind"), ACTIVE_KINDS),
+            self.active_episode(t),
             self.overlaps_w12(t),
-            one_of(field(t, "outcome"), {"contraindicated", "increased_pain", "intolerant"})))
+            one_of(field(t, "outcome"), PHYSICAL_REASONS)))
         s["I.B.4.a"] = t_or(active_cover, active_failed)
-        s["I.B.4.b"] = self.covers(lambda k: k not in ACTIVE_KINDS, COVER_DAYS_6_MONTHS)
+        s["I.B.4.b"] = self.covers(
+            lambda t: t_and(self.inactive_episode(t), self.failed_episode(t)),
+            COVER_DAYS_6_MONTHS)
         s["I.B.4"] = t_and(s["I.B.4.a"], s["I.B.4.b"])
 
         s["I.B.5"] = t_or(eq(self.man("thigh_thrust"), True),
                           eq(self.man("compression"), True))
         s["I.B.6"] = at_least_k([eq(self.man(m), True)
                                  for m in ("gaenslen", "distraction", "patrick_faber")], 2)
-        s["I.B.7"] = at_least_k_dates(self.injections, lambda inj: t_and(
-            eq(field(inj, "target"), "sij"),
-            one_of(field(inj, "guidance"), IMAGE_GUIDANCE),
-            eq(field(inj, "contrast"), True),
-            at_least(field(inj, "relief_pct"), 50),
-            eq(field(inj, "relief_for_anesthetic_duration"), True)), 2)
+        s["I.B.7"] = self.side_bound(line, lambda side: at_least_k_dates(
+            self.injections, lambda inj: t_and(
+                eq(field(inj, "target"), "sij"),
+                lies_on(field(inj, "side"), side),
+                one_of(field(inj, "guidance"), IMAGE_GUIDANCE),
+                eq(field(inj, "contrast"), True),
+                at_least(field(inj, "relief_pct"), 50),
+                eq(field(inj, "relief_for_anesthetic_duration"), True)), 2))
         s["I.B.8"] = t_and(eq(self.sym("generalized_pain_behavior"), False),
                            t_not(self.has_condition({"fibromyalgia", "somatoform_disorder"})))
 
@@ -425,23 +534,44 @@ class Case:
             no_item(img, lambda st: t_and(
                 one_of(field(st, "region"), {"sij", "pelvis"}),
                 has_finding(st, {"destructive_lesion", "inflammatory_arthropathy"}))))
-        hip_xray = study({"xray"}, {"hip", "pelvis"})
-        s["I.B.9.b"] = t_and(
-            exists(img, hip_xray),
-            no_item(img, lambda st: t_and(hip_xray(st),
-                                          has_finding(st, {"hip_osteoarthritis"}))))
+        def hip_film(st, side):
+            region = field(st, "region")
+            return t_and(eq(field(st, "modality"), "xray"),
+                         t_or(eq(region, "pelvis"),
+                              t_and(eq(region, "hip"), lies_on(field(st, "side"), side))))
+
+        def finding_on(st, f, side):
+            fs = field(f, "side")
+            if fs is not None:
+                return fs in (side, "bilateral")
+            return t_or(eq(field(st, "region"), "pelvis"), lies_on(field(st, "side"), side))
+
+        def hip_clear(side):
+            return t_and(
+                exists(img, lambda st: hip_film(st, side)),
+                no_item(img, lambda st: t_and(
+                    hip_film(st, side),
+                    exists(field(st, "findings"), lambda f: t_and(
+                        eq(field(f, "finding"), "hip_osteoarthritis"),
+                        finding_on(st, f, side))))))
+        s["I.B.9.b"] = self.side_bound(line, hip_clear)
         lumbar = study({"ct", "mri"}, {"lumbar"})
         s["I.B.9.c"] = t_and(
             exists(img, lumbar),
-            no_item(img, lambda st: t_and(lumbar(st),
-                                          has_finding(st, {"neural_compression"}))))
+            no_item(img, lambda st: t_and(lumbar(st), has_finding(st, LUMBAR_SOURCES))))
         s["I.B.9"] = t_and(s["I.B.9.a"], s["I.B.9.b"], s["I.B.9.c"])
 
+        def failed_trial(inj):
+            o = field(inj, "outcome")
+            pct, days = field(inj, "relief_pct"), field(inj, "relief_days")
+            short = t_or(None if pct is None else pct < 50,
+                         None if days is None else days < COVER_DAYS_3_MONTHS)
+            return t_or(eq(o, "failed"), t_and(eq(o, "temporary_relief"), short))
         s["I.B.10"] = at_least_k_dates(self.injections, lambda inj: t_and(
             eq(field(inj, "target"), "sij"),
             eq(field(inj, "steroid"), True),
             eq(field(inj, "intra_articular"), True),
-            one_of(field(inj, "outcome"), {"failed", "temporary_relief"})), 2)
+            failed_trial(inj)), 2)
         return s
 
     def perc_exclusions(self):
@@ -462,7 +592,7 @@ class Case:
         cpt = field(line, "cpt")
         if cpt == "27280":
             return "open"
-        if cpt == "27279":
+        if cpt in PERCUTANEOUS_CPTS:
             return "open" if field(line, "approach") == "open" else "perc"
         return None
 
@@ -482,9 +612,8 @@ class Case:
 
         if branch == "open":
             st = self.open_criteria(line)
-            st["II.A.4"] = self.compression_exclusion()
         else:
-            st = self.perc_criteria()
+            st = self.perc_criteria(line)
             st.update(self.perc_exclusions())
         b = BRANCHES[branch]
 
@@ -503,8 +632,8 @@ class Case:
         for cid in b["excl"]:
             if st[cid] is True:
                 reasons.append(cid)
-            elif st[cid] is None:
-                missing.append(cid)
+            elif st[cid] is None and not cid.startswith("II.A."):
+                missing.append(cid)  # II.A is never missing (reading v2)
 
         # AMBIGUITY 1: only top-level criteria and exclusions decide.
         if any(st[c] is False for c in b["top"]) or any(st[c] is True for c in b["excl"]):

@@ -160,8 +160,9 @@ static void test_policy_checks_clean(void **state)
   assert_string_equal(u->title, "Sacroiliac Joint Fusion-NC");
   assert_string_equal(u->version, "2025-08-01");
   assert_int_equal(u->effective, pol_days_from_civil(2025, 8, 1));
-  assert_string_equal(u->codes->str, "27279");
-  assert_string_equal(u->codes->next->str, "27280");
+  assert_string_equal(u->codes->str, "27278");
+  assert_string_equal(u->codes->next->str, "27279");
+  assert_string_equal(u->codes->next->next->str, "27280");
   ck_free(&k);
 }
 
