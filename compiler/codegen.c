@@ -492,9 +492,8 @@ static void evidence(Gen *g, int dst, const char *what, const pol_Node *query, p
 static const char *list_display(Gen *g, pol_Node *list, char *buf, size_t n)
 {
   if (list->kind == N_NAME && list->res == R_FACT) return fact_display(g, list->decl, buf, n);
-  const pol_Source *src = g->c->files[list->span.file];
-  snprintf(buf, n, "%.*s", (int)(list->span.end - list->span.start), src->text + list->span.start);
-  return buf;
+  /* its source text, white space as one space (polc fmt changes nothing) */
+  return source_text(g, list, buf, n);
 }
 
 /* Compiles a quantifier body into a new block, returns its index. */

@@ -603,8 +603,8 @@ static Val eval_latest(const Env *e, const pol_Node *n, Val l, uint32_t len, int
   return found && agree ? r : unk();
 }
 
-/* The strings of a set literal as a list (a quantifier over a set);
-   *store holds them (freed by the caller). */
+/* The strings of a set literal as a list (a quantifier over a set), each
+   once; *store holds them (freed by the caller). */
 static Val set_as_list(Val s, pol_List *l, pol_Value **store)
 {
   uint32_t n = 0;
@@ -613,6 +613,9 @@ static Val set_as_list(Val s, pol_List *l, pol_Value **store)
   if (!*store) return unk();
   n = 0;
   for (const pol_Node *x = s.set; x; x = x->next) {
+    int seen = 0;   /* a set holds each string once */
+    for (uint32_t i = 0; i < n && !seen; i++) seen = strcmp((*store)[i].u.s, x->str) == 0;
+    if (seen) continue;
     (*store)[n].tag = PV_STR;
     (*store)[n].aux = POL_NOSTR;
     (*store)[n++].u.s = x->str;

@@ -1550,6 +1550,7 @@ static void test_set_quantifiers(void **state)
   expect("(count x in {\"left\", \"right\", \"both\"} where x != s) >= 2", "\"s\": null", U);
   expect("(count x in {\"left\", \"right\", \"both\"} where x != s or a) >= 2", "\"s\": null, \"a\": true", T);
   expect("(count {\"left\", \"right\"}) == 2", "", T);
+  expect("(count x in {\"left\", \"right\", \"left\"} where x != s) == 1", "\"s\": \"left\"", T);
   expect_d("let sides = {\"left\", \"right\"}", "exists x in sides where x == s", "\"s\": \"right\"", T);
   expect("exists {\"left\", \"right\"} where it == s", "\"s\": \"right\"", T);
 }
