@@ -624,6 +624,7 @@ static pol_Value latest(pol_VM *vm, const pol_List *l, int item, const pol_Instr
     if (t == POL_FALSE) continue;
     some = 1;
     some_true |= t == POL_TRUE;
+    vm->nkeys = base + i + 1;   /* a nested COUNTD or LATEST in the key block works above item i */
     R[item] = l->items[i];
     pol_Value k = run(vm, key);
     if (vm->out_of_budget) break;

@@ -315,6 +315,10 @@ class Gen:
             order = " by %sdt" % f   # Sub has no `date` field
         if rec == "Ev" and order == "":
             order = " by %sday" % f  # nor has Ev
+        if rec == "Ev" and self.chance(0.15):
+            # a computed key, perhaps with a count or a latest inside
+            self.prims.add(op + " computed key")
+            order = " by (%sday + days(%s))" % (f, self.e_num(d - 1, inner))
         item = "%s in %s" % (b, l) if b else l
         if self.chance(0.2):
             return "(%s %s of %s%s)" % (op, val, item, order)

@@ -1406,6 +1406,23 @@ static void test_nested_count_distinct(void **state)
          "{\"date\": \"2025-01-01\", \"target\": \"sij\"}]", T);
 }
 
+static void test_nested_latest(void **state)
+{
+  (void)state;
+  /* a LATEST (or COUNTD) in LATEST's key block must not overwrite the
+     truth the outer one keeps for the item (the inner one's first item
+     is false: every outer item read as false, and the latest as unknown) */
+  expect("(latest relief of inj where steroid by (date + days((latest i.relief of i in inj where i.relief > 7)))) < 7",
+         "\"inj\": [{\"steroid\": null, \"relief\": 1, \"date\": \"2024-01-01\"}, "
+         "{\"steroid\": true, \"relief\": 8, \"date\": \"2025-01-01\"}, "
+         "{\"steroid\": true, \"relief\": 6.5, \"date\": \"2025-03-01\"}]", T);
+  /* and one in its body or value block */
+  expect("(latest (count distinct i.target of i in inj where i.steroid) of inj where "
+         "(count distinct i.target of i in inj where i.steroid) >= 1) == 1",
+         "\"inj\": [{\"steroid\": null, \"date\": \"2024-01-01\", \"target\": \"y\"}, "
+         "{\"steroid\": true, \"date\": \"2025-01-01\", \"target\": \"x\"}]", U);
+}
+
 static void test_nested_cover(void **state)
 {
   (void)state;
@@ -1624,6 +1641,7 @@ int main(void)
     cmocka_unit_test(test_range_arithmetic),
     cmocka_unit_test(test_nested_count_distinct),
     cmocka_unit_test(test_nested_cover),
+    cmocka_unit_test(test_nested_latest),
     cmocka_unit_test(test_sum),
     cmocka_unit_test(test_latest),
     cmocka_unit_test(test_if),
