@@ -35,12 +35,14 @@ typedef enum {
   N_CALL,      /* str(args...) : let with parameters, builtin or extern */
   N_UNARY,     /* op a */
   N_BINARY,    /* a op b */
-  N_QUANT,     /* op in {Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD}:
-                  list a, predicate b (may be NULL for count),
-                  key c (count distinct), binder str (or NULL) */
+  N_QUANT,     /* op in Q_*: list a, predicate b (NULL: none, every
+                  item), key c (count distinct) or value c (sum, latest,
+                  earliest), ordering key d (latest, earliest; NULL: the
+                  item's `date` field), binder str (or NULL) */
   N_COVER,     /* days of window a covered by list b where pred c
                   from start d to end e; binder str (or NULL) */
   N_ATLEAST,   /* at least num of (args) */
+  N_IF,        /* if a then b else c (Kleene) */
   /* declarations */
   N_POLICY,    /* str id; args: header fields (N_HEADER) */
   N_HEADER,    /* str key; args: values (N_STR / N_DATE) */
@@ -73,7 +75,7 @@ typedef enum {
                   flagged AF_PERIOD_END; for D: b is D, a is S + D - 1 day) */
 } pol_NodeKind;
 
-enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD };
+enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST };
 /* decision conditions */
 enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_TAG,
        D_AND, D_OR, D_NOT };

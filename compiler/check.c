@@ -279,6 +279,9 @@ int pol_builtin(const char *name)
   if (strcmp(name, "start_of") == 0) return B_START_OF;
   if (strcmp(name, "end_of") == 0) return B_END_OF;
   if (strcmp(name, "known") == 0) return B_KNOWN;
+  if (strcmp(name, "days") == 0) return B_DAYS;
+  if (strcmp(name, "weeks") == 0) return B_WEEKS;
+  if (strcmp(name, "years") == 0) return B_YEARS;
   return B_NONE;
 }
 
@@ -409,7 +412,8 @@ static int meanings(Ctx *x, const char *name, Meaning *m, int max)
 /* How a quantifier reads up to its list: "exists", "count distinct … of" */
 static const char *quant_kw(const pol_Node *q)
 {
-  static const char *const kw[] = {"exists", "every", "no", "count", "count distinct … of"};
+  static const char *const kw[] = {"exists", "every", "no", "count", "count distinct … of", "sum … of",
+                                   "latest … of", "earliest … of"};
   return q->kind == N_COVER ? "days of … covered by" : kw[q->op];
 }
 
@@ -512,7 +516,7 @@ static const char *did_you_mean(Ctx *x, const char *name, int functions, char *b
     }
     if (x->each) pol_suggest_consider(&s, x->each->str);
   } else {
-    static const char *const builtins[] = {"floor", "start_of", "end_of", "known"};
+    static const char *const builtins[] = {"floor", "start_of", "end_of", "known", "days", "weeks", "years"};
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) pol_suggest_consider(&s, builtins[i]);
   }
   for (const pol_Scope *sc = x->scope; sc; sc = sc->parent)
@@ -584,6 +588,8 @@ static uint32_t check_call(Ctx *x, pol_Node *n)
     case B_START_OF:
     case B_END_OF:
       return POL_TKIND(expect(x, n->args, PK_WIN, "needs a window")) ? T_DATE : T_NONE;
+    case B_DAYS: case B_WEEKS: case B_YEARS:
+      return POL_TKIND(expect(x, n->args, PK_NUM, "needs a number")) ? T_DUR : T_NONE;
     default:
       check_expr(x, n->args);
       return T_BOOL;
@@ -632,26 +638,94 @@ static uint32_t check_call(Ctx *x, pol_Node *n)
   return result;
 }
 
+/* latest / earliest without `by`: the item's `date` field (it.date),
+   marked so that polc fmt leaves it out. */
+static pol_Node *default_order(Ctx *x, pol_Node *n, uint32_t item)
+{
+  if (POL_TKIND(item) != PK_REC || pol_field_index(x->c, POL_TREC(item), "date") < 0) {
+    char b[128];
+    pol_error(&x->c->diag, n->span, "E0271", "'%s' needs 'by KEY': its items (%s) have no 'date' field",
+              n->op == Q_LATEST ? "latest" : "earliest", pol_type_name(x->c, item, b, sizeof b));
+    return NULL;
+  }
+  pol_Node *it = pol_node(x->c->arena, N_IT, n->span);
+  pol_Node *f = pol_node(x->c->arena, N_FIELD, n->span);
+  f->a = it;
+  f->str = "date";
+  f->flags = 1;
+  return f;
+}
+
 static uint32_t check_quant(Ctx *x, pol_Node *n)
 {
   uint32_t lt = check_expr(x, n->a);
-  if (POL_TKIND(lt) != PK_LIST) {
+  uint32_t item;
+  if (POL_TKIND(lt) == PK_SET) {
+    item = T_STR;   /* a set literal: its strings, in order */
+  } else if (POL_TKIND(lt) != PK_LIST) {
     if (POL_TKIND(lt)) type_error(x, n->a, "a quantifier needs a list", lt);
     return T_NONE;
+  } else {
+    item = POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt));
   }
-  uint32_t item = POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt));
   Env e = {x->env, 1, item, n->str, NULL, n};
   const Env *saved = x->env;
   x->env = &e;
   if (n->b) expect(x, n->b, PK_BOOL, "a 'where' condition must be true or false");
+  uint32_t result = n->op == Q_COUNT || n->op == Q_COUNTD ? T_NUM : T_BOOL;
   if (n->c) {
     uint32_t kt = check_expr(x, n->c);
     pol_Kind k = POL_TKIND(kt);
-    if (k && k != PK_STR && k != PK_NUM && k != PK_DATE && k != PK_BOOL)
-      type_error(x, n->c, "'count distinct' needs a string, number, date or bool key", kt);
+    switch (n->op) {
+    case Q_SUM:
+      if (k && k != PK_NUM) type_error(x, n->c, "'sum' adds numbers", kt);
+      result = T_NUM;
+      break;
+    case Q_LATEST: case Q_EARLIEST:
+      if (k && k != PK_STR && k != PK_NUM && k != PK_DATE && k != PK_BOOL) {
+        char b[128];
+        pol_error(&x->c->diag, n->c->span, "E0274", "'%s' gives a string, number, date or bool, found %s",
+                  n->op == Q_LATEST ? "latest" : "earliest", pol_type_name(x->c, kt, b, sizeof b));
+        kt = T_NONE;
+      }
+      result = kt;
+      if (!n->d) n->d = default_order(x, n, item);
+      if (n->d) {
+        uint32_t ot = check_expr(x, n->d);
+        pol_Kind o = POL_TKIND(ot);
+        if (o && o != PK_DATE && o != PK_NUM) {
+          char b[128];
+          pol_error(&x->c->diag, n->d->span, "E0272", "'%s' orders its items by a date or a number, found %s",
+                    n->op == Q_LATEST ? "latest" : "earliest", pol_type_name(x->c, ot, b, sizeof b));
+        }
+      }
+      break;
+    default:
+      if (k && k != PK_STR && k != PK_NUM && k != PK_DATE && k != PK_BOOL)
+        type_error(x, n->c, "'count distinct' needs a string, number, date or bool key", kt);
+      break;
+    }
   }
   x->env = saved;
-  return n->op == Q_COUNT || n->op == Q_COUNTD ? T_NUM : T_BOOL;
+  return result;
+}
+
+/* if C then A else B: A and B of one type (bool, number, string, date or
+   duration). */
+static uint32_t check_if(Ctx *x, pol_Node *n)
+{
+  expect(x, n->a, PK_BOOL, "the condition of 'if' must be true or false");
+  uint32_t ta = check_expr(x, n->b), tb = check_expr(x, n->c);
+  pol_Kind a = POL_TKIND(ta), b = POL_TKIND(tb);
+  if (!a || !b) return T_NONE;
+  if (ta != tb || !(a == PK_BOOL || a == PK_NUM || a == PK_STR || a == PK_DATE || a == PK_DUR)) {
+    char b1[128], b2[128];
+    pol_error(&x->c->diag, n->span, "E0270", "'if … then … else' needs two branches of one type "
+              "(bool, number, string, date or duration), found %s and %s",
+              pol_type_name(x->c, ta, b1, sizeof b1), pol_type_name(x->c, tb, b2, sizeof b2));
+    return T_NONE;
+  }
+  return ta;
 }
 
 static uint32_t check_binary(Ctx *x, pol_Node *n)
@@ -759,6 +833,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
     return expect(x, n->a, PK_NUM, "'-' needs a number");
   case N_BINARY: return check_binary(x, n);
   case N_QUANT: return check_quant(x, n);
+  case N_IF: return check_if(x, n);
   case N_COVER: {
     expect(x, n->a, PK_WIN, "'days of' needs a window");
     uint32_t lt = check_expr(x, n->b);
@@ -1312,7 +1387,7 @@ int pol_check(pol_Compiler *c)
       case N_IMPORT: case N_RECORD: case N_DECISION:
       case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
-      case N_QUANT: case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF:
+      case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF:
       case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
         break;
       }

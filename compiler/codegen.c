@@ -375,6 +375,18 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
       *out = pol_num(f);
       return 1;
     }
+    if (n->res == R_BUILTIN && (n->index == B_DAYS || n->index == B_WEEKS || n->index == B_YEARS)) {
+      /* days(14) is the constant 14 days when 14 is whole and within
+         10000 years; otherwise the VM says unknown */
+      if (!fold(g, n->args, bind, &a) || a.tag != PV_NUM || !pol_dec_is_int(a.u.d)) return 0;
+      int64_t k = a.u.d / POL_DEC_SCALE;
+      int64_t lim = n->index == B_YEARS ? 10000 : n->index == B_WEEKS ? 3652425 / 7 : 3652425;
+      if (k < -lim || k > lim) return 0;
+      out->tag = PV_DUR; out->aux = 0; out->u.r.lo = 0; out->u.r.hi = 0;
+      if (n->index == B_YEARS) out->u.r.lo = (int32_t)(k * 12);
+      else out->u.r.hi = (int32_t)(n->index == B_WEEKS ? k * 7 : k);
+      return 1;
+    }
     if (n->res == R_LET) {
       Bind nb = {n->decl->args, n->args, bind, {0}};
       return fold(g, n->decl->a, &nb, out);
@@ -415,7 +427,7 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
       return 1;
     }
     return 0;
-  case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST:
+  case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF:
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
@@ -480,9 +492,8 @@ static void evidence(Gen *g, int dst, const char *what, const pol_Node *query, p
 static const char *list_display(Gen *g, pol_Node *list, char *buf, size_t n)
 {
   if (list->kind == N_NAME && list->res == R_FACT) return fact_display(g, list->decl, buf, n);
-  const pol_Source *src = g->c->files[list->span.file];
-  snprintf(buf, n, "%.*s", (int)(list->span.end - list->span.start), src->text + list->span.start);
-  return buf;
+  /* its source text, white space as one space (polc fmt changes nothing) */
+  return source_text(g, list, buf, n);
 }
 
 /* Compiles a quantifier body into a new block, returns its index. */
@@ -522,15 +533,27 @@ static void quant(Gen *g, pol_Node *n, int dst)
     g->top = base;
     return;
   }
+  /* a set literal is walked as the list of its strings */
+  if (POL_TKIND(n->a->type) == PK_SET) emit_abc(g, OP_SETLIST, rl, rl, 0);
   if (n->op == Q_COUNT && !n->b) {
     emit_abc(g, OP_LEN, dst, rl, 0);
+  } else if (n->op == Q_LATEST || n->op == Q_EARLIEST) {
+    int ri = reg(g, n->span);
+    uint32_t b = body(g, n->b, ri, 1);
+    uint32_t k = body(g, n->d, ri, 0);
+    uint32_t v = body(g, n->c, ri, 0);
+    /* nothing matching: the list, when it is a fact, is noted missing */
+    uint32_t f = n->a->kind == N_NAME && n->a->res == R_FACT ? (uint32_t)fact_slot(g, n->a->decl) + 1 : 0;
+    pol_Op op = n->op == Q_LATEST ? OP_LATEST : OP_EARLIEST;
+    emit_abc(g, op, dst, rl, ri);
+    emit_extras(g, op, "bkvf", (const uint32_t[]){b, k, v, f});
   } else {
     int ri = reg(g, n->span);
     uint32_t b = body(g, n->b, ri, 1);
-    static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD};
+    static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD, OP_SUM};
     emit_abc(g, ops[n->op], dst, rl, ri);
     emit_extra(g, b);
-    if (n->op == Q_COUNTD) emit_extra(g, body(g, n->c, ri, 0));
+    if (n->op == Q_COUNTD || n->op == Q_SUM) emit_extra(g, body(g, n->c, ri, 0));
     if (n->op == Q_NO) emit_abc(g, OP_NOT, dst, dst, 0);
   }
   g->top = base;
@@ -565,6 +588,32 @@ static void cover(Gen *g, pol_Node *n, int dst)
   char buf[512];
   g->expected = exp;
   evidence(g, dst, list_display(g, n->b, buf, sizeof buf), n, n->span);
+}
+
+/* if C then A else B: C true, A; false, B; unknown, both, merged (MERGE:
+   the value they agree on, or the range holding two numbers). */
+static void if_expr(Gen *g, pol_Node *n, int dst)
+{
+  const char *exp = g->expected;
+  g->expected = NULL;
+  expr(g, n->a, dst);
+  uint32_t jt = emit_jump(g, OP_JTRUE, dst);
+  uint32_t jf = emit_jump(g, OP_JFALSE, dst);
+  int base = g->top;
+  expr(g, n->b, dst);
+  int t = reg(g, n->span);
+  expr(g, n->c, t);
+  emit_abc(g, OP_MERGE, dst, dst, t);
+  g->top = base;
+  uint32_t j1 = emit_jump(g, OP_JMP, 0);
+  patch_jump(g, jf, n->span);
+  expr(g, n->c, dst);
+  uint32_t j2 = emit_jump(g, OP_JMP, 0);
+  patch_jump(g, jt, n->span);
+  expr(g, n->b, dst);
+  patch_jump(g, j1, n->span);
+  patch_jump(g, j2, n->span);
+  g->expected = exp;
 }
 
 static int is_evidence_source(const pol_Node *n)
@@ -624,6 +673,9 @@ static void call(Gen *g, pol_Node *n, int dst)
     case B_FLOOR: emit_abc(g, OP_FLOOR, dst, dst, 0); break;
     case B_START_OF: emit_abc(g, OP_WPART, dst, dst, 0); break;
     case B_END_OF: emit_abc(g, OP_WPART, dst, dst, 1); break;
+    case B_DAYS: emit_abc(g, OP_DUR, dst, dst, 0); break;
+    case B_WEEKS: emit_abc(g, OP_DUR, dst, dst, 1); break;
+    case B_YEARS: emit_abc(g, OP_DUR, dst, dst, 2); break;
     default: emit_abc(g, OP_KNOWN, dst, dst, 0); break;
     }
     return;
@@ -739,6 +791,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   }
   case N_QUANT: quant(g, n, dst); return;
   case N_COVER: cover(g, n, dst); return;
+  case N_IF: if_expr(g, n, dst); return;
   case N_ATLEAST: {
     int base = g->top, np = 0;
     for (pol_Node *a = n->args; a; a = a->next) np++;

@@ -127,7 +127,8 @@ int pol_field_index(const pol_Compiler *c, uint32_t rec, const char *name);
 int pol_outcome(const char *name);
 
 /* Builtin functions callable in expressions. */
-enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN };
+enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN,
+       B_DAYS, B_WEEKS, B_YEARS   /* a number to a duration */ };
 int pol_builtin(const char *name);
 
 #endif

@@ -242,7 +242,7 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
     }
     return 0;
   case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW: case N_IT:
-  case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_POLICY: case N_HEADER:
+  case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_POLICY: case N_HEADER:
   case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
   case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
@@ -287,7 +287,7 @@ static int inline_let(D *d, const pol_Node *let)
   case N_CALL:
     return std_call(d, v, "past") || std_call(d, v, "before_service") || std_call(d, v, "months");
   case N_IT: case N_FIELD: case N_UNARY: case N_BINARY: case N_QUANT: case N_COVER: case N_ATLEAST:
-  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_IF: case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
     return 0;
@@ -388,6 +388,15 @@ static void quant_en(D *d, pol_Buf *b, pol_Node *n, int op, const Env *env, cons
   case Q_NO: pol_buf_puts(b, "no "); break;
   case Q_EVERY: pol_buf_puts(b, "for every "); break;
   case Q_COUNT: pol_buf_puts(b, "the number of "); break;
+  case Q_SUM:
+    pol_buf_puts(b, "the sum of ");
+    en(d, b, n->c, env, &inner, CX_OPND);
+    pol_buf_puts(b, " over ");
+    break;
+  case Q_LATEST: case Q_EARLIEST:
+    en(d, b, n->c, env, &inner, CX_OPND);
+    pol_buf_puts(b, op == Q_LATEST ? " of the latest of " : " of the earliest of ");
+    break;
   default:
     pol_buf_puts(b, "the number of different ");
     if (n->c->kind == N_NAME) pol_buf_puts(b, plural(d, human(d, n->c->str)));
@@ -395,12 +404,18 @@ static void quant_en(D *d, pol_Buf *b, pol_Node *n, int op, const Env *env, cons
     pol_buf_puts(b, " of ");
     break;
   }
-  subject(d, b, n->a, n->str, op == Q_COUNT || op == Q_COUNTD, env, q);
-  if (!n->b) return;
-  /* "a study with at least one finding where ...", not "where at least one" */
-  int with = op != Q_EVERY && n->b->kind == N_QUANT && n->b->op == Q_EXISTS && !it_in_set(n->b, env);
-  pol_buf_puts(b, op == Q_EVERY ? ": " : with ? " with " : " where ");
-  en(d, b, n->b, env, &inner, 0);
+  subject(d, b, n->a, n->str, op != Q_EXISTS && op != Q_EVERY && op != Q_NO, env, q);
+  if (n->b) {
+    /* "a study with at least one finding where ...", not "where at least one" */
+    int with = op != Q_EVERY && n->b->kind == N_QUANT && n->b->op == Q_EXISTS && !it_in_set(n->b, env);
+    pol_buf_puts(b, op == Q_EVERY ? ": " : with ? " with " : " where ");
+    en(d, b, n->b, env, &inner, 0);
+  }
+  if ((op == Q_LATEST || op == Q_EARLIEST) && n->d) {
+    pol_buf_puts(b, " (ordered by ");
+    en(d, b, n->d, env, &inner, CX_OPND);
+    pol_buf_putc(b, ')');
+  }
 }
 
 /* "at least 2 injections on different dates where ...", from count OP k */
@@ -830,6 +845,15 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
     if (paren) pol_buf_putc(b, ')');
     return;
   }
+  case N_IF:
+    pol_buf_puts(b, "(if ");
+    en(d, b, n->a, env, q, 0);
+    pol_buf_puts(b, " then ");
+    en(d, b, n->b, env, q, CX_OPND);
+    pol_buf_puts(b, ", else ");
+    en(d, b, n->c, env, q, CX_OPND);
+    pol_buf_putc(b, ')');
+    return;
   case N_ATLEAST: {
     int simple = 1;
     for (pol_Node *a = n->args; a; a = a->next) simple &= a->kind == N_NAME;

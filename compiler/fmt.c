@@ -845,9 +845,10 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     return seq(f, ex(f, n->a, 0), textf(f, " %s ", pol_op_text(n->op)), ex(f, n->b, 0), NULL);
   case N_QUANT: {
     /* exists L where a and b: when too long, the operands go below, one per line */
-    static const char *const kw[] = {"exists ", "every ", "no ", "count ", "count distinct "};
+    static const char *const kw[] = {"exists ", "every ", "no ", "count ", "count distinct ", "sum ",
+                                     "latest ", "earliest "};
     Doc *d = seq(f, text(f, kw[n->op]), NULL);
-    if (n->op == Q_COUNTD) {
+    if (n->op == Q_COUNTD || n->op == Q_SUM || n->op == Q_LATEST || n->op == Q_EARLIEST) {
       add(d, ex(f, n->c, 0));
       add(d, text(f, " of "));
     }
@@ -855,10 +856,13 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
       add(d, textf(f, "%s in ", n->str));
     }
     add(d, ex(f, n->a, 0));
-    if (!n->b) return d;
+    /* latest / earliest: `by KEY` as written (none: the item's date) */
+    Doc *by = n->d && !(n->d->flags & 1) ? seq(f, text(f, " by "), ex(f, n->d, 0), NULL) : NULL;
+    if (!n->b) return by ? add(d, by) : d;
     if (!is_chain(n->b) || parens(f, n->b->span) != 0) {
       add(d, text(f, " where "));
-      return add(d, ex(f, n->b, 0));
+      add(d, ex(f, n->b, 0));
+      return by ? add(d, by) : d;
     }
     Doc *body = cat(f), *first, *rest;
     add(d, text(f, " where"));
@@ -868,9 +872,13 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     chain_parts(f, n->b, 0, &first, &rest);
     add(body, first);
     add(body, rest);
+    if (by) add(body, by);
     add(d, nest(f, 2, body));
     return group(f, d);
   }
+  case N_IF:
+    return group(f, seq(f, text(f, "if "), ex(f, n->a, 0), nest(f, 2, seq(f, line(f), text(f, "then "),
+                        ex(f, n->b, 0), line(f), text(f, "else "), ex(f, n->c, 0), NULL)), NULL));
   case N_COVER: {
     Doc *d = seq(f, text(f, "days of "), ex(f, n->a, 0), text(f, " covered by "), NULL);
     if (n->str) add(d, textf(f, "%s in ", n->str));
@@ -1121,7 +1129,7 @@ static Doc *item_doc(F *f, pol_Node *it)
                         nest(f, 2, seq(f, line(f), text(f, quote(f, it->text)), NULL)), NULL));
   case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
   case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
-  case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
+  case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
   case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
     break;   /* not top-level items */
   }

@@ -378,6 +378,21 @@ static Val eval_name(const Env *e, const pol_Node *n)
   }
 }
 
+/* days(n), weeks(n), years(n): a whole number of them within 10000 years
+   (the bounds of a duration constant), else unknown. */
+static Val duration(int unit, Val a)
+{
+  if (a.k != V_NUM || !exact(a) || !pol_dec_is_int(a.lo)) return unk();
+  int64_t k = a.lo / POL_DEC_SCALE;
+  int64_t lim = unit == B_YEARS ? 10000 : unit == B_WEEKS ? 3652425 / 7 : 3652425;
+  if (k < -lim || k > lim) return unk();
+  Val v = unk();
+  v.k = V_DUR;
+  if (unit == B_YEARS) v.d1 = (int32_t)(k * 12);
+  else v.d2 = (int32_t)(unit == B_WEEKS ? 7 * k : k);
+  return v;
+}
+
 static Val eval_call(const Env *e, const pol_Node *n)
 {
   if (n->res == R_LET) return eval_let(e, n->decl, n->args);
@@ -398,6 +413,7 @@ static Val eval_call(const Env *e, const pol_Node *n)
   case B_START_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_LO_UNK) ? date(a.d1) : unk();
   case B_END_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_HI_UNK) ? date(a.d2) : unk();
   case B_KNOWN: return boolv(known(a));
+  case B_DAYS: case B_WEEKS: case B_YEARS: return duration(n->index, a);
   default: return unk();
   }
 }
@@ -496,12 +512,145 @@ static Val count_distinct(const Env *e, const pol_Node *n, Val l)
   return whole(sure, possible);
 }
 
+/* Two known values that are one value: bools, numbers known exactly,
+   strings, dates, durations. */
+static int same_value(Val a, Val b)
+{
+  if (!known(a) || !known(b) || a.k != b.k) return 0;
+  switch (a.k) {
+  case V_BOOL: return a.b == b.b;
+  case V_NUM: return exact(a) && exact(b) && a.lo == b.lo;
+  case V_STR: return strcmp(a.s, b.s) == 0;
+  case V_DATE: return a.d1 == b.d1;
+  case V_DUR: return a.d1 == b.d1 && a.d2 == b.d2;
+  default: return 0;
+  }
+}
+
+/* sum V of L where P: v1 + v2 + ... over the items whose P is true, in
+   order (a partial sum out of range is an error, as with `+`); an item
+   whose P is unknown adds [min(0, v), max(0, v)], so the result is the
+   range of every possible sum, widened to whole numbers; an item whose P
+   may be true and whose value is unknown makes it unknown. */
+static Val eval_sum(const Env *e, const pol_Node *n, Val l, uint32_t len)
+{
+  pol_Dec acc = 0;
+  Wide lo = 0, hi = 0;
+  int unknown = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->b, item);
+    if (p == F) continue;
+    Val v = value_for(e, n->c, item);
+    if (v.k != V_NUM) { unknown = 1; continue; }
+    if (p == T && exact(v)) {
+      pol_Dec r;
+      if (pol_dec_add(acc, v.lo, &r) != POL_DEC_OK) return overflowed(e);
+      acc = r;
+    }
+    if (p == T) { lo += v.lo; hi += v.hi; }
+    else { lo += v.lo < 0 ? v.lo : 0; hi += v.hi > 0 ? v.hi : 0; }
+  }
+  if (unknown) return unk();
+  if (lo == hi) return num(acc);
+  return widened(lo, hi, POL_DEC_SCALE);
+}
+
+/* A key of latest / earliest: a date, or a number known exactly. */
+static int order_known(Val k) { return k.k == V_DATE || (k.k == V_NUM && exact(k)); }
+
+static int order_cmp(Val a, Val b)
+{
+  if (a.k == V_DATE) return a.d1 < b.d1 ? -1 : a.d1 > b.d1;
+  return a.lo < b.lo ? -1 : a.lo > b.lo;
+}
+
+/* latest V of L where P by K (dir 1), earliest (dir -1), read as: over
+   every completion, the value of the item whose P is true and whose K is
+   greatest.  M = the greatest known K of the items whose P is true.  The
+   items that may be that one: P true or unknown, K unknown or not before
+   M.  Known when some P is true and they all agree on one value. */
+static Val eval_latest(const Env *e, const pol_Node *n, Val l, uint32_t len, int dir)
+{
+  int some_true = 0, have_m = 0;
+  Val m = unk();
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->b, item);
+    if (p != T) continue;
+    some_true = 1;
+    Val k = value_for(e, n->d, item);
+    if (order_known(k) && (!have_m || dir * order_cmp(k, m) > 0)) { m = k; have_m = 1; }
+  }
+  if (!some_true) {
+    /* the keys the VM computes for the items whose P is unknown */
+    for (uint32_t i = 0; i < len; i++)
+      if (pred_for(e, n->b, list_item(l, i)) == U) (void)value_for(e, n->d, list_item(l, i));
+    return unk();
+  }
+  Val r = unk();
+  int found = 0, agree = 1;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->b, item);
+    if (p == F) continue;
+    Val k = value_for(e, n->d, item);
+    if (have_m && order_known(k) && dir * order_cmp(k, m) < 0) continue;
+    Val v = value_for(e, n->c, item);
+    if (!found) { r = v; found = 1; }
+    else if (!same_value(r, v)) agree = 0;
+  }
+  return found && agree ? r : unk();
+}
+
+/* The strings of a set literal as a list (a quantifier over a set), each
+   once; *store holds them (freed by the caller). */
+static Val set_as_list(Val s, pol_List *l, pol_Value **store)
+{
+  uint32_t n = 0;
+  for (const pol_Node *x = s.set; x; x = x->next) n++;
+  *store = calloc(n ? n : 1, sizeof **store);
+  if (!*store) return unk();
+  n = 0;
+  for (const pol_Node *x = s.set; x; x = x->next) {
+    int seen = 0;   /* a set holds each string once */
+    for (uint32_t i = 0; i < n && !seen; i++) seen = strcmp((*store)[i].u.s, x->str) == 0;
+    if (seen) continue;
+    (*store)[n].tag = PV_STR;
+    (*store)[n].aux = POL_NOSTR;
+    (*store)[n++].u.s = x->str;
+  }
+  l->n = n;
+  l->elem = PK_STR;
+  l->items = *store;
+  Val v = unk();
+  v.k = V_LIST;
+  v.list = l;
+  return v;
+}
+
+static Val eval_quant_list(const Env *e, const pol_Node *n, Val l);
+
 static Val eval_quant(const Env *e, const pol_Node *n)
 {
   Val l = eval(e, n->a);
+  if (l.k != V_SET) return eval_quant_list(e, n, l);
+  pol_List sl;
+  pol_Value *store;
+  l = set_as_list(l, &sl, &store);
+  Val r = eval_quant_list(e, n, l);
+  free(store);
+  return r;
+}
+
+static Val eval_quant_list(const Env *e, const pol_Node *n, Val l)
+{
   if (l.k != V_LIST) return unk();
   uint32_t len = list_len(l);
   switch (n->op) {
+  case Q_SUM: return eval_sum(e, n, l, len);
+  case Q_LATEST: return eval_latest(e, n, l, len, 1);
+  case Q_EARLIEST: return eval_latest(e, n, l, len, -1);
   case Q_EXISTS: case Q_NO: {
     Tri acc = F;
     for (uint32_t i = 0; i < len; i++) acc = tri_or(acc, pred_for(e, n->b, list_item(l, i)));
@@ -629,6 +778,16 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_QUANT: return eval_quant(e, n);
   case N_COVER: return eval_cover(e, n);
   case N_ATLEAST: return eval_atleast(e, n);
+  case N_IF: {
+    /* Kleene: an unknown condition gives the value both branches agree
+       on, or the whole-number range holding two numbers */
+    Tri c = truth(eval(e, n->a));
+    if (c != U) return eval(e, c == T ? n->b : n->c);
+    Val a = eval(e, n->b), b = eval(e, n->c);
+    if (same_value(a, b)) return a;
+    if (a.k != V_NUM || b.k != V_NUM) return unk();
+    return widened(a.lo < b.lo ? a.lo : b.lo, a.hi > b.hi ? a.hi : b.hi, POL_DEC_SCALE);
+  }
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:

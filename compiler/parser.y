@@ -106,6 +106,12 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %token TAGGED "tagged"
 %token NEXT "next"
 %token AUTHORIZE "authorize"
+%token SUM "sum"
+%token LATEST "latest"
+%token EARLIEST "earliest"
+%token IF "if"
+%token THEN "then"
+%token ELSE "else"
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER "number"
@@ -117,9 +123,10 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
 %type <node> rules rule dcond dterm dfactor authorize authfields authfield
 %type <str> path
-%type <ival> combinator
+%type <ival> combinator latest
 
-%precedence WHERE TO
+%precedence NOWHERE     /* a list form without `where` (or `by`) ends here */
+%precedence WHERE TO BY
 %left OR
 %left AND
 %precedence NOT
@@ -351,6 +358,34 @@ expr
                                            { $$ = quant(lx, Q_COUNTD, NULL, $5, $7, $3, @$); }
   | COUNT DISTINCT primary OF IDENT IN primary WHERE expr
                                            { $$ = quant(lx, Q_COUNTD, $5, $7, $9, $3, @$); }
+  | COUNT IDENT IN primary %prec NOWHERE   { $$ = quant(lx, Q_COUNT, $2, $4, NULL, NULL, @$); }
+  | COUNT DISTINCT primary OF primary %prec NOWHERE
+                                           { $$ = quant(lx, Q_COUNTD, NULL, $5, NULL, $3, @$); }
+  | COUNT DISTINCT primary OF IDENT IN primary %prec NOWHERE
+                                           { $$ = quant(lx, Q_COUNTD, $5, $7, NULL, $3, @$); }
+  | SUM primary OF primary %prec NOWHERE   { $$ = quant(lx, Q_SUM, NULL, $4, NULL, $2, @$); }
+  | SUM primary OF primary WHERE expr      { $$ = quant(lx, Q_SUM, NULL, $4, $6, $2, @$); }
+  | SUM primary OF IDENT IN primary %prec NOWHERE
+                                           { $$ = quant(lx, Q_SUM, $4, $6, NULL, $2, @$); }
+  | SUM primary OF IDENT IN primary WHERE expr
+                                           { $$ = quant(lx, Q_SUM, $4, $6, $8, $2, @$); }
+  | latest primary OF primary %prec NOWHERE
+                                           { $$ = quant(lx, $1, NULL, $4, NULL, $2, @$); }
+  | latest primary OF primary BY primary   { $$ = quant(lx, $1, NULL, $4, NULL, $2, @$); $$->d = $6; }
+  | latest primary OF primary WHERE expr %prec NOWHERE
+                                           { $$ = quant(lx, $1, NULL, $4, $6, $2, @$); }
+  | latest primary OF primary WHERE expr BY primary
+                                           { $$ = quant(lx, $1, NULL, $4, $6, $2, @$); $$->d = $8; }
+  | latest primary OF IDENT IN primary %prec NOWHERE
+                                           { $$ = quant(lx, $1, $4, $6, NULL, $2, @$); }
+  | latest primary OF IDENT IN primary BY primary
+                                           { $$ = quant(lx, $1, $4, $6, NULL, $2, @$); $$->d = $8; }
+  | latest primary OF IDENT IN primary WHERE expr %prec NOWHERE
+                                           { $$ = quant(lx, $1, $4, $6, $8, $2, @$); }
+  | latest primary OF IDENT IN primary WHERE expr BY primary
+                                           { $$ = quant(lx, $1, $4, $6, $8, $2, @$); $$->d = $10; }
+  | IF expr THEN expr ELSE expr %prec WHERE
+      { $$ = mk(lx, N_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
   | DAYS OF expr COVERED BY primary WHERE expr FROM expr TO expr
       { $$ = mk(lx, N_COVER, @$); $$->a = $3; $$->b = $6; $$->c = $8; $$->d = $10; $$->e = $12; }
   | DAYS OF expr COVERED BY primary FROM expr TO expr
@@ -375,6 +410,7 @@ primary
                              whether the count is in L */
   | IT                    { $$ = mk(lx, N_IT, @$); }
   | IDENT '(' arglist ')' { $$ = mk(lx, N_CALL, @$); $$->str = $1; $$->args = $3; }
+  | DAYS '(' arglist ')'  { $$ = mk(lx, N_CALL, @$); $$->str = "days"; $$->args = $3; }
   | '(' expr ')'          { $$ = $2; }
   | '{' setitems '}'      { $$ = mk(lx, N_SET, @$); $$->args = $2; }
   | window                { $$ = $1; }
@@ -382,6 +418,11 @@ primary
   | COUNT primary %prec WHERE { $$ = quant(lx, Q_COUNT, NULL, $2, NULL, NULL, @$); }
   | AT LEAST NUMBER OF '(' args ')'
       { $$ = mk(lx, N_ATLEAST, @$); $$->num = $3; $$->args = $6; }
+  ;
+
+latest
+  : LATEST                { $$ = Q_LATEST; }
+  | EARLIEST              { $$ = Q_EARLIEST; }
   ;
 
 window

@@ -70,12 +70,14 @@ static inline const char *pol_xrole_name(char role)
   case 'w': return "window";
   case 'n': return "at least";
   case 'x': return "extern";
+  case 'v': return "value";
+  case 'f': return "fact";
   default: return "?";
   }
 }
 
-/* Whether role letter r names a block (body, key, start, end). */
-#define POL_XROLE_BLOCK(r) ((r) == 'b' || (r) == 'k' || (r) == 's' || (r) == 'e')
+/* Whether role letter r names a block (body, key, start, end, value). */
+#define POL_XROLE_BLOCK(r) ((r) == 'b' || (r) == 'k' || (r) == 's' || (r) == 'e' || (r) == 'v')
 
 /* The Ax of the EXTRA word with role letter `role` of the instruction at
    ins (which must have one: verified code).  Borrowed ins. */

@@ -469,6 +469,189 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
   return pol_range((int32_t)sure, (int32_t)possible);
 }
 
+/* ---- sums, latest / earliest, sets, durations, if ----------------------- */
+
+/* The list of the strings of constant set `set` (SETLIST), built for every
+   set on first use; unknown if memory runs out. */
+static pol_Value set_list(pol_VM *vm, const pol_Value *set)
+{
+  const pol_Program *p = vm->p;
+  if (set->tag != PV_SET || set->aux >= p->nsets) return pol_unk();
+  if (!vm->setlists) {
+    pol_List *l = calloc(p->nsets, sizeof *l);
+    pol_Value *v = calloc(p->nsetitems ? p->nsetitems : 1, sizeof *v);
+    if (!l || !v) { free(l); free(v); return pol_unk(); }
+    for (uint32_t i = 0; i < p->nsetitems; i++) {
+      uint32_t id = p->setitems[i] < p->nstr ? p->setitems[i] : 0;
+      v[i].tag = PV_STR;
+      v[i].aux = id;
+      v[i].u.s = p->str[id];
+    }
+    for (uint32_t i = 0; i < p->nsets; i++) {
+      uint64_t a = p->set0[i], n = p->setn[i];
+      if (a + n > p->nsetitems) a = n = 0;   /* the verifier refuses such a set */
+      l[i].n = (uint32_t)n;
+      l[i].elem = PK_STR;
+      l[i].items = v + a;
+    }
+    vm->setlists = l;
+    vm->setvals = v;
+  }
+  pol_Value r = {PV_LIST, 0, {0}};
+  r.u.p = &vm->setlists[set->aux];
+  return r;
+}
+
+/* days(n) (unit 0), weeks(n) (1), years(n) (2): a whole number of days,
+   weeks or years within 10000 years (the bounds of duration constants);
+   anything else is unknown. */
+static pol_Value duration_of(const pol_Value *n0, uint32_t unit)
+{
+  pol_Value n = exact(n0);
+  if (n.tag != PV_NUM || !pol_dec_is_int(n.u.d)) return pol_unk();
+  int64_t k = n.u.d / POL_DEC_SCALE;
+  int64_t lim = unit == 2 ? 10000 : unit == 1 ? 3652425 / 7 : 3652425;
+  if (k < -lim || k > lim) return pol_unk();
+  pol_Value d = {PV_DUR, 0, {0}};
+  if (unit == 2) d.u.r.lo = (int32_t)(k * 12);
+  else d.u.r.hi = (int32_t)(unit == 1 ? k * 7 : k);
+  return d;
+}
+
+/* Two known values that are one value (bools, numbers known exactly,
+   strings, dates, durations). */
+static int same_value(const pol_Value *a0, const pol_Value *b0)
+{
+  pol_Value a1 = exact(a0), b1 = exact(b0);
+  const pol_Value *a = &a1, *b = &b1;
+  if (!pol_known(a) || !pol_known(b) || a->tag != b->tag) return 0;
+  switch (a->tag) {
+  case PV_BOOL: case PV_DATE: return a->aux == b->aux;
+  case PV_NUM: return a->u.d == b->u.d;
+  case PV_STR: return str_eq(a, b);
+  case PV_DUR: return a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  default: return 0;
+  }
+}
+
+/* MERGE, `if C then A else B` with C unknown: the value both branches
+   agree on; for two numbers (or ranges) the whole-number range holding
+   both; else unknown. */
+static pol_Value merge(const pol_Value *a0, const pol_Value *b0)
+{
+  pol_Value a = exact(a0), b = exact(b0);
+  if (same_value(&a, &b)) return a;
+  pol_Dec alo, ahi, blo, bhi;
+  if (!num_range(&a, &alo, &ahi) || !num_range(&b, &blo, &bhi)) return pol_unk();
+  return widen(alo < blo ? alo : blo, ahi > bhi ? ahi : bhi, POL_DEC_SCALE);
+}
+
+/* SUM: v1 + v2 + ... over the items whose body is true, in list order (a
+   partial sum out of range stops the case, as `+` does); an item whose
+   body is unknown adds [min(0, v), max(0, v)]; a value that is a range adds
+   its range.  Unknown when an item whose body is true or unknown has an
+   unknown value (a number may be anything, negative too). */
+static pol_Value sum(pol_VM *vm, const pol_List *l, int item, uint32_t body, uint32_t val)
+{
+  pol_Value *R = vm->regs;
+  pol_Dec acc = 0;
+  i128 lo = 0, hi = 0;
+  int unknown = 0;
+  for (uint32_t i = 0; i < l->n; i++) {
+    if (charge(vm, ITEM_COST) != 0) return pol_unk();
+    vm->visits++;
+    R[item] = l->items[i];
+    pol_Value b = run(vm, body);
+    if (vm->out_of_budget) return pol_unk();
+    pol_Tri t = pol_truth(&b);
+    if (t == POL_FALSE) continue;
+    R[item] = l->items[i];
+    pol_Value v = run(vm, val);
+    if (vm->out_of_budget) return pol_unk();
+    v = exact(&v);
+    pol_Dec vlo, vhi;
+    if (!num_range(&v, &vlo, &vhi)) { unknown = 1; continue; }
+    if (t == POL_TRUE && v.tag == PV_NUM) {
+      pol_Dec r;
+      if (pol_dec_add(acc, v.u.d, &r) != POL_DEC_OK) return overflow(vm, OP_ADD, acc, v.u.d);
+      acc = r;
+    }
+    if (t == POL_TRUE) { lo += vlo; hi += vhi; }
+    else { lo += vlo < 0 ? vlo : 0; hi += vhi > 0 ? vhi : 0; }
+  }
+  if (unknown) return pol_unk();
+  if (lo == hi) return pol_num((pol_Dec)lo);   /* == acc */
+  return widen(lo, hi, POL_DEC_SCALE);
+}
+
+/* The order of two known keys (dates, or numbers known exactly): <0, 0, >0. */
+static int key_cmp(const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag == PV_DATE) return (int32_t)a->aux < (int32_t)b->aux ? -1 : (int32_t)a->aux > (int32_t)b->aux;
+  return a->u.d < b->u.d ? -1 : a->u.d > b->u.d;
+}
+
+static int key_known(const pol_Value *k) { return k->tag == PV_DATE || k->tag == PV_NUM; }
+
+/* LATEST (dir 1) / EARLIEST (dir -1): the value of the item whose body is
+   true and whose key is greatest (least).  M is the greatest known key of
+   the items whose body is true.  The items that may be that item: body
+   true or unknown, and key unknown or not before M.  The result is their
+   value when they all agree on one (one item: its value); else unknown.
+   No item whose body may be true: unknown, and fact f - 1 (the list) is
+   noted missing; items whose bodies are all unknown: unknown. */
+static pol_Value latest(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x, int dir)
+{
+  pol_Value *R = vm->regs;
+  uint32_t body = pol_extra_at(x, 'b'), key = pol_extra_at(x, 'k'), val = pol_extra_at(x, 'v');
+  uint32_t f = pol_extra_at(x, 'f');
+  /* the COUNTD scratch, as a stack: keys[base + i], keysure[base + i]
+     the truth of item i's body */
+  uint32_t base = vm->nkeys;
+  if (grow_keys(vm, base + l->n) != 0) return pol_unk();
+  int have_m = 0, some_true = 0, some = 0;
+  pol_Value m = pol_unk();
+  for (uint32_t i = 0; i < l->n; i++) {
+    vm->nkeys = base + i;
+    if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
+    R[item] = l->items[i];
+    pol_Value b = run(vm, body);
+    if (vm->out_of_budget) break;
+    pol_Tri t = pol_truth(&b);
+    vm->keysure[base + i] = (uint8_t)t;
+    vm->keys[base + i] = pol_unk();
+    if (t == POL_FALSE) continue;
+    some = 1;
+    some_true |= t == POL_TRUE;
+    vm->nkeys = base + i + 1;   /* a nested COUNTD or LATEST in the key block works above item i */
+    R[item] = l->items[i];
+    pol_Value k = run(vm, key);
+    if (vm->out_of_budget) break;
+    k = exact(&k);
+    vm->keys[base + i] = k;
+    if (t == POL_TRUE && key_known(&k) && (!have_m || dir * key_cmp(&k, &m) > 0)) { m = k; have_m = 1; }
+  }
+  vm->nkeys = base + l->n;
+  pol_Value r = pol_unk();
+  int found = 0, agree = 1;
+  for (uint32_t i = 0; i < l->n && !vm->out_of_budget && some_true; i++) {
+    if ((pol_Tri)vm->keysure[base + i] == POL_FALSE) continue;
+    const pol_Value *k = &vm->keys[base + i];
+    if (have_m && key_known(k) && dir * key_cmp(k, &m) < 0) continue;
+    R[item] = l->items[i];
+    pol_Value v = run(vm, val);
+    if (vm->out_of_budget) break;
+    if (!found) { r = v; found = 1; }
+    else if (!same_value(&r, &v)) agree = 0;
+  }
+  vm->nkeys = base;
+  if (vm->out_of_budget) return pol_unk();
+  if (!some && f && vm->tracing) note_missing(vm, POL_NOSTR, f - 1);
+  if (!some_true || !found || !agree) return pol_unk();
+  return r;
+}
+
 /* The loop builds as a switch, or with computed goto (a GNU extension,
    about 20% faster here) where the compiler has it. */
 #if defined(__GNUC__) && !defined(POL_SWITCH_DISPATCH)
@@ -674,6 +857,27 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
+  CASE(SUM) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    uint32_t body = POL_Ax(pc[0]), val = POL_Ax(pc[1]);
+    pc += 2;
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    R[a] = sum(vm, R[POL_B(i)].u.p, item, body, val);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(LATEST) CASE(EARLIEST) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    const pol_Instr *x = pc - 1;
+    pc += POL_NEXTRA_LATEST;
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    R[a] = latest(vm, R[POL_B(i)].u.p, item, x, POL_OP(i) == OP_LATEST ? 1 : -1);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(SETLIST) R[POL_A(i)] = set_list(vm, &R[POL_B(i)]); NEXT();
+  CASE(DUR) R[POL_A(i)] = duration_of(&R[POL_B(i)], POL_C(i)); NEXT();
+  CASE(MERGE) R[POL_A(i)] = merge(&R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(ATLEAST) {
     uint32_t k = POL_Ax(*pc++), yes = 0, maybe = 0;
     for (uint32_t j = 0; j < POL_C(i); j++) {
@@ -771,6 +975,8 @@ void pol_vm_free(pol_VM *vm)
   free(vm->keys);
   free(vm->keysure);
   free(vm->ivals);
+  free(vm->setlists);
+  free(vm->setvals);
   free(vm->items);
   free(vm->itemcrit);
   free(vm);

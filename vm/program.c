@@ -234,6 +234,10 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
     if (POL_OP(w) != OP_EXTRA) fputs("not an EXTRA word! ", f);
     if (r == 'w') fprintf(f, "window r%u", ax);
     else if (r == 'n') fprintf(f, "at least %u", ax);
+    else if (r == 'f') {
+      if (ax == 0) fputs("no fact", f);
+      else fprintf(f, "fact %u %s", ax - 1, ax - 1 < p->nfacts && p->facts ? S(p, p->facts[ax - 1].path) : "?");
+    }
     else if (r == 'x')
       fprintf(f, "extern %s", ax < p->next && p->ext ? S(p, p->ext[ax].name) : "?");
     else fprintf(f, "%s block %u", pol_xrole_name(r), ax);

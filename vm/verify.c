@@ -311,6 +311,8 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
       if (x >= bl->nregs)
         return fail(v, AT "%s register %u out of range (nregs %u)", b, pc, role, x,
                     bl->nregs);
+    } else if (roles[i] == 'f') {
+      if (x > p->nfacts) return fail(v, AT "fact %u out of range (nfacts %u)", b, pc, x - 1, p->nfacts);
     } else if (roles[i] == 'n') {
       if (x < 1 || x > C) return fail(v, AT "at least %u of %u items", b, pc, x, C);
     } else if (roles[i] == 'x') {

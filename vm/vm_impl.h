@@ -71,6 +71,10 @@ struct pol_VM {
   uint32_t capkeys, nkeys;    /* nkeys: top of the COUNTD stack */
   pol_Ival *ivals;
   uint32_t capivals, nivals;  /* nivals: top of the COVER stack */
+  /* SETLIST: every constant set as a list of its strings, built on first
+     use (setlists[p->nsets], their items setvals[p->nsetitems]) */
+  pol_List *setlists;
+  pol_Value *setvals;
   /* externs: natives[p->next]; libs and libfds [p->nxlib], the first
      nlibs of them open (dlopen handles, the descriptors they map) */
   pol_Native *natives;

@@ -17,7 +17,10 @@ Everything depends on the seed alone: the same seed writes the same files.
 The policies use every construct of the language, nested: lets with and
 without parameters, windows, coverage (`days of W covered by L where P
 from S to E`), counts, `count distinct`, quantifiers over records and
-nested quantifiers (named binders, `it`, outer fields), `for each`,
+nested quantifiers (named binders, `it`, outer fields), sums, `latest` /
+`earliest` (with and without `by`), quantifiers and counts over set
+literals, `if … then … else`, `days(n)` / `weeks(n)` / `years(n)`,
+`count x in L` and `count distinct` without `where`, `for each`,
 decision rules with tags and every outcome, `assess` blocks, `authorize`
 blocks (every field, `period S to E` and `for D`), plans and
 effective dates (several policies and versions competing for a code),
@@ -196,7 +199,7 @@ class Gen:
             return self.bool_leaf(sc)
         k = self.pick(["and", "or", "not", "quant", "quant", "count", "countd", "cover",
                        "atleast", "within", "call", "coal", "cmpnum", "cmpdate", "instr",
-                       "known", "ext"])
+                       "known", "ext", "setq", "if", "latest", "sum"])
         if k == "and" or k == "or":
             return "(%s %s %s)" % (self.e_bool(d - 1, sc), k, self.e_bool(d - 1, sc))
         if k == "not":
@@ -236,7 +239,90 @@ class Gen:
         if k == "ext" and self.externs:
             self.prims.add("extern")
             return "ext_pos(%s)" % self.e_num(d - 1, sc)
+        if k == "setq":
+            return self.set_quant(d, sc)
+        if k == "if":
+            self.prims.add("if then else")
+            return "(if %s then %s else %s)" % (self.e_bool(d - 1, sc), self.e_bool(d - 1, sc),
+                                                self.e_bool(d - 1, sc))
+        if k == "latest":
+            t = self.pick(["string", "bool", "number", "date"])
+            v = self.latest(d, sc, t)
+            if t == "string":
+                return "(%s %s %s)" % (v, self.pick(["==", "!="]), q(self.pick(STRS)))
+            if t == "bool":
+                return "(%s == %s)" % (v, self.pick(["true", "false"]))
+            if t == "number":
+                return "(%s %s %s)" % (v, self.cmp(), num_lit(self.pick(sorted(self.nums))))
+            return "(%s %s %s)" % (v, self.cmp(), self.e_date(1, sc))
+        if k == "sum":
+            return "(%s %s %s)" % (self.sum(d, sc), self.cmp(), num_lit(self.pick([0, 1, 2, 5, 10])))
         return self.bool_leaf(sc)
+
+    # ---- sum, latest / earliest, sets -------------------------------------
+    def set_quant(self, d, sc):
+        """exists / every / no / count over a set literal, its item named."""
+        if len(sc) >= 3:
+            return self.bool_leaf(sc)
+        b = "x%d" % len(sc)
+        lit = "{%s}" % ", ".join(q(x) for x in self.r.sample(STRS, self.r.randint(1, 3)))
+        inner = sc + [(None, b)]
+        r = self.r.random()
+        if r < 0.5:
+            body = self.pick(["(%s %s %s)" % (b, self.pick(["==", "!="]), self.leaf("string", inner)),
+                              "(%s in %s)" % (b, self.leaf("list<string>", inner)),
+                              "(%s and (%s == %s))" % (self.e_bool(d - 1, inner), b, self.leaf("string", inner))])
+        else:
+            body = "(%s %s %s)" % (b, self.pick(["==", "!="]), self.leaf("string", inner))
+        op = self.pick(["exists", "every", "no", "count"])
+        self.prims.add(op + " over a set")
+        if op == "count":
+            return "((count %s in %s where %s) %s %s)" % (b, lit, body, self.cmp(), num_lit(self.pick([0, 1, 2])))
+        return "(%s %s in %s where %s)" % (op, b, lit, body)
+
+    def sum(self, d, sc):
+        l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
+        self.prims.add("sum")
+        b = self.binder_for(sc, rec, 0.3)
+        inner = sc + [(rec, b)]
+        f = (b + ".") if b else ""
+        val = "%sval" % f if rec == "Sub" else "%sscore" % f
+        if self.chance(0.2):
+            val = "(%s)" % self.e_num(1, inner)
+        item = "%s in %s" % (b, l) if b else l
+        if self.chance(0.25):
+            return "(sum %s of %s)" % (val, item)
+        return "(sum %s of %s where %s)" % (val, item, self.where(d, sc, rec, binder=b))
+
+    def latest(self, d, sc, t):
+        """(latest|earliest V of L where P [by K]), V of type t."""
+        l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
+        op = self.pick(["latest", "earliest"])
+        self.prims.add(op)
+        b = self.binder_for(sc, rec, 0.3)
+        inner = sc + [(rec, b)]
+        f = (b + ".") if b else ""
+        fields = [x for x, ft in RECS[rec].items() if ft == t]
+        if fields:
+            val = f + self.pick(fields)
+        else:
+            val = self.leaf(t, inner)
+        if rec == "Sub":
+            order = self.pick(["", " by %sdt" % f, " by %sval" % f])
+        else:
+            order = self.pick(["", " by %sday" % f, " by %sstart" % f, " by %sscore" % f])
+        if rec == "Sub" and order == "":
+            order = " by %sdt" % f   # Sub has no `date` field
+        if rec == "Ev" and order == "":
+            order = " by %sday" % f  # nor has Ev
+        if rec == "Ev" and self.chance(0.15):
+            # a computed key, perhaps with a count or a latest inside
+            self.prims.add(op + " computed key")
+            order = " by (%sday + days(%s))" % (f, self.e_num(d - 1, inner))
+        item = "%s in %s" % (b, l) if b else l
+        if self.chance(0.2):
+            return "(%s %s of %s%s)" % (op, val, item, order)
+        return "(%s %s of %s where %s%s)" % (op, val, item, self.where(d, sc, rec, binder=b), order)
 
     def cmp(self):
         return self.pick(["==", "!=", "<", "<=", ">", ">="])
@@ -349,6 +435,8 @@ class Gen:
         l, rec = self.pick(self.lists(sc))
         if self.chance(0.2):
             self.prims.add("count")
+            if rec and self.chance(0.3):
+                return "(count x%d in %s)" % (len(sc), l)
             return "(count %s)" % l
         self.prims.add("count where")
         b = self.binder_for(sc, rec)
@@ -368,6 +456,9 @@ class Gen:
         if self.chance(0.15):
             key = "(%s)" % self.e_num(1, inner)
             self.prims.add("count distinct computed key")
+        if self.chance(0.15):
+            self.prims.add("count distinct, no where")
+            return "(count distinct %s of %s in %s)" % (key, b, l) if b else "(count distinct %s of %s)" % (key, l)
         if b:
             return "(count distinct %s of %s in %s where %s)" % (key, b, l, self.where(d, sc, rec, binder=b))
         return "(count distinct %s of %s where %s)" % (key, l, self.where(d, sc, rec))
@@ -395,7 +486,15 @@ class Gen:
         if d <= 0 or self.chance(0.3):
             return self.leaf("number", sc)
         k = self.pick(["arith", "arith", "count", "countd", "cover", "coal", "floor", "datediff",
-                       "neg", "call"])
+                       "neg", "call", "sum", "latest", "if"])
+        if k == "sum":
+            return self.sum(d, sc)
+        if k == "latest":
+            return self.latest(d, sc, "number")
+        if k == "if":
+            self.prims.add("if then else")
+            return "(if %s then %s else %s)" % (self.e_bool(d - 1, sc), self.e_num(d - 1, sc),
+                                                self.e_num(d - 1, sc))
         if k == "arith":
             op = self.pick(["+", "-", "*", "/"])
             self.prims.add("arithmetic " + op)
@@ -426,7 +525,17 @@ class Gen:
     def e_date(self, d, sc):
         if d <= 0 or self.chance(0.4):
             return self.leaf("date", sc)
-        k = self.pick(["dur", "dur", "coal", "part", "call"])
+        k = self.pick(["dur", "dur", "coal", "part", "call", "ndur", "latest", "if"])
+        if k == "ndur":
+            self.prims.add("days/weeks/years(n)")
+            return "(%s %s %s(%s))" % (self.leaf("date", sc), self.pick(["+", "-"]),
+                                       self.pick(["days", "weeks", "years"]), self.e_num(d - 1, sc))
+        if k == "latest":
+            return self.latest(d, sc, "date")
+        if k == "if":
+            self.prims.add("if then else")
+            return "(if %s then %s else %s)" % (self.e_bool(d - 1, sc), self.e_date(d - 1, sc),
+                                                self.e_date(d - 1, sc))
         if k == "dur":
             self.prims.add("date +- duration")
             dur = self.pick(DURS) if self.chance(0.97) else "8000 years"

@@ -491,7 +491,10 @@ static void test_opinfo(void **state)
   }
   assert_int_equal(pol_opinfo[OP_CALLX].c, 'N');
   assert_int_equal(pol_opinfo[OP_EXTRA].fmt, FMT_Ax);
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "EXTRA");
+  /* opcode numbers are part of the bundle format: new ones go after EXTRA
+     (2.2 added SUM .. MERGE as 42 .. 47) */
+  assert_int_equal(OP_EXTRA, 41);
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "MERGE");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */
@@ -846,6 +849,31 @@ static void test_atleast(void **state)
   p = fixture();
   p->code[PC_CUR] = ABC(OP_CUR, 0, 5, 0);
   expect_bad(p, "block 6 pc 41: unused operand B is 5, must be 0");
+}
+
+/* LATEST (2.2) in the place of block 2's COVER (pc 24, four EXTRA words):
+   body, key and value blocks, and the fact noted missing, plus one. */
+static void test_latest_fact_word(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  assert_int_equal(POL_OP(p->code[24]), OP_COVER);
+  p->code[24] = ABC(OP_LATEST, 3, 0, 2);
+  p->code[28] = X(0);   /* no fact */
+  expect_good(p);
+  p = fixture();
+  p->code[24] = ABC(OP_EARLIEST, 3, 0, 2);
+  p->code[28] = X(p->nfacts);   /* the last fact */
+  expect_good(p);
+  p = fixture();
+  p->code[24] = ABC(OP_LATEST, 3, 0, 2);
+  p->code[28] = X(p->nfacts + 1);
+  char want[128];
+  snprintf(want, sizeof want, "block 2 pc 24: fact %u out of range (nfacts %u)", p->nfacts, p->nfacts);
+  expect_bad(p, want);
+  p = fixture();
+  p->code[24] = ABC(OP_SUM, 3, 0, 2);   /* two EXTRA words: the third is not one */
+  expect_bad(p, "block 2");
 }
 
 static void test_bad_string_ids(void **state)
@@ -1618,6 +1646,7 @@ int main(void)
     cmocka_unit_test(test_extern_lib_names),
     cmocka_unit_test(test_depth),
     cmocka_unit_test(test_atleast),
+    cmocka_unit_test(test_latest_fact_word),
     cmocka_unit_test(test_bad_string_ids),
     cmocka_unit_test(test_bad_constants),
     cmocka_unit_test(test_bad_sets),

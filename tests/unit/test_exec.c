@@ -1406,6 +1406,23 @@ static void test_nested_count_distinct(void **state)
          "{\"date\": \"2025-01-01\", \"target\": \"sij\"}]", T);
 }
 
+static void test_nested_latest(void **state)
+{
+  (void)state;
+  /* a LATEST (or COUNTD) in LATEST's key block must not overwrite the
+     truth the outer one keeps for the item (the inner one's first item
+     is false: every outer item read as false, and the latest as unknown) */
+  expect("(latest relief of inj where steroid by (date + days((latest i.relief of i in inj where i.relief > 7)))) < 7",
+         "\"inj\": [{\"steroid\": null, \"relief\": 1, \"date\": \"2024-01-01\"}, "
+         "{\"steroid\": true, \"relief\": 8, \"date\": \"2025-01-01\"}, "
+         "{\"steroid\": true, \"relief\": 6.5, \"date\": \"2025-03-01\"}]", T);
+  /* and one in its body or value block */
+  expect("(latest (count distinct i.target of i in inj where i.steroid) of inj where "
+         "(count distinct i.target of i in inj where i.steroid) >= 1) == 1",
+         "\"inj\": [{\"steroid\": null, \"date\": \"2024-01-01\", \"target\": \"y\"}, "
+         "{\"steroid\": true, \"date\": \"2025-01-01\", \"target\": \"x\"}]", U);
+}
+
 static void test_nested_cover(void **state)
 {
   (void)state;
@@ -1415,6 +1432,165 @@ static void test_nested_cover(void **state)
          "from start to end) == 20",
          "\"th\": [{\"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
          "{\"start\": \"2025-03-01\", \"end\": \"2025-03-10\"}]", T);
+}
+
+/* ---- sum, latest / earliest, if, sets, durations -------------------------- */
+
+/* inj items from "steroid/relief/date" triples, null for unknown. */
+#define I3(st, rel, dt) "{\"steroid\": " st ", \"relief\": " rel ", \"date\": " dt "}"
+
+static void test_sum(void **state)
+{
+  (void)state;
+  /* empty: 0; P false items never count */
+  expect("(sum relief of inj where steroid) == 0", "\"inj\": []", T);
+  expect("(sum relief of inj where steroid) == 0", "\"inj\": [" I3("false", "null", "null") "]", T);
+  /* known: exact decimals */
+  expect("(sum relief of inj where steroid) == 7.5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("true", "2.5", "null") "]", T);
+  expect("(sum i.relief of i in inj) == 7.5",
+         "\"inj\": [" I3("null", "5", "null") ", " I3("false", "2.5", "null") "]", T);
+  /* P unknown, value known: a range [5, 7] */
+  const char *r57 = "\"inj\": [" I3("true", "5", "null") ", " I3("null", "2", "null") "]";
+  expect("(sum relief of inj where steroid) >= 5", r57, T);
+  expect("(sum relief of inj where steroid) >= 6", r57, U);
+  expect("(sum relief of inj where steroid) > 7", r57, F);
+  /* a negative value with P unknown lowers the lower bound */
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("null", "-1", "null") "]", U);
+  /* a value unknown where P may be true: unknown, even when the known part
+     reaches the threshold (the value may be negative) */
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("true", "null", "null") "]", U);
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("null", "null", "null") "]", U);
+  /* ... but not where P is false */
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("false", "null", "null") "]", T);
+  /* the author decides: ?? 0 or known() */
+  expect("(sum (relief ?? 0) of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("true", "null", "null") "]", T);
+  expect("(sum relief of inj where steroid) >= 1", "\"inj\": null", U);
+  /* over a count (a range) */
+  expect("(sum (count inj where steroid) of g in grp) >= 0", "\"grp\": [{\"name\": \"x\"}]", U);
+  /* a partial sum out of range stops the case, as + does */
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n  criterion \"S\" \"\" { (sum relief of inj) > 0 }\n}\n");
+  ex_case(&x, "\"inj\": [" I3("true", "92233720368", "null") ", " I3("true", "1", "null") "]");
+  const pol_LineResult *r = NULL;
+  char err[256];
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "number out of range: 92233720368 + 1"));
+  ex_free(&x);
+}
+
+static void test_latest(void **state)
+{
+  (void)state;
+  const char *two = "\"inj\": [" I3("true", "8", "\"2025-01-01\"") ", " I3("true", "6.5", "\"2025-03-01\"") "]";
+  expect("(latest relief of inj where steroid) == 6.5", two, T);
+  expect("(earliest relief of inj where steroid) == 8", two, T);
+  expect("(latest i.relief of i in inj where i.steroid by i.date) < 7", two, T);
+  expect("(latest relief of inj by relief) == 8", two, T);
+  /* no matching item: unknown (and the list is noted missing, see the trace test) */
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": []", U);
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": [" I3("false", "1", "\"2025-01-01\"") "]", U);
+  /* an item with an unknown date that may be the latest: unknown ... */
+  const char *undated = "\"inj\": [" I3("true", "8", "\"2025-01-01\"") ", " I3("true", "6.5", "null") "]";
+  expect("(latest relief of inj where steroid) < 7", undated, U);
+  /* ... unless every item that may be it agrees */
+  expect("(latest relief of inj where steroid) == 8",
+         "\"inj\": [" I3("true", "8", "\"2025-01-01\"") ", " I3("true", "8", "null") "]", T);
+  /* an item whose P is unknown, dated after the latest sure one: unknown */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("null", "8", "\"2025-04-01\"") "]", U);
+  /* ... dated before it: it cannot be the latest */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("null", "8", "\"2025-01-01\"") "]", T);
+  /* only unknown P: perhaps none matches */
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": [" I3("null", "6.5", "\"2025-03-01\"") "]", U);
+  /* two on the latest date that disagree: unknown; that agree: the value */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("true", "8", "\"2025-03-01\"") "]", U);
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("true", "6.5", "\"2025-03-01\"") "]", T);
+  /* the winner's value unknown */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-01-01\"") ", " I3("true", "null", "\"2025-03-01\"") "]", U);
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": null", U);
+  /* strings and dates as values; earliest mirrors */
+  expect("(earliest date of inj where steroid) == 2025-01-01", two, T);
+  expect("(earliest relief of inj where steroid) == 6.5",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("null", "8", "\"2025-04-01\"") "]", T);
+}
+
+static void test_if(void **state)
+{
+  (void)state;
+  static const char *const cv[3] = {"false", "true", "null"};
+  for (int i = 0; i < 3; i++) {
+    char facts[64];
+    snprintf(facts, sizeof facts, "\"a\": %s, \"n\": 1, \"m\": 2", cv[i]);
+    expect("(if a then b else c) ?? true", facts, T);
+    /* two numbers: the value, or the range holding both */
+    expect("(if a then n else m) >= 1", facts, T);
+    expect("(if a then n else m) >= 2", facts, i == 0 ? T : i == 1 ? F : U);
+    expect("(if a then n else m) <= 2", facts, T);
+    expect("(if a then n else n) == 1", facts, T);
+    /* bools agreeing: known; disagreeing: unknown */
+    expect("if a then true else true", facts, T);
+    expect("if a then true else false", facts, i == 0 ? F : i == 1 ? T : U);
+    expect("(if a then s else \"x\") == \"x\"", facts, i == 0 ? T : U);
+  }
+  /* an unknown branch not taken does not matter */
+  expect("if a then b else true", "\"a\": false, \"b\": null", T);
+  expect("if a then b else true", "\"a\": null, \"b\": null", U);
+  expect("if a then b else true", "\"a\": null, \"b\": true", T);
+  expect("(if a then d else e) == 2025-01-01", "\"a\": null, \"d\": \"2025-01-01\", \"e\": \"2025-01-01\"", T);
+  expect("(if a then n else m) == 1.5", "\"a\": null, \"n\": 1.5, \"m\": 1.5", T);
+  expect("(if a then n else m) >= 1", "\"a\": null, \"n\": 1.5, \"m\": 2.5", T);
+  expect("(if a then n else m) > 2.5", "\"a\": null, \"n\": 1.5, \"m\": 2.5", U);
+  expect("rdate - (if a then 14 days else 2 weeks) == 2025-05-18", "\"a\": null", T);
+}
+
+static void test_set_quantifiers(void **state)
+{
+  (void)state;
+  expect("exists x in {\"left\", \"right\"} where x == s", "\"s\": \"left\"", T);
+  expect("exists x in {\"left\", \"right\"} where x == s", "\"s\": \"both\"", F);
+  expect("exists x in {\"left\", \"right\"} where x == s", "\"s\": null", U);
+  expect("every x in {\"left\", \"right\"} where x in tags", "\"tags\": [\"left\", \"right\"]", T);
+  expect("every x in {\"left\", \"right\"} where x in tags", "\"tags\": [\"left\"]", F);
+  expect("every x in {\"left\", \"right\"} where x in tags", "\"tags\": null", U);
+  expect("no x in {\"left\", \"right\"} where x == s", "\"s\": \"both\"", T);
+  expect("(count x in {\"left\", \"right\", \"both\"} where x != s) == 2", "\"s\": \"both\"", T);
+  expect("(count x in {\"left\", \"right\", \"both\"} where x != s) >= 2", "\"s\": null", U);
+  expect("(count x in {\"left\", \"right\", \"both\"} where x != s or a) >= 2", "\"s\": null, \"a\": true", T);
+  expect("(count {\"left\", \"right\"}) == 2", "", T);
+  expect("(count x in {\"left\", \"right\", \"left\"} where x != s) == 1", "\"s\": \"left\"", T);
+  expect_d("let sides = {\"left\", \"right\"}", "exists x in sides where x == s", "\"s\": \"right\"", T);
+  expect("exists {\"left\", \"right\"} where it == s", "\"s\": \"right\"", T);
+}
+
+static void test_durations(void **state)
+{
+  (void)state;
+  expect("rdate - days(n) == 2025-05-18", "\"n\": 14", T);
+  expect("rdate - weeks(n) == 2025-05-18", "\"n\": 2", T);
+  expect("rdate - years(n) == 2024-06-01", "\"n\": 1", T);
+  expect("rdate + days(n) == 2025-06-02", "\"n\": 1", T);
+  expect("rdate - days(-1) == 2025-06-02", "", T);
+  expect("rdate - days(n) == 2025-05-18", "\"n\": null", U);
+  /* not a whole number, or beyond 10000 years: unknown */
+  expect("known(days(n))", "\"n\": 1.5", F);
+  expect("known(weeks(n))", "\"n\": 600000", F);
+  expect("known(years(n))", "\"n\": 10001", F);
+  expect("known(years(n))", "\"n\": 10000", T);
+  expect("rdate within [rdate - weeks(n), rdate]", "\"n\": 1", T);
+  expect("known(days((count inj where steroid)))", "\"inj\": [{\"steroid\": null}]", F);
+  expect("known(days((count inj where steroid)))", "\"inj\": [{\"steroid\": true}]", T);
+  /* constants fold */
+  expect("rdate - days(14) == 2025-05-18", "", T);
 }
 
 /* ---- coverage of the opcode list (keep last) ------------------------------ */
@@ -1465,6 +1641,12 @@ int main(void)
     cmocka_unit_test(test_range_arithmetic),
     cmocka_unit_test(test_nested_count_distinct),
     cmocka_unit_test(test_nested_cover),
+    cmocka_unit_test(test_nested_latest),
+    cmocka_unit_test(test_sum),
+    cmocka_unit_test(test_latest),
+    cmocka_unit_test(test_if),
+    cmocka_unit_test(test_set_quantifiers),
+    cmocka_unit_test(test_durations),
     cmocka_unit_test(test_every_opcode_ran),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
