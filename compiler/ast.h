@@ -67,12 +67,17 @@ typedef enum {
   N_DCOND,     /* op: D_*; a, b operands; str: tag */
   N_OTHERWISE, /* str outcome (deny, refer, pend) for a line no branch
                   applies to; text: its reason, or NULL */
-  N_AUTHFIELD  /* a field of a branch's `authorize` block (the list hangs
+  N_AUTHFIELD, /* a field of a branch's `authorize` block (the list hangs
                   off N_BRANCH.b): str the field's name, a its value;
                   index: pol_AuthField (set by the checker); flags:
                   AF_PERIOD_TO / AF_PERIOD_FOR on the `start` of a
                   `period S to E` / `period S for D` (its `end` follows,
                   flagged AF_PERIOD_END; for D: b is D, a is S + D - 1 day) */
+  N_VALUESET,  /* valueset str "text" path { args: N_VSITEM }: path is the
+                  code system's spelling; vset: its compiled ranges */
+  N_VSITEM     /* an item of a value set or of `codes`: str a code or a
+                  family ("M05.*"), text the end of a range (str .. text)
+                  or NULL; flags VS_* */
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST };
@@ -82,6 +87,7 @@ enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_
 enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
 enum { CF_EXCLUSION = 1 };
 enum { AF_PERIOD_TO = 1, AF_PERIOD_FOR = 2, AF_PERIOD_END = 4 };   /* N_AUTHFIELD flags */
+enum { VS_EXCEPT = 1, VS_NAME = 2 };            /* N_VSITEM flags: str names a value set */
 
 /* operator codes for N_UNARY / N_BINARY (operators.def) */
 enum {
@@ -96,7 +102,8 @@ const char *pol_op_text(int op);
 /* resolution of N_NAME / N_CALL, filled by the checker */
 enum {
   R_NONE, R_FACT, R_LET, R_PARAM, R_FIELD, R_ITEM, R_BUILTIN, R_EXTERN,
-  R_EACH       /* the item of the enclosing `for each` */
+  R_EACH,      /* the item of the enclosing `for each` */
+  R_VSET       /* a value set (the right side of `in`); decl its N_VALUESET */
 };
 
 typedef struct pol_Node pol_Node;
@@ -125,7 +132,8 @@ struct pol_Node {
   int depth;           /* R_FIELD / R_ITEM: enclosing quantifier, 0 = innermost */
   uint32_t tagbits;
   void *scope;         /* N_LET: the pol_Scope its body resolves in */
-  int state;           /* N_LET: 0 unchecked, 1 checking, 2 checked */
+  int state;           /* N_LET, N_VALUESET: 0 unchecked, 1 checking, 2 checked */
+  void *vset;          /* N_VALUESET: its pol_VSetC (compiler/valueset.h) */
 };
 
 pol_Node *pol_node(pol_Arena *a, pol_NodeKind kind, pol_Span span);

@@ -19,6 +19,8 @@
 #include "parse.h"
 #include "../vm/bundle.h"
 #include "../vm/suggest.h"
+#include "../vm/codes.h"
+#include "valueset.h"
 
 #define T_NONE  POL_TYPE(PK_NONE, 0, 0)
 #define T_BOOL  POL_TYPE(PK_BOOL, 0, 0)
@@ -568,8 +570,37 @@ static uint32_t resolve_name(Ctx *x, pol_Node *n)
     n->res = R_LET;
     return check_let(x->c, d);
   }
+  if (d->kind == N_VALUESET) {
+    pol_error(&x->c->diag, n->span, "E0257", "'%s' is a value set: test a code's membership, "
+              "`CODE in %s`, or a list's, `exists d in LIST where d in %s`", n->str, n->str, n->str);
+    return T_NONE;
+  }
   pol_error(&x->c->diag, n->span, "E0203", "'%s' is a function: call it with arguments", n->str);
   return T_NONE;
+}
+
+/* `CODE in VS`, `CODE not in VS` where VS names a value set: string codes,
+   a literal checked against the set's system.  1 if n is one. */
+static int check_vset_in(Ctx *x, pol_Node *n)
+{
+  if (n->b->kind != N_NAME) return 0;
+  Meaning m[2];
+  if (meanings(x, n->b->str, m, 2) != 1 || m[0].kind != M_DECL || m[0].node->kind != N_VALUESET)
+    return 0;
+  pol_Node *vs = m[0].node;
+  n->b->res = R_VSET;
+  n->b->decl = vs;
+  n->b->type = T_SET;
+  uint32_t ta = check_expr(x, n->a);
+  if (POL_TKIND(ta) && POL_TKIND(ta) != PK_STR) {
+    char b1[128];
+    pol_error(&x->c->diag, n->span, "E0221", "operator '%s' does not apply to %s and a value set "
+              "(a code is a string; for a list write `exists d in LIST where d in %s`)",
+              pol_op_text(n->op), pol_type_name(x->c, ta, b1, sizeof b1), vs->str);
+  }
+  const struct pol_VSetC *v = pol_vset_compile(x->c, vs->scope, vs);
+  if (v && n->a->kind == N_STR) pol_code_literal_check(x->c, n->a, v->system);
+  return 1;
 }
 
 static uint32_t check_call(Ctx *x, pol_Node *n)
@@ -737,6 +768,9 @@ static uint32_t check_binary(Ctx *x, pol_Node *n)
     expect(x, n->a, PK_BOOL, "'and'/'or' need true/false operands");
     expect(x, n->b, PK_BOOL, "'and'/'or' need true/false operands");
     return T_BOOL;
+  case O_IN: case O_NOTIN:
+    if (check_vset_in(x, n)) return T_BOOL;
+    break;
   default: break;
   }
   ta = check_expr(x, n->a);
@@ -867,6 +901,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     break;
   }
   pol_error(&x->c->diag, n->span, "E0299", "not an expression");
@@ -1041,9 +1076,10 @@ static void check_header(pol_Compiler *c, pol_PolicyUnit *u)
         u->effective = h->args->ival;
     } else if (strcmp(h->str, "codes") == 0) {
       for (pol_Node *v = h->args; v; v = v->next)
-        if (v->kind != N_STR)
+        if (v->kind != N_STR && v->kind != N_VSITEM)
           pol_error(&c->diag, v->span, "E0303", "a code is a string, e.g. \"27279\"");
       u->codes = h->args;
+      u->route = pol_codes_compile(c, &u->scope, u->codes, &u->codes_all);
     } else if (strcmp(h->str, "plans") == 0) {
       for (pol_Node *v = h->args; v; v = v->next)
         if (v->kind != N_STR)
@@ -1070,10 +1106,18 @@ static int list_meets(const pol_Node *a, const pol_Node *b)
   return 0;
 }
 
+/* Do two policies cover a code in common (exactly, by a range, a family
+   or a value set)? */
+static int codes_meet(const pol_PolicyUnit *a, const pol_PolicyUnit *b)
+{
+  if (a->codes_all && b->codes_all) return pol_vset_meet(a->codes_all, b->codes_all);
+  return 0;   /* an error in a `codes` was reported */
+}
+
 /* Would two policies compete for the same line with nothing to choose? */
 static int overlaps_routing(const pol_PolicyUnit *a, const pol_PolicyUnit *b)
 {
-  if (a->effective != b->effective || !list_meets(a->codes, b->codes)) return 0;
+  if (a->effective != b->effective || !codes_meet(a, b)) return 0;
   if (!a->plans && !b->plans) return 1;
   return a->plans && b->plans && list_meets(a->plans, b->plans);
 }
@@ -1369,7 +1413,7 @@ int pol_check(pol_Compiler *c)
     for (pol_Node *it = s->items; it; it = it->next) {
       pol_Scope *sc = u ? &u->scope : &c->global;
       switch (it->kind) {
-      case N_FACT: case N_LET: case N_EXTERN:
+      case N_FACT: case N_LET: case N_EXTERN: case N_VALUESET:
         it->scope = sc;
         scope_add(c, sc, it);
         break;
@@ -1389,6 +1433,7 @@ int pol_check(pol_Compiler *c)
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
       case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF:
       case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
+      case N_VSITEM:
         break;
       }
     }
@@ -1449,9 +1494,12 @@ int pol_check(pol_Compiler *c)
   for (int s = 0; s < nscopes; s++)
     for (int i = 0; i < SCOPE(s)->n; i++)
       if (SCOPE(s)->decls[i]->kind == N_LET) check_let(c, SCOPE(s)->decls[i]);
+      else if (SCOPE(s)->decls[i]->kind == N_VALUESET)
+        pol_vset_compile(c, SCOPE(s), SCOPE(s)->decls[i]);
 #undef SCOPE
   Peers peers;
   memset(&peers, 0, sizeof peers);
+  int nranged = 0;   /* units so far whose `codes` have ranges */
   for (int i = 0; i < c->nunits; i++) {
     pol_PolicyUnit *u = c->units[i];
     if (!u->header) continue;
@@ -1473,6 +1521,19 @@ int pol_check(pol_Compiler *c)
                   "policies \"%s\" and \"%s\" cover the same code for the same plans from the same date: "
                   "a line could not be routed", o->id, u->id);
     }
+    /* a policy with ranges may meet any other: those pairs are compared
+       one by one (policies with ranges are few; the rest keep the index) */
+    for (int j = 0; j < i && (u->route || nranged); j++) {
+      pol_PolicyUnit *o = c->units[j];
+      if (!o->header || (!u->route && !o->route)) continue;
+      int seen_already = 0;
+      for (int k = 0; k < nc && !seen_already; k++) seen_already = cand[k] == j;
+      if (!seen_already && overlaps_routing(o, u))
+        pol_error(&c->diag, u->header->span, "E0326",
+                  "policies \"%s\" and \"%s\" cover the same code for the same plans from the same date: "
+                  "a line could not be routed", o->id, u->id);
+    }
+    nranged += u->route != NULL;
     peers_add(&peers, u, i);
     IdSeen seen = {NULL, 0, 0};
     int nbranches = 0, nassess = 0;

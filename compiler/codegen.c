@@ -20,6 +20,8 @@
 
 #define GROWV POL_GROW
 
+#include "valueset.h"
+
 typedef struct Buf {
   pol_Instr *code;
   uint32_t n, cap;
@@ -431,6 +433,7 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     return 0;   /* not a constant */
   }
   return 0;
@@ -622,6 +625,8 @@ static int is_evidence_source(const pol_Node *n)
          n->kind == N_COVER;
 }
 
+static uint32_t vset_index(Gen *g, pol_Node *vs);
+
 static void binary(Gen *g, pol_Node *n, int dst)
 {
   static const pol_Op cmp[] = {
@@ -630,6 +635,21 @@ static void binary(Gen *g, pol_Node *n, int dst)
     [O_COALESCE] = OP_COALESCE, [O_ADD] = OP_ADD, [O_SUB] = OP_SUB, [O_MUL] = OP_MUL,
     [O_DIV] = OP_DIV
   };
+  if ((n->op == O_IN || n->op == O_NOTIN) && n->b->res == R_VSET) {
+    /* membership in a value set: a binary search over its ranges */
+    char ebuf[512];
+    g->expected = NULL;
+    if (is_evidence_source(n->a)) {
+      snprintf(ebuf, sizeof ebuf, "%s %s", pol_op_text(n->op), n->b->str);
+      g->expected = ebuf;
+    }
+    expr(g, n->a, dst);
+    g->expected = NULL;
+    emit_abc(g, OP_INVS, dst, dst, 0);
+    emit_extra(g, vset_index(g, n->b->decl));
+    if (n->op == O_NOTIN) emit_abc(g, OP_NOT, dst, dst, 0);
+    return;
+  }
   if (n->op == O_AND || n->op == O_OR) {
     const char *exp = g->expected;
     g->expected = NULL;
@@ -811,6 +831,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT:
   case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH:
   case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     break;   /* literals are folded above; the rest are not expressions */
   }
   abort();
@@ -935,12 +956,44 @@ static void decision(Gen *g, const pol_Node *dec)
   }
 }
 
-/* Appends the string ids of a header list (codes, plans) to codes[];
-   returns how many. */
+/* Appends a compiled value set to the program's value sets (VSET);
+   returns its index. */
+static uint32_t vset_emit(Gen *g, const char *name, const char *title, const pol_VSetC *v)
+{
+  pol_Program *p = g->p;
+  GROWV(p->vs, p->nvs, g->cap.vs);
+  pol_VSet *o = &p->vs[p->nvs];
+  o->name = str_id(g, name);
+  o->title = str_id(g, title ? title : "");
+  o->system = v->system;
+  o->r0 = p->nvsr;
+  o->nr = v->n;
+  for (uint32_t i = 0; i < v->n; i++) {
+    GROWV(p->vsr, p->nvsr, g->cap.vsr);
+    p->vsr[p->nvsr].lo = str_id(g, v->lo[i]);
+    p->vsr[p->nvsr].hi = str_id(g, v->hi[i]);
+    p->nvsr++;
+  }
+  return p->nvs++;
+}
+
+/* The index of value set vs (N_VALUESET) in the program, emitted the
+   first time it is used. */
+static uint32_t vset_index(Gen *g, pol_Node *vs)
+{
+  if (vs->index == 0) vs->index = (int)vset_emit(g, vs->str, vs->text, vs->vset) + 1;
+  return (uint32_t)vs->index - 1;
+}
+
+/* Appends the string ids of a header list (codes, plans) to codes[]: its
+   plain codes (families, ranges and value sets route by VSET); returns
+   how many. */
 static uint32_t code_list(Gen *g, const pol_Node *list)
 {
   uint32_t n = 0;
-  for (; list; list = list->next, n++) {
+  for (; list; list = list->next) {
+    if (list->kind != N_STR || strchr(list->str, '*')) continue;
+    n++;
     uint32_t id = str_id(g, list->str);
     GROWV(g->p->codes, g->p->ncodes, g->cap.codes);
     g->p->codes[g->p->ncodes++] = id;
@@ -1016,6 +1069,15 @@ static void policy(Gen *g, pol_PolicyUnit *u)
   p->pol[pi].ncodes = code_list(g, u->codes);
   p->pol[pi].plan0 = p->ncodes;
   p->pol[pi].nplans = code_list(g, u->plans);
+  if (u->route) {   /* policies before the first with ranges route by none */
+    uint32_t r = vset_emit(g, u->id, "codes", u->route);
+    while (p->npolvs < pi) {
+      GROWV(p->polvs, p->npolvs, g->cap.polvs);
+      p->polvs[p->npolvs++] = POL_NOSTR;
+    }
+    GROWV(p->polvs, p->npolvs, g->cap.polvs);
+    p->polvs[p->npolvs++] = r;
+  }
   p->pol[pi].crit0 = p->ncrit;
   p->pol[pi].branch0 = p->nbranches;
   p->pol[pi].tag0 = p->ntagnames;
@@ -1274,6 +1336,10 @@ pol_Program *pol_codegen(pol_Compiler *c)
 
   for (int i = 0; i < c->nunits; i++)
     if (c->units[i]->header) policy(&g, c->units[i]);
+  while (p->npolvs && p->npolvs < p->npol) {   /* one entry per policy, or none */
+    GROWV(p->polvs, p->npolvs, g.cap.polvs);
+    p->polvs[p->npolvs++] = POL_NOSTR;
+  }
 
   /* concatenate the block buffers into one code array */
   uint32_t total = 0;

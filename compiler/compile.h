@@ -45,7 +45,11 @@ typedef struct pol_PolicyUnit {
   /* header fields, checked */
   const char *id, *title, *version, *source;
   int32_t effective;
-  pol_Node *codes;       /* N_STR list */
+  pol_Node *codes;       /* N_STR (a code, or a family "2744*") and N_VSITEM
+                            (a range "A" .. "B", a value set's name) */
+  const struct pol_VSetC *route;      /* its families, ranges and value sets,
+                                         or NULL (compiler/valueset.h) */
+  const struct pol_VSetC *codes_all;  /* every code it covers (E0326) */
   pol_Node *plans;       /* N_STR list, or NULL: any plan */
   const char *tags[32];  /* tag names; bit i of a criterion's tagbits */
   int ntags;

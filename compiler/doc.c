@@ -28,6 +28,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include "compile.h"
 #include "../vm/output.h"
 #include "../vm/util.h"
+#include "../vm/codes.h"
 
 /* rich text: code `x`; a data name (title \x1f display); a let reference */
 #define RT_CODE    '\x02'
@@ -138,6 +140,42 @@ static void code(pol_Buf *b, const char *s)
   pol_buf_putc(b, RT_CODE);
   pol_buf_puts(b, s);
   pol_buf_putc(b, RT_CODE_END);
+}
+
+/* A value set in words: its name, title and system, then its items (the
+   first 12: a payer's set may hold thousands), e.g. `RA_DX` (Rheumatoid
+   arthritis, ICD-10-CM: `M05.*`, `M06.0` to `M06.9`, except `M06.4`). */
+static void vset_items(pol_Buf *b, const pol_Node *items, int depth, int max);
+
+static void vset_en(pol_Buf *b, const pol_Node *vs, int depth)
+{
+  code(b, vs->str);
+  pol_buf_puts(b, " (");
+  if (vs->text && *vs->text) pol_buf_printf(b, "%s, ", vs->text);
+  int sys = pol_code_system_find(vs->path);
+  pol_buf_printf(b, "%s: ", sys >= 0 ? pol_code_system_title((uint32_t)sys) : vs->path);
+  vset_items(b, vs->args, depth, 12);
+  pol_buf_putc(b, ')');
+}
+
+static void vset_items(pol_Buf *b, const pol_Node *items, int depth, int max)
+{
+  int k = 0, n = 0;
+  for (const pol_Node *it = items; it; it = it->next) n++;
+  for (const pol_Node *it = items; it && k < max; it = it->next, k++) {
+    if (k) pol_buf_puts(b, ", ");
+    if (it->flags & VS_EXCEPT) pol_buf_puts(b, "except ");
+    if ((it->flags & VS_NAME) && depth < 2 && it->decl) {
+      vset_en(b, it->decl, depth + 1);
+    } else {
+      code(b, it->str);
+      if (it->text) {
+        pol_buf_puts(b, " to ");
+        code(b, it->text);
+      }
+    }
+  }
+  if (n > max) pol_buf_printf(b, ", and %d more", n - max);
 }
 
 static void dname(pol_Buf *b, const char *title, const char *display)
@@ -246,6 +284,7 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
   case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
   case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     return 0;   /* not a constant */
   }
   return 0;
@@ -290,6 +329,7 @@ static int inline_let(D *d, const pol_Node *let)
   case N_IF: case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     return 0;
   }
   return 0;
@@ -611,8 +651,14 @@ static void binary_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q,
     compare_en(d, b, n, env, q);
     return;
   case O_IN: case O_NOTIN: {
-    pol_Node *set = set_of(n->b, env);
     int neg = n->op == O_NOTIN;
+    if (n->b->res == R_VSET) {
+      en(d, b, n->a, env, q, CX_OPND);
+      pol_buf_puts(b, neg ? " is not in the value set " : " is in the value set ");
+      vset_en(b, n->b->decl, 0);
+      return;
+    }
+    pol_Node *set = set_of(n->b, env);
     if (set) {
       en(d, b, n->a, env, q, CX_OPND);
       if (set->args && !set->args->next) {
@@ -869,6 +915,7 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     break;   /* not expressions */
   }
   pol_buf_puts(b, "?");
@@ -1414,7 +1461,7 @@ static void header_out(D *d, const char *file)
     case 1: pol_buf_puts(&v, u->title); break;
     case 2: pol_buf_puts(&v, u->version); break;
     case 3: pol_buf_printf(&v, "%s (lines whose service date, else request date, is earlier are not judged by this policy)", eff); break;
-    case 4: for (pol_Node *c = u->codes; c; c = c->next) { if (c != u->codes) pol_buf_puts(&v, ", "); code(&v, c->str); } break;
+    case 4: vset_items(&v, u->codes, 0, INT_MAX); break;
     case 5:
       if (!u->plans) pol_buf_puts(&v, "any plan");
       for (pol_Node *c = u->plans; c; c = c->next) { if (c != u->plans) pol_buf_puts(&v, ", "); code(&v, c->str); }

@@ -894,6 +894,7 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     break;   /* not expressions */
   }
   return text(f, "?");
@@ -1049,8 +1050,19 @@ static Doc *clause_doc(F *f, pol_Node *cl)
   return add(d, blk_end(&b, close_brace(cl)));
 }
 
+/* an item of a value set or of `codes`: "A", "A" .. "B", NAME, except … */
+static Doc *vsitem(F *f, pol_Node *v)
+{
+  Doc *d = seq(f, text(f, v->flags & VS_EXCEPT ? "except " : ""), NULL);
+  if (v->flags & VS_NAME) return add(d, text(f, v->str));
+  add(d, text(f, quote(f, v->str)));
+  if (v->text) add(d, seq(f, text(f, " .. "), text(f, quote(f, v->text)), NULL));
+  return d;
+}
+
 static Doc *hvalue(F *f, pol_Node *v)
 {
+  if (v->kind == N_VSITEM) return vsitem(f, v);
   return v->kind == N_STR ? text(f, quote(f, v->str)) : slice(f, v->span);
 }
 
@@ -1123,6 +1135,17 @@ static Doc *item_doc(F *f, pol_Node *it)
       else add(b.body, textf(f, "%s otherwise", r->str));
     }
     return seq(f, text(f, "decision "), blk_end(&b, close_brace(it)), NULL);
+  case N_VALUESET: {
+    /* one item a line, so that a comment beside an item stays with it */
+    blk_begin(&b, f, 1);
+    for (pol_Node *v = it->args; v; v = v->next) {
+      blk_elem(&b, v->span.start);
+      add(b.body, v->next ? seq(f, vsitem(f, v), text(f, ","), NULL) : vsitem(f, v));
+    }
+    Doc *d = seq(f, textf(f, "valueset %s ", it->str), NULL);
+    if (it->text) add(d, seq(f, text(f, quote(f, it->text)), text(f, " "), NULL));
+    return seq(f, d, textf(f, "%s ", it->path), blk_end(&b, close_brace(it)), NULL);
+  }
   case N_OTHERWISE:
     if (!it->text) return textf(f, "otherwise %s", it->str);
     return group(f, seq(f, textf(f, "otherwise %s", it->str),
@@ -1130,7 +1153,7 @@ static Doc *item_doc(F *f, pol_Node *it)
   case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
   case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
   case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
-  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
+  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM:
     break;   /* not top-level items */
   }
   return text(f, "?");

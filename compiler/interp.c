@@ -28,6 +28,8 @@
 #include <string.h>
 
 #include "../vm/vm.h"
+#include "../vm/codes.h"
+#include "valueset.h"
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -418,8 +420,32 @@ static Val eval_call(const Env *e, const pol_Node *n)
   }
 }
 
+/* Is the normal form c in the compiled set v?  A scan of every range: the
+   VM's binary search (vm/codes.c) checked against the plain definition. */
+static int in_ranges(const pol_VSetC *v, const char *c)
+{
+  for (uint32_t i = 0; i < v->n; i++)
+    if (strcmp(v->lo[i], c) <= 0 && strcmp(c, v->hi[i]) < 0) return 1;
+  return 0;
+}
+
+/* `CODE in VS`: unknown code, unknown; a known string is a member or not
+   (a string that is not a code of the set's system is not). */
+static Tri vset_member(Val a, const pol_Node *vs)
+{
+  const pol_VSetC *v = vs->vset;
+  if (a.k != V_STR) return U;
+  char c[POL_CODE_BUF];
+  if (pol_code_norm(v->system, a.s, strlen(a.s), c, NULL) != 0) return F;
+  return in_ranges(v, c) ? T : F;
+}
+
 static Val eval_binary(const Env *e, const pol_Node *n)
 {
+  if ((n->op == O_IN || n->op == O_NOTIN) && n->b->res == R_VSET) {
+    Tri t = vset_member(eval(e, n->a), n->b->decl);
+    return triv(n->op == O_IN ? t : tri_not(t));
+  }
   if (n->op == O_AND) return triv(tri_and(truth(eval(e, n->a)), truth(eval(e, n->b))));
   if (n->op == O_OR) return triv(tri_or(truth(eval(e, n->a)), truth(eval(e, n->b))));
   Val a = eval(e, n->a), b = eval(e, n->b);
@@ -791,6 +817,7 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM:
     break;   /* not expressions */
   }
   return unk();
@@ -816,6 +843,16 @@ static int listed(const pol_Node *strs, const char *s)
   return 0;
 }
 
+/* Does policy u cover code s: a plain code of its `codes`, or one of its
+   families, ranges and value sets (its code in CPT/HCPCS normal form)? */
+static int covers(const pol_PolicyUnit *u, const char *s)
+{
+  for (const pol_Node *x = u->codes; x; x = x->next)
+    if (x->kind == N_STR && !strchr(x->str, '*') && strcmp(x->str, s) == 0) return 1;
+  char c[POL_CODE_BUF];
+  return u->route && pol_code_norm(POL_CS_PROCEDURE, s, strlen(s), c, NULL) == 0 && in_ranges(u->route, c);
+}
+
 /* The policy judging a line: among those that cover its code, are in force
    on its date and are open to the case's plan (a policy without `plans` is
    open to every plan), one naming the plan beats one for any plan; then
@@ -827,7 +864,7 @@ static int route(const pol_PolicyUnit *const *units, int npol, const pol_LineInf
   for (int i = 0; i < npol; i++) {
     const pol_PolicyUnit *u = units[i];
     int named = li->plan && listed(u->plans, li->plan);
-    if (!listed(u->codes, li->cpt) || u->effective > li->date || (u->plans && !named)) continue;
+    if (!covers(u, li->cpt) || u->effective > li->date || (u->plans && !named)) continue;
     if (best < 0 || named > best_named ||
         (named == best_named && u->effective > units[best]->effective)) {
       best = i;

@@ -112,6 +112,9 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %token IF "if"
 %token THEN "then"
 %token ELSE "else"
+%token VALUESET "valueset"
+%token EXCEPT "except"
+%token DOTDOT ".."
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER "number"
@@ -122,6 +125,7 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %type <node> item items header headers hvalue hvalues fields field type params param
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
 %type <node> rules rule dcond dterm dfactor authorize authfields authfield
+%type <node> vsitems vsitem vsterm
 %type <str> path
 %type <ival> combinator latest
 
@@ -178,7 +182,27 @@ item
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; }
   | OTHERWISE IDENT STRING
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; $$->text = $3; }
+  | VALUESET IDENT STRING IDENT '{' vsitems '}'
+      { $$ = mk(lx, N_VALUESET, @$); $$->str = $2; $$->text = $3; $$->path = $4; $$->args = $6; }
+  | VALUESET IDENT IDENT '{' vsitems '}'
+      { $$ = mk(lx, N_VALUESET, @$); $$->str = $2; $$->path = $3; $$->args = $5; }
   | error '}'             { $$ = NULL; }
+  ;
+
+vsitems
+  : vsitem                { $$ = $1; }
+  | vsitems ',' vsitem    { $$ = $1; pol_list_append(&$$, $3); }
+  ;
+
+vsitem
+  : vsterm                { $$ = $1; }
+  | EXCEPT vsterm         { $$ = $2; $$->flags |= VS_EXCEPT; $$->span = @$; }
+  ;
+
+vsterm
+  : STRING                { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; }
+  | STRING DOTDOT STRING  { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->text = $3; }
+  | IDENT                 { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->flags = VS_NAME; }
   ;
 
 rules
@@ -229,6 +253,8 @@ hvalue
   : STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
   | DATE                  { $$ = mk(lx, N_DATE, @$); $$->ival = $1; }
   | NUMBER                { $$ = mk(lx, N_NUM, @$); $$->num = $1; }
+  | STRING DOTDOT STRING  { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->text = $3; }
+  | IDENT                 { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->flags = VS_NAME; }
   ;
 
 fields

@@ -370,6 +370,29 @@ static void rd_auth(Cur *c, pol_Program *p)
   }
 }
 
+/* VSET (2.2): value sets, their ranges, the range-routed set of each
+   policy; the verifier checks every index, the order of the ranges and
+   npolvs against npol. */
+static void rd_vset(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 20, "value sets");
+  pol_VSet *vs = cur_alloc(c, n, sizeof *vs);
+  if (c->failed) return;
+  p->vs = vs;
+  p->nvs = n;
+  for (uint32_t i = 0; i < n; i++) {
+    vs[i].name = rd_u32(c); vs[i].title = rd_u32(c); vs[i].system = rd_u32(c);
+    vs[i].r0 = rd_u32(c); vs[i].nr = rd_u32(c);
+  }
+  n = rd_count(c, 8, "value set ranges");
+  pol_VRange *r = cur_alloc(c, n, sizeof *r);
+  if (c->failed) return;
+  p->vsr = r;
+  p->nvsr = n;
+  for (uint32_t i = 0; i < n; i++) { r[i].lo = rd_u32(c); r[i].hi = rd_u32(c); }
+  rd_u32s(c, &p->npolvs, &p->polvs, "policy value sets");
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -398,7 +421,7 @@ enum {
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);

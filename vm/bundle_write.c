@@ -288,6 +288,21 @@ static void wr_auth(Buf *w, const pol_Program *p)
   }
 }
 
+/* 2.2: only when there are value sets (sections.def: VSETS), so a bundle
+   without them is byte for byte what 2.1 wrote */
+static void wr_vset(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nvs);
+  for (uint32_t i = 0; i < p->nvs; i++) {
+    const pol_VSet *v = &p->vs[i];
+    put_u32(w, v->name); put_u32(w, v->title); put_u32(w, v->system);
+    put_u32(w, v->r0); put_u32(w, v->nr);
+  }
+  put_u32(w, p->nvsr);
+  for (uint32_t i = 0; i < p->nvsr; i++) { put_u32(w, p->vsr[i].lo); put_u32(w, p->vsr[i].hi); }
+  put_u32s(w, p->npolvs, p->polvs);
+}
+
 static void wr_meta(Buf *w, const pol_Program *p)
 {
   put_u32(w, p->built);
@@ -296,7 +311,7 @@ static void wr_meta(Buf *w, const pol_Program *p)
 /* The sections in the order of vm/sections.def. */
 static void write_sections(Buf *w, const pol_Program *p)
 {
-  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS };
+  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS };
   static const struct {
     char name[5];   /* the tag's four characters */
     void (*write)(Buf *, const pol_Program *);
@@ -308,6 +323,7 @@ static void write_sections(Buf *w, const pol_Program *p)
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
     if (sections[i].when == EXTERNS && !p->nxlib) continue;
     if (sections[i].when == AUTHS && !p->nauth) continue;
+    if (sections[i].when == VSETS && !p->nvs) continue;
     const char *t = sections[i].name;
     size_t s = sec_begin(w, TAG(t[0], t[1], t[2], t[3]));
     sections[i].write(w, p);

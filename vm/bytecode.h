@@ -72,6 +72,7 @@ static inline const char *pol_xrole_name(char role)
   case 'x': return "extern";
   case 'v': return "value";
   case 'f': return "fact";
+  case 'c': return "value set";
   default: return "?";
   }
 }
@@ -279,6 +280,20 @@ typedef enum {
   PDC_AND, PDC_OR, PDC_NOT, PDC__COUNT
 } pol_DecOp;
 
+/* A value set (section VSET, 2.2): the codes of one system, as the sorted,
+   disjoint, non-empty half-open ranges vsr[r0 .. r0+nr) over normal forms
+   (vm/codes.h). */
+typedef struct pol_VSet {
+  uint32_t name;      /* string id: its name in the source, "RA_DX" */
+  uint32_t title;     /* string id */
+  uint32_t system;    /* pol_CodeSys (vm/codesystems.def) */
+  uint32_t r0, nr;    /* into vsr[] */
+} pol_VSet;
+
+typedef struct pol_VRange {
+  uint32_t lo, hi;    /* string ids: lo <= code < hi (strcmp) */
+} pol_VRange;
+
 /* An extern (native) function called through libffi. */
 typedef struct pol_Extern {
   uint32_t name;      /* string id: C symbol */
@@ -344,6 +359,15 @@ typedef struct pol_Program {
   pol_ExternLib *xlib;
   uint32_t nauth;          /* `authorize` fields, sorted by (branch, field) */
   pol_Auth *auth;
+  /* value sets (section VSET, 2.2; none in an older bundle) */
+  uint32_t nvs;
+  pol_VSet *vs;
+  uint32_t nvsr;
+  pol_VRange *vsr;
+  uint32_t npolvs;         /* 0, or npol: polvs[i] is the value set of the
+                              codes policy i covers by range or family
+                              (`codes "97110" .. "97546"`), or POL_NOSTR */
+  uint32_t *polvs;
   /* metadata */
   uint32_t built;          /* string id: ISO timestamp */
   uint8_t sha256[32];      /* over the content sections, set by write/load */

@@ -10,6 +10,7 @@
  * values of the wrong kind yields unknown, never undefined behaviour.
  */
 #include "vm_impl.h"
+#include "codes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -753,6 +754,12 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     R[POL_A(i)] = in_set(p, &R[POL_B(i)], set);
     NEXT();
   }
+  CASE(INVS) {
+    /* a binary search over the set's ranges: O(log n) */
+    uint32_t vs = POL_Ax(*pc++);
+    R[POL_A(i)] = pol_vset_member(p, vs, &R[POL_B(i)]);
+    NEXT();
+  }
   CASE(KNOWN) R[POL_A(i)] = pol_bool(pol_known(&R[POL_B(i)])); NEXT();
   CASE(COALESCE) R[POL_A(i)] = pol_known(&R[POL_B(i)]) ? R[POL_B(i)] : R[POL_C(i)]; NEXT();
   CASE(WINDOW) {
@@ -941,12 +948,85 @@ static int build_routes(pol_VM *vm)
   return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first bound >= s (nbound if none). */
+static uint32_t bound_at(const pol_VM *vm, const char *s)
+{
+  uint32_t lo = 0, hi = vm->nbound;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (strcmp(vm->bound[mid], s) < 0) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* The range routing index (section VSET's polvs): every bound of every
+   policy's ranges, sorted and distinct, and for each segment between two
+   bounds the policies covering it, in program order.  A line's segment is
+   found by binary search.  0, or -1 when out of memory. */
+static int build_range_routes(pol_VM *vm)
+{
+  const pol_Program *p = vm->p;
+  size_t n = 0;
+  for (uint32_t i = 0; i < p->npolvs; i++)
+    if (p->polvs[i] != POL_NOSTR) n += 2 * (size_t)p->vs[p->polvs[i]].nr;
+  if (n == 0) return 0;
+  vm->bound = malloc(n * sizeof *vm->bound);
+  if (!vm->bound) return -1;
+  n = 0;
+  for (uint32_t i = 0; i < p->npolvs; i++) {
+    if (p->polvs[i] == POL_NOSTR) continue;
+    const pol_VSet *v = &p->vs[p->polvs[i]];
+    for (uint32_t r = v->r0; r < v->r0 + v->nr; r++) {
+      vm->bound[n++] = p->str[p->vsr[r].lo];
+      vm->bound[n++] = p->str[p->vsr[r].hi];
+    }
+  }
+  qsort(vm->bound, n, sizeof *vm->bound, cmp_str);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (m == 0 || strcmp(vm->bound[m - 1], vm->bound[i]) != 0) vm->bound[m++] = vm->bound[i];
+  vm->nbound = (uint32_t)m;
+  vm->seg0 = calloc(m + 1, sizeof *vm->seg0);
+  if (!vm->seg0) return -1;
+  /* two passes: count each segment's policies, then place them */
+  for (int pass = 0; pass < 2; pass++) {
+    uint32_t *fill = NULL;
+    if (pass == 1) {
+      for (size_t k = 0; k < m; k++) vm->seg0[k + 1] += vm->seg0[k];
+      vm->segpol = malloc((vm->seg0[m] ? vm->seg0[m] : 1) * sizeof *vm->segpol);
+      fill = calloc(m + 1, sizeof *fill);
+      if (!vm->segpol || !fill) { free(fill); return -1; }
+    }
+    for (uint32_t i = 0; i < p->npolvs; i++) {
+      if (p->polvs[i] == POL_NOSTR) continue;
+      const pol_VSet *v = &p->vs[p->polvs[i]];
+      for (uint32_t r = v->r0; r < v->r0 + v->nr; r++) {
+        uint32_t a = bound_at(vm, p->str[p->vsr[r].lo]), b = bound_at(vm, p->str[p->vsr[r].hi]);
+        for (uint32_t k = a; k < b; k++) {
+          if (pass == 0) vm->seg0[k + 1]++;
+          else vm->segpol[vm->seg0[k] + fill[k]++] = i;
+        }
+      }
+    }
+    free(fill);
+  }
+  return 0;
+}
+
 pol_VM *pol_vm_new(const pol_Program *p)
 {
   pol_VM *vm = calloc(1, sizeof *vm);
   if (!vm) return NULL;
   vm->p = p;
-  if (build_routes(vm) != 0) { free(vm); return NULL; }
+  if (build_routes(vm) != 0 || build_range_routes(vm) != 0) {
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+    return NULL;
+  }
   uint32_t nregs = 1;
   for (uint32_t b = 0; b < p->nblocks; b++)
     if (p->blocks[b].nregs > nregs) nregs = p->blocks[b].nregs;
@@ -957,7 +1037,10 @@ pol_VM *pol_vm_new(const pol_Program *p)
     if (p->pol[i].nbranches > vm->maxpolbr) vm->maxpolbr = p->pol[i].nbranches;
   }
   vm->budget = DEFAULT_BUDGET;
-  if (!vm->regs) { free(vm->routes); free(vm); return NULL; }
+  if (!vm->regs) {
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+    return NULL;
+  }
   return vm;
 }
 
@@ -966,6 +1049,9 @@ void pol_vm_free(pol_VM *vm)
   if (!vm) return;
   pol_natives_free(vm);
   free(vm->routes);
+  free(vm->bound);
+  free(vm->seg0);
+  free(vm->segpol);
   free(vm->regs);
   free(vm->ev);
   free(vm->miss);
@@ -1060,35 +1146,55 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
   return st;
 }
 
-/* The policy judging a line: among those covering its code, in force on
-   its date and open to the case's plan, one that names the plan beats one
-   for any plan; then the newest version in force wins (the first, in
-   program order, of equals).  The candidates are the index entries of the
-   line's code, in program order: the cost depends on how many policies
-   cover that code, not on how many the bundle holds. */
-static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
+/* The policy judging a line: among those covering its code (exactly, or
+   by a range, a family or a value set of its `codes`), in force on its
+   date and open to the case's plan, one that names the plan beats one for
+   any plan; then the newest version in force wins (the first, in program
+   order, of equals).  The candidates come from two indexes, each searched
+   in O(log n): the line's exact code, and the segment of ranges its code
+   falls in; the cost depends on how many policies cover that code, not on
+   how many the bundle holds. */
+/* Is candidate policy i better for line li than best so far? */
+static void consider(const pol_VM *vm, const pol_LineInfo *li, uint32_t i, uint32_t *best,
+                     int *best_named)
 {
   const pol_Program *p = vm->p;
+  const pol_Policy *pol = &p->pol[i];
+  int named = 0;
+  for (uint32_t j = 0; j < pol->nplans && !named; j++)
+    named = li->plan_id != POL_NOSTR && p->codes[pol->plan0 + j] == li->plan_id;
+  if (pol->effective > li->date || (pol->nplans && !named)) return;
+  if (*best == POL_NOSTR || named > *best_named ||
+      (named == *best_named && (pol->effective > p->pol[*best].effective ||
+                                (pol->effective == p->pol[*best].effective && i < *best)))) {
+    *best = i;
+    *best_named = named;
+  }
+}
+
+static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
+{
   uint32_t best = POL_NOSTR;
   int best_named = 0;
-  if (li->cpt_id == POL_NOSTR || !li->date_known) return POL_NOSTR;
-  uint32_t lo = 0, hi = vm->nroutes;   /* first entry with code >= cpt_id */
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (vm->routes[mid].code < li->cpt_id) lo = mid + 1; else hi = mid;
-  }
-  for (uint32_t r = lo; r < vm->nroutes && vm->routes[r].code == li->cpt_id; r++) {
-    uint32_t i = vm->routes[r].pol;
-    const pol_Policy *pol = &p->pol[i];
-    int named = 0;
-    for (uint32_t j = 0; j < pol->nplans && !named; j++)
-      named = li->plan_id != POL_NOSTR && p->codes[pol->plan0 + j] == li->plan_id;
-    if (pol->effective > li->date || (pol->nplans && !named)) continue;
-    if (best == POL_NOSTR || named > best_named ||
-        (named == best_named && pol->effective > p->pol[best].effective)) {
-      best = i;
-      best_named = named;
+  if (!li->date_known) return POL_NOSTR;
+  if (li->cpt_id != POL_NOSTR) {
+    uint32_t lo = 0, hi = vm->nroutes;   /* first entry with code >= cpt_id */
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (vm->routes[mid].code < li->cpt_id) lo = mid + 1; else hi = mid;
     }
+    for (uint32_t r = lo; r < vm->nroutes && vm->routes[r].code == li->cpt_id; r++)
+      consider(vm, li, vm->routes[r].pol, &best, &best_named);
+  }
+  /* the policies whose ranges hold the line's code (in its normal form as
+     a CPT or HCPCS code): the segment of the last bound <= code */
+  char c[POL_CODE_BUF];
+  if (vm->nbound && li->cpt && pol_code_norm(POL_CS_PROCEDURE, li->cpt, strlen(li->cpt), c, NULL) == 0) {
+    uint32_t k = bound_at(vm, c);
+    if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
+    if (k > 0 && k < vm->nbound)
+      for (uint32_t r = vm->seg0[k - 1]; r < vm->seg0[k]; r++)
+        consider(vm, li, vm->segpol[r], &best, &best_named);
   }
   return best;
 }

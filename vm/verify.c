@@ -12,6 +12,7 @@
  * Ownership: p is borrowed and not modified; scratch memory is freed here.
  */
 #include "bundle.h"
+#include "codes.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -315,6 +316,8 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
       if (x > p->nfacts) return fail(v, AT "fact %u out of range (nfacts %u)", b, pc, x - 1, p->nfacts);
     } else if (roles[i] == 'n') {
       if (x < 1 || x > C) return fail(v, AT "at least %u of %u items", b, pc, x, C);
+    } else if (roles[i] == 'c') {
+      if (x >= p->nvs) return fail(v, AT "value set %u out of range (nvs %u)", b, pc, x, p->nvs);
     } else if (roles[i] == 'x') {
       if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
       if (C != p->ext[x].nargs)
@@ -792,12 +795,46 @@ static int check_auth(V *v)
   return 0;
 }
 
+/* Value sets (section VSET): names, systems, ranges in bounds; each
+   set's ranges non-empty (lo < hi), sorted and disjoint (hi <= the next
+   lo), so a binary search finds a code's range; the policies' sets. */
+static int check_vsets(V *v)
+{
+  const pol_Program *p = v->p;
+  for (uint32_t i = 0; i < p->nvsr; i++)
+    if (str_id(v, p->vsr[i].lo, 0, "value set range", i, "lo") ||
+        str_id(v, p->vsr[i].hi, 0, "value set range", i, "hi"))
+      return -1;
+  for (uint32_t i = 0; i < p->nvs; i++) {
+    const pol_VSet *s = &p->vs[i];
+    if (str_id(v, s->name, 0, "value set", i, "name") || str_id(v, s->title, 0, "value set", i, "title"))
+      return -1;
+    if (s->system >= POL_CS__COUNT)
+      return fail(v, "value set %u: unknown code system %u", i, s->system);
+    if (!range_ok(s->r0, s->nr, p->nvsr))
+      return fail(v, "value set %u: ranges %u+%u out of range (nvsr %u)", i, s->r0, s->nr, p->nvsr);
+    for (uint32_t j = s->r0; j < s->r0 + s->nr; j++) {
+      const pol_VRange *r = &p->vsr[j];
+      if (strcmp(p->str[r->lo], p->str[r->hi]) >= 0)
+        return fail(v, "value set %u: range %u is empty (lo >= hi)", i, j);
+      if (j > s->r0 && strcmp(p->str[p->vsr[j - 1].hi], p->str[r->lo]) > 0)
+        return fail(v, "value set %u: range %u is not sorted after range %u, or overlaps it", i, j, j - 1);
+    }
+  }
+  if (p->npolvs != 0 && p->npolvs != p->npol)
+    return fail(v, "%u policy value sets for %u policies", p->npolvs, p->npol);
+  for (uint32_t i = 0; i < p->npolvs; i++)
+    if (p->polvs[i] != POL_NOSTR && p->polvs[i] >= p->nvs)
+      return fail(v, "policy %u: value set %u out of range (nvs %u)", i, p->polvs[i], p->nvs);
+  return 0;
+}
+
 int pol_verify(const pol_Program *p, char *err, size_t errlen)
 {
   V v = {p, err, errlen};
   if (!p) return fail(&v, "no program");
   if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_crit(&v) ||
-      check_policies(&v) || check_auth(&v) || check_defs(&v))
+      check_policies(&v) || check_auth(&v) || check_vsets(&v) || check_defs(&v))
     return -1;
   return 0;
 }

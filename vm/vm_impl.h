@@ -25,6 +25,14 @@ struct pol_VM {
   const pol_Program *p;
   pol_Route *routes;          /* nroutes entries, built by pol_vm_new */
   uint32_t nroutes;
+  /* routing by range (`codes "97110" .. "97546"`, families, value sets):
+     the sorted distinct bounds of every policy's ranges cut the codes
+     into segments [bound[k], bound[k+1]); segment k is covered by the
+     policies segpol[seg0[k] .. seg0[k+1]) (exec.c, build_range_routes) */
+  const char **bound;         /* nbound strings, borrowed from the program */
+  uint32_t nbound;
+  uint32_t *seg0;             /* nbound + 1 entries (NULL when nbound is 0) */
+  uint32_t *segpol;
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */

@@ -69,6 +69,17 @@ REQ_DATES = ["2024-12-31", "2025-01-01", "2025-05-31", "2025-06-01", "2025-06-15
 LIT_DATES = ["2024-06-01", "2025-01-01", "2025-03-01"]
 EFFECTIVE = ["2024-01-01", "2025-01-01", "2025-06-01"]
 CODES = ["C1", "C2", "C3"]
+# value sets (docs/language.md, "Codes and value sets"): every file declares
+# these; string facts sometimes hold codes, spelled as cases do (with or
+# without the dot, lower case), and some not codes at all
+VALUESETS = ['valueset VSA "gen A" icd10cm { "A00.*", "B03" .. "B05", except "B04.9" }',
+             'valueset VSB icd10cm { VSA, "Z99", except "A00.1" }']
+VS_NAMES = ["VSA", "VSB"]
+VS_CODES = ["A00", "A00.1", "a001", "A01", "B03", "B04.9", "B049", "B05.77", "B06", "Z99", "Z99.1"]
+# routing by range and family: some policies add one of these to `codes`,
+# and lines sometimes carry the procedure codes around them
+ROUTE_RANGES = ['"97110" .. "97120"', '"9711*"', '"97115" .. "97546"']
+ROUTE_CODES = ["97110", "97112", "97119", "97120", "97121", "97546", "97547", "9711"]
 PLANS = ["p1", "p2", "p3"]
 TAGS = ["doc", "judg", "adm"]
 OUTCOMES = ["approve", "deny", "pend", "loi", "refer"]
@@ -350,6 +361,11 @@ class Gen:
     def instr(self, d, sc):
         s = self.leaf("string", sc)
         op = self.pick(["in", "not in"])
+        if self.chance(0.3):
+            self.prims.add("in valueset")
+            if s.startswith('"'):   # a literal is checked against the set's system
+                s = q(self.pick(VS_CODES))
+            return "(%s %s %s)" % (s, op, self.pick(VS_NAMES))
         if self.chance(0.5):
             self.prims.add("in set")
             return "(%s %s {%s})" % (s, op, ", ".join(q(x) for x in self.r.sample(STRS, self.r.randint(1, 3))))
@@ -750,15 +766,17 @@ def gen_policies(rng, g, npol):
         pid = rng.choice(older) if older and rng.random() < 0.3 else "P%d" % k
         ids.append((pid, eff))
         codes = rng.sample(CODES, rng.randint(1, 3))
+        ranges = [rng.choice(ROUTE_RANGES)] if rng.random() < 0.3 else []
         m = meta.setdefault("%s@%s" % (pid, eff), {})
         lets = g.make_lets()
         pg = PolicyGen(rng, g, k, m)
         out = ['policy "%s" {' % pid, '  title "random %d"' % k, '  version "%s"' % eff,
-               "  effective %s" % eff, "  codes %s" % ", ".join(q(c) for c in codes)]
+               "  effective %s" % eff, "  codes %s" % ", ".join([q(c) for c in codes] + ranges)]
         if plan:
             out.append("  plans %s" % q(plan))
         out.append("}")
         out.append('import "gen"')
+        out += VALUESETS
         if g.externs:
             out.append('extern "libpolgen_none.so" ext_pos(number): bool')
         out += lets
@@ -772,7 +790,7 @@ def gen_policies(rng, g, npol):
         else:
             meta.setdefault("_default_rule", []).append("%s@%s" % (pid, eff))
         files.append("\n".join(out) + "\n")
-        routes.append((codes, plan, eff))
+        routes.append((codes + (ROUTE_CODES if ranges else []), plan, eff))
         g.lets = []   # lets are per file
     return files, meta, routes
 
@@ -817,6 +835,8 @@ class CaseGen:
         if t == "number":
             return self.num()
         if t == "string":
+            if self.r.random() < 0.25:
+                return self.r.choice(VS_CODES)
             return self.r.choice(STRS + ["e"])
         if t == "bool":
             return self.r.random() < 0.5
@@ -845,7 +865,7 @@ class CaseGen:
         if r.random() < 0.2:
             req["service_date"] = days_to_date(rd + r.choice([-1, 0, 1, 30, 200]))
         plan = r.choice([None] + PLANS)
-        codes = CODES + ["ZZ"]
+        codes = CODES + ["ZZ", "97112", "97547"]
         if r.random() < 0.8:   # most cases aim at a policy: its plan, codes, dates
             pcodes, plan, eff = r.choice(self.routes)
             codes = pcodes * 6 + codes

@@ -1593,6 +1593,65 @@ static void test_durations(void **state)
   expect("rdate - days(14) == 2025-05-18", "", T);
 }
 
+/* ---- value sets (docs/language.md, "Codes and value sets") --------------- */
+
+#define RA "valueset RA \"Rheumatoid arthritis\" icd10cm { \"M05.*\", \"M06.0\" .. \"M06.9\", except \"M06.4\" }\n"
+
+static void test_value_set_membership(void **state)
+{
+  (void)state;
+  static const struct { const char *code; pol_Tri in; } cases[] = {
+    {"\"M05.79\"", T},   /* in the family */
+    {"\"m0579\"", T},    /* normalised: case and dot */
+    {"\"M05\"", T},      /* the family's own category */
+    {"\"M06.0\"", T},    /* a range's ends are included */
+    {"\"M06.9\"", T},
+    {"\"M06.99\"", T},   /* ICD-10-CM: the upper end includes its subcodes */
+    {"\"M06.4\"", F},    /* excluded */
+    {"\"M06.41\"", T},   /* an exact exclusion leaves the codes under it */
+    {"\"M07\"", F},
+    {"\"M04.9\"", F},
+    {"\"X\"", F},        /* a known string that is not a code: not a member */
+    {"null", U},           /* an unknown code: unknown membership */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char facts[64];
+    snprintf(facts, sizeof facts, "\"s\": %s", cases[i].code);
+    expect_d(RA, "s in RA", facts, cases[i].in);
+    expect_d(RA, "s not in RA", facts, cases[i].in == U ? U : cases[i].in == T ? F : T);
+  }
+  /* a list of codes: exists */
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": []", F);
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": [\"I10\", \"M05.79\"]", T);
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": [\"I10\"]", F);
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": null", U);
+  expect_d(RA, "\"M05.79\" in RA", "", T);
+}
+
+static void test_value_set_systems(void **state)
+{
+  (void)state;
+  const char *pt = "valueset PT cpt { \"97110\" .. \"97546\", \"97161\" .. \"97168\" }\n";
+  expect_d(pt, "s in PT", "\"s\": \"97110\"", T);
+  expect_d(pt, "s in PT", "\"s\": \"97546\"", T);
+  expect_d(pt, "s in PT", "\"s\": \"97547\"", F);
+  expect_d(pt, "s in PT", "\"s\": \"97109\"", F);
+  expect_d(pt, "s in PT", "\"s\": \"9711\"", F);
+  const char *ndc = "valueset N ndc { \"0002-1433-80\" }\n";
+  expect_d(ndc, "s in N", "\"s\": \"00002143380\"", T);
+  expect_d(ndc, "s in N", "\"s\": \"00002-1433-80\"", T);
+  expect_d(ndc, "s in N", "\"s\": \"0002-1433-80\"", T);
+  expect_d(ndc, "s in N", "\"s\": \"0002143380\"", F);   /* 10 digits without hyphens: ambiguous */
+  const char *glp = "valueset G rxnorm { \"1991302\", \"475968\" }\nvalueset H rxnorm { G, \"2601723\", except \"475968\" }\n";
+  expect_d(glp, "s in H", "\"s\": \"1991302\"", T);
+  expect_d(glp, "s in H", "\"s\": \"01991302\"", T);
+  expect_d(glp, "s in H", "\"s\": \"475968\"", F);
+  expect_d(glp, "s in H", "\"s\": \"2601723\"", T);
+  const char *lab = "valueset A1C loinc { \"4548-4\", \"17856-6\" }\n";
+  expect_d(lab, "s in A1C", "\"s\": \"4548-4\"", T);
+  expect_d(lab, "s in A1C", "\"s\": \"4548-5\"", F);   /* wrong check digit: not a code */
+}
+
 /* ---- coverage of the opcode list (keep last) ------------------------------ */
 
 static void test_every_opcode_ran(void **state)
@@ -1647,6 +1706,8 @@ int main(void)
     cmocka_unit_test(test_if),
     cmocka_unit_test(test_set_quantifiers),
     cmocka_unit_test(test_durations),
+    cmocka_unit_test(test_value_set_membership),
+    cmocka_unit_test(test_value_set_systems),
     cmocka_unit_test(test_every_opcode_ran),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

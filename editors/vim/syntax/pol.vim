@@ -11,10 +11,10 @@ let s:cpo_save = &cpo
 set cpo&vim
 
 " declarations and clauses
-syn keyword polDecl      policy import record fact let extern decision
+syn keyword polDecl      policy import record fact let extern decision valueset
 syn keyword polDecl      branch assess nextgroup=polBranchId skipwhite
 syn keyword polClause    criterion exclusion nextgroup=polCritId skipwhite
-syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize
+syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize except
 " expressions
 syn keyword polOperator  and or not in within
 syn keyword polQuantifier exists every no count distinct where days covered by from to sum latest earliest if then else
