@@ -127,7 +127,10 @@ int pol_field_index(const pol_Compiler *c, uint32_t rec, const char *name);
 int pol_outcome(const char *name);
 
 /* Builtin functions callable in expressions. */
-enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN };
+enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN,
+       /* calendar windows, the sides of a line, sliding periods
+          (docs/language.md, "Calendar windows", "Sides", "Periods") */
+       B_CAL_MONTH, B_CAL_QUARTER, B_CAL_YEAR, B_SIDES, B_PERIODS };
 int pol_builtin(const char *name);
 
 #endif
