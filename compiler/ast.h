@@ -40,7 +40,10 @@ typedef enum {
                   earliest), ordering key d (latest, earliest; NULL: the
                   item's `date` field), binder str (or NULL) */
   N_COVER,     /* days of window a covered by list b where pred c
-                  from start d to end e; binder str (or NULL) */
+                  from start d to end e; binder str (or NULL); op: COV_DAYS,
+                  or COV_RUN for `longest run of` */
+  N_GAP,       /* longest gap in window a of key d of list b where pred c
+                  (may be NULL); binder str (or NULL) */
   N_ATLEAST,   /* at least num of (args) */
   N_IF,        /* if a then b else c (Kleene) */
   /* declarations */
@@ -81,6 +84,7 @@ typedef enum {
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST };
+enum { COV_DAYS, COV_RUN };                       /* N_COVER op */
 /* decision conditions */
 enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_TAG,
        D_AND, D_OR, D_NOT };

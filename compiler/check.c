@@ -284,6 +284,11 @@ int pol_builtin(const char *name)
   if (strcmp(name, "days") == 0) return B_DAYS;
   if (strcmp(name, "weeks") == 0) return B_WEEKS;
   if (strcmp(name, "years") == 0) return B_YEARS;
+  if (strcmp(name, "calendar_month") == 0) return B_CAL_MONTH;
+  if (strcmp(name, "calendar_quarter") == 0) return B_CAL_QUARTER;
+  if (strcmp(name, "calendar_year") == 0) return B_CAL_YEAR;
+  if (strcmp(name, "sides") == 0) return B_SIDES;
+  if (strcmp(name, "periods") == 0) return B_PERIODS;
   return B_NONE;
 }
 
@@ -416,7 +421,9 @@ static const char *quant_kw(const pol_Node *q)
 {
   static const char *const kw[] = {"exists", "every", "no", "count", "count distinct … of", "sum … of",
                                    "latest … of", "earliest … of"};
-  return q->kind == N_COVER ? "days of … covered by" : kw[q->op];
+  if (q->kind == N_GAP) return "longest gap in … of … of";
+  if (q->kind == N_COVER) return q->op == COV_RUN ? "longest run of … covered by" : "days of … covered by";
+  return kw[q->op];
 }
 
 /* The source text of the quantifier's list, at most 40 bytes. */
@@ -518,7 +525,8 @@ static const char *did_you_mean(Ctx *x, const char *name, int functions, char *b
     }
     if (x->each) pol_suggest_consider(&s, x->each->str);
   } else {
-    static const char *const builtins[] = {"floor", "start_of", "end_of", "known", "days", "weeks", "years"};
+    static const char *const builtins[] = {"floor", "start_of", "end_of", "known", "days", "weeks", "years",
+                                           "calendar_month", "calendar_quarter", "calendar_year", "sides", "periods"};
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) pol_suggest_consider(&s, builtins[i]);
   }
   for (const pol_Scope *sc = x->scope; sc; sc = sc->parent)
@@ -610,11 +618,23 @@ static uint32_t check_call(Ctx *x, pol_Node *n)
   int b = pol_builtin(n->str);
   if (b != B_NONE && !pol_scope_find(x->scope, n->str)) {
     n->res = R_BUILTIN; n->index = b;
-    if (nargs != 1) {
-      pol_error(&x->c->diag, n->span, "E0230", "%s takes 1 argument, given %d", n->str, nargs);
+    int want = b == B_PERIODS ? 2 : 1;
+    if (nargs != want) {
+      pol_error(&x->c->diag, n->span, "E0230", "%s takes %d argument%s, given %d", n->str, want,
+                want == 1 ? "" : "s", nargs);
       return T_NONE;
     }
     switch (b) {
+    case B_CAL_MONTH: case B_CAL_QUARTER: case B_CAL_YEAR:
+      return POL_TKIND(expect(x, n->args, PK_DATE, "a calendar window needs a date")) ? T_WIN : T_NONE;
+    case B_SIDES:
+      return POL_TKIND(expect(x, n->args, PK_STR, "sides needs a string (a line's side)"))
+               ? POL_TYPE(PK_LIST, PK_STR, 0) : T_NONE;
+    case B_PERIODS: {
+      int ok = POL_TKIND(expect(x, n->args, PK_DUR, "periods needs a duration, then a window")) != 0;
+      ok &= POL_TKIND(expect(x, n->args->next, PK_WIN, "periods needs a duration, then a window")) != 0;
+      return ok ? POL_TYPE(PK_LIST, PK_WIN, 0) : T_NONE;
+    }
     case B_FLOOR: return expect(x, n->args, PK_NUM, "floor needs a number") ? T_NUM : T_NONE;
     case B_START_OF:
     case B_END_OF:
@@ -881,6 +901,21 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
     if (n->c) expect(x, n->c, PK_BOOL, "a 'where' condition must be true or false");
     expect(x, n->d, PK_DATE, "'from' needs a date");
     expect(x, n->e, PK_DATE, "'to' needs a date");
+    x->env = saved;
+    return T_NUM;
+  }
+  case N_GAP: {
+    expect(x, n->a, PK_WIN, "'longest gap in' needs a window");
+    uint32_t lt = check_expr(x, n->b);
+    if (POL_TKIND(lt) != PK_LIST) {
+      if (POL_TKIND(lt)) type_error(x, n->b, "'longest gap' needs a list", lt);
+      return T_NUM;
+    }
+    Env e = {x->env, 1, POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt)), n->str, NULL, n};
+    const Env *saved = x->env;
+    x->env = &e;
+    if (n->c) expect(x, n->c, PK_BOOL, "a 'where' condition must be true or false");
+    expect(x, n->d, PK_DATE, "'longest gap' needs the date of each item");
     x->env = saved;
     return T_NUM;
   }
@@ -1431,7 +1466,7 @@ int pol_check(pol_Compiler *c)
       case N_IMPORT: case N_RECORD: case N_DECISION:
       case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
-      case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF:
+      case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_GAP:
       case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
       case N_VSITEM:
         break;

@@ -429,7 +429,7 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
       return 1;
     }
     return 0;
-  case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF:
+  case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_GAP:
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
@@ -497,6 +497,7 @@ static const char *list_display(Gen *g, pol_Node *list, char *buf, size_t n)
   if (list->kind == N_NAME && list->res == R_FACT) return fact_display(g, list->decl, buf, n);
   /* its source text, white space as one space (polc fmt changes nothing) */
   return source_text(g, list, buf, n);
+  return source_text(g, list, buf, n);   /* one line, however it is laid out */
 }
 
 /* Compiles a quantifier body into a new block, returns its index. */
@@ -585,8 +586,9 @@ static void cover(Gen *g, pol_Node *n, int dst)
   uint32_t bp = body(g, n->c, ri, 1);
   uint32_t bs = body(g, n->d, ri, 0);
   uint32_t be = body(g, n->e, ri, 0);
-  emit_abc(g, OP_COVER, dst, rl, ri);
-  emit_extras(g, OP_COVER, "bsew", (const uint32_t[]){bp, bs, be, (uint32_t)rw});
+  pol_Op op = n->op == COV_RUN ? OP_RUN : OP_COVER;
+  emit_abc(g, op, dst, rl, ri);
+  emit_extras(g, op, "bsew", (const uint32_t[]){bp, bs, be, (uint32_t)rw});
   g->top = base;
   char buf[512];
   g->expected = exp;
@@ -619,10 +621,65 @@ static void if_expr(Gen *g, pol_Node *n, int dst)
   g->expected = exp;
 }
 
+/* longest gap in W of KEY of L where P (docs/language.md, "Contiguity") */
+static void gap(Gen *g, pol_Node *n, int dst)
+{
+  if (g->nitems >= POL_MAX_DEPTH) {
+    pol_error(&g->c->diag, n->span, "E0404", "quantifiers nested more than %d deep", POL_MAX_DEPTH);
+    g->errors++;
+    return;
+  }
+  int base = g->top;
+  const char *exp = g->expected;
+  g->expected = NULL;
+  int rw = reg(g, n->span);
+  expr(g, n->a, rw);
+  int rl = reg(g, n->span);
+  g->quiet++;
+  expr(g, n->b, rl);
+  g->quiet--;
+  int ri = reg(g, n->span);
+  uint32_t bp = body(g, n->c, ri, 1);
+  uint32_t bk = body(g, n->d, ri, 0);
+  emit_abc(g, OP_GAP, dst, rl, ri);
+  emit_extras(g, OP_GAP, "bkw", (const uint32_t[]){bp, bk, (uint32_t)rw});
+  g->top = base;
+  char buf[512];
+  g->expected = exp;
+  evidence(g, dst, list_display(g, n->b, buf, sizeof buf), n, n->span);
+}
+
+/* sides(s): ["left", "right"] when s is "bilateral", [s] when s is another
+   string, unknown when s is (docs/language.md, "Sides"). */
+static void sides(Gen *g, pol_Node *n, int dst)
+{
+  int base = g->top;
+  expr(g, n->args, dst);
+  uint32_t jk = emit_jump(g, OP_JKNOWN, dst);
+  uint32_t jend0 = emit_jump(g, OP_JMP, 0);   /* unknown: stays unknown */
+  patch_jump(g, jk, n->span);
+  int t1 = reg(g, n->span), t2 = reg(g, n->span);
+  pol_Value v = {PV_STR, str_id(g, "bilateral"), {0}};
+  emit_abx(g, OP_LOADK, t1, konst(g, v), n->span);
+  emit_abc(g, OP_EQ, t1, dst, t1);
+  uint32_t jone = emit_jump(g, OP_JFALSE, t1);
+  v.aux = str_id(g, "left");
+  emit_abx(g, OP_LOADK, t1, konst(g, v), n->span);
+  v.aux = str_id(g, "right");
+  emit_abx(g, OP_LOADK, t2, konst(g, v), n->span);
+  emit_abc(g, OP_LIST, dst, t1, 2);
+  uint32_t jend1 = emit_jump(g, OP_JMP, 0);
+  patch_jump(g, jone, n->span);
+  emit_abc(g, OP_LIST, dst, dst, 1);
+  patch_jump(g, jend0, n->span);
+  patch_jump(g, jend1, n->span);
+  g->top = base;
+}
+
 static int is_evidence_source(const pol_Node *n)
 {
   return (n->kind == N_NAME && (n->res == R_FACT || n->res == R_LET)) || n->kind == N_QUANT ||
-         n->kind == N_COVER;
+         n->kind == N_COVER || n->kind == N_GAP;
 }
 
 static uint32_t vset_index(Gen *g, pol_Node *vs);
@@ -688,6 +745,7 @@ static void call(Gen *g, pol_Node *n, int dst)
 {
   int base = g->top;
   if (n->res == R_BUILTIN) {
+    if (n->index == B_SIDES) { sides(g, n, dst); return; }
     expr(g, n->args, dst);
     switch (n->index) {
     case B_FLOOR: emit_abc(g, OP_FLOOR, dst, dst, 0); break;
@@ -696,6 +754,16 @@ static void call(Gen *g, pol_Node *n, int dst)
     case B_DAYS: emit_abc(g, OP_DUR, dst, dst, 0); break;
     case B_WEEKS: emit_abc(g, OP_DUR, dst, dst, 1); break;
     case B_YEARS: emit_abc(g, OP_DUR, dst, dst, 2); break;
+    case B_CAL_MONTH: emit_abc(g, OP_CALWIN, dst, dst, 0); break;
+    case B_CAL_QUARTER: emit_abc(g, OP_CALWIN, dst, dst, 1); break;
+    case B_CAL_YEAR: emit_abc(g, OP_CALWIN, dst, dst, 2); break;
+    case B_PERIODS: {
+      int t = reg(g, n->span);
+      expr(g, n->args->next, t);
+      emit_abc(g, OP_PERIODS, dst, dst, t);
+      g->top = base;
+      break;
+    }
     default: emit_abc(g, OP_KNOWN, dst, dst, 0); break;
     }
     return;
@@ -812,6 +880,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_QUANT: quant(g, n, dst); return;
   case N_COVER: cover(g, n, dst); return;
   case N_IF: if_expr(g, n, dst); return;
+  case N_GAP: gap(g, n, dst); return;
   case N_ATLEAST: {
     int base = g->top, np = 0;
     for (pol_Node *a = n->args; a; a = a->next) np++;

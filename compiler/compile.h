@@ -132,7 +132,10 @@ int pol_outcome(const char *name);
 
 /* Builtin functions callable in expressions. */
 enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN,
-       B_DAYS, B_WEEKS, B_YEARS   /* a number to a duration */ };
+       B_DAYS, B_WEEKS, B_YEARS,  /* a number to a duration */
+       /* calendar windows, the sides of a line, sliding periods
+          (docs/language.md, "Calendar windows", "Sides", "Periods") */
+       B_CAL_MONTH, B_CAL_QUARTER, B_CAL_YEAR, B_SIDES, B_PERIODS };
 int pol_builtin(const char *name);
 
 #endif

@@ -280,7 +280,7 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
     }
     return 0;
   case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW: case N_IT:
-  case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_POLICY: case N_HEADER:
+  case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_POLICY: case N_HEADER: case N_GAP:
   case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
   case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
@@ -326,7 +326,7 @@ static int inline_let(D *d, const pol_Node *let)
   case N_CALL:
     return std_call(d, v, "past") || std_call(d, v, "before_service") || std_call(d, v, "months");
   case N_IT: case N_FIELD: case N_UNARY: case N_BINARY: case N_QUANT: case N_COVER: case N_ATLEAST:
-  case N_IF: case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_IF: case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_GAP:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM:
@@ -552,9 +552,9 @@ static void cover_en(D *d, pol_Buf *b, pol_Node *n, int op, pol_Node *threshold,
   if (threshold) {
     pol_buf_printf(b, "%s ", words[op]);
     days_en(d, b, threshold, tenv, q);
-    pol_buf_putc(b, ' ');
+    pol_buf_puts(b, n->op == COV_RUN ? " in a row " : " ");
   } else {
-    pol_buf_puts(b, "the number of days ");
+    pol_buf_puts(b, n->op == COV_RUN ? "the longest run of consecutive days " : "the number of days ");
   }
   window_en(d, b, n->a, env, q, 1);
   pol_buf_puts(b, " covered by ");
@@ -567,6 +567,23 @@ static void cover_en(D *d, pol_Buf *b, pol_Node *n, int op, pol_Node *threshold,
   en(d, b, n->d, env, &inner, CX_OPND);
   pol_buf_puts(b, " to ");
   en(d, b, n->e, env, &inner, CX_OPND);
+}
+
+/* longest gap in W of K of L where P */
+static void gap_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q)
+{
+  Q inner = {q, noun_of(d, n->b)};
+  pol_buf_puts(b, "the longest gap in days between ");
+  en(d, b, n->d, env, &inner, CX_OPND);
+  pol_buf_puts(b, " of ");
+  subject(d, b, n->b, n->str, 1, env, q);
+  if (n->c) {
+    pol_buf_puts(b, " where ");
+    en(d, b, n->c, env, &inner, 0);
+  }
+  pol_buf_puts(b, " ");
+  window_en(d, b, n->a, env, q, 1);
+  pol_buf_puts(b, " (its first and last day counted as dates)");
 }
 
 static int is_date(const pol_Node *n) { return POL_TKIND(n->type) == PK_DATE; }
@@ -740,7 +757,24 @@ static void call_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, i
       window_en(d, b, n->args, env, q, 0);
       return;
     }
-    default: break;
+    case B_CAL_MONTH: case B_CAL_QUARTER: case B_CAL_YEAR:
+      pol_buf_puts(b, n->index == B_CAL_MONTH ? "the calendar month of "
+                    : n->index == B_CAL_QUARTER ? "the calendar quarter of " : "the calendar year of ");
+      en(d, b, n->args, env, q, CX_OPND);
+      return;
+    case B_SIDES:
+      pol_buf_puts(b, "the sides of ");
+      en(d, b, n->args, env, q, CX_OPND);
+      pol_buf_puts(b, " (left and right when bilateral)");
+      return;
+    case B_PERIODS:
+      pol_buf_puts(b, "the periods of ");
+      en(d, b, n->args, env, q, CX_OPND);
+      pol_buf_puts(b, " ");
+      window_en(d, b, n->args->next, env, q, 1);
+      return;
+    case B_NONE:
+      break;
     }
   }
   if (std_call(d, n, "past")) {
@@ -900,6 +934,13 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
     en(d, b, n->c, env, q, CX_OPND);
     pol_buf_putc(b, ')');
     return;
+  case N_GAP: {
+    int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
+    if (paren) pol_buf_putc(b, '(');
+    gap_en(d, b, n, env, q);
+    if (paren) pol_buf_putc(b, ')');
+    return;
+  }
   case N_ATLEAST: {
     int simple = 1;
     for (pol_Node *a = n->args; a; a = a->next) simple &= a->kind == N_NAME;

@@ -880,7 +880,8 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     return group(f, seq(f, text(f, "if "), ex(f, n->a, 0), nest(f, 2, seq(f, line(f), text(f, "then "),
                         ex(f, n->b, 0), line(f), text(f, "else "), ex(f, n->c, 0), NULL)), NULL));
   case N_COVER: {
-    Doc *d = seq(f, text(f, "days of "), ex(f, n->a, 0), text(f, " covered by "), NULL);
+    Doc *d = seq(f, text(f, n->op == COV_RUN ? "longest run of " : "days of "), ex(f, n->a, 0),
+                 text(f, " covered by "), NULL);
     if (n->str) add(d, textf(f, "%s in ", n->str));
     add(d, ex(f, n->b, 0));
     if (n->c) {
@@ -889,6 +890,17 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     }
     add(d, nest(f, 2, seq(f, line(f), text(f, "from "), ex(f, n->d, 0), text(f, " to "),
                           ex(f, n->e, 0), NULL)));
+    return group(f, d);
+  }
+  case N_GAP: {
+    Doc *d = seq(f, text(f, "longest gap in "), ex(f, n->a, 0), text(f, " of "), ex(f, n->d, 0),
+                 text(f, " of "), NULL);
+    if (n->str) add(d, textf(f, "%s in ", n->str));
+    add(d, ex(f, n->b, 0));
+    if (n->c) {
+      add(d, text(f, " where "));
+      add(d, ex(f, n->c, 0));
+    }
     return group(f, d);
   }
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
@@ -1153,7 +1165,7 @@ static Doc *item_doc(F *f, pol_Node *it)
   case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
   case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
   case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
-  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM:
+  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM: case N_GAP:
     break;   /* not top-level items */
   }
   return text(f, "?");

@@ -19,7 +19,9 @@
  *
  * Ownership: values borrow from the AST and the case.  The only
  * allocations are scratch arrays (a coverage's intervals, the arguments of
- * a let with more than 8 parameters), freed before the function returns.
+ * a let with more than 8 parameters), freed before the function returns,
+ * and the lists sides() and periods() make, owned by the judgement's
+ * Scratch and freed when it ends.
  */
 #include "interp.h"
 
@@ -122,6 +124,7 @@ static Val from_case(const pol_Value *pv)
   case PV_RANGE: return whole(pv->u.r.lo, pv->u.r.hi);
   case PV_STR: v.k = V_STR; v.s = pv->u.s; return v;
   case PV_DATE: return date((int32_t)pv->aux);
+  case PV_WIN: v.k = V_WIN; v.d1 = pv->u.r.lo; v.d2 = pv->u.r.hi; v.wunk = pv->aux; return v;
   case PV_LIST: v.k = V_LIST; v.list = pv->u.p; return v;
   case PV_REC: v.k = V_REC; v.fields = pv->u.p; v.rec = pv->aux; return v;
   default: return unk();
@@ -136,6 +139,18 @@ typedef struct Items {
   Val item;
 } Items;
 
+/* The lists a judgement makes (sides, periods): each a pol_List with its
+   items after it in one allocation, freed together at the end. */
+typedef struct Made {
+  struct Made *next;
+  pol_List list;
+  pol_Value items[];
+} Made;
+
+typedef struct Scratch {
+  Made *made;
+} Scratch;
+
 typedef struct Env {
   const pol_Program *p;
   const pol_Value *slots;   /* fact values of the line being judged */
@@ -144,7 +159,31 @@ typedef struct Env {
   const Items *items;
   Val each;                 /* the item of the enclosing `for each` */
   int *overflow;            /* set when a result leaves the range of numbers */
+  Scratch *scratch;         /* owns the lists the judgement makes */
 } Env;
+
+/* A new list of n items (filled by the caller) owned by e's scratch;
+   NULL when out of memory. */
+static pol_List *new_list(const Env *e, uint32_t n, uint32_t elem)
+{
+  Made *m = malloc(sizeof *m + (n ? n : 1) * sizeof(pol_Value));
+  if (!m) return NULL;
+  m->next = e->scratch->made;
+  e->scratch->made = m;
+  m->list.n = n;
+  m->list.elem = elem;
+  m->list.items = m->items;
+  return &m->list;
+}
+
+static Val list_val(const pol_List *l)
+{
+  Val v;
+  memset(&v, 0, sizeof v);
+  v.k = l ? V_LIST : V_UNK;
+  v.list = l;
+  return v;
+}
 
 static Val item_at(const Env *e, int depth)
 {
@@ -359,7 +398,7 @@ static Val eval_let(const Env *e, const pol_Node *let, const pol_Node *args)
   na = 0;
   for (const pol_Node *a = args; a; a = a->next) argv[na++] = eval(e, a);
   /* a let's body sees its parameters and the declarations, nothing else */
-  Env inner = {e->p, e->slots, argv, na, NULL, unk(), e->overflow};
+  Env inner = {e->p, e->slots, argv, na, NULL, unk(), e->overflow, e->scratch};
   Val v = eval(&inner, let->a);
   if (argv != small) free(argv);
   return v;
@@ -395,6 +434,65 @@ static Val duration(int unit, Val a)
   return v;
 }
 
+/* calendar_month/quarter/year(d): the first to the last day of d's month,
+   quarter (Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec) or year. */
+static Val calendar(Val d, int which)
+{
+  if (d.k != V_DATE) return unk();
+  int y, m, day;
+  pol_civil_from_days(d.d1, &y, &m, &day);
+  int m0 = m, m1 = m;
+  if (which == B_CAL_QUARTER) { m0 = m - (m - 1) % 3; m1 = m0 + 2; }
+  if (which == B_CAL_YEAR) { m0 = 1; m1 = 12; }
+  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  Val w = unk();
+  w.k = V_WIN;
+  w.d1 = pol_days_from_civil(y, m0, 1);
+  w.d2 = pol_days_from_civil(y, m1, mdays[m1 - 1] + (m1 == 2 && leap));
+  return w;
+}
+
+/* sides(s): ["left", "right"] for "bilateral", [s] for another string. */
+static Val sides(const Env *e, Val s)
+{
+  if (s.k != V_STR) return unk();
+  int both = strcmp(s.s, "bilateral") == 0;
+  pol_List *l = new_list(e, both ? 2 : 1, POL_TYPE(PK_STR, 0, 0));
+  if (!l) return unk();
+  pol_Value *it = (pol_Value *)l->items;
+  const char *names[2] = {both ? "left" : s.s, "right"};
+  for (uint32_t i = 0; i < l->n; i++) {
+    it[i] = (pol_Value){PV_STR, POL_NOSTR, {0}};
+    it[i].u.s = names[i];
+  }
+  return list_val(l);
+}
+
+/* periods(D, W): the windows [s, s + D - 1 day] inside W, s from W's
+   start day by day; empty windows (D under a day) are none. */
+static Val periods(const Env *e, Val d, Val w)
+{
+  if (d.k != V_DUR || w.k != V_WIN || !known(w)) return unk();
+  uint32_t n = 0;
+  for (int32_t s = w.d1; s <= w.d2; s++) {
+    int64_t end = (int64_t)pol_add_months(s, d.d1) + d.d2 - 1;
+    if (end <= w.d2 && end >= s) n++;
+  }
+  pol_List *l = new_list(e, n, POL_TYPE(PK_WIN, 0, 0));
+  if (!l) return unk();
+  pol_Value *it = (pol_Value *)l->items;
+  uint32_t k = 0;
+  for (int32_t s = w.d1; s <= w.d2 && k < n; s++) {
+    int64_t end = (int64_t)pol_add_months(s, d.d1) + d.d2 - 1;
+    if (end > w.d2 || end < s) continue;
+    it[k] = (pol_Value){PV_WIN, 0, {0}};
+    it[k].u.r.lo = s;
+    it[k++].u.r.hi = (int32_t)end;
+  }
+  return list_val(l);
+}
+
 static Val eval_call(const Env *e, const pol_Node *n)
 {
   if (n->res == R_LET) return eval_let(e, n->decl, n->args);
@@ -406,6 +504,9 @@ static Val eval_call(const Env *e, const pol_Node *n)
   }
   Val a = eval(e, n->args);
   switch (n->index) {
+  case B_CAL_MONTH: case B_CAL_QUARTER: case B_CAL_YEAR: return calendar(a, n->index);
+  case B_SIDES: return sides(e, a);
+  case B_PERIODS: return periods(e, a, eval(e, n->args->next));
   case B_FLOOR: {
     pol_Dec lo, hi;
     if (a.k != V_NUM) return unk();
@@ -759,6 +860,128 @@ static Val eval_cover(const Env *e, const pol_Node *n)
   return whole(days, unbounded ? all : possible);
 }
 
+/* The longest stretch of consecutive days in the union of sp[0..n)
+   (sorts sp): a stretch runs on while the next span starts by the day
+   after its last day. */
+static int64_t longest_days(Span32 *sp, uint32_t n)
+{
+  qsort(sp, n, sizeof *sp, by_start);
+  int64_t best = 0, from = 0, last = INT64_MIN / 2;
+  for (uint32_t i = 0; i < n; i++) {
+    if (sp[i].lo > last + 1) from = sp[i].lo;
+    if (sp[i].hi > last) last = sp[i].hi;
+    if (last - from + 1 > best) best = last - from + 1;
+  }
+  return best;
+}
+
+/* longest run of W covered by L where P from S to E: as eval_cover, with
+   the longest stretch of days for the number of days. */
+static Val eval_run(const Env *e, const pol_Node *n)
+{
+  Val w = eval(e, n->a), l = eval(e, n->b);
+  if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
+  uint32_t len = list_len(l);
+  Span32 *sure = malloc((len ? len : 1) * sizeof *sure);
+  Span32 *maybe = malloc((len ? len : 1) * sizeof *maybe);
+  if (!sure || !maybe) { free(sure); free(maybe); return unk(); }
+  uint32_t nsure = 0, nmaybe = 0;
+  int unbounded = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->c, item);
+    if (p == F) continue;
+    Val s = value_for(e, n->d, item), t = value_for(e, n->e, item);
+    if (s.k != V_DATE || t.k != V_DATE) { unbounded = 1; continue; }
+    Span32 x = {s.d1 > w.d1 ? s.d1 : w.d1, t.d1 < w.d2 ? t.d1 : w.d2};
+    if (x.lo > x.hi) continue;
+    if (p == T) sure[nsure++] = x;
+    maybe[nmaybe++] = x;
+  }
+  int64_t lo = longest_days(sure, nsure), hi = longest_days(maybe, nmaybe);
+  free(sure);
+  free(maybe);
+  int64_t all = w.d2 >= w.d1 ? (int64_t)w.d2 - w.d1 + 1 : 0;
+  return whole(lo, unbounded ? all : hi);
+}
+
+static int by_day(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The longest gap between neighbours of the days d[0..n) (sorts d). */
+static int64_t widest(int32_t *d, uint32_t n)
+{
+  qsort(d, n, sizeof *d, by_day);
+  int64_t best = 0;
+  for (uint32_t i = 0; i + 1 < n; i++)
+    if ((int64_t)d[i + 1] - d[i] > best) best = (int64_t)d[i + 1] - d[i];
+  return best;
+}
+
+/* Can `extra` more days make every gap of the sorted d[0..n) at most m? */
+static int fits(const int32_t *d, uint32_t n, int64_t m, uint64_t extra)
+{
+  uint64_t used = 0;
+  for (uint32_t i = 0; i + 1 < n; i++) {
+    int64_t g = (int64_t)d[i + 1] - d[i];
+    if (g == 0) continue;
+    if (m == 0) return 0;
+    used += (uint64_t)((g - 1) / m);   /* g split into ceil(g / m) parts */
+  }
+  return used <= extra;
+}
+
+/* longest gap in W of K of L where P: the window's ends and the K of the
+   items in W whose P holds are the days; the result is the longest gap
+   between neighbours.  Most: the items whose P is true with K known.
+   Least: every item whose P may be true with K known, and for each one
+   with K unknown a day put where it splits the longest gaps best. */
+static Val eval_gap(const Env *e, const pol_Node *n)
+{
+  Val w = eval(e, n->a), l = eval(e, n->b);
+  if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
+  uint32_t len = list_len(l);
+  int32_t *sure = malloc(((size_t)len + 2) * sizeof *sure);
+  int32_t *all = malloc(((size_t)len + 2) * sizeof *all);
+  if (!sure || !all) { free(sure); free(all); return unk(); }
+  uint32_t ns = 0, na = 0;
+  uint64_t unplaced = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->c, item);
+    if (p == F) continue;
+    Val k = value_for(e, n->d, item);
+    if (k.k != V_DATE) { unplaced++; continue; }
+    if (k.d1 < w.d1 || k.d1 > w.d2) continue;
+    if (p == T) sure[ns++] = k.d1;
+    all[na++] = k.d1;
+  }
+  Val r = whole(0, 0);
+  if (w.d1 <= w.d2) {
+    sure[ns++] = w.d1;
+    sure[ns++] = w.d2;
+    all[na++] = w.d1;
+    all[na++] = w.d2;
+    int64_t most = widest(sure, ns), least = widest(all, na);
+    if (unplaced) {
+      int64_t lo = 0, hi = least;   /* the least m that fits, by bisection */
+      while (lo < hi) {
+        int64_t m = (lo + hi) / 2;
+        if (fits(all, na, m, unplaced)) hi = m;
+        else lo = m + 1;
+      }
+      least = lo;
+    }
+    r = whole(least, most);
+  }
+  free(sure);
+  free(all);
+  return r;
+}
+
 static Val eval_atleast(const Env *e, const pol_Node *n)
 {
   int yes = 0, maybe = 0;
@@ -802,7 +1025,8 @@ static Val eval(const Env *e, const pol_Node *n)
   }
   case N_BINARY: return eval_binary(e, n);
   case N_QUANT: return eval_quant(e, n);
-  case N_COVER: return eval_cover(e, n);
+  case N_COVER: return n->op == COV_RUN ? eval_run(e, n) : eval_cover(e, n);
+  case N_GAP: return eval_gap(e, n);
   case N_ATLEAST: return eval_atleast(e, n);
   case N_IF: {
     /* Kleene: an unknown condition gives the value both branches agree
@@ -1222,7 +1446,8 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   }
   for (int i = 0; i < ncrit; i++) r->status[i] = PS_NA;
 
-  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &r->overflow};
+  Scratch scratch = {NULL};
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &r->overflow, &scratch};
   select_branches(&env, bi, nb, r, (int)p->pol[best].branch0);
   rc = 0;
   if (r->branch < 0) r->det = r->line_det = no_branch_det(u, r->bstate);
@@ -1270,6 +1495,11 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
     if (r->auth_open) r->det = PD_PEND;
   }
 done:
+  while (scratch.made) {
+    Made *next = scratch.made->next;
+    free(scratch.made);
+    scratch.made = next;
+  }
   free(t.node);
   free(t.size);
   free(bi);

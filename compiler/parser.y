@@ -51,6 +51,8 @@ static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node 
 static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_Node *x, int how,
                         pol_Span sp);
+static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, const char *want,
+                         pol_Node *n);
 }
 
 %union {
@@ -90,6 +92,7 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %token WHERE "where"
 %token DAYS "days"
 %token COVERED "covered"
+%token LONGEST "longest"
 %token BY "by"
 %token FROM "from"
 %token TO "to"
@@ -421,6 +424,30 @@ expr
         $$->e = $14; }
   | DAYS OF expr COVERED BY IDENT IN primary FROM expr TO expr
       { $$ = mk(lx, N_COVER, @$); $$->str = $6; $$->a = $3; $$->b = $8; $$->d = $10; $$->e = $12; }
+  | LONGEST IDENT OF expr COVERED BY primary WHERE expr FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->a = $4; $$->b = $7; $$->c = $9; $$->d = $11; $$->e = $13;
+        $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT OF expr COVERED BY primary FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->a = $4; $$->b = $7; $$->d = $9; $$->e = $11;
+        $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT OF expr COVERED BY IDENT IN primary WHERE expr FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->str = $7; $$->a = $4; $$->b = $9; $$->c = $11; $$->d = $13;
+        $$->e = $15; $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT OF expr COVERED BY IDENT IN primary FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->str = $7; $$->a = $4; $$->b = $9; $$->d = $11; $$->e = $13;
+        $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT IN primary OF primary OF primary WHERE expr
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->b = $8; $$->c = $10;
+        $$ = longest(lx, $2, @2, "gap", $$); }
+  | LONGEST IDENT IN primary OF primary OF primary %prec WHERE
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->b = $8;
+        $$ = longest(lx, $2, @2, "gap", $$); }
+  | LONGEST IDENT IN primary OF primary OF IDENT IN primary WHERE expr
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->str = $8; $$->b = $10; $$->c = $12;
+        $$ = longest(lx, $2, @2, "gap", $$); }
+  | LONGEST IDENT IN primary OF primary OF IDENT IN primary %prec WHERE
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->str = $8; $$->b = $10;
+        $$ = longest(lx, $2, @2, "gap", $$); }
   ;
 
 primary
@@ -506,6 +533,19 @@ static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node 
 {
   pol_Node *n = mk(lx, N_QUANT, sp);
   n->op = op; n->str = binder; n->a = list; n->b = pred; n->c = key;
+  return n;
+}
+
+/* `longest run of …` (N_COVER, op 1) and `longest gap in …` (N_GAP): the
+   word after `longest` is a name, not a keyword, so `run` and `gap` stay
+   free for fields and facts. */
+static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, const char *want,
+                         pol_Node *n)
+{
+  if (strcmp(word, want) != 0)
+    pol_error(lx->diag, wsp, "E0280", "expected 'longest %s %s', found 'longest %s'", want,
+              strcmp(want, "run") == 0 ? "of" : "in", word);
+  if (n->kind == N_COVER) n->op = COV_RUN;
   return n;
 }
 

@@ -13,8 +13,9 @@
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
 #define POL_BUNDLE_MINOR 2      /* 2.2: the AUTH section (authorizations);
                                    opcodes SUM, LATEST, EARLIEST, SETLIST, DUR,
-                                   MERGE, INVS; the optional VSET section (value
-                                   sets).  2.1: the optional ELSE section.  (1.1 added
+                                   MERGE, INVS, RUN, GAP, CALWIN, LIST, PERIODS;
+                                   the optional VSET section (value sets).
+                                   2.1: the optional ELSE section.  (1.1 added
                                    the optional final SIGN section, 1.2 XLIB,
                                    the SHA-256 of extern libraries) */
 

@@ -406,14 +406,37 @@ static int64_t union_days(pol_Ival *iv, uint32_t n)
   return days;
 }
 
+/* The longest stretch of consecutive days in the union of iv[0..n)
+   (sorted here): intervals that meet or touch make one stretch. */
+static int64_t longest_run(pol_Ival *iv, uint32_t n)
+{
+  if (n > 1) qsort(iv, n, sizeof *iv, cmp_ival);
+  int64_t best = 0;
+  int32_t cur_lo = 0, cur_hi = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (i == 0 || iv[i].lo > cur_hi + 1) {
+      cur_lo = iv[i].lo;
+      cur_hi = iv[i].hi;
+    } else if (iv[i].hi > cur_hi) {
+      cur_hi = iv[i].hi;
+    }
+    if ((int64_t)cur_hi - cur_lo + 1 > best) best = (int64_t)cur_hi - cur_lo + 1;
+  }
+  return best;
+}
+
 /* COVER: [sure, possible] days of window w covered by the union of
    [start, end] over the items whose body holds.  Sure: the items whose
    body is true and whose start and end are known.  Possible: the items
    whose body is true or unknown; one of them with an unknown start or end
-   may cover the whole window.  Items whose body is false do not count. */
+   may cover the whole window.  Items whose body is false do not count.
+   RUN (longest set): the same with the longest stretch of consecutive days
+   instead of all the days: more intervals never shorten it, so the sure
+   and possible items bound it exactly as they bound the days. */
 static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x,
-                       const pol_Value *w)
+                       const pol_Value *w, int longest)
 {
+  int64_t (*measure)(pol_Ival *, uint32_t) = longest ? longest_run : union_days;
   pol_Value *R = vm->regs;
   /* a stack, as for COUNTD: nested coverages work above this one */
   /* the scratch holds up to 2n intervals: the sure ones from the bottom,
@@ -461,12 +484,12 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
   if (n + nmaybe == 0) return pol_range(0, unbounded ? (int32_t)whole : 0);
   /* never offset a NULL scratch: n + nmaybe > 0, so ivals exists */
   pol_Ival *iv = vm->ivals + base;
-  int64_t sure = union_days(iv, n);   /* sorts the sure block only */
+  int64_t sure = measure(iv, n);   /* sorts the sure block only */
   if (unbounded) return pol_range((int32_t)sure, (int32_t)whole);
   if (nmaybe == 0) return pol_range((int32_t)sure, (int32_t)sure);
   /* the intervals that may count, next to the sure ones */
   memmove(iv + n, iv + cap - nmaybe, nmaybe * sizeof *iv);
-  int64_t possible = union_days(iv, n + nmaybe);
+  int64_t possible = measure(iv, n + nmaybe);
   return pol_range((int32_t)sure, (int32_t)possible);
 }
 
@@ -651,6 +674,222 @@ static pol_Value latest(pol_VM *vm, const pol_List *l, int item, const pol_Instr
   if (!some && f && vm->tracing) note_missing(vm, POL_NOSTR, f - 1);
   if (!some_true || !found || !agree) return pol_unk();
   return r;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The longest difference between neighbours of the sorted d[0..n), n >= 2. */
+static int64_t max_gap(int32_t *d, uint32_t n)
+{
+  qsort(d, n, sizeof *d, cmp_i32);
+  int64_t best = 0;
+  for (uint32_t i = 1; i < n; i++)
+    if ((int64_t)d[i] - d[i - 1] > best) best = (int64_t)d[i] - d[i - 1];
+  return best;
+}
+
+/* The smallest longest gap k more dates can leave among the sorted
+   d[0..n): the least m such that splitting every gap g into parts of at
+   most m days takes no more than k dates (ceil(g / m) - 1 each). */
+static int64_t min_gap_with(const int32_t *d, uint32_t n, uint64_t k, int64_t hi)
+{
+  int64_t lo = 0;   /* invariant: hi is reachable */
+  while (lo < hi) {
+    int64_t m = lo + (hi - lo) / 2;
+    uint64_t need = 0;
+    for (uint32_t i = 1; i < n && need <= k; i++) {
+      int64_t g = (int64_t)d[i] - d[i - 1];
+      if (g > 0) need += m == 0 ? k + 1 : (uint64_t)((g + m - 1) / m - 1);
+    }
+    if (need <= k) hi = m;
+    else lo = m + 1;
+  }
+  return hi;
+}
+
+/* GAP: [least, most] of the longest gap between neighbouring dates among
+   the window's two ends and key(x) of the items in the window whose body
+   holds.  More dates never lengthen it: most comes from the items whose
+   body is true with a known date; least from those whose body may be true
+   with a known date, plus, for each one whose date is unknown, a date
+   placed where it splits the longest gaps best. */
+static pol_Value gap(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x, const pol_Value *w)
+{
+  pol_Value *R = vm->regs;
+  int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
+  if (whi < wlo) return pol_range(0, 0);   /* an empty window has no gap */
+  /* scratch as in COVER: the sure dates from the bottom, the maybe ones
+     from the top, the ends at both (a pair of dates per pol_Ival) */
+  uint32_t base = vm->nivals, cap = l->n + 2;
+  if (base + cap > vm->capivals) {
+    pol_Ival *iv = realloc(vm->ivals, (base + cap) * sizeof *iv);
+    if (!iv) return pol_unk();
+    vm->ivals = iv;
+    vm->capivals = base + cap;
+  }
+  uint32_t n = 0, nmaybe = 0;
+  uint64_t nfree = 0;   /* items that may count, their date unknown */
+  for (uint32_t i = 0; i < l->n; i++) {
+    vm->nivals = base + cap;
+    if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
+    R[item] = l->items[i];
+    pol_Value b = run(vm, pol_extra_at(x, 'b'));
+    if (vm->out_of_budget) break;
+    pol_Tri t = pol_truth(&b);
+    if (t == POL_FALSE) continue;
+    R[item] = l->items[i];
+    pol_Value k = run(vm, pol_extra_at(x, 'k'));
+    if (vm->out_of_budget) break;
+    if (k.tag != PV_DATE) { nfree++; continue; }
+    int32_t d = (int32_t)k.aux;
+    if (d < wlo || d > whi) continue;
+    if (t == POL_TRUE) vm->ivals[base + n++].lo = d;
+    else vm->ivals[base + cap - ++nmaybe].lo = d;
+  }
+  vm->nivals = base;
+  if (vm->out_of_budget) return pol_unk();
+  uint64_t log2n = 0;
+  for (uint32_t m = n + nmaybe + 2; m > 1; m >>= 1) log2n++;
+  if (charge(vm, 2 * (uint64_t)(n + nmaybe + 2) * (log2n + 1)) != 0) return pol_unk();
+  /* the dates, packed: the sure ones and the ends, then the maybe ones */
+  int32_t *d = malloc(((size_t)n + nmaybe + 2) * sizeof *d);
+  if (!d) return pol_unk();
+  for (uint32_t i = 0; i < n; i++) d[i] = vm->ivals[base + i].lo;
+  d[n] = wlo;
+  d[n + 1] = whi;
+  for (uint32_t i = 0; i < nmaybe; i++) d[n + 2 + i] = vm->ivals[base + cap - 1 - i].lo;
+  int64_t most = max_gap(d, n + 2);   /* sorts the first n + 2 only */
+  int64_t all = nmaybe ? max_gap(d, n + 2 + nmaybe) : most;
+  int64_t least = nfree ? min_gap_with(d, n + 2 + nmaybe, nfree, all) : all;
+  free(d);
+  return pol_range((int32_t)least, (int32_t)most);
+}
+
+/* ---- lists the VM makes (LIST, PERIODS) --------------------------------- */
+
+struct pol_LChunk {
+  pol_LChunk *next;
+  size_t used, cap;
+  pol_Value data[];   /* pol_Value alignment serves pol_List too */
+};
+
+#define LCHUNK_VALUES 4096u
+
+/* Room for n values from the VM's list arena (NULL when out of memory).
+   The arena is reused from its start at each case. */
+static pol_Value *list_room(pol_VM *vm, size_t n)
+{
+  pol_LChunk **at = &vm->lists;
+  for (; *at; at = &(*at)->next)
+    if ((*at)->cap - (*at)->used >= n) break;
+  if (!*at) {
+    size_t cap = n > LCHUNK_VALUES ? n : LCHUNK_VALUES;
+    pol_LChunk *c = malloc(sizeof *c + cap * sizeof(pol_Value));
+    if (!c) return NULL;
+    c->next = NULL;
+    c->used = 0;
+    c->cap = cap;
+    *at = c;
+  }
+  pol_Value *v = (*at)->data + (*at)->used;
+  (*at)->used += n;
+  return v;
+}
+
+static void lists_reset(pol_VM *vm)
+{
+  for (pol_LChunk *c = vm->lists; c; c = c->next) c->used = 0;
+}
+
+static void lists_free(pol_VM *vm)
+{
+  while (vm->lists) {
+    pol_LChunk *next = vm->lists->next;
+    free(vm->lists);
+    vm->lists = next;
+  }
+}
+
+/* A list of the n values v of element type elem, in the arena. */
+static pol_Value make_list(pol_VM *vm, const pol_Value *v, uint32_t n, uint32_t elem)
+{
+  _Static_assert(sizeof(pol_List) <= sizeof(pol_Value), "a list header takes one value's room");
+  pol_Value *room = list_room(vm, (size_t)n + 1);
+  if (!room) return pol_unk();
+  if (n) memcpy(room + 1, v, n * sizeof *v);
+  pol_List *l = (pol_List *)(void *)room;
+  *l = (pol_List){n, elem, room + 1};
+  pol_Value out = {PV_LIST, 0, {0}};
+  out.u.p = l;
+  return out;
+}
+
+/* The element type of a list LIST makes: its first item's kind. */
+static uint32_t elem_of(const pol_Value *v)
+{
+  switch (v->tag) {
+  case PV_BOOL: return POL_TYPE(PK_BOOL, 0, 0);
+  case PV_NUM: case PV_RANGE: return POL_TYPE(PK_NUM, 0, 0);
+  case PV_STR: return POL_TYPE(PK_STR, 0, 0);
+  case PV_DATE: return POL_TYPE(PK_DATE, 0, 0);
+  case PV_DUR: return POL_TYPE(PK_DUR, 0, 0);
+  case PV_WIN: return POL_TYPE(PK_WIN, 0, 0);
+  case PV_SET: return POL_TYPE(PK_SET, 0, 0);
+  case PV_LIST: return POL_TYPE(PK_LIST, 0, 0);
+  case PV_REC: return POL_TYPE(PK_REC, 0, v->aux);
+  case PV_UNK: return POL_TYPE(PK_NONE, 0, 0);
+  }
+  return POL_TYPE(PK_NONE, 0, 0);
+}
+
+/* PERIODS: every window [s, s + dur - 1 day] with s a day of w and the
+   window inside w, in order of s; none when dur is shorter than a day. */
+static pol_Value periods(pol_VM *vm, const pol_Value *dur, const pol_Value *w)
+{
+  if (dur->tag != PV_DUR || w->tag != PV_WIN || !pol_known(w)) return pol_unk();
+  int32_t lo = w->u.r.lo, hi = w->u.r.hi;
+  if (hi < lo) return make_list(vm, NULL, 0, POL_TYPE(PK_WIN, 0, 0));
+  /* a period per day of w at most: paid for before it is made */
+  uint64_t days = (uint64_t)((int64_t)hi - lo + 1);
+  if (charge(vm, days * ITEM_COST) != 0) return pol_unk();
+  pol_Value *room = list_room(vm, days + 1);
+  if (!room) return pol_unk();
+  uint32_t n = 0;
+  for (int32_t s = lo; s <= hi; s++) {
+    /* months first, then days, as date + duration (end within 0001-9999:
+       s is, and the duration is bounded by the verifier) */
+    int64_t e = (int64_t)pol_add_months(s, dur->u.r.lo) + dur->u.r.hi - 1;
+    if (e > hi) break;   /* e grows with s: no later period fits */
+    if (e < s) continue;
+    pol_Value v = {PV_WIN, 0, {0}};
+    v.u.r.lo = s;
+    v.u.r.hi = (int32_t)e;
+    room[1 + n++] = v;
+  }
+  pol_List *l = (pol_List *)(void *)room;
+  *l = (pol_List){n, POL_TYPE(PK_WIN, 0, 0), room + 1};
+  pol_Value out = {PV_LIST, 0, {0}};
+  out.u.p = l;
+  return out;
+}
+
+/* CALWIN: the calendar month (kind 0), quarter (1) or year (2) of date d. */
+static pol_Value calendar_window(const pol_Value *d, uint32_t kind)
+{
+  if (d->tag != PV_DATE) return pol_unk();
+  int y, m, day;
+  pol_civil_from_days((int32_t)d->aux, &y, &m, &day);
+  int first = kind == 2 ? 1 : kind == 1 ? (m - 1) / 3 * 3 + 1 : m;
+  int last = kind == 2 ? 12 : kind == 1 ? first + 2 : m;
+  pol_Value w = {PV_WIN, 0, {0}};
+  w.u.r.lo = pol_days_from_civil(y, first, 1);
+  w.u.r.hi = last == 12 ? pol_days_from_civil(y + 1, 1, 1) - 1 : pol_days_from_civil(y, last + 1, 1) - 1;
+  return w;
 }
 
 /* The loop builds as a switch, or with computed goto (a GNU extension,
@@ -860,7 +1099,39 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     pc += POL_NEXTRA_COVER;
     const pol_Value *w = &R[pol_extra_at(x, 'w')];
     if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w);
+    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 0);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(RUN) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    const pol_Instr *x = pc - 1;
+    pc += POL_NEXTRA_RUN;
+    const pol_Value *w = &R[pol_extra_at(x, 'w')];
+    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
+    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 1);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(GAP) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    const pol_Instr *x = pc - 1;
+    pc += POL_NEXTRA_GAP;
+    const pol_Value *w = &R[pol_extra_at(x, 'w')];
+    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
+    R[a] = gap(vm, R[POL_B(i)].u.p, item, x, w);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(CALWIN) R[POL_A(i)] = calendar_window(&R[POL_B(i)], POL_C(i)); NEXT();
+  CASE(LIST) {
+    uint32_t n = POL_C(i);
+    if (n == 0 || charge(vm, n) != 0) { R[POL_A(i)] = pol_unk(); NEXT(); }
+    R[POL_A(i)] = make_list(vm, &R[POL_B(i)], n, elem_of(&R[POL_B(i)]));
+    NEXT();
+  }
+  CASE(PERIODS) {
+    R[POL_A(i)] = periods(vm, &R[POL_B(i)], &R[POL_C(i)]);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
@@ -1048,6 +1319,7 @@ void pol_vm_free(pol_VM *vm)
 {
   if (!vm) return;
   pol_natives_free(vm);
+  lists_free(vm);
   free(vm->routes);
   free(vm->bound);
   free(vm->seg0);
@@ -1597,6 +1869,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;
   pol_natives_reset(vm);
+  lists_reset(vm);
   begin(vm);
   uint32_t i = 0;
   for (; i < n && !vm->out_of_budget && !vm->overflow; i++)

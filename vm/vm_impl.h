@@ -8,6 +8,7 @@
 
 typedef struct pol_Native pol_Native;   /* ffi.c: one bound extern */
 typedef struct pol_XChunk pol_XChunk;   /* ffi.c: arena of extern string results */
+typedef struct pol_LChunk pol_LChunk;   /* exec.c: arena of the lists LIST and PERIODS make */
 
 /* A date interval, scratch for COVER. */
 typedef struct pol_Ival {
@@ -90,6 +91,9 @@ struct pol_VM {
   int *libfds;
   uint32_t nlibs;
   pol_XChunk *xstr, *xcur;    /* string results; xcur: the one in use */
+  pol_LChunk *lists;          /* lists made by LIST and PERIODS, owned here:
+                                 reused from the start at each case (values
+                                 pointing into them live no longer) */
 };
 
 pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args);

@@ -25,7 +25,10 @@ decision rules with tags and every outcome, `assess` blocks, `authorize`
 blocks (every field, `period S to E` and `for D`), plans and
 effective dates (several policies and versions competing for a code),
 several branches, `??`, `known`, arithmetic, dates and durations,
-`at least K of`, composites all / any / at least.  The cases leave facts
+`at least K of`, composites all / any / at least, calendar windows
+(`calendar_month/quarter/year(d)`), contiguity (`longest run of W covered
+by …`, `longest gap in W of K of L where P`), sliding periods (`exists p in
+periods(D, W) where …`) and `for each s in sides(ls)`.  The cases leave facts
 and fields absent, use empty lists, and take numbers and dates at and
 around the thresholds the policies compare them with.
 
@@ -83,6 +86,7 @@ ROUTE_CODES = ["97110", "97112", "97119", "97120", "97121", "97546", "97547", "9
 PLANS = ["p1", "p2", "p3"]
 TAGS = ["doc", "judg", "adm"]
 OUTCOMES = ["approve", "deny", "pend", "loi", "refer"]
+SIDES = ["left", "right", "bilateral", "a"]   # a line's side (sides(ls))
 
 # records: field -> type
 SUB = {"cd": "string", "val": "number", "dt": "date"}
@@ -104,6 +108,7 @@ FACTS = {
     "lv": ("list<string>", "line.levels"),
     "lu": ("number", "line.units"),
     "lm": ("string", "line.modifier"),
+    "ls": ("string", "line.side"),        # sides(ls): `for each` per side
 }
 ALWAYS_FACTS = {"route", "rd"}
 
@@ -155,6 +160,7 @@ class Gen:
         self.each = None        # (name, type) of the enclosing for each
         self.params = []        # [(name, type)] of the let being written
         self.nlet = 0
+        self.wins = []          # names of the period windows in scope
 
     # ---- helpers ---------------------------------------------------------
     def chance(self, p):
@@ -210,7 +216,8 @@ class Gen:
             return self.bool_leaf(sc)
         k = self.pick(["and", "or", "not", "quant", "quant", "count", "countd", "cover",
                        "atleast", "within", "call", "coal", "cmpnum", "cmpdate", "instr",
-                       "known", "ext", "setq", "if", "latest", "sum"])
+                       "known", "ext", "setq", "if", "latest", "sum",
+                       "run", "gap", "periods"])
         if k == "and" or k == "or":
             return "(%s %s %s)" % (self.e_bool(d - 1, sc), k, self.e_bool(d - 1, sc))
         if k == "not":
@@ -223,6 +230,12 @@ class Gen:
             return "(%s %s %s)" % (self.countd(d, sc), self.cmp(), num_lit(self.pick([0, 1, 2])))
         if k == "cover":
             return "(%s %s %s)" % (self.cover(d, sc), self.cmp(), num_lit(self.pick([0, 1, 7, 30, 31, 90, 92])))
+        if k == "run":
+            return "(%s %s %s)" % (self.run(d, sc), self.cmp(), num_lit(self.pick([0, 1, 7, 30, 31, 90, 92])))
+        if k == "gap":
+            return "(%s %s %s)" % (self.gap(d, sc), self.cmp(), num_lit(self.pick([0, 1, 7, 30, 31, 90, 92, 183])))
+        if k == "periods":
+            return self.periods(d, sc)
         if k == "atleast":
             n = self.r.randint(2, 5)
             kk = self.r.randint(1, n)
@@ -355,6 +368,8 @@ class Gen:
             self.prims.add("date compare")
             return "(%s %s %s)" % (self.leaf("date", sc), self.cmp(), self.e_date(1, sc))
         if r < 0.97:
+            if self.each and self.each[0] == "sd" and self.chance(0.5):
+                return "(sd %s %s)" % (self.pick(["==", "!="]), q(self.pick(["left", "right", "a"])))
             return self.instr(1, sc)
         return self.pick(["true", "false"])
 
@@ -498,11 +513,56 @@ class Gen:
         body = self.where(d, sc, rec, binder=b)
         return "(days of %s covered by %s where %s from %s to %s)" % (w, item, body, s, e)
 
+    def run(self, d, sc):
+        """longest run of W covered by L …: the coverage's forms."""
+        self.prims.add("longest run")
+        text = self.cover(d, sc)
+        return "(longest run of " + text[len("(days of "):]
+
+    def gap(self, d, sc):
+        l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
+        self.prims.add("longest gap")
+        b = self.binder_for(sc, rec)
+        f = (b + ".") if b else ""
+        if rec == "Ev":
+            key = self.pick(["%sday" % f, "%sstart" % f, "(%sday + %s)" % (f, self.pick(DURS))] +
+                            ([] if self.monotone else ["(%sstop ?? rd)" % f]))
+        else:
+            key = "%sdt" % f
+        w = self.e_win(d - 1, sc)
+        item = "%s in %s" % (b, l) if b else l
+        if self.chance(0.2):
+            return "(longest gap in %s of %s of %s)" % (w, key, item)
+        return "(longest gap in %s of %s of %s where %s)" % (w, key, item, self.where(d, sc, rec, binder=b))
+
+    def periods(self, d, sc):
+        """exists/every/no p in periods(D, W) where …p…"""
+        if len(sc) >= 2:
+            return self.bool_leaf(sc)
+        op = self.pick(["exists", "every", "no"])
+        self.prims.add("periods " + op)
+        dur = self.pick(["1 day", "7 days", "2 weeks", "30 days", "1 month"])
+        w = self.e_win(d - 1, sc)
+        p = "p%d" % len(self.wins)
+        inner = sc + [(None, p)]
+        self.wins.append(p)
+        r = self.r.random()
+        if r < 0.3:
+            body = "(%s within %s)" % (self.e_date(d - 1, inner), p)
+        elif r < 0.7:
+            x = "x%d" % len(inner)
+            body = "((count %s in evs where (%s.day within %s) and %s) %s %s)" % (
+                x, x, p, self.e_bool(d - 2, inner + [("Ev", x)]), self.cmp(), num_lit(self.pick([0, 1, 2])))
+        else:
+            body = self.e_bool(d - 1, inner)
+        self.wins.pop()
+        return "(%s %s in periods(%s, %s) where %s)" % (op, p, dur, w, body)
+
     def e_num(self, d, sc):
         if d <= 0 or self.chance(0.3):
             return self.leaf("number", sc)
         k = self.pick(["arith", "arith", "count", "countd", "cover", "coal", "floor", "datediff",
-                       "neg", "call", "sum", "latest", "if"])
+                       "neg", "call", "sum", "latest", "if", "run", "gap"])
         if k == "sum":
             return self.sum(d, sc)
         if k == "latest":
@@ -524,6 +584,10 @@ class Gen:
             return self.countd(d, sc)
         if k == "cover":
             return self.cover(d, sc)
+        if k == "run":
+            return self.run(d, sc)
+        if k == "gap":
+            return self.gap(d, sc)
         if k == "coal" and not self.monotone:
             self.prims.add("??")
             return "(%s ?? %s)" % (self.leaf("number", sc), self.e_num(d - 1, sc))
@@ -567,6 +631,13 @@ class Gen:
     def e_win(self, d, sc):
         self.prims.add("window")
         r = self.r.random()
+        if self.wins and r < 0.3:
+            self.prims.add("period window")
+            return self.pick(self.wins)
+        if r < 0.08:
+            self.prims.add("calendar window")
+            return "%s(%s)" % (self.pick(["calendar_month", "calendar_quarter", "calendar_year"]),
+                               self.e_date(d - 1, sc))
         if r < 0.4:
             return "past(%s)" % self.pick(DURS)
         if r < 0.6:
@@ -677,7 +748,10 @@ class PolicyGen:
                 clauses.append(self.clause(prefix, 0))
         if simple_each or (not assess and self.r.random() < 0.3):
             g = self.g
-            if self.r.random() < 0.6:
+            if self.r.random() < 0.25:
+                g.each = ("sd", "string")
+                lst = "sides(ls)"
+            elif self.r.random() < 0.6:
                 g.each = ("lvl", "string")
                 lst = self.r.choice(["lv", "strs", "lv"])
             else:
@@ -690,8 +764,8 @@ class PolicyGen:
                 items = [self.clause(prefix, 1) for _ in range(self.r.randint(1, 3))]
             g.each = None
             pos = self.r.randint(0, len(clauses))
-            clauses.insert(pos, "for each %s in %s {\n%s\n}" % ("lvl" if lst in ("lv", "strs") else "e", lst,
-                                                               "\n".join(items)))
+            clauses.insert(pos, "for each %s in %s {\n%s\n}" % (
+                "sd" if lst == "sides(ls)" else "lvl" if lst in ("lv", "strs") else "e", lst, "\n".join(items)))
         kw = "assess" if assess else "branch"
         cond = "true" if last and self.r.random() < 0.5 else self.branch_cond()
         auth = self.authorize(assess)
@@ -881,6 +955,8 @@ class CaseGen:
                 pr["units"] = self.num()
             if r.random() > self.p_absent:
                 pr["modifier"] = r.choice(STRS)
+            if r.random() > self.p_absent:
+                pr["side"] = r.choice(SIDES)
             req["procedures"].append(pr)
         f = {"route": r.choice(STRS)}
         for n, (t, p) in FACTS.items():
@@ -909,7 +985,8 @@ def unknown_slots(case):
                 if f not in s:
                     out.append((s, f, t))
     for pr in case["request"]["procedures"]:
-        for k, t in (("levels", "list<string>"), ("units", "number"), ("modifier", "string")):
+        for k, t in (("levels", "list<string>"), ("units", "number"), ("modifier", "string"),
+                     ("side", "side")):
             if k not in pr:
                 out.append((pr, k, t))
     return out
@@ -921,6 +998,8 @@ def candidates(t, nums, rd, rng):
         return vals
     if t == "string":
         return STRS + ["e"]
+    if t == "side":
+        return SIDES
     if t == "bool":
         return [False, True]
     if t == "date":
@@ -981,7 +1060,7 @@ def blank(rng, case, k):
             if f not in ALWAYS_FIELDS:
                 cands.append((it, f))
     for pr in case["request"]["procedures"]:
-        for f in ("levels", "units", "modifier"):
+        for f in ("levels", "units", "modifier", "side"):
             if f in pr:
                 cands.append((pr, f))
     rng.shuffle(cands)

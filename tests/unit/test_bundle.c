@@ -492,13 +492,14 @@ static void test_opinfo(void **state)
   assert_int_equal(pol_opinfo[OP_CALLX].c, 'N');
   assert_int_equal(pol_opinfo[OP_EXTRA].fmt, FMT_Ax);
   /* opcode numbers are in bundles: EXTRA keeps its 2.1 number, and the
-     opcodes added since (2.2: SUM .. MERGE, INVS) come after it, so a 2.2
+     opcodes added since (2.2: SUM .. MERGE, INVS, RUN .. PERIODS) come after it, so a 2.2
      reader runs a 2.1 bundle unchanged */
   assert_int_equal(OP_EXTRA, 41);
   assert_int_equal(OP_SUM, 42);
   assert_int_equal(OP_INVS, 48);
   assert_string_equal(pol_opinfo[OP_INVS].xroles, "c");
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "INVS");
+  assert_int_equal(OP_RUN, 49);
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "PERIODS");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */

@@ -1652,6 +1652,182 @@ static void test_value_set_systems(void **state)
   expect_d(lab, "s in A1C", "\"s\": \"4548-5\"", F);   /* wrong check digit: not a code */
 }
 
+/* ---- calendar windows, contiguity, periods, sides (CALWIN, RUN, GAP,
+   PERIODS, LIST) ------------------------------------------------------------ */
+
+static void test_calendar_windows(void **state)
+{
+  (void)state;
+  const char *mid = "\"d\": \"2025-05-20\"";
+  expect("start_of(calendar_year(d)) == 2025-01-01 and end_of(calendar_year(d)) == 2025-12-31", mid, T);
+  expect("start_of(calendar_quarter(d)) == 2025-04-01 and end_of(calendar_quarter(d)) == 2025-06-30", mid, T);
+  expect("start_of(calendar_month(d)) == 2025-05-01 and end_of(calendar_month(d)) == 2025-05-31", mid, T);
+  expect("end_of(calendar_month(d)) == 2024-02-29", "\"d\": \"2024-02-10\"", T);
+  expect("end_of(calendar_month(d)) == 2025-02-28", "\"d\": \"2025-02-28\"", T);
+  expect("start_of(calendar_quarter(d)) == 2025-10-01 and end_of(calendar_quarter(d)) == 2025-12-31",
+         "\"d\": \"2025-12-31\"", T);
+  expect("end_of(calendar_year(d)) == 9999-12-31", "\"d\": \"9999-12-31\"", T);
+  /* within: exact when both are known, unknown when the date that places
+     the window is */
+  expect("e within calendar_year(d)", "\"d\": \"2025-05-20\", \"e\": \"2025-12-31\"", T);
+  expect("e within calendar_year(d)", "\"d\": \"2025-05-20\", \"e\": \"2026-01-01\"", F);
+  expect("e within calendar_quarter(d)", "\"d\": \"2025-05-20\", \"e\": \"2025-03-31\"", F);
+  expect("e within calendar_year(d)", "\"e\": \"2025-06-01\"", U);
+  expect("e within calendar_year(d)", "\"d\": \"2025-05-20\"", U);
+  expect("known(calendar_month(d))", "", F);
+}
+
+static void test_longest_run(void **state)
+{
+  (void)state;
+  const char *W = "[2025-01-01, 2025-12-31]";
+  char ex[512];
+  /* adjacent intervals make one run; a separate one does not join it */
+  const char *three = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                      "{\"kind\": \"pt\", \"start\": \"2025-01-11\", \"end\": \"2025-01-20\"}, "
+                      "{\"kind\": \"pt\", \"start\": \"2025-02-01\", \"end\": \"2025-02-05\"}]";
+  snprintf(ex, sizeof ex, "(longest run of %s covered by th from start to end) == 20", W);
+  expect(ex, three, T);
+  snprintf(ex, sizeof ex, "(days of %s covered by th from start to end) == 25", W);
+  expect(ex, three, T);
+  /* clipped to the window */
+  expect("(longest run of [2025-01-05, 2025-03-01] covered by th from start to end) == 16", three, T);
+  /* an item whose `where` is unknown may bridge two runs: [10, 30] */
+  const char *bridge = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                       "{\"kind\": null, \"start\": \"2025-01-11\", \"end\": \"2025-01-20\"}, "
+                       "{\"kind\": \"pt\", \"start\": \"2025-01-21\", \"end\": \"2025-01-30\"}]";
+  snprintf(ex, sizeof ex, "(longest run of %s covered by t in th where t.kind == \"pt\" from t.start to t.end)", W);
+  char c[600];
+  snprintf(c, sizeof c, "%s >= 10", ex);
+  expect(c, bridge, T);
+  snprintf(c, sizeof c, "%s >= 11", ex);
+  expect(c, bridge, U);
+  snprintf(c, sizeof c, "%s >= 30", ex);
+  expect(c, bridge, U);
+  snprintf(c, sizeof c, "%s > 30", ex);
+  expect(c, bridge, F);
+  /* one that may count with an unknown end may cover the whole window */
+  const char *open = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                     "{\"kind\": \"pt\", \"start\": \"2025-03-01\", \"end\": null}]";
+  snprintf(c, sizeof c, "%s >= 11", ex);
+  expect(c, open, U);
+  snprintf(c, sizeof c, "%s < 10", ex);
+  expect(c, open, F);
+  snprintf(c, sizeof c, "%s <= 365", ex);
+  expect(c, open, T);
+  /* an item whose `where` is false never counts, whatever its dates */
+  const char *no = "\"th\": [{\"kind\": \"ot\", \"start\": null, \"end\": null}]";
+  snprintf(c, sizeof c, "%s == 0", ex);
+  expect(c, no, T);
+  /* an unknown list, a window with an unknown end: unknown */
+  snprintf(c, sizeof c, "%s >= 0", ex);
+  expect(c, "", U);
+  expect("(longest run of [rdate, e] covered by th from start to end) >= 0", three, U);
+}
+
+static void test_longest_gap(void **state)
+{
+  (void)state;
+  const char *gap = "(longest gap in [2025-01-01, 2025-12-31] of i.date of i in inj where i.steroid)";
+  char c[400];
+  /* the window's ends count as dates: 59, 122, 183 */
+  const char *two = "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, "
+                    "{\"date\": \"2025-07-01\", \"steroid\": true}, {\"date\": \"2026-02-01\", \"steroid\": true}]";
+  snprintf(c, sizeof c, "%s == 183", gap);
+  expect(c, two, T);
+  snprintf(c, sizeof c, "%s == 364", gap);
+  expect(c, "\"inj\": []", T);
+  expect("(longest gap in [2025-01-01, 2025-12-31] of date of inj) == 183", two, T);
+  expect("(longest gap in [2025-02-01, 2025-01-01] of date of inj) == 0", two, T);
+  /* a date whose `where` is unknown may split a gap: [183, 305] */
+  const char *maybe = "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, "
+                      "{\"date\": \"2025-07-01\", \"steroid\": null}]";
+  snprintf(c, sizeof c, "%s <= 305", gap);
+  expect(c, maybe, T);
+  snprintf(c, sizeof c, "%s <= 200", gap);
+  expect(c, maybe, U);
+  snprintf(c, sizeof c, "%s < 183", gap);
+  expect(c, maybe, F);
+  /* an unknown date may fall anywhere: best in the middle of the longest
+     gap (305 days: 153), or outside the window */
+  const char *free1 = "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, "
+                      "{\"date\": null, \"steroid\": true}]";
+  snprintf(c, sizeof c, "%s >= 153", gap);
+  expect(c, free1, T);
+  snprintf(c, sizeof c, "%s >= 154", gap);
+  expect(c, free1, U);
+  snprintf(c, sizeof c, "%s > 305", gap);
+  expect(c, free1, F);
+  /* a false `where` never counts; an unknown list is unknown */
+  snprintf(c, sizeof c, "%s == 364", gap);
+  expect(c, "\"inj\": [{\"date\": null, \"steroid\": false}]", T);
+  snprintf(c, sizeof c, "%s >= 0", gap);
+  expect(c, "", U);
+}
+
+static void test_periods(void **state)
+{
+  (void)state;
+  const char *q = "exists p in periods(30 days, [2025-01-01, 2025-03-31]) "
+                  "where (count i in inj where i.date within p) >= 2";
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}, {\"date\": \"2025-02-03\"}]", T);
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}, {\"date\": \"2025-02-04\"}]", F);
+  /* the second date may be the day after the first */
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}, {\"date\": null}]", U);
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}]", F);
+  /* the candidates: every period starting on a day of W and inside it */
+  expect("count periods(30 days, [2025-01-01, 2025-01-31]) == 2", "", T);
+  expect("count periods(1 month, [2025-01-01, 2025-03-31]) == 60", "", T);
+  expect("count periods(0 days, [2025-01-01, 2025-03-31]) == 0", "", T);
+  expect("exists p in periods(30 days, [2025-01-01, 2025-01-10]) where true", "", F);
+  expect("every p in periods(30 days, [2025-01-01, 2025-01-10]) where false", "", T);
+  expect("every p in periods(7 days, [2025-01-01, 2025-01-31]) where end_of(p) - start_of(p) == 6", "", T);
+  /* a window with an unknown end: unknown */
+  expect("exists p in periods(30 days, [d, e]) where true", "\"e\": \"2025-03-01\"", U);
+}
+
+static void test_sides(void **state)
+{
+  (void)state;
+  expect("count sides(s) == 2 and \"left\" in sides(s) and \"right\" in sides(s)", "\"s\": \"bilateral\"", T);
+  expect("count sides(s) == 1 and \"left\" in sides(s)", "\"s\": \"left\"", T);
+  expect("\"right\" in sides(s)", "\"s\": \"left\"", F);
+  expect("\"right\" in sides(s)", "", U);
+  expect("exists x in sides(s) where x == \"n/a\"", "\"s\": \"n/a\"", T);
+  /* per side: each side an item of the line, unknown side: the line pends */
+  Ex x;
+  ex_compile(&x, PRE "fact side: string = line.side\n"
+                     "branch \"B\" \"b\" when true {\n"
+                     "  for each sd in sides(side) {\n"
+                     "    criterion \"E\" \"\" { exists i in inj where i.target == sd or i.target == \"bilateral\" }\n"
+                     "  }\n"
+                     "}\n");
+  const pol_LineResult *r;
+  const char *inj = "\"inj\": [{\"target\": \"left\"}]";
+  char facts[512];
+  snprintf(facts, sizeof facts, "%s, \"request\": {\"date\": \"2025-06-01\", \"procedures\": "
+           "[{\"line\": 1, \"cpt\": \"X1\", \"side\": \"bilateral\"}]}", inj);
+  ex_case(&x, facts);
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+  assert_int_equal(r[0].nitems, 2);
+  assert_string_equal(r[0].items[0].item.u.s, "left");
+  assert_string_equal(r[0].items[1].item.u.s, "right");
+  assert_int_equal(r[0].items[0].det, PD_APPROVE);
+  assert_int_equal(r[0].items[1].det, PD_DENY);
+  assert_int_equal(r[0].det, PD_PARTIAL);
+  snprintf(facts, sizeof facts, "%s, \"request\": {\"date\": \"2025-06-01\", \"procedures\": "
+           "[{\"line\": 1, \"cpt\": \"X1\", \"side\": \"left\"}]}", inj);
+  ex_case(&x, facts);
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+  assert_int_equal(r[0].nitems, 1);
+  assert_int_equal(r[0].det, PD_APPROVE);
+  ex_case(&x, inj);   /* no side */
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+  assert_int_equal(r[0].items_known, 0);
+  assert_int_equal(r[0].det, PD_PEND);
+  ex_free(&x);
+}
+
 /* ---- coverage of the opcode list (keep last) ------------------------------ */
 
 static void test_every_opcode_ran(void **state)
@@ -1708,6 +1884,11 @@ int main(void)
     cmocka_unit_test(test_durations),
     cmocka_unit_test(test_value_set_membership),
     cmocka_unit_test(test_value_set_systems),
+    cmocka_unit_test(test_calendar_windows),
+    cmocka_unit_test(test_longest_run),
+    cmocka_unit_test(test_longest_gap),
+    cmocka_unit_test(test_periods),
+    cmocka_unit_test(test_sides),
     cmocka_unit_test(test_every_opcode_ran),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
