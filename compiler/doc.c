@@ -1443,6 +1443,10 @@ static void render(D *d, const char *file)
 {
   header_out(d, file);
   decision_out(d);
+  /* the top-level criteria of the file are its prerequisites */
+  clauses_out(d, d->u->src->items, 0,
+              "Prerequisites \xe2\x80\x94 judged once for the request; while one is not met, "
+              "no line is approved");
   int i = 0;
   for (pol_Node *it = d->u->src->items; it; it = it->next)
     if (it->kind == N_BRANCH && !it->path) branch_out(d, it, i++);

@@ -112,6 +112,7 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %token IF "if"
 %token THEN "then"
 %token ELSE "else"
+%token PREREQUISITE "prerequisite"
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER "number"
@@ -122,6 +123,7 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %type <node> item items header headers hvalue hvalues fields field type params param
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
 %type <node> rules rule dcond dterm dfactor authorize authfields authfield
+%type <node> governs strlist
 %type <str> path
 %type <ival> combinator latest
 
@@ -172,6 +174,15 @@ item
   | ASSESS STRING STRING WHEN expr '{' clauses authorize '}'
       { $$ = mk(lx, N_BRANCH, @$); $$->path = $2; $$->str = $2; $$->text = $3; $$->a = $5;
         $$->args = $7; $$->b = $8; $$->ival = (int32_t)@8.start; $$->ival2 = (int32_t)@8.end; }
+  | PREREQUISITE STRING STRING governs attrs '{' expr '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->e = $4; $$->args = $5;
+        $$->a = $7; $$->op = C_LEAF; $$->flags = CF_PREREQ; }
+  | PREREQUISITE STRING STRING governs attrs combinator '{' clauses '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->e = $4; $$->args = $5;
+        $$->b = $8; $$->op = $6 < 0 ? C_ATLEAST : $6; $$->ival = $6 < 0 ? -$6 : 0;
+        $$->flags = CF_PREREQ; }
+  | NEXT STRING
+      { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   | DECISION '{' rules '}'
       { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
   | OTHERWISE IDENT
@@ -179,6 +190,17 @@ item
   | OTHERWISE IDENT STRING
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; $$->text = $3; }
   | error '}'             { $$ = NULL; }
+  ;
+
+governs
+  : %empty                { $$ = NULL; }
+  | FOR strlist           { $$ = $2; }
+  ;
+
+strlist
+  : STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
+  | strlist ',' STRING    { $$ = $1; pol_Node *n = mk(lx, N_STR, @3); n->str = $3;
+                            pol_list_append(&$$, n); }
   ;
 
 rules
@@ -282,6 +304,7 @@ clause
         $$->op = C_LEAF; $$->flags = CF_EXCLUSION; }
   | FOR EACH IDENT IN expr '{' clauses '}'
       { $$ = mk(lx, N_FOREACH, @$); $$->str = $3; $$->a = $5; $$->args = $7; }
+  | NEXT STRING           { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   | error '}'             { $$ = NULL; }
   ;
 

@@ -13,7 +13,10 @@
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
 #define POL_BUNDLE_MINOR 2      /* 2.2: the AUTH section (authorizations);
                                    opcodes SUM, LATEST, EARLIEST, SETLIST, DUR,
-                                   MERGE.  2.1: the optional ELSE section.  (1.1 added
+                                   MERGE; the criterion flag POL_CRIT_PREREQ
+                                   (prerequisites) and the optional NEXT
+                                   section (next steps).  2.1: the optional
+                                   ELSE section.  (1.1 added
                                    the optional final SIGN section, 1.2 XLIB,
                                    the SHA-256 of extern libraries) */
 

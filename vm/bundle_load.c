@@ -370,6 +370,21 @@ static void rd_auth(Cur *c, pol_Program *p)
   }
 }
 
+/* NEXT (2.2): the next steps; the verifier checks the indices. */
+static void rd_steps(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 12, "next steps");
+  pol_Step *s = cur_alloc(c, n, sizeof *s);
+  if (c->failed) return;
+  p->steps = s;
+  p->nsteps = n;
+  for (uint32_t i = 0; i < n; i++) {
+    s[i].policy = rd_u32(c);
+    s[i].branch = rd_u32(c);
+    s[i].text = rd_u32(c);
+  }
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -398,7 +413,7 @@ enum {
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, STEPS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);
