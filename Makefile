@@ -65,11 +65,11 @@ deps:
 	@sh tools/deps.sh --extra
 
 # ---- generated scanner and parser -------------------------------------
-$(B)/gen/parser.c $(B)/gen/parser.h: compiler/parser.y | $(B)/.deps
+$(B)/gen/parser.c $(B)/gen/parser.h &: compiler/parser.y | $(B)/.deps
 	@mkdir -p $(B)/gen
 	bison -Wall --header=$(B)/gen/parser.h -o $(B)/gen/parser.c $<
 
-$(B)/gen/lexer.c $(B)/gen/lexer.h: compiler/lexer.l $(B)/gen/parser.h
+$(B)/gen/lexer.c $(B)/gen/lexer.h &: compiler/lexer.l $(B)/gen/parser.h
 	@mkdir -p $(B)/gen
 	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 

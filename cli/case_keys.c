@@ -173,8 +173,8 @@ static void names_free(Names *ns)
 static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
 {
   static const char *const root[] = {"case_id", "request"};
-  static const char *const request[] = {"date", "service_date", "plan", "procedures"};
-  static const char *const line[] = {"line", "cpt"};
+  static const char *const request[] = {"date", "service_date", "plan", "procedures", "review"};
+  static const char *const line[] = {"line", "cpt", "prior_determination"};
   switch (lv->kind) {
   case LV_REQUEST:
     for (size_t i = 0; i < sizeof request / sizeof request[0]; i++) names_add(ns, request[i], strlen(request[i]));
@@ -190,7 +190,9 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
   }
   if (!*lv->prefix) {
     const char *const *fixed = lv->scope == POL_SCOPE_CASE ? root : line;
-    for (size_t i = 0; i < 2; i++) names_add(ns, fixed[i], strlen(fixed[i]));
+    size_t nfixed = lv->scope == POL_SCOPE_CASE ? sizeof root / sizeof root[0]
+                                                : sizeof line / sizeof line[0];
+    for (size_t i = 0; i < nfixed; i++) names_add(ns, fixed[i], strlen(fixed[i]));
   }
   size_t plen = strlen(lv->prefix);
   for (uint32_t f = 0; f < p->nfacts; f++) {

@@ -57,10 +57,11 @@ typedef enum {
   N_LET,       /* str name; args: N_PARAM params (NULL: a value);
                   tref declared type (optional); a: body */
   N_EXTERN,    /* str name; lib; args: N_TYPEREF params; tref result */
-  N_BRANCH,    /* id, text; a: condition; args: clauses; path: aspect
-                  (`assess ASPECT`) or NULL for a main branch; b: the
-                  N_AUTHFIELD list of its `authorize` block, or NULL;
-                  ival, ival2: that block's byte span (for polc fmt) */
+  N_BRANCH,    /* id, text; a: condition; args: clauses (and `next` steps:
+                  N_STR with flags 1); path: aspect (`assess ASPECT`) or
+                  NULL for a main branch; b: the N_AUTHFIELD list of its
+                  `authorize` block, or NULL; ival, ival2: that block's
+                  byte span (for polc fmt) */
   N_CRITERION, /* id, text; op: combinator; num: k; a: body (leaves);
                   args: children; flags; tags; cite */
   N_TAG,       /* str name (criterion attribute) */
@@ -89,7 +90,9 @@ enum { COV_DAYS, COV_RUN };                       /* N_COVER op */
 enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_TAG,
        D_AND, D_OR, D_NOT };
 enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
-enum { CF_EXCLUSION = 1 };
+enum { CF_EXCLUSION = 1, CF_PREREQ = 2 };  /* N_CRITERION flags; a prerequisite
+                                                  (a top-level item) keeps its governed
+                                                  branch ids (N_STR) in e */
 enum { AF_PERIOD_TO = 1, AF_PERIOD_FOR = 2, AF_PERIOD_END = 4 };   /* N_AUTHFIELD flags */
 enum { VS_EXCEPT = 1, VS_NAME = 2 };            /* N_VSITEM flags: str names a value set */
 

@@ -1221,7 +1221,14 @@ static void check_foreach(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *fe, IdSe
   } else {
     fe->type = POL_TYPE(POL_TELEM(t), 0, POL_TREC(t));
   }
-  for (pol_Node *k = fe->args; k; k = k->next) check_clause(c, u, k, seen, depth, fe);
+  for (pol_Node *k = fe->args; k; k = k->next) {
+    if (k->kind == N_STR) {
+      pol_error(&c->diag, k->span, "E0362",
+                "a 'next' statement belongs in a branch or at the top of a policy, not in a 'for each'");
+      continue;
+    }
+    check_clause(c, u, k, seen, depth, fe);
+  }
 }
 
 static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSeen *seen, int depth,
@@ -1259,6 +1266,13 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
   }
   int n = 0;
   for (pol_Node *k = cl->b; k; k = k->next, n++) {
+    if (k->kind == N_STR) {
+      pol_error(&c->diag, k->span, "E0362",
+                "a 'next' statement belongs in a branch or at the top of a policy; a criterion's "
+                "next step is written before its body: criterion \"ID\" \"TEXT\" next \"...\" { ... }");
+      n--;
+      continue;
+    }
     if (k->flags & CF_EXCLUSION)
       pol_error(&c->diag, k->span, "E0314", "an exclusion cannot be nested inside a criterion");
     if (k->kind == N_FOREACH) {
@@ -1270,6 +1284,65 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
   if (n == 0) pol_error(&c->diag, cl->span, "E0315", "criterion \"%s\" has no sub-criteria", cl->str);
   if (cl->op == C_ATLEAST && cl->ival > n)
     pol_error(&c->diag, cl->span, "E0316", "'at least %d of' but only %d sub-criteria", cl->ival, n);
+}
+
+/* The first fact of the request line (`line.` path) that expression x
+   reads, through the lets it calls, or NULL.  depth bounds the walk (lets
+   cannot recurse; the bound keeps a deep tree from exhausting the stack). */
+static const pol_Node *line_fact_read(const pol_Node *x, int depth)
+{
+  if (!x || depth > POL_MAX_EXPR_DEPTH) return NULL;
+  if ((x->kind == N_NAME || x->kind == N_CALL) && x->decl) {
+    const pol_Node *d = x->decl;
+    if (d->kind == N_FACT && d->path && strncmp(d->path, "line.", 5) == 0) return x;
+    if (d->kind == N_LET) {
+      const pol_Node *r = line_fact_read(d->a, depth + 1);
+      if (r) return r;
+    }
+  }
+  const pol_Node *kids[] = {x->a, x->b, x->c, x->d, x->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++) {
+    const pol_Node *r = line_fact_read(kids[i], depth + 1);
+    if (r) return r;
+  }
+  if (x->kind == N_CALL || x->kind == N_SET || x->kind == N_ATLEAST)
+    for (const pol_Node *k = x->args; k; k = k->next) {
+      const pol_Node *r = line_fact_read(k, depth + 1);
+      if (r) return r;
+    }
+  return NULL;
+}
+
+static const pol_Node *prereq_line_fact(const pol_Node *cl)
+{
+  if (cl->op == C_LEAF) return line_fact_read(cl->a, 0);
+  for (const pol_Node *k = cl->b; k; k = k->next)
+    if (k->kind == N_CRITERION) {
+      const pol_Node *r = prereq_line_fact(k);
+      if (r) return r;
+    }
+  return NULL;
+}
+
+/* A prerequisite (docs/language.md, "Prerequisites"): a criterion of the
+   whole request, so it reads no fact of the request line; the branches it
+   names are main branches of its policy. */
+static void check_prerequisite(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *pr, IdSeen *seen)
+{
+  check_clause(c, u, pr, seen, 0, NULL);
+  const pol_Node *lf = prereq_line_fact(pr);
+  if (lf)
+    pol_error(&c->diag, lf->span, "E0361",
+              "prerequisite \"%s\" is judged once for the whole request, so it cannot read '%s', "
+              "a fact of the request line (%s)", pr->str, lf->str, lf->decl->path);
+  for (const pol_Node *g = pr->e; g; g = g->next) {
+    int found = 0;
+    for (const pol_Node *it = u->src->items; it && !found; it = it->next)
+      found = it->kind == N_BRANCH && !it->path && strcmp(it->str, g->str) == 0;
+    if (!found)
+      pol_error(&c->diag, g->span, "E0360", "prerequisite \"%s\" governs branch \"%s\", but policy "
+                "\"%s\" has no main branch of that id", pr->str, g->str, u->id);
+  }
 }
 
 /* Units by policy id and by code, for the routing-conflict checks: two
@@ -1463,11 +1536,17 @@ int pol_check(pol_Compiler *c)
       case N_OTHERWISE:
         if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare 'otherwise'");
         break;
+      case N_CRITERION:
+        if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare prerequisites");
+        break;
+      case N_STR:
+        if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare next steps");
+        break;
       case N_IMPORT: case N_RECORD: case N_DECISION:
-      case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
+      case N_NUM: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
       case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_GAP:
-      case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
+      case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
       case N_VSITEM:
         break;
       }
@@ -1573,6 +1652,8 @@ int pol_check(pol_Compiler *c)
     IdSeen seen = {NULL, 0, 0};
     int nbranches = 0, nassess = 0;
     uint32_t main_auth = 0, assess_auth = 0;   /* fields authorized so far */
+    for (pol_Node *it = u->src->items; it; it = it->next)
+      if (it->kind == N_CRITERION) check_prerequisite(c, u, it, &seen);
     for (pol_Node *it = u->src->items; it; it = it->next) {
       if (it->kind != N_BRANCH) continue;
       nbranches += it->path == NULL;
@@ -1582,6 +1663,7 @@ int pol_check(pol_Compiler *c)
       expect(&x, it->a, PK_BOOL, "a branch condition must be true or false");
       int foreach = 0;
       for (pol_Node *cl = it->args; cl; cl = cl->next) {
+        if (cl->kind == N_STR) continue;   /* a `next` step of the branch */
         if (cl->kind == N_FOREACH && foreach++)
           pol_error(&c->diag, cl->span, "E0319", "a branch has at most one 'for each'");
         if (cl->kind == N_FOREACH && it->path)

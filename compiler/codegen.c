@@ -961,7 +961,8 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   cr.col = (uint32_t)col;
   cr.kind = cl->op == C_LEAF ? PC_LEAF : cl->op == C_ALL ? PC_ALL : cl->op == C_ANY ? PC_ANY : PC_ATLEAST;
   cr.k = (uint32_t)cl->ival;
-  cr.flags = (cl->flags & CF_EXCLUSION) ? POL_CRIT_EXCLUSION : 0;
+  cr.flags = ((cl->flags & CF_EXCLUSION) ? POL_CRIT_EXCLUSION : 0) |
+             ((cl->flags & CF_PREREQ) ? POL_CRIT_PREREQ : 0);
   cr.parent = parent;
   cr.cite = cl->cite ? str_id(g, cl->cite) : POL_NOSTR;
   cr.tags = cl->tagbits;
@@ -1122,6 +1123,40 @@ static void authorize(Gen *g, const pol_Node *br, uint32_t bi)
     }
 }
 
+static void step(Gen *g, uint32_t pi, uint32_t branch, const char *text)
+{
+  GROWV(g->p->steps, g->p->nsteps, g->cap.steps);
+  pol_Step *s = &g->p->steps[g->p->nsteps++];
+  s->policy = pi;
+  s->branch = branch;
+  s->text = str_id(g, text);
+}
+
+/* The `next` steps of the policy (top-level items), then of its branches,
+   in source order (pol_Step). */
+static void steps(Gen *g, pol_PolicyUnit *u, uint32_t pi)
+{
+  for (pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_STR) step(g, pi, POL_NOSTR, it->str);
+  uint32_t b = g->p->pol[pi].branch0;
+  for (pol_Node *it = u->src->items; it; it = it->next) {
+    if (it->kind != N_BRANCH) continue;
+    for (pol_Node *cl = it->args; cl; cl = cl->next)
+      if (cl->kind == N_STR) step(g, pi, b, cl->str);
+    b++;
+  }
+}
+
+/* Does prerequisite pr govern main branch br: it names no branch (the
+   whole policy), or names br. */
+static int governs(const pol_Node *pr, const pol_Node *br)
+{
+  if (!pr->e) return 1;
+  for (const pol_Node *s = pr->e; s; s = s->next)
+    if (strcmp(s->str, br->str) == 0) return 1;
+  return 0;
+}
+
 static void policy(Gen *g, pol_PolicyUnit *u)
 {
   pol_Program *p = g->p;
@@ -1155,12 +1190,30 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     p->tagnames[p->ntagnames++] = str_id(g, u->tags[t]);
   }
   p->pol[pi].ntags = (uint32_t)u->ntags;
+  /* the prerequisites first: each is one criterion of the policy, listed
+     first among the top-level criteria of every main branch it governs */
+  uint32_t pre[1024];
+  pol_Node *pren[1024];
+  uint32_t npre = 0;
+  for (pol_Node *it = u->src->items; it; it = it->next) {
+    if (it->kind != N_CRITERION) continue;
+    if (npre == 1024) {
+      pol_error(&g->c->diag, it->span, "E0405", "more than 1024 prerequisites in a policy");
+      g->errors++;
+      break;
+    }
+    pren[npre] = it;
+    pre[npre++] = criterion(g, u, it, POL_NOSTR);
+  }
   for (pol_Node *it = u->src->items; it; it = it->next) {
     if (it->kind != N_BRANCH) continue;
     uint32_t cond = root(g, it->a);
     uint32_t tops[1024], items[1024];
     uint32_t nt = 0, ni = 0, each = POL_NOSTR;
+    for (uint32_t j = 0; j < npre && !it->path; j++)
+      if (governs(pren[j], it)) tops[nt++] = pre[j];
     for (pol_Node *cl = it->args; cl; cl = cl->next) {
+      if (cl->kind == N_STR) continue;   /* a `next` step */
       if (cl->kind == N_FOREACH) {
         each = root(g, cl->a);
         for (pol_Node *k = cl->args; k; k = k->next) {
@@ -1206,6 +1259,7 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     authorize(g, it, p->nbranches - 1);
   }
   p->pol[pi].nbranches = p->nbranches - p->pol[pi].branch0;
+  steps(g, u, pi);
   p->pol[pi].ncrit = p->ncrit - p->pol[pi].crit0;
   p->pol[pi].dec0 = p->ndec;
   if (u->decision) decision(g, u->decision);

@@ -1237,6 +1237,23 @@ static void authorize_out(D *d, pol_Node *br)
   free(s.s);
 }
 
+/* The `next` steps among list (N_STR items), under title; none: nothing. */
+static void steps_out(D *d, pol_Node *list, const char *title)
+{
+  int n = 0;
+  for (pol_Node *k = list; k; k = k->next) n += k->kind == N_STR;
+  if (n == 0) return;
+  if (d->html) outf(d, "<div class=\"section-label\">%s</div>\n<ul class=\"steps\">\n", title);
+  else outf(d, "**%s**\n\n", title);
+  for (pol_Node *k = list; k; k = k->next) {
+    if (k->kind != N_STR) continue;
+    out(d, d->html ? "<li>" : "- ");
+    texts(d, k->str);
+    out(d, d->html ? "</li>\n" : "\n");
+  }
+  out(d, d->html ? "</ul>\n" : "\n");
+}
+
 static void branch_out(D *d, pol_Node *br, int index)
 {
   pol_Buf t = {NULL, 0, 0};
@@ -1260,6 +1277,7 @@ static void branch_out(D *d, pol_Node *br, int index)
   para_close(d);
   clauses_out(d, br->args, 0, assess ? "Criteria \xe2\x80\x94 all must be met" : "Criteria \xe2\x80\x94 all must be met");
   clauses_out(d, br->args, 1, "Exclusions \xe2\x80\x94 none may apply");
+  steps_out(d, br->args, "Next steps when not approved");
   for (pol_Node *k = br->args; k; k = k->next) {
     if (k->kind != N_FOREACH) continue;
     pol_Buf s = {NULL, 0, 0};
@@ -1531,6 +1549,11 @@ static void render(D *d, const char *file)
 {
   header_out(d, file);
   decision_out(d);
+  /* the top-level criteria of the file are its prerequisites */
+  clauses_out(d, d->u->src->items, 0,
+              "Prerequisites \xe2\x80\x94 judged once for the request; while one is not met, "
+              "no line is approved");
+  steps_out(d, d->u->src->items, "Next steps when a line is not approved");
   int i = 0;
   for (pol_Node *it = d->u->src->items; it; it = it->next)
     if (it->kind == N_BRANCH && !it->path) branch_out(d, it, i++);

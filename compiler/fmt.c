@@ -1036,8 +1036,16 @@ static Doc *clause_doc(F *f, pol_Node *cl)
   if (cl->kind == N_FOREACH)
     return seq(f, textf(f, "for each %s in ", cl->str), ex(f, cl->a, 0), text(f, " "),
                clauses_doc(f, cl->args, close_brace(cl)), NULL);
-  Doc *d = seq(f, text(f, (cl->flags & CF_EXCLUSION) ? "exclusion " : "criterion "),
+  if (cl->kind == N_STR)   /* a `next` step of a branch or policy */
+    return seq(f, text(f, "next "), text(f, quote(f, cl->str)), NULL);
+  Doc *d = seq(f, text(f, (cl->flags & CF_EXCLUSION) ? "exclusion "
+                          : (cl->flags & CF_PREREQ) ? "prerequisite " : "criterion "),
                text(f, quote(f, cl->str)), text(f, " "), text(f, quote(f, cl->text)), NULL);
+  if (cl->flags & CF_PREREQ && cl->e) {
+    add(d, text(f, " for "));
+    for (pol_Node *g = cl->e; g; g = g->next)
+      add(d, seq(f, text(f, quote(f, g->str)), text(f, g->next ? ", " : ""), NULL));
+  }
   if (cl->args) {
     Doc *attrs = cat(f);
     for (pol_Node *a = cl->args; a; a = a->next) {
@@ -1162,9 +1170,11 @@ static Doc *item_doc(F *f, pol_Node *it)
     if (!it->text) return textf(f, "otherwise %s", it->str);
     return group(f, seq(f, textf(f, "otherwise %s", it->str),
                         nest(f, 2, seq(f, line(f), text(f, quote(f, it->text)), NULL)), NULL));
-  case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
+  case N_CRITERION: case N_STR:   /* a prerequisite; a policy's `next` step */
+    return clause_doc(f, it);
+  case N_NUM: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
   case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
-  case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
+  case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF:
   case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM: case N_GAP:
     break;   /* not top-level items */
   }

@@ -1272,6 +1272,30 @@ static int combine_items(int line, int items_known, const int *item_det, uint32_
   return PD_PEND;
 }
 
+/* No line is approved while a prerequisite among its tops fails (deny) or
+   is unknown (pend), whatever the decision rules say. */
+static int prereq_guard(const Crits *t, const int *tops, int ntops, const uint8_t *status, int det)
+{
+  if (det != PD_APPROVE) return det;
+  int out = det;
+  for (int j = 0; j < ntops; j++) {
+    const pol_Node *cl = t->node[tops[j]];
+    if (!(cl->flags & CF_PREREQ)) continue;
+    if (status[tops[j]] == PS_NOT_MET) return PD_DENY;
+    if (status[tops[j]] == PS_UNKNOWN) out = PD_PEND;
+  }
+  return out;
+}
+
+/* Does prerequisite pr govern main branch br (it names none: all). */
+static int governs(const pol_Node *pr, const pol_Node *br)
+{
+  if (!pr->e) return 1;
+  for (const pol_Node *s = pr->e; s; s = s->next)
+    if (strcmp(s->str, br->str) == 0) return 1;
+  return 0;
+}
+
 /* One branch (main or assess) of the unit: its top-level criteria (their
    indices in the table) and its `for each`. */
 typedef struct BranchInfo {
@@ -1406,27 +1430,45 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   const pol_PolicyUnit *u = units[best];
 
   /* the criteria table and the branches */
-  int ncrit = 0, nb = 0;
+  int ncrit = 0, nb = 0, npre = 0;
   for (const pol_Node *it = u->src->items; it; it = it->next)
     if (it->kind == N_BRANCH) {
       nb++;
-      for (const pol_Node *cl = it->args; cl; cl = cl->next) ncrit += crits_count(cl);
+      for (const pol_Node *cl = it->args; cl; cl = cl->next)
+        if (cl->kind != N_STR) ncrit += crits_count(cl);
+    } else if (it->kind == N_CRITERION) {
+      npre++;
+      ncrit += crits_count(it);
     }
   if ((uint32_t)ncrit != p->pol[best].ncrit || (uint32_t)nb != p->pol[best].nbranches) return -2;
   int rc = -1;
   Crits t = {calloc((size_t)ncrit + 1, sizeof *t.node), calloc((size_t)ncrit + 1, sizeof *t.size), 0};
   BranchInfo *bi = calloc((size_t)nb + 1, sizeof *bi);
-  int *topbuf = calloc((size_t)ncrit + 1, sizeof *topbuf);
+  /* each main branch lists the prerequisites it is governed by */
+  int *topbuf = calloc((size_t)ncrit + (size_t)nb * (size_t)npre + 1, sizeof *topbuf);
+  int *pre = calloc((size_t)npre + 1, sizeof *pre);
   r->ncrit = (uint32_t)ncrit;
   r->status = malloc((size_t)ncrit + 1);
-  if (!t.node || !t.size || !bi || !topbuf || !r->status) goto done;
-  int b = 0, ntop = 0;
+  if (!t.node || !t.size || !bi || !topbuf || !pre || !r->status) goto done;
+  int b = 0, ntop = 0, ip = 0;
+  for (const pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_CRITERION) {   /* numbered first, as the code generator does */
+      pre[ip++] = t.n;
+      crits_add(&t, it);
+    }
   for (const pol_Node *it = u->src->items; it; it = it->next) {
     if (it->kind != N_BRANCH) continue;
     bi[b].node = it;
     bi[b].tops = topbuf + ntop;
+    for (int j = 0; j < npre && !it->path; j++)
+      if (governs(t.node[pre[j]], it)) {
+        topbuf[ntop++] = pre[j];
+        bi[b].ntops++;
+      }
     for (const pol_Node *cl = it->args; cl; cl = cl->next)
-      if (cl->kind != N_FOREACH) {
+      if (cl->kind == N_STR) {
+        continue;   /* a `next` step */
+      } else if (cl->kind != N_FOREACH) {
         topbuf[ntop++] = t.n;
         bi[b].ntops++;
         crits_add(&t, cl);
@@ -1454,7 +1496,8 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   if (r->branch >= 0) {
     const BranchInfo *m = &bi[r->branch - (int)p->pol[best].branch0];
     for (int j = 0; j < m->ntops; j++) judge_at(&env, &t, m->tops[j], r->status);
-    r->line_det = r->det = decide_tops(u, &t, m->tops, m->ntops, r->status);
+    r->line_det = r->det = prereq_guard(&t, m->tops, m->ntops, r->status,
+                                        decide_tops(u, &t, m->tops, m->ntops, r->status));
     if (m->each) {
       r->has_each = 1;
       Val l = eval(&env, m->each->a);
@@ -1504,5 +1547,6 @@ done:
   free(t.size);
   free(bi);
   free(topbuf);
+  free(pre);
   return rc;
 }

@@ -118,6 +118,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %token VALUESET "valueset"
 %token EXCEPT "except"
 %token DOTDOT ".."
+%token PREREQUISITE "prerequisite"
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER "number"
@@ -129,6 +130,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
 %type <node> rules rule dcond dterm dfactor authorize authfields authfield
 %type <node> vsitems vsitem vsterm
+%type <node> governs strlist
 %type <str> path
 %type <ival> combinator latest
 
@@ -179,6 +181,15 @@ item
   | ASSESS STRING STRING WHEN expr '{' clauses authorize '}'
       { $$ = mk(lx, N_BRANCH, @$); $$->path = $2; $$->str = $2; $$->text = $3; $$->a = $5;
         $$->args = $7; $$->b = $8; $$->ival = (int32_t)@8.start; $$->ival2 = (int32_t)@8.end; }
+  | PREREQUISITE STRING STRING governs attrs '{' expr '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->e = $4; $$->args = $5;
+        $$->a = $7; $$->op = C_LEAF; $$->flags = CF_PREREQ; }
+  | PREREQUISITE STRING STRING governs attrs combinator '{' clauses '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->e = $4; $$->args = $5;
+        $$->b = $8; $$->op = $6 < 0 ? C_ATLEAST : $6; $$->ival = $6 < 0 ? -$6 : 0;
+        $$->flags = CF_PREREQ; }
+  | NEXT STRING
+      { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   | DECISION '{' rules '}'
       { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
   | OTHERWISE IDENT
@@ -206,6 +217,17 @@ vsterm
   : STRING                { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; }
   | STRING DOTDOT STRING  { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->text = $3; }
   | IDENT                 { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->flags = VS_NAME; }
+  ;
+
+governs
+  : %empty                { $$ = NULL; }
+  | FOR strlist           { $$ = $2; }
+  ;
+
+strlist
+  : STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
+  | strlist ',' STRING    { $$ = $1; pol_Node *n = mk(lx, N_STR, @3); n->str = $3;
+                            pol_list_append(&$$, n); }
   ;
 
 rules
@@ -311,6 +333,7 @@ clause
         $$->op = C_LEAF; $$->flags = CF_EXCLUSION; }
   | FOR EACH IDENT IN expr '{' clauses '}'
       { $$ = mk(lx, N_FOREACH, @$); $$->str = $3; $$->a = $5; $$->args = $7; }
+  | NEXT STRING           { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   | error '}'             { $$ = NULL; }
   ;
 

@@ -393,6 +393,21 @@ static void rd_vset(Cur *c, pol_Program *p)
   rd_u32s(c, &p->npolvs, &p->polvs, "policy value sets");
 }
 
+/* NEXT (2.2): the next steps; the verifier checks the indices. */
+static void rd_steps(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 12, "next steps");
+  pol_Step *s = cur_alloc(c, n, sizeof *s);
+  if (c->failed) return;
+  p->steps = s;
+  p->nsteps = n;
+  for (uint32_t i = 0; i < n; i++) {
+    s[i].policy = rd_u32(c);
+    s[i].branch = rd_u32(c);
+    s[i].text = rd_u32(c);
+  }
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -421,7 +436,7 @@ enum {
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);

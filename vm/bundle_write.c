@@ -303,6 +303,19 @@ static void wr_vset(Buf *w, const pol_Program *p)
   put_u32s(w, p->npolvs, p->polvs);
 }
 
+/* 2.2: only when there are next steps (sections.def: STEPS), so a bundle
+   without `next` statements is what 2.1 wrote (but for the minor version
+   and, with prerequisites, their criterion flag) */
+static void wr_steps(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nsteps);
+  for (uint32_t i = 0; i < p->nsteps; i++) {
+    put_u32(w, p->steps[i].policy);
+    put_u32(w, p->steps[i].branch);
+    put_u32(w, p->steps[i].text);
+  }
+}
+
 static void wr_meta(Buf *w, const pol_Program *p)
 {
   put_u32(w, p->built);
@@ -311,7 +324,7 @@ static void wr_meta(Buf *w, const pol_Program *p)
 /* The sections in the order of vm/sections.def. */
 static void write_sections(Buf *w, const pol_Program *p)
 {
-  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS };
+  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS };
   static const struct {
     char name[5];   /* the tag's four characters */
     void (*write)(Buf *, const pol_Program *);
@@ -324,6 +337,7 @@ static void write_sections(Buf *w, const pol_Program *p)
     if (sections[i].when == EXTERNS && !p->nxlib) continue;
     if (sections[i].when == AUTHS && !p->nauth) continue;
     if (sections[i].when == VSETS && !p->nvs) continue;
+    if (sections[i].when == STEPS && !p->nsteps) continue;
     const char *t = sections[i].name;
     size_t s = sec_begin(w, TAG(t[0], t[1], t[2], t[3]));
     sections[i].write(w, p);

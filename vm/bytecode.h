@@ -164,7 +164,13 @@ typedef enum {
   PC_LEAF = 0, PC_ALL, PC_ANY, PC_ATLEAST
 } pol_CritKind;
 
-enum { POL_CRIT_EXCLUSION = 1u << 0 };
+enum {
+  POL_CRIT_EXCLUSION = 1u << 0,
+  POL_CRIT_PREREQ = 1u << 1     /* a prerequisite of the request (2.2): listed
+                                   first among the top-level criteria of every
+                                   main branch it governs; while it fails (or is
+                                   unknown) no line it governs is approved */
+};
 
 typedef struct pol_Crit {
   uint32_t id;        /* string id: outline id, "I.B.4.a" */
@@ -231,6 +237,16 @@ pol_Kind pol_auth_kind(uint32_t f);
 const char *pol_auth_request_key(uint32_t f);
 /* The field spelled name, or -1. */
 int pol_auth_find(const char *name);
+
+/* A next step (`next "..."`, 2.2): what the document says to do before
+   the request can be approved, shown in the trace of every line the
+   policy (branch POL_NOSTR) or the branch judges that is not approved.
+   Sorted by policy, then in source order. */
+typedef struct pol_Step {
+  uint32_t policy;    /* policy index */
+  uint32_t branch;    /* branch index (of that policy), or POL_NOSTR */
+  uint32_t text;      /* string id */
+} pol_Step;
 
 typedef struct pol_Policy {
   uint32_t id, title, version, source;   /* string ids */
@@ -368,6 +384,8 @@ typedef struct pol_Program {
                               codes policy i covers by range or family
                               (`codes "97110" .. "97546"`), or POL_NOSTR */
   uint32_t *polvs;
+  uint32_t nsteps;         /* next steps of policies and branches (NEXT, 2.2) */
+  pol_Step *steps;
   /* metadata */
   uint32_t built;          /* string id: ISO timestamp */
   uint8_t sha256[32];      /* over the content sections, set by write/load */

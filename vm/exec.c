@@ -1668,6 +1668,25 @@ static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch 
   return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
 }
 
+/* The prerequisites guard (docs/language.md, "Prerequisites"): while a
+   prerequisite of the branch fails, no decision rule approves the line
+   (deny); while one is unknown, none approves it (pend).  The default rule
+   already decides so; a decision block may not say otherwise. */
+static pol_Det prereq_guard(const pol_Program *p, const pol_Policy *pol, const pol_Branch *br,
+                            const pol_CritResult *res, pol_Det det)
+{
+  if (det != PD_APPROVE) return det;
+  pol_Det out = det;
+  for (uint32_t j = 0; j < br->ncrit; j++) {
+    uint32_t ci = p->branch_crit[br->crit0 + j];
+    if (!(p->crit[ci].flags & POL_CRIT_PREREQ)) continue;
+    uint8_t st = res[ci - pol->crit0].status;
+    if (st == PS_NOT_MET) return PD_DENY;
+    if (st == PS_UNKNOWN) out = PD_PEND;
+  }
+  return out;
+}
+
 /* Evaluates the condition of branch b into r: met (true), not_met
    (false) or unknown, with the facts it found missing (no evidence: a
    branch condition is not a criterion). */
@@ -1805,7 +1824,7 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   if (out->branch != POL_NOSTR) {
     const pol_Branch *br = &p->branches[out->branch];
     out->bstate = PB_SELECTED;
-    out->line_det = judge_branch(vm, pol, br, res);
+    out->line_det = prereq_guard(p, pol, br, res, judge_branch(vm, pol, br, res));
     if (vm->out_of_budget) return 0;
     if (br->each != POL_NOSTR && judge_items(vm, pol, br, out) != 0) return -1;
     out->det = br->each != POL_NOSTR ? combine(out->line_det, out) : out->line_det;

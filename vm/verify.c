@@ -586,6 +586,16 @@ static int check_crit(V *v)
       rc = fail(v, "criterion %u (%s): bad parent %u", i, id, c->parent);
       break;
     }
+    if (c->flags & ~(uint32_t)(POL_CRIT_EXCLUSION | POL_CRIT_PREREQ)) {
+      rc = fail(v, "criterion %u (%s): unknown flags 0x%x", i, id, c->flags);
+      break;
+    }
+    if ((c->flags & POL_CRIT_PREREQ) &&
+        (c->parent != POL_NOSTR || (c->flags & POL_CRIT_EXCLUSION))) {
+      rc = fail(v, "criterion %u (%s): a prerequisite is a top-level criterion, not an exclusion", i,
+                id);
+      break;
+    }
     if (c->kind == PC_LEAF) {
       if (c->block >= p->nblocks)
         rc = fail(v, "criterion %u (%s): block %u out of range (nblocks %u)", i, id, c->block,
@@ -751,6 +761,17 @@ static int check_policies(V *v)
       return fail(v, "policy %u: outcome %u when no branch applies is not deny, pend or refer", i,
                   o->otherwise);
     if (str_id(v, o->otherwise_text, 1, "policy", i, "otherwise text")) return -1;
+  }
+  for (uint32_t i = 0; i < p->nsteps; i++) {
+    const pol_Step *s = &p->steps[i];
+    if (s->policy >= p->npol)
+      return fail(v, "next step %u: policy %u out of range (npol %u)", i, s->policy, p->npol);
+    if (i > 0 && s->policy < p->steps[i - 1].policy)
+      return fail(v, "next step %u: not sorted by policy", i);
+    const pol_Policy *o = &p->pol[s->policy];
+    if (s->branch != POL_NOSTR && (s->branch < o->branch0 || s->branch - o->branch0 >= o->nbranches))
+      return fail(v, "next step %u: branch %u is not a branch of policy %u", i, s->branch, s->policy);
+    if (str_id(v, s->text, 0, "next step", i, "text")) return -1;
   }
   if (p->built >= p->nstr)
     return fail(v, "meta: built string id %u out of range (nstr %u)", p->built, p->nstr);

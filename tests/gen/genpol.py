@@ -28,7 +28,8 @@ several branches, `??`, `known`, arithmetic, dates and durations,
 `at least K of`, composites all / any / at least, calendar windows
 (`calendar_month/quarter/year(d)`), contiguity (`longest run of W covered
 by …`, `longest gap in W of K of L where P`), sliding periods (`exists p in
-periods(D, W) where …`) and `for each s in sides(ls)`.  The cases leave facts
+periods(D, W) where …`), `for each s in sides(ls)`, prerequisites (of every
+main branch or of the ones they name) and `next` steps.  The cases leave facts
 and fields absent, use empty lists, and take numbers and dates at and
 around the thresholds the policies compare them with.
 
@@ -53,6 +54,7 @@ import itertools
 import json
 import os
 import random
+import re
 import sys
 
 # Defects known and being fixed elsewhere, which the generator avoids unless
@@ -766,6 +768,8 @@ class PolicyGen:
             pos = self.r.randint(0, len(clauses))
             clauses.insert(pos, "for each %s in %s {\n%s\n}" % (
                 "sd" if lst == "sides(ls)" else "lvl" if lst in ("lv", "strs") else "e", lst, "\n".join(items)))
+        if self.r.random() < 0.3:   # a `next` step of the branch
+            clauses.insert(self.r.randint(0, len(clauses)), self.next_step())
         kw = "assess" if assess else "branch"
         cond = "true" if last and self.r.random() < 0.5 else self.branch_cond()
         auth = self.authorize(assess)
@@ -805,6 +809,25 @@ class PolicyGen:
                 fields.append("levels %s" % self.r.choice(
                     ["lv", "strs", "{%s}" % ", ".join(q(x) for x in self.r.sample(STRS, 2))]))
         return "authorize {\n%s\n}" % "\n".join("  " + f for f in fields)
+
+    def prerequisite(self, branches):
+        """A prerequisite: a clause that reads no fact of the request line
+        (nor a let, which might), governing every main branch or some."""
+        for _ in range(20):
+            saved, saved_tags = self.ncrit, set(self.tags_used)
+            text = self.clause("R", 0)
+            if re.search(r"\b(lv|lu|lm|ls|l\d+)\b", text):
+                self.ncrit, self.tags_used = saved, saved_tags
+                continue
+            gov = ""
+            if self.r.random() < 0.4:
+                gov = " for %s" % ", ".join(q(b) for b in self.r.sample(branches, self.r.randint(1, len(branches))))
+            head, rest = text.split('"t"', 1)
+            return "prerequisite" + head[len("criterion"):] + '"t"' + gov + rest
+        return None
+
+    def next_step(self):
+        return 'next "step %d"' % self.r.randint(1, 9)
 
     def decision(self):
         tags = sorted(self.tags_used)
@@ -855,6 +878,12 @@ def gen_policies(rng, g, npol):
             out.append('extern "libpolgen_none.so" ext_pos(number): bool')
         out += lets
         nb = rng.randint(1, 3)
+        for _ in range(rng.choice([0, 0, 1, 2])):   # prerequisites of the request
+            pre = pg.prerequisite(["B%d" % b for b in range(nb)])
+            if pre:
+                out.append(pre)
+        if rng.random() < 0.3:
+            out.append(pg.next_step())
         for b in range(nb):
             out.append(pg.branch("B%d" % b, last=b == nb - 1))
         for a in range(rng.choice([0, 0, 1, 2])):

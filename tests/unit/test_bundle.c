@@ -194,6 +194,9 @@ static pol_Program *fixture(void)
   p->next = 1; p->ext = DUP(ext);
   pol_ExternLib xlib[] = {{.lib = S_EXTLIB, .sha256 = {0xab, 0xcd}}};
   p->nxlib = 1; p->xlib = DUP(xlib);
+  pol_Step steps[] = {{.policy = 0, .branch = POL_NOSTR, .text = S_TEXT},
+                      {.policy = 0, .branch = 1, .text = S_UNICODE}};
+  p->nsteps = 2; p->steps = DUP(steps);
   p->built = S_BUILT;
   return p;
 }
@@ -352,6 +355,7 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(next, ext);
   SAME_ARRAY(nxlib, xlib);
   SAME_ARRAY(nauth, auth);
+  SAME_ARRAY(nsteps, steps);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
   assert_memory_equal(a->sha256, b->sha256, 32);

@@ -27,6 +27,7 @@
 
 #include "bundle.h"
 #include "compile.h"
+#include "interp.h"
 #include "vm.h"
 
 /* ---- opcode coverage ---------------------------------------------------- */
@@ -1033,6 +1034,162 @@ static void test_registers_cleared(void **state)
   ex_free(&x);
 }
 
+/* ---- prerequisites ------------------------------------------------------- */
+
+/* Three policies in one bundle: PRE with two prerequisites (R1 of every
+   main branch, R2 of branch B2 only), DEC whose decision block would
+   approve anything, and OTHER with none.  One request line per branch. */
+static const char *const prereq_src[] = {
+  "policy \"PRE\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\", \"X2\", \"X3\" }\n"
+  "fact a: bool = a\nfact b: bool = b\nfact n: number = n\n"
+  "fact tags: list<string> = tags\nfact cpt: string = line.cpt\n"
+  "prerequisite \"R1\" \"\" { a }\n"
+  "prerequisite \"R2\" \"\" for \"B2\" { b }\n"
+  "branch \"B1\" \"\" when cpt == \"X1\" { criterion \"C1\" \"\" { n >= 5 } }\n"
+  "branch \"B2\" \"\" when cpt == \"X2\" {\n"
+  "  for each t in tags { criterion \"E\" \"\" { t != \"bad\" } }\n"
+  "}\n"
+  "branch \"B3\" \"\" when cpt == \"X3\" { criterion \"C3\" \"\" { true } }\n",
+  "policy \"DEC\" { title \"T\" version \"1\" effective 2025-01-01 codes \"Y1\" }\n"
+  "fact c: bool = c\nfact cpt: string = line.cpt\n"
+  "prerequisite \"Q\" \"\" tag doc { c }\n"
+  "branch \"Y\" \"\" when cpt == \"Y1\" { criterion \"Y.1\" \"\" tag doc { true } }\n"
+  "decision {\n  approve otherwise\n}\n",
+  "policy \"OTHER\" { title \"T\" version \"1\" effective 2025-01-01 codes \"Z1\" }\n"
+  "fact cpt: string = line.cpt\n"
+  "branch \"Z\" \"\" when cpt == \"Z1\" { criterion \"Z.1\" \"\" { true } }\n",
+};
+
+#define PREREQ_REQ                                                                         \
+  "\"request\": {\"date\": \"2025-06-01\", \"procedures\": [{\"line\": 1, \"cpt\": \"X1\"}, " \
+  "{\"line\": 2, \"cpt\": \"X2\"}, {\"line\": 3, \"cpt\": \"X3\"}, {\"line\": 4, \"cpt\": \"Y1\"}, " \
+  "{\"line\": 5, \"cpt\": \"Z1\"}]}"
+
+typedef struct PreEx {
+  pol_Compiler c;
+  pol_Program *p;
+  pol_VM *vm;
+  pol_Case *cs;
+  json_t *root;
+} PreEx;
+
+/* Judges the case {PREREQ_REQ, facts}: the VM's determinations into
+   det[5]; the reference evaluator must agree on every line and status. */
+static const pol_LineResult *prereq_judge(PreEx *x, const char *facts, pol_Det det[5])
+{
+  char js[1024], err[512];
+  snprintf(js, sizeof js, "{\"case_id\": \"t\", %s, %s}", PREREQ_REQ, facts);
+  json_decref(x->root);
+  json_error_t je;
+  x->root = json_loads(js, 0, &je);
+  if (!x->root) fail_msg("bad test JSON (%s): %s", je.text, js);
+  if (pol_case_load(x->cs, x->root, err, sizeof err) != 0) fail_msg("case: %s", err);
+  const pol_LineResult *r;
+  if (pol_vm_eval(x->vm, x->cs, &r, err, sizeof err) != 0) fail_msg("eval: %s", err);
+  for (uint32_t i = 0; i < 5; i++) {
+    det[i] = r[i].det;
+    pol_InterpResult ir;
+    assert_int_equal(pol_interp_judge(&x->c, x->p, x->cs, i, &ir), 0);
+    assert_int_equal(ir.det, (int)r[i].det);
+    assert_int_equal(ir.ncrit, x->p->pol[r[i].policy].ncrit);
+    for (uint32_t k = 0; k < ir.ncrit; k++) assert_int_equal(ir.status[k], r[i].crit[k].status);
+    for (uint32_t k = 0; k < ir.nitems; k++) assert_int_equal(ir.item_det[k], (int)r[i].items[k].det);
+    pol_interp_result_free(&ir);
+  }
+  return r;
+}
+
+static pol_Status prereq_status(const PreEx *x, const pol_LineResult *r, const char *id)
+{
+  return (pol_Status)r->crit[crit_index(x->p, id) - x->p->pol[r->policy].crit0].status;
+}
+
+static void test_prerequisites(void **state)
+{
+  (void)state;
+  PreEx x;
+  memset(&x, 0, sizeof x);
+  pol_compiler_init(&x.c, stderr);
+  x.c.built = "2025-01-01T00:00:00Z";
+  for (int i = 0; i < 3; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "p%d.pol", i);
+    pol_compiler_load_text(&x.c, name, prereq_src[i], strlen(prereq_src[i]));
+  }
+  assert_int_equal(x.c.diag.nerrors, 0);
+  assert_int_equal(pol_check(&x.c), 0);
+  x.p = pol_codegen(&x.c);
+  assert_non_null(x.p);
+  char err[256];
+  assert_int_equal(pol_verify(x.p, err, sizeof err), 0);
+  x.vm = pol_vm_new(x.p);
+  x.cs = pol_case_new(x.p);
+  assert_true(x.vm && x.cs);
+  pol_Det d[5];
+  const pol_LineResult *r;
+
+  /* met: every line approved */
+  r = prereq_judge(&x, "\"a\": true, \"b\": true, \"c\": true, \"n\": 7, \"tags\": [\"ok\"]", d);
+  assert_int_equal(d[0], PD_APPROVE);
+  assert_int_equal(d[1], PD_APPROVE);
+  assert_int_equal(d[2], PD_APPROVE);
+  assert_int_equal(d[3], PD_APPROVE);
+  assert_int_equal(d[4], PD_APPROVE);
+  assert_int_equal(prereq_status(&x, &r[0], "R1"), PS_MET);
+  assert_int_equal(prereq_status(&x, &r[0], "R2"), PS_NA);   /* B1 is not governed by R2 */
+  assert_int_equal(prereq_status(&x, &r[1], "R2"), PS_MET);
+  assert_true(x.p->crit[crit_index(x.p, "R1")].flags & POL_CRIT_PREREQ);
+
+  /* R1 not met: every line of PRE denied, one judgment for the request;
+     the items of the denied line keep their own (eligibility) results;
+     the lines of the other policies are unaffected */
+  r = prereq_judge(&x, "\"a\": false, \"b\": true, \"c\": true, \"n\": 7, \"tags\": [\"ok\", \"bad\"]", d);
+  assert_int_equal(d[0], PD_DENY);
+  assert_int_equal(d[1], PD_DENY);
+  assert_int_equal(d[2], PD_DENY);
+  assert_int_equal(d[3], PD_APPROVE);
+  assert_int_equal(d[4], PD_APPROVE);
+  for (int i = 0; i < 3; i++) assert_int_equal(prereq_status(&x, &r[i], "R1"), PS_NOT_MET);
+  assert_int_equal(r[1].line_det, PD_DENY);
+  assert_int_equal(r[1].nitems, 2);
+  assert_int_equal(r[1].items[0].det, PD_APPROVE);
+  assert_int_equal(r[1].items[1].det, PD_DENY);
+
+  /* R1 unknown: pend, unless something else fails (a deny stands) */
+  r = prereq_judge(&x, "\"a\": null, \"b\": true, \"c\": true, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[0], PD_PEND);
+  assert_int_equal(d[1], PD_PEND);
+  assert_int_equal(d[2], PD_PEND);
+  assert_int_equal(d[4], PD_APPROVE);
+  assert_int_equal(prereq_status(&x, &r[0], "R1"), PS_UNKNOWN);
+  prereq_judge(&x, "\"a\": null, \"b\": true, \"c\": true, \"n\": 3, \"tags\": []", d);
+  assert_int_equal(d[0], PD_DENY);
+  assert_int_equal(d[2], PD_PEND);
+
+  /* R2 governs B2 alone */
+  prereq_judge(&x, "\"a\": true, \"b\": false, \"c\": true, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[0], PD_APPROVE);
+  assert_int_equal(d[1], PD_DENY);
+  assert_int_equal(d[2], PD_APPROVE);
+  prereq_judge(&x, "\"a\": true, \"b\": null, \"c\": true, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[1], PD_PEND);
+  assert_int_equal(d[0], PD_APPROVE);
+
+  /* a decision block that would approve anything does not approve while
+     its prerequisite fails (deny) or is unknown (pend) */
+  prereq_judge(&x, "\"a\": true, \"b\": true, \"c\": false, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[3], PD_DENY);
+  assert_int_equal(d[4], PD_APPROVE);
+  prereq_judge(&x, "\"a\": true, \"b\": true, \"c\": null, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[3], PD_PEND);
+
+  json_decref(x.root);
+  pol_case_free(x.cs);
+  pol_vm_free(x.vm);
+  pol_program_free(x.p);
+  pol_compiler_free(&x.c);
+}
+
 /* ---- determinations ------------------------------------------------------ */
 
 static const char det_policy[] =
@@ -1868,6 +2025,7 @@ int main(void)
     cmocka_unit_test(test_budget_stops_at_once),
     cmocka_unit_test(test_registers_cleared),
     cmocka_unit_test(test_determinations),
+    cmocka_unit_test(test_prerequisites),
     cmocka_unit_test(test_effective_date_routing),
     cmocka_unit_test(test_caresource_examples),
     cmocka_unit_test(test_decimal_arithmetic),

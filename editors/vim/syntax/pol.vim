@@ -13,7 +13,7 @@ set cpo&vim
 " declarations and clauses
 syn keyword polDecl      policy import record fact let extern decision valueset
 syn keyword polDecl      branch assess nextgroup=polBranchId skipwhite
-syn keyword polClause    criterion exclusion nextgroup=polCritId skipwhite
+syn keyword polClause    criterion exclusion prerequisite nextgroup=polCritId skipwhite
 syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize except
 " expressions
 syn keyword polOperator  and or not in within
