@@ -62,17 +62,20 @@ typedef enum {
                   args: children; flags; tags; cite */
   N_TAG,       /* str name (criterion attribute) */
   N_FOREACH,   /* clause: for each str in a { args: clauses } */
-  N_DECISION,  /* args: N_RULE */
+  N_DECISION,  /* args: N_RULE; str: a named standard decision
+                  (`decision review`), its rules written by the checker */
   N_RULE,      /* str outcome; a: N_DCOND, or NULL for `otherwise` */
   N_DCOND,     /* op: D_*; a, b operands; str: tag */
   N_OTHERWISE, /* str outcome (deny, refer, pend) for a line no branch
                   applies to; text: its reason, or NULL */
-  N_AUTHFIELD  /* a field of a branch's `authorize` block (the list hangs
+  N_AUTHFIELD, /* a field of a branch's `authorize` block (the list hangs
                   off N_BRANCH.b): str the field's name, a its value;
                   index: pol_AuthField (set by the checker); flags:
                   AF_PERIOD_TO / AF_PERIOD_FOR on the `start` of a
                   `period S to E` / `period S for D` (its `end` follows,
                   flagged AF_PERIOD_END; for D: b is D, a is S + D - 1 day) */
+  N_PLAN       /* plan "str" { ... }: args: N_HEADER settings, each with
+                  text (a word: `denials recommended`) or args (an N_STR) */
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST };
@@ -82,6 +85,8 @@ enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_
 enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
 enum { CF_EXCLUSION = 1 };
 enum { AF_PERIOD_TO = 1, AF_PERIOD_FOR = 2, AF_PERIOD_END = 4 };   /* N_AUTHFIELD flags */
+enum { POL_DECISION_REVIEW_FLOW = 1 };   /* N_DECISION flags: written by the
+                                            checker (check.c review_flow) */
 
 /* operator codes for N_UNARY / N_BINARY (operators.def) */
 enum {

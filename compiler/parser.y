@@ -121,7 +121,7 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 
 %type <node> item items header headers hvalue hvalues fields field type params param
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
-%type <node> rules rule dcond dterm dfactor authorize authfields authfield
+%type <node> rules rule dcond dterm dfactor authorize authfields authfield psettings psetting
 %type <str> path
 %type <ival> combinator latest
 
@@ -174,11 +174,30 @@ item
         $$->args = $7; $$->b = $8; $$->ival = (int32_t)@8.start; $$->ival2 = (int32_t)@8.end; }
   | DECISION '{' rules '}'
       { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
+  | DECISION IDENT
+      { $$ = mk(lx, N_DECISION, @$); $$->str = $2; }
   | OTHERWISE IDENT
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; }
   | OTHERWISE IDENT STRING
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; $$->text = $3; }
+  | IDENT STRING '{' psettings '}'
+      { if (strcmp($1, "plan") != 0) {
+          pol_error(lx->diag, @1, "E0350", "unexpected '%s': expected a declaration "
+                    "(policy, import, record, fact, let, extern, branch, assess, decision, otherwise, plan)", $1);
+          $$ = NULL;
+        } else { $$ = mk(lx, N_PLAN, @$); $$->str = $2; $$->args = $4; } }
   | error '}'             { $$ = NULL; }
+  ;
+
+psettings
+  : %empty                { $$ = NULL; }
+  | psettings psetting    { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+psetting
+  : IDENT IDENT           { $$ = mk(lx, N_HEADER, @$); $$->str = $1; $$->text = $2; }
+  | IDENT STRING          { $$ = mk(lx, N_HEADER, @$); $$->str = $1;
+                            $$->args = mk(lx, N_STR, @2); $$->args->str = $2; }
   ;
 
 rules

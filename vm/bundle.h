@@ -11,7 +11,7 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 2      /* 2.2: the AUTH section (authorizations);
+#define POL_BUNDLE_MINOR 2      /* 2.2: the AUTH and the optional NOTE sections;
                                    opcodes SUM, LATEST, EARLIEST, SETLIST, DUR,
                                    MERGE.  2.1: the optional ELSE section.  (1.1 added
                                    the optional final SIGN section, 1.2 XLIB,
