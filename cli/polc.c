@@ -42,6 +42,10 @@ static void usage(FILE *f)
         "  --extern-dir DIR   find extern libraries in DIR (a directory or a library\n"
         "              file) and pin their SHA-256 in the bundle\n"
         "  --sign KEY  sign the bundle with the secret key in KEY (polc keygen)\n"
+        "  --require-review-tags   every criterion must be tagged documentation or\n"
+        "              clinical (the review flow, docs/language.md)\n"
+        "  --denials-recommended   adverse determinations are recommendations: refer\n"
+        "              to a physician reviewer (a plan's declaration may say otherwise)\n"
         "  --check     check the policies, write nothing\n"
         "  --dump      print a readable disassembly with source lines\n"
         "  -h, --help  print this help\n"
@@ -93,13 +97,16 @@ static int sign_bundle(const char *keyfile, uint8_t **buf, size_t *len)
 }
 
 
-enum { OPT_EXTERN_DIR = CLI_OPT_LONG, OPT_CHECK, OPT_DUMP, OPT_SIGN };
+enum { OPT_EXTERN_DIR = CLI_OPT_LONG, OPT_CHECK, OPT_DUMP, OPT_SIGN, OPT_REVIEW_TAGS,
+       OPT_DENIALS_RECOMMENDED };
 
 static const struct option polc_options[] = {
   {"extern-dir", required_argument, NULL, OPT_EXTERN_DIR},
   {"check", no_argument, NULL, OPT_CHECK},
   {"dump", no_argument, NULL, OPT_DUMP},
   {"sign", required_argument, NULL, OPT_SIGN},
+  {"require-review-tags", no_argument, NULL, OPT_REVIEW_TAGS},
+  {"denials-recommended", no_argument, NULL, OPT_DENIALS_RECOMMENDED},
   CLI_OPTS_COMMON,
   {0}
 };
@@ -128,6 +135,8 @@ static int compile_main(int argc, char **argv)
     case OPT_CHECK: check_only = 1; break;
     case OPT_DUMP: dump = 1; break;
     case OPT_SIGN: sign_key = optarg; break;
+    case OPT_REVIEW_TAGS: c.require_review_tags = 1; break;
+    case OPT_DENIALS_RECOMMENDED: c.denials_recommended = 1; break;
     case 'h': usage(stdout); rc = 0; break;
     case CLI_OPT_VERSION: cli_version("polc"); rc = 0; break;
     default: usage(stderr); rc = EXIT_USAGE; break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "notice.h"
 #include "cli.h"
 #include "opts.h"
 #include "output.h"
@@ -18,9 +19,11 @@ typedef cli_Loaded Loaded;
 
 static void trace_usage(FILE *f)
 {
-  fputs("usage: polvm trace [--bundle B] [--format text|json] CASE.json...\n"
+  fputs("usage: polvm trace [--bundle B] [--format text|json|notice|notice-html] CASE.json...\n"
         "  --bundle B      the bundle (default: the default bundle, docs/cli.md)\n"
-        "  --format F      text (default) or json (pretty, with criteria)\n"
+        "  --format F      text (default), json (pretty, with criteria), notice (the\n"
+        "                  notice of determination, text) or notice-html (the same,\n"
+        "                  one standalone HTML page per case; docs/notice.md)\n"
         "  CASE.json ('-': standard input) is judged and its trace printed, in order.\n", f);
 }
 
@@ -50,8 +53,10 @@ int polvm_trace_main(int argc, char **argv)
   char **files = argv + optind;
   int nfiles = argc - optind;
   int json = strcmp(format, "json") == 0;
-  if (!json && strcmp(format, "text") != 0) {
-    fprintf(stderr, "polvm trace: unknown format '%s' (text or json)\n", format);
+  int notice = strcmp(format, "notice") == 0 ? POL_NOTICE_TEXT
+             : strcmp(format, "notice-html") == 0 ? POL_NOTICE_HTML : -1;
+  if (!json && notice < 0 && strcmp(format, "text") != 0) {
+    fprintf(stderr, "polvm trace: unknown format '%s' (text, json, notice or notice-html)\n", format);
     return EXIT_USAGE;
   }
   if (nfiles == 0) {
@@ -88,6 +93,7 @@ int polvm_trace_main(int argc, char **argv)
       pol_TraceMeta meta = {case_hash};
       pol_buf_reset(&out);
       if (json) pol_trace_json(&out, L.vm, L.c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
+      else if (notice >= 0) pol_notice(&out, L.vm, L.c, root, lines, &meta, notice);
       else pol_trace_text(&out, L.vm, L.c, lines, &meta);
       if (f + 1 < nfiles && !json) pol_buf_puts(&out, "\n");
       if (cli_write_out(&out) != 0) {

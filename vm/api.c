@@ -486,6 +486,14 @@ polvm_det polvm_line_determination(const polvm_result *r, uint32_t i)
   return lr ? det_of(lr->det) : POLVM_NO_POLICY;
 }
 
+int polvm_line_recommended(const polvm_result *r, uint32_t i, polvm_det *recommended)
+{
+  const pol_LineResult *lr = line_at(r, i);
+  if (!lr || lr->recommended < 0) return 0;
+  if (recommended) *recommended = det_of((pol_Det)lr->recommended);
+  return 1;
+}
+
 const char *polvm_line_policy_id(const polvm_result *r, uint32_t i)
 {
   const pol_Policy *pol = line_policy(r, i);
