@@ -90,7 +90,7 @@ $(B)/libpolc.a: $(COMP_OBJ)
 	$(AR) rcs $@ $^
 
 # the command-line programs (cli/): one file per command on the libraries
-POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/opts.c compiler/fmt.c compiler/doc.c
+POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/polc_questionnaire.c cli/opts.c compiler/fmt.c compiler/doc.c compiler/questionnaire.c
 POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
             cli/polvm_test.c cli/polvm_diff.c
 

@@ -436,8 +436,7 @@ static json_t *line_item(const json_t *line, json_t *notes, json_t *linkids, con
 
 /* ---- the resource -------------------------------------------------------- */
 
-/* A FHIR id ([A-Za-z0-9.-]{1,64}) made from s: other bytes become '-'. */
-static void fhir_id(char out[65], const char *s)
+void pol_fhir_id(char out[65], const char *s)
 {
   size_t n = 0;
   for (; s[n] && n < 64; n++) {
@@ -471,7 +470,7 @@ static json_t *claim_response(const json_t *trace, const pol_FhirMeta *meta, con
   const char *case_id = str_of(trace, "case_id");
   if (!*case_id) case_id = "(no case id)";   /* a FHIR string is never empty */
   char id[65], authno[32];
-  fhir_id(id, case_id);
+  pol_fhir_id(id, case_id);
   snprintf(authno, sizeof authno, "PA-%.12s", sha_src);
   json_t *cr = json_pack("{s:s}", "resourceType", "ClaimResponse");
   if (*id) json_object_set_new(cr, "id", json_string(id));
@@ -569,7 +568,7 @@ int pol_trace_fhir(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_Li
   if (flags & POL_FHIR_BUNDLE) {
     char uuid[37], id[65], ts[32];
     uuid_of(uuid, sha);
-    fhir_id(id, str_of(trace, "case_id"));
+    pol_fhir_id(id, str_of(trace, "case_id"));
     snprintf(ts, sizeof ts, "%sT00:00:00Z", created);
     out = json_pack("{s:s}", "resourceType", "Bundle");
     if (*id) json_object_set_new(out, "id", json_sprintf("%.50s-response", id));

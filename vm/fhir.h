@@ -37,4 +37,8 @@ int pol_trace_fhir(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_Li
    shortest %.15g form.  Shared with `polc questionnaire`. */
 void pol_fhir_emit(pol_Buf *b, const json_t *v);
 
+/* A FHIR id ([A-Za-z0-9.-]{1,64}) made from s (borrowed): every other
+   byte becomes '-', cut at 64; empty when s is. */
+void pol_fhir_id(char out[65], const char *s);
+
 #endif

@@ -60,7 +60,9 @@ const builtin = {
     "status = 'active'",
     // linkIds are unique
     'repeat(item).linkId.isDistinct()',
-    "repeat(item).where(type = 'choice').all(answerOption.exists())",
+    "repeat(item).where(type = 'choice' or type = 'open-choice').all(answerOption.exists())",
+    // a help text under every question
+    "repeat(item).where(type != 'group' and type != 'display' and linkId.contains('[].').not()).all(item.where(type = 'display').exists())",
     "repeat(item).where(type = 'group').all(item.exists())",
   ],
 };

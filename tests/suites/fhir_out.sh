@@ -81,6 +81,49 @@ has "$h" '\u202e <div>&amp;"'
 expect_rc 2 $POLVM trace --bundle "$BUNDLE" --format fhir-xml examples/seeds/seed-000-ifuse-loi.json
 has "$T/e" "unknown format 'fhir-xml' (text, json, fhir or fhir-bundle)"
 
+# polc questionnaire: a golden per policy, all policies at once, and every
+# question a pended ClaimResponse names is a linkId of it
+for p in policies/*.pol tests/fhir/auth.pol; do
+  stem=$(basename "$p" .pol)
+  g=tests/golden/fhir/questionnaire/$stem.json
+  if ! $POLC questionnaire "$p" > "$T/fhir/q-$stem.json" 2> "$T/err"; then
+    ko "polc questionnaire $p: $(cat "$T/err")"; continue
+  fi
+  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then mkdir -p "$(dirname "$g")"; cp "$T/fhir/q-$stem.json" "$g"; fi
+  if [ ! -f "$g" ]; then ko "missing golden $g"; continue; fi
+  if cmp -s "$T/fhir/q-$stem.json" "$g"; then ok; else ko "golden $g differs:"; diff "$g" "$T/fhir/q-$stem.json" | head -20; fi
+done
+expect_rc 0 $POLC questionnaire -o "$T/fhir/q-all.json" policies/*.pol
+q=$T/fhir/q-all.json
+has "$q" '"linkId": "symptoms.pain_nrs"'
+has "$q" '"linkId": "injections[].guidance"'
+has "$q" '"type": "open-choice"'
+has "$q" '"valueString": "fluoroscopy"'
+has "$q" '"repeats": true'
+if python3 - "$q" "$T"/fhir/*.json > "$T/links" <<'PY'
+import json, re, sys
+ids = set()
+def walk(items):
+    for it in items:
+        ids.add(it["linkId"])
+        walk(it.get("item", []))
+walk(json.load(open(sys.argv[1]))["item"])
+n = 0
+for f in sys.argv[2:]:
+    d = json.load(open(f))
+    for note in d.get("processNote", []) if d.get("resourceType") == "ClaimResponse" else []:
+        m = re.search(r"Answer linkIds: (.*)\.$", note["text"])
+        for l in m.group(1).split(", ") if m else []:
+            n += 1
+            if l not in ids:
+                print("%s names linkId %s, not in the questionnaire" % (f, l))
+sys.exit(0 if n else 1)
+PY
+then ok; else ko "linkIds of the pended ClaimResponses: $(head -5 "$T/links")"; fi
+expect_rc 2 $POLC questionnaire
+expect_rc 1 $POLC questionnaire stdlib/case.pol
+has "$T/e" "error[E0322]"
+
 # others' tools
 tools=${FHIR_TOOLS:-build/fhir-tools}   # one install for every build dir
 if sh tests/fhir/install.sh "$tools" 2> "$T/npm.err" && command -v node > /dev/null 2>&1; then
