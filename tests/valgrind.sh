@@ -40,6 +40,8 @@ step "polvm verify" $VG $POLVM verify "$T/p.polb"
 step "polvm dump" $VG $POLVM dump "$T/p.polb"
 step "polvm trace (text), $(echo $CASES | wc -w) cases" $VG $POLVM trace --bundle "$T/p.polb" $CASES
 step "polvm trace (JSON), $(echo $CASES | wc -w) cases" $VG $POLVM trace --bundle "$T/p.polb" --format json $CASES
+step "polvm trace (FHIR bundle), $(echo $CASES | wc -w) cases" $VG $POLVM trace --bundle "$T/p.polb" --format fhir-bundle $CASES
+step "polc questionnaire policies/" $VG $POLC questionnaire policies/*.pol
 for f in $CASES; do tr -d '\n' < "$f"; echo; done > "$T/cases.ndjson"
 python3 tests/oracle/gencases.py --seed 31 --count 300 >> "$T/cases.ndjson"
 STDIN=$T/cases.ndjson step "polvm eval --criteria, $(wc -l < "$T/cases.ndjson") lines" \

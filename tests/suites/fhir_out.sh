@@ -64,6 +64,16 @@ for c in auth-modified hostile; do
   if $POLVM trace --bundle "$T/auth.polb" --format fhir tests/fhir/cases/$c.json > "$T/fhir/x-$c.json" 2> "$T/err"; then ok
   else ko "trace --format fhir tests/fhir/cases/$c.json: $(cat "$T/err")"; fi
 done
+# refer (no branch applies: the policy's default otherwise) and pend: A4,
+# queued, the physician-review note and the question
+$POLC -o "$T/refer.polb" tests/fhir/refer.pol 2> "$T/err" || ko "tests/fhir/refer.pol: $(cat "$T/err")"
+expect_rc 0 $POLVM trace --bundle "$T/refer.polb" --format fhir tests/fhir/cases/refer-pend.json
+cp "$T/o" "$T/fhir/x-refer-pend.json"
+r=$T/fhir/x-refer-pend.json
+has "$r" '"outcome": "queued"'
+has "$r" 'Line 1 (97112): Pended (physician review); Line 2 (97112): Pended.'
+has "$r" 'Sent to a physician reviewer'
+has "$r" 'Question to answer for IP.1 (policy EX-REFER version 1): Pain of at least 5/10. Answer linkIds: symptoms.pain_nrs.'
 a=$T/fhir/x-auth-modified.json
 has "$a" '"preAuthPeriod": {'
 has "$a" '"url": "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-itemPreAuthPeriod"'
@@ -134,6 +144,7 @@ if sh tests/fhir/install.sh "$tools" 2> "$T/npm.err" && command -v node > /dev/n
        --expect "$seeds-seed-001-ifuse-approved-as-modified.json" "item.first().$act = 'A6' and outcome = 'complete'" \
        --expect "$seeds-seed-000-ifuse-loi.json" "item.first().$act = 'A3' and preAuthRef.empty()" \
        --expect "$cs-pend-missing-pain-score.json" "outcome = 'queued' and processNote.text.where(contains('symptoms.pain_nrs')).exists()" \
+       --expect "$r" "item.all($act = 'A4') and preAuthRef.empty()" \
        --expect "$a" "item.adjudication.where(category.text = 'authorized quantity').value.first() = 12 and preAuthPeriod.start = @2025-03-01" \
        --expect "$T/fhir/seeds-seed-004-variant-partial.bundle.json" "entry.first().resource.item.exists() and type = 'collection'" \
        "$T"/fhir/*.json > "$T/check.out" 2>&1; then ok
