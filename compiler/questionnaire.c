@@ -222,6 +222,11 @@ static void walk(Q *q, const pol_Node *n)
     walk(q, n->a);
     walk(q, n->b);
     break;
+  case N_IF:
+    walk(q, n->a);
+    walk(q, n->b);
+    walk(q, n->c);
+    break;
   case N_NAME:
     if (n->res == R_FACT && n->decl) use_fact(q, n->decl);
     else if (n->res == R_LET) walk_let(q, n->decl);
@@ -242,8 +247,9 @@ static void walk(Q *q, const pol_Node *n)
     walk(q, n->a);
     int top = q->top;
     push(q, n->a);
-    walk(q, n->b);
-    walk(q, n->c);
+    walk(q, n->b);   /* the predicate */
+    walk(q, n->c);   /* the key or value */
+    walk(q, n->d);   /* the ordering key */
     q->top = top;
     break;
   }
