@@ -253,7 +253,7 @@ static void walk(Q *q, const pol_Node *n)
     q->top = top;
     break;
   }
-  case N_COVER: {
+  case N_COVER: case N_GAP: {   /* window a, list b; inside: pred c, keys d, e */
     walk(q, n->a);
     walk(q, n->b);
     int top = q->top;
