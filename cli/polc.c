@@ -7,6 +7,7 @@
  *   polc --dump FILE.pol...                       print the disassembly
  *   polc fmt [-w | --check] FILE.pol...           canonical layout (polc_fmt.c)
  *   polc doc [--html] [-o OUT] FILE.pol           clinician-readable checklist (polc_doc.c)
+ *   polc questionnaire [-o OUT] FILE.pol...       FHIR Questionnaire of the facts (polc_questionnaire.c)
  *   polc keygen KEYFILE                           Ed25519 key pair for --sign (polc_keygen.c)
  *   polc --sign KEYFILE -o BUNDLE FILE.pol...      compile and sign
  *
@@ -36,6 +37,7 @@ static void usage(FILE *f)
         "       polc keygen KEYFILE\n"
         "       polc fmt [-w | --check] FILE.pol...\n"
         "       polc doc [--html] [-o OUT] [-I DIR]... FILE.pol\n"
+        "       polc questionnaire [-o OUT] [-I DIR]... FILE.pol...\n"
         "  -o BUNDLE   write the bundle here (default: $POLVM_BUNDLE, else\n"
         "              $XDG_DATA_HOME/polc/policies.polb or ~/.local/share/polc/policies.polb)\n"
         "  -I DIR      search DIR for imported modules (before the stdlib)\n"
@@ -50,7 +52,7 @@ static void usage(FILE *f)
         "  --dump      print a readable disassembly with source lines\n"
         "  -h, --help  print this help\n"
         "  --version   print the version\n"
-        "polc COMMAND --help prints the help of keygen, fmt and doc.\n", f);
+        "polc COMMAND --help prints the help of keygen, fmt, doc and questionnaire.\n", f);
 }
 
 /* The default bundle path (pol_default_bundle, shared with polvm) into
@@ -214,6 +216,7 @@ static int polc_main(int argc, char **argv)
   if (argc > 1 && strcmp(argv[1], "keygen") == 0) return polc_keygen_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "fmt") == 0) return polc_fmt_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "doc") == 0) return polc_doc_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "questionnaire") == 0) return polc_questionnaire_main(argc - 1, argv + 1);
   return compile_main(argc, argv);
 }
 

@@ -46,6 +46,8 @@ for f in examples/seeds/*.json tests/notice/hostile.json; do
     step "polvm trace --format $fmt $f" $VG $POLVM trace --bundle "$T/p.polb" --format $fmt "$f"
   done
 done
+step "polvm trace (FHIR bundle), $(echo $CASES | wc -w) cases" $VG $POLVM trace --bundle "$T/p.polb" --format fhir-bundle $CASES
+step "polc questionnaire policies/" $VG $POLC questionnaire policies/*.pol
 for f in $CASES; do tr -d '\n' < "$f"; echo; done > "$T/cases.ndjson"
 python3 tests/oracle/gencases.py --seed 31 --count 300 >> "$T/cases.ndjson"
 STDIN=$T/cases.ndjson step "polvm eval --criteria, $(wc -l < "$T/cases.ndjson") lines" \

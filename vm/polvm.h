@@ -310,6 +310,17 @@ POLVM_API polvm_status polvm_render_json(const polvm_result *r, int flags, polvm
 /* The reviewer's text report, exactly as `polvm trace`. */
 POLVM_API polvm_status polvm_render_text(const polvm_result *r, polvm_write_fn write, void *ctx);
 
+enum {
+  POLVM_FHIR_BUNDLE = 1 << 0     /* the ClaimResponse in a PAS response Bundle */
+};
+
+/* The FHIR R4 Da Vinci PAS ClaimResponse of the result (docs/fhir.md),
+   exactly as `polvm trace --format fhir` (fhir-bundle with
+   POLVM_FHIR_BUNDLE).  created: the response's date, YYYY-MM-DD (borrowed;
+   NULL: today, UTC). */
+POLVM_API polvm_status polvm_render_fhir(const polvm_result *r, int flags, const char *created,
+                                         polvm_write_fn write, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

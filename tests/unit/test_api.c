@@ -664,6 +664,35 @@ static void test_render(void **state)
   assert_int_equal(polvm_render_text(NULL, sink_write, &k), POLVM_ERR_ARG);
 }
 
+/* The FHIR ClaimResponse (docs/fhir.md): a partial line is A2, the
+   response is complete, created is the date given; the Bundle wraps it. */
+static void test_render_fhir(void **state)
+{
+  Fix *f = *state;
+  const polvm_result *r = judge(f, good_case);
+  Sink k = {0};
+  assert_int_equal(polvm_render_fhir(r, 0, "2025-03-04", sink_write, &k), POLVM_OK);
+  assert_int_equal(k.calls, 1);
+  json_error_t je;
+  json_t *t = json_loadb(k.s, k.n, 0, &je);
+  assert_non_null(t);
+  assert_string_equal(json_string_value(json_object_get(t, "resourceType")), "ClaimResponse");
+  assert_string_equal(json_string_value(json_object_get(t, "created")), "2025-03-04");
+  assert_string_equal(json_string_value(json_object_get(t, "use")), "preauthorization");
+  assert_non_null(strstr(k.s, "\"code\": \"A2\""));
+  json_decref(t);
+  free(k.s);
+  memset(&k, 0, sizeof k);
+  assert_int_equal(polvm_render_fhir(r, POLVM_FHIR_BUNDLE, NULL, sink_write, &k), POLVM_OK);
+  t = json_loadb(k.s, k.n, 0, &je);
+  assert_non_null(t);
+  assert_string_equal(json_string_value(json_object_get(t, "resourceType")), "Bundle");
+  json_decref(t);
+  free(k.s);
+  assert_int_equal(polvm_render_fhir(r, 0, NULL, failing_write, NULL), POLVM_ERR_WRITE);
+  assert_int_equal(polvm_render_fhir(NULL, 0, NULL, sink_write, &k), POLVM_ERR_ARG);
+}
+
 /* Results outlived by a new load of their case, or a failed judgement. */
 /* Plans whose denials are recommendations: deny, loi and partial become
    refer, the recommendation kept (docs/language.md "Plans"). */
@@ -802,6 +831,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_missing_and_unknown_items, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_budget, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_render, fix_setup, fix_teardown),
+    cmocka_unit_test_setup_teardown(test_render_fhir, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_stale_results, fix_setup, fix_teardown),
     cmocka_unit_test(test_recommended),
     cmocka_unit_test_setup_teardown(test_threads, fix_setup, fix_teardown),
