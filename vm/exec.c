@@ -1923,7 +1923,8 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
                    vm->cond + (size_t)i * vm->maxpolbr) != 0) {
       snprintf(err, errlen, "out of memory");
       return -1;
-    } else {
+    } else if (!vm->out_of_budget && !vm->overflow) {
+      /* a line cut short by the budget or an overflow has no determination */
       recommend(vm->p, pol_case_line(c, i), &vm->lines[i]);
     }
   if (vm->overflow) {
