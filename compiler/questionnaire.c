@@ -227,6 +227,11 @@ static void walk(Q *q, const pol_Node *n)
     walk(q, n->b);
     walk(q, n->c);
     break;
+  case N_UNKNOWN:   /* no fact: the policy leaves it open */
+    break;
+  case N_LOOKUP:    /* the key; the table reads no fact */
+    walk(q, n->b);
+    break;
   case N_NAME:
     if (n->res == R_FACT && n->decl) use_fact(q, n->decl);
     else if (n->res == R_LET) walk_let(q, n->decl);
@@ -267,7 +272,7 @@ static void walk(Q *q, const pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD: case N_PLAN:
-  case N_VALUESET: case N_VSITEM:   /* a value set named by `in` reads no fact */
+  case N_VALUESET: case N_VSITEM: case N_TABLE:   /* a value set named by `in` reads no fact */
     break;
   }
   q->nest--;

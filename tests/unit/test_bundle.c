@@ -371,7 +371,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x02\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x03\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -505,7 +505,11 @@ static void test_opinfo(void **state)
   assert_int_equal(OP_INVS, 48);
   assert_string_equal(pol_opinfo[OP_INVS].xroles, "c");
   assert_int_equal(OP_RUN, 49);
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "PERIODS");
+  assert_int_equal(OP_PERIODS, 53);
+  /* 2.3: UNKNOWN .. LOOKUP after PERIODS */
+  assert_int_equal(OP_UNKNOWN, 54);
+  assert_string_equal(pol_opinfo[OP_LOOKUP].xroles, "tK");
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "LOOKUP");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */
