@@ -36,7 +36,7 @@ LDLIBS  = -ljansson -lsodium -lffi -ldl -lm
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
-           vm/codes.c
+           vm/codes.c vm/fhir.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
            compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
@@ -92,7 +92,7 @@ $(B)/libpolc.a: $(COMP_OBJ)
 # the command-line programs (cli/): one file per command on the libraries
 POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/opts.c compiler/fmt.c compiler/doc.c
 POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
-            cli/polvm_test.c cli/polvm_diff.c
+            cli/polvm_test.c cli/polvm_diff.c cli/polvm_case_to_fhir.c
 
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)

@@ -78,7 +78,9 @@ int polvm_trace_main(int argc, char **argv)
     const pol_LineResult *lines = NULL;
     cli_case_key_warnings(L.p, root, files[f], text, text_len);
     free(text);
-    if (pol_case_load(L.c, root, err, sizeof err) != 0) {
+    int bad = pol_case_load(L.c, root, err, sizeof err) != 0;
+    cli_case_notes(L.c, files[f]);
+    if (bad) {
       fprintf(stderr, "polvm: %s: %s\n", files[f], err);
       rc = EXIT_CASE;
     } else if (pol_vm_eval(L.vm, L.c, &lines, err, sizeof err) != 0) {
