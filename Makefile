@@ -181,7 +181,7 @@ docs-tables: $(DOC_TABLES)
 
 # the regression inputs of the structure-aware fuzz targets, replayed
 # without libFuzzer by tests/suites/fuzz_regress.sh (make test, check, valgrind)
-FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval
+FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval $(B)/tests/replay_fuzz_fhir
 all: $(FUZZ_REPLAY)
 $(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
                           $(B)/libpolc.a $(B)/libpolvm.a
@@ -217,7 +217,7 @@ valgrind: all $(B)/tests/test_api
 # build-fuzz/ (coverage + ASan + UBSan) and runs each target N seconds.
 FUZZ_B       = build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval
+FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir
 # UBSan findings are recoverable so that tests/fuzz/ubsan.supp can hold the
 # known ones; halt_on_error=1 (tests/fuzz/run.sh) stops at any other.
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer

@@ -58,6 +58,31 @@ for known in ("symptoms.pain_nrs", "exam.maneuvers.thigh_thrust", "exam.maneuver
     assert known not in missing, (known, missing)
 PY
 
+# ---- docs/fhir.md's example: its policy judges its Bundle (approve), and
+# without the pain Observation the line pends on symptoms.pain_nrs ----
+awk '/^```pol$/{p=1;next} /^```$/{p=0} p' docs/fhir.md > "$T/doc.pol"
+awk '/^```json$/{p=1;next} /^```$/{p=0} p' docs/fhir.md > "$T/doc.json"
+expect_rc 0 "$B/polc" -o "$T/doc.polb" "$T/doc.pol"
+expect_rc 0 "$POLVM" trace --bundle "$T/doc.polb" --format json "$T/doc.json"
+grep -q '"determination": "approve"' "$T/o" && ok || ko "docs/fhir.md example: not approved: $(head -c 300 "$T/o")"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b["entry"].pop(); json.dump(b, open(sys.argv[2], "w"))' \
+  "$T/doc.json" "$T/doc2.json"
+expect_rc 0 "$POLVM" trace --bundle "$T/doc.polb" --format json "$T/doc2.json"
+grep -q '"determination": "pend"' "$T/o" && grep -q '"symptoms.pain_nrs"' "$T/o" && ok ||
+  ko "docs/fhir.md example without the pain Observation: not pended on symptoms.pain_nrs"
+
+# ---- the compiler's checks of bindings ----
+printf 'policy "F" { title "t" version "1" effective 2025-01-01 codes "1" }\nimport "case"\n%s\nbranch "B" "b" when true { criterion "C" "c" { true } }\n' \
+  'fhir patient.weight from Observation = valueQuantity.value
+fhir patient.age from Patient = age(birthDate, "a")
+fhir patient.sex from Basic = gender
+fhir symptoms.pain_nrs from Observation where code in {"72514-3"} = quantity(valueQuantity, "furlong")
+fhir request.procedures from Claim.item { cpt = sequence cpt = sequence }' > "$T/badbind.pol"
+expect_rc 1 "$B/polc" --check "$T/badbind.pol"
+for code in E0390 E0391 E0392 E0393 E0394; do
+  grep -q "error\[$code\]" "$T/e" && ok || ko "bad bindings: no $code: $(head -3 "$T/e")"
+done
+
 # ---- bad FHIR: a stable code naming the entry and element, never a crash ----
 bad() {   # bad NAME CODE PATH JSON
   printf '%s\n' "$4" > "$T/$1.json"
