@@ -620,7 +620,6 @@ static int apply(R *r, const pol_FhirBind *b)
       if (json_object_get(parent, key)) break;
       json_t *v = map_value(r, b, 0, n, parent, key);
       if (v) json_object_set_new(parent, key, v);
-      if (v || r->nages) continue;
       continue;
     }
     json_t *rec = json_object();
@@ -726,9 +725,7 @@ static json_t *qr_value(R *r, const json_t *items, const char *link, uint32_t t,
   return out;
 }
 
-/* Every fact path answered by some QuestionnaireResponse item. */
-typedef struct Seen { const char *const *paths; size_t n; } Seen;
-
+/* The items (at path) answering fact paths, recursively through groups. */
 static void qr_walk(R *r, const json_t *items, const char *path, int depth)
 {
   if (depth > 16) return;
