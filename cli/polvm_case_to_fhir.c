@@ -255,6 +255,10 @@ int polvm_case_to_fhir_main(int argc, char **argv)
       if (strcmp(k, "date") == 0 || strcmp(k, "service_date") == 0 || strcmp(k, "procedures") == 0) continue;
       char p[128];
       snprintf(p, sizeof p, "request.%s", k);
+      if (strcmp(k, "review") == 0) {   /* read by vm/case.c, not by facts: no binding yet */
+        not_carried(p);
+        continue;
+      }
       json_t *it = qr_item(p, p, v);
       if (it) json_array_append_new(qr_items, it);
     }
