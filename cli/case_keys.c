@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fhir.h"
+#include "fhir_in.h"
 #include "suggest.h"
 
 enum { LV_PATHS, LV_REQUEST, LV_REC };

@@ -18,7 +18,7 @@
 
 #include "parse.h"
 #include "../vm/bundle.h"
-#include "../vm/fhir.h"
+#include "../vm/fhir_in.h"
 #include "../vm/suggest.h"
 #include "../vm/codes.h"
 #include "valueset.h"

@@ -18,7 +18,7 @@
  * fit the largest case seen, loading mallocs nothing (jansson aside).
  */
 #include "case.h"
-#include "fhir.h"
+#include "fhir_in.h"
 #include "util.h"
 
 #include <math.h>
@@ -800,7 +800,7 @@ int pol_case_load(pol_Case *c, const json_t *root, char *err, size_t errlen)
   pol_buf_reset(&c->notes);
   if (pol_fhir_is_bundle(root)) {
     /* a FHIR Bundle: its bindings make a case-format document, loaded the
-       same way (vm/fhir.c, docs/fhir.md) */
+       same way (vm/fhir_in.c, docs/fhir.md) */
     json_t *doc = c->bad ? NULL : pol_fhir_to_case(c->p, root, &c->notes, err, errlen);
     int rc = doc ? load(c, doc) : c->bad ? load(c, root) : -1;
     json_decref(doc);

@@ -2,7 +2,7 @@
  * fuzz_fhir.c -- libFuzzer target: the input is a FHIR Bundle (docs/fhir.md).
  *
  * Any JSON object is made a Bundle (its resourceType set to "Bundle"), so
- * every input reaches the FHIR reader (vm/fhir.c) through the stdlib
+ * every input reaches the FHIR reader (vm/fhir_in.c) through the stdlib
  * bindings, then pol_case_load, pol_vm_eval and every trace form, as
  * `polvm trace` takes a Bundle.  Oracles: an error starts with a C code; a
  * load that succeeds has a case id.  The bundle is build/policies.polb of

@@ -1,5 +1,5 @@
 /*
- * test_fhir.c -- reading a FHIR Bundle through `fhir` bindings (vm/fhir.c,
+ * test_fhir_in.c -- reading a FHIR Bundle through `fhir` bindings (vm/fhir_in.c,
  * docs/fhir.md): an absent element is an unknown fact; a list binding that
  * selects nothing leaves the list unknown, a QuestionnaireResponse item
  * without answers states the known empty list; `where` matches system and

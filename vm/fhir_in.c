@@ -1,5 +1,5 @@
 /*
- * fhir.c -- a FHIR R4 Bundle (Da Vinci PAS request) as a case-format
+ * fhir_in.c -- a FHIR R4 Bundle (Da Vinci PAS request) as a case-format
  * document, through the `fhir` bindings of the program (docs/fhir.md).
  *
  * Three steps.  (1) The resources: every entry[i].resource and the
@@ -20,7 +20,7 @@
  * field is.  Errors name the entry and element ("C0152 entry[3].resource.
  * valueQuantity.value: expected number, got string").
  */
-#include "fhir.h"
+#include "fhir_in.h"
 
 #include <math.h>
 #include <stdarg.h>

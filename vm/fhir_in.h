@@ -1,5 +1,5 @@
 /*
- * fhir.h -- reading a FHIR R4 Bundle (a Da Vinci PAS request) as a case.
+ * fhir_in.h -- reading a FHIR R4 Bundle (a Da Vinci PAS request) as a case.
  *
  * The bindings that say which resources and elements fill which case
  * paths are written in .pol (`fhir` declarations, stdlib/fhir.pol) and
@@ -11,8 +11,8 @@
  * Ownership: the program and the Bundle are borrowed; the returned
  * document is owned by the caller (json_decref).
  */
-#ifndef POL_FHIR_H
-#define POL_FHIR_H
+#ifndef POL_FHIR_IN_H
+#define POL_FHIR_IN_H
 
 #include <jansson.h>
 
