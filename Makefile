@@ -36,9 +36,9 @@ LDLIBS  = -ljansson -lsodium -lffi -ldl -lm
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
-           vm/codes.c vm/fhir_in.c
+           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
-           compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c
+           compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c compiler/doc.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
 
 VM_OBJ   = $(VM_SRC:%.c=$(B)/%.o)
@@ -83,14 +83,18 @@ $(B)/%.o: %.c | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -c -o $@ $<
 
+# rebuilt from scratch: `ar r` would keep the member of a renamed or
+# removed source (a stale vm/fhir.o after the reader became vm/fhir_in.c)
 $(B)/libpolvm.a: $(VM_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/libpolc.a: $(COMP_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # the command-line programs (cli/): one file per command on the libraries
-POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/opts.c compiler/fmt.c compiler/doc.c
+POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/polc_questionnaire.c cli/opts.c compiler/fmt.c compiler/questionnaire.c
 POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
             cli/polvm_test.c cli/polvm_diff.c cli/polvm_case_to_fhir.c
 
@@ -200,7 +204,7 @@ unit:
 
 # the suites that keep goldens, rewritten from the current output: check
 # every diff (git diff tests/) before committing it
-GOLDEN_SUITES = golden,diagnostics,fmt,doc
+GOLDEN_SUITES = golden,diagnostics,fmt,doc,notice,fhir_out
 golden-update: all
 	@UPDATE_GOLDEN=1 SUITE=$(GOLDEN_SUITES) sh tests/run.sh $(B)
 

@@ -174,7 +174,10 @@ static void names_free(Names *ns)
 static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
 {
   static const char *const root[] = {"case_id", "request"};
-  static const char *const request[] = {"date", "service_date", "plan", "procedures", "review"};
+  /* "id": the request's identifier, shown by the notice (docs/notice.md) */
+  static const char *const request[] = {"date", "service_date", "plan", "procedures", "review", "id"};
+  /* the member's identifiers the notice shows (docs/case-extensions.md) */
+  static const char *const patient[] = {"name", "member_id"};
   static const char *const line[] = {"line", "cpt", "prior_determination"};
   switch (lv->kind) {
   case LV_REQUEST:
@@ -189,6 +192,8 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
   case LV_PATHS:
     break;
   }
+  if (lv->scope == POL_SCOPE_CASE && strcmp(lv->prefix, "patient.") == 0)
+    for (size_t i = 0; i < sizeof patient / sizeof patient[0]; i++) names_add(ns, patient[i], strlen(patient[i]));
   if (!*lv->prefix) {
     const char *const *fixed = lv->scope == POL_SCOPE_CASE ? root : line;
     size_t nfixed = lv->scope == POL_SCOPE_CASE ? sizeof root / sizeof root[0]

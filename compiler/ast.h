@@ -66,7 +66,8 @@ typedef enum {
                   args: children; flags; tags; cite */
   N_TAG,       /* str name (criterion attribute) */
   N_FOREACH,   /* clause: for each str in a { args: clauses } */
-  N_DECISION,  /* args: N_RULE */
+  N_DECISION,  /* args: N_RULE; str: a named standard decision
+                  (`decision review`), its rules written by the checker */
   N_RULE,      /* str outcome; a: N_DCOND, or NULL for `otherwise` */
   N_DCOND,     /* op: D_*; a, b operands; str: tag */
   N_OTHERWISE, /* str outcome (deny, refer, pend) for a line no branch
@@ -79,9 +80,11 @@ typedef enum {
                   flagged AF_PERIOD_END; for D: b is D, a is S + D - 1 day) */
   N_VALUESET,  /* valueset str "text" path { args: N_VSITEM }: path is the
                   code system's spelling; vset: its compiled ranges */
-  N_VSITEM     /* an item of a value set or of `codes`: str a code or a
+  N_VSITEM,    /* an item of a value set or of `codes`: str a code or a
                   family ("M05.*"), text the end of a range (str .. text)
-                  or NULL; flags VS_* */,
+                  or NULL; flags VS_* */
+  N_PLAN,      /* plan "str" { ... }: args: N_HEADER settings, each with
+                  text (a word: `denials recommended`) or args (an N_STR) */
   N_FHIR,      /* a FHIR binding (docs/fhir.md): path the case path it
                   fills; str the source (Resource or Resource.element...);
                   a: its `where` (N_FHIRMAP: path the coded element, args
@@ -103,6 +106,8 @@ enum { CF_EXCLUSION = 1, CF_PREREQ = 2 };  /* N_CRITERION flags; a prerequisite
                                                   branch ids (N_STR) in e */
 enum { AF_PERIOD_TO = 1, AF_PERIOD_FOR = 2, AF_PERIOD_END = 4 };   /* N_AUTHFIELD flags */
 enum { VS_EXCEPT = 1, VS_NAME = 2 };            /* N_VSITEM flags: str names a value set */
+enum { POL_DECISION_REVIEW_FLOW = 1 };   /* N_DECISION flags: written by the
+                                            checker (check.c review_flow) */
 
 /* operator codes for N_UNARY / N_BINARY (operators.def) */
 enum {

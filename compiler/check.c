@@ -60,6 +60,7 @@ void pol_compiler_free(pol_Compiler *c)
   }
   free(c->units);
   free(c->records);
+  free(c->plans);
   pol_arena_free(c->arena);
 }
 
@@ -937,7 +938,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;
   }
   pol_error(&x->c->diag, n->span, "E0299", "not an expression");
@@ -1043,6 +1044,8 @@ static int check_dcond(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *d, int dept
   }
 }
 
+static void check_rules(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec);
+
 static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
 {
   if (u->decision) {
@@ -1050,6 +1053,17 @@ static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
     return;
   }
   u->decision = dec;
+  if (dec->str) {   /* a named standard decision: its rules come later (review_flow) */
+    if (strcmp(dec->str, "review") != 0)
+      pol_error(&c->diag, dec->span, "E0356", "unknown standard decision '%s' (the one there is: "
+                "decision review)", dec->str);
+    return;
+  }
+  check_rules(c, u, dec);
+}
+
+static void check_rules(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
+{
   pol_Node *last = NULL;
   for (pol_Node *r = dec->args; r; r = r->next) {
     if (pol_outcome(r->str) < 0)
@@ -1063,6 +1077,151 @@ static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
   }
   if (!last || last->a)
     pol_error(&c->diag, dec->span, "E0335", "a decision block ends with 'OUTCOME otherwise'");
+}
+
+/* ---- plans and the review flow (docs/language.md "Plans", "The review
+   flow") ------------------------------------------------------------------ */
+
+/* `plan "NAME" { denials recommended|final  KEY "TEXT"... }`: collected
+   for the bundle's NOTE section (codegen.c); declared once per name. */
+static void check_plan(pol_Compiler *c, pol_Node *pl)
+{
+  for (int i = 0; i < c->nplans; i++)
+    if (strcmp(c->plans[i]->str, pl->str) == 0) {
+      pol_error(&c->diag, pl->span, "E0351", "plan \"%s\" is declared twice", pl->str);
+      return;
+    }
+  static const char *const keys[] = {
+#define NOTICE_TEXT(N, key, heading, dflt) key,
+#include "../vm/notice_texts.def"
+#undef NOTICE_TEXT
+  };
+  for (pol_Node *h = pl->args; h; h = h->next) {
+    int ok = 0;
+    if (strcmp(h->str, "denials") == 0)
+      ok = h->text && (strcmp(h->text, "recommended") == 0 || strcmp(h->text, "final") == 0);
+    else
+      for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        ok |= !h->text && strcmp(h->str, keys[k]) == 0;
+    for (pol_Node *g = pl->args; ok && g != h; g = g->next)
+      if (strcmp(g->str, h->str) == 0) ok = 0;
+    if (!ok)
+      pol_error(&c->diag, h->span, "E0352", "a plan says 'denials recommended' or 'denials final' and "
+                "its notice texts once each: name, reviewer, peer_to_peer, appeal, expedited_appeal, "
+                "external_review \"TEXT\"");
+  }
+  if (c->nplans == c->capplans) {
+    c->capplans = c->capplans ? c->capplans * 2 : 8;
+    c->plans = realloc(c->plans, (size_t)c->capplans * sizeof *c->plans);
+    if (!c->plans) abort();
+  }
+  c->plans[c->nplans++] = pl;
+}
+
+typedef struct Review {
+  pol_Compiler *c;
+  uint32_t doc, clin;   /* tag bits, 0 when the policy does not use the tag */
+  int report;           /* --require-review-tags: errors */
+} Review;
+
+/* Is criterion cl classified as documentation or clinical: by its own tag
+   or one of an enclosing criterion (inherited), or, an "all of" without
+   either, by each of its children (the decision rules then look at the
+   failing children, exec.c failing_tags)? */
+static int classified(Review *r, const pol_Node *cl, uint32_t inherited)
+{
+  uint32_t own = cl->tagbits & (r->doc | r->clin);
+  int ok = 1;
+  if (own == (r->doc | r->clin) && r->doc && r->clin) {
+    if (r->report)
+      pol_error(&r->c->diag, cl->span, "E0354", "criterion %s is tagged both documentation and clinical: "
+                "it is one or the other", cl->str);
+    return 0;
+  }
+  if (own && inherited && own != inherited) {
+    if (r->report)
+      pol_error(&r->c->diag, cl->span, "E0355", "criterion %s is tagged %s inside a criterion tagged %s",
+                cl->str, own == r->doc ? "documentation" : "clinical",
+                own == r->doc ? "clinical" : "documentation");
+    ok = 0;
+  }
+  uint32_t eff = own ? own : inherited;
+  if (cl->op == C_LEAF) {
+    if (!eff && r->report)
+      pol_error(&r->c->diag, cl->span, "E0353", "criterion %s is tagged neither 'documentation' (a "
+                "missing record) nor 'clinical' (a finding that fails it)", cl->str);
+    return ok && eff;
+  }
+  if (!eff && cl->op != C_ALL) {
+    if (r->report)
+      pol_error(&r->c->diag, cl->span, "E0353", "criterion %s (any of / at least) is tagged neither "
+                "'documentation' nor 'clinical': tag it, its children follow", cl->str);
+    ok = 0;
+  }
+  for (const pol_Node *k = cl->b; k; k = k->next) ok &= classified(r, k, eff);
+  return ok;
+}
+
+static int clauses_classified(Review *r, const pol_Node *list, int *n)
+{
+  int ok = 1;
+  for (const pol_Node *cl = list; cl; cl = cl->next) {
+    if (cl->kind == N_FOREACH) ok &= clauses_classified(r, cl->args, n);
+    else if (cl->kind == N_CRITERION) { ok &= classified(r, cl, 0); ++*n; }
+  }
+  return ok;
+}
+
+static pol_Node *rule_node(pol_Compiler *c, pol_Span sp, const char *outcome, pol_Node *cond)
+{
+  pol_Node *r = pol_node(c->arena, N_RULE, sp);
+  r->str = outcome;
+  r->a = cond;
+  return r;
+}
+
+static pol_Node *dcond_node(pol_Compiler *c, pol_Span sp, const char *word, const char *tag, int op)
+{
+  pol_Node *d = pol_node(c->arena, N_DCOND, sp);
+  d->op = op;
+  d->str = tag ? tag : word;
+  d->text = tag ? word : NULL;
+  return d;
+}
+
+/* The review flow: a policy that says `decision review`, every criterion
+   of which must be classified documentation or clinical, is decided as a
+   utilization-management department works (docs/language.md):
+     deny when any failed tagged clinical     (if a criterion is clinical)
+     loi when failed                          (if one is documentation)
+     pend when unknown
+     approve otherwise
+   written into the syntax tree as if the policy said it, so the code
+   generator, the reference evaluator and `polc doc` all follow it. */
+static void review_flow(pol_Compiler *c, pol_PolicyUnit *u)
+{
+  pol_Node *dec = u->decision && u->decision->str && strcmp(u->decision->str, "review") == 0
+                 ? u->decision : NULL;
+  Review r = {c, 0, 0, c->require_review_tags || dec};
+  if (!r.report) return;
+  for (int i = 0; i < u->ntags; i++) {
+    if (strcmp(u->tags[i], "documentation") == 0) r.doc = 1u << i;
+    if (strcmp(u->tags[i], "clinical") == 0) r.clin = 1u << i;
+  }
+  int ok = 1, n = 0;
+  for (pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_BRANCH) ok &= clauses_classified(&r, it->args, &n);
+  if (!ok || !dec) return;
+  pol_Span sp = dec->span;
+  dec->flags = POL_DECISION_REVIEW_FLOW;
+  dec->args = NULL;
+  if (r.clin)
+    pol_list_append(&dec->args, rule_node(c, sp, "deny", dcond_node(c, sp, "failed", "clinical",
+                                                                     D_ANY_FAILED_TAG)));
+  if (r.doc) pol_list_append(&dec->args, rule_node(c, sp, "loi", dcond_node(c, sp, "failed", NULL, -1)));
+  pol_list_append(&dec->args, rule_node(c, sp, "pend", dcond_node(c, sp, "unknown", NULL, -1)));
+  pol_list_append(&dec->args, rule_node(c, sp, "approve", NULL));
+  check_rules(c, u, dec);
 }
 
 /* `otherwise OUTCOME ["TEXT"]`: what a line gets when every branch
@@ -1601,6 +1760,9 @@ int pol_check(pol_Compiler *c)
       case N_STR:
         if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare next steps");
         break;
+      case N_PLAN:
+        check_plan(c, it);
+        break;
       case N_IMPORT: case N_RECORD: case N_DECISION:
       case N_NUM: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
@@ -1754,6 +1916,7 @@ int pol_check(pol_Compiler *c)
     }
     if (nbranches == 0)
       pol_error(&c->diag, u->header->span, "E0325", "policy \"%s\" has no branch", u->id);
+    review_flow(c, u);
   }
   peers_free(&peers);
   for (int f = 0; f < c->nfiles; f++)

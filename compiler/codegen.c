@@ -13,6 +13,7 @@
  */
 #include "compile.h"
 #include "../vm/util.h"
+#include "fmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -433,7 +434,7 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     return 0;   /* not a constant */
   }
   return 0;
@@ -900,7 +901,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT:
   case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH:
   case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* literals are folded above; the rest are not expressions */
   }
   abort();
@@ -968,6 +969,12 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   cr.tags = cl->tagbits;
   cr.next = cl->next_step ? str_id(g, cl->next_step) : POL_NOSTR;
   cr.block = POL_NOSTR;
+  cr.english = POL_NOSTR;
+  if (cl->op == C_LEAF) {
+    char *en = pol_doc_english(g->c, u, cl->a);
+    cr.english = str_id(g, en);
+    free(en);
+  }
   p->crit[idx] = cr;
   if (cl->op == C_LEAF) {
     uint32_t b = root(g, cl->a);
@@ -1267,6 +1274,33 @@ static void policy(Gen *g, pol_PolicyUnit *u)
   otherwise(g, u, pi);
 }
 
+/* Section NOTE: the bundle's denials rule and the plan declarations
+   (check.c check_plan has checked their settings). */
+static void plans(Gen *g)
+{
+  pol_Program *p = g->p;
+  static const char *const keys[] = {
+#define NOTICE_TEXT(N, key, heading, dflt) key,
+#include "../vm/notice_texts.def"
+#undef NOTICE_TEXT
+  };
+  p->denials = g->c->denials_recommended ? POL_DENIALS_RECOMMENDED : POL_DENIALS_FINAL;
+  for (int i = 0; i < g->c->nplans; i++) {
+    const pol_Node *pl = g->c->plans[i];
+    GROWV(p->plandecl, p->nplandecl, g->cap.plandecl);
+    pol_PlanDecl *d = &p->plandecl[p->nplandecl++];
+    d->name = str_id(g, pl->str);
+    d->denials = POL_DENIALS_BUNDLE;
+    for (int t = 0; t < POL_NT__COUNT; t++) d->text[t] = POL_NOSTR;
+    for (const pol_Node *h = pl->args; h; h = h->next) {
+      if (strcmp(h->str, "denials") == 0 && h->text)
+        d->denials = strcmp(h->text, "recommended") == 0 ? POL_DENIALS_RECOMMENDED : POL_DENIALS_FINAL;
+      for (int t = 0; t < POL_NT__COUNT; t++)
+        if (!h->text && h->args && strcmp(h->str, keys[t]) == 0) d->text[t] = str_id(g, h->args->str);
+    }
+  }
+}
+
 /* Record types and their display paths ("injections[]", "imaging[].findings[]"). */
 static void record_paths(Gen *g, uint32_t *paths)
 {
@@ -1499,6 +1533,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
     GROWV(p->polvs, p->npolvs, g.cap.polvs);
     p->polvs[p->npolvs++] = POL_NOSTR;
   }
+  plans(&g);
   fhir_bindings(&g);
 
   /* concatenate the block buffers into one code array */

@@ -73,6 +73,13 @@ typedef struct pol_Compiler {
                              N_LET.scope point into them */
   int nunits, capunits;
   const char *built;     /* timestamp recorded in the bundle */
+  pol_Node **plans;      /* N_PLAN declarations, in file order (malloc'd
+                            array of arena nodes) */
+  int nplans, capplans;
+  int require_review_tags;   /* polc --require-review-tags: every criterion
+                                tagged documentation or clinical (E0353-E0355) */
+  int denials_recommended;   /* polc --denials-recommended: the bundle's
+                                adverse determinations are recommendations */
   int depth;             /* check.c: nesting of the expression being checked,
                             through the lets it uses */
 } pol_Compiler;

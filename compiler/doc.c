@@ -284,7 +284,7 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
   case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
   case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     return 0;   /* not a constant */
   }
   return 0;
@@ -329,7 +329,7 @@ static int inline_let(D *d, const pol_Node *let)
   case N_IF: case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_GAP:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     return 0;
   }
   return 0;
@@ -956,7 +956,7 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* not expressions */
   }
   pol_buf_puts(b, "?");
@@ -1383,6 +1383,9 @@ static void decision_out(D *d)
     para_close(d);
   } else {
     para_open(d);
+    if (dec->flags & POL_DECISION_REVIEW_FLOW)
+      texts(d, "Every criterion is tagged documentation or clinical, so the review flow decides "
+               "(request for information, then lack of information, then denial). ");
     texts(d, "The first rule that holds gives the outcome:");
     para_close(d);
     out(d, d->html ? "<ol class=\"rules\">\n" : "");
@@ -1580,4 +1583,50 @@ char *pol_doc_render(pol_Compiler *c, pol_PolicyUnit *u, int html, const char *f
   if (!d.out.s) pol_buf_puts(&d.out, "");
   *len = d.out.n;
   return d.out.s;
+}
+
+/* Rich text as plain text: code values as they are, a data name by its
+   display words, a definition by its human name. */
+static void plain(D *d, pol_Buf *o, const char *s)
+{
+  while (*s) {
+    char ch = *s;
+    if (ch == RT_B || ch == RT_B_END || ch == RT_CODE || ch == RT_CODE_END || ch == RT_NAME_END || ch == RT_DEF_END) {
+      s++;
+      continue;
+    }
+    if (ch == RT_NAME) {
+      const char *e = strchr(s + 1, RT_NAME_END);
+      if (!e) e = s + strlen(s);
+      const char *sep = memchr(s + 1, RT_SEP, (size_t)(e - s - 1));
+      const char *disp = sep ? sep + 1 : s + 1;
+      pol_buf_put(o, disp, (size_t)(e - disp));
+      s = *e ? e + 1 : e;
+      continue;
+    }
+    if (ch == RT_DEF) {
+      const char *e = strchr(s + 1, RT_DEF_END);
+      if (!e) e = s + strlen(s);
+      char *name = pol_arena_strndup(d->c->arena, s + 1, (size_t)(e - s - 1));
+      pol_buf_puts(o, human(d, name));
+      s = *e ? e + 1 : e;
+      continue;
+    }
+    pol_buf_putc(o, ch == '\n' ? ' ' : ch);
+    s++;
+  }
+}
+
+char *pol_doc_english(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *expr)
+{
+  D d;
+  memset(&d, 0, sizeof d);
+  d.c = c;
+  d.u = u;
+  pol_Buf b = {NULL, 0, 0}, o = {NULL, 0, 0};
+  en(&d, &b, expr, NULL, NULL, 0);
+  plain(&d, &o, b.s ? b.s : "");
+  free(b.s);
+  if (!o.s) pol_buf_puts(&o, "");
+  return o.s;
 }

@@ -906,7 +906,7 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* not expressions */
   }
   return text(f, "?");
@@ -1156,6 +1156,7 @@ static Doc *item_doc(F *f, pol_Node *it)
     return add(d, clauses_doc_of(f, it->args, close_brace(it), it));
   }
   case N_DECISION:
+    if (it->str) return textf(f, "decision %s", it->str);
     blk_begin(&b, f, 1);
     for (pol_Node *r = it->args; r; r = r->next) {
       blk_elem(&b, r->span.start);
@@ -1174,6 +1175,15 @@ static Doc *item_doc(F *f, pol_Node *it)
     if (it->text) add(d, seq(f, text(f, quote(f, it->text)), text(f, " "), NULL));
     return seq(f, d, textf(f, "%s ", it->path), blk_end(&b, close_brace(it)), NULL);
   }
+  case N_PLAN:
+    blk_begin(&b, f, 1);
+    for (pol_Node *h = it->args; h; h = h->next) {
+      blk_elem(&b, h->span.start);
+      if (h->text) add(b.body, textf(f, "%s %s", h->str, h->text));
+      else add(b.body, seq(f, textf(f, "%s ", h->str), text(f, quote(f, h->args->str)), NULL));
+    }
+    return seq(f, text(f, "plan "), text(f, quote(f, it->str)), text(f, " "),
+               blk_end(&b, close_brace(it)), NULL);
   case N_OTHERWISE:
     if (!it->text) return textf(f, "otherwise %s", it->str);
     return group(f, seq(f, textf(f, "otherwise %s", it->str),

@@ -1041,7 +1041,7 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* not expressions */
   }
   return unk();
@@ -1412,8 +1412,37 @@ static int no_branch_det(const pol_PolicyUnit *u, int bstate)
   return PD_REFER;
 }
 
+/* Does the compile c make the adverse determinations of plan (NULL: the
+   case names none) recommendations (docs/language.md "Plans")?  Its
+   declaration says so, else the compile's default. */
+static int recommends(const pol_Compiler *c, const char *plan)
+{
+  for (int i = 0; plan && i < c->nplans; i++) {
+    if (strcmp(c->plans[i]->str, plan) != 0) continue;
+    for (const pol_Node *h = c->plans[i]->args; h; h = h->next)
+      if (strcmp(h->str, "denials") == 0 && h->text) return strcmp(h->text, "recommended") == 0;
+  }
+  return c->denials_recommended;
+}
+
+static int judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs, uint32_t line,
+                 pol_InterpResult *r);
+
 int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
                      uint32_t line, pol_InterpResult *r)
+{
+  int rc = judge(c, p, cs, line, r);
+  r->recommended = -1;
+  if (rc == 0 && (r->det == PD_DENY || r->det == PD_LOI || r->det == PD_PARTIAL) &&
+      recommends(c, pol_case_line(cs, line)->plan)) {
+    r->recommended = r->det;
+    r->det = PD_REFER;
+  }
+  return rc;
+}
+
+static int judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs, uint32_t line,
+                 pol_InterpResult *r)
 {
   memset(r, 0, sizeof *r);
   r->policy = r->branch = -1;

@@ -133,6 +133,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %type <node> vsitems vsitem vsterm
 %type <node> governs strlist
 %type <node> fwhere fcodes fmaps fmap felem
+%type <node> psettings psetting
 %type <str> path
 %type <ival> combinator latest
 
@@ -194,6 +195,8 @@ item
       { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   | DECISION '{' rules '}'
       { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
+  | DECISION IDENT
+      { $$ = mk(lx, N_DECISION, @$); $$->str = $2; }
   | OTHERWISE IDENT
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; }
   | OTHERWISE IDENT STRING
@@ -207,7 +210,24 @@ item
   | FHIR path FROM path fwhere '{' fmaps '}'
       { $$ = mk(lx, N_FHIR, @$); $$->path = $2; $$->str = $4; $$->a = $5; $$->args = $7;
         $$->flags = 1; }
+  | IDENT STRING '{' psettings '}'
+      { if (strcmp($1, "plan") != 0) {
+          pol_error(lx->diag, @1, "E0350", "unexpected '%s': expected a declaration "
+                    "(policy, import, record, fact, let, extern, branch, assess, decision, otherwise, plan)", $1);
+          $$ = NULL;
+        } else { $$ = mk(lx, N_PLAN, @$); $$->str = $2; $$->args = $4; } }
   | error '}'             { $$ = NULL; }
+  ;
+
+psettings
+  : %empty                { $$ = NULL; }
+  | psettings psetting    { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+psetting
+  : IDENT IDENT           { $$ = mk(lx, N_HEADER, @$); $$->str = $1; $$->text = $2; }
+  | IDENT STRING          { $$ = mk(lx, N_HEADER, @$); $$->str = $1;
+                            $$->args = mk(lx, N_STR, @2); $$->args->str = $2; }
   ;
 
 vsitems

@@ -316,6 +316,21 @@ static void wr_steps(Buf *w, const pol_Program *p)
   }
 }
 
+/* 2.2: per criterion its logic in English; the bundle's denials rule;
+   the plan declarations */
+static void wr_note(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->ncrit);
+  for (uint32_t i = 0; i < p->ncrit; i++) put_u32(w, p->crit[i].english);
+  put_u32(w, p->denials);
+  put_u32(w, p->nplandecl);
+  for (uint32_t i = 0; i < p->nplandecl; i++) {
+    put_u32(w, p->plandecl[i].name);
+    put_u32(w, p->plandecl[i].denials);
+    for (int t = 0; t < POL_NT__COUNT; t++) put_u32(w, p->plandecl[i].text[t]);
+  }
+}
+
 /* 2.3: only when there are `fhir` bindings (sections.def: FHIRS) */
 static void wr_fhir(Buf *w, const pol_Program *p)
 {

@@ -188,6 +188,8 @@ typedef struct pol_Crit {
   uint32_t cite;      /* string id of a citation, or POL_NOSTR */
   uint32_t next;      /* string id: the next step that would resolve a
                          failure (e.g. "obtain a cotinine lab"), or POL_NOSTR */
+  uint32_t english;   /* string id: the logic in plain English, as `polc doc`
+                         writes it (section NOTE, 2.2), or POL_NOSTR */
 } pol_Crit;
 
 /* A branch: the criteria that judge a line when its condition holds. */
@@ -325,6 +327,26 @@ typedef struct pol_VSet {
 typedef struct pol_VRange {
   uint32_t lo, hi;    /* string ids: lo <= code < hi (strcmp) */
 } pol_VRange;
+/* The notice texts a plan may set (vm/notice_texts.def). */
+typedef enum {
+#define NOTICE_TEXT(N, key, heading, dflt) POL_NT_##N,
+#include "notice_texts.def"
+#undef NOTICE_TEXT
+  POL_NT__COUNT
+} pol_NoticeText;
+
+/* Whether a plan's adverse determinations are final or recommendations
+   for a physician reviewer (docs/language.md "Plans"; section NOTE). */
+enum { POL_DENIALS_BUNDLE = 0,        /* the bundle's default (pol_Program.denials) */
+       POL_DENIALS_FINAL = 1,
+       POL_DENIALS_RECOMMENDED = 2 };
+
+/* A `plan "NAME" { ... }` declaration (section NOTE, 2.2). */
+typedef struct pol_PlanDecl {
+  uint32_t name;                   /* string id: the request.plan it configures */
+  uint32_t denials;                /* POL_DENIALS_* */
+  uint32_t text[POL_NT__COUNT];    /* string ids, or POL_NOSTR: the default */
+} pol_PlanDecl;
 
 /* An extern (native) function called through libffi. */
 typedef struct pol_Extern {
@@ -402,6 +424,11 @@ typedef struct pol_Program {
   uint32_t *polvs;
   uint32_t nsteps;         /* next steps of policies and branches (NEXT, 2.2) */
   pol_Step *steps;
+  /* section NOTE (2.2): the bundle-wide denials rule (POL_DENIALS_FINAL
+     or _RECOMMENDED) and the plan declarations */
+  uint32_t denials;
+  uint32_t nplandecl;
+  pol_PlanDecl *plandecl;
   uint32_t nfhir;          /* FHIR bindings (section FHIR, 2.3), in source order */
   pol_FhirBind *fhir;
   uint32_t nfhirstr;       /* their string ids (pol_FhirBind) */

@@ -1843,6 +1843,33 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   return 0;
 }
 
+const pol_PlanDecl *pol_plan_decl(const pol_Program *p, uint32_t plan_id)
+{
+  for (uint32_t i = 0; plan_id != POL_NOSTR && i < p->nplandecl; i++)
+    if (p->plandecl[i].name == plan_id) return &p->plandecl[i];
+  return NULL;
+}
+
+int pol_denials_recommended(const pol_Program *p, uint32_t plan_id)
+{
+  const pol_PlanDecl *d = pol_plan_decl(p, plan_id);
+  if (d && d->denials != POL_DENIALS_BUNDLE) return d->denials == POL_DENIALS_RECOMMENDED;
+  return p->denials == POL_DENIALS_RECOMMENDED;
+}
+
+/* 42 CFR 422.566(d): where denials are recommendations, an adverse
+   determination of the line -- deny, loi (a non-certification for lack
+   of information) or partial (adverse for some items) -- becomes refer,
+   the recommendation kept (docs/language.md "Plans"). */
+static void recommend(const pol_Program *p, const pol_LineInfo *li, pol_LineResult *out)
+{
+  out->recommended = -1;
+  if (out->det != PD_DENY && out->det != PD_LOI && out->det != PD_PARTIAL) return;
+  if (!pol_denials_recommended(p, li->plan_id)) return;
+  out->recommended = (int)out->det;
+  out->det = PD_REFER;
+}
+
 /* "request line 1, criterion D.2 of DEC: number out of range: 90000000000 *
    2 is not within -92233720368.54775807 .. 92233720368.54775807" */
 static void overflow_message(const pol_VM *vm, const pol_LineInfo *li, const pol_LineResult *lr,
@@ -1896,6 +1923,9 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
                    vm->cond + (size_t)i * vm->maxpolbr) != 0) {
       snprintf(err, errlen, "out of memory");
       return -1;
+    } else if (!vm->out_of_budget && !vm->overflow) {
+      /* a line cut short by the budget or an overflow has no determination */
+      recommend(vm->p, pol_case_line(c, i), &vm->lines[i]);
     }
   if (vm->overflow) {
     overflow_message(vm, pol_case_line(c, i - 1), &vm->lines[i - 1], err, errlen);

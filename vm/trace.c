@@ -550,6 +550,17 @@ static void auth_missing(Out *o)
   }
 }
 
+/* A recommended adverse determination: the first reason of the refer
+   (the criteria that caused it follow). */
+static void recommended_reason(Out *o)
+{
+  sep(o);
+  pol_buf_puts(o->b, "{\"criterion\": \"review\", \"status\": \"not_met\", \"text\": ");
+  pol_buf_json_str(o->b, POL_RECOMMENDED_TEXT);
+  if (!o->compact) pol_buf_puts(o->b, ", \"evidence\": []");
+  pol_buf_printf(o->b, ", \"recommended\": \"%s\"}", pol_det_name((pol_Det)o->lr->recommended));
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 /* Is criterion ci (or its root) one of tops[0..n)? */
@@ -593,6 +604,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
   pol_buf_printf(b, ",%s\"determination\": \"%s\"", nl, pol_det_name(v->det));
   pol_buf_printf(b, ",%s\"reasons\": [", nl);
   int failing = v->det != PD_APPROVE && v->det != PD_PEND;
+  if (v->main && lr.recommended >= 0) recommended_reason(&o);
   if (v->main && lr.bstate == PB_NONE) otherwise_reason(&o);
   if (failing)
     for (uint32_t j = 0; j < v->ntops; j++)
@@ -688,6 +700,8 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
     pol_buf_printf(b, ",%s\"branch\": ", nl);
     pol_buf_json_str(b, p->str[br->name]);
   }
+  if (lr->recommended >= 0)
+    pol_buf_printf(b, ",%s\"recommended\": \"%s\"", nl, pol_det_name((pol_Det)lr->recommended));
   View v = {br ? p->branch_crit + br->crit0 : NULL, br ? br->ncrit : 0, lr->crit, lr->det, 1,
             POL_NOSTR};
   view_json(b, vm, lr, &v, flags, nl, nl2);
@@ -982,6 +996,10 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     else pol_buf_puts(b, "(none)");
     pol_buf_printf(b, "  ->  %s ==\n", det);
     review_text(b, li, lr->det);
+    if (lr->recommended >= 0) {
+      upper(det, sizeof det, pol_det_name((pol_Det)lr->recommended));
+      pol_buf_printf(b, "Recommended: %s (" POL_RECOMMENDED_TEXT ")\n", det);
+    }
     if (lr->policy == POL_NOSTR) {
       pol_buf_puts(b, "No policy in this bundle covers this code on this date.\n");
       continue;

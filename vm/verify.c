@@ -576,7 +576,8 @@ static int check_crit(V *v)
     const pol_Crit *c = &p->crit[i];
     if (str_id(v, c->id, 0, "criterion", i, "id") || str_id(v, c->text, 0, "criterion", i, "text") ||
         str_id(v, c->file, 0, "criterion", i, "file") || str_id(v, c->cite, 1, "criterion", i, "cite") ||
-        str_id(v, c->next, 1, "criterion", i, "next")) {
+        str_id(v, c->next, 1, "criterion", i, "next") ||
+        str_id(v, c->english, 1, "criterion", i, "english")) {
       rc = -1;
       break;
     }
@@ -772,6 +773,16 @@ static int check_policies(V *v)
     if (s->branch != POL_NOSTR && (s->branch < o->branch0 || s->branch - o->branch0 >= o->nbranches))
       return fail(v, "next step %u: branch %u is not a branch of policy %u", i, s->branch, s->policy);
     if (str_id(v, s->text, 0, "next step", i, "text")) return -1;
+  }
+  if (p->denials > POL_DENIALS_RECOMMENDED)
+    return fail(v, "note: denials rule %u out of range", p->denials);
+  for (uint32_t i = 0; i < p->nplandecl; i++) {
+    const pol_PlanDecl *d = &p->plandecl[i];
+    if (str_id(v, d->name, 0, "plan", i, "name")) return -1;
+    if (d->denials > POL_DENIALS_RECOMMENDED)
+      return fail(v, "plan %u: denials rule %u out of range", i, d->denials);
+    for (int t = 0; t < POL_NT__COUNT; t++)
+      if (str_id(v, d->text[t], 1, "plan", i, "text")) return -1;
   }
   if (p->built >= p->nstr)
     return fail(v, "meta: built string id %u out of range (nstr %u)", p->built, p->nstr);

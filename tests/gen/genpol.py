@@ -695,12 +695,34 @@ class PolicyGen:
         self.ncrit = 0
         self.tags_used = set()
         self.assess_auth = False   # an assess block of this policy authorizes
+        # the review flow (docs/language.md, `decision review`): every
+        # criterion classified documentation or clinical, by its own tag or
+        # an enclosing one's
+        self.review = False
+        self.inherit = None
 
     def cid(self, prefix):
         self.ncrit += 1
         return "%s.%d" % (prefix, self.ncrit)
 
+    def review_tag(self):
+        """The review tag of the next criterion: its ancestor's (written or
+        not), else one of the two; sets self.inherit for its children."""
+        if self.inherit:
+            t, own = self.inherit, self.r.random() < 0.3
+        else:
+            t, own = self.r.choice(["documentation", "clinical"]), True
+        self.inherit = t
+        return " tag %s" % t if own else ""
+
     def tags(self):
+        if self.review:
+            outer = self.inherit
+            s = self.review_tag()
+            if self.r.random() < 0.3:
+                s += " tag %s" % self.r.choice(TAGS)
+            self.review_last = outer
+            return s
         out = []
         for t in TAGS:
             if self.r.random() < 0.2:
@@ -715,16 +737,23 @@ class PolicyGen:
         i = self.cid(prefix)
         self.meta[i] = sorted(g.prims)
         kw = "exclusion" if excl else "criterion"
-        return '%s "%s" "t"%s { %s }' % (kw, i, self.tags(), body)
+        t = self.tags()
+        if self.review:
+            self.inherit = self.review_last
+        return '%s "%s" "t"%s { %s }' % (kw, i, t, body)
 
     def clause(self, prefix, depth):
         if depth < 2 and self.r.random() < 0.3:
             i = self.cid(prefix)
             n = self.r.randint(2, 4)
             comb = self.r.choice(["all of", "any of", "at least %d of" % self.r.randint(1, n)])
+            t = self.tags()
+            outer = self.review_last if self.review else None
             kids = [self.clause(prefix, depth + 1) for _ in range(n)]
+            if self.review:
+                self.inherit = outer
             self.meta[i] = []
-            return 'criterion "%s" "t"%s %s {\n%s\n}' % (i, self.tags(), comb, "\n".join(kids))
+            return 'criterion "%s" "t"%s %s {\n%s\n}' % (i, t, comb, "\n".join(kids))
         return self.leaf(prefix)
 
     def branch_cond(self):
@@ -867,6 +896,7 @@ def gen_policies(rng, g, npol):
         m = meta.setdefault("%s@%s" % (pid, eff), {})
         lets = g.make_lets()
         pg = PolicyGen(rng, g, k, m)
+        pg.review = rng.random() < 0.2
         out = ['policy "%s" {' % pid, '  title "random %d"' % k, '  version "%s"' % eff,
                "  effective %s" % eff, "  codes %s" % ", ".join([q(c) for c in codes] + ranges)]
         if plan:
@@ -888,7 +918,9 @@ def gen_policies(rng, g, npol):
             out.append(pg.branch("B%d" % b, last=b == nb - 1))
         for a in range(rng.choice([0, 0, 1, 2])):
             out.append(pg.branch("A%d" % a, assess=True))
-        if rng.random() < 0.5:
+        if pg.review:
+            out.append("decision review")   # the review flow decides
+        elif rng.random() < 0.5:
             out.append(pg.decision())
         else:
             meta.setdefault("_default_rule", []).append("%s@%s" % (pid, eff))
@@ -1113,6 +1145,14 @@ def main():
     g = Gen(rng, open_classes, a.externs and not a.completions, monotone=a.completions)
     npol = a.policies or rng.randint(1, 3)
     files, meta, routes = gen_policies(rng, g, npol)
+    # plan declarations (docs/language.md "Plans"): recommended denials
+    # become refer; drawn from a generator of their own so the rest of the
+    # files and cases stay what the seed made them before
+    pr = random.Random(a.seed * 7919 + 1)
+    if not a.completions and pr.random() < 0.5:
+        files[0] += 'plan "p1" {\n  denials recommended\n}\n'
+        if pr.random() < 0.5:
+            files[0] += 'plan "p2" {\n  denials final\n}\n'
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "gen.pol"), "w") as f:
         f.write(MODULE)

@@ -66,8 +66,9 @@ PY
 
 # ---- docs/fhir.md's example: its policy judges its Bundle (approve), and
 # without the pain Observation the line pends on symptoms.pain_nrs ----
-awk '/^```pol$/{p=1;next} /^```$/{p=0} p' docs/fhir.md > "$T/doc.pol"
-awk '/^```json$/{p=1;next} /^```$/{p=0} p' docs/fhir.md > "$T/doc.json"
+# (the page's first ```pol block and the first ```json block after it)
+awk '/^```pol$/{p=1;next} p&&/^```$/{exit} p' docs/fhir.md > "$T/doc.pol"
+awk '/^```pol$/{s=1} s&&/^```json$/{p=1;next} p&&/^```$/{exit} p' docs/fhir.md > "$T/doc.json"
 expect_rc 0 "$B/polc" -o "$T/doc.polb" "$T/doc.pol"
 expect_rc 0 "$POLVM" trace --bundle "$T/doc.polb" --format json "$T/doc.json"
 grep -q '"determination": "approve"' "$T/o" && ok || ko "docs/fhir.md example: not approved: $(head -c 300 "$T/o")"

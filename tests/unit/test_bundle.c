@@ -356,6 +356,8 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(nxlib, xlib);
   SAME_ARRAY(nauth, auth);
   SAME_ARRAY(nsteps, steps);
+  SAME_ARRAY(nplandecl, plandecl);
+  assert_int_equal(a->denials, b->denials);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
   assert_memory_equal(a->sha256, b->sha256, 32);

@@ -205,7 +205,7 @@ static void test_large(void **state)
   free(src);
   assert_int_equal(p->vs[0].nr, 8000);
   for (int i = 0; i < 8000; i++) {
-    char c[8];
+    char c[16];
     snprintf(c, sizeof c, "%05d", 10000 + 3 * i);
     assert_true(has(p, c));
     snprintf(c, sizeof c, "%05d", 10000 + 3 * i + 1);

@@ -1112,7 +1112,7 @@ static void test_prerequisites(void **state)
   pol_compiler_init(&x.c, stderr);
   x.c.built = "2025-01-01T00:00:00Z";
   for (int i = 0; i < 3; i++) {
-    char name[16];
+    char name[32];
     snprintf(name, sizeof name, "p%d.pol", i);
     pol_compiler_load_text(&x.c, name, prereq_src[i], strlen(prereq_src[i]));
   }
