@@ -91,8 +91,16 @@ typedef enum {
                   or NULL; flags VS_* */
   N_TABLE,     /* table str "text" { args: N_HEADER entries: str the key,
                   a the value; flags 1: the `default` (str NULL) } */
-  N_PLAN       /* plan "str" { ... }: args: N_HEADER settings, each with
+  N_PLAN,      /* plan "str" { ... }: args: N_HEADER settings, each with
                   text (a word: `denials recommended`) or args (an N_STR) */
+  N_FHIR,      /* a FHIR binding (docs/fhir.md): path the case path it
+                  fills; str the source (Resource or Resource.element...);
+                  a: its `where` (N_FHIRMAP: path the coded element, args
+                  the N_STR "system|code" list) or NULL; args: N_FHIRMAP
+                  list; flags 1: a list of records (`{ field = ... }`) */
+  N_FHIRMAP    /* str the record field (NULL for `= elem`); path the
+                  element path; text a conversion (age, quantity) or NULL;
+                  cite its argument (a UCUM unit) or NULL */
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST,
