@@ -11,7 +11,8 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 2      /* 2.2: the AUTH section (authorizations);
+#define POL_BUNDLE_MINOR 2      /* 2.2: the AUTH section (authorizations) and
+                                   the optional WITN section (witnesses);
                                    2.1: the optional ELSE section.  (1.1 added
                                    the optional final SIGN section, 1.2 XLIB,
                                    the SHA-256 of extern libraries) */

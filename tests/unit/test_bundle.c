@@ -352,6 +352,8 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(next, ext);
   SAME_ARRAY(nxlib, xlib);
   SAME_ARRAY(nauth, auth);
+  SAME_ARRAY(nwit, wit);
+  SAME_ARRAY(nwitdata, witdata);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
   assert_memory_equal(a->sha256, b->sha256, 32);
