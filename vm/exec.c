@@ -278,7 +278,9 @@ static void note_missing(pol_VM *vm, uint32_t rec, uint32_t idx)
   vm->miss[vm->nmiss++].idx = idx;
 }
 
-static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
+/* Out of line: only a traced run calls it; the loop stays as small as
+   without witnesses. */
+__attribute__((noinline)) static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
 {
   if (vm->nev == vm->capev) {
     uint32_t cap = vm->capev ? vm->capev * 2 : 256;
