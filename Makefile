@@ -35,9 +35,10 @@ GEN_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall $(CFLAGS) $(SANFLAGS) -MMD -MP -I comp
 LDLIBS  = -ljansson -lsodium -lffi -ldl -lm
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
-           vm/case.c vm/exec.c vm/witness.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c
+           vm/case.c vm/exec.c vm/witness.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
+           vm/codes.c vm/notice.c vm/fhir.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
-           compiler/codegen.c compiler/compile.c compiler/interp.c
+           compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c compiler/doc.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
 
 VM_OBJ   = $(VM_SRC:%.c=$(B)/%.o)
@@ -64,11 +65,11 @@ deps:
 	@sh tools/deps.sh --extra
 
 # ---- generated scanner and parser -------------------------------------
-$(B)/gen/parser.c $(B)/gen/parser.h: compiler/parser.y | $(B)/.deps
+$(B)/gen/parser.c $(B)/gen/parser.h &: compiler/parser.y | $(B)/.deps
 	@mkdir -p $(B)/gen
 	bison -Wall --header=$(B)/gen/parser.h -o $(B)/gen/parser.c $<
 
-$(B)/gen/lexer.c $(B)/gen/lexer.h: compiler/lexer.l $(B)/gen/parser.h
+$(B)/gen/lexer.c $(B)/gen/lexer.h &: compiler/lexer.l $(B)/gen/parser.h
 	@mkdir -p $(B)/gen
 	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 
@@ -89,7 +90,7 @@ $(B)/libpolc.a: $(COMP_OBJ)
 	$(AR) rcs $@ $^
 
 # the command-line programs (cli/): one file per command on the libraries
-POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/opts.c compiler/fmt.c compiler/doc.c
+POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/polc_questionnaire.c cli/opts.c compiler/fmt.c compiler/questionnaire.c
 POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
             cli/polvm_test.c cli/polvm_diff.c
 
@@ -199,7 +200,7 @@ unit:
 
 # the suites that keep goldens, rewritten from the current output: check
 # every diff (git diff tests/) before committing it
-GOLDEN_SUITES = golden,diagnostics,fmt,doc
+GOLDEN_SUITES = golden,diagnostics,fmt,doc,notice,fhir_out
 golden-update: all
 	@UPDATE_GOLDEN=1 SUITE=$(GOLDEN_SUITES) sh tests/run.sh $(B)
 

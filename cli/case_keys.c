@@ -173,8 +173,11 @@ static void names_free(Names *ns)
 static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
 {
   static const char *const root[] = {"case_id", "request"};
-  static const char *const request[] = {"date", "service_date", "plan", "procedures"};
-  static const char *const line[] = {"line", "cpt"};
+  /* "id": the request's identifier, shown by the notice (docs/notice.md) */
+  static const char *const request[] = {"date", "service_date", "plan", "procedures", "review", "id"};
+  /* the member's identifiers the notice shows (docs/case-extensions.md) */
+  static const char *const patient[] = {"name", "member_id"};
+  static const char *const line[] = {"line", "cpt", "prior_determination"};
   switch (lv->kind) {
   case LV_REQUEST:
     for (size_t i = 0; i < sizeof request / sizeof request[0]; i++) names_add(ns, request[i], strlen(request[i]));
@@ -188,9 +191,13 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
   case LV_PATHS:
     break;
   }
+  if (lv->scope == POL_SCOPE_CASE && strcmp(lv->prefix, "patient.") == 0)
+    for (size_t i = 0; i < sizeof patient / sizeof patient[0]; i++) names_add(ns, patient[i], strlen(patient[i]));
   if (!*lv->prefix) {
     const char *const *fixed = lv->scope == POL_SCOPE_CASE ? root : line;
-    for (size_t i = 0; i < 2; i++) names_add(ns, fixed[i], strlen(fixed[i]));
+    size_t nfixed = lv->scope == POL_SCOPE_CASE ? sizeof root / sizeof root[0]
+                                                : sizeof line / sizeof line[0];
+    for (size_t i = 0; i < nfixed; i++) names_add(ns, fixed[i], strlen(fixed[i]));
   }
   size_t plen = strlen(lv->prefix);
   for (uint32_t f = 0; f < p->nfacts; f++) {

@@ -9,5 +9,6 @@
 int polc_keygen_main(int argc, char **argv);
 int polc_fmt_main(int argc, char **argv);
 int polc_doc_main(int argc, char **argv);
+int polc_questionnaire_main(int argc, char **argv);
 
 #endif

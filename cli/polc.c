@@ -7,6 +7,7 @@
  *   polc --dump FILE.pol...                       print the disassembly
  *   polc fmt [-w | --check] FILE.pol...           canonical layout (polc_fmt.c)
  *   polc doc [--html] [-o OUT] FILE.pol           clinician-readable checklist (polc_doc.c)
+ *   polc questionnaire [-o OUT] FILE.pol...       FHIR Questionnaire of the facts (polc_questionnaire.c)
  *   polc keygen KEYFILE                           Ed25519 key pair for --sign (polc_keygen.c)
  *   polc --sign KEYFILE -o BUNDLE FILE.pol...      compile and sign
  *
@@ -36,17 +37,22 @@ static void usage(FILE *f)
         "       polc keygen KEYFILE\n"
         "       polc fmt [-w | --check] FILE.pol...\n"
         "       polc doc [--html] [-o OUT] [-I DIR]... FILE.pol\n"
+        "       polc questionnaire [-o OUT] [-I DIR]... FILE.pol...\n"
         "  -o BUNDLE   write the bundle here (default: $POLVM_BUNDLE, else\n"
         "              $XDG_DATA_HOME/polc/policies.polb or ~/.local/share/polc/policies.polb)\n"
         "  -I DIR      search DIR for imported modules (before the stdlib)\n"
         "  --extern-dir DIR   find extern libraries in DIR (a directory or a library\n"
         "              file) and pin their SHA-256 in the bundle\n"
         "  --sign KEY  sign the bundle with the secret key in KEY (polc keygen)\n"
+        "  --require-review-tags   every criterion must be tagged documentation or\n"
+        "              clinical (the review flow, docs/language.md)\n"
+        "  --denials-recommended   adverse determinations are recommendations: refer\n"
+        "              to a physician reviewer (a plan's declaration may say otherwise)\n"
         "  --check     check the policies, write nothing\n"
         "  --dump      print a readable disassembly with source lines\n"
         "  -h, --help  print this help\n"
         "  --version   print the version\n"
-        "polc COMMAND --help prints the help of keygen, fmt and doc.\n", f);
+        "polc COMMAND --help prints the help of keygen, fmt, doc and questionnaire.\n", f);
 }
 
 /* The default bundle path (pol_default_bundle, shared with polvm) into
@@ -93,13 +99,16 @@ static int sign_bundle(const char *keyfile, uint8_t **buf, size_t *len)
 }
 
 
-enum { OPT_EXTERN_DIR = CLI_OPT_LONG, OPT_CHECK, OPT_DUMP, OPT_SIGN };
+enum { OPT_EXTERN_DIR = CLI_OPT_LONG, OPT_CHECK, OPT_DUMP, OPT_SIGN, OPT_REVIEW_TAGS,
+       OPT_DENIALS_RECOMMENDED };
 
 static const struct option polc_options[] = {
   {"extern-dir", required_argument, NULL, OPT_EXTERN_DIR},
   {"check", no_argument, NULL, OPT_CHECK},
   {"dump", no_argument, NULL, OPT_DUMP},
   {"sign", required_argument, NULL, OPT_SIGN},
+  {"require-review-tags", no_argument, NULL, OPT_REVIEW_TAGS},
+  {"denials-recommended", no_argument, NULL, OPT_DENIALS_RECOMMENDED},
   CLI_OPTS_COMMON,
   {0}
 };
@@ -128,6 +137,8 @@ static int compile_main(int argc, char **argv)
     case OPT_CHECK: check_only = 1; break;
     case OPT_DUMP: dump = 1; break;
     case OPT_SIGN: sign_key = optarg; break;
+    case OPT_REVIEW_TAGS: c.require_review_tags = 1; break;
+    case OPT_DENIALS_RECOMMENDED: c.denials_recommended = 1; break;
     case 'h': usage(stdout); rc = 0; break;
     case CLI_OPT_VERSION: cli_version("polc"); rc = 0; break;
     default: usage(stderr); rc = EXIT_USAGE; break;
@@ -205,6 +216,7 @@ static int polc_main(int argc, char **argv)
   if (argc > 1 && strcmp(argv[1], "keygen") == 0) return polc_keygen_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "fmt") == 0) return polc_fmt_main(argc - 1, argv + 1);
   if (argc > 1 && strcmp(argv[1], "doc") == 0) return polc_doc_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "questionnaire") == 0) return polc_questionnaire_main(argc - 1, argv + 1);
   return compile_main(argc, argv);
 }
 

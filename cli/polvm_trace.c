@@ -1,6 +1,7 @@
 /*
- * polvm_trace.c -- `polvm trace [--bundle B] [--format text|json] CASE.json...`:
- * one case file at a time, its text or pretty JSON trace.
+ * polvm_trace.c -- `polvm trace [--bundle B] [--format text|json|fhir|fhir-bundle] CASE.json...`:
+ * one case file at a time, its text or pretty JSON trace, or its FHIR R4
+ * Da Vinci PAS ClaimResponse (alone or in a response Bundle, vm/fhir.c).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 
 #include "case.h"
+#include "notice.h"
+#include "fhir.h"
 #include "cli.h"
 #include "opts.h"
 #include "output.h"
@@ -18,10 +21,20 @@ typedef cli_Loaded Loaded;
 
 static void trace_usage(FILE *f)
 {
-  fputs("usage: polvm trace [--bundle B] [--format text|json] CASE.json...\n"
+  fputs("usage: polvm trace [--bundle B] [--format F] CASE.json...\n"
         "  --bundle B      the bundle (default: the default bundle, docs/cli.md)\n"
-        "  --format F      text (default) or json (pretty, with criteria)\n"
+        "  --format F      text (default), json (pretty, with criteria), notice (the\n"
+        "                  notice of determination, text), notice-html (the same,\n"
+        "                  one standalone HTML page per case; docs/notice.md), fhir\n"
+        "                  (a Da Vinci PAS ClaimResponse, docs/fhir.md) or\n"
+        "                  fhir-bundle (in a PAS response Bundle)\n"
         "  CASE.json ('-': standard input) is judged and its trace printed, in order.\n", f);
+}
+
+/* request.date of the case (borrowed from root), or NULL. */
+static const char *request_date(const json_t *root)
+{
+  return json_string_value(json_object_get(json_object_get(root, "request"), "date"));
 }
 
 enum { OPT_BUNDLE = CLI_OPT_LONG, OPT_FORMAT };
@@ -50,8 +63,11 @@ int polvm_trace_main(int argc, char **argv)
   char **files = argv + optind;
   int nfiles = argc - optind;
   int json = strcmp(format, "json") == 0;
-  if (!json && strcmp(format, "text") != 0) {
-    fprintf(stderr, "polvm trace: unknown format '%s' (text or json)\n", format);
+  int notice = strcmp(format, "notice") == 0 ? POL_NOTICE_TEXT
+             : strcmp(format, "notice-html") == 0 ? POL_NOTICE_HTML : -1;
+  int fhir = strcmp(format, "fhir") == 0 ? 1 : strcmp(format, "fhir-bundle") == 0 ? 2 : 0;
+  if (!json && notice < 0 && !fhir && strcmp(format, "text") != 0) {
+    fprintf(stderr, "polvm trace: unknown format '%s' (text, json, notice, notice-html, fhir or fhir-bundle)\n", format);
     return EXIT_USAGE;
   }
   if (nfiles == 0) {
@@ -87,9 +103,18 @@ int polvm_trace_main(int argc, char **argv)
     } else {
       pol_TraceMeta meta = {case_hash};
       pol_buf_reset(&out);
-      if (json) pol_trace_json(&out, L.vm, L.c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
+      if (fhir) {
+        pol_FhirMeta fm = {case_hash, request_date(root)};
+        if (pol_trace_fhir(&out, L.vm, L.c, lines, &fm, fhir == 2 ? POL_FHIR_BUNDLE : 0) != 0) {
+          fprintf(stderr, "polvm: %s: out of memory writing the ClaimResponse\n", files[f]);
+          rc = EXIT_INTERNAL;
+          json_decref(root);
+          break;
+        }
+      } else if (json) pol_trace_json(&out, L.vm, L.c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
+      else if (notice >= 0) pol_notice(&out, L.vm, L.c, root, lines, &meta, notice);
       else pol_trace_text(&out, L.vm, L.c, lines, &meta);
-      if (f + 1 < nfiles && !json) pol_buf_puts(&out, "\n");
+      if (f + 1 < nfiles && !json && !fhir) pol_buf_puts(&out, "\n");
       if (cli_write_out(&out) != 0) {
         rc = EXIT_INTERNAL;
         json_decref(root);

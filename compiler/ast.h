@@ -35,12 +35,17 @@ typedef enum {
   N_CALL,      /* str(args...) : let with parameters, builtin or extern */
   N_UNARY,     /* op a */
   N_BINARY,    /* a op b */
-  N_QUANT,     /* op in {Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD}:
-                  list a, predicate b (may be NULL for count),
-                  key c (count distinct), binder str (or NULL) */
+  N_QUANT,     /* op in Q_*: list a, predicate b (NULL: none, every
+                  item), key c (count distinct) or value c (sum, latest,
+                  earliest), ordering key d (latest, earliest; NULL: the
+                  item's `date` field), binder str (or NULL) */
   N_COVER,     /* days of window a covered by list b where pred c
-                  from start d to end e; binder str (or NULL) */
+                  from start d to end e; binder str (or NULL); op: COV_DAYS,
+                  or COV_RUN for `longest run of` */
+  N_GAP,       /* longest gap in window a of key d of list b where pred c
+                  (may be NULL); binder str (or NULL) */
   N_ATLEAST,   /* at least num of (args) */
+  N_IF,        /* if a then b else c (Kleene) */
   /* declarations */
   N_POLICY,    /* str id; args: header fields (N_HEADER) */
   N_HEADER,    /* str key; args: values (N_STR / N_DATE) */
@@ -52,34 +57,49 @@ typedef enum {
   N_LET,       /* str name; args: N_PARAM params (NULL: a value);
                   tref declared type (optional); a: body */
   N_EXTERN,    /* str name; lib; args: N_TYPEREF params; tref result */
-  N_BRANCH,    /* id, text; a: condition; args: clauses; path: aspect
-                  (`assess ASPECT`) or NULL for a main branch; b: the
-                  N_AUTHFIELD list of its `authorize` block, or NULL;
-                  ival, ival2: that block's byte span (for polc fmt) */
+  N_BRANCH,    /* id, text; a: condition; args: clauses (and `next` steps:
+                  N_STR with flags 1); path: aspect (`assess ASPECT`) or
+                  NULL for a main branch; b: the N_AUTHFIELD list of its
+                  `authorize` block, or NULL; ival, ival2: that block's
+                  byte span (for polc fmt) */
   N_CRITERION, /* id, text; op: combinator; num: k; a: body (leaves);
                   args: children; flags; tags; cite */
   N_TAG,       /* str name (criterion attribute) */
   N_FOREACH,   /* clause: for each str in a { args: clauses } */
-  N_DECISION,  /* args: N_RULE */
+  N_DECISION,  /* args: N_RULE; str: a named standard decision
+                  (`decision review`), its rules written by the checker */
   N_RULE,      /* str outcome; a: N_DCOND, or NULL for `otherwise` */
   N_DCOND,     /* op: D_*; a, b operands; str: tag */
   N_OTHERWISE, /* str outcome (deny, refer, pend) for a line no branch
                   applies to; text: its reason, or NULL */
-  N_AUTHFIELD  /* a field of a branch's `authorize` block (the list hangs
+  N_AUTHFIELD, /* a field of a branch's `authorize` block (the list hangs
                   off N_BRANCH.b): str the field's name, a its value;
                   index: pol_AuthField (set by the checker); flags:
                   AF_PERIOD_TO / AF_PERIOD_FOR on the `start` of a
                   `period S to E` / `period S for D` (its `end` follows,
                   flagged AF_PERIOD_END; for D: b is D, a is S + D - 1 day) */
+  N_VALUESET,  /* valueset str "text" path { args: N_VSITEM }: path is the
+                  code system's spelling; vset: its compiled ranges */
+  N_VSITEM,    /* an item of a value set or of `codes`: str a code or a
+                  family ("M05.*"), text the end of a range (str .. text)
+                  or NULL; flags VS_* */
+  N_PLAN       /* plan "str" { ... }: args: N_HEADER settings, each with
+                  text (a word: `denials recommended`) or args (an N_STR) */
 } pol_NodeKind;
 
-enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD };
+enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST };
+enum { COV_DAYS, COV_RUN };                       /* N_COVER op */
 /* decision conditions */
 enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_TAG,
        D_AND, D_OR, D_NOT };
 enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
-enum { CF_EXCLUSION = 1 };
+enum { CF_EXCLUSION = 1, CF_PREREQ = 2 };  /* N_CRITERION flags; a prerequisite
+                                                  (a top-level item) keeps its governed
+                                                  branch ids (N_STR) in e */
 enum { AF_PERIOD_TO = 1, AF_PERIOD_FOR = 2, AF_PERIOD_END = 4 };   /* N_AUTHFIELD flags */
+enum { VS_EXCEPT = 1, VS_NAME = 2 };            /* N_VSITEM flags: str names a value set */
+enum { POL_DECISION_REVIEW_FLOW = 1 };   /* N_DECISION flags: written by the
+                                            checker (check.c review_flow) */
 
 /* operator codes for N_UNARY / N_BINARY (operators.def) */
 enum {
@@ -94,7 +114,8 @@ const char *pol_op_text(int op);
 /* resolution of N_NAME / N_CALL, filled by the checker */
 enum {
   R_NONE, R_FACT, R_LET, R_PARAM, R_FIELD, R_ITEM, R_BUILTIN, R_EXTERN,
-  R_EACH       /* the item of the enclosing `for each` */
+  R_EACH,      /* the item of the enclosing `for each` */
+  R_VSET       /* a value set (the right side of `in`); decl its N_VALUESET */
 };
 
 typedef struct pol_Node pol_Node;
@@ -123,7 +144,8 @@ struct pol_Node {
   int depth;           /* R_FIELD / R_ITEM: enclosing quantifier, 0 = innermost */
   uint32_t tagbits;
   void *scope;         /* N_LET: the pol_Scope its body resolves in */
-  int state;           /* N_LET: 0 unchecked, 1 checking, 2 checked */
+  int state;           /* N_LET, N_VALUESET: 0 unchecked, 1 checking, 2 checked */
+  void *vset;          /* N_VALUESET: its pol_VSetC (compiler/valueset.h) */
 };
 
 pol_Node *pol_node(pol_Arena *a, pol_NodeKind kind, pol_Span span);

@@ -19,6 +19,8 @@
 #include "parse.h"
 #include "../vm/bundle.h"
 #include "../vm/suggest.h"
+#include "../vm/codes.h"
+#include "valueset.h"
 
 #define T_NONE  POL_TYPE(PK_NONE, 0, 0)
 #define T_BOOL  POL_TYPE(PK_BOOL, 0, 0)
@@ -57,6 +59,7 @@ void pol_compiler_free(pol_Compiler *c)
   }
   free(c->units);
   free(c->records);
+  free(c->plans);
   pol_arena_free(c->arena);
 }
 
@@ -279,6 +282,14 @@ int pol_builtin(const char *name)
   if (strcmp(name, "start_of") == 0) return B_START_OF;
   if (strcmp(name, "end_of") == 0) return B_END_OF;
   if (strcmp(name, "known") == 0) return B_KNOWN;
+  if (strcmp(name, "days") == 0) return B_DAYS;
+  if (strcmp(name, "weeks") == 0) return B_WEEKS;
+  if (strcmp(name, "years") == 0) return B_YEARS;
+  if (strcmp(name, "calendar_month") == 0) return B_CAL_MONTH;
+  if (strcmp(name, "calendar_quarter") == 0) return B_CAL_QUARTER;
+  if (strcmp(name, "calendar_year") == 0) return B_CAL_YEAR;
+  if (strcmp(name, "sides") == 0) return B_SIDES;
+  if (strcmp(name, "periods") == 0) return B_PERIODS;
   return B_NONE;
 }
 
@@ -409,8 +420,11 @@ static int meanings(Ctx *x, const char *name, Meaning *m, int max)
 /* How a quantifier reads up to its list: "exists", "count distinct … of" */
 static const char *quant_kw(const pol_Node *q)
 {
-  static const char *const kw[] = {"exists", "every", "no", "count", "count distinct … of"};
-  return q->kind == N_COVER ? "days of … covered by" : kw[q->op];
+  static const char *const kw[] = {"exists", "every", "no", "count", "count distinct … of", "sum … of",
+                                   "latest … of", "earliest … of"};
+  if (q->kind == N_GAP) return "longest gap in … of … of";
+  if (q->kind == N_COVER) return q->op == COV_RUN ? "longest run of … covered by" : "days of … covered by";
+  return kw[q->op];
 }
 
 /* The source text of the quantifier's list, at most 40 bytes. */
@@ -512,7 +526,8 @@ static const char *did_you_mean(Ctx *x, const char *name, int functions, char *b
     }
     if (x->each) pol_suggest_consider(&s, x->each->str);
   } else {
-    static const char *const builtins[] = {"floor", "start_of", "end_of", "known"};
+    static const char *const builtins[] = {"floor", "start_of", "end_of", "known", "days", "weeks", "years",
+                                           "calendar_month", "calendar_quarter", "calendar_year", "sides", "periods"};
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) pol_suggest_consider(&s, builtins[i]);
   }
   for (const pol_Scope *sc = x->scope; sc; sc = sc->parent)
@@ -564,8 +579,37 @@ static uint32_t resolve_name(Ctx *x, pol_Node *n)
     n->res = R_LET;
     return check_let(x->c, d);
   }
+  if (d->kind == N_VALUESET) {
+    pol_error(&x->c->diag, n->span, "E0257", "'%s' is a value set: test a code's membership, "
+              "`CODE in %s`, or a list's, `exists d in LIST where d in %s`", n->str, n->str, n->str);
+    return T_NONE;
+  }
   pol_error(&x->c->diag, n->span, "E0203", "'%s' is a function: call it with arguments", n->str);
   return T_NONE;
+}
+
+/* `CODE in VS`, `CODE not in VS` where VS names a value set: string codes,
+   a literal checked against the set's system.  1 if n is one. */
+static int check_vset_in(Ctx *x, pol_Node *n)
+{
+  if (n->b->kind != N_NAME) return 0;
+  Meaning m[2];
+  if (meanings(x, n->b->str, m, 2) != 1 || m[0].kind != M_DECL || m[0].node->kind != N_VALUESET)
+    return 0;
+  pol_Node *vs = m[0].node;
+  n->b->res = R_VSET;
+  n->b->decl = vs;
+  n->b->type = T_SET;
+  uint32_t ta = check_expr(x, n->a);
+  if (POL_TKIND(ta) && POL_TKIND(ta) != PK_STR) {
+    char b1[128];
+    pol_error(&x->c->diag, n->span, "E0221", "operator '%s' does not apply to %s and a value set "
+              "(a code is a string; for a list write `exists d in LIST where d in %s`)",
+              pol_op_text(n->op), pol_type_name(x->c, ta, b1, sizeof b1), vs->str);
+  }
+  const struct pol_VSetC *v = pol_vset_compile(x->c, vs->scope, vs);
+  if (v && n->a->kind == N_STR) pol_code_literal_check(x->c, n->a, v->system);
+  return 1;
 }
 
 static uint32_t check_call(Ctx *x, pol_Node *n)
@@ -575,15 +619,29 @@ static uint32_t check_call(Ctx *x, pol_Node *n)
   int b = pol_builtin(n->str);
   if (b != B_NONE && !pol_scope_find(x->scope, n->str)) {
     n->res = R_BUILTIN; n->index = b;
-    if (nargs != 1) {
-      pol_error(&x->c->diag, n->span, "E0230", "%s takes 1 argument, given %d", n->str, nargs);
+    int want = b == B_PERIODS ? 2 : 1;
+    if (nargs != want) {
+      pol_error(&x->c->diag, n->span, "E0230", "%s takes %d argument%s, given %d", n->str, want,
+                want == 1 ? "" : "s", nargs);
       return T_NONE;
     }
     switch (b) {
+    case B_CAL_MONTH: case B_CAL_QUARTER: case B_CAL_YEAR:
+      return POL_TKIND(expect(x, n->args, PK_DATE, "a calendar window needs a date")) ? T_WIN : T_NONE;
+    case B_SIDES:
+      return POL_TKIND(expect(x, n->args, PK_STR, "sides needs a string (a line's side)"))
+               ? POL_TYPE(PK_LIST, PK_STR, 0) : T_NONE;
+    case B_PERIODS: {
+      int ok = POL_TKIND(expect(x, n->args, PK_DUR, "periods needs a duration, then a window")) != 0;
+      ok &= POL_TKIND(expect(x, n->args->next, PK_WIN, "periods needs a duration, then a window")) != 0;
+      return ok ? POL_TYPE(PK_LIST, PK_WIN, 0) : T_NONE;
+    }
     case B_FLOOR: return expect(x, n->args, PK_NUM, "floor needs a number") ? T_NUM : T_NONE;
     case B_START_OF:
     case B_END_OF:
       return POL_TKIND(expect(x, n->args, PK_WIN, "needs a window")) ? T_DATE : T_NONE;
+    case B_DAYS: case B_WEEKS: case B_YEARS:
+      return POL_TKIND(expect(x, n->args, PK_NUM, "needs a number")) ? T_DUR : T_NONE;
     default:
       check_expr(x, n->args);
       return T_BOOL;
@@ -632,26 +690,94 @@ static uint32_t check_call(Ctx *x, pol_Node *n)
   return result;
 }
 
+/* latest / earliest without `by`: the item's `date` field (it.date),
+   marked so that polc fmt leaves it out. */
+static pol_Node *default_order(Ctx *x, pol_Node *n, uint32_t item)
+{
+  if (POL_TKIND(item) != PK_REC || pol_field_index(x->c, POL_TREC(item), "date") < 0) {
+    char b[128];
+    pol_error(&x->c->diag, n->span, "E0271", "'%s' needs 'by KEY': its items (%s) have no 'date' field",
+              n->op == Q_LATEST ? "latest" : "earliest", pol_type_name(x->c, item, b, sizeof b));
+    return NULL;
+  }
+  pol_Node *it = pol_node(x->c->arena, N_IT, n->span);
+  pol_Node *f = pol_node(x->c->arena, N_FIELD, n->span);
+  f->a = it;
+  f->str = "date";
+  f->flags = 1;
+  return f;
+}
+
 static uint32_t check_quant(Ctx *x, pol_Node *n)
 {
   uint32_t lt = check_expr(x, n->a);
-  if (POL_TKIND(lt) != PK_LIST) {
+  uint32_t item;
+  if (POL_TKIND(lt) == PK_SET) {
+    item = T_STR;   /* a set literal: its strings, in order */
+  } else if (POL_TKIND(lt) != PK_LIST) {
     if (POL_TKIND(lt)) type_error(x, n->a, "a quantifier needs a list", lt);
     return T_NONE;
+  } else {
+    item = POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt));
   }
-  uint32_t item = POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt));
   Env e = {x->env, 1, item, n->str, NULL, n};
   const Env *saved = x->env;
   x->env = &e;
   if (n->b) expect(x, n->b, PK_BOOL, "a 'where' condition must be true or false");
+  uint32_t result = n->op == Q_COUNT || n->op == Q_COUNTD ? T_NUM : T_BOOL;
   if (n->c) {
     uint32_t kt = check_expr(x, n->c);
     pol_Kind k = POL_TKIND(kt);
-    if (k && k != PK_STR && k != PK_NUM && k != PK_DATE && k != PK_BOOL)
-      type_error(x, n->c, "'count distinct' needs a string, number, date or bool key", kt);
+    switch (n->op) {
+    case Q_SUM:
+      if (k && k != PK_NUM) type_error(x, n->c, "'sum' adds numbers", kt);
+      result = T_NUM;
+      break;
+    case Q_LATEST: case Q_EARLIEST:
+      if (k && k != PK_STR && k != PK_NUM && k != PK_DATE && k != PK_BOOL) {
+        char b[128];
+        pol_error(&x->c->diag, n->c->span, "E0274", "'%s' gives a string, number, date or bool, found %s",
+                  n->op == Q_LATEST ? "latest" : "earliest", pol_type_name(x->c, kt, b, sizeof b));
+        kt = T_NONE;
+      }
+      result = kt;
+      if (!n->d) n->d = default_order(x, n, item);
+      if (n->d) {
+        uint32_t ot = check_expr(x, n->d);
+        pol_Kind o = POL_TKIND(ot);
+        if (o && o != PK_DATE && o != PK_NUM) {
+          char b[128];
+          pol_error(&x->c->diag, n->d->span, "E0272", "'%s' orders its items by a date or a number, found %s",
+                    n->op == Q_LATEST ? "latest" : "earliest", pol_type_name(x->c, ot, b, sizeof b));
+        }
+      }
+      break;
+    default:
+      if (k && k != PK_STR && k != PK_NUM && k != PK_DATE && k != PK_BOOL)
+        type_error(x, n->c, "'count distinct' needs a string, number, date or bool key", kt);
+      break;
+    }
   }
   x->env = saved;
-  return n->op == Q_COUNT || n->op == Q_COUNTD ? T_NUM : T_BOOL;
+  return result;
+}
+
+/* if C then A else B: A and B of one type (bool, number, string, date or
+   duration). */
+static uint32_t check_if(Ctx *x, pol_Node *n)
+{
+  expect(x, n->a, PK_BOOL, "the condition of 'if' must be true or false");
+  uint32_t ta = check_expr(x, n->b), tb = check_expr(x, n->c);
+  pol_Kind a = POL_TKIND(ta), b = POL_TKIND(tb);
+  if (!a || !b) return T_NONE;
+  if (ta != tb || !(a == PK_BOOL || a == PK_NUM || a == PK_STR || a == PK_DATE || a == PK_DUR)) {
+    char b1[128], b2[128];
+    pol_error(&x->c->diag, n->span, "E0270", "'if … then … else' needs two branches of one type "
+              "(bool, number, string, date or duration), found %s and %s",
+              pol_type_name(x->c, ta, b1, sizeof b1), pol_type_name(x->c, tb, b2, sizeof b2));
+    return T_NONE;
+  }
+  return ta;
 }
 
 static uint32_t check_binary(Ctx *x, pol_Node *n)
@@ -663,6 +789,9 @@ static uint32_t check_binary(Ctx *x, pol_Node *n)
     expect(x, n->a, PK_BOOL, "'and'/'or' need true/false operands");
     expect(x, n->b, PK_BOOL, "'and'/'or' need true/false operands");
     return T_BOOL;
+  case O_IN: case O_NOTIN:
+    if (check_vset_in(x, n)) return T_BOOL;
+    break;
   default: break;
   }
   ta = check_expr(x, n->a);
@@ -759,6 +888,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
     return expect(x, n->a, PK_NUM, "'-' needs a number");
   case N_BINARY: return check_binary(x, n);
   case N_QUANT: return check_quant(x, n);
+  case N_IF: return check_if(x, n);
   case N_COVER: {
     expect(x, n->a, PK_WIN, "'days of' needs a window");
     uint32_t lt = check_expr(x, n->b);
@@ -772,6 +902,21 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
     if (n->c) expect(x, n->c, PK_BOOL, "a 'where' condition must be true or false");
     expect(x, n->d, PK_DATE, "'from' needs a date");
     expect(x, n->e, PK_DATE, "'to' needs a date");
+    x->env = saved;
+    return T_NUM;
+  }
+  case N_GAP: {
+    expect(x, n->a, PK_WIN, "'longest gap in' needs a window");
+    uint32_t lt = check_expr(x, n->b);
+    if (POL_TKIND(lt) != PK_LIST) {
+      if (POL_TKIND(lt)) type_error(x, n->b, "'longest gap' needs a list", lt);
+      return T_NUM;
+    }
+    Env e = {x->env, 1, POL_TYPE(POL_TELEM(lt), 0, POL_TREC(lt)), n->str, NULL, n};
+    const Env *saved = x->env;
+    x->env = &e;
+    if (n->c) expect(x, n->c, PK_BOOL, "a 'where' condition must be true or false");
+    expect(x, n->d, PK_DATE, "'longest gap' needs the date of each item");
     x->env = saved;
     return T_NUM;
   }
@@ -792,6 +937,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     break;
   }
   pol_error(&x->c->diag, n->span, "E0299", "not an expression");
@@ -897,6 +1043,8 @@ static int check_dcond(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *d, int dept
   }
 }
 
+static void check_rules(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec);
+
 static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
 {
   if (u->decision) {
@@ -904,6 +1052,17 @@ static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
     return;
   }
   u->decision = dec;
+  if (dec->str) {   /* a named standard decision: its rules come later (review_flow) */
+    if (strcmp(dec->str, "review") != 0)
+      pol_error(&c->diag, dec->span, "E0356", "unknown standard decision '%s' (the one there is: "
+                "decision review)", dec->str);
+    return;
+  }
+  check_rules(c, u, dec);
+}
+
+static void check_rules(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
+{
   pol_Node *last = NULL;
   for (pol_Node *r = dec->args; r; r = r->next) {
     if (pol_outcome(r->str) < 0)
@@ -917,6 +1076,151 @@ static void check_decision(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *dec)
   }
   if (!last || last->a)
     pol_error(&c->diag, dec->span, "E0335", "a decision block ends with 'OUTCOME otherwise'");
+}
+
+/* ---- plans and the review flow (docs/language.md "Plans", "The review
+   flow") ------------------------------------------------------------------ */
+
+/* `plan "NAME" { denials recommended|final  KEY "TEXT"... }`: collected
+   for the bundle's NOTE section (codegen.c); declared once per name. */
+static void check_plan(pol_Compiler *c, pol_Node *pl)
+{
+  for (int i = 0; i < c->nplans; i++)
+    if (strcmp(c->plans[i]->str, pl->str) == 0) {
+      pol_error(&c->diag, pl->span, "E0351", "plan \"%s\" is declared twice", pl->str);
+      return;
+    }
+  static const char *const keys[] = {
+#define NOTICE_TEXT(N, key, heading, dflt) key,
+#include "../vm/notice_texts.def"
+#undef NOTICE_TEXT
+  };
+  for (pol_Node *h = pl->args; h; h = h->next) {
+    int ok = 0;
+    if (strcmp(h->str, "denials") == 0)
+      ok = h->text && (strcmp(h->text, "recommended") == 0 || strcmp(h->text, "final") == 0);
+    else
+      for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        ok |= !h->text && strcmp(h->str, keys[k]) == 0;
+    for (pol_Node *g = pl->args; ok && g != h; g = g->next)
+      if (strcmp(g->str, h->str) == 0) ok = 0;
+    if (!ok)
+      pol_error(&c->diag, h->span, "E0352", "a plan says 'denials recommended' or 'denials final' and "
+                "its notice texts once each: name, reviewer, peer_to_peer, appeal, expedited_appeal, "
+                "external_review \"TEXT\"");
+  }
+  if (c->nplans == c->capplans) {
+    c->capplans = c->capplans ? c->capplans * 2 : 8;
+    c->plans = realloc(c->plans, (size_t)c->capplans * sizeof *c->plans);
+    if (!c->plans) abort();
+  }
+  c->plans[c->nplans++] = pl;
+}
+
+typedef struct Review {
+  pol_Compiler *c;
+  uint32_t doc, clin;   /* tag bits, 0 when the policy does not use the tag */
+  int report;           /* --require-review-tags: errors */
+} Review;
+
+/* Is criterion cl classified as documentation or clinical: by its own tag
+   or one of an enclosing criterion (inherited), or, an "all of" without
+   either, by each of its children (the decision rules then look at the
+   failing children, exec.c failing_tags)? */
+static int classified(Review *r, const pol_Node *cl, uint32_t inherited)
+{
+  uint32_t own = cl->tagbits & (r->doc | r->clin);
+  int ok = 1;
+  if (own == (r->doc | r->clin) && r->doc && r->clin) {
+    if (r->report)
+      pol_error(&r->c->diag, cl->span, "E0354", "criterion %s is tagged both documentation and clinical: "
+                "it is one or the other", cl->str);
+    return 0;
+  }
+  if (own && inherited && own != inherited) {
+    if (r->report)
+      pol_error(&r->c->diag, cl->span, "E0355", "criterion %s is tagged %s inside a criterion tagged %s",
+                cl->str, own == r->doc ? "documentation" : "clinical",
+                own == r->doc ? "clinical" : "documentation");
+    ok = 0;
+  }
+  uint32_t eff = own ? own : inherited;
+  if (cl->op == C_LEAF) {
+    if (!eff && r->report)
+      pol_error(&r->c->diag, cl->span, "E0353", "criterion %s is tagged neither 'documentation' (a "
+                "missing record) nor 'clinical' (a finding that fails it)", cl->str);
+    return ok && eff;
+  }
+  if (!eff && cl->op != C_ALL) {
+    if (r->report)
+      pol_error(&r->c->diag, cl->span, "E0353", "criterion %s (any of / at least) is tagged neither "
+                "'documentation' nor 'clinical': tag it, its children follow", cl->str);
+    ok = 0;
+  }
+  for (const pol_Node *k = cl->b; k; k = k->next) ok &= classified(r, k, eff);
+  return ok;
+}
+
+static int clauses_classified(Review *r, const pol_Node *list, int *n)
+{
+  int ok = 1;
+  for (const pol_Node *cl = list; cl; cl = cl->next) {
+    if (cl->kind == N_FOREACH) ok &= clauses_classified(r, cl->args, n);
+    else if (cl->kind == N_CRITERION) { ok &= classified(r, cl, 0); ++*n; }
+  }
+  return ok;
+}
+
+static pol_Node *rule_node(pol_Compiler *c, pol_Span sp, const char *outcome, pol_Node *cond)
+{
+  pol_Node *r = pol_node(c->arena, N_RULE, sp);
+  r->str = outcome;
+  r->a = cond;
+  return r;
+}
+
+static pol_Node *dcond_node(pol_Compiler *c, pol_Span sp, const char *word, const char *tag, int op)
+{
+  pol_Node *d = pol_node(c->arena, N_DCOND, sp);
+  d->op = op;
+  d->str = tag ? tag : word;
+  d->text = tag ? word : NULL;
+  return d;
+}
+
+/* The review flow: a policy that says `decision review`, every criterion
+   of which must be classified documentation or clinical, is decided as a
+   utilization-management department works (docs/language.md):
+     deny when any failed tagged clinical     (if a criterion is clinical)
+     loi when failed                          (if one is documentation)
+     pend when unknown
+     approve otherwise
+   written into the syntax tree as if the policy said it, so the code
+   generator, the reference evaluator and `polc doc` all follow it. */
+static void review_flow(pol_Compiler *c, pol_PolicyUnit *u)
+{
+  pol_Node *dec = u->decision && u->decision->str && strcmp(u->decision->str, "review") == 0
+                 ? u->decision : NULL;
+  Review r = {c, 0, 0, c->require_review_tags || dec};
+  if (!r.report) return;
+  for (int i = 0; i < u->ntags; i++) {
+    if (strcmp(u->tags[i], "documentation") == 0) r.doc = 1u << i;
+    if (strcmp(u->tags[i], "clinical") == 0) r.clin = 1u << i;
+  }
+  int ok = 1, n = 0;
+  for (pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_BRANCH) ok &= clauses_classified(&r, it->args, &n);
+  if (!ok || !dec) return;
+  pol_Span sp = dec->span;
+  dec->flags = POL_DECISION_REVIEW_FLOW;
+  dec->args = NULL;
+  if (r.clin)
+    pol_list_append(&dec->args, rule_node(c, sp, "deny", dcond_node(c, sp, "failed", "clinical",
+                                                                     D_ANY_FAILED_TAG)));
+  if (r.doc) pol_list_append(&dec->args, rule_node(c, sp, "loi", dcond_node(c, sp, "failed", NULL, -1)));
+  pol_list_append(&dec->args, rule_node(c, sp, "pend", dcond_node(c, sp, "unknown", NULL, -1)));
+  pol_list_append(&dec->args, rule_node(c, sp, "approve", NULL));
+  check_rules(c, u, dec);
 }
 
 /* `otherwise OUTCOME ["TEXT"]`: what a line gets when every branch
@@ -966,9 +1270,10 @@ static void check_header(pol_Compiler *c, pol_PolicyUnit *u)
         u->effective = h->args->ival;
     } else if (strcmp(h->str, "codes") == 0) {
       for (pol_Node *v = h->args; v; v = v->next)
-        if (v->kind != N_STR)
+        if (v->kind != N_STR && v->kind != N_VSITEM)
           pol_error(&c->diag, v->span, "E0303", "a code is a string, e.g. \"27279\"");
       u->codes = h->args;
+      u->route = pol_codes_compile(c, &u->scope, u->codes, &u->codes_all);
     } else if (strcmp(h->str, "plans") == 0) {
       for (pol_Node *v = h->args; v; v = v->next)
         if (v->kind != N_STR)
@@ -995,10 +1300,18 @@ static int list_meets(const pol_Node *a, const pol_Node *b)
   return 0;
 }
 
+/* Do two policies cover a code in common (exactly, by a range, a family
+   or a value set)? */
+static int codes_meet(const pol_PolicyUnit *a, const pol_PolicyUnit *b)
+{
+  if (a->codes_all && b->codes_all) return pol_vset_meet(a->codes_all, b->codes_all);
+  return 0;   /* an error in a `codes` was reported */
+}
+
 /* Would two policies compete for the same line with nothing to choose? */
 static int overlaps_routing(const pol_PolicyUnit *a, const pol_PolicyUnit *b)
 {
-  if (a->effective != b->effective || !list_meets(a->codes, b->codes)) return 0;
+  if (a->effective != b->effective || !codes_meet(a, b)) return 0;
   if (!a->plans && !b->plans) return 1;
   return a->plans && b->plans && list_meets(a->plans, b->plans);
 }
@@ -1067,7 +1380,14 @@ static void check_foreach(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *fe, IdSe
   } else {
     fe->type = POL_TYPE(POL_TELEM(t), 0, POL_TREC(t));
   }
-  for (pol_Node *k = fe->args; k; k = k->next) check_clause(c, u, k, seen, depth, fe);
+  for (pol_Node *k = fe->args; k; k = k->next) {
+    if (k->kind == N_STR) {
+      pol_error(&c->diag, k->span, "E0362",
+                "a 'next' statement belongs in a branch or at the top of a policy, not in a 'for each'");
+      continue;
+    }
+    check_clause(c, u, k, seen, depth, fe);
+  }
 }
 
 static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSeen *seen, int depth,
@@ -1105,6 +1425,13 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
   }
   int n = 0;
   for (pol_Node *k = cl->b; k; k = k->next, n++) {
+    if (k->kind == N_STR) {
+      pol_error(&c->diag, k->span, "E0362",
+                "a 'next' statement belongs in a branch or at the top of a policy; a criterion's "
+                "next step is written before its body: criterion \"ID\" \"TEXT\" next \"...\" { ... }");
+      n--;
+      continue;
+    }
     if (k->flags & CF_EXCLUSION)
       pol_error(&c->diag, k->span, "E0314", "an exclusion cannot be nested inside a criterion");
     if (k->kind == N_FOREACH) {
@@ -1116,6 +1443,65 @@ static void check_clause(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *cl, IdSee
   if (n == 0) pol_error(&c->diag, cl->span, "E0315", "criterion \"%s\" has no sub-criteria", cl->str);
   if (cl->op == C_ATLEAST && cl->ival > n)
     pol_error(&c->diag, cl->span, "E0316", "'at least %d of' but only %d sub-criteria", cl->ival, n);
+}
+
+/* The first fact of the request line (`line.` path) that expression x
+   reads, through the lets it calls, or NULL.  depth bounds the walk (lets
+   cannot recurse; the bound keeps a deep tree from exhausting the stack). */
+static const pol_Node *line_fact_read(const pol_Node *x, int depth)
+{
+  if (!x || depth > POL_MAX_EXPR_DEPTH) return NULL;
+  if ((x->kind == N_NAME || x->kind == N_CALL) && x->decl) {
+    const pol_Node *d = x->decl;
+    if (d->kind == N_FACT && d->path && strncmp(d->path, "line.", 5) == 0) return x;
+    if (d->kind == N_LET) {
+      const pol_Node *r = line_fact_read(d->a, depth + 1);
+      if (r) return r;
+    }
+  }
+  const pol_Node *kids[] = {x->a, x->b, x->c, x->d, x->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++) {
+    const pol_Node *r = line_fact_read(kids[i], depth + 1);
+    if (r) return r;
+  }
+  if (x->kind == N_CALL || x->kind == N_SET || x->kind == N_ATLEAST)
+    for (const pol_Node *k = x->args; k; k = k->next) {
+      const pol_Node *r = line_fact_read(k, depth + 1);
+      if (r) return r;
+    }
+  return NULL;
+}
+
+static const pol_Node *prereq_line_fact(const pol_Node *cl)
+{
+  if (cl->op == C_LEAF) return line_fact_read(cl->a, 0);
+  for (const pol_Node *k = cl->b; k; k = k->next)
+    if (k->kind == N_CRITERION) {
+      const pol_Node *r = prereq_line_fact(k);
+      if (r) return r;
+    }
+  return NULL;
+}
+
+/* A prerequisite (docs/language.md, "Prerequisites"): a criterion of the
+   whole request, so it reads no fact of the request line; the branches it
+   names are main branches of its policy. */
+static void check_prerequisite(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *pr, IdSeen *seen)
+{
+  check_clause(c, u, pr, seen, 0, NULL);
+  const pol_Node *lf = prereq_line_fact(pr);
+  if (lf)
+    pol_error(&c->diag, lf->span, "E0361",
+              "prerequisite \"%s\" is judged once for the whole request, so it cannot read '%s', "
+              "a fact of the request line (%s)", pr->str, lf->str, lf->decl->path);
+  for (const pol_Node *g = pr->e; g; g = g->next) {
+    int found = 0;
+    for (const pol_Node *it = u->src->items; it && !found; it = it->next)
+      found = it->kind == N_BRANCH && !it->path && strcmp(it->str, g->str) == 0;
+    if (!found)
+      pol_error(&c->diag, g->span, "E0360", "prerequisite \"%s\" governs branch \"%s\", but policy "
+                "\"%s\" has no main branch of that id", pr->str, g->str, u->id);
+  }
 }
 
 /* Units by policy id and by code, for the routing-conflict checks: two
@@ -1294,7 +1680,7 @@ int pol_check(pol_Compiler *c)
     for (pol_Node *it = s->items; it; it = it->next) {
       pol_Scope *sc = u ? &u->scope : &c->global;
       switch (it->kind) {
-      case N_FACT: case N_LET: case N_EXTERN:
+      case N_FACT: case N_LET: case N_EXTERN: case N_VALUESET:
         it->scope = sc;
         scope_add(c, sc, it);
         break;
@@ -1309,11 +1695,21 @@ int pol_check(pol_Compiler *c)
       case N_OTHERWISE:
         if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare 'otherwise'");
         break;
+      case N_CRITERION:
+        if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare prerequisites");
+        break;
+      case N_STR:
+        if (!u) pol_error(&c->diag, it->span, "E0320", "a module cannot declare next steps");
+        break;
+      case N_PLAN:
+        check_plan(c, it);
+        break;
       case N_IMPORT: case N_RECORD: case N_DECISION:
-      case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
+      case N_NUM: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
-      case N_QUANT: case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF:
-      case N_CRITERION: case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
+      case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_GAP:
+      case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
+      case N_VSITEM:
         break;
       }
     }
@@ -1374,9 +1770,12 @@ int pol_check(pol_Compiler *c)
   for (int s = 0; s < nscopes; s++)
     for (int i = 0; i < SCOPE(s)->n; i++)
       if (SCOPE(s)->decls[i]->kind == N_LET) check_let(c, SCOPE(s)->decls[i]);
+      else if (SCOPE(s)->decls[i]->kind == N_VALUESET)
+        pol_vset_compile(c, SCOPE(s), SCOPE(s)->decls[i]);
 #undef SCOPE
   Peers peers;
   memset(&peers, 0, sizeof peers);
+  int nranged = 0;   /* units so far whose `codes` have ranges */
   for (int i = 0; i < c->nunits; i++) {
     pol_PolicyUnit *u = c->units[i];
     if (!u->header) continue;
@@ -1398,10 +1797,25 @@ int pol_check(pol_Compiler *c)
                   "policies \"%s\" and \"%s\" cover the same code for the same plans from the same date: "
                   "a line could not be routed", o->id, u->id);
     }
+    /* a policy with ranges may meet any other: those pairs are compared
+       one by one (policies with ranges are few; the rest keep the index) */
+    for (int j = 0; j < i && (u->route || nranged); j++) {
+      pol_PolicyUnit *o = c->units[j];
+      if (!o->header || (!u->route && !o->route)) continue;
+      int seen_already = 0;
+      for (int k = 0; k < nc && !seen_already; k++) seen_already = cand[k] == j;
+      if (!seen_already && overlaps_routing(o, u))
+        pol_error(&c->diag, u->header->span, "E0326",
+                  "policies \"%s\" and \"%s\" cover the same code for the same plans from the same date: "
+                  "a line could not be routed", o->id, u->id);
+    }
+    nranged += u->route != NULL;
     peers_add(&peers, u, i);
     IdSeen seen = {NULL, 0, 0};
     int nbranches = 0, nassess = 0;
     uint32_t main_auth = 0, assess_auth = 0;   /* fields authorized so far */
+    for (pol_Node *it = u->src->items; it; it = it->next)
+      if (it->kind == N_CRITERION) check_prerequisite(c, u, it, &seen);
     for (pol_Node *it = u->src->items; it; it = it->next) {
       if (it->kind != N_BRANCH) continue;
       nbranches += it->path == NULL;
@@ -1411,6 +1825,7 @@ int pol_check(pol_Compiler *c)
       expect(&x, it->a, PK_BOOL, "a branch condition must be true or false");
       int foreach = 0;
       for (pol_Node *cl = it->args; cl; cl = cl->next) {
+        if (cl->kind == N_STR) continue;   /* a `next` step of the branch */
         if (cl->kind == N_FOREACH && foreach++)
           pol_error(&c->diag, cl->span, "E0319", "a branch has at most one 'for each'");
         if (cl->kind == N_FOREACH && it->path)
@@ -1442,6 +1857,7 @@ int pol_check(pol_Compiler *c)
     }
     if (nbranches == 0)
       pol_error(&c->diag, u->header->span, "E0325", "policy \"%s\" has no branch", u->id);
+    review_flow(c, u);
   }
   peers_free(&peers);
   return c->diag.nerrors;

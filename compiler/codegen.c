@@ -13,6 +13,7 @@
  */
 #include "compile.h"
 #include "../vm/util.h"
+#include "fmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 
 #define GROWV POL_GROW
 #define POL_MAX_GROUP 16   /* operands of one evidence group */
+
+#include "valueset.h"
 
 typedef struct Buf {
   pol_Instr *code;
@@ -467,6 +470,18 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
       *out = pol_num(f);
       return 1;
     }
+    if (n->res == R_BUILTIN && (n->index == B_DAYS || n->index == B_WEEKS || n->index == B_YEARS)) {
+      /* days(14) is the constant 14 days when 14 is whole and within
+         10000 years; otherwise the VM says unknown */
+      if (!fold(g, n->args, bind, &a) || a.tag != PV_NUM || !pol_dec_is_int(a.u.d)) return 0;
+      int64_t k = a.u.d / POL_DEC_SCALE;
+      int64_t lim = n->index == B_YEARS ? 10000 : n->index == B_WEEKS ? 3652425 / 7 : 3652425;
+      if (k < -lim || k > lim) return 0;
+      out->tag = PV_DUR; out->aux = 0; out->u.r.lo = 0; out->u.r.hi = 0;
+      if (n->index == B_YEARS) out->u.r.lo = (int32_t)(k * 12);
+      else out->u.r.hi = (int32_t)(n->index == B_WEEKS ? k * 7 : k);
+      return 1;
+    }
     if (n->res == R_LET) {
       Bind nb = {n->decl->args, n->args, bind, {0}};
       return fold(g, n->decl->a, &nb, out);
@@ -507,10 +522,11 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
       return 1;
     }
     return 0;
-  case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST:
+  case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_GAP:
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     return 0;   /* not a constant */
   }
   return 0;
@@ -665,7 +681,7 @@ static int new_witness(Gen *g, pol_WitKind kind, uint32_t at, const char *list, 
 {
   pol_Program *p = g->p;
   pol_Node *conj[WIT_MAX_CONJ];
-  int nconj = kind != PW_COLLECT && pred ? conjuncts(pred, conj, 0, WIT_MAX_CONJ) : 0;
+  int nconj = (kind == PW_FIRST_TRUE || kind == PW_FIRST_FALSE) && pred ? conjuncts(pred, conj, 0, WIT_MAX_CONJ) : 0;
   if (nconj == WIT_MAX_CONJ) nconj = 1;   /* too many to rank: the whole predicate */
   uint32_t cblk[WIT_MAX_CONJ], ctext[WIT_MAX_CONJ];
   for (int k = 0; k < nconj; k++) {
@@ -733,20 +749,38 @@ static void quant(Gen *g, pol_Node *n, int dst)
   int wit = -1;
   char buf[512];
   list_display(g, n->a, buf, sizeof buf);
+  /* a set literal is walked as the list of its strings */
+  if (POL_TKIND(n->a->type) == PK_SET) emit_abc(g, OP_SETLIST, rl, rl, 0);
   if (n->op == Q_COUNT && !n->b) {
     emit_abc(g, OP_LEN, dst, rl, 0);
+  } else if (n->op == Q_LATEST || n->op == Q_EARLIEST) {
+    int ri = reg(g, n->span);
+    int tracked = wit_tracked(g);
+    WitBuild wb;
+    memset(&wb, 0, sizeof wb);
+    uint32_t b = body(g, n->b, ri, 1, tracked ? &wb : NULL);
+    uint32_t k = body(g, n->d, ri, 0, tracked ? &wb : NULL);
+    uint32_t v = body(g, n->c, ri, 0, tracked ? &wb : NULL);
+    /* nothing matching: the list, when it is a fact, is noted missing */
+    uint32_t f = n->a->kind == N_NAME && n->a->res == R_FACT ? (uint32_t)fact_slot(g, n->a->decl) + 1 : 0;
+    pol_Op op = n->op == Q_LATEST ? OP_LATEST : OP_EARLIEST;
+    uint32_t at = g->bufs[g->cur].n;
+    emit_abc(g, op, dst, rl, ri);
+    emit_extras(g, op, "bkvf", (const uint32_t[]){b, k, v, f});
+    if (tracked) wit = new_witness(g, PW_PICK, at, buf, &wb, NULL, ri, b, n->a);
   } else {
     int ri = reg(g, n->span);
     int tracked = wit_tracked(g);
     WitBuild wb;
     memset(&wb, 0, sizeof wb);
     uint32_t b = body(g, n->b, ri, 1, tracked ? &wb : NULL);
-    uint32_t key = n->op == Q_COUNTD ? body(g, n->c, ri, 0, tracked ? &wb : NULL) : POL_NOSTR;
-    static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD};
+    uint32_t key = n->op == Q_COUNTD || n->op == Q_SUM ? body(g, n->c, ri, 0, tracked ? &wb : NULL)
+                                                       : POL_NOSTR;
+    static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD, OP_SUM};
     uint32_t at = g->bufs[g->cur].n;
     emit_abc(g, ops[n->op], dst, rl, ri);
     emit_extra(g, b);
-    if (n->op == Q_COUNTD) emit_extra(g, key);
+    if (n->op == Q_COUNTD || n->op == Q_SUM) emit_extra(g, key);
     if (tracked) {
       pol_WitKind k = n->op == Q_EVERY ? PW_FIRST_FALSE
                     : n->op == Q_EXISTS || n->op == Q_NO ? PW_FIRST_TRUE : PW_COLLECT;
@@ -782,15 +816,103 @@ static void cover(Gen *g, pol_Node *n, int dst)
   uint32_t bp = body(g, n->c, ri, 1, tracked ? &wb : NULL);
   uint32_t bs = body(g, n->d, ri, 0, tracked ? &wb : NULL);
   uint32_t be = body(g, n->e, ri, 0, tracked ? &wb : NULL);
+  pol_Op op = n->op == COV_RUN ? OP_RUN : OP_COVER;
   uint32_t at = g->bufs[g->cur].n;
-  emit_abc(g, OP_COVER, dst, rl, ri);
-  emit_extras(g, OP_COVER, "bsew", (const uint32_t[]){bp, bs, be, (uint32_t)rw});
+  emit_abc(g, op, dst, rl, ri);
+  emit_extras(g, op, "bsew", (const uint32_t[]){bp, bs, be, (uint32_t)rw});
   char buf[512];
   list_display(g, n->b, buf, sizeof buf);
   int wit = tracked ? new_witness(g, PW_COLLECT, at, buf, &wb, NULL, ri, bp, n->b) : -1;
   g->top = base;
   g->expected = exp;
   evidence(g, dst, buf, n, n->span, wit, n);
+}
+
+/* if C then A else B: C true, A; false, B; unknown, both, merged (MERGE:
+   the value they agree on, or the range holding two numbers). */
+static void if_expr(Gen *g, pol_Node *n, int dst)
+{
+  const char *exp = g->expected;
+  g->expected = NULL;
+  expr(g, n->a, dst);
+  uint32_t jt = emit_jump(g, OP_JTRUE, dst);
+  uint32_t jf = emit_jump(g, OP_JFALSE, dst);
+  int base = g->top;
+  expr(g, n->b, dst);
+  int t = reg(g, n->span);
+  expr(g, n->c, t);
+  emit_abc(g, OP_MERGE, dst, dst, t);
+  g->top = base;
+  uint32_t j1 = emit_jump(g, OP_JMP, 0);
+  patch_jump(g, jf, n->span);
+  expr(g, n->c, dst);
+  uint32_t j2 = emit_jump(g, OP_JMP, 0);
+  patch_jump(g, jt, n->span);
+  expr(g, n->b, dst);
+  patch_jump(g, j1, n->span);
+  patch_jump(g, j2, n->span);
+  g->expected = exp;
+}
+
+/* longest gap in W of KEY of L where P (docs/language.md, "Contiguity") */
+static void gap(Gen *g, pol_Node *n, int dst)
+{
+  if (g->nitems >= POL_MAX_DEPTH) {
+    pol_error(&g->c->diag, n->span, "E0404", "quantifiers nested more than %d deep", POL_MAX_DEPTH);
+    g->errors++;
+    return;
+  }
+  int base = g->top;
+  const char *exp = g->expected;
+  g->expected = NULL;
+  int rw = reg(g, n->span);
+  expr(g, n->a, rw);
+  int rl = reg(g, n->span);
+  g->quiet++;
+  expr(g, n->b, rl);
+  g->quiet--;
+  int ri = reg(g, n->span);
+  int tracked = wit_tracked(g);
+  WitBuild wb;
+  memset(&wb, 0, sizeof wb);
+  uint32_t bp = body(g, n->c, ri, 1, tracked ? &wb : NULL);
+  uint32_t bk = body(g, n->d, ri, 0, tracked ? &wb : NULL);
+  uint32_t at = g->bufs[g->cur].n;
+  emit_abc(g, OP_GAP, dst, rl, ri);
+  emit_extras(g, OP_GAP, "bkw", (const uint32_t[]){bp, bk, (uint32_t)rw});
+  char buf[512];
+  list_display(g, n->b, buf, sizeof buf);
+  int wit = tracked ? new_witness(g, PW_COLLECT, at, buf, &wb, NULL, ri, bp, n->b) : -1;
+  g->top = base;
+  g->expected = exp;
+  evidence(g, dst, buf, n, n->span, wit, n);
+}
+
+/* sides(s): ["left", "right"] when s is "bilateral", [s] when s is another
+   string, unknown when s is (docs/language.md, "Sides"). */
+static void sides(Gen *g, pol_Node *n, int dst)
+{
+  int base = g->top;
+  expr(g, n->args, dst);
+  uint32_t jk = emit_jump(g, OP_JKNOWN, dst);
+  uint32_t jend0 = emit_jump(g, OP_JMP, 0);   /* unknown: stays unknown */
+  patch_jump(g, jk, n->span);
+  int t1 = reg(g, n->span), t2 = reg(g, n->span);
+  pol_Value v = {PV_STR, str_id(g, "bilateral"), {0}};
+  emit_abx(g, OP_LOADK, t1, konst(g, v), n->span);
+  emit_abc(g, OP_EQ, t1, dst, t1);
+  uint32_t jone = emit_jump(g, OP_JFALSE, t1);
+  v.aux = str_id(g, "left");
+  emit_abx(g, OP_LOADK, t1, konst(g, v), n->span);
+  v.aux = str_id(g, "right");
+  emit_abx(g, OP_LOADK, t2, konst(g, v), n->span);
+  emit_abc(g, OP_LIST, dst, t1, 2);
+  uint32_t jend1 = emit_jump(g, OP_JMP, 0);
+  patch_jump(g, jone, n->span);
+  emit_abc(g, OP_LIST, dst, dst, 1);
+  patch_jump(g, jend0, n->span);
+  patch_jump(g, jend1, n->span);
+  g->top = base;
 }
 
 /* A let called with constant arguments only: its body's first evidence
@@ -808,7 +930,7 @@ static int const_let_call(Gen *g, pol_Node *n)
 static int is_evidence_source(Gen *g, pol_Node *n)
 {
   return (n->kind == N_NAME && (n->res == R_FACT || n->res == R_LET)) || n->kind == N_QUANT ||
-         n->kind == N_COVER || const_let_call(g, n);
+         n->kind == N_COVER || n->kind == N_GAP || const_let_call(g, n);
 }
 
 /* An operand whose one evidence record says its truth: a bool fact, a
@@ -869,6 +991,8 @@ static void end_group(Gen *g, int started)
   g->in_group = 0;
 }
 
+static uint32_t vset_index(Gen *g, pol_Node *vs);
+
 static void binary(Gen *g, pol_Node *n, int dst)
 {
   static const pol_Op cmp[] = {
@@ -877,6 +1001,21 @@ static void binary(Gen *g, pol_Node *n, int dst)
     [O_COALESCE] = OP_COALESCE, [O_ADD] = OP_ADD, [O_SUB] = OP_SUB, [O_MUL] = OP_MUL,
     [O_DIV] = OP_DIV
   };
+  if ((n->op == O_IN || n->op == O_NOTIN) && n->b->res == R_VSET) {
+    /* membership in a value set: a binary search over its ranges */
+    char ebuf[512];
+    g->expected = NULL;
+    if (is_evidence_source(g, n->a)) {
+      snprintf(ebuf, sizeof ebuf, "%s %s", pol_op_text(n->op), n->b->str);
+      g->expected = ebuf;
+    }
+    expr(g, n->a, dst);
+    g->expected = NULL;
+    emit_abc(g, OP_INVS, dst, dst, 0);
+    emit_extra(g, vset_index(g, n->b->decl));
+    if (n->op == O_NOTIN) emit_abc(g, OP_NOT, dst, dst, 0);
+    return;
+  }
   if (n->op == O_AND || n->op == O_OR) {
     pol_Node *ops[POL_MAX_GROUP + 1];
     int nops = g->in_group ? 0 : chain(n, n->op, ops, 0, POL_MAX_GROUP + 1);
@@ -919,11 +1058,25 @@ static void call(Gen *g, pol_Node *n, int dst)
 {
   int base = g->top;
   if (n->res == R_BUILTIN) {
+    if (n->index == B_SIDES) { sides(g, n, dst); return; }
     expr(g, n->args, dst);
     switch (n->index) {
     case B_FLOOR: emit_abc(g, OP_FLOOR, dst, dst, 0); break;
     case B_START_OF: emit_abc(g, OP_WPART, dst, dst, 0); break;
     case B_END_OF: emit_abc(g, OP_WPART, dst, dst, 1); break;
+    case B_DAYS: emit_abc(g, OP_DUR, dst, dst, 0); break;
+    case B_WEEKS: emit_abc(g, OP_DUR, dst, dst, 1); break;
+    case B_YEARS: emit_abc(g, OP_DUR, dst, dst, 2); break;
+    case B_CAL_MONTH: emit_abc(g, OP_CALWIN, dst, dst, 0); break;
+    case B_CAL_QUARTER: emit_abc(g, OP_CALWIN, dst, dst, 1); break;
+    case B_CAL_YEAR: emit_abc(g, OP_CALWIN, dst, dst, 2); break;
+    case B_PERIODS: {
+      int t = reg(g, n->span);
+      expr(g, n->args->next, t);
+      emit_abc(g, OP_PERIODS, dst, dst, t);
+      g->top = base;
+      break;
+    }
     default: emit_abc(g, OP_KNOWN, dst, dst, 0); break;
     }
     return;
@@ -1042,6 +1195,8 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   }
   case N_QUANT: quant(g, n, dst); return;
   case N_COVER: cover(g, n, dst); return;
+  case N_IF: if_expr(g, n, dst); return;
+  case N_GAP: gap(g, n, dst); return;
   case N_ATLEAST: {
     int base = g->top, np = 0;
     pol_Node *ops[POL_MAX_GROUP];
@@ -1065,6 +1220,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT:
   case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH:
   case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     break;   /* literals are folded above; the rest are not expressions */
   }
   abort();
@@ -1125,12 +1281,19 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
   cr.col = (uint32_t)col;
   cr.kind = cl->op == C_LEAF ? PC_LEAF : cl->op == C_ALL ? PC_ALL : cl->op == C_ANY ? PC_ANY : PC_ATLEAST;
   cr.k = (uint32_t)cl->ival;
-  cr.flags = (cl->flags & CF_EXCLUSION) ? POL_CRIT_EXCLUSION : 0;
+  cr.flags = ((cl->flags & CF_EXCLUSION) ? POL_CRIT_EXCLUSION : 0) |
+             ((cl->flags & CF_PREREQ) ? POL_CRIT_PREREQ : 0);
   cr.parent = parent;
   cr.cite = cl->cite ? str_id(g, cl->cite) : POL_NOSTR;
   cr.tags = cl->tagbits;
   cr.next = cl->next_step ? str_id(g, cl->next_step) : POL_NOSTR;
   cr.block = POL_NOSTR;
+  cr.english = POL_NOSTR;
+  if (cl->op == C_LEAF) {
+    char *en = pol_doc_english(g->c, u, cl->a);
+    cr.english = str_id(g, en);
+    free(en);
+  }
   p->crit[idx] = cr;
   if (cl->op == C_LEAF) {
     uint32_t b = root(g, cl->a);
@@ -1189,12 +1352,44 @@ static void decision(Gen *g, const pol_Node *dec)
   }
 }
 
-/* Appends the string ids of a header list (codes, plans) to codes[];
-   returns how many. */
+/* Appends a compiled value set to the program's value sets (VSET);
+   returns its index. */
+static uint32_t vset_emit(Gen *g, const char *name, const char *title, const pol_VSetC *v)
+{
+  pol_Program *p = g->p;
+  GROWV(p->vs, p->nvs, g->cap.vs);
+  pol_VSet *o = &p->vs[p->nvs];
+  o->name = str_id(g, name);
+  o->title = str_id(g, title ? title : "");
+  o->system = v->system;
+  o->r0 = p->nvsr;
+  o->nr = v->n;
+  for (uint32_t i = 0; i < v->n; i++) {
+    GROWV(p->vsr, p->nvsr, g->cap.vsr);
+    p->vsr[p->nvsr].lo = str_id(g, v->lo[i]);
+    p->vsr[p->nvsr].hi = str_id(g, v->hi[i]);
+    p->nvsr++;
+  }
+  return p->nvs++;
+}
+
+/* The index of value set vs (N_VALUESET) in the program, emitted the
+   first time it is used. */
+static uint32_t vset_index(Gen *g, pol_Node *vs)
+{
+  if (vs->index == 0) vs->index = (int)vset_emit(g, vs->str, vs->text, vs->vset) + 1;
+  return (uint32_t)vs->index - 1;
+}
+
+/* Appends the string ids of a header list (codes, plans) to codes[]: its
+   plain codes (families, ranges and value sets route by VSET); returns
+   how many. */
 static uint32_t code_list(Gen *g, const pol_Node *list)
 {
   uint32_t n = 0;
-  for (; list; list = list->next, n++) {
+  for (; list; list = list->next) {
+    if (list->kind != N_STR || strchr(list->str, '*')) continue;
+    n++;
     uint32_t id = str_id(g, list->str);
     GROWV(g->p->codes, g->p->ncodes, g->cap.codes);
     g->p->codes[g->p->ncodes++] = id;
@@ -1254,6 +1449,40 @@ static void authorize(Gen *g, const pol_Node *br, uint32_t bi)
     }
 }
 
+static void step(Gen *g, uint32_t pi, uint32_t branch, const char *text)
+{
+  GROWV(g->p->steps, g->p->nsteps, g->cap.steps);
+  pol_Step *s = &g->p->steps[g->p->nsteps++];
+  s->policy = pi;
+  s->branch = branch;
+  s->text = str_id(g, text);
+}
+
+/* The `next` steps of the policy (top-level items), then of its branches,
+   in source order (pol_Step). */
+static void steps(Gen *g, pol_PolicyUnit *u, uint32_t pi)
+{
+  for (pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_STR) step(g, pi, POL_NOSTR, it->str);
+  uint32_t b = g->p->pol[pi].branch0;
+  for (pol_Node *it = u->src->items; it; it = it->next) {
+    if (it->kind != N_BRANCH) continue;
+    for (pol_Node *cl = it->args; cl; cl = cl->next)
+      if (cl->kind == N_STR) step(g, pi, b, cl->str);
+    b++;
+  }
+}
+
+/* Does prerequisite pr govern main branch br: it names no branch (the
+   whole policy), or names br. */
+static int governs(const pol_Node *pr, const pol_Node *br)
+{
+  if (!pr->e) return 1;
+  for (const pol_Node *s = pr->e; s; s = s->next)
+    if (strcmp(s->str, br->str) == 0) return 1;
+  return 0;
+}
+
 static void policy(Gen *g, pol_PolicyUnit *u)
 {
   pol_Program *p = g->p;
@@ -1270,6 +1499,15 @@ static void policy(Gen *g, pol_PolicyUnit *u)
   p->pol[pi].ncodes = code_list(g, u->codes);
   p->pol[pi].plan0 = p->ncodes;
   p->pol[pi].nplans = code_list(g, u->plans);
+  if (u->route) {   /* policies before the first with ranges route by none */
+    uint32_t r = vset_emit(g, u->id, "codes", u->route);
+    while (p->npolvs < pi) {
+      GROWV(p->polvs, p->npolvs, g->cap.polvs);
+      p->polvs[p->npolvs++] = POL_NOSTR;
+    }
+    GROWV(p->polvs, p->npolvs, g->cap.polvs);
+    p->polvs[p->npolvs++] = r;
+  }
   p->pol[pi].crit0 = p->ncrit;
   p->pol[pi].branch0 = p->nbranches;
   p->pol[pi].tag0 = p->ntagnames;
@@ -1278,12 +1516,30 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     p->tagnames[p->ntagnames++] = str_id(g, u->tags[t]);
   }
   p->pol[pi].ntags = (uint32_t)u->ntags;
+  /* the prerequisites first: each is one criterion of the policy, listed
+     first among the top-level criteria of every main branch it governs */
+  uint32_t pre[1024];
+  pol_Node *pren[1024];
+  uint32_t npre = 0;
+  for (pol_Node *it = u->src->items; it; it = it->next) {
+    if (it->kind != N_CRITERION) continue;
+    if (npre == 1024) {
+      pol_error(&g->c->diag, it->span, "E0405", "more than 1024 prerequisites in a policy");
+      g->errors++;
+      break;
+    }
+    pren[npre] = it;
+    pre[npre++] = criterion(g, u, it, POL_NOSTR);
+  }
   for (pol_Node *it = u->src->items; it; it = it->next) {
     if (it->kind != N_BRANCH) continue;
     uint32_t cond = root(g, it->a);
     uint32_t tops[1024], items[1024];
     uint32_t nt = 0, ni = 0, each = POL_NOSTR;
+    for (uint32_t j = 0; j < npre && !it->path; j++)
+      if (governs(pren[j], it)) tops[nt++] = pre[j];
     for (pol_Node *cl = it->args; cl; cl = cl->next) {
+      if (cl->kind == N_STR) continue;   /* a `next` step */
       if (cl->kind == N_FOREACH) {
         each = root(g, cl->a);
         for (pol_Node *k = cl->args; k; k = k->next) {
@@ -1329,11 +1585,39 @@ static void policy(Gen *g, pol_PolicyUnit *u)
     authorize(g, it, p->nbranches - 1);
   }
   p->pol[pi].nbranches = p->nbranches - p->pol[pi].branch0;
+  steps(g, u, pi);
   p->pol[pi].ncrit = p->ncrit - p->pol[pi].crit0;
   p->pol[pi].dec0 = p->ndec;
   if (u->decision) decision(g, u->decision);
   p->pol[pi].ndec = p->ndec - p->pol[pi].dec0;
   otherwise(g, u, pi);
+}
+
+/* Section NOTE: the bundle's denials rule and the plan declarations
+   (check.c check_plan has checked their settings). */
+static void plans(Gen *g)
+{
+  pol_Program *p = g->p;
+  static const char *const keys[] = {
+#define NOTICE_TEXT(N, key, heading, dflt) key,
+#include "../vm/notice_texts.def"
+#undef NOTICE_TEXT
+  };
+  p->denials = g->c->denials_recommended ? POL_DENIALS_RECOMMENDED : POL_DENIALS_FINAL;
+  for (int i = 0; i < g->c->nplans; i++) {
+    const pol_Node *pl = g->c->plans[i];
+    GROWV(p->plandecl, p->nplandecl, g->cap.plandecl);
+    pol_PlanDecl *d = &p->plandecl[p->nplandecl++];
+    d->name = str_id(g, pl->str);
+    d->denials = POL_DENIALS_BUNDLE;
+    for (int t = 0; t < POL_NT__COUNT; t++) d->text[t] = POL_NOSTR;
+    for (const pol_Node *h = pl->args; h; h = h->next) {
+      if (strcmp(h->str, "denials") == 0 && h->text)
+        d->denials = strcmp(h->text, "recommended") == 0 ? POL_DENIALS_RECOMMENDED : POL_DENIALS_FINAL;
+      for (int t = 0; t < POL_NT__COUNT; t++)
+        if (!h->text && h->args && strcmp(h->str, keys[t]) == 0) d->text[t] = str_id(g, h->args->str);
+    }
+  }
 }
 
 /* Record types and their display paths ("injections[]", "imaging[].findings[]"). */
@@ -1528,6 +1812,11 @@ pol_Program *pol_codegen(pol_Compiler *c)
 
   for (int i = 0; i < c->nunits; i++)
     if (c->units[i]->header) policy(&g, c->units[i]);
+  while (p->npolvs && p->npolvs < p->npol) {   /* one entry per policy, or none */
+    GROWV(p->polvs, p->npolvs, g.cap.polvs);
+    p->polvs[p->npolvs++] = POL_NOSTR;
+  }
+  plans(&g);
 
   /* concatenate the block buffers into one code array */
   uint32_t total = 0;

@@ -45,7 +45,11 @@ typedef struct pol_PolicyUnit {
   /* header fields, checked */
   const char *id, *title, *version, *source;
   int32_t effective;
-  pol_Node *codes;       /* N_STR list */
+  pol_Node *codes;       /* N_STR (a code, or a family "2744*") and N_VSITEM
+                            (a range "A" .. "B", a value set's name) */
+  const struct pol_VSetC *route;      /* its families, ranges and value sets,
+                                         or NULL (compiler/valueset.h) */
+  const struct pol_VSetC *codes_all;  /* every code it covers (E0326) */
   pol_Node *plans;       /* N_STR list, or NULL: any plan */
   const char *tags[32];  /* tag names; bit i of a criterion's tagbits */
   int ntags;
@@ -69,6 +73,13 @@ typedef struct pol_Compiler {
                              N_LET.scope point into them */
   int nunits, capunits;
   const char *built;     /* timestamp recorded in the bundle */
+  pol_Node **plans;      /* N_PLAN declarations, in file order (malloc'd
+                            array of arena nodes) */
+  int nplans, capplans;
+  int require_review_tags;   /* polc --require-review-tags: every criterion
+                                tagged documentation or clinical (E0353-E0355) */
+  int denials_recommended;   /* polc --denials-recommended: the bundle's
+                                adverse determinations are recommendations */
   int depth;             /* check.c: nesting of the expression being checked,
                             through the lets it uses */
 } pol_Compiler;
@@ -127,7 +138,11 @@ int pol_field_index(const pol_Compiler *c, uint32_t rec, const char *name);
 int pol_outcome(const char *name);
 
 /* Builtin functions callable in expressions. */
-enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN };
+enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN,
+       B_DAYS, B_WEEKS, B_YEARS,  /* a number to a duration */
+       /* calendar windows, the sides of a line, sliding periods
+          (docs/language.md, "Calendar windows", "Sides", "Periods") */
+       B_CAL_MONTH, B_CAL_QUARTER, B_CAL_YEAR, B_SIDES, B_PERIODS };
 int pol_builtin(const char *name);
 
 #endif

@@ -28,6 +28,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include "compile.h"
 #include "../vm/output.h"
 #include "../vm/util.h"
+#include "../vm/codes.h"
 
 /* rich text: code `x`; a data name (title \x1f display); a let reference */
 #define RT_CODE    '\x02'
@@ -140,6 +142,42 @@ static void code(pol_Buf *b, const char *s)
   pol_buf_putc(b, RT_CODE_END);
 }
 
+/* A value set in words: its name, title and system, then its items (the
+   first 12: a payer's set may hold thousands), e.g. `RA_DX` (Rheumatoid
+   arthritis, ICD-10-CM: `M05.*`, `M06.0` to `M06.9`, except `M06.4`). */
+static void vset_items(pol_Buf *b, const pol_Node *items, int depth, int max);
+
+static void vset_en(pol_Buf *b, const pol_Node *vs, int depth)
+{
+  code(b, vs->str);
+  pol_buf_puts(b, " (");
+  if (vs->text && *vs->text) pol_buf_printf(b, "%s, ", vs->text);
+  int sys = pol_code_system_find(vs->path);
+  pol_buf_printf(b, "%s: ", sys >= 0 ? pol_code_system_title((uint32_t)sys) : vs->path);
+  vset_items(b, vs->args, depth, 12);
+  pol_buf_putc(b, ')');
+}
+
+static void vset_items(pol_Buf *b, const pol_Node *items, int depth, int max)
+{
+  int k = 0, n = 0;
+  for (const pol_Node *it = items; it; it = it->next) n++;
+  for (const pol_Node *it = items; it && k < max; it = it->next, k++) {
+    if (k) pol_buf_puts(b, ", ");
+    if (it->flags & VS_EXCEPT) pol_buf_puts(b, "except ");
+    if ((it->flags & VS_NAME) && depth < 2 && it->decl) {
+      vset_en(b, it->decl, depth + 1);
+    } else {
+      code(b, it->str);
+      if (it->text) {
+        pol_buf_puts(b, " to ");
+        code(b, it->text);
+      }
+    }
+  }
+  if (n > max) pol_buf_printf(b, ", and %d more", n - max);
+}
+
 static void dname(pol_Buf *b, const char *title, const char *display)
 {
   pol_buf_putc(b, RT_NAME);
@@ -242,10 +280,11 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
     }
     return 0;
   case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW: case N_IT:
-  case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_POLICY: case N_HEADER:
+  case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_POLICY: case N_HEADER: case N_GAP:
   case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
   case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     return 0;   /* not a constant */
   }
   return 0;
@@ -287,9 +326,10 @@ static int inline_let(D *d, const pol_Node *let)
   case N_CALL:
     return std_call(d, v, "past") || std_call(d, v, "before_service") || std_call(d, v, "months");
   case N_IT: case N_FIELD: case N_UNARY: case N_BINARY: case N_QUANT: case N_COVER: case N_ATLEAST:
-  case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
+  case N_IF: case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_GAP:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     return 0;
   }
   return 0;
@@ -388,6 +428,15 @@ static void quant_en(D *d, pol_Buf *b, pol_Node *n, int op, const Env *env, cons
   case Q_NO: pol_buf_puts(b, "no "); break;
   case Q_EVERY: pol_buf_puts(b, "for every "); break;
   case Q_COUNT: pol_buf_puts(b, "the number of "); break;
+  case Q_SUM:
+    pol_buf_puts(b, "the sum of ");
+    en(d, b, n->c, env, &inner, CX_OPND);
+    pol_buf_puts(b, " over ");
+    break;
+  case Q_LATEST: case Q_EARLIEST:
+    en(d, b, n->c, env, &inner, CX_OPND);
+    pol_buf_puts(b, op == Q_LATEST ? " of the latest of " : " of the earliest of ");
+    break;
   default:
     pol_buf_puts(b, "the number of different ");
     if (n->c->kind == N_NAME) pol_buf_puts(b, plural(d, human(d, n->c->str)));
@@ -395,12 +444,18 @@ static void quant_en(D *d, pol_Buf *b, pol_Node *n, int op, const Env *env, cons
     pol_buf_puts(b, " of ");
     break;
   }
-  subject(d, b, n->a, n->str, op == Q_COUNT || op == Q_COUNTD, env, q);
-  if (!n->b) return;
-  /* "a study with at least one finding where ...", not "where at least one" */
-  int with = op != Q_EVERY && n->b->kind == N_QUANT && n->b->op == Q_EXISTS && !it_in_set(n->b, env);
-  pol_buf_puts(b, op == Q_EVERY ? ": " : with ? " with " : " where ");
-  en(d, b, n->b, env, &inner, 0);
+  subject(d, b, n->a, n->str, op != Q_EXISTS && op != Q_EVERY && op != Q_NO, env, q);
+  if (n->b) {
+    /* "a study with at least one finding where ...", not "where at least one" */
+    int with = op != Q_EVERY && n->b->kind == N_QUANT && n->b->op == Q_EXISTS && !it_in_set(n->b, env);
+    pol_buf_puts(b, op == Q_EVERY ? ": " : with ? " with " : " where ");
+    en(d, b, n->b, env, &inner, 0);
+  }
+  if ((op == Q_LATEST || op == Q_EARLIEST) && n->d) {
+    pol_buf_puts(b, " (ordered by ");
+    en(d, b, n->d, env, &inner, CX_OPND);
+    pol_buf_putc(b, ')');
+  }
 }
 
 /* "at least 2 injections on different dates where ...", from count OP k */
@@ -497,9 +552,9 @@ static void cover_en(D *d, pol_Buf *b, pol_Node *n, int op, pol_Node *threshold,
   if (threshold) {
     pol_buf_printf(b, "%s ", words[op]);
     days_en(d, b, threshold, tenv, q);
-    pol_buf_putc(b, ' ');
+    pol_buf_puts(b, n->op == COV_RUN ? " in a row " : " ");
   } else {
-    pol_buf_puts(b, "the number of days ");
+    pol_buf_puts(b, n->op == COV_RUN ? "the longest run of consecutive days " : "the number of days ");
   }
   window_en(d, b, n->a, env, q, 1);
   pol_buf_puts(b, " covered by ");
@@ -512,6 +567,23 @@ static void cover_en(D *d, pol_Buf *b, pol_Node *n, int op, pol_Node *threshold,
   en(d, b, n->d, env, &inner, CX_OPND);
   pol_buf_puts(b, " to ");
   en(d, b, n->e, env, &inner, CX_OPND);
+}
+
+/* longest gap in W of K of L where P */
+static void gap_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q)
+{
+  Q inner = {q, noun_of(d, n->b)};
+  pol_buf_puts(b, "the longest gap in days between ");
+  en(d, b, n->d, env, &inner, CX_OPND);
+  pol_buf_puts(b, " of ");
+  subject(d, b, n->b, n->str, 1, env, q);
+  if (n->c) {
+    pol_buf_puts(b, " where ");
+    en(d, b, n->c, env, &inner, 0);
+  }
+  pol_buf_puts(b, " ");
+  window_en(d, b, n->a, env, q, 1);
+  pol_buf_puts(b, " (its first and last day counted as dates)");
 }
 
 static int is_date(const pol_Node *n) { return POL_TKIND(n->type) == PK_DATE; }
@@ -596,8 +668,14 @@ static void binary_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q,
     compare_en(d, b, n, env, q);
     return;
   case O_IN: case O_NOTIN: {
-    pol_Node *set = set_of(n->b, env);
     int neg = n->op == O_NOTIN;
+    if (n->b->res == R_VSET) {
+      en(d, b, n->a, env, q, CX_OPND);
+      pol_buf_puts(b, neg ? " is not in the value set " : " is in the value set ");
+      vset_en(b, n->b->decl, 0);
+      return;
+    }
+    pol_Node *set = set_of(n->b, env);
     if (set) {
       en(d, b, n->a, env, q, CX_OPND);
       if (set->args && !set->args->next) {
@@ -679,7 +757,24 @@ static void call_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, i
       window_en(d, b, n->args, env, q, 0);
       return;
     }
-    default: break;
+    case B_CAL_MONTH: case B_CAL_QUARTER: case B_CAL_YEAR:
+      pol_buf_puts(b, n->index == B_CAL_MONTH ? "the calendar month of "
+                    : n->index == B_CAL_QUARTER ? "the calendar quarter of " : "the calendar year of ");
+      en(d, b, n->args, env, q, CX_OPND);
+      return;
+    case B_SIDES:
+      pol_buf_puts(b, "the sides of ");
+      en(d, b, n->args, env, q, CX_OPND);
+      pol_buf_puts(b, " (left and right when bilateral)");
+      return;
+    case B_PERIODS:
+      pol_buf_puts(b, "the periods of ");
+      en(d, b, n->args, env, q, CX_OPND);
+      pol_buf_puts(b, " ");
+      window_en(d, b, n->args->next, env, q, 1);
+      return;
+    case B_NONE:
+      break;
     }
   }
   if (std_call(d, n, "past")) {
@@ -830,6 +925,22 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
     if (paren) pol_buf_putc(b, ')');
     return;
   }
+  case N_IF:
+    pol_buf_puts(b, "(if ");
+    en(d, b, n->a, env, q, 0);
+    pol_buf_puts(b, " then ");
+    en(d, b, n->b, env, q, CX_OPND);
+    pol_buf_puts(b, ", else ");
+    en(d, b, n->c, env, q, CX_OPND);
+    pol_buf_putc(b, ')');
+    return;
+  case N_GAP: {
+    int paren = (cx & (CX_NOTLAST | CX_OPND)) != 0;
+    if (paren) pol_buf_putc(b, '(');
+    gap_en(d, b, n, env, q);
+    if (paren) pol_buf_putc(b, ')');
+    return;
+  }
   case N_ATLEAST: {
     int simple = 1;
     for (pol_Node *a = n->args; a; a = a->next) simple &= a->kind == N_NAME;
@@ -845,6 +956,7 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     break;   /* not expressions */
   }
   pol_buf_puts(b, "?");
@@ -1125,6 +1237,23 @@ static void authorize_out(D *d, pol_Node *br)
   free(s.s);
 }
 
+/* The `next` steps among list (N_STR items), under title; none: nothing. */
+static void steps_out(D *d, pol_Node *list, const char *title)
+{
+  int n = 0;
+  for (pol_Node *k = list; k; k = k->next) n += k->kind == N_STR;
+  if (n == 0) return;
+  if (d->html) outf(d, "<div class=\"section-label\">%s</div>\n<ul class=\"steps\">\n", title);
+  else outf(d, "**%s**\n\n", title);
+  for (pol_Node *k = list; k; k = k->next) {
+    if (k->kind != N_STR) continue;
+    out(d, d->html ? "<li>" : "- ");
+    texts(d, k->str);
+    out(d, d->html ? "</li>\n" : "\n");
+  }
+  out(d, d->html ? "</ul>\n" : "\n");
+}
+
 static void branch_out(D *d, pol_Node *br, int index)
 {
   pol_Buf t = {NULL, 0, 0};
@@ -1148,6 +1277,7 @@ static void branch_out(D *d, pol_Node *br, int index)
   para_close(d);
   clauses_out(d, br->args, 0, assess ? "Criteria \xe2\x80\x94 all must be met" : "Criteria \xe2\x80\x94 all must be met");
   clauses_out(d, br->args, 1, "Exclusions \xe2\x80\x94 none may apply");
+  steps_out(d, br->args, "Next steps when not approved");
   for (pol_Node *k = br->args; k; k = k->next) {
     if (k->kind != N_FOREACH) continue;
     pol_Buf s = {NULL, 0, 0};
@@ -1253,6 +1383,9 @@ static void decision_out(D *d)
     para_close(d);
   } else {
     para_open(d);
+    if (dec->flags & POL_DECISION_REVIEW_FLOW)
+      texts(d, "Every criterion is tagged documentation or clinical, so the review flow decides "
+               "(request for information, then lack of information, then denial). ");
     texts(d, "The first rule that holds gives the outcome:");
     para_close(d);
     out(d, d->html ? "<ol class=\"rules\">\n" : "");
@@ -1390,7 +1523,7 @@ static void header_out(D *d, const char *file)
     case 1: pol_buf_puts(&v, u->title); break;
     case 2: pol_buf_puts(&v, u->version); break;
     case 3: pol_buf_printf(&v, "%s (lines whose service date, else request date, is earlier are not judged by this policy)", eff); break;
-    case 4: for (pol_Node *c = u->codes; c; c = c->next) { if (c != u->codes) pol_buf_puts(&v, ", "); code(&v, c->str); } break;
+    case 4: vset_items(&v, u->codes, 0, INT_MAX); break;
     case 5:
       if (!u->plans) pol_buf_puts(&v, "any plan");
       for (pol_Node *c = u->plans; c; c = c->next) { if (c != u->plans) pol_buf_puts(&v, ", "); code(&v, c->str); }
@@ -1419,6 +1552,11 @@ static void render(D *d, const char *file)
 {
   header_out(d, file);
   decision_out(d);
+  /* the top-level criteria of the file are its prerequisites */
+  clauses_out(d, d->u->src->items, 0,
+              "Prerequisites \xe2\x80\x94 judged once for the request; while one is not met, "
+              "no line is approved");
+  steps_out(d, d->u->src->items, "Next steps when a line is not approved");
   int i = 0;
   for (pol_Node *it = d->u->src->items; it; it = it->next)
     if (it->kind == N_BRANCH && !it->path) branch_out(d, it, i++);
@@ -1445,4 +1583,50 @@ char *pol_doc_render(pol_Compiler *c, pol_PolicyUnit *u, int html, const char *f
   if (!d.out.s) pol_buf_puts(&d.out, "");
   *len = d.out.n;
   return d.out.s;
+}
+
+/* Rich text as plain text: code values as they are, a data name by its
+   display words, a definition by its human name. */
+static void plain(D *d, pol_Buf *o, const char *s)
+{
+  while (*s) {
+    char ch = *s;
+    if (ch == RT_B || ch == RT_B_END || ch == RT_CODE || ch == RT_CODE_END || ch == RT_NAME_END || ch == RT_DEF_END) {
+      s++;
+      continue;
+    }
+    if (ch == RT_NAME) {
+      const char *e = strchr(s + 1, RT_NAME_END);
+      if (!e) e = s + strlen(s);
+      const char *sep = memchr(s + 1, RT_SEP, (size_t)(e - s - 1));
+      const char *disp = sep ? sep + 1 : s + 1;
+      pol_buf_put(o, disp, (size_t)(e - disp));
+      s = *e ? e + 1 : e;
+      continue;
+    }
+    if (ch == RT_DEF) {
+      const char *e = strchr(s + 1, RT_DEF_END);
+      if (!e) e = s + strlen(s);
+      char *name = pol_arena_strndup(d->c->arena, s + 1, (size_t)(e - s - 1));
+      pol_buf_puts(o, human(d, name));
+      s = *e ? e + 1 : e;
+      continue;
+    }
+    pol_buf_putc(o, ch == '\n' ? ' ' : ch);
+    s++;
+  }
+}
+
+char *pol_doc_english(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *expr)
+{
+  D d;
+  memset(&d, 0, sizeof d);
+  d.c = c;
+  d.u = u;
+  pol_Buf b = {NULL, 0, 0}, o = {NULL, 0, 0};
+  en(&d, &b, expr, NULL, NULL, 0);
+  plain(&d, &o, b.s ? b.s : "");
+  free(b.s);
+  if (!o.s) pol_buf_puts(&o, "");
+  return o.s;
 }

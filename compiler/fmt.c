@@ -845,9 +845,10 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     return seq(f, ex(f, n->a, 0), textf(f, " %s ", pol_op_text(n->op)), ex(f, n->b, 0), NULL);
   case N_QUANT: {
     /* exists L where a and b: when too long, the operands go below, one per line */
-    static const char *const kw[] = {"exists ", "every ", "no ", "count ", "count distinct "};
+    static const char *const kw[] = {"exists ", "every ", "no ", "count ", "count distinct ", "sum ",
+                                     "latest ", "earliest "};
     Doc *d = seq(f, text(f, kw[n->op]), NULL);
-    if (n->op == Q_COUNTD) {
+    if (n->op == Q_COUNTD || n->op == Q_SUM || n->op == Q_LATEST || n->op == Q_EARLIEST) {
       add(d, ex(f, n->c, 0));
       add(d, text(f, " of "));
     }
@@ -855,10 +856,13 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
       add(d, textf(f, "%s in ", n->str));
     }
     add(d, ex(f, n->a, 0));
-    if (!n->b) return d;
+    /* latest / earliest: `by KEY` as written (none: the item's date) */
+    Doc *by = n->d && !(n->d->flags & 1) ? seq(f, text(f, " by "), ex(f, n->d, 0), NULL) : NULL;
+    if (!n->b) return by ? add(d, by) : d;
     if (!is_chain(n->b) || parens(f, n->b->span) != 0) {
       add(d, text(f, " where "));
-      return add(d, ex(f, n->b, 0));
+      add(d, ex(f, n->b, 0));
+      return by ? add(d, by) : d;
     }
     Doc *body = cat(f), *first, *rest;
     add(d, text(f, " where"));
@@ -868,11 +872,16 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
     chain_parts(f, n->b, 0, &first, &rest);
     add(body, first);
     add(body, rest);
+    if (by) add(body, by);
     add(d, nest(f, 2, body));
     return group(f, d);
   }
+  case N_IF:
+    return group(f, seq(f, text(f, "if "), ex(f, n->a, 0), nest(f, 2, seq(f, line(f), text(f, "then "),
+                        ex(f, n->b, 0), line(f), text(f, "else "), ex(f, n->c, 0), NULL)), NULL));
   case N_COVER: {
-    Doc *d = seq(f, text(f, "days of "), ex(f, n->a, 0), text(f, " covered by "), NULL);
+    Doc *d = seq(f, text(f, n->op == COV_RUN ? "longest run of " : "days of "), ex(f, n->a, 0),
+                 text(f, " covered by "), NULL);
     if (n->str) add(d, textf(f, "%s in ", n->str));
     add(d, ex(f, n->b, 0));
     if (n->c) {
@@ -883,9 +892,21 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
                           ex(f, n->e, 0), NULL)));
     return group(f, d);
   }
+  case N_GAP: {
+    Doc *d = seq(f, text(f, "longest gap in "), ex(f, n->a, 0), text(f, " of "), ex(f, n->d, 0),
+                 text(f, " of "), NULL);
+    if (n->str) add(d, textf(f, "%s in ", n->str));
+    add(d, ex(f, n->b, 0));
+    if (n->c) {
+      add(d, text(f, " where "));
+      add(d, ex(f, n->c, 0));
+    }
+    return group(f, d);
+  }
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     break;   /* not expressions */
   }
   return text(f, "?");
@@ -1015,8 +1036,16 @@ static Doc *clause_doc(F *f, pol_Node *cl)
   if (cl->kind == N_FOREACH)
     return seq(f, textf(f, "for each %s in ", cl->str), ex(f, cl->a, 0), text(f, " "),
                clauses_doc(f, cl->args, close_brace(cl)), NULL);
-  Doc *d = seq(f, text(f, (cl->flags & CF_EXCLUSION) ? "exclusion " : "criterion "),
+  if (cl->kind == N_STR)   /* a `next` step of a branch or policy */
+    return seq(f, text(f, "next "), text(f, quote(f, cl->str)), NULL);
+  Doc *d = seq(f, text(f, (cl->flags & CF_EXCLUSION) ? "exclusion "
+                          : (cl->flags & CF_PREREQ) ? "prerequisite " : "criterion "),
                text(f, quote(f, cl->str)), text(f, " "), text(f, quote(f, cl->text)), NULL);
+  if (cl->flags & CF_PREREQ && cl->e) {
+    add(d, text(f, " for "));
+    for (pol_Node *g = cl->e; g; g = g->next)
+      add(d, seq(f, text(f, quote(f, g->str)), text(f, g->next ? ", " : ""), NULL));
+  }
   if (cl->args) {
     Doc *attrs = cat(f);
     for (pol_Node *a = cl->args; a; a = a->next) {
@@ -1041,8 +1070,19 @@ static Doc *clause_doc(F *f, pol_Node *cl)
   return add(d, blk_end(&b, close_brace(cl)));
 }
 
+/* an item of a value set or of `codes`: "A", "A" .. "B", NAME, except … */
+static Doc *vsitem(F *f, pol_Node *v)
+{
+  Doc *d = seq(f, text(f, v->flags & VS_EXCEPT ? "except " : ""), NULL);
+  if (v->flags & VS_NAME) return add(d, text(f, v->str));
+  add(d, text(f, quote(f, v->str)));
+  if (v->text) add(d, seq(f, text(f, " .. "), text(f, quote(f, v->text)), NULL));
+  return d;
+}
+
 static Doc *hvalue(F *f, pol_Node *v)
 {
+  if (v->kind == N_VSITEM) return vsitem(f, v);
   return v->kind == N_STR ? text(f, quote(f, v->str)) : slice(f, v->span);
 }
 
@@ -1108,6 +1148,7 @@ static Doc *item_doc(F *f, pol_Node *it)
     return add(d, clauses_doc_of(f, it->args, close_brace(it), it));
   }
   case N_DECISION:
+    if (it->str) return textf(f, "decision %s", it->str);
     blk_begin(&b, f, 1);
     for (pol_Node *r = it->args; r; r = r->next) {
       blk_elem(&b, r->span.start);
@@ -1115,14 +1156,36 @@ static Doc *item_doc(F *f, pol_Node *it)
       else add(b.body, textf(f, "%s otherwise", r->str));
     }
     return seq(f, text(f, "decision "), blk_end(&b, close_brace(it)), NULL);
+  case N_VALUESET: {
+    /* one item a line, so that a comment beside an item stays with it */
+    blk_begin(&b, f, 1);
+    for (pol_Node *v = it->args; v; v = v->next) {
+      blk_elem(&b, v->span.start);
+      add(b.body, v->next ? seq(f, vsitem(f, v), text(f, ","), NULL) : vsitem(f, v));
+    }
+    Doc *d = seq(f, textf(f, "valueset %s ", it->str), NULL);
+    if (it->text) add(d, seq(f, text(f, quote(f, it->text)), text(f, " "), NULL));
+    return seq(f, d, textf(f, "%s ", it->path), blk_end(&b, close_brace(it)), NULL);
+  }
+  case N_PLAN:
+    blk_begin(&b, f, 1);
+    for (pol_Node *h = it->args; h; h = h->next) {
+      blk_elem(&b, h->span.start);
+      if (h->text) add(b.body, textf(f, "%s %s", h->str, h->text));
+      else add(b.body, seq(f, textf(f, "%s ", h->str), text(f, quote(f, h->args->str)), NULL));
+    }
+    return seq(f, text(f, "plan "), text(f, quote(f, it->str)), text(f, " "),
+               blk_end(&b, close_brace(it)), NULL);
   case N_OTHERWISE:
     if (!it->text) return textf(f, "otherwise %s", it->str);
     return group(f, seq(f, textf(f, "otherwise %s", it->str),
                         nest(f, 2, seq(f, line(f), text(f, quote(f, it->text)), NULL)), NULL));
-  case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
+  case N_CRITERION: case N_STR:   /* a prerequisite; a policy's `next` step */
+    return clause_doc(f, it);
+  case N_NUM: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
   case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
-  case N_COVER: case N_ATLEAST: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_CRITERION:
-  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
+  case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF:
+  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM: case N_GAP:
     break;   /* not top-level items */
   }
   return text(f, "?");

@@ -27,4 +27,11 @@ struct pol_PolicyUnit;
 char *pol_doc_render(struct pol_Compiler *c, struct pol_PolicyUnit *u, int html, const char *file,
                      size_t *len);
 
+/* The expression expr of policy unit u (all borrowed; c loaded and
+   checked) in plain English, as `polc doc` words it, without markup: the
+   criterion's logic the notice quotes (section NOTE).  A malloc'd
+   NUL-terminated string, owned by the caller. */
+struct pol_Node;
+char *pol_doc_english(struct pol_Compiler *c, struct pol_PolicyUnit *u, struct pol_Node *expr);
+
 #endif

@@ -19,7 +19,9 @@
  *
  * Ownership: values borrow from the AST and the case.  The only
  * allocations are scratch arrays (a coverage's intervals, the arguments of
- * a let with more than 8 parameters), freed before the function returns.
+ * a let with more than 8 parameters), freed before the function returns,
+ * and the lists sides() and periods() make, owned by the judgement's
+ * Scratch and freed when it ends.
  */
 #include "interp.h"
 
@@ -28,6 +30,8 @@
 #include <string.h>
 
 #include "../vm/vm.h"
+#include "../vm/codes.h"
+#include "valueset.h"
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -120,6 +124,7 @@ static Val from_case(const pol_Value *pv)
   case PV_RANGE: return whole(pv->u.r.lo, pv->u.r.hi);
   case PV_STR: v.k = V_STR; v.s = pv->u.s; return v;
   case PV_DATE: return date((int32_t)pv->aux);
+  case PV_WIN: v.k = V_WIN; v.d1 = pv->u.r.lo; v.d2 = pv->u.r.hi; v.wunk = pv->aux; return v;
   case PV_LIST: v.k = V_LIST; v.list = pv->u.p; return v;
   case PV_REC: v.k = V_REC; v.fields = pv->u.p; v.rec = pv->aux; return v;
   default: return unk();
@@ -134,6 +139,18 @@ typedef struct Items {
   Val item;
 } Items;
 
+/* The lists a judgement makes (sides, periods): each a pol_List with its
+   items after it in one allocation, freed together at the end. */
+typedef struct Made {
+  struct Made *next;
+  pol_List list;
+  pol_Value items[];
+} Made;
+
+typedef struct Scratch {
+  Made *made;
+} Scratch;
+
 typedef struct Env {
   const pol_Program *p;
   const pol_Value *slots;   /* fact values of the line being judged */
@@ -142,7 +159,31 @@ typedef struct Env {
   const Items *items;
   Val each;                 /* the item of the enclosing `for each` */
   int *overflow;            /* set when a result leaves the range of numbers */
+  Scratch *scratch;         /* owns the lists the judgement makes */
 } Env;
+
+/* A new list of n items (filled by the caller) owned by e's scratch;
+   NULL when out of memory. */
+static pol_List *new_list(const Env *e, uint32_t n, uint32_t elem)
+{
+  Made *m = malloc(sizeof *m + (n ? n : 1) * sizeof(pol_Value));
+  if (!m) return NULL;
+  m->next = e->scratch->made;
+  e->scratch->made = m;
+  m->list.n = n;
+  m->list.elem = elem;
+  m->list.items = m->items;
+  return &m->list;
+}
+
+static Val list_val(const pol_List *l)
+{
+  Val v;
+  memset(&v, 0, sizeof v);
+  v.k = l ? V_LIST : V_UNK;
+  v.list = l;
+  return v;
+}
 
 static Val item_at(const Env *e, int depth)
 {
@@ -357,7 +398,7 @@ static Val eval_let(const Env *e, const pol_Node *let, const pol_Node *args)
   na = 0;
   for (const pol_Node *a = args; a; a = a->next) argv[na++] = eval(e, a);
   /* a let's body sees its parameters and the declarations, nothing else */
-  Env inner = {e->p, e->slots, argv, na, NULL, unk(), e->overflow};
+  Env inner = {e->p, e->slots, argv, na, NULL, unk(), e->overflow, e->scratch};
   Val v = eval(&inner, let->a);
   if (argv != small) free(argv);
   return v;
@@ -378,6 +419,80 @@ static Val eval_name(const Env *e, const pol_Node *n)
   }
 }
 
+/* days(n), weeks(n), years(n): a whole number of them within 10000 years
+   (the bounds of a duration constant), else unknown. */
+static Val duration(int unit, Val a)
+{
+  if (a.k != V_NUM || !exact(a) || !pol_dec_is_int(a.lo)) return unk();
+  int64_t k = a.lo / POL_DEC_SCALE;
+  int64_t lim = unit == B_YEARS ? 10000 : unit == B_WEEKS ? 3652425 / 7 : 3652425;
+  if (k < -lim || k > lim) return unk();
+  Val v = unk();
+  v.k = V_DUR;
+  if (unit == B_YEARS) v.d1 = (int32_t)(k * 12);
+  else v.d2 = (int32_t)(unit == B_WEEKS ? 7 * k : k);
+  return v;
+}
+
+/* calendar_month/quarter/year(d): the first to the last day of d's month,
+   quarter (Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec) or year. */
+static Val calendar(Val d, int which)
+{
+  if (d.k != V_DATE) return unk();
+  int y, m, day;
+  pol_civil_from_days(d.d1, &y, &m, &day);
+  int m0 = m, m1 = m;
+  if (which == B_CAL_QUARTER) { m0 = m - (m - 1) % 3; m1 = m0 + 2; }
+  if (which == B_CAL_YEAR) { m0 = 1; m1 = 12; }
+  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  Val w = unk();
+  w.k = V_WIN;
+  w.d1 = pol_days_from_civil(y, m0, 1);
+  w.d2 = pol_days_from_civil(y, m1, mdays[m1 - 1] + (m1 == 2 && leap));
+  return w;
+}
+
+/* sides(s): ["left", "right"] for "bilateral", [s] for another string. */
+static Val sides(const Env *e, Val s)
+{
+  if (s.k != V_STR) return unk();
+  int both = strcmp(s.s, "bilateral") == 0;
+  pol_List *l = new_list(e, both ? 2 : 1, POL_TYPE(PK_STR, 0, 0));
+  if (!l) return unk();
+  pol_Value *it = (pol_Value *)l->items;
+  const char *names[2] = {both ? "left" : s.s, "right"};
+  for (uint32_t i = 0; i < l->n; i++) {
+    it[i] = (pol_Value){PV_STR, POL_NOSTR, {0}};
+    it[i].u.s = names[i];
+  }
+  return list_val(l);
+}
+
+/* periods(D, W): the windows [s, s + D - 1 day] inside W, s from W's
+   start day by day; empty windows (D under a day) are none. */
+static Val periods(const Env *e, Val d, Val w)
+{
+  if (d.k != V_DUR || w.k != V_WIN || !known(w)) return unk();
+  uint32_t n = 0;
+  for (int32_t s = w.d1; s <= w.d2; s++) {
+    int64_t end = (int64_t)pol_add_months(s, d.d1) + d.d2 - 1;
+    if (end <= w.d2 && end >= s) n++;
+  }
+  pol_List *l = new_list(e, n, POL_TYPE(PK_WIN, 0, 0));
+  if (!l) return unk();
+  pol_Value *it = (pol_Value *)l->items;
+  uint32_t k = 0;
+  for (int32_t s = w.d1; s <= w.d2 && k < n; s++) {
+    int64_t end = (int64_t)pol_add_months(s, d.d1) + d.d2 - 1;
+    if (end > w.d2 || end < s) continue;
+    it[k] = (pol_Value){PV_WIN, 0, {0}};
+    it[k].u.r.lo = s;
+    it[k++].u.r.hi = (int32_t)end;
+  }
+  return list_val(l);
+}
+
 static Val eval_call(const Env *e, const pol_Node *n)
 {
   if (n->res == R_LET) return eval_let(e, n->decl, n->args);
@@ -389,6 +504,9 @@ static Val eval_call(const Env *e, const pol_Node *n)
   }
   Val a = eval(e, n->args);
   switch (n->index) {
+  case B_CAL_MONTH: case B_CAL_QUARTER: case B_CAL_YEAR: return calendar(a, n->index);
+  case B_SIDES: return sides(e, a);
+  case B_PERIODS: return periods(e, a, eval(e, n->args->next));
   case B_FLOOR: {
     pol_Dec lo, hi;
     if (a.k != V_NUM) return unk();
@@ -398,12 +516,37 @@ static Val eval_call(const Env *e, const pol_Node *n)
   case B_START_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_LO_UNK) ? date(a.d1) : unk();
   case B_END_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_HI_UNK) ? date(a.d2) : unk();
   case B_KNOWN: return boolv(known(a));
+  case B_DAYS: case B_WEEKS: case B_YEARS: return duration(n->index, a);
   default: return unk();
   }
 }
 
+/* Is the normal form c in the compiled set v?  A scan of every range: the
+   VM's binary search (vm/codes.c) checked against the plain definition. */
+static int in_ranges(const pol_VSetC *v, const char *c)
+{
+  for (uint32_t i = 0; i < v->n; i++)
+    if (strcmp(v->lo[i], c) <= 0 && strcmp(c, v->hi[i]) < 0) return 1;
+  return 0;
+}
+
+/* `CODE in VS`: unknown code, unknown; a known string is a member or not
+   (a string that is not a code of the set's system is not). */
+static Tri vset_member(Val a, const pol_Node *vs)
+{
+  const pol_VSetC *v = vs->vset;
+  if (a.k != V_STR) return U;
+  char c[POL_CODE_BUF];
+  if (pol_code_norm(v->system, a.s, strlen(a.s), c, NULL) != 0) return F;
+  return in_ranges(v, c) ? T : F;
+}
+
 static Val eval_binary(const Env *e, const pol_Node *n)
 {
+  if ((n->op == O_IN || n->op == O_NOTIN) && n->b->res == R_VSET) {
+    Tri t = vset_member(eval(e, n->a), n->b->decl);
+    return triv(n->op == O_IN ? t : tri_not(t));
+  }
   if (n->op == O_AND) return triv(tri_and(truth(eval(e, n->a)), truth(eval(e, n->b))));
   if (n->op == O_OR) return triv(tri_or(truth(eval(e, n->a)), truth(eval(e, n->b))));
   Val a = eval(e, n->a), b = eval(e, n->b);
@@ -496,12 +639,145 @@ static Val count_distinct(const Env *e, const pol_Node *n, Val l)
   return whole(sure, possible);
 }
 
+/* Two known values that are one value: bools, numbers known exactly,
+   strings, dates, durations. */
+static int same_value(Val a, Val b)
+{
+  if (!known(a) || !known(b) || a.k != b.k) return 0;
+  switch (a.k) {
+  case V_BOOL: return a.b == b.b;
+  case V_NUM: return exact(a) && exact(b) && a.lo == b.lo;
+  case V_STR: return strcmp(a.s, b.s) == 0;
+  case V_DATE: return a.d1 == b.d1;
+  case V_DUR: return a.d1 == b.d1 && a.d2 == b.d2;
+  default: return 0;
+  }
+}
+
+/* sum V of L where P: v1 + v2 + ... over the items whose P is true, in
+   order (a partial sum out of range is an error, as with `+`); an item
+   whose P is unknown adds [min(0, v), max(0, v)], so the result is the
+   range of every possible sum, widened to whole numbers; an item whose P
+   may be true and whose value is unknown makes it unknown. */
+static Val eval_sum(const Env *e, const pol_Node *n, Val l, uint32_t len)
+{
+  pol_Dec acc = 0;
+  Wide lo = 0, hi = 0;
+  int unknown = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->b, item);
+    if (p == F) continue;
+    Val v = value_for(e, n->c, item);
+    if (v.k != V_NUM) { unknown = 1; continue; }
+    if (p == T && exact(v)) {
+      pol_Dec r;
+      if (pol_dec_add(acc, v.lo, &r) != POL_DEC_OK) return overflowed(e);
+      acc = r;
+    }
+    if (p == T) { lo += v.lo; hi += v.hi; }
+    else { lo += v.lo < 0 ? v.lo : 0; hi += v.hi > 0 ? v.hi : 0; }
+  }
+  if (unknown) return unk();
+  if (lo == hi) return num(acc);
+  return widened(lo, hi, POL_DEC_SCALE);
+}
+
+/* A key of latest / earliest: a date, or a number known exactly. */
+static int order_known(Val k) { return k.k == V_DATE || (k.k == V_NUM && exact(k)); }
+
+static int order_cmp(Val a, Val b)
+{
+  if (a.k == V_DATE) return a.d1 < b.d1 ? -1 : a.d1 > b.d1;
+  return a.lo < b.lo ? -1 : a.lo > b.lo;
+}
+
+/* latest V of L where P by K (dir 1), earliest (dir -1), read as: over
+   every completion, the value of the item whose P is true and whose K is
+   greatest.  M = the greatest known K of the items whose P is true.  The
+   items that may be that one: P true or unknown, K unknown or not before
+   M.  Known when some P is true and they all agree on one value. */
+static Val eval_latest(const Env *e, const pol_Node *n, Val l, uint32_t len, int dir)
+{
+  int some_true = 0, have_m = 0;
+  Val m = unk();
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->b, item);
+    if (p != T) continue;
+    some_true = 1;
+    Val k = value_for(e, n->d, item);
+    if (order_known(k) && (!have_m || dir * order_cmp(k, m) > 0)) { m = k; have_m = 1; }
+  }
+  if (!some_true) {
+    /* the keys the VM computes for the items whose P is unknown */
+    for (uint32_t i = 0; i < len; i++)
+      if (pred_for(e, n->b, list_item(l, i)) == U) (void)value_for(e, n->d, list_item(l, i));
+    return unk();
+  }
+  Val r = unk();
+  int found = 0, agree = 1;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->b, item);
+    if (p == F) continue;
+    Val k = value_for(e, n->d, item);
+    if (have_m && order_known(k) && dir * order_cmp(k, m) < 0) continue;
+    Val v = value_for(e, n->c, item);
+    if (!found) { r = v; found = 1; }
+    else if (!same_value(r, v)) agree = 0;
+  }
+  return found && agree ? r : unk();
+}
+
+/* The strings of a set literal as a list (a quantifier over a set), each
+   once; *store holds them (freed by the caller). */
+static Val set_as_list(Val s, pol_List *l, pol_Value **store)
+{
+  uint32_t n = 0;
+  for (const pol_Node *x = s.set; x; x = x->next) n++;
+  *store = calloc(n ? n : 1, sizeof **store);
+  if (!*store) return unk();
+  n = 0;
+  for (const pol_Node *x = s.set; x; x = x->next) {
+    int seen = 0;   /* a set holds each string once */
+    for (uint32_t i = 0; i < n && !seen; i++) seen = strcmp((*store)[i].u.s, x->str) == 0;
+    if (seen) continue;
+    (*store)[n].tag = PV_STR;
+    (*store)[n].aux = POL_NOSTR;
+    (*store)[n++].u.s = x->str;
+  }
+  l->n = n;
+  l->elem = PK_STR;
+  l->items = *store;
+  Val v = unk();
+  v.k = V_LIST;
+  v.list = l;
+  return v;
+}
+
+static Val eval_quant_list(const Env *e, const pol_Node *n, Val l);
+
 static Val eval_quant(const Env *e, const pol_Node *n)
 {
   Val l = eval(e, n->a);
+  if (l.k != V_SET) return eval_quant_list(e, n, l);
+  pol_List sl;
+  pol_Value *store;
+  l = set_as_list(l, &sl, &store);
+  Val r = eval_quant_list(e, n, l);
+  free(store);
+  return r;
+}
+
+static Val eval_quant_list(const Env *e, const pol_Node *n, Val l)
+{
   if (l.k != V_LIST) return unk();
   uint32_t len = list_len(l);
   switch (n->op) {
+  case Q_SUM: return eval_sum(e, n, l, len);
+  case Q_LATEST: return eval_latest(e, n, l, len, 1);
+  case Q_EARLIEST: return eval_latest(e, n, l, len, -1);
   case Q_EXISTS: case Q_NO: {
     Tri acc = F;
     for (uint32_t i = 0; i < len; i++) acc = tri_or(acc, pred_for(e, n->b, list_item(l, i)));
@@ -584,6 +860,128 @@ static Val eval_cover(const Env *e, const pol_Node *n)
   return whole(days, unbounded ? all : possible);
 }
 
+/* The longest stretch of consecutive days in the union of sp[0..n)
+   (sorts sp): a stretch runs on while the next span starts by the day
+   after its last day. */
+static int64_t longest_days(Span32 *sp, uint32_t n)
+{
+  qsort(sp, n, sizeof *sp, by_start);
+  int64_t best = 0, from = 0, last = INT64_MIN / 2;
+  for (uint32_t i = 0; i < n; i++) {
+    if (sp[i].lo > last + 1) from = sp[i].lo;
+    if (sp[i].hi > last) last = sp[i].hi;
+    if (last - from + 1 > best) best = last - from + 1;
+  }
+  return best;
+}
+
+/* longest run of W covered by L where P from S to E: as eval_cover, with
+   the longest stretch of days for the number of days. */
+static Val eval_run(const Env *e, const pol_Node *n)
+{
+  Val w = eval(e, n->a), l = eval(e, n->b);
+  if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
+  uint32_t len = list_len(l);
+  Span32 *sure = malloc((len ? len : 1) * sizeof *sure);
+  Span32 *maybe = malloc((len ? len : 1) * sizeof *maybe);
+  if (!sure || !maybe) { free(sure); free(maybe); return unk(); }
+  uint32_t nsure = 0, nmaybe = 0;
+  int unbounded = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->c, item);
+    if (p == F) continue;
+    Val s = value_for(e, n->d, item), t = value_for(e, n->e, item);
+    if (s.k != V_DATE || t.k != V_DATE) { unbounded = 1; continue; }
+    Span32 x = {s.d1 > w.d1 ? s.d1 : w.d1, t.d1 < w.d2 ? t.d1 : w.d2};
+    if (x.lo > x.hi) continue;
+    if (p == T) sure[nsure++] = x;
+    maybe[nmaybe++] = x;
+  }
+  int64_t lo = longest_days(sure, nsure), hi = longest_days(maybe, nmaybe);
+  free(sure);
+  free(maybe);
+  int64_t all = w.d2 >= w.d1 ? (int64_t)w.d2 - w.d1 + 1 : 0;
+  return whole(lo, unbounded ? all : hi);
+}
+
+static int by_day(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The longest gap between neighbours of the days d[0..n) (sorts d). */
+static int64_t widest(int32_t *d, uint32_t n)
+{
+  qsort(d, n, sizeof *d, by_day);
+  int64_t best = 0;
+  for (uint32_t i = 0; i + 1 < n; i++)
+    if ((int64_t)d[i + 1] - d[i] > best) best = (int64_t)d[i + 1] - d[i];
+  return best;
+}
+
+/* Can `extra` more days make every gap of the sorted d[0..n) at most m? */
+static int fits(const int32_t *d, uint32_t n, int64_t m, uint64_t extra)
+{
+  uint64_t used = 0;
+  for (uint32_t i = 0; i + 1 < n; i++) {
+    int64_t g = (int64_t)d[i + 1] - d[i];
+    if (g == 0) continue;
+    if (m == 0) return 0;
+    used += (uint64_t)((g - 1) / m);   /* g split into ceil(g / m) parts */
+  }
+  return used <= extra;
+}
+
+/* longest gap in W of K of L where P: the window's ends and the K of the
+   items in W whose P holds are the days; the result is the longest gap
+   between neighbours.  Most: the items whose P is true with K known.
+   Least: every item whose P may be true with K known, and for each one
+   with K unknown a day put where it splits the longest gaps best. */
+static Val eval_gap(const Env *e, const pol_Node *n)
+{
+  Val w = eval(e, n->a), l = eval(e, n->b);
+  if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
+  uint32_t len = list_len(l);
+  int32_t *sure = malloc(((size_t)len + 2) * sizeof *sure);
+  int32_t *all = malloc(((size_t)len + 2) * sizeof *all);
+  if (!sure || !all) { free(sure); free(all); return unk(); }
+  uint32_t ns = 0, na = 0;
+  uint64_t unplaced = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    Val item = list_item(l, i);
+    Tri p = pred_for(e, n->c, item);
+    if (p == F) continue;
+    Val k = value_for(e, n->d, item);
+    if (k.k != V_DATE) { unplaced++; continue; }
+    if (k.d1 < w.d1 || k.d1 > w.d2) continue;
+    if (p == T) sure[ns++] = k.d1;
+    all[na++] = k.d1;
+  }
+  Val r = whole(0, 0);
+  if (w.d1 <= w.d2) {
+    sure[ns++] = w.d1;
+    sure[ns++] = w.d2;
+    all[na++] = w.d1;
+    all[na++] = w.d2;
+    int64_t most = widest(sure, ns), least = widest(all, na);
+    if (unplaced) {
+      int64_t lo = 0, hi = least;   /* the least m that fits, by bisection */
+      while (lo < hi) {
+        int64_t m = (lo + hi) / 2;
+        if (fits(all, na, m, unplaced)) hi = m;
+        else lo = m + 1;
+      }
+      least = lo;
+    }
+    r = whole(least, most);
+  }
+  free(sure);
+  free(all);
+  return r;
+}
+
 static Val eval_atleast(const Env *e, const pol_Node *n)
 {
   int yes = 0, maybe = 0;
@@ -627,11 +1025,23 @@ static Val eval(const Env *e, const pol_Node *n)
   }
   case N_BINARY: return eval_binary(e, n);
   case N_QUANT: return eval_quant(e, n);
-  case N_COVER: return eval_cover(e, n);
+  case N_COVER: return n->op == COV_RUN ? eval_run(e, n) : eval_cover(e, n);
+  case N_GAP: return eval_gap(e, n);
   case N_ATLEAST: return eval_atleast(e, n);
+  case N_IF: {
+    /* Kleene: an unknown condition gives the value both branches agree
+       on, or the whole-number range holding two numbers */
+    Tri c = truth(eval(e, n->a));
+    if (c != U) return eval(e, c == T ? n->b : n->c);
+    Val a = eval(e, n->b), b = eval(e, n->c);
+    if (same_value(a, b)) return a;
+    if (a.k != V_NUM || b.k != V_NUM) return unk();
+    return widened(a.lo < b.lo ? a.lo : b.lo, a.hi > b.hi ? a.hi : b.hi, POL_DEC_SCALE);
+  }
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
+  case N_VALUESET: case N_VSITEM: case N_PLAN:
     break;   /* not expressions */
   }
   return unk();
@@ -657,6 +1067,16 @@ static int listed(const pol_Node *strs, const char *s)
   return 0;
 }
 
+/* Does policy u cover code s: a plain code of its `codes`, or one of its
+   families, ranges and value sets (its code in CPT/HCPCS normal form)? */
+static int covers(const pol_PolicyUnit *u, const char *s)
+{
+  for (const pol_Node *x = u->codes; x; x = x->next)
+    if (x->kind == N_STR && !strchr(x->str, '*') && strcmp(x->str, s) == 0) return 1;
+  char c[POL_CODE_BUF];
+  return u->route && pol_code_norm(POL_CS_PROCEDURE, s, strlen(s), c, NULL) == 0 && in_ranges(u->route, c);
+}
+
 /* The policy judging a line: among those that cover its code, are in force
    on its date and are open to the case's plan (a policy without `plans` is
    open to every plan), one naming the plan beats one for any plan; then
@@ -668,7 +1088,7 @@ static int route(const pol_PolicyUnit *const *units, int npol, const pol_LineInf
   for (int i = 0; i < npol; i++) {
     const pol_PolicyUnit *u = units[i];
     int named = li->plan && listed(u->plans, li->plan);
-    if (!listed(u->codes, li->cpt) || u->effective > li->date || (u->plans && !named)) continue;
+    if (!covers(u, li->cpt) || u->effective > li->date || (u->plans && !named)) continue;
     if (best < 0 || named > best_named ||
         (named == best_named && u->effective > units[best]->effective)) {
       best = i;
@@ -852,6 +1272,30 @@ static int combine_items(int line, int items_known, const int *item_det, uint32_
   return PD_PEND;
 }
 
+/* No line is approved while a prerequisite among its tops fails (deny) or
+   is unknown (pend), whatever the decision rules say. */
+static int prereq_guard(const Crits *t, const int *tops, int ntops, const uint8_t *status, int det)
+{
+  if (det != PD_APPROVE) return det;
+  int out = det;
+  for (int j = 0; j < ntops; j++) {
+    const pol_Node *cl = t->node[tops[j]];
+    if (!(cl->flags & CF_PREREQ)) continue;
+    if (status[tops[j]] == PS_NOT_MET) return PD_DENY;
+    if (status[tops[j]] == PS_UNKNOWN) out = PD_PEND;
+  }
+  return out;
+}
+
+/* Does prerequisite pr govern main branch br (it names none: all). */
+static int governs(const pol_Node *pr, const pol_Node *br)
+{
+  if (!pr->e) return 1;
+  for (const pol_Node *s = pr->e; s; s = s->next)
+    if (strcmp(s->str, br->str) == 0) return 1;
+  return 0;
+}
+
 /* One branch (main or assess) of the unit: its top-level criteria (their
    indices in the table) and its `for each`. */
 typedef struct BranchInfo {
@@ -968,8 +1412,37 @@ static int no_branch_det(const pol_PolicyUnit *u, int bstate)
   return PD_REFER;
 }
 
+/* Does the compile c make the adverse determinations of plan (NULL: the
+   case names none) recommendations (docs/language.md "Plans")?  Its
+   declaration says so, else the compile's default. */
+static int recommends(const pol_Compiler *c, const char *plan)
+{
+  for (int i = 0; plan && i < c->nplans; i++) {
+    if (strcmp(c->plans[i]->str, plan) != 0) continue;
+    for (const pol_Node *h = c->plans[i]->args; h; h = h->next)
+      if (strcmp(h->str, "denials") == 0 && h->text) return strcmp(h->text, "recommended") == 0;
+  }
+  return c->denials_recommended;
+}
+
+static int judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs, uint32_t line,
+                 pol_InterpResult *r);
+
 int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs,
                      uint32_t line, pol_InterpResult *r)
+{
+  int rc = judge(c, p, cs, line, r);
+  r->recommended = -1;
+  if (rc == 0 && (r->det == PD_DENY || r->det == PD_LOI || r->det == PD_PARTIAL) &&
+      recommends(c, pol_case_line(cs, line)->plan)) {
+    r->recommended = r->det;
+    r->det = PD_REFER;
+  }
+  return rc;
+}
+
+static int judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs, uint32_t line,
+                 pol_InterpResult *r)
 {
   memset(r, 0, sizeof *r);
   r->policy = r->branch = -1;
@@ -986,27 +1459,45 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   const pol_PolicyUnit *u = units[best];
 
   /* the criteria table and the branches */
-  int ncrit = 0, nb = 0;
+  int ncrit = 0, nb = 0, npre = 0;
   for (const pol_Node *it = u->src->items; it; it = it->next)
     if (it->kind == N_BRANCH) {
       nb++;
-      for (const pol_Node *cl = it->args; cl; cl = cl->next) ncrit += crits_count(cl);
+      for (const pol_Node *cl = it->args; cl; cl = cl->next)
+        if (cl->kind != N_STR) ncrit += crits_count(cl);
+    } else if (it->kind == N_CRITERION) {
+      npre++;
+      ncrit += crits_count(it);
     }
   if ((uint32_t)ncrit != p->pol[best].ncrit || (uint32_t)nb != p->pol[best].nbranches) return -2;
   int rc = -1;
   Crits t = {calloc((size_t)ncrit + 1, sizeof *t.node), calloc((size_t)ncrit + 1, sizeof *t.size), 0};
   BranchInfo *bi = calloc((size_t)nb + 1, sizeof *bi);
-  int *topbuf = calloc((size_t)ncrit + 1, sizeof *topbuf);
+  /* each main branch lists the prerequisites it is governed by */
+  int *topbuf = calloc((size_t)ncrit + (size_t)nb * (size_t)npre + 1, sizeof *topbuf);
+  int *pre = calloc((size_t)npre + 1, sizeof *pre);
   r->ncrit = (uint32_t)ncrit;
   r->status = malloc((size_t)ncrit + 1);
-  if (!t.node || !t.size || !bi || !topbuf || !r->status) goto done;
-  int b = 0, ntop = 0;
+  if (!t.node || !t.size || !bi || !topbuf || !pre || !r->status) goto done;
+  int b = 0, ntop = 0, ip = 0;
+  for (const pol_Node *it = u->src->items; it; it = it->next)
+    if (it->kind == N_CRITERION) {   /* numbered first, as the code generator does */
+      pre[ip++] = t.n;
+      crits_add(&t, it);
+    }
   for (const pol_Node *it = u->src->items; it; it = it->next) {
     if (it->kind != N_BRANCH) continue;
     bi[b].node = it;
     bi[b].tops = topbuf + ntop;
+    for (int j = 0; j < npre && !it->path; j++)
+      if (governs(t.node[pre[j]], it)) {
+        topbuf[ntop++] = pre[j];
+        bi[b].ntops++;
+      }
     for (const pol_Node *cl = it->args; cl; cl = cl->next)
-      if (cl->kind != N_FOREACH) {
+      if (cl->kind == N_STR) {
+        continue;   /* a `next` step */
+      } else if (cl->kind != N_FOREACH) {
         topbuf[ntop++] = t.n;
         bi[b].ntops++;
         crits_add(&t, cl);
@@ -1026,14 +1517,16 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
   }
   for (int i = 0; i < ncrit; i++) r->status[i] = PS_NA;
 
-  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &r->overflow};
+  Scratch scratch = {NULL};
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &r->overflow, &scratch};
   select_branches(&env, bi, nb, r, (int)p->pol[best].branch0);
   rc = 0;
   if (r->branch < 0) r->det = r->line_det = no_branch_det(u, r->bstate);
   if (r->branch >= 0) {
     const BranchInfo *m = &bi[r->branch - (int)p->pol[best].branch0];
     for (int j = 0; j < m->ntops; j++) judge_at(&env, &t, m->tops[j], r->status);
-    r->line_det = r->det = decide_tops(u, &t, m->tops, m->ntops, r->status);
+    r->line_det = r->det = prereq_guard(&t, m->tops, m->ntops, r->status,
+                                        decide_tops(u, &t, m->tops, m->ntops, r->status));
     if (m->each) {
       r->has_each = 1;
       Val l = eval(&env, m->each->a);
@@ -1074,9 +1567,15 @@ int pol_interp_judge(const pol_Compiler *c, const pol_Program *p, const pol_Case
     if (r->auth_open) r->det = PD_PEND;
   }
 done:
+  while (scratch.made) {
+    Made *next = scratch.made->next;
+    free(scratch.made);
+    scratch.made = next;
+  }
   free(t.node);
   free(t.size);
   free(bi);
   free(topbuf);
+  free(pre);
   return rc;
 }

@@ -55,6 +55,10 @@ typedef struct pol_InterpResult {
   char *auth_text[POL_AUTH__COUNT];   /* owned: each authorized value in
                             the canonical words of pol_interp_auth_text,
                             NULL when unknown or not stated */
+  int recommended;       /* -1, or the adverse pol_Det (deny, loi, partial)
+                            that det = refer recommends: the line's plan
+                            declaration, else the compile's default, says
+                            denials are recommendations */
   int overflow;          /* an arithmetic result left the range of numbers
                             (vm/decimal.h): the VM refuses to judge such a
                             case (pol_vm_eval fails, "number out of range");

@@ -51,6 +51,8 @@ static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node 
 static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
 static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_Node *x, int how,
                         pol_Span sp);
+static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, const char *want,
+                         pol_Node *n);
 }
 
 %union {
@@ -90,6 +92,7 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %token WHERE "where"
 %token DAYS "days"
 %token COVERED "covered"
+%token LONGEST "longest"
 %token BY "by"
 %token FROM "from"
 %token TO "to"
@@ -106,6 +109,16 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %token TAGGED "tagged"
 %token NEXT "next"
 %token AUTHORIZE "authorize"
+%token SUM "sum"
+%token LATEST "latest"
+%token EARLIEST "earliest"
+%token IF "if"
+%token THEN "then"
+%token ELSE "else"
+%token VALUESET "valueset"
+%token EXCEPT "except"
+%token DOTDOT ".."
+%token PREREQUISITE "prerequisite"
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER "number"
@@ -116,10 +129,14 @@ static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_N
 %type <node> item items header headers hvalue hvalues fields field type params param
 %type <node> types expr primary args arglist clauses clause attrs attr setitems window
 %type <node> rules rule dcond dterm dfactor authorize authfields authfield
+%type <node> vsitems vsitem vsterm
+%type <node> governs strlist
+%type <node> psettings psetting
 %type <str> path
-%type <ival> combinator
+%type <ival> combinator latest
 
-%precedence WHERE TO
+%precedence NOWHERE     /* a list form without `where` (or `by`) ends here */
+%precedence WHERE TO BY
 %left OR
 %left AND
 %precedence NOT
@@ -165,13 +182,72 @@ item
   | ASSESS STRING STRING WHEN expr '{' clauses authorize '}'
       { $$ = mk(lx, N_BRANCH, @$); $$->path = $2; $$->str = $2; $$->text = $3; $$->a = $5;
         $$->args = $7; $$->b = $8; $$->ival = (int32_t)@8.start; $$->ival2 = (int32_t)@8.end; }
+  | PREREQUISITE STRING STRING governs attrs '{' expr '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->e = $4; $$->args = $5;
+        $$->a = $7; $$->op = C_LEAF; $$->flags = CF_PREREQ; }
+  | PREREQUISITE STRING STRING governs attrs combinator '{' clauses '}'
+      { $$ = mk(lx, N_CRITERION, @$); $$->str = $2; $$->text = $3; $$->e = $4; $$->args = $5;
+        $$->b = $8; $$->op = $6 < 0 ? C_ATLEAST : $6; $$->ival = $6 < 0 ? -$6 : 0;
+        $$->flags = CF_PREREQ; }
+  | NEXT STRING
+      { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   | DECISION '{' rules '}'
       { $$ = mk(lx, N_DECISION, @$); $$->args = $3; }
+  | DECISION IDENT
+      { $$ = mk(lx, N_DECISION, @$); $$->str = $2; }
   | OTHERWISE IDENT
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; }
   | OTHERWISE IDENT STRING
       { $$ = mk(lx, N_OTHERWISE, @$); $$->str = $2; $$->text = $3; }
+  | VALUESET IDENT STRING IDENT '{' vsitems '}'
+      { $$ = mk(lx, N_VALUESET, @$); $$->str = $2; $$->text = $3; $$->path = $4; $$->args = $6; }
+  | VALUESET IDENT IDENT '{' vsitems '}'
+      { $$ = mk(lx, N_VALUESET, @$); $$->str = $2; $$->path = $3; $$->args = $5; }
+  | IDENT STRING '{' psettings '}'
+      { if (strcmp($1, "plan") != 0) {
+          pol_error(lx->diag, @1, "E0350", "unexpected '%s': expected a declaration "
+                    "(policy, import, record, fact, let, extern, branch, assess, decision, otherwise, plan)", $1);
+          $$ = NULL;
+        } else { $$ = mk(lx, N_PLAN, @$); $$->str = $2; $$->args = $4; } }
   | error '}'             { $$ = NULL; }
+  ;
+
+psettings
+  : %empty                { $$ = NULL; }
+  | psettings psetting    { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+psetting
+  : IDENT IDENT           { $$ = mk(lx, N_HEADER, @$); $$->str = $1; $$->text = $2; }
+  | IDENT STRING          { $$ = mk(lx, N_HEADER, @$); $$->str = $1;
+                            $$->args = mk(lx, N_STR, @2); $$->args->str = $2; }
+  ;
+
+vsitems
+  : vsitem                { $$ = $1; }
+  | vsitems ',' vsitem    { $$ = $1; pol_list_append(&$$, $3); }
+  ;
+
+vsitem
+  : vsterm                { $$ = $1; }
+  | EXCEPT vsterm         { $$ = $2; $$->flags |= VS_EXCEPT; $$->span = @$; }
+  ;
+
+vsterm
+  : STRING                { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; }
+  | STRING DOTDOT STRING  { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->text = $3; }
+  | IDENT                 { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->flags = VS_NAME; }
+  ;
+
+governs
+  : %empty                { $$ = NULL; }
+  | FOR strlist           { $$ = $2; }
+  ;
+
+strlist
+  : STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
+  | strlist ',' STRING    { $$ = $1; pol_Node *n = mk(lx, N_STR, @3); n->str = $3;
+                            pol_list_append(&$$, n); }
   ;
 
 rules
@@ -222,6 +298,8 @@ hvalue
   : STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
   | DATE                  { $$ = mk(lx, N_DATE, @$); $$->ival = $1; }
   | NUMBER                { $$ = mk(lx, N_NUM, @$); $$->num = $1; }
+  | STRING DOTDOT STRING  { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->text = $3; }
+  | IDENT                 { $$ = mk(lx, N_VSITEM, @$); $$->str = $1; $$->flags = VS_NAME; }
   ;
 
 fields
@@ -275,6 +353,7 @@ clause
         $$->op = C_LEAF; $$->flags = CF_EXCLUSION; }
   | FOR EACH IDENT IN expr '{' clauses '}'
       { $$ = mk(lx, N_FOREACH, @$); $$->str = $3; $$->a = $5; $$->args = $7; }
+  | NEXT STRING           { $$ = mk(lx, N_STR, @$); $$->str = $2; $$->flags = 1; }
   | error '}'             { $$ = NULL; }
   ;
 
@@ -351,6 +430,34 @@ expr
                                            { $$ = quant(lx, Q_COUNTD, NULL, $5, $7, $3, @$); }
   | COUNT DISTINCT primary OF IDENT IN primary WHERE expr
                                            { $$ = quant(lx, Q_COUNTD, $5, $7, $9, $3, @$); }
+  | COUNT IDENT IN primary %prec NOWHERE   { $$ = quant(lx, Q_COUNT, $2, $4, NULL, NULL, @$); }
+  | COUNT DISTINCT primary OF primary %prec NOWHERE
+                                           { $$ = quant(lx, Q_COUNTD, NULL, $5, NULL, $3, @$); }
+  | COUNT DISTINCT primary OF IDENT IN primary %prec NOWHERE
+                                           { $$ = quant(lx, Q_COUNTD, $5, $7, NULL, $3, @$); }
+  | SUM primary OF primary %prec NOWHERE   { $$ = quant(lx, Q_SUM, NULL, $4, NULL, $2, @$); }
+  | SUM primary OF primary WHERE expr      { $$ = quant(lx, Q_SUM, NULL, $4, $6, $2, @$); }
+  | SUM primary OF IDENT IN primary %prec NOWHERE
+                                           { $$ = quant(lx, Q_SUM, $4, $6, NULL, $2, @$); }
+  | SUM primary OF IDENT IN primary WHERE expr
+                                           { $$ = quant(lx, Q_SUM, $4, $6, $8, $2, @$); }
+  | latest primary OF primary %prec NOWHERE
+                                           { $$ = quant(lx, $1, NULL, $4, NULL, $2, @$); }
+  | latest primary OF primary BY primary   { $$ = quant(lx, $1, NULL, $4, NULL, $2, @$); $$->d = $6; }
+  | latest primary OF primary WHERE expr %prec NOWHERE
+                                           { $$ = quant(lx, $1, NULL, $4, $6, $2, @$); }
+  | latest primary OF primary WHERE expr BY primary
+                                           { $$ = quant(lx, $1, NULL, $4, $6, $2, @$); $$->d = $8; }
+  | latest primary OF IDENT IN primary %prec NOWHERE
+                                           { $$ = quant(lx, $1, $4, $6, NULL, $2, @$); }
+  | latest primary OF IDENT IN primary BY primary
+                                           { $$ = quant(lx, $1, $4, $6, NULL, $2, @$); $$->d = $8; }
+  | latest primary OF IDENT IN primary WHERE expr %prec NOWHERE
+                                           { $$ = quant(lx, $1, $4, $6, $8, $2, @$); }
+  | latest primary OF IDENT IN primary WHERE expr BY primary
+                                           { $$ = quant(lx, $1, $4, $6, $8, $2, @$); $$->d = $10; }
+  | IF expr THEN expr ELSE expr %prec WHERE
+      { $$ = mk(lx, N_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
   | DAYS OF expr COVERED BY primary WHERE expr FROM expr TO expr
       { $$ = mk(lx, N_COVER, @$); $$->a = $3; $$->b = $6; $$->c = $8; $$->d = $10; $$->e = $12; }
   | DAYS OF expr COVERED BY primary FROM expr TO expr
@@ -360,6 +467,30 @@ expr
         $$->e = $14; }
   | DAYS OF expr COVERED BY IDENT IN primary FROM expr TO expr
       { $$ = mk(lx, N_COVER, @$); $$->str = $6; $$->a = $3; $$->b = $8; $$->d = $10; $$->e = $12; }
+  | LONGEST IDENT OF expr COVERED BY primary WHERE expr FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->a = $4; $$->b = $7; $$->c = $9; $$->d = $11; $$->e = $13;
+        $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT OF expr COVERED BY primary FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->a = $4; $$->b = $7; $$->d = $9; $$->e = $11;
+        $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT OF expr COVERED BY IDENT IN primary WHERE expr FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->str = $7; $$->a = $4; $$->b = $9; $$->c = $11; $$->d = $13;
+        $$->e = $15; $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT OF expr COVERED BY IDENT IN primary FROM expr TO expr
+      { $$ = mk(lx, N_COVER, @$); $$->str = $7; $$->a = $4; $$->b = $9; $$->d = $11; $$->e = $13;
+        $$ = longest(lx, $2, @2, "run", $$); }
+  | LONGEST IDENT IN primary OF primary OF primary WHERE expr
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->b = $8; $$->c = $10;
+        $$ = longest(lx, $2, @2, "gap", $$); }
+  | LONGEST IDENT IN primary OF primary OF primary %prec WHERE
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->b = $8;
+        $$ = longest(lx, $2, @2, "gap", $$); }
+  | LONGEST IDENT IN primary OF primary OF IDENT IN primary WHERE expr
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->str = $8; $$->b = $10; $$->c = $12;
+        $$ = longest(lx, $2, @2, "gap", $$); }
+  | LONGEST IDENT IN primary OF primary OF IDENT IN primary %prec WHERE
+      { $$ = mk(lx, N_GAP, @$); $$->a = $4; $$->d = $6; $$->str = $8; $$->b = $10;
+        $$ = longest(lx, $2, @2, "gap", $$); }
   ;
 
 primary
@@ -375,6 +506,7 @@ primary
                              whether the count is in L */
   | IT                    { $$ = mk(lx, N_IT, @$); }
   | IDENT '(' arglist ')' { $$ = mk(lx, N_CALL, @$); $$->str = $1; $$->args = $3; }
+  | DAYS '(' arglist ')'  { $$ = mk(lx, N_CALL, @$); $$->str = "days"; $$->args = $3; }
   | '(' expr ')'          { $$ = $2; }
   | '{' setitems '}'      { $$ = mk(lx, N_SET, @$); $$->args = $2; }
   | window                { $$ = $1; }
@@ -382,6 +514,11 @@ primary
   | COUNT primary %prec WHERE { $$ = quant(lx, Q_COUNT, NULL, $2, NULL, NULL, @$); }
   | AT LEAST NUMBER OF '(' args ')'
       { $$ = mk(lx, N_ATLEAST, @$); $$->num = $3; $$->args = $6; }
+  ;
+
+latest
+  : LATEST                { $$ = Q_LATEST; }
+  | EARLIEST              { $$ = Q_EARLIEST; }
   ;
 
 window
@@ -439,6 +576,19 @@ static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node 
 {
   pol_Node *n = mk(lx, N_QUANT, sp);
   n->op = op; n->str = binder; n->a = list; n->b = pred; n->c = key;
+  return n;
+}
+
+/* `longest run of …` (N_COVER, op 1) and `longest gap in …` (N_GAP): the
+   word after `longest` is a name, not a keyword, so `run` and `gap` stay
+   free for fields and facts. */
+static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, const char *want,
+                         pol_Node *n)
+{
+  if (strcmp(word, want) != 0)
+    pol_error(lx->diag, wsp, "E0280", "expected 'longest %s %s', found 'longest %s'", want,
+              strcmp(want, "run") == 0 ? "of" : "in", word);
+  if (n->kind == N_COVER) n->op = COV_RUN;
   return n;
 }
 

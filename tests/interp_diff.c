@@ -132,6 +132,11 @@ static void trace_list(const json_t *view, const char *key, char *out, size_t n)
   json_array_foreach(json_object_get(view, key), i, x) {
     size_t len = strlen(out);
     const char *id = json_string_value(json_object_get(x, "criterion"));
+    /* a recommended denial's first reason: checked against the
+       evaluator's `recommended` by same_recommended */
+    if (i == 0 && id && strcmp(key, "reasons") == 0 && json_object_get(x, "recommended") &&
+        strcmp(id, "review") == 0)
+      continue;
     snprintf(out + len, n - len, "%s%s", len ? "," : "", id ? id : "?");
   }
 }
@@ -284,6 +289,25 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
     snprintf(what, sizeof what, "branch: vm %s, evaluator %s", branch_name(p, vb), branch_name(p, r.branch));
     show(st, lineno, case_id, li, what);
     ok = 0;
+  }
+  if (lr->recommended != r.recommended) {
+    snprintf(what, sizeof what, "recommended: vm %s, evaluator %s",
+             lr->recommended < 0 ? "none" : pol_det_name((pol_Det)lr->recommended),
+             r.recommended < 0 ? "none" : pol_det_name((pol_Det)r.recommended));
+    show(st, lineno, case_id, li, what);
+    ok = 0;
+  }
+  {   /* the trace says what was recommended, as the evaluator does */
+    json_t *r0 = json_array_get(json_object_get(tline, "reasons"), 0);
+    const char *rec = json_string_value(json_object_get(tline, "recommended"));
+    const char *rec0 = json_string_value(json_object_get(r0, "recommended"));
+    const char *want = r.recommended < 0 ? NULL : pol_det_name((pol_Det)r.recommended);
+    if (!(want ? rec && rec0 && strcmp(rec, want) == 0 && strcmp(rec0, want) == 0 : !rec && !rec0)) {
+      snprintf(what, sizeof what, "trace's recommended: %s, evaluator %s", rec ? rec : "none",
+               want ? want : "none");
+      show(st, lineno, case_id, li, what);
+      ok = 0;
+    }
   }
   if ((int)lr->det != r.det || (int)lr->line_det != r.line_det) {
     snprintf(what, sizeof what, "determination: vm %s (line %s), evaluator %s (line %s)",

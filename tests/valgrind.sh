@@ -3,7 +3,8 @@
 # under valgrind's memcheck; any error or any definitely or indirectly lost
 # block fails the run (valgrind exits 99).
 #   polc: compile policies/ (bundle, --check, --dump);
-#   polvm: trace (text and JSON) and eval (with criteria) over every
+#   polvm: trace (text and JSON; the notice of the seeds and a hostile
+#   case) and eval (with criteria) over every
 #   example case, verify and dump of the bundle; the public C API
 #   (tests/unit/test_api.c);
 #   then the hostile-input suite (tests/suites/hostile.sh, parts 1 and 2)
@@ -40,6 +41,13 @@ step "polvm verify" $VG $POLVM verify "$T/p.polb"
 step "polvm dump" $VG $POLVM dump "$T/p.polb"
 step "polvm trace (text), $(echo $CASES | wc -w) cases" $VG $POLVM trace --bundle "$T/p.polb" $CASES
 step "polvm trace (JSON), $(echo $CASES | wc -w) cases" $VG $POLVM trace --bundle "$T/p.polb" --format json $CASES
+for f in examples/seeds/*.json tests/notice/hostile.json; do
+  for fmt in notice notice-html; do
+    step "polvm trace --format $fmt $f" $VG $POLVM trace --bundle "$T/p.polb" --format $fmt "$f"
+  done
+done
+step "polvm trace (FHIR bundle), $(echo $CASES | wc -w) cases" $VG $POLVM trace --bundle "$T/p.polb" --format fhir-bundle $CASES
+step "polc questionnaire policies/" $VG $POLC questionnaire policies/*.pol
 for f in $CASES; do tr -d '\n' < "$f"; echo; done > "$T/cases.ndjson"
 python3 tests/oracle/gencases.py --seed 31 --count 300 >> "$T/cases.ndjson"
 STDIN=$T/cases.ndjson step "polvm eval --criteria, $(wc -l < "$T/cases.ndjson") lines" \

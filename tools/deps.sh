@@ -8,9 +8,12 @@ PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev lib
 # renders `polc doc --html` in tests/suites/doc.sh; vim checks editors/vim
 # in tests/suites/editors.sh); those tests are skipped, with a message,
 # without them
-[ "${1:-}" = "--extra" ] && PKGS="$PKGS clang libclang-rt-14-dev valgrind chromium vim"
+# nodejs npm: the FHIR checks of tests/suites/fhir_out.sh (tests/fhir/install.sh)
+[ "${1:-}" = "--extra" ] && PKGS="$PKGS clang libclang-rt-14-dev valgrind chromium vim nodejs npm"
 missing=""
 for p in $PKGS; do
+  # a Node from elsewhere that brings its own npm will do
+  case $p in nodejs|npm) command -v npm >/dev/null 2>&1 && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

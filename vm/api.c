@@ -20,6 +20,7 @@
 
 #include "bundle.h"
 #include "case.h"
+#include "fhir.h"
 #include "trace.h"
 #include "vm.h"
 
@@ -486,6 +487,14 @@ polvm_det polvm_line_determination(const polvm_result *r, uint32_t i)
   return lr ? det_of(lr->det) : POLVM_NO_POLICY;
 }
 
+int polvm_line_recommended(const polvm_result *r, uint32_t i, polvm_det *recommended)
+{
+  const pol_LineResult *lr = line_at(r, i);
+  if (!lr || lr->recommended < 0) return 0;
+  if (recommended) *recommended = det_of((pol_Det)lr->recommended);
+  return 1;
+}
+
 const char *polvm_line_policy_id(const polvm_result *r, uint32_t i)
 {
   const pol_Policy *pol = line_policy(r, i);
@@ -784,4 +793,18 @@ polvm_status polvm_render_json(const polvm_result *r, int flags, polvm_write_fn 
 polvm_status polvm_render_text(const polvm_result *r, polvm_write_fn write, void *ctx)
 {
   return render(r, 0, 0, write, ctx);
+}
+
+polvm_status polvm_render_fhir(const polvm_result *r, int flags, const char *created,
+                               polvm_write_fn write, void *ctx)
+{
+  if (!r || !write) return POLVM_ERR_ARG;
+  if (!current(r)) return POLVM_ERR_STATE;
+  polvm_vm *vm = r->vm;
+  pol_FhirMeta meta = {r->c->sha256, created};
+  pol_buf_reset(&vm->out);
+  if (pol_trace_fhir(&vm->out, vm->vm, r->c->c, r->lines, &meta,
+                     flags & POLVM_FHIR_BUNDLE ? POL_FHIR_BUNDLE : 0) != 0)
+    return POLVM_ERR_NOMEM;
+  return write(ctx, vm->out.s ? vm->out.s : "", vm->out.n) == 0 ? POLVM_OK : POLVM_ERR_WRITE;
 }

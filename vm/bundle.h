@@ -11,8 +11,13 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 2      /* 2.2: the AUTH section (authorizations) and
-                                   the optional WITN section (witnesses);
+#define POL_BUNDLE_MINOR 3      /* 2.3: the optional WITN section (witnesses).
+                                   2.2: the AUTH and the optional NOTE sections;
+                                   opcodes SUM, LATEST, EARLIEST, SETLIST, DUR,
+                                   MERGE, INVS, RUN, GAP, CALWIN, LIST, PERIODS;
+                                   the optional VSET section (value sets); the
+                                   criterion flag POL_CRIT_PREREQ (prerequisites)
+                                   and the optional NEXT section (next steps).
                                    2.1: the optional ELSE section.  (1.1 added
                                    the optional final SIGN section, 1.2 XLIB,
                                    the SHA-256 of extern libraries) */

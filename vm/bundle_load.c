@@ -370,6 +370,44 @@ static void rd_auth(Cur *c, pol_Program *p)
   }
 }
 
+/* VSET (2.2): value sets, their ranges, the range-routed set of each
+   policy; the verifier checks every index, the order of the ranges and
+   npolvs against npol. */
+static void rd_vset(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 20, "value sets");
+  pol_VSet *vs = cur_alloc(c, n, sizeof *vs);
+  if (c->failed) return;
+  p->vs = vs;
+  p->nvs = n;
+  for (uint32_t i = 0; i < n; i++) {
+    vs[i].name = rd_u32(c); vs[i].title = rd_u32(c); vs[i].system = rd_u32(c);
+    vs[i].r0 = rd_u32(c); vs[i].nr = rd_u32(c);
+  }
+  n = rd_count(c, 8, "value set ranges");
+  pol_VRange *r = cur_alloc(c, n, sizeof *r);
+  if (c->failed) return;
+  p->vsr = r;
+  p->nvsr = n;
+  for (uint32_t i = 0; i < n; i++) { r[i].lo = rd_u32(c); r[i].hi = rd_u32(c); }
+  rd_u32s(c, &p->npolvs, &p->polvs, "policy value sets");
+}
+
+/* NEXT (2.2): the next steps; the verifier checks the indices. */
+static void rd_steps(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 12, "next steps");
+  pol_Step *s = cur_alloc(c, n, sizeof *s);
+  if (c->failed) return;
+  p->steps = s;
+  p->nsteps = n;
+  for (uint32_t i = 0; i < n; i++) {
+    s[i].policy = rd_u32(c);
+    s[i].branch = rd_u32(c);
+    s[i].text = rd_u32(c);
+  }
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -417,13 +455,36 @@ static void rd_else(Cur *c, pol_Program *p)
   for (uint32_t i = 0; i < n && !c->failed; i++) p->branches[i].when = rd_u32(c);
 }
 
+/* NOTE (2.2): per criterion its English, the bundle's denials rule, the
+   plan declarations.  Read after CRIT (rd_sections); the verifier checks
+   the values. */
+static void rd_note(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 4, "criteria");
+  if (!c->failed && n != p->ncrit) cfail(c, "%u criteria, CRIT has %u", n, p->ncrit);
+  for (uint32_t i = 0; i < n && !c->failed; i++) p->crit[i].english = rd_u32(c);
+  p->denials = rd_u32(c);
+  n = rd_count(c, 4 * (2 + POL_NT__COUNT), "plan declarations");
+  if (c->failed) return;
+  if (n) {
+    p->plandecl = calloc(n, sizeof *p->plandecl);
+    if (!p->plandecl) { cfail(c, "out of memory"); return; }
+  }
+  p->nplandecl = n;
+  for (uint32_t i = 0; i < n && !c->failed; i++) {
+    p->plandecl[i].name = rd_u32(c);
+    p->plandecl[i].denials = rd_u32(c);
+    for (int t = 0; t < POL_NT__COUNT; t++) p->plandecl[i].text[t] = rd_u32(c);
+  }
+}
+
 /* The sections, from vm/sections.def: SEC_STRS .. SEC_META are indices. */
 enum {
 #define SECTION(tag, fn, when, contents, fields) SEC_##tag,
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);
@@ -474,7 +535,7 @@ static size_t content_end(const uint8_t *buf, size_t len)
 static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
   uint32_t seen = 0;
-  size_t at = HEADER_LEN, else_at = 0, else_len = 0;
+  size_t at = HEADER_LEN, else_at = 0, else_len = 0, note_at = 0, note_len = 0;
   while (at < len) {
     if (len - at < 8) {
       pol_errf(err, errlen, "%zu trailing bytes after the last section", len - at);
@@ -518,6 +579,12 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
       at += slen;
       continue;
     }
+    if (s == SEC_NOTE) {   /* read last, once CRIT is */
+      note_at = at;
+      note_len = slen;
+      at += slen;
+      continue;
+    }
     Cur c = {buf + at, slen, name, err, errlen, 0};
     sections[s].read(&c, p);
     if (!c.failed && c.left)
@@ -540,6 +607,16 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
   if (seen & 1u << ELSE_SECTION) {
     Cur c = {buf + else_at, else_len, "ELSE", err, errlen, 0};
     rd_else(&c, p);
+    if (!c.failed && c.left)
+      cfail(&c, "%zu unexpected bytes at the end of the section", c.left);
+    if (c.failed) return -1;
+  }
+  /* without NOTE (before 2.2): no English, denials final, no plans */
+  for (uint32_t i = 0; i < p->ncrit; i++) p->crit[i].english = POL_NOSTR;
+  p->denials = POL_DENIALS_FINAL;
+  if (seen & 1u << SEC_NOTE) {
+    Cur c = {buf + note_at, note_len, "NOTE", err, errlen, 0};
+    rd_note(&c, p);
     if (!c.failed && c.left)
       cfail(&c, "%zu unexpected bytes at the end of the section", c.left);
     if (c.failed) return -1;

@@ -288,7 +288,50 @@ static void wr_auth(Buf *w, const pol_Program *p)
   }
 }
 
-/* 2.2: the witness descriptors (an older reader refuses the tag) */
+/* 2.2: only when there are value sets (sections.def: VSETS), so a bundle
+   without them is byte for byte what 2.1 wrote */
+static void wr_vset(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nvs);
+  for (uint32_t i = 0; i < p->nvs; i++) {
+    const pol_VSet *v = &p->vs[i];
+    put_u32(w, v->name); put_u32(w, v->title); put_u32(w, v->system);
+    put_u32(w, v->r0); put_u32(w, v->nr);
+  }
+  put_u32(w, p->nvsr);
+  for (uint32_t i = 0; i < p->nvsr; i++) { put_u32(w, p->vsr[i].lo); put_u32(w, p->vsr[i].hi); }
+  put_u32s(w, p->npolvs, p->polvs);
+}
+
+/* 2.2: only when there are next steps (sections.def: STEPS), so a bundle
+   without `next` statements is what 2.1 wrote (but for the minor version
+   and, with prerequisites, their criterion flag) */
+static void wr_steps(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nsteps);
+  for (uint32_t i = 0; i < p->nsteps; i++) {
+    put_u32(w, p->steps[i].policy);
+    put_u32(w, p->steps[i].branch);
+    put_u32(w, p->steps[i].text);
+  }
+}
+
+/* 2.2: per criterion its logic in English; the bundle's denials rule;
+   the plan declarations */
+static void wr_note(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->ncrit);
+  for (uint32_t i = 0; i < p->ncrit; i++) put_u32(w, p->crit[i].english);
+  put_u32(w, p->denials);
+  put_u32(w, p->nplandecl);
+  for (uint32_t i = 0; i < p->nplandecl; i++) {
+    put_u32(w, p->plandecl[i].name);
+    put_u32(w, p->plandecl[i].denials);
+    for (int t = 0; t < POL_NT__COUNT; t++) put_u32(w, p->plandecl[i].text[t]);
+  }
+}
+
+/* 2.3: the witness descriptors (an older reader refuses the tag) */
 static void wr_witn(Buf *w, const pol_Program *p)
 {
   put_u32(w, p->nwit);
@@ -314,7 +357,7 @@ static void wr_meta(Buf *w, const pol_Program *p)
 /* The sections in the order of vm/sections.def. */
 static void write_sections(Buf *w, const pol_Program *p)
 {
-  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS };
+  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS };
   static const struct {
     char name[5];   /* the tag's four characters */
     void (*write)(Buf *, const pol_Program *);
@@ -326,6 +369,8 @@ static void write_sections(Buf *w, const pol_Program *p)
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
     if (sections[i].when == EXTERNS && !p->nxlib) continue;
     if (sections[i].when == AUTHS && !p->nauth) continue;
+    if (sections[i].when == VSETS && !p->nvs) continue;
+    if (sections[i].when == STEPS && !p->nsteps) continue;
     const char *t = sections[i].name;
     size_t s = sec_begin(w, TAG(t[0], t[1], t[2], t[3]));
     sections[i].write(w, p);

@@ -70,12 +70,15 @@ static inline const char *pol_xrole_name(char role)
   case 'w': return "window";
   case 'n': return "at least";
   case 'x': return "extern";
+  case 'v': return "value";
+  case 'f': return "fact";
+  case 'c': return "value set";
   default: return "?";
   }
 }
 
-/* Whether role letter r names a block (body, key, start, end). */
-#define POL_XROLE_BLOCK(r) ((r) == 'b' || (r) == 'k' || (r) == 's' || (r) == 'e')
+/* Whether role letter r names a block (body, key, start, end, value). */
+#define POL_XROLE_BLOCK(r) ((r) == 'b' || (r) == 'k' || (r) == 's' || (r) == 'e' || (r) == 'v')
 
 /* The Ax of the EXTRA word with role letter `role` of the instruction at
    ins (which must have one: verified code).  Borrowed ins. */
@@ -170,8 +173,11 @@ typedef enum {
   PW_FIRST_TRUE = 0,   /* exists: the first item whose body is true; if none
                           and the result is false, the closest item */
   PW_FIRST_FALSE,      /* every: the first item whose body is false */
-  PW_COLLECT,          /* count, count distinct, coverage: the items counted
-                          (body true), and those that may count (unknown) */
+  PW_COLLECT,          /* count, count distinct, sum, coverage, longest run,
+                          longest gap: the items counted (body true), and
+                          those that may count (unknown) */
+  PW_PICK,             /* (2.3) latest, earliest: the item whose value is
+                          the result, when the result is known */
   PW__COUNT
 } pol_WitKind;
 
@@ -203,7 +209,13 @@ typedef enum {
   PC_LEAF = 0, PC_ALL, PC_ANY, PC_ATLEAST
 } pol_CritKind;
 
-enum { POL_CRIT_EXCLUSION = 1u << 0 };
+enum {
+  POL_CRIT_EXCLUSION = 1u << 0,
+  POL_CRIT_PREREQ = 1u << 1     /* a prerequisite of the request (2.2): listed
+                                   first among the top-level criteria of every
+                                   main branch it governs; while it fails (or is
+                                   unknown) no line it governs is approved */
+};
 
 typedef struct pol_Crit {
   uint32_t id;        /* string id: outline id, "I.B.4.a" */
@@ -221,6 +233,8 @@ typedef struct pol_Crit {
   uint32_t cite;      /* string id of a citation, or POL_NOSTR */
   uint32_t next;      /* string id: the next step that would resolve a
                          failure (e.g. "obtain a cotinine lab"), or POL_NOSTR */
+  uint32_t english;   /* string id: the logic in plain English, as `polc doc`
+                         writes it (section NOTE, 2.2), or POL_NOSTR */
 } pol_Crit;
 
 /* A branch: the criteria that judge a line when its condition holds. */
@@ -271,6 +285,16 @@ const char *pol_auth_request_key(uint32_t f);
 /* The field spelled name, or -1. */
 int pol_auth_find(const char *name);
 
+/* A next step (`next "..."`, 2.2): what the document says to do before
+   the request can be approved, shown in the trace of every line the
+   policy (branch POL_NOSTR) or the branch judges that is not approved.
+   Sorted by policy, then in source order. */
+typedef struct pol_Step {
+  uint32_t policy;    /* policy index */
+  uint32_t branch;    /* branch index (of that policy), or POL_NOSTR */
+  uint32_t text;      /* string id */
+} pol_Step;
+
 typedef struct pol_Policy {
   uint32_t id, title, version, source;   /* string ids */
   int32_t effective;                     /* days */
@@ -318,6 +342,40 @@ typedef enum {
   PDC_FAILED, PDC_UNKNOWN, PDC_ANY_FAILED_TAG, PDC_EVERY_FAILED_TAG, PDC_ANY_UNKNOWN_TAG,
   PDC_AND, PDC_OR, PDC_NOT, PDC__COUNT
 } pol_DecOp;
+
+/* A value set (section VSET, 2.2): the codes of one system, as the sorted,
+   disjoint, non-empty half-open ranges vsr[r0 .. r0+nr) over normal forms
+   (vm/codes.h). */
+typedef struct pol_VSet {
+  uint32_t name;      /* string id: its name in the source, "RA_DX" */
+  uint32_t title;     /* string id */
+  uint32_t system;    /* pol_CodeSys (vm/codesystems.def) */
+  uint32_t r0, nr;    /* into vsr[] */
+} pol_VSet;
+
+typedef struct pol_VRange {
+  uint32_t lo, hi;    /* string ids: lo <= code < hi (strcmp) */
+} pol_VRange;
+/* The notice texts a plan may set (vm/notice_texts.def). */
+typedef enum {
+#define NOTICE_TEXT(N, key, heading, dflt) POL_NT_##N,
+#include "notice_texts.def"
+#undef NOTICE_TEXT
+  POL_NT__COUNT
+} pol_NoticeText;
+
+/* Whether a plan's adverse determinations are final or recommendations
+   for a physician reviewer (docs/language.md "Plans"; section NOTE). */
+enum { POL_DENIALS_BUNDLE = 0,        /* the bundle's default (pol_Program.denials) */
+       POL_DENIALS_FINAL = 1,
+       POL_DENIALS_RECOMMENDED = 2 };
+
+/* A `plan "NAME" { ... }` declaration (section NOTE, 2.2). */
+typedef struct pol_PlanDecl {
+  uint32_t name;                   /* string id: the request.plan it configures */
+  uint32_t denials;                /* POL_DENIALS_* */
+  uint32_t text[POL_NT__COUNT];    /* string ids, or POL_NOSTR: the default */
+} pol_PlanDecl;
 
 /* An extern (native) function called through libffi. */
 typedef struct pol_Extern {
@@ -393,6 +451,22 @@ typedef struct pol_Program {
   pol_ExternLib *xlib;
   uint32_t nauth;          /* `authorize` fields, sorted by (branch, field) */
   pol_Auth *auth;
+  /* value sets (section VSET, 2.2; none in an older bundle) */
+  uint32_t nvs;
+  pol_VSet *vs;
+  uint32_t nvsr;
+  pol_VRange *vsr;
+  uint32_t npolvs;         /* 0, or npol: polvs[i] is the value set of the
+                              codes policy i covers by range or family
+                              (`codes "97110" .. "97546"`), or POL_NOSTR */
+  uint32_t *polvs;
+  uint32_t nsteps;         /* next steps of policies and branches (NEXT, 2.2) */
+  pol_Step *steps;
+  /* section NOTE (2.2): the bundle-wide denials rule (POL_DENIALS_FINAL
+     or _RECOMMENDED) and the plan declarations */
+  uint32_t denials;
+  uint32_t nplandecl;
+  pol_PlanDecl *plandecl;
   /* metadata */
   uint32_t built;          /* string id: ISO timestamp */
   uint8_t sha256[32];      /* over the content sections, set by write/load */

@@ -579,6 +579,29 @@ static int opt_date(pol_Case *c, const json_t *req, const char *key, int32_t *d)
   return get_date(c, j, &at, d) ? -1 : 1;
 }
 
+/* request.review (docs/case-extensions.md): {"kind": "independent_review",
+   "prior_determination": "deny"}; absent or null: not a review. */
+static int opt_review(pol_Case *c, const json_t *req, const Loc *rq, const char **kind,
+                      const char **prior)
+{
+  const json_t *rv = json_object_get(req, "review");
+  Loc at = {rq, "review", 6, 0};
+  if (!rv || json_is_null(rv)) return 0;
+  if (!json_is_object(rv)) return wrong(c, &at, "object", rv);
+  static const char *const keys[] = {"kind", "prior_determination"};
+  const char **out[] = {kind, prior};
+  for (int i = 0; i < 2; i++) {
+    const json_t *j = json_object_get(rv, keys[i]);
+    Loc kat = {&at, keys[i], strlen(keys[i]), 0};
+    uint32_t ignored;
+    if (!j || json_is_null(j)) continue;
+    if (!json_is_string(j)) return wrong(c, &kat, "string", j);
+    if (get_str(c, j, &kat, out[i], &ignored)) return -1;
+  }
+  if (!*kind) *kind = "review";
+  return 0;
+}
+
 /* Reads request.procedures into c->info (sorted) and c->row_of. */
 static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
 {
@@ -610,6 +633,10 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
     if (get_str(c, pl, &plat, &plan, &plan_id)) return -1;
   }
 
+  /* request.review (an added field): the determination under review */
+  const char *review = NULL, *prior = NULL;
+  if (opt_review(c, req, &rq, &review, &prior)) return -1;
+
   const json_t *a = json_object_get(req, "procedures");
   if (!a || json_is_null(a)) return 0;
   if (!json_is_array(a)) return wrong(c, &pr, "array", a);
@@ -633,7 +660,14 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
       number = (int32_t)d;
     }
     pol_LineInfo *li = &c->keys[i].li;
-    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id};
+    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior};
+    const json_t *pd = json_object_get(it, "prior_determination");
+    Loc pdat = {&at, "prior_determination", 19, 0};
+    if (pd && !json_is_null(pd)) {
+      uint32_t ignored;
+      if (!json_is_string(pd)) return wrong(c, &pdat, "string", pd);
+      if (get_str(c, pd, &pdat, &li->prior, &ignored)) return -1;
+    }
     c->keys[i].idx = i;
     const json_t *cpt = json_object_get(it, "cpt");
     Loc cat = {&at, "cpt", 3, 0};

@@ -28,6 +28,11 @@ typedef struct pol_LineInfo {
   int date_known;      /* 0 if neither is known */
   const char *plan;    /* request.plan, or NULL */
   uint32_t plan_id;    /* bundle string id of plan, or POL_NOSTR */
+  const char *review;  /* request.review.kind (e.g. "independent_review"), or
+                          NULL: the case is not a review of a determination */
+  const char *prior;   /* the determination under review for this line: its
+                          prior_determination, else request.review's; NULL
+                          if none (docs/case-extensions.md) */
 } pol_LineInfo;
 
 /* Limits on a case document (docs/limits.md). */

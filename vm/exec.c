@@ -10,6 +10,7 @@
  * values of the wrong kind yields unknown, never undefined behaviour.
  */
 #include "vm_impl.h"
+#include "codes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -414,14 +415,37 @@ static int64_t union_days(pol_Ival *iv, uint32_t n)
   return days;
 }
 
+/* The longest stretch of consecutive days in the union of iv[0..n)
+   (sorted here): intervals that meet or touch make one stretch. */
+static int64_t longest_run(pol_Ival *iv, uint32_t n)
+{
+  if (n > 1) qsort(iv, n, sizeof *iv, cmp_ival);
+  int64_t best = 0;
+  int32_t cur_lo = 0, cur_hi = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (i == 0 || iv[i].lo > cur_hi + 1) {
+      cur_lo = iv[i].lo;
+      cur_hi = iv[i].hi;
+    } else if (iv[i].hi > cur_hi) {
+      cur_hi = iv[i].hi;
+    }
+    if ((int64_t)cur_hi - cur_lo + 1 > best) best = (int64_t)cur_hi - cur_lo + 1;
+  }
+  return best;
+}
+
 /* COVER: [sure, possible] days of window w covered by the union of
    [start, end] over the items whose body holds.  Sure: the items whose
    body is true and whose start and end are known.  Possible: the items
    whose body is true or unknown; one of them with an unknown start or end
-   may cover the whole window.  Items whose body is false do not count. */
+   may cover the whole window.  Items whose body is false do not count.
+   RUN (longest set): the same with the longest stretch of consecutive days
+   instead of all the days: more intervals never shorten it, so the sure
+   and possible items bound it exactly as they bound the days. */
 static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x,
-                       const pol_Value *w)
+                       const pol_Value *w, int longest)
 {
+  int64_t (*measure)(pol_Ival *, uint32_t) = longest ? longest_run : union_days;
   pol_Value *R = vm->regs;
   /* a stack, as for COUNTD: nested coverages work above this one */
   /* the scratch holds up to 2n intervals: the sure ones from the bottom,
@@ -469,13 +493,412 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
   if (n + nmaybe == 0) return pol_range(0, unbounded ? (int32_t)whole : 0);
   /* never offset a NULL scratch: n + nmaybe > 0, so ivals exists */
   pol_Ival *iv = vm->ivals + base;
-  int64_t sure = union_days(iv, n);   /* sorts the sure block only */
+  int64_t sure = measure(iv, n);   /* sorts the sure block only */
   if (unbounded) return pol_range((int32_t)sure, (int32_t)whole);
   if (nmaybe == 0) return pol_range((int32_t)sure, (int32_t)sure);
   /* the intervals that may count, next to the sure ones */
   memmove(iv + n, iv + cap - nmaybe, nmaybe * sizeof *iv);
-  int64_t possible = union_days(iv, n + nmaybe);
+  int64_t possible = measure(iv, n + nmaybe);
   return pol_range((int32_t)sure, (int32_t)possible);
+}
+
+/* ---- sums, latest / earliest, sets, durations, if ----------------------- */
+
+/* The list of the strings of constant set `set` (SETLIST), built for every
+   set on first use; unknown if memory runs out. */
+static pol_Value set_list(pol_VM *vm, const pol_Value *set)
+{
+  const pol_Program *p = vm->p;
+  if (set->tag != PV_SET || set->aux >= p->nsets) return pol_unk();
+  if (!vm->setlists) {
+    pol_List *l = calloc(p->nsets, sizeof *l);
+    pol_Value *v = calloc(p->nsetitems ? p->nsetitems : 1, sizeof *v);
+    if (!l || !v) { free(l); free(v); return pol_unk(); }
+    for (uint32_t i = 0; i < p->nsetitems; i++) {
+      uint32_t id = p->setitems[i] < p->nstr ? p->setitems[i] : 0;
+      v[i].tag = PV_STR;
+      v[i].aux = id;
+      v[i].u.s = p->str[id];
+    }
+    for (uint32_t i = 0; i < p->nsets; i++) {
+      uint64_t a = p->set0[i], n = p->setn[i];
+      if (a + n > p->nsetitems) a = n = 0;   /* the verifier refuses such a set */
+      l[i].n = (uint32_t)n;
+      l[i].elem = PK_STR;
+      l[i].items = v + a;
+    }
+    vm->setlists = l;
+    vm->setvals = v;
+  }
+  pol_Value r = {PV_LIST, 0, {0}};
+  r.u.p = &vm->setlists[set->aux];
+  return r;
+}
+
+/* days(n) (unit 0), weeks(n) (1), years(n) (2): a whole number of days,
+   weeks or years within 10000 years (the bounds of duration constants);
+   anything else is unknown. */
+static pol_Value duration_of(const pol_Value *n0, uint32_t unit)
+{
+  pol_Value n = exact(n0);
+  if (n.tag != PV_NUM || !pol_dec_is_int(n.u.d)) return pol_unk();
+  int64_t k = n.u.d / POL_DEC_SCALE;
+  int64_t lim = unit == 2 ? 10000 : unit == 1 ? 3652425 / 7 : 3652425;
+  if (k < -lim || k > lim) return pol_unk();
+  pol_Value d = {PV_DUR, 0, {0}};
+  if (unit == 2) d.u.r.lo = (int32_t)(k * 12);
+  else d.u.r.hi = (int32_t)(unit == 1 ? k * 7 : k);
+  return d;
+}
+
+/* Two known values that are one value (bools, numbers known exactly,
+   strings, dates, durations). */
+static int same_value(const pol_Value *a0, const pol_Value *b0)
+{
+  pol_Value a1 = exact(a0), b1 = exact(b0);
+  const pol_Value *a = &a1, *b = &b1;
+  if (!pol_known(a) || !pol_known(b) || a->tag != b->tag) return 0;
+  switch (a->tag) {
+  case PV_BOOL: case PV_DATE: return a->aux == b->aux;
+  case PV_NUM: return a->u.d == b->u.d;
+  case PV_STR: return str_eq(a, b);
+  case PV_DUR: return a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  default: return 0;
+  }
+}
+
+/* MERGE, `if C then A else B` with C unknown: the value both branches
+   agree on; for two numbers (or ranges) the whole-number range holding
+   both; else unknown. */
+static pol_Value merge(const pol_Value *a0, const pol_Value *b0)
+{
+  pol_Value a = exact(a0), b = exact(b0);
+  if (same_value(&a, &b)) return a;
+  pol_Dec alo, ahi, blo, bhi;
+  if (!num_range(&a, &alo, &ahi) || !num_range(&b, &blo, &bhi)) return pol_unk();
+  return widen(alo < blo ? alo : blo, ahi > bhi ? ahi : bhi, POL_DEC_SCALE);
+}
+
+/* SUM: v1 + v2 + ... over the items whose body is true, in list order (a
+   partial sum out of range stops the case, as `+` does); an item whose
+   body is unknown adds [min(0, v), max(0, v)]; a value that is a range adds
+   its range.  Unknown when an item whose body is true or unknown has an
+   unknown value (a number may be anything, negative too). */
+static pol_Value sum(pol_VM *vm, const pol_List *l, int item, uint32_t body, uint32_t val)
+{
+  pol_Value *R = vm->regs;
+  pol_Dec acc = 0;
+  i128 lo = 0, hi = 0;
+  int unknown = 0;
+  for (uint32_t i = 0; i < l->n; i++) {
+    if (charge(vm, ITEM_COST) != 0) return pol_unk();
+    vm->visits++;
+    R[item] = l->items[i];
+    pol_Value b = run(vm, body);
+    if (vm->out_of_budget) return pol_unk();
+    pol_Tri t = pol_truth(&b);
+    if (t == POL_FALSE) continue;
+    R[item] = l->items[i];
+    pol_Value v = run(vm, val);
+    if (vm->out_of_budget) return pol_unk();
+    v = exact(&v);
+    pol_Dec vlo, vhi;
+    if (!num_range(&v, &vlo, &vhi)) { unknown = 1; continue; }
+    if (t == POL_TRUE && v.tag == PV_NUM) {
+      pol_Dec r;
+      if (pol_dec_add(acc, v.u.d, &r) != POL_DEC_OK) return overflow(vm, OP_ADD, acc, v.u.d);
+      acc = r;
+    }
+    if (t == POL_TRUE) { lo += vlo; hi += vhi; }
+    else { lo += vlo < 0 ? vlo : 0; hi += vhi > 0 ? vhi : 0; }
+  }
+  if (unknown) return pol_unk();
+  if (lo == hi) return pol_num((pol_Dec)lo);   /* == acc */
+  return widen(lo, hi, POL_DEC_SCALE);
+}
+
+/* The order of two known keys (dates, or numbers known exactly): <0, 0, >0. */
+static int key_cmp(const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag == PV_DATE) return (int32_t)a->aux < (int32_t)b->aux ? -1 : (int32_t)a->aux > (int32_t)b->aux;
+  return a->u.d < b->u.d ? -1 : a->u.d > b->u.d;
+}
+
+static int key_known(const pol_Value *k) { return k->tag == PV_DATE || k->tag == PV_NUM; }
+
+/* LATEST (dir 1) / EARLIEST (dir -1): the value of the item whose body is
+   true and whose key is greatest (least).  M is the greatest known key of
+   the items whose body is true.  The items that may be that item: body
+   true or unknown, and key unknown or not before M.  The result is their
+   value when they all agree on one (one item: its value); else unknown.
+   No item whose body may be true: unknown, and fact f - 1 (the list) is
+   noted missing; items whose bodies are all unknown: unknown. */
+static pol_Value latest(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x, int dir)
+{
+  pol_Value *R = vm->regs;
+  uint32_t body = pol_extra_at(x, 'b'), key = pol_extra_at(x, 'k'), val = pol_extra_at(x, 'v');
+  uint32_t f = pol_extra_at(x, 'f');
+  /* the COUNTD scratch, as a stack: keys[base + i], keysure[base + i]
+     the truth of item i's body */
+  uint32_t base = vm->nkeys;
+  if (grow_keys(vm, base + l->n) != 0) return pol_unk();
+  int have_m = 0, some_true = 0, some = 0;
+  pol_Value m = pol_unk();
+  for (uint32_t i = 0; i < l->n; i++) {
+    vm->nkeys = base + i;
+    if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
+    R[item] = l->items[i];
+    pol_Value b = run(vm, body);
+    if (vm->out_of_budget) break;
+    pol_Tri t = pol_truth(&b);
+    vm->keysure[base + i] = (uint8_t)t;
+    vm->keys[base + i] = pol_unk();
+    if (t == POL_FALSE) continue;
+    some = 1;
+    some_true |= t == POL_TRUE;
+    vm->nkeys = base + i + 1;   /* a nested COUNTD or LATEST in the key block works above item i */
+    R[item] = l->items[i];
+    pol_Value k = run(vm, key);
+    if (vm->out_of_budget) break;
+    k = exact(&k);
+    vm->keys[base + i] = k;
+    if (t == POL_TRUE && key_known(&k) && (!have_m || dir * key_cmp(&k, &m) > 0)) { m = k; have_m = 1; }
+  }
+  vm->nkeys = base + l->n;
+  pol_Value r = pol_unk();
+  int found = 0, agree = 1;
+  for (uint32_t i = 0; i < l->n && !vm->out_of_budget && some_true; i++) {
+    if ((pol_Tri)vm->keysure[base + i] == POL_FALSE) continue;
+    const pol_Value *k = &vm->keys[base + i];
+    if (have_m && key_known(k) && dir * key_cmp(k, &m) < 0) continue;
+    R[item] = l->items[i];
+    pol_Value v = run(vm, val);
+    if (vm->out_of_budget) break;
+    if (!found) { r = v; found = 1; }
+    else if (!same_value(&r, &v)) agree = 0;
+  }
+  vm->nkeys = base;
+  if (vm->out_of_budget) return pol_unk();
+  if (!some && f && vm->tracing) note_missing(vm, POL_NOSTR, f - 1);
+  if (!some_true || !found || !agree) return pol_unk();
+  return r;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The longest difference between neighbours of the sorted d[0..n), n >= 2. */
+static int64_t max_gap(int32_t *d, uint32_t n)
+{
+  qsort(d, n, sizeof *d, cmp_i32);
+  int64_t best = 0;
+  for (uint32_t i = 1; i < n; i++)
+    if ((int64_t)d[i] - d[i - 1] > best) best = (int64_t)d[i] - d[i - 1];
+  return best;
+}
+
+/* The smallest longest gap k more dates can leave among the sorted
+   d[0..n): the least m such that splitting every gap g into parts of at
+   most m days takes no more than k dates (ceil(g / m) - 1 each). */
+static int64_t min_gap_with(const int32_t *d, uint32_t n, uint64_t k, int64_t hi)
+{
+  int64_t lo = 0;   /* invariant: hi is reachable */
+  while (lo < hi) {
+    int64_t m = lo + (hi - lo) / 2;
+    uint64_t need = 0;
+    for (uint32_t i = 1; i < n && need <= k; i++) {
+      int64_t g = (int64_t)d[i] - d[i - 1];
+      if (g > 0) need += m == 0 ? k + 1 : (uint64_t)((g + m - 1) / m - 1);
+    }
+    if (need <= k) hi = m;
+    else lo = m + 1;
+  }
+  return hi;
+}
+
+/* GAP: [least, most] of the longest gap between neighbouring dates among
+   the window's two ends and key(x) of the items in the window whose body
+   holds.  More dates never lengthen it: most comes from the items whose
+   body is true with a known date; least from those whose body may be true
+   with a known date, plus, for each one whose date is unknown, a date
+   placed where it splits the longest gaps best. */
+static pol_Value gap(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x, const pol_Value *w)
+{
+  pol_Value *R = vm->regs;
+  int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
+  if (whi < wlo) return pol_range(0, 0);   /* an empty window has no gap */
+  /* scratch as in COVER: the sure dates from the bottom, the maybe ones
+     from the top, the ends at both (a pair of dates per pol_Ival) */
+  uint32_t base = vm->nivals, cap = l->n + 2;
+  if (base + cap > vm->capivals) {
+    pol_Ival *iv = realloc(vm->ivals, (base + cap) * sizeof *iv);
+    if (!iv) return pol_unk();
+    vm->ivals = iv;
+    vm->capivals = base + cap;
+  }
+  uint32_t n = 0, nmaybe = 0;
+  uint64_t nfree = 0;   /* items that may count, their date unknown */
+  for (uint32_t i = 0; i < l->n; i++) {
+    vm->nivals = base + cap;
+    if (charge(vm, ITEM_COST) != 0) break;
+    vm->visits++;
+    R[item] = l->items[i];
+    pol_Value b = run(vm, pol_extra_at(x, 'b'));
+    if (vm->out_of_budget) break;
+    pol_Tri t = pol_truth(&b);
+    if (t == POL_FALSE) continue;
+    R[item] = l->items[i];
+    pol_Value k = run(vm, pol_extra_at(x, 'k'));
+    if (vm->out_of_budget) break;
+    if (k.tag != PV_DATE) { nfree++; continue; }
+    int32_t d = (int32_t)k.aux;
+    if (d < wlo || d > whi) continue;
+    if (t == POL_TRUE) vm->ivals[base + n++].lo = d;
+    else vm->ivals[base + cap - ++nmaybe].lo = d;
+  }
+  vm->nivals = base;
+  if (vm->out_of_budget) return pol_unk();
+  uint64_t log2n = 0;
+  for (uint32_t m = n + nmaybe + 2; m > 1; m >>= 1) log2n++;
+  if (charge(vm, 2 * (uint64_t)(n + nmaybe + 2) * (log2n + 1)) != 0) return pol_unk();
+  /* the dates, packed: the sure ones and the ends, then the maybe ones */
+  int32_t *d = malloc(((size_t)n + nmaybe + 2) * sizeof *d);
+  if (!d) return pol_unk();
+  for (uint32_t i = 0; i < n; i++) d[i] = vm->ivals[base + i].lo;
+  d[n] = wlo;
+  d[n + 1] = whi;
+  for (uint32_t i = 0; i < nmaybe; i++) d[n + 2 + i] = vm->ivals[base + cap - 1 - i].lo;
+  int64_t most = max_gap(d, n + 2);   /* sorts the first n + 2 only */
+  int64_t all = nmaybe ? max_gap(d, n + 2 + nmaybe) : most;
+  int64_t least = nfree ? min_gap_with(d, n + 2 + nmaybe, nfree, all) : all;
+  free(d);
+  return pol_range((int32_t)least, (int32_t)most);
+}
+
+/* ---- lists the VM makes (LIST, PERIODS) --------------------------------- */
+
+struct pol_LChunk {
+  pol_LChunk *next;
+  size_t used, cap;
+  pol_Value data[];   /* pol_Value alignment serves pol_List too */
+};
+
+#define LCHUNK_VALUES 4096u
+
+/* Room for n values from the VM's list arena (NULL when out of memory).
+   The arena is reused from its start at each case. */
+static pol_Value *list_room(pol_VM *vm, size_t n)
+{
+  pol_LChunk **at = &vm->lists;
+  for (; *at; at = &(*at)->next)
+    if ((*at)->cap - (*at)->used >= n) break;
+  if (!*at) {
+    size_t cap = n > LCHUNK_VALUES ? n : LCHUNK_VALUES;
+    pol_LChunk *c = malloc(sizeof *c + cap * sizeof(pol_Value));
+    if (!c) return NULL;
+    c->next = NULL;
+    c->used = 0;
+    c->cap = cap;
+    *at = c;
+  }
+  pol_Value *v = (*at)->data + (*at)->used;
+  (*at)->used += n;
+  return v;
+}
+
+static void lists_reset(pol_VM *vm)
+{
+  for (pol_LChunk *c = vm->lists; c; c = c->next) c->used = 0;
+}
+
+static void lists_free(pol_VM *vm)
+{
+  while (vm->lists) {
+    pol_LChunk *next = vm->lists->next;
+    free(vm->lists);
+    vm->lists = next;
+  }
+}
+
+/* A list of the n values v of element type elem, in the arena. */
+static pol_Value make_list(pol_VM *vm, const pol_Value *v, uint32_t n, uint32_t elem)
+{
+  _Static_assert(sizeof(pol_List) <= sizeof(pol_Value), "a list header takes one value's room");
+  pol_Value *room = list_room(vm, (size_t)n + 1);
+  if (!room) return pol_unk();
+  if (n) memcpy(room + 1, v, n * sizeof *v);
+  pol_List *l = (pol_List *)(void *)room;
+  *l = (pol_List){n, elem, room + 1};
+  pol_Value out = {PV_LIST, 0, {0}};
+  out.u.p = l;
+  return out;
+}
+
+/* The element type of a list LIST makes: its first item's kind. */
+static uint32_t elem_of(const pol_Value *v)
+{
+  switch (v->tag) {
+  case PV_BOOL: return POL_TYPE(PK_BOOL, 0, 0);
+  case PV_NUM: case PV_RANGE: return POL_TYPE(PK_NUM, 0, 0);
+  case PV_STR: return POL_TYPE(PK_STR, 0, 0);
+  case PV_DATE: return POL_TYPE(PK_DATE, 0, 0);
+  case PV_DUR: return POL_TYPE(PK_DUR, 0, 0);
+  case PV_WIN: return POL_TYPE(PK_WIN, 0, 0);
+  case PV_SET: return POL_TYPE(PK_SET, 0, 0);
+  case PV_LIST: return POL_TYPE(PK_LIST, 0, 0);
+  case PV_REC: return POL_TYPE(PK_REC, 0, v->aux);
+  case PV_UNK: return POL_TYPE(PK_NONE, 0, 0);
+  }
+  return POL_TYPE(PK_NONE, 0, 0);
+}
+
+/* PERIODS: every window [s, s + dur - 1 day] with s a day of w and the
+   window inside w, in order of s; none when dur is shorter than a day. */
+static pol_Value periods(pol_VM *vm, const pol_Value *dur, const pol_Value *w)
+{
+  if (dur->tag != PV_DUR || w->tag != PV_WIN || !pol_known(w)) return pol_unk();
+  int32_t lo = w->u.r.lo, hi = w->u.r.hi;
+  if (hi < lo) return make_list(vm, NULL, 0, POL_TYPE(PK_WIN, 0, 0));
+  /* a period per day of w at most: paid for before it is made */
+  uint64_t days = (uint64_t)((int64_t)hi - lo + 1);
+  if (charge(vm, days * ITEM_COST) != 0) return pol_unk();
+  pol_Value *room = list_room(vm, days + 1);
+  if (!room) return pol_unk();
+  uint32_t n = 0;
+  for (int32_t s = lo; s <= hi; s++) {
+    /* months first, then days, as date + duration (end within 0001-9999:
+       s is, and the duration is bounded by the verifier) */
+    int64_t e = (int64_t)pol_add_months(s, dur->u.r.lo) + dur->u.r.hi - 1;
+    if (e > hi) break;   /* e grows with s: no later period fits */
+    if (e < s) continue;
+    pol_Value v = {PV_WIN, 0, {0}};
+    v.u.r.lo = s;
+    v.u.r.hi = (int32_t)e;
+    room[1 + n++] = v;
+  }
+  pol_List *l = (pol_List *)(void *)room;
+  *l = (pol_List){n, POL_TYPE(PK_WIN, 0, 0), room + 1};
+  pol_Value out = {PV_LIST, 0, {0}};
+  out.u.p = l;
+  return out;
+}
+
+/* CALWIN: the calendar month (kind 0), quarter (1) or year (2) of date d. */
+static pol_Value calendar_window(const pol_Value *d, uint32_t kind)
+{
+  if (d->tag != PV_DATE) return pol_unk();
+  int y, m, day;
+  pol_civil_from_days((int32_t)d->aux, &y, &m, &day);
+  int first = kind == 2 ? 1 : kind == 1 ? (m - 1) / 3 * 3 + 1 : m;
+  int last = kind == 2 ? 12 : kind == 1 ? first + 2 : m;
+  pol_Value w = {PV_WIN, 0, {0}};
+  w.u.r.lo = pol_days_from_civil(y, first, 1);
+  w.u.r.hi = last == 12 ? pol_days_from_civil(y + 1, 1, 1) - 1 : pol_days_from_civil(y, last + 1, 1) - 1;
+  return w;
 }
 
 /* The loop builds as a switch, or with computed goto (a GNU extension,
@@ -579,6 +1002,12 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     R[POL_A(i)] = in_set(p, &R[POL_B(i)], set);
     NEXT();
   }
+  CASE(INVS) {
+    /* a binary search over the set's ranges: O(log n) */
+    uint32_t vs = POL_Ax(*pc++);
+    R[POL_A(i)] = pol_vset_member(p, vs, &R[POL_B(i)]);
+    NEXT();
+  }
   CASE(KNOWN) R[POL_A(i)] = pol_bool(pol_known(&R[POL_B(i)])); NEXT();
   CASE(COALESCE) R[POL_A(i)] = pol_known(&R[POL_B(i)]) ? R[POL_B(i)] : R[POL_C(i)]; NEXT();
   CASE(WINDOW) {
@@ -679,10 +1108,63 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     pc += POL_NEXTRA_COVER;
     const pol_Value *w = &R[pol_extra_at(x, 'w')];
     if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w);
+    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 0);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
+  CASE(RUN) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    const pol_Instr *x = pc - 1;
+    pc += POL_NEXTRA_RUN;
+    const pol_Value *w = &R[pol_extra_at(x, 'w')];
+    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
+    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 1);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(GAP) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    const pol_Instr *x = pc - 1;
+    pc += POL_NEXTRA_GAP;
+    const pol_Value *w = &R[pol_extra_at(x, 'w')];
+    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
+    R[a] = gap(vm, R[POL_B(i)].u.p, item, x, w);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(CALWIN) R[POL_A(i)] = calendar_window(&R[POL_B(i)], POL_C(i)); NEXT();
+  CASE(LIST) {
+    uint32_t n = POL_C(i);
+    if (n == 0 || charge(vm, n) != 0) { R[POL_A(i)] = pol_unk(); NEXT(); }
+    R[POL_A(i)] = make_list(vm, &R[POL_B(i)], n, elem_of(&R[POL_B(i)]));
+    NEXT();
+  }
+  CASE(PERIODS) {
+    R[POL_A(i)] = periods(vm, &R[POL_B(i)], &R[POL_C(i)]);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(SUM) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    uint32_t body = POL_Ax(pc[0]), val = POL_Ax(pc[1]);
+    pc += 2;
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    R[a] = sum(vm, R[POL_B(i)].u.p, item, body, val);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(LATEST) CASE(EARLIEST) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    const pol_Instr *x = pc - 1;
+    pc += POL_NEXTRA_LATEST;
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    R[a] = latest(vm, R[POL_B(i)].u.p, item, x, POL_OP(i) == OP_LATEST ? 1 : -1);
+    if (vm->out_of_budget) return pol_unk();
+    NEXT();
+  }
+  CASE(SETLIST) R[POL_A(i)] = set_list(vm, &R[POL_B(i)]); NEXT();
+  CASE(DUR) R[POL_A(i)] = duration_of(&R[POL_B(i)], POL_C(i)); NEXT();
+  CASE(MERGE) R[POL_A(i)] = merge(&R[POL_B(i)], &R[POL_C(i)]); NEXT();
   CASE(ATLEAST) {
     uint32_t k = POL_Ax(*pc++), yes = 0, maybe = 0;
     for (uint32_t j = 0; j < POL_C(i); j++) {
@@ -751,12 +1233,85 @@ static int build_routes(pol_VM *vm)
   return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first bound >= s (nbound if none). */
+static uint32_t bound_at(const pol_VM *vm, const char *s)
+{
+  uint32_t lo = 0, hi = vm->nbound;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (strcmp(vm->bound[mid], s) < 0) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* The range routing index (section VSET's polvs): every bound of every
+   policy's ranges, sorted and distinct, and for each segment between two
+   bounds the policies covering it, in program order.  A line's segment is
+   found by binary search.  0, or -1 when out of memory. */
+static int build_range_routes(pol_VM *vm)
+{
+  const pol_Program *p = vm->p;
+  size_t n = 0;
+  for (uint32_t i = 0; i < p->npolvs; i++)
+    if (p->polvs[i] != POL_NOSTR) n += 2 * (size_t)p->vs[p->polvs[i]].nr;
+  if (n == 0) return 0;
+  vm->bound = malloc(n * sizeof *vm->bound);
+  if (!vm->bound) return -1;
+  n = 0;
+  for (uint32_t i = 0; i < p->npolvs; i++) {
+    if (p->polvs[i] == POL_NOSTR) continue;
+    const pol_VSet *v = &p->vs[p->polvs[i]];
+    for (uint32_t r = v->r0; r < v->r0 + v->nr; r++) {
+      vm->bound[n++] = p->str[p->vsr[r].lo];
+      vm->bound[n++] = p->str[p->vsr[r].hi];
+    }
+  }
+  qsort(vm->bound, n, sizeof *vm->bound, cmp_str);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (m == 0 || strcmp(vm->bound[m - 1], vm->bound[i]) != 0) vm->bound[m++] = vm->bound[i];
+  vm->nbound = (uint32_t)m;
+  vm->seg0 = calloc(m + 1, sizeof *vm->seg0);
+  if (!vm->seg0) return -1;
+  /* two passes: count each segment's policies, then place them */
+  for (int pass = 0; pass < 2; pass++) {
+    uint32_t *fill = NULL;
+    if (pass == 1) {
+      for (size_t k = 0; k < m; k++) vm->seg0[k + 1] += vm->seg0[k];
+      vm->segpol = malloc((vm->seg0[m] ? vm->seg0[m] : 1) * sizeof *vm->segpol);
+      fill = calloc(m + 1, sizeof *fill);
+      if (!vm->segpol || !fill) { free(fill); return -1; }
+    }
+    for (uint32_t i = 0; i < p->npolvs; i++) {
+      if (p->polvs[i] == POL_NOSTR) continue;
+      const pol_VSet *v = &p->vs[p->polvs[i]];
+      for (uint32_t r = v->r0; r < v->r0 + v->nr; r++) {
+        uint32_t a = bound_at(vm, p->str[p->vsr[r].lo]), b = bound_at(vm, p->str[p->vsr[r].hi]);
+        for (uint32_t k = a; k < b; k++) {
+          if (pass == 0) vm->seg0[k + 1]++;
+          else vm->segpol[vm->seg0[k] + fill[k]++] = i;
+        }
+      }
+    }
+    free(fill);
+  }
+  return 0;
+}
+
 pol_VM *pol_vm_new(const pol_Program *p)
 {
   pol_VM *vm = calloc(1, sizeof *vm);
   if (!vm) return NULL;
   vm->p = p;
-  if (build_routes(vm) != 0) { free(vm); return NULL; }
+  if (build_routes(vm) != 0 || build_range_routes(vm) != 0) {
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+    return NULL;
+  }
   uint32_t nregs = 1;
   for (uint32_t b = 0; b < p->nblocks; b++)
     if (p->blocks[b].nregs > nregs) nregs = p->blocks[b].nregs;
@@ -767,10 +1322,16 @@ pol_VM *pol_vm_new(const pol_Program *p)
     if (p->pol[i].nbranches > vm->maxpolbr) vm->maxpolbr = p->pol[i].nbranches;
   }
   vm->budget = DEFAULT_BUDGET;
-  if (!vm->regs) { free(vm->routes); free(vm); return NULL; }
+  if (!vm->regs) {
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+    return NULL;
+  }
   if (p->nwit) {   /* which descriptor explains each evidence descriptor */
     vm->evwit = malloc((p->nevid ? p->nevid : 1) * sizeof *vm->evwit);
-    if (!vm->evwit) { free(vm->regs); free(vm->routes); free(vm); return NULL; }
+    if (!vm->evwit) {
+      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+      return NULL;
+    }
     for (uint32_t e = 0; e < p->nevid; e++) vm->evwit[e] = POL_NOSTR;
     for (uint32_t w = 0; w < p->nwit; w++)
       if (p->wit[w].evid != POL_NOSTR && vm->evwit[p->wit[w].evid] == POL_NOSTR)
@@ -783,7 +1344,11 @@ void pol_vm_free(pol_VM *vm)
 {
   if (!vm) return;
   pol_natives_free(vm);
+  lists_free(vm);
   free(vm->routes);
+  free(vm->bound);
+  free(vm->seg0);
+  free(vm->segpol);
   free(vm->regs);
   free(vm->ev);
   free(vm->miss);
@@ -796,6 +1361,8 @@ void pol_vm_free(pol_VM *vm)
   free(vm->keys);
   free(vm->keysure);
   free(vm->ivals);
+  free(vm->setlists);
+  free(vm->setvals);
   free(vm->items);
   free(vm->itemcrit);
   free(vm);
@@ -882,35 +1449,55 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
   return st;
 }
 
-/* The policy judging a line: among those covering its code, in force on
-   its date and open to the case's plan, one that names the plan beats one
-   for any plan; then the newest version in force wins (the first, in
-   program order, of equals).  The candidates are the index entries of the
-   line's code, in program order: the cost depends on how many policies
-   cover that code, not on how many the bundle holds. */
-static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
+/* The policy judging a line: among those covering its code (exactly, or
+   by a range, a family or a value set of its `codes`), in force on its
+   date and open to the case's plan, one that names the plan beats one for
+   any plan; then the newest version in force wins (the first, in program
+   order, of equals).  The candidates come from two indexes, each searched
+   in O(log n): the line's exact code, and the segment of ranges its code
+   falls in; the cost depends on how many policies cover that code, not on
+   how many the bundle holds. */
+/* Is candidate policy i better for line li than best so far? */
+static void consider(const pol_VM *vm, const pol_LineInfo *li, uint32_t i, uint32_t *best,
+                     int *best_named)
 {
   const pol_Program *p = vm->p;
+  const pol_Policy *pol = &p->pol[i];
+  int named = 0;
+  for (uint32_t j = 0; j < pol->nplans && !named; j++)
+    named = li->plan_id != POL_NOSTR && p->codes[pol->plan0 + j] == li->plan_id;
+  if (pol->effective > li->date || (pol->nplans && !named)) return;
+  if (*best == POL_NOSTR || named > *best_named ||
+      (named == *best_named && (pol->effective > p->pol[*best].effective ||
+                                (pol->effective == p->pol[*best].effective && i < *best)))) {
+    *best = i;
+    *best_named = named;
+  }
+}
+
+static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
+{
   uint32_t best = POL_NOSTR;
   int best_named = 0;
-  if (li->cpt_id == POL_NOSTR || !li->date_known) return POL_NOSTR;
-  uint32_t lo = 0, hi = vm->nroutes;   /* first entry with code >= cpt_id */
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (vm->routes[mid].code < li->cpt_id) lo = mid + 1; else hi = mid;
-  }
-  for (uint32_t r = lo; r < vm->nroutes && vm->routes[r].code == li->cpt_id; r++) {
-    uint32_t i = vm->routes[r].pol;
-    const pol_Policy *pol = &p->pol[i];
-    int named = 0;
-    for (uint32_t j = 0; j < pol->nplans && !named; j++)
-      named = li->plan_id != POL_NOSTR && p->codes[pol->plan0 + j] == li->plan_id;
-    if (pol->effective > li->date || (pol->nplans && !named)) continue;
-    if (best == POL_NOSTR || named > best_named ||
-        (named == best_named && pol->effective > p->pol[best].effective)) {
-      best = i;
-      best_named = named;
+  if (!li->date_known) return POL_NOSTR;
+  if (li->cpt_id != POL_NOSTR) {
+    uint32_t lo = 0, hi = vm->nroutes;   /* first entry with code >= cpt_id */
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (vm->routes[mid].code < li->cpt_id) lo = mid + 1; else hi = mid;
     }
+    for (uint32_t r = lo; r < vm->nroutes && vm->routes[r].code == li->cpt_id; r++)
+      consider(vm, li, vm->routes[r].pol, &best, &best_named);
+  }
+  /* the policies whose ranges hold the line's code (in its normal form as
+     a CPT or HCPCS code): the segment of the last bound <= code */
+  char c[POL_CODE_BUF];
+  if (vm->nbound && li->cpt && pol_code_norm(POL_CS_PROCEDURE, li->cpt, strlen(li->cpt), c, NULL) == 0) {
+    uint32_t k = bound_at(vm, c);
+    if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
+    if (k > 0 && k < vm->nbound)
+      for (uint32_t r = vm->seg0[k - 1]; r < vm->seg0[k]; r++)
+        consider(vm, li, vm->segpol[r], &best, &best_named);
   }
   return best;
 }
@@ -1112,6 +1699,25 @@ static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch 
   return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
 }
 
+/* The prerequisites guard (docs/language.md, "Prerequisites"): while a
+   prerequisite of the branch fails, no decision rule approves the line
+   (deny); while one is unknown, none approves it (pend).  The default rule
+   already decides so; a decision block may not say otherwise. */
+static pol_Det prereq_guard(const pol_Program *p, const pol_Policy *pol, const pol_Branch *br,
+                            const pol_CritResult *res, pol_Det det)
+{
+  if (det != PD_APPROVE) return det;
+  pol_Det out = det;
+  for (uint32_t j = 0; j < br->ncrit; j++) {
+    uint32_t ci = p->branch_crit[br->crit0 + j];
+    if (!(p->crit[ci].flags & POL_CRIT_PREREQ)) continue;
+    uint8_t st = res[ci - pol->crit0].status;
+    if (st == PS_NOT_MET) return PD_DENY;
+    if (st == PS_UNKNOWN) out = PD_PEND;
+  }
+  return out;
+}
+
 /* Evaluates the condition of branch b into r: met (true), not_met
    (false) or unknown, with the facts it found missing (no evidence: a
    branch condition is not a criterion). */
@@ -1249,7 +1855,7 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   if (out->branch != POL_NOSTR) {
     const pol_Branch *br = &p->branches[out->branch];
     out->bstate = PB_SELECTED;
-    out->line_det = judge_branch(vm, pol, br, res);
+    out->line_det = prereq_guard(p, pol, br, res, judge_branch(vm, pol, br, res));
     if (vm->out_of_budget) return 0;
     if (br->each != POL_NOSTR && judge_items(vm, pol, br, out) != 0) return -1;
     out->det = br->each != POL_NOSTR ? combine(out->line_det, out) : out->line_det;
@@ -1266,6 +1872,33 @@ static int judge_line(pol_VM *vm, const pol_Case *c, uint32_t li, pol_LineResult
   if (p->nauth && (out->det == PD_APPROVE || out->det == PD_PARTIAL))
     authorize_line(vm, pol, out, cond);
   return 0;
+}
+
+const pol_PlanDecl *pol_plan_decl(const pol_Program *p, uint32_t plan_id)
+{
+  for (uint32_t i = 0; plan_id != POL_NOSTR && i < p->nplandecl; i++)
+    if (p->plandecl[i].name == plan_id) return &p->plandecl[i];
+  return NULL;
+}
+
+int pol_denials_recommended(const pol_Program *p, uint32_t plan_id)
+{
+  const pol_PlanDecl *d = pol_plan_decl(p, plan_id);
+  if (d && d->denials != POL_DENIALS_BUNDLE) return d->denials == POL_DENIALS_RECOMMENDED;
+  return p->denials == POL_DENIALS_RECOMMENDED;
+}
+
+/* 42 CFR 422.566(d): where denials are recommendations, an adverse
+   determination of the line -- deny, loi (a non-certification for lack
+   of information) or partial (adverse for some items) -- becomes refer,
+   the recommendation kept (docs/language.md "Plans"). */
+static void recommend(const pol_Program *p, const pol_LineInfo *li, pol_LineResult *out)
+{
+  out->recommended = -1;
+  if (out->det != PD_DENY && out->det != PD_LOI && out->det != PD_PARTIAL) return;
+  if (!pol_denials_recommended(p, li->plan_id)) return;
+  out->recommended = (int)out->det;
+  out->det = PD_REFER;
 }
 
 /* "request line 1, criterion D.2 of DEC: number out of range: 90000000000 *
@@ -1314,6 +1947,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   vm->nkeys = vm->nivals = 0;
   vm->nwr = 0;
   pol_natives_reset(vm);
+  lists_reset(vm);
   begin(vm);
   uint32_t i = 0;
   for (; i < n && !vm->out_of_budget && !vm->overflow; i++)
@@ -1321,6 +1955,9 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
                    vm->cond + (size_t)i * vm->maxpolbr) != 0) {
       snprintf(err, errlen, "out of memory");
       return -1;
+    } else if (!vm->out_of_budget && !vm->overflow) {
+      /* a line cut short by the budget or an overflow has no determination */
+      recommend(vm->p, pol_case_line(c, i), &vm->lines[i]);
     }
   if (vm->overflow) {
     overflow_message(vm, pol_case_line(c, i - 1), &vm->lines[i - 1], err, errlen);

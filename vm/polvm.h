@@ -218,6 +218,11 @@ POLVM_API uint32_t polvm_result_nlines(const polvm_result *r);
 POLVM_API int32_t polvm_line_number(const polvm_result *r, uint32_t i);   /* its `line` */
 POLVM_API const char *polvm_line_cpt(const polvm_result *r, uint32_t i);  /* NULL if absent */
 POLVM_API polvm_det polvm_line_determination(const polvm_result *r, uint32_t i);
+/* A line whose determination is POLVM_REFER because its plan's denials
+   are recommendations (docs/language.md "Plans"): 1 and *recommended the
+   adverse determination it recommends (POLVM_DENY, POLVM_LOI or
+   POLVM_PARTIAL); else 0. */
+POLVM_API int polvm_line_recommended(const polvm_result *r, uint32_t i, polvm_det *recommended);
 /* The policy that judged it; NULL: none covers the code on that date. */
 POLVM_API const char *polvm_line_policy_id(const polvm_result *r, uint32_t i);
 POLVM_API const char *polvm_line_policy_title(const polvm_result *r, uint32_t i);
@@ -304,6 +309,17 @@ POLVM_API polvm_status polvm_render_json(const polvm_result *r, int flags, polvm
                                          void *ctx);
 /* The reviewer's text report, exactly as `polvm trace`. */
 POLVM_API polvm_status polvm_render_text(const polvm_result *r, polvm_write_fn write, void *ctx);
+
+enum {
+  POLVM_FHIR_BUNDLE = 1 << 0     /* the ClaimResponse in a PAS response Bundle */
+};
+
+/* The FHIR R4 Da Vinci PAS ClaimResponse of the result (docs/fhir.md),
+   exactly as `polvm trace --format fhir` (fhir-bundle with
+   POLVM_FHIR_BUNDLE).  created: the response's date, YYYY-MM-DD (borrowed;
+   NULL: today, UTC). */
+POLVM_API polvm_status polvm_render_fhir(const polvm_result *r, int flags, const char *created,
+                                         polvm_write_fn write, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -234,8 +234,14 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
     if (POL_OP(w) != OP_EXTRA) fputs("not an EXTRA word! ", f);
     if (r == 'w') fprintf(f, "window r%u", ax);
     else if (r == 'n') fprintf(f, "at least %u", ax);
+    else if (r == 'f') {
+      if (ax == 0) fputs("no fact", f);
+      else fprintf(f, "fact %u %s", ax - 1, ax - 1 < p->nfacts && p->facts ? S(p, p->facts[ax - 1].path) : "?");
+    }
     else if (r == 'x')
       fprintf(f, "extern %s", ax < p->next && p->ext ? S(p, p->ext[ax].name) : "?");
+    else if (r == 'c')
+      fprintf(f, "value set %s", ax < p->nvs && p->vs ? S(p, p->vs[ax].name) : "?");
     else fprintf(f, "%s block %u", pol_xrole_name(r), ax);
     fputc('\n', f);
   }
@@ -338,6 +344,9 @@ static void put_policy(FILE *f, const pol_Program *p, const pol_Policy *po)
     if (j < p->ncodes && p->codes) put_quoted(f, S(p, p->codes[j]));
     else fputc('?', f);
   }
+  uint64_t pi = (uint64_t)(po - p->pol);
+  if (pi < p->npolvs && p->polvs && p->polvs[pi] != POL_NOSTR)
+    fprintf(f, " and the ranges of value set %u", p->polvs[pi]);
   if (po->nplans) {
     fputs("\n  plans:", f);
     for (uint64_t j = po->plan0; j < (uint64_t)po->plan0 + po->nplans; j++) {
@@ -443,6 +452,22 @@ void pol_disasm(const pol_Program *p, FILE *f)
     fprintf(f, "fact %u %s: ", i, S(p, fa->name));
     put_type(f, p, fa->type);
     fprintf(f, " at %s%s\n", fa->scope == POL_SCOPE_LINE ? "line: " : "", S(p, fa->path));
+  }
+  for (uint32_t i = 0; i < p->nvs && p->vs; i++) {
+    const pol_VSet *v = &p->vs[i];
+    fprintf(f, "valueset %u %s (system %u) ", i, S(p, v->name), v->system);
+    put_quoted(f, S(p, v->title));
+    fprintf(f, ": %u range%s", v->nr, v->nr == 1 ? "" : "s");
+    /* the first few: a payer's set may hold thousands */
+    for (uint64_t r = v->r0; r < (uint64_t)v->r0 + v->nr && r < (uint64_t)v->r0 + 8; r++) {
+      if (r >= p->nvsr || !p->vsr) { fputs(" ?", f); break; }
+      fputs(" [", f);
+      put_quoted(f, S(p, p->vsr[r].lo));
+      fputs(", ", f);
+      put_quoted(f, S(p, p->vsr[r].hi));
+      fputs(")", f);
+    }
+    fputs(v->nr > 8 ? " ...\n" : "\n", f);
   }
   for (uint32_t i = 0; i < p->next && p->ext; i++) {
     const pol_Extern *e = &p->ext[i];

@@ -500,6 +500,11 @@ static void wit_roles_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uin
   }
 }
 
+void pol_trace_witness_lines(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
+{
+  if (e->nwit) wit_roles_text(b, vm, e, POL_NOSTR, pol_vm_witnesses(vm)[e->wit0].wit, 0);
+}
+
 /* Under an evidence line of the text report: one line per role. */
 static void witness_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, const char *indent)
 {
@@ -627,6 +632,101 @@ static void crit_head(pol_Buf *b, const pol_Program *p, uint32_t ci, const char 
   pol_buf_json_str(b, p->str[cr->id]);
   pol_buf_printf(b, ", \"status\": \"%s\", \"text\": ", pol_status_name((pol_Status)status));
   pol_buf_json_str(b, p->str[cr->text]);
+  if (cr->flags & POL_CRIT_PREREQ) pol_buf_puts(b, ", \"prerequisite\": true");
+}
+
+/* An item of a `for each` is eligible or not; the line alone is approved
+   or denied (docs/cli.md, "items"): deny and loi are not eligible, approve
+   eligible, any other outcome (pend, refer) leaves it undetermined. */
+static const char *eligibility(pol_Det d, int json)
+{
+  if (d == PD_APPROVE) return "eligible";
+  if (d == PD_DENY || d == PD_LOI) return json ? "not_eligible" : "not eligible";
+  return "undetermined";
+}
+
+/* The next steps shown for a line of policy pol judged by branch br
+   (POL_NOSTR: none) that is not approved: the policy's, then the
+   branch's (docs/language.md, "Next steps").  main: also the policy's. */
+static int step_shown(const pol_Step *s, uint32_t pol, uint32_t br, int main)
+{
+  return s->policy == pol && ((main && s->branch == POL_NOSTR) || (br != POL_NOSTR && s->branch == br));
+}
+
+static void steps_json(pol_Buf *b, const pol_Program *p, uint32_t pol, uint32_t br, int main,
+                       const char *nl)
+{
+  int first = 1;
+  for (uint32_t i = 0; i < p->nsteps; i++) {
+    if (!step_shown(&p->steps[i], pol, br, main)) continue;
+    pol_buf_printf(b, first ? ",%s\"next_steps\": [" : ", ", nl);
+    first = 0;
+    pol_buf_json_str(b, p->str[p->steps[i].text]);
+  }
+  if (!first) pol_buf_puts(b, "]");
+}
+
+static void steps_text(pol_Buf *b, const pol_Program *p, uint32_t pol, uint32_t br, int main)
+{
+  int first = 1;
+  for (uint32_t i = 0; i < p->nsteps; i++) {
+    if (!step_shown(&p->steps[i], pol, br, main)) continue;
+    if (first) pol_buf_puts(b, "\nNext steps:\n");
+    first = 0;
+    pol_buf_printf(b, "  - %s\n", p->str[p->steps[i].text]);
+  }
+}
+
+static void upper(char *dst, size_t n, const char *src);
+
+/* The outcome of a review of a prior determination (docs/cli.md,
+   "review_outcome"): upheld when the line's determination is the prior
+   one; overturned when an adverse one (deny, loi) becomes approve or an
+   approval becomes adverse; overturned_in_part when an adverse one
+   becomes partial; otherwise (pend, refer, no policy) undetermined. */
+static const char *review_outcome(const char *prior, pol_Det det)
+{
+  const char *now = pol_det_name(det);
+  int adverse = strcmp(prior, "deny") == 0 || strcmp(prior, "loi") == 0;
+  if (strcmp(prior, now) == 0) return "upheld";
+  if (adverse && det == PD_APPROVE) return "overturned";
+  if (adverse && det == PD_PARTIAL) return "overturned_in_part";
+  if (strcmp(prior, "approve") == 0 && (det == PD_DENY || det == PD_LOI)) return "overturned";
+  return "undetermined";
+}
+
+static void review_json(pol_Buf *b, const pol_LineInfo *li, pol_Det det, const char *nl)
+{
+  if (!li->prior) return;
+  pol_buf_printf(b, ",%s\"review\": ", nl);
+  pol_buf_json_str(b, li->review ? li->review : "review");
+  pol_buf_printf(b, ",%s\"prior_determination\": ", nl);
+  pol_buf_json_str(b, li->prior);
+  pol_buf_printf(b, ",%s\"review_outcome\": \"%s\"", nl, review_outcome(li->prior, det));
+}
+
+/* "Independent review of the prior determination DENY: Denial UPHELD" */
+static void review_text(pol_Buf *b, const pol_LineInfo *li, pol_Det det)
+{
+  if (!li->prior) return;
+  static const struct { const char *det, *noun; } nouns[] = {
+    {"deny", "Denial"}, {"loi", "Non-certification"}, {"approve", "Approval"},
+    {"partial", "Partial approval"}, {"pend", "Pended determination"}, {"refer", "Referral"},
+  };
+  const char *noun = "Prior determination";
+  for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+    if (strcmp(li->prior, nouns[i].det) == 0) noun = nouns[i].noun;
+  char kind[64], prior[32], out[32];
+  snprintf(kind, sizeof kind, "%s", li->review ? li->review : "review");
+  for (char *k = kind; *k; k++) if (*k == '_') *k = ' ';
+  if (kind[0] >= 'a' && kind[0] <= 'z') kind[0] = (char)(kind[0] - 32);
+  upper(prior, sizeof prior, li->prior);
+  upper(out, sizeof out, review_outcome(li->prior, det));
+  for (char *k = out; *k; k++) if (*k == '_') *k = ' ';
+  pol_buf_text_str(b, kind);
+  pol_buf_puts(b, " of the prior determination ");
+  pol_buf_text_str(b, prior);
+  pol_buf_printf(b, ": %s %s\n", noun, out);
 }
 
 typedef struct Out {
@@ -783,6 +883,17 @@ static void auth_missing(Out *o)
   }
 }
 
+/* A recommended adverse determination: the first reason of the refer
+   (the criteria that caused it follow). */
+static void recommended_reason(Out *o)
+{
+  sep(o);
+  pol_buf_puts(o->b, "{\"criterion\": \"review\", \"status\": \"not_met\", \"text\": ");
+  pol_buf_json_str(o->b, POL_RECOMMENDED_TEXT);
+  if (!o->compact) pol_buf_puts(o->b, ", \"evidence\": []");
+  pol_buf_printf(o->b, ", \"recommended\": \"%s\"}", pol_det_name((pol_Det)o->lr->recommended));
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 /* Is criterion ci (or its root) one of tops[0..n)? */
@@ -826,6 +937,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
   pol_buf_printf(b, ",%s\"determination\": \"%s\"", nl, pol_det_name(v->det));
   pol_buf_printf(b, ",%s\"reasons\": [", nl);
   int failing = v->det != PD_APPROVE && v->det != PD_PEND;
+  if (v->main && lr.recommended >= 0) recommended_reason(&o);
   if (v->main && lr.bstate == PB_NONE) otherwise_reason(&o);
   if (failing)
     for (uint32_t j = 0; j < v->ntops; j++)
@@ -904,6 +1016,7 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
     pol_buf_printf(b, ",%s\"determination\": \"%s\",%s\"reasons\": [],%s\"missing\": []", nl,
                    pol_det_name(lr->det), nl, nl);
     if (flags & POL_TRACE_CRITERIA) pol_buf_printf(b, ",%s\"criteria\": []", nl);
+    review_json(b, li, lr->det, nl);
     pol_buf_printf(b, "%s}", pretty ? "\n    " : " ");
     return;
   }
@@ -920,9 +1033,13 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
     pol_buf_printf(b, ",%s\"branch\": ", nl);
     pol_buf_json_str(b, p->str[br->name]);
   }
+  if (lr->recommended >= 0)
+    pol_buf_printf(b, ",%s\"recommended\": \"%s\"", nl, pol_det_name((pol_Det)lr->recommended));
   View v = {br ? p->branch_crit + br->crit0 : NULL, br ? br->ncrit : 0, lr->crit, lr->det, 1,
             POL_NOSTR};
   view_json(b, vm, lr, &v, flags, nl, nl2);
+  if (lr->det != PD_APPROVE) steps_json(b, p, lr->policy, lr->branch, 1, nl);
+  review_json(b, li, lr->det, nl);
   if (br && br->each != POL_NOSTR) {
     pol_buf_printf(b, ",%s\"line_determination\": \"%s\"", nl, pol_det_name(lr->line_det));
     pol_buf_printf(b, ",%s\"items\": ", nl);
@@ -933,6 +1050,7 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
         const pol_ItemResult *it = &lr->items[i];
         pol_buf_printf(b, "%s%s{%s\"item\": ", i ? "," : "", nl2, inl);
         value_json(b, p, &it->item);
+        pol_buf_printf(b, ",%s\"eligibility\": \"%s\"", inl, eligibility(it->det, 1));
         View iv = {p->branch_crit + br->ecrit0, br->necrit, it->crit, it->det, 0, POL_NOSTR};
         view_json(b, vm, lr, &iv, flags, inl, inl2);
         pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
@@ -955,6 +1073,8 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
       View av = {p->branch_crit + ab->crit0, ab->ncrit, lr->crit, lr->aspects[a].det, 0,
                  lr->aspects[a].branch};
       view_json(b, vm, lr, &av, flags, inl, inl2);
+      if (lr->aspects[a].det != PD_APPROVE)
+        steps_json(b, p, lr->policy, lr->aspects[a].branch, 0, inl);
       pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
     }
     pol_buf_printf(b, "%s]", nl);
@@ -1019,7 +1139,8 @@ static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, con
   const pol_Program *p = pol_vm_program(vm);
   const pol_Crit *cr = &p->crit[ci];
   const pol_CritResult *r = res_of(pol, lr, ci);
-  pol_buf_printf(b, "  %*s- %s %s: %s\n", depth * 2, "", p->str[cr->id],
+  pol_buf_printf(b, "  %*s- %s%s %s: %s\n", depth * 2, "",
+                 (cr->flags & POL_CRIT_PREREQ) ? "prerequisite " : "", p->str[cr->id],
                  (cr->flags & POL_CRIT_EXCLUSION) ? "APPLIES" : "NOT MET", p->str[cr->text]);
   char ind[64];
   snprintf(ind, sizeof ind, "      %*s", depth * 2, "");
@@ -1079,7 +1200,7 @@ static void items_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, c
   const pol_Program *p = pol_vm_program(vm);
   char det[16];
   upper(det, sizeof det, pol_det_name(lr->line_det));
-  pol_buf_printf(b, "\nLine-level criteria alone: %s\nPer-item results:\n", det);
+  pol_buf_printf(b, "\nLine-level criteria alone: %s\nPer-item eligibility:\n", det);
   if (!lr->items_known) {
     pol_buf_puts(b, "  the list of items is unknown\n");
     return;
@@ -1089,7 +1210,8 @@ static void items_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, c
     upper(det, sizeof det, pol_det_name(it->det));
     pol_buf_puts(b, "  * ");
     value_text(b, p, &it->item);
-    pol_buf_printf(b, ": %s\n", det);
+    if (it->det == PD_APPROVE || it->det == PD_DENY) pol_buf_printf(b, ": %s\n", eligibility(it->det, 0));
+    else pol_buf_printf(b, ": %s (%s)\n", eligibility(it->det, 0), det);
     pol_LineResult view = *lr;
     view.crit = it->crit;
     view_text(b, vm, &view, p->branch_crit + br->ecrit0, br->necrit, it->det);
@@ -1127,6 +1249,7 @@ static void aspect_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, 
     return;
   }
   view_text(b, vm, lr, p->branch_crit + ab->crit0, ab->ncrit, lr->aspects[a].det);
+  if (lr->aspects[a].det != PD_APPROVE) steps_text(b, p, lr->policy, bi, 0);
 }
 
 /* "APPROVED AS MODIFIED: setting outpatient (requested inpatient)" when
@@ -1206,6 +1329,11 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     if (li->cpt) pol_buf_text_str(b, li->cpt);
     else pol_buf_puts(b, "(none)");
     pol_buf_printf(b, "  ->  %s ==\n", det);
+    review_text(b, li, lr->det);
+    if (lr->recommended >= 0) {
+      upper(det, sizeof det, pol_det_name((pol_Det)lr->recommended));
+      pol_buf_printf(b, "Recommended: %s (" POL_RECOMMENDED_TEXT ")\n", det);
+    }
     if (lr->policy == POL_NOSTR) {
       pol_buf_puts(b, "No policy in this bundle covers this code on this date.\n");
       continue;
@@ -1215,6 +1343,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
                    p->str[pol->version]);
     if (lr->branch == POL_NOSTR) {
       no_branch_text(b, vm, lr);
+      if (lr->det != PD_APPROVE) steps_text(b, p, lr->policy, POL_NOSTR, 1);
       for (uint32_t a = 0; a < lr->naspects; a++) aspect_text(b, vm, lr, a);
       continue;
     }
@@ -1235,6 +1364,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
       pol_buf_free(&mt);
     }
     if (br->each != POL_NOSTR) items_text(b, vm, lr, br);
+    if (lr->det != PD_APPROVE) steps_text(b, p, lr->policy, lr->branch, 1);
     for (uint32_t a = 0; a < lr->naspects; a++) aspect_text(b, vm, lr, a);
     uint32_t met = 0, total = 0;
     for (uint32_t j = 0; j < br->ncrit; j++) {

@@ -12,6 +12,7 @@
  * Ownership: p is borrowed and not modified; scratch memory is freed here.
  */
 #include "bundle.h"
+#include "codes.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -311,8 +312,12 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
       if (x >= bl->nregs)
         return fail(v, AT "%s register %u out of range (nregs %u)", b, pc, role, x,
                     bl->nregs);
+    } else if (roles[i] == 'f') {
+      if (x > p->nfacts) return fail(v, AT "fact %u out of range (nfacts %u)", b, pc, x - 1, p->nfacts);
     } else if (roles[i] == 'n') {
       if (x < 1 || x > C) return fail(v, AT "at least %u of %u items", b, pc, x, C);
+    } else if (roles[i] == 'c') {
+      if (x >= p->nvs) return fail(v, AT "value set %u out of range (nvs %u)", b, pc, x, p->nvs);
     } else if (roles[i] == 'x') {
       if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
       if (C != p->ext[x].nargs)
@@ -520,6 +525,22 @@ static int check_groups(V *v)
   return 0;
 }
 
+/* The list operations each witness kind walks (vm/witness.c reads their
+   blocks by role). */
+static int wit_kind_fits(pol_WitKind k, pol_Op op)
+{
+  switch (k) {
+  case PW_FIRST_TRUE:
+  case PW_FIRST_FALSE: return op == OP_EXISTS || op == OP_EVERY;
+  case PW_COLLECT:
+    return op == OP_COUNT || op == OP_COUNTD || op == OP_SUM || op == OP_COVER || op == OP_RUN ||
+           op == OP_GAP;
+  case PW_PICK: return op == OP_LATEST || op == OP_EARLIEST;
+  case PW__COUNT: return 0;
+  }
+  return 0;
+}
+
 static int check_witnesses(V *v)
 {
   const pol_Program *p = v->p;
@@ -560,6 +581,10 @@ static int check_witnesses(V *v)
     const pol_OpInfo *oi = &pol_opinfo[POL_OP(p->code[w->pc])];
     if (oi->b != 'R' || oi->c != 'I' || oi->xroles[0] != 'b') {
       rc = fail(v, "witness %u: pc %u is %s, not a list operation with a body", i, w->pc, oi->name);
+      break;
+    }
+    if (!wit_kind_fits((pol_WitKind)w->kind, POL_OP(p->code[w->pc]))) {
+      rc = fail(v, "witness %u: kind %u does not explain %s", i, w->kind, oi->name);
       break;
     }
     uint32_t b = blk_of[w->pc], body = POL_Ax(p->code[w->pc + 1]);
@@ -682,7 +707,8 @@ static int check_crit(V *v)
     const pol_Crit *c = &p->crit[i];
     if (str_id(v, c->id, 0, "criterion", i, "id") || str_id(v, c->text, 0, "criterion", i, "text") ||
         str_id(v, c->file, 0, "criterion", i, "file") || str_id(v, c->cite, 1, "criterion", i, "cite") ||
-        str_id(v, c->next, 1, "criterion", i, "next")) {
+        str_id(v, c->next, 1, "criterion", i, "next") ||
+        str_id(v, c->english, 1, "criterion", i, "english")) {
       rc = -1;
       break;
     }
@@ -690,6 +716,16 @@ static int check_crit(V *v)
     if (c->kind > PC_ATLEAST) { rc = fail(v, "criterion %u (%s): unknown kind %u", i, id, c->kind); break; }
     if (c->parent != POL_NOSTR && (c->parent >= p->ncrit || c->parent == i)) {
       rc = fail(v, "criterion %u (%s): bad parent %u", i, id, c->parent);
+      break;
+    }
+    if (c->flags & ~(uint32_t)(POL_CRIT_EXCLUSION | POL_CRIT_PREREQ)) {
+      rc = fail(v, "criterion %u (%s): unknown flags 0x%x", i, id, c->flags);
+      break;
+    }
+    if ((c->flags & POL_CRIT_PREREQ) &&
+        (c->parent != POL_NOSTR || (c->flags & POL_CRIT_EXCLUSION))) {
+      rc = fail(v, "criterion %u (%s): a prerequisite is a top-level criterion, not an exclusion", i,
+                id);
       break;
     }
     if (c->kind == PC_LEAF) {
@@ -858,6 +894,27 @@ static int check_policies(V *v)
                   o->otherwise);
     if (str_id(v, o->otherwise_text, 1, "policy", i, "otherwise text")) return -1;
   }
+  for (uint32_t i = 0; i < p->nsteps; i++) {
+    const pol_Step *s = &p->steps[i];
+    if (s->policy >= p->npol)
+      return fail(v, "next step %u: policy %u out of range (npol %u)", i, s->policy, p->npol);
+    if (i > 0 && s->policy < p->steps[i - 1].policy)
+      return fail(v, "next step %u: not sorted by policy", i);
+    const pol_Policy *o = &p->pol[s->policy];
+    if (s->branch != POL_NOSTR && (s->branch < o->branch0 || s->branch - o->branch0 >= o->nbranches))
+      return fail(v, "next step %u: branch %u is not a branch of policy %u", i, s->branch, s->policy);
+    if (str_id(v, s->text, 0, "next step", i, "text")) return -1;
+  }
+  if (p->denials > POL_DENIALS_RECOMMENDED)
+    return fail(v, "note: denials rule %u out of range", p->denials);
+  for (uint32_t i = 0; i < p->nplandecl; i++) {
+    const pol_PlanDecl *d = &p->plandecl[i];
+    if (str_id(v, d->name, 0, "plan", i, "name")) return -1;
+    if (d->denials > POL_DENIALS_RECOMMENDED)
+      return fail(v, "plan %u: denials rule %u out of range", i, d->denials);
+    for (int t = 0; t < POL_NT__COUNT; t++)
+      if (str_id(v, d->text[t], 1, "plan", i, "text")) return -1;
+  }
   if (p->built >= p->nstr)
     return fail(v, "meta: built string id %u out of range (nstr %u)", p->built, p->nstr);
   return 0;
@@ -901,12 +958,46 @@ static int check_auth(V *v)
   return 0;
 }
 
+/* Value sets (section VSET): names, systems, ranges in bounds; each
+   set's ranges non-empty (lo < hi), sorted and disjoint (hi <= the next
+   lo), so a binary search finds a code's range; the policies' sets. */
+static int check_vsets(V *v)
+{
+  const pol_Program *p = v->p;
+  for (uint32_t i = 0; i < p->nvsr; i++)
+    if (str_id(v, p->vsr[i].lo, 0, "value set range", i, "lo") ||
+        str_id(v, p->vsr[i].hi, 0, "value set range", i, "hi"))
+      return -1;
+  for (uint32_t i = 0; i < p->nvs; i++) {
+    const pol_VSet *s = &p->vs[i];
+    if (str_id(v, s->name, 0, "value set", i, "name") || str_id(v, s->title, 0, "value set", i, "title"))
+      return -1;
+    if (s->system >= POL_CS__COUNT)
+      return fail(v, "value set %u: unknown code system %u", i, s->system);
+    if (!range_ok(s->r0, s->nr, p->nvsr))
+      return fail(v, "value set %u: ranges %u+%u out of range (nvsr %u)", i, s->r0, s->nr, p->nvsr);
+    for (uint32_t j = s->r0; j < s->r0 + s->nr; j++) {
+      const pol_VRange *r = &p->vsr[j];
+      if (strcmp(p->str[r->lo], p->str[r->hi]) >= 0)
+        return fail(v, "value set %u: range %u is empty (lo >= hi)", i, j);
+      if (j > s->r0 && strcmp(p->str[p->vsr[j - 1].hi], p->str[r->lo]) > 0)
+        return fail(v, "value set %u: range %u is not sorted after range %u, or overlaps it", i, j, j - 1);
+    }
+  }
+  if (p->npolvs != 0 && p->npolvs != p->npol)
+    return fail(v, "%u policy value sets for %u policies", p->npolvs, p->npol);
+  for (uint32_t i = 0; i < p->npolvs; i++)
+    if (p->polvs[i] != POL_NOSTR && p->polvs[i] >= p->nvs)
+      return fail(v, "policy %u: value set %u out of range (nvs %u)", i, p->polvs[i], p->nvs);
+  return 0;
+}
+
 int pol_verify(const pol_Program *p, char *err, size_t errlen)
 {
   V v = {p, err, errlen};
   if (!p) return fail(&v, "no program");
   if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_witnesses(&v) ||
-      check_crit(&v) || check_policies(&v) || check_auth(&v) || check_defs(&v))
+      check_crit(&v) || check_policies(&v) || check_auth(&v) || check_vsets(&v) || check_defs(&v))
     return -1;
   return 0;
 }

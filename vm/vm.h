@@ -136,12 +136,26 @@ typedef struct pol_LineResult {
   uint32_t authmask;
   int auth_open;              /* an authorized value is unknown: det is pend */
   pol_AuthResult auth[POL_AUTH__COUNT];
+  int recommended;            /* -1, or the adverse determination (deny, loi,
+                                 partial: a pol_Det) that det = refer hands to
+                                 a physician reviewer, the line's plan (or the
+                                 bundle) making denials recommendations */
 } pol_LineResult;
 
 /* The fields of lr's authorization that differ from what was asked for:
    bit f set when the request and the authorization both state field f
    and they differ (levels compare as sets).  0: not modified. */
 uint32_t pol_auth_changes(const pol_Program *p, const pol_LineResult *lr);
+
+/* The reason a recommended adverse determination gives (trace, notice). */
+#define POL_RECOMMENDED_TEXT "adverse determination recommended \xe2\x80\x94 physician review required"
+
+/* Does a line of the plan with string id plan_id (POL_NOSTR: none) get
+   recommended, not final, adverse determinations?  Its plan declaration
+   says so, else the bundle's rule (polc --denials-recommended). */
+int pol_denials_recommended(const pol_Program *p, uint32_t plan_id);
+/* The plan declaration of plan_id, or NULL. */
+const pol_PlanDecl *pol_plan_decl(const pol_Program *p, uint32_t plan_id);
 
 typedef struct pol_VM pol_VM;
 

@@ -8,6 +8,7 @@
 
 typedef struct pol_Native pol_Native;   /* ffi.c: one bound extern */
 typedef struct pol_XChunk pol_XChunk;   /* ffi.c: arena of extern string results */
+typedef struct pol_LChunk pol_LChunk;   /* exec.c: arena of the lists LIST and PERIODS make */
 
 /* A date interval, scratch for COVER. */
 typedef struct pol_Ival {
@@ -25,6 +26,14 @@ struct pol_VM {
   const pol_Program *p;
   pol_Route *routes;          /* nroutes entries, built by pol_vm_new */
   uint32_t nroutes;
+  /* routing by range (`codes "97110" .. "97546"`, families, value sets):
+     the sorted distinct bounds of every policy's ranges cut the codes
+     into segments [bound[k], bound[k+1]); segment k is covered by the
+     policies segpol[seg0[k] .. seg0[k+1]) (exec.c, build_range_routes) */
+  const char **bound;         /* nbound strings, borrowed from the program */
+  uint32_t nbound;
+  uint32_t *seg0;             /* nbound + 1 entries (NULL when nbound is 0) */
+  uint32_t *segpol;
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
@@ -82,6 +91,10 @@ struct pol_VM {
   uint32_t capkeys, nkeys;    /* nkeys: top of the COUNTD stack */
   pol_Ival *ivals;
   uint32_t capivals, nivals;  /* nivals: top of the COVER stack */
+  /* SETLIST: every constant set as a list of its strings, built on first
+     use (setlists[p->nsets], their items setvals[p->nsetitems]) */
+  pol_List *setlists;
+  pol_Value *setvals;
   /* externs: natives[p->next]; libs and libfds [p->nxlib], the first
      nlibs of them open (dlopen handles, the descriptors they map) */
   pol_Native *natives;
@@ -89,6 +102,9 @@ struct pol_VM {
   int *libfds;
   uint32_t nlibs;
   pol_XChunk *xstr, *xcur;    /* string results; xcur: the one in use */
+  pol_LChunk *lists;          /* lists made by LIST and PERIODS, owned here:
+                                 reused from the start at each case (values
+                                 pointing into them live no longer) */
 };
 
 pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args);

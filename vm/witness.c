@@ -20,13 +20,21 @@
  *                               false, with the conjuncts it lacked.
  *                               True, unknown: none.
  *   PW_COLLECT (count, count    the items counted (predicate true; for a
- *   distinct, coverage, and     count distinct the first of each key; for
+ *   distinct, sum, coverage,    count distinct the first of each key; for
  *   any new list operation)     a coverage those with both ends known that
  *                               meet the window) and, apart, those that
  *                               may count (predicate unknown, or a key or
  *                               an end unknown); at most
  *                               POL_MAX_WITNESS_ITEMS of each, then a
- *                               record of how many more.
+ *                               record of how many more.  A sum
+ *                               counts an item whose value is unknown
+ *                               as one that may count; a longest gap
+ *                               counts the items whose date is in its
+ *                               window.
+ *   PW_PICK (latest, earliest)  known: the item the value is taken from
+ *                               (body true, greatest or least key, the
+ *                               first in list order of equals).
+ *                               Unknown: none.
  *
  * An item whose predicate is unknown is never the witness of a true or
  * false result: only an item whose predicate value decides the result is.
@@ -144,7 +152,8 @@ static void collect(pol_VM *vm, uint32_t w, const pol_List *l, uint32_t parent)
   pol_Op op = POL_OP(*ins);
   int item_reg = (int)POL_C(*ins);
   uint32_t body = pol_extra_at(ins, 'b');
-  const pol_Value *win = op == OP_COVER ? &vm->regs[pol_extra_at(ins, 'w')] : NULL;
+  int dated = op == OP_COVER || op == OP_RUN || op == OP_GAP;
+  const pol_Value *win = dated ? &vm->regs[pol_extra_at(ins, 'w')] : NULL;
   if (win && (win->tag != PV_WIN || !pol_known(win))) return;
   uint32_t ncounted = 0, nmaybe = 0, nkeys = 0;
   for (uint32_t i = 0; i < l->n && !vm->out_of_budget; i++) {
@@ -169,7 +178,17 @@ static void collect(pol_VM *vm, uint32_t w, const pol_List *l, uint32_t parent)
         }
         vm->wkeys[nkeys++] = k;
       }
-    } else if (op == OP_COVER) {
+    } else if (op == OP_SUM) {
+      vm->regs[item_reg] = *it;
+      pol_Value v = pol_vm_run_block(vm, pol_extra_at(ins, 'k'));
+      if (!pol_known(&v)) sure = 0;
+    } else if (op == OP_GAP) {
+      vm->regs[item_reg] = *it;
+      pol_Value d = pol_vm_run_block(vm, pol_extra_at(ins, 'k'));
+      if (d.tag != PV_DATE) sure = 0;
+      else if ((int32_t)d.aux < win->u.r.lo || (int32_t)d.aux > win->u.r.hi)
+        continue;   /* outside the window */
+    } else if (dated) {
       vm->regs[item_reg] = *it;
       pol_Value s = pol_vm_run_block(vm, pol_extra_at(ins, 's'));
       vm->regs[item_reg] = *it;
@@ -185,6 +204,36 @@ static void collect(pol_VM *vm, uint32_t w, const pol_List *l, uint32_t parent)
   if (vm->out_of_budget) return;
   if (ncounted > POL_MAX_WITNESS_ITEMS) add_more(vm, w, parent, PWR_COUNTED, ncounted - POL_MAX_WITNESS_ITEMS);
   if (nmaybe > POL_MAX_WITNESS_ITEMS) add_more(vm, w, parent, PWR_UNKNOWN, nmaybe - POL_MAX_WITNESS_ITEMS);
+}
+
+/* PW_PICK: the item a known latest / earliest took its value from: body
+   true, key known and greatest (least), the first in list order of
+   equals.  The value register (A) holds the result when this runs. */
+static void pick(pol_VM *vm, uint32_t w, const pol_List *l, uint32_t parent, int depth)
+{
+  const pol_Program *p = vm->p;
+  const pol_Witness *d = &p->wit[w];
+  const pol_Instr *ins = p->code + d->pc;
+  if (!pol_known(&vm->regs[POL_A(*ins)])) return;   /* unknown: no item decided it */
+  int item_reg = (int)POL_C(*ins), dir = POL_OP(*ins) == OP_LATEST ? 1 : -1;
+  uint32_t best = POL_NOSTR;
+  pol_Value m = pol_unk();
+  for (uint32_t i = 0; i < l->n && !vm->out_of_budget; i++) {
+    if (run_on(vm, pol_extra_at(ins, 'b'), item_reg, &l->items[i]) != POL_TRUE) continue;
+    vm->regs[item_reg] = l->items[i];
+    pol_Value k = pol_vm_run_block(vm, pol_extra_at(ins, 'k'));
+    if (k.tag == PV_RANGE && k.u.r.lo == k.u.r.hi) k = pol_num_int(k.u.r.lo);
+    if (k.tag != PV_DATE && k.tag != PV_NUM) continue;
+    if (best != POL_NOSTR && k.tag != m.tag) continue;
+    int c = best == POL_NOSTR ? 0
+          : k.tag == PV_DATE ? ((int32_t)k.aux > (int32_t)m.aux) - ((int32_t)k.aux < (int32_t)m.aux)
+                             : (k.u.d > m.u.d) - (k.u.d < m.u.d);
+    if (best == POL_NOSTR || dir * c > 0) { best = i; m = k; }
+  }
+  if (vm->out_of_budget || best == POL_NOSTR) return;
+  uint32_t rec = vm->nwr;
+  if (!add(vm, w, parent, PWR_WITNESS, best, &l->items[best])) return;
+  explain_inner(vm, d, rec, &l->items[best], depth);
 }
 
 static void explain(pol_VM *vm, uint32_t w, const pol_Value *list, uint32_t parent, int depth)
@@ -240,6 +289,9 @@ static void explain(pol_VM *vm, uint32_t w, const pol_Value *list, uint32_t pare
   }
   case PW_COLLECT:
     collect(vm, w, l, parent);
+    return;
+  case PW_PICK:
+    pick(vm, w, l, parent, depth);
     return;
   case PW__COUNT:
     return;

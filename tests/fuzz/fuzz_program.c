@@ -236,7 +236,7 @@ static void instr(Gen *g, uint32_t b, uint32_t i, uint32_t n, Ins *out)
   if (i + 1 == n) x.op = OP_RET;
   else if (loop) x.op = loops[pick(g->in, 6)];
   else if (none && pick(g->in, 8) != 7) x.op = first[pick(g->in, 4)];
-  else x.op = (pol_Op)pick(g->in, OP_EXTRA);
+  else x.op = (pol_Op)pick(g->in, OP__COUNT);   /* the 2.2 opcodes come after EXTRA */
   if (x.op == OP_CALLX || x.op == OP_EXTRA) x.op = OP_LOADB;
   const pol_OpInfo *oi = &pol_opinfo[x.op];
   /* reads first, then the write (so AND r0 r0 r1 reads r0 before) */
@@ -251,15 +251,16 @@ static void instr(Gen *g, uint32_t b, uint32_t i, uint32_t n, Ins *out)
     x.x[0] = 1 + pick(g->in, x.c);
   }
   int bodies = x.op == OP_EXISTS || x.op == OP_EVERY || x.op == OP_COUNT || x.op == OP_COUNTD ||
-               x.op == OP_COVER;
+               x.op == OP_COVER || x.op == OP_RUN || x.op == OP_GAP;
   if (bodies) {
-    uint32_t nb = x.op == OP_COUNTD ? 2 : x.op == OP_COVER ? 3 : 1;
+    uint32_t nb = x.op == OP_COUNTD || x.op == OP_GAP ? 2 : x.op == OP_COVER || x.op == OP_RUN ? 3 : 1;
     for (uint32_t k = 0; k < nb; k++) {
       int to = body(g, b);
       if (to < 0) { x = (Ins){OP_LOADB, operand(g, 'W'), 2, 0, {0}, 0}; goto done; }
       x.x[k] = (uint32_t)to;
     }
-    if (x.op == OP_COVER) x.x[3] = rd(g);
+    if (x.op == OP_COVER || x.op == OP_RUN) x.x[3] = rd(g);
+    if (x.op == OP_GAP) x.x[2] = rd(g);
     uint64_t callee[4];
     memcpy(callee, g->wr, sizeof callee);
     add(callee, x.c);

@@ -17,12 +17,19 @@ Everything depends on the seed alone: the same seed writes the same files.
 The policies use every construct of the language, nested: lets with and
 without parameters, windows, coverage (`days of W covered by L where P
 from S to E`), counts, `count distinct`, quantifiers over records and
-nested quantifiers (named binders, `it`, outer fields), `for each`,
+nested quantifiers (named binders, `it`, outer fields), sums, `latest` /
+`earliest` (with and without `by`), quantifiers and counts over set
+literals, `if … then … else`, `days(n)` / `weeks(n)` / `years(n)`,
+`count x in L` and `count distinct` without `where`, `for each`,
 decision rules with tags and every outcome, `assess` blocks, `authorize`
 blocks (every field, `period S to E` and `for D`), plans and
 effective dates (several policies and versions competing for a code),
 several branches, `??`, `known`, arithmetic, dates and durations,
-`at least K of`, composites all / any / at least.  The cases leave facts
+`at least K of`, composites all / any / at least, calendar windows
+(`calendar_month/quarter/year(d)`), contiguity (`longest run of W covered
+by …`, `longest gap in W of K of L where P`), sliding periods (`exists p in
+periods(D, W) where …`), `for each s in sides(ls)`, prerequisites (of every
+main branch or of the ones they name) and `next` steps.  The cases leave facts
 and fields absent, use empty lists, and take numbers and dates at and
 around the thresholds the policies compare them with.
 
@@ -47,6 +54,7 @@ import itertools
 import json
 import os
 import random
+import re
 import sys
 
 # Defects known and being fixed elsewhere, which the generator avoids unless
@@ -66,9 +74,21 @@ REQ_DATES = ["2024-12-31", "2025-01-01", "2025-05-31", "2025-06-01", "2025-06-15
 LIT_DATES = ["2024-06-01", "2025-01-01", "2025-03-01"]
 EFFECTIVE = ["2024-01-01", "2025-01-01", "2025-06-01"]
 CODES = ["C1", "C2", "C3"]
+# value sets (docs/language.md, "Codes and value sets"): every file declares
+# these; string facts sometimes hold codes, spelled as cases do (with or
+# without the dot, lower case), and some not codes at all
+VALUESETS = ['valueset VSA "gen A" icd10cm { "A00.*", "B03" .. "B05", except "B04.9" }',
+             'valueset VSB icd10cm { VSA, "Z99", except "A00.1" }']
+VS_NAMES = ["VSA", "VSB"]
+VS_CODES = ["A00", "A00.1", "a001", "A01", "B03", "B04.9", "B049", "B05.77", "B06", "Z99", "Z99.1"]
+# routing by range and family: some policies add one of these to `codes`,
+# and lines sometimes carry the procedure codes around them
+ROUTE_RANGES = ['"97110" .. "97120"', '"9711*"', '"97115" .. "97546"']
+ROUTE_CODES = ["97110", "97112", "97119", "97120", "97121", "97546", "97547", "9711"]
 PLANS = ["p1", "p2", "p3"]
 TAGS = ["doc", "judg", "adm"]
 OUTCOMES = ["approve", "deny", "pend", "loi", "refer"]
+SIDES = ["left", "right", "bilateral", "a"]   # a line's side (sides(ls))
 
 # records: field -> type
 SUB = {"cd": "string", "val": "number", "dt": "date"}
@@ -90,6 +110,7 @@ FACTS = {
     "lv": ("list<string>", "line.levels"),
     "lu": ("number", "line.units"),
     "lm": ("string", "line.modifier"),
+    "ls": ("string", "line.side"),        # sides(ls): `for each` per side
 }
 ALWAYS_FACTS = {"route", "rd"}
 
@@ -141,6 +162,7 @@ class Gen:
         self.each = None        # (name, type) of the enclosing for each
         self.params = []        # [(name, type)] of the let being written
         self.nlet = 0
+        self.wins = []          # names of the period windows in scope
 
     # ---- helpers ---------------------------------------------------------
     def chance(self, p):
@@ -196,7 +218,8 @@ class Gen:
             return self.bool_leaf(sc)
         k = self.pick(["and", "or", "not", "quant", "quant", "count", "countd", "cover",
                        "atleast", "within", "call", "coal", "cmpnum", "cmpdate", "instr",
-                       "known", "ext"])
+                       "known", "ext", "setq", "if", "latest", "sum",
+                       "run", "gap", "periods"])
         if k == "and" or k == "or":
             return "(%s %s %s)" % (self.e_bool(d - 1, sc), k, self.e_bool(d - 1, sc))
         if k == "not":
@@ -209,6 +232,12 @@ class Gen:
             return "(%s %s %s)" % (self.countd(d, sc), self.cmp(), num_lit(self.pick([0, 1, 2])))
         if k == "cover":
             return "(%s %s %s)" % (self.cover(d, sc), self.cmp(), num_lit(self.pick([0, 1, 7, 30, 31, 90, 92])))
+        if k == "run":
+            return "(%s %s %s)" % (self.run(d, sc), self.cmp(), num_lit(self.pick([0, 1, 7, 30, 31, 90, 92])))
+        if k == "gap":
+            return "(%s %s %s)" % (self.gap(d, sc), self.cmp(), num_lit(self.pick([0, 1, 7, 30, 31, 90, 92, 183])))
+        if k == "periods":
+            return self.periods(d, sc)
         if k == "atleast":
             n = self.r.randint(2, 5)
             kk = self.r.randint(1, n)
@@ -236,7 +265,90 @@ class Gen:
         if k == "ext" and self.externs:
             self.prims.add("extern")
             return "ext_pos(%s)" % self.e_num(d - 1, sc)
+        if k == "setq":
+            return self.set_quant(d, sc)
+        if k == "if":
+            self.prims.add("if then else")
+            return "(if %s then %s else %s)" % (self.e_bool(d - 1, sc), self.e_bool(d - 1, sc),
+                                                self.e_bool(d - 1, sc))
+        if k == "latest":
+            t = self.pick(["string", "bool", "number", "date"])
+            v = self.latest(d, sc, t)
+            if t == "string":
+                return "(%s %s %s)" % (v, self.pick(["==", "!="]), q(self.pick(STRS)))
+            if t == "bool":
+                return "(%s == %s)" % (v, self.pick(["true", "false"]))
+            if t == "number":
+                return "(%s %s %s)" % (v, self.cmp(), num_lit(self.pick(sorted(self.nums))))
+            return "(%s %s %s)" % (v, self.cmp(), self.e_date(1, sc))
+        if k == "sum":
+            return "(%s %s %s)" % (self.sum(d, sc), self.cmp(), num_lit(self.pick([0, 1, 2, 5, 10])))
         return self.bool_leaf(sc)
+
+    # ---- sum, latest / earliest, sets -------------------------------------
+    def set_quant(self, d, sc):
+        """exists / every / no / count over a set literal, its item named."""
+        if len(sc) >= 3:
+            return self.bool_leaf(sc)
+        b = "x%d" % len(sc)
+        lit = "{%s}" % ", ".join(q(x) for x in self.r.sample(STRS, self.r.randint(1, 3)))
+        inner = sc + [(None, b)]
+        r = self.r.random()
+        if r < 0.5:
+            body = self.pick(["(%s %s %s)" % (b, self.pick(["==", "!="]), self.leaf("string", inner)),
+                              "(%s in %s)" % (b, self.leaf("list<string>", inner)),
+                              "(%s and (%s == %s))" % (self.e_bool(d - 1, inner), b, self.leaf("string", inner))])
+        else:
+            body = "(%s %s %s)" % (b, self.pick(["==", "!="]), self.leaf("string", inner))
+        op = self.pick(["exists", "every", "no", "count"])
+        self.prims.add(op + " over a set")
+        if op == "count":
+            return "((count %s in %s where %s) %s %s)" % (b, lit, body, self.cmp(), num_lit(self.pick([0, 1, 2])))
+        return "(%s %s in %s where %s)" % (op, b, lit, body)
+
+    def sum(self, d, sc):
+        l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
+        self.prims.add("sum")
+        b = self.binder_for(sc, rec, 0.3)
+        inner = sc + [(rec, b)]
+        f = (b + ".") if b else ""
+        val = "%sval" % f if rec == "Sub" else "%sscore" % f
+        if self.chance(0.2):
+            val = "(%s)" % self.e_num(1, inner)
+        item = "%s in %s" % (b, l) if b else l
+        if self.chance(0.25):
+            return "(sum %s of %s)" % (val, item)
+        return "(sum %s of %s where %s)" % (val, item, self.where(d, sc, rec, binder=b))
+
+    def latest(self, d, sc, t):
+        """(latest|earliest V of L where P [by K]), V of type t."""
+        l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
+        op = self.pick(["latest", "earliest"])
+        self.prims.add(op)
+        b = self.binder_for(sc, rec, 0.3)
+        inner = sc + [(rec, b)]
+        f = (b + ".") if b else ""
+        fields = [x for x, ft in RECS[rec].items() if ft == t]
+        if fields:
+            val = f + self.pick(fields)
+        else:
+            val = self.leaf(t, inner)
+        if rec == "Sub":
+            order = self.pick(["", " by %sdt" % f, " by %sval" % f])
+        else:
+            order = self.pick(["", " by %sday" % f, " by %sstart" % f, " by %sscore" % f])
+        if rec == "Sub" and order == "":
+            order = " by %sdt" % f   # Sub has no `date` field
+        if rec == "Ev" and order == "":
+            order = " by %sday" % f  # nor has Ev
+        if rec == "Ev" and self.chance(0.15):
+            # a computed key, perhaps with a count or a latest inside
+            self.prims.add(op + " computed key")
+            order = " by (%sday + days(%s))" % (f, self.e_num(d - 1, inner))
+        item = "%s in %s" % (b, l) if b else l
+        if self.chance(0.2):
+            return "(%s %s of %s%s)" % (op, val, item, order)
+        return "(%s %s of %s where %s%s)" % (op, val, item, self.where(d, sc, rec, binder=b), order)
 
     def cmp(self):
         return self.pick(["==", "!=", "<", "<=", ">", ">="])
@@ -258,12 +370,19 @@ class Gen:
             self.prims.add("date compare")
             return "(%s %s %s)" % (self.leaf("date", sc), self.cmp(), self.e_date(1, sc))
         if r < 0.97:
+            if self.each and self.each[0] == "sd" and self.chance(0.5):
+                return "(sd %s %s)" % (self.pick(["==", "!="]), q(self.pick(["left", "right", "a"])))
             return self.instr(1, sc)
         return self.pick(["true", "false"])
 
     def instr(self, d, sc):
         s = self.leaf("string", sc)
         op = self.pick(["in", "not in"])
+        if self.chance(0.3):
+            self.prims.add("in valueset")
+            if s.startswith('"'):   # a literal is checked against the set's system
+                s = q(self.pick(VS_CODES))
+            return "(%s %s %s)" % (s, op, self.pick(VS_NAMES))
         if self.chance(0.5):
             self.prims.add("in set")
             return "(%s %s {%s})" % (s, op, ", ".join(q(x) for x in self.r.sample(STRS, self.r.randint(1, 3))))
@@ -349,6 +468,8 @@ class Gen:
         l, rec = self.pick(self.lists(sc))
         if self.chance(0.2):
             self.prims.add("count")
+            if rec and self.chance(0.3):
+                return "(count x%d in %s)" % (len(sc), l)
             return "(count %s)" % l
         self.prims.add("count where")
         b = self.binder_for(sc, rec)
@@ -368,6 +489,9 @@ class Gen:
         if self.chance(0.15):
             key = "(%s)" % self.e_num(1, inner)
             self.prims.add("count distinct computed key")
+        if self.chance(0.15):
+            self.prims.add("count distinct, no where")
+            return "(count distinct %s of %s in %s)" % (key, b, l) if b else "(count distinct %s of %s)" % (key, l)
         if b:
             return "(count distinct %s of %s in %s where %s)" % (key, b, l, self.where(d, sc, rec, binder=b))
         return "(count distinct %s of %s where %s)" % (key, l, self.where(d, sc, rec))
@@ -391,11 +515,64 @@ class Gen:
         body = self.where(d, sc, rec, binder=b)
         return "(days of %s covered by %s where %s from %s to %s)" % (w, item, body, s, e)
 
+    def run(self, d, sc):
+        """longest run of W covered by L …: the coverage's forms."""
+        self.prims.add("longest run")
+        text = self.cover(d, sc)
+        return "(longest run of " + text[len("(days of "):]
+
+    def gap(self, d, sc):
+        l, rec = self.pick([x for x in self.lists(sc) if x[1]] or [("evs", "Ev")])
+        self.prims.add("longest gap")
+        b = self.binder_for(sc, rec)
+        f = (b + ".") if b else ""
+        if rec == "Ev":
+            key = self.pick(["%sday" % f, "%sstart" % f, "(%sday + %s)" % (f, self.pick(DURS))] +
+                            ([] if self.monotone else ["(%sstop ?? rd)" % f]))
+        else:
+            key = "%sdt" % f
+        w = self.e_win(d - 1, sc)
+        item = "%s in %s" % (b, l) if b else l
+        if self.chance(0.2):
+            return "(longest gap in %s of %s of %s)" % (w, key, item)
+        return "(longest gap in %s of %s of %s where %s)" % (w, key, item, self.where(d, sc, rec, binder=b))
+
+    def periods(self, d, sc):
+        """exists/every/no p in periods(D, W) where …p…"""
+        if len(sc) >= 2:
+            return self.bool_leaf(sc)
+        op = self.pick(["exists", "every", "no"])
+        self.prims.add("periods " + op)
+        dur = self.pick(["1 day", "7 days", "2 weeks", "30 days", "1 month"])
+        w = self.e_win(d - 1, sc)
+        p = "p%d" % len(self.wins)
+        inner = sc + [(None, p)]
+        self.wins.append(p)
+        r = self.r.random()
+        if r < 0.3:
+            body = "(%s within %s)" % (self.e_date(d - 1, inner), p)
+        elif r < 0.7:
+            x = "x%d" % len(inner)
+            body = "((count %s in evs where (%s.day within %s) and %s) %s %s)" % (
+                x, x, p, self.e_bool(d - 2, inner + [("Ev", x)]), self.cmp(), num_lit(self.pick([0, 1, 2])))
+        else:
+            body = self.e_bool(d - 1, inner)
+        self.wins.pop()
+        return "(%s %s in periods(%s, %s) where %s)" % (op, p, dur, w, body)
+
     def e_num(self, d, sc):
         if d <= 0 or self.chance(0.3):
             return self.leaf("number", sc)
         k = self.pick(["arith", "arith", "count", "countd", "cover", "coal", "floor", "datediff",
-                       "neg", "call"])
+                       "neg", "call", "sum", "latest", "if", "run", "gap"])
+        if k == "sum":
+            return self.sum(d, sc)
+        if k == "latest":
+            return self.latest(d, sc, "number")
+        if k == "if":
+            self.prims.add("if then else")
+            return "(if %s then %s else %s)" % (self.e_bool(d - 1, sc), self.e_num(d - 1, sc),
+                                                self.e_num(d - 1, sc))
         if k == "arith":
             op = self.pick(["+", "-", "*", "/"])
             self.prims.add("arithmetic " + op)
@@ -409,6 +586,10 @@ class Gen:
             return self.countd(d, sc)
         if k == "cover":
             return self.cover(d, sc)
+        if k == "run":
+            return self.run(d, sc)
+        if k == "gap":
+            return self.gap(d, sc)
         if k == "coal" and not self.monotone:
             self.prims.add("??")
             return "(%s ?? %s)" % (self.leaf("number", sc), self.e_num(d - 1, sc))
@@ -426,7 +607,17 @@ class Gen:
     def e_date(self, d, sc):
         if d <= 0 or self.chance(0.4):
             return self.leaf("date", sc)
-        k = self.pick(["dur", "dur", "coal", "part", "call"])
+        k = self.pick(["dur", "dur", "coal", "part", "call", "ndur", "latest", "if"])
+        if k == "ndur":
+            self.prims.add("days/weeks/years(n)")
+            return "(%s %s %s(%s))" % (self.leaf("date", sc), self.pick(["+", "-"]),
+                                       self.pick(["days", "weeks", "years"]), self.e_num(d - 1, sc))
+        if k == "latest":
+            return self.latest(d, sc, "date")
+        if k == "if":
+            self.prims.add("if then else")
+            return "(if %s then %s else %s)" % (self.e_bool(d - 1, sc), self.e_date(d - 1, sc),
+                                                self.e_date(d - 1, sc))
         if k == "dur":
             self.prims.add("date +- duration")
             dur = self.pick(DURS) if self.chance(0.97) else "8000 years"
@@ -442,6 +633,13 @@ class Gen:
     def e_win(self, d, sc):
         self.prims.add("window")
         r = self.r.random()
+        if self.wins and r < 0.3:
+            self.prims.add("period window")
+            return self.pick(self.wins)
+        if r < 0.08:
+            self.prims.add("calendar window")
+            return "%s(%s)" % (self.pick(["calendar_month", "calendar_quarter", "calendar_year"]),
+                               self.e_date(d - 1, sc))
         if r < 0.4:
             return "past(%s)" % self.pick(DURS)
         if r < 0.6:
@@ -497,12 +695,34 @@ class PolicyGen:
         self.ncrit = 0
         self.tags_used = set()
         self.assess_auth = False   # an assess block of this policy authorizes
+        # the review flow (docs/language.md, `decision review`): every
+        # criterion classified documentation or clinical, by its own tag or
+        # an enclosing one's
+        self.review = False
+        self.inherit = None
 
     def cid(self, prefix):
         self.ncrit += 1
         return "%s.%d" % (prefix, self.ncrit)
 
+    def review_tag(self):
+        """The review tag of the next criterion: its ancestor's (written or
+        not), else one of the two; sets self.inherit for its children."""
+        if self.inherit:
+            t, own = self.inherit, self.r.random() < 0.3
+        else:
+            t, own = self.r.choice(["documentation", "clinical"]), True
+        self.inherit = t
+        return " tag %s" % t if own else ""
+
     def tags(self):
+        if self.review:
+            outer = self.inherit
+            s = self.review_tag()
+            if self.r.random() < 0.3:
+                s += " tag %s" % self.r.choice(TAGS)
+            self.review_last = outer
+            return s
         out = []
         for t in TAGS:
             if self.r.random() < 0.2:
@@ -517,16 +737,23 @@ class PolicyGen:
         i = self.cid(prefix)
         self.meta[i] = sorted(g.prims)
         kw = "exclusion" if excl else "criterion"
-        return '%s "%s" "t"%s { %s }' % (kw, i, self.tags(), body)
+        t = self.tags()
+        if self.review:
+            self.inherit = self.review_last
+        return '%s "%s" "t"%s { %s }' % (kw, i, t, body)
 
     def clause(self, prefix, depth):
         if depth < 2 and self.r.random() < 0.3:
             i = self.cid(prefix)
             n = self.r.randint(2, 4)
             comb = self.r.choice(["all of", "any of", "at least %d of" % self.r.randint(1, n)])
+            t = self.tags()
+            outer = self.review_last if self.review else None
             kids = [self.clause(prefix, depth + 1) for _ in range(n)]
+            if self.review:
+                self.inherit = outer
             self.meta[i] = []
-            return 'criterion "%s" "t"%s %s {\n%s\n}' % (i, self.tags(), comb, "\n".join(kids))
+            return 'criterion "%s" "t"%s %s {\n%s\n}' % (i, t, comb, "\n".join(kids))
         return self.leaf(prefix)
 
     def branch_cond(self):
@@ -552,7 +779,10 @@ class PolicyGen:
                 clauses.append(self.clause(prefix, 0))
         if simple_each or (not assess and self.r.random() < 0.3):
             g = self.g
-            if self.r.random() < 0.6:
+            if self.r.random() < 0.25:
+                g.each = ("sd", "string")
+                lst = "sides(ls)"
+            elif self.r.random() < 0.6:
                 g.each = ("lvl", "string")
                 lst = self.r.choice(["lv", "strs", "lv"])
             else:
@@ -565,8 +795,10 @@ class PolicyGen:
                 items = [self.clause(prefix, 1) for _ in range(self.r.randint(1, 3))]
             g.each = None
             pos = self.r.randint(0, len(clauses))
-            clauses.insert(pos, "for each %s in %s {\n%s\n}" % ("lvl" if lst in ("lv", "strs") else "e", lst,
-                                                               "\n".join(items)))
+            clauses.insert(pos, "for each %s in %s {\n%s\n}" % (
+                "sd" if lst == "sides(ls)" else "lvl" if lst in ("lv", "strs") else "e", lst, "\n".join(items)))
+        if self.r.random() < 0.3:   # a `next` step of the branch
+            clauses.insert(self.r.randint(0, len(clauses)), self.next_step())
         kw = "assess" if assess else "branch"
         cond = "true" if last and self.r.random() < 0.5 else self.branch_cond()
         auth = self.authorize(assess)
@@ -607,6 +839,25 @@ class PolicyGen:
                     ["lv", "strs", "{%s}" % ", ".join(q(x) for x in self.r.sample(STRS, 2))]))
         return "authorize {\n%s\n}" % "\n".join("  " + f for f in fields)
 
+    def prerequisite(self, branches):
+        """A prerequisite: a clause that reads no fact of the request line
+        (nor a let, which might), governing every main branch or some."""
+        for _ in range(20):
+            saved, saved_tags = self.ncrit, set(self.tags_used)
+            text = self.clause("R", 0)
+            if re.search(r"\b(lv|lu|lm|ls|l\d+)\b", text):
+                self.ncrit, self.tags_used = saved, saved_tags
+                continue
+            gov = ""
+            if self.r.random() < 0.4:
+                gov = " for %s" % ", ".join(q(b) for b in self.r.sample(branches, self.r.randint(1, len(branches))))
+            head, rest = text.split('"t"', 1)
+            return "prerequisite" + head[len("criterion"):] + '"t"' + gov + rest
+        return None
+
+    def next_step(self):
+        return 'next "step %d"' % self.r.randint(1, 9)
+
     def decision(self):
         tags = sorted(self.tags_used)
 
@@ -641,29 +892,40 @@ def gen_policies(rng, g, npol):
         pid = rng.choice(older) if older and rng.random() < 0.3 else "P%d" % k
         ids.append((pid, eff))
         codes = rng.sample(CODES, rng.randint(1, 3))
+        ranges = [rng.choice(ROUTE_RANGES)] if rng.random() < 0.3 else []
         m = meta.setdefault("%s@%s" % (pid, eff), {})
         lets = g.make_lets()
         pg = PolicyGen(rng, g, k, m)
+        pg.review = rng.random() < 0.2
         out = ['policy "%s" {' % pid, '  title "random %d"' % k, '  version "%s"' % eff,
-               "  effective %s" % eff, "  codes %s" % ", ".join(q(c) for c in codes)]
+               "  effective %s" % eff, "  codes %s" % ", ".join([q(c) for c in codes] + ranges)]
         if plan:
             out.append("  plans %s" % q(plan))
         out.append("}")
         out.append('import "gen"')
+        out += VALUESETS
         if g.externs:
             out.append('extern "libpolgen_none.so" ext_pos(number): bool')
         out += lets
         nb = rng.randint(1, 3)
+        for _ in range(rng.choice([0, 0, 1, 2])):   # prerequisites of the request
+            pre = pg.prerequisite(["B%d" % b for b in range(nb)])
+            if pre:
+                out.append(pre)
+        if rng.random() < 0.3:
+            out.append(pg.next_step())
         for b in range(nb):
             out.append(pg.branch("B%d" % b, last=b == nb - 1))
         for a in range(rng.choice([0, 0, 1, 2])):
             out.append(pg.branch("A%d" % a, assess=True))
-        if rng.random() < 0.5:
+        if pg.review:
+            out.append("decision review")   # the review flow decides
+        elif rng.random() < 0.5:
             out.append(pg.decision())
         else:
             meta.setdefault("_default_rule", []).append("%s@%s" % (pid, eff))
         files.append("\n".join(out) + "\n")
-        routes.append((codes, plan, eff))
+        routes.append((codes + (ROUTE_CODES if ranges else []), plan, eff))
         g.lets = []   # lets are per file
     return files, meta, routes
 
@@ -708,6 +970,8 @@ class CaseGen:
         if t == "number":
             return self.num()
         if t == "string":
+            if self.r.random() < 0.25:
+                return self.r.choice(VS_CODES)
             return self.r.choice(STRS + ["e"])
         if t == "bool":
             return self.r.random() < 0.5
@@ -736,7 +1000,7 @@ class CaseGen:
         if r.random() < 0.2:
             req["service_date"] = days_to_date(rd + r.choice([-1, 0, 1, 30, 200]))
         plan = r.choice([None] + PLANS)
-        codes = CODES + ["ZZ"]
+        codes = CODES + ["ZZ", "97112", "97547"]
         if r.random() < 0.8:   # most cases aim at a policy: its plan, codes, dates
             pcodes, plan, eff = r.choice(self.routes)
             codes = pcodes * 6 + codes
@@ -752,6 +1016,8 @@ class CaseGen:
                 pr["units"] = self.num()
             if r.random() > self.p_absent:
                 pr["modifier"] = r.choice(STRS)
+            if r.random() > self.p_absent:
+                pr["side"] = r.choice(SIDES)
             req["procedures"].append(pr)
         f = {"route": r.choice(STRS)}
         for n, (t, p) in FACTS.items():
@@ -780,7 +1046,8 @@ def unknown_slots(case):
                 if f not in s:
                     out.append((s, f, t))
     for pr in case["request"]["procedures"]:
-        for k, t in (("levels", "list<string>"), ("units", "number"), ("modifier", "string")):
+        for k, t in (("levels", "list<string>"), ("units", "number"), ("modifier", "string"),
+                     ("side", "side")):
             if k not in pr:
                 out.append((pr, k, t))
     return out
@@ -792,6 +1059,8 @@ def candidates(t, nums, rd, rng):
         return vals
     if t == "string":
         return STRS + ["e"]
+    if t == "side":
+        return SIDES
     if t == "bool":
         return [False, True]
     if t == "date":
@@ -852,7 +1121,7 @@ def blank(rng, case, k):
             if f not in ALWAYS_FIELDS:
                 cands.append((it, f))
     for pr in case["request"]["procedures"]:
-        for f in ("levels", "units", "modifier"):
+        for f in ("levels", "units", "modifier", "side"):
             if f in pr:
                 cands.append((pr, f))
     rng.shuffle(cands)
@@ -876,6 +1145,14 @@ def main():
     g = Gen(rng, open_classes, a.externs and not a.completions, monotone=a.completions)
     npol = a.policies or rng.randint(1, 3)
     files, meta, routes = gen_policies(rng, g, npol)
+    # plan declarations (docs/language.md "Plans"): recommended denials
+    # become refer; drawn from a generator of their own so the rest of the
+    # files and cases stay what the seed made them before
+    pr = random.Random(a.seed * 7919 + 1)
+    if not a.completions and pr.random() < 0.5:
+        files[0] += 'plan "p1" {\n  denials recommended\n}\n'
+        if pr.random() < 0.5:
+            files[0] += 'plan "p2" {\n  denials final\n}\n'
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "gen.pol"), "w") as f:
         f.write(MODULE)

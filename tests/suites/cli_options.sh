@@ -24,14 +24,14 @@ code() {   # code WANT WHAT CMD...: the command's exit status is WANT
 
 # ---- the version: one place (POLVM_VERSION_STRING), every program and command
 V=$(sed -n 's/^#define POLVM_VERSION_STRING "\(.*\)"/\1/p' vm/polvm.h)
-for p in "$POLC" "$POLC fmt" "$POLC doc" "$POLC keygen" "$POLVM" "$POLVM trace" "$POLVM eval" \
+for p in "$POLC" "$POLC fmt" "$POLC doc" "$POLC questionnaire" "$POLC keygen" "$POLVM" "$POLVM trace" "$POLVM eval" \
          "$POLVM verify" "$POLVM dump" "$POLVM test" "$POLVM diff"; do
   code 0 "$p --version" $p --version
   has "$T/o" " $V (bundle format " "$p --version"
 done
 
 # ---- --help and -h: usage on standard output, exit 0
-for p in "$POLC" "$POLC fmt" "$POLC doc" "$POLC keygen" "$POLVM" "$POLVM trace" "$POLVM eval" \
+for p in "$POLC" "$POLC fmt" "$POLC doc" "$POLC questionnaire" "$POLC keygen" "$POLVM" "$POLVM trace" "$POLVM eval" \
          "$POLVM verify" "$POLVM dump" "$POLVM test" "$POLVM diff"; do
   code 0 "$p --help" $p --help
   has "$T/o" "usage: " "$p --help"

@@ -86,7 +86,7 @@ expect_rc 0 $POLC doc -o "$T/x.md" policies/seed-002-odg-sij-injection.pol
 [ -s "$T/x.md" ] && [ ! -s "$T/o" ] && ok || ko "polc doc -o did not write the file"
 
 # ---- 5. man pages: every command and exit code, and clean roff -------------------
-for w in "polc keygen" "polc fmt" "polc doc" "\\-\\-check" "\\-\\-dump" "\\-\\-sign" "\\-\\-html" \
+for w in "polc keygen" "polc fmt" "polc doc" "polc questionnaire" "\\-\\-check" "\\-\\-dump" "\\-\\-sign" "\\-\\-html" \
          "\\-\\-extern\\-dir" "POL_PATH" "SOURCE_DATE_EPOCH"; do
   grep -qF -- "$w" docs/polc.1 && ok || ko "docs/polc.1 does not mention $w"
 done

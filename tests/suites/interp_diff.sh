@@ -3,7 +3,7 @@
 #   (compiler/interp.c, through BUILD_DIR/tests/interp_diff) agrees with the
 #   VM on generated cases: the real policies, every language construct
 #   (tests/lang/features.pol), the plan-limited seed policies (decision
-#   rules, assess blocks, for each).
+#   rules, assess blocks, for each), and every example case.
 # Prints each failure, then "N passed, N failed"; exits 1 on a failure.
 set -u
 B=${1:-build}
@@ -25,6 +25,15 @@ if [ -x "$B/tests/interp_diff" ]; then
   else ko "AST evaluator vs VM (plans, seed policies):"; tail -20 "$T/id"; fi
   grep -q '^for each: [1-9][0-9]* lines, .*assess: [1-9][0-9]* determinations; authorize: [0-9]* fields$' "$T/id" && ok \
     || ko "AST evaluator vs VM: no line judged with for each or assess: $(grep '^for each' "$T/id")"
+  # the example cases of every policy (the generated ones are SIJ-shaped:
+  # drug requests such as examples/glp1/ reach their policy only here)
+  for f in examples/*/*.json; do
+    case "$f" in */expected/*) continue ;; esac
+    python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$f"
+  done > "$T/ex.ndjson"
+  if $B/tests/interp_diff "$T/ex.ndjson" policies/*.pol > "$T/id" 2>&1; then ok
+  else ko "AST evaluator vs VM (examples/):"; tail -20 "$T/id"; fi
+  grep -q 'loi [1-9]' "$T/id" && ok || ko "AST evaluator vs VM: no example line judged loi: $(grep '^request lines' "$T/id")"
 else
   ko "$B/tests/interp_diff is not built (make test builds it)"
 fi

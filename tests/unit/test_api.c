@@ -664,7 +664,79 @@ static void test_render(void **state)
   assert_int_equal(polvm_render_text(NULL, sink_write, &k), POLVM_ERR_ARG);
 }
 
+/* The FHIR ClaimResponse (docs/fhir.md): a partial line is A2, the
+   response is complete, created is the date given; the Bundle wraps it. */
+static void test_render_fhir(void **state)
+{
+  Fix *f = *state;
+  const polvm_result *r = judge(f, good_case);
+  Sink k = {0};
+  assert_int_equal(polvm_render_fhir(r, 0, "2025-03-04", sink_write, &k), POLVM_OK);
+  assert_int_equal(k.calls, 1);
+  json_error_t je;
+  json_t *t = json_loadb(k.s, k.n, 0, &je);
+  assert_non_null(t);
+  assert_string_equal(json_string_value(json_object_get(t, "resourceType")), "ClaimResponse");
+  assert_string_equal(json_string_value(json_object_get(t, "created")), "2025-03-04");
+  assert_string_equal(json_string_value(json_object_get(t, "use")), "preauthorization");
+  assert_non_null(strstr(k.s, "\"code\": \"A2\""));
+  json_decref(t);
+  free(k.s);
+  memset(&k, 0, sizeof k);
+  assert_int_equal(polvm_render_fhir(r, POLVM_FHIR_BUNDLE, NULL, sink_write, &k), POLVM_OK);
+  t = json_loadb(k.s, k.n, 0, &je);
+  assert_non_null(t);
+  assert_string_equal(json_string_value(json_object_get(t, "resourceType")), "Bundle");
+  json_decref(t);
+  free(k.s);
+  assert_int_equal(polvm_render_fhir(r, 0, NULL, failing_write, NULL), POLVM_ERR_WRITE);
+  assert_int_equal(polvm_render_fhir(NULL, 0, NULL, sink_write, &k), POLVM_ERR_ARG);
+}
+
 /* Results outlived by a new load of their case, or a failed judgement. */
+/* Plans whose denials are recommendations: deny, loi and partial become
+   refer, the recommendation kept (docs/language.md "Plans"). */
+static void test_recommended(void **state)
+{
+  (void)state;
+  static const char src[] =
+    "policy \"R\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+    "fact n: number = n\nfact lv: list<string> = lv\n"
+    "plan \"ma\" { denials recommended }\nplan \"strict\" { denials final }\n"
+    "branch \"B\" \"b\" when true {\n"
+    "  criterion \"C1\" \"n at least 5\" { n >= 5 }\n"
+    "  for each l in lv { criterion \"E\" \"level\" { l == \"ok\" } }\n"
+    "}\n";
+  Fix f = {0};
+  size_t len;
+  uint8_t *b = compile(src, &len);
+  assert_int_equal(polvm_program_load(b, len, NULL, 0, &f.p, &f.err), POLVM_OK);
+  free(b);
+  assert_int_equal(polvm_vm_new(f.p, &f.vm, &f.err), POLVM_OK);
+  assert_int_equal(polvm_case_new(f.p, &f.c, &f.err), POLVM_OK);
+  static const struct { const char *plan, *facts; polvm_det det; int rec; polvm_det what; } t[] = {
+    {"ma", "\"n\": 3, \"lv\": []", POLVM_REFER, 1, POLVM_DENY},
+    {"ma", "\"n\": 7, \"lv\": [\"ok\", \"no\"]", POLVM_REFER, 1, POLVM_PARTIAL},
+    {"ma", "\"lv\": []", POLVM_PEND, 0, POLVM_PEND},        /* a pend is not adverse */
+    {"ma", "\"n\": 7, \"lv\": []", POLVM_APPROVE, 0, POLVM_APPROVE},
+    {"strict", "\"n\": 3, \"lv\": []", POLVM_DENY, 0, POLVM_DENY},
+    {"other", "\"n\": 3, \"lv\": []", POLVM_DENY, 0, POLVM_DENY},   /* the bundle's rule: final */
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    char json[512];
+    snprintf(json, sizeof json, "{\"case_id\": \"r\", \"request\": {\"date\": \"2025-06-01\", \"plan\": \"%s\", "
+             "\"procedures\": [{\"cpt\": \"X1\"}]}, %s}", t[i].plan, t[i].facts);
+    const polvm_result *r = judge(&f, json);
+    assert_int_equal(polvm_line_determination(r, 0), t[i].det);
+    polvm_det what = POLVM_NO_POLICY;
+    assert_int_equal(polvm_line_recommended(r, 0, &what), t[i].rec);
+    if (t[i].rec) assert_int_equal(what, t[i].what);
+  }
+  polvm_case_free(f.c);
+  polvm_vm_free(f.vm);
+  polvm_program_free(f.p);
+}
+
 static void test_stale_results(void **state)
 {
   Fix *f = *state;
@@ -759,7 +831,9 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_missing_and_unknown_items, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_budget, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_render, fix_setup, fix_teardown),
+    cmocka_unit_test_setup_teardown(test_render_fhir, fix_setup, fix_teardown),
     cmocka_unit_test_setup_teardown(test_stale_results, fix_setup, fix_teardown),
+    cmocka_unit_test(test_recommended),
     cmocka_unit_test_setup_teardown(test_threads, fix_setup, fix_teardown),
   };
   return cmocka_run_group_tests_name("api", tests, NULL, NULL);

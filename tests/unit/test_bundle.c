@@ -194,6 +194,9 @@ static pol_Program *fixture(void)
   p->next = 1; p->ext = DUP(ext);
   pol_ExternLib xlib[] = {{.lib = S_EXTLIB, .sha256 = {0xab, 0xcd}}};
   p->nxlib = 1; p->xlib = DUP(xlib);
+  pol_Step steps[] = {{.policy = 0, .branch = POL_NOSTR, .text = S_TEXT},
+                      {.policy = 0, .branch = 1, .text = S_UNICODE}};
+  p->nsteps = 2; p->steps = DUP(steps);
   p->built = S_BUILT;
   return p;
 }
@@ -352,6 +355,9 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(next, ext);
   SAME_ARRAY(nxlib, xlib);
   SAME_ARRAY(nauth, auth);
+  SAME_ARRAY(nsteps, steps);
+  SAME_ARRAY(nplandecl, plandecl);
+  assert_int_equal(a->denials, b->denials);
   SAME_ARRAY(nwit, wit);
   SAME_ARRAY(nwitdata, witdata);
 #undef SAME_ARRAY
@@ -367,7 +373,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x02\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x03\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -493,7 +499,15 @@ static void test_opinfo(void **state)
   }
   assert_int_equal(pol_opinfo[OP_CALLX].c, 'N');
   assert_int_equal(pol_opinfo[OP_EXTRA].fmt, FMT_Ax);
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "EXTRA");
+  /* opcode numbers are in bundles: EXTRA keeps its 2.1 number, and the
+     opcodes added since (2.2: SUM .. MERGE, INVS, RUN .. PERIODS) come after it, so a 2.2
+     reader runs a 2.1 bundle unchanged */
+  assert_int_equal(OP_EXTRA, 41);
+  assert_int_equal(OP_SUM, 42);
+  assert_int_equal(OP_INVS, 48);
+  assert_string_equal(pol_opinfo[OP_INVS].xroles, "c");
+  assert_int_equal(OP_RUN, 49);
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "PERIODS");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */
@@ -848,6 +862,31 @@ static void test_atleast(void **state)
   p = fixture();
   p->code[PC_CUR] = ABC(OP_CUR, 0, 5, 0);
   expect_bad(p, "block 6 pc 41: unused operand B is 5, must be 0");
+}
+
+/* LATEST (2.2) in the place of block 2's COVER (pc 24, four EXTRA words):
+   body, key and value blocks, and the fact noted missing, plus one. */
+static void test_latest_fact_word(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  assert_int_equal(POL_OP(p->code[24]), OP_COVER);
+  p->code[24] = ABC(OP_LATEST, 3, 0, 2);
+  p->code[28] = X(0);   /* no fact */
+  expect_good(p);
+  p = fixture();
+  p->code[24] = ABC(OP_EARLIEST, 3, 0, 2);
+  p->code[28] = X(p->nfacts);   /* the last fact */
+  expect_good(p);
+  p = fixture();
+  p->code[24] = ABC(OP_LATEST, 3, 0, 2);
+  p->code[28] = X(p->nfacts + 1);
+  char want[128];
+  snprintf(want, sizeof want, "block 2 pc 24: fact %u out of range (nfacts %u)", p->nfacts, p->nfacts);
+  expect_bad(p, want);
+  p = fixture();
+  p->code[24] = ABC(OP_SUM, 3, 0, 2);   /* two EXTRA words: the third is not one */
+  expect_bad(p, "block 2");
 }
 
 static void test_bad_string_ids(void **state)
@@ -1620,6 +1659,7 @@ int main(void)
     cmocka_unit_test(test_extern_lib_names),
     cmocka_unit_test(test_depth),
     cmocka_unit_test(test_atleast),
+    cmocka_unit_test(test_latest_fact_word),
     cmocka_unit_test(test_bad_string_ids),
     cmocka_unit_test(test_bad_constants),
     cmocka_unit_test(test_bad_sets),

@@ -523,6 +523,70 @@ static void test_fields_through_nested_quantifiers(void **state)
   ck_free(&k);
 }
 
+
+/* sum, latest / earliest, if, sets, durations: types, new errors, and
+   "one meaning per name" with their items */
+static void test_new_expressions(void **state)
+{
+  (void)state;
+  Ck k;
+  /* the types they give */
+  check(&k, HDR CRIT("(sum i.relief_days of i in injections where i.target == \"sij\") >= 10 and "
+                     "(latest l.value of l in labs where l.test == \"hba1c\" by l.date) < 7 and "
+                     "(earliest test of labs) == \"x\" and (latest date of labs where value > 1) < request_date and "
+                     "(if pain_radiating then 6 else 4) <= pain_nrs and "
+                     "request_date - weeks(2) < request_date - days(1) + years(1) and "
+                     "(exists x in {\"left\", \"right\"} where x == side) and "
+                     "(count x in {\"a\"} where x != side) >= 0 and (count i in injections) >= 0 and "
+                     "(count distinct i.date of i in injections) >= 0 and "
+                     "(if pain_radiating then request_date else service_date) < request_date"));
+  errors(&k, 0);
+  ck_free(&k);
+  /* their items have one meaning per name, as every quantifier's */
+  check(&k, HDR CRIT("(sum relief_days of injections where side == side) > 1"));
+  errors(&k, 2);
+  has(&k, "error[E0208]: 'side' has two meanings here: the field 'side' of the Injection item of 'sum … of "
+          "injections', and the fact 'side' of module \"case\"");
+  ck_free(&k);
+  check(&k, HDR CRIT("(latest value of labs where date < request_date by date) > 1 and "
+                     "(latest x.value of x in labs where exists x in injections where x.side == side) > 1"));
+  errors(&k, 1);
+  has(&k, "error[E0208]: 'x' has two meanings here: the item 'x' of 'exists x in injections', and the item "
+          "'x' of 'latest … of x in labs'");
+  ck_free(&k);
+  check(&k, HDR CRIT("exists side in {\"left\"} where side == \"left\""));
+  errors(&k, 1);
+  has(&k, "error[E0208]: 'side' has two meanings here: the item 'side' of 'exists side in {\"left\"}', and "
+          "the fact 'side'");
+  ck_free(&k);
+  /* a named item's fields are not in scope by bare name */
+  expect_errors("", "(sum relief_days of i in injections) > 1", 1,
+                "error[E0202]: unknown name 'relief_days'", (const char *)NULL);
+  /* the errors */
+  expect_errors("", "(sum target of injections) > 1", 1,
+                "error[E0220]: 'sum' adds numbers, found string", (const char *)NULL);
+  expect_errors("", "(latest i.levels of i in injections) == levels", 1,
+                "error[E0274]: 'latest' gives a string, number, date or bool, found list<string>", (const char *)NULL);
+  expect_errors("", "(latest value of labs by test) > 1", 1,
+                "error[E0272]: 'latest' orders its items by a date or a number, found string", (const char *)NULL);
+  expect_errors("", "(earliest finding of f in (latest date of imaging).findings) == \"x\"", 1,
+                "error[E0220]", (const char *)NULL);
+  expect_errors("", "exists s in imaging where (earliest f.value of f in s.findings) > 1", 1,
+                "error[E0271]: 'earliest' needs 'by KEY': its items (Finding) have no 'date' field",
+                (const char *)NULL);
+  expect_errors("", "(if pain_radiating then 6 else \"x\") == 6", 1,
+                "error[E0270]: 'if … then … else' needs two branches of one type (bool, number, string, "
+                "date or duration), found number and string", (const char *)NULL);
+  expect_errors("", "(if pain_radiating then [request_date, request_date] else [onset, onset]) == 6", 1,
+                "error[E0270]", (const char *)NULL);
+  expect_errors("", "if pain_nrs then true else false", 1,
+                "error[E0220]: the condition of 'if' must be true or false, found number", (const char *)NULL);
+  expect_errors("", "request_date - days(\"x\") < request_date", 1,
+                "error[E0220]: needs a number, found string", (const char *)NULL);
+  expect_errors("", "exists x in side where x == \"a\"", 1,
+                "error[E0220]: a quantifier needs a list, found string", (const char *)NULL);
+}
+
 static void test_binders(void **state)
 {
   (void)state;
@@ -987,6 +1051,7 @@ int main(void)
     cmocka_unit_test(test_it),
     cmocka_unit_test(test_fields_through_nested_quantifiers),
     cmocka_unit_test(test_binders),
+    cmocka_unit_test(test_new_expressions),
     cmocka_unit_test(test_duplicate_declarations),
     cmocka_unit_test(test_duplicate_criterion_ids),
     cmocka_unit_test(test_let_cycles),

@@ -27,6 +27,7 @@
 
 #include "bundle.h"
 #include "compile.h"
+#include "interp.h"
 #include "vm.h"
 
 /* ---- opcode coverage ---------------------------------------------------- */
@@ -1033,6 +1034,162 @@ static void test_registers_cleared(void **state)
   ex_free(&x);
 }
 
+/* ---- prerequisites ------------------------------------------------------- */
+
+/* Three policies in one bundle: PRE with two prerequisites (R1 of every
+   main branch, R2 of branch B2 only), DEC whose decision block would
+   approve anything, and OTHER with none.  One request line per branch. */
+static const char *const prereq_src[] = {
+  "policy \"PRE\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\", \"X2\", \"X3\" }\n"
+  "fact a: bool = a\nfact b: bool = b\nfact n: number = n\n"
+  "fact tags: list<string> = tags\nfact cpt: string = line.cpt\n"
+  "prerequisite \"R1\" \"\" { a }\n"
+  "prerequisite \"R2\" \"\" for \"B2\" { b }\n"
+  "branch \"B1\" \"\" when cpt == \"X1\" { criterion \"C1\" \"\" { n >= 5 } }\n"
+  "branch \"B2\" \"\" when cpt == \"X2\" {\n"
+  "  for each t in tags { criterion \"E\" \"\" { t != \"bad\" } }\n"
+  "}\n"
+  "branch \"B3\" \"\" when cpt == \"X3\" { criterion \"C3\" \"\" { true } }\n",
+  "policy \"DEC\" { title \"T\" version \"1\" effective 2025-01-01 codes \"Y1\" }\n"
+  "fact c: bool = c\nfact cpt: string = line.cpt\n"
+  "prerequisite \"Q\" \"\" tag doc { c }\n"
+  "branch \"Y\" \"\" when cpt == \"Y1\" { criterion \"Y.1\" \"\" tag doc { true } }\n"
+  "decision {\n  approve otherwise\n}\n",
+  "policy \"OTHER\" { title \"T\" version \"1\" effective 2025-01-01 codes \"Z1\" }\n"
+  "fact cpt: string = line.cpt\n"
+  "branch \"Z\" \"\" when cpt == \"Z1\" { criterion \"Z.1\" \"\" { true } }\n",
+};
+
+#define PREREQ_REQ                                                                         \
+  "\"request\": {\"date\": \"2025-06-01\", \"procedures\": [{\"line\": 1, \"cpt\": \"X1\"}, " \
+  "{\"line\": 2, \"cpt\": \"X2\"}, {\"line\": 3, \"cpt\": \"X3\"}, {\"line\": 4, \"cpt\": \"Y1\"}, " \
+  "{\"line\": 5, \"cpt\": \"Z1\"}]}"
+
+typedef struct PreEx {
+  pol_Compiler c;
+  pol_Program *p;
+  pol_VM *vm;
+  pol_Case *cs;
+  json_t *root;
+} PreEx;
+
+/* Judges the case {PREREQ_REQ, facts}: the VM's determinations into
+   det[5]; the reference evaluator must agree on every line and status. */
+static const pol_LineResult *prereq_judge(PreEx *x, const char *facts, pol_Det det[5])
+{
+  char js[1024], err[512];
+  snprintf(js, sizeof js, "{\"case_id\": \"t\", %s, %s}", PREREQ_REQ, facts);
+  json_decref(x->root);
+  json_error_t je;
+  x->root = json_loads(js, 0, &je);
+  if (!x->root) fail_msg("bad test JSON (%s): %s", je.text, js);
+  if (pol_case_load(x->cs, x->root, err, sizeof err) != 0) fail_msg("case: %s", err);
+  const pol_LineResult *r;
+  if (pol_vm_eval(x->vm, x->cs, &r, err, sizeof err) != 0) fail_msg("eval: %s", err);
+  for (uint32_t i = 0; i < 5; i++) {
+    det[i] = r[i].det;
+    pol_InterpResult ir;
+    assert_int_equal(pol_interp_judge(&x->c, x->p, x->cs, i, &ir), 0);
+    assert_int_equal(ir.det, (int)r[i].det);
+    assert_int_equal(ir.ncrit, x->p->pol[r[i].policy].ncrit);
+    for (uint32_t k = 0; k < ir.ncrit; k++) assert_int_equal(ir.status[k], r[i].crit[k].status);
+    for (uint32_t k = 0; k < ir.nitems; k++) assert_int_equal(ir.item_det[k], (int)r[i].items[k].det);
+    pol_interp_result_free(&ir);
+  }
+  return r;
+}
+
+static pol_Status prereq_status(const PreEx *x, const pol_LineResult *r, const char *id)
+{
+  return (pol_Status)r->crit[crit_index(x->p, id) - x->p->pol[r->policy].crit0].status;
+}
+
+static void test_prerequisites(void **state)
+{
+  (void)state;
+  PreEx x;
+  memset(&x, 0, sizeof x);
+  pol_compiler_init(&x.c, stderr);
+  x.c.built = "2025-01-01T00:00:00Z";
+  for (int i = 0; i < 3; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "p%d.pol", i);
+    pol_compiler_load_text(&x.c, name, prereq_src[i], strlen(prereq_src[i]));
+  }
+  assert_int_equal(x.c.diag.nerrors, 0);
+  assert_int_equal(pol_check(&x.c), 0);
+  x.p = pol_codegen(&x.c);
+  assert_non_null(x.p);
+  char err[256];
+  assert_int_equal(pol_verify(x.p, err, sizeof err), 0);
+  x.vm = pol_vm_new(x.p);
+  x.cs = pol_case_new(x.p);
+  assert_true(x.vm && x.cs);
+  pol_Det d[5];
+  const pol_LineResult *r;
+
+  /* met: every line approved */
+  r = prereq_judge(&x, "\"a\": true, \"b\": true, \"c\": true, \"n\": 7, \"tags\": [\"ok\"]", d);
+  assert_int_equal(d[0], PD_APPROVE);
+  assert_int_equal(d[1], PD_APPROVE);
+  assert_int_equal(d[2], PD_APPROVE);
+  assert_int_equal(d[3], PD_APPROVE);
+  assert_int_equal(d[4], PD_APPROVE);
+  assert_int_equal(prereq_status(&x, &r[0], "R1"), PS_MET);
+  assert_int_equal(prereq_status(&x, &r[0], "R2"), PS_NA);   /* B1 is not governed by R2 */
+  assert_int_equal(prereq_status(&x, &r[1], "R2"), PS_MET);
+  assert_true(x.p->crit[crit_index(x.p, "R1")].flags & POL_CRIT_PREREQ);
+
+  /* R1 not met: every line of PRE denied, one judgment for the request;
+     the items of the denied line keep their own (eligibility) results;
+     the lines of the other policies are unaffected */
+  r = prereq_judge(&x, "\"a\": false, \"b\": true, \"c\": true, \"n\": 7, \"tags\": [\"ok\", \"bad\"]", d);
+  assert_int_equal(d[0], PD_DENY);
+  assert_int_equal(d[1], PD_DENY);
+  assert_int_equal(d[2], PD_DENY);
+  assert_int_equal(d[3], PD_APPROVE);
+  assert_int_equal(d[4], PD_APPROVE);
+  for (int i = 0; i < 3; i++) assert_int_equal(prereq_status(&x, &r[i], "R1"), PS_NOT_MET);
+  assert_int_equal(r[1].line_det, PD_DENY);
+  assert_int_equal(r[1].nitems, 2);
+  assert_int_equal(r[1].items[0].det, PD_APPROVE);
+  assert_int_equal(r[1].items[1].det, PD_DENY);
+
+  /* R1 unknown: pend, unless something else fails (a deny stands) */
+  r = prereq_judge(&x, "\"a\": null, \"b\": true, \"c\": true, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[0], PD_PEND);
+  assert_int_equal(d[1], PD_PEND);
+  assert_int_equal(d[2], PD_PEND);
+  assert_int_equal(d[4], PD_APPROVE);
+  assert_int_equal(prereq_status(&x, &r[0], "R1"), PS_UNKNOWN);
+  prereq_judge(&x, "\"a\": null, \"b\": true, \"c\": true, \"n\": 3, \"tags\": []", d);
+  assert_int_equal(d[0], PD_DENY);
+  assert_int_equal(d[2], PD_PEND);
+
+  /* R2 governs B2 alone */
+  prereq_judge(&x, "\"a\": true, \"b\": false, \"c\": true, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[0], PD_APPROVE);
+  assert_int_equal(d[1], PD_DENY);
+  assert_int_equal(d[2], PD_APPROVE);
+  prereq_judge(&x, "\"a\": true, \"b\": null, \"c\": true, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[1], PD_PEND);
+  assert_int_equal(d[0], PD_APPROVE);
+
+  /* a decision block that would approve anything does not approve while
+     its prerequisite fails (deny) or is unknown (pend) */
+  prereq_judge(&x, "\"a\": true, \"b\": true, \"c\": false, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[3], PD_DENY);
+  assert_int_equal(d[4], PD_APPROVE);
+  prereq_judge(&x, "\"a\": true, \"b\": true, \"c\": null, \"n\": 7, \"tags\": []", d);
+  assert_int_equal(d[3], PD_PEND);
+
+  json_decref(x.root);
+  pol_case_free(x.cs);
+  pol_vm_free(x.vm);
+  pol_program_free(x.p);
+  pol_compiler_free(&x.c);
+}
+
 /* ---- determinations ------------------------------------------------------ */
 
 static const char det_policy[] =
@@ -1406,6 +1563,23 @@ static void test_nested_count_distinct(void **state)
          "{\"date\": \"2025-01-01\", \"target\": \"sij\"}]", T);
 }
 
+static void test_nested_latest(void **state)
+{
+  (void)state;
+  /* a LATEST (or COUNTD) in LATEST's key block must not overwrite the
+     truth the outer one keeps for the item (the inner one's first item
+     is false: every outer item read as false, and the latest as unknown) */
+  expect("(latest relief of inj where steroid by (date + days((latest i.relief of i in inj where i.relief > 7)))) < 7",
+         "\"inj\": [{\"steroid\": null, \"relief\": 1, \"date\": \"2024-01-01\"}, "
+         "{\"steroid\": true, \"relief\": 8, \"date\": \"2025-01-01\"}, "
+         "{\"steroid\": true, \"relief\": 6.5, \"date\": \"2025-03-01\"}]", T);
+  /* and one in its body or value block */
+  expect("(latest (count distinct i.target of i in inj where i.steroid) of inj where "
+         "(count distinct i.target of i in inj where i.steroid) >= 1) == 1",
+         "\"inj\": [{\"steroid\": null, \"date\": \"2024-01-01\", \"target\": \"y\"}, "
+         "{\"steroid\": true, \"date\": \"2025-01-01\", \"target\": \"x\"}]", U);
+}
+
 static void test_nested_cover(void **state)
 {
   (void)state;
@@ -1415,6 +1589,400 @@ static void test_nested_cover(void **state)
          "from start to end) == 20",
          "\"th\": [{\"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
          "{\"start\": \"2025-03-01\", \"end\": \"2025-03-10\"}]", T);
+}
+
+/* ---- sum, latest / earliest, if, sets, durations -------------------------- */
+
+/* inj items from "steroid/relief/date" triples, null for unknown. */
+#define I3(st, rel, dt) "{\"steroid\": " st ", \"relief\": " rel ", \"date\": " dt "}"
+
+static void test_sum(void **state)
+{
+  (void)state;
+  /* empty: 0; P false items never count */
+  expect("(sum relief of inj where steroid) == 0", "\"inj\": []", T);
+  expect("(sum relief of inj where steroid) == 0", "\"inj\": [" I3("false", "null", "null") "]", T);
+  /* known: exact decimals */
+  expect("(sum relief of inj where steroid) == 7.5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("true", "2.5", "null") "]", T);
+  expect("(sum i.relief of i in inj) == 7.5",
+         "\"inj\": [" I3("null", "5", "null") ", " I3("false", "2.5", "null") "]", T);
+  /* P unknown, value known: a range [5, 7] */
+  const char *r57 = "\"inj\": [" I3("true", "5", "null") ", " I3("null", "2", "null") "]";
+  expect("(sum relief of inj where steroid) >= 5", r57, T);
+  expect("(sum relief of inj where steroid) >= 6", r57, U);
+  expect("(sum relief of inj where steroid) > 7", r57, F);
+  /* a negative value with P unknown lowers the lower bound */
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("null", "-1", "null") "]", U);
+  /* a value unknown where P may be true: unknown, even when the known part
+     reaches the threshold (the value may be negative) */
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("true", "null", "null") "]", U);
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("null", "null", "null") "]", U);
+  /* ... but not where P is false */
+  expect("(sum relief of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("false", "null", "null") "]", T);
+  /* the author decides: ?? 0 or known() */
+  expect("(sum (relief ?? 0) of inj where steroid) >= 5",
+         "\"inj\": [" I3("true", "5", "null") ", " I3("true", "null", "null") "]", T);
+  expect("(sum relief of inj where steroid) >= 1", "\"inj\": null", U);
+  /* over a count (a range) */
+  expect("(sum (count inj where steroid) of g in grp) >= 0", "\"grp\": [{\"name\": \"x\"}]", U);
+  /* a partial sum out of range stops the case, as + does */
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n  criterion \"S\" \"\" { (sum relief of inj) > 0 }\n}\n");
+  ex_case(&x, "\"inj\": [" I3("true", "92233720368", "null") ", " I3("true", "1", "null") "]");
+  const pol_LineResult *r = NULL;
+  char err[256];
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), -1);
+  assert_non_null(strstr(err, "number out of range: 92233720368 + 1"));
+  ex_free(&x);
+}
+
+static void test_latest(void **state)
+{
+  (void)state;
+  const char *two = "\"inj\": [" I3("true", "8", "\"2025-01-01\"") ", " I3("true", "6.5", "\"2025-03-01\"") "]";
+  expect("(latest relief of inj where steroid) == 6.5", two, T);
+  expect("(earliest relief of inj where steroid) == 8", two, T);
+  expect("(latest i.relief of i in inj where i.steroid by i.date) < 7", two, T);
+  expect("(latest relief of inj by relief) == 8", two, T);
+  /* no matching item: unknown (and the list is noted missing, see the trace test) */
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": []", U);
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": [" I3("false", "1", "\"2025-01-01\"") "]", U);
+  /* an item with an unknown date that may be the latest: unknown ... */
+  const char *undated = "\"inj\": [" I3("true", "8", "\"2025-01-01\"") ", " I3("true", "6.5", "null") "]";
+  expect("(latest relief of inj where steroid) < 7", undated, U);
+  /* ... unless every item that may be it agrees */
+  expect("(latest relief of inj where steroid) == 8",
+         "\"inj\": [" I3("true", "8", "\"2025-01-01\"") ", " I3("true", "8", "null") "]", T);
+  /* an item whose P is unknown, dated after the latest sure one: unknown */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("null", "8", "\"2025-04-01\"") "]", U);
+  /* ... dated before it: it cannot be the latest */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("null", "8", "\"2025-01-01\"") "]", T);
+  /* only unknown P: perhaps none matches */
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": [" I3("null", "6.5", "\"2025-03-01\"") "]", U);
+  /* two on the latest date that disagree: unknown; that agree: the value */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("true", "8", "\"2025-03-01\"") "]", U);
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("true", "6.5", "\"2025-03-01\"") "]", T);
+  /* the winner's value unknown */
+  expect("(latest relief of inj where steroid) < 7",
+         "\"inj\": [" I3("true", "6.5", "\"2025-01-01\"") ", " I3("true", "null", "\"2025-03-01\"") "]", U);
+  expect("(latest relief of inj where steroid) < 7", "\"inj\": null", U);
+  /* strings and dates as values; earliest mirrors */
+  expect("(earliest date of inj where steroid) == 2025-01-01", two, T);
+  expect("(earliest relief of inj where steroid) == 6.5",
+         "\"inj\": [" I3("true", "6.5", "\"2025-03-01\"") ", " I3("null", "8", "\"2025-04-01\"") "]", T);
+}
+
+static void test_if(void **state)
+{
+  (void)state;
+  static const char *const cv[3] = {"false", "true", "null"};
+  for (int i = 0; i < 3; i++) {
+    char facts[64];
+    snprintf(facts, sizeof facts, "\"a\": %s, \"n\": 1, \"m\": 2", cv[i]);
+    expect("(if a then b else c) ?? true", facts, T);
+    /* two numbers: the value, or the range holding both */
+    expect("(if a then n else m) >= 1", facts, T);
+    expect("(if a then n else m) >= 2", facts, i == 0 ? T : i == 1 ? F : U);
+    expect("(if a then n else m) <= 2", facts, T);
+    expect("(if a then n else n) == 1", facts, T);
+    /* bools agreeing: known; disagreeing: unknown */
+    expect("if a then true else true", facts, T);
+    expect("if a then true else false", facts, i == 0 ? F : i == 1 ? T : U);
+    expect("(if a then s else \"x\") == \"x\"", facts, i == 0 ? T : U);
+  }
+  /* an unknown branch not taken does not matter */
+  expect("if a then b else true", "\"a\": false, \"b\": null", T);
+  expect("if a then b else true", "\"a\": null, \"b\": null", U);
+  expect("if a then b else true", "\"a\": null, \"b\": true", T);
+  expect("(if a then d else e) == 2025-01-01", "\"a\": null, \"d\": \"2025-01-01\", \"e\": \"2025-01-01\"", T);
+  expect("(if a then n else m) == 1.5", "\"a\": null, \"n\": 1.5, \"m\": 1.5", T);
+  expect("(if a then n else m) >= 1", "\"a\": null, \"n\": 1.5, \"m\": 2.5", T);
+  expect("(if a then n else m) > 2.5", "\"a\": null, \"n\": 1.5, \"m\": 2.5", U);
+  expect("rdate - (if a then 14 days else 2 weeks) == 2025-05-18", "\"a\": null", T);
+}
+
+static void test_set_quantifiers(void **state)
+{
+  (void)state;
+  expect("exists x in {\"left\", \"right\"} where x == s", "\"s\": \"left\"", T);
+  expect("exists x in {\"left\", \"right\"} where x == s", "\"s\": \"both\"", F);
+  expect("exists x in {\"left\", \"right\"} where x == s", "\"s\": null", U);
+  expect("every x in {\"left\", \"right\"} where x in tags", "\"tags\": [\"left\", \"right\"]", T);
+  expect("every x in {\"left\", \"right\"} where x in tags", "\"tags\": [\"left\"]", F);
+  expect("every x in {\"left\", \"right\"} where x in tags", "\"tags\": null", U);
+  expect("no x in {\"left\", \"right\"} where x == s", "\"s\": \"both\"", T);
+  expect("(count x in {\"left\", \"right\", \"both\"} where x != s) == 2", "\"s\": \"both\"", T);
+  expect("(count x in {\"left\", \"right\", \"both\"} where x != s) >= 2", "\"s\": null", U);
+  expect("(count x in {\"left\", \"right\", \"both\"} where x != s or a) >= 2", "\"s\": null, \"a\": true", T);
+  expect("(count {\"left\", \"right\"}) == 2", "", T);
+  expect("(count x in {\"left\", \"right\", \"left\"} where x != s) == 1", "\"s\": \"left\"", T);
+  expect_d("let sides = {\"left\", \"right\"}", "exists x in sides where x == s", "\"s\": \"right\"", T);
+  expect("exists {\"left\", \"right\"} where it == s", "\"s\": \"right\"", T);
+}
+
+static void test_durations(void **state)
+{
+  (void)state;
+  expect("rdate - days(n) == 2025-05-18", "\"n\": 14", T);
+  expect("rdate - weeks(n) == 2025-05-18", "\"n\": 2", T);
+  expect("rdate - years(n) == 2024-06-01", "\"n\": 1", T);
+  expect("rdate + days(n) == 2025-06-02", "\"n\": 1", T);
+  expect("rdate - days(-1) == 2025-06-02", "", T);
+  expect("rdate - days(n) == 2025-05-18", "\"n\": null", U);
+  /* not a whole number, or beyond 10000 years: unknown */
+  expect("known(days(n))", "\"n\": 1.5", F);
+  expect("known(weeks(n))", "\"n\": 600000", F);
+  expect("known(years(n))", "\"n\": 10001", F);
+  expect("known(years(n))", "\"n\": 10000", T);
+  expect("rdate within [rdate - weeks(n), rdate]", "\"n\": 1", T);
+  expect("known(days((count inj where steroid)))", "\"inj\": [{\"steroid\": null}]", F);
+  expect("known(days((count inj where steroid)))", "\"inj\": [{\"steroid\": true}]", T);
+  /* constants fold */
+  expect("rdate - days(14) == 2025-05-18", "", T);
+}
+
+/* ---- value sets (docs/language.md, "Codes and value sets") --------------- */
+
+#define RA "valueset RA \"Rheumatoid arthritis\" icd10cm { \"M05.*\", \"M06.0\" .. \"M06.9\", except \"M06.4\" }\n"
+
+static void test_value_set_membership(void **state)
+{
+  (void)state;
+  static const struct { const char *code; pol_Tri in; } cases[] = {
+    {"\"M05.79\"", T},   /* in the family */
+    {"\"m0579\"", T},    /* normalised: case and dot */
+    {"\"M05\"", T},      /* the family's own category */
+    {"\"M06.0\"", T},    /* a range's ends are included */
+    {"\"M06.9\"", T},
+    {"\"M06.99\"", T},   /* ICD-10-CM: the upper end includes its subcodes */
+    {"\"M06.4\"", F},    /* excluded */
+    {"\"M06.41\"", T},   /* an exact exclusion leaves the codes under it */
+    {"\"M07\"", F},
+    {"\"M04.9\"", F},
+    {"\"X\"", F},        /* a known string that is not a code: not a member */
+    {"null", U},           /* an unknown code: unknown membership */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char facts[64];
+    snprintf(facts, sizeof facts, "\"s\": %s", cases[i].code);
+    expect_d(RA, "s in RA", facts, cases[i].in);
+    expect_d(RA, "s not in RA", facts, cases[i].in == U ? U : cases[i].in == T ? F : T);
+  }
+  /* a list of codes: exists */
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": []", F);
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": [\"I10\", \"M05.79\"]", T);
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": [\"I10\"]", F);
+  expect_d(RA, "exists t in tags where t in RA", "\"tags\": null", U);
+  expect_d(RA, "\"M05.79\" in RA", "", T);
+}
+
+static void test_value_set_systems(void **state)
+{
+  (void)state;
+  const char *pt = "valueset PT cpt { \"97110\" .. \"97546\", \"97161\" .. \"97168\" }\n";
+  expect_d(pt, "s in PT", "\"s\": \"97110\"", T);
+  expect_d(pt, "s in PT", "\"s\": \"97546\"", T);
+  expect_d(pt, "s in PT", "\"s\": \"97547\"", F);
+  expect_d(pt, "s in PT", "\"s\": \"97109\"", F);
+  expect_d(pt, "s in PT", "\"s\": \"9711\"", F);
+  const char *ndc = "valueset N ndc { \"0002-1433-80\" }\n";
+  expect_d(ndc, "s in N", "\"s\": \"00002143380\"", T);
+  expect_d(ndc, "s in N", "\"s\": \"00002-1433-80\"", T);
+  expect_d(ndc, "s in N", "\"s\": \"0002-1433-80\"", T);
+  expect_d(ndc, "s in N", "\"s\": \"0002143380\"", F);   /* 10 digits without hyphens: ambiguous */
+  const char *glp = "valueset G rxnorm { \"1991302\", \"475968\" }\nvalueset H rxnorm { G, \"2601723\", except \"475968\" }\n";
+  expect_d(glp, "s in H", "\"s\": \"1991302\"", T);
+  expect_d(glp, "s in H", "\"s\": \"01991302\"", T);
+  expect_d(glp, "s in H", "\"s\": \"475968\"", F);
+  expect_d(glp, "s in H", "\"s\": \"2601723\"", T);
+  const char *lab = "valueset A1C loinc { \"4548-4\", \"17856-6\" }\n";
+  expect_d(lab, "s in A1C", "\"s\": \"4548-4\"", T);
+  expect_d(lab, "s in A1C", "\"s\": \"4548-5\"", F);   /* wrong check digit: not a code */
+}
+
+/* ---- calendar windows, contiguity, periods, sides (CALWIN, RUN, GAP,
+   PERIODS, LIST) ------------------------------------------------------------ */
+
+static void test_calendar_windows(void **state)
+{
+  (void)state;
+  const char *mid = "\"d\": \"2025-05-20\"";
+  expect("start_of(calendar_year(d)) == 2025-01-01 and end_of(calendar_year(d)) == 2025-12-31", mid, T);
+  expect("start_of(calendar_quarter(d)) == 2025-04-01 and end_of(calendar_quarter(d)) == 2025-06-30", mid, T);
+  expect("start_of(calendar_month(d)) == 2025-05-01 and end_of(calendar_month(d)) == 2025-05-31", mid, T);
+  expect("end_of(calendar_month(d)) == 2024-02-29", "\"d\": \"2024-02-10\"", T);
+  expect("end_of(calendar_month(d)) == 2025-02-28", "\"d\": \"2025-02-28\"", T);
+  expect("start_of(calendar_quarter(d)) == 2025-10-01 and end_of(calendar_quarter(d)) == 2025-12-31",
+         "\"d\": \"2025-12-31\"", T);
+  expect("end_of(calendar_year(d)) == 9999-12-31", "\"d\": \"9999-12-31\"", T);
+  /* within: exact when both are known, unknown when the date that places
+     the window is */
+  expect("e within calendar_year(d)", "\"d\": \"2025-05-20\", \"e\": \"2025-12-31\"", T);
+  expect("e within calendar_year(d)", "\"d\": \"2025-05-20\", \"e\": \"2026-01-01\"", F);
+  expect("e within calendar_quarter(d)", "\"d\": \"2025-05-20\", \"e\": \"2025-03-31\"", F);
+  expect("e within calendar_year(d)", "\"e\": \"2025-06-01\"", U);
+  expect("e within calendar_year(d)", "\"d\": \"2025-05-20\"", U);
+  expect("known(calendar_month(d))", "", F);
+}
+
+static void test_longest_run(void **state)
+{
+  (void)state;
+  const char *W = "[2025-01-01, 2025-12-31]";
+  char ex[512];
+  /* adjacent intervals make one run; a separate one does not join it */
+  const char *three = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                      "{\"kind\": \"pt\", \"start\": \"2025-01-11\", \"end\": \"2025-01-20\"}, "
+                      "{\"kind\": \"pt\", \"start\": \"2025-02-01\", \"end\": \"2025-02-05\"}]";
+  snprintf(ex, sizeof ex, "(longest run of %s covered by th from start to end) == 20", W);
+  expect(ex, three, T);
+  snprintf(ex, sizeof ex, "(days of %s covered by th from start to end) == 25", W);
+  expect(ex, three, T);
+  /* clipped to the window */
+  expect("(longest run of [2025-01-05, 2025-03-01] covered by th from start to end) == 16", three, T);
+  /* an item whose `where` is unknown may bridge two runs: [10, 30] */
+  const char *bridge = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                       "{\"kind\": null, \"start\": \"2025-01-11\", \"end\": \"2025-01-20\"}, "
+                       "{\"kind\": \"pt\", \"start\": \"2025-01-21\", \"end\": \"2025-01-30\"}]";
+  snprintf(ex, sizeof ex, "(longest run of %s covered by t in th where t.kind == \"pt\" from t.start to t.end)", W);
+  char c[600];
+  snprintf(c, sizeof c, "%s >= 10", ex);
+  expect(c, bridge, T);
+  snprintf(c, sizeof c, "%s >= 11", ex);
+  expect(c, bridge, U);
+  snprintf(c, sizeof c, "%s >= 30", ex);
+  expect(c, bridge, U);
+  snprintf(c, sizeof c, "%s > 30", ex);
+  expect(c, bridge, F);
+  /* one that may count with an unknown end may cover the whole window */
+  const char *open = "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-01-01\", \"end\": \"2025-01-10\"}, "
+                     "{\"kind\": \"pt\", \"start\": \"2025-03-01\", \"end\": null}]";
+  snprintf(c, sizeof c, "%s >= 11", ex);
+  expect(c, open, U);
+  snprintf(c, sizeof c, "%s < 10", ex);
+  expect(c, open, F);
+  snprintf(c, sizeof c, "%s <= 365", ex);
+  expect(c, open, T);
+  /* an item whose `where` is false never counts, whatever its dates */
+  const char *no = "\"th\": [{\"kind\": \"ot\", \"start\": null, \"end\": null}]";
+  snprintf(c, sizeof c, "%s == 0", ex);
+  expect(c, no, T);
+  /* an unknown list, a window with an unknown end: unknown */
+  snprintf(c, sizeof c, "%s >= 0", ex);
+  expect(c, "", U);
+  expect("(longest run of [rdate, e] covered by th from start to end) >= 0", three, U);
+}
+
+static void test_longest_gap(void **state)
+{
+  (void)state;
+  const char *gap = "(longest gap in [2025-01-01, 2025-12-31] of i.date of i in inj where i.steroid)";
+  char c[400];
+  /* the window's ends count as dates: 59, 122, 183 */
+  const char *two = "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, "
+                    "{\"date\": \"2025-07-01\", \"steroid\": true}, {\"date\": \"2026-02-01\", \"steroid\": true}]";
+  snprintf(c, sizeof c, "%s == 183", gap);
+  expect(c, two, T);
+  snprintf(c, sizeof c, "%s == 364", gap);
+  expect(c, "\"inj\": []", T);
+  expect("(longest gap in [2025-01-01, 2025-12-31] of date of inj) == 183", two, T);
+  expect("(longest gap in [2025-02-01, 2025-01-01] of date of inj) == 0", two, T);
+  /* a date whose `where` is unknown may split a gap: [183, 305] */
+  const char *maybe = "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, "
+                      "{\"date\": \"2025-07-01\", \"steroid\": null}]";
+  snprintf(c, sizeof c, "%s <= 305", gap);
+  expect(c, maybe, T);
+  snprintf(c, sizeof c, "%s <= 200", gap);
+  expect(c, maybe, U);
+  snprintf(c, sizeof c, "%s < 183", gap);
+  expect(c, maybe, F);
+  /* an unknown date may fall anywhere: best in the middle of the longest
+     gap (305 days: 153), or outside the window */
+  const char *free1 = "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, "
+                      "{\"date\": null, \"steroid\": true}]";
+  snprintf(c, sizeof c, "%s >= 153", gap);
+  expect(c, free1, T);
+  snprintf(c, sizeof c, "%s >= 154", gap);
+  expect(c, free1, U);
+  snprintf(c, sizeof c, "%s > 305", gap);
+  expect(c, free1, F);
+  /* a false `where` never counts; an unknown list is unknown */
+  snprintf(c, sizeof c, "%s == 364", gap);
+  expect(c, "\"inj\": [{\"date\": null, \"steroid\": false}]", T);
+  snprintf(c, sizeof c, "%s >= 0", gap);
+  expect(c, "", U);
+}
+
+static void test_periods(void **state)
+{
+  (void)state;
+  const char *q = "exists p in periods(30 days, [2025-01-01, 2025-03-31]) "
+                  "where (count i in inj where i.date within p) >= 2";
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}, {\"date\": \"2025-02-03\"}]", T);
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}, {\"date\": \"2025-02-04\"}]", F);
+  /* the second date may be the day after the first */
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}, {\"date\": null}]", U);
+  expect(q, "\"inj\": [{\"date\": \"2025-01-05\"}]", F);
+  /* the candidates: every period starting on a day of W and inside it */
+  expect("count periods(30 days, [2025-01-01, 2025-01-31]) == 2", "", T);
+  expect("count periods(1 month, [2025-01-01, 2025-03-31]) == 60", "", T);
+  expect("count periods(0 days, [2025-01-01, 2025-03-31]) == 0", "", T);
+  expect("exists p in periods(30 days, [2025-01-01, 2025-01-10]) where true", "", F);
+  expect("every p in periods(30 days, [2025-01-01, 2025-01-10]) where false", "", T);
+  expect("every p in periods(7 days, [2025-01-01, 2025-01-31]) where end_of(p) - start_of(p) == 6", "", T);
+  /* a window with an unknown end: unknown */
+  expect("exists p in periods(30 days, [d, e]) where true", "\"e\": \"2025-03-01\"", U);
+}
+
+static void test_sides(void **state)
+{
+  (void)state;
+  expect("count sides(s) == 2 and \"left\" in sides(s) and \"right\" in sides(s)", "\"s\": \"bilateral\"", T);
+  expect("count sides(s) == 1 and \"left\" in sides(s)", "\"s\": \"left\"", T);
+  expect("\"right\" in sides(s)", "\"s\": \"left\"", F);
+  expect("\"right\" in sides(s)", "", U);
+  expect("exists x in sides(s) where x == \"n/a\"", "\"s\": \"n/a\"", T);
+  /* per side: each side an item of the line, unknown side: the line pends */
+  Ex x;
+  ex_compile(&x, PRE "fact side: string = line.side\n"
+                     "branch \"B\" \"b\" when true {\n"
+                     "  for each sd in sides(side) {\n"
+                     "    criterion \"E\" \"\" { exists i in inj where i.target == sd or i.target == \"bilateral\" }\n"
+                     "  }\n"
+                     "}\n");
+  const pol_LineResult *r;
+  const char *inj = "\"inj\": [{\"target\": \"left\"}]";
+  char facts[512];
+  snprintf(facts, sizeof facts, "%s, \"request\": {\"date\": \"2025-06-01\", \"procedures\": "
+           "[{\"line\": 1, \"cpt\": \"X1\", \"side\": \"bilateral\"}]}", inj);
+  ex_case(&x, facts);
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+  assert_int_equal(r[0].nitems, 2);
+  assert_string_equal(r[0].items[0].item.u.s, "left");
+  assert_string_equal(r[0].items[1].item.u.s, "right");
+  assert_int_equal(r[0].items[0].det, PD_APPROVE);
+  assert_int_equal(r[0].items[1].det, PD_DENY);
+  assert_int_equal(r[0].det, PD_PARTIAL);
+  snprintf(facts, sizeof facts, "%s, \"request\": {\"date\": \"2025-06-01\", \"procedures\": "
+           "[{\"line\": 1, \"cpt\": \"X1\", \"side\": \"left\"}]}", inj);
+  ex_case(&x, facts);
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+  assert_int_equal(r[0].nitems, 1);
+  assert_int_equal(r[0].det, PD_APPROVE);
+  ex_case(&x, inj);   /* no side */
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+  assert_int_equal(r[0].items_known, 0);
+  assert_int_equal(r[0].det, PD_PEND);
+  ex_free(&x);
 }
 
 /* ---- coverage of the opcode list (keep last) ------------------------------ */
@@ -1457,6 +2025,7 @@ int main(void)
     cmocka_unit_test(test_budget_stops_at_once),
     cmocka_unit_test(test_registers_cleared),
     cmocka_unit_test(test_determinations),
+    cmocka_unit_test(test_prerequisites),
     cmocka_unit_test(test_effective_date_routing),
     cmocka_unit_test(test_caresource_examples),
     cmocka_unit_test(test_decimal_arithmetic),
@@ -1465,6 +2034,19 @@ int main(void)
     cmocka_unit_test(test_range_arithmetic),
     cmocka_unit_test(test_nested_count_distinct),
     cmocka_unit_test(test_nested_cover),
+    cmocka_unit_test(test_nested_latest),
+    cmocka_unit_test(test_sum),
+    cmocka_unit_test(test_latest),
+    cmocka_unit_test(test_if),
+    cmocka_unit_test(test_set_quantifiers),
+    cmocka_unit_test(test_durations),
+    cmocka_unit_test(test_value_set_membership),
+    cmocka_unit_test(test_value_set_systems),
+    cmocka_unit_test(test_calendar_windows),
+    cmocka_unit_test(test_longest_run),
+    cmocka_unit_test(test_longest_gap),
+    cmocka_unit_test(test_periods),
+    cmocka_unit_test(test_sides),
     cmocka_unit_test(test_every_opcode_ran),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

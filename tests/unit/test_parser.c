@@ -66,7 +66,7 @@ static void sx_node(FILE *f, const pol_Node *n)
   };
   static const char *const qname[] = {
     [Q_EXISTS] = "exists", [Q_EVERY] = "every", [Q_NO] = "no", [Q_COUNT] = "count",
-    [Q_COUNTD] = "countd",
+    [Q_COUNTD] = "countd", [Q_SUM] = "sum", [Q_LATEST] = "latest", [Q_EARLIEST] = "earliest",
   };
   char d[11];
   if (!n) { fputs("_", f); return; }
@@ -101,9 +101,15 @@ static void sx_node(FILE *f, const pol_Node *n)
     fputs(" ", f);
     sx_node(f, n->a);
     if (n->op == Q_COUNTD) { fputs(" key=", f); sx_node(f, n->c); }
+    if (n->op == Q_SUM || n->op == Q_LATEST || n->op == Q_EARLIEST) { fputs(" value=", f); sx_node(f, n->c); }
+    if (n->d) { fputs(" by=", f); sx_node(f, n->d); }
     fputs(" ", f);
     sx_node(f, n->b);
     fputs(")", f);
+    break;
+  case N_IF:
+    fputs("(if ", f); sx_node(f, n->a); fputs(" ", f); sx_node(f, n->b); fputs(" ", f);
+    sx_node(f, n->c); fputs(")", f);
     break;
   case N_COVER:
     fputs("(cover ", f); sx_node(f, n->a); fputs(" ", f); sx_node(f, n->b); fputs(" ", f);
@@ -297,8 +303,51 @@ static void test_count_distinct(void **state)
           "(countd injections key=date (and (== target \"sij\") contrast))");
   expr_is("(count distinct date of L where a) >= 2", "(>= (countd L key=date a) 2)");
   expr_is("count distinct x.y of a.b where true", "(countd (. a b) key=(. x y) true)");
-  /* count distinct needs `where` */
-  expr_fails("count distinct date of L", "syntax error");
+  /* without `where` (every item), and with a named item, as `count` */
+  expr_is("count distinct date of L", "(countd L key=date _)");
+  expr_is("count distinct x.date of x in L", "(countd[x] L key=(. x date) _)");
+  expr_is("count distinct x.date of x in L >= 2", "(>= (countd[x] L key=(. x date) _) 2)");
+  expr_is("count x in L", "(count[x] L _)");
+  expr_is("count x in L where x.ok", "(count[x] L (. x ok))");
+  expr_is("count x in L >= 2", "(>= (count[x] L _) 2)");
+  expr_fails("count distinct date of L where", "syntax error");
+}
+
+static void test_sum_latest(void **state)
+{
+  (void)state;
+  expr_is("sum units of L", "(sum L value=units _)");
+  expr_is("sum x.units of x in L where x.ok", "(sum[x] L value=(. x units) (. x ok))");
+  expr_is("sum units of L where a and b", "(sum L value=units (and a b))");
+  expr_is("(sum units of L where a) >= 10", "(>= (sum L value=units a) 10)");
+  expr_is("sum units of L >= 10", "(>= (sum L value=units _) 10)");
+  expr_is("latest value of labs", "(latest labs value=value _)");
+  expr_is("latest x.value of x in labs where x.loinc == \"4548-4\" by x.date",
+          "(latest[x] labs value=(. x value) by=(. x date) (== (. x loinc) \"4548-4\"))");
+  /* `by` ends the form: what follows applies to the whole */
+  expr_is("latest value of labs where ok by date < 7", "(< (latest labs value=value by=date ok) 7)");
+  expr_is("earliest value of labs by seq", "(earliest labs value=value by=seq _)");
+  /* without `by`, the `where` body extends as far as it can */
+  expr_is("latest value of labs where ok < 7", "(latest labs value=value (< ok 7))");
+  /* an inner `by` binds to the inner form */
+  expr_is("latest v of L where latest w of M where q by k", "(latest L value=v (latest M value=w by=k q))");
+}
+
+static void test_if_and_sets(void **state)
+{
+  (void)state;
+  expr_is("if a then 1 else 2", "(if a 1 2)");
+  expr_is("if a then 1 else 2 + 3", "(if a 1 (+ 2 3))");
+  expr_is("(if a then 1 else 2) + 3", "(+ (if a 1 2) 3)");
+  expr_is("if a then if b then 1 else 2 else 3", "(if a (if b 1 2) 3)");
+  expr_is("if a and b then x else y", "(if (and a b) x y)");
+  expr_fails("if a then 1", "syntax error");
+  expr_is("exists s in {\"left\", \"right\"} where s == side",
+          "(exists[s] {\"left\" \"right\"} (== s side))");
+  expr_is("count s in {\"a\"} where s != x", "(count[s] {\"a\"} (!= s x))");
+  expr_is("days(14)", "(call days 14)");
+  expr_is("weeks(n) + years(1)", "(+ (call weeks n) (call years 1))");
+  expr_is("days of W covered by L from S to E", "(cover W L _ S E)");
 }
 
 static void test_cover(void **state)
@@ -706,6 +755,8 @@ int main(void)
     cmocka_unit_test(test_quantifier_greediness),
     cmocka_unit_test(test_quantifier_binders),
     cmocka_unit_test(test_count_distinct),
+    cmocka_unit_test(test_sum_latest),
+    cmocka_unit_test(test_if_and_sets),
     cmocka_unit_test(test_cover),
     cmocka_unit_test(test_at_least),
     cmocka_unit_test(test_expression_spans),

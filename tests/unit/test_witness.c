@@ -2,7 +2,8 @@
  * test_witness.c -- unit tests for the witnesses of list evidence
  * (vm/witness.c, the WITN section) and the decisive evidence of groups,
  * in the JSON and text traces (docs/cli.md "Witnesses", "Decisive
- * evidence"): exists, no, every, count, count distinct, coverage,
+ * evidence"): exists, no, every, count, count distinct, coverage, sum,
+ * latest / earliest, set literals, longest run and gap,
  * nested quantifiers, unknown items, let arguments, `or` / `and` /
  * `at least`, the verifier's checks of the descriptors, and results that
  * do not depend on whether witnesses are on.
@@ -341,6 +342,58 @@ static void test_off_same(void **state)
   w_free(&off);
 }
 
+/* The constructs of bundle 2.2 explained like the quantifiers: sum (the
+   items summed, one whose value is unknown may count), latest / earliest
+   (the item the value came from; none when the result is unknown), a
+   quantifier over a set literal (the string), longest run and longest
+   gap (the items in the window). */
+static void test_new_constructs(void **state)
+{
+  (void)state;
+  W w;
+  const char *inj = "\"inj\": [{\"date\": \"2025-01-01\", \"target\": \"sij\", \"relief\": 40},"
+                    " {\"date\": \"2025-03-01\", \"target\": \"knee\", \"relief\": 90},"
+                    " {\"date\": \"2025-02-01\", \"target\": \"sij\", \"relief\": 70},"
+                    " {\"date\": \"2025-04-01\", \"target\": \"sij\"}]";
+  w_run(&w, "", "(sum i.relief of i in inj where i.target == \"sij\") >= 100", inj, 1);
+  HAS(&w, json, "\"counted\": {\"list\": \"inj\", \"items\": [{\"index\": 0, \"item\": {\"date\": \"2025-01-01\", "
+                "\"target\": \"sij\", \"relief\": 40}}, {\"index\": 2, \"item\": {\"date\": \"2025-02-01\", "
+                "\"target\": \"sij\", \"relief\": 70}}], \"unknown\": [{\"index\": 3, \"item\": {\"date\": "
+                "\"2025-04-01\", \"target\": \"sij\", \"relief\": null}}]}");
+  w_free(&w);
+  w_run(&w, "", "(latest i.relief of i in inj where i.target == \"sij\" and known(i.relief) by i.date) >= 50",
+        inj, 1);
+  HAS(&w, json, "\"witness\": {\"list\": \"inj\", \"index\": 2, \"item\": {\"date\": \"2025-02-01\", "
+                "\"target\": \"sij\", \"relief\": 70}}");
+  HAS(&w, text, "[inj #3 (2025-02-01): target sij, relief 70]");
+  w_free(&w);
+  w_run(&w, "", "(earliest i.relief of i in inj where i.target == \"sij\" by i.date) >= 50", inj, 1);
+  HAS(&w, json, "\"witness\": {\"list\": \"inj\", \"index\": 0, \"item\": {\"date\": \"2025-01-01\"");
+  w_free(&w);
+  /* the latest sij item has no relief: unknown, no item decided it */
+  w_run(&w, "", "(latest i.relief of i in inj where i.target == \"sij\" by i.date) >= 50", inj, 1);
+  HAS(&w, json, "\"value\": null");
+  HASNT(&w, json, "witness");
+  w_free(&w);
+  w_run(&w, "", "exists x in {\"left\", \"right\"} where x == \"right\"", "", 1);
+  HAS(&w, json, "\"witness\": {\"list\": \"{\\\"left\\\", \\\"right\\\"}\", \"index\": 1, \"item\": \"right\"}");
+  w_free(&w);
+  const char *th = "\"th\": [{\"kind\": \"pt\", \"start\": \"2024-01-01\", \"end\": \"2024-02-01\"},"
+                   " {\"kind\": \"pt\", \"start\": \"2025-01-10\", \"end\": \"2025-03-01\"},"
+                   " {\"kind\": \"chiro\", \"start\": \"2025-01-01\", \"end\": \"2025-05-01\"}]";
+  w_run(&w, "", "(longest run of [2025-01-01, 2025-05-31] covered by t in th where t.kind == \"pt\" "
+                "from t.start to t.end) >= 30", th, 1);
+  HAS(&w, json, "\"counted\": {\"list\": \"th\", \"items\": [{\"index\": 1, \"item\": {\"kind\": \"pt\", "
+                "\"start\": \"2025-01-10\", \"end\": \"2025-03-01\"}}]}");
+  w_free(&w);
+  w_run(&w, "", "(longest gap in [2025-01-15, 2025-12-31] of i.date of i in inj where i.target == \"sij\") <= 60",
+        inj, 1);
+  /* 2025-01-01 is outside the window, the knee injection does not count */
+  HAS(&w, json, "\"counted\": {\"list\": \"inj\", \"items\": [{\"index\": 2, \"item\": {\"date\": \"2025-02-01\", "
+                "\"target\": \"sij\"}}, {\"index\": 3, \"item\": {\"date\": \"2025-04-01\", \"target\": \"sij\"}}]}");
+  w_free(&w);
+}
+
 /* The verifier refuses a bad descriptor, a bad group and a conjunct block
    before its body. */
 static void test_verify(void **state)
@@ -364,6 +417,9 @@ static void test_verify(void **state)
   save = p->wit[0].kind;
   p->wit[0].kind = PW__COUNT;
   assert_int_not_equal(pol_verify(p, err, sizeof err), 0);
+  p->wit[0].kind = PW_PICK;   /* an exists explained as a latest */
+  assert_int_not_equal(pol_verify(p, err, sizeof err), 0);
+  assert_non_null(strstr(err, "does not explain"));
   p->wit[0].kind = save;
   save = p->grp[0];
   p->grp[0] = PG_ATLEAST | 5u << 8 | 2u << 16;   /* at least 5 of 2 */
@@ -382,6 +438,7 @@ int main(void)
     cmocka_unit_test(test_unknown_items),
     cmocka_unit_test(test_counts),
     cmocka_unit_test(test_cover),
+    cmocka_unit_test(test_new_constructs),
     cmocka_unit_test(test_let_arguments),
     cmocka_unit_test(test_decisive),
     cmocka_unit_test(test_off_same),

@@ -11,17 +11,17 @@ let s:cpo_save = &cpo
 set cpo&vim
 
 " declarations and clauses
-syn keyword polDecl      policy import record fact let extern decision
+syn keyword polDecl      policy import record fact let extern decision valueset
 syn keyword polDecl      branch assess nextgroup=polBranchId skipwhite
-syn keyword polClause    criterion exclusion nextgroup=polCritId skipwhite
-syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize
+syn keyword polClause    criterion exclusion prerequisite nextgroup=polCritId skipwhite
+syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize except
 " expressions
 syn keyword polOperator  and or not in within
-syn keyword polQuantifier exists every no count distinct where days covered by from to
+syn keyword polQuantifier exists every no count distinct where days covered by from to sum latest earliest if then else longest
 syn keyword polBoolean   true false
 syn keyword polIt        it
 syn keyword polType      bool number string date duration window set list
-syn keyword polBuiltin   floor start_of end_of known
+syn keyword polBuiltin   floor start_of end_of known calendar_year calendar_quarter calendar_month sides periods
 syn keyword polOutcome   approve deny pend loi refer failed unknown
 
 " literals: later definitions win where several start at the same column
