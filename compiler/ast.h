@@ -46,6 +46,12 @@ typedef enum {
                   (may be NULL); binder str (or NULL) */
   N_ATLEAST,   /* at least num of (args) */
   N_IF,        /* if a then b else c (Kleene) */
+  N_UNKNOWN,   /* unknown "str": a value the policy leaves open (its type
+                  from the context: bool, or the other branch of an `if`,
+                  a declared `let` type, a table's values) */
+  N_LOOKUP,    /* a[b]: a names a table (N_NAME), b the key; c: the lowered
+                  form the checker builds (a tree of `if key in {...}`),
+                  which codegen and the evaluator run */
   /* declarations */
   N_POLICY,    /* str id; args: header fields (N_HEADER) */
   N_HEADER,    /* str key; args: values (N_STR / N_DATE) */
@@ -83,6 +89,8 @@ typedef enum {
   N_VSITEM,    /* an item of a value set or of `codes`: str a code or a
                   family ("M05.*"), text the end of a range (str .. text)
                   or NULL; flags VS_* */
+  N_TABLE,     /* table str "text" { args: N_HEADER entries: str the key,
+                  a the value; flags 1: the `default` (str NULL) } */
   N_PLAN,      /* plan "str" { ... }: args: N_HEADER settings, each with
                   text (a word: `denials recommended`) or args (an N_STR) */
   N_FHIR,      /* a FHIR binding (docs/fhir.md): path the case path it
@@ -95,7 +103,9 @@ typedef enum {
                   cite its argument (a UCUM unit) or NULL */
 } pol_NodeKind;
 
-enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST };
+enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST,
+       Q_FIRST   /* `first x in L where P`: P of the first item */ };
+enum { POL_STR_CALENDAR = 2 };   /* N_STR flags: `calendar year` (a `per` period) */
 enum { COV_DAYS, COV_RUN };                       /* N_COVER op */
 /* decision conditions */
 enum { D_FAILED, D_UNKNOWN, D_ANY_FAILED_TAG, D_EVERY_FAILED_TAG, D_ANY_UNKNOWN_TAG,

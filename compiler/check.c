@@ -291,6 +291,8 @@ int pol_builtin(const char *name)
   if (strcmp(name, "calendar_year") == 0) return B_CAL_YEAR;
   if (strcmp(name, "sides") == 0) return B_SIDES;
   if (strcmp(name, "periods") == 0) return B_PERIODS;
+  if (strcmp(name, "min") == 0) return B_MIN;
+  if (strcmp(name, "max") == 0) return B_MAX;
   return B_NONE;
 }
 
@@ -358,8 +360,18 @@ static void type_error(Ctx *x, pol_Node *n, const char *what, uint32_t got)
 }
 
 /* Checks n and requires kind k (PK_NONE means an earlier error: silent). */
+/* An `unknown "…"` takes the type its context wants (docs/language.md). */
+static void unknown_as(pol_Node *n, uint32_t t)
+{
+  pol_Kind k = POL_TKIND(t);
+  if (n->kind == N_UNKNOWN && !n->type &&
+      (k == PK_BOOL || k == PK_NUM || k == PK_STR || k == PK_DATE || k == PK_DUR || k == PK_WIN))
+    n->type = t;
+}
+
 static uint32_t expect(Ctx *x, pol_Node *n, pol_Kind k, const char *what)
 {
+  unknown_as(n, POL_TYPE(k, 0, 0));
   uint32_t t = check_expr(x, n);
   if (POL_TKIND(t) != PK_NONE && POL_TKIND(t) != k) {
     type_error(x, n, what, t);
@@ -528,7 +540,8 @@ static const char *did_you_mean(Ctx *x, const char *name, int functions, char *b
     if (x->each) pol_suggest_consider(&s, x->each->str);
   } else {
     static const char *const builtins[] = {"floor", "start_of", "end_of", "known", "days", "weeks", "years",
-                                           "calendar_month", "calendar_quarter", "calendar_year", "sides", "periods"};
+                                           "calendar_month", "calendar_quarter", "calendar_year", "sides", "periods",
+                                           "min", "max"};
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) pol_suggest_consider(&s, builtins[i]);
   }
   for (const pol_Scope *sc = x->scope; sc; sc = sc->parent)
@@ -580,6 +593,10 @@ static uint32_t resolve_name(Ctx *x, pol_Node *n)
     n->res = R_LET;
     return check_let(x->c, d);
   }
+  if (d->kind == N_TABLE) {
+    pol_error(&x->c->diag, n->span, "E0413", "'%s' is a table: look a key up, `%s[KEY]`", n->str, n->str);
+    return T_NONE;
+  }
   if (d->kind == N_VALUESET) {
     pol_error(&x->c->diag, n->span, "E0257", "'%s' is a value set: test a code's membership, "
               "`CODE in %s`, or a list's, `exists d in LIST where d in %s`", n->str, n->str, n->str);
@@ -613,6 +630,39 @@ static int check_vset_in(Ctx *x, pol_Node *n)
   return 1;
 }
 
+/* min(a, b, ...), max(...): 2 to POL_MAX_ARGS numbers, or dates. */
+static uint32_t check_min_max(Ctx *x, pol_Node *n, int nargs)
+{
+  if (nargs < 2 || nargs > POL_MAX_ARGS) {
+    pol_error(&x->c->diag, n->span, "E0421", "%s takes 2 to %d arguments, given %d", n->str, POL_MAX_ARGS, nargs);
+    for (pol_Node *a = n->args; a; a = a->next) check_expr(x, a);
+    return T_NONE;
+  }
+  uint32_t t = T_NONE;
+  for (pol_Node *a = n->args; a && !POL_TKIND(t); a = a->next)
+    if (a->kind != N_UNKNOWN) t = check_expr(x, a);
+  pol_Kind k = POL_TKIND(t);
+  if (k && k != PK_NUM && k != PK_DATE) {
+    char b[128];
+    pol_error(&x->c->diag, n->span, "E0421", "%s compares numbers or dates, found %s", n->str,
+              pol_type_name(x->c, t, b, sizeof b));
+    return T_NONE;
+  }
+  int ok = k != PK_NONE;
+  for (pol_Node *a = n->args; a; a = a->next) {
+    unknown_as(a, t);
+    uint32_t at = a->type && a->kind != N_UNKNOWN ? a->type : check_expr(x, a);
+    if (POL_TKIND(at) && k && at != t) {
+      char b1[128], b2[128];
+      pol_error(&x->c->diag, a->span, "E0421", "the arguments of %s are of one type: %s, then %s", n->str,
+                pol_type_name(x->c, t, b1, sizeof b1), pol_type_name(x->c, at, b2, sizeof b2));
+      ok = 0;
+    }
+    if (!POL_TKIND(at)) ok = 0;
+  }
+  return ok ? t : T_NONE;
+}
+
 static uint32_t check_call(Ctx *x, pol_Node *n)
 {
   int nargs = 0;
@@ -620,6 +670,7 @@ static uint32_t check_call(Ctx *x, pol_Node *n)
   int b = pol_builtin(n->str);
   if (b != B_NONE && !pol_scope_find(x->scope, n->str)) {
     n->res = R_BUILTIN; n->index = b;
+    if (b == B_MIN || b == B_MAX) return check_min_max(x, n, nargs);
     int want = b == B_PERIODS ? 2 : 1;
     if (nargs != want) {
       pol_error(&x->c->diag, n->span, "E0230", "%s takes %d argument%s, given %d", n->str, want,
@@ -713,7 +764,10 @@ static uint32_t check_quant(Ctx *x, pol_Node *n)
 {
   uint32_t lt = check_expr(x, n->a);
   uint32_t item;
-  if (POL_TKIND(lt) == PK_SET) {
+  if (POL_TKIND(lt) == PK_SET && n->op == Q_FIRST) {
+    pol_error(&x->c->diag, n->a->span, "E0418", "a set has no first item: `first` walks a list");
+    return T_NONE;
+  } else if (POL_TKIND(lt) == PK_SET) {
     item = T_STR;   /* a set literal: its strings, in order */
   } else if (POL_TKIND(lt) != PK_LIST) {
     if (POL_TKIND(lt)) type_error(x, n->a, "a quantifier needs a list", lt);
@@ -763,12 +817,132 @@ static uint32_t check_quant(Ctx *x, pol_Node *n)
   return result;
 }
 
+/* ---- lookup tables ------------------------------------------------------ */
+
+static int cmp_entry_key(const void *a, const void *b)
+{
+  return strcmp((*(pol_Node *const *)a)->str, (*(pol_Node *const *)b)->str);
+}
+
+/* The type of a table value: a literal (a number, a negated number, a
+   string, a date, a duration, a bool); T_NONE after an error. */
+static uint32_t table_value_type(pol_Compiler *c, pol_Node *v)
+{
+  switch (v->kind) {
+  case N_NUM: v->type = T_NUM; return T_NUM;
+  case N_UNARY:
+    if (v->op == O_NEG && v->a->kind == N_NUM) { v->a->type = T_NUM; v->type = T_NUM; return T_NUM; }
+    break;
+  case N_STR: if (v->flags & POL_STR_CALENDAR) break; v->type = T_STR; return T_STR;
+  case N_DATE: v->type = T_DATE; return T_DATE;
+  case N_DUR: v->type = T_DUR; return T_DUR;
+  case N_BOOL: v->type = T_BOOL; return T_BOOL;
+  default: break;
+  }
+  pol_error(&c->diag, v->span, "E0416", "a table value is a literal: a number, a string, a date, a "
+            "duration or true/false (leave a key out, or leave out `default`, for unknown)");
+  return T_NONE;
+}
+
+/* table NAME { "key" => VALUE, ..., default VALUE }: keys once each,
+   values of one type, at most one default.  Its type is its values'. */
+static uint32_t check_table(pol_Compiler *c, pol_Node *t)
+{
+  if (t->state == 2) return t->type;
+  t->state = 2;
+  uint32_t type = T_NONE;
+  int nkeys = 0, ndefault = 0, bad = 0;
+  for (pol_Node *e = t->args; e; e = e->next) {
+    if (e->flags & 1) {
+      if (++ndefault == 2) pol_error(&c->diag, e->span, "E0417", "table %s has a second default", t->str);
+    } else {
+      nkeys++;
+    }
+    uint32_t vt = table_value_type(c, e->a);
+    if (!POL_TKIND(vt)) { bad = 1; continue; }
+    if (!POL_TKIND(type)) { type = vt; continue; }
+    if (vt != type) {
+      char b1[128], b2[128];
+      pol_error(&c->diag, e->a->span, "E0415", "the values of table %s are of one type: %s, then %s",
+                t->str, pol_type_name(c, type, b1, sizeof b1), pol_type_name(c, vt, b2, sizeof b2));
+      bad = 1;
+    }
+  }
+  if (nkeys == 0)
+    pol_error(&c->diag, t->span, "E0417", "table %s has no key", t->str);
+  if (nkeys > POL_MAX_TABLE_ENTRIES)
+    pol_error(&c->diag, t->span, "E0417", "table %s has %d keys; at most %d", t->str, nkeys,
+              POL_MAX_TABLE_ENTRIES);
+  pol_Node **v = calloc((size_t)nkeys + 1, sizeof *v);
+  if (!v) abort();
+  int n = 0;
+  for (pol_Node *e = t->args; e; e = e->next)
+    if (!(e->flags & 1)) v[n++] = e;
+  qsort(v, (size_t)n, sizeof *v, cmp_entry_key);
+  for (int i = 1; i < n; i++)
+    if (strcmp(v[i]->str, v[i - 1]->str) == 0) {
+      pol_error(&c->diag, v[i]->span, "E0414", "table %s has the key \"%s\" twice", t->str, v[i]->str);
+      bad = 1;
+    }
+  free(v);
+  t->type = bad || nkeys == 0 || nkeys > POL_MAX_TABLE_ENTRIES || ndefault > 1 ? T_NONE : type;
+  return t->type;
+}
+
+/* TABLE[KEY]: a string key; a literal key the table lacks, with no
+   default, is an error (E0420). */
+static uint32_t check_lookup(Ctx *x, pol_Node *n)
+{
+  Meaning m[2];
+  if (n->a->kind != N_NAME || meanings(x, n->a->str, m, 2) != 1 || m[0].kind != M_DECL ||
+      m[0].node->kind != N_TABLE) {
+    uint32_t lt = check_expr(x, n->a);
+    if (POL_TKIND(lt) == PK_LIST || POL_TKIND(lt) == PK_SET)
+      pol_error(&x->c->diag, n->span, "E0418", "a list is not indexed: for its first item write "
+                "`first x in LIST where …` (false over [], unknown over an unknown list)");
+    else if (POL_TKIND(lt))
+      pol_error(&x->c->diag, n->span, "E0418", "only a table is looked up with [KEY]");
+    check_expr(x, n->b);
+    return T_NONE;
+  }
+  pol_Node *t = m[0].node;
+  n->a->decl = t;
+  n->a->type = T_NONE;
+  uint32_t type = check_table(x->c, t);
+  uint32_t kt = check_expr(x, n->b);
+  if (POL_TKIND(kt) && POL_TKIND(kt) != PK_STR) {
+    char b[128];
+    pol_error(&x->c->diag, n->b->span, "E0419", "the key of table %s is a string, found %s", t->str,
+              pol_type_name(x->c, kt, b, sizeof b));
+    return T_NONE;
+  }
+  if (n->b->kind == N_STR && POL_TKIND(type)) {
+    const pol_Node *e = t->args;
+    int has_default = 0;
+    for (const pol_Node *d = t->args; d; d = d->next) has_default |= d->flags & 1;
+    while (e && ((e->flags & 1) || strcmp(e->str, n->b->str) != 0)) e = e->next;
+    if (!e && !has_default)
+      pol_error(&x->c->diag, n->b->span, "E0420", "table %s has no key \"%s\" and no default",
+                t->str, n->b->str);
+  }
+  return POL_TKIND(kt) ? type : T_NONE;
+}
+
 /* if C then A else B: A and B of one type (bool, number, string, date or
    duration). */
 static uint32_t check_if(Ctx *x, pol_Node *n)
 {
   expect(x, n->a, PK_BOOL, "the condition of 'if' must be true or false");
-  uint32_t ta = check_expr(x, n->b), tb = check_expr(x, n->c);
+  uint32_t ta, tb;
+  if (n->b->kind == N_UNKNOWN) {   /* it takes the other branch's type */
+    tb = check_expr(x, n->c);
+    unknown_as(n->b, tb);
+    ta = check_expr(x, n->b);
+  } else {
+    ta = check_expr(x, n->b);
+    unknown_as(n->c, ta);
+    tb = check_expr(x, n->c);
+  }
   pol_Kind a = POL_TKIND(ta), b = POL_TKIND(tb);
   if (!a || !b) return T_NONE;
   if (ta != tb || !(a == PK_BOOL || a == PK_NUM || a == PK_STR || a == PK_DATE || a == PK_DUR)) {
@@ -779,6 +953,43 @@ static uint32_t check_if(Ctx *x, pol_Node *n)
     return T_NONE;
   }
   return ta;
+}
+
+static int is_min_max(const pol_Node *n)
+{
+  return n->kind == N_CALL && n->res == R_BUILTIN && (n->index == B_MIN || n->index == B_MAX);
+}
+
+/* `min(a, b) < c` is `a < c or b < c`, `min(a, b) >= c` is `a >= c and
+   b >= c` (max the other way round; c on the left mirrored): the same
+   value for every completion, and in Kleene logic `min(3, x) < 5` is true
+   whatever x is, where min(3, x) itself is unknown.  n->c gets the lowered
+   comparison, which codegen and the evaluator run (docs/language.md). */
+static void lower_min_max(Ctx *x, pol_Node *n)
+{
+  int left = is_min_max(n->a), right = !left && is_min_max(n->b);
+  if (!left && !right) return;
+  pol_Node *mm = left ? n->a : n->b, *other = left ? n->b : n->a;
+  int op = n->op;
+  if (right)   /* c < min(...) is min(...) > c */
+    op = op == O_LT ? O_GT : op == O_LE ? O_GE : op == O_GT ? O_LT : O_LE;
+  int below = op == O_LT || op == O_LE;
+  /* below a min: one argument is; below a max: all are */
+  int join = (mm->index == B_MIN) == below ? O_OR : O_AND;
+  pol_Node *acc = NULL;
+  for (pol_Node *arg = mm->args; arg; arg = arg->next) {
+    pol_Node *cmp = pol_node(x->c->arena, N_BINARY, n->span);
+    cmp->op = op; cmp->a = arg; cmp->b = other; cmp->type = T_BOOL;
+    if (is_min_max(arg) || is_min_max(other)) {
+      /* nested: lower the comparison too (args are checked already) */
+      lower_min_max(x, cmp);
+    }
+    if (!acc) { acc = cmp; continue; }
+    pol_Node *j = pol_node(x->c->arena, N_BINARY, n->span);
+    j->op = join; j->a = acc; j->b = cmp; j->type = T_BOOL;
+    acc = j;
+  }
+  n->c = acc;
 }
 
 static uint32_t check_binary(Ctx *x, pol_Node *n)
@@ -795,12 +1006,22 @@ static uint32_t check_binary(Ctx *x, pol_Node *n)
     break;
   default: break;
   }
-  ta = check_expr(x, n->a);
-  tb = check_expr(x, n->b);
+  if (n->a->kind == N_UNKNOWN) {   /* it takes the other operand's type */
+    tb = check_expr(x, n->b);
+    unknown_as(n->a, tb);
+    ta = check_expr(x, n->a);
+  } else {
+    ta = check_expr(x, n->a);
+    unknown_as(n->b, ta);
+    tb = check_expr(x, n->b);
+  }
   a = POL_TKIND(ta);
   b = POL_TKIND(tb);
   if (!a || !b) return n->op >= O_EQ && n->op <= O_WITHIN ? T_BOOL : T_NONE;
   char b1[128], b2[128];
+  if ((n->op == O_LT || n->op == O_LE || n->op == O_GT || n->op == O_GE) && a == b &&
+      (a == PK_NUM || a == PK_DATE))
+    lower_min_max(x, n);
   switch (n->op) {
   case O_EQ: case O_NE:
     if (a == b && (a == PK_NUM || a == PK_STR || a == PK_DATE || a == PK_BOOL)) return T_BOOL;
@@ -840,7 +1061,14 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
 {
   switch (n->kind) {
   case N_NUM: return T_NUM;
-  case N_STR: return T_STR;
+  case N_STR:
+    if (n->flags & POL_STR_CALENDAR) {
+      pol_error(&x->c->diag, n->span, "E0412", "'%s' is the period of an authorized quantity: only "
+                "`authorize { quantity N per %s }`; for a window write %s_%s(DATE)", n->str, n->str,
+                "calendar", n->str + 9);
+      return T_NONE;
+    }
+    return T_STR;
   case N_DATE: return T_DATE;
   case N_DUR: return T_DUR;
   case N_BOOL: return T_BOOL;
@@ -890,6 +1118,11 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
   case N_BINARY: return check_binary(x, n);
   case N_QUANT: return check_quant(x, n);
   case N_IF: return check_if(x, n);
+  case N_UNKNOWN:
+    if (!n->str[0])
+      pol_error(&x->c->diag, n->span, "E0422", "`unknown` needs a reason: `unknown \"why it is open\"`");
+    return n->type ? n->type : T_BOOL;
+  case N_LOOKUP: return check_lookup(x, n);
   case N_COVER: {
     expect(x, n->a, PK_WIN, "'days of' needs a window");
     uint32_t lt = check_expr(x, n->b);
@@ -939,6 +1172,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
+  case N_TABLE:
     break;
   }
   pol_error(&x->c->diag, n->span, "E0299", "not an expression");
@@ -977,6 +1211,7 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
   if (np > POL_MAX_LET_PARAMS)
     pol_error(&c->diag, let->span, "E0232", "'%s' has %d parameters; at most %d", let->str, np,
               POL_MAX_LET_PARAMS);
+  if (let->tref) unknown_as(let->a, resolve_type(c, let->tref));
   uint32_t t = check_expr(&x, let->a);
   if (let->tref) {
     uint32_t want = resolve_type(c, let->tref);
@@ -1632,6 +1867,10 @@ static void check_authorize(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *br, ui
       continue;
     }
     *mine |= 1u << f;
+    if (f == POL_AUTH_PER && fl->a->kind == N_STR && (fl->a->flags & POL_STR_CALENDAR)) {
+      fl->a->type = T_STR;   /* `per calendar year`: shown as written */
+      continue;
+    }
     uint32_t t = check_expr(&x, fl->a);
     pol_Kind k = POL_TKIND(t), want = pol_auth_kind((uint32_t)f);
     int ok = k == PK_NONE || k == want ||
@@ -1739,7 +1978,7 @@ int pol_check(pol_Compiler *c)
     for (pol_Node *it = s->items; it; it = it->next) {
       pol_Scope *sc = u ? &u->scope : &c->global;
       switch (it->kind) {
-      case N_FACT: case N_LET: case N_EXTERN: case N_VALUESET:
+      case N_FACT: case N_LET: case N_EXTERN: case N_VALUESET: case N_TABLE:
         it->scope = sc;
         scope_add(c, sc, it);
         break;
@@ -1769,6 +2008,7 @@ int pol_check(pol_Compiler *c)
       case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_GAP:
       case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
       case N_VSITEM: case N_FHIR: case N_FHIRMAP:
+      case N_UNKNOWN: case N_LOOKUP:
         break;
       }
     }
@@ -1831,6 +2071,8 @@ int pol_check(pol_Compiler *c)
       if (SCOPE(s)->decls[i]->kind == N_LET) check_let(c, SCOPE(s)->decls[i]);
       else if (SCOPE(s)->decls[i]->kind == N_VALUESET)
         pol_vset_compile(c, SCOPE(s), SCOPE(s)->decls[i]);
+      else if (SCOPE(s)->decls[i]->kind == N_TABLE)
+        check_table(c, SCOPE(s)->decls[i]);
 #undef SCOPE
   Peers peers;
   memset(&peers, 0, sizeof peers);

@@ -523,6 +523,7 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
     }
     return 0;
   case N_WINDOW: case N_IT: case N_FIELD: case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_GAP:
+  case N_UNKNOWN: case N_LOOKUP: case N_TABLE:
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
@@ -770,13 +771,14 @@ static void quant(Gen *g, pol_Node *n, int dst)
     if (tracked) wit = new_witness(g, PW_PICK, at, buf, &wb, NULL, ri, b, n->a);
   } else {
     int ri = reg(g, n->span);
-    int tracked = wit_tracked(g);
+    int tracked = n->op != Q_FIRST && wit_tracked(g);   /* `first`: no witness (its item is the first) */
     WitBuild wb;
     memset(&wb, 0, sizeof wb);
     uint32_t b = body(g, n->b, ri, 1, tracked ? &wb : NULL);
     uint32_t key = n->op == Q_COUNTD || n->op == Q_SUM ? body(g, n->c, ri, 0, tracked ? &wb : NULL)
                                                        : POL_NOSTR;
-    static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD, OP_SUM};
+    static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD, OP_SUM,
+                                 OP_LATEST, OP_EARLIEST, OP_FIRST};
     uint32_t at = g->bufs[g->cur].n;
     emit_abc(g, ops[n->op], dst, rl, ri);
     emit_extra(g, b);
@@ -1059,6 +1061,17 @@ static void call(Gen *g, pol_Node *n, int dst)
   int base = g->top;
   if (n->res == R_BUILTIN) {
     if (n->index == B_SIDES) { sides(g, n, dst); return; }
+    if (n->index == B_MIN || n->index == B_MAX) {
+      /* min(a, b, c) = MIN(MIN(a, b), c) */
+      expr(g, n->args, dst);
+      int t = reg(g, n->span);
+      for (pol_Node *a = n->args->next; a; a = a->next) {
+        expr(g, a, t);
+        emit_abc(g, n->index == B_MIN ? OP_MIN : OP_MAX, dst, dst, t);
+      }
+      g->top = base;
+      return;
+    }
     expr(g, n->args, dst);
     switch (n->index) {
     case B_FLOOR: emit_abc(g, OP_FLOOR, dst, dst, 0); break;
@@ -1112,6 +1125,68 @@ static void call(Gen *g, pol_Node *n, int dst)
 }
 
 static void expr_inner(Gen *g, pol_Node *n, int dst);
+
+/* The constant of a table value (a literal, or the negation of a number:
+   check.c check_table). */
+static pol_Value table_value(Gen *g, const pol_Node *v)
+{
+  pol_Value r = pol_unk();
+  switch (v->kind) {
+  case N_NUM: return pol_num(v->num);
+  case N_UNARY: return pol_num(-v->a->num);
+  case N_STR: r.tag = PV_STR; r.aux = str_id(g, v->str); return r;
+  case N_DATE: return pol_date(v->ival);
+  case N_BOOL: return pol_bool(v->ival);
+  case N_DUR: r.tag = PV_DUR; r.u.r.lo = v->ival; r.u.r.hi = v->ival2; return r;
+  default: return r;   /* the checker allows no other */
+  }
+}
+
+/* TABLE[KEY]: the keys as a constant set, then one constant per key in the
+   set's order and the default (or the reason a key is absent), contiguous:
+   LOOKUP finds the key's place by a binary search. */
+static void lookup(Gen *g, pol_Node *n, int dst)
+{
+  const pol_Node *t = n->a->decl;
+  pol_Program *p = g->p;
+  const char *exp = g->expected;
+  g->expected = NULL;
+  expr(g, n->b, dst);
+  g->expected = exp;
+  pol_Node *keys = NULL, *dflt = NULL;
+  for (pol_Node *e = t->args; e; e = e->next) {
+    if (e->flags & 1) { dflt = e; continue; }
+    pol_Node *k = pol_node(g->c->arena, N_STR, e->span);
+    k->str = e->str;
+    pol_list_append(&keys, k);
+  }
+  uint32_t set = make_set(g, keys);
+  uint32_t k0 = p->nk, nkeys = p->setn[set];
+  for (uint32_t i = 0; i < nkeys; i++) {
+    const char *key = p->str[p->setitems[p->set0[set] + i]];
+    const pol_Node *e = t->args;
+    while (e && ((e->flags & 1) || strcmp(e->str, key) != 0)) e = e->next;
+    pol_Value v = table_value(g, e ? e->a : NULL);
+    if (v.tag == PV_STR) v.u.s = p->str[v.aux];
+    GROWV(p->k, p->nk, g->cap.k);
+    p->k[p->nk++] = v;
+  }
+  pol_Value last;
+  if (dflt) {
+    last = table_value(g, dflt->a);
+  } else {
+    char why[300];
+    snprintf(why, sizeof why, "table %s: no entry for the key", t->str);
+    last.tag = PV_STR;
+    last.aux = str_id(g, why);
+    memset(&last.u, 0, sizeof last.u);
+  }
+  if (last.tag == PV_STR) last.u.s = p->str[last.aux];
+  GROWV(p->k, p->nk, g->cap.k);
+  p->k[p->nk++] = last;
+  emit_abc(g, OP_LOOKUP, dst, dst, dflt ? 1 : 0);
+  emit_extras(g, OP_LOOKUP, "tK", (const uint32_t[]){set, k0});
+}
 
 static void expr(Gen *g, pol_Node *n, int dst)
 {
@@ -1183,7 +1258,10 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
     emit_abc(g, n->op == O_NOT ? OP_NOT : OP_NEG, dst, dst, 0);
     return;
   }
-  case N_BINARY: binary(g, n, dst); return;
+  case N_BINARY:
+    if (n->c) { expr(g, n->c, dst); return; }   /* min/max compared: its lowered form (check.c) */
+    binary(g, n, dst);
+    return;
   case N_WINDOW: {
     int base = g->top;
     expr(g, n->a, dst);
@@ -1196,6 +1274,12 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_QUANT: quant(g, n, dst); return;
   case N_COVER: cover(g, n, dst); return;
   case N_IF: if_expr(g, n, dst); return;
+  case N_UNKNOWN: {
+    pol_Value why = {PV_STR, str_id(g, n->str), {0}};
+    emit_abx(g, OP_UNKNOWN, dst, konst(g, why), n->span);
+    return;
+  }
+  case N_LOOKUP: lookup(g, n, dst); return;
   case N_GAP: gap(g, n, dst); return;
   case N_ATLEAST: {
     int base = g->top, np = 0;
@@ -1221,6 +1305,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH:
   case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
+  case N_TABLE:
     break;   /* literals are folded above; the rest are not expressions */
   }
   abort();

@@ -142,7 +142,9 @@ enum { B_NONE, B_FLOOR, B_START_OF, B_END_OF, B_KNOWN,
        B_DAYS, B_WEEKS, B_YEARS,  /* a number to a duration */
        /* calendar windows, the sides of a line, sliding periods
           (docs/language.md, "Calendar windows", "Sides", "Periods") */
-       B_CAL_MONTH, B_CAL_QUARTER, B_CAL_YEAR, B_SIDES, B_PERIODS };
+       B_CAL_MONTH, B_CAL_QUARTER, B_CAL_YEAR, B_SIDES, B_PERIODS,
+       B_MIN, B_MAX   /* docs/language.md, "Unknown, min and max, first, tables" */ };
+#define POL_MAX_TABLE_ENTRIES 4096   /* entries of one `table` (E0417) */
 int pol_builtin(const char *name);
 
 #endif

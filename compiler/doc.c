@@ -285,6 +285,7 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
   case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
+  case N_TABLE: case N_UNKNOWN: case N_LOOKUP:
     return 0;   /* not a constant */
   }
   return 0;
@@ -330,6 +331,7 @@ static int inline_let(D *d, const pol_Node *let)
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
+  case N_TABLE: case N_UNKNOWN: case N_LOOKUP:
     return 0;
   }
   return 0;
@@ -427,6 +429,7 @@ static void quant_en(D *d, pol_Buf *b, pol_Node *n, int op, const Env *env, cons
   case Q_EXISTS: pol_buf_puts(b, "at least one "); break;
   case Q_NO: pol_buf_puts(b, "no "); break;
   case Q_EVERY: pol_buf_puts(b, "for every "); break;
+  case Q_FIRST: pol_buf_puts(b, "the first of "); break;
   case Q_COUNT: pol_buf_puts(b, "the number of "); break;
   case Q_SUM:
     pol_buf_puts(b, "the sum of ");
@@ -773,6 +776,13 @@ static void call_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, i
       pol_buf_puts(b, " ");
       window_en(d, b, n->args->next, env, q, 1);
       return;
+    case B_MIN: case B_MAX:
+      pol_buf_puts(b, n->index == B_MIN ? "the least of " : "the greatest of ");
+      for (pol_Node *a = n->args; a; a = a->next) {
+        if (a != n->args) pol_buf_puts(b, a->next ? ", " : " and ");
+        en(d, b, a, env, q, CX_OPND);
+      }
+      return;
     case B_NONE:
       break;
     }
@@ -925,6 +935,37 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
     if (paren) pol_buf_putc(b, ')');
     return;
   }
+  case N_UNKNOWN:
+    pol_buf_puts(b, "not judged (");
+    pol_buf_puts(b, n->str);
+    pol_buf_putc(b, ')');
+    return;
+  case N_LOOKUP: {
+    /* the table's entries in place, as a reviewer checks them against
+       the document; a long table by its size */
+    const pol_Node *t = n->a->decl;
+    pol_buf_printf(b, "the %s entry for ", t && t->text ? t->text : n->a->str);
+    en(d, b, n->b, env, q, CX_OPND);
+    int ne = 0;
+    for (const pol_Node *x = t ? t->args : NULL; x; x = x->next) ne++;
+    if (!t || ne > 12) {
+      pol_buf_printf(b, " (table %s, %d entries)", n->a->str, ne);
+      return;
+    }
+    pol_buf_puts(b, " (");
+    for (pol_Node *x = t->args; x; x = x->next) {
+      if (x != t->args) pol_buf_puts(b, ", ");
+      if (x->flags & 1) pol_buf_puts(b, "any other");
+      else code(b, x->str);
+      pol_buf_puts(b, ": ");
+      en(d, b, x->a, env, q, CX_OPND);
+    }
+    int has_default = 0;
+    for (const pol_Node *x = t->args; x; x = x->next) has_default |= x->flags & 1;
+    if (!has_default) pol_buf_puts(b, ", any other: not judged");
+    pol_buf_putc(b, ')');
+    return;
+  }
   case N_IF:
     pol_buf_puts(b, "(if ");
     en(d, b, n->a, env, q, 0);
@@ -957,6 +998,7 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
+  case N_TABLE:
     break;   /* not expressions */
   }
   pol_buf_puts(b, "?");

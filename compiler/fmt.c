@@ -820,7 +820,9 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
 {
   switch (n->kind) {
   case N_NUM: case N_DATE: case N_DUR: return slice(f, n->span);
-  case N_STR: return text(f, quote(f, n->str));
+  case N_STR: return n->flags & POL_STR_CALENDAR ? text(f, n->str) : text(f, quote(f, n->str));
+  case N_UNKNOWN: return seq(f, text(f, "unknown "), text(f, quote(f, n->str)), NULL);
+  case N_LOOKUP: return seq(f, ex(f, n->a, 0), text(f, "["), ex(f, n->b, 0), text(f, "]"), NULL);
   case N_BOOL: return text(f, n->ival ? "true" : "false");
   case N_NAME: return text(f, n->str);
   case N_IT: return text(f, "it");
@@ -846,7 +848,7 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
   case N_QUANT: {
     /* exists L where a and b: when too long, the operands go below, one per line */
     static const char *const kw[] = {"exists ", "every ", "no ", "count ", "count distinct ", "sum ",
-                                     "latest ", "earliest "};
+                                     "latest ", "earliest ", "first "};
     Doc *d = seq(f, text(f, kw[n->op]), NULL);
     if (n->op == Q_COUNTD || n->op == Q_SUM || n->op == Q_LATEST || n->op == Q_EARLIEST) {
       add(d, ex(f, n->c, 0));
@@ -907,6 +909,7 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
+  case N_TABLE:
     break;   /* not expressions */
   }
   return text(f, "?");
@@ -1175,6 +1178,19 @@ static Doc *item_doc(F *f, pol_Node *it)
     if (it->text) add(d, seq(f, text(f, quote(f, it->text)), text(f, " "), NULL));
     return seq(f, d, textf(f, "%s ", it->path), blk_end(&b, close_brace(it)), NULL);
   }
+  case N_TABLE: {
+    /* one entry a line, like a value set's items */
+    blk_begin(&b, f, 1);
+    for (pol_Node *h = it->args; h; h = h->next) {
+      blk_elem(&b, h->span.start);
+      Doc *e = h->flags & 1 ? seq(f, text(f, "default "), ex(f, h->a, 0), NULL)
+                            : seq(f, text(f, quote(f, h->str)), text(f, " => "), ex(f, h->a, 0), NULL);
+      add(b.body, h->next ? seq(f, e, text(f, ","), NULL) : e);
+    }
+    Doc *d = seq(f, textf(f, "table %s ", it->str), NULL);
+    if (it->text) add(d, seq(f, text(f, quote(f, it->text)), text(f, " "), NULL));
+    return seq(f, d, blk_end(&b, close_brace(it)), NULL);
+  }
   case N_PLAN:
     blk_begin(&b, f, 1);
     for (pol_Node *h = it->args; h; h = h->next) {
@@ -1209,6 +1225,7 @@ static Doc *item_doc(F *f, pol_Node *it)
     return seq(f, d, text(f, " "), blk_end(&b, close_brace(it)), NULL);
   }
   case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM: case N_GAP: case N_FHIRMAP:
+  case N_UNKNOWN: case N_LOOKUP:
     break;   /* not top-level items */
   }
   return text(f, "?");

@@ -493,6 +493,49 @@ static Val periods(const Env *e, Val d, Val w)
   return list_val(l);
 }
 
+/* The least (is_min) or greatest of two numbers, bound by bound (exact
+   when both are; a range widened to whole numbers), or of two dates; else
+   unknown. */
+static Val min_max(Val a, Val b, int is_min)
+{
+  if (a.k == V_DATE && b.k == V_DATE)
+    return date(is_min ? (a.d1 < b.d1 ? a.d1 : b.d1) : (a.d1 > b.d1 ? a.d1 : b.d1));
+  if (a.k != V_NUM || b.k != V_NUM) return unk();
+  pol_Dec lo = is_min ? (a.lo < b.lo ? a.lo : b.lo) : (a.lo > b.lo ? a.lo : b.lo);
+  pol_Dec hi = is_min ? (a.hi < b.hi ? a.hi : b.hi) : (a.hi > b.hi ? a.hi : b.hi);
+  if (exact(a) && exact(b)) return num(lo);
+  return widened(lo, hi, POL_DEC_SCALE);
+}
+
+/* A value of a table (a literal, check.c). */
+static Val table_val(const pol_Node *v)
+{
+  Val r = unk();
+  switch (v->kind) {
+  case N_NUM: return num(v->num);
+  case N_UNARY: return num(-v->a->num);
+  case N_STR: r.k = V_STR; r.s = v->str; return r;
+  case N_DATE: return date(v->ival);
+  case N_DUR: r.k = V_DUR; r.d1 = v->ival; r.d2 = v->ival2; return r;
+  case N_BOOL: return boolv(v->ival);
+  default: return r;
+  }
+}
+
+/* TABLE[KEY]: the entry of a known key, else the default, else unknown; an
+   unknown key is unknown.  A scan of the entries (the VM: a binary search). */
+static Val eval_lookup(const Env *e, const pol_Node *n)
+{
+  Val k = eval(e, n->b);
+  if (k.k != V_STR) return unk();
+  const pol_Node *dflt = NULL;
+  for (const pol_Node *x = n->a->decl->args; x; x = x->next) {
+    if (x->flags & 1) dflt = x;
+    else if (strcmp(x->str, k.s) == 0) return table_val(x->a);
+  }
+  return dflt ? table_val(dflt->a) : unk();
+}
+
 static Val eval_call(const Env *e, const pol_Node *n)
 {
   if (n->res == R_LET) return eval_let(e, n->decl, n->args);
@@ -517,6 +560,11 @@ static Val eval_call(const Env *e, const pol_Node *n)
   case B_END_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_HI_UNK) ? date(a.d2) : unk();
   case B_KNOWN: return boolv(known(a));
   case B_DAYS: case B_WEEKS: case B_YEARS: return duration(n->index, a);
+  case B_MIN: case B_MAX: {
+    Val acc = a;
+    for (const pol_Node *x = n->args->next; x; x = x->next) acc = min_max(acc, eval(e, x), n->index == B_MIN);
+    return acc;
+  }
   default: return unk();
   }
 }
@@ -783,6 +831,8 @@ static Val eval_quant_list(const Env *e, const pol_Node *n, Val l)
     for (uint32_t i = 0; i < len; i++) acc = tri_or(acc, pred_for(e, n->b, list_item(l, i)));
     return triv(n->op == Q_NO ? tri_not(acc) : acc);
   }
+  case Q_FIRST:   /* false over [], else P of the first item */
+    return len == 0 ? boolv(0) : triv(pred_for(e, n->b, list_item(l, 0)));
   case Q_EVERY: {
     Tri acc = T;
     for (uint32_t i = 0; i < len; i++) acc = tri_and(acc, pred_for(e, n->b, list_item(l, i)));
@@ -1023,8 +1073,10 @@ static Val eval(const Env *e, const pol_Node *n)
     if (n->op == O_NOT) return triv(tri_not(truth(a)));
     return a.k == V_NUM ? range(-a.hi, -a.lo) : unk();
   }
-  case N_BINARY: return eval_binary(e, n);
+  case N_BINARY: return n->c ? eval(e, n->c) : eval_binary(e, n);   /* min/max compared: lowered */
   case N_QUANT: return eval_quant(e, n);
+  case N_UNKNOWN: return unk();
+  case N_LOOKUP: return eval_lookup(e, n);
   case N_COVER: return n->op == COV_RUN ? eval_run(e, n) : eval_cover(e, n);
   case N_GAP: return eval_gap(e, n);
   case N_ATLEAST: return eval_atleast(e, n);
@@ -1042,6 +1094,7 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
   case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
+  case N_TABLE:
     break;   /* not expressions */
   }
   return unk();
@@ -1331,7 +1384,7 @@ static char *auth_words(uint32_t f, Val v)
   if (k == PK_NUM && v.k == V_NUM && exact(v)) { pol_dec_format(v.lo, buf); return strdup(buf); }
   if (k == PK_DATE && v.k == V_DATE) { pol_format_date(v.d1, buf); return strdup(buf); }
   if (k == PK_DUR && v.k == V_DUR) { snprintf(buf, sizeof buf, "%dm %dd", (int)v.d1, (int)v.d2); return strdup(buf); }
-  if (k == PK_STR && v.k == V_STR) return strdup(v.s);
+  if ((k == PK_STR || f == POL_AUTH_PER) && v.k == V_STR) return strdup(v.s);   /* per calendar year */
   if (k != PK_LIST || (v.k != V_SET && v.k != V_LIST)) return NULL;
   size_t n = 0, len = 1;
   if (v.k == V_SET) for (const pol_Node *x = v.set; x; x = x->next) n++;

@@ -49,6 +49,8 @@ static pol_Node *un(struct pol_Lex *lx, int op, pol_Node *a, pol_Span sp);
 static pol_Node *quant(struct pol_Lex *lx, int op, const char *binder, pol_Node *list,
                        pol_Node *pred, pol_Node *key, pol_Span sp);
 static char *join_path(struct pol_Lex *lx, const char *a, const char *b);
+static pol_Node *table(struct pol_Lex *lx, const char *kw, pol_Span kwsp, const char *name,
+                       const char *title, pol_Node *entries, pol_Span sp);
 static pol_Node *period(struct pol_Lex *lx, const char *name, pol_Node *s, pol_Node *x, int how,
                         pol_Span sp);
 static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, const char *want,
@@ -119,6 +121,9 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %token EXCEPT "except"
 %token DOTDOT ".."
 %token PREREQUISITE "prerequisite"
+%token FIRST "first"
+%token ARROW "=>"
+%token <str> CALPERIOD "calendar period"
 %token FHIR "fhir"
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
@@ -134,6 +139,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %type <node> governs strlist
 %type <node> fwhere fcodes fmaps fmap felem
 %type <node> psettings psetting
+%type <node> tentries tentry
 %type <str> path
 %type <ival> combinator latest
 
@@ -147,7 +153,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %left '+' '-'
 %left '*' '/'
 %precedence UMINUS
-%precedence '.'
+%precedence '.' '['
 
 %%
 
@@ -216,7 +222,26 @@ item
                     "(policy, import, record, fact, let, extern, branch, assess, decision, otherwise, plan)", $1);
           $$ = NULL;
         } else { $$ = mk(lx, N_PLAN, @$); $$->str = $2; $$->args = $4; } }
+  | IDENT IDENT '{' tentries '}'
+      { $$ = table(lx, $1, @1, $2, NULL, $4, @$); }
+  | IDENT IDENT STRING '{' tentries '}'
+      { $$ = table(lx, $1, @1, $2, $3, $5, @$); }
   | error '}'             { $$ = NULL; }
+  ;
+
+/* the entries of `table NAME { "key" => VALUE, ..., default VALUE }` */
+tentries
+  : tentry                { $$ = $1; }
+  | tentries ',' tentry   { $$ = $1; pol_list_append(&$$, $3); }
+  | tentries ','          { $$ = $1; }
+  ;
+
+tentry
+  : STRING ARROW expr     { $$ = mk(lx, N_HEADER, @$); $$->str = $1; $$->a = $3; }
+  | IDENT expr            { $$ = mk(lx, N_HEADER, @$); $$->a = $2; $$->flags = 1;
+                            if (strcmp($1, "default") != 0)
+                              pol_error(lx->diag, @1, "E0410", "expected '\"KEY\" => VALUE' or "
+                                        "'default VALUE' in a table, found '%s'", $1); }
   ;
 
 psettings
@@ -455,6 +480,8 @@ expr
   | '-' expr %prec UMINUS { $$ = un(lx, O_NEG, $2, @$); }
   | EXISTS primary WHERE expr              { $$ = quant(lx, Q_EXISTS, NULL, $2, $4, NULL, @$); }
   | EXISTS IDENT IN primary WHERE expr     { $$ = quant(lx, Q_EXISTS, $2, $4, $6, NULL, @$); }
+  | FIRST primary WHERE expr               { $$ = quant(lx, Q_FIRST, NULL, $2, $4, NULL, @$); }
+  | FIRST IDENT IN primary WHERE expr      { $$ = quant(lx, Q_FIRST, $2, $4, $6, NULL, @$); }
   | EVERY primary WHERE expr               { $$ = quant(lx, Q_EVERY, NULL, $2, $4, NULL, @$); }
   | EVERY IDENT IN primary WHERE expr      { $$ = quant(lx, Q_EVERY, $2, $4, $6, NULL, @$); }
   | NO primary WHERE expr                  { $$ = quant(lx, Q_NO, NULL, $2, $4, NULL, @$); }
@@ -540,6 +567,12 @@ primary
                              `x in L where` names the item rather than asking
                              whether the count is in L */
   | IT                    { $$ = mk(lx, N_IT, @$); }
+  | IDENT STRING          { $$ = mk(lx, N_UNKNOWN, @$); $$->str = $2;
+                            if (strcmp($1, "unknown") != 0)
+                              pol_error(lx->diag, @1, "E0411", "unexpected string after '%s' "
+                                        "(the only name a string follows is `unknown \"REASON\"`)", $1); }
+  | CALPERIOD             { $$ = mk(lx, N_STR, @$); $$->str = $1; $$->flags = POL_STR_CALENDAR; }
+  | primary '[' expr ']'  { $$ = mk(lx, N_LOOKUP, @$); $$->a = $1; $$->b = $3; }
   | IDENT '(' arglist ')' { $$ = mk(lx, N_CALL, @$); $$->str = $1; $$->args = $3; }
   | DAYS '(' arglist ')'  { $$ = mk(lx, N_CALL, @$); $$->str = "days"; $$->args = $3; }
   | '(' expr ')'          { $$ = $2; }
@@ -624,6 +657,23 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
     pol_error(lx->diag, wsp, "E0280", "expected 'longest %s %s', found 'longest %s'", want,
               strcmp(want, "run") == 0 ? "of" : "in", word);
   if (n->kind == N_COVER) n->op = COV_RUN;
+  return n;
+}
+
+/* `table NAME ["TITLE"] { ... }`: `table` is a name, not a keyword, so
+   facts and fields may still be called `table`. */
+static pol_Node *table(struct pol_Lex *lx, const char *kw, pol_Span kwsp, const char *name,
+                       const char *title, pol_Node *entries, pol_Span sp)
+{
+  if (strcmp(kw, "table") != 0) {
+    pol_error(lx->diag, kwsp, "E0350", "unexpected '%s': expected a declaration "
+              "(policy, import, record, fact, let, extern, branch, assess, decision, otherwise, plan, table)", kw);
+    return NULL;
+  }
+  pol_Node *n = mk(lx, N_TABLE, sp);
+  n->str = name;
+  n->text = title;
+  n->args = entries;
   return n;
 }
 

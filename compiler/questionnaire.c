@@ -227,6 +227,11 @@ static void walk(Q *q, const pol_Node *n)
     walk(q, n->b);
     walk(q, n->c);
     break;
+  case N_UNKNOWN:   /* no fact: the policy leaves it open */
+    break;
+  case N_LOOKUP:    /* the key; the table reads no fact */
+    walk(q, n->b);
+    break;
   case N_NAME:
     if (n->res == R_FACT && n->decl) use_fact(q, n->decl);
     else if (n->res == R_LET) walk_let(q, n->decl);
@@ -269,6 +274,7 @@ static void walk(Q *q, const pol_Node *n)
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD: case N_PLAN:
   case N_VALUESET: case N_VSITEM:   /* a value set named by `in` reads no fact */
   case N_FHIR: case N_FHIRMAP:      /* a binding is read by the FHIR input, not judged */
+  case N_TABLE:
     break;
   }
   q->nest--;

@@ -73,6 +73,8 @@ static inline const char *pol_xrole_name(char role)
   case 'v': return "value";
   case 'f': return "fact";
   case 'c': return "value set";
+  case 't': return "table keys";
+  case 'K': return "table values";
   default: return "?";
   }
 }

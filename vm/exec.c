@@ -579,6 +579,45 @@ static pol_Value merge(const pol_Value *a0, const pol_Value *b0)
   return widen(alo < blo ? alo : blo, ahi > bhi ? ahi : bhi, POL_DEC_SCALE);
 }
 
+/* MIN (dir -1) / MAX (dir 1) of two known numbers (a range is known to
+   lie in its bounds: the result's bounds are the least / greatest of the
+   bounds, widened to whole numbers unless both are exact) or two dates;
+   else unknown (a bound-free unknown number may be anything). */
+static pol_Value min_max(const pol_Value *a0, const pol_Value *b0, int dir)
+{
+  pol_Value a = exact(a0), b = exact(b0);
+  if (a.tag == PV_DATE && b.tag == PV_DATE) {
+    int32_t x = (int32_t)a.aux, y = (int32_t)b.aux;
+    return pol_date(dir < 0 ? (x < y ? x : y) : (x > y ? x : y));
+  }
+  pol_Dec alo, ahi, blo, bhi;
+  if (!num_range(&a, &alo, &ahi) || !num_range(&b, &blo, &bhi)) return pol_unk();
+  pol_Dec lo = dir < 0 ? (alo < blo ? alo : blo) : (alo > blo ? alo : blo);
+  pol_Dec hi = dir < 0 ? (ahi < bhi ? ahi : bhi) : (ahi > bhi ? ahi : bhi);
+  if (a.tag == PV_NUM && b.tag == PV_NUM) return pol_num(lo);
+  return widen(lo, hi, POL_DEC_SCALE);
+}
+
+/* LOOKUP: the value of key s in the table whose keys are set `set` (sorted
+   string ids) and whose values start at constant k0; the default K[k0 + n]
+   when the table has one (dflt), else unknown with its reason noted. */
+static pol_Value lookup(pol_VM *vm, const pol_Value *s, uint32_t set, uint32_t k0, int dflt)
+{
+  const pol_Program *p = vm->p;
+  if (s->tag != PV_STR) return pol_unk();
+  const uint32_t *it = p->setitems + p->set0[set];
+  uint32_t lo = 0, hi = p->setn[set], n = hi;
+  while (s->aux != POL_NOSTR && lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (it[mid] == s->aux) return p->k[k0 + mid];
+    if (it[mid] < s->aux) lo = mid + 1;
+    else hi = mid;
+  }
+  if (dflt) return p->k[k0 + n];
+  if (vm->tracing) note_missing(vm, POL_MISS_REASON, k0 + n);
+  return pol_unk();
+}
+
 /* SUM: v1 + v2 + ... over the items whose body is true, in list order (a
    partial sum out of range stops the case, as `+` does); an item whose
    body is unknown adds [min(0, v), max(0, v)]; a value that is a range adds
@@ -1055,6 +1094,20 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     R[a] = pol_tri(acc);
     NEXT();
   }
+  CASE(FIRST) {
+    int a = (int)POL_A(i), item = (int)POL_C(i);
+    uint32_t body = POL_Ax(*pc++);
+    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
+    const pol_List *l = R[POL_B(i)].u.p;
+    if (l->n == 0) { R[a] = pol_bool(0); NEXT(); }
+    if (charge(vm, ITEM_COST) != 0) return pol_unk();
+    vm->visits++;
+    R[item] = l->items[0];
+    pol_Value v = run(vm, body);
+    if (vm->out_of_budget) return pol_unk();
+    R[a] = pol_tri(pol_truth(&v));
+    NEXT();
+  }
   CASE(EVERY) {
     int a = (int)POL_A(i), item = (int)POL_C(i);
     uint32_t body = POL_Ax(*pc++);
@@ -1165,6 +1218,19 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(SETLIST) R[POL_A(i)] = set_list(vm, &R[POL_B(i)]); NEXT();
   CASE(DUR) R[POL_A(i)] = duration_of(&R[POL_B(i)], POL_C(i)); NEXT();
   CASE(MERGE) R[POL_A(i)] = merge(&R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(UNKNOWN) {
+    R[POL_A(i)] = pol_unk();
+    if (vm->tracing) note_missing(vm, POL_MISS_REASON, POL_Bx(i));
+    NEXT();
+  }
+  CASE(MIN) R[POL_A(i)] = min_max(&R[POL_B(i)], &R[POL_C(i)], -1); NEXT();
+  CASE(MAX) R[POL_A(i)] = min_max(&R[POL_B(i)], &R[POL_C(i)], 1); NEXT();
+  CASE(LOOKUP) {
+    uint32_t set = POL_Ax(pc[0]), k0 = POL_Ax(pc[1]);
+    pc += 2;
+    R[POL_A(i)] = lookup(vm, &R[POL_B(i)], set, k0, POL_C(i) == 1);
+    NEXT();
+  }
   CASE(ATLEAST) {
     uint32_t k = POL_Ax(*pc++), yes = 0, maybe = 0;
     for (uint32_t j = 0; j < POL_C(i); j++) {
@@ -1745,7 +1811,8 @@ static pol_Value auth_value(uint32_t f, pol_Value v)
   switch ((pol_Tag)v.tag) {
   case PV_NUM: return k == PK_NUM ? v : pol_unk();
   case PV_RANGE: return k == PK_NUM && v.u.r.lo == v.u.r.hi ? pol_num_int(v.u.r.lo) : pol_unk();
-  case PV_STR: return k == PK_STR ? v : pol_unk();
+  case PV_STR:   /* `per calendar year` is a string (docs/language.md) */
+    return k == PK_STR || f == POL_AUTH_PER ? v : pol_unk();
   case PV_DATE: return k == PK_DATE ? v : pol_unk();
   case PV_DUR: return k == PK_DUR ? v : pol_unk();
   case PV_SET: return k == PK_LIST ? v : pol_unk();

@@ -242,6 +242,8 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
       fprintf(f, "extern %s", ax < p->next && p->ext ? S(p, p->ext[ax].name) : "?");
     else if (r == 'c')
       fprintf(f, "value set %s", ax < p->nvs && p->vs ? S(p, p->vs[ax].name) : "?");
+    else if (r == 't') fprintf(f, "table keys: set %u", ax);
+    else if (r == 'K') fprintf(f, "table values: K%u..", ax);
     else fprintf(f, "%s block %u", pol_xrole_name(r), ax);
     fputc('\n', f);
   }

@@ -251,7 +251,9 @@ static int first_evidence(const pol_VM *vm, const pol_CritResult *r, uint32_t i)
 
 static void missing_path(const pol_Program *p, const pol_Missing *m, char *buf, size_t n)
 {
-  if (m->rec == POL_NOSTR) {
+  if (m->rec == POL_MISS_REASON) {   /* verified: a string constant */
+    snprintf(buf, n, "%s", m->idx < p->nk && p->k[m->idx].tag == PV_STR ? p->k[m->idx].u.s : "?");
+  } else if (m->rec == POL_NOSTR) {
     const pol_Fact *f = &p->facts[m->idx];
     if (f->scope == POL_SCOPE_LINE) snprintf(buf, n, "request.procedures[].%s", p->str[f->path]);
     else snprintf(buf, n, "%s", p->str[f->path]);
@@ -586,12 +588,15 @@ static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
   pol_buf_puts(b, "]");
 }
 
-/* The unknown facts a criterion or a branch condition recorded itself. */
+/* The unknown facts a criterion or a branch condition recorded itself;
+   with reasons, instead, the reasons of the `unknown "REASON"` values and
+   tables without the key it met (the trace's `open`, docs/cli.md). */
 static void record_facts(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, int *first,
-                         char (*seen)[160], int *nseen)
+                         char (*seen)[160], int *nseen, int reasons)
 {
   const pol_Program *p = pol_vm_program(vm);
   for (uint32_t i = 0; i < r->nmiss; i++) {
+    if ((pol_vm_missing(vm)[r->miss0 + i].rec == POL_MISS_REASON) != (reasons != 0)) continue;
     char path[160];
     missing_path(p, &pol_vm_missing(vm)[r->miss0 + i], path, sizeof path);
     int dup = 0;
@@ -608,7 +613,7 @@ static void record_facts(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, 
    over its unknown children for a composite.  Appends JSON strings. */
 static void missing_facts(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
                           const pol_LineResult *lr, uint32_t ci, int *first,
-                          char (*seen)[160], int *nseen)
+                          char (*seen)[160], int *nseen, int reasons)
 {
   const pol_Program *p = pol_vm_program(vm);
   const pol_Crit *cr = &p->crit[ci];
@@ -617,11 +622,33 @@ static void missing_facts(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
     for (uint32_t j = 0; j < cr->nchildren; j++) {
       uint32_t k = p->crit_children[cr->child0 + j];
       if (res_of(pol, lr, k)->status == PS_UNKNOWN)
-        missing_facts(b, vm, pol, lr, k, first, seen, nseen);
+        missing_facts(b, vm, pol, lr, k, first, seen, nseen, reasons);
     }
     return;
   }
-  record_facts(b, vm, r, first, seen, nseen);
+  record_facts(b, vm, r, first, seen, nseen, reasons);
+}
+
+/* The reasons (record_facts) of the records of r, or of criterion ci when
+   r is NULL, as JSON strings into why. */
+static void open_reasons(pol_Buf *why, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
+                         uint32_t ci, const pol_CritResult *r)
+{
+  int first = 1, nseen = 0;
+  char seen[64][160];
+  if (r) record_facts(why, vm, r, &first, seen, &nseen, 1);
+  else missing_facts(why, vm, pol, lr, ci, &first, seen, &nseen, 1);
+}
+
+/* `, "open": [...]` after a `missing` entry's facts when it has reasons
+   (an addition to the trace format, docs/cli.md). */
+static void open_json(pol_Buf *b, pol_Buf *why)
+{
+  if (why->n) {
+    pol_buf_puts(b, "], \"open\": [");
+    pol_buf_puts(b, why->s);
+  }
+  pol_buf_free(why);
 }
 
 static void crit_head(pol_Buf *b, const pol_Program *p, uint32_t ci, const char *idkey,
@@ -799,7 +826,10 @@ static void missing(Out *o, uint32_t ci)
     pol_buf_puts(o->b, ", \"facts\": [");
     int first = 1, nseen = 0;
     char seen[64][160];
-    missing_facts(o->b, o->vm, o->pol, o->lr, ci, &first, seen, &nseen);
+    missing_facts(o->b, o->vm, o->pol, o->lr, ci, &first, seen, &nseen, 0);
+    pol_Buf why = {0};
+    open_reasons(&why, o->vm, o->pol, o->lr, ci, NULL);
+    open_json(o->b, &why);
     pol_buf_puts(o->b, "], \"text\": ");
     pol_buf_json_str(o->b, p->str[cr->text]);
     pol_buf_puts(o->b, "}");
@@ -837,7 +867,10 @@ static void cond_missing(Out *o, uint32_t b)
   pol_buf_puts(o->b, ", \"facts\": [");
   int first = 1, nseen = 0;
   char seen[64][160];
-  record_facts(o->b, o->vm, &o->lr->cond[b - o->pol->branch0], &first, seen, &nseen);
+  record_facts(o->b, o->vm, &o->lr->cond[b - o->pol->branch0], &first, seen, &nseen, 0);
+  pol_Buf why = {0};
+  open_reasons(&why, o->vm, NULL, NULL, 0, &o->lr->cond[b - o->pol->branch0]);
+  open_json(o->b, &why);
   pol_buf_puts(o->b, "], \"text\": ");
   pol_buf_json_str(o->b, p->str[br->text]);
   pol_buf_puts(o->b, "}");
@@ -878,7 +911,10 @@ static void auth_missing(Out *o)
     int first = 1, nseen = 0;
     char seen[64][160];
     pol_CritResult r = {PS_UNKNOWN, 0, 0, a->miss0, a->nmiss};
-    record_facts(o->b, o->vm, &r, &first, seen, &nseen);
+    record_facts(o->b, o->vm, &r, &first, seen, &nseen, 0);
+    pol_Buf why = {0};
+    open_reasons(&why, o->vm, NULL, NULL, 0, &r);
+    open_json(o->b, &why);
     pol_buf_printf(o->b, "], \"text\": \"The authorized %s is unknown\"}", pol_auth_name(f));
   }
 }
@@ -1166,10 +1202,14 @@ static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, co
     pol_Buf facts = {0};
     int first = 1, nseen = 0;
     char seen[64][160];
-    missing_facts(&facts, vm, pol, lr, ci, &first, seen, &nseen);
-    pol_buf_printf(b, "  - %s: %s\n      needs: %s\n", p->str[cr->id], p->str[cr->text],
-                   facts.n ? facts.s : "(see evidence)");
+    missing_facts(&facts, vm, pol, lr, ci, &first, seen, &nseen, 0);
+    pol_Buf why = {0};
+    open_reasons(&why, vm, pol, lr, ci, NULL);
+    pol_buf_printf(b, "  - %s: %s\n", p->str[cr->id], p->str[cr->text]);
+    if (facts.n || !why.n) pol_buf_printf(b, "      needs: %s\n", facts.n ? facts.s : "(see evidence)");
+    if (why.n) pol_buf_printf(b, "      not judged: %s\n", why.s);
     pol_buf_free(&facts);
+    pol_buf_free(&why);
   }
   if (descend_missing(cr, r))
     for (uint32_t j = 0; j < cr->nchildren; j++) missing_text(b, vm, pol, lr, p->crit_children[cr->child0 + j]);
@@ -1228,11 +1268,16 @@ static void cond_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, ui
   pol_Buf facts = {0};
   int first = 1, nseen = 0;
   char seen[64][160];
-  record_facts(&facts, vm, &lr->cond[bi - p->pol[lr->policy].branch0], &first, seen, &nseen);
+  const pol_CritResult *cr = &lr->cond[bi - p->pol[lr->policy].branch0];
+  record_facts(&facts, vm, cr, &first, seen, &nseen, 0);
+  pol_Buf why = {0};
+  open_reasons(&why, vm, NULL, NULL, 0, cr);
   pol_buf_printf(b, "  - %s: %s\n", name, p->str[br->text]);
   if (br->when != POL_NOSTR) pol_buf_printf(b, "      when: %s\n", p->str[br->when]);
-  pol_buf_printf(b, "      needs: %s\n", facts.n ? facts.s : "(see the condition)");
+  if (facts.n || !why.n) pol_buf_printf(b, "      needs: %s\n", facts.n ? facts.s : "(see the condition)");
+  if (why.n) pol_buf_printf(b, "      not judged: %s\n", why.s);
   pol_buf_free(&facts);
+  pol_buf_free(&why);
 }
 
 static void aspect_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, uint32_t a)
@@ -1267,10 +1312,14 @@ static void auth_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr)
       int first = 1, nseen = 0;
       char seen[64][160];
       pol_CritResult r = {PS_UNKNOWN, 0, 0, a->miss0, a->nmiss};
-      record_facts(&facts, vm, &r, &first, seen, &nseen);
-      pol_buf_printf(b, "  - authorize %s\n      needs: %s\n", pol_auth_name(f),
-                     facts.n ? facts.s : "(see the authorize block)");
+      record_facts(&facts, vm, &r, &first, seen, &nseen, 0);
+      pol_Buf why = {0};
+      open_reasons(&why, vm, NULL, NULL, 0, &r);
+      pol_buf_printf(b, "  - authorize %s\n", pol_auth_name(f));
+      if (facts.n || !why.n) pol_buf_printf(b, "      needs: %s\n", facts.n ? facts.s : "(see the authorize block)");
+      if (why.n) pol_buf_printf(b, "      not judged: %s\n", why.s);
       pol_buf_free(&facts);
+      pol_buf_free(&why);
     }
     return;
   }

@@ -294,6 +294,9 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
                   B + C - 1, bl->nregs);
   }
 
+  if (op == OP_UNKNOWN && p->k[B].tag != PV_STR)   /* B < nk: checked above */
+    return fail(v, AT "the reason of UNKNOWN, constant %u, is not a string", b, pc, B);
+
   const char *roles = oi->xroles;   /* opcodes.def: one letter a word */
   for (uint32_t i = 0; roles[i]; i++) {
     uint32_t x = POL_Ax(p->code[pc + 1 + i]);
@@ -318,6 +321,20 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
       if (x < 1 || x > C) return fail(v, AT "at least %u of %u items", b, pc, x, C);
     } else if (roles[i] == 'c') {
       if (x >= p->nvs) return fail(v, AT "value set %u out of range (nvs %u)", b, pc, x, p->nvs);
+    } else if (roles[i] == 't') {
+      if (x >= p->nsets) return fail(v, AT "table keys: set %u out of range (nsets %u)", b, pc, x, p->nsets);
+    } else if (roles[i] == 'K') {
+      /* LOOKUP (2.3): a value per key of the set before it, then the
+         default (C = 1) or the reason a key is absent (C = 0, a string) */
+      uint32_t set = i > 0 && roles[i - 1] == 't' ? POL_Ax(p->code[pc + i]) : 0;
+      uint64_t n = set < p->nsets ? p->setn[set] : 0;
+      if ((uint64_t)x + n + 1 > p->nk)
+        return fail(v, AT "table values %u..%lu out of range (nk %u)", b, pc, x,
+                    (unsigned long)((uint64_t)x + n), p->nk);
+      if (C > 1) return fail(v, AT "table default flag %u is not 0 or 1", b, pc, C);
+      if (C == 0 && p->k[x + n].tag != PV_STR)
+        return fail(v, AT "table without a default: constant %lu is not its reason (a string)", b, pc,
+                    (unsigned long)(x + n));
     } else if (roles[i] == 'x') {
       if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
       if (C != p->ext[x].nargs)

@@ -67,9 +67,12 @@ typedef struct pol_WitRec {
 /* A missing fact: a fact slot (rec == POL_NOSTR) or a field of a record
    type (rec = record type index, idx = field index). */
 typedef struct pol_Missing {
-  uint32_t rec;
+  uint32_t rec;   /* a record type (idx its field), POL_NOSTR (idx a fact
+                     slot) or POL_MISS_REASON (idx a string constant: the
+                     reason of an `unknown "…"` or of a table without the key) */
   uint32_t idx;
 } pol_Missing;
+#define POL_MISS_REASON (POL_NOSTR - 1u)
 
 typedef struct pol_CritResult {
   uint8_t status;             /* pol_Status */

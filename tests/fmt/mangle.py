@@ -6,7 +6,8 @@ a new line with some indentation) so that `polc fmt` has to rebuild the
 layout from scratch.  It keeps what the formatter is allowed to read from
 the spacing: blank lines (a run holding two new lines), the white space
 next to a comment (whether a comment trails code or stands on its line),
-and the single space inside the tokens `not in` and `12 months`, where
+and the single space inside the tokens `not in`, `12 months` and
+`calendar year`, where
 the scanner allows no new line.  Strings and comments are copied as they
 are.  Deterministic for a given seed.
 """
@@ -72,7 +73,9 @@ def main():
         last_word = re.findall(r"[A-Za-z_0-9]+$", prev)
         first_word = re.findall(r"^[A-Za-z_]+", nxt)
         if (last_word and last_word[0] == "not" and first_word and first_word[0] == "in") or \
-           (last_word and last_word[0].isdigit() and first_word and first_word[0] in UNITS):
+           (last_word and last_word[0].isdigit() and first_word and first_word[0] in UNITS) or \
+           (last_word and last_word[0] == "calendar" and first_word and
+            first_word[0] in ("year", "quarter", "month")):
             out.append(" ")
             continue
         out.append(rnd.choice([" ", "   ", "\n", "\n" + " " * rnd.randint(0, 12), " \t "]))

@@ -2,10 +2,11 @@
 """tests/fmt/sprinkle.py SEED N < in.pol > out.pol -- comments between tokens.
 
 Inserts N comments, `/* kK */` or `// kK` (followed by a new line), into
-white space between tokens chosen at random (never inside `not in` or a
-duration such as `12 months`), so that tests/suites/fmt.sh can check that
-`polc fmt` keeps every comment, in order, never changes the meaning and
-is idempotent wherever comments stand.  Deterministic for a given seed.
+white space between tokens chosen at random (never inside `not in`, a
+duration such as `12 months` or `calendar year`), so that
+tests/suites/fmt.sh can check that `polc fmt` keeps every comment, in
+order, never changes the meaning and is idempotent wherever comments
+stand.  Deterministic for a given seed.
 """
 import random
 import sys
@@ -24,7 +25,8 @@ def main():
             continue
         prev, nxt = parts[k - 1][1], parts[k + 1][1]
         if (prev.endswith("not") and nxt.startswith("in")) or \
-           (prev[-1:].isdigit() and nxt.split()[0].rstrip(")],}") in UNITS):
+           (prev[-1:].isdigit() and nxt.split()[0].rstrip(")],}") in UNITS) or \
+           (prev.endswith("calendar") and nxt.split()[0] in ("year", "quarter", "month")):
             continue
         slots.append(k)
     for i, k in enumerate(sorted(rnd.sample(slots, min(n, len(slots))))):

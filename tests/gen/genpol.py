@@ -80,6 +80,11 @@ CODES = ["C1", "C2", "C3"]
 VALUESETS = ['valueset VSA "gen A" icd10cm { "A00.*", "B03" .. "B05", except "B04.9" }',
              'valueset VSB icd10cm { VSA, "Z99", except "A00.1" }']
 VS_NAMES = ["VSA", "VSB"]
+# lookup tables (docs/language.md, "Unknown, min and max, first, tables"):
+# every file declares these; TBL has no default (an absent key: unknown)
+TABLES = ['table TBL { "a" => 1, "b" => 2.5, "c" => -3 }',
+          'table TBD "with a default" { "a" => 3, "d" => 10, default 2 }',
+          'table TBT { "a" => 2025-03-01, "b" => 2024-06-01 }']
 VS_CODES = ["A00", "A00.1", "a001", "A01", "B03", "B04.9", "B049", "B05.77", "B06", "Z99", "Z99.1"]
 # routing by range and family: some policies add one of these to `codes`,
 # and lines sometimes carry the procedure codes around them
@@ -219,7 +224,16 @@ class Gen:
         k = self.pick(["and", "or", "not", "quant", "quant", "count", "countd", "cover",
                        "atleast", "within", "call", "coal", "cmpnum", "cmpdate", "instr",
                        "known", "ext", "setq", "if", "latest", "sum",
-                       "run", "gap", "periods"])
+                       "run", "gap", "periods", "unknown", "minmax", "table"])
+        if k == "unknown":
+            self.prims.add("unknown literal")
+            return 'unknown "open %d"' % self.r.randint(1, 3)
+        if k == "minmax":
+            self.prims.add("min/max compared")
+            return "(%s %s %s)" % (self.minmax(d, sc), self.cmp(), self.e_num(d - 1, sc))
+        if k == "table":
+            self.prims.add("table lookup")
+            return "(%s %s %s)" % (self.lookup(sc), self.cmp(), num_lit(self.pick(sorted(self.nums))))
         if k == "and" or k == "or":
             return "(%s %s %s)" % (self.e_bool(d - 1, sc), k, self.e_bool(d - 1, sc))
         if k == "not":
@@ -350,6 +364,21 @@ class Gen:
             return "(%s %s of %s%s)" % (op, val, item, order)
         return "(%s %s of %s where %s%s)" % (op, val, item, self.where(d, sc, rec, binder=b), order)
 
+    def minmax(self, d, sc):
+        """min(...) / max(...) of 2 or 3 numbers, sometimes unknown."""
+        args = [self.e_num(d - 1, sc) for _ in range(self.r.randint(2, 3))]
+        if self.chance(0.15):
+            args[self.r.randrange(len(args))] = 'unknown "open"'
+        return "%s(%s)" % (self.pick(["min", "max"]), ", ".join(args))
+
+    def lookup(self, sc):
+        """TBL[s] or TBD[s], the key a string expression."""
+        t = self.pick(["TBL", "TBD"])
+        k = self.leaf("string", sc)
+        if t == "TBL" and k in ('"d"',):   # a literal key TBL lacks is an error (E0420)
+            k = q(self.pick(["a", "b", "c"]))
+        return "%s[%s]" % (t, k)
+
     def cmp(self):
         return self.pick(["==", "!=", "<", "<=", ">", ">="])
 
@@ -436,7 +465,7 @@ class Gen:
         if len(sc) >= 3:
             return self.bool_leaf(sc)
         l, rec = self.pick(self.lists(sc))
-        op = self.pick(["exists", "every", "no"])
+        op = self.pick(["exists", "every", "no", "first"])
         self.prims.add(op + (" nested" if sc else ""))
         binder = self.binder_for(sc, rec, 0.3)
         inner = sc + [(rec, binder)]
@@ -564,7 +593,13 @@ class Gen:
         if d <= 0 or self.chance(0.3):
             return self.leaf("number", sc)
         k = self.pick(["arith", "arith", "count", "countd", "cover", "coal", "floor", "datediff",
-                       "neg", "call", "sum", "latest", "if", "run", "gap"])
+                       "neg", "call", "sum", "latest", "if", "run", "gap", "minmax", "table"])
+        if k == "minmax":
+            self.prims.add("min/max")
+            return self.minmax(d, sc)
+        if k == "table":
+            self.prims.add("table lookup")
+            return self.lookup(sc)
         if k == "sum":
             return self.sum(d, sc)
         if k == "latest":
@@ -607,7 +642,17 @@ class Gen:
     def e_date(self, d, sc):
         if d <= 0 or self.chance(0.4):
             return self.leaf("date", sc)
-        k = self.pick(["dur", "dur", "coal", "part", "call", "ndur", "latest", "if"])
+        k = self.pick(["dur", "dur", "coal", "part", "call", "ndur", "latest", "if", "minmax", "table"])
+        if k == "minmax":
+            self.prims.add("min/max of dates")
+            return "%s(%s)" % (self.pick(["min", "max"]),
+                               ", ".join(self.e_date(d - 1, sc) for _ in range(self.r.randint(2, 3))))
+        if k == "table":
+            self.prims.add("table lookup")
+            k = self.leaf("string", sc)
+            if k in ('"c"', '"d"'):   # a literal key TBT lacks is an error (E0420)
+                k = q("a")
+            return "TBT[%s]" % k
         if k == "ndur":
             self.prims.add("days/weeks/years(n)")
             return "(%s %s %s(%s))" % (self.leaf("date", sc), self.pick(["+", "-"]),
@@ -904,6 +949,7 @@ def gen_policies(rng, g, npol):
         out.append("}")
         out.append('import "gen"')
         out += VALUESETS
+        out += TABLES
         if g.externs:
             out.append('extern "libpolgen_none.so" ext_pos(number): bool')
         out += lets

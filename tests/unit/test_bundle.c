@@ -507,7 +507,11 @@ static void test_opinfo(void **state)
   assert_int_equal(OP_INVS, 48);
   assert_string_equal(pol_opinfo[OP_INVS].xroles, "c");
   assert_int_equal(OP_RUN, 49);
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "PERIODS");
+  assert_int_equal(OP_PERIODS, 53);
+  /* 2.3: UNKNOWN .. LOOKUP after PERIODS */
+  assert_int_equal(OP_UNKNOWN, 54);
+  assert_string_equal(pol_opinfo[OP_LOOKUP].xroles, "tK");
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "LOOKUP");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */

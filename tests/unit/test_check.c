@@ -1034,6 +1034,43 @@ static void test_for_each_errors(void **state)
   ck_free(&k);
 }
 
+
+/* issue 11: unknown, min / max, first, tables, per calendar year:
+   E0410-E0422 (docs/errors.md). */
+static void test_issue11_errors(void **state)
+{
+  (void)state;
+  const char *tb = "table QL { \"a\" => 4, \"b\" => 3 }\ntable QD { \"a\" => 4, default 1 }\n";
+  expect_ok(tb, "QL[cpt] > 2 and QD[\"zz\"] == 1 and QL[\"a\"] == 4");
+  expect_ok("", "pain_nrs > 3 and unknown \"why\"");
+  expect_ok("", "min(pain_nrs, 3, 7) < 5 and max(request_date, service_date) > 2025-01-01");
+  expect_ok("", "first d in line_diagnoses where d == \"M05.79\"");
+  expect_ok("let u: number = unknown \"n\"", "(if pain_radiating then 3 else unknown \"n\") == u");
+  expect_errors("table T { \"a\" => 1, bogus 2 }", "true", 1, "E0410", (const char *)NULL);
+  expect_errors("", "pain_nrs > 3 and nope \"why\"", 1, "E0411", (const char *)NULL);
+  expect_errors("", "calendar year == \"x\"", 1, "E0412", (const char *)NULL);
+  expect_errors(tb, "QL == 1", 1, "E0413", (const char *)NULL);
+  expect_errors("table T { \"a\" => 1, \"a\" => 2 }", "T[cpt] == 1", 1, "E0414", (const char *)NULL);
+  expect_errors("table T { \"a\" => 1, \"b\" => \"x\" }", "true", 1, "E0415", (const char *)NULL);
+  expect_errors("table T { \"a\" => pain_nrs }", "true", 1, "E0416", (const char *)NULL);
+  expect_errors("table T { \"a\" => 1, default 1, default 2 }", "true", 1, "E0417", (const char *)NULL);
+  expect_errors("", "line_diagnoses[1] == \"x\"", 1, "E0418", (const char *)NULL);
+  expect_errors(tb, "QL[pain_nrs] == 1", 1, "E0419", (const char *)NULL);
+  expect_errors("", "first x in {\"a\", \"b\"} where x == cpt", 1, "E0418", (const char *)NULL);
+  expect_errors(tb, "QL[\"c\"] == 1", 1, "E0420", (const char *)NULL);
+  expect_errors("", "min(pain_nrs) < 1", 1, "E0421", (const char *)NULL);
+  expect_errors("", "min(pain_nrs, request_date) < 1", 1, "E0421", (const char *)NULL);
+  expect_errors("", "min(cpt, cpt) == \"x\"", 1, "E0421", (const char *)NULL);
+  expect_errors("", "unknown \"\"", 1, "E0422", (const char *)NULL);
+  /* `per calendar year` in an authorize block; a quantity of a table */
+  Ck k;
+  check(&k, HDR "table QL { \"a\" => 4, default 1 }\n"
+            "branch \"B\" \"b\" when cpt == \"X\" {\n  criterion \"C\" \"c\" { true }\n"
+            "  authorize {\n    quantity QL[cpt] per calendar quarter\n  }\n}\n");
+  errors(&k, 0);
+  ck_free(&k);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1066,6 +1103,7 @@ int main(void)
     cmocka_unit_test(test_tags_and_decision_errors),
     cmocka_unit_test(test_otherwise),
     cmocka_unit_test(test_for_each_errors),
+    cmocka_unit_test(test_issue11_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

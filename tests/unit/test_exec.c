@@ -1710,6 +1710,90 @@ static void test_if(void **state)
   expect("rdate - (if a then 14 days else 2 weeks) == 2025-05-18", "\"a\": null", T);
 }
 
+
+/* issue 11: unknown "REASON", min / max, first, tables (docs/language.md,
+   "Unknown, min and max, first, tables"). */
+static void test_unknown_literal(void **state)
+{
+  (void)state;
+  static const char *const cv[3] = {"false", "true", "null"};
+  for (int i = 0; i < 3; i++) {
+    char facts[64];
+    snprintf(facts, sizeof facts, "\"a\": %s", cv[i]);
+    expect("a and unknown \"open\"", facts, i == 0 ? F : U);
+    expect("a or unknown \"open\"", facts, i == 1 ? T : U);
+    expect("not unknown \"open\"", facts, U);
+    expect("(if a then 3 else unknown \"open\") == 3", facts, i == 1 ? T : U);
+    expect("known(unknown \"open\")", facts, F);
+    expect("(unknown \"open\" ?? a) == a", facts, i == 2 ? U : T);
+  }
+  expect("n < unknown \"open\"", "\"n\": 1", U);
+  expect_d("let x: number = unknown \"open\"", "x > 0 or true", "", T);
+}
+
+static void test_min_max(void **state)
+{
+  (void)state;
+  expect("min(n, m) == 2", "\"n\": 2, \"m\": 5", T);
+  expect("max(n, m, 3) == 5", "\"n\": 2, \"m\": 5", T);
+  expect("min(n, 1.5) == 1.5", "\"n\": 2", T);
+  expect("min(d, e) == 2025-01-01", "\"d\": \"2025-01-01\", \"e\": \"2025-03-01\"", T);
+  expect("max(d, e) == 2025-03-01", "\"d\": \"2025-01-01\", \"e\": \"2025-03-01\"", T);
+  /* an unknown argument: the value is unknown ... */
+  expect("min(n, m) == 3", "\"n\": 3, \"m\": null", U);
+  expect("min(n, m) + 0 >= 3", "\"n\": 3, \"m\": null", U);
+  /* ... but compared, each argument decides where it can */
+  expect("min(n, m) < 5", "\"n\": 3, \"m\": null", T);
+  expect("min(n, m) >= 5", "\"n\": 3, \"m\": null", F);
+  expect("min(n, m) >= 2", "\"n\": 3, \"m\": null", U);
+  expect("max(n, m) >= 3", "\"n\": 3, \"m\": null", T);
+  expect("max(n, m) < 3", "\"n\": 3, \"m\": null", F);
+  expect("max(n, m) < 5", "\"n\": 3, \"m\": null", U);
+  expect("5 > min(n, m)", "\"n\": 3, \"m\": null", T);
+  expect("2 > max(n, m)", "\"n\": 3, \"m\": null", F);
+  expect("min(max(n, m), 1) <= 1", "\"n\": null, \"m\": null", T);
+  expect("min(n, m) < 5", "\"n\": null, \"m\": null", U);
+  expect("min(d, e) < 2025-02-01", "\"d\": \"2025-01-01\", \"e\": null", T);
+  /* ranges: the range of the least */
+  expect("min(count inj where steroid, 5) >= 1",
+         "\"inj\": [{\"steroid\": true}, {\"steroid\": null}]", T);
+  expect("(min(count inj where steroid, 5) + 0) <= 2",
+         "\"inj\": [{\"steroid\": true}, {\"steroid\": null}]", T);
+  expect("(min(count inj where steroid, 5) + 0) == 1",
+         "\"inj\": [{\"steroid\": true}, {\"steroid\": null}]", U);
+}
+
+static void test_first(void **state)
+{
+  (void)state;
+  expect("first t in tags where t == \"x\"", "\"tags\": [\"x\", \"y\"]", T);
+  expect("first t in tags where t == \"y\"", "\"tags\": [\"x\", \"y\"]", F);
+  expect("first t in tags where t == \"y\"", "\"tags\": []", F);
+  expect("first t in tags where t == \"y\"", "\"tags\": null", U);
+  expect("first inj where steroid", "\"inj\": [{\"steroid\": null}, {\"steroid\": true}]", U);
+  expect("first inj where steroid", "\"inj\": [{\"steroid\": false}, {\"steroid\": true}]", F);
+  expect("not (first inj where steroid)", "\"inj\": []", T);
+}
+
+static void test_tables(void **state)
+{
+  (void)state;
+  const char *tb = "table QL \"limit\" { \"a\" => 4, \"b\" => 3, \"zz\" => -1, default 1 }\n"
+                   "table NODEF { \"a\" => 2025-01-01, \"b\" => 2025-02-01 }\n"
+                   "table W { \"a\" => 2 weeks }\n";
+  expect_d(tb, "QL[s] == 4", "\"s\": \"a\"", T);
+  expect_d(tb, "QL[s] == 3", "\"s\": \"b\"", T);
+  expect_d(tb, "QL[s] == -1", "\"s\": \"zz\"", T);
+  expect_d(tb, "QL[s] == 1", "\"s\": \"other\"", T);
+  expect_d(tb, "QL[s] >= 1", "\"s\": null", U);
+  expect_d(tb, "QL[\"b\"] + QL[\"q\"] == 4", "", T);
+  expect_d(tb, "NODEF[s] == 2025-02-01", "\"s\": \"b\"", T);
+  expect_d(tb, "NODEF[s] == 2025-02-01", "\"s\": \"c\"", U);
+  expect_d(tb, "known(NODEF[s])", "\"s\": \"c\"", F);
+  expect_d(tb, "rdate - W[s] == 2025-05-18", "\"s\": \"a\"", T);
+  expect_d(tb, "first t in tags where QL[t] > 3", "\"tags\": [\"a\", \"b\"]", T);
+}
+
 static void test_set_quantifiers(void **state)
 {
   (void)state;
@@ -2038,6 +2122,10 @@ int main(void)
     cmocka_unit_test(test_sum),
     cmocka_unit_test(test_latest),
     cmocka_unit_test(test_if),
+    cmocka_unit_test(test_unknown_literal),
+    cmocka_unit_test(test_min_max),
+    cmocka_unit_test(test_first),
+    cmocka_unit_test(test_tables),
     cmocka_unit_test(test_set_quantifiers),
     cmocka_unit_test(test_durations),
     cmocka_unit_test(test_value_set_membership),

@@ -17,7 +17,7 @@ syn keyword polClause    criterion exclusion prerequisite nextgroup=polCritId sk
 syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize except fhir
 " expressions
 syn keyword polOperator  and or not in within
-syn keyword polQuantifier exists every no count distinct where days covered by from to sum latest earliest if then else longest
+syn keyword polQuantifier exists every no count distinct where days covered by from to sum latest earliest first if then else longest
 syn keyword polBoolean   true false
 syn keyword polIt        it
 syn keyword polType      bool number string date duration window set list
