@@ -90,6 +90,8 @@ code 2 "polvm nosuch" "$POLVM" nosuch
 has "$T/e" "polvm: unknown command 'nosuch'" "polvm nosuch"
 
 # ---- every existing invocation still works: options before or after operands
+# (a fixed SOURCE_DATE_EPOCH: two compiles a second apart would differ in `built`)
+export SOURCE_DATE_EPOCH=1735689600
 code 0 "polc options after the files" "$POLC" policies/caresource-nc-sij-fusion.pol -o "$T/a.polb"
 code 0 "polc options before the files" "$POLC" -o "$T/b.polb" policies/caresource-nc-sij-fusion.pol
 cmp -s "$T/a.polb" "$T/b.polb" && ok || ko "polc: the option's place changes the bundle"
