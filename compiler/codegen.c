@@ -946,6 +946,8 @@ static void linecol(Gen *g, const pol_Source *src, uint32_t off, int *line, int 
   *col = g->lc_col;
 }
 
+static void chosen_of(Gen *g, pol_PolicyUnit *u, uint32_t ci, const pol_Node *e);
+
 static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t parent)
 {
   pol_Program *p = g->p;
@@ -974,6 +976,7 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
     char *en = pol_doc_english(g->c, u, cl->a);
     cr.english = str_id(g, en);
     free(en);
+    chosen_of(g, u, idx, cl->a);
   }
   p->crit[idx] = cr;
   if (cl->op == C_LEAF) {
@@ -1128,6 +1131,66 @@ static void authorize(Gen *g, const pol_Node *br, uint32_t bi)
       a->reqfact = g->reqfact[f];
       break;
     }
+}
+
+/* The reviewer-chosen params (`param`) expression n reads, directly or
+   through lets, appended to out (each once; at most cap).  Lets are
+   acyclic (check.c, E0207) and the walk visits a let once per criterion. */
+typedef struct Chosen {
+  const pol_Node *par[POL_MAX_CHOSEN];
+  int npar;
+  const pol_Node *seen[POL_MAX_CHOSEN_LETS];
+  int nseen;
+} Chosen;
+
+static void chosen_walk(Chosen *ch, const pol_Node *n, int depth)
+{
+  if (!n || depth > MAX_GEN_DEPTH) return;
+  if ((n->kind == N_NAME || n->kind == N_CALL) && n->res == R_LET && n->decl) {
+    const pol_Node *d = n->decl;
+    int seen = 0;
+    for (int i = 0; i < ch->nseen; i++) seen |= ch->seen[i] == d;
+    if (!seen) {
+      if (ch->nseen < POL_MAX_CHOSEN_LETS) ch->seen[ch->nseen++] = d;
+      if (d->flags & POL_LET_PARAM) {
+        if (ch->npar < POL_MAX_CHOSEN) ch->par[ch->npar++] = d;
+      } else {
+        chosen_walk(ch, d->a, depth + 1);
+      }
+    }
+  }
+  const pol_Node *kids[] = {n->a, n->b, n->c, n->d, n->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++) chosen_walk(ch, kids[i], depth + 1);
+  for (const pol_Node *k = n->args; k; k = k->next) chosen_walk(ch, k, depth + 1);
+}
+
+/* Section PARM: the params leaf criterion ci (expression e) reads. */
+static void chosen_of(Gen *g, pol_PolicyUnit *u, uint32_t ci, const pol_Node *e)
+{
+  Chosen ch = {{0}, 0, {0}, 0};
+  chosen_walk(&ch, e, 0);
+  for (int i = 0; i < ch.npar; i++) {
+    GROWV(g->p->chosen, g->p->nchosen, g->cap.chosen);
+    pol_Chosen *s = &g->p->chosen[g->p->nchosen++];
+    s->crit = ci;
+    s->name = str_id(g, ch.par[i]->str);
+    char *v = pol_doc_english(g->c, u, ch.par[i]->a);
+    s->value = str_id(g, v);
+    free(v);
+    s->why = str_id(g, ch.par[i]->text ? ch.par[i]->text : "");
+  }
+}
+
+/* PARM is sorted by criterion: criteria are numbered before their leaves
+   are compiled, so sort what the leaves appended (stable). */
+static void chosen_sort(pol_Program *p)
+{
+  for (uint32_t i = 1; i < p->nchosen; i++) {
+    pol_Chosen x = p->chosen[i];
+    uint32_t j = i;
+    for (; j > 0 && p->chosen[j - 1].crit > x.crit; j--) p->chosen[j] = p->chosen[j - 1];
+    p->chosen[j] = x;
+  }
 }
 
 static void step(Gen *g, uint32_t pi, uint32_t branch, const char *text)
@@ -1498,6 +1561,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
     p->polvs[p->npolvs++] = POL_NOSTR;
   }
   plans(&g);
+  chosen_sort(p);
 
   /* concatenate the block buffers into one code array */
   uint32_t total = 0;

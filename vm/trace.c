@@ -405,6 +405,36 @@ typedef struct Out {
   int compact;
 } Out;
 
+/* The reviewer-chosen params criterion ci reads (section PARM): JSON
+   `, "reviewer_chosen": [...]` and text lines; nothing when there are none. */
+static void chosen_json(pol_Buf *b, const pol_Program *p, uint32_t ci)
+{
+  int first = 1;
+  for (uint32_t i = 0; i < p->nchosen; i++) {
+    const pol_Chosen *c = &p->chosen[i];
+    if (c->crit != ci) continue;
+    pol_buf_puts(b, first ? ", \"reviewer_chosen\": [{\"param\": " : ", {\"param\": ");
+    first = 0;
+    pol_buf_json_str(b, p->str[c->name]);
+    pol_buf_puts(b, ", \"value\": ");
+    pol_buf_json_str(b, p->str[c->value]);
+    pol_buf_puts(b, ", \"why\": ");
+    pol_buf_json_str(b, p->str[c->why]);
+    pol_buf_puts(b, "}");
+  }
+  if (!first) pol_buf_puts(b, "]");
+}
+
+static void chosen_text(pol_Buf *b, const pol_Program *p, uint32_t ci, const char *ind)
+{
+  for (uint32_t i = 0; i < p->nchosen; i++) {
+    const pol_Chosen *c = &p->chosen[i];
+    if (c->crit == ci)
+      pol_buf_printf(b, "%sreviewer-chosen (not in the policy document): %s = %s -- %s\n", ind,
+                     p->str[c->name], p->str[c->value], p->str[c->why]);
+  }
+}
+
 static void sep(Out *o)
 {
   pol_buf_puts(o->b, o->first ? "" : ", ");
@@ -422,6 +452,7 @@ static void reason(Out *o, uint32_t ci)
     pol_buf_puts(o->b, ", \"evidence\": ");
     evidence_json(o->b, o->vm, r, cr->kind == PC_LEAF);
   }
+  chosen_json(o->b, p, ci);
   if (cr->next != POL_NOSTR) {
     pol_buf_puts(o->b, ", \"next_step\": ");
     pol_buf_json_str(o->b, p->str[cr->next]);
@@ -469,6 +500,7 @@ static void missing(Out *o, uint32_t ci)
     missing_facts(o->b, o->vm, o->pol, o->lr, ci, &first, seen, &nseen);
     pol_buf_puts(o->b, "], \"text\": ");
     pol_buf_json_str(o->b, p->str[cr->text]);
+    chosen_json(o->b, p, ci);
     pol_buf_puts(o->b, "}");
   }
   if (descend_missing(cr, r))
@@ -661,6 +693,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
     }
     pol_buf_puts(b, ", \"evidence\": ");
     evidence_json(b, vm, r, cr->kind == PC_LEAF);
+    chosen_json(b, p, ci);
     pol_buf_puts(b, "}");
   }
   pol_buf_printf(b, "%s]", (flags & POL_TRACE_PRETTY) && !first ? nl : "");
@@ -811,6 +844,7 @@ static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, con
   char ind[64];
   snprintf(ind, sizeof ind, "      %*s", depth * 2, "");
   if (cr->kind == PC_LEAF) evidence_text(b, vm, r, ind);
+  chosen_text(b, p, ci, ind);
   if (cr->cite != POL_NOSTR) pol_buf_printf(b, "%scites: %s\n", ind, p->str[cr->cite]);
   if (cr->next != POL_NOSTR) pol_buf_printf(b, "%snext step: %s\n", ind, p->str[cr->next]);
   for (uint32_t j = 0; j < cr->nchildren; j++) {
@@ -835,6 +869,7 @@ static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, co
     missing_facts(&facts, vm, pol, lr, ci, &first, seen, &nseen);
     pol_buf_printf(b, "  - %s: %s\n      needs: %s\n", p->str[cr->id], p->str[cr->text],
                    facts.n ? facts.s : "(see evidence)");
+    chosen_text(b, p, ci, "      ");
     pol_buf_free(&facts);
   }
   if (descend_missing(cr, r))
