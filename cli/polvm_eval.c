@@ -21,7 +21,9 @@ static int load_and_judge(Loaded *L, const json_t *root, const pol_LineResult **
                           size_t errlen)
 {
   char why[480];
-  if (pol_case_load(L->c, root, err, errlen) != 0) return -1;
+  int bad = pol_case_load(L->c, root, err, errlen) != 0;
+  cli_case_notes(L->c, "-");
+  if (bad) return -1;
   if (pol_vm_eval(L->vm, L->c, lines, why, sizeof why) == 0) return 0;
   snprintf(err, errlen, "C0201 %s", why);
   return -1;
@@ -73,6 +75,7 @@ int polvm_eval_main(int argc, char **argv)
   int rc = cli_load_bundle(bundle, &L);
   if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, trace);
+  pol_vm_set_witnesses(L.vm, 0);   /* the compact output shows no evidence */
   cli_catch_stop();
   pol_Buf out = {0};
   cli_Lines in;

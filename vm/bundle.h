@@ -11,8 +11,10 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 3      /* 2.3: the optional PARM section (reviewer-chosen
-                                   parameters criteria read).
+#define POL_BUNDLE_MINOR 3      /* 2.3: the FHIR section (FHIR bindings),
+                                   the optional WITN section (witnesses) and
+                                   the optional PARM section (reviewer-chosen
+                                   parameters criteria read);
                                    2.2: the AUTH and the optional NOTE sections;
                                    opcodes SUM, LATEST, EARLIEST, SETLIST, DUR,
                                    MERGE, INVS, RUN, GAP, CALWIN, LIST, PERIODS;

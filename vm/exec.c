@@ -279,7 +279,9 @@ static void note_missing(pol_VM *vm, uint32_t rec, uint32_t idx)
   vm->miss[vm->nmiss++].idx = idx;
 }
 
-static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
+/* Out of line: only a traced run calls it; the loop stays as small as
+   without witnesses. */
+__attribute__((noinline)) static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
 {
   if (vm->nev == vm->capev) {
     uint32_t cap = vm->capev ? vm->capev * 2 : 256;
@@ -288,8 +290,15 @@ static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
     vm->ev = e;
     vm->capev = cap;
   }
-  vm->ev[vm->nev].evid = evid;
-  vm->ev[vm->nev++].v = *v;
+  pol_EvRec *r = &vm->ev[vm->nev++];
+  r->evid = evid;
+  r->v = *v;
+  r->wit0 = vm->nwr;
+  r->nwit = 0;
+  if (vm->witnessing && vm->evwit && vm->evwit[evid] != POL_NOSTR) {
+    pol_witness_note(vm, vm->evwit[evid]);
+    vm->ev[vm->nev - 1].nwit = vm->nwr - vm->ev[vm->nev - 1].wit0;
+  }
 }
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -899,6 +908,17 @@ static pol_Value calendar_window(const pol_Value *d, uint32_t kind)
 #pragma GCC diagnostic ignored "-Wpedantic"
 #endif
 
+/* COVER, RUN, GAP (op): the list R[B] over the window in the register its
+   EXTRA 'w' names, x the instruction; unknown unless R[B] is a list and the
+   window is known. */
+static pol_Value window_op(pol_VM *vm, const pol_Value *R, pol_Instr i, const pol_Instr *x, pol_Op op)
+{
+  const pol_Value *w = &R[pol_extra_at(x, 'w')];
+  if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) return pol_unk();
+  if (op == OP_GAP) return gap(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w);
+  return cover(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w, op == OP_RUN);
+}
+
 static pol_Value run(pol_VM *vm, uint32_t block)
 {
   const pol_Program *p = vm->p;
@@ -1094,32 +1114,20 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(COVER) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    const pol_Instr *x = pc - 1;
+    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_COVER);
     pc += POL_NEXTRA_COVER;
-    const pol_Value *w = &R[pol_extra_at(x, 'w')];
-    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 0);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(RUN) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    const pol_Instr *x = pc - 1;
+    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_RUN);
     pc += POL_NEXTRA_RUN;
-    const pol_Value *w = &R[pol_extra_at(x, 'w')];
-    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 1);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(GAP) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    const pol_Instr *x = pc - 1;
+    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_GAP);
     pc += POL_NEXTRA_GAP;
-    const pol_Value *w = &R[pol_extra_at(x, 'w')];
-    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = gap(vm, R[POL_B(i)].u.p, item, x, w);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
@@ -1185,6 +1193,11 @@ static pol_Value run(pol_VM *vm, uint32_t block)
 #endif
 #undef CASE
 #undef NEXT
+}
+
+pol_Value pol_vm_run_block(pol_VM *vm, uint32_t block)
+{
+  return run(vm, block);
 }
 
 /* ---- the VM object ----------------------------------------------------- */
@@ -1312,6 +1325,17 @@ pol_VM *pol_vm_new(const pol_Program *p)
     free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
     return NULL;
   }
+  if (p->nwit) {   /* which descriptor explains each evidence descriptor */
+    vm->evwit = malloc((p->nevid ? p->nevid : 1) * sizeof *vm->evwit);
+    if (!vm->evwit) {
+      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+      return NULL;
+    }
+    for (uint32_t e = 0; e < p->nevid; e++) vm->evwit[e] = POL_NOSTR;
+    for (uint32_t w = 0; w < p->nwit; w++)
+      if (p->wit[w].evid != POL_NOSTR && vm->evwit[p->wit[w].evid] == POL_NOSTR)
+        vm->evwit[p->wit[w].evid] = w;
+  }
   return vm;
 }
 
@@ -1327,6 +1351,9 @@ void pol_vm_free(pol_VM *vm)
   free(vm->regs);
   free(vm->ev);
   free(vm->miss);
+  free(vm->evwit);
+  free(vm->wr);
+  free(vm->wkeys);
   free(vm->lines);
   free(vm->crit);
   free(vm->cond);
@@ -1340,7 +1367,9 @@ void pol_vm_free(pol_VM *vm)
   free(vm);
 }
 
-void pol_vm_set_trace(pol_VM *vm, int on) { vm->tracing = on; }
+void pol_vm_set_trace(pol_VM *vm, int on) { vm->tracing = on; vm->witnessing = on != 0; }
+void pol_vm_set_witnesses(pol_VM *vm, int on) { vm->witnessing = on != 0; }
+const pol_WitRec *pol_vm_witnesses(const pol_VM *vm) { return vm->wr; }
 void pol_vm_set_budget(pol_VM *vm, uint64_t budget) { vm->budget = budget ? budget : DEFAULT_BUDGET; }
 const pol_EvRec *pol_vm_evidence(const pol_VM *vm) { return vm->ev; }
 const pol_Missing *pol_vm_missing(const pol_VM *vm) { return vm->miss; }
@@ -1356,6 +1385,7 @@ static void begin(pol_VM *vm)
   vm->overflow = 0;
   vm->at_crit = POL_NOSTR;
   vm->visits = 0;
+  vm->wit_left = vm->budget;
   for (uint32_t r = 0; r < vm->nregs; r++) vm->regs[r] = pol_unk();
 }
 
@@ -1914,6 +1944,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   }
   vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;
+  vm->nwr = 0;
   pol_natives_reset(vm);
   lists_reset(vm);
   begin(vm);

@@ -19,7 +19,7 @@ set -u
 FB=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval}
+TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir}
 B=build          # the normal build: polc and the real bundle
 POLC=$B/polc
 
@@ -27,7 +27,7 @@ seed() { mkdir -p "$FB/seed/$1"; }
 
 # ---- seeds --------------------------------------------------------------
 rm -rf "$FB/seed"
-seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval
+seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir
 for f in policies/*.pol stdlib/*.pol tests/lang/*.pol tests/lang/regress/*.pol \
          tests/golden/errors/*.pol tests/hostile/*.pol; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_compile/$(echo "$f" | tr / _)"
@@ -50,6 +50,13 @@ done
 for f in examples/*/*.json examples/*/expected/*.json tests/hostile/*.json; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_case/$(echo "$f" | tr / _)"
 done
+# fuzz_fhir: every example as a Bundle, tests/fhir/, the hostile Bundles
+for f in examples/*/*.json; do
+  [ -f "$f" ] && $B/polvm case-to-fhir "$f" > "$FB/seed/fuzz_fhir/$(echo "$f" | tr / _)" 2>/dev/null
+done
+for f in tests/fhir/*.json tests/hostile/fhir-*.json; do
+  [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_fhir/$(echo "$f" | tr / _)"
+done
 python3 - "$FB/seed" <<'EOF'
 import glob, json, random, sys
 out = sys.argv[1]
@@ -64,7 +71,7 @@ for i in range(24):
 for i in range(32):
     open("%s/fuzz_program/random-%02d" % (out, i), "wb").write(bytes(rnd.randrange(256) for _ in range(300)))
 EOF
-for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval; do
+for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir; do
   for f in tests/fuzz/regress/$t/*; do
     [ -f "$f" ] && cp "$f" "$FB/seed/$t/regress_$(basename "$f")"
   done
