@@ -61,7 +61,9 @@ typedef enum {
   N_TYPEREF,   /* str name; a: element type for list<T> */
   N_FACT,      /* str name; tref type; path (dotted) */
   N_LET,       /* str name; args: N_PARAM params (NULL: a value);
-                  tref declared type (optional); a: body */
+                  tref declared type (optional); a: body; flags 1: has
+                  parameters, POL_LET_PARAM: a reviewer-chosen `param`
+                  whose text is why it was chosen */
   N_EXTERN,    /* str name; lib; args: N_TYPEREF params; tref result */
   N_BRANCH,    /* id, text; a: condition; args: clauses (and `next` steps:
                   N_STR with flags 1); path: aspect (`assess ASPECT`) or
@@ -114,6 +116,8 @@ enum { C_LEAF, C_ALL, C_ANY, C_ATLEAST };       /* criterion combinator */
 enum { CF_EXCLUSION = 1, CF_PREREQ = 2 };  /* N_CRITERION flags; a prerequisite
                                                   (a top-level item) keeps its governed
                                                   branch ids (N_STR) in e */
+enum { POL_LET_PARAM = 2 };   /* N_LET flags (1: with parameters): a reviewer-chosen
+                                 `param NAME = VALUE "WHY"` (docs/language.md) */
 enum { AF_PERIOD_TO = 1, AF_PERIOD_FOR = 2, AF_PERIOD_END = 4 };   /* N_AUTHFIELD flags */
 enum { VS_EXCEPT = 1, VS_NAME = 2 };            /* N_VSITEM flags: str names a value set */
 enum { POL_DECISION_REVIEW_FLOW = 1 };   /* N_DECISION flags: written by the

@@ -1195,6 +1195,28 @@ static uint32_t check_expr(Ctx *x, pol_Node *n)
   return n->type;
 }
 
+/* A reviewer-chosen value: a literal (number, negative number, string,
+   date, duration, true/false, a set of strings), so that polc doc, the
+   trace and the notice can show it as the value it is; and a reason. */
+static int param_literal(const pol_Node *v)
+{
+  if (v->kind == N_UNARY) return v->op == O_NEG && v->a && v->a->kind == N_NUM;
+  return v->kind == N_NUM || v->kind == N_STR || v->kind == N_DATE || v->kind == N_DUR ||
+         v->kind == N_BOOL || v->kind == N_SET;
+}
+
+static void check_param(pol_Compiler *c, pol_Node *let)
+{
+  if (!param_literal(let->a))
+    pol_error(&c->diag, let->a->span, "E0357", "the value of param '%s' must be a literal (a number, "
+              "a string, a date, a duration, true/false or a set): it is shown as chosen", let->str);
+  const char *w = let->text ? let->text : "";
+  while (*w == ' ' || *w == '\t') w++;
+  if (!*w)
+    pol_error(&c->diag, let->span, "E0358", "param '%s' needs its reason: who chose the value and why, "
+              "e.g. \"reviewer-chosen: the document names no threshold\"", let->str);
+}
+
 static uint32_t check_let(pol_Compiler *c, pol_Node *let)
 {
   if (let->state == 2) return let->type;
@@ -1224,6 +1246,7 @@ static uint32_t check_let(pol_Compiler *c, pol_Node *let)
   }
   let->type = t;
   let->state = 2;
+  if (let->flags & POL_LET_PARAM) check_param(c, let);
   return t;
 }
 

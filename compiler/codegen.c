@@ -1056,6 +1056,20 @@ static void binary(Gen *g, pol_Node *n, int dst)
   g->top = base;
 }
 
+/* Does the let body n read its parameter k (a name resolved to it; a
+   nested let call's arguments are part of the body)? */
+static int param_used(const pol_Node *n, int k)
+{
+  if (!n) return 0;
+  if (n->kind == N_NAME && n->res == R_PARAM && n->index == k) return 1;
+  const pol_Node *kids[] = {n->a, n->b, n->c, n->d, n->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++)
+    if (param_used(kids[i], k)) return 1;
+  for (const pol_Node *a = n->args; a; a = a->next)
+    if (param_used(a, k)) return 1;
+  return 0;
+}
+
 static void call(Gen *g, pol_Node *n, int dst)
 {
   int base = g->top;
@@ -1101,8 +1115,11 @@ static void call(Gen *g, pol_Node *n, int dst)
   int i = 0;
   for (pol_Node *a = n->args; a; a = a->next, i++) {
     pol_Value v;
-    /* a constant argument of a let is folded wherever the body uses it */
+    /* a constant argument of a let is folded wherever the body uses it;
+       one its body never uses is not evaluated (its facts are neither
+       evidence nor missing: they cannot change the result) */
     if (n->res == R_LET && fold(g, a, g->bind, &v)) continue;
+    if (n->res == R_LET && !param_used(n->decl->a, i)) continue;
     expr(g, a, first + i);
   }
   if (n->res == R_EXTERN) {
@@ -1350,6 +1367,8 @@ static void linecol(Gen *g, const pol_Source *src, uint32_t off, int *line, int 
   *col = g->lc_col;
 }
 
+static void chosen_of(Gen *g, pol_PolicyUnit *u, uint32_t ci, const pol_Node *e);
+
 static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t parent)
 {
   pol_Program *p = g->p;
@@ -1378,6 +1397,7 @@ static uint32_t criterion(Gen *g, pol_PolicyUnit *u, pol_Node *cl, uint32_t pare
     char *en = pol_doc_english(g->c, u, cl->a);
     cr.english = str_id(g, en);
     free(en);
+    chosen_of(g, u, idx, cl->a);
   }
   p->crit[idx] = cr;
   if (cl->op == C_LEAF) {
@@ -1532,6 +1552,66 @@ static void authorize(Gen *g, const pol_Node *br, uint32_t bi)
       a->reqfact = g->reqfact[f];
       break;
     }
+}
+
+/* The reviewer-chosen params (`param`) expression n reads, directly or
+   through lets, appended to out (each once; at most cap).  Lets are
+   acyclic (check.c, E0207) and the walk visits a let once per criterion. */
+typedef struct Chosen {
+  const pol_Node *par[POL_MAX_CHOSEN];
+  int npar;
+  const pol_Node *seen[POL_MAX_CHOSEN_LETS];
+  int nseen;
+} Chosen;
+
+static void chosen_walk(Chosen *ch, const pol_Node *n, int depth)
+{
+  if (!n || depth > MAX_GEN_DEPTH) return;
+  if ((n->kind == N_NAME || n->kind == N_CALL) && n->res == R_LET && n->decl) {
+    const pol_Node *d = n->decl;
+    int seen = 0;
+    for (int i = 0; i < ch->nseen; i++) seen |= ch->seen[i] == d;
+    if (!seen) {
+      if (ch->nseen < POL_MAX_CHOSEN_LETS) ch->seen[ch->nseen++] = d;
+      if (d->flags & POL_LET_PARAM) {
+        if (ch->npar < POL_MAX_CHOSEN) ch->par[ch->npar++] = d;
+      } else {
+        chosen_walk(ch, d->a, depth + 1);
+      }
+    }
+  }
+  const pol_Node *kids[] = {n->a, n->b, n->c, n->d, n->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++) chosen_walk(ch, kids[i], depth + 1);
+  for (const pol_Node *k = n->args; k; k = k->next) chosen_walk(ch, k, depth + 1);
+}
+
+/* Section PARM: the params leaf criterion ci (expression e) reads. */
+static void chosen_of(Gen *g, pol_PolicyUnit *u, uint32_t ci, const pol_Node *e)
+{
+  Chosen ch = {{0}, 0, {0}, 0};
+  chosen_walk(&ch, e, 0);
+  for (int i = 0; i < ch.npar; i++) {
+    GROWV(g->p->chosen, g->p->nchosen, g->cap.chosen);
+    pol_Chosen *s = &g->p->chosen[g->p->nchosen++];
+    s->crit = ci;
+    s->name = str_id(g, ch.par[i]->str);
+    char *v = pol_doc_english(g->c, u, ch.par[i]->a);
+    s->value = str_id(g, v);
+    free(v);
+    s->why = str_id(g, ch.par[i]->text ? ch.par[i]->text : "");
+  }
+}
+
+/* PARM is sorted by criterion: criteria are numbered before their leaves
+   are compiled, so sort what the leaves appended (stable). */
+static void chosen_sort(pol_Program *p)
+{
+  for (uint32_t i = 1; i < p->nchosen; i++) {
+    pol_Chosen x = p->chosen[i];
+    uint32_t j = i;
+    for (; j > 0 && p->chosen[j - 1].crit > x.crit; j--) p->chosen[j] = p->chosen[j - 1];
+    p->chosen[j] = x;
+  }
 }
 
 static void step(Gen *g, uint32_t pi, uint32_t branch, const char *text)
@@ -1938,6 +2018,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
     p->polvs[p->npolvs++] = POL_NOSTR;
   }
   plans(&g);
+  chosen_sort(p);
   fhir_bindings(&g);
 
   /* concatenate the block buffers into one code array */

@@ -849,6 +849,13 @@ static void name_en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, i
     return;
   }
   case R_LET:
+    if (n->decl && (n->decl->flags & POL_LET_PARAM)) {   /* the value, marked as chosen */
+      en(d, b, n->decl->a, NULL, q, cx);
+      pol_buf_puts(b, " (reviewer-chosen: ");
+      code(b, n->decl->str);
+      pol_buf_puts(b, ")");
+      return;
+    }
     if (n->decl && inline_let(d, n->decl)) {
       pol_Node *v = n->decl->a;
       if (v->kind == N_SET) { pol_buf_puts(b, "one of "); set_items(b, v, " or "); return; }
@@ -1590,9 +1597,40 @@ static void header_out(D *d, const char *file)
   }
 }
 
+/* The policy's reviewer-chosen parameters (`param`): values the document
+   does not state, each with its reason; none: nothing. */
+static void params_out(D *d)
+{
+  int n = 0;
+  for (pol_Node *it = d->u->src->items; it; it = it->next)
+    n += it->kind == N_LET && (it->flags & POL_LET_PARAM);
+  if (n == 0) return;
+  h(d, 2, "reviewer-chosen", "Reviewer-chosen parameters");
+  para_open(d);
+  texts(d, "Values the policy document does not state, chosen by the reviewer who encoded it; "
+           "the logic below marks each where it is used.");
+  para_close(d);
+  out(d, d->html ? "<ul class=\"params\">\n" : "");
+  for (pol_Node *it = d->u->src->items; it; it = it->next) {
+    if (it->kind != N_LET || !(it->flags & POL_LET_PARAM)) continue;
+    pol_Buf v = {NULL, 0, 0};
+    code(&v, it->str);
+    pol_buf_puts(&v, " = ");
+    en(d, &v, it->a, NULL, NULL, CX_OPND);
+    pol_buf_puts(&v, ": ");
+    out(d, d->html ? "<li>" : "- ");
+    rich(d, v.s);
+    texts(d, it->text ? it->text : "");
+    out(d, d->html ? "</li>\n" : "\n");
+    free(v.s);
+  }
+  out(d, d->html ? "</ul>\n" : "\n");
+}
+
 static void render(D *d, const char *file)
 {
   header_out(d, file);
+  params_out(d);
   decision_out(d);
   /* the top-level criteria of the file are its prerequisites */
   clauses_out(d, d->u->src->items, 0,

@@ -1124,6 +1124,9 @@ static Doc *item_doc(F *f, pol_Node *it)
   case N_FACT:
     return seq(f, textf(f, "fact %s: ", it->str), type_doc(f, it->tref), textf(f, " = %s", it->path), NULL);
   case N_LET: {
+    if (it->flags & POL_LET_PARAM)   /* param NAME = LITERAL "WHY" */
+      return group(f, seq(f, textf(f, "param %s = ", it->str), ex(f, it->a, 0),
+                          nest(f, 2, seq(f, line(f), text(f, quote(f, it->text)), NULL)), NULL));
     Doc *head = seq(f, textf(f, "let %s", it->str), NULL);
     if (it->flags & 1) {
       add(head, text(f, "("));

@@ -71,6 +71,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %token RECORD "record"
 %token FACT "fact"
 %token LET "let"
+%token PARAM "param"
 %token EXTERN "extern"
 %token BRANCH "branch"
 %token WHEN "when"
@@ -182,6 +183,8 @@ item
   | LET IDENT '(' params ')' ':' type '=' expr
       { $$ = mk(lx, N_LET, @$); $$->str = $2; $$->args = $4; $$->tref = $7; $$->a = $9;
         $$->flags = 1; }
+  | PARAM IDENT '=' expr STRING
+      { $$ = mk(lx, N_LET, @$); $$->str = $2; $$->a = $4; $$->text = $5; $$->flags = POL_LET_PARAM; }
   | EXTERN STRING IDENT '(' types ')' ':' type
       { $$ = mk(lx, N_EXTERN, @$); $$->text = $2; $$->str = $3; $$->args = $5; $$->tref = $8; }
   | BRANCH STRING STRING WHEN expr '{' clauses authorize '}'

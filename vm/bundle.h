@@ -13,9 +13,11 @@
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
 #define POL_BUNDLE_MINOR 3      /* 2.3: the FHIR section (FHIR bindings),
                                    the optional WITN section (witnesses) and
-                                   the opcodes UNKNOWN, MIN, MAX, FIRST, LOOKUP
-                                   (issue 11: unknown literals, min/max, first,
-                                   lookup tables) and missing-fact reasons.
+                                   the optional PARM section (reviewer-chosen
+                                   parameters criteria read) and the opcodes
+                                   UNKNOWN, MIN, MAX, FIRST, LOOKUP (issue 11:
+                                   unknown literals, min/max, first, lookup
+                                   tables) and missing-fact reasons.
                                    2.2: the AUTH and the optional NOTE sections;
                                    opcodes SUM, LATEST, EARLIEST, SETLIST, DUR,
                                    MERGE, INVS, RUN, GAP, CALWIN, LIST, PERIODS;

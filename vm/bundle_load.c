@@ -434,6 +434,23 @@ static void rd_fhir(Cur *c, pol_Program *p)
   for (uint32_t i = 0; i < m; i++) s[i] = rd_u32(c);
 }
 
+/* PARM (2.3): the reviewer-chosen parameters criteria read; the verifier
+   checks the indices. */
+static void rd_parm(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 16, "reviewer-chosen parameters");
+  pol_Chosen *s = cur_alloc(c, n, sizeof *s);
+  if (c->failed) return;
+  p->chosen = s;
+  p->nchosen = n;
+  for (uint32_t i = 0; i < n; i++) {
+    s[i].crit = rd_u32(c);
+    s[i].name = rd_u32(c);
+    s[i].value = rd_u32(c);
+    s[i].why = rd_u32(c);
+  }
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -510,7 +527,7 @@ enum {
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS, FHIRS };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS, FHIRS, PARAMS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);

@@ -316,6 +316,19 @@ static void wr_steps(Buf *w, const pol_Program *p)
   }
 }
 
+/* 2.3: only when a criterion reads a reviewer-chosen param (sections.def:
+   PARAMS) */
+static void wr_parm(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nchosen);
+  for (uint32_t i = 0; i < p->nchosen; i++) {
+    put_u32(w, p->chosen[i].crit);
+    put_u32(w, p->chosen[i].name);
+    put_u32(w, p->chosen[i].value);
+    put_u32(w, p->chosen[i].why);
+  }
+}
+
 /* 2.2: per criterion its logic in English; the bundle's denials rule;
    the plan declarations */
 static void wr_note(Buf *w, const pol_Program *p)
@@ -376,7 +389,7 @@ static void wr_meta(Buf *w, const pol_Program *p)
 /* The sections in the order of vm/sections.def. */
 static void write_sections(Buf *w, const pol_Program *p)
 {
-  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS, FHIRS };
+  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS, FHIRS, PARAMS };
   static const struct {
     char name[5];   /* the tag's four characters */
     void (*write)(Buf *, const pol_Program *);
@@ -391,6 +404,7 @@ static void write_sections(Buf *w, const pol_Program *p)
     if (sections[i].when == VSETS && !p->nvs) continue;
     if (sections[i].when == STEPS && !p->nsteps) continue;
     if (sections[i].when == FHIRS && !p->nfhir) continue;
+    if (sections[i].when == PARAMS && !p->nchosen) continue;
     const char *t = sections[i].name;
     size_t s = sec_begin(w, TAG(t[0], t[1], t[2], t[3]));
     sections[i].write(w, p);

@@ -313,6 +313,16 @@ typedef struct pol_Step {
   uint32_t text;      /* string id */
 } pol_Step;
 
+/* A reviewer-chosen parameter a criterion reads (`param NAME = VALUE
+   "WHY"`, docs/language.md "Reviewer-chosen parameters"): a value the
+   policy document does not state.  Section PARM (2.3), sorted by crit. */
+typedef struct pol_Chosen {
+  uint32_t crit;      /* criterion index (a leaf that reads it) */
+  uint32_t name;      /* string id: the param's name */
+  uint32_t value;     /* string id: its value, in words (`polc doc`) */
+  uint32_t why;       /* string id: the reason it was chosen */
+} pol_Chosen;
+
 typedef struct pol_Policy {
   uint32_t id, title, version, source;   /* string ids */
   int32_t effective;                     /* days */
@@ -480,6 +490,8 @@ typedef struct pol_Program {
   uint32_t *polvs;
   uint32_t nsteps;         /* next steps of policies and branches (NEXT, 2.2) */
   pol_Step *steps;
+  uint32_t nchosen;        /* reviewer-chosen parameters read by criteria (PARM, 2.3) */
+  pol_Chosen *chosen;
   /* section NOTE (2.2): the bundle-wide denials rule (POL_DENIALS_FINAL
      or _RECOMMENDED) and the plan declarations */
   uint32_t denials;

@@ -947,6 +947,17 @@ static pol_Value calendar_window(const pol_Value *d, uint32_t kind)
 #pragma GCC diagnostic ignored "-Wpedantic"
 #endif
 
+/* COVER, RUN, GAP (op): the list R[B] over the window in the register its
+   EXTRA 'w' names, x the instruction; unknown unless R[B] is a list and the
+   window is known. */
+static pol_Value window_op(pol_VM *vm, const pol_Value *R, pol_Instr i, const pol_Instr *x, pol_Op op)
+{
+  const pol_Value *w = &R[pol_extra_at(x, 'w')];
+  if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) return pol_unk();
+  if (op == OP_GAP) return gap(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w);
+  return cover(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w, op == OP_RUN);
+}
+
 static pol_Value run(pol_VM *vm, uint32_t block)
 {
   const pol_Program *p = vm->p;
@@ -1156,32 +1167,20 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(COVER) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    const pol_Instr *x = pc - 1;
+    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_COVER);
     pc += POL_NEXTRA_COVER;
-    const pol_Value *w = &R[pol_extra_at(x, 'w')];
-    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 0);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(RUN) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    const pol_Instr *x = pc - 1;
+    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_RUN);
     pc += POL_NEXTRA_RUN;
-    const pol_Value *w = &R[pol_extra_at(x, 'w')];
-    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = cover(vm, R[POL_B(i)].u.p, item, x, w, 1);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(GAP) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    const pol_Instr *x = pc - 1;
+    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_GAP);
     pc += POL_NEXTRA_GAP;
-    const pol_Value *w = &R[pol_extra_at(x, 'w')];
-    if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) { R[a] = pol_unk(); NEXT(); }
-    R[a] = gap(vm, R[POL_B(i)].u.p, item, x, w);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }

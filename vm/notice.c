@@ -280,6 +280,26 @@ static void citation_out(N *n, const pol_Policy *pol, const pol_Crit *cr)
 /* The specific reason for criterion ci: its text, its requirement in
    English, the records looked at, the citation, what would change it.
    Under an "all of", the children that failed follow as reasons. */
+/* The reviewer-chosen params criterion ci reads (section PARM): a value
+   the policy document does not state, said so with its reason. */
+static void chosen_out(N *n, uint32_t ci)
+{
+  const pol_Program *p = n->p;
+  for (uint32_t i = 0; i < p->nchosen; i++) {
+    const pol_Chosen *c = &p->chosen[i];
+    if (c->crit != ci) continue;
+    plain(n, "        Chosen by the reviewer (not stated in the policy document): ");
+    tag(n, "<div class=\"k\">Chosen by the reviewer (not stated in the policy document)</div><p>");
+    esc(n, p->str[c->name]);
+    words(n, " = ");
+    esc(n, p->str[c->value]);
+    words(n, ": ");
+    esc(n, p->str[c->why]);
+    tag(n, "</p>");
+    words(n, "\n");
+  }
+}
+
 static void reason_out(N *n, const pol_Policy *pol, const pol_LineResult *lr, uint32_t ci, int *num,
                        int depth)
 {
@@ -304,6 +324,7 @@ static void reason_out(N *n, const pol_Policy *pol, const pol_LineResult *lr, ui
     words(n, "\n");
   }
   if (cr->kind == PC_LEAF) evidence_out(n, r);
+  chosen_out(n, ci);
   citation_out(n, pol, cr);
   plain(n, "        What would change this decision: ");
   tag(n, "<div class=\"k\">What would change this decision</div><p>");

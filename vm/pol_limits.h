@@ -21,6 +21,11 @@
                                      E0241), items of `at least k of` (E0223):
                                      the N operand of CALLX and ATLEAST */
 #define POL_MAX_LET_PARAMS 8      /* parameters of a `let` (E0232) */
+#define POL_MAX_CHOSEN    16      /* reviewer-chosen params shown per criterion
+                                     (codegen.c, section PARM): more are
+                                     not listed */
+#define POL_MAX_CHOSEN_LETS 256   /* lets remembered per criterion while
+                                     looking for its params (codegen.c) */
 #define POL_MAX_DEC_STACK 64      /* stack of a decision condition in postfix
                                      (exec.c evaluates, verify.c checks; the
                                      checker refuses deeper, E0336) */

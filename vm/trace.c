@@ -152,7 +152,7 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
     break;
   case PV_LIST: {
     const pol_List *l = v->u.p;
-    if (POL_TELEM(l->elem) == PK_STR) {
+    if (POL_TKIND(l->elem) == PK_STR) {   /* elem is the items' type */
       pol_buf_puts(b, "[");
       for (uint32_t i = 0; i < l->n; i++) {
         if (i) pol_buf_puts(b, ", ");
@@ -765,6 +765,36 @@ typedef struct Out {
   int compact;
 } Out;
 
+/* The reviewer-chosen params criterion ci reads (section PARM): JSON
+   `, "reviewer_chosen": [...]` and text lines; nothing when there are none. */
+static void chosen_json(pol_Buf *b, const pol_Program *p, uint32_t ci)
+{
+  int first = 1;
+  for (uint32_t i = 0; i < p->nchosen; i++) {
+    const pol_Chosen *c = &p->chosen[i];
+    if (c->crit != ci) continue;
+    pol_buf_puts(b, first ? ", \"reviewer_chosen\": [{\"param\": " : ", {\"param\": ");
+    first = 0;
+    pol_buf_json_str(b, p->str[c->name]);
+    pol_buf_puts(b, ", \"value\": ");
+    pol_buf_json_str(b, p->str[c->value]);
+    pol_buf_puts(b, ", \"why\": ");
+    pol_buf_json_str(b, p->str[c->why]);
+    pol_buf_puts(b, "}");
+  }
+  if (!first) pol_buf_puts(b, "]");
+}
+
+static void chosen_text(pol_Buf *b, const pol_Program *p, uint32_t ci, const char *ind)
+{
+  for (uint32_t i = 0; i < p->nchosen; i++) {
+    const pol_Chosen *c = &p->chosen[i];
+    if (c->crit == ci)
+      pol_buf_printf(b, "%sreviewer-chosen (not in the policy document): %s = %s -- %s\n", ind,
+                     p->str[c->name], p->str[c->value], p->str[c->why]);
+  }
+}
+
 static void sep(Out *o)
 {
   pol_buf_puts(o->b, o->first ? "" : ", ");
@@ -782,6 +812,7 @@ static void reason(Out *o, uint32_t ci)
     pol_buf_puts(o->b, ", \"evidence\": ");
     evidence_json(o->b, o->vm, r, cr->kind == PC_LEAF);
   }
+  chosen_json(o->b, p, ci);
   if (cr->next != POL_NOSTR) {
     pol_buf_puts(o->b, ", \"next_step\": ");
     pol_buf_json_str(o->b, p->str[cr->next]);
@@ -832,6 +863,7 @@ static void missing(Out *o, uint32_t ci)
     open_json(o->b, &why);
     pol_buf_puts(o->b, "], \"text\": ");
     pol_buf_json_str(o->b, p->str[cr->text]);
+    chosen_json(o->b, p, ci);
     pol_buf_puts(o->b, "}");
   }
   if (descend_missing(cr, r))
@@ -1030,6 +1062,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
     }
     pol_buf_puts(b, ", \"evidence\": ");
     evidence_json(b, vm, r, cr->kind == PC_LEAF);
+    chosen_json(b, p, ci);
     pol_buf_puts(b, "}");
   }
   pol_buf_printf(b, "%s]", (flags & POL_TRACE_PRETTY) && !first ? nl : "");
@@ -1181,6 +1214,7 @@ static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, con
   char ind[64];
   snprintf(ind, sizeof ind, "      %*s", depth * 2, "");
   if (cr->kind == PC_LEAF) evidence_text(b, vm, r, ind);
+  chosen_text(b, p, ci, ind);
   if (cr->cite != POL_NOSTR) pol_buf_printf(b, "%scites: %s\n", ind, p->str[cr->cite]);
   if (cr->next != POL_NOSTR) pol_buf_printf(b, "%snext step: %s\n", ind, p->str[cr->next]);
   for (uint32_t j = 0; j < cr->nchildren; j++) {
@@ -1208,6 +1242,7 @@ static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, co
     pol_buf_printf(b, "  - %s: %s\n", p->str[cr->id], p->str[cr->text]);
     if (facts.n || !why.n) pol_buf_printf(b, "      needs: %s\n", facts.n ? facts.s : "(see evidence)");
     if (why.n) pol_buf_printf(b, "      not judged: %s\n", why.s);
+    chosen_text(b, p, ci, "      ");
     pol_buf_free(&facts);
     pol_buf_free(&why);
   }
@@ -1400,10 +1435,15 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     pol_buf_printf(b, "Criteria %s\n", p->str[br->name]);
     if (pol_auth_shown(lr)) auth_text(b, vm, lr);
     if (lr->line_det != PD_APPROVE && lr->line_det != PD_PEND) {
-      pol_buf_puts(b, lr->line_det == PD_DENY ? "\nDenied because:\n" : "\nNot certified because:\n");
+      /* the heading only over a reason: a refer on an unknown criterion
+         alone (`refer when any unknown tagged …`) has none */
+      int head = 0;
       for (uint32_t j = 0; j < br->ncrit; j++) {
         uint32_t ci = p->branch_crit[br->crit0 + j];
-        if (pol_crit_fails(p, ci, res_of(pol, lr, ci)->status)) reason_text(b, vm, pol, lr, ci, 0);
+        if (!pol_crit_fails(p, ci, res_of(pol, lr, ci)->status)) continue;
+        if (!head++)
+          pol_buf_puts(b, lr->line_det == PD_DENY ? "\nDenied because:\n" : "\nNot certified because:\n");
+        reason_text(b, vm, pol, lr, ci, 0);
       }
     }
     if (lr->line_det != PD_APPROVE) {

@@ -922,6 +922,18 @@ static int check_policies(V *v)
       return fail(v, "next step %u: branch %u is not a branch of policy %u", i, s->branch, s->policy);
     if (str_id(v, s->text, 0, "next step", i, "text")) return -1;
   }
+  for (uint32_t i = 0; i < p->nchosen; i++) {
+    const pol_Chosen *s = &p->chosen[i];
+    if (s->crit >= p->ncrit)
+      return fail(v, "reviewer-chosen parameter %u: criterion %u out of range (ncrit %u)", i, s->crit,
+                  p->ncrit);
+    if (i > 0 && s->crit < p->chosen[i - 1].crit)
+      return fail(v, "reviewer-chosen parameter %u: not sorted by criterion", i);
+    if (str_id(v, s->name, 0, "reviewer-chosen parameter", i, "name") ||
+        str_id(v, s->value, 0, "reviewer-chosen parameter", i, "value") ||
+        str_id(v, s->why, 0, "reviewer-chosen parameter", i, "reason"))
+      return -1;
+  }
   if (p->denials > POL_DENIALS_RECOMMENDED)
     return fail(v, "note: denials rule %u out of range", p->denials);
   for (uint32_t i = 0; i < p->nplandecl; i++) {

@@ -728,6 +728,13 @@ class Gen:
             else:
                 out.append("let %s = %s" % (name, body))
             self.lets.append((name, params, t, body))
+        if self.chance(0.5):   # a reviewer-chosen param: a let whose value is a literal
+            self.nlet += 1
+            name = "l%d" % self.nlet
+            lit = num_lit(self.pick([0, 1, 2, 5, 7, 0.5, 90, -1]))
+            self.prims.add("param")
+            out.append('param %s = %s "generated: a reviewer-chosen value"' % (name, lit))
+            self.lets.append((name, [], "number", lit))
         return out
 
 

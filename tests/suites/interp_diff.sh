@@ -3,7 +3,9 @@
 #   (compiler/interp.c, through BUILD_DIR/tests/interp_diff) agrees with the
 #   VM on generated cases: the real policies, every language construct
 #   (tests/lang/features.pol), the plan-limited seed policies (decision
-#   rules, assess blocks, for each), and every example case.
+#   rules, assess blocks, for each), and every example case (each must
+#   load; the one suite comparing the two on examples/, examples_interp.sh
+#   having done the same a second time).
 # Prints each failure, then "N passed, N failed"; exits 1 on a failure.
 set -u
 B=${1:-build}
@@ -34,6 +36,8 @@ if [ -x "$B/tests/interp_diff" ]; then
   if $B/tests/interp_diff "$T/ex.ndjson" policies/*.pol > "$T/id" 2>&1; then ok
   else ko "AST evaluator vs VM (examples/):"; tail -20 "$T/id"; fi
   grep -q 'loi [1-9]' "$T/id" && ok || ko "AST evaluator vs VM: no example line judged loi: $(grep '^request lines' "$T/id")"
+  grep -q '^cases: \([0-9]*\) read, \1 loaded, 0 skipped$' "$T/id" && ok \
+    || ko "every example loads: $(grep '^cases' "$T/id")"
 else
   ko "$B/tests/interp_diff is not built (make test builds it)"
 fi

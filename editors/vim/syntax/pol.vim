@@ -11,7 +11,7 @@ let s:cpo_save = &cpo
 set cpo&vim
 
 " declarations and clauses
-syn keyword polDecl      policy import record fact let extern decision valueset
+syn keyword polDecl      policy import record fact let param extern decision valueset
 syn keyword polDecl      branch assess nextgroup=polBranchId skipwhite
 syn keyword polClause    criterion exclusion prerequisite nextgroup=polCritId skipwhite
 syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize except fhir
