@@ -154,7 +154,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %left '+' '-'
 %left '*' '/'
 %precedence UMINUS
-%precedence '.' '['
+%precedence '.' '[' STRING  /* STRING: after a name, `unknown "REASON"` (also at the end of `param N = V "WHY"`) */
 
 %%
 
