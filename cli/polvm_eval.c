@@ -30,6 +30,7 @@ static void eval_line(Loaded *L, pol_JRead *jr, unsigned long line_no, const cha
   const pol_LineResult *lines = NULL;
   const char *id = NULL;
   int st = cli_load_case_text(jr, L->c, text, n, &root, &ce, err, sizeof err);
+  if (st != -1) cli_case_notes(L->c, "-");   /* a FHIR Bundle's notes */
   if (st == -1) {
     if (!ce.line) snprintf(err, sizeof err, "%s %s", ce.code, ce.text);
     else snprintf(err, sizeof err, "%s %s (column %d)", ce.code, ce.text, ce.column);
@@ -102,7 +103,10 @@ static void *worker(void *arg)
   Loaded W = {P->L->p, pol_vm_new(P->L->p), pol_case_new(P->L->p)};
   pol_JRead *jr = cli_case_reader(P->L->p);
   int ok = W.vm && W.c;
-  if (ok) pol_vm_set_trace(W.vm, P->trace);
+  if (ok) {
+    pol_vm_set_trace(W.vm, P->trace);
+    pol_vm_set_witnesses(W.vm, 0);   /* as the main VM */
+  }
   pthread_mutex_lock(&P->mu);
   for (;;) {
     while (!P->finished && P->take == P->filled) pthread_cond_wait(&P->work, &P->mu);
@@ -296,6 +300,7 @@ int polvm_eval_main(int argc, char **argv)
   int rc = cli_load_bundle(bundle, &L);
   if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, trace);
+  pol_vm_set_witnesses(L.vm, 0);   /* the compact output shows no evidence */
   cli_catch_stop();
   int flags = POL_TRACE_COMPACT | (criteria ? POL_TRACE_CRITERIA : 0);
   /* a bundle with externs stays on one thread: native code need not be

@@ -408,9 +408,60 @@ static void rd_steps(Cur *c, pol_Program *p)
   }
 }
 
+/* FHIR (2.3): the `fhir` bindings; the verifier checks the ids and ranges. */
+static void rd_fhir(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 32, "fhir bindings");
+  pol_FhirBind *b = cur_alloc(c, n, sizeof *b);
+  if (c->failed) return;
+  p->fhir = b;
+  p->nfhir = n;
+  for (uint32_t i = 0; i < n; i++) {
+    b[i].target = rd_u32(c);
+    b[i].source = rd_u32(c);
+    b[i].where = rd_u32(c);
+    b[i].code0 = rd_u32(c);
+    b[i].ncodes = rd_u32(c);
+    b[i].map0 = rd_u32(c);
+    b[i].nmap = rd_u32(c);
+    b[i].flags = rd_u32(c);
+  }
+  uint32_t m = rd_count(c, 4, "fhir strings");
+  uint32_t *s = cur_alloc(c, m, sizeof *s);
+  if (c->failed) return;
+  p->fhirstr = s;
+  p->nfhirstr = m;
+  for (uint32_t i = 0; i < m; i++) s[i] = rd_u32(c);
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
+}
+
+/* WITN (2.2): witness descriptors and their data words; the verifier
+   checks the values. */
+static void rd_witn(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 36, "witness descriptors");
+  pol_Witness *w = cur_alloc(c, n, sizeof *w);
+  if (c->failed) return;
+  p->wit = w;
+  p->nwit = n;
+  for (uint32_t i = 0; i < n; i++) {
+    w[i].evid = rd_u32(c); w[i].pc = rd_u32(c); w[i].kind = rd_u32(c); w[i].list = rd_u32(c);
+    w[i].lfield = rd_u32(c);
+    w[i].data0 = rd_u32(c); w[i].nfields = rd_u32(c); w[i].nconj = rd_u32(c);
+    w[i].ninner = rd_u32(c);
+  }
+  n = rd_count(c, 4, "witness data words");
+  uint32_t *d = cur_alloc(c, n, sizeof *d);
+  if (c->failed) return;
+  p->witdata = d;
+  p->nwitdata = n;
+  for (uint32_t i = 0; i < n; i++) d[i] = rd_u32(c);
+  rd_u32s(c, &p->nevgrp, &p->evgrp, "evidence group words");
+  rd_u32s(c, &p->ngrp, &p->grp, "evidence groups");
 }
 
 /* ELSE (2.1): per policy, the outcome and reason for a line no branch
@@ -459,7 +510,7 @@ enum {
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS, FHIRS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);

@@ -19,7 +19,7 @@ set -u
 FB=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_jread}
+TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread}
 B=build          # the normal build: polc and the real bundle
 POLC=$B/polc
 
@@ -27,7 +27,7 @@ seed() { mkdir -p "$FB/seed/$1"; }
 
 # ---- seeds --------------------------------------------------------------
 rm -rf "$FB/seed"
-seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_jread
+seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir; seed fuzz_jread
 for f in policies/*.pol stdlib/*.pol tests/lang/*.pol tests/lang/regress/*.pol \
          tests/golden/errors/*.pol tests/hostile/*.pol; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_compile/$(echo "$f" | tr / _)"
@@ -51,6 +51,13 @@ for f in examples/*/*.json examples/*/expected/*.json tests/hostile/*.json; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_case/$(echo "$f" | tr / _)"
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_jread/$(echo "$f" | tr / _)"
 done
+# fuzz_fhir: every example as a Bundle, tests/fhir/, the hostile Bundles
+for f in examples/*/*.json; do
+  [ -f "$f" ] && $B/polvm case-to-fhir "$f" > "$FB/seed/fuzz_fhir/$(echo "$f" | tr / _)" 2>/dev/null
+done
+for f in tests/fhir/*.json tests/hostile/fhir-*.json; do
+  [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_fhir/$(echo "$f" | tr / _)"
+done
 # fuzz_jread: also realistic and plain generated cases, one per file
 python3 tests/oracle/gencases.py --seed 7 --count 40 --realistic | split -l 1 - "$FB/seed/fuzz_jread/realistic-"
 python3 tests/oracle/gencases.py --seed 8 --count 40 | split -l 1 - "$FB/seed/fuzz_jread/plain-"
@@ -68,7 +75,7 @@ for i in range(24):
 for i in range(32):
     open("%s/fuzz_program/random-%02d" % (out, i), "wb").write(bytes(rnd.randrange(256) for _ in range(300)))
 EOF
-for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_jread; do
+for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread; do
   for f in tests/fuzz/regress/$t/*; do
     [ -f "$f" ] && cp "$f" "$FB/seed/$t/regress_$(basename "$f")"
   done

@@ -358,6 +358,8 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(nsteps, steps);
   SAME_ARRAY(nplandecl, plandecl);
   assert_int_equal(a->denials, b->denials);
+  SAME_ARRAY(nwit, wit);
+  SAME_ARRAY(nwitdata, witdata);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
   assert_memory_equal(a->sha256, b->sha256, 32);
@@ -371,7 +373,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x02\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x03\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
