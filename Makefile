@@ -32,11 +32,11 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -MMD -MP \
              -DPOL_STDLIB_DIR='"$(PREFIX)/share/polc/stdlib"'
 GEN_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall $(CFLAGS) $(SANFLAGS) -MMD -MP -I compiler -I vm
-LDLIBS  = -ljansson -lsodium -lffi -ldl -lm
+LDLIBS  = -ljansson -lsodium -lffi -ldl -lm -lpthread
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/witness.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
-           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c
+           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c vm/jread.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
            compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c compiler/doc.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
@@ -185,7 +185,8 @@ docs-tables: $(DOC_TABLES)
 
 # the regression inputs of the structure-aware fuzz targets, replayed
 # without libFuzzer by tests/suites/fuzz_regress.sh (make test, check, valgrind)
-FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval $(B)/tests/replay_fuzz_fhir
+FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval $(B)/tests/replay_fuzz_fhir \
+              $(B)/tests/replay_fuzz_jread
 all: $(FUZZ_REPLAY)
 $(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
                           $(B)/libpolc.a $(B)/libpolvm.a
@@ -221,7 +222,7 @@ valgrind: all $(B)/tests/test_api
 # build-fuzz/ (coverage + ASan + UBSan) and runs each target N seconds.
 FUZZ_B       = build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir
+FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread
 # UBSan findings are recoverable so that tests/fuzz/ubsan.supp can hold the
 # known ones; halt_on_error=1 (tests/fuzz/run.sh) stops at any other.
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer

@@ -52,6 +52,23 @@ json_t *cli_parse_case(const char *text, size_t len, pol_CaseError *ce)
   return NULL;
 }
 
+pol_JRead *cli_case_reader(const pol_Program *p)
+{
+  const char *how = getenv("POLVM_CASE_READER");
+  if (how && strcmp(how, "jansson") == 0) return NULL;
+  return pol_jread_new(p);
+}
+
+int cli_load_case_text(pol_JRead *r, pol_Case *c, const char *text, size_t len, json_t **root,
+                       pol_CaseError *ce, char *err, size_t errlen)
+{
+  if (len > POL_CASE_MAX_BYTES) {
+    *root = cli_parse_case(text, len, ce);   /* NULL, with the message */
+    return -1;
+  }
+  return pol_jread_case(r, c, text, len, root, ce, err, errlen);
+}
+
 static void hash_hex(const void *data, size_t len, char out[65]);
 
 json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t errlen)

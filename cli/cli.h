@@ -14,6 +14,7 @@
 
 #include "bytecode.h"
 #include "case.h"
+#include "jread.h"
 #include "trace.h"
 #include "vm.h"
 
@@ -59,6 +60,16 @@ int cli_judge(cli_Loaded *L, const json_t *root, json_t **trace, const pol_LineR
    as C0002 "case too large: more than N bytes", line 0.  A new reference,
    or NULL with ce filled in. */
 json_t *cli_parse_case(const char *text, size_t len, pol_CaseError *ce);
+
+/* The case reader of p (vm/jread.h; owned by the caller: pol_jread_free),
+   or NULL for the reference path alone (jansson, vm/case.c): when
+   $POLVM_CASE_READER is "jansson" (differential tests), or out of memory. */
+pol_JRead *cli_case_reader(const pol_Program *p);
+
+/* A case text (a stream line or a file) into c, as pol_jread_case, with
+   cli_parse_case's message for a text over POL_CASE_MAX_BYTES. */
+int cli_load_case_text(pol_JRead *r, pol_Case *c, const char *text, size_t len, json_t **root,
+                       pol_CaseError *ce, char *err, size_t errlen);
 
 /* Reads the case file at path ("-": stdin), at most POL_CASE_MAX_BYTES,
    and parses it.  A new reference and, if case_hash is not NULL, the

@@ -830,3 +830,61 @@ const pol_Value *pol_case_slots(const pol_Case *c, uint32_t i)
 {
   return i < (c->nlines ? c->nlines : 1) ? &c->slots[(size_t)i * c->p->nfacts] : NULL;
 }
+
+/* ---- filling a case without a JSON document (vm/jread.c) ------------------ */
+
+uint32_t pol_case_intern_n(const pol_Case *c, const char *s, size_t n)
+{
+  return intern(c, s, n);
+}
+
+int pol_case_fill_begin(pol_Case *c)
+{
+  c->err = NULL;
+  c->errlen = 0;
+  pol_buf_reset(&c->notes);
+  arena_reset(c);
+  c->nlines = 0;
+  c->case_id = NULL;
+  return c->bad ? -1 : 0;
+}
+
+void *pol_case_fill_alloc(pol_Case *c, size_t n, size_t align)
+{
+  return arena_alloc(c, n, align);
+}
+
+pol_Value *pol_case_fill_row0(pol_Case *c) { return c->slots; }
+
+int pol_case_fill_lines(pol_Case *c, const char *case_id, const pol_LineInfo *doc, uint32_t n)
+{
+  uint32_t nf = c->p->nfacts;
+  c->case_id = case_id;
+  if (grow_lines(c, n)) return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    c->keys[i].li = doc[i];
+    c->keys[i].idx = i;
+  }
+  if (n > 1) qsort(c->keys, n, sizeof *c->keys, cmp_key);
+  for (uint32_t i = 0; i < n; i++) {
+    c->info[i] = c->keys[i].li;
+    c->row_of[c->keys[i].idx] = i;
+  }
+  if (n > 1 && grow_slots(c, (size_t)n * nf)) return -1;
+  for (uint32_t i = 1; i < n; i++)
+    memcpy(&c->slots[(size_t)i * nf], c->slots, nf * sizeof *c->slots);
+  c->nlines = n;
+  return 0;
+}
+
+pol_Value *pol_case_fill_row(pol_Case *c, uint32_t j)
+{
+  return &c->slots[(size_t)c->row_of[j] * c->p->nfacts];
+}
+
+void pol_case_fill_fail(pol_Case *c)
+{
+  c->nlines = 0;
+  c->case_id = NULL;
+  for (uint32_t f = 0; f < c->p->nfacts; f++) c->slots[f] = pol_unk();
+}

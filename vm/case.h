@@ -81,5 +81,23 @@ const pol_Value *pol_case_slots(const pol_Case *c, uint32_t i);
 
 /* Looks up s in the program's strings: its id or POL_NOSTR. */
 uint32_t pol_case_intern(const pol_Case *c, const char *s);
+uint32_t pol_case_intern_n(const pol_Case *c, const char *s, size_t n);
+
+/* Filling a case from elsewhere than a jansson document: the
+   schema-directed reader (vm/jread.c) converts the text itself and stores
+   the results with these, in this order: begin (resets the arena and the
+   lines; -1 if the program's schema cannot be loaded), the case-scope facts
+   into row 0 (fill_row0: p->nfacts values), fill_lines (the case id and the
+   request lines in document order: sorts them as pol_case_load does, makes
+   every row a copy of row 0; -1 when out of memory), then each line's
+   line-scope facts into fill_row(j) (j in document order).  fill_fail
+   leaves the empty case of a failed load.  Memory from fill_alloc lives
+   until the next load. */
+int pol_case_fill_begin(pol_Case *c);
+void *pol_case_fill_alloc(pol_Case *c, size_t n, size_t align);
+pol_Value *pol_case_fill_row0(pol_Case *c);
+int pol_case_fill_lines(pol_Case *c, const char *case_id, const pol_LineInfo *doc, uint32_t n);
+pol_Value *pol_case_fill_row(pol_Case *c, uint32_t j);
+void pol_case_fill_fail(pol_Case *c);
 
 #endif

@@ -37,6 +37,7 @@
 
 #include "bundle.h"
 #include "case.h"
+#include "jread.h"
 #include "trace.h"
 #include "vm.h"
 
@@ -241,34 +242,59 @@ static Run measure_load(Bench *b)
   return r;
 }
 
-/* What `polvm eval` does per line, minus reading and writing: parse, load
-   into one reused case, judge with trace on, compact JSON, free. */
-static Run measure_pipeline(Bench *b)
+/* The schema-directed reader (vm/jread.c): each case's text straight into
+   one reused case, as `polvm eval` reads it. */
+static Run measure_read(Bench *b)
 {
   Run r = {0};
-  char err[512];
   pol_Case *c = pol_case_new(b->p);
-  if (!c) die("case", "out of memory");
-  pol_vm_set_trace(b->vm, 1);
-  pol_vm_set_witnesses(b->vm, 0);   /* as polvm eval: no evidence written */
+  pol_JRead *jr = pol_jread_new(b->p);
+  if (!c || !jr) die("case", "out of memory");
+  for (uint32_t i = 0; i < b->n; i++)   /* warm-up: the arena and scratch grow here */
+    if (pol_jread_load(jr, c, b->text[i], b->len[i]) != 0) die("case", "refused by the reader");
+  uint64_t a0 = n_alloc;
   double t0 = now(), w0 = wall();
   do {
     for (uint32_t i = 0; i < b->n; i++) {
-      json_error_t je;
-      json_t *j = json_loadb(b->text[i], b->len[i], JSON_REJECT_DUPLICATES, &je);
-      const pol_LineResult *lines;
-      if (!j) die("invalid JSON", je.text);
-      if (pol_case_load(c, j, err, sizeof err) != 0) die("case", err);
-      if (pol_vm_eval(b->vm, c, &lines, err, sizeof err) != 0) die("eval", err);
-      pol_buf_reset(&b->buf);
-      pol_trace_json(&b->buf, b->vm, c, lines, NULL, POL_TRACE_COMPACT);
-      r.out_bytes += b->buf.n;
-      json_decref(j);
+      if (pol_jread_load(jr, c, b->text[i], b->len[i]) != 0) die("case", "refused by the reader");
+      b->sink += pol_case_nlines(c);
     }
     r.cases += b->n;
     r.secs = now() - t0;
   } while (r.secs < b->min_time);
   r.wall = wall() - w0;
+  r.allocs = n_alloc - a0;
+  pol_jread_free(jr);
+  pol_case_free(c);
+  return r;
+}
+
+/* What `polvm eval` does per line, minus reading and writing: read the
+   text into one reused case (vm/jread.c), judge with trace on, compact JSON. */
+static Run measure_pipeline(Bench *b)
+{
+  Run r = {0};
+  char err[512];
+  pol_Case *c = pol_case_new(b->p);
+  pol_JRead *jr = pol_jread_new(b->p);
+  if (!c || !jr) die("case", "out of memory");
+  pol_vm_set_trace(b->vm, 1);
+  pol_vm_set_witnesses(b->vm, 0);   /* as polvm eval: no evidence written */
+  double t0 = now(), w0 = wall();
+  do {
+    for (uint32_t i = 0; i < b->n; i++) {
+      const pol_LineResult *lines;
+      if (pol_jread_load(jr, c, b->text[i], b->len[i]) != 0) die("case", "refused by the reader");
+      if (pol_vm_eval(b->vm, c, &lines, err, sizeof err) != 0) die("eval", err);
+      pol_buf_reset(&b->buf);
+      pol_trace_json(&b->buf, b->vm, c, lines, NULL, POL_TRACE_COMPACT);
+      r.out_bytes += b->buf.n;
+    }
+    r.cases += b->n;
+    r.secs = now() - t0;
+  } while (r.secs < b->min_time);
+  r.wall = wall() - w0;
+  pol_jread_free(jr);
   pol_case_free(c);
   return r;
 }
@@ -289,7 +315,7 @@ static void keep_best(Run *best, Run r, double *worst)
 
 /* The best round of each measurement. */
 typedef struct Results {
-  Run parse, load, off, on, js, cj, pipe;
+  Run parse, load, read, off, on, js, cj, pipe;
   double off_worst, on_worst;   /* slowest rounds, to show the spread */
 } Results;
 
@@ -350,6 +376,8 @@ static void save(FILE *f, const char *prefix, const Bench *b, const Results *x, 
   put(f, prefix, "parse_cps", cps(&x->parse));
   put(f, prefix, "parse_mbps", cps(&x->parse) * ((double)b->bytes / b->n) / 1e6);
   put(f, prefix, "load_cps", cps(&x->load));
+  put(f, prefix, "read_cps", cps(&x->read));
+  put(f, prefix, "read_allocs", (double)x->read.allocs);
   put(f, prefix, "pipe_cps", cps(&x->pipe));
   put(f, prefix, "allocs_off", (double)x->off.allocs);
   put(f, prefix, "allocs_on", (double)x->on.allocs);
@@ -415,6 +443,7 @@ int main(int argc, char **argv)
 #define WANT(name) (!only || strcmp(only, name) == 0)
     if (WANT("parse")) keep_best(&x.parse, measure_parse(&b), NULL);
     if (WANT("load")) keep_best(&x.load, measure_load(&b), NULL);
+    if (WANT("read")) keep_best(&x.read, measure_read(&b), NULL);
     if (WANT("off")) keep_best(&x.off, measure_eval(&b, M_OFF), &x.off_worst);
     if (WANT("on")) keep_best(&x.on, measure_eval(&b, M_ON), &x.on_worst);
     if (WANT("json")) keep_best(&x.js, measure_eval(&b, M_JSON), NULL);
@@ -425,7 +454,7 @@ int main(int argc, char **argv)
 
   int rc = 0;
   if (only) {   /* a profiling run: its one rate, no table, no checks */
-    const Run *all[] = {&x.parse, &x.load, &x.off, &x.on, &x.js, &x.cj, &x.pipe}, *r = NULL;
+    const Run *all[] = {&x.parse, &x.load, &x.read, &x.off, &x.on, &x.js, &x.cj, &x.pipe}, *r = NULL;
     for (size_t k = 0; k < sizeof all / sizeof *all; k++)
       if (all[k]->cases) r = all[k];
     if (r) printf("%s: %.0f cases/s, %llu allocs\n", only, cps(r), (unsigned long long)r->allocs);

@@ -6,7 +6,7 @@
 # policies, stdlib modules, language tests, docs examples and the hostile
 # .pol files; fuzz_bundle gets build/policies.polb and one small bundle per
 # policy and docs example; fuzz_case gets every example case and the hostile
-# .json files; fuzz_eval gets NDJSON streams of the example cases, some with
+# .json files (fuzz_jread too, and generated cases); fuzz_eval gets NDJSON streams of the example cases, some with
 # broken lines between them; fuzz_program gets 32 inputs of 300 bytes from a
 # fixed pseudo-random stream (its input is a list of choices, and longer
 # inputs make larger programs, so it also runs with -len_control=0).  Each target's regression inputs (tests/fuzz/regress/TARGET)
@@ -19,7 +19,7 @@ set -u
 FB=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir}
+TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread}
 B=build          # the normal build: polc and the real bundle
 POLC=$B/polc
 
@@ -27,7 +27,7 @@ seed() { mkdir -p "$FB/seed/$1"; }
 
 # ---- seeds --------------------------------------------------------------
 rm -rf "$FB/seed"
-seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir
+seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir; seed fuzz_jread
 for f in policies/*.pol stdlib/*.pol tests/lang/*.pol tests/lang/regress/*.pol \
          tests/golden/errors/*.pol tests/hostile/*.pol; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_compile/$(echo "$f" | tr / _)"
@@ -49,6 +49,7 @@ for f in tests/hostile/*.polb; do
 done
 for f in examples/*/*.json examples/*/expected/*.json tests/hostile/*.json; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_case/$(echo "$f" | tr / _)"
+  [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_jread/$(echo "$f" | tr / _)"
 done
 # fuzz_fhir: every example as a Bundle, tests/fhir/, the hostile Bundles
 for f in examples/*/*.json; do
@@ -57,6 +58,9 @@ done
 for f in tests/fhir/*.json tests/hostile/fhir-*.json; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_fhir/$(echo "$f" | tr / _)"
 done
+# fuzz_jread: also realistic and plain generated cases, one per file
+python3 tests/oracle/gencases.py --seed 7 --count 40 --realistic | split -l 1 - "$FB/seed/fuzz_jread/realistic-"
+python3 tests/oracle/gencases.py --seed 8 --count 40 | split -l 1 - "$FB/seed/fuzz_jread/plain-"
 python3 - "$FB/seed" <<'EOF'
 import glob, json, random, sys
 out = sys.argv[1]
@@ -71,7 +75,7 @@ for i in range(24):
 for i in range(32):
     open("%s/fuzz_program/random-%02d" % (out, i), "wb").write(bytes(rnd.randrange(256) for _ in range(300)))
 EOF
-for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir; do
+for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread; do
   for f in tests/fuzz/regress/$t/*; do
     [ -f "$f" ] && cp "$f" "$FB/seed/$t/regress_$(basename "$f")"
   done
@@ -89,6 +93,7 @@ for t in $TARGETS; do
     *) maxlen=8192 ;;
   esac
   [ -f "tests/fuzz/$t.dict" ] && extra="$extra -dict=tests/fuzz/$t.dict"
+  [ "$t" = fuzz_jread ] && extra="$extra -dict=tests/fuzz/fuzz_case.dict"
   mkdir -p "$FB/corpus/$t" "$FB/artifacts/$t"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=tests/fuzz/ubsan.supp \
   POL_FUZZ_BUNDLE="$B/policies.polb" \

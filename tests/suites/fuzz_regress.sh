@@ -9,9 +9,11 @@
 #                 recomputed, as the fuzzer loads it (0 or 4); a bundle that
 #                 verifies is judged on two example cases (0 or 3).
 #   fuzz_case:    polvm trace with the real bundle (0 or 3).
-#   fuzz_program, fuzz_eval, fuzz_fhir: the target itself, built without libFuzzer
+#   fuzz_program, fuzz_eval, fuzz_fhir, fuzz_jread: the target itself, built without libFuzzer
 #                 (BUILD_DIR/tests/replay_TARGET, tests/fuzz/replay_main.c),
-#                 must exit 0: its oracles abort on a finding.
+#                 must exit 0: its oracles abort on a finding.  fuzz_jread
+#                 also replays the fuzz_case inputs, the hostile and the
+#                 example cases.
 # Part of `make test` and `make valgrind` (VALGRIND set).
 set -u
 B=${1:-build}
@@ -67,6 +69,13 @@ for t in fuzz_program fuzz_eval fuzz_fhir; do
     [ -f "$f" ] || continue
     POL_FUZZ_BUNDLE=$B/policies.polb expect_in "0" "$t $f" $B/tests/replay_$t "$f"
   done
+done
+# the schema-directed case reader against the reference path, on every
+# case-like input we keep (the target aborts on any difference)
+for f in tests/fuzz/regress/fuzz_jread/* tests/fuzz/regress/fuzz_case/* tests/hostile/*.json \
+         examples/*/*.json; do
+  [ -f "$f" ] || continue
+  POL_FUZZ_BUNDLE=$B/policies.polb expect_in "0" "fuzz_jread $f" $B/tests/replay_fuzz_jread "$f"
 done
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
