@@ -41,7 +41,7 @@ void polvm_usage(FILE *f)
 {
   fputs("usage: polvm trace [--bundle B] [--format text|json] CASE.json...\n"
         "       polvm eval  [--bundle B] [--criteria] [--no-trace] < cases.ndjson\n"
-        "       polvm case-to-fhir CASE.json\n"
+        "       polvm case-to-fhir [--questionnaire Q.json] CASE.json\n"
         "       polvm verify BUNDLE\n"
         "       polvm dump BUNDLE\n"
         "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"

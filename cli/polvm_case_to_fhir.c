@@ -10,7 +10,10 @@
  * symptoms.pain_nrs -> an Observation (LOINC 72514-3); everything else ->
  * one QuestionnaireResponse whose linkIds are the case paths.  What it
  * cannot carry is named on stderr ("not carried: ..."), never dropped
- * silently.
+ * silently.  With --questionnaire Q (the output of `polc questionnaire`)
+ * the QuestionnaireResponse answers Q instead: its items nested as Q's,
+ * one answer per question the case answers, a repeating group per record
+ * (docs/fhir.md, "The round trip").
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -23,16 +26,25 @@
 #define SYS_LOINC "http://loinc.org"
 #define SYS_UCUM "http://unitsofmeasure.org"
 #define SYS_LINE "https://polvm.dev/fhir/CodeSystem/line-field"
-
-/* the line fields carried as Claim.supportingInfo (stdlib/fhir.pol) */
-static const char *const info_keys[] = {"approach", "side", "setting", "inpatient_days",
-                                        "sedation", "open_indication", "purpose", "levels"};
+#define SYS_ICD10CM "http://hl7.org/fhir/sid/icd-10-cm"
+#define SYS_RXNORM "http://www.nlm.nih.gov/research/umls/rxnorm"
+#define SYS_NDC "http://hl7.org/fhir/sid/ndc"
+#define SYS_OBSCAT "http://terminology.hl7.org/CodeSystem/observation-category"
+#define SYS_CLAIM_TYPE "http://terminology.hl7.org/CodeSystem/claim-type"
+#define SYS_PRIORITY "http://terminology.hl7.org/CodeSystem/processpriority"
 
 static int is_date(const json_t *v)
 {
   int32_t d;
   return json_is_string(v) && json_string_length(v) == 10 &&
          pol_parse_date(json_string_value(v), &d) == 0;
+}
+
+/* A FHIR administrative-gender code? */
+static int is_gender(const char *s)
+{
+  return strcmp(s, "male") == 0 || strcmp(s, "female") == 0 || strcmp(s, "other") == 0 ||
+         strcmp(s, "unknown") == 0;
 }
 
 static json_t *coding(const char *sys, const char *code)
@@ -140,6 +152,166 @@ static json_t *birth_date(const json_t *age, const json_t *on)
   return json_string(buf);
 }
 
+/* ---- the answers shaped by a Questionnaire (--questionnaire Q) ---------- */
+
+/* The case value at a dotted path, or NULL. */
+static const json_t *case_at(const json_t *c, const char *path)
+{
+  const json_t *o = c;
+  while (o && *path) {
+    size_t n = strcspn(path, ".");
+    char key[128];
+    snprintf(key, sizeof key, "%.*s", (int)(n < 127 ? n : 127), path);
+    o = json_object_get(o, key);
+    path += n + (path[n] == '.');
+  }
+  return o && !json_is_null(o) ? o : NULL;
+}
+
+/* The answer item of question q (borrowed) for value v: as qr_item, a
+   number answering a `decimal` question as valueDecimal. */
+static json_t *q_answer(const json_t *q, const char *link, const json_t *v)
+{
+  const char *type = json_string_value(json_object_get(q, "type"));
+  if (type && strcmp(type, "decimal") == 0 && json_is_integer(v)) {
+    json_t *it = json_pack("{s:s,s:[{s:f}]}", "linkId", link, "answer", "valueDecimal",
+                           (double)json_integer_value(v));
+    return it;
+  }
+  return qr_item(link, link, v);
+}
+
+static void q_walk(json_t *out, const json_t *qitems, const json_t *c, const json_t *rec, const char *prefix);
+
+/* The group items of a repeating group q (a list of records) for list v:
+   one per record, none but an empty one for an empty list. */
+static void q_records(json_t *out, const json_t *q, const char *link, const json_t *v)
+{
+  if (!json_is_array(v)) return;
+  if (json_array_size(v) == 0) {   /* a known empty list: the group without items */
+    json_array_append_new(out, json_pack("{s:s}", "linkId", link));
+    return;
+  }
+  char prefix[256];
+  snprintf(prefix, sizeof prefix, "%s[].", link);
+  for (size_t i = 0; i < json_array_size(v); i++) {
+    json_t *kids = json_array();
+    q_walk(kids, json_object_get(q, "item"), NULL, json_array_get(v, i), prefix);
+    json_t *g = json_pack("{s:s}", "linkId", link);
+    if (json_array_size(kids)) json_object_set_new(g, "item", kids);
+    else json_decref(kids);
+    json_array_append_new(out, g);
+  }
+}
+
+/* The answers to the items qitems of a Questionnaire: questions about the
+   case c (linkId a case path), or, under a repeating group, about the
+   record rec (linkId prefix + field).  Groups keep the Questionnaire's
+   nesting; a group with nothing answered is left out, as are the line
+   fields (request.procedures[].X: the Claim carries them). */
+static void q_walk(json_t *out, const json_t *qitems, const json_t *c, const json_t *rec, const char *prefix)
+{
+  for (size_t i = 0; i < json_array_size(qitems); i++) {
+    const json_t *q = json_array_get(qitems, i);
+    const char *link = json_string_value(json_object_get(q, "linkId"));
+    const char *type = json_string_value(json_object_get(q, "type"));
+    if (!link || !type || strcmp(type, "display") == 0) continue;
+    const json_t *v = NULL;
+    if (rec) {
+      size_t pl = strlen(prefix);
+      if (strncmp(link, prefix, pl) != 0) continue;
+      v = json_object_get(rec, link + pl);
+    } else if (!strstr(link, "[]")) {
+      v = case_at(c, link);
+    }
+    int repeats = json_is_true(json_object_get(q, "repeats"));
+    if (strcmp(type, "group") == 0 && repeats) {
+      q_records(out, q, link, v);
+    } else if (strcmp(type, "group") == 0) {
+      json_t *kids = json_array();
+      q_walk(kids, json_object_get(q, "item"), c, rec, prefix);
+      if (json_array_size(kids))
+        json_array_append_new(out, json_pack("{s:s,s:o}", "linkId", link, "item", kids));
+      else json_decref(kids);
+    } else if (v && !json_is_null(v)) {
+      json_t *it = q_answer(q, link, v);
+      if (it) json_array_append_new(out, it);
+    }
+  }
+}
+
+/* labs -> one laboratory Observation per record (stdlib/fhir.pol's labs
+   binding): 1 when every record has only the fields it reads and a name
+   or a LOINC code (Observation.code is required), else 0 and nothing
+   added (the list goes to the answers). */
+static int lab_observations(json_t *entries, const json_t *labs)
+{
+  static const char *const fields[] = {"date", "test", "loinc", "value", "unit", "source"};
+  if (!json_is_array(labs) || json_array_size(labs) == 0) return 0;
+  size_t i;
+  json_t *lab;
+  json_array_foreach((json_t *)labs, i, lab) {
+    if (!json_is_object(lab)) return 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(lab, k, v) {
+      int known = 0;
+      for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) known |= strcmp(k, fields[f]) == 0;
+      if (!known) return 0;
+    }
+    const json_t *date = json_object_get(lab, "date"), *val = json_object_get(lab, "value");
+    if (!json_is_string(json_object_get(lab, "test")) && !json_is_string(json_object_get(lab, "loinc"))) return 0;
+    if ((date && !is_date(date)) || (val && !json_is_number(val))) return 0;
+    const json_t *unit = json_object_get(lab, "unit"), *src = json_object_get(lab, "source");
+    if ((unit && (!json_is_string(unit) || !val)) || (src && !json_is_string(src))) return 0;
+  }
+  json_array_foreach((json_t *)labs, i, lab) {
+    json_t *code = json_object();
+    const char *loinc = json_string_value(json_object_get(lab, "loinc"));
+    if (loinc) json_object_set_new(code, "coding", json_pack("[{s:s,s:s}]", "system", SYS_LOINC, "code", loinc));
+    const json_t *test = json_object_get(lab, "test");
+    if (json_is_string(test)) json_object_set(code, "text", (json_t *)test);
+    json_t *obs = json_pack("{s:s,s:[{s:[{s:s,s:s}]}],s:o,s:{s:s}}", "status", "final", "category", "coding",
+                            "system", SYS_OBSCAT, "code", "laboratory", "code", code, "subject", "reference",
+                            "urn:uuid:patient-1");
+    const json_t *date = json_object_get(lab, "date"), *val = json_object_get(lab, "value");
+    const json_t *unit = json_object_get(lab, "unit"), *src = json_object_get(lab, "source");
+    if (date) json_object_set(obs, "effectiveDateTime", (json_t *)date);
+    if (val) {
+      json_t *q = json_pack("{s:O}", "value", val);
+      if (unit) {
+        json_t *u = json_pack("{s:O,s:s,s:O}", "unit", unit, "system", SYS_UCUM, "code", unit);
+        json_object_update(q, u);
+        json_decref(u);
+      }
+      json_object_set_new(obs, "valueQuantity", q);
+    }
+    if (src) json_object_set_new(obs, "method", json_pack("{s:O}", "text", src));
+    char id[32];
+    snprintf(id, sizeof id, "lab-%zu", i + 1);
+    entry(entries, "Observation", id, obs);
+  }
+  return 1;
+}
+
+/* The sequence of the Claim.diagnosis entry of ICD-10-CM code `code`
+   (a string), added when the Claim has none yet. */
+static json_int_t diagnosis_seq(json_t *claim, const json_t *code)
+{
+  json_t *diags = json_object_get(claim, "diagnosis");
+  if (!diags) json_object_set_new(claim, "diagnosis", diags = json_array());
+  size_t i;
+  json_t *d;
+  json_array_foreach(diags, i, d) {
+    const json_t *c = json_object_get(json_array_get(json_object_get(json_object_get(d, "diagnosisCodeableConcept"), "coding"), 0), "code");
+    if (json_equal((json_t *)c, (json_t *)code)) return json_integer_value(json_object_get(d, "sequence"));
+  }
+  json_int_t seq = (json_int_t)json_array_size(diags) + 1;
+  json_array_append_new(diags, json_pack("{s:I,s:{s:[{s:s,s:O}]}}", "sequence", seq, "diagnosisCodeableConcept",
+                                         "coding", "system", SYS_ICD10CM, "code", code));
+  return seq;
+}
+
 static json_t *claim_items(const json_t *req, json_t *claim, json_t *qr_extra)
 {
   json_t *items = json_array(), *infos = json_array();
@@ -168,20 +340,55 @@ static json_t *claim_items(const json_t *req, json_t *claim, json_t *qr_extra)
       json_object_set(it, "servicedDate", (json_t *)sdate);
       sdate_used = 1;
     }
+    /* the line's diagnoses: Claim.diagnosis entries the item points to */
+    const json_t *dx = json_object_get(pr, "diagnoses");
+    if (json_is_array(dx) && json_array_size(dx)) {
+      json_t *dseq = json_array();
+      for (size_t j = 0; j < json_array_size(dx); j++)
+        json_array_append_new(dseq, json_integer(diagnosis_seq(claim, json_array_get(dx, j))));
+      json_object_set_new(it, "diagnosisSequence", dseq);
+    } else if (json_is_array(dx)) {
+      char p[128];
+      snprintf(p, sizeof p, "request.procedures[%zu].diagnoses (an empty list)", i);
+      not_carried(p);
+    }
+    /* the drug: RxNorm and NDC codings beside the procedure code */
+    static const struct { const char *key, *sys; } drug[] = {{"rxnorm", SYS_RXNORM}, {"ndc", SYS_NDC}};
+    for (size_t d = 0; d < sizeof drug / sizeof *drug; d++) {
+      const char *code = json_string_value(json_object_get(pr, drug[d].key));
+      if (!code) continue;
+      json_t *cod = json_object_get(ps, "coding");
+      if (!cod) json_object_set_new(ps, "coding", cod = json_array());
+      json_array_append_new(cod, json_pack("{s:s,s:s}", "system", drug[d].sys, "code", code));
+    }
+    /* every other line field: supportingInfo of that category, the item
+       pointing to it (stdlib's info(...) bindings, and for a policy's own
+       line facts the reader's fallback) */
     json_t *seqs = json_array();
-    for (size_t k = 0; k < sizeof info_keys / sizeof *info_keys; k++) {
-      const json_t *v = json_object_get(pr, info_keys[k]);
-      if (!v || json_is_null(v)) continue;
-      /* a list (levels): one entry per item; an empty list cannot be said */
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)pr, k, v) {
+      static const char *const done[] = {"line", "cpt", "description", "units", "period_start",
+                                         "period_end", "diagnoses", "rxnorm", "ndc"};
+      int known = 0;
+      for (size_t d = 0; d < sizeof done / sizeof *done; d++) known |= strcmp(k, done[d]) == 0;
+      if (known || json_is_null(v)) continue;
+      /* a list: one entry per item; an empty list cannot be said */
       size_t nv = json_is_array(v) ? json_array_size(v) : 1;
-      if (json_is_array(v) && nv == 0) {
+      int ok = !json_is_object(v) && nv > 0;
+      for (size_t j = 0; ok && json_is_array(v) && j < nv; j++) {
+        const json_t *x = json_array_get(v, j);
+        ok = json_is_string(x) || json_is_number(x) || json_is_boolean(x);
+      }
+      if (!ok) {
         char p[128];
-        snprintf(p, sizeof p, "request.procedures[%zu].%s (an empty list)", i, info_keys[k]);
+        snprintf(p, sizeof p, "request.procedures[%zu].%s%s", i, k, nv ? "" : " (an empty list)");
         not_carried(p);
+        continue;
       }
       for (size_t j = 0; j < nv; j++) {
         const json_t *x = json_is_array(v) ? json_array_get(v, j) : v;
-        json_t *si = json_pack("{s:i,s:o}", "sequence", ++seq, "category", coding(SYS_LINE, info_keys[k]));
+        json_t *si = json_pack("{s:i,s:o}", "sequence", ++seq, "category", coding(SYS_LINE, k));
         if (json_is_number(x)) json_object_set_new(si, "valueQuantity", json_pack("{s:O}", "value", x));
         else if (json_is_boolean(x)) json_object_set(si, "valueBoolean", (json_t *)x);
         else json_object_set(si, "valueString", (json_t *)x);
@@ -191,19 +398,6 @@ static json_t *claim_items(const json_t *req, json_t *claim, json_t *qr_extra)
     }
     if (json_array_size(seqs)) json_object_set_new(it, "informationSequence", seqs);
     else json_decref(seqs);
-    const char *k;
-    const json_t *v;
-    json_object_foreach((json_t *)pr, k, v) {
-      static const char *const done[] = {"line", "cpt", "description", "units", "period_start", "period_end"};
-      int known = 0;
-      for (size_t d = 0; d < sizeof done / sizeof *done; d++) known |= strcmp(k, done[d]) == 0;
-      for (size_t d = 0; d < sizeof info_keys / sizeof *info_keys; d++) known |= strcmp(k, info_keys[d]) == 0;
-      if (!known && !json_is_null(v)) {
-        char p[128];
-        snprintf(p, sizeof p, "request.procedures[%zu].%s", i, k);
-        not_carried(p);
-      }
-    }
     json_array_append_new(items, it);
   }
   if (json_array_size(infos)) json_object_set_new(claim, "supportingInfo", infos);
@@ -218,22 +412,43 @@ static json_t *claim_items(const json_t *req, json_t *claim, json_t *qr_extra)
 
 int polvm_case_to_fhir_main(int argc, char **argv)
 {
-  if (argc != 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-    fputs("usage: polvm case-to-fhir CASE.json\n"
+  const char *qpath = NULL, *cpath = NULL;
+  int usage = 0, help = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) help = 1;
+    else if (strcmp(argv[i], "--questionnaire") == 0 && i + 1 < argc && !qpath) qpath = argv[++i];
+    else if (argv[i][0] != '-' && !cpath) cpath = argv[i];
+    else usage = 1;
+  }
+  if (help || usage || !cpath) {
+    fputs("usage: polvm case-to-fhir [--questionnaire Q.json] CASE.json\n"
           "  writes the case as a FHIR R4 request Bundle (docs/fhir.md) on standard output;\n"
-          "  what the Bundle cannot carry is named on standard error\n",
-          argc == 2 ? stdout : stderr);
-    return argc == 2 ? 0 : EXIT_USAGE;
+          "  what the Bundle cannot carry is named on standard error; with --questionnaire\n"
+          "  the QuestionnaireResponse answers that Questionnaire (polc questionnaire)\n",
+          help ? stdout : stderr);
+    return help ? 0 : EXIT_USAGE;
   }
   char err[512];
-  json_t *c = cli_read_json(argv[1], err, sizeof err);
+  json_t *quest = NULL;
+  if (qpath) {
+    quest = cli_read_json(qpath, err, sizeof err);
+    const char *rt = json_string_value(json_object_get(quest, "resourceType"));
+    if (!quest || !rt || strcmp(rt, "Questionnaire") != 0) {
+      fprintf(stderr, "polvm: %s: %s\n", qpath, quest ? "not a FHIR Questionnaire" : err);
+      json_decref(quest);
+      return EXIT_CASE;
+    }
+  }
+  json_t *c = cli_read_json(cpath, err, sizeof err);
   if (!c) {
     fprintf(stderr, "polvm: %s\n", err);
+    json_decref(quest);
     return EXIT_CASE;
   }
   if (!json_is_object(c)) {
-    fprintf(stderr, "polvm: %s: a case is a JSON object\n", argv[1]);
+    fprintf(stderr, "polvm: %s: a case is a JSON object\n", cpath);
     json_decref(c);
+    json_decref(quest);
     return EXIT_CASE;
   }
   json_t *entries = json_array();
@@ -242,17 +457,32 @@ int polvm_case_to_fhir_main(int argc, char **argv)
   const json_t *pat = json_object_get(c, "patient");
   const json_t *date = json_object_get(req, "date");
 
-  json_t *claim = json_pack("{s:s,s:s,s:{s:s}}", "status", "active", "use", "preauthorization",
-                            "patient", "reference", "urn:uuid:patient-1");
+  /* the elements FHIR R4 requires of a Claim (type, priority, provider,
+     insurance) with neutral values: the case format names no provider or
+     payer, and no binding reads them */
+  json_t *claim = json_pack("{s:s,s:o,s:s,s:{s:s},s:{s:s},s:o,s:[{s:i,s:b,s:{s:s}}]}", "status", "active",
+                            "type", coding(SYS_CLAIM_TYPE, "professional"), "use", "preauthorization",
+                            "patient", "reference", "urn:uuid:patient-1", "provider", "display",
+                            "not stated", "priority", coding(SYS_PRIORITY, "normal"), "insurance",
+                            "sequence", 1, "focal", 1, "coverage", "reference", "urn:uuid:coverage-1");
   const json_t *id = json_object_get(c, "case_id");
   if (json_is_string(id)) json_object_set_new(claim, "identifier", json_pack("[{s:O}]", "value", id));
   if (is_date(date)) json_object_set(claim, "created", (json_t *)date);
+  /* the request's diagnoses: Claim.diagnosis (stdlib reads every entry,
+     the lines' ones too) */
+  const json_t *rdx = json_object_get(req, "diagnoses");
+  int rdx_done = json_is_array(rdx) && json_array_size(rdx) > 0;
+  for (size_t i = 0; rdx_done && i < json_array_size(rdx); i++)
+    rdx_done = json_is_string(json_array_get(rdx, i));
+  for (size_t i = 0; rdx_done && i < json_array_size(rdx); i++) diagnosis_seq(claim, json_array_get(rdx, i));
   json_object_set_new(claim, "item", claim_items(req, claim, qr_items));
   if (json_is_object(req)) {
     const char *k;
     const json_t *v;
     json_object_foreach((json_t *)req, k, v) {
-      if (strcmp(k, "date") == 0 || strcmp(k, "service_date") == 0 || strcmp(k, "procedures") == 0) continue;
+      if (strcmp(k, "date") == 0 || strcmp(k, "service_date") == 0 || strcmp(k, "procedures") == 0 ||
+          (strcmp(k, "diagnoses") == 0 && rdx_done))
+        continue;
       char p[128];
       snprintf(p, sizeof p, "request.%s", k);
       if (strcmp(k, "review") == 0) {   /* read by vm/case.c, not by facts: no binding yet */
@@ -267,15 +497,20 @@ int polvm_case_to_fhir_main(int argc, char **argv)
 
   json_t *patient = json_object();
   const json_t *sex = json_object_get(pat, "sex");
-  if (json_is_string(sex)) json_object_set(patient, "gender", (json_t *)sex);
+  /* FHIR's gender codes only; another spelling ("F") goes to the answers */
+  int gender = json_is_string(sex) && is_gender(json_string_value(sex));
+  if (gender) json_object_set(patient, "gender", (json_t *)sex);
   json_t *bd = birth_date(json_object_get(pat, "age"), date);
   if (bd) json_object_set_new(patient, "birthDate", bd);
   entry(entries, "Patient", "patient-1", patient);
+  entry(entries, "Coverage", "coverage-1",
+        json_pack("{s:s,s:{s:s},s:[{s:s}]}", "status", "active", "beneficiary", "reference",
+                  "urn:uuid:patient-1", "payor", "display", "not stated"));
   if (json_is_object(pat)) {
     const char *k;
     const json_t *v;
     json_object_foreach((json_t *)pat, k, v) {
-      if ((strcmp(k, "sex") == 0 && json_is_string(v)) || (strcmp(k, "age") == 0 && bd)) continue;
+      if ((strcmp(k, "sex") == 0 && gender) || (strcmp(k, "age") == 0 && bd)) continue;
       char p[128];
       snprintf(p, sizeof p, "patient.%s", k);
       json_t *it = qr_item(p, p, v);
@@ -296,6 +531,7 @@ int polvm_case_to_fhir_main(int argc, char **argv)
   const json_t *v;
   json_object_foreach(c, k, v) {
     if (strcmp(k, "case_id") == 0 || strcmp(k, "request") == 0 || strcmp(k, "patient") == 0) continue;
+    if (strcmp(k, "labs") == 0 && lab_observations(entries, v)) continue;
     if (strcmp(k, "symptoms") == 0 && json_is_object(v)) {
       json_t *copy = json_deep_copy(v);
       if (json_is_number(nrs)) json_object_del(copy, "pain_nrs");
@@ -314,13 +550,31 @@ int polvm_case_to_fhir_main(int argc, char **argv)
     json_t *it = qr_item(k, k, v);
     if (it) json_array_append_new(qr_items, it);
   }
-  entry(entries, "QuestionnaireResponse", "answers",
-        json_pack("{s:s,s:{s:s},s:o}", "status", "completed", "subject", "reference",
-                  "urn:uuid:patient-1", "item", qr_items));
+  json_t *qr = json_pack("{s:s,s:{s:s}}", "status", "completed", "subject", "reference", "urn:uuid:patient-1");
+  if (quest) {
+    /* the Questionnaire's items, then what the Claim could not carry
+       (request.service_date, request.plan: the questionnaire leaves the
+       request to the Claim) */
+    json_t *shaped = json_array();
+    q_walk(shaped, json_object_get(quest, "item"), c, NULL, "");
+    size_t i;
+    json_t *it;
+    json_array_foreach(qr_items, i, it) {
+      const char *l = json_string_value(json_object_get(it, "linkId"));
+      if (l && strncmp(l, "request.", 8) == 0) json_array_append(shaped, it);
+    }
+    json_decref(qr_items);
+    qr_items = shaped;
+    const json_t *url = json_object_get(quest, "url");
+    if (json_is_string(url)) json_object_set(qr, "questionnaire", (json_t *)url);
+  }
+  json_object_set_new(qr, "item", qr_items);
+  entry(entries, "QuestionnaireResponse", "answers", qr);
 
   json_t *b = json_pack("{s:s,s:s,s:o}", "resourceType", "Bundle", "type", "collection", "entry", entries);
   int rc = json_dumpf(b, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 && putchar('\n') != EOF ? 0 : EXIT_INTERNAL;
   json_decref(b);
   json_decref(c);
+  json_decref(quest);
   return rc;
 }

@@ -1944,8 +1944,13 @@ static void check_fhir_map(pol_Compiler *c, const pol_Node *m)
                 "compiler converts to (docs/fhir.md): %s", m->cite ? m->cite : "none given");
   } else if (strcmp(m->text, "info") == 0) {
     if (!m->cite) pol_error(&c->diag, m->span, "E0391", "info(...) takes an element and a category code");
+  } else if (strcmp(m->text, "code") == 0) {
+    if (!m->cite) pol_error(&c->diag, m->span, "E0391", "code(...) takes an element and a code system URI");
+  } else if (strcmp(m->text, "diagnosis") == 0) {
+    if (m->cite) pol_error(&c->diag, m->span, "E0391", "diagnosis(...) takes one element, the item's diagnosisSequence");
   } else {
-    pol_error(&c->diag, m->span, "E0391", "unknown conversion '%s' (age, quantity, info)", m->text);
+    pol_error(&c->diag, m->span, "E0391", "unknown conversion '%s' (age, quantity, info, code, diagnosis)",
+              m->text);
   }
 }
 

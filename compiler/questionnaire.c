@@ -445,6 +445,10 @@ json_t *pol_questionnaire(pol_Compiler *c)
     r0[ui] = q.nreaders;
     if (u->header) {
       for (const pol_Node *br = u->src->items; br; br = br->next) {
+        if (br->kind == N_CRITERION && (br->flags & CF_PREREQ)) {   /* a prerequisite of the request */
+          walk_crit(&q, u, br);
+          continue;
+        }
         if (br->kind != N_BRANCH) continue;
         char name[300];
         snprintf(name, sizeof name, "%s %s", br->path ? "assess" : "branch", br->path ? br->path : br->str);

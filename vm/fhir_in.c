@@ -530,6 +530,65 @@ static json_t *conv_info(R *r, const Node *n, const char *elem, const char *name
   return out;
 }
 
+typedef struct Coded { const char *sys; const json_t *code; char path[PATH_MAX_LEN]; } Coded;
+
+/* A CodeableConcept or Coding: its first coding of system c->sys. */
+static int coded_visit(R *r, const json_t *j, const char *path, void *ctx)
+{
+  (void)r;
+  Coded *c = ctx;
+  const json_t *codings = json_object_get(j, "coding");
+  const json_t *one = codings ? NULL : j;
+  for (size_t i = 0; i < (one ? 1 : json_array_size(codings)); i++) {
+    const json_t *x = one ? one : json_array_get(codings, i);
+    const char *sys = json_string_value(json_object_get(x, "system"));
+    if (!sys || strcmp(sys, c->sys) != 0 || !json_object_get(x, "code")) continue;
+    c->code = json_object_get(x, "code");
+    if (one) pathf(c->path, "%s.code", path);
+    else pathf(c->path, "%s.coding[%zu].code", path, i);
+    return 1;
+  }
+  return 0;
+}
+
+/* code(elem, "system"): the code of the first coding of that system. */
+static json_t *conv_code(R *r, const Node *n, const char *elem, const char *sys, uint32_t t)
+{
+  Coded c = {sys, NULL, ""};
+  if (walk(r, n->j, elem, n->path, coded_visit, &c) < 0 || !c.code) return NULL;
+  return as_case(r, c.code, t, c.path);
+}
+
+#define SYS_ICD10CM "http://hl7.org/fhir/sid/icd-10-cm"
+
+/* diagnosis(diagnosisSequence): the ICD-10-CM codes of the Claim.diagnosis
+   entries the item points to, in the item's order (a list of strings). */
+static json_t *conv_diagnosis(R *r, const Node *n, const char *elem, uint32_t t)
+{
+  Seqs s = {{0}, 0};
+  if (walk(r, n->j, elem, n->path, seq_visit, &s) < 0 || s.n == 0) return NULL;
+  int list = POL_TKIND(t) == PK_LIST;
+  uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
+  json_t *out = list ? json_array() : NULL;
+  const json_t *diags = json_object_get(n->res->r, "diagnosis");
+  for (int k = 0; k < s.n; k++)
+    for (size_t i = 0; i < json_array_size(diags); i++) {
+      const json_t *d = json_array_get(diags, i);
+      const json_t *sq = json_object_get(d, "sequence");
+      if (!json_is_integer(sq) || json_integer_value(sq) != s.seq[k]) continue;
+      Coded c = {SYS_ICD10CM, NULL, ""};
+      char dp[PATH_MAX_LEN];
+      pathf(dp, "%s.diagnosis[%zu]", n->res->path, i);
+      if (walk(r, d, "diagnosisCodeableConcept", dp, coded_visit, &c) < 0) { json_decref(out); return NULL; }
+      if (!c.code) continue;
+      json_t *y = as_case(r, c.code, et, c.path);
+      if (!y) { json_decref(out); return NULL; }
+      if (!list) return y;
+      json_array_append_new(out, y);
+    }
+  return out;
+}
+
 /* One map of a binding applied to node n: the case value, or NULL (no
    value: unknown) with r->failed set on an error. */
 static json_t *map_value(R *r, const pol_FhirBind *b, uint32_t m, const Node *n, json_t *rec,
@@ -538,7 +597,14 @@ static json_t *map_value(R *r, const pol_FhirBind *b, uint32_t m, const Node *n,
   const uint32_t *v = &r->p->fhirstr[b->map0 + 4 * m];
   const char *elem = S(r, v[1]), *conv = S(r, v[2]), *arg = S(r, v[3]);
   uint32_t t = want_type(r, S(r, b->target), S(r, v[0]));
+  /* `=` into a list of values: each node gives an element (diagnosis(...)
+     a list of them) */
+  if (!b->flags && t && POL_TKIND(t) == PK_LIST && POL_TELEM(t) != PK_REC &&
+      !(conv && strcmp(conv, "diagnosis") == 0))
+    t = POL_TYPE(POL_TELEM(t), 0, 0);
   if (conv && strcmp(conv, "info") == 0) return conv_info(r, n, elem, arg ? arg : "", t);
+  if (conv && strcmp(conv, "code") == 0) return conv_code(r, n, elem, arg ? arg : "", t);
+  if (conv && strcmp(conv, "diagnosis") == 0) return conv_diagnosis(r, n, elem, t);
   First f = {NULL, ""};
   if (walk(r, n->j, elem, n->path, take_first, &f) < 0) return NULL;
   if (!f.j) return NULL;
@@ -596,6 +662,22 @@ static json_t *parent_of(json_t *doc, const char *path, char *last, size_t lastl
   }
 }
 
+/* A line fact no map of the request.procedures binding gave: the item's
+   supportingInfo of that category code (system line-field), if any --
+   the line's analogue of a QuestionnaireResponse answer (docs/fhir.md). */
+static void line_infos(R *r, const Node *n, json_t *rec)
+{
+  const pol_Program *p = r->p;
+  for (uint32_t f = 0; f < p->nfacts && !r->failed; f++) {
+    if (p->facts[f].scope != POL_SCOPE_LINE) continue;
+    const char *key = p->str[p->facts[f].path];
+    if (strchr(key, '.') || json_object_get(rec, key)) continue;
+    json_t *v = conv_info(r, n, "informationSequence", key, p->facts[f].type);
+    if (v && json_is_array(v) && json_array_size(v) == 0) { json_decref(v); v = NULL; }
+    if (v) json_object_set_new(rec, key, v);
+  }
+}
+
 static int apply(R *r, const pol_FhirBind *b)
 {
   const char *source = S(r, b->source);
@@ -609,12 +691,26 @@ static int apply(R *r, const pol_FhirBind *b)
   char key[64];
   json_t *parent = parent_of(r->doc, S(r, b->target), key, sizeof key);
   json_t *list = b->flags ? json_array() : NULL;
+  int lines = b->flags && strcmp(S(r, b->target), "request.procedures") == 0;
+  /* `=` into a fact that is a list of values collects every node's value */
+  uint32_t tt = b->flags ? 0 : want_type(r, S(r, b->target), NULL);
+  json_t *vals = tt && POL_TKIND(tt) == PK_LIST && POL_TELEM(tt) != PK_REC ? json_array() : NULL;
   for (size_t i = 0; i < r->nnodes && !r->failed; i++) {
     const Node *n = &r->nodes[i];
     if (b->where != POL_NOSTR) {
       Match m = {r, b, 0};
       if (walk(r, n->j, S(r, b->where), n->path, match_visit, &m) < 0) break;
       if (!m.hit) continue;
+    }
+    if (!b->flags && vals) {   /* `=` into a list of values: one per node */
+      json_t *v = map_value(r, b, 0, n, parent, key);
+      if (v && json_is_array(v)) {   /* a list (diagnosis(...)): its items */
+        json_array_extend(vals, v);
+        json_decref(v);
+      } else if (v) {
+        json_array_append_new(vals, v);
+      }
+      continue;
     }
     if (!b->flags) {
       if (json_object_get(parent, key)) break;
@@ -629,6 +725,11 @@ static int apply(R *r, const pol_FhirBind *b)
       json_t *v = map_value(r, b, m, n, rec, field);
       if (v) json_object_set_new(rec, field, v);
     }
+    if (lines) line_infos(r, n, rec);
+  }
+  if (vals) {
+    if (json_array_size(vals) && !json_object_get(parent, key)) json_object_set_new(parent, key, vals);
+    else json_decref(vals);
   }
   if (list) {
     /* no node: the list stays unknown (docs/fhir.md "Unknown and empty") */
@@ -678,8 +779,8 @@ static json_t *answers(R *r, const json_t *item, uint32_t t, const char *path)
   return arr;
 }
 
-/* A group item as a record of type rec: its children by linkId ("kind"
-   or "therapies.kind"). */
+/* A group item as a record of type rec: its children by linkId ("kind",
+   "therapies.kind", or the questionnaire's "therapies[].kind"). */
 static json_t *qr_record(R *r, const json_t *item, uint32_t rec, const char *link, const char *path,
                          int depth)
 {
@@ -690,10 +791,12 @@ static json_t *qr_record(R *r, const json_t *item, uint32_t rec, const char *lin
   join(ip, path, "item", -1);
   for (uint32_t f = 0; f < rt->nfields && !r->failed; f++) {
     const char *name = r->p->str[rt->fields[f].name];
-    char full[128];
+    char full[128], qlink[128];
     snprintf(full, sizeof full, "%s.%s", link, name);
+    snprintf(qlink, sizeof qlink, "%s[].%s", link, name);
     json_t *v = qr_value(r, kids, name, rt->fields[f].type, ip, depth + 1);
     if (!v && !r->failed) v = qr_value(r, kids, full, rt->fields[f].type, ip, depth + 1);
+    if (!v && !r->failed) v = qr_value(r, kids, qlink, rt->fields[f].type, ip, depth + 1);
     if (v) json_object_set_new(o, name, v);
   }
   return o;

@@ -12,7 +12,9 @@
 #      decide alike, and which primitives leave the others);
 #   6. many policies: policies/ plus 995 generated ones (genpolicies.py),
 #      1000 files in one bundle: compile time, load + verify time, and
-#      eval throughput against the 5-policy bundle (routing by code index).
+#      eval throughput against the 5-policy bundle (routing by code index);
+#   7. FHIR input: the same cases as FHIR R4 Bundles of ~40 resources
+#      (genfhir.py), `polvm eval` on both forms, the ratio (target <= 3x).
 # Ends with one table: our numbers, the targets, the hand-written C
 # reference, and ratios computed from this run.  docs/performance.md says
 # what each number means.
@@ -129,6 +131,26 @@ for mode in off load; do
   only many $mode "$W/many.polb"
 done
 
+# ---- 7. FHIR input ------------------------------------------------------------------
+# The same realistic cases as FHIR R4 Bundles (tests/bench/genfhir.py:
+# case-to-fhir, filled up to ~40 resources with what no binding reads):
+# end-to-end `polvm eval` on each form, the same determinations.
+FHIR_CASES=${BENCH_FHIR_CASES:-2000}
+echo "== 7. FHIR input: $POLVM eval < $FHIR_CASES cases, case format and FHIR Bundles"
+head -n "$FHIR_CASES" "$W/cases_e2e.ndjson" > "$W/fhir_cases.ndjson"
+python3 tests/bench/genfhir.py "$POLVM" "$W/fhir_cases.ndjson" "$W/fhir_bundles.ndjson"
+put fhir.cases "$FHIR_CASES"
+put fhir.case_bytes "$(wc -c < "$W/fhir_cases.ndjson")"
+put fhir.bundle_bytes "$(wc -c < "$W/fhir_bundles.ndjson")"
+put fhir.resources "$(head -n 1 "$W/fhir_bundles.ndjson" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["entry"]))')"
+same=$(for f in fhir_cases fhir_bundles; do
+         "$POLVM" eval --bundle "$BUNDLE" < "$W/$f.ndjson" |
+           python3 -c 'import json,sys; [print([(d["line"], d["determination"]) for d in json.loads(l)["determinations"]]) for l in sys.stdin]' | md5sum
+       done | uniq | wc -l)
+[ "$same" -eq 1 ] || { echo "bench: FHIR Bundles and their cases are judged differently" >&2; status=1; }
+timed fhir_case -n 5 -w 1 -i "$W/fhir_cases.ndjson" -- "$POLVM" eval --bundle "$BUNDLE"
+timed fhir_bundle -n 5 -w 1 -i "$W/fhir_bundles.ndjson" -- "$POLVM" eval --bundle "$BUNDLE"
+
 # ---- the table ---------------------------------------------------------------------
 # row(label, ours, target, reference, verdict, note); ratios come from this run.
 awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)" \
@@ -195,6 +217,11 @@ awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/de
     row("  pol_vm_eval, trace off, many policies", rate(n("many.off_cps")), "", "", "", "")
     row("  eval time per case, many / 5 policies", sprintf("x%.2f", n("few.off_cps") / n("many.off_cps")), "~x1", "", "", "routing by code index: no scan of the policies")
     row("  case load, many / 5 policies", sprintf("x%.2f", n("few.load_cps") / n("many.load_cps")), "", "", "", "facts of one path share a slot; cost follows distinct facts")
+    fc = n("fhir.cases") / (n("fhir_case.min_ms") / 1e3); fb = n("fhir.cases") / (n("fhir_bundle.min_ms") / 1e3)
+    print "FHIR input: the same " n("fhir.cases") " cases as FHIR R4 Bundles of " n("fhir.resources") " resources (" sprintf("%.1f", n("fhir.bundle_bytes") / n("fhir.case_bytes")) "x the bytes), polvm eval"
+    row("  case format", rate(fc), "", "", "", sprintf("%.0f bytes/case", n("fhir.case_bytes") / n("fhir.cases")))
+    row("  FHIR Bundle", rate(fb), "", "", "", sprintf("%.0f bytes/case", n("fhir.bundle_bytes") / n("fhir.cases")))
+    row("  FHIR / case format (time per case)", sprintf("x%.2f", fc / fb), "<= x3", "", ok(fc / fb <= 3), "")
     print "latency: one case, process start to exit, " n("lat.runs") " runs"
     row("  polvm trace, mean", ms(n("lat.mean_ms")), "", "~0.8 ms", "", "")
     row("  polvm trace, median", ms(n("lat.median_ms")), "", "~0.8 ms", "", sprintf("fastest %.3f ms", n("lat.min_ms")))

@@ -6,7 +6,9 @@
 // (HL7's fhirpath, R4 model) must give [true] on it: the --expect ones
 // given for that FILE and the built-in ones of its resourceType below.  TOOLS_DIR holds the
 // node_modules of tests/fhir/install.sh.  Prints one line per failure and
-// exits 1 if there was any.
+// exits 1 if there was any.  A Bundle holding a Claim is a request (FHIR
+// in) and gets the RequestBundle assertions; any other Bundle those of a
+// response Bundle.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -56,6 +58,16 @@ const builtin = {
     "entry.first().resource.is(ClaimResponse)",
     "timestamp.exists() and identifier.exists()",
   ],
+  // a PAS request Bundle (FHIR in: polvm case-to-fhir, tests/fhir/request.json)
+  RequestBundle: [
+    'entry.resource.ofType(Claim).count() = 1',
+    "entry.resource.ofType(Claim).all(use = 'preauthorization' and item.exists())",
+    'entry.fullUrl.isDistinct()',
+    // the patient and every item's supportingInfo sequence resolve inside the Bundle
+    "entry.resource.ofType(Claim).patient.reference.all(%resource.entry.fullUrl contains $this or %resource.entry.resource.select(resourceType + '/' + id) contains $this)",
+    'entry.resource.ofType(Claim).all(item.informationSequence.subsetOf(supportingInfo.sequence))',
+    "entry.resource.ofType(QuestionnaireResponse).all(status = 'completed')",
+  ],
   Questionnaire: [
     "status = 'active'",
     // linkIds are unique
@@ -89,7 +101,8 @@ for (const f of files) {
   if (!schema.discriminator.mapping[type]) { fail(f, `unknown resourceType ${type}`); continue; }
   const v = validatorFor(type);
   if (!v(res)) fail(f, `schema: ${JSON.stringify(v.errors.slice(0, 3))}`);
-  const checks = (builtin[type] || []).concat(expects[f] || []);
+  const request = type === 'Bundle' && (res.entry || []).some((e) => e.resource && e.resource.resourceType === 'Claim');
+  const checks = (builtin[request ? 'RequestBundle' : type] || []).concat(expects[f] || []);
   const inner = type === 'Bundle' ? (res.entry || []).map((e) => e.resource) : [];
   for (const r of inner) {
     for (const x of builtin[r.resourceType] || []) {

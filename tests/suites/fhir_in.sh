@@ -3,10 +3,14 @@
 # examples/ converted by `polvm case-to-fhir` to a PAS-like request Bundle
 # gives, through the bindings of stdlib/fhir.pol, the same determinations,
 # reasons and missing facts (and the same trace) as the case itself
-# (tests/fhir/same_trace.py).  What the converter cannot carry is listed
+# (tests/fhir/same_trace.py); so does every example answered as a
+# QuestionnaireResponse to `polc questionnaire`'s Questionnaire.  What the converter cannot carry is listed
 # below, field by field; a field not listed that it cannot carry fails.
 # Then the FHIR-only behaviour: references, contained resources, status,
 # codes without a system, units, QuestionnaireResponse answers, errors.
+# Every input Bundle is checked against the official FHIR R4 JSON Schema
+# and FHIRPath assertions (tests/fhir/check.js), as fhir_out.sh does for
+# the output.
 B=${1:-build}
 . tests/lib.sh
 POLVM=$B/polvm
@@ -20,8 +24,26 @@ BUNDLE=$B/policies.polb
 # is judged without it.
 NOT_CARRIED=' request.review '
 
-for f in examples/seeds/*.json examples/caresource-sij/*.json; do
-  n=$(basename "$f" .json)
+# the case-format twins, without what the Bundle cannot carry (listed above)
+python3 - "$T" examples/*/*.json <<'PY'
+import json, os, sys
+for f in sys.argv[2:]:
+    c = json.load(open(f))
+    (c.get("request") or {}).pop("review", None)
+    n = os.path.basename(os.path.dirname(f)) + "-" + os.path.basename(f)[:-5]
+    json.dump(c, open(os.path.join(sys.argv[1], n + ".case.json"), "w"))
+PY
+: > "$T/pairs"
+# judged_alike: compares every pair of traces listed in $T/pairs (one process)
+judged_alike() {
+  python3 tests/fhir/same_trace.py --pairs "$T/pairs" > "$T/alike" 2>&1 || ko "same_trace.py failed: $(tail -2 "$T/alike")"
+  while IFS= read -r l; do
+    case "$l" in ok) ok ;; *) ko "${l#ko }" ;; esac
+  done < "$T/alike"
+  : > "$T/pairs"
+}
+for f in examples/*/*.json; do
+  n=$(basename "$(dirname "$f")")-$(basename "$f" .json)
   "$POLVM" case-to-fhir "$f" > "$T/$n.fhir.json" 2> "$T/$n.conv" || { ko "$f: case-to-fhir failed: $(head -2 "$T/$n.conv")"; continue; }
   while IFS= read -r l; do
     case "$NOT_CARRIED" in
@@ -29,17 +51,43 @@ for f in examples/seeds/*.json examples/caresource-sij/*.json; do
       *) ko "$f: $l (not in the suite's list)"; continue 2 ;;
     esac
   done < "$T/$n.conv"
-  # the case without what the Bundle cannot carry (listed above)
-  python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); (c.get("request") or {}).pop("review", None); json.dump(c, open(sys.argv[2], "w"))' \
-    "$f" "$T/$n.case.json"
   "$POLVM" trace --bundle "$BUNDLE" --format json "$T/$n.case.json" > "$T/$n.a" 2>/dev/null
   ra=$?
   "$POLVM" trace --bundle "$BUNDLE" --format json "$T/$n.fhir.json" > "$T/$n.b" 2> "$T/$n.e"
   rb=$?
   [ $ra -eq $rb ] || { ko "$f: trace exits $ra, of the Bundle $rb: $(head -2 "$T/$n.e")"; continue; }
   [ -s "$T/$n.e" ] && { ko "$f: the Bundle gives notes: $(head -2 "$T/$n.e")"; continue; }
-  if python3 tests/fhir/same_trace.py "$T/$n.a" "$T/$n.b" > "$T/$n.d"; then ok; else ko "$f: $(cat "$T/$n.d")"; fi
+  echo "$T/$n.a $T/$n.b $f" >> "$T/pairs"
 done
+judged_alike
+
+# ---- codes travel as structured resources, not as answers: the line's
+# ICD-10-CM diagnoses as Claim.diagnosis entries the item points to, the
+# drug as an RxNorm coding of productOrService, labs as laboratory
+# Observations with LOINC codings (the GLP-1 examples read all three) ----
+python3 - "$T"/glp1-*.fhir.json > "$T/py" 2>&1 <<'PY' && ok || ko "structured codes: $(tail -3 "$T/py")"
+import json, sys
+n = {"dx": 0, "rx": 0, "lab": 0}
+for f in sys.argv[1:]:
+    b = json.load(open(f))
+    res = [e["resource"] for e in b["entry"]]
+    claim = [r for r in res if r["resourceType"] == "Claim"][0]
+    qr = [r for r in res if r["resourceType"] == "QuestionnaireResponse"][0]
+    links = {it["linkId"] for it in qr.get("item", [])}
+    assert "request.diagnoses" not in links, (f, links)
+    # labs are answered only as a known empty list (no Observation says that)
+    assert all("item" not in it and "answer" not in it for it in qr.get("item", []) if it["linkId"] == "labs"), f
+    for it in claim["item"]:
+        if it.get("diagnosisSequence"):
+            n["dx"] += 1
+            seqs = {d["sequence"] for d in claim["diagnosis"]}
+            assert set(it["diagnosisSequence"]) <= seqs, f
+        if any(c["system"] == "http://www.nlm.nih.gov/research/umls/rxnorm" for c in it["productOrService"].get("coding", [])):
+            n["rx"] += 1
+    n["lab"] += sum(1 for r in res if r["resourceType"] == "Observation" and
+                    r.get("category", [{}])[0].get("coding", [{}])[0].get("code") == "laboratory")
+assert all(v > 10 for v in n.values()), n
+PY
 
 # ---- the FHIR-only behaviour, on one hand-written Bundle (docs/fhir.md) ----
 cp tests/fhir/request.json "$T/req.json"
@@ -84,11 +132,13 @@ printf 'policy "F" { title "t" version "1" effective 2025-01-01 codes "1" }\nimp
 fhir patient.age from Patient = age(birthDate, "a")
 fhir patient.sex from Basic = gender
 fhir symptoms.pain_nrs from Observation where code in {"72514-3"} = quantity(valueQuantity, "furlong")
-fhir request.procedures from Claim.item { cpt = sequence cpt = sequence }' > "$T/badbind.pol"
+fhir request.procedures from Claim.item { cpt = sequence cpt = sequence }
+fhir request.diagnoses from Claim.diagnosis = code(diagnosisCodeableConcept)' > "$T/badbind.pol"
 expect_rc 1 "$B/polc" --check "$T/badbind.pol"
 for code in E0390 E0391 E0392 E0393 E0394; do
   grep -q "error\[$code\]" "$T/e" && ok || ko "bad bindings: no $code: $(head -3 "$T/e")"
 done
+grep -q "code(...) takes an element and a code system URI" "$T/e" && ok || ko "bad bindings: code() without a system accepted"
 
 # ---- bad FHIR: a stable code naming the entry and element, never a crash ----
 bad() {   # bad NAME CODE PATH JSON
@@ -107,6 +157,65 @@ bad unit C0156 'entry\[1\].resource.valueQuantity.code' "{\"resourceType\":\"Bun
 bad entry-not-object C0152 'entry\[0\]' '{"resourceType":"Bundle","entry":[3]}'
 bad qr-linkid C0152 'entry\[1\].resource.item\[0\].linkId' '{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Claim","id":"c"}},{"resource":{"resourceType":"QuestionnaireResponse","item":[{"linkId":7}]}}]}'
 bad qr-answer-type C0152 'entry\[1\].resource.item\[0\].answer\[0\].valueString' '{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Claim","id":"c"}},{"resource":{"resourceType":"QuestionnaireResponse","item":[{"linkId":"exam.maneuvers.thigh_thrust","answer":[{"valueString":"yes"}]}]}}]}'
+
+# ---- the round trip through the questionnaire: polc questionnaire of every
+# policy; each example case of every policy answered as a
+# QuestionnaireResponse to it (case-to-fhir --questionnaire) gives the same
+# trace as the case ----
+expect_rc 0 "$B/polc" questionnaire -o "$T/q-all.json" policies/*.pol
+for f in examples/*/*.json; do
+  m=$(basename "$(dirname "$f")")-$(basename "$f" .json)
+  n=qr-$m
+  "$POLVM" case-to-fhir --questionnaire "$T/q-all.json" "$f" > "$T/$n.fhir.json" 2>/dev/null ||
+    { ko "$f: case-to-fhir --questionnaire failed"; continue; }
+  "$POLVM" trace --bundle "$BUNDLE" --format json "$T/$n.fhir.json" > "$T/$n.b" 2> "$T/$n.e"
+  [ -s "$T/$n.e" ] && { ko "$f: the answered Bundle gives notes: $(head -2 "$T/$n.e")"; continue; }
+  echo "$T/$m.a $T/$n.b $f (questionnaire answers)" >> "$T/pairs"
+done
+judged_alike
+# every answer's linkId is an item of the questionnaire, nested as there
+python3 - "$T/q-all.json" "$T"/qr-*.fhir.json > "$T/py" 2>&1 <<'PY' && ok || ko "QuestionnaireResponse against its Questionnaire: $(tail -3 "$T/py")"
+import json, sys
+q = json.load(open(sys.argv[1]))
+def tree(items):
+    return {it["linkId"]: tree(it.get("item", [])) for it in items}
+want = tree(q["item"])
+n = 0
+for f in sys.argv[2:]:
+    b = json.load(open(f))
+    qr = [e["resource"] for e in b["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"][0]
+    assert qr["questionnaire"] == q["url"], f
+    def check(items, where):
+        global n
+        for it in items:
+            l = it["linkId"]
+            if where is want and l.startswith("request."):
+                continue   # the request facts the Claim could not carry
+            assert l in where, (f, l)
+            n += 1
+            check(it.get("item", []), where[l])
+    check(qr["item"], want)
+assert n > 1000, n
+PY
+
+# ---- checked by others' tools: every input Bundle above (the converted
+# examples, those answering the questionnaire, tests/fhir/request.json,
+# the page's example) and the questionnaire are valid against
+# the official FHIR R4 JSON Schema and meets the RequestBundle FHIRPath
+# assertions of tests/fhir/check.js (one Claim, references and
+# supportingInfo sequences resolve).  The tools as in fhir_out.sh: without
+# npm or the registry a SKIP, a failure under CI.
+tools=${FHIR_TOOLS:-build/fhir-tools}
+if sh tests/fhir/install.sh "$tools" 2> "$T/npm.err" && command -v node > /dev/null 2>&1; then
+  if node tests/fhir/check.js "$tools" "$T"/*.fhir.json "$T/q-all.json" tests/fhir/request.json "$T/doc.json" > "$T/check.out" 2>&1; then ok
+  else ko "input Bundles: FHIR schema or FHIRPath check failed:"; grep -v '^[0-9]* files checked' "$T/check.out" | head -20 | cut -c1-600; fi
+else
+  msg="SKIP: FHIR schema and FHIRPath checks of the input Bundles: $(tail -1 "$T/npm.err")"
+  case "${CI:-}" in
+    1|true) ko "$msg (a skip fails under CI)" ;;
+    *) echo "$msg" ;;
+  esac
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
