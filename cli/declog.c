@@ -12,9 +12,23 @@
 
 #include "declog.h"
 
+/* A decision waiting for the group commit (dl_put_decision). */
+typedef struct Pending {
+  const dl_Decision *d;     /* borrowed: its writer waits until done */
+  int done, rc;
+  char err[256];
+  struct Pending *next;
+} Pending;
+
 struct dl_Log {
   sqlite3 *db;
-  pthread_mutex_t mu;
+  pthread_mutex_t mu;       /* the connection: one writer at a time */
+  /* group commit: the decisions waiting, and whether a writer is
+     committing a batch (it takes what came meanwhile next) */
+  pthread_mutex_t qmu;
+  pthread_cond_t qcond;
+  Pending *head, **tail;
+  int leader;
 };
 
 /* The tables; user_version 1.  Times are milliseconds since the epoch
@@ -99,6 +113,9 @@ dl_Log *dl_open(const char *path, int readonly, char *err, size_t errlen)
     return NULL;
   }
   pthread_mutex_init(&log->mu, NULL);
+  pthread_mutex_init(&log->qmu, NULL);
+  pthread_cond_init(&log->qcond, NULL);
+  log->tail = &log->head;
   return log;
 }
 
@@ -107,6 +124,8 @@ void dl_close(dl_Log *log)
   if (!log) return;
   sqlite3_close(log->db);
   pthread_mutex_destroy(&log->mu);
+  pthread_mutex_destroy(&log->qmu);
+  pthread_cond_destroy(&log->qcond);
   free(log);
 }
 
@@ -213,18 +232,69 @@ static int put_decision_locked(dl_Log *log, const dl_Decision *d, char *err, siz
   return rc;
 }
 
-int dl_put_decision(dl_Log *log, const dl_Decision *d, char *err, size_t errlen)
+/* Writes a batch of decisions in one transaction, each in a savepoint of
+   its own (one that fails is rolled back alone), and commits: one fsync
+   for the batch.  Each gets its rc. */
+static void commit_batch(dl_Log *log, Pending *batch)
 {
+  char why[256];
   pthread_mutex_lock(&log->mu);
-  int rc = exec(log->db, "BEGIN IMMEDIATE", err, errlen);
-  if (rc == 0) {
-    rc = put_decision_locked(log, d, err, errlen);
-    char why[256];
-    if (rc == 0) rc = exec(log->db, "COMMIT", err, errlen);
-    if (rc != 0) exec(log->db, "ROLLBACK", why, sizeof why);
+  int rc = exec(log->db, "BEGIN IMMEDIATE", why, sizeof why);
+  for (Pending *p = batch; p; p = p->next) {
+    if (rc != 0) {
+      p->rc = -1;
+      snprintf(p->err, sizeof p->err, "%s", why);
+      continue;
+    }
+    char ignore[256];
+    p->rc = exec(log->db, "SAVEPOINT d", p->err, sizeof p->err);
+    if (p->rc == 0) p->rc = put_decision_locked(log, p->d, p->err, sizeof p->err);
+    if (p->rc != 0) exec(log->db, "ROLLBACK TO d", ignore, sizeof ignore);
+    exec(log->db, "RELEASE d", ignore, sizeof ignore);
+  }
+  if (rc == 0 && exec(log->db, "COMMIT", why, sizeof why) != 0) {
+    char ignore[256];
+    exec(log->db, "ROLLBACK", ignore, sizeof ignore);
+    for (Pending *p = batch; p; p = p->next) {
+      p->rc = -1;
+      snprintf(p->err, sizeof p->err, "%s", why);
+    }
   }
   pthread_mutex_unlock(&log->mu);
-  return rc;
+}
+
+/* Group commit: the first writer to find no batch under way commits what
+   is queued, then what was queued meanwhile, until the queue is empty;
+   the others wait for their decision to be committed.  Nobody returns
+   before its own decision is on disk (or failed). */
+int dl_put_decision(dl_Log *log, const dl_Decision *d, char *err, size_t errlen)
+{
+  Pending me = {.d = d};
+  pthread_mutex_lock(&log->qmu);
+  *log->tail = &me;
+  log->tail = &me.next;
+  while (!me.done && log->leader) pthread_cond_wait(&log->qcond, &log->qmu);
+  if (!me.done) {
+    log->leader = 1;
+    while (log->head) {
+      Pending *batch = log->head;
+      log->head = NULL;
+      log->tail = &log->head;
+      pthread_mutex_unlock(&log->qmu);
+      commit_batch(log, batch);
+      pthread_mutex_lock(&log->qmu);
+      for (Pending *p = batch, *next; p; p = next) {
+        next = p->next;   /* p may be gone once done is seen */
+        p->done = 1;
+      }
+      pthread_cond_broadcast(&log->qcond);
+    }
+    log->leader = 0;
+    pthread_cond_broadcast(&log->qcond);
+  }
+  pthread_mutex_unlock(&log->qmu);
+  if (me.rc != 0) snprintf(err, errlen, "%s", me.err);
+  return me.rc;
 }
 
 int dl_put_event(dl_Log *log, const char *id, const char *kind, const char *outcome,

@@ -11,9 +11,11 @@
  * lose the last commits on power loss: not enough for a record payers must
  * keep for years.
  *
- * A dl_Log is used by any number of threads: every write is one
- * transaction under the log's own mutex.  Strings given to the dl_put_*
- * functions are borrowed for the call.
+ * A dl_Log is used by any number of threads: writes take the log's own
+ * mutex.  Decisions are group-committed: those that arrive while a commit
+ * is under way are written together in the next transaction, one fsync
+ * for all, each writer waiting until its own is on disk.  Strings given
+ * to the dl_put_* functions are borrowed for the call.
  */
 #ifndef POL_DECLOG_H
 #define POL_DECLOG_H
@@ -62,8 +64,9 @@ typedef struct dl_Decision {
   size_t nlines;
 } dl_Decision;
 
-/* Commits d and its lines in one transaction.  0, or -1 with a reason:
-   then nothing of d is in the log. */
+/* Commits d and its lines (in a savepoint of a group commit, above); it
+   returns once they are on disk.  0, or -1 with a reason: then nothing of
+   d is in the log. */
 int dl_put_decision(dl_Log *log, const dl_Decision *d, char *err, size_t errlen);
 
 /* Records the outcome of an appeal of decision id ("approve", "deny" or
