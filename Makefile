@@ -39,7 +39,7 @@ SERVE_LIBS = -lmicrohttpd -lsqlite3 -lpthread
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
-           vm/codes.c vm/notice.c vm/fhir.c
+           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
            compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c compiler/doc.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
@@ -86,16 +86,20 @@ $(B)/%.o: %.c | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -c -o $@ $<
 
+# rebuilt from scratch: `ar r` would keep the member of a renamed or
+# removed source (a stale vm/fhir.o after the reader became vm/fhir_in.c)
 $(B)/libpolvm.a: $(VM_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/libpolc.a: $(COMP_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # the command-line programs (cli/): one file per command on the libraries
 POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/polc_questionnaire.c cli/opts.c compiler/fmt.c compiler/questionnaire.c
 POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
-            cli/polvm_test.c cli/polvm_diff.c cli/polvm_serve.c cli/serve.c cli/declog.c \
+            cli/polvm_test.c cli/polvm_diff.c cli/polvm_case_to_fhir.c cli/polvm_serve.c cli/serve.c cli/declog.c \
             cli/polvm_replay.c cli/polvm_metrics.c
 
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
@@ -185,7 +189,8 @@ docs-tables: $(DOC_TABLES)
 
 # the regression inputs of the structure-aware fuzz targets, replayed
 # without libFuzzer by tests/suites/fuzz_regress.sh (make test, check, valgrind)
-FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval $(B)/tests/replay_fuzz_serve
+FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval $(B)/tests/replay_fuzz_fhir \
+              $(B)/tests/replay_fuzz_serve
 all: $(FUZZ_REPLAY)
 $(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
                           $(B)/libpolc.a $(B)/libpolvm.a
@@ -224,7 +229,7 @@ valgrind: all $(B)/tests/test_api
 # build-fuzz/ (coverage + ASan + UBSan) and runs each target N seconds.
 FUZZ_B       = build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_serve
+FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_serve
 # UBSan findings are recoverable so that tests/fuzz/ubsan.supp can hold the
 # known ones; halt_on_error=1 (tests/fuzz/run.sh) stops at any other.
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fhir_in.h"
 #include "suggest.h"
 
 enum { LV_PATHS, LV_REQUEST, LV_REC };
@@ -314,7 +315,7 @@ static void walk(Walk *w, const json_t *j, const Level *lv, char *path, size_t p
 int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file, const char *text,
                           size_t len)
 {
-  if (!json_is_object(root)) return 0;
+  if (!json_is_object(root) || pol_fhir_is_bundle(root)) return 0;   /* a Bundle: pol_case_notes */
   Walk w;
   memset(&w, 0, sizeof w);
   w.p = p;

@@ -215,6 +215,17 @@ static void hash_hex(const void *data, size_t len, char out[65])
   pol_sha_hex(h, out);
 }
 
+void cli_case_notes(const pol_Case *c, const char *file)
+{
+  const char *s = pol_case_notes(c);
+  while (*s) {
+    const char *e = strchr(s, '\n');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    fprintf(stderr, "polvm: %s: note: %.*s\n", file, (int)n, s);
+    s += n + (e != NULL);
+  }
+}
+
 /* ---- shared by test and diff (cli.h) ------------------------------------ */
 
 json_t *cli_read_json(const char *path, char *err, size_t errlen)

@@ -156,6 +156,11 @@ void polvm_usage(FILE *f);
 
 /* The subcommands, one file each (polvm_NAME.c); argv[0] is the
    subcommand's name ("trace"), the options and operands follow. */
+/* Prints the notes of a case read from a FHIR Bundle (pol_case_notes) to
+   stderr, each as "polvm: FILE: note: CODE path: ...". */
+void cli_case_notes(const pol_Case *c, const char *file);
+
+int polvm_case_to_fhir_main(int argc, char **argv);
 int polvm_trace_main(int argc, char **argv);
 int polvm_eval_main(int argc, char **argv);
 int polvm_verify_main(int argc, char **argv);

@@ -13,7 +13,7 @@
 
 #include "cli_polc.h"
 #include "compile.h"
-#include "fhir.h"
+#include "fhir_out.h"
 #include "opts.h"
 #include "output.h"
 #include "questionnaire.h"

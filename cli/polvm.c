@@ -45,6 +45,7 @@ void polvm_usage(FILE *f)
 {
   fputs("usage: polvm trace [--bundle B] [--format text|json] CASE.json...\n"
         "       polvm eval  [--bundle B] [--criteria] [--no-trace] < cases.ndjson\n"
+        "       polvm case-to-fhir CASE.json\n"
         "       polvm verify BUNDLE\n"
         "       polvm dump BUNDLE\n"
         "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
@@ -71,6 +72,7 @@ typedef struct Command {
 static const Command commands[] = {
   {"trace", polvm_trace_main}, {"eval", polvm_eval_main}, {"verify", polvm_verify_main},
   {"dump", polvm_dump_main},   {"test", polvm_test_main}, {"diff", polvm_diff_main},
+  {"case-to-fhir", polvm_case_to_fhir_main},
   {"serve", polvm_serve_main}, {"replay", polvm_replay_main}, {"metrics", polvm_metrics_main},
 };
 

@@ -21,7 +21,9 @@ static int load_and_judge(Loaded *L, const json_t *root, const pol_LineResult **
                           size_t errlen)
 {
   char why[480];
-  if (pol_case_load(L->c, root, err, errlen) != 0) return -1;
+  int bad = pol_case_load(L->c, root, err, errlen) != 0;
+  cli_case_notes(L->c, "-");
+  if (bad) return -1;
   if (pol_vm_eval(L->vm, L->c, lines, why, sizeof why) == 0) return 0;
   snprintf(err, errlen, "C0201 %s", why);
   return -1;

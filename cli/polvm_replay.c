@@ -21,8 +21,9 @@
 #include "case.h"
 #include "cli.h"
 #include "declog.h"
-#include "fhir.h"
+#include "fhir_out.h"
 #include "opts.h"
+#include "serve.h"
 #include "trace.h"
 #include "vm.h"
 
@@ -111,8 +112,8 @@ static Rev *find_rev(Rev **revs, size_t *nrevs, sqlite3 *db, const char *store, 
 
 /* Judges case_json again into out, as the server answered in format.
    0, or -1 with the reason in err. */
-static int rejudge(Rev *r, const char *case_json, const char *case_sha, const char *format, pol_Buf *out,
-                   char *err, size_t errlen)
+static int rejudge(Rev *r, const char *case_json, const char *case_sha, const char *format, int64_t received,
+                   pol_Buf *out, char *err, size_t errlen)
 {
   pol_CaseError ce;
   json_t *root = cli_parse_case(case_json, strlen(case_json), &ce);
@@ -128,7 +129,9 @@ static int rejudge(Rev *r, const char *case_json, const char *case_sha, const ch
     pol_TraceMeta meta = {case_sha};
     pol_trace_json(out, r->vm, r->c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
   } else {
-    pol_FhirMeta fm = {case_sha, json_string_value(json_object_get(json_object_get(root, "request"), "date"))};
+    char created[11];
+    srv_created_date(root, received, created);
+    pol_FhirMeta fm = {case_sha, created};
     if (pol_trace_fhir(out, r->vm, r->c, lines, &fm, strcmp(format, "fhir-bundle") == 0 ? POL_FHIR_BUNDLE : 0) != 0) {
       snprintf(err, errlen, "out of memory");
       rc = -1;
@@ -165,7 +168,8 @@ int polvm_replay_main(int argc, char **argv)
   sqlite3 *db = dl_db(log);
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db,
-                         "SELECT id, bundle_sha256, case_sha256, format, response_sha256, case_json, response"
+                         "SELECT id, bundle_sha256, case_sha256, format, response_sha256, case_json, response,"
+                         " received_ms"
                          " FROM decisions ORDER BY received_ms, id", -1, &st, NULL) != SQLITE_OK) {
     fprintf(stderr, "polvm replay: %s: %s\n", argv[optind], sqlite3_errmsg(db));
     dl_close(log);
@@ -185,6 +189,7 @@ int polvm_replay_main(int argc, char **argv)
     const char *case_json = (const char *)sqlite3_column_text(st, 5);
     const char *resp = (const char *)sqlite3_column_text(st, 6);
     int resp_len = sqlite3_column_bytes(st, 6);
+    int64_t received = sqlite3_column_int64(st, 7);
     if (!id || !sha || !case_sha || !format || !resp_sha) continue;
     if (!case_json) {
       skipped++;
@@ -196,7 +201,7 @@ int polvm_replay_main(int argc, char **argv)
       continue;
     }
     pol_buf_reset(&out);
-    if (rejudge(r, case_json, case_sha, format, &out, err, sizeof err) != 0) {
+    if (rejudge(r, case_json, case_sha, format, received, &out, err, sizeof err) != 0) {
       printf("%s: no longer judged: %s\n", id, err);
       failed++;
       if (rc < EXIT_CASE) rc = EXIT_CASE;

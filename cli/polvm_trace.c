@@ -1,7 +1,7 @@
 /*
  * polvm_trace.c -- `polvm trace [--bundle B] [--format text|json|fhir|fhir-bundle] CASE.json...`:
  * one case file at a time, its text or pretty JSON trace, or its FHIR R4
- * Da Vinci PAS ClaimResponse (alone or in a response Bundle, vm/fhir.c).
+ * Da Vinci PAS ClaimResponse (alone or in a response Bundle, vm/fhir_out.c).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -10,7 +10,7 @@
 
 #include "case.h"
 #include "notice.h"
-#include "fhir.h"
+#include "fhir_out.h"
 #include "cli.h"
 #include "opts.h"
 #include "output.h"
@@ -94,7 +94,9 @@ int polvm_trace_main(int argc, char **argv)
     const pol_LineResult *lines = NULL;
     cli_case_key_warnings(L.p, root, files[f], text, text_len);
     free(text);
-    if (pol_case_load(L.c, root, err, sizeof err) != 0) {
+    int bad = pol_case_load(L.c, root, err, sizeof err) != 0;
+    cli_case_notes(L.c, files[f]);
+    if (bad) {
       fprintf(stderr, "polvm: %s: %s\n", files[f], err);
       rc = EXIT_CASE;
     } else if (pol_vm_eval(L.vm, L.c, &lines, err, sizeof err) != 0) {

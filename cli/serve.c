@@ -21,7 +21,8 @@
 #include "case.h"
 #include "cli.h"
 #include "declog.h"
-#include "fhir.h"
+#include "fhir_in.h"
+#include "fhir_out.h"
 #include "output.h"
 #include "polvm.h"
 #include "serve.h"
@@ -48,7 +49,7 @@ typedef struct Gen {
 
 /* The endpoints, for routing and the metrics' labels. */
 #define ENDPOINTS(X) \
-  X(DECIDE, "decide") X(HEALTH, "health") X(STATUS, "status") X(METRICS, "metrics") \
+  X(DECIDE, "decide") X(SUBMIT, "submit") X(HEALTH, "health") X(STATUS, "status") X(METRICS, "metrics") \
   X(RELOAD, "reload") X(APPEAL, "appeal") X(EXTENSION, "extension") X(OTHER, "other")
 typedef enum {
 #define X(N, s) EP_##N,
@@ -382,6 +383,27 @@ static void mask_path(json_t *v, const char *path)
   else if (!json_is_null(m)) json_object_set_new(v, key, json_null());
 }
 
+/* The identifying elements of a FHIR request Bundle, dropped from the
+   logged copy (docs/serve.md): the Patient's name, identifiers, telecom,
+   address, photo and contacts, the Coverage's identifiers and subscriber
+   id.  (Patient.birthDate stays: the bindings make the age of it.) */
+static void mask_bundle(json_t *bundle)
+{
+  static const char *const patient[] = {"name", "identifier", "telecom", "address", "photo", "contact"};
+  static const char *const coverage[] = {"identifier", "subscriberId"};
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(bundle, "entry"), i, e) {
+    json_t *r = json_object_get(e, "resource");
+    const char *rt = json_string_value(json_object_get(r, "resourceType"));
+    if (!rt) continue;
+    int pat = strcmp(rt, "Patient") == 0, cov = strcmp(rt, "Coverage") == 0;
+    const char *const *keys = pat ? patient : coverage;
+    size_t n = pat ? sizeof patient / sizeof *patient : cov ? sizeof coverage / sizeof *coverage : 0;
+    for (size_t k = 0; k < n; k++) json_object_del(r, keys[k]);
+  }
+}
+
 static void random_id(char out[40])
 {
   uint8_t r[16];
@@ -433,10 +455,48 @@ enum { MS_PER_HOUR = 3600 * 1000 };
 /* CMS-0057-F: 72 hours for expedited requests, 7 calendar days for standard */
 enum { DUE_EXPEDITED_HOURS = 72, DUE_STANDARD_HOURS = 7 * 24 };
 
-static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, double t0)
+/* The priority of a PAS request Bundle: its Claim's priority code "stat"
+   is expedited (X12 278 "03" urgent; docs/serve.md), anything else
+   standard. */
+static const char *bundle_priority(const json_t *bundle)
+{
+  size_t i;
+  const json_t *e;
+  json_array_foreach(json_object_get(bundle, "entry"), i, e) {
+    const json_t *r = json_object_get(e, "resource");
+    const char *rt = json_string_value(json_object_get(r, "resourceType"));
+    if (!rt || strcmp(rt, "Claim") != 0) continue;
+    const json_t *codings = json_object_get(json_object_get(r, "priority"), "coding");
+    size_t k;
+    const json_t *c;
+    json_array_foreach(codings, k, c) {
+      const char *code = json_string_value(json_object_get(c, "code"));
+      if (code && strcmp(code, "stat") == 0) return "expedited";
+    }
+    return "standard";
+  }
+  return "standard";
+}
+
+void srv_created_date(const json_t *root, int64_t received, char out[11])
+{
+  const char *d = json_string_value(json_object_get(json_object_get(root, "request"), "date"));
+  if (d && strlen(d) == 10) {
+    memcpy(out, d, 11);
+    return;
+  }
+  char iso[32];
+  dl_iso_time(received, iso);
+  memcpy(out, iso, 10);
+  out[10] = '\0';
+}
+
+/* POST /v1/decide (submit 0) and POST /fhir/Claim/$submit (submit 1: a
+   FHIR Bundle in, the PAS response Bundle out). */
+static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, double t0, int submit)
 {
   int64_t received = now_ms();
-  int fhir = !rq->format || strcmp(rq->format, "json") == 0 ? 0
+  int fhir = submit ? 2 : !rq->format || strcmp(rq->format, "json") == 0 ? 0
            : strcmp(rq->format, "fhir") == 0 ? 1 : strcmp(rq->format, "fhir-bundle") == 0 ? 2 : -1;
   if (fhir < 0) {
     put_error(rs, 400, "H0005", NULL, 0, 0, "unknown format '%.100s' (json, fhir or fhir-bundle)", rq->format);
@@ -448,9 +508,15 @@ static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, doubl
     put_error(rs, 400, ce.code, NULL, ce.line, ce.column, "%s", ce.text);
     return;
   }
+  int is_bundle = pol_fhir_is_bundle(root);
+  if (submit && !is_bundle) {
+    put_error(rs, 400, "H0014", NULL, 0, 0, "$submit takes a FHIR Bundle (resourceType \"Bundle\")");
+    json_decref(root);
+    return;
+  }
   const json_t *pr = json_object_get(json_object_get(root, "request"), "priority");
-  const char *priority = "standard";
-  if (pr && !json_is_null(pr)) {
+  const char *priority = is_bundle ? bundle_priority(root) : "standard";
+  if (!is_bundle && pr && !json_is_null(pr)) {
     priority = json_string_value(pr);
     if (!priority || (strcmp(priority, "standard") != 0 && strcmp(priority, "expedited") != 0)) {
       put_error(rs, 422, "H0010", "request.priority", 0, 0,
@@ -480,7 +546,9 @@ static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, doubl
     pol_TraceMeta meta = {case_hash};
     int bad = 0;
     if (fhir) {
-      pol_FhirMeta fm = {case_hash, json_string_value(json_object_get(json_object_get(root, "request"), "date"))};
+      char created[11];
+      srv_created_date(root, received, created);
+      pol_FhirMeta fm = {case_hash, created};
       bad = pol_trace_fhir(&out, w->vm, w->c, lines, &fm, fhir == 2 ? POL_FHIR_BUNDLE : 0) != 0;
     } else {
       pol_trace_json(&out, w->vm, w->c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
@@ -506,7 +574,8 @@ static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, doubl
         char *masked = NULL;
         if (s->cfg.log_cases) {
           json_t *copy = json_deep_copy(root);
-          for (size_t i = 0; copy && i < s->cfg.nmask; i++) mask_path(copy, s->cfg.mask[i]);
+          if (copy && is_bundle) mask_bundle(copy);
+          for (size_t i = 0; copy && !is_bundle && i < s->cfg.nmask; i++) mask_path(copy, s->cfg.mask[i]);
           masked = copy ? json_dumps(copy, JSON_COMPACT) : NULL;
           json_decref(copy);
         }
@@ -676,6 +745,44 @@ static void decision_event(srv_Server *s, const srv_Request *rq, srv_Response *r
   json_decref(v);
 }
 
+/* An error answer of a FHIR endpoint (/fhir/...) as an OperationOutcome:
+   the same code (in details.coding, system POL_ERROR_SYSTEM) and message,
+   the member at fault as its expression. */
+#define POL_ERROR_SYSTEM "https://polvm.dev/fhir/CodeSystem/error"
+static void to_operation_outcome(srv_Response *rs)
+{
+  json_t *v = json_loadb(rs->body.s ? rs->body.s : "", rs->body.n, 0, NULL);
+  const json_t *e = json_object_get(v, "error");
+  const char *code = json_string_value(json_object_get(e, "code"));
+  const char *msg = json_string_value(json_object_get(e, "message"));
+  const char *path = json_string_value(json_object_get(e, "path"));
+  json_int_t line = json_integer_value(json_object_get(e, "line"));
+  json_int_t column = json_integer_value(json_object_get(e, "column"));
+  if (!code || !msg) {
+    json_decref(v);
+    return;
+  }
+  int st = rs->status;
+  const char *icode = st == 401 ? "security" : st == 403 ? "forbidden" : st == 404 ? "not-found"
+                    : st == 405 ? "not-supported" : st == 413 ? "too-long" : st == 503 ? "transient"
+                    : st >= 500 ? "exception" : st == 422 ? "processing" : "invalid";
+  json_t *issue = json_pack("{s:s, s:s, s:{s:[{s:s, s:s}], s:s}}", "severity", "error", "code", icode, "details",
+                            "coding", "system", POL_ERROR_SYSTEM, "code", code, "text", msg);
+  if (issue && path) json_object_set_new(issue, "expression", json_pack("[s]", path));
+  if (issue && line) {
+    char where[64];
+    snprintf(where, sizeof where, "line %lld, column %lld", (long long)line, (long long)column);
+    json_object_set_new(issue, "diagnostics", json_string(where));
+  }
+  json_t *oo = issue ? json_pack("{s:s, s:[o]}", "resourceType", "OperationOutcome", "issue", issue) : NULL;
+  json_decref(v);
+  if (!oo) return;   /* out of memory: the plain error stays */
+  const char *allow = rs->allow;
+  put_json(rs, st, oo);
+  rs->allow = allow;
+  rs->content_type = "application/fhir+json";
+}
+
 /* ---- routing --------------------------------------------------------------- */
 
 /* 1 if the request carries "Bearer TOKEN" (constant time in the token). */
@@ -712,6 +819,7 @@ void srv_handle(srv_Server *s, const srv_Request *rq, srv_Response *rs)
   Endpoint ep = EP_OTHER;
   int post = 0;   /* the endpoint's method: POST, else GET (and HEAD) */
   if (strcmp(path, "/v1/decide") == 0) { ep = EP_DECIDE; post = 1; }
+  else if (strcmp(path, "/fhir/Claim/$submit") == 0) { ep = EP_SUBMIT; post = 1; }
   else if (strcmp(path, "/health") == 0) ep = EP_HEALTH;
   else if (strcmp(path, "/v1/status") == 0) ep = EP_STATUS;
   else if (strcmp(path, "/metrics") == 0) ep = EP_METRICS;
@@ -733,7 +841,8 @@ void srv_handle(srv_Server *s, const srv_Request *rq, srv_Response *rs)
     put_error(rs, 413, "H0003", NULL, 0, 0, "request body larger than %zu bytes (--max-body)", s->cfg.max_body);
   } else {
     switch (ep) {
-    case EP_DECIDE: decide(s, rq, rs, t0); break;
+    case EP_DECIDE: decide(s, rq, rs, t0, 0); break;
+    case EP_SUBMIT: decide(s, rq, rs, t0, 1); break;
     case EP_HEALTH:
       rs->status = 200;
       rs->content_type = "application/json";
@@ -749,6 +858,7 @@ void srv_handle(srv_Server *s, const srv_Request *rq, srv_Response *rs)
     }
   }
   if (rs->status < 100 || rs->status >= NSTATUS) rs->status = 500;
+  if (rs->status >= 400 && strncmp(path, "/fhir/", 6) == 0) to_operation_outcome(rs);
   if (!rs->content_type) rs->content_type = "application/json";
   if (rs->status == 401) rs->content_type = "application/json";
   double dt = mono_s() - t0;

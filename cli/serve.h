@@ -13,6 +13,7 @@
 #ifndef POL_SERVE_H
 #define POL_SERVE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,12 @@ void srv_handle(srv_Server *s, const srv_Request *rq, srv_Response *rs);
    msg, or -1 with the reason the new one is refused in msg (the old one
    keeps serving).  Either way the message is also printed on stderr. */
 int srv_reload(srv_Server *s, char *msg, size_t msglen);
+
+/* The `created` date (YYYY-MM-DD) of the ClaimResponse of the case or
+   Bundle root received at received_ms: the case's request.date, else the
+   day it was received (UTC), so that replay makes the same bytes on any
+   later day (polvm_replay.c). */
+void srv_created_date(const json_t *root, int64_t received_ms, char out[11]);
 
 /* The URL of the listener, for the status (borrowed; set once). */
 void srv_set_listen(srv_Server *s, const char *url);

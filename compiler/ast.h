@@ -83,8 +83,16 @@ typedef enum {
   N_VSITEM,    /* an item of a value set or of `codes`: str a code or a
                   family ("M05.*"), text the end of a range (str .. text)
                   or NULL; flags VS_* */
-  N_PLAN       /* plan "str" { ... }: args: N_HEADER settings, each with
+  N_PLAN,      /* plan "str" { ... }: args: N_HEADER settings, each with
                   text (a word: `denials recommended`) or args (an N_STR) */
+  N_FHIR,      /* a FHIR binding (docs/fhir.md): path the case path it
+                  fills; str the source (Resource or Resource.element...);
+                  a: its `where` (N_FHIRMAP: path the coded element, args
+                  the N_STR "system|code" list) or NULL; args: N_FHIRMAP
+                  list; flags 1: a list of records (`{ field = ... }`) */
+  N_FHIRMAP    /* str the record field (NULL for `= elem`); path the
+                  element path; text a conversion (age, quantity) or NULL;
+                  cite its argument (a UCUM unit) or NULL */
 } pol_NodeKind;
 
 enum { Q_EXISTS, Q_EVERY, Q_NO, Q_COUNT, Q_COUNTD, Q_SUM, Q_LATEST, Q_EARLIEST };

@@ -18,6 +18,7 @@
 
 #include "parse.h"
 #include "../vm/bundle.h"
+#include "../vm/fhir_in.h"
 #include "../vm/suggest.h"
 #include "../vm/codes.h"
 #include "valueset.h"
@@ -937,7 +938,7 @@ static uint32_t check_expr_inner(Ctx *x, pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;
   }
   pol_error(&x->c->diag, n->span, "E0299", "not an expression");
@@ -1651,6 +1652,64 @@ static void check_authorize(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *br, ui
               "quantity too");
 }
 
+/* ---- FHIR bindings (docs/fhir.md) ------------------------------------- */
+
+/* Does some fact read the case path t, or a path below it?  Line facts
+   (`line.X`) are read from the items of request.procedures. */
+static int fhir_target_known(pol_Compiler *c, const char *t)
+{
+  size_t n = strlen(t);
+  if (strcmp(t, "request.procedures") == 0) return 1;
+  for (int s = 0; s <= c->nunits; s++) {
+    pol_Scope *sc = s == 0 ? &c->global : &c->units[s - 1]->scope;
+    for (int i = 0; i < sc->n; i++) {
+      const pol_Node *d = sc->decls[i];
+      if (d->kind != N_FACT) continue;
+      if (strncmp(d->path, t, n) == 0 && (d->path[n] == '\0' || d->path[n] == '.')) return 1;
+    }
+  }
+  return 0;
+}
+
+static void check_fhir_map(pol_Compiler *c, const pol_Node *m)
+{
+  if (!m->text) return;
+  if (strcmp(m->text, "age") == 0) {
+    if (m->cite) pol_error(&c->diag, m->span, "E0391", "age(...) takes one element, a birth date");
+  } else if (strcmp(m->text, "quantity") == 0) {
+    if (!m->cite || !pol_fhir_unit_known(m->cite))
+      pol_error(&c->diag, m->span, "E0391", "quantity(...) takes an element and a unit this "
+                "compiler converts to (docs/fhir.md): %s", m->cite ? m->cite : "none given");
+  } else if (strcmp(m->text, "info") == 0) {
+    if (!m->cite) pol_error(&c->diag, m->span, "E0391", "info(...) takes an element and a category code");
+  } else {
+    pol_error(&c->diag, m->span, "E0391", "unknown conversion '%s' (age, quantity, info)", m->text);
+  }
+}
+
+static void check_fhir(pol_Compiler *c, const pol_Node *b)
+{
+  if (!fhir_target_known(c, b->path))
+    pol_error(&c->diag, b->span, "E0390", "no fact reads the case path '%s' that this binding fills",
+              b->path);
+  size_t n = strcspn(b->str, ".");
+  char rt[64];
+  snprintf(rt, sizeof rt, "%.*s", (int)(n < 63 ? n : 63), b->str);
+  if (!pol_fhir_resource_known(rt))
+    pol_error(&c->diag, b->span, "E0393", "'%s' is not a FHIR resource type the reader takes "
+              "(docs/fhir.md)", rt);
+  if (b->a)
+    for (const pol_Node *k = b->a->args; k; k = k->next)
+      if (!strchr(k->str, '|'))
+        pol_error(&c->diag, k->span, "E0394", "a code is written \"system|code\": %s", k->str);
+  for (const pol_Node *m = b->args; m; m = m->next) {
+    check_fhir_map(c, m);
+    for (const pol_Node *o = b->args; o != m; o = o->next)
+      if (m->str && o->str && strcmp(m->str, o->str) == 0)
+        pol_error(&c->diag, m->span, "E0392", "field '%s' is bound twice", m->str);
+  }
+}
+
 int pol_check(pol_Compiler *c)
 {
   /* pass 1: records (global), module declarations, policy units */
@@ -1709,7 +1768,7 @@ int pol_check(pol_Compiler *c)
       case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY:
       case N_QUANT: case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF: case N_GAP:
       case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD:
-      case N_VSITEM:
+      case N_VSITEM: case N_FHIR: case N_FHIRMAP:
         break;
       }
     }
@@ -1860,5 +1919,8 @@ int pol_check(pol_Compiler *c)
     review_flow(c, u);
   }
   peers_free(&peers);
+  for (int f = 0; f < c->nfiles; f++)
+    for (pol_Node *it = c->files[f]->items; it; it = it->next)
+      if (it->kind == N_FHIR) check_fhir(c, it);
   return c->diag.nerrors;
 }

@@ -434,7 +434,7 @@ static int fold_inner(Gen *g, pol_Node *n, const Bind *bind, pol_Value *out)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     return 0;   /* not a constant */
   }
   return 0;
@@ -901,7 +901,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT:
   case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH:
   case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* literals are folded above; the rest are not expressions */
   }
   abort();
@@ -1456,6 +1456,42 @@ static void request_facts(Gen *g, uint32_t *capf)
   }
 }
 
+/* The `fhir` bindings of every source, in source order (section FHIR). */
+static void fhir_bindings(Gen *g)
+{
+  pol_Program *p = g->p;
+  pol_Compiler *c = g->c;
+  for (int f = 0; f < c->nfiles; f++)
+    for (pol_Node *it = c->files[f]->items; it; it = it->next) {
+      if (it->kind != N_FHIR) continue;
+      GROWV(p->fhir, p->nfhir, g->cap.fhir);
+      pol_FhirBind *b = &p->fhir[p->nfhir++];
+      memset(b, 0, sizeof *b);
+      b->target = str_id(g, it->path);
+      b->source = str_id(g, it->str);
+      b->where = it->a ? str_id(g, it->a->path) : POL_NOSTR;
+      b->flags = (uint32_t)(it->flags & 1);
+      b->code0 = p->nfhirstr;
+      for (pol_Node *k = it->a ? it->a->args : NULL; k; k = k->next) {
+        uint32_t id = str_id(g, k->str);
+        GROWV(p->fhirstr, p->nfhirstr, g->cap.fhirstr);
+        p->fhirstr[p->nfhirstr++] = id;
+        b->ncodes++;
+      }
+      b->map0 = p->nfhirstr;
+      for (pol_Node *m = it->args; m; m = m->next) {
+        uint32_t v[4] = {m->str ? str_id(g, m->str) : POL_NOSTR, str_id(g, m->path),
+                         m->text ? str_id(g, m->text) : POL_NOSTR,
+                         m->cite ? str_id(g, m->cite) : POL_NOSTR};
+        for (int k = 0; k < 4; k++) {
+          GROWV(p->fhirstr, p->nfhirstr, g->cap.fhirstr);
+          p->fhirstr[p->nfhirstr++] = v[k];
+        }
+        b->nmap++;
+      }
+    }
+}
+
 pol_Program *pol_codegen(pol_Compiler *c)
 {
   Gen g;
@@ -1498,6 +1534,7 @@ pol_Program *pol_codegen(pol_Compiler *c)
     p->polvs[p->npolvs++] = POL_NOSTR;
   }
   plans(&g);
+  fhir_bindings(&g);
 
   /* concatenate the block buffers into one code array */
   uint32_t total = 0;

@@ -284,7 +284,7 @@ static int fold(D *d, pol_Node *n, const Env *env, pol_Dec *v, int depth)
   case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_FACT: case N_LET:
   case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG: case N_FOREACH: case N_DECISION:
   case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     return 0;   /* not a constant */
   }
   return 0;
@@ -329,7 +329,7 @@ static int inline_let(D *d, const pol_Node *let)
   case N_IF: case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF: case N_GAP:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     return 0;
   }
   return 0;
@@ -956,7 +956,7 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* not expressions */
   }
   pol_buf_puts(b, "?");

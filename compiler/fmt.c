@@ -906,7 +906,7 @@ static Doc *ex_inner(F *f, pol_Node *n, int fl)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* not expressions */
   }
   return text(f, "?");
@@ -1086,6 +1086,14 @@ static Doc *hvalue(F *f, pol_Node *v)
   return v->kind == N_STR ? text(f, quote(f, v->str)) : slice(f, v->span);
 }
 
+/* A FHIR binding's element: path, conv(path) or conv(path, "unit"). */
+static Doc *fhir_elem(F *f, const pol_Node *m)
+{
+  if (!m->text) return text(f, m->path);
+  if (!m->cite) return textf(f, "%s(%s)", m->text, m->path);
+  return seq(f, textf(f, "%s(%s, ", m->text, m->path), text(f, quote(f, m->cite)), text(f, ")"), NULL);
+}
+
 static Doc *item_doc(F *f, pol_Node *it)
 {
   Blk b;
@@ -1185,7 +1193,22 @@ static Doc *item_doc(F *f, pol_Node *it)
   case N_NUM: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_WINDOW:
   case N_NAME: case N_IT: case N_FIELD: case N_CALL: case N_UNARY: case N_BINARY: case N_QUANT:
   case N_COVER: case N_ATLEAST: case N_IF: case N_HEADER: case N_PARAM: case N_TYPEREF:
-  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM: case N_GAP:
+  case N_FHIR: {
+    Doc *d = textf(f, "fhir %s from %s", it->path, it->str);
+    if (it->a) {
+      d = seq(f, d, textf(f, " where %s in {", it->a->path), NULL);
+      for (pol_Node *k = it->a->args; k; k = k->next)
+        add(d, seq(f, text(f, quote(f, k->str)), text(f, k->next ? ", " : "}"), NULL));
+    }
+    if (!(it->flags & 1)) return seq(f, d, text(f, " = "), fhir_elem(f, it->args), NULL);
+    blk_begin(&b, f, 1);
+    for (pol_Node *m = it->args; m; m = m->next) {
+      blk_elem(&b, m->span.start);
+      add(b.body, seq(f, textf(f, "%s = ", m->str), fhir_elem(f, m), NULL));
+    }
+    return seq(f, d, text(f, " "), blk_end(&b, close_brace(it)), NULL);
+  }
+  case N_TAG: case N_FOREACH: case N_RULE: case N_DCOND: case N_AUTHFIELD: case N_VSITEM: case N_GAP: case N_FHIRMAP:
     break;   /* not top-level items */
   }
   return text(f, "?");

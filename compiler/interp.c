@@ -1041,7 +1041,7 @@ static Val eval(const Env *e, const pol_Node *n)
   case N_POLICY: case N_HEADER: case N_IMPORT: case N_RECORD: case N_PARAM: case N_TYPEREF:
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD:
-  case N_VALUESET: case N_VSITEM: case N_PLAN:
+  case N_VALUESET: case N_VSITEM: case N_PLAN: case N_FHIR: case N_FHIRMAP:
     break;   /* not expressions */
   }
   return unk();

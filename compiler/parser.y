@@ -119,6 +119,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %token EXCEPT "except"
 %token DOTDOT ".."
 %token PREREQUISITE "prerequisite"
+%token FHIR "fhir"
 %token NOTIN "not in"
 %token EQ "==" NE "!=" LE "<=" GE ">=" COALESCE "??"
 %token <num> NUMBER "number"
@@ -131,6 +132,7 @@ static pol_Node *longest(struct pol_Lex *lx, const char *word, pol_Span wsp, con
 %type <node> rules rule dcond dterm dfactor authorize authfields authfield
 %type <node> vsitems vsitem vsterm
 %type <node> governs strlist
+%type <node> fwhere fcodes fmaps fmap felem
 %type <node> psettings psetting
 %type <str> path
 %type <ival> combinator latest
@@ -203,6 +205,11 @@ item
       { $$ = mk(lx, N_VALUESET, @$); $$->str = $2; $$->text = $3; $$->path = $4; $$->args = $6; }
   | VALUESET IDENT IDENT '{' vsitems '}'
       { $$ = mk(lx, N_VALUESET, @$); $$->str = $2; $$->path = $3; $$->args = $5; }
+  | FHIR path FROM path fwhere '=' felem
+      { $$ = mk(lx, N_FHIR, @$); $$->path = $2; $$->str = $4; $$->a = $5; $$->args = $7; }
+  | FHIR path FROM path fwhere '{' fmaps '}'
+      { $$ = mk(lx, N_FHIR, @$); $$->path = $2; $$->str = $4; $$->a = $5; $$->args = $7;
+        $$->flags = 1; }
   | IDENT STRING '{' psettings '}'
       { if (strcmp($1, "plan") != 0) {
           pol_error(lx->diag, @1, "E0350", "unexpected '%s': expected a declaration "
@@ -325,6 +332,34 @@ types
 params
   : param                 { $$ = $1; }
   | params ',' param      { $$ = $1; pol_list_append(&$$, $3); }
+  ;
+
+/* FHIR bindings (docs/fhir.md) */
+fwhere
+  : %empty                { $$ = NULL; }
+  | WHERE path IN '{' fcodes '}'
+      { $$ = mk(lx, N_FHIRMAP, @$); $$->path = $2; $$->args = $5; }
+  ;
+
+fcodes
+  : STRING                { $$ = mk(lx, N_STR, @$); $$->str = $1; }
+  | fcodes ',' STRING     { $$ = $1; pol_Node *s = mk(lx, N_STR, @3); s->str = $3; pol_list_append(&$$, s); }
+  ;
+
+fmaps
+  : fmap                  { $$ = $1; }
+  | fmaps fmap            { $$ = $1; pol_list_append(&$$, $2); }
+  ;
+
+fmap
+  : IDENT '=' felem       { $$ = $3; $$->str = $1; }
+  ;
+
+felem
+  : path                  { $$ = mk(lx, N_FHIRMAP, @$); $$->path = $1; }
+  | IDENT '(' path ')'    { $$ = mk(lx, N_FHIRMAP, @$); $$->text = $1; $$->path = $3; }
+  | IDENT '(' path ',' STRING ')'
+      { $$ = mk(lx, N_FHIRMAP, @$); $$->text = $1; $$->path = $3; $$->cite = $5; }
   ;
 
 param

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vm/fhir.h"
+#include "../vm/fhir_out.h"
 #include "../vm/util.h"
 
 /* Quantifiers nest, and lets refer to lets, at most this deep here (the
@@ -268,6 +268,7 @@ static void walk(Q *q, const pol_Node *n)
   case N_FACT: case N_LET: case N_EXTERN: case N_BRANCH: case N_CRITERION: case N_TAG:
   case N_FOREACH: case N_DECISION: case N_RULE: case N_DCOND: case N_OTHERWISE: case N_AUTHFIELD: case N_PLAN:
   case N_VALUESET: case N_VSITEM:   /* a value set named by `in` reads no fact */
+  case N_FHIR: case N_FHIRMAP:      /* a binding is read by the FHIR input, not judged */
     break;
   }
   q->nest--;

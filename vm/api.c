@@ -20,7 +20,7 @@
 
 #include "bundle.h"
 #include "case.h"
-#include "fhir.h"
+#include "fhir_out.h"
 #include "trace.h"
 #include "vm.h"
 

@@ -408,6 +408,32 @@ static void rd_steps(Cur *c, pol_Program *p)
   }
 }
 
+/* FHIR (2.3): the `fhir` bindings; the verifier checks the ids and ranges. */
+static void rd_fhir(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 32, "fhir bindings");
+  pol_FhirBind *b = cur_alloc(c, n, sizeof *b);
+  if (c->failed) return;
+  p->fhir = b;
+  p->nfhir = n;
+  for (uint32_t i = 0; i < n; i++) {
+    b[i].target = rd_u32(c);
+    b[i].source = rd_u32(c);
+    b[i].where = rd_u32(c);
+    b[i].code0 = rd_u32(c);
+    b[i].ncodes = rd_u32(c);
+    b[i].map0 = rd_u32(c);
+    b[i].nmap = rd_u32(c);
+    b[i].flags = rd_u32(c);
+  }
+  uint32_t m = rd_count(c, 4, "fhir strings");
+  uint32_t *s = cur_alloc(c, m, sizeof *s);
+  if (c->failed) return;
+  p->fhirstr = s;
+  p->nfhirstr = m;
+  for (uint32_t i = 0; i < m; i++) s[i] = rd_u32(c);
+}
+
 static void rd_meta(Cur *c, pol_Program *p)
 {
   p->built = rd_u32(c);
@@ -459,7 +485,7 @@ enum {
 #include "sections.def"
   NSECTIONS
 };
-enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS };
+enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS, FHIRS };
 static const struct {
   char name[5];   /* the tag's four characters */
   void (*read)(Cur *, pol_Program *);

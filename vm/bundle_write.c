@@ -331,6 +331,25 @@ static void wr_note(Buf *w, const pol_Program *p)
   }
 }
 
+/* 2.3: only when there are `fhir` bindings (sections.def: FHIRS) */
+static void wr_fhir(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nfhir);
+  for (uint32_t i = 0; i < p->nfhir; i++) {
+    const pol_FhirBind *b = &p->fhir[i];
+    put_u32(w, b->target);
+    put_u32(w, b->source);
+    put_u32(w, b->where);
+    put_u32(w, b->code0);
+    put_u32(w, b->ncodes);
+    put_u32(w, b->map0);
+    put_u32(w, b->nmap);
+    put_u32(w, b->flags);
+  }
+  put_u32(w, p->nfhirstr);
+  for (uint32_t i = 0; i < p->nfhirstr; i++) put_u32(w, p->fhirstr[i]);
+}
+
 static void wr_meta(Buf *w, const pol_Program *p)
 {
   put_u32(w, p->built);
@@ -339,7 +358,7 @@ static void wr_meta(Buf *w, const pol_Program *p)
 /* The sections in the order of vm/sections.def. */
 static void write_sections(Buf *w, const pol_Program *p)
 {
-  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS };
+  enum { REQUIRED, EXTERNS, OPTIONAL, AUTHS, VSETS, STEPS, FHIRS };
   static const struct {
     char name[5];   /* the tag's four characters */
     void (*write)(Buf *, const pol_Program *);
@@ -353,6 +372,7 @@ static void write_sections(Buf *w, const pol_Program *p)
     if (sections[i].when == AUTHS && !p->nauth) continue;
     if (sections[i].when == VSETS && !p->nvs) continue;
     if (sections[i].when == STEPS && !p->nsteps) continue;
+    if (sections[i].when == FHIRS && !p->nfhir) continue;
     const char *t = sections[i].name;
     size_t s = sec_begin(w, TAG(t[0], t[1], t[2], t[3]));
     sections[i].write(w, p);

@@ -232,6 +232,22 @@ typedef struct pol_Auth {
                          does not state: `per`) */
 } pol_Auth;
 
+/* A FHIR binding (section FHIR, 2.3; docs/fhir.md): which elements of
+   which FHIR resources fill the case path `target`.  All string ids.
+   source: "Claim.item", "Patient", "Observation" (a resource type, then
+   elements to descend into).  where: the coded element the `where` tests,
+   or POL_NOSTR; its "system|code" strings are fhirstr[code0 .. code0 +
+   ncodes).  The maps are fhirstr[map0 .. map0 + 4 * nmap), four ids each:
+   the record field (POL_NOSTR for a scalar binding), the element path,
+   the conversion ("age", "quantity") or POL_NOSTR, its argument or
+   POL_NOSTR.  A list binding (flags 1) makes one record per node. */
+typedef struct pol_FhirBind {
+  uint32_t target, source, where;
+  uint32_t code0, ncodes;
+  uint32_t map0, nmap;
+  uint32_t flags;     /* 1: a list of records */
+} pol_FhirBind;
+
 /* The spelling of field f ("quantity"), "?" out of range; the kind of its
    value; the request line's key for it (NULL: none).  Static strings. */
 const char *pol_auth_name(uint32_t f);
@@ -413,6 +429,10 @@ typedef struct pol_Program {
   uint32_t denials;
   uint32_t nplandecl;
   pol_PlanDecl *plandecl;
+  uint32_t nfhir;          /* FHIR bindings (section FHIR, 2.3), in source order */
+  pol_FhirBind *fhir;
+  uint32_t nfhirstr;       /* their string ids (pol_FhirBind) */
+  uint32_t *fhirstr;
   /* metadata */
   uint32_t built;          /* string id: ISO timestamp */
   uint8_t sha256[32];      /* over the content sections, set by write/load */

@@ -18,6 +18,7 @@
  * fit the largest case seen, loading mallocs nothing (jansson aside).
  */
 #include "case.h"
+#include "fhir_in.h"
 #include "util.h"
 
 #include <math.h>
@@ -107,6 +108,7 @@ struct pol_Case {
   size_t scap;          /* capacity of slots, in values */
   char *err;
   size_t errlen;
+  pol_Buf notes;        /* a FHIR load's notes (pol_case_notes) */
 };
 
 static void arena_reset(pol_Case *c)
@@ -357,6 +359,7 @@ void pol_case_free(pol_Case *c)
   free(c->keys);
   free(c->row_of);
   free(c->slots);
+  pol_buf_free(&c->notes);
   free(c);
 }
 
@@ -794,7 +797,17 @@ int pol_case_load(pol_Case *c, const json_t *root, char *err, size_t errlen)
   arena_reset(c);
   c->nlines = 0;
   c->case_id = NULL;
-  if (load(c, root) == 0) return 0;
+  pol_buf_reset(&c->notes);
+  if (pol_fhir_is_bundle(root)) {
+    /* a FHIR Bundle: its bindings make a case-format document, loaded the
+       same way (vm/fhir_in.c, docs/fhir.md) */
+    json_t *doc = c->bad ? NULL : pol_fhir_to_case(c->p, root, &c->notes, err, errlen);
+    int rc = doc ? load(c, doc) : c->bad ? load(c, root) : -1;
+    json_decref(doc);
+    if (rc == 0) return 0;
+  } else if (load(c, root) == 0) {
+    return 0;
+  }
   /* A failed load leaves an empty case: no id, no lines, all unknown. */
   c->nlines = 0;
   c->case_id = NULL;
@@ -803,6 +816,8 @@ int pol_case_load(pol_Case *c, const json_t *root, char *err, size_t errlen)
 }
 
 const char *pol_case_id(const pol_Case *c) { return c->case_id; }
+
+const char *pol_case_notes(const pol_Case *c) { return c->notes.n ? c->notes.s : ""; }
 
 uint32_t pol_case_nlines(const pol_Case *c) { return c->nlines; }
 

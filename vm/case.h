@@ -66,6 +66,12 @@ void pol_case_free(pol_Case *c);
 int pol_case_load(pol_Case *c, const json_t *root, char *err, size_t errlen);
 
 const char *pol_case_id(const pol_Case *c);
+
+/* A case loaded from a FHIR Bundle (docs/fhir.md) is read through the
+   program's `fhir` bindings; its notes (entries ignored, resources left
+   out, codes without a system: "C0154 entry[3].resource.resourceType:
+   ..."), one per line, or "".  Borrowed, valid until the next load. */
+const char *pol_case_notes(const pol_Case *c);
 uint32_t pol_case_nlines(const pol_Case *c);
 const pol_LineInfo *pol_case_line(const pol_Case *c, uint32_t i);
 

@@ -164,8 +164,9 @@ POLVM_API polvm_status polvm_case_new(const polvm_program *p, polvm_case **out, 
 POLVM_API void polvm_case_free(polvm_case *c);
 
 /* Parses text (len bytes of JSON, borrowed for the call; case format:
-   shared/spec/case-format.md) and loads it into c, replacing the case
-   before.  POLVM_ERR_JSON with err->line and err->column, or
+   shared/spec/case-format.md, or a FHIR R4 Bundle read through the
+   program's `fhir` bindings, docs/fhir.md) and loads it into c, replacing
+   the case before.  POLVM_ERR_JSON with err->line and err->column, or
    POLVM_ERR_CASE with err->path; c then holds no case. */
 POLVM_API polvm_status polvm_case_load_json(polvm_case *c, const char *text, size_t len,
                                             polvm_error *err);

@@ -861,12 +861,41 @@ static int check_vsets(V *v)
   return 0;
 }
 
+/* FHIR (2.3): every binding names strings of the table (where, a map's
+   field, conversion and argument may be POL_NOSTR), its codes and maps
+   lie inside fhirstr, and flags is 0 or 1. */
+static int check_fhir(V *v)
+{
+  const pol_Program *p = v->p;
+  for (uint32_t i = 0; i < p->nfhirstr; i++)
+    if (p->fhirstr[i] >= p->nstr && p->fhirstr[i] != POL_NOSTR)
+      return fail(v, "fhir string %u: id %u out of range (nstr %u)", i, p->fhirstr[i], p->nstr);
+  for (uint32_t i = 0; i < p->nfhir; i++) {
+    const pol_FhirBind *b = &p->fhir[i];
+    if (b->target >= p->nstr || b->source >= p->nstr || (b->where >= p->nstr && b->where != POL_NOSTR))
+      return fail(v, "fhir binding %u: a string id out of range (nstr %u)", i, p->nstr);
+    if (b->code0 > p->nfhirstr || b->ncodes > p->nfhirstr - b->code0 ||
+        b->map0 > p->nfhirstr || b->nmap > (p->nfhirstr - b->map0) / 4 || b->nmap == 0)
+      return fail(v, "fhir binding %u: codes or maps outside the fhir strings (%u)", i, p->nfhirstr);
+    if (b->flags > 1 || (b->flags == 0 && b->nmap != 1))
+      return fail(v, "fhir binding %u: bad flags %u or a scalar with %u maps", i, b->flags, b->nmap);
+    for (uint32_t k = 0; k < b->ncodes; k++)
+      if (p->fhirstr[b->code0 + k] == POL_NOSTR)
+        return fail(v, "fhir binding %u: code %u is no string", i, k);
+    for (uint32_t k = 0; k < b->nmap; k++)
+      if (p->fhirstr[b->map0 + 4 * k + 1] == POL_NOSTR ||
+          (b->flags == 1) != (p->fhirstr[b->map0 + 4 * k] != POL_NOSTR))
+        return fail(v, "fhir binding %u: map %u has no element, or a field name it should not", i, k);
+  }
+  return 0;
+}
+
 int pol_verify(const pol_Program *p, char *err, size_t errlen)
 {
   V v = {p, err, errlen};
   if (!p) return fail(&v, "no program");
   if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_crit(&v) ||
-      check_policies(&v) || check_auth(&v) || check_vsets(&v) || check_defs(&v))
+      check_policies(&v) || check_auth(&v) || check_vsets(&v) || check_fhir(&v) || check_defs(&v))
     return -1;
   return 0;
 }

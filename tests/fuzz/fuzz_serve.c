@@ -3,16 +3,16 @@
  * (cli/serve.c, srv_handle), called directly, without a socket.
  *
  * The first byte of the input chooses the request: bits 0-3 the endpoint
- * and method (a wrong method too, an unknown path, a path taken from the
- * body), bits 4-5 the Authorization header (right, wrong, none, not
+ * and method (/v1/decide, /fhir/Claim/$submit, the others, a wrong method
+ * too, an unknown path, a path taken from the body), bits 4-5 the Authorization header (right, wrong, none, not
  * Bearer), bit 6 the format (json or fhir; with bit 7 an unknown one),
  * bit 7 alone the too_large flag.  The rest is the body.  Two servers on
  * the real bundle (build/policies.polb or $POL_FUZZ_BUNDLE), both with the
  * token "t" and a decision log in memory: one logs cases (masked) and is
  * made again every 256 uses, so starting, reloading and freeing are
  * exercised too.  Oracles besides the sanitizers: the status is a real
- * HTTP status, a JSON answer parses, a 200 of /v1/decide carries a
- * decision id.
+ * HTTP status, a JSON (or FHIR JSON) answer parses, a 200 of /v1/decide
+ * carries a decision id.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   size_t len = size - 1;
   char path[200];
   static const char *const routes[][2] = {
-    {"POST", "/v1/decide"}, {"POST", "/v1/decide"}, {"POST", "/v1/decide"}, {"GET", "/health"},
+    {"POST", "/v1/decide"}, {"POST", "/v1/decide"}, {"POST", "/fhir/Claim/$submit"}, {"GET", "/health"},
     {"GET", "/v1/status"},  {"GET", "/metrics"},    {"POST", "/v1/admin/reload"}, {"POST", NULL /* appeal */},
     {"POST", NULL /* extension */}, {"GET", "/v1/decide"}, {"DELETE", "/health"}, {"HEAD", "/health"},
     {"POST", "/nope"}, {"POST", NULL /* path from the body */}, {"PUT", "/v1/decisions/x/appeal"}, {"", ""},
@@ -92,7 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (rs.status < 100 || rs.status > 599) abort();
   if (rs.status == 200 && r <= 2 && (rq.authorization == auths[0]) && !rs.decision_id[0]) abort();
   if (rs.decision_id[0]) memcpy(last_id, rs.decision_id, sizeof last_id);
-  if (strcmp(rs.content_type, "application/json") == 0 && strcmp(method, "HEAD") != 0) {
+  if ((strcmp(rs.content_type, "application/json") == 0 || strcmp(rs.content_type, "application/fhir+json") == 0)
+      && strcmp(method, "HEAD") != 0) {
     json_error_t je;
     json_t *j = json_loadb(rs.body.s ? rs.body.s : "", rs.body.n, 0, &je);
     if (!j) {

@@ -112,6 +112,30 @@ has "$T/o" 'polvm_determinations_total{determination="approve"} 1'
 has "$T/o" "polvm_bundle_info{sha256=\"$SHA1\"} 1"
 # HEAD of a GET endpoint
 req 200 -I "$URL/health"
+# FHIR in (docs/fhir.md): a PAS request Bundle to /v1/decide is the trace of
+# polvm trace on the Bundle; /fhir/Claim/$submit answers the response Bundle
+$POLVM case-to-fhir "$CASE" > "$T/bundle.json" 2> /dev/null
+$POLVM trace --bundle "$S/b1.polb" --format json "$T/bundle.json" > "$T/want.json" 2> /dev/null
+req 200 -H "$AUTH" --data-binary @"$T/bundle.json" "$URL/v1/decide"
+cmp -s "$T/o" "$T/want.json" && ok || ko "decide of a FHIR Bundle: not the trace of polvm trace"
+$POLVM trace --bundle "$S/b1.polb" --format fhir-bundle "$T/bundle.json" > "$T/want.fhir" 2> /dev/null
+req 200 -H "$AUTH" --data-binary @"$T/bundle.json" "$URL/fhir/Claim/\$submit"
+cmp -s "$T/o" "$T/want.fhir" && ok || ko "\$submit: not the response Bundle of polvm trace --format fhir-bundle"
+grep -qi '^content-type: application/fhir+json' "$T/h" && ok || ko "\$submit content type: $(cat "$T/h")"
+grep -qi '^x-decision-id: ' "$T/h" && ok || ko "\$submit: no X-Decision-Id"
+# the FHIR endpoints answer errors as OperationOutcome
+req 400 -H "$AUTH" --data-binary @"$CASE" "$URL/fhir/Claim/\$submit"
+has "$T/o" '"resourceType": "OperationOutcome"'
+has "$T/o" '"code": "H0014"'
+req 400 -H "$AUTH" --data-binary '{"resourceType": ' "$URL/fhir/Claim/\$submit"
+has "$T/o" '"code": "C0001"'
+has "$T/o" '"diagnostics": "line 1, column'
+req 401 --data-binary @"$T/bundle.json" "$URL/fhir/Claim/\$submit"
+has "$T/o" '"code": "security"'
+req 405 -H "$AUTH" "$URL/fhir/Claim/\$submit"
+has "$T/o" '"code": "not-supported"'
+req 404 -H "$AUTH" "$URL/fhir/Nothing"
+has "$T/o" '"code": "not-found"'
 
 # ---- 2. error paths ----------------------------------------------------------------
 req 400 -H "$AUTH" --data-binary '{"case_id": ' "$URL/v1/decide"
@@ -190,6 +214,25 @@ grep -q 'Jane Roe\|M123' "$T/logged" && ko "the member's name or id is in the lo
   || ko "expedited due-by: $(sql "$S/log.db" "select priority, due_ms - received_ms from decisions where id = '$MID'")"
 [ "$(sql "$S/log.db" "select priority, (due_ms - received_ms) / 3600000 from decisions where id = '$ID'")" = "standard|168" ] && ok \
   || ko "standard due-by"
+# a Bundle: its Claim's priority "stat" is expedited; the Patient's name and
+# identifiers are not logged
+python3 -c 'import json,sys
+b = json.load(open(sys.argv[1]))
+for e in b["entry"]:
+    r = e["resource"]
+    if r["resourceType"] == "Claim":
+        r["priority"] = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/processpriority", "code": "stat"}]}
+    if r["resourceType"] == "Patient":
+        r["name"] = [{"family": "Roe", "given": ["Jane"]}]
+        r["identifier"] = [{"value": "M123"}]
+print(json.dumps(b))' "$T/bundle.json" > "$T/stat.json"
+req 200 -H "$AUTH" --data-binary @"$T/stat.json" "$URL/fhir/Claim/\$submit"
+FID=$(sed -n 's/^[Xx]-[Dd]ecision-[Ii]d: \([0-9a-f-]*\).*/\1/p' "$T/h")
+[ "$(sql "$S/log.db" "select priority, (due_ms - received_ms) / 3600000, format from decisions where id = '$FID'")" = "expedited|72|fhir-bundle" ] && ok \
+  || ko "Bundle priority: $(sql "$S/log.db" "select priority, format from decisions where id = '$FID'")"
+sql "$S/log.db" "select case_json from decisions where id = '$FID'" > "$T/logged"
+grep -q 'Roe\|M123' "$T/logged" && ko "the Patient's name or identifier is in the log" || ok
+has "$T/logged" '"resourceType":"Patient"'
 [ "$(sql "$S/log.db" "select policy_id, policy_version, determination from lines where decision_id = '$ID'")" = "MP-MM-1366|2025-08-01|approve" ] && ok \
   || ko "logged line: $(sql "$S/log.db" "select * from lines where decision_id = '$ID'")"
 [ "$(sql "$S/log.db" "select count(*) from decisions where bundle_sha256 = '$SHA1' and case_sha256 != '' and latency_us >= 0")" -ge 4 ] && ok \
@@ -318,15 +361,12 @@ else
   wait $SLOW
   case $(cat "$T/slow") in "closed after "[0-4]" s") ok ;; *) ko "slow client: $(cat "$T/slow")" ;; esac
   before=$(sql "$S/log.db" "select max(received_ms) from decisions")
-  ab -q -t 10 -n 1000 -c 8 -s 10 -p "$CASE" -T application/json -H "$AUTH" "$URL/v1/decide" > "$T/ab" 2>&1 &
+  # 4 seconds of load (at most 100000 requests); the swaps after 1 and 2 s
+  ab -q -t 4 -n 100000 -c 8 -s 10 -p "$CASE" -T application/json -H "$AUTH" "$URL/v1/decide" > "$T/ab" 2>&1 &
   AB=$!
-  # the swaps after 100 and 400 decisions of the 1000 (however fast the machine)
-  for at in 100:b2 400:b1; do
-    i=0
-    while [ $i -lt 400 ] && [ "$(sql "$S/log.db" "select count(*) from decisions where received_ms > $before")" -lt "${at%:*}" ]; do
-      sleep 0.02; i=$((i + 1))
-    done
-    cp "$S/${at#*:}.polb" "$S/new.polb" && mv "$S/new.polb" "$S/cur.polb" && kill -HUP $PID
+  for b in b2 b1; do
+    sleep 1
+    cp "$S/$b.polb" "$S/new.polb" && mv "$S/new.polb" "$S/cur.polb" && kill -HUP $PID
   done
   wait $AB
   grep -q '^Complete requests: *[1-9]' "$T/ab" && grep -q '^Failed requests: *0' "$T/ab" && ! grep -q 'Non-2xx' "$T/ab" && ok \

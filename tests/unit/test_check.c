@@ -856,7 +856,7 @@ static void test_imports(void **state)
                        "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { pain_nrs > 1 } }\n");
   ck_check(&k);
   errors(&k, 0);
-  assert_int_equal(k.c.nfiles, 4);   /* a, case, windows, b */
+  assert_int_equal(k.c.nfiles, 5);   /* a, case, fhir (case imports it), windows, b */
   ck_free(&k);
 
   /* an unreadable file */

@@ -14,7 +14,7 @@ set cpo&vim
 syn keyword polDecl      policy import record fact let extern decision valueset
 syn keyword polDecl      branch assess nextgroup=polBranchId skipwhite
 syn keyword polClause    criterion exclusion prerequisite nextgroup=polCritId skipwhite
-syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize except
+syn keyword polKeyword   when all any at least of for each tag cite next otherwise tagged authorize except fhir
 " expressions
 syn keyword polOperator  and or not in within
 syn keyword polQuantifier exists every no count distinct where days covered by from to sum latest earliest if then else longest

@@ -1,5 +1,5 @@
 /*
- * test_fhir.c -- the FHIR writer's strings and ids (vm/fhir.c): what a
+ * test_fhir_out.c -- the FHIR writer's strings and ids (vm/fhir_out.c): what a
  * FHIR string may not hold is replaced, the rest escaped as in traces.
  */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "fhir.h"
+#include "fhir_out.h"
 
 static char *emit(json_t *v, pol_Buf *b)
 {

@@ -1,5 +1,5 @@
 /*
- * fhir.h -- the FHIR R4 output of a judged case (docs/fhir.md): a Da Vinci
+ * fhir_out.h -- the FHIR R4 output of a judged case (docs/fhir.md): a Da Vinci
  * PAS ClaimResponse, alone or in a PAS response Bundle.
  *
  * Built from the trace model (the JSON trace of vm/trace.c, reasons,
@@ -8,8 +8,8 @@
  * owned by the caller); every string from the case or the program goes
  * through pol_buf_json_str.
  */
-#ifndef POL_FHIR_H
-#define POL_FHIR_H
+#ifndef POL_FHIR_OUT_H
+#define POL_FHIR_OUT_H
 
 #include "util.h"   /* pol_Buf */
 #include "vm.h"

@@ -1,5 +1,5 @@
 /*
- * fhir.c -- the Da Vinci PAS ClaimResponse of a judged case (docs/fhir.md).
+ * fhir_out.c -- the Da Vinci PAS ClaimResponse of a judged case (docs/fhir.md).
  *
  * The trace model is rendered once as JSON (pol_trace_json: reasons,
  * evidence, missing facts, authorization), read back, and mapped:
@@ -11,7 +11,7 @@
  * fhir_str: a valid FHIR string, escaped by pol_buf_json_str
  * (docs/security.md "Outputs").
  */
-#include "fhir.h"
+#include "fhir_out.h"
 
 #include <stdint.h>
 #include <stdio.h>

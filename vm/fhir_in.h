@@ -1,0 +1,38 @@
+/*
+ * fhir_in.h -- reading a FHIR R4 Bundle (a Da Vinci PAS request) as a case.
+ *
+ * The bindings that say which resources and elements fill which case
+ * paths are written in .pol (`fhir` declarations, stdlib/fhir.pol) and
+ * compiled into the bundle's FHIR section (pol_FhirBind).  The reader
+ * applies them to the Bundle and builds a case-format document, which
+ * pol_case_load then loads exactly as it loads a case-format case: the
+ * same slots, the same unknowns, the same evaluation.  docs/fhir.md.
+ *
+ * Ownership: the program and the Bundle are borrowed; the returned
+ * document is owned by the caller (json_decref).
+ */
+#ifndef POL_FHIR_IN_H
+#define POL_FHIR_IN_H
+
+#include <jansson.h>
+
+#include "bytecode.h"
+#include "util.h"
+
+/* Is root a FHIR Bundle (a JSON object whose resourceType is "Bundle")? */
+int pol_fhir_is_bundle(const json_t *root);
+
+/* Is rt a resource type the reader takes?  Is unit a UCUM unit that
+   quantity(...) converts to? */
+int pol_fhir_resource_known(const char *rt);
+int pol_fhir_unit_known(const char *unit);
+
+/* The case-format document the bindings of p make of bundle: a new
+   reference, or NULL with "CODE path: message" in err (C0150-C0159,
+   docs/errors.md).  Notes (ignored entries, excluded resources, codes
+   without a system) are appended to notes, one per line, when it is not
+   NULL. */
+json_t *pol_fhir_to_case(const pol_Program *p, const json_t *bundle, pol_Buf *notes, char *err,
+                         size_t errlen);
+
+#endif
