@@ -44,7 +44,7 @@ echo "== 7. polvm serve: POST /v1/decide of one case over loopback (ab -k), $N r
 start -j 4
 for c in 1 8 64; do run "no log, -j 4" $c; done
 stop
-rm -f "$W/bench-log.db"*
+rm -rf "$W/bench-log.db"*
 rm -rf "$W/bench-log.db.bundles"
 start -j 4 --log "$W/bench-log.db"
 for c in 1 8 64; do run "--log (synchronous=FULL), -j 4" $c; done
@@ -61,5 +61,5 @@ k=0
 while [ $k -lt 10 ]; do "$POLVM" eval --bundle "$B/policies.polb" --criteria < "$W/same600.ndjson" > /dev/null; k=$((k + 1)); done
 t1=$(date +%s%N)
 awk -v ns=$((t1 - t0)) 'BEGIN { printf "  %-34s       %9.0f cases/s (6000 cases, 10 processes; the same case)\n", "polvm eval --criteria", 6000 / (ns / 1e9) }'
-rm -f "$W/bench-log.db"*
+rm -rf "$W/bench-log.db"*
 rm -rf "$W/bench-log.db.bundles"
