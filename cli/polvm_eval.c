@@ -75,6 +75,7 @@ int polvm_eval_main(int argc, char **argv)
   int rc = cli_load_bundle(bundle, &L);
   if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, trace);
+  pol_vm_set_witnesses(L.vm, 0);   /* the compact output shows no evidence */
   cli_catch_stop();
   pol_Buf out = {0};
   cli_Lines in;

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #define GROWV POL_GROW
+#define POL_MAX_GROUP 16   /* operands of one evidence group */
 
 #include "valueset.h"
 
@@ -75,7 +76,32 @@ typedef struct Gen {
   uint32_t reqfact[POL_AUTH__COUNT];   /* request_facts: the slot of each
                                           field's requested value */
   pol_Node **extdecl;
+  /* witnesses (section WITN): per quantifier level being compiled, the
+     descriptor it builds, or NULL where nothing is explained (a list
+     operand, a conjunct block) */
+  struct WitBuild *wb[POL_MAX_DEPTH + 1];
+  uint32_t *wit_blk;       /* per witness: the block of its operation (pc
+                              holds the offset in it until the code is laid
+                              out) */
+  /* evidence groups (section WITN): the operands of the root-level `and`,
+     `or` or `at least` being compiled whose evidence says their truth, and
+     the group they belong to */
+  struct { const pol_Node *leaf; uint32_t word; } gl[POL_MAX_GROUP];
+  int ngl;
+  int in_group;            /* compiling the operands of a group */
 } Gen;
+
+/* What a list operation's body reads of its item, gathered while it is
+   compiled: the fields (for the trace's "item") and the operations nested
+   in it (their witnesses). */
+#define WIT_MAX_FIELDS 64
+#define WIT_MAX_INNER 32
+typedef struct WitBuild {
+  uint32_t fields[WIT_MAX_FIELDS];
+  uint32_t nfields;
+  uint32_t inner[WIT_MAX_INNER];
+  uint32_t ninner;
+} WitBuild;
 
 /* ---- tables ------------------------------------------------------------ */
 
@@ -174,12 +200,15 @@ static uint32_t make_set(Gen *g, pol_Node *items)
   return p->nsets++;
 }
 
-static uint32_t evid(Gen *g, const char *fact, const char *expected, const char *query)
+/* An evidence descriptor; shared with an equal one unless `own` (one with
+   a witness: it names its operation's registers). */
+static uint32_t evid(Gen *g, const char *fact, const char *expected, const char *query, int own)
 {
   pol_Program *p = g->p;
   uint32_t f = str_id(g, fact), e = expected ? str_id(g, expected) : POL_NOSTR;
   uint32_t q = query ? str_id(g, query) : POL_NOSTR;
-  for (uint32_t i = p->nevid > 256 ? p->nevid - 256 : 0; i < p->nevid; i++)
+  uint32_t from = own ? p->nevid : p->nevid > 256 ? p->nevid - 256 : 0;
+  for (uint32_t i = from; i < p->nevid; i++)
     if (p->evid[i].fact == f && p->evid[i].expected == e && p->evid[i].query == q) return i;
   GROWV(p->evid, p->nevid, g->cap.evid);
   p->evid[p->nevid].fact = f;
@@ -196,6 +225,69 @@ static const char *source_text(Gen *g, const pol_Node *n, char *buf, size_t cap)
   int space = 0;
   for (uint32_t i = n->span.start; i < n->span.end && i < src->len && o + 5 < cap; i++) {
     char ch = src->text[i];
+    if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') { space = 1; continue; }
+    if (space && o) buf[o++] = ' ';
+    space = 0;
+    buf[o++] = ch;
+  }
+  if (o + 5 >= cap) {
+    o = utf8_whole(buf, o);
+    memcpy(buf + o, "...", 3);
+    o += 3;
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
+/* ---- source text with the arguments of a let ---------------------------- */
+
+static int fold(Gen *g, pol_Node *n, const struct Bind *bind, pol_Value *out);
+static void value_text(Gen *g, pol_Value v, char *buf, size_t n);
+
+/* The parameter names in the tree of n (not in the lets it calls), at most
+   max, sorted by position. */
+static int param_refs(const pol_Node *n, const pol_Node **out, int k, int max)
+{
+  if (!n || k >= max) return k;
+  if (n->kind == N_NAME && n->res == R_PARAM) {
+    int j = k++;
+    while (j > 0 && out[j - 1]->span.start > n->span.start) { out[j] = out[j - 1]; j--; }
+    out[j] = n;
+  }
+  const pol_Node *kids[] = {n->a, n->b, n->c, n->d, n->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++) k = param_refs(kids[i], out, k, max);
+  for (const pol_Node *a = n->args; a; a = a->next) k = param_refs(a, out, k, max);
+  return k;
+}
+
+/* The source text of n with runs of white space folded, and each
+   parameter of the let being inlined (bind) replaced by its argument: a
+   constant's value, else the argument's own text.  "qualifying(80)" is
+   shown as "... relief_pct >= 80", never "... >= min_relief". */
+static const char *bound_text(Gen *g, const pol_Node *n, const Bind *bind, char *buf, size_t cap)
+{
+  const pol_Node *refs[32];
+  int nrefs = bind ? param_refs(n, refs, 0, 32) : 0;
+  const pol_Source *src = g->c->files[n->span.file];
+  size_t o = 0;
+  int space = 0, r = 0;
+  for (uint32_t i = n->span.start; i < n->span.end && i < src->len && o + 5 < cap; i++) {
+    char ch = src->text[i];
+    if (r < nrefs && i == refs[r]->span.start) {
+      char arg[200];
+      const pol_Node *a = bind->args;
+      for (int k = 0; k < refs[r]->index && a; k++) a = a->next;
+      pol_Value v;
+      if (!a) snprintf(arg, sizeof arg, "%s", refs[r]->str);
+      else if (fold(g, (pol_Node *)a, bind->up, &v)) value_text(g, v, arg, sizeof arg);
+      else bound_text(g, a, bind->up, arg, sizeof arg);
+      if (space && o) buf[o++] = ' ';
+      space = 0;
+      for (const char *t = arg; *t && o + 5 < cap; t++) buf[o++] = *t;
+      i = refs[r]->span.end - 1;
+      r++;
+      continue;
+    }
     if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') { space = 1; continue; }
     if (space && o) buf[o++] = ' ';
     space = 0;
@@ -484,31 +576,72 @@ static int fact_slot(Gen *g, pol_Node *decl)
   return decl->index;   /* assigned in collect_scope */
 }
 
-/* Records evidence for the value in dst, at the root level only. */
-static void evidence(Gen *g, int dst, const char *what, const pol_Node *query, pol_Span sp)
+/* Records evidence for the value in dst, at the root level only; wit: the
+   witness of the list operation that computed it, or -1. */
+static void evidence(Gen *g, int dst, const char *what, const pol_Node *query, pol_Span sp, int wit,
+                     const pol_Node *src)
 {
   if (g->nitems > 0 || g->quiet > 0) return;
   char buf[200];
-  emit_abx(g, OP_EVID, dst, evid(g, what, g->expected, query ? source_text(g, query, buf, sizeof buf) : NULL), sp);
+  uint32_t grp = 0;   /* its group word, if src is an operand of one */
+  for (int i = 0; i < g->ngl; i++)
+    if (g->gl[i].leaf == src) grp = g->gl[i].word;
+  uint32_t e = evid(g, what, g->expected, query ? bound_text(g, query, g->bind, buf, sizeof buf) : NULL,
+                    wit >= 0 || grp != 0);
+  if (wit >= 0) g->p->wit[wit].evid = e;
+  if (grp) {
+    pol_Program *p = g->p;
+    while (p->nevgrp < p->nevid) {   /* one word per evidence descriptor */
+      GROWV(p->evgrp, p->nevgrp, g->cap.evgrp);
+      p->evgrp[p->nevgrp++] = 0;
+    }
+    p->evgrp[e] = grp;
+  }
+  emit_abx(g, OP_EVID, dst, e, sp);
   g->expected = NULL;
 }
 
 static const char *list_display(Gen *g, pol_Node *list, char *buf, size_t n)
 {
   if (list->kind == N_NAME && list->res == R_FACT) return fact_display(g, list->decl, buf, n);
-  /* its source text, white space as one space (polc fmt changes nothing) */
-  return source_text(g, list, buf, n);
-  return source_text(g, list, buf, n);   /* one line, however it is laid out */
+  if (list->kind == N_NAME && list->res == R_PARAM && g->bind) {   /* the argument's */
+    const pol_Node *a = g->bind->args;
+    for (int k = 0; k < list->index && a; k++) a = a->next;
+    if (a && a->kind == N_NAME && a->res == R_FACT) return fact_display(g, a->decl, buf, n);
+    if (a) return bound_text(g, a, g->bind->up, buf, n);
+  }
+  return bound_text(g, list, g->bind, buf, n);
 }
 
-/* Compiles a quantifier body into a new block, returns its index. */
-static uint32_t body(Gen *g, pol_Node *n, int item, int is_bool)
+/* A field of the item of quantifier level `level` is read: the witness
+   being built there (if any) shows it. */
+static void wit_field(Gen *g, int level, int field)
+{
+  WitBuild *wb = level >= 0 && level < g->nitems ? g->wb[level] : NULL;
+  if (!wb) return;
+  for (uint32_t i = 0; i < wb->nfields; i++)
+    if (wb->fields[i] == (uint32_t)field) return;
+  if (wb->nfields < WIT_MAX_FIELDS) wb->fields[wb->nfields++] = (uint32_t)field;
+}
+
+/* Is a list operation compiled here explained by a witness: at the root
+   level of a criterion (where its result is evidence), or in the body of
+   one that is. */
+static int wit_tracked(const Gen *g)
+{
+  return g->quiet == 0 && (g->nitems == 0 || g->wb[g->nitems - 1] != NULL);
+}
+
+/* Compiles a quantifier body into a new block, returns its index; wb: the
+   witness gathering what it reads of its item, or NULL. */
+static uint32_t body(Gen *g, pol_Node *n, int item, int is_bool, WitBuild *wb)
 {
   uint32_t saved = g->cur;
   const char *saved_exp = g->expected;
   g->expected = NULL;
   uint32_t blk = new_block(g);
   g->cur = blk;
+  g->wb[g->nitems] = wb;
   g->items[g->nitems++] = item;
   int base = g->top;
   pol_Span none = {0, 0, 0};
@@ -518,9 +651,84 @@ static uint32_t body(Gen *g, pol_Node *n, int item, int is_bool)
   emit_abc(g, OP_RET, r, 0, 0);
   g->top = base;
   g->nitems--;
+  g->wb[g->nitems] = NULL;
   g->cur = saved;
   g->expected = saved_exp;
   return blk;
+}
+
+/* The top-level conjuncts of a predicate (a and b and c), at most max. */
+static int conjuncts(pol_Node *n, pol_Node **out, int k, int max)
+{
+  if (n->kind == N_BINARY && n->op == O_AND) {
+    k = conjuncts(n->a, out, k, max);
+    return conjuncts(n->b, out, k, max);
+  }
+  if (k < max) out[k++] = n;
+  return k;
+}
+
+#define WIT_MAX_CONJ 16
+
+/* A witness descriptor for the list operation at offset `at` of the current
+   block: what its body read (wb); for exists and every, the top-level
+   conjuncts of its predicate, each compiled into a block of its own (run
+   only by the trace, to find the closest item).  Nested in another
+   tracked operation's body, it is one of that one's inner witnesses.
+   Returns its index. */
+static int new_witness(Gen *g, pol_WitKind kind, uint32_t at, const char *list, const WitBuild *wb,
+                       pol_Node *pred, int item, uint32_t body_blk, const pol_Node *lnode)
+{
+  pol_Program *p = g->p;
+  pol_Node *conj[WIT_MAX_CONJ];
+  int nconj = (kind == PW_FIRST_TRUE || kind == PW_FIRST_FALSE) && pred ? conjuncts(pred, conj, 0, WIT_MAX_CONJ) : 0;
+  if (nconj == WIT_MAX_CONJ) nconj = 1;   /* too many to rank: the whole predicate */
+  uint32_t cblk[WIT_MAX_CONJ], ctext[WIT_MAX_CONJ];
+  for (int k = 0; k < nconj; k++) {
+    char buf[300];
+    pol_Node *c = nconj == 1 ? pred : conj[k];
+    ctext[k] = str_id(g, bound_text(g, c, g->bind, buf, sizeof buf));
+    cblk[k] = nconj == 1 ? body_blk : body(g, c, item, 1, NULL);
+  }
+  uint32_t w = p->nwit;
+  GROWV(p->wit, p->nwit, g->cap.wit);
+  g->wit_blk = realloc(g->wit_blk, (size_t)g->cap.wit * sizeof *g->wit_blk);
+  if (!g->wit_blk) abort();
+  g->wit_blk[w] = g->cur;
+  pol_Witness *x = &p->wit[p->nwit++];
+  memset(x, 0, sizeof *x);
+  x->evid = POL_NOSTR;
+  x->pc = at;
+  x->kind = (uint32_t)kind;
+  x->list = str_id(g, list);
+  /* nested: explained only when its list is a field of the item around it */
+  x->lfield = POL_NOSTR;
+  if (lnode && lnode->kind == N_NAME && lnode->res == R_FIELD && lnode->depth == 0)
+    x->lfield = (uint32_t)lnode->index;
+  else if (lnode && lnode->kind == N_FIELD && lnode->a->depth == 0 &&
+           (lnode->a->kind == N_IT || (lnode->a->kind == N_NAME && lnode->a->res == R_ITEM)))
+    x->lfield = (uint32_t)lnode->index;
+  x->data0 = p->nwitdata;
+  x->nfields = wb->nfields;
+  x->nconj = (uint32_t)nconj;
+  x->ninner = wb->ninner;
+  for (uint32_t i = 0; i < wb->nfields; i++) {
+    GROWV(p->witdata, p->nwitdata, g->cap.witdata);
+    p->witdata[p->nwitdata++] = wb->fields[i];
+  }
+  for (int k = 0; k < nconj; k++) {
+    GROWV(p->witdata, p->nwitdata, g->cap.witdata);
+    p->witdata[p->nwitdata++] = cblk[k];
+    GROWV(p->witdata, p->nwitdata, g->cap.witdata);
+    p->witdata[p->nwitdata++] = ctext[k];
+  }
+  for (uint32_t i = 0; i < wb->ninner; i++) {
+    GROWV(p->witdata, p->nwitdata, g->cap.witdata);
+    p->witdata[p->nwitdata++] = wb->inner[i];
+  }
+  WitBuild *outer = g->nitems > 0 ? g->wb[g->nitems - 1] : NULL;
+  if (outer && outer->ninner < WIT_MAX_INNER) outer->inner[outer->ninner++] = w;
+  return (int)w;
 }
 
 static void quant(Gen *g, pol_Node *n, int dst)
@@ -538,33 +746,51 @@ static void quant(Gen *g, pol_Node *n, int dst)
     g->top = base;
     return;
   }
+  int wit = -1;
+  char buf[512];
+  list_display(g, n->a, buf, sizeof buf);
   /* a set literal is walked as the list of its strings */
   if (POL_TKIND(n->a->type) == PK_SET) emit_abc(g, OP_SETLIST, rl, rl, 0);
   if (n->op == Q_COUNT && !n->b) {
     emit_abc(g, OP_LEN, dst, rl, 0);
   } else if (n->op == Q_LATEST || n->op == Q_EARLIEST) {
     int ri = reg(g, n->span);
-    uint32_t b = body(g, n->b, ri, 1);
-    uint32_t k = body(g, n->d, ri, 0);
-    uint32_t v = body(g, n->c, ri, 0);
+    int tracked = wit_tracked(g);
+    WitBuild wb;
+    memset(&wb, 0, sizeof wb);
+    uint32_t b = body(g, n->b, ri, 1, tracked ? &wb : NULL);
+    uint32_t k = body(g, n->d, ri, 0, tracked ? &wb : NULL);
+    uint32_t v = body(g, n->c, ri, 0, tracked ? &wb : NULL);
     /* nothing matching: the list, when it is a fact, is noted missing */
     uint32_t f = n->a->kind == N_NAME && n->a->res == R_FACT ? (uint32_t)fact_slot(g, n->a->decl) + 1 : 0;
     pol_Op op = n->op == Q_LATEST ? OP_LATEST : OP_EARLIEST;
+    uint32_t at = g->bufs[g->cur].n;
     emit_abc(g, op, dst, rl, ri);
     emit_extras(g, op, "bkvf", (const uint32_t[]){b, k, v, f});
+    if (tracked) wit = new_witness(g, PW_PICK, at, buf, &wb, NULL, ri, b, n->a);
   } else {
     int ri = reg(g, n->span);
-    uint32_t b = body(g, n->b, ri, 1);
+    int tracked = wit_tracked(g);
+    WitBuild wb;
+    memset(&wb, 0, sizeof wb);
+    uint32_t b = body(g, n->b, ri, 1, tracked ? &wb : NULL);
+    uint32_t key = n->op == Q_COUNTD || n->op == Q_SUM ? body(g, n->c, ri, 0, tracked ? &wb : NULL)
+                                                       : POL_NOSTR;
     static const pol_Op ops[] = {OP_EXISTS, OP_EVERY, OP_EXISTS, OP_COUNT, OP_COUNTD, OP_SUM};
+    uint32_t at = g->bufs[g->cur].n;
     emit_abc(g, ops[n->op], dst, rl, ri);
     emit_extra(g, b);
-    if (n->op == Q_COUNTD || n->op == Q_SUM) emit_extra(g, body(g, n->c, ri, 0));
+    if (n->op == Q_COUNTD || n->op == Q_SUM) emit_extra(g, key);
+    if (tracked) {
+      pol_WitKind k = n->op == Q_EVERY ? PW_FIRST_FALSE
+                    : n->op == Q_EXISTS || n->op == Q_NO ? PW_FIRST_TRUE : PW_COLLECT;
+      wit = new_witness(g, k, at, buf, &wb, n->b, ri, b, n->a);
+    }
     if (n->op == Q_NO) emit_abc(g, OP_NOT, dst, dst, 0);
   }
   g->top = base;
-  char buf[512];
   g->expected = exp;
-  evidence(g, dst, list_display(g, n->a, buf, sizeof buf), n, n->span);
+  evidence(g, dst, buf, n, n->span, wit, n);
 }
 
 static void cover(Gen *g, pol_Node *n, int dst)
@@ -584,16 +810,22 @@ static void cover(Gen *g, pol_Node *n, int dst)
   expr(g, n->b, rl);
   g->quiet--;
   int ri = reg(g, n->span);
-  uint32_t bp = body(g, n->c, ri, 1);
-  uint32_t bs = body(g, n->d, ri, 0);
-  uint32_t be = body(g, n->e, ri, 0);
+  int tracked = wit_tracked(g);
+  WitBuild wb;
+  memset(&wb, 0, sizeof wb);
+  uint32_t bp = body(g, n->c, ri, 1, tracked ? &wb : NULL);
+  uint32_t bs = body(g, n->d, ri, 0, tracked ? &wb : NULL);
+  uint32_t be = body(g, n->e, ri, 0, tracked ? &wb : NULL);
   pol_Op op = n->op == COV_RUN ? OP_RUN : OP_COVER;
+  uint32_t at = g->bufs[g->cur].n;
   emit_abc(g, op, dst, rl, ri);
   emit_extras(g, op, "bsew", (const uint32_t[]){bp, bs, be, (uint32_t)rw});
-  g->top = base;
   char buf[512];
+  list_display(g, n->b, buf, sizeof buf);
+  int wit = tracked ? new_witness(g, PW_COLLECT, at, buf, &wb, NULL, ri, bp, n->b) : -1;
+  g->top = base;
   g->expected = exp;
-  evidence(g, dst, list_display(g, n->b, buf, sizeof buf), n, n->span);
+  evidence(g, dst, buf, n, n->span, wit, n);
 }
 
 /* if C then A else B: C true, A; false, B; unknown, both, merged (MERGE:
@@ -640,14 +872,20 @@ static void gap(Gen *g, pol_Node *n, int dst)
   expr(g, n->b, rl);
   g->quiet--;
   int ri = reg(g, n->span);
-  uint32_t bp = body(g, n->c, ri, 1);
-  uint32_t bk = body(g, n->d, ri, 0);
+  int tracked = wit_tracked(g);
+  WitBuild wb;
+  memset(&wb, 0, sizeof wb);
+  uint32_t bp = body(g, n->c, ri, 1, tracked ? &wb : NULL);
+  uint32_t bk = body(g, n->d, ri, 0, tracked ? &wb : NULL);
+  uint32_t at = g->bufs[g->cur].n;
   emit_abc(g, OP_GAP, dst, rl, ri);
   emit_extras(g, OP_GAP, "bkw", (const uint32_t[]){bp, bk, (uint32_t)rw});
-  g->top = base;
   char buf[512];
+  list_display(g, n->b, buf, sizeof buf);
+  int wit = tracked ? new_witness(g, PW_COLLECT, at, buf, &wb, NULL, ri, bp, n->b) : -1;
+  g->top = base;
   g->expected = exp;
-  evidence(g, dst, list_display(g, n->b, buf, sizeof buf), n, n->span);
+  evidence(g, dst, buf, n, n->span, wit, n);
 }
 
 /* sides(s): ["left", "right"] when s is "bilateral", [s] when s is another
@@ -677,10 +915,80 @@ static void sides(Gen *g, pol_Node *n, int dst)
   g->top = base;
 }
 
-static int is_evidence_source(const pol_Node *n)
+/* A let called with constant arguments only: its body's first evidence
+   is the value compared (qualifying(80) >= 2 expects ">= 2"). */
+static int const_let_call(Gen *g, pol_Node *n)
+{
+  if (n->kind != N_CALL || n->res != R_LET) return 0;
+  for (pol_Node *a = n->args; a; a = a->next) {
+    pol_Value v;
+    if (!fold(g, a, g->bind, &v)) return 0;
+  }
+  return 1;
+}
+
+static int is_evidence_source(Gen *g, pol_Node *n)
 {
   return (n->kind == N_NAME && (n->res == R_FACT || n->res == R_LET)) || n->kind == N_QUANT ||
-         n->kind == N_COVER || n->kind == N_GAP;
+         n->kind == N_COVER || n->kind == N_GAP || const_let_call(g, n);
+}
+
+/* An operand whose one evidence record says its truth: a bool fact, a
+   quantifier (not a count), or `not` of either (*neg).  The node that
+   records the evidence, or NULL. */
+static const pol_Node *truth_leaf(const pol_Node *n, int *neg)
+{
+  *neg = 0;
+  if (n->kind == N_UNARY && n->op == O_NOT) {
+    *neg = 1;
+    n = n->a;
+  }
+  if (n->kind == N_NAME && n->res == R_FACT && POL_TKIND(n->type) == PK_BOOL) return n;
+  if (n->kind == N_QUANT && n->op != Q_COUNT && n->op != Q_COUNTD) return n;
+  return NULL;
+}
+
+/* The operands of a chain of one operator (a or b or c). */
+static int chain(pol_Node *n, int op, pol_Node **out, int k, int max)
+{
+  if (n->kind == N_BINARY && n->op == op) {
+    k = chain(n->a, op, out, k, max);
+    return chain(n->b, op, out, k, max);
+  }
+  if (k < max) out[k] = n;
+  return k + 1;
+}
+
+/* At the root of a criterion, the operands of an `and`, `or` or `at least`
+   whose evidence says their truth form a group: the trace then shows only
+   the evidence of the operands that decided it (docs/cli.md, "Decisive
+   evidence").  Registers the group for ops[0..n) if every operand
+   qualifies; 1 if it did (the caller resets g->ngl and g->in_group when the
+   operands are compiled). */
+static int start_group(Gen *g, pol_Node **ops, int n, pol_GroupKind kind, uint32_t k)
+{
+  if (g->nitems > 0 || g->quiet > 0 || g->in_group || n < 2 || n > POL_MAX_GROUP) return 0;
+  const pol_Node *leaves[POL_MAX_GROUP];
+  int neg[POL_MAX_GROUP];
+  for (int i = 0; i < n; i++)
+    if (!(leaves[i] = truth_leaf(ops[i], &neg[i]))) return 0;
+  pol_Program *p = g->p;
+  GROWV(p->grp, p->ngrp, g->cap.grp);
+  p->grp[p->ngrp++] = (uint32_t)kind | k << 8 | (uint32_t)n << 16;
+  for (int i = 0; i < n; i++) {
+    g->gl[i].leaf = leaves[i];
+    g->gl[i].word = p->ngrp | (neg[i] ? POL_EVGRP_NEG : 0);
+  }
+  g->ngl = n;
+  g->in_group = 1;
+  return 1;
+}
+
+static void end_group(Gen *g, int started)
+{
+  if (!started) return;
+  g->ngl = 0;
+  g->in_group = 0;
 }
 
 static uint32_t vset_index(Gen *g, pol_Node *vs);
@@ -697,7 +1005,7 @@ static void binary(Gen *g, pol_Node *n, int dst)
     /* membership in a value set: a binary search over its ranges */
     char ebuf[512];
     g->expected = NULL;
-    if (is_evidence_source(n->a)) {
+    if (is_evidence_source(g, n->a)) {
       snprintf(ebuf, sizeof ebuf, "%s %s", pol_op_text(n->op), n->b->str);
       g->expected = ebuf;
     }
@@ -709,6 +1017,9 @@ static void binary(Gen *g, pol_Node *n, int dst)
     return;
   }
   if (n->op == O_AND || n->op == O_OR) {
+    pol_Node *ops[POL_MAX_GROUP + 1];
+    int nops = g->in_group ? 0 : chain(n, n->op, ops, 0, POL_MAX_GROUP + 1);
+    int grouped = start_group(g, ops, nops, n->op == O_AND ? PG_AND : PG_OR, 0);
     const char *exp = g->expected;
     g->expected = NULL;
     expr(g, n->a, dst);
@@ -720,13 +1031,14 @@ static void binary(Gen *g, pol_Node *n, int dst)
     g->top = base;
     patch_jump(g, j, n->span);
     g->expected = exp;
+    end_group(g, grouped);
     return;
   }
   /* a comparison with a constant tells the trace what was expected */
   char ebuf[512];
   pol_Value kv;
   g->expected = NULL;
-  if (n->op >= O_EQ && n->op <= O_WITHIN && is_evidence_source(n->a) && fold(g, n->b, g->bind, &kv)) {
+  if (n->op >= O_EQ && n->op <= O_WITHIN && is_evidence_source(g, n->a) && fold(g, n->b, g->bind, &kv)) {
     char vb[480];
     value_text(g, kv, vb, sizeof vb);
     snprintf(ebuf, sizeof ebuf, "%s %s", pol_op_text(n->op), vb);
@@ -826,7 +1138,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
     case R_FACT:
       emit_abx(g, OP_FACT, dst, (uint32_t)fact_slot(g, n->decl), n->span);
       if (!g->expected && POL_TKIND(n->type) == PK_BOOL) g->expected = "true";
-      evidence(g, dst, fact_display(g, n->decl, buf, sizeof buf), NULL, n->span);
+      evidence(g, dst, fact_display(g, n->decl, buf, sizeof buf), NULL, n->span, -1, n);
       return;
     case R_LET: {
       const Bind *saved = g->bind;
@@ -843,13 +1155,14 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
     }
     case R_FIELD:
       emit_abc(g, OP_FIELD, dst, g->items[g->nitems - 1 - n->depth], n->index);
+      wit_field(g, g->nitems - 1 - n->depth, n->index);
       return;
     case R_ITEM:
       emit_abc(g, OP_MOVE, dst, g->items[g->nitems - 1 - n->depth], 0);
       return;
     case R_EACH:
       emit_abc(g, OP_CUR, dst, 0, 0);
-      evidence(g, dst, n->str, NULL, n->span);
+      evidence(g, dst, n->str, NULL, n->span, -1, n);
       return;
     default: abort();
     }
@@ -859,6 +1172,8 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_FIELD:
     expr(g, n->a, dst);
     emit_abc(g, OP_FIELD, dst, dst, n->index);
+    if (n->a->kind == N_IT || (n->a->kind == N_NAME && n->a->res == R_ITEM))
+      wit_field(g, g->nitems - 1 - n->a->depth, n->index);
     return;
   case N_CALL: call(g, n, dst); return;
   case N_UNARY: {
@@ -884,7 +1199,10 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_GAP: gap(g, n, dst); return;
   case N_ATLEAST: {
     int base = g->top, np = 0;
-    for (pol_Node *a = n->args; a; a = a->next) np++;
+    pol_Node *ops[POL_MAX_GROUP];
+    for (pol_Node *a = n->args; a; a = a->next, np++)
+      if (np < POL_MAX_GROUP) ops[np] = a;
+    int grouped = start_group(g, ops, np, PG_ATLEAST, (uint32_t)(n->num / POL_DEC_SCALE));
     int first = g->top;
     for (int i = 0; i < np; i++) reg(g, n->span);
     int i = 0;
@@ -895,6 +1213,7 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
     emit_abc(g, OP_ATLEAST, dst, first, np);
     emit_extra(g, (uint32_t)(n->num / POL_DEC_SCALE));   /* checked: 1 .. POL_MAX_ARGS */
     g->top = base;
+    end_group(g, grouped);
     return;
   }
   case N_NUM: case N_STR: case N_DATE: case N_DUR: case N_BOOL: case N_SET: case N_POLICY:
@@ -1549,6 +1868,12 @@ pol_Program *pol_codegen(pol_Compiler *c)
     free(g.bufs[b].code);
   }
   free(g.bufs);
+  for (uint32_t w = 0; w < p->nwit; w++) p->wit[w].pc += p->blocks[g.wit_blk[w]].start;
+  free(g.wit_blk);
+  while (p->nevgrp && p->nevgrp < p->nevid) {   /* a word per descriptor, or none */
+    GROWV(p->evgrp, p->nevgrp, g.cap.evgrp);
+    p->evgrp[p->nevgrp++] = 0;
+  }
 
   char ts[32];
   const char *sde = getenv("SOURCE_DATE_EPOCH");

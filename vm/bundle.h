@@ -11,7 +11,8 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 3      /* 2.3: the FHIR section (FHIR bindings);
+#define POL_BUNDLE_MINOR 3      /* 2.3: the FHIR section (FHIR bindings) and
+                                   the optional WITN section (witnesses);
                                    2.2: the AUTH and the optional NOTE sections;
                                    opcodes SUM, LATEST, EARLIEST, SETLIST, DUR,
                                    MERGE, INVS, RUN, GAP, CALWIN, LIST, PERIODS;

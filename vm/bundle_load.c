@@ -439,6 +439,31 @@ static void rd_meta(Cur *c, pol_Program *p)
   p->built = rd_u32(c);
 }
 
+/* WITN (2.2): witness descriptors and their data words; the verifier
+   checks the values. */
+static void rd_witn(Cur *c, pol_Program *p)
+{
+  uint32_t n = rd_count(c, 36, "witness descriptors");
+  pol_Witness *w = cur_alloc(c, n, sizeof *w);
+  if (c->failed) return;
+  p->wit = w;
+  p->nwit = n;
+  for (uint32_t i = 0; i < n; i++) {
+    w[i].evid = rd_u32(c); w[i].pc = rd_u32(c); w[i].kind = rd_u32(c); w[i].list = rd_u32(c);
+    w[i].lfield = rd_u32(c);
+    w[i].data0 = rd_u32(c); w[i].nfields = rd_u32(c); w[i].nconj = rd_u32(c);
+    w[i].ninner = rd_u32(c);
+  }
+  n = rd_count(c, 4, "witness data words");
+  uint32_t *d = cur_alloc(c, n, sizeof *d);
+  if (c->failed) return;
+  p->witdata = d;
+  p->nwitdata = n;
+  for (uint32_t i = 0; i < n; i++) d[i] = rd_u32(c);
+  rd_u32s(c, &p->nevgrp, &p->evgrp, "evidence group words");
+  rd_u32s(c, &p->ngrp, &p->grp, "evidence groups");
+}
+
 /* ELSE (2.1): per policy, the outcome and reason for a line no branch
    applies to; per branch, its condition's source text.  Read after every
    other section (rd_sections), so the counts are checked against POLS and

@@ -350,6 +350,24 @@ static void wr_fhir(Buf *w, const pol_Program *p)
   for (uint32_t i = 0; i < p->nfhirstr; i++) put_u32(w, p->fhirstr[i]);
 }
 
+/* 2.3: the witness descriptors (an older reader refuses the tag) */
+static void wr_witn(Buf *w, const pol_Program *p)
+{
+  put_u32(w, p->nwit);
+  for (uint32_t i = 0; i < p->nwit; i++) {
+    const pol_Witness *x = &p->wit[i];
+    put_u32(w, x->evid); put_u32(w, x->pc); put_u32(w, x->kind); put_u32(w, x->list);
+    put_u32(w, x->lfield);
+    put_u32(w, x->data0); put_u32(w, x->nfields); put_u32(w, x->nconj); put_u32(w, x->ninner);
+  }
+  put_u32(w, p->nwitdata);
+  for (uint32_t i = 0; i < p->nwitdata; i++) put_u32(w, p->witdata[i]);
+  put_u32(w, p->nevgrp);
+  for (uint32_t i = 0; i < p->nevgrp; i++) put_u32(w, p->evgrp[i]);
+  put_u32(w, p->ngrp);
+  for (uint32_t i = 0; i < p->ngrp; i++) put_u32(w, p->grp[i]);
+}
+
 static void wr_meta(Buf *w, const pol_Program *p)
 {
   put_u32(w, p->built);

@@ -159,6 +159,51 @@ typedef struct pol_Evid {
   uint32_t query;     /* string id: the list query's source text, or POL_NOSTR */
 } pol_Evid;
 
+/* Witness descriptor (section WITN, 2.2): how the trace finds the items
+   that decided a list operation (a quantifier, count, count distinct,
+   coverage) whose result an EVID records.  Generic over the opcode: the
+   operation is the instruction at code[pc], whose B register holds the
+   list, C register the item and whose EXTRA words name its blocks
+   (opcodes.def); `kind` says which items decide it (pol_WitKind).  Its
+   data are words of witdata[data0 ..]: nfields field indices of the item's
+   record the predicate tested, then nconj pairs (block, text string id),
+   the top-level conjuncts of the predicate ("closest"), then ninner
+   witness indices: the list operations nested in its body. */
+typedef enum {
+  PW_FIRST_TRUE = 0,   /* exists: the first item whose body is true; if none
+                          and the result is false, the closest item */
+  PW_FIRST_FALSE,      /* every: the first item whose body is false */
+  PW_COLLECT,          /* count, count distinct, sum, coverage, longest run,
+                          longest gap: the items counted (body true), and
+                          those that may count (unknown) */
+  PW_PICK,             /* (2.3) latest, earliest: the item whose value is
+                          the result, when the result is known */
+  PW__COUNT
+} pol_WitKind;
+
+typedef struct pol_Witness {
+  uint32_t evid;      /* the evidence descriptor it explains, or POL_NOSTR
+                         for a list operation nested in another's body */
+  uint32_t pc;        /* index into code[] of the list operation */
+  uint32_t kind;      /* pol_WitKind */
+  uint32_t list;      /* string id: the list as the trace names it */
+  uint32_t lfield;    /* nested (evid POL_NOSTR): the list is this field of
+                         the enclosing operation's item, else POL_NOSTR (not
+                         explained) */
+  uint32_t data0;     /* into witdata[] */
+  uint32_t nfields, nconj, ninner;
+} pol_Witness;
+
+/* Evidence groups (section WITN, 2.2): the operands of a root-level
+   `and`, `or` or `at least` whose evidence record says their truth (a bool
+   fact, a quantifier, `not` of either).  evgrp[e] (nevgrp is 0 or nevid):
+   0, or the group's index + 1 with POL_EVGRP_NEG if the operand is the
+   negation of the value recorded.  grp[g]: pol_GroupKind | k << 8 (at
+   least k) | operands << 16.  The trace shows only the evidence of the
+   operands that decided the group's value (docs/cli.md). */
+typedef enum { PG_AND = 0, PG_OR, PG_ATLEAST, PG__COUNT } pol_GroupKind;
+#define POL_EVGRP_NEG 0x80000000u
+
 /* Criteria: leaves have a block; composites combine their children. */
 typedef enum {
   PC_LEAF = 0, PC_ALL, PC_ANY, PC_ATLEAST
@@ -390,6 +435,15 @@ typedef struct pol_Program {
   pol_Block *blocks;
   uint32_t nevid;
   pol_Evid *evid;
+  /* witness descriptors (section WITN, optional: none before 2.2) */
+  uint32_t nwit;
+  pol_Witness *wit;
+  uint32_t nwitdata;
+  uint32_t *witdata;
+  uint32_t nevgrp;         /* evidence groups (WITN) */
+  uint32_t *evgrp;
+  uint32_t ngrp;
+  uint32_t *grp;
   /* criteria and policies */
   uint32_t ncrit;
   pol_Crit *crit;

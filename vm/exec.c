@@ -279,7 +279,9 @@ static void note_missing(pol_VM *vm, uint32_t rec, uint32_t idx)
   vm->miss[vm->nmiss++].idx = idx;
 }
 
-static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
+/* Out of line: only a traced run calls it; the loop stays as small as
+   without witnesses. */
+__attribute__((noinline)) static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
 {
   if (vm->nev == vm->capev) {
     uint32_t cap = vm->capev ? vm->capev * 2 : 256;
@@ -288,8 +290,15 @@ static void note_evidence(pol_VM *vm, uint32_t evid, const pol_Value *v)
     vm->ev = e;
     vm->capev = cap;
   }
-  vm->ev[vm->nev].evid = evid;
-  vm->ev[vm->nev++].v = *v;
+  pol_EvRec *r = &vm->ev[vm->nev++];
+  r->evid = evid;
+  r->v = *v;
+  r->wit0 = vm->nwr;
+  r->nwit = 0;
+  if (vm->witnessing && vm->evwit && vm->evwit[evid] != POL_NOSTR) {
+    pol_witness_note(vm, vm->evwit[evid]);
+    vm->ev[vm->nev - 1].nwit = vm->nwr - vm->ev[vm->nev - 1].wit0;
+  }
 }
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -1187,6 +1196,11 @@ static pol_Value run(pol_VM *vm, uint32_t block)
 #undef NEXT
 }
 
+pol_Value pol_vm_run_block(pol_VM *vm, uint32_t block)
+{
+  return run(vm, block);
+}
+
 /* ---- the VM object ----------------------------------------------------- */
 
 static int cmp_route(const void *a, const void *b)
@@ -1312,6 +1326,17 @@ pol_VM *pol_vm_new(const pol_Program *p)
     free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
     return NULL;
   }
+  if (p->nwit) {   /* which descriptor explains each evidence descriptor */
+    vm->evwit = malloc((p->nevid ? p->nevid : 1) * sizeof *vm->evwit);
+    if (!vm->evwit) {
+      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+      return NULL;
+    }
+    for (uint32_t e = 0; e < p->nevid; e++) vm->evwit[e] = POL_NOSTR;
+    for (uint32_t w = 0; w < p->nwit; w++)
+      if (p->wit[w].evid != POL_NOSTR && vm->evwit[p->wit[w].evid] == POL_NOSTR)
+        vm->evwit[p->wit[w].evid] = w;
+  }
   return vm;
 }
 
@@ -1327,6 +1352,9 @@ void pol_vm_free(pol_VM *vm)
   free(vm->regs);
   free(vm->ev);
   free(vm->miss);
+  free(vm->evwit);
+  free(vm->wr);
+  free(vm->wkeys);
   free(vm->lines);
   free(vm->crit);
   free(vm->cond);
@@ -1340,7 +1368,9 @@ void pol_vm_free(pol_VM *vm)
   free(vm);
 }
 
-void pol_vm_set_trace(pol_VM *vm, int on) { vm->tracing = on; }
+void pol_vm_set_trace(pol_VM *vm, int on) { vm->tracing = on; vm->witnessing = on != 0; }
+void pol_vm_set_witnesses(pol_VM *vm, int on) { vm->witnessing = on != 0; }
+const pol_WitRec *pol_vm_witnesses(const pol_VM *vm) { return vm->wr; }
 void pol_vm_set_budget(pol_VM *vm, uint64_t budget) { vm->budget = budget ? budget : DEFAULT_BUDGET; }
 const pol_EvRec *pol_vm_evidence(const pol_VM *vm) { return vm->ev; }
 const pol_Missing *pol_vm_missing(const pol_VM *vm) { return vm->miss; }
@@ -1356,6 +1386,7 @@ static void begin(pol_VM *vm)
   vm->overflow = 0;
   vm->at_crit = POL_NOSTR;
   vm->visits = 0;
+  vm->wit_left = vm->budget;
   for (uint32_t r = 0; r < vm->nregs; r++) vm->regs[r] = pol_unk();
 }
 
@@ -1914,6 +1945,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
   }
   vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;
+  vm->nwr = 0;
   pol_natives_reset(vm);
   lists_reset(vm);
   begin(vm);

@@ -59,24 +59,51 @@ static void plain(N *n, const char *s)
   if (!n->html) pol_buf_puts(n->b, s);
 }
 
+/* s[0 .. len), text the text report already escaped (one line of visible
+   characters): as it is, in HTML only the metacharacters escaped. */
+static void reported(N *n, const char *s, size_t len)
+{
+  if (!n->html) { pol_buf_put(n->b, s ? s : "", len); return; }
+  for (size_t i = 0; i < len; i++) {
+    switch (s[i]) {
+    case '&': pol_buf_puts(n->b, "&amp;"); break;
+    case '<': pol_buf_puts(n->b, "&lt;"); break;
+    case '>': pol_buf_puts(n->b, "&gt;"); break;
+    case '"': pol_buf_puts(n->b, "&quot;"); break;
+    case '\'': pol_buf_puts(n->b, "&#39;"); break;
+    default: pol_buf_putc(n->b, s[i]);
+    }
+  }
+}
+
 static void value(N *n, const pol_Value *v)
 {
   pol_Buf t = {0};
   pol_trace_value_text(&t, n->p, v);   /* escaped as a text report's */
-  if (!n->html) pol_buf_put(n->b, t.s ? t.s : "", t.n);
-  else {
-    /* already one line of visible characters: only the HTML metacharacters */
-    for (size_t i = 0; i < t.n; i++) {
-      switch (t.s[i]) {
-      case '&': pol_buf_puts(n->b, "&amp;"); break;
-      case '<': pol_buf_puts(n->b, "&lt;"); break;
-      case '>': pol_buf_puts(n->b, "&gt;"); break;
-      case '"': pol_buf_puts(n->b, "&quot;"); break;
-      case '\'': pol_buf_puts(n->b, "&#39;"); break;
-      default: pol_buf_putc(n->b, t.s[i]);
-      }
-    }
+  reported(n, t.s, t.n);
+  pol_buf_free(&t);
+}
+
+/* The items that decided evidence record e (docs/notice.md, "Decisive
+   records"): one line each under the record, as the text report words
+   them ("closest: imaging #1 (2025-01-20): region thoracic; lacked
+   region == \"sij\""); indent: the text form's.  Nothing without
+   witnesses. */
+static void witnesses_out(N *n, const pol_EvRec *e, const char *indent)
+{
+  pol_Buf t = {0};
+  pol_trace_witness_lines(&t, n->vm, e);
+  if (t.n) tag(n, "<ul class=\"wit\">");
+  for (char *s = t.s, *nl; s && *s; s = nl + 1) {
+    nl = strchr(s, '\n');
+    if (!nl) break;
+    tag(n, "<li>");
+    plain(n, indent);
+    reported(n, s, (size_t)(nl - s));
+    tag(n, "</li>");
+    plain(n, "\n");
   }
+  if (t.n) tag(n, "</ul>");
   pol_buf_free(&t);
 }
 
@@ -214,8 +241,9 @@ static void evidence_out(N *n, const pol_CritResult *r)
       words(n, "; the policy requires ");
       esc(n, p->str[d->expected]);
     }
-    tag(n, "</li>");
-    words(n, "\n");
+    plain(n, "\n");
+    witnesses_out(n, e, "              ");
+    tag(n, "</li>\n");
   }
   if (any) tag(n, "</ul>");
   else {
@@ -326,8 +354,12 @@ static void missing_out(N *n, const pol_Policy *pol, const pol_LineResult *lr, u
     words(n, n->html ? "<br>Please send: " : "\n        Please send: ");
     esc(n, p->str[cr->next]);
   }
-  tag(n, "</li>");
-  words(n, "\n");
+  plain(n, "\n");
+  /* the records that may decide it, once the facts come */
+  for (uint32_t i = 0; i < r->nev; i++)
+    if (pol_trace_evidence_shown(n->vm, r, i))
+      witnesses_out(n, &pol_vm_evidence(n->vm)[r->ev0 + i], "        ");
+  tag(n, "</li>\n");
 }
 
 /* The reasons of one set of criteria (a branch, an item, an assessment). */

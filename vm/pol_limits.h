@@ -12,6 +12,8 @@
 #define POL_MAX_BX        0xffffu /* a 16-bit Bx operand */
 #define POL_MAX_AX        0xffffffu /* a 24-bit Ax operand (EXTRA words) */
 #define POL_MAX_DEPTH     32      /* nesting of quantifier bodies */
+#define POL_MAX_WITNESS_ITEMS 5   /* items a trace lists per group of a
+                                     count or coverage ("+k more") */
 #define POL_MAX_ASPECTS   8       /* `assess` blocks of one policy (each may add a
                                      determination to a line; checker E0337,
                                      verifier) */

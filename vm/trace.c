@@ -197,9 +197,50 @@ static int same_value(const pol_Value *a, const pol_Value *b)
   }
 }
 
-/* Is evidence record i of r the first of its kind (dedup)? */
+/* The truth of the operand whose evidence is e, in its group (word). */
+static pol_Tri operand_truth(const pol_EvRec *e, uint32_t word)
+{
+  pol_Tri t = pol_truth(&e->v);
+  if (t != POL_UNKNOWN && (word & POL_EVGRP_NEG)) t = t == POL_TRUE ? POL_FALSE : POL_TRUE;
+  return t;
+}
+
+/* Did evidence record i of r decide its group's value?  Records outside a
+   group always count.  A group's value is computed from its operands'
+   records in r (an operand short-circuited away has none: `and` stops at
+   a false one, `or` at a true one); the operands that decided it are those
+   whose truth is the group's value, or, when it is unknown, those that
+   are not true (`and`) or not false (`or`, `at least`).  So `a or b` met
+   by b does not show the failed a, and `at least 2 of (a, b, c)` met by b
+   and c does not show a. */
+static int decisive(const pol_VM *vm, const pol_CritResult *r, uint32_t i)
+{
+  const pol_Program *p = pol_vm_program(vm);
+  const pol_EvRec *ev = pol_vm_evidence(vm) + r->ev0;
+  if (ev[i].evid >= p->nevgrp || (p->evgrp[ev[i].evid] & ~POL_EVGRP_NEG) == 0) return 1;
+  uint32_t g = (p->evgrp[ev[i].evid] & ~POL_EVGRP_NEG) - 1, word = p->grp[g];
+  uint32_t kind = word & 0xffu, k = word >> 8 & 0xffu, n = word >> 16, yes = 0, no = 0;
+  for (uint32_t j = 0; j < r->nev; j++) {
+    uint32_t w = ev[j].evid < p->nevgrp ? p->evgrp[ev[j].evid] : 0;
+    if ((w & ~POL_EVGRP_NEG) != g + 1) continue;
+    pol_Tri t = operand_truth(&ev[j], w);
+    yes += t == POL_TRUE;
+    no += t == POL_FALSE;
+  }
+  pol_Tri res;
+  if (kind == PG_AND) res = no ? POL_FALSE : yes == n ? POL_TRUE : POL_UNKNOWN;
+  else if (kind == PG_OR) res = yes ? POL_TRUE : no == n ? POL_FALSE : POL_UNKNOWN;
+  else res = yes >= k ? POL_TRUE : n - no < k ? POL_FALSE : POL_UNKNOWN;
+  pol_Tri t = operand_truth(&ev[i], p->evgrp[ev[i].evid]);
+  if (res != POL_UNKNOWN) return t == res;
+  return kind == PG_AND ? t != POL_TRUE : t != POL_FALSE;
+}
+
+/* Is evidence record i of r shown: the first of its kind (dedup), and one
+   that decided its group (decisive)? */
 static int first_evidence(const pol_VM *vm, const pol_CritResult *r, uint32_t i)
 {
+  if (!decisive(vm, r, i)) return 0;
   const pol_EvRec *e = &pol_vm_evidence(vm)[r->ev0 + i];
   for (uint32_t j = 0; j < i; j++) {
     const pol_EvRec *f = &pol_vm_evidence(vm)[r->ev0 + j];
@@ -225,6 +266,297 @@ static const pol_CritResult *res_of(const pol_Policy *pol, const pol_LineResult 
   return &lr->crit[ci - pol->crit0];
 }
 
+/* ---- witnesses (docs/cli.md "Witnesses") -------------------------------- */
+
+/* Does descriptor d list field k of its item: a field its predicate
+   tested, or the item's `date` (it identifies the item)?  A list of
+   records is shown by its own witnesses instead. */
+static int wit_shows(const pol_Program *p, const pol_Witness *d, const pol_RecType *rt, uint32_t k)
+{
+  uint32_t t = rt->fields[k].type;
+  if (POL_TKIND(t) == PK_LIST) return 0;
+  if (POL_TKIND(t) == PK_DATE && strcmp(p->str[rt->fields[k].name], "date") == 0) return 1;
+  for (uint32_t i = 0; i < d->nfields; i++)
+    if (p->witdata[d->data0 + i] == k) return 1;
+  return 0;
+}
+
+/* The record type of a witness item, or NULL if it is not a record. */
+static const pol_RecType *wit_rec(const pol_Program *p, const pol_Value *it)
+{
+  return it->tag == PV_REC && it->aux < p->nrec ? &p->rec[it->aux] : NULL;
+}
+
+static int wit_date(const pol_Program *p, const pol_RecType *rt, const pol_Value *it, char out[11])
+{
+  for (uint32_t k = 0; rt && k < rt->nfields; k++) {
+    const pol_Value *f = &((const pol_Value *)it->u.p)[k];
+    if (POL_TKIND(rt->fields[k].type) == PK_DATE && f->tag == PV_DATE &&
+        strcmp(p->str[rt->fields[k].name], "date") == 0) {
+      pol_format_date((int32_t)f->aux, out);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void wit_conj_json(pol_Buf *b, const pol_Program *p, const pol_Witness *d, const char *key,
+                          uint32_t mask)
+{
+  if (!mask) return;
+  pol_buf_printf(b, ", \"%s\": [", key);
+  int first = 1;
+  for (uint32_t k = 0; k < d->nconj && k < 32; k++)
+    if (mask >> k & 1u) {
+      pol_buf_puts(b, first ? "" : ", ");
+      first = 0;
+      pol_buf_json_str(b, p->str[p->witdata[d->data0 + d->nfields + 2 * k + 1]]);
+    }
+  pol_buf_puts(b, "]");
+}
+
+static void wit_roles_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uint32_t parent,
+                           uint32_t wit);
+
+/* {"index": 1, "item": {...}}: the item with the fields its predicate
+   tested, unknown ones null. */
+static void wit_item_json(pol_Buf *b, const pol_Program *p, const pol_WitRec *r)
+{
+  const pol_Witness *d = &p->wit[r->wit];
+  pol_buf_printf(b, "\"index\": %u, \"item\": ", r->index);
+  const pol_RecType *rt = wit_rec(p, &r->item);
+  if (!rt) { value_json(b, p, &r->item); return; }
+  pol_buf_puts(b, "{");
+  int first = 1;
+  for (uint32_t k = 0; k < rt->nfields; k++) {
+    if (!wit_shows(p, d, rt, k)) continue;
+    pol_buf_puts(b, first ? "" : ", ");
+    first = 0;
+    pol_buf_json_str(b, p->str[rt->fields[k].name]);
+    pol_buf_puts(b, ": ");
+    value_json(b, p, &((const pol_Value *)r->item.u.p)[k]);
+  }
+  pol_buf_puts(b, "}");
+}
+
+/* One witness or closest item: list, index, item, what it lacked, and its
+   nested lists' witnesses under "inner". */
+static void wit_one_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uint32_t ri)
+{
+  const pol_Program *p = pol_vm_program(vm);
+  const pol_WitRec *all = pol_vm_witnesses(vm), *r = &all[ri];
+  const pol_Witness *d = &p->wit[r->wit];
+  pol_buf_puts(b, "{\"list\": ");
+  pol_buf_json_str(b, p->str[d->list]);
+  pol_buf_puts(b, ", ");
+  wit_item_json(b, p, r);
+  wit_conj_json(b, p, d, "lacked", r->lacked);
+  wit_conj_json(b, p, d, "unknown", r->unknown);
+  int first = 1;
+  for (uint32_t j = e->wit0; j < e->wit0 + e->nwit; j++) {
+    if (all[j].parent != ri) continue;
+    uint32_t seen = 0;   /* one object per nested operation, its first record */
+    for (uint32_t k = e->wit0; k < j && !seen; k++) seen = all[k].parent == ri && all[k].wit == all[j].wit;
+    if (seen) continue;
+    pol_buf_puts(b, first ? ", \"inner\": [{" : ", {");
+    first = 0;
+    wit_roles_json(b, vm, e, ri, all[j].wit);
+    pol_buf_puts(b, "}");
+  }
+  if (!first) pol_buf_puts(b, "]");
+  pol_buf_puts(b, "}");
+}
+
+/* The keys of the records of descriptor wit under parent:
+   "witness": {...}, "closest": {...}, "counted": {"list", "items", "more",
+   "unknown", "unknown_more"}.  The first key has no leading comma. */
+static void wit_roles_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uint32_t parent,
+                           uint32_t wit)
+{
+  const pol_Program *p = pol_vm_program(vm);
+  const pol_WitRec *all = pol_vm_witnesses(vm);
+  int first = 1, counted = 0;
+  uint32_t more = 0, umore = 0;
+  for (uint32_t j = e->wit0; j < e->wit0 + e->nwit; j++) {
+    const pol_WitRec *r = &all[j];
+    if (r->parent != parent || r->wit != wit) continue;
+    if (r->role == PWR_WITNESS || r->role == PWR_CLOSEST) {
+      pol_buf_printf(b, "%s\"%s\": ", first ? "" : ", ", r->role == PWR_WITNESS ? "witness" : "closest");
+      first = 0;
+      wit_one_json(b, vm, e, j);
+    } else if (r->index == POL_NOSTR) {
+      if (r->role == PWR_COUNTED) more = r->more;
+      else umore = r->more;
+    } else {
+      counted = 1;
+    }
+  }
+  if (!counted && !more && !umore) return;
+  pol_buf_printf(b, "%s\"counted\": {\"list\": ", first ? "" : ", ");
+  pol_buf_json_str(b, p->str[p->wit[wit].list]);
+  for (uint32_t role = PWR_COUNTED; role <= PWR_UNKNOWN; role++) {
+    int any = 0;
+    for (uint32_t j = e->wit0; j < e->wit0 + e->nwit; j++) {
+      const pol_WitRec *r = &all[j];
+      if (r->parent != parent || r->wit != wit || r->role != role || r->index == POL_NOSTR) continue;
+      pol_buf_printf(b, "%s{", any ? ", " : role == PWR_COUNTED ? ", \"items\": [" : ", \"unknown\": [");
+      any = 1;
+      wit_item_json(b, p, r);
+      pol_buf_puts(b, "}");
+    }
+    if (role == PWR_COUNTED && !any) pol_buf_puts(b, ", \"items\": [");
+    if (any || role == PWR_COUNTED) pol_buf_puts(b, "]");
+    if (role == PWR_COUNTED && more) pol_buf_printf(b, ", \"more\": %u", more);
+    if (role == PWR_UNKNOWN && umore) pol_buf_printf(b, ", \"unknown_more\": %u", umore);
+  }
+  pol_buf_puts(b, "}");
+}
+
+/* ", " and the witness keys of evidence record e, if it has any. */
+static void witness_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
+{
+  if (!e->nwit) return;
+  pol_buf_puts(b, ", ");
+  wit_roles_json(b, vm, e, POL_NOSTR, pol_vm_witnesses(vm)[e->wit0].wit);
+}
+
+/* "imaging #2 (2025-03-01): modality mri, region sij" */
+static void wit_item_text(pol_Buf *b, const pol_Program *p, const pol_WitRec *r)
+{
+  const pol_Witness *d = &p->wit[r->wit];
+  char date[11];
+  pol_buf_printf(b, "%s #%u", p->str[d->list], r->index + 1);
+  const pol_RecType *rt = wit_rec(p, &r->item);
+  if (!rt) {
+    pol_buf_puts(b, ": ");
+    value_text(b, p, &r->item);
+    return;
+  }
+  if (wit_date(p, rt, &r->item, date)) pol_buf_printf(b, " (%s)", date);
+  int first = 1;
+  for (uint32_t k = 0; k < rt->nfields; k++) {
+    if (!wit_shows(p, d, rt, k) || strcmp(p->str[rt->fields[k].name], "date") == 0) continue;
+    pol_buf_printf(b, "%s%s ", first ? ": " : ", ", p->str[rt->fields[k].name]);
+    first = 0;
+    value_text(b, p, &((const pol_Value *)r->item.u.p)[k]);
+  }
+}
+
+static void wit_conj_text(pol_Buf *b, const pol_Program *p, const pol_Witness *d, const char *what,
+                          uint32_t mask)
+{
+  if (!mask) return;
+  pol_buf_printf(b, "; %s ", what);
+  int first = 1;
+  for (uint32_t k = 0; k < d->nconj && k < 32; k++)
+    if (mask >> k & 1u) {
+      pol_buf_printf(b, "%s%s", first ? "" : ", ", p->str[p->witdata[d->data0 + d->nfields + 2 * k + 1]]);
+      first = 0;
+    }
+}
+
+static void wit_roles_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uint32_t parent,
+                           uint32_t wit, int nested);
+
+/* A witness or closest item, what it lacked, then its nested lists'. */
+static void wit_one_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uint32_t ri)
+{
+  const pol_Program *p = pol_vm_program(vm);
+  const pol_WitRec *all = pol_vm_witnesses(vm), *r = &all[ri];
+  wit_item_text(b, p, r);
+  wit_conj_text(b, p, &p->wit[r->wit], "lacked", r->lacked);
+  wit_conj_text(b, p, &p->wit[r->wit], "unknown", r->unknown);
+  for (uint32_t j = e->wit0; j < e->wit0 + e->nwit; j++) {
+    if (all[j].parent != ri) continue;
+    uint32_t seen = 0;
+    for (uint32_t k = e->wit0; k < j && !seen; k++) seen = all[k].parent == ri && all[k].wit == all[j].wit;
+    if (!seen) wit_roles_text(b, vm, e, ri, all[j].wit, 1);
+  }
+}
+
+/* "witness: ...", "closest: ...", "counted: ...; +2 more", "may count: ..."
+   (nested: after "; ", on the same line). */
+static void wit_roles_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uint32_t parent,
+                           uint32_t wit, int nested)
+{
+  const pol_Program *p = pol_vm_program(vm);
+  const pol_WitRec *all = pol_vm_witnesses(vm);
+  static const char *const label[] = {"witness", "closest", "counted", "may count"};
+  for (uint32_t role = PWR_WITNESS; role <= PWR_UNKNOWN; role++) {
+    int any = 0;
+    for (uint32_t j = e->wit0; j < e->wit0 + e->nwit; j++) {
+      const pol_WitRec *r = &all[j];
+      if (r->parent != parent || r->wit != wit || r->role != role) continue;
+      /* nested, a witness needs no label: "imaging #3; findings #1: ..." */
+      if (!any && nested && role == PWR_WITNESS) pol_buf_puts(b, "; ");
+      else if (!any) pol_buf_printf(b, "%s%s: ", nested ? "; " : "", label[role]);
+      else pol_buf_puts(b, "; ");
+      any = 1;
+      if (r->index == POL_NOSTR) pol_buf_printf(b, "+%u more", r->more);
+      else if (role == PWR_WITNESS || role == PWR_CLOSEST) wit_one_text(b, vm, e, j);
+      else wit_item_text(b, p, r);
+    }
+    if (any && !nested) pol_buf_puts(b, "\n");
+  }
+}
+
+void pol_trace_witness_lines(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
+{
+  if (e->nwit) wit_roles_text(b, vm, e, POL_NOSTR, pol_vm_witnesses(vm)[e->wit0].wit, 0);
+}
+
+/* Under an evidence line of the text report: one line per role. */
+static void witness_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, const char *indent)
+{
+  if (!e->nwit) return;
+  const pol_WitRec *all = pol_vm_witnesses(vm);
+  pol_Buf all_roles = {0};
+  wit_roles_text(&all_roles, vm, e, POL_NOSTR, all[e->wit0].wit, 0);
+  /* each line indented under the evidence */
+  for (char *s = all_roles.s, *nl; s && *s; s = nl + 1) {
+    nl = strchr(s, '\n');
+    if (!nl) break;
+    pol_buf_printf(b, "%s  %.*s\n", indent, (int)(nl - s), s);
+  }
+  pol_buf_free(&all_roles);
+}
+
+/* The summary table's form, after the value: " [imaging #2 (2025-03-01):
+   modality mri, region sij]", " [closest: imaging #1 (2025-01-02)]",
+   " [counted: #1 (2025-03-10), #3 (2025-05-01), +2 more]" (the reasons
+   above it give the whole witness). */
+static void witness_ref_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
+{
+  const pol_Program *p = pol_vm_program(vm);
+  const pol_WitRec *all = pol_vm_witnesses(vm);
+  int first = 1;
+  for (uint32_t j = e->wit0; j < e->wit0 + e->nwit; j++) {
+    const pol_WitRec *r = &all[j];
+    if (r->parent != POL_NOSTR || r->role == PWR_UNKNOWN) continue;
+    if (r->role == PWR_WITNESS) {   /* the item, without its nested lists */
+      pol_buf_puts(b, " [");
+      wit_item_text(b, p, r);
+      pol_buf_puts(b, "]");
+      continue;
+    }
+    if (r->role == PWR_CLOSEST) {
+      char date[11];
+      pol_buf_printf(b, " [closest: %s #%u", p->str[p->wit[r->wit].list], r->index + 1);
+      if (wit_date(p, wit_rec(p, &r->item), &r->item, date)) pol_buf_printf(b, " (%s)", date);
+      pol_buf_puts(b, "]");
+      continue;
+    }
+    pol_buf_puts(b, first ? " [counted: " : ", ");
+    first = 0;
+    char date[11];
+    if (r->index == POL_NOSTR) pol_buf_printf(b, "+%u more", r->more);
+    else pol_buf_printf(b, "#%u", r->index + 1);
+    if (r->index != POL_NOSTR && wit_date(p, wit_rec(p, &r->item), &r->item, date))
+      pol_buf_printf(b, " (%s)", date);
+  }
+  if (!first) pol_buf_puts(b, "]");
+}
+
 /* Evidence of a leaf criterion; a composite's is its children's. */
 static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, int leaf)
 {
@@ -248,6 +580,7 @@ static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
       pol_buf_puts(b, ", \"query\": ");
       pol_buf_json_str(b, p->str[d->query]);
     }
+    witness_json(b, vm, e);
     pol_buf_puts(b, "}");
   }
   pol_buf_puts(b, "]");
@@ -796,6 +1129,7 @@ static void evidence_text(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
     value_text(b, p, &e->v);
     if (d->expected != POL_NOSTR) pol_buf_printf(b, "   (expected %s)", p->str[d->expected]);
     pol_buf_puts(b, "\n");
+    witness_text(b, vm, e, indent);
   }
 }
 
@@ -1058,6 +1392,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
         uint32_t x = p->evid[ev->evid].expected;
         /* a bool shown as true/false already says whether it is as expected */
         if (x != POL_NOSTR && ev->v.tag != PV_BOOL) pol_buf_printf(b, " (%s)", p->str[x]);
+        witness_ref_text(b, vm, ev);
         first = 0;
       }
       if (first && cr->kind != PC_LEAF) pol_buf_puts(b, "(see sub-criteria)");

@@ -52,5 +52,10 @@ void pol_sha_hex(const uint8_t sha[32], char out[65]);
 int pol_trace_evidence_shown(const pol_VM *vm, const pol_CritResult *r, uint32_t i);
 void pol_trace_value_text(pol_Buf *b, const pol_Program *p, const pol_Value *v);
 void pol_trace_missing_path(const pol_Program *p, const pol_Missing *m, char *buf, size_t n);
+/* The witnesses of evidence record e as the text report writes them under
+   its evidence line ("witness: …", "closest: …; lacked …", "counted: …",
+   "may count: …"), one line each ending in '\n', not indented; nothing
+   when it has none (docs/cli.md "Witnesses", docs/notice.md). */
+void pol_trace_witness_lines(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e);
 
 #endif

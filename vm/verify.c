@@ -499,6 +499,117 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint8_t *reache
   return 0;
 }
 
+/* ---- witness descriptors (WITN) ---------------------------------------- */
+
+/* Each descriptor names a list operation: code[pc] starts an instruction
+   whose C operand is an item register and whose first EXTRA word is its
+   body; its conjunct blocks are that body or come after it (they run where the body
+   runs, on the same frame: check_defs gives them the body's entry); its
+   inner descriptors' operations lie in blocks after its own, so chains of
+   them end.  blk_of[] maps every instruction start to its block (NOSTR
+   elsewhere): scratch of ncode words. */
+static int check_groups(V *v)
+{
+  const pol_Program *p = v->p;
+  if (p->nevgrp != 0 && p->nevgrp != p->nevid)
+    return fail(v, "%u evidence group words for %u evidence descriptors", p->nevgrp, p->nevid);
+  for (uint32_t i = 0; i < p->nevgrp; i++)
+    if ((p->evgrp[i] & ~POL_EVGRP_NEG) > p->ngrp)
+      return fail(v, "evidence %u: group %u out of range (ngrp %u)", i,
+                  p->evgrp[i] & ~POL_EVGRP_NEG, p->ngrp);
+  for (uint32_t i = 0; i < p->ngrp; i++) {
+    uint32_t kind = p->grp[i] & 0xffu, k = p->grp[i] >> 8 & 0xffu, n = p->grp[i] >> 16;
+    if (kind >= PG__COUNT || n < 2 || (kind == PG_ATLEAST && (k < 1 || k > n)))
+      return fail(v, "evidence group %u: bad word 0x%x", i, p->grp[i]);
+  }
+  return 0;
+}
+
+/* The list operations each witness kind walks (vm/witness.c reads their
+   blocks by role). */
+static int wit_kind_fits(pol_WitKind k, pol_Op op)
+{
+  switch (k) {
+  case PW_FIRST_TRUE:
+  case PW_FIRST_FALSE: return op == OP_EXISTS || op == OP_EVERY;
+  case PW_COLLECT:
+    return op == OP_COUNT || op == OP_COUNTD || op == OP_SUM || op == OP_COVER || op == OP_RUN ||
+           op == OP_GAP;
+  case PW_PICK: return op == OP_LATEST || op == OP_EARLIEST;
+  case PW__COUNT: return 0;
+  }
+  return 0;
+}
+
+static int check_witnesses(V *v)
+{
+  const pol_Program *p = v->p;
+  if (check_groups(v)) return -1;
+  if (p->nwit == 0) return 0;
+  uint32_t *blk_of = malloc((size_t)(p->ncode ? p->ncode : 1) * sizeof *blk_of);
+  if (!blk_of) return fail(v, "out of memory while verifying");
+  for (uint32_t i = 0; i < p->ncode; i++) blk_of[i] = POL_NOSTR;
+  for (uint32_t b = 0; b < p->nblocks; b++) {
+    const pol_Block *bl = &p->blocks[b];
+    for (uint32_t pc = bl->start; pc < bl->start + bl->len;
+         pc += 1 + (uint32_t)pol_opinfo[POL_OP(p->code[pc])].extra)
+      blk_of[pc] = b;
+  }
+  int rc = 0;
+  for (uint32_t i = 0; rc == 0 && i < p->nwit; i++) {
+    const pol_Witness *w = &p->wit[i];
+    uint64_t need = (uint64_t)w->data0 + w->nfields + 2 * (uint64_t)w->nconj + w->ninner;
+    if (w->kind >= PW__COUNT) { rc = fail(v, "witness %u: bad kind %u", i, w->kind); break; }
+    if (str_id(v, w->list, 0, "witness", i, "list")) { rc = -1; break; }
+    if (w->lfield != POL_NOSTR && w->lfield >= 256) {
+      rc = fail(v, "witness %u: list field %u out of range", i, w->lfield);
+      break;
+    }
+    if (w->evid != POL_NOSTR && w->evid >= p->nevid) {
+      rc = fail(v, "witness %u: evidence %u out of range (nevid %u)", i, w->evid, p->nevid);
+      break;
+    }
+    if (need > p->nwitdata) {
+      rc = fail(v, "witness %u: data %u+%lu past the end (nwitdata %u)", i, w->data0,
+                (unsigned long)(need - w->data0), p->nwitdata);
+      break;
+    }
+    if (w->pc >= p->ncode || blk_of[w->pc] == POL_NOSTR) {
+      rc = fail(v, "witness %u: pc %u is not an instruction", i, w->pc);
+      break;
+    }
+    const pol_OpInfo *oi = &pol_opinfo[POL_OP(p->code[w->pc])];
+    if (oi->b != 'R' || oi->c != 'I' || oi->xroles[0] != 'b') {
+      rc = fail(v, "witness %u: pc %u is %s, not a list operation with a body", i, w->pc, oi->name);
+      break;
+    }
+    if (!wit_kind_fits((pol_WitKind)w->kind, POL_OP(p->code[w->pc]))) {
+      rc = fail(v, "witness %u: kind %u does not explain %s", i, w->kind, oi->name);
+      break;
+    }
+    uint32_t b = blk_of[w->pc], body = POL_Ax(p->code[w->pc + 1]);
+    const uint32_t *d = p->witdata + w->data0;
+    for (uint32_t f = 0; rc == 0 && f < w->nfields; f++)
+      if (d[f] >= 256) rc = fail(v, "witness %u: field index %u out of range", i, d[f]);
+    for (uint32_t k = 0; rc == 0 && k < w->nconj; k++) {
+      uint32_t cb = d[w->nfields + 2 * k];
+      if (cb >= p->nblocks || cb < body || p->blocks[cb].nregs > p->blocks[b].nregs)
+        rc = fail(v, "witness %u: conjunct block %u is not its body %u or after it, or "
+                  "needs more registers", i, cb, body);
+      else if (str_id(v, d[w->nfields + 2 * k + 1], 0, "witness", i, "conjunct"))
+        rc = -1;
+    }
+    for (uint32_t k = 0; rc == 0 && k < w->ninner; k++) {
+      uint32_t x = d[w->nfields + 2 * w->nconj + k];
+      if (x >= p->nwit || p->wit[x].evid != POL_NOSTR || p->wit[x].pc >= p->ncode ||
+          blk_of[p->wit[x].pc] == POL_NOSTR || blk_of[p->wit[x].pc] <= b)
+        rc = fail(v, "witness %u: inner witness %u is not a nested list operation", i, x);
+    }
+  }
+  free(blk_of);
+  return rc;
+}
+
 /* Every register is written before it is read, on every path: within a
    block and through the calls into it.  Runs after the other checks, so
    every index it follows is valid.  Callers have lower indices than their
@@ -524,7 +635,27 @@ static int check_defs(V *v)
     if (p->branches[i].each != POL_NOSTR) entry_meet(&entry[p->branches[i].each], &none);
   }
   for (uint32_t i = 0; rc == 0 && i < p->nauth; i++) entry_meet(&entry[p->auth[i].block], &none);
-  for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) rc = def_block(v, b, entry, in, reached);
+  /* a witness's conjunct blocks run where its body runs (check_witnesses:
+     after the body, so the body's entry is final when they are reached) */
+  uint32_t *body_of = rc == 0 && p->nwit ? malloc((size_t)p->nblocks * sizeof *body_of) : NULL;
+  if (rc == 0 && p->nwit && !body_of) rc = fail(v, "out of memory while verifying");
+  for (uint32_t b = 0; body_of && b < p->nblocks; b++) body_of[b] = POL_NOSTR;
+  for (uint32_t i = 0; rc == 0 && body_of && i < p->nwit; i++) {
+    const pol_Witness *w = &p->wit[i];
+    uint32_t body = POL_Ax(p->code[w->pc + 1]);
+    for (uint32_t k = 0; rc == 0 && k < w->nconj; k++) {
+      uint32_t cb = p->witdata[w->data0 + w->nfields + 2 * k];
+      if (body_of[cb] != POL_NOSTR && body_of[cb] != body)
+        rc = fail(v, "witness %u: conjunct block %u also runs for body %u", i, cb, body_of[cb]);
+      body_of[cb] = body;
+    }
+  }
+  for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) {
+    if (body_of && body_of[b] != POL_NOSTR && entry[body_of[b]].known)
+      entry_meet(&entry[b], &entry[body_of[b]].set);
+    rc = def_block(v, b, entry, in, reached);
+  }
+  free(body_of);
   free(entry);
   free(in);
   free(reached);
@@ -894,8 +1025,9 @@ int pol_verify(const pol_Program *p, char *err, size_t errlen)
 {
   V v = {p, err, errlen};
   if (!p) return fail(&v, "no program");
-  if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_crit(&v) ||
-      check_policies(&v) || check_auth(&v) || check_vsets(&v) || check_fhir(&v) || check_defs(&v))
+  if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_witnesses(&v) ||
+      check_crit(&v) || check_policies(&v) || check_auth(&v) || check_vsets(&v) ||
+      check_fhir(&v) || check_defs(&v))
     return -1;
   return 0;
 }

@@ -33,11 +33,36 @@ typedef enum {
   PS_NOT_MET = 0, PS_MET = 1, PS_UNKNOWN = 2, PS_NA = 3
 } pol_Status;
 
-/* One piece of evidence: EVID descriptor and the value seen. */
+/* One piece of evidence: EVID descriptor and the value seen; with
+   witnesses on, the records [wit0, wit0 + nwit) of pol_vm_witnesses
+   explain it (nwit 0: none). */
 typedef struct pol_EvRec {
   uint32_t evid;
   pol_Value v;
+  uint32_t wit0, nwit;
 } pol_EvRec;
+
+/* What a witness record says of its item (docs/cli.md "Witnesses"). */
+typedef enum {
+  PWR_WITNESS,   /* the item that decided the result: the first whose
+                    predicate is true (exists), false (every) */
+  PWR_CLOSEST,   /* exists, false: the item satisfying the most conjuncts */
+  PWR_COUNTED,   /* count, coverage: an item counted */
+  PWR_UNKNOWN    /* count, coverage: an item that may count (unknown) */
+} pol_WitRole;
+
+/* One witness record: an item of a list (or, index POL_NOSTR, how many
+   more items of its role were not listed). */
+typedef struct pol_WitRec {
+  uint32_t wit;        /* the descriptor (pol_Program.wit) */
+  uint32_t parent;     /* the record whose item holds this list, or POL_NOSTR */
+  uint32_t role;       /* pol_WitRole */
+  uint32_t index;      /* the item's position in the list, from 0 */
+  uint32_t more;       /* index POL_NOSTR: items of this role not listed */
+  uint32_t lacked;     /* bit k: conjunct k of the predicate was false */
+  uint32_t unknown;    /* bit k: conjunct k was unknown */
+  pol_Value item;
+} pol_WitRec;
 
 /* A missing fact: a fact slot (rec == POL_NOSTR) or a field of a record
    type (rec = record type index, idx = field index). */
@@ -137,7 +162,14 @@ typedef struct pol_VM pol_VM;
 /* p is borrowed.  NULL on out-of-memory. */
 pol_VM *pol_vm_new(const pol_Program *p);
 void pol_vm_free(pol_VM *vm);
+/* Tracing: evidence and missing facts are recorded (off: neither).
+   Turning it on also turns witnesses on. */
 void pol_vm_set_trace(pol_VM *vm, int on);
+/* Witnesses (with tracing on): each list operation whose result is
+   evidence is explained by the items that decided it (pol_WitRec).  Off
+   for output that shows no evidence (polvm eval): they cost a second pass
+   over the lists. */
+void pol_vm_set_witnesses(pol_VM *vm, int on);
 /* Most units of work one case may take (0: the default, 10 million): an
    instruction, an item a loop visits, an item a search compares
    (docs/limits.md).  The first unit it cannot pay stops the evaluation:
@@ -173,6 +205,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out,
 /* The evidence and missing-fact records the results point into. */
 const pol_EvRec *pol_vm_evidence(const pol_VM *vm);
 const pol_Missing *pol_vm_missing(const pol_VM *vm);
+const pol_WitRec *pol_vm_witnesses(const pol_VM *vm);
 /* The program the VM runs (borrowed, as given to pol_vm_new). */
 const pol_Program *pol_vm_program(const pol_VM *vm);
 

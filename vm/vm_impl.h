@@ -57,6 +57,17 @@ struct pol_VM {
   uint32_t nev, capev;
   pol_Missing *miss;
   uint32_t nmiss, capmiss;
+  /* witnesses (witness.c): on or off, which descriptor explains each
+     evidence descriptor (evwit[nevid], POL_NOSTR: none), the records, the
+     work they may still take in this case (their own budget: tracing
+     never changes a result), and scratch for count distinct's keys */
+  int witnessing;
+  uint32_t *evwit;
+  pol_WitRec *wr;
+  uint32_t nwr, capwr;
+  uint64_t wit_left;
+  pol_Value *wkeys;
+  uint32_t capwkeys;
   uint32_t miss_floor;        /* the current criterion's first record */
   /* results */
   pol_LineResult *lines;
@@ -97,6 +108,11 @@ struct pol_VM {
 };
 
 pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args);
+/* exec.c: runs a block on the current frame (for witness.c). */
+pol_Value pol_vm_run_block(pol_VM *vm, uint32_t block);
+/* witness.c: appends the witness records of descriptor w for the
+   evidence record just noted (vm->ev[vm->nev - 1]). */
+void pol_witness_note(pol_VM *vm, uint32_t w);
 void pol_natives_free(pol_VM *vm);
 /* Before each case: the string results of the last one are dropped. */
 void pol_natives_reset(pol_VM *vm);

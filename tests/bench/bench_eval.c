@@ -179,6 +179,9 @@ static Run measure_eval(Bench *b, enum Mode m)
 {
   Run r = {0};
   pol_vm_set_trace(b->vm, m != M_OFF);
+  /* witnesses only where evidence is written (polvm trace), as polvm eval
+     (trace on, compact output without evidence) runs */
+  pol_vm_set_witnesses(b->vm, m == M_JSON);
   eval_pass(b, m, &r, 1);              /* warm-up: buffers grow here */
   r.out_bytes = 0;
   uint64_t a0 = n_alloc;
@@ -247,6 +250,7 @@ static Run measure_pipeline(Bench *b)
   pol_Case *c = pol_case_new(b->p);
   if (!c) die("case", "out of memory");
   pol_vm_set_trace(b->vm, 1);
+  pol_vm_set_witnesses(b->vm, 0);   /* as polvm eval: no evidence written */
   double t0 = now(), w0 = wall();
   do {
     for (uint32_t i = 0; i < b->n; i++) {

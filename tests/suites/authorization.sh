@@ -139,7 +139,7 @@ cmp -s "$T/o" "$T/fmt.pol" && ok || ko "fmt is not idempotent on an authorize bl
 expect_rc 0 "$B/polc" doc "$T/ex.pol"
 contains "$T/o" "Authorized when approved:" "doc"
 
-# ---- the bundle: 2.2, AUTH verified -----------------------------------------
+# ---- the bundle: 2.3, AUTH verified -----------------------------------------
 expect_rc 0 "$B/polvm" verify "$T/ex.polb"
 od -An -tx1 -j8 -N4 "$T/ex.polb" | tr -d ' \n' > "$T/ver"
 [ "$(cat "$T/ver")" = "02000300" ] && ok || ko "bundle version: $(cat "$T/ver"), expected 2.3 (2.2 added AUTH, 2.3 FHIR)"

@@ -358,6 +358,8 @@ static void assert_same_program(const pol_Program *a, const pol_Program *b)
   SAME_ARRAY(nsteps, steps);
   SAME_ARRAY(nplandecl, plandecl);
   assert_int_equal(a->denials, b->denials);
+  SAME_ARRAY(nwit, wit);
+  SAME_ARRAY(nwitdata, witdata);
 #undef SAME_ARRAY
   assert_int_equal(a->built, b->built);
   assert_memory_equal(a->sha256, b->sha256, 32);
