@@ -33,6 +33,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -MMD
              -DPOL_STDLIB_DIR='"$(PREFIX)/share/polc/stdlib"'
 GEN_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall $(CFLAGS) $(SANFLAGS) -MMD -MP -I compiler -I vm
 LDLIBS  = -ljansson -lsodium -lffi -ldl -lm -lpthread
+# polvm serve, replay and metrics (cli/polvm_serve.c, cli/declog.c): only
+# the polvm executable and what links its objects
+SERVE_LIBS = -lmicrohttpd -lsqlite3 -lpthread
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/witness.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
@@ -96,13 +99,14 @@ $(B)/libpolc.a: $(COMP_OBJ)
 # the command-line programs (cli/): one file per command on the libraries
 POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/polc_questionnaire.c cli/opts.c compiler/fmt.c compiler/questionnaire.c
 POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
-            cli/polvm_test.c cli/polvm_diff.c cli/polvm_case_to_fhir.c
+            cli/polvm_test.c cli/polvm_diff.c cli/polvm_case_to_fhir.c cli/polvm_serve.c cli/serve.c cli/declog.c \
+            cli/polvm_replay.c cli/polvm_metrics.c
 
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(POLVM): $(POLVM_SRC:%.c=$(B)/%.o) $(B)/libpolvm.a
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS) $(SERVE_LIBS)
 
 # ---- the public library: vm/polvm.h, docs/embedding.md ------------------
 # $(B)/libpolvm.a above is the VM's internal archive, every symbol visible,
@@ -186,19 +190,22 @@ docs-tables: $(DOC_TABLES)
 # the regression inputs of the structure-aware fuzz targets, replayed
 # without libFuzzer by tests/suites/fuzz_regress.sh (make test, check, valgrind)
 FUZZ_REPLAY = $(B)/tests/replay_fuzz_program $(B)/tests/replay_fuzz_eval $(B)/tests/replay_fuzz_fhir \
-              $(B)/tests/replay_fuzz_jread
+              $(B)/tests/replay_fuzz_jread $(B)/tests/replay_fuzz_serve
 all: $(FUZZ_REPLAY)
 $(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h \
                           $(B)/libpolc.a $(B)/libpolvm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
-	  -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -I cli -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
+	  -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS) $(SERVE_LIBS)
 # fuzz_eval runs polvm's own `polvm eval`: polvm.c built with main renamed polvm_entry
 POLVM_AS_LIB = $(B)/cli/polvm_as_lib.o $(patsubst %.c,$(B)/%.o,$(filter-out cli/polvm.c,$(POLVM_SRC)))
 $(B)/cli/polvm_as_lib.o: cli/polvm.c | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -I compiler -I vm -c -o $@ $<
 $(B)/tests/replay_fuzz_eval: $(POLVM_AS_LIB)
+# fuzz_serve calls polvm serve's request handler (cli/serve.c) directly
+SERVE_OBJ = $(patsubst %.c,$(B)/%.o,cli/serve.c cli/declog.c cli/cli.c cli/case_keys.c cli/opts.c)
+$(B)/tests/replay_fuzz_serve: $(SERVE_OBJ)
 
 unit:
 	@$(MAKE) --no-print-directory test SUITE=unit
@@ -222,7 +229,7 @@ valgrind: all $(B)/tests/test_api
 # build-fuzz/ (coverage + ASan + UBSan) and runs each target N seconds.
 FUZZ_B       = build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread
+FUZZ_TARGETS = fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread fuzz_serve
 # UBSan findings are recoverable so that tests/fuzz/ubsan.supp can hold the
 # known ones; halt_on_error=1 (tests/fuzz/run.sh) stops at any other.
 FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -237,10 +244,11 @@ fuzz: all
 fuzz-build: $(FUZZ_TARGETS:%=$(B)/%)
 
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.a
-	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
-	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -I cli -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
+	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS) $(SERVE_LIBS)
 
 $(B)/fuzz_eval: $(POLVM_AS_LIB)
+$(B)/fuzz_serve: $(SERVE_OBJ)
 
 # ---- random policies, the long run (tests/gen/, docs/testing.md) ----------
 # `make test` runs 40 seeds (tests/suites/random_diff.sh); this runs

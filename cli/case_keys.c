@@ -174,8 +174,9 @@ static void names_free(Names *ns)
 static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
 {
   static const char *const root[] = {"case_id", "request"};
-  /* "id": the request's identifier, shown by the notice (docs/notice.md) */
-  static const char *const request[] = {"date", "service_date", "plan", "procedures", "review", "id"};
+  /* "id": the request's identifier, shown by the notice (docs/notice.md);
+     "priority": the due-by time of polvm serve (docs/case-extensions.md) */
+  static const char *const request[] = {"date", "service_date", "plan", "procedures", "review", "id", "priority"};
   /* the member's identifiers the notice shows (docs/case-extensions.md) */
   static const char *const patient[] = {"name", "member_id"};
   static const char *const line[] = {"line", "cpt", "prior_determination"};

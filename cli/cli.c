@@ -166,6 +166,53 @@ int cli_load_bundle_ex(const char *path, Loaded *L, int keep_bad, int bind)
   return 0;
 }
 
+/* cli_bundle_read (cli.h): what cli_load_bundle_ex does up to the VM,
+   with the reason returned instead of printed (polvm serve reports a
+   refused reload to its admin client and keeps serving). */
+int cli_bundle_read(const char *path, pol_Program **p, uint8_t **bytes, size_t *len, char *err,
+                    size_t errlen)
+{
+  char why[512];
+  *p = NULL;
+  *bytes = NULL;
+  *len = 0;
+  if (read_limited(path, POL_READ_NO_LIMIT, bytes, len, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s: B0002 cannot read the bundle: %s", path, why);
+    return -1;
+  }
+  int rc = pol_bundle_load_ex(*bytes, *len, trust, 0, p, why, sizeof why);
+  if (rc == 0 && (*p)->sig == POL_SIG_BAD) {   /* keep_bad 0: never, but say so */
+    pol_program_free(*p);
+    *p = NULL;
+    snprintf(why, sizeof why, "bad signature: bundle altered after signing");
+    rc = -1;
+  }
+  if (rc != 0) {
+    snprintf(err, errlen, "%s: B0001 bundle refused: %s", path, why);
+    free(*bytes);
+    *bytes = NULL;
+    *len = 0;
+    return -1;
+  }
+  return 0;
+}
+
+int cli_bind_externs(const pol_Program *p, pol_VM *vm, char *err, size_t errlen)
+{
+  if (p->next > 0 && nallow == 0) {
+    snprintf(err, errlen, "B0004 the bundle calls native code (extern %s in %s); "
+             "run with --allow-extern DIR to allow the libraries in DIR (docs/security.md)",
+             p->str[p->ext[0].name], p->str[p->ext[0].lib]);
+    return -1;
+  }
+  char why[512];
+  if (pol_vm_bind_externs(vm, allow, nallow, why, sizeof why) != 0) {
+    snprintf(err, errlen, "B0003 %s", why);
+    return -1;
+  }
+  return 0;
+}
+
 int cli_load_bundle(const char *path, Loaded *L)
 {
   return cli_load_bundle_ex(path, L, 0, 1);

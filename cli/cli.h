@@ -39,6 +39,15 @@ int cli_load_bundle(const char *path, cli_Loaded *L);
    (verify, dump): the externs stay unbound. */
 int cli_load_bundle_ex(const char *path, cli_Loaded *L, int keep_bad, int bind);
 void cli_unload(cli_Loaded *L);
+/* Reads the bundle file at path and loads and verifies it under --trust,
+   without binding: 0, *p (owned, pol_program_free) and the file's bytes
+   in *bytes (owned, free; *len bytes); or -1 with "PATH: B000N reason" in
+   err.  Thread-safe once the global options are set. */
+int cli_bundle_read(const char *path, pol_Program **p, uint8_t **bytes, size_t *len, char *err,
+                    size_t errlen);
+/* Binds vm's externs (vm made from p) where --allow-extern allows: 0, or
+   -1 with "B0003 ..." or "B0004 ..." in err. */
+int cli_bind_externs(const pol_Program *p, pol_VM *vm, char *err, size_t errlen);
 
 /* Reads and parses a JSON file ("-" is stdin).  NULL and a reason
    ("FILE:LINE:COL: invalid JSON: ..." or "FILE: ...") in err on failure;
@@ -169,5 +178,8 @@ int polvm_verify_main(int argc, char **argv);
 int polvm_dump_main(int argc, char **argv);
 int polvm_test_main(int argc, char **argv);
 int polvm_diff_main(int argc, char **argv);
+int polvm_serve_main(int argc, char **argv);
+int polvm_replay_main(int argc, char **argv);
+int polvm_metrics_main(int argc, char **argv);
 
 #endif

@@ -9,6 +9,10 @@
  *                                policy tests and criteria coverage (polvm_test.c)
  *   polvm diff OLD.polb NEW.polb cases.ndjson
  *                                what changes between two bundles (polvm_diff.c)
+ *   polvm serve [--bundle B] [--port P] [--log FILE] ...
+ *                                the decision service over HTTP (polvm_serve.c, docs/serve.md)
+ *   polvm replay LOG             re-judge logged decisions (polvm_replay.c)
+ *   polvm metrics LOG            CMS-0057-F figures of a decision log (polvm_metrics.c)
  *
  * The bundle defaults to $POLVM_BUNDLE, else $XDG_DATA_HOME/polc/policies.polb
  * or ~/.local/share/polc/policies.polb (pol_default_bundle), never a relative path.
@@ -46,6 +50,9 @@ void polvm_usage(FILE *f)
         "       polvm dump BUNDLE\n"
         "       polvm test [--bundle B] [--coverage] [--coverage-json FILE] [--threshold P] TEST.json...\n"
         "       polvm diff OLD.polb NEW.polb cases.ndjson\n"
+        "       polvm serve [--bundle B] [--port P] [--log FILE] [--token T] ...\n"
+        "       polvm replay LOG\n"
+        "       polvm metrics LOG [--from DATE] [--to DATE] [--format text|json]\n"
         "       polvm help [COMMAND]\n"
         "The bundle defaults to $POLVM_BUNDLE, else $XDG_DATA_HOME/polc/policies.polb\n"
         "or ~/.local/share/polc/policies.polb.\n"
@@ -66,6 +73,7 @@ static const Command commands[] = {
   {"trace", polvm_trace_main}, {"eval", polvm_eval_main}, {"verify", polvm_verify_main},
   {"dump", polvm_dump_main},   {"test", polvm_test_main}, {"diff", polvm_diff_main},
   {"case-to-fhir", polvm_case_to_fhir_main},
+  {"serve", polvm_serve_main}, {"replay", polvm_replay_main}, {"metrics", polvm_metrics_main},
 };
 
 static const Command *find_command(const char *name)

@@ -9,7 +9,8 @@
 #   (tests/unit/test_api.c);
 #   then the hostile-input suite (tests/suites/hostile.sh, parts 1 and 2)
 #   and the fuzz regressions (tests/suites/fuzz_regress.sh), each command
-#   under valgrind.
+#   under valgrind; then polvm serve, replay and metrics
+#   (tests/suites/serve.sh, without its load and SIGKILL parts).
 # Prints a line per step and "N passed, N failed".
 set -u
 B=${1:-build}
@@ -65,6 +66,13 @@ rc=$?
 sed 's/^/  /' "$T/replay" | tail -20
 if [ $rc -eq 0 ]; then pass=$((pass + 1)); echo "ok: fuzz regressions under valgrind"
 else fail=$((fail + 1)); echo "FAIL: fuzz regressions under valgrind"; fi
+# polvm serve, replay and metrics: the server under valgrind, stopped by
+# SIGTERM (the load, slow-client and SIGKILL parts are skipped there)
+VALGRIND=$VG sh tests/suites/serve.sh "$B" > "$T/serve" 2>&1
+rc=$?
+sed 's/^/  /' "$T/serve" | tail -20
+if [ $rc -eq 0 ]; then pass=$((pass + 1)); echo "ok: polvm serve under valgrind"
+else fail=$((fail + 1)); echo "FAIL: polvm serve under valgrind"; fi
 
 echo "valgrind: $pass passed, $fail failed"
 [ $fail -eq 0 ]

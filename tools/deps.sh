@@ -2,14 +2,18 @@
 # tools/deps.sh -- make sure the Debian packages the build needs are here.
 # As root, installs what is missing with apt-get; otherwise names it.
 set -eu
-PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev libsodium-dev python3"
+# libmicrohttpd-dev libsqlite3-dev: polvm serve and its decision log; curl:
+# tests/suites/serve.sh talks to the server with it
+PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev libsodium-dev python3 \
+libmicrohttpd-dev libsqlite3-dev curl"
 # --extra: what `make valgrind`, `make fuzz` (clang with its libFuzzer runtime,
 # libclang-rt-14-dev) and the optional tests use (chromium
 # renders `polc doc --html` in tests/suites/doc.sh; vim checks editors/vim
 # in tests/suites/editors.sh); those tests are skipped, with a message,
 # without them
+# apache2-utils: ab, the load test of tests/suites/serve.sh and make bench
 # nodejs npm: the FHIR checks of tests/suites/fhir_out.sh (tests/fhir/install.sh)
-[ "${1:-}" = "--extra" ] && PKGS="$PKGS clang libclang-rt-14-dev valgrind chromium vim nodejs npm"
+[ "${1:-}" = "--extra" ] && PKGS="$PKGS clang libclang-rt-14-dev valgrind chromium vim nodejs npm apache2-utils"
 missing=""
 for p in $PKGS; do
   # a Node from elsewhere that brings its own npm will do

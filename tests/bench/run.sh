@@ -15,6 +15,9 @@
 #      eval throughput against the 5-policy bundle (routing by code index);
 #   7. FHIR input: the same cases as FHIR R4 Bundles of ~40 resources
 #      (genfhir.py), `polvm eval` on both forms, the ratio (target <= 3x).
+#   8. polvm serve over loopback (tests/bench/serve.sh): requests/s and
+#      p50/p99 latency at 1, 8 and 64 connections, with and without the
+#      decision log, beside polvm eval.
 # Ends with one table: our numbers, the targets, the hand-written C
 # reference, and ratios computed from this run.  docs/performance.md says
 # what each number means.
@@ -242,6 +245,10 @@ echo "precision of unknowns: random policies, seeds ${BENCH_COMPLETION_SEEDS:-1-
 python3 tests/gen/diffrun.py --build "$B" --completion-seeds "${BENCH_COMPLETION_SEEDS:-1-20}" \
   --completion-cases 40 --report > "$W/completion.txt" 2>&1 || status=1
 grep -v ' passed, [0-9]* failed$' "$W/completion.txt" | sed 's/^/  /'
+
+# ---- polvm serve (tests/bench/serve.sh) ---------------------------------------------
+echo
+sh tests/bench/serve.sh "$B" || status=1
 
 # ---- optional profile ----------------------------------------------------------------
 if [ "${BENCH_PROFILE:-0}" = 1 ] && command -v perf > /dev/null 2>&1; then

@@ -9,8 +9,10 @@
 # .json files (fuzz_jread too, and generated cases); fuzz_eval gets NDJSON streams of the example cases, some with
 # broken lines between them; fuzz_program gets 32 inputs of 300 bytes from a
 # fixed pseudo-random stream (its input is a list of choices, and longer
-# inputs make larger programs, so it also runs with -len_control=0).  Each target's regression inputs (tests/fuzz/regress/TARGET)
-# are seeds too.  The growing corpus is FUZZ_BUILD/corpus/TARGET; a crash,
+# inputs make larger programs, so it also runs with -len_control=0);
+# fuzz_serve gets every example case as a request to polvm serve's handler.
+# Each target's regression inputs (tests/fuzz/regress/TARGET) are seeds
+# too.  The growing corpus is FUZZ_BUILD/corpus/TARGET; a crash,
 # leak or timeout leaves its input in FUZZ_BUILD/artifacts/TARGET/ -- copy it
 # to tests/fuzz/regress/TARGET/ once it is fixed.
 # Prints one line per target (executions, coverage, corpus); exits 1 if any
@@ -19,7 +21,7 @@ set -u
 FB=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread}
+TARGETS=${*:-fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread fuzz_serve}
 B=build          # the normal build: polc and the real bundle
 POLC=$B/polc
 
@@ -27,7 +29,7 @@ seed() { mkdir -p "$FB/seed/$1"; }
 
 # ---- seeds --------------------------------------------------------------
 rm -rf "$FB/seed"
-seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir; seed fuzz_jread
+seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir; seed fuzz_jread fuzz_serve
 for f in policies/*.pol stdlib/*.pol tests/lang/*.pol tests/lang/regress/*.pol \
          tests/golden/errors/*.pol tests/hostile/*.pol; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_compile/$(echo "$f" | tr / _)"
@@ -75,10 +77,15 @@ for i in range(24):
 for i in range(32):
     open("%s/fuzz_program/random-%02d" % (out, i), "wb").write(bytes(rnd.randrange(256) for _ in range(300)))
 EOF
-for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread; do
+for t in fuzz_compile fuzz_bundle fuzz_case fuzz_program fuzz_eval fuzz_fhir fuzz_jread fuzz_serve; do
   for f in tests/fuzz/regress/$t/*; do
     [ -f "$f" ] && cp "$f" "$FB/seed/$t/regress_$(basename "$f")"
   done
+done
+
+# fuzz_serve: each example case as a logged POST /v1/decide (first byte 0x20)
+for f in examples/*/*.json; do
+  { printf '\040'; cat "$f"; } > "$FB/seed/fuzz_serve/$(echo "$f" | tr / _)"
 done
 
 # ---- runs ---------------------------------------------------------------

@@ -90,7 +90,8 @@ for w in "polc keygen" "polc fmt" "polc doc" "polc questionnaire" "\\-\\-check" 
          "\\-\\-extern\\-dir" "POL_PATH" "SOURCE_DATE_EPOCH"; do
   grep -qF -- "$w" docs/polc.1 && ok || ko "docs/polc.1 does not mention $w"
 done
-for w in "^\\.B trace" "^\\.B eval" "^\\.B verify" "^\\.B dump" "^\\.B test" "^\\.B diff" "trust " \
+for w in "^\\.B trace" "^\\.B eval" "^\\.B verify" "^\\.B dump" "^\\.B test" "^\\.B diff" "^\\.B serve" \
+         "^\\.B replay" "^\\.B metrics" "trust " \
          "POLVM_BUNDLE" "POLVM_TRUST" "allow\\\\-extern" "POLVM_ALLOW_EXTERN"; do
   grep -q -- "$w" docs/polvm.1 && ok || ko "docs/polvm.1 does not mention $w"
 done

@@ -9,7 +9,8 @@
 #                 recomputed, as the fuzzer loads it (0 or 4); a bundle that
 #                 verifies is judged on two example cases (0 or 3).
 #   fuzz_case:    polvm trace with the real bundle (0 or 3).
-#   fuzz_program, fuzz_eval, fuzz_fhir, fuzz_jread: the target itself, built without libFuzzer
+#   fuzz_program, fuzz_eval, fuzz_fhir, fuzz_jread,
+#                 fuzz_serve: the target itself, built without libFuzzer
 #                 (BUILD_DIR/tests/replay_TARGET, tests/fuzz/replay_main.c),
 #                 must exit 0: its oracles abort on a finding.  fuzz_jread
 #                 also replays the fuzz_case inputs, the hostile and the
@@ -64,7 +65,7 @@ for f in tests/fuzz/regress/fuzz_case/*; do
   [ -f "$f" ] || continue
   expect_in "0 3" "polvm trace $f" $POLVM trace --bundle "$B/policies.polb" "$f"
 done
-for t in fuzz_program fuzz_eval fuzz_fhir; do
+for t in fuzz_program fuzz_eval fuzz_fhir fuzz_serve; do
   for f in tests/fuzz/regress/$t/*; do
     [ -f "$f" ] || continue
     POL_FUZZ_BUNDLE=$B/policies.polb expect_in "0" "$t $f" $B/tests/replay_$t "$f"
