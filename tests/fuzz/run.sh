@@ -29,7 +29,7 @@ seed() { mkdir -p "$FB/seed/$1"; }
 
 # ---- seeds --------------------------------------------------------------
 rm -rf "$FB/seed"
-seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir; seed fuzz_jread fuzz_serve
+seed fuzz_compile; seed fuzz_bundle; seed fuzz_case; seed fuzz_program; seed fuzz_eval; seed fuzz_fhir; seed fuzz_jread; seed fuzz_serve
 for f in policies/*.pol stdlib/*.pol tests/lang/*.pol tests/lang/regress/*.pol \
          tests/golden/errors/*.pol tests/hostile/*.pol; do
   [ -f "$f" ] && cp "$f" "$FB/seed/fuzz_compile/$(echo "$f" | tr / _)"
