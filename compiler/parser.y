@@ -28,6 +28,11 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 #include <string.h>
 #include "parse.h"
 
+/* The words a top-level declaration starts with, for E0350 (one list:
+   keep it in step with the `item` rules below). */
+#define DECL_KEYWORDS "(policy, import, record, fact, let, param, table, extern, valueset, " \
+  "fhir, plan, prerequisite, next, branch, assess, decision, otherwise)"
+
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                          \
   do {                                                       \
     if (N) {                                                 \
@@ -222,7 +227,7 @@ item
   | IDENT STRING '{' psettings '}'
       { if (strcmp($1, "plan") != 0) {
           pol_error(lx->diag, @1, "E0350", "unexpected '%s': expected a declaration "
-                    "(policy, import, record, fact, let, extern, branch, assess, decision, otherwise, plan)", $1);
+                    DECL_KEYWORDS, $1);
           $$ = NULL;
         } else { $$ = mk(lx, N_PLAN, @$); $$->str = $2; $$->args = $4; } }
   | IDENT IDENT '{' tentries '}'
@@ -670,7 +675,7 @@ static pol_Node *table(struct pol_Lex *lx, const char *kw, pol_Span kwsp, const 
 {
   if (strcmp(kw, "table") != 0) {
     pol_error(lx->diag, kwsp, "E0350", "unexpected '%s': expected a declaration "
-              "(policy, import, record, fact, let, extern, branch, assess, decision, otherwise, plan, table)", kw);
+              DECL_KEYWORDS, kw);
     return NULL;
   }
   pol_Node *n = mk(lx, N_TABLE, sp);

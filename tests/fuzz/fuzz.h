@@ -28,6 +28,28 @@
 #define POL_FUZZ_ROOT "."
 #endif
 
+/* The real bundle: $POL_FUZZ_BUNDLE, else build/policies.polb of the
+   source tree, loaded once; aborts (naming WHO, the target) if it cannot. */
+static inline pol_Program *fz_real_bundle(const char *who)
+{
+  const char *path = getenv("POL_FUZZ_BUNDLE");
+  char def[4096], err[512];
+  if (!path || !*path) {
+    snprintf(def, sizeof def, "%s/build/policies.polb", POL_FUZZ_ROOT);
+    path = def;
+  }
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  pol_Program *p = NULL;
+  if (pol_read_file(path, &buf, &len, err, sizeof err) != 0 ||
+      pol_bundle_load(buf, len, &p, err, sizeof err) != 0) {
+    fprintf(stderr, "%s: %s: %s\n", who, path, err);
+    abort();
+  }
+  free(buf);
+  return p;
+}
+
 /* A sink for diagnostics and disassembly. */
 static inline FILE *fz_null(void)
 {

@@ -28,20 +28,7 @@ static Fixture *fixture(void)
 {
   static Fixture fx;
   if (fx.p) return &fx;
-  const char *path = getenv("POL_FUZZ_BUNDLE");
-  char def[4096], err[512];
-  if (!path || !*path) {
-    snprintf(def, sizeof def, "%s/build/policies.polb", POL_FUZZ_ROOT);
-    path = def;
-  }
-  uint8_t *buf = NULL;
-  size_t len = 0;
-  if (pol_read_file(path, &buf, &len, err, sizeof err) != 0 ||
-      pol_bundle_load(buf, len, &fx.p, err, sizeof err) != 0) {
-    fprintf(stderr, "fuzz_jread: %s: %s\n", path, err);
-    abort();
-  }
-  free(buf);
+  fx.p = fz_real_bundle("fuzz_jread");
   fx.vm = pol_vm_new(fx.p);
   fx.ref = pol_case_new(fx.p);
   fx.fast = pol_case_new(fx.p);
