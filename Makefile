@@ -99,7 +99,7 @@ $(B)/libpolc.a: $(COMP_OBJ)
 # the command-line programs (cli/): one file per command on the libraries
 POLC_SRC  = cli/polc.c cli/polc_keygen.c cli/polc_fmt.c cli/polc_doc.c cli/polc_questionnaire.c cli/opts.c compiler/fmt.c compiler/questionnaire.c
 POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c cli/polvm_eval.c cli/polvm_verify.c \
-            cli/polvm_test.c cli/polvm_diff.c cli/polvm_case_to_fhir.c cli/polvm_serve.c cli/serve.c cli/declog.c \
+            cli/polvm_test.c cli/polvm_diff.c cli/polvm_case_to_fhir.c cli/polvm_serve.c cli/serve.c cli/cds.c cli/declog.c \
             cli/polvm_replay.c cli/polvm_metrics.c
 
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
@@ -204,7 +204,7 @@ $(B)/cli/polvm_as_lib.o: cli/polvm.c | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -I compiler -I vm -c -o $@ $<
 $(B)/tests/replay_fuzz_eval: $(POLVM_AS_LIB)
 # fuzz_serve calls polvm serve's request handler (cli/serve.c) directly
-SERVE_OBJ = $(patsubst %.c,$(B)/%.o,cli/serve.c cli/declog.c cli/cli.c cli/case_keys.c cli/opts.c)
+SERVE_OBJ = $(patsubst %.c,$(B)/%.o,cli/serve.c cli/cds.c cli/declog.c cli/cli.c cli/case_keys.c cli/opts.c)
 $(B)/tests/replay_fuzz_serve: $(SERVE_OBJ)
 
 unit:

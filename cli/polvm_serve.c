@@ -42,6 +42,7 @@ static void serve_usage(FILE *f)
   fputs("usage: polvm serve [--bundle B] [--port P] [--bind ADDR] [-j N] [--log FILE]\n"
         "                   [--store DIR] [--log-cases] [--mask PATH]... [--token T]\n"
         "                   [--max-body BYTES] [--max-connections N] [--timeout S]\n"
+        "                   [--questionnaires DIR]\n"
         "  --bundle B          the bundle (default: the default bundle); SIGHUP or\n"
         "                      POST /v1/admin/reload reads it again\n"
         "  --port P            TCP port (default 8080; 0: a free one)\n"
@@ -59,11 +60,13 @@ static void serve_usage(FILE *f)
         "  --max-body BYTES    largest request body (default 1048576)\n"
         "  --max-connections N open connections at most (default 256)\n"
         "  --timeout S         close a connection idle S seconds (default 30)\n"
+        "  --questionnaires DIR  GET /fhir/Questionnaire/ID serves DIR/ID.json (made by\n"
+        "                      polc questionnaire; the bundle does not carry them)\n"
         "The first line on stdout is 'listening on http://ADDR:PORT'.  docs/serve.md.\n", f);
 }
 
 enum { OPT_BUNDLE = CLI_OPT_LONG, OPT_PORT, OPT_BIND, OPT_LOG, OPT_STORE, OPT_LOG_CASES, OPT_MASK,
-       OPT_TOKEN, OPT_MAX_BODY, OPT_MAX_CONN, OPT_TIMEOUT };
+       OPT_TOKEN, OPT_MAX_BODY, OPT_MAX_CONN, OPT_TIMEOUT, OPT_QUESTIONNAIRES };
 
 static const struct option serve_options[] = {
   {"bundle", required_argument, NULL, OPT_BUNDLE},
@@ -77,6 +80,7 @@ static const struct option serve_options[] = {
   {"max-body", required_argument, NULL, OPT_MAX_BODY},
   {"max-connections", required_argument, NULL, OPT_MAX_CONN},
   {"timeout", required_argument, NULL, OPT_TIMEOUT},
+  {"questionnaires", required_argument, NULL, OPT_QUESTIONNAIRES},
   CLI_OPTS_COMMON,
   {0}
 };
@@ -196,6 +200,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 int polvm_serve_main(int argc, char **argv)
 {
   const char *bundle = NULL, *bind_addr = "127.0.0.1", *log = NULL, *store = NULL;
+  const char *questionnaires = NULL;
   const char *token = getenv("POLVM_SERVE_TOKEN");
   const char *masks[SERVE_MAX_MASKS];
   size_t nmask = 0;
@@ -224,6 +229,7 @@ int polvm_serve_main(int argc, char **argv)
     case OPT_MAX_BODY: num = &max_body; lo = 1; hi = 1LL << 30; break;
     case OPT_MAX_CONN: num = &max_conn; lo = 1; hi = 1 << 16; break;
     case OPT_TIMEOUT: num = &timeout; lo = 1; hi = 86400; break;
+    case OPT_QUESTIONNAIRES: questionnaires = optarg; break;
     case 'h': serve_usage(stdout); return 0;
     case CLI_OPT_VERSION: cli_version("polvm"); return 0;
     default: serve_usage(stderr); return EXIT_USAGE;
@@ -269,7 +275,7 @@ int polvm_serve_main(int argc, char **argv)
   }
   srv_Config cfg = {
     .bundle = bundle, .token = token, .log = log, .store = store, .log_cases = log_cases,
-    .mask = nmask ? masks : default_masks, .nmask = nmask ? nmask : 3, .max_body = (size_t)max_body,
+    .questionnaires = questionnaires, .mask = nmask ? masks : default_masks, .nmask = nmask ? nmask : 3, .max_body = (size_t)max_body,
   };
   srv_Server *srv = srv_new(&cfg, err, sizeof err);
   if (!srv) {

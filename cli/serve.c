@@ -19,6 +19,7 @@
 
 #include "bundle.h"
 #include "case.h"
+#include "cds.h"
 #include "cli.h"
 #include "declog.h"
 #include "fhir_in.h"
@@ -50,7 +51,8 @@ typedef struct Gen {
 /* The endpoints, for routing and the metrics' labels. */
 #define ENDPOINTS(X) \
   X(DECIDE, "decide") X(SUBMIT, "submit") X(HEALTH, "health") X(STATUS, "status") X(METRICS, "metrics") \
-  X(RELOAD, "reload") X(APPEAL, "appeal") X(EXTENSION, "extension") X(OTHER, "other")
+  X(RELOAD, "reload") X(APPEAL, "appeal") X(EXTENSION, "extension") X(CDS_SERVICES, "cds-services") \
+  X(CDS_HOOK, "cds-hook") X(QUESTIONNAIRE, "questionnaire") X(OTHER, "other")
 typedef enum {
 #define X(N, s) EP_##N,
   ENDPOINTS(X)
@@ -783,6 +785,125 @@ static void to_operation_outcome(srv_Response *rs)
   rs->content_type = "application/fhir+json";
 }
 
+/* ---- CDS Hooks (cds.c) and the DTR Questionnaire --------------------------- */
+
+/* POST /cds-services/{id}: the hook request made into a PAS request Bundle
+   (cds_request_bundle), judged on the current generation like
+   /fhir/Claim/$submit, answered with the cards and system actions.  Not
+   written to the decision log (docs/serve.md: CRD answers are advice,
+   not decisions). */
+static void cds_hook(srv_Server *s, const srv_Request *rq, srv_Response *rs, const char *hook)
+{
+  json_error_t je;
+  json_t *req = json_loadb(rq->body ? rq->body : "", rq->len, JSON_REJECT_DUPLICATES, &je);
+  if (!req) {
+    put_error(rs, 400, "H0016", NULL, je.line, je.column, "invalid JSON: %s", je.text);
+    return;
+  }
+  char today[32];
+  dl_iso_time(now_ms(), today);
+  today[10] = '\0';
+  const char *code = "H0016";
+  char err[1024];
+  json_t *bundle = cds_request_bundle(req, hook, today, &code, err, sizeof err);
+  if (!bundle) {
+    put_error(rs, 400, code, NULL, 0, 0, "%s", err);
+    json_decref(req);
+    return;
+  }
+  Worker *w;
+  Gen *g = gen_acquire(s, &w, err, sizeof err);
+  const pol_LineResult *lines = NULL;
+  if (!w) {
+    put_error(rs, 500, "H0013", NULL, 0, 0, "%s", err);
+  } else if (pol_case_load(w->c, bundle, err, sizeof err) != 0) {
+    put_case_error(rs, err);
+  } else if (pol_vm_eval(w->vm, w->c, &lines, err, sizeof err) != 0) {
+    put_error(rs, 422, "C0201", NULL, 0, 0, "%s", err);
+  } else {
+    pol_Buf compact = {0};
+    pol_trace_json(&compact, w->vm, w->c, lines, NULL, POL_TRACE_COMPACT);
+    json_t *ct = json_loadb(compact.s ? compact.s : "", compact.n, 0, NULL);
+    const char *date =
+        json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(bundle, "entry"), 0),
+                                                           "resource"), "created"));
+    json_t *answer = ct ? cds_response(req, ct, date) : NULL;
+    if (!answer) {
+      put_error(rs, 500, "H0013", NULL, 0, 0, "out of memory writing the answer");
+    } else {
+      put_json(rs, 200, answer);
+      size_t n = pol_case_nlines(w->c);
+      pthread_mutex_lock(&s->mu);
+      for (size_t i = 0; i < n; i++)
+        if ((unsigned)lines[i].det < NDET) s->dets[lines[i].det]++;
+      pthread_mutex_unlock(&s->mu);
+    }
+    json_decref(ct);
+    pol_buf_free(&compact);
+  }
+  gen_release(s, g, w);
+  json_decref(bundle);
+  json_decref(req);
+}
+
+/* GET /fhir/Questionnaire/{policy}: the bundle carries the policies'
+   bytecode, not the checked sources `polc questionnaire` reads, so the
+   server serves the Questionnaires made beforehand: --questionnaires DIR,
+   DIR/ID.json (docs/serve.md).  404 H0022 for an id no policy of the
+   bundle has, 404 H0023 for a policy without its file, 500 H0024 for a
+   file that is not that Questionnaire. */
+static void questionnaire(srv_Server *s, srv_Response *rs, const char *id)
+{
+  pthread_mutex_lock(&s->mu);
+  Gen *g = s->cur;
+  g->refs++;
+  pthread_mutex_unlock(&s->mu);
+  int found = 0;
+  for (uint32_t i = 0; i < g->p->npol && !found; i++) found = strcmp(g->p->str[g->p->pol[i].id], id) == 0;
+  gen_release(s, g, NULL);
+  if (!found) {
+    put_error(rs, 404, "H0022", NULL, 0, 0, "no policy %.64s in the bundle", id);
+    return;
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s.json", s->cfg.questionnaires ? s->cfg.questionnaires : "", id);
+  struct stat st;
+  if (!s->cfg.questionnaires || stat(path, &st) != 0) {
+    put_error(rs, 404, "H0023", NULL, 0, 0,
+              "no Questionnaire of %.64s: the bundle does not carry it; make it with polc questionnaire and "
+              "serve it with --questionnaires DIR (docs/serve.md)", id);
+    return;
+  }
+  json_error_t je;
+  json_t *q = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  const char *rt = json_string_value(json_object_get(q, "resourceType"));
+  const char *qid = json_string_value(json_object_get(q, "id"));
+  if (!rt || strcmp(rt, "Questionnaire") != 0 || !qid || strcmp(qid, id) != 0) {
+    put_error(rs, 500, "H0024", NULL, 0, 0, "%.200s is not the Questionnaire of %.64s", path, id);
+    json_decref(q);
+    return;
+  }
+  put_json(rs, 200, q);
+  rs->content_type = "application/fhir+json";
+}
+
+/* "PREFIX{id}" with id of letters, digits, '-' and '.' (at most 64 bytes):
+   id into id, 1; else 0. */
+static int id_path(const char *path, const char *prefix, char id[65])
+{
+  size_t n = strlen(prefix);
+  if (strncmp(path, prefix, n) != 0) return 0;
+  const char *p = path + n;
+  size_t len = strlen(p);
+  if (len == 0 || len > 64) return 0;
+  for (const char *q = p; *q; q++)
+    if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '-'
+          || *q == '.'))
+      return 0;
+  memcpy(id, p, len + 1);
+  return 1;
+}
+
 /* ---- routing --------------------------------------------------------------- */
 
 /* 1 if the request carries "Bearer TOKEN" (constant time in the token). */
@@ -826,6 +947,9 @@ void srv_handle(srv_Server *s, const srv_Request *rq, srv_Response *rs)
   else if (strcmp(path, "/v1/admin/reload") == 0) { ep = EP_RELOAD; post = 1; }
   else if (decision_path(path, "appeal", id)) { ep = EP_APPEAL; post = 1; }
   else if (decision_path(path, "extension", id)) { ep = EP_EXTENSION; post = 1; }
+  else if (strcmp(path, "/cds-services") == 0) ep = EP_CDS_SERVICES;
+  else if (id_path(path, "/cds-services/", id)) { ep = EP_CDS_HOOK; post = 1; }
+  else if (id_path(path, "/fhir/Questionnaire/", id)) ep = EP_QUESTIONNAIRE;
   int method_ok = post ? strcmp(method, "POST") == 0
                        : strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
   if (ep == EP_OTHER) {
@@ -853,6 +977,12 @@ void srv_handle(srv_Server *s, const srv_Request *rq, srv_Response *rs)
     case EP_RELOAD: reload(s, rs); break;
     case EP_APPEAL: decision_event(s, rq, rs, id, 1); break;
     case EP_EXTENSION: decision_event(s, rq, rs, id, 0); break;
+    case EP_CDS_SERVICES: put_json(rs, 200, cds_discovery()); break;
+    case EP_CDS_HOOK:
+      if (cds_service_hook(id)) cds_hook(s, rq, rs, cds_service_hook(id));
+      else put_error(rs, 404, "H0015", NULL, 0, 0, "no CDS service %.64s (GET /cds-services lists them)", id);
+      break;
+    case EP_QUESTIONNAIRE: questionnaire(s, rs, id); break;
     case EP_OTHER:
     case EP__COUNT: break;   /* answered above */
     }

@@ -29,6 +29,7 @@ typedef struct srv_Config {
   const char *const *mask;         /* member paths masked in logged cases */
   size_t nmask;
   size_t max_body;                 /* bytes */
+  const char *questionnaires;      /* directory of ID.json Questionnaires, or NULL */
 } srv_Config;
 
 typedef struct srv_Server srv_Server;

@@ -4,7 +4,9 @@
  *
  * The first byte of the input chooses the request: bits 0-3 the endpoint
  * and method (/v1/decide, /fhir/Claim/$submit, the others, a wrong method
- * too, an unknown path, a path taken from the body), bits 4-5 the Authorization header (right, wrong, none, not
+ * too, an unknown path, a path taken from the body: up to its first NUL,
+ * the body then being the rest, GET with bit 6, else POST: the CDS Hooks
+ * and Questionnaire routes), bits 4-5 the Authorization header (right, wrong, none, not
  * Bearer), bit 6 the format (json or fhir; with bit 7 an unknown one),
  * bit 7 alone the too_large flag.  The rest is the body.  Two servers on
  * the real bundle (build/policies.polb or $POL_FUZZ_BUNDLE), both with the
@@ -74,6 +76,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(path, body, n);
     path[n] = '\0';   /* cut at the first NUL */
     p = path;
+    const char *nul = memchr(body, '\0', len);
+    if (nul) {
+      len -= (size_t)(nul + 1 - body);
+      body = nul + 1;
+      if (sel & 0x40) method = "GET";
+    }
   } else if (!p) {
     snprintf(path, sizeof path, "/v1/decisions/%s/%s", last_id[0] && (sel & 0x40) ? last_id : "0123-abc",
              r == 7 ? "appeal" : "extension");

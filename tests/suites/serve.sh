@@ -80,8 +80,14 @@ grown() {
 sql() { python3 -c 'import sqlite3,sys
 for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join("" if v is None else str(v) for v in r))' "$@"; }
 
+# the Questionnaires served by GET /fhir/Questionnaire/ID (--questionnaires)
+mkdir -p "$S/q"
+$POLC questionnaire -o "$S/q/MP-MM-1366.json" policies/caresource-nc-sij-fusion.pol 2> "$T/e" || ko "polc questionnaire: $(cat "$T/e")"
+echo '{"resourceType": "Questionnaire", "id": "other"}' > "$S/q/COMM-SIJF-001.json"
+
 # ---- 1. endpoints ------------------------------------------------------------
 start main serve --bundle "$S/cur.polb" --port 0 --log "$S/log.db" --log-cases --token "$TOK" --max-body 100000 -j 2 \
+  --questionnaires "$S/q" \
   || { echo "$pass passed, $fail failed"; exit 1; }
 case $URL in http://127.0.0.1:[0-9]*) ok ;; *) ko "listening line: $URL" ;; esac
 req 200 "$URL/health"
@@ -314,6 +320,105 @@ stop trusted
 # a refused bundle at start: exit 4
 $VG $POLVM serve --bundle "$S/tcur.polb" --port 0 > "$T/o" 2> "$T/e"
 [ $? -eq 4 ] && grep -q B0001 "$T/e" && ok || ko "tampered bundle at start: $(cat "$T/e")"
+
+# ---- 4b. CDS Hooks (Da Vinci CRD) and the DTR Questionnaire --------------------------------
+# jt FILE EXPR: the Python expression EXPR on the JSON document d of FILE is true
+jt() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" \
+  && ok || ko "$1: not $2: $(head -c 600 "$1")"; }
+# the coverage-information extension of the n-th system action, as {url: value}
+CI='{x["url"]: [v for k, v in x.items() if k.startswith("value")][0] for x in [e for e in d["systemActions"][N]["resource"]["extension"] if e["url"] == "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information"][0]["extension"]}'
+ci() { echo "$CI" | sed "s/\[N\]/[$1]/"; }
+start cds serve --bundle "$S/b1.polb" --port 0 --token "$TOK" --questionnaires "$S/q" || exit 1
+req 200 -H "$AUTH" "$URL/cds-services"
+jt "$T/o" '[(x["hook"], x["id"]) for x in d["services"]] == [("order-sign", "polvm-crd-order-sign"), ("order-select", "polvm-crd-order-select")]'
+jt "$T/o" 'all("prefetch" in x and x["description"] for x in d["services"])'
+# order-sign: a covered order (the case approve-all-criteria as a hook request)
+req 200 -H "$AUTH" --data-binary @tests/serve/cds-covered.json "$URL/cds-services/polvm-crd-order-sign"
+grep -qi '^content-type: application/json' "$T/h" && ok || ko "cds content type: $(cat "$T/h")"
+jt "$T/o" 'len(d["cards"]) == 1 and d["cards"][0]["indicator"] == "info" and d["cards"][0]["source"]["label"] == "polvm: MP-MM-1366 2025-08-01"'
+jt "$T/o" 'd["cards"][0]["summary"].startswith("27279: covered") and len(d["cards"][0]["summary"]) <= 140'
+jt "$T/o" "$(ci 0) == {'coverage': {'reference': 'Coverage/coverage-1'}, 'covered': 'covered', 'pa-needed': 'satisfied', 'date': '2025-09-15', 'coverage-assertion-id': 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea-1'}"
+jt "$T/o" 'd["systemActions"][0]["type"] == "update" and d["systemActions"][0]["resource"]["id"] == "order-1"'
+# a not-covered order: no pa-needed (CRD invariant crd-ci-q2), the reason in the card
+req 200 -H "$AUTH" --data-binary @tests/serve/cds-not-covered.json "$URL/cds-services/polvm-crd-order-sign"
+jt "$T/o" 'd["cards"][0]["indicator"] == "warning" and "not covered" in d["cards"][0]["summary"] and "I.B.7 not_met" in d["cards"][0]["detail"]'
+jt "$T/o" "$(ci 0)['covered'] == 'not-covered' and 'pa-needed' not in $(ci 0)"
+# order-select: both orders in one request, one card and one action each;
+# with selections, only the selected order is judged
+python3 -c '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+a["hook"] = "order-select"
+o = b["context"]["draftOrders"]["entry"][0]
+o["resource"]["id"] = "order-2"
+a["context"]["draftOrders"]["entry"].append(o)
+json.dump(a, open(sys.argv[3], "w"))
+a["context"]["selections"] = ["ServiceRequest/order-2"]
+json.dump(a, open(sys.argv[4], "w"))' tests/serve/cds-covered.json tests/serve/cds-not-covered.json "$T/sel.json" "$T/sel2.json"
+req 200 -H "$AUTH" --data-binary @"$T/sel.json" "$URL/cds-services/polvm-crd-order-select"
+jt "$T/o" '[c["indicator"] for c in d["cards"]] == ["info", "warning"] and [a["resource"]["id"] for a in d["systemActions"]] == ["order-1", "order-2"]'
+jt "$T/o" "$(ci 0)['covered'] == 'covered' and $(ci 1)['covered'] == 'not-covered'"
+req 200 -H "$AUTH" --data-binary @"$T/sel2.json" "$URL/cds-services/polvm-crd-order-select"
+jt "$T/o" 'len(d["cards"]) == 1 and d["systemActions"][0]["resource"]["id"] == "order-2"'
+# facts missing: conditional, auth-needed, doc-needed, info-needed, the Questionnaire
+python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+r = a["prefetch"]["records"]
+r["entry"] = [e for e in r["entry"] if e["resource"]["resourceType"] == "Patient"]
+json.dump(a, open(sys.argv[2], "w"))' tests/serve/cds-covered.json "$T/miss.json"
+req 200 -H "$AUTH" --data-binary @"$T/miss.json" "$URL/cds-services/polvm-crd-order-sign"
+jt "$T/o" "$(ci 0)['covered'] == 'conditional' and $(ci 0)['pa-needed'] == 'auth-needed' and $(ci 0)['doc-needed'] == 'clinical' and $(ci 0)['info-needed'] == 'OTH'"
+jt "$T/o" "$(ci 0)['questionnaire'] == 'urn:polc:questionnaire:MP-MM-1366'"
+jt "$T/o" '"missing: symptoms.pain_radiating" in d["cards"][0]["detail"]'
+# malformed hook requests: 400 with their code; an unknown service: 404
+req 400 -H "$AUTH" --data-binary '{"hook": ' "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "H0016"'
+has "$T/o" '"line": 1'
+req 400 -H "$AUTH" --data-binary '[]' "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "H0016"'
+req 400 -H "$AUTH" --data-binary @tests/serve/cds-covered.json "$URL/cds-services/polvm-crd-order-select"
+has "$T/o" '"code": "H0017"'
+# bad: FILE PYTHON-STATEMENTS-ON-a: tests/serve/cds-covered.json changed, into $T/bad.json
+bad() { python3 -c 'import json,sys; a=json.load(open("tests/serve/cds-covered.json")); exec(sys.argv[1]); json.dump(a, open(sys.argv[2], "w"))' "$1" "$T/bad.json"; }
+bad 'del a["hookInstance"]'
+req 400 -H "$AUTH" --data-binary @"$T/bad.json" "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "H0018"'
+bad 'del a["context"]["draftOrders"]'
+req 400 -H "$AUTH" --data-binary @"$T/bad.json" "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "H0019"'
+bad 'a["context"]["draftOrders"]["entry"] = [{"resource": {"resourceType": "Patient"}}]'
+req 400 -H "$AUTH" --data-binary @"$T/bad.json" "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "H0019"'
+bad 'a["prefetch"] = ["Patient"]'
+req 400 -H "$AUTH" --data-binary @"$T/bad.json" "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "H0020"'
+bad 'del a["context"]["draftOrders"]["entry"][0]["resource"]["code"]'
+req 400 -H "$AUTH" --data-binary @"$T/bad.json" "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "H0021"'
+# an order the FHIR reader refuses: its C code, 422
+bad 'a["context"]["draftOrders"]["entry"][0]["resource"]["subject"] = {"reference": "Patient/nobody"}'
+req 422 -H "$AUTH" --data-binary @"$T/bad.json" "$URL/cds-services/polvm-crd-order-sign"
+has "$T/o" '"code": "C0153"'
+req 404 -H "$AUTH" --data-binary @tests/serve/cds-covered.json "$URL/cds-services/polvm-crd-nothing"
+has "$T/o" '"code": "H0015"'
+req 405 -H "$AUTH" "$URL/cds-services/polvm-crd-order-sign"
+req 401 --data-binary @tests/serve/cds-covered.json "$URL/cds-services/polvm-crd-order-sign"
+# the Questionnaire: the file polc questionnaire made, as FHIR JSON
+req 200 -H "$AUTH" "$URL/fhir/Questionnaire/MP-MM-1366"
+grep -qi '^content-type: application/fhir+json' "$T/h" && ok || ko "questionnaire content type: $(cat "$T/h")"
+python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$T/o" "$S/q/MP-MM-1366.json" \
+  && ok || ko "GET /fhir/Questionnaire/MP-MM-1366: not the file of polc questionnaire"
+req 404 -H "$AUTH" "$URL/fhir/Questionnaire/nothing"
+has "$T/o" '"code": "H0022"'
+has "$T/o" '"resourceType": "OperationOutcome"'
+req 404 -H "$AUTH" "$URL/fhir/Questionnaire/ODG-SIJ-INJ"
+has "$T/o" '"code": "H0023"'
+req 500 -H "$AUTH" "$URL/fhir/Questionnaire/COMM-SIJF-001"
+has "$T/o" '"code": "H0024"'
+req 200 -H "$AUTH" "$URL/metrics"
+has "$T/o" 'polvm_requests_total{endpoint="cds-hook",status="200"} 5'
+stop cds
 
 # ---- 5. metrics of a known log ------------------------------------------------------------
 start m serve --bundle "$S/b1.polb" --port 0 --log "$S/m.db" || exit 1
