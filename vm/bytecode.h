@@ -507,6 +507,9 @@ typedef struct pol_Program {
   /* the optional SIGN section (docs/bundle-format.md), set by load */
   uint8_t sig;             /* POL_SIG_NONE, POL_SIG_VALID or POL_SIG_BAD */
   uint8_t signer[32];      /* its Ed25519 public key, when sig != POL_SIG_NONE */
+  /* the writer's pre-built fragments (vm/frag.h), made on first use and
+     owned by the program; not part of the bundle */
+  struct pol_Frags *frags;
 } pol_Program;
 
 /* pol_Program.sig.  POL_SIG_BAD exists only when the loader was asked to

@@ -160,16 +160,33 @@ double pol_dec_to_double(pol_Dec a)
 size_t pol_dec_format(pol_Dec a, char *buf)
 {
   /* |a| as an unsigned: POL_DEC_MIN <= a, so -a never overflows, and
-     INT64_MIN (not a number) still prints without undefined behaviour */
+     INT64_MIN (not a number) still prints without undefined behaviour.
+     By hand, no printf: the writers call this per number (byte-identical
+     to "%s%llu" and ".%0*llu" without trailing zeros; tests/unit/test_decimal.c) */
   uint64_t m = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
   uint64_t whole = m / (uint64_t)POL_DEC_SCALE, frac = m % (uint64_t)POL_DEC_SCALE;
-  int n = snprintf(buf, POL_DEC_BUFSIZE, "%s%llu", a < 0 ? "-" : "", (unsigned long long)whole);
+  char digits[POL_DEC_BUFSIZE];
+  size_t i = sizeof digits, n = 0;
+  do {
+    digits[--i] = (char)('0' + whole % 10);
+    whole /= 10;
+  } while (whole);
+  if (a < 0) buf[n++] = '-';
+  memcpy(buf + n, digits + i, sizeof digits - i);
+  n += sizeof digits - i;
   if (frac) {
-    char f[POL_DEC_DIGITS + 1];
     int fl = POL_DEC_DIGITS;
-    snprintf(f, sizeof f, "%0*llu", POL_DEC_DIGITS, (unsigned long long)frac);
-    while (f[fl - 1] == '0') fl--;
-    n += snprintf(buf + n, POL_DEC_BUFSIZE - (size_t)n, ".%.*s", fl, f);
+    while (frac % 10 == 0) { frac /= 10; fl--; }   /* no trailing zeros */
+    buf[n++] = '.';
+    for (int k = fl - 1; k >= 0; k--) { buf[n + (size_t)k] = (char)('0' + frac % 10); frac /= 10; }
+    n += (size_t)fl;
   }
-  return (size_t)n;
+  buf[n] = '\0';
+  return n;
+}
+
+void pol_buf_dec(pol_Buf *b, pol_Dec a)
+{
+  char buf[POL_DEC_BUFSIZE];
+  pol_buf_put(b, buf, pol_dec_format(a, buf));
 }

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"   /* pol_Buf */
+
 typedef int64_t pol_Dec;
 
 #define POL_DEC_DIGITS 8                       /* digits after the point */
@@ -84,5 +86,7 @@ double pol_dec_to_double(pol_Dec a);
    it is also a valid JSON number and a valid .pol literal (after a minus
    sign's removal).  Returns its length. */
 size_t pol_dec_format(pol_Dec a, char *buf);
+/* The same text appended to b. */
+void pol_buf_dec(pol_Buf *b, pol_Dec a);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include "bundle.h"
 #include "bytecode.h"
+#include "frag.h"
 #include "trace.h"
 
 #include <stdarg.h>
@@ -41,6 +42,7 @@ const pol_OpInfo pol_opinfo[OP__COUNT] = {
 void pol_program_free(pol_Program *p)
 {
   if (!p) return;
+  pol_frags_free(p);
   if (p->str)
     for (uint32_t i = 0; i < p->nstr; i++) free(p->str[i]);
   if (p->rec)

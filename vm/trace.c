@@ -20,6 +20,7 @@
 #include "trace.h"
 
 #include "auth.h"
+#include "frag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,37 +59,82 @@ static uint32_t utf8_at(const unsigned char *p, int *len)
   return cp;
 }
 
-/* One escaping function per output format: every string that did not
-   come from the program itself goes through it. */
-
-void pol_buf_json_str(pol_Buf *b, const char *s)
+/* \uXXXX (lower-case hex, as printf's "\\u%04x" writes it) at o; cp < 0x10000.
+   Returns the end. */
+static char *put_u4(char *o, uint32_t cp)
 {
-  pol_buf_reserve(b, strlen(s) * 6 + 2);
+  static const char hex[] = "0123456789abcdef";
+  o[0] = '\\';
+  o[1] = 'u';
+  o[2] = hex[cp >> 12 & 15];
+  o[3] = hex[cp >> 8 & 15];
+  o[4] = hex[cp >> 4 & 15];
+  o[5] = hex[cp & 15];
+  return o + 6;
+}
+
+/* What the JSON escaper does with a byte: 0 copy it; 'e' a two-byte
+   escape (\" \\ \n \t \r); 'u' \u00XX; 'h' a
+   lead byte that may start one of the misleading code points (U+0080..9F
+   start with c2, U+061C with d8, U+200B.. with e2, U+FEFF and U+FFF9.. with
+   ef; every other code point passes unchanged, byte by byte). */
+static const char json_class[256] = {
+  ['\b'] = 'u', [1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u', [6] = 'u', [7] = 'u',
+  [0] = 'u', ['\t'] = 'e', ['\n'] = 'e', [0x0b] = 'u', [0x0c] = 'u', ['\r'] = 'e', [0x0e] = 'u',
+  [0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u', [0x15] = 'u',
+  [0x16] = 'u', [0x17] = 'u', [0x18] = 'u', [0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u',
+  [0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u', ['"'] = 'e', ['\\'] = 'e', [0x7f] = 'u',
+  [0xc2] = 'h', [0xd8] = 'h', [0xe2] = 'h', [0xef] = 'h',
+};
+
+/* One escaping function per output format: every string that did not
+   come from the program itself goes through it.  Runs of plain bytes are
+   copied whole. */
+
+void pol_buf_json_strn(pol_Buf *b, const char *s, size_t n)
+{
+  pol_buf_reserve(b, n * 6 + 2);
   char *o = b->s + b->n;
   *o++ = '"';
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
+    const unsigned char *run = p;
+    while (p < end && !json_class[*p]) p++;
+    memcpy(o, run, (size_t)(p - run));
+    o += p - run;
+    if (p == end) break;
     unsigned char ch = *p;
     int len;
     uint32_t cp;
-    if (ch == '"' || ch == '\\') { *o++ = '\\'; *o++ = (char)ch; }
-    else if (ch == '\n') { *o++ = '\\'; *o++ = 'n'; }
-    else if (ch == '\t') { *o++ = '\\'; *o++ = 't'; }
-    else if (ch == '\r') { *o++ = '\\'; *o++ = 'r'; }
-    else if (ch < 0x20 || ch == 0x7f) { o += sprintf(o, "\\u%04x", ch); }
-    else if (ch >= 0x80 && (cp = utf8_at(p, &len)) != 0 && hidden_cp(cp)) {
-      /* at most 3 bytes in, 6 out: within the reserve */
-      o += sprintf(o, "\\u%04x", (unsigned)cp);
-      p += len - 1;
+    switch (json_class[ch]) {
+    case 'e':
+      *o++ = '\\';
+      *o++ = ch == '\n' ? 'n' : ch == '\t' ? 't' : ch == '\r' ? 'r' : (char)ch;
+      p++;
+      break;
+    case 'u': o = put_u4(o, ch); p++; break;
+    case 'h':
+      /* at most 3 bytes in, 6 out: within the reserve; a sequence cut by
+         the end or the NUL is not valid and passes as it is */
+      if (end - p >= (ch >= 0xe0 ? 3 : 2) && (cp = utf8_at(p, &len)) != 0 && hidden_cp(cp)) {
+        o = put_u4(o, cp);
+        p += len;
+      }
+      else *o++ = (char)*p++;
+      break;
+    default: *o++ = (char)*p++; break;   /* unreachable: class 0 is copied above */
     }
-    else *o++ = (char)ch;
   }
   *o++ = '"';
   *o = '\0';
   b->n = (size_t)(o - b->s);
 }
 
+void pol_buf_json_str(pol_Buf *b, const char *s) { pol_buf_json_strn(b, s, strlen(s)); }
+
 void pol_buf_text_str(pol_Buf *b, const char *s)
 {
+  static const char hex[] = "0123456789abcdef";
   pol_buf_reserve(b, strlen(s) * 6);
   char *o = b->s + b->n;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -100,8 +146,13 @@ void pol_buf_text_str(pol_Buf *b, const char *s)
     else if (ch == '\n') { *o++ = '\\'; *o++ = 'n'; }
     else if (ch == '\t') { *o++ = '\\'; *o++ = 't'; }
     else if (ch == '\r') { *o++ = '\\'; *o++ = 'r'; }
-    else if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && !len)) o += sprintf(o, "\\x%02x", ch);
-    else if (ch >= 0x80 && hidden_cp(cp)) { o += sprintf(o, "\\u%04x", (unsigned)cp); p += len - 1; }
+    else if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && !len)) {   /* "\\x%02x" */
+      *o++ = '\\';
+      *o++ = 'x';
+      *o++ = hex[ch >> 4];
+      *o++ = hex[ch & 15];
+    }
+    else if (ch >= 0x80 && hidden_cp(cp)) { o = put_u4(o, cp); p += len - 1; }
     else if (ch >= 0x80) { memcpy(o, p, (size_t)len); o += len; p += len - 1; }
     else *o++ = (char)ch;
   }
@@ -119,6 +170,40 @@ void pol_sha_hex(const uint8_t sha[32], char out[65])
   out[64] = '\0';
 }
 
+/* ",NL\"KEY": the separator, the indentation nl and a key whose opening
+   quote is written here: key_json(b, nl, "reasons\": [").  The writers
+   take the keys and the other fixed text as literals, lengths known at
+   compile time. */
+#define key_json(b, nl, rest) \
+  do { pol_buf_lit((b), ","); pol_buf_puts((b), (nl)); pol_buf_lit((b), "\"" rest); } while (0)
+
+/* A name of the VM's own (a status, a determination, an eligibility, a
+   hex digest), plain ASCII: quoted, with nothing to escape. */
+static void name_json(pol_Buf *b, const char *name)
+{
+  pol_buf_lit(b, "\"");
+  pol_buf_puts(b, name);
+  pol_buf_lit(b, "\"");
+}
+
+/* The trace's bundle object: {"sha256": "HEX", "built": "...", and
+   "signed_by": "HEX" when the signature is valid}. */
+static void bundle_json(pol_Buf *b, const pol_Program *p)
+{
+  char hex[65];
+  pol_sha_hex(p->sha256, hex);
+  pol_buf_lit(b, "{\"sha256\": ");
+  name_json(b, hex);
+  pol_buf_lit(b, ", \"built\": ");
+  pol_frag_json(b, p, p->built);
+  if (p->sig == POL_SIG_VALID) {   /* only signed bundles: unsigned traces unchanged */
+    pol_sha_hex(p->signer, hex);
+    pol_buf_lit(b, ", \"signed_by\": ");
+    name_json(b, hex);
+  }
+  pol_buf_lit(b, "}");
+}
+
 /* ---- values ------------------------------------------------------------ */
 
 /* The shortest exact text: a JSON number as the case or policy wrote it. */
@@ -133,22 +218,33 @@ static void num_json(pol_Buf *b, pol_Dec n)
    windows and lists become short readable strings. */
 static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
 {
-  char d1[11], d2[11];
   switch (v->tag) {
   case PV_BOOL: pol_buf_puts(b, v->aux ? "true" : "false"); break;
   case PV_NUM: num_json(b, v->u.d); break;
   case PV_RANGE:
-    if (v->u.r.lo == v->u.r.hi) pol_buf_printf(b, "%d", v->u.r.lo);
-    else pol_buf_printf(b, "\"%d to %d\"", v->u.r.lo, v->u.r.hi);
+    if (v->u.r.lo == v->u.r.hi) pol_buf_int(b, v->u.r.lo);
+    else {
+      pol_buf_lit(b, "\"");
+      pol_buf_int(b, v->u.r.lo);
+      pol_buf_lit(b, " to ");
+      pol_buf_int(b, v->u.r.hi);
+      pol_buf_lit(b, "\"");
+    }
     break;
   case PV_STR: pol_buf_json_str(b, v->u.s); break;
-  case PV_DATE: pol_format_date((int32_t)v->aux, d1); pol_buf_printf(b, "\"%s\"", d1); break;
+  case PV_DATE:
+    pol_buf_lit(b, "\"");
+    pol_buf_date(b, (int32_t)v->aux);
+    pol_buf_lit(b, "\"");
+    break;
   case PV_WIN:
-    if (v->aux & POL_WIN_LO_UNK) snprintf(d1, sizeof d1, "unknown");
-    else pol_format_date(v->u.r.lo, d1);
-    if (v->aux & POL_WIN_HI_UNK) snprintf(d2, sizeof d2, "unknown");
-    else pol_format_date(v->u.r.hi, d2);
-    pol_buf_printf(b, "\"%s to %s\"", d1, d2);
+    pol_buf_lit(b, "\"");
+    if (v->aux & POL_WIN_LO_UNK) pol_buf_lit(b, "unknown");
+    else pol_buf_date(b, v->u.r.lo);
+    pol_buf_lit(b, " to ");
+    if (v->aux & POL_WIN_HI_UNK) pol_buf_lit(b, "unknown");
+    else pol_buf_date(b, v->u.r.hi);
+    pol_buf_lit(b, "\"");
     break;
   case PV_LIST: {
     const pol_List *l = v->u.p;
@@ -161,7 +257,9 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
       }
       pol_buf_puts(b, "]");
     } else {
-      pol_buf_printf(b, "\"%u item%s\"", l->n, l->n == 1 ? "" : "s");
+      pol_buf_lit(b, "\"");
+      pol_buf_uint(b, l->n);
+      pol_buf_puts(b, l->n == 1 ? " item\"" : " items\"");
     }
     break;
   }
@@ -306,13 +404,15 @@ static void wit_conj_json(pol_Buf *b, const pol_Program *p, const pol_Witness *d
                           uint32_t mask)
 {
   if (!mask) return;
-  pol_buf_printf(b, ", \"%s\": [", key);
+  pol_buf_lit(b, ", \"");
+  pol_buf_puts(b, key);
+  pol_buf_lit(b, "\": [");
   int first = 1;
   for (uint32_t k = 0; k < d->nconj && k < 32; k++)
     if (mask >> k & 1u) {
       pol_buf_puts(b, first ? "" : ", ");
       first = 0;
-      pol_buf_json_str(b, p->str[p->witdata[d->data0 + d->nfields + 2 * k + 1]]);
+      pol_frag_json(b, p, p->witdata[d->data0 + d->nfields + 2 * k + 1]);
     }
   pol_buf_puts(b, "]");
 }
@@ -325,7 +425,9 @@ static void wit_roles_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uin
 static void wit_item_json(pol_Buf *b, const pol_Program *p, const pol_WitRec *r)
 {
   const pol_Witness *d = &p->wit[r->wit];
-  pol_buf_printf(b, "\"index\": %u, \"item\": ", r->index);
+  pol_buf_lit(b, "\"index\": ");
+  pol_buf_uint(b, r->index);
+  pol_buf_lit(b, ", \"item\": ");
   const pol_RecType *rt = wit_rec(p, &r->item);
   if (!rt) { value_json(b, p, &r->item); return; }
   pol_buf_puts(b, "{");
@@ -334,7 +436,7 @@ static void wit_item_json(pol_Buf *b, const pol_Program *p, const pol_WitRec *r)
     if (!wit_shows(p, d, rt, k)) continue;
     pol_buf_puts(b, first ? "" : ", ");
     first = 0;
-    pol_buf_json_str(b, p->str[rt->fields[k].name]);
+    pol_frag_json(b, p, rt->fields[k].name);
     pol_buf_puts(b, ": ");
     value_json(b, p, &((const pol_Value *)r->item.u.p)[k]);
   }
@@ -349,7 +451,7 @@ static void wit_one_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uint3
   const pol_WitRec *all = pol_vm_witnesses(vm), *r = &all[ri];
   const pol_Witness *d = &p->wit[r->wit];
   pol_buf_puts(b, "{\"list\": ");
-  pol_buf_json_str(b, p->str[d->list]);
+  pol_frag_json(b, p, d->list);
   pol_buf_puts(b, ", ");
   wit_item_json(b, p, r);
   wit_conj_json(b, p, d, "lacked", r->lacked);
@@ -383,7 +485,8 @@ static void wit_roles_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uin
     const pol_WitRec *r = &all[j];
     if (r->parent != parent || r->wit != wit) continue;
     if (r->role == PWR_WITNESS || r->role == PWR_CLOSEST) {
-      pol_buf_printf(b, "%s\"%s\": ", first ? "" : ", ", r->role == PWR_WITNESS ? "witness" : "closest");
+      if (!first) pol_buf_lit(b, ", ");
+      pol_buf_puts(b, r->role == PWR_WITNESS ? "\"witness\": " : "\"closest\": ");
       first = 0;
       wit_one_json(b, vm, e, j);
     } else if (r->index == POL_NOSTR) {
@@ -394,22 +497,23 @@ static void wit_roles_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uin
     }
   }
   if (!counted && !more && !umore) return;
-  pol_buf_printf(b, "%s\"counted\": {\"list\": ", first ? "" : ", ");
-  pol_buf_json_str(b, p->str[p->wit[wit].list]);
+  if (!first) pol_buf_lit(b, ", ");
+  pol_buf_lit(b, "\"counted\": {\"list\": ");
+  pol_frag_json(b, p, p->wit[wit].list);
   for (uint32_t role = PWR_COUNTED; role <= PWR_UNKNOWN; role++) {
     int any = 0;
     for (uint32_t j = e->wit0; j < e->wit0 + e->nwit; j++) {
       const pol_WitRec *r = &all[j];
       if (r->parent != parent || r->wit != wit || r->role != role || r->index == POL_NOSTR) continue;
-      pol_buf_printf(b, "%s{", any ? ", " : role == PWR_COUNTED ? ", \"items\": [" : ", \"unknown\": [");
+      pol_buf_puts(b, any ? ", {" : role == PWR_COUNTED ? ", \"items\": [{" : ", \"unknown\": [{");
       any = 1;
       wit_item_json(b, p, r);
       pol_buf_puts(b, "}");
     }
     if (role == PWR_COUNTED && !any) pol_buf_puts(b, ", \"items\": [");
     if (any || role == PWR_COUNTED) pol_buf_puts(b, "]");
-    if (role == PWR_COUNTED && more) pol_buf_printf(b, ", \"more\": %u", more);
-    if (role == PWR_UNKNOWN && umore) pol_buf_printf(b, ", \"unknown_more\": %u", umore);
+    if (role == PWR_COUNTED && more) { pol_buf_lit(b, ", \"more\": "); pol_buf_uint(b, more); }
+    if (role == PWR_UNKNOWN && umore) { pol_buf_lit(b, ", \"unknown_more\": "); pol_buf_uint(b, umore); }
   }
   pol_buf_puts(b, "}");
 }
@@ -571,16 +675,16 @@ static void evidence_json(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
     const pol_Evid *d = &p->evid[e->evid];
     pol_buf_puts(b, first ? "{\"fact\": " : ", {\"fact\": ");
     first = 0;
-    pol_buf_json_str(b, p->str[d->fact]);
+    pol_frag_json(b, p, d->fact);
     pol_buf_puts(b, ", \"value\": ");
     value_json(b, p, &e->v);
     if (d->expected != POL_NOSTR) {
       pol_buf_puts(b, ", \"expected\": ");
-      pol_buf_json_str(b, p->str[d->expected]);
+      pol_frag_json(b, p, d->expected);
     }
     if (d->query != POL_NOSTR) {
       pol_buf_puts(b, ", \"query\": ");
-      pol_buf_json_str(b, p->str[d->query]);
+      pol_frag_json(b, p, d->query);
     }
     witness_json(b, vm, e);
     pol_buf_puts(b, "}");
@@ -655,10 +759,14 @@ static void crit_head(pol_Buf *b, const pol_Program *p, uint32_t ci, const char 
                       uint8_t status)
 {
   const pol_Crit *cr = &p->crit[ci];
-  pol_buf_printf(b, "{\"%s\": ", idkey);
-  pol_buf_json_str(b, p->str[cr->id]);
-  pol_buf_printf(b, ", \"status\": \"%s\", \"text\": ", pol_status_name((pol_Status)status));
-  pol_buf_json_str(b, p->str[cr->text]);
+  pol_buf_lit(b, "{\"");
+  pol_buf_puts(b, idkey);
+  pol_buf_lit(b, "\": ");
+  pol_frag_json(b, p, cr->id);
+  pol_buf_lit(b, ", \"status\": \"");
+  pol_buf_puts(b, pol_status_name((pol_Status)status));
+  pol_buf_lit(b, "\", \"text\": ");
+  pol_frag_json(b, p, cr->text);
   if (cr->flags & POL_CRIT_PREREQ) pol_buf_puts(b, ", \"prerequisite\": true");
 }
 
@@ -686,9 +794,10 @@ static void steps_json(pol_Buf *b, const pol_Program *p, uint32_t pol, uint32_t 
   int first = 1;
   for (uint32_t i = 0; i < p->nsteps; i++) {
     if (!step_shown(&p->steps[i], pol, br, main)) continue;
-    pol_buf_printf(b, first ? ",%s\"next_steps\": [" : ", ", nl);
+    if (first) key_json(b, nl, "next_steps\": [");
+    else pol_buf_lit(b, ", ");
     first = 0;
-    pol_buf_json_str(b, p->str[p->steps[i].text]);
+    pol_frag_json(b, p, p->steps[i].text);
   }
   if (!first) pol_buf_puts(b, "]");
 }
@@ -725,11 +834,12 @@ static const char *review_outcome(const char *prior, pol_Det det)
 static void review_json(pol_Buf *b, const pol_LineInfo *li, pol_Det det, const char *nl)
 {
   if (!li->prior) return;
-  pol_buf_printf(b, ",%s\"review\": ", nl);
+  key_json(b, nl, "review\": ");
   pol_buf_json_str(b, li->review ? li->review : "review");
-  pol_buf_printf(b, ",%s\"prior_determination\": ", nl);
+  key_json(b, nl, "prior_determination\": ");
   pol_buf_json_str(b, li->prior);
-  pol_buf_printf(b, ",%s\"review_outcome\": \"%s\"", nl, review_outcome(li->prior, det));
+  key_json(b, nl, "review_outcome\": ");
+  name_json(b, review_outcome(li->prior, det));
 }
 
 /* "Independent review of the prior determination DENY: Denial UPHELD" */
@@ -775,11 +885,11 @@ static void chosen_json(pol_Buf *b, const pol_Program *p, uint32_t ci)
     if (c->crit != ci) continue;
     pol_buf_puts(b, first ? ", \"reviewer_chosen\": [{\"param\": " : ", {\"param\": ");
     first = 0;
-    pol_buf_json_str(b, p->str[c->name]);
+    pol_frag_json(b, p, c->name);
     pol_buf_puts(b, ", \"value\": ");
-    pol_buf_json_str(b, p->str[c->value]);
+    pol_frag_json(b, p, c->value);
     pol_buf_puts(b, ", \"why\": ");
-    pol_buf_json_str(b, p->str[c->why]);
+    pol_frag_json(b, p, c->why);
     pol_buf_puts(b, "}");
   }
   if (!first) pol_buf_puts(b, "]");
@@ -815,7 +925,7 @@ static void reason(Out *o, uint32_t ci)
   chosen_json(o->b, p, ci);
   if (cr->next != POL_NOSTR) {
     pol_buf_puts(o->b, ", \"next_step\": ");
-    pol_buf_json_str(o->b, p->str[cr->next]);
+    pol_frag_json(o->b, p, cr->next);
   }
   if (cr->kind == PC_ANY || cr->kind == PC_ATLEAST) {
     pol_buf_puts(o->b, ", \"detail\": [");
@@ -823,9 +933,10 @@ static void reason(Out *o, uint32_t ci)
       uint32_t k = p->crit_children[cr->child0 + j];
       pol_buf_puts(o->b, j ? ", " : "");
       pol_buf_puts(o->b, "{\"criterion\": ");
-      pol_buf_json_str(o->b, p->str[p->crit[k].id]);
-      pol_buf_printf(o->b, ", \"status\": \"%s\"}",
-                     pol_status_name((pol_Status)res_of(o->pol, o->lr, k)->status));
+      pol_frag_json(o->b, p, p->crit[k].id);
+      pol_buf_lit(o->b, ", \"status\": ");
+      name_json(o->b, pol_status_name((pol_Status)res_of(o->pol, o->lr, k)->status));
+      pol_buf_lit(o->b, "}");
     }
     pol_buf_puts(o->b, "]");
   }
@@ -853,7 +964,7 @@ static void missing(Out *o, uint32_t ci)
   if (r->status == PS_UNKNOWN) {
     sep(o);
     pol_buf_puts(o->b, "{\"criterion\": ");
-    pol_buf_json_str(o->b, p->str[cr->id]);
+    pol_frag_json(o->b, p, cr->id);
     pol_buf_puts(o->b, ", \"facts\": [");
     int first = 1, nseen = 0;
     char seen[64][160];
@@ -862,7 +973,7 @@ static void missing(Out *o, uint32_t ci)
     open_reasons(&why, o->vm, o->pol, o->lr, ci, NULL);
     open_json(o->b, &why);
     pol_buf_puts(o->b, "], \"text\": ");
-    pol_buf_json_str(o->b, p->str[cr->text]);
+    pol_frag_json(o->b, p, cr->text);
     chosen_json(o->b, p, ci);
     pol_buf_puts(o->b, "}");
   }
@@ -891,10 +1002,10 @@ static void cond_missing(Out *o, uint32_t b)
   pol_buf_puts(o->b, "{\"criterion\": ");
   pol_buf_json_str(o->b, name);
   pol_buf_puts(o->b, ", \"branch\": ");
-  pol_buf_json_str(o->b, p->str[br->aspect != POL_NOSTR ? br->aspect : br->name]);
+  pol_frag_json(o->b, p, br->aspect != POL_NOSTR ? br->aspect : br->name);
   if (br->when != POL_NOSTR) {
     pol_buf_puts(o->b, ", \"when\": ");
-    pol_buf_json_str(o->b, p->str[br->when]);
+    pol_frag_json(o->b, p, br->when);
   }
   pol_buf_puts(o->b, ", \"facts\": [");
   int first = 1, nseen = 0;
@@ -904,7 +1015,7 @@ static void cond_missing(Out *o, uint32_t b)
   open_reasons(&why, o->vm, NULL, NULL, 0, &o->lr->cond[b - o->pol->branch0]);
   open_json(o->b, &why);
   pol_buf_puts(o->b, "], \"text\": ");
-  pol_buf_json_str(o->b, p->str[br->text]);
+  pol_frag_json(o->b, p, br->text);
   pol_buf_puts(o->b, "}");
 }
 
@@ -923,7 +1034,9 @@ static void otherwise_reason(Out *o)
   pol_buf_puts(o->b, "{\"criterion\": \"otherwise\", \"status\": \"not_met\", \"text\": ");
   pol_buf_json_str(o->b, otherwise_text(pol_vm_program(o->vm), o->pol, buf, sizeof buf));
   if (!o->compact) pol_buf_puts(o->b, ", \"evidence\": []");
-  pol_buf_printf(o->b, ", \"otherwise\": \"%s\"}", pol_det_name(o->lr->det));
+  pol_buf_lit(o->b, ", \"otherwise\": ");
+  name_json(o->b, pol_det_name(o->lr->det));
+  pol_buf_lit(o->b, "}");
 }
 
 /* An authorized value that is unknown, in `missing`: the line pends until
@@ -936,9 +1049,12 @@ static void auth_missing(Out *o)
     if (!(o->lr->authmask >> f & 1u) || a->value.tag != PV_UNK) continue;
     const pol_Branch *br = &p->branches[a->branch];
     sep(o);
-    pol_buf_printf(o->b, "{\"criterion\": \"authorize %s\", \"field\": \"%s\", \"branch\": ",
-                   pol_auth_name(f), pol_auth_name(f));
-    pol_buf_json_str(o->b, p->str[br->aspect != POL_NOSTR ? br->aspect : br->name]);
+    pol_buf_lit(o->b, "{\"criterion\": \"authorize ");
+    pol_buf_puts(o->b, pol_auth_name(f));
+    pol_buf_lit(o->b, "\", \"field\": ");
+    name_json(o->b, pol_auth_name(f));
+    pol_buf_lit(o->b, ", \"branch\": ");
+    pol_frag_json(o->b, p, br->aspect != POL_NOSTR ? br->aspect : br->name);
     pol_buf_puts(o->b, ", \"facts\": [");
     int first = 1, nseen = 0;
     char seen[64][160];
@@ -947,7 +1063,9 @@ static void auth_missing(Out *o)
     pol_Buf why = {0};
     open_reasons(&why, o->vm, NULL, NULL, 0, &r);
     open_json(o->b, &why);
-    pol_buf_printf(o->b, "], \"text\": \"The authorized %s is unknown\"}", pol_auth_name(f));
+    pol_buf_lit(o->b, "], \"text\": \"The authorized ");
+    pol_buf_puts(o->b, pol_auth_name(f));
+    pol_buf_lit(o->b, " is unknown\"}");
   }
 }
 
@@ -959,7 +1077,9 @@ static void recommended_reason(Out *o)
   pol_buf_puts(o->b, "{\"criterion\": \"review\", \"status\": \"not_met\", \"text\": ");
   pol_buf_json_str(o->b, POL_RECOMMENDED_TEXT);
   if (!o->compact) pol_buf_puts(o->b, ", \"evidence\": []");
-  pol_buf_printf(o->b, ", \"recommended\": \"%s\"}", pol_det_name((pol_Det)o->lr->recommended));
+  pol_buf_lit(o->b, ", \"recommended\": ");
+  name_json(o->b, pol_det_name((pol_Det)o->lr->recommended));
+  pol_buf_lit(o->b, "}");
 }
 
 /* ---- JSON -------------------------------------------------------------- */
@@ -1002,15 +1122,17 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
   pol_LineResult lr = *lr0;
   lr.crit = (pol_CritResult *)v->res;
   Out o = {b, vm, &p->pol[lr.policy], &lr, 1, (flags & POL_TRACE_COMPACT) != 0};
-  pol_buf_printf(b, ",%s\"determination\": \"%s\"", nl, pol_det_name(v->det));
-  pol_buf_printf(b, ",%s\"reasons\": [", nl);
+  key_json(b, nl, "determination\": ");
+  name_json(b, pol_det_name(v->det));
+  key_json(b, nl, "reasons\": [");
   int failing = v->det != PD_APPROVE && v->det != PD_PEND;
   if (v->main && lr.recommended >= 0) recommended_reason(&o);
   if (v->main && lr.bstate == PB_NONE) otherwise_reason(&o);
   if (failing)
     for (uint32_t j = 0; j < v->ntops; j++)
       if (pol_crit_fails(p, v->tops[j], res_of(o.pol, &lr, v->tops[j])->status)) reason(&o, v->tops[j]);
-  pol_buf_printf(b, "],%s\"missing\": [", nl);
+  pol_buf_lit(b, "]");
+  key_json(b, nl, "missing\": [");
   o.first = 1;
   if (v->main && lr.bstate == PB_UNKNOWN)
     for (uint32_t k = o.pol->branch0; k < o.pol->branch0 + o.pol->nbranches; k++)
@@ -1023,7 +1145,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
   if (v->main && lr.auth_open) auth_missing(&o);
   pol_buf_puts(b, "]");
   if (!(flags & POL_TRACE_CRITERIA)) return;
-  pol_buf_printf(b, ",%s\"criteria\": [", nl);
+  key_json(b, nl, "criteria\": [");
   int first = 1;
   for (uint32_t j = 0; j < o.pol->ncrit; j++) {
     uint32_t ci = o.pol->crit0 + j;
@@ -1033,11 +1155,14 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
     if (flags & POL_TRACE_COMPACT) {
       pol_buf_puts(b, first ? "{\"id\": " : ", {\"id\": ");
       first = 0;
-      pol_buf_json_str(b, p->str[cr->id]);
-      pol_buf_printf(b, ", \"status\": \"%s\"}", pol_status_name((pol_Status)r->status));
+      pol_frag_json(b, p, cr->id);
+      pol_buf_lit(b, ", \"status\": ");
+      name_json(b, pol_status_name((pol_Status)r->status));
+      pol_buf_lit(b, "}");
       continue;
     }
-    pol_buf_printf(b, "%s%s", first ? "" : ",", nl2);
+    if (!first) pol_buf_lit(b, ",");
+    pol_buf_puts(b, nl2);
     first = 0;
     crit_head(b, p, ci, "id", r->status);
     pol_buf_puts(b, ", \"source\": ");
@@ -1047,7 +1172,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
     if (cr->flags & POL_CRIT_EXCLUSION) pol_buf_puts(b, ", \"exclusion\": true");
     if (cr->cite != POL_NOSTR) {
       pol_buf_puts(b, ", \"cite\": ");
-      pol_buf_json_str(b, p->str[cr->cite]);
+      pol_frag_json(b, p, cr->cite);
     }
     if (cr->tags) {
       pol_buf_puts(b, ", \"tags\": [");
@@ -1056,7 +1181,7 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
         if (cr->tags >> t & 1u) {
           pol_buf_puts(b, ft ? "" : ", ");
           ft = 0;
-          pol_buf_json_str(b, p->str[p->tagnames[o.pol->tag0 + t]]);
+          pol_frag_json(b, p, p->tagnames[o.pol->tag0 + t]);
         }
       pol_buf_puts(b, "]");
     }
@@ -1065,7 +1190,8 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
     chosen_json(b, p, ci);
     pol_buf_puts(b, "}");
   }
-  pol_buf_printf(b, "%s]", (flags & POL_TRACE_PRETTY) && !first ? nl : "");
+  if ((flags & POL_TRACE_PRETTY) && !first) pol_buf_puts(b, nl);
+  pol_buf_lit(b, "]");
 }
 
 static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lr,
@@ -1076,79 +1202,99 @@ static void line_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol
   int pretty = (flags & POL_TRACE_PRETTY) != 0;
   const char *nl = pretty ? "\n      " : " ", *nl2 = pretty ? "\n        " : " ";
   const char *inl = pretty ? "\n          " : " ", *inl2 = pretty ? "\n            " : " ";
-  pol_buf_printf(b, "{%s\"line\": %d,%s\"cpt\": ", nl, li->number, nl);
+  pol_buf_lit(b, "{");
+  pol_buf_puts(b, nl);
+  pol_buf_lit(b, "\"line\": ");
+  pol_buf_int(b, li->number);
+  key_json(b, nl, "cpt\": ");
   if (li->cpt) pol_buf_json_str(b, li->cpt);
   else pol_buf_puts(b, "null");
-  pol_buf_printf(b, ",%s\"policy\": ", nl);
+  key_json(b, nl, "policy\": ");
   if (lr->policy == POL_NOSTR) {
     pol_buf_puts(b, "null");
-    pol_buf_printf(b, ",%s\"determination\": \"%s\",%s\"reasons\": [],%s\"missing\": []", nl,
-                   pol_det_name(lr->det), nl, nl);
-    if (flags & POL_TRACE_CRITERIA) pol_buf_printf(b, ",%s\"criteria\": []", nl);
+    key_json(b, nl, "determination\": ");
+    name_json(b, pol_det_name(lr->det));
+    key_json(b, nl, "reasons\": []");
+    key_json(b, nl, "missing\": []");
+    if (flags & POL_TRACE_CRITERIA) key_json(b, nl, "criteria\": []");
     review_json(b, li, lr->det, nl);
-    pol_buf_printf(b, "%s}", pretty ? "\n    " : " ");
+    pol_buf_puts(b, pretty ? "\n    }" : " }");
     return;
   }
   const pol_Policy *pol = &p->pol[lr->policy];
   pol_buf_puts(b, "{\"id\": ");
-  pol_buf_json_str(b, p->str[pol->id]);
+  pol_frag_json(b, p, pol->id);
   pol_buf_puts(b, ", \"title\": ");
-  pol_buf_json_str(b, p->str[pol->title]);
+  pol_frag_json(b, p, pol->title);
   pol_buf_puts(b, ", \"version\": ");
-  pol_buf_json_str(b, p->str[pol->version]);
+  pol_frag_json(b, p, pol->version);
   pol_buf_puts(b, "}");
   const pol_Branch *br = lr->branch == POL_NOSTR ? NULL : &p->branches[lr->branch];
   if (br) {
-    pol_buf_printf(b, ",%s\"branch\": ", nl);
-    pol_buf_json_str(b, p->str[br->name]);
+    key_json(b, nl, "branch\": ");
+    pol_frag_json(b, p, br->name);
   }
-  if (lr->recommended >= 0)
-    pol_buf_printf(b, ",%s\"recommended\": \"%s\"", nl, pol_det_name((pol_Det)lr->recommended));
+  if (lr->recommended >= 0) {
+    key_json(b, nl, "recommended\": ");
+    name_json(b, pol_det_name((pol_Det)lr->recommended));
+  }
   View v = {br ? p->branch_crit + br->crit0 : NULL, br ? br->ncrit : 0, lr->crit, lr->det, 1,
             POL_NOSTR};
   view_json(b, vm, lr, &v, flags, nl, nl2);
   if (lr->det != PD_APPROVE) steps_json(b, p, lr->policy, lr->branch, 1, nl);
   review_json(b, li, lr->det, nl);
   if (br && br->each != POL_NOSTR) {
-    pol_buf_printf(b, ",%s\"line_determination\": \"%s\"", nl, pol_det_name(lr->line_det));
-    pol_buf_printf(b, ",%s\"items\": ", nl);
+    key_json(b, nl, "line_determination\": ");
+    name_json(b, pol_det_name(lr->line_det));
+    key_json(b, nl, "items\": ");
     if (!lr->items_known) pol_buf_puts(b, "null");
     else {
       pol_buf_puts(b, "[");
       for (uint32_t i = 0; i < lr->nitems; i++) {
         const pol_ItemResult *it = &lr->items[i];
-        pol_buf_printf(b, "%s%s{%s\"item\": ", i ? "," : "", nl2, inl);
+        if (i) pol_buf_lit(b, ",");
+        pol_buf_puts(b, nl2);
+        pol_buf_lit(b, "{");
+        pol_buf_puts(b, inl);
+        pol_buf_lit(b, "\"item\": ");
         value_json(b, p, &it->item);
-        pol_buf_printf(b, ",%s\"eligibility\": \"%s\"", inl, eligibility(it->det, 1));
+        key_json(b, inl, "eligibility\": ");
+        name_json(b, eligibility(it->det, 1));
         View iv = {p->branch_crit + br->ecrit0, br->necrit, it->crit, it->det, 0, POL_NOSTR};
         view_json(b, vm, lr, &iv, flags, inl, inl2);
-        pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
+        pol_buf_puts(b, pretty ? "\n        }" : " }");
       }
-      pol_buf_printf(b, "%s]", pretty && lr->nitems ? nl : "");
+      if (pretty && lr->nitems) pol_buf_puts(b, nl);
+      pol_buf_lit(b, "]");
     }
   }
   if (pol_auth_shown(lr)) {
-    pol_buf_printf(b, ",%s\"authorization\": ", nl);
+    key_json(b, nl, "authorization\": ");
     pol_auth_json(b, p, lr);
   }
   if (lr->naspects) {
-    pol_buf_printf(b, ",%s\"assessments\": [", nl);
+    key_json(b, nl, "assessments\": [");
     for (uint32_t a = 0; a < lr->naspects; a++) {
       const pol_Branch *ab = &p->branches[lr->aspects[a].branch];
-      pol_buf_printf(b, "%s%s{%s\"aspect\": ", a ? "," : "", nl2, inl);
-      pol_buf_json_str(b, p->str[ab->aspect]);
-      pol_buf_printf(b, ",%s\"text\": ", inl);
-      pol_buf_json_str(b, p->str[ab->text]);
+      if (a) pol_buf_lit(b, ",");
+      pol_buf_puts(b, nl2);
+      pol_buf_lit(b, "{");
+      pol_buf_puts(b, inl);
+      pol_buf_lit(b, "\"aspect\": ");
+      pol_frag_json(b, p, ab->aspect);
+      key_json(b, inl, "text\": ");
+      pol_frag_json(b, p, ab->text);
       View av = {p->branch_crit + ab->crit0, ab->ncrit, lr->crit, lr->aspects[a].det, 0,
                  lr->aspects[a].branch};
       view_json(b, vm, lr, &av, flags, inl, inl2);
       if (lr->aspects[a].det != PD_APPROVE)
         steps_json(b, p, lr->policy, lr->aspects[a].branch, 0, inl);
-      pol_buf_printf(b, "%s}", pretty ? "\n        " : " ");
+      pol_buf_puts(b, pretty ? "\n        }" : " }");
     }
-    pol_buf_printf(b, "%s]", nl);
+    pol_buf_puts(b, nl);
+    pol_buf_lit(b, "]");
   }
-  pol_buf_printf(b, "%s}", pretty ? "\n    " : " ");
+  pol_buf_puts(b, pretty ? "\n    }" : " }");
 }
 
 void pol_trace_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_LineResult *lines,
@@ -1157,25 +1303,25 @@ void pol_trace_json(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
   const pol_Program *p = pol_vm_program(vm);
   int pretty = (flags & POL_TRACE_PRETTY) != 0;
   const char *nl = pretty ? "\n  " : " ";
-  char hex[65];
-  pol_sha_hex(p->sha256, hex);
-  pol_buf_printf(b, "{%s\"case_id\": ", nl);
+  pol_buf_lit(b, "{");
+  pol_buf_puts(b, nl);
+  pol_buf_lit(b, "\"case_id\": ");
   pol_buf_json_str(b, pol_case_id(c));
-  pol_buf_printf(b, ",%s\"bundle\": {\"sha256\": \"%s\", \"built\": ", nl, hex);
-  pol_buf_json_str(b, p->str[p->built]);
-  if (p->sig == POL_SIG_VALID) {   /* only signed bundles: unsigned traces unchanged */
-    pol_sha_hex(p->signer, hex);
-    pol_buf_printf(b, ", \"signed_by\": \"%s\"", hex);
+  key_json(b, nl, "bundle\": ");
+  bundle_json(b, p);
+  if (meta && meta->case_sha256) {
+    key_json(b, nl, "case_sha256\": ");
+    name_json(b, meta->case_sha256);
   }
-  pol_buf_puts(b, "}");
-  if (meta && meta->case_sha256) pol_buf_printf(b, ",%s\"case_sha256\": \"%s\"", nl, meta->case_sha256);
-  pol_buf_printf(b, ",%s\"determinations\": [", nl);
+  key_json(b, nl, "determinations\": [");
   uint32_t n = pol_case_nlines(c);
   for (uint32_t i = 0; i < n; i++) {
-    pol_buf_printf(b, "%s%s", i ? "," : "", pretty ? "\n    " : (i ? " " : ""));
+    if (i) pol_buf_lit(b, ",");
+    pol_buf_puts(b, pretty ? "\n    " : (i ? " " : ""));
     line_json(b, vm, c, &lines[i], flags);
   }
-  pol_buf_printf(b, "%s]%s}", pretty && n ? "\n  " : "", pretty ? "\n" : "");
+  if (pretty && n) pol_buf_lit(b, "\n  ");
+  pol_buf_puts(b, pretty ? "]\n}" : "]}");
 }
 
 /* ---- text -------------------------------------------------------------- */

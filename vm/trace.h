@@ -24,6 +24,8 @@
    misleading code points as \uXXXX: one value stays on one line and reads
    as it will be processed. */
 void pol_buf_json_str(pol_Buf *b, const char *s);
+/* The same for s[0..n) (no NUL inside; s need not end there). */
+void pol_buf_json_strn(pol_Buf *b, const char *s, size_t n);
 void pol_buf_text_str(pol_Buf *b, const char *s);
 
 enum {

@@ -13,7 +13,7 @@
 #define POL_BUF_FIRST_CAP 1024    /* bytes at the first allocation */
 #define POL_READ_FIRST_CAP 65536  /* bytes read at first */
 
-void pol_buf_reserve(pol_Buf *b, size_t more)
+void pol_buf_grow(pol_Buf *b, size_t more)
 {
   if (b->n + more + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : POL_BUF_FIRST_CAP;
@@ -28,16 +28,28 @@ void pol_buf_reserve(pol_Buf *b, size_t more)
 void pol_buf_reset(pol_Buf *b) { b->n = 0; if (b->s) b->s[0] = '\0'; }
 void pol_buf_free(pol_Buf *b) { free(b->s); b->s = NULL; b->n = b->cap = 0; }
 
-void pol_buf_put(pol_Buf *b, const char *s, size_t n)
+#define POL_U64_DIGITS 20   /* decimal digits of UINT64_MAX */
+
+void pol_buf_uint(pol_Buf *b, unsigned long long v)
 {
-  pol_buf_reserve(b, n);
-  memcpy(b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = '\0';
+  char tmp[POL_U64_DIGITS];
+  size_t i = sizeof tmp;
+  do {
+    tmp[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  pol_buf_put(b, tmp + i, sizeof tmp - i);
 }
 
-void pol_buf_puts(pol_Buf *b, const char *s) { pol_buf_put(b, s, strlen(s)); }
-void pol_buf_putc(pol_Buf *b, char c) { pol_buf_put(b, &c, 1); }
+void pol_buf_int(pol_Buf *b, long long v)
+{
+  if (v < 0) {
+    pol_buf_putc(b, '-');
+    pol_buf_uint(b, 0ull - (unsigned long long)v);   /* LLONG_MIN too */
+  } else {
+    pol_buf_uint(b, (unsigned long long)v);
+  }
+}
 
 void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
 {

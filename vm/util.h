@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <string.h>
 
 /* FNV-1a over s[0..n).  Borrowed s. */
 static inline uint32_t pol_fnv1a(const void *s, size_t n)
@@ -62,14 +63,46 @@ typedef struct pol_Buf {
   size_t n, cap;
 } pol_Buf;
 
-void pol_buf_reserve(pol_Buf *b, size_t more);   /* room for more bytes; allocates s */
+void pol_buf_grow(pol_Buf *b, size_t more);      /* pol_buf_reserve's slow path */
 void pol_buf_reset(pol_Buf *b);
 void pol_buf_free(pol_Buf *b);
-void pol_buf_put(pol_Buf *b, const char *s, size_t n);
-void pol_buf_puts(pol_Buf *b, const char *s);
-void pol_buf_putc(pol_Buf *b, char c);
 void pol_buf_printf(pol_Buf *b, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
+
+/* The appenders of the writers (docs/performance.md "The writer"): inline,
+   so a literal's length is known at compile time and the common case is a
+   compare and a memcpy.  No printf family: the traces and `polvm eval`
+   write every byte through these, pol_buf_uint / pol_buf_int,
+   pol_buf_dec (decimal.h), pol_buf_date (value.h), the escapers of
+   trace.h and the bundle's fragments (frag.h). */
+
+/* Room for more bytes and the NUL after them; allocates s. */
+static inline void pol_buf_reserve(pol_Buf *b, size_t more)
+{
+  if (b->n + more + 1 > b->cap) pol_buf_grow(b, more);
+}
+
+static inline void pol_buf_put(pol_Buf *b, const char *s, size_t n)
+{
+  pol_buf_reserve(b, n);
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = '\0';
+}
+
+static inline void pol_buf_puts(pol_Buf *b, const char *s)
+{
+  pol_buf_put(b, s, strlen(s));   /* a literal's strlen folds */
+}
+
+static inline void pol_buf_putc(pol_Buf *b, char c) { pol_buf_put(b, &c, 1); }
+
+/* A string literal: its length from sizeof. */
+#define pol_buf_lit(b, lit) pol_buf_put((b), "" lit, sizeof(lit) - 1)
+
+/* Integers in decimal, as printf's %llu / %lld write them. */
+void pol_buf_uint(pol_Buf *b, unsigned long long v);
+void pol_buf_int(pol_Buf *b, long long v);
 
 /* The one read-whole-file loop: reads f to its end, keeping at most
    limit + 1 bytes (*len > limit says the input is larger than limit,

@@ -62,8 +62,26 @@ void pol_format_date(int32_t days, char *buf)
 {
   int y, m, d;
   pol_civil_from_days(days, &y, &m, &d);
-  if (y < 0 || y > 9999) { snprintf(buf, 11, "%s", "0000-00-00"); return; }
-  snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+  if (y < 0 || y > 9999) y = m = d = 0;   /* "0000-00-00" */
+  /* by hand, as "%04d-%02d-%02d" writes it (tests/unit/test_decimal.c) */
+  buf[0] = (char)('0' + y / 1000);
+  buf[1] = (char)('0' + y / 100 % 10);
+  buf[2] = (char)('0' + y / 10 % 10);
+  buf[3] = (char)('0' + y % 10);
+  buf[4] = '-';
+  buf[5] = (char)('0' + m / 10);
+  buf[6] = (char)('0' + m % 10);
+  buf[7] = '-';
+  buf[8] = (char)('0' + d / 10);
+  buf[9] = (char)('0' + d % 10);
+  buf[10] = '\0';
+}
+
+void pol_buf_date(pol_Buf *b, int32_t days)
+{
+  char d[POL_DATE_BUFSIZE];
+  pol_format_date(days, d);
+  pol_buf_put(b, d, POL_DATE_LEN);
 }
 
 int32_t pol_add_months(int32_t days, int32_t months)

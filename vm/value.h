@@ -95,8 +95,13 @@ int32_t pol_days_from_civil(int y, int m, int d);
 void pol_civil_from_days(int32_t z, int *y, int *m, int *d);
 /* Parses exactly "YYYY-MM-DD" of a real calendar date; 0 on success. */
 int pol_parse_date(const char *s, int32_t *out);
-/* Writes "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). */
+/* Writes "YYYY-MM-DD" and a NUL into buf (at least 11 bytes); a day
+   outside the years 0000-9999 as "0000-00-00". */
+#define POL_DATE_LEN 10
+#define POL_DATE_BUFSIZE (POL_DATE_LEN + 1)
 void pol_format_date(int32_t days, char *buf);
+/* The same text appended to b. */
+void pol_buf_date(pol_Buf *b, int32_t days);
 /* Calendar-month arithmetic, clamped to the end of the month. */
 int32_t pol_add_months(int32_t days, int32_t months);
 
