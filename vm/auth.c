@@ -105,10 +105,18 @@ uint32_t pol_auth_changes(const pol_Program *p, const pol_LineResult *lr)
 static void dur_text(pol_Buf *b, const pol_Value *v)
 {
   int32_t m = v->u.r.lo, d = v->u.r.hi;
-  if (m && m % 12 == 0) pol_buf_printf(b, "%ld year%s", (long)(m / 12), m == 12 ? "" : "s");
-  else if (m) pol_buf_printf(b, "%ld month%s", (long)m, m == 1 ? "" : "s");
-  if (m && d) pol_buf_puts(b, " ");
-  if (d || !m) pol_buf_printf(b, "%ld day%s", (long)d, d == 1 ? "" : "s");
+  if (m && m % 12 == 0) {
+    pol_buf_int(b, m / 12);
+    pol_buf_puts(b, m == 12 ? " year" : " years");
+  } else if (m) {
+    pol_buf_int(b, m);
+    pol_buf_puts(b, m == 1 ? " month" : " months");
+  }
+  if (m && d) pol_buf_lit(b, " ");
+  if (d || !m) {
+    pol_buf_int(b, d);
+    pol_buf_puts(b, d == 1 ? " day" : " days");
+  }
 }
 
 void pol_auth_value_text(pol_Buf *b, const pol_Program *p, uint32_t f, const pol_Value *v)
@@ -140,7 +148,6 @@ void pol_auth_value_text(pol_Buf *b, const pol_Program *p, uint32_t f, const pol
 
 void pol_auth_value_json(pol_Buf *b, const pol_Program *p, uint32_t f, const pol_Value *v)
 {
-  char d[11], nb[POL_DEC_BUFSIZE];
   if (f == POL_AUTH_LEVELS && (v->tag == PV_LIST || v->tag == PV_SET)) {
     enum { CAP = 1024 };
     const char **s = malloc(CAP * sizeof *s);
@@ -156,16 +163,18 @@ void pol_auth_value_json(pol_Buf *b, const pol_Program *p, uint32_t f, const pol
     return;
   }
   switch ((pol_Tag)v->tag) {
-  case PV_NUM: pol_dec_format(v->u.d, nb); pol_buf_puts(b, nb); return;
+  case PV_NUM: pol_buf_dec(b, v->u.d); return;
   case PV_STR: pol_buf_json_str(b, v->u.s); return;
-  case PV_DATE: pol_format_date((int32_t)v->aux, d); pol_buf_printf(b, "\"%s\"", d); return;
-  case PV_DUR: {
-    pol_Buf t = {0};
-    dur_text(&t, v);
-    pol_buf_json_str(b, t.s);
-    pol_buf_free(&t);
+  case PV_DATE:
+    pol_buf_lit(b, "\"");
+    pol_buf_date(b, (int32_t)v->aux);
+    pol_buf_lit(b, "\"");
     return;
-  }
+  case PV_DUR:   /* digits, letters and spaces: nothing to escape */
+    pol_buf_lit(b, "\"");
+    dur_text(b, v);
+    pol_buf_lit(b, "\"");
+    return;
   case PV_UNK: case PV_BOOL: case PV_RANGE: case PV_WIN: case PV_SET: case PV_LIST: case PV_REC:
     break;
   }
@@ -182,7 +191,9 @@ static void fields_json(pol_Buf *b, const pol_Program *p, const pol_LineResult *
     if (!(mask >> f & 1u)) continue;
     const pol_Value *v = requested ? &lr->auth[f].requested : &lr->auth[f].value;
     if (requested && v->tag == PV_UNK) continue;
-    pol_buf_printf(b, "%s\"%s\": ", first ? "" : ", ", pol_auth_name(f));
+    pol_buf_puts(b, first ? "\"" : ", \"");
+    pol_buf_puts(b, pol_auth_name(f));
+    pol_buf_lit(b, "\": ");
     first = 0;
     pol_auth_value_json(b, p, f, v);
   }
@@ -192,7 +203,7 @@ static void fields_json(pol_Buf *b, const pol_Program *p, const pol_LineResult *
 void pol_auth_json(pol_Buf *b, const pol_Program *p, const pol_LineResult *lr)
 {
   uint32_t ch = pol_auth_changes(p, lr);
-  pol_buf_printf(b, "{\"modified\": %s, \"requested\": ", ch ? "true" : "false");
+  pol_buf_puts(b, ch ? "{\"modified\": true, \"requested\": " : "{\"modified\": false, \"requested\": ");
   uint32_t reqmask = 0;
   for (uint32_t f = 0; f < POL_AUTH__COUNT; f++)
     if (pol_auth_request_key(f)) reqmask |= 1u << f;
@@ -203,7 +214,9 @@ void pol_auth_json(pol_Buf *b, const pol_Program *p, const pol_LineResult *lr)
   int first = 1;
   for (uint32_t f = 0; f < POL_AUTH__COUNT; f++) {
     if (!(ch >> f & 1u)) continue;
-    pol_buf_printf(b, "%s{\"field\": \"%s\", \"requested\": ", first ? "" : ", ", pol_auth_name(f));
+    pol_buf_puts(b, first ? "{\"field\": \"" : ", {\"field\": \"");
+    pol_buf_puts(b, pol_auth_name(f));
+    pol_buf_lit(b, "\", \"requested\": ");
     first = 0;
     pol_auth_value_json(b, p, f, &lr->auth[f].requested);
     pol_buf_puts(b, ", \"authorized\": ");

@@ -207,12 +207,7 @@ static void bundle_json(pol_Buf *b, const pol_Program *p)
 /* ---- values ------------------------------------------------------------ */
 
 /* The shortest exact text: a JSON number as the case or policy wrote it. */
-static void num_json(pol_Buf *b, pol_Dec n)
-{
-  char buf[POL_DEC_BUFSIZE];
-  pol_dec_format(n, buf);
-  pol_buf_puts(b, buf);
-}
+static void num_json(pol_Buf *b, pol_Dec n) { pol_buf_dec(b, n); }
 
 /* A value as JSON: exact numbers and booleans stay typed; ranges, dates,
    windows and lists become short readable strings. */
@@ -347,18 +342,50 @@ static int first_evidence(const pol_VM *vm, const pol_CritResult *r, uint32_t i)
   return 1;
 }
 
-static void missing_path(const pol_Program *p, const pol_Missing *m, char *buf, size_t n)
+/* Appends s to buf[0..n) at *at as snprintf would (cut to n - 1 bytes,
+   NUL-terminated): the short texts the writers build on the stack. */
+static void cut_cat(char *buf, size_t n, size_t *at, const char *s)
 {
+  size_t len = strlen(s);
+  if (len > n - 1 - *at) len = n - 1 - *at;
+  memcpy(buf + *at, s, len);
+  *at += len;
+  buf[*at] = '\0';
+}
+
+/* The same for v in decimal. */
+static void cut_uint(char *buf, size_t n, size_t *at, unsigned v)
+{
+  char d[12];
+  size_t i = sizeof d - 1;
+  d[i] = '\0';
+  do {
+    d[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  cut_cat(buf, n, at, d + i);
+}
+
+/* The case path of missing record m into buf[0..n) (n >= 1), cut as
+   snprintf cuts it; its length. */
+static size_t missing_path(const pol_Program *p, const pol_Missing *m, char *buf, size_t n)
+{
+  size_t at = 0;
+  if (n == 0) return 0;
+  buf[0] = '\0';
   if (m->rec == POL_MISS_REASON) {   /* verified: a string constant */
-    snprintf(buf, n, "%s", m->idx < p->nk && p->k[m->idx].tag == PV_STR ? p->k[m->idx].u.s : "?");
+    cut_cat(buf, n, &at, m->idx < p->nk && p->k[m->idx].tag == PV_STR ? p->k[m->idx].u.s : "?");
   } else if (m->rec == POL_NOSTR) {
     const pol_Fact *f = &p->facts[m->idx];
-    if (f->scope == POL_SCOPE_LINE) snprintf(buf, n, "request.procedures[].%s", p->str[f->path]);
-    else snprintf(buf, n, "%s", p->str[f->path]);
+    if (f->scope == POL_SCOPE_LINE) cut_cat(buf, n, &at, "request.procedures[].");
+    cut_cat(buf, n, &at, p->str[f->path]);
   } else {
     const pol_RecType *rt = &p->rec[m->rec];
-    snprintf(buf, n, "%s.%s", p->str[rt->path], p->str[rt->fields[m->idx].name]);
+    cut_cat(buf, n, &at, p->str[rt->path]);
+    cut_cat(buf, n, &at, ".");
+    cut_cat(buf, n, &at, p->str[rt->fields[m->idx].name]);
   }
+  return at;
 }
 
 static const pol_CritResult *res_of(const pol_Policy *pol, const pol_LineResult *lr, uint32_t ci)
@@ -702,14 +729,14 @@ static void record_facts(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r, 
   for (uint32_t i = 0; i < r->nmiss; i++) {
     if ((pol_vm_missing(vm)[r->miss0 + i].rec == POL_MISS_REASON) != (reasons != 0)) continue;
     char path[160];
-    missing_path(p, &pol_vm_missing(vm)[r->miss0 + i], path, sizeof path);
+    size_t len = missing_path(p, &pol_vm_missing(vm)[r->miss0 + i], path, sizeof path);
     int dup = 0;
     for (int s = 0; s < *nseen && !dup; s++) dup = strcmp(seen[s], path) == 0;
     if (dup) continue;
-    if (*nseen < 64) snprintf(seen[(*nseen)++], 160, "%s", path);
-    pol_buf_puts(b, *first ? "" : ", ");
+    if (*nseen < 64) memcpy(seen[(*nseen)++], path, len + 1);
+    if (!*first) pol_buf_lit(b, ", ");
     *first = 0;
-    pol_buf_json_str(b, path);
+    pol_buf_json_strn(b, path, len);
   }
 }
 
@@ -744,15 +771,20 @@ static void open_reasons(pol_Buf *why, const pol_VM *vm, const pol_Policy *pol, 
   else missing_facts(why, vm, pol, lr, ci, &first, seen, &nseen, 1);
 }
 
-/* `, "open": [...]` after a `missing` entry's facts when it has reasons
-   (an addition to the trace format, docs/cli.md). */
-static void open_json(pol_Buf *b, pol_Buf *why)
+/* `], "open": [...` after a `missing` entry's facts when it has reasons
+   (an addition to the trace format, docs/cli.md): open_reasons' strings,
+   written in place and taken back when there are none. */
+static void open_json(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
+                      uint32_t ci, const pol_CritResult *r)
 {
-  if (why->n) {
-    pol_buf_puts(b, "], \"open\": [");
-    pol_buf_puts(b, why->s);
+  size_t at = b->n;
+  pol_buf_lit(b, "], \"open\": [");
+  size_t body = b->n;
+  open_reasons(b, vm, pol, lr, ci, r);
+  if (b->n == body) {
+    b->n = at;
+    b->s[at] = '\0';
   }
-  pol_buf_free(why);
 }
 
 static void crit_head(pol_Buf *b, const pol_Program *p, uint32_t ci, const char *idkey,
@@ -969,9 +1001,7 @@ static void missing(Out *o, uint32_t ci)
     int first = 1, nseen = 0;
     char seen[64][160];
     missing_facts(o->b, o->vm, o->pol, o->lr, ci, &first, seen, &nseen, 0);
-    pol_Buf why = {0};
-    open_reasons(&why, o->vm, o->pol, o->lr, ci, NULL);
-    open_json(o->b, &why);
+    open_json(o->b, o->vm, o->pol, o->lr, ci, NULL);
     pol_buf_puts(o->b, "], \"text\": ");
     pol_frag_json(o->b, p, cr->text);
     chosen_json(o->b, p, ci);
@@ -986,8 +1016,9 @@ static void missing(Out *o, uint32_t ci)
    "assess level_of_care" for an assess block. */
 static void cond_name(char *buf, size_t n, const pol_Program *p, const pol_Branch *br)
 {
-  if (br->aspect != POL_NOSTR) snprintf(buf, n, "assess %s", p->str[br->aspect]);
-  else snprintf(buf, n, "branch %s", p->str[br->name]);
+  size_t at = 0;
+  cut_cat(buf, n, &at, br->aspect != POL_NOSTR ? "assess " : "branch ");
+  cut_cat(buf, n, &at, p->str[br->aspect != POL_NOSTR ? br->aspect : br->name]);
 }
 
 /* A branch condition that is unknown, in `missing`: which branch judges
@@ -1011,9 +1042,7 @@ static void cond_missing(Out *o, uint32_t b)
   int first = 1, nseen = 0;
   char seen[64][160];
   record_facts(o->b, o->vm, &o->lr->cond[b - o->pol->branch0], &first, seen, &nseen, 0);
-  pol_Buf why = {0};
-  open_reasons(&why, o->vm, NULL, NULL, 0, &o->lr->cond[b - o->pol->branch0]);
-  open_json(o->b, &why);
+  open_json(o->b, o->vm, NULL, NULL, 0, &o->lr->cond[b - o->pol->branch0]);
   pol_buf_puts(o->b, "], \"text\": ");
   pol_frag_json(o->b, p, br->text);
   pol_buf_puts(o->b, "}");
@@ -1023,7 +1052,10 @@ static void cond_missing(Out *o, uint32_t b)
 static const char *otherwise_text(const pol_Program *p, const pol_Policy *pol, char *buf, size_t n)
 {
   if (pol->otherwise_text != POL_NOSTR) return p->str[pol->otherwise_text];
-  snprintf(buf, n, "No branch of policy %s applies to this line", p->str[pol->id]);
+  size_t at = 0;
+  cut_cat(buf, n, &at, "No branch of policy ");
+  cut_cat(buf, n, &at, p->str[pol->id]);
+  cut_cat(buf, n, &at, " applies to this line");
   return buf;
 }
 
@@ -1060,9 +1092,7 @@ static void auth_missing(Out *o)
     char seen[64][160];
     pol_CritResult r = {PS_UNKNOWN, 0, 0, a->miss0, a->nmiss};
     record_facts(o->b, o->vm, &r, &first, seen, &nseen, 0);
-    pol_Buf why = {0};
-    open_reasons(&why, o->vm, NULL, NULL, 0, &r);
-    open_json(o->b, &why);
+    open_json(o->b, o->vm, NULL, NULL, 0, &r);
     pol_buf_lit(o->b, "], \"text\": \"The authorized ");
     pol_buf_puts(o->b, pol_auth_name(f));
     pol_buf_lit(o->b, " is unknown\"}");
@@ -1167,8 +1197,13 @@ static void view_json(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr0, c
     crit_head(b, p, ci, "id", r->status);
     pol_buf_puts(b, ", \"source\": ");
     char src[512];
-    snprintf(src, sizeof src, "%s:%u:%u", p->str[cr->file], cr->line, cr->col);
-    pol_buf_json_str(b, src);
+    size_t at = 0;
+    cut_cat(src, sizeof src, &at, p->str[cr->file]);
+    cut_cat(src, sizeof src, &at, ":");
+    cut_uint(src, sizeof src, &at, cr->line);
+    cut_cat(src, sizeof src, &at, ":");
+    cut_uint(src, sizeof src, &at, cr->col);
+    pol_buf_json_strn(b, src, at);
     if (cr->flags & POL_CRIT_EXCLUSION) pol_buf_puts(b, ", \"exclusion\": true");
     if (cr->cite != POL_NOSTR) {
       pol_buf_puts(b, ", \"cite\": ");
