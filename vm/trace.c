@@ -77,14 +77,15 @@ static char *put_u4(char *o, uint32_t cp)
    escape (\" \\ \n \t \r); 'u' \u00XX; 'h' a
    lead byte that may start one of the misleading code points (U+0080..9F
    start with c2, U+061C with d8, U+200B.. with e2, U+FEFF and U+FFF9.. with
-   ef; every other code point passes unchanged, byte by byte). */
+   ef; an overlong form of any of them, which utf8_at does not refuse, with
+   e0 or f0; every other code point passes unchanged, byte by byte). */
 static const char json_class[256] = {
   ['\b'] = 'u', [1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u', [6] = 'u', [7] = 'u',
   [0] = 'u', ['\t'] = 'e', ['\n'] = 'e', [0x0b] = 'u', [0x0c] = 'u', ['\r'] = 'e', [0x0e] = 'u',
   [0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u', [0x15] = 'u',
   [0x16] = 'u', [0x17] = 'u', [0x18] = 'u', [0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u',
   [0x1d] = 'u', [0x1e] = 'u', [0x1f] = 'u', ['"'] = 'e', ['\\'] = 'e', [0x7f] = 'u',
-  [0xc2] = 'h', [0xd8] = 'h', [0xe2] = 'h', [0xef] = 'h',
+  [0xc2] = 'h', [0xd8] = 'h', [0xe0] = 'h', [0xe2] = 'h', [0xef] = 'h', [0xf0] = 'h',
 };
 
 /* One escaping function per output format: every string that did not
@@ -116,7 +117,7 @@ void pol_buf_json_strn(pol_Buf *b, const char *s, size_t n)
     case 'h':
       /* at most 3 bytes in, 6 out: within the reserve; a sequence cut by
          the end or the NUL is not valid and passes as it is */
-      if (end - p >= (ch >= 0xe0 ? 3 : 2) && (cp = utf8_at(p, &len)) != 0 && hidden_cp(cp)) {
+      if (end - p >= (ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2) && (cp = utf8_at(p, &len)) != 0 && hidden_cp(cp)) {
         o = put_u4(o, cp);
         p += len;
       }

@@ -24,7 +24,8 @@
  * and calloc made by this file and by libpolvm.a goes through the counters
  * below (jansson and libc allocate through their own references and are
  * not counted; neither is reached by pol_vm_eval).  After the warm-up pass
- * the VM must allocate nothing (vm/vm.h); the exit status is 1 if it does.
+ * the VM and the trace writers must allocate nothing (vm/vm.h); the exit
+ * status is 1 if they do.
  *
  * Ownership: everything is owned by main and freed before it returns.
  */
@@ -468,8 +469,8 @@ int main(int argc, char **argv)
       save(f, prefix, &b, &x, counting, same);
       fclose(f);
     }
-    if (!counting || x.off.allocs || x.on.allocs) {
-      fprintf(stderr, "bench_eval: steady-state pol_vm_eval allocated, or could not count\n");
+    if (!counting || x.off.allocs || x.on.allocs || x.js.allocs || x.cj.allocs) {
+      fprintf(stderr, "bench_eval: steady-state pol_vm_eval or a trace writer allocated, or could not count\n");
       rc = 1;
     }
     if (!same) {

@@ -27,7 +27,8 @@
 # (200), BENCH_CFLAGS (-O2 -g), BENCH_COMPLETION_SEEDS (1-20),
 # BENCH_PROFILE=1 (perf profile of
 # bench_eval at the end, if perf works).
-# Exit 1 if steady-state evaluation allocates or trace on/off disagree.
+# Exit 1 if steady-state evaluation or a trace writer allocates, or trace
+# on/off disagree.
 set -eu
 B=${1:-build}
 W=$B/bench
@@ -188,7 +189,7 @@ awk -v cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/de
     row("  trace on / off (time per case)", sprintf("x%.2f", off / on), "<= x1.30", "", ok(off / on <= 1.3), "")
     row("  trace + JSON output (trace --format json)", rate(js), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / js, n("eval.json_bytes")))
     row("  trace + compact JSON output (polvm eval)", rate(cj), "", "", "", sprintf("x%.1f of trace off; %.0f bytes/case", off / cj, n("eval.compact_bytes")))
-    row("  allocations in timed passes", sprintf("%d/%d/%d/%d", n("eval.allocs_off"), n("eval.allocs_on"), n("eval.allocs_json"), n("eval.allocs_compact")), "0", "", ok(n("eval.alloc_counter") && n("eval.allocs_off") + n("eval.allocs_on") == 0), "off/on/json/compact, all cases")
+    row("  allocations in timed passes", sprintf("%d/%d/%d/%d", n("eval.allocs_off"), n("eval.allocs_on"), n("eval.allocs_json"), n("eval.allocs_compact")), "0", "", ok(n("eval.alloc_counter") && n("eval.allocs_off") + n("eval.allocs_on") + n("eval.allocs_json") + n("eval.allocs_compact") == 0), "off/on/json/compact, all cases")
     print "parts of the end-to-end path, in process"
     row("  JSON parse (jansson json_loadb)", rate(n("eval.parse_cps")), "", "", "", sprintf("%.0f MB/s", n("eval.parse_mbps")))
     row("  case load (pol_case_load)", rate(n("eval.load_cps")), "", "", "", "from the jansson document")
