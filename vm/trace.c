@@ -268,13 +268,15 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
 static void value_text(pol_Buf *b, const pol_Program *p, const pol_Value *v)
 {
   if (v->tag == PV_STR) { pol_buf_text_str(b, v->u.s); return; }
-  if (v->tag == PV_UNK) { pol_buf_puts(b, "unknown"); return; }
-  pol_Buf t = {0};
-  value_json(&t, p, v);
-  /* strip the quotes of the readable strings */
-  if (t.n >= 2 && t.s[0] == '"') { t.s[t.n - 1] = '\0'; pol_buf_puts(b, t.s + 1); }
-  else pol_buf_puts(b, t.s);
-  pol_buf_free(&t);
+  if (v->tag == PV_UNK) { pol_buf_lit(b, "unknown"); return; }
+  size_t at = b->n;
+  value_json(b, p, v);
+  /* strip the quotes of the readable strings, in place */
+  if (b->n - at >= 2 && b->s[at] == '"') {
+    memmove(b->s + at, b->s + at + 1, b->n - at - 2);
+    b->n -= 2;
+    b->s[b->n] = '\0';
+  }
 }
 
 /* ---- per-criterion records --------------------------------------------- */
@@ -554,23 +556,51 @@ static void witness_json(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
   wit_roles_json(b, vm, e, POL_NOSTR, pol_vm_witnesses(vm)[e->wit0].wit);
 }
 
+/* " (DATE)" and "+N more" of the witness texts. */
+static void date_text(pol_Buf *b, const char *date)
+{
+  pol_buf_lit(b, " (");
+  pol_buf_puts(b, date);
+  pol_buf_lit(b, ")");
+}
+
+static void more_text(pol_Buf *b, uint32_t more)
+{
+  pol_buf_lit(b, "+");
+  pol_buf_uint(b, more);
+  pol_buf_lit(b, " more");
+}
+
+/* A text line of three pieces and '\n': "INDENTcites: CITE". */
+static void line_text(pol_Buf *b, const char *a, const char *m, const char *c)
+{
+  pol_buf_puts(b, a);
+  pol_buf_puts(b, m);
+  pol_buf_puts(b, c);
+  pol_buf_lit(b, "\n");
+}
+
 /* "imaging #2 (2025-03-01): modality mri, region sij" */
 static void wit_item_text(pol_Buf *b, const pol_Program *p, const pol_WitRec *r)
 {
   const pol_Witness *d = &p->wit[r->wit];
   char date[11];
-  pol_buf_printf(b, "%s #%u", p->str[d->list], r->index + 1);
+  pol_buf_puts(b, p->str[d->list]);
+  pol_buf_lit(b, " #");
+  pol_buf_uint(b, r->index + 1u);
   const pol_RecType *rt = wit_rec(p, &r->item);
   if (!rt) {
     pol_buf_puts(b, ": ");
     value_text(b, p, &r->item);
     return;
   }
-  if (wit_date(p, rt, &r->item, date)) pol_buf_printf(b, " (%s)", date);
+  if (wit_date(p, rt, &r->item, date)) date_text(b, date);
   int first = 1;
   for (uint32_t k = 0; k < rt->nfields; k++) {
     if (!wit_shows(p, d, rt, k) || strcmp(p->str[rt->fields[k].name], "date") == 0) continue;
-    pol_buf_printf(b, "%s%s ", first ? ": " : ", ", p->str[rt->fields[k].name]);
+    pol_buf_puts(b, first ? ": " : ", ");
+    pol_buf_puts(b, p->str[rt->fields[k].name]);
+    pol_buf_lit(b, " ");
     first = 0;
     value_text(b, p, &((const pol_Value *)r->item.u.p)[k]);
   }
@@ -580,11 +610,14 @@ static void wit_conj_text(pol_Buf *b, const pol_Program *p, const pol_Witness *d
                           uint32_t mask)
 {
   if (!mask) return;
-  pol_buf_printf(b, "; %s ", what);
+  pol_buf_lit(b, "; ");
+  pol_buf_puts(b, what);
+  pol_buf_lit(b, " ");
   int first = 1;
   for (uint32_t k = 0; k < d->nconj && k < 32; k++)
     if (mask >> k & 1u) {
-      pol_buf_printf(b, "%s%s", first ? "" : ", ", p->str[p->witdata[d->data0 + d->nfields + 2 * k + 1]]);
+      if (!first) pol_buf_lit(b, ", ");
+      pol_buf_puts(b, p->str[p->witdata[d->data0 + d->nfields + 2 * k + 1]]);
       first = 0;
     }
 }
@@ -623,10 +656,14 @@ static void wit_roles_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, uin
       if (r->parent != parent || r->wit != wit || r->role != role) continue;
       /* nested, a witness needs no label: "imaging #3; findings #1: ..." */
       if (!any && nested && role == PWR_WITNESS) pol_buf_puts(b, "; ");
-      else if (!any) pol_buf_printf(b, "%s%s: ", nested ? "; " : "", label[role]);
+      else if (!any) {
+        if (nested) pol_buf_lit(b, "; ");
+        pol_buf_puts(b, label[role]);
+        pol_buf_lit(b, ": ");
+      }
       else pol_buf_puts(b, "; ");
       any = 1;
-      if (r->index == POL_NOSTR) pol_buf_printf(b, "+%u more", r->more);
+      if (r->index == POL_NOSTR) more_text(b, r->more);
       else if (role == PWR_WITNESS || role == PWR_CLOSEST) wit_one_text(b, vm, e, j);
       else wit_item_text(b, p, r);
     }
@@ -675,18 +712,24 @@ static void witness_ref_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
     }
     if (r->role == PWR_CLOSEST) {
       char date[11];
-      pol_buf_printf(b, " [closest: %s #%u", p->str[p->wit[r->wit].list], r->index + 1);
-      if (wit_date(p, wit_rec(p, &r->item), &r->item, date)) pol_buf_printf(b, " (%s)", date);
+      pol_buf_lit(b, " [closest: ");
+      pol_buf_puts(b, p->str[p->wit[r->wit].list]);
+      pol_buf_lit(b, " #");
+      pol_buf_uint(b, r->index + 1u);
+      if (wit_date(p, wit_rec(p, &r->item), &r->item, date)) date_text(b, date);
       pol_buf_puts(b, "]");
       continue;
     }
     pol_buf_puts(b, first ? " [counted: " : ", ");
     first = 0;
     char date[11];
-    if (r->index == POL_NOSTR) pol_buf_printf(b, "+%u more", r->more);
-    else pol_buf_printf(b, "#%u", r->index + 1);
+    if (r->index == POL_NOSTR) more_text(b, r->more);
+    else {
+      pol_buf_lit(b, "#");
+      pol_buf_uint(b, r->index + 1u);
+    }
     if (r->index != POL_NOSTR && wit_date(p, wit_rec(p, &r->item), &r->item, date))
-      pol_buf_printf(b, " (%s)", date);
+      date_text(b, date);
   }
   if (!first) pol_buf_puts(b, "]");
 }
@@ -1375,11 +1418,22 @@ static void evidence_text(pol_Buf *b, const pol_VM *vm, const pol_CritResult *r,
     if (!first_evidence(vm, r, i)) continue;
     const pol_EvRec *e = &pol_vm_evidence(vm)[r->ev0 + i];
     const pol_Evid *d = &p->evid[e->evid];
-    if (d->query != POL_NOSTR) pol_buf_printf(b, "%s[%s] => ", indent, p->str[d->query]);
-    else pol_buf_printf(b, "%s%s = ", indent, p->str[d->fact]);
+    pol_buf_puts(b, indent);
+    if (d->query != POL_NOSTR) {
+      pol_buf_lit(b, "[");
+      pol_buf_puts(b, p->str[d->query]);
+      pol_buf_lit(b, "] => ");
+    } else {
+      pol_buf_puts(b, p->str[d->fact]);
+      pol_buf_lit(b, " = ");
+    }
     value_text(b, p, &e->v);
-    if (d->expected != POL_NOSTR) pol_buf_printf(b, "   (expected %s)", p->str[d->expected]);
-    pol_buf_puts(b, "\n");
+    if (d->expected != POL_NOSTR) {
+      pol_buf_lit(b, "   (expected ");
+      pol_buf_puts(b, p->str[d->expected]);
+      pol_buf_lit(b, ")");
+    }
+    pol_buf_lit(b, "\n");
     witness_text(b, vm, e, indent);
   }
 }
@@ -1390,21 +1444,31 @@ static void reason_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, con
   const pol_Program *p = pol_vm_program(vm);
   const pol_Crit *cr = &p->crit[ci];
   const pol_CritResult *r = res_of(pol, lr, ci);
-  pol_buf_printf(b, "  %*s- %s%s %s: %s\n", depth * 2, "",
-                 (cr->flags & POL_CRIT_PREREQ) ? "prerequisite " : "", p->str[cr->id],
-                 (cr->flags & POL_CRIT_EXCLUSION) ? "APPLIES" : "NOT MET", p->str[cr->text]);
-  char ind[64];
-  snprintf(ind, sizeof ind, "      %*s", depth * 2, "");
+  char ind[64];   /* 6 + 2 * depth spaces (as "%*s" pads), cut to fit */
+  size_t nind = 6 + 2 * (size_t)depth < sizeof ind - 1 ? 6 + 2 * (size_t)depth : sizeof ind - 1;
+  memset(ind, ' ', nind);
+  ind[nind] = '\0';
+  pol_buf_lit(b, "  ");
+  for (int i = 0; i < depth; i++) pol_buf_lit(b, "  ");
+  pol_buf_lit(b, "- ");
+  if (cr->flags & POL_CRIT_PREREQ) pol_buf_lit(b, "prerequisite ");
+  pol_buf_puts(b, p->str[cr->id]);
+  pol_buf_puts(b, (cr->flags & POL_CRIT_EXCLUSION) ? " APPLIES: " : " NOT MET: ");
+  pol_buf_puts(b, p->str[cr->text]);
+  pol_buf_lit(b, "\n");
   if (cr->kind == PC_LEAF) evidence_text(b, vm, r, ind);
   chosen_text(b, p, ci, ind);
-  if (cr->cite != POL_NOSTR) pol_buf_printf(b, "%scites: %s\n", ind, p->str[cr->cite]);
-  if (cr->next != POL_NOSTR) pol_buf_printf(b, "%snext step: %s\n", ind, p->str[cr->next]);
+  if (cr->cite != POL_NOSTR) line_text(b, ind, "cites: ", p->str[cr->cite]);
+  if (cr->next != POL_NOSTR) line_text(b, ind, "next step: ", p->str[cr->next]);
   for (uint32_t j = 0; j < cr->nchildren; j++) {
     uint32_t k = p->crit_children[cr->child0 + j];
     uint8_t st = res_of(pol, lr, k)->status;
     if (cr->kind == PC_ALL && st == PS_NOT_MET) reason_text(b, vm, pol, lr, k, depth + 1);
-    else if (cr->kind != PC_ALL)
-      pol_buf_printf(b, "%s%s %s\n", ind, p->str[p->crit[k].id], status_word(st));
+    else if (cr->kind != PC_ALL) {
+      pol_buf_puts(b, ind);
+      pol_buf_puts(b, p->str[p->crit[k].id]);
+      line_text(b, " ", status_word(st), "");
+    }
   }
 }
 
@@ -1578,7 +1642,9 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
   pol_sha_hex(p->sha256, hex);
   pol_buf_puts(b, "Case ");
   pol_buf_text_str(b, pol_case_id(c));
-  pol_buf_printf(b, "\nBundle sha256 %.16s... built %s\n", hex, p->str[p->built]);
+  pol_buf_lit(b, "\nBundle sha256 ");
+  pol_buf_put(b, hex, 16);
+  line_text(b, "... built ", p->str[p->built], "");
   if (p->sig == POL_SIG_VALID) {
     pol_sha_hex(p->signer, hex);
     pol_buf_printf(b, "Bundle signed by %s\n", hex);
@@ -1591,10 +1657,12 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     const pol_LineInfo *li = pol_case_line(c, lr->line);
     char det[16];
     upper(det, sizeof det, pol_det_name(lr->det));
-    pol_buf_printf(b, "\n== Line %d  CPT ", li->number);
+    pol_buf_lit(b, "\n== Line ");
+    pol_buf_int(b, li->number);
+    pol_buf_lit(b, "  CPT ");
     if (li->cpt) pol_buf_text_str(b, li->cpt);
     else pol_buf_puts(b, "(none)");
-    pol_buf_printf(b, "  ->  %s ==\n", det);
+    line_text(b, "  ->  ", det, " ==");
     review_text(b, li, lr->det);
     if (lr->recommended >= 0) {
       upper(det, sizeof det, pol_det_name((pol_Det)lr->recommended));
@@ -1605,8 +1673,10 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
       continue;
     }
     const pol_Policy *pol = &p->pol[lr->policy];
-    pol_buf_printf(b, "Policy %s \"%s\", version %s\n", p->str[pol->id], p->str[pol->title],
-                   p->str[pol->version]);
+    pol_buf_lit(b, "Policy ");
+    pol_buf_puts(b, p->str[pol->id]);
+    pol_buf_lit(b, " \"");
+    line_text(b, p->str[pol->title], "\", version ", p->str[pol->version]);
     if (lr->branch == POL_NOSTR) {
       no_branch_text(b, vm, lr);
       if (lr->det != PD_APPROVE) steps_text(b, p, lr->policy, POL_NOSTR, 1);
@@ -1614,7 +1684,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
       continue;
     }
     const pol_Branch *br = &p->branches[lr->branch];
-    pol_buf_printf(b, "Criteria %s\n", p->str[br->name]);
+    line_text(b, "Criteria ", p->str[br->name], "");
     if (pol_auth_shown(lr)) auth_text(b, vm, lr);
     if (lr->line_det != PD_APPROVE && lr->line_det != PD_PEND) {
       /* the heading only over a reason: a refer on an unknown criterion
@@ -1644,7 +1714,11 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
       total++;
       met += res_of(pol, lr, ci)->status == PS_MET;
     }
-    pol_buf_printf(b, "\nSummary of policy compliance: %u of %u criteria met\n", met, total);
+    pol_buf_lit(b, "\nSummary of policy compliance: ");
+    pol_buf_uint(b, met);
+    pol_buf_lit(b, " of ");
+    pol_buf_uint(b, total);
+    pol_buf_lit(b, " criteria met\n");
     pol_buf_puts(b, "  | Criterion | Status | Evidence |\n  |---|---|---|\n");
     for (uint32_t j = 0; j < pol->ncrit; j++) {
       const pol_CritResult *r = &lr->crit[j];
@@ -1653,16 +1727,26 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
       const char *st = (cr->flags & POL_CRIT_EXCLUSION)
                          ? (r->status == PS_MET ? "APPLIES" : r->status == PS_NOT_MET ? "does not apply" : "UNKNOWN")
                          : status_word(r->status);
-      pol_buf_printf(b, "  | %s%s | %s | ", cr->parent != POL_NOSTR ? "  " : "", p->str[cr->id], st);
+      pol_buf_puts(b, cr->parent != POL_NOSTR ? "  |   " : "  | ");
+      pol_buf_puts(b, p->str[cr->id]);
+      pol_buf_lit(b, " | ");
+      pol_buf_puts(b, st);
+      pol_buf_lit(b, " | ");
       int first = 1;
       for (uint32_t e = 0; cr->kind == PC_LEAF && e < r->nev; e++) {
         if (!first_evidence(vm, r, e)) continue;
         const pol_EvRec *ev = &pol_vm_evidence(vm)[r->ev0 + e];
-        pol_buf_printf(b, "%s%s = ", first ? "" : "; ", p->str[p->evid[ev->evid].fact]);
+        if (!first) pol_buf_lit(b, "; ");
+        pol_buf_puts(b, p->str[p->evid[ev->evid].fact]);
+        pol_buf_lit(b, " = ");
         value_text(b, p, &ev->v);
         uint32_t x = p->evid[ev->evid].expected;
         /* a bool shown as true/false already says whether it is as expected */
-        if (x != POL_NOSTR && ev->v.tag != PV_BOOL) pol_buf_printf(b, " (%s)", p->str[x]);
+        if (x != POL_NOSTR && ev->v.tag != PV_BOOL) {
+          pol_buf_lit(b, " (");
+          pol_buf_puts(b, p->str[x]);
+          pol_buf_lit(b, ")");
+        }
         witness_ref_text(b, vm, ev);
         first = 0;
       }
