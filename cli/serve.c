@@ -499,7 +499,7 @@ void srv_created_date(const json_t *root, int64_t received, char out[11])
    ClaimResponse (fhir 1), or the one of a response Bundle (fhir 2), one
    processNote each (type display, numbered after its own).  0, or -1 when
    the FHIR answer could not be read back (out of memory). */
-static int add_reader_notes(pol_Buf *out, const pol_Case *c, int fhir)
+int srv_reader_notes(pol_Buf *out, const pol_Case *c, int fhir)
 {
   const char *s = pol_case_notes(c);
   if (!*s) return 0;
@@ -617,7 +617,7 @@ static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, doubl
     } else {
       pol_trace_json(&out, w->vm, w->c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
     }
-    if (!bad) bad = add_reader_notes(&out, w->c, fhir) != 0;
+    if (!bad) bad = srv_reader_notes(&out, w->c, fhir) != 0;
     pol_trace_json(&compact, w->vm, w->c, lines, NULL, POL_TRACE_COMPACT);
     json_t *ct = bad ? NULL : json_loadb(compact.s, compact.n, 0, NULL);
     size_t n = pol_case_nlines(w->c);
