@@ -878,7 +878,7 @@ static uint32_t qr_value(pol_FhirFast *f, uint32_t items, const char *link, uint
   for (uint32_t it = first(f, items); it != NONE && !f->failed; it = next_item(f, items, it)) {
     uint32_t l0 = 0;
     const char *l = sv(f, link_of(f, it), &l0);
-    if (!l || l0 != ll || memcmp(l, link, ll) != 0) continue;
+    if (!l || l0 != ll || (ll && (l[0] != link[0] || memcmp(l, link, ll) != 0))) continue;
     if (reclist) {
       if (out == NONE) out = o_new(f, O_ARR);
       if (GET(it, "item") != NONE) o_append(f, out, qr_record(f, it, POL_TREC(t), link, ll, depth));
