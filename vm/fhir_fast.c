@@ -82,6 +82,13 @@ struct pol_FhirFast {
   size_t nages, acap;
   uint32_t *lid;            /* tape index -> its linkId's (NONE: none, LID_UNSET: not looked up) */
   size_t lidcap;
+  /* info(...): the supportingInfo entries of the last node and element
+     asked (their tape index and category.coding), in order */
+  int ic_ok;
+  uint32_t ic_j, ic_res;
+  const char *ic_elem;
+  uint32_t *ic;
+  size_t nic, iccap;
   pol_Buf raw, out, tmp;
 };
 
@@ -200,6 +207,7 @@ void pol_fhir_fast_free(pol_FhirFast *f)
   free(f->on);
   free(f->ages);
   free(f->lid);
+  free(f->ic);
   pol_buf_free(&f->raw);
   pol_buf_free(&f->out);
   pol_buf_free(&f->tmp);
@@ -611,18 +619,33 @@ static int in_seqs(const pol_FhirFast *f, uint32_t sq, const Seqs *s)
   return 0;
 }
 
-/* info(...): fhir_in.c's conv_info. */
+/* info(...): fhir_in.c's conv_info.  The sequences and the entries they
+   pick are the same for every name asked of one node (a line's fields):
+   found once. */
 static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, const char *name, uint32_t t)
 {
-  Seqs s = {{0}, 0};
-  if (walk(f, n->j, elem, seq_visit, &s) < 0) return NONE;
+  if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && strcmp(f->ic_elem, elem) == 0)) {
+    Seqs s = {{0}, 0};
+    f->ic_ok = 0;
+    if (walk(f, n->j, elem, seq_visit, &s) < 0) return NONE;
+    f->nic = 0;
+    uint32_t infos = GET(f->res[n->res].r, "supportingInfo");
+    for (uint32_t si = first(f, infos); si != NONE; si = next_item(f, infos, si)) {
+      if (!in_seqs(f, GET(si, "sequence"), &s)) continue;
+      f->ic = grow(f->ic, &f->iccap, f->nic + 2, sizeof *f->ic);
+      f->ic[f->nic++] = si;
+      f->ic[f->nic++] = GET(GET(si, "category"), "coding");
+    }
+    f->ic_ok = 1;
+    f->ic_j = n->j;
+    f->ic_res = n->res;
+    f->ic_elem = elem;
+  }
   int list = POL_TKIND(t) == PK_LIST;
   uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
   uint32_t out = list ? o_new(f, O_ARR) : NONE;
-  uint32_t infos = GET(f->res[n->res].r, "supportingInfo");
-  for (uint32_t si = first(f, infos); si != NONE; si = next_item(f, infos, si)) {
-    if (!in_seqs(f, GET(si, "sequence"), &s)) continue;
-    uint32_t cod = GET(GET(si, "category"), "coding");
+  for (size_t e = 0; e < f->nic; e += 2) {
+    uint32_t si = f->ic[e], cod = f->ic[e + 1];
     int hit = 0;
     for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
       uint32_t cl = 0;
@@ -1089,6 +1112,7 @@ static int to_case(pol_FhirFast *f)
   const pol_Program *p = f->p;
   f->nres = f->nnodes = f->non = f->nages = 0;
   f->failed = 0;
+  f->ic_ok = 0;
   pol_buf_reset(&f->raw);
   pol_buf_reset(&f->out);
   uint32_t root = 0;
