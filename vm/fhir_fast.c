@@ -34,7 +34,6 @@
 #define SEQ_MAX 64           /* fhir_in.c's Seqs */
 #define QR_DEPTH 16          /* fhir_in.c's qr_walk / qr_value depth */
 #define MAX_RES 100000u      /* as fhir_in.c */
-#define LID_UNSET (UINT32_MAX - 1)
 
 enum { O_OBJ = 1, O_ARR, O_RAW };
 
@@ -80,7 +79,7 @@ struct pol_FhirFast {
   uint32_t doc;
   Age *ages;
   size_t nages, acap;
-  uint32_t *lid;            /* tape index -> its linkId's (NONE: none, LID_UNSET: not looked up) */
+  uint32_t *lid;            /* tape index -> its linkId's + 1 (0: not looked up yet) */
   size_t lidcap;
   /* info(...): the supportingInfo entries of the last node and element
      asked (their tape index and category.coding), in order */
@@ -846,8 +845,8 @@ static uint32_t qr_value(pol_FhirFast *f, uint32_t items, const char *link, uint
 /* GET(it, "linkId"), remembered: items are looked at again and again. */
 static uint32_t link_of(pol_FhirFast *f, uint32_t it)
 {
-  if (f->lid[it] == LID_UNSET) f->lid[it] = GET(it, "linkId");
-  return f->lid[it];
+  if (!f->lid[it]) f->lid[it] = GET(it, "linkId") + 1;   /* NONE + 1 == 0: looked up again */
+  return f->lid[it] - 1;
 }
 
 static uint32_t answers(pol_FhirFast *f, uint32_t item, uint32_t t)
@@ -1133,7 +1132,7 @@ static int to_case(pol_FhirFast *f)
     if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) {
       if (!lid_ready) {   /* once per Bundle, for the first QuestionnaireResponse */
         f->lid = grow(f->lid, &f->lidcap, f->nt, sizeof *f->lid);
-        for (size_t k = 0; k < f->nt; k++) f->lid[k] = LID_UNSET;
+        memset(f->lid, 0, f->nt * sizeof *f->lid);
         lid_ready = 1;
       }
       qr_walk(f, GET(f->res[i].r, "item"), 0);
