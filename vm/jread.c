@@ -1125,6 +1125,34 @@ int pol_jread_case(pol_JRead *r, pol_Case *c, const char *text, size_t len, json
 
 static int tape_value(pol_JRead *r, int depth);
 
+/* scan_string, with the common case inline: a string that ends, with no
+   escape, control or non-ASCII byte, within its first 16 bytes. */
+static inline int tape_string(pol_JRead *r, int *esc)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const unsigned char *p = r->p_;
+  if (r->e - p >= 16) {
+    uint64_t x, m;
+    memcpy(&x, p, 8);
+    m = swar_stop(x);
+    if (!m) {
+      memcpy(&x, p + 8, 8);
+      m = swar_stop(x);
+      p += 8;
+    }
+    if (m) {
+      p += __builtin_ctzll(m) >> 3;
+      if (*p == '"') {
+        r->p_ = p + 1;
+        *esc = 0;
+        return 0;
+      }
+    }
+  }
+#endif
+  return scan_string(r, esc);
+}
+
 static int tape_grow(pol_JRead *r)
 {
   if (r->ntape >= UINT32_MAX - 1) return -1;
@@ -1154,7 +1182,7 @@ static int tape_object(pol_JRead *r, int depth)
     if (r->p_ >= r->e || *r->p_ != '"') return -1;
     const unsigned char *ks = ++r->p_;
     int esc;
-    if (scan_string(r, &esc) || esc) return -1;   /* an escaped key: the reference path */
+    if (tape_string(r, &esc) || esc) return -1;   /* an escaped key: the reference path */
     uint32_t klen = (uint32_t)(r->p_ - 1 - ks);
     KeyRef k = {(uint32_t)(ks - r->b), klen, 0};
     /* duplicates, pairwise; a large object goes to the reference path */
@@ -1218,7 +1246,7 @@ static int tape_value(pol_JRead *r, int depth)
     return tape_array(r, depth + 1);
   case '"':
     r->p_++;
-    if (scan_string(r, &esc)) return -1;
+    if (tape_string(r, &esc)) return -1;
     return tape_push(r, off, (uint32_t)(r->p_ - r->b - off - 2) | (esc ? POL_JTAPE_ESC : 0));
   case 't': return lit(r, "true", 4) ? -1 : tape_push(r, off, 0);
   case 'f': return lit(r, "false", 5) ? -1 : tape_push(r, off, 0);
