@@ -19,10 +19,24 @@
 
 typedef cli_Loaded Loaded;
 
+/* The reader's notes on the case of input line line_no (a FHIR Bundle's:
+   docs/fhir.md), one line each, "polvm: -:LINE: note: CODE path: message",
+   appended to notes. */
+static void line_notes(const pol_Case *c, unsigned long line_no, pol_Buf *notes)
+{
+  for (const char *s = pol_case_notes(c); *s;) {
+    const char *e = strchr(s, '\n');
+    size_t k = e ? (size_t)(e - s) : strlen(s);
+    pol_buf_printf(notes, "polvm: -:%lu: note: %.*s\n", line_no, (int)k, s);
+    s += k + (e != NULL);
+  }
+}
+
 /* The answer to one case line (line_no, text[0..n)) appended to out:
-   its compact JSON trace, or {"line_no": N, ["case_id": ID, ]"error": E}. */
+   its compact JSON trace, or {"line_no": N, ["case_id": ID, ]"error": E};
+   the reader's notes on it appended to notes. */
 static void eval_line(Loaded *L, pol_JRead *jr, unsigned long line_no, const char *text, size_t n,
-                      int flags, pol_Buf *out)
+                      int flags, pol_Buf *out, pol_Buf *notes)
 {
   char err[512], why[480];
   pol_CaseError ce;
@@ -30,7 +44,7 @@ static void eval_line(Loaded *L, pol_JRead *jr, unsigned long line_no, const cha
   const pol_LineResult *lines = NULL;
   const char *id = NULL;
   int st = cli_load_case_text(jr, L->c, text, n, &root, &ce, err, sizeof err);
-  if (st != -1) cli_case_notes(L->c, "-");   /* a FHIR Bundle's notes */
+  if (st != -1) line_notes(L->c, line_no, notes);   /* a FHIR Bundle's notes */
   if (st == -1) {
     if (!ce.line) snprintf(err, sizeof err, "%s %s", ce.code, ce.text);
     else snprintf(err, sizeof err, "%s %s (column %d)", ce.code, ce.text, ce.column);
@@ -82,6 +96,7 @@ typedef struct Batch {
   unsigned nlines;
   unsigned long first_no;     /* line number of the first line */
   pol_Buf out;                /* the answers */
+  pol_Buf notes;              /* the reader's notes on its lines, in order */
   int state;
 } Batch;
 
@@ -116,7 +131,8 @@ static void *worker(void *arg)
     pthread_mutex_unlock(&P->mu);
     size_t start = 0;
     for (unsigned i = 0; i < b->nlines; i++) {
-      if (ok) eval_line(&W, jr, b->first_no + i, b->text + start, b->ends[i] - start, P->flags, &b->out);
+      if (ok)
+        eval_line(&W, jr, b->first_no + i, b->text + start, b->ends[i] - start, P->flags, &b->out, &b->notes);
       else pol_buf_printf(&b->out, "{\"line_no\": %lu, \"error\": \"C0110 out of memory\"}\n", b->first_no + i);
       start = b->ends[i];
     }
@@ -138,6 +154,10 @@ static int drain_one(Pool *P, unsigned long seq)
   pthread_mutex_lock(&P->mu);
   while (b->state != B_DONE) pthread_cond_wait(&P->done, &P->mu);
   pthread_mutex_unlock(&P->mu);
+  /* the notes of the batch's lines, in input order: never interleaved
+     with another batch's (the answers' order) */
+  if (b->notes.n) fwrite(b->notes.s, 1, b->notes.n, stderr);
+  pol_buf_reset(&b->notes);
   int rc = cli_write_out(&b->out);
   pol_buf_reset(&b->out);
   b->n = 0;
@@ -235,6 +255,7 @@ static int eval_parallel(Loaded *L, int threads, int flags, int trace)
   for (unsigned i = 0; i < P.nb; i++) {
     free(P.ring[i].text);
     pol_buf_free(&P.ring[i].out);
+    pol_buf_free(&P.ring[i].notes);
   }
   free(P.ring);
   pthread_cond_destroy(&P.work);
@@ -311,7 +332,7 @@ int polvm_eval_main(int argc, char **argv)
     if (!rc && cli_stopped()) rc = cli_stop_code();
     return rc;
   }
-  pol_Buf out = {0};
+  pol_Buf out = {0}, notes = {0};
   cli_Lines in;
   cli_lines_init(&in, fileno(stdin), &out);
   char *line;
@@ -320,7 +341,11 @@ int polvm_eval_main(int argc, char **argv)
   pol_JRead *jr = cli_case_reader(L.p);
   while (!cli_stopped() && cli_next_line(&in, &line, &n) == 0) {
     line_no++;
-    eval_line(&L, jr, line_no, line, n, flags, &out);
+    eval_line(&L, jr, line_no, line, n, flags, &out, &notes);
+    if (notes.n) {
+      fwrite(notes.s, 1, notes.n, stderr);
+      pol_buf_reset(&notes);
+    }
     if (out.n >= EVAL_OUT_BLOCK) {
       if (cli_write_out(&out) != 0) { rc = EXIT_INTERNAL; break; }
       pol_buf_reset(&out);
@@ -331,6 +356,7 @@ int polvm_eval_main(int argc, char **argv)
   else if (!rc && cli_write_out(&out) != 0) rc = EXIT_INTERNAL;
   cli_lines_free(&in);
   pol_buf_free(&out);
+  pol_buf_free(&notes);
   cli_unload(&L);
   if (!rc && cli_stopped()) rc = cli_stop_code();   /* an input or output error wins */
   return rc;

@@ -128,11 +128,15 @@ static int rejudge(Rev *r, const char *case_json, const char *case_sha, const ch
   else if (strcmp(format, "json") == 0) {
     pol_TraceMeta meta = {case_sha};
     pol_trace_json(out, r->vm, r->c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
+    srv_reader_notes(out, r->c, 0);
   } else {
     char created[11];
     srv_created_date(root, received, created);
     pol_FhirMeta fm = {case_sha, created};
     if (pol_trace_fhir(out, r->vm, r->c, lines, &fm, strcmp(format, "fhir-bundle") == 0 ? POL_FHIR_BUNDLE : 0) != 0) {
+      snprintf(err, errlen, "out of memory");
+      rc = -1;
+    } else if (srv_reader_notes(out, r->c, strcmp(format, "fhir-bundle") == 0 ? 2 : 1) != 0) {
       snprintf(err, errlen, "out of memory");
       rc = -1;
     }

@@ -493,6 +493,68 @@ void srv_created_date(const json_t *root, int64_t received, char out[11])
   out[10] = '\0';
 }
 
+/* The FHIR reader's notes on the case c (a Bundle's: ignored entries,
+   codes without a system; docs/fhir.md) put into the answer out (docs/serve.md,
+   "Notes"): a JSON trace gets a first member "notes", the notes' texts; a
+   ClaimResponse (fhir 1), or the one of a response Bundle (fhir 2), one
+   processNote each (type display, numbered after its own).  0, or -1 when
+   the FHIR answer could not be read back (out of memory). */
+int srv_reader_notes(pol_Buf *out, const pol_Case *c, int fhir)
+{
+  const char *s = pol_case_notes(c);
+  if (!*s) return 0;
+  json_t *texts = json_array();
+  while (*s) {
+    const char *e = strchr(s, '\n');
+    size_t k = e ? (size_t)(e - s) : strlen(s);
+    json_array_append_new(texts, json_stringn(s, k));
+    s += k + (e != NULL);
+  }
+  if (!fhir) {
+    pol_Buf b = {0};
+    pol_buf_puts(&b, "{\n  \"notes\": [");
+    for (size_t i = 0; i < json_array_size(texts); i++) {
+      if (i) pol_buf_puts(&b, ", ");
+      pol_buf_json_str(&b, json_string_value(json_array_get(texts, i)));
+    }
+    pol_buf_puts(&b, "],");
+    size_t skip = out->n && out->s[0] == '{' ? 1 : 0;   /* the trace's "{" */
+    pol_buf_put(&b, out->s + skip, out->n - skip);
+    pol_buf_free(out);
+    *out = b;
+    json_decref(texts);
+    return 0;
+  }
+  json_t *doc = json_loadb(out->s, out->n, 0, NULL);
+  json_t *cr = fhir == 2 ? json_object_get(json_array_get(json_object_get(doc, "entry"), 0), "resource") : doc;
+  if (!json_is_object(cr)) {
+    json_decref(doc);
+    json_decref(texts);
+    return -1;
+  }
+  json_t *pn = json_object_get(cr, "processNote");
+  if (!json_is_array(pn)) {
+    pn = json_array();
+    json_object_set_new(cr, "processNote", pn);
+  }
+  json_int_t num = 0;
+  for (size_t i = 0; i < json_array_size(pn); i++) {
+    json_int_t k = json_integer_value(json_object_get(json_array_get(pn, i), "number"));
+    if (k > num) num = k;
+  }
+  for (size_t i = 0; i < json_array_size(texts); i++) {
+    char t[640];
+    snprintf(t, sizeof t, "Note from reading the request Bundle: %s", json_string_value(json_array_get(texts, i)));
+    json_array_append_new(pn, json_pack("{s:I, s:s, s:s}", "number", (json_int_t)(num + 1 + (json_int_t)i),
+                                        "type", "display", "text", t));
+  }
+  pol_buf_reset(out);
+  pol_fhir_emit(out, doc);
+  json_decref(doc);
+  json_decref(texts);
+  return 0;
+}
+
 /* POST /v1/decide (submit 0) and POST /fhir/Claim/$submit (submit 1: a
    FHIR Bundle in, the PAS response Bundle out). */
 static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, double t0, int submit)
@@ -555,6 +617,7 @@ static void decide(srv_Server *s, const srv_Request *rq, srv_Response *rs, doubl
     } else {
       pol_trace_json(&out, w->vm, w->c, lines, &meta, POL_TRACE_PRETTY | POL_TRACE_CRITERIA);
     }
+    if (!bad) bad = srv_reader_notes(&out, w->c, fhir) != 0;
     pol_trace_json(&compact, w->vm, w->c, lines, NULL, POL_TRACE_COMPACT);
     json_t *ct = bad ? NULL : json_loadb(compact.s, compact.n, 0, NULL);
     size_t n = pol_case_nlines(w->c);

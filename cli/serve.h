@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "case.h"
 #include "util.h"
 
 typedef struct srv_Config {
@@ -71,6 +72,12 @@ int srv_reload(srv_Server *s, char *msg, size_t msglen);
    day it was received (UTC), so that replay makes the same bytes on any
    later day (polvm_replay.c). */
 void srv_created_date(const json_t *root, int64_t received_ms, char out[11]);
+
+/* The FHIR reader's notes on the judged case c put into the answer out
+   (fhir: 0 a JSON trace, 1 a ClaimResponse, 2 a response Bundle;
+   docs/serve.md "Notes"), as the server and replay answer.  0, or -1 out
+   of memory. */
+int srv_reader_notes(pol_Buf *out, const pol_Case *c, int fhir);
 
 /* The URL of the listener, for the status (borrowed; set once). */
 void srv_set_listen(srv_Server *s, const char *url);

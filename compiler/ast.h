@@ -98,7 +98,8 @@ typedef enum {
   N_FHIR,      /* a FHIR binding (docs/fhir.md): path the case path it
                   fills; str the source (Resource or Resource.element...);
                   a: its `where` (N_FHIRMAP: path the coded element, args
-                  the N_STR "system|code" list) or NULL; args: N_FHIRMAP
+                  the N_STR "system|code" list, or str the name of a value
+                  set and decl that N_VALUESET) or NULL; args: N_FHIRMAP
                   list; flags 1: a list of records (`{ field = ... }`) */
   N_FHIRMAP    /* str the record field (NULL for `= elem`); path the
                   element path; text a conversion (age, quantity) or NULL;

@@ -1954,6 +1954,21 @@ static void check_fhir_map(pol_Compiler *c, const pol_Node *m)
   }
 }
 
+/* `where ELEMENT in NAME`: the value set NAME, declared in any scope
+   (a module's sets are the policies' too); NULL when there is none. */
+static pol_Node *fhir_vset(pol_Compiler *c, const char *name, pol_Scope **in)
+{
+  for (int s = 0; s <= c->nunits; s++) {
+    pol_Scope *sc = s == 0 ? &c->global : &c->units[s - 1]->scope;
+    for (int i = 0; i < sc->n; i++)
+      if (sc->decls[i]->kind == N_VALUESET && strcmp(sc->decls[i]->str, name) == 0) {
+        *in = sc;
+        return sc->decls[i];
+      }
+  }
+  return NULL;
+}
+
 static void check_fhir(pol_Compiler *c, const pol_Node *b)
 {
   if (!fhir_target_known(c, b->path))
@@ -1965,6 +1980,15 @@ static void check_fhir(pol_Compiler *c, const pol_Node *b)
   if (!pol_fhir_resource_known(rt))
     pol_error(&c->diag, b->span, "E0393", "'%s' is not a FHIR resource type the reader takes "
               "(docs/fhir.md)", rt);
+  if (b->a && b->a->str) {
+    pol_Scope *sc = NULL;
+    pol_Node *vs = fhir_vset(c, b->a->str, &sc);
+    if (!vs)
+      pol_error(&c->diag, b->a->span, "E0370", "'%s' is not a value set: `where %s in` takes a "
+                "value set's name or a list {\"system|code\", ...}", b->a->str, b->a->path);
+    else if (pol_vset_compile(c, sc, vs))
+      b->a->decl = vs;
+  }
   if (b->a)
     for (const pol_Node *k = b->a->args; k; k = k->next)
       if (!strchr(k->str, '|'))

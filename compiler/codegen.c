@@ -2007,8 +2007,12 @@ static void fhir_bindings(Gen *g)
       b->target = str_id(g, it->path);
       b->source = str_id(g, it->str);
       b->where = it->a ? str_id(g, it->a->path) : POL_NOSTR;
-      b->flags = (uint32_t)(it->flags & 1);
+      b->flags = (uint32_t)(it->flags & 1) ? POL_FHIR_LIST : 0;
       b->code0 = p->nfhirstr;
+      if (it->a && it->a->decl) {   /* `where ELEMENT in VALUESET` (2.4) */
+        b->flags |= POL_FHIR_VSET;
+        b->code0 = vset_index(g, it->a->decl);
+      }
       for (pol_Node *k = it->a ? it->a->args : NULL; k; k = k->next) {
         uint32_t id = str_id(g, k->str);
         GROWV(p->fhirstr, p->nfhirstr, g->cap.fhirstr);

@@ -372,6 +372,8 @@ fwhere
   : %empty                { $$ = NULL; }
   | WHERE path IN '{' fcodes '}'
       { $$ = mk(lx, N_FHIRMAP, @$); $$->path = $2; $$->args = $5; }
+  | WHERE path IN IDENT
+      { $$ = mk(lx, N_FHIRMAP, @$); $$->path = $2; $$->str = $4; }
   ;
 
 fcodes

@@ -287,13 +287,18 @@ typedef struct pol_Auth {
    ncodes).  The maps are fhirstr[map0 .. map0 + 4 * nmap), four ids each:
    the record field (POL_NOSTR for a scalar binding), the element path,
    the conversion ("age", "quantity") or POL_NOSTR, its argument or
-   POL_NOSTR.  A list binding (flags 1) makes one record per node. */
+   POL_NOSTR.  A list binding (flags 1) makes one record per node.  2.4:
+   with POL_FHIR_VSET the `where` tests a value set instead (`where code
+   in RA_DX`): code0 is its index in vs[], ncodes 0. */
 typedef struct pol_FhirBind {
   uint32_t target, source, where;
   uint32_t code0, ncodes;
   uint32_t map0, nmap;
-  uint32_t flags;     /* 1: a list of records */
+  uint32_t flags;     /* POL_FHIR_LIST, POL_FHIR_VSET */
 } pol_FhirBind;
+
+#define POL_FHIR_LIST 1u    /* a list of records, one per node */
+#define POL_FHIR_VSET 2u    /* 2.4: `where ELEMENT in VALUESET` (code0: the value set) */
 
 /* The spelling of field f ("quantity"), "?" out of range; the kind of its
    value; the request line's key for it (NULL: none).  Static strings. */

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codes.h"
 #include "value.h"
 
 #define C_NOCLAIM "C0150"   /* no Claim, or not a Bundle of entries */
@@ -77,6 +78,44 @@ static int unit_at(const char *u)
 }
 
 int pol_fhir_unit_known(const char *unit) { return unit_at(unit) >= 0; }
+
+int pol_fhir_unit_info(const char *unit, int *dim, double *factor)
+{
+  int i = unit_at(unit);
+  if (i < 0) return -1;
+  *dim = units[i].dim;
+  *factor = units[i].factor;
+  return 0;
+}
+
+/* The FHIR URIs of the code systems of value sets (docs/fhir.md). */
+static const struct { const char *uri; uint32_t sys; } sys_uris[] = {
+  {"http://hl7.org/fhir/sid/icd-10-cm", POL_CS_ICD10CM},
+  {"http://www.ama-assn.org/go/cpt", POL_CS_CPT},
+  {"https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", POL_CS_HCPCS},
+  {"http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", POL_CS_HCPCS},
+  {"http://loinc.org", POL_CS_LOINC},
+  {"http://www.nlm.nih.gov/research/umls/rxnorm", POL_CS_RXNORM},
+  {"http://hl7.org/fhir/sid/ndc", POL_CS_NDC},
+  {"http://snomed.info/sct", POL_CS_SNOMED},
+};
+
+int pol_fhir_vset_match(const pol_Program *p, uint32_t vs, const char *sys, size_t sl, const char *code,
+                        size_t cl)
+{
+  if (vs >= p->nvs) return 0;
+  uint32_t want = p->vs[vs].system;
+  for (size_t i = 0; i < sizeof sys_uris / sizeof *sys_uris; i++) {
+    const char *u = sys_uris[i].uri;
+    if (strlen(u) != sl || memcmp(u, sys, sl) != 0) continue;
+    uint32_t have = sys_uris[i].sys;
+    if (have != want && !(want == POL_CS_PROCEDURE && (have == POL_CS_CPT || have == POL_CS_HCPCS)))
+      return 0;
+    char norm[POL_CODE_BUF];
+    return pol_code_norm(want, code, cl, norm, NULL) == 0 && pol_vset_has(p, vs, norm);
+  }
+  return 0;
+}
 
 int pol_fhir_is_bundle(const json_t *root)
 {
@@ -366,6 +405,13 @@ static int match_visit(R *r, const json_t *j, const char *path, void *ctx)
       continue;
     }
     size_t sl = strlen(sys);
+    if (m->b->flags & POL_FHIR_VSET) {   /* `where ELEMENT in VALUESET` */
+      if (pol_fhir_vset_match(m->r->p, m->b->code0, sys, sl, code, strlen(code))) {
+        m->hit = 1;
+        return 1;
+      }
+      continue;
+    }
     for (uint32_t k = 0; k < m->b->ncodes; k++) {
       const char *want = S(m->r, m->r->p->fhirstr[m->b->code0 + k]);
       if (strncmp(want, sys, sl) == 0 && want[sl] == '|' && strcmp(want + sl + 1, code) == 0) {
@@ -599,7 +645,7 @@ static json_t *map_value(R *r, const pol_FhirBind *b, uint32_t m, const Node *n,
   uint32_t t = want_type(r, S(r, b->target), S(r, v[0]));
   /* `=` into a list of values: each node gives an element (diagnosis(...)
      a list of them) */
-  if (!b->flags && t && POL_TKIND(t) == PK_LIST && POL_TELEM(t) != PK_REC &&
+  if (!(b->flags & POL_FHIR_LIST) && t && POL_TKIND(t) == PK_LIST && POL_TELEM(t) != PK_REC &&
       !(conv && strcmp(conv, "diagnosis") == 0))
     t = POL_TYPE(POL_TELEM(t), 0, 0);
   if (conv && strcmp(conv, "info") == 0) return conv_info(r, n, elem, arg ? arg : "", t);
@@ -690,10 +736,10 @@ static int apply(R *r, const pol_FhirBind *b)
   }
   char key[64];
   json_t *parent = parent_of(r->doc, S(r, b->target), key, sizeof key);
-  json_t *list = b->flags ? json_array() : NULL;
-  int lines = b->flags && strcmp(S(r, b->target), "request.procedures") == 0;
+  json_t *list = (b->flags & POL_FHIR_LIST) ? json_array() : NULL;
+  int lines = (b->flags & POL_FHIR_LIST) && strcmp(S(r, b->target), "request.procedures") == 0;
   /* `=` into a fact that is a list of values collects every node's value */
-  uint32_t tt = b->flags ? 0 : want_type(r, S(r, b->target), NULL);
+  uint32_t tt = (b->flags & POL_FHIR_LIST) ? 0 : want_type(r, S(r, b->target), NULL);
   json_t *vals = tt && POL_TKIND(tt) == PK_LIST && POL_TELEM(tt) != PK_REC ? json_array() : NULL;
   for (size_t i = 0; i < r->nnodes && !r->failed; i++) {
     const Node *n = &r->nodes[i];
@@ -702,7 +748,7 @@ static int apply(R *r, const pol_FhirBind *b)
       if (walk(r, n->j, S(r, b->where), n->path, match_visit, &m) < 0) break;
       if (!m.hit) continue;
     }
-    if (!b->flags && vals) {   /* `=` into a list of values: one per node */
+    if (!(b->flags & POL_FHIR_LIST) && vals) {   /* `=` into a list of values: one per node */
       json_t *v = map_value(r, b, 0, n, parent, key);
       if (v && json_is_array(v)) {   /* a list (diagnosis(...)): its items */
         json_array_extend(vals, v);
@@ -712,7 +758,7 @@ static int apply(R *r, const pol_FhirBind *b)
       }
       continue;
     }
-    if (!b->flags) {
+    if (!(b->flags & POL_FHIR_LIST)) {
       if (json_object_get(parent, key)) break;
       json_t *v = map_value(r, b, 0, n, parent, key);
       if (v) json_object_set_new(parent, key, v);

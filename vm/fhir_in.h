@@ -26,6 +26,16 @@ int pol_fhir_is_bundle(const json_t *root);
    quantity(...) converts to? */
 int pol_fhir_resource_known(const char *rt);
 int pol_fhir_unit_known(const char *unit);
+/* The dimension (1 length, 2 mass, 3 time; 4 and up: a unit converting only
+   to itself) and the factor to that dimension's first unit, of a unit
+   quantity(...) takes: 0, or -1 for another unit (vm/fhir_fast.c). */
+int pol_fhir_unit_info(const char *unit, int *dim, double *factor);
+
+/* Does the coding (system URI sys, sl bytes; code, cl bytes) belong to
+   value set vs of p: a system of the set's code system (a `procedure` set
+   takes CPT and HCPCS), and the code, normalised, in the set? */
+int pol_fhir_vset_match(const pol_Program *p, uint32_t vs, const char *sys, size_t sl, const char *code,
+                        size_t cl);
 
 /* The case-format document the bindings of p make of bundle: a new
    reference, or NULL with "CODE path: message" in err (C0150-C0159,

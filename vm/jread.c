@@ -33,6 +33,7 @@
  * shrunk); the program is borrowed; the text only during a call.
  */
 #include "jread.h"
+#include "fhir_fast.h"
 #include "util.h"
 
 #include <errno.h>
@@ -95,6 +96,10 @@ struct pol_JRead {
   size_t vtop, vcap;
   pol_LineInfo *lines;
   size_t lcap;
+  /* the tape of pol_jread_tape, and the FHIR fast path's state (fhir_fast.c) */
+  pol_JTape *tape;
+  size_t ntape, tcap2;
+  pol_FhirFast *ff;
 };
 
 /* ---- building ----------------------------------------------------------- */
@@ -242,6 +247,8 @@ void pol_jread_free(pol_JRead *r)
   free(r->tmp);
   free(r->vstk);
   free(r->lines);
+  free(r->tape);
+  pol_fhir_fast_free(r->ff);
   free(r);
 }
 
@@ -275,7 +282,7 @@ static inline int is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
 static inline void skip_ws(pol_JRead *r)
 {
   const unsigned char *p = r->p_, *e = r->e;
-  while (p < e && is_ws(*p)) p++;
+  while (p < e && *p <= ' ' && is_ws(*p)) p++;
   r->p_ = p;
 }
 
@@ -338,7 +345,7 @@ static inline uint64_t swar_stop(uint64_t x)
 
 /* The cursor is just past an opening quote: checks the string and leaves
    the cursor past its closing quote.  *esc: it had escapes. */
-static int scan_string(pol_JRead *r, int *esc)
+static inline int scan_string(pol_JRead *r, int *esc)
 {
   const unsigned char *p = r->p_, *e = r->e;
   *esc = 0;
@@ -346,10 +353,19 @@ static int scan_string(pol_JRead *r, int *esc)
     while (e - p >= 8) {
       uint64_t x;
       memcpy(&x, p, 8);
-      if (swar_stop(x)) break;
+      uint64_t m = swar_stop(x);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      /* the lowest flagged byte is exact (no borrow reaches below it) */
+      if (m) { p += __builtin_ctzll(m) >> 3; goto stop; }
+#else
+      if (m) break;
+#endif
       p += 8;
     }
     while (p < e && !str_stop(*p)) p++;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  stop:
+#endif
     if (p >= e) return -1;
     unsigned char ch = *p;
     if (ch == '"') { r->p_ = p + 1; return 0; }
@@ -1089,6 +1105,11 @@ int pol_jread_case(pol_JRead *r, pol_Case *c, const char *text, size_t len, json
 {
   *root = NULL;
   if (err && errlen) err[0] = '\0';
+  /* a FHIR Bundle: the fast path (vm/fhir_fast.c), the reference where it refuses */
+  if (r && pol_fhir_fast_maybe(text, len)) {
+    if (!r->ff) r->ff = pol_fhir_fast_new(r->p);
+    if (r->ff && pol_fhir_fast_load(r->ff, r, c, text, len) == 0) return 0;
+  }
   if (r && pol_jread_load(r, c, text, len) == 0) return 0;
   json_t *doc = pol_case_parse(text, len, ce);
   if (!doc) return -1;
@@ -1098,4 +1119,157 @@ int pol_jread_case(pol_JRead *r, pol_Case *c, const char *text, size_t len, json
   }
   *root = doc;
   return -2;
+}
+
+/* ---- the tape: a validating scan that keeps every value (fhir_fast.c) ---- */
+
+static int tape_value(pol_JRead *r, int depth);
+
+/* scan_string, with the common case inline: a string that ends, with no
+   escape, control or non-ASCII byte, within its first 16 bytes. */
+static inline int tape_string(pol_JRead *r, int *esc)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const unsigned char *p = r->p_;
+  if (r->e - p >= 16) {
+    uint64_t x, m;
+    memcpy(&x, p, 8);
+    m = swar_stop(x);
+    if (!m) {
+      memcpy(&x, p + 8, 8);
+      m = swar_stop(x);
+      p += 8;
+    }
+    if (m) {
+      p += __builtin_ctzll(m) >> 3;
+      if (*p == '"') {
+        r->p_ = p + 1;
+        *esc = 0;
+        return 0;
+      }
+    }
+  }
+#endif
+  return scan_string(r, esc);
+}
+
+static int tape_grow(pol_JRead *r)
+{
+  if (r->ntape >= UINT32_MAX - 1) return -1;
+  return grow((void **)&r->tape, &r->tcap2, r->ntape + 1, sizeof *r->tape);
+}
+
+static inline int tape_push(pol_JRead *r, uint32_t off, uint32_t aux)
+{
+  if (r->ntape == r->tcap2 && tape_grow(r)) return -1;
+  r->tape[r->ntape++] = (pol_JTape){off, aux};
+  return 0;
+}
+
+static int tape_object(pol_JRead *r, int depth)
+{
+  size_t at = r->ntape;
+  if (tape_push(r, (uint32_t)(r->p_ - r->b), 0)) return -1;
+  size_t kbase = r->nkeys;
+  r->p_++;   /* '{' */
+  skip_ws(r);
+  if (r->p_ < r->e && *r->p_ == '}') {
+    r->p_++;
+    r->tape[at].aux = (uint32_t)r->ntape;
+    return 0;
+  }
+  for (;;) {
+    if (r->p_ >= r->e || *r->p_ != '"') return -1;
+    const unsigned char *ks = ++r->p_;
+    int esc;
+    if (tape_string(r, &esc) || esc) return -1;   /* an escaped key: the reference path */
+    uint32_t klen = (uint32_t)(r->p_ - 1 - ks);
+    KeyRef k = {(uint32_t)(ks - r->b), klen, 0};
+    /* duplicates, pairwise; a large object goes to the reference path */
+    if (r->nkeys - kbase >= 4 * LINEAR_KEYS) return -1;
+    for (size_t i = kbase; i < r->nkeys; i++)
+      if (r->keys[i].len == klen && same_key((const char *)r->b + r->keys[i].off, (const char *)ks, klen))
+        return -1;
+    if (r->nkeys == r->kcap && grow((void **)&r->keys, &r->kcap, r->nkeys + 1, sizeof *r->keys)) return -1;
+    r->keys[r->nkeys++] = k;
+    if (tape_push(r, (uint32_t)(ks - 1 - r->b), klen)) return -1;
+    skip_ws(r);
+    if (r->p_ >= r->e || *r->p_ != ':') return -1;
+    r->p_++;
+    skip_ws(r);
+    if (tape_value(r, depth)) return -1;
+    skip_ws(r);
+    if (r->p_ >= r->e) return -1;
+    if (*r->p_ == ',') { r->p_++; skip_ws(r); continue; }
+    if (*r->p_ == '}') { r->p_++; break; }
+    return -1;
+  }
+  r->nkeys = kbase;
+  r->tape[at].aux = (uint32_t)r->ntape;
+  return 0;
+}
+
+static int tape_array(pol_JRead *r, int depth)
+{
+  size_t at = r->ntape;
+  if (tape_push(r, (uint32_t)(r->p_ - r->b), 0)) return -1;
+  r->p_++;   /* '[' */
+  skip_ws(r);
+  if (r->p_ < r->e && *r->p_ == ']') {
+    r->p_++;
+    r->tape[at].aux = (uint32_t)r->ntape;
+    return 0;
+  }
+  for (;;) {
+    if (tape_value(r, depth)) return -1;
+    skip_ws(r);
+    if (r->p_ >= r->e) return -1;
+    if (*r->p_ == ',') { r->p_++; skip_ws(r); continue; }
+    if (*r->p_ == ']') { r->p_++; break; }
+    return -1;
+  }
+  r->tape[at].aux = (uint32_t)r->ntape;
+  return 0;
+}
+
+static int tape_value(pol_JRead *r, int depth)
+{
+  if (r->p_ >= r->e) return -1;
+  uint32_t off = (uint32_t)(r->p_ - r->b);
+  int esc;
+  switch (*r->p_) {
+  case '{':
+    if (depth + 1 > POL_CASE_MAX_DEPTH) return -1;
+    return tape_object(r, depth + 1);
+  case '[':
+    if (depth + 1 > POL_CASE_MAX_DEPTH) return -1;
+    return tape_array(r, depth + 1);
+  case '"':
+    r->p_++;
+    if (tape_string(r, &esc)) return -1;
+    return tape_push(r, off, (uint32_t)(r->p_ - r->b - off - 2) | (esc ? POL_JTAPE_ESC : 0));
+  case 't': return lit(r, "true", 4) ? -1 : tape_push(r, off, 0);
+  case 'f': return lit(r, "false", 5) ? -1 : tape_push(r, off, 0);
+  case 'n': return lit(r, "null", 4) ? -1 : tape_push(r, off, 0);
+  default:
+    if (*r->p_ == '-' || is_digit(*r->p_)) return scan_number(r) ? -1 : tape_push(r, off, 0);
+    return -1;
+  }
+}
+
+int pol_jread_tape(pol_JRead *r, const char *text, size_t len, const pol_JTape **tape, size_t *n)
+{
+  if (r->bad || len == 0 || len > POL_CASE_MAX_BYTES || len >= POL_JTAPE_ESC) return -1;
+  r->b = r->p_ = (const unsigned char *)text;
+  r->e = r->b + len;
+  r->nkeys = 0;
+  r->ntape = 0;
+  skip_ws(r);
+  if (r->p_ >= r->e || *r->p_ != '{') return -1;
+  if (tape_value(r, 0)) return -1;
+  skip_ws(r);
+  if (r->p_ != r->e) return -1;
+  *tape = r->tape;
+  *n = r->ntape;
+  return 0;
 }

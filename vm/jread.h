@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "case.h"
 
@@ -45,5 +46,20 @@ int pol_jread_load(pol_JRead *r, pol_Case *c, const char *text, size_t len);
    *root is NULL except in that case. */
 int pol_jread_case(pol_JRead *r, pol_Case *c, const char *text, size_t len, json_t **root,
                    pol_CaseError *ce, char *err, size_t errlen);
+
+/* The tape of a JSON text (vm/fhir_fast.c): one entry per value and per
+   object key, in document order.  off: the byte offset of the value (of a
+   key's opening quote).  aux: for an object or array the index of the
+   entry after its last descendant; for a string or key the length of its
+   raw body (between the quotes), with POL_JTAPE_ESC when it has escapes;
+   0 otherwise.  An object's entries are key, value, key, value... */
+typedef struct pol_JTape { uint32_t off, aux; } pol_JTape;
+#define POL_JTAPE_ESC 0x80000000u
+
+/* A validating scan of text (an object at the top: accepted exactly when
+   pol_case_parse accepts it, except that an escaped key, or an object of
+   many keys, is refused too) into the reader's tape: 0 with *tape (owned
+   by r, valid until its next call) and *n entries, or -1. */
+int pol_jread_tape(pol_JRead *r, const char *text, size_t len, const pol_JTape **tape, size_t *n);
 
 #endif

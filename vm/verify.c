@@ -1023,7 +1023,8 @@ static int check_vsets(V *v)
 
 /* FHIR (2.3): every binding names strings of the table (where, a map's
    field, conversion and argument may be POL_NOSTR), its codes and maps
-   lie inside fhirstr, and flags is 0 or 1. */
+   lie inside fhirstr (2.4: or it names a value set), and flags holds
+   only POL_FHIR_LIST and POL_FHIR_VSET. */
 static int check_fhir(V *v)
 {
   const pol_Program *p = v->p;
@@ -1034,17 +1035,19 @@ static int check_fhir(V *v)
     const pol_FhirBind *b = &p->fhir[i];
     if (b->target >= p->nstr || b->source >= p->nstr || (b->where >= p->nstr && b->where != POL_NOSTR))
       return fail(v, "fhir binding %u: a string id out of range (nstr %u)", i, p->nstr);
-    if (b->code0 > p->nfhirstr || b->ncodes > p->nfhirstr - b->code0 ||
+    if ((b->flags & POL_FHIR_VSET) && (b->code0 >= p->nvs || b->ncodes != 0 || b->where == POL_NOSTR))
+      return fail(v, "fhir binding %u: value set %u out of range (nvs %u)", i, b->code0, p->nvs);
+    if ((!(b->flags & POL_FHIR_VSET) && (b->code0 > p->nfhirstr || b->ncodes > p->nfhirstr - b->code0)) ||
         b->map0 > p->nfhirstr || b->nmap > (p->nfhirstr - b->map0) / 4 || b->nmap == 0)
       return fail(v, "fhir binding %u: codes or maps outside the fhir strings (%u)", i, p->nfhirstr);
-    if (b->flags > 1 || (b->flags == 0 && b->nmap != 1))
+    if ((b->flags & ~(POL_FHIR_LIST | POL_FHIR_VSET)) || (!(b->flags & POL_FHIR_LIST) && b->nmap != 1))
       return fail(v, "fhir binding %u: bad flags %u or a scalar with %u maps", i, b->flags, b->nmap);
     for (uint32_t k = 0; k < b->ncodes; k++)
       if (p->fhirstr[b->code0 + k] == POL_NOSTR)
         return fail(v, "fhir binding %u: code %u is no string", i, k);
     for (uint32_t k = 0; k < b->nmap; k++)
       if (p->fhirstr[b->map0 + 4 * k + 1] == POL_NOSTR ||
-          (b->flags == 1) != (p->fhirstr[b->map0 + 4 * k] != POL_NOSTR))
+          !!(b->flags & POL_FHIR_LIST) != (p->fhirstr[b->map0 + 4 * k] != POL_NOSTR))
         return fail(v, "fhir binding %u: map %u has no element, or a field name it should not", i, k);
   }
   return 0;

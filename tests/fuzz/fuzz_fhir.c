@@ -9,15 +9,28 @@
  * the source tree, or the file named by $POL_FUZZ_BUNDLE.  Seeds: the
  * examples converted by `polvm case-to-fhir`, tests/fhir/, the hostile
  * fhir-*.json (tests/fuzz/run.sh).
+ *
+ * Differential, too: the fast path for Bundles (vm/fhir_fast.c) against
+ * the reference (pol_case_parse + pol_case_load through vm/fhir_in.c), on
+ * the input as it is when it starts like a FHIR resource, and on the
+ * input made a Bundle with "resourceType" its first key.  Where the fast
+ * path accepts, the reference must accept with no notes, and both cases
+ * must hold the same facts and give the same traces; pol_jread_case (fast
+ * path, then the reference where it refuses) must give the reference's
+ * status, error and notes.  Any difference aborts with the text printed.
  */
+#include "fhir_fast.h"
 #include "fuzz.h"
+#include "jread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct Fixture {
   pol_Program *p;
   pol_VM *vm;
-  pol_Case *c;
+  pol_Case *c, *ref, *fast, *via;
+  pol_JRead *jr;
+  pol_FhirFast *ff;
 } Fixture;
 
 static Fixture *fixture(void)
@@ -27,18 +40,142 @@ static Fixture *fixture(void)
   fx.p = fz_real_bundle("fuzz_fhir");
   fx.vm = pol_vm_new(fx.p);
   fx.c = pol_case_new(fx.p);
-  if (!fx.vm || !fx.c) abort();
+  fx.ref = pol_case_new(fx.p);
+  fx.fast = pol_case_new(fx.p);
+  fx.via = pol_case_new(fx.p);
+  fx.jr = pol_jread_new(fx.p);
+  fx.ff = pol_fhir_fast_new(fx.p);
+  if (!fx.vm || !fx.c || !fx.ref || !fx.fast || !fx.via || !fx.jr || !fx.ff) abort();
   pol_vm_set_trace(fx.vm, 1);
   return &fx;
+}
+
+static void differ(const char *what, const char *text, size_t len)
+{
+  fprintf(stderr, "fuzz_fhir: the fast path and the reference differ: %s\ninput: %.*s\n", what,
+          len > 3000 ? 3000 : (int)len, text);
+  abort();
+}
+
+static int same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
+
+static int same_value(const pol_Program *p, const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag != b->tag) return 0;
+  switch ((pol_Tag)a->tag) {
+  case PV_UNK: return 1;
+  case PV_BOOL: case PV_DATE: case PV_SET: return a->aux == b->aux;
+  case PV_NUM: return a->u.d == b->u.d;
+  case PV_RANGE: case PV_DUR: case PV_WIN:
+    return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  case PV_STR: return a->aux == b->aux && strcmp(a->u.s, b->u.s) == 0;
+  case PV_LIST: {
+    const pol_List *x = a->u.p, *y = b->u.p;
+    if (x->n != y->n || x->elem != y->elem) return 0;
+    for (uint32_t i = 0; i < x->n; i++)
+      if (!same_value(p, &x->items[i], &y->items[i])) return 0;
+    return 1;
+  }
+  case PV_REC: {
+    if (a->aux != b->aux) return 0;
+    const pol_Value *x = a->u.p, *y = b->u.p;
+    for (uint32_t i = 0; i < p->rec[a->aux].nfields; i++)
+      if (!same_value(p, &x[i], &y[i])) return 0;
+    return 1;
+  }
+  }
+  return 0;
+}
+
+static void same_case(const Fixture *fx, const char *text, size_t len)
+{
+  const pol_Case *a = fx->ref, *b = fx->fast;
+  if (!same_str(pol_case_id(a), pol_case_id(b))) differ("case_id", text, len);
+  uint32_t n = pol_case_nlines(a);
+  if (n != pol_case_nlines(b)) differ("number of lines", text, len);
+  for (uint32_t i = 0; i < n; i++) {
+    const pol_LineInfo *x = pol_case_line(a, i), *y = pol_case_line(b, i);
+    if (x->number != y->number || !same_str(x->cpt, y->cpt) || x->cpt_id != y->cpt_id ||
+        x->date != y->date || x->date_known != y->date_known || !same_str(x->plan, y->plan) ||
+        x->plan_id != y->plan_id || !same_str(x->review, y->review) || !same_str(x->prior, y->prior))
+      differ("a request line", text, len);
+  }
+  for (uint32_t i = 0; i < (n ? n : 1); i++) {
+    const pol_Value *x = pol_case_slots(a, i), *y = pol_case_slots(b, i);
+    for (uint32_t f = 0; f < fx->p->nfacts; f++)
+      if (!same_value(fx->p, &x[f], &y[f])) {
+        char what[200];
+        snprintf(what, sizeof what, "fact %s of row %u", fx->p->str[fx->p->facts[f].path], (unsigned)i);
+        differ(what, text, len);
+      }
+  }
+}
+
+static void traces(Fixture *fx, pol_Case *c, pol_Buf *out)
+{
+  const pol_LineResult *lines = NULL;
+  char err[512];
+  pol_vm_set_trace(fx->vm, 1);
+  if (pol_vm_eval(fx->vm, c, &lines, err, sizeof err) != 0) pol_buf_puts(out, err);
+  else pol_trace_json(out, fx->vm, c, lines, NULL, POL_TRACE_COMPACT | POL_TRACE_CRITERIA);
+}
+
+/* The fast path against the reference on one text. */
+static void fast_vs_ref(Fixture *fx, const char *text, size_t len)
+{
+  pol_CaseError ce, vce;
+  char rerr[512] = "", verr[512] = "";
+  json_t *root = pol_case_parse(text, len, &ce);
+  int rst = !root ? -1 : pol_case_load(fx->ref, root, rerr, sizeof rerr) == 0 ? 0 : -2;
+  char *rnotes = strdup(rst == -1 ? "" : pol_case_notes(fx->ref));   /* -1: nothing loaded */
+  if (!rnotes) abort();
+  int fst = pol_fhir_fast_load(fx->ff, fx->jr, fx->fast, text, len);
+  if (fst == 0 && rst != 0) differ("the fast path accepts, the reference refuses", text, len);
+  if (fst == 0 && rnotes[0]) differ("the fast path accepts a Bundle the reference has notes on", text, len);
+  if (fst == 0) {
+    same_case(fx, text, len);
+    pol_Buf x = {0}, y = {0};
+    traces(fx, fx->ref, &x);
+    traces(fx, fx->fast, &y);
+    if (x.n != y.n || memcmp(x.s, y.s, x.n) != 0) differ("the traces", text, len);
+    pol_buf_free(&x);
+    pol_buf_free(&y);
+  }
+  json_t *vroot = NULL;
+  int vst = pol_jread_case(fx->jr, fx->via, text, len, &vroot, &vce, verr, sizeof verr);
+  if (vst != rst) differ("pol_jread_case's status", text, len);
+  if (rst == -1 && (strcmp(ce.code, vce.code) != 0 || ce.line != vce.line || ce.column != vce.column ||
+                    strcmp(ce.text, vce.text) != 0))
+    differ("the document error", text, len);
+  if (rst == -2 && strcmp(rerr, verr) != 0) differ("the load error", text, len);
+  if (rst != -1 && strcmp(rnotes, pol_case_notes(fx->via)) != 0) differ("the notes", text, len);
+  json_decref(vroot);
+  json_decref(root);
+  free(rnotes);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   Fixture *fx = fixture();
+  if (pol_fhir_fast_maybe((const char *)data, size)) fast_vs_ref(fx, (const char *)data, size);
   pol_CaseError ce;
   json_t *root = pol_case_parse((const char *)data, size, &ce);
   if (!root) return 0;
-  if (json_is_object(root)) json_object_set_new(root, "resourceType", json_string("Bundle"));
+  if (json_is_object(root)) {
+    /* the same object as a Bundle with "resourceType" first: the fast path's input */
+    json_object_del(root, "resourceType");
+    char *rest = json_dumps(root, JSON_COMPACT);
+    if (rest) {
+      size_t n = strlen(rest);
+      char *text = malloc(n + 32);
+      if (!text) abort();
+      int k = snprintf(text, n + 32, "{\"resourceType\":\"Bundle\"%s%s", n > 2 ? "," : "", rest + 1);
+      fast_vs_ref(fx, text, (size_t)k);
+      free(text);
+      free(rest);
+    }
+    json_object_set_new(root, "resourceType", json_string("Bundle"));
+  }
   char err[512];
   const pol_LineResult *lines = NULL;
   if (pol_case_load(fx->c, root, err, sizeof err) == 0) {

@@ -126,6 +126,44 @@ expect_rc 0 "$POLVM" trace --bundle "$T/doc.polb" --format json "$T/doc2.json"
 grep -q '"determination": "pend"' "$T/o" && grep -q '"symptoms.pain_nrs"' "$T/o" && ok ||
   ko "docs/fhir.md example without the pain Observation: not pended on symptoms.pain_nrs"
 
+# ---- docs/fhir.md's second example: resources selected by value sets
+# (Condition, MedicationStatement, MedicationRequest, Procedure,
+# Observation): approved; without the Observation it pends on ra.crp; the
+# fast path (polvm eval) and the reference (polvm trace) agree ----
+awk '/^```pol$/{k++; if (k==2) {p=1; next}} p&&/^```$/{exit} p' docs/fhir.md > "$T/doc2.pol"
+awk '/^```pol$/{k++} k==2&&/^```json$/{p=1;next} p&&/^```$/{exit} p' docs/fhir.md > "$T/vs.json"
+expect_rc 0 "$B/polc" -o "$T/doc2.polb" "$T/doc2.pol"
+expect_rc 0 "$POLVM" trace --bundle "$T/doc2.polb" --format json "$T/vs.json"
+grep -q '"determination": "approve"' "$T/o" && ok || ko "docs/fhir.md value-set example: not approved: $(head -c 300 "$T/o")"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b["entry"].pop(); json.dump(b, open(sys.argv[2], "w"))' \
+  "$T/vs.json" "$T/vs2.json"
+expect_rc 0 "$POLVM" trace --bundle "$T/doc2.polb" --format json "$T/vs2.json"
+grep -q '"determination": "pend"' "$T/o" && grep -q '"ra.crp"' "$T/o" && ok ||
+  ko "docs/fhir.md value-set example without the Observation: not pended on ra.crp"
+python3 -c 'import json,sys; [print(json.dumps(json.load(open(f)))) for f in sys.argv[1:]]' "$T/vs.json" "$T/vs2.json" > "$T/vs.ndjson"
+"$POLVM" eval --bundle "$T/doc2.polb" < "$T/vs.ndjson" > "$T/vs.eval" 2> "$T/vs.err"
+POLVM_CASE_READER=jansson "$POLVM" eval --bundle "$T/doc2.polb" < "$T/vs.ndjson" > "$T/vs.ref" 2>> "$T/vs.err"
+cmp -s "$T/vs.eval" "$T/vs.ref" && ok || ko "docs/fhir.md value-set example: eval's fast path and the reference differ"
+
+# ---- polvm eval: the reader's notes name the input line, in input order
+# with -j too (one noted Bundle every other line) ----
+python3 - "$T/req.json" "$T/vs.json" > "$T/mixed.ndjson" <<'PY'
+import json, sys
+noted, clean = (json.dumps(json.load(open(f))) for f in sys.argv[1:3])
+for i in range(300):
+    print(noted if i % 2 == 0 else clean)
+PY
+"$POLVM" eval --bundle "$T/doc2.polb" < "$T/mixed.ndjson" > /dev/null 2> "$T/n1"
+"$POLVM" eval -j 4 --bundle "$T/doc2.polb" < "$T/mixed.ndjson" > /dev/null 2> "$T/n4"
+python3 - "$T/n1" "$T/n4" > "$T/py" 2>&1 <<'PY' && ok || ko "eval notes: $(tail -3 "$T/py")"
+import re, sys
+a, b = (open(f).read() for f in sys.argv[1:3])
+assert a == b, "eval -j 4 gives other notes, or in another order, than eval"
+lines = [int(m) for m in re.findall(r"^polvm: -:(\d+): note: C01", a, re.M)]
+assert lines and lines == sorted(lines), lines[:20]
+assert set(lines) == set(range(1, 301, 2)), sorted(set(lines))[:10]
+PY
+
 # ---- the compiler's checks of bindings ----
 printf 'policy "F" { title "t" version "1" effective 2025-01-01 codes "1" }\nimport "case"\n%s\nbranch "B" "b" when true { criterion "C" "c" { true } }\n' \
   'fhir patient.weight from Observation = valueQuantity.value
@@ -133,9 +171,10 @@ fhir patient.age from Patient = age(birthDate, "a")
 fhir patient.sex from Basic = gender
 fhir symptoms.pain_nrs from Observation where code in {"72514-3"} = quantity(valueQuantity, "furlong")
 fhir request.procedures from Claim.item { cpt = sequence cpt = sequence }
-fhir request.diagnoses from Claim.diagnosis = code(diagnosisCodeableConcept)' > "$T/badbind.pol"
+fhir request.diagnoses from Claim.diagnosis = code(diagnosisCodeableConcept)
+fhir symptoms.pain_nrs from Observation where code in NOT_A_SET = valueQuantity.value' > "$T/badbind.pol"
 expect_rc 1 "$B/polc" --check "$T/badbind.pol"
-for code in E0390 E0391 E0392 E0393 E0394; do
+for code in E0370 E0390 E0391 E0392 E0393 E0394; do
   grep -q "error\[$code\]" "$T/e" && ok || ko "bad bindings: no $code: $(head -3 "$T/e")"
 done
 grep -q "code(...) takes an element and a code system URI" "$T/e" && ok || ko "bad bindings: code() without a system accepted"

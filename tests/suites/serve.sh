@@ -129,6 +129,29 @@ req 200 -H "$AUTH" --data-binary @"$T/bundle.json" "$URL/fhir/Claim/\$submit"
 cmp -s "$T/o" "$T/want.fhir" && ok || ko "\$submit: not the response Bundle of polvm trace --format fhir-bundle"
 grep -qi '^content-type: application/fhir+json' "$T/h" && ok || ko "\$submit content type: $(cat "$T/h")"
 grep -qi '^x-decision-id: ' "$T/h" && ok || ko "\$submit: no X-Decision-Id"
+# the reader's notes on a Bundle are in the answer (docs/serve.md, "Notes"):
+# a first member "notes" of the JSON trace, processNotes of a ClaimResponse
+req 200 -H "$AUTH" --data-binary @tests/fhir/request.json "$URL/v1/decide"
+python3 - "$T/o" > "$T/py" 2>&1 <<'PY' && ok || ko "decide of a noted Bundle: $(tail -3 "$T/py")"
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert list(t)[0] == "notes", list(t)[:3]
+assert any(n.startswith("C0154 entry[5].resource.resourceType: ") for n in t["notes"]), t["notes"]
+assert any(n.startswith("C0157 ") for n in t["notes"]) and any(n.startswith("C0155 ") for n in t["notes"])
+PY
+for fmt in "v1/decide?format=fhir" "fhir/Claim/\$submit"; do
+  req 200 -H "$AUTH" --data-binary @tests/fhir/request.json "$URL/$fmt"
+  python3 - "$T/o" > "$T/py" 2>&1 <<'PY' && ok || ko "$fmt of a noted Bundle: $(tail -3 "$T/py")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+cr = d["entry"][0]["resource"] if d["resourceType"] == "Bundle" else d
+assert cr["resourceType"] == "ClaimResponse", cr["resourceType"]
+notes = [n for n in cr["processNote"] if n["text"].startswith("Note from reading the request Bundle: C0154 ")]
+assert notes and notes[0]["type"] == "display", cr["processNote"]
+nums = [n["number"] for n in cr["processNote"]]
+assert len(set(nums)) == len(nums) and nums == sorted(nums), nums
+PY
+done
 # the FHIR endpoints answer errors as OperationOutcome
 req 400 -H "$AUTH" --data-binary @"$CASE" "$URL/fhir/Claim/\$submit"
 has "$T/o" '"resourceType": "OperationOutcome"'

@@ -1,0 +1,312 @@
+/*
+ * test_fhir_fast.c -- value-set bindings (`fhir PATH from Condition where
+ * code in VALUESET`, docs/fhir.md) for Condition, MedicationRequest,
+ * MedicationStatement, Procedure and Observation, and the fast path for
+ * Bundles (vm/fhir_fast.c): it gives the reference's case (vm/fhir_in.c
+ * through pol_case_load), and refuses -- leaving the notes and errors to
+ * the reference -- where the reference notes or fails.
+ *
+ * Ownership: an Ex owns its program, cases and reader; ex_free frees them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "bundle.h"
+#include "case.h"
+#include "compile.h"
+#include "fhir_fast.h"
+#include "jread.h"
+
+static const char SRC[] =
+  "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+  "valueset RA \"RA\" icd10cm { \"M05.*\", except \"M05.9\" }\n"
+  "valueset MTX \"MTX\" rxnorm { \"6851\" }\n"
+  "valueset XR \"XR\" cpt { \"73500\" .. \"73660\" }\n"
+  "valueset CRP \"CRP\" loinc { \"1988-5\" }\n"
+  "record Dx { code: string\n day: date }\n"
+  "fact ra: list<Dx> = ra\nfact req: list<Dx> = mtx.requests\nfact st: list<Dx> = mtx.statements\n"
+  "fact xr: list<Dx> = xr\nfact crp: number = crp\nfact cpt: string = line.cpt\n"
+  "fhir request.procedures from Claim.item { cpt = productOrService.coding.code }\n"
+  "fhir ra from Condition where code in RA {\n"
+  "  code = code(code, \"http://hl7.org/fhir/sid/icd-10-cm\")\n  day = onsetDateTime\n}\n"
+  "fhir mtx.requests from MedicationRequest where medicationCodeableConcept in MTX {\n"
+  "  code = code(medicationCodeableConcept, \"http://www.nlm.nih.gov/research/umls/rxnorm\")\n"
+  "  day = authoredOn\n}\n"
+  "fhir mtx.statements from MedicationStatement where medicationCodeableConcept in MTX {\n"
+  "  code = code(medicationCodeableConcept, \"http://www.nlm.nih.gov/research/umls/rxnorm\")\n"
+  "  day = effectivePeriod.start\n}\n"
+  "fhir xr from Procedure where code in XR {\n"
+  "  code = code(code, \"http://www.ama-assn.org/go/cpt\")\n  day = performedDateTime\n}\n"
+  "fhir crp from Observation where code in CRP = valueQuantity.value\n"
+  "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n";
+
+typedef struct Ex {
+  pol_Program *p;
+  pol_Case *ref, *fast;
+  pol_JRead *jr;
+  pol_FhirFast *ff;
+  char text[8192];
+  size_t len;
+  char err[512];
+} Ex;
+
+static void ex_compile(Ex *x)
+{
+  memset(x, 0, sizeof *x);
+  char *msgs = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&msgs, &len);
+  pol_Compiler c;
+  pol_compiler_init(&c, out);
+  c.built = "2025-01-01T00:00:00Z";
+  pol_compiler_load_text(&c, "x.pol", SRC, strlen(SRC));
+  pol_Program *p = NULL;
+  if (c.diag.nerrors == 0 && pol_check(&c) == 0) p = pol_codegen(&c);
+  pol_compiler_free(&c);
+  fclose(out);
+  if (!p) fail_msg("compile failed:\n%s", msgs);
+  free(msgs);
+  uint8_t *buf = NULL;
+  size_t blen = 0;
+  assert_int_equal(pol_bundle_write(p, &buf, &blen), 0);
+  if (pol_bundle_load(buf, blen, &x->p, x->err, sizeof x->err) != 0) fail_msg("load: %s", x->err);
+  free(buf);
+  pol_program_free(p);
+  x->ref = pol_case_new(x->p);
+  x->fast = pol_case_new(x->p);
+  x->jr = pol_jread_new(x->p);
+  x->ff = pol_fhir_fast_new(x->p);
+  assert_true(x->ref && x->fast && x->jr && x->ff);
+}
+
+static void ex_free(Ex *x)
+{
+  pol_fhir_fast_free(x->ff);
+  pol_jread_free(x->jr);
+  pol_case_free(x->ref);
+  pol_case_free(x->fast);
+  pol_program_free(x->p);
+}
+
+/* A Bundle text: a Claim, then entries.  The reference loads it into
+   x->ref: its status. */
+static int bundle(Ex *x, const char *entries)
+{
+  int n = snprintf(x->text, sizeof x->text,
+                   "{\"resourceType\": \"Bundle\", \"entry\": [{\"resource\": {\"resourceType\": \"Claim\", "
+                   "\"id\": \"t\", \"use\": \"preauthorization\", \"item\": [{\"sequence\": 1, "
+                   "\"productOrService\": {\"coding\": [{\"system\": \"http://www.ama-assn.org/go/cpt\", "
+                   "\"code\": \"X1\"}]}}]}}%s%s]}",
+                   *entries ? ", " : "", entries);
+  assert_true(n > 0 && (size_t)n < sizeof x->text);
+  x->len = (size_t)n;
+  pol_CaseError ce;
+  json_t *root = pol_case_parse(x->text, x->len, &ce);
+  if (!root) fail_msg("bad test JSON: %s: %s", ce.text, x->text);
+  int rc = pol_case_load(x->ref, root, x->err, sizeof x->err);
+  json_decref(root);
+  return rc;
+}
+
+static const pol_Value *fact(const Ex *x, const pol_Case *c, const char *path)
+{
+  for (uint32_t f = 0; f < x->p->nfacts; f++)
+    if (strcmp(x->p->str[x->p->facts[f].path], path) == 0) return &pol_case_slots(c, 0)[f];
+  fail_msg("no fact %s", path);
+  return NULL;
+}
+
+/* The codes of a list<Dx> fact, comma-separated; "?" when unknown. */
+static const char *codes(const Ex *x, const pol_Case *c, const char *path, char *buf, size_t n)
+{
+  const pol_Value *v = fact(x, c, path);
+  if (v->tag == PV_UNK) return "?";
+  assert_int_equal(v->tag, PV_LIST);
+  const pol_List *l = v->u.p;
+  buf[0] = '\0';
+  for (uint32_t i = 0; i < l->n; i++) {
+    const pol_Value *r = l->items[i].u.p;
+    snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", i ? "," : "", r[0].tag == PV_STR ? r[0].u.s : "?");
+  }
+  return buf;
+}
+
+/* The fast path gives the reference's case, with no notes. */
+static void fast_same(Ex *x)
+{
+  assert_int_equal(pol_fhir_fast_load(x->ff, x->jr, x->fast, x->text, x->len), 0);
+  assert_string_equal(pol_case_notes(x->ref), "");
+  assert_string_equal(pol_case_id(x->fast), pol_case_id(x->ref));
+  static const char *const lists[] = {"ra", "mtx.requests", "mtx.statements", "xr"};
+  char a[256], b[256];
+  for (size_t i = 0; i < 4; i++)
+    assert_string_equal(codes(x, x->fast, lists[i], a, sizeof a), codes(x, x->ref, lists[i], b, sizeof b));
+  const pol_Value *u = fact(x, x->ref, "crp"), *v = fact(x, x->fast, "crp");
+  assert_int_equal(u->tag, v->tag);
+  if (u->tag == PV_NUM) assert_true(u->u.d == v->u.d);
+}
+
+#define RES(type, body) "{\"resource\": {\"resourceType\": \"" type "\", " body "}}"
+#define CC(sys, code) "{\"coding\": [{\"system\": \"" sys "\", \"code\": \"" code "\"}]}"
+#define ICD "http://hl7.org/fhir/sid/icd-10-cm"
+#define RX "http://www.nlm.nih.gov/research/umls/rxnorm"
+#define CPT "http://www.ama-assn.org/go/cpt"
+#define LOINC "http://loinc.org"
+
+static void test_each_resource_type(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x);
+  char buf[256];
+  assert_int_equal(bundle(&x,
+    RES("Condition", "\"code\": " CC(ICD, "M05.79") ", \"onsetDateTime\": \"2024-02-01\"") ", "
+    RES("Condition", "\"code\": " CC(ICD, "M06.4") ) ", "
+    RES("MedicationRequest", "\"status\": \"active\", \"medicationCodeableConcept\": " CC(RX, "6851")
+        ", \"authoredOn\": \"2024-03-01\"") ", "
+    RES("MedicationStatement", "\"status\": \"completed\", \"medicationCodeableConcept\": " CC(RX, "6851")
+        ", \"effectivePeriod\": {\"start\": \"2023-01-01\"}") ", "
+    RES("Procedure", "\"status\": \"completed\", \"code\": " CC(CPT, "73562")
+        ", \"performedDateTime\": \"2024-01-05\"") ", "
+    RES("Procedure", "\"status\": \"completed\", \"code\": " CC(CPT, "27279")) ", "
+    RES("Observation", "\"status\": \"final\", \"code\": " CC(LOINC, "1988-5")
+        ", \"valueQuantity\": {\"value\": 12.5, \"code\": \"mg/L\"}")), 0);
+  assert_string_equal(codes(&x, x.ref, "ra", buf, sizeof buf), "M05.79");          /* M06.4: not RA here */
+  assert_string_equal(codes(&x, x.ref, "mtx.requests", buf, sizeof buf), "6851");
+  assert_string_equal(codes(&x, x.ref, "mtx.statements", buf, sizeof buf), "6851");
+  assert_string_equal(codes(&x, x.ref, "xr", buf, sizeof buf), "73562");           /* in the range */
+  assert_int_equal(fact(&x, x.ref, "crp")->tag, PV_NUM);
+  fast_same(&x);
+  ex_free(&x);
+}
+
+/* Membership is the value set's: normal forms (case, the ICD-10-CM dot),
+   exclusions, and the code system of the coding (an ICD-10-CM code under
+   another system is not a member); a list that selects nothing stays
+   unknown. */
+static void test_membership(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x);
+  char buf[256];
+  assert_int_equal(bundle(&x,
+    RES("Condition", "\"code\": " CC(ICD, "m0579")) ", "
+    RES("Condition", "\"code\": " CC(ICD, "M05.9")) ", "
+    RES("Condition", "\"code\": " CC("http://snomed.info/sct", "M05.79")) ", "
+    RES("Condition", "\"code\": {\"coding\": [{\"system\": \"http://example.org\", \"code\": \"x\"}, "
+                     "{\"system\": \"" ICD "\", \"code\": \"M05.1\"}]}")), 0);
+  assert_string_equal(codes(&x, x.ref, "ra", buf, sizeof buf), "m0579,M05.1");
+  assert_string_equal(codes(&x, x.ref, "mtx.requests", buf, sizeof buf), "?");
+  assert_int_equal(fact(&x, x.ref, "crp")->tag, PV_UNK);
+  fast_same(&x);
+  ex_free(&x);
+}
+
+/* Entered-in-error and refuted resources are left out with a note: the
+   fast path refuses, pol_jread_case gives the reference's case and notes. */
+static void test_notes_go_to_the_reference(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x);
+  char buf[256];
+  assert_int_equal(bundle(&x,
+    RES("Condition", "\"code\": " CC(ICD, "M05.79") ", \"verificationStatus\": " CC("x", "refuted")) ", "
+    RES("Condition", "\"code\": {\"coding\": [{\"code\": \"M05.79\"}]}") ", "
+    RES("Frobnicator", "\"x\": 1")), 0);
+  assert_string_equal(codes(&x, x.ref, "ra", buf, sizeof buf), "?");
+  const char *notes = pol_case_notes(x.ref);
+  assert_non_null(strstr(notes, "C0157"));
+  assert_non_null(strstr(notes, "C0155"));
+  assert_non_null(strstr(notes, "C0154"));
+  assert_int_equal(pol_fhir_fast_load(x.ff, x.jr, x.fast, x.text, x.len), -1);
+  json_t *root = NULL;
+  pol_CaseError ce;
+  char err[512];
+  assert_int_equal(pol_jread_case(x.jr, x.fast, x.text, x.len, &root, &ce, err, sizeof err), 0);
+  assert_string_equal(pol_case_notes(x.fast), notes);
+  assert_string_equal(codes(&x, x.fast, "ra", buf, sizeof buf), "?");
+  ex_free(&x);
+}
+
+/* A type error: the fast path refuses, the reference's error is given. */
+static void test_errors_go_to_the_reference(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x);
+  assert_int_equal(bundle(&x, RES("Observation", "\"code\": " CC(LOINC, "1988-5")
+                                  ", \"valueQuantity\": {\"value\": \"high\"}")), -1);
+  char ref_err[512];
+  snprintf(ref_err, sizeof ref_err, "%s", x.err);
+  assert_non_null(strstr(ref_err, "C0152"));
+  assert_int_equal(pol_fhir_fast_load(x.ff, x.jr, x.fast, x.text, x.len), -1);
+  json_t *root = NULL;
+  pol_CaseError ce;
+  char err[512];
+  assert_int_equal(pol_jread_case(x.jr, x.fast, x.text, x.len, &root, &ce, err, sizeof err), -2);
+  assert_string_equal(err, ref_err);
+  json_decref(root);
+  ex_free(&x);
+}
+
+/* The fast path's own refusals: escaped strings it would compare, a
+   document that is not a Bundle; the reference reads them. */
+static void test_unusual_input_is_refused(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x);
+  assert_int_equal(bundle(&x, RES("Condition", "\"code\": " CC("http:\\/\\/hl7.org/fhir/sid/icd-10-cm", "M05.79"))), 0);
+  char buf[256];
+  assert_string_equal(codes(&x, x.ref, "ra", buf, sizeof buf), "M05.79");
+  assert_int_equal(pol_fhir_fast_load(x.ff, x.jr, x.fast, x.text, x.len), -1);
+  assert_false(pol_fhir_fast_maybe("{\"case_id\": \"x\", \"resourceType\": \"Bundle\"}", 44));
+  assert_true(pol_fhir_fast_maybe(" {\n \"resourceType\": \"Bundle\"}", 30));
+  ex_free(&x);
+}
+
+/* A value set name that is not one is E0370. */
+static void test_not_a_value_set(void **state)
+{
+  (void)state;
+  static const char bad[] =
+    "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+    "fact n: number = obs.n\n"
+    "fhir obs.n from Observation where code in NOPE = valueQuantity.value\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { n > 1 } }\n";
+  char *msgs = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&msgs, &len);
+  pol_Compiler c;
+  pol_compiler_init(&c, out);
+  pol_compiler_load_text(&c, "x.pol", bad, strlen(bad));
+  int errs = c.diag.nerrors ? (int)c.diag.nerrors : pol_check(&c);
+  pol_compiler_free(&c);
+  fclose(out);
+  assert_true(errs > 0);
+  assert_non_null(strstr(msgs, "E0370"));
+  free(msgs);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_each_resource_type),
+    cmocka_unit_test(test_membership),
+    cmocka_unit_test(test_notes_go_to_the_reference),
+    cmocka_unit_test(test_errors_go_to_the_reference),
+    cmocka_unit_test(test_unusual_input_is_refused),
+    cmocka_unit_test(test_not_a_value_set),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

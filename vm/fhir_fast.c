@@ -1,0 +1,1158 @@
+/*
+ * fhir_fast.c -- the fast path for FHIR Bundles (fhir_fast.h).
+ *
+ * vm/fhir_in.c is the reference: it reads a jansson document of the whole
+ * Bundle and builds a jansson case document, which pol_case_load loads.
+ * Here the same three steps (resources, bindings, QuestionnaireResponse
+ * answers; see fhir_in.c's header) run over the tape of one validating
+ * scan (pol_jread_tape: offsets, no copies), build a small tree of the
+ * case document whose values are slices of the Bundle's text, print it as
+ * case-format text and load that with pol_jread_load.  Each function below
+ * mirrors the fhir_in.c function of the same name, with one difference:
+ * where fhir_in.c fails (failf) or writes a note, this file sets `failed`
+ * and the caller runs the reference path, which says it.  Strings with
+ * escapes that would be compared or cut are refused the same way: they
+ * are rare in FHIR, and the reference decodes them.
+ *
+ * Ownership: the state owns every buffer; the program is borrowed.
+ */
+#include "fhir_fast.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fhir_in.h"
+#include "jread.h"
+#include "util.h"
+#include "value.h"
+
+#define NONE UINT32_MAX
+#define KEY_MAX 63           /* fhir_in.c's key[64] */
+#define LINK_MAX 127         /* fhir_in.c's full[128], qlink[128] */
+#define SEQ_MAX 64           /* fhir_in.c's Seqs */
+#define QR_DEPTH 16          /* fhir_in.c's qr_walk / qr_value depth */
+#define MAX_RES 100000u      /* as fhir_in.c */
+
+enum { O_OBJ = 1, O_ARR, O_RAW };
+
+typedef struct ONode {      /* a node of the case document */
+  uint8_t kind;
+  const char *key;          /* as a member: its key (a program or Bundle slice) */
+  uint32_t klen;
+  uint32_t first, last, next, n;   /* children (O_OBJ, O_ARR); next sibling */
+  uint32_t roff, rlen;      /* O_RAW: JSON text in raw */
+} ONode;
+
+typedef struct Res {
+  uint32_t r, host;         /* tape indices; host NONE: an entry's resource */
+  uint32_t ref[3];          /* its subject, patient, beneficiary (NONE: absent) */
+  const char *type, *id, *full;   /* slices of the text; id, full may be NULL */
+  uint32_t tlen, idlen, flen;
+} Res;
+
+typedef struct FNode { uint32_t j, res; } FNode;
+
+typedef struct Age { uint32_t obj; const char *key; uint32_t klen; int32_t birth; } Age;
+
+typedef struct TEnt { const char *path; uint32_t len, type; } TEnt;   /* want_type(path, NULL) */
+
+struct pol_FhirFast {
+  const pol_Program *p;
+  int bad;                  /* bindings this file does not take: always refuse */
+  uint32_t *mtype;          /* fhirstr index of a map's field -> its value's type */
+  uint32_t *ttype;          /* binding -> want_type(target, NULL) */
+  TEnt *types;              /* case-scope fact paths, hashed */
+  uint32_t tcap;
+  /* one load */
+  const unsigned char *b;
+  const pol_JTape *t;
+  size_t nt;
+  int failed;
+  Res *res;
+  size_t nres, rcap;
+  FNode *nodes;
+  size_t nnodes, ncap;
+  ONode *on;
+  size_t non, oncap;
+  uint32_t doc;
+  Age *ages;
+  size_t nages, acap;
+  uint32_t *lid;            /* tape index -> its linkId's + 1 (0: not looked up yet) */
+  size_t lidcap;
+  /* info(...): the supportingInfo entries of the last node and element
+     asked (their tape index and category.coding), in order */
+  int ic_ok;
+  uint32_t ic_j, ic_res;
+  const char *ic_elem;
+  uint32_t *ic;
+  size_t nic, iccap;
+  pol_Buf raw, out, tmp;
+};
+
+/* ---- setup ----------------------------------------------------------------- */
+
+static const char *S(const pol_Program *p, uint32_t id) { return id == POL_NOSTR || id >= p->nstr ? NULL : p->str[id]; }
+
+/* fhir_in.c's want_type. */
+static uint32_t want_type(const pol_Program *p, const char *target, const char *field)
+{
+  int lines = strcmp(target, "request.procedures") == 0;
+  for (uint32_t f = 0; f < p->nfacts; f++) {
+    const char *path = p->str[p->facts[f].path];
+    uint32_t t = p->facts[f].type;
+    if (field && lines && p->facts[f].scope == POL_SCOPE_LINE && strcmp(path, field) == 0) return t;
+    if (p->facts[f].scope != POL_SCOPE_CASE || strcmp(path, target) != 0) continue;
+    if (!field) return t;
+    if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && POL_TREC(t) < p->nrec) {
+      const pol_RecType *rt = &p->rec[POL_TREC(t)];
+      for (uint32_t i = 0; i < rt->nfields; i++)
+        if (strcmp(p->str[rt->fields[i].name], field) == 0) return rt->fields[i].type;
+    }
+  }
+  return 0;
+}
+
+static uint32_t hash_n(const char *s, size_t n) { return pol_fnv1a(s, n); }
+
+/* want_type(link, NULL) of a Bundle's linkId: the first case-scope fact of that path. */
+static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
+{
+  for (uint32_t j = hash_n(s, n) & (f->tcap - 1);; j = (j + 1) & (f->tcap - 1)) {
+    const TEnt *e = &f->types[j];
+    if (!e->path) return 0;
+    if (e->len == n && memcmp(e->path, s, n) == 0) return e->type;
+  }
+}
+
+static int build_types(pol_FhirFast *f)
+{
+  const pol_Program *p = f->p;
+  uint32_t cap = 16;
+  while (cap < 2 * p->nfacts + 2) cap *= 2;
+  f->types = calloc(cap, sizeof *f->types);
+  if (!f->types) return -1;
+  f->tcap = cap;
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    if (p->facts[i].scope != POL_SCOPE_CASE) continue;
+    const char *s = p->str[p->facts[i].path];
+    size_t n = strlen(s);
+    uint32_t j = hash_n(s, n) & (cap - 1);
+    for (; f->types[j].path; j = (j + 1) & (cap - 1))
+      if (f->types[j].len == n && memcmp(f->types[j].path, s, n) == 0) break;
+    if (!f->types[j].path) f->types[j] = (TEnt){s, (uint32_t)n, p->facts[i].type};   /* the first wins */
+  }
+  return 0;
+}
+
+pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
+{
+  pol_FhirFast *f = calloc(1, sizeof *f);
+  if (!f) return NULL;
+  f->p = p;
+  f->mtype = calloc(p->nfhirstr ? p->nfhirstr : 1, sizeof *f->mtype);
+  f->ttype = calloc(p->nfhir ? p->nfhir : 1, sizeof *f->ttype);
+  if (!f->mtype || !f->ttype || build_types(f)) {
+    pol_fhir_fast_free(f);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < p->nfacts; i++)
+    if (p->facts[i].path >= p->nstr) f->bad = 1;
+  for (uint32_t i = 0; i < p->nfhir && !f->bad; i++) {
+    const pol_FhirBind *b = &p->fhir[i];
+    const char *target = S(p, b->target), *source = S(p, b->source);
+    if (!target || !source || (uint64_t)b->map0 + 4ull * b->nmap > p->nfhirstr ||
+        (!(b->flags & POL_FHIR_VSET) && (uint64_t)b->code0 + b->ncodes > p->nfhirstr) ||
+        ((b->flags & POL_FHIR_VSET) && (b->code0 >= p->nvs || b->ncodes)) ||
+        (!(b->flags & POL_FHIR_LIST) && b->nmap < 1)) {
+      f->bad = 1;
+      break;
+    }
+    for (uint32_t k = 0; k < b->ncodes && !(b->flags & POL_FHIR_VSET); k++)
+      if (!S(p, p->fhirstr[b->code0 + k])) f->bad = 1;
+    f->ttype[i] = (b->flags & POL_FHIR_LIST) ? 0 : want_type(p, target, NULL);
+    for (uint32_t m = 0; m < b->nmap; m++) {
+      const uint32_t *v = &p->fhirstr[b->map0 + 4 * m];
+      const char *elem = S(p, v[1]), *conv = S(p, v[2]);
+      if (!elem || ((b->flags & POL_FHIR_LIST) && !S(p, v[0]))) { f->bad = 1; break; }
+      if (conv && strcmp(conv, "info") && strcmp(conv, "code") && strcmp(conv, "diagnosis") &&
+          strcmp(conv, "quantity") && strcmp(conv, "age")) {
+        f->bad = 1;   /* fhir_in.c fails on it */
+        break;
+      }
+      if (conv && strcmp(conv, "quantity") == 0 && !pol_fhir_unit_known(S(p, v[3]) ? S(p, v[3]) : "1")) {
+        f->bad = 1;
+        break;
+      }
+      uint32_t t = want_type(p, target, S(p, v[0]));
+      if (!(b->flags & POL_FHIR_LIST) && t && POL_TKIND(t) == PK_LIST && POL_TELEM(t) != PK_REC &&
+          !(conv && strcmp(conv, "diagnosis") == 0))
+        t = POL_TYPE(POL_TELEM(t), 0, 0);
+      f->mtype[b->map0 + 4 * m] = t;
+    }
+  }
+  return f;
+}
+
+void pol_fhir_fast_free(pol_FhirFast *f)
+{
+  if (!f) return;
+  free(f->mtype);
+  free(f->ttype);
+  free(f->types);
+  free(f->res);
+  free(f->nodes);
+  free(f->on);
+  free(f->ages);
+  free(f->lid);
+  free(f->ic);
+  pol_buf_free(&f->raw);
+  pol_buf_free(&f->out);
+  pol_buf_free(&f->tmp);
+  free(f);
+}
+
+int pol_fhir_fast_maybe(const char *text, size_t len)
+{
+  size_t i = 0;
+  while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) i++;
+  if (i >= len || text[i] != '{') return 0;
+  for (i++; i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'); i++) {}
+  return len - i >= 14 && memcmp(text + i, "\"resourceType\"", 14) == 0;
+}
+
+const char *pol_fhir_fast_text(const pol_FhirFast *f) { return f->out.s ? f->out.s : ""; }
+
+static void *grow(void *buf, size_t *cap, size_t need, size_t size)
+{
+  if (need <= *cap) return buf;
+  size_t n = *cap ? *cap : 16;
+  while (n < need) n *= 2;
+  void *b = realloc(buf, n * size);
+  if (!b) abort();   /* as fhir_in.c */
+  *cap = n;
+  return b;
+}
+
+/* ---- the tape --------------------------------------------------------------- */
+
+static inline unsigned char ty(const pol_FhirFast *f, uint32_t j) { return f->b[f->t[j].off]; }
+static inline int is_obj(const pol_FhirFast *f, uint32_t j) { return j != NONE && ty(f, j) == '{'; }
+static inline int is_arr(const pol_FhirFast *f, uint32_t j) { return j != NONE && ty(f, j) == '['; }
+static inline int is_str(const pol_FhirFast *f, uint32_t j) { return j != NONE && ty(f, j) == '"'; }
+static inline int is_null(const pol_FhirFast *f, uint32_t j) { return j != NONE && ty(f, j) == 'n'; }
+
+static inline int is_num(const pol_FhirFast *f, uint32_t j)
+{
+  if (j == NONE) return 0;
+  unsigned char c = ty(f, j);
+  return c == '-' || (c >= '0' && c <= '9');
+}
+
+/* The entry after j and its descendants. */
+static inline uint32_t nx(const pol_FhirFast *f, uint32_t j)
+{
+  unsigned char c = ty(f, j);
+  return c == '{' || c == '[' ? f->t[j].aux : j + 1;
+}
+
+/* json_object_get: the value of key k in object o, NONE when o is not an
+   object or has no such key. */
+static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
+{
+  if (!is_obj(f, o)) return NONE;
+  uint32_t end = f->t[o].aux;
+  for (uint32_t i = o + 1; i < end; i = nx(f, i + 1))
+    if (f->t[i].aux == kl && (kl == 0 || (f->b[f->t[i].off + 1] == (unsigned char)k[0] &&
+                                          memcmp(f->b + f->t[i].off + 1, k, kl) == 0)))
+      return i + 1;
+  return NONE;
+}
+#define GET(o, lit) get(f, (o), lit, sizeof lit - 1)
+
+/* Arrays: for (uint32_t i = first(a); i != NONE; i = next_item(a, i)). */
+static inline uint32_t first(const pol_FhirFast *f, uint32_t a)
+{
+  return is_arr(f, a) && f->t[a].aux > a + 1 ? a + 1 : NONE;
+}
+static inline uint32_t next_item(const pol_FhirFast *f, uint32_t a, uint32_t i)
+{
+  uint32_t n = nx(f, i);
+  return n < f->t[a].aux ? n : NONE;
+}
+
+/* json_string_value: the body of string j (*n bytes, not terminated), NULL
+   when j is not a string; a string with escapes refuses. */
+static const char *sv(pol_FhirFast *f, uint32_t j, uint32_t *n)
+{
+  if (!is_str(f, j)) return NULL;
+  if (f->t[j].aux & POL_JTAPE_ESC) {
+    f->failed = 1;
+    return NULL;
+  }
+  *n = f->t[j].aux;
+  return (const char *)f->b + f->t[j].off + 1;
+}
+
+static int seq_eq(const char *a, uint32_t an, const char *b) { return strlen(b) == an && memcmp(a, b, an) == 0; }
+
+static int is_int(const pol_FhirFast *f, uint32_t j)
+{
+  if (!is_num(f, j)) return 0;
+  for (const unsigned char *p = f->b + f->t[j].off + 1; (*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' ||
+                                                       *p == 'E' || *p == '+' || *p == '-';
+       p++)
+    if (*p == '.' || *p == 'e' || *p == 'E') return 0;
+  return 1;
+}
+
+static int64_t int_val(const pol_FhirFast *f, uint32_t j)
+{
+  const unsigned char *p = f->b + f->t[j].off;
+  int neg = *p == '-';
+  uint64_t u = 0;
+  for (p += neg; *p >= '0' && *p <= '9'; p++) u = u * 10 + (uint64_t)(*p - '0');
+  return neg ? (int64_t)(0 - u) : (int64_t)u;
+}
+
+/* The raw text of the scalar j. */
+static uint32_t raw_len(const pol_FhirFast *f, uint32_t j)
+{
+  const unsigned char *s = f->b + f->t[j].off, *p = s;
+  switch (*s) {
+  case '"': return (f->t[j].aux & ~POL_JTAPE_ESC) + 2;
+  case 't': return 4;
+  case 'f': return 5;
+  case 'n': return 4;
+  default:
+    while ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-') p++;
+    return (uint32_t)(p - s);
+  }
+}
+
+/* json_number_value. */
+static double num_val(pol_FhirFast *f, uint32_t j)
+{
+  if (is_int(f, j)) return (double)int_val(f, j);
+  uint32_t n = raw_len(f, j);
+  pol_buf_reset(&f->tmp);
+  pol_buf_put(&f->tmp, (const char *)f->b + f->t[j].off, n);
+  return strtod(f->tmp.s, NULL);
+}
+
+/* ---- the case document -------------------------------------------------------- */
+
+static uint32_t o_new(pol_FhirFast *f, int kind)
+{
+  f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
+  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0};
+  return (uint32_t)f->non++;
+}
+
+static uint32_t o_raw(pol_FhirFast *f, const char *s, size_t n)
+{
+  uint32_t x = o_new(f, O_RAW);
+  f->on[x].roff = (uint32_t)f->raw.n;
+  f->on[x].rlen = (uint32_t)n;
+  pol_buf_put(&f->raw, s, n);
+  return x;
+}
+
+/* A copy of the Bundle's value j (a scalar). */
+static uint32_t o_copy(pol_FhirFast *f, uint32_t j)
+{
+  return o_raw(f, (const char *)f->b + f->t[j].off, raw_len(f, j));
+}
+
+static uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
+{
+  if (f->on[o].kind != O_OBJ) return NONE;
+  for (uint32_t c = f->on[o].first; c != NONE; c = f->on[c].next)
+    if (f->on[c].klen == kl && memcmp(f->on[c].key, k, kl) == 0) return c;
+  return NONE;
+}
+
+static int o_has(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl) { return o_get(f, o, k, kl) != NONE; }
+
+static void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
+{
+  ONode *o = &f->on[a];
+  f->on[v].next = NONE;
+  if (o->last == NONE) o->first = v;
+  else f->on[o->last].next = v;
+  o->last = v;
+  o->n++;
+}
+
+/* json_object_set_new: a key already there keeps its place, with the new value. */
+static void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_t v)
+{
+  f->on[v].key = k;
+  f->on[v].klen = (uint32_t)kl;
+  uint32_t prev = NONE;
+  for (uint32_t c = f->on[o].first; c != NONE; prev = c, c = f->on[c].next)
+    if (f->on[c].klen == kl && memcmp(f->on[c].key, k, kl) == 0) {
+      f->on[v].next = f->on[c].next;
+      if (prev == NONE) f->on[o].first = v;
+      else f->on[prev].next = v;
+      if (f->on[o].last == c) f->on[o].last = v;
+      return;
+    }
+  o_append(f, o, v);
+}
+
+/* fhir_in.c's parent_of, path[0..len). */
+static uint32_t parent_of(pol_FhirFast *f, const char *path, size_t len, const char **last, uint32_t *lastlen)
+{
+  uint32_t o = f->doc;
+  for (;;) {
+    size_t n = 0;
+    while (n < len && path[n] != '.') n++;
+    if (n > KEY_MAX) { f->failed = 1; return o; }
+    if (n == len) {
+      *last = path;
+      *lastlen = (uint32_t)n;
+      return o;
+    }
+    uint32_t x = o_get(f, o, path, n);
+    if (x == NONE || f->on[x].kind != O_OBJ) {
+      if (x != NONE) f->failed = 1;   /* fhir_in.c replaces a value by an object: unusual */
+      x = o_new(f, O_OBJ);
+      o_set(f, o, path, n, x);
+    }
+    o = x;
+    path += n + 1;
+    len -= n + 1;
+  }
+}
+
+static int key_ok(const char *k, uint32_t n)
+{
+  for (uint32_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)k[i];
+    if (c < 0x20 || c == '"' || c == '\\') return 0;
+  }
+  return 1;
+}
+
+static void emit(pol_FhirFast *f, uint32_t x, int depth)
+{
+  const ONode *o = &f->on[x];
+  if (o->kind == O_RAW) {
+    pol_buf_put(&f->out, f->raw.s + o->roff, o->rlen);
+    return;
+  }
+  if (depth > POL_CASE_MAX_DEPTH) { f->failed = 1; return; }
+  pol_buf_putc(&f->out, o->kind == O_OBJ ? '{' : '[');
+  for (uint32_t c = o->first; c != NONE; c = f->on[c].next) {
+    if (c != o->first) pol_buf_putc(&f->out, ',');
+    if (o->kind == O_OBJ) {
+      if (!key_ok(f->on[c].key, f->on[c].klen)) { f->failed = 1; return; }
+      pol_buf_putc(&f->out, '"');
+      pol_buf_put(&f->out, f->on[c].key, f->on[c].klen);
+      pol_buf_put(&f->out, "\":", 2);
+    }
+    emit(f, c, depth + 1);
+  }
+  pol_buf_putc(&f->out, o->kind == O_OBJ ? '}' : ']');
+}
+
+/* ---- element paths ------------------------------------------------------------ */
+
+typedef int (*Visit)(pol_FhirFast *f, uint32_t j, void *ctx);
+
+/* fhir_in.c's walk: -1 failed, 1 stopped by f, 0 done. */
+static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx)
+{
+  if (j == NONE || is_null(f, j)) return 0;
+  if (is_arr(f, j)) {
+    for (uint32_t i = first(f, j); i != NONE; i = next_item(f, j, i)) {
+      int rc = walk(f, i, elem, v, ctx);
+      if (rc) return rc;
+    }
+    return 0;
+  }
+  if (!*elem) return v(f, j, ctx);
+  size_t n = strcspn(elem, ".");
+  if (!is_obj(f, j) || n > KEY_MAX) { f->failed = 1; return -1; }
+  return walk(f, get(f, j, elem, n), elem[n] ? elem + n + 1 : "", v, ctx);
+}
+
+static int take_first(pol_FhirFast *f, uint32_t j, void *ctx)
+{
+  (void)f;
+  *(uint32_t *)ctx = j;
+  return 1;
+}
+
+static int push_visit(pol_FhirFast *f, uint32_t j, void *ctx)
+{
+  f->nodes = grow(f->nodes, &f->ncap, f->nnodes + 1, sizeof *f->nodes);
+  f->nodes[f->nnodes++] = (FNode){j, (uint32_t)(uintptr_t)ctx};
+  return 0;
+}
+
+typedef struct Match { const pol_FhirBind *b; int hit; } Match;
+
+static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
+{
+  Match *m = ctx;
+  const pol_Program *p = f->p;
+  uint32_t codings = GET(j, "coding");
+  uint32_t one = codings == NONE ? j : NONE;
+  for (uint32_t c = one != NONE ? one : first(f, codings); c != NONE;
+       c = one != NONE ? NONE : next_item(f, codings, c)) {
+    uint32_t sl = 0, cl = 0;
+    const char *sys = sv(f, GET(c, "system"), &sl);
+    const char *code = sv(f, GET(c, "code"), &cl);
+    if (f->failed) return -1;
+    if (!code) continue;
+    if (!sys) { f->failed = 1; return -1; }   /* note C0155 */
+    if (m->b->flags & POL_FHIR_VSET) {
+      if (pol_fhir_vset_match(p, m->b->code0, sys, sl, code, cl)) {
+        m->hit = 1;
+        return 1;
+      }
+      continue;
+    }
+    for (uint32_t k = 0; k < m->b->ncodes; k++) {
+      const char *want = p->str[p->fhirstr[m->b->code0 + k]];
+      if (strncmp(want, sys, sl) == 0 && want[sl] == '|' && seq_eq(code, cl, want + sl + 1)) {
+        m->hit = 1;
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---- values ------------------------------------------------------------------ */
+
+/* fhir_in.c's as_case: a node, or NONE with failed set. */
+static uint32_t as_case(pol_FhirFast *f, uint32_t v, uint32_t t)
+{
+  pol_Kind k = t ? POL_TKIND(t) : PK_NONE;
+  unsigned char c = ty(f, v);
+  int ok = 1;
+  switch (k) {
+  case PK_BOOL: ok = c == 't' || c == 'f'; break;
+  case PK_NUM: ok = is_num(f, v); break;
+  case PK_STR: ok = c == '"'; break;
+  case PK_DATE: {
+    if (c != '"') { ok = 0; break; }
+    uint32_t n = f->t[v].aux & ~POL_JTAPE_ESC;
+    if (n <= 10) break;
+    if (f->t[v].aux & POL_JTAPE_ESC) { ok = 0; break; }   /* a cut of an escaped string: the reference */
+    if (f->b[f->t[v].off + 11] != 'T') break;            /* body[10] */
+    char buf[12];
+    buf[0] = buf[11] = '"';
+    memcpy(buf + 1, f->b + f->t[v].off + 1, 10);
+    return o_raw(f, buf, 12);
+  }
+  case PK_NONE: ok = c != '{' && c != '['; break;
+  case PK_LIST: case PK_REC: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT: ok = 0; break;
+  }
+  if (!ok) {
+    f->failed = 1;
+    return NONE;
+  }
+  return o_copy(f, v);
+}
+
+/* quantity(...): fhir_in.c's conv_quantity. */
+static uint32_t conv_quantity(pol_FhirFast *f, uint32_t q, const char *to)
+{
+  if (!is_obj(f, q)) { f->failed = 1; return NONE; }
+  uint32_t v = GET(q, "value");
+  if (v == NONE || is_null(f, v)) return NONE;
+  if (!is_num(f, v)) { f->failed = 1; return NONE; }
+  uint32_t u = GET(q, "code");
+  if (u == NONE) u = GET(q, "unit");
+  uint32_t fl = 0;
+  const char *from = sv(f, u, &fl);
+  if (f->failed || (u != NONE && !from)) { f->failed = 1; return NONE; }
+  char fb[40];
+  if (from) {
+    if (fl >= sizeof fb) { f->failed = 1; return NONE; }   /* no unit is that long */
+    memcpy(fb, from, fl);
+    fb[fl] = '\0';
+  }
+  /* the units table is fhir_in.c's: ask it through the conversion */
+  double fx, tx;
+  int fd, td;
+  if (pol_fhir_unit_info(to, &td, &tx) != 0) { f->failed = 1; return NONE; }
+  if (!from) {
+    if (td == 5 || td == 6) return o_copy(f, v);
+    f->failed = 1;
+    return NONE;
+  }
+  if (pol_fhir_unit_info(fb, &fd, &fx) != 0 || fd != td) { f->failed = 1; return NONE; }
+  if (strcmp(fb, to) == 0) return o_copy(f, v);
+  double x = num_val(f, v) * fx / tx;
+  char buf[48];
+  snprintf(buf, sizeof buf, "%.8f", x);
+  x = strtod(buf, NULL);
+  if (!isfinite(x)) { f->failed = 1; return NONE; }
+  int n = snprintf(buf, sizeof buf, "%.17g", x);
+  if (!strpbrk(buf, ".eE")) n += snprintf(buf + n, sizeof buf - (size_t)n, ".0");
+  return o_raw(f, buf, (size_t)n);
+}
+
+typedef struct Seqs { int64_t seq[SEQ_MAX]; int n; } Seqs;
+
+static int seq_visit(pol_FhirFast *f, uint32_t j, void *ctx)
+{
+  Seqs *s = ctx;
+  if (!is_int(f, j)) { f->failed = 1; return -1; }
+  if (s->n < SEQ_MAX) s->seq[s->n++] = int_val(f, j);
+  return 0;
+}
+
+static int in_seqs(const pol_FhirFast *f, uint32_t sq, const Seqs *s)
+{
+  if (!is_int(f, sq)) return 0;
+  int64_t v = int_val(f, sq);
+  for (int k = 0; k < s->n; k++)
+    if (s->seq[k] == v) return 1;
+  return 0;
+}
+
+/* info(...): fhir_in.c's conv_info.  The sequences and the entries they
+   pick are the same for every name asked of one node (a line's fields):
+   found once. */
+static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, const char *name, uint32_t t)
+{
+  if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && strcmp(f->ic_elem, elem) == 0)) {
+    Seqs s = {{0}, 0};
+    f->ic_ok = 0;
+    if (walk(f, n->j, elem, seq_visit, &s) < 0) return NONE;
+    f->nic = 0;
+    uint32_t infos = GET(f->res[n->res].r, "supportingInfo");
+    for (uint32_t si = first(f, infos); si != NONE; si = next_item(f, infos, si)) {
+      if (!in_seqs(f, GET(si, "sequence"), &s)) continue;
+      f->ic = grow(f->ic, &f->iccap, f->nic + 2, sizeof *f->ic);
+      f->ic[f->nic++] = si;
+      f->ic[f->nic++] = GET(GET(si, "category"), "coding");
+    }
+    f->ic_ok = 1;
+    f->ic_j = n->j;
+    f->ic_res = n->res;
+    f->ic_elem = elem;
+  }
+  int list = POL_TKIND(t) == PK_LIST;
+  uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
+  uint32_t out = list ? o_new(f, O_ARR) : NONE;
+  for (size_t e = 0; e < f->nic; e += 2) {
+    uint32_t si = f->ic[e], cod = f->ic[e + 1];
+    int hit = 0;
+    for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
+      uint32_t cl = 0;
+      const char *code = sv(f, GET(c, "code"), &cl);
+      hit |= code && seq_eq(code, cl, name);
+    }
+    if (f->failed) return NONE;
+    if (!hit) continue;
+    static const char *const vals[] = {"valueBoolean", "valueString", "valueQuantity"};
+    for (size_t v = 0; v < 3; v++) {
+      uint32_t x = get(f, si, vals[v], strlen(vals[v]));
+      if (x == NONE) continue;
+      if (v == 2) x = GET(x, "value");
+      if (x == NONE) break;
+      uint32_t y = as_case(f, x, et);
+      if (y == NONE) return NONE;
+      if (!list) return y;
+      o_append(f, out, y);
+      break;
+    }
+  }
+  return out;
+}
+
+typedef struct Coded { const char *sys; uint32_t code; } Coded;
+
+static int coded_visit(pol_FhirFast *f, uint32_t j, void *ctx)
+{
+  Coded *c = ctx;
+  uint32_t codings = GET(j, "coding");
+  uint32_t one = codings == NONE ? j : NONE;
+  for (uint32_t x = one != NONE ? one : first(f, codings); x != NONE;
+       x = one != NONE ? NONE : next_item(f, codings, x)) {
+    uint32_t sl = 0;
+    const char *sys = sv(f, GET(x, "system"), &sl);
+    if (f->failed) return -1;
+    if (!sys || !seq_eq(sys, sl, c->sys) || GET(x, "code") == NONE) continue;
+    c->code = GET(x, "code");
+    return 1;
+  }
+  return 0;
+}
+
+static uint32_t conv_code(pol_FhirFast *f, const FNode *n, const char *elem, const char *sys, uint32_t t)
+{
+  Coded c = {sys, NONE};
+  if (walk(f, n->j, elem, coded_visit, &c) < 0 || c.code == NONE) return NONE;
+  return as_case(f, c.code, t);
+}
+
+#define SYS_ICD10CM "http://hl7.org/fhir/sid/icd-10-cm"
+
+static uint32_t conv_diagnosis(pol_FhirFast *f, const FNode *n, const char *elem, uint32_t t)
+{
+  Seqs s = {{0}, 0};
+  if (walk(f, n->j, elem, seq_visit, &s) < 0 || s.n == 0) return NONE;
+  int list = POL_TKIND(t) == PK_LIST;
+  uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
+  uint32_t out = list ? o_new(f, O_ARR) : NONE;
+  uint32_t diags = GET(f->res[n->res].r, "diagnosis");
+  for (int k = 0; k < s.n; k++)
+    for (uint32_t d = first(f, diags); d != NONE; d = next_item(f, diags, d)) {
+      uint32_t sq = GET(d, "sequence");
+      if (!is_int(f, sq) || int_val(f, sq) != s.seq[k]) continue;
+      Coded c = {SYS_ICD10CM, NONE};
+      if (walk(f, d, "diagnosisCodeableConcept", coded_visit, &c) < 0) return NONE;
+      if (c.code == NONE) continue;
+      uint32_t y = as_case(f, c.code, et);
+      if (y == NONE) return NONE;
+      if (!list) return y;
+      o_append(f, out, y);
+    }
+  return out;
+}
+
+/* fhir_in.c's map_value. */
+static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, const FNode *n, uint32_t rec,
+                          const char *key, uint32_t klen)
+{
+  const pol_Program *p = f->p;
+  const uint32_t *v = &p->fhirstr[b->map0 + 4 * m];
+  const char *elem = S(p, v[1]), *conv = S(p, v[2]), *arg = S(p, v[3]);
+  uint32_t t = f->mtype[b->map0 + 4 * m];
+  if (conv && strcmp(conv, "info") == 0) return conv_info(f, n, elem, arg ? arg : "", t);
+  if (conv && strcmp(conv, "code") == 0) return conv_code(f, n, elem, arg ? arg : "", t);
+  if (conv && strcmp(conv, "diagnosis") == 0) return conv_diagnosis(f, n, elem, t);
+  uint32_t j = NONE;
+  if (walk(f, n->j, elem, take_first, &j) < 0 || j == NONE) return NONE;
+  if (!conv) return as_case(f, j, t);
+  if (strcmp(conv, "quantity") == 0) return conv_quantity(f, j, arg ? arg : "1");
+  /* age(...) */
+  uint32_t dl = 0;
+  const char *d = sv(f, j, &dl);
+  int32_t day;
+  char buf[11];
+  if (!d || dl != 10) { f->failed = 1; return NONE; }   /* an error or a note */
+  memcpy(buf, d, 10);
+  buf[10] = '\0';
+  if (pol_parse_date(buf, &day) != 0 || klen > KEY_MAX) { f->failed = 1; return NONE; }
+  f->ages = grow(f->ages, &f->acap, f->nages + 1, sizeof *f->ages);
+  f->ages[f->nages++] = (Age){rec, key, klen, day};
+  return NONE;
+}
+
+/* fhir_in.c's line_infos. */
+static void line_infos(pol_FhirFast *f, const FNode *n, uint32_t rec)
+{
+  const pol_Program *p = f->p;
+  for (uint32_t i = 0; i < p->nfacts && !f->failed; i++) {
+    if (p->facts[i].scope != POL_SCOPE_LINE) continue;
+    const char *key = p->str[p->facts[i].path];
+    size_t kl = strlen(key);
+    if (strchr(key, '.') || o_has(f, rec, key, kl)) continue;
+    uint32_t v = conv_info(f, n, "informationSequence", key, p->facts[i].type);
+    if (v != NONE && f->on[v].kind == O_ARR && f->on[v].n == 0) v = NONE;
+    if (v != NONE) o_set(f, rec, key, kl, v);
+  }
+}
+
+static void apply(pol_FhirFast *f, uint32_t bi)
+{
+  const pol_Program *p = f->p;
+  const pol_FhirBind *b = &p->fhir[bi];
+  const char *source = S(p, b->source), *target = S(p, b->target);
+  size_t tl = strcspn(source, ".");
+  f->nnodes = 0;
+  for (size_t i = 0; i < f->nres; i++) {
+    const Res *x = &f->res[i];
+    if (x->tlen != tl || memcmp(x->type, source, tl) != 0) continue;
+    if (walk(f, x->r, source[tl] ? source + tl + 1 : "", push_visit, (void *)(uintptr_t)i) < 0) return;
+  }
+  const char *key;
+  uint32_t klen;
+  uint32_t parent = parent_of(f, target, strlen(target), &key, &klen);
+  if (f->failed) return;
+  uint32_t list = (b->flags & POL_FHIR_LIST) ? o_new(f, O_ARR) : NONE;
+  int lines = (b->flags & POL_FHIR_LIST) && strcmp(target, "request.procedures") == 0;
+  uint32_t tt = f->ttype[bi];
+  uint32_t vals = tt && POL_TKIND(tt) == PK_LIST && POL_TELEM(tt) != PK_REC ? o_new(f, O_ARR) : NONE;
+  for (size_t i = 0; i < f->nnodes && !f->failed; i++) {
+    const FNode *n = &f->nodes[i];
+    if (b->where != POL_NOSTR) {
+      Match m = {b, 0};
+      const char *where = S(p, b->where);
+      if (!where || walk(f, n->j, where, match_visit, &m) < 0) { f->failed = 1; break; }
+      if (!m.hit) continue;
+    }
+    if (!(b->flags & POL_FHIR_LIST) && vals != NONE) {
+      uint32_t v = map_value(f, b, 0, n, parent, key, klen);
+      if (v != NONE && f->on[v].kind == O_ARR) {
+        for (uint32_t c = f->on[v].first, nc; c != NONE; c = nc) {
+          nc = f->on[c].next;
+          o_append(f, vals, c);
+        }
+      } else if (v != NONE) {
+        o_append(f, vals, v);
+      }
+      continue;
+    }
+    if (!(b->flags & POL_FHIR_LIST)) {
+      if (o_has(f, parent, key, klen)) break;
+      uint32_t v = map_value(f, b, 0, n, parent, key, klen);
+      if (v != NONE) o_set(f, parent, key, klen, v);
+      continue;
+    }
+    uint32_t rec = o_new(f, O_OBJ);
+    o_append(f, list, rec);
+    for (uint32_t m = 0; m < b->nmap && !f->failed; m++) {
+      const char *field = S(p, p->fhirstr[b->map0 + 4 * m]);
+      size_t fl = strlen(field);
+      uint32_t v = map_value(f, b, m, n, rec, field, (uint32_t)fl);
+      if (v != NONE) o_set(f, rec, field, fl, v);
+    }
+    if (lines) line_infos(f, n, rec);
+  }
+  if (vals != NONE && f->on[vals].n && !o_has(f, parent, key, klen)) o_set(f, parent, key, klen, vals);
+  if (list != NONE && f->on[list].n && !o_has(f, parent, key, klen)) o_set(f, parent, key, klen, list);
+}
+
+/* ---- QuestionnaireResponse ----------------------------------------------------- */
+
+static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
+{
+  static const char *const keys[] = {"valueBoolean", "valueDecimal", "valueInteger", "valueDate",
+                                     "valueDateTime", "valueString", "valueCoding", "valueQuantity"};
+  for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+    uint32_t v = get(f, a, keys[k], strlen(keys[k]));
+    if (v == NONE) continue;
+    if (k == 6) return GET(v, "code");
+    if (k == 7) return GET(v, "value");
+    return v;
+  }
+  return NONE;
+}
+
+static uint32_t qr_value(pol_FhirFast *f, uint32_t items, const char *link, uint32_t ll, uint32_t t, int depth);
+
+/* GET(it, "linkId"), remembered: items are looked at again and again. */
+static uint32_t link_of(pol_FhirFast *f, uint32_t it)
+{
+  if (!f->lid[it]) f->lid[it] = GET(it, "linkId") + 1;   /* NONE + 1 == 0: looked up again */
+  return f->lid[it] - 1;
+}
+
+static uint32_t answers(pol_FhirFast *f, uint32_t item, uint32_t t)
+{
+  uint32_t ans = GET(item, "answer");
+  int list = POL_TKIND(t) == PK_LIST;
+  uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
+  uint32_t arr = list ? o_new(f, O_ARR) : NONE;
+  for (uint32_t a = first(f, ans); a != NONE; a = next_item(f, ans, a)) {
+    uint32_t v = answer_value(f, a);
+    if (v == NONE) continue;
+    uint32_t x = as_case(f, v, et);
+    if (x == NONE) return NONE;
+    if (!list) return x;
+    o_append(f, arr, x);
+  }
+  return arr;
+}
+
+static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const char *link, uint32_t ll,
+                          int depth)
+{
+  const pol_RecType *rt = &f->p->rec[rec];
+  uint32_t o = o_new(f, O_OBJ);
+  uint32_t kids = GET(item, "item");
+  char full[LINK_MAX + 1], qlink[LINK_MAX + 1];
+  for (uint32_t i = 0; i < rt->nfields && !f->failed; i++) {
+    const char *name = f->p->str[rt->fields[i].name];
+    size_t nl = strlen(name);
+    if (ll + nl + 3 > LINK_MAX) { f->failed = 1; break; }   /* fhir_in.c cuts it */
+    memcpy(full, link, ll);
+    full[ll] = '.';
+    memcpy(full + ll + 1, name, nl);
+    memcpy(qlink, link, ll);
+    memcpy(qlink + ll, "[].", 3);
+    memcpy(qlink + ll + 3, name, nl);
+    uint32_t ft = rt->fields[i].type;
+    uint32_t v = qr_value(f, kids, name, (uint32_t)nl, ft, depth + 1);
+    if (v == NONE && !f->failed) v = qr_value(f, kids, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
+    if (v == NONE && !f->failed) v = qr_value(f, kids, qlink, (uint32_t)(ll + 3 + nl), ft, depth + 1);
+    if (v != NONE) o_set(f, o, name, nl, v);
+  }
+  return o;
+}
+
+static uint32_t qr_value(pol_FhirFast *f, uint32_t items, const char *link, uint32_t ll, uint32_t t, int depth)
+{
+  if (depth > QR_DEPTH) return NONE;
+  int reclist = POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && POL_TREC(t) < f->p->nrec;
+  uint32_t out = NONE;
+  for (uint32_t it = first(f, items); it != NONE && !f->failed; it = next_item(f, items, it)) {
+    uint32_t l0 = 0;
+    const char *l = sv(f, link_of(f, it), &l0);
+    if (!l || l0 != ll || (ll && (l[0] != link[0] || memcmp(l, link, ll) != 0))) continue;
+    if (reclist) {
+      if (out == NONE) out = o_new(f, O_ARR);
+      if (GET(it, "item") != NONE) o_append(f, out, qr_record(f, it, POL_TREC(t), link, ll, depth));
+      continue;
+    }
+    uint32_t v = answers(f, it, t);
+    if (v != NONE) return v;
+  }
+  return f->failed ? NONE : out;
+}
+
+static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
+{
+  if (depth > QR_DEPTH) return;
+  for (uint32_t it = first(f, items); it != NONE && !f->failed; it = next_item(f, items, it)) {
+    if (!is_obj(f, it)) { f->failed = 1; return; }
+    uint32_t ll = 0;
+    const char *link = sv(f, link_of(f, it), &ll);
+    if (!link) { f->failed = 1; return; }
+    uint32_t t = link_type(f, link, ll);
+    if (!t) {
+      if (GET(it, "answer") != NONE) { f->failed = 1; return; }   /* note C0158 */
+      qr_walk(f, GET(it, "item"), depth + 1);
+      continue;
+    }
+    if (ll > LINK_MAX) { f->failed = 1; return; }
+    const char *key;
+    uint32_t klen;
+    uint32_t parent = parent_of(f, link, ll, &key, &klen);
+    if (f->failed) return;
+    if (o_has(f, parent, key, klen)) continue;
+    uint32_t v = qr_value(f, items, link, ll, t, depth);
+    if (v != NONE) o_set(f, parent, key, klen, v);
+  }
+}
+
+/* ---- the bundle ---------------------------------------------------------------- */
+
+/* The members of a resource the reader looks at, in one pass over its keys
+   (as GET of each: keys are unique). */
+typedef struct RKeys { uint32_t type, id, status, vstatus, contained, ref[3]; } RKeys;
+
+static void res_keys(const pol_FhirFast *f, uint32_t o, RKeys *k)
+{
+  *k = (RKeys){NONE, NONE, NONE, NONE, NONE, {NONE, NONE, NONE}};
+  uint32_t end = f->t[o].aux;
+  for (uint32_t i = o + 1; i < end; i = nx(f, i + 1)) {
+    const char *s = (const char *)f->b + f->t[i].off + 1;
+    uint32_t n = f->t[i].aux;
+#define IS(lit) (n == sizeof lit - 1 && memcmp(s, lit, n) == 0)
+    if (IS("resourceType")) k->type = i + 1;
+    else if (IS("id")) k->id = i + 1;
+    else if (IS("status")) k->status = i + 1;
+    else if (IS("verificationStatus")) k->vstatus = i + 1;
+    else if (IS("contained")) k->contained = i + 1;
+    else if (IS("subject")) k->ref[0] = i + 1;
+    else if (IS("patient")) k->ref[1] = i + 1;
+    else if (IS("beneficiary")) k->ref[2] = i + 1;
+#undef IS
+  }
+}
+
+static int excluded(pol_FhirFast *f, const RKeys *k)
+{
+  uint32_t n = 0;
+  const char *st = sv(f, k->status, &n);
+  if (st && (seq_eq(st, n, "entered-in-error") || seq_eq(st, n, "cancelled"))) return 1;
+  uint32_t vs = GET(k->vstatus, "coding");
+  for (uint32_t c = first(f, vs); c != NONE; c = next_item(f, vs, c)) {
+    const char *code = sv(f, GET(c, "code"), &n);
+    if (code && (seq_eq(code, n, "entered-in-error") || seq_eq(code, n, "refuted"))) return 1;
+  }
+  return 0;
+}
+
+static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t flen, uint32_t host)
+{
+  if (!is_obj(f, res)) return -1;
+  RKeys k;
+  res_keys(f, res, &k);
+  uint32_t tl = 0, il = 0;
+  const char *type = sv(f, k.type, &tl);
+  char tb[40];
+  if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
+  memcpy(tb, type, tl);
+  tb[tl] = '\0';
+  if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
+  if (excluded(f, &k) || f->failed) return -1;  /* note C0157 */
+  if (f->nres >= MAX_RES) return -1;
+  const char *id = sv(f, k.id, &il);
+  if (k.id != NONE && !id) return -1;
+  f->res = grow(f->res, &f->rcap, f->nres + 1, sizeof *f->res);
+  f->res[f->nres++] = (Res){res, host, {k.ref[0], k.ref[1], k.ref[2]}, type, id, full, tl, il, flen};
+  uint32_t cont = k.contained;
+  if (cont != NONE && host == NONE) {
+    if (!is_arr(f, cont)) return -1;
+    for (uint32_t c = first(f, cont); c != NONE; c = next_item(f, cont, c))
+      if (add_res(f, c, NULL, 0, res)) return -1;
+  }
+  return 0;
+}
+
+static int resolves(const pol_FhirFast *f, const Res *from, const char *ref, uint32_t rl)
+{
+  uint32_t host = from->host != NONE ? from->host : from->r;
+  for (size_t i = 0; i < f->nres; i++) {
+    const Res *x = &f->res[i];
+    if (rl && ref[0] == '#') {
+      if (x->host == host && x->id && x->idlen == rl - 1 && memcmp(x->id, ref + 1, rl - 1) == 0) return 1;
+      continue;
+    }
+    if (x->full && x->flen == rl && memcmp(x->full, ref, rl) == 0) return 1;
+    if (x->id && x->host == NONE && rl == x->tlen + 1 + x->idlen && memcmp(ref, x->type, x->tlen) == 0 &&
+        ref[x->tlen] == '/' && memcmp(ref + x->tlen + 1, x->id, x->idlen) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static int check_refs(pol_FhirFast *f)
+{
+  for (size_t i = 0; i < f->nres; i++)
+    for (size_t k = 0; k < 3; k++) {
+      uint32_t ref = f->res[i].ref[k];   /* subject, patient, beneficiary */
+      if (ref == NONE) continue;
+      if (!is_obj(f, ref)) return -1;
+      uint32_t s = GET(ref, "reference");
+      if (s == NONE) continue;
+      uint32_t rl = 0;
+      const char *rs = sv(f, s, &rl);
+      if (!rs || !resolves(f, &f->res[i], rs, rl)) return -1;
+    }
+  return 0;
+}
+
+static int read_bundle(pol_FhirFast *f, uint32_t bundle)
+{
+  uint32_t entries = GET(bundle, "entry");
+  if (!is_arr(f, entries)) return -1;
+  for (uint32_t e = first(f, entries); e != NONE; e = next_item(f, entries, e)) {
+    if (!is_obj(f, e)) return -1;
+    uint32_t fj = GET(e, "fullUrl"), fl = 0;
+    const char *full = sv(f, fj, &fl);
+    if (fj != NONE && !full) return -1;
+    uint32_t res = GET(e, "resource");
+    if (res == NONE) return -1;   /* note C0154 */
+    if (add_res(f, res, full, fl, NONE)) return -1;
+  }
+  return f->failed ? -1 : 0;
+}
+
+static const Res *the_claim(const pol_FhirFast *f)
+{
+  const Res *claim = NULL;
+  for (size_t i = 0; i < f->nres; i++)
+    if (seq_eq(f->res[i].type, f->res[i].tlen, "Claim") && f->res[i].host == NONE) {
+      if (claim) return NULL;
+      claim = &f->res[i];
+    }
+  return claim;
+}
+
+static int case_id(pol_FhirFast *f, const Res *claim)
+{
+  uint32_t ids = GET(claim->r, "identifier");
+  if (ids != NONE && !is_arr(f, ids)) return -1;
+  uint32_t v = GET(first(f, ids), "value");
+  if (v != NONE && !is_str(f, v)) return -1;
+  if (v == NONE) v = GET(claim->r, "id");
+  if (!is_str(f, v)) return -1;
+  o_set(f, f->doc, "case_id", 7, o_copy(f, v));
+  return 0;
+}
+
+static void ages(pol_FhirFast *f)
+{
+  uint32_t rq = o_get(f, f->doc, "request", 7);
+  uint32_t d = rq == NONE ? NONE : o_get(f, rq, "date", 4);
+  int32_t on;
+  const char *ds = NULL;
+  if (d != NONE && f->on[d].kind == O_RAW && f->raw.s[f->on[d].roff] == '"') {
+    const char *s = f->raw.s + f->on[d].roff + 1;
+    uint32_t n = f->on[d].rlen - 2;
+    if (memchr(s, '\\', n)) { f->failed = 1; return; }
+    pol_buf_reset(&f->tmp);
+    pol_buf_put(&f->tmp, s, n);
+    ds = f->tmp.s;
+  }
+  for (size_t i = 0; i < f->nages; i++) {
+    const Age *a = &f->ages[i];
+    if (!ds || pol_parse_date(ds, &on) != 0 || o_has(f, a->obj, a->key, a->klen)) continue;
+    int by, bm, bd, y, m, dd;
+    pol_civil_from_days(a->birth, &by, &bm, &bd);
+    pol_civil_from_days(on, &y, &m, &dd);
+    int age = y - by - (m < bm || (m == bm && dd < bd));
+    if (age >= 0) {
+      char buf[16];
+      int n = snprintf(buf, sizeof buf, "%d", age);
+      o_set(f, a->obj, a->key, a->klen, o_raw(f, buf, (size_t)n));
+    }
+  }
+}
+
+/* The case-format text of the Bundle at the tape's root into f->out: 0, or
+   -1 where fhir_in.c would fail or note. */
+static int to_case(pol_FhirFast *f)
+{
+  const pol_Program *p = f->p;
+  f->nres = f->nnodes = f->non = f->nages = 0;
+  f->failed = 0;
+  f->ic_ok = 0;
+  pol_buf_reset(&f->raw);
+  pol_buf_reset(&f->out);
+  uint32_t root = 0;
+  uint32_t tl = 0;
+  const char *rt = sv(f, GET(root, "resourceType"), &tl);
+  if (!rt || !seq_eq(rt, tl, "Bundle")) return -1;   /* not a Bundle: the reference says what it is */
+  f->doc = o_new(f, O_OBJ);
+  if (read_bundle(f, root) || check_refs(f)) return -1;
+  const Res *claim = the_claim(f);
+  if (!claim || case_id(f, claim)) return -1;
+  uint32_t ul = 0;
+  const char *use = sv(f, GET(claim->r, "use"), &ul);
+  if (!use || !seq_eq(use, ul, "preauthorization")) return -1;   /* note C0159 */
+  for (uint32_t i = 0; i < p->nfhir && !f->failed; i++) apply(f, i);
+  if (!f->failed) ages(f);
+  int lid_ready = 0;
+  for (size_t i = 0; i < f->nres && !f->failed; i++)
+    if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) {
+      if (!lid_ready) {   /* once per Bundle, for the first QuestionnaireResponse */
+        f->lid = grow(f->lid, &f->lidcap, f->nt, sizeof *f->lid);
+        memset(f->lid, 0, f->nt * sizeof *f->lid);
+        lid_ready = 1;
+      }
+      qr_walk(f, GET(f->res[i].r, "item"), 0);
+    }
+  if (f->failed) return -1;
+  emit(f, f->doc, 0);
+  return f->failed ? -1 : 0;
+}
+
+int pol_fhir_fast_load(pol_FhirFast *f, pol_JRead *r, pol_Case *c, const char *text, size_t len)
+{
+  size_t n;
+  pol_buf_reset(&f->out);
+  if (!f->bad && pol_jread_tape(r, text, len, &f->t, &n) == 0 && n > 0) {
+    f->b = (const unsigned char *)text;
+    f->nt = n;
+    if (to_case(f) == 0) return pol_jread_load(r, c, f->out.s, f->out.n);
+    pol_buf_reset(&f->out);
+  }
+  pol_case_fill_begin(c);
+  pol_case_fill_fail(c);
+  return -1;
+}
