@@ -11,7 +11,11 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 3      /* 2.3: the FHIR section (FHIR bindings),
+#define POL_BUNDLE_MINOR 4      /* 2.4: a policy's routing value set (VSET)
+                                   may hold drug keys, bounds prefixed
+                                   "rxnorm:" or "ndc:" (routing by drug
+                                   code; a 2.3 reader routes no line by them).
+                                   2.3: the FHIR section (FHIR bindings),
                                    the optional WITN section (witnesses) and
                                    the optional PARM section (reviewer-chosen
                                    parameters criteria read) and the opcodes
