@@ -1136,14 +1136,29 @@ static int covers(const pol_PolicyUnit *u, const char *s)
    on its date and are open to the case's plan (a policy without `plans` is
    open to every plan), one naming the plan beats one for any plan; then
    the newest wins (the first of equals). */
+/* Does policy u cover the line's drug, by a drug value set of its `codes`
+   (its RxNorm or NDC code as a routing key, pol_route_key)? */
+static int covers_drug(const pol_PolicyUnit *u, const pol_LineInfo *li)
+{
+  const char *code[2] = {li->rxnorm, li->ndc};
+  const uint32_t sys[2] = {POL_CS_RXNORM, POL_CS_NDC};
+  char key[POL_ROUTE_KEY_BUF];
+  for (int i = 0; i < 2; i++)
+    if (u->route && code[i] && pol_route_key(sys[i], code[i], key) == 0 && in_ranges(u->route, key))
+      return 1;
+  return 0;
+}
+
 static int route(const pol_PolicyUnit *const *units, int npol, const pol_LineInfo *li)
 {
-  if (!li->cpt || !li->date_known) return -1;
+  if ((!li->cpt && !li->rxnorm && !li->ndc) || !li->date_known) return -1;
   int best = -1, best_named = 0;
   for (int i = 0; i < npol; i++) {
     const pol_PolicyUnit *u = units[i];
     int named = li->plan && listed(u->plans, li->plan);
-    if (!covers(u, li->cpt) || u->effective > li->date || (u->plans && !named)) continue;
+    if (!((li->cpt && covers(u, li->cpt)) || covers_drug(u, li)) || u->effective > li->date ||
+        (u->plans && !named))
+      continue;
     if (best < 0 || named > best_named ||
         (named == best_named && u->effective > units[best]->effective)) {
       best = i;

@@ -283,6 +283,26 @@ const pol_VSetC *pol_vset_compile(pol_Compiler *c, pol_Scope *scope, pol_Node *v
   return vs->vset;
 }
 
+/* The routing keys of drug value set s (pol_route_key): its ranges, each
+   bound behind the system's prefix, so that a line routes by its drug
+   code (docs/language.md "Routing by drug code"). */
+static void drug_keys(pol_Compiler *c, const pol_VSetC *s, Ranges *r)
+{
+  const char *pfx = pol_route_prefix(s->system);
+  size_t k = strlen(pfx);
+  for (uint32_t i = 0; i < s->n; i++) {
+    const char *b[2] = {s->lo[i], s->hi[i]};
+    char *t[2];
+    for (int j = 0; j < 2; j++) {
+      size_t n = strlen(b[j]);
+      t[j] = pol_arena_alloc(c->arena, k + n + 1);
+      memcpy(t[j], pfx, k);
+      memcpy(t[j] + k, b[j], n + 1);
+    }
+    push(r, t[0], t[1]);
+  }
+}
+
 const pol_VSetC *pol_codes_compile(pol_Compiler *c, pol_Scope *scope, pol_Node *codes,
                                    const pol_VSetC **all)
 {
@@ -306,9 +326,14 @@ const pol_VSetC *pol_codes_compile(pol_Compiler *c, pol_Scope *scope, pol_Node *
     if (v->flags & VS_NAME) {
       pol_Node *d = pol_vset_find(scope, v->str);
       const pol_VSetC *s = d ? pol_vset_compile(c, scope, d) : NULL;
+      if (d && s && pol_route_prefix(s->system)) {   /* a drug value set */
+        drug_keys(c, s, &inc);
+        continue;
+      }
       if (d && s && !compatible(POL_CS_PROCEDURE, s->system)) {
         pol_error(&c->diag, v->span, "E0258", "value set '%s' holds %s codes; `codes` routes request "
-                  "lines by their CPT or HCPCS code (a value set of cpt, hcpcs or procedure)",
+                  "lines by their CPT or HCPCS code (a value set of cpt, hcpcs or procedure) or by "
+                  "their drug (a value set of rxnorm or ndc)",
                   d->str, pol_code_system_title(s->system));
         continue;
       }

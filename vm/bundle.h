@@ -11,8 +11,12 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 4      /* 2.4: fhirfast: FHIR binding flag 2 (`where
-                                   ELEMENT in VALUESET`).
+#define POL_BUNDLE_MINOR 4      /* 2.4: a policy's routing value set (VSET)
+                                   may hold drug keys, bounds prefixed
+                                   "rxnorm:" or "ndc:" (routing by drug
+                                   code; a 2.3 reader routes no line by them);
+                                   FHIR binding flag 2 (`where ELEMENT in
+                                   VALUESET`, code0 names the value set).
                                    2.3: the FHIR section (FHIR bindings),
                                    the optional WITN section (witnesses) and
                                    the optional PARM section (reviewer-chosen

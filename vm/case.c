@@ -606,6 +606,22 @@ static int opt_review(pol_Case *c, const json_t *req, const Loc *rq, const char 
 }
 
 /* Reads request.procedures into c->info (sorted) and c->row_of. */
+/* The line's drug codes, for routing by drug (docs/language.md "Routing by
+   drug code"): `rxnorm` and `ndc` when they are strings (another type is
+   left to the facts that read them). */
+static int line_drugs(pol_Case *c, const json_t *it, const Loc *at, pol_LineInfo *li)
+{
+  static const char *const key[2] = {"rxnorm", "ndc"};
+  const char **out[2] = {&li->rxnorm, &li->ndc};
+  for (int k = 0; k < 2; k++) {
+    const json_t *v = json_object_get(it, key[k]);
+    Loc kat = {at, key[k], strlen(key[k]), 0};
+    uint32_t ignored;
+    if (v && json_is_string(v) && get_str(c, v, &kat, out[k], &ignored)) return -1;
+  }
+  return 0;
+}
+
 static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
 {
   const json_t *req = json_object_get(root, "request");
@@ -663,7 +679,7 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
       number = (int32_t)d;
     }
     pol_LineInfo *li = &c->keys[i].li;
-    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior};
+    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior, NULL, NULL};
     const json_t *pd = json_object_get(it, "prior_determination");
     Loc pdat = {&at, "prior_determination", 19, 0};
     if (pd && !json_is_null(pd)) {
@@ -678,6 +694,7 @@ static int load_lines(pol_Case *c, const json_t *root, const json_t **procs)
       if (!json_is_string(cpt)) return wrong(c, &cat, "string", cpt);
       if (get_str(c, cpt, &cat, &li->cpt, &li->cpt_id)) return -1;
     }
+    if (line_drugs(c, it, &at, li)) return -1;
   }
   if (n > 1) qsort(c->keys, n, sizeof *c->keys, cmp_key);   /* keys is NULL while n is 0 */
   for (uint32_t i = 0; i < n; i++) {

@@ -33,6 +33,8 @@ typedef struct pol_LineInfo {
   const char *prior;   /* the determination under review for this line: its
                           prior_determination, else request.review's; NULL
                           if none (docs/case-extensions.md) */
+  const char *rxnorm;  /* the line's drug: `rxnorm`, `ndc` (strings), NULL if */
+  const char *ndc;     /* absent or not strings; they route too */
 } pol_LineInfo;
 
 /* Limits on a case document (docs/limits.md). */

@@ -250,3 +250,20 @@ pol_Value pol_vset_member(const pol_Program *p, uint32_t vs, const pol_Value *v)
   if (pol_code_norm(p->vs[vs].system, v->u.s, strlen(v->u.s), c, NULL) != 0) return pol_bool(0);
   return pol_bool(pol_vset_has(p, vs, c));
 }
+
+const char *pol_route_prefix(uint32_t sys)
+{
+  return sys == POL_CS_RXNORM ? "rxnorm:" : sys == POL_CS_NDC ? "ndc:" : NULL;
+}
+
+int pol_route_key(uint32_t sys, const char *s, char *out)
+{
+  const char *pfx = pol_route_prefix(sys);
+  char c[POL_CODE_BUF];
+  if (!pfx || pol_code_norm(sys, s, strlen(s), c, NULL) != 0) return -1;
+  size_t k = strlen(pfx), n = strlen(c);
+  if (k + n + 1 > POL_ROUTE_KEY_BUF) return -1;
+  memcpy(out, pfx, k);
+  memcpy(out + k, c, n + 1);
+  return 0;
+}

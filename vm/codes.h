@@ -66,4 +66,18 @@ int pol_vset_has(const pol_Program *p, uint32_t vs, const char *c);
    it), unknown when v is unknown. */
 pol_Value pol_vset_member(const pol_Program *p, uint32_t vs, const pol_Value *v);
 
+/* Routing by drug code (docs/language.md "Routing by drug code"): a
+   policy's `codes` may name value sets of RxNorm or NDC codes.  Their
+   ranges join the policy's routing ranges (section VSET, the policy's
+   value set) as keys: the system's prefix ("rxnorm:", "ndc:") and the
+   normal form.  A CPT/HCPCS normal form, and every bound of a range of
+   them, starts with a digit or an upper-case letter, a key with a
+   lower-case letter: no key of one kind falls in a range of the other. */
+#define POL_ROUTE_KEY_BUF (POL_CODE_BUF + 8)
+/* The key prefix of sys, NULL when sys does not route (not a drug code). */
+const char *pol_route_prefix(uint32_t sys);
+/* Writes the key of the code s of sys into out (POL_ROUTE_KEY_BUF bytes):
+   0, or -1 when sys does not route or s is not a code of it. */
+int pol_route_key(uint32_t sys, const char *s, char *out);
+
 #endif

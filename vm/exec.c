@@ -1540,6 +1540,23 @@ static void consider(const pol_VM *vm, const pol_LineInfo *li, uint32_t i, uint3
   }
 }
 
+/* The policies whose `codes` hold the line's drug, RxNorm or NDC (keys in
+   the range index, pol_route_key; docs/language.md "Routing by drug code"). */
+static void route_drugs(const pol_VM *vm, const pol_LineInfo *li, uint32_t *best, int *best_named)
+{
+  const char *code[2] = {li->rxnorm, li->ndc};
+  const uint32_t sys[2] = {POL_CS_RXNORM, POL_CS_NDC};
+  char key[POL_ROUTE_KEY_BUF];
+  for (int i = 0; i < 2; i++) {
+    if (!vm->nbound || !code[i] || pol_route_key(sys[i], code[i], key) != 0) continue;
+    uint32_t k = bound_at(vm, key);
+    if (k < vm->nbound && strcmp(vm->bound[k], key) == 0) k++;
+    if (k > 0 && k < vm->nbound)
+      for (uint32_t r = vm->seg0[k - 1]; r < vm->seg0[k]; r++)
+        consider(vm, li, vm->segpol[r], best, best_named);
+  }
+}
+
 static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
 {
   uint32_t best = POL_NOSTR;
@@ -1564,6 +1581,7 @@ static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
       for (uint32_t r = vm->seg0[k - 1]; r < vm->seg0[k]; r++)
         consider(vm, li, vm->segpol[r], &best, &best_named);
   }
+  route_drugs(vm, li, &best, &best_named);
   return best;
 }
 

@@ -72,7 +72,7 @@ struct pol_JRead {
   /* declared nodes (case scope) */
   uint32_t n_rtype, n_case_id, n_request, n_sdate, n_date, n_plan, n_review, n_kind, n_rprior, n_procs;
   /* declared nodes (line scope) */
-  uint32_t n_line, n_cpt, n_lprior;
+  uint32_t n_line, n_cpt, n_lprior, n_rxnorm, n_ndc;
   /* fact f: the nodes of its components chain[chain0[f] .. chain0[f+1]) */
   uint32_t *chain0, *chain;
   int bad;                          /* the schema cannot be loaded: always refuse */
@@ -193,9 +193,12 @@ pol_JRead *pol_jread_new(const pol_Program *p)
   r->n_line = path_node(r, r->iroot, "line", is);
   r->n_cpt = path_node(r, r->iroot, "cpt", is);
   r->n_lprior = path_node(r, r->iroot, "prior_determination", is);
+  r->n_rxnorm = path_node(r, r->iroot, "rxnorm", is);
+  r->n_ndc = path_node(r, r->iroot, "ndc", is);
   if (r->n_rtype == NONE || r->n_case_id == NONE || r->n_request == NONE || r->n_sdate == NONE || r->n_date == NONE ||
       r->n_plan == NONE || r->n_review == NONE || r->n_kind == NONE || r->n_rprior == NONE ||
-      r->n_procs == NONE || r->n_line == NONE || r->n_cpt == NONE || r->n_lprior == NONE)
+      r->n_procs == NONE || r->n_line == NONE || r->n_cpt == NONE || r->n_lprior == NONE ||
+      r->n_rxnorm == NONE || r->n_ndc == NONE)
     goto oom;
   r->nodes[r->n_procs].procs = 1;
 
@@ -1052,9 +1055,11 @@ static int read_lines(pol_JRead *r, pol_Case *c, uint32_t *n)
       number = (int32_t)d;
     }
     pol_LineInfo *li = &r->lines[i];
-    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior};
+    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior, NULL, NULL};
     if (opt_str(r, c, io, r->n_lprior, &li->prior, NULL) < 0) return -1;
     if (opt_str(r, c, io, r->n_cpt, &li->cpt, &li->cpt_id) < 0) return -1;
+    if (opt_str(r, c, io, r->n_rxnorm, &li->rxnorm, NULL) < 0) return -1;   /* routing by drug */
+    if (opt_str(r, c, io, r->n_ndc, &li->ndc, NULL) < 0) return -1;
   }
   *n = m;
   return 0;

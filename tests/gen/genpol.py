@@ -78,7 +78,9 @@ CODES = ["C1", "C2", "C3"]
 # these; string facts sometimes hold codes, spelled as cases do (with or
 # without the dot, lower case), and some not codes at all
 VALUESETS = ['valueset VSA "gen A" icd10cm { "A00.*", "B03" .. "B05", except "B04.9" }',
-             'valueset VSB icd10cm { VSA, "Z99", except "A00.1" }']
+             'valueset VSB icd10cm { VSA, "Z99", except "A00.1" }',
+             'valueset VSD "gen drugs" rxnorm { "1991302", "99999" }',
+             'valueset VSN "gen products" ndc { "0169-4130-13", "000021433*" }']
 VS_NAMES = ["VSA", "VSB"]
 # lookup tables (docs/language.md, "Unknown, min and max, first, tables"):
 # every file declares these; TBL has no default (an absent key: unknown)
@@ -90,6 +92,12 @@ VS_CODES = ["A00", "A00.1", "a001", "A01", "B03", "B04.9", "B049", "B05.77", "B0
 # and lines sometimes carry the procedure codes around them
 ROUTE_RANGES = ['"97110" .. "97120"', '"9711*"', '"97115" .. "97546"']
 ROUTE_CODES = ["97110", "97112", "97119", "97120", "97121", "97546", "97547", "9711"]
+# routing by drug code (docs/language.md "Routing by drug code"): some
+# policies add VSD or VSN to `codes`; lines sometimes carry a drug code (in
+# the sets or not, spelled differently, or not a code), some no CPT at all
+ROUTE_DRUGS = ["VSD", "VSN"]
+RXNORM_CODES = ["1991302", "01991302", "99999", "475968", "abc"]
+NDC_CODES = ["00169413013", "0169-4130-13", "00002-1433-80", "00002143381", "12345"]
 PLANS = ["p1", "p2", "p3"]
 TAGS = ["doc", "judg", "adm"]
 OUTCOMES = ["approve", "deny", "pend", "loi", "refer"]
@@ -929,9 +937,13 @@ class PolicyGen:
         return "decision {\n  %s\n}" % "\n  ".join(rules)
 
 
-def gen_policies(rng, g, npol):
-    """The policy files' texts and the criteria metadata."""
+def gen_policies(rng, g, npol, dr=None, drug_routes=None):
+    """The policy files' texts and the criteria metadata; drug_routes gets
+    the drug codes (system, codes) of the policies routed by drug, by
+    (plan, effective)."""
     files, meta, routes = [], {}, []
+    if drug_routes is None:
+        drug_routes = {}
     # routing: each policy a distinct (plan, effective) pair; codes overlap
     pairs = [(p, e) for p in [None] + PLANS for e in EFFECTIVE]
     rng.shuffle(pairs)
@@ -945,12 +957,14 @@ def gen_policies(rng, g, npol):
         ids.append((pid, eff))
         codes = rng.sample(CODES, rng.randint(1, 3))
         ranges = [rng.choice(ROUTE_RANGES)] if rng.random() < 0.3 else []
+        # drawn from a generator of its own (dr), as the plan declarations
+        drugs = [dr.choice(ROUTE_DRUGS)] if dr and dr.random() < 0.25 else []
         m = meta.setdefault("%s@%s" % (pid, eff), {})
         lets = g.make_lets()
         pg = PolicyGen(rng, g, k, m)
         pg.review = rng.random() < 0.2
         out = ['policy "%s" {' % pid, '  title "random %d"' % k, '  version "%s"' % eff,
-               "  effective %s" % eff, "  codes %s" % ", ".join([q(c) for c in codes] + ranges)]
+               "  effective %s" % eff, "  codes %s" % ", ".join([q(c) for c in codes] + ranges + drugs)]
         if plan:
             out.append("  plans %s" % q(plan))
         out.append("}")
@@ -979,6 +993,9 @@ def gen_policies(rng, g, npol):
             meta.setdefault("_default_rule", []).append("%s@%s" % (pid, eff))
         files.append("\n".join(out) + "\n")
         routes.append((codes + (ROUTE_CODES if ranges else []), plan, eff))
+        if drugs:   # lines aimed at this policy may name its drug
+            drug_routes[(plan, eff)] = (("rxnorm", RXNORM_CODES) if drugs[0] == "VSD"
+                                        else ("ndc", NDC_CODES))
         g.lets = []   # lets are per file
     return files, meta, routes
 
@@ -1000,11 +1017,33 @@ OFFSETS = sorted({0, 1, 2, -1} | {s * (x + e) for x in DUR_DAYS for s in (-1, 1)
 
 
 class CaseGen:
-    def __init__(self, rng, nums, routes, p_absent=0.2):
+    def __init__(self, rng, nums, routes, p_absent=0.2, drug_routes=None, dr=None):
         self.r = rng
         self.routes = routes    # (codes, plan, effective) of each policy
+        # routing by drug: the drug codes of policies routed by drug, by
+        # (plan, effective), and a generator of their own (None: no drugs)
+        self.drug_routes = drug_routes or {}
+        self.dr = dr
         self.nums = sorted(nums)
         self.p_absent = p_absent
+
+    def drug_code(self, pr, plan):
+        """Sometimes a drug code on line pr (rxnorm or ndc, in a policy's set
+        or not, or not a code), sometimes without its CPT code: a pharmacy
+        line (docs/language.md "Routing by drug code")."""
+        d = self.dr
+        if d is None:
+            return
+        aimed = [v for (p, _), v in sorted(self.drug_routes.items(), key=repr) if p == plan]
+        if aimed and d.random() < 0.5:
+            key, codes = d.choice(aimed)
+        elif d.random() < 0.1:
+            key, codes = d.choice([("rxnorm", RXNORM_CODES), ("ndc", NDC_CODES)])
+        else:
+            return
+        pr[key] = d.choice(codes)
+        if d.random() < 0.5:
+            del pr["cpt"]
 
     def num(self):
         if self.r.random() < 0.01:   # far out: ranges and dates past their limits
@@ -1063,6 +1102,7 @@ class CaseGen:
             req["plan"] = plan
         for i in range(r.randint(1, 3)):
             pr = {"line": i + 1, "cpt": r.choice(codes)}
+            self.drug_code(pr, plan)
             if r.random() > self.p_absent:
                 pr["levels"] = self.value("list<string>", rd)
             if r.random() > self.p_absent:
@@ -1197,7 +1237,10 @@ def main():
     open_classes = set(KNOWN_OPEN) if a.open else set()
     g = Gen(rng, open_classes, a.externs and not a.completions, monotone=a.completions)
     npol = a.policies or rng.randint(1, 3)
-    files, meta, routes = gen_policies(rng, g, npol)
+    # routing by drug code: drawn from a generator of its own as well
+    dr = random.Random(a.seed * 7919 + 2)
+    drug_routes = {}
+    files, meta, routes = gen_policies(rng, g, npol, dr, drug_routes)
     # plan declarations (docs/language.md "Plans"): recommended denials
     # become refer; drawn from a generator of their own so the rest of the
     # files and cases stay what the seed made them before
@@ -1214,7 +1257,8 @@ def main():
             f.write(text)
     with open(os.path.join(a.out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1, sort_keys=True)
-    cg = CaseGen(rng, g.nums, routes, p_absent=0.03 if a.completions else 0.2)
+    cg = CaseGen(rng, g.nums, routes, p_absent=0.03 if a.completions else 0.2,
+                 drug_routes=drug_routes, dr=None if a.completions else dr)
     with open(os.path.join(a.out, "cases.ndjson"), "w") as f:
         for i in range(a.cases):
             if not a.completions:

@@ -24,12 +24,20 @@ BUNDLE=$B/policies.polb
 # is judged without it.
 NOT_CARRIED=' request.review '
 
+# A pharmacy line (a drug code, no CPT/HCPCS code, docs/language.md "Routing
+# by drug code") becomes an item whose productOrService has only the drug's
+# coding, and `cpt = productOrService.coding.code` (stdlib/fhir.pol) reads
+# that code back as the line's cpt (docs/fhir.md): its twin says so.
+
 # the case-format twins, without what the Bundle cannot carry (listed above)
 python3 - "$T" examples/*/*.json <<'PY'
 import json, os, sys
 for f in sys.argv[2:]:
     c = json.load(open(f))
     (c.get("request") or {}).pop("review", None)
+    for ln in (c.get("request") or {}).get("procedures") or []:
+        if isinstance(ln, dict) and ln.get("cpt") is None and (ln.get("rxnorm") or ln.get("ndc")):
+            ln["cpt"] = ln.get("rxnorm") or ln.get("ndc")
     n = os.path.basename(os.path.dirname(f)) + "-" + os.path.basename(f)[:-5]
     json.dump(c, open(os.path.join(sys.argv[1], n + ".case.json"), "w"))
 PY

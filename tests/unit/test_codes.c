@@ -273,6 +273,41 @@ static void test_errors(void **state)
   free(m);
 }
 
+/* routing by drug code: a line's RxNorm / NDC code becomes a key in the
+   policy's routing set (prefix + normal form), never one of a CPT range */
+static void test_route_keys(void **state)
+{
+  (void)state;
+  char k[POL_ROUTE_KEY_BUF];
+  assert_int_equal(pol_route_key(POL_CS_RXNORM, "1991302", k), 0);
+  assert_string_equal(k, "rxnorm:01991302");
+  assert_int_equal(pol_route_key(POL_CS_NDC, "0169-4130-13", k), 0);
+  assert_string_equal(k, "ndc:00169413013");
+  assert_int_equal(pol_route_key(POL_CS_NDC, "00169413013", k), 0);
+  assert_string_equal(k, "ndc:00169413013");
+  assert_int_equal(pol_route_key(POL_CS_RXNORM, "abc", k), -1);        /* not a code */
+  assert_int_equal(pol_route_key(POL_CS_RXNORM, "123456789", k), -1);  /* 9 digits */
+  assert_int_equal(pol_route_key(POL_CS_CPT, "97110", k), -1);         /* not a drug system */
+  assert_int_equal(pol_route_key(POL_CS_ICD10CM, "E11.9", k), -1);
+  assert_null(pol_route_prefix(POL_CS_PROCEDURE));
+  /* the compiled routing set of `codes "00100" .. "99999", DRUGS`: the CPT
+     range and the drug keys are separate ranges, and a key is outside the
+     CPT range whatever its digits */
+  pol_Program *p = compile("policy \"P\" { title \"t\" version \"1\" effective 2025-01-01 "
+                           "codes \"00100\" .. \"99999\", DRUGS }\n"
+                           "valueset DRUGS \"d\" rxnorm { \"99999\", \"1991302\" }\n"
+                           "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n");
+  assert_int_equal(p->npolvs, 1);
+  uint32_t vs = p->polvs[0];
+  assert_true(pol_vset_has(p, vs, "97110"));
+  assert_int_equal(pol_route_key(POL_CS_RXNORM, "99999", k), 0);
+  assert_true(pol_vset_has(p, vs, k));
+  assert_false(pol_vset_has(p, vs, "00099999"));          /* the bare digits: no */
+  assert_int_equal(pol_route_key(POL_CS_RXNORM, "475968", k), 0);
+  assert_false(pol_vset_has(p, vs, k));                   /* not in DRUGS */
+  pol_program_free(p);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -283,6 +318,7 @@ int main(void)
     cmocka_unit_test(test_large),
     cmocka_unit_test(test_verifier),
     cmocka_unit_test(test_errors),
+    cmocka_unit_test(test_route_keys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
