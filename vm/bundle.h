@@ -11,7 +11,10 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 3      /* 2.3: the FHIR section (FHIR bindings),
+#define POL_BUNDLE_MINOR 4      /* 2.4: the opcodes EQK, NEK, LTK, LEK, GTK,
+                                   GEK, INK (comparisons with a constant;
+                                   issue 14, a leaner VM).
+                                   2.3: the FHIR section (FHIR bindings),
                                    the optional WITN section (witnesses) and
                                    the optional PARM section (reviewer-chosen
                                    parameters criteria read) and the opcodes
