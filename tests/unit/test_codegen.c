@@ -404,6 +404,28 @@ static void test_operators(void **state)
   assert_int_equal(count_op(p, b, OP_DIV), 1);
   b = crit_block(p, "EV");
   ops_are(p, b, OP_FACT, OP_EVERY, OP_EVID, OP_RET, -1);
+  /* the named item's field is read from the item's register, not from a
+     MOVE copy of it */
+  const pol_Instr *ev = nth_op(p, b, OP_EVERY, 0);
+  uint32_t body = POL_Ax(ev[1]);
+  ops_are(p, body, OP_FIELD, OP_RET, -1);
+  assert_int_equal(POL_B(*nth_op(p, body, OP_FIELD, 0)), POL_C(*ev));
+  cg_free(&g);
+
+  /* a let parameter's field, the same; and a comparison with a constant
+     is one instruction (GEK, EQK) */
+  p = cg(&g, HDR "let strong(i: Injection): bool = i.relief_pct >= 50 and i.side == \"left\"\n"
+                 BRANCH(CRIT("L", "exists i in injections where strong(i)")));
+  body = POL_Ax(nth_op(p, crit_block(p, "L"), OP_EXISTS, 0)[1]);
+  /* one MOVE binds the argument; both fields are read from its register */
+  assert_int_equal(count_op(p, body, OP_MOVE), 1);
+  uint32_t param = POL_A(*nth_op(p, body, OP_MOVE, 0));
+  assert_int_equal(count_op(p, body, OP_FIELD), 2);
+  assert_int_equal(POL_B(*nth_op(p, body, OP_FIELD, 0)), param);
+  assert_int_equal(POL_B(*nth_op(p, body, OP_FIELD, 1)), param);
+  assert_int_equal(count_op(p, body, OP_LOADK), 0);
+  assert_int_equal(count_op(p, body, OP_GEK), 1);
+  assert_int_equal(count_op(p, body, OP_EQK), 1);
   cg_free(&g);
 }
 
