@@ -1036,6 +1036,23 @@ static void end_group(Gen *g, int started)
 
 static uint32_t vset_index(Gen *g, pol_Node *vs);
 
+/* A comparison or membership test whose right operand is a constant (not
+   a boolean: LOADB has no constant) compiles to one instruction with the
+   constant as its operand (EQK .. GEK, INK; bundle 2.4): its opcode, the
+   constant in *kv; else OP__COUNT. */
+static pol_Op const_operand_op(Gen *g, pol_Node *n, pol_Value *kv)
+{
+  static const pol_Op kform[] = {
+    [O_EQ] = OP_EQK, [O_NE] = OP_NEK, [O_LT] = OP_LTK, [O_LE] = OP_LEK, [O_GT] = OP_GTK,
+    [O_GE] = OP_GEK, [O_IN] = OP_INK, [O_NOTIN] = OP_INK
+  };
+  if ((size_t)n->op >= sizeof kform / sizeof kform[0] || kform[n->op] == OP_LOADK)   /* 0: none */
+    return OP__COUNT;
+  if (n->b->kind == N_NAME && n->b->res == R_FACT) return OP__COUNT;   /* as expr_inner */
+  if (!fold(g, n->b, g->bind, kv) || kv->tag == PV_BOOL) return OP__COUNT;
+  return kform[n->op];
+}
+
 static void binary(Gen *g, pol_Node *n, int dst)
 {
   static const pol_Op cmp[] = {
@@ -1102,9 +1119,14 @@ static void binary(Gen *g, pol_Node *n, int dst)
   int base = g->top;
   expr(g, n->a, dst);
   g->expected = NULL;
-  int t = reg(g, n->span);
-  expr(g, n->b, t);
-  emit_abc(g, cmp[n->op], dst, dst, t);
+  pol_Op kop = const_operand_op(g, n, &kv);
+  if (kop != OP__COUNT) {
+    emit_abx(g, kop, dst, konst(g, kv), n->span);
+  } else {
+    int t = reg(g, n->span);
+    expr(g, n->b, t);
+    emit_abc(g, cmp[n->op], dst, dst, t);
+  }
   if (n->op == O_NOTIN) emit_abc(g, OP_NOT, dst, dst, 0);
   g->top = base;
 }
@@ -1258,6 +1280,16 @@ static void lookup(Gen *g, pol_Node *n, int dst)
   emit_extras(g, OP_LOOKUP, "tK", (const uint32_t[]){set, k0});
 }
 
+/* The register holding n when n is an item (`it`, a named item) or a let
+   parameter, which expr() would only copy with MOVE; else -1. */
+static int field_source(Gen *g, const pol_Node *n)
+{
+  if (n->kind == N_IT || (n->kind == N_NAME && n->res == R_ITEM))
+    return g->items[g->nitems - 1 - n->depth];
+  if (n->kind == N_NAME && n->res == R_PARAM) return g->bind->regs[n->index];
+  return -1;
+}
+
 static void expr(Gen *g, pol_Node *n, int dst)
 {
   if (!enter(g, n)) return;
@@ -1314,12 +1346,19 @@ static void expr_inner(Gen *g, pol_Node *n, int dst)
   case N_IT:
     emit_abc(g, OP_MOVE, dst, g->items[g->nitems - 1 - n->depth], 0);
     return;
-  case N_FIELD:
-    expr(g, n->a, dst);
-    emit_abc(g, OP_FIELD, dst, dst, n->index);
+  case N_FIELD: {
+    /* a field of an item or a parameter is read from its register, not
+       from a copy of it */
+    int src = field_source(g, n->a);
+    if (src < 0) {
+      expr(g, n->a, dst);
+      src = dst;
+    }
+    emit_abc(g, OP_FIELD, dst, src, n->index);
     if (n->a->kind == N_IT || (n->a->kind == N_NAME && n->a->res == R_ITEM))
       wit_field(g, g->nitems - 1 - n->a->depth, n->index);
     return;
+  }
   case N_CALL: call(g, n, dst); return;
   case N_UNARY: {
     if (n->op == O_NOT && g->expected == NULL && n->a->kind == N_NAME && n->a->res == R_FACT)

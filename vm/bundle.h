@@ -16,7 +16,10 @@
                                    "rxnorm:" or "ndc:" (routing by drug
                                    code; a 2.3 reader routes no line by them);
                                    FHIR binding flag 2 (`where ELEMENT in
-                                   VALUESET`, code0 names the value set).
+                                   VALUESET`, code0 names the value set);
+                                   the opcodes EQK, NEK, LTK, LEK, GTK, GEK,
+                                   INK (comparisons with a constant; issue
+                                   14, a leaner VM).
                                    2.3: the FHIR section (FHIR bindings),
                                    the optional WITN section (witnesses) and
                                    the optional PARM section (reviewer-chosen

@@ -961,14 +961,15 @@ static pol_Value window_op(pol_VM *vm, const pol_Value *R, pol_Instr i, const po
 static pol_Value run(pol_VM *vm, uint32_t block)
 {
   const pol_Program *p = vm->p;
-  const pol_Block *bk = &p->blocks[block];
-  const pol_Instr *code = p->code + bk->start;
-  const pol_Instr *pc = code;
+  /* untraced: the code without EVID (lean.c), when there is one */
+  const pol_Block *bk = &vm->run_blocks[block];
+  const pol_Instr *pc = vm->run_code + bk->start;
   pol_Value *R = vm->regs;
   const pol_Value *K = p->k;
   pol_Instr i;
 
-  /* budget: charged per block run, by its length */
+  /* budget: charged per block run, by its length (the original's, traced
+     or not: the trace never changes where a case runs out) */
   if (vm->out_of_budget || charge(vm, bk->len) != 0) return pol_unk();
 
 #ifdef POL_COMPUTED_GOTO
@@ -1042,6 +1043,35 @@ static pol_Value run(pol_VM *vm, uint32_t block)
       R[POL_A(i)] = pol_dec_floor(v.u.d, &f) == POL_DEC_OK ? pol_num(f) : overflow(vm, OP_FLOOR, v.u.d, 0);
     else
       R[POL_A(i)] = v.tag == PV_RANGE ? v : pol_unk();
+    NEXT();
+  }
+  CASE(EQK) {
+    pol_Value *a = &R[POL_A(i)];
+    const pol_Value *k = &K[POL_Bx(i)];
+    /* a string against a bundle string: both interned, one comparison of
+       ids (str_eq: a string the bundle does not hold is none of its own) */
+    if (a->tag == PV_STR && k->tag == PV_STR && k->aux != POL_NOSTR) *a = pol_bool(a->aux == k->aux);
+    else *a = compare(OP_EQ, a, k);
+    NEXT();
+  }
+  CASE(NEK) R[POL_A(i)] = compare(OP_NE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
+  CASE(LTK) R[POL_A(i)] = compare(OP_LT, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
+  CASE(LEK) R[POL_A(i)] = compare(OP_LE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
+  CASE(GTK) R[POL_A(i)] = compare(OP_GT, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
+  CASE(GEK) R[POL_A(i)] = compare(OP_GE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
+  CASE(INK) {
+    const pol_Value *set = &K[POL_Bx(i)];
+    pol_Value *a = &R[POL_A(i)];
+    /* a string in a mapped constant set (lean.c): one bit; as in_set */
+    if (a->tag == PV_STR && set->tag == PV_SET && set->aux < p->nsets && vm->setspan[set->aux] != POL_NOSTR) {
+      uint32_t d = a->aux - vm->setlo[set->aux];   /* POL_NOSTR: past any span */
+      *a = pol_bool(d < vm->setspan[set->aux] &&
+                    (vm->setbits[vm->setw0[set->aux] + d / 64] >> (d % 64) & 1u));
+      NEXT();
+    }
+    if (set->tag == PV_LIST && charge(vm, ((const pol_List *)set->u.p)->n) != 0)
+      return pol_unk();
+    R[POL_A(i)] = in_set(p, &R[POL_A(i)], set);
     NEXT();
   }
   CASE(IN) {
@@ -1373,8 +1403,14 @@ pol_VM *pol_vm_new(const pol_Program *p)
   pol_VM *vm = calloc(1, sizeof *vm);
   if (!vm) return NULL;
   vm->p = p;
+  vm->run_code = p->code;
+  vm->run_blocks = p->blocks;
   if (build_routes(vm) != 0 || build_range_routes(vm) != 0) {
     free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+    return NULL;
+  }
+  if (pol_vm_sets_build(vm) != 0) {
+    pol_vm_free(vm);
     return NULL;
   }
   uint32_t nregs = 1;
@@ -1418,6 +1454,12 @@ void pol_vm_free(pol_VM *vm)
   free(vm->ev);
   free(vm->miss);
   free(vm->evwit);
+  free(vm->lean);
+  free(vm->lean_blocks);
+  free(vm->setlo);
+  free(vm->setspan);
+  free(vm->setw0);
+  free(vm->setbits);
   free(vm->wr);
   free(vm->wkeys);
   free(vm->lines);
@@ -1433,7 +1475,20 @@ void pol_vm_free(pol_VM *vm)
   free(vm);
 }
 
-void pol_vm_set_trace(pol_VM *vm, int on) { vm->tracing = on; vm->witnessing = on != 0; }
+/* The code run() runs: the no-trace code while tracing is off, if built. */
+static void select_code(pol_VM *vm)
+{
+  int lean = !vm->tracing && vm->lean;
+  vm->run_code = lean ? vm->lean : vm->p->code;
+  vm->run_blocks = lean ? vm->lean_blocks : vm->p->blocks;
+}
+
+void pol_vm_set_trace(pol_VM *vm, int on)
+{
+  vm->tracing = on;
+  vm->witnessing = on != 0;
+  select_code(vm);
+}
 void pol_vm_set_witnesses(pol_VM *vm, int on) { vm->witnessing = on != 0; }
 const pol_WitRec *pol_vm_witnesses(const pol_VM *vm) { return vm->wr; }
 void pol_vm_set_budget(pol_VM *vm, uint64_t budget) { vm->budget = budget ? budget : DEFAULT_BUDGET; }
@@ -2026,6 +2081,14 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
     if (!r) { snprintf(err, errlen, "out of memory"); return -1; }
     vm->cond = r;
     vm->capcond = (uint32_t)needc;
+  }
+  if (!vm->tracing && !vm->lean_tried) {
+    /* once: the code without EVID for untraced runs (on failure the
+       program's own code keeps running, as with tracing on) */
+    char why[256];
+    vm->lean_tried = 1;
+    (void)pol_vm_lean_build(vm, why, sizeof why);
+    select_code(vm);
   }
   vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;

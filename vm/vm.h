@@ -162,7 +162,9 @@ const pol_PlanDecl *pol_plan_decl(const pol_Program *p, uint32_t plan_id);
 
 typedef struct pol_VM pol_VM;
 
-/* p is borrowed.  NULL on out-of-memory. */
+/* p is borrowed, and must not change while the VM exists (the VM keeps
+   tables derived from it: routes, set bitmaps, the no-trace code).  NULL
+   on out-of-memory. */
 pol_VM *pol_vm_new(const pol_Program *p);
 void pol_vm_free(pol_VM *vm);
 /* Tracing: evidence and missing facts are recorded (off: neither).

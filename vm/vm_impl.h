@@ -38,6 +38,22 @@ struct pol_VM {
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
   int tracing;
+  /* the code run() runs: the program's, or while tracing is off the
+     no-trace code (lean.c: without EVID), built by the first untraced
+     pol_vm_eval (lean NULL: none, or not yet).  lean_blocks[nblocks]: the
+     blocks' starts in it, each with its original length (what the budget
+     charges a run of the block) */
+  const pol_Instr *run_code;
+  const pol_Block *run_blocks;
+  pol_Instr *lean;
+  pol_Block *lean_blocks;
+  int lean_tried;
+  /* constant sets as bitmaps (lean.c, pol_vm_sets_build): string id s is
+     in set i iff s - setlo[i] < setspan[i] and bit s - setlo[i] of
+     setbits[setw0[i]...] is 1; setspan[i] POL_NOSTR: too sparse, searched
+     (exec.c, in_set).  NULL when the program has no sets. */
+  uint32_t *setlo, *setspan, *setw0;
+  uint64_t *setbits;
   uint64_t budget, left;
   int out_of_budget;          /* set once left cannot pay: every loop and
                                  block stops at once, the case fails */
@@ -108,6 +124,11 @@ struct pol_VM {
 };
 
 pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args);
+/* lean.c: builds vm->lean and vm->lean_blocks and verifies them with the
+   program's tables; 0, or -1 (nothing built; a reason in err) */
+int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen);
+/* lean.c: builds vm->setlo .. setbits; 0, or -1 when out of memory */
+int pol_vm_sets_build(pol_VM *vm);
 /* exec.c: runs a block on the current frame (for witness.c). */
 pol_Value pol_vm_run_block(pol_VM *vm, uint32_t block);
 /* witness.c: appends the witness records of descriptor w for the

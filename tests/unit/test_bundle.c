@@ -511,7 +511,14 @@ static void test_opinfo(void **state)
   /* 2.3: UNKNOWN .. LOOKUP after PERIODS */
   assert_int_equal(OP_UNKNOWN, 54);
   assert_string_equal(pol_opinfo[OP_LOOKUP].xroles, "tK");
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "LOOKUP");
+  assert_int_equal(OP_LOOKUP, 58);
+  /* 2.4: the comparisons with a constant, EQK .. INK, after LOOKUP */
+  assert_int_equal(OP_EQK, 59);
+  assert_int_equal(OP_INK, 65);
+  assert_int_equal(pol_opinfo[OP_GEK].fmt, FMT_ABx);
+  assert_int_equal(pol_opinfo[OP_GEK].a, 'R');   /* read, and written in place */
+  assert_int_equal(pol_opinfo[OP_GEK].b, 'K');
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "INK");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */
@@ -634,6 +641,33 @@ static void test_bad_constant_index(void **state)
   pol_Program *p = fixture();
   p->code[PC_LOADK0] = ABx(OP_LOADK, 1, 9);
   expect_bad(p, "block 1 pc 5: constant 9 out of range (nk 9)");
+}
+
+/* 2.4: a comparison with a constant reads its register A (written before,
+   on every path), compares it with constant Bx (in range) and writes the
+   result back into A. */
+static void test_constant_comparisons(void **state)
+{
+  (void)state;
+  /* block 1 as pain >= 5 in place: MOVE r2 r0; GEK r2 k0 */
+  pol_Program *p = fixture();
+  p->code[PC_LOADK0] = ABC(OP_MOVE, 2, 0, 0);
+  p->code[PC_GE] = ABx(OP_GEK, 2, 0);
+  expect_good(p);
+  static const pol_Op ops[] = {OP_EQK, OP_NEK, OP_LTK, OP_LEK, OP_GTK, OP_GEK, OP_INK};
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+    p = fixture();
+    p->code[PC_LOADK0] = ABC(OP_MOVE, 2, 0, 0);
+    p->code[PC_GE] = ABx(ops[i], 2, 9);
+    expect_bad(p, "block 1 pc 6: constant 9 out of range (nk 9)");
+    p = fixture();
+    p->code[PC_LOADK0] = ABC(OP_MOVE, 2, 0, 0);
+    p->code[PC_GE] = ABx(ops[i], 7, 0);   /* r7: not written before */
+    expect_bad(p, "block 1 pc 6: register 7 is read before it is written");
+    p = fixture();
+    p->code[PC_GE] = ABx(ops[i], 200, 0);
+    expect_bad(p, "block 1 pc 6: register 200 out of range");
+  }
 }
 
 static void test_bad_fact_index(void **state)
@@ -1652,6 +1686,7 @@ int main(void)
     cmocka_unit_test(test_block_past_code),
     cmocka_unit_test(test_extra_misplaced),
     cmocka_unit_test(test_bad_constant_index),
+    cmocka_unit_test(test_constant_comparisons),
     cmocka_unit_test(test_bad_fact_index),
     cmocka_unit_test(test_bad_evidence_index),
     cmocka_unit_test(test_block_call_order),

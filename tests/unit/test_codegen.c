@@ -138,9 +138,31 @@ static const pol_Instr *nth_op(const pol_Program *p, uint32_t b, pol_Op op, int 
   return NULL;
 }
 
+/* The instructions of block b that read a constant (B kind K: LOADK, and
+   the comparisons with a constant, EQK .. INK): how many, the nth. */
+static int count_konst(const pol_Program *p, uint32_t b)
+{
+  const pol_Instr *in[512];
+  int n = instrs(p, b, in, 512), c = 0;
+  for (int i = 0; i < n; i++) c += pol_opinfo[POL_OP(*in[i])].b == 'K';
+  return c;
+}
+
+static const pol_Instr *nth_konst(const pol_Program *p, uint32_t b, int nth)
+{
+  const pol_Instr *in[512];
+  int n = instrs(p, b, in, 512);
+  for (int i = 0; i < n; i++)
+    if (pol_opinfo[POL_OP(*in[i])].b == 'K' && nth-- == 0) return in[i];
+  fail_msg("block %u: no instruction reading a constant", b);
+  return NULL;
+}
+
+/* The constant an instruction reads: LOADK's, or a comparison's with a
+   constant (EQK .. INK, bundle 2.4). */
 static pol_Value loadk(const pol_Program *p, const pol_Instr *i)
 {
-  assert_int_equal(POL_OP(*i), OP_LOADK);
+  assert_int_equal(pol_opinfo[POL_OP(*i)].b, 'K');
   assert_true(POL_Bx(*i) < p->nk);
   return p->k[POL_Bx(*i)];
 }
@@ -221,12 +243,13 @@ static void test_fold_months(void **state)
   const pol_Program *p = cg(&g, HDR BRANCH(CRIT("C", "pain_nrs >= months(6)")
                                            CRIT("D", "pain_nrs >= months(3)")));
   uint32_t b = crit_block(p, "C");
-  /* months(6) = floor(6 * 365.25 / 12): one constant, no arithmetic */
-  ops_are(p, b, OP_FACT, OP_EVID, OP_LOADK, OP_GE, OP_RET, -1);
-  pol_Value v = loadk(p, nth_op(p, b, OP_LOADK, 0));
+  /* months(6) = floor(6 * 365.25 / 12): one constant, no arithmetic, the
+     comparison reads it (GEK) */
+  ops_are(p, b, OP_FACT, OP_EVID, OP_GEK, OP_RET, -1);
+  pol_Value v = loadk(p, nth_op(p, b, OP_GEK, 0));
   assert_int_equal(v.tag, PV_NUM);
   assert_true(v.u.d == 182 * POL_DEC_SCALE);
-  v = loadk(p, nth_op(p, crit_block(p, "D"), OP_LOADK, 0));
+  v = loadk(p, nth_konst(p, crit_block(p, "D"), 0));
   assert_true(v.u.d == 91 * POL_DEC_SCALE);
   evid_is(p, b, 0, "symptoms.pain_nrs", ">= 182");
   cg_free(&g);
@@ -249,8 +272,8 @@ static void test_fold_arithmetic(void **state)
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     uint32_t b = crit_block(p, want[i].id);
     /* no code for the folded subtree: no argument evaluated, no arithmetic */
-    ops_are(p, b, OP_FACT, OP_EVID, OP_LOADK, i == 0 ? OP_GE : OP_GT, OP_RET, -1);
-    pol_Value v = loadk(p, nth_op(p, b, OP_LOADK, 0));
+    ops_are(p, b, OP_FACT, OP_EVID, i == 0 ? OP_GEK : OP_GTK, OP_RET, -1);
+    pol_Value v = loadk(p, nth_konst(p, b, 0));
     assert_int_equal(v.tag, PV_NUM);
     if (v.u.d != want[i].v * POL_DEC_SCALE)
       fail_msg("%s: folded to %lld, expected %lld", want[i].id, (long long)v.u.d, (long long)want[i].v);
@@ -275,7 +298,7 @@ static void test_fold_dates(void **state)
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     uint32_t b = crit_block(p, want[i].id);
     assert_int_equal(count_op(p, b, OP_ADD) + count_op(p, b, OP_SUB), 0);
-    pol_Value v = loadk(p, nth_op(p, b, OP_LOADK, 0));
+    pol_Value v = loadk(p, nth_konst(p, b, 0));
     assert_int_equal(v.tag, PV_DATE);
     char got[11];
     pol_format_date((int32_t)v.aux, got);
@@ -292,7 +315,7 @@ static void test_no_fold(void **state)
   const pol_Program *p = cg(&g, HDR BRANCH(CRIT("A", "pain_nrs + 1 > 2")
                                            CRIT("B", "pain_nrs > 1 / 0")
                                            CRIT("C", "onset + 1 month < request_date")));
-  ops_are(p, crit_block(p, "A"), OP_FACT, OP_EVID, OP_LOADK, OP_ADD, OP_LOADK, OP_GT, OP_RET, -1);
+  ops_are(p, crit_block(p, "A"), OP_FACT, OP_EVID, OP_LOADK, OP_ADD, OP_GTK, OP_RET, -1);
   /* division by zero is left to the VM (unknown), not folded */
   assert_int_equal(count_op(p, crit_block(p, "B"), OP_DIV), 1);
   assert_int_equal(count_op(p, crit_block(p, "C"), OP_ADD), 1);
@@ -306,9 +329,9 @@ static void test_constants_shared(void **state)
   const pol_Program *p = cg(&g, HDR BRANCH(CRIT("A", "pain_nrs > 5 or age > 5")
                                            CRIT("B", "sex == \"female\" or sex == \"female\"")));
   uint32_t b = crit_block(p, "A");
-  assert_int_equal(POL_Bx(*nth_op(p, b, OP_LOADK, 0)), POL_Bx(*nth_op(p, b, OP_LOADK, 1)));
+  assert_int_equal(POL_Bx(*nth_op(p, b, OP_GTK, 0)), POL_Bx(*nth_op(p, b, OP_GTK, 1)));
   b = crit_block(p, "B");
-  pol_Value s = loadk(p, nth_op(p, b, OP_LOADK, 0));
+  pol_Value s = loadk(p, nth_op(p, b, OP_EQK, 0));
   assert_int_equal(s.tag, PV_STR);
   assert_string_equal(p->str[s.aux], "female");
   assert_string_equal(s.u.s, "female");
@@ -353,14 +376,14 @@ static void test_operators(void **state)
     CRIT("W", "onset within [request_date - 6 months, request_date] and start_of(past(1 year)) < end_of(past(1 year))")
     CRIT("K", "known(onset) and (pain_nrs ?? 0) > floor(age / 10)")
     CRIT("EV", "every i in injections where i.contrast")));
-  ops_are(p, crit_block(p, "NOTIN"), OP_FACT, OP_EVID, OP_LOADK, OP_IN, OP_NOT, OP_RET, -1);
+  ops_are(p, crit_block(p, "NOTIN"), OP_FACT, OP_EVID, OP_INK, OP_NOT, OP_RET, -1);
   ops_are(p, crit_block(p, "NOT"), OP_FACT, OP_EVID, OP_NOT, OP_RET, -1);
   evid_is(p, crit_block(p, "NOT"), 0, "symptoms.pain_radiating", "false");
   ops_are(p, crit_block(p, "NO"), OP_FACT, OP_EXISTS, OP_NOT, OP_EVID, OP_RET, -1);
-  ops_are(p, crit_block(p, "LEN"), OP_FACT, OP_LEN, OP_EVID, OP_LOADK, OP_GE, OP_RET, -1);
-  ops_are(p, crit_block(p, "CNT"), OP_FACT, OP_COUNT, OP_EVID, OP_LOADK, OP_GE, OP_RET, -1);
+  ops_are(p, crit_block(p, "LEN"), OP_FACT, OP_LEN, OP_EVID, OP_GEK, OP_RET, -1);
+  ops_are(p, crit_block(p, "CNT"), OP_FACT, OP_COUNT, OP_EVID, OP_GEK, OP_RET, -1);
   evid_is(p, crit_block(p, "CNT"), 0, "injections", ">= 2");
-  ops_are(p, crit_block(p, "CD"), OP_FACT, OP_COUNTD, OP_EVID, OP_LOADK, OP_GE, OP_RET, -1);
+  ops_are(p, crit_block(p, "CD"), OP_FACT, OP_COUNTD, OP_EVID, OP_GEK, OP_RET, -1);
   uint32_t b = crit_block(p, "COV");
   assert_int_equal(count_op(p, b, OP_COVER), 1);
   assert_int_equal(count_op(p, b, OP_WINDOW), 1);
@@ -382,6 +405,28 @@ static void test_operators(void **state)
   assert_int_equal(count_op(p, b, OP_DIV), 1);
   b = crit_block(p, "EV");
   ops_are(p, b, OP_FACT, OP_EVERY, OP_EVID, OP_RET, -1);
+  /* the named item's field is read from the item's register, not from a
+     MOVE copy of it */
+  const pol_Instr *ev = nth_op(p, b, OP_EVERY, 0);
+  uint32_t body = POL_Ax(ev[1]);
+  ops_are(p, body, OP_FIELD, OP_RET, -1);
+  assert_int_equal(POL_B(*nth_op(p, body, OP_FIELD, 0)), POL_C(*ev));
+  cg_free(&g);
+
+  /* a let parameter's field, the same; and a comparison with a constant
+     is one instruction (GEK, EQK) */
+  p = cg(&g, HDR "let strong(i: Injection): bool = i.relief_pct >= 50 and i.side == \"left\"\n"
+                 BRANCH(CRIT("L", "exists i in injections where strong(i)")));
+  body = POL_Ax(nth_op(p, crit_block(p, "L"), OP_EXISTS, 0)[1]);
+  /* one MOVE binds the argument; both fields are read from its register */
+  assert_int_equal(count_op(p, body, OP_MOVE), 1);
+  uint32_t param = POL_A(*nth_op(p, body, OP_MOVE, 0));
+  assert_int_equal(count_op(p, body, OP_FIELD), 2);
+  assert_int_equal(POL_B(*nth_op(p, body, OP_FIELD, 0)), param);
+  assert_int_equal(POL_B(*nth_op(p, body, OP_FIELD, 1)), param);
+  assert_int_equal(count_op(p, body, OP_LOADK), 0);
+  assert_int_equal(count_op(p, body, OP_GEK), 1);
+  assert_int_equal(count_op(p, body, OP_EQK), 1);
   cg_free(&g);
 }
 
@@ -632,8 +677,8 @@ static void test_caresource_policy(void **state)
   /* I.B.4.a: months(6) folded to 182 against the coverage */
   uint32_t b = crit_block(g.p, "I.B.4.a");
   int found = 0;
-  for (int i = 0; i < count_op(g.p, b, OP_LOADK); i++) {
-    pol_Value v = loadk(g.p, nth_op(g.p, b, OP_LOADK, i));
+  for (int i = 0; i < count_konst(g.p, b); i++) {
+    pol_Value v = loadk(g.p, nth_konst(g.p, b, i));
     found |= v.tag == PV_NUM && v.u.d == 182 * POL_DEC_SCALE;
   }
   assert_true(found);

@@ -29,6 +29,7 @@
 #include "compile.h"
 #include "interp.h"
 #include "vm.h"
+#include "vm_impl.h"   /* the no-trace code (test_no_trace_code) */
 
 /* ---- opcode coverage ---------------------------------------------------- */
 
@@ -898,6 +899,11 @@ static void test_jumps_hand_assembled(void **state)
   char err[256];
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("verify: %s", err);
   mark_ops(p);
+  /* a VM for the program as it is now (a VM reads its program as it was
+     when made) */
+  pol_vm_free(x.vm);
+  x.vm = pol_vm_new(p);
+  assert_non_null(x.vm);
   run_on_a(&x, "C", (const pol_Tri[]){F, T, T});
   run_on_a(&x, "U", (const pol_Tri[]){U, U, U});
   /* a jump to the end of the block (past RET) is refused */
@@ -931,6 +937,9 @@ static void test_coalesce_hand_assembled(void **state)
   char err[256];
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("verify: %s", err);
   mark_ops(p);
+  pol_vm_free(x.vm);   /* a VM for the program as it is now */
+  x.vm = pol_vm_new(p);
+  assert_non_null(x.vm);
   run_on_a(&x, "C", (const pol_Tri[]){T, F, T});
   ex_free(&x);
 }
@@ -975,6 +984,77 @@ static void test_instruction_budget(void **state)
   assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), 0);
   pol_vm_set_budget(x.vm, need - 1);
   assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, err, sizeof err), -1);
+  ex_free(&x);
+}
+
+/* With tracing off the VM runs the no-trace code (vm/lean.c): the code
+   without EVID, its jumps relinked (here over and onto dropped EVIDs), the
+   same results and the same budget (each block charged its original
+   length, so a case runs out at the same point traced or not). */
+static void test_no_trace_code(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"C\" \"\" { (a and b) or (c and n > 2) or s in {\"x\", \"y\"} }\n"
+                     "  criterion \"D\" \"\" { not a or (count inj where steroid) >= 2 }\n"
+                     "}\n");
+  const pol_Program *p = x.p;
+  uint32_t nevid = 0;
+  for (uint32_t pc = 0; pc < p->ncode; pc++) nevid += POL_OP(p->code[pc]) == OP_EVID;
+  assert_true(nevid >= 5);
+  static const char *const cases[] = {
+    "\"a\": true, \"b\": true",
+    "\"a\": true, \"b\": null, \"c\": true, \"n\": 3",
+    "\"a\": false, \"c\": true, \"n\": 1, \"s\": \"y\"",
+    "\"a\": null, \"c\": null, \"s\": \"z\", \"inj\": [{\"steroid\": true}, {\"steroid\": null}]",
+    "\"a\": true, \"b\": false, \"inj\": [{\"steroid\": true}, {\"steroid\": true}]",
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    ex_case(&x, cases[k]);
+    const pol_LineResult *r;
+    pol_Det det[2];
+    uint8_t st[2][2];
+    for (int on = 1; on >= 0; on--) {
+      pol_vm_set_trace(x.vm, on);
+      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+      det[on] = r[0].det;
+      st[on][0] = r[0].crit[0].status;
+      st[on][1] = r[0].crit[1].status;
+    }
+    if (det[0] != det[1] || memcmp(st[0], st[1], sizeof st[0]) != 0)
+      fail_msg("case %zu: traced %s, untraced %s", k, pol_det_name(det[1]), pol_det_name(det[0]));
+  }
+  /* the copy: every block without its EVIDs, RET last, verified */
+  const pol_VM *vm = x.vm;
+  assert_non_null(vm->lean);
+  assert_true(vm->run_code == vm->lean);
+  for (uint32_t b = 0; b < p->nblocks; b++) {
+    const pol_Block *ob = &p->blocks[b], *lb = &vm->lean_blocks[b];
+    uint32_t ev = 0, kept = 0;
+    for (uint32_t pc = ob->start; pc < ob->start + ob->len; pc++) ev += POL_OP(p->code[pc]) == OP_EVID;
+    assert_int_equal(lb->len, ob->len);   /* charged as the original */
+    for (uint32_t pc = lb->start; pc < lb->start + ob->len - ev; pc++, kept++)
+      assert_int_not_equal(POL_OP(vm->lean[pc]), OP_EVID);
+    assert_int_equal(POL_OP(vm->lean[lb->start + kept - 1]), OP_RET);
+  }
+  /* tracing on again: the program's own code */
+  pol_vm_set_trace(x.vm, 1);
+  assert_true(vm->run_code == p->code);
+  /* the same budget runs out at the same point, traced or not */
+  ex_case(&x, cases[3]);
+  const pol_LineResult *r;
+  uint64_t need = 0;
+  for (uint64_t bud = 1; bud < 10000 && !need; bud++) {
+    pol_vm_set_budget(x.vm, bud);
+    if (pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err) == 0) need = bud;
+  }
+  assert_true(need > 1);
+  pol_vm_set_trace(x.vm, 0);
+  pol_vm_set_budget(x.vm, need);
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+  pol_vm_set_budget(x.vm, need - 1);
+  assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), -1);
   ex_free(&x);
 }
 
@@ -2146,6 +2226,7 @@ int main(void)
     cmocka_unit_test(test_jumps_hand_assembled),
     cmocka_unit_test(test_coalesce_hand_assembled),
     cmocka_unit_test(test_instruction_budget),
+    cmocka_unit_test(test_no_trace_code),
     cmocka_unit_test(test_budget_stops_at_once),
     cmocka_unit_test(test_registers_cleared),
     cmocka_unit_test(test_determinations),
