@@ -7,7 +7,6 @@
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "case.h"
 #include "cli.h"
 #include "output.h"
+#include "sha256.h"
 #include "trace.h"
 #include "util.h"
 #include "vm.h"
@@ -227,8 +227,8 @@ void cli_unload(Loaded *L)
 
 static void hash_hex(const void *data, size_t len, char out[65])
 {
-  uint8_t h[32];
-  crypto_hash_sha256(h, data, len);
+  uint8_t h[POL_SHA256_LEN];
+  pol_sha256(h, data, len);
   pol_sha_hex(h, out);
 }
 
