@@ -59,5 +59,46 @@ grep -q "^polvm serve: C0160 libmicrohttpd\.so\.[0-9]* has no function MHD_" "$T
 # the other commands do not care
 LD_LIBRARY_PATH="$T/lib" expect_rc 0 $POLVM verify "$BUNDLE"
 
+# polvm trace reads a case with the schema-directed reader and takes the
+# key warnings from the text; everything it prints is what the reference
+# reader (jansson) prints: examples, misspelt keys, a backslash (the
+# document path), bad cases (the reference's messages)
+same_as_reference() {   # FILE... (trace arguments after the bundle)
+  "$POLVM" trace --bundle "$BUNDLE" "$@" > "$T/fast.out" 2> "$T/fast.err"; r1=$?
+  POLVM_CASE_READER=jansson "$POLVM" trace --bundle "$BUNDLE" "$@" > "$T/ref.out" 2> "$T/ref.err"; r2=$?
+  if [ $r1 -eq $r2 ] && cmp -s "$T/fast.out" "$T/ref.out" && cmp -s "$T/fast.err" "$T/ref.err"; then ok
+  else ko "trace $*: differs from the reference reader (rc $r1/$r2): $(diff "$T/fast.err" "$T/ref.err" | head -4)"; fi
+}
+for f in examples/*/*.json; do same_as_reference "$f"; done
+same_as_reference --format json examples/caresource-sij/*.json
+python3 - "$T" <<'PY'
+import json, sys
+t = sys.argv[1]
+c = json.load(open('examples/caresource-sij/approve-all-criteria.json'))
+c['symptoms']['pain_nr'] = c['symptoms'].pop('pain_nrs')
+c['therapies'][0]['kin'] = c['therapies'][0].pop('kind')
+c['request']['servce_date'] = '2025-01-01'
+c['request']['procedures'][0]['cptt'] = 'x'
+c['unrelated_blob'] = {'anything': [1, {"kind": 2}], 'x': "a,b}c"}
+json.dump(c, open(t + '/mis.json', 'w'), indent=1)
+json.dump(c, open(t + '/mis1.json', 'w'))
+c['notes_\u00e9'] = 'tab\there'
+c['symptoms']['pain_nr\u0073x'] = 3
+open(t + '/esc.json', 'w').write(json.dumps(c).replace('pain_nrsx', 'pain_nr\\u0073x'))
+c = json.load(open('examples/caresource-sij/approve-all-criteria.json'))
+c['symptoms']['pain_nrs'] = 'seven'
+json.dump(c, open(t + '/bad-type.json', 'w'), indent=1)
+open(t + '/dup.json', 'w').write('{"case_id": "d", "case_id": "e"}')
+open(t + '/syntax.json', 'w').write('{"case_id": "x",\n  "request": [1,}')
+open(t + '/empty.json', 'w').write('{}')
+PY
+for f in mis mis1 esc bad-type dup syntax empty; do same_as_reference "$T/$f.json"; done
+"$POLVM" trace --bundle "$BUNDLE" "$T/mis.json" > /dev/null 2> "$T/e"
+[ "$(grep -c 'is not a known field' "$T/e")" -eq 4 ] && ok || ko "trace: misspelt keys, not 4 warnings: $(cat "$T/e")"
+same_as_reference "$T/mis.json" "$T/bad-type.json" examples/caresource-sij/approve-all-criteria.json
+printf '{"case_id": "stdin-1"}' | "$POLVM" trace --bundle "$BUNDLE" - > "$T/fast.out" 2>&1
+printf '{"case_id": "stdin-1"}' | POLVM_CASE_READER=jansson "$POLVM" trace --bundle "$BUNDLE" - > "$T/ref.out" 2>&1
+cmp -s "$T/fast.out" "$T/ref.out" && ok || ko "trace -: differs from the reference reader"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
