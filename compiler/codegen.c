@@ -1036,6 +1036,18 @@ static void binary(Gen *g, pol_Node *n, int dst)
     end_group(g, grouped);
     return;
   }
+  if (n->op == O_COALESCE) {
+    /* `a ?? b` reads b only when a is unknown: a known a makes b irrelevant,
+       so b's facts must not be listed as missing */
+    const char *exp = g->expected;
+    g->expected = NULL;
+    expr(g, n->a, dst);
+    uint32_t j = emit_jump(g, OP_JKNOWN, dst);
+    expr(g, n->b, dst);
+    patch_jump(g, j, n->span);
+    g->expected = exp;
+    return;
+  }
   /* a comparison with a constant tells the trace what was expected */
   char ebuf[512];
   pol_Value kv;

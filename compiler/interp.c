@@ -597,6 +597,10 @@ static Val eval_binary(const Env *e, const pol_Node *n)
   }
   if (n->op == O_AND) return triv(tri_and(truth(eval(e, n->a)), truth(eval(e, n->b))));
   if (n->op == O_OR) return triv(tri_or(truth(eval(e, n->a)), truth(eval(e, n->b))));
+  if (n->op == O_COALESCE) {
+    Val a = eval(e, n->a);
+    return known(a) ? a : eval(e, n->b);
+  }
   Val a = eval(e, n->a), b = eval(e, n->b);
   switch (n->op) {
   case O_EQ: case O_NE: case O_LT: case O_LE: case O_GT: case O_GE:
@@ -607,8 +611,6 @@ static Val eval_binary(const Env *e, const pol_Node *n)
     return triv(tri_not(member(a, b)));
   case O_WITHIN:
     return triv(within(a, b));
-  case O_COALESCE:
-    return known(a) ? a : b;
   default:
     return arith(e, n->op, a, b);
   }

@@ -896,6 +896,49 @@ static void test_jumps_hand_assembled(void **state)
   ex_free(&x);
 }
 
+/* ---- hand-assembled: COALESCE (no longer emitted; older bundles hold it) -- */
+
+static void test_coalesce_hand_assembled(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true { criterion \"C\" \"\" { (a ?? true) and (a ?? false) } }\n");
+  pol_Program *p = x.p;
+  pol_Block *bc = &p->blocks[p->crit[crit_index(p, "C")].block];
+  for (uint32_t pc = bc->start; pc < bc->start + bc->len; pc++)
+    assert_int_not_equal(POL_OP(p->code[pc]), OP_COALESCE);   /* ?? compiles to JKNOWN */
+  uint32_t fa = 0;
+  while (strcmp(p->str[p->facts[fa].name], "a") != 0) fa++;
+  pol_Instr code[4] = {
+    POL_MK_ABx(OP_FACT, 0, fa),
+    POL_MK_ABC(OP_LOADB, 1, 1, 0),
+    POL_MK_ABC(OP_COALESCE, 0, 0, 1),
+    POL_MK_ABC(OP_RET, 0, 0, 0),
+  };
+  pol_Instr *nc = realloc(p->code, (p->ncode + 4) * sizeof *nc);
+  assert_non_null(nc);
+  memcpy(nc + p->ncode, code, sizeof code);
+  p->code = nc;
+  bc->start = p->ncode;
+  bc->len = 4;
+  assert_true(bc->nregs >= 2);   /* the frame the VM was sized for */
+  p->ncode += 4;
+  char err[256];
+  if (pol_verify(p, err, sizeof err) != 0) fail_msg("verify: %s", err);
+  mark_ops(p);
+  static const struct { const char *a; pol_Tri want; } cases[] = {
+    {"true", T}, {"false", F}, {"null", T},
+  };
+  for (size_t i = 0; i < 3; i++) {
+    char facts[32];
+    snprintf(facts, sizeof facts, "\"a\": %s", cases[i].a);
+    ex_case(&x, facts);
+    pol_Value v = ex_run(&x, "C");
+    assert_int_equal(pol_truth(&v), cases[i].want);
+  }
+  ex_free(&x);
+}
+
 /* ---- budget -------------------------------------------------------------- */
 
 static void test_instruction_budget(void **state)
@@ -2105,6 +2148,7 @@ int main(void)
     cmocka_unit_test(test_extern_calls),
     cmocka_unit_test(test_for_each_items),
     cmocka_unit_test(test_jumps_hand_assembled),
+    cmocka_unit_test(test_coalesce_hand_assembled),
     cmocka_unit_test(test_instruction_budget),
     cmocka_unit_test(test_budget_stops_at_once),
     cmocka_unit_test(test_registers_cleared),
