@@ -732,6 +732,42 @@ static int new_witness(Gen *g, pol_WitKind kind, uint32_t at, const char *list, 
   return (int)w;
 }
 
+/* The case facts expression n reads, lets followed, each once, as one
+   evidence name "a, b": what a quantifier over a set literal looked at
+   (the set itself is a constant, not a fact of the case).  Empty if none. */
+typedef struct FactsRead {
+  const pol_Node *seen[8];   /* facts named */
+  int n;
+  const pol_Node *lets[16];  /* lets followed (each once: no blow-up on shared lets) */
+  int nlets;
+} FactsRead;
+
+static void facts_read(Gen *g, FactsRead *fr, const pol_Node *n, char *buf, size_t cap, int depth)
+{
+  if (!n || depth > MAX_GEN_DEPTH) return;
+  if (n->kind == N_NAME && n->res == R_FACT && n->decl) {
+    int seen = 0;
+    for (int i = 0; i < fr->n; i++) seen |= fr->seen[i] == n->decl;
+    if (!seen && fr->n < (int)(sizeof fr->seen / sizeof fr->seen[0])) {
+      fr->seen[fr->n++] = n->decl;
+      char f[256];
+      size_t len = strlen(buf);
+      snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", fact_display(g, n->decl, f, sizeof f));
+    }
+  }
+  if ((n->kind == N_NAME || n->kind == N_CALL) && n->res == R_LET && n->decl) {
+    int seen = 0;
+    for (int i = 0; i < fr->nlets; i++) seen |= fr->lets[i] == n->decl;
+    if (!seen && fr->nlets < (int)(sizeof fr->lets / sizeof fr->lets[0])) {
+      fr->lets[fr->nlets++] = n->decl;
+      facts_read(g, fr, n->decl->a, buf, cap, depth + 1);
+    }
+  }
+  const pol_Node *kids[] = {n->a, n->b, n->c, n->d, n->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++) facts_read(g, fr, kids[i], buf, cap, depth + 1);
+  for (const pol_Node *k = n->args; k; k = k->next) facts_read(g, fr, k, buf, cap, depth + 1);
+}
+
 static void quant(Gen *g, pol_Node *n, int dst)
 {
   int base = g->top;
@@ -792,7 +828,12 @@ static void quant(Gen *g, pol_Node *n, int dst)
   }
   g->top = base;
   g->expected = exp;
-  evidence(g, dst, buf, n, n->span, wit, n);
+  char facts[512] = "";
+  if (n->a->kind == N_SET) {
+    FactsRead fr = {{0}, 0, {0}, 0};
+    facts_read(g, &fr, n, facts, sizeof facts, 0);
+  }
+  evidence(g, dst, facts[0] ? facts : buf, n, n->span, wit, n);
 }
 
 static void cover(Gen *g, pol_Node *n, int dst)

@@ -844,6 +844,30 @@ static void test_for_each_items(void **state)
 
 /* ---- hand-assembled: JKNOWN, JMP, LOADB unknown --------------------------- */
 
+/* Appends n hand-assembled instructions to p's code; their first index. */
+static uint32_t append_code(pol_Program *p, const pol_Instr *code, uint32_t n)
+{
+  pol_Instr *nc = realloc(p->code, (p->ncode + n) * sizeof *nc);
+  assert_non_null(nc);
+  memcpy(nc + p->ncode, code, n * sizeof *code);
+  p->code = nc;
+  p->ncode += n;
+  return p->ncode - n;
+}
+
+/* Criterion crit judged with fact a true, false and unknown: want[0..2]. */
+static void run_on_a(Ex *x, const char *crit, const pol_Tri want[3])
+{
+  static const char *const a[] = {"true", "false", "null"};
+  for (size_t i = 0; i < 3; i++) {
+    char facts[32];
+    snprintf(facts, sizeof facts, "\"a\": %s", a[i]);
+    ex_case(x, facts);
+    pol_Value v = ex_run(x, crit);
+    assert_int_equal(pol_truth(&v), want[i]);
+  }
+}
+
 static void test_jumps_hand_assembled(void **state)
 {
   (void)state;
@@ -865,31 +889,17 @@ static void test_jumps_hand_assembled(void **state)
     POL_MK_ABC(OP_LOADB, 0, 2, 0),
     POL_MK_ABC(OP_RET, 0, 0, 0),
   };
-  pol_Instr *nc = realloc(p->code, (p->ncode + (uint32_t)n) * sizeof *nc);
-  assert_non_null(nc);
-  memcpy(nc + p->ncode, code, sizeof code);
-  p->code = nc;
   pol_Block *bc = &p->blocks[p->crit[crit_index(p, "C")].block];
   pol_Block *bu = &p->blocks[p->crit[crit_index(p, "U")].block];
-  bc->start = p->ncode;
+  bc->start = append_code(p, code, (uint32_t)n);
   bc->len = 6;
-  bu->start = p->ncode + 6;
+  bu->start = bc->start + 6;
   bu->len = 2;
-  p->ncode += (uint32_t)n;
   char err[256];
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("verify: %s", err);
   mark_ops(p);
-  static const struct { const char *a; pol_Tri want; } cases[] = {
-    {"true", F}, {"false", T}, {"null", T},
-  };
-  for (size_t i = 0; i < 3; i++) {
-    char facts[32];
-    snprintf(facts, sizeof facts, "\"a\": %s", cases[i].a);
-    ex_case(&x, facts);
-    pol_Value v = ex_run(&x, "C");
-    assert_int_equal(pol_truth(&v), cases[i].want);
-    assert_int_equal(ex_run(&x, "U").tag, PV_UNK);
-  }
+  run_on_a(&x, "C", (const pol_Tri[]){F, T, T});
+  run_on_a(&x, "U", (const pol_Tri[]){U, U, U});
   /* a jump to the end of the block (past RET) is refused */
   p->code[bc->start + 3] = POL_MK_ABx(OP_JMP, 0, 2);
   assert_int_equal(pol_verify(p, err, sizeof err), -1);
@@ -915,27 +925,13 @@ static void test_coalesce_hand_assembled(void **state)
     POL_MK_ABC(OP_COALESCE, 0, 0, 1),
     POL_MK_ABC(OP_RET, 0, 0, 0),
   };
-  pol_Instr *nc = realloc(p->code, (p->ncode + 4) * sizeof *nc);
-  assert_non_null(nc);
-  memcpy(nc + p->ncode, code, sizeof code);
-  p->code = nc;
-  bc->start = p->ncode;
+  bc->start = append_code(p, code, 4);
   bc->len = 4;
   assert_true(bc->nregs >= 2);   /* the frame the VM was sized for */
-  p->ncode += 4;
   char err[256];
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("verify: %s", err);
   mark_ops(p);
-  static const struct { const char *a; pol_Tri want; } cases[] = {
-    {"true", T}, {"false", F}, {"null", T},
-  };
-  for (size_t i = 0; i < 3; i++) {
-    char facts[32];
-    snprintf(facts, sizeof facts, "\"a\": %s", cases[i].a);
-    ex_case(&x, facts);
-    pol_Value v = ex_run(&x, "C");
-    assert_int_equal(pol_truth(&v), cases[i].want);
-  }
+  run_on_a(&x, "C", (const pol_Tri[]){T, F, T});
   ex_free(&x);
 }
 
