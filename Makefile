@@ -32,14 +32,21 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -MMD -MP \
              -DPOL_STDLIB_DIR='"$(PREFIX)/share/polc/stdlib"'
 GEN_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall $(CFLAGS) $(SANFLAGS) -MMD -MP -I compiler -I vm
-LDLIBS  = -ljansson -lsodium -lffi -ldl -lm -lpthread
+LDLIBS  = -ljansson -lsodium -lnettle -lffi -ldl -lm -lpthread
 # polvm serve, replay and metrics (cli/polvm_serve.c, cli/declog.c): only
 # the polvm executable and what links its objects
 SERVE_LIBS = -lmicrohttpd -lsqlite3 -lpthread
+# ... except polvm itself, which loads them only for the commands that use
+# them (cli/lazylib.c, docs/performance.md "Start-up"): by the sonames the
+# linker would record for -lmicrohttpd and -lsqlite3 (the Debian ones if
+# objdump cannot tell)
+lib_soname = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+LAZY_MHD_SONAME := $(or $(call lib_soname,libmicrohttpd.so),libmicrohttpd.so.12)
+LAZY_SQLITE_SONAME := $(or $(call lib_soname,libsqlite3.so),libsqlite3.so.0)
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/witness.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
-           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c vm/jread.c vm/fhir_fast.c vm/frag.c vm/lean.c
+           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c vm/jread.c vm/fhir_fast.c vm/frag.c vm/lean.c vm/sha256.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
            compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c compiler/doc.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c
@@ -105,8 +112,10 @@ POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c c
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(POLVM): $(POLVM_SRC:%.c=$(B)/%.o) $(B)/libpolvm.a
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS) $(SERVE_LIBS)
+$(POLVM): $(POLVM_SRC:%.c=$(B)/%.o) $(B)/cli/lazylib.o $(B)/libpolvm.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/cli/lazylib.o: ALL_CFLAGS += -DLAZY_MHD_SONAME='"$(LAZY_MHD_SONAME)"' -DLAZY_SQLITE_SONAME='"$(LAZY_SQLITE_SONAME)"'
 
 # ---- the public library: vm/polvm.h, docs/embedding.md ------------------
 # $(B)/libpolvm.a above is the VM's internal archive, every symbol visible,
@@ -198,7 +207,7 @@ $(B)/tests/replay_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuz
 	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -I cli -DPOL_FUZZ_ROOT='"$(CURDIR)"' \
 	  -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(LDLIBS) $(SERVE_LIBS)
 # fuzz_eval runs polvm's own `polvm eval`: polvm.c built with main renamed polvm_entry
-POLVM_AS_LIB = $(B)/cli/polvm_as_lib.o $(patsubst %.c,$(B)/%.o,$(filter-out cli/polvm.c,$(POLVM_SRC)))
+POLVM_AS_LIB = $(B)/cli/polvm_as_lib.o $(B)/cli/lazylib.o $(patsubst %.c,$(B)/%.o,$(filter-out cli/polvm.c,$(POLVM_SRC)))
 $(B)/cli/polvm_as_lib.o: cli/polvm.c | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -I compiler -I vm -c -o $@ $<

@@ -209,35 +209,126 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
   }
 }
 
-static void walk(Walk *w, const json_t *j, const Level *lv, char *path, size_t plen, int depth);
+/* ---- the values walked: a jansson document, or the text itself ---------
+
+   polvm trace loads a case with the schema-directed reader (jread.h) and
+   has no document: then the walk reads the text, which the reader found
+   valid, and which has no backslash at all (cli_case_key_warnings_text
+   checks), so every key is its own bytes.  One walk serves both. */
+typedef struct Val {
+  const json_t *j;       /* the document's value, or NULL: */
+  const char *t, *e;     /* the value's first byte in the text, the text's end */
+} Val;
+
+static int val_is_object(const Val *v) { return v->j ? json_is_object(v->j) : *v->t == '{'; }
+static int val_is_array(const Val *v) { return v->j ? json_is_array(v->j) : *v->t == '['; }
+
+/* Members of an object, items of an array, in the order written. */
+typedef struct Iter {
+  Val v;
+  void *it;              /* jansson's object iterator */
+  size_t i;              /* jansson's array index */
+  const char *s;         /* text: at the next member or item, or NULL: done */
+} Iter;
+
+static void iter_init(Iter *it, const Val *v)
+{
+  it->v = *v;
+  it->it = v->j && json_is_object(v->j) ? json_object_iter((json_t *)v->j) : NULL;
+  it->i = 0;
+  it->s = NULL;
+  if (!v->j) {
+    const char *s = skip_ws(v->t + 1, v->e);
+    it->s = s < v->e && *s != '}' && *s != ']' ? s : NULL;
+  }
+}
+
+/* text: past the value at s, the separator and blanks; NULL after the last */
+static const char *text_next(const char *s, const char *e)
+{
+  s = skip_value(s, e);
+  if (s) s = skip_ws(s, e);
+  if (!s || s >= e || *s != ',') return NULL;
+  return skip_ws(s + 1, e);
+}
+
+/* The next member: its key (NUL-terminated: jansson's, or copied into
+   buf of cap bytes; NULL with *val unset when a text key does not fit,
+   which the walk skips as it skips a key too long for its path) and
+   value.  0 after the last. */
+static int obj_next(Iter *it, char *buf, size_t cap, const char **key, Val *val)
+{
+  if (it->v.j) {
+    if (!it->it) return 0;
+    *key = json_object_iter_key(it->it);
+    *val = (Val){json_object_iter_value(it->it), NULL, NULL};
+    it->it = json_object_iter_next((json_t *)it->v.j, it->it);
+    return 1;
+  }
+  if (!it->s) return 0;
+  const char *k = it->s, *after = skip_string(k, it->v.e);
+  size_t klen = after ? (size_t)(after - k - 2) : 0;
+  const char *v = after ? skip_ws(after, it->v.e) : NULL;
+  if (!v || v >= it->v.e || *v != ':') { it->s = NULL; return 0; }   /* not after a valid text */
+  v = skip_ws(v + 1, it->v.e);
+  *key = NULL;
+  if (klen < cap) {
+    memcpy(buf, k + 1, klen);
+    buf[klen] = '\0';
+    *key = buf;
+  }
+  *val = (Val){NULL, v, it->v.e};
+  it->s = text_next(v, it->v.e);
+  return 1;
+}
+
+/* The next item and its index.  0 after the last. */
+static int arr_next(Iter *it, size_t *idx, Val *val)
+{
+  if (it->v.j) {
+    if (it->i >= json_array_size(it->v.j)) return 0;
+    *idx = it->i;
+    *val = (Val){json_array_get(it->v.j, it->i++), NULL, NULL};
+    return 1;
+  }
+  if (!it->s) return 0;
+  *idx = it->i++;
+  *val = (Val){NULL, it->s, it->v.e};
+  it->s = text_next(it->s, it->v.e);
+  return 1;
+}
+
+static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth);
 
 /* Walks each object item of array a at level lv, its path "[i]". */
-static void walk_items(Walk *w, const json_t *a, const Level *lv, char *path, size_t plen,
+static void walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_t plen,
                        int depth)
 {
+  Iter items;
   size_t i;
-  const json_t *it;
-  json_array_foreach(a, i, it) {
+  Val it;
+  iter_init(&items, a);
+  while (arr_next(&items, &i, &it)) {
     int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
     if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
     w->steps[w->nsteps++] = (Step){NULL, i};
-    if (json_is_object(it)) walk(w, it, lv, path, plen + (size_t)n, depth + 1);
+    if (val_is_object(&it)) walk(w, &it, lv, path, plen + (size_t)n, depth + 1);
     w->nsteps--;
   }
 }
 
 /* Descends into a value of type t (a record, or a list of records). */
-static void walk_typed(Walk *w, const json_t *v, uint32_t t, char *path, size_t plen, int depth)
+static void walk_typed(Walk *w, const Val *v, uint32_t t, char *path, size_t plen, int depth)
 {
   Level rec = {LV_REC, 0, "", POL_TREC(t)};
-  if (POL_TKIND(t) == PK_REC && json_is_object(v))
+  if (POL_TKIND(t) == PK_REC && val_is_object(v))
     walk(w, v, &rec, path, plen, depth + 1);
-  else if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && json_is_array(v))
+  else if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && val_is_array(v))
     walk_items(w, v, &rec, path, plen, depth);
 }
 
 /* Follows a known key k (value v) of level lv. */
-static void descend(Walk *w, const char *k, const json_t *v, const Level *lv, char *path, size_t plen,
+static void descend(Walk *w, const char *k, const Val *v, const Level *lv, char *path, size_t plen,
                     int depth)
 {
   const pol_Program *p = w->p;
@@ -248,14 +339,14 @@ static void descend(Walk *w, const char *k, const json_t *v, const Level *lv, ch
     return;
   }
   if (lv->kind == LV_REQUEST) {
-    if (strcmp(k, "procedures") != 0 || !json_is_array(v)) return;
+    if (strcmp(k, "procedures") != 0 || !val_is_array(v)) return;
     Level line = {LV_PATHS, POL_SCOPE_LINE, "", 0};
     walk_items(w, v, &line, path, plen, depth);
     return;
   }
   if (!*lv->prefix && lv->scope == POL_SCOPE_CASE && strcmp(k, "request") == 0) {
     Level rq = {LV_REQUEST, 0, "", 0};
-    if (json_is_object(v)) walk(w, v, &rq, path, plen, depth + 1);
+    if (val_is_object(v)) walk(w, v, &rq, path, plen, depth + 1);
     return;
   }
   char prefix[KEY_PATH_MAX];
@@ -269,7 +360,7 @@ static void descend(Walk *w, const char *k, const json_t *v, const Level *lv, ch
     if (fp[len] == '\0') walk_typed(w, v, p->facts[f].type, path, plen, depth);
     else if (fp[len] == '.') deeper = 1;
   }
-  if (deeper && json_is_object(v)) {
+  if (deeper && val_is_object(v)) {
     prefix[len] = '.';
     prefix[len + 1] = '\0';
     Level sub = {LV_PATHS, lv->scope, prefix, 0};
@@ -277,14 +368,18 @@ static void descend(Walk *w, const char *k, const json_t *v, const Level *lv, ch
   }
 }
 
-static void walk(Walk *w, const json_t *j, const Level *lv, char *path, size_t plen, int depth)
+static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth)
 {
   if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return;
   Names known = {0};
   known_keys(w->p, lv, &known);
+  Iter members;
   const char *k;
-  const json_t *v;
-  json_object_foreach((json_t *)j, k, v) {
+  char kbuf[KEY_PATH_MAX];
+  Val vv, *v = &vv;
+  iter_init(&members, j);
+  while (obj_next(&members, kbuf, sizeof kbuf, &k, &vv)) {
+    if (!k) continue;   /* a text key of KEY_PATH_MAX bytes or more: its path would not fit */
     int is_known = 0;
     for (size_t i = 0; i < known.n && !is_known; i++) is_known = strcmp(known.s[i], k) == 0;
     int n = snprintf(path + plen, KEY_PATH_MAX - plen, "%s%s", plen ? "." : "", k);
@@ -324,6 +419,25 @@ int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *
   w.end = text ? text + len : NULL;
   char path[KEY_PATH_MAX] = "";
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
-  walk(&w, root, &top, path, 0, 0);
+  Val v = {root, NULL, NULL};
+  walk(&w, &v, &top, path, 0, 0);
+  return w.nwarnings;
+}
+
+int cli_case_key_warnings_text(const pol_Program *p, const char *file, const char *text, size_t len)
+{
+  if (memchr(text, '\\', len)) return -1;
+  Walk w;
+  memset(&w, 0, sizeof w);
+  w.p = p;
+  w.file = file;
+  w.text = text;
+  w.end = text + len;
+  const char *s = skip_ws(text, text + len);
+  if (s >= w.end || *s != '{') return -1;
+  char path[KEY_PATH_MAX] = "";
+  Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
+  Val v = {NULL, s, w.end};
+  walk(&w, &v, &top, path, 0, 0);
   return w.nwarnings;
 }

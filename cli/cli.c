@@ -7,7 +7,6 @@
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "case.h"
 #include "cli.h"
 #include "output.h"
+#include "sha256.h"
 #include "trace.h"
 #include "util.h"
 #include "vm.h"
@@ -76,22 +76,44 @@ json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t er
   return cli_read_case_text(path, case_hash, NULL, NULL, err, errlen);
 }
 
-json_t *cli_read_case_text(const char *path, char case_hash[65], char **keep, size_t *keep_len,
-                           char *err, size_t errlen)
+int cli_read_case_bytes(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
   char why[512];
-  uint8_t *text = NULL;
-  size_t len = 0;
-  if (keep) *keep = NULL;
-  if (read_limited(path, POL_CASE_MAX_BYTES, &text, &len, why, sizeof why) != 0) {
+  uint8_t *b = NULL;
+  *text = NULL;
+  *len = 0;
+  if (read_limited(path, POL_CASE_MAX_BYTES, &b, len, why, sizeof why) != 0) {
     snprintf(err, errlen, "%s: C0004 cannot read the case: %s", path, why);
-    return NULL;
+    return -1;
   }
+  *text = (char *)b;
+  return 0;
+}
+
+json_t *cli_parse_case_bytes(const char *path, const char *text, size_t len, char case_hash[65],
+                             char *err, size_t errlen)
+{
   pol_CaseError ce;
-  json_t *root = cli_parse_case((const char *)text, len, &ce);
+  json_t *root = cli_parse_case(text, len, &ce);
   if (!root && ce.line) snprintf(err, errlen, "%s:%d:%d: %s %s", path, ce.line, ce.column, ce.code, ce.text);
   else if (!root) snprintf(err, errlen, "%s: %s %s", path, ce.code, ce.text);
   else if (case_hash) hash_hex(text, len, case_hash);
+  return root;
+}
+
+void cli_case_hash(const void *data, size_t len, char out[65])
+{
+  hash_hex(data, len, out);
+}
+
+json_t *cli_read_case_text(const char *path, char case_hash[65], char **keep, size_t *keep_len,
+                           char *err, size_t errlen)
+{
+  char *text = NULL;
+  size_t len = 0;
+  if (keep) *keep = NULL;
+  if (cli_read_case_bytes(path, &text, &len, err, errlen) != 0) return NULL;
+  json_t *root = cli_parse_case_bytes(path, text, len, case_hash, err, errlen);
   if (root && keep) {
     *keep = (char *)text;
     *keep_len = len;
@@ -227,8 +249,8 @@ void cli_unload(Loaded *L)
 
 static void hash_hex(const void *data, size_t len, char out[65])
 {
-  uint8_t h[32];
-  crypto_hash_sha256(h, data, len);
+  uint8_t h[POL_SHA256_LEN];
+  pol_sha256(h, data, len);
   pol_sha_hex(h, out);
 }
 

@@ -89,6 +89,17 @@ json_t *cli_read_case(const char *path, char case_hash[65], char *err, size_t er
    the caller, *keep_len bytes; not NUL-terminated), for positions. */
 json_t *cli_read_case_text(const char *path, char case_hash[65], char **keep, size_t *keep_len,
                            char *err, size_t errlen);
+/* The two halves of cli_read_case_text.  Reads the case file at path ("-":
+   stdin), at most POL_CASE_MAX_BYTES + 1 bytes, into *text (malloc'd,
+   owned by the caller; not NUL-terminated): 0, or -1 with "PATH: C0004
+   ..." in err. */
+int cli_read_case_bytes(const char *path, char **text, size_t *len, char *err, size_t errlen);
+/* Parses what cli_read_case_bytes read, as cli_read_case_text does (the
+   same messages, case_hash set on success). */
+json_t *cli_parse_case_bytes(const char *path, const char *text, size_t len, char case_hash[65],
+                             char *err, size_t errlen);
+/* The SHA-256 of len bytes at data, in hex: the case_hash of a trace. */
+void cli_case_hash(const void *data, size_t len, char out[65]);
 
 /* Lines of a case stream (NDJSON), read with read(2) in large blocks.  A
    line longer than POL_CASE_MAX_BYTES is read to its end but kept cut to
@@ -121,6 +132,12 @@ int cli_next_line(cli_Lines *in, char **line, size_t *len);
    many. */
 int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file, const char *text,
                           size_t len);
+/* The same warnings from the text alone (len bytes, borrowed), for a case
+   the schema-directed reader loaded (so the text is a valid case
+   document): how many, or -1 without a word when the text has a
+   backslash (keys would need unescaping) and the caller must parse it and
+   use cli_case_key_warnings. */
+int cli_case_key_warnings_text(const pol_Program *p, const char *file, const char *text, size_t len);
 
 /* ---- output and signals ---- */
 

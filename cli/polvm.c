@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lazylib.h"
 #include "opts.h"
 #include "output.h"
 
@@ -67,14 +68,31 @@ void polvm_usage(FILE *f)
 typedef struct Command {
   const char *name;
   int (*main)(int argc, char **argv);
+  unsigned needs;   /* the lazy_Lib bits of the libraries it loads (lazylib.h) */
 } Command;
 
+#define NEEDS(lib) (1u << (lib))
+
 static const Command commands[] = {
-  {"trace", polvm_trace_main}, {"eval", polvm_eval_main}, {"verify", polvm_verify_main},
-  {"dump", polvm_dump_main},   {"test", polvm_test_main}, {"diff", polvm_diff_main},
-  {"case-to-fhir", polvm_case_to_fhir_main},
-  {"serve", polvm_serve_main}, {"replay", polvm_replay_main}, {"metrics", polvm_metrics_main},
+  {"trace", polvm_trace_main, 0}, {"eval", polvm_eval_main, 0}, {"verify", polvm_verify_main, 0},
+  {"dump", polvm_dump_main, 0},   {"test", polvm_test_main, 0}, {"diff", polvm_diff_main, 0},
+  {"case-to-fhir", polvm_case_to_fhir_main, 0},
+  {"serve", polvm_serve_main, NEEDS(LAZY_MHD) | NEEDS(LAZY_SQLITE)},
+  {"replay", polvm_replay_main, NEEDS(LAZY_SQLITE)}, {"metrics", polvm_metrics_main, NEEDS(LAZY_SQLITE)},
 };
+
+/* The libraries only some commands use are loaded here, before the
+   command runs (cli/lazylib.c): C0160 if one cannot be. */
+static int load_needs(const Command *cmd)
+{
+  for (int lib = 0; lib < LAZY_NLIB; lib++) {
+    char err[320];
+    if (!(cmd->needs & NEEDS(lib)) || lazy_load((lazy_Lib)lib, err, sizeof err) == 0) continue;
+    fprintf(stderr, "polvm %s: C0160 %s\n", cmd->name, err);
+    return -1;
+  }
+  return 0;
+}
 
 static const Command *find_command(const char *name)
 {
@@ -145,6 +163,7 @@ static int polvm_main(int argc, char **argv)
     return EXIT_USAGE;
   }
   if (cli_global_set(trust_path, allowed) != 0) return EXIT_USAGE;
+  if (load_needs(cmd) != 0) return EXIT_INTERNAL;
   return cmd->main(argc, argv);
 }
 

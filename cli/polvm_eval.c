@@ -77,15 +77,21 @@ static void eval_line(Loaded *L, pol_JRead *jr, unsigned long line_no, const cha
 
 /* ---- eval -j N: N threads, answers in input order ----------------------- */
 
-/* The main thread reads lines into batches of a ring of 2N; the workers,
-   each with its own VM, case and reader of the one program, take the
+/* The main thread reads lines into batches of a ring of 4N (below); the
+   workers, each with its own VM, case and reader of the one program, take the
    filled batches in input order and answer them into the batch's buffer;
    the main thread writes the answered batches out in input order and
-   refills them.  Memory: 2N batches of at most EVAL_BATCH_LINES lines or
+   refills them.  Memory: 4N batches of at most EVAL_BATCH_LINES lines or
    EVAL_BATCH_BYTES bytes of input (a longer line makes a batch alone), and
    their answers: constant, whatever the length of the stream. */
 #define EVAL_BATCH_LINES 64
 #define EVAL_BATCH_BYTES (256u << 10)
+/* Batches per worker.  The oldest batch must be written before its slot
+   is refilled, so a worker that lost its CPU for a while (to a neighbour
+   process, or to the main thread) holds up the others once they have
+   answered every other batch of the ring: with -j 2 and 2 per worker the
+   other worker idled after 3 batches (about 3 ms of work), with 4 after 7. */
+#define EVAL_RING_PER_THREAD 4u
 
 enum { B_FREE, B_FILLED, B_TAKEN, B_DONE };
 
@@ -104,7 +110,7 @@ typedef struct Pool {
   Loaded *L;
   int flags, trace;
   Batch *ring;
-  unsigned nb;                /* 2 * threads */
+  unsigned nb;                /* EVAL_RING_PER_THREAD * threads */
   unsigned long take;         /* next batch (sequence number) for a worker */
   unsigned long filled;       /* batches filled so far */
   int finished;
@@ -176,7 +182,7 @@ static int input_ready(const cli_Lines *in)
 
 static int eval_parallel(Loaded *L, int threads, int flags, int trace)
 {
-  Pool P = {.L = L, .flags = flags, .trace = trace, .nb = 2u * (unsigned)threads};
+  Pool P = {.L = L, .flags = flags, .trace = trace, .nb = EVAL_RING_PER_THREAD * (unsigned)threads};
   pthread_t tid[EVAL_MAX_THREADS];
   int started = 0, rc = 0;
   P.ring = calloc(P.nb, sizeof *P.ring);

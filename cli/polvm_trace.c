@@ -79,22 +79,41 @@ int polvm_trace_main(int argc, char **argv)
   if (rc) { cli_unload(&L); return rc; }
   pol_vm_set_trace(L.vm, 1);
   cli_catch_stop();
+  /* text and json read a case as polvm eval does, with the schema-directed
+     reader; the notice and the FHIR outputs read from the document */
+  pol_JRead *jr = !fhir && notice < 0 ? cli_case_reader(L.p) : NULL;
   pol_Buf out = {0};
   for (int f = 0; f < nfiles && !cli_stopped(); f++) {
     char err[1024];
     char case_hash[65];
     char *text = NULL;
     size_t text_len = 0;
-    json_t *root = cli_read_case_text(files[f], case_hash, &text, &text_len, err, sizeof err);
-    if (!root) {
+    if (cli_read_case_bytes(files[f], &text, &text_len, err, sizeof err) != 0) {
       fprintf(stderr, "polvm: %s\n", err);
       rc = EXIT_CASE;
       continue;
     }
-    const pol_LineResult *lines = NULL;
-    cli_case_key_warnings(L.p, root, files[f], text, text_len);
+    json_t *root = NULL;
+    int bad = 0;
+    /* The reader loads the case and the key warnings come from the text.
+       Where it refuses the text (an error: the reference path reports it),
+       or the text has a backslash: jansson and pol_case_load, as before. */
+    if (jr && text_len <= POL_CASE_MAX_BYTES && pol_jread_load(jr, L.c, text, text_len) == 0 &&
+        cli_case_key_warnings_text(L.p, files[f], text, text_len) >= 0) {
+      cli_case_hash(text, text_len, case_hash);
+    } else {
+      root = cli_parse_case_bytes(files[f], text, text_len, case_hash, err, sizeof err);
+      if (!root) {
+        fprintf(stderr, "polvm: %s\n", err);
+        rc = EXIT_CASE;
+        free(text);
+        continue;
+      }
+      cli_case_key_warnings(L.p, root, files[f], text, text_len);
+      bad = pol_case_load(L.c, root, err, sizeof err) != 0;
+    }
     free(text);
-    int bad = pol_case_load(L.c, root, err, sizeof err) != 0;
+    const pol_LineResult *lines = NULL;
     cli_case_notes(L.c, files[f]);
     if (bad) {
       fprintf(stderr, "polvm: %s: %s\n", files[f], err);
@@ -126,6 +145,7 @@ int polvm_trace_main(int argc, char **argv)
     json_decref(root);
   }
   pol_buf_free(&out);
+  pol_jread_free(jr);
   cli_unload(&L);
   if (rc != EXIT_INTERNAL && cli_stopped()) rc = cli_stop_code();   /* an output error wins */
   return rc;

@@ -12,6 +12,7 @@
  * (pol_program_free).  pol_read_file's buffer is owned by the caller (free).
  */
 #include "bundle.h"
+#include "sha256.h"
 #include "util.h"
 
 #include <errno.h>
@@ -732,7 +733,7 @@ int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int
   }
   size_t end = content_end(buf, len);
   uint8_t hash[32];
-  crypto_hash_sha256(hash, buf + HEADER_LEN, end - HEADER_LEN);
+  pol_sha256(hash, buf + HEADER_LEN, end - HEADER_LEN);
   if (sodium_memcmp(hash, buf + HASH_AT, 32) != 0) {
     pol_errf(err, errlen, "content hash mismatch: bundle altered or corrupt");
     return -1;

@@ -9,6 +9,7 @@
  */
 #include "bundle.h"
 #include "output.h"
+#include "sha256.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -33,7 +34,7 @@ int pol_bundle_sign(uint8_t **buf, size_t *len, const uint8_t *sk)
   /* Unsigned and intact: the stored hash covers every byte after the
      header (a signed bundle's hash stops before its SIGN section). */
   uint8_t hash[32];
-  crypto_hash_sha256(hash, *buf + HEADER_LEN, *len - HEADER_LEN);
+  pol_sha256(hash, *buf + HEADER_LEN, *len - HEADER_LEN);
   if (sodium_memcmp(hash, *buf + HASH_AT, sizeof hash) != 0) return -1;
 
   uint8_t sec[8 + POL_PUBKEY_LEN + POL_SIG_LEN];

@@ -7,6 +7,7 @@
  * malloc'd and owned by the caller.
  */
 #include "bundle.h"
+#include "sha256.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -429,7 +430,7 @@ int pol_bundle_write(pol_Program *p, uint8_t **out, size_t *outlen)
   write_sections(&w, p);
   if (w.bad) { free(w.b); return -1; }
 
-  crypto_hash_sha256(w.b + HASH_AT, w.b + HEADER_LEN, w.n - HEADER_LEN);
+  pol_sha256(w.b + HASH_AT, w.b + HEADER_LEN, w.n - HEADER_LEN);
   memcpy(p->sha256, w.b + HASH_AT, 32);
   *out = w.b;
   *outlen = w.n;

@@ -236,7 +236,25 @@ static int wrong(pol_Case *c, const Loc *at, const char *want, const json_t *j)
 
 /* ---- interning ---------------------------------------------------------- */
 
-static uint32_t hash(const char *s, size_t n) { return pol_fnv1a(s, n); }
+/* The table is built from the program's strings and only looked up with
+   case strings, so the hash need only spread well: 8 bytes a step (FNV-1a
+   went a byte a step, and pol_case_new hashes every string of the program,
+   most of its start-up cost; docs/performance.md "Start-up"). */
+static uint32_t hash(const char *s, size_t n)
+{
+  uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+  size_t i = 0;
+  for (; n - i >= 8; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+  }
+  w = 0;
+  memcpy(&w, s + i, n - i);
+  h = (h ^ w) * 0xff51afd7ed558ccdu;
+  h ^= h >> 29;
+  return (uint32_t)h;
+}
 
 static uint32_t intern(const pol_Case *c, const char *s, size_t n)
 {

@@ -35,6 +35,15 @@ static inline size_t pol_utf8_check(const uint8_t *s, size_t n)
 {
   size_t i = 0;
   while (i < n) {
+    /* ASCII without NUL, 8 bytes at a time (a bundle's strings are mostly
+       that): no byte with its high bit set, and none zero */
+    while (n - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if ((w & 0x8080808080808080u) || ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u)) break;
+      i += 8;
+    }
+    if (i == n) break;
     uint8_t b = s[i];
     if (b == 0) return i;
     if (b < 0x80) { i++; continue; }
