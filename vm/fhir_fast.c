@@ -56,13 +56,13 @@ typedef struct FNode { uint32_t j, res; } FNode;
 
 typedef struct Age { uint32_t obj; const char *key; uint32_t klen; int32_t birth; } Age;
 
-typedef struct TEnt { const char *path; uint32_t len, type; } TEnt;   /* want_type(path, NULL) */
+typedef struct TEnt { const char *path; uint32_t len, type; } TEnt;   /* pol_fhir_want_type(path, NULL) */
 
 struct pol_FhirFast {
   const pol_Program *p;
   int bad;                  /* bindings this file does not take: always refuse */
   uint32_t *mtype;          /* fhirstr index of a map's field -> its value's type */
-  uint32_t *ttype;          /* binding -> want_type(target, NULL) */
+  uint32_t *ttype;          /* binding -> pol_fhir_want_type(target, NULL) */
   TEnt *types;              /* case-scope fact paths, hashed */
   uint32_t tcap;
   /* one load */
@@ -95,28 +95,9 @@ struct pol_FhirFast {
 
 static const char *S(const pol_Program *p, uint32_t id) { return id == POL_NOSTR || id >= p->nstr ? NULL : p->str[id]; }
 
-/* fhir_in.c's want_type. */
-static uint32_t want_type(const pol_Program *p, const char *target, const char *field)
-{
-  int lines = strcmp(target, "request.procedures") == 0;
-  for (uint32_t f = 0; f < p->nfacts; f++) {
-    const char *path = p->str[p->facts[f].path];
-    uint32_t t = p->facts[f].type;
-    if (field && lines && p->facts[f].scope == POL_SCOPE_LINE && strcmp(path, field) == 0) return t;
-    if (p->facts[f].scope != POL_SCOPE_CASE || strcmp(path, target) != 0) continue;
-    if (!field) return t;
-    if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && POL_TREC(t) < p->nrec) {
-      const pol_RecType *rt = &p->rec[POL_TREC(t)];
-      for (uint32_t i = 0; i < rt->nfields; i++)
-        if (strcmp(p->str[rt->fields[i].name], field) == 0) return rt->fields[i].type;
-    }
-  }
-  return 0;
-}
-
 static uint32_t hash_n(const char *s, size_t n) { return pol_fnv1a(s, n); }
 
-/* want_type(link, NULL) of a Bundle's linkId: the first case-scope fact of that path. */
+/* pol_fhir_want_type(link, NULL) of a Bundle's linkId: the first case-scope fact of that path. */
 static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
 {
   for (uint32_t j = hash_n(s, n) & (f->tcap - 1);; j = (j + 1) & (f->tcap - 1)) {
@@ -171,7 +152,7 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
     }
     for (uint32_t k = 0; k < b->ncodes && !(b->flags & POL_FHIR_VSET); k++)
       if (!S(p, p->fhirstr[b->code0 + k])) f->bad = 1;
-    f->ttype[i] = (b->flags & POL_FHIR_LIST) ? 0 : want_type(p, target, NULL);
+    f->ttype[i] = (b->flags & POL_FHIR_LIST) ? 0 : pol_fhir_want_type(p, target, NULL);
     for (uint32_t m = 0; m < b->nmap; m++) {
       const uint32_t *v = &p->fhirstr[b->map0 + 4 * m];
       const char *elem = S(p, v[1]), *conv = S(p, v[2]);
@@ -185,7 +166,7 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
         f->bad = 1;
         break;
       }
-      uint32_t t = want_type(p, target, S(p, v[0]));
+      uint32_t t = pol_fhir_want_type(p, target, S(p, v[0]));
       if (!(b->flags & POL_FHIR_LIST) && t && POL_TKIND(t) == PK_LIST && POL_TELEM(t) != PK_REC &&
           !(conv && strcmp(conv, "diagnosis") == 0))
         t = POL_TYPE(POL_TELEM(t), 0, 0);

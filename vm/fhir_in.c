@@ -425,12 +425,8 @@ static int match_visit(R *r, const json_t *j, const char *path, void *ctx)
 
 /* ---- types ---------------------------------------------------------------- */
 
-/* The type a case value at target (and record field, or NULL) must have:
-   a fact's type, a field of its record type, or for request.procedures
-   the line fact of that key; 0 when no fact reads it. */
-static uint32_t want_type(const R *r, const char *target, const char *field)
+uint32_t pol_fhir_want_type(const pol_Program *p, const char *target, const char *field)
 {
-  const pol_Program *p = r->p;
   int lines = strcmp(target, "request.procedures") == 0;
   for (uint32_t f = 0; f < p->nfacts; f++) {
     const char *path = p->str[p->facts[f].path];
@@ -642,7 +638,7 @@ static json_t *map_value(R *r, const pol_FhirBind *b, uint32_t m, const Node *n,
 {
   const uint32_t *v = &r->p->fhirstr[b->map0 + 4 * m];
   const char *elem = S(r, v[1]), *conv = S(r, v[2]), *arg = S(r, v[3]);
-  uint32_t t = want_type(r, S(r, b->target), S(r, v[0]));
+  uint32_t t = pol_fhir_want_type(r->p, S(r, b->target), S(r, v[0]));
   /* `=` into a list of values: each node gives an element (diagnosis(...)
      a list of them) */
   if (!(b->flags & POL_FHIR_LIST) && t && POL_TKIND(t) == PK_LIST && POL_TELEM(t) != PK_REC &&
@@ -739,7 +735,7 @@ static int apply(R *r, const pol_FhirBind *b)
   json_t *list = (b->flags & POL_FHIR_LIST) ? json_array() : NULL;
   int lines = (b->flags & POL_FHIR_LIST) && strcmp(S(r, b->target), "request.procedures") == 0;
   /* `=` into a fact that is a list of values collects every node's value */
-  uint32_t tt = (b->flags & POL_FHIR_LIST) ? 0 : want_type(r, S(r, b->target), NULL);
+  uint32_t tt = (b->flags & POL_FHIR_LIST) ? 0 : pol_fhir_want_type(r->p, S(r, b->target), NULL);
   json_t *vals = tt && POL_TKIND(tt) == PK_LIST && POL_TELEM(tt) != PK_REC ? json_array() : NULL;
   for (size_t i = 0; i < r->nnodes && !r->failed; i++) {
     const Node *n = &r->nodes[i];
@@ -888,7 +884,7 @@ static void qr_walk(R *r, const json_t *items, const char *path, int depth)
     join(lp, p, "linkId", -1);
     if (!json_is_string(lj)) { failf(r, C_TYPE, lp, "expected string, got %s", lj ? kind_of(lj) : "nothing"); return; }
     const char *link = json_string_value(lj);
-    uint32_t t = want_type(r, link, NULL);
+    uint32_t t = pol_fhir_want_type(r->p, link, NULL);
     if (!t) {
       if (json_object_get(it, "answer")) note(r, C_LINKID, lp, "'%.60s' answers no fact (ignored)", link);
       char kp[PATH_MAX_LEN];

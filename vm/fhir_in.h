@@ -37,6 +37,12 @@ int pol_fhir_unit_info(const char *unit, int *dim, double *factor);
 int pol_fhir_vset_match(const pol_Program *p, uint32_t vs, const char *sys, size_t sl, const char *code,
                         size_t cl);
 
+/* The type a case value at target (and record field, or NULL) must have:
+   a fact's type, a field of its record type, or for request.procedures
+   the line fact of that key; 0 when no fact reads it.  Shared by the two
+   FHIR readers (fhir_in.c, fhir_fast.c). */
+uint32_t pol_fhir_want_type(const pol_Program *p, const char *target, const char *field);
+
 /* The case-format document the bindings of p make of bundle: a new
    reference, or NULL with "CODE path: message" in err (C0150-C0159,
    docs/errors.md).  Notes (ignored entries, excluded resources, codes

@@ -138,4 +138,66 @@ static inline json_t **fz_example_cases(size_t *n)
   return docs;
 }
 
+/* ---- comparing two readings of one case (fuzz_jread, fuzz_fhir) ---------- */
+
+static inline int fz_same_str(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static inline int fz_same_value(const pol_Program *p, const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag != b->tag) return 0;
+  switch ((pol_Tag)a->tag) {
+  case PV_UNK: return 1;
+  case PV_BOOL: case PV_DATE: case PV_SET: return a->aux == b->aux;
+  case PV_NUM: return a->u.d == b->u.d;
+  case PV_RANGE: case PV_DUR: case PV_WIN:
+    return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  case PV_STR: return a->aux == b->aux && strcmp(a->u.s, b->u.s) == 0;
+  case PV_LIST: {
+    const pol_List *x = a->u.p, *y = b->u.p;
+    if (x->n != y->n || x->elem != y->elem) return 0;
+    for (uint32_t i = 0; i < x->n; i++)
+      if (!fz_same_value(p, &x->items[i], &y->items[i])) return 0;
+    return 1;
+  }
+  case PV_REC: {
+    if (a->aux != b->aux) return 0;
+    const pol_Value *x = a->u.p, *y = b->u.p;
+    for (uint32_t i = 0; i < p->rec[a->aux].nfields; i++)
+      if (!fz_same_value(p, &x[i], &y[i])) return 0;
+    return 1;
+  }
+  }
+  return 0;
+}
+
+/* Where cases a and b (p's, read by two readers) differ: NULL if they
+   do not, else what (in what[n], or a literal). */
+static inline const char *fz_case_diff(const pol_Program *p, const pol_Case *a, const pol_Case *b,
+                                       char *what, size_t n)
+{
+  if (!fz_same_str(pol_case_id(a), pol_case_id(b))) return "case_id";
+  uint32_t nl = pol_case_nlines(a);
+  if (nl != pol_case_nlines(b)) return "number of lines";
+  for (uint32_t i = 0; i < nl; i++) {
+    const pol_LineInfo *x = pol_case_line(a, i), *y = pol_case_line(b, i);
+    if (x->number != y->number || !fz_same_str(x->cpt, y->cpt) || x->cpt_id != y->cpt_id ||
+        x->date != y->date || x->date_known != y->date_known || !fz_same_str(x->plan, y->plan) ||
+        x->plan_id != y->plan_id || !fz_same_str(x->review, y->review) || !fz_same_str(x->prior, y->prior) ||
+        !fz_same_str(x->rxnorm, y->rxnorm) || !fz_same_str(x->ndc, y->ndc))
+      return "a request line";
+  }
+  for (uint32_t i = 0; i < (nl ? nl : 1); i++) {
+    const pol_Value *x = pol_case_slots(a, i), *y = pol_case_slots(b, i);
+    for (uint32_t f = 0; f < p->nfacts; f++)
+      if (!fz_same_value(p, &x[f], &y[f])) {
+        snprintf(what, n, "fact %s of row %u", p->str[p->facts[f].path], (unsigned)i);
+        return what;
+      }
+  }
+  return NULL;
+}
+
 #endif

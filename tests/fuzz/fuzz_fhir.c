@@ -57,58 +57,11 @@ static void differ(const char *what, const char *text, size_t len)
   abort();
 }
 
-static int same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
-
-static int same_value(const pol_Program *p, const pol_Value *a, const pol_Value *b)
-{
-  if (a->tag != b->tag) return 0;
-  switch ((pol_Tag)a->tag) {
-  case PV_UNK: return 1;
-  case PV_BOOL: case PV_DATE: case PV_SET: return a->aux == b->aux;
-  case PV_NUM: return a->u.d == b->u.d;
-  case PV_RANGE: case PV_DUR: case PV_WIN:
-    return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
-  case PV_STR: return a->aux == b->aux && strcmp(a->u.s, b->u.s) == 0;
-  case PV_LIST: {
-    const pol_List *x = a->u.p, *y = b->u.p;
-    if (x->n != y->n || x->elem != y->elem) return 0;
-    for (uint32_t i = 0; i < x->n; i++)
-      if (!same_value(p, &x->items[i], &y->items[i])) return 0;
-    return 1;
-  }
-  case PV_REC: {
-    if (a->aux != b->aux) return 0;
-    const pol_Value *x = a->u.p, *y = b->u.p;
-    for (uint32_t i = 0; i < p->rec[a->aux].nfields; i++)
-      if (!same_value(p, &x[i], &y[i])) return 0;
-    return 1;
-  }
-  }
-  return 0;
-}
-
 static void same_case(const Fixture *fx, const char *text, size_t len)
 {
-  const pol_Case *a = fx->ref, *b = fx->fast;
-  if (!same_str(pol_case_id(a), pol_case_id(b))) differ("case_id", text, len);
-  uint32_t n = pol_case_nlines(a);
-  if (n != pol_case_nlines(b)) differ("number of lines", text, len);
-  for (uint32_t i = 0; i < n; i++) {
-    const pol_LineInfo *x = pol_case_line(a, i), *y = pol_case_line(b, i);
-    if (x->number != y->number || !same_str(x->cpt, y->cpt) || x->cpt_id != y->cpt_id ||
-        x->date != y->date || x->date_known != y->date_known || !same_str(x->plan, y->plan) ||
-        x->plan_id != y->plan_id || !same_str(x->review, y->review) || !same_str(x->prior, y->prior))
-      differ("a request line", text, len);
-  }
-  for (uint32_t i = 0; i < (n ? n : 1); i++) {
-    const pol_Value *x = pol_case_slots(a, i), *y = pol_case_slots(b, i);
-    for (uint32_t f = 0; f < fx->p->nfacts; f++)
-      if (!same_value(fx->p, &x[f], &y[f])) {
-        char what[200];
-        snprintf(what, sizeof what, "fact %s of row %u", fx->p->str[fx->p->facts[f].path], (unsigned)i);
-        differ(what, text, len);
-      }
-  }
+  char what[200];
+  const char *d = fz_case_diff(fx->p, fx->ref, fx->fast, what, sizeof what);
+  if (d) differ(d, text, len);
 }
 
 static void traces(Fixture *fx, pol_Case *c, pol_Buf *out)
