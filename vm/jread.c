@@ -76,6 +76,8 @@ struct pol_JRead {
   /* fact f: the nodes of its components chain[chain0[f] .. chain0[f+1]) */
   uint32_t *chain0, *chain;
   int bad;                          /* the schema cannot be loaded: always refuse */
+  int plain_fields;                 /* record field names: no quote, backslash or control
+                                       byte, each once (get_rec's fast key match) */
 
   /* one load */
   const unsigned char *b, *p_, *e;  /* text, cursor, end */
@@ -158,6 +160,29 @@ static int type_ok(const pol_Program *p, uint32_t t)
   }
 }
 
+/* Does every record field name read as itself in a JSON string, with no
+   quote, backslash or control byte (so a raw key equal to it, followed by
+   a quote, is that name), and is each name once in its record (polc
+   refuses a field declared twice, E0201; a bundle made otherwise keeps
+   the first-match search)? */
+static int plain_field_names(const pol_Program *p)
+{
+  for (uint32_t r = 0; r < p->nrec; r++)
+    for (uint32_t i = 0; i < p->rec[r].nfields; i++) {
+      uint32_t name = p->rec[r].fields[i].name;
+      for (uint32_t k = 0; k < p->slen[name]; k++) {
+        unsigned char ch = (unsigned char)p->str[name][k];
+        if (ch < 0x20 || ch == '"' || ch == '\\') return 0;
+      }
+      for (uint32_t j = 0; j < i; j++) {
+        uint32_t other = p->rec[r].fields[j].name;
+        if (p->slen[other] == p->slen[name] && memcmp(p->str[other], p->str[name], p->slen[name]) == 0)
+          return 0;
+      }
+    }
+  return 1;
+}
+
 static int schema_bad(const pol_Program *p)
 {
   for (uint32_t r = 0; r < p->nrec; r++)
@@ -176,6 +201,7 @@ pol_JRead *pol_jread_new(const pol_Program *p)
   if (!r) return NULL;
   r->p = p;
   r->bad = schema_bad(p);
+  r->plain_fields = !r->bad && plain_field_names(p);
   uint32_t *cs = &r->ncslot, *is = &r->nislot;
   r->croot = new_node(r, "", 0, cs);
   r->iroot = new_node(r, "", 0, is);
@@ -276,7 +302,24 @@ static inline int str_stop(unsigned char ch) { return ch < 0x20 || ch == '"' || 
 /* Keys are short and mostly differ in their first byte. */
 static inline int same_key(const char *a, const char *b, size_t n)
 {
-  return n == 0 || (a[0] == b[0] && memcmp(a, b, n) == 0);
+  if (n == 0) return 1;
+  if (a[0] != b[0]) return 0;
+  /* 8 bytes at a time, then the last (overlapping) 8, or byte by byte:
+     cheaper than a call to memcmp for keys this short */
+  if (n >= 8) {
+    uint64_t x, y;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (x != y) return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  for (size_t i = 1; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
 }
 
 static inline int is_ws(unsigned char ch) { return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'; }
@@ -404,6 +447,39 @@ static inline int scan_string(pol_JRead *r, int *esc)
   }
 }
 
+/* scan_string, with the common case inline: a string that ends, with no
+   escape, control or non-ASCII byte, within its first 16 bytes.  Any
+   other string: scan_string goes on from the first byte that needs a look
+   (or past the 16 plain ones). */
+static inline int fast_string(pol_JRead *r, int *esc)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const unsigned char *p = r->p_;
+  if (r->e - p >= 16) {
+    uint64_t x, m;
+    memcpy(&x, p, 8);
+    m = swar_stop(x);
+    if (!m) {
+      memcpy(&x, p + 8, 8);
+      m = swar_stop(x);
+      p += 8;
+    }
+    if (m) {
+      p += __builtin_ctzll(m) >> 3;
+      if (*p == '"') {
+        r->p_ = p + 1;
+        *esc = 0;
+        return 0;
+      }
+    } else {
+      p += 8;
+    }
+    r->p_ = p;   /* the bytes before p need no look: go on from there */
+  }
+#endif
+  return scan_string(r, esc);
+}
+
 static size_t put_utf8(char *t, uint32_t v)
 {
   if (v < 0x80) { t[0] = (char)v; return 1; }
@@ -512,7 +588,12 @@ static int scan_number(pol_JRead *r)
 
 static inline int lit(pol_JRead *r, const char *w, size_t n)
 {
-  if ((size_t)(r->e - r->p_) < n || memcmp(r->p_, w, n) != 0) return -1;
+  /* the last 4 bytes as one word (n is 4 or 5; a call to memcmp costs more) */
+  uint32_t a, b;
+  if ((size_t)(r->e - r->p_) < n) return -1;
+  memcpy(&a, r->p_ + n - 4, 4);
+  memcpy(&b, w + n - 4, 4);
+  if (a != b || r->p_[0] != (unsigned char)w[0]) return -1;
   r->p_ += n;
   lost_nul(r);
   return 0;
@@ -562,6 +643,7 @@ static int scan_object(pol_JRead *r, uint32_t nd, uint32_t *offs, int depth)
 {
   uint32_t obj = ++r->objid;
   size_t kbase = r->nkeys, kbbase = r->kblen;
+  uint64_t seen = 0;   /* the keys' filter bits */
   r->p_++;   /* '{' */
   skip_ws(r);
   if (r->p_ < r->e && *r->p_ == '}') { r->p_++; return 0; }
@@ -569,7 +651,7 @@ static int scan_object(pol_JRead *r, uint32_t nd, uint32_t *offs, int depth)
     if (r->p_ >= r->e || *r->p_ != '"') return -1;
     const unsigned char *ks = ++r->p_;
     int esc;
-    if (scan_string(r, &esc)) return -1;
+    if (fast_string(r, &esc)) return -1;
     size_t raw = (size_t)(r->p_ - 1 - ks);
     KeyRef k = {(uint32_t)(ks - r->b), (uint32_t)raw, 0};
     if (esc) {
@@ -580,9 +662,15 @@ static int scan_object(pol_JRead *r, uint32_t nd, uint32_t *offs, int depth)
       r->kblen += k.len;
     }
     const char *kb = key_bytes(r, &k);
-    /* duplicates: pairwise among the first keys, then a hash table */
+    /* duplicates: pairwise among the first keys, then a hash table.  The
+       pairwise pass runs only when an earlier key of this object has the
+       same length and first and last bytes' bit in seen (a 64-bit filter). */
     size_t nk = r->nkeys - kbase;
-    if (nk < LINEAR_KEYS) {
+    uint64_t bit = k.len ? 1ull << ((k.len * 7u + (unsigned char)kb[0] + (unsigned char)kb[k.len - 1] * 3u) & 63)
+                         : 1;
+    int maybe = (seen & bit) != 0;
+    seen |= bit;
+    if (nk < LINEAR_KEYS && maybe) {
       for (size_t i = kbase; i < r->nkeys; i++)
         if (r->keys[i].len == k.len && same_key(key_bytes(r, &r->keys[i]), kb, k.len)) return -1;
     }
@@ -603,7 +691,13 @@ static int scan_object(pol_JRead *r, uint32_t nd, uint32_t *offs, int depth)
     if (r->p_ >= r->e || *r->p_ != ':') return -1;
     r->p_++;
     skip_ws(r);
-    if (scan_value(r, ch, offs, depth)) return -1;
+    if (r->p_ < r->e && *r->p_ == '"') {   /* a string: scan_value's case, inline */
+      if (ch != NONE) offs[r->nodes[ch].slot] = (uint32_t)(r->p_ - r->b);
+      r->p_++;
+      if (fast_string(r, &esc)) return -1;
+    } else if (scan_value(r, ch, offs, depth)) {
+      return -1;
+    }
     skip_ws(r);
     if (r->p_ >= r->e) return -1;
     if (*r->p_ == ',') { r->p_++; skip_ws(r); continue; }
@@ -656,7 +750,7 @@ static int scan_value(pol_JRead *r, uint32_t nd, uint32_t *offs, int depth)
     return scan_array(r, nd != NONE && r->nodes[nd].procs && offs == r->coff, depth + 1);
   case '"':
     r->p_++;
-    return scan_string(r, &esc);
+    return fast_string(r, &esc);
   case 't': return lit(r, "true", 4);
   case 'f': return lit(r, "false", 5);
   case 'n': return lit(r, "null", 4);
@@ -694,15 +788,36 @@ static int scan(pol_JRead *r, const char *text, size_t len)
    followed by at least one more byte: looking one byte past a value's end
    stays inside the text. */
 
+/* The first quote or backslash at or after p, in a string that phase 1
+   found valid (so there is one before e): 8 bytes at a time while 8 are
+   left. */
+static inline const unsigned char *quote_or_bs(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (e - p >= 8) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t q = x ^ (SWAR_ONES * '"'), b = x ^ (SWAR_ONES * '\\');
+    uint64_t m = (((q - SWAR_ONES) & ~q) | ((b - SWAR_ONES) & ~b)) & SWAR_HIGH;
+    if (m) return p + (__builtin_ctzll(m) >> 3);   /* the lowest flagged byte is exact */
+    p += 8;
+  }
+#else
+  (void)e;
+#endif
+  while (*p != '"' && *p != '\\') p++;
+  return p;
+}
+
 /* The raw body of the string whose opening quote is at q: [*s, *s + *n);
    *esc when it has escapes.  Returns the byte after the closing quote. */
-static const unsigned char *str_at(const unsigned char *q, const unsigned char **s, size_t *n,
-                                   int *esc)
+static const unsigned char *str_at(const pol_JRead *r, const unsigned char *q,
+                                   const unsigned char **s, size_t *n, int *esc)
 {
   const unsigned char *p = q + 1;
   *esc = 0;
   for (;;) {
-    while (*p != '"' && *p != '\\') p++;
+    p = quote_or_bs(p, r->e);
     if (*p == '"') break;
     *esc = 1;
     p += 2;   /* \uXXXX: the 4 hex digits are never a quote or a backslash */
@@ -718,7 +833,7 @@ static const unsigned char *str_val(pol_JRead *r, const unsigned char *q, const 
   const unsigned char *raw;
   size_t rn;
   int esc;
-  const unsigned char *end = str_at(q, &raw, &rn, &esc);
+  const unsigned char *end = str_at(r, q, &raw, &rn, &esc);
   if (!esc) { *s = (const char *)raw; *n = rn; return end; }
   if (grow((void **)&r->tmp, &r->tcap, rn + 1, 1)) return NULL;
   *n = unescape(raw, rn, r->tmp);
@@ -747,8 +862,22 @@ static const unsigned char *get_str(pol_JRead *r, pol_Case *c, const unsigned ch
   return end;
 }
 
+static inline int dig2(const unsigned char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+
 static const unsigned char *get_date(pol_JRead *r, const unsigned char *q, int32_t *d)
 {
+  /* the common form first: "YYYY-MM-DD", no escape, a day of at most 28
+     (valid in any month); anything else as pol_parse_date takes it */
+  const unsigned char *b = q + 1;
+  if (r->e - b >= 11 && b[10] == '"' && b[4] == '-' && b[7] == '-' && is_digit(b[0]) &&
+      is_digit(b[1]) && is_digit(b[2]) && is_digit(b[3]) && is_digit(b[5]) && is_digit(b[6]) &&
+      is_digit(b[8]) && is_digit(b[9])) {
+    int y = dig2(b) * 100 + dig2(b + 2), m = dig2(b + 5), dd = dig2(b + 8);
+    if (y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= 28) {
+      *d = pol_days_from_civil(y, m, dd);
+      return b + 11;
+    }
+  }
   const char *s;
   size_t n;
   char buf[11];
@@ -783,12 +912,44 @@ static const unsigned char *num_at(pol_JRead *r, const unsigned char *v, int *is
   return p;
 }
 
+/* A real at v without an exponent, of at most 15 significant digits
+   (DBL_DIG) and below 1e10: strtod gives the double nearest to it, and
+   "%.15g" of that double is the same decimal value again, which is the
+   first text pol_dec_from_double tries and takes; pol_dec_parse gives the
+   same decimal for any text of the same value.  So the text itself is
+   parsed, with no strtod and no snprintf.  Returns the end, or NULL when
+   the number is not such a real (the caller takes the long way). */
+static const unsigned char *short_real(const unsigned char *v, pol_Dec *d)
+{
+  const unsigned char *p = v;
+  if (*p == '-') p++;
+  const unsigned char *i0 = p;
+  while (is_digit(*p)) p++;
+  size_t nint = (size_t)(p - i0);
+  if (*p != '.' || nint > 10) return NULL;
+  p++;
+  const unsigned char *f0 = p;
+  while (is_digit(*p)) p++;
+  if (*p == 'e' || *p == 'E' || p - v > 32) return NULL;
+  /* significant digits: from the first non-zero one to the end */
+  const unsigned char *s0 = i0;
+  while (s0 < p && (*s0 == '0' || *s0 == '.')) s0++;
+  size_t sig = (size_t)(p - s0) - (s0 < f0 ? 1 : 0);   /* not the point */
+  if (sig > 15) return NULL;
+  return pol_dec_parse((const char *)v, (size_t)(p - v), 1, d) == POL_DEC_OK ? p : NULL;
+}
+
 static const unsigned char *get_num(pol_JRead *r, const unsigned char *v, pol_Value *out)
 {
   int is_int;
   int64_t i;
   double x;
   pol_Dec d;
+  const unsigned char *sr = short_real(v, &d);
+  if (sr) {
+    *out = pol_num(d);
+    return sr;
+  }
   const unsigned char *end = num_at(r, v, &is_int, &i, &x);
   if (!end) return NULL;
   if (is_int) {
@@ -801,7 +962,7 @@ static const unsigned char *get_num(pol_JRead *r, const unsigned char *v, pol_Va
 }
 
 /* Skips the value at p. */
-static const unsigned char *skip_at(const unsigned char *p)
+static const unsigned char *skip_at(const unsigned char *p, const unsigned char *e)
 {
   int depth = 0;
   for (;;) {
@@ -809,7 +970,7 @@ static const unsigned char *skip_at(const unsigned char *p)
     case '"':
       p++;
       for (;;) {
-        while (*p != '"' && *p != '\\') p++;
+        p = quote_or_bs(p, e);
         if (*p == '"') break;
         p += 2;
       }
@@ -886,12 +1047,31 @@ static const unsigned char *get_rec(pol_JRead *r, pol_Case *c, const unsigned ch
   if (rt->nfields && !fv) return NULL;
   for (uint32_t i = 0; i < rt->nfields; i++) fv[i] = pol_unk();
   const unsigned char *q = ws_at(v + 1);
+  uint32_t next = 0;
   if (*q != '}')
     for (;;) {
       const unsigned char *ks;
       size_t raw, kn;
       int esc;
-      const unsigned char *val = ws_at(ws_at(str_at(q, &ks, &raw, &esc)) + 1);   /* past the colon */
+      if (r->plain_fields && rt->nfields) {
+        /* the member expected next, matched in place: its name's bytes and
+           then the closing quote (the name has no quote or backslash, so
+           that is the whole raw key, with no escape) */
+        uint32_t name = rt->fields[next].name;
+        size_t nl = p->slen[name];
+        ks = q + 1;
+        if ((size_t)(r->e - ks) > nl && ks[nl] == '"' && same_key(p->str[name], (const char *)ks, nl)) {
+          const unsigned char *val = ws_at(ws_at(ks + nl + 1) + 1);   /* past the colon */
+          const unsigned char *end = convert(r, c, val, rt->fields[next].type, depth + 1, &fv[next]);
+          if (!end) return NULL;
+          next = next + 1 == rt->nfields ? 0 : next + 1;
+          q = ws_at(end);
+          if (*q == '}') break;
+          q = ws_at(q + 1);
+          continue;
+        }
+      }
+      const unsigned char *val = ws_at(ws_at(str_at(r, q, &ks, &raw, &esc)) + 1);   /* past the colon */
       const char *key = (const char *)ks;
       kn = raw;
       if (esc) {
@@ -900,15 +1080,20 @@ static const unsigned char *get_rec(pol_JRead *r, pol_Case *c, const unsigned ch
         key = r->tmp;
       }
       const unsigned char *end = NULL;
-      for (uint32_t i = 0; i < rt->nfields; i++) {
+      /* members mostly come in the declared order: the search starts at
+         the field after the last one found and wraps around (names once
+         each: plain_fields) */
+      for (uint32_t t = 0, i = r->plain_fields ? next : 0; t < rt->nfields;
+           t++, i = i + 1 == rt->nfields ? 0 : i + 1) {
         uint32_t name = rt->fields[i].name;
         if (p->slen[name] == kn && same_key(p->str[name], key, kn)) {
           end = convert(r, c, val, rt->fields[i].type, depth + 1, &fv[i]);
           if (!end) return NULL;
+          next = i + 1 == rt->nfields ? 0 : i + 1;
           break;
         }
       }
-      q = ws_at(end ? end : skip_at(val));
+      q = ws_at(end ? end : skip_at(val, r->e));
       if (*q == '}') break;
       q = ws_at(q + 1);
     }
@@ -1130,34 +1315,6 @@ int pol_jread_case(pol_JRead *r, pol_Case *c, const char *text, size_t len, json
 
 static int tape_value(pol_JRead *r, int depth);
 
-/* scan_string, with the common case inline: a string that ends, with no
-   escape, control or non-ASCII byte, within its first 16 bytes. */
-static inline int tape_string(pol_JRead *r, int *esc)
-{
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  const unsigned char *p = r->p_;
-  if (r->e - p >= 16) {
-    uint64_t x, m;
-    memcpy(&x, p, 8);
-    m = swar_stop(x);
-    if (!m) {
-      memcpy(&x, p + 8, 8);
-      m = swar_stop(x);
-      p += 8;
-    }
-    if (m) {
-      p += __builtin_ctzll(m) >> 3;
-      if (*p == '"') {
-        r->p_ = p + 1;
-        *esc = 0;
-        return 0;
-      }
-    }
-  }
-#endif
-  return scan_string(r, esc);
-}
-
 static int tape_grow(pol_JRead *r)
 {
   if (r->ntape >= UINT32_MAX - 1) return -1;
@@ -1187,7 +1344,7 @@ static int tape_object(pol_JRead *r, int depth)
     if (r->p_ >= r->e || *r->p_ != '"') return -1;
     const unsigned char *ks = ++r->p_;
     int esc;
-    if (tape_string(r, &esc) || esc) return -1;   /* an escaped key: the reference path */
+    if (fast_string(r, &esc) || esc) return -1;   /* an escaped key: the reference path */
     uint32_t klen = (uint32_t)(r->p_ - 1 - ks);
     KeyRef k = {(uint32_t)(ks - r->b), klen, 0};
     /* duplicates, pairwise; a large object goes to the reference path */
@@ -1251,7 +1408,7 @@ static int tape_value(pol_JRead *r, int depth)
     return tape_array(r, depth + 1);
   case '"':
     r->p_++;
-    if (tape_string(r, &esc)) return -1;
+    if (fast_string(r, &esc)) return -1;
     return tape_push(r, off, (uint32_t)(r->p_ - r->b - off - 2) | (esc ? POL_JTAPE_ESC : 0));
   case 't': return lit(r, "true", 4) ? -1 : tape_push(r, off, 0);
   case 'f': return lit(r, "false", 5) ? -1 : tape_push(r, off, 0);

@@ -30,8 +30,33 @@ for i, f in enumerate(sorted(glob.glob("examples/*/*.json") + glob.glob("tests/h
 PY
 python3 tests/oracle/gencases.py --seed 3 --count 300 --realistic > "$T/gen.ndjson"
 python3 tests/oracle/gencases.py --seed 4 --count 300 >> "$T/gen.ndjson"
+# the reader's fast paths at their edges (one realistic case, varied):
+# dates (the inline "YYYY-MM-DD" with a day up to 28, and the rest), reals
+# (short ones parsed from the text, the rest through strtod), an escape
+python3 tests/oracle/gencases.py --seed 5 --count 1 --realistic | python3 -c '
+import json, sys
+base = json.loads(sys.stdin.readline())
+def put(c):
+    sys.stdout.write(json.dumps(c, separators=(",", ":")) + "\n")
+for i, d in enumerate(["2024-02-29", "2023-02-29", "2024-13-01", "0000-01-01", "0001-01-01",
+                       "2024-04-31", "2024-04-30", "2024-01-00", "2024-00-10", "9999-12-31",
+                       "2024-1-05", "2024-01-5x", "20240105", "2024/01/05", "2024-01-28", "2024-12-29"]):
+    c = json.loads(json.dumps(base)); c["case_id"] = "edge-d%d" % i
+    c["symptoms"]["onset"] = d
+    for t in c.get("therapies", [])[:1]: t["start"] = d
+    put(c)
+for i, n in enumerate(["7.123456785", "7.123456775", "0.00001", "-0.0", "0.0", "1234567890.12345",
+                       "12345678901.5", "1e-5", "7.1234567890123456", "9.99999999999999",
+                       "99999999999.99", "0.000000005", "0.000000015", "3.00000000000000000000",
+                       "-2.5", "8", "45.5", "-45.50000001"]):
+    c = json.loads(json.dumps(base)); c["case_id"] = "edge-n%d" % i
+    c["symptoms"]["pain_nrs"] = 123456789; c["patient"]["age"] = 987654321
+    sys.stdout.write(json.dumps(c, separators=(",", ":")).replace("123456789", n, 1).replace("987654321", n, 1) + "\n")
+c = json.loads(json.dumps(base)); c["case_id"] = "edge-esc"; c["symptoms"]["onset"] = "2024-03-05"
+sys.stdout.write(json.dumps(c, separators=(",", ":")).replace("\"2024-03-05", "\"\\u0032024-03-05", 1) + "\n")
+' > "$T/edge.ndjson"
 
-for input in stream gen; do
+for input in stream gen edge; do
   $POLVM eval --bundle "$BUNDLE" < "$T/$input.ndjson" > "$T/$input.fast" 2> "$T/e1"; r1=$?
   POLVM_CASE_READER=jansson $POLVM eval --bundle "$BUNDLE" < "$T/$input.ndjson" > "$T/$input.ref" 2> "$T/e2"; r2=$?
   [ $r1 -eq $r2 ] && ok || ko "$input: exit $r1 with the reader, $r2 with the reference"
