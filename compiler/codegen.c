@@ -768,7 +768,11 @@ static void facts_read(Gen *g, FactsRead *fr, const pol_Node *n, char *buf, size
   for (const pol_Node *k = n->args; k; k = k->next) facts_read(g, fr, k, buf, cap, depth + 1);
 }
 
-static void quant(Gen *g, pol_Node *n, int dst)
+/* quant, cover, gap, binary, call and lookup hold text buffers: kept out of
+   line so that each level of expr's recursion (a let chain expands to one
+   level per let, up to POL_MAX_EXPR_DEPTH) carries only the frames it
+   uses, not all of them (hostile pol-let-chain-1200 under ASan). */
+__attribute__((noinline)) static void quant(Gen *g, pol_Node *n, int dst)
 {
   int base = g->top;
   const char *exp = g->expected;
@@ -836,7 +840,7 @@ static void quant(Gen *g, pol_Node *n, int dst)
   evidence(g, dst, facts[0] ? facts : buf, n, n->span, wit, n);
 }
 
-static void cover(Gen *g, pol_Node *n, int dst)
+__attribute__((noinline)) static void cover(Gen *g, pol_Node *n, int dst)
 {
   if (g->nitems >= POL_MAX_DEPTH) {
     pol_error(&g->c->diag, n->span, "E0404", "quantifiers nested more than %d deep", POL_MAX_DEPTH);
@@ -898,7 +902,7 @@ static void if_expr(Gen *g, pol_Node *n, int dst)
 }
 
 /* longest gap in W of KEY of L where P (docs/language.md, "Contiguity") */
-static void gap(Gen *g, pol_Node *n, int dst)
+__attribute__((noinline)) static void gap(Gen *g, pol_Node *n, int dst)
 {
   if (g->nitems >= POL_MAX_DEPTH) {
     pol_error(&g->c->diag, n->span, "E0404", "quantifiers nested more than %d deep", POL_MAX_DEPTH);
@@ -1053,7 +1057,7 @@ static pol_Op const_operand_op(Gen *g, pol_Node *n, pol_Value *kv)
   return kform[n->op];
 }
 
-static void binary(Gen *g, pol_Node *n, int dst)
+__attribute__((noinline)) static void binary(Gen *g, pol_Node *n, int dst)
 {
   static const pol_Op cmp[] = {
     [O_EQ] = OP_EQ, [O_NE] = OP_NE, [O_LT] = OP_LT, [O_LE] = OP_LE, [O_GT] = OP_GT,
@@ -1145,7 +1149,7 @@ static int param_used(const pol_Node *n, int k)
   return 0;
 }
 
-static void call(Gen *g, pol_Node *n, int dst)
+__attribute__((noinline)) static void call(Gen *g, pol_Node *n, int dst)
 {
   int base = g->top;
   if (n->res == R_BUILTIN) {
@@ -1237,7 +1241,7 @@ static pol_Value table_value(Gen *g, const pol_Node *v)
 /* TABLE[KEY]: the keys as a constant set, then one constant per key in the
    set's order and the default (or the reason a key is absent), contiguous:
    LOOKUP finds the key's place by a binary search. */
-static void lookup(Gen *g, pol_Node *n, int dst)
+__attribute__((noinline)) static void lookup(Gen *g, pol_Node *n, int dst)
 {
   const pol_Node *t = n->a->decl;
   pol_Program *p = g->p;
