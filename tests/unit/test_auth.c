@@ -23,6 +23,7 @@
 #include "bundle.h"
 #include "compile.h"
 #include "vm.h"
+#include "unit_compile.h"
 
 #define HEAD                                                                    \
   "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n" \
@@ -43,23 +44,9 @@ typedef struct Ex {
 static int compile(Ex *x, const char *src, char **msgs)
 {
   memset(x, 0, sizeof *x);
-  size_t len = 0;
-  FILE *out = open_memstream(msgs, &len);
-  pol_Compiler c;
-  pol_compiler_init(&c, out);
-  c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&c, "x.pol", src, strlen(src));
-  pol_Program *p = NULL;
-  if (c.diag.nerrors == 0 && pol_check(&c) == 0) p = pol_codegen(&c);
-  pol_compiler_free(&c);
-  fclose(out);
+  pol_Program *p = ut_compile(src, msgs);
   if (!p) return -1;
-  uint8_t *buf = NULL;
-  size_t blen = 0;
-  assert_int_equal(pol_bundle_write(p, &buf, &blen), 0);
-  if (pol_bundle_load(buf, blen, &x->p, x->err, sizeof x->err) != 0) fail_msg("load: %s", x->err);
-  free(buf);
-  pol_program_free(p);
+  x->p = ut_reload(p);
   x->vm = pol_vm_new(x->p);
   x->cs = pol_case_new(x->p);
   assert_non_null(x->vm);

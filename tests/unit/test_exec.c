@@ -30,6 +30,7 @@
 #include "interp.h"
 #include "vm.h"
 #include "vm_impl.h"   /* the no-trace code (test_no_trace_code) */
+#include "unit_compile.h"
 
 /* ---- opcode coverage ---------------------------------------------------- */
 
@@ -76,28 +77,13 @@ static const char *ex_lib;
 static void ex_compile(Ex *x, const char *src)
 {
   memset(x, 0, sizeof *x);
-  char *msgs = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&msgs, &len);
-  pol_Compiler c;
-  pol_compiler_init(&c, out);
-  c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&c, "x.pol", src, strlen(src));
-  pol_Program *p = NULL;
-  if (c.diag.nerrors == 0 && pol_check(&c) == 0) p = pol_codegen(&c);
-  fflush(out);
+  char *msgs;
+  pol_Program *p = ut_compile(src, &msgs);
   if (!p) fail_msg("compile failed:\n%s\n--- source:\n%s", msgs, src);
-  uint8_t *buf = NULL;
-  size_t blen = 0;
+  free(msgs);
   if (p->nxlib && pol_extern_pin(p, &ex_lib, ex_lib ? 1 : 0, x->err, sizeof x->err) != 0)
     fail_msg("pin: %s", x->err);
-  assert_int_equal(pol_bundle_write(p, &buf, &blen), 0);
-  if (pol_bundle_load(buf, blen, &x->p, x->err, sizeof x->err) != 0) fail_msg("load: %s", x->err);
-  free(buf);
-  pol_program_free(p);
-  pol_compiler_free(&c);
-  fclose(out);
-  free(msgs);
+  x->p = ut_reload(p);
   mark_ops(x->p);
   x->vm = pol_vm_new(x->p);
   x->cs = pol_case_new(x->p);

@@ -24,6 +24,7 @@
 #include "compile.h"
 #include "fhir_fast.h"
 #include "jread.h"
+#include "unit_compile.h"
 
 static const char SRC[] =
   "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
@@ -61,25 +62,11 @@ typedef struct Ex {
 static void ex_compile(Ex *x)
 {
   memset(x, 0, sizeof *x);
-  char *msgs = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&msgs, &len);
-  pol_Compiler c;
-  pol_compiler_init(&c, out);
-  c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&c, "x.pol", SRC, strlen(SRC));
-  pol_Program *p = NULL;
-  if (c.diag.nerrors == 0 && pol_check(&c) == 0) p = pol_codegen(&c);
-  pol_compiler_free(&c);
-  fclose(out);
+  char *msgs;
+  pol_Program *p = ut_compile(SRC, &msgs);
   if (!p) fail_msg("compile failed:\n%s", msgs);
   free(msgs);
-  uint8_t *buf = NULL;
-  size_t blen = 0;
-  assert_int_equal(pol_bundle_write(p, &buf, &blen), 0);
-  if (pol_bundle_load(buf, blen, &x->p, x->err, sizeof x->err) != 0) fail_msg("load: %s", x->err);
-  free(buf);
-  pol_program_free(p);
+  x->p = ut_reload(p);
   x->ref = pol_case_new(x->p);
   x->fast = pol_case_new(x->p);
   x->jr = pol_jread_new(x->p);

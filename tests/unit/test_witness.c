@@ -27,6 +27,7 @@
 #include "compile.h"
 #include "trace.h"
 #include "vm.h"
+#include "unit_compile.h"
 
 #define PRE                                                                   \
   "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n" \
@@ -59,26 +60,11 @@ static void w_run(W *w, const char *decls, const char *expr, const char *facts, 
   char src[8192];
   snprintf(src, sizeof src, PRE "%s\nbranch \"B\" \"b\" when true {\n  criterion \"C\" \"c\" { %s }\n}\n",
            decls, expr);
-  char *msgs = NULL;
-  size_t mlen = 0;
-  FILE *out = open_memstream(&msgs, &mlen);
-  pol_Compiler c;
-  pol_compiler_init(&c, out);
-  c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&c, "x.pol", src, strlen(src));
-  pol_Program *p = NULL;
-  if (c.diag.nerrors == 0 && pol_check(&c) == 0) p = pol_codegen(&c);
-  fflush(out);
+  char *msgs;
+  pol_Program *p = ut_compile(src, &msgs);
   if (!p) fail_msg("compile failed:\n%s\n--- source:\n%s", msgs, src);
-  uint8_t *buf = NULL;
-  size_t blen = 0;
-  assert_int_equal(pol_bundle_write(p, &buf, &blen), 0);
-  if (pol_bundle_load(buf, blen, &w->p, w->err, sizeof w->err) != 0) fail_msg("load: %s", w->err);
-  free(buf);
-  pol_program_free(p);
-  pol_compiler_free(&c);
-  fclose(out);
   free(msgs);
+  w->p = ut_reload(p);
   w->vm = pol_vm_new(w->p);
   w->cs = pol_case_new(w->p);
   assert_non_null(w->vm);
