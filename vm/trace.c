@@ -919,6 +919,18 @@ static void review_json(pol_Buf *b, const pol_LineInfo *li, pol_Det det, const c
 }
 
 /* "Independent review of the prior determination DENY: Denial UPHELD" */
+/* "  CPT 27279", or a pharmacy line's drug code ("  RxNorm 1551291",
+   "  NDC 00169-4060-12") when it has no CPT; "  CPT (none)" without either. */
+static void line_code_text(pol_Buf *b, const pol_LineInfo *li)
+{
+  const char *label = "  CPT ", *code = li->cpt;
+  if (!code && li->rxnorm) label = "  RxNorm ", code = li->rxnorm;
+  else if (!code && li->ndc) label = "  NDC ", code = li->ndc;
+  pol_buf_puts(b, label);
+  if (code) pol_buf_text_str(b, code);
+  else pol_buf_puts(b, "(none)");
+}
+
 static void review_text(pol_Buf *b, const pol_LineInfo *li, pol_Det det)
 {
   if (!li->prior) return;
@@ -1659,9 +1671,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     upper(det, sizeof det, pol_det_name(lr->det));
     pol_buf_lit(b, "\n== Line ");
     pol_buf_int(b, li->number);
-    pol_buf_lit(b, "  CPT ");
-    if (li->cpt) pol_buf_text_str(b, li->cpt);
-    else pol_buf_puts(b, "(none)");
+    line_code_text(b, li);
     line_text(b, "  ->  ", det, " ==");
     review_text(b, li, lr->det);
     if (lr->recommended >= 0) {
