@@ -260,7 +260,9 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
     break;
   }
   case PV_SET: pol_buf_puts(b, "\"(set)\""); break;
-  default: pol_buf_puts(b, "null"); break;
+  case PV_UNK: case PV_DUR: case PV_REC:   /* never evidence of their own */
+    pol_buf_puts(b, "null");
+    break;
   }
   (void)p;
 }
@@ -289,8 +291,10 @@ static int same_value(const pol_Value *a, const pol_Value *b)
   case PV_NUM: return a->u.d == b->u.d;
   case PV_UNK: return 1;
   case PV_LIST: case PV_REC: return a->u.p == b->u.p;
-  default: return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  case PV_BOOL: case PV_RANGE: case PV_DATE: case PV_DUR: case PV_WIN: case PV_SET:
+    return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
   }
+  return 0;
 }
 
 /* The truth of the operand whose evidence is e, in its group (word). */
