@@ -1945,7 +1945,10 @@ static void check_fhir_map(pol_Compiler *c, const pol_Node *m)
   } else if (strcmp(m->text, "info") == 0) {
     if (!m->cite) pol_error(&c->diag, m->span, "E0391", "info(...) takes an element and a category code");
   } else if (strcmp(m->text, "code") == 0) {
-    if (!m->cite) pol_error(&c->diag, m->span, "E0391", "code(...) takes an element and a code system URI");
+    if (!m->cite || (!strchr(m->cite, ':') && pol_code_system_find(m->cite) < 0))
+      pol_error(&c->diag, m->span, "E0391", "code(...) takes an element and a code system: its URI, or "
+                "a value-set system's name (procedure, cpt, hcpcs, rxnorm, ndc, icd10cm, loinc, snomed): %s",
+                m->cite ? m->cite : "none given");
   } else if (strcmp(m->text, "diagnosis") == 0) {
     if (m->cite) pol_error(&c->diag, m->span, "E0391", "diagnosis(...) takes one element, the item's diagnosisSequence");
   } else {

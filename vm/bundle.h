@@ -11,7 +11,12 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 4      /* 2.4: a policy's routing value set (VSET)
+#define POL_BUNDLE_MINOR 5      /* 2.5: code(ELEMENT, "NAME") in a FHIR
+                                   binding may name a code system of value
+                                   sets ("procedure": CPT or HCPCS codings;
+                                   a 2.4 reader compares NAME with the
+                                   coding's system URI, and matches none).
+                                   2.4: a policy's routing value set (VSET)
                                    may hold drug keys, bounds prefixed
                                    "rxnorm:" or "ndc:" (routing by drug
                                    code; a 2.3 reader routes no line by them);

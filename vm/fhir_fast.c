@@ -5,14 +5,17 @@
  * Bundle and builds a jansson case document, which pol_case_load loads.
  * Here the same three steps (resources, bindings, QuestionnaireResponse
  * answers; see fhir_in.c's header) run over the tape of one validating
- * scan (pol_jread_tape: offsets, no copies), build a small tree of the
- * case document whose values are slices of the Bundle's text, print it as
- * case-format text and load that with pol_jread_load.  Each function below
+ * scan (pol_fhir_tape, vm/fhir_tape.c: offsets, no copies), build a small
+ * tree of the case document whose values are slices of the Bundle's text,
+ * and fill the case's slots from that tree as pol_jread_load fills them
+ * from a case's text (fill(), at the end: jread.c's phase 2, with no text
+ * written and read again).  Each function above fill() mirrors the
+ * fhir_in.c function of the same name, with one difference:
  * mirrors the fhir_in.c function of the same name, with one difference:
  * where fhir_in.c fails (failf) or writes a note, this file sets `failed`
  * and the caller runs the reference path, which says it.  Strings with
- * escapes that would be compared or cut are refused the same way: they
- * are rare in FHIR, and the reference decodes them.
+ * escapes that would be compared, cut or stored in a fact are refused the
+ * same way: they are rare in FHIR, and the reference decodes them.
  *
  * Ownership: the state owns every buffer; the program is borrowed.
  */
@@ -24,6 +27,7 @@
 #include <string.h>
 
 #include "fhir_in.h"
+#include "fhir_tape.h"
 #include "jread.h"
 #include "util.h"
 #include "value.h"
@@ -42,7 +46,8 @@ typedef struct ONode {      /* a node of the case document */
   const char *key;          /* as a member: its key (a program or Bundle slice) */
   uint32_t klen;
   uint32_t first, last, next, n;   /* children (O_OBJ, O_ARR); next sibling */
-  uint32_t roff, rlen;      /* O_RAW: JSON text in raw */
+  uint32_t roff, rlen;      /* O_RAW: JSON text in raw, or in the Bundle (bundle) */
+  uint8_t bundle;
 } ONode;
 
 typedef struct Res {
@@ -88,7 +93,11 @@ struct pol_FhirFast {
   const char *ic_elem;
   uint32_t *ic;
   size_t nic, iccap;
-  pol_Buf raw, out, tmp;
+  pol_Buf raw, tmp;
+  pol_FhirTape *scan;       /* the Bundle's tape (fhir_tape.c) */
+  pol_LineInfo *lines;      /* the case's lines, in document order (fill) */
+  size_t lcap;
+  int uniq_fields;          /* every record's field names are distinct */
 };
 
 /* ---- setup ----------------------------------------------------------------- */
@@ -127,6 +136,47 @@ static int build_types(pol_FhirFast *f)
   return 0;
 }
 
+/* jread.c's type_ok and schema_bad: the fact and field types a case
+   document is read into by the schema-directed reader, and so by fill(). */
+static int type_ok(const pol_Program *p, uint32_t t)
+{
+  pol_Kind k = POL_TKIND(t);
+  if (k == PK_LIST) {
+    k = POL_TELEM(t);
+    if (k == PK_LIST) return 0;
+  }
+  switch (k) {
+  case PK_BOOL: case PK_NUM: case PK_STR: case PK_DATE: return 1;
+  case PK_REC: return POL_TREC(t) < p->nrec;
+  case PK_NONE: case PK_LIST: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT: return 0;
+  }
+  return 0;
+}
+
+static int schema_bad(const pol_Program *p)
+{
+  for (uint32_t r = 0; r < p->nrec; r++)
+    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
+      if (p->rec[r].fields[i].name >= p->nstr || !type_ok(p, p->rec[r].fields[i].type)) return 1;
+  for (uint32_t i = 0; i < p->nfacts; i++)
+    if (p->facts[i].path >= p->nstr || !type_ok(p, p->facts[i].type) || p->facts[i].scope > POL_SCOPE_LINE)
+      return 1;
+  return 0;
+}
+
+/* Is each record field name once in its record (polc refuses a field
+   declared twice, E0201)? */
+static int uniq_fields(const pol_Program *p)
+{
+  for (uint32_t r = 0; r < p->nrec; r++)
+    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
+      for (uint32_t j = 0; j < i; j++) {
+        uint32_t a = p->rec[r].fields[i].name, b = p->rec[r].fields[j].name;
+        if (p->slen[a] == p->slen[b] && memcmp(p->str[a], p->str[b], p->slen[a]) == 0) return 0;
+      }
+  return 1;
+}
+
 pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
 {
   pol_FhirFast *f = calloc(1, sizeof *f);
@@ -134,12 +184,15 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
   f->p = p;
   f->mtype = calloc(p->nfhirstr ? p->nfhirstr : 1, sizeof *f->mtype);
   f->ttype = calloc(p->nfhir ? p->nfhir : 1, sizeof *f->ttype);
-  if (!f->mtype || !f->ttype || build_types(f)) {
+  f->scan = pol_fhir_tape_new();
+  if (!f->mtype || !f->ttype || !f->scan || build_types(f)) {
     pol_fhir_fast_free(f);
     return NULL;
   }
   for (uint32_t i = 0; i < p->nfacts; i++)
     if (p->facts[i].path >= p->nstr) f->bad = 1;
+  if (schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
+  f->uniq_fields = !f->bad && uniq_fields(p);
   for (uint32_t i = 0; i < p->nfhir && !f->bad; i++) {
     const pol_FhirBind *b = &p->fhir[i];
     const char *target = S(p, b->target), *source = S(p, b->source);
@@ -189,8 +242,9 @@ void pol_fhir_fast_free(pol_FhirFast *f)
   free(f->lid);
   free(f->ic);
   pol_buf_free(&f->raw);
-  pol_buf_free(&f->out);
   pol_buf_free(&f->tmp);
+  pol_fhir_tape_free(f->scan);
+  free(f->lines);
   free(f);
 }
 
@@ -203,7 +257,6 @@ int pol_fhir_fast_maybe(const char *text, size_t len)
   return len - i >= 14 && memcmp(text + i, "\"resourceType\"", 14) == 0;
 }
 
-const char *pol_fhir_fast_text(const pol_FhirFast *f) { return f->out.s ? f->out.s : ""; }
 
 static void *grow(void *buf, size_t *cap, size_t need, size_t size)
 {
@@ -238,6 +291,21 @@ static inline uint32_t nx(const pol_FhirFast *f, uint32_t j)
   return c == '{' || c == '[' ? f->t[j].aux : j + 1;
 }
 
+/* Keys are short and mostly differ early: cheaper than a call to memcmp. */
+static inline int key_eq(const unsigned char *a, const char *b, size_t n)
+{
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    if (x != y) return 0;
+  }
+  for (; i < n; i++)
+    if (a[i] != (unsigned char)b[i]) return 0;
+  return 1;
+}
+
 /* json_object_get: the value of key k in object o, NONE when o is not an
    object or has no such key. */
 static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
@@ -245,9 +313,7 @@ static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
   if (!is_obj(f, o)) return NONE;
   uint32_t end = f->t[o].aux;
   for (uint32_t i = o + 1; i < end; i = nx(f, i + 1))
-    if (f->t[i].aux == kl && (kl == 0 || (f->b[f->t[i].off + 1] == (unsigned char)k[0] &&
-                                          memcmp(f->b + f->t[i].off + 1, k, kl) == 0)))
-      return i + 1;
+    if (f->t[i].aux == kl && key_eq(f->b + f->t[i].off + 1, k, kl)) return i + 1;
   return NONE;
 }
 #define GET(o, lit) get(f, (o), lit, sizeof lit - 1)
@@ -327,7 +393,7 @@ static double num_val(pol_FhirFast *f, uint32_t j)
 static uint32_t o_new(pol_FhirFast *f, int kind)
 {
   f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
-  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0};
+  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0};
   return (uint32_t)f->non++;
 }
 
@@ -340,17 +406,28 @@ static uint32_t o_raw(pol_FhirFast *f, const char *s, size_t n)
   return x;
 }
 
-/* A copy of the Bundle's value j (a scalar). */
+/* The Bundle's value j (a scalar), as it is in the Bundle's text. */
 static uint32_t o_copy(pol_FhirFast *f, uint32_t j)
 {
-  return o_raw(f, (const char *)f->b + f->t[j].off, raw_len(f, j));
+  uint32_t x = o_new(f, O_RAW);
+  f->on[x].roff = f->t[j].off;
+  f->on[x].rlen = raw_len(f, j);
+  f->on[x].bundle = 1;
+  return x;
+}
+
+/* The text of the O_RAW node x. */
+static inline const char *raw_at(const pol_FhirFast *f, uint32_t x)
+{
+  const ONode *o = &f->on[x];
+  return o->bundle ? (const char *)f->b + o->roff : f->raw.s + o->roff;
 }
 
 static uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 {
   if (f->on[o].kind != O_OBJ) return NONE;
   for (uint32_t c = f->on[o].first; c != NONE; c = f->on[c].next)
-    if (f->on[c].klen == kl && memcmp(f->on[c].key, k, kl) == 0) return c;
+    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) return c;
   return NONE;
 }
 
@@ -406,37 +483,6 @@ static uint32_t parent_of(pol_FhirFast *f, const char *path, size_t len, const c
     path += n + 1;
     len -= n + 1;
   }
-}
-
-static int key_ok(const char *k, uint32_t n)
-{
-  for (uint32_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)k[i];
-    if (c < 0x20 || c == '"' || c == '\\') return 0;
-  }
-  return 1;
-}
-
-static void emit(pol_FhirFast *f, uint32_t x, int depth)
-{
-  const ONode *o = &f->on[x];
-  if (o->kind == O_RAW) {
-    pol_buf_put(&f->out, f->raw.s + o->roff, o->rlen);
-    return;
-  }
-  if (depth > POL_CASE_MAX_DEPTH) { f->failed = 1; return; }
-  pol_buf_putc(&f->out, o->kind == O_OBJ ? '{' : '[');
-  for (uint32_t c = o->first; c != NONE; c = f->on[c].next) {
-    if (c != o->first) pol_buf_putc(&f->out, ',');
-    if (o->kind == O_OBJ) {
-      if (!key_ok(f->on[c].key, f->on[c].klen)) { f->failed = 1; return; }
-      pol_buf_putc(&f->out, '"');
-      pol_buf_put(&f->out, f->on[c].key, f->on[c].klen);
-      pol_buf_put(&f->out, "\":", 2);
-    }
-    emit(f, c, depth + 1);
-  }
-  pol_buf_putc(&f->out, o->kind == O_OBJ ? '}' : ']');
 }
 
 /* ---- element paths ------------------------------------------------------------ */
@@ -662,7 +708,7 @@ static int coded_visit(pol_FhirFast *f, uint32_t j, void *ctx)
     uint32_t sl = 0;
     const char *sys = sv(f, GET(x, "system"), &sl);
     if (f->failed) return -1;
-    if (!sys || !seq_eq(sys, sl, c->sys) || GET(x, "code") == NONE) continue;
+    if (!sys || !pol_fhir_system_is(c->sys, sys, sl) || GET(x, "code") == NONE) continue;
     c->code = GET(x, "code");
     return 1;
   }
@@ -811,8 +857,29 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
 {
   static const char *const keys[] = {"valueBoolean", "valueDecimal", "valueInteger", "valueDate",
                                      "valueDateTime", "valueString", "valueCoding", "valueQuantity"};
-  for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-    uint32_t v = get(f, a, keys[k], strlen(keys[k]));
+  static const uint8_t klen[] = {12, 12, 12, 9, 13, 11, 11, 13};
+  enum { NKEYS = sizeof keys / sizeof *keys };
+  /* one pass over the answer's members (keys are unique), then the
+     first of keys[] in that order, as a get of each in turn */
+  if (!is_obj(f, a)) return NONE;
+  uint32_t found[NKEYS];
+  int any = 0;
+  for (size_t k = 0; k < NKEYS; k++) found[k] = NONE;
+  uint32_t end = f->t[a].aux;
+  for (uint32_t i = a + 1; i < end; i = nx(f, i + 1)) {
+    uint32_t n = f->t[i].aux;
+    const unsigned char *s = f->b + f->t[i].off + 1;
+    if (n < 9 || memcmp(s, "value", 5) != 0) continue;
+    for (size_t k = 0; k < NKEYS; k++)
+      if (klen[k] == n && key_eq(s, keys[k], n)) {
+        found[k] = i + 1;
+        any = 1;
+        break;
+      }
+  }
+  if (!any) return NONE;
+  for (size_t k = 0; k < NKEYS; k++) {
+    uint32_t v = found[k];
     if (v == NONE) continue;
     if (k == 6) return GET(v, "code");
     if (k == 7) return GET(v, "value");
@@ -820,8 +887,6 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
   }
   return NONE;
 }
-
-static uint32_t qr_value(pol_FhirFast *f, uint32_t items, const char *link, uint32_t ll, uint32_t t, int depth);
 
 /* GET(it, "linkId"), remembered: items are looked at again and again. */
 static uint32_t link_of(pol_FhirFast *f, uint32_t it)
@@ -847,6 +912,48 @@ static uint32_t answers(pol_FhirFast *f, uint32_t item, uint32_t t)
   return arr;
 }
 
+/* The first of items from `from` on whose linkId is link[0..ll), or NONE. */
+static uint32_t first_link(pol_FhirFast *f, uint32_t items, uint32_t from, const char *link, uint32_t ll)
+{
+  for (uint32_t it = from; it != NONE && !f->failed; it = next_item(f, items, it)) {
+    uint32_t l0 = 0;
+    const char *l = sv(f, link_of(f, it), &l0);
+    if (l && l0 == ll && (!ll || (l[0] == link[0] && memcmp(l, link, ll) == 0))) return it;
+  }
+  return NONE;
+}
+
+static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, const char *link, uint32_t ll,
+                              uint32_t t, int depth);
+
+/* qr_value over the items from the first whose linkId is link: the same
+   value (the items before it are not that link's), without looking at
+   every item again for each of a record's fields and names. */
+static uint32_t qr_value_at(pol_FhirFast *f, uint32_t items, const char *link, uint32_t ll, uint32_t t, int depth)
+{
+  if (depth > QR_DEPTH) return NONE;
+  uint32_t at = first_link(f, items, first(f, items), link, ll);
+  return at == NONE ? NONE : qr_value_from(f, items, at, link, ll, t, depth);
+}
+
+#define QR_KIDS 64   /* a record's items looked at once; more: item by item */
+
+typedef struct Kid { const char *l; uint32_t n, it; } Kid;
+
+/* The first of kids[0..nk) whose linkId is pre[0..pl) + sep[0..sl) + name[0..nl). */
+static uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, uint32_t pl, const char *sep, uint32_t sl,
+                         const char *name, uint32_t nl)
+{
+  uint32_t want = pl + sl + nl;
+  for (uint32_t i = 0; i < nk; i++) {
+    const Kid *k = &kids[i];
+    if (k->n == want && memcmp(k->l, pre, pl) == 0 && memcmp(k->l + pl, sep, sl) == 0 &&
+        memcmp(k->l + pl + sl, name, nl) == 0)
+      return k->it;
+  }
+  return NONE;
+}
+
 static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const char *link, uint32_t ll,
                           int depth)
 {
@@ -854,31 +961,71 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
   uint32_t o = o_new(f, O_OBJ);
   uint32_t kids = GET(item, "item");
   char full[LINK_MAX + 1], qlink[LINK_MAX + 1];
+  /* the items' linkIds, once (an item without a string linkId matches no
+     field; an escaped one refuses, as first_link would) */
+  Kid kid[QR_KIDS];
+  uint32_t nk = 0;
+  int many = 0;
+  for (uint32_t it = first(f, kids); it != NONE && !f->failed; it = next_item(f, kids, it)) {
+    if (nk == QR_KIDS) { many = 1; break; }
+    uint32_t l0 = 0;
+    const char *l = sv(f, link_of(f, it), &l0);
+    if (l) kid[nk++] = (Kid){l, l0, it};
+  }
   for (uint32_t i = 0; i < rt->nfields && !f->failed; i++) {
     const char *name = f->p->str[rt->fields[i].name];
     size_t nl = strlen(name);
     if (ll + nl + 3 > LINK_MAX) { f->failed = 1; break; }   /* fhir_in.c cuts it */
-    memcpy(full, link, ll);
-    full[ll] = '.';
-    memcpy(full + ll + 1, name, nl);
-    memcpy(qlink, link, ll);
-    memcpy(qlink + ll, "[].", 3);
-    memcpy(qlink + ll + 3, name, nl);
     uint32_t ft = rt->fields[i].type;
-    uint32_t v = qr_value(f, kids, name, (uint32_t)nl, ft, depth + 1);
-    if (v == NONE && !f->failed) v = qr_value(f, kids, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
-    if (v == NONE && !f->failed) v = qr_value(f, kids, qlink, (uint32_t)(ll + 3 + nl), ft, depth + 1);
-    if (v != NONE) o_set(f, o, name, nl, v);
+    uint32_t v = NONE;
+    if (many) {
+      memcpy(full, link, ll);
+      full[ll] = '.';
+      memcpy(full + ll + 1, name, nl);
+      memcpy(qlink, link, ll);
+      memcpy(qlink + ll, "[].", 3);
+      memcpy(qlink + ll + 3, name, nl);
+      v = qr_value_at(f, kids, name, (uint32_t)nl, ft, depth + 1);
+      if (v == NONE && !f->failed) v = qr_value_at(f, kids, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
+      if (v == NONE && !f->failed) v = qr_value_at(f, kids, qlink, (uint32_t)(ll + 3 + nl), ft, depth + 1);
+    } else if (depth + 1 <= QR_DEPTH) {
+      /* qr_value by name, by full path, by PATH[].FIELD, as fhir_in.c
+         asks, each from its first item (none: no value) */
+      uint32_t at = kid_find(kid, nk, "", 0, "", 0, name, (uint32_t)nl);
+      if (at != NONE) v = qr_value_from(f, kids, at, name, (uint32_t)nl, ft, depth + 1);
+      if (v == NONE && !f->failed && (at = kid_find(kid, nk, link, ll, ".", 1, name, (uint32_t)nl)) != NONE) {
+        memcpy(full, link, ll);
+        full[ll] = '.';
+        memcpy(full + ll + 1, name, nl);
+        v = qr_value_from(f, kids, at, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
+      }
+      if (v == NONE && !f->failed && (at = kid_find(kid, nk, link, ll, "[].", 3, name, (uint32_t)nl)) != NONE) {
+        memcpy(qlink, link, ll);
+        memcpy(qlink + ll, "[].", 3);
+        memcpy(qlink + ll + 3, name, nl);
+        v = qr_value_from(f, kids, at, qlink, (uint32_t)(ll + 3 + nl), ft, depth + 1);
+      }
+    }
+    if (v == NONE) continue;
+    if (f->uniq_fields) {   /* a new key: o_set would append it */
+      f->on[v].key = name;
+      f->on[v].klen = (uint32_t)nl;
+      o_append(f, o, v);
+    } else {
+      o_set(f, o, name, nl, v);
+    }
   }
   return o;
 }
 
-static uint32_t qr_value(pol_FhirFast *f, uint32_t items, const char *link, uint32_t ll, uint32_t t, int depth)
+/* fhir_in.c's qr_value, over the items from `from` on. */
+static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, const char *link, uint32_t ll,
+                              uint32_t t, int depth)
 {
   if (depth > QR_DEPTH) return NONE;
   int reclist = POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && POL_TREC(t) < f->p->nrec;
   uint32_t out = NONE;
-  for (uint32_t it = first(f, items); it != NONE && !f->failed; it = next_item(f, items, it)) {
+  for (uint32_t it = from; it != NONE && !f->failed; it = next_item(f, items, it)) {
     uint32_t l0 = 0;
     const char *l = sv(f, link_of(f, it), &l0);
     if (!l || l0 != ll || (ll && (l[0] != link[0] || memcmp(l, link, ll) != 0))) continue;
@@ -913,7 +1060,10 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     uint32_t parent = parent_of(f, link, ll, &key, &klen);
     if (f->failed) return;
     if (o_has(f, parent, key, klen)) continue;
-    uint32_t v = qr_value(f, items, link, ll, t, depth);
+    /* from this item: an earlier one of the same linkId gave nothing, or
+       its value would be set already (so the scan from the first, as
+       fhir_in.c's, gives what the scan from here gives) */
+    uint32_t v = qr_value_from(f, items, it, link, ll, t, depth);
     if (v != NONE) o_set(f, parent, key, klen, v);
   }
 }
@@ -1062,8 +1212,8 @@ static void ages(pol_FhirFast *f)
   uint32_t d = rq == NONE ? NONE : o_get(f, rq, "date", 4);
   int32_t on;
   const char *ds = NULL;
-  if (d != NONE && f->on[d].kind == O_RAW && f->raw.s[f->on[d].roff] == '"') {
-    const char *s = f->raw.s + f->on[d].roff + 1;
+  if (d != NONE && f->on[d].kind == O_RAW && raw_at(f, d)[0] == '"') {
+    const char *s = raw_at(f, d) + 1;
     uint32_t n = f->on[d].rlen - 2;
     if (memchr(s, '\\', n)) { f->failed = 1; return; }
     pol_buf_reset(&f->tmp);
@@ -1085,7 +1235,7 @@ static void ages(pol_FhirFast *f)
   }
 }
 
-/* The case-format text of the Bundle at the tape's root into f->out: 0, or
+/* The case document of the Bundle at the tape's root (f->doc): 0, or
    -1 where fhir_in.c would fail or note. */
 static int to_case(pol_FhirFast *f)
 {
@@ -1094,7 +1244,6 @@ static int to_case(pol_FhirFast *f)
   f->failed = 0;
   f->ic_ok = 0;
   pol_buf_reset(&f->raw);
-  pol_buf_reset(&f->out);
   uint32_t root = 0;
   uint32_t tl = 0;
   const char *rt = sv(f, GET(root, "resourceType"), &tl);
@@ -1118,20 +1267,399 @@ static int to_case(pol_FhirFast *f)
       }
       qr_walk(f, GET(f->res[i].r, "item"), 0);
     }
-  if (f->failed) return -1;
-  emit(f, f->doc, 0);
   return f->failed ? -1 : 0;
+}
+
+/* ---- the case, filled from the tree ---------------------------------------- */
+
+/* The case document's tree into the case's slots, as pol_jread_load would
+   load its text (jread.c's phase 2, which is case.c's pol_case_load): the
+   same type rules, values, lines and unknowns, with no text written and
+   read again.  Where that would refuse, this refuses; so does a string
+   with escapes (rare in a Bundle: the reference decodes it). */
+
+#define FILL_MAX_STR 65536u    /* jread.c's MAX_STR, as case.c */
+#define FILL_MAX_LIST 100000u  /* jread.c's MAX_LIST, as case.c */
+#define FILL_MAX_NEST 64       /* jread.c's MAX_NEST, as case.c */
+
+static inline int raw_is(const pol_FhirFast *f, uint32_t x, char ch)
+{
+  return x != NONE && f->on[x].kind == O_RAW && raw_at(f, x)[0] == ch;
+}
+
+static inline int absent(const pol_FhirFast *f, uint32_t x) { return x == NONE || raw_is(f, x, 'n'); }
+
+/* The body of the string x (no escapes), or NULL. */
+static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
+{
+  if (!raw_is(f, x, '"')) return NULL;
+  const char *s = raw_at(f, x) + 1;
+  *n = f->on[x].rlen - 2;
+  return memchr(s, '\\', *n) ? NULL : s;
+}
+
+/* jread.c's get_str: a program string, or a NUL-terminated copy in the case's arena. */
+static int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, uint32_t *id)
+{
+  uint32_t n;
+  const char *s = raw_str(f, x, &n);
+  if (!s || n > FILL_MAX_STR) return -1;
+  *id = pol_case_intern_n(c, s, n);
+  if (*id != POL_NOSTR) {
+    *out = f->p->str[*id];
+    return 0;
+  }
+  char *t = pol_case_fill_alloc(c, (size_t)n + 1, 1);
+  if (!t) return -1;
+  memcpy(t, s, n);
+  t[n] = '\0';
+  *out = t;
+  return 0;
+}
+
+static inline int dig(char ch) { return ch >= '0' && ch <= '9'; }
+static inline int dig2c(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+
+/* jread.c's get_date. */
+static int fill_date(const pol_FhirFast *f, uint32_t x, int32_t *d)
+{
+  uint32_t n;
+  const char *b = raw_str(f, x, &n);
+  if (!b || n != 10) return -1;
+  if (b[4] == '-' && b[7] == '-' && dig(b[0]) && dig(b[1]) && dig(b[2]) && dig(b[3]) && dig(b[5]) &&
+      dig(b[6]) && dig(b[8]) && dig(b[9])) {
+    int y = dig2c(b) * 100 + dig2c(b + 2), m = dig2c(b + 5), dd = dig2c(b + 8);
+    if (y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= 28) {
+      *d = pol_days_from_civil(y, m, dd);
+      return 0;
+    }
+  }
+  char buf[11];
+  memcpy(buf, b, 10);
+  buf[10] = '\0';
+  return pol_parse_date(buf, d) == 0 ? 0 : -1;
+}
+
+/* jread.c's num_at: *is_int with *i, or the double *x. */
+static int fill_num_at(pol_FhirFast *f, const char *v, uint32_t n, int *is_int, int64_t *i, double *x)
+{
+  const char *p = v, *e = v + n;
+  int neg = *p == '-';
+  if (neg) p++;
+  uint64_t u = 0;
+  while (p < e && dig(*p)) u = u * 10 + (uint64_t)(*p++ - '0');
+  if (p == e) {
+    *is_int = 1;
+    *i = neg ? (int64_t)(0 - u) : (int64_t)u;   /* in range: checked by the scan */
+    return 0;
+  }
+  pol_buf_reset(&f->tmp);
+  pol_buf_put(&f->tmp, v, n);
+  *is_int = 0;
+  *x = strtod(f->tmp.s, NULL);
+  return 0;
+}
+
+/* jread.c's short_real: the text of a real of at most 15 significant
+   digits, below 1e10 and without an exponent, parsed as it is. */
+static int fill_short_real(const char *v, uint32_t n, pol_Dec *d)
+{
+  const char *p = v, *e = v + n;
+  if (p < e && *p == '-') p++;
+  const char *i0 = p;
+  while (p < e && dig(*p)) p++;
+  size_t nint = (size_t)(p - i0);
+  if (p == e || *p != '.' || nint > 10) return -1;
+  p++;
+  const char *f0 = p;
+  while (p < e && dig(*p)) p++;
+  if (p != e || p - v > 32) return -1;
+  const char *s0 = i0;
+  while (s0 < p && (*s0 == '0' || *s0 == '.')) s0++;
+  size_t sig = (size_t)(p - s0) - (s0 < f0 ? 1 : 0);
+  if (sig > 15) return -1;
+  return pol_dec_parse(v, (size_t)(p - v), 1, d) == POL_DEC_OK ? 0 : -1;
+}
+
+/* jread.c's get_num. */
+static int fill_num(pol_FhirFast *f, uint32_t x, pol_Value *out)
+{
+  const char *v = raw_at(f, x);
+  uint32_t n = f->on[x].rlen;
+  pol_Dec d;
+  if (fill_short_real(v, n, &d) == 0) {
+    *out = pol_num(d);
+    return 0;
+  }
+  int is_int;
+  int64_t i = 0;
+  double dx = 0;
+  fill_num_at(f, v, n, &is_int, &i, &dx);
+  if (is_int) {
+    if (pol_dec_of_int(i, &d) != POL_DEC_OK) return -1;
+  } else if (!isfinite(dx) || pol_dec_from_double(dx, &d) != POL_DEC_OK) {
+    return -1;
+  }
+  *out = pol_num(d);
+  return 0;
+}
+
+static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out);
+
+/* jread.c's get_list. */
+static int fill_list(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
+{
+  pol_Kind ek = POL_TELEM(type);
+  uint32_t et = POL_TYPE(ek, 0, ek == PK_REC ? POL_TREC(type) : 0);
+  uint32_t n = f->on[x].n;
+  if (n > FILL_MAX_LIST) return -1;
+  pol_List *l = pol_case_fill_alloc(c, sizeof *l, _Alignof(pol_List));
+  pol_Value *items = n ? pol_case_fill_alloc(c, (size_t)n * sizeof *items, _Alignof(pol_Value)) : NULL;
+  if (!l || (n && !items)) return -1;
+  uint32_t i = 0;
+  for (uint32_t k = f->on[x].first; k != NONE; k = f->on[k].next, i++) {
+    if (raw_is(f, k, 'n')) return -1;   /* a null item: an error (case.c) */
+    if (fill_value(f, c, k, et, depth, &items[i])) return -1;
+  }
+  *l = (pol_List){n, et, items};
+  out->tag = PV_LIST;
+  out->aux = 0;
+  out->u.p = l;
+  return 0;
+}
+
+/* jread.c's get_rec: the members that are fields, by name (the first
+   field of that name); the others are not read. */
+static int fill_rec(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t rec, int depth, pol_Value *out)
+{
+  const pol_Program *p = f->p;
+  const pol_RecType *rt = &p->rec[rec];
+  if (depth >= FILL_MAX_NEST) return -1;
+  pol_Value *fv = rt->nfields ? pol_case_fill_alloc(c, (size_t)rt->nfields * sizeof *fv, _Alignof(pol_Value))
+                              : NULL;
+  if (rt->nfields && !fv) return -1;
+  for (uint32_t i = 0; i < rt->nfields; i++) fv[i] = pol_unk();
+  uint32_t next = 0;
+  for (uint32_t k = f->on[x].first; k != NONE; k = f->on[k].next) {
+    const ONode *m = &f->on[k];
+    /* members mostly come in the declared order: with names once each
+       (uniq_fields), the search starts after the last field found */
+    for (uint32_t t = 0, i = f->uniq_fields ? next : 0; t < rt->nfields;
+         t++, i = i + 1 == rt->nfields ? 0 : i + 1) {
+      uint32_t name = rt->fields[i].name;
+      if (p->slen[name] == m->klen && key_eq((const unsigned char *)p->str[name], m->key, m->klen)) {
+        if (fill_value(f, c, k, rt->fields[i].type, depth + 1, &fv[i])) return -1;
+        next = i + 1 == rt->nfields ? 0 : i + 1;
+        break;
+      }
+    }
+  }
+  out->tag = PV_REC;
+  out->aux = rec;
+  out->u.p = fv;
+  return 0;
+}
+
+/* jread.c's convert. */
+static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
+{
+  const ONode *o = &f->on[x];
+  char ch = o->kind == O_RAW ? raw_at(f, x)[0] : o->kind == O_OBJ ? '{' : '[';
+  if (ch == 'n') {
+    *out = pol_unk();
+    return 0;
+  }
+  switch (POL_TKIND(type)) {
+  case PK_BOOL:
+    if (ch != 't' && ch != 'f') return -1;
+    *out = pol_bool(ch == 't');
+    return 0;
+  case PK_NUM:
+    if (ch != '-' && !dig(ch)) return -1;
+    return fill_num(f, x, out);
+  case PK_STR:
+    if (ch != '"') return -1;
+    out->tag = PV_STR;
+    return fill_str(f, c, x, &out->u.s, &out->aux);
+  case PK_DATE: {
+    int32_t d;
+    if (ch != '"' || fill_date(f, x, &d)) return -1;
+    *out = pol_date(d);
+    return 0;
+  }
+  case PK_LIST:
+    if (ch != '[') return -1;
+    return fill_list(f, c, x, type, depth, out);
+  case PK_REC:
+    if (ch != '{') return -1;
+    return fill_rec(f, c, x, POL_TREC(type), depth, out);
+  case PK_NONE: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT:
+    return -1;
+  }
+  return -1;
+}
+
+/* The object a fact's path leads to before its last component (s[0..n):
+   the components before it, each with its dot), from node base: 0 with *o, 1 unknown (absent or null on the way), -1 refused
+   (not an object).  Facts of one prefix follow each other: the last
+   prefix's answer is kept. */
+typedef struct Prefix { const char *s; size_t n; uint32_t base, o; int st; } Prefix;
+
+static int fact_parent(const pol_FhirFast *f, Prefix *pc, uint32_t base, const char *s, size_t n, uint32_t *o)
+{
+  if (!(pc->s && pc->base == base && pc->n == n && memcmp(pc->s, s, n) == 0)) {
+    uint32_t x = base;
+    int st = 0;
+    /* s[0..n) is the prefix with its dot (n 0: none), so n - 1 bytes of
+       components, one at least (it may be empty) */
+    for (size_t a = 0, z; n > 0; a = z + 1) {
+      for (z = a; z < n - 1 && s[z] != '.'; z++) {}
+      x = o_get(f, x, s + a, z - a);   /* x is an object here */
+      if (absent(f, x)) { st = 1; break; }
+      if (f->on[x].kind != O_OBJ) { st = -1; break; }
+      if (z == n - 1) break;
+    }
+    *pc = (Prefix){s, n, base, x, st};
+  }
+  *o = pc->o;
+  return pc->st;
+}
+
+/* jread.c's load_fact: the fact's path from node base, component by
+   component: unknown where a component is absent or null, refused where
+   one before the last is not an object. */
+static int fill_fact(pol_FhirFast *f, pol_Case *c, Prefix *pc, uint32_t base, uint32_t fi, pol_Value *out)
+{
+  const pol_Program *p = f->p;
+  const char *s = p->str[p->facts[fi].path];
+  size_t len = p->slen[p->facts[fi].path], d = len;
+  while (d > 0 && s[d - 1] != '.') d--;   /* s[0..d): the prefix and its dot */
+  uint32_t o;
+  int st = fact_parent(f, pc, base, s, d, &o);
+  if (st < 0) return -1;
+  uint32_t x = st ? NONE : o_get(f, o, s + d, len - d);
+  if (x == NONE) {
+    *out = pol_unk();
+    return 0;
+  }
+  return fill_value(f, c, x, p->facts[fi].type, 0, out);
+}
+
+/* An optional string member: 0 absent or null, 1 read, -1 refused. */
+static int fill_opt_str(pol_FhirFast *f, pol_Case *c, uint32_t o, const char *k, const char **s, uint32_t *id)
+{
+  uint32_t x = o == NONE ? NONE : o_get(f, o, k, strlen(k));
+  uint32_t ignored;
+  if (absent(f, x)) return 0;
+  if (!raw_is(f, x, '"')) return -1;
+  return fill_str(f, c, x, s, id ? id : &ignored) ? -1 : 1;
+}
+
+static int fill_opt_date(pol_FhirFast *f, uint32_t o, const char *k, int32_t *d)
+{
+  uint32_t x = o_get(f, o, k, strlen(k));
+  if (absent(f, x)) return 0;
+  if (!raw_is(f, x, '"')) return -1;
+  return fill_date(f, x, d) ? -1 : 1;
+}
+
+/* jread.c's read_lines: the lines' keys into f->lines, in document order. */
+static int fill_lines(pol_FhirFast *f, pol_Case *c, uint32_t *n, uint32_t *procs)
+{
+  *n = 0;
+  *procs = NONE;
+  uint32_t rq = o_get(f, f->doc, "request", 7);
+  if (absent(f, rq)) return 0;
+  if (f->on[rq].kind != O_OBJ) return -1;
+  int32_t date = 0, other;
+  int known = fill_opt_date(f, rq, "service_date", &date);
+  if (known < 0) return -1;
+  if (known == 0) {
+    known = fill_opt_date(f, rq, "date", &date);
+    if (known < 0) return -1;
+  } else if (fill_opt_date(f, rq, "date", &other) < 0) {
+    return -1;
+  }
+  const char *plan = NULL, *review = NULL, *prior = NULL;
+  uint32_t plan_id = POL_NOSTR;
+  if (fill_opt_str(f, c, rq, "plan", &plan, &plan_id) < 0) return -1;
+  uint32_t rv = o_get(f, rq, "review", 6);
+  if (!absent(f, rv)) {
+    if (f->on[rv].kind != O_OBJ) return -1;
+    if (fill_opt_str(f, c, rv, "kind", &review, NULL) < 0) return -1;
+    if (fill_opt_str(f, c, rv, "prior_determination", &prior, NULL) < 0) return -1;
+    if (!review) review = "review";
+  }
+  uint32_t ps = o_get(f, rq, "procedures", 10);
+  if (absent(f, ps)) return 0;
+  if (f->on[ps].kind != O_ARR) return -1;
+  uint32_t m = f->on[ps].n;
+  if (m > FILL_MAX_LIST) return -1;
+  f->lines = grow(f->lines, &f->lcap, m ? m : 1, sizeof *f->lines);
+  uint32_t i = 0;
+  for (uint32_t it = f->on[ps].first; it != NONE; it = f->on[it].next, i++) {
+    if (f->on[it].kind != O_OBJ) return -1;
+    int32_t number = (int32_t)i + 1;
+    uint32_t ln = o_get(f, it, "line", 4);
+    if (!absent(f, ln)) {
+      if (f->on[ln].kind != O_RAW) return -1;
+      const char *v = raw_at(f, ln);
+      if (*v != '-' && !dig(*v)) return -1;
+      int is_int;
+      int64_t iv = 0;
+      double d = 0;
+      fill_num_at(f, v, f->on[ln].rlen, &is_int, &iv, &d);
+      if (is_int) d = (double)iv;
+      if (!(d >= INT32_MIN && d <= INT32_MAX) || (double)(int32_t)d != d) return -1;
+      number = (int32_t)d;
+    }
+    pol_LineInfo *li = &f->lines[i];
+    *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior, NULL, NULL};
+    if (fill_opt_str(f, c, it, "prior_determination", &li->prior, NULL) < 0) return -1;
+    if (fill_opt_str(f, c, it, "cpt", &li->cpt, &li->cpt_id) < 0) return -1;
+    if (fill_opt_str(f, c, it, "rxnorm", &li->rxnorm, NULL) < 0) return -1;   /* routing by drug */
+    if (fill_opt_str(f, c, it, "ndc", &li->ndc, NULL) < 0) return -1;
+  }
+  *n = m;
+  *procs = ps;
+  return 0;
+}
+
+/* jread.c's convert_all, over the tree. */
+static int fill(pol_FhirFast *f, pol_Case *c)
+{
+  const pol_Program *p = f->p;
+  uint32_t nf = p->nfacts;
+  if (o_has(f, f->doc, "resourceType", 12)) return -1;
+  uint32_t idn = o_get(f, f->doc, "case_id", 7);
+  const char *case_id;
+  uint32_t sid;
+  if (absent(f, idn) || !raw_is(f, idn, '"') || fill_str(f, c, idn, &case_id, &sid)) return -1;
+  pol_Value *row = pol_case_fill_row0(c);
+  Prefix pc = {NULL, 0, NONE, NONE, 0};
+  for (uint32_t i = 0; i < nf; i++)
+    if (p->facts[i].scope != POL_SCOPE_CASE) row[i] = pol_unk();
+    else if (fill_fact(f, c, &pc, f->doc, i, &row[i])) return -1;
+  uint32_t n, ps;
+  if (fill_lines(f, c, &n, &ps)) return -1;
+  if (pol_case_fill_lines(c, case_id, f->lines, n)) return -1;
+  uint32_t j = 0;
+  for (uint32_t it = n ? f->on[ps].first : NONE; it != NONE; it = f->on[it].next, j++) {
+    pol_Value *lrow = pol_case_fill_row(c, j);
+    for (uint32_t i = 0; i < nf; i++)
+      if (p->facts[i].scope == POL_SCOPE_LINE && fill_fact(f, c, &pc, it, i, &lrow[i])) return -1;
+  }
+  return 0;
 }
 
 int pol_fhir_fast_load(pol_FhirFast *f, pol_JRead *r, pol_Case *c, const char *text, size_t len)
 {
   size_t n;
-  pol_buf_reset(&f->out);
-  if (!f->bad && pol_jread_tape(r, text, len, &f->t, &n) == 0 && n > 0) {
+  (void)r;
+  if (!f->bad && pol_fhir_tape(f->scan, text, len, &f->t, &n) == 0 && n > 0) {
     f->b = (const unsigned char *)text;
     f->nt = n;
-    if (to_case(f) == 0) return pol_jread_load(r, c, f->out.s, f->out.n);
-    pol_buf_reset(&f->out);
+    if (to_case(f) == 0 && pol_case_fill_begin(c) == 0 && fill(f, c) == 0) return 0;
   }
   pol_case_fill_begin(c);
   pol_case_fill_fail(c);

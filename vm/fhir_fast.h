@@ -3,9 +3,10 @@
  * text into a pol_Case without a JSON document (docs/performance.md).
  *
  * It applies the program's `fhir` bindings as vm/fhir_in.c does, over the
- * tape of one validating scan (pol_jread_tape), writes the case-format
- * text fhir_in.c's document would print, and loads that with the
- * schema-directed reader (pol_jread_load).  It has no messages of its
+ * tape of one validating scan (pol_fhir_tape, vm/fhir_tape.h), into the
+ * case document fhir_in.c's would be, and fills the case's slots from it
+ * as the schema-directed reader (pol_jread_load) fills them from that
+ * document's text.  It has no messages of its
  * own: whenever the reference (pol_case_parse, pol_case_load through
  * fhir_in.c) would give an error or a note, or the input is unusual
  * (escaped keys or compared strings, huge objects), it refuses, and the
@@ -37,11 +38,8 @@ int pol_fhir_fast_maybe(const char *text, size_t len);
 
 /* 0: the Bundle in text (len bytes, borrowed during the call) is loaded
    into c, as pol_case_parse + pol_case_load would load it, with no notes.
-   -1: refused (c is then the empty case of a failed load). */
+   -1: refused (c is then the empty case of a failed load).  r is not used
+   (the fast path has its own scanner and fills the slots itself). */
 int pol_fhir_fast_load(pol_FhirFast *f, struct pol_JRead *r, pol_Case *c, const char *text, size_t len);
-
-/* The case-format text of the last accepted pol_fhir_fast_load (owned by
-   f), for tests. */
-const char *pol_fhir_fast_text(const pol_FhirFast *f);
 
 #endif

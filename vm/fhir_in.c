@@ -117,6 +117,19 @@ int pol_fhir_vset_match(const pol_Program *p, uint32_t vs, const char *sys, size
   return 0;
 }
 
+int pol_fhir_system_is(const char *want, const char *sys, size_t sl)
+{
+  int cs = strchr(want, ':') ? -1 : pol_code_system_find(want);
+  if (cs < 0) return strlen(want) == sl && memcmp(want, sys, sl) == 0;
+  for (size_t i = 0; i < sizeof sys_uris / sizeof *sys_uris; i++) {
+    const char *u = sys_uris[i].uri;
+    if (strlen(u) != sl || memcmp(u, sys, sl) != 0) continue;
+    uint32_t have = sys_uris[i].sys;
+    return have == (uint32_t)cs || (cs == POL_CS_PROCEDURE && (have == POL_CS_CPT || have == POL_CS_HCPCS));
+  }
+  return 0;
+}
+
 int pol_fhir_is_bundle(const json_t *root)
 {
   const char *t = json_string_value(json_object_get(root, "resourceType"));
@@ -584,7 +597,7 @@ static int coded_visit(R *r, const json_t *j, const char *path, void *ctx)
   for (size_t i = 0; i < (one ? 1 : json_array_size(codings)); i++) {
     const json_t *x = one ? one : json_array_get(codings, i);
     const char *sys = json_string_value(json_object_get(x, "system"));
-    if (!sys || strcmp(sys, c->sys) != 0 || !json_object_get(x, "code")) continue;
+    if (!sys || !pol_fhir_system_is(c->sys, sys, strlen(sys)) || !json_object_get(x, "code")) continue;
     c->code = json_object_get(x, "code");
     if (one) pathf(c->path, "%s.code", path);
     else pathf(c->path, "%s.coding[%zu].code", path, i);
@@ -593,7 +606,8 @@ static int coded_visit(R *r, const json_t *j, const char *path, void *ctx)
   return 0;
 }
 
-/* code(elem, "system"): the code of the first coding of that system. */
+/* code(elem, "system"): the code of the first coding of that system (a
+   URI, or a code system's name: pol_fhir_system_is). */
 static json_t *conv_code(R *r, const Node *n, const char *elem, const char *sys, uint32_t t)
 {
   Coded c = {sys, NULL, ""};

@@ -22,6 +22,13 @@
 /* Is root a FHIR Bundle (a JSON object whose resourceType is "Bundle")? */
 int pol_fhir_is_bundle(const json_t *root);
 
+/* Is a coding's system sys (sl bytes) the one code(element, want) asks
+   for?  want is a URI (it has a colon): that URI; or the name of a code
+   system of value sets ("procedure", "cpt", "rxnorm"...,
+   vm/codesystems.def): one of its URIs (docs/fhir.md; "procedure": CPT's
+   or HCPCS's).  Any other want: that text exactly (bundles before 2.5). */
+int pol_fhir_system_is(const char *want, const char *sys, size_t sl);
+
 /* Is rt a resource type the reader takes?  Is unit a UCUM unit that
    quantity(...) converts to? */
 int pol_fhir_resource_known(const char *rt);

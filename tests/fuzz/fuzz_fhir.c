@@ -17,9 +17,12 @@
  * path accepts, the reference must accept with no notes, and both cases
  * must hold the same facts and give the same traces; pol_jread_case (fast
  * path, then the reference where it refuses) must give the reference's
- * status, error and notes.  Any difference aborts with the text printed.
+ * status, error and notes.  The fast path's tape scanner (vm/fhir_tape.c)
+ * must give pol_jread_tape's status and entries on every input.  Any
+ * difference aborts with the text printed.
  */
 #include "fhir_fast.h"
+#include "fhir_tape.h"
 #include "fuzz.h"
 #include "jread.h"
 
@@ -31,6 +34,7 @@ typedef struct Fixture {
   pol_Case *c, *ref, *fast, *via;
   pol_JRead *jr;
   pol_FhirFast *ff;
+  pol_FhirTape *ft;
 } Fixture;
 
 static Fixture *fixture(void)
@@ -45,7 +49,8 @@ static Fixture *fixture(void)
   fx.via = pol_case_new(fx.p);
   fx.jr = pol_jread_new(fx.p);
   fx.ff = pol_fhir_fast_new(fx.p);
-  if (!fx.vm || !fx.c || !fx.ref || !fx.fast || !fx.via || !fx.jr || !fx.ff) abort();
+  fx.ft = pol_fhir_tape_new();
+  if (!fx.vm || !fx.c || !fx.ref || !fx.fast || !fx.via || !fx.jr || !fx.ff || !fx.ft) abort();
   pol_vm_set_trace(fx.vm, 1);
   return &fx;
 }
@@ -73,11 +78,24 @@ static void traces(Fixture *fx, pol_Case *c, pol_Buf *out)
   else pol_trace_json(out, fx->vm, c, lines, NULL, POL_TRACE_COMPACT | POL_TRACE_CRITERIA);
 }
 
+/* The Bundle scanner (vm/fhir_tape.c) against the reader's
+   (pol_jread_tape): the same status, the same entries. */
+static void same_tape(Fixture *fx, const char *text, size_t len)
+{
+  const pol_JTape *a, *b;
+  size_t na = 0, nb = 0;
+  int ra = pol_jread_tape(fx->jr, text, len, &a, &na);
+  int rb = pol_fhir_tape(fx->ft, text, len, &b, &nb);
+  if (ra != rb) differ("the tape scanners' status", text, len);
+  if (ra == 0 && (na != nb || memcmp(a, b, na * sizeof *a) != 0)) differ("the tapes", text, len);
+}
+
 /* The fast path against the reference on one text. */
 static void fast_vs_ref(Fixture *fx, const char *text, size_t len)
 {
   pol_CaseError ce, vce;
   char rerr[512] = "", verr[512] = "";
+  same_tape(fx, text, len);
   json_t *root = pol_case_parse(text, len, &ce);
   int rst = !root ? -1 : pol_case_load(fx->ref, root, rerr, sizeof rerr) == 0 ? 0 : -2;
   char *rnotes = strdup(rst == -1 ? "" : pol_case_notes(fx->ref));   /* -1: nothing loaded */
@@ -110,6 +128,7 @@ static void fast_vs_ref(Fixture *fx, const char *text, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   Fixture *fx = fixture();
+  same_tape(fx, (const char *)data, size);
   if (pol_fhir_fast_maybe((const char *)data, size)) fast_vs_ref(fx, (const char *)data, size);
   pol_CaseError ce;
   json_t *root = pol_case_parse((const char *)data, size, &ce);

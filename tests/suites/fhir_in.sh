@@ -26,8 +26,9 @@ NOT_CARRIED=' request.review '
 
 # A pharmacy line (a drug code, no CPT/HCPCS code, docs/language.md "Routing
 # by drug code") becomes an item whose productOrService has only the drug's
-# coding, and `cpt = productOrService.coding.code` (stdlib/fhir.pol) reads
-# that code back as the line's cpt (docs/fhir.md): its twin says so.
+# coding; `cpt = code(productOrService, "procedure")` (stdlib/fhir.pol)
+# reads only a CPT or HCPCS coding, so the Bundle's line has no cpt either,
+# as its twin (which is the case as it is).
 
 # the case-format twins, without what the Bundle cannot carry (listed above)
 python3 - "$T" examples/*/*.json <<'PY'
@@ -35,9 +36,6 @@ import json, os, sys
 for f in sys.argv[2:]:
     c = json.load(open(f))
     (c.get("request") or {}).pop("review", None)
-    for ln in (c.get("request") or {}).get("procedures") or []:
-        if isinstance(ln, dict) and ln.get("cpt") is None and (ln.get("rxnorm") or ln.get("ndc")):
-            ln["cpt"] = ln.get("rxnorm") or ln.get("ndc")
     n = os.path.basename(os.path.dirname(f)) + "-" + os.path.basename(f)[:-5]
     json.dump(c, open(os.path.join(sys.argv[1], n + ".case.json"), "w"))
 PY
@@ -185,7 +183,7 @@ expect_rc 1 "$B/polc" --check "$T/badbind.pol"
 for code in E0370 E0390 E0391 E0392 E0393 E0394; do
   grep -q "error\[$code\]" "$T/e" && ok || ko "bad bindings: no $code: $(head -3 "$T/e")"
 done
-grep -q "code(...) takes an element and a code system URI" "$T/e" && ok || ko "bad bindings: code() without a system accepted"
+grep -q "code(...) takes an element and a code system: its URI" "$T/e" && ok || ko "bad bindings: code() without a system accepted"
 
 # ---- bad FHIR: a stable code naming the entry and element, never a crash ----
 bad() {   # bad NAME CODE PATH JSON

@@ -262,6 +262,86 @@ static void test_unusual_input_is_refused(void **state)
   ex_free(&x);
 }
 
+/* code(element, "procedure"): a request line's CPT/HCPCS code is the code
+   of its first CPT or HCPCS coding (either HCPCS URI), never a drug's:
+   a pharmacy item (RxNorm only) has no cpt and is routed by its rxnorm;
+   a coding without a system gives none (stdlib/fhir.pol's binding). */
+static void test_procedure_code(void **state)
+{
+  (void)state;
+  static const char src[] =
+    "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+    "fact cpt: string = line.cpt\nfact rx: string = line.rxnorm\n"
+    "fhir request.procedures from Claim.item {\n  line = sequence\n  cpt = code(productOrService, \"procedure\")\n"
+    "  rxnorm = code(productOrService, \"rxnorm\")\n}\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n";
+  char *msgs;
+  pol_Program *p = ut_compile(src, &msgs);
+  if (!p) fail_msg("compile failed:\n%s", msgs);
+  free(msgs);
+  p = ut_reload(p);
+  pol_Case *ref = pol_case_new(p), *fast = pol_case_new(p);
+  pol_JRead *jr = pol_jread_new(p);
+  pol_FhirFast *ff = pol_fhir_fast_new(p);
+  assert_true(ref && fast && jr && ff);
+#define ITEM(n, coding) "{\"sequence\": " #n ", \"productOrService\": {\"coding\": [" coding "]}}"
+#define CD(sys, code) "{\"system\": \"" sys "\", \"code\": \"" code "\"}"
+  static const char text[] =
+    "{\"resourceType\": \"Bundle\", \"entry\": [{\"resource\": {\"resourceType\": \"Claim\", \"id\": \"t\", "
+    "\"use\": \"preauthorization\", \"item\": ["
+    ITEM(1, CD(CPT, "27279")) ", "
+    ITEM(2, CD(RX, "1991302")) ", "
+    ITEM(3, CD(RX, "1991302") ", " CD("https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "J3490")) ", "
+    ITEM(4, CD("http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "J1745")) ", "
+    ITEM(5, "{\"code\": \"27280\"}") ", "
+    ITEM(6, CD("http://hl7.org/fhir/sid/ndc", "0169-4130-13")) "]}}]}";
+  pol_CaseError ce;
+  json_t *root = pol_case_parse(text, sizeof text - 1, &ce);
+  if (!root) fail_msg("bad test JSON: %s", ce.text);
+  char err[512];
+  assert_int_equal(pol_case_load(ref, root, err, sizeof err), 0);
+  json_decref(root);
+  assert_int_equal(pol_fhir_fast_load(ff, jr, fast, text, sizeof text - 1), 0);
+  static const char *const cpt[] = {"27279", NULL, "J3490", "J1745", NULL, NULL};
+  static const char *const rx[] = {NULL, "1991302", "1991302", NULL, NULL, NULL};
+  for (int k = 0; k < 2; k++) {
+    const pol_Case *c = k ? fast : ref;
+    assert_int_equal(pol_case_nlines(c), 6);
+    for (uint32_t i = 0; i < 6; i++) {
+      const pol_LineInfo *li = pol_case_line(c, i);
+      assert_int_equal(li->number, (int32_t)i + 1);
+      if (cpt[i]) assert_string_equal(li->cpt, cpt[i]);
+      else assert_null(li->cpt);
+      if (rx[i]) assert_string_equal(li->rxnorm, rx[i]);
+      else assert_null(li->rxnorm);
+    }
+  }
+#undef ITEM
+#undef CD
+  pol_fhir_fast_free(ff);
+  pol_jread_free(jr);
+  pol_case_free(ref);
+  pol_case_free(fast);
+  pol_program_free(p);
+}
+
+/* code(element, NAME): NAME is a URI or a value-set system's name (E0391). */
+static void test_code_system_name(void **state)
+{
+  (void)state;
+  static const char bad[] =
+    "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+    "fact cpt: string = line.cpt\n"
+    "fhir request.procedures from Claim.item { cpt = code(productOrService, \"procedures\") }\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n";
+  char *msgs;
+  pol_Program *p = ut_compile(bad, &msgs);
+  assert_null(p);
+  assert_non_null(strstr(msgs, "E0391"));
+  assert_non_null(strstr(msgs, "procedures"));
+  free(msgs);
+}
+
 /* A value set name that is not one is E0370. */
 static void test_not_a_value_set(void **state)
 {
@@ -294,6 +374,8 @@ int main(void)
     cmocka_unit_test(test_errors_go_to_the_reference),
     cmocka_unit_test(test_unusual_input_is_refused),
     cmocka_unit_test(test_not_a_value_set),
+    cmocka_unit_test(test_procedure_code),
+    cmocka_unit_test(test_code_system_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

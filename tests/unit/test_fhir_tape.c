@@ -1,0 +1,180 @@
+/*
+ * test_fhir_tape.c -- the Bundle tape scanner (vm/fhir_tape.c) against
+ * the reader's (pol_jread_tape, vm/jread.c): the same status and the same
+ * entries on the edges of the grammar (escapes, UTF-8, numbers, literals,
+ * the NUL jansson ignores, depth, duplicate and many keys, white space),
+ * and on many mutations of a Bundle (bytes changed, cut, doubled).
+ *
+ * Ownership: each test owns its program, reader and scanner.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bundle.h"
+#include "compile.h"
+#include "fhir_tape.h"
+#include "jread.h"
+#include "unit_compile.h"
+
+typedef struct Two {
+  pol_Program *p;
+  pol_JRead *jr;
+  pol_FhirTape *ft;
+} Two;
+
+static void two_new(Two *t)
+{
+  char *msgs;
+  pol_Program *p = ut_compile("policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+                              "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n", &msgs);
+  if (!p) fail_msg("compile failed:\n%s", msgs);
+  free(msgs);
+  t->p = ut_reload(p);
+  t->jr = pol_jread_new(t->p);
+  t->ft = pol_fhir_tape_new();
+  assert_true(t->jr && t->ft);
+}
+
+static void two_free(Two *t)
+{
+  pol_fhir_tape_free(t->ft);
+  pol_jread_free(t->jr);
+  pol_program_free(t->p);
+}
+
+/* Both scanners on text: the same status and entries; the status. */
+static int same(Two *t, const char *text, size_t len)
+{
+  const pol_JTape *a, *b;
+  size_t na = 0, nb = 0;
+  int ra = pol_jread_tape(t->jr, text, len, &a, &na);
+  int rb = pol_fhir_tape(t->ft, text, len, &b, &nb);
+  if (ra != rb) fail_msg("status %d (jread) vs %d (fhir_tape): %.*s", ra, rb, (int)(len > 300 ? 300 : len), text);
+  if (ra == 0) {
+    if (na != nb) fail_msg("%zu vs %zu entries: %.*s", na, nb, (int)(len > 300 ? 300 : len), text);
+    for (size_t i = 0; i < na; i++)
+      if (a[i].off != b[i].off || a[i].aux != b[i].aux)
+        fail_msg("entry %zu: %u/%u vs %u/%u: %.*s", i, a[i].off, a[i].aux, b[i].off, b[i].aux,
+                 (int)(len > 300 ? 300 : len), text);
+  }
+  return ra;
+}
+
+static int same_s(Two *t, const char *text) { return same(t, text, strlen(text)); }
+
+static void test_edges(void **state)
+{
+  (void)state;
+  Two t;
+  two_new(&t);
+  static const char *const ok[] = {
+    "{}", " {} ", "{\"a\":1}", "{\"a\" : [1, 2.5, -0, 1e3, -1.5E-2, true, false, null, \"x\"]}",
+    "{\"a\":{\"b\":{\"c\":[[],{}]}}}", "{\"s\":\"\\u00e9\\n\\\"\\\\\\/\\b\\f\\r\\t\"}",
+    "{\"s\":\"\\ud83d\\ude00\"}", "{\"s\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+    "{\"n\":9223372036854775807,\"m\":-9223372036854775808}",
+    "{\"\":1,\"a\":\"\"}", "{\"abcdefghijklmnopqrstuvwxyz0123456789\":\"abcdefghijklmnopqrstuvwxyz0123456789\"}",
+    "{\"a\":1,\"b\":1,\"ab\":1,\"ba\":1,\"aa\":1,\"bb\":1}", "\t{\r\n\"a\"\n:\n1\n}\n",
+    "{\"r\":1.7976931348623157e308,\"s\":123456789012345678901234567890.5}",
+  };
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+    if (same_s(&t, ok[i]) != 0) fail_msg("refused: %s", ok[i]);
+  /* jansson ignores one NUL byte right after a number or a literal */
+  assert_int_equal(same(&t, "{\"a\":1\0}", 8), 0);
+  assert_int_equal(same(&t, "{\"a\":true\0,\"b\":null\0}", 21), 0);
+  assert_int_equal(same(&t, "{\"a\":1\0\0}", 9), -1);
+  assert_int_equal(same(&t, "{\"a\":\"x\"\0}", 10), -1);
+  static const char *const bad[] = {
+    "", "[]", "1", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1 \"b\":2}", "{\"a\":1}x", "{\"a\":01}",
+    "{\"a\":1.}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u0000\"}",
+    "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\x01\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}",
+    "{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":1,\"a\":2}", "{\"k\\u0041\":1}", "{\"a\":9223372036854775808}",
+    "{\"a\":1e400}", "{\"a\":\"unterminated}", "{\"a\":[1,2}", "{\"a\":{]}", "{'a':1}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_int_equal(same_s(&t, bad[i]), -1);
+  /* depth: 64 levels are read, 65 are not */
+  char deep[200];
+  for (int levels = 63; levels <= 66; levels++) {
+    size_t n = 0;
+    deep[n++] = '{';
+    memcpy(deep + n, "\"a\":", 4), n += 4;
+    for (int k = 1; k < levels; k++) deep[n++] = '[';
+    for (int k = 1; k < levels; k++) deep[n++] = ']';
+    deep[n++] = '}';
+    assert_int_equal(same(&t, deep, n), levels <= 64 ? 0 : -1);
+  }
+  /* 64 keys in an object are read, 65 are not (both scanners) */
+  char many[2000];
+  for (int keys = 63; keys <= 66; keys++) {
+    size_t n = 0;
+    many[n++] = '{';
+    for (int k = 0; k < keys; k++) n += (size_t)snprintf(many + n, sizeof many - n, "%s\"k%d\":%d", k ? "," : "", k, k);
+    many[n++] = '}';
+    assert_int_equal(same(&t, many, n), keys <= 64 ? 0 : -1);
+  }
+  two_free(&t);
+}
+
+static const char BUNDLE[] =
+  "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:c1\",\"resource\":"
+  "{\"resourceType\":\"Claim\",\"id\":\"c\",\"use\":\"preauthorization\",\"created\":\"2025-09-15\","
+  "\"patient\":{\"reference\":\"urn:uuid:p1\"},\"item\":[{\"sequence\":1,\"productOrService\":{\"coding\":"
+  "[{\"system\":\"http://www.ama-assn.org/go/cpt\",\"code\":\"27279\"}],\"text\":\"SIJ fusion \\u2014 \xc3\xa9\"},"
+  "\"quantity\":{\"value\":2.5}}]}},{\"fullUrl\":\"urn:uuid:p1\",\"resource\":{\"resourceType\":\"Patient\","
+  "\"id\":\"p1\",\"gender\":\"female\",\"birthDate\":\"1970-05-01\",\"active\":true,\"deceasedBoolean\":false,"
+  "\"photo\":null}}, {\"resource\": {\"resourceType\": \"Observation\", \"valueQuantity\": {\"value\": -7e-1}}}]}";
+
+/* Bytes changed, the text cut, a part doubled: a few thousand mutations
+   (a fixed generator: the same ones every run). */
+static void test_mutations(void **state)
+{
+  (void)state;
+  Two t;
+  two_new(&t);
+  size_t n = sizeof BUNDLE - 1;
+  char *buf = malloc(2 * n + 8);
+  assert_non_null(buf);
+  assert_int_equal(same(&t, BUNDLE, n), 0);
+  static const char alphabet[] = "{}[]\",:\\ \n0123456789-+.eEtrufalsn\x80\xc3\xa9\xff\x00uU/";
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  int accepted = 0;
+  for (int round = 0; round < 20000; round++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    memcpy(buf, BUNDLE, n);
+    size_t len = n, at = (size_t)(x % n);
+    switch ((x >> 32) % 4) {
+    case 0: buf[at] = alphabet[(x >> 40) % (sizeof alphabet - 1)]; break;
+    case 1: len = at; break;
+    case 2: {   /* a part doubled */
+      size_t k = (size_t)((x >> 40) % 40);
+      if (at + k > n) k = n - at;
+      memmove(buf + at + k, buf + at, n - at);
+      len = n + k;
+      break;
+    }
+    default:   /* two bytes changed */
+      buf[at] = alphabet[(x >> 40) % (sizeof alphabet - 1)];
+      buf[(at * 7 + 3) % n] = alphabet[(x >> 48) % (sizeof alphabet - 1)];
+      break;
+    }
+    accepted += same(&t, buf, len) == 0;
+  }
+  assert_true(accepted > 100);   /* some mutations keep it valid */
+  free(buf);
+  two_free(&t);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_edges),
+    cmocka_unit_test(test_mutations),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

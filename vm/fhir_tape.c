@@ -1,0 +1,395 @@
+/*
+ * fhir_tape.c -- the tape of a Bundle's text (fhir_tape.h).
+ *
+ * The rules are pol_jread_tape's (vm/jread.c), which are pol_case_parse's
+ * (jansson with JSON_REJECT_DUPLICATES): UTF-8 as jansson checks it,
+ * escapes (\u0000 refused, surrogates paired), integers within long long,
+ * reals finite, at most POL_CASE_MAX_DEPTH levels, at most
+ * POL_CASE_MAX_BYTES, a single NUL byte after a number or a literal
+ * ignored; plus pol_jread_tape's own refusals: an escaped key, an object
+ * of more than FT_MAX_KEYS keys.  Only the way of checking differs (see
+ * the header); the helpers below repeat jread.c's, which are static there.
+ */
+#include "fhir_tape.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define FT_MAX_KEYS 64u   /* pol_jread_tape's 4 * LINEAR_KEYS */
+
+typedef struct FKey { uint32_t off, len; } FKey;
+
+typedef struct Level {    /* an open object or array */
+  uint32_t at;            /* its tape entry */
+  uint32_t kbase;         /* an object's first key in keys */
+  uint64_t filter;        /* an object's keys: bits of (length, first, last byte) */
+  int obj;
+} Level;
+
+struct pol_FhirTape {
+  pol_JTape *t;
+  size_t n, cap;
+  FKey *keys;
+  size_t kcap;
+  char *tmp;
+  size_t tcap;
+};
+
+pol_FhirTape *pol_fhir_tape_new(void) { return calloc(1, sizeof(pol_FhirTape)); }
+
+void pol_fhir_tape_free(pol_FhirTape *s)
+{
+  if (!s) return;
+  free(s->t);
+  free(s->keys);
+  free(s->tmp);
+  free(s);
+}
+
+static int grow(void **buf, size_t *cap, size_t need, size_t size)
+{
+  if (need <= *cap) return 0;
+  size_t n = *cap ? *cap : 64;
+  while (n < need) n *= 2;
+  void *b = realloc(*buf, n * size);
+  if (!b) return -1;
+  *buf = b;
+  *cap = n;
+  return 0;
+}
+
+typedef const unsigned char *Ptr;
+
+static inline int is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
+
+static inline Ptr ws(Ptr p, Ptr e)
+{
+  while (p < e && *p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  return p;
+}
+
+static int hexval(unsigned char ch)
+{
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+static int hex4(Ptr p, Ptr e)
+{
+  if (e - p < 4) return -1;
+  int v = 0;
+  for (int i = 0; i < 4; i++) {
+    int h = hexval(p[i]);
+    if (h < 0) return -1;
+    v = v << 4 | h;
+  }
+  return v;
+}
+
+/* jread.c's utf8_len: the length of the UTF-8 sequence at p (p[0] >= 0x80)
+   as jansson takes it, or 0. */
+static size_t utf8_len(Ptr p, Ptr e)
+{
+  unsigned char c = p[0];
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    else if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    else if (c == 0xF4) hi = 0x8F;
+  } else return 0;
+  if ((size_t)(e - p) < n) return 0;
+  if (p[1] < lo || p[1] > hi) return 0;
+  for (size_t i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+  return n;
+}
+
+/* The first byte at or after p that needs a look (quote, backslash, a
+   control byte, a byte >= 0x80), or e. */
+static inline Ptr plain_run(Ptr p, Ptr e)
+{
+#if defined(__SSE2__)
+  const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
+  while (e - p >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    /* signed: bytes >= 0x80 are negative, so below 0x20 too */
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmplt_epi8(x, sp));
+    unsigned mask = (unsigned)_mm_movemask_epi8(m);
+    if (mask) return p + __builtin_ctz(mask);
+    p += 16;
+  }
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  while (e - p >= 8) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t qx = x ^ (ones * '"'), bx = x ^ (ones * '\\');
+    uint64_t m = (((qx - ones) & ~qx) | ((bx - ones) & ~bx) | (x - ones * 0x20) | x) & high;
+    if (m) return p + (__builtin_ctzll(m) >> 3);   /* the lowest flagged byte is exact */
+    p += 8;
+  }
+#endif
+  while (p < e && !(*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x80)) p++;
+  return p;
+}
+
+/* p just past an opening quote: the closing quote, or NULL; *esc: the
+   string had escapes. */
+static Ptr string_end(Ptr p, Ptr e, int *esc)
+{
+  for (;;) {
+    p = plain_run(p, e);
+    if (p >= e) return NULL;
+    unsigned char ch = *p;
+    if (ch == '"') return p;
+    if (ch < 0x20) return NULL;
+    if (ch >= 0x80) {
+      size_t n = utf8_len(p, e);
+      if (!n) return NULL;
+      p += n;
+      continue;
+    }
+    *esc = 1;
+    if (e - p < 2) return NULL;
+    ch = p[1];
+    if (ch == 'u') {
+      int v = hex4(p + 2, e);
+      if (v < 0) return NULL;
+      p += 6;
+      if (v == 0) return NULL;                        /* \u0000: refused */
+      if (v >= 0xDC00 && v <= 0xDFFF) return NULL;    /* a lone low surrogate */
+      if (v >= 0xD800 && v <= 0xDBFF) {
+        if (e - p < 6 || p[0] != '\\' || p[1] != 'u') return NULL;
+        int w = hex4(p + 2, e);
+        if (w < 0xDC00 || w > 0xDFFF) return NULL;
+        p += 6;
+      }
+    } else if (ch == '"' || ch == '\\' || ch == '/' || ch == 'b' || ch == 'f' || ch == 'n' || ch == 'r' ||
+               ch == 't') {
+      p += 2;
+    } else {
+      return NULL;
+    }
+  }
+}
+
+/* jread.c's scan_number: the end of the number at p, or NULL. */
+static Ptr number_end(pol_FhirTape *s, Ptr p, Ptr e)
+{
+  Ptr start = p;
+  int neg = 0, real = 0;
+  if (*p == '-') { neg = 1; p++; }
+  if (p >= e) return NULL;
+  Ptr d0 = p;
+  if (*p == '0') {
+    p++;
+    if (p < e && is_digit(*p)) return NULL;
+  } else if (is_digit(*p)) {
+    while (p < e && is_digit(*p)) p++;
+  } else {
+    return NULL;
+  }
+  size_t ndig = (size_t)(p - d0);
+  int has_exp = 0;
+  if (p < e && *p == '.') {
+    p++;
+    if (p >= e || !is_digit(*p)) return NULL;
+    while (p < e && is_digit(*p)) p++;
+    real = 1;
+  }
+  if (p < e && (*p == 'e' || *p == 'E')) {
+    p++;
+    if (p < e && (*p == '+' || *p == '-')) p++;
+    if (p >= e || !is_digit(*p)) return NULL;
+    while (p < e && is_digit(*p)) p++;
+    real = has_exp = 1;
+  }
+  if (!real) {
+    if (ndig < 19) return p;
+    if (ndig > 19) return NULL;
+    return memcmp(d0, neg ? "9223372036854775808" : "9223372036854775807", 19) > 0 ? NULL : p;
+  }
+  if (!has_exp && ndig < 300) return p;   /* below 1e300: finite */
+  size_t n = (size_t)(p - start);
+  if (grow((void **)&s->tmp, &s->tcap, n + 1, 1)) return NULL;
+  memcpy(s->tmp, start, n);
+  s->tmp[n] = '\0';
+  double x = strtod(s->tmp, NULL);
+  return isinf(x) ? NULL : p;
+}
+
+#if defined(__SSE2__)
+/* string_end, with the common case inline: a plain string that ends within
+   its first 16 bytes (q, bs, sp: the quote, backslash and space bytes). */
+#define STRING_END(p, e, esc, q, bs, sp)                                                          \
+  ((e) - (p) >= 16 ? fast_end((p), (e), (esc), (q), (bs), (sp)) : string_end((p), (e), (esc)))
+static inline Ptr fast_end(Ptr p, Ptr e, int *esc, __m128i q, __m128i bs, __m128i sp)
+{
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmplt_epi8(x, sp));
+  unsigned mask = (unsigned)_mm_movemask_epi8(m);
+  if (mask) {
+    Ptr c = p + __builtin_ctz(mask);
+    if (*c == '"') return c;
+    return string_end(c, e, esc);
+  }
+  return string_end(p + 16, e, esc);
+}
+#else
+#define STRING_END(p, e, esc, q, bs, sp) string_end((p), (e), (esc))
+#endif
+
+/* Is key k (len bytes) already a key of the object whose keys are
+   keys[kbase..nk)?  Asked only when the filter says it may be. */
+static int dup_key(const FKey *keys, size_t kbase, size_t nk, const unsigned char *b, Ptr k, uint32_t len)
+{
+  for (size_t i = kbase; i < nk; i++)
+    if (keys[i].len == len && memcmp(b + keys[i].off, k, len) == 0) return 1;
+  return 0;
+}
+
+static inline uint64_t key_bit(Ptr k, uint32_t len)
+{
+  /* len 0: k[0] and k[-1] are the quotes, still in the text */
+  uint32_t h = len * 31u + k[0] * 7u + k[(int32_t)len - 1];
+  return 1ull << (h & 63);
+}
+
+/* A literal at p (true, false, null: w of n bytes): its end, or NULL. */
+static inline Ptr lit_end(Ptr p, Ptr e, const char *w, size_t n)
+{
+  if ((size_t)(e - p) < n || memcmp(p, w, n) != 0) return NULL;
+  return p + n;
+}
+
+int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape **tape, size_t *n)
+{
+  if (len == 0 || len > POL_CASE_MAX_BYTES || len >= POL_JTAPE_ESC) return -1;
+  /* room for every entry and key at once: each entry takes at least 2
+     bytes of the text (a value and its separator or closing bracket, or
+     the root's braces), each key at least 4 ("": and its value) */
+  if (grow((void **)&s->t, &s->cap, len / 2 + 2, sizeof *s->t) ||
+      grow((void **)&s->keys, &s->kcap, len / 4 + 2, sizeof *s->keys))
+    return -1;
+  const unsigned char *b = (const unsigned char *)text;
+  Ptr p = b, e = b + len;
+  pol_JTape *t = s->t;
+  FKey *keys = s->keys;
+  size_t nt = 0, nk = 0;
+  Level lv[POL_CASE_MAX_DEPTH + 1];
+  int d = 0;   /* open containers */
+#if defined(__SSE2__)
+  const __m128i cq = _mm_set1_epi8('"'), cbs = _mm_set1_epi8('\\'), csp = _mm_set1_epi8(0x20);
+#endif
+  p = ws(p, e);
+  if (p >= e || *p != '{') return -1;
+
+value:   /* p at a value (ws skipped) */
+  if (p >= e) return -1;
+  switch (*p) {
+  case '{':
+  case '[': {
+    if (d + 1 > POL_CASE_MAX_DEPTH) return -1;
+    int obj = *p == '{';
+    lv[d] = (Level){(uint32_t)nt, (uint32_t)nk, 0, obj};
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
+    d++;
+    p++;
+    if (p < e && *p <= ' ') p = ws(p, e);
+    if (p < e && *p == (obj ? '}' : ']')) {
+      p++;
+      goto close;
+    }
+    if (obj) goto key;
+    goto value;
+  }
+  case '"': {
+    int esc = 0;
+    Ptr q = STRING_END(p + 1, e, &esc, cq, cbs, csp);
+    if (!q) return -1;
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | (esc ? POL_JTAPE_ESC : 0)};
+    p = q + 1;
+    goto after;
+  }
+  case 't':
+  case 'f':
+  case 'n': {
+    Ptr q = *p == 't' ? lit_end(p, e, "true", 4) : *p == 'f' ? lit_end(p, e, "false", 5) : lit_end(p, e, "null", 4);
+    if (!q) return -1;
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
+    p = q;
+    if (p < e && *p == '\0') p++;   /* jansson ignores one NUL after a literal */
+    goto after;
+  }
+  default: {
+    if (*p != '-' && !is_digit(*p)) return -1;
+    Ptr q = number_end(s, p, e);
+    if (!q) return -1;
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
+    p = q;
+    if (p < e && *p == '\0') p++;   /* and after a number */
+    goto after;
+  }
+  }
+
+key: {   /* p at an object's key (ws skipped) */
+    Level *o = &lv[d - 1];
+    if (p >= e || *p != '"') return -1;
+    int esc = 0;
+    Ptr k = p + 1, q = STRING_END(k, e, &esc, cq, cbs, csp);
+    if (!q || esc) return -1;   /* an escaped key: the reference path */
+    uint32_t klen = (uint32_t)(q - k);
+    if (nk - o->kbase >= FT_MAX_KEYS) return -1;
+    uint64_t bit = key_bit(k, klen);
+    if ((o->filter & bit) && dup_key(keys, o->kbase, nk, b, k, klen)) return -1;
+    o->filter |= bit;
+    keys[nk++] = (FKey){(uint32_t)(k - b), klen};
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
+    p = q + 1;
+    if (p < e && *p != ':') p = ws(p, e);
+    if (p >= e || *p != ':') return -1;
+    p++;
+    if (p < e && *p <= ' ') p = ws(p, e);
+    goto value;
+  }
+
+after:   /* just past a value inside a container */
+  if (p < e && *p <= ' ') p = ws(p, e);
+  if (p >= e) return -1;
+  if (*p == ',') {
+    p++;
+    if (p < e && *p <= ' ') p = ws(p, e);
+    if (lv[d - 1].obj) goto key;
+    goto value;
+  }
+  if (*p != (lv[d - 1].obj ? '}' : ']')) return -1;
+  p++;
+
+close:   /* the container lv[d - 1] has just ended */
+  d--;
+  t[lv[d].at].aux = (uint32_t)nt;
+  nk = lv[d].kbase;
+  if (d > 0) goto after;
+  p = ws(p, e);
+  if (p != e) return -1;
+  s->n = nt;
+  *tape = t;
+  *n = nt;
+  return 0;
+}
