@@ -15,6 +15,10 @@
 #   make install   PREFIX=/usr/local DESTDIR=  (binaries, libpolvm and its
 #                  header and polvm.pc, stdlib, man pages; LIBDIR, INCLUDEDIR)
 #
+#   SHARED_DEPS=1  link polvm's jansson, libsodium, nettle and libffi as
+#                  shared libraries (static by default: docs/security.md,
+#                  "Linking")
+#
 # Out-of-tree build into $(B)/.  Missing Debian packages are installed by
 # tools/deps.sh when run as root, or named.
 
