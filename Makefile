@@ -15,6 +15,10 @@
 #   make install   PREFIX=/usr/local DESTDIR=  (binaries, libpolvm and its
 #                  header and polvm.pc, stdlib, man pages; LIBDIR, INCLUDEDIR)
 #
+#   SHARED_DEPS=1  link polvm's jansson, libsodium, nettle and libffi as
+#                  shared libraries (static by default: docs/security.md,
+#                  "Linking")
+#
 # Out-of-tree build into $(B)/.  Missing Debian packages are installed by
 # tools/deps.sh when run as root, or named.
 
@@ -112,8 +116,23 @@ POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c c
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(POLVM): $(POLVM_SRC:%.c=$(B)/%.o) $(B)/cli/lazylib.o $(B)/libpolvm.a
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+# polvm links jansson, libsodium, nettle and libffi statically: loading
+# and relocating them cost a quarter of a millisecond at every start
+# (docs/performance.md, "Start-up"; the security side in docs/security.md,
+# "Linking").  Their archives are prerequisites, so that `make` relinks
+# polvm after a Debian update of one of them; SHARED_DEPS=1 links them
+# as shared libraries instead.
+DEP_NAMES = jansson sodium nettle ffi
+ifdef SHARED_DEPS
+POLVM_LIBS = $(LDLIBS)
+DEP_ARCHIVES =
+else
+POLVM_LIBS = -Wl,-Bstatic $(DEP_NAMES:%=-l%) -Wl,-Bdynamic -ldl -lm -lpthread
+DEP_ARCHIVES := $(wildcard $(foreach l,$(DEP_NAMES),$(shell $(CC) -print-file-name=lib$(l).a)))
+endif
+
+$(POLVM): $(POLVM_SRC:%.c=$(B)/%.o) $(B)/cli/lazylib.o $(B)/libpolvm.a $(DEP_ARCHIVES)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(filter-out $(DEP_ARCHIVES),$^) $(POLVM_LIBS)
 
 $(B)/cli/lazylib.o: ALL_CFLAGS += -DLAZY_MHD_SONAME='"$(LAZY_MHD_SONAME)"' -DLAZY_SQLITE_SONAME='"$(LAZY_SQLITE_SONAME)"'
 

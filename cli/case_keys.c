@@ -55,6 +55,8 @@ static const char *skip_ws(const char *s, const char *e)
 /* s at '"': just past the closing quote, or NULL. */
 static const char *skip_string(const char *s, const char *e)
 {
+  const char *q = memchr(s + 1, '"', (size_t)(e - s - 1));   /* no backslash before it: the end */
+  if (q && !memchr(s + 1, '\\', (size_t)(q - s - 1))) return q + 1;
   for (s++; s < e; s++) {
     if (*s == '\\') s++;
     else if (*s == '"') return s + 1;
@@ -69,7 +71,9 @@ static const char *skip_value(const char *s, const char *e)
   if (s >= e) return NULL;
   if (*s == '"') return skip_string(s, e);
   if (*s != '{' && *s != '[') {
-    while (s < e && !strchr(",}] \t\r\n", *s)) s++;
+    while (s < e && *s != ',' && *s != '}' && *s != ']' && *s != ' ' && *s != '\t' && *s != '\r' &&
+           *s != '\n' && *s != '\0')   /* strchr(",}] \t\r\n", *s): its NUL too */
+      s++;
     return s;
   }
   char close = *s == '{' ? '}' : ']';
@@ -170,19 +174,21 @@ static void names_free(Names *ns)
   free(ns->s);
 }
 
+/* The case-format keys of a level, beside the bundle's names. */
+static const char *const root_keys[] = {"case_id", "request"};
+/* "id": the request's identifier, shown by the notice (docs/notice.md);
+   "priority": the due-by time of polvm serve (docs/case-extensions.md) */
+static const char *const request_keys[] = {"date", "service_date", "plan", "procedures", "review", "id", "priority"};
+/* the member's identifiers the notice shows (docs/case-extensions.md) */
+static const char *const patient_keys[] = {"name", "member_id"};
+static const char *const line_keys[] = {"line", "cpt", "prior_determination"};
+
 /* The keys known at a level. */
 static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
 {
-  static const char *const root[] = {"case_id", "request"};
-  /* "id": the request's identifier, shown by the notice (docs/notice.md);
-     "priority": the due-by time of polvm serve (docs/case-extensions.md) */
-  static const char *const request[] = {"date", "service_date", "plan", "procedures", "review", "id", "priority"};
-  /* the member's identifiers the notice shows (docs/case-extensions.md) */
-  static const char *const patient[] = {"name", "member_id"};
-  static const char *const line[] = {"line", "cpt", "prior_determination"};
   switch (lv->kind) {
   case LV_REQUEST:
-    for (size_t i = 0; i < sizeof request / sizeof request[0]; i++) names_add(ns, request[i], strlen(request[i]));
+    for (size_t i = 0; i < sizeof request_keys / sizeof request_keys[0]; i++) names_add(ns, request_keys[i], strlen(request_keys[i]));
     return;
   case LV_REC:
     for (uint32_t i = 0; i < p->rec[lv->rec].nfields; i++) {
@@ -194,11 +200,11 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
     break;
   }
   if (lv->scope == POL_SCOPE_CASE && strcmp(lv->prefix, "patient.") == 0)
-    for (size_t i = 0; i < sizeof patient / sizeof patient[0]; i++) names_add(ns, patient[i], strlen(patient[i]));
+    for (size_t i = 0; i < sizeof patient_keys / sizeof patient_keys[0]; i++) names_add(ns, patient_keys[i], strlen(patient_keys[i]));
   if (!*lv->prefix) {
-    const char *const *fixed = lv->scope == POL_SCOPE_CASE ? root : line;
-    size_t nfixed = lv->scope == POL_SCOPE_CASE ? sizeof root / sizeof root[0]
-                                                : sizeof line / sizeof line[0];
+    const char *const *fixed = lv->scope == POL_SCOPE_CASE ? root_keys : line_keys;
+    size_t nfixed = lv->scope == POL_SCOPE_CASE ? sizeof root_keys / sizeof root_keys[0]
+                                                : sizeof line_keys / sizeof line_keys[0];
     for (size_t i = 0; i < nfixed; i++) names_add(ns, fixed[i], strlen(fixed[i]));
   }
   size_t plen = strlen(lv->prefix);
@@ -207,6 +213,43 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
     if (p->facts[f].scope != lv->scope || strncmp(path, lv->prefix, plen) != 0) continue;
     names_add(ns, path + plen, strcspn(path + plen, "."));
   }
+}
+
+/* Whether known_keys(p, lv) would list k, without building the list (a
+   walk asks this of every key, and builds the list only for a key that
+   is not known: the suggestions). */
+static int in_list(const char *const *list, size_t n, const char *k)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(list[i], k) == 0) return 1;
+  return 0;
+}
+
+static int key_known(const pol_Program *p, const Level *lv, const char *k)
+{
+  switch (lv->kind) {
+  case LV_REQUEST: return in_list(request_keys, sizeof request_keys / sizeof request_keys[0], k);
+  case LV_REC:
+    for (uint32_t i = 0; i < p->rec[lv->rec].nfields; i++)
+      if (strcmp(p->str[p->rec[lv->rec].fields[i].name], k) == 0) return 1;
+    return 0;
+  case LV_PATHS:
+    break;
+  }
+  if (lv->scope == POL_SCOPE_CASE && strcmp(lv->prefix, "patient.") == 0 &&
+      in_list(patient_keys, sizeof patient_keys / sizeof patient_keys[0], k))
+    return 1;
+  if (!*lv->prefix && (lv->scope == POL_SCOPE_CASE ? in_list(root_keys, sizeof root_keys / sizeof root_keys[0], k)
+                                                   : in_list(line_keys, sizeof line_keys / sizeof line_keys[0], k)))
+    return 1;
+  size_t plen = strlen(lv->prefix), klen = strlen(k);
+  for (uint32_t f = 0; f < p->nfacts; f++) {
+    const char *path = p->str[p->facts[f].path];
+    if (p->facts[f].scope != lv->scope || strncmp(path, lv->prefix, plen) != 0) continue;
+    if (strncmp(path + plen, k, klen) == 0 && (path[plen + klen] == '\0' || path[plen + klen] == '.'))
+      return 1;
+  }
+  return 0;
 }
 
 /* ---- the values walked: a jansson document, or the text itself ---------
@@ -371,8 +414,8 @@ static void descend(Walk *w, const char *k, const Val *v, const Level *lv, char 
 static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth)
 {
   if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return;
-  Names known = {0};
-  known_keys(w->p, lv, &known);
+  Names known = {0};   /* known_keys, built at the first key not known */
+  int listed = 0;
   Iter members;
   const char *k;
   char kbuf[KEY_PATH_MAX];
@@ -380,16 +423,19 @@ static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen
   iter_init(&members, j);
   while (obj_next(&members, kbuf, sizeof kbuf, &k, &vv)) {
     if (!k) continue;   /* a text key of KEY_PATH_MAX bytes or more: its path would not fit */
-    int is_known = 0;
-    for (size_t i = 0; i < known.n && !is_known; i++) is_known = strcmp(known.s[i], k) == 0;
-    int n = snprintf(path + plen, KEY_PATH_MAX - plen, "%s%s", plen ? "." : "", k);
-    if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
+    int is_known = key_known(w->p, lv, k);
+    size_t klen = strlen(k), n = (plen ? 1 : 0) + klen;   /* "%s%s", plen ? "." : "", k */
+    if (n >= KEY_PATH_MAX - plen) continue;
+    if (plen) path[plen] = '.';
+    memcpy(path + plen + (plen ? 1 : 0), k, klen + 1);
     w->steps[w->nsteps++] = (Step){k, 0};
     if (is_known) {
-      descend(w, k, v, lv, path, plen + (size_t)n, depth);
+      descend(w, k, v, lv, path, plen + n, depth);
       w->nsteps--;
       continue;
     }
+    if (!listed) known_keys(w->p, lv, &known);
+    listed = 1;
     pol_Suggest s;
     pol_suggest_init(&s, k);
     for (size_t i = 0; i < known.n; i++) pol_suggest_consider(&s, known.s[i]);

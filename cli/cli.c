@@ -4,12 +4,14 @@
  * lines, output and signals, sets of criterion ids.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -23,10 +25,14 @@
 
 typedef cli_Loaded Loaded;
 
+static int read_from(FILE *f, size_t limit, uint8_t **out, size_t *len, char *err,
+                     size_t errlen);
+
 /* Reads a whole file ("-": stdin) into *out (malloc'd, owned by the
    caller), keeping at most limit + 1 bytes: *len > limit says the file is
    larger than limit, without reading the rest.  0 on success; -1 with
    errno's reason in err. */
+
 static int read_limited(const char *path, size_t limit, uint8_t **out, size_t *len,
                         char *err, size_t errlen)
 {
@@ -34,12 +40,61 @@ static int read_limited(const char *path, size_t limit, uint8_t **out, size_t *l
   *out = NULL;
   *len = 0;
   if (!f) { snprintf(err, errlen, "%s", strerror(errno)); return -1; }
+  return read_from(f, limit, out, len, err, errlen);
+}
+
+/* read_limited's reading of f (closed here, unless it is stdin) */
+static int read_from(FILE *f, size_t limit, uint8_t **out, size_t *len, char *err,
+                     size_t errlen)
+{
   char *b;
   int e = pol_read_stream(f, limit, &b, len);
   if (f != stdin) fclose(f);
   if (e) { snprintf(err, errlen, "%s", strerror(e)); return -1; }
   *out = (uint8_t *)b;
   return 0;
+}
+
+/* read_limited, faster for a regular file: one allocation of its size and
+   one read (no stdio, no buffer grown and copied on the way:
+   docs/performance.md, "Start-up"); anything else (stdin, a pipe, a file
+   over the limit or that changes size meanwhile) is read as read_limited
+   reads it, from the same open file, with the same results and messages.
+   Not mmap for a bundle: the bytes hashed must stay the bytes parsed,
+   whoever rewrites the file meanwhile (and a file truncated under a
+   mapping is SIGBUS). */
+static int read_whole(const char *path, size_t limit, uint8_t **out, size_t *len, char *err,
+                      size_t errlen)
+{
+  if (strcmp(path, "-") == 0) return read_limited(path, limit, out, len, err, errlen);
+  *out = NULL;
+  *len = 0;
+  int fd = open(path, O_RDONLY);   /* what fopen(path, "rb") does */
+  if (fd < 0) { snprintf(err, errlen, "%s", strerror(errno)); return -1; }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      (uintmax_t)st.st_size <= limit) {
+    size_t n = (size_t)st.st_size, got = 0;
+    uint8_t *b = malloc(n + 1);
+    ssize_t r = 1;
+    while (b && got < n + 1 && (r = read(fd, b + got, n + 1 - got)) > 0) got += (size_t)r;
+    if (b && r == 0 && got == n) {   /* all of it, and then the end */
+      close(fd);
+      b[n] = '\0';
+      *out = b;
+      *len = n;
+      return 0;
+    }
+    free(b);
+    lseek(fd, 0, SEEK_SET);   /* a regular file: from the start again */
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s", strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return read_from(f, limit, out, len, err, errlen);
 }
 
 json_t *cli_parse_case(const char *text, size_t len, pol_CaseError *ce)
@@ -82,7 +137,7 @@ int cli_read_case_bytes(const char *path, char **text, size_t *len, char *err, s
   uint8_t *b = NULL;
   *text = NULL;
   *len = 0;
-  if (read_limited(path, POL_CASE_MAX_BYTES, &b, len, why, sizeof why) != 0) {
+  if (read_whole(path, POL_CASE_MAX_BYTES, &b, len, why, sizeof why) != 0) {
     snprintf(err, errlen, "%s: C0004 cannot read the case: %s", path, why);
     return -1;
   }
@@ -154,12 +209,12 @@ int cli_load_bundle_ex(const char *path, Loaded *L, int keep_bad, int bind)
     }
     path = defpath;
   }
-  if (read_limited(path, POL_READ_NO_LIMIT, &buf, &len, err, sizeof err) != 0) {
+  if (read_whole(path, POL_READ_NO_LIMIT, &buf, &len, err, sizeof err) != 0) {
     fprintf(stderr, "polvm: %s: B0002 cannot read the bundle: %s\n", path, err);
     return EXIT_BUNDLE;
   }
-  int rc = pol_bundle_load_ex(buf, len, trust, keep_bad, &L->p, err, sizeof err);
-  free(buf);
+  /* buf is the program's from here: its strings stay in it */
+  int rc = pol_bundle_load_owned(buf, len, trust, keep_bad, &L->p, err, sizeof err);
   if (rc == 0 && L->p->sig == POL_SIG_BAD) {
     snprintf(err, sizeof err, "bad signature: bundle altered after signing");
     rc = -1;

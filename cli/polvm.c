@@ -33,7 +33,6 @@
  * opts.c (opts.h).
  */
 #include <getopt.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,12 +126,12 @@ static int help_main(int argc, char **argv)
   return cmd->main(2, args);
 }
 
+/* libsodium is initialised where it is used (its CPU probe costs a
+   start 30 us on these VMs: docs/performance.md, "Start-up"): the
+   loader before it checks a signature, polvm serve before its random
+   tokens, vm/ffi.c before it hashes a library. */
 static int polvm_main(int argc, char **argv)
 {
-  if (sodium_init() < 0) {
-    fputs("polvm: cannot initialise libsodium\n", stderr);
-    return EXIT_INTERNAL;
-  }
   /* global options, before the command; then argv[optind] is the command */
   const char *trust_path = NULL;
   int allowed = 0, opt;

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,10 @@ int polvm_serve_main(int argc, char **argv)
   long long port = SERVE_DEFAULT_PORT, threads = SERVE_DEFAULT_THREADS, max_body = SERVE_DEFAULT_MAX_BODY;
   long long max_conn = SERVE_DEFAULT_CONNECTIONS, timeout = SERVE_DEFAULT_TIMEOUT;
   int log_cases = 0, opt;
+  if (sodium_init() < 0) {   /* before randombytes_buf (cli/polvm.c) */
+    fputs("polvm: cannot initialise libsodium\n", stderr);
+    return EXIT_INTERNAL;
+  }
   cli_getopt_reset();
   while ((opt = cli_getopt("polvm serve", argc, argv, ":hj:", serve_options)) != -1) {
     long long *num = NULL, lo = 0, hi = 0;

@@ -70,6 +70,15 @@ int pol_bundle_load(const uint8_t *buf, size_t len, pol_Program **out,
 int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int keep_bad,
                        pol_Program **out, char *err, size_t errlen);
 
+/* pol_bundle_load_ex on a buffer handed over: buf (malloc'd, len bytes)
+   belongs to the loader from the call on, whatever the outcome: on
+   success the program keeps it and its strings point into it (they are
+   terminated in place, so buf's bytes change); on failure it is freed.
+   Saves the copy and the allocation of every string (polvm's start-up,
+   docs/performance.md); the same checks, results and messages. */
+int pol_bundle_load_owned(uint8_t *buf, size_t len, const uint8_t *trust, int keep_bad,
+                          pol_Program **out, char *err, size_t errlen);
+
 /* Appends a SIGN section to an unsigned bundle as pol_bundle_write made it:
    the Ed25519 signature by sk (POL_SECKEY_LEN bytes, libsodium's layout,
    borrowed) over its content hash, and sk's public key.  *buf is

@@ -8,7 +8,8 @@
  * that hash is checked (against a trusted key, if given) before the
  * content is parsed.
  *
- * Ownership: buf is borrowed; on success *out is owned by the caller
+ * Ownership: buf is borrowed (pol_bundle_load_owned: handed over, and its
+ * strings terminated in place); on success *out is owned by the caller
  * (pol_program_free).  pol_read_file's buffer is owned by the caller (free).
  */
 #include "bundle.h"
@@ -40,6 +41,8 @@ typedef struct {
   char *err;
   size_t errlen;
   int failed;
+  int own;            /* the bytes are the program's (pol_bundle_load_owned):
+                         rd_strs terminates the strings in place */
 } Cur;
 
 
@@ -107,29 +110,54 @@ static void *cur_alloc(Cur *c, uint32_t n, size_t size)
   return q;
 }
 
-/* Reads "u32 n, n x u32" into *arr; *n is set only once *arr exists. */
+static uint32_t le32(const uint8_t *h)
+{
+  return (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+}
+
+/* Reads "u32 n, n x u32" into *arr; *n is set only once *arr exists.
+   rd_count checked that the words are there: one take, and on a
+   little-endian machine one copy (the CODE section is most of them). */
 static void rd_u32s(Cur *c, uint32_t *n, uint32_t **arr, const char *item)
 {
   uint32_t cnt = rd_count(c, 4, item);
   uint32_t *a = cur_alloc(c, cnt, sizeof *a);
-  if (c->failed) return;
+  const uint8_t *q = c->failed ? NULL : take(c, (size_t)cnt * 4);
+  if (c->failed) { free(a); return; }
   *arr = a;
   *n = cnt;
-  for (uint32_t i = 0; i < cnt; i++) a[i] = rd_u32(c);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (cnt) memcpy(a, q, (size_t)cnt * 4);
+#else
+  for (uint32_t i = 0; i < cnt; i++) a[i] = le32(q + 4 * (size_t)i);
+#endif
 }
 
 /* ---- sections ---------------------------------------------------------- */
 
+/* The strings share one block, p->strbuf: the program's own bytes when
+   c->own (each string moved 4 bytes down over its length word and
+   NUL-terminated there: no copy, no allocation), else one allocation
+   holding them all.  Either way no malloc per string (docs/performance.md,
+   "Start-up"). */
 static void rd_strs(Cur *c, pol_Program *p)
 {
   uint32_t n = rd_count(c, 4, "strings");
   char **str = cur_alloc(c, n, sizeof *str);
   uint32_t *slen = cur_alloc(c, n, sizeof *slen);
-  if (c->failed) { free(str); free(slen); return; }
+  /* each string takes 4 + len bytes here and len + 1 there: the section's
+     bytes are room enough, whatever the lengths say (a string that claims
+     the others' length words too) */
+  char *block = c->failed || c->own || n == 0 ? NULL : malloc(c->left);
+  if (!c->failed && !c->own && n && !block) cfail(c, "out of memory");
+  if (c->failed) { free(str); free(slen); free(block); return; }
   p->str = str;
   p->slen = slen;
   p->nstr = n;
+  if (!c->own) p->strbuf = block;   /* else it is the bundle's bytes, set by load() */
+  char *to = block;
   for (uint32_t i = 0; i < n && !c->failed; i++) {
+    const uint8_t *at = c->p;   /* the length word, then the bytes */
     uint32_t len = rd_u32(c);
     const uint8_t *s = take(c, len);
     if (!s) return;
@@ -139,10 +167,12 @@ static void rd_strs(Cur *c, pol_Program *p)
       else cfail(c, "string %u is not valid UTF-8 (byte %zu)", i, bad);
       return;
     }
-    if (!(str[i] = malloc((size_t)len + 1))) { cfail(c, "out of memory"); return; }
-    memcpy(str[i], s, len);
-    str[i][len] = '\0';
+    if (c->own) to = (char *)(uintptr_t)at;   /* the caller's buffer, handed over: writable */
+    memmove(to, s, len);
+    to[len] = '\0';
+    str[i] = to;
     slen[i] = len;
+    if (!c->own) to += (size_t)len + 1;
   }
 }
 
@@ -551,10 +581,6 @@ static void tag_name(uint32_t tag, char out[12])
   out[4] = '\0';
 }
 
-static uint32_t le32(const uint8_t *h)
-{
-  return (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-}
 
 /* Where the content ends: at the SIGN section if the file ends with one,
    else at the end of the file.  Follows the section headers from the
@@ -576,7 +602,8 @@ static size_t content_end(const uint8_t *buf, size_t len)
 }
 
 /* Parses the sections in buf[HEADER_LEN .. len), len being content_end. */
-static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err, size_t errlen)
+static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, int own, char *err,
+                       size_t errlen)
 {
   uint32_t seen = 0;
   size_t at = HEADER_LEN, else_at = 0, else_len = 0, note_at = 0, note_len = 0;
@@ -629,7 +656,7 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
       at += slen;
       continue;
     }
-    Cur c = {buf + at, slen, name, err, errlen, 0};
+    Cur c = {buf + at, slen, name, err, errlen, 0, own};
     sections[s].read(&c, p);
     if (!c.failed && c.left)
       cfail(&c, "%zu unexpected bytes at the end of the section", c.left);
@@ -649,7 +676,7 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
   }
   for (uint32_t i = 0; i < p->nbranches; i++) p->branches[i].when = POL_NOSTR;
   if (seen & 1u << ELSE_SECTION) {
-    Cur c = {buf + else_at, else_len, "ELSE", err, errlen, 0};
+    Cur c = {buf + else_at, else_len, "ELSE", err, errlen, 0, 0};
     rd_else(&c, p);
     if (!c.failed && c.left)
       cfail(&c, "%zu unexpected bytes at the end of the section", c.left);
@@ -659,7 +686,7 @@ static int rd_sections(pol_Program *p, const uint8_t *buf, size_t len, char *err
   for (uint32_t i = 0; i < p->ncrit; i++) p->crit[i].english = POL_NOSTR;
   p->denials = POL_DENIALS_FINAL;
   if (seen & 1u << SEC_NOTE) {
-    Cur c = {buf + note_at, note_len, "NOTE", err, errlen, 0};
+    Cur c = {buf + note_at, note_len, "NOTE", err, errlen, 0, 0};
     rd_note(&c, p);
     if (!c.failed && c.left)
       cfail(&c, "%zu unexpected bytes at the end of the section", c.left);
@@ -687,8 +714,36 @@ int pol_bundle_load(const uint8_t *buf, size_t len, pol_Program **out,
   return pol_bundle_load_ex(buf, len, NULL, 0, out, err, errlen);
 }
 
+static int load(const uint8_t *buf, size_t len, uint8_t *own, const uint8_t *trust, int keep_bad,
+                pol_Program **out, char *err, size_t errlen);
+static int load_bytes(const uint8_t *buf, size_t len, uint8_t **own, const uint8_t *trust,
+                      int keep_bad, pol_Program **out, char *err, size_t errlen);
+
 int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int keep_bad,
                        pol_Program **out, char *err, size_t errlen)
+{
+  return load(buf, len, NULL, trust, keep_bad, out, err, errlen);
+}
+
+int pol_bundle_load_owned(uint8_t *buf, size_t len, const uint8_t *trust, int keep_bad,
+                          pol_Program **out, char *err, size_t errlen)
+{
+  return load(buf, len, buf, trust, keep_bad, out, err, errlen);
+}
+
+/* pol_bundle_load_ex; own: buf itself, handed over (freed here on
+   failure, else owned by the program as its strbuf), or NULL: borrowed. */
+static int load(const uint8_t *buf, size_t len, uint8_t *own, const uint8_t *trust, int keep_bad,
+                pol_Program **out, char *err, size_t errlen)
+{
+  int rc = load_bytes(buf, len, &own, trust, keep_bad, out, err, errlen);
+  free(own);   /* NULL once a program took it */
+  return rc;
+}
+
+/* *own: NULL, or buf itself, set to NULL once the program owns it. */
+static int load_bytes(const uint8_t *buf, size_t len, uint8_t **own, const uint8_t *trust,
+                      int keep_bad, pol_Program **out, char *err, size_t errlen)
 {
   static const uint8_t magic[8] = {0x89, 'P', 'O', 'L', '\r', '\n', 0x1a, '\n'};
   *out = NULL;
@@ -727,10 +782,6 @@ int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int
     pol_errf(err, errlen, "unknown bundle flags 0x%08x", flags);
     return -1;
   }
-  if (sodium_init() < 0) {
-    pol_errf(err, errlen, "libsodium failed to initialise");
-    return -1;
-  }
   size_t end = content_end(buf, len);
   uint8_t hash[32];
   pol_sha256(hash, buf + HEADER_LEN, end - HEADER_LEN);
@@ -743,6 +794,10 @@ int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int
      key, nothing unauthenticated is parsed at all. */
   int is_signed = end < len, valid = 0;
   const uint8_t *signer = is_signed ? buf + end + 8 : NULL;
+  if (is_signed && sodium_init() < 0) {   /* only here: its CPU probe is not free */
+    pol_errf(err, errlen, "libsodium failed to initialise");
+    return -1;
+  }
   if (is_signed)
     valid = crypto_sign_verify_detached(signer + POL_PUBKEY_LEN, hash, sizeof hash, signer) == 0;
   if (trust && check_trust(trust, is_signed, valid, signer, err, errlen) != 0) return -1;
@@ -753,7 +808,10 @@ int pol_bundle_load_ex(const uint8_t *buf, size_t len, const uint8_t *trust, int
 
   pol_Program *p = calloc(1, sizeof *p);
   if (!p) { pol_errf(err, errlen, "out of memory"); return -1; }
-  if (rd_sections(p, buf, end, err, errlen) != 0) { pol_program_free(p); return -1; }
+  int owned = *own != NULL;
+  p->strbuf = (char *)*own;   /* freed with p from here on */
+  *own = NULL;
+  if (rd_sections(p, buf, end, owned, err, errlen) != 0) { pol_program_free(p); return -1; }
   if (is_signed) {
     p->sig = valid ? POL_SIG_VALID : POL_SIG_BAD;
     memcpy(p->signer, signer, POL_PUBKEY_LEN);

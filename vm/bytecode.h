@@ -431,6 +431,9 @@ typedef struct pol_Program {
   uint32_t nstr;
   char **str;
   uint32_t *slen;
+  char *strbuf;            /* owned, or NULL: each str[i] is its own allocation;
+                              else they all point into strbuf (the loader's
+                              one block: vm/bundle_load.c rd_strs) */
   /* constants */
   uint32_t nk;
   pol_Value *k;

@@ -43,7 +43,8 @@ void pol_program_free(pol_Program *p)
 {
   if (!p) return;
   pol_frags_free(p);
-  if (p->str)
+  if (p->strbuf) free(p->strbuf);   /* the strings are in it */
+  else if (p->str)
     for (uint32_t i = 0; i < p->nstr; i++) free(p->str[i]);
   if (p->rec)
     for (uint32_t i = 0; i < p->nrec; i++) free(p->rec[i].fields);

@@ -100,5 +100,29 @@ printf '{"case_id": "stdin-1"}' | "$POLVM" trace --bundle "$BUNDLE" - > "$T/fast
 printf '{"case_id": "stdin-1"}' | POLVM_CASE_READER=jansson "$POLVM" trace --bundle "$BUNDLE" - > "$T/ref.out" 2>&1
 cmp -s "$T/fast.out" "$T/ref.out" && ok || ko "trace -: differs from the reference reader"
 
+# reading the bundle and the case (cli/cli.c read_whole: a regular file in
+# one read, everything else as before): a FIFO, standard input, a missing
+# file, a directory give what they gave
+$POLVM trace --bundle "$BUNDLE" "$CASE" > "$T/want" 2>&1
+mkfifo "$T/fifo"
+cat "$BUNDLE" > "$T/fifo" &
+$POLVM trace --bundle "$T/fifo" "$CASE" > "$T/got" 2>&1; wait
+cmp -s "$T/want" "$T/got" && ok || ko "bundle from a FIFO: $(head -3 "$T/got")"
+cat "$CASE" > "$T/fifo" &
+$POLVM trace --bundle "$BUNDLE" "$T/fifo" 2>&1 | sed "s|$T/fifo|$CASE|" > "$T/got"; wait
+cmp -s "$T/want" "$T/got" && ok || ko "case from a FIFO: $(head -3 "$T/got")"
+$POLVM trace --bundle - "$CASE" < "$BUNDLE" > "$T/got" 2>&1
+cmp -s "$T/want" "$T/got" && ok || ko "bundle from stdin: $(head -3 "$T/got")"
+expect_rc 4 $POLVM trace --bundle "$T/no-such.polb" "$CASE"
+grep -qx "polvm: $T/no-such.polb: B0002 cannot read the bundle: No such file or directory" "$T/e" && ok ||
+  ko "missing bundle: $(cat "$T/e")"
+expect_rc 4 $POLVM trace --bundle "$T" "$CASE"
+grep -qx "polvm: $T: B0002 cannot read the bundle: Is a directory" "$T/e" && ok || ko "directory bundle: $(cat "$T/e")"
+expect_rc 3 $POLVM trace --bundle "$BUNDLE" "$T"
+grep -qx "polvm: $T: C0004 cannot read the case: Is a directory" "$T/e" && ok || ko "directory case: $(cat "$T/e")"
+: > "$T/empty.polb"
+expect_rc 4 $POLVM trace --bundle "$T/empty.polb" "$CASE"
+grep -qx "polvm: $T/empty.polb: B0001 bundle refused: truncated bundle: 0 bytes, the header needs 48" "$T/e" && ok || ko "empty bundle: $(cat "$T/e")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

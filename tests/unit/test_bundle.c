@@ -280,12 +280,22 @@ static void expect_good(pol_Program *p)
 }
 
 /* Loads whatever buf holds; must not crash or leak either way. */
+static void assert_same_strings(const pol_Program *a, const pol_Program *b);
+
 static void load_any(const uint8_t *buf, size_t len)
 {
-  char err[256] = "";
-  pol_Program *q = NULL;
+  char err[256] = "", err2[256] = "";
+  pol_Program *q = NULL, *q2 = NULL;
+  /* the buffer handed over (polvm's way): the same outcome, the same
+     reason, the same strings, though they now live in the buffer */
+  uint8_t *own = malloc(len ? len : 1);
+  assert_non_null(own);
+  if (len) memcpy(own, buf, len);
+  int rc2 = pol_bundle_load_owned(own, len, NULL, 0, &q2, err2, sizeof err2);
   if (pol_bundle_load(buf, len, &q, err, sizeof err) == 0) {
     assert_non_null(q);
+    assert_int_equal(rc2, 0);
+    assert_same_strings(q, q2);
     FILE *f = fopen("/dev/null", "w");   /* a verified program disassembles */
     assert_non_null(f);
     pol_disasm(q, f);
@@ -294,10 +304,23 @@ static void load_any(const uint8_t *buf, size_t len)
   } else {
     assert_null(q);
     assert_true(err[0] != '\0');
+    assert_int_equal(rc2, -1);
+    assert_null(q2);
+    assert_string_equal(err, err2);
   }
+  pol_program_free(q2);
 }
 
 /* ---- round trip ------------------------------------------------------ */
+
+static void assert_same_strings(const pol_Program *a, const pol_Program *b)
+{
+  assert_int_equal(a->nstr, b->nstr);
+  for (uint32_t i = 0; i < a->nstr; i++) {
+    assert_int_equal(a->slen[i], b->slen[i]);
+    assert_memory_equal(a->str[i], b->str[i], (size_t)a->slen[i] + 1);
+  }
+}
 
 static void assert_same_program(const pol_Program *a, const pol_Program *b)
 {
