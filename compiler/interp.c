@@ -1041,6 +1041,7 @@ static Val eval_gap(const Env *e, const pol_Node *n)
 {
   Val w = eval(e, n->a), l = eval(e, n->b);
   if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
+  if (w.d1 > w.d2) return whole(0, 0);   /* an empty window has no gap: no item is looked at */
   uint32_t len = list_len(l);
   int32_t *sure = malloc(((size_t)len + 2) * sizeof *sure);
   int32_t *all = malloc(((size_t)len + 2) * sizeof *all);
@@ -1057,24 +1058,21 @@ static Val eval_gap(const Env *e, const pol_Node *n)
     if (p == T) sure[ns++] = k.d1;
     all[na++] = k.d1;
   }
-  Val r = whole(0, 0);
-  if (w.d1 <= w.d2) {
-    sure[ns++] = w.d1;
-    sure[ns++] = w.d2;
-    all[na++] = w.d1;
-    all[na++] = w.d2;
-    int64_t most = widest(sure, ns), least = widest(all, na);
-    if (unplaced) {
-      int64_t lo = 0, hi = least;   /* the least m that fits, by bisection */
-      while (lo < hi) {
-        int64_t m = (lo + hi) / 2;
-        if (fits(all, na, m, unplaced)) hi = m;
-        else lo = m + 1;
-      }
-      least = lo;
+  sure[ns++] = w.d1;
+  sure[ns++] = w.d2;
+  all[na++] = w.d1;
+  all[na++] = w.d2;
+  int64_t most = widest(sure, ns), least = widest(all, na);
+  if (unplaced) {
+    int64_t lo = 0, hi = least;   /* the least m that fits, by bisection */
+    while (lo < hi) {
+      int64_t m = (lo + hi) / 2;
+      if (fits(all, na, m, unplaced)) hi = m;
+      else lo = m + 1;
     }
-    r = whole(least, most);
+    least = lo;
   }
+  Val r = whole(least, most);
   free(sure);
   free(all);
   return r;

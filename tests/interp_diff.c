@@ -59,6 +59,23 @@ static void show(Stats *st, unsigned long lineno, const char *case_id, const pol
          (int)li->number, li->cpt ? li->cpt : "-", what);
 }
 
+/* The evaluator's first number out of range as the VM words it
+   (vm/exec.c overflow_message): "request line 1, criterion D.2 of DEC:
+   number out of range: 90000000000 * 2 is not within ...". */
+static void overflow_text(const pol_Program *p, const pol_LineInfo *li, const pol_InterpResult *r,
+                          char *out, size_t n)
+{
+  char a[POL_DEC_BUFSIZE], b[POL_DEC_BUFSIZE], what[64], where[320] = "";
+  pol_dec_format(r->ovf_a, a);
+  pol_dec_format(r->ovf_b, b);
+  if (r->ovf_op < 0) snprintf(what, sizeof what, "floor(%s)", a);
+  else snprintf(what, sizeof what, "%s %c %s", a, "+-*/"[r->ovf_op - O_ADD], b);
+  if (r->ovf_crit && r->policy >= 0)
+    snprintf(where, sizeof where, ", criterion %s of %s", r->ovf_crit, p->str[p->pol[r->policy].id]);
+  snprintf(out, n, "request line %ld%s: number out of range: %s is not within " POL_DEC_RANGE_TEXT,
+           (long)li->number, where, what);
+}
+
 /* One criterion status of the VM against the evaluator's; where says
    where (the line, an item).  1 if they agree. */
 static int same_status(Stats *st, const pol_Program *p, uint32_t ci, uint8_t vs, uint8_t is,
@@ -272,7 +289,10 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
     exit(2);
   }
   if (r.overflow) {
-    show(st, lineno, case_id, li, "the evaluator found a number out of range, the vm judged the line");
+    char ovf[400];
+    overflow_text(p, li, &r, ovf, sizeof ovf);
+    snprintf(what, sizeof what, "the evaluator stopped (%s), the vm judged the line", ovf);
+    show(st, lineno, case_id, li, what);
     pol_interp_result_free(&r);
     return 0;
   }
@@ -418,23 +438,6 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
   }
   pol_interp_result_free(&r);
   return ok;
-}
-
-/* The evaluator's first number out of range as the VM words it
-   (vm/exec.c overflow_message): "request line 1, criterion D.2 of DEC:
-   number out of range: 90000000000 * 2 is not within ...". */
-static void overflow_text(const pol_Program *p, const pol_LineInfo *li, const pol_InterpResult *r,
-                          char *out, size_t n)
-{
-  char a[POL_DEC_BUFSIZE], b[POL_DEC_BUFSIZE], what[64], where[320] = "";
-  pol_dec_format(r->ovf_a, a);
-  pol_dec_format(r->ovf_b, b);
-  if (r->ovf_op < 0) snprintf(what, sizeof what, "floor(%s)", a);
-  else snprintf(what, sizeof what, "%s %c %s", a, "+-*/"[r->ovf_op - O_ADD], b);
-  if (r->ovf_crit && r->policy >= 0)
-    snprintf(where, sizeof where, ", criterion %s of %s", r->ovf_crit, p->str[p->pol[r->policy].id]);
-  snprintf(out, n, "request line %ld%s: number out of range: %s is not within " POL_DEC_RANGE_TEXT,
-           (long)li->number, where, what);
 }
 
 static pol_Program *compile(pol_Compiler *c, char **files, int nfiles, char **dirs, int ndirs)

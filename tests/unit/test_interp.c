@@ -211,6 +211,17 @@ static void test_list_operations(void **state)
   check("", "(latest x.v of x in L where x.ok by (x.v * 10)) > 0", L2("1", BIG), STOPS);
   check("", "(latest x.v of x in L where x.ok by (x.v * 10)) > 0",
         "\"L\": [{\"v\": 1, \"ok\": true}, {\"v\": " BIG ", \"ok\": false}]", PS_MET);
+  /* a window operation: no item over an unknown window, nor for `longest
+     gap` over an empty one; a coverage of an empty window looks at each */
+#define GAP(from) "(longest gap in [" from ", 2025-03-01] of x.d of x in L where x.v * 10 > 0) >= 0"
+#define COV(from) "(days of [" from ", 2025-03-01] covered by x in L where x.v * 10 > 0 from x.d to x.d) >= 0"
+  check("", GAP("2025-04-01"), L2(BIG, "1"), PS_MET);
+  check("", GAP("2025-01-01"), L2(BIG, "1"), STOPS);
+  check("fact rdx: date = rdx\n", GAP("rdx"), L2(BIG, "1"), PS_UNKNOWN);
+  check("", COV("2025-04-01"), L2(BIG, "1"), STOPS);
+  check("fact rdx: date = rdx\n", COV("rdx"), L2(BIG, "1"), PS_UNKNOWN);
+#undef GAP
+#undef COV
 }
 
 static void test_min_max_compared(void **state)
