@@ -186,11 +186,18 @@ static pol_Value arith(pol_VM *vm, pol_Op op, const pol_Value *a0, const pol_Val
     int64_t months = (int64_t)s * b->u.r.lo, days = (int64_t)s * b->u.r.hi;
     if (months < -1200000 || months > 1200000 || days < -100000000 || days > 100000000)
       return pol_unk();
+    if (vm->dm_ok && vm->dm_date == (int32_t)a->aux && vm->dm_months == months && vm->dm_days == days)
+      return vm->dm_ok == 1 ? pol_date(vm->dm_res) : pol_unk();
     int64_t d = (int64_t)pol_add_months((int32_t)a->aux, (int32_t)months) + days;
     /* every date value stays within 0001..9999 (the case loader and the
        verifier see to the others), so the date arithmetic cannot overflow */
-    if (d < pol_days_from_civil(1, 1, 1) || d > pol_days_from_civil(9999, 12, 31)) return pol_unk();
-    return pol_date((int32_t)d);
+    int in = d >= POL_DAY_FIRST && d <= POL_DAY_LAST;
+    vm->dm_ok = in ? 1 : 2;   /* 2: the result is outside 0001..9999, unknown */
+    vm->dm_date = (int32_t)a->aux;
+    vm->dm_months = months;
+    vm->dm_days = days;
+    vm->dm_res = in ? (int32_t)d : 0;
+    return in ? pol_date((int32_t)d) : pol_unk();
   }
   if (a->tag == PV_DATE && b->tag == PV_DATE && op == OP_SUB)   /* dates of 0001..9999 */
     return pol_num_int((int32_t)a->aux - (int32_t)b->aux);
@@ -396,10 +403,26 @@ static int cmp_ival(const void *a, const void *b)
   return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+/* Sorts iv[0..n) by lo: by insertion while short (most coverages see a
+   few intervals, where qsort's set-up is most of the work), else qsort.
+   The measures below depend only on the intervals, not on the order of
+   those with the same lo. */
+#define SORT_INSERTION_MAX 16
+static void sort_ivals(pol_Ival *iv, uint32_t n)
+{
+  if (n > SORT_INSERTION_MAX) { qsort(iv, n, sizeof *iv, cmp_ival); return; }
+  for (uint32_t i = 1; i < n; i++) {
+    pol_Ival x = iv[i];
+    uint32_t j = i;
+    for (; j > 0 && iv[j - 1].lo > x.lo; j--) iv[j] = iv[j - 1];
+    iv[j] = x;
+  }
+}
+
 /* Days of the union of iv[0..n) (clipped to a window; sorted here). */
 static int64_t union_days(pol_Ival *iv, uint32_t n)
 {
-  if (n > 1) qsort(iv, n, sizeof *iv, cmp_ival);
+  sort_ivals(iv, n);
   int64_t days = 0;
   int32_t cur_lo = 0, cur_hi = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -419,7 +442,7 @@ static int64_t union_days(pol_Ival *iv, uint32_t n)
    (sorted here): intervals that meet or touch make one stretch. */
 static int64_t longest_run(pol_Ival *iv, uint32_t n)
 {
-  if (n > 1) qsort(iv, n, sizeof *iv, cmp_ival);
+  sort_ivals(iv, n);
   int64_t best = 0;
   int32_t cur_lo = 0, cur_hi = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -457,6 +480,8 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     vm->ivals = iv;
     vm->capivals = base + cap;
   }
+  /* the blocks, read once rather than per item */
+  uint32_t bbody = pol_extra_at(x, 'b'), bstart = pol_extra_at(x, 's'), bend = pol_extra_at(x, 'e');
   int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
   uint32_t n = 0, nmaybe = 0;
   int unbounded = 0;   /* an item that may count has an unknown start or end */
@@ -465,15 +490,15 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     if (charge(vm, ITEM_COST) != 0) break;
     vm->visits++;
     R[item] = l->items[i];
-    pol_Value b = run(vm, pol_extra_at(x, 'b'));
+    pol_Value b = run(vm, bbody);
     if (vm->out_of_budget) break;
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
-    pol_Value s = run(vm, pol_extra_at(x, 's'));
+    pol_Value s = run(vm, bstart);
     if (vm->out_of_budget) break;
     R[item] = l->items[i];
-    pol_Value e = run(vm, pol_extra_at(x, 'e'));
+    pol_Value e = run(vm, bend);
     if (vm->out_of_budget) break;
     if (s.tag != PV_DATE || e.tag != PV_DATE) { unbounded = 1; continue; }
     int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;

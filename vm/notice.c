@@ -421,8 +421,13 @@ static void line_out(N *n, const pol_Case *c, const json_t *root, const pol_Line
   int modified = lr->det == PD_APPROVE && authorization_of(n, lr);
   tag(n, "<section class=\"service\">");
   pol_buf_printf(n->b, n->html ? "<h3>Service %d: " : "\nService %d: ", li->number);
-  words(n, "CPT/HCPCS ");
-  esc(n, li->cpt ? li->cpt : "(none)");
+  if (li->cpt || (!li->rxnorm && !li->ndc)) {
+    words(n, "CPT/HCPCS ");
+    esc(n, li->cpt ? li->cpt : "(none)");
+  } else {
+    words(n, li->rxnorm ? "Drug RxNorm " : "Drug NDC ");
+    esc(n, li->rxnorm ? li->rxnorm : li->ndc);
+  }
   const char *desc = proc ? jstr(proc, "description", NULL) : NULL;
   if (desc) {
     words(n, " \xe2\x80\x94 ");

@@ -260,7 +260,9 @@ static void value_json(pol_Buf *b, const pol_Program *p, const pol_Value *v)
     break;
   }
   case PV_SET: pol_buf_puts(b, "\"(set)\""); break;
-  default: pol_buf_puts(b, "null"); break;
+  case PV_UNK: case PV_DUR: case PV_REC:   /* never evidence of their own */
+    pol_buf_puts(b, "null");
+    break;
   }
   (void)p;
 }
@@ -289,8 +291,10 @@ static int same_value(const pol_Value *a, const pol_Value *b)
   case PV_NUM: return a->u.d == b->u.d;
   case PV_UNK: return 1;
   case PV_LIST: case PV_REC: return a->u.p == b->u.p;
-  default: return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  case PV_BOOL: case PV_RANGE: case PV_DATE: case PV_DUR: case PV_WIN: case PV_SET:
+    return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
   }
+  return 0;
 }
 
 /* The truth of the operand whose evidence is e, in its group (word). */
@@ -919,6 +923,18 @@ static void review_json(pol_Buf *b, const pol_LineInfo *li, pol_Det det, const c
 }
 
 /* "Independent review of the prior determination DENY: Denial UPHELD" */
+/* "  CPT 27279", or a pharmacy line's drug code ("  RxNorm 1551291",
+   "  NDC 00169-4060-12") when it has no CPT; "  CPT (none)" without either. */
+static void line_code_text(pol_Buf *b, const pol_LineInfo *li)
+{
+  const char *label = "  CPT ", *code = li->cpt;
+  if (!code && li->rxnorm) label = "  RxNorm ", code = li->rxnorm;
+  else if (!code && li->ndc) label = "  NDC ", code = li->ndc;
+  pol_buf_puts(b, label);
+  if (code) pol_buf_text_str(b, code);
+  else pol_buf_puts(b, "(none)");
+}
+
 static void review_text(pol_Buf *b, const pol_LineInfo *li, pol_Det det)
 {
   if (!li->prior) return;
@@ -1659,9 +1675,7 @@ void pol_trace_text(pol_Buf *b, const pol_VM *vm, const pol_Case *c, const pol_L
     upper(det, sizeof det, pol_det_name(lr->det));
     pol_buf_lit(b, "\n== Line ");
     pol_buf_int(b, li->number);
-    pol_buf_lit(b, "  CPT ");
-    if (li->cpt) pol_buf_text_str(b, li->cpt);
-    else pol_buf_puts(b, "(none)");
+    line_code_text(b, li);
     line_text(b, "  ->  ", det, " ==");
     review_text(b, li, lr->det);
     if (lr->recommended >= 0) {

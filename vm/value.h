@@ -92,6 +92,10 @@ static inline int pol_known(const pol_Value *v)
 
 /* Civil dates <-> day numbers (proleptic Gregorian). */
 int32_t pol_days_from_civil(int y, int m, int d);
+/* The day numbers of 0001-01-01 and 9999-12-31, the range of every date
+   value (pol_days_from_civil of each; tests/unit/test_exec.c checks). */
+#define POL_DAY_FIRST (-719162)
+#define POL_DAY_LAST 2932896
 void pol_civil_from_days(int32_t z, int *y, int *m, int *d);
 /* Parses exactly "YYYY-MM-DD" of a real calendar date; 0 on success. */
 int pol_parse_date(const char *s, int32_t *out);

@@ -105,6 +105,13 @@ struct pol_VM {
   pol_Value *keys;
   uint8_t *keysure;
   uint32_t capkeys, nkeys;    /* nkeys: top of the COUNTD stack */
+  /* the last date +- duration (exec.c, arith): a quantifier body computes
+     the same `request_date - 12 months` for every item; calendar-month
+     arithmetic is the dearest step of an evaluation, so it is done once
+     per distinct (date, months, days).  dm_ok 0: none yet */
+  int dm_ok;
+  int32_t dm_date, dm_res;
+  int64_t dm_months, dm_days;
   pol_Ival *ivals;
   uint32_t capivals, nivals;  /* nivals: top of the COVER stack */
   /* SETLIST: every constant set as a list of its strings, built on first

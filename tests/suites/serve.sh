@@ -271,7 +271,7 @@ has "$T/logged" '"resourceType":"Patient"'
 cp "$S/b2.polb" "$S/new.polb" && mv "$S/new.polb" "$S/cur.polb"
 kill -HUP $PID
 i=0
-while [ $i -lt 200 ]; do
+while [ $i -lt 600 ]; do
   curl -s -H "$AUTH" "$URL/v1/status" | grep -q "$SHA2" && break
   sleep 0.05; i=$((i + 1))
 done

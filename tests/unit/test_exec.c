@@ -637,6 +637,70 @@ static void test_coverage(void **state)
          "\"th\": [{\"kind\": \"x\", \"start\": \"2025-01-01\", \"end\": \"2025-01-31\"}]", T);
 }
 
+/* Intervals in reverse order, more than the insertion sort takes (exec.c,
+   SORT_INSERTION_MAX) and fewer, disjoint and overlapping: the days and
+   the longest run do not depend on the order the items come in. */
+static void test_coverage_order(void **state)
+{
+  (void)state;
+  char ths[4096], expr[512], facts[4200];
+  for (int n = 2; n <= 40; n += 7) {
+    for (int overlap = 0; overlap <= 1; overlap++) {
+      /* item k: days [2k, 2k + overlap] after 2025-01-01 (k = n-1 .. 0);
+         overlapping ones make one run of 2n days */
+      size_t m = 0;
+      int32_t d0 = pol_days_from_civil(2025, 1, 1);
+      for (int k = n - 1; k >= 0; k--) {
+        char s[POL_DATE_BUFSIZE], e[POL_DATE_BUFSIZE];
+        pol_format_date(d0 + 2 * k, s);
+        pol_format_date(d0 + 2 * k + overlap, e);
+        m += (size_t)snprintf(ths + m, sizeof ths - m, "%s{\"start\": \"%s\", \"end\": \"%s\"}",
+                              m ? "," : "", s, e);
+      }
+      snprintf(facts, sizeof facts, "\"th\": [%s]", ths);
+      snprintf(expr, sizeof expr, "(days of [2025-01-01, 2025-12-31] covered by th from start to end) == %d",
+               overlap ? 2 * n : n);
+      expect(expr, facts, T);
+      snprintf(expr, sizeof expr, "(longest run of [2025-01-01, 2025-12-31] covered by th from start to end) == %d",
+               overlap ? 2 * n : 1);
+      expect(expr, facts, T);
+    }
+  }
+}
+
+/* The VM keeps the last date +- duration (exec.c, arith): each result must
+   be the one of its own date, months and days, within one evaluation and
+   from one case to the next, and a result outside 0001..9999 stays
+   unknown when asked again. */
+static void test_date_arith_memo(void **state)
+{
+  (void)state;
+  expect("d - 1 month == 2025-02-28 and e - 1 month == 2025-01-28 and d - 1 month == 2025-02-28 and "
+         "d - 2 months == 2025-01-31 and d + 1 month == 2025-04-30 and d - 1 day == 2025-03-30 and "
+         "d - 31 days == 2025-02-28 and e - 1 month == 2025-01-28",
+         "\"d\": \"2025-03-31\", \"e\": \"2025-02-28\"", T);
+  expect("d - 1 month == 2025-02-28", "\"d\": \"0001-01-15\"", U);
+  expect("not known(d - 1 month) and not known(d - 1 month) and e - 1 month == 2025-01-28",
+         "\"d\": \"0001-01-15\", \"e\": \"2025-02-28\"", T);
+  expect("known(d - 1 month)", "\"d\": \"0001-01-15\"", F);
+  expect("d + 1 day == 9999-12-31 and not known(e + 1 day) and d + 1 day == 9999-12-31",
+         "\"d\": \"9999-12-30\", \"e\": \"9999-12-31\"", T);
+  /* one VM, three cases: each one's dates are its own */
+  Ex x;
+  ex_compile(&x, PRE "\nbranch \"B\" \"b\" when true {\n"
+                 "  criterion \"C\" \"c\" { d - 1 month == 2025-02-28 }\n}\n");
+  static const struct { const char *d; pol_Tri want; } dc[] = {
+    {"2025-03-28", POL_TRUE}, {"2025-03-01", POL_FALSE}, {"2025-03-31", POL_TRUE}, {"0001-01-15", POL_UNKNOWN}};
+  for (size_t i = 0; i < sizeof dc / sizeof dc[0]; i++) {
+    char facts[64];
+    snprintf(facts, sizeof facts, "\"d\": \"%s\"", dc[i].d);
+    ex_case(&x, facts);
+    pol_Value v = ex_run(&x, "C");
+    assert_int_equal(pol_truth(&v), dc[i].want);
+  }
+  ex_free(&x);
+}
+
 /* ---- evidence ------------------------------------------------------------ */
 
 static void test_evidence_values(void **state)
@@ -2206,6 +2270,8 @@ int main(void)
     cmocka_unit_test(test_count_ranges),
     cmocka_unit_test(test_count_distinct),
     cmocka_unit_test(test_coverage),
+    cmocka_unit_test(test_coverage_order),
+    cmocka_unit_test(test_date_arith_memo),
     cmocka_unit_test(test_evidence_values),
     cmocka_unit_test(test_extern_calls),
     cmocka_unit_test(test_for_each_items),
