@@ -12,14 +12,23 @@
  * pol_add_months, the calendar rule of the language, and the decimal
  * operations of vm/decimal.h, its number rule (rounding, range).
  *
+ * It evaluates in the order docs/language.md ("Evaluation order and
+ * errors") gives: left to right, `and`, `or`, `??`, `if`, `exists`, `no`,
+ * `every` and `first` stopping once their result is decided, the parts of
+ * a list operation's item only where its `where` is not false, a let's
+ * arguments before its body (not one its body never names).  That
+ * decides whether a number out of range stops the case, and which one is
+ * named first.
+ *
  * Where the documentation is silent it takes the reading that follows from
  * "a range is a number known only to lie in [lo, hi]": arithmetic on
  * ranges is interval arithmetic (division by a range that may be 0 is
  * unknown), and a range used as a `count distinct` key is an unknown key.
  *
  * Ownership: values borrow from the AST and the case.  The only
- * allocations are scratch arrays (a coverage's intervals, the arguments of
- * a let with more than 8 parameters), freed before the function returns,
+ * allocations are scratch arrays (a coverage's intervals, the truths and
+ * keys of a `latest`, the arguments of a let with more than 8 parameters),
+ * freed before the function returns,
  * and the lists sides() and periods() make, owned by the judgement's
  * Scratch and freed when it ends.
  */
@@ -158,7 +167,9 @@ typedef struct Env {
   int nargs;
   const Items *items;
   Val each;                 /* the item of the enclosing `for each` */
-  int *overflow;            /* set when a result leaves the range of numbers */
+  pol_InterpResult *res;    /* its overflow fields: set when a result
+                               leaves the range of numbers */
+  const char *crit;         /* the leaf criterion being judged, or NULL */
   Scratch *scratch;         /* owns the lists the judgement makes */
 } Env;
 
@@ -300,9 +311,18 @@ static Val widened(Wide lo, Wide hi, Wide d)
   return whole((int64_t)l, (int64_t)h);
 }
 
-static Val overflowed(const Env *e)
+/* A result of op on a and b (floor: op -1, a) beyond the range: the case
+   is not judged; the first is kept for the message. */
+static Val overflowed(const Env *e, int op, pol_Dec a, pol_Dec b)
 {
-  *e->overflow = 1;
+  pol_InterpResult *r = e->res;
+  if (!r->overflow) {
+    r->overflow = 1;
+    r->ovf_op = op;
+    r->ovf_a = a;
+    r->ovf_b = b;
+    r->ovf_crit = e->crit;
+  }
   return unk();
 }
 
@@ -324,7 +344,7 @@ static Val num_arith(const Env *e, int op, Val a, Val b)
       st = pol_dec_div(a.lo, b.lo, &r);
       break;
     }
-    return st == POL_DEC_OK ? num(r) : overflowed(e);
+    return st == POL_DEC_OK ? num(r) : overflowed(e, op, a.lo, b.lo);
   }
   switch (op) {
   case O_ADD: return widened((Wide)a.lo + b.lo, (Wide)a.hi + b.hi, POL_DEC_SCALE);
@@ -389,6 +409,25 @@ static Val arith(const Env *e, int op, Val a, Val b)
 
 static Val eval(const Env *e, const pol_Node *n);
 
+/* Does the tree n name parameter k of the let whose body it is (a nested
+   call's arguments are part of the tree; the bodies of the lets it calls
+   are not)? */
+static int mentions_param(const pol_Node *n, int k)
+{
+  if (!n) return 0;
+  if (n->kind == N_NAME && n->res == R_PARAM && n->index == k) return 1;
+  const pol_Node *kids[] = {n->a, n->b, n->c, n->d, n->e};
+  for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++)
+    if (mentions_param(kids[i], k)) return 1;
+  for (const pol_Node *a = n->args; a; a = a->next)
+    if (mentions_param(a, k)) return 1;
+  return 0;
+}
+
+/* A call of a let: its arguments left to right, each one whose parameter
+   the body mentions (another cannot change the result and is not
+   evaluated), then the body (docs/language.md, "Evaluation order and
+   errors"). */
 static Val eval_let(const Env *e, const pol_Node *let, const pol_Node *args)
 {
   Val small[8], *argv = small;
@@ -396,9 +435,10 @@ static Val eval_let(const Env *e, const pol_Node *let, const pol_Node *args)
   for (const pol_Node *a = args; a; a = a->next) na++;
   if (na > 8 && !(argv = malloc((size_t)na * sizeof *argv))) return unk();
   na = 0;
-  for (const pol_Node *a = args; a; a = a->next) argv[na++] = eval(e, a);
+  for (const pol_Node *a = args; a; a = a->next, na++)
+    argv[na] = mentions_param(let->a, na) ? eval(e, a) : unk();
   /* a let's body sees its parameters and the declarations, nothing else */
-  Env inner = {e->p, e->slots, argv, na, NULL, unk(), e->overflow, e->scratch};
+  Env inner = {e->p, e->slots, argv, na, NULL, unk(), e->res, e->crit, e->scratch};
   Val v = eval(&inner, let->a);
   if (argv != small) free(argv);
   return v;
@@ -553,7 +593,8 @@ static Val eval_call(const Env *e, const pol_Node *n)
   case B_FLOOR: {
     pol_Dec lo, hi;
     if (a.k != V_NUM) return unk();
-    if (pol_dec_floor(a.lo, &lo) != POL_DEC_OK || pol_dec_floor(a.hi, &hi) != POL_DEC_OK) return overflowed(e);
+    if (pol_dec_floor(a.lo, &lo) != POL_DEC_OK) return overflowed(e, -1, a.lo, 0);
+    if (pol_dec_floor(a.hi, &hi) != POL_DEC_OK) return overflowed(e, -1, a.hi, 0);
     return range(lo, hi);
   }
   case B_START_OF: return a.k == V_WIN && !(a.wunk & POL_WIN_LO_UNK) ? date(a.d1) : unk();
@@ -595,8 +636,16 @@ static Val eval_binary(const Env *e, const pol_Node *n)
     Tri t = vset_member(eval(e, n->a), n->b->decl);
     return triv(n->op == O_IN ? t : tri_not(t));
   }
-  if (n->op == O_AND) return triv(tri_and(truth(eval(e, n->a)), truth(eval(e, n->b))));
-  if (n->op == O_OR) return triv(tri_or(truth(eval(e, n->a)), truth(eval(e, n->b))));
+  /* left to right, stopping once the left side decides (docs/language.md,
+     "Evaluation order and errors"): b is not evaluated then */
+  if (n->op == O_AND) {
+    Tri a = truth(eval(e, n->a));
+    return a == F ? boolv(0) : triv(tri_and(a, truth(eval(e, n->b))));
+  }
+  if (n->op == O_OR) {
+    Tri a = truth(eval(e, n->a));
+    return a == T ? boolv(1) : triv(tri_or(a, truth(eval(e, n->b))));
+  }
   if (n->op == O_COALESCE) {
     Val a = eval(e, n->a);
     return known(a) ? a : eval(e, n->b);
@@ -722,7 +771,7 @@ static Val eval_sum(const Env *e, const pol_Node *n, Val l, uint32_t len)
     if (v.k != V_NUM) { unknown = 1; continue; }
     if (p == T && exact(v)) {
       pol_Dec r;
-      if (pol_dec_add(acc, v.lo, &r) != POL_DEC_OK) return overflowed(e);
+      if (pol_dec_add(acc, v.lo, &r) != POL_DEC_OK) return overflowed(e, O_ADD, acc, v.lo);
       acc = r;
     }
     if (p == T) { lo += v.lo; hi += v.hi; }
@@ -749,35 +798,32 @@ static int order_cmp(Val a, Val b)
    M.  Known when some P is true and they all agree on one value. */
 static Val eval_latest(const Env *e, const pol_Node *n, Val l, uint32_t len, int dir)
 {
+  /* first P of each item and, where P is not false, its K, item by item */
+  Tri *p = malloc((len ? len : 1) * sizeof *p);
+  Val *k = malloc((len ? len : 1) * sizeof *k);
+  if (!p || !k) { free(p); free(k); return unk(); }
   int some_true = 0, have_m = 0;
   Val m = unk();
   for (uint32_t i = 0; i < len; i++) {
     Val item = list_item(l, i);
-    Tri p = pred_for(e, n->b, item);
-    if (p != T) continue;
+    p[i] = pred_for(e, n->b, item);
+    k[i] = p[i] == F ? unk() : value_for(e, n->d, item);
+    if (p[i] != T) continue;
     some_true = 1;
-    Val k = value_for(e, n->d, item);
-    if (order_known(k) && (!have_m || dir * order_cmp(k, m) > 0)) { m = k; have_m = 1; }
+    if (order_known(k[i]) && (!have_m || dir * order_cmp(k[i], m) > 0)) { m = k[i]; have_m = 1; }
   }
-  if (!some_true) {
-    /* the keys the VM computes for the items whose P is unknown */
-    for (uint32_t i = 0; i < len; i++)
-      if (pred_for(e, n->b, list_item(l, i)) == U) (void)value_for(e, n->d, list_item(l, i));
-    return unk();
-  }
+  /* then V of the items that may be the one, when some P is true */
   Val r = unk();
   int found = 0, agree = 1;
-  for (uint32_t i = 0; i < len; i++) {
-    Val item = list_item(l, i);
-    Tri p = pred_for(e, n->b, item);
-    if (p == F) continue;
-    Val k = value_for(e, n->d, item);
-    if (have_m && order_known(k) && dir * order_cmp(k, m) < 0) continue;
-    Val v = value_for(e, n->c, item);
+  for (uint32_t i = 0; i < len && some_true; i++) {
+    if (p[i] == F || (have_m && order_known(k[i]) && dir * order_cmp(k[i], m) < 0)) continue;
+    Val v = value_for(e, n->c, list_item(l, i));
     if (!found) { r = v; found = 1; }
     else if (!same_value(r, v)) agree = 0;
   }
-  return found && agree ? r : unk();
+  free(p);
+  free(k);
+  return some_true && found && agree ? r : unk();
 }
 
 /* The strings of a set literal as a list (a quantifier over a set), each
@@ -828,16 +874,16 @@ static Val eval_quant_list(const Env *e, const pol_Node *n, Val l)
   case Q_SUM: return eval_sum(e, n, l, len);
   case Q_LATEST: return eval_latest(e, n, l, len, 1);
   case Q_EARLIEST: return eval_latest(e, n, l, len, -1);
-  case Q_EXISTS: case Q_NO: {
+  case Q_EXISTS: case Q_NO: {   /* the items in order, up to the first true */
     Tri acc = F;
-    for (uint32_t i = 0; i < len; i++) acc = tri_or(acc, pred_for(e, n->b, list_item(l, i)));
+    for (uint32_t i = 0; i < len && acc != T; i++) acc = tri_or(acc, pred_for(e, n->b, list_item(l, i)));
     return triv(n->op == Q_NO ? tri_not(acc) : acc);
   }
   case Q_FIRST:   /* false over [], else P of the first item */
     return len == 0 ? boolv(0) : triv(pred_for(e, n->b, list_item(l, 0)));
-  case Q_EVERY: {
+  case Q_EVERY: {   /* the items in order, up to the first false */
     Tri acc = T;
-    for (uint32_t i = 0; i < len; i++) acc = tri_and(acc, pred_for(e, n->b, list_item(l, i)));
+    for (uint32_t i = 0; i < len && acc != F; i++) acc = tri_and(acc, pred_for(e, n->b, list_item(l, i)));
     return triv(acc);
   }
   case Q_COUNT: {
@@ -995,6 +1041,7 @@ static Val eval_gap(const Env *e, const pol_Node *n)
 {
   Val w = eval(e, n->a), l = eval(e, n->b);
   if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
+  if (w.d1 > w.d2) return whole(0, 0);   /* an empty window has no gap: no item is looked at */
   uint32_t len = list_len(l);
   int32_t *sure = malloc(((size_t)len + 2) * sizeof *sure);
   int32_t *all = malloc(((size_t)len + 2) * sizeof *all);
@@ -1011,24 +1058,21 @@ static Val eval_gap(const Env *e, const pol_Node *n)
     if (p == T) sure[ns++] = k.d1;
     all[na++] = k.d1;
   }
-  Val r = whole(0, 0);
-  if (w.d1 <= w.d2) {
-    sure[ns++] = w.d1;
-    sure[ns++] = w.d2;
-    all[na++] = w.d1;
-    all[na++] = w.d2;
-    int64_t most = widest(sure, ns), least = widest(all, na);
-    if (unplaced) {
-      int64_t lo = 0, hi = least;   /* the least m that fits, by bisection */
-      while (lo < hi) {
-        int64_t m = (lo + hi) / 2;
-        if (fits(all, na, m, unplaced)) hi = m;
-        else lo = m + 1;
-      }
-      least = lo;
+  sure[ns++] = w.d1;
+  sure[ns++] = w.d2;
+  all[na++] = w.d1;
+  all[na++] = w.d2;
+  int64_t most = widest(sure, ns), least = widest(all, na);
+  if (unplaced) {
+    int64_t lo = 0, hi = least;   /* the least m that fits, by bisection */
+    while (lo < hi) {
+      int64_t m = (lo + hi) / 2;
+      if (fits(all, na, m, unplaced)) hi = m;
+      else lo = m + 1;
     }
-    r = whole(least, most);
+    least = lo;
   }
+  Val r = whole(least, most);
   free(sure);
   free(all);
   return r;
@@ -1209,7 +1253,9 @@ static uint8_t judge_at(const Env *e, const Crits *t, int i, uint8_t *status)
   const pol_Node *cl = t->node[i];
   uint8_t st;
   if (cl->op == C_LEAF) {
-    st = status_of(truth(eval(e, cl->a)));
+    Env leaf = *e;
+    leaf.crit = cl->str;   /* named by an overflow's message */
+    st = status_of(truth(eval(&leaf, cl->a)));
   } else {
     int n = 0, met = 0, unknown = 0;
     for (int j = i + 1; j < i + t->size[i]; j += t->size[j], n++) {
@@ -1588,7 +1634,7 @@ static int judge(const pol_Compiler *c, const pol_Program *p, const pol_Case *cs
   for (int i = 0; i < ncrit; i++) r->status[i] = PS_NA;
 
   Scratch scratch = {NULL};
-  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), &r->overflow, &scratch};
+  Env env = {p, pol_case_slots(cs, line), NULL, 0, NULL, unk(), r, NULL, &scratch};
   select_branches(&env, bi, nb, r, (int)p->pol[best].branch0);
   rc = 0;
   if (r->branch < 0) r->det = r->line_det = no_branch_det(u, r->bstate);

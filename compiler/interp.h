@@ -63,6 +63,13 @@ typedef struct pol_InterpResult {
                             (vm/decimal.h): the VM refuses to judge such a
                             case (pol_vm_eval fails, "number out of range");
                             the rest is then meaningless */
+  /* the first such result, in the order of evaluation (docs/language.md,
+     "Evaluation order and errors"): what the VM's message names */
+  int ovf_op;            /* O_ADD .. O_DIV (compiler/ast.h), or -1: floor */
+  pol_Dec ovf_a, ovf_b;  /* its operands (floor: ovf_a) */
+  const char *ovf_crit;  /* the id of the leaf criterion being judged
+                            (borrowed from c), or NULL (a branch condition,
+                            a `for each` list, an authorized value) */
 } pol_InterpResult;
 
 /* Judges line `line` of cs with every construct of the language: routing

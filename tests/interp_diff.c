@@ -43,6 +43,7 @@
 
 typedef struct Stats {
   unsigned long read, loaded, skipped, lines, passed, failed, shown;
+  unsigned long stopped;   /* cases the VM stopped on a number out of range */
   unsigned long det[NDET];
   unsigned long itemlines, items, aspects, auths;
   unsigned long *crit;   /* per program criterion: 4 status counts */
@@ -56,6 +57,23 @@ static void show(Stats *st, unsigned long lineno, const char *case_id, const pol
   if (st->shown++ >= SHOW_MAX) return;
   printf("DISAGREE line %lu case %s request line %d (cpt %s): %s\n", lineno, case_id,
          (int)li->number, li->cpt ? li->cpt : "-", what);
+}
+
+/* The evaluator's first number out of range as the VM words it
+   (vm/exec.c overflow_message): "request line 1, criterion D.2 of DEC:
+   number out of range: 90000000000 * 2 is not within ...". */
+static void overflow_text(const pol_Program *p, const pol_LineInfo *li, const pol_InterpResult *r,
+                          char *out, size_t n)
+{
+  char a[POL_DEC_BUFSIZE], b[POL_DEC_BUFSIZE], what[64], where[320] = "";
+  pol_dec_format(r->ovf_a, a);
+  pol_dec_format(r->ovf_b, b);
+  if (r->ovf_op < 0) snprintf(what, sizeof what, "floor(%s)", a);
+  else snprintf(what, sizeof what, "%s %c %s", a, "+-*/"[r->ovf_op - O_ADD], b);
+  if (r->ovf_crit && r->policy >= 0)
+    snprintf(where, sizeof where, ", criterion %s of %s", r->ovf_crit, p->str[p->pol[r->policy].id]);
+  snprintf(out, n, "request line %ld%s: number out of range: %s is not within " POL_DEC_RANGE_TEXT,
+           (long)li->number, where, what);
 }
 
 /* One criterion status of the VM against the evaluator's; where says
@@ -271,7 +289,10 @@ static int compare_line(const pol_Compiler *c, const pol_Program *p, const pol_C
     exit(2);
   }
   if (r.overflow) {
-    show(st, lineno, case_id, li, "the evaluator found a number out of range, the vm judged the line");
+    char ovf[400];
+    overflow_text(p, li, &r, ovf, sizeof ovf);
+    snprintf(what, sizeof what, "the evaluator stopped (%s), the vm judged the line", ovf);
+    show(st, lineno, case_id, li, what);
     pol_interp_result_free(&r);
     return 0;
   }
@@ -511,19 +532,29 @@ int main(int argc, char **argv)
     st.loaded++;
     const pol_LineResult *lines;
     if (pol_vm_eval(vm, cs, &lines, err, sizeof err) != 0) {
-      /* a number out of range stops the VM: the evaluator must find one */
+      /* a number out of range stops the VM: the evaluator must find the
+         same first one (same line, criterion and operation: the order of
+         evaluation is the language's, docs/language.md "Evaluation order
+         and errors"), and none on an earlier line */
       int agree = 0;
+      char want[512] = "the evaluator finds none";
       if (strstr(err, "number out of range"))
-        for (uint32_t i = 0; i < pol_case_nlines(cs) && !agree; i++) {
+        for (uint32_t i = 0; i < pol_case_nlines(cs); i++) {
           pol_InterpResult r;
-          if (pol_interp_judge(&c, p, cs, i, &r) == 0) agree = r.overflow;
+          int found = pol_interp_judge(&c, p, cs, i, &r) == 0 && r.overflow;
+          if (found) {
+            overflow_text(p, pol_case_line(cs, i), &r, want, sizeof want);
+            agree = strcmp(want, err) == 0;
+          }
           pol_interp_result_free(&r);
+          if (found) break;
         }
+      st.stopped += strstr(err, "number out of range") != NULL;
       if (agree) st.passed += pol_case_nlines(cs);
       else st.failed += pol_case_nlines(cs);
       st.lines += pol_case_nlines(cs);
       if (!agree && st.shown++ < SHOW_MAX)
-        printf("DISAGREE line %lu case %s: vm: %s\n", lineno, pol_case_id(cs), err);
+        printf("DISAGREE line %lu case %s: vm: %s; evaluator: %s\n", lineno, pol_case_id(cs), err, want);
       json_decref(root);
       continue;
     }
@@ -558,6 +589,7 @@ int main(int argc, char **argv)
   printf("request lines: %lu (by the evaluator:", st.lines);
   for (int d = 0; d < NDET; d++) printf(" %s %lu", pol_det_name((pol_Det)d), st.det[d]);
   printf(")\n");
+  printf("out of range: %lu cases stopped\n", st.stopped);
   printf("for each: %lu lines, %lu items; assess: %lu determinations; authorize: %lu fields\n",
          st.itemlines, st.items, st.aspects, st.auths);
   if (st.shown > SHOW_MAX) printf("(%lu more disagreements not shown)\n", st.shown - SHOW_MAX);

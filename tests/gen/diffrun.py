@@ -71,8 +71,9 @@ def main():
     gen = [sys.executable, os.path.join(HERE, "genpol.py")]
     openf = ["--open"] if a.open else []
     passed = failed = 0
-    lines = lines_failed = 0
-    totals = {"bases": 0, "completions": 0, "known": 0, "unknown": 0, "decided": 0, "open": 0}
+    lines = lines_failed = stopped = 0
+    totals = {"bases": 0, "completions": 0, "known": 0, "unknown": 0, "decided": 0, "open": 0,
+              "stopped bases": 0, "stopped completions": 0}
     prim = {}
 
     def rerun(kind, s):
@@ -89,6 +90,9 @@ def main():
             continue
         pols = sorted(os.path.join(d, f) for f in os.listdir(d) if re.match(r"p\d+\.pol$", f))
         r = run([os.path.join(B, "tests", "interp_diff"), "-I", d, os.path.join(d, "cases.ndjson")] + pols)
+        m = re.search(r"^out of range: (\d+) cases stopped$", r.stdout, re.M)
+        if m:
+            stopped += int(m.group(1))
         m = re.search(r"^(\d+) passed, (\d+) failed$", r.stdout, re.M)
         if m:
             lines += int(m.group(1)) + int(m.group(2))
@@ -131,6 +135,10 @@ def main():
             totals["completions"] += int(m.group(2))
             totals["known"] += int(m.group(3))
             totals["open"] += int(m.group(4) or 0)
+        m = re.search(r"^stopped on a number out of range: (\d+) bases left out, (\d+) completions", r.stdout, re.M)
+        if m:
+            totals["stopped bases"] += int(m.group(1))
+            totals["stopped completions"] += int(m.group(2))
         m = re.search(r"^precision: (\d+) unknown statuses, (\d+) decided", r.stdout, re.M)
         if m:
             totals["unknown"] += int(m.group(1))
@@ -150,11 +158,14 @@ def main():
             shutil.rmtree(d)
     if diff_seeds:
         print("differential: %d seeds, %d request lines compared, %d disagreed" % (len(diff_seeds), lines, lines_failed))
+        print("out of range: %d cases stopped alike by both (same line, criterion and operation)" % stopped)
     if comp_seeds:
         u, dd = totals["unknown"], totals["decided"]
         print("completion: %d seeds, %d bases, %d completions, %d known statuses checked%s" % (
             len(comp_seeds), totals["bases"], totals["completions"], totals["known"],
             ", %d violations of known-open classes" % totals["open"] if a.open else ""))
+        print("completion: stopped on a number out of range, left out: %d bases, %d completions" % (
+            totals["stopped bases"], totals["stopped completions"]))
         print("precision: %d unknown statuses, %d decided alike by every completion: %.1f%% of the unknowns"
               " are necessary" % (u, dd, 100.0 * (u - dd) / u if u else 100.0))
         if a.report:

@@ -601,7 +601,14 @@ class Gen:
         if d <= 0 or self.chance(0.3):
             return self.leaf("number", sc)
         k = self.pick(["arith", "arith", "count", "countd", "cover", "coal", "floor", "datediff",
-                       "neg", "call", "sum", "latest", "if", "run", "gap", "minmax", "table"])
+                       "neg", "call", "sum", "latest", "if", "run", "gap", "minmax", "table", "big", "big"])
+        if k == "big":
+            # a product out of range when the case's number is far out
+            # (Cases.num): an error where evaluation reaches it, nothing
+            # where `and`, `or`, `??`, `if` or a quantifier stops before it
+            # (docs/language.md, "Evaluation order and errors")
+            self.prims.add("arithmetic *")
+            return "(%s * 1000000000)" % self.leaf("number", sc)
         if k == "minmax":
             self.prims.add("min/max")
             return self.minmax(d, sc)
@@ -1046,10 +1053,11 @@ class CaseGen:
             del pr["cpt"]
 
     def num(self):
-        if self.r.random() < 0.01:   # far out: ranges and dates past their limits
+        if self.r.random() < 0.05:   # far out: ranges and dates past their limits
             # (numbers stay within +-92233720368.54775807: beyond is a case
-            # error, docs/language.md "Numbers")
-            return self.r.choice([3e9, -3e9, 5e10, -5e10])
+            # error, docs/language.md "Numbers"), and products of
+            # 1000000000 (Gen.e_num "big") out of range
+            return self.r.choice([3e9, -3e9, 5e10, -5e10, 100, -100])
         t = self.r.choice(self.nums)
         return t + self.r.choice([-1, -0.5, 0, 0, 0.5, 1])
 
@@ -1148,7 +1156,9 @@ def unknown_slots(case):
 
 def candidates(t, nums, rd, rng):
     if t == "number":
-        vals = sorted({x + e for x in nums for e in (-1, -0.5, 0, 0.5, 1)})
+        # and one far out: 100 * 1000000000 (Gen.e_num "big") is out of
+        # range, so a completion may stop where its base did not
+        vals = sorted({x + e for x in nums for e in (-1, -0.5, 0, 0.5, 1)} | {100})
         return vals
     if t == "string":
         return STRS + ["e"]
