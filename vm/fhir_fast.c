@@ -708,6 +708,7 @@ static int coded_visit(pol_FhirFast *f, uint32_t j, void *ctx)
     uint32_t sl = 0;
     const char *sys = sv(f, GET(x, "system"), &sl);
     if (f->failed) return -1;
+    if (!sys && GET(x, "code") != NONE) { f->failed = 1; return -1; }   /* note C0155 */
     if (!sys || !pol_fhir_system_is(c->sys, sys, sl) || GET(x, "code") == NONE) continue;
     c->code = GET(x, "code");
     return 1;

@@ -197,6 +197,17 @@ static void note(R *r, const char *code, const char *path, const char *fmt, ...)
   pol_buf_printf(r->notes, "%s %s: %s\n", code, path, msg);
 }
 
+/* Is there a note CODE PATH already? */
+static int noted(const R *r, const char *code, const char *path)
+{
+  if (!r->notes || !r->notes->s) return 0;
+  char head[PATH_MAX_LEN + 16];
+  int n = snprintf(head, sizeof head, "%s %s:", code, path);
+  for (const char *q = r->notes->s; (q = strstr(q, head)) != NULL; q += n)
+    if (q == r->notes->s || q[-1] == '\n') return 1;
+  return 0;
+}
+
 static const char *S(const R *r, uint32_t id) { return id == POL_NOSTR ? NULL : r->p->str[id]; }
 
 static const char *kind_of(const json_t *j)
@@ -590,13 +601,21 @@ typedef struct Coded { const char *sys; const json_t *code; char path[PATH_MAX_L
 /* A CodeableConcept or Coding: its first coding of system c->sys. */
 static int coded_visit(R *r, const json_t *j, const char *path, void *ctx)
 {
-  (void)r;
   Coded *c = ctx;
   const json_t *codings = json_object_get(j, "coding");
   const json_t *one = codings ? NULL : j;
   for (size_t i = 0; i < (one ? 1 : json_array_size(codings)); i++) {
     const json_t *x = one ? one : json_array_get(codings, i);
     const char *sys = json_string_value(json_object_get(x, "system"));
+    const char *code = json_string_value(json_object_get(x, "code"));
+    if (!sys && code) {   /* said, so that a line without its code is not a mystery */
+      char p[PATH_MAX_LEN];
+      if (one) pathf(p, "%s", path);
+      else pathf(p, "%s.coding[%zu]", path, i);
+      if (!noted(r, C_NOSYS, p))   /* once, whichever bindings ask */
+        note(r, C_NOSYS, p, "code '%.40s' has no system: no binding reads it as a code", code);
+      continue;
+    }
     if (!sys || !pol_fhir_system_is(c->sys, sys, strlen(sys)) || !json_object_get(x, "code")) continue;
     c->code = json_object_get(x, "code");
     if (one) pathf(c->path, "%s.code", path);

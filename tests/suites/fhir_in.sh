@@ -118,6 +118,20 @@ for known in ("symptoms.pain_nrs", "exam.maneuvers.thigh_thrust", "exam.maneuver
     assert known not in missing, (known, missing)
 PY
 
+# ---- a procedure coding without a system: no cpt, and one C0155 note says
+# why (not a silent "no policy covers this code"; the three code bindings of
+# the item -- cpt, rxnorm, ndc -- note it once) ----
+python3 -c 'import json,sys
+b = json.load(open(sys.argv[1]))
+for e in b["entry"]:
+    for it in e["resource"].get("item", []) if e["resource"]["resourceType"] == "Claim" else []:
+        for c in it["productOrService"]["coding"]: c.pop("system", None)
+json.dump(b, open(sys.argv[2], "w"))' tests/fhir/request.json "$T/nosys.json"
+expect_rc 0 "$POLVM" trace --bundle "$BUNDLE" --format json "$T/nosys.json"
+grep -q '"determination": "no_policy"' "$T/o" && ok || ko "system-less procedure code: $(head -c 300 "$T/o")"
+[ "$(grep -c 'C0155 entry\[0\].resource.item\[0\].productOrService.coding\[0\]: code .27279. has no system' "$T/e")" = 1 ] && ok \
+  || ko "system-less procedure code: want one C0155 note, got: $(cat "$T/e")"
+
 # ---- docs/fhir.md's example: its policy judges its Bundle (approve), and
 # without the pain Observation the line pends on symptoms.pain_nrs ----
 # (the page's first ```pol block and the first ```json block after it)

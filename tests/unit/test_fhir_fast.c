@@ -293,7 +293,7 @@ static void test_procedure_code(void **state)
     ITEM(2, CD(RX, "1991302")) ", "
     ITEM(3, CD(RX, "1991302") ", " CD("https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "J3490")) ", "
     ITEM(4, CD("http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "J1745")) ", "
-    ITEM(5, "{\"code\": \"27280\"}") ", "
+    ITEM(5, CD("http://www.ama-assn.org/go/cpt", "27280")) ", "
     ITEM(6, CD("http://hl7.org/fhir/sid/ndc", "0169-4130-13")) "]}}]}";
   pol_CaseError ce;
   json_t *root = pol_case_parse(text, sizeof text - 1, &ce);
@@ -302,7 +302,7 @@ static void test_procedure_code(void **state)
   assert_int_equal(pol_case_load(ref, root, err, sizeof err), 0);
   json_decref(root);
   assert_int_equal(pol_fhir_fast_load(ff, jr, fast, text, sizeof text - 1), 0);
-  static const char *const cpt[] = {"27279", NULL, "J3490", "J1745", NULL, NULL};
+  static const char *const cpt[] = {"27279", NULL, "J3490", "J1745", "27280", NULL};
   static const char *const rx[] = {NULL, "1991302", "1991302", NULL, NULL, NULL};
   for (int k = 0; k < 2; k++) {
     const pol_Case *c = k ? fast : ref;
@@ -316,6 +316,22 @@ static void test_procedure_code(void **state)
       else assert_null(li->rxnorm);
     }
   }
+  /* a coding without a system: the fast path declines (the reference
+     reads no cpt and notes C0155 once) */
+  static const char nosys[] =
+    "{\"resourceType\": \"Bundle\", \"entry\": [{\"resource\": {\"resourceType\": \"Claim\", \"id\": \"t\", "
+    "\"use\": \"preauthorization\", \"item\": [" ITEM(1, "{\"code\": \"27280\"}") "]}}]}";
+  assert_int_equal(pol_fhir_fast_load(ff, jr, fast, nosys, sizeof nosys - 1), -1);
+  root = pol_case_parse(nosys, sizeof nosys - 1, &ce);
+  if (!root) fail_msg("bad test JSON: %s", ce.text);
+  assert_int_equal(pol_case_load(ref, root, err, sizeof err), 0);
+  json_decref(root);
+  assert_null(pol_case_line(ref, 0)->cpt);
+  const char *notes = pol_case_notes(ref);
+  assert_non_null(notes);
+  const char *at = strstr(notes, "C0155 entry[0].resource.item[0].productOrService.coding[0]: code '27280' has no system");
+  assert_non_null(at);
+  assert_null(strstr(at + 1, "C0155"));
 #undef ITEM
 #undef CD
   pol_fhir_fast_free(ff);
