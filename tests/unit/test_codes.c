@@ -20,6 +20,7 @@
 #include "bundle.h"
 #include "codes.h"
 #include "compile.h"
+#include "unit_compile.h"
 
 /* The normal form of s in sys, or "!" when s is not a code of it. */
 static const char *norm(pol_CodeSys sys, const char *s)
@@ -99,19 +100,9 @@ static void test_prefixes(void **state)
 /* Compiles src (asserting success) into a verified program. */
 static pol_Program *compile(const char *src)
 {
-  char *msgs = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&msgs, &len);
-  pol_Compiler c;
-  pol_compiler_init(&c, out);
-  c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&c, "x.pol", src, strlen(src));
-  pol_Program *p = NULL;
-  if (c.diag.nerrors == 0 && pol_check(&c) == 0) p = pol_codegen(&c);
-  fflush(out);
+  char *msgs;
+  pol_Program *p = ut_compile(src, &msgs);
   if (!p) fail_msg("compile failed:\n%s", msgs);
-  pol_compiler_free(&c);
-  fclose(out);
   free(msgs);
   char err[256];
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("refused: %s", err);
@@ -121,16 +112,10 @@ static pol_Program *compile(const char *src)
 /* The compile's diagnostics (a failing compile). */
 static char *errors_of(const char *src)
 {
-  char *msgs = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&msgs, &len);
-  pol_Compiler c;
-  pol_compiler_init(&c, out);
-  pol_compiler_load_text(&c, "x.pol", src, strlen(src));
-  if (c.diag.nerrors == 0) pol_check(&c);
-  assert_true(c.diag.nerrors > 0);
-  pol_compiler_free(&c);
-  fclose(out);
+  char *msgs;
+  pol_Program *p = ut_compile(src, &msgs);
+  if (p) pol_program_free(p);
+  assert_null(p);
   return msgs;
 }
 

@@ -59,15 +59,8 @@ static void pair_compile(Pair *x, const char *lets, const char *expr)
   snprintf(src, sizeof src, PRE "%s\nbranch \"B\" \"b\" when cpt == \"X1\" {\n"
            "  criterion \"C\" \"c\" { %s }\n}\n", lets, expr);
   memset(x, 0, sizeof *x);
-  char *msgs = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&msgs, &len);
-  pol_compiler_init(&x->c, out);
-  x->c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&x->c, "x.pol", src, strlen(src));
-  pol_Program *p = NULL;
-  if (x->c.diag.nerrors == 0 && pol_check(&x->c) == 0) p = pol_codegen(&x->c);
-  fclose(out);
+  char *msgs;
+  pol_Program *p = ut_compile_keep(&x->c, src, &msgs);
   if (!p) fail_msg("compile failed:\n%s\n--- source:\n%s", msgs, src);
   free(msgs);
   x->p = ut_reload(p);

@@ -4,21 +4,30 @@
 #ifndef POL_UNIT_COMPILE_H
 #define POL_UNIT_COMPILE_H
 
-/* src compiled as "x.pol": the program (the caller owns it), or NULL; the
-   diagnostics in *msgs either way (malloc'd, the caller frees). */
-static inline pol_Program *ut_compile(const char *src, char **msgs)
+/* src compiled as "x.pol" by *c, which the caller keeps (the reference
+   evaluator reads its tree) and frees with pol_compiler_free: the program
+   (the caller owns it), or NULL; the diagnostics in *msgs either way
+   (malloc'd, the caller frees). */
+static inline pol_Program *ut_compile_keep(pol_Compiler *c, const char *src, char **msgs)
 {
   size_t len = 0;
   *msgs = NULL;
   FILE *out = open_memstream(msgs, &len);
-  pol_Compiler c;
-  pol_compiler_init(&c, out);
-  c.built = "2025-01-01T00:00:00Z";
-  pol_compiler_load_text(&c, "x.pol", src, strlen(src));
+  pol_compiler_init(c, out);
+  c->built = "2025-01-01T00:00:00Z";
+  pol_compiler_load_text(c, "x.pol", src, strlen(src));
   pol_Program *p = NULL;
-  if (c.diag.nerrors == 0 && pol_check(&c) == 0) p = pol_codegen(&c);
-  pol_compiler_free(&c);
+  if (c->diag.nerrors == 0 && pol_check(c) == 0) p = pol_codegen(c);
   fclose(out);
+  return p;
+}
+
+/* The same, with a compiler of its own. */
+static inline pol_Program *ut_compile(const char *src, char **msgs)
+{
+  pol_Compiler c;
+  pol_Program *p = ut_compile_keep(&c, src, msgs);
+  pol_compiler_free(&c);
   return p;
 }
 
