@@ -139,19 +139,6 @@ static int build_types(pol_FhirFast *f)
   return 0;
 }
 
-/* Is each record field name once in its record (polc refuses a field
-   declared twice, E0201)? */
-static int uniq_fields(const pol_Program *p)
-{
-  for (uint32_t r = 0; r < p->nrec; r++)
-    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
-      for (uint32_t j = 0; j < i; j++) {
-        uint32_t a = p->rec[r].fields[i].name, b = p->rec[r].fields[j].name;
-        if (p->slen[a] == p->slen[b] && memcmp(p->str[a], p->str[b], p->slen[a]) == 0) return 0;
-      }
-  return 1;
-}
-
 pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
 {
   pol_FhirFast *f = calloc(1, sizeof *f);
@@ -167,7 +154,7 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
   for (uint32_t i = 0; i < p->nfacts; i++)
     if (p->facts[i].path >= p->nstr) f->bad = 1;
   if (pol_jleaf_schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
-  f->uniq_fields = !f->bad && uniq_fields(p);
+  f->uniq_fields = !f->bad && pol_jleaf_fields_once(p);
   for (uint32_t i = 0; i < p->nfhir && !f->bad; i++) {
     const pol_FhirBind *b = &p->fhir[i];
     const char *target = S(p, b->target), *source = S(p, b->source);

@@ -68,8 +68,6 @@ static int grow(void **buf, size_t *cap, size_t need, size_t size)
 
 typedef const unsigned char *Ptr;
 
-#define is_digit pol_jleaf_digit
-
 static inline Ptr ws(Ptr p, Ptr e)
 {
   while (p < e && *p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
@@ -231,7 +229,7 @@ value:   /* p at a value (ws skipped) */
     goto after;
   }
   default: {
-    if (*p != '-' && !is_digit(*p)) return -1;
+    if (*p != '-' && !pol_jleaf_digit(*p)) return -1;
     Ptr q = pol_jleaf_number_end(p, e, &s->tmp, &s->tcap);
     if (!q) return -1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};

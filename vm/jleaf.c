@@ -37,6 +37,17 @@ int pol_jleaf_schema_bad(const pol_Program *p)
   return 0;
 }
 
+int pol_jleaf_fields_once(const pol_Program *p)
+{
+  for (uint32_t r = 0; r < p->nrec; r++)
+    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
+      for (uint32_t j = 0; j < i; j++) {
+        uint32_t a = p->rec[r].fields[i].name, b = p->rec[r].fields[j].name;
+        if (p->slen[a] == p->slen[b] && memcmp(p->str[a], p->str[b], p->slen[a]) == 0) return 0;
+      }
+  return 1;
+}
+
 static int grow(char **buf, size_t *cap, size_t need)
 {
   if (need <= *cap) return 0;

@@ -35,6 +35,11 @@ int pol_jleaf_type_ok(const pol_Program *p, uint32_t t);
    the fast readers do not read? Then they refuse every case. */
 int pol_jleaf_schema_bad(const pol_Program *p);
 
+/* Is each record field name once in its record (polc refuses a field
+   declared twice, E0201; a bundle made otherwise is read with the
+   first-match search)? */
+int pol_jleaf_fields_once(const pol_Program *p);
+
 /* ---- checking text (phase 1, the tapes) ------------------------------------- */
 
 static inline int pol_jleaf_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }

@@ -21,6 +21,11 @@
  *     pol_dec_from_double as jansson does), dates, strings (interned or
  *     copied into the case's arena), lists and records.
  *
+ * The checks and conversions of a value's bytes (UTF-8, escapes, numbers,
+ * dates, strings, the schema's types) are vm/jleaf.h's, which the FHIR
+ * fast path (fhir_fast.c, fhir_tape.c) shares; the walks over the text are
+ * this file's.
+ *
  * Any refusal, in either phase, makes the whole load fail without a
  * message: pol_jread_case then runs the reference path, which reports it.
  * A document with a top-level "resourceType" (a FHIR resource: a PAS
@@ -142,9 +147,8 @@ static uint32_t path_node(pol_JRead *r, uint32_t root, const char *path, uint32_
 
 /* Does every record field name read as itself in a JSON string, with no
    quote, backslash or control byte (so a raw key equal to it, followed by
-   a quote, is that name), and is each name once in its record (polc
-   refuses a field declared twice, E0201; a bundle made otherwise keeps
-   the first-match search)? */
+   a quote, is that name), and is each name once in its record
+   (pol_jleaf_fields_once)? */
 static int plain_field_names(const pol_Program *p)
 {
   for (uint32_t r = 0; r < p->nrec; r++)
@@ -154,13 +158,8 @@ static int plain_field_names(const pol_Program *p)
         unsigned char ch = (unsigned char)p->str[name][k];
         if (ch < 0x20 || ch == '"' || ch == '\\') return 0;
       }
-      for (uint32_t j = 0; j < i; j++) {
-        uint32_t other = p->rec[r].fields[j].name;
-        if (p->slen[other] == p->slen[name] && memcmp(p->str[other], p->str[name], p->slen[name]) == 0)
-          return 0;
-      }
     }
-  return 1;
+  return pol_jleaf_fields_once(p);
 }
 
 pol_JRead *pol_jread_new(const pol_Program *p)
@@ -291,7 +290,6 @@ static inline int same_key(const char *a, const char *b, size_t n)
 }
 
 static inline int is_ws(unsigned char ch) { return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'; }
-#define is_digit pol_jleaf_digit
 
 static inline void skip_ws(pol_JRead *r)
 {
@@ -623,7 +621,7 @@ static int scan_value(pol_JRead *r, uint32_t nd, uint32_t *offs, int depth)
   case 'f': return lit(r, "false", 5);
   case 'n': return lit(r, "null", 4);
   default:
-    if (*r->p_ == '-' || is_digit(*r->p_)) return scan_number(r);
+    if (*r->p_ == '-' || pol_jleaf_digit(*r->p_)) return scan_number(r);
     return -1;
   }
 }
@@ -895,7 +893,7 @@ static const unsigned char *convert(pol_JRead *r, pol_Case *c, const unsigned ch
     *out = pol_bool(ch == 't');
     return v + (ch == 't' ? 4 : 5);
   case PK_NUM:
-    if (ch != '-' && !is_digit(ch)) return NULL;
+    if (ch != '-' && !pol_jleaf_digit(ch)) return NULL;
     return get_num(r, v, out);
   case PK_STR:
     if (ch != '"') return NULL;
@@ -1007,7 +1005,7 @@ static int read_lines(pol_JRead *r, pol_Case *c, uint32_t *n)
     if (!slot_absent(r, io, r->n_line)) {
       uint32_t off = io[r->nodes[r->n_line].slot];
       unsigned char ch = r->b[off];
-      if (ch != '-' && !is_digit(ch)) return -1;
+      if (ch != '-' && !pol_jleaf_digit(ch)) return -1;
       if (pol_jleaf_line_number(r->b + off, r->e, &r->tmp, &r->tcap, &number)) return -1;
     }
     pol_LineInfo *li = &r->lines[i];
@@ -1185,7 +1183,7 @@ static int tape_value(pol_JRead *r, int depth)
   case 'f': return lit(r, "false", 5) ? -1 : tape_push(r, off, 0);
   case 'n': return lit(r, "null", 4) ? -1 : tape_push(r, off, 0);
   default:
-    if (*r->p_ == '-' || is_digit(*r->p_)) return scan_number(r) ? -1 : tape_push(r, off, 0);
+    if (*r->p_ == '-' || pol_jleaf_digit(*r->p_)) return scan_number(r) ? -1 : tape_push(r, off, 0);
     return -1;
   }
 }
