@@ -47,10 +47,9 @@
 #define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-#define MAX_STR   65536u    /* bytes in one JSON string */
-#define MAX_LIST  100000u   /* items in one JSON array (request lines too) */
-#define MAX_NEST  64        /* records within records; only a recursive
-                               record type in the program can reach it */
+#define MAX_STR   POL_CASE_MAX_STR    /* case.h */
+#define MAX_LIST  POL_CASE_MAX_LIST
+#define MAX_NEST  POL_CASE_MAX_NEST
 #define CHUNK_MIN 4096u
 
 /* Error codes (docs/errors.md): every message starts with one. */

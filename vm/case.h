@@ -40,6 +40,11 @@ typedef struct pol_LineInfo {
 /* Limits on a case document (docs/limits.md). */
 #define POL_CASE_MAX_BYTES (16u << 20)   /* bytes of JSON text: 16 MiB */
 #define POL_CASE_MAX_DEPTH 64            /* arrays and objects within each other */
+#define POL_CASE_MAX_STR   65536u        /* bytes in one JSON string (C0105) */
+#define POL_CASE_MAX_LIST  100000u       /* items in one JSON array, request lines
+                                            too (C0107) */
+#define POL_CASE_MAX_NEST  64            /* records within records (C0108); only a
+                                            recursive record type can reach it */
 
 /* Why a case document was refused before loading: code "C0001" (invalid
    JSON: syntax, bad UTF-8, duplicate key, number out of range), "C0002"

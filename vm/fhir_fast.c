@@ -28,6 +28,7 @@
 
 #include "fhir_in.h"
 #include "fhir_tape.h"
+#include "jleaf.h"
 #include "jread.h"
 #include "util.h"
 #include "value.h"
@@ -94,6 +95,8 @@ struct pol_FhirFast {
   uint32_t *ic;
   size_t nic, iccap;
   pol_Buf raw, tmp;
+  char *ntmp;               /* numbers' text for strtod (jleaf.h) */
+  size_t ntcap;
   pol_FhirTape *scan;       /* the Bundle's tape (fhir_tape.c) */
   pol_LineInfo *lines;      /* the case's lines, in document order (fill) */
   size_t lcap;
@@ -136,47 +139,6 @@ static int build_types(pol_FhirFast *f)
   return 0;
 }
 
-/* jread.c's type_ok and schema_bad: the fact and field types a case
-   document is read into by the schema-directed reader, and so by fill(). */
-static int type_ok(const pol_Program *p, uint32_t t)
-{
-  pol_Kind k = POL_TKIND(t);
-  if (k == PK_LIST) {
-    k = POL_TELEM(t);
-    if (k == PK_LIST) return 0;
-  }
-  switch (k) {
-  case PK_BOOL: case PK_NUM: case PK_STR: case PK_DATE: return 1;
-  case PK_REC: return POL_TREC(t) < p->nrec;
-  case PK_NONE: case PK_LIST: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT: return 0;
-  }
-  return 0;
-}
-
-static int schema_bad(const pol_Program *p)
-{
-  for (uint32_t r = 0; r < p->nrec; r++)
-    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
-      if (p->rec[r].fields[i].name >= p->nstr || !type_ok(p, p->rec[r].fields[i].type)) return 1;
-  for (uint32_t i = 0; i < p->nfacts; i++)
-    if (p->facts[i].path >= p->nstr || !type_ok(p, p->facts[i].type) || p->facts[i].scope > POL_SCOPE_LINE)
-      return 1;
-  return 0;
-}
-
-/* Is each record field name once in its record (polc refuses a field
-   declared twice, E0201)? */
-static int uniq_fields(const pol_Program *p)
-{
-  for (uint32_t r = 0; r < p->nrec; r++)
-    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
-      for (uint32_t j = 0; j < i; j++) {
-        uint32_t a = p->rec[r].fields[i].name, b = p->rec[r].fields[j].name;
-        if (p->slen[a] == p->slen[b] && memcmp(p->str[a], p->str[b], p->slen[a]) == 0) return 0;
-      }
-  return 1;
-}
-
 pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
 {
   pol_FhirFast *f = calloc(1, sizeof *f);
@@ -191,8 +153,8 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
   }
   for (uint32_t i = 0; i < p->nfacts; i++)
     if (p->facts[i].path >= p->nstr) f->bad = 1;
-  if (schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
-  f->uniq_fields = !f->bad && uniq_fields(p);
+  if (pol_jleaf_schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
+  f->uniq_fields = !f->bad && pol_jleaf_fields_once(p);
   for (uint32_t i = 0; i < p->nfhir && !f->bad; i++) {
     const pol_FhirBind *b = &p->fhir[i];
     const char *target = S(p, b->target), *source = S(p, b->source);
@@ -243,6 +205,7 @@ void pol_fhir_fast_free(pol_FhirFast *f)
   free(f->ic);
   pol_buf_free(&f->raw);
   pol_buf_free(&f->tmp);
+  free(f->ntmp);
   pol_fhir_tape_free(f->scan);
   free(f->lines);
   free(f);
@@ -1277,11 +1240,8 @@ static int to_case(pol_FhirFast *f)
    load its text (jread.c's phase 2, which is case.c's pol_case_load): the
    same type rules, values, lines and unknowns, with no text written and
    read again.  Where that would refuse, this refuses; so does a string
-   with escapes (rare in a Bundle: the reference decodes it). */
-
-#define FILL_MAX_STR 65536u    /* jread.c's MAX_STR, as case.c */
-#define FILL_MAX_LIST 100000u  /* jread.c's MAX_LIST, as case.c */
-#define FILL_MAX_NEST 64       /* jread.c's MAX_NEST, as case.c */
+   with escapes (rare in a Bundle: the reference decodes it).  The
+   values' bytes are converted by vm/jleaf.h, as jread.c converts them. */
 
 static inline int raw_is(const pol_FhirFast *f, uint32_t x, char ch)
 {
@@ -1299,108 +1259,28 @@ static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
   return memchr(s, '\\', *n) ? NULL : s;
 }
 
-/* jread.c's get_str: a program string, or a NUL-terminated copy in the case's arena. */
+/* jread.c's get_str (both pol_jleaf_str), of a string with no escapes. */
 static int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, uint32_t *id)
 {
   uint32_t n;
   const char *s = raw_str(f, x, &n);
-  if (!s || n > FILL_MAX_STR) return -1;
-  *id = pol_case_intern_n(c, s, n);
-  if (*id != POL_NOSTR) {
-    *out = f->p->str[*id];
-    return 0;
-  }
-  char *t = pol_case_fill_alloc(c, (size_t)n + 1, 1);
-  if (!t) return -1;
-  memcpy(t, s, n);
-  t[n] = '\0';
-  *out = t;
-  return 0;
+  return s ? pol_jleaf_str(c, f->p, s, n, out, id) : -1;
 }
 
-static inline int dig(char ch) { return ch >= '0' && ch <= '9'; }
-static inline int dig2c(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
-
-/* jread.c's get_date. */
+/* jread.c's get_date (both pol_jleaf_date). */
 static int fill_date(const pol_FhirFast *f, uint32_t x, int32_t *d)
 {
   uint32_t n;
-  const char *b = raw_str(f, x, &n);
-  if (!b || n != 10) return -1;
-  if (b[4] == '-' && b[7] == '-' && dig(b[0]) && dig(b[1]) && dig(b[2]) && dig(b[3]) && dig(b[5]) &&
-      dig(b[6]) && dig(b[8]) && dig(b[9])) {
-    int y = dig2c(b) * 100 + dig2c(b + 2), m = dig2c(b + 5), dd = dig2c(b + 8);
-    if (y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= 28) {
-      *d = pol_days_from_civil(y, m, dd);
-      return 0;
-    }
-  }
-  char buf[11];
-  memcpy(buf, b, 10);
-  buf[10] = '\0';
-  return pol_parse_date(buf, d) == 0 ? 0 : -1;
+  const char *s = raw_str(f, x, &n);
+  return s ? pol_jleaf_date(s, n, d) : -1;
 }
 
-/* jread.c's num_at: *is_int with *i, or the double *x. */
-static int fill_num_at(pol_FhirFast *f, const char *v, uint32_t n, int *is_int, int64_t *i, double *x)
-{
-  const char *p = v, *e = v + n;
-  int neg = *p == '-';
-  if (neg) p++;
-  uint64_t u = 0;
-  while (p < e && dig(*p)) u = u * 10 + (uint64_t)(*p++ - '0');
-  if (p == e) {
-    *is_int = 1;
-    *i = neg ? (int64_t)(0 - u) : (int64_t)u;   /* in range: checked by the scan */
-    return 0;
-  }
-  pol_buf_reset(&f->tmp);
-  pol_buf_put(&f->tmp, v, n);
-  *is_int = 0;
-  *x = strtod(f->tmp.s, NULL);
-  return 0;
-}
-
-/* jread.c's short_real: the text of a real of at most 15 significant
-   digits, below 1e10 and without an exponent, parsed as it is. */
-static int fill_short_real(const char *v, uint32_t n, pol_Dec *d)
-{
-  const char *p = v, *e = v + n;
-  if (p < e && *p == '-') p++;
-  const char *i0 = p;
-  while (p < e && dig(*p)) p++;
-  size_t nint = (size_t)(p - i0);
-  if (p == e || *p != '.' || nint > 10) return -1;
-  p++;
-  const char *f0 = p;
-  while (p < e && dig(*p)) p++;
-  if (p != e || p - v > 32) return -1;
-  const char *s0 = i0;
-  while (s0 < p && (*s0 == '0' || *s0 == '.')) s0++;
-  size_t sig = (size_t)(p - s0) - (s0 < f0 ? 1 : 0);
-  if (sig > 15) return -1;
-  return pol_dec_parse(v, (size_t)(p - v), 1, d) == POL_DEC_OK ? 0 : -1;
-}
-
-/* jread.c's get_num. */
+/* jread.c's get_num (both pol_jleaf_num). */
 static int fill_num(pol_FhirFast *f, uint32_t x, pol_Value *out)
 {
-  const char *v = raw_at(f, x);
-  uint32_t n = f->on[x].rlen;
+  const unsigned char *v = (const unsigned char *)raw_at(f, x);
   pol_Dec d;
-  if (fill_short_real(v, n, &d) == 0) {
-    *out = pol_num(d);
-    return 0;
-  }
-  int is_int;
-  int64_t i = 0;
-  double dx = 0;
-  fill_num_at(f, v, n, &is_int, &i, &dx);
-  if (is_int) {
-    if (pol_dec_of_int(i, &d) != POL_DEC_OK) return -1;
-  } else if (!isfinite(dx) || pol_dec_from_double(dx, &d) != POL_DEC_OK) {
-    return -1;
-  }
+  if (!pol_jleaf_num(v, v + f->on[x].rlen, &f->ntmp, &f->ntcap, &d)) return -1;
   *out = pol_num(d);
   return 0;
 }
@@ -1413,7 +1293,7 @@ static int fill_list(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, in
   pol_Kind ek = POL_TELEM(type);
   uint32_t et = POL_TYPE(ek, 0, ek == PK_REC ? POL_TREC(type) : 0);
   uint32_t n = f->on[x].n;
-  if (n > FILL_MAX_LIST) return -1;
+  if (n > POL_CASE_MAX_LIST) return -1;
   pol_List *l = pol_case_fill_alloc(c, sizeof *l, _Alignof(pol_List));
   pol_Value *items = n ? pol_case_fill_alloc(c, (size_t)n * sizeof *items, _Alignof(pol_Value)) : NULL;
   if (!l || (n && !items)) return -1;
@@ -1435,7 +1315,7 @@ static int fill_rec(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t rec, int 
 {
   const pol_Program *p = f->p;
   const pol_RecType *rt = &p->rec[rec];
-  if (depth >= FILL_MAX_NEST) return -1;
+  if (depth >= POL_CASE_MAX_NEST) return -1;
   pol_Value *fv = rt->nfields ? pol_case_fill_alloc(c, (size_t)rt->nfields * sizeof *fv, _Alignof(pol_Value))
                               : NULL;
   if (rt->nfields && !fv) return -1;
@@ -1476,7 +1356,7 @@ static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, i
     *out = pol_bool(ch == 't');
     return 0;
   case PK_NUM:
-    if (ch != '-' && !dig(ch)) return -1;
+    if (ch != '-' && !pol_jleaf_digit((unsigned char)ch)) return -1;
     return fill_num(f, x, out);
   case PK_STR:
     if (ch != '"') return -1;
@@ -1595,7 +1475,7 @@ static int fill_lines(pol_FhirFast *f, pol_Case *c, uint32_t *n, uint32_t *procs
   if (absent(f, ps)) return 0;
   if (f->on[ps].kind != O_ARR) return -1;
   uint32_t m = f->on[ps].n;
-  if (m > FILL_MAX_LIST) return -1;
+  if (m > POL_CASE_MAX_LIST) return -1;
   f->lines = grow(f->lines, &f->lcap, m ? m : 1, sizeof *f->lines);
   uint32_t i = 0;
   for (uint32_t it = f->on[ps].first; it != NONE; it = f->on[it].next, i++) {
@@ -1604,15 +1484,9 @@ static int fill_lines(pol_FhirFast *f, pol_Case *c, uint32_t *n, uint32_t *procs
     uint32_t ln = o_get(f, it, "line", 4);
     if (!absent(f, ln)) {
       if (f->on[ln].kind != O_RAW) return -1;
-      const char *v = raw_at(f, ln);
-      if (*v != '-' && !dig(*v)) return -1;
-      int is_int;
-      int64_t iv = 0;
-      double d = 0;
-      fill_num_at(f, v, f->on[ln].rlen, &is_int, &iv, &d);
-      if (is_int) d = (double)iv;
-      if (!(d >= INT32_MIN && d <= INT32_MAX) || (double)(int32_t)d != d) return -1;
-      number = (int32_t)d;
+      const unsigned char *v = (const unsigned char *)raw_at(f, ln);
+      if (*v != '-' && !pol_jleaf_digit(*v)) return -1;
+      if (pol_jleaf_line_number(v, v + f->on[ln].rlen, &f->ntmp, &f->ntcap, &number)) return -1;
     }
     pol_LineInfo *li = &f->lines[i];
     *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior, NULL, NULL};

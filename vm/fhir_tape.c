@@ -8,16 +8,16 @@
  * POL_CASE_MAX_BYTES, a single NUL byte after a number or a literal
  * ignored; plus pol_jread_tape's own refusals: an escaped key, an object
  * of more than FT_MAX_KEYS keys.  Only the way of checking differs (see
- * the header); the helpers below repeat jread.c's, which are static there.
+ * the header); the checks of a value's bytes are vm/jleaf.h's, as jread.c's.
  */
 #include "fhir_tape.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "case.h"
+#include "jleaf.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -68,56 +68,10 @@ static int grow(void **buf, size_t *cap, size_t need, size_t size)
 
 typedef const unsigned char *Ptr;
 
-static inline int is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
-
 static inline Ptr ws(Ptr p, Ptr e)
 {
   while (p < e && *p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
   return p;
-}
-
-static int hexval(unsigned char ch)
-{
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
-static int hex4(Ptr p, Ptr e)
-{
-  if (e - p < 4) return -1;
-  int v = 0;
-  for (int i = 0; i < 4; i++) {
-    int h = hexval(p[i]);
-    if (h < 0) return -1;
-    v = v << 4 | h;
-  }
-  return v;
-}
-
-/* jread.c's utf8_len: the length of the UTF-8 sequence at p (p[0] >= 0x80)
-   as jansson takes it, or 0. */
-static size_t utf8_len(Ptr p, Ptr e)
-{
-  unsigned char c = p[0];
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    else if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    else if (c == 0xF4) hi = 0x8F;
-  } else return 0;
-  if ((size_t)(e - p) < n) return 0;
-  if (p[1] < lo || p[1] > hi) return 0;
-  for (size_t i = 2; i < n; i++)
-    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
-  return n;
 }
 
 /* The first byte at or after p that needs a look (quote, backslash, a
@@ -160,78 +114,15 @@ static Ptr string_end(Ptr p, Ptr e, int *esc)
     if (ch == '"') return p;
     if (ch < 0x20) return NULL;
     if (ch >= 0x80) {
-      size_t n = utf8_len(p, e);
+      size_t n = pol_jleaf_utf8_len(p, e);
       if (!n) return NULL;
       p += n;
       continue;
     }
     *esc = 1;
-    if (e - p < 2) return NULL;
-    ch = p[1];
-    if (ch == 'u') {
-      int v = hex4(p + 2, e);
-      if (v < 0) return NULL;
-      p += 6;
-      if (v == 0) return NULL;                        /* \u0000: refused */
-      if (v >= 0xDC00 && v <= 0xDFFF) return NULL;    /* a lone low surrogate */
-      if (v >= 0xD800 && v <= 0xDBFF) {
-        if (e - p < 6 || p[0] != '\\' || p[1] != 'u') return NULL;
-        int w = hex4(p + 2, e);
-        if (w < 0xDC00 || w > 0xDFFF) return NULL;
-        p += 6;
-      }
-    } else if (ch == '"' || ch == '\\' || ch == '/' || ch == 'b' || ch == 'f' || ch == 'n' || ch == 'r' ||
-               ch == 't') {
-      p += 2;
-    } else {
-      return NULL;
-    }
+    p = pol_jleaf_escape(p, e);
+    if (!p) return NULL;
   }
-}
-
-/* jread.c's scan_number: the end of the number at p, or NULL. */
-static Ptr number_end(pol_FhirTape *s, Ptr p, Ptr e)
-{
-  Ptr start = p;
-  int neg = 0, real = 0;
-  if (*p == '-') { neg = 1; p++; }
-  if (p >= e) return NULL;
-  Ptr d0 = p;
-  if (*p == '0') {
-    p++;
-    if (p < e && is_digit(*p)) return NULL;
-  } else if (is_digit(*p)) {
-    while (p < e && is_digit(*p)) p++;
-  } else {
-    return NULL;
-  }
-  size_t ndig = (size_t)(p - d0);
-  int has_exp = 0;
-  if (p < e && *p == '.') {
-    p++;
-    if (p >= e || !is_digit(*p)) return NULL;
-    while (p < e && is_digit(*p)) p++;
-    real = 1;
-  }
-  if (p < e && (*p == 'e' || *p == 'E')) {
-    p++;
-    if (p < e && (*p == '+' || *p == '-')) p++;
-    if (p >= e || !is_digit(*p)) return NULL;
-    while (p < e && is_digit(*p)) p++;
-    real = has_exp = 1;
-  }
-  if (!real) {
-    if (ndig < 19) return p;
-    if (ndig > 19) return NULL;
-    return memcmp(d0, neg ? "9223372036854775808" : "9223372036854775807", 19) > 0 ? NULL : p;
-  }
-  if (!has_exp && ndig < 300) return p;   /* below 1e300: finite */
-  size_t n = (size_t)(p - start);
-  if (grow((void **)&s->tmp, &s->tcap, n + 1, 1)) return NULL;
-  memcpy(s->tmp, start, n);
-  s->tmp[n] = '\0';
-  double x = strtod(s->tmp, NULL);
-  return isinf(x) ? NULL : p;
 }
 
 #if defined(__SSE2__)
@@ -338,8 +229,8 @@ value:   /* p at a value (ws skipped) */
     goto after;
   }
   default: {
-    if (*p != '-' && !is_digit(*p)) return -1;
-    Ptr q = number_end(s, p, e);
+    if (*p != '-' && !pol_jleaf_digit(*p)) return -1;
+    Ptr q = pol_jleaf_number_end(p, e, &s->tmp, &s->tcap);
     if (!q) return -1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
     p = q;

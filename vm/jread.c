@@ -21,6 +21,11 @@
  *     pol_dec_from_double as jansson does), dates, strings (interned or
  *     copied into the case's arena), lists and records.
  *
+ * The checks and conversions of a value's bytes (UTF-8, escapes, numbers,
+ * dates, strings, the schema's types) are vm/jleaf.h's, which the FHIR
+ * fast path (fhir_fast.c, fhir_tape.c) shares; the walks over the text are
+ * this file's.
+ *
  * Any refusal, in either phase, makes the whole load fail without a
  * message: pol_jread_case then runs the reference path, which reports it.
  * A document with a top-level "resourceType" (a FHIR resource: a PAS
@@ -34,18 +39,14 @@
  */
 #include "jread.h"
 #include "fhir_fast.h"
+#include "jleaf.h"
 #include "util.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define NONE      UINT32_MAX
-#define MAX_STR   65536u     /* as case.c */
-#define MAX_LIST  100000u    /* as case.c */
-#define MAX_NEST  64         /* as case.c */
 #define LINEAR_KEYS 16u      /* an object's keys compared pairwise up to this many */
 
 typedef struct Node {
@@ -144,27 +145,10 @@ static uint32_t path_node(pol_JRead *r, uint32_t root, const char *path, uint32_
   return at;
 }
 
-/* The same rule as case.c's check_schema: anything else refuses every case
-   (and the reference path reports C0111). */
-static int type_ok(const pol_Program *p, uint32_t t)
-{
-  pol_Kind k = POL_TKIND(t);
-  if (k == PK_LIST) {
-    k = POL_TELEM(t);
-    if (k == PK_LIST) return 0;
-  }
-  switch (k) {
-  case PK_BOOL: case PK_NUM: case PK_STR: case PK_DATE: return 1;
-  case PK_REC: return POL_TREC(t) < p->nrec;
-  default: return 0;
-  }
-}
-
 /* Does every record field name read as itself in a JSON string, with no
    quote, backslash or control byte (so a raw key equal to it, followed by
-   a quote, is that name), and is each name once in its record (polc
-   refuses a field declared twice, E0201; a bundle made otherwise keeps
-   the first-match search)? */
+   a quote, is that name), and is each name once in its record
+   (pol_jleaf_fields_once)? */
 static int plain_field_names(const pol_Program *p)
 {
   for (uint32_t r = 0; r < p->nrec; r++)
@@ -174,25 +158,8 @@ static int plain_field_names(const pol_Program *p)
         unsigned char ch = (unsigned char)p->str[name][k];
         if (ch < 0x20 || ch == '"' || ch == '\\') return 0;
       }
-      for (uint32_t j = 0; j < i; j++) {
-        uint32_t other = p->rec[r].fields[j].name;
-        if (p->slen[other] == p->slen[name] && memcmp(p->str[other], p->str[name], p->slen[name]) == 0)
-          return 0;
-      }
     }
-  return 1;
-}
-
-static int schema_bad(const pol_Program *p)
-{
-  for (uint32_t r = 0; r < p->nrec; r++)
-    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
-      if (p->rec[r].fields[i].name >= p->nstr || !type_ok(p, p->rec[r].fields[i].type)) return 1;
-  for (uint32_t f = 0; f < p->nfacts; f++)
-    if (p->facts[f].path >= p->nstr || !type_ok(p, p->facts[f].type) ||
-        p->facts[f].scope > POL_SCOPE_LINE)
-      return 1;
-  return 0;
+  return pol_jleaf_fields_once(p);
 }
 
 pol_JRead *pol_jread_new(const pol_Program *p)
@@ -200,7 +167,7 @@ pol_JRead *pol_jread_new(const pol_Program *p)
   pol_JRead *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->p = p;
-  r->bad = schema_bad(p);
+  r->bad = pol_jleaf_schema_bad(p);
   r->plain_fields = !r->bad && plain_field_names(p);
   uint32_t *cs = &r->ncslot, *is = &r->nislot;
   r->croot = new_node(r, "", 0, cs);
@@ -323,58 +290,12 @@ static inline int same_key(const char *a, const char *b, size_t n)
 }
 
 static inline int is_ws(unsigned char ch) { return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'; }
-static inline int is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
 
 static inline void skip_ws(pol_JRead *r)
 {
   const unsigned char *p = r->p_, *e = r->e;
   while (p < e && *p <= ' ' && is_ws(*p)) p++;
   r->p_ = p;
-}
-
-static int hexval(unsigned char ch)
-{
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
-static int hex4(const unsigned char *p, const unsigned char *e)
-{
-  if (e - p < 4) return -1;
-  int v = 0;
-  for (int i = 0; i < 4; i++) {
-    int h = hexval(p[i]);
-    if (h < 0) return -1;
-    v = v << 4 | h;
-  }
-  return v;
-}
-
-/* A UTF-8 sequence at p (p[0] >= 0x80) as jansson's utf8_check_full takes
-   it (no overlong forms, no surrogates, at most U+10FFFF): its length, or
-   0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *e)
-{
-  unsigned char c = p[0];
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    else if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    else if (c == 0xF4) hi = 0x8F;
-  } else return 0;
-  if ((size_t)(e - p) < n) return 0;
-  if (p[1] < lo || p[1] > hi) return 0;
-  for (size_t i = 2; i < n; i++)
-    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
-  return n;
 }
 
 #define SWAR_ONES 0x0101010101010101ull
@@ -417,33 +338,15 @@ static inline int scan_string(pol_JRead *r, int *esc)
     if (ch == '"') { r->p_ = p + 1; return 0; }
     if (ch < 0x20) return -1;
     if (ch >= 0x80) {
-      size_t n = utf8_len(p, e);
+      size_t n = pol_jleaf_utf8_len(p, e);
       if (!n) return -1;
       p += n;
       continue;
     }
     /* a backslash */
     *esc = 1;
-    if (e - p < 2) return -1;
-    ch = p[1];
-    if (ch == 'u') {
-      int v = hex4(p + 2, e);
-      if (v < 0) return -1;
-      p += 6;
-      if (v == 0) return -1;                        /* \u0000: refused */
-      if (v >= 0xDC00 && v <= 0xDFFF) return -1;    /* a lone low surrogate */
-      if (v >= 0xD800 && v <= 0xDBFF) {
-        if (e - p < 6 || p[0] != '\\' || p[1] != 'u') return -1;
-        int w = hex4(p + 2, e);
-        if (w < 0xDC00 || w > 0xDFFF) return -1;
-        p += 6;
-      }
-    } else if (ch == '"' || ch == '\\' || ch == '/' || ch == 'b' || ch == 'f' || ch == 'n' ||
-               ch == 'r' || ch == 't') {
-      p += 2;
-    } else {
-      return -1;
-    }
+    p = pol_jleaf_escape(p, e);
+    if (!p) return -1;
   }
 }
 
@@ -513,10 +416,10 @@ static size_t unescape(const unsigned char *s, size_t n, char *t)
     case 'r': t[k++] = '\r'; break;
     case 't': t[k++] = '\t'; break;
     case 'u': {
-      uint32_t v = (uint32_t)hex4(s + i, s + n);
+      uint32_t v = (uint32_t)pol_jleaf_hex4(s + i, s + n);
       i += 4;
       if (v >= 0xD800 && v <= 0xDBFF) {
-        uint32_t w = (uint32_t)hex4(s + i + 2, s + n);
+        uint32_t w = (uint32_t)pol_jleaf_hex4(s + i + 2, s + n);
         i += 6;
         v = ((v - 0xD800) << 10) + (w - 0xDC00) + 0x10000;
       }
@@ -538,52 +441,15 @@ static inline void lost_nul(pol_JRead *r)
   if (r->p_ < r->e && *r->p_ == '\0') r->p_++;
 }
 
-/* A number at the cursor: checked as jansson's lexer and strtoll / strtod
-   would take it; the cursor is left after it. */
-static int scan_number(pol_JRead *r)
+/* A number at the cursor (pol_jleaf_number_end); the cursor is left after
+   it. */
+static inline int scan_number(pol_JRead *r)
 {
-  const unsigned char *p = r->p_, *e = r->e, *start = p;
-  int neg = 0, real = 0;
-  if (*p == '-') { neg = 1; p++; }
-  if (p >= e) return -1;
-  const unsigned char *d0 = p;
-  if (*p == '0') {
-    p++;
-    if (p < e && is_digit(*p)) return -1;
-  } else if (is_digit(*p)) {
-    while (p < e && is_digit(*p)) p++;
-  } else {
-    return -1;
-  }
-  size_t ndig = (size_t)(p - d0);
-  int has_exp = 0;
-  if (p < e && *p == '.') {
-    p++;
-    if (p >= e || !is_digit(*p)) return -1;
-    while (p < e && is_digit(*p)) p++;
-    real = 1;
-  }
-  if (p < e && (*p == 'e' || *p == 'E')) {
-    p++;
-    if (p < e && (*p == '+' || *p == '-')) p++;
-    if (p >= e || !is_digit(*p)) return -1;
-    while (p < e && is_digit(*p)) p++;
-    real = has_exp = 1;
-  }
+  const unsigned char *p = pol_jleaf_number_end(r->p_, r->e, &r->tmp, &r->tcap);
+  if (!p) return -1;
   r->p_ = p;
   lost_nul(r);
-  if (!real) {
-    if (ndig < 19) return 0;
-    if (ndig > 19) return -1;
-    return memcmp(d0, neg ? "9223372036854775808" : "9223372036854775807", 19) > 0 ? -1 : 0;
-  }
-  if (!has_exp && ndig < 300) return 0;   /* below 1e300: finite */
-  size_t n = (size_t)(p - start);
-  if (grow((void **)&r->tmp, &r->tcap, n + 1, 1)) return -1;
-  memcpy(r->tmp, start, n);
-  r->tmp[n] = '\0';
-  double x = strtod(r->tmp, NULL);
-  return isinf(x) ? -1 : 0;
+  return 0;
 }
 
 static inline int lit(pol_JRead *r, const char *w, size_t n)
@@ -755,7 +621,7 @@ static int scan_value(pol_JRead *r, uint32_t nd, uint32_t *offs, int depth)
   case 'f': return lit(r, "false", 5);
   case 'n': return lit(r, "null", 4);
   default:
-    if (*r->p_ == '-' || is_digit(*r->p_)) return scan_number(r);
+    if (*r->p_ == '-' || pol_jleaf_digit(*r->p_)) return scan_number(r);
     return -1;
   }
 }
@@ -848,116 +714,25 @@ static const unsigned char *get_str(pol_JRead *r, pol_Case *c, const unsigned ch
   const char *s;
   size_t n;
   const unsigned char *end = str_val(r, q, &s, &n);
-  if (!end || n > MAX_STR) return NULL;
-  *id = pol_case_intern_n(c, s, n);
-  if (*id != POL_NOSTR) {
-    *out = r->p->str[*id];
-    return end;
-  }
-  char *t = pol_case_fill_alloc(c, n + 1, 1);
-  if (!t) return NULL;
-  memcpy(t, s, n);
-  t[n] = '\0';
-  *out = t;
-  return end;
+  return end && pol_jleaf_str(c, r->p, s, n, out, id) == 0 ? end : NULL;
 }
-
-static inline int dig2(const unsigned char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
 
 static const unsigned char *get_date(pol_JRead *r, const unsigned char *q, int32_t *d)
 {
-  /* the common form first: "YYYY-MM-DD", no escape, a day of at most 28
-     (valid in any month); anything else as pol_parse_date takes it */
+  /* the common form first: "YYYY-MM-DD", no escape (pol_jleaf_ymd) */
   const unsigned char *b = q + 1;
-  if (r->e - b >= 11 && b[10] == '"' && b[4] == '-' && b[7] == '-' && is_digit(b[0]) &&
-      is_digit(b[1]) && is_digit(b[2]) && is_digit(b[3]) && is_digit(b[5]) && is_digit(b[6]) &&
-      is_digit(b[8]) && is_digit(b[9])) {
-    int y = dig2(b) * 100 + dig2(b + 2), m = dig2(b + 5), dd = dig2(b + 8);
-    if (y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= 28) {
-      *d = pol_days_from_civil(y, m, dd);
-      return b + 11;
-    }
-  }
+  if (r->e - b >= 11 && b[10] == '"' && pol_jleaf_ymd(b, d)) return b + 11;
   const char *s;
   size_t n;
-  char buf[11];
   const unsigned char *end = str_val(r, q, &s, &n);
-  if (!end || n != 10) return NULL;
-  memcpy(buf, s, 10);
-  buf[10] = '\0';
-  return pol_parse_date(buf, d) == 0 ? end : NULL;
-}
-
-/* The number at v: *is_int with *i, or a double *x, as jansson reads it. */
-static const unsigned char *num_at(pol_JRead *r, const unsigned char *v, int *is_int, int64_t *i,
-                                   double *x)
-{
-  const unsigned char *p = v;
-  int neg = *p == '-';
-  if (neg) p++;
-  uint64_t u = 0;
-  while (is_digit(*p)) u = u * 10 + (uint64_t)(*p++ - '0');
-  if (*p != '.' && *p != 'e' && *p != 'E') {
-    *is_int = 1;
-    *i = neg ? (int64_t)(0 - u) : (int64_t)u;   /* in range: checked by the scan */
-    return p;
-  }
-  while (is_digit(*p) || *p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-') p++;
-  size_t n = (size_t)(p - v);
-  if (grow((void **)&r->tmp, &r->tcap, n + 1, 1)) return NULL;
-  memcpy(r->tmp, v, n);
-  r->tmp[n] = '\0';
-  *is_int = 0;
-  *x = strtod(r->tmp, NULL);
-  return p;
-}
-
-/* A real at v without an exponent, of at most 15 significant digits
-   (DBL_DIG) and below 1e10: strtod gives the double nearest to it, and
-   "%.15g" of that double is the same decimal value again, which is the
-   first text pol_dec_from_double tries and takes; pol_dec_parse gives the
-   same decimal for any text of the same value.  So the text itself is
-   parsed, with no strtod and no snprintf.  Returns the end, or NULL when
-   the number is not such a real (the caller takes the long way). */
-static const unsigned char *short_real(const unsigned char *v, pol_Dec *d)
-{
-  const unsigned char *p = v;
-  if (*p == '-') p++;
-  const unsigned char *i0 = p;
-  while (is_digit(*p)) p++;
-  size_t nint = (size_t)(p - i0);
-  if (*p != '.' || nint > 10) return NULL;
-  p++;
-  const unsigned char *f0 = p;
-  while (is_digit(*p)) p++;
-  if (*p == 'e' || *p == 'E' || p - v > 32) return NULL;
-  /* significant digits: from the first non-zero one to the end */
-  const unsigned char *s0 = i0;
-  while (s0 < p && (*s0 == '0' || *s0 == '.')) s0++;
-  size_t sig = (size_t)(p - s0) - (s0 < f0 ? 1 : 0);   /* not the point */
-  if (sig > 15) return NULL;
-  return pol_dec_parse((const char *)v, (size_t)(p - v), 1, d) == POL_DEC_OK ? p : NULL;
+  return end && pol_jleaf_date(s, n, d) == 0 ? end : NULL;
 }
 
 static const unsigned char *get_num(pol_JRead *r, const unsigned char *v, pol_Value *out)
 {
-  int is_int;
-  int64_t i;
-  double x;
   pol_Dec d;
-  const unsigned char *sr = short_real(v, &d);
-  if (sr) {
-    *out = pol_num(d);
-    return sr;
-  }
-  const unsigned char *end = num_at(r, v, &is_int, &i, &x);
-  if (!end) return NULL;
-  if (is_int) {
-    if (pol_dec_of_int(i, &d) != POL_DEC_OK) return NULL;
-  } else {
-    if (!isfinite(x) || pol_dec_from_double(x, &d) != POL_DEC_OK) return NULL;
-  }
-  *out = pol_num(d);
+  const unsigned char *end = pol_jleaf_num(v, r->e, &r->tmp, &r->tcap, &d);
+  if (end) *out = pol_num(d);
   return end;
 }
 
@@ -1023,7 +798,7 @@ static const unsigned char *get_list(pol_JRead *r, pol_Case *c, const unsigned c
       p = ws_at(p + 1);   /* ',' */
     }
   size_t n = r->vtop - base;
-  if (n > MAX_LIST) return NULL;
+  if (n > POL_CASE_MAX_LIST) return NULL;
   pol_List *l = pol_case_fill_alloc(c, sizeof *l, _Alignof(pol_List));
   pol_Value *items = n ? pol_case_fill_alloc(c, n * sizeof *items, _Alignof(pol_Value)) : NULL;
   if (!l || (n && !items)) return NULL;
@@ -1041,7 +816,7 @@ static const unsigned char *get_rec(pol_JRead *r, pol_Case *c, const unsigned ch
 {
   const pol_Program *p = r->p;
   const pol_RecType *rt = &p->rec[rec];
-  if (depth >= MAX_NEST) return NULL;
+  if (depth >= POL_CASE_MAX_NEST) return NULL;
   pol_Value *fv = rt->nfields ? pol_case_fill_alloc(c, (size_t)rt->nfields * sizeof *fv,
                                                     _Alignof(pol_Value)) : NULL;
   if (rt->nfields && !fv) return NULL;
@@ -1118,7 +893,7 @@ static const unsigned char *convert(pol_JRead *r, pol_Case *c, const unsigned ch
     *out = pol_bool(ch == 't');
     return v + (ch == 't' ? 4 : 5);
   case PK_NUM:
-    if (ch != '-' && !is_digit(ch)) return NULL;
+    if (ch != '-' && !pol_jleaf_digit(ch)) return NULL;
     return get_num(r, v, out);
   case PK_STR:
     if (ch != '"') return NULL;
@@ -1221,7 +996,7 @@ static int read_lines(pol_JRead *r, pol_Case *c, uint32_t *n)
   if (slot_absent(r, co, r->n_procs)) return 0;
   if (!slot_is(r, co, r->n_procs, '[')) return -1;
   uint32_t m = r->nitems;
-  if (m > MAX_LIST) return -1;
+  if (m > POL_CASE_MAX_LIST) return -1;
   if (grow((void **)&r->lines, &r->lcap, m ? m : 1, sizeof *r->lines)) return -1;
   for (uint32_t i = 0; i < m; i++) {
     const uint32_t *io = r->ioff + (size_t)i * r->nislot;
@@ -1230,14 +1005,8 @@ static int read_lines(pol_JRead *r, pol_Case *c, uint32_t *n)
     if (!slot_absent(r, io, r->n_line)) {
       uint32_t off = io[r->nodes[r->n_line].slot];
       unsigned char ch = r->b[off];
-      if (ch != '-' && !is_digit(ch)) return -1;
-      int is_int;
-      int64_t iv;
-      double d;
-      if (!num_at(r, r->b + off, &is_int, &iv, &d)) return -1;
-      if (is_int) d = (double)iv;
-      if (!(d >= INT32_MIN && d <= INT32_MAX) || (double)(int32_t)d != d) return -1;
-      number = (int32_t)d;
+      if (ch != '-' && !pol_jleaf_digit(ch)) return -1;
+      if (pol_jleaf_line_number(r->b + off, r->e, &r->tmp, &r->tcap, &number)) return -1;
     }
     pol_LineInfo *li = &r->lines[i];
     *li = (pol_LineInfo){number, NULL, POL_NOSTR, date, known, plan, plan_id, review, prior, NULL, NULL};
@@ -1414,7 +1183,7 @@ static int tape_value(pol_JRead *r, int depth)
   case 'f': return lit(r, "false", 5) ? -1 : tape_push(r, off, 0);
   case 'n': return lit(r, "null", 4) ? -1 : tape_push(r, off, 0);
   default:
-    if (*r->p_ == '-' || is_digit(*r->p_)) return scan_number(r) ? -1 : tape_push(r, off, 0);
+    if (*r->p_ == '-' || pol_jleaf_digit(*r->p_)) return scan_number(r) ? -1 : tape_push(r, off, 0);
     return -1;
   }
 }
