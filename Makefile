@@ -50,7 +50,7 @@ LAZY_SQLITE_SONAME := $(or $(call lib_soname,libsqlite3.so),libsqlite3.so.0)
 
 VM_SRC   = vm/decimal.c vm/value.c vm/program.c vm/bundle_write.c vm/bundle_load.c vm/bundle_sign.c vm/verify.c \
            vm/case.c vm/exec.c vm/witness.c vm/ffi.c vm/trace.c vm/auth.c vm/output.c vm/api.c vm/suggest.c vm/util.c \
-           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c vm/jread.c vm/jleaf.c vm/fhir_fast.c vm/fhir_tape.c vm/frag.c vm/lean.c vm/sha256.c
+           vm/codes.c vm/notice.c vm/fhir_out.c vm/fhir_in.c vm/jread.c vm/jleaf.c vm/fhir_fast.c vm/fhir_tape.c vm/frag.c vm/lean.c vm/lean_opt.c vm/sha256.c
 COMP_SRC = compiler/ast.c compiler/diag.c compiler/parse.c compiler/check.c \
            compiler/codegen.c compiler/compile.c compiler/interp.c compiler/valueset.c compiler/doc.c
 GEN_SRC  = $(B)/gen/parser.c $(B)/gen/lexer.c

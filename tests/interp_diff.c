@@ -37,6 +37,7 @@
 #include "interp.h"
 #include "trace.h"
 #include "vm.h"
+#include "vm_impl.h"   /* pol_vm_lean_build: the no-trace code must verify */
 
 #define SHOW_MAX 10
 #define NDET (PD_REFER + 1)
@@ -460,21 +461,57 @@ static pol_Program *compile(pol_Compiler *c, char **files, int nfiles, char **di
   return q;
 }
 
+/* Two values a line's result holds alike (lists the VM made live in each
+   VM's own arena: their lengths). */
+static int value_same(const pol_Value *a, const pol_Value *b)
+{
+  if (a->tag != b->tag) return 0;
+  switch ((pol_Tag)a->tag) {
+  case PV_UNK: return 1;
+  case PV_NUM: return a->u.d == b->u.d;
+  case PV_STR: return strcmp(a->u.s, b->u.s) == 0;
+  case PV_LIST: return ((const pol_List *)a->u.p)->n == ((const pol_List *)b->u.p)->n;
+  case PV_DUR: case PV_RANGE: case PV_WIN:
+    return a->aux == b->aux && a->u.r.lo == b->u.r.lo && a->u.r.hi == b->u.r.hi;
+  case PV_BOOL: case PV_DATE: case PV_SET: case PV_REC: return a->aux == b->aux;
+  }
+  return 0;
+}
+
+static int same_crits(const pol_CritResult *a, const pol_CritResult *b, uint32_t n)
+{
+  for (uint32_t j = 0; j < n; j++)
+    if (a[j].status != b[j].status) return 0;
+  return 1;
+}
+
 /* The same case through a VM with tracing off, which runs the no-trace
-   code (vm/lean.c: without EVID): every line's routing, branch,
-   determinations and criterion statuses must be the traced run's. */
-static int same_untraced(pol_VM *vm0, const pol_Program *p, const pol_Case *cs,
-                         const pol_LineResult *lines, unsigned long lineno)
+   code (vm/lean.c, vm/lean_opt.c): the same success or error, and every
+   line's routing, branch conditions, determinations, criterion statuses,
+   items, assess blocks and authorization as the traced run's. */
+static int same_untraced(pol_VM *vm0, const pol_Program *p, const pol_Case *cs, int rc,
+                         const char *err, const pol_LineResult *lines, unsigned long lineno)
 {
   const pol_LineResult *l0;
-  char err[512];
-  int ok = pol_vm_eval(vm0, cs, &l0, err, sizeof err) == 0;
-  for (uint32_t i = 0; ok && i < pol_case_nlines(cs); i++) {
-    ok = l0[i].policy == lines[i].policy && l0[i].branch == lines[i].branch &&
-         l0[i].det == lines[i].det && l0[i].line_det == lines[i].line_det &&
-         l0[i].nitems == lines[i].nitems;
-    for (uint32_t j = 0; ok && lines[i].policy != POL_NOSTR && j < p->pol[lines[i].policy].ncrit; j++)
-      ok = l0[i].crit[j].status == lines[i].crit[j].status;
+  char err0[512];
+  int ok = pol_vm_eval(vm0, cs, &l0, err0, sizeof err0) == rc;
+  if (ok && rc != 0) ok = strcmp(err, err0) == 0;
+  for (uint32_t i = 0; ok && rc == 0 && i < pol_case_nlines(cs); i++) {
+    const pol_LineResult *a = &l0[i], *b = &lines[i];
+    ok = a->policy == b->policy && a->branch == b->branch && a->det == b->det &&
+         a->line_det == b->line_det && a->nitems == b->nitems && a->bstate == b->bstate &&
+         a->items_known == b->items_known && a->naspects == b->naspects &&
+         a->authmask == b->authmask && a->auth_open == b->auth_open &&
+         a->recommended == b->recommended;
+    if (!ok || b->policy == POL_NOSTR) continue;
+    const pol_Policy *pol = &p->pol[b->policy];
+    ok = same_crits(a->crit, b->crit, pol->ncrit) && same_crits(a->cond, b->cond, pol->nbranches);
+    for (uint32_t k = 0; ok && k < b->nitems; k++)
+      ok = a->items[k].det == b->items[k].det && same_crits(a->items[k].crit, b->items[k].crit, pol->ncrit);
+    for (uint32_t k = 0; ok && k < b->naspects; k++)
+      ok = a->aspects[k].branch == b->aspects[k].branch && a->aspects[k].det == b->aspects[k].det;
+    for (uint32_t f = 0; ok && f < POL_AUTH__COUNT; f++)
+      ok = !(b->authmask >> f & 1u) || value_same(&a->auth[f].value, &b->auth[f].value);
   }
   if (!ok) printf("DISAGREE line %lu case %s: the VM with tracing off differs from tracing on\n",
                   lineno, pol_case_id(cs));
@@ -513,6 +550,18 @@ int main(int argc, char **argv)
   if (!cs || !vm || !vm0 || !st.crit) { fprintf(stderr, "interp_diff: out of memory\n"); return 2; }
   pol_vm_set_trace(vm, 1);
   pol_vm_set_trace(vm0, 0);
+  /* the no-trace code (rewritten by vm/lean_opt.c) must pass the verifier:
+     else the VM would quietly run the traced code and test nothing */
+  int lean_bad = 0;
+  {
+    pol_VM *vx = pol_vm_new(p);
+    char why[512] = "out of memory";
+    if (!vx || pol_vm_lean_build(vx, why, sizeof why) != 0) {
+      printf("DISAGREE: the no-trace code does not verify: %s\n", why);
+      lean_bad = 1;
+    }
+    pol_vm_free(vx);
+  }
 
   char *text = NULL, err[512];
   size_t cap = 0;
@@ -550,6 +599,7 @@ int main(int argc, char **argv)
           if (found) break;
         }
       st.stopped += strstr(err, "number out of range") != NULL;
+      agree &= same_untraced(vm0, p, cs, -1, err, NULL, lineno);
       if (agree) st.passed += pol_case_nlines(cs);
       else st.failed += pol_case_nlines(cs);
       st.lines += pol_case_nlines(cs);
@@ -564,7 +614,7 @@ int main(int argc, char **argv)
     json_t *trace = json_loads(tb.s, 0, &je);
     pol_buf_free(&tb);
     json_t *tlines = json_object_get(trace, "determinations");
-    int untraced = same_untraced(vm0, p, cs, lines, lineno);
+    int untraced = same_untraced(vm0, p, cs, 0, "", lines, lineno);
     for (uint32_t i = 0; i < pol_case_nlines(cs); i++) {
       st.lines++;
       if (compare_line(&c, p, cs, &lines[i], json_array_get(tlines, i), &st, lineno) && untraced)
@@ -607,5 +657,5 @@ int main(int argc, char **argv)
   pol_case_free(cs);
   pol_program_free(p);
   pol_compiler_free(&c);
-  return st.failed || few ? 1 : 0;
+  return st.failed || few || lean_bad ? 1 : 0;
 }

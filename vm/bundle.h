@@ -11,7 +11,11 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 5      /* 2.5: code(ELEMENT, "NAME") in a FHIR
+#define POL_BUNDLE_MINOR 6      /* 2.6: opcodes FEQK, FINK (a field read
+                                   and its comparison with a constant; the
+                                   compiler writes none, the no-trace code
+                                   has them: vm/lean_opt.c); EXTRA role 'q'.
+                                   2.5: code(ELEMENT, "NAME") in a FHIR
                                    binding may name a code system of value
                                    sets ("procedure": CPT or HCPCS codings;
                                    a 2.4 reader compares NAME with the

@@ -75,6 +75,7 @@ static inline const char *pol_xrole_name(char role)
   case 'c': return "value set";
   case 't': return "table keys";
   case 'K': return "table values";
+  case 'q': return "constant";
   default: return "?";
   }
 }

@@ -972,6 +972,39 @@ static pol_Value calendar_window(const pol_Value *d, uint32_t kind)
 #pragma GCC diagnostic ignored "-Wpedantic"
 #endif
 
+/* R[A] := field f of record *r: unknown unless r is a record with field f. */
+static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r, uint32_t f)
+{
+  if (r->tag != PV_REC || r->aux >= p->nrec || f >= p->rec[r->aux].nfields) *a = pol_unk();
+  else *a = ((const pol_Value *)r->u.p)[f];
+}
+
+/* EQK: *a := *a == *k. */
+static inline void eq_const(pol_Value *a, const pol_Value *k)
+{
+  /* a string against a bundle string: both interned, one comparison of
+     ids (str_eq: a string the bundle does not hold is none of its own) */
+  if (a->tag == PV_STR && k->tag == PV_STR && k->aux != POL_NOSTR) *a = pol_bool(a->aux == k->aux);
+  else *a = compare(OP_EQ, a, k);
+}
+
+/* INK: *a := *a in the constant set *set; -1 when a list constant's
+   search cannot be paid for (the case fails). */
+static inline int in_const(pol_VM *vm, pol_Value *a, const pol_Value *set)
+{
+  const pol_Program *p = vm->p;
+  /* a string in a mapped constant set (lean.c): one bit; as in_set */
+  if (a->tag == PV_STR && set->tag == PV_SET && set->aux < p->nsets && vm->setspan[set->aux] != POL_NOSTR) {
+    uint32_t d = a->aux - vm->setlo[set->aux];   /* POL_NOSTR: past any span */
+    *a = pol_bool(d < vm->setspan[set->aux] &&
+                  (vm->setbits[vm->setw0[set->aux] + d / 64] >> (d % 64) & 1u));
+    return 0;
+  }
+  if (set->tag == PV_LIST && charge(vm, ((const pol_List *)set->u.p)->n) != 0) return -1;
+  *a = in_set(p, a, set);
+  return 0;
+}
+
 /* COVER, RUN, GAP (op): the list R[B] over the window in the register its
    EXTRA 'w' names, x the instruction; unknown unless R[B] is a list and the
    window is known. */
@@ -1070,35 +1103,13 @@ static pol_Value run(pol_VM *vm, uint32_t block)
       R[POL_A(i)] = v.tag == PV_RANGE ? v : pol_unk();
     NEXT();
   }
-  CASE(EQK) {
-    pol_Value *a = &R[POL_A(i)];
-    const pol_Value *k = &K[POL_Bx(i)];
-    /* a string against a bundle string: both interned, one comparison of
-       ids (str_eq: a string the bundle does not hold is none of its own) */
-    if (a->tag == PV_STR && k->tag == PV_STR && k->aux != POL_NOSTR) *a = pol_bool(a->aux == k->aux);
-    else *a = compare(OP_EQ, a, k);
-    NEXT();
-  }
+  CASE(EQK) eq_const(&R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
   CASE(NEK) R[POL_A(i)] = compare(OP_NE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
   CASE(LTK) R[POL_A(i)] = compare(OP_LT, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
   CASE(LEK) R[POL_A(i)] = compare(OP_LE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
   CASE(GTK) R[POL_A(i)] = compare(OP_GT, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
   CASE(GEK) R[POL_A(i)] = compare(OP_GE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
-  CASE(INK) {
-    const pol_Value *set = &K[POL_Bx(i)];
-    pol_Value *a = &R[POL_A(i)];
-    /* a string in a mapped constant set (lean.c): one bit; as in_set */
-    if (a->tag == PV_STR && set->tag == PV_SET && set->aux < p->nsets && vm->setspan[set->aux] != POL_NOSTR) {
-      uint32_t d = a->aux - vm->setlo[set->aux];   /* POL_NOSTR: past any span */
-      *a = pol_bool(d < vm->setspan[set->aux] &&
-                    (vm->setbits[vm->setw0[set->aux] + d / 64] >> (d % 64) & 1u));
-      NEXT();
-    }
-    if (set->tag == PV_LIST && charge(vm, ((const pol_List *)set->u.p)->n) != 0)
-      return pol_unk();
-    R[POL_A(i)] = in_set(p, &R[POL_A(i)], set);
-    NEXT();
-  }
+  CASE(INK) if (in_const(vm, &R[POL_A(i)], &K[POL_Bx(i)]) != 0) return pol_unk(); NEXT();
   CASE(IN) {
     const pol_Value *set = &R[POL_C(i)];
     /* a list is searched item by item */
@@ -1305,6 +1316,18 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   }
   CASE(CUR) R[POL_A(i)] = vm->cur; NEXT();
   CASE(EVID) if (vm->tracing) note_evidence(vm, POL_Bx(i), &R[POL_A(i)]); NEXT();
+  CASE(FEQK) {
+    uint32_t k = POL_Ax(*pc++);
+    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));   /* no trace: nothing to note */
+    eq_const(&R[POL_A(i)], &K[k]);
+    NEXT();
+  }
+  CASE(FINK) {
+    uint32_t k = POL_Ax(*pc++);
+    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));
+    if (in_const(vm, &R[POL_A(i)], &K[k]) != 0) return pol_unk();
+    NEXT();
+  }
   CASE(RET) return R[POL_A(i)];
   CASE(EXTRA) return pol_unk();   /* unreachable in verified code */
 #ifndef POL_COMPUTED_GOTO

@@ -54,8 +54,16 @@ int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen)
   pol_Block *run = malloc((p->nblocks ? p->nblocks : 1) * sizeof *run);
   pol_Block *blocks = malloc((p->nblocks ? p->nblocks : 1) * sizeof *blocks);
   pol_Witness *wit = malloc((p->nwit ? p->nwit : 1) * sizeof *wit);
-  if (!keep || !at || !run || !blocks || !wit) goto out;
-  uint32_t n = p->ncode - mark(p, keep);
+  pol_Instr *src = malloc((p->ncode ? p->ncode : 1) * sizeof *src);   /* rewritten in place */
+  if (!keep || !at || !run || !blocks || !wit || !src) goto out;
+  memcpy(src, p->code, p->ncode * sizeof *src);
+  mark(p, keep);
+  if (pol_lean_optimize(p, src, keep) != 0) {   /* out of memory: the EVIDs alone */
+    memcpy(src, p->code, p->ncode * sizeof *src);
+    mark(p, keep);
+  }
+  uint32_t n = 0;
+  for (uint32_t w = 0; w < p->ncode; w++) n += keep[w];
   code = malloc((n ? n : 1) * sizeof *code);
   if (!code) goto out;
   /* at[w]: where word w goes, or for a dropped word where the next kept
@@ -63,7 +71,7 @@ int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen)
   uint32_t k = 0;
   for (uint32_t w = 0; w < p->ncode; w++) {
     at[w] = k;
-    if (keep[w]) code[k++] = p->code[w];
+    if (keep[w]) code[k++] = src[w];
   }
   at[p->ncode] = k;
   /* relink the jumps: every kept word with a jump opcode inside a block
@@ -71,7 +79,7 @@ int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen)
   for (uint32_t b = 0; b < p->nblocks; b++) {
     const pol_Block *bl = &p->blocks[b];
     for (uint32_t w = bl->start; w < bl->start + bl->len; w++) {
-      pol_Instr ins = p->code[w];
+      pol_Instr ins = src[w];
       pol_Op op = POL_OP(ins);
       if (!keep[w] || op >= OP__COUNT || pol_opinfo[op].b != 'J') continue;
       uint64_t t = (uint64_t)w + 1 + POL_Bx(ins);
@@ -103,6 +111,7 @@ int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen)
   run = NULL;
   rc = 0;
 out:
+  free(src);
   free(keep);
   free(at);
   free(code);

@@ -335,6 +335,8 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
       if (C == 0 && p->k[x + n].tag != PV_STR)
         return fail(v, AT "table without a default: constant %lu is not its reason (a string)", b, pc,
                     (unsigned long)(x + n));
+    } else if (roles[i] == 'q') {   /* FEQK, FINK (2.6) */
+      if (x >= p->nk) return fail(v, AT "constant %u out of range (nk %u)", b, pc, x, p->nk);
     } else if (roles[i] == 'x') {
       if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
       if (C != p->ext[x].nargs)

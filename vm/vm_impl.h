@@ -134,6 +134,10 @@ pol_Value pol_native_call(pol_VM *vm, uint32_t ext, const pol_Value *args);
 /* lean.c: builds vm->lean and vm->lean_blocks and verifies them with the
    program's tables; 0, or -1 (nothing built; a reason in err) */
 int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen);
+/* lean_opt.c: rewrites the no-trace code in place before lean.c compacts
+   it: code[] (a copy of p->code, same positions) and keep[] (0: the word
+   is dropped).  0, or -1 when out of memory (code and keep half done). */
+int pol_lean_optimize(const pol_Program *p, pol_Instr *code, uint8_t *keep);
 /* lean.c: builds vm->setlo .. setbits; 0, or -1 when out of memory */
 int pol_vm_sets_build(pol_VM *vm);
 /* exec.c: runs a block on the current frame (for witness.c). */

@@ -396,7 +396,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x05\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x06\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -541,7 +541,13 @@ static void test_opinfo(void **state)
   assert_int_equal(pol_opinfo[OP_GEK].fmt, FMT_ABx);
   assert_int_equal(pol_opinfo[OP_GEK].a, 'R');   /* read, and written in place */
   assert_int_equal(pol_opinfo[OP_GEK].b, 'K');
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "INK");
+  /* 2.6: a field read and a comparison with a constant, FEQK and FINK,
+     after INK (only the no-trace code has them: vm/lean_opt.c) */
+  assert_int_equal(OP_FEQK, 66);
+  assert_int_equal(OP_FINK, 67);
+  assert_string_equal(pol_opinfo[OP_FINK].xroles, "q");
+  assert_string_equal(pol_xrole_name('q'), "constant");
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "FINK");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */

@@ -2238,6 +2238,53 @@ static void test_sides(void **state)
   ex_free(&x);
 }
 
+/* The no-trace code fuses a field read and the comparison with a constant
+   on its register (FEQK, FINK: vm/lean_opt.c): the same results as the
+   traced code, unknown fields and non-records included. */
+static void test_fused_field_compare(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"C\" \"\" { exists i in inj where i.target == \"sij\" and i.relief >= 50 }\n"
+                     "  criterion \"D\" \"\" { every t in th where t.kind in {\"pt\", \"ot\"} }\n"
+                     "}\n");
+  static const char *const cases[] = {
+    "\"inj\": [{\"target\": \"sij\", \"relief\": 60}], \"th\": [{\"kind\": \"pt\"}]",
+    "\"inj\": [{\"target\": \"hip\", \"relief\": 60}, {\"relief\": 70}], \"th\": [{\"kind\": \"yoga\"}]",
+    "\"inj\": [{\"target\": null}], \"th\": [{\"kind\": null}, {\"kind\": \"ot\"}]",
+    "\"inj\": [], \"th\": []",
+  };
+  static const uint8_t want[][2] = {
+    {PS_MET, PS_MET}, {PS_UNKNOWN, PS_NOT_MET}, {PS_UNKNOWN, PS_UNKNOWN}, {PS_NOT_MET, PS_MET},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    ex_case(&x, cases[k]);
+    for (int on = 1; on >= 0; on--) {
+      const pol_LineResult *r;
+      pol_vm_set_trace(x.vm, on);
+      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+      if (r[0].crit[0].status != want[k][0] || r[0].crit[1].status != want[k][1])
+        fail_msg("case %zu, trace %d: C %s, D %s", k, on, pol_status_name(r[0].crit[0].status),
+                 pol_status_name(r[0].crit[1].status));
+    }
+  }
+  const pol_VM *vm = x.vm;
+  assert_non_null(vm->lean);
+  uint32_t fused[2] = {0, 0};
+  for (uint32_t b = 0; b < x.p->nblocks; b++)   /* each lean block ends at its RET */
+    for (uint32_t pc = vm->lean_blocks[b].start;; pc += 1 + (uint32_t)pol_opinfo[POL_OP(vm->lean[pc])].extra) {
+      pol_Op op = POL_OP(vm->lean[pc]);
+      fused[0] += op == OP_FEQK;
+      fused[1] += op == OP_FINK;
+      if (op == OP_RET) break;
+    }
+  assert_true(fused[0] >= 1);   /* the body, and the witness conjunct blocks */
+  assert_true(fused[1] >= 1);
+  seen_op[OP_FEQK] = seen_op[OP_FINK] = 1;
+  ex_free(&x);
+}
+
 /* ---- coverage of the opcode list (keep last) ------------------------------ */
 
 static void test_every_opcode_ran(void **state)
@@ -2279,6 +2326,7 @@ int main(void)
     cmocka_unit_test(test_coalesce_hand_assembled),
     cmocka_unit_test(test_instruction_budget),
     cmocka_unit_test(test_no_trace_code),
+    cmocka_unit_test(test_fused_field_compare),
     cmocka_unit_test(test_budget_stops_at_once),
     cmocka_unit_test(test_registers_cleared),
     cmocka_unit_test(test_determinations),
