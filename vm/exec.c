@@ -1027,8 +1027,9 @@ static pol_Value run(pol_VM *vm, uint32_t block)
   pol_Instr i;
 
   /* budget: charged per block run, by its length (the original's, traced
-     or not: the trace never changes where a case runs out) */
-  if (vm->out_of_budget || charge(vm, bk->len) != 0) return pol_unk();
+     or not: the trace never changes where a case runs out).  Once it ran
+     out, left is 0 and a block (len >= 1: its RET) cannot pay. */
+  if (charge(vm, bk->len) != 0) return pol_unk();
 
 #ifdef POL_COMPUTED_GOTO
   static const void *const labels[OP__COUNT] = {
@@ -1453,6 +1454,7 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->p = p;
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
+  vm->seg_cpt = POL_NOSTR;
   if (build_routes(vm) != 0 || build_range_routes(vm) != 0) {
     free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
     return NULL;
@@ -1584,6 +1586,36 @@ const char *pol_status_name(pol_Status s)
 
 /* ---- judging a line ---------------------------------------------------- */
 
+/* eval_crit without a trace: no evidence or missing fact is recorded (nev
+   and nmiss stay 0), so a result's ev0, nev, miss0 and nmiss keep the
+   zeros reset_results gave them; only its status is set. */
+static uint8_t eval_crit_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res, uint32_t ci)
+{
+  const pol_Program *p = vm->p;
+  const pol_Crit *cr = &p->crit[ci];
+  uint8_t st;
+  if (cr->kind == PC_LEAF) {
+    vm->at_crit = ci;   /* for an overflow's message */
+    pol_Value v = run(vm, cr->block);
+    vm->at_crit = POL_NOSTR;
+    pol_Tri t = pol_truth(&v);
+    st = t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
+  } else {
+    uint32_t met = 0, unk = 0, n = cr->nchildren;
+    for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
+      uint32_t child = p->crit_children[cr->child0 + j];
+      if (child < pol->crit0 || child >= pol->crit0 + pol->ncrit) continue;  /* verified */
+      uint8_t s = eval_crit_quiet(vm, pol, res, child);
+      met += s == PS_MET;
+      unk += s == PS_UNKNOWN;
+    }
+    uint32_t k = cr->kind == PC_ALL ? n : cr->kind == PC_ANY ? 1 : cr->k;
+    st = met >= k ? PS_MET : met + unk < k ? PS_NOT_MET : PS_UNKNOWN;
+  }
+  res[ci - pol->crit0].status = st;
+  return st;
+}
+
 static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res, uint32_t ci)
 {
   const pol_Program *p = vm->p;
@@ -1660,7 +1692,7 @@ static void route_drugs(const pol_VM *vm, const pol_LineInfo *li, uint32_t *best
   }
 }
 
-static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
+static uint32_t route(pol_VM *vm, const pol_LineInfo *li)
 {
   uint32_t best = POL_NOSTR;
   int best_named = 0;
@@ -1675,15 +1707,25 @@ static uint32_t route(const pol_VM *vm, const pol_LineInfo *li)
       consider(vm, li, vm->routes[r].pol, &best, &best_named);
   }
   /* the policies whose ranges hold the line's code (in its normal form as
-     a CPT or HCPCS code): the segment of the last bound <= code */
-  char c[POL_CODE_BUF];
-  if (vm->nbound && li->cpt && pol_code_norm(POL_CS_PROCEDURE, li->cpt, strlen(li->cpt), c, NULL) == 0) {
-    uint32_t k = bound_at(vm, c);
-    if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
-    if (k > 0 && k < vm->nbound)
-      for (uint32_t r = vm->seg0[k - 1]; r < vm->seg0[k]; r++)
-        consider(vm, li, vm->segpol[r], &best, &best_named);
+     a CPT or HCPCS code): the segment of the last bound <= code, k - 1
+     (k 0: none); kept for the last bundle string code seen (seg_cpt), as
+     the lines of a batch mostly share a few codes */
+  uint32_t k = 0;
+  if (vm->nbound && li->cpt) {
+    if (li->cpt_id != POL_NOSTR && li->cpt_id == vm->seg_cpt) {
+      k = vm->seg_k;
+    } else {
+      char c[POL_CODE_BUF];
+      if (pol_code_norm(POL_CS_PROCEDURE, li->cpt, strlen(li->cpt), c, NULL) == 0) {
+        k = bound_at(vm, c);
+        if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
+      }
+      if (li->cpt_id != POL_NOSTR) { vm->seg_cpt = li->cpt_id; vm->seg_k = k; }
+    }
   }
+  if (k > 0 && k < vm->nbound)
+    for (uint32_t r = vm->seg0[k - 1]; r < vm->seg0[k]; r++)
+      consider(vm, li, vm->segpol[r], &best, &best_named);
   route_drugs(vm, li, &best, &best_named);
   return best;
 }
@@ -1867,7 +1909,7 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
     reset_results(ir->crit, pol->ncrit);
     vm->cur = l->items[i];
     for (uint32_t j = 0; j < br->necrit && !vm->out_of_budget; j++)
-      eval_crit(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);
+      (vm->tracing ? eval_crit : eval_crit_quiet)(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);
     ir->det = decide(p, pol, p->branch_crit + br->ecrit0, br->necrit, ir->crit);
   }
   vm->cur = pol_unk();
@@ -1881,7 +1923,7 @@ static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch 
 {
   const pol_Program *p = vm->p;
   for (uint32_t j = 0; j < br->ncrit && !vm->out_of_budget; j++)
-    eval_crit(vm, pol, res, p->branch_crit[br->crit0 + j]);
+    (vm->tracing ? eval_crit : eval_crit_quiet)(vm, pol, res, p->branch_crit[br->crit0 + j]);
   return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
 }
 

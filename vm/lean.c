@@ -15,6 +15,11 @@
  * The budget charges a block its original length either way (exec.c), so
  * tracing never changes where an evaluation runs out.
  *
+ * Before the compaction, vm/lean_opt.c rewrites the copy further, as only
+ * a run without a trace allows (reads whose value nobody uses dropped,
+ * copies of reads re-read, jumps threaded, a field read and its
+ * comparison with a constant fused): same positions, more words dropped.
+ *
  * Also here: the constant sets as bitmaps over the string ids they span,
  * for `in` against a constant set (INK) in a few instructions instead of a
  * binary search.

@@ -34,6 +34,8 @@ struct pol_VM {
   uint32_t nbound;
   uint32_t *seg0;             /* nbound + 1 entries (NULL when nbound is 0) */
   uint32_t *segpol;
+  uint32_t seg_cpt, seg_k;    /* route(): the range segment (k) of the last
+                                 line code, a bundle string id (POL_NOSTR: none) */
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
