@@ -224,7 +224,10 @@ static int rereadable(pol_Instr i)
    path there, with the registers it read unchanged since, or NONE. */
 static void reread_block(Opt *o, const pol_Block *bl)
 {
-  uint32_t n = bl->nregs, *src = o->src;
+  uint32_t n = bl->nregs, *src = o->src, moves = 0;
+  for (uint32_t pc = bl->start; pc < bl->start + bl->len; pc += 1 + (uint32_t)info(o, pc)->extra)
+    moves += o->keep[pc] && POL_OP(o->code[pc]) == OP_MOVE;
+  if (moves == 0) return;   /* nothing to rewrite */
   memset(o->reached, 0, bl->len);
   for (uint32_t r = 0; r < n; r++) src[r] = NONE;
   o->reached[0] = 1;
@@ -393,12 +396,11 @@ int pol_lean_optimize(const pol_Program *p, pol_Instr *code, uint8_t *keep)
   }
   for (uint32_t b = 0; b < p->nblocks; b++) thread_block(&o, &p->blocks[b]);
   for (uint32_t b = 0; b < p->nblocks; b++) reread_block(&o, &p->blocks[b]);
-  for (int changed = 1; changed;) {
-    changed = 0;
-    upward_reads(&o, body_of);
-    memset(o.lo, 0, p->nblocks * sizeof *o.lo);
-    for (uint32_t b = 0; b < p->nblocks; b++) changed |= live_block(&o, b, 1);
-  }
+  /* one round: each is sound on its own (what blocks read before writing
+     only shrinks as writes go), and a second one drops nothing more on the
+     policies of this repository */
+  upward_reads(&o, body_of);
+  for (uint32_t b = 0; b < p->nblocks; b++) live_block(&o, b, 1);
   for (uint32_t b = 0; b < p->nblocks; b++) fuse_block(&o, &p->blocks[b]);
   rc = 0;
 out:
