@@ -11,7 +11,7 @@
  * original length, and per item, per list searched, per list made:
  * quantifiers, IN, LIST, PERIODS are never touched here) and the stop on a
  * number out of range (ADD, SUB, MUL, DIV, FLOOR are never touched here).
- * Three rewrites, on the program's code in its original positions (words
+ * Four rewrites, on the program's code in its original positions (words
  * dropped by clearing keep[], which lean.c then compacts and relinks):
  *
  *  1. Jump threading: a conditional jump on register r that lands on
@@ -31,6 +31,9 @@
  *     which the verifier checks with the body's registers); a block's
  *     registers are live at its RET when live after any instruction that
  *     runs it, or read by a block that instruction runs again.
+ *  4. Fusion: a FIELD and the EQK or INK on its register right after it
+ *     become one FEQK or FINK (opcodes.def, 2.6), unless a jump lands on
+ *     the comparison.
  *
  * Every rewrite keeps the verifier's rule that each register is written
  * before it is read (pol_verify checks the result: lean.c).
