@@ -71,7 +71,8 @@ typedef struct Opt {
   Regs *may;         /* [nblocks]: registers a run of the block may write */
   Regs *lo;          /* [nblocks]: live when the block returns */
   Regs *live;        /* scratch [maxlen]: live before word start + i */
-  uint32_t *src;     /* scratch [maxlen * POL_MAX_REGS + 1]: rewrite 2's states */
+  uint32_t *src;     /* scratch [maxlen * (maxregs + 1)]: rewrite 2's states,
+                        and the instruction starts of rewrite 3 */
   uint8_t *reached;  /* scratch [maxlen] */
 } Opt;
 
@@ -367,16 +368,18 @@ static void fuse_block(Opt *o, const pol_Block *bl)
 int pol_lean_optimize(const pol_Program *p, pol_Instr *code, uint8_t *keep)
 {
   if (p->nblocks == 0) return 0;
-  uint32_t maxlen = 1;
-  for (uint32_t b = 0; b < p->nblocks; b++)
+  uint32_t maxlen = 1, maxregs = 1;
+  for (uint32_t b = 0; b < p->nblocks; b++) {
     if (p->blocks[b].len > maxlen) maxlen = p->blocks[b].len;
+    if (p->blocks[b].nregs > maxregs) maxregs = p->blocks[b].nregs;
+  }
   Opt o = {p, code, keep, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   o.ue = calloc(p->nblocks, sizeof *o.ue);
   o.conj = calloc(p->nblocks, sizeof *o.conj);
   o.may = calloc(p->nblocks, sizeof *o.may);
   o.lo = calloc(p->nblocks, sizeof *o.lo);
   o.live = calloc(maxlen, sizeof *o.live);
-  o.src = malloc(((size_t)maxlen * (POL_MAX_REGS + 1) + 1) * sizeof *o.src);
+  o.src = malloc((size_t)maxlen * (maxregs + 1) * sizeof *o.src);
   o.reached = malloc(maxlen);
   uint32_t *body_of = p->nwit ? malloc(p->nblocks * sizeof *body_of) : NULL;
   int rc = -1;
