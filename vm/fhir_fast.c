@@ -74,6 +74,7 @@ struct pol_FhirFast {
   /* one load */
   const unsigned char *b;
   const pol_JTape *t;
+  const uint32_t *next;     /* pol_fhir_tape_next: the entry after j and its descendants */
   size_t nt;
   int failed;
   Res *res;
@@ -101,13 +102,30 @@ struct pol_FhirFast {
   pol_LineInfo *lines;      /* the case's lines, in document order (fill) */
   size_t lcap;
   int uniq_fields;          /* every record's field names are distinct */
+  char known[40];           /* the last resource type found known (add_res) */
+  uint32_t known_len;
 };
 
 /* ---- setup ----------------------------------------------------------------- */
 
 static const char *S(const pol_Program *p, uint32_t id) { return id == POL_NOSTR || id >= p->nstr ? NULL : p->str[id]; }
 
-static uint32_t hash_n(const char *s, size_t n) { return pol_fnv1a(s, n); }
+/* The fact paths' table hash: the length and the first and last 8 bytes
+   (paths are long and differ at their ends), not a loop over every byte. */
+static uint32_t hash_n(const char *s, size_t n)
+{
+  uint64_t a = 0, z = 0;
+  if (n >= 8) {
+    memcpy(&a, s, 8);
+    memcpy(&z, s + n - 8, 8);
+  } else {
+    memcpy(&a, s, n);
+  }
+  uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (z * 0xc2b2ae3d27d4eb4full) ^ n;
+  h ^= h >> 29;
+  h *= 0xff51afd7ed558ccdull;
+  return (uint32_t)(h >> 32);
+}
 
 /* pol_fhir_want_type(link, NULL) of a Bundle's linkId: the first case-scope fact of that path. */
 static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
@@ -248,23 +266,31 @@ static inline int is_num(const pol_FhirFast *f, uint32_t j)
 }
 
 /* The entry after j and its descendants. */
-static inline uint32_t nx(const pol_FhirFast *f, uint32_t j)
-{
-  unsigned char c = ty(f, j);
-  return c == '{' || c == '[' ? f->t[j].aux : j + 1;
-}
+static inline uint32_t nx(const pol_FhirFast *f, uint32_t j) { return f->next[j]; }
 
 /* Keys are short and mostly differ early: cheaper than a call to memcmp. */
 static inline int key_eq(const unsigned char *a, const char *b, size_t n)
 {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
+  if (n >= 8) {   /* 8 bytes at a time, the last 8 overlapping */
     uint64_t x, y;
-    memcpy(&x, a + i, 8);
-    memcpy(&y, b + i, 8);
-    if (x != y) return 0;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (x != y) return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
   }
-  for (; i < n; i++)
+  if (n >= 4) {   /* the first 4 and the last 4, overlapping */
+    uint32_t x, y, u, v;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return x == y && u == v;
+  }
+  for (size_t i = 0; i < n; i++)
     if (a[i] != (unsigned char)b[i]) return 0;
   return 1;
 }
@@ -280,6 +306,20 @@ static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
   return NONE;
 }
 #define GET(o, lit) get(f, (o), lit, sizeof lit - 1)
+
+/* GET(c, "system") and GET(c, "code") of a Coding, in one pass over its
+   members (keys are unique). */
+static void sys_code(const pol_FhirFast *f, uint32_t c, uint32_t *sys, uint32_t *code)
+{
+  *sys = *code = NONE;
+  if (!is_obj(f, c)) return;
+  uint32_t end = f->t[c].aux;
+  for (uint32_t i = c + 1; i < end; i = nx(f, i + 1)) {
+    const unsigned char *k = f->b + f->t[i].off + 1;
+    if (f->t[i].aux == 6 && key_eq(k, "system", 6)) *sys = i + 1;
+    else if (f->t[i].aux == 4 && key_eq(k, "code", 4)) *code = i + 1;
+  }
+}
 
 /* Arrays: for (uint32_t i = first(a); i != NONE; i = next_item(a, i)). */
 static inline uint32_t first(const pol_FhirFast *f, uint32_t a)
@@ -464,7 +504,8 @@ static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ct
     return 0;
   }
   if (!*elem) return v(f, j, ctx);
-  size_t n = strcspn(elem, ".");
+  size_t n = 0;
+  while (elem[n] && elem[n] != '.') n++;
   if (!is_obj(f, j) || n > KEY_MAX) { f->failed = 1; return -1; }
   return walk(f, get(f, j, elem, n), elem[n] ? elem + n + 1 : "", v, ctx);
 }
@@ -493,9 +534,10 @@ static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
   uint32_t one = codings == NONE ? j : NONE;
   for (uint32_t c = one != NONE ? one : first(f, codings); c != NONE;
        c = one != NONE ? NONE : next_item(f, codings, c)) {
-    uint32_t sl = 0, cl = 0;
-    const char *sys = sv(f, GET(c, "system"), &sl);
-    const char *code = sv(f, GET(c, "code"), &cl);
+    uint32_t sl = 0, cl = 0, sj, cj;
+    sys_code(f, c, &sj, &cj);
+    const char *sys = sv(f, sj, &sl);
+    const char *code = sv(f, cj, &cl);
     if (f->failed) return -1;
     if (!code) continue;
     if (!sys) { f->failed = 1; return -1; }   /* note C0155 */
@@ -668,12 +710,13 @@ static int coded_visit(pol_FhirFast *f, uint32_t j, void *ctx)
   uint32_t one = codings == NONE ? j : NONE;
   for (uint32_t x = one != NONE ? one : first(f, codings); x != NONE;
        x = one != NONE ? NONE : next_item(f, codings, x)) {
-    uint32_t sl = 0;
-    const char *sys = sv(f, GET(x, "system"), &sl);
+    uint32_t sl = 0, sj, cj;
+    sys_code(f, x, &sj, &cj);
+    const char *sys = sv(f, sj, &sl);
     if (f->failed) return -1;
-    if (!sys && GET(x, "code") != NONE) { f->failed = 1; return -1; }   /* note C0155 */
-    if (!sys || !pol_fhir_system_is(c->sys, sys, sl) || GET(x, "code") == NONE) continue;
-    c->code = GET(x, "code");
+    if (!sys && cj != NONE) { f->failed = 1; return -1; }   /* note C0155 */
+    if (!sys || !pol_fhir_system_is(c->sys, sys, sl) || cj == NONE) continue;
+    c->code = cj;
     return 1;
   }
   return 0;
@@ -911,8 +954,8 @@ static uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, uint32_t
   uint32_t want = pl + sl + nl;
   for (uint32_t i = 0; i < nk; i++) {
     const Kid *k = &kids[i];
-    if (k->n == want && memcmp(k->l, pre, pl) == 0 && memcmp(k->l + pl, sep, sl) == 0 &&
-        memcmp(k->l + pl + sl, name, nl) == 0)
+    const unsigned char *l = (const unsigned char *)k->l;
+    if (k->n == want && key_eq(l + pl + sl, name, nl) && key_eq(l, pre, pl) && key_eq(l + pl, sep, sl))
       return k->it;
   }
   return NONE;
@@ -938,7 +981,7 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
   }
   for (uint32_t i = 0; i < rt->nfields && !f->failed; i++) {
     const char *name = f->p->str[rt->fields[i].name];
-    size_t nl = strlen(name);
+    size_t nl = f->p->slen[rt->fields[i].name];
     if (ll + nl + 3 > LINK_MAX) { f->failed = 1; break; }   /* fhir_in.c cuts it */
     uint32_t ft = rt->fields[i].type;
     uint32_t v = NONE;
@@ -1080,9 +1123,13 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *type = sv(f, k.type, &tl);
   char tb[40];
   if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
-  memcpy(tb, type, tl);
-  tb[tl] = '\0';
-  if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
+  if (!(f->known_len == tl && memcmp(f->known, type, tl) == 0)) {   /* resources of a type come in runs */
+    memcpy(tb, type, tl);
+    tb[tl] = '\0';
+    if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
+    memcpy(f->known, type, tl);
+    f->known_len = tl;
+  }
   if (excluded(f, &k) || f->failed) return -1;  /* note C0157 */
   if (f->nres >= MAX_RES) return -1;
   const char *id = sv(f, k.id, &il);
@@ -1221,15 +1268,14 @@ static int to_case(pol_FhirFast *f)
   if (!use || !seq_eq(use, ul, "preauthorization")) return -1;   /* note C0159 */
   for (uint32_t i = 0; i < p->nfhir && !f->failed; i++) apply(f, i);
   if (!f->failed) ages(f);
-  int lid_ready = 0;
   for (size_t i = 0; i < f->nres && !f->failed; i++)
     if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) {
-      if (!lid_ready) {   /* once per Bundle, for the first QuestionnaireResponse */
-        f->lid = grow(f->lid, &f->lidcap, f->nt, sizeof *f->lid);
-        memset(f->lid, 0, f->nt * sizeof *f->lid);
-        lid_ready = 1;
-      }
-      qr_walk(f, GET(f->res[i].r, "item"), 0);
+      /* the linkIds remembered: the resource's entries only (its items
+         are among them), not the whole Bundle's */
+      uint32_t r = f->res[i].r;
+      f->lid = grow(f->lid, &f->lidcap, f->nt, sizeof *f->lid);
+      memset(f->lid + r, 0, (f->t[r].aux - r) * sizeof *f->lid);
+      qr_walk(f, GET(r, "item"), 0);
     }
   return f->failed ? -1 : 0;
 }
@@ -1533,6 +1579,7 @@ int pol_fhir_fast_load(pol_FhirFast *f, pol_JRead *r, pol_Case *c, const char *t
   (void)r;
   if (!f->bad && pol_fhir_tape(f->scan, text, len, &f->t, &n) == 0 && n > 0) {
     f->b = (const unsigned char *)text;
+    f->next = pol_fhir_tape_next(f->scan);
     f->nt = n;
     if (to_case(f) == 0 && pol_case_fill_begin(c) == 0 && fill(f, c) == 0) return 0;
   }

@@ -25,20 +25,21 @@
 
 #define FT_MAX_KEYS 64u   /* pol_jread_tape's 4 * LINEAR_KEYS */
 
-typedef struct FKey { uint32_t off, len; } FKey;
-
-typedef struct Level {    /* an open object or array */
-  uint32_t at;            /* its tape entry */
-  uint32_t kbase;         /* an object's first key in keys */
-  uint64_t filter;        /* an object's keys: bits of (length, first, last byte) */
-  int obj;
+/* An open object or array: its tape entry, and the state of the container
+   it is in (the current container's state lives in locals of
+   pol_fhir_tape, in registers: saved here when a child opens, restored
+   when it closes). */
+typedef struct Level {
+  uint32_t at;
+  uint32_t nkeys;         /* the enclosing object's keys so far */
+  uint64_t filter;        /* ... bits of (length, first, last byte) of them */
+  int obj;                /* the enclosing container is an object */
 } Level;
 
 struct pol_FhirTape {
   pol_JTape *t;
-  size_t n, cap;
-  FKey *keys;
-  size_t kcap;
+  uint32_t *next;         /* next[j]: the entry after j and its descendants */
+  size_t n, cap, ncap;
   char *tmp;
   size_t tcap;
 };
@@ -49,7 +50,7 @@ void pol_fhir_tape_free(pol_FhirTape *s)
 {
   if (!s) return;
   free(s->t);
-  free(s->keys);
+  free(s->next);
   free(s->tmp);
   free(s);
 }
@@ -146,12 +147,16 @@ static inline Ptr fast_end(Ptr p, Ptr e, int *esc, __m128i q, __m128i bs, __m128
 #define STRING_END(p, e, esc, q, bs, sp) string_end((p), (e), (esc))
 #endif
 
-/* Is key k (len bytes) already a key of the object whose keys are
-   keys[kbase..nk)?  Asked only when the filter says it may be. */
-static int dup_key(const FKey *keys, size_t kbase, size_t nk, const unsigned char *b, Ptr k, uint32_t len)
+/* Is key k (len bytes) already a key of the open object whose entry is
+   t[at] (its members so far: t[at + 1..nt), every value complete, so a
+   container's aux is its end)?  Asked only when the filter says it may be. */
+static int dup_key(const pol_JTape *t, uint32_t at, size_t nt, const unsigned char *b, Ptr k, uint32_t len)
 {
-  for (size_t i = kbase; i < nk; i++)
-    if (keys[i].len == len && memcmp(b + keys[i].off, k, len) == 0) return 1;
+  for (size_t i = at + 1; i < nt;) {
+    if (t[i].aux == len && memcmp(b + t[i].off + 1, k, len) == 0) return 1;
+    unsigned char c = b[t[i + 1].off];
+    i = c == '{' || c == '[' ? t[i + 1].aux : i + 2;
+  }
   return 0;
 }
 
@@ -172,19 +177,23 @@ static inline Ptr lit_end(Ptr p, Ptr e, const char *w, size_t n)
 int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape **tape, size_t *n)
 {
   if (len == 0 || len > POL_CASE_MAX_BYTES || len >= POL_JTAPE_ESC) return -1;
-  /* room for every entry and key at once: each entry takes at least 2
-     bytes of the text (a value and its separator or closing bracket, or
-     the root's braces), each key at least 4 ("": and its value) */
+  /* room for every entry at once: each entry takes at least 2 bytes of
+     the text (a value and its separator or closing bracket, or the root's
+     braces) */
   if (grow((void **)&s->t, &s->cap, len / 2 + 2, sizeof *s->t) ||
-      grow((void **)&s->keys, &s->kcap, len / 4 + 2, sizeof *s->keys))
+      grow((void **)&s->next, &s->ncap, len / 2 + 2, sizeof *s->next))
     return -1;
   const unsigned char *b = (const unsigned char *)text;
   Ptr p = b, e = b + len;
   pol_JTape *t = s->t;
-  FKey *keys = s->keys;
-  size_t nt = 0, nk = 0;
+  uint32_t *nx = s->next;
+  size_t nt = 0;
   Level lv[POL_CASE_MAX_DEPTH + 1];
   int d = 0;   /* open containers */
+  /* the innermost open container: an object?, its keys so far and their filter */
+  int obj = 0;
+  uint32_t nkeys = 0;
+  uint64_t filter = 0;
 #if defined(__SSE2__)
   const __m128i cq = _mm_set1_epi8('"'), cbs = _mm_set1_epi8('\\'), csp = _mm_set1_epi8(0x20);
 #endif
@@ -193,13 +202,16 @@ int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape
 
 value:   /* p at a value (ws skipped) */
   if (p >= e) return -1;
+  if (*p == '"') goto string;   /* the most common value, before the switch */
   switch (*p) {
   case '{':
   case '[': {
     if (d + 1 > POL_CASE_MAX_DEPTH) return -1;
-    int obj = *p == '{';
-    lv[d] = (Level){(uint32_t)nt, (uint32_t)nk, 0, obj};
-    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
+    lv[d] = (Level){(uint32_t)nt, nkeys, filter, obj};
+    obj = *p == '{';
+    nkeys = 0;
+    filter = 0;
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};   /* next[]: when it closes */
     d++;
     p++;
     if (p < e && *p <= ' ') p = ws(p, e);
@@ -210,10 +222,12 @@ value:   /* p at a value (ws skipped) */
     if (obj) goto key;
     goto value;
   }
-  case '"': {
+  case '"':
+  string: {   /* p at a string value's opening quote */
     int esc = 0;
     Ptr q = STRING_END(p + 1, e, &esc, cq, cbs, csp);
     if (!q) return -1;
+    nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | (esc ? POL_JTAPE_ESC : 0)};
     p = q + 1;
     goto after;
@@ -223,6 +237,7 @@ value:   /* p at a value (ws skipped) */
   case 'n': {
     Ptr q = *p == 't' ? lit_end(p, e, "true", 4) : *p == 'f' ? lit_end(p, e, "false", 5) : lit_end(p, e, "null", 4);
     if (!q) return -1;
+    nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
     p = q;
     if (p < e && *p == '\0') p++;   /* jansson ignores one NUL after a literal */
@@ -232,6 +247,7 @@ value:   /* p at a value (ws skipped) */
     if (*p != '-' && !pol_jleaf_digit(*p)) return -1;
     Ptr q = pol_jleaf_number_end(p, e, &s->tmp, &s->tcap);
     if (!q) return -1;
+    nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
     p = q;
     if (p < e && *p == '\0') p++;   /* and after a number */
@@ -240,19 +256,23 @@ value:   /* p at a value (ws skipped) */
   }
 
 key: {   /* p at an object's key (ws skipped) */
-    Level *o = &lv[d - 1];
     if (p >= e || *p != '"') return -1;
     int esc = 0;
     Ptr k = p + 1, q = STRING_END(k, e, &esc, cq, cbs, csp);
     if (!q || esc) return -1;   /* an escaped key: the reference path */
     uint32_t klen = (uint32_t)(q - k);
-    if (nk - o->kbase >= FT_MAX_KEYS) return -1;
+    if (nkeys >= FT_MAX_KEYS) return -1;
     uint64_t bit = key_bit(k, klen);
-    if ((o->filter & bit) && dup_key(keys, o->kbase, nk, b, k, klen)) return -1;
-    o->filter |= bit;
-    keys[nk++] = (FKey){(uint32_t)(k - b), klen};
+    if ((filter & bit) && dup_key(t, lv[d - 1].at, nt, b, k, klen)) return -1;
+    filter |= bit;
+    nkeys++;
+    nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
     p = q + 1;
+    if (e - p >= 2 && p[0] == ':' && p[1] == '"') {   /* compact "key":"string" */
+      p++;
+      goto string;
+    }
     if (p < e && *p != ':') p = ws(p, e);
     if (p >= e || *p != ':') return -1;
     p++;
@@ -261,21 +281,26 @@ key: {   /* p at an object's key (ws skipped) */
   }
 
 after:   /* just past a value inside a container */
-  if (p < e && *p <= ' ') p = ws(p, e);
   if (p >= e) return -1;
+  if (*p <= ' ') {
+    p = ws(p, e);
+    if (p >= e) return -1;
+  }
   if (*p == ',') {
     p++;
     if (p < e && *p <= ' ') p = ws(p, e);
-    if (lv[d - 1].obj) goto key;
+    if (obj) goto key;
     goto value;
   }
-  if (*p != (lv[d - 1].obj ? '}' : ']')) return -1;
+  if (*p != (obj ? '}' : ']')) return -1;
   p++;
 
 close:   /* the container lv[d - 1] has just ended */
   d--;
-  t[lv[d].at].aux = (uint32_t)nt;
-  nk = lv[d].kbase;
+  t[lv[d].at].aux = nx[lv[d].at] = (uint32_t)nt;
+  obj = lv[d].obj;
+  nkeys = lv[d].nkeys;
+  filter = lv[d].filter;
   if (d > 0) goto after;
   p = ws(p, e);
   if (p != e) return -1;
@@ -284,3 +309,5 @@ close:   /* the container lv[d - 1] has just ended */
   *n = nt;
   return 0;
 }
+
+const uint32_t *pol_fhir_tape_next(const pol_FhirTape *s) { return s->next; }
