@@ -49,6 +49,7 @@ typedef struct ONode {      /* a node of the case document */
   uint32_t first, last, next, n;   /* children (O_OBJ, O_ARR); next sibling */
   uint32_t roff, rlen;      /* O_RAW: JSON text in raw, or in the Bundle (bundle) */
   uint8_t bundle;
+  uint8_t esc;              /* a string of the Bundle with escapes (its tape entry says) */
 } ONode;
 
 typedef struct Res {
@@ -69,6 +70,7 @@ struct pol_FhirFast {
   int bad;                  /* bindings this file does not take: always refuse */
   uint32_t *mtype;          /* fhirstr index of a map's field -> its value's type */
   uint32_t *ttype;          /* binding -> pol_fhir_want_type(target, NULL) */
+  uint32_t *fdot;           /* fact -> the length of its path's prefix with its last dot (0: none) */
   TEnt *types;              /* case-scope fact paths, hashed */
   uint32_t tcap;
   /* one load */
@@ -102,6 +104,8 @@ struct pol_FhirFast {
   pol_LineInfo *lines;      /* the case's lines, in document order (fill) */
   size_t lcap;
   int uniq_fields;          /* every record's field names are distinct */
+  const char *qp;           /* qr_walk: the last linkId prefix (NULL: none yet) and its parent */
+  uint32_t qp_len, qp_node;
   char known[40];           /* the last resource type found known (add_res) */
   uint32_t known_len;
 };
@@ -169,8 +173,21 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
     pol_fhir_fast_free(f);
     return NULL;
   }
-  for (uint32_t i = 0; i < p->nfacts; i++)
-    if (p->facts[i].path >= p->nstr) f->bad = 1;
+  f->fdot = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->fdot);
+  if (!f->fdot) {
+    pol_fhir_fast_free(f);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    if (p->facts[i].path >= p->nstr) {
+      f->bad = 1;
+      continue;
+    }
+    const char *s = p->str[p->facts[i].path];
+    uint32_t d = p->slen[p->facts[i].path];
+    while (d > 0 && s[d - 1] != '.') d--;
+    f->fdot[i] = d;
+  }
   if (pol_jleaf_schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
   f->uniq_fields = !f->bad && pol_jleaf_fields_once(p);
   for (uint32_t i = 0; i < p->nfhir && !f->bad; i++) {
@@ -214,6 +231,7 @@ void pol_fhir_fast_free(pol_FhirFast *f)
   if (!f) return;
   free(f->mtype);
   free(f->ttype);
+  free(f->fdot);
   free(f->types);
   free(f->res);
   free(f->nodes);
@@ -297,7 +315,7 @@ static inline int key_eq(const unsigned char *a, const char *b, size_t n)
 
 /* json_object_get: the value of key k in object o, NONE when o is not an
    object or has no such key. */
-static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
+static inline uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 {
   if (!is_obj(f, o)) return NONE;
   uint32_t end = f->t[o].aux;
@@ -309,7 +327,7 @@ static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 
 /* GET(c, "system") and GET(c, "code") of a Coding, in one pass over its
    members (keys are unique). */
-static void sys_code(const pol_FhirFast *f, uint32_t c, uint32_t *sys, uint32_t *code)
+static inline void sys_code(const pol_FhirFast *f, uint32_t c, uint32_t *sys, uint32_t *code)
 {
   *sys = *code = NONE;
   if (!is_obj(f, c)) return;
@@ -334,7 +352,7 @@ static inline uint32_t next_item(const pol_FhirFast *f, uint32_t a, uint32_t i)
 
 /* json_string_value: the body of string j (*n bytes, not terminated), NULL
    when j is not a string; a string with escapes refuses. */
-static const char *sv(pol_FhirFast *f, uint32_t j, uint32_t *n)
+static inline const char *sv(pol_FhirFast *f, uint32_t j, uint32_t *n)
 {
   if (!is_str(f, j)) return NULL;
   if (f->t[j].aux & POL_JTAPE_ESC) {
@@ -367,7 +385,7 @@ static int64_t int_val(const pol_FhirFast *f, uint32_t j)
 }
 
 /* The raw text of the scalar j. */
-static uint32_t raw_len(const pol_FhirFast *f, uint32_t j)
+static inline uint32_t raw_len(const pol_FhirFast *f, uint32_t j)
 {
   const unsigned char *s = f->b + f->t[j].off, *p = s;
   switch (*s) {
@@ -393,10 +411,10 @@ static double num_val(pol_FhirFast *f, uint32_t j)
 
 /* ---- the case document -------------------------------------------------------- */
 
-static uint32_t o_new(pol_FhirFast *f, int kind)
+static inline uint32_t o_new(pol_FhirFast *f, int kind)
 {
   f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
-  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0};
+  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0};
   return (uint32_t)f->non++;
 }
 
@@ -410,12 +428,13 @@ static uint32_t o_raw(pol_FhirFast *f, const char *s, size_t n)
 }
 
 /* The Bundle's value j (a scalar), as it is in the Bundle's text. */
-static uint32_t o_copy(pol_FhirFast *f, uint32_t j)
+static inline uint32_t o_copy(pol_FhirFast *f, uint32_t j)
 {
   uint32_t x = o_new(f, O_RAW);
   f->on[x].roff = f->t[j].off;
   f->on[x].rlen = raw_len(f, j);
   f->on[x].bundle = 1;
+  f->on[x].esc = ty(f, j) == '"' && (f->t[j].aux & POL_JTAPE_ESC);
   return x;
 }
 
@@ -426,7 +445,7 @@ static inline const char *raw_at(const pol_FhirFast *f, uint32_t x)
   return o->bundle ? (const char *)f->b + o->roff : f->raw.s + o->roff;
 }
 
-static uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
+static inline uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 {
   if (f->on[o].kind != O_OBJ) return NONE;
   for (uint32_t c = f->on[o].first; c != NONE; c = f->on[c].next)
@@ -436,7 +455,7 @@ static uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t k
 
 static int o_has(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl) { return o_get(f, o, k, kl) != NONE; }
 
-static void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
+static inline void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
 {
   ONode *o = &f->on[a];
   f->on[v].next = NONE;
@@ -650,9 +669,12 @@ static int in_seqs(const pol_FhirFast *f, uint32_t sq, const Seqs *s)
   return 0;
 }
 
-/* info(...): fhir_in.c's conv_info.  The sequences and the entries they
-   pick are the same for every name asked of one node (a line's fields):
-   found once. */
+/* info(...): fhir_in.c's conv_info.  The sequences, the entries they
+   pick, their category codes and values are the same for every name
+   asked of one node (a line's fields): found once, into f->ic as, per
+   entry, its value (NONE: none), its number of codings and each coding's
+   code (a tape index, NONE: none; read with sv when a name is asked, so an
+   escaped one refuses exactly when it did). */
 static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, const char *name, uint32_t t)
 {
   if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && strcmp(f->ic_elem, elem) == 0)) {
@@ -663,9 +685,25 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
     uint32_t infos = GET(f->res[n->res].r, "supportingInfo");
     for (uint32_t si = first(f, infos); si != NONE; si = next_item(f, infos, si)) {
       if (!in_seqs(f, GET(si, "sequence"), &s)) continue;
-      f->ic = grow(f->ic, &f->iccap, f->nic + 2, sizeof *f->ic);
-      f->ic[f->nic++] = si;
-      f->ic[f->nic++] = GET(GET(si, "category"), "coding");
+      static const char *const vals[] = {"valueBoolean", "valueString", "valueQuantity"};
+      static const uint8_t vlen[] = {12, 11, 13};
+      uint32_t val = NONE;
+      for (size_t v = 0; v < 3; v++) {   /* the first of vals present; a Quantity's value */
+        uint32_t x = get(f, si, vals[v], vlen[v]);
+        if (x == NONE) continue;
+        val = v == 2 ? GET(x, "value") : x;
+        break;
+      }
+      uint32_t cod = GET(GET(si, "category"), "coding");
+      size_t at = f->nic;
+      f->ic = grow(f->ic, &f->iccap, at + 2, sizeof *f->ic);
+      f->ic[f->nic++] = val;
+      f->ic[f->nic++] = 0;
+      for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
+        f->ic = grow(f->ic, &f->iccap, f->nic + 1, sizeof *f->ic);
+        f->ic[f->nic++] = GET(c, "code");
+        f->ic[at + 1]++;
+      }
     }
     f->ic_ok = 1;
     f->ic_j = n->j;
@@ -675,28 +713,23 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
   int list = POL_TKIND(t) == PK_LIST;
   uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
   uint32_t out = list ? o_new(f, O_ARR) : NONE;
-  for (size_t e = 0; e < f->nic; e += 2) {
-    uint32_t si = f->ic[e], cod = f->ic[e + 1];
+  size_t nl = strlen(name);
+  for (size_t e = 0; e < f->nic;) {
+    uint32_t val = f->ic[e], nc = f->ic[e + 1];
+    const uint32_t *codes = &f->ic[e + 2];
+    e += 2 + nc;
     int hit = 0;
-    for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
+    for (uint32_t k = 0; k < nc; k++) {
       uint32_t cl = 0;
-      const char *code = sv(f, GET(c, "code"), &cl);
-      hit |= code && seq_eq(code, cl, name);
+      const char *code = sv(f, codes[k], &cl);
+      hit |= code && cl == nl && memcmp(code, name, nl) == 0;
     }
     if (f->failed) return NONE;
-    if (!hit) continue;
-    static const char *const vals[] = {"valueBoolean", "valueString", "valueQuantity"};
-    for (size_t v = 0; v < 3; v++) {
-      uint32_t x = get(f, si, vals[v], strlen(vals[v]));
-      if (x == NONE) continue;
-      if (v == 2) x = GET(x, "value");
-      if (x == NONE) break;
-      uint32_t y = as_case(f, x, et);
-      if (y == NONE) return NONE;
-      if (!list) return y;
-      o_append(f, out, y);
-      break;
-    }
+    if (!hit || val == NONE) continue;
+    uint32_t y = as_case(f, val, et);
+    if (y == NONE) return NONE;
+    if (!list) return y;
+    o_append(f, out, y);
   }
   return out;
 }
@@ -876,13 +909,21 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
   for (uint32_t i = a + 1; i < end; i = nx(f, i + 1)) {
     uint32_t n = f->t[i].aux;
     const unsigned char *s = f->b + f->t[i].off + 1;
-    if (n < 9 || memcmp(s, "value", 5) != 0) continue;
-    for (size_t k = 0; k < NKEYS; k++)
-      if (klen[k] == n && key_eq(s, keys[k], n)) {
-        found[k] = i + 1;
-        any = 1;
-        break;
-      }
+    if (n < 9) continue;
+    size_t k;   /* the one of keys[] it may be, by its sixth byte and length */
+    switch (s[5]) {
+    case 'B': k = 0; break;
+    case 'I': k = 2; break;
+    case 'S': k = 5; break;
+    case 'C': k = 6; break;
+    case 'Q': k = 7; break;
+    case 'D': k = n == 12 ? 1 : n == 9 ? 3 : 4; break;   /* Decimal, Date, DateTime */
+    default: continue;
+    }
+    if (klen[k] == n && key_eq(s, keys[k], n)) {
+      found[k] = i + 1;
+      any = 1;
+    }
   }
   if (!any) return NONE;
   for (size_t k = 0; k < NKEYS; k++) {
@@ -896,7 +937,7 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
 }
 
 /* GET(it, "linkId"), remembered: items are looked at again and again. */
-static uint32_t link_of(pol_FhirFast *f, uint32_t it)
+static inline uint32_t link_of(pol_FhirFast *f, uint32_t it)
 {
   if (!f->lid[it]) f->lid[it] = GET(it, "linkId") + 1;   /* NONE + 1 == 0: looked up again */
   return f->lid[it] - 1;
@@ -947,8 +988,11 @@ static uint32_t qr_value_at(pol_FhirFast *f, uint32_t items, const char *link, u
 
 typedef struct Kid { const char *l; uint32_t n, it; } Kid;
 
+/* A linkId's bit in a record's filter of its kids' linkIds: its length and first byte. */
+static inline uint64_t kid_bit(const char *s, uint32_t n) { return 1ull << ((n * 7u + (n ? (unsigned char)s[0] : 0u)) & 63); }
+
 /* The first of kids[0..nk) whose linkId is pre[0..pl) + sep[0..sl) + name[0..nl). */
-static uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, uint32_t pl, const char *sep, uint32_t sl,
+static inline uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, uint32_t pl, const char *sep, uint32_t sl,
                          const char *name, uint32_t nl)
 {
   uint32_t want = pl + sl + nl;
@@ -973,11 +1017,22 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
   Kid kid[QR_KIDS];
   uint32_t nk = 0;
   int many = 0;
+  /* which kid_find may find anything: the kids' (length, first byte)
+     bits; some kid is LINK.X, some LINK[].X */
+  uint64_t bloom = 0;
+  int dotted = 0, listed = 0;
   for (uint32_t it = first(f, kids); it != NONE && !f->failed; it = next_item(f, kids, it)) {
     if (nk == QR_KIDS) { many = 1; break; }
     uint32_t l0 = 0;
     const char *l = sv(f, link_of(f, it), &l0);
-    if (l) kid[nk++] = (Kid){l, l0, it};
+    if (l) {
+      kid[nk++] = (Kid){l, l0, it};
+      bloom |= kid_bit(l, l0);
+      if (l0 > ll && key_eq((const unsigned char *)l, link, ll)) {
+        dotted |= l[ll] == '.';
+        listed |= l0 > ll + 2 && key_eq((const unsigned char *)l + ll, "[].", 3);
+      }
+    }
   }
   for (uint32_t i = 0; i < rt->nfields && !f->failed; i++) {
     const char *name = f->p->str[rt->fields[i].name];
@@ -998,15 +1053,15 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
     } else if (depth + 1 <= QR_DEPTH) {
       /* qr_value by name, by full path, by PATH[].FIELD, as fhir_in.c
          asks, each from its first item (none: no value) */
-      uint32_t at = kid_find(kid, nk, "", 0, "", 0, name, (uint32_t)nl);
+      uint32_t at = bloom & kid_bit(name, (uint32_t)nl) ? kid_find(kid, nk, "", 0, "", 0, name, (uint32_t)nl) : NONE;
       if (at != NONE) v = qr_value_from(f, kids, at, name, (uint32_t)nl, ft, depth + 1);
-      if (v == NONE && !f->failed && (at = kid_find(kid, nk, link, ll, ".", 1, name, (uint32_t)nl)) != NONE) {
+      if (v == NONE && !f->failed && dotted && (at = kid_find(kid, nk, link, ll, ".", 1, name, (uint32_t)nl)) != NONE) {
         memcpy(full, link, ll);
         full[ll] = '.';
         memcpy(full + ll + 1, name, nl);
         v = qr_value_from(f, kids, at, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
       }
-      if (v == NONE && !f->failed && (at = kid_find(kid, nk, link, ll, "[].", 3, name, (uint32_t)nl)) != NONE) {
+      if (v == NONE && !f->failed && listed && (at = kid_find(kid, nk, link, ll, "[].", 3, name, (uint32_t)nl)) != NONE) {
         memcpy(qlink, link, ll);
         memcpy(qlink + ll, "[].", 3);
         memcpy(qlink + ll + 3, name, nl);
@@ -1034,8 +1089,10 @@ static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, co
   uint32_t out = NONE;
   for (uint32_t it = from; it != NONE && !f->failed; it = next_item(f, items, it)) {
     uint32_t l0 = 0;
-    const char *l = sv(f, link_of(f, it), &l0);
-    if (!l || l0 != ll || (ll && (l[0] != link[0] || memcmp(l, link, ll) != 0))) continue;
+    const char *l;
+    /* `from`'s linkId is link (every caller found it so) */
+    if (it != from && (!(l = sv(f, link_of(f, it), &l0)) || l0 != ll || (ll && (l[0] != link[0] || !key_eq((const unsigned char *)l, link, ll)))))
+      continue;
     if (reclist) {
       if (out == NONE) out = o_new(f, O_ARR);
       if (GET(it, "item") != NONE) o_append(f, out, qr_record(f, it, POL_TREC(t), link, ll, depth));
@@ -1063,15 +1120,32 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     }
     if (ll > LINK_MAX) { f->failed = 1; return; }
     const char *key;
-    uint32_t klen;
-    uint32_t parent = parent_of(f, link, ll, &key, &klen);
-    if (f->failed) return;
+    uint32_t klen, parent;
+    uint32_t pl = ll;   /* link[0..pl): the components before the last, with their dots */
+    while (pl > 0 && link[pl - 1] != '.') pl--;
+    if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && memcmp(f->qp, link, pl) == 0) {
+      /* the parent of the last linkId's prefix: the case document's
+         objects, once made, stay (no o_set replaces an object) */
+      parent = f->qp_node;
+      key = link + pl;
+      klen = ll - pl;
+    } else {
+      parent = parent_of(f, link, ll, &key, &klen);
+      if (f->failed) return;
+      f->qp = link;
+      f->qp_len = pl;
+      f->qp_node = parent;
+    }
     if (o_has(f, parent, key, klen)) continue;
     /* from this item: an earlier one of the same linkId gave nothing, or
        its value would be set already (so the scan from the first, as
        fhir_in.c's, gives what the scan from here gives) */
     uint32_t v = qr_value_from(f, items, it, link, ll, t, depth);
-    if (v != NONE) o_set(f, parent, key, klen, v);
+    if (v != NONE) {   /* o_set of a key not there: appended */
+      f->on[v].key = key;
+      f->on[v].klen = klen;
+      o_append(f, parent, v);
+    }
   }
 }
 
@@ -1088,15 +1162,20 @@ static void res_keys(const pol_FhirFast *f, uint32_t o, RKeys *k)
   for (uint32_t i = o + 1; i < end; i = nx(f, i + 1)) {
     const char *s = (const char *)f->b + f->t[i].off + 1;
     uint32_t n = f->t[i].aux;
-#define IS(lit) (n == sizeof lit - 1 && memcmp(s, lit, n) == 0)
-    if (IS("resourceType")) k->type = i + 1;
-    else if (IS("id")) k->id = i + 1;
-    else if (IS("status")) k->status = i + 1;
-    else if (IS("verificationStatus")) k->vstatus = i + 1;
-    else if (IS("contained")) k->contained = i + 1;
-    else if (IS("subject")) k->ref[0] = i + 1;
-    else if (IS("patient")) k->ref[1] = i + 1;
-    else if (IS("beneficiary")) k->ref[2] = i + 1;
+#define IS(lit) key_eq((const unsigned char *)s, lit, sizeof lit - 1)
+    switch (n) {   /* by length first */
+    case 12: if (IS("resourceType")) k->type = i + 1; break;
+    case 2: if (IS("id")) k->id = i + 1; break;
+    case 6: if (IS("status")) k->status = i + 1; break;
+    case 18: if (IS("verificationStatus")) k->vstatus = i + 1; break;
+    case 9: if (IS("contained")) k->contained = i + 1; break;
+    case 7:
+      if (IS("subject")) k->ref[0] = i + 1;
+      else if (IS("patient")) k->ref[1] = i + 1;
+      break;
+    case 11: if (IS("beneficiary")) k->ref[2] = i + 1; break;
+    default: break;   /* a key the reader does not look at */
+    }
 #undef IS
   }
 }
@@ -1164,6 +1243,11 @@ static int resolves(const pol_FhirFast *f, const Res *from, const char *ref, uin
 
 static int check_refs(pol_FhirFast *f)
 {
+  /* a reference not to a contained resource resolves or not whatever
+     resource it is in, and most say the same (the patient): the last one
+     found is not looked for again */
+  const char *last = NULL;
+  uint32_t lastlen = 0;
   for (size_t i = 0; i < f->nres; i++)
     for (size_t k = 0; k < 3; k++) {
       uint32_t ref = f->res[i].ref[k];   /* subject, patient, beneficiary */
@@ -1173,7 +1257,13 @@ static int check_refs(pol_FhirFast *f)
       if (s == NONE) continue;
       uint32_t rl = 0;
       const char *rs = sv(f, s, &rl);
-      if (!rs || !resolves(f, &f->res[i], rs, rl)) return -1;
+      if (!rs) return -1;
+      if (last && rl == lastlen && memcmp(rs, last, rl) == 0) continue;
+      if (!resolves(f, &f->res[i], rs, rl)) return -1;
+      if (rl && rs[0] != '#') {
+        last = rs;
+        lastlen = rl;
+      }
     }
   return 0;
 }
@@ -1254,6 +1344,7 @@ static int to_case(pol_FhirFast *f)
   f->nres = f->nnodes = f->non = f->nages = 0;
   f->failed = 0;
   f->ic_ok = 0;
+  f->qp = NULL;
   pol_buf_reset(&f->raw);
   uint32_t root = 0;
   uint32_t tl = 0;
@@ -1302,6 +1393,7 @@ static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
   if (!raw_is(f, x, '"')) return NULL;
   const char *s = raw_at(f, x) + 1;
   *n = f->on[x].rlen - 2;
+  if (f->on[x].bundle) return f->on[x].esc ? NULL : s;   /* the tape knows */
   return memchr(s, '\\', *n) ? NULL : s;
 }
 
@@ -1459,8 +1551,7 @@ static int fill_fact(pol_FhirFast *f, pol_Case *c, Prefix *pc, uint32_t base, ui
 {
   const pol_Program *p = f->p;
   const char *s = p->str[p->facts[fi].path];
-  size_t len = p->slen[p->facts[fi].path], d = len;
-  while (d > 0 && s[d - 1] != '.') d--;   /* s[0..d): the prefix and its dot */
+  size_t len = p->slen[p->facts[fi].path], d = f->fdot[fi];   /* s[0..d): the prefix and its dot */
   uint32_t o;
   int st = fact_parent(f, pc, base, s, d, &o);
   if (st < 0) return -1;
