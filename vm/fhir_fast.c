@@ -568,8 +568,10 @@ static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
       continue;
     }
     for (uint32_t k = 0; k < m->b->ncodes; k++) {
-      const char *want = p->str[p->fhirstr[m->b->code0 + k]];
-      if (strncmp(want, sys, sl) == 0 && want[sl] == '|' && seq_eq(code, cl, want + sl + 1)) {
+      uint32_t wid = p->fhirstr[m->b->code0 + k], wl = p->slen[wid];
+      const char *want = p->str[wid];   /* "system|code": sys, '|', code */
+      if (sl < wl && want[sl] == '|' && wl - sl - 1 == cl && key_eq((const unsigned char *)sys, want, sl) &&
+          key_eq((const unsigned char *)code, want + sl + 1, cl)) {
         m->hit = 1;
         return 1;
       }

@@ -104,47 +104,51 @@ static inline Ptr plain_run(Ptr p, Ptr e)
   return p;
 }
 
-/* p just past an opening quote: the closing quote, or NULL; *esc: the
-   string had escapes. */
-static Ptr string_end(Ptr p, Ptr e, int *esc)
+/* A string's end: its closing quote (NULL: not a valid string), and
+   whether it had escapes; returned in registers, not through memory. */
+typedef struct SEnd { Ptr q; int esc; } SEnd;
+
+/* p just past an opening quote (or further inside a string without escapes
+   so far). */
+static SEnd string_end(Ptr p, Ptr e)
 {
+  int esc = 0;
   for (;;) {
     p = plain_run(p, e);
-    if (p >= e) return NULL;
+    if (p >= e) return (SEnd){NULL, esc};
     unsigned char ch = *p;
-    if (ch == '"') return p;
-    if (ch < 0x20) return NULL;
+    if (ch == '"') return (SEnd){p, esc};
+    if (ch < 0x20) return (SEnd){NULL, esc};
     if (ch >= 0x80) {
       size_t n = pol_jleaf_utf8_len(p, e);
-      if (!n) return NULL;
+      if (!n) return (SEnd){NULL, esc};
       p += n;
       continue;
     }
-    *esc = 1;
+    esc = 1;
     p = pol_jleaf_escape(p, e);
-    if (!p) return NULL;
+    if (!p) return (SEnd){NULL, esc};
   }
 }
 
 #if defined(__SSE2__)
 /* string_end, with the common case inline: a plain string that ends within
    its first 16 bytes (q, bs, sp: the quote, backslash and space bytes). */
-#define STRING_END(p, e, esc, q, bs, sp)                                                          \
-  ((e) - (p) >= 16 ? fast_end((p), (e), (esc), (q), (bs), (sp)) : string_end((p), (e), (esc)))
-static inline Ptr fast_end(Ptr p, Ptr e, int *esc, __m128i q, __m128i bs, __m128i sp)
+#define STRING_END(p, e, q, bs, sp) ((e) - (p) >= 16 ? fast_end((p), (e), (q), (bs), (sp)) : string_end((p), (e)))
+static inline SEnd fast_end(Ptr p, Ptr e, __m128i q, __m128i bs, __m128i sp)
 {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
   __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmplt_epi8(x, sp));
   unsigned mask = (unsigned)_mm_movemask_epi8(m);
   if (mask) {
     Ptr c = p + __builtin_ctz(mask);
-    if (*c == '"') return c;
-    return string_end(c, e, esc);
+    if (*c == '"') return (SEnd){c, 0};
+    return string_end(c, e);
   }
-  return string_end(p + 16, e, esc);
+  return string_end(p + 16, e);
 }
 #else
-#define STRING_END(p, e, esc, q, bs, sp) string_end((p), (e), (esc))
+#define STRING_END(p, e, q, bs, sp) string_end((p), (e))
 #endif
 
 /* Is key k (len bytes) already a key of the open object whose entry is
@@ -230,11 +234,11 @@ value:   /* p at a value (ws skipped) */
   }
   case '"':
   string: {   /* p at a string value's opening quote */
-    int esc = 0;
-    Ptr q = STRING_END(p + 1, e, &esc, cq, cbs, csp);
+    SEnd se = STRING_END(p + 1, e, cq, cbs, csp);
+    Ptr q = se.q;
     if (!q) return -1;
     nx[nt] = (uint32_t)nt + 1;
-    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | (esc ? POL_JTAPE_ESC : 0)};
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | (se.esc ? POL_JTAPE_ESC : 0)};
     p = q + 1;
     goto after;
   }
@@ -263,9 +267,11 @@ value:   /* p at a value (ws skipped) */
 
 key: {   /* p at an object's key (ws skipped) */
     if (p >= e || *p != '"') return -1;
-    int esc = 0;
-    Ptr k = p + 1, q = STRING_END(k, e, &esc, cq, cbs, csp);
-    if (!q || esc) return -1;   /* an escaped key: the reference path */
+  key_q:;   /* p at a key's opening quote */
+    Ptr k = p + 1;
+    SEnd se = STRING_END(k, e, cq, cbs, csp);
+    Ptr q = se.q;
+    if (!q || se.esc) return -1;   /* an escaped key: the reference path */
     uint32_t klen = (uint32_t)(q - k);
     if (nkeys >= FT_MAX_KEYS) return -1;
     uint64_t bit = key_bit(k, klen);
@@ -288,17 +294,22 @@ key: {   /* p at an object's key (ws skipped) */
 
 after:   /* just past a value inside a container */
   if (p >= e) return -1;
-  if (*p <= ' ') {
-    p = ws(p, e);
-    if (p >= e) return -1;
-  }
   if (*p == ',') {
     p++;
+    if (obj) {
+      if (p < e && *p == '"') goto key_q;   /* compact: the next key */
+      if (p < e && *p <= ' ') p = ws(p, e);
+      goto key;
+    }
     if (p < e && *p <= ' ') p = ws(p, e);
-    if (obj) goto key;
     goto value;
   }
-  if (*p != (obj ? '}' : ']')) return -1;
+  if (*p != (obj ? '}' : ']')) {   /* white space, then a comma or the closing bracket */
+    if (*p > ' ') return -1;
+    p = ws(p, e);
+    if (p < e && (*p == ',' || *p == (obj ? '}' : ']'))) goto after;
+    return -1;
+  }
   p++;
 
 close:   /* the container lv[d - 1] has just ended */
