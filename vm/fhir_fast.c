@@ -39,8 +39,12 @@
 #define SEQ_MAX 64           /* fhir_in.c's Seqs */
 #define QR_DEPTH 16          /* fhir_in.c's qr_walk / qr_value depth */
 #define MAX_RES 100000u      /* as fhir_in.c */
+#define COMP_CACHE 16        /* element paths whose first component's length is remembered */
 
 enum { O_OBJ = 1, O_ARR, O_RAW };
+
+/* A map value's conversion (its name, found once: the only ones taken). */
+typedef enum { CONV_NONE, CONV_INFO, CONV_CODE, CONV_DIAGNOSIS, CONV_QUANTITY, CONV_AGE } Conv;
 
 typedef struct ONode {      /* a node of the case document */
   uint8_t kind;
@@ -69,6 +73,7 @@ struct pol_FhirFast {
   const pol_Program *p;
   int bad;                  /* bindings this file does not take: always refuse */
   uint32_t *mtype;          /* fhirstr index of a map's field -> its value's type */
+  uint8_t *mconv;           /* ... -> its Conv */
   uint32_t *ttype;          /* binding -> pol_fhir_want_type(target, NULL) */
   uint32_t *fdot;           /* fact -> the length of its path's prefix with its last dot (0: none) */
   TEnt *types;              /* case-scope fact paths, hashed */
@@ -88,8 +93,6 @@ struct pol_FhirFast {
   uint32_t doc;
   Age *ages;
   size_t nages, acap;
-  uint32_t *lid;            /* tape index -> its linkId's + 1 (0: not looked up yet) */
-  size_t lidcap;
   /* info(...): the supportingInfo entries of the last node and element
      asked (their tape index and category.coding), in order */
   int ic_ok;
@@ -104,6 +107,8 @@ struct pol_FhirFast {
   pol_LineInfo *lines;      /* the case's lines, in document order (fill) */
   size_t lcap;
   int uniq_fields;          /* every record's field names are distinct */
+  const char *comp_at[COMP_CACHE];   /* comp_len: element paths (the program's) and */
+  uint32_t comp_n[COMP_CACHE];       /* ... their first components' lengths */
   const char *qp;           /* qr_walk: the last linkId prefix (NULL: none yet) and its parent */
   uint32_t qp_len, qp_node;
   char known[40];           /* the last resource type found known (add_res) */
@@ -167,9 +172,10 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
   if (!f) return NULL;
   f->p = p;
   f->mtype = calloc(p->nfhirstr ? p->nfhirstr : 1, sizeof *f->mtype);
+  f->mconv = calloc(p->nfhirstr ? p->nfhirstr : 1, sizeof *f->mconv);
   f->ttype = calloc(p->nfhir ? p->nfhir : 1, sizeof *f->ttype);
   f->scan = pol_fhir_tape_new();
-  if (!f->mtype || !f->ttype || !f->scan || build_types(f)) {
+  if (!f->mtype || !f->mconv || !f->ttype || !f->scan || build_types(f)) {
     pol_fhir_fast_free(f);
     return NULL;
   }
@@ -221,6 +227,12 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
           !(conv && strcmp(conv, "diagnosis") == 0))
         t = POL_TYPE(POL_TELEM(t), 0, 0);
       f->mtype[b->map0 + 4 * m] = t;
+      f->mconv[b->map0 + 4 * m] = !conv                              ? CONV_NONE
+                                      : strcmp(conv, "info") == 0     ? CONV_INFO
+                                      : strcmp(conv, "code") == 0     ? CONV_CODE
+                                      : strcmp(conv, "diagnosis") == 0 ? CONV_DIAGNOSIS
+                                      : strcmp(conv, "quantity") == 0  ? CONV_QUANTITY
+                                                                       : CONV_AGE;
     }
   }
   return f;
@@ -230,6 +242,7 @@ void pol_fhir_fast_free(pol_FhirFast *f)
 {
   if (!f) return;
   free(f->mtype);
+  free(f->mconv);
   free(f->ttype);
   free(f->fdot);
   free(f->types);
@@ -237,7 +250,6 @@ void pol_fhir_fast_free(pol_FhirFast *f)
   free(f->nodes);
   free(f->on);
   free(f->ages);
-  free(f->lid);
   free(f->ic);
   pol_buf_free(&f->raw);
   pol_buf_free(&f->tmp);
@@ -472,7 +484,7 @@ static void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_
   f->on[v].klen = (uint32_t)kl;
   uint32_t prev = NONE;
   for (uint32_t c = f->on[o].first; c != NONE; prev = c, c = f->on[c].next)
-    if (f->on[c].klen == kl && memcmp(f->on[c].key, k, kl) == 0) {
+    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) {
       f->on[v].next = f->on[c].next;
       if (prev == NONE) f->on[o].first = v;
       else f->on[prev].next = v;
@@ -511,6 +523,20 @@ static uint32_t parent_of(pol_FhirFast *f, const char *path, size_t len, const c
 
 typedef int (*Visit)(pol_FhirFast *f, uint32_t j, void *ctx);
 
+/* The length of elem's first component.  Element paths are the
+   program's strings (or literals), walked again and again: the last few
+   asked are remembered by address. */
+static inline size_t comp_len(pol_FhirFast *f, const char *elem)
+{
+  size_t h = ((uintptr_t)elem >> 2) & (COMP_CACHE - 1);
+  if (f->comp_at[h] == elem) return f->comp_n[h];
+  size_t n = 0;
+  while (elem[n] && elem[n] != '.') n++;
+  f->comp_at[h] = elem;
+  f->comp_n[h] = (uint32_t)n;
+  return n;
+}
+
 /* fhir_in.c's walk: -1 failed, 1 stopped by f, 0 done. */
 static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx)
 {
@@ -523,8 +549,7 @@ static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ct
     return 0;
   }
   if (!*elem) return v(f, j, ctx);
-  size_t n = 0;
-  while (elem[n] && elem[n] != '.') n++;
+  size_t n = comp_len(f, elem);
   if (!is_obj(f, j) || n > KEY_MAX) { f->failed = 1; return -1; }
   return walk(f, get(f, j, elem, n), elem[n] ? elem + n + 1 : "", v, ctx);
 }
@@ -724,7 +749,7 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
     for (uint32_t k = 0; k < nc; k++) {
       uint32_t cl = 0;
       const char *code = sv(f, codes[k], &cl);
-      hit |= code && cl == nl && memcmp(code, name, nl) == 0;
+      hit |= code && cl == nl && key_eq((const unsigned char *)code, name, nl);
     }
     if (f->failed) return NONE;
     if (!hit || val == NONE) continue;
@@ -795,15 +820,16 @@ static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, co
 {
   const pol_Program *p = f->p;
   const uint32_t *v = &p->fhirstr[b->map0 + 4 * m];
-  const char *elem = S(p, v[1]), *conv = S(p, v[2]), *arg = S(p, v[3]);
+  const char *elem = S(p, v[1]), *arg = S(p, v[3]);
   uint32_t t = f->mtype[b->map0 + 4 * m];
-  if (conv && strcmp(conv, "info") == 0) return conv_info(f, n, elem, arg ? arg : "", t);
-  if (conv && strcmp(conv, "code") == 0) return conv_code(f, n, elem, arg ? arg : "", t);
-  if (conv && strcmp(conv, "diagnosis") == 0) return conv_diagnosis(f, n, elem, t);
+  Conv cv = (Conv)f->mconv[b->map0 + 4 * m];
+  if (cv == CONV_INFO) return conv_info(f, n, elem, arg ? arg : "", t);
+  if (cv == CONV_CODE) return conv_code(f, n, elem, arg ? arg : "", t);
+  if (cv == CONV_DIAGNOSIS) return conv_diagnosis(f, n, elem, t);
   uint32_t j = NONE;
   if (walk(f, n->j, elem, take_first, &j) < 0 || j == NONE) return NONE;
-  if (!conv) return as_case(f, j, t);
-  if (strcmp(conv, "quantity") == 0) return conv_quantity(f, j, arg ? arg : "1");
+  if (cv == CONV_NONE) return as_case(f, j, t);
+  if (cv == CONV_QUANTITY) return conv_quantity(f, j, arg ? arg : "1");
   /* age(...) */
   uint32_t dl = 0;
   const char *d = sv(f, j, &dl);
@@ -938,11 +964,14 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
   return NONE;
 }
 
-/* GET(it, "linkId"), remembered: items are looked at again and again. */
+/* GET(it, "linkId"): items are looked at again and again, and their
+   linkId is mostly their first member, read without a search. */
 static inline uint32_t link_of(pol_FhirFast *f, uint32_t it)
 {
-  if (!f->lid[it]) f->lid[it] = GET(it, "linkId") + 1;   /* NONE + 1 == 0: looked up again */
-  return f->lid[it] - 1;
+  if (is_obj(f, it) && f->t[it].aux > it + 1 && f->t[it + 1].aux == 6 &&
+      key_eq(f->b + f->t[it + 1].off + 1, "linkId", 6))
+    return it + 2;
+  return GET(it, "linkId");
 }
 
 static uint32_t answers(pol_FhirFast *f, uint32_t item, uint32_t t)
@@ -1125,7 +1154,7 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     uint32_t klen, parent;
     uint32_t pl = ll;   /* link[0..pl): the components before the last, with their dots */
     while (pl > 0 && link[pl - 1] != '.') pl--;
-    if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && memcmp(f->qp, link, pl) == 0) {
+    if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && key_eq((const unsigned char *)f->qp, link, pl)) {
       /* the parent of the last linkId's prefix: the case document's
          objects, once made, stay (no o_set replaces an object) */
       parent = f->qp_node;
@@ -1204,7 +1233,7 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *type = sv(f, k.type, &tl);
   char tb[40];
   if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
-  if (!(f->known_len == tl && memcmp(f->known, type, tl) == 0)) {   /* resources of a type come in runs */
+  if (!(f->known_len == tl && key_eq((const unsigned char *)f->known, type, tl))) {   /* resources of a type come in runs */
     memcpy(tb, type, tl);
     tb[tl] = '\0';
     if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
@@ -1330,10 +1359,12 @@ static void ages(pol_FhirFast *f)
     pol_civil_from_days(a->birth, &by, &bm, &bd);
     pol_civil_from_days(on, &y, &m, &dd);
     int age = y - by - (m < bm || (m == bm && dd < bd));
-    if (age >= 0) {
+    if (age >= 0) {   /* its decimal digits, as "%d" writes them */
       char buf[16];
-      int n = snprintf(buf, sizeof buf, "%d", age);
-      o_set(f, a->obj, a->key, a->klen, o_raw(f, buf, (size_t)n));
+      size_t n = sizeof buf;
+      do buf[--n] = (char)('0' + age % 10);
+      while ((age /= 10) > 0);
+      o_set(f, a->obj, a->key, a->klen, o_raw(f, buf + n, sizeof buf - n));
     }
   }
 }
@@ -1362,14 +1393,7 @@ static int to_case(pol_FhirFast *f)
   for (uint32_t i = 0; i < p->nfhir && !f->failed; i++) apply(f, i);
   if (!f->failed) ages(f);
   for (size_t i = 0; i < f->nres && !f->failed; i++)
-    if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) {
-      /* the linkIds remembered: the resource's entries only (its items
-         are among them), not the whole Bundle's */
-      uint32_t r = f->res[i].r;
-      f->lid = grow(f->lid, &f->lidcap, f->nt, sizeof *f->lid);
-      memset(f->lid + r, 0, (f->t[r].aux - r) * sizeof *f->lid);
-      qr_walk(f, GET(r, "item"), 0);
-    }
+    if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) qr_walk(f, GET(f->res[i].r, "item"), 0);
   return f->failed ? -1 : 0;
 }
 
