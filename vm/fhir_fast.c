@@ -11,7 +11,6 @@
  * from a case's text (fill(), at the end: jread.c's phase 2, with no text
  * written and read again).  Each function above fill() mirrors the
  * fhir_in.c function of the same name, with one difference:
- * mirrors the fhir_in.c function of the same name, with one difference:
  * where fhir_in.c fails (failf) or writes a note, this file sets `failed`
  * and the caller runs the reference path, which says it.  Strings with
  * escapes that would be compared, cut or stored in a fact are refused the
