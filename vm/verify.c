@@ -29,6 +29,7 @@ typedef struct OpPlan {
   uint16_t flags;   /* P_* */
   uint8_t nx;       /* EXTRA words that follow */
   uint8_t lim[3];   /* limit class of A, B (or Bx), C */
+  uint8_t dc;       /* DC_*: what def_block reads and writes */
 } OpPlan;
 
 typedef struct {
@@ -267,6 +268,22 @@ enum {
   P_NOFAST = 1 << 13, /* P_SLOW with a jump operand: verify_block_slow only */
 };
 
+/* The shapes of register use def_block handles without the general walk
+   (DC_GENERAL: argument lists, EXTRA words, anything else). */
+typedef enum { DC_GENERAL, DC_W, DC_WR, DC_WRR, DC_R, DC_RJ, DC_J } DefClass;
+
+static uint8_t def_class(uint16_t f)
+{
+  uint16_t use = f & (P_RA | P_RB | P_RC | P_NARGS | P_WA | P_ROLES | P_JB | P_BX);
+  if (use == P_WA || use == (P_WA | P_BX)) return DC_W;
+  if (use == (P_WA | P_RB)) return DC_WR;
+  if (use == (P_WA | P_RB | P_RC)) return DC_WRR;
+  if (use == P_RA || use == (P_RA | P_BX)) return DC_R;
+  if (use == (P_RA | P_JB | P_BX)) return DC_RJ;
+  if (use == (P_JB | P_BX)) return DC_J;
+  return DC_GENERAL;
+}
+
 static uint8_t kind_lim(char kind)
 {
   switch (kind) {
@@ -288,7 +305,7 @@ static void build_plan(OpPlan *plan)
 {
   for (unsigned op = 0; op < 256; op++) {
     OpPlan *o = &plan[op];
-    *o = (OpPlan){P_BAD, 0, {LIM_NONE, LIM_NONE, LIM_NONE}};
+    *o = (OpPlan){P_BAD, 0, {LIM_NONE, LIM_NONE, LIM_NONE}, DC_GENERAL};
     if (op >= OP__COUNT || op == OP_EXTRA) continue;
     const pol_OpInfo *oi = &pol_opinfo[op];
     const char *roles = oi->xroles;
@@ -310,6 +327,7 @@ static void build_plan(OpPlan *plan)
     if (op == OP_JMP || op == OP_RET) f |= P_NOFALL;
     if ((f & P_SLOW) && (oi->a == 'J' || oi->b == 'J' || oi->c == 'J')) f |= P_NOFAST;
     o->flags = f;
+    o->dc = def_class(f);
     o->nx = (uint8_t)oi->extra;
     o->lim[0] = kind_lim(oi->a);
     o->lim[1] = kind_lim(oi->b);
@@ -657,6 +675,50 @@ static int def_read(V *v, uint32_t b, uint32_t pc, const RegSet *have, uint32_t 
   return rs_has(have, r) ? 0 : def_unset(v, b, pc, r);
 }
 
+/* def_block's mark for block b in stamp[] (never 0, which calloc gives). */
+static uint32_t tag_of(uint32_t b) { return b + 1; }
+
+/* A jump to offset j of the block with the registers in `have`. */
+static void def_jump(RegSet *in, uint32_t *stamp, uint32_t tag, uint32_t j, const RegSet *have)
+{
+  if (stamp[j] == tag) rs_meet(&in[j], have);
+  else { in[j] = *have; stamp[j] = tag; }
+}
+
+/* The instruction at pc of block b, reached with *have, any shape of
+   register use (opcodes.def): reads, argument lists, EXTRA words, calls
+   into quantifier bodies, the write, a jump. */
+static int def_general(V *v, uint32_t b, uint32_t pc, Entry *entry, RegSet *have, RegSet *in,
+                       uint32_t *stamp)
+{
+  const pol_Program *p = v->p;
+  const pol_Instr *code = p->code;
+  pol_Instr ins = code[pc];
+  const OpPlan *o = &v->plan[POL_OP(ins)];
+  uint32_t f = o->flags, t = pc - p->blocks[b].start;
+  uint32_t A = POL_A(ins), B = f & P_BX ? POL_Bx(ins) : POL_B(ins), C = POL_C(ins);
+  if ((f & P_RA) && !rs_has(have, A)) return def_unset(v, b, pc, A);
+  if ((f & P_RB) && !rs_has(have, B)) return def_unset(v, b, pc, B);
+  if ((f & P_RC) && !rs_has(have, C)) return def_unset(v, b, pc, C);
+  if (f & P_NARGS)   /* B is where the C arguments start: none when C is 0 */
+    for (uint32_t r = B; r < B + C; r++)
+      if (def_read(v, b, pc, have, r)) return -1;
+  if (f & P_ROLES) {
+    const char *roles = pol_opinfo[POL_OP(ins)].xroles;   /* opcodes.def */
+    for (uint32_t i = 0; roles[i]; i++)
+      if (roles[i] == 'w' && def_read(v, b, pc, have, POL_Ax(code[pc + 1 + i]))) return -1;
+    if (f & P_CALL0) {   /* quantifier bodies see these and the item */
+      RegSet callee = *have;
+      rs_add(&callee, C);
+      for (uint32_t i = 0; roles[i]; i++)
+        if (POL_XROLE_BLOCK(roles[i])) entry_meet(&entry[POL_Ax(code[pc + 1 + i])], &callee);
+    }
+  }
+  if (f & P_WA) rs_add(have, A);
+  if (f & P_JB) def_jump(in, stamp, tag_of(b), t + 1 + B, have);   /* forward, inside the block */
+  return 0;
+}
+
 /* One pass in order over block b: jumps go forward, so the set at pc is
    final when pc is reached (the meet of its predecessors).  `have` is the
    set on the fall-through edge while `live`; in[t] holds the meet of the
@@ -668,7 +730,7 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint32_t *stamp
   const pol_Program *p = v->p;
   const pol_Block *bl = &p->blocks[b];
   const pol_Instr *code = p->code;
-  uint32_t end = bl->start + bl->len, tag = b + 1;
+  uint32_t end = bl->start + bl->len, tag = tag_of(b);
   RegSet have = entry[b].set;   /* roots and uncalled blocks: entry[b] is all 0 */
   int live = 1;
   for (uint32_t pc = bl->start, next; pc < end; pc = next) {
@@ -682,29 +744,28 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint32_t *stamp
       live = 1;
     }
     if (!live) continue;   /* never runs */
-    uint32_t A = POL_A(ins), B = f & P_BX ? POL_Bx(ins) : POL_B(ins), C = POL_C(ins);
-    if ((f & P_RA) && !rs_has(&have, A)) return def_unset(v, b, pc, A);
-    if ((f & P_RB) && !rs_has(&have, B)) return def_unset(v, b, pc, B);
-    if ((f & P_RC) && !rs_has(&have, C)) return def_unset(v, b, pc, C);
-    if (f & P_NARGS)   /* B is where the C arguments start: none when C is 0 */
-      for (uint32_t r = B; r < B + C; r++)
-        if (def_read(v, b, pc, &have, r)) return -1;
-    if (f & P_ROLES) {
-      const char *roles = pol_opinfo[POL_OP(ins)].xroles;   /* opcodes.def */
-      for (uint32_t i = 0; roles[i]; i++)
-        if (roles[i] == 'w' && def_read(v, b, pc, &have, POL_Ax(code[pc + 1 + i]))) return -1;
-      if (f & P_CALL0) {   /* quantifier bodies see these and the item */
-        RegSet callee = have;
-        rs_add(&callee, C);
-        for (uint32_t i = 0; roles[i]; i++)
-          if (POL_XROLE_BLOCK(roles[i])) entry_meet(&entry[POL_Ax(code[pc + 1 + i])], &callee);
-      }
-    }
-    if (f & P_WA) rs_add(&have, A);
-    if (f & P_JB) {   /* the jump target: forward, inside the block (verify_instr) */
-      uint32_t j = t + 1 + B;
-      if (stamp[j] == tag) rs_meet(&in[j], &have);
-      else { in[j] = have; stamp[j] = tag; }
+    switch ((DefClass)o->dc) {   /* reads in the order A, B, C, as def_general */
+    case DC_W: rs_add(&have, POL_A(ins)); break;
+    case DC_WR:
+      if (!rs_has(&have, POL_B(ins))) return def_unset(v, b, pc, POL_B(ins));
+      rs_add(&have, POL_A(ins));
+      break;
+    case DC_WRR:
+      if (!rs_has(&have, POL_B(ins))) return def_unset(v, b, pc, POL_B(ins));
+      if (!rs_has(&have, POL_C(ins))) return def_unset(v, b, pc, POL_C(ins));
+      rs_add(&have, POL_A(ins));
+      break;
+    case DC_R:
+      if (!rs_has(&have, POL_A(ins))) return def_unset(v, b, pc, POL_A(ins));
+      break;
+    case DC_RJ:
+      if (!rs_has(&have, POL_A(ins))) return def_unset(v, b, pc, POL_A(ins));
+      def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have);
+      break;
+    case DC_J: def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have); break;
+    case DC_GENERAL:
+      if (def_general(v, b, pc, entry, &have, in, stamp)) return -1;
+      break;
     }
     if (f & P_NOFALL) live = 0;   /* the next instruction only if a jump lands there */
   }
