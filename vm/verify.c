@@ -9,6 +9,13 @@
  * (definite assignment, through the calls into a block too).  The
  * full list is in docs/bundle-format.md, "What a loaded bundle guarantees".
  *
+ * The code checks read a per-opcode plan derived from pol_opinfo once per
+ * call (build_plan).  A block is checked in one pass on it
+ * (verify_block_fast); where that pass is not sure, the two-pass walk
+ * (verify_block_slow) checks the block again and names the first rule
+ * broken, so the messages do not depend on the fast path
+ * (docs/performance.md, "Start-up, third pass").
+ *
  * Ownership: p is borrowed and not modified; scratch memory is freed here.
  */
 #include "bundle.h"
