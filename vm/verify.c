@@ -276,12 +276,15 @@ enum {
 };
 
 /* The shapes of register use def_block handles without the general walk
-   (DC_GENERAL: argument lists, EXTRA words, anything else). */
-typedef enum { DC_GENERAL, DC_W, DC_WR, DC_WRR, DC_R, DC_RJ, DC_J } DefClass;
+   (DC_GENERAL: argument lists, EXTRA words, anything else; DC_RET and DC_JMP
+   do not fall through). */
+typedef enum { DC_GENERAL, DC_W, DC_WR, DC_WRR, DC_R, DC_RJ, DC_J, DC_RET, DC_JMP } DefClass;
 
 static uint8_t def_class(uint16_t f)
 {
-  uint16_t use = f & (P_RA | P_RB | P_RC | P_NARGS | P_WA | P_ROLES | P_JB | P_BX);
+  uint16_t use = f & (P_RA | P_RB | P_RC | P_NARGS | P_WA | P_ROLES | P_JB | P_BX | P_NOFALL);
+  if (use == (P_RA | P_NOFALL)) return DC_RET;
+  if (use == (P_JB | P_BX | P_NOFALL)) return DC_JMP;
   if (use == P_WA || use == (P_WA | P_BX)) return DC_W;
   if (use == (P_WA | P_RB)) return DC_WR;
   if (use == (P_WA | P_RB | P_RC)) return DC_WRR;
@@ -743,7 +746,7 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint32_t *stamp
   for (uint32_t pc = bl->start, next; pc < end; pc = next) {
     pol_Instr ins = code[pc];
     const OpPlan *o = &v->plan[POL_OP(ins)];
-    uint32_t f = o->flags, t = pc - bl->start;
+    uint32_t t = pc - bl->start;
     next = pc + 1 + o->nx;
     if (stamp[t] == tag) {   /* a jump lands here */
       if (live) rs_meet(&have, &in[t]);
@@ -770,11 +773,21 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint32_t *stamp
       def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have);
       break;
     case DC_J: def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have); break;
+    /* control does not fall through: the next instruction runs only if a
+       jump lands there */
+    case DC_RET:
+      if (!rs_has(&have, POL_A(ins))) return def_unset(v, b, pc, POL_A(ins));
+      live = 0;
+      break;
+    case DC_JMP:
+      def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have);
+      live = 0;
+      break;
     case DC_GENERAL:
       if (def_general(v, b, pc, entry, &have, in, stamp)) return -1;
+      if (o->flags & P_NOFALL) live = 0;
       break;
     }
-    if (f & P_NOFALL) live = 0;   /* the next instruction only if a jump lands there */
   }
   return 0;
 }
