@@ -925,12 +925,14 @@ static int64_t union_days(Span32 *sp, uint32_t n)
   return days;
 }
 
-/* days of W covered by L where P from S to E:
-     sure     = days of W in the union of [S, E] over the items whose P is
+/* The spans of W that the items of L where P from S to E cover, measured:
+     sure     = measure of the spans (clipped to W) of the items whose P is
                 true and whose S and E are known;
      possible = the same over the items whose P is true or unknown; one of
-                them with an unknown S or E may cover all of W. */
-static Val eval_cover(const Env *e, const pol_Node *n)
+                them with an unknown S or E may cover all of W.
+   `cover` measures the days in the spans' union (union_days), `longest
+   run` the longest stretch of consecutive days (longest_days). */
+static Val eval_spans(const Env *e, const pol_Node *n, int64_t (*measure)(Span32 *, uint32_t))
 {
   Val w = eval(e, n->a), l = eval(e, n->b);
   if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
@@ -951,11 +953,11 @@ static Val eval_cover(const Env *e, const pol_Node *n)
     if (p == T) sure[nsure++] = x;
     maybe[nmaybe++] = x;   /* every item that counts surely also may count */
   }
-  int64_t days = union_days(sure, nsure), possible = union_days(maybe, nmaybe);
+  int64_t lo = measure(sure, nsure), hi = measure(maybe, nmaybe);
   free(sure);
   free(maybe);
   int64_t all = w.d2 >= w.d1 ? (int64_t)w.d2 - w.d1 + 1 : 0;
-  return whole(days, unbounded ? all : possible);
+  return whole(lo, unbounded ? all : hi);
 }
 
 /* The longest stretch of consecutive days in the union of sp[0..n)
@@ -973,35 +975,11 @@ static int64_t longest_days(Span32 *sp, uint32_t n)
   return best;
 }
 
-/* longest run of W covered by L where P from S to E: as eval_cover, with
-   the longest stretch of days for the number of days. */
-static Val eval_run(const Env *e, const pol_Node *n)
-{
-  Val w = eval(e, n->a), l = eval(e, n->b);
-  if (w.k != V_WIN || !known(w) || l.k != V_LIST) return unk();
-  uint32_t len = list_len(l);
-  Span32 *sure = malloc((len ? len : 1) * sizeof *sure);
-  Span32 *maybe = malloc((len ? len : 1) * sizeof *maybe);
-  if (!sure || !maybe) { free(sure); free(maybe); return unk(); }
-  uint32_t nsure = 0, nmaybe = 0;
-  int unbounded = 0;
-  for (uint32_t i = 0; i < len; i++) {
-    Val item = list_item(l, i);
-    Tri p = pred_for(e, n->c, item);
-    if (p == F) continue;
-    Val s = value_for(e, n->d, item), t = value_for(e, n->e, item);
-    if (s.k != V_DATE || t.k != V_DATE) { unbounded = 1; continue; }
-    Span32 x = {s.d1 > w.d1 ? s.d1 : w.d1, t.d1 < w.d2 ? t.d1 : w.d2};
-    if (x.lo > x.hi) continue;
-    if (p == T) sure[nsure++] = x;
-    maybe[nmaybe++] = x;
-  }
-  int64_t lo = longest_days(sure, nsure), hi = longest_days(maybe, nmaybe);
-  free(sure);
-  free(maybe);
-  int64_t all = w.d2 >= w.d1 ? (int64_t)w.d2 - w.d1 + 1 : 0;
-  return whole(lo, unbounded ? all : hi);
-}
+/* days of W covered by L where P from S to E */
+static Val eval_cover(const Env *e, const pol_Node *n) { return eval_spans(e, n, union_days); }
+
+/* longest run of W covered by L where P from S to E */
+static Val eval_run(const Env *e, const pol_Node *n) { return eval_spans(e, n, longest_days); }
 
 static int by_day(const void *a, const void *b)
 {

@@ -698,8 +698,9 @@ static void witness_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e, const
 
 /* The summary table's form, after the value: " [imaging #2 (2025-03-01):
    modality mri, region sij]", " [closest: imaging #1 (2025-01-02)]",
-   " [counted: #1 (2025-03-10), #3 (2025-05-01), +2 more]" (the reasons
-   above it give the whole witness). */
+   " [counted: #1 (2025-03-10), #3 (2025-05-01), +2 more]", items of a
+   list of values with the value: " [counted: #6 glipizide, #17 metformin]"
+   (the reasons above it give the whole witness). */
 static void witness_ref_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
 {
   const pol_Program *p = pol_vm_program(vm);
@@ -732,7 +733,12 @@ static void witness_ref_text(pol_Buf *b, const pol_VM *vm, const pol_EvRec *e)
       pol_buf_lit(b, "#");
       pol_buf_uint(b, r->index + 1u);
     }
-    if (r->index != POL_NOSTR && wit_date(p, wit_rec(p, &r->item), &r->item, date))
+    if (r->index == POL_NOSTR) continue;
+    const pol_RecType *rt = wit_rec(p, &r->item);
+    if (!rt) {   /* a value, not a record: the value itself ("#6 metformin") */
+      pol_buf_lit(b, " ");
+      value_text(b, p, &r->item);
+    } else if (wit_date(p, rt, &r->item, date))
       date_text(b, date);
   }
   if (!first) pol_buf_puts(b, "]");
