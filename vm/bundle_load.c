@@ -60,13 +60,16 @@ static void cfail(Cur *c, const char *fmt, ...)
   va_end(ap);
 }
 
-static const uint8_t *take(Cur *c, size_t n)
+/* take's failure, out of line so the reads stay small enough to inline */
+static const uint8_t *take_fail(Cur *c, size_t n)
 {
-  if (c->failed) return NULL;
-  if (n > c->left) {
-    cfail(c, "truncated: needs %zu more bytes, %zu left", n, c->left);
-    return NULL;
-  }
+  if (!c->failed) cfail(c, "truncated: needs %zu more bytes, %zu left", n, c->left);
+  return NULL;
+}
+
+static inline const uint8_t *take(Cur *c, size_t n)
+{
+  if (c->failed || n > c->left) return take_fail(c, n);
   const uint8_t *q = c->p;
   c->p += n;
   c->left -= n;
@@ -79,7 +82,7 @@ static uint8_t rd_u8(Cur *c)
   return q ? q[0] : 0;
 }
 
-static uint32_t rd_u32(Cur *c)
+static inline uint32_t rd_u32(Cur *c)
 {
   const uint8_t *q = take(c, 4);
   return q ? (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24 : 0;

@@ -11,7 +11,6 @@
  * from a case's text (fill(), at the end: jread.c's phase 2, with no text
  * written and read again).  Each function above fill() mirrors the
  * fhir_in.c function of the same name, with one difference:
- * mirrors the fhir_in.c function of the same name, with one difference:
  * where fhir_in.c fails (failf) or writes a note, this file sets `failed`
  * and the caller runs the reference path, which says it.  Strings with
  * escapes that would be compared, cut or stored in a fact are refused the
@@ -39,8 +38,12 @@
 #define SEQ_MAX 64           /* fhir_in.c's Seqs */
 #define QR_DEPTH 16          /* fhir_in.c's qr_walk / qr_value depth */
 #define MAX_RES 100000u      /* as fhir_in.c */
+#define COMP_CACHE 16        /* element paths whose first component's length is remembered */
 
 enum { O_OBJ = 1, O_ARR, O_RAW };
+
+/* A map value's conversion (its name, found once: the only ones taken). */
+typedef enum { CONV_NONE, CONV_INFO, CONV_CODE, CONV_DIAGNOSIS, CONV_QUANTITY, CONV_AGE } Conv;
 
 typedef struct ONode {      /* a node of the case document */
   uint8_t kind;
@@ -49,6 +52,7 @@ typedef struct ONode {      /* a node of the case document */
   uint32_t first, last, next, n;   /* children (O_OBJ, O_ARR); next sibling */
   uint32_t roff, rlen;      /* O_RAW: JSON text in raw, or in the Bundle (bundle) */
   uint8_t bundle;
+  uint8_t esc;              /* a string of the Bundle with escapes (its tape entry says) */
 } ONode;
 
 typedef struct Res {
@@ -68,12 +72,15 @@ struct pol_FhirFast {
   const pol_Program *p;
   int bad;                  /* bindings this file does not take: always refuse */
   uint32_t *mtype;          /* fhirstr index of a map's field -> its value's type */
+  uint8_t *mconv;           /* ... -> its Conv */
   uint32_t *ttype;          /* binding -> pol_fhir_want_type(target, NULL) */
+  uint32_t *fdot;           /* fact -> the length of its path's prefix with its last dot (0: none) */
   TEnt *types;              /* case-scope fact paths, hashed */
   uint32_t tcap;
   /* one load */
   const unsigned char *b;
   const pol_JTape *t;
+  const uint32_t *next;     /* pol_fhir_tape_next: the entry after j and its descendants */
   size_t nt;
   int failed;
   Res *res;
@@ -85,8 +92,6 @@ struct pol_FhirFast {
   uint32_t doc;
   Age *ages;
   size_t nages, acap;
-  uint32_t *lid;            /* tape index -> its linkId's + 1 (0: not looked up yet) */
-  size_t lidcap;
   /* info(...): the supportingInfo entries of the last node and element
      asked (their tape index and category.coding), in order */
   int ic_ok;
@@ -101,13 +106,34 @@ struct pol_FhirFast {
   pol_LineInfo *lines;      /* the case's lines, in document order (fill) */
   size_t lcap;
   int uniq_fields;          /* every record's field names are distinct */
+  const char *comp_at[COMP_CACHE];   /* comp_len: element paths (the program's) and */
+  uint32_t comp_n[COMP_CACHE];       /* ... their first components' lengths */
+  const char *qp;           /* qr_walk: the last linkId prefix (NULL: none yet) and its parent */
+  uint32_t qp_len, qp_node;
+  char known[40];           /* the last resource type found known (add_res) */
+  uint32_t known_len;
 };
 
 /* ---- setup ----------------------------------------------------------------- */
 
 static const char *S(const pol_Program *p, uint32_t id) { return id == POL_NOSTR || id >= p->nstr ? NULL : p->str[id]; }
 
-static uint32_t hash_n(const char *s, size_t n) { return pol_fnv1a(s, n); }
+/* The fact paths' table hash: the length and the first and last 8 bytes
+   (paths are long and differ at their ends), not a loop over every byte. */
+static uint32_t hash_n(const char *s, size_t n)
+{
+  uint64_t a = 0, z = 0;
+  if (n >= 8) {
+    memcpy(&a, s, 8);
+    memcpy(&z, s + n - 8, 8);
+  } else {
+    memcpy(&a, s, n);
+  }
+  uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (z * 0xc2b2ae3d27d4eb4full) ^ n;
+  h ^= h >> 29;
+  h *= 0xff51afd7ed558ccdull;
+  return (uint32_t)(h >> 32);
+}
 
 /* pol_fhir_want_type(link, NULL) of a Bundle's linkId: the first case-scope fact of that path. */
 static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
@@ -145,14 +171,28 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
   if (!f) return NULL;
   f->p = p;
   f->mtype = calloc(p->nfhirstr ? p->nfhirstr : 1, sizeof *f->mtype);
+  f->mconv = calloc(p->nfhirstr ? p->nfhirstr : 1, sizeof *f->mconv);
   f->ttype = calloc(p->nfhir ? p->nfhir : 1, sizeof *f->ttype);
   f->scan = pol_fhir_tape_new();
-  if (!f->mtype || !f->ttype || !f->scan || build_types(f)) {
+  if (!f->mtype || !f->mconv || !f->ttype || !f->scan || build_types(f)) {
     pol_fhir_fast_free(f);
     return NULL;
   }
-  for (uint32_t i = 0; i < p->nfacts; i++)
-    if (p->facts[i].path >= p->nstr) f->bad = 1;
+  f->fdot = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->fdot);
+  if (!f->fdot) {
+    pol_fhir_fast_free(f);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < p->nfacts; i++) {
+    if (p->facts[i].path >= p->nstr) {
+      f->bad = 1;
+      continue;
+    }
+    const char *s = p->str[p->facts[i].path];
+    uint32_t d = p->slen[p->facts[i].path];
+    while (d > 0 && s[d - 1] != '.') d--;
+    f->fdot[i] = d;
+  }
   if (pol_jleaf_schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
   f->uniq_fields = !f->bad && pol_jleaf_fields_once(p);
   for (uint32_t i = 0; i < p->nfhir && !f->bad; i++) {
@@ -186,6 +226,12 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
           !(conv && strcmp(conv, "diagnosis") == 0))
         t = POL_TYPE(POL_TELEM(t), 0, 0);
       f->mtype[b->map0 + 4 * m] = t;
+      f->mconv[b->map0 + 4 * m] = !conv                              ? CONV_NONE
+                                      : strcmp(conv, "info") == 0     ? CONV_INFO
+                                      : strcmp(conv, "code") == 0     ? CONV_CODE
+                                      : strcmp(conv, "diagnosis") == 0 ? CONV_DIAGNOSIS
+                                      : strcmp(conv, "quantity") == 0  ? CONV_QUANTITY
+                                                                       : CONV_AGE;
     }
   }
   return f;
@@ -195,13 +241,14 @@ void pol_fhir_fast_free(pol_FhirFast *f)
 {
   if (!f) return;
   free(f->mtype);
+  free(f->mconv);
   free(f->ttype);
+  free(f->fdot);
   free(f->types);
   free(f->res);
   free(f->nodes);
   free(f->on);
   free(f->ages);
-  free(f->lid);
   free(f->ic);
   pol_buf_free(&f->raw);
   pol_buf_free(&f->tmp);
@@ -248,30 +295,38 @@ static inline int is_num(const pol_FhirFast *f, uint32_t j)
 }
 
 /* The entry after j and its descendants. */
-static inline uint32_t nx(const pol_FhirFast *f, uint32_t j)
-{
-  unsigned char c = ty(f, j);
-  return c == '{' || c == '[' ? f->t[j].aux : j + 1;
-}
+static inline uint32_t nx(const pol_FhirFast *f, uint32_t j) { return f->next[j]; }
 
 /* Keys are short and mostly differ early: cheaper than a call to memcmp. */
 static inline int key_eq(const unsigned char *a, const char *b, size_t n)
 {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
+  if (n >= 8) {   /* 8 bytes at a time, the last 8 overlapping */
     uint64_t x, y;
-    memcpy(&x, a + i, 8);
-    memcpy(&y, b + i, 8);
-    if (x != y) return 0;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (x != y) return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
   }
-  for (; i < n; i++)
+  if (n >= 4) {   /* the first 4 and the last 4, overlapping */
+    uint32_t x, y, u, v;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return x == y && u == v;
+  }
+  for (size_t i = 0; i < n; i++)
     if (a[i] != (unsigned char)b[i]) return 0;
   return 1;
 }
 
 /* json_object_get: the value of key k in object o, NONE when o is not an
    object or has no such key. */
-static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
+static inline uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 {
   if (!is_obj(f, o)) return NONE;
   uint32_t end = f->t[o].aux;
@@ -280,6 +335,20 @@ static uint32_t get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
   return NONE;
 }
 #define GET(o, lit) get(f, (o), lit, sizeof lit - 1)
+
+/* GET(c, "system") and GET(c, "code") of a Coding, in one pass over its
+   members (keys are unique). */
+static inline void sys_code(const pol_FhirFast *f, uint32_t c, uint32_t *sys, uint32_t *code)
+{
+  *sys = *code = NONE;
+  if (!is_obj(f, c)) return;
+  uint32_t end = f->t[c].aux;
+  for (uint32_t i = c + 1; i < end; i = nx(f, i + 1)) {
+    const unsigned char *k = f->b + f->t[i].off + 1;
+    if (f->t[i].aux == 6 && key_eq(k, "system", 6)) *sys = i + 1;
+    else if (f->t[i].aux == 4 && key_eq(k, "code", 4)) *code = i + 1;
+  }
+}
 
 /* Arrays: for (uint32_t i = first(a); i != NONE; i = next_item(a, i)). */
 static inline uint32_t first(const pol_FhirFast *f, uint32_t a)
@@ -294,7 +363,7 @@ static inline uint32_t next_item(const pol_FhirFast *f, uint32_t a, uint32_t i)
 
 /* json_string_value: the body of string j (*n bytes, not terminated), NULL
    when j is not a string; a string with escapes refuses. */
-static const char *sv(pol_FhirFast *f, uint32_t j, uint32_t *n)
+static inline const char *sv(pol_FhirFast *f, uint32_t j, uint32_t *n)
 {
   if (!is_str(f, j)) return NULL;
   if (f->t[j].aux & POL_JTAPE_ESC) {
@@ -327,7 +396,7 @@ static int64_t int_val(const pol_FhirFast *f, uint32_t j)
 }
 
 /* The raw text of the scalar j. */
-static uint32_t raw_len(const pol_FhirFast *f, uint32_t j)
+static inline uint32_t raw_len(const pol_FhirFast *f, uint32_t j)
 {
   const unsigned char *s = f->b + f->t[j].off, *p = s;
   switch (*s) {
@@ -353,10 +422,10 @@ static double num_val(pol_FhirFast *f, uint32_t j)
 
 /* ---- the case document -------------------------------------------------------- */
 
-static uint32_t o_new(pol_FhirFast *f, int kind)
+static inline uint32_t o_new(pol_FhirFast *f, int kind)
 {
   f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
-  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0};
+  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0};
   return (uint32_t)f->non++;
 }
 
@@ -370,12 +439,13 @@ static uint32_t o_raw(pol_FhirFast *f, const char *s, size_t n)
 }
 
 /* The Bundle's value j (a scalar), as it is in the Bundle's text. */
-static uint32_t o_copy(pol_FhirFast *f, uint32_t j)
+static inline uint32_t o_copy(pol_FhirFast *f, uint32_t j)
 {
   uint32_t x = o_new(f, O_RAW);
   f->on[x].roff = f->t[j].off;
   f->on[x].rlen = raw_len(f, j);
   f->on[x].bundle = 1;
+  f->on[x].esc = ty(f, j) == '"' && (f->t[j].aux & POL_JTAPE_ESC);
   return x;
 }
 
@@ -386,7 +456,7 @@ static inline const char *raw_at(const pol_FhirFast *f, uint32_t x)
   return o->bundle ? (const char *)f->b + o->roff : f->raw.s + o->roff;
 }
 
-static uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
+static inline uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 {
   if (f->on[o].kind != O_OBJ) return NONE;
   for (uint32_t c = f->on[o].first; c != NONE; c = f->on[c].next)
@@ -396,7 +466,7 @@ static uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t k
 
 static int o_has(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl) { return o_get(f, o, k, kl) != NONE; }
 
-static void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
+static inline void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
 {
   ONode *o = &f->on[a];
   f->on[v].next = NONE;
@@ -413,7 +483,7 @@ static void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_
   f->on[v].klen = (uint32_t)kl;
   uint32_t prev = NONE;
   for (uint32_t c = f->on[o].first; c != NONE; prev = c, c = f->on[c].next)
-    if (f->on[c].klen == kl && memcmp(f->on[c].key, k, kl) == 0) {
+    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) {
       f->on[v].next = f->on[c].next;
       if (prev == NONE) f->on[o].first = v;
       else f->on[prev].next = v;
@@ -452,6 +522,20 @@ static uint32_t parent_of(pol_FhirFast *f, const char *path, size_t len, const c
 
 typedef int (*Visit)(pol_FhirFast *f, uint32_t j, void *ctx);
 
+/* The length of elem's first component.  Element paths are the
+   program's strings (or literals), walked again and again: the last few
+   asked are remembered by address. */
+static inline size_t comp_len(pol_FhirFast *f, const char *elem)
+{
+  size_t h = ((uintptr_t)elem >> 2) & (COMP_CACHE - 1);
+  if (f->comp_at[h] == elem) return f->comp_n[h];
+  size_t n = 0;
+  while (elem[n] && elem[n] != '.') n++;
+  f->comp_at[h] = elem;
+  f->comp_n[h] = (uint32_t)n;
+  return n;
+}
+
 /* fhir_in.c's walk: -1 failed, 1 stopped by f, 0 done. */
 static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx)
 {
@@ -464,7 +548,7 @@ static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ct
     return 0;
   }
   if (!*elem) return v(f, j, ctx);
-  size_t n = strcspn(elem, ".");
+  size_t n = comp_len(f, elem);
   if (!is_obj(f, j) || n > KEY_MAX) { f->failed = 1; return -1; }
   return walk(f, get(f, j, elem, n), elem[n] ? elem + n + 1 : "", v, ctx);
 }
@@ -493,9 +577,10 @@ static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
   uint32_t one = codings == NONE ? j : NONE;
   for (uint32_t c = one != NONE ? one : first(f, codings); c != NONE;
        c = one != NONE ? NONE : next_item(f, codings, c)) {
-    uint32_t sl = 0, cl = 0;
-    const char *sys = sv(f, GET(c, "system"), &sl);
-    const char *code = sv(f, GET(c, "code"), &cl);
+    uint32_t sl = 0, cl = 0, sj, cj;
+    sys_code(f, c, &sj, &cj);
+    const char *sys = sv(f, sj, &sl);
+    const char *code = sv(f, cj, &cl);
     if (f->failed) return -1;
     if (!code) continue;
     if (!sys) { f->failed = 1; return -1; }   /* note C0155 */
@@ -507,8 +592,10 @@ static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
       continue;
     }
     for (uint32_t k = 0; k < m->b->ncodes; k++) {
-      const char *want = p->str[p->fhirstr[m->b->code0 + k]];
-      if (strncmp(want, sys, sl) == 0 && want[sl] == '|' && seq_eq(code, cl, want + sl + 1)) {
+      uint32_t wid = p->fhirstr[m->b->code0 + k], wl = p->slen[wid];
+      const char *want = p->str[wid];   /* "system|code": sys, '|', code */
+      if (sl < wl && want[sl] == '|' && wl - sl - 1 == cl && key_eq((const unsigned char *)sys, want, sl) &&
+          key_eq((const unsigned char *)code, want + sl + 1, cl)) {
         m->hit = 1;
         return 1;
       }
@@ -608,9 +695,12 @@ static int in_seqs(const pol_FhirFast *f, uint32_t sq, const Seqs *s)
   return 0;
 }
 
-/* info(...): fhir_in.c's conv_info.  The sequences and the entries they
-   pick are the same for every name asked of one node (a line's fields):
-   found once. */
+/* info(...): fhir_in.c's conv_info.  The sequences, the entries they
+   pick, their category codes and values are the same for every name
+   asked of one node (a line's fields): found once, into f->ic as, per
+   entry, its value (NONE: none), its number of codings and each coding's
+   code (a tape index, NONE: none; read with sv when a name is asked, so an
+   escaped one refuses exactly when it did). */
 static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, const char *name, uint32_t t)
 {
   if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && strcmp(f->ic_elem, elem) == 0)) {
@@ -621,9 +711,25 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
     uint32_t infos = GET(f->res[n->res].r, "supportingInfo");
     for (uint32_t si = first(f, infos); si != NONE; si = next_item(f, infos, si)) {
       if (!in_seqs(f, GET(si, "sequence"), &s)) continue;
-      f->ic = grow(f->ic, &f->iccap, f->nic + 2, sizeof *f->ic);
-      f->ic[f->nic++] = si;
-      f->ic[f->nic++] = GET(GET(si, "category"), "coding");
+      static const char *const vals[] = {"valueBoolean", "valueString", "valueQuantity"};
+      static const uint8_t vlen[] = {12, 11, 13};
+      uint32_t val = NONE;
+      for (size_t v = 0; v < 3; v++) {   /* the first of vals present; a Quantity's value */
+        uint32_t x = get(f, si, vals[v], vlen[v]);
+        if (x == NONE) continue;
+        val = v == 2 ? GET(x, "value") : x;
+        break;
+      }
+      uint32_t cod = GET(GET(si, "category"), "coding");
+      size_t at = f->nic;
+      f->ic = grow(f->ic, &f->iccap, at + 2, sizeof *f->ic);
+      f->ic[f->nic++] = val;
+      f->ic[f->nic++] = 0;
+      for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
+        f->ic = grow(f->ic, &f->iccap, f->nic + 1, sizeof *f->ic);
+        f->ic[f->nic++] = GET(c, "code");
+        f->ic[at + 1]++;
+      }
     }
     f->ic_ok = 1;
     f->ic_j = n->j;
@@ -633,28 +739,23 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
   int list = POL_TKIND(t) == PK_LIST;
   uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
   uint32_t out = list ? o_new(f, O_ARR) : NONE;
-  for (size_t e = 0; e < f->nic; e += 2) {
-    uint32_t si = f->ic[e], cod = f->ic[e + 1];
+  size_t nl = strlen(name);
+  for (size_t e = 0; e < f->nic;) {
+    uint32_t val = f->ic[e], nc = f->ic[e + 1];
+    const uint32_t *codes = &f->ic[e + 2];
+    e += 2 + nc;
     int hit = 0;
-    for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
+    for (uint32_t k = 0; k < nc; k++) {
       uint32_t cl = 0;
-      const char *code = sv(f, GET(c, "code"), &cl);
-      hit |= code && seq_eq(code, cl, name);
+      const char *code = sv(f, codes[k], &cl);
+      hit |= code && cl == nl && key_eq((const unsigned char *)code, name, nl);
     }
     if (f->failed) return NONE;
-    if (!hit) continue;
-    static const char *const vals[] = {"valueBoolean", "valueString", "valueQuantity"};
-    for (size_t v = 0; v < 3; v++) {
-      uint32_t x = get(f, si, vals[v], strlen(vals[v]));
-      if (x == NONE) continue;
-      if (v == 2) x = GET(x, "value");
-      if (x == NONE) break;
-      uint32_t y = as_case(f, x, et);
-      if (y == NONE) return NONE;
-      if (!list) return y;
-      o_append(f, out, y);
-      break;
-    }
+    if (!hit || val == NONE) continue;
+    uint32_t y = as_case(f, val, et);
+    if (y == NONE) return NONE;
+    if (!list) return y;
+    o_append(f, out, y);
   }
   return out;
 }
@@ -668,12 +769,13 @@ static int coded_visit(pol_FhirFast *f, uint32_t j, void *ctx)
   uint32_t one = codings == NONE ? j : NONE;
   for (uint32_t x = one != NONE ? one : first(f, codings); x != NONE;
        x = one != NONE ? NONE : next_item(f, codings, x)) {
-    uint32_t sl = 0;
-    const char *sys = sv(f, GET(x, "system"), &sl);
+    uint32_t sl = 0, sj, cj;
+    sys_code(f, x, &sj, &cj);
+    const char *sys = sv(f, sj, &sl);
     if (f->failed) return -1;
-    if (!sys && GET(x, "code") != NONE) { f->failed = 1; return -1; }   /* note C0155 */
-    if (!sys || !pol_fhir_system_is(c->sys, sys, sl) || GET(x, "code") == NONE) continue;
-    c->code = GET(x, "code");
+    if (!sys && cj != NONE) { f->failed = 1; return -1; }   /* note C0155 */
+    if (!sys || !pol_fhir_system_is(c->sys, sys, sl) || cj == NONE) continue;
+    c->code = cj;
     return 1;
   }
   return 0;
@@ -717,15 +819,16 @@ static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, co
 {
   const pol_Program *p = f->p;
   const uint32_t *v = &p->fhirstr[b->map0 + 4 * m];
-  const char *elem = S(p, v[1]), *conv = S(p, v[2]), *arg = S(p, v[3]);
+  const char *elem = S(p, v[1]), *arg = S(p, v[3]);
   uint32_t t = f->mtype[b->map0 + 4 * m];
-  if (conv && strcmp(conv, "info") == 0) return conv_info(f, n, elem, arg ? arg : "", t);
-  if (conv && strcmp(conv, "code") == 0) return conv_code(f, n, elem, arg ? arg : "", t);
-  if (conv && strcmp(conv, "diagnosis") == 0) return conv_diagnosis(f, n, elem, t);
+  Conv cv = (Conv)f->mconv[b->map0 + 4 * m];
+  if (cv == CONV_INFO) return conv_info(f, n, elem, arg ? arg : "", t);
+  if (cv == CONV_CODE) return conv_code(f, n, elem, arg ? arg : "", t);
+  if (cv == CONV_DIAGNOSIS) return conv_diagnosis(f, n, elem, t);
   uint32_t j = NONE;
   if (walk(f, n->j, elem, take_first, &j) < 0 || j == NONE) return NONE;
-  if (!conv) return as_case(f, j, t);
-  if (strcmp(conv, "quantity") == 0) return conv_quantity(f, j, arg ? arg : "1");
+  if (cv == CONV_NONE) return as_case(f, j, t);
+  if (cv == CONV_QUANTITY) return conv_quantity(f, j, arg ? arg : "1");
   /* age(...) */
   uint32_t dl = 0;
   const char *d = sv(f, j, &dl);
@@ -833,13 +936,21 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
   for (uint32_t i = a + 1; i < end; i = nx(f, i + 1)) {
     uint32_t n = f->t[i].aux;
     const unsigned char *s = f->b + f->t[i].off + 1;
-    if (n < 9 || memcmp(s, "value", 5) != 0) continue;
-    for (size_t k = 0; k < NKEYS; k++)
-      if (klen[k] == n && key_eq(s, keys[k], n)) {
-        found[k] = i + 1;
-        any = 1;
-        break;
-      }
+    if (n < 9) continue;
+    size_t k;   /* the one of keys[] it may be, by its sixth byte and length */
+    switch (s[5]) {
+    case 'B': k = 0; break;
+    case 'I': k = 2; break;
+    case 'S': k = 5; break;
+    case 'C': k = 6; break;
+    case 'Q': k = 7; break;
+    case 'D': k = n == 12 ? 1 : n == 9 ? 3 : 4; break;   /* Decimal, Date, DateTime */
+    default: continue;
+    }
+    if (klen[k] == n && key_eq(s, keys[k], n)) {
+      found[k] = i + 1;
+      any = 1;
+    }
   }
   if (!any) return NONE;
   for (size_t k = 0; k < NKEYS; k++) {
@@ -852,11 +963,14 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
   return NONE;
 }
 
-/* GET(it, "linkId"), remembered: items are looked at again and again. */
-static uint32_t link_of(pol_FhirFast *f, uint32_t it)
+/* GET(it, "linkId"): items are looked at again and again, and their
+   linkId is mostly their first member, read without a search. */
+static inline uint32_t link_of(pol_FhirFast *f, uint32_t it)
 {
-  if (!f->lid[it]) f->lid[it] = GET(it, "linkId") + 1;   /* NONE + 1 == 0: looked up again */
-  return f->lid[it] - 1;
+  if (is_obj(f, it) && f->t[it].aux > it + 1 && f->t[it + 1].aux == 6 &&
+      key_eq(f->b + f->t[it + 1].off + 1, "linkId", 6))
+    return it + 2;
+  return GET(it, "linkId");
 }
 
 static uint32_t answers(pol_FhirFast *f, uint32_t item, uint32_t t)
@@ -904,15 +1018,18 @@ static uint32_t qr_value_at(pol_FhirFast *f, uint32_t items, const char *link, u
 
 typedef struct Kid { const char *l; uint32_t n, it; } Kid;
 
+/* A linkId's bit in a record's filter of its kids' linkIds: its length and first byte. */
+static inline uint64_t kid_bit(const char *s, uint32_t n) { return 1ull << ((n * 7u + (n ? (unsigned char)s[0] : 0u)) & 63); }
+
 /* The first of kids[0..nk) whose linkId is pre[0..pl) + sep[0..sl) + name[0..nl). */
-static uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, uint32_t pl, const char *sep, uint32_t sl,
+static inline uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, uint32_t pl, const char *sep, uint32_t sl,
                          const char *name, uint32_t nl)
 {
   uint32_t want = pl + sl + nl;
   for (uint32_t i = 0; i < nk; i++) {
     const Kid *k = &kids[i];
-    if (k->n == want && memcmp(k->l, pre, pl) == 0 && memcmp(k->l + pl, sep, sl) == 0 &&
-        memcmp(k->l + pl + sl, name, nl) == 0)
+    const unsigned char *l = (const unsigned char *)k->l;
+    if (k->n == want && key_eq(l + pl + sl, name, nl) && key_eq(l, pre, pl) && key_eq(l + pl, sep, sl))
       return k->it;
   }
   return NONE;
@@ -930,15 +1047,26 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
   Kid kid[QR_KIDS];
   uint32_t nk = 0;
   int many = 0;
+  /* which kid_find may find anything: the kids' (length, first byte)
+     bits; some kid is LINK.X, some LINK[].X */
+  uint64_t bloom = 0;
+  int dotted = 0, listed = 0;
   for (uint32_t it = first(f, kids); it != NONE && !f->failed; it = next_item(f, kids, it)) {
     if (nk == QR_KIDS) { many = 1; break; }
     uint32_t l0 = 0;
     const char *l = sv(f, link_of(f, it), &l0);
-    if (l) kid[nk++] = (Kid){l, l0, it};
+    if (l) {
+      kid[nk++] = (Kid){l, l0, it};
+      bloom |= kid_bit(l, l0);
+      if (l0 > ll && key_eq((const unsigned char *)l, link, ll)) {
+        dotted |= l[ll] == '.';
+        listed |= l0 > ll + 2 && key_eq((const unsigned char *)l + ll, "[].", 3);
+      }
+    }
   }
   for (uint32_t i = 0; i < rt->nfields && !f->failed; i++) {
     const char *name = f->p->str[rt->fields[i].name];
-    size_t nl = strlen(name);
+    size_t nl = f->p->slen[rt->fields[i].name];
     if (ll + nl + 3 > LINK_MAX) { f->failed = 1; break; }   /* fhir_in.c cuts it */
     uint32_t ft = rt->fields[i].type;
     uint32_t v = NONE;
@@ -955,15 +1083,15 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
     } else if (depth + 1 <= QR_DEPTH) {
       /* qr_value by name, by full path, by PATH[].FIELD, as fhir_in.c
          asks, each from its first item (none: no value) */
-      uint32_t at = kid_find(kid, nk, "", 0, "", 0, name, (uint32_t)nl);
+      uint32_t at = bloom & kid_bit(name, (uint32_t)nl) ? kid_find(kid, nk, "", 0, "", 0, name, (uint32_t)nl) : NONE;
       if (at != NONE) v = qr_value_from(f, kids, at, name, (uint32_t)nl, ft, depth + 1);
-      if (v == NONE && !f->failed && (at = kid_find(kid, nk, link, ll, ".", 1, name, (uint32_t)nl)) != NONE) {
+      if (v == NONE && !f->failed && dotted && (at = kid_find(kid, nk, link, ll, ".", 1, name, (uint32_t)nl)) != NONE) {
         memcpy(full, link, ll);
         full[ll] = '.';
         memcpy(full + ll + 1, name, nl);
         v = qr_value_from(f, kids, at, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
       }
-      if (v == NONE && !f->failed && (at = kid_find(kid, nk, link, ll, "[].", 3, name, (uint32_t)nl)) != NONE) {
+      if (v == NONE && !f->failed && listed && (at = kid_find(kid, nk, link, ll, "[].", 3, name, (uint32_t)nl)) != NONE) {
         memcpy(qlink, link, ll);
         memcpy(qlink + ll, "[].", 3);
         memcpy(qlink + ll + 3, name, nl);
@@ -991,8 +1119,10 @@ static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, co
   uint32_t out = NONE;
   for (uint32_t it = from; it != NONE && !f->failed; it = next_item(f, items, it)) {
     uint32_t l0 = 0;
-    const char *l = sv(f, link_of(f, it), &l0);
-    if (!l || l0 != ll || (ll && (l[0] != link[0] || memcmp(l, link, ll) != 0))) continue;
+    const char *l;
+    /* `from`'s linkId is link (every caller found it so) */
+    if (it != from && (!(l = sv(f, link_of(f, it), &l0)) || l0 != ll || (ll && (l[0] != link[0] || !key_eq((const unsigned char *)l, link, ll)))))
+      continue;
     if (reclist) {
       if (out == NONE) out = o_new(f, O_ARR);
       if (GET(it, "item") != NONE) o_append(f, out, qr_record(f, it, POL_TREC(t), link, ll, depth));
@@ -1020,15 +1150,32 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     }
     if (ll > LINK_MAX) { f->failed = 1; return; }
     const char *key;
-    uint32_t klen;
-    uint32_t parent = parent_of(f, link, ll, &key, &klen);
-    if (f->failed) return;
+    uint32_t klen, parent;
+    uint32_t pl = ll;   /* link[0..pl): the components before the last, with their dots */
+    while (pl > 0 && link[pl - 1] != '.') pl--;
+    if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && key_eq((const unsigned char *)f->qp, link, pl)) {
+      /* the parent of the last linkId's prefix: the case document's
+         objects, once made, stay (no o_set replaces an object) */
+      parent = f->qp_node;
+      key = link + pl;
+      klen = ll - pl;
+    } else {
+      parent = parent_of(f, link, ll, &key, &klen);
+      if (f->failed) return;
+      f->qp = link;
+      f->qp_len = pl;
+      f->qp_node = parent;
+    }
     if (o_has(f, parent, key, klen)) continue;
     /* from this item: an earlier one of the same linkId gave nothing, or
        its value would be set already (so the scan from the first, as
        fhir_in.c's, gives what the scan from here gives) */
     uint32_t v = qr_value_from(f, items, it, link, ll, t, depth);
-    if (v != NONE) o_set(f, parent, key, klen, v);
+    if (v != NONE) {   /* o_set of a key not there: appended */
+      f->on[v].key = key;
+      f->on[v].klen = klen;
+      o_append(f, parent, v);
+    }
   }
 }
 
@@ -1045,15 +1192,20 @@ static void res_keys(const pol_FhirFast *f, uint32_t o, RKeys *k)
   for (uint32_t i = o + 1; i < end; i = nx(f, i + 1)) {
     const char *s = (const char *)f->b + f->t[i].off + 1;
     uint32_t n = f->t[i].aux;
-#define IS(lit) (n == sizeof lit - 1 && memcmp(s, lit, n) == 0)
-    if (IS("resourceType")) k->type = i + 1;
-    else if (IS("id")) k->id = i + 1;
-    else if (IS("status")) k->status = i + 1;
-    else if (IS("verificationStatus")) k->vstatus = i + 1;
-    else if (IS("contained")) k->contained = i + 1;
-    else if (IS("subject")) k->ref[0] = i + 1;
-    else if (IS("patient")) k->ref[1] = i + 1;
-    else if (IS("beneficiary")) k->ref[2] = i + 1;
+#define IS(lit) key_eq((const unsigned char *)s, lit, sizeof lit - 1)
+    switch (n) {   /* by length first */
+    case 12: if (IS("resourceType")) k->type = i + 1; break;
+    case 2: if (IS("id")) k->id = i + 1; break;
+    case 6: if (IS("status")) k->status = i + 1; break;
+    case 18: if (IS("verificationStatus")) k->vstatus = i + 1; break;
+    case 9: if (IS("contained")) k->contained = i + 1; break;
+    case 7:
+      if (IS("subject")) k->ref[0] = i + 1;
+      else if (IS("patient")) k->ref[1] = i + 1;
+      break;
+    case 11: if (IS("beneficiary")) k->ref[2] = i + 1; break;
+    default: break;   /* a key the reader does not look at */
+    }
 #undef IS
   }
 }
@@ -1080,9 +1232,13 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *type = sv(f, k.type, &tl);
   char tb[40];
   if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
-  memcpy(tb, type, tl);
-  tb[tl] = '\0';
-  if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
+  if (!(f->known_len == tl && key_eq((const unsigned char *)f->known, type, tl))) {   /* resources of a type come in runs */
+    memcpy(tb, type, tl);
+    tb[tl] = '\0';
+    if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
+    memcpy(f->known, type, tl);
+    f->known_len = tl;
+  }
   if (excluded(f, &k) || f->failed) return -1;  /* note C0157 */
   if (f->nres >= MAX_RES) return -1;
   const char *id = sv(f, k.id, &il);
@@ -1117,6 +1273,11 @@ static int resolves(const pol_FhirFast *f, const Res *from, const char *ref, uin
 
 static int check_refs(pol_FhirFast *f)
 {
+  /* a reference not to a contained resource resolves or not whatever
+     resource it is in, and most say the same (the patient): the last one
+     found is not looked for again */
+  const char *last = NULL;
+  uint32_t lastlen = 0;
   for (size_t i = 0; i < f->nres; i++)
     for (size_t k = 0; k < 3; k++) {
       uint32_t ref = f->res[i].ref[k];   /* subject, patient, beneficiary */
@@ -1126,7 +1287,13 @@ static int check_refs(pol_FhirFast *f)
       if (s == NONE) continue;
       uint32_t rl = 0;
       const char *rs = sv(f, s, &rl);
-      if (!rs || !resolves(f, &f->res[i], rs, rl)) return -1;
+      if (!rs) return -1;
+      if (last && rl == lastlen && memcmp(rs, last, rl) == 0) continue;
+      if (!resolves(f, &f->res[i], rs, rl)) return -1;
+      if (rl && rs[0] != '#') {
+        last = rs;
+        lastlen = rl;
+      }
     }
   return 0;
 }
@@ -1191,10 +1358,12 @@ static void ages(pol_FhirFast *f)
     pol_civil_from_days(a->birth, &by, &bm, &bd);
     pol_civil_from_days(on, &y, &m, &dd);
     int age = y - by - (m < bm || (m == bm && dd < bd));
-    if (age >= 0) {
+    if (age >= 0) {   /* its decimal digits, as "%d" writes them */
       char buf[16];
-      int n = snprintf(buf, sizeof buf, "%d", age);
-      o_set(f, a->obj, a->key, a->klen, o_raw(f, buf, (size_t)n));
+      size_t n = sizeof buf;
+      do buf[--n] = (char)('0' + age % 10);
+      while ((age /= 10) > 0);
+      o_set(f, a->obj, a->key, a->klen, o_raw(f, buf + n, sizeof buf - n));
     }
   }
 }
@@ -1207,6 +1376,7 @@ static int to_case(pol_FhirFast *f)
   f->nres = f->nnodes = f->non = f->nages = 0;
   f->failed = 0;
   f->ic_ok = 0;
+  f->qp = NULL;
   pol_buf_reset(&f->raw);
   uint32_t root = 0;
   uint32_t tl = 0;
@@ -1221,16 +1391,8 @@ static int to_case(pol_FhirFast *f)
   if (!use || !seq_eq(use, ul, "preauthorization")) return -1;   /* note C0159 */
   for (uint32_t i = 0; i < p->nfhir && !f->failed; i++) apply(f, i);
   if (!f->failed) ages(f);
-  int lid_ready = 0;
   for (size_t i = 0; i < f->nres && !f->failed; i++)
-    if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) {
-      if (!lid_ready) {   /* once per Bundle, for the first QuestionnaireResponse */
-        f->lid = grow(f->lid, &f->lidcap, f->nt, sizeof *f->lid);
-        memset(f->lid, 0, f->nt * sizeof *f->lid);
-        lid_ready = 1;
-      }
-      qr_walk(f, GET(f->res[i].r, "item"), 0);
-    }
+    if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) qr_walk(f, GET(f->res[i].r, "item"), 0);
   return f->failed ? -1 : 0;
 }
 
@@ -1256,6 +1418,7 @@ static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
   if (!raw_is(f, x, '"')) return NULL;
   const char *s = raw_at(f, x) + 1;
   *n = f->on[x].rlen - 2;
+  if (f->on[x].bundle) return f->on[x].esc ? NULL : s;   /* the tape knows */
   return memchr(s, '\\', *n) ? NULL : s;
 }
 
@@ -1413,8 +1576,7 @@ static int fill_fact(pol_FhirFast *f, pol_Case *c, Prefix *pc, uint32_t base, ui
 {
   const pol_Program *p = f->p;
   const char *s = p->str[p->facts[fi].path];
-  size_t len = p->slen[p->facts[fi].path], d = len;
-  while (d > 0 && s[d - 1] != '.') d--;   /* s[0..d): the prefix and its dot */
+  size_t len = p->slen[p->facts[fi].path], d = f->fdot[fi];   /* s[0..d): the prefix and its dot */
   uint32_t o;
   int st = fact_parent(f, pc, base, s, d, &o);
   if (st < 0) return -1;
@@ -1533,6 +1695,7 @@ int pol_fhir_fast_load(pol_FhirFast *f, pol_JRead *r, pol_Case *c, const char *t
   (void)r;
   if (!f->bad && pol_fhir_tape(f->scan, text, len, &f->t, &n) == 0 && n > 0) {
     f->b = (const unsigned char *)text;
+    f->next = pol_fhir_tape_next(f->scan);
     f->nt = n;
     if (to_case(f) == 0 && pol_case_fill_begin(c) == 0 && fill(f, c) == 0) return 0;
   }

@@ -25,20 +25,21 @@
 
 #define FT_MAX_KEYS 64u   /* pol_jread_tape's 4 * LINEAR_KEYS */
 
-typedef struct FKey { uint32_t off, len; } FKey;
-
-typedef struct Level {    /* an open object or array */
-  uint32_t at;            /* its tape entry */
-  uint32_t kbase;         /* an object's first key in keys */
-  uint64_t filter;        /* an object's keys: bits of (length, first, last byte) */
-  int obj;
+/* An open object or array: its tape entry, and the state of the container
+   it is in (the current container's state lives in locals of
+   pol_fhir_tape, in registers: saved here when a child opens, restored
+   when it closes). */
+typedef struct Level {
+  uint32_t at;
+  uint32_t nkeys;         /* the enclosing object's keys so far */
+  uint64_t filter;        /* ... bits of (length, last byte) of them */
+  int obj;                /* the enclosing container is an object */
 } Level;
 
 struct pol_FhirTape {
   pol_JTape *t;
-  size_t n, cap;
-  FKey *keys;
-  size_t kcap;
+  uint32_t *next;         /* next[j]: the entry after j and its descendants */
+  size_t n, cap, ncap;
   char *tmp;
   size_t tcap;
 };
@@ -49,7 +50,7 @@ void pol_fhir_tape_free(pol_FhirTape *s)
 {
   if (!s) return;
   free(s->t);
-  free(s->keys);
+  free(s->next);
   free(s->tmp);
   free(s);
 }
@@ -103,62 +104,72 @@ static inline Ptr plain_run(Ptr p, Ptr e)
   return p;
 }
 
-/* p just past an opening quote: the closing quote, or NULL; *esc: the
-   string had escapes. */
-static Ptr string_end(Ptr p, Ptr e, int *esc)
+/* A string's end: its closing quote (NULL: not a valid string), and
+   whether it had escapes; returned in registers, not through memory. */
+typedef struct SEnd { Ptr q; int esc; } SEnd;
+
+/* p just past an opening quote (or further inside a string without escapes
+   so far). */
+static SEnd string_end(Ptr p, Ptr e)
 {
+  int esc = 0;
   for (;;) {
     p = plain_run(p, e);
-    if (p >= e) return NULL;
+    if (p >= e) return (SEnd){NULL, esc};
     unsigned char ch = *p;
-    if (ch == '"') return p;
-    if (ch < 0x20) return NULL;
+    if (ch == '"') return (SEnd){p, esc};
+    if (ch < 0x20) return (SEnd){NULL, esc};
     if (ch >= 0x80) {
       size_t n = pol_jleaf_utf8_len(p, e);
-      if (!n) return NULL;
+      if (!n) return (SEnd){NULL, esc};
       p += n;
       continue;
     }
-    *esc = 1;
+    esc = 1;
     p = pol_jleaf_escape(p, e);
-    if (!p) return NULL;
+    if (!p) return (SEnd){NULL, esc};
   }
 }
 
 #if defined(__SSE2__)
 /* string_end, with the common case inline: a plain string that ends within
    its first 16 bytes (q, bs, sp: the quote, backslash and space bytes). */
-#define STRING_END(p, e, esc, q, bs, sp)                                                          \
-  ((e) - (p) >= 16 ? fast_end((p), (e), (esc), (q), (bs), (sp)) : string_end((p), (e), (esc)))
-static inline Ptr fast_end(Ptr p, Ptr e, int *esc, __m128i q, __m128i bs, __m128i sp)
+#define STRING_END(p, e, q, bs, sp) ((e) - (p) >= 16 ? fast_end((p), (e), (q), (bs), (sp)) : string_end((p), (e)))
+static inline SEnd fast_end(Ptr p, Ptr e, __m128i q, __m128i bs, __m128i sp)
 {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
   __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmplt_epi8(x, sp));
   unsigned mask = (unsigned)_mm_movemask_epi8(m);
   if (mask) {
     Ptr c = p + __builtin_ctz(mask);
-    if (*c == '"') return c;
-    return string_end(c, e, esc);
+    if (*c == '"') return (SEnd){c, 0};
+    return string_end(c, e);
   }
-  return string_end(p + 16, e, esc);
+  return string_end(p + 16, e);
 }
 #else
-#define STRING_END(p, e, esc, q, bs, sp) string_end((p), (e), (esc))
+#define STRING_END(p, e, q, bs, sp) string_end((p), (e))
 #endif
 
-/* Is key k (len bytes) already a key of the object whose keys are
-   keys[kbase..nk)?  Asked only when the filter says it may be. */
-static int dup_key(const FKey *keys, size_t kbase, size_t nk, const unsigned char *b, Ptr k, uint32_t len)
+/* Is key k (len bytes) already a key of the open object whose entry is
+   t[at] (its members so far: t[at + 1..nt), every value complete, so a
+   container's aux is its end)?  Asked only when the filter says it may be. */
+static int dup_key(const pol_JTape *t, uint32_t at, size_t nt, const unsigned char *b, Ptr k, uint32_t len)
 {
-  for (size_t i = kbase; i < nk; i++)
-    if (keys[i].len == len && memcmp(b + keys[i].off, k, len) == 0) return 1;
+  for (size_t i = at + 1; i < nt;) {
+    if (t[i].aux == len && memcmp(b + t[i].off + 1, k, len) == 0) return 1;
+    unsigned char c = b[t[i + 1].off];
+    i = c == '{' || c == '[' ? t[i + 1].aux : i + 2;
+  }
   return 0;
 }
 
 static inline uint64_t key_bit(Ptr k, uint32_t len)
 {
-  /* len 0: k[0] and k[-1] are the quotes, still in the text */
-  uint32_t h = len * 31u + k[0] * 7u + k[(int32_t)len - 1];
+  /* the length and the last byte (len 0: k[-1], the opening quote):
+     cheap, and an object's keys rarely share both (the bench's Bundles:
+     ~20 steps of dup_key per Bundle; ~500 with the first byte added) */
+  uint32_t h = len * 4u + k[(int32_t)len - 1];
   return 1ull << (h & 63);
 }
 
@@ -172,19 +183,23 @@ static inline Ptr lit_end(Ptr p, Ptr e, const char *w, size_t n)
 int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape **tape, size_t *n)
 {
   if (len == 0 || len > POL_CASE_MAX_BYTES || len >= POL_JTAPE_ESC) return -1;
-  /* room for every entry and key at once: each entry takes at least 2
-     bytes of the text (a value and its separator or closing bracket, or
-     the root's braces), each key at least 4 ("": and its value) */
+  /* room for every entry at once: each entry takes at least 2 bytes of
+     the text (a value and its separator or closing bracket, or the root's
+     braces) */
   if (grow((void **)&s->t, &s->cap, len / 2 + 2, sizeof *s->t) ||
-      grow((void **)&s->keys, &s->kcap, len / 4 + 2, sizeof *s->keys))
+      grow((void **)&s->next, &s->ncap, len / 2 + 2, sizeof *s->next))
     return -1;
   const unsigned char *b = (const unsigned char *)text;
   Ptr p = b, e = b + len;
   pol_JTape *t = s->t;
-  FKey *keys = s->keys;
-  size_t nt = 0, nk = 0;
+  uint32_t *nx = s->next;
+  size_t nt = 0;
   Level lv[POL_CASE_MAX_DEPTH + 1];
   int d = 0;   /* open containers */
+  /* the innermost open container: an object?, its keys so far and their filter */
+  int obj = 0;
+  uint32_t nkeys = 0;
+  uint64_t filter = 0;
 #if defined(__SSE2__)
   const __m128i cq = _mm_set1_epi8('"'), cbs = _mm_set1_epi8('\\'), csp = _mm_set1_epi8(0x20);
 #endif
@@ -193,15 +208,22 @@ int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape
 
 value:   /* p at a value (ws skipped) */
   if (p >= e) return -1;
+  if (*p == '"') goto string;   /* the most common value, before the switch */
   switch (*p) {
   case '{':
   case '[': {
     if (d + 1 > POL_CASE_MAX_DEPTH) return -1;
-    int obj = *p == '{';
-    lv[d] = (Level){(uint32_t)nt, (uint32_t)nk, 0, obj};
-    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
+    lv[d] = (Level){(uint32_t)nt, nkeys, filter, obj};
+    obj = *p == '{';
+    nkeys = 0;
+    filter = 0;
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};   /* next[]: when it closes */
     d++;
     p++;
+    if (p < e && *p == '"') {   /* an object's first key, an array's first string */
+      if (obj) goto key;
+      goto string;
+    }
     if (p < e && *p <= ' ') p = ws(p, e);
     if (p < e && *p == (obj ? '}' : ']')) {
       p++;
@@ -210,11 +232,13 @@ value:   /* p at a value (ws skipped) */
     if (obj) goto key;
     goto value;
   }
-  case '"': {
-    int esc = 0;
-    Ptr q = STRING_END(p + 1, e, &esc, cq, cbs, csp);
+  case '"':
+  string: {   /* p at a string value's opening quote */
+    SEnd se = STRING_END(p + 1, e, cq, cbs, csp);
+    Ptr q = se.q;
     if (!q) return -1;
-    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | (esc ? POL_JTAPE_ESC : 0)};
+    nx[nt] = (uint32_t)nt + 1;
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | (se.esc ? POL_JTAPE_ESC : 0)};
     p = q + 1;
     goto after;
   }
@@ -223,6 +247,7 @@ value:   /* p at a value (ws skipped) */
   case 'n': {
     Ptr q = *p == 't' ? lit_end(p, e, "true", 4) : *p == 'f' ? lit_end(p, e, "false", 5) : lit_end(p, e, "null", 4);
     if (!q) return -1;
+    nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
     p = q;
     if (p < e && *p == '\0') p++;   /* jansson ignores one NUL after a literal */
@@ -232,6 +257,7 @@ value:   /* p at a value (ws skipped) */
     if (*p != '-' && !pol_jleaf_digit(*p)) return -1;
     Ptr q = pol_jleaf_number_end(p, e, &s->tmp, &s->tcap);
     if (!q) return -1;
+    nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
     p = q;
     if (p < e && *p == '\0') p++;   /* and after a number */
@@ -240,19 +266,25 @@ value:   /* p at a value (ws skipped) */
   }
 
 key: {   /* p at an object's key (ws skipped) */
-    Level *o = &lv[d - 1];
     if (p >= e || *p != '"') return -1;
-    int esc = 0;
-    Ptr k = p + 1, q = STRING_END(k, e, &esc, cq, cbs, csp);
-    if (!q || esc) return -1;   /* an escaped key: the reference path */
+  key_q:;   /* p at a key's opening quote */
+    Ptr k = p + 1;
+    SEnd se = STRING_END(k, e, cq, cbs, csp);
+    Ptr q = se.q;
+    if (!q || se.esc) return -1;   /* an escaped key: the reference path */
     uint32_t klen = (uint32_t)(q - k);
-    if (nk - o->kbase >= FT_MAX_KEYS) return -1;
+    if (nkeys >= FT_MAX_KEYS) return -1;
     uint64_t bit = key_bit(k, klen);
-    if ((o->filter & bit) && dup_key(keys, o->kbase, nk, b, k, klen)) return -1;
-    o->filter |= bit;
-    keys[nk++] = (FKey){(uint32_t)(k - b), klen};
+    if ((filter & bit) && dup_key(t, lv[d - 1].at, nt, b, k, klen)) return -1;
+    filter |= bit;
+    nkeys++;
+    nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
     p = q + 1;
+    if (e - p >= 2 && memcmp(p, ":\"", 2) == 0) {   /* compact "key":"string" (one 16-bit compare) */
+      p++;
+      goto string;
+    }
     if (p < e && *p != ':') p = ws(p, e);
     if (p >= e || *p != ':') return -1;
     p++;
@@ -261,21 +293,31 @@ key: {   /* p at an object's key (ws skipped) */
   }
 
 after:   /* just past a value inside a container */
-  if (p < e && *p <= ' ') p = ws(p, e);
   if (p >= e) return -1;
   if (*p == ',') {
     p++;
+    if (obj) {
+      if (p < e && *p == '"') goto key_q;   /* compact: the next key */
+      if (p < e && *p <= ' ') p = ws(p, e);
+      goto key;
+    }
     if (p < e && *p <= ' ') p = ws(p, e);
-    if (lv[d - 1].obj) goto key;
     goto value;
   }
-  if (*p != (lv[d - 1].obj ? '}' : ']')) return -1;
+  if (*p != (obj ? '}' : ']')) {   /* white space, then a comma or the closing bracket */
+    if (*p > ' ') return -1;
+    p = ws(p, e);
+    if (p < e && (*p == ',' || *p == (obj ? '}' : ']'))) goto after;
+    return -1;
+  }
   p++;
 
 close:   /* the container lv[d - 1] has just ended */
   d--;
-  t[lv[d].at].aux = (uint32_t)nt;
-  nk = lv[d].kbase;
+  t[lv[d].at].aux = nx[lv[d].at] = (uint32_t)nt;
+  obj = lv[d].obj;
+  nkeys = lv[d].nkeys;
+  filter = lv[d].filter;
   if (d > 0) goto after;
   p = ws(p, e);
   if (p != e) return -1;
@@ -284,3 +326,5 @@ close:   /* the container lv[d - 1] has just ended */
   *n = nt;
   return 0;
 }
+
+const uint32_t *pol_fhir_tape_next(const pol_FhirTape *s) { return s->next; }

@@ -9,6 +9,13 @@
  * (definite assignment, through the calls into a block too).  The
  * full list is in docs/bundle-format.md, "What a loaded bundle guarantees".
  *
+ * The code checks read a per-opcode plan derived from pol_opinfo once per
+ * call (build_plan).  A block is checked in one pass on it
+ * (verify_block_fast); where that pass is not sure, the two-pass walk
+ * (verify_block_slow) checks the block again and names the first rule
+ * broken, so the messages do not depend on the fast path
+ * (docs/performance.md, "Start-up, third pass").
+ *
  * Ownership: p is borrowed and not modified; scratch memory is freed here.
  */
 #include "bundle.h"
@@ -18,10 +25,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the code checks need of an opcode, derived once per pol_verify
+   from pol_opinfo (opcodes.def), indexed by the opcode byte (all 256: a
+   byte that is no opcode is P_BAD).  lim[] are limit classes (LIM_*): an
+   operand x passes when x < the block's limit of its class, so the common
+   instruction is checked with three compares; verify_instr, which makes
+   the same checks one by one, says what failed and handles the rest
+   (P_SLOW). */
+typedef struct OpPlan {
+  uint16_t flags;   /* P_* */
+  uint8_t nx;       /* EXTRA words that follow */
+  uint8_t lim[3];   /* limit class of A, B (or Bx), C */
+  uint8_t dc;       /* DC_*: what def_block reads and writes */
+} OpPlan;
+
 typedef struct {
   const pol_Program *p;
   char *err;
   size_t errlen;
+  OpPlan plan[256];
+  uint32_t *blk_of;   /* check_code, for check_witnesses: see there */
 } V;
 
 static int fail(V *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -230,6 +253,98 @@ int pol_extern_lib_name_ok(const char *name)
 
 #define AT "block %u pc %u: "
 
+/* Limit classes of OpPlan.lim: the bound an operand must stay below.
+   LIM_ANY: not checked by the fast path; LIM_NONE: never passes (an
+   operand kind the plan does not know: verify_instr reports it). */
+enum { LIM_ANY, LIM_REG, LIM_K, LIM_F, LIM_E, LIM_T, LIM_U, LIM_ZERO, LIM_NONE, LIM__COUNT };
+
+enum {
+  P_BAD = 1 << 0,     /* EXTRA, or a byte that is no opcode */
+  P_SLOW = 1 << 1,    /* operands checked by verify_instr only: EXTRA roles, N, UNKNOWN */
+  P_BX = 1 << 2,      /* B is the 16-bit Bx (format ABx) */
+  P_JB = 1 << 3,      /* B is a forward jump offset */
+  P_RA = 1 << 4,      /* reads R[A] */
+  P_RB = 1 << 5,      /* reads R[B] (one register) */
+  P_RC = 1 << 6,      /* reads R[C] */
+  P_NARGS = 1 << 7,   /* reads R[B] .. R[B+C-1] */
+  P_WA = 1 << 8,      /* writes R[A] */
+  P_ROLES = 1 << 9,   /* has EXTRA words */
+  P_CALL0 = 1 << 10,  /* its first EXTRA word names a block (a quantifier body) */
+  P_CALLS = 1 << 11,  /* some EXTRA word names a block */
+  P_NOFALL = 1 << 12, /* control never falls through (JMP, RET) */
+  P_NOFAST = 1 << 13, /* P_SLOW with a jump operand: verify_block_slow only */
+};
+
+/* The shapes of register use def_block handles without the general walk
+   (DC_GENERAL: argument lists, EXTRA words, anything else; DC_RET and DC_JMP
+   do not fall through). */
+typedef enum { DC_GENERAL, DC_W, DC_WR, DC_WRR, DC_R, DC_RJ, DC_J, DC_RET, DC_JMP } DefClass;
+
+static uint8_t def_class(uint16_t f)
+{
+  uint16_t use = f & (P_RA | P_RB | P_RC | P_NARGS | P_WA | P_ROLES | P_JB | P_BX | P_NOFALL);
+  if (use == (P_RA | P_NOFALL)) return DC_RET;
+  if (use == (P_JB | P_BX | P_NOFALL)) return DC_JMP;
+  if (use == P_WA || use == (P_WA | P_BX)) return DC_W;
+  if (use == (P_WA | P_RB)) return DC_WR;
+  if (use == (P_WA | P_RB | P_RC)) return DC_WRR;
+  if (use == P_RA || use == (P_RA | P_BX)) return DC_R;
+  if (use == (P_RA | P_JB | P_BX)) return DC_RJ;
+  if (use == (P_JB | P_BX)) return DC_J;
+  return DC_GENERAL;
+}
+
+static uint8_t kind_lim(char kind)
+{
+  switch (kind) {
+  case 'W': case 'R': case 'I': return LIM_REG;
+  case 'K': return LIM_K;
+  case 'F': return LIM_F;
+  case 'E': return LIM_E;
+  case 'T': return LIM_T;
+  case 'U': return LIM_U;
+  case '_': return LIM_ZERO;
+  case 'J': case 'N': return LIM_ANY;   /* J: P_JB; N: P_SLOW */
+  default: return LIM_NONE;
+  }
+}
+
+/* plan[op] from pol_opinfo, as verify_block, verify_instr and def_block
+   read an instruction. */
+static void build_plan(OpPlan *plan)
+{
+  for (unsigned op = 0; op < 256; op++) {
+    OpPlan *o = &plan[op];
+    *o = (OpPlan){P_BAD, 0, {LIM_NONE, LIM_NONE, LIM_NONE}, DC_GENERAL};
+    if (op >= OP__COUNT || op == OP_EXTRA) continue;
+    const pol_OpInfo *oi = &pol_opinfo[op];
+    const char *roles = oi->xroles;
+    uint16_t f = 0;
+    if (oi->fmt == FMT_ABx) f |= P_BX;
+    if (oi->a == 'J' || oi->c == 'J' || oi->a == 'N' || oi->b == 'N' || oi->c == 'N' || roles[0] ||
+        op == OP_UNKNOWN)
+      f |= P_SLOW;
+    if (oi->b == 'J') f |= P_JB;
+    if (oi->a == 'R') f |= P_RA;
+    if (oi->b == 'R' && oi->c != 'N') f |= P_RB;
+    if (oi->fmt == FMT_ABC && oi->c == 'R') f |= P_RC;
+    if (oi->c == 'N') f |= P_NARGS;
+    if (oi->a == 'W') f |= P_WA;
+    if (roles[0]) f |= P_ROLES;
+    if (POL_XROLE_BLOCK(roles[0])) f |= P_CALL0;
+    for (uint32_t i = 0; roles[i]; i++)
+      if (POL_XROLE_BLOCK(roles[i])) f |= P_CALLS;
+    if (op == OP_JMP || op == OP_RET) f |= P_NOFALL;
+    if ((f & P_SLOW) && (oi->a == 'J' || oi->b == 'J' || oi->c == 'J')) f |= P_NOFAST;
+    o->flags = f;
+    o->dc = def_class(f);
+    o->nx = (uint8_t)oi->extra;
+    o->lim[0] = kind_lim(oi->a);
+    o->lim[1] = kind_lim(oi->b);
+    o->lim[2] = oi->fmt == FMT_ABC ? kind_lim(oi->c) : LIM_ANY;
+  }
+}
+
 static int operand(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8_t *isop,
                    char name, char kind, uint32_t x)
 {
@@ -347,36 +462,61 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
   return 0;
 }
 
-/* Decodes block b: shape first (opcodes, EXTRA words, RET last), marking
-   instruction starts in isop, then operands (jumps need all the marks). */
-static int verify_block(V *v, uint32_t b, uint8_t *isop)
+/* The shape check of the instruction at pc, whose predecessors in the block
+   passed it: the error it fails with, or 0. */
+static int shape_instr(V *v, uint32_t b, uint32_t pc, uint32_t end)
+{
+  const pol_Program *p = v->p;
+  pol_Op op = POL_OP(p->code[pc]);
+  if (op >= OP__COUNT) return fail(v, AT "unknown opcode %u", b, pc, (unsigned)op);
+  if (op == OP_EXTRA) return fail(v, AT "EXTRA word without an instruction", b, pc);
+  uint32_t nx = (uint32_t)pol_opinfo[op].extra;
+  if (nx > end - pc - 1)
+    return fail(v, AT "%s needs %u EXTRA words but the block ends", b, pc,
+                pol_opinfo[op].name, nx);
+  for (uint32_t i = 1; i <= nx; i++)
+    if (POL_OP(p->code[pc + i]) != OP_EXTRA)
+      return fail(v, AT "%s needs %u EXTRA words, pc %u is not one", b, pc,
+                  pol_opinfo[op].name, nx, pc + i);
+  return 0;
+}
+
+/* Code checks that span blocks: where the calls are (for check_depth) and
+   which block each instruction starts in (check_witnesses). */
+typedef struct Sites {
+  uint32_t *pc;    /* instructions naming a block in an EXTRA word, block by block */
+  uint32_t n, cap;
+  uint32_t *end;   /* end[b]: pc[] of block b end here */
+} Sites;
+
+/* Blocks may share code, so there may be more sites than words. */
+static int site_add(Sites *s, uint32_t pc)
+{
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? 2 * (size_t)s->cap : 64;
+    uint32_t *np = cap <= UINT32_MAX ? realloc(s->pc, cap * sizeof *np) : NULL;
+    if (!np) return -1;
+    s->pc = np;
+    s->cap = (uint32_t)cap;
+  }
+  s->pc[s->n++] = pc;
+  return 0;
+}
+
+/* Decodes block b the long way: shape first (opcodes, EXTRA words, RET
+   last), marking instruction starts in isop, then operands (jumps need all
+   the marks).  The first check that fails is the error. */
+static int verify_block_slow(V *v, uint32_t b, uint8_t *isop)
 {
   const pol_Program *p = v->p;
   const pol_Block *bl = &p->blocks[b];
-  if (bl->len == 0) return fail(v, "block %u: empty (len 0)", b);
-  if (!range_ok(bl->start, bl->len, p->ncode))
-    return fail(v, "block %u: code %u+%u past the end of the code (ncode %u)", b, bl->start,
-                bl->len, p->ncode);
-  if (bl->nregs > POL_MAX_REGS)
-    return fail(v, "block %u: %u registers, at most %d", b, bl->nregs, POL_MAX_REGS);
-
   uint32_t end = bl->start + bl->len, last = bl->start;
   memset(isop + bl->start, 0, bl->len);
   for (uint32_t pc = bl->start; pc < end;) {
-    pol_Op op = POL_OP(p->code[pc]);
-    if (op >= OP__COUNT) return fail(v, AT "unknown opcode %u", b, pc, (unsigned)op);
-    if (op == OP_EXTRA) return fail(v, AT "EXTRA word without an instruction", b, pc);
-    uint32_t nx = (uint32_t)pol_opinfo[op].extra;
-    if (nx > end - pc - 1)
-      return fail(v, AT "%s needs %u EXTRA words but the block ends", b, pc,
-                  pol_opinfo[op].name, nx);
-    for (uint32_t i = 1; i <= nx; i++)
-      if (POL_OP(p->code[pc + i]) != OP_EXTRA)
-        return fail(v, AT "%s needs %u EXTRA words, pc %u is not one", b, pc,
-                    pol_opinfo[op].name, nx, pc + i);
+    if (shape_instr(v, b, pc, end)) return -1;
     isop[pc] = 1;
     last = pc;
-    pc += 1 + nx;
+    pc += 1 + (uint32_t)pol_opinfo[POL_OP(p->code[pc])].extra;
   }
   if (POL_OP(p->code[last]) != OP_RET)
     return fail(v, "block %u: does not end in RET (last instruction %s at pc %u)", b,
@@ -387,22 +527,91 @@ static int verify_block(V *v, uint32_t b, uint8_t *isop)
   return 0;
 }
 
+/* Block b in one pass, on the plan: 0 when every check of
+   verify_block_slow passes, -1 when one may not (then verify_block_slow
+   says which).  A jump's target is marked in mark[] and must not be
+   an EXTRA word when the scan gets there (jumps go forward).  Records
+   the block's call sites and instruction starts (verify_block). */
+static int verify_block_fast(V *v, uint32_t b, uint8_t *mark, Sites *sites)
+{
+  const pol_Program *p = v->p;
+  const pol_Block *bl = &p->blocks[b];
+  const pol_Instr *code = p->code;
+  uint32_t end = bl->start + bl->len, last = bl->start;
+  uint32_t lim[LIM__COUNT] = {[LIM_ANY] = UINT32_MAX, [LIM_REG] = bl->nregs, [LIM_K] = p->nk,
+                              [LIM_F] = p->nfacts,    [LIM_E] = p->nevid,    [LIM_T] = 256,
+                              [LIM_U] = 3,            [LIM_ZERO] = 1,        [LIM_NONE] = 0};
+  memset(mark + bl->start, 0, bl->len);
+  for (uint32_t pc = bl->start; pc < end;) {
+    pol_Instr ins = code[pc];
+    const OpPlan *o = &v->plan[POL_OP(ins)];
+    uint32_t nx = o->nx, f = o->flags;
+    if ((f & (P_BAD | P_NOFAST)) || nx > end - pc - 1) return -1;
+    for (uint32_t i = 1; i <= nx; i++)
+      if (POL_OP(code[pc + i]) != OP_EXTRA || mark[pc + i]) return -1;
+    uint32_t A = POL_A(ins), B = f & P_BX ? POL_Bx(ins) : POL_B(ins), C = POL_C(ins);
+    if (f & P_SLOW) {
+      if (verify_instr(v, b, pc, end, NULL)) return -1;   /* P_NOFAST: no jump operand */
+    } else if (A >= lim[o->lim[0]] || B >= lim[o->lim[1]] || C >= lim[o->lim[2]]) {
+      return -1;
+    } else if (f & P_JB) {
+      uint64_t t = (uint64_t)pc + 1 + B;
+      if (t >= end || t <= pc + nx) return -1;
+      mark[t] = 1;
+    }
+    if (v->blk_of) v->blk_of[pc] = b;
+    if ((f & P_CALLS) && site_add(sites, pc)) return -1;
+    last = pc;
+    pc += 1 + nx;
+  }
+  return POL_OP(code[last]) == OP_RET ? 0 : -1;
+}
+
+/* Block b: its header, then its code (verify_block_fast, or where that is
+   not sure, verify_block_slow for the error); records its call sites and
+   its instruction starts in blk_of. */
+static int verify_block(V *v, uint32_t b, uint8_t *isop, Sites *sites)
+{
+  const pol_Program *p = v->p;
+  const pol_Block *bl = &p->blocks[b];
+  if (bl->len == 0) return fail(v, "block %u: empty (len 0)", b);
+  if (!range_ok(bl->start, bl->len, p->ncode))
+    return fail(v, "block %u: code %u+%u past the end of the code (ncode %u)", b, bl->start,
+                bl->len, p->ncode);
+  if (bl->nregs > POL_MAX_REGS)
+    return fail(v, "block %u: %u registers, at most %d", b, bl->nregs, POL_MAX_REGS);
+  uint32_t site0 = sites->n;
+  if (verify_block_fast(v, b, isop, sites) == 0) {
+    sites->end[b] = sites->n;
+    return 0;
+  }
+  if (verify_block_slow(v, b, isop)) return -1;
+  /* the fast pass was wrong to doubt (or ran out of memory): record anew */
+  sites->n = site0;
+  uint32_t end = bl->start + bl->len;
+  for (uint32_t pc = bl->start; pc < end; pc += 1 + v->plan[POL_OP(p->code[pc])].nx) {
+    if (v->blk_of) v->blk_of[pc] = b;
+    if ((v->plan[POL_OP(p->code[pc])].flags & P_CALLS) && site_add(sites, pc))
+      return fail(v, "out of memory while verifying");
+  }
+  sites->end[b] = sites->n;
+  return 0;
+}
+
 /* Longest chain of nested quantifier calls from each block.  Callees have
    higher indices, so one pass from the last block down suffices. */
-static int check_depth(V *v, uint32_t *depth)
+static int check_depth(V *v, uint32_t *depth, const Sites *sites)
 {
   const pol_Program *p = v->p;
   for (uint32_t b = p->nblocks; b-- > 0;) {
-    const pol_Block *bl = &p->blocks[b];
-    uint32_t d = 0, end = bl->start + bl->len;
-    for (uint32_t pc = bl->start; pc < end; pc++) {
-      pol_Op op = POL_OP(p->code[pc]);
-      const char *roles = pol_opinfo[op].xroles;
+    uint32_t d = 0;
+    for (uint32_t s = b ? sites->end[b - 1] : 0; s < sites->end[b]; s++) {
+      uint32_t pc = sites->pc[s];
+      const char *roles = pol_opinfo[POL_OP(p->code[pc])].xroles;
       for (uint32_t i = 0; roles[i]; i++) {
         uint32_t x = POL_Ax(p->code[pc + 1 + i]);
         if (POL_XROLE_BLOCK(roles[i]) && depth[x] + 1 > d) d = depth[x] + 1;
       }
-      pc += (uint32_t)pol_opinfo[op].extra;
     }
     if (d > POL_MAX_DEPTH)
       return fail(v, "block %u: quantifier nesting depth %u exceeds %d", b, d, POL_MAX_DEPTH);
@@ -414,14 +623,23 @@ static int check_depth(V *v, uint32_t *depth)
 static int check_code(V *v)
 {
   const pol_Program *p = v->p;
-  uint8_t *isop = malloc(p->ncode ? p->ncode : 1);
-  uint32_t *depth = malloc(p->nblocks ? (size_t)p->nblocks * sizeof *depth : 1);
+  size_t ncode = p->ncode ? p->ncode : 1, nblocks = p->nblocks ? p->nblocks : 1;
+  uint8_t *isop = malloc(ncode);
+  uint32_t *depth = malloc(nblocks * sizeof *depth);
+  Sites sites = {NULL, 0, 0, malloc(nblocks * sizeof *sites.end)};
   int rc = 0;
-  if (!isop || !depth) rc = fail(v, "out of memory while verifying");
-  for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) rc = verify_block(v, b, isop);
-  if (rc == 0) rc = check_depth(v, depth);
+  if (p->nwit) {   /* every instruction start: its block; NOSTR elsewhere */
+    v->blk_of = malloc(ncode * sizeof *v->blk_of);
+    if (v->blk_of) memset(v->blk_of, 0xff, ncode * sizeof *v->blk_of);
+  }
+  if (!isop || !depth || !sites.end || (p->nwit && !v->blk_of))
+    rc = fail(v, "out of memory while verifying");
+  for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) rc = verify_block(v, b, isop, &sites);
+  if (rc == 0) rc = check_depth(v, depth, &sites);
   free(isop);
   free(depth);
+  free(sites.pc);
+  free(sites.end);
   return rc;
 }
 
@@ -458,62 +676,120 @@ static void entry_meet(Entry *e, const RegSet *s)
 }
 
 /* A read of register r at pc with the registers surely written in `have`. */
-static int def_read(V *v, uint32_t b, uint32_t pc, const RegSet *have, uint32_t r)
+static int def_unset(V *v, uint32_t b, uint32_t pc, uint32_t r)
 {
-  if (rs_has(have, r)) return 0;
   return fail(v, AT "register %u is read before it is written (on some path from the "
               "start of the block and its callers)", b, pc, r);
 }
 
+static int def_read(V *v, uint32_t b, uint32_t pc, const RegSet *have, uint32_t r)
+{
+  return rs_has(have, r) ? 0 : def_unset(v, b, pc, r);
+}
+
+/* def_block's mark for block b in stamp[] (never 0, which calloc gives). */
+static uint32_t tag_of(uint32_t b) { return b + 1; }
+
+/* A jump to offset j of the block with the registers in `have`. */
+static void def_jump(RegSet *in, uint32_t *stamp, uint32_t tag, uint32_t j, const RegSet *have)
+{
+  if (stamp[j] == tag) rs_meet(&in[j], have);
+  else { in[j] = *have; stamp[j] = tag; }
+}
+
+/* The instruction at pc of block b, reached with *have, any shape of
+   register use (opcodes.def): reads, argument lists, EXTRA words, calls
+   into quantifier bodies, the write, a jump. */
+static int def_general(V *v, uint32_t b, uint32_t pc, Entry *entry, RegSet *have, RegSet *in,
+                       uint32_t *stamp)
+{
+  const pol_Program *p = v->p;
+  const pol_Instr *code = p->code;
+  pol_Instr ins = code[pc];
+  const OpPlan *o = &v->plan[POL_OP(ins)];
+  uint32_t f = o->flags, t = pc - p->blocks[b].start;
+  uint32_t A = POL_A(ins), B = f & P_BX ? POL_Bx(ins) : POL_B(ins), C = POL_C(ins);
+  if ((f & P_RA) && !rs_has(have, A)) return def_unset(v, b, pc, A);
+  if ((f & P_RB) && !rs_has(have, B)) return def_unset(v, b, pc, B);
+  if ((f & P_RC) && !rs_has(have, C)) return def_unset(v, b, pc, C);
+  if (f & P_NARGS)   /* B is where the C arguments start: none when C is 0 */
+    for (uint32_t r = B; r < B + C; r++)
+      if (def_read(v, b, pc, have, r)) return -1;
+  if (f & P_ROLES) {
+    const char *roles = pol_opinfo[POL_OP(ins)].xroles;   /* opcodes.def */
+    for (uint32_t i = 0; roles[i]; i++)
+      if (roles[i] == 'w' && def_read(v, b, pc, have, POL_Ax(code[pc + 1 + i]))) return -1;
+    if (f & P_CALL0) {   /* quantifier bodies see these and the item */
+      RegSet callee = *have;
+      rs_add(&callee, C);
+      for (uint32_t i = 0; roles[i]; i++)
+        if (POL_XROLE_BLOCK(roles[i])) entry_meet(&entry[POL_Ax(code[pc + 1 + i])], &callee);
+    }
+  }
+  if (f & P_WA) rs_add(have, A);
+  if (f & P_JB) def_jump(in, stamp, tag_of(b), t + 1 + B, have);   /* forward, inside the block */
+  return 0;
+}
+
 /* One pass in order over block b: jumps go forward, so the set at pc is
-   final when pc is reached (the meet of its predecessors).  in[] and
-   reached[] are scratch of at least the block's length. */
-static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint8_t *reached)
+   final when pc is reached (the meet of its predecessors).  `have` is the
+   set on the fall-through edge while `live`; in[t] holds the meet of the
+   jumps to offset t, valid when stamp[t] is b + 1 (so no scratch is
+   cleared per block).  in[] and stamp[] are scratch of at least the
+   block's length. */
+static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint32_t *stamp)
 {
   const pol_Program *p = v->p;
   const pol_Block *bl = &p->blocks[b];
-  uint32_t end = bl->start + bl->len;
-  memset(reached, 0, bl->len);
-  in[0] = entry[b].set;   /* roots and uncalled blocks: entry[b] is all 0 */
-  reached[0] = 1;
-  for (uint32_t pc = bl->start; pc < end;) {
-    pol_Instr ins = p->code[pc];
-    pol_Op op = POL_OP(ins);
-    const pol_OpInfo *oi = &pol_opinfo[op];
-    uint32_t next = pc + 1 + (uint32_t)oi->extra;
-    if (!reached[pc - bl->start]) { pc = next; continue; }   /* never runs */
-    RegSet have = in[pc - bl->start];
-    uint32_t A = POL_A(ins), B = oi->fmt == FMT_ABx ? POL_Bx(ins) : POL_B(ins), C = POL_C(ins);
-    if ((oi->a == 'R' && def_read(v, b, pc, &have, A)) ||
-        (oi->b == 'R' && oi->c != 'N' && def_read(v, b, pc, &have, B)) ||
-        (oi->fmt == FMT_ABC && oi->c == 'R' && def_read(v, b, pc, &have, C)))
-      return -1;
-    if (oi->c == 'N')   /* B is where the C arguments start: none when C is 0 */
-      for (uint32_t r = B; r < B + C; r++)
-        if (def_read(v, b, pc, &have, r)) return -1;
-    const char *roles = oi->xroles;   /* opcodes.def */
-    for (uint32_t i = 0; roles[i]; i++)
-      if (roles[i] == 'w' && def_read(v, b, pc, &have, POL_Ax(p->code[pc + 1 + i]))) return -1;
-    if (POL_XROLE_BLOCK(roles[0])) {   /* quantifier bodies see these and the item */
-      RegSet callee = have;
-      rs_add(&callee, C);
-      for (uint32_t i = 0; roles[i]; i++)
-        if (POL_XROLE_BLOCK(roles[i])) entry_meet(&entry[POL_Ax(p->code[pc + 1 + i])], &callee);
+  const pol_Instr *code = p->code;
+  uint32_t end = bl->start + bl->len, tag = tag_of(b);
+  RegSet have = entry[b].set;   /* roots and uncalled blocks: entry[b] is all 0 */
+  int live = 1;
+  for (uint32_t pc = bl->start, next; pc < end; pc = next) {
+    pol_Instr ins = code[pc];
+    const OpPlan *o = &v->plan[POL_OP(ins)];
+    uint32_t t = pc - bl->start;
+    next = pc + 1 + o->nx;
+    if (stamp[t] == tag) {   /* a jump lands here */
+      if (live) rs_meet(&have, &in[t]);
+      else have = in[t];
+      live = 1;
     }
-    if (oi->a == 'W') rs_add(&have, A);
-    /* successors: the jump target, and the next instruction unless the
-       control never falls through */
-    if (oi->b == 'J') {
-      uint32_t t = pc + 1 + B - bl->start;
-      if (reached[t]) rs_meet(&in[t], &have);
-      else { in[t] = have; reached[t] = 1; }
+    if (!live) continue;   /* never runs */
+    switch ((DefClass)o->dc) {   /* reads in the order A, B, C, as def_general */
+    case DC_W: rs_add(&have, POL_A(ins)); break;
+    case DC_WR:
+      if (!rs_has(&have, POL_B(ins))) return def_unset(v, b, pc, POL_B(ins));
+      rs_add(&have, POL_A(ins));
+      break;
+    case DC_WRR:
+      if (!rs_has(&have, POL_B(ins))) return def_unset(v, b, pc, POL_B(ins));
+      if (!rs_has(&have, POL_C(ins))) return def_unset(v, b, pc, POL_C(ins));
+      rs_add(&have, POL_A(ins));
+      break;
+    case DC_R:
+      if (!rs_has(&have, POL_A(ins))) return def_unset(v, b, pc, POL_A(ins));
+      break;
+    case DC_RJ:
+      if (!rs_has(&have, POL_A(ins))) return def_unset(v, b, pc, POL_A(ins));
+      def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have);
+      break;
+    case DC_J: def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have); break;
+    /* control does not fall through: the next instruction runs only if a
+       jump lands there */
+    case DC_RET:
+      if (!rs_has(&have, POL_A(ins))) return def_unset(v, b, pc, POL_A(ins));
+      live = 0;
+      break;
+    case DC_JMP:
+      def_jump(in, stamp, tag, t + 1 + POL_Bx(ins), &have);
+      live = 0;
+      break;
+    case DC_GENERAL:
+      if (def_general(v, b, pc, entry, &have, in, stamp)) return -1;
+      if (o->flags & P_NOFALL) live = 0;
+      break;
     }
-    if (op != OP_JMP && op != OP_RET && next < end) {
-      uint32_t t = next - bl->start;
-      if (reached[t]) rs_meet(&in[t], &have);
-      else { in[t] = have; reached[t] = 1; }
-    }
-    pc = next;
   }
   return 0;
 }
@@ -525,8 +801,8 @@ static int def_block(V *v, uint32_t b, Entry *entry, RegSet *in, uint8_t *reache
    body; its conjunct blocks are that body or come after it (they run where the body
    runs, on the same frame: check_defs gives them the body's entry); its
    inner descriptors' operations lie in blocks after its own, so chains of
-   them end.  blk_of[] maps every instruction start to its block (NOSTR
-   elsewhere): scratch of ncode words. */
+   them end.  v->blk_of[] maps every instruction start to its block (NOSTR
+   elsewhere; the last block when blocks share code). */
 static int check_groups(V *v)
 {
   const pol_Program *p = v->p;
@@ -565,15 +841,7 @@ static int check_witnesses(V *v)
   const pol_Program *p = v->p;
   if (check_groups(v)) return -1;
   if (p->nwit == 0) return 0;
-  uint32_t *blk_of = malloc((size_t)(p->ncode ? p->ncode : 1) * sizeof *blk_of);
-  if (!blk_of) return fail(v, "out of memory while verifying");
-  for (uint32_t i = 0; i < p->ncode; i++) blk_of[i] = POL_NOSTR;
-  for (uint32_t b = 0; b < p->nblocks; b++) {
-    const pol_Block *bl = &p->blocks[b];
-    for (uint32_t pc = bl->start; pc < bl->start + bl->len;
-         pc += 1 + (uint32_t)pol_opinfo[POL_OP(p->code[pc])].extra)
-      blk_of[pc] = b;
-  }
+  const uint32_t *blk_of = v->blk_of;   /* filled by check_code's verify_block */
   int rc = 0;
   for (uint32_t i = 0; rc == 0 && i < p->nwit; i++) {
     const pol_Witness *w = &p->wit[i];
@@ -625,7 +893,6 @@ static int check_witnesses(V *v)
         rc = fail(v, "witness %u: inner witness %u is not a nested list operation", i, x);
     }
   }
-  free(blk_of);
   return rc;
 }
 
@@ -642,9 +909,9 @@ static int check_defs(V *v)
     if (p->blocks[b].len > maxlen) maxlen = p->blocks[b].len;
   Entry *entry = calloc(p->nblocks ? p->nblocks : 1, sizeof *entry);
   RegSet *in = malloc((size_t)maxlen * sizeof *in);
-  uint8_t *reached = malloc(maxlen);
+  uint32_t *stamp = calloc(maxlen, sizeof *stamp);
   int rc = 0;
-  if (!entry || !in || !reached) rc = fail(v, "out of memory while verifying");
+  if (!entry || !in || !stamp) rc = fail(v, "out of memory while verifying");
   /* roots start with nothing written, whoever else calls them */
   RegSet none = {{0}};
   for (uint32_t i = 0; rc == 0 && i < p->ncrit; i++)
@@ -672,12 +939,12 @@ static int check_defs(V *v)
   for (uint32_t b = 0; rc == 0 && b < p->nblocks; b++) {
     if (body_of && body_of[b] != POL_NOSTR && entry[body_of[b]].known)
       entry_meet(&entry[b], &entry[body_of[b]].set);
-    rc = def_block(v, b, entry, in, reached);
+    rc = def_block(v, b, entry, in, stamp);
   }
   free(body_of);
   free(entry);
   free(in);
-  free(reached);
+  free(stamp);
   return rc;
 }
 
@@ -1057,11 +1324,12 @@ static int check_fhir(V *v)
 
 int pol_verify(const pol_Program *p, char *err, size_t errlen)
 {
-  V v = {p, err, errlen};
+  V v = {.p = p, .err = err, .errlen = errlen};
   if (!p) return fail(&v, "no program");
-  if (check_arrays(&v) || check_tables(&v) || check_code(&v) || check_witnesses(&v) ||
-      check_crit(&v) || check_policies(&v) || check_auth(&v) || check_vsets(&v) ||
-      check_fhir(&v) || check_defs(&v))
-    return -1;
-  return 0;
+  build_plan(v.plan);
+  int rc = check_arrays(&v) || check_tables(&v) || check_code(&v) || check_witnesses(&v) ||
+           check_crit(&v) || check_policies(&v) || check_auth(&v) || check_vsets(&v) ||
+           check_fhir(&v) || check_defs(&v);
+  free(v.blk_of);
+  return rc ? -1 : 0;
 }

@@ -88,6 +88,11 @@ static void same_tape(Fixture *fx, const char *text, size_t len)
   int rb = pol_fhir_tape(fx->ft, text, len, &b, &nb);
   if (ra != rb) differ("the tape scanners' status", text, len);
   if (ra == 0 && (na != nb || memcmp(a, b, na * sizeof *a) != 0)) differ("the tapes", text, len);
+  const uint32_t *nx = pol_fhir_tape_next(fx->ft);   /* a container's end, else the entry after */
+  for (size_t i = 0; ra == 0 && i < nb; i++) {
+    unsigned char c = (unsigned char)text[b[i].off];
+    if (nx[i] != (c == '{' || c == '[' ? b[i].aux : (uint32_t)i + 1)) differ("the tape's next[]", text, len);
+  }
 }
 
 /* The fast path against the reference on one text. */

@@ -604,6 +604,28 @@ static void test_jump_into_extra(void **state)
   expect_bad(p, "block 2 pc 19: jump to 21 lands on an EXTRA word");
 }
 
+/* Within a block the shape (opcodes, EXTRA words, RET last) is checked
+   before any operand: a bad operand early in a block does not hide a
+   shape error after it.  (The verifier checks a block in one pass and
+   names the error with the two-pass walk: docs/performance.md, "Start-up,
+   third pass".) */
+static void test_shape_before_operands(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  p->code[PC_LOADB] = ABC(OP_LOADB, 2, 3, 0);      /* truth 3: an operand error */
+  p->code[PC_LOADB + 1] = X(0);                    /* then an EXTRA word alone */
+  expect_bad(p, "block 1 pc 10: EXTRA word without an instruction");
+  p = fixture();
+  p->code[PC_CALLX_X] = X(7);                      /* extern 7: an operand error */
+  p->code[PC_RET0] = ABC(OP_MOVE, 1, 1, 0);        /* and no RET */
+  expect_bad(p, "block 0: does not end in RET");
+  p = fixture();
+  p->code[PC_FACT1] = ABx(OP_JMP, 0, 1);           /* into EXISTS' EXTRA word */
+  p->code[PC_COVER_X] = ABC(OP_LOADB, 1, 0, 0);    /* and COVER without its EXTRA words */
+  expect_bad(p, "block 2 pc 24: COVER needs 4 EXTRA words, pc 25 is not one");
+}
+
 static void test_unused_operand(void **state)
 {
   (void)state;
@@ -1708,6 +1730,7 @@ int main(void)
     cmocka_unit_test(test_max_regs),
     cmocka_unit_test(test_jump_past_end),
     cmocka_unit_test(test_jump_into_extra),
+    cmocka_unit_test(test_shape_before_operands),
     cmocka_unit_test(test_unused_operand),
     cmocka_unit_test(test_truth_immediate),
     cmocka_unit_test(test_missing_ret),

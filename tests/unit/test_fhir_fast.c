@@ -25,6 +25,7 @@
 #include "fhir_fast.h"
 #include "jread.h"
 #include "unit_compile.h"
+#include "../fuzz/fuzz.h"   /* fz_case_diff */
 
 static const char SRC[] =
   "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
@@ -359,6 +360,81 @@ static void test_code_system_name(void **state)
 }
 
 /* A value set name that is not one is E0370. */
+/* QuestionnaireResponse shapes the fast path takes by shortcuts (a linkId
+   that is not the item's first member, prefixes that change and come
+   back, a record's fields by name, by LINK.FIELD and by LINK[].FIELD, a
+   field asked twice, an item with no answer): the reference's case. */
+static void test_answer_shapes(void **state)
+{
+  (void)state;
+  static const char src[] =
+    "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+    "record Th { kind: string\n start: date\n done: bool\n note: string }\n"
+    "fact th: list<Th> = therapies\nfact a: bool = exam.man.a\nfact b: bool = exam.man.b\n"
+    "fact c: bool = exam.other.c\nfact d: string = exam.man.d\nfact e: number = exam.e\n"
+    "fact cpt: string = line.cpt\n"
+    "fhir request.procedures from Claim.item { cpt = productOrService.coding.code }\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n";
+  static const char text[] =
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Claim\",\"id\":\"t\","
+    "\"use\":\"preauthorization\",\"item\":[{\"sequence\":1,\"productOrService\":{\"coding\":[{\"system\":"
+    "\"http://www.ama-assn.org/go/cpt\",\"code\":\"X1\"}]}}]}},"
+    "{\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\",\"item\":["
+    "{\"linkId\":\"exam\",\"item\":["
+    "{\"linkId\":\"exam.man.a\",\"answer\":[{\"valueBoolean\":true}]},"
+    "{\"answer\":[{\"valueBoolean\":false}],\"linkId\":\"exam.other.c\"},"
+    "{\"answer\":[{\"valueBoolean\":false}],\"linkId\":\"exam.man.b\"},"
+    "{\"linkId\":\"exam.man.d\"},"
+    "{\"linkId\":\"exam.man.d\",\"answer\":[{\"valueString\":\"second\"}]},"
+    "{\"linkId\":\"exam.e\",\"answer\":[{\"valueDecimal\":2.5}]}]},"
+    "{\"linkId\":\"therapies\",\"item\":["
+    "{\"linkId\":\"kind\",\"answer\":[{\"valueString\":\"pt\"}]},"
+    "{\"answer\":[{\"valueDate\":\"2024-01-02\"}],\"linkId\":\"therapies.start\"},"
+    "{\"linkId\":\"therapies[].done\",\"answer\":[{\"valueBoolean\":true}]},"
+    "{\"linkId\":\"note\"},{\"linkId\":\"note\",\"answer\":[{\"valueString\":\"n\"}]}]},"
+    "{\"linkId\":\"therapies\",\"item\":["
+    "{\"linkId\":\"therapies.kind\",\"answer\":[{\"valueString\":\"nsaid\"}]},"
+    "{\"linkId\":\"kind\",\"answer\":[{\"valueString\":\"first by name\"}]}]}]}}]}";
+  char *msgs;
+  pol_Program *p = ut_compile(src, &msgs);
+  if (!p) fail_msg("compile failed:\n%s", msgs);
+  free(msgs);
+  p = ut_reload(p);
+  pol_Case *ref = pol_case_new(p), *fast = pol_case_new(p);
+  pol_JRead *jr = pol_jread_new(p);
+  pol_FhirFast *ff = pol_fhir_fast_new(p);
+  assert_true(ref && fast && jr && ff);
+  pol_CaseError ce;
+  char err[512];
+  json_t *root = pol_case_parse(text, sizeof text - 1, &ce);
+  if (!root) fail_msg("bad test JSON: %s", ce.text);
+  assert_int_equal(pol_case_load(ref, root, err, sizeof err), 0);
+  json_decref(root);
+  assert_string_equal(pol_case_notes(ref), "");
+  assert_int_equal(pol_fhir_fast_load(ff, jr, fast, text, sizeof text - 1), 0);
+  char what[200];
+  const char *d = fz_case_diff(p, ref, fast, what, sizeof what);
+  if (d) fail_msg("the fast path's case differs: %s", d);
+  const pol_Value *th = NULL;   /* two records, every field form read */
+  for (uint32_t f = 0; f < p->nfacts; f++)
+    if (strcmp(p->str[p->facts[f].path], "therapies") == 0) th = &pol_case_slots(fast, 0)[f];
+  assert_non_null(th);
+  assert_int_equal(th->tag, PV_LIST);
+  const pol_List *l = th->u.p;
+  assert_int_equal(l->n, 2);
+  const pol_Value *r0 = l->items[0].u.p, *r1 = l->items[1].u.p;
+  assert_string_equal(r0[0].u.s, "pt");
+  assert_int_equal(r0[1].tag, PV_DATE);
+  assert_int_equal(r0[2].tag, PV_BOOL);
+  assert_string_equal(r0[3].u.s, "n");
+  assert_string_equal(r1[0].u.s, "first by name");
+  pol_fhir_fast_free(ff);
+  pol_jread_free(jr);
+  pol_case_free(ref);
+  pol_case_free(fast);
+  pol_program_free(p);
+}
+
 static void test_not_a_value_set(void **state)
 {
   (void)state;
@@ -384,6 +460,7 @@ int main(void)
     cmocka_unit_test(test_errors_go_to_the_reference),
     cmocka_unit_test(test_unusual_input_is_refused),
     cmocka_unit_test(test_not_a_value_set),
+    cmocka_unit_test(test_answer_shapes),
     cmocka_unit_test(test_procedure_code),
     cmocka_unit_test(test_code_system_name),
   };

@@ -63,6 +63,13 @@ static int same(Two *t, const char *text, size_t len)
       if (a[i].off != b[i].off || a[i].aux != b[i].aux)
         fail_msg("entry %zu: %u/%u vs %u/%u: %.*s", i, a[i].off, a[i].aux, b[i].off, b[i].aux,
                  (int)(len > 300 ? 300 : len), text);
+    /* next[]: a container's end, else the entry after */
+    const uint32_t *nx = pol_fhir_tape_next(t->ft);
+    for (size_t i = 0; i < nb; i++) {
+      unsigned char c = (unsigned char)text[b[i].off];
+      uint32_t want = c == '{' || c == '[' ? b[i].aux : (uint32_t)i + 1;
+      if (nx[i] != want) fail_msg("next[%zu] %u, not %u: %.*s", i, nx[i], want, (int)(len > 300 ? 300 : len), text);
+    }
   }
   return ra;
 }
