@@ -273,13 +273,13 @@ key: {   /* p at an object's key (ws skipped) */
     Ptr q = se.q;
     if (!q || se.esc) return -1;   /* an escaped key: the reference path */
     uint32_t klen = (uint32_t)(q - k);
-    if (nkeys >= FT_MAX_KEYS) return -1;
     uint64_t bit = key_bit(k, klen);
-    if ((filter & bit) && dup_key(t, lv[d - 1].at, nt, b, k, klen)) return -1;
+    /* past FT_MAX_KEYS keys the object is refused anyway (at its close):
+       no pairwise check over it, which would grow with its square */
+    if ((filter & bit) && (nkeys >= FT_MAX_KEYS || dup_key(t, lv[d - 1].at, nt, b, k, klen))) return -1;
     filter |= bit;
-    nkeys++;
-    nx[nt] = (uint32_t)nt + 1;
-    t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
+    nkeys++;   /* at most FT_MAX_KEYS: checked when the object closes */
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};   /* a key's next[] is not written (no reader asks) */
     p = q + 1;
     if (e - p >= 2 && memcmp(p, ":\"", 2) == 0) {   /* compact "key":"string" (one 16-bit compare) */
       p++;
@@ -313,6 +313,7 @@ after:   /* just past a value inside a container */
   p++;
 
 close:   /* the container lv[d - 1] has just ended */
+  if (nkeys > FT_MAX_KEYS) return -1;
   d--;
   t[lv[d].at].aux = nx[lv[d].at] = (uint32_t)nt;
   obj = lv[d].obj;

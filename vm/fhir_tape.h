@@ -30,7 +30,8 @@ void pol_fhir_tape_free(pol_FhirTape *s);
    and *n entries, or -1. */
 int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape **tape, size_t *n);
 
-/* After pol_fhir_tape returned 0: next[j], for each of its *n entries, is
+/* After pol_fhir_tape returned 0: next[j], for each of its *n entries
+   that is a value (not an object's key: a key's entry is not written), is
    the entry after j and its descendants (a container's aux, else j + 1),
    so a reader steps over a member without looking at the text.  Owned by
    s, valid until its next call. */

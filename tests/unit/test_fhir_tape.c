@@ -49,6 +49,16 @@ static void two_free(Two *t)
   pol_program_free(t->p);
 }
 
+/* Is tape entry i (of an accepted text) an object's key: a string whose
+   closing quote is followed, after white space, by a colon. */
+static int is_key(const pol_JTape *b, size_t i, const char *text, size_t len)
+{
+  if (text[b[i].off] != '"') return 0;
+  size_t k = b[i].off + 1 + (b[i].aux & ~POL_JTAPE_ESC) + 1;
+  while (k < len && (text[k] == ' ' || text[k] == '\n' || text[k] == '\r' || text[k] == '\t')) k++;
+  return k < len && text[k] == ':';
+}
+
 /* Both scanners on text: the same status and entries; the status. */
 static int same(Two *t, const char *text, size_t len)
 {
@@ -63,9 +73,10 @@ static int same(Two *t, const char *text, size_t len)
       if (a[i].off != b[i].off || a[i].aux != b[i].aux)
         fail_msg("entry %zu: %u/%u vs %u/%u: %.*s", i, a[i].off, a[i].aux, b[i].off, b[i].aux,
                  (int)(len > 300 ? 300 : len), text);
-    /* next[]: a container's end, else the entry after */
+    /* next[]: a container's end, else the entry after (keys': not written) */
     const uint32_t *nx = pol_fhir_tape_next(t->ft);
     for (size_t i = 0; i < nb; i++) {
+      if (is_key(b, i, text, len)) continue;
       unsigned char c = (unsigned char)text[b[i].off];
       uint32_t want = c == '{' || c == '[' ? b[i].aux : (uint32_t)i + 1;
       if (nx[i] != want) fail_msg("next[%zu] %u, not %u: %.*s", i, nx[i], want, (int)(len > 300 ? 300 : len), text);
@@ -124,6 +135,20 @@ static void test_edges(void **state)
     for (int k = 0; k < keys; k++) n += (size_t)snprintf(many + n, sizeof many - n, "%s\"k%d\":%d", k ? "," : "", k, k);
     many[n++] = '}';
     assert_int_equal(same(&t, many, n), keys <= 64 ? 0 : -1);
+  }
+  /* keys the duplicate filter cannot tell apart (one length, one last
+     byte): refused past 64 (when the filter asks, or when it closes),
+     duplicated or not */
+  static char alike[8000];
+  for (int keys = 60; keys <= 300; keys += 30) {
+    for (int dup = 0; dup < 2; dup++) {
+      size_t n = 0;
+      alike[n++] = '{';
+      for (int k = 0; k < keys; k++)
+        n += (size_t)snprintf(alike + n, sizeof alike - n, "%s\"%03dz\":1", k ? "," : "", dup && k == keys - 1 ? 0 : k);
+      alike[n++] = '}';
+      assert_int_equal(same(&t, alike, n), keys <= 64 && !dup ? 0 : -1);
+    }
   }
   two_free(&t);
 }
