@@ -106,13 +106,13 @@ static inline Ptr plain_run(Ptr p, Ptr e)
 
 /* A string's end: its closing quote (NULL: not a valid string), and
    whether it had escapes; returned in registers, not through memory. */
-typedef struct SEnd { Ptr q; int esc; } SEnd;
+typedef struct SEnd { Ptr q; uint32_t esc; } SEnd;   /* esc: 0 or POL_JTAPE_ESC */
 
 /* p just past an opening quote (or further inside a string without escapes
    so far). */
 static SEnd string_end(Ptr p, Ptr e)
 {
-  int esc = 0;
+  uint32_t esc = 0;
   for (;;) {
     p = plain_run(p, e);
     if (p >= e) return (SEnd){NULL, esc};
@@ -125,7 +125,7 @@ static SEnd string_end(Ptr p, Ptr e)
       p += n;
       continue;
     }
-    esc = 1;
+    esc = POL_JTAPE_ESC;
     p = pol_jleaf_escape(p, e);
     if (!p) return (SEnd){NULL, esc};
   }
@@ -211,7 +211,8 @@ value:   /* p at a value (ws skipped) */
   if (*p == '"') goto string;   /* the most common value, before the switch */
   switch (*p) {
   case '{':
-  case '[': {
+  case '[':
+  open: {   /* p at an object's or an array's opening bracket */
     if (d + 1 > POL_CASE_MAX_DEPTH) return -1;
     lv[d] = (Level){(uint32_t)nt, nkeys, filter, obj};
     obj = *p == '{';
@@ -221,7 +222,7 @@ value:   /* p at a value (ws skipped) */
     d++;
     p++;
     if (p < e && *p == '"') {   /* an object's first key, an array's first string */
-      if (obj) goto key;
+      if (obj) goto key_q;
       goto string;
     }
     if (p < e && *p <= ' ') p = ws(p, e);
@@ -238,7 +239,7 @@ value:   /* p at a value (ws skipped) */
     Ptr q = se.q;
     if (!q) return -1;
     nx[nt] = (uint32_t)nt + 1;
-    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | (se.esc ? POL_JTAPE_ESC : 0)};
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | se.esc};
     p = q + 1;
     goto after;
   }
@@ -281,9 +282,13 @@ key: {   /* p at an object's key (ws skipped) */
     nkeys++;   /* at most FT_MAX_KEYS: checked when the object closes */
     t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};   /* a key's next[] is not written (no reader asks) */
     p = q + 1;
-    if (e - p >= 2 && memcmp(p, ":\"", 2) == 0) {   /* compact "key":"string" (one 16-bit compare) */
+    if (e - p >= 2 && *p == ':') {   /* compact: "key":"string", "key":{, "key":[ */
+      unsigned char c1 = p[1];
       p++;
-      goto string;
+      if (c1 == '"') goto string;
+      if (c1 == '{' || c1 == '[') goto open;
+      if (c1 <= ' ') p = ws(p, e);
+      goto value;
     }
     if (p < e && *p != ':') p = ws(p, e);
     if (p >= e || *p != ':') return -1;
@@ -301,6 +306,7 @@ after:   /* just past a value inside a container */
       if (p < e && *p <= ' ') p = ws(p, e);
       goto key;
     }
+    if (p < e && *p == '{') goto open;   /* compact: the next object of an array */
     if (p < e && *p <= ' ') p = ws(p, e);
     goto value;
   }
