@@ -298,6 +298,10 @@ key: {   /* p at an object's key (ws skipped) */
   }
 
 after:   /* just past a value inside a container */
+  if (obj && e - p >= 2 && memcmp(p, ",\"", 2) == 0) {   /* compact: the next key (one 16-bit compare) */
+    p++;
+    goto key_q;
+  }
   if (p >= e) return -1;
   if (*p == ',') {
     p++;
