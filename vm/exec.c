@@ -1586,6 +1586,24 @@ const char *pol_status_name(pol_Status s)
 
 /* ---- judging a line ---------------------------------------------------- */
 
+/* A leaf criterion's status: the truth of its block. */
+static inline uint8_t leaf_status(pol_VM *vm, const pol_Crit *cr, uint32_t ci)
+{
+  vm->at_crit = ci;   /* for an overflow's message */
+  pol_Value v = run(vm, cr->block);
+  vm->at_crit = POL_NOSTR;
+  pol_Tri t = pol_truth(&v);
+  return t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
+}
+
+/* A group's status from its children's: met when at least k of them are
+   (all: k = n, any: k = 1), not met when fewer than k can be. */
+static inline uint8_t group_status(const pol_Crit *cr, uint32_t met, uint32_t unk)
+{
+  uint32_t k = cr->kind == PC_ALL ? cr->nchildren : cr->kind == PC_ANY ? 1 : cr->k;
+  return met >= k ? PS_MET : met + unk < k ? PS_NOT_MET : PS_UNKNOWN;
+}
+
 /* eval_crit without a trace: no evidence or missing fact is recorded (nev
    and nmiss stay 0), so a result's ev0, nev, miss0 and nmiss keep the
    zeros reset_results gave them; only its status is set. */
@@ -1595,11 +1613,7 @@ static uint8_t eval_crit_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult
   const pol_Crit *cr = &p->crit[ci];
   uint8_t st;
   if (cr->kind == PC_LEAF) {
-    vm->at_crit = ci;   /* for an overflow's message */
-    pol_Value v = run(vm, cr->block);
-    vm->at_crit = POL_NOSTR;
-    pol_Tri t = pol_truth(&v);
-    st = t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
+    st = leaf_status(vm, cr, ci);
   } else {
     uint32_t met = 0, unk = 0, n = cr->nchildren;
     for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
@@ -1609,8 +1623,7 @@ static uint8_t eval_crit_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult
       met += s == PS_MET;
       unk += s == PS_UNKNOWN;
     }
-    uint32_t k = cr->kind == PC_ALL ? n : cr->kind == PC_ANY ? 1 : cr->k;
-    st = met >= k ? PS_MET : met + unk < k ? PS_NOT_MET : PS_UNKNOWN;
+    st = group_status(cr, met, unk);
   }
   res[ci - pol->crit0].status = st;
   return st;
@@ -1625,12 +1638,8 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
   r->miss0 = vm->nmiss;
   uint8_t st;
   if (cr->kind == PC_LEAF) {
-    vm->at_crit = ci;   /* for an overflow's message */
     vm->miss_floor = vm->nmiss;
-    pol_Value v = run(vm, cr->block);
-    vm->at_crit = POL_NOSTR;
-    pol_Tri t = pol_truth(&v);
-    st = t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
+    st = leaf_status(vm, cr, ci);
   } else {
     uint32_t met = 0, unk = 0, n = cr->nchildren;
     for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
@@ -1640,8 +1649,7 @@ static uint8_t eval_crit(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
       met += s == PS_MET;
       unk += s == PS_UNKNOWN;
     }
-    uint32_t k = cr->kind == PC_ALL ? n : cr->kind == PC_ANY ? 1 : cr->k;
-    st = met >= k ? PS_MET : met + unk < k ? PS_NOT_MET : PS_UNKNOWN;
+    st = group_status(cr, met, unk);
   }
   r->status = st;
   r->nev = vm->nev - r->ev0;
