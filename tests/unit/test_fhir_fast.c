@@ -60,11 +60,13 @@ typedef struct Ex {
   char err[512];
 } Ex;
 
-static void ex_compile(Ex *x)
+/* The policy src compiled, through its bundle, with a reference case, a
+   fast-path case and both readers on it. */
+static void ex_compile_src(Ex *x, const char *src)
 {
   memset(x, 0, sizeof *x);
   char *msgs;
-  pol_Program *p = ut_compile(SRC, &msgs);
+  pol_Program *p = ut_compile(src, &msgs);
   if (!p) fail_msg("compile failed:\n%s", msgs);
   free(msgs);
   x->p = ut_reload(p);
@@ -74,6 +76,8 @@ static void ex_compile(Ex *x)
   x->ff = pol_fhir_fast_new(x->p);
   assert_true(x->ref && x->fast && x->jr && x->ff);
 }
+
+static void ex_compile(Ex *x) { ex_compile_src(x, SRC); }
 
 static void ex_free(Ex *x)
 {
@@ -276,15 +280,12 @@ static void test_procedure_code(void **state)
     "fhir request.procedures from Claim.item {\n  line = sequence\n  cpt = code(productOrService, \"procedure\")\n"
     "  rxnorm = code(productOrService, \"rxnorm\")\n}\n"
     "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n";
-  char *msgs;
-  pol_Program *p = ut_compile(src, &msgs);
-  if (!p) fail_msg("compile failed:\n%s", msgs);
-  free(msgs);
-  p = ut_reload(p);
-  pol_Case *ref = pol_case_new(p), *fast = pol_case_new(p);
-  pol_JRead *jr = pol_jread_new(p);
-  pol_FhirFast *ff = pol_fhir_fast_new(p);
-  assert_true(ref && fast && jr && ff);
+  Ex x;
+  ex_compile_src(&x, src);
+  pol_Program *p = x.p;
+  pol_Case *ref = x.ref, *fast = x.fast;
+  pol_JRead *jr = x.jr;
+  pol_FhirFast *ff = x.ff;
 #define ITEM(n, coding) "{\"sequence\": " #n ", \"productOrService\": {\"coding\": [" coding "]}}"
 #define CD(sys, code) "{\"system\": \"" sys "\", \"code\": \"" code "\"}"
   static const char text[] =
@@ -335,11 +336,7 @@ static void test_procedure_code(void **state)
   assert_null(strstr(at + 1, "C0155"));
 #undef ITEM
 #undef CD
-  pol_fhir_fast_free(ff);
-  pol_jread_free(jr);
-  pol_case_free(ref);
-  pol_case_free(fast);
-  pol_program_free(p);
+  ex_free(&x);
 }
 
 /* code(element, NAME): NAME is a URI or a value-set system's name (E0391). */
@@ -395,15 +392,12 @@ static void test_answer_shapes(void **state)
     "{\"linkId\":\"therapies\",\"item\":["
     "{\"linkId\":\"therapies.kind\",\"answer\":[{\"valueString\":\"nsaid\"}]},"
     "{\"linkId\":\"kind\",\"answer\":[{\"valueString\":\"first by name\"}]}]}]}}]}";
-  char *msgs;
-  pol_Program *p = ut_compile(src, &msgs);
-  if (!p) fail_msg("compile failed:\n%s", msgs);
-  free(msgs);
-  p = ut_reload(p);
-  pol_Case *ref = pol_case_new(p), *fast = pol_case_new(p);
-  pol_JRead *jr = pol_jread_new(p);
-  pol_FhirFast *ff = pol_fhir_fast_new(p);
-  assert_true(ref && fast && jr && ff);
+  Ex x;
+  ex_compile_src(&x, src);
+  pol_Program *p = x.p;
+  pol_Case *ref = x.ref, *fast = x.fast;
+  pol_JRead *jr = x.jr;
+  pol_FhirFast *ff = x.ff;
   pol_CaseError ce;
   char err[512];
   json_t *root = pol_case_parse(text, sizeof text - 1, &ce);
@@ -428,11 +422,7 @@ static void test_answer_shapes(void **state)
   assert_int_equal(r0[2].tag, PV_BOOL);
   assert_string_equal(r0[3].u.s, "n");
   assert_string_equal(r1[0].u.s, "first by name");
-  pol_fhir_fast_free(ff);
-  pol_jread_free(jr);
-  pol_case_free(ref);
-  pol_case_free(fast);
-  pol_program_free(p);
+  ex_free(&x);
 }
 
 static void test_not_a_value_set(void **state)

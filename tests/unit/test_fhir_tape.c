@@ -21,6 +21,7 @@
 #include "compile.h"
 #include "fhir_tape.h"
 #include "jread.h"
+#include "../tape_next.h"
 #include "unit_compile.h"
 
 typedef struct Two {
@@ -49,16 +50,6 @@ static void two_free(Two *t)
   pol_program_free(t->p);
 }
 
-/* Is tape entry i (of an accepted text) an object's key: a string whose
-   closing quote is followed, after white space, by a colon. */
-static int is_key(const pol_JTape *b, size_t i, const char *text, size_t len)
-{
-  if (text[b[i].off] != '"') return 0;
-  size_t k = b[i].off + 1 + (b[i].aux & ~POL_JTAPE_ESC) + 1;
-  while (k < len && (text[k] == ' ' || text[k] == '\n' || text[k] == '\r' || text[k] == '\t')) k++;
-  return k < len && text[k] == ':';
-}
-
 /* Both scanners on text: the same status and entries; the status. */
 static int same(Two *t, const char *text, size_t len)
 {
@@ -73,14 +64,10 @@ static int same(Two *t, const char *text, size_t len)
       if (a[i].off != b[i].off || a[i].aux != b[i].aux)
         fail_msg("entry %zu: %u/%u vs %u/%u: %.*s", i, a[i].off, a[i].aux, b[i].off, b[i].aux,
                  (int)(len > 300 ? 300 : len), text);
-    /* next[]: a container's end, else the entry after (keys': not written) */
     const uint32_t *nx = pol_fhir_tape_next(t->ft);
-    for (size_t i = 0; i < nb; i++) {
-      if (is_key(b, i, text, len)) continue;
-      unsigned char c = (unsigned char)text[b[i].off];
-      uint32_t want = c == '{' || c == '[' ? b[i].aux : (uint32_t)i + 1;
-      if (nx[i] != want) fail_msg("next[%zu] %u, not %u: %.*s", i, nx[i], want, (int)(len > 300 ? 300 : len), text);
-    }
+    uint32_t want = 0;
+    size_t i = tape_next_wrong(b, nx, nb, text, len, &want);
+    if (i < nb) fail_msg("next[%zu] %u, not %u: %.*s", i, nx[i], want, (int)(len > 300 ? 300 : len), text);
   }
   return ra;
 }
