@@ -282,7 +282,6 @@ static void test_procedure_code(void **state)
     "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n";
   Ex x;
   ex_compile_src(&x, src);
-  pol_Program *p = x.p;
   pol_Case *ref = x.ref, *fast = x.fast;
   pol_JRead *jr = x.jr;
   pol_FhirFast *ff = x.ff;
