@@ -11,7 +11,12 @@
 #include "bytecode.h"
 
 #define POL_BUNDLE_MAJOR 2      /* 2.0: numbers are decimals (KONS: an i64) */
-#define POL_BUNDLE_MINOR 6      /* 2.6: opcodes FEQK, FINK (a field read
+#define POL_BUNDLE_MINOR 7      /* 2.7: opcodes RETF, RETT, ANDRET, ORRET,
+                                   ANDRF, FEQKRF, FINKRF (a return folded
+                                   into a jump or the instruction before
+                                   it; the compiler writes none, the
+                                   no-trace code has them: vm/lean_opt.c).
+                                   2.6: opcodes FEQK, FINK (a field read
                                    and its comparison with a constant; the
                                    compiler writes none, the no-trace code
                                    has them: vm/lean_opt.c); EXTRA role 'q'.

@@ -249,20 +249,14 @@ static pol_Value within(const pol_Value *d, const pol_Value *w)
   return lo_known && hi_known ? pol_bool(1) : pol_unk();
 }
 
-static pol_Value kleene_and(pol_Value a, pol_Value b)
+/* R[A] := R[B] and R[C], or (or_) R[B] or R[C], in place (Kleene);
+   inline: the loop's AND and OR run it without a call. */
+static inline void kleene_into(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
 {
-  pol_Tri x = pol_truth(&a), y = pol_truth(&b);
-  if (x == POL_FALSE || y == POL_FALSE) return pol_bool(0);
-  if (x == POL_UNKNOWN || y == POL_UNKNOWN) return pol_unk();
-  return pol_bool(1);
-}
-
-static pol_Value kleene_or(pol_Value a, pol_Value b)
-{
-  pol_Tri x = pol_truth(&a), y = pol_truth(&b);
-  if (x == POL_TRUE || y == POL_TRUE) return pol_bool(1);
-  if (x == POL_UNKNOWN || y == POL_UNKNOWN) return pol_unk();
-  return pol_bool(0);
+  pol_Tri x = pol_truth(b), y = pol_truth(c), z = or_ ? POL_TRUE : POL_FALSE;
+  if (x == z || y == z) *a = pol_bool(or_);
+  else if (x == POL_UNKNOWN || y == POL_UNKNOWN) *a = pol_unk();
+  else *a = pol_bool(!or_);
 }
 
 /* ---- trace records ----------------------------------------------------- */
@@ -1073,8 +1067,8 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     R[POL_A(i)] = t == POL_UNKNOWN ? pol_unk() : pol_bool(t == POL_FALSE);
     NEXT();
   }
-  CASE(AND) R[POL_A(i)] = kleene_and(R[POL_B(i)], R[POL_C(i)]); NEXT();
-  CASE(OR) R[POL_A(i)] = kleene_or(R[POL_B(i)], R[POL_C(i)]); NEXT();
+  CASE(AND) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 0); NEXT();
+  CASE(OR) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 1); NEXT();
   CASE(JFALSE) if (pol_truth(&R[POL_A(i)]) == POL_FALSE) pc += POL_Bx(i); NEXT();
   CASE(JTRUE) if (pol_truth(&R[POL_A(i)]) == POL_TRUE) pc += POL_Bx(i); NEXT();
   CASE(JKNOWN) if (pol_known(&R[POL_A(i)])) pc += POL_Bx(i); NEXT();
@@ -1330,6 +1324,29 @@ static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(RET) return R[POL_A(i)];
+  CASE(RETF) if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)]; NEXT();
+  CASE(RETT) if (pol_truth(&R[POL_A(i)]) == POL_TRUE) return R[POL_A(i)]; NEXT();
+  CASE(ANDRET) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 0); return R[POL_A(i)];
+  CASE(ORRET) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 1); return R[POL_A(i)];
+  CASE(ANDRF) {
+    kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 0);
+    if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)];
+    NEXT();
+  }
+  CASE(FEQKRF) {
+    uint32_t k = POL_Ax(*pc++);
+    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));
+    eq_const(&R[POL_A(i)], &K[k]);
+    if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)];
+    NEXT();
+  }
+  CASE(FINKRF) {
+    uint32_t k = POL_Ax(*pc++);
+    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));
+    if (in_const(vm, &R[POL_A(i)], &K[k]) != 0) return pol_unk();
+    if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)];
+    NEXT();
+  }
   CASE(EXTRA) return pol_unk();   /* unreachable in verified code */
 #ifndef POL_COMPUTED_GOTO
     default: return pol_unk();

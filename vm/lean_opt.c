@@ -126,10 +126,20 @@ static int pure_op(const pol_Program *p, pol_Instr i)
   case OP_EARLIEST: case OP_SETLIST: case OP_RUN: case OP_GAP: case OP_LIST:
   case OP_PERIODS: case OP_FIRST:
   case OP_FEQK: case OP_FINK:   /* made after the dead writes went (fuse_block) */
+  case OP_RETF: case OP_RETT: case OP_ANDRET: case OP_ORRET: case OP_ANDRF:
+  case OP_FEQKRF: case OP_FINKRF:   /* made last (fuse_ret) */
   case OP__COUNT:
     return 0;
   }
   return 0;
+}
+
+/* Whether the instruction may return from the block (the RETs of rewrite
+   5; a bundle may hold them too, so the liveness knows them). */
+static int returns(pol_Op op)
+{
+  return op == OP_RET || op == OP_RETF || op == OP_RETT || op == OP_ANDRET || op == OP_ORRET ||
+         op == OP_ANDRF || op == OP_FEQKRF || op == OP_FINKRF;
 }
 
 /* The registers instruction pc reads (with the calls it makes: what its
@@ -294,7 +304,7 @@ static int live_block(Opt *o, uint32_t b, int dce)
     pol_Op op = POL_OP(i);
     const pol_OpInfo *oi = info(o, pc);
     uint32_t next = pc + 1 + (uint32_t)oi->extra;
-    Regs out = op == OP_RET ? (dce ? o->lo[b] : none) : none;
+    Regs out = returns(op) && dce ? o->lo[b] : none;
     uint32_t fall = op != OP_JMP && op != OP_RET && next < end ? kept(o, next) : NONE;
     uint32_t jump = oi->b == 'J' ? kept(o, pc + 1 + POL_Bx(i)) : NONE;
     if (fall != NONE) rs_or(&out, &o->live[fall - bl->start]);
@@ -365,6 +375,53 @@ static void fuse_block(Opt *o, const pol_Block *bl)
   }
 }
 
+/* ---- 5. returns folded ------------------------------------------------ */
+
+/* The opcode of `op a, ...` followed by `RETF a`, or OP_EXTRA: none. */
+static pol_Op then_retf(pol_Op op)
+{
+  return op == OP_AND ? OP_ANDRF : op == OP_FEQK ? OP_FEQKRF : op == OP_FINK ? OP_FINKRF : OP_EXTRA;
+}
+
+/* `JFALSE r` (`JTRUE r`) to a `RET r` becomes `RETF r` (`RETT r`): where
+   it jumped, the block returned R[r].  Then `AND a, b, c`, `FEQK a, ...`
+   or `FINK a, ...` followed by `RETF a` where no jump lands becomes one
+   ANDRF, FEQKRF or FINKRF.  `AND a, b, c` (`OR`) followed by `RET a`
+   becomes `ANDRET a, b, c` (`ORRET`); the RET stays, for the jumps that
+   land on it, and is the block's last word as before. */
+static void fuse_ret(Opt *o, const pol_Block *bl)
+{
+  uint32_t end = bl->start + bl->len;
+  for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra) {
+    pol_Instr i = o->code[pc];
+    pol_Op op = POL_OP(i);
+    if (!o->keep[pc]) continue;
+    if (op == OP_JFALSE || op == OP_JTRUE) {
+      pol_Instr t = o->code[kept(o, pc + 1 + POL_Bx(i))];
+      if (POL_OP(t) == OP_RET && POL_A(t) == POL_A(i))
+        o->code[pc] = POL_MK_ABC(op == OP_JFALSE ? OP_RETF : OP_RETT, POL_A(i), 0, 0);
+    } else if (op == OP_AND || op == OP_OR) {
+      pol_Instr t = o->code[kept(o, pc + 1)];
+      if (POL_OP(t) == OP_RET && POL_A(t) == POL_A(i))
+        o->code[pc] = POL_MK_ABC(op == OP_AND ? OP_ANDRET : OP_ORRET, POL_A(i), POL_B(i), POL_C(i));
+    }
+  }
+  uint8_t *target = o->reached;
+  memset(target, 0, bl->len);
+  for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra)
+    if (o->keep[pc] && info(o, pc)->b == 'J') target[kept(o, pc + 1 + POL_Bx(o->code[pc])) - bl->start] = 1;
+  for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra) {
+    pol_Instr i = o->code[pc];
+    pol_Op to = then_retf(POL_OP(i));
+    if (!o->keep[pc] || to == OP_EXTRA) continue;
+    uint32_t n = kept(o, pc + 1 + (uint32_t)info(o, pc)->extra);
+    pol_Instr j = o->code[n];
+    if (POL_OP(j) != OP_RETF || POL_A(j) != POL_A(i) || target[n - bl->start]) continue;
+    o->code[pc] = (i & ~(pol_Instr)0xffu) | to;
+    o->keep[n] = 0;
+  }
+}
+
 int pol_lean_optimize(const pol_Program *p, pol_Instr *code, uint8_t *keep)
 {
   if (p->nblocks == 0) return 0;
@@ -408,6 +465,7 @@ int pol_lean_optimize(const pol_Program *p, pol_Instr *code, uint8_t *keep)
   upward_reads(&o, body_of);
   for (uint32_t b = 0; b < p->nblocks; b++) live_block(&o, b, 1);
   for (uint32_t b = 0; b < p->nblocks; b++) fuse_block(&o, &p->blocks[b]);
+  for (uint32_t b = 0; b < p->nblocks; b++) fuse_ret(&o, &p->blocks[b]);
   rc = 0;
 out:
   free(o.ue);

@@ -396,7 +396,7 @@ static void test_roundtrip(void **state)
   if (pol_verify(p, err, sizeof err) != 0) fail_msg("fixture refused: %s", err);
   size_t len;
   uint8_t *buf = write_ok(p, &len);
-  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x06\x00\x00\x00\x00\x00", 16);
+  assert_memory_equal(buf, "\x89POL\r\n\x1a\n\x02\x00\x07\x00\x00\x00\x00\x00", 16);
   assert_memory_equal(buf + 16, p->sha256, 32);
 
   pol_Program *q = NULL;
@@ -547,7 +547,18 @@ static void test_opinfo(void **state)
   assert_int_equal(OP_FINK, 67);
   assert_string_equal(pol_opinfo[OP_FINK].xroles, "q");
   assert_string_equal(pol_xrole_name('q'), "constant");
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "FINK");
+  /* 2.7: returns folded into a jump or the instruction before them, RETF
+     .. FINKRF, after FINK (only the no-trace code has them) */
+  assert_int_equal(OP_RETF, 68);
+  assert_int_equal(OP_RETT, 69);
+  assert_int_equal(OP_ANDRET, 70);
+  assert_int_equal(OP_ORRET, 71);
+  assert_int_equal(OP_ANDRF, 72);
+  assert_int_equal(OP_FEQKRF, 73);
+  assert_int_equal(OP_FINKRF, 74);
+  assert_string_equal(pol_opinfo[OP_FINKRF].xroles, "q");
+  assert_int_equal(pol_opinfo[OP_RETF].a, 'R');
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "FINKRF");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */

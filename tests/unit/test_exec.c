@@ -2285,6 +2285,64 @@ static void test_fused_field_compare(void **state)
   ex_free(&x);
 }
 
+/* The no-trace code folds returns (vm/lean_opt.c, fuse_ret): a jump to a
+   RET of its register (RETF, RETT), an AND or OR before a RET (ANDRET,
+   ORRET), an AND, FEQK or FINK before a RETF (ANDRF, FEQKRF, FINKRF).
+   Every combination of true, false and unknown facts gives the traced
+   code's statuses; each folded opcode is in the code. */
+static void test_folded_returns(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"C1\" \"\" { a and b }\n"
+                     "  criterion \"C2\" \"\" { a and b and c }\n"
+                     "  criterion \"C3\" \"\" { a or b }\n"
+                     "  criterion \"C4\" \"\" { exists i in inj where i.target == \"sij\" and i.steroid }\n"
+                     "  criterion \"C5\" \"\" { every t in th where t.kind in {\"pt\", \"ot\"} and t.start < d }\n"
+                     "}\n");
+  static const char *const truth[] = {"true", "false", "null"};
+  static const char *const inj[] = {
+    "[{\"target\": \"sij\", \"steroid\": true}]", "[{\"target\": \"hip\", \"steroid\": true}]",
+    "[{\"target\": null, \"steroid\": false}, {\"target\": \"sij\", \"steroid\": null}]", "[]"};
+  static const char *const th[] = {
+    "[{\"kind\": \"pt\", \"start\": \"2025-01-01\"}]", "[{\"kind\": \"yoga\", \"start\": \"2025-01-01\"}]",
+    "[{\"kind\": null}, {\"kind\": \"ot\", \"start\": \"2025-09-01\"}]", "[]"};
+  char facts[1024];
+  for (int k = 0; k < 27 * 4; k++) {
+    snprintf(facts, sizeof facts,
+             "\"a\": %s, \"b\": %s, \"c\": %s, \"d\": \"2025-03-01\", \"inj\": %s, \"th\": %s",
+             truth[k % 3], truth[k / 3 % 3], truth[k / 9 % 3], inj[k / 27], th[(k + k / 27) % 4]);
+    ex_case(&x, facts);
+    uint8_t st[2][5];
+    for (int on = 1; on >= 0; on--) {
+      const pol_LineResult *r;
+      pol_vm_set_trace(x.vm, on);
+      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+      for (int c = 0; c < 5; c++) st[on][c] = r[0].crit[c].status;
+    }
+    for (int c = 0; c < 5; c++)
+      if (st[0][c] != st[1][c])
+        fail_msg("case %d, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
+                 pol_status_name(st[0][c]));
+  }
+  const pol_VM *vm = x.vm;
+  assert_non_null(vm->lean);
+  uint32_t n[OP__COUNT] = {0};
+  for (uint32_t b = 0; b < x.p->nblocks; b++)   /* each lean block ends at its RET */
+    for (uint32_t pc = vm->lean_blocks[b].start;; pc += 1 + (uint32_t)pol_opinfo[POL_OP(vm->lean[pc])].extra) {
+      pol_Op op = POL_OP(vm->lean[pc]);
+      n[op]++;
+      if (op == OP_RET) break;
+    }
+  static const pol_Op folded[] = {OP_RETF, OP_RETT, OP_ANDRET, OP_ORRET, OP_ANDRF, OP_FEQKRF, OP_FINKRF};
+  for (size_t k = 0; k < sizeof folded / sizeof folded[0]; k++) {
+    if (n[folded[k]] == 0) fail_msg("no %s in the no-trace code", pol_opinfo[folded[k]].name);
+    seen_op[folded[k]] = 1;
+  }
+  ex_free(&x);
+}
+
 /* ---- coverage of the opcode list (keep last) ------------------------------ */
 
 static void test_every_opcode_ran(void **state)
@@ -2327,6 +2385,7 @@ int main(void)
     cmocka_unit_test(test_instruction_budget),
     cmocka_unit_test(test_no_trace_code),
     cmocka_unit_test(test_fused_field_compare),
+    cmocka_unit_test(test_folded_returns),
     cmocka_unit_test(test_budget_stops_at_once),
     cmocka_unit_test(test_registers_cleared),
     cmocka_unit_test(test_determinations),

@@ -186,7 +186,8 @@ static void test_threading(void **state)
   };
   Lean x;
   optimize(&x, c, 7, (const uint32_t[]){7}, 1);
-  assert_int_equal(x.code[1], ABx(JFALSE, 0, 4));
+  /* threaded to 6, the RET of r0: then folded into RETF (fuse_ret) */
+  assert_int_equal(x.code[1], ABC(RETF, 0, 0, 0));
   static const pol_Instr d[] = {
     ABx(FACT, 0, 0),        /* 0 */
     ABx(JTRUE, 0, 1),       /* 1: to 3: r0 true, `r0 and r1` may change it */
@@ -200,6 +201,112 @@ static void test_threading(void **state)
   assert_int_equal(x.code[1], ABx(JTRUE, 0, 1));
 }
 
+/* A jump to a RET of its register becomes a conditional return, an AND
+   or OR before the RET of its register a logic return; not to (before) a
+   RET of another register. */
+static void test_fold_returns(void **state)
+{
+  (void)state;
+  static const pol_Instr c[] = {
+    ABx(FACT, 0, 0),        /* 0 */
+    ABx(JFALSE, 0, 4),      /* 1: to 6, RET r0 -> RETF */
+    ABx(FACT, 1, 1),        /* 2 */
+    ABx(JTRUE, 1, 3),       /* 3: to 7, RET r0: another register, stays */
+    ABx(FACT, 2, 2),        /* 4 */
+    ABC(OR, 0, 1, 2),       /* 5: before RET r0 -> ORRET */
+    ABC(RET, 0, 0, 0),      /* 6 */
+    ABC(RET, 0, 0, 0),      /* 7 (unreachable but by the jump) */
+  };
+  Lean x;
+  optimize(&x, c, 8, (const uint32_t[]){8}, 1);
+  assert_int_equal(x.code[1], ABC(RETF, 0, 0, 0));
+  assert_int_equal(x.code[3], ABx(JTRUE, 1, 3));
+  assert_int_equal(x.code[5], ABC(ORRET, 0, 1, 2));
+  assert_int_equal(x.keep[6], 1);   /* the RET stays, the block's last word */
+  static const pol_Instr d[] = {
+    ABx(FACT, 0, 0),        /* 0 */
+    ABx(FACT, 1, 1),        /* 1 */
+    ABC(AND, 1, 0, 1),      /* 2: before RET r0, not r1: stays */
+    ABC(RET, 0, 0, 0),      /* 3 */
+  };
+  optimize(&x, d, 4, (const uint32_t[]){4}, 1);
+  assert_int_equal(x.code[2], ABC(AND, 1, 0, 1));
+}
+
+/* AND, FEQK and FINK followed by RETF of their register become one
+   instruction (the RETF word dropped), unless a jump lands on the RETF. */
+static void test_fold_retf(void **state)
+{
+  (void)state;
+  static const pol_Instr c[] = {
+    ABx(FACT, 1, 0),        /* 0: a record */
+    ABC(FEQK, 0, 1, 2),     /* 1 */
+    XW(0),                  /* 2 */
+    ABx(JFALSE, 0, 5),      /* 3: to 9 -> RETF, then FEQKRF */
+    ABx(FACT, 2, 1),        /* 4 */
+    ABC(AND, 0, 0, 2),      /* 5 */
+    ABx(JFALSE, 0, 2),      /* 6: to 9 -> RETF, then ANDRF */
+    ABx(FACT, 3, 2),        /* 7 */
+    ABC(AND, 0, 0, 3),      /* 8 */
+    ABC(RET, 0, 0, 0),      /* 9 */
+  };
+  Lean x;
+  optimize(&x, c, 10, (const uint32_t[]){10}, 1);
+  assert_int_equal(x.code[1], ABC(FEQKRF, 0, 1, 2));
+  assert_int_equal(x.keep[3], 0);
+  assert_int_equal(x.code[5], ABC(ANDRF, 0, 0, 2));
+  assert_int_equal(x.keep[6], 0);
+  assert_int_equal(x.code[8], ABC(ANDRET, 0, 0, 3));
+  static const pol_Instr d[] = {
+    ABx(FACT, 1, 0),        /* 0 */
+    ABx(FACT, 0, 1),        /* 1 */
+    ABx(JKNOWN, 0, 2),      /* 2: to 5, lands on the RETF */
+    ABC(FINK, 0, 1, 2),     /* 3 */
+    XW(0),                  /* 4 */
+    ABx(JFALSE, 0, 1),      /* 5: to 7 -> RETF */
+    ABx(FACT, 0, 2),        /* 6 */
+    ABC(RET, 0, 0, 0),      /* 7 */
+  };
+  optimize(&x, d, 8, (const uint32_t[]){8}, 1);
+  assert_int_equal(x.code[3], ABC(FINK, 0, 1, 2));
+  assert_int_equal(x.code[5], ABC(RETF, 0, 0, 0));
+  assert_int_equal(x.keep[5], 1);
+  /* and without the jump, FINKRF */
+  static const pol_Instr e[] = {
+    ABx(FACT, 1, 0),        /* 0 */
+    ABC(FINK, 0, 1, 2),     /* 1 */
+    XW(0),                  /* 2 */
+    ABx(JFALSE, 0, 1),      /* 3: to 5 -> RETF */
+    ABx(FACT, 0, 2),        /* 4 */
+    ABC(RET, 0, 0, 0),      /* 5 */
+  };
+  optimize(&x, e, 6, (const uint32_t[]){6}, 1);
+  assert_int_equal(x.code[1], ABC(FINKRF, 0, 1, 2));
+  assert_int_equal(x.keep[3], 0);
+}
+
+/* A register the caller reads after the body is live at every return of
+   the body, RETF's included. */
+static void test_live_at_retf(void **state)
+{
+  (void)state;
+  static const pol_Instr c[] = {
+    ABx(FACT, 2, 0),        /* 0: a list */
+    ABC(EXISTS, 0, 2, 3),   /* 1 */
+    XW(1),                  /* 2 */
+    ABC(AND, 0, 0, 5),      /* 3: reads r5, which the body wrote */
+    ABC(RET, 0, 0, 0),      /* 4 */
+    ABx(FACT, 5, 1),        /* 5: body: r5, read after a return at 7 */
+    ABx(FACT, 4, 2),        /* 6 */
+    ABC(RETF, 4, 0, 0),     /* 7 */
+    ABx(FACT, 5, 3),        /* 8: r5 again: 5 is dead on this path */
+    ABC(RET, 4, 0, 0),      /* 9 */
+  };
+  Lean x;
+  optimize(&x, c, 10, (const uint32_t[]){5, 5}, 2);
+  assert_int_equal(x.keep[5], 1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -209,6 +316,9 @@ int main(void)
     cmocka_unit_test(test_dead_writes),
     cmocka_unit_test(test_body_result_read),
     cmocka_unit_test(test_threading),
+    cmocka_unit_test(test_fold_returns),
+    cmocka_unit_test(test_fold_retf),
+    cmocka_unit_test(test_live_at_retf),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
