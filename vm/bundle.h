@@ -14,8 +14,10 @@
 #define POL_BUNDLE_MINOR 7      /* 2.7: opcodes RETF, RETT, ANDRET, ORRET,
                                    ANDRF, FEQKRF, FINKRF (a return folded
                                    into a jump or the instruction before
-                                   it; the compiler writes none, the
-                                   no-trace code has them: vm/lean_opt.c).
+                                   it), FACTQ, FIELDQ (reads that note no
+                                   missing fact); the compiler writes
+                                   none, the no-trace code has them:
+                                   vm/lean_opt.c, vm/lean.c.
                                    2.6: opcodes FEQK, FINK (a field read
                                    and its comparison with a constant; the
                                    compiler writes none, the no-trace code

@@ -18,7 +18,9 @@
  * Before the compaction, vm/lean_opt.c rewrites the copy further, as only
  * a run without a trace allows (reads whose value nobody uses dropped,
  * copies of reads re-read, jumps threaded, a field read and its
- * comparison with a constant fused): same positions, more words dropped.
+ * comparison with a constant fused, returns folded): same positions, more
+ * words dropped.  The compaction writes FACT and FIELD as FACTQ and
+ * FIELDQ, which do not test for a trace.
  *
  * Also here: the constant sets as bitmaps over the string ids they span,
  * for `in` against a constant set (INK) in a few instructions instead of a
@@ -49,6 +51,17 @@ static uint32_t mark(const pol_Program *p, uint8_t *keep)
   return dropped;
 }
 
+/* FACT and FIELD as FACTQ and FIELDQ, which do not ask whether a trace
+   notes a missing fact: the copy runs without one.  (An EXTRA word has
+   the opcode EXTRA, so word w is rewritten only if it is an instruction.) */
+static pol_Instr quiet(pol_Instr w)
+{
+  pol_Op op = POL_OP(w);
+  if (op == OP_FACT) return (w & ~(pol_Instr)0xffu) | OP_FACTQ;
+  if (op == OP_FIELD) return (w & ~(pol_Instr)0xffu) | OP_FIELDQ;
+  return w;
+}
+
 int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen)
 {
   const pol_Program *p = vm->p;
@@ -76,7 +89,7 @@ int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen)
   uint32_t k = 0;
   for (uint32_t w = 0; w < p->ncode; w++) {
     at[w] = k;
-    if (keep[w]) code[k++] = src[w];
+    if (keep[w]) code[k++] = quiet(src[w]);
   }
   at[p->ncode] = k;
   /* relink the jumps: every kept word with a jump opcode inside a block

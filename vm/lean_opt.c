@@ -128,6 +128,7 @@ static int pure_op(const pol_Program *p, pol_Instr i)
   case OP_FEQK: case OP_FINK:   /* made after the dead writes went (fuse_block) */
   case OP_RETF: case OP_RETT: case OP_ANDRET: case OP_ORRET: case OP_ANDRF:
   case OP_FEQKRF: case OP_FINKRF:   /* made last (fuse_ret) */
+  case OP_FACTQ: case OP_FIELDQ:     /* made by lean.c (quiet) */
   case OP__COUNT:
     return 0;
   }

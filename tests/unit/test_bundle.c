@@ -548,7 +548,8 @@ static void test_opinfo(void **state)
   assert_string_equal(pol_opinfo[OP_FINK].xroles, "q");
   assert_string_equal(pol_xrole_name('q'), "constant");
   /* 2.7: returns folded into a jump or the instruction before them, RETF
-     .. FINKRF, after FINK (only the no-trace code has them) */
+     .. FINKRF, after FINK, then the quiet reads FACTQ, FIELDQ (only the
+     no-trace code has them) */
   assert_int_equal(OP_RETF, 68);
   assert_int_equal(OP_RETT, 69);
   assert_int_equal(OP_ANDRET, 70);
@@ -558,7 +559,9 @@ static void test_opinfo(void **state)
   assert_int_equal(OP_FINKRF, 74);
   assert_string_equal(pol_opinfo[OP_FINKRF].xroles, "q");
   assert_int_equal(pol_opinfo[OP_RETF].a, 'R');
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "FINKRF");
+  assert_int_equal(OP_FACTQ, 75);
+  assert_int_equal(OP_FIELDQ, 76);
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "FIELDQ");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */

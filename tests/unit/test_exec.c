@@ -2287,7 +2287,8 @@ static void test_fused_field_compare(void **state)
 
 /* The no-trace code folds returns (vm/lean_opt.c, fuse_ret): a jump to a
    RET of its register (RETF, RETT), an AND or OR before a RET (ANDRET,
-   ORRET), an AND, FEQK or FINK before a RETF (ANDRF, FEQKRF, FINKRF).
+   ORRET), an AND, FEQK or FINK before a RETF (ANDRF, FEQKRF, FINKRF); and
+   reads facts and fields with FACTQ and FIELDQ (vm/lean.c).
    Every combination of true, false and unknown facts gives the traced
    code's statuses; each folded opcode is in the code. */
 static void test_folded_returns(void **state)
@@ -2335,7 +2336,9 @@ static void test_folded_returns(void **state)
       n[op]++;
       if (op == OP_RET) break;
     }
-  static const pol_Op folded[] = {OP_RETF, OP_RETT, OP_ANDRET, OP_ORRET, OP_ANDRF, OP_FEQKRF, OP_FINKRF};
+  static const pol_Op folded[] = {OP_RETF,   OP_RETT,   OP_ANDRET, OP_ORRET, OP_ANDRF,
+                                  OP_FEQKRF, OP_FINKRF, OP_FACTQ,  OP_FIELDQ};
+  assert_int_equal(n[OP_FACT] + n[OP_FIELD], 0);   /* all quiet */
   for (size_t k = 0; k < sizeof folded / sizeof folded[0]; k++) {
     if (n[folded[k]] == 0) fail_msg("no %s in the no-trace code", pol_opinfo[folded[k]].name);
     seen_op[folded[k]] = 1;
