@@ -249,9 +249,10 @@ static pol_Value within(const pol_Value *d, const pol_Value *w)
   return lo_known && hi_known ? pol_bool(1) : pol_unk();
 }
 
-/* R[A] := R[B] and R[C], or (or_) R[B] or R[C], in place (Kleene);
-   inline: the loop's AND and OR run it without a call. */
-static inline void kleene_into(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
+/* R[A] := R[B] and R[C], or (or_) R[B] or R[C], in place (Kleene).  By
+   pointer, not by value; out of line: inlined in run() it costs its other
+   handlers registers (docs/performance.md, "A fourth pass"). */
+__attribute__((noinline)) static void kleene_into(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
 {
   pol_Tri x = pol_truth(b), y = pol_truth(c), z = or_ ? POL_TRUE : POL_FALSE;
   if (x == z || y == z) *a = pol_bool(or_);
