@@ -15,7 +15,9 @@
                                    ANDRF, FEQKRF, FINKRF (a return folded
                                    into a jump or the instruction before
                                    it), FACTQ, FIELDQ (reads that note no
-                                   missing fact); the compiler writes
+                                   missing fact), FEQKJT .. FINKJF
+                                   (compare and jump; EXTRA role 'g');
+                                   the compiler writes
                                    none, the no-trace code has them:
                                    vm/lean_opt.c, vm/lean.c.
                                    2.6: opcodes FEQK, FINK (a field read

@@ -76,6 +76,7 @@ static inline const char *pol_xrole_name(char role)
   case 't': return "table keys";
   case 'K': return "table values";
   case 'q': return "constant";
+  case 'g': return "record field";
   default: return "?";
   }
 }

@@ -1352,6 +1352,21 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   }
   CASE(FACTQ) R[POL_A(i)] = vm->slots[POL_Bx(i)]; NEXT();
   CASE(FIELDQ) field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i)); NEXT();
+  CASE(FEQKJT) CASE(FEQKJF) {
+    /* pc is at the first EXTRA word: the target is pc + Bx */
+    uint32_t g = POL_Ax(pc[0]), k = POL_Ax(pc[1]);
+    field(p, &R[POL_A(i)], &R[g & 0xffu], g >> 8 & 0xffu);
+    eq_const(&R[POL_A(i)], &K[k]);
+    pc += pol_truth(&R[POL_A(i)]) == (POL_OP(i) == OP_FEQKJT ? POL_TRUE : POL_FALSE) ? POL_Bx(i) : 2;
+    NEXT();
+  }
+  CASE(FINKJT) CASE(FINKJF) {
+    uint32_t g = POL_Ax(pc[0]), k = POL_Ax(pc[1]);
+    field(p, &R[POL_A(i)], &R[g & 0xffu], g >> 8 & 0xffu);
+    if (in_const(vm, &R[POL_A(i)], &K[k]) != 0) return pol_unk();
+    pc += pol_truth(&R[POL_A(i)]) == (POL_OP(i) == OP_FINKJT ? POL_TRUE : POL_FALSE) ? POL_Bx(i) : 2;
+    NEXT();
+  }
   CASE(FINKRF) {
     uint32_t k = POL_Ax(*pc++);
     field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));

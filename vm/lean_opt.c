@@ -129,6 +129,7 @@ static int pure_op(const pol_Program *p, pol_Instr i)
   case OP_RETF: case OP_RETT: case OP_ANDRET: case OP_ORRET: case OP_ANDRF:
   case OP_FEQKRF: case OP_FINKRF:   /* made last (fuse_ret) */
   case OP_FACTQ: case OP_FIELDQ:     /* made by lean.c (quiet) */
+  case OP_FEQKJT: case OP_FEQKJF: case OP_FINKJT: case OP_FINKJF:   /* made last (fuse_jump) */
   case OP__COUNT:
     return 0;
   }
@@ -166,8 +167,10 @@ static void reads(const Opt *o, uint32_t pc, Regs *r)
   if (oi->fmt == FMT_ABC && oi->c == 'R') rs_add(r, POL_C(i));
   if (oi->c == 'N')
     for (uint32_t k = POL_B(i); k < POL_B(i) + POL_C(i); k++) rs_add(r, k);
-  for (uint32_t k = 0; oi->xroles[k]; k++)
+  for (uint32_t k = 0; oi->xroles[k]; k++) {
     if (oi->xroles[k] == 'w') rs_add(r, POL_Ax(o->code[pc + 1 + k]));
+    if (oi->xroles[k] == 'g') rs_add(r, POL_Ax(o->code[pc + 1 + k]) & 0xffu);
+  }
 }
 
 /* The registers instruction pc may write, its calls' included. */
@@ -267,8 +270,7 @@ static void reread_block(Opt *o, const pol_Block *bl)
     if (rereadable(i) && POL_A(i) < n) cur[POL_A(i)] = pc;
     pol_Op op = POL_OP(i);
     uint32_t next = pc + 1 + (uint32_t)info(o, pc)->extra, succ[2], ns = 0;
-    if (op == OP_JFALSE || op == OP_JTRUE || op == OP_JKNOWN || op == OP_JMP)
-      succ[ns++] = kept(o, pc + 1 + POL_Bx(i));
+    if (info(o, pc)->b == 'J') succ[ns++] = kept(o, pc + 1 + POL_Bx(i));
     if (op != OP_JMP && op != OP_RET && next < bl->start + bl->len) succ[ns++] = kept(o, next);
     for (uint32_t k = 0; k < ns; k++) {
       uint32_t *to = src + (size_t)(succ[k] - bl->start) * n;
@@ -311,7 +313,7 @@ static int live_block(Opt *o, uint32_t b, int dce)
     if (fall != NONE) rs_or(&out, &o->live[fall - bl->start]);
     if (jump != NONE) rs_or(&out, &o->live[jump - bl->start]);
     if (dce && ((pure_op(o->p, i) && !rs_has(&out, dest(i))) ||
-                (oi->b == 'J' && next < end && jump == kept(o, next)))) {
+                (oi->b == 'J' && dest(i) == NONE && next < end && jump == kept(o, next)))) {
       drop(o, pc);
       o->live[pc - bl->start] = out;
       changed = 1;
@@ -423,6 +425,42 @@ static void fuse_ret(Opt *o, const pol_Block *bl)
   }
 }
 
+/* ---- 6. compare and jump ---------------------------------------------- */
+
+/* `FEQK a, b, f` (`FINK`) and its EXTRA word followed by `JTRUE a` or
+   `JFALSE a`, where no jump lands on the jump, becomes FEQKJT, FEQKJF,
+   FINKJT or FINKJF a, with the jump's target counted from it, then b and
+   f in one EXTRA word (role g) and the constant in the next: three words
+   where the pair had three (the third the jump's, or a dropped word
+   between them, kept again). */
+static void fuse_jump(Opt *o, const pol_Block *bl)
+{
+  uint32_t end = bl->start + bl->len;
+  uint8_t *target = o->reached;
+  memset(target, 0, bl->len);
+  for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra)
+    if (o->keep[pc] && info(o, pc)->b == 'J') target[kept(o, pc + 1 + POL_Bx(o->code[pc])) - bl->start] = 1;
+  for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra) {
+    pol_Instr i = o->code[pc];
+    pol_Op op = POL_OP(i);
+    if (!o->keep[pc] || (op != OP_FEQK && op != OP_FINK)) continue;
+    uint32_t n = kept(o, pc + 2);
+    pol_Instr j = o->code[n];
+    pol_Op jo = POL_OP(j);
+    if ((jo != OP_JTRUE && jo != OP_JFALSE) || POL_A(j) != POL_A(i) || target[n - bl->start]) continue;
+    uint32_t t = n + 1 + POL_Bx(j);   /* the jump's target */
+    if (t - (pc + 1) > 0xffffu) continue;
+    pol_Op to = op == OP_FEQK ? (jo == OP_JTRUE ? OP_FEQKJT : OP_FEQKJF)
+                              : (jo == OP_JTRUE ? OP_FINKJT : OP_FINKJF);
+    uint32_t k = POL_Ax(o->code[pc + 1]);
+    o->code[pc] = POL_MK_ABx(to, POL_A(i), t - (pc + 1));
+    o->code[pc + 1] = POL_MK_Ax(OP_EXTRA, POL_B(i) | POL_C(i) << 8);
+    o->code[pc + 2] = POL_MK_Ax(OP_EXTRA, k);
+    o->keep[pc + 2] = 1;
+    if (n != pc + 2) o->keep[n] = 0;
+  }
+}
+
 int pol_lean_optimize(const pol_Program *p, pol_Instr *code, uint8_t *keep)
 {
   if (p->nblocks == 0) return 0;
@@ -467,6 +505,7 @@ int pol_lean_optimize(const pol_Program *p, pol_Instr *code, uint8_t *keep)
   for (uint32_t b = 0; b < p->nblocks; b++) live_block(&o, b, 1);
   for (uint32_t b = 0; b < p->nblocks; b++) fuse_block(&o, &p->blocks[b]);
   for (uint32_t b = 0; b < p->nblocks; b++) fuse_ret(&o, &p->blocks[b]);
+  for (uint32_t b = 0; b < p->nblocks; b++) fuse_jump(&o, &p->blocks[b]);
   rc = 0;
 out:
   free(o.ue);

@@ -247,6 +247,8 @@ static void put_instr(FILE *f, const pol_Program *p, uint32_t pc, uint32_t end)
       fprintf(f, "value set %s", ax < p->nvs && p->vs ? S(p, p->vs[ax].name) : "?");
     else if (r == 't') fprintf(f, "table keys: set %u", ax);
     else if (r == 'K') fprintf(f, "table values: K%u..", ax);
+    else if (r == 'q') fprintf(f, "constant K%u", ax);
+    else if (r == 'g') fprintf(f, "field %u of r%u", ax >> 8 & 0xffu, ax & 0xffu);
     else fprintf(f, "%s block %u", pol_xrole_name(r), ax);
     fputc('\n', f);
   }

@@ -452,6 +452,10 @@ static int verify_instr(V *v, uint32_t b, uint32_t pc, uint32_t end, const uint8
                     (unsigned long)(x + n));
     } else if (roles[i] == 'q') {   /* FEQK, FINK (2.6) */
       if (x >= p->nk) return fail(v, AT "constant %u out of range (nk %u)", b, pc, x, p->nk);
+    } else if (roles[i] == 'g') {   /* FEQKJT .. FINKJF (2.7) */
+      if ((x & 0xffu) >= bl->nregs)
+        return fail(v, AT "%s: register %u out of range (nregs %u)", b, pc, role, x & 0xffu, bl->nregs);
+      if (x >> 16) return fail(v, AT "%s: bits 16-23 are %u, must be 0", b, pc, role, x >> 16);
     } else if (roles[i] == 'x') {
       if (x >= p->next) return fail(v, AT "extern %u out of range (next %u)", b, pc, x, p->next);
       if (C != p->ext[x].nargs)
@@ -718,7 +722,9 @@ static int def_general(V *v, uint32_t b, uint32_t pc, Entry *entry, RegSet *have
   if (f & P_ROLES) {
     const char *roles = pol_opinfo[POL_OP(ins)].xroles;   /* opcodes.def */
     for (uint32_t i = 0; roles[i]; i++)
-      if (roles[i] == 'w' && def_read(v, b, pc, have, POL_Ax(code[pc + 1 + i]))) return -1;
+      if ((roles[i] == 'w' && def_read(v, b, pc, have, POL_Ax(code[pc + 1 + i]))) ||
+          (roles[i] == 'g' && def_read(v, b, pc, have, POL_Ax(code[pc + 1 + i]) & 0xffu)))
+        return -1;
     if (f & P_CALL0) {   /* quantifier bodies see these and the item */
       RegSet callee = *have;
       rs_add(&callee, C);

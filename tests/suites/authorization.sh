@@ -142,7 +142,7 @@ contains "$T/o" "Authorized when approved:" "doc"
 # ---- the bundle: 2.4, AUTH verified -----------------------------------------
 expect_rc 0 "$B/polvm" verify "$T/ex.polb"
 od -An -tx1 -j8 -N4 "$T/ex.polb" | tr -d ' \n' > "$T/ver"
-[ "$(cat "$T/ver")" = "02000700" ] && ok || ko "bundle version: $(cat "$T/ver"), expected 2.7 (2.2 added AUTH, 2.3 FHIR and the opcodes of issue 11, 2.4 value-set FHIR bindings and routing by drug code, the comparisons with a constant of issue 14, 2.5 code(ELEMENT, "NAME") with a code system name, 2.6 the fused field comparisons FEQK, FINK, 2.7 the folded returns RETF .. FINKRF and the quiet reads FACTQ, FIELDQ)"
+[ "$(cat "$T/ver")" = "02000700" ] && ok || ko "bundle version: $(cat "$T/ver"), expected 2.7 (2.2 added AUTH, 2.3 FHIR and the opcodes of issue 11, 2.4 value-set FHIR bindings and routing by drug code, the comparisons with a constant of issue 14, 2.5 code(ELEMENT, "NAME") with a code system name, 2.6 the fused field comparisons FEQK, FINK, 2.7 the folded returns RETF .. FINKRF, the quiet reads FACTQ, FIELDQ and the compare-and-jumps FEQKJT .. FINKJF)"
 
 # ---- compile errors ----------------------------------------------------------
 err_case() {   # err_case CODE AUTHORIZE-BODY [MORE]

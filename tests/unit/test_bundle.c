@@ -548,8 +548,8 @@ static void test_opinfo(void **state)
   assert_string_equal(pol_opinfo[OP_FINK].xroles, "q");
   assert_string_equal(pol_xrole_name('q'), "constant");
   /* 2.7: returns folded into a jump or the instruction before them, RETF
-     .. FINKRF, after FINK, then the quiet reads FACTQ, FIELDQ (only the
-     no-trace code has them) */
+     .. FINKRF, after FINK, then the quiet reads FACTQ, FIELDQ and the
+     compare-and-jumps FEQKJT .. FINKJF (only the no-trace code has them) */
   assert_int_equal(OP_RETF, 68);
   assert_int_equal(OP_RETT, 69);
   assert_int_equal(OP_ANDRET, 70);
@@ -561,7 +561,12 @@ static void test_opinfo(void **state)
   assert_int_equal(pol_opinfo[OP_RETF].a, 'R');
   assert_int_equal(OP_FACTQ, 75);
   assert_int_equal(OP_FIELDQ, 76);
-  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "FIELDQ");
+  assert_int_equal(OP_FEQKJT, 77);
+  assert_int_equal(OP_FINKJF, 80);
+  assert_string_equal(pol_opinfo[OP_FEQKJT].xroles, "gq");
+  assert_int_equal(pol_opinfo[OP_FEQKJT].b, 'J');
+  assert_string_equal(pol_xrole_name('g'), "record field");
+  assert_string_equal(pol_opinfo[OP__COUNT - 1].name, "FINKJF");
 }
 
 /* ---- verifier: one rule each ----------------------------------------- */
@@ -616,6 +621,31 @@ static void test_jump_into_extra(void **state)
   pol_Program *p = fixture();
   p->code[PC_FACT1] = ABx(OP_JMP, 0, 1);           /* to 21, EXISTS' EXTRA */
   expect_bad(p, "block 2 pc 19: jump to 21 lands on an EXTRA word");
+}
+
+/* A compare-and-jump (2.7, FEQKJT .. FINKJF): its record register and
+   field in one EXTRA word (role g), its jump counted from the instruction.
+   The body block 3 (r2 its item) as `r3 := x.side == K1; if true: to its
+   RET`. */
+static pol_Program *fixture_cmpjump(uint32_t g, uint32_t bx)
+{
+  pol_Program *p = fixture();
+  p->code[B3] = ABx(OP_FEQKJT, 3, bx);
+  p->code[B3 + 1] = X(g);
+  p->code[B3 + 2] = X(1);
+  return p;
+}
+
+static void test_cmpjump_operands(void **state)
+{
+  (void)state;
+  expect_good(fixture_cmpjump(2 | 1u << 8, 2));
+  expect_bad(fixture_cmpjump(9 | 1u << 8, 2), "block 3 pc 33: record field: register 9 out of range (nregs 6)");
+  expect_bad(fixture_cmpjump(2 | 1u << 8 | 1u << 16, 2), "block 3 pc 33: record field: bits 16-23 are 1, must be 0");
+  /* r5: the caller writes it after the EXISTS only */
+  expect_bad(fixture_cmpjump(5 | 1u << 8, 2), "block 3 pc 33: register 5 is read before it is written");
+  expect_bad(fixture_cmpjump(2 | 1u << 8, 1), "block 3 pc 33: jump to 35 lands on an EXTRA word");
+  expect_bad(fixture_cmpjump(2 | 1u << 8, 3), "block 3 pc 33: jump to 37 past end of block");
 }
 
 /* Within a block the shape (opcodes, EXTRA words, RET last) is checked
@@ -1744,6 +1774,7 @@ int main(void)
     cmocka_unit_test(test_max_regs),
     cmocka_unit_test(test_jump_past_end),
     cmocka_unit_test(test_jump_into_extra),
+    cmocka_unit_test(test_cmpjump_operands),
     cmocka_unit_test(test_shape_before_operands),
     cmocka_unit_test(test_unused_operand),
     cmocka_unit_test(test_truth_immediate),

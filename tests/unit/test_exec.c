@@ -2287,8 +2287,10 @@ static void test_fused_field_compare(void **state)
 
 /* The no-trace code folds returns (vm/lean_opt.c, fuse_ret): a jump to a
    RET of its register (RETF, RETT), an AND or OR before a RET (ANDRET,
-   ORRET), an AND, FEQK or FINK before a RETF (ANDRF, FEQKRF, FINKRF); and
-   reads facts and fields with FACTQ and FIELDQ (vm/lean.c).
+   ORRET), an AND, FEQK or FINK before a RETF (ANDRF, FEQKRF, FINKRF);
+   FEQK and FINK before a JTRUE or JFALSE on their register become one
+   compare-and-jump (FEQKJT .. FINKJF); and it reads facts and fields with
+   FACTQ and FIELDQ (vm/lean.c).
    Every combination of true, false and unknown facts gives the traced
    code's statuses; each folded opcode is in the code. */
 static void test_folded_returns(void **state)
@@ -2301,11 +2303,16 @@ static void test_folded_returns(void **state)
                      "  criterion \"C3\" \"\" { a or b }\n"
                      "  criterion \"C4\" \"\" { exists i in inj where i.target == \"sij\" and i.steroid }\n"
                      "  criterion \"C5\" \"\" { every t in th where t.kind in {\"pt\", \"ot\"} and t.start < d }\n"
+                     "  criterion \"C6\" \"\" { exists i in inj where (i.target == \"sij\" or i.steroid) and i.relief > 5 }\n"
+                     "  criterion \"C7\" \"\" { exists i in inj where (i.target == \"sij\" and i.steroid) or i.relief > 5 }\n"
+                     "  criterion \"C8\" \"\" { exists i in inj where (i.target in {\"sij\", \"hip\"} or i.steroid) and i.relief > 5 }\n"
+                     "  criterion \"C9\" \"\" { exists i in inj where (i.target in {\"sij\", \"hip\"} and i.steroid) or i.relief > 5 }\n"
                      "}\n");
   static const char *const truth[] = {"true", "false", "null"};
   static const char *const inj[] = {
-    "[{\"target\": \"sij\", \"steroid\": true}]", "[{\"target\": \"hip\", \"steroid\": true}]",
-    "[{\"target\": null, \"steroid\": false}, {\"target\": \"sij\", \"steroid\": null}]", "[]"};
+    "[{\"target\": \"sij\", \"steroid\": true, \"relief\": 2}]",
+    "[{\"target\": \"hip\", \"steroid\": false, \"relief\": 9}, {\"target\": \"knee\", \"steroid\": true}]",
+    "[{\"target\": null, \"steroid\": false, \"relief\": 1}, {\"target\": \"sij\", \"steroid\": null, \"relief\": 7}]", "[]"};
   static const char *const th[] = {
     "[{\"kind\": \"pt\", \"start\": \"2025-01-01\"}]", "[{\"kind\": \"yoga\", \"start\": \"2025-01-01\"}]",
     "[{\"kind\": null}, {\"kind\": \"ot\", \"start\": \"2025-09-01\"}]", "[]"};
@@ -2315,14 +2322,14 @@ static void test_folded_returns(void **state)
              "\"a\": %s, \"b\": %s, \"c\": %s, \"d\": \"2025-03-01\", \"inj\": %s, \"th\": %s",
              truth[k % 3], truth[k / 3 % 3], truth[k / 9 % 3], inj[k / 27], th[(k + k / 27) % 4]);
     ex_case(&x, facts);
-    uint8_t st[2][5];
+    uint8_t st[2][9];
     for (int on = 1; on >= 0; on--) {
       const pol_LineResult *r;
       pol_vm_set_trace(x.vm, on);
       assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
-      for (int c = 0; c < 5; c++) st[on][c] = r[0].crit[c].status;
+      for (int c = 0; c < 9; c++) st[on][c] = r[0].crit[c].status;
     }
-    for (int c = 0; c < 5; c++)
+    for (int c = 0; c < 9; c++)
       if (st[0][c] != st[1][c])
         fail_msg("case %d, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
                  pol_status_name(st[0][c]));
@@ -2336,8 +2343,9 @@ static void test_folded_returns(void **state)
       n[op]++;
       if (op == OP_RET) break;
     }
-  static const pol_Op folded[] = {OP_RETF,   OP_RETT,   OP_ANDRET, OP_ORRET, OP_ANDRF,
-                                  OP_FEQKRF, OP_FINKRF, OP_FACTQ,  OP_FIELDQ};
+  static const pol_Op folded[] = {OP_RETF,  OP_RETT,   OP_ANDRET, OP_ORRET,  OP_ANDRF,
+                                  OP_FEQKRF, OP_FINKRF, OP_FACTQ, OP_FIELDQ, OP_FEQKJT,
+                                  OP_FEQKJF, OP_FINKJT, OP_FINKJF};
   assert_int_equal(n[OP_FACT] + n[OP_FIELD], 0);   /* all quiet */
   for (size_t k = 0; k < sizeof folded / sizeof folded[0]; k++) {
     if (n[folded[k]] == 0) fail_msg("no %s in the no-trace code", pol_opinfo[folded[k]].name);

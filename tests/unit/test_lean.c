@@ -307,6 +307,62 @@ static void test_live_at_retf(void **state)
   assert_int_equal(x.keep[5], 1);
 }
 
+/* FEQK (FINK) and a JTRUE or JFALSE on its register become one
+   compare-and-jump, its target counted from it, the record register and
+   field in its first EXTRA word; not when a jump lands on the jump. */
+static void test_fuse_jump(void **state)
+{
+  (void)state;
+  static const pol_Instr c[] = {
+    ABx(FACT, 1, 0),        /* 0: a record */
+    ABC(FEQK, 0, 1, 2),     /* 1 */
+    XW(5),                  /* 2 */
+    ABx(JTRUE, 0, 2),       /* 3: to 6 */
+    ABC(FIELD, 2, 1, 3),    /* 4 */
+    ABC(AND, 0, 0, 2),      /* 5 */
+    ABC(NOT, 0, 0, 0),      /* 6 */
+    ABC(RET, 0, 0, 0),      /* 7 */
+  };
+  Lean x;
+  optimize(&x, c, 8, (const uint32_t[]){8}, 1);
+  assert_int_equal(x.code[1], ABx(FEQKJT, 0, 4));   /* 1 + 1 + 4 = 6 */
+  assert_int_equal(x.code[2], XW(1 | 2 << 8));
+  assert_int_equal(x.code[3], XW(5));
+  assert_int_equal(x.keep[3], 1);
+  static const pol_Instr d[] = {
+    ABx(FACT, 1, 0),        /* 0 */
+    ABx(FACT, 0, 1),        /* 1 */
+    ABx(JKNOWN, 0, 2),      /* 2: to 5, lands on the JFALSE */
+    ABC(FINK, 0, 1, 2),     /* 3 */
+    XW(5),                  /* 4 */
+    ABx(JFALSE, 0, 1),      /* 5: to 7 */
+    ABC(NOT, 0, 0, 0),      /* 6 */
+    ABC(NOT, 0, 0, 0),      /* 7 */
+    ABC(RET, 0, 0, 0),      /* 8 */
+  };
+  optimize(&x, d, 9, (const uint32_t[]){9}, 1);
+  assert_int_equal(x.code[3], ABC(FINK, 0, 1, 2));
+  assert_int_equal(x.code[5], ABx(JFALSE, 0, 1));
+}
+
+/* A compare-and-jump writes its register: its jump to the next
+   instruction is not dropped as a jump to where control goes anyway. */
+static void test_writing_jump_kept(void **state)
+{
+  (void)state;
+  static const pol_Instr c[] = {
+    ABx(FACT, 1, 0),        /* 0 */
+    ABx(FEQKJF, 0, 2),      /* 1: to 4, the next instruction */
+    XW(1 | 2 << 8),         /* 2 */
+    XW(5),                  /* 3 */
+    ABC(RET, 0, 0, 0),      /* 4 */
+  };
+  Lean x;
+  optimize(&x, c, 5, (const uint32_t[]){5}, 1);
+  assert_int_equal(x.keep[1], 1);
+  assert_int_equal(x.code[1], ABx(FEQKJF, 0, 2));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -319,6 +375,8 @@ int main(void)
     cmocka_unit_test(test_fold_returns),
     cmocka_unit_test(test_fold_retf),
     cmocka_unit_test(test_live_at_retf),
+    cmocka_unit_test(test_fuse_jump),
+    cmocka_unit_test(test_writing_jump_kept),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
