@@ -20,6 +20,7 @@
 #include "bundle.h"
 #include "compile.h"
 #include "fhir_tape.h"
+#include "../fhir_tape_scalar.h"
 #include "jread.h"
 #include "../tape_next.h"
 #include "unit_compile.h"
@@ -27,7 +28,7 @@
 typedef struct Two {
   pol_Program *p;
   pol_JRead *jr;
-  pol_FhirTape *ft;
+  pol_FhirTape *ft, *sc;   /* the library's scanner (SSE2 on x86-64), the portable one */
 } Two;
 
 static void two_new(Two *t)
@@ -40,23 +41,27 @@ static void two_new(Two *t)
   t->p = ut_reload(p);
   t->jr = pol_jread_new(t->p);
   t->ft = pol_fhir_tape_new();
-  assert_true(t->jr && t->ft);
+  t->sc = scalar_tape_new();
+  assert_true(t->jr && t->ft && t->sc);
 }
 
 static void two_free(Two *t)
 {
   pol_fhir_tape_free(t->ft);
+  scalar_tape_free(t->sc);
   pol_jread_free(t->jr);
   pol_program_free(t->p);
 }
 
-/* Both scanners on text: the same status and entries; the status. */
-static int same(Two *t, const char *text, size_t len)
+/* The reader's scanner and one of the Bundle's (scan: the library's or
+   the portable one) on text: the same status and entries; the status. */
+static int same_as(Two *t, int (*scan)(pol_FhirTape *, const char *, size_t, const pol_JTape **, size_t *),
+                   pol_FhirTape *ft, const uint32_t *(*next)(const pol_FhirTape *), const char *text, size_t len)
 {
   const pol_JTape *a, *b;
   size_t na = 0, nb = 0;
   int ra = pol_jread_tape(t->jr, text, len, &a, &na);
-  int rb = pol_fhir_tape(t->ft, text, len, &b, &nb);
+  int rb = scan(ft, text, len, &b, &nb);
   if (ra != rb) fail_msg("status %d (jread) vs %d (fhir_tape): %.*s", ra, rb, (int)(len > 300 ? 300 : len), text);
   if (ra == 0) {
     if (na != nb) fail_msg("%zu vs %zu entries: %.*s", na, nb, (int)(len > 300 ? 300 : len), text);
@@ -64,12 +69,20 @@ static int same(Two *t, const char *text, size_t len)
       if (a[i].off != b[i].off || a[i].aux != b[i].aux)
         fail_msg("entry %zu: %u/%u vs %u/%u: %.*s", i, a[i].off, a[i].aux, b[i].off, b[i].aux,
                  (int)(len > 300 ? 300 : len), text);
-    const uint32_t *nx = pol_fhir_tape_next(t->ft);
+    const uint32_t *nx = next(ft);
     uint32_t want = 0;
     size_t i = tape_next_wrong(b, nx, nb, text, len, &want);
     if (i < nb) fail_msg("next[%zu] %u, not %u: %.*s", i, nx[i], want, (int)(len > 300 ? 300 : len), text);
   }
   return ra;
+}
+
+/* Both Bundle scanners against the reader's. */
+static int same(Two *t, const char *text, size_t len)
+{
+  int r = same_as(t, pol_fhir_tape, t->ft, pol_fhir_tape_next, text, len);
+  if (same_as(t, scalar_tape, t->sc, scalar_tape_next, text, len) != r) fail_msg("the portable scanner differs");
+  return r;
 }
 
 static int same_s(Two *t, const char *text) { return same(t, text, strlen(text)); }
