@@ -180,11 +180,16 @@ static inline Ptr lit_end(Ptr p, Ptr e, const char *w, size_t n)
 static inline unsigned special16(Ptr p, __m128i q, __m128i bs, __m128i sp)
 {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-  /* signed: bytes >= 0x80 are negative, so below 0x20 too */
-  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmplt_epi8(x, sp));
+  /* signed: bytes >= 0x80 are negative, so below 0x20 too (sp > x: one
+     compare, where x < sp is compiled as two) */
+  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmpgt_epi8(sp, x));
   return (unsigned)_mm_movemask_epi8(m);
 }
 #endif
+
+/* The index of the lowest bit of m (m != 0), unsigned (no sign extension
+   when added to a pointer). */
+static inline unsigned low_bit(unsigned m) { return (unsigned)__builtin_ctz(m); }
 
 int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape **tape, size_t *n)
 {
@@ -208,7 +213,11 @@ int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape
   uint64_t filter = 0;
   Ptr q;           /* a string's closing quote */
   uint32_t esc;    /* ... its escape flag, 0 or POL_JTAPE_ESC */
+  Ptr v;           /* inside a string */
 #if FT_SSE2
+  /* the last place 16 bytes can be read from (any pointer inside the
+     text is after it when the text is shorter) */
+  Ptr e16 = len > 16 ? e - 16 : b;
   const __m128i cq = _mm_set1_epi8('"'), cbs = _mm_set1_epi8('\\'), csp = _mm_set1_epi8(0x20);
 #endif
   p = ws(p, e);
@@ -241,16 +250,17 @@ value:   /* p at a value (ws skipped) */
   }
   case '"':
   string: {   /* p at a string value's opening quote */
-    Ptr v = p + 1;
+    v = p + 1;
 #if FT_SSE2
-    if (e - v >= 16) {   /* plain 16-byte blocks inline; the rest in string_end */
+  string_at:   /* ... v inside it, the bytes before v plain */
+    if (v <= e16) {   /* plain 16-byte blocks inline; the rest in string_end */
       unsigned m = special16(v, cq, cbs, csp);
       while (!m) {
         v += 16;
-        if (e - v < 16) goto string_slow;
+        if (v > e16) goto string_slow;
         m = special16(v, cq, cbs, csp);
       }
-      v += __builtin_ctz(m);
+      v += low_bit(m);
       if (*v == '"') {
         q = v;
         esc = 0;
@@ -300,11 +310,38 @@ key: {   /* p at an object's key (ws skipped) */
   key_q:;   /* p at a key's opening quote */
     Ptr k = p + 1;
 #if FT_SSE2
-    if (e - k >= 16) {   /* a key within 16 bytes, inline */
+    if (k <= e16) {   /* a key within 16 bytes, inline */
       unsigned m = special16(k, cq, cbs, csp);
       if (m) {
-        q = k + __builtin_ctz(m);
-        if (*q == '"') goto key_done;
+        q = k + low_bit(m);
+        if (*q == '"') {
+          uint32_t klen = (uint32_t)(q - k);
+          uint64_t bit = key_bit(k, klen);
+          if ((filter & bit) && (ko >= 2 * FT_MAX_KEYS || dup_key(t, L[-1].at, nt, b, k, klen))) return -1;
+          filter |= bit;
+          ko += 2;
+          t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
+          /* q + 2 < e (q < k + 16 <= e): "key":"string" reads the
+             string's first bytes from the key's block (m), past its
+             opening quote (bit klen + 3) */
+          if (q[1] == ':' && q[2] == '"') {
+            p = q + 2;
+            unsigned rest = m >> (klen + 3);   /* klen + 3 <= 18: defined */
+            if (!rest) {   /* the block's bytes after the quote are plain */
+              v = klen <= 13 ? k + 16 : q + 3;
+              goto string_at;
+            }
+            v = q + 3 + low_bit(rest);
+            if (*v == '"') {
+              q = v;
+              esc = 0;
+              goto string_done;
+            }
+            goto string_slow;
+          }
+          p = q + 1;
+          goto key_colon;
+        }
       }
     }
 #endif
@@ -324,6 +361,8 @@ key: {   /* p at an object's key (ws skipped) */
     ko += 2;   /* at most FT_MAX_KEYS keys: checked when the object closes */
     t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};   /* a key's next[] is not written (no reader asks) */
     p = q + 1;
+    goto key_colon;   /* (the label is used by the SSE2 path too) */
+  key_colon:   /* p just past a key */
     if (e - p >= 2 && *p == ':') {   /* compact: "key":"string", "key":{, "key":[ */
       unsigned char c1 = p[1];
       p++;

@@ -153,6 +153,41 @@ static void test_edges(void **state)
   two_free(&t);
 }
 
+/* Keys and string values of every length across the scanner's 16-byte
+   blocks (a key's block read on into its value), plain, with an escape
+   or a UTF-8 sequence at each place, and the text cut at each length. */
+static void test_blocks(void **state)
+{
+  (void)state;
+  Two t;
+  two_new(&t);
+  char buf[200];
+  static const char *const kinds[] = {"", "\\n", "\xc3\xa9", "\\u00e9", "\x01"};
+  for (int kl = 0; kl <= 20; kl++)
+    for (int vl = 0; vl <= 40; vl++)
+      for (size_t kind = 0; kind < sizeof kinds / sizeof *kinds; kind++)
+        for (int at = 0; at <= vl; at += kind ? 3 : 100) {
+          size_t n = 0;
+          buf[n++] = '{';
+          buf[n++] = '"';
+          for (int i = 0; i < kl; i++) buf[n++] = (char)('a' + i % 26);
+          memcpy(buf + n, "\":\"", 3), n += 3;
+          for (int i = 0; i < vl; i++) {
+            if (i == at && kind) {
+              size_t kn = strlen(kinds[kind]);
+              memcpy(buf + n, kinds[kind], kn), n += kn;
+            }
+            buf[n++] = (char)('A' + i % 26);
+          }
+          buf[n++] = '"';
+          buf[n++] = '}';
+          int want = kind == 4 && at < vl ? -1 : 0;
+          if (same(&t, buf, n) != want) fail_msg("key %d, value %d, kind %zu at %d", kl, vl, kind, at);
+          for (size_t cut = n > 24 ? n - 24 : 1; cut < n; cut++) assert_int_equal(same(&t, buf, cut), -1);
+        }
+  two_free(&t);
+}
+
 static const char BUNDLE[] =
   "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:c1\",\"resource\":"
   "{\"resourceType\":\"Claim\",\"id\":\"c\",\"use\":\"preauthorization\",\"created\":\"2025-09-15\","
@@ -206,6 +241,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_edges),
+    cmocka_unit_test(test_blocks),
     cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
