@@ -60,7 +60,12 @@ typedef struct Res {
   uint32_t ref[3];          /* its subject, patient, beneficiary (NONE: absent) */
   const char *type, *id, *full;   /* slices of the text; id, full may be NULL */
   uint32_t tlen, idlen, flen;
+  uint32_t tnext;           /* the next resource of its type (NONE: none) */
 } Res;
+
+#define RTYPES 32           /* resource types a Bundle may have (more: the reference reads it) */
+
+typedef struct RType { const char *type; uint32_t tlen, first, last; } RType;
 
 typedef struct FNode { uint32_t j, res; } FNode;
 
@@ -85,6 +90,8 @@ struct pol_FhirFast {
   int failed;
   Res *res;
   size_t nres, rcap;
+  RType rtype[RTYPES];      /* the Bundle's resource types, each with its resources' chain */
+  uint32_t nrtype;
   FNode *nodes;
   size_t nnodes, ncap;
   ONode *on;
@@ -858,6 +865,15 @@ static void line_infos(pol_FhirFast *f, const FNode *n, uint32_t rec)
   }
 }
 
+/* The resources of type[0..tl), in order: the first (NONE: none), then
+   Res.tnext. */
+static uint32_t of_type(const pol_FhirFast *f, const char *type, size_t tl)
+{
+  for (uint32_t i = 0; i < f->nrtype; i++)
+    if (f->rtype[i].tlen == tl && key_eq((const unsigned char *)f->rtype[i].type, type, tl)) return f->rtype[i].first;
+  return NONE;
+}
+
 static void apply(pol_FhirFast *f, uint32_t bi)
 {
   const pol_Program *p = f->p;
@@ -865,11 +881,8 @@ static void apply(pol_FhirFast *f, uint32_t bi)
   const char *source = S(p, b->source), *target = S(p, b->target);
   size_t tl = strcspn(source, ".");
   f->nnodes = 0;
-  for (size_t i = 0; i < f->nres; i++) {
-    const Res *x = &f->res[i];
-    if (x->tlen != tl || memcmp(x->type, source, tl) != 0) continue;
-    if (walk(f, x->r, source[tl] ? source + tl + 1 : "", push_visit, (void *)(uintptr_t)i) < 0) return;
-  }
+  for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext)   /* the type's resources, in order */
+    if (walk(f, f->res[i].r, source[tl] ? source + tl + 1 : "", push_visit, (void *)(uintptr_t)i) < 0) return;
   const char *key;
   uint32_t klen;
   uint32_t parent = parent_of(f, target, strlen(target), &key, &klen);
@@ -1223,6 +1236,25 @@ static int excluded(pol_FhirFast *f, const RKeys *k)
   return 0;
 }
 
+/* Resource i (the last added) on its type's chain. */
+static void chain(pol_FhirFast *f, uint32_t i)
+{
+  const Res *x = &f->res[i];
+  for (uint32_t k = f->nrtype; k-- > 0;) {   /* from the last type: resources of a type come in runs */
+    RType *rt = &f->rtype[k];
+    if (rt->tlen == x->tlen && key_eq((const unsigned char *)rt->type, x->type, x->tlen)) {
+      f->res[rt->last].tnext = i;
+      rt->last = i;
+      return;
+    }
+  }
+  if (f->nrtype == RTYPES) {   /* not with the known types (fhir_in.c's known_types: 18) */
+    f->failed = 1;
+    return;
+  }
+  f->rtype[f->nrtype++] = (RType){x->type, x->tlen, i, i};
+}
+
 static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t flen, uint32_t host)
 {
   if (!is_obj(f, res)) return -1;
@@ -1244,7 +1276,8 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *id = sv(f, k.id, &il);
   if (k.id != NONE && !id) return -1;
   f->res = grow(f->res, &f->rcap, f->nres + 1, sizeof *f->res);
-  f->res[f->nres++] = (Res){res, host, {k.ref[0], k.ref[1], k.ref[2]}, type, id, full, tl, il, flen};
+  f->res[f->nres++] = (Res){res, host, {k.ref[0], k.ref[1], k.ref[2]}, type, id, full, tl, il, flen, NONE};
+  chain(f, (uint32_t)f->nres - 1);
   uint32_t cont = k.contained;
   if (cont != NONE && host == NONE) {
     if (!is_arr(f, cont)) return -1;
@@ -1317,8 +1350,8 @@ static int read_bundle(pol_FhirFast *f, uint32_t bundle)
 static const Res *the_claim(const pol_FhirFast *f)
 {
   const Res *claim = NULL;
-  for (size_t i = 0; i < f->nres; i++)
-    if (seq_eq(f->res[i].type, f->res[i].tlen, "Claim") && f->res[i].host == NONE) {
+  for (uint32_t i = of_type(f, "Claim", 5); i != NONE; i = f->res[i].tnext)
+    if (f->res[i].host == NONE) {
       if (claim) return NULL;
       claim = &f->res[i];
     }
@@ -1374,6 +1407,7 @@ static int to_case(pol_FhirFast *f)
 {
   const pol_Program *p = f->p;
   f->nres = f->nnodes = f->non = f->nages = 0;
+  f->nrtype = 0;
   f->failed = 0;
   f->ic_ok = 0;
   f->qp = NULL;
@@ -1391,8 +1425,8 @@ static int to_case(pol_FhirFast *f)
   if (!use || !seq_eq(use, ul, "preauthorization")) return -1;   /* note C0159 */
   for (uint32_t i = 0; i < p->nfhir && !f->failed; i++) apply(f, i);
   if (!f->failed) ages(f);
-  for (size_t i = 0; i < f->nres && !f->failed; i++)
-    if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) qr_walk(f, GET(f->res[i].r, "item"), 0);
+  for (uint32_t i = of_type(f, "QuestionnaireResponse", 21); i != NONE && !f->failed; i = f->res[i].tnext)
+    qr_walk(f, GET(f->res[i].r, "item"), 0);
   return f->failed ? -1 : 0;
 }
 
