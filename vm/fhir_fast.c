@@ -117,8 +117,9 @@ struct pol_FhirFast {
   uint32_t comp_n[COMP_CACHE];       /* ... their first components' lengths */
   const char *qp;           /* qr_walk: the last linkId prefix (NULL: none yet) and its parent */
   uint32_t qp_len, qp_node;
-  char known[40];           /* the last resource type found known (add_res) */
-  uint32_t known_len;
+  char known[RTYPES][40];   /* resource types found known (add_res), kept from load to load */
+  uint8_t known_len[RTYPES];
+  uint32_t nknown;
 };
 
 /* ---- setup ----------------------------------------------------------------- */
@@ -304,32 +305,8 @@ static inline int is_num(const pol_FhirFast *f, uint32_t j)
 /* The entry after j and its descendants. */
 static inline uint32_t nx(const pol_FhirFast *f, uint32_t j) { return f->next[j]; }
 
-/* Keys are short and mostly differ early: cheaper than a call to memcmp. */
-static inline int key_eq(const unsigned char *a, const char *b, size_t n)
-{
-  if (n >= 8) {   /* 8 bytes at a time, the last 8 overlapping */
-    uint64_t x, y;
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      memcpy(&x, a + i, 8);
-      memcpy(&y, b + i, 8);
-      if (x != y) return 0;
-    }
-    memcpy(&x, a + n - 8, 8);
-    memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {   /* the first 4 and the last 4, overlapping */
-    uint32_t x, y, u, v;
-    memcpy(&x, a, 4);
-    memcpy(&y, b, 4);
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&v, b + n - 4, 4);
-    return x == y && u == v;
-  }
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != (unsigned char)b[i]) return 0;
-  return 1;
-}
+/* Keys are short and mostly differ early (jleaf.h's compare). */
+static inline int key_eq(const unsigned char *a, const char *b, size_t n) { return pol_jleaf_eq(a, b, n); }
 
 /* json_object_get: the value of key k in object o, NONE when o is not an
    object or has no such key. */
@@ -1147,6 +1124,18 @@ static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, co
   return f->failed ? NONE : out;
 }
 
+/* The length of s[0..n) up to its last dot, the dot included (0: none). */
+static inline uint32_t last_dot(const char *s, uint32_t n)
+{
+#if defined(__GLIBC__)
+  const char *d = memrchr(s, '.', n);   /* vectorised */
+  return d ? (uint32_t)(d - s) + 1 : 0;
+#else
+  while (n > 0 && s[n - 1] != '.') n--;
+  return n;
+#endif
+}
+
 static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
 {
   if (depth > QR_DEPTH) return;
@@ -1164,8 +1153,7 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     if (ll > LINK_MAX) { f->failed = 1; return; }
     const char *key;
     uint32_t klen, parent;
-    uint32_t pl = ll;   /* link[0..pl): the components before the last, with their dots */
-    while (pl > 0 && link[pl - 1] != '.') pl--;
+    uint32_t pl = last_dot(link, ll);   /* link[0..pl): the components before the last, with their dots */
     if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && key_eq((const unsigned char *)f->qp, link, pl)) {
       /* the parent of the last linkId's prefix: the case document's
          objects, once made, stay (no o_set replaces an object) */
@@ -1264,12 +1252,16 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *type = sv(f, k.type, &tl);
   char tb[40];
   if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
-  if (!(f->known_len == tl && key_eq((const unsigned char *)f->known, type, tl))) {   /* resources of a type come in runs */
+  uint32_t kn = 0;   /* a type found known before, else pol_fhir_resource_known */
+  while (kn < f->nknown && !(f->known_len[kn] == tl && key_eq((const unsigned char *)f->known[kn], type, tl))) kn++;
+  if (kn == f->nknown) {
     memcpy(tb, type, tl);
     tb[tl] = '\0';
     if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
-    memcpy(f->known, type, tl);
-    f->known_len = tl;
+    if (f->nknown < RTYPES) {
+      memcpy(f->known[f->nknown], type, tl);
+      f->known_len[f->nknown++] = (uint8_t)tl;
+    }
   }
   if (excluded(f, &k) || f->failed) return -1;  /* note C0157 */
   if (f->nres >= MAX_RES) return -1;
