@@ -53,6 +53,7 @@ typedef struct ONode {      /* a node of the case document */
   uint32_t roff, rlen;      /* O_RAW: JSON text in raw, or in the Bundle (bundle) */
   uint8_t bundle;
   uint8_t esc;              /* a string of the Bundle with escapes (its tape entry says) */
+  uint64_t keys;            /* O_OBJ: its members' key_bit, or'ed (o_get looks only where it may find) */
 } ONode;
 
 typedef struct Res {
@@ -409,7 +410,7 @@ static double num_val(pol_FhirFast *f, uint32_t j)
 static inline uint32_t o_new(pol_FhirFast *f, int kind)
 {
   f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
-  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0};
+  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0};
   return (uint32_t)f->non++;
 }
 
@@ -440,9 +441,15 @@ static inline const char *raw_at(const pol_FhirFast *f, uint32_t x)
   return o->bundle ? (const char *)f->b + o->roff : f->raw.s + o->roff;
 }
 
+/* A key's bit in its object's ONode.keys: its length and last byte. */
+static inline uint64_t key_bit(const char *k, size_t kl)
+{
+  return 1ull << ((kl * 5u + (kl ? (unsigned char)k[kl - 1] : 0u)) & 63);
+}
+
 static inline uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 {
-  if (f->on[o].kind != O_OBJ) return NONE;
+  if (f->on[o].kind != O_OBJ || !(f->on[o].keys & key_bit(k, kl))) return NONE;
   for (uint32_t c = f->on[o].first; c != NONE; c = f->on[c].next)
     if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) return c;
   return NONE;
@@ -453,6 +460,7 @@ static int o_has(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl) { 
 static inline void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
 {
   ONode *o = &f->on[a];
+  if (o->kind == O_OBJ) o->keys |= key_bit(f->on[v].key, f->on[v].klen);
   f->on[v].next = NONE;
   if (o->last == NONE) o->first = v;
   else f->on[o->last].next = v;
@@ -466,14 +474,16 @@ static void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_
   f->on[v].key = k;
   f->on[v].klen = (uint32_t)kl;
   uint32_t prev = NONE;
-  for (uint32_t c = f->on[o].first; c != NONE; prev = c, c = f->on[c].next)
-    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) {
-      f->on[v].next = f->on[c].next;
-      if (prev == NONE) f->on[o].first = v;
-      else f->on[prev].next = v;
-      if (f->on[o].last == c) f->on[o].last = v;
-      return;
-    }
+  if (f->on[o].keys & key_bit(k, kl)) {   /* else not there */
+    for (uint32_t c = f->on[o].first; c != NONE; prev = c, c = f->on[c].next)
+      if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) {
+        f->on[v].next = f->on[c].next;
+        if (prev == NONE) f->on[o].first = v;
+        else f->on[prev].next = v;
+        if (f->on[o].last == c) f->on[o].last = v;
+        return;
+      }
+  }
   o_append(f, o, v);
 }
 
