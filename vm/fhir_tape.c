@@ -29,7 +29,7 @@
 #define FT_SSE2 0
 #endif
 
-#define FT_MAX_KEYS 64u
+#define FT_MAX_KEYS 64u   /* pol_jread_tape's 4 * LINEAR_KEYS */
 
 /* The scanner's helpers are inlined into its one loop, so that it makes no
    call on its paths (a call would put its state on the stack). */
@@ -37,7 +37,7 @@
 #define FT_INLINE inline __attribute__((always_inline))
 #else
 #define FT_INLINE inline
-#endif   /* pol_jread_tape's 4 * LINEAR_KEYS */
+#endif
 
 /* An open object or array: its tape entry, and the state of the container
    it is in (the current container's state lives in locals of
@@ -185,11 +185,11 @@ static inline unsigned special16(Ptr p, __m128i q, __m128i bs, __m128i sp)
   __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmpgt_epi8(sp, x));
   return (unsigned)_mm_movemask_epi8(m);
 }
-#endif
 
 /* The index of the lowest bit of m (m != 0), unsigned (no sign extension
    when added to a pointer). */
 static inline unsigned low_bit(unsigned m) { return (unsigned)__builtin_ctz(m); }
+#endif
 
 int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape **tape, size_t *n)
 {
