@@ -268,8 +268,18 @@ static uint32_t ix_hash(uint32_t scope, const char *s, size_t n)
     h = (h ^ w) * 0xff51afd7ed558ccdu;
     h ^= h >> 32;
   }
-  w = 0;
-  memcpy(&w, s + i, n - i);
+  size_t r = n - i;   /* 0 to 7 bytes left: every one of them in w, no memcpy call */
+  if (r >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, s + i, 4);
+    memcpy(&hi, s + i + r - 4, 4);
+    w = lo | (uint64_t)hi << 32;
+  } else if (r > 0) {
+    const unsigned char *u = (const unsigned char *)s + i;
+    w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
+  } else {
+    w = 0;
+  }
   h = (h ^ w) * 0xff51afd7ed558ccdu;
   h ^= h >> 29;
   return (uint32_t)h;

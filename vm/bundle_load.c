@@ -116,6 +116,16 @@ static void *cur_alloc(Cur *c, uint32_t n, size_t size)
   return q;
 }
 
+/* cur_alloc without the clearing, for an array the reader fills whole
+   before anything reads it (the word arrays: CODE is 20 KB). */
+static void *cur_alloc_filled(Cur *c, uint32_t n, size_t size)
+{
+  if (c->failed || n == 0) return NULL;
+  void *q = malloc((size_t)n * size);   /* n * size: rd_count kept it below the bytes left */
+  if (!q) cfail(c, "out of memory");
+  return q;
+}
+
 static uint32_t le32(const uint8_t *h)
 {
   return (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
@@ -127,7 +137,7 @@ static uint32_t le32(const uint8_t *h)
 static void rd_u32s(Cur *c, uint32_t *n, uint32_t **arr, const char *item)
 {
   uint32_t cnt = rd_count(c, 4, item);
-  uint32_t *a = cur_alloc(c, cnt, sizeof *a);
+  uint32_t *a = cur_alloc_filled(c, cnt, sizeof *a);
   const uint8_t *q = c->failed ? NULL : take(c, (size_t)cnt * 4);
   if (c->failed) { free(a); return; }
   *arr = a;
@@ -335,7 +345,7 @@ static void rd_code(Cur *c, pol_Program *p)
 static void rd_blks(Cur *c, pol_Program *p)
 {
   uint32_t n = rd_count(c, 12, "blocks");
-  pol_Block *b = cur_alloc(c, n, sizeof *b);
+  pol_Block *b = cur_alloc_filled(c, n, sizeof *b);   /* every field read below */
   if (c->failed) return;
   p->blocks = b;
   p->nblocks = n;
@@ -578,7 +588,7 @@ static void rd_witn(Cur *c, pol_Program *p)
     w[i].ninner = rd_u32(c);
   }
   n = rd_count(c, 4, "witness data words");
-  uint32_t *d = cur_alloc(c, n, sizeof *d);
+  uint32_t *d = cur_alloc_filled(c, n, sizeof *d);
   if (c->failed) return;
   p->witdata = d;
   p->nwitdata = n;
