@@ -425,6 +425,9 @@ typedef struct Iter {
   void *it;              /* jansson's object iterator */
   size_t i;              /* jansson's array index */
   const char *s;         /* text: at the next member or item, or NULL: done */
+  const char *val;       /* text: the value last returned, not yet passed */
+  const char *after;     /* text: just past it, when a walk into it found that; else NULL */
+  const char *end;       /* text: just past the closing bracket, once the last was passed */
 } Iter;
 
 static void iter_init(Iter *it, const Val *v)
@@ -432,20 +435,28 @@ static void iter_init(Iter *it, const Val *v)
   it->v = *v;
   it->it = v->j && json_is_object(v->j) ? json_object_iter((json_t *)v->j) : NULL;
   it->i = 0;
-  it->s = NULL;
+  it->s = it->val = it->after = it->end = NULL;
   if (!v->j) {
     const char *s = skip_ws(v->t + 1, v->e);
     it->s = s < v->e && *s != '}' && *s != ']' ? s : NULL;
+    if (s < v->e && (*s == '}' || *s == ']')) it->end = s + 1;
   }
 }
 
-/* text: past the value at s, the separator and blanks; NULL after the last */
-static const char *text_next(const char *s, const char *e)
+/* text: past the value last returned (where a walk into it ended, else
+   skipped here: a value the walk read is not scanned twice), the
+   separator and blanks: it->s at the next, or NULL and it->end past the
+   closing bracket after the last. */
+static void text_pass(Iter *it)
 {
-  s = skip_value(s, e);
+  if (!it->val) return;
+  const char *e = it->v.e, *s = it->after ? it->after : skip_value(it->val, e);
+  it->val = it->after = NULL;
+  it->s = NULL;
   if (s) s = skip_ws(s, e);
-  if (!s || s >= e || *s != ',') return NULL;
-  return skip_ws(s + 1, e);
+  if (!s || s >= e) return;
+  if (*s == ',') it->s = skip_ws(s + 1, e);
+  else if (*s == '}' || *s == ']') it->end = s + 1;
 }
 
 /* The next member: its key (NUL-terminated: jansson's, or copied into
@@ -461,6 +472,7 @@ static int obj_next(Iter *it, char *buf, size_t cap, const char **key, Val *val)
     it->it = json_object_iter_next((json_t *)it->v.j, it->it);
     return 1;
   }
+  text_pass(it);
   if (!it->s) return 0;
   const char *k = it->s, *after = skip_string(k, it->v.e);
   size_t klen = after ? (size_t)(after - k - 2) : 0;
@@ -474,7 +486,7 @@ static int obj_next(Iter *it, char *buf, size_t cap, const char **key, Val *val)
     *key = buf;
   }
   *val = (Val){NULL, v, it->v.e};
-  it->s = text_next(v, it->v.e);
+  it->val = v;
   return 1;
 }
 
@@ -487,18 +499,21 @@ static int arr_next(Iter *it, size_t *idx, Val *val)
     *val = (Val){json_array_get(it->v.j, it->i++), NULL, NULL};
     return 1;
   }
+  text_pass(it);
   if (!it->s) return 0;
   *idx = it->i++;
   *val = (Val){NULL, it->s, it->v.e};
-  it->s = text_next(it->s, it->v.e);
+  it->val = it->s;
   return 1;
 }
 
-static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth);
+/* The walks return, for a text, where the value they walked ends (just
+   past its closing bracket), else NULL. */
+static const char *walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth);
 
 /* Walks each object item of array a at level lv, its path "[i]". */
-static void walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_t plen,
-                       int depth)
+static const char *walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_t plen,
+                              int depth)
 {
   Iter items;
   size_t i;
@@ -508,62 +523,64 @@ static void walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_
     int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
     if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
     w->steps[w->nsteps++] = (Step){NULL, i};
-    if (val_is_object(&it)) walk(w, &it, lv, path, plen + (size_t)n, depth + 1);
+    if (val_is_object(&it)) items.after = walk(w, &it, lv, path, plen + (size_t)n, depth + 1);
     w->nsteps--;
   }
+  return items.end;
 }
 
 /* Descends into a value of type t (a record, or a list of records). */
-static void walk_typed(Walk *w, const Val *v, uint32_t t, char *path, size_t plen, int depth)
+static const char *walk_typed(Walk *w, const Val *v, uint32_t t, char *path, size_t plen, int depth)
 {
   Level rec = {LV_REC, 0, "", POL_TREC(t)};
   if (POL_TKIND(t) == PK_REC && val_is_object(v))
-    walk(w, v, &rec, path, plen, depth + 1);
-  else if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && val_is_array(v))
-    walk_items(w, v, &rec, path, plen, depth);
+    return walk(w, v, &rec, path, plen, depth + 1);
+  if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && val_is_array(v))
+    return walk_items(w, v, &rec, path, plen, depth);
+  return NULL;
 }
 
 /* Follows a known key k (value v) of level lv. */
-static void descend(Walk *w, const char *k, const Val *v, const Level *lv, char *path, size_t plen,
-                    int depth)
+static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv, char *path,
+                           size_t plen, int depth)
 {
   const pol_Program *p = w->p;
+  const char *end = NULL, *x;   /* every walk into v that ends finds v's end */
   if (lv->kind == LV_REC) {
     const IxEntry *e = ix_find(w->ix, IX_REC + lv->rec, k, strlen(k));
     const pol_Field *fl = p->rec[lv->rec].fields;
     for (uint32_t i = e ? e->first : POL_NOSTR; i != POL_NOSTR; i = w->ix->next[i])   /* in field order */
-      walk_typed(w, v, fl[i - w->ix->rec0[lv->rec]].type, path, plen, depth);
-    return;
+      if ((x = walk_typed(w, v, fl[i - w->ix->rec0[lv->rec]].type, path, plen, depth))) end = x;
+    return end;
   }
   if (lv->kind == LV_REQUEST) {
-    if (strcmp(k, "procedures") != 0 || !val_is_array(v)) return;
+    if (strcmp(k, "procedures") != 0 || !val_is_array(v)) return NULL;
     Level line = {LV_PATHS, POL_SCOPE_LINE, "", 0};
-    walk_items(w, v, &line, path, plen, depth);
-    return;
+    return walk_items(w, v, &line, path, plen, depth);
   }
   if (!*lv->prefix && lv->scope == POL_SCOPE_CASE && strcmp(k, "request") == 0) {
     Level rq = {LV_REQUEST, 0, "", 0};
-    if (val_is_object(v)) walk(w, v, &rq, path, plen, depth + 1);
-    return;
+    return val_is_object(v) ? walk(w, v, &rq, path, plen, depth + 1) : NULL;
   }
   char prefix[KEY_PATH_MAX];
   size_t len = join_key(prefix, lv->prefix, k);
-  if (len + 1 >= sizeof prefix) return;
+  if (len + 1 >= sizeof prefix) return NULL;
   const IxEntry *e = ix_find(w->ix, lv->scope, prefix, len);
-  if (!e) return;
+  if (!e) return NULL;
   for (uint32_t f = e->first; f != POL_NOSTR; f = w->ix->next[f])   /* in fact order */
-    walk_typed(w, v, p->facts[f].type, path, plen, depth);
+    if ((x = walk_typed(w, v, p->facts[f].type, path, plen, depth))) end = x;
   if (e->deeper && val_is_object(v)) {
     prefix[len] = '.';
     prefix[len + 1] = '\0';
     Level sub = {LV_PATHS, lv->scope, prefix, 0};
-    walk(w, v, &sub, path, plen, depth + 1);
+    if ((x = walk(w, v, &sub, path, plen, depth + 1))) end = x;
   }
+  return end;
 }
 
-static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth)
+static const char *walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth)
 {
-  if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return;
+  if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return NULL;
   Names known = {0};   /* known_keys, built at the first key not known */
   int listed = 0;
   Iter members;
@@ -580,7 +597,7 @@ static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen
     memcpy(path + plen + (plen ? 1 : 0), k, klen + 1);
     w->steps[w->nsteps++] = (Step){k, 0};
     if (is_known) {
-      descend(w, k, v, lv, path, plen + n, depth);
+      members.after = descend(w, k, v, lv, path, plen + n, depth);
       w->nsteps--;
       continue;
     }
@@ -601,6 +618,7 @@ static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen
   }
   path[plen] = '\0';
   names_free(&known);
+  return members.end;
 }
 
 int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file, const char *text,
