@@ -1447,6 +1447,17 @@ static int build_range_routes(pol_VM *vm)
   return 0;
 }
 
+/* route()'s memo of code_segment per bundle string: all POL_NOSTR (not
+   yet known); none without range bounds.  0, or -1 when out of memory. */
+static int build_seg_memo(pol_VM *vm)
+{
+  if (!vm->nbound || !vm->p->nstr) return 0;
+  vm->seg_of = malloc(vm->p->nstr * sizeof *vm->seg_of);
+  if (!vm->seg_of) return -1;
+  for (uint32_t s = 0; s < vm->p->nstr; s++) vm->seg_of[s] = POL_NOSTR;
+  return 0;
+}
+
 pol_VM *pol_vm_new(const pol_Program *p)
 {
   pol_VM *vm = calloc(1, sizeof *vm);
@@ -1454,9 +1465,8 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->p = p;
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
-  vm->seg_cpt = POL_NOSTR;
-  if (build_routes(vm) != 0 || build_range_routes(vm) != 0) {
-    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+  if (build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
     return NULL;
   }
   if (pol_vm_sets_build(vm) != 0) {
@@ -1474,13 +1484,13 @@ pol_VM *pol_vm_new(const pol_Program *p)
   }
   vm->budget = DEFAULT_BUDGET;
   if (!vm->regs) {
-    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
     return NULL;
   }
   if (p->nwit) {   /* which descriptor explains each evidence descriptor */
     vm->evwit = malloc((p->nevid ? p->nevid : 1) * sizeof *vm->evwit);
     if (!vm->evwit) {
-      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
       return NULL;
     }
     for (uint32_t e = 0; e < p->nevid; e++) vm->evwit[e] = POL_NOSTR;
@@ -1500,6 +1510,7 @@ void pol_vm_free(pol_VM *vm)
   free(vm->bound);
   free(vm->seg0);
   free(vm->segpol);
+  free(vm->seg_of);
   free(vm->regs);
   free(vm->ev);
   free(vm->miss);
@@ -1700,6 +1711,18 @@ static void route_drugs(const pol_VM *vm, const pol_LineInfo *li, uint32_t *best
   }
 }
 
+/* k such that the line code cpt (in its normal form as a CPT or HCPCS
+   code) falls in range segment k - 1: one past the last bound <= it (0:
+   none, nor for a code that does not normalize). */
+static uint32_t code_segment(const pol_VM *vm, const char *cpt)
+{
+  char c[POL_CODE_BUF];
+  if (pol_code_norm(POL_CS_PROCEDURE, cpt, strlen(cpt), c, NULL) != 0) return 0;
+  uint32_t k = bound_at(vm, c);
+  if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
+  return k;
+}
+
 static uint32_t route(pol_VM *vm, const pol_LineInfo *li)
 {
   uint32_t best = POL_NOSTR;
@@ -1716,19 +1739,16 @@ static uint32_t route(pol_VM *vm, const pol_LineInfo *li)
   }
   /* the policies whose ranges hold the line's code (in its normal form as
      a CPT or HCPCS code): the segment of the last bound <= code, k - 1
-     (k 0: none); kept for the last bundle string code seen (seg_cpt), as
-     the lines of a batch mostly share a few codes */
+     (k 0: none); kept per bundle string (seg_of), as the lines of a batch
+     mostly share a few codes */
   uint32_t k = 0;
   if (vm->nbound && li->cpt) {
-    if (li->cpt_id != POL_NOSTR && li->cpt_id == vm->seg_cpt) {
-      k = vm->seg_k;
+    int memo = li->cpt_id != POL_NOSTR && li->cpt_id < vm->p->nstr;
+    if (memo && vm->seg_of[li->cpt_id] != POL_NOSTR) {
+      k = vm->seg_of[li->cpt_id];
     } else {
-      char c[POL_CODE_BUF];
-      if (pol_code_norm(POL_CS_PROCEDURE, li->cpt, strlen(li->cpt), c, NULL) == 0) {
-        k = bound_at(vm, c);
-        if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
-      }
-      if (li->cpt_id != POL_NOSTR) { vm->seg_cpt = li->cpt_id; vm->seg_k = k; }
+      k = code_segment(vm, li->cpt);
+      if (memo) vm->seg_of[li->cpt_id] = k;
     }
   }
   if (k > 0 && k < vm->nbound)

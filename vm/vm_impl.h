@@ -34,8 +34,9 @@ struct pol_VM {
   uint32_t nbound;
   uint32_t *seg0;             /* nbound + 1 entries (NULL when nbound is 0) */
   uint32_t *segpol;
-  uint32_t seg_cpt, seg_k;    /* route(): the range segment (k) of the last
-                                 line code, a bundle string id (POL_NOSTR: none) */
+  uint32_t *seg_of;           /* route(): the range segment (k) of each bundle
+                                 string as a line code, p->nstr entries
+                                 (POL_NOSTR: not yet seen); NULL without bounds */
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
