@@ -457,6 +457,83 @@ static int64_t longest_run(pol_Ival *iv, uint32_t n)
   return best;
 }
 
+/* The Ax of the EXTRA word with role `role` of instruction x, whose
+   opcode is op: pol_extra_at with the role's place known at compile time,
+   for the loops below, which know their opcode (op and role constants,
+   the role one of op's in opcodes.def: strchr of two constants folds). */
+static inline uint32_t extra_of(const pol_Instr *x, pol_Op op, char role)
+{
+  const char *roles = "";
+  switch (op) {
+#define OP(name, fmt, a, b, c, xr, doc) case OP_##name: roles = xr; break;
+#include "opcodes.def"
+#undef OP
+  case OP__COUNT: break;
+  }
+  return POL_Ax(x[1 + (strchr(roles, role) - roles)]);
+}
+
+/* A start, end or key block of COVER, RUN or GAP that only reads a field
+   of a record register, `x.f` (FIELD a, r, f; RET a), or that field else
+   a fact, `x.f ?? fact` (FIELD a, r, f; JKNOWN a +1; FACT a, k; RET a):
+   without a trace such a block has no effect but R[a] and the budget, so
+   the loops read it in place rather than run() it, per item (two runs an
+   item of MP-MM-1366's coverages).  vm->lean_read[b], once per VM with the
+   no-trace code (read_shapes).  Bodies are run: the hot ones are not of
+   these shapes, and testing for them cost more than it saved. */
+enum { READ_RUN, READ_FIELD, READ_FIELD_OR_FACT };
+
+static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r, uint32_t f);
+
+/* Block b's shape in code (verified: the block ends with its RET, so c[1]
+   .. c[3] are read only after the words before them matched). */
+static uint8_t read_shape(const pol_Instr *code, const pol_Block *bk)
+{
+  const pol_Instr *c = code + bk->start;
+  if (POL_OP(c[0]) != OP_FIELD) return READ_RUN;
+  uint32_t a = POL_A(c[0]);
+  if (POL_OP(c[1]) == OP_RET && POL_A(c[1]) == a) return READ_FIELD;
+  if (POL_OP(c[1]) == OP_JKNOWN && POL_A(c[1]) == a && POL_Bx(c[1]) == 1 &&
+      POL_OP(c[2]) == OP_FACT && POL_A(c[2]) == a && POL_OP(c[3]) == OP_RET && POL_A(c[3]) == a)
+    return READ_FIELD_OR_FACT;
+  return READ_RUN;
+}
+
+/* vm->lean_read for the no-trace code (vm->lean); left NULL (every block
+   run) when memory runs out. */
+static void read_shapes(pol_VM *vm)
+{
+  const pol_Program *p = vm->p;
+  if (!vm->lean || !p->nblocks) return;
+  vm->lean_read = malloc(p->nblocks);
+  for (uint32_t b = 0; vm->lean_read && b < p->nblocks; b++)
+    vm->lean_read[b] = read_shape(vm->lean, &vm->lean_blocks[b]);
+}
+
+/* How the loops get a start, end or key block's value: READ_RUN unless
+   the no-trace code runs (tracing off: FIELD and FACT note nothing). */
+static inline uint8_t read_kind(const pol_VM *vm, uint32_t block)
+{
+  return !vm->tracing && vm->lean_read && vm->run_code == vm->lean ? vm->lean_read[block] : READ_RUN;
+}
+
+/* The value of block `block` of shape kind, as run() gives it, with the
+   same effects on the registers and the budget (charged the block's
+   original length).  Inlined into each loop: a call costs a third of what
+   a read does. */
+__attribute__((always_inline))
+static inline pol_Value read_value(pol_VM *vm, uint32_t block, uint8_t kind)
+{
+  if (kind == READ_RUN) return run(vm, block);
+  const pol_Block *bk = &vm->run_blocks[block];
+  if (charge(vm, bk->len) != 0) return pol_unk();
+  const pol_Instr *c = vm->run_code + bk->start;
+  pol_Value *R = vm->regs, *a = &R[POL_A(c[0])];
+  field(vm->p, a, &R[POL_B(c[0])], POL_C(c[0]));
+  if (kind == READ_FIELD_OR_FACT && !pol_known(a)) *a = vm->slots[POL_Bx(c[2])];
+  return *a;
+}
+
 /* COVER: [sure, possible] days of window w covered by the union of
    [start, end] over the items whose body holds.  Sure: the items whose
    body is true and whose start and end are known.  Possible: the items
@@ -481,7 +558,10 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     vm->capivals = base + cap;
   }
   /* the blocks, read once rather than per item */
-  uint32_t bbody = pol_extra_at(x, 'b'), bstart = pol_extra_at(x, 's'), bend = pol_extra_at(x, 'e');
+#define X_(role) (longest ? extra_of(x, OP_RUN, role) : extra_of(x, OP_COVER, role))
+  uint32_t bbody = X_('b'), bstart = X_('s'), bend = X_('e');
+#undef X_
+  uint8_t kstart = read_kind(vm, bstart), kend = read_kind(vm, bend);
   int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
   uint32_t n = 0, nmaybe = 0;
   int unbounded = 0;   /* an item that may count has an unknown start or end */
@@ -495,10 +575,10 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
-    pol_Value s = run(vm, bstart);
+    pol_Value s = read_value(vm, bstart, kstart);
     if (vm->out_of_budget) break;
     R[item] = l->items[i];
-    pol_Value e = run(vm, bend);
+    pol_Value e = read_value(vm, bend, kend);
     if (vm->out_of_budget) break;
     if (s.tag != PV_DATE || e.tag != PV_DATE) { unbounded = 1; continue; }
     int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
@@ -806,17 +886,19 @@ static pol_Value gap(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x
   }
   uint32_t n = 0, nmaybe = 0;
   uint64_t nfree = 0;   /* items that may count, their date unknown */
+  uint32_t body = extra_of(x, OP_GAP, 'b'), key = extra_of(x, OP_GAP, 'k');
+  uint8_t kkey = read_kind(vm, key);
   for (uint32_t i = 0; i < l->n; i++) {
     vm->nivals = base + cap;
     if (charge(vm, ITEM_COST) != 0) break;
     vm->visits++;
     R[item] = l->items[i];
-    pol_Value b = run(vm, pol_extra_at(x, 'b'));
+    pol_Value b = run(vm, body);
     if (vm->out_of_budget) break;
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
-    pol_Value k = run(vm, pol_extra_at(x, 'k'));
+    pol_Value k = read_value(vm, key, kkey);
     if (vm->out_of_budget) break;
     if (k.tag != PV_DATE) { nfree++; continue; }
     int32_t d = (int32_t)k.aux;
@@ -1010,7 +1092,8 @@ static inline int in_const(pol_VM *vm, pol_Value *a, const pol_Value *set)
    window is known. */
 static pol_Value window_op(pol_VM *vm, const pol_Value *R, pol_Instr i, const pol_Instr *x, pol_Op op)
 {
-  const pol_Value *w = &R[pol_extra_at(x, 'w')];
+  const pol_Value *w = &R[op == OP_GAP ? extra_of(x, OP_GAP, 'w')
+                          : op == OP_RUN ? extra_of(x, OP_RUN, 'w') : extra_of(x, OP_COVER, 'w')];
   if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) return pol_unk();
   if (op == OP_GAP) return gap(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w);
   return cover(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w, op == OP_RUN);
@@ -1517,6 +1600,7 @@ void pol_vm_free(pol_VM *vm)
   free(vm->evwit);
   free(vm->lean);
   free(vm->lean_blocks);
+  free(vm->lean_read);
   free(vm->setlo);
   free(vm->setspan);
   free(vm->setw0);
@@ -1557,6 +1641,16 @@ const pol_EvRec *pol_vm_evidence(const pol_VM *vm) { return vm->ev; }
 const pol_Missing *pol_vm_missing(const pol_VM *vm) { return vm->miss; }
 const pol_Program *pol_vm_program(const pol_VM *vm) { return vm->p; }
 
+/* regs[0..n) := unknown.  pol_unk() is all zero bytes (PV_UNK 0, aux 0,
+   u.d 0), so one memset, which the C library does in wide stores, rather
+   than a loop of 16-byte stores (about 200 x86 instructions a case for
+   this bundle's 60-odd registers). */
+_Static_assert(PV_UNK == 0, "an unknown value is all zero bytes");
+static void clear_regs(pol_Value *regs, uint32_t n)
+{
+  memset(regs, 0, (size_t)n * sizeof *regs);
+}
+
 /* A fresh budget, and every register unknown: nothing a block reads can
    come from an earlier case (the verifier already sees to it that no
    register is read before it is written; this is the second line). */
@@ -1568,7 +1662,7 @@ static void begin(pol_VM *vm)
   vm->at_crit = POL_NOSTR;
   vm->visits = 0;
   vm->wit_left = vm->budget;
-  for (uint32_t r = 0; r < vm->nregs; r++) vm->regs[r] = pol_unk();
+  clear_regs(vm->regs, vm->nregs);
 }
 
 pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
@@ -2207,6 +2301,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
     vm->lean_tried = 1;
     (void)pol_vm_lean_build(vm, why, sizeof why);
     select_code(vm);
+    read_shapes(vm);
   }
   vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;

@@ -51,6 +51,10 @@ struct pol_VM {
   pol_Instr *lean;
   pol_Block *lean_blocks;
   int lean_tried;
+  uint8_t *lean_read;         /* exec.c, read_shapes: per block of the no-trace
+                                 code, whether COVER, RUN and GAP read it in
+                                 place (a field, or a field else a fact) or
+                                 run it; NULL: run every block */
   /* constant sets as bitmaps (lean.c, pol_vm_sets_build): string id s is
      in set i iff s - setlo[i] < setspan[i] and bit s - setlo[i] of
      setbits[setw0[i]...] is 1; setspan[i] POL_NOSTR: too sparse, searched

@@ -668,6 +668,89 @@ static void test_coverage_order(void **state)
   }
 }
 
+/* Without a trace, COVER, RUN and GAP read a start, end or key block that
+   is a field (`start`) or a field else a fact (`end ?? rdate`) in place
+   instead of running it (exec.c, read_shapes): the same statuses as the
+   traced run, unknown fields, facts and bodies included, and the budget
+   runs out at the same place (each read is charged its block's length). */
+static void test_window_reads(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"C1\" \"\" { (days of [2025-01-01, 2025-12-31] covered by th where kind == \"pt\"\n"
+                     "                          from start to end ?? rdate) >= 40 }\n"
+                     "  criterion \"C2\" \"\" { (longest run of [2025-01-01, 2025-12-31] covered by th\n"
+                     "                          from start to end ?? e) >= 20 }\n"
+                     "  criterion \"C3\" \"\" { (longest gap in [2025-01-01, 2025-12-31] of date of inj\n"
+                     "                          where steroid) <= 150 }\n"
+                     "  criterion \"C4\" \"\" { (days of [2025-01-01, 2025-12-31] covered by th\n"
+                     "                          from start + 1 day to end) >= 10 }\n"
+                     "}\n");
+  static const char *const cases[] = {
+    "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-02-01\", \"end\": \"2025-03-31\"}, "
+    "{\"kind\": \"ot\", \"start\": \"2025-04-01\", \"end\": null}], "
+    "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, {\"date\": \"2025-08-01\", \"steroid\": null}]",
+    "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-05-20\", \"end\": null}, {\"kind\": null, \"start\": null, "
+    "\"end\": \"2025-01-20\"}], \"e\": \"2025-06-30\", \"inj\": [{\"date\": null, \"steroid\": true}]",
+    "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-05-20\", \"end\": null}], "
+    "\"inj\": [{\"date\": \"2025-06-01\", \"steroid\": false}]",
+    "\"th\": [{\"kind\": \"pt\"}, {\"kind\": \"pt\", \"start\": \"2024-01-01\", \"end\": \"2026-01-01\"}]",
+    "\"th\": [], \"inj\": []",
+    "",
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    ex_case(&x, cases[k]);
+    uint8_t st[2][4];
+    for (int on = 1; on >= 0; on--) {
+      const pol_LineResult *r;
+      pol_vm_set_trace(x.vm, on);
+      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+      for (int c = 0; c < 4; c++) st[on][c] = r[0].crit[c].status;
+    }
+    for (int c = 0; c < 4; c++)
+      if (st[0][c] != st[1][c])
+        fail_msg("case %zu, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
+                 pol_status_name(st[0][c]));
+  }
+  /* which blocks are read in place: the bare starts, the ends, the key;
+     never a body (run), nor start + 1 day */
+  const pol_VM *vm = x.vm;
+  const pol_Program *p = x.p;
+  assert_non_null(vm->lean_read);
+  uint32_t inplace = 0, run = 0;
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    pol_Op op = POL_OP(p->code[pc]);
+    if (op != OP_COVER && op != OP_RUN && op != OP_GAP) continue;
+    for (int j = 0; j < pol_opinfo[op].extra; j++) {
+      char role = pol_opinfo[op].xroles[j];
+      if (role == 'w') continue;
+      uint32_t b = POL_Ax(p->code[pc + 1 + (uint32_t)j]);
+      if (role == 'b') continue;
+      if (vm->lean_read[b]) inplace++;
+      else run++;
+    }
+  }
+  assert_int_equal(inplace, 6);   /* C1 s e, C2 s e, C3 k, C4 e */
+  assert_int_equal(run, 1);       /* C4's start */
+  /* the same budget runs out at the same place, traced or not */
+  ex_case(&x, cases[0]);
+  uint64_t need = 0;
+  for (uint64_t bud = 1; bud < 10000 && !need; bud++) {
+    const pol_LineResult *r;
+    int rc[2];
+    for (int on = 1; on >= 0; on--) {
+      pol_vm_set_trace(x.vm, on);
+      pol_vm_set_budget(x.vm, bud);
+      rc[on] = pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err);
+    }
+    if (rc[0] != rc[1]) fail_msg("budget %llu: traced %d, untraced %d", (unsigned long long)bud, rc[1], rc[0]);
+    if (rc[0] == 0) need = bud;
+  }
+  assert_true(need > 20);
+  ex_free(&x);
+}
+
 /* The VM keeps the last date +- duration (exec.c, arith): each result must
    be the one of its own date, months and days, within one evaluation and
    from one case to the next, and a result outside 0001..9999 stays
@@ -2318,6 +2401,7 @@ int main(void)
     cmocka_unit_test(test_count_distinct),
     cmocka_unit_test(test_coverage),
     cmocka_unit_test(test_coverage_order),
+    cmocka_unit_test(test_window_reads),
     cmocka_unit_test(test_date_arith_memo),
     cmocka_unit_test(test_evidence_values),
     cmocka_unit_test(test_extern_calls),
