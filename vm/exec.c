@@ -1711,25 +1711,47 @@ static inline uint8_t group_status(const pol_Crit *cr, uint32_t met, uint32_t un
 
 /* eval_crit without a trace: no evidence or missing fact is recorded (nev
    and nmiss stay 0), so a result's ev0, nev, miss0 and nmiss keep the
-   zeros reset_results gave them; only its status is set. */
-static uint8_t eval_crit_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res, uint32_t ci)
+   zeros reset_results gave them; only its status is set.  The criteria
+   ids[0..n) in order, a leaf judged here and a group by
+   eval_crit_quiet_group (most criteria are leaves: a call each cost more
+   than the leaf's own bookkeeping); *met and *unk count their statuses. */
+_Static_assert(PS_NOT_MET == (int)POL_FALSE && PS_MET == (int)POL_TRUE &&
+               PS_UNKNOWN == (int)POL_UNKNOWN, "a leaf's status is its block's truth");
+static uint8_t eval_crit_quiet_group(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
+                                     uint32_t ci);
+
+static void eval_crits_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
+                             const uint32_t *ids, uint32_t n, uint32_t *met, uint32_t *unk)
 {
-  const pol_Program *p = vm->p;
-  const pol_Crit *cr = &p->crit[ci];
-  uint8_t st;
-  if (cr->kind == PC_LEAF) {
-    st = leaf_status(vm, cr, ci);
-  } else {
-    uint32_t met = 0, unk = 0, n = cr->nchildren;
-    for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
-      uint32_t child = p->crit_children[cr->child0 + j];
-      if (child < pol->crit0 || child >= pol->crit0 + pol->ncrit) continue;  /* verified */
-      uint8_t s = eval_crit_quiet(vm, pol, res, child);
-      met += s == PS_MET;
-      unk += s == PS_UNKNOWN;
+  const pol_Crit *crit = vm->p->crit;
+  uint32_t c0 = pol->crit0, nc = pol->ncrit;
+  uint32_t count[4] = {0, 0, 0, 0};   /* by status */
+  for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
+    uint32_t ci = ids[j];
+    if (ci - c0 >= nc) continue;   /* one of pol's: verified */
+    uint8_t st;
+    if (crit[ci].kind == PC_LEAF) {
+      vm->at_crit = ci;   /* for an overflow's message; reset below */
+      pol_Value v = run(vm, crit[ci].block);
+      st = (uint8_t)pol_truth(&v);
+      res[ci - c0].status = st;
+    } else {
+      st = eval_crit_quiet_group(vm, pol, res, ci);
     }
-    st = group_status(cr, met, unk);
+    count[st & 3]++;
   }
+  vm->at_crit = POL_NOSTR;
+  *met = count[PS_MET];
+  *unk = count[PS_UNKNOWN];
+}
+
+static uint8_t eval_crit_quiet_group(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
+                                     uint32_t ci)
+{
+  const pol_Crit *cr = &vm->p->crit[ci];
+  uint32_t met, unk;
+  eval_crits_quiet(vm, pol, res, vm->p->crit_children + cr->child0, cr->nchildren, &met, &unk);
+  uint8_t st = group_status(cr, met, unk);
   res[ci - pol->crit0].status = st;
   return st;
 }
@@ -1975,6 +1997,18 @@ static void reset_results(pol_CritResult *res, uint32_t n)
   }
 }
 
+/* The criteria tops[0..n) of pol into res, traced or not. */
+static void judge_crits(pol_VM *vm, const pol_Policy *pol, const uint32_t *tops, uint32_t n,
+                        pol_CritResult *res)
+{
+  if (vm->tracing) {
+    for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) eval_crit(vm, pol, res, tops[j]);
+  } else {
+    uint32_t met, unk;
+    eval_crits_quiet(vm, pol, res, tops, n, &met, &unk);
+  }
+}
+
 static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, pol_LineResult *out)
 {
   const pol_Program *p = vm->p;
@@ -2030,8 +2064,7 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
     ir->crit = vm->itemcrit + cbase + (size_t)i * pol->ncrit;
     reset_results(ir->crit, pol->ncrit);
     vm->cur = l->items[i];
-    for (uint32_t j = 0; j < br->necrit && !vm->out_of_budget; j++)
-      (vm->tracing ? eval_crit : eval_crit_quiet)(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);
+    judge_crits(vm, pol, p->branch_crit + br->ecrit0, br->necrit, ir->crit);
     ir->det = decide(p, pol, p->branch_crit + br->ecrit0, br->necrit, ir->crit);
   }
   vm->cur = pol_unk();
@@ -2044,8 +2077,7 @@ static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch 
                             pol_CritResult *res)
 {
   const pol_Program *p = vm->p;
-  for (uint32_t j = 0; j < br->ncrit && !vm->out_of_budget; j++)
-    (vm->tracing ? eval_crit : eval_crit_quiet)(vm, pol, res, p->branch_crit[br->crit0 + j]);
+  judge_crits(vm, pol, p->branch_crit + br->crit0, br->ncrit, res);
   return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
 }
 
