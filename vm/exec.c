@@ -1930,6 +1930,17 @@ static uint32_t unknown_tags(const pol_Program *p, const pol_Policy *pol, const 
 static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_t *tops, uint32_t n,
                       const pol_CritResult *res)
 {
+  if (pol->ndec == 0) {
+    /* the default rule asks for no tags: the first failing criterion
+       denies */
+    int unknown = 0;
+    for (uint32_t j = 0; j < n; j++) {
+      uint8_t st = res[tops[j] - pol->crit0].status;
+      if (pol_crit_fails(p, tops[j], st)) return PD_DENY;
+      unknown |= st == PS_UNKNOWN;
+    }
+    return unknown ? PD_PEND : PD_APPROVE;
+  }
   int failed = 0, unknown = 0;
   uint32_t every_failed = 0xffffffffu, any_failed = 0, any_unknown = 0;
   for (uint32_t j = 0; j < n; j++) {
@@ -1945,7 +1956,6 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
   }
   if (!failed) every_failed = 0;
   const pol_Det *det = pol_outcome_det;
-  if (pol->ndec == 0) return failed ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
   const uint32_t *w = p->dec + pol->dec0, *end = w + pol->ndec;
   while (w < end) {
     uint32_t outcome = *w & 0xffu, len = *w >> 8;
