@@ -1886,10 +1886,11 @@ const pol_Det pol_outcome_det[PO__COUNT] = {
 #undef POL_OUTCOME_1
 #undef POL_OUTCOME_0
 
+_Static_assert(PS_NOT_MET == 0 && PS_MET == 1, "pol_crit_fails: the failing status is the exclusion bit");
 int pol_crit_fails(const pol_Program *p, uint32_t ci, uint8_t st)
 {
-  int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
-  return excl ? st == PS_MET : st == PS_NOT_MET;
+  /* an exclusion fails when met (1), any other criterion when not met (0) */
+  return st == ((p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0);
 }
 
 /* Tags of what made criterion ci fail: under an "all of", the tags its
@@ -1934,8 +1935,9 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
     /* the default rule asks for no tags: the first failing criterion
        denies */
     int unknown = 0;
+    uint32_t c0 = pol->crit0;
     for (uint32_t j = 0; j < n; j++) {
-      uint8_t st = res[tops[j] - pol->crit0].status;
+      uint8_t st = res[tops[j] - c0].status;
       if (pol_crit_fails(p, tops[j], st)) return PD_DENY;
       unknown |= st == PS_UNKNOWN;
     }
