@@ -1638,6 +1638,65 @@ static void test_effective_date_routing(void **state)
   }
 }
 
+/* Lines whose codes fall in two policies' ranges, alternating, in one
+   case and from case to case: route() keeps each code's range segment per
+   bundle string (vm->seg_of) and looks up codes the bundle does not hold
+   each time; every line goes to its own policy. */
+static void test_range_route_memo(void **state)
+{
+  (void)state;
+  static const char low[] =
+    "policy \"LOW\" { title \"T\" version \"1\" effective 2025-01-01 codes \"10000\" .. \"19999\" }\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"\" { true } }\n";
+  static const char high[] =
+    "policy \"HIGH\" { title \"T\" version \"1\" effective 2025-01-01 codes \"20000\" .. \"29999\" }\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"\" { true } }\n";
+  pol_Compiler c;
+  pol_compiler_init(&c, stderr);
+  c.built = "2025-01-01T00:00:00Z";
+  pol_compiler_load_text(&c, "low.pol", low, strlen(low));
+  pol_compiler_load_text(&c, "high.pol", high, strlen(high));
+  assert_int_equal(pol_check(&c), 0);
+  Ex x;
+  memset(&x, 0, sizeof x);
+  x.p = pol_codegen(&c);
+  assert_non_null(x.p);
+  mark_ops(x.p);
+  x.vm = pol_vm_new(x.p);
+  x.cs = pol_case_new(x.p);
+  assert_non_null(x.vm);
+  assert_non_null(x.cs);
+  /* 10000 and 20000 are bundle strings (the bounds), the others not */
+  static const char *const codes[] = {"15000", "20000", "10000", "25000", "15000", "20000",
+                                      "10000", "30000", "19999", "25000"};
+  static const char *const want[] = {"LOW", "HIGH", "LOW", "HIGH", "LOW", "HIGH", "LOW", NULL, "LOW", "HIGH"};
+  enum { NCODES = sizeof codes / sizeof codes[0] };
+  for (int round = 0; round < 2; round++) {
+    char facts[2048];
+    size_t m = (size_t)snprintf(facts, sizeof facts, "\"request\": {\"date\": \"2025-06-01\", \"procedures\": [");
+    for (int i = 0; i < NCODES; i++)
+      m += (size_t)snprintf(facts + m, sizeof facts - m, "%s{\"line\": %d, \"cpt\": \"%s\"}", i ? ", " : "",
+                            i + 1, codes[round ? NCODES - 1 - i : i]);
+    snprintf(facts + m, sizeof facts - m, "]}");
+    ex_case(&x, facts);
+    const pol_LineResult *r;
+    assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+    for (int i = 0; i < NCODES; i++) {
+      const char *w = want[round ? NCODES - 1 - i : i];
+      if (!w) {
+        assert_int_equal(r[i].policy, POL_NOSTR);
+        continue;
+      }
+      assert_int_not_equal(r[i].policy, POL_NOSTR);
+      if (strcmp(x.p->str[x.p->pol[r[i].policy].id], w) != 0)
+        fail_msg("round %d, line %d (%s): %s, expected %s", round, i + 1, codes[round ? NCODES - 1 - i : i],
+                 x.p->str[x.p->pol[r[i].policy].id], w);
+    }
+  }
+  ex_free(&x);
+  pol_compiler_free(&c);
+}
+
 static void test_caresource_examples(void **state)
 {
   (void)state;
@@ -2416,6 +2475,7 @@ int main(void)
     cmocka_unit_test(test_determinations),
     cmocka_unit_test(test_prerequisites),
     cmocka_unit_test(test_effective_date_routing),
+    cmocka_unit_test(test_range_route_memo),
     cmocka_unit_test(test_caresource_examples),
     cmocka_unit_test(test_decimal_arithmetic),
     cmocka_unit_test(test_decimal_ranges),
