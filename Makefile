@@ -184,7 +184,17 @@ $(EXT_LIB): examples/extension/codes.c | $(B)/.deps
 # ---- tests ------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(B)/libpolc.a $(B)/libpolvm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -Wno-missing-prototypes -o $@ $(filter %.c %.a,$^) $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -Wno-missing-prototypes -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS) -lcmocka
+
+# vm/fhir_tape.c's portable path, built on x86-64 too, under other names
+# (tests/fhir_tape_scalar.h), for test_fhir_tape and fuzz_fhir
+FHIR_TAPE_SCALAR = $(B)/tests/fhir_tape_scalar.o
+$(FHIR_TAPE_SCALAR): vm/fhir_tape.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPOL_FHIR_TAPE_SCALAR -Dpol_fhir_tape_new=scalar_tape_new \
+	  -Dpol_fhir_tape_free=scalar_tape_free -Dpol_fhir_tape=scalar_tape -Dpol_fhir_tape_next=scalar_tape_next \
+	  -c -o $@ $<
+$(B)/tests/test_fhir_tape: $(FHIR_TAPE_SCALAR)
 
 # the AST reference evaluator against the VM (tests/suites/interp_diff.sh)
 INTERP_DIFF = $(B)/tests/interp_diff
@@ -231,6 +241,7 @@ $(B)/cli/polvm_as_lib.o: cli/polvm.c | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Dmain=polvm_entry -Dpol_close_stdout=polvm_entry_flush -Wno-missing-prototypes -I $(B)/gen -I compiler -I vm -c -o $@ $<
 $(B)/tests/replay_fuzz_eval: $(POLVM_AS_LIB)
+$(B)/tests/replay_fuzz_fhir: $(FHIR_TAPE_SCALAR)
 # fuzz_serve calls polvm serve's request handler (cli/serve.c) directly
 SERVE_OBJ = $(patsubst %.c,$(B)/%.o,cli/serve.c cli/cds.c cli/declog.c cli/cli.c cli/case_keys.c cli/opts.c)
 $(B)/tests/replay_fuzz_serve: $(SERVE_OBJ)
@@ -277,6 +288,7 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libpolc.a $(B)/libpolvm.
 
 $(B)/fuzz_eval: $(POLVM_AS_LIB)
 $(B)/fuzz_serve: $(SERVE_OBJ)
+$(B)/fuzz_fhir: $(FHIR_TAPE_SCALAR)
 
 # ---- random policies, the long run (tests/gen/, docs/testing.md) ----------
 # `make test` runs 40 seeds (tests/suites/random_diff.sh); this runs

@@ -34,8 +34,11 @@ typedef struct Step {
   size_t idx;
 } Step;
 
+typedef struct PathIndex PathIndex;
+
 typedef struct Walk {
   const pol_Program *p;
+  const PathIndex *ix;   /* the fact paths by (scope, path prefix) */
   const char *file;
   const char *text;      /* the document's text, or NULL: no positions */
   const char *end;
@@ -215,6 +218,164 @@ static void known_keys(const pol_Program *p, const Level *lv, Names *ns)
   }
 }
 
+/* ---- the fact paths, indexed ------------------------------------------
+
+   Whether a key is known at a level, and which facts or fields it names,
+   used to be a walk over every fact (or every field of the record) for
+   every key of the case (each key compared with every path).  The index
+   holds, per scope, every path of a fact and every prefix of one that ends
+   before a '.': "symptoms" and "symptoms.pain_nrs" for symptoms.pain_nrs;
+   and per record type (scope IX_REC + r) its field names.  A key k at
+   prefix P is known exactly when P + k is there; the facts whose path is
+   P + k, or the fields named k (in table order), are walked into, and
+   "deeper" says a path goes on after it.  Built once per case file
+   (docs/performance.md, "Start-up, fourth pass"). */
+enum { IX_REC = POL_SCOPE_LINE + 1 };
+
+typedef struct IxEntry {
+  const char *s;         /* the path's first len bytes (borrowed from the program) */
+  uint32_t len, scope;
+  uint32_t first;        /* the first item (below) that is exactly this, or POL_NOSTR */
+  int deeper;            /* some path of this scope goes on after it with a '.' */
+} IxEntry;
+
+/* Items: the facts 0 .. nfacts-1, then record r's fields from rec0[r] on. */
+struct PathIndex {
+  IxEntry *e;
+  uint32_t n;
+  uint32_t *slot;        /* open addressing: entry index, POL_NOSTR = empty */
+  uint32_t mask;
+  uint32_t *next;        /* next[item]: the next item of its entry */
+  uint32_t *last;        /* per entry: its last item so far (building) */
+  uint32_t *rec0;
+};
+
+static void *ix_alloc(size_t n)
+{
+  void *q = malloc(n ? n : 1);
+  if (!q) { fputs("polvm: out of memory\n", stderr); abort(); }
+  return q;
+}
+
+/* 8 bytes a step: the keys are the case's, the table the program's; a
+   collision costs a compare, never a wrong answer. */
+static uint32_t ix_hash(uint32_t scope, const char *s, size_t n)
+{
+  uint64_t h = (0x9e3779b97f4a7c15u ^ n) + scope, w;
+  size_t i = 0;
+  for (; n - i >= 8; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+  }
+  size_t r = n - i;   /* 0 to 7 bytes left: every one of them in w, no memcpy call */
+  if (r >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, s + i, 4);
+    memcpy(&hi, s + i + r - 4, 4);
+    w = lo | (uint64_t)hi << 32;
+  } else if (r > 0) {
+    const unsigned char *u = (const unsigned char *)s + i;
+    w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
+  } else {
+    w = 0;
+  }
+  h = (h ^ w) * 0xff51afd7ed558ccdu;
+  h ^= h >> 29;
+  return (uint32_t)h;
+}
+
+static const IxEntry *ix_find(const PathIndex *ix, uint32_t scope, const char *s, size_t n)
+{
+  for (uint32_t i = ix_hash(scope, s, n) & ix->mask;; i = (i + 1) & ix->mask) {
+    uint32_t at = ix->slot[i];
+    if (at == POL_NOSTR) return NULL;
+    const IxEntry *e = &ix->e[at];
+    if (e->len == n && e->scope == scope && memcmp(e->s, s, n) == 0) return e;
+  }
+}
+
+/* The entry of (scope, s[0 .. n)), added if new. */
+static IxEntry *ix_add(PathIndex *ix, uint32_t scope, const char *s, size_t n)
+{
+  uint32_t i = ix_hash(scope, s, n) & ix->mask;
+  for (; ix->slot[i] != POL_NOSTR; i = (i + 1) & ix->mask) {
+    IxEntry *e = &ix->e[ix->slot[i]];
+    if (e->len == n && e->scope == scope && memcmp(e->s, s, n) == 0) return e;
+  }
+  ix->slot[i] = ix->n;
+  ix->last[ix->n] = POL_NOSTR;
+  IxEntry *e = &ix->e[ix->n++];
+  *e = (IxEntry){s, (uint32_t)n, scope, POL_NOSTR, 0};
+  return e;
+}
+
+/* Item `item` is exactly (scope, s): appended to its entry's list. */
+static void ix_item(PathIndex *ix, uint32_t scope, const char *s, uint32_t item)
+{
+  IxEntry *e = ix_add(ix, scope, s, strlen(s));
+  uint32_t at = (uint32_t)(e - ix->e);
+  ix->next[item] = POL_NOSTR;
+  if (e->first == POL_NOSTR) e->first = item;
+  else ix->next[ix->last[at]] = item;
+  ix->last[at] = item;
+}
+
+static void ix_build(PathIndex *ix, const pol_Program *p)
+{
+  size_t max = 0, nitems = p->nfacts;   /* entries: one per component of each path, per field */
+  for (uint32_t f = 0; f < p->nfacts; f++) {
+    const char *path = p->str[p->facts[f].path];
+    max++;
+    for (const char *d = strchr(path, '.'); d; d = strchr(d + 1, '.')) max++;
+  }
+  for (uint32_t r = 0; r < p->nrec; r++) nitems += p->rec[r].nfields;
+  max += nitems - p->nfacts;
+  uint32_t size = 16;
+  while (size < 2 * max) size *= 2;
+  ix->e = ix_alloc(max * sizeof *ix->e);
+  ix->last = ix_alloc(max * sizeof *ix->last);
+  ix->next = ix_alloc(nitems * sizeof *ix->next);
+  ix->rec0 = ix_alloc((size_t)p->nrec * sizeof *ix->rec0);
+  ix->slot = ix_alloc((size_t)size * sizeof *ix->slot);
+  memset(ix->slot, 0xff, (size_t)size * sizeof *ix->slot);
+  ix->mask = size - 1;
+  ix->n = 0;
+  for (uint32_t f = 0; f < p->nfacts; f++) {
+    const char *path = p->str[p->facts[f].path];
+    uint32_t scope = p->facts[f].scope;
+    for (const char *d = strchr(path, '.'); d; d = strchr(d + 1, '.'))
+      ix_add(ix, scope, path, (size_t)(d - path))->deeper = 1;
+    ix_item(ix, scope, path, f);
+  }
+  uint32_t item = p->nfacts;
+  for (uint32_t r = 0; r < p->nrec; r++) {
+    ix->rec0[r] = item;
+    for (uint32_t i = 0; i < p->rec[r].nfields; i++)
+      ix_item(ix, IX_REC + r, p->str[p->rec[r].fields[i].name], item++);
+  }
+}
+
+static void ix_free(PathIndex *ix)
+{
+  free(ix->e);
+  free(ix->last);
+  free(ix->next);
+  free(ix->rec0);
+  free(ix->slot);
+}
+
+/* prefix + k into buf (KEY_PATH_MAX bytes): its length, or KEY_PATH_MAX
+   when it does not fit. */
+static size_t join_key(char *buf, const char *prefix, const char *k)
+{
+  size_t a = strlen(prefix), b = strlen(k);
+  if (a + b >= KEY_PATH_MAX) return KEY_PATH_MAX;
+  memcpy(buf, prefix, a);
+  memcpy(buf + a, k, b + 1);
+  return a + b;
+}
+
 /* Whether known_keys(p, lv) would list k, without building the list (a
    walk asks this of every key, and builds the list only for a key that
    is not known: the suggestions). */
@@ -225,14 +386,11 @@ static int in_list(const char *const *list, size_t n, const char *k)
   return 0;
 }
 
-static int key_known(const pol_Program *p, const Level *lv, const char *k)
+static int key_known(const PathIndex *ix, const Level *lv, const char *k)
 {
   switch (lv->kind) {
   case LV_REQUEST: return in_list(request_keys, sizeof request_keys / sizeof request_keys[0], k);
-  case LV_REC:
-    for (uint32_t i = 0; i < p->rec[lv->rec].nfields; i++)
-      if (strcmp(p->str[p->rec[lv->rec].fields[i].name], k) == 0) return 1;
-    return 0;
+  case LV_REC: return ix_find(ix, IX_REC + lv->rec, k, strlen(k)) != NULL;
   case LV_PATHS:
     break;
   }
@@ -242,14 +400,9 @@ static int key_known(const pol_Program *p, const Level *lv, const char *k)
   if (!*lv->prefix && (lv->scope == POL_SCOPE_CASE ? in_list(root_keys, sizeof root_keys / sizeof root_keys[0], k)
                                                    : in_list(line_keys, sizeof line_keys / sizeof line_keys[0], k)))
     return 1;
-  size_t plen = strlen(lv->prefix), klen = strlen(k);
-  for (uint32_t f = 0; f < p->nfacts; f++) {
-    const char *path = p->str[p->facts[f].path];
-    if (p->facts[f].scope != lv->scope || strncmp(path, lv->prefix, plen) != 0) continue;
-    if (strncmp(path + plen, k, klen) == 0 && (path[plen + klen] == '\0' || path[plen + klen] == '.'))
-      return 1;
-  }
-  return 0;
+  char full[KEY_PATH_MAX];
+  size_t n = join_key(full, lv->prefix, k);
+  return n < KEY_PATH_MAX && ix_find(ix, lv->scope, full, n) != NULL;
 }
 
 /* ---- the values walked: a jansson document, or the text itself ---------
@@ -272,6 +425,9 @@ typedef struct Iter {
   void *it;              /* jansson's object iterator */
   size_t i;              /* jansson's array index */
   const char *s;         /* text: at the next member or item, or NULL: done */
+  const char *val;       /* text: the value last returned, not yet passed */
+  const char *after;     /* text: just past it, when a walk into it found that; else NULL */
+  const char *end;       /* text: just past the closing bracket, once the last was passed */
 } Iter;
 
 static void iter_init(Iter *it, const Val *v)
@@ -279,20 +435,28 @@ static void iter_init(Iter *it, const Val *v)
   it->v = *v;
   it->it = v->j && json_is_object(v->j) ? json_object_iter((json_t *)v->j) : NULL;
   it->i = 0;
-  it->s = NULL;
+  it->s = it->val = it->after = it->end = NULL;
   if (!v->j) {
     const char *s = skip_ws(v->t + 1, v->e);
     it->s = s < v->e && *s != '}' && *s != ']' ? s : NULL;
+    if (s < v->e && (*s == '}' || *s == ']')) it->end = s + 1;
   }
 }
 
-/* text: past the value at s, the separator and blanks; NULL after the last */
-static const char *text_next(const char *s, const char *e)
+/* text: past the value last returned (where a walk into it ended, else
+   skipped here: a value the walk read is not scanned twice), the
+   separator and blanks: it->s at the next, or NULL and it->end past the
+   closing bracket after the last. */
+static void text_pass(Iter *it)
 {
-  s = skip_value(s, e);
+  if (!it->val) return;
+  const char *e = it->v.e, *s = it->after ? it->after : skip_value(it->val, e);
+  it->val = it->after = NULL;
+  it->s = NULL;
   if (s) s = skip_ws(s, e);
-  if (!s || s >= e || *s != ',') return NULL;
-  return skip_ws(s + 1, e);
+  if (!s || s >= e) return;
+  if (*s == ',') it->s = skip_ws(s + 1, e);
+  else if (*s == '}' || *s == ']') it->end = s + 1;
 }
 
 /* The next member: its key (NUL-terminated: jansson's, or copied into
@@ -308,6 +472,7 @@ static int obj_next(Iter *it, char *buf, size_t cap, const char **key, Val *val)
     it->it = json_object_iter_next((json_t *)it->v.j, it->it);
     return 1;
   }
+  text_pass(it);
   if (!it->s) return 0;
   const char *k = it->s, *after = skip_string(k, it->v.e);
   size_t klen = after ? (size_t)(after - k - 2) : 0;
@@ -321,7 +486,7 @@ static int obj_next(Iter *it, char *buf, size_t cap, const char **key, Val *val)
     *key = buf;
   }
   *val = (Val){NULL, v, it->v.e};
-  it->s = text_next(v, it->v.e);
+  it->val = v;
   return 1;
 }
 
@@ -334,18 +499,21 @@ static int arr_next(Iter *it, size_t *idx, Val *val)
     *val = (Val){json_array_get(it->v.j, it->i++), NULL, NULL};
     return 1;
   }
+  text_pass(it);
   if (!it->s) return 0;
   *idx = it->i++;
   *val = (Val){NULL, it->s, it->v.e};
-  it->s = text_next(it->s, it->v.e);
+  it->val = it->s;
   return 1;
 }
 
-static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth);
+/* The walks return, for a text, where the value they walked ends (just
+   past its closing bracket), else NULL. */
+static const char *walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth);
 
 /* Walks each object item of array a at level lv, its path "[i]". */
-static void walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_t plen,
-                       int depth)
+static const char *walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_t plen,
+                              int depth)
 {
   Iter items;
   size_t i;
@@ -355,65 +523,64 @@ static void walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_
     int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
     if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
     w->steps[w->nsteps++] = (Step){NULL, i};
-    if (val_is_object(&it)) walk(w, &it, lv, path, plen + (size_t)n, depth + 1);
+    if (val_is_object(&it)) items.after = walk(w, &it, lv, path, plen + (size_t)n, depth + 1);
     w->nsteps--;
   }
+  return items.end;
 }
 
 /* Descends into a value of type t (a record, or a list of records). */
-static void walk_typed(Walk *w, const Val *v, uint32_t t, char *path, size_t plen, int depth)
+static const char *walk_typed(Walk *w, const Val *v, uint32_t t, char *path, size_t plen, int depth)
 {
   Level rec = {LV_REC, 0, "", POL_TREC(t)};
   if (POL_TKIND(t) == PK_REC && val_is_object(v))
-    walk(w, v, &rec, path, plen, depth + 1);
-  else if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && val_is_array(v))
-    walk_items(w, v, &rec, path, plen, depth);
+    return walk(w, v, &rec, path, plen, depth + 1);
+  if (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && val_is_array(v))
+    return walk_items(w, v, &rec, path, plen, depth);
+  return NULL;
 }
 
 /* Follows a known key k (value v) of level lv. */
-static void descend(Walk *w, const char *k, const Val *v, const Level *lv, char *path, size_t plen,
-                    int depth)
+static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv, char *path,
+                           size_t plen, int depth)
 {
   const pol_Program *p = w->p;
+  const char *end = NULL, *x;   /* every walk into v that ends finds v's end */
   if (lv->kind == LV_REC) {
-    for (uint32_t i = 0; i < p->rec[lv->rec].nfields; i++)
-      if (strcmp(p->str[p->rec[lv->rec].fields[i].name], k) == 0)
-        walk_typed(w, v, p->rec[lv->rec].fields[i].type, path, plen, depth);
-    return;
+    const IxEntry *e = ix_find(w->ix, IX_REC + lv->rec, k, strlen(k));
+    const pol_Field *fl = p->rec[lv->rec].fields;
+    for (uint32_t i = e ? e->first : POL_NOSTR; i != POL_NOSTR; i = w->ix->next[i])   /* in field order */
+      if ((x = walk_typed(w, v, fl[i - w->ix->rec0[lv->rec]].type, path, plen, depth))) end = x;
+    return end;
   }
   if (lv->kind == LV_REQUEST) {
-    if (strcmp(k, "procedures") != 0 || !val_is_array(v)) return;
+    if (strcmp(k, "procedures") != 0 || !val_is_array(v)) return NULL;
     Level line = {LV_PATHS, POL_SCOPE_LINE, "", 0};
-    walk_items(w, v, &line, path, plen, depth);
-    return;
+    return walk_items(w, v, &line, path, plen, depth);
   }
   if (!*lv->prefix && lv->scope == POL_SCOPE_CASE && strcmp(k, "request") == 0) {
     Level rq = {LV_REQUEST, 0, "", 0};
-    if (val_is_object(v)) walk(w, v, &rq, path, plen, depth + 1);
-    return;
+    return val_is_object(v) ? walk(w, v, &rq, path, plen, depth + 1) : NULL;
   }
   char prefix[KEY_PATH_MAX];
-  int n = snprintf(prefix, sizeof prefix, "%s%s", lv->prefix, k);
-  if (n < 0 || (size_t)n + 1 >= sizeof prefix) return;
-  size_t len = (size_t)n;
-  int deeper = 0;
-  for (uint32_t f = 0; f < p->nfacts; f++) {
-    const char *fp = p->str[p->facts[f].path];
-    if (p->facts[f].scope != lv->scope || strncmp(fp, prefix, len) != 0) continue;
-    if (fp[len] == '\0') walk_typed(w, v, p->facts[f].type, path, plen, depth);
-    else if (fp[len] == '.') deeper = 1;
-  }
-  if (deeper && val_is_object(v)) {
+  size_t len = join_key(prefix, lv->prefix, k);
+  if (len + 1 >= sizeof prefix) return NULL;
+  const IxEntry *e = ix_find(w->ix, lv->scope, prefix, len);
+  if (!e) return NULL;
+  for (uint32_t f = e->first; f != POL_NOSTR; f = w->ix->next[f])   /* in fact order */
+    if ((x = walk_typed(w, v, p->facts[f].type, path, plen, depth))) end = x;
+  if (e->deeper && val_is_object(v)) {
     prefix[len] = '.';
     prefix[len + 1] = '\0';
     Level sub = {LV_PATHS, lv->scope, prefix, 0};
-    walk(w, v, &sub, path, plen, depth + 1);
+    if ((x = walk(w, v, &sub, path, plen, depth + 1))) end = x;
   }
+  return end;
 }
 
-static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth)
+static const char *walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth)
 {
-  if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return;
+  if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return NULL;
   Names known = {0};   /* known_keys, built at the first key not known */
   int listed = 0;
   Iter members;
@@ -423,14 +590,14 @@ static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen
   iter_init(&members, j);
   while (obj_next(&members, kbuf, sizeof kbuf, &k, &vv)) {
     if (!k) continue;   /* a text key of KEY_PATH_MAX bytes or more: its path would not fit */
-    int is_known = key_known(w->p, lv, k);
     size_t klen = strlen(k), n = (plen ? 1 : 0) + klen;   /* "%s%s", plen ? "." : "", k */
     if (n >= KEY_PATH_MAX - plen) continue;
+    int is_known = key_known(w->ix, lv, k);
     if (plen) path[plen] = '.';
     memcpy(path + plen + (plen ? 1 : 0), k, klen + 1);
     w->steps[w->nsteps++] = (Step){k, 0};
     if (is_known) {
-      descend(w, k, v, lv, path, plen + n, depth);
+      members.after = descend(w, k, v, lv, path, plen + n, depth);
       w->nsteps--;
       continue;
     }
@@ -451,6 +618,7 @@ static void walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen
   }
   path[plen] = '\0';
   names_free(&known);
+  return members.end;
 }
 
 int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *file, const char *text,
@@ -466,7 +634,11 @@ int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *
   char path[KEY_PATH_MAX] = "";
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
   Val v = {root, NULL, NULL};
+  PathIndex ix;
+  ix_build(&ix, p);
+  w.ix = &ix;
   walk(&w, &v, &top, path, 0, 0);
+  ix_free(&ix);
   return w.nwarnings;
 }
 
@@ -484,6 +656,10 @@ int cli_case_key_warnings_text(const pol_Program *p, const char *file, const cha
   char path[KEY_PATH_MAX] = "";
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
   Val v = {NULL, s, w.end};
+  PathIndex ix;
+  ix_build(&ix, p);
+  w.ix = &ix;
   walk(&w, &v, &top, path, 0, 0);
+  ix_free(&ix);
   return w.nwarnings;
 }

@@ -141,4 +141,9 @@ int pol_default_bundle(char *buf, size_t n, char *err, size_t errlen);
    run; else -1 and a reason in err. */
 int pol_verify(const pol_Program *p, char *err, size_t errlen);
 
+/* pol_verify for the loader (vm/bundle_load.c): every string's bytes
+   were checked as they were read (rd_strs: valid UTF-8, no NUL, str[i]
+   NUL-terminated at slen[i]), so the strings are not measured again. */
+int pol_verify_loaded(const pol_Program *p, char *err, size_t errlen);
+
 #endif

@@ -18,6 +18,9 @@
 
 #include <errno.h>
 #include <sodium.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +116,16 @@ static void *cur_alloc(Cur *c, uint32_t n, size_t size)
   return q;
 }
 
+/* cur_alloc without the clearing, for an array the reader fills whole
+   before anything reads it (the word arrays: CODE is 20 KB). */
+static void *cur_alloc_filled(Cur *c, uint32_t n, size_t size)
+{
+  if (c->failed || n == 0) return NULL;
+  void *q = malloc((size_t)n * size);   /* n * size: rd_count kept it below the bytes left */
+  if (!q) cfail(c, "out of memory");
+  return q;
+}
+
 static uint32_t le32(const uint8_t *h)
 {
   return (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
@@ -124,7 +137,7 @@ static uint32_t le32(const uint8_t *h)
 static void rd_u32s(Cur *c, uint32_t *n, uint32_t **arr, const char *item)
 {
   uint32_t cnt = rd_count(c, 4, item);
-  uint32_t *a = cur_alloc(c, cnt, sizeof *a);
+  uint32_t *a = cur_alloc_filled(c, cnt, sizeof *a);
   const uint8_t *q = c->failed ? NULL : take(c, (size_t)cnt * 4);
   if (c->failed) { free(a); return; }
   *arr = a;
@@ -137,6 +150,70 @@ static void rd_u32s(Cur *c, uint32_t *n, uint32_t **arr, const char *item)
 }
 
 /* ---- sections ---------------------------------------------------------- */
+
+/* Copies s[0 .. n) to `to` (to <= s, or apart: forward is safe) while it is
+   ASCII without NUL, 16 bytes at a time, and returns how many bytes it
+   copied: a multiple of 16, stopping before the first 16 with a NUL or a
+   byte >= 0x80 in them, or with fewer than 16 left.  The rest is
+   pol_utf8_check's (from a character boundary, so it finds the same first
+   bad byte as over the whole string).  One pass instead of a check and a
+   memmove (docs/performance.md, "Start-up, fourth pass"). */
+static size_t ascii_move(uint8_t *to, const uint8_t *s, size_t n)
+{
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  for (; n - i >= 16; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    if (_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)))) break;
+    _mm_storeu_si128((__m128i *)(void *)(to + i), v);
+  }
+#else
+  for (; n - i >= 16; i += 16) {
+    uint64_t w[2];
+    memcpy(w, s + i, 16);
+    uint64_t hi = (w[0] | w[1]) & 0x8080808080808080u;
+    uint64_t z = ((w[0] - 0x0101010101010101u) & ~w[0]) | ((w[1] - 0x0101010101010101u) & ~w[1]);
+    if (hi || (z & 0x8080808080808080u)) break;
+    memcpy(to + i, w, 16);
+  }
+#endif
+  return i;
+}
+
+/* Whether the last t < 16 bytes before end are ASCII without NUL, read as
+   the 16 bytes before end: a string's bytes in a section always have 16
+   bytes of the bundle before them (the 48-byte header comes first). */
+static int ascii_tail(const uint8_t *end, size_t t)
+{
+#if defined(__SSE2__)
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
+  unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+  return (m >> (16 - t)) == 0;
+#else
+  return pol_utf8_check(end - t, t) == t;
+#endif
+}
+
+/* memmove of n < 16 bytes to `to` <= s: every load before its store. */
+static void move_small(uint8_t *to, const uint8_t *s, size_t n)
+{
+  if (n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, s, 8);
+    memcpy(&y, s + n - 8, 8);
+    memcpy(to, &x, 8);
+    memcpy(to + n - 8, &y, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, s, 4);
+    memcpy(&y, s + n - 4, 4);
+    memcpy(to, &x, 4);
+    memcpy(to + n - 4, &y, 4);
+  } else {
+    for (size_t k = 0; k < n; k++) to[k] = s[k];
+  }
+}
 
 /* The strings share one block, p->strbuf: the program's own bytes when
    c->own (each string moved 4 bytes down over its length word and
@@ -164,14 +241,19 @@ static void rd_strs(Cur *c, pol_Program *p)
     uint32_t len = rd_u32(c);
     const uint8_t *s = take(c, len);
     if (!s) return;
-    size_t bad = pol_utf8_check(s, len);
-    if (bad < len) {
-      if (s[bad] == 0) cfail(c, "string %u has an embedded NUL byte at %zu", i, bad);
-      else cfail(c, "string %u is not valid UTF-8 (byte %zu)", i, bad);
-      return;
-    }
     if (c->own) to = (char *)(uintptr_t)at;   /* the caller's buffer, handed over: writable */
-    memmove(to, s, len);
+    size_t done = ascii_move((uint8_t *)to, s, len), t = len - done;
+    if (t < 16 && ascii_tail(s + len, t)) {
+      move_small((uint8_t *)to + done, s + done, t);
+    } else {
+      size_t bad = done + pol_utf8_check(s + done, t);
+      if (bad < len) {
+        if (s[bad] == 0) cfail(c, "string %u has an embedded NUL byte at %zu", i, bad);
+        else cfail(c, "string %u is not valid UTF-8 (byte %zu)", i, bad);
+        return;
+      }
+      memmove(to + done, s + done, t);
+    }
     to[len] = '\0';
     str[i] = to;
     slen[i] = len;
@@ -263,7 +345,7 @@ static void rd_code(Cur *c, pol_Program *p)
 static void rd_blks(Cur *c, pol_Program *p)
 {
   uint32_t n = rd_count(c, 12, "blocks");
-  pol_Block *b = cur_alloc(c, n, sizeof *b);
+  pol_Block *b = cur_alloc_filled(c, n, sizeof *b);   /* every field read below */
   if (c->failed) return;
   p->blocks = b;
   p->nblocks = n;
@@ -506,7 +588,7 @@ static void rd_witn(Cur *c, pol_Program *p)
     w[i].ninner = rd_u32(c);
   }
   n = rd_count(c, 4, "witness data words");
-  uint32_t *d = cur_alloc(c, n, sizeof *d);
+  uint32_t *d = cur_alloc_filled(c, n, sizeof *d);
   if (c->failed) return;
   p->witdata = d;
   p->nwitdata = n;
@@ -825,7 +907,7 @@ static int load_bytes(const uint8_t *buf, size_t len, uint8_t **own, const uint8
     if (p->k[i].tag == PV_STR) p->k[i].u.s = p->k[i].aux < p->nstr ? p->str[p->k[i].aux] : NULL;
   memcpy(p->sha256, hash, 32);
 
-  if (pol_verify(p, err, errlen) != 0) { pol_program_free(p); return -1; }
+  if (pol_verify_loaded(p, err, errlen) != 0) { pol_program_free(p); return -1; }
   *out = p;
   return 0;
 }

@@ -87,9 +87,15 @@ typedef struct SortKey {
 
 struct pol_Case {
   const pol_Program *p;
-  /* interning: open addressing over string ids, POL_NOSTR = empty */
-  uint32_t *htab;
-  uint32_t hmask;
+  /* interning (intern): the program's string ids grouped by bucket
+     (bucket_of: length, first and last byte), in id order: bucket b is
+     byl[bstart[b] .. bstart[b + 1]); a bucket of more than BUCKET_SCAN
+     ids also has an open-addressing table over them, btab[b] (POL_NOSTR =
+     empty), of bmask[b] + 1 slots */
+  uint32_t *byl;
+  uint32_t *bstart;     /* NBUCKETS + 1 */
+  uint32_t **btab;      /* NBUCKETS, NULL for a bucket scanned */
+  uint32_t *bmask;
   /* fact paths: fact f has comps[comp0[f] .. comp0[f+1]) */
   uint32_t *comp0;
   Comp *comps;
@@ -248,21 +254,103 @@ static uint32_t hash(const char *s, size_t n)
     h = (h ^ w) * 0xff51afd7ed558ccdu;
     h ^= h >> 32;
   }
-  w = 0;
-  memcpy(&w, s + i, n - i);
+  size_t r = n - i;   /* 0 to 7 bytes left: every one of them in w, no memcpy call */
+  if (r >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, s + i, 4);
+    memcpy(&hi, s + i + r - 4, 4);
+    w = lo | (uint64_t)hi << 32;
+  } else if (r > 0) {
+    const unsigned char *u = (const unsigned char *)s + i;
+    w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
+  } else {
+    w = 0;
+  }
   h = (h ^ w) * 0xff51afd7ed558ccdu;
   h ^= h >> 29;
   return (uint32_t)h;
 }
 
+/* The table is in buckets by length, first and last byte (pol_Case.byl):
+   a small bucket is scanned, comparing lengths first, so only the strings
+   of crowded buckets are hashed when a case is made (docs/performance.md,
+   "Start-up, fourth pass": hashing all 1 250 strings of the bundle was
+   most of pol_case_new; policies.polb has no bucket of more than 13).
+   Every string is still in the table, and compared whole; a bundle whose
+   strings crowd one bucket has them hashed, as before. */
+enum { NBUCKETS = 256, BUCKET_SCAN = 16 };
+
+static uint32_t bucket_of(const char *s, size_t n)
+{
+  if (n == 0) return 0;
+  uint32_t x = (uint32_t)n * 0x9e3779b1u + (unsigned char)s[0] * 0x85ebca77u +
+               (unsigned char)s[n - 1] * 0xc2b2ae3du;
+  x ^= x >> 15;
+  x *= 0x2c1b3c6du;
+  x ^= x >> 12;
+  return x % NBUCKETS;
+}
+
 static uint32_t intern(const pol_Case *c, const char *s, size_t n)
 {
   const pol_Program *p = c->p;
-  for (uint32_t i = hash(s, n) & c->hmask;; i = (i + 1) & c->hmask) {
-    uint32_t id = c->htab[i];
+  uint32_t b = bucket_of(s, n);
+  const uint32_t *t = c->btab[b];
+  if (!t) {   /* in id order: a duplicate string gives its first id */
+    for (uint32_t k = c->bstart[b], end = c->bstart[b + 1]; k < end; k++) {
+      uint32_t id = c->byl[k];
+      if (p->slen[id] == n && memcmp(p->str[id], s, n) == 0) return id;
+    }
+    return POL_NOSTR;
+  }
+  uint32_t mask = c->bmask[b];
+  for (uint32_t i = hash(s, n) & mask;; i = (i + 1) & mask) {
+    uint32_t id = t[i];
     if (id == POL_NOSTR) return POL_NOSTR;
     if (p->slen[id] == n && memcmp(p->str[id], s, n) == 0) return id;
   }
+}
+
+/* Groups the string ids by bucket and hashes the crowded buckets; -1
+   when out of memory. */
+static int intern_build(pol_Case *c)
+{
+  const pol_Program *p = c->p;
+  uint32_t nstr = p->nstr < POL_NOSTR ? p->nstr : POL_NOSTR;
+  c->bstart = calloc(NBUCKETS + 1, sizeof *c->bstart);
+  c->btab = calloc(NBUCKETS, sizeof *c->btab);
+  c->bmask = calloc(NBUCKETS, sizeof *c->bmask);
+  c->byl = malloc((nstr ? nstr : 1) * sizeof *c->byl);
+  if (!c->bstart || !c->btab || !c->bmask || !c->byl) return -1;
+  uint32_t *at = c->bstart + 1;   /* counts, then each bucket's next slot */
+  uint8_t *bk = malloc(nstr ? nstr : 1);   /* each string's bucket */
+  if (!bk) return -1;
+  for (uint32_t id = 0; id < nstr; id++) at[bk[id] = (uint8_t)bucket_of(p->str[id], p->slen[id])]++;
+  for (uint32_t b = 0; b < NBUCKETS; b++) c->bstart[b + 1] += c->bstart[b];
+  uint32_t fill[NBUCKETS];
+  memcpy(fill, c->bstart, sizeof fill);
+  for (uint32_t id = 0; id < nstr; id++) c->byl[fill[bk[id]]++] = id;
+  free(bk);
+  for (uint32_t b = 0; b < NBUCKETS; b++) {
+    uint32_t k0 = c->bstart[b], n = c->bstart[b + 1] - k0;
+    if (n <= BUCKET_SCAN) continue;
+    uint32_t size = 16;   /* below half full; n < 2^30 (pol_case_new) */
+    while (size < 2u * n) size *= 2;
+    uint32_t *t = malloc((size_t)size * sizeof *t);
+    if (!t) return -1;
+    memset(t, 0xff, (size_t)size * sizeof *t);
+    c->btab[b] = t;
+    c->bmask[b] = size - 1;
+    for (uint32_t k = k0; k < k0 + n; k++) {
+      uint32_t id = c->byl[k];
+      uint32_t i = hash(p->str[id], p->slen[id]) & (size - 1);
+      for (; t[i] != POL_NOSTR; i = (i + 1) & (size - 1))
+        if (p->slen[t[i]] == p->slen[id] && memcmp(p->str[t[i]], p->str[id], p->slen[id]) == 0)
+          break;            /* a duplicate string keeps its first id */
+      if (t[i] == POL_NOSTR) t[i] = id;
+    }
+  }
+  return 0;
 }
 
 uint32_t pol_case_intern(const pol_Case *c, const char *s)
@@ -312,22 +400,8 @@ pol_Case *pol_case_new(const pol_Program *p)
   if (!c) return NULL;
   c->p = p;
   c->bad = check_schema(p);
-  if (p->nstr > (1u << 30)) goto oom;   /* keeps the table below half full */
-
-  uint32_t size = 16;
-  while (size < 2u * p->nstr) size *= 2;
-  c->hmask = size - 1;
-  c->htab = malloc((size_t)size * sizeof *c->htab);
-  if (!c->htab) goto oom;
-  memset(c->htab, 0xff, (size_t)size * sizeof *c->htab);
-  for (uint32_t id = 0; id < p->nstr && id < POL_NOSTR; id++) {
-    uint32_t i = hash(p->str[id], p->slen[id]) & c->hmask;
-    for (; c->htab[i] != POL_NOSTR; i = (i + 1) & c->hmask)
-      if (p->slen[c->htab[i]] == p->slen[id] &&
-          memcmp(p->str[c->htab[i]], p->str[id], p->slen[id]) == 0)
-        break;            /* a duplicate string keeps its first id */
-    if (c->htab[i] == POL_NOSTR) c->htab[i] = id;
-  }
+  if (p->nstr > (1u << 30)) goto oom;   /* keeps the tables below half full */
+  if (intern_build(c) != 0) goto oom;
 
   size_t ncomp = 0;
   if (!c->bad)
@@ -369,7 +443,12 @@ void pol_case_free(pol_Case *c)
     next = k->next;
     free(k);
   }
-  free(c->htab);
+  if (c->btab)
+    for (uint32_t b = 0; b < NBUCKETS; b++) free(c->btab[b]);
+  free(c->btab);
+  free(c->bmask);
+  free(c->bstart);
+  free(c->byl);
   free(c->comp0);
   free(c->comps);
   free(c->info);

@@ -53,6 +53,7 @@ typedef struct ONode {      /* a node of the case document */
   uint32_t roff, rlen;      /* O_RAW: JSON text in raw, or in the Bundle (bundle) */
   uint8_t bundle;
   uint8_t esc;              /* a string of the Bundle with escapes (its tape entry says) */
+  uint64_t keys;            /* O_OBJ: its members' key_bit, or'ed (o_get looks only where it may find) */
 } ONode;
 
 typedef struct Res {
@@ -60,7 +61,12 @@ typedef struct Res {
   uint32_t ref[3];          /* its subject, patient, beneficiary (NONE: absent) */
   const char *type, *id, *full;   /* slices of the text; id, full may be NULL */
   uint32_t tlen, idlen, flen;
+  uint32_t tnext;           /* the next resource of its type (NONE: none) */
 } Res;
+
+#define RTYPES 32           /* resource types a Bundle may have (more: the reference reads it) */
+
+typedef struct RType { const char *type; uint32_t tlen, first, last; } RType;
 
 typedef struct FNode { uint32_t j, res; } FNode;
 
@@ -85,6 +91,8 @@ struct pol_FhirFast {
   int failed;
   Res *res;
   size_t nres, rcap;
+  RType rtype[RTYPES];      /* the Bundle's resource types, each with its resources' chain */
+  uint32_t nrtype;
   FNode *nodes;
   size_t nnodes, ncap;
   ONode *on;
@@ -110,8 +118,9 @@ struct pol_FhirFast {
   uint32_t comp_n[COMP_CACHE];       /* ... their first components' lengths */
   const char *qp;           /* qr_walk: the last linkId prefix (NULL: none yet) and its parent */
   uint32_t qp_len, qp_node;
-  char known[40];           /* the last resource type found known (add_res) */
-  uint32_t known_len;
+  char known[RTYPES][40];   /* resource types found known (add_res), kept from load to load */
+  uint8_t known_len[RTYPES];
+  uint32_t nknown;
 };
 
 /* ---- setup ----------------------------------------------------------------- */
@@ -297,32 +306,8 @@ static inline int is_num(const pol_FhirFast *f, uint32_t j)
 /* The entry after j and its descendants. */
 static inline uint32_t nx(const pol_FhirFast *f, uint32_t j) { return f->next[j]; }
 
-/* Keys are short and mostly differ early: cheaper than a call to memcmp. */
-static inline int key_eq(const unsigned char *a, const char *b, size_t n)
-{
-  if (n >= 8) {   /* 8 bytes at a time, the last 8 overlapping */
-    uint64_t x, y;
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      memcpy(&x, a + i, 8);
-      memcpy(&y, b + i, 8);
-      if (x != y) return 0;
-    }
-    memcpy(&x, a + n - 8, 8);
-    memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {   /* the first 4 and the last 4, overlapping */
-    uint32_t x, y, u, v;
-    memcpy(&x, a, 4);
-    memcpy(&y, b, 4);
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&v, b + n - 4, 4);
-    return x == y && u == v;
-  }
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != (unsigned char)b[i]) return 0;
-  return 1;
-}
+/* Keys are short and mostly differ early (jleaf.h's compare). */
+static inline int key_eq(const unsigned char *a, const char *b, size_t n) { return pol_jleaf_eq(a, b, n); }
 
 /* json_object_get: the value of key k in object o, NONE when o is not an
    object or has no such key. */
@@ -425,7 +410,7 @@ static double num_val(pol_FhirFast *f, uint32_t j)
 static inline uint32_t o_new(pol_FhirFast *f, int kind)
 {
   f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
-  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0};
+  f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0};
   return (uint32_t)f->non++;
 }
 
@@ -456,9 +441,15 @@ static inline const char *raw_at(const pol_FhirFast *f, uint32_t x)
   return o->bundle ? (const char *)f->b + o->roff : f->raw.s + o->roff;
 }
 
+/* A key's bit in its object's ONode.keys: its length and last byte. */
+static inline uint64_t key_bit(const char *k, size_t kl)
+{
+  return 1ull << ((kl * 5u + (kl ? (unsigned char)k[kl - 1] : 0u)) & 63);
+}
+
 static inline uint32_t o_get(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl)
 {
-  if (f->on[o].kind != O_OBJ) return NONE;
+  if (f->on[o].kind != O_OBJ || !(f->on[o].keys & key_bit(k, kl))) return NONE;
   for (uint32_t c = f->on[o].first; c != NONE; c = f->on[c].next)
     if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) return c;
   return NONE;
@@ -469,6 +460,7 @@ static int o_has(const pol_FhirFast *f, uint32_t o, const char *k, size_t kl) { 
 static inline void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
 {
   ONode *o = &f->on[a];
+  if (o->kind == O_OBJ) o->keys |= key_bit(f->on[v].key, f->on[v].klen);
   f->on[v].next = NONE;
   if (o->last == NONE) o->first = v;
   else f->on[o->last].next = v;
@@ -482,14 +474,16 @@ static void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_
   f->on[v].key = k;
   f->on[v].klen = (uint32_t)kl;
   uint32_t prev = NONE;
-  for (uint32_t c = f->on[o].first; c != NONE; prev = c, c = f->on[c].next)
-    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) {
-      f->on[v].next = f->on[c].next;
-      if (prev == NONE) f->on[o].first = v;
-      else f->on[prev].next = v;
-      if (f->on[o].last == c) f->on[o].last = v;
-      return;
-    }
+  if (f->on[o].keys & key_bit(k, kl)) {   /* else not there */
+    for (uint32_t c = f->on[o].first; c != NONE; prev = c, c = f->on[c].next)
+      if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) {
+        f->on[v].next = f->on[c].next;
+        if (prev == NONE) f->on[o].first = v;
+        else f->on[prev].next = v;
+        if (f->on[o].last == c) f->on[o].last = v;
+        return;
+      }
+  }
   o_append(f, o, v);
 }
 
@@ -858,6 +852,15 @@ static void line_infos(pol_FhirFast *f, const FNode *n, uint32_t rec)
   }
 }
 
+/* The resources of type[0..tl), in order: the first (NONE: none), then
+   Res.tnext. */
+static uint32_t of_type(const pol_FhirFast *f, const char *type, size_t tl)
+{
+  for (uint32_t i = 0; i < f->nrtype; i++)
+    if (f->rtype[i].tlen == tl && key_eq((const unsigned char *)f->rtype[i].type, type, tl)) return f->rtype[i].first;
+  return NONE;
+}
+
 static void apply(pol_FhirFast *f, uint32_t bi)
 {
   const pol_Program *p = f->p;
@@ -865,11 +868,8 @@ static void apply(pol_FhirFast *f, uint32_t bi)
   const char *source = S(p, b->source), *target = S(p, b->target);
   size_t tl = strcspn(source, ".");
   f->nnodes = 0;
-  for (size_t i = 0; i < f->nres; i++) {
-    const Res *x = &f->res[i];
-    if (x->tlen != tl || memcmp(x->type, source, tl) != 0) continue;
-    if (walk(f, x->r, source[tl] ? source + tl + 1 : "", push_visit, (void *)(uintptr_t)i) < 0) return;
-  }
+  for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext)   /* the type's resources, in order */
+    if (walk(f, f->res[i].r, source[tl] ? source + tl + 1 : "", push_visit, (void *)(uintptr_t)i) < 0) return;
   const char *key;
   uint32_t klen;
   uint32_t parent = parent_of(f, target, strlen(target), &key, &klen);
@@ -1134,6 +1134,18 @@ static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, co
   return f->failed ? NONE : out;
 }
 
+/* The length of s[0..n) up to its last dot, the dot included (0: none). */
+static inline uint32_t last_dot(const char *s, uint32_t n)
+{
+#if defined(__GLIBC__)
+  const char *d = memrchr(s, '.', n);   /* vectorised */
+  return d ? (uint32_t)(d - s) + 1 : 0;
+#else
+  while (n > 0 && s[n - 1] != '.') n--;
+  return n;
+#endif
+}
+
 static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
 {
   if (depth > QR_DEPTH) return;
@@ -1151,8 +1163,7 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     if (ll > LINK_MAX) { f->failed = 1; return; }
     const char *key;
     uint32_t klen, parent;
-    uint32_t pl = ll;   /* link[0..pl): the components before the last, with their dots */
-    while (pl > 0 && link[pl - 1] != '.') pl--;
+    uint32_t pl = last_dot(link, ll);   /* link[0..pl): the components before the last, with their dots */
     if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && key_eq((const unsigned char *)f->qp, link, pl)) {
       /* the parent of the last linkId's prefix: the case document's
          objects, once made, stay (no o_set replaces an object) */
@@ -1223,6 +1234,25 @@ static int excluded(pol_FhirFast *f, const RKeys *k)
   return 0;
 }
 
+/* Resource i (the last added) on its type's chain. */
+static void chain(pol_FhirFast *f, uint32_t i)
+{
+  const Res *x = &f->res[i];
+  for (uint32_t k = f->nrtype; k-- > 0;) {   /* from the last type: resources of a type come in runs */
+    RType *rt = &f->rtype[k];
+    if (rt->tlen == x->tlen && key_eq((const unsigned char *)rt->type, x->type, x->tlen)) {
+      f->res[rt->last].tnext = i;
+      rt->last = i;
+      return;
+    }
+  }
+  if (f->nrtype == RTYPES) {   /* not with the known types (fhir_in.c's known_types: 18) */
+    f->failed = 1;
+    return;
+  }
+  f->rtype[f->nrtype++] = (RType){x->type, x->tlen, i, i};
+}
+
 static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t flen, uint32_t host)
 {
   if (!is_obj(f, res)) return -1;
@@ -1232,19 +1262,24 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *type = sv(f, k.type, &tl);
   char tb[40];
   if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
-  if (!(f->known_len == tl && key_eq((const unsigned char *)f->known, type, tl))) {   /* resources of a type come in runs */
+  uint32_t kn = 0;   /* a type found known before, else pol_fhir_resource_known */
+  while (kn < f->nknown && !(f->known_len[kn] == tl && key_eq((const unsigned char *)f->known[kn], type, tl))) kn++;
+  if (kn == f->nknown) {
     memcpy(tb, type, tl);
     tb[tl] = '\0';
     if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
-    memcpy(f->known, type, tl);
-    f->known_len = tl;
+    if (f->nknown < RTYPES) {
+      memcpy(f->known[f->nknown], type, tl);
+      f->known_len[f->nknown++] = (uint8_t)tl;
+    }
   }
   if (excluded(f, &k) || f->failed) return -1;  /* note C0157 */
   if (f->nres >= MAX_RES) return -1;
   const char *id = sv(f, k.id, &il);
   if (k.id != NONE && !id) return -1;
   f->res = grow(f->res, &f->rcap, f->nres + 1, sizeof *f->res);
-  f->res[f->nres++] = (Res){res, host, {k.ref[0], k.ref[1], k.ref[2]}, type, id, full, tl, il, flen};
+  f->res[f->nres++] = (Res){res, host, {k.ref[0], k.ref[1], k.ref[2]}, type, id, full, tl, il, flen, NONE};
+  chain(f, (uint32_t)f->nres - 1);
   uint32_t cont = k.contained;
   if (cont != NONE && host == NONE) {
     if (!is_arr(f, cont)) return -1;
@@ -1317,8 +1352,8 @@ static int read_bundle(pol_FhirFast *f, uint32_t bundle)
 static const Res *the_claim(const pol_FhirFast *f)
 {
   const Res *claim = NULL;
-  for (size_t i = 0; i < f->nres; i++)
-    if (seq_eq(f->res[i].type, f->res[i].tlen, "Claim") && f->res[i].host == NONE) {
+  for (uint32_t i = of_type(f, "Claim", 5); i != NONE; i = f->res[i].tnext)
+    if (f->res[i].host == NONE) {
       if (claim) return NULL;
       claim = &f->res[i];
     }
@@ -1374,6 +1409,7 @@ static int to_case(pol_FhirFast *f)
 {
   const pol_Program *p = f->p;
   f->nres = f->nnodes = f->non = f->nages = 0;
+  f->nrtype = 0;
   f->failed = 0;
   f->ic_ok = 0;
   f->qp = NULL;
@@ -1391,8 +1427,8 @@ static int to_case(pol_FhirFast *f)
   if (!use || !seq_eq(use, ul, "preauthorization")) return -1;   /* note C0159 */
   for (uint32_t i = 0; i < p->nfhir && !f->failed; i++) apply(f, i);
   if (!f->failed) ages(f);
-  for (size_t i = 0; i < f->nres && !f->failed; i++)
-    if (seq_eq(f->res[i].type, f->res[i].tlen, "QuestionnaireResponse")) qr_walk(f, GET(f->res[i].r, "item"), 0);
+  for (uint32_t i = of_type(f, "QuestionnaireResponse", 21); i != NONE && !f->failed; i = f->res[i].tnext)
+    qr_walk(f, GET(f->res[i].r, "item"), 0);
   return f->failed ? -1 : 0;
 }
 

@@ -19,11 +19,25 @@
 #include "case.h"
 #include "jleaf.h"
 
-#if defined(__SSE2__)
+/* SSE2 (always there on x86-64), else the portable path; the portable
+   one is built on x86-64 too by defining POL_FHIR_TAPE_SCALAR (the unit
+   test and fuzz_fhir check both). */
+#if defined(__SSE2__) && !defined(POL_FHIR_TAPE_SCALAR)
+#define FT_SSE2 1
 #include <emmintrin.h>
+#else
+#define FT_SSE2 0
 #endif
 
 #define FT_MAX_KEYS 64u   /* pol_jread_tape's 4 * LINEAR_KEYS */
+
+/* The scanner's helpers are inlined into its one loop, so that it makes no
+   call on its paths (a call would put its state on the stack). */
+#if defined(__GNUC__)
+#define FT_INLINE inline __attribute__((always_inline))
+#else
+#define FT_INLINE inline
+#endif
 
 /* An open object or array: its tape entry, and the state of the container
    it is in (the current container's state lives in locals of
@@ -31,9 +45,8 @@
    when it closes). */
 typedef struct Level {
   uint32_t at;
-  uint32_t nkeys;         /* the enclosing object's keys so far */
-  uint64_t filter;        /* ... bits of (length, last byte) of them */
-  int obj;                /* the enclosing container is an object */
+  uint32_t ko;            /* the enclosing container's keys so far, twice, + 1 when an object */
+  uint64_t filter;        /* ... bits of (length, last byte) of its keys */
 } Level;
 
 struct pol_FhirTape {
@@ -77,9 +90,9 @@ static inline Ptr ws(Ptr p, Ptr e)
 
 /* The first byte at or after p that needs a look (quote, backslash, a
    control byte, a byte >= 0x80), or e. */
-static inline Ptr plain_run(Ptr p, Ptr e)
+static FT_INLINE Ptr plain_run(Ptr p, Ptr e)
 {
-#if defined(__SSE2__)
+#if FT_SSE2
   const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
   while (e - p >= 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -110,7 +123,7 @@ typedef struct SEnd { Ptr q; uint32_t esc; } SEnd;   /* esc: 0 or POL_JTAPE_ESC 
 
 /* p just past an opening quote (or further inside a string without escapes
    so far). */
-static SEnd string_end(Ptr p, Ptr e)
+static FT_INLINE SEnd string_end(Ptr p, Ptr e)
 {
   uint32_t esc = 0;
   for (;;) {
@@ -131,25 +144,6 @@ static SEnd string_end(Ptr p, Ptr e)
   }
 }
 
-#if defined(__SSE2__)
-/* string_end, with the common case inline: a plain string that ends within
-   its first 16 bytes (q, bs, sp: the quote, backslash and space bytes). */
-#define STRING_END(p, e, q, bs, sp) ((e) - (p) >= 16 ? fast_end((p), (e), (q), (bs), (sp)) : string_end((p), (e)))
-static inline SEnd fast_end(Ptr p, Ptr e, __m128i q, __m128i bs, __m128i sp)
-{
-  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmplt_epi8(x, sp));
-  unsigned mask = (unsigned)_mm_movemask_epi8(m);
-  if (mask) {
-    Ptr c = p + __builtin_ctz(mask);
-    if (*c == '"') return (SEnd){c, 0};
-    return string_end(c, e);
-  }
-  return string_end(p + 16, e);
-}
-#else
-#define STRING_END(p, e, q, bs, sp) string_end((p), (e))
-#endif
 
 /* Is key k (len bytes) already a key of the open object whose entry is
    t[at] (its members so far: t[at + 1..nt), every value complete, so a
@@ -180,6 +174,23 @@ static inline Ptr lit_end(Ptr p, Ptr e, const char *w, size_t n)
   return p + n;
 }
 
+#if FT_SSE2
+/* The bytes of the 16 at p that need a look in a string (quote,
+   backslash, control, >= 0x80), as bits. */
+static inline unsigned special16(Ptr p, __m128i q, __m128i bs, __m128i sp)
+{
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  /* signed: bytes >= 0x80 are negative, so below 0x20 too (sp > x: one
+     compare, where x < sp is compiled as two) */
+  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmpgt_epi8(sp, x));
+  return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* The index of the lowest bit of m (m != 0), unsigned (no sign extension
+   when added to a pointer). */
+static inline unsigned low_bit(unsigned m) { return (unsigned)__builtin_ctz(m); }
+#endif
+
 int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape **tape, size_t *n)
 {
   if (len == 0 || len > POL_CASE_MAX_BYTES || len >= POL_JTAPE_ESC) return -1;
@@ -195,12 +206,18 @@ int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape
   uint32_t *nx = s->next;
   size_t nt = 0;
   Level lv[POL_CASE_MAX_DEPTH + 1];
-  int d = 0;   /* open containers */
-  /* the innermost open container: an object?, its keys so far and their filter */
-  int obj = 0;
-  uint32_t nkeys = 0;
+  Level *L = lv;   /* the next free level: L - lv containers are open */
+  /* the innermost open container: its keys so far, twice, plus 1 when it
+     is an object (ko); their filter */
+  uint32_t ko = 0;
   uint64_t filter = 0;
-#if defined(__SSE2__)
+  Ptr q;           /* a string's closing quote */
+  uint32_t esc;    /* ... its escape flag, 0 or POL_JTAPE_ESC */
+  Ptr v;           /* inside a string */
+#if FT_SSE2
+  /* the last place 16 bytes can be read from (any pointer inside the
+     text is after it when the text is shorter) */
+  Ptr e16 = len > 16 ? e - 16 : b;
   const __m128i cq = _mm_set1_epi8('"'), cbs = _mm_set1_epi8('\\'), csp = _mm_set1_epi8(0x20);
 #endif
   p = ws(p, e);
@@ -213,54 +230,76 @@ value:   /* p at a value (ws skipped) */
   case '{':
   case '[':
   open: {   /* p at an object's or an array's opening bracket */
-    if (d + 1 > POL_CASE_MAX_DEPTH) return -1;
-    lv[d] = (Level){(uint32_t)nt, nkeys, filter, obj};
-    obj = *p == '{';
-    nkeys = 0;
+    if (L == lv + POL_CASE_MAX_DEPTH) return -1;
+    *L++ = (Level){(uint32_t)nt, ko, filter};
+    ko = *p == '{';
     filter = 0;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};   /* next[]: when it closes */
-    d++;
     p++;
     if (p < e && *p == '"') {   /* an object's first key, an array's first string */
-      if (obj) goto key_q;
+      if (ko) goto key_q;
       goto string;
     }
     if (p < e && *p <= ' ') p = ws(p, e);
-    if (p < e && *p == (obj ? '}' : ']')) {
+    if (p < e && *p == (ko ? '}' : ']')) {
       p++;
       goto close;
     }
-    if (obj) goto key;
+    if (ko) goto key;
     goto value;
   }
   case '"':
   string: {   /* p at a string value's opening quote */
-    SEnd se = STRING_END(p + 1, e, cq, cbs, csp);
-    Ptr q = se.q;
-    if (!q) return -1;
+    v = p + 1;
+#if FT_SSE2
+  string_at:   /* ... v inside it, the bytes before v plain */
+    if (v <= e16) {   /* plain 16-byte blocks inline; the rest in string_end */
+      unsigned m = special16(v, cq, cbs, csp);
+      while (!m) {
+        v += 16;
+        if (v > e16) goto string_slow;
+        m = special16(v, cq, cbs, csp);
+      }
+      v += low_bit(m);
+      if (*v == '"') {
+        q = v;
+        esc = 0;
+        goto string_done;
+      }
+    }
+  string_slow:
+#endif
+    {
+      SEnd se = string_end(v, e);
+      q = se.q;
+      esc = se.esc;
+      if (!q) return -1;
+      goto string_done;   /* (the label is used by the SSE2 path too) */
+    }
+  string_done:
     nx[nt] = (uint32_t)nt + 1;
-    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | se.esc};
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), (uint32_t)(q - p - 1) | esc};
     p = q + 1;
     goto after;
   }
   case 't':
   case 'f':
   case 'n': {
-    Ptr q = *p == 't' ? lit_end(p, e, "true", 4) : *p == 'f' ? lit_end(p, e, "false", 5) : lit_end(p, e, "null", 4);
-    if (!q) return -1;
+    Ptr r = *p == 't' ? lit_end(p, e, "true", 4) : *p == 'f' ? lit_end(p, e, "false", 5) : lit_end(p, e, "null", 4);
+    if (!r) return -1;
     nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
-    p = q;
+    p = r;
     if (p < e && *p == '\0') p++;   /* jansson ignores one NUL after a literal */
     goto after;
   }
   default: {
     if (*p != '-' && !pol_jleaf_digit(*p)) return -1;
-    Ptr q = pol_jleaf_number_end(p, e, &s->tmp, &s->tcap);
-    if (!q) return -1;
+    Ptr r = pol_jleaf_number_end(p, e, &s->tmp, &s->tcap);
+    if (!r) return -1;
     nx[nt] = (uint32_t)nt + 1;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
-    p = q;
+    p = r;
     if (p < e && *p == '\0') p++;   /* and after a number */
     goto after;
   }
@@ -270,18 +309,60 @@ key: {   /* p at an object's key (ws skipped) */
     if (p >= e || *p != '"') return -1;
   key_q:;   /* p at a key's opening quote */
     Ptr k = p + 1;
-    SEnd se = STRING_END(k, e, cq, cbs, csp);
-    Ptr q = se.q;
-    if (!q || se.esc) return -1;   /* an escaped key: the reference path */
+#if FT_SSE2
+    if (k <= e16) {   /* a key within 16 bytes, inline */
+      unsigned m = special16(k, cq, cbs, csp);
+      if (m) {
+        q = k + low_bit(m);
+        if (*q == '"') {
+          uint32_t klen = (uint32_t)(q - k);
+          uint64_t bit = key_bit(k, klen);
+          if ((filter & bit) && (ko >= 2 * FT_MAX_KEYS || dup_key(t, L[-1].at, nt, b, k, klen))) return -1;
+          filter |= bit;
+          ko += 2;
+          t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
+          /* q + 2 < e (q < k + 16 <= e): "key":"string" reads the
+             string's first bytes from the key's block (m), past its
+             opening quote (bit klen + 3) */
+          if (q[1] == ':' && q[2] == '"') {
+            p = q + 2;
+            unsigned rest = m >> (klen + 3);   /* klen + 3 <= 18: defined */
+            if (!rest) {   /* the block's bytes after the quote are plain */
+              v = klen <= 13 ? k + 16 : q + 3;
+              goto string_at;
+            }
+            v = q + 3 + low_bit(rest);
+            if (*v == '"') {
+              q = v;
+              esc = 0;
+              goto string_done;
+            }
+            goto string_slow;
+          }
+          p = q + 1;
+          goto key_colon;
+        }
+      }
+    }
+#endif
+    {
+      SEnd se = string_end(k, e);
+      q = se.q;
+      if (!q || se.esc) return -1;   /* an escaped key: the reference path */
+      goto key_done;
+    }
+  key_done:;
     uint32_t klen = (uint32_t)(q - k);
     uint64_t bit = key_bit(k, klen);
     /* past FT_MAX_KEYS keys the object is refused anyway (at its close):
        no pairwise check over it, which would grow with its square */
-    if ((filter & bit) && (nkeys >= FT_MAX_KEYS || dup_key(t, lv[d - 1].at, nt, b, k, klen))) return -1;
+    if ((filter & bit) && (ko >= 2 * FT_MAX_KEYS || dup_key(t, L[-1].at, nt, b, k, klen))) return -1;
     filter |= bit;
-    nkeys++;   /* at most FT_MAX_KEYS: checked when the object closes */
+    ko += 2;   /* at most FT_MAX_KEYS keys: checked when the object closes */
     t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};   /* a key's next[] is not written (no reader asks) */
     p = q + 1;
+    goto key_colon;   /* (the label is used by the SSE2 path too) */
+  key_colon:   /* p just past a key */
     if (e - p >= 2 && *p == ':') {   /* compact: "key":"string", "key":{, "key":[ */
       unsigned char c1 = p[1];
       p++;
@@ -298,14 +379,14 @@ key: {   /* p at an object's key (ws skipped) */
   }
 
 after:   /* just past a value inside a container */
-  if (obj && e - p >= 2 && memcmp(p, ",\"", 2) == 0) {   /* compact: the next key (one 16-bit compare) */
+  if ((ko & 1) && e - p >= 2 && memcmp(p, ",\"", 2) == 0) {   /* compact: the next key (one 16-bit compare) */
     p++;
     goto key_q;
   }
   if (p >= e) return -1;
   if (*p == ',') {
     p++;
-    if (obj) {
+    if (ko & 1) {
       if (p < e && *p == '"') goto key_q;   /* compact: the next key */
       if (p < e && *p <= ' ') p = ws(p, e);
       goto key;
@@ -314,22 +395,21 @@ after:   /* just past a value inside a container */
     if (p < e && *p <= ' ') p = ws(p, e);
     goto value;
   }
-  if (*p != (obj ? '}' : ']')) {   /* white space, then a comma or the closing bracket */
+  if (*p != ((ko & 1) ? '}' : ']')) {   /* white space, then a comma or the closing bracket */
     if (*p > ' ') return -1;
     p = ws(p, e);
-    if (p < e && (*p == ',' || *p == (obj ? '}' : ']'))) goto after;
+    if (p < e && (*p == ',' || *p == ((ko & 1) ? '}' : ']'))) goto after;
     return -1;
   }
   p++;
 
-close:   /* the container lv[d - 1] has just ended */
-  if (nkeys > FT_MAX_KEYS) return -1;
-  d--;
-  t[lv[d].at].aux = nx[lv[d].at] = (uint32_t)nt;
-  obj = lv[d].obj;
-  nkeys = lv[d].nkeys;
-  filter = lv[d].filter;
-  if (d > 0) goto after;
+close:   /* the container L[-1] has just ended */
+  if (ko > 2 * FT_MAX_KEYS + 1) return -1;
+  L--;
+  t[L->at].aux = nx[L->at] = (uint32_t)nt;
+  ko = L->ko;
+  filter = L->filter;
+  if (L > lv) goto after;
   p = ws(p, e);
   if (p != e) return -1;
   s->n = nt;

@@ -40,6 +40,38 @@ int pol_jleaf_schema_bad(const pol_Program *p);
    first-match search)? */
 int pol_jleaf_fields_once(const pol_Program *p);
 
+/* ---- comparing keys ------------------------------------------------------------ */
+
+/* Are a[0..n) and b[0..n) the same bytes?  For keys, which are short:
+   cheaper than a call to memcmp, by words that overlap (the first and
+   last 8, or 4, bytes; 8 at a time before the last 8). */
+static inline int pol_jleaf_eq(const void *a, const void *b, size_t n)
+{
+  const unsigned char *x = a, *y = b;
+  if (n >= 8) {
+    uint64_t u, v;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&u, x + i, 8);
+      memcpy(&v, y + i, 8);
+      if (u != v) return 0;
+    }
+    memcpy(&u, x + n - 8, 8);
+    memcpy(&v, y + n - 8, 8);
+    return u == v;
+  }
+  if (n >= 4) {
+    uint32_t u, v, s, t;
+    memcpy(&u, x, 4);
+    memcpy(&v, y, 4);
+    memcpy(&s, x + n - 4, 4);
+    memcpy(&t, y + n - 4, 4);
+    return u == v && s == t;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (x[i] != y[i]) return 0;
+  return 1;
+}
+
 /* ---- checking text (phase 1, the tapes) ------------------------------------- */
 
 static inline int pol_jleaf_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }

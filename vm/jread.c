@@ -266,27 +266,11 @@ static int grow(void **buf, size_t *cap, size_t need, size_t size)
    character, a byte of a UTF-8 sequence? */
 static inline int str_stop(unsigned char ch) { return ch < 0x20 || ch == '"' || ch == '\\' || ch >= 0x80; }
 
-/* Keys are short and mostly differ in their first byte. */
+/* Keys are short and mostly differ in their first byte (then jleaf.h's
+   compare). */
 static inline int same_key(const char *a, const char *b, size_t n)
 {
-  if (n == 0) return 1;
-  if (a[0] != b[0]) return 0;
-  /* 8 bytes at a time, then the last (overlapping) 8, or byte by byte:
-     cheaper than a call to memcmp for keys this short */
-  if (n >= 8) {
-    uint64_t x, y;
-    for (size_t i = 0; i + 8 <= n; i += 8) {
-      memcpy(&x, a + i, 8);
-      memcpy(&y, b + i, 8);
-      if (x != y) return 0;
-    }
-    memcpy(&x, a + n - 8, 8);
-    memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  for (size_t i = 1; i < n; i++)
-    if (a[i] != b[i]) return 0;
-  return 1;
+  return n == 0 || (a[0] == b[0] && pol_jleaf_eq(a, b, n));
 }
 
 static inline int is_ws(unsigned char ch) { return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'; }

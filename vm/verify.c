@@ -45,6 +45,7 @@ typedef struct {
   size_t errlen;
   OpPlan plan[256];
   uint32_t *blk_of;   /* check_code, for check_witnesses: see there */
+  int strings_checked;   /* pol_verify_loaded: rd_strs refused NULs */
 } V;
 
 static int fail(V *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -123,7 +124,7 @@ static int check_arrays(V *v)
 static int check_tables(V *v)
 {
   const pol_Program *p = v->p;
-  for (uint32_t i = 0; i < p->nstr; i++)
+  for (uint32_t i = 0; i < p->nstr && !v->strings_checked; i++)
     if (!p->str[i] || strlen(p->str[i]) != p->slen[i])
       return fail(v, "string %u: missing, or has an embedded NUL (length %u)", i, p->slen[i]);
 
@@ -1322,9 +1323,9 @@ static int check_fhir(V *v)
   return 0;
 }
 
-int pol_verify(const pol_Program *p, char *err, size_t errlen)
+static int verify(const pol_Program *p, int strings_checked, char *err, size_t errlen)
 {
-  V v = {.p = p, .err = err, .errlen = errlen};
+  V v = {.p = p, .err = err, .errlen = errlen, .strings_checked = strings_checked};
   if (!p) return fail(&v, "no program");
   build_plan(v.plan);
   int rc = check_arrays(&v) || check_tables(&v) || check_code(&v) || check_witnesses(&v) ||
@@ -1332,4 +1333,14 @@ int pol_verify(const pol_Program *p, char *err, size_t errlen)
            check_fhir(&v) || check_defs(&v);
   free(v.blk_of);
   return rc ? -1 : 0;
+}
+
+int pol_verify(const pol_Program *p, char *err, size_t errlen)
+{
+  return verify(p, 0, err, errlen);
+}
+
+int pol_verify_loaded(const pol_Program *p, char *err, size_t errlen)
+{
+  return verify(p, 1, err, errlen);
 }

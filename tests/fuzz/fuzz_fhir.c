@@ -25,6 +25,7 @@
 #include "fhir_tape.h"
 #include "fuzz.h"
 #include "jread.h"
+#include "../fhir_tape_scalar.h"
 #include "../tape_next.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,7 +36,7 @@ typedef struct Fixture {
   pol_Case *c, *ref, *fast, *via;
   pol_JRead *jr;
   pol_FhirFast *ff;
-  pol_FhirTape *ft;
+  pol_FhirTape *ft, *sc;   /* the library's scanner (SSE2 on x86-64), the portable one */
 } Fixture;
 
 static Fixture *fixture(void)
@@ -51,7 +52,8 @@ static Fixture *fixture(void)
   fx.jr = pol_jread_new(fx.p);
   fx.ff = pol_fhir_fast_new(fx.p);
   fx.ft = pol_fhir_tape_new();
-  if (!fx.vm || !fx.c || !fx.ref || !fx.fast || !fx.via || !fx.jr || !fx.ff || !fx.ft) abort();
+  fx.sc = scalar_tape_new();
+  if (!fx.vm || !fx.c || !fx.ref || !fx.fast || !fx.via || !fx.jr || !fx.ff || !fx.ft || !fx.sc) abort();
   pol_vm_set_trace(fx.vm, 1);
   return &fx;
 }
@@ -79,19 +81,25 @@ static void traces(Fixture *fx, pol_Case *c, pol_Buf *out)
   else pol_trace_json(out, fx->vm, c, lines, NULL, POL_TRACE_COMPACT | POL_TRACE_CRITERIA);
 }
 
-/* The Bundle scanner (vm/fhir_tape.c) against the reader's
-   (pol_jread_tape): the same status, the same entries. */
+/* The Bundle scanner (vm/fhir_tape.c: the library's, and its portable
+   path) against the reader's (pol_jread_tape): the same status, the same
+   entries. */
 static void same_tape(Fixture *fx, const char *text, size_t len)
 {
-  const pol_JTape *a, *b;
-  size_t na = 0, nb = 0;
+  const pol_JTape *a, *b, *c;
+  size_t na = 0, nb = 0, nc = 0;
   int ra = pol_jread_tape(fx->jr, text, len, &a, &na);
   int rb = pol_fhir_tape(fx->ft, text, len, &b, &nb);
+  int rc = scalar_tape(fx->sc, text, len, &c, &nc);
   if (ra != rb) differ("the tape scanners' status", text, len);
+  if (ra != rc) differ("the tape scanners' status (the portable path)", text, len);
   if (ra == 0 && (na != nb || memcmp(a, b, na * sizeof *a) != 0)) differ("the tapes", text, len);
+  if (ra == 0 && (na != nc || memcmp(a, c, na * sizeof *a) != 0)) differ("the tapes (the portable path)", text, len);
   uint32_t want;
   if (ra == 0 && tape_next_wrong(b, pol_fhir_tape_next(fx->ft), nb, text, len, &want) < nb)
     differ("the tape's next[]", text, len);
+  if (ra == 0 && tape_next_wrong(c, scalar_tape_next(fx->sc), nc, text, len, &want) < nc)
+    differ("the tape's next[] (the portable path)", text, len);
 }
 
 /* The fast path against the reference on one text. */

@@ -688,6 +688,46 @@ static void test_bad_program(void **state)
   json_decref(root);
 }
 
+/* Interning with many strings of one length, first and last byte (one
+   crowded bucket, hashed: vm/case.c intern_build) and with few (scanned),
+   duplicates among both: every string is found whole, a duplicate gives
+   its first id, a near miss none. */
+static void test_intern_buckets(void **state)
+{
+  (void)state;
+  enum { N = 300 };
+  static char text[N][16];
+  static char *str[N];
+  static uint32_t slen[N];
+  for (int i = 0; i < N; i++) {
+    if (i < 200) snprintf(text[i], sizeof text[i], "a%04dz", i % 150);   /* one bucket; 50 repeats */
+    else snprintf(text[i], sizeof text[i], "k%d-%d", i % 250, i % 7);    /* a few repeats */
+    str[i] = text[i];
+    slen[i] = (uint32_t)strlen(text[i]);
+  }
+  pol_Program p = prog;
+  p.str = str;
+  p.slen = slen;
+  p.nstr = N;
+  p.nfacts = 0;
+  p.nrec = 0;
+  pol_Case *c = pol_case_new(&p);
+  assert_non_null(c);
+  for (int i = 0; i < N; i++) {
+    uint32_t want = (uint32_t)i;
+    for (int j = 0; j < i; j++)
+      if (strcmp(text[j], text[i]) == 0) { want = (uint32_t)j; break; }
+    assert_int_equal(pol_case_intern(c, text[i]), want);
+    assert_int_equal(pol_case_intern_n(c, text[i], slen[i]), want);
+  }
+  assert_int_equal(pol_case_intern(c, "a0150z"), POL_NOSTR);
+  assert_int_equal(pol_case_intern(c, "a0149y"), POL_NOSTR);
+  assert_int_equal(pol_case_intern(c, "a014"), POL_NOSTR);
+  assert_int_equal(pol_case_intern_n(c, "a0001zz", 6), 1);
+  assert_int_equal(pol_case_intern(c, ""), POL_NOSTR);
+  pol_case_free(c);
+}
+
 /* The document checks before loading: size, nesting, syntax, duplicates. */
 static void test_parse(void **state)
 {
@@ -769,7 +809,7 @@ int main(void)
     TC(test_unknown_vs_false), TC(test_records), TC(test_wrong_types), TC(test_dates),
     TC(test_intern), TC(test_strings_and_lists_limits), TC(test_recursive_type_depth),
     TC(test_lines), TC(test_no_lines), TC(test_case_id), TC(test_reuse),
-    TC(test_random_json), TC(test_numbers), cmocka_unit_test(test_bad_program),
+    TC(test_random_json), TC(test_numbers), cmocka_unit_test(test_bad_program), cmocka_unit_test(test_intern_buckets),
     cmocka_unit_test(test_parse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include "bundle.h"
 #include "compile.h"
 #include "fhir_tape.h"
+#include "../fhir_tape_scalar.h"
 #include "jread.h"
 #include "../tape_next.h"
 #include "unit_compile.h"
@@ -27,7 +28,7 @@
 typedef struct Two {
   pol_Program *p;
   pol_JRead *jr;
-  pol_FhirTape *ft;
+  pol_FhirTape *ft, *sc;   /* the library's scanner (SSE2 on x86-64), the portable one */
 } Two;
 
 static void two_new(Two *t)
@@ -40,23 +41,27 @@ static void two_new(Two *t)
   t->p = ut_reload(p);
   t->jr = pol_jread_new(t->p);
   t->ft = pol_fhir_tape_new();
-  assert_true(t->jr && t->ft);
+  t->sc = scalar_tape_new();
+  assert_true(t->jr && t->ft && t->sc);
 }
 
 static void two_free(Two *t)
 {
   pol_fhir_tape_free(t->ft);
+  scalar_tape_free(t->sc);
   pol_jread_free(t->jr);
   pol_program_free(t->p);
 }
 
-/* Both scanners on text: the same status and entries; the status. */
-static int same(Two *t, const char *text, size_t len)
+/* The reader's scanner and one of the Bundle's (scan: the library's or
+   the portable one) on text: the same status and entries; the status. */
+static int same_as(Two *t, int (*scan)(pol_FhirTape *, const char *, size_t, const pol_JTape **, size_t *),
+                   pol_FhirTape *ft, const uint32_t *(*next)(const pol_FhirTape *), const char *text, size_t len)
 {
   const pol_JTape *a, *b;
   size_t na = 0, nb = 0;
   int ra = pol_jread_tape(t->jr, text, len, &a, &na);
-  int rb = pol_fhir_tape(t->ft, text, len, &b, &nb);
+  int rb = scan(ft, text, len, &b, &nb);
   if (ra != rb) fail_msg("status %d (jread) vs %d (fhir_tape): %.*s", ra, rb, (int)(len > 300 ? 300 : len), text);
   if (ra == 0) {
     if (na != nb) fail_msg("%zu vs %zu entries: %.*s", na, nb, (int)(len > 300 ? 300 : len), text);
@@ -64,12 +69,20 @@ static int same(Two *t, const char *text, size_t len)
       if (a[i].off != b[i].off || a[i].aux != b[i].aux)
         fail_msg("entry %zu: %u/%u vs %u/%u: %.*s", i, a[i].off, a[i].aux, b[i].off, b[i].aux,
                  (int)(len > 300 ? 300 : len), text);
-    const uint32_t *nx = pol_fhir_tape_next(t->ft);
+    const uint32_t *nx = next(ft);
     uint32_t want = 0;
     size_t i = tape_next_wrong(b, nx, nb, text, len, &want);
     if (i < nb) fail_msg("next[%zu] %u, not %u: %.*s", i, nx[i], want, (int)(len > 300 ? 300 : len), text);
   }
   return ra;
+}
+
+/* Both Bundle scanners against the reader's. */
+static int same(Two *t, const char *text, size_t len)
+{
+  int r = same_as(t, pol_fhir_tape, t->ft, pol_fhir_tape_next, text, len);
+  if (same_as(t, scalar_tape, t->sc, scalar_tape_next, text, len) != r) fail_msg("the portable scanner differs");
+  return r;
 }
 
 static int same_s(Two *t, const char *text) { return same(t, text, strlen(text)); }
@@ -140,6 +153,41 @@ static void test_edges(void **state)
   two_free(&t);
 }
 
+/* Keys and string values of every length across the scanner's 16-byte
+   blocks (a key's block read on into its value), plain, with an escape
+   or a UTF-8 sequence at each place, and the text cut at each length. */
+static void test_blocks(void **state)
+{
+  (void)state;
+  Two t;
+  two_new(&t);
+  char buf[200];
+  static const char *const kinds[] = {"", "\\n", "\xc3\xa9", "\\u00e9", "\x01"};
+  for (int kl = 0; kl <= 20; kl++)
+    for (int vl = 0; vl <= 40; vl++)
+      for (size_t kind = 0; kind < sizeof kinds / sizeof *kinds; kind++)
+        for (int at = 0; at <= vl; at += kind ? 3 : 100) {
+          size_t n = 0;
+          buf[n++] = '{';
+          buf[n++] = '"';
+          for (int i = 0; i < kl; i++) buf[n++] = (char)('a' + i % 26);
+          memcpy(buf + n, "\":\"", 3), n += 3;
+          for (int i = 0; i < vl; i++) {
+            if (i == at && kind) {
+              size_t kn = strlen(kinds[kind]);
+              memcpy(buf + n, kinds[kind], kn), n += kn;
+            }
+            buf[n++] = (char)('A' + i % 26);
+          }
+          buf[n++] = '"';
+          buf[n++] = '}';
+          int want = kind == 4 && at < vl ? -1 : 0;
+          if (same(&t, buf, n) != want) fail_msg("key %d, value %d, kind %zu at %d", kl, vl, kind, at);
+          for (size_t cut = n > 24 ? n - 24 : 1; cut < n; cut++) assert_int_equal(same(&t, buf, cut), -1);
+        }
+  two_free(&t);
+}
+
 static const char BUNDLE[] =
   "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:c1\",\"resource\":"
   "{\"resourceType\":\"Claim\",\"id\":\"c\",\"use\":\"preauthorization\",\"created\":\"2025-09-15\","
@@ -193,6 +241,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_edges),
+    cmocka_unit_test(test_blocks),
     cmocka_unit_test(test_mutations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
