@@ -452,6 +452,83 @@ static int64_t longest_run(pol_Ival *iv, uint32_t n)
   return best;
 }
 
+/* The Ax of the EXTRA word with role `role` of instruction x, whose
+   opcode is op: pol_extra_at with the role's place known at compile time,
+   for the loops below, which know their opcode (op and role constants,
+   the role one of op's in opcodes.def: strchr of two constants folds). */
+static inline uint32_t extra_of(const pol_Instr *x, pol_Op op, char role)
+{
+  const char *roles = "";
+  switch (op) {
+#define OP(name, fmt, a, b, c, xr, doc) case OP_##name: roles = xr; break;
+#include "opcodes.def"
+#undef OP
+  case OP__COUNT: break;
+  }
+  return POL_Ax(x[1 + (strchr(roles, role) - roles)]);
+}
+
+/* A start, end or key block of COVER, RUN or GAP that only reads a field
+   of a record register, `x.f` (FIELD a, r, f; RET a), or that field else
+   a fact, `x.f ?? fact` (FIELD a, r, f; JKNOWN a +1; FACT a, k; RET a):
+   without a trace such a block has no effect but R[a] and the budget, so
+   the loops read it in place rather than run() it, per item (two runs an
+   item of MP-MM-1366's coverages).  vm->lean_read[b], once per VM with the
+   no-trace code (read_shapes).  Bodies are run: the hot ones are not of
+   these shapes, and testing for them cost more than it saved. */
+enum { READ_RUN, READ_FIELD, READ_FIELD_OR_FACT };
+
+static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r, uint32_t f);
+
+/* Block b's shape in code (verified: the block ends with its RET, so c[1]
+   .. c[3] are read only after the words before them matched). */
+static uint8_t read_shape(const pol_Instr *code, const pol_Block *bk)
+{
+  const pol_Instr *c = code + bk->start;
+  if (POL_OP(c[0]) != OP_FIELD) return READ_RUN;
+  uint32_t a = POL_A(c[0]);
+  if (POL_OP(c[1]) == OP_RET && POL_A(c[1]) == a) return READ_FIELD;
+  if (POL_OP(c[1]) == OP_JKNOWN && POL_A(c[1]) == a && POL_Bx(c[1]) == 1 &&
+      POL_OP(c[2]) == OP_FACT && POL_A(c[2]) == a && POL_OP(c[3]) == OP_RET && POL_A(c[3]) == a)
+    return READ_FIELD_OR_FACT;
+  return READ_RUN;
+}
+
+/* vm->lean_read for the no-trace code (vm->lean); left NULL (every block
+   run) when memory runs out. */
+static void read_shapes(pol_VM *vm)
+{
+  const pol_Program *p = vm->p;
+  if (!vm->lean || !p->nblocks) return;
+  vm->lean_read = malloc(p->nblocks);
+  for (uint32_t b = 0; vm->lean_read && b < p->nblocks; b++)
+    vm->lean_read[b] = read_shape(vm->lean, &vm->lean_blocks[b]);
+}
+
+/* How the loops get a start, end or key block's value: READ_RUN unless
+   the no-trace code runs (tracing off: FIELD and FACT note nothing). */
+static inline uint8_t read_kind(const pol_VM *vm, uint32_t block)
+{
+  return !vm->tracing && vm->lean_read && vm->run_code == vm->lean ? vm->lean_read[block] : READ_RUN;
+}
+
+/* The value of block `block` of shape kind, as run() gives it, with the
+   same effects on the registers and the budget (charged the block's
+   original length).  Inlined into each loop: a call costs a third of what
+   a read does. */
+__attribute__((always_inline))
+static inline pol_Value read_value(pol_VM *vm, uint32_t block, uint8_t kind)
+{
+  if (kind == READ_RUN) return run(vm, block);
+  const pol_Block *bk = &vm->run_blocks[block];
+  if (charge(vm, bk->len) != 0) return pol_unk();
+  const pol_Instr *c = vm->run_code + bk->start;
+  pol_Value *R = vm->regs, *a = &R[POL_A(c[0])];
+  field(vm->p, a, &R[POL_B(c[0])], POL_C(c[0]));
+  if (kind == READ_FIELD_OR_FACT && !pol_known(a)) *a = vm->slots[POL_Bx(c[2])];
+  return *a;
+}
+
 /* COVER: [sure, possible] days of window w covered by the union of
    [start, end] over the items whose body holds.  Sure: the items whose
    body is true and whose start and end are known.  Possible: the items
@@ -476,7 +553,10 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     vm->capivals = base + cap;
   }
   /* the blocks, read once rather than per item */
-  uint32_t bbody = pol_extra_at(x, 'b'), bstart = pol_extra_at(x, 's'), bend = pol_extra_at(x, 'e');
+#define X_(role) (longest ? extra_of(x, OP_RUN, role) : extra_of(x, OP_COVER, role))
+  uint32_t bbody = X_('b'), bstart = X_('s'), bend = X_('e');
+#undef X_
+  uint8_t kstart = read_kind(vm, bstart), kend = read_kind(vm, bend);
   int32_t wlo = w->u.r.lo, whi = w->u.r.hi;
   uint32_t n = 0, nmaybe = 0;
   int unbounded = 0;   /* an item that may count has an unknown start or end */
@@ -490,10 +570,10 @@ static pol_Value cover(pol_VM *vm, const pol_List *l, int item, const pol_Instr 
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
-    pol_Value s = run(vm, bstart);
+    pol_Value s = read_value(vm, bstart, kstart);
     if (vm->out_of_budget) break;
     R[item] = l->items[i];
-    pol_Value e = run(vm, bend);
+    pol_Value e = read_value(vm, bend, kend);
     if (vm->out_of_budget) break;
     if (s.tag != PV_DATE || e.tag != PV_DATE) { unbounded = 1; continue; }
     int32_t lo = (int32_t)s.aux > wlo ? (int32_t)s.aux : wlo;
@@ -801,17 +881,19 @@ static pol_Value gap(pol_VM *vm, const pol_List *l, int item, const pol_Instr *x
   }
   uint32_t n = 0, nmaybe = 0;
   uint64_t nfree = 0;   /* items that may count, their date unknown */
+  uint32_t body = extra_of(x, OP_GAP, 'b'), key = extra_of(x, OP_GAP, 'k');
+  uint8_t kkey = read_kind(vm, key);
   for (uint32_t i = 0; i < l->n; i++) {
     vm->nivals = base + cap;
     if (charge(vm, ITEM_COST) != 0) break;
     vm->visits++;
     R[item] = l->items[i];
-    pol_Value b = run(vm, pol_extra_at(x, 'b'));
+    pol_Value b = run(vm, body);
     if (vm->out_of_budget) break;
     pol_Tri t = pol_truth(&b);
     if (t == POL_FALSE) continue;
     R[item] = l->items[i];
-    pol_Value k = run(vm, pol_extra_at(x, 'k'));
+    pol_Value k = read_value(vm, key, kkey);
     if (vm->out_of_budget) break;
     if (k.tag != PV_DATE) { nfree++; continue; }
     int32_t d = (int32_t)k.aux;
@@ -1014,7 +1096,8 @@ static inline int in_const(pol_VM *vm, pol_Value *a, const pol_Value *set)
    window is known. */
 static pol_Value window_op(pol_VM *vm, const pol_Value *R, pol_Instr i, const pol_Instr *x, pol_Op op)
 {
-  const pol_Value *w = &R[pol_extra_at(x, 'w')];
+  const pol_Value *w = &R[op == OP_GAP ? extra_of(x, OP_GAP, 'w')
+                          : op == OP_RUN ? extra_of(x, OP_RUN, 'w') : extra_of(x, OP_COVER, 'w')];
   if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) return pol_unk();
   if (op == OP_GAP) return gap(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w);
   return cover(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w, op == OP_RUN);
@@ -1491,6 +1574,17 @@ static int build_range_routes(pol_VM *vm)
   return 0;
 }
 
+/* route()'s memo of code_segment per bundle string: all POL_NOSTR (not
+   yet known); none without range bounds.  0, or -1 when out of memory. */
+static int build_seg_memo(pol_VM *vm)
+{
+  if (!vm->nbound || !vm->p->nstr) return 0;
+  vm->seg_of = malloc(vm->p->nstr * sizeof *vm->seg_of);
+  if (!vm->seg_of) return -1;
+  for (uint32_t s = 0; s < vm->p->nstr; s++) vm->seg_of[s] = POL_NOSTR;
+  return 0;
+}
+
 pol_VM *pol_vm_new(const pol_Program *p)
 {
   pol_VM *vm = calloc(1, sizeof *vm);
@@ -1498,9 +1592,8 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->p = p;
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
-  vm->seg_cpt = POL_NOSTR;
-  if (build_routes(vm) != 0 || build_range_routes(vm) != 0) {
-    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+  if (build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
     return NULL;
   }
   if (pol_vm_sets_build(vm) != 0) {
@@ -1518,13 +1611,13 @@ pol_VM *pol_vm_new(const pol_Program *p)
   }
   vm->budget = DEFAULT_BUDGET;
   if (!vm->regs) {
-    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
     return NULL;
   }
   if (p->nwit) {   /* which descriptor explains each evidence descriptor */
     vm->evwit = malloc((p->nevid ? p->nevid : 1) * sizeof *vm->evwit);
     if (!vm->evwit) {
-      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm);
+      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
       return NULL;
     }
     for (uint32_t e = 0; e < p->nevid; e++) vm->evwit[e] = POL_NOSTR;
@@ -1544,12 +1637,14 @@ void pol_vm_free(pol_VM *vm)
   free(vm->bound);
   free(vm->seg0);
   free(vm->segpol);
+  free(vm->seg_of);
   free(vm->regs);
   free(vm->ev);
   free(vm->miss);
   free(vm->evwit);
   free(vm->lean);
   free(vm->lean_blocks);
+  free(vm->lean_read);
   free(vm->setlo);
   free(vm->setspan);
   free(vm->setw0);
@@ -1590,6 +1685,16 @@ const pol_EvRec *pol_vm_evidence(const pol_VM *vm) { return vm->ev; }
 const pol_Missing *pol_vm_missing(const pol_VM *vm) { return vm->miss; }
 const pol_Program *pol_vm_program(const pol_VM *vm) { return vm->p; }
 
+/* regs[0..n) := unknown.  pol_unk() is all zero bytes (PV_UNK 0, aux 0,
+   u.d 0), so one memset, which the C library does in wide stores, rather
+   than a loop of 16-byte stores (about 200 x86 instructions a case for
+   this bundle's 60-odd registers). */
+_Static_assert(PV_UNK == 0, "an unknown value is all zero bytes");
+static void clear_regs(pol_Value *regs, uint32_t n)
+{
+  memset(regs, 0, (size_t)n * sizeof *regs);
+}
+
 /* A fresh budget, and every register unknown: nothing a block reads can
    come from an earlier case (the verifier already sees to it that no
    register is read before it is written; this is the second line). */
@@ -1601,7 +1706,7 @@ static void begin(pol_VM *vm)
   vm->at_crit = POL_NOSTR;
   vm->visits = 0;
   vm->wit_left = vm->budget;
-  for (uint32_t r = 0; r < vm->nregs; r++) vm->regs[r] = pol_unk();
+  clear_regs(vm->regs, vm->nregs);
 }
 
 pol_Value pol_vm_run(pol_VM *vm, uint32_t block, const pol_Value *slots)
@@ -1650,25 +1755,47 @@ static inline uint8_t group_status(const pol_Crit *cr, uint32_t met, uint32_t un
 
 /* eval_crit without a trace: no evidence or missing fact is recorded (nev
    and nmiss stay 0), so a result's ev0, nev, miss0 and nmiss keep the
-   zeros reset_results gave them; only its status is set. */
-static uint8_t eval_crit_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res, uint32_t ci)
+   zeros reset_results gave them; only its status is set.  The criteria
+   ids[0..n) in order, a leaf judged here and a group by
+   eval_crit_quiet_group (most criteria are leaves: a call each cost more
+   than the leaf's own bookkeeping); *met and *unk count their statuses. */
+_Static_assert(PS_NOT_MET == (int)POL_FALSE && PS_MET == (int)POL_TRUE &&
+               PS_UNKNOWN == (int)POL_UNKNOWN, "a leaf's status is its block's truth");
+static uint8_t eval_crit_quiet_group(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
+                                     uint32_t ci);
+
+static void eval_crits_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
+                             const uint32_t *ids, uint32_t n, uint32_t *met, uint32_t *unk)
 {
-  const pol_Program *p = vm->p;
-  const pol_Crit *cr = &p->crit[ci];
-  uint8_t st;
-  if (cr->kind == PC_LEAF) {
-    st = leaf_status(vm, cr, ci);
-  } else {
-    uint32_t met = 0, unk = 0, n = cr->nchildren;
-    for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
-      uint32_t child = p->crit_children[cr->child0 + j];
-      if (child < pol->crit0 || child >= pol->crit0 + pol->ncrit) continue;  /* verified */
-      uint8_t s = eval_crit_quiet(vm, pol, res, child);
-      met += s == PS_MET;
-      unk += s == PS_UNKNOWN;
+  const pol_Crit *crit = vm->p->crit;
+  uint32_t c0 = pol->crit0, nc = pol->ncrit;
+  uint32_t count[4] = {0, 0, 0, 0};   /* by status */
+  for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) {
+    uint32_t ci = ids[j];
+    if (ci - c0 >= nc) continue;   /* one of pol's: verified */
+    uint8_t st;
+    if (crit[ci].kind == PC_LEAF) {
+      vm->at_crit = ci;   /* for an overflow's message; reset below */
+      pol_Value v = run(vm, crit[ci].block);
+      st = (uint8_t)pol_truth(&v);
+      res[ci - c0].status = st;
+    } else {
+      st = eval_crit_quiet_group(vm, pol, res, ci);
     }
-    st = group_status(cr, met, unk);
+    count[st & 3]++;
   }
+  vm->at_crit = POL_NOSTR;
+  *met = count[PS_MET];
+  *unk = count[PS_UNKNOWN];
+}
+
+static uint8_t eval_crit_quiet_group(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
+                                     uint32_t ci)
+{
+  const pol_Crit *cr = &vm->p->crit[ci];
+  uint32_t met, unk;
+  eval_crits_quiet(vm, pol, res, vm->p->crit_children + cr->child0, cr->nchildren, &met, &unk);
+  uint8_t st = group_status(cr, met, unk);
   res[ci - pol->crit0].status = st;
   return st;
 }
@@ -1744,6 +1871,18 @@ static void route_drugs(const pol_VM *vm, const pol_LineInfo *li, uint32_t *best
   }
 }
 
+/* k such that the line code cpt (in its normal form as a CPT or HCPCS
+   code) falls in range segment k - 1: one past the last bound <= it (0:
+   none, nor for a code that does not normalize). */
+static uint32_t code_segment(const pol_VM *vm, const char *cpt)
+{
+  char c[POL_CODE_BUF];
+  if (pol_code_norm(POL_CS_PROCEDURE, cpt, strlen(cpt), c, NULL) != 0) return 0;
+  uint32_t k = bound_at(vm, c);
+  if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
+  return k;
+}
+
 static uint32_t route(pol_VM *vm, const pol_LineInfo *li)
 {
   uint32_t best = POL_NOSTR;
@@ -1760,19 +1899,16 @@ static uint32_t route(pol_VM *vm, const pol_LineInfo *li)
   }
   /* the policies whose ranges hold the line's code (in its normal form as
      a CPT or HCPCS code): the segment of the last bound <= code, k - 1
-     (k 0: none); kept for the last bundle string code seen (seg_cpt), as
-     the lines of a batch mostly share a few codes */
+     (k 0: none); kept per bundle string (seg_of), as the lines of a batch
+     mostly share a few codes */
   uint32_t k = 0;
   if (vm->nbound && li->cpt) {
-    if (li->cpt_id != POL_NOSTR && li->cpt_id == vm->seg_cpt) {
-      k = vm->seg_k;
+    int memo = li->cpt_id != POL_NOSTR && li->cpt_id < vm->p->nstr;
+    if (memo && vm->seg_of[li->cpt_id] != POL_NOSTR) {
+      k = vm->seg_of[li->cpt_id];
     } else {
-      char c[POL_CODE_BUF];
-      if (pol_code_norm(POL_CS_PROCEDURE, li->cpt, strlen(li->cpt), c, NULL) == 0) {
-        k = bound_at(vm, c);
-        if (k < vm->nbound && strcmp(vm->bound[k], c) == 0) k++;
-      }
-      if (li->cpt_id != POL_NOSTR) { vm->seg_cpt = li->cpt_id; vm->seg_k = k; }
+      k = code_segment(vm, li->cpt);
+      if (memo) vm->seg_of[li->cpt_id] = k;
     }
   }
   if (k > 0 && k < vm->nbound)
@@ -1794,10 +1930,11 @@ const pol_Det pol_outcome_det[PO__COUNT] = {
 #undef POL_OUTCOME_1
 #undef POL_OUTCOME_0
 
+_Static_assert(PS_NOT_MET == 0 && PS_MET == 1, "pol_crit_fails: the failing status is the exclusion bit");
 int pol_crit_fails(const pol_Program *p, uint32_t ci, uint8_t st)
 {
-  int excl = (p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0;
-  return excl ? st == PS_MET : st == PS_NOT_MET;
+  /* an exclusion fails when met (1), any other criterion when not met (0) */
+  return st == ((p->crit[ci].flags & POL_CRIT_EXCLUSION) != 0);
 }
 
 /* Tags of what made criterion ci fail: under an "all of", the tags its
@@ -1838,6 +1975,18 @@ static uint32_t unknown_tags(const pol_Program *p, const pol_Policy *pol, const 
 static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_t *tops, uint32_t n,
                       const pol_CritResult *res)
 {
+  if (pol->ndec == 0) {
+    /* the default rule asks for no tags: the first failing criterion
+       denies */
+    int unknown = 0;
+    uint32_t c0 = pol->crit0;
+    for (uint32_t j = 0; j < n; j++) {
+      uint8_t st = res[tops[j] - c0].status;
+      if (pol_crit_fails(p, tops[j], st)) return PD_DENY;
+      unknown |= st == PS_UNKNOWN;
+    }
+    return unknown ? PD_PEND : PD_APPROVE;
+  }
   int failed = 0, unknown = 0;
   uint32_t every_failed = 0xffffffffu, any_failed = 0, any_unknown = 0;
   for (uint32_t j = 0; j < n; j++) {
@@ -1853,7 +2002,6 @@ static pol_Det decide(const pol_Program *p, const pol_Policy *pol, const uint32_
   }
   if (!failed) every_failed = 0;
   const pol_Det *det = pol_outcome_det;
-  if (pol->ndec == 0) return failed ? PD_DENY : unknown ? PD_PEND : PD_APPROVE;
   const uint32_t *w = p->dec + pol->dec0, *end = w + pol->ndec;
   while (w < end) {
     uint32_t outcome = *w & 0xffu, len = *w >> 8;
@@ -1902,6 +2050,18 @@ static void reset_results(pol_CritResult *res, uint32_t n)
   for (uint32_t j = 0; j < n; j++) {
     res[j].status = PS_NA;
     res[j].ev0 = res[j].nev = res[j].miss0 = res[j].nmiss = 0;
+  }
+}
+
+/* The criteria tops[0..n) of pol into res, traced or not. */
+static void judge_crits(pol_VM *vm, const pol_Policy *pol, const uint32_t *tops, uint32_t n,
+                        pol_CritResult *res)
+{
+  if (vm->tracing) {
+    for (uint32_t j = 0; j < n && !vm->out_of_budget; j++) eval_crit(vm, pol, res, tops[j]);
+  } else {
+    uint32_t met, unk;
+    eval_crits_quiet(vm, pol, res, tops, n, &met, &unk);
   }
 }
 
@@ -1960,8 +2120,7 @@ static int judge_items(pol_VM *vm, const pol_Policy *pol, const pol_Branch *br, 
     ir->crit = vm->itemcrit + cbase + (size_t)i * pol->ncrit;
     reset_results(ir->crit, pol->ncrit);
     vm->cur = l->items[i];
-    for (uint32_t j = 0; j < br->necrit && !vm->out_of_budget; j++)
-      (vm->tracing ? eval_crit : eval_crit_quiet)(vm, pol, ir->crit, p->branch_crit[br->ecrit0 + j]);
+    judge_crits(vm, pol, p->branch_crit + br->ecrit0, br->necrit, ir->crit);
     ir->det = decide(p, pol, p->branch_crit + br->ecrit0, br->necrit, ir->crit);
   }
   vm->cur = pol_unk();
@@ -1974,8 +2133,7 @@ static pol_Det judge_branch(pol_VM *vm, const pol_Policy *pol, const pol_Branch 
                             pol_CritResult *res)
 {
   const pol_Program *p = vm->p;
-  for (uint32_t j = 0; j < br->ncrit && !vm->out_of_budget; j++)
-    (vm->tracing ? eval_crit : eval_crit_quiet)(vm, pol, res, p->branch_crit[br->crit0 + j]);
+  judge_crits(vm, pol, p->branch_crit + br->crit0, br->ncrit, res);
   return decide(p, pol, p->branch_crit + br->crit0, br->ncrit, res);
 }
 
@@ -2231,6 +2389,7 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
     vm->lean_tried = 1;
     (void)pol_vm_lean_build(vm, why, sizeof why);
     select_code(vm);
+    read_shapes(vm);
   }
   vm->nev = vm->nmiss = vm->miss_floor = 0;
   vm->nkeys = vm->nivals = 0;

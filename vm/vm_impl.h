@@ -34,8 +34,9 @@ struct pol_VM {
   uint32_t nbound;
   uint32_t *seg0;             /* nbound + 1 entries (NULL when nbound is 0) */
   uint32_t *segpol;
-  uint32_t seg_cpt, seg_k;    /* route(): the range segment (k) of the last
-                                 line code, a bundle string id (POL_NOSTR: none) */
+  uint32_t *seg_of;           /* route(): the range segment (k) of each bundle
+                                 string as a line code, p->nstr entries
+                                 (POL_NOSTR: not yet seen); NULL without bounds */
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
@@ -50,6 +51,10 @@ struct pol_VM {
   pol_Instr *lean;
   pol_Block *lean_blocks;
   int lean_tried;
+  uint8_t *lean_read;         /* exec.c, read_shapes: per block of the no-trace
+                                 code, whether COVER, RUN and GAP read it in
+                                 place (a field, or a field else a fact) or
+                                 run it; NULL: run every block */
   /* constant sets as bitmaps (lean.c, pol_vm_sets_build): string id s is
      in set i iff s - setlo[i] < setspan[i] and bit s - setlo[i] of
      setbits[setw0[i]...] is 1; setspan[i] POL_NOSTR: too sparse, searched

@@ -668,6 +668,89 @@ static void test_coverage_order(void **state)
   }
 }
 
+/* Without a trace, COVER, RUN and GAP read a start, end or key block that
+   is a field (`start`) or a field else a fact (`end ?? rdate`) in place
+   instead of running it (exec.c, read_shapes): the same statuses as the
+   traced run, unknown fields, facts and bodies included, and the budget
+   runs out at the same place (each read is charged its block's length). */
+static void test_window_reads(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"C1\" \"\" { (days of [2025-01-01, 2025-12-31] covered by th where kind == \"pt\"\n"
+                     "                          from start to end ?? rdate) >= 40 }\n"
+                     "  criterion \"C2\" \"\" { (longest run of [2025-01-01, 2025-12-31] covered by th\n"
+                     "                          from start to end ?? e) >= 20 }\n"
+                     "  criterion \"C3\" \"\" { (longest gap in [2025-01-01, 2025-12-31] of date of inj\n"
+                     "                          where steroid) <= 150 }\n"
+                     "  criterion \"C4\" \"\" { (days of [2025-01-01, 2025-12-31] covered by th\n"
+                     "                          from start + 1 day to end) >= 10 }\n"
+                     "}\n");
+  static const char *const cases[] = {
+    "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-02-01\", \"end\": \"2025-03-31\"}, "
+    "{\"kind\": \"ot\", \"start\": \"2025-04-01\", \"end\": null}], "
+    "\"inj\": [{\"date\": \"2025-03-01\", \"steroid\": true}, {\"date\": \"2025-08-01\", \"steroid\": null}]",
+    "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-05-20\", \"end\": null}, {\"kind\": null, \"start\": null, "
+    "\"end\": \"2025-01-20\"}], \"e\": \"2025-06-30\", \"inj\": [{\"date\": null, \"steroid\": true}]",
+    "\"th\": [{\"kind\": \"pt\", \"start\": \"2025-05-20\", \"end\": null}], "
+    "\"inj\": [{\"date\": \"2025-06-01\", \"steroid\": false}]",
+    "\"th\": [{\"kind\": \"pt\"}, {\"kind\": \"pt\", \"start\": \"2024-01-01\", \"end\": \"2026-01-01\"}]",
+    "\"th\": [], \"inj\": []",
+    "",
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    ex_case(&x, cases[k]);
+    uint8_t st[2][4];
+    for (int on = 1; on >= 0; on--) {
+      const pol_LineResult *r;
+      pol_vm_set_trace(x.vm, on);
+      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+      for (int c = 0; c < 4; c++) st[on][c] = r[0].crit[c].status;
+    }
+    for (int c = 0; c < 4; c++)
+      if (st[0][c] != st[1][c])
+        fail_msg("case %zu, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
+                 pol_status_name(st[0][c]));
+  }
+  /* which blocks are read in place: the bare starts, the ends, the key;
+     never a body (run), nor start + 1 day */
+  const pol_VM *vm = x.vm;
+  const pol_Program *p = x.p;
+  assert_non_null(vm->lean_read);
+  uint32_t inplace = 0, run = 0;
+  for (uint32_t pc = 0; pc < p->ncode; pc++) {
+    pol_Op op = POL_OP(p->code[pc]);
+    if (op != OP_COVER && op != OP_RUN && op != OP_GAP) continue;
+    for (int j = 0; j < pol_opinfo[op].extra; j++) {
+      char role = pol_opinfo[op].xroles[j];
+      if (role == 'w') continue;
+      uint32_t b = POL_Ax(p->code[pc + 1 + (uint32_t)j]);
+      if (role == 'b') continue;
+      if (vm->lean_read[b]) inplace++;
+      else run++;
+    }
+  }
+  assert_int_equal(inplace, 6);   /* C1 s e, C2 s e, C3 k, C4 e */
+  assert_int_equal(run, 1);       /* C4's start */
+  /* the same budget runs out at the same place, traced or not */
+  ex_case(&x, cases[0]);
+  uint64_t need = 0;
+  for (uint64_t bud = 1; bud < 10000 && !need; bud++) {
+    const pol_LineResult *r;
+    int rc[2];
+    for (int on = 1; on >= 0; on--) {
+      pol_vm_set_trace(x.vm, on);
+      pol_vm_set_budget(x.vm, bud);
+      rc[on] = pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err);
+    }
+    if (rc[0] != rc[1]) fail_msg("budget %llu: traced %d, untraced %d", (unsigned long long)bud, rc[1], rc[0]);
+    if (rc[0] == 0) need = bud;
+  }
+  assert_true(need > 20);
+  ex_free(&x);
+}
+
 /* The VM keeps the last date +- duration (exec.c, arith): each result must
    be the one of its own date, months and days, within one evaluation and
    from one case to the next, and a result outside 0001..9999 stays
@@ -1555,6 +1638,65 @@ static void test_effective_date_routing(void **state)
   }
 }
 
+/* Lines whose codes fall in two policies' ranges, alternating, in one
+   case and from case to case: route() keeps each code's range segment per
+   bundle string (vm->seg_of) and looks up codes the bundle does not hold
+   each time; every line goes to its own policy. */
+static void test_range_route_memo(void **state)
+{
+  (void)state;
+  static const char low[] =
+    "policy \"LOW\" { title \"T\" version \"1\" effective 2025-01-01 codes \"10000\" .. \"19999\" }\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"\" { true } }\n";
+  static const char high[] =
+    "policy \"HIGH\" { title \"T\" version \"1\" effective 2025-01-01 codes \"20000\" .. \"29999\" }\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"\" { true } }\n";
+  pol_Compiler c;
+  pol_compiler_init(&c, stderr);
+  c.built = "2025-01-01T00:00:00Z";
+  pol_compiler_load_text(&c, "low.pol", low, strlen(low));
+  pol_compiler_load_text(&c, "high.pol", high, strlen(high));
+  assert_int_equal(pol_check(&c), 0);
+  Ex x;
+  memset(&x, 0, sizeof x);
+  x.p = pol_codegen(&c);
+  assert_non_null(x.p);
+  mark_ops(x.p);
+  x.vm = pol_vm_new(x.p);
+  x.cs = pol_case_new(x.p);
+  assert_non_null(x.vm);
+  assert_non_null(x.cs);
+  /* 10000 and 20000 are bundle strings (the bounds), the others not */
+  static const char *const codes[] = {"15000", "20000", "10000", "25000", "15000", "20000",
+                                      "10000", "30000", "19999", "25000"};
+  static const char *const want[] = {"LOW", "HIGH", "LOW", "HIGH", "LOW", "HIGH", "LOW", NULL, "LOW", "HIGH"};
+  enum { NCODES = sizeof codes / sizeof codes[0] };
+  for (int round = 0; round < 2; round++) {
+    char facts[2048];
+    size_t m = (size_t)snprintf(facts, sizeof facts, "\"request\": {\"date\": \"2025-06-01\", \"procedures\": [");
+    for (int i = 0; i < NCODES; i++)
+      m += (size_t)snprintf(facts + m, sizeof facts - m, "%s{\"line\": %d, \"cpt\": \"%s\"}", i ? ", " : "",
+                            i + 1, codes[round ? NCODES - 1 - i : i]);
+    snprintf(facts + m, sizeof facts - m, "]}");
+    ex_case(&x, facts);
+    const pol_LineResult *r;
+    assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+    for (int i = 0; i < NCODES; i++) {
+      const char *w = want[round ? NCODES - 1 - i : i];
+      if (!w) {
+        assert_int_equal(r[i].policy, POL_NOSTR);
+        continue;
+      }
+      assert_int_not_equal(r[i].policy, POL_NOSTR);
+      if (strcmp(x.p->str[x.p->pol[r[i].policy].id], w) != 0)
+        fail_msg("round %d, line %d (%s): %s, expected %s", round, i + 1, codes[round ? NCODES - 1 - i : i],
+                 x.p->str[x.p->pol[r[i].policy].id], w);
+    }
+  }
+  ex_free(&x);
+  pol_compiler_free(&c);
+}
+
 static void test_caresource_examples(void **state)
 {
   (void)state;
@@ -2387,6 +2529,7 @@ int main(void)
     cmocka_unit_test(test_count_distinct),
     cmocka_unit_test(test_coverage),
     cmocka_unit_test(test_coverage_order),
+    cmocka_unit_test(test_window_reads),
     cmocka_unit_test(test_date_arith_memo),
     cmocka_unit_test(test_evidence_values),
     cmocka_unit_test(test_extern_calls),
@@ -2402,6 +2545,7 @@ int main(void)
     cmocka_unit_test(test_determinations),
     cmocka_unit_test(test_prerequisites),
     cmocka_unit_test(test_effective_date_routing),
+    cmocka_unit_test(test_range_route_memo),
     cmocka_unit_test(test_caresource_examples),
     cmocka_unit_test(test_decimal_arithmetic),
     cmocka_unit_test(test_decimal_ranges),
