@@ -470,7 +470,8 @@ static inline uint32_t extra_of(const pol_Instr *x, pol_Op op, char role)
 
 /* A start, end or key block of COVER, RUN or GAP that only reads a field
    of a record register, `x.f` (FIELD a, r, f; RET a), or that field else
-   a fact, `x.f ?? fact` (FIELD a, r, f; JKNOWN a +1; FACT a, k; RET a):
+   a fact, `x.f ?? fact` (FIELD a, r, f; JKNOWN a +1; FACT a, k; RET a;
+   FIELDQ and FACTQ, the no-trace code's forms, alike):
    without a trace such a block has no effect but R[a] and the budget, so
    the loops read it in place rather than run() it, per item (two runs an
    item of MP-MM-1366's coverages).  vm->lean_read[b], once per VM with the
@@ -485,11 +486,12 @@ static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r,
 static uint8_t read_shape(const pol_Instr *code, const pol_Block *bk)
 {
   const pol_Instr *c = code + bk->start;
-  if (POL_OP(c[0]) != OP_FIELD) return READ_RUN;
+  if (POL_OP(c[0]) != OP_FIELD && POL_OP(c[0]) != OP_FIELDQ) return READ_RUN;
   uint32_t a = POL_A(c[0]);
   if (POL_OP(c[1]) == OP_RET && POL_A(c[1]) == a) return READ_FIELD;
   if (POL_OP(c[1]) == OP_JKNOWN && POL_A(c[1]) == a && POL_Bx(c[1]) == 1 &&
-      POL_OP(c[2]) == OP_FACT && POL_A(c[2]) == a && POL_OP(c[3]) == OP_RET && POL_A(c[3]) == a)
+      (POL_OP(c[2]) == OP_FACT || POL_OP(c[2]) == OP_FACTQ) && POL_A(c[2]) == a &&
+      POL_OP(c[3]) == OP_RET && POL_A(c[3]) == a)
     return READ_FIELD_OR_FACT;
   return READ_RUN;
 }
