@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "fhir_in.h"
 #include "suggest.h"
+#include "util.h"
 
 enum { LV_PATHS, LV_REQUEST, LV_REC };
 
@@ -257,33 +258,8 @@ static void *ix_alloc(size_t n)
   return q;
 }
 
-/* 8 bytes a step: the keys are the case's, the table the program's; a
-   collision costs a compare, never a wrong answer. */
-static uint32_t ix_hash(uint32_t scope, const char *s, size_t n)
-{
-  uint64_t h = (0x9e3779b97f4a7c15u ^ n) + scope, w;
-  size_t i = 0;
-  for (; n - i >= 8; i += 8) {
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdu;
-    h ^= h >> 32;
-  }
-  size_t r = n - i;   /* 0 to 7 bytes left: every one of them in w, no memcpy call */
-  if (r >= 4) {
-    uint32_t lo, hi;
-    memcpy(&lo, s + i, 4);
-    memcpy(&hi, s + i + r - 4, 4);
-    w = lo | (uint64_t)hi << 32;
-  } else if (r > 0) {
-    const unsigned char *u = (const unsigned char *)s + i;
-    w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
-  } else {
-    w = 0;
-  }
-  h = (h ^ w) * 0xff51afd7ed558ccdu;
-  h ^= h >> 29;
-  return (uint32_t)h;
-}
+/* The keys are the case's, the table the program's (pol_hash_words). */
+static inline uint32_t ix_hash(uint32_t scope, const char *s, size_t n) { return pol_hash_words(scope, s, n); }
 
 static const IxEntry *ix_find(const PathIndex *ix, uint32_t scope, const char *s, size_t n)
 {

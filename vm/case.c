@@ -242,34 +242,11 @@ static int wrong(pol_Case *c, const Loc *at, const char *want, const json_t *j)
 /* ---- interning ---------------------------------------------------------- */
 
 /* The table is built from the program's strings and only looked up with
-   case strings, so the hash need only spread well: 8 bytes a step (FNV-1a
-   went a byte a step, and pol_case_new hashes every string of the program,
-   most of its start-up cost; docs/performance.md "Start-up"). */
-static uint32_t hash(const char *s, size_t n)
-{
-  uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
-  size_t i = 0;
-  for (; n - i >= 8; i += 8) {
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdu;
-    h ^= h >> 32;
-  }
-  size_t r = n - i;   /* 0 to 7 bytes left: every one of them in w, no memcpy call */
-  if (r >= 4) {
-    uint32_t lo, hi;
-    memcpy(&lo, s + i, 4);
-    memcpy(&hi, s + i + r - 4, 4);
-    w = lo | (uint64_t)hi << 32;
-  } else if (r > 0) {
-    const unsigned char *u = (const unsigned char *)s + i;
-    w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
-  } else {
-    w = 0;
-  }
-  h = (h ^ w) * 0xff51afd7ed558ccdu;
-  h ^= h >> 29;
-  return (uint32_t)h;
-}
+   case strings, so the hash need only spread well: pol_hash_words, 8 bytes
+   a step (FNV-1a went a byte a step, and pol_case_new hashed every string
+   of the program, most of its start-up cost; docs/performance.md
+   "Start-up"). */
+static inline uint32_t hash(const char *s, size_t n) { return pol_hash_words(0, s, n); }
 
 /* The table is in buckets by length, first and last byte (pol_Case.byl):
    a small bucket is scanned, comparing lengths first, so only the strings

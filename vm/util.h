@@ -28,6 +28,38 @@ static inline uint32_t pol_fnv1a_str(const char *s)
   return h;
 }
 
+/* A hash over s[0..n) 8 bytes a step, mixed with seed (a scope, or 0):
+   for tables looked up on hot paths where it need only spread well (the
+   case's intern table, vm/case.c; the case-key index, cli/case_keys.c); a
+   collision costs a compare, never a wrong answer.  The 0 to 7 bytes left
+   after the words are all in the last word, with no memcpy call.
+   Borrowed s. */
+static inline uint32_t pol_hash_words(uint32_t seed, const char *s, size_t n)
+{
+  uint64_t h = (0x9e3779b97f4a7c15u ^ n) + seed, w;
+  size_t i = 0;
+  for (; n - i >= 8; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+  }
+  size_t r = n - i;
+  if (r >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, s + i, 4);
+    memcpy(&hi, s + i + r - 4, 4);
+    w = lo | (uint64_t)hi << 32;
+  } else if (r > 0) {
+    const unsigned char *u = (const unsigned char *)s + i;
+    w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
+  } else {
+    w = 0;
+  }
+  h = (h ^ w) * 0xff51afd7ed558ccdu;
+  h ^= h >> 29;
+  return (uint32_t)h;
+}
+
 /* Index of the first byte of s[0..n) that is not valid UTF-8 (a NUL, an
    overlong form, a surrogate, beyond U+10FFFF, a cut sequence), or n if
    all are valid.  Borrowed s. */
