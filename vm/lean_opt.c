@@ -354,16 +354,26 @@ static void upward_reads(Opt *o, const uint32_t *body_of)
 
 /* ---- 4. fused field comparisons --------------------------------------- */
 
-/* `FIELD a, b, f` followed by `EQK a, k` (`INK a, k`) becomes `FEQK a, b,
-   f` (`FINK`) with k in the EXTRA word after it, where the comparison was
-   (or a dropped word before it), unless a jump lands on the comparison. */
-static void fuse_block(Opt *o, const pol_Block *bl)
+/* o->reached[pc - bl->start] = 1 where a kept jump of block bl lands (on
+   the kept word it reaches), 0 elsewhere: a pair is fused only where no
+   jump lands between its words.  Returns o->reached. */
+static const uint8_t *mark_targets(Opt *o, const pol_Block *bl)
 {
   uint32_t end = bl->start + bl->len;
   uint8_t *target = o->reached;
   memset(target, 0, bl->len);
   for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra)
     if (o->keep[pc] && info(o, pc)->b == 'J') target[kept(o, pc + 1 + POL_Bx(o->code[pc])) - bl->start] = 1;
+  return target;
+}
+
+/* `FIELD a, b, f` followed by `EQK a, k` (`INK a, k`) becomes `FEQK a, b,
+   f` (`FINK`) with k in the EXTRA word after it, where the comparison was
+   (or a dropped word before it), unless a jump lands on the comparison. */
+static void fuse_block(Opt *o, const pol_Block *bl)
+{
+  uint32_t end = bl->start + bl->len;
+  const uint8_t *target = mark_targets(o, bl);
   for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra) {
     pol_Instr i = o->code[pc];
     if (!o->keep[pc] || POL_OP(i) != OP_FIELD) continue;
@@ -409,10 +419,7 @@ static void fuse_ret(Opt *o, const pol_Block *bl)
         o->code[pc] = POL_MK_ABC(op == OP_AND ? OP_ANDRET : OP_ORRET, POL_A(i), POL_B(i), POL_C(i));
     }
   }
-  uint8_t *target = o->reached;
-  memset(target, 0, bl->len);
-  for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra)
-    if (o->keep[pc] && info(o, pc)->b == 'J') target[kept(o, pc + 1 + POL_Bx(o->code[pc])) - bl->start] = 1;
+  const uint8_t *target = mark_targets(o, bl);
   for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra) {
     pol_Instr i = o->code[pc];
     pol_Op to = then_retf(POL_OP(i));
@@ -436,10 +443,7 @@ static void fuse_ret(Opt *o, const pol_Block *bl)
 static void fuse_jump(Opt *o, const pol_Block *bl)
 {
   uint32_t end = bl->start + bl->len;
-  uint8_t *target = o->reached;
-  memset(target, 0, bl->len);
-  for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra)
-    if (o->keep[pc] && info(o, pc)->b == 'J') target[kept(o, pc + 1 + POL_Bx(o->code[pc])) - bl->start] = 1;
+  const uint8_t *target = mark_targets(o, bl);
   for (uint32_t pc = bl->start; pc < end; pc += 1 + (uint32_t)info(o, pc)->extra) {
     pol_Instr i = o->code[pc];
     pol_Op op = POL_OP(i);
