@@ -321,10 +321,11 @@ key: {   /* p at an object's key (ws skipped) */
           filter |= bit;
           ko += 2;
           t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
-          /* q + 2 < e (q < k + 16 <= e): "key":"string" reads the
-             string's first bytes from the key's block (m), past its
-             opening quote (bit klen + 3) */
-          if (q[1] == ':' && q[2] == '"') {
+          /* "key":"string" reads the string's first bytes from the
+             key's block (m), past its opening quote (bit klen + 3).  q
+             may be the block's last or last but one byte, and the block
+             may end the text: q[1] and q[2] are read only when before e */
+          if (e - q > 2 && q[1] == ':' && q[2] == '"') {
             p = q + 2;
             unsigned rest = m >> (klen + 3);   /* klen + 3 <= 18: defined */
             if (!rest) {   /* the block's bytes after the quote are plain */

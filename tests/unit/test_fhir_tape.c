@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -237,12 +239,53 @@ static void test_mutations(void **state)
   two_free(&t);
 }
 
+/* Texts that end exactly where readable memory ends (a PROT_NONE page
+   after them): no scanner may read a byte past the text.  A key whose
+   closing quote is among the last bytes of the key's 16-byte block, with
+   the text ending right after it or its colon (the "key":"string" look
+   ahead read q[1] and q[2] past the end). */
+static void test_end_of_memory(void **state)
+{
+  (void)state;
+  Two t;
+  two_new(&t);
+  long pg = sysconf(_SC_PAGESIZE);
+  assert_true(pg >= 4096);
+  uint8_t *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(m != MAP_FAILED);
+  assert_int_equal(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+  static const char *const tails[] = {"", ":", ":\"", ":\"x", ":1", ":\"x\"}"};
+  char text[128];
+  for (int kl = 0; kl <= 40; kl++)
+    for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
+      size_t n = 0;
+      text[n++] = '{';
+      text[n++] = '"';
+      for (int i = 0; i < kl; i++) text[n++] = (char)('a' + i % 26);
+      text[n++] = '"';
+      memcpy(text + n, tails[k], strlen(tails[k])), n += strlen(tails[k]);
+      char *at = (char *)m + pg - n;   /* the text's last byte is the page's */
+      memcpy(at, text, n);
+      int want = k == 5 ? 0 : -1;
+      if (same(&t, at, n) != want) fail_msg("key %d, tail %zu", kl, k);
+    }
+  /* and every cut of the Bundle, keys and strings ending at each place */
+  for (size_t n = 1; n < sizeof BUNDLE; n++) {
+    char *at = (char *)m + pg - n;
+    memcpy(at, BUNDLE, n);
+    (void)same(&t, at, n);
+  }
+  munmap(m, 2 * (size_t)pg);
+  two_free(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_edges),
     cmocka_unit_test(test_blocks),
     cmocka_unit_test(test_mutations),
+    cmocka_unit_test(test_end_of_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
