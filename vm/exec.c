@@ -1595,7 +1595,7 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
   if (build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
-    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
+    pol_vm_free(vm);   /* frees what was built; the rest is NULL */
     return NULL;
   }
   if (pol_vm_sets_build(vm) != 0) {
@@ -1613,13 +1613,13 @@ pol_VM *pol_vm_new(const pol_Program *p)
   }
   vm->budget = DEFAULT_BUDGET;
   if (!vm->regs) {
-    free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
+    pol_vm_free(vm);   /* frees what was built; the rest is NULL */
     return NULL;
   }
   if (p->nwit) {   /* which descriptor explains each evidence descriptor */
     vm->evwit = malloc((p->nevid ? p->nevid : 1) * sizeof *vm->evwit);
     if (!vm->evwit) {
-      free(vm->regs); free(vm->routes); free(vm->bound); free(vm->seg0); free(vm->segpol); free(vm->seg_of); free(vm);
+      pol_vm_free(vm);
       return NULL;
     }
     for (uint32_t e = 0; e < p->nevid; e++) vm->evwit[e] = POL_NOSTR;
@@ -1737,14 +1737,15 @@ const char *pol_status_name(pol_Status s)
 
 /* ---- judging a line ---------------------------------------------------- */
 
-/* A leaf criterion's status: the truth of its block. */
+/* A leaf criterion's status: the truth of its block (traced or not). */
+_Static_assert(PS_NOT_MET == (int)POL_FALSE && PS_MET == (int)POL_TRUE &&
+               PS_UNKNOWN == (int)POL_UNKNOWN, "a leaf's status is its block's truth");
 static inline uint8_t leaf_status(pol_VM *vm, const pol_Crit *cr, uint32_t ci)
 {
   vm->at_crit = ci;   /* for an overflow's message */
   pol_Value v = run(vm, cr->block);
   vm->at_crit = POL_NOSTR;
-  pol_Tri t = pol_truth(&v);
-  return t == POL_TRUE ? PS_MET : t == POL_FALSE ? PS_NOT_MET : PS_UNKNOWN;
+  return (uint8_t)pol_truth(&v);
 }
 
 /* A group's status from its children's: met when at least k of them are
@@ -1758,11 +1759,10 @@ static inline uint8_t group_status(const pol_Crit *cr, uint32_t met, uint32_t un
 /* eval_crit without a trace: no evidence or missing fact is recorded (nev
    and nmiss stay 0), so a result's ev0, nev, miss0 and nmiss keep the
    zeros reset_results gave them; only its status is set.  The criteria
-   ids[0..n) in order, a leaf judged here and a group by
-   eval_crit_quiet_group (most criteria are leaves: a call each cost more
-   than the leaf's own bookkeeping); *met and *unk count their statuses. */
-_Static_assert(PS_NOT_MET == (int)POL_FALSE && PS_MET == (int)POL_TRUE &&
-               PS_UNKNOWN == (int)POL_UNKNOWN, "a leaf's status is its block's truth");
+   ids[0..n) in order, a leaf judged here (leaf_status, inlined) and a
+   group by eval_crit_quiet_group (most criteria are leaves: a call each
+   cost more than the leaf's own bookkeeping); *met and *unk count their
+   statuses. */
 static uint8_t eval_crit_quiet_group(pol_VM *vm, const pol_Policy *pol, pol_CritResult *res,
                                      uint32_t ci);
 
@@ -1777,16 +1777,13 @@ static void eval_crits_quiet(pol_VM *vm, const pol_Policy *pol, pol_CritResult *
     if (ci - c0 >= nc) continue;   /* one of pol's: verified */
     uint8_t st;
     if (crit[ci].kind == PC_LEAF) {
-      vm->at_crit = ci;   /* for an overflow's message; reset below */
-      pol_Value v = run(vm, crit[ci].block);
-      st = (uint8_t)pol_truth(&v);
+      st = leaf_status(vm, &crit[ci], ci);
       res[ci - c0].status = st;
     } else {
       st = eval_crit_quiet_group(vm, pol, res, ci);
     }
     count[st & 3]++;
   }
-  vm->at_crit = POL_NOSTR;
   *met = count[PS_MET];
   *unk = count[PS_UNKNOWN];
 }
