@@ -81,6 +81,10 @@ struct pol_FhirFast {
   uint8_t *mconv;           /* ... -> its Conv */
   uint32_t *ttype;          /* binding -> pol_fhir_want_type(target, NULL) */
   uint32_t *fdot;           /* fact -> the length of its path's prefix with its last dot (0: none) */
+  uint32_t *cfacts, ncf;    /* the case-scope facts, in order */
+  uint32_t *ofacts, nof;    /* ... the others */
+  uint32_t *lfacts, nlf;    /* the line-scope facts, in order */
+  uint32_t *ifacts, nif;    /* ... of them those without a dot (line_infos) */
   TEnt *types;              /* case-scope fact paths, hashed */
   uint32_t tcap;
   /* one load */
@@ -188,7 +192,11 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
     return NULL;
   }
   f->fdot = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->fdot);
-  if (!f->fdot) {
+  f->cfacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->cfacts);
+  f->ofacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->ofacts);
+  f->lfacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->lfacts);
+  f->ifacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->ifacts);
+  if (!f->fdot || !f->cfacts || !f->ofacts || !f->lfacts || !f->ifacts) {
     pol_fhir_fast_free(f);
     return NULL;
   }
@@ -201,6 +209,12 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
     uint32_t d = p->slen[p->facts[i].path];
     while (d > 0 && s[d - 1] != '.') d--;
     f->fdot[i] = d;
+    if (p->facts[i].scope == POL_SCOPE_CASE) f->cfacts[f->ncf++] = i;
+    else f->ofacts[f->nof++] = i;
+    if (p->facts[i].scope == POL_SCOPE_LINE) {
+      f->lfacts[f->nlf++] = i;
+      if (!strchr(s, '.')) f->ifacts[f->nif++] = i;
+    }
   }
   if (pol_jleaf_schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
   f->uniq_fields = !f->bad && pol_jleaf_fields_once(p);
@@ -253,6 +267,10 @@ void pol_fhir_fast_free(pol_FhirFast *f)
   free(f->mconv);
   free(f->ttype);
   free(f->fdot);
+  free(f->cfacts);
+  free(f->ofacts);
+  free(f->lfacts);
+  free(f->ifacts);
   free(f->types);
   free(f->res);
   free(f->nodes);
@@ -409,7 +427,7 @@ static double num_val(pol_FhirFast *f, uint32_t j)
 
 static inline uint32_t o_new(pol_FhirFast *f, int kind)
 {
-  f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
+  if (f->non == f->oncap) f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
   f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0};
   return (uint32_t)f->non++;
 }
@@ -426,11 +444,15 @@ static uint32_t o_raw(pol_FhirFast *f, const char *s, size_t n)
 /* The Bundle's value j (a scalar), as it is in the Bundle's text. */
 static inline uint32_t o_copy(pol_FhirFast *f, uint32_t j)
 {
+  uint32_t off = f->t[j].off, aux = f->t[j].aux;
+  int str = f->b[off] == '"';
+  uint32_t rlen = str ? (aux & ~POL_JTAPE_ESC) + 2 : raw_len(f, j);
   uint32_t x = o_new(f, O_RAW);
-  f->on[x].roff = f->t[j].off;
-  f->on[x].rlen = raw_len(f, j);
-  f->on[x].bundle = 1;
-  f->on[x].esc = ty(f, j) == '"' && (f->t[j].aux & POL_JTAPE_ESC);
+  ONode *o = &f->on[x];
+  o->roff = off;
+  o->rlen = rlen;
+  o->bundle = 1;
+  o->esc = str && (aux & POL_JTAPE_ESC);
   return x;
 }
 
@@ -521,7 +543,7 @@ typedef int (*Visit)(pol_FhirFast *f, uint32_t j, void *ctx);
    asked are remembered by address. */
 static inline size_t comp_len(pol_FhirFast *f, const char *elem)
 {
-  size_t h = ((uintptr_t)elem >> 2) & (COMP_CACHE - 1);
+  size_t h = (size_t)(((uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ull) >> 60) & (COMP_CACHE - 1);
   if (f->comp_at[h] == elem) return f->comp_n[h];
   size_t n = 0;
   while (elem[n] && elem[n] != '.') n++;
@@ -841,11 +863,11 @@ static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, co
 static void line_infos(pol_FhirFast *f, const FNode *n, uint32_t rec)
 {
   const pol_Program *p = f->p;
-  for (uint32_t i = 0; i < p->nfacts && !f->failed; i++) {
-    if (p->facts[i].scope != POL_SCOPE_LINE) continue;
+  for (uint32_t x = 0; x < f->nif && !f->failed; x++) {   /* the line facts without a dot */
+    uint32_t i = f->ifacts[x];
     const char *key = p->str[p->facts[i].path];
-    size_t kl = strlen(key);
-    if (strchr(key, '.') || o_has(f, rec, key, kl)) continue;
+    size_t kl = p->slen[p->facts[i].path];
+    if (o_has(f, rec, key, kl)) continue;
     uint32_t v = conv_info(f, n, "informationSequence", key, p->facts[i].type);
     if (v != NONE && f->on[v].kind == O_ARR && f->on[v].n == 0) v = NONE;
     if (v != NONE) o_set(f, rec, key, kl, v);
@@ -868,8 +890,15 @@ static void apply(pol_FhirFast *f, uint32_t bi)
   const char *source = S(p, b->source), *target = S(p, b->target);
   size_t tl = strcspn(source, ".");
   f->nnodes = 0;
-  for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext)   /* the type's resources, in order */
-    if (walk(f, f->res[i].r, source[tl] ? source + tl + 1 : "", push_visit, (void *)(uintptr_t)i) < 0) return;
+  if (!source[tl]) {   /* the resources themselves (objects: walk would visit each) */
+    for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext) {
+      f->nodes = grow(f->nodes, &f->ncap, f->nnodes + 1, sizeof *f->nodes);
+      f->nodes[f->nnodes++] = (FNode){f->res[i].r, i};
+    }
+  } else {
+    for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext)   /* the type's resources, in order */
+      if (walk(f, f->res[i].r, source + tl + 1, push_visit, (void *)(uintptr_t)i) < 0) return;
+  }
   const char *key;
   uint32_t klen;
   uint32_t parent = parent_of(f, target, strlen(target), &key, &klen);
@@ -926,12 +955,11 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
                                      "valueDateTime", "valueString", "valueCoding", "valueQuantity"};
   static const uint8_t klen[] = {12, 12, 12, 9, 13, 11, 11, 13};
   enum { NKEYS = sizeof keys / sizeof *keys };
-  /* one pass over the answer's members (keys are unique), then the
+  /* one pass over the answer's members (keys are unique), keeping the
      first of keys[] in that order, as a get of each in turn */
   if (!is_obj(f, a)) return NONE;
-  uint32_t found[NKEYS];
-  int any = 0;
-  for (size_t k = 0; k < NKEYS; k++) found[k] = NONE;
+  size_t best = NKEYS;
+  uint32_t bv = NONE;
   uint32_t end = f->t[a].aux;
   for (uint32_t i = a + 1; i < end; i = nx(f, i + 1)) {
     uint32_t n = f->t[i].aux;
@@ -947,20 +975,14 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
     case 'D': k = n == 12 ? 1 : n == 9 ? 3 : 4; break;   /* Decimal, Date, DateTime */
     default: continue;
     }
-    if (klen[k] == n && key_eq(s, keys[k], n)) {
-      found[k] = i + 1;
-      any = 1;
+    if (k < best && klen[k] == n && key_eq(s, keys[k], n)) {
+      best = k;
+      bv = i + 1;
     }
   }
-  if (!any) return NONE;
-  for (size_t k = 0; k < NKEYS; k++) {
-    uint32_t v = found[k];
-    if (v == NONE) continue;
-    if (k == 6) return GET(v, "code");
-    if (k == 7) return GET(v, "value");
-    return v;
-  }
-  return NONE;
+  if (best == 6) return GET(bv, "code");
+  if (best == 7) return GET(bv, "value");
+  return bv;
 }
 
 /* GET(it, "linkId"): items are looked at again and again, and their
@@ -1012,6 +1034,21 @@ static uint32_t qr_value_at(pol_FhirFast *f, uint32_t items, const char *link, u
   if (depth > QR_DEPTH) return NONE;
   uint32_t at = first_link(f, items, first(f, items), link, ll);
   return at == NONE ? NONE : qr_value_from(f, items, at, link, ll, t, depth);
+}
+
+/* qr_value_from(items, at, link, ...), at's linkId being link: at's
+   answers taken here, without the call, when t is not a list of records
+   (the common field of a record); the items after it only when it has
+   none. */
+static inline uint32_t qr_value_kid(pol_FhirFast *f, uint32_t items, uint32_t at, const char *link, uint32_t ll,
+                                    uint32_t t, int depth)
+{
+  if (depth > QR_DEPTH || (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && POL_TREC(t) < f->p->nrec))
+    return qr_value_from(f, items, at, link, ll, t, depth);
+  uint32_t v = answers(f, at, t);
+  if (v != NONE || f->failed) return v;
+  uint32_t next = first_link(f, items, next_item(f, items, at), link, ll);
+  return next == NONE ? NONE : qr_value_from(f, items, next, link, ll, t, depth);
 }
 
 #define QR_KIDS 64   /* a record's items looked at once; more: item by item */
@@ -1084,7 +1121,7 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
       /* qr_value by name, by full path, by PATH[].FIELD, as fhir_in.c
          asks, each from its first item (none: no value) */
       uint32_t at = bloom & kid_bit(name, (uint32_t)nl) ? kid_find(kid, nk, "", 0, "", 0, name, (uint32_t)nl) : NONE;
-      if (at != NONE) v = qr_value_from(f, kids, at, name, (uint32_t)nl, ft, depth + 1);
+      if (at != NONE) v = qr_value_kid(f, kids, at, name, (uint32_t)nl, ft, depth + 1);
       if (v == NONE && !f->failed && dotted && (at = kid_find(kid, nk, link, ll, ".", 1, name, (uint32_t)nl)) != NONE) {
         memcpy(full, link, ll);
         full[ll] = '.';
@@ -1181,7 +1218,7 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     /* from this item: an earlier one of the same linkId gave nothing, or
        its value would be set already (so the scan from the first, as
        fhir_in.c's, gives what the scan from here gives) */
-    uint32_t v = qr_value_from(f, items, it, link, ll, t, depth);
+    uint32_t v = qr_value_kid(f, items, it, link, ll, t, depth);
     if (v != NONE) {   /* o_set of a key not there: appended */
       f->on[v].key = key;
       f->on[v].klen = klen;
@@ -1234,17 +1271,25 @@ static int excluded(pol_FhirFast *f, const RKeys *k)
   return 0;
 }
 
-/* Resource i (the last added) on its type's chain. */
-static void chain(pol_FhirFast *f, uint32_t i)
+/* The Bundle's resource type type[0..tl) (its f->rtype index), or NONE. */
+static inline uint32_t rtype_of(const pol_FhirFast *f, const char *type, uint32_t tl)
+{
+  for (uint32_t k = f->nrtype; k-- > 0;) {   /* from the last type: resources of a type come in runs */
+    const RType *rt = &f->rtype[k];
+    if (rt->tlen == tl && key_eq((const unsigned char *)rt->type, type, tl)) return k;
+  }
+  return NONE;
+}
+
+/* Resource i (the last added) on its type's chain (rk: rtype_of its type). */
+static void chain(pol_FhirFast *f, uint32_t i, uint32_t rk)
 {
   const Res *x = &f->res[i];
-  for (uint32_t k = f->nrtype; k-- > 0;) {   /* from the last type: resources of a type come in runs */
-    RType *rt = &f->rtype[k];
-    if (rt->tlen == x->tlen && key_eq((const unsigned char *)rt->type, x->type, x->tlen)) {
-      f->res[rt->last].tnext = i;
-      rt->last = i;
-      return;
-    }
+  if (rk != NONE) {
+    RType *rt = &f->rtype[rk];
+    f->res[rt->last].tnext = i;
+    rt->last = i;
+    return;
   }
   if (f->nrtype == RTYPES) {   /* not with the known types (fhir_in.c's known_types: 18) */
     f->failed = 1;
@@ -1262,9 +1307,11 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *type = sv(f, k.type, &tl);
   char tb[40];
   if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
-  uint32_t kn = 0;   /* a type found known before, else pol_fhir_resource_known */
-  while (kn < f->nknown && !(f->known_len[kn] == tl && key_eq((const unsigned char *)f->known[kn], type, tl))) kn++;
-  if (kn == f->nknown) {
+  /* a type of this Bundle's resources so far, or found known before, else pol_fhir_resource_known */
+  uint32_t rk = rtype_of(f, type, tl), kn = 0;
+  if (rk == NONE)
+    while (kn < f->nknown && !(f->known_len[kn] == tl && key_eq((const unsigned char *)f->known[kn], type, tl))) kn++;
+  if (rk == NONE && kn == f->nknown) {
     memcpy(tb, type, tl);
     tb[tl] = '\0';
     if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
@@ -1279,7 +1326,7 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   if (k.id != NONE && !id) return -1;
   f->res = grow(f->res, &f->rcap, f->nres + 1, sizeof *f->res);
   f->res[f->nres++] = (Res){res, host, {k.ref[0], k.ref[1], k.ref[2]}, type, id, full, tl, il, flen, NONE};
-  chain(f, (uint32_t)f->nres - 1);
+  chain(f, (uint32_t)f->nres - 1, rk);
   uint32_t cont = k.contained;
   if (cont != NONE && host == NONE) {
     if (!is_arr(f, cont)) return -1;
@@ -1587,7 +1634,7 @@ typedef struct Prefix { const char *s; size_t n; uint32_t base, o; int st; } Pre
 
 static int fact_parent(const pol_FhirFast *f, Prefix *pc, uint32_t base, const char *s, size_t n, uint32_t *o)
 {
-  if (!(pc->s && pc->base == base && pc->n == n && memcmp(pc->s, s, n) == 0)) {
+  if (!(pc->s && pc->base == base && pc->n == n && (pc->s == s || key_eq((const unsigned char *)pc->s, s, n)))) {
     uint32_t x = base;
     int st = 0;
     /* s[0..n) is the prefix with its dot (n 0: none), so n - 1 bytes of
@@ -1701,8 +1748,6 @@ static int fill_lines(pol_FhirFast *f, pol_Case *c, uint32_t *n, uint32_t *procs
 /* jread.c's convert_all, over the tree. */
 static int fill(pol_FhirFast *f, pol_Case *c)
 {
-  const pol_Program *p = f->p;
-  uint32_t nf = p->nfacts;
   if (o_has(f, f->doc, "resourceType", 12)) return -1;
   uint32_t idn = o_get(f, f->doc, "case_id", 7);
   const char *case_id;
@@ -1710,17 +1755,19 @@ static int fill(pol_FhirFast *f, pol_Case *c)
   if (absent(f, idn) || !raw_is(f, idn, '"') || fill_str(f, c, idn, &case_id, &sid)) return -1;
   pol_Value *row = pol_case_fill_row0(c);
   Prefix pc = {NULL, 0, NONE, NONE, 0};
-  for (uint32_t i = 0; i < nf; i++)
-    if (p->facts[i].scope != POL_SCOPE_CASE) row[i] = pol_unk();
-    else if (fill_fact(f, c, &pc, f->doc, i, &row[i])) return -1;
+  for (uint32_t x = 0; x < f->nof; x++) row[f->ofacts[x]] = pol_unk();
+  for (uint32_t x = 0; x < f->ncf; x++) {
+    uint32_t i = f->cfacts[x];
+    if (fill_fact(f, c, &pc, f->doc, i, &row[i])) return -1;
+  }
   uint32_t n, ps;
   if (fill_lines(f, c, &n, &ps)) return -1;
   if (pol_case_fill_lines(c, case_id, f->lines, n)) return -1;
   uint32_t j = 0;
   for (uint32_t it = n ? f->on[ps].first : NONE; it != NONE; it = f->on[it].next, j++) {
     pol_Value *lrow = pol_case_fill_row(c, j);
-    for (uint32_t i = 0; i < nf; i++)
-      if (p->facts[i].scope == POL_SCOPE_LINE && fill_fact(f, c, &pc, it, i, &lrow[i])) return -1;
+    for (uint32_t x = 0; x < f->nlf; x++)
+      if (fill_fact(f, c, &pc, it, f->lfacts[x], &lrow[f->lfacts[x]])) return -1;
   }
   return 0;
 }

@@ -180,6 +180,9 @@ static inline Ptr lit_end(Ptr p, Ptr e, const char *w, size_t n)
 static inline unsigned special16(Ptr p, __m128i q, __m128i bs, __m128i sp)
 {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+#if defined(__GNUC__)
+  __asm__("" : "+x"(sp));   /* gcc would turn sp > x into !(x > sp - 1): two compares */
+#endif
   /* signed: bytes >= 0x80 are negative, so below 0x20 too (sp > x: one
      compare, where x < sp is compiled as two) */
   __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmpgt_epi8(sp, x));
@@ -219,6 +222,13 @@ int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape
      text is after it when the text is shorter) */
   Ptr e16 = len > 16 ? e - 16 : b;
   const __m128i cq = _mm_set1_epi8('"'), cbs = _mm_set1_epi8('\\'), csp = _mm_set1_epi8(0x20);
+#endif
+  /* at least 2 bytes from x on: by one compare with e16 mostly (x < e16
+     only in a text of more than 16 bytes) */
+#if FT_SSE2
+#define ROOM2(x) ((x) < e16 || e - (x) >= 2)
+#else
+#define ROOM2(x) (e - (x) >= 2)
 #endif
   p = ws(p, e);
   if (p >= e || *p != '{') return -1;
@@ -325,7 +335,7 @@ key: {   /* p at an object's key (ws skipped) */
              key's block (m), past its opening quote (bit klen + 3).  q
              may be the block's last or last but one byte, and the block
              may end the text: q[1] and q[2] are read only when before e */
-          if (e - q > 2 && q[1] == ':' && q[2] == '"') {
+          if (ROOM2(q + 1) && q[1] == ':' && q[2] == '"') {
             p = q + 2;
             unsigned rest = m >> (klen + 3);   /* klen + 3 <= 18: defined */
             if (!rest) {   /* the block's bytes after the quote are plain */
@@ -364,7 +374,7 @@ key: {   /* p at an object's key (ws skipped) */
     p = q + 1;
     goto key_colon;   /* (the label is used by the SSE2 path too) */
   key_colon:   /* p just past a key */
-    if (e - p >= 2 && *p == ':') {   /* compact: "key":"string", "key":{, "key":[ */
+    if (ROOM2(p) && *p == ':') {   /* compact: "key":"string", "key":{, "key":[ */
       unsigned char c1 = p[1];
       p++;
       if (c1 == '"') goto string;
@@ -380,7 +390,7 @@ key: {   /* p at an object's key (ws skipped) */
   }
 
 after:   /* just past a value inside a container */
-  if ((ko & 1) && e - p >= 2 && memcmp(p, ",\"", 2) == 0) {   /* compact: the next key (one 16-bit compare) */
+  if ((ko & 1) && ROOM2(p) && memcmp(p, ",\"", 2) == 0) {   /* compact: the next key (one 16-bit compare) */
     p++;
     goto key_q;
   }
@@ -418,5 +428,7 @@ close:   /* the container L[-1] has just ended */
   *n = nt;
   return 0;
 }
+
+#undef ROOM2
 
 const uint32_t *pol_fhir_tape_next(const pol_FhirTape *s) { return s->next; }
