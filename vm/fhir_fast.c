@@ -109,6 +109,7 @@ struct pol_FhirFast {
   int ic_ok;
   uint32_t ic_j, ic_res;
   const char *ic_elem;
+  uint64_t ic_codes;        /* ... the key_bits of their codes (all ones: some code escaped) */
   uint32_t *ic;
   size_t nic, iccap;
   pol_Buf raw, tmp;
@@ -154,7 +155,7 @@ static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
   for (uint32_t j = hash_n(s, n) & (f->tcap - 1);; j = (j + 1) & (f->tcap - 1)) {
     const TEnt *e = &f->types[j];
     if (!e->path) return 0;
-    if (e->len == n && memcmp(e->path, s, n) == 0) return e->type;
+    if (e->len == n && pol_jleaf_eq(e->path, s, n)) return e->type;
   }
 }
 
@@ -552,21 +553,42 @@ static inline size_t comp_len(pol_FhirFast *f, const char *elem)
   return n;
 }
 
+static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx);
+
+#if defined(__GNUC__)
+#define FF_INLINE inline __attribute__((always_inline))
+#else
+#define FF_INLINE inline
+#endif
+
+/* walk, inlined where it is called with a constant visitor (the `where`
+   matches of every resource): an object's member is stepped into in a
+   loop, an array's items each by walk. */
+static FF_INLINE int walk_in(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx)
+{
+  for (;;) {
+    if (j == NONE) return 0;
+    unsigned char c = ty(f, j);
+    if (c == 'n') return 0;
+    if (c == '[') {
+      for (uint32_t i = first(f, j); i != NONE; i = next_item(f, j, i)) {
+        int rc = walk(f, i, elem, v, ctx);
+        if (rc) return rc;
+      }
+      return 0;
+    }
+    if (!*elem) return v(f, j, ctx);
+    size_t n = comp_len(f, elem);
+    if (c != '{' || n > KEY_MAX) { f->failed = 1; return -1; }
+    j = get(f, j, elem, n);
+    elem = elem[n] ? elem + n + 1 : "";
+  }
+}
+
 /* fhir_in.c's walk: -1 failed, 1 stopped by f, 0 done. */
 static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx)
 {
-  if (j == NONE || is_null(f, j)) return 0;
-  if (is_arr(f, j)) {
-    for (uint32_t i = first(f, j); i != NONE; i = next_item(f, j, i)) {
-      int rc = walk(f, i, elem, v, ctx);
-      if (rc) return rc;
-    }
-    return 0;
-  }
-  if (!*elem) return v(f, j, ctx);
-  size_t n = comp_len(f, elem);
-  if (!is_obj(f, j) || n > KEY_MAX) { f->failed = 1; return -1; }
-  return walk(f, get(f, j, elem, n), elem[n] ? elem + n + 1 : "", v, ctx);
+  return walk_in(f, j, elem, v, ctx);
 }
 
 static int take_first(pol_FhirFast *f, uint32_t j, void *ctx)
@@ -623,7 +645,7 @@ static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
 /* ---- values ------------------------------------------------------------------ */
 
 /* fhir_in.c's as_case: a node, or NONE with failed set. */
-static uint32_t as_case(pol_FhirFast *f, uint32_t v, uint32_t t)
+static FF_INLINE uint32_t as_case(pol_FhirFast *f, uint32_t v, uint32_t t)
 {
   pol_Kind k = t ? POL_TKIND(t) : PK_NONE;
   unsigned char c = ty(f, v);
@@ -719,11 +741,12 @@ static int in_seqs(const pol_FhirFast *f, uint32_t sq, const Seqs *s)
    escaped one refuses exactly when it did). */
 static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, const char *name, uint32_t t)
 {
-  if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && strcmp(f->ic_elem, elem) == 0)) {
+  if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && (f->ic_elem == elem || strcmp(f->ic_elem, elem) == 0))) {
     Seqs s = {{0}, 0};
     f->ic_ok = 0;
     if (walk(f, n->j, elem, seq_visit, &s) < 0) return NONE;
     f->nic = 0;
+    f->ic_codes = 0;
     uint32_t infos = GET(f->res[n->res].r, "supportingInfo");
     for (uint32_t si = first(f, infos); si != NONE; si = next_item(f, infos, si)) {
       if (!in_seqs(f, GET(si, "sequence"), &s)) continue;
@@ -743,8 +766,12 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
       f->ic[f->nic++] = 0;
       for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
         f->ic = grow(f->ic, &f->iccap, f->nic + 1, sizeof *f->ic);
-        f->ic[f->nic++] = GET(c, "code");
+        uint32_t cj = GET(c, "code");
+        f->ic[f->nic++] = cj;
         f->ic[at + 1]++;
+        if (is_str(f, cj))
+          f->ic_codes |= f->t[cj].aux & POL_JTAPE_ESC ? ~0ull
+                                                       : key_bit((const char *)f->b + f->t[cj].off + 1, f->t[cj].aux);
       }
     }
     f->ic_ok = 1;
@@ -756,6 +783,7 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
   uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
   uint32_t out = list ? o_new(f, O_ARR) : NONE;
   size_t nl = strlen(name);
+  if (!(f->ic_codes & key_bit(name, nl))) return out;   /* no code is name, none escaped: no hit, no refusal */
   for (size_t e = 0; e < f->nic;) {
     uint32_t val = f->ic[e], nc = f->ic[e + 1];
     const uint32_t *codes = &f->ic[e + 2];
@@ -842,7 +870,7 @@ static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, co
   if (cv == CONV_CODE) return conv_code(f, n, elem, arg ? arg : "", t);
   if (cv == CONV_DIAGNOSIS) return conv_diagnosis(f, n, elem, t);
   uint32_t j = NONE;
-  if (walk(f, n->j, elem, take_first, &j) < 0 || j == NONE) return NONE;
+  if (walk_in(f, n->j, elem, take_first, &j) < 0 || j == NONE) return NONE;
   if (cv == CONV_NONE) return as_case(f, j, t);
   if (cv == CONV_QUANTITY) return conv_quantity(f, j, arg ? arg : "1");
   /* age(...) */
@@ -912,7 +940,7 @@ static void apply(pol_FhirFast *f, uint32_t bi)
     if (b->where != POL_NOSTR) {
       Match m = {b, 0};
       const char *where = S(p, b->where);
-      if (!where || walk(f, n->j, where, match_visit, &m) < 0) { f->failed = 1; break; }
+      if (!where || walk_in(f, n->j, where, match_visit, &m) < 0) { f->failed = 1; break; }
       if (!m.hit) continue;
     }
     if (!(b->flags & POL_FHIR_LIST) && vals != NONE) {
@@ -936,8 +964,9 @@ static void apply(pol_FhirFast *f, uint32_t bi)
     uint32_t rec = o_new(f, O_OBJ);
     o_append(f, list, rec);
     for (uint32_t m = 0; m < b->nmap && !f->failed; m++) {
-      const char *field = S(p, p->fhirstr[b->map0 + 4 * m]);
-      size_t fl = strlen(field);
+      uint32_t fid = p->fhirstr[b->map0 + 4 * m];   /* a string (pol_fhir_fast_new checked) */
+      const char *field = p->str[fid];
+      size_t fl = p->slen[fid];
       uint32_t v = map_value(f, b, m, n, rec, field, (uint32_t)fl);
       if (v != NONE) o_set(f, rec, field, fl, v);
     }
@@ -1018,7 +1047,7 @@ static uint32_t first_link(pol_FhirFast *f, uint32_t items, uint32_t from, const
   for (uint32_t it = from; it != NONE && !f->failed; it = next_item(f, items, it)) {
     uint32_t l0 = 0;
     const char *l = sv(f, link_of(f, it), &l0);
-    if (l && l0 == ll && (!ll || (l[0] == link[0] && memcmp(l, link, ll) == 0))) return it;
+    if (l && l0 == ll && (!ll || (l[0] == link[0] && key_eq((const unsigned char *)l, link, ll)))) return it;
   }
   return NONE;
 }
@@ -1072,6 +1101,27 @@ static inline uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, u
   return NONE;
 }
 
+/* A record's field by name, by full path, by PATH[].FIELD, when it has
+   more than QR_KIDS items (rare: out of qr_record's loop). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint32_t qr_field_many(pol_FhirFast *f, uint32_t kids, const char *link, uint32_t ll, const char *name,
+                              uint32_t nl, uint32_t ft, int depth)
+{
+  char full[LINK_MAX + 1], qlink[LINK_MAX + 1];
+  memcpy(full, link, ll);
+  full[ll] = '.';
+  memcpy(full + ll + 1, name, nl);
+  memcpy(qlink, link, ll);
+  memcpy(qlink + ll, "[].", 3);
+  memcpy(qlink + ll + 3, name, nl);
+  uint32_t v = qr_value_at(f, kids, name, nl, ft, depth + 1);
+  if (v == NONE && !f->failed) v = qr_value_at(f, kids, full, ll + 1 + nl, ft, depth + 1);
+  if (v == NONE && !f->failed) v = qr_value_at(f, kids, qlink, ll + 3 + nl, ft, depth + 1);
+  return v;
+}
+
 static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const char *link, uint32_t ll,
                           int depth)
 {
@@ -1108,15 +1158,7 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
     uint32_t ft = rt->fields[i].type;
     uint32_t v = NONE;
     if (many) {
-      memcpy(full, link, ll);
-      full[ll] = '.';
-      memcpy(full + ll + 1, name, nl);
-      memcpy(qlink, link, ll);
-      memcpy(qlink + ll, "[].", 3);
-      memcpy(qlink + ll + 3, name, nl);
-      v = qr_value_at(f, kids, name, (uint32_t)nl, ft, depth + 1);
-      if (v == NONE && !f->failed) v = qr_value_at(f, kids, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
-      if (v == NONE && !f->failed) v = qr_value_at(f, kids, qlink, (uint32_t)(ll + 3 + nl), ft, depth + 1);
+      v = qr_field_many(f, kids, link, ll, name, (uint32_t)nl, ft, depth);
     } else if (depth + 1 <= QR_DEPTH) {
       /* qr_value by name, by full path, by PATH[].FIELD, as fhir_in.c
          asks, each from its first item (none: no value) */
@@ -1342,10 +1384,10 @@ static int resolves(const pol_FhirFast *f, const Res *from, const char *ref, uin
   for (size_t i = 0; i < f->nres; i++) {
     const Res *x = &f->res[i];
     if (rl && ref[0] == '#') {
-      if (x->host == host && x->id && x->idlen == rl - 1 && memcmp(x->id, ref + 1, rl - 1) == 0) return 1;
+      if (x->host == host && x->id && x->idlen == rl - 1 && key_eq((const unsigned char *)x->id, ref + 1, rl - 1)) return 1;
       continue;
     }
-    if (x->full && x->flen == rl && memcmp(x->full, ref, rl) == 0) return 1;
+    if (x->full && x->flen == rl && key_eq((const unsigned char *)x->full, ref, rl)) return 1;
     if (x->id && x->host == NONE && rl == x->tlen + 1 + x->idlen && memcmp(ref, x->type, x->tlen) == 0 &&
         ref[x->tlen] == '/' && memcmp(ref + x->tlen + 1, x->id, x->idlen) == 0)
       return 1;
@@ -1574,7 +1616,8 @@ static int fill_rec(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t rec, int 
     for (uint32_t t = 0, i = f->uniq_fields ? next : 0; t < rt->nfields;
          t++, i = i + 1 == rt->nfields ? 0 : i + 1) {
       uint32_t name = rt->fields[i].name;
-      if (p->slen[name] == m->klen && key_eq((const unsigned char *)p->str[name], m->key, m->klen)) {
+      if (p->slen[name] == m->klen &&
+          (p->str[name] == m->key || key_eq((const unsigned char *)p->str[name], m->key, m->klen))) {
         if (fill_value(f, c, k, rt->fields[i].type, depth + 1, &fv[i])) return -1;
         next = i + 1 == rt->nfields ? 0 : i + 1;
         break;

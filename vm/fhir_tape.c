@@ -335,7 +335,7 @@ key: {   /* p at an object's key (ws skipped) */
              key's block (m), past its opening quote (bit klen + 3).  q
              may be the block's last or last but one byte, and the block
              may end the text: q[1] and q[2] are read only when before e */
-          if (ROOM2(q + 1) && q[1] == ':' && q[2] == '"') {
+          if (ROOM2(q + 1) && memcmp(q + 1, ":\"", 2) == 0) {   /* one 16-bit compare */
             p = q + 2;
             unsigned rest = m >> (klen + 3);   /* klen + 3 <= 18: defined */
             if (!rest) {   /* the block's bytes after the quote are plain */
