@@ -40,6 +40,14 @@
 #define MAX_RES 100000u      /* as fhir_in.c */
 #define COMP_CACHE 16        /* element paths whose first component's length is remembered */
 
+/* Helpers on the hot paths, inlined whatever gcc's estimate (walk_in with
+   a constant visitor, as_case). */
+#if defined(__GNUC__)
+#define FF_INLINE inline __attribute__((always_inline))
+#else
+#define FF_INLINE inline
+#endif
+
 enum { O_OBJ = 1, O_ARR, O_RAW };
 
 /* A map value's conversion (its name, found once: the only ones taken). */
@@ -134,7 +142,7 @@ static const char *S(const pol_Program *p, uint32_t id) { return id == POL_NOSTR
 
 /* The fact paths' table hash: the length and the first and last 8 bytes
    (paths are long and differ at their ends), not a loop over every byte. */
-static uint32_t hash_n(const char *s, size_t n)
+static FF_INLINE uint32_t hash_n(const char *s, size_t n)
 {
   uint64_t a = 0, z = 0;
   if (n >= 8) {
@@ -443,7 +451,7 @@ static uint32_t o_raw(pol_FhirFast *f, const char *s, size_t n)
 }
 
 /* The Bundle's value j (a scalar), as it is in the Bundle's text. */
-static inline uint32_t o_copy(pol_FhirFast *f, uint32_t j)
+static FF_INLINE uint32_t o_copy(pol_FhirFast *f, uint32_t j)
 {
   uint32_t off = f->t[j].off, aux = f->t[j].aux;
   int str = f->b[off] == '"';
@@ -492,7 +500,7 @@ static inline void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
 }
 
 /* json_object_set_new: a key already there keeps its place, with the new value. */
-static void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_t v)
+static FF_INLINE void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_t v)
 {
   f->on[v].key = k;
   f->on[v].klen = (uint32_t)kl;
@@ -555,12 +563,6 @@ static inline size_t comp_len(pol_FhirFast *f, const char *elem)
 
 static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx);
 
-#if defined(__GNUC__)
-#define FF_INLINE inline __attribute__((always_inline))
-#else
-#define FF_INLINE inline
-#endif
-
 /* walk, inlined where it is called with a constant visitor (the `where`
    matches of every resource): an object's member is stepped into in a
    loop, an array's items each by walk. */
@@ -607,7 +609,7 @@ static int push_visit(pol_FhirFast *f, uint32_t j, void *ctx)
 
 typedef struct Match { const pol_FhirBind *b; int hit; } Match;
 
-static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
+static FF_INLINE int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
 {
   Match *m = ctx;
   const pol_Program *p = f->p;
@@ -1538,7 +1540,7 @@ static inline int raw_is(const pol_FhirFast *f, uint32_t x, char ch)
 static inline int absent(const pol_FhirFast *f, uint32_t x) { return x == NONE || raw_is(f, x, 'n'); }
 
 /* The body of the string x (no escapes), or NULL. */
-static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
+static FF_INLINE const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
 {
   if (!raw_is(f, x, '"')) return NULL;
   const char *s = raw_at(f, x) + 1;
@@ -1548,7 +1550,7 @@ static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
 }
 
 /* jread.c's get_str (both pol_jleaf_str), of a string with no escapes. */
-static int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, uint32_t *id)
+static FF_INLINE int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, uint32_t *id)
 {
   uint32_t n;
   const char *s = raw_str(f, x, &n);
@@ -1556,7 +1558,7 @@ static int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, 
 }
 
 /* jread.c's get_date (both pol_jleaf_date). */
-static int fill_date(const pol_FhirFast *f, uint32_t x, int32_t *d)
+static FF_INLINE int fill_date(const pol_FhirFast *f, uint32_t x, int32_t *d)
 {
   uint32_t n;
   const char *s = raw_str(f, x, &n);
