@@ -104,7 +104,7 @@ struct pol_FhirFast {
   Res *res;
   size_t nres, rcap;
   RType rtype[RTYPES];      /* the Bundle's resource types, each with its resources' chain */
-  uint32_t nrtype;
+  uint32_t nrtype, rt_last; /* ... rt_last: the last found by rtype_of */
   FNode *nodes;
   size_t nnodes, ncap;
   ONode *on;
@@ -1316,11 +1316,15 @@ static int excluded(pol_FhirFast *f, const RKeys *k)
 }
 
 /* The Bundle's resource type type[0..tl) (its f->rtype index), or NONE. */
-static inline uint32_t rtype_of(const pol_FhirFast *f, const char *type, uint32_t tl)
+static inline uint32_t rtype_of(pol_FhirFast *f, const char *type, uint32_t tl)
 {
-  for (uint32_t k = f->nrtype; k-- > 0;) {   /* from the last type: resources of a type come in runs */
+  /* the last one found first (resources of a type come in runs), then
+     from the last type */
+  uint32_t l = f->rt_last;
+  if (l < f->nrtype && f->rtype[l].tlen == tl && key_eq((const unsigned char *)f->rtype[l].type, type, tl)) return l;
+  for (uint32_t k = f->nrtype; k-- > 0;) {
     const RType *rt = &f->rtype[k];
-    if (rt->tlen == tl && key_eq((const unsigned char *)rt->type, type, tl)) return k;
+    if (rt->tlen == tl && key_eq((const unsigned char *)rt->type, type, tl)) return f->rt_last = k;
   }
   return NONE;
 }

@@ -238,26 +238,34 @@ value:   /* p at a value (ws skipped) */
   if (*p == '"') goto string;   /* the most common value, before the switch */
   switch (*p) {
   case '{':
-  case '[':
-  open: {   /* p at an object's or an array's opening bracket */
+  open_obj:   /* p at an object's opening brace */
     if (L == lv + POL_CASE_MAX_DEPTH) return -1;
     *L++ = (Level){(uint32_t)nt, ko, filter};
-    ko = *p == '{';
+    ko = 1;
     filter = 0;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};   /* next[]: when it closes */
     p++;
-    if (p < e && *p == '"') {   /* an object's first key, an array's first string */
-      if (ko) goto key_q;
-      goto string;
-    }
+    if (p < e && *p == '"') goto key_q;   /* its first key */
     if (p < e && *p <= ' ') p = ws(p, e);
-    if (p < e && *p == (ko ? '}' : ']')) {
+    if (p < e && *p == '}') {
       p++;
       goto close;
     }
-    if (ko) goto key;
+    goto key;
+  case '[':
+  open_arr:   /* p at an array's opening bracket */
+    if (L == lv + POL_CASE_MAX_DEPTH) return -1;
+    *L++ = (Level){(uint32_t)nt, ko, filter};
+    ko = 0;   /* (filter is not read in an array) */
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
+    p++;
+    if (p < e && *p == '"') goto string;   /* its first string */
+    if (p < e && *p <= ' ') p = ws(p, e);
+    if (p < e && *p == ']') {
+      p++;
+      goto close;
+    }
     goto value;
-  }
   case '"':
   string: {   /* p at a string value's opening quote */
     v = p + 1;
@@ -378,7 +386,8 @@ key: {   /* p at an object's key (ws skipped) */
       unsigned char c1 = p[1];
       p++;
       if (c1 == '"') goto string;
-      if (c1 == '{' || c1 == '[') goto open;
+      if (c1 == '{') goto open_obj;
+      if (c1 == '[') goto open_arr;
       if (c1 <= ' ') p = ws(p, e);
       goto value;
     }
@@ -402,7 +411,7 @@ after:   /* just past a value inside a container */
       if (p < e && *p <= ' ') p = ws(p, e);
       goto key;
     }
-    if (p < e && *p == '{') goto open;   /* compact: the next object of an array */
+    if (p < e && *p == '{') goto open_obj;   /* compact: the next object of an array */
     if (p < e && *p <= ' ') p = ws(p, e);
     goto value;
   }
