@@ -860,7 +860,7 @@ static uint32_t conv_diagnosis(pol_FhirFast *f, const FNode *n, const char *elem
 }
 
 /* fhir_in.c's map_value. */
-static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, const FNode *n, uint32_t rec,
+static FF_INLINE uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, const FNode *n, uint32_t rec,
                           const char *key, uint32_t klen)
 {
   const pol_Program *p = f->p;

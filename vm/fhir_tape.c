@@ -84,7 +84,10 @@ typedef const unsigned char *Ptr;
 
 static inline Ptr ws(Ptr p, Ptr e)
 {
-  while (p < e && *p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  /* JSON's white space by a table, not by a mask of 33 bits that gcc
+     would keep in a register over the whole loop */
+  static const unsigned char white[256] = {['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1};
+  while (p < e && white[*p]) p++;
   return p;
 }
 
