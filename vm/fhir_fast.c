@@ -456,13 +456,9 @@ static FF_INLINE uint32_t o_copy(pol_FhirFast *f, uint32_t j)
   uint32_t off = f->t[j].off, aux = f->t[j].aux;
   int str = f->b[off] == '"';
   uint32_t rlen = str ? (aux & ~POL_JTAPE_ESC) + 2 : raw_len(f, j);
-  uint32_t x = o_new(f, O_RAW);
-  ONode *o = &f->on[x];
-  o->roff = off;
-  o->rlen = rlen;
-  o->bundle = 1;
-  o->esc = str && (aux & POL_JTAPE_ESC);
-  return x;
+  if (f->non == f->oncap) f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
+  f->on[f->non] = (ONode){O_RAW, NULL, 0, NONE, NONE, NONE, 0, off, rlen, 1, str && (aux & POL_JTAPE_ESC), 0};
+  return (uint32_t)f->non++;
 }
 
 /* The text of the O_RAW node x. */
@@ -1581,6 +1577,48 @@ static int fill_num(pol_FhirFast *f, uint32_t x, pol_Value *out)
 
 static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out);
 
+/* fill_value of a value whose type is neither a list nor a record (no
+   recursion: inlined where a record's or a list's members are filled). */
+static FF_INLINE int fill_scalar(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, pol_Value *out)
+{
+  const ONode *o = &f->on[x];
+  char ch = o->kind == O_RAW ? raw_at(f, x)[0] : o->kind == O_OBJ ? '{' : '[';
+  if (ch == 'n') {
+    *out = pol_unk();
+    return 0;
+  }
+  switch (POL_TKIND(type)) {
+  case PK_BOOL:
+    if (ch != 't' && ch != 'f') return -1;
+    *out = pol_bool(ch == 't');
+    return 0;
+  case PK_NUM:
+    if (ch != '-' && !pol_jleaf_digit((unsigned char)ch)) return -1;
+    return fill_num(f, x, out);
+  case PK_STR:
+    if (ch != '"') return -1;
+    out->tag = PV_STR;
+    return fill_str(f, c, x, &out->u.s, &out->aux);
+  case PK_DATE: {
+    int32_t d;
+    if (ch != '"' || fill_date(f, x, &d)) return -1;
+    *out = pol_date(d);
+    return 0;
+  }
+  case PK_LIST: case PK_REC:   /* fill_value's */
+  case PK_NONE: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT:
+    return -1;
+  }
+  return -1;
+}
+
+/* A member of a list or a record: fill_value, without the call for a scalar. */
+static FF_INLINE int fill_member(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
+{
+  pol_Kind k = POL_TKIND(type);
+  return k == PK_LIST || k == PK_REC ? fill_value(f, c, x, type, depth, out) : fill_scalar(f, c, x, type, out);
+}
+
 /* jread.c's get_list. */
 static int fill_list(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
 {
@@ -1594,7 +1632,7 @@ static int fill_list(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, in
   uint32_t i = 0;
   for (uint32_t k = f->on[x].first; k != NONE; k = f->on[k].next, i++) {
     if (raw_is(f, k, 'n')) return -1;   /* a null item: an error (case.c) */
-    if (fill_value(f, c, k, et, depth, &items[i])) return -1;
+    if (fill_member(f, c, k, et, depth, &items[i])) return -1;
   }
   *l = (pol_List){n, et, items};
   out->tag = PV_LIST;
@@ -1624,7 +1662,7 @@ static int fill_rec(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t rec, int 
       uint32_t name = rt->fields[i].name;
       if (p->slen[name] == m->klen &&
           (p->str[name] == m->key || key_eq((const unsigned char *)p->str[name], m->key, m->klen))) {
-        if (fill_value(f, c, k, rt->fields[i].type, depth + 1, &fv[i])) return -1;
+        if (fill_member(f, c, k, rt->fields[i].type, depth + 1, &fv[i])) return -1;
         next = i + 1 == rt->nfields ? 0 : i + 1;
         break;
       }
@@ -1639,40 +1677,20 @@ static int fill_rec(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t rec, int 
 /* jread.c's convert. */
 static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
 {
+  pol_Kind k = POL_TKIND(type);
+  if (k != PK_LIST && k != PK_REC) return fill_scalar(f, c, x, type, out);
   const ONode *o = &f->on[x];
   char ch = o->kind == O_RAW ? raw_at(f, x)[0] : o->kind == O_OBJ ? '{' : '[';
   if (ch == 'n') {
     *out = pol_unk();
     return 0;
   }
-  switch (POL_TKIND(type)) {
-  case PK_BOOL:
-    if (ch != 't' && ch != 'f') return -1;
-    *out = pol_bool(ch == 't');
-    return 0;
-  case PK_NUM:
-    if (ch != '-' && !pol_jleaf_digit((unsigned char)ch)) return -1;
-    return fill_num(f, x, out);
-  case PK_STR:
-    if (ch != '"') return -1;
-    out->tag = PV_STR;
-    return fill_str(f, c, x, &out->u.s, &out->aux);
-  case PK_DATE: {
-    int32_t d;
-    if (ch != '"' || fill_date(f, x, &d)) return -1;
-    *out = pol_date(d);
-    return 0;
-  }
-  case PK_LIST:
+  if (k == PK_LIST) {
     if (ch != '[') return -1;
     return fill_list(f, c, x, type, depth, out);
-  case PK_REC:
-    if (ch != '{') return -1;
-    return fill_rec(f, c, x, POL_TREC(type), depth, out);
-  case PK_NONE: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT:
-    return -1;
   }
-  return -1;
+  if (ch != '{') return -1;
+  return fill_rec(f, c, x, POL_TREC(type), depth, out);
 }
 
 /* The object a fact's path leads to before its last component (s[0..n):
