@@ -1735,7 +1735,7 @@ static int fill_fact(pol_FhirFast *f, pol_Case *c, Prefix *pc, uint32_t base, ui
     *out = pol_unk();
     return 0;
   }
-  return fill_value(f, c, x, p->facts[fi].type, 0, out);
+  return fill_member(f, c, x, p->facts[fi].type, 0, out);
 }
 
 /* An optional string member: 0 absent or null, 1 read, -1 refused. */
