@@ -70,10 +70,9 @@ static void buf_init(Buf *b, char *inl, size_t cap)
   b->s[0] = '\0';
 }
 
-/* b->s with room for n bytes (its first bytes kept). */
-static char *buf_room(Buf *b, size_t n)
+/* buf_room's way out: b->s moved to (a larger) heap block. */
+static char *buf_grow(Buf *b, size_t n)
 {
-  if (n <= b->cap) return b->s;
   size_t c = b->cap * 2;
   while (c < n) c *= 2;
   char *q = b->s == b->inl ? malloc(c) : realloc(b->s, c);
@@ -82,6 +81,12 @@ static char *buf_room(Buf *b, size_t n)
   b->s = q;
   b->cap = c;
   return q;
+}
+
+/* b->s with room for n bytes (its first bytes kept). */
+static inline char *buf_room(Buf *b, size_t n)
+{
+  return n <= b->cap ? b->s : buf_grow(b, n);
 }
 
 static void buf_free(Buf *b)
