@@ -15,7 +15,7 @@
 #   make install   PREFIX=/usr/local DESTDIR=  (binaries, libpolvm and its
 #                  header and polvm.pc, stdlib, man pages; LIBDIR, INCLUDEDIR)
 #
-#   SHARED_DEPS=1  link polvm's jansson, libsodium, nettle and libffi as
+#   SHARED_DEPS=1  link polvm's jansson, libsodium and libffi as
 #                  shared libraries (static by default: docs/security.md,
 #                  "Linking")
 #
@@ -36,7 +36,7 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -MMD -MP \
              -DPOL_STDLIB_DIR='"$(PREFIX)/share/polc/stdlib"'
 GEN_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall $(CFLAGS) $(SANFLAGS) -MMD -MP -I compiler -I vm
-LDLIBS  = -ljansson -lsodium -lnettle -lffi -ldl -lm -lpthread
+LDLIBS  = -ljansson -lsodium -lffi -ldl -lm -lpthread
 # polvm serve, replay and metrics (cli/polvm_serve.c, cli/declog.c): only
 # the polvm executable and what links its objects
 SERVE_LIBS = -lmicrohttpd -lsqlite3 -lpthread
@@ -116,13 +116,13 @@ POLVM_SRC = cli/polvm.c cli/cli.c cli/case_keys.c cli/opts.c cli/polvm_trace.c c
 $(POLC): $(POLC_SRC:%.c=$(B)/%.o) $(B)/libpolc.a $(B)/libpolvm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-# polvm links jansson, libsodium, nettle and libffi statically: loading
+# polvm links jansson, libsodium and libffi statically: loading
 # and relocating them cost a quarter of a millisecond at every start
 # (docs/performance.md, "Start-up"; the security side in docs/security.md,
 # "Linking").  Their archives are prerequisites, so that `make` relinks
 # polvm after a Debian update of one of them; SHARED_DEPS=1 links them
 # as shared libraries instead.
-DEP_NAMES = jansson sodium nettle ffi
+DEP_NAMES = jansson sodium ffi
 ifdef SHARED_DEPS
 POLVM_LIBS = $(LDLIBS)
 DEP_ARCHIVES =

@@ -48,6 +48,52 @@ typedef struct Walk {
   int nwarnings;
 } Walk;
 
+/* Growable strings: the path a warning shows ("symptoms.pain_nr",
+   "injections[1].dat"), a fact path joined from a level's prefix and a
+   key, a key copied from the text.  They have no length limit of their
+   own (a case is at most POL_CASE_MAX_BYTES), so a long key is looked up,
+   walked into and reported like a short one.  Each starts in an array of
+   its caller's (KEY_INLINE bytes, enough for every path of the bundled
+   policies) and moves to the heap only when it outgrows it. */
+enum { KEY_INLINE = 256 };
+
+typedef struct Buf {
+  char *s;               /* NUL-terminated where the walk says */
+  size_t cap;
+  char *inl;             /* the caller's array: s until it grows */
+} Buf;
+
+static void buf_init(Buf *b, char *inl, size_t cap)
+{
+  b->s = b->inl = inl;
+  b->cap = cap;
+  b->s[0] = '\0';
+}
+
+/* buf_room's way out: b->s moved to (a larger) heap block. */
+static char *buf_grow(Buf *b, size_t n)
+{
+  size_t c = b->cap * 2;
+  while (c < n) c *= 2;
+  char *q = b->s == b->inl ? malloc(c) : realloc(b->s, c);
+  if (!q) { fputs("polvm: out of memory\n", stderr); abort(); }
+  if (b->s == b->inl) memcpy(q, b->inl, b->cap);
+  b->s = q;
+  b->cap = c;
+  return q;
+}
+
+/* b->s with room for n bytes (its first bytes kept). */
+static inline char *buf_room(Buf *b, size_t n)
+{
+  return n <= b->cap ? b->s : buf_grow(b, n);
+}
+
+static void buf_free(Buf *b)
+{
+  if (b->s != b->inl) free(b->s);
+}
+
 /* ---- where a key is written: a small scanner over the (valid) text ---- */
 
 static const char *skip_ws(const char *s, const char *e)
@@ -135,11 +181,12 @@ static const char *find_key(const char *s, const char *e, const Step *st, int n)
 }
 
 /* "FILE:LINE:COL" of the key at the current steps, else "FILE". */
-static void where(const Walk *w, char *buf, size_t cap)
+static void where(const Walk *w, Buf *buf)
 {
   const char *k = w->text ? find_key(w->text, w->end, w->steps, w->nsteps) : NULL;
   if (!k) {
-    snprintf(buf, cap, "%s", w->file);
+    size_t n = strlen(w->file);
+    memcpy(buf_room(buf, n + 1), w->file, n + 1);
     return;
   }
   int line = 1, col = 1;
@@ -147,11 +194,9 @@ static void where(const Walk *w, char *buf, size_t cap)
     if (*s == '\n') { line++; col = 1; }
     else col++;
   }
-  snprintf(buf, cap, "%s:%d:%d", w->file, line, col);
+  int n = snprintf(buf->s, buf->cap, "%s:%d:%d", w->file, line, col);
+  if (n >= 0 && (size_t)n >= buf->cap) snprintf(buf_room(buf, (size_t)n + 1), (size_t)n + 1, "%s:%d:%d", w->file, line, col);
 }
-
-/* Path buffer: "symptoms.pain_nr", "injections[1].dat". */
-#define KEY_PATH_MAX 1024
 
 typedef struct Names {
   char **s;
@@ -341,14 +386,13 @@ static void ix_free(PathIndex *ix)
   free(ix->slot);
 }
 
-/* prefix + k into buf (KEY_PATH_MAX bytes): its length, or KEY_PATH_MAX
-   when it does not fit. */
-static size_t join_key(char *buf, const char *prefix, const char *k)
+/* prefix + k into buf, NUL-terminated: its length. */
+static size_t join_key(Buf *buf, const char *prefix, const char *k)
 {
   size_t a = strlen(prefix), b = strlen(k);
-  if (a + b >= KEY_PATH_MAX) return KEY_PATH_MAX;
-  memcpy(buf, prefix, a);
-  memcpy(buf + a, k, b + 1);
+  char *s = buf_room(buf, a + b + 1);
+  memcpy(s, prefix, a);
+  memcpy(s + a, k, b + 1);
   return a + b;
 }
 
@@ -376,9 +420,13 @@ static int key_known(const PathIndex *ix, const Level *lv, const char *k)
   if (!*lv->prefix && (lv->scope == POL_SCOPE_CASE ? in_list(root_keys, sizeof root_keys / sizeof root_keys[0], k)
                                                    : in_list(line_keys, sizeof line_keys / sizeof line_keys[0], k)))
     return 1;
-  char full[KEY_PATH_MAX];
-  size_t n = join_key(full, lv->prefix, k);
-  return n < KEY_PATH_MAX && ix_find(ix, lv->scope, full, n) != NULL;
+  char inl[KEY_INLINE];
+  Buf full;
+  buf_init(&full, inl, sizeof inl);
+  size_t n = join_key(&full, lv->prefix, k);
+  int known = ix_find(ix, lv->scope, full.s, n) != NULL;
+  buf_free(&full);
+  return known;
 }
 
 /* ---- the values walked: a jansson document, or the text itself ---------
@@ -436,10 +484,8 @@ static void text_pass(Iter *it)
 }
 
 /* The next member: its key (NUL-terminated: jansson's, or copied into
-   buf of cap bytes; NULL with *val unset when a text key does not fit,
-   which the walk skips as it skips a key too long for its path) and
-   value.  0 after the last. */
-static int obj_next(Iter *it, char *buf, size_t cap, const char **key, Val *val)
+   buf) and value.  0 after the last. */
+static int obj_next(Iter *it, Buf *buf, const char **key, Val *val)
 {
   if (it->v.j) {
     if (!it->it) return 0;
@@ -455,12 +501,10 @@ static int obj_next(Iter *it, char *buf, size_t cap, const char **key, Val *val)
   const char *v = after ? skip_ws(after, it->v.e) : NULL;
   if (!v || v >= it->v.e || *v != ':') { it->s = NULL; return 0; }   /* not after a valid text */
   v = skip_ws(v + 1, it->v.e);
-  *key = NULL;
-  if (klen < cap) {
-    memcpy(buf, k + 1, klen);
-    buf[klen] = '\0';
-    *key = buf;
-  }
+  char *b = buf_room(buf, klen + 1);
+  memcpy(b, k + 1, klen);
+  b[klen] = '\0';
+  *key = b;
   *val = (Val){NULL, v, it->v.e};
   it->val = v;
   return 1;
@@ -485,10 +529,10 @@ static int arr_next(Iter *it, size_t *idx, Val *val)
 
 /* The walks return, for a text, where the value they walked ends (just
    past its closing bracket), else NULL. */
-static const char *walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth);
+static const char *walk(Walk *w, const Val *j, const Level *lv, Buf *path, size_t plen, int depth);
 
 /* Walks each object item of array a at level lv, its path "[i]". */
-static const char *walk_items(Walk *w, const Val *a, const Level *lv, char *path, size_t plen,
+static const char *walk_items(Walk *w, const Val *a, const Level *lv, Buf *path, size_t plen,
                               int depth)
 {
   Iter items;
@@ -496,8 +540,9 @@ static const char *walk_items(Walk *w, const Val *a, const Level *lv, char *path
   Val it;
   iter_init(&items, a);
   while (arr_next(&items, &i, &it)) {
-    int n = snprintf(path + plen, KEY_PATH_MAX - plen, "[%zu]", i);
-    if (n < 0 || (size_t)n >= KEY_PATH_MAX - plen) continue;
+    char at[3 * sizeof i + 3];
+    int n = snprintf(at, sizeof at, "[%zu]", i);
+    memcpy(buf_room(path, plen + (size_t)n + 1) + plen, at, (size_t)n + 1);
     w->steps[w->nsteps++] = (Step){NULL, i};
     if (val_is_object(&it)) items.after = walk(w, &it, lv, path, plen + (size_t)n, depth + 1);
     w->nsteps--;
@@ -506,7 +551,7 @@ static const char *walk_items(Walk *w, const Val *a, const Level *lv, char *path
 }
 
 /* Descends into a value of type t (a record, or a list of records). */
-static const char *walk_typed(Walk *w, const Val *v, uint32_t t, char *path, size_t plen, int depth)
+static const char *walk_typed(Walk *w, const Val *v, uint32_t t, Buf *path, size_t plen, int depth)
 {
   Level rec = {LV_REC, 0, "", POL_TREC(t)};
   if (POL_TKIND(t) == PK_REC && val_is_object(v))
@@ -517,7 +562,7 @@ static const char *walk_typed(Walk *w, const Val *v, uint32_t t, char *path, siz
 }
 
 /* Follows a known key k (value v) of level lv. */
-static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv, char *path,
+static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv, Buf *path,
                            size_t plen, int depth)
 {
   const pol_Program *p = w->p;
@@ -538,39 +583,42 @@ static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv
     Level rq = {LV_REQUEST, 0, "", 0};
     return val_is_object(v) ? walk(w, v, &rq, path, plen, depth + 1) : NULL;
   }
-  char prefix[KEY_PATH_MAX];
-  size_t len = join_key(prefix, lv->prefix, k);
-  if (len + 1 >= sizeof prefix) return NULL;
-  const IxEntry *e = ix_find(w->ix, lv->scope, prefix, len);
-  if (!e) return NULL;
-  for (uint32_t f = e->first; f != POL_NOSTR; f = w->ix->next[f])   /* in fact order */
+  char inl[KEY_INLINE];
+  Buf prefix;
+  buf_init(&prefix, inl, sizeof inl);
+  size_t len = join_key(&prefix, lv->prefix, k);
+  const IxEntry *e = ix_find(w->ix, lv->scope, prefix.s, len);
+  for (uint32_t f = e ? e->first : POL_NOSTR; f != POL_NOSTR; f = w->ix->next[f])   /* in fact order */
     if ((x = walk_typed(w, v, p->facts[f].type, path, plen, depth))) end = x;
-  if (e->deeper && val_is_object(v)) {
-    prefix[len] = '.';
-    prefix[len + 1] = '\0';
-    Level sub = {LV_PATHS, lv->scope, prefix, 0};
+  if (e && e->deeper && val_is_object(v)) {
+    char *s = buf_room(&prefix, len + 2);
+    s[len] = '.';
+    s[len + 1] = '\0';
+    Level sub = {LV_PATHS, lv->scope, s, 0};
     if ((x = walk(w, v, &sub, path, plen, depth + 1))) end = x;
   }
+  buf_free(&prefix);
   return end;
 }
 
-static const char *walk(Walk *w, const Val *j, const Level *lv, char *path, size_t plen, int depth)
+static const char *walk(Walk *w, const Val *j, const Level *lv, Buf *path, size_t plen, int depth)
 {
   if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return NULL;
   Names known = {0};   /* known_keys, built at the first key not known */
   int listed = 0;
   Iter members;
   const char *k;
-  char kbuf[KEY_PATH_MAX];
+  char kinl[KEY_INLINE];
+  Buf kbuf;
+  buf_init(&kbuf, kinl, sizeof kinl);
   Val vv, *v = &vv;
   iter_init(&members, j);
-  while (obj_next(&members, kbuf, sizeof kbuf, &k, &vv)) {
-    if (!k) continue;   /* a text key of KEY_PATH_MAX bytes or more: its path would not fit */
+  while (obj_next(&members, &kbuf, &k, &vv)) {
     size_t klen = strlen(k), n = (plen ? 1 : 0) + klen;   /* "%s%s", plen ? "." : "", k */
-    if (n >= KEY_PATH_MAX - plen) continue;
     int is_known = key_known(w->ix, lv, k);
-    if (plen) path[plen] = '.';
-    memcpy(path + plen + (plen ? 1 : 0), k, klen + 1);
+    char *ps = buf_room(path, plen + n + 1);
+    if (plen) ps[plen] = '.';
+    memcpy(ps + plen + (plen ? 1 : 0), k, klen + 1);
     w->steps[w->nsteps++] = (Step){k, 0};
     if (is_known) {
       members.after = descend(w, k, v, lv, path, plen + n, depth);
@@ -584,15 +632,19 @@ static const char *walk(Walk *w, const Val *j, const Level *lv, char *path, size
     for (size_t i = 0; i < known.n; i++) pol_suggest_consider(&s, known.s[i]);
     const char *best = pol_suggest_best(&s);
     if (best) {
-      char at[KEY_PATH_MAX + 64];
-      where(w, at, sizeof at);
-      fprintf(stderr, "polvm: warning: %s: %s is not a known field; did you mean %.*s%s%s?\n", at, path,
-              (int)plen, path, plen ? "." : "", best);
+      char at[KEY_INLINE];
+      Buf where_at;
+      buf_init(&where_at, at, sizeof at);
+      where(w, &where_at);
+      fprintf(stderr, "polvm: warning: %s: %s is not a known field; did you mean %.*s%s%s?\n", where_at.s,
+              path->s, (int)plen, path->s, plen ? "." : "", best);
+      buf_free(&where_at);
       w->nwarnings++;
     }
     w->nsteps--;
   }
-  path[plen] = '\0';
+  path->s[plen] = '\0';
+  buf_free(&kbuf);
   names_free(&known);
   return members.end;
 }
@@ -607,14 +659,17 @@ int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *
   w.file = file;
   w.text = text;
   w.end = text ? text + len : NULL;
-  char path[KEY_PATH_MAX] = "";
+  char inl[KEY_INLINE];
+  Buf path;
+  buf_init(&path, inl, sizeof inl);
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
   Val v = {root, NULL, NULL};
   PathIndex ix;
   ix_build(&ix, p);
   w.ix = &ix;
-  walk(&w, &v, &top, path, 0, 0);
+  walk(&w, &v, &top, &path, 0, 0);
   ix_free(&ix);
+  buf_free(&path);
   return w.nwarnings;
 }
 
@@ -629,13 +684,16 @@ int cli_case_key_warnings_text(const pol_Program *p, const char *file, const cha
   w.end = text + len;
   const char *s = skip_ws(text, text + len);
   if (s >= w.end || *s != '{') return -1;
-  char path[KEY_PATH_MAX] = "";
+  char inl[KEY_INLINE];
+  Buf path;
+  buf_init(&path, inl, sizeof inl);
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
   Val v = {NULL, s, w.end};
   PathIndex ix;
   ix_build(&ix, p);
   w.ix = &ix;
-  walk(&w, &v, &top, path, 0, 0);
+  walk(&w, &v, &top, &path, 0, 0);
   ix_free(&ix);
+  buf_free(&path);
   return w.nwarnings;
 }

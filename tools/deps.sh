@@ -4,7 +4,7 @@
 set -eu
 # libmicrohttpd-dev libsqlite3-dev: polvm serve and its decision log; curl:
 # tests/suites/serve.sh talks to the server with it
-PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev libsodium-dev nettle-dev python3 \
+PKGS="gcc make flex bison pkg-config libffi-dev libcmocka-dev libjansson-dev libsodium-dev python3 \
 libmicrohttpd-dev libsqlite3-dev curl"
 # --extra: what `make valgrind`, `make fuzz` (clang with its libFuzzer runtime,
 # libclang-rt-14-dev) and the optional tests use (chromium

@@ -436,6 +436,10 @@ typedef struct pol_Program {
   char *strbuf;            /* owned, or NULL: each str[i] is its own allocation;
                               else they all point into strbuf (the loader's
                               one block: vm/bundle_load.c rd_strs) */
+  size_t strbuf_len;       /* strbuf's bytes when it is the bundle itself
+                              (pol_bundle_load_owned), else 0: the word
+                              arrays (TABLE in sections.def) that point into
+                              it are not freed on their own (rd_u32s) */
   /* constants */
   uint32_t nk;
   pol_Value *k;

@@ -39,6 +39,14 @@ const pol_OpInfo pol_opinfo[OP__COUNT] = {
 #undef OP
 };
 
+/* Whether table q is one of the word arrays the loader left in the
+   bundle's own bytes (vm/bundle_load.c rd_u32s): freed with strbuf. */
+static int in_strbuf(const pol_Program *p, const void *q)
+{
+  uintptr_t a = (uintptr_t)q, lo = (uintptr_t)p->strbuf;
+  return p->strbuf_len && a >= lo && a - lo < p->strbuf_len;
+}
+
 void pol_program_free(pol_Program *p)
 {
   if (!p) return;
@@ -48,7 +56,7 @@ void pol_program_free(pol_Program *p)
     for (uint32_t i = 0; i < p->nstr; i++) free(p->str[i]);
   if (p->rec)
     for (uint32_t i = 0; i < p->nrec; i++) free(p->rec[i].fields);
-#define TABLE(n, a) free(p->a);
+#define TABLE(n, a) if (!in_strbuf(p, p->a)) free(p->a);
 #include "sections.def"
   free(p);
 }

@@ -816,13 +816,26 @@ static void missing_facts(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
 
 /* The reasons (record_facts) of the records of r, or of criterion ci when
    r is NULL, as JSON strings into why. */
-static void open_reasons(pol_Buf *why, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
-                         uint32_t ci, const pol_CritResult *r)
+/* record_facts of r, or missing_facts of criterion ci when r is NULL,
+   into b, with a list of the facts seen of its own.  Not inlined: the
+   10 KB list then takes stack only during the call, not in the frame of
+   every caller (the recursive missing and missing_text had two, 20 KB a
+   level, and the stack pages below them were fresh ones at every start:
+   docs/performance.md, "Start-up, fifth pass"). */
+__attribute__((noinline)) static void facts_into(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol,
+                                                 const pol_LineResult *lr, uint32_t ci,
+                                                 const pol_CritResult *r, int reasons)
 {
   int first = 1, nseen = 0;
   char seen[64][160];
-  if (r) record_facts(why, vm, r, &first, seen, &nseen, 1);
-  else missing_facts(why, vm, pol, lr, ci, &first, seen, &nseen, 1);
+  if (r) record_facts(b, vm, r, &first, seen, &nseen, reasons);
+  else missing_facts(b, vm, pol, lr, ci, &first, seen, &nseen, reasons);
+}
+
+static void open_reasons(pol_Buf *why, const pol_VM *vm, const pol_Policy *pol, const pol_LineResult *lr,
+                         uint32_t ci, const pol_CritResult *r)
+{
+  facts_into(why, vm, pol, lr, ci, r, 1);
 }
 
 /* `], "open": [...` after a `missing` entry's facts when it has reasons
@@ -1064,9 +1077,7 @@ static void missing(Out *o, uint32_t ci)
     pol_buf_puts(o->b, "{\"criterion\": ");
     pol_frag_json(o->b, p, cr->id);
     pol_buf_puts(o->b, ", \"facts\": [");
-    int first = 1, nseen = 0;
-    char seen[64][160];
-    missing_facts(o->b, o->vm, o->pol, o->lr, ci, &first, seen, &nseen, 0);
+    facts_into(o->b, o->vm, o->pol, o->lr, ci, NULL, 0);
     open_json(o->b, o->vm, o->pol, o->lr, ci, NULL);
     pol_buf_puts(o->b, "], \"text\": ");
     pol_frag_json(o->b, p, cr->text);
@@ -1105,9 +1116,7 @@ static void cond_missing(Out *o, uint32_t b)
     pol_frag_json(o->b, p, br->when);
   }
   pol_buf_puts(o->b, ", \"facts\": [");
-  int first = 1, nseen = 0;
-  char seen[64][160];
-  record_facts(o->b, o->vm, &o->lr->cond[b - o->pol->branch0], &first, seen, &nseen, 0);
+  facts_into(o->b, o->vm, NULL, NULL, 0, &o->lr->cond[b - o->pol->branch0], 0);
   open_json(o->b, o->vm, NULL, NULL, 0, &o->lr->cond[b - o->pol->branch0]);
   pol_buf_puts(o->b, "], \"text\": ");
   pol_frag_json(o->b, p, br->text);
@@ -1154,10 +1163,8 @@ static void auth_missing(Out *o)
     pol_buf_lit(o->b, ", \"branch\": ");
     pol_frag_json(o->b, p, br->aspect != POL_NOSTR ? br->aspect : br->name);
     pol_buf_puts(o->b, ", \"facts\": [");
-    int first = 1, nseen = 0;
-    char seen[64][160];
     pol_CritResult r = {PS_UNKNOWN, 0, 0, a->miss0, a->nmiss};
-    record_facts(o->b, o->vm, &r, &first, seen, &nseen, 0);
+    facts_into(o->b, o->vm, NULL, NULL, 0, &r, 0);
     open_json(o->b, o->vm, NULL, NULL, 0, &r);
     pol_buf_lit(o->b, "], \"text\": \"The authorized ");
     pol_buf_puts(o->b, pol_auth_name(f));
@@ -1502,9 +1509,7 @@ static void missing_text(pol_Buf *b, const pol_VM *vm, const pol_Policy *pol, co
   const pol_CritResult *r = res_of(pol, lr, ci);
   if (r->status == PS_UNKNOWN) {
     pol_Buf facts = {0};
-    int first = 1, nseen = 0;
-    char seen[64][160];
-    missing_facts(&facts, vm, pol, lr, ci, &first, seen, &nseen, 0);
+    facts_into(&facts, vm, pol, lr, ci, NULL, 0);
     pol_Buf why = {0};
     open_reasons(&why, vm, pol, lr, ci, NULL);
     pol_buf_printf(b, "  - %s: %s\n", p->str[cr->id], p->str[cr->text]);
@@ -1569,10 +1574,8 @@ static void cond_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr, ui
   char name[300];
   cond_name(name, sizeof name, p, br);
   pol_Buf facts = {0};
-  int first = 1, nseen = 0;
-  char seen[64][160];
   const pol_CritResult *cr = &lr->cond[bi - p->pol[lr->policy].branch0];
-  record_facts(&facts, vm, cr, &first, seen, &nseen, 0);
+  facts_into(&facts, vm, NULL, NULL, 0, cr, 0);
   pol_Buf why = {0};
   open_reasons(&why, vm, NULL, NULL, 0, cr);
   pol_buf_printf(b, "  - %s: %s\n", name, p->str[br->text]);
@@ -1612,10 +1615,8 @@ static void auth_text(pol_Buf *b, const pol_VM *vm, const pol_LineResult *lr)
       const pol_AuthResult *a = &lr->auth[f];
       if (!(lr->authmask >> f & 1u) || a->value.tag != PV_UNK) continue;
       pol_Buf facts = {0};
-      int first = 1, nseen = 0;
-      char seen[64][160];
       pol_CritResult r = {PS_UNKNOWN, 0, 0, a->miss0, a->nmiss};
-      record_facts(&facts, vm, &r, &first, seen, &nseen, 0);
+      facts_into(&facts, vm, NULL, NULL, 0, &r, 0);
       pol_Buf why = {0};
       open_reasons(&why, vm, NULL, NULL, 0, &r);
       pol_buf_printf(b, "  - authorize %s\n", pol_auth_name(f));

@@ -55,7 +55,7 @@ mkdir -p "$W"
 # --wrap routes every malloc/realloc/calloc of bench_eval.o and libpolvm.a
 # through bench_eval's counters.
 $CC $CFLAGS_B -I vm -o "$W/bench_eval" tests/bench/bench_eval.c "$B/libpolvm.a" \
-  -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc -ljansson -lsodium -lnettle -lffi -ldl -lm -lpthread
+  -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc -ljansson -lsodium -lffi -ldl -lm -lpthread
 $CC $CFLAGS_B -o "$W/timeit" tests/bench/timeit.c
 
 # ---- inputs -----------------------------------------------------------------

@@ -124,5 +124,61 @@ grep -qx "polvm: $T: C0004 cannot read the case: Is a directory" "$T/e" && ok ||
 expect_rc 4 $POLVM trace --bundle "$T/empty.polb" "$CASE"
 grep -qx "polvm: $T/empty.polb: B0001 bundle refused: truncated bundle: 0 bytes, the header needs 48" "$T/e" && ok || ko "empty bundle: $(cat "$T/e")"
 
+# case keys of any length (cli/case_keys.c): a fact path of more than 1 KB
+# is walked like a short one, and a misspelling under it is reported
+# (with its suggestion), by the text walk and by the reference reader alike
+python3 - "$T" <<'PY'
+import json, sys
+t = sys.argv[1]
+seg = 's' * 210
+deep = '.'.join([seg] * 5)   # 1054 bytes, then the last key
+open(t + '/long.pol', 'w').write('\n'.join([
+    'policy "LONG" {',
+    '  title "long paths"',
+    '  version "1"',
+    '  effective 2020-01-01',
+    '  codes LONG_CODES',
+    '  source "https://example.org/long"',
+    '}',
+    'valueset LONG_CODES "codes" cpt { "99999" }',
+    'record Visit {',
+    '  date: date',
+    '  kind: string',
+    '}',
+    'fact deep_score: number = %s.pain_score_value' % deep,
+    'fact deep_visits: list<Visit> = %s.visit_history' % deep,
+    'branch "1" "b" when true {',
+    '  criterion "1.1" "score" { deep_score > 1 }',
+    '  criterion "1.2" "visits" { (exists v in deep_visits where v.kind == "pt") ?? false }',
+    '}', '']))
+def case(last, field):
+    d = {'case_id': 'long', 'request': {'date': '2025-01-01', 'procedures': [{'cpt': '99999'}]}}
+    cur = d
+    for _ in range(5):
+        cur[seg] = {}
+        cur = cur[seg]
+    cur[last] = 3
+    cur['visit_history'] = [{'date': '2024-12-01', field: 'pt'}]
+    return d
+json.dump(case('pain_score_value', 'kind'), open(t + '/long-ok.json', 'w'))
+json.dump(case('pain_scor_value', 'kind'), open(t + '/long-mis.json', 'w'), indent=1)
+json.dump(case('pain_score_value', 'kidn'), open(t + '/long-field.json', 'w'))
+PY
+if $B/polc -o "$T/long.polb" "$T/long.pol" 2> "$T/e"; then
+  for f in long-ok long-mis long-field; do
+    "$POLVM" trace --bundle "$T/long.polb" "$T/$f.json" > "$T/fast.out" 2> "$T/$f.err"; r1=$?
+    POLVM_CASE_READER=jansson "$POLVM" trace --bundle "$T/long.polb" "$T/$f.json" > "$T/ref.out" 2> "$T/ref.err"; r2=$?
+    [ $r1 -eq $r2 ] && cmp -s "$T/$f.err" "$T/ref.err" && ok ||
+      ko "long paths, $f: differs from the reference reader: $(diff "$T/$f.err" "$T/ref.err" | head -4 | cut -c1-200)"
+  done
+  [ ! -s "$T/long-ok.err" ] && ok || ko "long paths: a known key reported: $(cut -c1-200 "$T/long-ok.err")"
+  grep -q "long-mis.json:[0-9]*:[0-9]*: s*\.s*\.s*\.s*\.s*\.pain_scor_value is not a known field; did you mean s*\.s*\.s*\.s*\.s*\.pain_score_value?" "$T/long-mis.err" &&
+    [ "$(wc -l < "$T/long-mis.err")" -eq 1 ] && ok || ko "long paths: the misspelt key not reported once: $(cut -c1-200 "$T/long-mis.err")"
+  grep -q "\.visit_history\[0\]\.kidn is not a known field; did you mean s*\..*\.visit_history\[0\]\.kind?" "$T/long-field.err" && ok ||
+    ko "long paths: the misspelt field not reported: $(cut -c1-200 "$T/long-field.err")"
+else
+  ko "polc long.pol: $(head -3 "$T/e")"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

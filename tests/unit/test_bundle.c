@@ -414,6 +414,45 @@ static void test_roundtrip(void **state)
   pol_program_free(p);
 }
 
+/* pol_bundle_load_owned leaves the word arrays (CODE, ...) in the
+   bundle's bytes, moved to a multiple of 4 (vm/bundle_load.c rd_u32s):
+   at each of the four offsets the CODE words can have in a bundle, the
+   program is the one the borrowing loader makes, its code points into
+   the buffer, aligned, and pol_program_free frees it once (ASan, valgrind) */
+static void test_owned_word_arrays(void **state)
+{
+  (void)state;
+  int seen[4] = {0};
+  for (size_t cut = 0; cut < 4; cut++) {
+    pol_Program *p = fixture();
+    p->slen[S_TITLE] -= (uint32_t)cut;   /* the bytes after the strings move by cut */
+    p->str[S_TITLE][p->slen[S_TITLE]] = '\0';
+    size_t len;
+    uint8_t *buf = write_ok(p, &len);
+    uint8_t words[8];
+    for (int i = 0; i < 8; i++) words[i] = (uint8_t)(p->code[i / 4] >> (8 * (i % 4)));
+    const uint8_t *at = memmem(buf, len, words, sizeof words);
+    assert_non_null(at);
+    seen[(size_t)(at - buf) % 4] = 1;
+    char err[256] = "";
+    pol_Program *q = NULL, *own = NULL;
+    if (pol_bundle_load(buf, len, &q, err, sizeof err) != 0) fail_msg("load refused: %s", err);
+    uint8_t *copy = malloc(len);
+    assert_non_null(copy);
+    memcpy(copy, buf, len);
+    if (pol_bundle_load_owned(copy, len, NULL, 0, &own, err, sizeof err) != 0) fail_msg("owned load refused: %s", err);
+    assert_same_program(q, own);
+    uintptr_t c = (uintptr_t)own->code, lo = (uintptr_t)own->strbuf;
+    assert_true(c >= lo && c + (size_t)own->ncode * 4 <= lo + len);
+    assert_int_equal(c % 4, 0);
+    pol_program_free(own);
+    pol_program_free(q);
+    free(buf);
+    pol_program_free(p);
+  }
+  assert_true(seen[0] && seen[1] && seen[2] && seen[3]);
+}
+
 static void test_empty_program(void **state)
 {
   (void)state;
@@ -1839,6 +1878,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_roundtrip),
+    cmocka_unit_test(test_owned_word_arrays),
     cmocka_unit_test(test_number_constants),
     cmocka_unit_test(test_empty_program),
     cmocka_unit_test(test_read_file),
