@@ -249,15 +249,31 @@ static pol_Value within(const pol_Value *d, const pol_Value *w)
   return lo_known && hi_known ? pol_bool(1) : pol_unk();
 }
 
-/* R[A] := R[B] and R[C], or (or_) R[B] or R[C], in place (Kleene).  By
-   pointer, not by value; out of line: inlined in run() it costs its other
-   handlers registers (docs/performance.md, "A fourth pass"). */
-__attribute__((noinline)) static void kleene_into(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
+/* The first 8 bytes of a value, tag and aux: a truth in one word.  A
+   boolean's aux is 0 or 1 (pol_bool; the verifier refuses other boolean
+   constants), so a value is false iff this word is WORD_FALSE, true iff
+   WORD_TRUE, and unknown otherwise, as pol_truth says. */
+#define WORD_FALSE ((uint64_t)PV_BOOL)
+#define WORD_TRUE ((uint64_t)PV_BOOL | (uint64_t)1 << 32)
+static inline uint64_t tag_word(const pol_Value *v)
 {
-  pol_Tri x = pol_truth(b), y = pol_truth(c), z = or_ ? POL_TRUE : POL_FALSE;
-  if (x == z || y == z) *a = pol_bool(or_);
-  else if (x == POL_UNKNOWN || y == POL_UNKNOWN) *a = pol_unk();
-  else *a = pol_bool(!or_);
+  uint64_t w;
+  memcpy(&w, v, sizeof w);
+  return w;
+}
+
+/* R[A] := R[B] and R[C] (or_ 0), or R[B] or R[C] (or_ 1), in place
+   (Kleene), on the truth words: z, the truth that decides alone (false
+   for and), if either is z; else the other truth if both are it; else
+   unknown.  Small enough to inline in run() without costing its other
+   handlers registers. */
+static inline void kleene_word(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
+{
+  uint64_t x = tag_word(b), y = tag_word(c);
+  uint64_t z = or_ ? WORD_TRUE : WORD_FALSE, nz = or_ ? WORD_FALSE : WORD_TRUE;
+  uint64_t r = x == z || y == z ? z : x == nz && y == nz ? nz : 0;
+  pol_Value v = {(uint32_t)r, (uint32_t)(r >> 32), {0}};
+  *a = v;
 }
 
 /* ---- trace records ----------------------------------------------------- */
@@ -1216,14 +1232,16 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(NOT) {
-    pol_Tri t = pol_truth(&RB);
-    RA = t == POL_UNKNOWN ? pol_unk() : pol_bool(t == POL_FALSE);
+    uint64_t x = tag_word(&RB);
+    uint64_t r = x == WORD_FALSE ? WORD_TRUE : x == WORD_TRUE ? WORD_FALSE : 0;
+    pol_Value v = {(uint32_t)r, (uint32_t)(r >> 32), {0}};
+    RA = v;
     NEXT();
   }
-  CASE(AND) kleene_into(&RA, &RB, &RC, 0); NEXT();
-  CASE(OR) kleene_into(&RA, &RB, &RC, 1); NEXT();
-  CASE(JFALSE) if (pol_truth(&RA) == POL_FALSE) ip += BX; NEXT();
-  CASE(JTRUE) if (pol_truth(&RA) == POL_TRUE) ip += BX; NEXT();
+  CASE(AND) kleene_word(&RA, &RB, &RC, 0); NEXT();
+  CASE(OR) kleene_word(&RA, &RB, &RC, 1); NEXT();
+  CASE(JFALSE) if (tag_word(&RA) == WORD_FALSE) ip += BX; NEXT();
+  CASE(JTRUE) if (tag_word(&RA) == WORD_TRUE) ip += BX; NEXT();
   CASE(JKNOWN) if (pol_known(&RA)) ip += BX; NEXT();
   CASE(JMP) ip += BX; NEXT();
   CASE(EQ) RA = compare(OP_EQ, &RB, &RC); NEXT();
@@ -1500,19 +1518,19 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(RET) return RA;
-  CASE(RETF) if (pol_truth(&RA) == POL_FALSE) return RA; NEXT();
-  CASE(RETT) if (pol_truth(&RA) == POL_TRUE) return RA; NEXT();
-  CASE(ANDRET) kleene_into(&RA, &RB, &RC, 0); return RA;
-  CASE(ORRET) kleene_into(&RA, &RB, &RC, 1); return RA;
+  CASE(RETF) if (tag_word(&RA) == WORD_FALSE) return RA; NEXT();
+  CASE(RETT) if (tag_word(&RA) == WORD_TRUE) return RA; NEXT();
+  CASE(ANDRET) kleene_word(&RA, &RB, &RC, 0); return RA;
+  CASE(ORRET) kleene_word(&RA, &RB, &RC, 1); return RA;
   CASE(ANDRF) {
-    kleene_into(&RA, &RB, &RC, 0);
-    if (pol_truth(&RA) == POL_FALSE) return RA;
+    kleene_word(&RA, &RB, &RC, 0);
+    if (tag_word(&RA) == WORD_FALSE) return RA;
     NEXT();
   }
   CASE(FEQKRF) {
     field(p, &RA, &RB, OC);
     eq_const(&RA, &K[XW(1)]);
-    if (pol_truth(&RA) == POL_FALSE) return RA;
+    if (tag_word(&RA) == WORD_FALSE) return RA;
     ip += POL_NEXTRA_FEQKRF;
     NEXT();
   }
@@ -1524,7 +1542,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     pol_Value *a = &RA;
     field(p, a, &R[g & 0xffu], g >> 8 & 0xffu);
     eq_const(a, &K[XW(2)]);
-    ip += pol_truth(a) == (ip->op == OP_FEQKJT ? POL_TRUE : POL_FALSE) ? BX : POL_NEXTRA_FEQKJT;
+    ip += tag_word(a) == (ip->op == OP_FEQKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FEQKJT;
     NEXT();
   }
   CASE(FINKJT) CASE(FINKJF) {
@@ -1532,13 +1550,13 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     pol_Value *a = &RA;
     field(p, a, &R[g & 0xffu], g >> 8 & 0xffu);
     if (in_const(vm, a, &K[XW(2)]) != 0) return pol_unk();
-    ip += pol_truth(a) == (ip->op == OP_FINKJT ? POL_TRUE : POL_FALSE) ? BX : POL_NEXTRA_FINKJT;
+    ip += tag_word(a) == (ip->op == OP_FINKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FINKJT;
     NEXT();
   }
   CASE(FINKRF) {
     field(p, &RA, &RB, OC);
     if (in_const(vm, &RA, &K[XW(1)]) != 0) return pol_unk();
-    if (pol_truth(&RA) == POL_FALSE) return RA;
+    if (tag_word(&RA) == WORD_FALSE) return RA;
     ip += POL_NEXTRA_FINKRF;
     NEXT();
   }
