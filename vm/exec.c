@@ -495,7 +495,7 @@ static inline uint32_t extra_of(const pol_Instr *x, pol_Op op, char role)
    these shapes, and testing for them cost more than it saved. */
 enum { READ_RUN, READ_FIELD, READ_FIELD_OR_FACT };
 
-static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r, uint32_t f);
+static inline void field(const pol_VM *vm, pol_Value *a, const pol_Value *r, uint32_t f);
 
 /* Block b's shape in code (verified: the block ends with its RET, so c[1]
    .. c[3] are read only after the words before them matched). */
@@ -542,7 +542,7 @@ static inline pol_Value read_value(pol_VM *vm, uint32_t block, uint8_t kind)
   if (charge(vm, bk->len) != 0) return pol_unk();
   const pol_Instr *c = vm->run_code + bk->start;
   pol_Value *R = vm->regs, *a = &R[POL_A(c[0])];
-  field(vm->p, a, &R[POL_B(c[0])], POL_C(c[0]));
+  field(vm, a, &R[POL_B(c[0])], POL_C(c[0]));
   if (kind == READ_FIELD_OR_FACT && !pol_known(a)) *a = vm->slots[POL_Bx(c[2])];
   return *a;
 }
@@ -1076,10 +1076,12 @@ static pol_Value calendar_window(const pol_Value *d, uint32_t kind)
 #define POL_RUN_ATTR
 #endif
 
-/* R[A] := field f of record *r: unknown unless r is a record with field f. */
-static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r, uint32_t f)
+/* R[A] := field f of record *r: unknown unless r is a record with field f
+   (the record types' field counts in one array of the VM: no stride of
+   pol_RecType, no load of the program). */
+static inline void field(const pol_VM *vm, pol_Value *a, const pol_Value *r, uint32_t f)
 {
-  if (r->tag != PV_REC || r->aux >= p->nrec || f >= p->rec[r->aux].nfields) *a = pol_unk();
+  if (r->tag != PV_REC || r->aux >= vm->nrec || f >= vm->recnf[r->aux]) *a = pol_unk();
   else *a = ((const pol_Value *)r->u.p)[f];
 }
 
@@ -1090,6 +1092,18 @@ static inline void eq_const(pol_Value *a, const pol_Value *k)
      ids (str_eq: a string the bundle does not hold is none of its own) */
   if (a->tag == PV_STR && k->tag == PV_STR && k->aux != POL_NOSTR) *a = pol_bool(a->aux == k->aux);
   else *a = compare(OP_EQ, a, k);
+}
+
+/* LTK, LEK, GTK, GEK: *a := *a op *k; two numbers compared in place, as
+   compare() would (a number's bounds are itself). */
+static inline void num_const(pol_Value *a, const pol_Value *k, pol_Op op)
+{
+  if (a->tag == PV_NUM && k->tag == PV_NUM) {
+    pol_Dec x = a->u.d, y = k->u.d;
+    *a = pol_bool(op == OP_LT ? x < y : op == OP_LE ? x <= y : op == OP_GT ? x > y : x >= y);
+  } else {
+    *a = compare(op, a, k);
+  }
 }
 
 /* INK: *a := *a in the constant set *set; -1 when a list constant's
@@ -1119,6 +1133,39 @@ static pol_Value window_op(pol_VM *vm, const pol_Value *R, pol_Instr i, const po
   if (R[POL_B(i)].tag != PV_LIST || !pol_known(w) || w->tag != PV_WIN) return pol_unk();
   if (op == OP_GAP) return gap(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w);
   return cover(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w, op == OP_RUN);
+}
+
+_Static_assert(OPW__COUNT <= 256, "a decoded opcode is a byte");
+
+/* Whether block b of the no-trace code is one field read or field
+   comparison and the RET of its register: FEQK a, r, f + EXTRA q + RET a,
+   FINK alike, or FIELDQ a, r, f + RET a (`exists x in l where x.f in
+   {...}`). */
+static int leaf_body(const pol_VM *vm, uint32_t b)
+{
+  if (b >= vm->p->nblocks) return 0;
+  const pol_Instr *c = vm->lean;
+  uint32_t s = vm->lean_blocks[b].start;
+  if (s >= vm->nlean) return 0;
+  pol_Op op = POL_OP(c[s]);
+  uint32_t n = op == OP_FEQK || op == OP_FINK ? 2 : op == OP_FIELDQ ? 1 : 0;
+  if (n == 0 || s + n >= vm->nlean) return 0;
+  if (n == 2 && POL_OP(c[s + 1]) != OP_EXTRA) return 0;
+  return POL_OP(c[s + n]) == OP_RET && POL_A(c[s + n]) == POL_A(c[s]);
+}
+
+/* In the decoded no-trace code, EXISTS and EVERY over a leaf body
+   (leaf_body) become OPW_EXISTS1 and OPW_EVERY1, which do the body's one
+   instruction per item themselves (run()).  Without a trace the body's
+   block has no other effect; a traced run runs the program's code. */
+static void leaf_quantifiers(pol_VM *vm)
+{
+  for (uint32_t w = 0; w + 1 < vm->nlean; w++) {
+    pol_Op op = POL_OP(vm->lean[w]);
+    if ((op == OP_EXISTS || op == OP_EVERY) && POL_OP(vm->lean[w + 1]) == OP_EXTRA &&
+        leaf_body(vm, POL_Ax(vm->lean[w + 1])))
+      vm->wide_lean[w].op = op == OP_EXISTS ? OPW_EXISTS1 : OPW_EVERY1;
+  }
 }
 
 /* An operand of kind k (opcodes.def) as run() reads it: a register as its
@@ -1194,20 +1241,24 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
      EXTRA words by role (window_op, latest) */
 #define CODE32 (vm->run_code + (ip - vm->run_wide))
 #ifdef POL_COMPUTED_GOTO
-  static const void *const labels[OP__COUNT] = {
+  static const void *const labels[OPW__COUNT] = {
 #define OP(name, fmt, a, b, c, x, doc) &&L_##name,
 #include "opcodes.def"
 #undef OP
+    &&L_EXISTS1, &&L_EVERY1,
   };
+  _Static_assert(sizeof labels / sizeof labels[0] == OPW__COUNT, "a label per opcode of the decoded code");
 #define CASE(name) L_##name:
+#define CASE_W(name) L_##name:
 #define NEXT() do { ip++; goto *labels[ip->op]; } while (0)
   goto *labels[ip->op];
 #else
 #define CASE(name) case OP_##name:
+#define CASE_W(name) case OPW_##name:
 #define NEXT() do { ip++; goto dispatch; } while (0)
   for (;;) {
   dispatch:
-    switch ((pol_Op)ip->op) {
+    switch ((int)ip->op) {
 #endif
   CASE(LOADK) RA = KX; NEXT();
   CASE(LOADB) RA = pol_tri((pol_Tri)OB); NEXT();
@@ -1221,7 +1272,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(FIELD) {
     const pol_Value *r = &RB;
     uint32_t f = OC;
-    if (r->tag != PV_REC || r->aux >= p->nrec || f >= p->rec[r->aux].nfields) {
+    if (r->tag != PV_REC || r->aux >= vm->nrec || f >= vm->recnf[r->aux]) {
       RA = pol_unk();
       NEXT();
     }
@@ -1271,10 +1322,10 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   }
   CASE(EQK) eq_const(&RA, &KX); NEXT();
   CASE(NEK) RA = compare(OP_NE, &RA, &KX); NEXT();
-  CASE(LTK) RA = compare(OP_LT, &RA, &KX); NEXT();
-  CASE(LEK) RA = compare(OP_LE, &RA, &KX); NEXT();
-  CASE(GTK) RA = compare(OP_GT, &RA, &KX); NEXT();
-  CASE(GEK) RA = compare(OP_GE, &RA, &KX); NEXT();
+  CASE(LTK) num_const(&RA, &KX, OP_LT); NEXT();
+  CASE(LEK) num_const(&RA, &KX, OP_LE); NEXT();
+  CASE(GTK) num_const(&RA, &KX, OP_GT); NEXT();
+  CASE(GEK) num_const(&RA, &KX, OP_GE); NEXT();
   CASE(INK) if (in_const(vm, &RA, &KX) != 0) return pol_unk(); NEXT();
   CASE(IN) {
     const pol_Value *set = &RC;
@@ -1506,13 +1557,13 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(CUR) RA = vm->cur; NEXT();
   CASE(EVID) if (vm->tracing) note_evidence(vm, BX, &RA); NEXT();
   CASE(FEQK) {
-    field(p, &RA, &RB, OC);   /* no trace: nothing to note */
+    field(vm, &RA, &RB, OC);   /* no trace: nothing to note */
     eq_const(&RA, &K[XW(1)]);
     ip += POL_NEXTRA_FEQK;
     NEXT();
   }
   CASE(FINK) {
-    field(p, &RA, &RB, OC);
+    field(vm, &RA, &RB, OC);
     if (in_const(vm, &RA, &K[XW(1)]) != 0) return pol_unk();
     ip += POL_NEXTRA_FINK;
     NEXT();
@@ -1528,19 +1579,19 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(FEQKRF) {
-    field(p, &RA, &RB, OC);
+    field(vm, &RA, &RB, OC);
     eq_const(&RA, &K[XW(1)]);
     if (tag_word(&RA) == WORD_FALSE) return RA;
     ip += POL_NEXTRA_FEQKRF;
     NEXT();
   }
   CASE(FACTQ) RA = SLOT; NEXT();
-  CASE(FIELDQ) field(p, &RA, &RB, OC); NEXT();
+  CASE(FIELDQ) field(vm, &RA, &RB, OC); NEXT();
   CASE(FEQKJT) CASE(FEQKJF) {
     /* the target is the first EXTRA word + Bx: one word past ip + Bx */
     uint32_t g = XW(1);
     pol_Value *a = &RA;
-    field(p, a, &R[g & 0xffu], g >> 8 & 0xffu);
+    field(vm, a, &R[g & 0xffu], g >> 8 & 0xffu);
     eq_const(a, &K[XW(2)]);
     ip += tag_word(a) == (ip->op == OP_FEQKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FEQKJT;
     NEXT();
@@ -1548,16 +1599,51 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(FINKJT) CASE(FINKJF) {
     uint32_t g = XW(1);
     pol_Value *a = &RA;
-    field(p, a, &R[g & 0xffu], g >> 8 & 0xffu);
+    field(vm, a, &R[g & 0xffu], g >> 8 & 0xffu);
     if (in_const(vm, a, &K[XW(2)]) != 0) return pol_unk();
     ip += tag_word(a) == (ip->op == OP_FINKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FINKJT;
     NEXT();
   }
   CASE(FINKRF) {
-    field(p, &RA, &RB, OC);
+    field(vm, &RA, &RB, OC);
     if (in_const(vm, &RA, &K[XW(1)]) != 0) return pol_unk();
     if (tag_word(&RA) == WORD_FALSE) return RA;
     ip += POL_NEXTRA_FINKRF;
+    NEXT();
+  }
+  CASE_W(EXISTS1) CASE_W(EVERY1) {
+    /* EXISTS or EVERY whose body is one field read or comparison and the
+       RET of its register (leaf_quantifiers): each item's body done here
+       as run() would do it -- charged the block's length, its one
+       instruction, the truth of its register -- without a run() each */
+    pol_Value *a = &RA, *item = &RC;
+    const pol_Value *lv = &RB;
+    uint32_t body = XW(1);
+    int every = ip->op == OPW_EVERY1;
+    ip += POL_NEXTRA_EXISTS;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    const pol_List *l = lv->u.p;
+    uint32_t len = vm->run_blocks[body].len;
+    const pol_Wide *bi = vm->run_wide + vm->run_blocks[body].start;
+    pol_Value *ba = &REG(bi->a);
+    const pol_Value *br = &REG(bi->u.bc.b);
+    const pol_Value *bkq = bi->op == OP_FIELDQ ? NULL : &K[bi[1].u.x];
+    uint32_t bf = bi->u.bc.c;
+    uint64_t stop = every ? WORD_FALSE : WORD_TRUE, pass = every ? WORD_TRUE : WORD_FALSE;
+    pol_Tri acc = every ? POL_TRUE : POL_FALSE, done = every ? POL_FALSE : POL_TRUE;
+    for (uint32_t k = 0; k < l->n && acc != done; k++) {
+      if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
+      *item = l->items[k];
+      if (charge(vm, len) != 0) return pol_unk();
+      field(vm, ba, br, bf);
+      if (bi->op == OP_FEQK) eq_const(ba, bkq);
+      else if (bi->op == OP_FINK && in_const(vm, ba, bkq) != 0) return pol_unk();
+      uint64_t t = tag_word(ba);
+      if (t == stop) acc = done;
+      else if (t != pass) acc = POL_UNKNOWN;
+    }
+    *a = pol_tri(acc);
     NEXT();
   }
   CASE(EXTRA) return pol_unk();   /* unreachable in verified code */
@@ -1567,6 +1653,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   }
 #endif
 #undef CASE
+#undef CASE_W
 #undef NEXT
 #undef REG
 #undef RA
@@ -1708,7 +1795,12 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
   vm->run_wide = vm->wide_code = widen_code(p->code, p->ncode);
-  if (!vm->wide_code || build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
+  vm->recnf = malloc((p->nrec ? p->nrec : 1) * sizeof *vm->recnf);
+  if (vm->recnf) {
+    vm->nrec = p->nrec;
+    for (uint32_t t = 0; t < p->nrec; t++) vm->recnf[t] = p->rec[t].nfields;
+  }
+  if (!vm->wide_code || !vm->recnf || build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
     pol_vm_free(vm);   /* frees what was built; the rest is NULL */
     return NULL;
   }
@@ -1763,6 +1855,7 @@ void pol_vm_free(pol_VM *vm)
   free(vm->lean_read);
   free(vm->wide_code);
   free(vm->wide_lean);
+  free(vm->recnf);
   free(vm->setlo);
   free(vm->setspan);
   free(vm->setw0);
@@ -2503,7 +2596,9 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
        program's own code keeps running, as with tracing on) */
     char why[256];
     vm->lean_tried = 1;
-    if (pol_vm_lean_build(vm, why, sizeof why) == 0) vm->wide_lean = widen_code(vm->lean, vm->nlean);
+    if (pol_vm_lean_build(vm, why, sizeof why) == 0 &&
+        (vm->wide_lean = widen_code(vm->lean, vm->nlean)) != NULL)
+      leaf_quantifiers(vm);
     select_code(vm);
     read_shapes(vm);
   }

@@ -27,6 +27,13 @@ typedef struct pol_Wide {
   } u;
 } pol_Wide;
 
+/* Opcodes of the decoded code only (pol_Wide.op), after the bundle's:
+   run() has a label for each; the bundle format never holds them.
+   OPW_EXISTS1, OPW_EVERY1: EXISTS, EVERY over a body of one field read
+   or comparison, done without a run() per item (exec.c,
+   leaf_quantifiers; the no-trace code only). */
+enum { OPW_EXISTS1 = OP__COUNT, OPW_EVERY1, OPW__COUNT };
+
 /* A date interval, scratch for COVER. */
 typedef struct pol_Ival {
   int32_t lo, hi;
@@ -54,6 +61,9 @@ struct pol_VM {
   uint32_t *seg_of;           /* route(): the range segment (k) of each bundle
                                  string as a line code, p->nstr entries
                                  (POL_NOSTR: not yet seen); NULL without bounds */
+  uint32_t *recnf;            /* nrec entries: the fields of each record type
+                                 (p->rec[t].nfields, for FIELD's check) */
+  uint32_t nrec;              /* p->nrec */
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
