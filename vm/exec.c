@@ -1179,7 +1179,8 @@ static uint32_t wide_operand(char k, uint32_t v)
 /* The code as run() runs it, word for word (pol_Wide, vm_impl.h): each
    word decoded by its own opcode byte (an EXTRA word is OP_EXTRA), so the
    positions, and with them every jump, block start and EXTRA word, are
-   those of code.  NULL when memory runs out. */
+   those of code; then the EXTRA words of roles 'q' and 'g' by their
+   instruction.  NULL when memory runs out. */
 _Static_assert(sizeof(pol_Wide) == 8, "a decoded word is 8 bytes");
 static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
 {
@@ -1206,6 +1207,19 @@ static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
     }
     w[k] = d;
   }
+  /* the EXTRA words an instruction reads as a constant ('q': its byte
+     offset) or as a field of a record register ('g': the register's byte
+     offset in bits 0-15, the field in 16-31) */
+  for (uint32_t k = 0; k < n; k++) {
+    pol_Op op = POL_OP(code[k]);
+    if (op >= OP__COUNT || op == OP_EXTRA) continue;
+    const char *roles = pol_opinfo[op].xroles;
+    for (uint32_t j = 0; roles[j] && k + 1 + j < n && POL_OP(code[k + 1 + j]) == OP_EXTRA; j++) {
+      uint32_t ax = POL_Ax(code[k + 1 + j]);
+      if (roles[j] == 'q') w[k + 1 + j].u.x = ax * (uint32_t)sizeof(pol_Value);
+      else if (roles[j] == 'g') w[k + 1 + j].u.x = (ax & 0xffu) * (uint32_t)sizeof(pol_Value) | (ax >> 8 & 0xffu) << 16;
+    }
+  }
   return w;
 }
 
@@ -1231,6 +1245,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
 #define RB REG(ip->u.bc.b)
 #define RC REG(ip->u.bc.c)
 #define KX (*(const pol_Value *)((const char *)K + ip->u.x))
+#define KQ(off) (*(const pol_Value *)((const char *)K + (off)))   /* an EXTRA 'q' */
 #define SLOT (*(const pol_Value *)((const char *)vm->slots + ip->u.x))
 #define OB ((uint32_t)ip->u.bc.b)   /* B, C, Bx as they are (U, T, N, J, E) */
 #define OC ((uint32_t)ip->u.bc.c)
@@ -1558,13 +1573,13 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   CASE(EVID) if (vm->tracing) note_evidence(vm, BX, &RA); NEXT();
   CASE(FEQK) {
     field(vm, &RA, &RB, OC);   /* no trace: nothing to note */
-    eq_const(&RA, &K[XW(1)]);
+    eq_const(&RA, &KQ(XW(1)));
     ip += POL_NEXTRA_FEQK;
     NEXT();
   }
   CASE(FINK) {
     field(vm, &RA, &RB, OC);
-    if (in_const(vm, &RA, &K[XW(1)]) != 0) return pol_unk();
+    if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk();
     ip += POL_NEXTRA_FINK;
     NEXT();
   }
@@ -1580,7 +1595,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   }
   CASE(FEQKRF) {
     field(vm, &RA, &RB, OC);
-    eq_const(&RA, &K[XW(1)]);
+    eq_const(&RA, &KQ(XW(1)));
     if (tag_word(&RA) == WORD_FALSE) return RA;
     ip += POL_NEXTRA_FEQKRF;
     NEXT();
@@ -1591,22 +1606,22 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     /* the target is the first EXTRA word + Bx: one word past ip + Bx */
     uint32_t g = XW(1);
     pol_Value *a = &RA;
-    field(vm, a, &R[g & 0xffu], g >> 8 & 0xffu);
-    eq_const(a, &K[XW(2)]);
+    field(vm, a, &REG(g & 0xffffu), g >> 16);
+    eq_const(a, &KQ(XW(2)));
     ip += tag_word(a) == (ip->op == OP_FEQKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FEQKJT;
     NEXT();
   }
   CASE(FINKJT) CASE(FINKJF) {
     uint32_t g = XW(1);
     pol_Value *a = &RA;
-    field(vm, a, &R[g & 0xffu], g >> 8 & 0xffu);
-    if (in_const(vm, a, &K[XW(2)]) != 0) return pol_unk();
+    field(vm, a, &REG(g & 0xffffu), g >> 16);
+    if (in_const(vm, a, &KQ(XW(2))) != 0) return pol_unk();
     ip += tag_word(a) == (ip->op == OP_FINKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FINKJT;
     NEXT();
   }
   CASE(FINKRF) {
     field(vm, &RA, &RB, OC);
-    if (in_const(vm, &RA, &K[XW(1)]) != 0) return pol_unk();
+    if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk();
     if (tag_word(&RA) == WORD_FALSE) return RA;
     ip += POL_NEXTRA_FINKRF;
     NEXT();
@@ -1627,7 +1642,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     const pol_Wide *bi = vm->run_wide + vm->run_blocks[body].start;
     pol_Value *ba = &REG(bi->a);
     const pol_Value *br = &REG(bi->u.bc.b);
-    const pol_Value *bkq = bi->op == OP_FIELDQ ? NULL : &K[bi[1].u.x];
+    const pol_Value *bkq = bi->op == OP_FIELDQ ? NULL : &KQ(bi[1].u.x);
     uint32_t bf = bi->u.bc.c;
     uint64_t stop = every ? WORD_FALSE : WORD_TRUE, pass = every ? WORD_TRUE : WORD_FALSE;
     pol_Tri acc = every ? POL_TRUE : POL_FALSE, done = every ? POL_FALSE : POL_TRUE;
@@ -1660,6 +1675,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
 #undef RB
 #undef RC
 #undef KX
+#undef KQ
 #undef SLOT
 #undef OB
 #undef OC
