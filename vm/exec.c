@@ -249,32 +249,25 @@ static pol_Value within(const pol_Value *d, const pol_Value *w)
   return lo_known && hi_known ? pol_bool(1) : pol_unk();
 }
 
-/* The first 8 bytes of a value, tag and aux: a truth in one word.  A
-   boolean's aux is 0 or 1 (pol_bool; the verifier refuses other boolean
-   constants), so a value is false iff this word is WORD_FALSE, true iff
-   WORD_TRUE, and unknown otherwise, as pol_truth says. */
-#define WORD_FALSE ((uint64_t)PV_BOOL)
-#define WORD_TRUE ((uint64_t)PV_BOOL | (uint64_t)1 << 32)
-static inline uint64_t tag_word(const pol_Value *v)
-{
-  uint64_t w;
-  memcpy(&w, v, sizeof w);
-  return w;
-}
-
 /* R[A] := R[B] and R[C] (or_ 0), or R[B] or R[C] (or_ 1), in place
-   (Kleene), on the truth words: z, the truth that decides alone (false
-   for and), if either is z; else the other truth if both are it; else
-   unknown.  Small enough to inline in run() without costing its other
-   handlers registers. */
+   (Kleene): z, the truth that decides alone (false for and), if either
+   is z; else the other truth if both are booleans; else unknown.  Inline
+   in run(): the call of an out-of-line copy cost more than the registers
+   it takes there (docs/performance.md, "A fifth pass").  Tag and aux are
+   read as the 32-bit words they are written as (a 64-bit read of two
+   32-bit stores waits for them: no store forwarding). */
 static inline void kleene_word(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
 {
-  uint64_t x = tag_word(b), y = tag_word(c);
-  uint64_t z = or_ ? WORD_TRUE : WORD_FALSE, nz = or_ ? WORD_FALSE : WORD_TRUE;
-  uint64_t r = x == z || y == z ? z : x == nz && y == nz ? nz : 0;
-  pol_Value v = {(uint32_t)r, (uint32_t)(r >> 32), {0}};
-  *a = v;
+  uint32_t z = or_ ? 1u : 0u;
+  int bb = b->tag == PV_BOOL, cb = c->tag == PV_BOOL;
+  if ((bb && b->aux == z) || (cb && c->aux == z)) *a = pol_bool((int)z);
+  else if (bb && cb) *a = pol_bool(!z);
+  else *a = pol_unk();
 }
+
+/* Whether *v is false (true): a boolean with aux 0 (1). */
+static inline int is_false(const pol_Value *v) { return v->tag == PV_BOOL && v->aux == 0; }
+static inline int is_true(const pol_Value *v) { return v->tag == PV_BOOL && v->aux == 1; }
 
 /* ---- trace records ----------------------------------------------------- */
 
@@ -1298,16 +1291,14 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(NOT) {
-    uint64_t x = tag_word(&RB);
-    uint64_t r = x == WORD_FALSE ? WORD_TRUE : x == WORD_TRUE ? WORD_FALSE : 0;
-    pol_Value v = {(uint32_t)r, (uint32_t)(r >> 32), {0}};
-    RA = v;
+    pol_Tri t = pol_truth(&RB);
+    RA = t == POL_UNKNOWN ? pol_unk() : pol_bool(t == POL_FALSE);
     NEXT();
   }
   CASE(AND) kleene_word(&RA, &RB, &RC, 0); NEXT();
   CASE(OR) kleene_word(&RA, &RB, &RC, 1); NEXT();
-  CASE(JFALSE) if (tag_word(&RA) == WORD_FALSE) ip += BX; NEXT();
-  CASE(JTRUE) if (tag_word(&RA) == WORD_TRUE) ip += BX; NEXT();
+  CASE(JFALSE) if (is_false(&RA)) ip += BX; NEXT();
+  CASE(JTRUE) if (is_true(&RA)) ip += BX; NEXT();
   CASE(JKNOWN) if (pol_known(&RA)) ip += BX; NEXT();
   CASE(JMP) ip += BX; NEXT();
   CASE(EQ) RA = compare(OP_EQ, &RB, &RC); NEXT();
@@ -1584,19 +1575,19 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(RET) return RA;
-  CASE(RETF) if (tag_word(&RA) == WORD_FALSE) return RA; NEXT();
-  CASE(RETT) if (tag_word(&RA) == WORD_TRUE) return RA; NEXT();
+  CASE(RETF) if (is_false(&RA)) return RA; NEXT();
+  CASE(RETT) if (is_true(&RA)) return RA; NEXT();
   CASE(ANDRET) kleene_word(&RA, &RB, &RC, 0); return RA;
   CASE(ORRET) kleene_word(&RA, &RB, &RC, 1); return RA;
   CASE(ANDRF) {
     kleene_word(&RA, &RB, &RC, 0);
-    if (tag_word(&RA) == WORD_FALSE) return RA;
+    if (is_false(&RA)) return RA;
     NEXT();
   }
   CASE(FEQKRF) {
     field(vm, &RA, &RB, OC);
     eq_const(&RA, &KQ(XW(1)));
-    if (tag_word(&RA) == WORD_FALSE) return RA;
+    if (is_false(&RA)) return RA;
     ip += POL_NEXTRA_FEQKRF;
     NEXT();
   }
@@ -1608,7 +1599,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     pol_Value *a = &RA;
     field(vm, a, &REG(g & 0xffffu), g >> 16);
     eq_const(a, &KQ(XW(2)));
-    ip += tag_word(a) == (ip->op == OP_FEQKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FEQKJT;
+    ip += (ip->op == OP_FEQKJT ? is_true(a) : is_false(a)) ? BX : POL_NEXTRA_FEQKJT;
     NEXT();
   }
   CASE(FINKJT) CASE(FINKJF) {
@@ -1616,13 +1607,13 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     pol_Value *a = &RA;
     field(vm, a, &REG(g & 0xffffu), g >> 16);
     if (in_const(vm, a, &KQ(XW(2))) != 0) return pol_unk();
-    ip += tag_word(a) == (ip->op == OP_FINKJT ? WORD_TRUE : WORD_FALSE) ? BX : POL_NEXTRA_FINKJT;
+    ip += (ip->op == OP_FINKJT ? is_true(a) : is_false(a)) ? BX : POL_NEXTRA_FINKJT;
     NEXT();
   }
   CASE(FINKRF) {
     field(vm, &RA, &RB, OC);
     if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk();
-    if (tag_word(&RA) == WORD_FALSE) return RA;
+    if (is_false(&RA)) return RA;
     ip += POL_NEXTRA_FINKRF;
     NEXT();
   }
@@ -1644,7 +1635,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     const pol_Value *br = &REG(bi->u.bc.b);
     const pol_Value *bkq = bi->op == OP_FIELDQ ? NULL : &KQ(bi[1].u.x);
     uint32_t bf = bi->u.bc.c;
-    uint64_t stop = every ? WORD_FALSE : WORD_TRUE, pass = every ? WORD_TRUE : WORD_FALSE;
+    uint32_t stop = every ? 0u : 1u;   /* the aux of the boolean that ends the walk */
     pol_Tri acc = every ? POL_TRUE : POL_FALSE, done = every ? POL_FALSE : POL_TRUE;
     for (uint32_t k = 0; k < l->n && acc != done; k++) {
       if (charge(vm, ITEM_COST) != 0) return pol_unk();
@@ -1654,9 +1645,8 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
       field(vm, ba, br, bf);
       if (bi->op == OP_FEQK) eq_const(ba, bkq);
       else if (bi->op == OP_FINK && in_const(vm, ba, bkq) != 0) return pol_unk();
-      uint64_t t = tag_word(ba);
-      if (t == stop) acc = done;
-      else if (t != pass) acc = POL_UNKNOWN;
+      if (ba->tag != PV_BOOL) acc = POL_UNKNOWN;
+      else if (ba->aux == stop) acc = done;
     }
     *a = pol_tri(acc);
     NEXT();
