@@ -196,6 +196,16 @@ $(FHIR_TAPE_SCALAR): vm/fhir_tape.c | $(B)/.deps
 	  -c -o $@ $<
 $(B)/tests/test_fhir_tape: $(FHIR_TAPE_SCALAR)
 
+# vm/bundle_load.c's portable string path, built on x86-64 too: test_bundle
+# again (tests/unit/test_bundle_scalar.c) with this loader linked first
+BUNDLE_LOAD_SCALAR = $(B)/tests/bundle_load_scalar.o
+$(BUNDLE_LOAD_SCALAR): vm/bundle_load.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPOL_BUNDLE_LOAD_SCALAR -c -o $@ $<
+$(B)/tests/test_bundle_scalar: tests/unit/test_bundle_scalar.c tests/unit/test_bundle.c $(BUNDLE_LOAD_SCALAR) $(B)/libpolc.a $(B)/libpolvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I $(B)/gen -I vm -I compiler -Wno-missing-prototypes -o $@ $< $(BUNDLE_LOAD_SCALAR) $(B)/libpolc.a $(B)/libpolvm.a $(LDLIBS) -lcmocka
+
 # the AST reference evaluator against the VM (tests/suites/interp_diff.sh)
 INTERP_DIFF = $(B)/tests/interp_diff
 all: $(INTERP_DIFF)

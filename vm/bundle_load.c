@@ -18,8 +18,13 @@
 
 #include <errno.h>
 #include <sodium.h>
-#if defined(__SSE2__)
+/* SSE2 (always there on x86-64), else the portable path, which
+   tests/unit/test_bundle_scalar.c builds on x86-64 too (POL_BUNDLE_LOAD_SCALAR) */
+#if defined(__SSE2__) && !defined(POL_BUNDLE_LOAD_SCALAR)
+#define BL_SSE2 1
 #include <emmintrin.h>
+#else
+#define BL_SSE2 0
 #endif
 #include <stdarg.h>
 #include <stdlib.h>
@@ -161,7 +166,7 @@ static void rd_u32s(Cur *c, uint32_t *n, uint32_t **arr, const char *item)
 static size_t ascii_move(uint8_t *to, const uint8_t *s, size_t n)
 {
   size_t i = 0;
-#if defined(__SSE2__)
+#if BL_SSE2
   const __m128i zero = _mm_setzero_si128();
   for (; n - i >= 16; i += 16) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
@@ -186,7 +191,7 @@ static size_t ascii_move(uint8_t *to, const uint8_t *s, size_t n)
    bytes of the bundle before them (the 48-byte header comes first). */
 static int ascii_tail(const uint8_t *end, size_t t)
 {
-#if defined(__SSE2__)
+#if BL_SSE2
   __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
   unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128())));
   return (m >> (16 - t)) == 0;

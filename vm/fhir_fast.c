@@ -40,6 +40,14 @@
 #define MAX_RES 100000u      /* as fhir_in.c */
 #define COMP_CACHE 16        /* element paths whose first component's length is remembered */
 
+/* Helpers on the hot paths, inlined whatever gcc's estimate (walk_in with
+   a constant visitor, as_case). */
+#if defined(__GNUC__)
+#define FF_INLINE inline __attribute__((always_inline))
+#else
+#define FF_INLINE inline
+#endif
+
 enum { O_OBJ = 1, O_ARR, O_RAW };
 
 /* A map value's conversion (its name, found once: the only ones taken). */
@@ -81,6 +89,10 @@ struct pol_FhirFast {
   uint8_t *mconv;           /* ... -> its Conv */
   uint32_t *ttype;          /* binding -> pol_fhir_want_type(target, NULL) */
   uint32_t *fdot;           /* fact -> the length of its path's prefix with its last dot (0: none) */
+  uint32_t *cfacts, ncf;    /* the case-scope facts, in order */
+  uint32_t *ofacts, nof;    /* ... the others */
+  uint32_t *lfacts, nlf;    /* the line-scope facts, in order */
+  uint32_t *ifacts, nif;    /* ... of them those without a dot (line_infos) */
   TEnt *types;              /* case-scope fact paths, hashed */
   uint32_t tcap;
   /* one load */
@@ -92,7 +104,7 @@ struct pol_FhirFast {
   Res *res;
   size_t nres, rcap;
   RType rtype[RTYPES];      /* the Bundle's resource types, each with its resources' chain */
-  uint32_t nrtype;
+  uint32_t nrtype, rt_last; /* ... rt_last: the last found by rtype_of */
   FNode *nodes;
   size_t nnodes, ncap;
   ONode *on;
@@ -105,6 +117,7 @@ struct pol_FhirFast {
   int ic_ok;
   uint32_t ic_j, ic_res;
   const char *ic_elem;
+  uint64_t ic_codes;        /* ... the key_bits of their codes (all ones: some code escaped) */
   uint32_t *ic;
   size_t nic, iccap;
   pol_Buf raw, tmp;
@@ -129,7 +142,7 @@ static const char *S(const pol_Program *p, uint32_t id) { return id == POL_NOSTR
 
 /* The fact paths' table hash: the length and the first and last 8 bytes
    (paths are long and differ at their ends), not a loop over every byte. */
-static uint32_t hash_n(const char *s, size_t n)
+static FF_INLINE uint32_t hash_n(const char *s, size_t n)
 {
   uint64_t a = 0, z = 0;
   if (n >= 8) {
@@ -150,7 +163,7 @@ static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
   for (uint32_t j = hash_n(s, n) & (f->tcap - 1);; j = (j + 1) & (f->tcap - 1)) {
     const TEnt *e = &f->types[j];
     if (!e->path) return 0;
-    if (e->len == n && memcmp(e->path, s, n) == 0) return e->type;
+    if (e->len == n && pol_jleaf_eq(e->path, s, n)) return e->type;
   }
 }
 
@@ -188,7 +201,11 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
     return NULL;
   }
   f->fdot = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->fdot);
-  if (!f->fdot) {
+  f->cfacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->cfacts);
+  f->ofacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->ofacts);
+  f->lfacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->lfacts);
+  f->ifacts = calloc(p->nfacts ? p->nfacts : 1, sizeof *f->ifacts);
+  if (!f->fdot || !f->cfacts || !f->ofacts || !f->lfacts || !f->ifacts) {
     pol_fhir_fast_free(f);
     return NULL;
   }
@@ -201,6 +218,12 @@ pol_FhirFast *pol_fhir_fast_new(const pol_Program *p)
     uint32_t d = p->slen[p->facts[i].path];
     while (d > 0 && s[d - 1] != '.') d--;
     f->fdot[i] = d;
+    if (p->facts[i].scope == POL_SCOPE_CASE) f->cfacts[f->ncf++] = i;
+    else f->ofacts[f->nof++] = i;
+    if (p->facts[i].scope == POL_SCOPE_LINE) {
+      f->lfacts[f->nlf++] = i;
+      if (!strchr(s, '.')) f->ifacts[f->nif++] = i;
+    }
   }
   if (pol_jleaf_schema_bad(p)) f->bad = 1;   /* types the filling does not take: as pol_jread_load */
   f->uniq_fields = !f->bad && pol_jleaf_fields_once(p);
@@ -253,6 +276,10 @@ void pol_fhir_fast_free(pol_FhirFast *f)
   free(f->mconv);
   free(f->ttype);
   free(f->fdot);
+  free(f->cfacts);
+  free(f->ofacts);
+  free(f->lfacts);
+  free(f->ifacts);
   free(f->types);
   free(f->res);
   free(f->nodes);
@@ -409,7 +436,7 @@ static double num_val(pol_FhirFast *f, uint32_t j)
 
 static inline uint32_t o_new(pol_FhirFast *f, int kind)
 {
-  f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
+  if (f->non == f->oncap) f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
   f->on[f->non] = (ONode){(uint8_t)kind, NULL, 0, NONE, NONE, NONE, 0, 0, 0, 0, 0, 0};
   return (uint32_t)f->non++;
 }
@@ -424,14 +451,14 @@ static uint32_t o_raw(pol_FhirFast *f, const char *s, size_t n)
 }
 
 /* The Bundle's value j (a scalar), as it is in the Bundle's text. */
-static inline uint32_t o_copy(pol_FhirFast *f, uint32_t j)
+static FF_INLINE uint32_t o_copy(pol_FhirFast *f, uint32_t j)
 {
-  uint32_t x = o_new(f, O_RAW);
-  f->on[x].roff = f->t[j].off;
-  f->on[x].rlen = raw_len(f, j);
-  f->on[x].bundle = 1;
-  f->on[x].esc = ty(f, j) == '"' && (f->t[j].aux & POL_JTAPE_ESC);
-  return x;
+  uint32_t off = f->t[j].off, aux = f->t[j].aux;
+  int str = f->b[off] == '"';
+  uint32_t rlen = str ? (aux & ~POL_JTAPE_ESC) + 2 : raw_len(f, j);
+  if (f->non == f->oncap) f->on = grow(f->on, &f->oncap, f->non + 1, sizeof *f->on);
+  f->on[f->non] = (ONode){O_RAW, NULL, 0, NONE, NONE, NONE, 0, off, rlen, 1, str && (aux & POL_JTAPE_ESC), 0};
+  return (uint32_t)f->non++;
 }
 
 /* The text of the O_RAW node x. */
@@ -469,7 +496,7 @@ static inline void o_append(pol_FhirFast *f, uint32_t a, uint32_t v)
 }
 
 /* json_object_set_new: a key already there keeps its place, with the new value. */
-static void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_t v)
+static FF_INLINE void o_set(pol_FhirFast *f, uint32_t o, const char *k, size_t kl, uint32_t v)
 {
   f->on[v].key = k;
   f->on[v].klen = (uint32_t)kl;
@@ -521,7 +548,7 @@ typedef int (*Visit)(pol_FhirFast *f, uint32_t j, void *ctx);
    asked are remembered by address. */
 static inline size_t comp_len(pol_FhirFast *f, const char *elem)
 {
-  size_t h = ((uintptr_t)elem >> 2) & (COMP_CACHE - 1);
+  size_t h = (size_t)(((uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ull) >> 60) & (COMP_CACHE - 1);
   if (f->comp_at[h] == elem) return f->comp_n[h];
   size_t n = 0;
   while (elem[n] && elem[n] != '.') n++;
@@ -530,21 +557,36 @@ static inline size_t comp_len(pol_FhirFast *f, const char *elem)
   return n;
 }
 
+static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx);
+
+/* walk, inlined where it is called with a constant visitor (the `where`
+   matches of every resource): an object's member is stepped into in a
+   loop, an array's items each by walk. */
+static FF_INLINE int walk_in(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx)
+{
+  for (;;) {
+    if (j == NONE) return 0;
+    unsigned char c = ty(f, j);
+    if (c == 'n') return 0;
+    if (c == '[') {
+      for (uint32_t i = first(f, j); i != NONE; i = next_item(f, j, i)) {
+        int rc = walk(f, i, elem, v, ctx);
+        if (rc) return rc;
+      }
+      return 0;
+    }
+    if (!*elem) return v(f, j, ctx);
+    size_t n = comp_len(f, elem);
+    if (c != '{' || n > KEY_MAX) { f->failed = 1; return -1; }
+    j = get(f, j, elem, n);
+    elem = elem[n] ? elem + n + 1 : "";
+  }
+}
+
 /* fhir_in.c's walk: -1 failed, 1 stopped by f, 0 done. */
 static int walk(pol_FhirFast *f, uint32_t j, const char *elem, Visit v, void *ctx)
 {
-  if (j == NONE || is_null(f, j)) return 0;
-  if (is_arr(f, j)) {
-    for (uint32_t i = first(f, j); i != NONE; i = next_item(f, j, i)) {
-      int rc = walk(f, i, elem, v, ctx);
-      if (rc) return rc;
-    }
-    return 0;
-  }
-  if (!*elem) return v(f, j, ctx);
-  size_t n = comp_len(f, elem);
-  if (!is_obj(f, j) || n > KEY_MAX) { f->failed = 1; return -1; }
-  return walk(f, get(f, j, elem, n), elem[n] ? elem + n + 1 : "", v, ctx);
+  return walk_in(f, j, elem, v, ctx);
 }
 
 static int take_first(pol_FhirFast *f, uint32_t j, void *ctx)
@@ -563,7 +605,7 @@ static int push_visit(pol_FhirFast *f, uint32_t j, void *ctx)
 
 typedef struct Match { const pol_FhirBind *b; int hit; } Match;
 
-static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
+static FF_INLINE int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
 {
   Match *m = ctx;
   const pol_Program *p = f->p;
@@ -601,7 +643,7 @@ static int match_visit(pol_FhirFast *f, uint32_t j, void *ctx)
 /* ---- values ------------------------------------------------------------------ */
 
 /* fhir_in.c's as_case: a node, or NONE with failed set. */
-static uint32_t as_case(pol_FhirFast *f, uint32_t v, uint32_t t)
+static FF_INLINE uint32_t as_case(pol_FhirFast *f, uint32_t v, uint32_t t)
 {
   pol_Kind k = t ? POL_TKIND(t) : PK_NONE;
   unsigned char c = ty(f, v);
@@ -697,11 +739,12 @@ static int in_seqs(const pol_FhirFast *f, uint32_t sq, const Seqs *s)
    escaped one refuses exactly when it did). */
 static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, const char *name, uint32_t t)
 {
-  if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && strcmp(f->ic_elem, elem) == 0)) {
+  if (!(f->ic_ok && f->ic_j == n->j && f->ic_res == n->res && (f->ic_elem == elem || strcmp(f->ic_elem, elem) == 0))) {
     Seqs s = {{0}, 0};
     f->ic_ok = 0;
     if (walk(f, n->j, elem, seq_visit, &s) < 0) return NONE;
     f->nic = 0;
+    f->ic_codes = 0;
     uint32_t infos = GET(f->res[n->res].r, "supportingInfo");
     for (uint32_t si = first(f, infos); si != NONE; si = next_item(f, infos, si)) {
       if (!in_seqs(f, GET(si, "sequence"), &s)) continue;
@@ -721,8 +764,12 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
       f->ic[f->nic++] = 0;
       for (uint32_t c = first(f, cod); c != NONE; c = next_item(f, cod, c)) {
         f->ic = grow(f->ic, &f->iccap, f->nic + 1, sizeof *f->ic);
-        f->ic[f->nic++] = GET(c, "code");
+        uint32_t cj = GET(c, "code");
+        f->ic[f->nic++] = cj;
         f->ic[at + 1]++;
+        if (is_str(f, cj))
+          f->ic_codes |= f->t[cj].aux & POL_JTAPE_ESC ? ~0ull
+                                                       : key_bit((const char *)f->b + f->t[cj].off + 1, f->t[cj].aux);
       }
     }
     f->ic_ok = 1;
@@ -734,6 +781,7 @@ static uint32_t conv_info(pol_FhirFast *f, const FNode *n, const char *elem, con
   uint32_t et = list ? POL_TYPE(POL_TELEM(t), 0, 0) : t;
   uint32_t out = list ? o_new(f, O_ARR) : NONE;
   size_t nl = strlen(name);
+  if (!(f->ic_codes & key_bit(name, nl))) return out;   /* no code is name, none escaped: no hit, no refusal */
   for (size_t e = 0; e < f->nic;) {
     uint32_t val = f->ic[e], nc = f->ic[e + 1];
     const uint32_t *codes = &f->ic[e + 2];
@@ -808,7 +856,7 @@ static uint32_t conv_diagnosis(pol_FhirFast *f, const FNode *n, const char *elem
 }
 
 /* fhir_in.c's map_value. */
-static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, const FNode *n, uint32_t rec,
+static FF_INLINE uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, const FNode *n, uint32_t rec,
                           const char *key, uint32_t klen)
 {
   const pol_Program *p = f->p;
@@ -820,7 +868,7 @@ static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, co
   if (cv == CONV_CODE) return conv_code(f, n, elem, arg ? arg : "", t);
   if (cv == CONV_DIAGNOSIS) return conv_diagnosis(f, n, elem, t);
   uint32_t j = NONE;
-  if (walk(f, n->j, elem, take_first, &j) < 0 || j == NONE) return NONE;
+  if (walk_in(f, n->j, elem, take_first, &j) < 0 || j == NONE) return NONE;
   if (cv == CONV_NONE) return as_case(f, j, t);
   if (cv == CONV_QUANTITY) return conv_quantity(f, j, arg ? arg : "1");
   /* age(...) */
@@ -841,11 +889,11 @@ static uint32_t map_value(pol_FhirFast *f, const pol_FhirBind *b, uint32_t m, co
 static void line_infos(pol_FhirFast *f, const FNode *n, uint32_t rec)
 {
   const pol_Program *p = f->p;
-  for (uint32_t i = 0; i < p->nfacts && !f->failed; i++) {
-    if (p->facts[i].scope != POL_SCOPE_LINE) continue;
+  for (uint32_t x = 0; x < f->nif && !f->failed; x++) {   /* the line facts without a dot */
+    uint32_t i = f->ifacts[x];
     const char *key = p->str[p->facts[i].path];
-    size_t kl = strlen(key);
-    if (strchr(key, '.') || o_has(f, rec, key, kl)) continue;
+    size_t kl = p->slen[p->facts[i].path];
+    if (o_has(f, rec, key, kl)) continue;
     uint32_t v = conv_info(f, n, "informationSequence", key, p->facts[i].type);
     if (v != NONE && f->on[v].kind == O_ARR && f->on[v].n == 0) v = NONE;
     if (v != NONE) o_set(f, rec, key, kl, v);
@@ -868,8 +916,15 @@ static void apply(pol_FhirFast *f, uint32_t bi)
   const char *source = S(p, b->source), *target = S(p, b->target);
   size_t tl = strcspn(source, ".");
   f->nnodes = 0;
-  for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext)   /* the type's resources, in order */
-    if (walk(f, f->res[i].r, source[tl] ? source + tl + 1 : "", push_visit, (void *)(uintptr_t)i) < 0) return;
+  if (!source[tl]) {   /* the resources themselves (objects: walk would visit each) */
+    for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext) {
+      f->nodes = grow(f->nodes, &f->ncap, f->nnodes + 1, sizeof *f->nodes);
+      f->nodes[f->nnodes++] = (FNode){f->res[i].r, i};
+    }
+  } else {
+    for (uint32_t i = of_type(f, source, tl); i != NONE; i = f->res[i].tnext)   /* the type's resources, in order */
+      if (walk(f, f->res[i].r, source + tl + 1, push_visit, (void *)(uintptr_t)i) < 0) return;
+  }
   const char *key;
   uint32_t klen;
   uint32_t parent = parent_of(f, target, strlen(target), &key, &klen);
@@ -883,7 +938,7 @@ static void apply(pol_FhirFast *f, uint32_t bi)
     if (b->where != POL_NOSTR) {
       Match m = {b, 0};
       const char *where = S(p, b->where);
-      if (!where || walk(f, n->j, where, match_visit, &m) < 0) { f->failed = 1; break; }
+      if (!where || walk_in(f, n->j, where, match_visit, &m) < 0) { f->failed = 1; break; }
       if (!m.hit) continue;
     }
     if (!(b->flags & POL_FHIR_LIST) && vals != NONE) {
@@ -907,8 +962,9 @@ static void apply(pol_FhirFast *f, uint32_t bi)
     uint32_t rec = o_new(f, O_OBJ);
     o_append(f, list, rec);
     for (uint32_t m = 0; m < b->nmap && !f->failed; m++) {
-      const char *field = S(p, p->fhirstr[b->map0 + 4 * m]);
-      size_t fl = strlen(field);
+      uint32_t fid = p->fhirstr[b->map0 + 4 * m];   /* a string (pol_fhir_fast_new checked) */
+      const char *field = p->str[fid];
+      size_t fl = p->slen[fid];
       uint32_t v = map_value(f, b, m, n, rec, field, (uint32_t)fl);
       if (v != NONE) o_set(f, rec, field, fl, v);
     }
@@ -926,12 +982,11 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
                                      "valueDateTime", "valueString", "valueCoding", "valueQuantity"};
   static const uint8_t klen[] = {12, 12, 12, 9, 13, 11, 11, 13};
   enum { NKEYS = sizeof keys / sizeof *keys };
-  /* one pass over the answer's members (keys are unique), then the
+  /* one pass over the answer's members (keys are unique), keeping the
      first of keys[] in that order, as a get of each in turn */
   if (!is_obj(f, a)) return NONE;
-  uint32_t found[NKEYS];
-  int any = 0;
-  for (size_t k = 0; k < NKEYS; k++) found[k] = NONE;
+  size_t best = NKEYS;
+  uint32_t bv = NONE;
   uint32_t end = f->t[a].aux;
   for (uint32_t i = a + 1; i < end; i = nx(f, i + 1)) {
     uint32_t n = f->t[i].aux;
@@ -947,20 +1002,14 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
     case 'D': k = n == 12 ? 1 : n == 9 ? 3 : 4; break;   /* Decimal, Date, DateTime */
     default: continue;
     }
-    if (klen[k] == n && key_eq(s, keys[k], n)) {
-      found[k] = i + 1;
-      any = 1;
+    if (k < best && klen[k] == n && key_eq(s, keys[k], n)) {
+      best = k;
+      bv = i + 1;
     }
   }
-  if (!any) return NONE;
-  for (size_t k = 0; k < NKEYS; k++) {
-    uint32_t v = found[k];
-    if (v == NONE) continue;
-    if (k == 6) return GET(v, "code");
-    if (k == 7) return GET(v, "value");
-    return v;
-  }
-  return NONE;
+  if (best == 6) return GET(bv, "code");
+  if (best == 7) return GET(bv, "value");
+  return bv;
 }
 
 /* GET(it, "linkId"): items are looked at again and again, and their
@@ -996,7 +1045,7 @@ static uint32_t first_link(pol_FhirFast *f, uint32_t items, uint32_t from, const
   for (uint32_t it = from; it != NONE && !f->failed; it = next_item(f, items, it)) {
     uint32_t l0 = 0;
     const char *l = sv(f, link_of(f, it), &l0);
-    if (l && l0 == ll && (!ll || (l[0] == link[0] && memcmp(l, link, ll) == 0))) return it;
+    if (l && l0 == ll && (!ll || (l[0] == link[0] && key_eq((const unsigned char *)l, link, ll)))) return it;
   }
   return NONE;
 }
@@ -1012,6 +1061,21 @@ static uint32_t qr_value_at(pol_FhirFast *f, uint32_t items, const char *link, u
   if (depth > QR_DEPTH) return NONE;
   uint32_t at = first_link(f, items, first(f, items), link, ll);
   return at == NONE ? NONE : qr_value_from(f, items, at, link, ll, t, depth);
+}
+
+/* qr_value_from(items, at, link, ...), at's linkId being link: at's
+   answers taken here, without the call, when t is not a list of records
+   (the common field of a record); the items after it only when it has
+   none. */
+static inline uint32_t qr_value_kid(pol_FhirFast *f, uint32_t items, uint32_t at, const char *link, uint32_t ll,
+                                    uint32_t t, int depth)
+{
+  if (depth > QR_DEPTH || (POL_TKIND(t) == PK_LIST && POL_TELEM(t) == PK_REC && POL_TREC(t) < f->p->nrec))
+    return qr_value_from(f, items, at, link, ll, t, depth);
+  uint32_t v = answers(f, at, t);
+  if (v != NONE || f->failed) return v;
+  uint32_t next = first_link(f, items, next_item(f, items, at), link, ll);
+  return next == NONE ? NONE : qr_value_from(f, items, next, link, ll, t, depth);
 }
 
 #define QR_KIDS 64   /* a record's items looked at once; more: item by item */
@@ -1033,6 +1097,27 @@ static inline uint32_t kid_find(const Kid *kids, uint32_t nk, const char *pre, u
       return k->it;
   }
   return NONE;
+}
+
+/* A record's field by name, by full path, by PATH[].FIELD, when it has
+   more than QR_KIDS items (rare: out of qr_record's loop). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint32_t qr_field_many(pol_FhirFast *f, uint32_t kids, const char *link, uint32_t ll, const char *name,
+                              uint32_t nl, uint32_t ft, int depth)
+{
+  char full[LINK_MAX + 1], qlink[LINK_MAX + 1];
+  memcpy(full, link, ll);
+  full[ll] = '.';
+  memcpy(full + ll + 1, name, nl);
+  memcpy(qlink, link, ll);
+  memcpy(qlink + ll, "[].", 3);
+  memcpy(qlink + ll + 3, name, nl);
+  uint32_t v = qr_value_at(f, kids, name, nl, ft, depth + 1);
+  if (v == NONE && !f->failed) v = qr_value_at(f, kids, full, ll + 1 + nl, ft, depth + 1);
+  if (v == NONE && !f->failed) v = qr_value_at(f, kids, qlink, ll + 3 + nl, ft, depth + 1);
+  return v;
 }
 
 static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const char *link, uint32_t ll,
@@ -1071,20 +1156,12 @@ static uint32_t qr_record(pol_FhirFast *f, uint32_t item, uint32_t rec, const ch
     uint32_t ft = rt->fields[i].type;
     uint32_t v = NONE;
     if (many) {
-      memcpy(full, link, ll);
-      full[ll] = '.';
-      memcpy(full + ll + 1, name, nl);
-      memcpy(qlink, link, ll);
-      memcpy(qlink + ll, "[].", 3);
-      memcpy(qlink + ll + 3, name, nl);
-      v = qr_value_at(f, kids, name, (uint32_t)nl, ft, depth + 1);
-      if (v == NONE && !f->failed) v = qr_value_at(f, kids, full, (uint32_t)(ll + 1 + nl), ft, depth + 1);
-      if (v == NONE && !f->failed) v = qr_value_at(f, kids, qlink, (uint32_t)(ll + 3 + nl), ft, depth + 1);
+      v = qr_field_many(f, kids, link, ll, name, (uint32_t)nl, ft, depth);
     } else if (depth + 1 <= QR_DEPTH) {
       /* qr_value by name, by full path, by PATH[].FIELD, as fhir_in.c
          asks, each from its first item (none: no value) */
       uint32_t at = bloom & kid_bit(name, (uint32_t)nl) ? kid_find(kid, nk, "", 0, "", 0, name, (uint32_t)nl) : NONE;
-      if (at != NONE) v = qr_value_from(f, kids, at, name, (uint32_t)nl, ft, depth + 1);
+      if (at != NONE) v = qr_value_kid(f, kids, at, name, (uint32_t)nl, ft, depth + 1);
       if (v == NONE && !f->failed && dotted && (at = kid_find(kid, nk, link, ll, ".", 1, name, (uint32_t)nl)) != NONE) {
         memcpy(full, link, ll);
         full[ll] = '.';
@@ -1181,7 +1258,7 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     /* from this item: an earlier one of the same linkId gave nothing, or
        its value would be set already (so the scan from the first, as
        fhir_in.c's, gives what the scan from here gives) */
-    uint32_t v = qr_value_from(f, items, it, link, ll, t, depth);
+    uint32_t v = qr_value_kid(f, items, it, link, ll, t, depth);
     if (v != NONE) {   /* o_set of a key not there: appended */
       f->on[v].key = key;
       f->on[v].klen = klen;
@@ -1234,17 +1311,29 @@ static int excluded(pol_FhirFast *f, const RKeys *k)
   return 0;
 }
 
-/* Resource i (the last added) on its type's chain. */
-static void chain(pol_FhirFast *f, uint32_t i)
+/* The Bundle's resource type type[0..tl) (its f->rtype index), or NONE. */
+static inline uint32_t rtype_of(pol_FhirFast *f, const char *type, uint32_t tl)
+{
+  /* the last one found first (resources of a type come in runs), then
+     from the last type */
+  uint32_t l = f->rt_last;
+  if (l < f->nrtype && f->rtype[l].tlen == tl && key_eq((const unsigned char *)f->rtype[l].type, type, tl)) return l;
+  for (uint32_t k = f->nrtype; k-- > 0;) {
+    const RType *rt = &f->rtype[k];
+    if (rt->tlen == tl && key_eq((const unsigned char *)rt->type, type, tl)) return f->rt_last = k;
+  }
+  return NONE;
+}
+
+/* Resource i (the last added) on its type's chain (rk: rtype_of its type). */
+static void chain(pol_FhirFast *f, uint32_t i, uint32_t rk)
 {
   const Res *x = &f->res[i];
-  for (uint32_t k = f->nrtype; k-- > 0;) {   /* from the last type: resources of a type come in runs */
-    RType *rt = &f->rtype[k];
-    if (rt->tlen == x->tlen && key_eq((const unsigned char *)rt->type, x->type, x->tlen)) {
-      f->res[rt->last].tnext = i;
-      rt->last = i;
-      return;
-    }
+  if (rk != NONE) {
+    RType *rt = &f->rtype[rk];
+    f->res[rt->last].tnext = i;
+    rt->last = i;
+    return;
   }
   if (f->nrtype == RTYPES) {   /* not with the known types (fhir_in.c's known_types: 18) */
     f->failed = 1;
@@ -1262,9 +1351,11 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   const char *type = sv(f, k.type, &tl);
   char tb[40];
   if (!type || tl >= sizeof tb) return -1;   /* not a string, or a type the reader does not know */
-  uint32_t kn = 0;   /* a type found known before, else pol_fhir_resource_known */
-  while (kn < f->nknown && !(f->known_len[kn] == tl && key_eq((const unsigned char *)f->known[kn], type, tl))) kn++;
-  if (kn == f->nknown) {
+  /* a type of this Bundle's resources so far, or found known before, else pol_fhir_resource_known */
+  uint32_t rk = rtype_of(f, type, tl), kn = 0;
+  if (rk == NONE)
+    while (kn < f->nknown && !(f->known_len[kn] == tl && key_eq((const unsigned char *)f->known[kn], type, tl))) kn++;
+  if (rk == NONE && kn == f->nknown) {
     memcpy(tb, type, tl);
     tb[tl] = '\0';
     if (!pol_fhir_resource_known(tb)) return -1;   /* note C0154 */
@@ -1279,7 +1370,7 @@ static int add_res(pol_FhirFast *f, uint32_t res, const char *full, uint32_t fle
   if (k.id != NONE && !id) return -1;
   f->res = grow(f->res, &f->rcap, f->nres + 1, sizeof *f->res);
   f->res[f->nres++] = (Res){res, host, {k.ref[0], k.ref[1], k.ref[2]}, type, id, full, tl, il, flen, NONE};
-  chain(f, (uint32_t)f->nres - 1);
+  chain(f, (uint32_t)f->nres - 1, rk);
   uint32_t cont = k.contained;
   if (cont != NONE && host == NONE) {
     if (!is_arr(f, cont)) return -1;
@@ -1295,10 +1386,10 @@ static int resolves(const pol_FhirFast *f, const Res *from, const char *ref, uin
   for (size_t i = 0; i < f->nres; i++) {
     const Res *x = &f->res[i];
     if (rl && ref[0] == '#') {
-      if (x->host == host && x->id && x->idlen == rl - 1 && memcmp(x->id, ref + 1, rl - 1) == 0) return 1;
+      if (x->host == host && x->id && x->idlen == rl - 1 && key_eq((const unsigned char *)x->id, ref + 1, rl - 1)) return 1;
       continue;
     }
-    if (x->full && x->flen == rl && memcmp(x->full, ref, rl) == 0) return 1;
+    if (x->full && x->flen == rl && key_eq((const unsigned char *)x->full, ref, rl)) return 1;
     if (x->id && x->host == NONE && rl == x->tlen + 1 + x->idlen && memcmp(ref, x->type, x->tlen) == 0 &&
         ref[x->tlen] == '/' && memcmp(ref + x->tlen + 1, x->id, x->idlen) == 0)
       return 1;
@@ -1449,7 +1540,7 @@ static inline int raw_is(const pol_FhirFast *f, uint32_t x, char ch)
 static inline int absent(const pol_FhirFast *f, uint32_t x) { return x == NONE || raw_is(f, x, 'n'); }
 
 /* The body of the string x (no escapes), or NULL. */
-static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
+static FF_INLINE const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
 {
   if (!raw_is(f, x, '"')) return NULL;
   const char *s = raw_at(f, x) + 1;
@@ -1459,7 +1550,7 @@ static const char *raw_str(const pol_FhirFast *f, uint32_t x, uint32_t *n)
 }
 
 /* jread.c's get_str (both pol_jleaf_str), of a string with no escapes. */
-static int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, uint32_t *id)
+static FF_INLINE int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, uint32_t *id)
 {
   uint32_t n;
   const char *s = raw_str(f, x, &n);
@@ -1467,7 +1558,7 @@ static int fill_str(pol_FhirFast *f, pol_Case *c, uint32_t x, const char **out, 
 }
 
 /* jread.c's get_date (both pol_jleaf_date). */
-static int fill_date(const pol_FhirFast *f, uint32_t x, int32_t *d)
+static FF_INLINE int fill_date(const pol_FhirFast *f, uint32_t x, int32_t *d)
 {
   uint32_t n;
   const char *s = raw_str(f, x, &n);
@@ -1486,6 +1577,48 @@ static int fill_num(pol_FhirFast *f, uint32_t x, pol_Value *out)
 
 static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out);
 
+/* fill_value of a value whose type is neither a list nor a record (no
+   recursion: inlined where a record's or a list's members are filled). */
+static FF_INLINE int fill_scalar(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, pol_Value *out)
+{
+  const ONode *o = &f->on[x];
+  char ch = o->kind == O_RAW ? raw_at(f, x)[0] : o->kind == O_OBJ ? '{' : '[';
+  if (ch == 'n') {
+    *out = pol_unk();
+    return 0;
+  }
+  switch (POL_TKIND(type)) {
+  case PK_BOOL:
+    if (ch != 't' && ch != 'f') return -1;
+    *out = pol_bool(ch == 't');
+    return 0;
+  case PK_NUM:
+    if (ch != '-' && !pol_jleaf_digit((unsigned char)ch)) return -1;
+    return fill_num(f, x, out);
+  case PK_STR:
+    if (ch != '"') return -1;
+    out->tag = PV_STR;
+    return fill_str(f, c, x, &out->u.s, &out->aux);
+  case PK_DATE: {
+    int32_t d;
+    if (ch != '"' || fill_date(f, x, &d)) return -1;
+    *out = pol_date(d);
+    return 0;
+  }
+  case PK_LIST: case PK_REC:   /* fill_value's */
+  case PK_NONE: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT:
+    return -1;
+  }
+  return -1;
+}
+
+/* A member of a list or a record: fill_value, without the call for a scalar. */
+static FF_INLINE int fill_member(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
+{
+  pol_Kind k = POL_TKIND(type);
+  return k == PK_LIST || k == PK_REC ? fill_value(f, c, x, type, depth, out) : fill_scalar(f, c, x, type, out);
+}
+
 /* jread.c's get_list. */
 static int fill_list(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
 {
@@ -1499,7 +1632,7 @@ static int fill_list(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, in
   uint32_t i = 0;
   for (uint32_t k = f->on[x].first; k != NONE; k = f->on[k].next, i++) {
     if (raw_is(f, k, 'n')) return -1;   /* a null item: an error (case.c) */
-    if (fill_value(f, c, k, et, depth, &items[i])) return -1;
+    if (fill_member(f, c, k, et, depth, &items[i])) return -1;
   }
   *l = (pol_List){n, et, items};
   out->tag = PV_LIST;
@@ -1527,8 +1660,9 @@ static int fill_rec(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t rec, int 
     for (uint32_t t = 0, i = f->uniq_fields ? next : 0; t < rt->nfields;
          t++, i = i + 1 == rt->nfields ? 0 : i + 1) {
       uint32_t name = rt->fields[i].name;
-      if (p->slen[name] == m->klen && key_eq((const unsigned char *)p->str[name], m->key, m->klen)) {
-        if (fill_value(f, c, k, rt->fields[i].type, depth + 1, &fv[i])) return -1;
+      if (p->slen[name] == m->klen &&
+          (p->str[name] == m->key || key_eq((const unsigned char *)p->str[name], m->key, m->klen))) {
+        if (fill_member(f, c, k, rt->fields[i].type, depth + 1, &fv[i])) return -1;
         next = i + 1 == rt->nfields ? 0 : i + 1;
         break;
       }
@@ -1543,40 +1677,20 @@ static int fill_rec(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t rec, int 
 /* jread.c's convert. */
 static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, int depth, pol_Value *out)
 {
+  pol_Kind k = POL_TKIND(type);
+  if (k != PK_LIST && k != PK_REC) return fill_scalar(f, c, x, type, out);
   const ONode *o = &f->on[x];
   char ch = o->kind == O_RAW ? raw_at(f, x)[0] : o->kind == O_OBJ ? '{' : '[';
   if (ch == 'n') {
     *out = pol_unk();
     return 0;
   }
-  switch (POL_TKIND(type)) {
-  case PK_BOOL:
-    if (ch != 't' && ch != 'f') return -1;
-    *out = pol_bool(ch == 't');
-    return 0;
-  case PK_NUM:
-    if (ch != '-' && !pol_jleaf_digit((unsigned char)ch)) return -1;
-    return fill_num(f, x, out);
-  case PK_STR:
-    if (ch != '"') return -1;
-    out->tag = PV_STR;
-    return fill_str(f, c, x, &out->u.s, &out->aux);
-  case PK_DATE: {
-    int32_t d;
-    if (ch != '"' || fill_date(f, x, &d)) return -1;
-    *out = pol_date(d);
-    return 0;
-  }
-  case PK_LIST:
+  if (k == PK_LIST) {
     if (ch != '[') return -1;
     return fill_list(f, c, x, type, depth, out);
-  case PK_REC:
-    if (ch != '{') return -1;
-    return fill_rec(f, c, x, POL_TREC(type), depth, out);
-  case PK_NONE: case PK_DUR: case PK_WIN: case PK_SET: case PK__COUNT:
-    return -1;
   }
-  return -1;
+  if (ch != '{') return -1;
+  return fill_rec(f, c, x, POL_TREC(type), depth, out);
 }
 
 /* The object a fact's path leads to before its last component (s[0..n):
@@ -1587,7 +1701,7 @@ typedef struct Prefix { const char *s; size_t n; uint32_t base, o; int st; } Pre
 
 static int fact_parent(const pol_FhirFast *f, Prefix *pc, uint32_t base, const char *s, size_t n, uint32_t *o)
 {
-  if (!(pc->s && pc->base == base && pc->n == n && memcmp(pc->s, s, n) == 0)) {
+  if (!(pc->s && pc->base == base && pc->n == n && (pc->s == s || key_eq((const unsigned char *)pc->s, s, n)))) {
     uint32_t x = base;
     int st = 0;
     /* s[0..n) is the prefix with its dot (n 0: none), so n - 1 bytes of
@@ -1621,7 +1735,7 @@ static int fill_fact(pol_FhirFast *f, pol_Case *c, Prefix *pc, uint32_t base, ui
     *out = pol_unk();
     return 0;
   }
-  return fill_value(f, c, x, p->facts[fi].type, 0, out);
+  return fill_member(f, c, x, p->facts[fi].type, 0, out);
 }
 
 /* An optional string member: 0 absent or null, 1 read, -1 refused. */
@@ -1701,8 +1815,6 @@ static int fill_lines(pol_FhirFast *f, pol_Case *c, uint32_t *n, uint32_t *procs
 /* jread.c's convert_all, over the tree. */
 static int fill(pol_FhirFast *f, pol_Case *c)
 {
-  const pol_Program *p = f->p;
-  uint32_t nf = p->nfacts;
   if (o_has(f, f->doc, "resourceType", 12)) return -1;
   uint32_t idn = o_get(f, f->doc, "case_id", 7);
   const char *case_id;
@@ -1710,17 +1822,19 @@ static int fill(pol_FhirFast *f, pol_Case *c)
   if (absent(f, idn) || !raw_is(f, idn, '"') || fill_str(f, c, idn, &case_id, &sid)) return -1;
   pol_Value *row = pol_case_fill_row0(c);
   Prefix pc = {NULL, 0, NONE, NONE, 0};
-  for (uint32_t i = 0; i < nf; i++)
-    if (p->facts[i].scope != POL_SCOPE_CASE) row[i] = pol_unk();
-    else if (fill_fact(f, c, &pc, f->doc, i, &row[i])) return -1;
+  for (uint32_t x = 0; x < f->nof; x++) row[f->ofacts[x]] = pol_unk();
+  for (uint32_t x = 0; x < f->ncf; x++) {
+    uint32_t i = f->cfacts[x];
+    if (fill_fact(f, c, &pc, f->doc, i, &row[i])) return -1;
+  }
   uint32_t n, ps;
   if (fill_lines(f, c, &n, &ps)) return -1;
   if (pol_case_fill_lines(c, case_id, f->lines, n)) return -1;
   uint32_t j = 0;
   for (uint32_t it = n ? f->on[ps].first : NONE; it != NONE; it = f->on[it].next, j++) {
     pol_Value *lrow = pol_case_fill_row(c, j);
-    for (uint32_t i = 0; i < nf; i++)
-      if (p->facts[i].scope == POL_SCOPE_LINE && fill_fact(f, c, &pc, it, i, &lrow[i])) return -1;
+    for (uint32_t x = 0; x < f->nlf; x++)
+      if (fill_fact(f, c, &pc, it, f->lfacts[x], &lrow[f->lfacts[x]])) return -1;
   }
   return 0;
 }

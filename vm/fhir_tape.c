@@ -84,7 +84,10 @@ typedef const unsigned char *Ptr;
 
 static inline Ptr ws(Ptr p, Ptr e)
 {
-  while (p < e && *p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  /* JSON's white space by a table, not by a mask of 33 bits that gcc
+     would keep in a register over the whole loop */
+  static const unsigned char white[256] = {['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1};
+  while (p < e && white[*p]) p++;
   return p;
 }
 
@@ -180,6 +183,9 @@ static inline Ptr lit_end(Ptr p, Ptr e, const char *w, size_t n)
 static inline unsigned special16(Ptr p, __m128i q, __m128i bs, __m128i sp)
 {
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+#if defined(__GNUC__)
+  __asm__("" : "+x"(sp));   /* gcc would turn sp > x into !(x > sp - 1): two compares */
+#endif
   /* signed: bytes >= 0x80 are negative, so below 0x20 too (sp > x: one
      compare, where x < sp is compiled as two) */
   __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), _mm_cmpgt_epi8(sp, x));
@@ -220,6 +226,13 @@ int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape
   Ptr e16 = len > 16 ? e - 16 : b;
   const __m128i cq = _mm_set1_epi8('"'), cbs = _mm_set1_epi8('\\'), csp = _mm_set1_epi8(0x20);
 #endif
+  /* at least 2 bytes from x on: by one compare with e16 mostly (x < e16
+     only in a text of more than 16 bytes) */
+#if FT_SSE2
+#define ROOM2(x) ((x) < e16 || e - (x) >= 2)
+#else
+#define ROOM2(x) (e - (x) >= 2)
+#endif
   p = ws(p, e);
   if (p >= e || *p != '{') return -1;
 
@@ -228,26 +241,34 @@ value:   /* p at a value (ws skipped) */
   if (*p == '"') goto string;   /* the most common value, before the switch */
   switch (*p) {
   case '{':
-  case '[':
-  open: {   /* p at an object's or an array's opening bracket */
+  open_obj:   /* p at an object's opening brace */
     if (L == lv + POL_CASE_MAX_DEPTH) return -1;
     *L++ = (Level){(uint32_t)nt, ko, filter};
-    ko = *p == '{';
+    ko = 1;
     filter = 0;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};   /* next[]: when it closes */
     p++;
-    if (p < e && *p == '"') {   /* an object's first key, an array's first string */
-      if (ko) goto key_q;
-      goto string;
-    }
+    if (p < e && *p == '"') goto key_q;   /* its first key */
     if (p < e && *p <= ' ') p = ws(p, e);
-    if (p < e && *p == (ko ? '}' : ']')) {
+    if (p < e && *p == '}') {
       p++;
       goto close;
     }
-    if (ko) goto key;
+    goto key;
+  case '[':
+  open_arr:   /* p at an array's opening bracket */
+    if (L == lv + POL_CASE_MAX_DEPTH) return -1;
+    *L++ = (Level){(uint32_t)nt, ko, filter};
+    ko = 0;   /* (filter is not read in an array) */
+    t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
+    p++;
+    if (p < e && *p == '"') goto string;   /* its first string */
+    if (p < e && *p <= ' ') p = ws(p, e);
+    if (p < e && *p == ']') {
+      p++;
+      goto close;
+    }
     goto value;
-  }
   case '"':
   string: {   /* p at a string value's opening quote */
     v = p + 1;
@@ -325,7 +346,7 @@ key: {   /* p at an object's key (ws skipped) */
              key's block (m), past its opening quote (bit klen + 3).  q
              may be the block's last or last but one byte, and the block
              may end the text: q[1] and q[2] are read only when before e */
-          if (e - q > 2 && q[1] == ':' && q[2] == '"') {
+          if (ROOM2(q + 1) && memcmp(q + 1, ":\"", 2) == 0) {   /* one 16-bit compare */
             p = q + 2;
             unsigned rest = m >> (klen + 3);   /* klen + 3 <= 18: defined */
             if (!rest) {   /* the block's bytes after the quote are plain */
@@ -364,11 +385,12 @@ key: {   /* p at an object's key (ws skipped) */
     p = q + 1;
     goto key_colon;   /* (the label is used by the SSE2 path too) */
   key_colon:   /* p just past a key */
-    if (e - p >= 2 && *p == ':') {   /* compact: "key":"string", "key":{, "key":[ */
+    if (ROOM2(p) && *p == ':') {   /* compact: "key":"string", "key":{, "key":[ */
       unsigned char c1 = p[1];
       p++;
       if (c1 == '"') goto string;
-      if (c1 == '{' || c1 == '[') goto open;
+      if (c1 == '{') goto open_obj;
+      if (c1 == '[') goto open_arr;
       if (c1 <= ' ') p = ws(p, e);
       goto value;
     }
@@ -380,7 +402,7 @@ key: {   /* p at an object's key (ws skipped) */
   }
 
 after:   /* just past a value inside a container */
-  if ((ko & 1) && e - p >= 2 && memcmp(p, ",\"", 2) == 0) {   /* compact: the next key (one 16-bit compare) */
+  if ((ko & 1) && ROOM2(p) && memcmp(p, ",\"", 2) == 0) {   /* compact: the next key (one 16-bit compare) */
     p++;
     goto key_q;
   }
@@ -392,7 +414,7 @@ after:   /* just past a value inside a container */
       if (p < e && *p <= ' ') p = ws(p, e);
       goto key;
     }
-    if (p < e && *p == '{') goto open;   /* compact: the next object of an array */
+    if (p < e && *p == '{') goto open_obj;   /* compact: the next object of an array */
     if (p < e && *p <= ' ') p = ws(p, e);
     goto value;
   }
@@ -418,5 +440,7 @@ close:   /* the container L[-1] has just ended */
   *n = nt;
   return 0;
 }
+
+#undef ROOM2
 
 const uint32_t *pol_fhir_tape_next(const pol_FhirTape *s) { return s->next; }

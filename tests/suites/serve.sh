@@ -482,18 +482,20 @@ elif ! command -v ab > /dev/null; then
   echo "serve: ab (apache2-utils) missing: load test skipped (tools/deps.sh --extra)"
 else
   # a slow client is cut off after --timeout 1 while others are served
-  start load serve --bundle "$S/cur.polb" --port 0 --log "$S/log.db" --log-cases --token "$TOK" -j 4 --timeout 1 || exit 1
+  start slow serve --bundle "$S/cur.polb" --port 0 --token "$TOK" -j 4 --timeout 1 || exit 1
   $CLIENT slow "$PORT" 8 > "$T/slow" &
   SLOW=$!
   req 200 "$URL/health"
   wait $SLOW
   case $(cat "$T/slow") in "closed after "[0-4]" s") ok ;; *) ko "slow client: $(cat "$T/slow")" ;; esac
+  stop slow
+  # The load server keeps the default idle timeout (30 s): with --timeout 1
+  # an ab connection starved for a second on a host loaded far beyond its
+  # cores was cut and counted failed (seen at load average 9).  A failure
+  # message shows ab's breakdown (Connect, Receive, Length, Exceptions).
+  start load serve --bundle "$S/cur.polb" --port 0 --log "$S/log.db" --log-cases --token "$TOK" -j 4 || exit 1
   before=$(sql "$S/log.db" "select max(received_ms) from decisions")
   # 4 seconds of load (at most 100000 requests); the swaps after 1 and 2 s.
-  # This server runs with --timeout 1 (for the slow client above): on a host
-  # loaded far beyond its cores an ab connection starved for a second is cut
-  # and counted failed; the message shows ab's breakdown of the failures
-  # (Connect, Receive, Length, Exceptions) to tell that from a real loss.
   ab -q -t 4 -n 100000 -c 8 -s 10 -p "$CASE" -T application/json -H "$AUTH" "$URL/v1/decide" > "$T/ab" 2>&1 &
   AB=$!
   for b in b2 b1; do

@@ -1660,6 +1660,82 @@ static void test_bad_strings(void **state)
   free(buf);
 }
 
+/* Every string byte path of the loader (vm/bundle_load.c rd_strs: 16-byte
+   ASCII blocks, then the tail, else pol_utf8_check from a character
+   boundary): strings of 0 to STR_MAX bytes, each byte in turn replaced by a
+   NUL, a bad byte or the first byte of a valid 2- or 3-byte character, in
+   both loading modes (copied, handed over).  The answer must be the one
+   pol_utf8_check gives over the whole string: loaded with these very bytes,
+   or refused naming its first bad byte.  tests/unit/test_bundle_scalar.c
+   runs it over the loader's portable path too. */
+enum { STR_MAX = 40 };
+static void test_string_bytes(void **state)
+{
+  (void)state;
+  pol_Program *p = fixture();
+  uint32_t n0 = p->nstr, n = n0 + STR_MAX + 1;
+  p->str = realloc(p->str, n * sizeof *p->str);
+  p->slen = realloc(p->slen, n * sizeof *p->slen);
+  assert_true(p->str && p->slen);
+  for (uint32_t l = 0; l <= STR_MAX; l++) {
+    char *t = malloc(l + 1);
+    assert_non_null(t);
+    for (uint32_t j = 0; j < l; j++) t[j] = (char)('a' + (l + j) % 26);
+    t[l] = '\0';
+    p->str[n0 + l] = t;
+    p->slen[n0 + l] = l;
+  }
+  p->nstr = n;
+  size_t len;
+  uint8_t *buf = write_ok(p, &len);
+  pol_program_free(p);
+  /* where each string's bytes are: after the section header, the count,
+     then a length word before each string */
+  assert_int_equal(n0, NSTR);
+  size_t at[NSTR + STR_MAX + 1], c = find_section(buf, len, "STRS") + 8 + 4;
+  for (uint32_t i = 0; i < n; i++) {
+    at[i] = c + 4;
+    c += 4 + rd32(buf + c);
+  }
+  static const char *const put[] = {"\x00", "\xff", "\x80", "\xc3\xa9", "\xe2\x82\xac"};
+  for (uint32_t l = 1; l <= STR_MAX; l++) {
+    uint8_t *s = buf + at[n0 + l];
+    for (uint32_t j = 0; j < l; j++)
+      for (size_t m = 0; m < sizeof put / sizeof *put; m++) {
+        size_t w = m == 0 ? 1 : strlen(put[m]);
+        if (j + w > l) continue;
+        uint8_t save[4];
+        memcpy(save, s + j, w);
+        memcpy(s + j, put[m], w);
+        rehash(buf, len);
+        size_t bad = pol_utf8_check(s, l);
+        char err[256] = "", err2[256] = "", want[96];
+        pol_Program *q = NULL, *q2 = NULL;
+        uint8_t *own = malloc(len);
+        assert_non_null(own);
+        memcpy(own, buf, len);
+        int rc = pol_bundle_load(buf, len, &q, err, sizeof err);
+        int rc2 = pol_bundle_load_owned(own, len, NULL, 0, &q2, err2, sizeof err2);
+        if (bad == l) {
+          if (rc != 0 || rc2 != 0) fail_msg("length %u, byte %u, put %zu: refused: %s / %s", l, j, m, err, err2);
+          assert_int_equal(q->slen[n0 + l], l);
+          assert_memory_equal(q->str[n0 + l], s, l);
+          assert_int_equal(q->str[n0 + l][l], '\0');
+          assert_same_strings(q, q2);
+        } else {
+          snprintf(want, sizeof want, s[bad] == 0 ? "string %u has an embedded NUL byte at %zu"
+                                                  : "string %u is not valid UTF-8 (byte %zu)", n0 + l, bad);
+          if (rc != -1 || rc2 != -1 || !strstr(err, want) || strcmp(err, err2) != 0)
+            fail_msg("length %u, byte %u, put %zu: \"%s\" / \"%s\", expected \"%s\"", l, j, m, err, err2, want);
+        }
+        pol_program_free(q);
+        pol_program_free(q2);
+        memcpy(s + j, save, w);
+      }
+  }
+  free(buf);
+}
+
 static void test_bad_constant_tag(void **state)
 {
   (void)state;
@@ -1819,6 +1895,7 @@ int main(void)
     cmocka_unit_test(test_trailing_bytes),
     cmocka_unit_test(test_bad_counts),
     cmocka_unit_test(test_bad_strings),
+    cmocka_unit_test(test_string_bytes),
     cmocka_unit_test(test_bad_constant_tag),
     cmocka_unit_test(test_every_byte_rehashed),
     cmocka_unit_test(test_random_mutations),

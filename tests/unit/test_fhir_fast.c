@@ -338,6 +338,67 @@ static void test_procedure_code(void **state)
   ex_free(&x);
 }
 
+/* info(informationSequence, NAME) and the line facts no binding fills
+   (line_infos): a supportingInfo's category code names the field.  The
+   fast path looks for NAME only among the codes' key bits, so an escaped
+   code (which may spell NAME once decoded) must still send the Bundle to
+   the reference, and a name no code has must still read as unknown. */
+static void test_info_codes(void **state)
+{
+  (void)state;
+  static const char src[] =
+    "policy \"P\" { title \"T\" version \"1\" effective 2025-01-01 codes \"X1\" }\n"
+    "fact cpt: string = line.cpt\nfact approach: string = line.approach\nfact side: string = line.side\n"
+    "fact sedation: string = line.sedation\nfact setting: string = line.setting\n"
+    "fhir request.procedures from Claim.item {\n  line = sequence\n  cpt = code(productOrService, \"procedure\")\n"
+    "  approach = info(informationSequence, \"approach\")\n}\n"
+    "branch \"B\" \"b\" when true { criterion \"C\" \"c\" { true } }\n";
+  Ex x;
+  ex_compile_src(&x, src);
+#define SI(n, code, val) "{\"sequence\": " #n ", \"category\": {\"coding\": [{\"system\": " \
+  "\"https://polvm.dev/fhir/CodeSystem/line-field\", \"code\": \"" code "\"}]}, \"valueString\": \"" val "\"}"
+#define CLAIM(infos) "{\"resourceType\": \"Bundle\", \"entry\": [{\"resource\": {\"resourceType\": \"Claim\", " \
+  "\"id\": \"t\", \"use\": \"preauthorization\", \"supportingInfo\": [" infos "], \"item\": [{\"sequence\": 1, " \
+  "\"informationSequence\": [1, 2, 3], \"productOrService\": {\"coding\": [{\"system\": \"" CPT "\", " \
+  "\"code\": \"27279\"}]}}]}}]}"
+  static const char plain[] = CLAIM(SI(1, "approach", "open") ", " SI(2, "side", "left") ", " SI(3, "sedation", "general"));
+  /* the only code escaped: no name asked is among the raw codes' bits */
+  static const char escaped[] = CLAIM(SI(2, "sid\\u0065", "left"));
+  static const char *const names[] = {"approach", "side", "sedation", "setting"};
+  static const char *const want[2][4] = {{"open", "left", "general", NULL}, {NULL, "left", NULL, NULL}};
+  for (int k = 0; k < 2; k++) {
+    const char *text = k ? escaped : plain;
+    size_t len = strlen(text);
+    pol_CaseError ce;
+    json_t *root = pol_case_parse(text, len, &ce);
+    if (!root) fail_msg("bad test JSON: %s: %s", ce.text, text);
+    assert_int_equal(pol_case_load(x.ref, root, x.err, sizeof x.err), 0);
+    json_decref(root);
+    assert_string_equal(pol_case_notes(x.ref), "");
+    /* the escaped code is read by the reference, which decodes it */
+    assert_int_equal(pol_fhir_fast_load(x.ff, x.jr, x.fast, text, len), k ? -1 : 0);
+    for (int c = 0; c < 2 - k; c++) {
+      const pol_Case *cs = c ? x.fast : x.ref;
+      assert_int_equal(pol_case_nlines(cs), 1);
+      for (size_t i = 0; i < 4; i++) {
+        const pol_Value *v = NULL;
+        for (uint32_t f = 0; f < x.p->nfacts; f++)
+          if (strcmp(x.p->str[x.p->facts[f].path], names[i]) == 0) v = &pol_case_slots(cs, 0)[f];   /* line 0 */
+        assert_non_null(v);
+        if (!want[k][i]) {
+          assert_int_equal(v->tag, PV_UNK);
+          continue;
+        }
+        assert_int_equal(v->tag, PV_STR);
+        assert_string_equal(v->u.s, want[k][i]);
+      }
+    }
+  }
+#undef SI
+#undef CLAIM
+  ex_free(&x);
+}
+
 /* code(element, NAME): NAME is a URI or a value-set system's name (E0391). */
 static void test_code_system_name(void **state)
 {
@@ -452,6 +513,7 @@ int main(void)
     cmocka_unit_test(test_answer_shapes),
     cmocka_unit_test(test_procedure_code),
     cmocka_unit_test(test_code_system_name),
+    cmocka_unit_test(test_info_codes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
