@@ -249,16 +249,25 @@ static pol_Value within(const pol_Value *d, const pol_Value *w)
   return lo_known && hi_known ? pol_bool(1) : pol_unk();
 }
 
-/* R[A] := R[B] and R[C], or (or_) R[B] or R[C], in place (Kleene).  By
-   pointer, not by value; out of line: inlined in run() it costs its other
-   handlers registers (docs/performance.md, "A fourth pass"). */
-__attribute__((noinline)) static void kleene_into(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
+/* R[A] := R[B] and R[C] (or_ 0), or R[B] or R[C] (or_ 1), in place
+   (Kleene): z, the truth that decides alone (false for and), if either
+   is z; else the other truth if both are booleans; else unknown.  Inline
+   in run(): the call of an out-of-line copy cost more than the registers
+   it takes there (docs/performance.md, "A fifth pass").  Tag and aux are
+   read as the 32-bit words they are written as (a 64-bit read of two
+   32-bit stores waits for them: no store forwarding). */
+static inline void kleene_word(pol_Value *a, const pol_Value *b, const pol_Value *c, int or_)
 {
-  pol_Tri x = pol_truth(b), y = pol_truth(c), z = or_ ? POL_TRUE : POL_FALSE;
-  if (x == z || y == z) *a = pol_bool(or_);
-  else if (x == POL_UNKNOWN || y == POL_UNKNOWN) *a = pol_unk();
-  else *a = pol_bool(!or_);
+  uint32_t z = or_ ? 1u : 0u;
+  int bb = b->tag == PV_BOOL, cb = c->tag == PV_BOOL;
+  if ((bb && b->aux == z) || (cb && c->aux == z)) *a = pol_bool((int)z);
+  else if (bb && cb) *a = pol_bool(!z);
+  else *a = pol_unk();
 }
+
+/* Whether *v is false (true): a boolean with aux 0 (1). */
+static inline int is_false(const pol_Value *v) { return v->tag == PV_BOOL && v->aux == 0; }
+static inline int is_true(const pol_Value *v) { return v->tag == PV_BOOL && v->aux == 1; }
 
 /* ---- trace records ----------------------------------------------------- */
 
@@ -479,7 +488,7 @@ static inline uint32_t extra_of(const pol_Instr *x, pol_Op op, char role)
    these shapes, and testing for them cost more than it saved. */
 enum { READ_RUN, READ_FIELD, READ_FIELD_OR_FACT };
 
-static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r, uint32_t f);
+static inline void field(const pol_VM *vm, pol_Value *a, const pol_Value *r, uint32_t f);
 
 /* Block b's shape in code (verified: the block ends with its RET, so c[1]
    .. c[3] are read only after the words before them matched). */
@@ -526,7 +535,7 @@ static inline pol_Value read_value(pol_VM *vm, uint32_t block, uint8_t kind)
   if (charge(vm, bk->len) != 0) return pol_unk();
   const pol_Instr *c = vm->run_code + bk->start;
   pol_Value *R = vm->regs, *a = &R[POL_A(c[0])];
-  field(vm->p, a, &R[POL_B(c[0])], POL_C(c[0]));
+  field(vm, a, &R[POL_B(c[0])], POL_C(c[0]));
   if (kind == READ_FIELD_OR_FACT && !pol_known(a)) *a = vm->slots[POL_Bx(c[2])];
   return *a;
 }
@@ -1060,10 +1069,12 @@ static pol_Value calendar_window(const pol_Value *d, uint32_t kind)
 #define POL_RUN_ATTR
 #endif
 
-/* R[A] := field f of record *r: unknown unless r is a record with field f. */
-static inline void field(const pol_Program *p, pol_Value *a, const pol_Value *r, uint32_t f)
+/* R[A] := field f of record *r: unknown unless r is a record with field f
+   (the record types' field counts in one array of the VM: no stride of
+   pol_RecType, no load of the program). */
+static inline void field(const pol_VM *vm, pol_Value *a, const pol_Value *r, uint32_t f)
 {
-  if (r->tag != PV_REC || r->aux >= p->nrec || f >= p->rec[r->aux].nfields) *a = pol_unk();
+  if (r->tag != PV_REC || r->aux >= vm->nrec || f >= vm->recnf[r->aux]) *a = pol_unk();
   else *a = ((const pol_Value *)r->u.p)[f];
 }
 
@@ -1074,6 +1085,18 @@ static inline void eq_const(pol_Value *a, const pol_Value *k)
      ids (str_eq: a string the bundle does not hold is none of its own) */
   if (a->tag == PV_STR && k->tag == PV_STR && k->aux != POL_NOSTR) *a = pol_bool(a->aux == k->aux);
   else *a = compare(OP_EQ, a, k);
+}
+
+/* LTK, LEK, GTK, GEK: *a := *a op *k; two numbers compared in place, as
+   compare() would (a number's bounds are itself). */
+static inline void num_const(pol_Value *a, const pol_Value *k, pol_Op op)
+{
+  if (a->tag == PV_NUM && k->tag == PV_NUM) {
+    pol_Dec x = a->u.d, y = k->u.d;
+    *a = pol_bool(op == OP_LT ? x < y : op == OP_LE ? x <= y : op == OP_GT ? x > y : x >= y);
+  } else {
+    *a = compare(op, a, k);
+  }
 }
 
 /* INK: *a := *a in the constant set *set; -1 when a list constant's
@@ -1105,358 +1128,527 @@ static pol_Value window_op(pol_VM *vm, const pol_Value *R, pol_Instr i, const po
   return cover(vm, R[POL_B(i)].u.p, (int)POL_C(i), x, w, op == OP_RUN);
 }
 
+_Static_assert(OPW__COUNT <= 256, "a decoded opcode is a byte");
+
+/* Whether block b of the no-trace code is one field read or field
+   comparison and the RET of its register: FEQK a, r, f + EXTRA q + RET a,
+   FINK alike, or FIELDQ a, r, f + RET a (`exists x in l where x.f in
+   {...}`). */
+static int leaf_body(const pol_VM *vm, uint32_t b)
+{
+  if (b >= vm->p->nblocks) return 0;
+  const pol_Instr *c = vm->lean;
+  uint32_t s = vm->lean_blocks[b].start;
+  if (s >= vm->nlean) return 0;
+  pol_Op op = POL_OP(c[s]);
+  uint32_t n = op == OP_FEQK || op == OP_FINK ? 2 : op == OP_FIELDQ ? 1 : 0;
+  if (n == 0 || s + n >= vm->nlean) return 0;
+  if (n == 2 && POL_OP(c[s + 1]) != OP_EXTRA) return 0;
+  return POL_OP(c[s + n]) == OP_RET && POL_A(c[s + n]) == POL_A(c[s]);
+}
+
+/* In the decoded no-trace code, EXISTS and EVERY over a leaf body
+   (leaf_body) become OPW_EXISTS1 and OPW_EVERY1, which do the body's one
+   instruction per item themselves (run()).  Without a trace the body's
+   block has no other effect; a traced run runs the program's code. */
+static void leaf_quantifiers(pol_VM *vm)
+{
+  for (uint32_t w = 0; w + 1 < vm->nlean; w++) {
+    pol_Op op = POL_OP(vm->lean[w]);
+    if ((op == OP_EXISTS || op == OP_EVERY) && POL_OP(vm->lean[w + 1]) == OP_EXTRA &&
+        leaf_body(vm, POL_Ax(vm->lean[w + 1])))
+      vm->wide_lean[w].op = op == OP_EXISTS ? OPW_EXISTS1 : OPW_EVERY1;
+  }
+}
+
+/* An operand of kind k (opcodes.def) as run() reads it: a register as its
+   byte offset in the frame, a constant or fact slot as its byte offset in
+   its table, anything else as it is. */
+static uint32_t wide_operand(char k, uint32_t v)
+{
+  return k == 'W' || k == 'R' || k == 'I' || k == 'K' || k == 'F' ? v * (uint32_t)sizeof(pol_Value) : v;
+}
+
+/* The code as run() runs it, word for word (pol_Wide, vm_impl.h): each
+   word decoded by its own opcode byte (an EXTRA word is OP_EXTRA), so the
+   positions, and with them every jump, block start and EXTRA word, are
+   those of code; then the EXTRA words of roles 'q' and 'g' by their
+   instruction.  NULL when memory runs out. */
+_Static_assert(sizeof(pol_Wide) == 8, "a decoded word is 8 bytes");
+static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
+{
+  pol_Wide *w = malloc((n ? n : 1) * sizeof *w);
+  if (!w) return NULL;
+  for (uint32_t k = 0; k < n; k++) {
+    pol_Instr i = code[k];
+    pol_Op op = POL_OP(i);
+    pol_Wide d = {(uint8_t)op, 0, (uint16_t)POL_A(i), {{(uint16_t)POL_B(i), (uint16_t)POL_C(i)}}};
+    if (op < OP__COUNT) {
+      const pol_OpInfo *in = &pol_opinfo[op];
+      if (in->fmt == FMT_Ax) {
+        d.a = 0;
+        d.u.x = POL_Ax(i);
+      } else {
+        d.a = (uint16_t)wide_operand(in->a, POL_A(i));
+        if (in->fmt == FMT_ABx) {
+          d.u.x = wide_operand(in->b, POL_Bx(i));
+        } else {
+          d.u.bc.b = (uint16_t)wide_operand(in->b, POL_B(i));
+          d.u.bc.c = (uint16_t)wide_operand(in->c, POL_C(i));
+        }
+      }
+    }
+    w[k] = d;
+  }
+  /* the EXTRA words an instruction reads as a constant ('q': its byte
+     offset) or as a field of a record register ('g': the register's byte
+     offset in bits 0-15, the field in 16-31) */
+  for (uint32_t k = 0; k < n; k++) {
+    pol_Op op = POL_OP(code[k]);
+    if (op >= OP__COUNT || op == OP_EXTRA) continue;
+    const char *roles = pol_opinfo[op].xroles;
+    for (uint32_t j = 0; roles[j] && k + 1 + j < n && POL_OP(code[k + 1 + j]) == OP_EXTRA; j++) {
+      uint32_t ax = POL_Ax(code[k + 1 + j]);
+      if (roles[j] == 'q') w[k + 1 + j].u.x = ax * (uint32_t)sizeof(pol_Value);
+      else if (roles[j] == 'g') w[k + 1 + j].u.x = (ax & 0xffu) * (uint32_t)sizeof(pol_Value) | (ax >> 8 & 0xffu) << 16;
+    }
+  }
+  return w;
+}
+
 POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
 {
   const pol_Program *p = vm->p;
   /* untraced: the code without EVID (lean.c), when there is one */
   const pol_Block *bk = &vm->run_blocks[block];
-  const pol_Instr *pc = vm->run_code + bk->start;
+  /* ip: the instruction being run, in the decoded code (pol_Wide) */
+  const pol_Wide *ip = vm->run_wide + bk->start;
   pol_Value *R = vm->regs;
   const pol_Value *K = p->k;
-  pol_Instr i;
 
   /* budget: charged per block run, by its length (the original's, traced
      or not: the trace never changes where a case runs out).  Once it ran
      out, left is 0 and a block (len >= 1: its RET) cannot pay. */
   if (charge(vm, bk->len) != 0) return pol_unk();
 
+  /* operands (pol_Wide): a register by its byte offset in the frame, a
+     constant or a fact slot by its byte offset in its table */
+#define REG(off) (*(pol_Value *)((char *)R + (off)))
+#define RA REG(ip->a)
+#define RB REG(ip->u.bc.b)
+#define RC REG(ip->u.bc.c)
+#define KX (*(const pol_Value *)((const char *)K + ip->u.x))
+#define KQ(off) (*(const pol_Value *)((const char *)K + (off)))   /* an EXTRA 'q' */
+#define SLOT (*(const pol_Value *)((const char *)vm->slots + ip->u.x))
+#define OB ((uint32_t)ip->u.bc.b)   /* B, C, Bx as they are (U, T, N, J, E) */
+#define OC ((uint32_t)ip->u.bc.c)
+#define BX (ip->u.x)
+#define XW(n) (ip[n].u.x)           /* the Ax of the n-th EXTRA word */
+#define IDX(off) ((int)((off) / sizeof(pol_Value)))   /* a register's index */
+  /* the 32-bit word of the instruction, for the loops that read their
+     EXTRA words by role (window_op, latest) */
+#define CODE32 (vm->run_code + (ip - vm->run_wide))
 #ifdef POL_COMPUTED_GOTO
-  static const void *const labels[OP__COUNT] = {
+  static const void *const labels[OPW__COUNT] = {
 #define OP(name, fmt, a, b, c, x, doc) &&L_##name,
 #include "opcodes.def"
 #undef OP
+    &&L_EXISTS1, &&L_EVERY1,
   };
+  _Static_assert(sizeof labels / sizeof labels[0] == OPW__COUNT, "a label per opcode of the decoded code");
 #define CASE(name) L_##name:
-#define NEXT() do { i = *pc++; goto *labels[POL_OP(i)]; } while (0)
-  NEXT();
+#define CASE_W(name) L_##name:
+#define NEXT() do { ip++; goto *labels[ip->op]; } while (0)
+  goto *labels[ip->op];
 #else
 #define CASE(name) case OP_##name:
-#define NEXT() continue
+#define CASE_W(name) case OPW_##name:
+#define NEXT() do { ip++; goto dispatch; } while (0)
   for (;;) {
-    i = *pc++;
-    switch (POL_OP(i)) {
+  dispatch:
+    switch ((int)ip->op) {
 #endif
-  CASE(LOADK) R[POL_A(i)] = K[POL_Bx(i)]; NEXT();
-  CASE(LOADB) R[POL_A(i)] = pol_tri((pol_Tri)POL_B(i)); NEXT();
-  CASE(MOVE) R[POL_A(i)] = R[POL_B(i)]; NEXT();
+  CASE(LOADK) RA = KX; NEXT();
+  CASE(LOADB) RA = pol_tri((pol_Tri)OB); NEXT();
+  CASE(MOVE) RA = RB; NEXT();
   CASE(FACT) {
-    const pol_Value *v = &vm->slots[POL_Bx(i)];
-    R[POL_A(i)] = *v;
-    if (v->tag == PV_UNK && vm->tracing) note_missing(vm, POL_NOSTR, POL_Bx(i));
+    const pol_Value *v = &SLOT;
+    RA = *v;
+    if (v->tag == PV_UNK && vm->tracing) note_missing(vm, POL_NOSTR, IDX(BX));
     NEXT();
   }
   CASE(FIELD) {
-    const pol_Value *r = &R[POL_B(i)];
-    uint32_t f = POL_C(i);
-    if (r->tag != PV_REC || r->aux >= p->nrec || f >= p->rec[r->aux].nfields) {
-      R[POL_A(i)] = pol_unk();
+    const pol_Value *r = &RB;
+    uint32_t f = OC;
+    if (r->tag != PV_REC || r->aux >= vm->nrec || f >= vm->recnf[r->aux]) {
+      RA = pol_unk();
       NEXT();
     }
     uint32_t rec = r->aux;
-    R[POL_A(i)] = ((const pol_Value *)r->u.p)[f];
-    if (R[POL_A(i)].tag == PV_UNK && vm->tracing) note_missing(vm, rec, f);
+    pol_Value *a = &RA;
+    *a = ((const pol_Value *)r->u.p)[f];
+    if (a->tag == PV_UNK && vm->tracing) note_missing(vm, rec, f);
     NEXT();
   }
   CASE(NOT) {
-    pol_Tri t = pol_truth(&R[POL_B(i)]);
-    R[POL_A(i)] = t == POL_UNKNOWN ? pol_unk() : pol_bool(t == POL_FALSE);
+    pol_Tri t = pol_truth(&RB);
+    RA = t == POL_UNKNOWN ? pol_unk() : pol_bool(t == POL_FALSE);
     NEXT();
   }
-  CASE(AND) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 0); NEXT();
-  CASE(OR) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 1); NEXT();
-  CASE(JFALSE) if (pol_truth(&R[POL_A(i)]) == POL_FALSE) pc += POL_Bx(i); NEXT();
-  CASE(JTRUE) if (pol_truth(&R[POL_A(i)]) == POL_TRUE) pc += POL_Bx(i); NEXT();
-  CASE(JKNOWN) if (pol_known(&R[POL_A(i)])) pc += POL_Bx(i); NEXT();
-  CASE(JMP) pc += POL_Bx(i); NEXT();
-  CASE(EQ) R[POL_A(i)] = compare(OP_EQ, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(NE) R[POL_A(i)] = compare(OP_NE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(LT) R[POL_A(i)] = compare(OP_LT, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(LE) R[POL_A(i)] = compare(OP_LE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(GT) R[POL_A(i)] = compare(OP_GT, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(GE) R[POL_A(i)] = compare(OP_GE, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(ADD) R[POL_A(i)] = arith(vm, OP_ADD, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(SUB) R[POL_A(i)] = arith(vm, OP_SUB, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(MUL) R[POL_A(i)] = arith(vm, OP_MUL, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
-  CASE(DIV) R[POL_A(i)] = arith(vm, OP_DIV, &R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(AND) kleene_word(&RA, &RB, &RC, 0); NEXT();
+  CASE(OR) kleene_word(&RA, &RB, &RC, 1); NEXT();
+  CASE(JFALSE) if (is_false(&RA)) ip += BX; NEXT();
+  CASE(JTRUE) if (is_true(&RA)) ip += BX; NEXT();
+  CASE(JKNOWN) if (pol_known(&RA)) ip += BX; NEXT();
+  CASE(JMP) ip += BX; NEXT();
+  CASE(EQ) RA = compare(OP_EQ, &RB, &RC); NEXT();
+  CASE(NE) RA = compare(OP_NE, &RB, &RC); NEXT();
+  CASE(LT) RA = compare(OP_LT, &RB, &RC); NEXT();
+  CASE(LE) RA = compare(OP_LE, &RB, &RC); NEXT();
+  CASE(GT) RA = compare(OP_GT, &RB, &RC); NEXT();
+  CASE(GE) RA = compare(OP_GE, &RB, &RC); NEXT();
+  CASE(ADD) RA = arith(vm, OP_ADD, &RB, &RC); NEXT();
+  CASE(SUB) RA = arith(vm, OP_SUB, &RB, &RC); NEXT();
+  CASE(MUL) RA = arith(vm, OP_MUL, &RB, &RC); NEXT();
+  CASE(DIV) RA = arith(vm, OP_DIV, &RB, &RC); NEXT();
   CASE(NEG) {
-    pol_Value v = exact(&R[POL_B(i)]);
-    R[POL_A(i)] = v.tag == PV_NUM ? pol_num(-v.u.d)   /* the range is symmetric */
-                : v.tag == PV_RANGE ? pol_range(-v.u.r.hi, -v.u.r.lo) : pol_unk();
+    pol_Value v = exact(&RB);
+    RA = v.tag == PV_NUM ? pol_num(-v.u.d)   /* the range is symmetric */
+       : v.tag == PV_RANGE ? pol_range(-v.u.r.hi, -v.u.r.lo) : pol_unk();
     NEXT();
   }
   CASE(FLOOR) {
-    pol_Value v = exact(&R[POL_B(i)]);
+    pol_Value v = exact(&RB);
     pol_Dec f;
     if (v.tag == PV_NUM)
-      R[POL_A(i)] = pol_dec_floor(v.u.d, &f) == POL_DEC_OK ? pol_num(f) : overflow(vm, OP_FLOOR, v.u.d, 0);
+      RA = pol_dec_floor(v.u.d, &f) == POL_DEC_OK ? pol_num(f) : overflow(vm, OP_FLOOR, v.u.d, 0);
     else
-      R[POL_A(i)] = v.tag == PV_RANGE ? v : pol_unk();
+      RA = v.tag == PV_RANGE ? v : pol_unk();
     NEXT();
   }
-  CASE(EQK) eq_const(&R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
-  CASE(NEK) R[POL_A(i)] = compare(OP_NE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
-  CASE(LTK) R[POL_A(i)] = compare(OP_LT, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
-  CASE(LEK) R[POL_A(i)] = compare(OP_LE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
-  CASE(GTK) R[POL_A(i)] = compare(OP_GT, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
-  CASE(GEK) R[POL_A(i)] = compare(OP_GE, &R[POL_A(i)], &K[POL_Bx(i)]); NEXT();
-  CASE(INK) if (in_const(vm, &R[POL_A(i)], &K[POL_Bx(i)]) != 0) return pol_unk(); NEXT();
+  CASE(EQK) eq_const(&RA, &KX); NEXT();
+  CASE(NEK) RA = compare(OP_NE, &RA, &KX); NEXT();
+  CASE(LTK) num_const(&RA, &KX, OP_LT); NEXT();
+  CASE(LEK) num_const(&RA, &KX, OP_LE); NEXT();
+  CASE(GTK) num_const(&RA, &KX, OP_GT); NEXT();
+  CASE(GEK) num_const(&RA, &KX, OP_GE); NEXT();
+  CASE(INK) if (in_const(vm, &RA, &KX) != 0) return pol_unk(); NEXT();
   CASE(IN) {
-    const pol_Value *set = &R[POL_C(i)];
+    const pol_Value *set = &RC;
     /* a list is searched item by item */
     if (set->tag == PV_LIST && charge(vm, ((const pol_List *)set->u.p)->n) != 0)
       return pol_unk();
-    R[POL_A(i)] = in_set(p, &R[POL_B(i)], set);
+    RA = in_set(p, &RB, set);
     NEXT();
   }
   CASE(INVS) {
     /* a binary search over the set's ranges: O(log n) */
-    uint32_t vs = POL_Ax(*pc++);
-    R[POL_A(i)] = pol_vset_member(p, vs, &R[POL_B(i)]);
+    RA = pol_vset_member(p, XW(1), &RB);
+    ip += POL_NEXTRA_INVS;
     NEXT();
   }
-  CASE(KNOWN) R[POL_A(i)] = pol_bool(pol_known(&R[POL_B(i)])); NEXT();
-  CASE(COALESCE) R[POL_A(i)] = pol_known(&R[POL_B(i)]) ? R[POL_B(i)] : R[POL_C(i)]; NEXT();
+  CASE(KNOWN) RA = pol_bool(pol_known(&RB)); NEXT();
+  CASE(COALESCE) RA = pol_known(&RB) ? RB : RC; NEXT();
   CASE(WINDOW) {
-    const pol_Value *a = &R[POL_B(i)], *b = &R[POL_C(i)];
-    if (a->tag != PV_DATE && b->tag != PV_DATE) { R[POL_A(i)] = pol_unk(); NEXT(); }
+    const pol_Value *a = &RB, *b = &RC;
+    if (a->tag != PV_DATE && b->tag != PV_DATE) { RA = pol_unk(); NEXT(); }
     pol_Value w = {PV_WIN, 0, {0}};
     /* one end unknown: kept as a window whose other end still decides */
     if (a->tag == PV_DATE) w.u.r.lo = (int32_t)a->aux;
     else w.aux |= POL_WIN_LO_UNK;
     if (b->tag == PV_DATE) w.u.r.hi = (int32_t)b->aux;
     else w.aux |= POL_WIN_HI_UNK;
-    R[POL_A(i)] = w;
+    RA = w;
     NEXT();
   }
   CASE(WPART) {
-    const pol_Value *w = &R[POL_B(i)];
-    uint32_t unk = POL_C(i) ? POL_WIN_HI_UNK : POL_WIN_LO_UNK;
-    R[POL_A(i)] = w->tag != PV_WIN || (w->aux & unk) ? pol_unk()
-                : pol_date(POL_C(i) ? w->u.r.hi : w->u.r.lo);
+    const pol_Value *w = &RB;
+    uint32_t unk = OC ? POL_WIN_HI_UNK : POL_WIN_LO_UNK;
+    RA = w->tag != PV_WIN || (w->aux & unk) ? pol_unk()
+       : pol_date(OC ? w->u.r.hi : w->u.r.lo);
     NEXT();
   }
-  CASE(WITHIN) R[POL_A(i)] = within(&R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(WITHIN) RA = within(&RB, &RC); NEXT();
   CASE(LEN) {
-    const pol_Value *l = &R[POL_B(i)];
+    const pol_Value *l = &RB;
     /* lists hold at most 100000 items (the case loader) */
-    R[POL_A(i)] = l->tag == PV_LIST ? pol_num_int((int32_t)((const pol_List *)l->u.p)->n) : pol_unk();
+    RA = l->tag == PV_LIST ? pol_num_int((int32_t)((const pol_List *)l->u.p)->n) : pol_unk();
     NEXT();
   }
   CASE(EXISTS) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    uint32_t body = POL_Ax(*pc++);
-    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
-    const pol_List *l = R[POL_B(i)].u.p;
+    pol_Value *a = &RA, *item = &RC;
+    const pol_Value *lv = &RB;
+    uint32_t body = XW(1);
+    ip += POL_NEXTRA_EXISTS;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    const pol_List *l = lv->u.p;
     pol_Tri acc = POL_FALSE;
     for (uint32_t k = 0; k < l->n && acc != POL_TRUE; k++) {
       if (charge(vm, ITEM_COST) != 0) return pol_unk();
       vm->visits++;
-      R[item] = l->items[k];
+      *item = l->items[k];
       pol_Value v = run(vm, body);
       if (vm->out_of_budget) return pol_unk();
       pol_Tri t = pol_truth(&v);
       if (t == POL_TRUE) acc = POL_TRUE;
       else if (t == POL_UNKNOWN) acc = POL_UNKNOWN;
     }
-    R[a] = pol_tri(acc);
+    *a = pol_tri(acc);
     NEXT();
   }
   CASE(FIRST) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    uint32_t body = POL_Ax(*pc++);
-    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
-    const pol_List *l = R[POL_B(i)].u.p;
-    if (l->n == 0) { R[a] = pol_bool(0); NEXT(); }
+    pol_Value *a = &RA, *item = &RC;
+    const pol_Value *lv = &RB;
+    uint32_t body = XW(1);
+    ip += POL_NEXTRA_FIRST;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    const pol_List *l = lv->u.p;
+    if (l->n == 0) { *a = pol_bool(0); NEXT(); }
     if (charge(vm, ITEM_COST) != 0) return pol_unk();
     vm->visits++;
-    R[item] = l->items[0];
+    *item = l->items[0];
     pol_Value v = run(vm, body);
     if (vm->out_of_budget) return pol_unk();
-    R[a] = pol_tri(pol_truth(&v));
+    *a = pol_tri(pol_truth(&v));
     NEXT();
   }
   CASE(EVERY) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    uint32_t body = POL_Ax(*pc++);
-    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
-    const pol_List *l = R[POL_B(i)].u.p;
+    pol_Value *a = &RA, *item = &RC;
+    const pol_Value *lv = &RB;
+    uint32_t body = XW(1);
+    ip += POL_NEXTRA_EVERY;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    const pol_List *l = lv->u.p;
     pol_Tri acc = POL_TRUE;
     for (uint32_t k = 0; k < l->n && acc != POL_FALSE; k++) {
       if (charge(vm, ITEM_COST) != 0) return pol_unk();
       vm->visits++;
-      R[item] = l->items[k];
+      *item = l->items[k];
       pol_Value v = run(vm, body);
       if (vm->out_of_budget) return pol_unk();
       pol_Tri t = pol_truth(&v);
       if (t == POL_FALSE) acc = POL_FALSE;
       else if (t == POL_UNKNOWN) acc = POL_UNKNOWN;
     }
-    R[a] = pol_tri(acc);
+    *a = pol_tri(acc);
     NEXT();
   }
   CASE(COUNT) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    uint32_t body = POL_Ax(*pc++);
-    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
-    const pol_List *l = R[POL_B(i)].u.p;
+    pol_Value *a = &RA, *item = &RC;
+    const pol_Value *lv = &RB;
+    uint32_t body = XW(1);
+    ip += POL_NEXTRA_COUNT;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    const pol_List *l = lv->u.p;
     int32_t sure = 0, maybe = 0;
     for (uint32_t k = 0; k < l->n; k++) {
       if (charge(vm, ITEM_COST) != 0) return pol_unk();
       vm->visits++;
-      R[item] = l->items[k];
+      *item = l->items[k];
       pol_Value v = run(vm, body);
       if (vm->out_of_budget) return pol_unk();
       pol_Tri t = pol_truth(&v);
       sure += t == POL_TRUE;
       maybe += t == POL_UNKNOWN;
     }
-    R[a] = pol_range(sure, sure + maybe);
+    *a = pol_range(sure, sure + maybe);
     NEXT();
   }
   CASE(COUNTD) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    uint32_t body = POL_Ax(pc[0]), key = POL_Ax(pc[1]);
-    pc += 2;
-    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
-    R[a] = count_distinct(vm, R[POL_B(i)].u.p, item, body, key);
+    pol_Value *a = &RA;
+    const pol_Value *lv = &RB;
+    int item = IDX(OC);
+    uint32_t body = XW(1), key = XW(2);
+    ip += POL_NEXTRA_COUNTD;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    *a = count_distinct(vm, lv->u.p, item, body, key);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(COVER) {
-    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_COVER);
-    pc += POL_NEXTRA_COVER;
+    pol_Value *a = &RA;
+    const pol_Instr *x = CODE32;
+    ip += POL_NEXTRA_COVER;
+    *a = window_op(vm, R, *x, x, OP_COVER);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(RUN) {
-    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_RUN);
-    pc += POL_NEXTRA_RUN;
+    pol_Value *a = &RA;
+    const pol_Instr *x = CODE32;
+    ip += POL_NEXTRA_RUN;
+    *a = window_op(vm, R, *x, x, OP_RUN);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(GAP) {
-    R[POL_A(i)] = window_op(vm, R, i, pc - 1, OP_GAP);
-    pc += POL_NEXTRA_GAP;
+    pol_Value *a = &RA;
+    const pol_Instr *x = CODE32;
+    ip += POL_NEXTRA_GAP;
+    *a = window_op(vm, R, *x, x, OP_GAP);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
-  CASE(CALWIN) R[POL_A(i)] = calendar_window(&R[POL_B(i)], POL_C(i)); NEXT();
+  CASE(CALWIN) RA = calendar_window(&RB, OC); NEXT();
   CASE(LIST) {
-    uint32_t n = POL_C(i);
-    if (n == 0 || charge(vm, n) != 0) { R[POL_A(i)] = pol_unk(); NEXT(); }
-    R[POL_A(i)] = make_list(vm, &R[POL_B(i)], n, elem_of(&R[POL_B(i)]));
+    uint32_t n = OC;
+    if (n == 0 || charge(vm, n) != 0) { RA = pol_unk(); NEXT(); }
+    RA = make_list(vm, &RB, n, elem_of(&RB));
     NEXT();
   }
   CASE(PERIODS) {
-    R[POL_A(i)] = periods(vm, &R[POL_B(i)], &R[POL_C(i)]);
+    RA = periods(vm, &RB, &RC);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(SUM) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    uint32_t body = POL_Ax(pc[0]), val = POL_Ax(pc[1]);
-    pc += 2;
-    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
-    R[a] = sum(vm, R[POL_B(i)].u.p, item, body, val);
+    pol_Value *a = &RA;
+    const pol_Value *lv = &RB;
+    int item = IDX(OC);
+    uint32_t body = XW(1), val = XW(2);
+    ip += POL_NEXTRA_SUM;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    *a = sum(vm, lv->u.p, item, body, val);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
   CASE(LATEST) CASE(EARLIEST) {
-    int a = (int)POL_A(i), item = (int)POL_C(i);
-    const pol_Instr *x = pc - 1;
-    pc += POL_NEXTRA_LATEST;
-    if (R[POL_B(i)].tag != PV_LIST) { R[a] = pol_unk(); NEXT(); }
-    R[a] = latest(vm, R[POL_B(i)].u.p, item, x, POL_OP(i) == OP_LATEST ? 1 : -1);
+    pol_Value *a = &RA;
+    const pol_Value *lv = &RB;
+    int item = IDX(OC);
+    const pol_Instr *x = CODE32;
+    int dir = ip->op == OP_LATEST ? 1 : -1;
+    ip += POL_NEXTRA_LATEST;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    *a = latest(vm, lv->u.p, item, x, dir);
     if (vm->out_of_budget) return pol_unk();
     NEXT();
   }
-  CASE(SETLIST) R[POL_A(i)] = set_list(vm, &R[POL_B(i)]); NEXT();
-  CASE(DUR) R[POL_A(i)] = duration_of(&R[POL_B(i)], POL_C(i)); NEXT();
-  CASE(MERGE) R[POL_A(i)] = merge(&R[POL_B(i)], &R[POL_C(i)]); NEXT();
+  CASE(SETLIST) RA = set_list(vm, &RB); NEXT();
+  CASE(DUR) RA = duration_of(&RB, OC); NEXT();
+  CASE(MERGE) RA = merge(&RB, &RC); NEXT();
   CASE(UNKNOWN) {
-    R[POL_A(i)] = pol_unk();
-    if (vm->tracing) note_missing(vm, POL_MISS_REASON, POL_Bx(i));
+    RA = pol_unk();
+    if (vm->tracing) note_missing(vm, POL_MISS_REASON, IDX(BX));
     NEXT();
   }
-  CASE(MIN) R[POL_A(i)] = min_max(&R[POL_B(i)], &R[POL_C(i)], -1); NEXT();
-  CASE(MAX) R[POL_A(i)] = min_max(&R[POL_B(i)], &R[POL_C(i)], 1); NEXT();
+  CASE(MIN) RA = min_max(&RB, &RC, -1); NEXT();
+  CASE(MAX) RA = min_max(&RB, &RC, 1); NEXT();
   CASE(LOOKUP) {
-    uint32_t set = POL_Ax(pc[0]), k0 = POL_Ax(pc[1]);
-    pc += 2;
-    R[POL_A(i)] = lookup(vm, &R[POL_B(i)], set, k0, POL_C(i) == 1);
+    RA = lookup(vm, &RB, XW(1), XW(2), OC == 1);
+    ip += POL_NEXTRA_LOOKUP;
     NEXT();
   }
   CASE(ATLEAST) {
-    uint32_t k = POL_Ax(*pc++), yes = 0, maybe = 0;
-    for (uint32_t j = 0; j < POL_C(i); j++) {
-      pol_Tri t = pol_truth(&R[POL_B(i) + j]);
+    uint32_t k = XW(1), yes = 0, maybe = 0;
+    const pol_Value *b = &RB;
+    for (uint32_t j = 0; j < OC; j++) {
+      pol_Tri t = pol_truth(&b[j]);
       yes += t == POL_TRUE;
       maybe += t == POL_UNKNOWN;
     }
-    R[POL_A(i)] = yes >= k ? pol_bool(1) : yes + maybe < k ? pol_bool(0) : pol_unk();
+    RA = yes >= k ? pol_bool(1) : yes + maybe < k ? pol_bool(0) : pol_unk();
+    ip += POL_NEXTRA_ATLEAST;
     NEXT();
   }
   CASE(CALLX) {
-    uint32_t ext = POL_Ax(*pc++);
-    const pol_Value *args = &R[POL_B(i)];
+    uint32_t ext = XW(1);
+    const pol_Value *args = &RB;
     int unknown = 0;
-    for (uint32_t j = 0; j < POL_C(i); j++) unknown |= args[j].tag == PV_UNK;
-    R[POL_A(i)] = unknown ? pol_unk() : pol_native_call(vm, ext, args);
+    for (uint32_t j = 0; j < OC; j++) unknown |= args[j].tag == PV_UNK;
+    RA = unknown ? pol_unk() : pol_native_call(vm, ext, args);
+    ip += POL_NEXTRA_CALLX;
     NEXT();
   }
-  CASE(CUR) R[POL_A(i)] = vm->cur; NEXT();
-  CASE(EVID) if (vm->tracing) note_evidence(vm, POL_Bx(i), &R[POL_A(i)]); NEXT();
+  CASE(CUR) RA = vm->cur; NEXT();
+  CASE(EVID) if (vm->tracing) note_evidence(vm, BX, &RA); NEXT();
   CASE(FEQK) {
-    uint32_t k = POL_Ax(*pc++);
-    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));   /* no trace: nothing to note */
-    eq_const(&R[POL_A(i)], &K[k]);
+    field(vm, &RA, &RB, OC);   /* no trace: nothing to note */
+    eq_const(&RA, &KQ(XW(1)));
+    ip += POL_NEXTRA_FEQK;
     NEXT();
   }
   CASE(FINK) {
-    uint32_t k = POL_Ax(*pc++);
-    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));
-    if (in_const(vm, &R[POL_A(i)], &K[k]) != 0) return pol_unk();
+    field(vm, &RA, &RB, OC);
+    if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk();
+    ip += POL_NEXTRA_FINK;
     NEXT();
   }
-  CASE(RET) return R[POL_A(i)];
-  CASE(RETF) if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)]; NEXT();
-  CASE(RETT) if (pol_truth(&R[POL_A(i)]) == POL_TRUE) return R[POL_A(i)]; NEXT();
-  CASE(ANDRET) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 0); return R[POL_A(i)];
-  CASE(ORRET) kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 1); return R[POL_A(i)];
+  CASE(RET) return RA;
+  CASE(RETF) if (is_false(&RA)) return RA; NEXT();
+  CASE(RETT) if (is_true(&RA)) return RA; NEXT();
+  CASE(ANDRET) kleene_word(&RA, &RB, &RC, 0); return RA;
+  CASE(ORRET) kleene_word(&RA, &RB, &RC, 1); return RA;
   CASE(ANDRF) {
-    kleene_into(&R[POL_A(i)], &R[POL_B(i)], &R[POL_C(i)], 0);
-    if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)];
+    kleene_word(&RA, &RB, &RC, 0);
+    if (is_false(&RA)) return RA;
     NEXT();
   }
   CASE(FEQKRF) {
-    uint32_t k = POL_Ax(*pc++);
-    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));
-    eq_const(&R[POL_A(i)], &K[k]);
-    if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)];
+    field(vm, &RA, &RB, OC);
+    eq_const(&RA, &KQ(XW(1)));
+    if (is_false(&RA)) return RA;
+    ip += POL_NEXTRA_FEQKRF;
     NEXT();
   }
-  CASE(FACTQ) R[POL_A(i)] = vm->slots[POL_Bx(i)]; NEXT();
-  CASE(FIELDQ) field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i)); NEXT();
+  CASE(FACTQ) RA = SLOT; NEXT();
+  CASE(FIELDQ) field(vm, &RA, &RB, OC); NEXT();
   CASE(FEQKJT) CASE(FEQKJF) {
-    /* pc is at the first EXTRA word: the target is pc + Bx */
-    uint32_t g = POL_Ax(pc[0]), k = POL_Ax(pc[1]);
-    field(p, &R[POL_A(i)], &R[g & 0xffu], g >> 8 & 0xffu);
-    eq_const(&R[POL_A(i)], &K[k]);
-    pc += pol_truth(&R[POL_A(i)]) == (POL_OP(i) == OP_FEQKJT ? POL_TRUE : POL_FALSE) ? POL_Bx(i) : 2;
+    /* the target is the first EXTRA word + Bx: one word past ip + Bx */
+    uint32_t g = XW(1);
+    pol_Value *a = &RA;
+    field(vm, a, &REG(g & 0xffffu), g >> 16);
+    eq_const(a, &KQ(XW(2)));
+    ip += (ip->op == OP_FEQKJT ? is_true(a) : is_false(a)) ? BX : POL_NEXTRA_FEQKJT;
     NEXT();
   }
   CASE(FINKJT) CASE(FINKJF) {
-    uint32_t g = POL_Ax(pc[0]), k = POL_Ax(pc[1]);
-    field(p, &R[POL_A(i)], &R[g & 0xffu], g >> 8 & 0xffu);
-    if (in_const(vm, &R[POL_A(i)], &K[k]) != 0) return pol_unk();
-    pc += pol_truth(&R[POL_A(i)]) == (POL_OP(i) == OP_FINKJT ? POL_TRUE : POL_FALSE) ? POL_Bx(i) : 2;
+    uint32_t g = XW(1);
+    pol_Value *a = &RA;
+    field(vm, a, &REG(g & 0xffffu), g >> 16);
+    if (in_const(vm, a, &KQ(XW(2))) != 0) return pol_unk();
+    ip += (ip->op == OP_FINKJT ? is_true(a) : is_false(a)) ? BX : POL_NEXTRA_FINKJT;
     NEXT();
   }
   CASE(FINKRF) {
-    uint32_t k = POL_Ax(*pc++);
-    field(p, &R[POL_A(i)], &R[POL_B(i)], POL_C(i));
-    if (in_const(vm, &R[POL_A(i)], &K[k]) != 0) return pol_unk();
-    if (pol_truth(&R[POL_A(i)]) == POL_FALSE) return R[POL_A(i)];
+    field(vm, &RA, &RB, OC);
+    if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk();
+    if (is_false(&RA)) return RA;
+    ip += POL_NEXTRA_FINKRF;
+    NEXT();
+  }
+  CASE_W(EXISTS1) CASE_W(EVERY1) {
+    /* EXISTS or EVERY whose body is one field read or comparison and the
+       RET of its register (leaf_quantifiers): each item's body done here
+       as run() would do it -- charged the block's length, its one
+       instruction, the truth of its register -- without a run() each */
+    pol_Value *a = &RA, *item = &RC;
+    const pol_Value *lv = &RB;
+    uint32_t body = XW(1);
+    int every = ip->op == OPW_EVERY1;
+    ip += POL_NEXTRA_EXISTS;
+    if (lv->tag != PV_LIST) { *a = pol_unk(); NEXT(); }
+    const pol_List *l = lv->u.p;
+    uint32_t len = vm->run_blocks[body].len;
+    const pol_Wide *bi = vm->run_wide + vm->run_blocks[body].start;
+    pol_Value *ba = &REG(bi->a);
+    const pol_Value *br = &REG(bi->u.bc.b);
+    const pol_Value *bkq = bi->op == OP_FIELDQ ? NULL : &KQ(bi[1].u.x);
+    uint32_t bf = bi->u.bc.c;
+    uint32_t stop = every ? 0u : 1u;   /* the aux of the boolean that ends the walk */
+    pol_Tri acc = every ? POL_TRUE : POL_FALSE, done = every ? POL_FALSE : POL_TRUE;
+    for (uint32_t k = 0; k < l->n && acc != done; k++) {
+      if (charge(vm, ITEM_COST) != 0) return pol_unk();
+      vm->visits++;
+      *item = l->items[k];
+      if (charge(vm, len) != 0) return pol_unk();
+      field(vm, ba, br, bf);
+      if (bi->op == OP_FEQK) eq_const(ba, bkq);
+      else if (bi->op == OP_FINK && in_const(vm, ba, bkq) != 0) return pol_unk();
+      if (ba->tag != PV_BOOL) acc = POL_UNKNOWN;
+      else if (ba->aux == stop) acc = done;
+    }
+    *a = pol_tri(acc);
     NEXT();
   }
   CASE(EXTRA) return pol_unk();   /* unreachable in verified code */
@@ -1466,7 +1658,21 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   }
 #endif
 #undef CASE
+#undef CASE_W
 #undef NEXT
+#undef REG
+#undef RA
+#undef RB
+#undef RC
+#undef KX
+#undef KQ
+#undef SLOT
+#undef OB
+#undef OC
+#undef BX
+#undef XW
+#undef IDX
+#undef CODE32
 }
 
 pol_Value pol_vm_run_block(pol_VM *vm, uint32_t block)
@@ -1594,7 +1800,13 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->p = p;
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
-  if (build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
+  vm->run_wide = vm->wide_code = widen_code(p->code, p->ncode);
+  vm->recnf = malloc((p->nrec ? p->nrec : 1) * sizeof *vm->recnf);
+  if (vm->recnf) {
+    vm->nrec = p->nrec;
+    for (uint32_t t = 0; t < p->nrec; t++) vm->recnf[t] = p->rec[t].nfields;
+  }
+  if (!vm->wide_code || !vm->recnf || build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
     pol_vm_free(vm);   /* frees what was built; the rest is NULL */
     return NULL;
   }
@@ -1647,6 +1859,9 @@ void pol_vm_free(pol_VM *vm)
   free(vm->lean);
   free(vm->lean_blocks);
   free(vm->lean_read);
+  free(vm->wide_code);
+  free(vm->wide_lean);
+  free(vm->recnf);
   free(vm->setlo);
   free(vm->setspan);
   free(vm->setw0);
@@ -1669,9 +1884,10 @@ void pol_vm_free(pol_VM *vm)
 /* The code run() runs: the no-trace code while tracing is off, if built. */
 static void select_code(pol_VM *vm)
 {
-  int lean = !vm->tracing && vm->lean;
+  int lean = !vm->tracing && vm->lean && vm->wide_lean;
   vm->run_code = lean ? vm->lean : vm->p->code;
   vm->run_blocks = lean ? vm->lean_blocks : vm->p->blocks;
+  vm->run_wide = lean ? vm->wide_lean : vm->wide_code;
 }
 
 void pol_vm_set_trace(pol_VM *vm, int on)
@@ -2386,7 +2602,9 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
        program's own code keeps running, as with tracing on) */
     char why[256];
     vm->lean_tried = 1;
-    (void)pol_vm_lean_build(vm, why, sizeof why);
+    if (pol_vm_lean_build(vm, why, sizeof why) == 0 &&
+        (vm->wide_lean = widen_code(vm->lean, vm->nlean)) != NULL)
+      leaf_quantifiers(vm);
     select_code(vm);
     read_shapes(vm);
   }

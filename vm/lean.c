@@ -124,6 +124,7 @@ int pol_vm_lean_build(pol_VM *vm, char *err, size_t errlen)
   q.wit = wit;
   if (pol_verify(&q, err, errlen) != 0) goto out;
   vm->lean = code;
+  vm->nlean = n;
   vm->lean_blocks = run;
   code = NULL;
   run = NULL;

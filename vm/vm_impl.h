@@ -10,6 +10,30 @@ typedef struct pol_Native pol_Native;   /* ffi.c: one bound extern */
 typedef struct pol_XChunk pol_XChunk;   /* ffi.c: arena of extern string results */
 typedef struct pol_LChunk pol_LChunk;   /* exec.c: arena of the lists LIST and PERIODS make */
 
+/* One word of the code as run() runs it (exec.c, pol_vm_widen): the same
+   positions as the 32-bit code it comes from (jumps, block starts and
+   EXTRA words unchanged), its operands decoded once when the VM is made
+   instead of at every dispatch: a register operand (kinds W, R, I) as
+   its byte offset in the frame (index * sizeof (pol_Value)), a constant
+   or fact slot (K, F) as its byte offset in its table, every other
+   operand as it is.  An EXTRA word keeps its Ax in x. */
+typedef struct pol_Wide {
+  uint8_t op;                 /* the opcode (OP_EXTRA for an EXTRA word) */
+  uint8_t spare;              /* 0 */
+  uint16_t a;                 /* A */
+  union {
+    struct { uint16_t b, c; } bc;   /* ABC: B and C */
+    uint32_t x;               /* ABx: Bx; Ax: Ax */
+  } u;
+} pol_Wide;
+
+/* Opcodes of the decoded code only (pol_Wide.op), after the bundle's:
+   run() has a label for each; the bundle format never holds them.
+   OPW_EXISTS1, OPW_EVERY1: EXISTS, EVERY over a body of one field read
+   or comparison, done without a run() per item (exec.c,
+   leaf_quantifiers; the no-trace code only). */
+enum { OPW_EXISTS1 = OP__COUNT, OPW_EVERY1, OPW__COUNT };
+
 /* A date interval, scratch for COVER. */
 typedef struct pol_Ival {
   int32_t lo, hi;
@@ -37,6 +61,9 @@ struct pol_VM {
   uint32_t *seg_of;           /* route(): the range segment (k) of each bundle
                                  string as a line code, p->nstr entries
                                  (POL_NOSTR: not yet seen); NULL without bounds */
+  uint32_t *recnf;            /* nrec entries: the fields of each record type
+                                 (p->rec[t].nfields, for FIELD's check) */
+  uint32_t nrec;              /* p->nrec */
   pol_Value *regs;            /* one frame: max nregs over all blocks */
   uint32_t nregs;             /* its size; cleared to unknown per case */
   const pol_Value *slots;     /* fact slots of the line being judged */
@@ -50,7 +77,12 @@ struct pol_VM {
   const pol_Block *run_blocks;
   pol_Instr *lean;
   pol_Block *lean_blocks;
+  uint32_t nlean;             /* words of lean */
   int lean_tried;
+  /* run_code as run() reads it (pol_Wide, word for word): wide_code of
+     p->code, made with the VM; wide_lean of lean, made with it */
+  const pol_Wide *run_wide;
+  pol_Wide *wide_code, *wide_lean;
   uint8_t *lean_read;         /* exec.c, read_shapes: per block of the no-trace
                                  code, whether COVER, RUN and GAP read it in
                                  place (a field, or a field else a fact) or

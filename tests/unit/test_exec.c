@@ -751,6 +751,87 @@ static void test_window_reads(void **state)
   ex_free(&x);
 }
 
+/* Quantifiers over a body of one field read or comparison (exec.c,
+   leaf_quantifiers: OPW_EXISTS1, OPW_EVERY1 in the decoded no-trace code)
+   judge as the traced run does, count the same items and run out of
+   budget at the same place: true, false and unknown fields, missing and
+   empty lists, a leaf body inside a body that is not one. */
+static void test_leaf_quantifiers(void **state)
+{
+  (void)state;
+  Ex x;
+  ex_compile(&x, PRE "branch \"B\" \"b\" when true {\n"
+                     "  criterion \"C1\" \"\" { exists inj where target == \"sij\" }\n"
+                     "  criterion \"C2\" \"\" { every inj where target in {\"sij\", \"hip\"} }\n"
+                     "  criterion \"C3\" \"\" { exists inj where steroid }\n"
+                     "  criterion \"C4\" \"\" { every inj where steroid }\n"
+                     "  criterion \"C5\" \"\" { exists g in grp where g.name == \"x\" and\n"
+                     "                          (exists i in g.inj where i.target == \"knee\") }\n"
+                     "  criterion \"C6\" \"\" { (count inj where steroid) >= 1 }\n"
+                     "}\n");
+  static const char *const cases[] = {
+    "\"inj\": [{\"target\": \"sij\", \"steroid\": true}, {\"target\": \"hip\", \"steroid\": false}]",
+    "\"inj\": [{\"target\": null, \"steroid\": null}, {\"target\": \"sij\", \"steroid\": true}]",
+    "\"inj\": [{\"target\": \"knee\", \"steroid\": true}, {\"steroid\": true}]",
+    "\"inj\": [{\"target\": \"hip\"}, {\"target\": \"knee\", \"steroid\": false}, {\"target\": \"sij\"}]",
+    "\"inj\": [], \"grp\": []",
+    "\"grp\": [{\"name\": \"x\", \"inj\": [{\"target\": \"hip\"}, {\"target\": null}]}, "
+    "{\"name\": \"x\", \"inj\": [{\"target\": \"knee\"}]}]",
+    "\"grp\": [{\"name\": \"x\", \"inj\": [{\"target\": \"hip\"}]}, {\"name\": null, \"inj\": []}]",
+    "",
+  };
+  enum { NC = 6 };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    ex_case(&x, cases[k]);
+    uint8_t st[2][NC];
+    uint64_t visits[2];
+    for (int on = 1; on >= 0; on--) {
+      const pol_LineResult *r;
+      pol_vm_set_trace(x.vm, on);
+      pol_vm_set_budget(x.vm, 0);
+      x.vm->visits = 0;
+      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
+      for (int c = 0; c < NC; c++) st[on][c] = r[0].crit[c].status;
+      visits[on] = x.vm->visits;
+    }
+    for (int c = 0; c < NC; c++)
+      if (st[0][c] != st[1][c])
+        fail_msg("case %zu, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
+                 pol_status_name(st[0][c]));
+    assert_int_equal(visits[0], visits[1]);
+    /* the same budget runs out at the same place, traced or not */
+    uint64_t need = 0;
+    for (uint64_t bud = 1; bud < 10000 && !need; bud++) {
+      const pol_LineResult *r;
+      int rc[2];
+      for (int on = 1; on >= 0; on--) {
+        pol_vm_set_trace(x.vm, on);
+        pol_vm_set_budget(x.vm, bud);
+        rc[on] = pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err);
+      }
+      if (rc[0] != rc[1]) fail_msg("case %zu, budget %llu: traced %d, untraced %d", k, (unsigned long long)bud, rc[1], rc[0]);
+      if (rc[0] == 0) need = bud;
+    }
+    assert_true(need > 10);
+  }
+  pol_vm_set_budget(x.vm, 0);
+  /* C1 .. C4 and C5's inner walk (twice: its witness's conjunct block
+     holds another) are rewritten, C5's outer walk (its body is no leaf)
+     and C6's count are not */
+  const pol_VM *vm = x.vm;
+  assert_non_null(vm->wide_lean);
+  uint32_t ex1 = 0, ev1 = 0, plain = 0;
+  for (uint32_t w = 0; w < vm->nlean; w++) {
+    ex1 += vm->wide_lean[w].op == OPW_EXISTS1;
+    ev1 += vm->wide_lean[w].op == OPW_EVERY1;
+    plain += vm->wide_lean[w].op == OP_EXISTS || vm->wide_lean[w].op == OP_EVERY;
+  }
+  assert_int_equal(ex1, 4);
+  assert_int_equal(ev1, 2);
+  assert_int_equal(plain, 1);
+  ex_free(&x);
+}
+
 /* The VM keeps the last date +- duration (exec.c, arith): each result must
    be the one of its own date, months and days, within one evaluation and
    from one case to the next, and a result outside 0001..9999 stays
@@ -2530,6 +2611,7 @@ int main(void)
     cmocka_unit_test(test_coverage),
     cmocka_unit_test(test_coverage_order),
     cmocka_unit_test(test_window_reads),
+    cmocka_unit_test(test_leaf_quantifiers),
     cmocka_unit_test(test_date_arith_memo),
     cmocka_unit_test(test_evidence_values),
     cmocka_unit_test(test_extern_calls),
