@@ -1175,6 +1175,10 @@ static uint32_t wide_operand(char k, uint32_t v)
    those of code; then the EXTRA words of roles 'q' and 'g' by their
    instruction.  NULL when memory runs out. */
 _Static_assert(sizeof(pol_Wide) == 8, "a decoded word is 8 bytes");
+/* A, B and C are 8-bit fields (bytecode.h), so any of them as a byte
+   offset, of whatever kind, fits the 16 bits of pol_Wide's a, b and c;
+   only Bx (16 bits) needs the 32 of u.x */
+_Static_assert(0xffu * sizeof(pol_Value) <= UINT16_MAX, "an 8-bit operand's byte offset fits 16 bits");
 static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
 {
   pol_Wide *w = malloc((n ? n : 1) * sizeof *w);

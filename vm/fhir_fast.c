@@ -982,8 +982,10 @@ static uint32_t answer_value(pol_FhirFast *f, uint32_t a)
                                      "valueDateTime", "valueString", "valueCoding", "valueQuantity"};
   static const uint8_t klen[] = {12, 12, 12, 9, 13, 11, 11, 13};
   enum { NKEYS = sizeof keys / sizeof *keys };
-  /* one pass over the answer's members (keys are unique), keeping the
-     first of keys[] in that order, as a get of each in turn */
+  /* one pass over the answer's members, keeping the first of keys[] in
+     that order, as a get of each in turn (keys are unique: the tape
+     refuses a duplicate key, fhir_tape.c dup_key; so "k < best" keeps the
+     member a get would find) */
   if (!is_obj(f, a)) return NONE;
   size_t best = NKEYS;
   uint32_t bv = NONE;

@@ -51,13 +51,15 @@ void pol_program_free(pol_Program *p)
 {
   if (!p) return;
   pol_frags_free(p);
-  if (p->strbuf) free(p->strbuf);   /* the strings are in it */
-  else if (p->str)
+  if (!p->strbuf && p->str)   /* else the strings are in strbuf */
     for (uint32_t i = 0; i < p->nstr; i++) free(p->str[i]);
   if (p->rec)
     for (uint32_t i = 0; i < p->nrec; i++) free(p->rec[i].fields);
+  /* the tables before strbuf: in_strbuf compares with its address, which
+     must still be a live allocation's */
 #define TABLE(n, a) if (!in_strbuf(p, p->a)) free(p->a);
 #include "sections.def"
+  free(p->strbuf);
   free(p);
 }
 
