@@ -668,6 +668,25 @@ static void test_coverage_order(void **state)
   }
 }
 
+/* The least budget (below 10 000) with which x's case is judged, failing
+   the test if a budget makes the traced and the untraced run differ in
+   whether they finish (case k, for the message). */
+static uint64_t budget_needed(Ex *x, size_t k)
+{
+  for (uint64_t bud = 1; bud < 10000; bud++) {
+    const pol_LineResult *r;
+    int rc[2];
+    for (int on = 1; on >= 0; on--) {
+      pol_vm_set_trace(x->vm, on);
+      pol_vm_set_budget(x->vm, bud);
+      rc[on] = pol_vm_eval(x->vm, x->cs, &r, x->err, sizeof x->err);
+    }
+    if (rc[0] != rc[1]) fail_msg("case %zu, budget %llu: traced %d, untraced %d", k, (unsigned long long)bud, rc[1], rc[0]);
+    if (rc[0] == 0) return bud;
+  }
+  return 0;
+}
+
 /* Without a trace, COVER, RUN and GAP read a start, end or key block that
    is a field (`start`) or a field else a fact (`end ?? rdate`) in place
    instead of running it (exec.c, read_shapes): the same statuses as the
@@ -735,19 +754,7 @@ static void test_window_reads(void **state)
   assert_int_equal(run, 1);       /* C4's start */
   /* the same budget runs out at the same place, traced or not */
   ex_case(&x, cases[0]);
-  uint64_t need = 0;
-  for (uint64_t bud = 1; bud < 10000 && !need; bud++) {
-    const pol_LineResult *r;
-    int rc[2];
-    for (int on = 1; on >= 0; on--) {
-      pol_vm_set_trace(x.vm, on);
-      pol_vm_set_budget(x.vm, bud);
-      rc[on] = pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err);
-    }
-    if (rc[0] != rc[1]) fail_msg("budget %llu: traced %d, untraced %d", (unsigned long long)bud, rc[1], rc[0]);
-    if (rc[0] == 0) need = bud;
-  }
-  assert_true(need > 20);
+  assert_true(budget_needed(&x, 0) > 20);
   ex_free(&x);
 }
 
@@ -800,19 +807,7 @@ static void test_leaf_quantifiers(void **state)
                  pol_status_name(st[0][c]));
     assert_int_equal(visits[0], visits[1]);
     /* the same budget runs out at the same place, traced or not */
-    uint64_t need = 0;
-    for (uint64_t bud = 1; bud < 10000 && !need; bud++) {
-      const pol_LineResult *r;
-      int rc[2];
-      for (int on = 1; on >= 0; on--) {
-        pol_vm_set_trace(x.vm, on);
-        pol_vm_set_budget(x.vm, bud);
-        rc[on] = pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err);
-      }
-      if (rc[0] != rc[1]) fail_msg("case %zu, budget %llu: traced %d, untraced %d", k, (unsigned long long)bud, rc[1], rc[0]);
-      if (rc[0] == 0) need = bud;
-    }
-    assert_true(need > 10);
+    assert_true(budget_needed(&x, k) > 10);
   }
   pol_vm_set_budget(x.vm, 0);
   /* C1 .. C4 and C5's inner walk (twice: its witness's conjunct block
