@@ -1173,17 +1173,15 @@ static uint32_t wide_operand(char k, uint32_t v)
    word decoded by its own opcode byte (an EXTRA word is OP_EXTRA), so the
    positions, and with them every jump, block start and EXTRA word, are
    those of code; then the EXTRA words of roles 'q' and 'g' by their
-   instruction.  NULL when memory runs out. */
+   instruction; words [from, n) of it into w. */
 _Static_assert(sizeof(pol_Wide) == 8, "a decoded word is 8 bytes");
 /* A, B and C are 8-bit fields (bytecode.h), so any of them as a byte
    offset, of whatever kind, fits the 16 bits of pol_Wide's a, b and c;
    only Bx (16 bits) needs the 32 of u.x */
 _Static_assert(0xffu * sizeof(pol_Value) <= UINT16_MAX, "an 8-bit operand's byte offset fits 16 bits");
-static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
+static void widen_into(pol_Wide *w, const pol_Instr *code, uint32_t from, uint32_t n)
 {
-  pol_Wide *w = malloc((n ? n : 1) * sizeof *w);
-  if (!w) return NULL;
-  for (uint32_t k = 0; k < n; k++) {
+  for (uint32_t k = from; k < n; k++) {
     pol_Instr i = code[k];
     pol_Op op = POL_OP(i);
     pol_Wide d = {(uint8_t)op, 0, (uint16_t)POL_A(i), {{(uint16_t)POL_B(i), (uint16_t)POL_C(i)}}};
@@ -1207,7 +1205,7 @@ static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
   /* the EXTRA words an instruction reads as a constant ('q': its byte
      offset) or as a field of a record register ('g': the register's byte
      offset in bits 0-15, the field in 16-31) */
-  for (uint32_t k = 0; k < n; k++) {
+  for (uint32_t k = from; k < n; k++) {
     pol_Op op = POL_OP(code[k]);
     if (op >= OP__COUNT || op == OP_EXTRA) continue;
     const char *roles = pol_opinfo[op].xroles;
@@ -1217,7 +1215,28 @@ static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
       else if (roles[j] == 'g') w[k + 1 + j].u.x = (ax & 0xffu) * (uint32_t)sizeof(pol_Value) | (ax >> 8 & 0xffu) << 16;
     }
   }
+}
+
+/* code[0 .. n) decoded whole (the no-trace code: leaf_quantifiers rewrites
+   it after); NULL when memory runs out */
+static pol_Wide *widen_code(const pol_Instr *code, uint32_t n)
+{
+  pol_Wide *w = malloc((n ? n : 1) * sizeof *w);
+  if (w) widen_into(w, code, 0, n);
   return w;
+}
+
+/* The program's (traced) code is decoded a block at a time, when the block
+   first runs (run()): a one-case trace runs one policy's blocks of a
+   bundle's many, and decoding all of them cost it 0.44 M instructions and
+   16 fresh pages at start (docs/performance.md, "A fifth pass").  A
+   block's jumps and EXTRA words stay inside it (the verifier), so the
+   block is all run() reads. */
+static void widen_block(pol_VM *vm, uint32_t b)
+{
+  const pol_Block *bk = &vm->p->blocks[b];
+  widen_into(vm->wide_code, vm->p->code, bk->start, bk->start + bk->len);
+  vm->wide_done[b] = 1;
 }
 
 POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
@@ -1225,6 +1244,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   const pol_Program *p = vm->p;
   /* untraced: the code without EVID (lean.c), when there is one */
   const pol_Block *bk = &vm->run_blocks[block];
+  if (!vm->run_done[block]) widen_block(vm, block);   /* the program's code, once a block */
   /* ip: the instruction being run, in the decoded code (pol_Wide) */
   const pol_Wide *ip = vm->run_wide + bk->start;
   pol_Value *R = vm->regs;
@@ -1804,13 +1824,18 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->p = p;
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
-  vm->run_wide = vm->wide_code = widen_code(p->code, p->ncode);
+  /* decoded a block at a time (widen_block); the no-trace code's blocks
+     are all decoded (all_done) */
+  vm->run_wide = vm->wide_code = malloc((p->ncode ? p->ncode : 1) * sizeof *vm->wide_code);
+  vm->run_done = vm->wide_done = calloc(p->nblocks ? p->nblocks : 1, 1);
+  vm->all_done = malloc(p->nblocks ? p->nblocks : 1);
+  if (vm->all_done) memset(vm->all_done, 1, p->nblocks);
   vm->recnf = malloc((p->nrec ? p->nrec : 1) * sizeof *vm->recnf);
   if (vm->recnf) {
     vm->nrec = p->nrec;
     for (uint32_t t = 0; t < p->nrec; t++) vm->recnf[t] = p->rec[t].nfields;
   }
-  if (!vm->wide_code || !vm->recnf || build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
+  if (!vm->wide_code || !vm->wide_done || !vm->all_done || !vm->recnf || build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
     pol_vm_free(vm);   /* frees what was built; the rest is NULL */
     return NULL;
   }
@@ -1864,6 +1889,8 @@ void pol_vm_free(pol_VM *vm)
   free(vm->lean_blocks);
   free(vm->lean_read);
   free(vm->wide_code);
+  free(vm->wide_done);
+  free(vm->all_done);
   free(vm->wide_lean);
   free(vm->recnf);
   free(vm->setlo);
@@ -1892,6 +1919,7 @@ static void select_code(pol_VM *vm)
   vm->run_code = lean ? vm->lean : vm->p->code;
   vm->run_blocks = lean ? vm->lean_blocks : vm->p->blocks;
   vm->run_wide = lean ? vm->wide_lean : vm->wide_code;
+  vm->run_done = lean ? vm->all_done : vm->wide_done;
 }
 
 void pol_vm_set_trace(pol_VM *vm, int on)

@@ -83,6 +83,11 @@ struct pol_VM {
      p->code, made with the VM; wide_lean of lean, made with it */
   const pol_Wide *run_wide;
   pol_Wide *wide_code, *wide_lean;
+  /* per block of run_wide, whether it is decoded: wide_done for
+     wide_code (exec.c widen_block: a block when it first runs), all_done
+     (every byte 1) for wide_lean */
+  const uint8_t *run_done;
+  uint8_t *wide_done, *all_done;
   uint8_t *lean_read;         /* exec.c, read_shapes: per block of the no-trace
                                  code, whether COVER, RUN and GAP read it in
                                  place (a field, or a field else a fact) or
