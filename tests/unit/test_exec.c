@@ -668,6 +668,26 @@ static void test_coverage_order(void **state)
   }
 }
 
+/* Judges x's case traced, then untraced, and fails the test if one of
+   the first nc criteria's statuses differs between them (case k, for the
+   message); visits[on], when not NULL, gets the items each run visited. */
+static void same_statuses(Ex *x, int nc, size_t k, uint64_t visits[2])
+{
+  uint8_t st[2][16];
+  assert_true(nc <= 16);
+  for (int on = 1; on >= 0; on--) {
+    const pol_LineResult *r;
+    pol_vm_set_trace(x->vm, on);
+    assert_int_equal(pol_vm_eval(x->vm, x->cs, &r, x->err, sizeof x->err), 0);
+    for (int c = 0; c < nc; c++) st[on][c] = r[0].crit[c].status;
+    if (visits) visits[on] = x->vm->visits;
+  }
+  for (int c = 0; c < nc; c++)
+    if (st[0][c] != st[1][c])
+      fail_msg("case %zu, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
+               pol_status_name(st[0][c]));
+}
+
 /* The least budget (below 10 000) with which x's case is judged, failing
    the test if a budget makes the traced and the untraced run differ in
    whether they finish (case k, for the message). */
@@ -720,17 +740,7 @@ static void test_window_reads(void **state)
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     ex_case(&x, cases[k]);
-    uint8_t st[2][4];
-    for (int on = 1; on >= 0; on--) {
-      const pol_LineResult *r;
-      pol_vm_set_trace(x.vm, on);
-      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
-      for (int c = 0; c < 4; c++) st[on][c] = r[0].crit[c].status;
-    }
-    for (int c = 0; c < 4; c++)
-      if (st[0][c] != st[1][c])
-        fail_msg("case %zu, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
-                 pol_status_name(st[0][c]));
+    same_statuses(&x, 4, k, NULL);
   }
   /* which blocks are read in place: the bare starts, the ends, the key;
      never a body (run), nor start + 1 day */
@@ -793,21 +803,9 @@ static void test_leaf_quantifiers(void **state)
   for (uint32_t b = 0; b < x.vm->p->nblocks; b++) assert_int_equal(x.vm->wide_done[b], 0);
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     ex_case(&x, cases[k]);
-    uint8_t st[2][NC];
     uint64_t visits[2];
-    for (int on = 1; on >= 0; on--) {
-      const pol_LineResult *r;
-      pol_vm_set_trace(x.vm, on);
-      pol_vm_set_budget(x.vm, 0);
-      x.vm->visits = 0;
-      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
-      for (int c = 0; c < NC; c++) st[on][c] = r[0].crit[c].status;
-      visits[on] = x.vm->visits;
-    }
-    for (int c = 0; c < NC; c++)
-      if (st[0][c] != st[1][c])
-        fail_msg("case %zu, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
-                 pol_status_name(st[0][c]));
+    pol_vm_set_budget(x.vm, 0);
+    same_statuses(&x, NC, k, visits);
     assert_int_equal(visits[0], visits[1]);
     /* the same budget runs out at the same place, traced or not */
     assert_true(budget_needed(&x, k) > 10);
@@ -2543,17 +2541,7 @@ static void test_folded_returns(void **state)
              "\"a\": %s, \"b\": %s, \"c\": %s, \"d\": \"2025-03-01\", \"inj\": %s, \"th\": %s",
              truth[k % 3], truth[k / 3 % 3], truth[k / 9 % 3], inj[k / 27], th[(k + k / 27) % 4]);
     ex_case(&x, facts);
-    uint8_t st[2][9];
-    for (int on = 1; on >= 0; on--) {
-      const pol_LineResult *r;
-      pol_vm_set_trace(x.vm, on);
-      assert_int_equal(pol_vm_eval(x.vm, x.cs, &r, x.err, sizeof x.err), 0);
-      for (int c = 0; c < 9; c++) st[on][c] = r[0].crit[c].status;
-    }
-    for (int c = 0; c < 9; c++)
-      if (st[0][c] != st[1][c])
-        fail_msg("case %d, C%d: traced %s, untraced %s", k, c + 1, pol_status_name(st[1][c]),
-                 pol_status_name(st[0][c]));
+    same_statuses(&x, 9, (size_t)k, NULL);
   }
   const pol_VM *vm = x.vm;
   assert_non_null(vm->lean);
