@@ -57,41 +57,12 @@ typedef struct Walk {
    policies) and moves to the heap only when it outgrows it. */
 enum { KEY_INLINE = 256 };
 
-typedef struct Buf {
-  char *s;               /* NUL-terminated where the walk says */
-  size_t cap;
-  char *inl;             /* the caller's array: s until it grows */
-} Buf;
-
-static void buf_init(Buf *b, char *inl, size_t cap)
+/* b->s with room for n bytes, its first bytes kept (the walk keeps its own
+   lengths: b->n stays 0). */
+static inline char *buf_room(pol_Buf *b, size_t n)
 {
-  b->s = b->inl = inl;
-  b->cap = cap;
-  b->s[0] = '\0';
-}
-
-/* buf_room's way out: b->s moved to (a larger) heap block. */
-static char *buf_grow(Buf *b, size_t n)
-{
-  size_t c = b->cap * 2;
-  while (c < n) c *= 2;
-  char *q = b->s == b->inl ? malloc(c) : realloc(b->s, c);
-  if (!q) { fputs("polvm: out of memory\n", stderr); abort(); }
-  if (b->s == b->inl) memcpy(q, b->inl, b->cap);
-  b->s = q;
-  b->cap = c;
-  return q;
-}
-
-/* b->s with room for n bytes (its first bytes kept). */
-static inline char *buf_room(Buf *b, size_t n)
-{
-  return n <= b->cap ? b->s : buf_grow(b, n);
-}
-
-static void buf_free(Buf *b)
-{
-  if (b->s != b->inl) free(b->s);
+  pol_buf_reserve(b, n);
+  return b->s;
 }
 
 /* ---- where a key is written: a small scanner over the (valid) text ---- */
@@ -181,7 +152,7 @@ static const char *find_key(const char *s, const char *e, const Step *st, int n)
 }
 
 /* "FILE:LINE:COL" of the key at the current steps, else "FILE". */
-static void where(const Walk *w, Buf *buf)
+static void where(const Walk *w, pol_Buf *buf)
 {
   const char *k = w->text ? find_key(w->text, w->end, w->steps, w->nsteps) : NULL;
   if (!k) {
@@ -387,7 +358,7 @@ static void ix_free(PathIndex *ix)
 }
 
 /* prefix + k into buf, NUL-terminated: its length. */
-static size_t join_key(Buf *buf, const char *prefix, const char *k)
+static size_t join_key(pol_Buf *buf, const char *prefix, const char *k)
 {
   size_t a = strlen(prefix), b = strlen(k);
   char *s = buf_room(buf, a + b + 1);
@@ -421,11 +392,11 @@ static int key_known(const PathIndex *ix, const Level *lv, const char *k)
                                                    : in_list(line_keys, sizeof line_keys / sizeof line_keys[0], k)))
     return 1;
   char inl[KEY_INLINE];
-  Buf full;
-  buf_init(&full, inl, sizeof inl);
+  pol_Buf full;
+  pol_buf_init_in(&full, inl, sizeof inl);
   size_t n = join_key(&full, lv->prefix, k);
   int known = ix_find(ix, lv->scope, full.s, n) != NULL;
-  buf_free(&full);
+  pol_buf_free(&full);
   return known;
 }
 
@@ -485,7 +456,7 @@ static void text_pass(Iter *it)
 
 /* The next member: its key (NUL-terminated: jansson's, or copied into
    buf) and value.  0 after the last. */
-static int obj_next(Iter *it, Buf *buf, const char **key, Val *val)
+static int obj_next(Iter *it, pol_Buf *buf, const char **key, Val *val)
 {
   if (it->v.j) {
     if (!it->it) return 0;
@@ -529,10 +500,10 @@ static int arr_next(Iter *it, size_t *idx, Val *val)
 
 /* The walks return, for a text, where the value they walked ends (just
    past its closing bracket), else NULL. */
-static const char *walk(Walk *w, const Val *j, const Level *lv, Buf *path, size_t plen, int depth);
+static const char *walk(Walk *w, const Val *j, const Level *lv, pol_Buf *path, size_t plen, int depth);
 
 /* Walks each object item of array a at level lv, its path "[i]". */
-static const char *walk_items(Walk *w, const Val *a, const Level *lv, Buf *path, size_t plen,
+static const char *walk_items(Walk *w, const Val *a, const Level *lv, pol_Buf *path, size_t plen,
                               int depth)
 {
   Iter items;
@@ -551,7 +522,7 @@ static const char *walk_items(Walk *w, const Val *a, const Level *lv, Buf *path,
 }
 
 /* Descends into a value of type t (a record, or a list of records). */
-static const char *walk_typed(Walk *w, const Val *v, uint32_t t, Buf *path, size_t plen, int depth)
+static const char *walk_typed(Walk *w, const Val *v, uint32_t t, pol_Buf *path, size_t plen, int depth)
 {
   Level rec = {LV_REC, 0, "", POL_TREC(t)};
   if (POL_TKIND(t) == PK_REC && val_is_object(v))
@@ -562,7 +533,7 @@ static const char *walk_typed(Walk *w, const Val *v, uint32_t t, Buf *path, size
 }
 
 /* Follows a known key k (value v) of level lv. */
-static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv, Buf *path,
+static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv, pol_Buf *path,
                            size_t plen, int depth)
 {
   const pol_Program *p = w->p;
@@ -584,8 +555,8 @@ static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv
     return val_is_object(v) ? walk(w, v, &rq, path, plen, depth + 1) : NULL;
   }
   char inl[KEY_INLINE];
-  Buf prefix;
-  buf_init(&prefix, inl, sizeof inl);
+  pol_Buf prefix;
+  pol_buf_init_in(&prefix, inl, sizeof inl);
   size_t len = join_key(&prefix, lv->prefix, k);
   const IxEntry *e = ix_find(w->ix, lv->scope, prefix.s, len);
   for (uint32_t f = e ? e->first : POL_NOSTR; f != POL_NOSTR; f = w->ix->next[f])   /* in fact order */
@@ -597,11 +568,11 @@ static const char *descend(Walk *w, const char *k, const Val *v, const Level *lv
     Level sub = {LV_PATHS, lv->scope, s, 0};
     if ((x = walk(w, v, &sub, path, plen, depth + 1))) end = x;
   }
-  buf_free(&prefix);
+  pol_buf_free(&prefix);
   return end;
 }
 
-static const char *walk(Walk *w, const Val *j, const Level *lv, Buf *path, size_t plen, int depth)
+static const char *walk(Walk *w, const Val *j, const Level *lv, pol_Buf *path, size_t plen, int depth)
 {
   if (depth > POL_CASE_MAX_DEPTH || w->nsteps + 2 > POL_CASE_MAX_DEPTH + 2) return NULL;
   Names known = {0};   /* known_keys, built at the first key not known */
@@ -609,8 +580,8 @@ static const char *walk(Walk *w, const Val *j, const Level *lv, Buf *path, size_
   Iter members;
   const char *k;
   char kinl[KEY_INLINE];
-  Buf kbuf;
-  buf_init(&kbuf, kinl, sizeof kinl);
+  pol_Buf kbuf;
+  pol_buf_init_in(&kbuf, kinl, sizeof kinl);
   Val vv, *v = &vv;
   iter_init(&members, j);
   while (obj_next(&members, &kbuf, &k, &vv)) {
@@ -633,18 +604,18 @@ static const char *walk(Walk *w, const Val *j, const Level *lv, Buf *path, size_
     const char *best = pol_suggest_best(&s);
     if (best) {
       char at[KEY_INLINE];
-      Buf where_at;
-      buf_init(&where_at, at, sizeof at);
+      pol_Buf where_at;
+      pol_buf_init_in(&where_at, at, sizeof at);
       where(w, &where_at);
       fprintf(stderr, "polvm: warning: %s: %s is not a known field; did you mean %.*s%s%s?\n", where_at.s,
               path->s, (int)plen, path->s, plen ? "." : "", best);
-      buf_free(&where_at);
+      pol_buf_free(&where_at);
       w->nwarnings++;
     }
     w->nsteps--;
   }
   path->s[plen] = '\0';
-  buf_free(&kbuf);
+  pol_buf_free(&kbuf);
   names_free(&known);
   return members.end;
 }
@@ -660,8 +631,8 @@ int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *
   w.text = text;
   w.end = text ? text + len : NULL;
   char inl[KEY_INLINE];
-  Buf path;
-  buf_init(&path, inl, sizeof inl);
+  pol_Buf path;
+  pol_buf_init_in(&path, inl, sizeof inl);
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
   Val v = {root, NULL, NULL};
   PathIndex ix;
@@ -669,7 +640,7 @@ int cli_case_key_warnings(const pol_Program *p, const json_t *root, const char *
   w.ix = &ix;
   walk(&w, &v, &top, &path, 0, 0);
   ix_free(&ix);
-  buf_free(&path);
+  pol_buf_free(&path);
   return w.nwarnings;
 }
 
@@ -685,8 +656,8 @@ int cli_case_key_warnings_text(const pol_Program *p, const char *file, const cha
   const char *s = skip_ws(text, text + len);
   if (s >= w.end || *s != '{') return -1;
   char inl[KEY_INLINE];
-  Buf path;
-  buf_init(&path, inl, sizeof inl);
+  pol_Buf path;
+  pol_buf_init_in(&path, inl, sizeof inl);
   Level top = {LV_PATHS, POL_SCOPE_CASE, "", 0};
   Val v = {NULL, s, w.end};
   PathIndex ix;
@@ -694,6 +665,6 @@ int cli_case_key_warnings_text(const pol_Program *p, const char *file, const cha
   w.ix = &ix;
   walk(&w, &v, &top, &path, 0, 0);
   ix_free(&ix);
-  buf_free(&path);
+  pol_buf_free(&path);
   return w.nwarnings;
 }

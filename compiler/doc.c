@@ -90,7 +90,7 @@ static void humanize(pol_Buf *b, const char *name)
 
 static char *human(D *d, const char *name)
 {
-  pol_Buf b = {NULL, 0, 0};
+  pol_Buf b = {0};
   humanize(&b, name);
   char *s = pol_arena_strndup(d->c->arena, b.s ? b.s : "", b.n);
   free(b.s);
@@ -877,7 +877,7 @@ static void en(D *d, pol_Buf *b, pol_Node *n, const Env *env, const Q *q, int cx
   case N_DATE: date_text(b, n->ival); return;
   case N_DUR: {
     const pol_Source *src = d->c->files[n->span.file];
-    pol_Buf t = {NULL, 0, 0};
+    pol_Buf t = {0};
     int space = 0;
     for (uint32_t i = n->span.start; i < n->span.end && i < src->len; i++) {
       char ch = src->text[i];
@@ -1109,7 +1109,7 @@ static void rich(D *d, const char *s)
 /* English for n, written as rich text. */
 static void en_out(D *d, pol_Node *n, int cx)
 {
-  pol_Buf b = {NULL, 0, 0};
+  pol_Buf b = {0};
   en(d, &b, n, NULL, NULL, cx);
   rich(d, b.s ? b.s : "");
   free(b.s);
@@ -1169,7 +1169,7 @@ static void crit_out(D *d, pol_Node *cl, int indent)
 {
   char cb[64];
   int excl = (cl->flags & CF_EXCLUSION) != 0;
-  pol_Buf tags = {NULL, 0, 0};
+  pol_Buf tags = {0};
   tags_of(d, cl, &tags);
   if (d->html) {
     outf(d, "<li class=\"crit%s%s\" id=\"crit-", excl ? " excl" : "", cl->op == C_LEAF ? " leaf" : "");
@@ -1261,7 +1261,7 @@ static int clauses_out(D *d, pol_Node *list, int which, const char *title)
 /* "Authorized, when approved: quantity: …; period: from … to …; setting: …" */
 static void authorize_out(D *d, pol_Node *br)
 {
-  pol_Buf s = {NULL, 0, 0};
+  pol_Buf s = {0};
   pol_buf_puts(&s, "\x0e" "Authorized when approved:\x0f ");
   int first = 1;
   for (pol_Node *fl = br->b; fl; fl = fl->next) {
@@ -1305,10 +1305,10 @@ static void steps_out(D *d, pol_Node *list, const char *title)
 
 static void branch_out(D *d, pol_Node *br, int index)
 {
-  pol_Buf t = {NULL, 0, 0};
+  pol_Buf t = {0};
   int assess = br->path != NULL;
   pol_buf_printf(&t, "%s %s \xe2\x80\x94 %s", assess ? "Assessment" : "Branch", br->str, br->text);
-  pol_Buf id = {NULL, 0, 0};
+  pol_Buf id = {0};
   pol_buf_printf(&id, "%s-%s", assess ? "assess" : "branch", br->str);
   if (d->html) out(d, "<section class=\"branch\">\n");
   h(d, 2, id.s, t.s);
@@ -1329,7 +1329,7 @@ static void branch_out(D *d, pol_Node *br, int index)
   steps_out(d, br->args, "Next steps when not approved");
   for (pol_Node *k = br->args; k; k = k->next) {
     if (k->kind != N_FOREACH) continue;
-    pol_Buf s = {NULL, 0, 0};
+    pol_Buf s = {0};
     pol_buf_printf(&s, "For each %s of ", k->str);
     en(d, &s, k->a, NULL, NULL, CX_OPND);
     pol_buf_puts(&s, ", judged separately \xe2\x80\x94 all must be met for that item");
@@ -1407,7 +1407,7 @@ static void decision_out(D *d)
   para_open(d);
   {
     const pol_Node *o = d->u->otherwise;
-    pol_Buf b = {NULL, 0, 0};
+    pol_Buf b = {0};
     pol_buf_puts(&b, "If no branch applies (every condition is false): ");
     pol_buf_putc(&b, RT_B);
     pol_buf_puts(&b, outcome_words(o ? o->str : "refer"));
@@ -1440,7 +1440,7 @@ static void decision_out(D *d)
     out(d, d->html ? "<ol class=\"rules\">\n" : "");
     int i = 1;
     for (pol_Node *r = dec->args; r; r = r->next, i++) {
-      pol_Buf b = {NULL, 0, 0};
+      pol_Buf b = {0};
       pol_buf_putc(&b, RT_B);
       pol_buf_puts(&b, outcome_words(r->str));
       pol_buf_putc(&b, RT_B_END);
@@ -1566,7 +1566,7 @@ static void header_out(D *d, const char *file)
   }
   const char *keys[] = {"Policy", "Title", "Version", "Effective", "Codes", "Plans", "Source"};
   for (int k = 0; k < 7; k++) {
-    pol_Buf v = {NULL, 0, 0};
+    pol_Buf v = {0};
     switch (k) {
     case 0: pol_buf_puts(&v, u->id); break;
     case 1: pol_buf_puts(&v, u->title); break;
@@ -1613,7 +1613,7 @@ static void params_out(D *d)
   out(d, d->html ? "<ul class=\"params\">\n" : "");
   for (pol_Node *it = d->u->src->items; it; it = it->next) {
     if (it->kind != N_LET || !(it->flags & POL_LET_PARAM)) continue;
-    pol_Buf v = {NULL, 0, 0};
+    pol_Buf v = {0};
     code(&v, it->str);
     pol_buf_puts(&v, " = ");
     en(d, &v, it->a, NULL, NULL, CX_OPND);
@@ -1703,7 +1703,7 @@ char *pol_doc_english(pol_Compiler *c, pol_PolicyUnit *u, pol_Node *expr)
   memset(&d, 0, sizeof d);
   d.c = c;
   d.u = u;
-  pol_Buf b = {NULL, 0, 0}, o = {NULL, 0, 0};
+  pol_Buf b = {0}, o = {0};
   en(&d, &b, expr, NULL, NULL, 0);
   plain(&d, &o, b.s ? b.s : "");
   free(b.s);

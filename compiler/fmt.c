@@ -471,7 +471,7 @@ static char *print_doc(Doc *root)
    longest code among them, and drops the markers. */
 static char *align_trailing(char *in)
 {
-  pol_Buf out = {NULL, 0, 0};
+  pol_Buf out = {0};
   pol_buf_reserve(&out, strlen(in));
   out.s[0] = '\0';
   char *p = in;
@@ -969,7 +969,7 @@ static void type_text(const pol_Node *t, pol_Buf *b)
 
 static Doc *type_doc(F *f, const pol_Node *t)
 {
-  pol_Buf b = {NULL, 0, 0};
+  pol_Buf b = {0};
   type_text(t, &b);
   Doc *d = text(f, pol_arena_strndup(f->arena, b.s, b.n));
   free(b.s);
@@ -1285,7 +1285,7 @@ static char *comment_list(pol_Arena *arena, const char *text, size_t len)
 {
   F f = {arena, text, len, NULL, 0, 0};
   scan_comments(&f);
-  pol_Buf b = {NULL, 0, 0};
+  pol_Buf b = {0};
   pol_buf_reserve(&b, 0);
   b.s[0] = '\0';
   for (int i = 0; i < f.ncm; i++) {

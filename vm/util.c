@@ -18,15 +18,27 @@ void pol_buf_grow(pol_Buf *b, size_t more)
   if (b->n + more + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : POL_BUF_FIRST_CAP;
   while (cap < b->n + more + 1) cap *= 2;
-  char *s = realloc(b->s, cap);
+  int in_arr = b->s && b->s == b->inl;
+  char *s = in_arr ? malloc(cap) : realloc(b->s, cap);
   if (!s) { fputs("out of memory\n", stderr); abort(); }
+  if (in_arr) memcpy(s, b->s, b->cap);   /* all of it: a caller may index it itself */
   if (!b->s) s[0] = '\0';
   b->s = s;
   b->cap = cap;
 }
 
+void pol_buf_init_in(pol_Buf *b, char *arr, size_t cap)
+{
+  *b = (pol_Buf){arr, 0, cap, arr};
+  arr[0] = '\0';
+}
+
 void pol_buf_reset(pol_Buf *b) { b->n = 0; if (b->s) b->s[0] = '\0'; }
-void pol_buf_free(pol_Buf *b) { free(b->s); b->s = NULL; b->n = b->cap = 0; }
+void pol_buf_free(pol_Buf *b)
+{
+  if (b->s != b->inl) free(b->s);
+  *b = (pol_Buf){0};
+}
 
 #define POL_U64_DIGITS 20   /* decimal digits of UINT64_MAX */
 

@@ -97,13 +97,17 @@ static inline size_t pol_utf8_check(const uint8_t *s, size_t n)
 }
 
 /* A growable NUL-terminated char buffer: the one used by the trace and
-   output renderers, polc fmt and polc doc.  {NULL, 0, 0} is empty; s is
+   output renderers, polc fmt and polc doc.  {0} is empty; s is
    owned by the buffer (pol_buf_free).  Out of memory aborts. */
 typedef struct pol_Buf {
   char *s;
   size_t n, cap;
+  char *inl;    /* the caller's array s starts in (pol_buf_init_in), or NULL */
 } pol_Buf;
 
+/* b starts empty in the caller's array arr[cap] (cap >= 1) and moves to the
+   heap only when it outgrows it: no allocation for the common short text. */
+void pol_buf_init_in(pol_Buf *b, char *arr, size_t cap);
 void pol_buf_grow(pol_Buf *b, size_t more);      /* pol_buf_reserve's slow path */
 void pol_buf_reset(pol_Buf *b);
 void pol_buf_free(pol_Buf *b);

@@ -4,7 +4,8 @@
  * (pol_buf_uint, pol_buf_int), decimals (pol_dec_format, pol_buf_dec),
  * dates (pol_format_date, pol_buf_date), the escapers (pol_buf_json_str,
  * pol_buf_json_strn, pol_buf_text_str) and the pre-escaped program strings
- * (pol_frag_json), byte for byte on many values, edge cases first.  The
+ * (pol_frag_json), byte for byte on many values, edge cases first, and a
+ * buffer started in the caller's array (pol_buf_init_in).  The
  * references below are the code of before, kept here only as the oracle.
  */
 #include <setjmp.h>
@@ -354,6 +355,42 @@ static void test_fragments(void **state)
   pol_program_free(p);
 }
 
+/* A buffer started in the caller's array (pol_buf_init_in): no heap until it
+   outgrows the array, then every byte of the array kept (cli/case_keys.c
+   indexes such a buffer itself, b->n staying 0), and pol_buf_free leaves the
+   array alone. */
+static void test_buf_in(void **state)
+{
+  (void)state;
+  char arr[8];
+  pol_Buf b;
+  pol_buf_init_in(&b, arr, sizeof arr);
+  assert_ptr_equal(b.s, arr);
+  assert_string_equal(b.s, "");
+  pol_buf_lit(&b, "abcdef");
+  assert_ptr_equal(b.s, arr);             /* 6 + NUL fit */
+  pol_buf_lit(&b, "ghijklmnopqrstuvwxyz");
+  assert_ptr_not_equal(b.s, arr);
+  assert_string_equal(b.s, "abcdefghijklmnopqrstuvwxyz");
+  assert_int_equal(b.n, 26);
+  assert_memory_equal(arr, "abcdef", 7);  /* the array as it was */
+  pol_buf_free(&b);                       /* frees the heap block only */
+  assert_null(b.s);
+
+  pol_buf_init_in(&b, arr, sizeof arr);   /* indexed by the caller */
+  memcpy(b.s, "0123456", 8);
+  pol_buf_reserve(&b, 100);
+  assert_ptr_not_equal(b.s, arr);
+  assert_true(b.cap >= 101);
+  assert_memory_equal(b.s, "0123456", 8);
+  pol_buf_free(&b);
+
+  pol_buf_init_in(&b, arr, sizeof arr);   /* never outgrown: nothing freed */
+  pol_buf_lit(&b, "xy");
+  pol_buf_free(&b);
+  assert_memory_equal(arr, "xy", 3);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -363,6 +400,7 @@ int main(void)
     cmocka_unit_test(test_escapes),
     cmocka_unit_test(test_json_strn),
     cmocka_unit_test(test_fragments),
+    cmocka_unit_test(test_buf_in),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
