@@ -149,11 +149,7 @@ static FT_INLINE SEnd string_end(Ptr p, Ptr e)
 
 /* Is key k (len bytes) already a key of the object whose entry is t[at],
    among its members before entry `before` (every value complete, so a
-   container's aux is its end)?  Asked only when dup_keys' filter says it
-   may be: out of dup_keys' loop. */
-#if defined(__GNUC__)
-__attribute__((noinline, cold))
-#endif
+   container's aux is its end)? */
 static int dup_key(const pol_JTape *t, uint32_t at, size_t before, const unsigned char *b, Ptr k, uint32_t len)
 {
   for (size_t i = at + 1; i < before;) {
@@ -164,25 +160,45 @@ static int dup_key(const pol_JTape *t, uint32_t at, size_t before, const unsigne
   return 0;
 }
 
-/* Has the closed object t[at] (3 to FT_MAX_KEYS keys, its members
-   t[at + 1 .. t[at].aux), next[] written for its values) two equal keys?
-   Checked when it closes, not key by key, so that the scanner's loop
-   keeps no filter of its keys (most of a Bundle's objects have one or two
-   keys; two are compared inline).  A 64-bit filter of (length, last
-   byte), and the pairwise check only for a key whose bit was there. */
+/* A key's bit in the filter of its object's keys: the length and the last
+   byte (len 0: the opening quote), at b[off + len]. */
+static inline uint64_t key_bit(const unsigned char *b, const pol_JTape *k)
+{
+  return 1ull << ((k->aux * 4u + b[k->off + k->aux]) & 63);
+}
+
+/* May the closed object t[at] (3 to FT_MAX_KEYS keys, its members
+   t[at + 1 .. t[at].aux), next[] written for its values) have two equal
+   keys: do two share a bit of key_bit?  Checked when it closes, not key
+   by key, so that the scanner's loop keeps no filter of its keys (most of
+   a Bundle's objects have one or two keys; two are compared inline).  A
+   leaf (no registers to save): the pairwise search is dup_keys'. */
 #if defined(__GNUC__)
 __attribute__((noinline))
+#endif
+static int keys_clash(const pol_JTape *t, const uint32_t *nx, uint32_t at, const unsigned char *b)
+{
+  uint64_t filter = 0;
+  for (uint32_t i = at + 1, end = t[at].aux; i < end; i = nx[i + 1]) {
+    uint64_t bit = key_bit(b, &t[i]);
+    if (filter & bit) return 1;
+    filter |= bit;
+  }
+  return 0;
+}
+
+/* Has the closed object t[at] two equal keys (keys_clash said it may)?
+   The filter again, and the pairwise search for a key whose bit was
+   there. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
 #endif
 static int dup_keys(const pol_JTape *t, const uint32_t *nx, uint32_t at, const unsigned char *b)
 {
   uint64_t filter = 0;
   for (uint32_t i = at + 1, end = t[at].aux; i < end; i = nx[i + 1]) {
-    uint32_t len = t[i].aux;
-    /* the length and the last byte (len 0: the opening quote) */
-    uint64_t bit = 1ull << ((len * 4u + b[t[i].off + len]) & 63);
-    if (filter & bit) {
-      if (dup_key(t, at, i, b, b + t[i].off + 1, len)) return 1;
-    }
+    uint64_t bit = key_bit(b, &t[i]);
+    if ((filter & bit) && dup_key(t, at, i, b, b + t[i].off + 1, t[i].aux)) return 1;
     filter |= bit;
   }
   return 0;
@@ -279,6 +295,7 @@ value:   /* p at a value (ws skipped) */
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
     p++;
     if (p < e && *p == '"') goto string;   /* its first string */
+    if (p < e && *p == '{') goto open_obj;   /* its first object: [{ */
     if (p < e && *p <= ' ') p = ws(p, e);
     if (p < e && *p == ']') {
       p++;
@@ -442,7 +459,7 @@ close:   /* the container L[-1] has just ended */
     if (ko == 5) {   /* two: t[at + 1] and the key after its value */
       uint32_t k1 = L->at + 1, k2 = nx[k1 + 1];
       if (t[k1].aux == t[k2].aux && pol_jleaf_eq(b + t[k1].off + 1, b + t[k2].off + 1, t[k1].aux)) return -1;
-    } else if (dup_keys(t, nx, L->at, b)) {
+    } else if (keys_clash(t, nx, L->at, b) && dup_keys(t, nx, L->at, b)) {
       return -1;
     }
   }
