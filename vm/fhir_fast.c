@@ -80,7 +80,9 @@ typedef struct FNode { uint32_t j, res; } FNode;
 
 typedef struct Age { uint32_t obj; const char *key; uint32_t klen; int32_t birth; } Age;
 
-typedef struct TEnt { const char *path; uint32_t len, type; } TEnt;   /* pol_fhir_want_type(path, NULL) */
+/* pol_fhir_want_type(path, NULL); dot: path's length up to its last dot,
+   the dot included (0: none) */
+typedef struct TEnt { const char *path; uint32_t len, type, dot; } TEnt;
 
 struct pol_FhirFast {
   const pol_Program *p;
@@ -157,13 +159,14 @@ static FF_INLINE uint32_t hash_n(const char *s, size_t n)
   return (uint32_t)(h >> 32);
 }
 
-/* pol_fhir_want_type(link, NULL) of a Bundle's linkId: the first case-scope fact of that path. */
-static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
+/* The first case-scope fact whose path is a Bundle's linkId s[0..n): its
+   entry (type: pol_fhir_want_type(link, NULL)), NULL when none. */
+static const TEnt *link_fact(const pol_FhirFast *f, const char *s, size_t n)
 {
   for (uint32_t j = hash_n(s, n) & (f->tcap - 1);; j = (j + 1) & (f->tcap - 1)) {
     const TEnt *e = &f->types[j];
-    if (!e->path) return 0;
-    if (e->len == n && pol_jleaf_eq(e->path, s, n)) return e->type;
+    if (!e->path) return NULL;
+    if (e->len == n && pol_jleaf_eq(e->path, s, n)) return e;
   }
 }
 
@@ -182,7 +185,9 @@ static int build_types(pol_FhirFast *f)
     uint32_t j = hash_n(s, n) & (cap - 1);
     for (; f->types[j].path; j = (j + 1) & (cap - 1))
       if (f->types[j].len == n && memcmp(f->types[j].path, s, n) == 0) break;
-    if (!f->types[j].path) f->types[j] = (TEnt){s, (uint32_t)n, p->facts[i].type};   /* the first wins */
+    uint32_t d = (uint32_t)n;   /* the length up to the last dot, as qr_walk would find it in the linkId */
+    while (d > 0 && s[d - 1] != '.') d--;
+    if (!f->types[j].path) f->types[j] = (TEnt){s, (uint32_t)n, p->facts[i].type, d};   /* the first wins */
   }
   return 0;
 }
@@ -1213,18 +1218,6 @@ static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, co
   return f->failed ? NONE : out;
 }
 
-/* The length of s[0..n) up to its last dot, the dot included (0: none). */
-static inline uint32_t last_dot(const char *s, uint32_t n)
-{
-#if defined(__GLIBC__)
-  const char *d = memrchr(s, '.', n);   /* vectorised */
-  return d ? (uint32_t)(d - s) + 1 : 0;
-#else
-  while (n > 0 && s[n - 1] != '.') n--;
-  return n;
-#endif
-}
-
 static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
 {
   if (depth > QR_DEPTH) return;
@@ -1233,7 +1226,8 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     uint32_t ll = 0;
     const char *link = sv(f, link_of(f, it), &ll);
     if (!link) { f->failed = 1; return; }
-    uint32_t t = link_type(f, link, ll);
+    const TEnt *te = link_fact(f, link, ll);
+    uint32_t t = te ? te->type : 0;
     if (!t) {
       if (GET(it, "answer") != NONE) { f->failed = 1; return; }   /* note C0158 */
       qr_walk(f, GET(it, "item"), depth + 1);
@@ -1242,7 +1236,7 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     if (ll > LINK_MAX) { f->failed = 1; return; }
     const char *key;
     uint32_t klen, parent;
-    uint32_t pl = last_dot(link, ll);   /* link[0..pl): the components before the last, with their dots */
+    uint32_t pl = te->dot;   /* link[0..pl): the components before the last, with their dots (the fact path's) */
     if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && key_eq((const unsigned char *)f->qp, link, pl)) {
       /* the parent of the last linkId's prefix: the case document's
          objects, once made, stay (no o_set replaces an object) */
