@@ -464,7 +464,13 @@ close:   /* the container L[-1] has just ended */
     }
   }
   ko = L->ko;
-  if (L > lv) goto after;
+  if (L > lv) {
+    if (p < e && *p == ((ko & 1) ? '}' : ']')) {   /* compact: the enclosing container ends too */
+      p++;
+      goto close;
+    }
+    goto after;
+  }
   p = ws(p, e);
   if (p != e) return -1;
   s->n = nt;

@@ -102,6 +102,8 @@ static void test_edges(void **state)
     "{\"\":1,\"a\":\"\"}", "{\"abcdefghijklmnopqrstuvwxyz0123456789\":\"abcdefghijklmnopqrstuvwxyz0123456789\"}",
     "{\"a\":1,\"b\":1,\"ab\":1,\"ba\":1,\"aa\":1,\"bb\":1}", "\t{\r\n\"a\"\n:\n1\n}\n",
     "{\"r\":1.7976931348623157e308,\"s\":123456789012345678901234567890.5}",
+    /* closing brackets in a row (closed one after the other), [{ */
+    "{\"a\":[{\"b\":[{}]}]}", "{\"a\":[{} ] }", "{\"a\":[[{\"b\":{\"c\":[]}}]],\"d\":[{},{}]}",
   };
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
     if (same_s(&t, ok[i]) != 0) fail_msg("refused: %s", ok[i]);
@@ -116,6 +118,7 @@ static void test_edges(void **state)
     "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\x01\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}",
     "{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":1,\"a\":2}", "{\"k\\u0041\":1}", "{\"a\":9223372036854775808}",
     "{\"a\":1e400}", "{\"a\":\"unterminated}", "{\"a\":[1,2}", "{\"a\":{]}", "{'a':1}",
+    "{\"a\":[{}}]", "{\"a\":{}]}", "{\"a\":[[]}]", "{\"a\":{}}}", "{\"a\":[{}]]}", "{\"a\":[{}]", "{\"a\":[{",
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_int_equal(same_s(&t, bad[i]), -1);
   /* depth: 64 levels are read, 65 are not */
