@@ -38,7 +38,8 @@
 #define SEQ_MAX 64           /* fhir_in.c's Seqs */
 #define QR_DEPTH 16          /* fhir_in.c's qr_walk / qr_value depth */
 #define MAX_RES 100000u      /* as fhir_in.c */
-#define COMP_CACHE 16        /* element paths whose first component's length is remembered */
+#define COMP_BITS 6
+#define COMP_CACHE (1u << COMP_BITS)   /* element paths whose first component's length is remembered */
 
 /* Helpers on the hot paths, inlined whatever gcc's estimate (walk_in with
    a constant visitor, as_case). */
@@ -553,7 +554,7 @@ typedef int (*Visit)(pol_FhirFast *f, uint32_t j, void *ctx);
    asked are remembered by address. */
 static inline size_t comp_len(pol_FhirFast *f, const char *elem)
 {
-  size_t h = (size_t)(((uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ull) >> 60) & (COMP_CACHE - 1);
+  size_t h = (size_t)(((uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ull) >> (64 - COMP_BITS));
   if (f->comp_at[h] == elem) return f->comp_n[h];
   size_t n = 0;
   while (elem[n] && elem[n] != '.') n++;
@@ -938,11 +939,11 @@ static void apply(pol_FhirFast *f, uint32_t bi)
   int lines = (b->flags & POL_FHIR_LIST) && strcmp(target, "request.procedures") == 0;
   uint32_t tt = f->ttype[bi];
   uint32_t vals = tt && POL_TKIND(tt) == PK_LIST && POL_TELEM(tt) != PK_REC ? o_new(f, O_ARR) : NONE;
+  const char *where = b->where != POL_NOSTR ? S(p, b->where) : NULL;
   for (size_t i = 0; i < f->nnodes && !f->failed; i++) {
     const FNode *n = &f->nodes[i];
     if (b->where != POL_NOSTR) {
       Match m = {b, 0};
-      const char *where = S(p, b->where);
       if (!where || walk_in(f, n->j, where, match_visit, &m) < 0) { f->failed = 1; break; }
       if (!m.hit) continue;
     }
