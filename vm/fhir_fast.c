@@ -1693,8 +1693,8 @@ static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, i
 /* The object a fact's path leads to before its last component (s[0..n):
    the components before it, each with its dot), from node base: 0 with *o, 1 unknown (absent or null on the way), -1 refused
    (not an object).  Facts of one prefix follow each other: the last
-   prefix's answer is kept. */
-typedef struct Prefix { const char *s; size_t n; uint32_t base, o; int st; } Prefix;
+   prefix's answer is kept, and the member of o found last (hint). */
+typedef struct Prefix { const char *s; size_t n; uint32_t base, o; int st; uint32_t hint; } Prefix;
 
 static int fact_parent(const pol_FhirFast *f, Prefix *pc, uint32_t base, const char *s, size_t n, uint32_t *o)
 {
@@ -1710,10 +1710,27 @@ static int fact_parent(const pol_FhirFast *f, Prefix *pc, uint32_t base, const c
       if (f->on[x].kind != O_OBJ) { st = -1; break; }
       if (z == n - 1) break;
     }
-    *pc = (Prefix){s, n, base, x, st};
+    *pc = (Prefix){s, n, base, x, st, NONE};
   }
   *o = pc->o;
   return pc->st;
+}
+
+/* o_get(f, pc->o, k, kl), searched from the member after the one found
+   last: facts come mostly in the order their paths' members were added
+   (a case document's keys are unique -- o_set replaces, the appends are
+   of keys not there -- so where the search starts does not change what
+   it finds). */
+static inline uint32_t o_get_next(const pol_FhirFast *f, Prefix *pc, const char *k, size_t kl)
+{
+  uint32_t o = pc->o;
+  if (f->on[o].kind != O_OBJ || !(f->on[o].keys & key_bit(k, kl))) return NONE;
+  uint32_t from = pc->hint != NONE ? f->on[pc->hint].next : NONE;
+  for (uint32_t c = from; c != NONE; c = f->on[c].next)
+    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) return pc->hint = c;
+  for (uint32_t c = f->on[o].first; c != from; c = f->on[c].next)
+    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) return pc->hint = c;
+  return NONE;
 }
 
 /* jread.c's load_fact: the fact's path from node base, component by
@@ -1727,7 +1744,8 @@ static int fill_fact(pol_FhirFast *f, pol_Case *c, Prefix *pc, uint32_t base, ui
   uint32_t o;
   int st = fact_parent(f, pc, base, s, d, &o);
   if (st < 0) return -1;
-  uint32_t x = st ? NONE : o_get(f, o, s + d, len - d);
+  (void)o;
+  uint32_t x = st ? NONE : o_get_next(f, pc, s + d, len - d);
   if (x == NONE) {
     *out = pol_unk();
     return 0;
@@ -1818,7 +1836,7 @@ static int fill(pol_FhirFast *f, pol_Case *c)
   uint32_t sid;
   if (absent(f, idn) || !raw_is(f, idn, '"') || fill_str(f, c, idn, &case_id, &sid)) return -1;
   pol_Value *row = pol_case_fill_row0(c);
-  Prefix pc = {NULL, 0, NONE, NONE, 0};
+  Prefix pc = {NULL, 0, NONE, NONE, 0, NONE};
   for (uint32_t x = 0; x < f->nof; x++) row[f->ofacts[x]] = pol_unk();
   for (uint32_t x = 0; x < f->ncf; x++) {
     uint32_t i = f->cfacts[x];
