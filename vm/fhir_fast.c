@@ -38,7 +38,8 @@
 #define SEQ_MAX 64           /* fhir_in.c's Seqs */
 #define QR_DEPTH 16          /* fhir_in.c's qr_walk / qr_value depth */
 #define MAX_RES 100000u      /* as fhir_in.c */
-#define COMP_CACHE 16        /* element paths whose first component's length is remembered */
+#define COMP_BITS 6
+#define COMP_CACHE (1u << COMP_BITS)   /* element paths whose first component's length is remembered */
 
 /* Helpers on the hot paths, inlined whatever gcc's estimate (walk_in with
    a constant visitor, as_case). */
@@ -80,7 +81,9 @@ typedef struct FNode { uint32_t j, res; } FNode;
 
 typedef struct Age { uint32_t obj; const char *key; uint32_t klen; int32_t birth; } Age;
 
-typedef struct TEnt { const char *path; uint32_t len, type; } TEnt;   /* pol_fhir_want_type(path, NULL) */
+/* pol_fhir_want_type(path, NULL); dot: path's length up to its last dot,
+   the dot included (0: none) */
+typedef struct TEnt { const char *path; uint32_t len, type, dot; } TEnt;
 
 struct pol_FhirFast {
   const pol_Program *p;
@@ -157,13 +160,14 @@ static FF_INLINE uint32_t hash_n(const char *s, size_t n)
   return (uint32_t)(h >> 32);
 }
 
-/* pol_fhir_want_type(link, NULL) of a Bundle's linkId: the first case-scope fact of that path. */
-static uint32_t link_type(const pol_FhirFast *f, const char *s, size_t n)
+/* The first case-scope fact whose path is a Bundle's linkId s[0..n): its
+   entry (type: pol_fhir_want_type(link, NULL)), NULL when none. */
+static const TEnt *link_fact(const pol_FhirFast *f, const char *s, size_t n)
 {
   for (uint32_t j = hash_n(s, n) & (f->tcap - 1);; j = (j + 1) & (f->tcap - 1)) {
     const TEnt *e = &f->types[j];
-    if (!e->path) return 0;
-    if (e->len == n && pol_jleaf_eq(e->path, s, n)) return e->type;
+    if (!e->path) return NULL;
+    if (e->len == n && pol_jleaf_eq(e->path, s, n)) return e;
   }
 }
 
@@ -182,7 +186,9 @@ static int build_types(pol_FhirFast *f)
     uint32_t j = hash_n(s, n) & (cap - 1);
     for (; f->types[j].path; j = (j + 1) & (cap - 1))
       if (f->types[j].len == n && memcmp(f->types[j].path, s, n) == 0) break;
-    if (!f->types[j].path) f->types[j] = (TEnt){s, (uint32_t)n, p->facts[i].type};   /* the first wins */
+    uint32_t d = (uint32_t)n;   /* the length up to the last dot, as qr_walk would find it in the linkId */
+    while (d > 0 && s[d - 1] != '.') d--;
+    if (!f->types[j].path) f->types[j] = (TEnt){s, (uint32_t)n, p->facts[i].type, d};   /* the first wins */
   }
   return 0;
 }
@@ -548,7 +554,7 @@ typedef int (*Visit)(pol_FhirFast *f, uint32_t j, void *ctx);
    asked are remembered by address. */
 static inline size_t comp_len(pol_FhirFast *f, const char *elem)
 {
-  size_t h = (size_t)(((uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ull) >> 60) & (COMP_CACHE - 1);
+  size_t h = (size_t)(((uint64_t)(uintptr_t)elem * 0x9e3779b97f4a7c15ull) >> (64 - COMP_BITS));
   if (f->comp_at[h] == elem) return f->comp_n[h];
   size_t n = 0;
   while (elem[n] && elem[n] != '.') n++;
@@ -933,11 +939,11 @@ static void apply(pol_FhirFast *f, uint32_t bi)
   int lines = (b->flags & POL_FHIR_LIST) && strcmp(target, "request.procedures") == 0;
   uint32_t tt = f->ttype[bi];
   uint32_t vals = tt && POL_TKIND(tt) == PK_LIST && POL_TELEM(tt) != PK_REC ? o_new(f, O_ARR) : NONE;
+  const char *where = b->where != POL_NOSTR ? S(p, b->where) : NULL;
   for (size_t i = 0; i < f->nnodes && !f->failed; i++) {
     const FNode *n = &f->nodes[i];
     if (b->where != POL_NOSTR) {
       Match m = {b, 0};
-      const char *where = S(p, b->where);
       if (!where || walk_in(f, n->j, where, match_visit, &m) < 0) { f->failed = 1; break; }
       if (!m.hit) continue;
     }
@@ -1213,18 +1219,6 @@ static uint32_t qr_value_from(pol_FhirFast *f, uint32_t items, uint32_t from, co
   return f->failed ? NONE : out;
 }
 
-/* The length of s[0..n) up to its last dot, the dot included (0: none). */
-static inline uint32_t last_dot(const char *s, uint32_t n)
-{
-#if defined(__GLIBC__)
-  const char *d = memrchr(s, '.', n);   /* vectorised */
-  return d ? (uint32_t)(d - s) + 1 : 0;
-#else
-  while (n > 0 && s[n - 1] != '.') n--;
-  return n;
-#endif
-}
-
 static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
 {
   if (depth > QR_DEPTH) return;
@@ -1233,7 +1227,8 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     uint32_t ll = 0;
     const char *link = sv(f, link_of(f, it), &ll);
     if (!link) { f->failed = 1; return; }
-    uint32_t t = link_type(f, link, ll);
+    const TEnt *te = link_fact(f, link, ll);
+    uint32_t t = te ? te->type : 0;
     if (!t) {
       if (GET(it, "answer") != NONE) { f->failed = 1; return; }   /* note C0158 */
       qr_walk(f, GET(it, "item"), depth + 1);
@@ -1242,7 +1237,7 @@ static void qr_walk(pol_FhirFast *f, uint32_t items, int depth)
     if (ll > LINK_MAX) { f->failed = 1; return; }
     const char *key;
     uint32_t klen, parent;
-    uint32_t pl = last_dot(link, ll);   /* link[0..pl): the components before the last, with their dots */
+    uint32_t pl = te->dot;   /* link[0..pl): the components before the last, with their dots (the fact path's) */
     if (f->qp && f->qp_len == pl && ll - pl <= KEY_MAX && key_eq((const unsigned char *)f->qp, link, pl)) {
       /* the parent of the last linkId's prefix: the case document's
          objects, once made, stay (no o_set replaces an object) */
@@ -1698,8 +1693,8 @@ static int fill_value(pol_FhirFast *f, pol_Case *c, uint32_t x, uint32_t type, i
 /* The object a fact's path leads to before its last component (s[0..n):
    the components before it, each with its dot), from node base: 0 with *o, 1 unknown (absent or null on the way), -1 refused
    (not an object).  Facts of one prefix follow each other: the last
-   prefix's answer is kept. */
-typedef struct Prefix { const char *s; size_t n; uint32_t base, o; int st; } Prefix;
+   prefix's answer is kept, and the member of o found last (hint). */
+typedef struct Prefix { const char *s; size_t n; uint32_t base, o; int st; uint32_t hint; } Prefix;
 
 static int fact_parent(const pol_FhirFast *f, Prefix *pc, uint32_t base, const char *s, size_t n, uint32_t *o)
 {
@@ -1715,10 +1710,27 @@ static int fact_parent(const pol_FhirFast *f, Prefix *pc, uint32_t base, const c
       if (f->on[x].kind != O_OBJ) { st = -1; break; }
       if (z == n - 1) break;
     }
-    *pc = (Prefix){s, n, base, x, st};
+    *pc = (Prefix){s, n, base, x, st, NONE};
   }
   *o = pc->o;
   return pc->st;
+}
+
+/* o_get(f, pc->o, k, kl), searched from the member after the one found
+   last: facts come mostly in the order their paths' members were added
+   (a case document's keys are unique -- o_set replaces, the appends are
+   of keys not there -- so where the search starts does not change what
+   it finds). */
+static inline uint32_t o_get_next(const pol_FhirFast *f, Prefix *pc, const char *k, size_t kl)
+{
+  uint32_t o = pc->o;
+  if (f->on[o].kind != O_OBJ || !(f->on[o].keys & key_bit(k, kl))) return NONE;
+  uint32_t from = pc->hint != NONE ? f->on[pc->hint].next : NONE;
+  for (uint32_t c = from; c != NONE; c = f->on[c].next)
+    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) return pc->hint = c;
+  for (uint32_t c = f->on[o].first; c != from; c = f->on[c].next)
+    if (f->on[c].klen == kl && key_eq((const unsigned char *)f->on[c].key, k, kl)) return pc->hint = c;
+  return NONE;
 }
 
 /* jread.c's load_fact: the fact's path from node base, component by
@@ -1732,7 +1744,8 @@ static int fill_fact(pol_FhirFast *f, pol_Case *c, Prefix *pc, uint32_t base, ui
   uint32_t o;
   int st = fact_parent(f, pc, base, s, d, &o);
   if (st < 0) return -1;
-  uint32_t x = st ? NONE : o_get(f, o, s + d, len - d);
+  (void)o;
+  uint32_t x = st ? NONE : o_get_next(f, pc, s + d, len - d);
   if (x == NONE) {
     *out = pol_unk();
     return 0;
@@ -1823,7 +1836,7 @@ static int fill(pol_FhirFast *f, pol_Case *c)
   uint32_t sid;
   if (absent(f, idn) || !raw_is(f, idn, '"') || fill_str(f, c, idn, &case_id, &sid)) return -1;
   pol_Value *row = pol_case_fill_row0(c);
-  Prefix pc = {NULL, 0, NONE, NONE, 0};
+  Prefix pc = {NULL, 0, NONE, NONE, 0, NONE};
   for (uint32_t x = 0; x < f->nof; x++) row[f->ofacts[x]] = pol_unk();
   for (uint32_t x = 0; x < f->ncf; x++) {
     uint32_t i = f->cfacts[x];

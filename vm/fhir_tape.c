@@ -46,7 +46,6 @@
 typedef struct Level {
   uint32_t at;
   uint32_t ko;            /* the enclosing container's keys so far, twice, + 1 when an object */
-  uint64_t filter;        /* ... bits of (length, last byte) of its keys */
 } Level;
 
 struct pol_FhirTape {
@@ -148,12 +147,12 @@ static FT_INLINE SEnd string_end(Ptr p, Ptr e)
 }
 
 
-/* Is key k (len bytes) already a key of the open object whose entry is
-   t[at] (its members so far: t[at + 1..nt), every value complete, so a
-   container's aux is its end)?  Asked only when the filter says it may be. */
-static int dup_key(const pol_JTape *t, uint32_t at, size_t nt, const unsigned char *b, Ptr k, uint32_t len)
+/* Is key k (len bytes) already a key of the object whose entry is t[at],
+   among its members before entry `before` (every value complete, so a
+   container's aux is its end)? */
+static int dup_key(const pol_JTape *t, uint32_t at, size_t before, const unsigned char *b, Ptr k, uint32_t len)
 {
-  for (size_t i = at + 1; i < nt;) {
+  for (size_t i = at + 1; i < before;) {
     if (t[i].aux == len && memcmp(b + t[i].off + 1, k, len) == 0) return 1;
     unsigned char c = b[t[i + 1].off];
     i = c == '{' || c == '[' ? t[i + 1].aux : i + 2;
@@ -161,13 +160,48 @@ static int dup_key(const pol_JTape *t, uint32_t at, size_t nt, const unsigned ch
   return 0;
 }
 
-static inline uint64_t key_bit(Ptr k, uint32_t len)
+/* A key's bit in the filter of its object's keys: the length and the last
+   byte (len 0: the opening quote), at b[off + len]. */
+static inline uint64_t key_bit(const unsigned char *b, const pol_JTape *k)
 {
-  /* the length and the last byte (len 0: k[-1], the opening quote):
-     cheap, and an object's keys rarely share both (the bench's Bundles:
-     ~20 steps of dup_key per Bundle; ~500 with the first byte added) */
-  uint32_t h = len * 4u + k[(int32_t)len - 1];
-  return 1ull << (h & 63);
+  return 1ull << ((k->aux * 4u + b[k->off + k->aux]) & 63);
+}
+
+/* May the closed object t[at] (3 to FT_MAX_KEYS keys, its members
+   t[at + 1 .. t[at].aux), next[] written for its values) have two equal
+   keys: do two share a bit of key_bit?  Checked when it closes, not key
+   by key, so that the scanner's loop keeps no filter of its keys (most of
+   a Bundle's objects have one or two keys; two are compared inline).  A
+   leaf (no registers to save): the pairwise search is dup_keys'. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int keys_clash(const pol_JTape *t, const uint32_t *nx, uint32_t at, const unsigned char *b)
+{
+  uint64_t filter = 0;
+  for (uint32_t i = at + 1, end = t[at].aux; i < end; i = nx[i + 1]) {
+    uint64_t bit = key_bit(b, &t[i]);
+    if (filter & bit) return 1;
+    filter |= bit;
+  }
+  return 0;
+}
+
+/* Has the closed object t[at] two equal keys (keys_clash said it may)?
+   The filter again, and the pairwise search for a key whose bit was
+   there. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static int dup_keys(const pol_JTape *t, const uint32_t *nx, uint32_t at, const unsigned char *b)
+{
+  uint64_t filter = 0;
+  for (uint32_t i = at + 1, end = t[at].aux; i < end; i = nx[i + 1]) {
+    uint64_t bit = key_bit(b, &t[i]);
+    if ((filter & bit) && dup_key(t, at, i, b, b + t[i].off + 1, t[i].aux)) return 1;
+    filter |= bit;
+  }
+  return 0;
 }
 
 /* A literal at p (true, false, null: w of n bytes): its end, or NULL. */
@@ -214,9 +248,8 @@ int pol_fhir_tape(pol_FhirTape *s, const char *text, size_t len, const pol_JTape
   Level lv[POL_CASE_MAX_DEPTH + 1];
   Level *L = lv;   /* the next free level: L - lv containers are open */
   /* the innermost open container: its keys so far, twice, plus 1 when it
-     is an object (ko); their filter */
+     is an object (ko) */
   uint32_t ko = 0;
-  uint64_t filter = 0;
   Ptr q;           /* a string's closing quote */
   uint32_t esc;    /* ... its escape flag, 0 or POL_JTAPE_ESC */
   Ptr v;           /* inside a string */
@@ -243,9 +276,8 @@ value:   /* p at a value (ws skipped) */
   case '{':
   open_obj:   /* p at an object's opening brace */
     if (L == lv + POL_CASE_MAX_DEPTH) return -1;
-    *L++ = (Level){(uint32_t)nt, ko, filter};
+    *L++ = (Level){(uint32_t)nt, ko};
     ko = 1;
-    filter = 0;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};   /* next[]: when it closes */
     p++;
     if (p < e && *p == '"') goto key_q;   /* its first key */
@@ -258,11 +290,12 @@ value:   /* p at a value (ws skipped) */
   case '[':
   open_arr:   /* p at an array's opening bracket */
     if (L == lv + POL_CASE_MAX_DEPTH) return -1;
-    *L++ = (Level){(uint32_t)nt, ko, filter};
-    ko = 0;   /* (filter is not read in an array) */
+    *L++ = (Level){(uint32_t)nt, ko};
+    ko = 0;
     t[nt++] = (pol_JTape){(uint32_t)(p - b), 0};
     p++;
     if (p < e && *p == '"') goto string;   /* its first string */
+    if (p < e && *p == '{') goto open_obj;   /* its first object: [{ */
     if (p < e && *p <= ' ') p = ws(p, e);
     if (p < e && *p == ']') {
       p++;
@@ -337,10 +370,7 @@ key: {   /* p at an object's key (ws skipped) */
         q = k + low_bit(m);
         if (*q == '"') {
           uint32_t klen = (uint32_t)(q - k);
-          uint64_t bit = key_bit(k, klen);
-          if ((filter & bit) && (ko >= 2 * FT_MAX_KEYS || dup_key(t, L[-1].at, nt, b, k, klen))) return -1;
-          filter |= bit;
-          ko += 2;
+          ko += 2;   /* duplicates and the FT_MAX_KEYS limit: when it closes */
           t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};
           /* "key":"string" reads the string's first bytes from the
              key's block (m), past its opening quote (bit klen + 3).  q
@@ -375,12 +405,7 @@ key: {   /* p at an object's key (ws skipped) */
     }
   key_done:;
     uint32_t klen = (uint32_t)(q - k);
-    uint64_t bit = key_bit(k, klen);
-    /* past FT_MAX_KEYS keys the object is refused anyway (at its close):
-       no pairwise check over it, which would grow with its square */
-    if ((filter & bit) && (ko >= 2 * FT_MAX_KEYS || dup_key(t, L[-1].at, nt, b, k, klen))) return -1;
-    filter |= bit;
-    ko += 2;   /* at most FT_MAX_KEYS keys: checked when the object closes */
+    ko += 2;   /* duplicates and the FT_MAX_KEYS limit: when the object closes */
     t[nt++] = (pol_JTape){(uint32_t)(p - b), klen};   /* a key's next[] is not written (no reader asks) */
     p = q + 1;
     goto key_colon;   /* (the label is used by the SSE2 path too) */
@@ -427,12 +452,25 @@ after:   /* just past a value inside a container */
   p++;
 
 close:   /* the container L[-1] has just ended */
-  if (ko > 2 * FT_MAX_KEYS + 1) return -1;
   L--;
   t[L->at].aux = nx[L->at] = (uint32_t)nt;
+  if (ko >= 5) {   /* an object of two keys or more: none twice, at most FT_MAX_KEYS */
+    if (ko > 2 * FT_MAX_KEYS + 1) return -1;
+    if (ko == 5) {   /* two: t[at + 1] and the key after its value */
+      uint32_t k1 = L->at + 1, k2 = nx[k1 + 1];
+      if (t[k1].aux == t[k2].aux && pol_jleaf_eq(b + t[k1].off + 1, b + t[k2].off + 1, t[k1].aux)) return -1;
+    } else if (keys_clash(t, nx, L->at, b) && dup_keys(t, nx, L->at, b)) {
+      return -1;
+    }
+  }
   ko = L->ko;
-  filter = L->filter;
-  if (L > lv) goto after;
+  if (L > lv) {
+    if (p < e && *p == ((ko & 1) ? '}' : ']')) {   /* compact: the enclosing container ends too */
+      p++;
+      goto close;
+    }
+    goto after;
+  }
   p = ws(p, e);
   if (p != e) return -1;
   s->n = nt;

@@ -3,9 +3,10 @@
  * same entries as pol_jread_tape (vm/jread.h, pol_JTape), by a scanner of
  * its own made for Bundles (long strings, many small objects): one loop
  * with an explicit stack instead of a call per value, the cursor in a
- * register, strings 16 bytes at a time (SSE2, else 8 with SWAR), and the
- * pairwise duplicate-key check run only when a 64-bit filter says two keys
- * of an object may be equal.
+ * register, strings 16 bytes at a time (SSE2, else 8 with SWAR), and an
+ * object's keys checked for duplicates when it closes (two compared
+ * directly; more by a 64-bit filter, pairwise only where it says two keys
+ * may be equal).
  *
  * It accepts exactly the texts pol_jread_tape accepts, with the same
  * entries (tests/fuzz/fuzz_fhir.c compares the two on every input).

@@ -102,6 +102,8 @@ static void test_edges(void **state)
     "{\"\":1,\"a\":\"\"}", "{\"abcdefghijklmnopqrstuvwxyz0123456789\":\"abcdefghijklmnopqrstuvwxyz0123456789\"}",
     "{\"a\":1,\"b\":1,\"ab\":1,\"ba\":1,\"aa\":1,\"bb\":1}", "\t{\r\n\"a\"\n:\n1\n}\n",
     "{\"r\":1.7976931348623157e308,\"s\":123456789012345678901234567890.5}",
+    /* closing brackets in a row (closed one after the other), [{ */
+    "{\"a\":[{\"b\":[{}]}]}", "{\"a\":[{} ] }", "{\"a\":[[{\"b\":{\"c\":[]}}]],\"d\":[{},{}]}",
   };
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
     if (same_s(&t, ok[i]) != 0) fail_msg("refused: %s", ok[i]);
@@ -116,6 +118,7 @@ static void test_edges(void **state)
     "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\x01\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}",
     "{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":1,\"a\":2}", "{\"k\\u0041\":1}", "{\"a\":9223372036854775808}",
     "{\"a\":1e400}", "{\"a\":\"unterminated}", "{\"a\":[1,2}", "{\"a\":{]}", "{'a':1}",
+    "{\"a\":[{}}]", "{\"a\":{}]}", "{\"a\":[[]}]", "{\"a\":{}}}", "{\"a\":[{}]]}", "{\"a\":[{}]", "{\"a\":[{",
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_int_equal(same_s(&t, bad[i]), -1);
   /* depth: 64 levels are read, 65 are not */
@@ -187,6 +190,55 @@ static void test_blocks(void **state)
           if (same(&t, buf, n) != want) fail_msg("key %d, value %d, kind %zu at %d", kl, vl, kind, at);
           for (size_t cut = n > 24 ? n - 24 : 1; cut < n; cut++) assert_int_equal(same(&t, buf, cut), -1);
         }
+  two_free(&t);
+}
+
+/* Duplicate keys, checked when their object closes (an object of two
+   keys inline, of more by a filter and a pairwise search): at every
+   place among an object's keys, after values that are containers (the
+   search steps over them by next[]), in objects nested in arrays and
+   objects, and keys alike but not equal (one length, one last byte; one
+   differing byte anywhere, across 8-byte words). */
+static void test_dup_keys(void **state)
+{
+  (void)state;
+  Two t;
+  two_new(&t);
+  static const char *const ok[] = {
+    "{\"a\":1,\"b\":2}", "{\"ab\":1,\"ba\":2}", "{\"a\":{\"a\":1},\"b\":[{\"a\":1,\"b\":2}]}",
+    "{\"\":1,\"a\":2}", "{\"ax\":1,\"bx\":2,\"cx\":3}", "{\"ax\":[],\"bx\":{},\"cx\":[{}],\"dx\":null}",
+    "{\"abcdefghij\":1,\"abcdefghik\":2}", "{\"abcdefghij\":1,\"abcdXfghij\":2}",
+    "{\"abcdefghijklmnopqrstu\":1,\"abcdefghijklmnopqrstu \":2,\"abcdefghijklmnopqrstv\":3}",
+    "{\"x\":[{\"k\":1,\"j\":2},{\"k\":1,\"j\":2}],\"k\":{\"k\":{\"k\":1}}}",
+    "{\"linkId\":\"a\",\"answer\":[{\"valueBoolean\":true}]}",
+  };
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+    if (same_s(&t, ok[i]) != 0) fail_msg("refused: %s", ok[i]);
+  static const char *const bad[] = {
+    "{\"a\":1,\"a\":1}", "{\"\":1,\"\":2}", "{\"a\":{\"x\":1},\"a\":2}", "{\"a\":[1,{\"b\":2}],\"a\":1}",
+    "{\"a\":1,\"b\":2,\"a\":3}", "{\"a\":1,\"b\":2,\"b\":3}", "{\"a\":[{\"a\":1}],\"b\":{\"a\":{\"a\":1}},\"a\":3}",
+    "{\"x\":[{\"k\":1,\"j\":2,\"k\":3}]}", "{\"x\":{\"y\":{\"k\":1,\"k\":2}}}", "{\"\":1,\"b\":2,\"\":3}",
+    "{\"abcdefghijklmnopqrstu\":1,\"b\":[],\"abcdefghijklmnopqrstu\":2}",
+    "{\"x\":[{\"a\":1},{\"b\":1,\"c\":{},\"d\":[],\"b\":2}]}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    if (same_s(&t, bad[i]) != -1) fail_msg("taken: %s", bad[i]);
+  /* n keys (2 to 9), a container or a scalar value each, the last one a
+     copy of key d (or of none) */
+  char buf[400];
+  for (int keys = 2; keys <= 9; keys++)
+    for (int d = -1; d < keys - 1; d++)
+      for (int shape = 0; shape < 3; shape++) {
+        size_t n = 0;
+        buf[n++] = '{';
+        for (int k = 0; k < keys; k++) {
+          int name = k == keys - 1 && d >= 0 ? d : k;
+          static const char *const vals[] = {"1", "{\"k0\":[1]}", "[{\"k1\":1,\"k0\":2}]"};
+          n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"k%d\":%s", k ? "," : "", name, vals[(k + shape) % 3]);
+        }
+        buf[n++] = '}';
+        if (same(&t, buf, n) != (d >= 0 ? -1 : 0)) fail_msg("%d keys, copy of %d, shape %d: %.*s", keys, d, shape, (int)n, buf);
+      }
   two_free(&t);
 }
 
@@ -284,6 +336,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_edges),
     cmocka_unit_test(test_blocks),
+    cmocka_unit_test(test_dup_keys),
     cmocka_unit_test(test_mutations),
     cmocka_unit_test(test_end_of_memory),
   };
