@@ -2574,6 +2574,34 @@ static void test_folded_returns(void **state)
 }
 
 
+/* EXISTS and EVERY run their bodies in place, a walk frame each, up to 8
+   deep in one run() (exec.c, q_item and q_ret), deeper by a call as
+   before: walks nested 1 to 12 deep, items that end a walk early or not,
+   unknown items, the same truth at every depth and traced or not. */
+static void test_deep_walks(void **state)
+{
+  (void)state;
+  for (int depth = 1; depth <= 12; depth++) {
+    char expr[2048] = "", tail[64];
+    for (int d = 0; d < depth; d++) {
+      char q[64];
+      snprintf(q, sizeof q, "%s x%d in inj where ", d % 2 ? "every" : "exists", d);
+      strcat(expr, q);
+    }
+    snprintf(tail, sizeof tail, "x%d.target == \"b\"", depth - 1);
+    strcat(expr, tail);
+    /* the innermost walk decides: over [a, b] an exists holds and an
+       every fails; an unknown target makes an every unknown, not an
+       exists that found b first */
+    int inner_every = (depth - 1) % 2;
+    expect(expr, "\"inj\": [{\"target\": \"b\"}]", T);
+    expect(expr, "\"inj\": [{\"target\": \"a\"}]", F);
+    expect(expr, "\"inj\": []", F);
+    expect(expr, "\"inj\": [{\"target\": \"a\"}, {\"target\": \"b\"}]", inner_every ? F : T);
+    expect(expr, "\"inj\": [{\"target\": \"b\"}, {\"target\": null}]", inner_every ? U : T);
+  }
+}
+
 /* The superinstructions of the decoded no-trace code (vm/wide.def FUSE,
    exec.c fuse_code): criteria whose code holds the pairs the realistic
    policies run most, over facts true, false and unknown, judged traced
@@ -2787,6 +2815,7 @@ int main(void)
     cmocka_unit_test(test_periods),
     cmocka_unit_test(test_sides),
     cmocka_unit_test(test_superinstructions),
+    cmocka_unit_test(test_deep_walks),
     cmocka_unit_test(test_every_opcode_ran),
     cmocka_unit_test(test_every_superinstruction_made),
   };
