@@ -1161,6 +1161,57 @@ static void leaf_quantifiers(pol_VM *vm)
   }
 }
 
+/* The superinstructions (wide.def FUSE) as the decoder matches them. */
+static const struct { uint8_t first, then, fused; } fuse_tab[] = {
+#define OPW(name, doc)
+#define FUSE(first, then) {OPW_##first, OPW_##then, OPW_##first##_##then},
+#include "wide.def"
+#undef OPW
+#undef FUSE
+};
+
+/* Fuses the decoded no-trace code (wide.def FUSE), right to left: a word
+   of a `first` whose next instruction (past its EXTRA words) is decoded
+   as `then` becomes the superinstruction; failing an exact match, one
+   whose `then` is the next instruction as it was before it was fused
+   itself (then's handler runs it alone: the same work).  The words past
+   the first keep their own opcodes, so a jump into them runs them alone.
+   A first that can go on to its next instruction is never a block's last
+   (a verified block ends in RET, ANDRET or ORRET), so the pair is in one
+   block. */
+__attribute__((noinline)) static void fuse_code(pol_VM *vm)
+{
+  enum { NF = sizeof fuse_tab / sizeof fuse_tab[0] };
+  _Static_assert(NF < UINT8_MAX, "a FUSE entry's index is a byte");
+  /* the entries of each first opcode, chained: head[op], then link[f]
+     (UINT8_MAX ends a chain); a block's last instruction is never one */
+  uint8_t head[OP__COUNT], link[NF];
+  memset(head, UINT8_MAX, sizeof head);
+  for (size_t f = NF; f-- > 0;) {
+    uint8_t op = fuse_tab[f].first;
+    if (op == OP_RET || op == OP_ANDRET || op == OP_ORRET || op == OP_JMP) continue;
+    link[f] = head[op];
+    head[op] = (uint8_t)f;
+  }
+  pol_Wide *w = vm->wide_lean;
+  uint8_t *was = malloc(vm->nlean ? vm->nlean : 1);
+  if (!was) return;   /* unfused code is as correct */
+  for (uint32_t k = 0; k < vm->nlean; k++) was[k] = w[k].op;
+  for (uint32_t k = vm->nlean; k-- > 0;) {
+    uint8_t op = w[k].op;
+    if (op >= OP__COUNT || head[op] == UINT8_MAX) continue;
+    uint32_t next = k + 1 + (uint32_t)strlen(pol_opinfo[op].xroles);
+    if (next >= vm->nlean) continue;
+    uint8_t hit = UINT8_MAX;
+    for (uint8_t f = head[op]; f != UINT8_MAX && hit == UINT8_MAX; f = link[f])
+      if (fuse_tab[f].then == w[next].op) hit = f;
+    for (uint8_t f = head[op]; f != UINT8_MAX && hit == UINT8_MAX; f = link[f])
+      if (fuse_tab[f].then == was[next]) hit = f;
+    if (hit != UINT8_MAX) w[k].op = fuse_tab[hit].fused;
+  }
+  free(was);
+}
+
 /* An operand of kind k (opcodes.def) as run() reads it: a register as its
    byte offset in the frame, a constant or fact slot as its byte offset in
    its table, anything else as it is. */
@@ -1239,16 +1290,62 @@ static void widen_block(pol_VM *vm, uint32_t b)
   vm->wide_done[b] = 1;
 }
 
+/* POL_OPSTATS (a measuring build only, never shipped: make B=build-stats
+   CFLAGS="-O2 -g -DPOL_OPSTATS"): counts the decoded opcodes run() enters,
+   and the pairs and triples of them in a row within a block run, and
+   writes them at exit to $POL_OPSTATS_OUT (default opstats.txt) as lines
+   "op N count", "pair N M count", "tri N M L count" (opcode numbers of
+   vm_impl.h; triples of opcodes below 128 only).  The superinstructions
+   of wide.def were chosen from these counts over the bench cases
+   (docs/performance.md, "A sixth pass"). */
+#ifdef POL_OPSTATS
+#include <stdio.h>
+static uint64_t st_op[256], st_pair[256][256], st_tri[128][128][128];
+static void st_dump(void) __attribute__((destructor));
+static void st_dump(void)
+{
+  FILE *f = fopen(getenv("POL_OPSTATS_OUT") ? getenv("POL_OPSTATS_OUT") : "opstats.txt", "w");
+  if (!f) return;
+  for (int i = 0; i < 256; i++)
+    if (st_op[i]) fprintf(f, "op %d %llu\n", i, (unsigned long long)st_op[i]);
+  for (int i = 0; i < 256; i++)
+    for (int j = 0; j < 256; j++)
+      if (st_pair[i][j]) fprintf(f, "pair %d %d %llu\n", i, j, (unsigned long long)st_pair[i][j]);
+  for (int i = 0; i < 128; i++)
+    for (int j = 0; j < 128; j++)
+      for (int k = 0; k < 128; k++)
+        if (st_tri[i][j][k]) fprintf(f, "tri %d %d %d %llu\n", i, j, k, (unsigned long long)st_tri[i][j][k]);
+  fclose(f);
+}
+#define ST_REC() do {                                                       \
+    st_op[ip->op]++;                                                        \
+    if (st_p1 < 256) st_pair[st_p1][ip->op]++;                              \
+    if (st_p2 < 128 && st_p1 < 128 && ip->op < 128) st_tri[st_p2][st_p1][ip->op]++; \
+    st_p2 = st_p1;                                                          \
+    st_p1 = ip->op;                                                         \
+  } while (0)
+#define ST_BLOCK() (st_p1 = st_p2 = 999)
+#else
+#define ST_REC() ((void)0)
+#define ST_BLOCK() ((void)0)
+#endif
+
 POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
 {
   const pol_Program *p = vm->p;
   /* untraced: the code without EVID (lean.c), when there is one */
   const pol_Block *bk = &vm->run_blocks[block];
-  if (!vm->run_done[block]) widen_block(vm, block);   /* the program's code, once a block */
   /* ip: the instruction being run, in the decoded code (pol_Wide) */
   const pol_Wide *ip = vm->run_wide + bk->start;
   pol_Value *R = vm->regs;
   const pol_Value *K = p->k;
+  /* the walks of EXISTS and EVERY this run() is in, innermost last: their
+     bodies run here, without a C call a block (docs/performance.md, "A
+     sixth pass"); a walk deeper than QDEPTH calls run() as before */
+  enum { QDEPTH = 8 };
+  typedef struct { const pol_Wide *ip; const pol_List *l; uint32_t k; pol_Tri acc, stop; } Walk;
+  Walk fr[QDEPTH], *fp = fr;
+  pol_Value rv;   /* what a body returned to its walk */
 
   /* budget: charged per block run, by its length (the original's, traced
      or not: the trace never changes where a case runs out).  Once it ran
@@ -1277,24 +1374,82 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
 #define OP(name, fmt, a, b, c, x, doc) &&L_##name,
 #include "opcodes.def"
 #undef OP
-    &&L_EXISTS1, &&L_EVERY1,
+#define OPW(name, doc) &&L_##name,
+#define FUSE(first, then) &&L_##first##_##then,
+#include "wide.def"
+#undef OPW
+#undef FUSE
   };
   _Static_assert(sizeof labels / sizeof labels[0] == OPW__COUNT, "a label per opcode of the decoded code");
 #define CASE(name) L_##name:
 #define CASE_W(name) L_##name:
-#define NEXT() do { ip++; goto *labels[ip->op]; } while (0)
+#define NEXT() do { ip++; ST_REC(); goto *labels[ip->op]; } while (0)
+  /* a superinstruction's second half: a direct jump to its handler */
+#define GO(then) do { ip++; ST_REC(); goto L_##then; } while (0)
+#define DISPATCH() goto *labels[ip->op]
+#ifdef POL_OPSTATS
+  unsigned st_p1, st_p2;
+#endif
+  ST_BLOCK();
+  ST_REC();
   goto *labels[ip->op];
 #else
 #define CASE(name) case OP_##name:
 #define CASE_W(name) case OPW_##name:
 #define NEXT() do { ip++; goto dispatch; } while (0)
+#define GO(then) NEXT()
+#define DISPATCH() goto dispatch
   for (;;) {
   dispatch:
     switch ((int)ip->op) {
 #endif
+
+  /* a block's return: to the walk whose body it is (q_ret), else to the
+     caller */
+#define RETV(v) do { if (fp == fr) return (v); rv = (v); goto q_ret; } while (0)
+  /* The handlers a superinstruction (wide.def FUSE) begins with, as
+     macros of their continuation K: NEXT() alone, GO(then) in the
+     superinstruction.  A jump taken, a return or a failure leaves as the
+     handler alone would.  None reads ip->op: a superinstruction's word
+     holds its own. */
+#define B_FACTQ(K) { RA = SLOT; K; }
+#define B_FIELDQ(K) { field(vm, &RA, &RB, OC); K; }
+#define B_MOVE(K) { RA = RB; K; }
+#define B_KNOWN(K) { RA = pol_bool(pol_known(&RB)); K; }
+#define B_NOT(K) { pol_Tri t_ = pol_truth(&RB); RA = t_ == POL_UNKNOWN ? pol_unk() : pol_bool(t_ == POL_FALSE); K; }
+#define B_AND(K) { kleene_word(&RA, &RB, &RC, 0); K; }
+#define B_OR(K) { kleene_word(&RA, &RB, &RC, 1); K; }
+#define B_ANDRF(K) { kleene_word(&RA, &RB, &RC, 0); if (is_false(&RA)) RETV(RA); K; }
+#define B_RETF(K) { if (is_false(&RA)) RETV(RA); K; }
+#define B_RETT(K) { if (is_true(&RA)) RETV(RA); K; }
+#define B_JFALSE(K) { if (is_false(&RA)) { ip += BX; NEXT(); } K; }
+#define B_JTRUE(K) { if (is_true(&RA)) { ip += BX; NEXT(); } K; }
+#define B_EQK(K) { eq_const(&RA, &KX); K; }
+#define B_INK(K) { if (in_const(vm, &RA, &KX) != 0) return pol_unk(); K; }
+#define B_FEQK(K) { field(vm, &RA, &RB, OC); eq_const(&RA, &KQ(XW(1))); ip += POL_NEXTRA_FEQK; K; }
+#define B_FINK(K) { field(vm, &RA, &RB, OC); if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk(); \
+                    ip += POL_NEXTRA_FINK; K; }
+#define B_FEQKRF(K) { field(vm, &RA, &RB, OC); eq_const(&RA, &KQ(XW(1))); if (is_false(&RA)) RETV(RA); \
+                      ip += POL_NEXTRA_FEQKRF; K; }
+#define B_FINKRF(K) { field(vm, &RA, &RB, OC); if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk(); \
+                      if (is_false(&RA)) RETV(RA); \
+                      ip += POL_NEXTRA_FINKRF; K; }
+  /* FEQKJT .. FINKJF: the target is the first EXTRA word + Bx, one word
+     past ip + Bx; jt: jump if true (else if false) */
+#define B_FEQKJ(K, jt) { uint32_t g_ = XW(1); pol_Value *a_ = &RA; field(vm, a_, &REG(g_ & 0xffffu), g_ >> 16); \
+                         eq_const(a_, &KQ(XW(2))); if ((jt) ? is_true(a_) : is_false(a_)) { ip += BX; NEXT(); } \
+                         ip += POL_NEXTRA_FEQKJT; K; }
+#define B_FINKJ(K, jt) { uint32_t g_ = XW(1); pol_Value *a_ = &RA; field(vm, a_, &REG(g_ & 0xffffu), g_ >> 16); \
+                         if (in_const(vm, a_, &KQ(XW(2))) != 0) return pol_unk(); \
+                         if ((jt) ? is_true(a_) : is_false(a_)) { ip += BX; NEXT(); } \
+                         ip += POL_NEXTRA_FINKJT; K; }
+#define B_FEQKJT(K) B_FEQKJ(K, 1)
+#define B_FEQKJF(K) B_FEQKJ(K, 0)
+#define B_FINKJT(K) B_FINKJ(K, 1)
+#define B_FINKJF(K) B_FINKJ(K, 0)
   CASE(LOADK) RA = KX; NEXT();
   CASE(LOADB) RA = pol_tri((pol_Tri)OB); NEXT();
-  CASE(MOVE) RA = RB; NEXT();
+  CASE(MOVE) B_MOVE(NEXT());
   CASE(FACT) {
     const pol_Value *v = &SLOT;
     RA = *v;
@@ -1314,15 +1469,11 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     if (a->tag == PV_UNK && vm->tracing) note_missing(vm, rec, f);
     NEXT();
   }
-  CASE(NOT) {
-    pol_Tri t = pol_truth(&RB);
-    RA = t == POL_UNKNOWN ? pol_unk() : pol_bool(t == POL_FALSE);
-    NEXT();
-  }
-  CASE(AND) kleene_word(&RA, &RB, &RC, 0); NEXT();
-  CASE(OR) kleene_word(&RA, &RB, &RC, 1); NEXT();
-  CASE(JFALSE) if (is_false(&RA)) ip += BX; NEXT();
-  CASE(JTRUE) if (is_true(&RA)) ip += BX; NEXT();
+  CASE(NOT) B_NOT(NEXT());
+  CASE(AND) B_AND(NEXT());
+  CASE(OR) B_OR(NEXT());
+  CASE(JFALSE) B_JFALSE(NEXT());
+  CASE(JTRUE) B_JTRUE(NEXT());
   CASE(JKNOWN) if (pol_known(&RA)) ip += BX; NEXT();
   CASE(JMP) ip += BX; NEXT();
   CASE(EQ) RA = compare(OP_EQ, &RB, &RC); NEXT();
@@ -1350,13 +1501,13 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
       RA = v.tag == PV_RANGE ? v : pol_unk();
     NEXT();
   }
-  CASE(EQK) eq_const(&RA, &KX); NEXT();
+  CASE(EQK) B_EQK(NEXT());
   CASE(NEK) RA = compare(OP_NE, &RA, &KX); NEXT();
   CASE(LTK) num_const(&RA, &KX, OP_LT); NEXT();
   CASE(LEK) num_const(&RA, &KX, OP_LE); NEXT();
   CASE(GTK) num_const(&RA, &KX, OP_GT); NEXT();
   CASE(GEK) num_const(&RA, &KX, OP_GE); NEXT();
-  CASE(INK) if (in_const(vm, &RA, &KX) != 0) return pol_unk(); NEXT();
+  CASE(INK) B_INK(NEXT());
   CASE(IN) {
     const pol_Value *set = &RC;
     /* a list is searched item by item */
@@ -1371,7 +1522,7 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     ip += POL_NEXTRA_INVS;
     NEXT();
   }
-  CASE(KNOWN) RA = pol_bool(pol_known(&RB)); NEXT();
+  CASE(KNOWN) B_KNOWN(NEXT());
   CASE(COALESCE) RA = pol_known(&RB) ? RB : RC; NEXT();
   CASE(WINDOW) {
     const pol_Value *a = &RB, *b = &RC;
@@ -1400,6 +1551,10 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(EXISTS) {
+    if (RB.tag == PV_LIST && ((const pol_List *)RB.u.p)->n > 0 && fp < fr + QDEPTH) {
+      *fp++ = (Walk){ip, RB.u.p, 0, POL_FALSE, POL_TRUE};
+      goto q_item;
+    }
     pol_Value *a = &RA, *item = &RC;
     const pol_Value *lv = &RB;
     uint32_t body = XW(1);
@@ -1437,6 +1592,10 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     NEXT();
   }
   CASE(EVERY) {
+    if (RB.tag == PV_LIST && ((const pol_List *)RB.u.p)->n > 0 && fp < fr + QDEPTH) {
+      *fp++ = (Walk){ip, RB.u.p, 0, POL_TRUE, POL_FALSE};
+      goto q_item;
+    }
     pol_Value *a = &RA, *item = &RC;
     const pol_Value *lv = &RB;
     uint32_t body = XW(1);
@@ -1586,61 +1745,22 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   }
   CASE(CUR) RA = vm->cur; NEXT();
   CASE(EVID) if (vm->tracing) note_evidence(vm, BX, &RA); NEXT();
-  CASE(FEQK) {
-    field(vm, &RA, &RB, OC);   /* no trace: nothing to note */
-    eq_const(&RA, &KQ(XW(1)));
-    ip += POL_NEXTRA_FEQK;
-    NEXT();
-  }
-  CASE(FINK) {
-    field(vm, &RA, &RB, OC);
-    if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk();
-    ip += POL_NEXTRA_FINK;
-    NEXT();
-  }
-  CASE(RET) return RA;
-  CASE(RETF) if (is_false(&RA)) return RA; NEXT();
-  CASE(RETT) if (is_true(&RA)) return RA; NEXT();
-  CASE(ANDRET) kleene_word(&RA, &RB, &RC, 0); return RA;
-  CASE(ORRET) kleene_word(&RA, &RB, &RC, 1); return RA;
-  CASE(ANDRF) {
-    kleene_word(&RA, &RB, &RC, 0);
-    if (is_false(&RA)) return RA;
-    NEXT();
-  }
-  CASE(FEQKRF) {
-    field(vm, &RA, &RB, OC);
-    eq_const(&RA, &KQ(XW(1)));
-    if (is_false(&RA)) return RA;
-    ip += POL_NEXTRA_FEQKRF;
-    NEXT();
-  }
-  CASE(FACTQ) RA = SLOT; NEXT();
-  CASE(FIELDQ) field(vm, &RA, &RB, OC); NEXT();
-  CASE(FEQKJT) CASE(FEQKJF) {
-    /* the target is the first EXTRA word + Bx: one word past ip + Bx */
-    uint32_t g = XW(1);
-    pol_Value *a = &RA;
-    field(vm, a, &REG(g & 0xffffu), g >> 16);
-    eq_const(a, &KQ(XW(2)));
-    ip += (ip->op == OP_FEQKJT ? is_true(a) : is_false(a)) ? BX : POL_NEXTRA_FEQKJT;
-    NEXT();
-  }
-  CASE(FINKJT) CASE(FINKJF) {
-    uint32_t g = XW(1);
-    pol_Value *a = &RA;
-    field(vm, a, &REG(g & 0xffffu), g >> 16);
-    if (in_const(vm, a, &KQ(XW(2))) != 0) return pol_unk();
-    ip += (ip->op == OP_FINKJT ? is_true(a) : is_false(a)) ? BX : POL_NEXTRA_FINKJT;
-    NEXT();
-  }
-  CASE(FINKRF) {
-    field(vm, &RA, &RB, OC);
-    if (in_const(vm, &RA, &KQ(XW(1))) != 0) return pol_unk();
-    if (is_false(&RA)) return RA;
-    ip += POL_NEXTRA_FINKRF;
-    NEXT();
-  }
+  CASE(FEQK) B_FEQK(NEXT());   /* no trace: nothing to note */
+  CASE(FINK) B_FINK(NEXT());
+  CASE(RET) RETV(RA);
+  CASE(RETF) B_RETF(NEXT());
+  CASE(RETT) B_RETT(NEXT());
+  CASE(ANDRET) kleene_word(&RA, &RB, &RC, 0); RETV(RA);
+  CASE(ORRET) kleene_word(&RA, &RB, &RC, 1); RETV(RA);
+  CASE(ANDRF) B_ANDRF(NEXT());
+  CASE(FEQKRF) B_FEQKRF(NEXT());
+  CASE(FACTQ) B_FACTQ(NEXT());
+  CASE(FIELDQ) B_FIELDQ(NEXT());
+  CASE(FEQKJT) B_FEQKJT(NEXT());
+  CASE(FEQKJF) B_FEQKJF(NEXT());
+  CASE(FINKJT) B_FINKJT(NEXT());
+  CASE(FINKJF) B_FINKJF(NEXT());
+  CASE(FINKRF) B_FINKRF(NEXT());
   CASE_W(EXISTS1) CASE_W(EVERY1) {
     /* EXISTS or EVERY whose body is one field read or comparison and the
        RET of its register (leaf_quantifiers): each item's body done here
@@ -1675,6 +1795,58 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
     *a = pol_tri(acc);
     NEXT();
   }
+  /* the superinstructions (wide.def); POL_BREAK_FUSE (a test build,
+     tests/unit/fuse_break.sh) skips one's first half, to show the tests
+     catch it */
+#ifdef POL_BREAK_FUSE
+#define FUSE(first, then) CASE_W(first##_##then) \
+  if (OPW_##first##_##then == POL_BREAK_FUSE) { ip += POL_NEXTRA_##first; GO(then); } B_##first(GO(then));
+#else
+#define FUSE(first, then) CASE_W(first##_##then) B_##first(GO(then));
+#endif
+#define OPW(name, doc)
+#include "wide.def"
+#undef OPW
+#undef FUSE
+  /* A walk of EXISTS or EVERY run in place (fp[-1]: its instruction, its
+     list, the item, what it holds so far, the truth that ends it): the
+     item's body is entered as run() enters a block -- the item, then the
+     block's length charged -- and its return (RETV) comes back here, where
+     EXISTS's or EVERY's loop would have had it from run(). */
+  q_item: {
+    ip = fp[-1].ip;
+    if (charge(vm, ITEM_COST) != 0) return pol_unk();
+    vm->visits++;
+    RC = fp[-1].l->items[fp[-1].k];
+    const pol_Block *b = &vm->run_blocks[XW(1)];
+    if (charge(vm, b->len) != 0) return pol_unk();
+    ip = vm->run_wide + b->start;
+    ST_BLOCK();
+    ST_REC();
+    DISPATCH();
+  }
+  q_ret: {
+    if (vm->out_of_budget) return pol_unk();
+    pol_Tri t = pol_truth(&rv);
+    if (t == POL_UNKNOWN || t == fp[-1].stop) fp[-1].acc = t;
+    if (++fp[-1].k < fp[-1].l->n && fp[-1].acc != fp[-1].stop) goto q_item;
+    fp--;
+    ip = fp->ip;
+    RA = pol_tri(fp->acc);
+    ip += POL_NEXTRA_EXISTS;
+    NEXT();
+  }
+  _Static_assert(POL_NEXTRA_EXISTS == POL_NEXTRA_EVERY, "EXISTS and EVERY end their walks alike");
+  CASE_W(DECODE) {
+    /* the first word of a block of the program's code that has not run
+       yet (pol_vm_new): decoded now, then run */
+    widen_block(vm, ip->u.x);
+#ifdef POL_COMPUTED_GOTO
+    goto *labels[ip->op];
+#else
+    goto dispatch;
+#endif
+  }
   CASE(EXTRA) return pol_unk();   /* unreachable in verified code */
 #ifndef POL_COMPUTED_GOTO
     default: return pol_unk();
@@ -1684,6 +1856,33 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
 #undef CASE
 #undef CASE_W
 #undef NEXT
+#undef GO
+#undef DISPATCH
+#undef RETV
+#undef B_FACTQ
+#undef B_FIELDQ
+#undef B_MOVE
+#undef B_KNOWN
+#undef B_NOT
+#undef B_AND
+#undef B_OR
+#undef B_ANDRF
+#undef B_RETF
+#undef B_RETT
+#undef B_JFALSE
+#undef B_JTRUE
+#undef B_EQK
+#undef B_INK
+#undef B_FEQK
+#undef B_FINK
+#undef B_FEQKRF
+#undef B_FINKRF
+#undef B_FEQKJ
+#undef B_FINKJ
+#undef B_FEQKJT
+#undef B_FEQKJF
+#undef B_FINKJT
+#undef B_FINKJF
 #undef REG
 #undef RA
 #undef RB
@@ -1824,18 +2023,21 @@ pol_VM *pol_vm_new(const pol_Program *p)
   vm->p = p;
   vm->run_code = p->code;
   vm->run_blocks = p->blocks;
-  /* decoded a block at a time (widen_block); the no-trace code's blocks
-     are all decoded (all_done) */
+  /* decoded a block at a time (widen_block), when an OPW_DECODE at its
+     start first runs: run() tests nothing per block (the no-trace code is
+     decoded whole) */
   vm->run_wide = vm->wide_code = malloc((p->ncode ? p->ncode : 1) * sizeof *vm->wide_code);
-  vm->run_done = vm->wide_done = calloc(p->nblocks ? p->nblocks : 1, 1);
-  vm->all_done = malloc(p->nblocks ? p->nblocks : 1);
-  if (vm->all_done) memset(vm->all_done, 1, p->nblocks);
+  vm->wide_done = calloc(p->nblocks ? p->nblocks : 1, 1);
+  if (vm->wide_code)
+    for (uint32_t b = 0; b < p->nblocks; b++)
+      if (p->blocks[b].len > 0 && p->blocks[b].start < p->ncode)
+        vm->wide_code[p->blocks[b].start] = (pol_Wide){OPW_DECODE, 0, 0, {.x = b}};
   vm->recnf = malloc((p->nrec ? p->nrec : 1) * sizeof *vm->recnf);
   if (vm->recnf) {
     vm->nrec = p->nrec;
     for (uint32_t t = 0; t < p->nrec; t++) vm->recnf[t] = p->rec[t].nfields;
   }
-  if (!vm->wide_code || !vm->wide_done || !vm->all_done || !vm->recnf || build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
+  if (!vm->wide_code || !vm->wide_done || !vm->recnf || build_routes(vm) != 0 || build_range_routes(vm) != 0 || build_seg_memo(vm) != 0) {
     pol_vm_free(vm);   /* frees what was built; the rest is NULL */
     return NULL;
   }
@@ -1890,7 +2092,6 @@ void pol_vm_free(pol_VM *vm)
   free(vm->lean_read);
   free(vm->wide_code);
   free(vm->wide_done);
-  free(vm->all_done);
   free(vm->wide_lean);
   free(vm->recnf);
   free(vm->setlo);
@@ -1919,7 +2120,6 @@ static void select_code(pol_VM *vm)
   vm->run_code = lean ? vm->lean : vm->p->code;
   vm->run_blocks = lean ? vm->lean_blocks : vm->p->blocks;
   vm->run_wide = lean ? vm->wide_lean : vm->wide_code;
-  vm->run_done = lean ? vm->all_done : vm->wide_done;
 }
 
 void pol_vm_set_trace(pol_VM *vm, int on)
@@ -2635,8 +2835,10 @@ int pol_vm_eval(pol_VM *vm, const pol_Case *c, const pol_LineResult **out, char 
     char why[256];
     vm->lean_tried = 1;
     if (pol_vm_lean_build(vm, why, sizeof why) == 0 &&
-        (vm->wide_lean = widen_code(vm->lean, vm->nlean)) != NULL)
+        (vm->wide_lean = widen_code(vm->lean, vm->nlean)) != NULL) {
       leaf_quantifiers(vm);
+      fuse_code(vm);
+    }
     select_code(vm);
     read_shapes(vm);
   }

@@ -27,12 +27,22 @@ typedef struct pol_Wide {
   } u;
 } pol_Wide;
 
-/* Opcodes of the decoded code only (pol_Wide.op), after the bundle's:
-   run() has a label for each; the bundle format never holds them.
-   OPW_EXISTS1, OPW_EVERY1: EXISTS, EVERY over a body of one field read
-   or comparison, done without a run() per item (exec.c,
-   leaf_quantifiers; the no-trace code only). */
-enum { OPW_EXISTS1 = OP__COUNT, OPW_EVERY1, OPW__COUNT };
+/* The opcodes of the decoded code (pol_Wide.op): the bundle's, each also
+   named OPW_name, then those of the decoded code only (wide.def: its own,
+   and the superinstructions OPW_first_then), which run() has a label for
+   and the bundle format never holds. */
+enum {
+#define OP(name, fmt, a, b, c, x, doc) OPW_##name = OP_##name,
+#include "opcodes.def"
+#undef OP
+  OPW__BUNDLE = OP__COUNT - 1,
+#define OPW(name, doc) OPW_##name,
+#define FUSE(first, then) OPW_##first##_##then,
+#include "wide.def"
+#undef OPW
+#undef FUSE
+  OPW__COUNT
+};
 
 /* A date interval, scratch for COVER. */
 typedef struct pol_Ival {
@@ -83,11 +93,10 @@ struct pol_VM {
      p->code, made with the VM; wide_lean of lean, made with it */
   const pol_Wide *run_wide;
   pol_Wide *wide_code, *wide_lean;
-  /* per block of run_wide, whether it is decoded: wide_done for
-     wide_code (exec.c widen_block: a block when it first runs), all_done
-     (every byte 1) for wide_lean */
-  const uint8_t *run_done;
-  uint8_t *wide_done, *all_done;
+  /* per block of wide_code, whether it is decoded (exec.c widen_block:
+     a block when it first runs; until then its first word is
+     OPW_DECODE); wide_lean is decoded whole */
+  uint8_t *wide_done;
   uint8_t *lean_read;         /* exec.c, read_shapes: per block of the no-trace
                                  code, whether COVER, RUN and GAP read it in
                                  place (a field, or a field else a fact) or

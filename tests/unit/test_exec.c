@@ -44,6 +44,15 @@ static void mark_ops(const pol_Program *p)
   }
 }
 
+/* the superinstructions (vm/wide.def FUSE) some test's no-trace code held
+   when it ran (same_statuses) */
+static uint8_t seen_fused[OPW__COUNT];
+
+static void mark_fused(const pol_VM *vm)
+{
+  for (uint32_t w = 0; vm->wide_lean && w < vm->nlean; w++) seen_fused[vm->wide_lean[w].op] = 1;
+}
+
 /* ---- harness ------------------------------------------------------------ */
 
 /* Facts of every kind, read from the case root (no stdlib). */
@@ -681,6 +690,7 @@ static void same_statuses(Ex *x, int nc, size_t k, uint64_t visits[2])
     assert_int_equal(pol_vm_eval(x->vm, x->cs, &r, x->err, sizeof x->err), 0);
     for (int c = 0; c < nc; c++) st[on][c] = r[0].crit[c].status;
     if (visits) visits[on] = x->vm->visits;
+    if (!on) mark_fused(x->vm);
   }
   for (int c = 0; c < nc; c++)
     if (st[0][c] != st[1][c])
@@ -2563,6 +2573,151 @@ static void test_folded_returns(void **state)
   ex_free(&x);
 }
 
+
+/* EXISTS and EVERY run their bodies in place, a walk frame each, up to 8
+   deep in one run() (exec.c, q_item and q_ret), deeper by a call as
+   before: walks nested 1 to 12 deep, items that end a walk early or not,
+   unknown items, the same truth at every depth and traced or not. */
+static void test_deep_walks(void **state)
+{
+  (void)state;
+  for (int depth = 1; depth <= 12; depth++) {
+    char expr[2048] = "", tail[64];
+    for (int d = 0; d < depth; d++) {
+      char q[64];
+      snprintf(q, sizeof q, "%s x%d in inj where ", d % 2 ? "every" : "exists", d);
+      strcat(expr, q);
+    }
+    snprintf(tail, sizeof tail, "x%d.target == \"b\"", depth - 1);
+    strcat(expr, tail);
+    /* the innermost walk decides: over [a, b] an exists holds and an
+       every fails; an unknown target makes an every unknown, not an
+       exists that found b first */
+    int inner_every = (depth - 1) % 2;
+    expect(expr, "\"inj\": [{\"target\": \"b\"}]", T);
+    expect(expr, "\"inj\": [{\"target\": \"a\"}]", F);
+    expect(expr, "\"inj\": []", F);
+    expect(expr, "\"inj\": [{\"target\": \"a\"}, {\"target\": \"b\"}]", inner_every ? F : T);
+    expect(expr, "\"inj\": [{\"target\": \"b\"}, {\"target\": null}]", inner_every ? U : T);
+  }
+}
+
+/* The superinstructions of the decoded no-trace code (vm/wide.def FUSE,
+   exec.c fuse_code): criteria whose code holds the pairs the realistic
+   policies run most, over facts true, false and unknown, judged traced
+   (the program's code, never fused) and untraced: the same statuses.
+   tests/unit/fuse_break.sh builds the VM with each superinstruction's
+   first half skipped in turn (POL_BREAK_FUSE) and checks that this test,
+   or another, fails. */
+static void test_superinstructions(void **state)
+{
+  (void)state;
+  static const char *const srcs[] = {
+    PRE "branch \"B\" \"b\" when true {\n"
+    "  criterion \"C1\" \"\" { a and b or c }\n"
+    "  criterion \"C2\" \"\" { (a or b) and (c or not a) and not b }\n"
+    "  criterion \"C3\" \"\" { s == \"x\" or s == \"y\" or n >= 3 }\n"
+    "  criterion \"C4\" \"\" { s in {\"x\", \"z\"} }\n"
+    "  criterion \"C5\" \"\" { exists inj where target == \"sij\" and steroid }\n"
+    "  criterion \"C6\" \"\" { exists inj where target in {\"sij\", \"hip\"} and relief >= 50 }\n"
+    "  criterion \"C7\" \"\" { every inj where known(relief) and relief >= 1 }\n"
+    "  criterion \"C8\" \"\" { not (exists inj where steroid) and a }\n"
+    "  criterion \"C9\" \"\" { known(n) and n - m >= 2 }\n"
+    "  criterion \"C10\" \"\" { exists t in tags where t == \"a\" or t == \"b\" }\n"
+    "  criterion \"C11\" \"\" { exists g in grp where g.name == \"x\" and (exists i in g.inj where i.target == \"knee\") }\n"
+    "  criterion \"C12\" \"\" { exists inj where (target == \"sij\" or target == \"hip\") and (steroid or relief >= 50) }\n"
+    "  criterion \"C13\" \"\" { exists inj where known(target) and target in {\"sij\"} and steroid }\n"
+    "  criterion \"C14\" \"\" { (s == \"x\" and a) or (s == \"y\" and b) }\n"
+    "}\n",
+    PRE "branch \"B\" \"b\" when true {\n"
+    "  criterion \"C1\" \"\" { exists inj where known(relief) and (target in {\"sij\"} or target == \"hip\" or steroid) and relief >= 5 }\n"
+    "  criterion \"C2\" \"\" { exists inj where (target in {\"sij\"} or (target == \"hip\" and steroid)) and relief >= 5 }\n"
+    "  criterion \"C3\" \"\" { ((a and b) or c) and ((b or c) and a) and n >= 1 }\n"
+    "  criterion \"C4\" \"\" { (a or b) or (c and s == \"x\") }\n"
+    "  criterion \"C5\" \"\" { (a and b) and (c or s == \"x\") }\n"
+    "  criterion \"C6\" \"\" { exists inj where relief >= 1 and steroid and steroid and relief >= 2 }\n"
+    "  criterion \"C7\" \"\" { exists inj where target == \"sij\" and (target == \"hip\" or steroid) and relief >= 1 }\n"
+    "  criterion \"C8\" \"\" { exists t in tags where t in {\"a\", \"b\"} }\n"
+    "  criterion \"C9\" \"\" { exists inj where steroid and target in {\"sij\"} }\n"
+    "  criterion \"C10\" \"\" { exists g in grp where g.name in {\"x\"} and (exists i in g.inj where i.target == \"knee\") }\n"
+    "  criterion \"C11\" \"\" { exists inj where (steroid and known(relief)) and target in {\"sij\"} and relief >= 1 }\n"
+    "  criterion \"C12\" \"\" { (a and b or c) and (b or c and a) }\n"
+    "  criterion \"C13\" \"\" { exists inj where ((steroid and known(relief)) or steroid) and relief >= 1 and steroid }\n"
+    "  criterion \"C14\" \"\" { exists inj where ((steroid or known(relief)) and steroid) or relief >= 1 }\n"
+    "  criterion \"C15\" \"\" { (((a and b) and c) or b) and s == \"x\" }\n"
+    "  criterion \"C16\" \"\" { n >= 4 or ((a and b) and (c or s == \"y\")) }\n"
+    "}\n",
+    PRE "branch \"B\" \"b\" when true {\n"
+    "  criterion \"C1\" \"\" { exists inj where relief >= 1 and (target in {\"sij\"} or (target == \"hip\" and steroid)) and known(target) }\n"
+    "  criterion \"C2\" \"\" { exists inj where (target in {\"sij\"} or (target == \"hip\" and steroid)) and steroid and relief >= 1 }\n"
+    "  criterion \"C3\" \"\" { exists inj where (steroid or (target == \"hip\" and known(relief))) and relief >= 1 and steroid }\n"
+    "}\n",
+    /* short cuts: a jump or a return skipped shows in the items visited */
+    PRE "branch \"B\" \"b\" when true {\n"
+    "  criterion \"C1\" \"\" { a and (exists inj where steroid) }\n"
+    "  criterion \"C2\" \"\" { a or (exists inj where steroid) }\n"
+    "  criterion \"C3\" \"\" { (a and b) and (exists inj where steroid) }\n"
+    "  criterion \"C4\" \"\" { (a or b) or (exists inj where steroid) }\n"
+    "  criterion \"C5\" \"\" { (a and b or c) and (exists inj where steroid) }\n"
+    "  criterion \"C6\" \"\" { exists inj where known(target) and (target in {\"sij\"} or (exists t in tags where t == \"a\")) }\n"
+    "  criterion \"C7\" \"\" { exists inj where steroid and target in {\"sij\"} and (exists t in tags where t == \"a\") }\n"
+    "  criterion \"C8\" \"\" { exists inj where (steroid and known(relief) or target == \"hip\") and (exists t in tags where t == \"a\") }\n"
+    "  criterion \"C9\" \"\" { exists inj where steroid and relief >= 1 and steroid and (exists t in tags where t == \"a\") }\n"
+    "  criterion \"C10\" \"\" { (s == \"x\" and a) or (exists inj where steroid) }\n"
+    "  criterion \"C11\" \"\" { b and not a and (exists inj where steroid) }\n"
+    "  criterion \"C12\" \"\" { (a and (exists inj where steroid)) or c }\n"
+    "  criterion \"C13\" \"\" { (a or (exists inj where steroid)) and c }\n"
+    "  criterion \"C14\" \"\" { (a and b or c or (exists inj where steroid)) and b }\n"
+    "  criterion \"C15\" \"\" { exists inj where steroid and (known(relief) and steroid or target == \"hip\") and target in {\"sij\"} }\n"
+    "  criterion \"C16\" \"\" { exists inj where (steroid and relief >= 1) and target in {\"sij\"} and steroid }\n"
+    "}\n",
+    PRE "branch \"B\" \"b\" when true {\n"
+    "  criterion \"C1\" \"\" { exists inj where steroid and relief >= 1 and target in {\"sij\"} and (exists t in tags where t == \"a\") }\n"
+    "  criterion \"C2\" \"\" { exists inj where ((steroid and known(relief)) or target == \"hip\") and relief >= 1 and (exists t in tags where t == \"a\") }\n"
+    "  criterion \"C3\" \"\" { exists inj where (target in {\"sij\"} or (target == \"hip\" and steroid)) and (exists t in tags where t == \"a\") and relief >= 1 }\n"
+    "  criterion \"C4\" \"\" { exists inj where (steroid and relief >= 1 or known(target)) and (exists t in tags where t == \"a\") }\n"
+    "}\n",
+  };
+  static const int nc[] = {14, 16, 3, 16, 4};
+  static const char *const fa[] = {"true", "false", "null"};
+  static const char *const fs[] = {"\"x\"", "\"y\"", "null"};
+  static const char *const fn[] = {"5", "1", "null"};
+  static const char *const finj[] = {
+    "[{\"target\": \"sij\", \"steroid\": true, \"relief\": 60}, {\"target\": \"hip\", \"steroid\": false}]",
+    "[{\"target\": null, \"steroid\": null, \"relief\": 10}, {\"target\": \"knee\", \"steroid\": true, \"relief\": 0}]",
+    "[{\"target\": \"hip\", \"steroid\": false, \"relief\": 70}]",
+    "[{\"target\": \"sij\", \"steroid\": true, \"relief\": 0}, {\"target\": \"hip\", \"steroid\": true}]",
+    "[]",
+    "null",
+  };
+  static const char *const fg[] = {
+    "\"tags\": [\"c\", \"b\"], \"grp\": [{\"name\": \"x\", \"inj\": [{\"target\": \"hip\"}, {\"target\": \"knee\"}]}]",
+    "\"tags\": [\"c\", \"a\"], \"grp\": [{\"name\": null, \"inj\": [{\"target\": \"knee\"}]}, {\"name\": \"x\", \"inj\": []}]",
+    "\"tags\": []",
+  };
+  for (size_t si = 0; si < sizeof srcs / sizeof srcs[0]; si++) {
+    Ex x;
+    ex_compile(&x, srcs[si]);
+    size_t k = 0;
+    for (size_t i = 0; i < 3 * 3 * 3 * 3; i++)
+      for (size_t j = 0; j < sizeof finj / sizeof finj[0]; j++, k++) {
+        char facts[1024];
+        snprintf(facts, sizeof facts,
+                 "\"a\": %s, \"b\": %s, \"c\": %s, \"s\": %s, \"n\": %s, \"m\": %s, \"inj\": %s, %s",
+                 fa[i % 3], fa[i / 3 % 3], fa[(i + j) % 3], fs[i / 9 % 3], fn[i / 27 % 3], fn[(i + 1) % 3],
+                 finj[j], fg[(i + j) % 3]);
+        ex_case(&x, facts);
+        pol_vm_set_budget(x.vm, 0);
+        uint64_t visits[2];
+        same_statuses(&x, nc[si], k, visits);
+        if (visits[0] != visits[1])
+          fail_msg("source %zu, case %zu: %llu items visited traced, %llu untraced", si, k,
+                   (unsigned long long)visits[1], (unsigned long long)visits[0]);
+      }
+    ex_free(&x);
+  }
+}
+
 /* ---- coverage of the opcode list (keep last) ------------------------------ */
 
 static void test_every_opcode_ran(void **state)
@@ -2575,6 +2730,27 @@ static void test_every_opcode_ran(void **state)
       strncat(missing, pol_opinfo[op].name, sizeof missing - strlen(missing) - 1);
     }
   if (missing[0]) fail_msg("opcodes no test ran:%s", missing);
+}
+
+/* Every superinstruction of vm/wide.def was made in some test's no-trace
+   code that ran untraced (test_superinstructions is there for them). */
+static void test_every_superinstruction_made(void **state)
+{
+  (void)state;
+  static const char *const names[OPW__COUNT] = {
+#define OPW(name, doc) [OPW_##name] = NULL,
+#define FUSE(first, then) [OPW_##first##_##then] = #first "_" #then,
+#include "wide.def"
+#undef OPW
+#undef FUSE
+  };
+  char missing[2048] = "";
+  for (int op = OP__COUNT; op < OPW__COUNT; op++)
+    if (names[op] && !seen_fused[op]) {
+      strncat(missing, " ", sizeof missing - strlen(missing) - 1);
+      strncat(missing, names[op], sizeof missing - strlen(missing) - 1);
+    }
+  if (missing[0]) fail_msg("superinstructions no test made:%s", missing);
 }
 
 int main(void)
@@ -2638,7 +2814,10 @@ int main(void)
     cmocka_unit_test(test_longest_gap),
     cmocka_unit_test(test_periods),
     cmocka_unit_test(test_sides),
+    cmocka_unit_test(test_superinstructions),
+    cmocka_unit_test(test_deep_walks),
     cmocka_unit_test(test_every_opcode_ran),
+    cmocka_unit_test(test_every_superinstruction_made),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
