@@ -1209,6 +1209,15 @@ __attribute__((noinline)) static void fuse_code(pol_VM *vm)
       if (fuse_tab[f].then == was[next]) hit = f;
     if (hit != UINT8_MAX) w[k].op = fuse_tab[hit].fused;
   }
+  /* The body of an OPW_EXISTS1 or OPW_EVERY1 keeps its own first opcode:
+     those handlers do the body's one instruction themselves and choose
+     what to do by that opcode (a FUSE of FEQK or FINK with RET would
+     otherwise make them skip the comparison). */
+  for (uint32_t k = 0; k + 1 < vm->nlean; k++)
+    if (w[k].op == OPW_EXISTS1 || w[k].op == OPW_EVERY1) {
+      uint32_t s = vm->lean_blocks[POL_Ax(vm->lean[k + 1])].start;
+      w[s].op = was[s];
+    }
   free(was);
 }
 
@@ -1346,6 +1355,9 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   typedef struct { const pol_Wide *ip; const pol_List *l; uint32_t k; pol_Tri acc, stop; } Walk;
   Walk fr[QDEPTH], *fp = fr;
   pol_Value rv;   /* what a body returned to its walk */
+#ifdef POL_OPSTATS
+  unsigned st_p1, st_p2;   /* the two opcodes entered before (either dispatch) */
+#endif
 
   /* budget: charged per block run, by its length (the original's, traced
      or not: the trace never changes where a case runs out).  Once it ran
@@ -1387,9 +1399,6 @@ POL_RUN_ATTR static pol_Value run(pol_VM *vm, uint32_t block)
   /* a superinstruction's second half: a direct jump to its handler */
 #define GO(then) do { ip++; ST_REC(); goto L_##then; } while (0)
 #define DISPATCH() goto *labels[ip->op]
-#ifdef POL_OPSTATS
-  unsigned st_p1, st_p2;
-#endif
   ST_BLOCK();
   ST_REC();
   goto *labels[ip->op];
