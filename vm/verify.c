@@ -882,7 +882,8 @@ static int check_witnesses(V *v)
       break;
     }
     uint32_t b = blk_of[w->pc], body = POL_Ax(p->code[w->pc + 1]);
-    const uint32_t *d = p->witdata + w->data0;
+    /* a bundle without witness data has none to point into (NULL + 0 is UB) */
+    const uint32_t *d = p->witdata ? p->witdata + w->data0 : NULL;
     for (uint32_t f = 0; rc == 0 && f < w->nfields; f++)
       if (d[f] >= 256) rc = fail(v, "witness %u: field index %u out of range", i, d[f]);
     for (uint32_t k = 0; rc == 0 && k < w->nconj; k++) {
